@@ -1,0 +1,3 @@
+from pagesetter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Composition: paragraphs and headlines become lines of positioned glyphs (no page positions yet)."""

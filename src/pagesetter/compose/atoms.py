@@ -1,0 +1,105 @@
+"""Text runs become atoms: the unbreakable units of Chinese line composition.
+
+An atom is one Han character or punctuation mark, or one whole Latin word or
+number (clreq §3.2: Latin words and numbers are not broken). Each carries its
+shaped glyphs and the width the punctuation style gives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pagesetter.compose.chars import (
+    BLANK_SIDE, PUNCT_MIN_WIDTH, PUNCT_WIDTH, CharClass, char_class, is_wordlike,
+)
+from pagesetter.fonts.face import Face, ShapedGlyph
+from pagesetter.spec.model import Style
+
+
+@dataclass
+class Atom:
+    text: str
+    cls: CharClass
+    style: Style
+    face: Face
+    glyphs: list[ShapedGlyph]
+    width: float  # pt: set width (after punctuation-style compression)
+    shift: float = 0.0  # pt: glyph origin moved left (an opening mark's blank is on its left)
+    squeeze: float = 0.0  # pt: more blank that may be removed at a line end (push-in)
+    missing: list[str] = field(default_factory=list)  # characters the face lacks
+
+    @property
+    def em(self) -> float:
+        return self.style.size
+
+    @property
+    def is_punct(self) -> bool:
+        return self.cls in BLANK_SIDE
+
+
+def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
+    """Shape one run of text in one style and cut it into atoms."""
+    if not text:
+        return []
+    shaped = face.shape(text)
+    by_cluster: dict[int, list[ShapedGlyph]] = {}
+    for g in shaped:
+        by_cluster.setdefault(g.cluster, []).append(g)
+    atoms: list[Atom] = []
+    for start, end, cls in _segments(text):
+        glyphs = [g for i in range(start, end) for g in by_cluster.get(i, [])]
+        atom_text = text[start:end]
+        natural = sum(g.advance for g in glyphs) * style.size
+        atom = Atom(atom_text, cls, style, face, glyphs, natural)
+        atom.missing = [ch for ch in atom_text if not ch.isspace() and face.glyph_for(ch) == 0]
+        _set_punct_width(atom, style.punctuation)
+        atoms.append(atom)
+    return atoms
+
+
+def _segments(text: str) -> list[tuple[int, int, CharClass]]:
+    """Split into atoms: word-like runs stay whole, everything else is one character each."""
+    out: list[tuple[int, int, CharClass]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        cls = char_class(text[i])
+        j = i + 1
+        if is_wordlike(cls):
+            while j < n and (is_wordlike(char_class(text[j])) or _joins_word(text, j)):
+                j += 1
+            cls = CharClass.LATIN if any(char_class(c) == CharClass.LATIN for c in text[i:j]) else CharClass.DIGIT
+        out.append((i, j, cls))
+        i = j
+    return out
+
+
+def _joins_word(text: str, j: int) -> bool:
+    """ASCII marks inside a word or number (3.5, COVID-19, 1,000) keep it whole."""
+    return (text[j] in ".,-/:%'" and j + 1 < len(text)
+            and is_wordlike(char_class(text[j + 1])) and is_wordlike(char_class(text[j - 1])))
+
+
+def _set_punct_width(atom: Atom, punct_style: str) -> None:
+    side = BLANK_SIDE.get(atom.cls)
+    if side is None or atom.width < 0.9 * atom.em:
+        return  # not a full-width mark (a proportional glyph is left as the font sets it)
+    target = PUNCT_WIDTH[punct_style][atom.cls] * atom.em
+    removed = atom.width - target
+    atom.width = target
+    atom.shift = {"left": removed, "right": 0.0, "both": removed / 2}[side]
+    # At a line end a closing mark may give up its blank down to half an em (push-in, clreq §3.1.6).
+    atom.squeeze = max(0.0, target - PUNCT_MIN_WIDTH * atom.em) if side == "right" else 0.0
+
+
+def compress_adjacent(atoms: list[Atom]) -> None:
+    """Two marks side by side give up the blank between them (clreq §3.1.6; GB/T 15834 §5.1.10)."""
+    for a, b in zip(atoms, atoms[1:]):
+        if not (a.is_punct and b.is_punct):
+            continue
+        if BLANK_SIDE[a.cls] == "right" and a.width > PUNCT_MIN_WIDTH * a.em + 0.01:
+            a.width = PUNCT_MIN_WIDTH * a.em
+            a.squeeze = 0.0
+        elif BLANK_SIDE[b.cls] == "left" and b.width > PUNCT_MIN_WIDTH * b.em + 0.01:
+            b.shift += b.width - PUNCT_MIN_WIDTH * b.em
+            b.width = PUNCT_MIN_WIDTH * b.em

@@ -1,0 +1,122 @@
+"""Character classes for Chinese line composition, as data.
+
+Sources:
+- W3C, "Requirements for Chinese Text Layout" (clreq), §3.1.6 "Punctuation
+  adjustment space" and §3.1.7 "Line breaking rules" (禁则), and Appendix A
+  "Character classes".
+- GB/T 15834-2011 《标点符号用法》 §5 (positions and widths of marks in
+  horizontal text) — mainland convention: 。，、；：？！ sit in the left half of
+  their em box; opening brackets/quotes ink on the right half, closing ones on the left.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class CharClass(Enum):
+    HAN = "han"  # ideographs and anything set on the character grid
+    OPENING = "opening"  # （《“ …: blank on the left half
+    CLOSING = "closing"  # ）》” …: blank on the right half
+    PAUSE = "pause"  # ，、；：: blank on the right half
+    STOP = "stop"  # 。？！: blank on the right half; full width in the 开明 style
+    MIDDLE = "middle"  # ·: blank on both sides
+    DASH = "dash"  # —— (two U+2014 make one 破折号)
+    ELLIPSIS = "ellipsis"  # …… (two U+2026 make one 省略号)
+    LATIN = "latin"  # letters of Latin/Greek/Cyrillic words
+    DIGIT = "digit"
+    SPACE = "space"
+    OTHER = "other"  # symbols, Latin punctuation
+
+
+# clreq Appendix A, classes cl-01…cl-06 (mainland forms).
+OPENING = frozenset("（［｛〔〈《「『【〖〘“‘(")
+CLOSING = frozenset("）］｝〕〉》」』】〗〙”’)")
+PAUSE = frozenset("，、；：")
+STOP = frozenset("。？！")
+MIDDLE = frozenset("·・")
+DASH = frozenset("—―")
+ELLIPSIS = frozenset("…⋯")
+
+# 行首禁则: clreq §3.1.7 and ../shared/TYPOGRAPHY.md "Not at line start".
+NOT_AT_LINE_START = CLOSING | PAUSE | STOP | MIDDLE | frozenset("％‰℃%")
+# 行尾禁则: clreq §3.1.7 "Not at line end".
+NOT_AT_LINE_END = OPENING
+
+# Pairs that must not be split across lines (clreq §3.1.7: 破折号 and 省略号 are one mark each).
+INSEPARABLE_CLASSES = frozenset({CharClass.DASH, CharClass.ELLIPSIS})
+
+# Which half of the em box is blank, by class (GB/T 15834-2011 §5; clreq §3.1.6).
+BLANK_SIDE: dict[CharClass, str] = {
+    CharClass.OPENING: "left",
+    CharClass.CLOSING: "right",
+    CharClass.PAUSE: "right",
+    CharClass.STOP: "right",
+    CharClass.MIDDLE: "both",
+}
+
+# Set width of punctuation (em) per style, before adjacency and line-end adjustment.
+# Styles as ctex/xeCJK name them: 全角 quanjiao, 开明 kaiming (Founder 书版 default:
+# 。？！ full, the rest half), 半角 banjiao.
+PUNCT_WIDTH: dict[str, dict[CharClass, float]] = {
+    "quanjiao": {CharClass.OPENING: 1.0, CharClass.CLOSING: 1.0, CharClass.PAUSE: 1.0,
+                 CharClass.STOP: 1.0, CharClass.MIDDLE: 1.0},
+    "kaiming": {CharClass.OPENING: 0.5, CharClass.CLOSING: 0.5, CharClass.PAUSE: 0.5,
+                CharClass.STOP: 1.0, CharClass.MIDDLE: 0.5},
+    "banjiao": {CharClass.OPENING: 0.5, CharClass.CLOSING: 0.5, CharClass.PAUSE: 0.5,
+                CharClass.STOP: 0.5, CharClass.MIDDLE: 0.5},
+}
+# The least width any of these marks may be squeezed to (clreq §3.1.6: half an em).
+PUNCT_MIN_WIDTH = 0.5
+
+
+def char_class(ch: str) -> CharClass:
+    if ch in OPENING:
+        return CharClass.OPENING
+    if ch in CLOSING:
+        return CharClass.CLOSING
+    if ch in PAUSE:
+        return CharClass.PAUSE
+    if ch in STOP:
+        return CharClass.STOP
+    if ch in MIDDLE:
+        return CharClass.MIDDLE
+    if ch in DASH:
+        return CharClass.DASH
+    if ch in ELLIPSIS:
+        return CharClass.ELLIPSIS
+    if ch.isspace():
+        return CharClass.SPACE
+    if ch.isdigit() and ch.isascii():
+        return CharClass.DIGIT
+    if is_cjk(ch):
+        return CharClass.HAN
+    if ch.isalpha():
+        return CharClass.LATIN
+    return CharClass.OTHER
+
+
+# Unicode blocks set on the character grid (CJK ideographs, symbols, full-width forms).
+CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # kana
+    (0x3100, 0x312F),  # bopomofo
+    (0x3200, 0x32FF),  # enclosed CJK
+    (0x3400, 0x4DBF),  # extension A
+    (0x4E00, 0x9FFF),  # unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFF01, 0xFF60),  # full-width forms
+    (0x20000, 0x3134F),  # extensions B–G
+    (0x25A0, 0x25FF),  # geometric shapes (▲▼ caption markers are set on the grid)
+)
+
+
+def is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+
+
+def is_wordlike(cls: CharClass) -> bool:
+    """Latin letters and digits join into unbreakable words (clreq §3.2)."""
+    return cls in (CharClass.LATIN, CharClass.DIGIT)

@@ -1,0 +1,1 @@
+"""Articles as editors write them: reading, normalising, the content model."""

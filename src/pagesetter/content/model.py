@@ -1,0 +1,78 @@
+"""The content model: what an editor wrote, independent of where it goes on the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pagesetter.errors import Loc
+
+# Where the photo stands relative to its caption. In Chinese papers the caption's
+# marker says it: ▲ points up at the photo above, ▼ down at the photo below.
+PhotoSide = Literal["above", "below"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one role. ``lead`` marks a run-in lead sentence (set bold / 黑体)."""
+
+    text: str
+    lead: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+    loc: Loc  # where the paragraph starts in its file
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: Path  # resolved absolute path of the image file
+    caption: str  # as printed, marker included (▲东丰县融媒体中心…)
+    side: PhotoSide  # photo above or below its caption
+    credit: str | None
+    loc: Loc  # where the photo entry stands in the front matter
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: headline parts, byline, body and photos.
+
+    ``id`` is the file stem; layout specs refer to articles by it.
+    """
+
+    id: str
+    source: Path
+    kicker: str | None  # 引题
+    title: str  # 主题; a space between clauses marks the preferred headline break
+    subtitle: str | None  # 副题
+    byline: str | None
+    paragraphs: tuple[Paragraph, ...]
+    photos: tuple[Photo, ...]
+    loc: Loc  # the file
+
+    def all_text(self) -> str:
+        """Every character the article puts on the page, in reading order."""
+        parts = [p for p in (self.kicker, self.title, self.subtitle, self.byline) if p]
+        parts += [p.text for p in self.paragraphs]
+        for ph in self.photos:
+            parts.append(ph.caption)
+            if ph.credit:
+                parts.append(ph.credit)
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit the normalisation pass made, reported to the editor."""
+
+    loc: Loc
+    before: str
+    after: str
+    reason: str

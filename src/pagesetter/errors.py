@@ -1,0 +1,73 @@
+"""Errors and warnings that name a place in the user's input.
+
+Every problem an editor can cause is reported as an :class:`InputError` with a
+file, line and column (1-based) and what was expected. The CLI prints
+``str(error)`` as one line and exits non-zero; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A position in an input file; line and column are 1-based (0 = unknown)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        if self.column <= 0:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+    @staticmethod
+    def of_file(path: Path | str) -> "Loc":
+        return Loc(display_path(path))
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user should read it: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class PagesetterError(Exception):
+    """Base class of every error the CLI reports as one clean line."""
+
+
+class InputError(PagesetterError):
+    """Bad user input: a spec, an article, a font or an image."""
+
+    def __init__(self, loc: Loc | None, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.message}" if self.loc else self.message
+
+
+class OversetError(PagesetterError):
+    """Text did not fit and the build was not told to allow overset."""
+
+
+@dataclass(frozen=True)
+class Warning:  # noqa: A001 - a build warning, not Python's warnings
+    """Something the editor should know about; the build still succeeds."""
+
+    kind: str  # "overset", "underset", "normalised", "missing-glyph", "low-resolution", ...
+    message: str
+    loc: Loc | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.loc}: " if self.loc else ""
+        return f"{where}{self.kind}: {self.message}"

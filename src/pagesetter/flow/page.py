@@ -1,0 +1,79 @@
+"""The whole page: 报眉, then every article module in reading order."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from pagesetter.compose.display import compose_display
+from pagesetter.content.model import Article
+from pagesetter.errors import InputError, Warning
+from pagesetter.flow.article import Placed, aligned_x, flow_article, to_text_line
+from pagesetter.flow.geometry import PageGeometry
+from pagesetter.fonts.face import FaceSet
+from pagesetter.pagetree import Page, Rule
+from pagesetter.spec.model import BLACK, Folio, PageSpec
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class FlowResult:
+    page: Page
+    warnings: tuple[Warning, ...]
+
+
+def format_date(iso: str) -> str:
+    """2022-06-30 -> 2022年6月30日 星期四, as a 报眉 prints it."""
+    d = datetime.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
+
+
+def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> FlowResult:
+    geo = PageGeometry(spec)
+    placed = Placed()
+    if spec.folio:
+        _folio(spec, spec.folio, geo, faces, placed)
+    for aspec in spec.articles:
+        article = articles.get(aspec.article)
+        if article is None:
+            raise InputError(aspec.loc, f"no article {aspec.article!r} in {spec.content_dir.name}/ "
+                             f"(expected {aspec.article}.md)")
+        part = flow_article(aspec, article, spec.styles, geo, faces)
+        placed.lines += part.lines
+        placed.rules += part.rules
+        placed.images += part.images
+        placed.frames += part.frames
+        placed.overset += part.overset
+        placed.warnings += part.warnings
+    page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
+                tuple(placed.images), tuple(placed.frames), tuple(placed.overset))
+    return FlowResult(page, tuple(placed.warnings))
+
+
+def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out: Placed) -> None:
+    """Paper name and date on the left, 版次 · 版名 · 责任编辑 on the right, over a thick-thin rule."""
+    width = spec.grid.width
+    x = geo.left
+    line_no = max(0, folio.lines - 2)
+    style = spec.styles[folio.style]
+    paper_style = spec.styles[folio.paper_style]
+    left_parts = [(folio.paper, paper_style), (format_date(folio.date), style)]
+    right = "  ".join(p for p in (folio.page, folio.section,
+                                  f"责任编辑：{folio.editor}" if folio.editor else "", *folio.extra) if p)
+    cursor = x
+    for text, st in left_parts:
+        lines, _ = compose_display(text, st, width, faces)
+        line = lines[0]
+        out.lines.append(to_text_line(line, cursor, geo.grid_baseline(line_no, style.size), "folio", "folio"))
+        cursor += line.natural + 2 * style.size
+    if right:
+        lines, _ = compose_display(right, style, width, faces)
+        line = lines[0]
+        out.lines.append(to_text_line(line, aligned_x(line, x, width, "right"),
+                                      geo.grid_baseline(line_no, style.size), "folio", "folio"))
+    # 粗细线: a heavy rule over a hairline, the usual 报眉 rule of Chinese dailies.
+    y = geo.line_top(folio.lines - 1) + spec.grid.pitch / 2 - folio.rule
+    out.rules.append(Rule(x, y, x + width, y, folio.rule, BLACK, "folio"))
+    y2 = y + folio.rule / 2 + 1.2
+    out.rules.append(Rule(x, y2, x + width, y2, 0.3, BLACK, "folio"))

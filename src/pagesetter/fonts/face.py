@@ -1,0 +1,84 @@
+"""A font face for composing: HarfBuzz shaping and metrics from the very file we embed.
+
+What is measured is what is printed: the glyph ids and advances the composer
+uses come from the same file (and face index) that fonts/subset.py embeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import uharfbuzz as hb
+
+from pagesetter.fonts.manifest import FaceInfo
+
+
+@dataclass(frozen=True)
+class ShapedGlyph:
+    gid: int
+    cluster: int  # index of the first character of its cluster in the shaped text
+    advance: float  # in em (1.0 = the font size)
+    x_offset: float  # in em
+    y_offset: float  # in em
+
+
+@dataclass
+class Face:
+    info: FaceInfo
+    upem: int
+    ascender: float  # em
+    descender: float  # em (negative)
+    _font: hb.Font = field(repr=False)
+
+    @property
+    def key(self) -> str:
+        return self.info.key
+
+    @classmethod
+    def open(cls, info: FaceInfo) -> "Face":
+        # from_file_path maps the file instead of reading 20 MB into Python.
+        blob = hb.Blob.from_file_path(str(info.path))
+        face = hb.Face(blob, info.index)
+        font = hb.Font(face)
+        upem = face.upem
+        extents = font.get_font_extents("ltr")
+        return cls(info, upem, extents.ascender / upem, extents.descender / upem, font)
+
+    def glyph_for(self, char: str) -> int:
+        """The nominal glyph of a character, 0 when the face lacks it."""
+        return self._font.get_nominal_glyph(ord(char)) or 0
+
+    def advance(self, gid: int) -> float:
+        return self._font.get_glyph_h_advance(gid) / self.upem
+
+    def shape(self, text: str, features: dict[str, bool] | None = None, language: str = "zh-Hans") -> list[ShapedGlyph]:
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        buf.language = language
+        hb.shape(self._font, buf, features or {})
+        upem = self.upem
+        return [
+            ShapedGlyph(info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
+            for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
+        ]
+
+
+class FaceSet:
+    """The faces a build uses, opened once and on first use."""
+
+    def __init__(self, manifest: dict[str, FaceInfo]) -> None:
+        self._manifest = manifest
+        self._open: dict[str, Face] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._manifest
+
+    def keys(self) -> list[str]:
+        return list(self._manifest)
+
+    def get(self, key: str) -> Face:
+        face = self._open.get(key)
+        if face is None:
+            face = self._open[key] = Face.open(self._manifest[key])
+        return face

@@ -1,0 +1,43 @@
+"""fonts/manifest.yaml: which file plays which role (宋/黑/楷 …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagesetter.errors import InputError
+from pagesetter.spec import validate as v
+from pagesetter.yamlsource import load_yaml
+
+FACE_KEYS = ("file", "index", "name", "role", "license", "license_file", "source")
+
+
+@dataclass(frozen=True)
+class FaceInfo:
+    key: str  # e.g. "song", "hei-bold", "kai"
+    path: Path
+    index: int  # face index inside a collection (.ttc/.otc)
+    name: str
+    role: str
+
+
+def load_manifest(path: Path) -> dict[str, FaceInfo]:
+    root = v.expect_map(load_yaml(path), "a font manifest")
+    v.check_keys(root, ("faces",), "the font manifest", required=("faces",))
+    faces = v.expect_map(root.get("faces"), "faces")  # type: ignore[arg-type]
+    out: dict[str, FaceInfo] = {}
+    for key, node in faces.items():
+        v.expect_map(node, f"face {key!r}")
+        v.check_keys(node, FACE_KEYS, f"face {key!r}", required=("file",))
+        file_node = node.get("file")
+        file = (path.parent / v.text(file_node, "file")).resolve()  # type: ignore[arg-type]
+        if not file.is_file():
+            raise InputError(file_node.loc, f"font file {file_node.value!r} of face {key!r} not found")  # type: ignore[union-attr]
+        out[key] = FaceInfo(
+            key=key,
+            path=file,
+            index=v.integer(node.get("index"), "index", 0) if node.get("index") is not None else 0,
+            name=v.text(node.get("name"), "name") if node.get("name") else file.stem,
+            role=v.text(node.get("role"), "role") if node.get("role") else "",
+        )
+    return out

@@ -1,0 +1,94 @@
+"""The page tree: plain positioned items, what tests assert on and every backend draws.
+
+Coordinates are PostScript points from the top-left corner of the trim box,
+y growing downwards. No reportlab objects here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pagesetter.spec.model import CMYK
+
+
+@dataclass(frozen=True)
+class Glyph:
+    face: str
+    size: float
+    gid: int
+    x: float  # absolute origin
+    text: str  # characters this glyph stands for in reading order ("" for extra glyphs)
+    color: CMYK
+    dy: float = 0.0  # pt, upwards
+
+
+@dataclass(frozen=True)
+class TextLine:
+    glyphs: tuple[Glyph, ...]
+    baseline: float  # y of the baseline
+    x: float  # left edge of the line's measure
+    width: float  # measure
+    article: str
+    role: str  # "body", "title", "subtitle", "caption", "folio", …
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+
+@dataclass(frozen=True)
+class Rule:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float  # pt
+    color: CMYK
+    role: str  # "column", "article", "folio"
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path
+    x: float  # the frame on the page
+    y: float
+    width: float
+    height: float
+    fit: str  # "fill" (crop to the frame, centred) or "fit" (whole image inside)
+    article: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An area of the page that belongs to an article, for reports and proof overlays."""
+
+    article: str
+    kind: str  # "block", "headline", "photo", "caption", "body"
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Overset:
+    article: str
+    chars: int
+    lines: int
+    last_fitting: str  # the last words that fit, so the editor can find the cut
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    trim: tuple[float, float]
+    bleed: float
+    lines: tuple[TextLine, ...]  # in reading order
+    rules: tuple[Rule, ...]
+    images: tuple[Image, ...]
+    frames: tuple[Frame, ...]
+    overset: tuple[Overset, ...] = field(default=())
+
+    def text(self) -> str:
+        return "".join(line.text for line in self.lines)

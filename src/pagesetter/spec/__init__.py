@@ -1,0 +1,1 @@
+"""Page specs: YAML in, a validated, frozen model out (every error with file:line:column)."""

@@ -1,0 +1,345 @@
+"""Load a page spec (and its shared style sheets) into the frozen model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.spec import validate as v
+from pagesetter.spec.model import (
+    BLACK, CMYK, ArticleSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+)
+from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
+from pagesetter.yamlsource import Node, load_yaml
+
+TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles",
+            "allow_overset")
+STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
+              "latin_space", "word_space")
+ALIGNS = ("justify", "left", "center", "right")
+PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
+
+
+def project_root(spec_path: Path) -> Path:
+    """Specs live in ``layout/``; the project is the folder that holds it."""
+    folder = spec_path.resolve().parent
+    return folder.parent if folder.name == "layout" else folder
+
+
+def load_spec(path: Path) -> PageSpec:
+    root_node = v.expect_map(load_yaml(path), "a page spec")
+    v.check_keys(root_node, TOP_KEYS, "the page spec", required=("page", "grid", "articles"))
+    root = project_root(path)
+    base = path.resolve().parent
+
+    styles = _load_styles(root_node, base, root)
+    page = v.expect_map(root_node.get("page"), "page")  # type: ignore[arg-type]
+    v.check_keys(page, ("name", "trim", "bleed", "margins"), "page", required=("trim",))
+    grid_node = v.expect_map(root_node.get("grid"), "grid")  # type: ignore[arg-type]
+    grid = _grid(grid_node)
+    trim = _trim(page)
+    bleed = v.quantity(page.get("bleed"), "bleed", LENGTH, zero_ok=True).to_pt() if page.get("bleed") else 3 * 72 / 25.4
+    margin_top, margin_left = _margins(page, trim, grid, grid_node)
+
+    articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles"))  # type: ignore[arg-type]
+    _check_overlaps(articles)
+    folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
+    if folio:
+        for a in articles:
+            if a.block.top < folio.lines:
+                raise InputError(a.block.loc, f"block starts on line {a.block.top + 1}, inside the 报眉 "
+                                 f"(lines 1–{folio.lines}); start it on line {folio.lines + 1} or later")
+    name_node = page.get("name")
+    return PageSpec(
+        name=v.text(name_node, "page name") if name_node else path.stem,
+        path=path,
+        trim=trim,
+        bleed=bleed,
+        margin_top=margin_top,
+        margin_left=margin_left,
+        grid=grid,
+        styles=styles,
+        folio=folio,
+        articles=articles,
+        rules=_rules(root_node.get("rules")),
+        content_dir=_inside(root_node.get("content"), base, root, "content folder", default=root / "content"),
+        fonts_manifest=_inside(root_node.get("fonts"), base, root, "font manifest",
+                               default=root / "fonts" / "manifest.yaml"),
+        root=root,
+        allow_overset=v.boolean(root_node.get("allow_overset"), "allow_overset")
+        if root_node.get("allow_overset") is not None else False,
+    )
+
+
+def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path) -> Path:
+    if node is None:
+        return default
+    raw = v.text(node, what)
+    target = (base / raw).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise InputError(node.loc, f"{what} {raw!r} is outside the project folder {display_path(root)}")
+    if not target.exists():
+        raise InputError(node.loc, f"{what} {raw!r} not found (looked for {display_path(target)})")
+    return target
+
+
+def _trim(page: Node) -> tuple[float, float]:
+    trim = v.expect_map(page.get("trim"), "trim")  # type: ignore[arg-type]
+    v.check_keys(trim, ("width", "height"), "trim", required=("width", "height"))
+    return (v.quantity(trim.get("width"), "trim width", LENGTH).to_pt(),
+            v.quantity(trim.get("height"), "trim height", LENGTH).to_pt())
+
+
+def _grid(node: Node) -> Grid:
+    v.check_keys(node, ("columns", "column_width", "gutter", "body_size", "pitch", "lines"), "grid",
+                 required=("columns", "column_width", "gutter", "body_size", "pitch", "lines"))
+    body = v.quantity(node.get("body_size"), "body_size", SIZE).to_pt()
+    pitch_q = v.quantity(node.get("pitch"), "pitch", LENGTH_OR_ZI)
+    return Grid(
+        columns=v.integer(node.get("columns"), "columns", 1, 40),
+        column_width=v.quantity(node.get("column_width"), "column_width", LENGTH_OR_ZI).to_pt(em=body),
+        gutter=v.quantity(node.get("gutter"), "gutter", LENGTH_OR_ZI, zero_ok=True).to_pt(em=body),
+        lines=v.integer(node.get("lines"), "lines", 1, 2000),
+        pitch=pitch_q.to_pt(em=body),
+        body_size=body,
+    )
+
+
+def _margins(page: Node, trim: tuple[float, float], grid: Grid, grid_node: Node) -> tuple[float, float]:
+    node = page.get("margins")
+    top_q = left = None
+    if node is not None:
+        v.expect_map(node, "margins")
+        v.check_keys(node, ("top", "left"), "margins")
+        if node.get("top") is not None and node.get("top").value != "auto":
+            top_q = v.quantity(node.get("top"), "top margin", LENGTH, zero_ok=True).to_pt()
+        if node.get("left") is not None and node.get("left").value != "auto":
+            left = v.quantity(node.get("left"), "left margin", LENGTH, zero_ok=True).to_pt()
+    # "auto" centres the type area (版心) on the trim.
+    left_given = left is not None
+    top = top_q if top_q is not None else (trim[1] - grid.height) / 2
+    left = left if left is not None else (trim[0] - grid.width) / 2
+    if left < 0 or left + grid.width > trim[0] + 0.01:
+        where = node.key_loc("left") if left_given else grid_node.value["column_width"].loc
+        raise InputError(where, f"the type area ({grid.width / 72 * 25.4:.1f} mm wide) does not fit "
+                         f"the trim ({trim[0] / 72 * 25.4:.1f} mm) with this left margin")
+    if top < 0 or top + grid.height > trim[1] + 0.01:
+        where = node.key_loc("top") if top_q is not None else grid_node.value["lines"].loc
+        raise InputError(where, f"the type area ({grid.height / 72 * 25.4:.1f} mm deep: {grid.lines} lines "
+                         f"of {grid.pitch:g} pt) does not fit the trim ({trim[1] / 72 * 25.4:.1f} mm)")
+    return top, left
+
+
+def _load_styles(root_node: Node, base: Path, root: Path) -> dict[str, Style]:
+    raw: dict[str, Node] = {}
+    sheets = root_node.get("stylesheets")
+    for sheet_node in (v.expect_list(sheets, "stylesheets") if sheets else []):
+        sheet_path = _inside(sheet_node, base, root, "style sheet", default=base)
+        sheet = v.expect_map(load_yaml(sheet_path), "a style sheet")
+        v.check_keys(sheet, ("styles",), "a style sheet", required=("styles",))
+        raw.update(v.expect_map(sheet.get("styles"), "styles").value)  # type: ignore[arg-type]
+    if root_node.get("styles") is not None:
+        raw.update(v.expect_map(root_node.get("styles"), "styles").value)  # type: ignore[arg-type]
+    return {name: _style(name, raw, ()) for name in raw}
+
+
+def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...]) -> Style:
+    node = v.expect_map(raw[name], f"style {name!r}")
+    v.check_keys(node, STYLE_KEYS, f"style {name!r}")
+    parent: Style | None = None
+    if node.get("base") is not None:
+        base_name = v.text(node.get("base"), "base")
+        if base_name not in raw:
+            raise InputError(node.get("base").loc, f"style {name!r} is based on unknown style {base_name!r}")
+        if base_name in chain or base_name == name:
+            raise InputError(node.get("base").loc, f"style {name!r} is based on itself through {base_name!r}")
+        parent = _style(base_name, raw, chain + (name,))
+    if parent is None and node.get("font") is None:
+        raise InputError(node.loc, f"style {name!r} needs a font (a face name from fonts/manifest.yaml)")
+    if parent is None and node.get("size") is None:
+        raise InputError(node.loc, f"style {name!r} needs a size (e.g. 小五 or 9pt)")
+
+    def get(key: str) -> Node | None:
+        return node.get(key)
+
+    size = v.quantity(get("size"), "size", SIZE).to_pt() if get("size") else parent.size  # type: ignore[union-attr]
+    em = size
+    return Style(
+        name=name,
+        font=v.text(get("font"), "font") if get("font") else parent.font,  # type: ignore[union-attr]
+        size=size,
+        leading=v.quantity(get("leading"), "leading", LENGTH_OR_ZI).to_pt(em=em) if get("leading")
+        else (parent.leading * size / parent.size if parent else 1.5 * size),
+        tracking=v.quantity(get("tracking"), "tracking", LENGTH_OR_ZI, positive=False).to_pt(em=em)
+        if get("tracking") else (parent.tracking if parent else 0.0),
+        color=_color(get("color")) if get("color") else (parent.color if parent else BLACK),
+        align=v.choice(get("align"), "align", ALIGNS) if get("align") else (parent.align if parent else "justify"),  # type: ignore[arg-type]
+        indent=v.quantity(get("indent"), "indent", LENGTH_OR_ZI, zero_ok=True).to_pt(em=em) if get("indent")
+        else (parent.indent if parent else 0.0),
+        punctuation=v.choice(get("punctuation"), "punctuation", PUNCT_STYLES) if get("punctuation")  # type: ignore[arg-type]
+        else (parent.punctuation if parent else "kaiming"),
+        latin_space=v.number(get("latin_space"), "latin_space", 0) if get("latin_space") is not None
+        else (parent.latin_space if parent else 0.25),
+        word_space=v.number(get("word_space"), "word_space", 0) if get("word_space") is not None
+        else (parent.word_space if parent else 1.0),
+        loc=node.loc,
+    )
+
+
+def _color(node: Node) -> CMYK:
+    items = v.expect_list(node, "color (CMYK percentages, e.g. [0, 0, 0, 100])")
+    if len(items) != 4:
+        raise InputError(node.loc, f"color must list 4 ink percentages [C, M, Y, K], got {len(items)}")
+    values = [v.number(n, "ink percentage", 0) for n in items]
+    for n, value in zip(items, values):
+        if value > 100:
+            raise InputError(n.loc, f"ink percentage must be 0–100, got {value:g}")
+    return CMYK(*values)
+
+
+def _rules(node: Node | None) -> Rules:
+    if node is None:
+        return Rules(column=0.25, article=0.5)
+    v.expect_map(node, "rules")
+    v.check_keys(node, ("column", "article"), "rules")
+    col = node.get("column")
+    art = node.get("article")
+    return Rules(
+        column=v.quantity(col, "column rule", LENGTH, zero_ok=True).to_pt() if col else 0.25,
+        article=v.quantity(art, "article rule", LENGTH, zero_ok=True).to_pt() if art else 0.5,
+    )
+
+
+def _folio(node: Node, grid: Grid, styles: dict[str, Style]) -> Folio:
+    v.expect_map(node, "folio")
+    keys = ("paper", "date", "page", "section", "editor", "extra", "lines", "style", "paper_style", "rule")
+    v.check_keys(node, keys, "folio", required=("paper", "date", "page"))
+    date = v.text(node.get("date"), "date")
+    _check_date(node.get("date"), date)
+    style = v.text(node.get("style"), "style") if node.get("style") else "folio"
+    paper_style = v.text(node.get("paper_style"), "paper_style") if node.get("paper_style") else "folio-paper"
+    for s, n in ((style, node.get("style")), (paper_style, node.get("paper_style"))):
+        _need_style(s, styles, n.loc if n else node.loc)
+    extra = node.get("extra")
+    return Folio(
+        paper=v.text(node.get("paper"), "paper"),
+        date=date,
+        page=v.text(node.get("page"), "page"),
+        section=v.text(node.get("section"), "section") if node.get("section") else "",
+        editor=v.text(node.get("editor"), "editor") if node.get("editor") else "",
+        extra=tuple(v.text(n, "extra") for n in v.expect_list(extra, "extra")) if extra else (),
+        lines=v.integer(node.get("lines"), "folio lines", 1, grid.lines) if node.get("lines") else 3,
+        style=style,
+        paper_style=paper_style,
+        rule=v.quantity(node.get("rule"), "rule", LENGTH).to_pt() if node.get("rule") else 1.0,
+    )
+
+
+def _check_date(node: Node, date: str) -> None:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError:
+        raise InputError(node.loc, f"date must be written YYYY-MM-DD (e.g. 2022-06-30), got {date!r}") from None
+
+
+def _need_style(name: str, styles: dict[str, Style], loc: Loc) -> None:
+    if name not in styles:
+        import difflib
+
+        near = difflib.get_close_matches(name, list(styles), n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise InputError(loc, f"unknown style {name!r}{hint}")
+
+
+def _rect(node: Node, what: str, cols_max: int, lines_max: int) -> Rect:
+    v.expect_map(node, what)
+    v.check_keys(node, ("col", "cols", "line", "lines"), what, required=("col", "cols", "line", "lines"))
+    col = v.integer(node.get("col"), f"{what} col", 1, cols_max) - 1
+    cols = v.integer(node.get("cols"), f"{what} cols", 1, cols_max)
+    top = v.integer(node.get("line"), f"{what} line", 1, lines_max) - 1
+    lines = v.integer(node.get("lines"), f"{what} lines", 1, lines_max)
+    if col + cols > cols_max:
+        raise InputError(node.get("cols").loc, f"{what} runs past the last column: columns {col + 1}–{col + cols} "
+                         f"of {cols_max}")
+    if top + lines > lines_max:
+        raise InputError(node.get("lines").loc, f"{what} runs past the last line: lines {top + 1}–{top + lines} "
+                         f"of {lines_max}")
+    return Rect(col, cols, top, lines, node.loc)
+
+
+@dataclass(frozen=True)
+class _Defaults:
+    kicker: str = "kicker"
+    title: str = "title"
+    subtitle: str = "subtitle"
+    byline: str = "byline"
+
+
+def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
+    v.expect_map(node, "an article entry")
+    keys = ("article", "block", "headline", "photo", "body", "lead", "column_rules", "balance")
+    v.check_keys(node, keys, "an article entry", required=("article", "block"))
+    block = _rect(node.get("block"), "block", grid.columns, grid.lines)
+    headline = _headline(node.get("headline"), block, styles)
+    photo = _photo(node.get("photo"), block, styles) if node.get("photo") else None
+    body = v.text(node.get("body"), "body") if node.get("body") else "body"
+    lead = v.text(node.get("lead"), "lead") if node.get("lead") else "lead"
+    for s, key in ((body, "body"), (lead, "lead")):
+        _need_style(s, styles, node.get(key).loc if node.get(key) else node.loc)
+    return ArticleSpec(
+        article=v.text(node.get("article"), "article"),
+        block=block,
+        headline=headline,
+        photo=photo,
+        body=body,
+        lead=lead,
+        column_rules=v.boolean(node.get("column_rules"), "column_rules") if node.get("column_rules") is not None else True,
+        balance=v.boolean(node.get("balance"), "balance") if node.get("balance") is not None else True,
+        loc=node.loc,
+    )
+
+
+def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> HeadlineSpec:
+    d = _Defaults()
+    if node is None:
+        node = Node({}, block.loc, {})
+    v.expect_map(node, "headline")
+    v.check_keys(node, ("lines", "cols", "kicker", "title", "subtitle", "byline", "align"), "headline")
+    names = {}
+    for key in ("kicker", "title", "subtitle", "byline"):
+        n = node.get(key)
+        names[key] = v.text(n, key) if n else getattr(d, key)
+        _need_style(names[key], styles, n.loc if n else node.loc)
+    lines = v.integer(node.get("lines"), "headline lines", 1, block.lines) if node.get("lines") else None
+    cols = v.integer(node.get("cols"), "headline cols", 1, block.cols) if node.get("cols") else None
+    return HeadlineSpec(lines=lines, cols=cols, align=v.choice(node.get("align"), "align", ALIGNS)  # type: ignore[arg-type]
+                        if node.get("align") else "center", **names)
+
+
+def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
+    v.expect_map(node, "photo")
+    v.check_keys(node, ("col", "cols", "line", "lines", "caption", "credit", "fit"), "photo",
+                 required=("col", "cols", "line", "lines"))
+    cell_keys = {k: node.get(k) for k in ("col", "cols", "line", "lines")}
+    rel = _rect(Node(cell_keys, node.loc, {k: node.key_loc(k) for k in cell_keys}), "photo", block.cols, block.lines)
+    caption = v.text(node.get("caption"), "caption") if node.get("caption") else "caption"
+    credit = v.text(node.get("credit"), "credit") if node.get("credit") else "credit"
+    for s, key in ((caption, "caption"), (credit, "credit")):
+        _need_style(s, styles, node.get(key).loc if node.get(key) else node.loc)
+    return PhotoSpec(
+        cell=Rect(block.col + rel.col, rel.cols, block.top + rel.top, rel.lines, node.loc),
+        caption=caption,
+        credit=credit,
+        fit=v.choice(node.get("fit"), "fit", ("fill", "fit")) if node.get("fit") else "fill",  # type: ignore[arg-type]
+    )
+
+
+def _check_overlaps(articles: tuple[ArticleSpec, ...]) -> None:
+    for i, a in enumerate(articles):
+        for b in articles[:i]:
+            if a.block.overlaps(b.block):
+                raise InputError(a.block.loc, f"block of {a.article!r} overlaps the block of {b.article!r} "
+                                 f"(line {b.block.loc.line})")

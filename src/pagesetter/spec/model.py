@@ -1,0 +1,172 @@
+"""The page model: frozen dataclasses, all lengths in points, all positions in grid units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pagesetter.errors import Loc
+
+Align = Literal["justify", "left", "center", "right"]
+# Punctuation width styles, as ctex/xeCJK name them (see compose/punctuation.py).
+PunctStyle = Literal["quanjiao", "kaiming", "banjiao"]
+
+
+@dataclass(frozen=True)
+class CMYK:
+    """A process colour in percent of each ink (0–100)."""
+
+    c: float
+    m: float
+    y: float
+    k: float
+
+    def fractions(self) -> tuple[float, float, float, float]:
+        return (self.c / 100, self.m / 100, self.y / 100, self.k / 100)
+
+
+BLACK = CMYK(0, 0, 0, 100)
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    font: str  # face key in fonts/manifest.yaml
+    size: float  # pt
+    leading: float  # pt, baseline to baseline for multi-line settings
+    tracking: float  # pt added after every character (letter-spacing)
+    color: CMYK
+    align: Align
+    indent: float  # first-line indent, pt
+    punctuation: PunctStyle
+    latin_space: float  # Han–Latin/digit gap in em (clreq 3.2.2: a quarter em)
+    word_space: float  # widened space inside a two-clause headline, in em
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The column grid and baseline grid of the type area (版心)."""
+
+    columns: int
+    column_width: float  # pt
+    gutter: float  # pt
+    lines: int  # baseline-grid lines in the type area
+    pitch: float  # pt between baselines
+    body_size: float  # pt: the 字 of the grid
+
+    @property
+    def width(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def height(self) -> float:
+        return self.lines * self.pitch
+
+    def col_x(self, col: int) -> float:
+        """Left edge of 0-based column ``col``, from the type area's left."""
+        return col * (self.column_width + self.gutter)
+
+    def span_width(self, cols: int) -> float:
+        return cols * self.column_width + (cols - 1) * self.gutter
+
+    def line_top(self, line: int) -> float:
+        """Top of 0-based grid line ``line``'s band, from the type area's top."""
+        return line * self.pitch
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A grid cell: 0-based first column and line, span in columns and lines."""
+
+    col: int
+    cols: int
+    top: int
+    lines: int
+    loc: Loc
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.lines
+
+    @property
+    def right(self) -> int:
+        return self.col + self.cols
+
+    def overlaps(self, other: "Rect") -> bool:
+        return (self.col < other.right and other.col < self.right
+                and self.top < other.bottom and other.top < self.bottom)
+
+
+@dataclass(frozen=True)
+class HeadlineSpec:
+    lines: int | None  # depth in grid lines; None: as deep as the headline needs
+    cols: int | None  # span from the block's first column; None: whole block
+    kicker: str  # style names
+    title: str
+    subtitle: str
+    byline: str
+    align: Align
+
+
+@dataclass(frozen=True)
+class PhotoSpec:
+    cell: Rect  # relative to the article block: includes the caption lines
+    caption: str  # style name
+    credit: str  # style name
+    fit: Literal["fill", "fit"]
+
+
+@dataclass(frozen=True)
+class ArticleSpec:
+    article: str  # content id (file stem in the content folder)
+    block: Rect  # absolute, in the page grid
+    headline: HeadlineSpec
+    photo: PhotoSpec | None
+    body: str  # style names
+    lead: str
+    column_rules: bool
+    balance: bool  # end the body columns level
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Folio:
+    """报眉: the running head over a rule at the top of the type area."""
+
+    paper: str
+    date: str  # ISO date; printed as 2022年6月30日 星期四
+    page: str  # 版次, e.g. 第3版
+    section: str  # 版名
+    editor: str  # 责任编辑
+    extra: tuple[str, ...]  # 美编, 校对 …
+    lines: int  # depth in grid lines, rule included
+    style: str
+    paper_style: str
+    rule: float  # pt
+
+
+@dataclass(frozen=True)
+class Rules:
+    column: float  # pt; 0 = none
+    article: float  # pt
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str  # output stem
+    path: Path  # the spec file
+    trim: tuple[float, float]  # pt
+    bleed: float  # pt
+    margin_top: float  # pt, trim edge to type area
+    margin_left: float  # pt
+    grid: Grid
+    styles: dict[str, Style]
+    folio: Folio | None
+    articles: tuple[ArticleSpec, ...]  # in reading order; the banner first
+    rules: Rules
+    content_dir: Path
+    fonts_manifest: Path
+    root: Path  # project root: inputs must stay inside it
+    allow_overset: bool

@@ -1,0 +1,174 @@
+"""YAML in, a tree of positioned nodes out.
+
+Specs and article front matter are YAML written by hand. We keep the position of
+every key and value so that every later error can name file, line and column.
+Only safe YAML is accepted: no Python tags, duplicate keys are errors, and an
+alias bomb is stopped by a node budget.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from pagesetter.errors import InputError, Loc, display_path
+
+# A hand-written page spec has a few hundred nodes; this budget stops
+# "billion laughs" alias expansion long before it costs memory.
+MAX_NODES = 200_000
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    """A YAML value and where it stands.
+
+    ``value`` is a str, int, float, bool, None or date for scalars, a
+    ``dict[str, Node]`` for mappings (insertion-ordered) and a ``list[Node]``
+    for sequences. ``key_locs`` gives the position of each mapping key.
+    """
+
+    value: Any
+    loc: Loc
+    key_locs: dict[str, Loc] | None = None
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, list)
+
+    def get(self, key: str) -> "Node | None":
+        return self.value.get(key) if isinstance(self.value, dict) else None
+
+    def items(self) -> Iterator[tuple[str, "Node"]]:
+        assert isinstance(self.value, dict)
+        return iter(self.value.items())
+
+    def key_loc(self, key: str) -> Loc:
+        if self.key_locs and key in self.key_locs:
+            return self.key_locs[key]
+        return self.loc
+
+    def plain(self) -> Any:
+        """The value with all positions stripped (for data that needs no more checking)."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, explaining the usual newsroom encodings when it is not."""
+    loc = Loc.of_file(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(loc, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(loc, "expected a file, found a directory") from None
+    except OSError as exc:
+        raise InputError(loc, f"cannot read file: {exc.strerror}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 BOM is harmless; Windows editors add it
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(loc, "file is UTF-16; save it as UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = " (it looks like GBK/GB18030; convert it with: iconv -f GB18030 -t UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(
+            Loc(display_path(path), line, col), f"file is not valid UTF-8{hint}"
+        ) from None
+
+
+def load_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Node:
+    """Parse YAML text (read from ``path`` unless given) into a positioned Node tree.
+
+    ``first_line`` is the file line where ``text`` starts (front matter starts on line 2).
+    """
+    shown = display_path(path)
+    if text is None:
+        text = read_text(path)
+    if text.strip() == "":
+        raise InputError(Loc(shown, first_line, 1), "file is empty; expected a YAML mapping")
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        col = (mark.column + 1) if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in text and "tab" in str(problem).lower() or "found character '\\t'" in str(problem):
+            problem = "a tab character; YAML indents with spaces only"
+        raise InputError(Loc(shown, line, col), f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(Loc(shown, first_line), f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise InputError(Loc(shown, first_line, 1), "file holds no YAML value; expected a mapping")
+    budget = [MAX_NODES]
+    return _convert(root, shown, first_line, loader, budget)
+
+
+def _loc(node: yaml.Node, shown: str, first_line: int) -> Loc:
+    return Loc(shown, node.start_mark.line + first_line, node.start_mark.column + 1)
+
+
+def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoader, budget: list[int]) -> Node:
+    budget[0] -= 1
+    loc = _loc(node, shown, first_line)
+    if budget[0] < 0:
+        raise InputError(loc, f"YAML too large or too many aliases (over {MAX_NODES} nodes)")
+    if node.tag not in _SAFE_TAGS:
+        raise InputError(loc, f"YAML tag {node.tag!r} is not allowed; only plain values, lists and mappings")
+    if isinstance(node, yaml.MappingNode):
+        values: dict[str, Node] = {}
+        key_locs: dict[str, Loc] = {}
+        for key_node, value_node in node.value:
+            kloc = _loc(key_node, shown, first_line)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError(kloc, "YAML merge keys (<<) are not supported; write the keys out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(kloc, "mapping key must be a plain word")
+            key = str(key_node.value)
+            if key in values:
+                raise InputError(kloc, f"duplicate key {key!r} (first at line {key_locs[key].line})")
+            key_locs[key] = kloc
+            values[key] = _convert(value_node, shown, first_line, loader, budget)
+        return Node(values, loc, key_locs)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_convert(n, shown, first_line, loader, budget) for n in node.value], loc)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise InputError(loc, f"invalid value: {exc}") from None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        value = value.isoformat() if isinstance(value, _dt.date) else value
+    return Node(value, loc)
