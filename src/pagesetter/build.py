@@ -1,0 +1,84 @@
+"""The pipeline for one page: spec -> content -> compose/flow -> page tree -> PDF."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagesetter.content.model import Article, Change
+from pagesetter.content.normalise import normalise_article
+from pagesetter.content.reader import read_article
+from pagesetter.errors import InputError, OversetError, Warning
+from pagesetter.flow.page import flow_page
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import FaceInfo, load_manifest
+from pagesetter.pagetree import Page
+from pagesetter.render.pdf import render_pdf
+from pagesetter.spec.loader import load_spec
+from pagesetter.spec.model import PageSpec
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    spec: PageSpec
+    page: Page
+    articles: dict[str, Article]
+    pdf_path: Path
+    warnings: tuple[Warning, ...]
+    changes: tuple[Change, ...]
+
+
+def load_inputs(spec_path: Path) -> tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], list[Change]]:
+    spec = load_spec(spec_path)
+    manifest = load_manifest(spec.fonts_manifest)
+    for style in spec.styles.values():
+        if style.font not in manifest:
+            raise InputError(style.loc, f"style {style.name!r} uses font {style.font!r}, which "
+                             f"{spec.fonts_manifest.name} does not list (it has: {', '.join(manifest)})")
+    articles: dict[str, Article] = {}
+    changes: list[Change] = []
+    for aspec in spec.articles:
+        path = spec.content_dir / f"{aspec.article}.md"
+        if not path.is_file():
+            raise InputError(aspec.loc, f"article {aspec.article!r} not found: expected the file "
+                             f"{path.relative_to(spec.root) if path.is_relative_to(spec.root) else path}")
+        article, changed = normalise_article(read_article(path, spec.root))
+        articles[aspec.article] = article
+        changes += changed
+    return spec, manifest, articles, changes
+
+
+def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -> BuildResult:
+    spec, manifest, articles, changes = load_inputs(spec_path)
+    flowed = flow_page(spec, articles, FaceSet(manifest))
+    page = flowed.page
+    if page.overset and not (allow_overset or spec.allow_overset):
+        raise OversetError(overset_message(page))
+    title = next((a.title for a in articles.values()), spec.name)
+    rendered = render_pdf(page, manifest, title)
+    pdf_path = out_dir / f"{spec.name}.pdf"
+    write_atomically(pdf_path, rendered.pdf)
+    return BuildResult(spec, page, articles, pdf_path, flowed.warnings + rendered.warnings, tuple(changes))
+
+
+def overset_message(page: Page) -> str:
+    parts = [f"{o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”" for o in page.overset]
+    return "overset (text that does not fit): " + "; ".join(parts) + \
+        ". Enlarge the blocks, cut the text, or build with --allow-overset to see the page."
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: a failed build leaves the old file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,117 @@
+"""Command line: ``pagesetter build``, ``pagesetter preview``.
+
+Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset.
+Errors are one line each on stderr; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from pagesetter import __version__
+from pagesetter.errors import InputError, OversetError, PagesetterError, display_path
+
+DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
+EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET = 1, 2, 3
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pagesetter",
+        description="Set Chinese newspaper pages: YAML page specs and Markdown articles in, print-ready PDF out.",
+    )
+    parser.add_argument("--version", action="version", version=f"pagesetter {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", help="build pages into PDF",
+                           description="Build each page SPEC into OUT/<page name>.pdf. With no SPEC, builds "
+                                       f"{DEFAULT_SPEC} (the seed page) of the project in the current folder.")
+    build.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=f"page spec YAML (default: {DEFAULT_SPEC})")
+    build.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
+                       help="folder for the PDFs (default: output)")
+    build.add_argument("--allow-overset", action="store_true",
+                       help="write the PDF even when text does not fit (overset is still reported)")
+    build.add_argument("--preview", action="store_true", help="also write a PNG preview beside each PDF")
+    build.add_argument("--dpi", type=float, default=50.0, help="preview resolution (default: 50)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    preview = sub.add_parser("preview", help="render PDF pages to PNG",
+                             description="Render every page of each PDF to PNG (pypdfium2).")
+    preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
+    preview.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                         help="folder for the PNGs (default: beside each PDF)")
+    preview.add_argument("--dpi", type=float, default=50.0, help="resolution in dots per inch (default: 50)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if args.command == "build":
+            return _build(args)
+        return _preview(args)
+    except OversetError as exc:
+        print(f"pagesetter: error: {exc}", file=sys.stderr)
+        return EXIT_OVERSET
+    except PagesetterError as exc:
+        print(f"pagesetter: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("pagesetter: interrupted", file=sys.stderr)
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pagesetter.build import build_page
+
+    specs = args.specs or [DEFAULT_SPEC]
+    if not args.specs and not DEFAULT_SPEC.is_file():
+        raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
+                         "pagesetter build layout/PAGE.yaml")
+    for spec in specs:
+        started = time.perf_counter()
+        result = build_page(spec, args.output, allow_overset=args.allow_overset)
+        if not args.quiet:
+            _report(result, time.perf_counter() - started)
+        if args.preview:
+            from pagesetter.proof.preview import render_png
+
+            for png in render_png(result.pdf_path, args.output, args.dpi):
+                if not args.quiet:
+                    print(f"wrote {display_path(png)}")
+    return 0
+
+
+def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    page = result.page
+    chars = sum(len(line.text) for line in page.lines)
+    print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(page.images)} photos, {seconds:.1f} s)")
+    if result.changes:
+        counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
+        summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        print(f"normalised: {len(result.changes)} marks ({summary})")
+    for o in page.overset:
+        print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
+    for w in result.warnings:
+        print(f"warning: {w}")
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from pagesetter.proof.preview import render_png
+
+    for pdf in args.pdfs:
+        for png in render_png(pdf, args.output or pdf.parent, args.dpi):
+            print(f"wrote {display_path(png)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

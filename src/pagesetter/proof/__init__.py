@@ -1,0 +1,1 @@
+"""Proofing: reading PDFs back as previews (and, later, overlays, diffs, preflight)."""

@@ -1,0 +1,1 @@
+"""Drawing the page tree into a PDF: the only stage that touches reportlab."""

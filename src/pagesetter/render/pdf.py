@@ -1,0 +1,137 @@
+"""Page tree -> PDF bytes. Reportlab draws boxes, rules and images; text goes in as
+CID-keyed Type0 fonts we embed ourselves (render/cidfont.py), one per face.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+from reportlab.lib.utils import ImageReader
+
+from pagesetter.fonts.manifest import FaceInfo
+from pagesetter.fonts.subset import EmbeddedFont, subset_font
+from pagesetter.pagetree import Glyph, Image, Page, Rule, TextLine
+from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
+from pagesetter.render.images import WARN_PPI, prepare_image
+from pagesetter.spec.model import CMYK
+from pagesetter.errors import Loc, Warning
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pdf: bytes
+    warnings: tuple[Warning, ...]
+
+
+class _Coords:
+    """Page-tree coordinates (from the trim's top-left, y down) to PDF user space."""
+
+    def __init__(self, page: Page) -> None:
+        self.bleed = page.bleed
+        self.media_h = page.trim[1] + 2 * page.bleed
+
+    def x(self, x: float) -> float:
+        return self.bleed + x
+
+    def y(self, y: float) -> float:
+        return self.media_h - (self.bleed + y)
+
+
+def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str) -> RenderResult:
+    trim_w, trim_h = page.trim
+    b = page.bleed
+    media = (trim_w + 2 * b, trim_h + 2 * b)
+    buf = io.BytesIO()
+    canvas = FontlessCanvas(buf, pagesize=media, pageCompression=1, invariant=1,
+                            trimBox=(b, b, b + trim_w, b + trim_h), bleedBox=(0, 0, media[0], media[1]))
+    canvas.setTitle(title)
+    canvas.setCreator("pagesetter")
+    canvas.setAuthor("pagesetter")
+    co = _Coords(page)
+    warnings: list[Warning] = []
+    for image in page.images:
+        warnings += _draw_image(canvas, co, image)
+    for rule in page.rules:
+        _draw_rule(canvas, co, rule)
+    embedded = _embed_fonts(canvas, page, faces)
+    canvas.addLiteral(_text_operators(page.lines, embedded, co))
+    canvas.showPage()
+    canvas.save()
+    return RenderResult(buf.getvalue(), tuple(warnings))
+
+
+def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image) -> list[Warning]:
+    prepared = prepare_image(image.path, image.width, image.height, image.fit)
+    canvas.drawImage(ImageReader(io.BytesIO(prepared.jpeg)), co.x(image.x), co.y(image.y + image.height),
+                     image.width, image.height)
+    if prepared.effective_ppi < WARN_PPI:
+        return [Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
+                        f"(under {WARN_PPI})", Loc.of_file(image.path))]
+    return []
+
+
+def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
+    canvas.setStrokeColorCMYK(*rule.color.fractions())
+    canvas.setLineWidth(rule.width)
+    canvas.line(co.x(rule.x1), co.y(rule.y1), co.x(rule.x2), co.y(rule.y2))
+
+
+def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo]) -> dict[str, tuple[str, EmbeddedFont]]:
+    """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
+    used: dict[str, dict[int, str]] = {}
+    for line in page.lines:
+        for g in line.glyphs:
+            if g.gid == 0:
+                continue  # never print .notdef; missing glyphs are reported by the composer
+            texts = used.setdefault(g.face, {})
+            if g.text and not texts.get(g.gid):
+                texts[g.gid] = g.text
+            else:
+                texts.setdefault(g.gid, "")
+    out: dict[str, tuple[str, EmbeddedFont]] = {}
+    for i, key in enumerate(sorted(used)):
+        info = faces[key]
+        font = subset_font(info.path, used[key], info.index)
+        name = f"F{i + 1}"
+        add_type0_font(canvas._doc, name, key, font)
+        out[key] = (name, font)
+    return out
+
+
+def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords) -> str:
+    ops: list[str] = []
+    for line in lines:
+        glyphs = [g for g in line.glyphs if g.gid != 0]
+        for (face, size, color, dy), run in groupby(glyphs, key=lambda g: (g.face, g.size, g.color, g.dy)):
+            name, font = fonts[face]
+            ops.append(_run_operators(list(run), name, font, size, color, co.x(0), co.y(line.baseline) + dy))
+    return "\n".join(ops)
+
+
+def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK,
+                   x0: float, y: float) -> str:
+    """One text object; TJ adjustments carry the composer's spacing exactly."""
+    parts: list[str] = []
+    pending: list[int] = []
+    expected = run[0].x
+    for g in run:
+        shift = g.x - expected  # extra space the composer put before this glyph, pt
+        if pending and abs(shift) > 0.001:
+            parts.append(encode_codes(pending))
+            parts.append(_num(-shift * 1000 / size))
+            pending = []
+        code = font.codes[g.gid]
+        pending.append(code)
+        expected = g.x + font.widths.get(code, 1000) * size / 1000
+    parts.append(encode_codes(pending))
+    c, m, yy, k = color.fractions()
+    return (f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k /{name} {_num(size)} Tf "
+            f"1 0 0 1 {_num(x0 + run[0].x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
+
+
+def _num(v: float) -> str:
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,0 +1,95 @@
+"""Line composition checked on the real seed page and on small paragraphs set with the real fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START
+from pagesetter.compose.display import compose_display
+from pagesetter.compose.lines import Run, compose_paragraph
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import load_manifest
+from pagesetter.spec.loader import load_spec
+
+
+@pytest.fixture(scope="module")
+def spec(root: Path):
+    return load_spec(root / "layout" / "seed-page.yaml")
+
+
+@pytest.fixture(scope="module")
+def faces(spec) -> FaceSet:
+    return FaceSet(load_manifest(spec.fonts_manifest))
+
+
+def test_no_seed_line_breaks_a_kinsoku_rule(seed_build) -> None:
+    lines = [l for l in seed_build.page.lines if l.role in ("body", "caption")]
+    starts = [l.text for l in lines if l.text[:1] in NOT_AT_LINE_START]
+    ends = [l.text for l in lines if l.text[-1:] in NOT_AT_LINE_END]
+    assert starts == [] and ends == []
+
+
+def test_latin_words_and_numbers_are_never_split(seed_build) -> None:
+    body = [l.text for l in seed_build.page.lines if l.role == "body"]
+    for a, b in zip(body, body[1:]):
+        assert not (a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum()), (a, b)
+    assert any("12123" in t for t in body) and any("APP" in t for t in body)
+
+
+def test_no_paragraph_ends_on_a_lone_character(seed_build) -> None:
+    for line in seed_build.page.lines:
+        if line.role == "body" and line.paragraph_end:
+            solid = [c for c in line.text if c not in "，。、；：？！”’）》…—"]
+            assert len(solid) >= 2, line.text
+
+
+def test_first_line_indent_is_two_ems(spec, faces) -> None:
+    body = spec.styles["body"]
+    lines, missing = compose_paragraph([Run("在疫情防控工作中，东丰县融媒体中心新闻宣传联合党支部的新闻宣传工作者夜以继日地战斗在疫情防控一线。", body)],
+                                       117.0, faces, indent=body.indent)
+    assert missing == []
+    assert lines[0].glyphs[0].x == pytest.approx(18.0)
+    assert lines[1].glyphs[0].x == pytest.approx(0.0)
+
+
+def test_kaiming_sets_commas_half_width_and_stops_full(spec, faces) -> None:
+    body = spec.styles["body"]
+    lines, _ = compose_paragraph([Run("甲，乙。丙", body)], 500.0, faces, justify=False)
+    xs = [g.x for g in lines[0].glyphs]
+    assert xs[2] - xs[1] == pytest.approx(4.5)  # ， half an em
+    assert xs[4] - xs[3] == pytest.approx(9.0)  # 。 full em
+
+
+def test_han_latin_gap_is_a_quarter_em(spec, faces) -> None:
+    body = spec.styles["body"]
+    lines, _ = compose_paragraph([Run("交管12123APP等", body)], 500.0, faces, justify=False)
+    g = lines[0].glyphs
+    assert g[2].x - (g[1].x + 9.0) == pytest.approx(0.25 * 9.0)
+
+
+def test_a_comma_that_would_start_a_line_takes_a_character_with_it(spec, faces) -> None:
+    """13 characters and a comma in a 13-em measure (开明: the comma is already half width, so it
+    cannot be squeezed in): push-out carries 三 down with it and spreads the line to the measure."""
+    body = spec.styles["body"]
+    lines, _ = compose_paragraph([Run("一二三四五六七八九十一二三，四五六", body)], 117.0, faces)
+    assert lines[0].text == "一二三四五六七八九十一二"
+    assert lines[1].text.startswith("三，")
+    last = lines[0].glyphs[-1]
+    assert last.x + 9.0 == pytest.approx(117.0, abs=0.01)
+
+
+def test_a_line_end_stop_gives_up_its_blank_to_fit(spec, faces) -> None:
+    """12 characters and 。 (full width in 开明) overrun 13 ems only by the 。's blank half: pushed in."""
+    body = spec.styles["body"]
+    lines, _ = compose_paragraph([Run("一二三四五六七八九十一二三。四五", body)], 121.5, faces)
+    assert lines[0].text == "一二三四五六七八九十一二三。"
+
+
+def test_two_clause_headline_breaks_at_the_space(spec, faces) -> None:
+    title = spec.styles["title"]
+    one, _ = compose_display("媒体战士在“疫”线 危难时刻见初心", title, 600.0, faces)
+    assert len(one) == 1
+    two, _ = compose_display("媒体战士在“疫”线 危难时刻见初心", title, 300.0, faces)
+    assert [l.text for l in two] == ["媒体战士在“疫”线", "危难时刻见初心"]
