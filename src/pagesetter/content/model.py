@@ -25,10 +25,21 @@ class Span:
 class Paragraph:
     spans: tuple[Span, ...]
     loc: Loc  # where the paragraph starts in its file
+    # Offsets into the paragraph's source text (markup included) where each later source
+    # line begins; lets a report point at the exact line and column of a character.
+    line_starts: tuple[int, ...] = ()
 
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
+
+    def source_loc(self, raw_offset: int) -> Loc:
+        """Line and column in the file of the character at ``raw_offset`` of the source text."""
+        line, start = self.loc.line, 0
+        for i, s in enumerate(self.line_starts):
+            if raw_offset >= s:
+                line, start = self.loc.line + i + 1, s
+        return Loc(self.loc.path, line, raw_offset - start + 1)
 
 
 @dataclass(frozen=True)
