@@ -16,14 +16,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
 FONT = HERE.parent.parent / "fonts" / "LXGWWenKai-Regular.ttf"
-SIZE = (1600, 1200)  # about 470 ppi when placed two columns (86 mm) wide
+LANDSCAPE = (1800, 1200)  # 3:2, about 530 ppi when placed two columns (86 mm) wide
+SQUARE = (1500, 1500)
 
 PHOTOS = {
-    "dongfeng-media": ("东丰县融媒体中心", (92, 118, 140)),
-    "dongliao-police": ("东辽县交警大队", (70, 96, 120)),
-    "xianglu-street": ("东丰县祥鹿街道", (118, 104, 84)),
-    "baimei-property": ("柏美物业", (84, 120, 92)),
-    "xian-education": ("西安区委教育工委", (120, 92, 100)),
+    "dongfeng-media": ("东丰县融媒体中心", (92, 118, 140), LANDSCAPE),
+    "dongliao-police": ("东辽县交警大队", (70, 96, 120), LANDSCAPE),
+    "xianglu-street": ("东丰县祥鹿街道", (118, 104, 84), LANDSCAPE),
+    "baimei-property": ("柏美物业", (84, 120, 92), SQUARE),
+    "xian-education": ("西安区委教育工委", (120, 92, 100), LANDSCAPE),
 }
 
 
@@ -34,9 +35,9 @@ def _font(size: int) -> ImageFont.ImageFont:
         return ImageFont.load_default(size)
 
 
-def make(name: str, label: str, tone: tuple[int, int, int]) -> Image.Image:
-    w, h = SIZE
-    im = Image.new("RGB", SIZE)
+def make(name: str, label: str, tone: tuple[int, int, int], size: tuple[int, int]) -> Image.Image:
+    w, h = size
+    im = Image.new("RGB", size)
     px = im.load()
     for y in range(h):  # a vertical gradient from the tone to a light grey
         t = y / (h - 1)
@@ -47,9 +48,9 @@ def make(name: str, label: str, tone: tuple[int, int, int]) -> Image.Image:
     for i in range(0, w + h, 80):  # diagonal hatching: reads as "not a photo" at a glance
         draw.line([(i, 0), (i - h, h)], fill=(255, 255, 255), width=3)
     draw.rectangle([40, 40, w - 41, h - 41], outline=(255, 255, 255), width=12)
-    for text, size, y in (("PLACEHOLDER 占位图", 150, h // 2 - 190), (label, 110, h // 2 + 10),
-                          (name, 70, h // 2 + 170)):
-        font = _font(size)
+    for text, pt, y in (("PLACEHOLDER 占位图", 150, h // 2 - 190), (label, 110, h // 2 + 10),
+                        (name, 70, h // 2 + 170)):
+        font = _font(pt)
         box = draw.textbbox((0, 0), text, font=font)
         x = (w - (box[2] - box[0])) // 2
         draw.rectangle([x - 30, y - 20, x + box[2] - box[0] + 30, y + box[3] - box[1] + 40], fill=(30, 30, 30))
@@ -58,9 +59,9 @@ def make(name: str, label: str, tone: tuple[int, int, int]) -> Image.Image:
 
 
 def main() -> None:
-    for name, (label, tone) in PHOTOS.items():
+    for name, (label, tone, size) in PHOTOS.items():
         target = HERE / f"{name}.jpg"
-        make(name, label, tone).save(target, "JPEG", quality=85)
+        make(name, label, tone, size).save(target, "JPEG", quality=85)
         print(f"wrote {target.name}")
 
 

@@ -31,6 +31,7 @@ class TextLine:
     width: float  # measure
     article: str
     role: str  # "body", "title", "subtitle", "caption", "folio", …
+    paragraph_end: bool = True  # False for lines a justified paragraph continues after
 
     @property
     def text(self) -> str:

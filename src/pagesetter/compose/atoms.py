@@ -23,6 +23,7 @@ class Atom:
     style: Style
     face: Face
     glyphs: list[ShapedGlyph]
+    texts: list[str]  # per glyph, the characters of its cluster ("" for later glyphs of a cluster)
     width: float  # pt: set width (after punctuation-style compression)
     shift: float = 0.0  # pt: glyph origin moved left (an opening mark's blank is on its left)
     squeeze: float = 0.0  # pt: more blank that may be removed at a line end (push-in)
@@ -45,16 +46,28 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     by_cluster: dict[int, list[ShapedGlyph]] = {}
     for g in shaped:
         by_cluster.setdefault(g.cluster, []).append(g)
+    cluster_text = _cluster_texts(text, sorted(by_cluster))
     atoms: list[Atom] = []
     for start, end, cls in _segments(text):
-        glyphs = [g for i in range(start, end) for g in by_cluster.get(i, [])]
+        glyphs: list[ShapedGlyph] = []
+        texts: list[str] = []
+        for i in range(start, end):
+            for k, g in enumerate(by_cluster.get(i, [])):
+                glyphs.append(g)
+                texts.append(cluster_text[i] if k == 0 else "")
         atom_text = text[start:end]
         natural = sum(g.advance for g in glyphs) * style.size
-        atom = Atom(atom_text, cls, style, face, glyphs, natural)
+        atom = Atom(atom_text, cls, style, face, glyphs, texts, natural)
         atom.missing = [ch for ch in atom_text if not ch.isspace() and face.glyph_for(ch) == 0]
         _set_punct_width(atom, style.punctuation)
         atoms.append(atom)
     return atoms
+
+
+def _cluster_texts(text: str, starts: list[int]) -> dict[int, str]:
+    """The characters each cluster stands for: from its start to the next cluster's (text order)."""
+    bounds = starts + [len(text)]
+    return {s: text[s:e] for s, e in zip(bounds, bounds[1:])}
 
 
 def _segments(text: str) -> list[tuple[int, int, CharClass]]:

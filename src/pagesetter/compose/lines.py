@@ -188,9 +188,9 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         if k:
             x += gaps[k - 1]
         gx = x - atom.shift
-        for i, g in enumerate(atom.glyphs):
+        for g, text in zip(atom.glyphs, atom.texts):
             glyphs.append(GlyphPos(atom.face.key, atom.em, g.gid, gx + g.x_offset * atom.em,
-                                   atom.text if i == 0 else "", atom.style.color, g.y_offset * atom.em))
+                                   text, atom.style.color, g.y_offset * atom.em))
             gx += g.advance * atom.em
         x += widths[k]
     return Line(tuple(glyphs), measure, natural + indent, "".join(a.text for a in seg), last,

@@ -29,7 +29,7 @@ class Placed:
 
 def to_text_line(line: Line, x: float, baseline: float, article: str, role: str) -> TextLine:
     glyphs = tuple(Glyph(g.face, g.size, g.gid, x + g.x, g.text, g.color, g.dy) for g in line.glyphs)
-    return TextLine(glyphs, baseline, x, line.width, article, role)
+    return TextLine(glyphs, baseline, x, line.width, article, role, line.last)
 
 
 def aligned_x(line: Line, x: float, width: float, align: str) -> float:
@@ -55,7 +55,10 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     captions: list[TextLine] = []
     if spec.photo:
-        blocked.append(spec.photo.cell)
+        cell, gap = spec.photo.cell, spec.photo.standoff
+        # Text keeps ``standoff`` blank lines from the photo and its caption.
+        top = max(block.top, cell.top - gap)
+        blocked.append(Rect(cell.col, cell.cols, top, min(block.bottom, cell.bottom + gap) - top, cell.loc))
         captions = _place_photo(spec, article, styles, geo, faces, out)
     if article.paragraphs:
         _place_body(spec, article, styles, geo, faces, out, blocked, usable_bottom)
@@ -227,10 +230,12 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, a
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
         out.rules.append(Rule(x, by, x, bottom, page.rules.article, color, "article"))
     if spec.column_rules and page.rules.column > 0 and block.cols > 1:
-        top = geo.line_top(block.top + head_lines)
+        head_right = block.col + (spec.headline.cols or block.cols)
         bottom = by + bh - (0 if at_page_foot else grid.pitch)
         for col in range(block.col + 1, block.right):
             x = geo.col_left(col) - grid.gutter / 2
+            # Rules between columns under the headline start below it; beside it, at the block top.
+            top = geo.line_top(block.top + head_lines) if col < head_right else geo.line_top(block.top)
             photo = spec.photo.cell if spec.photo else None
             if photo and photo.col < col < photo.right:
                 # No rule through a photo: stop above it and resume below.

@@ -321,7 +321,7 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
 
 def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
     v.expect_map(node, "photo")
-    v.check_keys(node, ("col", "cols", "line", "lines", "caption", "credit", "fit"), "photo",
+    v.check_keys(node, ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff"), "photo",
                  required=("col", "cols", "line", "lines"))
     cell_keys = {k: node.get(k) for k in ("col", "cols", "line", "lines")}
     rel = _rect(Node(cell_keys, node.loc, {k: node.key_loc(k) for k in cell_keys}), "photo", block.cols, block.lines)
@@ -334,6 +334,7 @@ def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
         caption=caption,
         credit=credit,
         fit=v.choice(node.get("fit"), "fit", ("fill", "fit")) if node.get("fit") else "fill",  # type: ignore[arg-type]
+        standoff=v.integer(node.get("standoff"), "standoff", 0, 10) if node.get("standoff") is not None else 1,
     )
 
 

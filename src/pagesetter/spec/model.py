@@ -116,6 +116,7 @@ class PhotoSpec:
     caption: str  # style name
     credit: str  # style name
     fit: Literal["fill", "fit"]
+    standoff: int  # blank grid lines between the cell and body text above or below it
 
 
 @dataclass(frozen=True)
