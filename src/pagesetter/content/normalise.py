@@ -48,19 +48,26 @@ def _replacement(text: str, i: int) -> str | None:
 
 
 def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[tuple[int, str, str, str]]]:
-    """Returns the new text and the edits as (offset, before, after, reason)."""
-    out: list[str] = []
+    """Returns the new text and the edits as (offset, before, after, reason).
+
+    Marks first, then spaces, so a space after a mark that became full-width counts as
+    standing between Chinese characters.
+    """
     edits: list[tuple[int, str, str, str]] = []
-    for i, ch in enumerate(text):
+    marked = list(text)
+    for i in range(len(text)):
         full = _replacement(text, i)
         if full:
-            out.append(full)
-            edits.append((i, ch, full, "half-width mark in Chinese text"))
-            continue
-        if drop_spaces and ch in " \t\u3000" and _between_han(text, i):
+            marked[i] = full
+            edits.append((i, text[i], full, "half-width mark in Chinese text"))
+    joined = "".join(marked)
+    out: list[str] = []
+    for i, ch in enumerate(joined):
+        if drop_spaces and ch in " \t\u3000" and _between_han(joined, i):
             edits.append((i, ch, "", "space between Chinese characters"))
             continue
         out.append(ch)
+    edits.sort()
     return "".join(out), edits
 
 

@@ -1,0 +1,86 @@
+"""The command line as an editor uses it: real processes, exit codes, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pagesetter", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_help_documents_every_option(tmp_path: Path) -> None:
+    top = run(["--help"], tmp_path)
+    assert top.returncode == 0 and "build" in top.stdout and "preview" in top.stdout
+    build = run(["build", "--help"], tmp_path)
+    assert build.returncode == 0
+    for option in ("--output", "--allow-overset", "--preview", "--dpi", "--quiet", "SPEC"):
+        assert option in build.stdout
+
+
+def test_build_with_no_argument_builds_the_seed_page(project: Path) -> None:
+    result = run(["build", "--preview"], project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "seed-page.pdf").stat().st_size > 100_000
+    assert (project / "output" / "seed-page.png").is_file()
+    assert "wrote output/seed-page.pdf" in result.stdout
+    assert "normalised: 284 marks" in result.stdout
+    assert result.stderr == ""
+
+
+def _shrink(project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("block: {col: 5, cols: 4, line: 12, lines: 34}",
+                                 "block: {col: 5, cols: 4, line: 12, lines: 30}"), encoding="utf-8")
+
+
+def test_overset_fails_the_build_and_names_the_article(project: Path) -> None:
+    out = project / "output" / "seed-page.pdf"
+    out.parent.mkdir()
+    out.write_bytes(b"%PDF-previous")
+    _shrink(project)
+    result = run(["build"], project)
+    assert result.returncode == 3
+    assert "dongliao-police" in result.stderr and "characters in" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert out.read_bytes() == b"%PDF-previous"  # the previous PDF is left as it was
+
+
+def test_allow_overset_writes_the_pdf_and_still_reports(project: Path) -> None:
+    _shrink(project)
+    result = run(["build", "--allow-overset"], project)
+    assert result.returncode == 0
+    assert "overset: dongliao-police:" in result.stdout
+    assert (project / "output" / "seed-page.pdf").is_file()
+
+
+def test_bad_spec_is_one_located_line_and_no_pdf(project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("gutter: 1字", "gutter: 1 furlong"), encoding="utf-8")
+    result = run(["build"], project)
+    assert result.returncode == 1
+    assert result.stderr.startswith("pagesetter: error: layout/seed-page.yaml:")
+    assert "gutter" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "output" / "seed-page.pdf").exists()
+
+
+def test_missing_spec_and_unknown_option(tmp_path: Path) -> None:
+    result = run(["build"], tmp_path)
+    assert result.returncode == 1 and "layout/seed-page.yaml" in result.stderr
+    result = run(["build", "--colour"], tmp_path)
+    assert result.returncode == 2
+
+
+def test_a_character_no_font_has_is_reported(project: Path) -> None:
+    article = project / "content" / "dongfeng-media.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("没有披上白色战袍", "没有披上白色战袍\U0001F600"),
+                       encoding="utf-8")
+    result = run(["build"], project)
+    assert result.returncode == 0, result.stderr
+    assert "missing-glyph" in result.stdout and "content/dongfeng-media.md:9" in result.stdout
