@@ -1,0 +1,68 @@
+"""Photos of any format and colour mode become CMYK JPEGs at print resolution."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pagesetter.errors import InputError
+from pagesetter.render.images import MAX_PPI, prepare_image
+
+W, H = 243.0, 162.0  # a two-column photo frame, pt
+
+
+def _save(tmp_path: Path, im: Image.Image, name: str, **kw) -> Path:
+    path = tmp_path / name
+    im.save(path, **kw)
+    return path
+
+
+@pytest.mark.parametrize("mode,fmt,name", [
+    ("RGB", "JPEG", "a.jpg"), ("L", "JPEG", "b.jpg"), ("CMYK", "JPEG", "c.jpg"), ("RGBA", "PNG", "d.png"),
+    ("P", "PNG", "e.png"), ("I;16", "PNG", "f.png"), ("RGB", "TIFF", "g.tif"), ("CMYK", "TIFF", "h.tif"),
+    ("1", "TIFF", "i.tif"), ("LA", "PNG", "j.png"),
+])
+def test_any_mode_becomes_cmyk_jpeg(tmp_path: Path, mode: str, fmt: str, name: str) -> None:
+    im = Image.new("RGB", (1200, 800), (200, 40, 40)).convert(mode)
+    path = _save(tmp_path, im, name, format=fmt)
+    prepared = prepare_image(path, W, H, "fill")
+    out = Image.open(io.BytesIO(prepared.jpeg))
+    assert out.mode == "CMYK" and out.format == "JPEG"
+    assert out.width / out.height == pytest.approx(W / H, rel=0.01)
+
+
+def test_large_images_are_resampled_to_max_ppi_and_small_ones_kept(tmp_path: Path) -> None:
+    big = _save(tmp_path, Image.new("RGB", (4000, 3000), "white"), "big.jpg")
+    prepared = prepare_image(big, W, H, "fill")
+    assert prepared.width_px == round(W / 72 * MAX_PPI)
+    small = _save(tmp_path, Image.new("RGB", (300, 200), "white"), "small.jpg")
+    prepared = prepare_image(small, W, H, "fill")
+    assert prepared.width_px == 300 and prepared.effective_ppi == pytest.approx(300 / (W / 72))
+
+
+def test_neutral_grey_prints_in_black_ink_only(tmp_path: Path) -> None:
+    path = _save(tmp_path, Image.new("RGB", (600, 400), (128, 128, 128)), "grey.png")
+    out = Image.open(io.BytesIO(prepare_image(path, W, H, "fill").jpeg))
+    c, m, y, k = out.getpixel((300, 200))
+    assert max(c, m, y) <= 3 and 120 <= k <= 135
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"", "cannot read image"),
+    (b"not an image at all", "cannot read image"),
+    (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "cannot read image"),
+])
+def test_broken_images_are_input_errors(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "x.jpg"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        prepare_image(path, W, H, "fill")
+    assert message in str(err.value) and "x.jpg" in str(err.value)
+
+
+def test_missing_image(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        prepare_image(tmp_path / "nope.jpg", W, H, "fill")
