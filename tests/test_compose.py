@@ -93,3 +93,54 @@ def test_two_clause_headline_breaks_at_the_space(spec, faces) -> None:
     assert len(one) == 1
     two, _ = compose_display("媒体战士在“疫”线 危难时刻见初心", title, 300.0, faces)
     assert [l.text for l in two] == ["媒体战士在“疫”线", "危难时刻见初心"]
+
+
+MARKS = set("，。、；：？！“”‘’（）《》·—…")
+
+
+def test_no_two_glyphs_overlap_and_ink_stays_in_the_measure(seed_build, spec, faces) -> None:
+    """Marks are placed by the composer (compressed, shifted, scaled): their ink never touches a
+    neighbour and never leaves the column. (Han glyphs keep their em boxes; some overhang by design,
+    员 in Noto Serif by 0.06 em, so their ink is not the test.)"""
+    for line in seed_build.page.lines:
+        if line.role not in ("body", "caption"):
+            continue
+        boxes = []
+        for g in line.glyphs:
+            face = faces.get(g.face)
+            if g.text in MARKS:
+                left, right = face.ink_extent(g.gid)
+                boxes.append((g.x + left * g.size * g.scale_x, g.x + right * g.size * g.scale_x, g.text))
+            elif g.text:
+                boxes.append((g.x, g.x + face.advance(g.gid) * g.size, g.text))
+        for (l1, r1, t1), (l2, r2, t2) in zip(boxes, boxes[1:]):
+            if MARKS & {t1, t2}:  # (Latin pairs may kern into each other)
+                assert r1 <= l2 + 0.05, (line.text, t1, t2, r1, l2)
+        assert boxes[0][0] >= line.x - 0.05 and boxes[-1][1] <= line.x + line.width + 0.05, line.text
+
+
+def test_proportional_quotes_are_set_on_the_grid(spec, faces) -> None:
+    """LXGW WenKai's “” are 350 units wide; in Chinese text they take the grid width of the style."""
+    caption = spec.styles["caption"]  # 楷体
+    lines, _ = compose_paragraph([Run("筑牢“疫”堡垒", caption)], 500.0, faces, justify=False)
+    g = lines[0].glyphs
+    assert g[3].x - g[1].x == pytest.approx(9.0 + 4.5, abs=0.01)  # 牢 + “ at half an em (开明)
+    assert g[5].x - g[3].x == pytest.approx(9.0 + 4.5, abs=0.01)  # 疫 + ” at half an em
+    left, right = faces.get(g[2].face).ink_extent(g[2].gid)
+    assert 18.0 <= g[2].x + left * 9 and g[2].x + right * 9 <= 22.5  # the quote's ink inside its half em
+
+
+def test_a_dash_is_one_unbroken_two_em_rule(spec, faces) -> None:
+    body = spec.styles["subtitle"]
+    lines, _ = compose_paragraph([Run("——记东丰县", body)], 500.0, faces, justify=False)
+    d1, d2 = lines[0].glyphs[:2]
+    face = faces.get(d1.face)
+    l1, r1 = face.ink_extent(d1.gid)
+    l2, r2 = face.ink_extent(d2.gid)
+    start = d1.x + l1 * d1.size * d1.scale_x
+    end1 = d1.x + r1 * d1.size * d1.scale_x
+    start2 = d2.x + l2 * d2.size * d2.scale_x
+    end2 = d2.x + r2 * d2.size * d2.scale_x
+    assert start == pytest.approx(0.0, abs=0.05)
+    assert start2 - end1 <= 0.05  # no gap between the halves
+    assert end2 == pytest.approx(2 * d1.size, abs=0.05)  # two ems

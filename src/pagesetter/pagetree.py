@@ -21,6 +21,7 @@ class Glyph:
     text: str  # characters this glyph stands for in reading order ("" for extra glyphs)
     color: CMYK
     dy: float = 0.0  # pt, upwards
+    scale_x: float = 1.0  # horizontal scale of the glyph
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ class Atom:
     width: float  # pt: set width (after punctuation-style compression)
     shift: float = 0.0  # pt: glyph origin moved left (an opening mark's blank is on its left)
     squeeze: float = 0.0  # pt: more blank that may be removed at a line end (push-in)
+    shrink: float = 0.0  # pt: blank that may be removed anywhere in a line (全角 marks)
+    scale_x: float = 1.0  # horizontal scale of the glyphs (a 破折号 drawn as one rule)
     missing: list[str] = field(default_factory=list)  # characters the face lacks
 
     @property
@@ -96,13 +98,55 @@ def _joins_word(text: str, j: int) -> bool:
 def _set_punct_width(atom: Atom, punct_style: str) -> None:
     side = BLANK_SIDE.get(atom.cls)
     if side is None or atom.width < 0.9 * atom.em:
-        return  # not a full-width mark (a proportional glyph is left as the font sets it)
+        return  # not on the grid (a proportional mark in Latin text keeps the font's width)
     target = PUNCT_WIDTH[punct_style][atom.cls] * atom.em
     removed = atom.width - target
     atom.width = target
-    atom.shift = {"left": removed, "right": 0.0, "both": removed / 2}[side]
-    # At a line end a closing mark may give up its blank down to half an em (push-in, clreq §3.1.6).
-    atom.squeeze = max(0.0, target - PUNCT_MIN_WIDTH * atom.em) if side == "right" else 0.0
+    atom.shift += {"left": removed, "right": 0.0, "both": removed / 2}[side]
+    half = PUNCT_MIN_WIDTH * atom.em
+    # At a line end a mark with its blank on the right may give it up (push-in, clreq §3.1.6);
+    # inside a line only the full-width marks of 全角 style may, and 。？！ last of all (we never do).
+    atom.squeeze = max(0.0, target - half) if side == "right" else 0.0
+    atom.shrink = max(0.0, target - half) if atom.cls != CharClass.STOP else 0.0
+
+
+def grid_marks(atoms: list[Atom]) -> None:
+    """Put proportional quotes, brackets and dots in Chinese text on the character grid.
+
+    Some faces map “” ‘’ · to narrow Latin glyphs (LXGW WenKai: 350 units). In Chinese text they
+    take a full em, the ink on the side GB/T 15834 §5 gives it; then the punctuation style
+    compresses them like any full-width mark. —— is drawn as one continuous two-em rule.
+    """
+    for i, atom in enumerate(atoms):
+        if atom.cls == CharClass.DASH and len(atom.glyphs) == 1:
+            _dash_on_grid(atom)
+            continue
+        side = BLANK_SIDE.get(atom.cls)
+        if side is None or len(atom.glyphs) != 1 or atom.glyphs[0].advance >= 0.9:
+            continue  # not a mark, or the face already sets it on the grid
+        prev = atoms[i - 1] if i else None
+        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+        if not any(a is not None and a.cls in _GRID_NEIGHBOURS for a in (prev, nxt)):
+            continue
+        blank = atom.em * (1 - atom.glyphs[0].advance)
+        atom.shift = {"left": -blank, "right": 0.0, "both": -blank / 2}[side]
+        atom.width = atom.em
+        _set_punct_width(atom, atom.style.punctuation)
+
+
+_GRID_NEIGHBOURS = frozenset({CharClass.HAN, CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE,
+                              CharClass.STOP, CharClass.MIDDLE, CharClass.DASH, CharClass.ELLIPSIS})
+
+
+def _dash_on_grid(atom: Atom) -> None:
+    """Scale U+2014 so its ink fills its em exactly: two make one unbroken rule (Noto's is 890 units)."""
+    g = atom.glyphs[0]
+    ink_left, ink_right = atom.face.ink_extent(g.gid)
+    if ink_right - ink_left <= 0:
+        return
+    atom.scale_x = 1.0 / (ink_right - ink_left)
+    atom.shift = ink_left * atom.scale_x * atom.em
+    atom.width = atom.em
 
 
 def compress_adjacent(atoms: list[Atom]) -> None:
@@ -112,7 +156,8 @@ def compress_adjacent(atoms: list[Atom]) -> None:
             continue
         if BLANK_SIDE[a.cls] == "right" and a.width > PUNCT_MIN_WIDTH * a.em + 0.01:
             a.width = PUNCT_MIN_WIDTH * a.em
-            a.squeeze = 0.0
+            a.squeeze = a.shrink = 0.0
         elif BLANK_SIDE[b.cls] == "left" and b.width > PUNCT_MIN_WIDTH * b.em + 0.01:
             b.shift += b.width - PUNCT_MIN_WIDTH * b.em
             b.width = PUNCT_MIN_WIDTH * b.em
+            b.shrink = 0.0

@@ -1,24 +1,25 @@
-"""Paragraphs into justified lines on the character grid, with kinsoku.
+"""Paragraphs into justified lines on the character grid.
 
-A first composer, greedy but rule-true: each line takes as many atoms as fit
-after every allowed compression (push-in, 先挤进); a forbidden break moves
-characters to the next line (push-out, 后推出) and the line is spread evenly.
-Rules come from compose/chars.py; widths from the embedded face.
+Atoms (compose/atoms.py) and the gaps between them (compose/spacing.py) are
+broken into lines by Knuth–Plass (compose/linebreak.py); each line is then set
+exactly to its measure: stretch goes first into Han–Latin gaps, then evenly into
+every gap between characters; shrink comes first from the line-end mark's blank,
+then from word spaces, Han–Latin gaps and the blanks of full-width marks
+(clreq §3.8). Never inside —— or ……, never inside a Latin word.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pagesetter.compose.atoms import Atom, compress_adjacent, make_atoms
-from pagesetter.compose.chars import (
-    NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES, is_wordlike,
-)
+from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms
+from pagesetter.compose.chars import BLANK_SIDE, CharClass
+from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
+from pagesetter.compose.spacing import GAP_RULES, HAN_LATIN_MAX, GapKind
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import CMYK, Style
 
-# Han–Latin gaps may shrink to an eighth of an em (clreq §3.2.2).
-LATIN_GAP_MIN = 0.125
+__all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph", "set_line"]
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,18 @@ class GlyphPos:
     text: str  # the characters this glyph stands for ("" for a later glyph of a cluster)
     color: CMYK
     dy: float = 0.0  # pt, upwards
+    scale_x: float = 1.0  # horizontal scale (a 破折号 stretched to fill its ems)
 
 
 @dataclass(frozen=True)
 class Line:
     glyphs: tuple[GlyphPos, ...]
     width: float  # the measure it was set to
-    natural: float  # its width before justification
+    natural: float  # its width before justification (indent included)
     text: str
     last: bool  # last line of its paragraph
     size: float  # largest type size on the line
-    overfull: bool = False  # a single unbreakable unit wider than the measure
+    overfull: bool = False  # wider than the measure even after every allowed shrink
 
 
 @dataclass(frozen=True)
@@ -53,148 +55,111 @@ def atoms_for(runs: list[Run], faces: FaceSet) -> list[Atom]:
     atoms: list[Atom] = []
     for run in runs:
         atoms.extend(make_atoms(run.text, run.style, faces.get(run.style.font)))
+    grid_marks(atoms)
     compress_adjacent(atoms)
     return atoms
 
 
-def gap_before(prev: Atom, atom: Atom) -> float:
-    """Space between two atoms besides their widths: tracking and Han–Latin spacing."""
-    gap = prev.style.tracking
-    if _han_latin(prev, atom):
-        gap += prev.style.latin_space * max(prev.em, atom.em)
-    return gap
-
-
-def _han_latin(a: Atom, b: Atom) -> bool:
-    # A quarter em between Han and Latin/digits, none beside punctuation (clreq §3.2.2).
-    return ((a.cls == CharClass.HAN and is_wordlike(b.cls)) or (is_wordlike(a.cls) and b.cls == CharClass.HAN))
-
-
-def can_break_before(atoms: list[Atom], j: int) -> bool:
-    """May a line end between atoms[j-1] and atoms[j]? (clreq §3.1.7 禁则)"""
-    if j <= 0 or j >= len(atoms):
-        return True
-    prev, nxt = atoms[j - 1], atoms[j]
-    if nxt.text[:1] in NOT_AT_LINE_START or prev.text[-1:] in NOT_AT_LINE_END:
-        return False
-    if prev.cls == nxt.cls and prev.cls in INSEPARABLE_CLASSES:
-        return False
-    if prev.cls == CharClass.SPACE and nxt.cls == CharClass.SPACE:
-        return False
-    return True
-
-
-def _widths(atoms: list[Atom], s: int, j: int) -> tuple[float, float]:
-    """Natural and least width of atoms[s:j] set as one line (spaces at the ends dropped)."""
-    natural = 0.0
-    shrink = 0.0
-    for k in range(s, j):
-        a = atoms[k]
-        natural += a.width
-        if k > s:
-            g = gap_before(atoms[k - 1], a)
-            natural += g
-            if _han_latin(atoms[k - 1], a):
-                shrink += atoms[k - 1].style.latin_space * max(a.em, atoms[k - 1].em) - LATIN_GAP_MIN * a.em
-    last = atoms[j - 1]
-    if last.cls == CharClass.SPACE:
-        natural -= last.width
-    least = natural - shrink - last.squeeze
-    return natural, least
-
-
 def break_lines(atoms: list[Atom], measure: float, first_indent: float) -> list[tuple[int, int]]:
-    """Greedy breaks: the longest legal line whose least width fits the measure."""
-    breaks: list[tuple[int, int]] = []
-    s = 0
-    n = len(atoms)
+    """Knuth–Plass breaks; first fit only when no legal set of lines exists (an overfull word)."""
+    breaks = knuth_plass(atoms, measure, first_indent)
+    return breaks if breaks is not None else _first_fit(atoms, measure, first_indent)
+
+
+def _first_fit(atoms: list[Atom], measure: float, first_indent: float) -> list[tuple[int, int]]:
+    m = Metrics.of(atoms, gaps_of(atoms))
+    out: list[tuple[int, int]] = []
+    s, n = 0, len(atoms)
     while s < n:
-        while s < n and atoms[s].cls == CharClass.SPACE:
-            s += 1  # a line never starts with a space
-        if s >= n:
-            break
-        avail = measure - (first_indent if not breaks else 0.0)
+        avail = measure - (first_indent if not out else 0.0)
         best = None
-        j = s + 1
-        while j <= n:
-            natural, least = _widths(atoms, s, j)
-            if least > avail + 1e-6:
+        for j in range(s + 1, n + 1):
+            a, b = line_span(atoms, s, j)
+            natural, _, shrink = measure_line(atoms, m, a, b)
+            if natural - shrink > avail + 1e-6 and best is not None:
                 break
             if can_break_before(atoms, j):
                 best = j
-            j += 1
-        if best is None:
-            # Nothing legal fits: take the shortest legal run (overfull, reported by the caller).
-            best = s + 1
-            while best < n and not can_break_before(atoms, best):
-                best += 1
-        breaks.append((s, best))
+        best = best or n
+        out.append(line_span(atoms, s, best))
         s = best
-    return _avoid_lone_last_line(atoms, breaks, measure, first_indent)
-
-
-def _avoid_lone_last_line(atoms: list[Atom], breaks: list[tuple[int, int]], measure: float,
-                          first_indent: float) -> list[tuple[int, int]]:
-    """No paragraph ends on a line of one character or only punctuation (孤字): pull one more down."""
-    if len(breaks) < 2:
-        return breaks
-    s, e = breaks[-1]
-    solid = [a for a in atoms[s:e] if a.cls not in (CharClass.SPACE,) and not a.is_punct]
-    if len(solid) >= 2:
-        return breaks
-    ps, pe = breaks[-2]
-    for cut in range(pe - 1, ps + 1, -1):
-        if can_break_before(atoms, cut):
-            avail = measure - (first_indent if len(breaks) == 2 else 0.0)
-            natural, _ = _widths(atoms, ps, cut)
-            if avail - natural <= 2.0 * atoms[ps].em:  # spread at most two ems over the line
-                return breaks[:-2] + [(ps, cut), (cut, e)]
-    return breaks
+    return out
 
 
 def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, justify: bool,
              last: bool) -> Line:
-    """Position the glyphs of atoms[s:e]; justified lines end exactly at the measure."""
-    while e > s and atoms[e - 1].cls == CharClass.SPACE:
-        e -= 1
+    """Position the glyphs of atoms[s:e]; a justified line ends exactly at the measure."""
     seg = atoms[s:e]
-    avail = measure - indent
-    natural, least = _widths(atoms, s, e) if seg else (0.0, 0.0)
-    gaps = [gap_before(seg[k - 1], seg[k]) for k in range(1, len(seg))]
+    gaps = [g.natural for g in gaps_of(seg)]
+    kinds = [g.kind for g in gaps_of(seg)]
     widths = [a.width for a in seg]
-    extra = avail - natural
-    if extra < 0 and seg:
-        # Push in: the line-end mark gives up its blank, then Han–Latin gaps shrink.
-        take = min(-extra, seg[-1].squeeze)
-        widths[-1] -= take
-        extra += take
-        for k in range(1, len(seg)):
-            if extra >= 0:
-                break
-            if _han_latin(seg[k - 1], seg[k]):
-                room = gaps[k - 1] - seg[k - 1].style.tracking - LATIN_GAP_MIN * seg[k].em
-                take = min(-extra, max(0.0, room))
-                gaps[k - 1] -= take
-                extra += take
-    stretchable = [k for k in range(1, len(seg)) if not (
-        seg[k - 1].cls == seg[k].cls and seg[k].cls in INSEPARABLE_CLASSES)]
-    if (justify and not last and stretchable) or extra < -1e-6:
-        share = extra / len(stretchable) if stretchable else 0.0
-        for k in stretchable:
-            gaps[k - 1] += share
+    shifts = [a.shift for a in seg]
+    natural = sum(widths) + sum(gaps)
+    extra = (measure - indent) - natural
+    if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
+        extra = _stretch(seg, kinds, gaps, extra) if extra > 0 else _shrink(seg, kinds, gaps, widths, shifts, extra)
     glyphs: list[GlyphPos] = []
     x = indent
     for k, atom in enumerate(seg):
         if k:
             x += gaps[k - 1]
-        gx = x - atom.shift
+        gx = x - shifts[k]
         for g, text in zip(atom.glyphs, atom.texts):
-            glyphs.append(GlyphPos(atom.face.key, atom.em, g.gid, gx + g.x_offset * atom.em,
-                                   text, atom.style.color, g.y_offset * atom.em))
-            gx += g.advance * atom.em
+            glyphs.append(GlyphPos(atom.face.key, atom.em, g.gid, gx + g.x_offset * atom.em, text,
+                                   atom.style.color, g.y_offset * atom.em, atom.scale_x))
+            gx += g.advance * atom.em * atom.scale_x
         x += widths[k]
     return Line(tuple(glyphs), measure, natural + indent, "".join(a.text for a in seg), last,
-                max((a.em for a in seg), default=0.0), overfull=(least > avail + 0.01))
+                max((a.em for a in seg), default=0.0), overfull=extra < -0.01)
+
+
+def _stretch(seg: list[Atom], kinds: list[GapKind], gaps: list[float], extra: float) -> float:
+    """Han–Latin gaps up to a third of an em first, then every stretchable gap by its share."""
+    for k, kind in enumerate(kinds):
+        if kind == GapKind.HAN_LATIN and extra > 0:
+            em = max(seg[k].em, seg[k + 1].em)
+            room = max(0.0, HAN_LATIN_MAX * em + seg[k].style.tracking - gaps[k])
+            take = min(room, extra)
+            gaps[k] += take
+            extra -= take
+    weights = [GAP_RULES[kind].stretch for kind in kinds]
+    total = sum(weights)
+    if total > 0 and extra > 0:
+        for k, w in enumerate(weights):
+            gaps[k] += extra * w / total
+        extra = 0.0
+    return extra
+
+
+def _shrink(seg: list[Atom], kinds: list[GapKind], gaps: list[float], widths: list[float],
+            shifts: list[float], extra: float) -> float:
+    """Take back space in clreq's order until the line fits; returns what could not be taken."""
+    need = -extra
+    last = seg[-1]
+    take = min(need, max(last.squeeze, last.shrink))
+    widths[-1] -= take
+    if BLANK_SIDE.get(last.cls) == "left":
+        shifts[-1] += take
+    need -= take
+    for kind in (GapKind.SPACE, GapKind.HAN_LATIN):
+        for k, gk in enumerate(kinds):
+            if gk == kind and need > 0:
+                em = max(seg[k].em, seg[k + 1].em)
+                take = min(need, GAP_RULES[kind].shrink * em)
+                gaps[k] -= take
+                need -= take
+    for k, atom in enumerate(seg[:-1]):
+        if need <= 0:
+            break
+        take = min(need, atom.shrink)
+        widths[k] -= take
+        side = BLANK_SIDE.get(atom.cls)
+        if side == "left":
+            shifts[k] += take
+        elif side == "both":
+            shifts[k] += take / 2
+        need -= take
+    return -need
 
 
 def compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, *, indent: float = 0.0,

@@ -28,7 +28,7 @@ class Placed:
 
 
 def to_text_line(line: Line, x: float, baseline: float, article: str, role: str) -> TextLine:
-    glyphs = tuple(Glyph(g.face, g.size, g.gid, x + g.x, g.text, g.color, g.dy) for g in line.glyphs)
+    glyphs = tuple(Glyph(g.face, g.size, g.gid, x + g.x, g.text, g.color, g.dy, g.scale_x) for g in line.glyphs)
     return TextLine(glyphs, baseline, x, line.width, article, role, line.last)
 
 

@@ -48,6 +48,13 @@ class Face:
         """The nominal glyph of a character, 0 when the face lacks it."""
         return self._font.get_nominal_glyph(ord(char)) or 0
 
+    def ink_extent(self, gid: int) -> tuple[float, float]:
+        """Left and right edge of the glyph's ink, in em from its origin."""
+        ext = self._font.get_glyph_extents(gid)
+        if ext is None:
+            return (0.0, 0.0)
+        return (ext.x_bearing / self.upem, (ext.x_bearing + ext.width) / self.upem)
+
     def advance(self, gid: int) -> float:
         return self._font.get_glyph_h_advance(gid) / self.upem
 

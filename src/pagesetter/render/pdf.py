@@ -105,15 +105,16 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
     ops: list[str] = []
     for line in lines:
         glyphs = [g for g in line.glyphs if g.gid != 0]
-        for (face, size, color, dy), run in groupby(glyphs, key=lambda g: (g.face, g.size, g.color, g.dy)):
+        for (face, size, color, dy, scale), run in groupby(
+                glyphs, key=lambda g: (g.face, g.size, g.color, g.dy, g.scale_x)):
             name, font = fonts[face]
-            ops.append(_run_operators(list(run), name, font, size, color, co.x(0), co.y(line.baseline) + dy))
+            ops.append(_run_operators(list(run), name, font, size, color, scale, co.x(0), co.y(line.baseline) + dy))
     return "\n".join(ops)
 
 
-def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK,
+def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK, scale: float,
                    x0: float, y: float) -> str:
-    """One text object; TJ adjustments carry the composer's spacing exactly."""
+    """One text object; TJ adjustments carry the composer's spacing exactly (in unscaled text space)."""
     parts: list[str] = []
     pending: list[int] = []
     expected = run[0].x
@@ -121,14 +122,15 @@ def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float,
         shift = g.x - expected  # extra space the composer put before this glyph, pt
         if pending and abs(shift) > 0.001:
             parts.append(encode_codes(pending))
-            parts.append(_num(-shift * 1000 / size))
+            parts.append(_num(-shift * 1000 / (size * scale)))
             pending = []
         code = font.codes[g.gid]
         pending.append(code)
-        expected = g.x + font.widths.get(code, 1000) * size / 1000
+        expected = g.x + font.widths.get(code, 1000) * size * scale / 1000
     parts.append(encode_codes(pending))
     c, m, yy, k = color.fractions()
-    return (f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k /{name} {_num(size)} Tf "
+    tz = f"{_num(scale * 100)} Tz " if scale != 1.0 else ""
+    return (f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k /{name} {_num(size)} Tf {tz}"
             f"1 0 0 1 {_num(x0 + run[0].x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
 
 
