@@ -1,6 +1,6 @@
 """Command line: ``pagesetter build``, ``pagesetter preview``.
 
-Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset.
+Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset, 4 (check) typography rule broken.
 Errors are one line each on stderr; never a traceback.
 """
 
@@ -16,7 +16,7 @@ from pagesetter import __version__
 from pagesetter.errors import InputError, OversetError, PagesetterError, display_path
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
-EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET = 1, 2, 3
+EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY = 1, 2, 3, 4
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -39,6 +39,14 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--dpi", type=float, default=50.0, help="preview resolution (default: 50)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
+    check = sub.add_parser("check", help="typography report of a PDF (from its glyph positions)",
+                           description="Read the glyph positions of each PDF (ours or any other) and report "
+                                       "body lines, kinsoku violations, split ——/……, justified lines off the "
+                                       "measure, 孤字 paragraphs, lines off the baseline grid and the spread of "
+                                       "inter-character spacing. Exit status 4 when a rule is broken.")
+    check.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
@@ -57,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "check":
+            return _check(args)
         return _preview(args)
     except OversetError as exc:
         print(f"pagesetter: error: {exc}", file=sys.stderr)
@@ -100,8 +110,29 @@ def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
         print(f"normalised: {len(result.changes)} marks ({summary})")
     for o in page.overset:
         print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
+    from pagesetter.proof.typography import check_pdf
+
+    print(check_pdf(result.pdf_path).summary())
     for w in result.warnings:
         print(f"warning: {w}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from pagesetter.proof.typography import check_pdf
+
+    worst = 0
+    reports = {}
+    for pdf in args.pdfs:
+        report = check_pdf(pdf)
+        reports[display_path(pdf)] = report.to_json()
+        if not args.json:
+            print(f"{display_path(pdf)}: {report.text()}")
+        worst = max(worst, report.problems)
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2))
+    return EXIT_TYPOGRAPHY if worst else 0
 
 
 def _preview(args: argparse.Namespace) -> int:

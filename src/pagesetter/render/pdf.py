@@ -129,9 +129,10 @@ def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float,
         expected = g.x + font.widths.get(code, 1000) * size * scale / 1000
     parts.append(encode_codes(pending))
     c, m, yy, k = color.fractions()
-    tz = f"{_num(scale * 100)} Tz " if scale != 1.0 else ""
+    # Tz is text state and outlives ET (ISO 32000-1 §9.3.1): set it back for the next run.
+    tz, reset = (f"{_num(scale * 100)} Tz ", " 100 Tz") if scale != 1.0 else ("", "")
     return (f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k /{name} {_num(size)} Tf {tz}"
-            f"1 0 0 1 {_num(x0 + run[0].x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
+            f"1 0 0 1 {_num(x0 + run[0].x)} {_num(y)} Tm [{' '.join(parts)}] TJ{reset} ET")
 
 
 def _num(v: float) -> str:

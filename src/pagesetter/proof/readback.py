@@ -1,0 +1,72 @@
+"""Characters read back from a PDF with their origins, sizes and fonts (pypdfium2).
+
+The typography report and the tests judge the page from what the PDF says, not
+from what the engine meant, so a fault in rendering shows up too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pagesetter.errors import InputError, Loc
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    x: float  # origin, pt from the page's left edge
+    baseline: float  # pt from the page's top edge
+    size: float  # font size, pt
+    right: float  # right edge of its loose box (origin + advance, as the viewer sees it)
+    ink_left: float
+    ink_right: float
+    font: str
+
+
+@dataclass(frozen=True)
+class PageChars:
+    number: int  # from 1
+    width: float
+    height: float
+    chars: tuple[Char, ...]
+
+
+def read_chars(pdf_path: Path) -> list[PageChars]:
+    try:
+        doc = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, FileNotFoundError, OSError) as exc:
+        raise InputError(Loc.of_file(pdf_path), f"cannot open PDF: {exc}") from None
+    pages: list[PageChars] = []
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            pages.append(PageChars(index + 1, width, height, tuple(_chars(textpage, height))))
+    finally:
+        doc.close()
+    return pages
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+    out: list[Char] = []
+    x = ctypes.c_double()
+    y = ctypes.c_double()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+        if code in (0, 0xFFFE, 0xFFFF) or chr(code) in "\r\n" or pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
+            continue  # line breaks and spaces pdfium invents are not on the page
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+        loose = textpage.get_charbox(i, loose=True)
+        ink = textpage.get_charbox(i)
+        pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, name, len(name), ctypes.byref(flags))
+        out.append(Char(chr(code), x.value, height - y.value, pdfium_c.FPDFText_GetFontSize(textpage.raw, i),
+                        loose[2], ink[0], ink[2], name.value.decode("latin-1", "replace")))
+    return out
