@@ -165,6 +165,8 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
                 demerits += ADJ_DEMERITS
             if last_line and node.prev is not None and total_solid >= 2:
                 if solid_prefix[e] - solid_prefix[s] < 2:
+                    if tolerance != float("inf"):
+                        continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
             candidates.append(_Node(b, node.line + 1, fitness, node.demerits + demerits, node))
         active = still

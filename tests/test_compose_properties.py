@@ -1,0 +1,83 @@
+"""Property tests: random Chinese text with punctuation, numbers and Latin words, at several measures,
+keeps every composition invariant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START
+from pagesetter.compose.lines import Run, compose_paragraph
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import load_manifest
+from pagesetter.spec.loader import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = load_spec(ROOT / "layout" / "seed-page.yaml")
+FACES = FaceSet(load_manifest(SPEC.fonts_manifest))
+BODY = SPEC.styles["body"]
+LEAD = SPEC.styles["lead"]
+
+HAN = st.sampled_from(list("在防疫一线发挥党组织战斗堡垒作用记我市疫情防控先进媒体战士危难时刻见初心"))
+AFTER = st.sampled_from(list("，。、；：？！"))
+WORD = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+NUMBER = st.integers(min_value=0, max_value=999999).map(str)
+
+
+@st.composite
+def clause(draw) -> str:
+    """Some Han characters, maybe a quoted phrase, a number or a Latin word, a dash, then a mark."""
+    parts = [draw(st.text(alphabet=HAN, min_size=1, max_size=12))]
+    extra = draw(st.sampled_from(["", "quote", "number", "word", "dash", "book"]))
+    if extra == "quote":
+        parts.append("“" + draw(st.text(alphabet=HAN, min_size=1, max_size=6)) + "”")
+    elif extra == "number":
+        parts.append(draw(NUMBER) + draw(HAN))
+    elif extra == "word":
+        parts.append(draw(WORD) + draw(HAN))
+    elif extra == "dash":
+        parts.append("——" + draw(HAN))
+    elif extra == "book":
+        parts.append("《" + draw(st.text(alphabet=HAN, min_size=1, max_size=5)) + "》")
+    parts.append(draw(st.text(alphabet=HAN, min_size=1, max_size=4)))
+    parts.append(draw(AFTER))
+    return "".join(parts)
+
+
+paragraphs = st.lists(clause(), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=int(__import__("os").environ.get("PAGESETTER_FUZZ", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=paragraphs, measure_em=st.sampled_from([10, 13, 20, 27]), lead=st.booleans())
+def test_composition_invariants(text: str, measure_em: int, lead: bool) -> None:
+    measure = measure_em * 9.0
+    runs = [Run(text[:6], LEAD), Run(text[6:], BODY)] if lead and len(text) > 6 else [Run(text, BODY)]
+    lines, missing = compose_paragraph(runs, measure, FACES, indent=18.0)
+    assert missing == []
+    assert "".join(line.text for line in lines) == text  # nothing lost, nothing doubled
+    for i, line in enumerate(lines):
+        assert not line.overfull, line.text
+        if i > 0:
+            assert line.text[0] not in NOT_AT_LINE_START, (i, line.text)
+        if i < len(lines) - 1:
+            assert line.text[-1] not in NOT_AT_LINE_END, (i, line.text)
+            trailing = len(line.text) - len(line.text.rstrip("—"))
+            assert trailing % 2 == 0, line.text  # —— never split
+            last = line.glyphs[-1]
+            if "\u4e00" <= line.text[-1] <= "\u9fff":  # a justified line ends at its measure
+                assert last.x + last.size == pytest.approx(measure, abs=0.1), line.text
+    solid = [c for c in lines[-1].text if c not in "，。、；：？！“”《》——"]
+    total_solid = [c for c in text if c not in "，。、；：？！“”《》——"]
+    if len(lines) > 1 and len(total_solid) >= 2:
+        assert len(solid) >= 2, lines[-1].text  # no 孤字
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=paragraphs)
+def test_breaking_is_deterministic(text: str) -> None:
+    a, _ = compose_paragraph([Run(text, BODY)], 117.0, FACES, indent=18.0)
+    b, _ = compose_paragraph([Run(text, BODY)], 117.0, FACES, indent=18.0)
+    assert [l.glyphs for l in a] == [l.glyphs for l in b]
