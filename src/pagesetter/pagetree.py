@@ -22,6 +22,7 @@ class Glyph:
     color: CMYK
     dy: float = 0.0  # pt, upwards
     scale_x: float = 1.0  # horizontal scale of the glyph
+    rotate: int = 0  # 90: turned clockwise (Latin in a vertical headline)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph
+from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article
 from pagesetter.errors import Loc, Warning
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
@@ -70,6 +71,8 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
 def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                     faces: FaceSet, out: Placed, cols: int, usable_bottom: int) -> int:
     hs = spec.headline
+    if hs.vertical:
+        return _place_vertical_headline(spec, article, styles, geo, faces, out, cols, usable_bottom)
     width = geo.span_width(cols)
     x = geo.col_left(spec.block.col)
     parts: list[tuple[Line, Style, str]] = []
@@ -99,6 +102,41 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         y += style.leading
     out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
+
+
+def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                             faces: FaceSet, out: Placed, cols: int, usable_bottom: int) -> int:
+    """竖排: title columns from the right, the subtitle's to their left, set lower by two title ems."""
+    hs = spec.headline
+    pitch = geo.spec.grid.pitch
+    lines = hs.lines or (usable_bottom - spec.block.top)
+    x, top, width = geo.col_left(spec.block.col), geo.line_top(spec.block.top), geo.span_width(cols)
+    height = lines * pitch - pitch  # half a line clear above and below
+    placed: list[tuple[VColumn, Style, str, float]] = []
+    title_size = styles[hs.title].size
+    for role, text in (("kicker", article.kicker), ("title", article.title), ("subtitle", article.subtitle),
+                       ("byline", article.byline)):
+        if not text:
+            continue
+        style = styles[getattr(hs, role)]
+        drop = 0.0 if role in ("kicker", "title") else 2 * title_size
+        columns, missing = compose_vertical(text, style, height - drop, faces)
+        _report_missing(out, missing, article.loc, article.id)
+        placed += [(col, style, role, drop) for col in columns]
+    total = sum(style.leading for _, style, _, _ in placed)
+    if total > width + 0.01 or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
+        out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
+                                    f"{cols} column(s) × {lines} lines", spec.loc))
+    right = x + (width + total) / 2
+    for col, style, role, drop in placed:
+        centre = right - style.leading / 2
+        column_top = top + pitch / 2 + drop
+        glyphs = tuple(Glyph(g.face, g.size, g.gid, centre + g.dx, g.text, g.color, -g.down, g.scale_x, g.rotate)
+                       for g in col.glyphs)
+        out.lines.append(TextLine(glyphs, column_top, centre - style.size / 2, style.size, article.id, role))
+        right -= style.leading
+    out.frames.append(Frame(article.id, "headline", x, top, width, lines * pitch))
+    return lines
 
 
 def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -229,8 +267,10 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, a
         x = geo.col_left(block.right) - grid.gutter / 2
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
         out.rules.append(Rule(x, by, x, bottom, page.rules.article, color, "article"))
-    if spec.column_rules and page.rules.column > 0 and block.cols > 1:
-        head_right = block.col + (spec.headline.cols or block.cols)
+    head_right = block.col + (spec.headline.cols or block.cols)
+    body_lines = (block.lines - (0 if at_page_foot else 1)) - head_lines
+    has_body_columns = body_lines > 0 or head_right < block.right  # not a headline-only block (the banner)
+    if spec.column_rules and page.rules.column > 0 and block.cols > 1 and has_body_columns:
         bottom = by + bh - (0 if at_page_foot else grid.pitch)
         for col in range(block.col + 1, block.right):
             x = geo.col_left(col) - grid.gutter / 2

@@ -59,6 +59,7 @@ class Face:
         return self._font.get_glyph_h_advance(gid) / self.upem
 
     def shape(self, text: str, features: dict[str, bool] | None = None, language: str = "zh-Hans") -> list[ShapedGlyph]:
+        """Horizontal shaping; advances and offsets in em."""
         buf = hb.Buffer()
         buf.add_str(text)
         buf.guess_segment_properties()
@@ -67,6 +68,21 @@ class Face:
         upem = self.upem
         return [
             ShapedGlyph(info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
+            for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
+        ]
+
+    def shape_vertical(self, text: str, language: str = "zh-Hans") -> list[ShapedGlyph]:
+        """Top-to-bottom shaping (vert/vrt2 applied). ``advance`` is the distance down, in em;
+        the offsets move the glyph's horizontal origin from the pen on the column's centre line."""
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.direction = "ttb"
+        buf.script = "Hani"
+        buf.language = language
+        hb.shape(self._font, buf, {})
+        upem = self.upem
+        return [
+            ShapedGlyph(info.codepoint, info.cluster, -pos.y_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
             for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
         ]
 

@@ -105,15 +105,16 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
     ops: list[str] = []
     for line in lines:
         glyphs = [g for g in line.glyphs if g.gid != 0]
-        for (face, size, color, dy, scale), run in groupby(
-                glyphs, key=lambda g: (g.face, g.size, g.color, g.dy, g.scale_x)):
+        for (face, size, color, dy, scale, rotate), run in groupby(
+                glyphs, key=lambda g: (g.face, g.size, g.color, g.dy, g.scale_x, g.rotate)):
             name, font = fonts[face]
-            ops.append(_run_operators(list(run), name, font, size, color, scale, co.x(0), co.y(line.baseline) + dy))
+            ops.append(_run_operators(list(run), name, font, size, color, scale, co.x(0), co.y(line.baseline) + dy,
+                                      rotate))
     return "\n".join(ops)
 
 
 def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK, scale: float,
-                   x0: float, y: float) -> str:
+                   x0: float, y: float, rotate: int = 0) -> str:
     """One text object; TJ adjustments carry the composer's spacing exactly (in unscaled text space)."""
     parts: list[str] = []
     pending: list[int] = []
@@ -132,7 +133,8 @@ def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float,
     # Tz is text state and outlives ET (ISO 32000-1 §9.3.1): set it back for the next run.
     tz, reset = (f"{_num(scale * 100)} Tz ", " 100 Tz") if scale != 1.0 else ("", "")
     return (f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k /{name} {_num(size)} Tf {tz}"
-            f"1 0 0 1 {_num(x0 + run[0].x)} {_num(y)} Tm [{' '.join(parts)}] TJ{reset} ET")
+            f"{'0 -1 1 0' if rotate == 90 else '1 0 0 1'} {_num(x0 + run[0].x)} {_num(y)} Tm "
+            f"[{' '.join(parts)}] TJ{reset} ET")
 
 
 def _num(v: float) -> str:

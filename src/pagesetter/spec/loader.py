@@ -22,8 +22,12 @@ PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
 
 def project_root(spec_path: Path) -> Path:
-    """Specs live in ``layout/``; the project is the folder that holds it."""
+    """The project folder: the nearest one above the spec with a pyproject.toml or .git (a clone of
+    this repository, test pages included), else the folder that holds ``layout/``."""
     folder = spec_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+            return candidate
     return folder.parent if folder.name == "layout" else folder
 
 
@@ -307,7 +311,7 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
     if node is None:
         node = Node({}, block.loc, {})
     v.expect_map(node, "headline")
-    v.check_keys(node, ("lines", "cols", "kicker", "title", "subtitle", "byline", "align"), "headline")
+    v.check_keys(node, ("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), "headline")
     names = {}
     for key in ("kicker", "title", "subtitle", "byline"):
         n = node.get(key)
@@ -315,8 +319,11 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
         _need_style(names[key], styles, n.loc if n else node.loc)
     lines = v.integer(node.get("lines"), "headline lines", 1, block.lines) if node.get("lines") else None
     cols = v.integer(node.get("cols"), "headline cols", 1, block.cols) if node.get("cols") else None
+    vertical = v.boolean(node.get("vertical"), "vertical") if node.get("vertical") is not None else False
+    if vertical and cols is None:
+        cols = 1  # a vertical headline stands in one column unless told otherwise
     return HeadlineSpec(lines=lines, cols=cols, align=v.choice(node.get("align"), "align", ALIGNS)  # type: ignore[arg-type]
-                        if node.get("align") else "center", **names)
+                        if node.get("align") else "center", vertical=vertical, **names)
 
 
 def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:

@@ -108,6 +108,7 @@ class HeadlineSpec:
     subtitle: str
     byline: str
     align: Align
+    vertical: bool  # 竖排: columns top to bottom, right to left, in the headline's columns
 
 
 @dataclass(frozen=True)

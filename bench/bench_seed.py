@@ -1,0 +1,182 @@
+"""Wall time, CPU time, peak memory and PDF size of the seed page: pagesetter against Typst (issue 8).
+
+Each engine runs as a whole fresh process, as a user would run it, so interpreter start-up and
+imports count. Per repetition, in a rotating order so no engine always goes first:
+
+  pagesetter-cold  python -m pagesetter build -o TMP, XDG_CACHE_HOME a new empty folder
+  pagesetter-warm  the same, XDG_CACHE_HOME kept from an untimed run before the first repetition
+  typst            python bench/typst_seed.py (the typst package ships no CLI)
+
+Peak RSS and CPU time come from os.wait4() on each child: exact per process, unlike deltas of
+getrusage(RUSAGE_CHILDREN), whose ru_maxrss is a running maximum.
+
+Usage: python bench/bench_seed.py [--runs 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = Path(sys.executable)
+ENGINES = ("pagesetter-cold", "pagesetter-warm", "typst")
+
+
+@dataclass
+class Sample:
+    wall: float      # seconds
+    cpu: float       # user + system seconds
+    maxrss_kib: int
+    pdf_bytes: int
+
+
+@dataclass
+class Stats:
+    samples: list[Sample] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        walls = [s.wall for s in self.samples]
+        return {
+            "median_s": statistics.median(walls),
+            "min_s": min(walls),
+            "max_s": max(walls),
+            "cpu_median_s": statistics.median(s.cpu for s in self.samples),
+            "peak_rss_mib": max(s.maxrss_kib for s in self.samples) / 1024,
+            "pdf_bytes": self.samples[-1].pdf_bytes,
+        }
+
+
+def run(cmd: list[str], env: dict[str, str], pdf: Path, log_dir: Path) -> Sample:
+    """One child process, timed; its own rusage via wait4 (stdout/stderr to files: no pipe to drain)."""
+    with open(log_dir / "stdout", "wb") as out, open(log_dir / "stderr", "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
+    if proc.returncode != 0 or not pdf.is_file():
+        sys.exit(f"bench: {' '.join(cmd)} failed (exit {proc.returncode}):\n"
+                 f"{(log_dir / 'stderr').read_text(errors='replace')[-2000:]}")
+    return Sample(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, pdf.stat().st_size)
+
+
+def pagesetter_cmd(out: Path) -> list[str]:
+    return [str(PYTHON), "-m", "pagesetter", "build", "-q", "-o", str(out)]
+
+
+def typst_cmd(out: Path) -> list[str]:
+    return [str(PYTHON), str(ROOT / "bench" / "typst_seed.py"), "-q", "--typ-dir", str(out), "-o", str(out / "seed-page.pdf")]
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def bench(runs: int, scratch: Path) -> dict[str, object]:
+    base_env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    warm_cache = scratch / "warm-cache"
+    warm_cache.mkdir()
+    stats = {name: Stats() for name in ENGINES}
+    counter = 0
+
+    def once(name: str) -> Sample:
+        nonlocal counter
+        counter += 1
+        work = scratch / f"{counter:03d}-{name}"
+        work.mkdir()
+        env = dict(base_env)
+        if name == "typst":
+            return run(typst_cmd(work), env, work / "seed-page.pdf", work)
+        cache = warm_cache if name == "pagesetter-warm" else work / "cache"
+        cache.mkdir(exist_ok=True)
+        env["XDG_CACHE_HOME"] = str(cache)
+        return run(pagesetter_cmd(work), env, work / "seed-page.pdf", work)
+
+    # Untimed: fills the warm cache, and brings fonts, photos and the venv into the OS page cache
+    # so the first timed run of each engine is not penalised for cold disk reads.
+    once("pagesetter-warm")
+    once("typst")
+    cache_files, cache_bytes = folder_size(warm_cache)
+    for rep in range(runs):
+        order = ENGINES[rep % 3:] + ENGINES[:rep % 3]
+        for name in order:
+            sample = once(name)
+            stats[name].samples.append(sample)
+            print(f"  run {rep + 1}/{runs} {name:16s} {sample.wall:6.2f} s  {sample.maxrss_kib / 1024:6.1f} MiB",
+                  file=sys.stderr)
+    summary = {name: s.summary() for name, s in stats.items()}
+    t = summary["typst"]
+    ratios = {f"{kind}_over_typst": {"median": summary[f"pagesetter-{kind}"]["median_s"] / t["median_s"],
+                                     "min": summary[f"pagesetter-{kind}"]["min_s"] / t["min_s"]}
+              for kind in ("cold", "warm")}
+    return {
+        "runs": runs,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "typst": _version("typst"), "pagesetter": _version("pagesetter")},
+        "warm_cache": {"files": cache_files, "bytes": cache_bytes},
+        "results": summary,
+        "raw_wall_s": {name: [round(x.wall, 4) for x in s.samples] for name, s in stats.items()},
+        "ratios": ratios,
+    }
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def table(r: dict[str, object]) -> str:
+    res: dict[str, dict[str, float]] = r["results"]  # type: ignore[assignment]
+    m: dict[str, object] = r["machine"]  # type: ignore[assignment]
+    wc: dict[str, int] = r["warm_cache"]  # type: ignore[assignment]
+    lines = [f"seed page, {r['runs']} runs each, {m['cores']} cores, Python {m['python']}, "
+             f"pagesetter {m['pagesetter']}, typst (PyPI) {m['typst']}",
+             f"warm cache after one build: {wc['files']} files, {wc['bytes']} bytes", "",
+             f"{'engine':16s} {'median s':>9s} {'min s':>7s} {'max s':>7s} {'CPU s':>7s} {'peak RSS MiB':>13s} {'PDF bytes':>10s}"]
+    for name, s in res.items():
+        lines.append(f"{name:16s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['max_s']:7.2f} {s['cpu_median_s']:7.2f} "
+                     f"{s['peak_rss_mib']:13.1f} {s['pdf_bytes']:10d}")
+    ratios: dict[str, dict[str, float]] = r["ratios"]  # type: ignore[assignment]
+    lines.append("")
+    for key, v in ratios.items():
+        lines.append(f"pagesetter {key.split('_')[0]} / typst: {v['median']:.1f}x (medians), {v['min']:.1f}x (minima)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="repetitions of each engine (default 5)")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch folder (PDFs, logs)")
+    args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-seed-"))
+    try:
+        result = bench(args.runs, scratch)
+    finally:
+        if args.keep:
+            print(f"scratch kept in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

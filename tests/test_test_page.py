@@ -1,0 +1,69 @@
+"""The test page (tests/pages): the three punctuation styles side by side and a vertical headline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pagesetter.build import build_page
+from pagesetter.proof.typography import check_pdf
+
+PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "punctuation.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    return build_page(PAGE, tmp_path_factory.mktemp("test-page"))
+
+
+def _first_line(built, article: str):
+    """The first body line with a comma inside it (not at its end, where it may be squeezed)."""
+    return next(l for l in built.page.lines if l.article == article and l.role == "body" and "，" in l.text[1:-1])
+
+
+def _advance_after(line, char: str) -> float:
+    """Distance from the mark's origin-slot start to the next character's origin (the mark's set width)."""
+    glyphs = line.glyphs
+    i = next(k for k, g in enumerate(glyphs) if g.text == char)
+    return glyphs[i + 1].x - glyphs[i - 1].x - glyphs[i - 1].size
+
+
+@pytest.mark.parametrize("article,comma_em", [("quanjiao", 1.0), ("kaiming", 0.5), ("banjiao", 0.5)])
+def test_comma_width_follows_the_style(built, article: str, comma_em: float) -> None:
+    line = _first_line(built, article)
+    assert _advance_after(line, "，") == pytest.approx(comma_em * 9, abs=1.0)  # justification adds < 1 pt
+
+
+def test_stops_are_full_width_in_kaiming_and_half_in_banjiao(built) -> None:
+    """！ between Han characters: a full em in 开明 (and 全角), half an em in 半角."""
+    for article, em in (("quanjiao", 1.0), ("kaiming", 1.0), ("banjiao", 0.5)):
+        line = next(l for l in built.page.lines if l.article == article and l.role == "body" and "！" in l.text[1:-1])
+        assert _advance_after(line, "！") == pytest.approx(em * 9, abs=2.0), article  # plus two stretched gaps
+
+
+def test_vertical_headline_reads_top_to_bottom_right_to_left(built) -> None:
+    title = [l for l in built.page.lines if l.article == "vertical" and l.role == "title"]
+    assert len(title) >= 1
+    first = title[0]
+    ys = [-g.dy for g in first.glyphs if g.rotate == 0]
+    assert ys == sorted(ys)  # down the column
+    subtitle = next(l for l in built.page.lines if l.article == "vertical" and l.role == "subtitle")
+    assert subtitle.x < first.x  # the subtitle stands to the left of the title
+    turned = [g for g in first.glyphs if g.rotate == 90]
+    assert "".join(g.text for g in turned) == "APP"
+    digits = [g for g in first.glyphs if g.text in "12"]
+    assert len(digits) == 2 and digits[0].dy == digits[1].dy and digits[0].x < digits[1].x  # 纵中横
+
+
+def test_vertical_forms_and_turned_latin_in_the_pdf(built) -> None:
+    with pdfplumber.open(built.pdf_path) as pdf:
+        chars = pdf.pages[0].chars
+    assert "".join(c["text"] for c in chars if not c["upright"]) == "APP"  # turned clockwise
+    big = [c for c in chars if round(c["size"]) == 22]
+    assert "“" in "".join(c["text"] for c in big)  # the vertical quote still extracts as “
+
+
+def test_the_test_page_passes_the_typography_check(built) -> None:
+    assert check_pdf(built.pdf_path).problems == 0
