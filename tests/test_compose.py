@@ -144,3 +144,16 @@ def test_a_dash_is_one_unbroken_two_em_rule(spec, faces) -> None:
     assert start == pytest.approx(0.0, abs=0.05)
     assert start2 - end1 <= 0.05  # no gap between the halves
     assert end2 == pytest.approx(2 * d1.size, abs=0.05)  # two ems
+
+
+def test_an_opening_quote_that_starts_a_line_drops_its_left_blank(spec, faces) -> None:
+    """全角 style: “ is a full em mid-line, but at a line start it is set half width (clreq §3.1.6)."""
+    from dataclasses import replace
+
+    quanjiao = replace(spec.styles["body"], punctuation="quanjiao")
+    lines, _ = compose_paragraph([Run("一二三四五六七八九十一二三“四五”六七", quanjiao)], 117.0, faces)
+    assert lines[1].text.startswith("“")
+    quote, nxt = lines[1].glyphs[:2]
+    left, right = faces.get(quote.face).ink_extent(quote.gid)
+    assert 0.0 <= quote.x + left * 9 < 1.0  # ink at the column edge, no blank before it
+    assert nxt.x == pytest.approx(4.5, abs=0.6)  # the quote took half an em

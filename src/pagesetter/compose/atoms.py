@@ -28,6 +28,7 @@ class Atom:
     shift: float = 0.0  # pt: glyph origin moved left (an opening mark's blank is on its left)
     squeeze: float = 0.0  # pt: more blank that may be removed at a line end (push-in)
     shrink: float = 0.0  # pt: blank that may be removed anywhere in a line (全角 marks)
+    start_squeeze: float = 0.0  # pt: an opening mark's left blank, dropped when it starts a line
     scale_x: float = 1.0  # horizontal scale of the glyphs (a 破折号 drawn as one rule)
     missing: list[str] = field(default_factory=list)  # characters the face lacks
 
@@ -108,6 +109,9 @@ def _set_punct_width(atom: Atom, punct_style: str) -> None:
     # inside a line only the full-width marks of 全角 style may, and 。？！ last of all (we never do).
     atom.squeeze = max(0.0, target - half) if side == "right" else 0.0
     atom.shrink = max(0.0, target - half) if atom.cls != CharClass.STOP else 0.0
+    # An opening bracket or quote that starts a line is set half width (clreq §3.1.6), so the
+    # column's left edge stays straight.
+    atom.start_squeeze = max(0.0, target - half) if side == "left" else 0.0
 
 
 def grid_marks(atoms: list[Atom]) -> None:
@@ -160,4 +164,4 @@ def compress_adjacent(atoms: list[Atom]) -> None:
         elif BLANK_SIDE[b.cls] == "left" and b.width > PUNCT_MIN_WIDTH * b.em + 0.01:
             b.shift += b.width - PUNCT_MIN_WIDTH * b.em
             b.width = PUNCT_MIN_WIDTH * b.em
-            b.shrink = 0.0
+            b.shrink = b.start_squeeze = 0.0

@@ -79,7 +79,7 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
     """Natural width, stretch and shrink of atoms[start:end] set as one line."""
     if end <= start:
         return 0.0, 0.0, 0.0
-    width = m.width[end] - m.width[start] + m.gap[end - 1] - m.gap[start]
+    width = m.width[end] - m.width[start] + m.gap[end - 1] - m.gap[start] - atoms[start].start_squeeze
     stretch = m.stretch[end - 1] - m.stretch[start]
     last = atoms[end - 1]
     shrink = (m.shrink[end - 1] - m.shrink[start] + m.atom_shrink[end - 1] - m.atom_shrink[start]

@@ -94,6 +94,9 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     kinds = [g.kind for g in gaps_of(seg)]
     widths = [a.width for a in seg]
     shifts = [a.shift for a in seg]
+    if seg and seg[0].start_squeeze:
+        widths[0] -= seg[0].start_squeeze
+        shifts[0] += seg[0].start_squeeze
     natural = sum(widths) + sum(gaps)
     extra = (measure - indent) - natural
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
