@@ -11,7 +11,7 @@ from pagesetter.content.normalise import normalise_article, normalise_text
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_b090f85b8062f7c2.txt"
+SEED = Path(__file__).resolve().parent.parent / "content" / "seed" / "000_b090f85b8062f7c2.txt"
 IDS = ["banner", "dongfeng-media", "dongliao-police", "xianglu-street", "baimei-property", "xian-education"]
 
 
