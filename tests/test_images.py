@@ -66,3 +66,22 @@ def test_broken_images_are_input_errors(tmp_path: Path, data: bytes, message: st
 def test_missing_image(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found"):
         prepare_image(tmp_path / "nope.jpg", W, H, "fill")
+
+
+def test_the_pdf_shows_the_photo_the_right_way_round(tmp_path: Path, root: Path) -> None:
+    """Dark stays dark through CMYK JPEG and the Decode array: render the PDF and sample it."""
+    import pypdfium2 as pdfium
+
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.pagetree import Image as PlacedImage
+    from pagesetter.pagetree import Page
+    from pagesetter.render.pdf import render_pdf
+
+    im = Image.new("RGB", (400, 200), (250, 250, 250))
+    im.paste((20, 20, 20), (0, 0, 200, 200))  # left half dark, right half light
+    path = _save(tmp_path, im, "half.png")
+    page = Page("t", (300.0, 200.0), 0.0, (), (), (PlacedImage(path, 50, 50, 200, 100, "fill", "t"),), ())
+    pdf = pdfium.PdfDocument(render_pdf(page, load_manifest(root / "fonts" / "manifest.yaml"), "t").pdf)
+    shot = pdf[0].render(scale=1).to_pil().convert("L")
+    assert shot.getpixel((100, 100)) < 60 and shot.getpixel((200, 100)) > 200
+    assert shot.getpixel((20, 20)) > 240  # nothing outside the frame

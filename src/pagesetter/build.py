@@ -78,6 +78,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -58,8 +58,9 @@ class Image:
     y: float
     width: float
     height: float
-    fit: str  # "fill" (crop to the frame, centred) or "fit" (whole image inside)
+    fit: str  # "fill" (crop to the frame) or "fit" (whole image inside)
     article: str
+    focus: tuple[float, float] = (0.5, 0.5)  # the point of the picture a crop keeps, 0–1 from top-left
 
 
 @dataclass(frozen=True)

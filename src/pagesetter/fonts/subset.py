@@ -1,9 +1,9 @@
 """Subset a face to the glyphs a page uses, ready to embed as a CID-keyed font.
 
 CFF faces (Noto CJK) must be CID-keyed: the content stream then carries each
-glyph's CID (fontTools names CID-keyed glyphs ``cidNNNNN``, and the subset keeps
-the charset, so the CIDs survive subsetting). TrueType faces (LXGW WenKai) carry
-the subset's glyph ids with /CIDToGIDMap /Identity.
+glyph's CID (a CID-keyed subset names its glyphs ``cidNNNNN``, HarfBuzz keeps
+the charset, so the CIDs survive subsetting). TrueType faces (LXGW WenKai) keep
+their glyph ids in the subset and go in with /CIDToGIDMap /Identity.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from fontTools import subset as ft_subset
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from pagesetter.errors import InputError, Loc
@@ -38,35 +38,36 @@ class EmbeddedFont:
 
 
 def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0) -> EmbeddedFont:
-    """Subset ``path`` to ``glyphs`` (original gid -> the text it stands for)."""
-    try:
-        font = TTFont(str(path), fontNumber=font_number, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-    except Exception as exc:  # fontTools raises many kinds on a broken file
-        raise InputError(Loc.of_file(path), f"cannot read font: {exc}") from None
-    order = font.getGlyphOrder()
-    gids = sorted({0, *glyphs})
-    names = [order[g] for g in gids]
-    scale = 1000 / font["head"].unitsPerEm
-    advances = {g: round(font["hmtx"][order[g]][0] * scale) for g in gids}
-    metrics = _descriptor_metrics(font, scale)
-    is_cff = "CFF " in font
-    if is_cff and not _cid_keyed(font):
-        raise InputError(Loc.of_file(path), "name-keyed CFF fonts are not supported yet; use a CID-keyed "
-                         "OpenType font (Noto CJK, Source Han) or a TrueType font")
+    """Subset ``path`` to ``glyphs`` (original gid -> the text it stands for).
 
-    subsetter = ft_subset.Subsetter(_options())
-    subsetter.populate(glyphs=names)
-    subsetter.subset(font)
-    new_order = font.getGlyphOrder()
+    HarfBuzz's subsetter does the work (about 0.05 s for a page's glyphs of a Noto CJK face,
+    against 1.5 s for fontTools); fontTools then reads the small subset for names and metrics.
+    """
+    gids = sorted({0, *glyphs})
+    try:
+        face = hb.Face(hb.Blob.from_file_path(str(path)), font_number)
+    except Exception as exc:  # HarfBuzz reports a broken file in several ways
+        raise InputError(Loc.of_file(path), f"cannot read font: {exc}") from None
+    is_cff = face.reference_table("CFF ").data != b""
+    data = _hb_subset(face, gids, retain_gids=not is_cff)
+    font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    order = font.getGlyphOrder()
     if is_cff:
-        codes = {g: _cid(order[g]) for g in gids}
+        if not _cid_keyed(font):
+            raise InputError(Loc.of_file(path), "name-keyed CFF fonts are not supported yet; use a CID-keyed "
+                             "OpenType font (Noto CJK, Source Han) or a TrueType font")
+        if len(order) != len(gids):
+            raise InputError(Loc.of_file(path), "subsetting added glyphs the page does not use; cannot map them")
+        # New glyph i is old glyph gids[i]; its name carries its CID, the code under Identity-H.
+        codes = {g: _cid(order[i]) for i, g in enumerate(gids)}
+        names = {g: order[i] for i, g in enumerate(gids)}
         program = font.getTableData("CFF ")
     else:
-        index = {name: i for i, name in enumerate(new_order)}
-        codes = {g: index[order[g]] for g in gids}
-        buf = io.BytesIO()
-        font.save(buf)
-        program = buf.getvalue()
+        codes = {g: g for g in gids}  # glyph ids kept: CIDToGIDMap /Identity
+        names = {g: order[g] for g in gids}
+        program = data
+    scale = 1000 / font["head"].unitsPerEm
+    widths = {codes[g]: round(font["hmtx"][names[g]][0] * scale) for g in gids}
     tag = _subset_tag(path, font_number, gids)
     ps_name = font["name"].getDebugName(6) or path.stem
     return EmbeddedFont(
@@ -74,22 +75,33 @@ def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0) -> 
         kind="cff" if is_cff else "truetype",
         program=program,
         codes=codes,
-        widths={codes[g]: advances[g] for g in gids},
+        widths=widths,
         to_unicode={codes[g]: text for g, text in sorted(glyphs.items()) if text},
-        **metrics,
+        **_descriptor_metrics(font, scale),
     )
 
 
-def _options() -> ft_subset.Options:
-    opts = ft_subset.Options()
-    opts.hinting = False  # print at 2400 dpi needs no hints; saves a third of the bytes
-    opts.desubroutinize = True  # simpler CFF for older RIPs; the subset is small anyway
-    opts.notdef_outline = True
-    opts.glyph_names = False
-    opts.layout_features = []  # shaping is done; the PDF needs outlines and metrics only
-    opts.name_IDs = [1, 2, 3, 4, 6]  # keep the names a preflight shows
-    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG", "meta"]
-    return opts
+# Tables a PDF font program does not use: shaping is done, hinting is not wanted at print resolution.
+DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG", "meta", "kern",
+               "hdmx", "LTSH", "VDMX", "gasp", "fpgm", "prep", "cvt ")
+
+
+def _hb_subset(face: hb.Face, gids: list[int], *, retain_gids: bool) -> bytes:
+    inp = hb.SubsetInput()
+    for g in gids:
+        inp.glyph_set.add(g)
+    flags = (hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.DESUBROUTINIZE
+             | hb.SubsetFlags.NOTDEF_OUTLINE)
+    if retain_gids:
+        flags |= hb.SubsetFlags.RETAIN_GIDS
+    inp.flags = flags
+    drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in DROP_TABLES:
+        drop.add(int.from_bytes(tag.encode("ascii"), "big"))
+    result = hb.subset(face, inp)
+    if result is None:
+        raise ValueError("HarfBuzz could not subset the font")
+    return result.blob.data
 
 
 def _cid_keyed(font: TTFont) -> bool:

@@ -29,12 +29,14 @@ class PreparedImage:
     effective_ppi: float  # of the source pixels at the placed size
 
 
-def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str) -> PreparedImage:
-    """Crop (fill) or keep whole (fit), resample to at most MAX_PPI, convert to CMYK JPEG."""
+def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
+                  focus: tuple[float, float] = (0.5, 0.5)) -> PreparedImage:
+    """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to at most
+    MAX_PPI, convert to CMYK JPEG."""
     im = _open(path)
     im = ImageOps.exif_transpose(im)
     if fit == "fill":
-        im = _crop_to_aspect(im, frame_w / frame_h)
+        im = _crop_to_aspect(im, frame_w / frame_h, focus)
         placed_w = frame_w
     else:
         scale = min(frame_w / im.width, frame_h / im.height)
@@ -66,15 +68,15 @@ def _open(path: Path) -> Image.Image:
         raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG or TIFF file") from None
 
 
-def _crop_to_aspect(im: Image.Image, aspect: float) -> Image.Image:
-    """Centre crop to the frame's aspect ratio (a focus point comes with page make-up)."""
+def _crop_to_aspect(im: Image.Image, aspect: float, focus: tuple[float, float]) -> Image.Image:
+    """Crop to the frame's aspect ratio, the crop centred on ``focus`` as far as the picture allows."""
     w, h = im.size
     if w / h > aspect:
         new_w = round(h * aspect)
-        left = (w - new_w) // 2
+        left = min(max(0, round(focus[0] * w - new_w / 2)), w - new_w)
         return im.crop((left, 0, left + new_w, h))
     new_h = round(w / aspect)
-    top = (h - new_h) // 2
+    top = min(max(0, round(focus[1] * h - new_h / 2)), h - new_h)
     return im.crop((0, top, w, top + new_h))
 
 

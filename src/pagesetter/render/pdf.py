@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
-from pagesetter.render.images import WARN_PPI, prepare_image
+from pagesetter.render.images import WARN_PPI, PreparedImage, prepare_image
 from pagesetter.spec.model import CMYK
 from pagesetter.errors import Loc, Warning
 
@@ -52,8 +52,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str) -> RenderResu
     canvas.setAuthor("pagesetter")
     co = _Coords(page)
     warnings: list[Warning] = []
-    for image in page.images:
-        warnings += _draw_image(canvas, co, image)
+    for index, image in enumerate(page.images):
+        warnings += _draw_image(canvas, co, image, index)
     for rule in page.rules:
         _draw_rule(canvas, co, rule)
     embedded = _embed_fonts(canvas, page, faces)
@@ -63,14 +63,36 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str) -> RenderResu
     return RenderResult(buf.getvalue(), tuple(warnings))
 
 
-def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image) -> list[Warning]:
-    prepared = prepare_image(image.path, image.width, image.height, image.fit)
-    canvas.drawImage(ImageReader(io.BytesIO(prepared.jpeg)), co.x(image.x), co.y(image.y + image.height),
-                     image.width, image.height)
+def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int) -> list[Warning]:
+    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus)
+    name = f"Im{index}"
+    canvas._doc.addForm(name, _jpeg_xobject(prepared))
+    canvas.saveState()
+    canvas.transform(image.width, 0, 0, image.height, co.x(image.x), co.y(image.y + image.height))
+    canvas.doForm(name)
+    canvas.restoreState()
     if prepared.effective_ppi < WARN_PPI:
         return [Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
                         f"(under {WARN_PPI})", Loc.of_file(image.path))]
     return []
+
+
+def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:
+    """The JPEG as it is (DCTDecode, no re-encoding): a DeviceCMYK image XObject.
+
+    Pillow writes CMYK JPEGs the Adobe way, inverted, hence the Decode array (ISO 32000-1 §8.9.5.2).
+    """
+    stream = pdfdoc.PDFStream(content=prepared.jpeg, filters=[])
+    d = stream.dictionary
+    d["Type"] = pdfdoc.PDFName("XObject")
+    d["Subtype"] = pdfdoc.PDFName("Image")
+    d["Width"] = prepared.width_px
+    d["Height"] = prepared.height_px
+    d["ColorSpace"] = pdfdoc.PDFName("DeviceCMYK")
+    d["BitsPerComponent"] = 8
+    d["Filter"] = pdfdoc.PDFName("DCTDecode")
+    d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+    return stream
 
 
 def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
