@@ -16,6 +16,20 @@ from pagesetter.pagetree import Frame, Glyph, Image, Overset, Rule, TextLine
 from pagesetter.spec.model import BLACK, ArticleSpec, Rect, Style
 
 
+@dataclass(frozen=True)
+class Fill:
+    """How an article's body met its slots: the numbers a make-up editor balances by."""
+
+    slots: int  # body lines the areas hold (after balancing)
+    lines: int  # body lines the text needs
+    empty_foot: int  # grid lines at the foot of the block left empty in every column
+    shortfall: int  # how many lines the last column ends above the others
+
+    @property
+    def overset(self) -> int:
+        return max(0, self.lines - self.slots)
+
+
 @dataclass
 class Placed:
     """What an article puts on the page."""
@@ -26,6 +40,8 @@ class Placed:
     frames: list[Frame] = field(default_factory=list)
     overset: list[Overset] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
+    fill: Fill | None = None
 
 
 def to_text_line(line: Line, x: float, baseline: float, article: str, role: str) -> TextLine:
@@ -41,18 +57,37 @@ def aligned_x(line: Line, x: float, width: float, align: str) -> float:
     return x
 
 
-def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
-                 faces: FaceSet) -> Placed:
-    out = Placed()
-    grid = geo.spec.grid
-    block = spec.block
-    at_page_foot = block.bottom >= grid.lines
-    usable_bottom = block.bottom if at_page_foot else block.bottom - 1  # last line holds the rule
-    bx, by, bw, bh = geo.rect_box(block)
-    out.frames.append(Frame(article.id, "block", bx, by, bw, bh))
+def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
+                 faces: FaceSet) -> tuple[list[Line], list[Warning]]:
+    """The article's body as lines of one column's measure (the same in every column and frame)."""
+    body, lead = styles[spec.body], styles[spec.lead]
+    lines: list[Line] = []
+    warnings: list[Warning] = []
+    for para in article.paragraphs:
+        runs = [Run(s.text, lead if s.lead else body) for s in para.spans]
+        para_lines, missing = compose_paragraph(runs, measure, faces, indent=body.indent,
+                                                justify=body.align == "justify")
+        if missing:
+            warnings.append(_missing_warning(missing, para.loc, article.id))
+        if any(line.overfull for line in para_lines):
+            warnings.append(Warning("overfull", "a word is wider than the column", para.loc))
+        lines += para_lines
+    return lines, warnings
 
+
+def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                 faces: FaceSet, *, body: list[Line] | None = None, carried: list[Line] | None = None) -> Placed:
+    """Place one article entry. ``body`` are its composed lines (composed here when not given);
+    ``carried`` are the lines a jump brings from an earlier page (for a ``continued_from`` entry)."""
+    out = Placed()
+    block = spec.block
+    usable_bottom = _usable_bottom(block, geo)
+    for area in spec.areas:
+        out.frames.append(Frame(article.id, "block", *geo.rect_box(area)))
     head_cols = spec.headline.cols or block.cols
-    head_lines = _place_headline(spec, article, styles, geo, faces, out, head_cols, usable_bottom)
+    head_lines = 0
+    if spec.continued_from is None or spec.headline.lines:
+        head_lines = _place_headline(spec, article, styles, geo, faces, out, head_cols, usable_bottom)
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     captions: list[TextLine] = []
     if spec.photo:
@@ -61,11 +96,25 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         top = max(block.top, cell.top - gap)
         blocked.append(Rect(cell.col, cell.cols, top, min(block.bottom, cell.bottom + gap) - top, cell.loc))
         captions = _place_photo(spec, article, styles, geo, faces, out)
-    if article.paragraphs:
-        _place_body(spec, article, styles, geo, faces, out, blocked, usable_bottom)
+    if spec.continued_from is not None:
+        lines = list(carried or [])
+    elif body is not None:
+        lines = list(body)
+    elif article.paragraphs:
+        lines, warnings = compose_body(spec, article, styles, geo.span_width(1), faces)
+        out.warnings += warnings
+    else:
+        lines = []
+    if lines or spec.continued_from is not None:
+        _place_body(spec, article, styles, geo, faces, out, blocked, lines)
     out.lines += captions  # reading order: headline, body, then the caption
-    _rules(spec, geo, out, head_lines, at_page_foot)
+    _rules(spec, geo, out, head_lines)
     return out
+
+
+def _usable_bottom(area: Rect, geo: PageGeometry) -> int:
+    """An area that does not reach the page foot keeps its last line for the rule under it."""
+    return area.bottom if area.bottom >= geo.spec.grid.lines else area.bottom - 1
 
 
 def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -180,94 +229,143 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             for i, line in enumerate(cap_lines)]
 
 
-def _segments(spec: ArticleSpec, blocked: list[Rect], usable_bottom: int) -> list[list[tuple[int, int]]]:
-    """Free line ranges of each column of the block, top to bottom."""
-    block = spec.block
-    columns: list[list[tuple[int, int]]] = []
-    for col in range(block.col, block.right):
-        taken = sorted((r.top, r.bottom) for r in blocked if r.col <= col < r.right and r.lines > 0)
-        segs: list[tuple[int, int]] = []
-        start = block.top
-        for top, bottom in taken:
-            if top > start:
-                segs.append((start, min(top, usable_bottom)))
-            start = max(start, bottom)
-        if start < usable_bottom:
-            segs.append((start, usable_bottom))
-        columns.append([s for s in segs if s[1] > s[0]])
-    return columns
-
-
-def _cap(columns: list[list[tuple[int, int]]], limit: int, usable_bottom: int) -> list[list[tuple[int, int]]]:
-    """Shorten the open foot of every column to ``limit`` (balancing); segments that end on an obstacle stay."""
+def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Every body column of every area in reading order: (area index, grid column, free line ranges)."""
     out = []
-    for segs in columns:
-        if segs and segs[-1][1] == usable_bottom:
-            last = (segs[-1][0], max(segs[-1][0], min(usable_bottom, limit)))
-            segs = segs[:-1] + [last]
-        out.append(segs)
+    for index, area in enumerate(spec.areas):
+        bottom = _usable_bottom(area, geo)
+        for col in range(area.col, area.right):
+            taken = sorted((r.top, r.bottom) for r in blocked if r.col <= col < r.right and r.lines > 0)
+            segs: list[tuple[int, int]] = []
+            start = area.top
+            for top, end in taken:
+                if top >= bottom or end <= area.top:
+                    continue
+                if top > start:
+                    segs.append((start, min(top, bottom)))
+                start = max(start, end)
+            if start < bottom:
+                segs.append((start, bottom))
+            out.append((index, col, [seg for seg in segs if seg[1] > seg[0]]))
     return out
 
 
-def _capacity(columns: list[list[tuple[int, int]]]) -> int:
-    return sum(e - s for segs in columns for s, e in segs)
+def _cap(columns: list[tuple[int, int, list[tuple[int, int]]]], area: int, limit: int,
+         bottom: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Shorten the open foot of the last area's columns to ``limit`` (balancing); segments that end
+    on an obstacle stay."""
+    out = []
+    for index, col, segs in columns:
+        if index == area and segs and segs[-1][1] == bottom:
+            segs = segs[:-1] + [(segs[-1][0], max(segs[-1][0], min(bottom, limit)))]
+        out.append((index, col, segs))
+    return out
 
 
-def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
-                faces: FaceSet, out: Placed, blocked: list[Rect], usable_bottom: int) -> None:
-    body, lead = styles[spec.body], styles[spec.lead]
-    measure = geo.span_width(1)
-    lines: list[tuple[Line, str]] = []
-    for para in article.paragraphs:
-        runs = [Run(s.text, lead if s.lead else body) for s in para.spans]
-        para_lines, missing = compose_paragraph(runs, measure, faces, indent=body.indent,
-                                                justify=body.align == "justify")
-        _report_missing(out, missing, para.loc, article.id)
-        lines += [(line, "body") for line in para_lines]
-        if any(line.overfull for line in para_lines):
-            out.warnings.append(Warning("overfull", "a word is wider than the column", para.loc))
-    columns = _segments(spec, blocked, usable_bottom)
-    if spec.balance:
-        lo, hi = spec.block.top, usable_bottom
+def _capacity(columns: list[tuple[int, int, list[tuple[int, int]]]]) -> int:
+    return sum(e - s for _, _, segs in columns for s, e in segs)
+
+
+def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
+                 n_lines: int) -> tuple[list[tuple[int, int, list[tuple[int, int]]]], Fill]:
+    """The body's slots, balanced so the last area's columns end level, and how well they fill."""
+    columns = _columns(spec, blocked, geo)
+    last = len(spec.areas) - 1
+    area = spec.areas[last]
+    bottom = _usable_bottom(area, geo)
+    foot = bottom
+    if spec.balance and spec.jump_to is None:
+        lo, hi = area.top, bottom
+        fixed = _capacity([c for c in columns if c[0] != last])
         while lo < hi:  # the shallowest foot that still takes every line
             mid = (lo + hi) // 2
-            if _capacity(_cap(columns, mid, usable_bottom)) >= len(lines):
+            if fixed + _capacity(_cap([c for c in columns if c[0] == last], last, mid, bottom)) >= n_lines:
                 hi = mid
             else:
                 lo = mid + 1
-        columns = _cap(columns, lo, usable_bottom)
-    slots = [(ci, line) for ci, segs in enumerate(columns) for s, e in segs for line in range(s, e)]
-    for (line, role), (ci, grid_line) in zip(lines, slots):
-        col = spec.block.col + ci
+        foot = lo
+        columns = _cap(columns, last, foot, bottom)
+    slots = _capacity(columns)
+    open_ends = [segs[-1][1] for index, _, segs in columns if index == last and segs and segs[-1][1] == foot]
+    shortfall = 0
+    if n_lines < slots and open_ends:
+        # the last column with text ends ``slots - n_lines`` lines above the foot
+        shortfall = min(slots - n_lines, foot - area.top)
+    return columns, Fill(slots, n_lines, bottom - foot, shortfall)
+
+
+def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                faces: FaceSet, out: Placed, blocked: list[Rect], lines: list[Line]) -> None:
+    body = styles[spec.body]
+    columns, fill = plan_columns(spec, blocked, geo, len(lines) + (spec.jump_to is not None)
+                                 + (spec.continued_from is not None))
+    slots = [(col, line) for _, col, segs in columns for s, e in segs for line in range(s, e)]
+    placed: list[tuple[Line, str]] = [(line, "body") for line in lines]
+    if spec.continued_from is not None:
+        placed.insert(0, (_jump_line(f"（上接第{spec.continued_from}版）", styles[spec.jump_style], geo, faces, "left"),
+                          "jump"))
+    if spec.jump_to is not None and len(placed) > len(slots):
+        keep = max(0, len(slots) - 1)
+        out.leftover = [line for line, _ in placed[keep:]]
+        placed = placed[:keep] + [(_jump_line(f"（转第{spec.jump_to}版）", styles[spec.jump_style], geo, faces,
+                                              "right"), "jump")]
+    for (line, role), (col, grid_line) in zip(placed, slots):
         out.lines.append(to_text_line(line, geo.col_left(col), geo.grid_baseline(grid_line, body.size),
                                       article.id, role))
-    for ci, segs in enumerate(columns):
+    for _, col, segs in columns:
         for s, e in segs:
-            x, y, w, h = geo.rect_box(Rect(spec.block.col + ci, 1, s, e - s, spec.loc))
-            out.frames.append(Frame(article.id, "body", x, y, w, h))
-    if len(lines) > len(slots):
-        rest = lines[len(slots):]
-        fitted = lines[len(slots) - 1][0].text if slots else ""
+            out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(col, 1, s, e - s, spec.loc))))
+    out.fill = fill
+    if len(placed) > len(slots):
+        rest = placed[len(slots):]
+        fitted = placed[len(slots) - 1][0].text if slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
-    elif len(slots) - len(lines) > len(columns):
-        out.warnings.append(Warning("underset", f"{article.id!r} leaves {len(slots) - len(lines)} empty lines "
-                                    f"in its block", spec.loc))
+    elif fill.empty_foot > 1 or fill.shortfall > 1:
+        out.warnings.append(Warning("underset", f"{article.id!r}: {fill.slots - fill.lines} body lines empty "
+                                    f"({fill.empty_foot} at the foot of the block, the last column "
+                                    f"{fill.shortfall} short)", spec.loc))
 
 
-def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, at_page_foot: bool) -> None:
+def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align: str) -> Line:
+    """转第N版 / 上接第N版: one line of the column, set right or left."""
+    from dataclasses import replace as _replace
+
+    lines, _ = compose_display(text, style, geo.span_width(1), faces)
+    line = lines[0]
+    shift = geo.span_width(1) - line.natural if align == "right" else 0.0
+    glyphs = tuple(_replace(g, x=g.x + shift) for g in line.glyphs)
+    return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
+
+
+def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int) -> None:
+    for area in spec.areas:
+        _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0)
+
+
+def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int) -> None:
     page = geo.spec
-    block = spec.block
     grid = page.grid
+    at_page_foot = block.bottom >= grid.lines
     color = BLACK
     bx, by, bw, bh = geo.rect_box(block)
     if not at_page_foot and page.rules.article > 0:
         y = geo.line_top(block.bottom - 1) + grid.pitch / 2
-        out.rules.append(Rule(bx, y, bx + bw, y, page.rules.article, color, "article"))
-    if block.right < grid.columns and page.rules.article > 0:
+        # no rule between two areas of one article (the turn of an L-shaped module)
+        below = [a for a in spec.areas if a.top == block.bottom and a.col < block.right and block.col < a.right]
+        x1 = bx
+        for a in sorted(below, key=lambda a: a.col):
+            ax, _, aw, _ = geo.rect_box(a)
+            if ax > x1:
+                out.rules.append(Rule(x1, y, ax, y, page.rules.article, color, "article"))
+            x1 = max(x1, ax + aw)
+        if x1 < bx + bw:
+            out.rules.append(Rule(x1, y, bx + bw, y, page.rules.article, color, "article"))
+    beside = any(a.col == block.right and a.top < block.bottom and block.top < a.bottom for a in spec.areas)
+    if block.right < grid.columns and page.rules.article > 0 and not beside:
         x = geo.col_left(block.right) - grid.gutter / 2
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
         out.rules.append(Rule(x, by, x, bottom, page.rules.article, color, "article"))
-    head_right = block.col + (spec.headline.cols or block.cols)
+    head_right = block.col + (spec.headline.cols or block.cols) if head_lines else block.col
     body_lines = (block.lines - (0 if at_page_foot else 1)) - head_lines
     has_body_columns = body_lines > 0 or head_right < block.right  # not a headline-only block (the banner)
     if spec.column_rules and page.rules.column > 0 and block.cols > 1 and has_body_columns:
@@ -289,6 +387,9 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, a
 
 def _report_missing(out: Placed, missing: list[str], loc: Loc, article: str) -> None:
     if missing:
-        chars = "".join(sorted(set(missing)))
-        out.warnings.append(Warning("missing-glyph", f"{article!r}: no glyph for {chars!r} "
-                                    f"({len(missing)} times)", loc))
+        out.warnings.append(_missing_warning(missing, loc, article))
+
+
+def _missing_warning(missing: list[str], loc: Loc, article: str) -> Warning:
+    chars = "".join(sorted(set(missing)))
+    return Warning("missing-glyph", f"{article!r}: no glyph for {chars!r} ({len(missing)} times)", loc)

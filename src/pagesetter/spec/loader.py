@@ -8,7 +8,7 @@ from pathlib import Path
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, ArticleSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, NO_FIT, ArticleSpec, FitSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
@@ -284,9 +284,12 @@ class _Defaults:
 
 def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
     v.expect_map(node, "an article entry")
-    keys = ("article", "block", "headline", "photo", "body", "lead", "column_rules", "balance")
+    keys = ("article", "block", "frames", "headline", "photo", "body", "lead", "column_rules", "balance", "fit",
+            "jump_to", "continued_from", "jump_style")
     v.check_keys(node, keys, "an article entry", required=("article", "block"))
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
+    frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
+                   for n in v.expect_list(node.get("frames"), "frames")) if node.get("frames") else ()
     headline = _headline(node.get("headline"), block, styles)
     photo = _photo(node.get("photo"), block, styles) if node.get("photo") else None
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
@@ -303,7 +306,41 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
         column_rules=v.boolean(node.get("column_rules"), "column_rules") if node.get("column_rules") is not None else True,
         balance=v.boolean(node.get("balance"), "balance") if node.get("balance") is not None else True,
         loc=node.loc,
+        frames=frames,
+        fit=_fit(node.get("fit")) if node.get("fit") else NO_FIT,
+        jump_to=v.integer(node.get("jump_to"), "jump_to", 1, 999) if node.get("jump_to") is not None else None,
+        continued_from=v.integer(node.get("continued_from"), "continued_from", 1, 999)
+        if node.get("continued_from") is not None else None,
+        jump_style=_jump_style(node, styles),
     )
+
+
+def _jump_style(node: Node, styles: dict[str, Style]) -> str:
+    n = node.get("jump_style")
+    name = v.text(n, "jump_style") if n else "jump"
+    if node.get("jump_to") is not None or node.get("continued_from") is not None:
+        _need_style(name, styles, n.loc if n else node.loc)
+    return name
+
+
+def _fit(node: Node) -> FitSpec:
+    """fit: {photo_lines: [-2, 2], headline_lines: [0, 1]}: how far the engine may change each."""
+    v.expect_map(node, "fit")
+    v.check_keys(node, ("photo_lines", "headline_lines"), "fit")
+
+    def bounds(key: str) -> tuple[int, int]:
+        n = node.get(key)
+        if n is None:
+            return (0, 0)
+        items = v.expect_list(n, key)
+        if len(items) != 2:
+            raise InputError(n.loc, f"{key} takes [least, most] change in lines, e.g. [-2, 2]")
+        lo, hi = (v.integer(i, key) for i in items)
+        if lo > hi:
+            raise InputError(n.loc, f"{key}: the least change {lo} is more than the most {hi}")
+        return (lo, hi)
+
+    return FitSpec(bounds("photo_lines"), bounds("headline_lines"))
 
 
 def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> HeadlineSpec:
@@ -346,8 +383,10 @@ def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
 
 
 def _check_overlaps(articles: tuple[ArticleSpec, ...]) -> None:
-    for i, a in enumerate(articles):
-        for b in articles[:i]:
-            if a.block.overlaps(b.block):
-                raise InputError(a.block.loc, f"block of {a.article!r} overlaps the block of {b.article!r} "
-                                 f"(line {b.block.loc.line})")
+    areas = [(a, r) for a in articles for r in a.areas]
+    for i, (a, ra) in enumerate(areas):
+        for b, rb in areas[:i]:
+            if ra.overlaps(rb):
+                what = "block" if ra is a.block else "frame"
+                raise InputError(ra.loc, f"{what} of {a.article!r} overlaps the "
+                                 f"{'block' if rb is b.block else 'frame'} of {b.article!r} (line {rb.loc.line})")

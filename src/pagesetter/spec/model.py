@@ -121,6 +121,17 @@ class PhotoSpec:
 
 
 @dataclass(frozen=True)
+class FitSpec:
+    """What the engine may change to make an article fill its block exactly (in grid lines)."""
+
+    photo_lines: tuple[int, int]  # the photo cell may grow or shrink by this many lines
+    headline_lines: tuple[int, int]  # the headline area likewise
+
+
+NO_FIT = FitSpec((0, 0), (0, 0))
+
+
+@dataclass(frozen=True)
 class ArticleSpec:
     article: str  # content id (file stem in the content folder)
     block: Rect  # absolute, in the page grid
@@ -131,6 +142,15 @@ class ArticleSpec:
     column_rules: bool
     balance: bool  # end the body columns level
     loc: Loc
+    frames: tuple[Rect, ...] = ()  # more frames the body continues into (an L-shaped module)
+    fit: FitSpec = NO_FIT
+    jump_to: int | None = None  # the body continues on this page (转第N版)
+    continued_from: int | None = None  # this entry continues the article from that page (上接第N版)
+    jump_style: str = "jump"
+
+    @property
+    def areas(self) -> tuple[Rect, ...]:
+        return (self.block, *self.frames)
 
 
 @dataclass(frozen=True)
