@@ -141,3 +141,60 @@ def test_build_is_deterministic(seed_build, tmp_path: Path) -> None:
 
     again = build_page(seed_build.spec.path, tmp_path)
     assert again.pdf_path.read_bytes() == seed_build.pdf_path.read_bytes()
+
+
+def _ends_on_photo(aspec, geo, x: float) -> bool:
+    """A column whose foot is a photo cell ends where the photo starts, not at the block foot."""
+    cell = aspec.photo.cell if aspec.photo else None
+    if cell is None or not (geo.col_left(cell.col) - 0.5 <= x < geo.col_left(cell.right) - 0.5):
+        return False
+    return cell.bottom >= aspec.block.bottom - 1
+
+
+def _column_feet(seed_build, article: str) -> dict[float, float]:
+    feet: dict[float, float] = {}
+    for line in seed_build.page.lines:
+        if line.article == article and line.role == "body":
+            feet[round(line.x, 1)] = max(feet.get(round(line.x, 1), 0.0), line.baseline)
+    return feet
+
+
+def test_article_columns_end_level_and_blocks_are_filled(seed_build) -> None:
+    """Page tree: in every article the last column ends within one line of the others, and no block
+    keeps more than one empty line at its foot."""
+    pitch = seed_build.spec.grid.pitch
+    from pagesetter.flow.geometry import PageGeometry
+
+    geo = PageGeometry(seed_build.spec)
+    for aspec in seed_build.spec.articles[1:]:
+        feet = _column_feet(seed_build, aspec.article)
+        assert len(feet) == aspec.block.cols - (aspec.photo.cell.cols if aspec.photo and aspec.photo.cell.lines
+                                                == aspec.block.lines else 0)
+        open_feet = sorted(foot for x, foot in feet.items() if not _ends_on_photo(aspec, geo, x))
+        assert open_feet[-1] - open_feet[0] <= pitch + 0.01, aspec.article
+        # the deepest text sits on the block's last text line (the one above the rule)
+        last_line = aspec.block.bottom - (1 if aspec.block.bottom < seed_build.spec.grid.lines else 0) - 1
+        assert geo.grid_baseline(last_line, 9.0) - open_feet[-1] <= pitch + 0.01, aspec.article
+
+
+def test_columns_end_level_in_the_pdf(seed_build) -> None:
+    """The same from the PDF: the lowest body baseline of each column of each module."""
+    from pagesetter.flow.geometry import PageGeometry
+    from pagesetter.proof.readback import read_chars
+
+    chars = [c for c in read_chars(seed_build.pdf_path)[0].chars if abs(c.size - 9.0) < 0.01]
+    geo = PageGeometry(seed_build.spec)
+    bleed = seed_build.spec.bleed
+    for aspec in seed_build.spec.articles[1:]:
+        x, y, w, h = geo.rect_box(aspec.block)
+        feet: dict[int, float] = {}
+        for c in chars:
+            cx, cy = c.x - bleed, c.baseline - bleed
+            if x <= cx < x + w and y <= cy < y + h:
+                col = int((cx - geo.left) // (geo.spec.grid.column_width + geo.spec.grid.gutter))
+                feet[col] = max(feet.get(col, 0.0), cy)
+        text_cols = [col for col in range(aspec.block.col, aspec.block.right)
+                     if not _ends_on_photo(aspec, geo, geo.col_left(col))]
+        lows = [feet[col] for col in text_cols]
+        assert max(lows) - min(lows) <= geo.spec.grid.pitch + 0.01, aspec.article
+        assert y + h - max(lows) <= 2.5 * geo.spec.grid.pitch, aspec.article

@@ -17,6 +17,7 @@ from pagesetter.errors import InputError, OversetError, PagesetterError, display
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY = 1, 2, 3, 4
+NOTE_KINDS = frozenset({"fitted"})  # what the engine did, not a problem
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -114,7 +115,7 @@ def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
     print(check_pdf(result.pdf_path).summary())
     for w in result.warnings:
-        print(f"warning: {w}")
+        print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
 
 
 def _check(args: argparse.Namespace) -> int:

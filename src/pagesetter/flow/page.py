@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pagesetter.compose.display import compose_display
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
-from pagesetter.flow.article import Placed, aligned_x, flow_article, to_text_line
+from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
+from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Page, Rule
@@ -39,7 +40,10 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> F
         if article is None:
             raise InputError(aspec.loc, f"no article {aspec.article!r} in {spec.content_dir.name}/ "
                              f"(expected {aspec.article}.md)")
-        part = flow_article(aspec, article, spec.styles, geo, faces)
+        body, warnings = compose_body(aspec, article, spec.styles, geo.span_width(1), faces) \
+            if article.paragraphs and aspec.continued_from is None else ([], [])
+        part = fit_article(aspec, article, spec.styles, geo, faces, body)
+        part.warnings[:0] = warnings
         placed.lines += part.lines
         placed.rules += part.rules
         placed.images += part.images

@@ -1,0 +1,93 @@
+"""Fitting: within the bounds the spec allows, change headline and photo depths until the body
+fills its block exactly (no overset, columns level), and say what was changed.
+
+A make-up editor fits a module by giving the photo or the headline a line more or less rather
+than by touching the text; the engine tries every allowed combination and keeps the best.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pagesetter.compose.lines import Line
+from pagesetter.content.model import Article
+from pagesetter.errors import Warning
+from pagesetter.flow.article import Fill, Placed, flow_article
+from pagesetter.flow.geometry import PageGeometry
+from pagesetter.fonts.face import FaceSet
+from pagesetter.spec.model import ArticleSpec, Rect, Style
+
+
+@dataclass(frozen=True)
+class Variant:
+    headline: int  # lines added to the headline area
+    photo: int  # lines added to the photo cell
+
+    def describe(self) -> str:
+        parts = [f"{what} {delta:+d} line{'s' if abs(delta) != 1 else ''}"
+                 for what, delta in (("headline", self.headline), ("photo", self.photo)) if delta]
+        return ", ".join(parts) or "no change"
+
+
+def score(fill: Fill | None, variant: Variant) -> tuple[int, int, int]:
+    """Lower is better: overset first, then white at the foot, then how much was changed."""
+    if fill is None:
+        return (0, 0, abs(variant.headline) + abs(variant.photo))
+    return (fill.overset, fill.empty_foot + fill.shortfall, abs(variant.headline) + abs(variant.photo))
+
+
+def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                faces: FaceSet, body: list[Line], carried: list[Line] | None = None) -> Placed:
+    base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
+    if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
+        return base
+    head_frame = next((f for f in base.frames if f.kind == "headline"), None)
+    head_lines = round(head_frame.height / geo.spec.grid.pitch) if head_frame else 0
+    best, best_variant = base, Variant(0, 0)
+    for dh in range(spec.fit.headline_lines[0], spec.fit.headline_lines[1] + 1):
+        for dp in range(spec.fit.photo_lines[0], spec.fit.photo_lines[1] + 1):
+            variant = Variant(dh, dp)
+            if variant == Variant(0, 0):
+                continue
+            changed = _apply(spec, variant, head_lines, geo)
+            if changed is None:
+                continue
+            placed = flow_article(changed, article, styles, geo, faces, body=body, carried=carried)
+            if any(w.kind == "overset" for w in placed.warnings):
+                continue  # a headline or caption that no longer fits its area
+            if score(placed.fill, variant) < score(best.fill, best_variant):
+                best, best_variant = placed, variant
+    if best_variant != Variant(0, 0):
+        fill = best.fill
+        result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
+        best.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
+    elif base.fill and (base.fill.overset or base.fill.empty_foot + base.fill.shortfall > 1):
+        base.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
+                                     f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
+    return best
+
+
+def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) -> ArticleSpec | None:
+    block = spec.block
+    new_head = head_lines + v.headline
+    if new_head < 1 and head_lines > 0:
+        return None
+    photo = spec.photo
+    if photo is not None:
+        cell = photo.cell
+        lines = cell.lines + v.photo
+        if lines < 3:
+            return None
+        bottom = block.bottom if block.bottom >= geo.spec.grid.lines else block.bottom - 1
+        top = cell.top
+        if cell.bottom >= bottom:
+            top -= v.photo  # a photo at the foot of its block stays there
+        if cell.top <= block.top + head_lines and cell.col < block.col + (spec.headline.cols or block.cols):
+            top += v.headline  # a photo under the headline moves with it
+        if top < block.top or top + lines > bottom:
+            return None
+        photo = replace(photo, cell=Rect(cell.col, cell.cols, top, lines, cell.loc))
+    elif v.photo:
+        return None
+    headline = replace(spec.headline, lines=new_head) if v.headline else spec.headline
+    return replace(spec, headline=headline, photo=photo)
