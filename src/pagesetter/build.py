@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pagesetter.content.model import Article, Change
@@ -14,10 +14,19 @@ from pagesetter.errors import InputError, OversetError, Warning
 from pagesetter.flow.page import flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
-from pagesetter.pagetree import Page
+from pagesetter.compose.lines import Line
+from pagesetter.pagetree import Overset, Page
 from pagesetter.render.pdf import render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
+
+
+@dataclass(frozen=True)
+class EditionData:
+    """What an edition gives every page: the paper's name and the date (for the 报眉)."""
+
+    paper: str
+    date: str
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,11 @@ class BuildResult:
     changes: tuple[Change, ...]
 
 
-def load_inputs(spec_path: Path) -> tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], list[Change]]:
+def load_inputs(spec_path: Path, edition: "EditionData | None" = None
+                ) -> tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], list[Change]]:
     spec = load_spec(spec_path)
+    if edition is not None and spec.folio is not None:
+        spec = replace(spec, folio=replace(spec.folio, paper=edition.paper, date=edition.date))
     manifest = load_manifest(spec.fonts_manifest)
     for style in spec.styles.values():
         if style.font not in manifest:
@@ -53,7 +65,7 @@ def load_inputs(spec_path: Path) -> tuple[PageSpec, dict[str, FaceInfo], dict[st
 def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -> BuildResult:
     spec, manifest, articles, changes = load_inputs(spec_path)
     flowed = flow_page(spec, articles, FaceSet(manifest))
-    page = flowed.page
+    page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     if page.overset and not (allow_overset or spec.allow_overset):
         raise OversetError(overset_message(page))
     title = next((a.title for a in articles.values()), spec.name)
@@ -61,6 +73,15 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
     return BuildResult(spec, page, articles, pdf_path, flowed.warnings + rendered.warnings, tuple(changes))
+
+
+def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:
+    """Lines that jump to a page nobody builds are overset like any others."""
+    if not leftovers:
+        return page
+    extra = tuple(Overset(a, sum(len(l.text) for l in lines), len(lines), "")
+                  for a, lines in leftovers.items())
+    return replace(page, overset=page.overset + extra)
 
 
 def overset_message(page: Page) -> str:

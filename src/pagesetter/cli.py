@@ -29,8 +29,11 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = sub.add_parser("build", help="build pages into PDF",
-                           description="Build each page SPEC into OUT/<page name>.pdf. With no SPEC, builds "
-                                       f"{DEFAULT_SPEC} (the seed page) of the project in the current folder.")
+                           description="Build each page SPEC into OUT/<page name>.pdf; an edition file "
+                                       "(top key 'edition') builds each of its pages, carries jumps between them, "
+                                       "renders pages in parallel and writes OUT/<edition name>.pdf with all pages. "
+                                       f"With no SPEC, builds {DEFAULT_SPEC} (the seed page) of the project in the "
+                                       "current folder.")
     build.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=f"page spec YAML (default: {DEFAULT_SPEC})")
     build.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
                        help="folder for the PDFs (default: output)")
@@ -87,8 +90,22 @@ def _build(args: argparse.Namespace) -> int:
     if not args.specs and not DEFAULT_SPEC.is_file():
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
                          "pagesetter build layout/PAGE.yaml")
+    from pagesetter.edition import build_edition, is_edition
+
     for spec in specs:
         started = time.perf_counter()
+        if is_edition(spec):
+            edition = build_edition(spec, args.output, allow_overset=args.allow_overset)
+            if not args.quiet:
+                _report_edition(edition, time.perf_counter() - started)
+            if args.preview:
+                from pagesetter.proof.preview import render_png
+
+                for pdf in edition.page_paths:
+                    for png in render_png(pdf, args.output, args.dpi):
+                        if not args.quiet:
+                            print(f"wrote {display_path(png)}")
+            continue
         result = build_page(spec, args.output, allow_overset=args.allow_overset)
         if not args.quiet:
             _report(result, time.perf_counter() - started)
@@ -115,6 +132,17 @@ def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
     print(check_pdf(result.pdf_path).summary())
     for w in result.warnings:
+        print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
+
+
+def _report_edition(edition, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    for page, path in zip(edition.pages, edition.page_paths):
+        print(f"wrote {display_path(path)} ({sum(len(l.text) for l in page.lines)} characters, "
+              f"{len(page.images)} photos)")
+        for o in page.overset:
+            print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines")
+    print(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
+    for w in edition.warnings:
         print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
 
 

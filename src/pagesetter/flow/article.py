@@ -233,8 +233,10 @@ def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[
     """Every body column of every area in reading order: (area index, grid column, free line ranges)."""
     out = []
     for index, area in enumerate(spec.areas):
-        bottom = _usable_bottom(area, geo)
         for col in range(area.col, area.right):
+            # no rule line where the article itself continues below (the turn of an L)
+            below = any(a.top == area.bottom and a.col <= col < a.right for a in spec.areas)
+            bottom = area.bottom if below else _usable_bottom(area, geo)
             taken = sorted((r.top, r.bottom) for r in blocked if r.col <= col < r.right and r.lines > 0)
             segs: list[tuple[int, int]] = []
             start = area.top
@@ -287,10 +289,10 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
         columns = _cap(columns, last, foot, bottom)
     slots = _capacity(columns)
     open_ends = [segs[-1][1] for index, _, segs in columns if index == last and segs and segs[-1][1] == foot]
-    shortfall = 0
-    if n_lines < slots and open_ends:
-        # the last column with text ends ``slots - n_lines`` lines above the foot
-        shortfall = min(slots - n_lines, foot - area.top)
+    if not open_ends:  # every column ends on a photo: nothing to balance, the white is the shortfall
+        return columns, Fill(slots, n_lines, 0, max(0, slots - n_lines))
+    # the last column with text ends ``slots - n_lines`` lines above the foot
+    shortfall = min(max(0, slots - n_lines), foot - area.top)
     return columns, Fill(slots, n_lines, bottom - foot, shortfall)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pagesetter.compose.display import compose_display
+from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
@@ -22,6 +23,8 @@ WEEKDAYS = "一二三四五六日"
 class FlowResult:
     page: Page
     warnings: tuple[Warning, ...]
+    # body lines of articles that jump to a later page (转第N版), by article id
+    leftovers: dict[str, tuple[Line, ...]] = field(default_factory=dict)
 
 
 def format_date(iso: str) -> str:
@@ -30,9 +33,13 @@ def format_date(iso: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
 
 
-def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> FlowResult:
+def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
+              carried: dict[str, tuple[Line, ...]] | None = None) -> FlowResult:
+    """Lay out one page. ``carried`` holds the lines earlier pages of an edition sent here by a jump."""
     geo = PageGeometry(spec)
     placed = Placed()
+    leftovers: dict[str, tuple[Line, ...]] = {}
+    carried = carried or {}
     if spec.folio:
         _folio(spec, spec.folio, geo, faces, placed)
     for aspec in spec.articles:
@@ -40,10 +47,16 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> F
         if article is None:
             raise InputError(aspec.loc, f"no article {aspec.article!r} in {spec.content_dir.name}/ "
                              f"(expected {aspec.article}.md)")
+        if aspec.continued_from is not None and aspec.article not in carried:
+            raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
+                             "earlier page of the edition jumps here (jump_to)")
         body, warnings = compose_body(aspec, article, spec.styles, geo.span_width(1), faces) \
             if article.paragraphs and aspec.continued_from is None else ([], [])
-        part = fit_article(aspec, article, spec.styles, geo, faces, body)
+        part = fit_article(aspec, article, spec.styles, geo, faces, body,
+                           list(carried.get(aspec.article, ())) if aspec.continued_from is not None else None)
         part.warnings[:0] = warnings
+        if part.leftover:
+            leftovers[aspec.article] = tuple(part.leftover)
         placed.lines += part.lines
         placed.rules += part.rules
         placed.images += part.images
@@ -52,7 +65,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> F
         placed.warnings += part.warnings
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset))
-    return FlowResult(page, tuple(placed.warnings))
+    return FlowResult(page, tuple(placed.warnings), leftovers)
 
 
 def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out: Placed) -> None:
