@@ -1,0 +1,103 @@
+"""Page make-up beyond the seed page: another broadsheet arrangement (an L-shaped lead, a wrapped
+photo), a tabloid edition of two pages with a jump, fitting, and an article made too long."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from pagesetter.build import build_page
+from pagesetter.edition import build_edition
+from pagesetter.errors import OversetError
+
+LAYOUT = Path(__file__).resolve().parent.parent / "layout"
+
+
+def _text(pdf: Path) -> list[str]:
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [re.sub(r"\s+", "", doc[i].get_textpage().get_text_range()) for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+@pytest.fixture(scope="module")
+def alt(tmp_path_factory: pytest.TempPathFactory):
+    return build_page(LAYOUT / "seed-page-alt.yaml", tmp_path_factory.mktemp("alt"))
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory):
+    return build_edition(LAYOUT / "tabloid-edition.yaml", tmp_path_factory.mktemp("edition"))
+
+
+def test_alternate_layout_sets_everything_with_an_l_shaped_lead(alt) -> None:
+    assert alt.page.overset == ()
+    expected = re.sub(r"\s+", "", "".join(alt.articles[a.article].all_text() for a in alt.spec.articles))
+    folio = re.sub(r"\s+", "", "".join(l.text for l in alt.page.lines if l.role == "folio"))
+    assert _text(alt.pdf_path)[0] == folio + expected
+    lead = next(a for a in alt.spec.articles if a.frames)
+    body = [l for l in alt.page.lines if l.article == lead.article and l.role == "body"]
+    frame = lead.frames[0]
+    from pagesetter.flow.geometry import PageGeometry
+
+    geo = PageGeometry(alt.spec)
+    fx, fy, fw, fh = geo.rect_box(frame)
+    in_frame = [l for l in body if fx <= l.x < fx + fw and fy <= l.baseline < fy + fh]
+    assert len(in_frame) >= frame.cols * (frame.lines - 2)  # the text turns into the L's foot
+    assert body.index(in_frame[0]) > len(body) - len(in_frame) - 1  # and that is where it ends
+
+
+def test_wrapped_photo_has_text_above_and_below_it_in_the_same_columns(alt) -> None:
+    lead = next(a for a in alt.spec.articles if a.frames)
+    image = next(i for i in alt.page.images if i.article == lead.article)
+    body = [l for l in alt.page.lines if l.article == lead.article and l.role == "body"]
+    beside = [l for l in body if image.x <= l.x < image.x + image.width]
+    assert any(l.baseline < image.y for l in beside) and any(l.baseline > image.y + image.height for l in beside)
+    assert not any(image.y <= l.baseline <= image.y + image.height + 9 for l in beside)  # nothing under it
+
+
+def test_tabloid_edition_jumps_and_combines(edition) -> None:
+    assert [p.overset for p in edition.pages] == [(), ()]
+    assert len(edition.page_paths) == 2
+    page1, page2 = _text(edition.combined)
+    assert page1 == _text(edition.page_paths[0])[0] and page2 == _text(edition.page_paths[1])[0]
+    assert page1.endswith("（转第6版）") or "（转第6版）" in page1
+    assert "（上接第5版）" in page2
+    # the jumping article's text runs on without loss or repetition across the two pages
+    jump = "".join(l.text for p in edition.pages for l in p.lines if l.article == "xianglu-street" and l.role == "body")
+    from pagesetter.build import load_inputs
+
+    _, _, articles, _ = load_inputs(LAYOUT / "tabloid-1.yaml")
+    assert jump == "".join(p.text for p in articles["xianglu-street"].paragraphs)
+    # the 报眉 of every page carries the edition's paper and date
+    for p in edition.pages:
+        folio = "".join(l.text for l in p.lines if l.role == "folio")
+        assert folio.startswith("城市日报") and "2022年6月30日" in folio
+
+
+def test_fitting_reports_what_it_changed(alt) -> None:
+    notes = [w for w in alt.warnings if w.kind == "fitted"]
+    assert notes and all(re.search(r"(headline|photo) [+-]\d+ line", w.message) for w in notes if "no change" not in w.message)
+
+
+def test_an_article_too_long_for_its_block_reports_exact_overset(tmp_path: Path, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("block: {col: 5, cols: 4, line: 12, lines: 34}",
+                                 "block: {col: 5, cols: 4, line: 12, lines: 30}"), encoding="utf-8")
+    with pytest.raises(OversetError) as err:
+        build_page(spec, tmp_path)
+    message = str(err.value)
+    m = re.search(r"dongliao-police: (\d+) characters in (\d+) lines", message)
+    assert m, message
+    result = build_page(spec, tmp_path, allow_overset=True)
+    overset = next(o for o in result.page.overset if o.article == "dongliao-police")
+    placed = "".join(l.text for l in result.page.lines if l.article == "dongliao-police" and l.role == "body")
+    full = "".join(p.text for p in result.articles["dongliao-police"].paragraphs)
+    assert (int(m.group(1)), int(m.group(2))) == (overset.chars, overset.lines)
+    assert len(full) - len(placed) == overset.chars  # exactly what is missing from the page
+    assert full.startswith(placed)
