@@ -52,6 +52,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A boxed article's frame and tint (花边框, 底纹), drawn under the text."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: CMYK | None
+    stroke: float  # pt; 0 for none
+    color: CMYK
+    inner: float = 0.0  # pt: a second, thin rule this far inside (双线框); 0 for none
+
+
+@dataclass(frozen=True)
 class Image:
     path: Path
     x: float  # the frame on the page
@@ -93,6 +107,7 @@ class Page:
     images: tuple[Image, ...]
     frames: tuple[Frame, ...]
     overset: tuple[Overset, ...] = field(default=())
+    panels: tuple[Panel, ...] = field(default=())
 
     def text(self) -> str:
         return "".join(line.text for line in self.lines)

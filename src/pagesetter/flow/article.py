@@ -12,7 +12,7 @@ from pagesetter.content.model import Article
 from pagesetter.errors import Loc, Warning
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
-from pagesetter.pagetree import Frame, Glyph, Image, Overset, Rule, TextLine
+from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
 from pagesetter.spec.model import BLACK, ArticleSpec, Rect, Style
 
 
@@ -36,6 +36,7 @@ class Placed:
 
     lines: list[TextLine] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
     overset: list[Overset] = field(default_factory=list)
@@ -222,7 +223,7 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         cap_top, img_top = cell.top, cell.top + n_cap
     iy = geo.line_top(img_top) + inset
     ih = img_lines * grid.pitch - 2 * inset
-    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id))
+    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus))
     out.frames.append(Frame(article.id, "photo", x, iy, w, ih))
     out.frames.append(Frame(article.id, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
     return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), article.id, "caption")
@@ -340,8 +341,23 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
 
 
 def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int) -> None:
+    if spec.box is not None:
+        _box(spec, geo, out)
     for area in spec.areas:
         _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0)
+
+
+def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
+    """花边: the frame runs in the gutters beside the block and through its rule line below."""
+    grid = geo.spec.grid
+    box = spec.box
+    assert box is not None
+    for area in spec.areas:
+        x1 = geo.col_left(area.col) - grid.gutter / 2
+        x2 = geo.col_left(area.col) + geo.span_width(area.cols) + grid.gutter / 2
+        y1 = geo.line_top(area.top)
+        y2 = geo.line_top(area.bottom) - (grid.pitch / 2 if area.bottom < grid.lines else 0.0)
+        out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, BLACK, 1.5 if box.double else 0.0))
 
 
 def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int) -> None:
@@ -350,7 +366,8 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
     at_page_foot = block.bottom >= grid.lines
     color = BLACK
     bx, by, bw, bh = geo.rect_box(block)
-    if not at_page_foot and page.rules.article > 0:
+    boxed = spec.box is not None  # the box's frame stands where the article rules would
+    if not at_page_foot and page.rules.article > 0 and not boxed:
         y = geo.line_top(block.bottom - 1) + grid.pitch / 2
         # no rule between two areas of one article (the turn of an L-shaped module)
         below = [a for a in spec.areas if a.top == block.bottom and a.col < block.right and block.col < a.right]
@@ -363,7 +380,7 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
         if x1 < bx + bw:
             out.rules.append(Rule(x1, y, bx + bw, y, page.rules.article, color, "article"))
     beside = any(a.col == block.right and a.top < block.bottom and block.top < a.bottom for a in spec.areas)
-    if block.right < grid.columns and page.rules.article > 0 and not beside:
+    if block.right < grid.columns and page.rules.article > 0 and not beside and not boxed:
         x = geo.col_left(block.right) - grid.gutter / 2
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
         out.rules.append(Rule(x, by, x, bottom, page.rules.article, color, "article"))

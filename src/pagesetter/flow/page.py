@@ -59,12 +59,13 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
             leftovers[aspec.article] = tuple(part.leftover)
         placed.lines += part.lines
         placed.rules += part.rules
+        placed.panels += part.panels
         placed.images += part.images
         placed.frames += part.frames
         placed.overset += part.overset
         placed.warnings += part.warnings
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
-                tuple(placed.images), tuple(placed.frames), tuple(placed.overset))
+                tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels))
     return FlowResult(page, tuple(placed.warnings), leftovers)
 
 

@@ -13,7 +13,7 @@ from reportlab.pdfbase import pdfdoc
 
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
-from pagesetter.pagetree import Glyph, Image, Page, Rule, TextLine
+from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.images import WARN_PPI, PreparedImage, prepare_image
 from pagesetter.spec.model import CMYK
@@ -52,6 +52,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str) -> RenderResu
     canvas.setAuthor("pagesetter")
     co = _Coords(page)
     warnings: list[Warning] = []
+    for panel in page.panels:
+        _draw_panel(canvas, co, panel)
     for index, image in enumerate(page.images):
         warnings += _draw_image(canvas, co, image, index)
     for rule in page.rules:
@@ -93,6 +95,21 @@ def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:
     d["Filter"] = pdfdoc.PDFName("DCTDecode")
     d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
     return stream
+
+
+def _draw_panel(canvas: FontlessCanvas, co: _Coords, panel: Panel) -> None:
+    x, y = co.x(panel.x), co.y(panel.y + panel.height)
+    if panel.fill is not None:
+        canvas.setFillColorCMYK(*panel.fill.fractions())
+        canvas.rect(x, y, panel.width, panel.height, stroke=0, fill=1)
+    if panel.stroke > 0:
+        canvas.setStrokeColorCMYK(*panel.color.fractions())
+        canvas.setLineWidth(panel.stroke)
+        canvas.rect(x, y, panel.width, panel.height, stroke=1, fill=0)
+        if panel.inner > 0:
+            canvas.setLineWidth(0.3)
+            d = panel.inner
+            canvas.rect(x + d, y + d, panel.width - 2 * d, panel.height - 2 * d, stroke=1, fill=0)
 
 
 def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, NO_FIT, ArticleSpec, FitSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, NO_FIT, ArticleSpec, Box, FitSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
@@ -285,7 +285,7 @@ class _Defaults:
 def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
     v.expect_map(node, "an article entry")
     keys = ("article", "block", "frames", "headline", "photo", "body", "lead", "column_rules", "balance", "fit",
-            "jump_to", "continued_from", "jump_style")
+            "jump_to", "continued_from", "jump_style", "box")
     v.check_keys(node, keys, "an article entry", required=("article", "block"))
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
     frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
@@ -312,6 +312,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
         continued_from=v.integer(node.get("continued_from"), "continued_from", 1, 999)
         if node.get("continued_from") is not None else None,
         jump_style=_jump_style(node, styles),
+        box=_box(node.get("box")) if node.get("box") else None,
     )
 
 
@@ -365,7 +366,7 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
 
 def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
     v.expect_map(node, "photo")
-    v.check_keys(node, ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff"), "photo",
+    v.check_keys(node, ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus"), "photo",
                  required=("col", "cols", "line", "lines"))
     cell_keys = {k: node.get(k) for k in ("col", "cols", "line", "lines")}
     rel = _rect(Node(cell_keys, node.loc, {k: node.key_loc(k) for k in cell_keys}), "photo", block.cols, block.lines)
@@ -379,7 +380,29 @@ def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
         credit=credit,
         fit=v.choice(node.get("fit"), "fit", ("fill", "fit")) if node.get("fit") else "fill",  # type: ignore[arg-type]
         standoff=v.integer(node.get("standoff"), "standoff", 0, 10) if node.get("standoff") is not None else 1,
+        focus=_focus(node.get("focus")) if node.get("focus") is not None else (0.5, 0.5),
     )
+
+
+def _focus(node: Node) -> tuple[float, float]:
+    items = v.expect_list(node, "focus ([x, y], 0–1 from the picture's top-left)")
+    if len(items) != 2:
+        raise InputError(node.loc, "focus takes [x, y], each 0–1 from the picture's top-left, e.g. [0.5, 0.3]")
+    x, y = (v.number(i, "focus") for i in items)
+    for i, value in zip(items, (x, y)):
+        if not 0 <= value <= 1:
+            raise InputError(i.loc, f"focus must be between 0 and 1, got {value:g}")
+    return (x, y)
+
+
+def _box(node: Node) -> Box:
+    """box: {rule: 0.5pt, tint: [0, 0, 0, 10], double: true}"""
+    v.expect_map(node, "box")
+    v.check_keys(node, ("rule", "tint", "double"), "box")
+    rule = v.quantity(node.get("rule"), "box rule", LENGTH, zero_ok=True).to_pt() if node.get("rule") else 0.5
+    tint = _color(node.get("tint")) if node.get("tint") else None
+    double = v.boolean(node.get("double"), "double") if node.get("double") is not None else False
+    return Box(rule, tint, double)
 
 
 def _check_overlaps(articles: tuple[ArticleSpec, ...]) -> None:

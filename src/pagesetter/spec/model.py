@@ -118,6 +118,16 @@ class PhotoSpec:
     credit: str  # style name
     fit: Literal["fill", "fit"]
     standoff: int  # blank grid lines between the cell and body text above or below it
+    focus: tuple[float, float] = (0.5, 0.5)  # the point of the picture a crop keeps (0–1 from top-left)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A boxed article (花边框) or tinted panel: a rule around the block, a tint behind it."""
+
+    rule: float  # pt; 0 for a panel with no frame
+    tint: CMYK | None
+    double: bool  # 双线 (a second, thinner rule inside)
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,7 @@ class ArticleSpec:
     jump_to: int | None = None  # the body continues on this page (转第N版)
     continued_from: int | None = None  # this entry continues the article from that page (上接第N版)
     jump_style: str = "jump"
+    box: "Box | None" = None  # 花边: a frame around the module, maybe tinted
 
     @property
     def areas(self) -> tuple[Rect, ...]:
