@@ -101,3 +101,23 @@ def test_an_article_too_long_for_its_block_reports_exact_overset(tmp_path: Path,
     assert (int(m.group(1)), int(m.group(2))) == (overset.chars, overset.lines)
     assert len(full) - len(placed) == overset.chars  # exactly what is missing from the page
     assert full.startswith(placed)
+
+
+def test_auto_placement_fills_the_page_and_explains(tmp_path: Path) -> None:
+    result = build_page(LAYOUT / "seed-page-auto.yaml", tmp_path)
+    assert result.page.overset == ()
+    note = next(w for w in result.warnings if w.kind == "auto")
+    assert "Chosen from" in note.message and "dongfeng-media" in note.message
+    placed = [a for a in result.spec.articles if a.article != "banner"]
+    assert [a.article for a in placed][0] == "dongfeng-media"  # the lead at the top left
+    assert placed[0].block.col == 0 and placed[0].block.top == 11
+    assert {a.article for a in placed} == {"dongfeng-media", "dongliao-police", "xianglu-street",
+                                           "baimei-property", "xian-education"}
+    for i, a in enumerate(placed):  # modules tile the area without overlapping
+        for b in placed[:i]:
+            assert not a.block.overlaps(b.block)
+    area = sum(a.block.cols * a.block.lines for a in placed)
+    assert area == 8 * (103 - 11)  # and cover all of it
+    for a in placed:
+        fill = [w for w in result.warnings if w.kind == "underset" and a.article in w.message]
+        assert fill == [], fill

@@ -11,6 +11,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, OversetError, Warning
+from pagesetter.flow.auto import arrange
 from pagesetter.flow.page import flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
@@ -51,20 +52,30 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
                              f"{spec.fonts_manifest.name} does not list (it has: {', '.join(manifest)})")
     articles: dict[str, Article] = {}
     changes: list[Change] = []
-    for aspec in spec.articles:
-        path = spec.content_dir / f"{aspec.article}.md"
+    wanted = [(a.article, a.loc) for a in spec.articles]
+    if spec.auto is not None:
+        wanted += [(name, spec.auto.loc) for name in spec.auto.articles]
+    for name, loc in wanted:
+        if name in articles:
+            continue
+        path = spec.content_dir / f"{name}.md"
         if not path.is_file():
-            raise InputError(aspec.loc, f"article {aspec.article!r} not found: expected the file "
+            raise InputError(loc, f"article {name!r} not found: expected the file "
                              f"{path.relative_to(spec.root) if path.is_relative_to(spec.root) else path}")
         article, changed = normalise_article(read_article(path, spec.root))
-        articles[aspec.article] = article
+        articles[name] = article
         changes += changed
     return spec, manifest, articles, changes
 
 
 def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -> BuildResult:
     spec, manifest, articles, changes = load_inputs(spec_path)
-    flowed = flow_page(spec, articles, FaceSet(manifest))
+    faces = FaceSet(manifest)
+    notes: tuple[Warning, ...] = ()
+    if spec.auto is not None:
+        spec, explanation = arrange(spec, articles, faces)
+        notes = (Warning("auto", explanation, spec.auto.loc),)
+    flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     if page.overset and not (allow_overset or spec.allow_overset):
         raise OversetError(overset_message(page))
@@ -72,7 +83,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -
     rendered = render_pdf(page, manifest, title)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
-    return BuildResult(spec, page, articles, pdf_path, flowed.warnings + rendered.warnings, tuple(changes))
+    return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
 
 
 def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:

@@ -17,7 +17,7 @@ from pagesetter.errors import InputError, OversetError, PagesetterError, display
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY = 1, 2, 3, 4
-NOTE_KINDS = frozenset({"fitted"})  # what the engine did, not a problem
+NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -8,12 +8,12 @@ from pathlib import Path
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, NO_FIT, ArticleSpec, Box, FitSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, NO_FIT, ArticleSpec, AutoSpec, Box, FitSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
-TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles",
+TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto",
             "allow_overset")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
@@ -33,7 +33,10 @@ def project_root(spec_path: Path) -> Path:
 
 def load_spec(path: Path) -> PageSpec:
     root_node = v.expect_map(load_yaml(path), "a page spec")
-    v.check_keys(root_node, TOP_KEYS, "the page spec", required=("page", "grid", "articles"))
+    v.check_keys(root_node, TOP_KEYS, "the page spec", required=("page", "grid"))
+    if root_node.get("articles") is None and root_node.get("auto") is None:
+        raise InputError(root_node.loc, "the page spec needs 'articles' (modules placed by hand) or 'auto' "
+                         "(modules chosen by the engine), or both")
     root = project_root(path)
     base = path.resolve().parent
 
@@ -46,7 +49,8 @@ def load_spec(path: Path) -> PageSpec:
     bleed = v.quantity(page.get("bleed"), "bleed", LENGTH, zero_ok=True).to_pt() if page.get("bleed") else 3 * 72 / 25.4
     margin_top, margin_left = _margins(page, trim, grid, grid_node)
 
-    articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles"))  # type: ignore[arg-type]
+    articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles")) \
+        if root_node.get("articles") is not None else ()  # type: ignore[arg-type]
     _check_overlaps(articles)
     folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
     if folio:
@@ -73,6 +77,32 @@ def load_spec(path: Path) -> PageSpec:
         root=root,
         allow_overset=v.boolean(root_node.get("allow_overset"), "allow_overset")
         if root_node.get("allow_overset") is not None else False,
+        auto=_auto(root_node.get("auto"), grid) if root_node.get("auto") is not None else None,
+    )
+
+
+def _auto(node: Node, grid: Grid) -> AutoSpec:
+    """auto: {line: 12, articles: [...], photo: {cols: 2, lines: 13}, fit: {...}, min_cols: 2}"""
+    v.expect_map(node, "auto")
+    v.check_keys(node, ("line", "articles", "photo", "fit", "min_cols"), "auto", required=("line", "articles"))
+    names = tuple(v.text(n, "article") for n in v.expect_list(node.get("articles"), "articles"))  # type: ignore[arg-type]
+    if not names:
+        raise InputError(node.get("articles").loc, "auto needs at least one article")  # type: ignore[union-attr]
+    photo = node.get("photo")
+    cols, lines = 2, 13
+    if photo is not None:
+        v.expect_map(photo, "photo")
+        v.check_keys(photo, ("cols", "lines"), "auto photo")
+        cols = v.integer(photo.get("cols"), "cols", 1, grid.columns) if photo.get("cols") else cols
+        lines = v.integer(photo.get("lines"), "lines", 3, grid.lines) if photo.get("lines") else lines
+    return AutoSpec(
+        top=v.integer(node.get("line"), "line", 1, grid.lines) - 1,  # type: ignore[arg-type]
+        articles=names,
+        photo_cols=cols,
+        photo_lines=lines,
+        fit=_fit(node.get("fit")) if node.get("fit") else FitSpec((-3, 6), (0, 2)),
+        min_cols=v.integer(node.get("min_cols"), "min_cols", 1, grid.columns) if node.get("min_cols") else 2,
+        loc=node.loc,
     )
 
 

@@ -187,6 +187,19 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class AutoSpec:
+    """auto: the engine chooses the modules for these articles (in priority order) below ``top``."""
+
+    top: int  # first grid line of the area (0-based)
+    articles: tuple[str, ...]
+    photo_cols: int
+    photo_lines: int
+    fit: FitSpec
+    min_cols: int  # narrowest module
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class PageSpec:
     name: str  # output stem
     path: Path  # the spec file
@@ -203,3 +216,4 @@ class PageSpec:
     fonts_manifest: Path
     root: Path  # project root: inputs must stay inside it
     allow_overset: bool
+    auto: AutoSpec | None = None

@@ -1,0 +1,174 @@
+"""Automatic make-up: choose the modules (column spans and depths) for articles in priority order.
+
+The page below ``auto.line`` is cut into vertical stacks of whole columns; each stack holds
+articles one under another, each module as wide as its stack. Every way of cutting the columns
+(stacks at least ``min_cols`` wide) and of dealing the articles to the stacks (priority order kept
+within a stack) is scored by the white it leaves; the lead article must stand at the top of the
+first stack. The module at the foot of each stack takes the stack's last lines, and fitting
+(photo and headline depth, within ``auto.fit``) closes what remains.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from pagesetter.compose.display import compose_display
+from pagesetter.content.model import Article
+from pagesetter.errors import InputError, Loc
+from pagesetter.flow.article import compose_body
+from pagesetter.flow.geometry import PageGeometry
+from pagesetter.fonts.face import FaceSet
+from pagesetter.spec.model import ArticleSpec, AutoSpec, HeadlineSpec, PageSpec, PhotoSpec, Rect
+
+
+@dataclass(frozen=True)
+class Module:
+    article: str
+    cols: int
+    head_lines: int
+    depth: int  # grid lines, the rule line included
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    stacks: tuple[tuple[int, tuple[Module, ...]], ...]  # (first column, modules top to bottom)
+    white: int  # empty column-lines before fitting
+    tried: int
+    band: Module | None = None  # a module across the whole foot (通栏)
+
+    def explain(self) -> str:
+        parts = []
+        for col, modules in self.stacks:
+            cols = modules[0].cols
+            names = ", ".join(f"{m.article} ({m.depth} lines)" for m in modules)
+            parts.append(f"columns {col + 1}–{col + cols}: {names}")
+        if self.band:
+            parts.append(f"across the foot: {self.band.article} ({self.band.depth} lines)")
+        return (f"{'; '.join(parts)}. Chosen from {self.tried} arrangements as the one leaving the "
+                f"least white ({self.white} column-lines before fitting) with the lead at the top left.")
+
+
+def compositions(total: int, least: int) -> list[tuple[int, ...]]:
+    """Every way to write ``total`` as an ordered sum of parts of at least ``least``."""
+    out: list[tuple[int, ...]] = []
+    for k in range(1, total // least + 1):
+        for cuts in itertools.combinations(range(1, total), k - 1):
+            parts = tuple(b - a for a, b in zip((0, *cuts), (*cuts, total)))
+            if all(p >= least for p in parts):
+                out.append(parts)
+    return out
+
+
+def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tuple[PageSpec, str]:
+    auto = spec.auto
+    assert auto is not None
+    geo = PageGeometry(spec)
+    grid = spec.grid
+    for name in auto.articles:
+        if name not in articles:
+            raise InputError(auto.loc, f"auto lists {name!r}, which is not in {spec.content_dir.name}/")
+    avail = grid.lines - auto.top
+    template = ArticleSpec(article="", block=Rect(0, 1, 0, 1, auto.loc), headline=HeadlineSpec(
+        None, None, "kicker", "title", "subtitle", "byline", "center", False), photo=None, body="body",
+        lead="lead", column_rules=True, balance=True, loc=auto.loc)
+    body_lines = {n: len(compose_body(template, articles[n], spec.styles, geo.span_width(1), faces)[0])
+                  for n in auto.articles}
+
+    # Photos are reckoned at their least depth; fitting grows them back into any white left.
+    photo_lines = max(3, auto.photo_lines + auto.fit.photo_lines[0])
+
+    @lru_cache(maxsize=None)
+    def module(name: str, cols: int, at_foot: bool) -> Module:
+        head = _headline_lines(articles[name], cols, spec, geo, faces)
+        photo = 0
+        if articles[name].photos:
+            pc = min(auto.photo_cols, cols)
+            photo = pc * (photo_lines + 1)  # the cell and its standoff line
+        area = head * cols + photo + body_lines[name]
+        return Module(name, cols, head, math.ceil(area / cols) + (0 if at_foot else 1))
+
+    best: Arrangement | None = None
+    tried = 0
+    names = auto.articles
+    # The last article may run across the whole foot of the page (通栏), under the stacks.
+    for band in ((), (names[-1],)) if len(names) > 1 else ((),):
+        band_mod = module(band[0], grid.columns, True) if band else None
+        stack_names = names[:-1] if band else names
+        stack_avail = avail - (band_mod.depth if band_mod else 0)
+        for parts in compositions(grid.columns, auto.min_cols):
+            for deal in itertools.product(range(len(parts)), repeat=len(stack_names)):
+                if deal[0] != 0:
+                    continue  # the lead opens the first stack
+                tried += 1
+                found = _deal(parts, deal, stack_names, stack_avail, module, foot=not band)
+                if found is None:
+                    continue
+                stacks, white = found
+                key = (white, -parts[0])  # least white, then the widest lead
+                if best is None or key < (best.white, -best.stacks[0][1][0].cols):
+                    best = Arrangement(tuple(stacks), white, 0, band_mod)
+    if best is None:
+        raise InputError(auto.loc, f"auto: no arrangement of {len(names)} articles fits lines "
+                         f"{auto.top + 1}–{grid.lines}: the text is too long for the page")
+    best = replace(best, tried=tried)
+    return replace(spec, articles=spec.articles + _entries(best, auto, articles, grid.lines)), best.explain()
+
+
+def _deal(parts: tuple[int, ...], deal: tuple[int, ...], names: tuple[str, ...], avail: int, module,
+          foot: bool) -> tuple[list[tuple[int, tuple[Module, ...]]], int] | None:
+    """Stack the dealt articles; None when a stack is empty or too deep."""
+    stacks = []
+    white = 0
+    col = 0
+    for s, cols in enumerate(parts):
+        members = [n for n, d in zip(names, deal) if d == s]
+        if not members:
+            return None
+        mods = tuple(module(n, cols, foot and i == len(members) - 1) for i, n in enumerate(members))
+        used = sum(m.depth for m in mods)
+        if used > avail:
+            return None
+        white += (avail - used) * cols
+        stacks.append((col, mods))
+        col += cols
+    return stacks, white
+
+
+def _headline_lines(article: Article, cols: int, spec: PageSpec, geo: PageGeometry, faces: FaceSet) -> int:
+    height = 0.0
+    for text, style in ((article.kicker, "kicker"), (article.title, "title"), (article.subtitle, "subtitle"),
+                        (article.byline, "byline")):
+        if text:
+            lines, _ = compose_display(text, spec.styles[style], geo.span_width(cols), faces)
+            height += len(lines) * spec.styles[style].leading
+    pitch = spec.grid.pitch
+    return math.ceil((height + pitch) / pitch) if height else 0
+
+
+def _entries(best: Arrangement, auto: AutoSpec, articles: dict[str, Article], page_lines: int) -> tuple[ArticleSpec, ...]:
+    out = []
+    loc = auto.loc
+    stacks_bottom = page_lines - (best.band.depth if best.band else 0)
+    placements = []
+    for col, mods in best.stacks:
+        top = auto.top
+        for i, m in enumerate(mods):
+            depth = stacks_bottom - top if i == len(mods) - 1 else m.depth  # the foot module takes the rest
+            placements.append((m, col, top, depth))
+            top += depth
+    if best.band:
+        placements.append((best.band, 0, stacks_bottom, best.band.depth))
+    for m, col, top, depth in placements:
+        block = Rect(col, m.cols, top, depth, loc)
+        photo = None
+        if articles[m.article].photos:
+            pc = min(auto.photo_cols, m.cols)
+            cell = Rect(col + m.cols - pc, pc, top + m.head_lines, auto.photo_lines, loc)
+            photo = PhotoSpec(cell, "caption", "credit", "fill", 1)
+        headline = HeadlineSpec(m.head_lines, None, "kicker", "title", "subtitle", "byline", "center", False)
+        out.append(ArticleSpec(m.article, block, headline, photo, "body", "lead", True, True, loc, fit=auto.fit))
+    # reading order: the stacks left to right, top to bottom, then the band
+    return tuple(out)
