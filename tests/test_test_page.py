@@ -67,3 +67,16 @@ def test_vertical_forms_and_turned_latin_in_the_pdf(built) -> None:
 
 def test_the_test_page_passes_the_typography_check(built) -> None:
     assert check_pdf(built.pdf_path).problems == 0
+
+
+def test_subhead_stands_centred_on_the_grid_after_a_blank_line(built) -> None:
+    lines = [l for l in built.page.lines if l.article == "notes" and l.role in ("body", "subhead")]
+    i = next(k for k, l in enumerate(lines) if l.role == "subhead")
+    sub, before = lines[i], lines[i - 1]
+    assert sub.text == "竖排标题"
+    assert {g.face for g in sub.glyphs} == {"hei"} and sub.glyphs[0].size == 10.5
+    left = sub.glyphs[0].x - sub.x
+    right = sub.x + sub.width - (sub.glyphs[-1].x + 10.5)
+    assert left == pytest.approx(right, abs=0.5)  # centred in the column
+    pitch = built.spec.grid.pitch
+    assert sub.baseline - before.baseline == pytest.approx(2 * pitch, abs=1.0)  # one blank grid line above

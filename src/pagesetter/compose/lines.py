@@ -43,6 +43,7 @@ class Line:
     last: bool  # last line of its paragraph
     size: float  # largest type size on the line
     overfull: bool = False  # wider than the measure even after every allowed shrink
+    role: str = "body"  # "body", "subhead", "blank" (an empty grid line), "jump"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class Paragraph:
     # Offsets into the paragraph's source text (markup included) where each later source
     # line begins; lets a report point at the exact line and column of a character.
     line_starts: tuple[int, ...] = ()
+    subhead: bool = False  # a 小标题 (``## …`` in the file), set in the subhead style
 
     @property
     def text(self) -> str:
@@ -39,7 +40,7 @@ class Paragraph:
         for i, s in enumerate(self.line_starts):
             if raw_offset >= s:
                 line, start = self.loc.line + i + 1, s
-        return Loc(self.loc.path, line, raw_offset - start + 1)
+        return Loc(self.loc.path, line, raw_offset - start + 1 + (3 if self.subhead and line == self.loc.line else 0))
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
         pos += len(span.text)
         if chars:
             spans.append(Span("".join(chars), span.lead))
-    return Paragraph(tuple(spans), para.loc, para.line_starts)
+    return Paragraph(tuple(spans), para.loc, para.line_starts, para.subhead)
 
 
 def _raw_offsets(para: Paragraph) -> list[int]:

@@ -1,12 +1,14 @@
 """Read an article file: YAML front matter between ``---`` lines, then Markdown-ish body.
 
 Body paragraphs are separated by blank lines; lines of one paragraph join without
-a space (Chinese has none between lines). ``**…**`` marks a run-in lead sentence.
+a space (Chinese has none between lines). ``**…**`` marks a run-in lead sentence;
+a line starting with ``## `` is a subhead (小标题).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pagesetter.content.model import Article, Paragraph, Photo, PhotoSide, Span
@@ -102,6 +104,14 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
     block: list[tuple[int, str]] = []
     for i in range(first, len(lines) + 1):
         line = lines[i].rstrip() if i < len(lines) else ""
+        if line.startswith("## "):  # a 小标题 is a paragraph of its own, one line in the file
+            if block:
+                out.append(_paragraph(block, shown))
+                block = []
+            if not line[3:].strip():
+                raise InputError(Loc(shown, i + 1, 1), "empty subhead: write the 小标题 after '## '")
+            out.append(replace(_paragraph([(i + 1, line[3:].strip())], shown), subhead=True))
+            continue
         if line.strip():
             block.append((i + 1, line.strip()))
             continue

@@ -65,6 +65,9 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     lines: list[Line] = []
     warnings: list[Warning] = []
     for para in article.paragraphs:
+        if para.subhead:
+            lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
+            continue
         runs = [Run(s.text, lead if s.lead else body) for s in para.spans]
         para_lines, missing = compose_paragraph(runs, measure, faces, indent=body.indent,
                                                 justify=body.align == "justify")
@@ -74,6 +77,26 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             warnings.append(Warning("overfull", "a word is wider than the column", para.loc))
         lines += para_lines
     return lines, warnings
+
+
+def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],
+             after_text: bool) -> list[Line]:
+    """A 小标题: its own lines in the subhead style, centred, after a blank grid line."""
+    from dataclasses import replace as _replace
+
+    set_lines, missing = compose_display(para.text, style, measure, faces)
+    if missing:
+        warnings.append(_missing_warning(missing, para.loc, article.id))
+    out = [BLANK_LINE] if after_text else []
+    for line in set_lines:
+        shift = (measure - line.natural) / 2 if style.align == "center" else 0.0
+        out.append(Line(tuple(_replace(g, x=g.x + shift) for g in line.glyphs), measure, line.natural,
+                        line.text, True, line.size, role="subhead"))
+    return out
+
+
+# An empty line of the grid (the space before a subhead); it prints nothing.
+BLANK_LINE = Line((), 0.0, 0.0, "", True, 0.0, role="blank")
 
 
 def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -303,7 +326,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     columns, fill = plan_columns(spec, blocked, geo, len(lines) + (spec.jump_to is not None)
                                  + (spec.continued_from is not None))
     slots = [(col, line) for _, col, segs in columns for s, e in segs for line in range(s, e)]
-    placed: list[tuple[Line, str]] = [(line, "body") for line in lines]
+    placed: list[tuple[Line, str]] = [(line, line.role) for line in lines]
     if spec.continued_from is not None:
         placed.insert(0, (_jump_line(f"（上接第{spec.continued_from}版）", styles[spec.jump_style], geo, faces, "left"),
                           "jump"))
@@ -313,7 +336,10 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         placed = placed[:keep] + [(_jump_line(f"（转第{spec.jump_to}版）", styles[spec.jump_style], geo, faces,
                                               "right"), "jump")]
     for (line, role), (col, grid_line) in zip(placed, slots):
-        out.lines.append(to_text_line(line, geo.col_left(col), geo.grid_baseline(grid_line, body.size),
+        if role == "blank":
+            continue
+        size = line.size if role == "subhead" else body.size
+        out.lines.append(to_text_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size),
                                       article.id, role))
     for _, col, segs in columns:
         for s, e in segs:

@@ -157,7 +157,8 @@ class ArticleSpec:
     jump_to: int | None = None  # the body continues on this page (转第N版)
     continued_from: int | None = None  # this entry continues the article from that page (上接第N版)
     jump_style: str = "jump"
-    box: "Box | None" = None  # 花边: a frame around the module, maybe tinted
+    box: "Box | None" = None
+    subhead: str = "subhead"  # 花边: a frame around the module, maybe tinted
 
     @property
     def areas(self) -> tuple[Rect, ...]:
