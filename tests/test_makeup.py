@@ -121,3 +121,19 @@ def test_auto_placement_fills_the_page_and_explains(tmp_path: Path) -> None:
     for a in placed:
         fill = [w for w in result.warnings if w.kind == "underset" and a.article in w.message]
         assert fill == [], fill
+
+
+def test_the_proof_marks_overset_even_when_the_build_refuses(tmp_path: Path, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("block: {col: 5, cols: 4, line: 12, lines: 34}",
+                                 "block: {col: 5, cols: 4, line: 12, lines: 30}"), encoding="utf-8")
+    with pytest.raises(OversetError):
+        build_page(spec, tmp_path, proof=True)
+    assert not (tmp_path / "seed-page.pdf").exists()
+    proof = _text(tmp_path / "seed-page.proof.pdf")[0]
+    m = re.search(r"溢出(\d+)字(\d+)行", proof)
+    assert m and "dongliao-police" in proof
+    result = build_page(spec, tmp_path, allow_overset=True)
+    overset = next(o for o in result.page.overset if o.article == "dongliao-police")
+    assert (int(m.group(1)), int(m.group(2))) == (overset.chars, overset.lines)

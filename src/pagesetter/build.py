@@ -68,7 +68,7 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
     return spec, manifest, articles, changes
 
 
-def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -> BuildResult:
+def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, proof: bool = False) -> BuildResult:
     spec, manifest, articles, changes = load_inputs(spec_path)
     faces = FaceSet(manifest)
     notes: tuple[Warning, ...] = ()
@@ -78,11 +78,21 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False) -
     flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     if page.overset and not (allow_overset or spec.allow_overset):
+        if proof:  # the proof shows where the text ran out, even when the print PDF is refused
+            from pagesetter.proof.overlay import proof_page
+
+            write_atomically(out_dir / f"{spec.name}.proof.pdf",
+                             render_pdf(proof_page(page, spec, faces), manifest, f"{spec.name} (proof)").pdf)
         raise OversetError(overset_message(page))
     title = next((a.title for a in articles.values()), spec.name)
     rendered = render_pdf(page, manifest, title)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
+    if proof:
+        from pagesetter.proof.overlay import proof_page
+
+        write_atomically(out_dir / f"{spec.name}.proof.pdf",
+                         render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)").pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
 
 

@@ -40,6 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--allow-overset", action="store_true",
                        help="write the PDF even when text does not fit (overset is still reported)")
     build.add_argument("--preview", action="store_true", help="also write a PNG preview beside each PDF")
+    build.add_argument("--proof", action="store_true",
+                       help="also write <page>.proof.pdf: grid, module frames and names, overset in red, trim, "
+                            "bleed and safety lines (written even when overset stops the build)")
     build.add_argument("--dpi", type=float, default=50.0, help="preview resolution (default: 50)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
@@ -106,15 +109,16 @@ def _build(args: argparse.Namespace) -> int:
                         if not args.quiet:
                             print(f"wrote {display_path(png)}")
             continue
-        result = build_page(spec, args.output, allow_overset=args.allow_overset)
+        result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof)
         if not args.quiet:
             _report(result, time.perf_counter() - started)
         if args.preview:
             from pagesetter.proof.preview import render_png
 
-            for png in render_png(result.pdf_path, args.output, args.dpi):
-                if not args.quiet:
-                    print(f"wrote {display_path(png)}")
+            for pdf in [result.pdf_path] + ([result.pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
+                for png in render_png(pdf, args.output, args.dpi):
+                    if not args.quiet:
+                        print(f"wrote {display_path(png)}")
     return 0
 
 
@@ -122,6 +126,9 @@ def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
     page = result.page
     chars = sum(len(line.text) for line in page.lines)
     print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(page.images)} photos, {seconds:.1f} s)")
+    proof = result.pdf_path.with_suffix(".proof.pdf")
+    if proof.exists() and proof.stat().st_mtime >= result.pdf_path.stat().st_mtime:
+        print(f"wrote {display_path(proof)}")
     if result.changes:
         counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
         summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
