@@ -17,11 +17,13 @@ LAYOUT = Path(__file__).resolve().parent.parent / "layout"
 
 
 def _text(pdf: Path) -> list[str]:
+    """Each page's text inside its TrimBox (the slug line stands outside)."""
+    from test_build import trim_text
+
     doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return [re.sub(r"\s+", "", doc[i].get_textpage().get_text_range()) for i in range(len(doc))]
-    finally:
-        doc.close()
+    pages = len(doc)
+    doc.close()
+    return [re.sub(r"\s+", "", trim_text(pdf, i)) for i in range(pages)]
 
 
 @pytest.fixture(scope="module")

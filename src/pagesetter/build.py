@@ -15,6 +15,7 @@ from pagesetter.flow.auto import arrange
 from pagesetter.flow.page import flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
+from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
 from pagesetter.render.pdf import render_pdf
@@ -85,7 +86,8 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
                              render_pdf(proof_page(page, spec, faces), manifest, f"{spec.name} (proof)").pdf)
         raise OversetError(overset_message(page))
     title = next((a.title for a in articles.values()), spec.name)
-    rendered = render_pdf(page, manifest, title)
+    printed = with_marks(page, spec, faces)
+    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
     if proof:
@@ -94,6 +96,20 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         write_atomically(out_dir / f"{spec.name}.proof.pdf",
                          render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)").pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
+
+
+def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
+    """Crop marks, registration targets and the slug line, as the spec asks."""
+    from pagesetter.render.marks import add_marks
+    from pagesetter.render.pdfx import build_date
+
+    folio = spec.folio
+    date = build_date(folio.date if folio else None).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"{spec.name}.pdf"]
+    if folio:
+        parts += [folio.paper, f"{folio.page} {folio.section}".strip()]
+    parts += [date, "PDF/X-1a:2001 IFRA26", f"pagesetter {__version__}"]
+    return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
 
 
 def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from pagesetter.build import (
-    EditionData, load_inputs, overset_message, with_unplaced_jumps, write_atomically,
+    EditionData, load_inputs, overset_message, with_marks, with_unplaced_jumps, write_atomically,
 )
 from pagesetter.compose.lines import Line
 from pagesetter.errors import InputError, OversetError, Warning
@@ -85,12 +85,16 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     manifests: list[dict[str, FaceInfo]] = []
     warnings: list[Warning] = []
     carried: dict[str, tuple[Line, ...]] = {}
+    specs = []
+    faces_list = []
     faces_by_manifest: dict[tuple, FaceSet] = {}
     for page_path in edition.pages:
         spec, manifest, articles, _ = load_inputs(page_path, edition.data)
         key = tuple(sorted((k, str(f.path)) for k, f in manifest.items()))
         faces = faces_by_manifest.setdefault(key, FaceSet(manifest))
         flowed = flow_page(spec, articles, faces, carried)
+        specs.append(spec)
+        faces_list.append(faces)
         for aspec in spec.articles:
             if aspec.continued_from is not None:
                 carried.pop(aspec.article, None)
@@ -104,7 +108,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     overset = [p for p in pages if p.overset]
     if overset and not allow_overset:
         raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
-    pdfs = _render_all(pages, manifests, jobs)
+    printed = [with_marks(p, s, f) for p, s, f in zip(pages, specs, faces_list)]
+    pdfs = _render_all(printed, manifests, edition.data.date, jobs)
     paths = []
     for name, pdf in zip(names, pdfs):
         target = out_dir / f"{name}.pdf"
@@ -115,17 +120,18 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     return EditionResult(edition, tuple(pages), tuple(paths), combined, tuple(warnings))
 
 
-def _render_one(job: tuple[Page, dict[str, FaceInfo]]) -> bytes:
-    page, manifest = job
-    return render_pdf(page, manifest, page.name).pdf
+def _render_one(job: tuple[Page, dict[str, FaceInfo], str]) -> bytes:
+    page, manifest, date = job
+    return render_pdf(page, manifest, page.name, date).pdf
 
 
-def _render_all(pages: list[Page], manifests: list[dict[str, FaceInfo]], jobs: int | None) -> list[bytes]:
+def _render_all(pages: list[Page], manifests: list[dict[str, FaceInfo]], date: str, jobs: int | None) -> list[bytes]:
     workers = min(len(pages), jobs or os.cpu_count() or 1)
+    work = [(p, m, date) for p, m in zip(pages, manifests)]
     if workers <= 1:
-        return [_render_one(job) for job in zip(pages, manifests)]
+        return [_render_one(job) for job in work]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_render_one, zip(pages, manifests)))
+        return list(pool.map(_render_one, work))
 
 
 def combine(pdfs: list[bytes]) -> bytes:

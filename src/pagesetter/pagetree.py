@@ -108,6 +108,7 @@ class Page:
     frames: tuple[Frame, ...]
     overset: tuple[Overset, ...] = field(default=())
     panels: tuple[Panel, ...] = field(default=())
+    mark_margin: float = 0.0  # pt of media beyond the bleed on every side, for printer's marks
 
     def text(self) -> str:
         return "".join(line.text for line in self.lines)

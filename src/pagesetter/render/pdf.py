@@ -16,6 +16,7 @@ from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.images import WARN_PPI, PreparedImage, prepare_image
+from pagesetter.render.pdfx import make_pdfx
 from pagesetter.spec.model import CMYK
 from pagesetter.errors import Loc, Warning
 
@@ -30,8 +31,8 @@ class _Coords:
     """Page-tree coordinates (from the trim's top-left, y down) to PDF user space."""
 
     def __init__(self, page: Page) -> None:
-        self.bleed = page.bleed
-        self.media_h = page.trim[1] + 2 * page.bleed
+        self.bleed = page.bleed + page.mark_margin  # trim origin from the media's corner
+        self.media_h = page.trim[1] + 2 * self.bleed
 
     def x(self, x: float) -> float:
         return self.bleed + x
@@ -40,18 +41,21 @@ class _Coords:
         return self.media_h - (self.bleed + y)
 
 
-def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str) -> RenderResult:
+def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None) -> RenderResult:
     trim_w, trim_h = page.trim
     b = page.bleed
-    media = (trim_w + 2 * b, trim_h + 2 * b)
+    m = page.mark_margin
+    media = (trim_w + 2 * (b + m), trim_h + 2 * (b + m))
     buf = io.BytesIO()
     canvas = FontlessCanvas(buf, pagesize=media, pageCompression=1, invariant=1,
-                            trimBox=(b, b, b + trim_w, b + trim_h), bleedBox=(0, 0, media[0], media[1]))
+                            trimBox=(b + m, b + m, b + m + trim_w, b + m + trim_h),
+                            bleedBox=(m, m, media[0] - m, media[1] - m))
     canvas.setTitle(title)
     canvas.setCreator("pagesetter")
     canvas.setAuthor("pagesetter")
     co = _Coords(page)
     warnings: list[Warning] = []
+    _overprint(canvas)
     for panel in page.panels:
         _draw_panel(canvas, co, panel)
     for index, image in enumerate(page.images):
@@ -62,7 +66,18 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str) -> RenderResu
     canvas.addLiteral(_text_operators(page.lines, embedded, co))
     canvas.showPage()
     canvas.save()
-    return RenderResult(buf.getvalue(), tuple(warnings))
+    return RenderResult(make_pdfx(buf.getvalue(), title, date=date), tuple(warnings))
+
+
+def _overprint(canvas: FontlessCanvas) -> None:
+    """Black text and rules overprint (PRINT.md: misregistration must not show white edges).
+
+    One ExtGState for the whole page: /OP and /op true with /OPM 1, so a 0/0/0/100 black leaves
+    the other inks under it alone (ISO 32000-1 §8.6.7). Reportlab keeps these setters private.
+    """
+    canvas._setFillOverprint(True)
+    canvas._setStrokeOverprint(True)
+    canvas._setOverprintMask(True)
 
 
 def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int) -> list[Warning]:

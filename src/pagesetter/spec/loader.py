@@ -8,12 +8,12 @@ from pathlib import Path
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, NO_FIT, ArticleSpec, AutoSpec, Box, FitSpec, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, NO_FIT, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
-TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto",
+TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto", "marks",
             "allow_overset")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
@@ -78,7 +78,18 @@ def load_spec(path: Path) -> PageSpec:
         allow_overset=v.boolean(root_node.get("allow_overset"), "allow_overset")
         if root_node.get("allow_overset") is not None else False,
         auto=_auto(root_node.get("auto"), grid) if root_node.get("auto") is not None else None,
+        marks=_marks(root_node.get("marks")) if root_node.get("marks") is not None else Marks(),
     )
+
+
+def _marks(node: Node) -> Marks:
+    """marks: {crop: true, registration: true, slug: true}, or marks: false for none."""
+    if isinstance(node.value, bool):
+        return Marks(node.value, node.value, node.value)
+    v.expect_map(node, "marks")
+    v.check_keys(node, ("crop", "registration", "slug"), "marks")
+    flags = {k: v.boolean(node.get(k), k) if node.get(k) is not None else True for k in ("crop", "registration", "slug")}
+    return Marks(**flags)
 
 
 def _auto(node: Node, grid: Grid) -> AutoSpec:

@@ -188,6 +188,19 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Marks:
+    """Printer's marks outside the bleed (render/marks.py); each may be switched off."""
+
+    crop: bool = True
+    registration: bool = True
+    slug: bool = True
+
+    @property
+    def any(self) -> bool:
+        return self.crop or self.registration or self.slug
+
+
+@dataclass(frozen=True)
 class AutoSpec:
     """auto: the engine chooses the modules for these articles (in priority order) below ``top``."""
 
@@ -218,3 +231,4 @@ class PageSpec:
     root: Path  # project root: inputs must stay inside it
     allow_overset: bool
     auto: AutoSpec | None = None
+    marks: Marks = Marks()
