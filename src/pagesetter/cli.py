@@ -1,6 +1,7 @@
 """Command line: ``pagesetter build``, ``pagesetter preview``.
 
-Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset, 4 (check) typography rule broken.
+Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset, 4 (check) typography rule broken,
+5/6 (preflight) warnings / errors.
 Errors are one line each on stderr; never a traceback.
 """
 
@@ -16,7 +17,7 @@ from pagesetter import __version__
 from pagesetter.errors import InputError, OversetError, PagesetterError, display_path
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
-EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY = 1, 2, 3, 4
+EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
 
@@ -54,6 +55,16 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    pre = sub.add_parser("preflight", help="check PDFs against the newsprint PDF/X-1a profile",
+                         description="Check each PDF (ours or another's) as a newspaper plant would: PDF/X-1a "
+                                     "identification and OutputIntent, page boxes, fonts embedded, colour spaces, "
+                                     "transparency, image resolution, smallest text, thinnest rule, rich black "
+                                     "small text, text near the trim, total area coverage (Ghostscript, when "
+                                     "installed). Exit status 0 clean, 5 warnings only, 6 errors.")
+    pre.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
+    pre.add_argument("--json", action="store_true", help="print the report as JSON")
+    pre.add_argument("--tac", type=float, default=240.0, help="total area coverage limit in %% (default: 240)")
+
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
@@ -74,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "preflight":
+            return _preflight(args)
         return _preview(args)
     except OversetError as exc:
         print(f"pagesetter: error: {exc}", file=sys.stderr)
@@ -135,9 +148,11 @@ def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
         print(f"normalised: {len(result.changes)} marks ({summary})")
     for o in page.overset:
         print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
+    from pagesetter.proof.preflight import preflight
     from pagesetter.proof.typography import check_pdf
 
     print(check_pdf(result.pdf_path).summary())
+    print("preflight: " + preflight(result.pdf_path).text().split(": ", 1)[1])
     for w in result.warnings:
         print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
 
@@ -151,6 +166,22 @@ def _report_edition(edition, seconds: float) -> None:  # type: ignore[no-untyped
     print(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
     for w in edition.warnings:
         print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    import json
+
+    from pagesetter.proof.preflight import Limits, preflight
+
+    reports = [preflight(pdf, Limits(tac=args.tac)) for pdf in args.pdfs]
+    if args.json:
+        print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            print(r.text())
+    if any(r.errors for r in reports):
+        return EXIT_PREFLIGHT_ERROR
+    return EXIT_PREFLIGHT_WARN if any(r.warnings for r in reports) else 0
 
 
 def _check(args: argparse.Namespace) -> int:
