@@ -1,8 +1,8 @@
 """Printer's marks outside the bleed: crop marks, registration targets, the slug line.
 
 ../shared/PRINT.md: crop marks outside the bleed, 5–10 mm long, hairline 0.25 pt, in registration
-colour (100 % of every ink); registration targets centred on each side; a slug line outside the
-trim (file, page, edition, date). The MediaBox grows to hold them; TrimBox and BleedBox stay exact.
+colour (100 % of every ink); registration targets centred on each side, with a CMYK control strip;
+a slug line outside the trim (file, page, edition, date). The MediaBox grows to hold them; TrimBox and BleedBox stay exact.
 Many plants want no marks in delivered files, so each is switchable in the spec.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import replace
 from pagesetter.compose.display import compose_display
 from pagesetter.flow.article import to_text_line
 from pagesetter.fonts.face import FaceSet
-from pagesetter.pagetree import Page, Rule, TextLine
+from pagesetter.pagetree import Page, Panel, Rule, TextLine
 from pagesetter.spec.model import CMYK, Marks, Style
 
 MM = 72 / 25.4
@@ -50,8 +50,27 @@ def add_marks(page: Page, marks: Marks, slug_text: str, slug_style: Style, faces
                       Rule(cx + s, cy - s, cx + s, cy + s, HAIRLINE, REGISTRATION, "mark"),
                       Rule(cx + s, cy + s, cx - s, cy + s, HAIRLINE, REGISTRATION, "mark"),
                       Rule(cx - s, cy + s, cx - s, cy - s, HAIRLINE, REGISTRATION, "mark")]
+    if marks.registration:
+        panels = _control_strip(w, h, far)
+    else:
+        panels = []
     if marks.slug:
         style = replace(slug_style, size=6.0, color=CMYK(0, 0, 0, 100), tracking=0.0)
         line = compose_display(slug_text, style, w, faces)[0][0]
         lines.append(to_text_line(line, 0.0, h + far + 4 * MM, "slug", "slug"))
-    return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines), mark_margin=MARGIN)
+    return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines),
+                   panels=page.panels + tuple(panels), mark_margin=MARGIN)
+
+
+# A CMYK control strip: solids and half tints of each ink, a grey balance patch and a registration
+# solid, for the press to read densities and trapping (PRINT.md, "Marks").
+STRIP = (CMYK(100, 0, 0, 0), CMYK(0, 100, 0, 0), CMYK(0, 0, 100, 0), CMYK(0, 0, 0, 100),
+         CMYK(50, 0, 0, 0), CMYK(0, 50, 0, 0), CMYK(0, 0, 50, 0), CMYK(0, 0, 0, 50),
+         CMYK(50, 40, 40, 0), CMYK(100, 100, 0, 0), CMYK(0, 100, 100, 0), CMYK(100, 0, 100, 0))
+
+
+def _control_strip(w: float, h: float, far: float) -> list[Panel]:
+    size = 4 * MM
+    x = w - len(STRIP) * size - 20 * MM
+    y = h + far - size  # in the foot margin, level with the ends of the crop marks
+    return [Panel(x + i * size, y, size, size, colour, 0.0, colour) for i, colour in enumerate(STRIP)]
