@@ -104,7 +104,7 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
     block: list[tuple[int, str]] = []
     for i in range(first, len(lines) + 1):
         line = lines[i].rstrip() if i < len(lines) else ""
-        if line.startswith("## "):  # a 小标题 is a paragraph of its own, one line in the file
+        if line.startswith("## ") or line == "##":  # a 小标题 is a paragraph of its own, one line in the file
             if block:
                 out.append(_paragraph(block, shown))
                 block = []

@@ -166,6 +166,9 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     if not article.paragraphs and not hs.lines:
         need = available  # a headline-only block (the banner) fills its block
     if height > need * pitch + 0.01:
+        # A headline longer than its area is overset like text: the lines that do not fit are counted.
+        spill = [line for line, style, _ in _spilled(parts, need * pitch)]
+        out.overset.append(Overset(article.id, sum(len(l.text) for l in spill), len(spill), "(headline)"))
         out.warnings.append(Warning("overset", f"headline of {article.id!r} needs {height / pitch:.1f} lines, "
                                     f"its area has {need}", spec.loc))
     y = geo.line_top(spec.block.top) + (need * pitch - height) / 2
@@ -175,6 +178,17 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         y += style.leading
     out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
+
+
+def _spilled(parts: list, room: float) -> list:
+    """The headline lines past ``room`` points of depth."""
+    used = 0.0
+    out = []
+    for part in parts:
+        used += part[1].leading
+        if used > room + 0.01:
+            out.append(part)
+    return out
 
 
 def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import uharfbuzz as hb
 
+from pagesetter.errors import InputError, Loc
 from pagesetter.fonts.manifest import FaceInfo
 
 
@@ -39,6 +40,9 @@ class Face:
         # from_file_path maps the file instead of reading 20 MB into Python.
         blob = hb.Blob.from_file_path(str(info.path))
         face = hb.Face(blob, info.index)
+        if face.glyph_count == 0:  # HarfBuzz accepts anything; an empty face would print nothing
+            raise InputError(Loc.of_file(info.path), f"not a usable font (face {info.index} has no glyphs); "
+                             "expected an OpenType or TrueType file")
         font = hb.Font(face)
         upem = face.upem
         extents = font.get_font_extents("ltr")

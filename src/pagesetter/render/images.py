@@ -64,7 +64,10 @@ def _open(path: Path) -> Image.Image:
             return probe.copy()
     except InputError:
         raise
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError:
+        raise InputError(loc, f"image claims more pixels than the limit of {MAX_PIXELS // 1_000_000} megapixels "
+                         "(a damaged file or a decompression bomb)") from None
+    except (OSError, ValueError) as exc:
         raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG or TIFF file") from None
 
 
