@@ -116,6 +116,12 @@ def load_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Node:
         text = read_text(path)
     if text.strip() == "":
         raise InputError(Loc(shown, first_line, 1), "file is empty; expected a YAML mapping")
+    bad = next((i for i, ch in enumerate(text) if _unprintable(ch)), None)
+    if bad is not None:
+        line = text.count("\n", 0, bad) + first_line
+        col = bad - (text.rfind("\n", 0, bad) + 1) + 1
+        raise InputError(Loc(shown, line, col), f"control character U+{ord(text[bad]):04X} in the file; "
+                         "remove it (pasted copy often carries them)")
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -135,6 +141,12 @@ def load_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Node:
         raise InputError(Loc(shown, first_line, 1), "file holds no YAML value; expected a mapping")
     budget = [MAX_NODES]
     return _convert(root, shown, first_line, loader, budget)
+
+
+def _unprintable(ch: str) -> bool:
+    """Characters YAML refuses (YAML 1.1 §5.1): C0 controls but tab and newlines, DEL, surrogates."""
+    cp = ord(ch)
+    return (cp < 0x20 and ch not in "\t\n\r") or cp == 0x7F or 0xD800 <= cp <= 0xDFFF or cp in (0xFFFE, 0xFFFF)
 
 
 def _loc(node: yaml.Node, shown: str, first_line: int) -> Loc:
