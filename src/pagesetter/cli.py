@@ -1,7 +1,7 @@
 """Command line: ``pagesetter build``, ``pagesetter preview``.
 
 Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset, 4 (check) typography rule broken,
-5/6 (preflight) warnings / errors.
+5/6 (preflight) warnings / errors, 7 (diff) something changed.
 Errors are one line each on stderr; never a traceback.
 """
 
@@ -65,6 +65,16 @@ def make_parser() -> argparse.ArgumentParser:
     pre.add_argument("--json", action="store_true", help="print the report as JSON")
     pre.add_argument("--tac", type=float, default=240.0, help="total area coverage limit in %% (default: 240)")
 
+    diff = sub.add_parser("diff", help="mark what changed between two builds",
+                          description="Render OLD and NEW, mark the changed regions on a copy of NEW "
+                                      "(DIR/<new>.diff.png per page) and name the articles they touch. "
+                                      "Exit status 0 when nothing changed, 7 when something did.")
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                      help="folder for the diff PNGs (default: beside NEW)")
+    diff.add_argument("--dpi", type=float, default=50.0, help="comparison resolution (default: 50)")
+
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
@@ -87,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "preflight":
             return _preflight(args)
+        if args.command == "diff":
+            return _diff(args)
         return _preview(args)
     except OversetError as exc:
         print(f"pagesetter: error: {exc}", file=sys.stderr)
@@ -166,6 +178,19 @@ def _report_edition(edition, seconds: float) -> None:  # type: ignore[no-untyped
     print(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
     for w in edition.warnings:
         print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from pagesetter.proof.diff import diff_pdfs
+
+    result = diff_pdfs(args.old, args.new, args.output or args.new.parent, args.dpi)
+    for region in result.regions:
+        names = ", ".join(region.articles) or "outside the modules"
+        print(f"page {region.page}: changed {region.x0:.0f},{region.y0:.0f}–{region.x1:.0f},{region.y1:.0f} pt: {names}")
+    for image in result.images:
+        print(f"wrote {display_path(image)}")
+    print(result.summary())
+    return 7 if result.changed else 0
 
 
 def _preflight(args: argparse.Namespace) -> int:

@@ -66,7 +66,17 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     canvas.addLiteral(_text_operators(page.lines, embedded, co))
     canvas.showPage()
     canvas.save()
-    return RenderResult(make_pdfx(buf.getvalue(), title, date=date), tuple(warnings))
+    return RenderResult(make_pdfx(buf.getvalue(), title, date=date, layout=_layout_json(page)), tuple(warnings))
+
+
+def _layout_json(page: Page) -> str:
+    """The module frames in PDF user space (y up), for tools that read our PDFs back."""
+    import json
+
+    co = _Coords(page)
+    frames = [{"article": f.article, "kind": f.kind, "x0": round(co.x(f.x), 2), "y0": round(co.y(f.y + f.height), 2),
+               "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)} for f in page.frames]
+    return json.dumps({"page": page.name, "frames": frames}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _overprint(canvas: FontlessCanvas) -> None:

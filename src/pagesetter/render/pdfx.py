@@ -49,7 +49,10 @@ def build_date(iso_date: str | None) -> datetime.datetime:
     return datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
 
-def make_pdfx(pdf: bytes, title: str, settings: PdfxSettings = PdfxSettings(), date: str | None = None) -> bytes:
+def make_pdfx(pdf: bytes, title: str, settings: PdfxSettings = PdfxSettings(), date: str | None = None,
+              layout: str | None = None) -> bytes:
+    """``layout``: JSON of the page's module frames, kept in the page's PieceInfo (ISO 32000-1 §14.5)
+    so that proofing tools (``pagesetter diff``) can name the articles on any of our PDFs."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         info = doc.docinfo
         stamp = pdf_date(build_date(date))
@@ -69,6 +72,11 @@ def make_pdfx(pdf: bytes, title: str, settings: PdfxSettings = PdfxSettings(), d
             **{k: pikepdf.String(v) for k, v in IFRA26.items()},
         )
         doc.Root.OutputIntents = pikepdf.Array([doc.make_indirect(intent)])
+        if layout is not None:
+            stamp_obj = pikepdf.String(stamp)
+            doc.pages[0].obj.PieceInfo = pikepdf.Dictionary({"/pagesetter": pikepdf.Dictionary(
+                LastModified=stamp_obj, Private=doc.make_stream(layout.encode("utf-8")))})
+            doc.pages[0].obj.LastModified = stamp_obj
         out = io.BytesIO()
         # PDF 1.3 for X-1a:2001; a stable /ID so the same job gives the same bytes.
         doc.save(out, force_version="1.3", deterministic_id=True, compress_streams=True,
