@@ -75,6 +75,18 @@ def make_parser() -> argparse.ArgumentParser:
                       help="folder for the diff PNGs (default: beside NEW)")
     diff.add_argument("--dpi", type=float, default=50.0, help="comparison resolution (default: 50)")
 
+    live = sub.add_parser("serve", help="live proof page on localhost, rebuilt on every save",
+                          description="Build SPEC, then watch layout/, content/ and fonts/ and rebuild on every "
+                                      "save (overset allowed, so the page always shows); serve on localhost a "
+                                      "page with the preview, the overset and typography reports and build "
+                                      "errors, which refreshes itself.")
+    live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
+    live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    live.add_argument("--port", type=int, default=8470, help="port (default: 8470; 0 picks a free one)")
+    live.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR")
+    live.add_argument("--dpi", type=float, default=60.0, help="preview resolution (default: 60)")
+    live.add_argument("-q", "--quiet", action="store_true")
+
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
@@ -99,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             return _preflight(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "serve":
+            from pagesetter.serve import serve
+
+            serve(args.spec, args.host, args.port, args.output, args.dpi, args.quiet)
+            return 0
         return _preview(args)
     except OversetError as exc:
         print(f"pagesetter: error: {exc}", file=sys.stderr)
