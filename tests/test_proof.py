@@ -57,3 +57,16 @@ def test_preview_has_the_page_size_at_the_resolution(seed_build, tmp_path: Path)
         media = [float(v) for v in pdf.pages[0].obj["/MediaBox"]]
     size = Image.open(png).size
     assert abs(size[0] - (media[2] - media[0]) * 30 / 72) <= 1 and abs(size[1] - (media[3] - media[1]) * 30 / 72) <= 1
+
+
+def test_edition_progress_and_contact_sheet(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/tabloid-edition.yaml", "--preview",
+                          "-o", str(tmp_path)], cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "laid out page 1/2" in run.stdout and "rendering 2 pages" in run.stdout
+    sheet = Image.open(tmp_path / "tabloid-edition.contact.png")
+    assert sheet.width > sheet.height  # two thumbnails side by side
+    quiet = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/tabloid-edition.yaml", "-q",
+                            "-o", str(tmp_path / "q")], cwd=root, capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stdout == ""

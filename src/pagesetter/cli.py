@@ -93,6 +93,8 @@ def make_parser() -> argparse.ArgumentParser:
     preview.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                          help="folder for the PNGs (default: beside each PDF)")
     preview.add_argument("--dpi", type=float, default=50.0, help="resolution in dots per inch (default: 50)")
+    preview.add_argument("--contact", type=Path, default=None, metavar="PNG",
+                         help="also write a contact sheet: every page of every PDF as a thumbnail in one PNG")
     return parser
 
 
@@ -140,16 +142,20 @@ def _build(args: argparse.Namespace) -> int:
     for spec in specs:
         started = time.perf_counter()
         if is_edition(spec):
-            edition = build_edition(spec, args.output, allow_overset=args.allow_overset)
+            progress = None if args.quiet else (lambda message: print(message, flush=True))
+            edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress)
             if not args.quiet:
                 _report_edition(edition, time.perf_counter() - started)
             if args.preview:
-                from pagesetter.proof.preview import render_png
+                from pagesetter.proof.preview import contact_sheet, render_png
 
                 for pdf in edition.page_paths:
                     for png in render_png(pdf, args.output, args.dpi):
                         if not args.quiet:
                             print(f"wrote {display_path(png)}")
+                sheet = contact_sheet(list(edition.page_paths), args.output / f"{edition.edition.name}.contact.png")
+                if not args.quiet:
+                    print(f"wrote {display_path(sheet)}")
             continue
         result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof)
         if not args.quiet:
@@ -250,6 +256,10 @@ def _preview(args: argparse.Namespace) -> int:
     for pdf in args.pdfs:
         for png in render_png(pdf, args.output or pdf.parent, args.dpi):
             print(f"wrote {display_path(png)}")
+    if args.contact:
+        from pagesetter.proof.preview import contact_sheet
+
+        print(f"wrote {display_path(contact_sheet(args.pdfs, args.contact))}")
     return 0
 
 

@@ -19,6 +19,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pypdfium2 as pdfium
 
@@ -78,8 +79,10 @@ def load_edition(path: Path) -> Edition:
     return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date), tuple(pages))  # type: ignore[arg-type]
 
 
-def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None) -> EditionResult:
+def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
+                  progress: Callable[[str], None] | None = None) -> EditionResult:
     edition = load_edition(path)
+    say = progress or (lambda message: None)
     pages: list[Page] = []
     names: list[str] = []
     manifests: list[dict[str, FaceInfo]] = []
@@ -93,6 +96,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         key = tuple(sorted((k, str(f.path)) for k, f in manifest.items()))
         faces = faces_by_manifest.setdefault(key, FaceSet(manifest))
         flowed = flow_page(spec, articles, faces, carried)
+        say(f"laid out page {len(pages) + 1}/{len(edition.pages)}: {spec.name}")
         specs.append(spec)
         faces_list.append(faces)
         for aspec in spec.articles:
@@ -109,6 +113,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     if overset and not allow_overset:
         raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
     printed = [with_marks(p, s, f) for p, s, f in zip(pages, specs, faces_list)]
+    say(f"rendering {len(pages)} pages on {min(len(pages), jobs or os.cpu_count() or 1)} cores")
     pdfs = _render_all(printed, manifests, edition.data.date, jobs)
     paths = []
     for name, pdf in zip(names, pdfs):

@@ -32,3 +32,40 @@ def render_png(pdf_path: Path, out_dir: Path, dpi: float = 50.0) -> list[Path]:
     finally:
         doc.close()
     return written
+
+
+def contact_sheet(pdfs: list[Path], target: Path, thumb_height: int = 400, columns: int = 6) -> Path:
+    """All pages of the PDFs as thumbnails in one PNG, in order, each under its file and page number."""
+    from PIL import Image, ImageDraw
+
+    thumbs: list[tuple[str, "Image.Image"]] = []
+    for pdf in pdfs:
+        try:
+            doc = pdfium.PdfDocument(str(pdf))
+        except (pdfium.PdfiumError, FileNotFoundError) as exc:
+            raise InputError(Loc.of_file(pdf), f"cannot open PDF: {exc}") from None
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                scale = thumb_height / page.get_size()[1]
+                thumbs.append((f"{pdf.stem} p{i + 1}", page.render(scale=scale).to_pil().convert("RGB")))
+        finally:
+            doc.close()
+    if not thumbs:
+        raise InputError(None, "no pages to put on a contact sheet")
+    cell_w = max(t.width for _, t in thumbs) + 20
+    cell_h = thumb_height + 40
+    cols = min(columns, len(thumbs))
+    rows = (len(thumbs) + cols - 1) // cols
+    sheet = Image.new("RGB", (cols * cell_w, rows * cell_h), (230, 230, 230))
+    draw = ImageDraw.Draw(sheet)
+    for n, (label, thumb) in enumerate(thumbs):
+        x, y = (n % cols) * cell_w + 10, (n // cols) * cell_h + 10
+        sheet.paste(thumb, (x, y))
+        draw.text((x, y + thumb_height + 6), label, fill=(0, 0, 0))
+    import io
+
+    buf = io.BytesIO()
+    sheet.save(buf, "PNG")
+    write_atomically(target, buf.getvalue())
+    return target
