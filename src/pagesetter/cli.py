@@ -87,6 +87,11 @@ def make_parser() -> argparse.ArgumentParser:
     live.add_argument("--dpi", type=float, default=60.0, help="preview resolution (default: 60)")
     live.add_argument("-q", "--quiet", action="store_true")
 
+    schema = sub.add_parser("schema", help="print the JSON Schema of page specs (for editors)",
+                            description="Print the JSON Schema of page specs (or of style sheets), for an "
+                                        "editor's completion and checks; layout/*.schema.json are copies.")
+    schema.add_argument("--stylesheet", action="store_true", help="the schema of style sheets instead")
+
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
@@ -113,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
             return _preflight(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "schema":
+            from pagesetter.spec.schema import schema_json
+
+            sys.stdout.write(schema_json("stylesheet" if args.stylesheet else "spec"))
+            return 0
         if args.command == "serve":
             from pagesetter.serve import serve
 

@@ -1,0 +1,105 @@
+"""The JSON Schema of page specs and style sheets, for editors' autocompletion and checks.
+
+The loader (spec/loader.py) is the authority and gives the located errors; this schema describes
+the same keys, types and units so that an editor (e.g. VS Code with the YAML extension, through a
+``# yaml-language-server: $schema=…`` line) can complete and underline as one types.
+``pagesetter schema`` prints it; layout/pagesetter.schema.json is the published copy.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
+LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
+HAO = "初号|小初|一号|小一|二号|小二|三号|小三|四号|小四|五号|小五|六号|小六|七号|八号"
+SIZE = rf"^\s*((\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)|{HAO})\s*$"
+
+
+def _s(pattern: str, what: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": pattern, "description": what}
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = (), what: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = list(required)
+    if what:
+        out["description"] = what
+    return out
+
+
+INT = {"type": "integer", "minimum": 1}
+BOOL = {"type": "boolean"}
+TEXT = {"type": "string"}
+CMYK = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100}, "minItems": 4, "maxItems": 4,
+        "description": "[C, M, Y, K] in percent"}
+RECT = _obj({"col": INT, "cols": INT, "line": INT, "lines": INT}, ("col", "cols", "line", "lines"),
+            "a grid cell: first column and line (from 1), columns and lines spanned")
+BOUNDS = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
+          "description": "[least, most] change in grid lines"}
+FIT = _obj({"photo_lines": BOUNDS, "headline_lines": BOUNDS}, what="what fitting may change")
+
+STYLE = _obj({
+    "base": TEXT, "font": TEXT, "size": _s(SIZE, "type size: 9pt or 小五"),
+    "leading": _s(LENGTH_OR_ZI, "baseline to baseline"), "tracking": _s(LENGTH_OR_ZI, "letter-spacing"),
+    "color": CMYK, "align": {"enum": ["justify", "left", "center", "right"]},
+    "indent": _s(LENGTH_OR_ZI, "first-line indent, e.g. 2字"),
+    "punctuation": {"enum": ["kaiming", "quanjiao", "banjiao"]},
+    "latin_space": {"type": "number", "minimum": 0}, "word_space": {"type": "number", "minimum": 0},
+})
+
+ARTICLE = _obj({
+    "article": TEXT, "block": RECT, "frames": {"type": "array", "items": RECT},
+    "headline": _obj({"lines": INT, "cols": INT, "kicker": TEXT, "title": TEXT, "subtitle": TEXT, "byline": TEXT,
+                      "align": {"enum": ["center", "left", "right", "justify"]}, "vertical": BOOL}),
+    "photo": _obj({"col": INT, "cols": INT, "line": INT, "lines": INT, "caption": TEXT, "credit": TEXT,
+                   "fit": {"enum": ["fill", "fit"]}, "standoff": {"type": "integer", "minimum": 0},
+                   "focus": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1},
+                             "minItems": 2, "maxItems": 2}}, ("col", "cols", "line", "lines")),
+    "body": TEXT, "lead": TEXT, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
+    "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
+    "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
+}, ("article", "block"))
+
+PAGE_SPEC: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://pagesetter.invalid/spec.schema.json",
+    "title": "pagesetter page spec",
+    **_obj({
+        "page": _obj({"name": TEXT, "trim": _obj({"width": _s(LENGTH, "trim width"),
+                                                  "height": _s(LENGTH, "trim height")}, ("width", "height")),
+                      "bleed": _s(LENGTH, "bleed"),
+                      "margins": _obj({"top": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]},
+                                       "left": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]}})},
+                     ("trim",)),
+        "stylesheets": {"type": "array", "items": TEXT},
+        "styles": {"type": "object", "additionalProperties": STYLE},
+        "content": TEXT, "fonts": TEXT,
+        "grid": _obj({"columns": INT, "column_width": _s(LENGTH_OR_ZI, "column measure, e.g. 13字"),
+                      "gutter": _s(LENGTH_OR_ZI, "gutter, e.g. 1字"), "body_size": _s(SIZE, "body size, e.g. 小五"),
+                      "pitch": _s(LENGTH_OR_ZI, "line pitch"), "lines": INT},
+                     ("columns", "column_width", "gutter", "body_size", "pitch", "lines")),
+        "rules": _obj({"column": _s(LENGTH, "column rule weight"), "article": _s(LENGTH, "article rule weight")}),
+        "folio": _obj({"paper": TEXT, "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "page": TEXT,
+                       "section": TEXT, "editor": TEXT, "extra": {"type": "array", "items": TEXT}, "lines": INT,
+                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH, "rule weight")},
+                      ("paper", "date", "page")),
+        "articles": {"type": "array", "items": ARTICLE},
+        "auto": _obj({"line": INT, "articles": {"type": "array", "items": TEXT, "minItems": 1},
+                      "photo": _obj({"cols": INT, "lines": INT}), "fit": FIT, "min_cols": INT}, ("line", "articles")),
+        "marks": {"anyOf": [BOOL, _obj({"crop": BOOL, "registration": BOOL, "slug": BOOL})]},
+        "allow_overset": BOOL,
+    }, ("page", "grid")),
+}
+
+STYLE_SHEET: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "pagesetter style sheet",
+    **_obj({"styles": {"type": "object", "additionalProperties": STYLE}}, ("styles",)),
+}
+
+
+def schema_json(which: str = "spec") -> str:
+    return json.dumps(PAGE_SPEC if which == "spec" else STYLE_SHEET, ensure_ascii=False, indent=2) + "\n"
