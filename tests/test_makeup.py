@@ -139,3 +139,16 @@ def test_the_proof_marks_overset_even_when_the_build_refuses(tmp_path: Path, pro
     result = build_page(spec, tmp_path, allow_overset=True)
     overset = next(o for o in result.page.overset if o.article == "dongliao-police")
     assert (int(m.group(1)), int(m.group(2))) == (overset.chars, overset.lines)
+
+
+def test_the_proof_marks_missing_glyphs_and_low_resolution_photos(tmp_path: Path, project: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (200, 150), (90, 90, 90)).save(project / "content" / "photos" / "dongliao-police.jpg")
+    article = project / "content" / "dongfeng-media.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("没有披上白色战袍", "没有披上白色战袍\U0001F600"),
+                       encoding="utf-8")
+    build_page(project / "layout" / "seed-page.yaml", tmp_path, proof=True)
+    proof = _text(tmp_path / "seed-page.proof.pdf")[0]
+    assert "缺字U+1F600" in proof
+    assert re.search(r"低分辨率\d+ppi", proof)

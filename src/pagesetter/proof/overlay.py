@@ -1,7 +1,8 @@
 """The proof copy: the page with its make-up drawn over it, for the desk, never for the plate.
 
 Baseline grid and column grid in light process colours, every module's frame with its name,
-overset marked in red with the amount, and the trim, bleed and safety lines. It is a page tree
+overset marked in red with the amount, characters no face has and photos under 200 ppi marked in
+red, and the trim, bleed and safety lines. It is a page tree
 like any other (more rules and text), so the same renderer draws it.
 """
 
@@ -22,6 +23,7 @@ FRAME = CMYK(100, 50, 0, 0)  # module frames and names: blue
 OVERSET = CMYK(0, 100, 100, 0)  # red
 SAFETY = CMYK(60, 0, 100, 0)  # green
 SAFETY_MARGIN = 5 * 72 / 25.4  # PRINT.md: keep text 3–5 mm inside the trim
+LOW_PPI = 200  # PRINT.md: warn under 200 ppi effective
 HAIR = 0.2
 
 
@@ -50,6 +52,18 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
         rules += _box(target.x, target.y, target.width, target.height, 1.5, OVERSET)
         lines.append(_label(f"溢出 {o.chars}字 {o.lines}行", target.x + 2, target.y + target.height - 4, OVERSET,
                             spec, faces, target.width))
+    for line in page.lines:  # characters no face has: marked where they would stand
+        for g in line.glyphs:
+            if g.gid == 0 and g.text.strip():
+                rules += _box(g.x, line.baseline - g.size * 0.88, g.size, g.size, 1.0, OVERSET)
+                lines.append(_label(f"缺字 U+{ord(g.text[0]):04X}", g.x, line.baseline - g.size, OVERSET, spec, faces,
+                                    60.0))
+    for image in page.images:
+        ppi = _effective_ppi(image)
+        if ppi is not None and ppi < LOW_PPI:
+            rules += _box(image.x, image.y, image.width, image.height, 1.5, OVERSET)
+            lines.append(_label(f"低分辨率 {ppi:.0f} ppi", image.x + 2, image.y + 10, OVERSET, spec, faces,
+                                image.width))
     tw, th = spec.trim
     rules += _box(0, 0, tw, th, 0.25, CMYK(0, 0, 0, 100))
     b = spec.bleed
@@ -57,6 +71,20 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     m = SAFETY_MARGIN
     rules += _box(m, m, tw - 2 * m, th - 2 * m, HAIR, SAFETY)
     return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines))
+
+
+def _effective_ppi(image) -> float | None:
+    """Source pixels per inch on the page: a fill crop is scaled to cover the frame (the smaller
+    ratio counts), a fit to sit inside it (the larger)."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(image.path) as im:
+            w, h = im.size
+    except OSError:
+        return None
+    across, down = w / (image.width / 72), h / (image.height / 72)
+    return min(across, down) if image.fit == "fill" else max(across, down)
 
 
 def _box(x: float, y: float, w: float, h: float, weight: float, color: CMYK) -> list[Rule]:
