@@ -1,111 +1,448 @@
-"""Font embedding: every face becomes one CID-keyed subset that draws the right glyphs."""
+"""Font embedding, checked on real PDFs: every face of fonts/manifest.yaml becomes one
+CID-keyed, embedded, subset Type0 font that extracts as the text it was given,
+advances exactly as measured and draws the font's own glyphs."""
 
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+import uharfbuzz as hb
+from fontTools.cffLib import CFFFontSet
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from pagesetter.fonts.face import Face
-from pagesetter.fonts.manifest import load_manifest
-from pagesetter.fonts.subset import subset_font
-from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
+from pagesetter.errors import InputError
+from pagesetter.fonts.manifest import FaceInfo, load_manifest
+from pagesetter.fonts.subset import EmbeddedFont, Engine, subset_font
+from pagesetter.render.cidfont import (FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap,
+                                       widths_array)
 
-SAMPLE = "疫线“党”，APP 12123！"
-FACES = ["song", "song-bold", "hei", "hei-bold", "kai"]
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = load_manifest(ROOT / "fonts" / "manifest.yaml")
+FACES = list(MANIFEST)
+SAMPLE = "在防疫一线发挥党组织战斗堡垒作用，“疫”线APP 12123！"
+SIZE = 12.0  # pt
+X0 = 36.0  # pt, where every line starts
+LEADING = 30.0  # pt between baselines
+PAGE_W = 420.0
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    font: EmbeddedFont
+    gids: list[int]
+    advances: list[float]  # pt at SIZE: each glyph's own advance as HarfBuzz reads it (Tj applies no kerning)
+    baseline: float  # pt from the page's bottom
+
+
+def shape(info: FaceInfo, text: str) -> tuple[list[int], list[float], dict[int, str]]:
+    """HarfBuzz on the very file we embed: glyph ids, advances (pt at SIZE) and gid -> cluster text."""
+    face = hb.Face(hb.Blob.from_file_path(str(info.path)), info.index)
+    font = hb.Font(face)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.language = "zh-Hans"
+    hb.shape(font, buf, {})
+    # A cluster's text goes with its first glyph (ToUnicode); other glyphs of the cluster get "".
+    starts = sorted({i.cluster for i in buf.glyph_infos}) + [len(text)]
+    cluster_text = {a: text[a:b] for a, b in zip(starts, starts[1:])}
+    glyphs: dict[int, str] = {}
+    for glyph in buf.glyph_infos:
+        glyphs[glyph.codepoint] = glyphs.get(glyph.codepoint) or cluster_text.pop(glyph.cluster, "")
+    gids = [i.codepoint for i in buf.glyph_infos]
+    advances = [font.get_glyph_h_advance(g) * SIZE / face.upem for g in gids]
+    return gids, advances, glyphs
+
+
+def text_op(name: str, font: EmbeddedFont, gids: list[int], size: float, x: float, y: float) -> str:
+    return f"BT 0 0 0 1 k /{name} {size:g} Tf 1 0 0 1 {x:g} {y:g} Tm {encode_codes([font.codes[g] for g in gids])} Tj ET"
+
+
+def build_page(engine: Engine = "harfbuzz") -> tuple[bytes, list[Line]]:
+    """One page, one line of SAMPLE per face, each face one Type0 font."""
+    buf = io.BytesIO()
+    height = LEADING * (len(FACES) + 1)
+    canvas = FontlessCanvas(buf, pagesize=(PAGE_W, height), invariant=1)
+    lines: list[Line] = []
+    for i, key in enumerate(FACES):
+        info = MANIFEST[key]
+        gids, advances, glyphs = shape(info, SAMPLE)
+        font = subset_font(info.path, glyphs, info.index, engine=engine)
+        add_type0_font(canvas._doc, f"F{i + 1}", key, font)
+        baseline = height - LEADING * (i + 1)
+        canvas.addLiteral(text_op(f"F{i + 1}", font, gids, SIZE, X0, baseline))
+        lines.append(Line(key, font, gids, advances, baseline))
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue(), lines
 
 
 @pytest.fixture(scope="module")
-def manifest(root: Path):
-    return load_manifest(root / "fonts" / "manifest.yaml")
+def page() -> tuple[bytes, list[Line]]:
+    return build_page()
 
 
-def _one_glyph_pdf(info, char: str, size: float) -> tuple[bytes, object]:
-    face = Face.open(info)
-    gid = face.glyph_for(char)
-    assert gid, f"{info.key} lacks {char}"
-    font = subset_font(info.path, {gid: char}, info.index)
-    buf = io.BytesIO()
-    canvas = FontlessCanvas(buf, pagesize=(size * 1.5, size * 1.5))
-    add_type0_font(canvas._doc, "F1", info.key, font)
-    canvas.addLiteral(f"BT 0 0 0 1 k /F1 {size} Tf 1 0 0 1 {size * 0.25} {size * 0.4} Tm "
-                      f"{encode_codes([font.codes[gid]])} Tj ET")
-    canvas.showPage()
-    canvas.save()
-    return buf.getvalue(), font
+# --- the fonts in the file -------------------------------------------------------------------------
+
+def pdffonts_rows(pdf: bytes, tmp_path: Path) -> list[dict[str, str]]:
+    """pdffonts' table as dicts, columns cut where its header's dashes say."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    header, dashes, *rows = out
+    spans = [m.span() for m in re.finditer(r"-+", dashes)]
+    names = [header[a:b].strip() if i < len(spans) - 1 else header[a:].strip() for i, (a, b) in enumerate(spans)]
+    return [{n: (r[a:b] if i < len(spans) - 1 else r[a:]).strip() for i, (n, (a, b)) in enumerate(zip(names, spans))}
+            for r in rows]
 
 
-def _ink(im: Image.Image) -> Image.Image:
-    grey = im.convert("L")
-    box = ImageChops.invert(grey).getbbox()
-    assert box, "nothing was drawn"
-    return grey.crop(box).point(lambda v: 255 if v > 128 else 0).convert("1")
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) is not installed")
+def test_pdffonts_lists_one_embedded_cid_subset_per_face(page, tmp_path: Path) -> None:
+    pdf, lines = page
+    rows = pdffonts_rows(pdf, tmp_path)
+    assert len(rows) == len(FACES), rows  # one font per face, and nothing else (no Helvetica)
+    by_name = {r["name"]: r for r in rows}
+    for line in lines:
+        row = by_name[line.font.base_font]
+        assert re.fullmatch(r"[A-Z]{6}\+[A-Za-z0-9-]+", row["name"]), row
+        assert row["type"] == ("CID Type 0C" if line.font.kind == "cff" else "CID TrueType"), row
+        assert row["encoding"] == "Identity-H"
+        assert (row["emb"], row["sub"], row["uni"]) == ("yes", "yes", "yes"), row
+    assert {line.font.kind for line in lines} == {"cff", "truetype"}  # both paths are exercised
+    assert not any("Helvetica" in r["name"] for r in rows)
 
 
-@pytest.mark.parametrize("key", FACES)
-@pytest.mark.parametrize("char", ["疫", "党", "A"])
-def test_the_embedded_glyph_is_the_fonts_own(manifest, key: str, char: str) -> None:
-    """Render one glyph from the PDF (pdfium) and from the font file (FreeType, Pillow): same shape."""
-    info = manifest[key]
-    pdf, _ = _one_glyph_pdf(info, char, 200)
+def test_no_font_without_a_font_program_anywhere(page) -> None:
+    """Every /Font object in the file, referenced or not, carries its glyphs."""
+    pdf, _ = page
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        fonts = [o for o in doc.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
+        assert len(fonts) == 2 * len(FACES)  # a Type0 and its CIDFont per face
+        for font in fonts:
+            if font.get("/Subtype") == "/Type0":
+                assert len(font["/DescendantFonts"]) == 1
+                continue
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None, f"{font.get('/BaseFont')} has no descriptor"
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+        assert b"Helvetica" not in pdf
+        page_fonts = doc.pages[0].obj["/Resources"]["/Font"]
+        assert sorted(page_fonts.keys()) == sorted(f"/F{i + 1}" for i in range(len(FACES)))
+
+
+def test_font_structure(page) -> None:
+    pdf, lines = page
+    assert pdf.startswith(b"%PDF-1.3") or pdf.startswith(b"%PDF-1.4")
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        fonts = doc.pages[0].obj["/Resources"]["/Font"]
+        for i, line in enumerate(lines):
+            type0 = fonts[f"/F{i + 1}"]
+            assert type0["/Encoding"] == "/Identity-H" and "/ToUnicode" in type0
+            cid = type0["/DescendantFonts"][0]
+            info = cid["/CIDSystemInfo"]
+            assert (str(info["/Registry"]), str(info["/Ordering"]), int(info["/Supplement"])) == ("Adobe", "Identity", 0)
+            desc = cid["/FontDescriptor"]
+            assert str(desc["/FontName"]) == str(cid["/BaseFont"]) == str(type0["/BaseFont"]) == "/" + line.font.base_font
+            assert int(desc["/Flags"]) & 4  # symbolic
+            if line.font.kind == "cff":
+                assert cid["/Subtype"] == "/CIDFontType0" and "/CIDToGIDMap" not in cid
+                program = desc["/FontFile3"]
+                assert program["/Subtype"] == "/CIDFontType0C"
+                cff = CFFFontSet()
+                cff.decompile(io.BytesIO(program.read_bytes()), None)
+                top = cff.topDictIndex[0]
+                assert hasattr(top, "ROS")  # CID-keyed
+                assert all(name == (".notdef" if gid == 0 else f"cid{gid:05d}") for gid, name in enumerate(top.charset))
+            else:
+                assert cid["/Subtype"] == "/CIDFontType2" and cid["/CIDToGIDMap"] == "/Identity"
+                program = desc["/FontFile2"]
+                assert int(program["/Length1"]) == len(program.read_bytes()) == len(line.font.program)
+            assert program.read_bytes() == line.font.program
+            filters = program.get("/Filter")
+            assert [str(f) for f in (filters if isinstance(filters, pikepdf.Array) else [filters])] == ["/FlateDecode"]
+
+
+# --- what a reader gets back ----------------------------------------------------------------------
+
+def test_text_extracts_as_given(page) -> None:
+    pdf, _ = page
     doc = pdfium.PdfDocument(pdf)
-    ours = _ink(doc[0].render(scale=1).to_pil())
-    doc.close()
-    ref_img = Image.new("L", (400, 400), 255)
-    ImageDraw.Draw(ref_img).text((50, 50), char, font=ImageFont.truetype(str(info.path), 200, index=info.index),
-                                 fill=0)
-    ref = _ink(ref_img)
-    assert abs(ours.width - ref.width) <= 3 and abs(ours.height - ref.height) <= 3
-    ours = ours.resize(ref.size)
-    both = ImageChops.logical_and(ImageChops.invert(ours.convert("L")).convert("1"),
-                                  ImageChops.invert(ref.convert("L")).convert("1"))
-    either = ImageChops.logical_or(ImageChops.invert(ours.convert("L")).convert("1"),
-                                   ImageChops.invert(ref.convert("L")).convert("1"))
-    iou = both.convert("L").histogram()[255] / max(1, either.convert("L").histogram()[255])
-    assert iou > 0.85, iou
+    try:
+        text = doc[0].get_textpage().get_text_range()
+    finally:
+        doc.close()
+    assert text.split("\r\n") == [SAMPLE] * len(FACES)
+
+
+def test_glyphs_advance_as_measured(page) -> None:
+    """The first line starts where it was set and its Han glyphs advance exactly 1 em; in every
+    line every glyph sits where the font's own advances put it (so /W matches HarfBuzz's metrics)."""
+    pdf, lines = page
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        chars = doc.pages[0].chars
+    for line in lines:
+        mine = [c for c in chars if c["fontname"] == line.font.base_font]
+        assert "".join(c["text"] for c in mine) == SAMPLE
+        assert mine[0]["x0"] == pytest.approx(X0, abs=0.01)
+        expected = X0
+        for c, advance in zip(mine, line.advances):
+            assert c["x0"] == pytest.approx(expected, abs=0.01), (line.key, c["text"])
+            expected += advance
+        for a, b in zip(mine, mine[1:]):
+            if _is_han(a["text"]) and _is_han(b["text"]):
+                assert b["x0"] - a["x0"] == pytest.approx(SIZE, abs=0.01), (line.key, a["text"], b["text"])
+
+
+def _is_han(ch: str) -> bool:
+    return len(ch) == 1 and unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def test_every_line_draws_and_nothing_else_does(page) -> None:
+    pdf, lines = page
+    scale = 100 / 72
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[0].render(scale=scale).to_pil().convert("L")
+    finally:
+        doc.close()
+    ink = image.point(lambda v: 255 if v < 128 else 0)
+    height_pt = LEADING * (len(FACES) + 1)
+    covered = Image.new("L", image.size, 0)
+    for line in lines:
+        right = X0 + sum(line.advances)
+        box = (int(X0 * scale) - 1, int((height_pt - line.baseline - SIZE) * scale),
+               int(right * scale) + 2, int((height_pt - line.baseline + 0.3 * SIZE) * scale) + 1)
+        dark = ink.crop(box).histogram()[255]
+        assert dark > 0.08 * (box[2] - box[0]) * (box[3] - box[1]), (line.key, dark)
+        covered.paste(255, box)
+    stray = Image.composite(Image.new("L", image.size, 0), ink, covered).getbbox()
+    assert stray is None, f"ink outside the text lines at {stray}"
+
+
+# --- the glyph drawn is the font's own -----------------------------------------------------------
+
+CELL_SIZE = 48.0  # pt: em of each glyph in the comparison
+CELL = 1.5 * CELL_SIZE
+RENDER_SCALE = 2.0  # px per pt
+ORIGIN = (12.0, 18.0)  # pt from a cell's bottom left; whole pixels at RENDER_SCALE, as Pillow places text
+# Every non-space character of the sample, plus U+2212 MINUS, a composite glyph in LXGW WenKai
+# whose component (the hyphen) the subset must add: codes after it shift by one.
+CELL_CHARS = "".join(dict.fromkeys(SAMPLE.replace(" ", "") + "−"))
+
+
+def _cells_pdf(info: FaceInfo, engine: Engine) -> tuple[bytes, list[str]]:
+    """Each character's nominal glyph alone in a cell, its origin at ORIGIN from the cell's bottom left."""
+    font_hb = hb.Font(hb.Face(hb.Blob.from_file_path(str(info.path)), info.index))
+    chars = [c for c in CELL_CHARS if font_hb.get_nominal_glyph(ord(c))]
+    glyphs = {font_hb.get_nominal_glyph(ord(c)): c for c in chars}
+    font = subset_font(info.path, glyphs, info.index, engine=engine)
+    buf = io.BytesIO()
+    canvas = FontlessCanvas(buf, pagesize=(CELL * len(chars), CELL), invariant=1)
+    add_type0_font(canvas._doc, "F1", info.key, font)
+    ops = [text_op("F1", font, [font_hb.get_nominal_glyph(ord(c))], CELL_SIZE, CELL * i + ORIGIN[0], ORIGIN[1])
+           for i, c in enumerate(chars)]
+    canvas.addLiteral("\n".join(ops))
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue(), chars
+
+
+def _render_cells(pdf: bytes, renderer: str = "pdfium") -> Image.Image:
+    """The page at RENDER_SCALE, greyscale, by pdfium, Ghostscript (the RIP-like one) or poppler."""
+    if renderer == "pdfium":
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            return doc[0].render(scale=RENDER_SCALE).to_pil().convert("L")
+        finally:
+            doc.close()
+    dpi = str(round(72 * RENDER_SCALE))
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "cells.pdf", Path(tmp) / "cells.png"
+        src.write_bytes(pdf)
+        if renderer == "ghostscript":
+            command = ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", f"-r{dpi}",
+                       "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", f"-sOutputFile={out}", str(src)]
+        else:
+            command = ["pdftoppm", "-r", dpi, "-gray", "-png", "-singlefile", str(src), str(out.with_suffix(""))]
+        subprocess.run(command, check=True, capture_output=True)
+        with Image.open(out) as image:
+            return image.convert("L")
+
+
+RENDERERS = {"pdfium": None, "ghostscript": "gs", "poppler": "pdftoppm"}  # name -> program it needs
+
+
+def _freetype_cells(info: FaceInfo, chars: list[str], size: tuple[int, int]) -> Image.Image:
+    """The same characters, same places, drawn by FreeType (Pillow) from the font file."""
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(info.path), round(CELL_SIZE * RENDER_SCALE), index=info.index,
+                              layout_engine=ImageFont.Layout.BASIC)
+    for i, c in enumerate(chars):
+        origin = ((CELL * i + ORIGIN[0]) * RENDER_SCALE, (CELL - ORIGIN[1]) * RENDER_SCALE)
+        draw.text(origin, c, font=font, fill=0, anchor="ls")
+    return image
+
+
+@dataclass(frozen=True)
+class Ink:
+    """A rendering's ink (pixels darker than mid-grey), and that ink grown by 1 px."""
+
+    mask: Image.Image
+    near: Image.Image
+    count: int
+
+    @classmethod
+    def of(cls, image: Image.Image) -> "Ink":
+        mask = image.point(lambda v: 255 if v < 128 else 0)
+        return cls(mask, mask.filter(ImageFilter.MaxFilter(3)), mask.histogram()[255])
+
+
+def _match(a: Ink, b: Ink) -> float:
+    """How well two renderings agree: the smaller of the shares of each one's ink lying within
+    1 px of the other's ink (1 px of slack for hinting and anti-aliasing)."""
+    if not a.count or not b.count:
+        return 1.0 if a.count == b.count else 0.0
+    return min(ImageChops.darker(a.mask, b.near).histogram()[255] / a.count,
+               ImageChops.darker(b.mask, a.near).histogram()[255] / b.count)
+
+
+def _cells(image: Image.Image, n: int) -> list[Ink]:
+    width = round(CELL * RENDER_SCALE)
+    return [Ink.of(image.crop((i * width, 0, (i + 1) * width, image.height))) for i in range(n)]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+@pytest.mark.parametrize("key", FACES)
+def test_drawn_glyphs_are_the_fonts_own(key: str, renderer: str) -> None:
+    """Each embedded glyph, as a PDF renderer draws it, matches FreeType's rendering of the same
+    character from the same file (same place, same size), and no other character's."""
+    program = RENDERERS[renderer]
+    if program and shutil.which(program) is None:
+        pytest.skip(f"{program} is not installed")
+    info = MANIFEST[key]
+    pdf, chars = _cells_pdf(info, "harfbuzz")
+    ours = _render_cells(pdf, renderer)
+    drawn = _cells(ours, len(chars))
+    reference = _cells(_freetype_cells(info, chars, ours.size), len(chars))
+    for i, c in enumerate(chars):
+        assert drawn[i].count > 0, f"{c!r} drew nothing"
+        assert _match(drawn[i], reference[i]) > 0.95, c  # measured: pdfium and poppler 0.994+, Ghostscript 0.97+
+        for j, other in enumerate(chars):
+            if j != i:  # the test tells glyphs apart: 组 against 织, the closest pair, scores 0.84
+                assert _match(drawn[i], reference[j]) < 0.9, (c, other)
 
 
 @pytest.mark.parametrize("key", FACES)
-def test_subset_is_cid_keyed_with_tounicode_and_text_extracts(manifest, key: str) -> None:
-    info = manifest[key]
-    face = Face.open(info)
-    shaped = face.shape(SAMPLE)
-    glyphs = {g.gid: SAMPLE[g.cluster] for g in shaped}
-    font = subset_font(info.path, glyphs, info.index)
+def test_fonttools_and_harfbuzz_subsets_agree(key: str) -> None:
+    """The reference subsetter (fontTools) and the fast one (HarfBuzz) give the same codes and
+    widths and draw the same page."""
+    info = MANIFEST[key]
+    (pdf_hb, _), (pdf_ft, _) = _cells_pdf(info, "harfbuzz"), _cells_pdf(info, "fonttools")
+    with pikepdf.open(io.BytesIO(pdf_hb)) as a, pikepdf.open(io.BytesIO(pdf_ft)) as b:
+        assert a.pages[0].Contents.read_bytes() == b.pages[0].Contents.read_bytes()
+    font_hb = hb.Font(hb.Face(hb.Blob.from_file_path(str(info.path)), info.index))
+    glyphs = {font_hb.get_nominal_glyph(ord(c)): c for c in CELL_CHARS if font_hb.get_nominal_glyph(ord(c))}
+    x, y = (subset_font(info.path, glyphs, info.index, engine=e) for e in ("harfbuzz", "fonttools"))
+    assert (x.codes, x.widths, x.to_unicode, x.base_font) == (y.codes, y.widths, y.to_unicode, y.base_font)
+    assert _match(Ink.of(_render_cells(pdf_hb)), Ink.of(_render_cells(pdf_ft))) > 0.99
+
+
+# --- determinism and refusals ---------------------------------------------------------------------
+
+def test_subsetting_is_deterministic() -> None:
+    info = MANIFEST["song"]
+    _, _, glyphs = shape(info, SAMPLE)
+    a, b = subset_font(info.path, glyphs, info.index), subset_font(info.path, glyphs, info.index)
+    assert a == b  # program bytes, tag, codes, widths, metrics
+    assert len(a.program) < 20_000  # a subset, not the 24 MB face
+    fewer = dict(list(glyphs.items())[:-1])
+    assert subset_font(info.path, fewer, info.index).base_font != a.base_font  # other glyphs, other tag
+
+
+def test_the_page_is_byte_identical_when_built_again(page) -> None:
+    assert build_page()[0] == page[0]
+
+
+def test_name_keyed_cff_is_refused_clearly(tmp_path: Path) -> None:
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((50, 0)), pen.lineTo((450, 0)), pen.lineTo((450, 700)), pen.closePath()
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({0x41: "A"})
+    builder.setupCFF("Test-Regular", {"FullName": "Test Regular"},
+                     {".notdef": pen.getCharString(), "A": pen.getCharString()}, {})
+    builder.setupHorizontalMetrics({".notdef": (500, 50), "A": (500, 50)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Test", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    path = tmp_path / "name-keyed.otf"
+    builder.save(str(path))
+    for engine in ("harfbuzz", "fonttools"):
+        with pytest.raises(InputError, match="name-keyed CFF"):
+            subset_font(path, {1: "A"}, engine=engine)  # type: ignore[arg-type]
+
+
+def test_glyph_id_beyond_the_face_is_an_error() -> None:
+    info = MANIFEST["kai"]
+    with pytest.raises(InputError, match="beyond"):
+        subset_font(info.path, {10**6: "x"}, info.index)
+
+
+def test_fontless_canvas_registers_no_standard_font() -> None:
     buf = io.BytesIO()
-    canvas = FontlessCanvas(buf, pagesize=(600, 100))
-    add_type0_font(canvas._doc, "F1", key, font)
-    codes = [font.codes[g.gid] for g in shaped]
-    canvas.addLiteral(f"BT /F1 20 Tf 1 0 0 1 10 40 Tm {encode_codes(codes)} Tj ET")
+    canvas = FontlessCanvas(buf, pagesize=(100, 100), invariant=1)
+    assert canvas._preamble == "1 0 0 1 0 0 cm"
+    with pytest.raises(TypeError, match="add_type0_font"):
+        canvas.drawString(10, 10, "x")
+    with pytest.raises(TypeError):
+        canvas.setFont("Helvetica", 10)
+    canvas.rect(10, 10, 20, 20)
     canvas.showPage()
     canvas.save()
-    data = buf.getvalue()
-    doc = pdfium.PdfDocument(data)
-    text = doc[0].get_textpage().get_text_range()
-    doc.close()
-    assert text.replace(" ", "") == SAMPLE.replace(" ", "")
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        fonts = pdf.pages[0].obj["/Resources"]["/Font"]
-        assert list(fonts.keys()) == ["/F1"]  # one font object, no Helvetica
-        type0 = fonts["/F1"]
-        cid = type0["/DescendantFonts"][0]
-        desc = cid["/FontDescriptor"]
-        if font.kind == "cff":
-            assert cid["/Subtype"] == "/CIDFontType0" and desc["/FontFile3"]["/Subtype"] == "/CIDFontType0C"
-        else:
-            assert cid["/Subtype"] == "/CIDFontType2" and cid["/CIDToGIDMap"] == "/Identity"
-            assert "/FontFile2" in desc
-        assert pdf.pdf_version <= "1.4"
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as doc:
+        assert not [o for o in doc.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
+        assert b" Tf" not in doc.pages[0].Contents.read_bytes()
 
 
-def test_subsetting_is_deterministic(manifest) -> None:
-    info = manifest["song"]
-    face = Face.open(info)
-    glyphs = {g.gid: SAMPLE[g.cluster] for g in face.shape(SAMPLE)}
-    a, b = subset_font(info.path, glyphs, 0), subset_font(info.path, glyphs, 0)
-    assert a.program == b.program and a.base_font == b.base_font
-    assert len(a.program) < 60_000  # a subset, not the 24 MB face
+# --- the small writers ------------------------------------------------------------------------------
+
+def test_to_unicode_cmap_blocks_and_surrogates() -> None:
+    mapping = {i: "中" for i in range(1, 251)} | {300: "𠀀", 301: "ﬁ"[0] + "x"}
+    cmap = to_unicode_cmap(mapping)
+    assert re.findall(r"(\d+) beginbfchar", cmap) == ["100", "100", "52"]
+    assert "<012C> <D840DC00>" in cmap  # U+20000 as a UTF-16 surrogate pair
+    assert "<012D> <FB010078>" in cmap  # a cluster of two characters
+    assert "<0001> <4E2D>" in cmap
+    assert cmap.index("begincodespacerange\n<0000> <FFFF>\nendcodespacerange") > 0
+
+
+def test_widths_array_is_compact() -> None:
+    def flat(items: list[object]) -> list[object]:
+        return [getattr(x, "sequence", x) for x in items]
+
+    widths = {1: 500, 2: 500, 3: 500, 4: 600, 5: 700, 6: 1000, 7: 300, 9: 250, 10: 250, 11: 250, 12: 100}
+    assert flat(widths_array(widths)) == [1, 3, 500, 4, [600, 700], 7, [300], 9, 11, 250, 12, [100]]
+    assert widths_array({5: 1000, 6: 1000}) == []
+
+
+def test_encode_codes() -> None:
+    assert encode_codes([0, 10, 0x1B2C, 0xFFFF]) == "<0000000A1B2CFFFF>"
+    with pytest.raises(ValueError):
+        encode_codes([0x10000])

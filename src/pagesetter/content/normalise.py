@@ -1,145 +1,234 @@
-"""Half-width punctuation in Chinese context becomes full-width, and the editor is told.
+"""Half-width punctuation in Chinese text becomes full-width, and the editor is told where.
 
-Copy reaches the desk from everywhere (agencies, Word, WeChat), and ASCII commas in
-Chinese text are the commonest artefact. GB/T 15834-2011 §4 prescribes the
-full-width marks for Chinese text; W3C clreq §3.1 describes them as occupying the
+Copy reaches the desk from everywhere (agencies, Word, WeChat, text pulled out of PDFs),
+and ASCII commas in Chinese text are its commonest artefact. GB/T 15834-2011 《标点符号用法》
+§4 prescribes the full-width marks for Chinese text; W3C clreq §3.1 sets them on the
 character grid. Latin words and numbers keep their own characters (APP, 12123, 1,000).
-The files are never rewritten: the change happens at build time and is reported.
+The files are never rewritten: the change happens at build time and each one is reported
+with the line and column of the character in its file.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
 
-from pagesetter.compose.chars import is_cjk
-from pagesetter.content.model import Article, Change, Paragraph, Span
+from pagesetter.content.model import Article, Change, Paragraph, Photo, Span
+from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import Loc
 
-# GB/T 15834-2011 §4: the full-width form of each mark used in Chinese text.
+# GB/T 15834-2011 §4: the full-width form of each mark when it stands in Chinese text.
 HALF_TO_FULL: dict[str, str] = {
     ",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）",
 }
-# Characters that make a neighbouring mark "Chinese": CJK (compose/chars.py ranges) and the
-# curly quotes that Chinese text shares with English.
-CHINESE_QUOTES = frozenset("“”‘’")
+
+# What makes a mark "Chinese": the nearest character beside it is a Han ideograph or a
+# CJK / full-width punctuation mark. Unicode blocks per W3C clreq §3 and Appendix A (Han
+# characters, Chinese punctuation) and the marks of GB/T 15834-2011 §4.
+CHINESE_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x2E80, 0x2EFF, "CJK Radicals Supplement"),
+    (0x2F00, 0x2FDF, "Kangxi Radicals"),
+    (0x3000, 0x303F, "CJK Symbols and Punctuation"),  # 、。《》「」【】〔〕 and the ideographic space
+    (0x3400, 0x4DBF, "CJK Unified Ideographs Extension A"),
+    (0x4E00, 0x9FFF, "CJK Unified Ideographs"),
+    (0xF900, 0xFAFF, "CJK Compatibility Ideographs"),
+    (0xFE10, 0xFE1F, "Vertical Forms"),
+    (0xFE30, 0xFE4F, "CJK Compatibility Forms"),
+    (0xFF01, 0xFF60, "Fullwidth ASCII variants"),  # ，；：！？（） and full-width letters and digits
+    (0xFFE0, 0xFFE6, "Fullwidth signs"),
+    (0x20000, 0x2FA1F, "CJK Unified Ideographs Extensions B–F, Compatibility Supplement"),
+    (0x30000, 0x323AF, "CJK Unified Ideographs Extensions G–H"),
+)
+# Marks outside those blocks that GB/T 15834-2011 uses as Chinese punctuation: 破折号 ——,
+# 省略号 ……, 间隔号 ·.
+CHINESE_MARKS = frozenset("—…·")
+# Quotation marks Chinese shares with English (GB/T 15834-2011 §4.1 “ ” ‘ ’): they decide
+# nothing themselves, so the search for the deciding neighbour looks through them.
+SHARED_QUOTES = frozenset("“”‘’\"'")
+# Spaces that are stray between Chinese characters (Chinese sets none between words).
+STRAY_SPACES = frozenset(" \t\u3000")
+OPEN, CLOSE = "(", ")"
 
 
-def _chinese(ch: str | None) -> bool:
-    return ch is not None and (is_cjk(ch) or ch in CHINESE_QUOTES)
+def is_chinese(ch: str) -> bool:
+    cp = ord(ch)
+    return ch in CHINESE_MARKS or any(lo <= cp <= hi for lo, hi, _ in CHINESE_RANGES)
 
 
-def _neighbours(text: str, i: int) -> tuple[str | None, str | None]:
-    before = next((text[j] for j in range(i - 1, -1, -1) if not text[j].isspace()), None)
-    after = next((text[j] for j in range(i + 1, len(text)) if not text[j].isspace()), None)
-    return before, after
+@dataclass(frozen=True)
+class Edit:
+    """One change to a text: ``before`` at ``offset`` becomes ``after`` ("" = removed)."""
+
+    offset: int
+    before: str
+    after: str
+    reason: str
 
 
-def _replacement(text: str, i: int) -> str | None:
-    ch = text[i]
-    full = HALF_TO_FULL.get(ch)
-    if full is None:
-        return None
-    before, after = _neighbours(text, i)
-    if ch in ",:" and before is not None and after is not None and before.isdigit() and after.isdigit():
-        return None  # 1,000 and 10:30 are numbers
-    if _chinese(before) or _chinese(after):
-        return full
+def _neighbour(text: Sequence[str], i: int, step: int) -> str | None:
+    """The nearest character from ``i`` in direction ``step`` that is neither a space nor a shared quote."""
+    j = i + step
+    while 0 <= j < len(text):
+        if not text[j].isspace() and text[j] not in SHARED_QUOTES:
+            return text[j]
+        j += step
     return None
 
 
-def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[tuple[int, str, str, str]]]:
-    """Returns the new text and the edits as (offset, before, after, reason).
+def _chinese_beside(text: Sequence[str], i: int) -> bool:
+    return any(ch is not None and is_chinese(ch) for ch in (_neighbour(text, i, -1), _neighbour(text, i, 1)))
+
+
+def _paren_pairs(text: str) -> dict[int, int]:
+    """ASCII parentheses matched by nesting: index of each ( to its ), and back."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == OPEN:
+            stack.append(i)
+        elif ch == CLOSE and stack:
+            j = stack.pop()
+            pairs[j], pairs[i] = i, j
+    return pairs
+
+
+def _pair_is_chinese(text: str, i: int, j: int) -> bool:
+    """A pair is Chinese when it holds Chinese (社区(村)) or stands beside it (组织(WHO)): both halves change."""
+    return any(is_chinese(ch) for ch in text[i + 1:j]) or _chinese_beside(text, i) or _chinese_beside(text, j)
+
+
+def _marks(text: str) -> tuple[str, list[Edit]]:
+    """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）."""
+    chars = list(text)
+    edits: list[Edit] = []
+    pairs = _paren_pairs(text)
+    for i, j in pairs.items():
+        if i < j and _pair_is_chinese(text, i, j):
+            for k in (i, j):
+                chars[k] = HALF_TO_FULL[text[k]]
+                edits.append(Edit(k, text[k], chars[k], "half-width parenthesis around or beside Chinese text "
+                                  "(GB/T 15834-2011 §4: （）)"))
+    for i, ch in enumerate(text):
+        if ch in HALF_TO_FULL and i not in pairs and _chinese_beside(chars, i):
+            chars[i] = HALF_TO_FULL[ch]  # later marks see this one as Chinese (是?! → 是？！)
+            edits.append(Edit(i, ch, chars[i], f"half-width {ch!r} in Chinese text (GB/T 15834-2011 §4: {chars[i]})"))
+    return "".join(chars), edits
+
+
+def _spaces(text: str) -> list[Edit]:
+    """Spaces between Chinese characters and at the paragraph's start: Chinese sets none, the style indents."""
+    edits: list[Edit] = []
+    leading = len(text) - len(text.lstrip())
+    for i, ch in enumerate(text):
+        if i < leading:
+            edits.append(Edit(i, ch, "", "space at the start of a paragraph (the style sets the indent)"))
+        elif ch in STRAY_SPACES and _space_between_chinese(text, i):
+            edits.append(Edit(i, ch, "", "space between Chinese characters"))
+    return edits
+
+
+def _space_between_chinese(text: str, i: int) -> bool:
+    before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+    return before is not None and after is not None and is_chinese(before) and is_chinese(after)
+
+
+def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[Edit]]:
+    """The text with full-width marks (and, in body text, without stray spaces), and the edits.
 
     Marks first, then spaces, so a space after a mark that became full-width counts as
     standing between Chinese characters.
     """
-    edits: list[tuple[int, str, str, str]] = []
-    marked = list(text)
-    for i in range(len(text)):
-        full = _replacement(text, i)
-        if full:
-            marked[i] = full
-            edits.append((i, text[i], full, "half-width mark in Chinese text"))
-    joined = "".join(marked)
-    out: list[str] = []
-    for i, ch in enumerate(joined):
-        if drop_spaces and ch in " \t\u3000" and _between_han(joined, i):
-            edits.append((i, ch, "", "space between Chinese characters"))
-            continue
-        out.append(ch)
-    edits.sort()
-    return "".join(out), edits
-
-
-def _between_han(text: str, i: int) -> bool:
-    before, after = _neighbours(text, i)
-    return _chinese(before) and _chinese(after)
+    marked, edits = _marks(text)
+    if drop_spaces:
+        dropped = _spaces(marked)
+        gone = {e.offset for e in dropped}
+        marked = "".join(ch for i, ch in enumerate(marked) if i not in gone)
+        edits += dropped
+    return marked, sorted(edits, key=lambda e: e.offset)
 
 
 def normalise_article(article: Article) -> tuple[Article, list[Change]]:
+    """Headline fields, captions and body text, normalised; each change located in the file."""
+    locs = value_locs(article)
     changes: list[Change] = []
-    fields = {}
+    fields: dict[str, str | None] = {}
     for key in ("kicker", "title", "subtitle", "byline"):
         value = getattr(article, key)
         if value:
-            # A space in a headline is meaningful (the break of a two-clause title): keep it.
-            new, edits = normalise_text(value, drop_spaces=False)
-            changes += [Change(Loc(article.loc.path, 0, 0), b, a, f"{r} in the {key}") for _, b, a, r in edits]
-            fields[key] = new
-    paragraphs = tuple(_paragraph(p, changes) for p in article.paragraphs)
-    photos = []
-    for photo in article.photos:
-        caption, edits = normalise_text(photo.caption, drop_spaces=True)
-        changes += [Change(photo.loc, b, a, f"{r} in a caption") for _, b, a, r in edits]
+            # A space in a headline is meaningful (the break of a two-clause title): kept.
+            fields[key], edits = normalise_text(value, drop_spaces=False)
+            changes += _field_changes(article, locs.get(key), value, edits, f"the {key}")
+    photos: list[Photo] = []
+    for n, photo in enumerate(article.photos):
+        # A caption is set as printed, spaces included (a credit may stand after one).
+        caption, edits = normalise_text(photo.caption, drop_spaces=False)
+        changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, edits, "a caption",
+                                  fallback=photo.loc)
         photos.append(replace(photo, caption=caption))
+    paragraphs = tuple(_paragraph(p, changes) for p in article.paragraphs)
     return replace(article, paragraphs=paragraphs, photos=tuple(photos), **fields), changes
 
 
+def _field_changes(article: Article, where: tuple[Loc, str] | None, value: str, edits: list[Edit], what: str,
+                   fallback: Loc | None = None) -> list[Change]:
+    def loc(e: Edit) -> Loc:
+        if where is None:
+            return fallback or article.loc
+        return char_loc(where[0], where[1], value, e.offset)
+    return [Change(loc(e), e.before, e.after, f"{e.reason}, in {what}") for e in edits]
+
+
 def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
-    """Normalise across span boundaries (a lead's last mark looks at the next span) and map
-    each edit back to its line and column in the file."""
+    """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans."""
     whole = para.text
     new, edits = normalise_text(whole, drop_spaces=True)
     if not edits:
         return para
-    raw_offset = _raw_offsets(para)
-    for i, before, after, reason in edits:
-        changes.append(Change(para.source_loc(raw_offset[i]), before, after, reason))
+    raw = _raw_offsets(para)
+    changes += [Change(para.source_loc(raw[e.offset]), e.before, e.after, e.reason) for e in edits]
+    # Marks change one character for one; removed spaces shift what follows. Rebuild span by span.
+    dropped = {e.offset for e in edits if not e.after}
+    replaced = {e.offset: e.after for e in edits if e.after}
     spans: list[Span] = []
-    dropped = {i for i, _, a, _ in edits if a == ""}
-    replaced = {i: a for i, _, a, _ in edits if a}
     pos = 0
     for span in para.spans:
-        chars = []
-        for k in range(pos, pos + len(span.text)):
-            if k in dropped:
-                continue
-            chars.append(replaced.get(k, whole[k]))
+        kept = "".join(replaced.get(k, whole[k]) for k in range(pos, pos + len(span.text)) if k not in dropped)
         pos += len(span.text)
-        if chars:
-            spans.append(Span("".join(chars), span.lead))
+        if kept:
+            spans.append(Span(kept, span.lead))
     return Paragraph(tuple(spans), para.loc, para.line_starts, para.subhead)
 
 
 def _raw_offsets(para: Paragraph) -> list[int]:
-    """Offset in the source text (with its ** markers) of each character of the plain text."""
+    """Offset in the paragraph's source text (``**`` markers included) of each character of its text."""
     out: list[int] = []
     raw = 0
     for span in para.spans:
-        if span.lead:
-            raw += 2
-        for _ in span.text:
-            out.append(raw)
-            raw += 1
-        if span.lead:
-            raw += 2
+        marker = 2 if span.lead else 0
+        raw += marker
+        out += range(raw, raw + len(span.text))
+        raw += len(span.text) + marker
     return out
 
 
-def summarise(changes: list[Change]) -> str:
-    """'266 ， 14 ； 2 （） 1 ！' style counts for the build report."""
+# Order of the summary; a pair of parentheses is reported as one kind of mark.
+_SUMMARY_KEYS = ("，", "；", "：", "！", "？", "（）")
+
+
+def summarise(changes: Iterable[Change]) -> str:
+    """Counts for the build report, most frequent first: '265 ， 14 ； 2 （） 1 ！ 3 spaces removed'."""
     counts: dict[str, int] = {}
+    spaces = 0
     for c in changes:
-        key = c.after or "space removed"
-        counts[key] = counts.get(key, 0) + 1
-    return ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        if c.after:
+            counts[c.after] = counts.get(c.after, 0) + 1
+        else:
+            spaces += 1
+    halves = max(counts.pop("（", 0), counts.pop("）", 0))  # pairs change together: count pairs
+    if halves:
+        counts["（）"] = halves
+    order = {k: i for i, k in enumerate(_SUMMARY_KEYS)}
+    parts = [f"{n} {k}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99)))]
+    if spaces:
+        parts.append(f"{spaces} space{'s' if spaces != 1 else ''} removed")
+    return " ".join(parts)

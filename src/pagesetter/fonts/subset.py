@@ -1,9 +1,19 @@
-"""Subset a face to the glyphs a page uses, ready to embed as a CID-keyed font.
+"""Subset a face to the glyphs a page uses, ready to embed as a CID-keyed Type0 font.
 
-CFF faces (Noto CJK) must be CID-keyed: the content stream then carries each
-glyph's CID (a CID-keyed subset names its glyphs ``cidNNNNN``, HarfBuzz keeps
-the charset, so the CIDs survive subsetting). TrueType faces (LXGW WenKai) keep
-their glyph ids in the subset and go in with /CIDToGIDMap /Identity.
+Codes. The content stream carries one 2-byte code per glyph (Identity-H), and
+the code is the CID. For a CID-keyed CFF (Noto CJK) the viewer maps CID -> glyph
+through the CFF charset; we rewrite that charset to the identity (CID == new
+glyph id), so a consumer that wrongly skips the charset still draws the right
+glyph. For TrueType (LXGW WenKai) the code is the new glyph id and the PDF says
+/CIDToGIDMap /Identity. Either way: code == glyph id in the embedded program.
+
+Two engines, same codes, same glyphs: HarfBuzz (``hb.subset``, 0.03-0.06 s for
+2000 glyphs of any of our faces) is the default; fontTools.subset (2-3 s for a Noto
+face, 0.4 s for WenKai) is the reference, kept as a fallback and to cross-check
+HarfBuzz in the tests.
+
+Name-keyed CFF (most Latin OpenType/CFF fonts) is refused with a clear error:
+converting it to CID-keyed is possible but not needed by any face we ship.
 """
 
 from __future__ import annotations
@@ -12,23 +22,208 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Literal, Mapping, TypedDict
 
 import uharfbuzz as hb
+from fontTools import subset as ft_subset
+from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 
 from pagesetter.errors import InputError, Loc
 
+Engine = Literal["harfbuzz", "fonttools"]
+
 
 @dataclass(frozen=True)
 class EmbeddedFont:
-    base_font: str  # "ABCDEF+NotoSerifCJKsc-Regular"
+    base_font: str  # "ABCDEF+NotoSerifCJKsc-Regular": subset tag + PostScript name
     kind: str  # "cff" (FontFile3 /CIDFontType0C) or "truetype" (FontFile2)
-    program: bytes  # the CFF table, or a whole TrueType font
+    program: bytes  # the CID-keyed CFF table, or a whole TrueType font
     codes: dict[int, int]  # original glyph id -> the 2-byte code written in the content stream
     widths: dict[int, int]  # code -> advance in 1/1000 em (/W)
     to_unicode: dict[int, str]  # code -> text (ToUnicode CMap)
-    ascent: int  # the rest in 1/1000 em, for the FontDescriptor
+    ascent: int  # this and the rest in 1/1000 em, for the FontDescriptor
+    descent: int
+    cap_height: int
+    bbox: tuple[int, int, int, int]
+    italic_angle: float
+    flags: int
+    stem_v: int
+    # CIDSystemInfo of the CIDFont. Codes are glyph ids of the subset, not CIDs of any
+    # published character collection, so this is always Adobe-Identity-0.
+    registry: str = "Adobe"
+    ordering: str = "Identity"
+    supplement: int = 0
+
+
+@dataclass(frozen=True)
+class _Subset:
+    program: bytes  # the CFF table (kind "cff") or a whole TrueType font
+    old_to_new: dict[int, int]  # original glyph id -> glyph id in the subset
+
+
+def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0, *,
+                engine: Engine = "harfbuzz") -> EmbeddedFont:
+    """Subset ``path`` (face ``font_number``) to ``glyphs``: original glyph id -> the text it stands for.
+
+    Glyph ids are those HarfBuzz reports when shaping the full font. Glyph 0 (.notdef)
+    is always kept. Raises InputError for a glyph id the face lacks, a name-keyed or
+    CFF2 font, or a font that cannot be subset.
+    """
+    face = _open_face(path, font_number)
+    kind = _kind(face, path)
+    gids = sorted({0, *glyphs})
+    if gids[-1] >= face.glyph_count:
+        raise InputError(Loc.of_file(path), f"glyph id {gids[-1]} is beyond the face's {face.glyph_count} glyphs")
+    if engine == "harfbuzz":
+        sub = _subset_harfbuzz(face, gids, kind, path)
+    elif engine == "fonttools":
+        sub = _subset_fonttools(path, font_number, gids, kind)
+    else:
+        raise ValueError(f"unknown subsetting engine {engine!r}")
+    if kind == "cff":
+        _check_cff(sub.program, path)
+    codes = {g: sub.old_to_new[g] for g in gids}  # code == glyph id in the subset (== CID for CFF)
+    scale = 1000 / face.upem
+    hb_font = hb.Font(face)  # the very advances the composer measured with
+    widths = {codes[g]: round(hb_font.get_glyph_h_advance(g) * scale) for g in gids}
+    with TTFont(str(path), fontNumber=font_number, lazy=True) as source:  # reads only the small tables used
+        base_font = f"{_subset_tag(source, gids)}+{_postscript_name(source, path)}"
+        metrics = _descriptor_metrics(source, scale)
+    return EmbeddedFont(
+        base_font=base_font,
+        kind=kind,
+        program=sub.program,
+        codes=codes,
+        widths=widths,
+        to_unicode={codes[g]: text for g, text in sorted(glyphs.items()) if text},
+        **metrics,
+    )
+
+
+def _open_face(path: Path, font_number: int) -> hb.Face:
+    try:
+        face = hb.Face(hb.Blob.from_file_path(str(path)), font_number)
+    except Exception as exc:  # HarfBuzz reports an unreadable file in several ways
+        raise InputError(Loc.of_file(path), f"cannot read font: {exc}") from None
+    if face.glyph_count == 0:
+        raise InputError(Loc.of_file(path), f"not a usable font (face {font_number} has no glyphs)")
+    return face
+
+
+def _kind(face: hb.Face, path: Path) -> str:
+    if face.reference_table("CFF ").data:
+        return "cff"
+    if face.reference_table("glyf").data:
+        return "truetype"
+    if face.reference_table("CFF2").data:
+        raise InputError(Loc.of_file(path), "CFF2 (variable OpenType) fonts cannot be embedded in PDF 1.3; "
+                         "use a static OpenType/CFF or TrueType instance")
+    raise InputError(Loc.of_file(path), "font has no outlines (neither CFF nor glyf table)")
+
+
+# Tables a PDF font program does not use: shaping is done, vertical metrics go in /W2 if ever,
+# and hinting is not wanted at print resolution.
+DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG", "meta", "kern",
+               "hdmx", "LTSH", "VDMX", "gasp", "fpgm", "prep", "cvt ", "morx", "STAT", "COLR", "CPAL", "SVG ")
+
+
+def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _Subset:
+    inp = hb.SubsetInput()
+    for g in gids:
+        inp.glyph_set.add(g)
+    flags = (hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.DESUBROUTINIZE
+             | hb.SubsetFlags.NOTDEF_OUTLINE)
+    if kind == "cff":
+        flags |= hb.SubsetFlags.CFF_IDENTITY_CHARSET  # CID == new glyph id
+    inp.flags = flags
+    drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in DROP_TABLES:
+        drop.add(int.from_bytes(tag.encode("ascii"), "big"))
+    try:
+        plan = hb.SubsetPlan(face, inp)
+        # The plan's mapping, not the order of ``gids``: glyf composites pull in their components.
+        old_to_new = dict(plan.old_to_new_glyph_mapping)
+        result = plan.execute()
+    except Exception as exc:  # uharfbuzz raises when hb_subset_plan_create fails
+        raise InputError(Loc.of_file(path), f"HarfBuzz could not subset the font: {exc}") from None
+    program = result.reference_table("CFF ").data if kind == "cff" else result.blob.data
+    if not program:
+        raise InputError(Loc.of_file(path), "HarfBuzz could not subset the font")
+    return _Subset(program, old_to_new)
+
+
+def _subset_fonttools(path: Path, font_number: int, gids: list[int], kind: str) -> _Subset:
+    # lazy: tables are read when the subsetter asks for them; no bbox recalculation on compile.
+    with TTFont(str(path), fontNumber=font_number, lazy=True, recalcBBoxes=False, recalcTimestamp=False) as font:
+        return _subset_loaded(font, gids, kind)
+
+
+def _subset_loaded(font: TTFont, gids: list[int], kind: str) -> _Subset:
+    old_names = font.getGlyphOrder()
+    options = ft_subset.Options(
+        hinting=False, desubroutinize=True, notdef_outline=True, glyph_names=False, recommended_glyphs=False,
+        layout_closure=False, legacy_kern=False, name_IDs=[0, 1, 2, 3, 4, 5, 6], name_languages=[0x409],
+        drop_tables=[*ft_subset.Options().drop_tables, *DROP_TABLES],
+    )
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(gids=gids)
+    subsetter.subset(font)
+    new_index = {name: i for i, name in enumerate(font.getGlyphOrder())}
+    old_to_new = {g: new_index[old_names[g]] for g in gids}
+    if kind == "cff":
+        _identity_charset(font)
+        return _Subset(font.getTableData("CFF "), old_to_new)  # only the CFF table is embedded
+    buf = io.BytesIO()
+    font.save(buf)
+    return _Subset(buf.getvalue(), old_to_new)
+
+
+def _identity_charset(font: TTFont) -> None:
+    """Rename a CID-keyed CFF's glyphs so that CID == glyph id (fontTools keeps the original CIDs)."""
+    top = font["CFF "].cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return  # name-keyed: refused by _check_cff, as for HarfBuzz
+    order = font.getGlyphOrder()
+    names = [".notdef", *(f"cid{i:05d}" for i in range(1, len(order)))]
+    charstrings = top.CharStrings
+    charstrings.charStrings = {new: charstrings.charStrings[old] for old, new in zip(order, names)}
+    top.charset = names
+
+
+def _check_cff(program: bytes, path: Path) -> None:
+    """The subset CFF must be CID-keyed with CID == glyph id, or the codes would draw other glyphs."""
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(program), None)
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        raise InputError(Loc.of_file(path), "name-keyed CFF fonts are not supported; use a CID-keyed "
+                         "OpenType font (Noto CJK, Source Han) or a TrueType font")
+    # fontTools names the glyphs of a CID-keyed font by their CIDs: "cid00042".
+    if any(name != (".notdef" if gid == 0 else f"cid{gid:05d}") for gid, name in enumerate(top.charset)):
+        raise InputError(Loc.of_file(path), "the subset's CFF charset is not the identity; cannot assign codes")
+
+
+def _postscript_name(font: TTFont, path: Path) -> str:
+    name = font["name"].getDebugName(6) or path.stem
+    # A PDF name must not hold spaces or delimiters; PostScript names normally do not.
+    return "".join(c for c in name if c.isascii() and c.isalnum() or c in "-_.")
+
+
+def _subset_tag(font: TTFont, gids: list[int]) -> str:
+    """Six capitals from a hash of the font's identity and the glyph set (ISO 32000-1 §9.6.4).
+
+    Same font and glyphs -> same tag in any build or checkout; a different glyph set (hence
+    different codes) -> a different tag, so a RIP never merges two different subsets.
+    """
+    head = font["head"]
+    identity = f"{font['name'].getDebugName(6)}|{head.fontRevision:.5f}|{head.checkSumAdjustment}"
+    digest = hashlib.sha256(f"{identity}:{','.join(map(str, gids))}".encode()).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+class _Metrics(TypedDict):
+    ascent: int
     descent: int
     cap_height: int
     bbox: tuple[int, int, int, int]
@@ -37,100 +232,20 @@ class EmbeddedFont:
     stem_v: int
 
 
-def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0) -> EmbeddedFont:
-    """Subset ``path`` to ``glyphs`` (original gid -> the text it stands for).
-
-    HarfBuzz's subsetter does the work (about 0.05 s for a page's glyphs of a Noto CJK face,
-    against 1.5 s for fontTools); fontTools then reads the small subset for names and metrics.
-    """
-    gids = sorted({0, *glyphs})
-    try:
-        face = hb.Face(hb.Blob.from_file_path(str(path)), font_number)
-    except Exception as exc:  # HarfBuzz reports a broken file in several ways
-        raise InputError(Loc.of_file(path), f"cannot read font: {exc}") from None
-    is_cff = face.reference_table("CFF ").data != b""
-    data = _hb_subset(face, gids, retain_gids=not is_cff)
-    font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-    order = font.getGlyphOrder()
-    if is_cff:
-        if not _cid_keyed(font):
-            raise InputError(Loc.of_file(path), "name-keyed CFF fonts are not supported yet; use a CID-keyed "
-                             "OpenType font (Noto CJK, Source Han) or a TrueType font")
-        if len(order) != len(gids):
-            raise InputError(Loc.of_file(path), "subsetting added glyphs the page does not use; cannot map them")
-        # New glyph i is old glyph gids[i]; its name carries its CID, the code under Identity-H.
-        codes = {g: _cid(order[i]) for i, g in enumerate(gids)}
-        names = {g: order[i] for i, g in enumerate(gids)}
-        program = font.getTableData("CFF ")
-    else:
-        codes = {g: g for g in gids}  # glyph ids kept: CIDToGIDMap /Identity
-        names = {g: order[g] for g in gids}
-        program = data
-    scale = 1000 / font["head"].unitsPerEm
-    widths = {codes[g]: round(font["hmtx"][names[g]][0] * scale) for g in gids}
-    tag = _subset_tag(path, font_number, gids)
-    ps_name = font["name"].getDebugName(6) or path.stem
-    return EmbeddedFont(
-        base_font=f"{tag}+{ps_name}",
-        kind="cff" if is_cff else "truetype",
-        program=program,
-        codes=codes,
-        widths=widths,
-        to_unicode={codes[g]: text for g, text in sorted(glyphs.items()) if text},
-        **_descriptor_metrics(font, scale),
-    )
-
-
-# Tables a PDF font program does not use: shaping is done, hinting is not wanted at print resolution.
-DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG", "meta", "kern",
-               "hdmx", "LTSH", "VDMX", "gasp", "fpgm", "prep", "cvt ")
-
-
-def _hb_subset(face: hb.Face, gids: list[int], *, retain_gids: bool) -> bytes:
-    inp = hb.SubsetInput()
-    for g in gids:
-        inp.glyph_set.add(g)
-    flags = (hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.DESUBROUTINIZE
-             | hb.SubsetFlags.NOTDEF_OUTLINE)
-    if retain_gids:
-        flags |= hb.SubsetFlags.RETAIN_GIDS
-    inp.flags = flags
-    drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
-    for tag in DROP_TABLES:
-        drop.add(int.from_bytes(tag.encode("ascii"), "big"))
-    result = hb.subset(face, inp)
-    if result is None:
-        raise ValueError("HarfBuzz could not subset the font")
-    return result.blob.data
-
-
-def _cid_keyed(font: TTFont) -> bool:
-    return hasattr(font["CFF "].cff.topDictIndex[0], "ROS")
-
-
-def _cid(name: str) -> int:
-    return 0 if name == ".notdef" else int(name[3:])
-
-
-def _subset_tag(path: Path, font_number: int, gids: list[int]) -> str:
-    """Six capitals from a hash of face and glyph set (ISO 32000-1 §9.6.4): stable across builds."""
-    digest = hashlib.sha256(f"{path.name}#{font_number}:{','.join(map(str, gids))}".encode()).digest()
-    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
-
-
-def _descriptor_metrics(font: TTFont, scale: float) -> dict:
+def _descriptor_metrics(font: TTFont, scale: float) -> _Metrics:
+    """FontDescriptor values from the full face (its bbox encloses any subset's glyphs)."""
     head, os2 = font["head"], font["OS/2"]
-    ascent = round(os2.sTypoAscender * scale)
+    ascent = round(os2.sTypoAscender * scale)  # the ideographic em box (880/-120 in Noto CJK)
     descent = round(os2.sTypoDescender * scale)
     cap = round(getattr(os2, "sCapHeight", 0) * scale) or ascent
-    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    bbox = (round(head.xMin * scale), round(head.yMin * scale), round(head.xMax * scale), round(head.yMax * scale))
     italic = float(font["post"].italicAngle)
-    # FontDescriptor flags (ISO 32000-1 §9.8.2): Symbolic (bit 3), because CJK glyphs are outside the
-    # standard Latin set; Serif (bit 2) when the family says so.
+    # Flags (ISO 32000-1 §9.8.2): Symbolic (4) because the glyphs lie outside the standard Latin
+    # set; Serif (2) when the family says so.
     flags = 4
     if "Serif" in (font["name"].getDebugName(1) or ""):
         flags |= 2
     weight = getattr(os2, "usWeightClass", 400)
     stem_v = round(10 + 220 * ((weight - 50) / 900) ** 2)  # the usual estimate from the weight class
-    return dict(ascent=ascent, descent=descent, cap_height=cap, bbox=bbox, italic_angle=italic,
-                flags=flags, stem_v=stem_v)
+    return _Metrics(ascent=ascent, descent=descent, cap_height=cap, bbox=bbox, italic_angle=italic,
+                    flags=flags, stem_v=stem_v)

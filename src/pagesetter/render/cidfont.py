@@ -1,7 +1,7 @@
 """CID-keyed Type0 fonts (Identity-H, ToUnicode) through reportlab's PDF object layer.
 
-One font object per face, CFF and TrueType alike (ISO 32000-1 §9.7): the
-Type0 dictionary, its CIDFont (CIDFontType0 with FontFile3/CIDFontType0C, or
+One font object per face, CFF and TrueType alike (ISO 32000-1 §9.7): the Type0
+dictionary, its CIDFont (CIDFontType0 with FontFile3 /CIDFontType0C, or
 CIDFontType2 with FontFile2 and /CIDToGIDMap /Identity), the FontDescriptor and
 the ToUnicode CMap (§9.10.3) that makes text extractable. PDF 1.3 features only,
 so the same objects serve PDF/X-1a.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
@@ -21,29 +22,75 @@ class FontlessCanvas(Canvas):
     """A reportlab Canvas that never registers a standard font.
 
     Canvas's preamble sets an initial font (Helvetica by default), which puts an
-    unembedded font into every PDF. We draw all text ourselves, so the preamble
-    keeps only its coordinate setup.
+    unembedded font into every PDF, and reportlab's own text calls would add more.
+    All our text goes in through add_type0_font and addLiteral, so the preamble keeps
+    only its coordinate and colour setup and reportlab's text calls are refused.
     """
 
-    def _make_preamble(self) -> None:  # noqa: D401 - reportlab hook
-        self._preamble = "1 0 0 1 0 0 cm" if self.bottomup else f"1 0 0 -1 0 {self._pagesize[1]:.2f} cm"
+    def _make_preamble(self) -> None:
+        code = ["1 0 0 1 0 0 cm" if self.bottomup else f"1 0 0 -1 0 {fp_str(self._pagesize[1])} cm"]
+        start = len(self._code)
+        if self._fillColorObj != (0, 0, 0):  # as reportlab does: an initial colour other than black
+            self.setFillColor(self._fillColorObj)
+        if self._strokeColorObj != (0, 0, 0):
+            self.setStrokeColor(self._strokeColorObj)
+        code += self._code[start:]
+        del self._code[start:]
+        self._preamble = " ".join(code)
+
+    # reportlab's text calls (setFont, drawString, text objects) would register a standard font.
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        raise _no_standard_fonts()
+
+    def setFontSize(self, size: float | None = None, leading: float | None = None) -> None:
+        raise _no_standard_fonts()
+
+    def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> None:  # type: ignore[override]
+        raise _no_standard_fonts()
+
+
+def _no_standard_fonts() -> TypeError:
+    return TypeError("FontlessCanvas draws no standard-font text; embed the face with add_type0_font "
+                     "and write the text operators with addLiteral")
 
 
 def encode_codes(codes: Sequence[int]) -> str:
     """Codes as a hex string operand for Tj/TJ: two bytes each under Identity-H."""
+    for c in codes:
+        if not 0 <= c <= 0xFFFF:
+            raise ValueError(f"code {c} does not fit in two bytes")
     return "<" + "".join(f"{c:04X}" for c in codes) + ">"
 
 
 def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: EmbeddedFont) -> None:
     """Register the font's objects with ``doc``; every page lists it in /Font as ``/internal_name``."""
+    fonts = doc.idToObject[pdfdoc.BasicFonts].dict  # reportlab shares this /Font dictionary among all pages
+    if internal_name in fonts or key in doc.fontMapping:
+        raise ValueError(f"font {internal_name!r} or key {key!r} is already in the document")
+    cid_font = _cid_font_dict(font, doc.Reference(_descriptor(doc, internal_name, font),
+                                                  f"{internal_name}.FontDescriptor"))
+    to_unicode = pdfdoc.PDFStream(content=to_unicode_cmap(font.to_unicode).encode("ascii"),
+                                  filters=[pdfdoc.PDFZCompress])
+    type0 = pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("Font"),
+        "Subtype": pdfdoc.PDFName("Type0"),
+        "BaseFont": pdfdoc.PDFName(font.base_font),
+        "Encoding": pdfdoc.PDFName("Identity-H"),
+        "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"{internal_name}.CIDFont")]),
+        "ToUnicode": doc.Reference(to_unicode, f"{internal_name}.ToUnicode"),
+    })
+    fonts[internal_name] = doc.Reference(type0, internal_name)
+    # reportlab's own convention ('/F1'); also keeps its next internal name (F<n+1>) from clashing.
+    doc.fontMapping[key] = "/" + internal_name
+
+
+def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont) -> pdfdoc.PDFDictionary:
     program = pdfdoc.PDFStream(content=font.program, filters=[pdfdoc.PDFZCompress])
     if font.kind == "cff":
-        program.dictionary["Subtype"] = pdfdoc.PDFName("CIDFontType0C")
+        program.dictionary["Subtype"] = pdfdoc.PDFName("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
     else:
-        program.dictionary["Length1"] = len(font.program)
-    program_ref = doc.Reference(program, f"{internal_name}Program")
-
-    descriptor = pdfdoc.PDFDictionary({
+        program.dictionary["Length1"] = len(font.program)  # length before Flate (§9.9)
+    return pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("FontDescriptor"),
         "FontName": pdfdoc.PDFName(font.base_font),
         "Flags": font.flags,
@@ -53,62 +100,73 @@ def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: 
         "Descent": font.descent,
         "CapHeight": font.cap_height,
         "StemV": font.stem_v,
-        ("FontFile3" if font.kind == "cff" else "FontFile2"): program_ref,
+        ("FontFile3" if font.kind == "cff" else "FontFile2"): doc.Reference(program, f"{internal_name}.FontFile"),
     })
-    descriptor_ref = doc.Reference(descriptor, f"{internal_name}Descriptor")
 
+
+def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference) -> pdfdoc.PDFDictionary:
     cid_font = pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("Font"),
         "Subtype": pdfdoc.PDFName("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
         "BaseFont": pdfdoc.PDFName(font.base_font),
         "CIDSystemInfo": pdfdoc.PDFDictionary({
-            "Registry": pdfdoc.PDFString("Adobe"), "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
-        "FontDescriptor": descriptor_ref,
-        "DW": 1000,
-        "W": pdfdoc.PDFArray(_widths_array(font.widths)),
+            "Registry": pdfdoc.PDFString(font.registry),
+            "Ordering": pdfdoc.PDFString(font.ordering),
+            "Supplement": font.supplement,
+        }),
+        "FontDescriptor": descriptor,
+        "DW": DEFAULT_WIDTH,
+        "W": pdfdoc.PDFArray(widths_array(font.widths)),
     })
     if font.kind == "truetype":
-        cid_font.dict["CIDToGIDMap"] = pdfdoc.PDFName("Identity")
-    cid_ref = doc.Reference(cid_font, f"{internal_name}CID")
-
-    to_unicode = pdfdoc.PDFStream(content=to_unicode_cmap(font.to_unicode).encode("ascii"),
-                                  filters=[pdfdoc.PDFZCompress])
-    type0 = pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("Font"),
-        "Subtype": pdfdoc.PDFName("Type0"),
-        "BaseFont": pdfdoc.PDFName(font.base_font),
-        "Encoding": pdfdoc.PDFName("Identity-H"),
-        "DescendantFonts": pdfdoc.PDFArray([cid_ref]),
-        "ToUnicode": doc.Reference(to_unicode, f"{internal_name}ToUnicode"),
-    })
-    ref = doc.Reference(type0, internal_name)
-    # reportlab shares one font resource dictionary ("BasicFonts") among all pages.
-    doc.idToObject[pdfdoc.BasicFonts].dict[internal_name] = ref
-    doc.fontMapping[key] = internal_name
+        cid_font["CIDToGIDMap"] = pdfdoc.PDFName("Identity")
+    return cid_font
 
 
-def _widths_array(widths: dict[int, int]) -> list:
-    """/W as runs of consecutive codes: c [w1 w2 …] (§9.7.4.3); codes at the default 1000 are left out."""
-    out: list = []
-    run_start: int | None = None
-    run: list[int] = []
-    for code in sorted(widths):
-        w = widths[code]
-        if w == 1000:
-            continue
-        if run_start is not None and code == run_start + len(run):
-            run.append(w)
-            continue
-        if run_start is not None:
-            out += [run_start, pdfdoc.PDFArray(run)]
-        run_start, run = code, [w]
-    if run_start is not None:
-        out += [run_start, pdfdoc.PDFArray(run)]
+DEFAULT_WIDTH = 1000  # /DW: the full-width em of CJK glyphs, so most Han glyphs need no /W entry
+MIN_RANGE = 3  # a run of equal widths this long is written "first last w" rather than listed
+
+
+def widths_array(widths: dict[int, int]) -> list[object]:
+    """Compact /W (§9.7.4.3): "c [w1 w2 …]" for consecutive codes, "c_first c_last w" for runs of
+    one width; codes at /DW are left out."""
+    out: list[object] = []
+    for run in _consecutive_runs(sorted(c for c, w in widths.items() if w != DEFAULT_WIDTH)):
+        listed: list[int] = []
+        i = 0
+        while i < len(run):
+            j = i
+            while j + 1 < len(run) and widths[run[j + 1]] == widths[run[i]]:
+                j += 1
+            if j - i + 1 >= MIN_RANGE:
+                if listed:
+                    out += [run[i] - len(listed), pdfdoc.PDFArray(listed)]
+                    listed = []
+                out += [run[i], run[j], widths[run[i]]]
+            else:
+                listed += [widths[c] for c in run[i:j + 1]]
+            i = j + 1
+        if listed:
+            out += [run[-1] - len(listed) + 1, pdfdoc.PDFArray(listed)]
     return out
 
 
+def _consecutive_runs(codes: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for c in codes:
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+BFCHAR_CHUNK = 100  # entries per beginbfchar block (Adobe TN 5411 limit)
+
+
 def to_unicode_cmap(mapping: dict[int, str]) -> str:
-    """A ToUnicode CMap (Adobe TN 5411 syntax) mapping 2-byte codes to UTF-16BE text."""
+    """A ToUnicode CMap (Adobe TN 5411/5014 syntax) mapping 2-byte codes to UTF-16BE text
+    (surrogate pairs for characters outside the BMP)."""
     lines = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -120,9 +178,9 @@ def to_unicode_cmap(mapping: dict[int, str]) -> str:
         "<0000> <FFFF>",
         "endcodespacerange",
     ]
-    items = sorted(mapping.items())
-    for i in range(0, len(items), 100):  # at most 100 entries per block (TN 5411)
-        chunk = items[i:i + 100]
+    items = sorted((code, text) for code, text in mapping.items() if text)
+    for i in range(0, len(items), BFCHAR_CHUNK):
+        chunk = items[i:i + BFCHAR_CHUNK]
         lines.append(f"{len(chunk)} beginbfchar")
         lines += [f"<{code:04X}> <{text.encode('utf-16-be').hex().upper()}>" for code, text in chunk]
         lines.append("endbfchar")
