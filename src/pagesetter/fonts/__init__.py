@@ -1,1 +1,1 @@
-"""Font faces by role: the manifest, shaping and metrics (HarfBuzz), subsetting (fontTools)."""
+"""Font faces by role: the manifest, shaping and metrics (HarfBuzz), subsetting (HarfBuzz, fontTools)."""
