@@ -70,21 +70,19 @@ PUNCT_WIDTH: dict[str, dict[CharClass, float]] = {
 PUNCT_MIN_WIDTH = 0.5
 
 
+# The punctuation classes by their members, looked up in one table.
+MARK_CLASSES: dict[str, CharClass] = {
+    ch: cls for chars, cls in ((OPENING, CharClass.OPENING), (CLOSING, CharClass.CLOSING),
+                               (PAUSE, CharClass.PAUSE), (STOP, CharClass.STOP), (MIDDLE, CharClass.MIDDLE),
+                               (DASH, CharClass.DASH), (ELLIPSIS, CharClass.ELLIPSIS))
+    for ch in chars
+}
+
+
 def char_class(ch: str) -> CharClass:
-    if ch in OPENING:
-        return CharClass.OPENING
-    if ch in CLOSING:
-        return CharClass.CLOSING
-    if ch in PAUSE:
-        return CharClass.PAUSE
-    if ch in STOP:
-        return CharClass.STOP
-    if ch in MIDDLE:
-        return CharClass.MIDDLE
-    if ch in DASH:
-        return CharClass.DASH
-    if ch in ELLIPSIS:
-        return CharClass.ELLIPSIS
+    mark = MARK_CLASSES.get(ch)
+    if mark is not None:
+        return mark
     if ch.isspace():
         return CharClass.SPACE
     if ch.isdigit() and ch.isascii():
