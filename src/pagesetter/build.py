@@ -78,24 +78,26 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         notes = (Warning("auto", explanation, spec.auto.loc),)
     flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
-    if page.overset and not (allow_overset or spec.allow_overset):
-        if proof:  # the proof shows where the text ran out, even when the print PDF is refused
-            from pagesetter.proof.overlay import proof_page
-
-            write_atomically(out_dir / f"{spec.name}.proof.pdf",
-                             render_pdf(proof_page(page, spec, faces), manifest, f"{spec.name} (proof)").pdf)
-        raise OversetError(overset_message(page))
     title = next((a.title for a in articles.values()), spec.name)
+    if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
+        write_proof(page, spec, manifest, faces, out_dir, title)
+    if page.overset and not (allow_overset or spec.allow_overset):
+        raise OversetError(overset_message(page))
     printed = with_marks(page, spec, faces)
     rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
-    if proof:
-        from pagesetter.proof.overlay import proof_page
-
-        write_atomically(out_dir / f"{spec.name}.proof.pdf",
-                         render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)").pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
+
+
+def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,
+                title: str) -> Path:
+    """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py)."""
+    from pagesetter.proof.overlay import proof_page
+
+    target = out_dir / f"{spec.name}.proof.pdf"
+    write_atomically(target, render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)").pdf)
+    return target
 
 
 def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:

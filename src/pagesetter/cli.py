@@ -170,6 +170,8 @@ def _build(args: argparse.Namespace) -> int:
         result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof)
         if not args.quiet:
             _report(result, time.perf_counter() - started)
+            if args.proof:
+                print(f"wrote {display_path(result.pdf_path.with_suffix('.proof.pdf'))}")
         if args.preview:
             from pagesetter.proof.preview import render_png
 
@@ -184,9 +186,6 @@ def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
     page = result.page
     chars = sum(len(line.text) for line in page.lines)
     print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(page.images)} photos, {seconds:.1f} s)")
-    proof = result.pdf_path.with_suffix(".proof.pdf")
-    if proof.exists() and proof.stat().st_mtime >= result.pdf_path.stat().st_mtime:
-        print(f"wrote {display_path(proof)}")
     if result.changes:
         counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
         summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))

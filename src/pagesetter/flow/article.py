@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph
@@ -82,15 +82,13 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],
              after_text: bool) -> list[Line]:
     """A 小标题: its own lines in the subhead style, centred, after a blank grid line."""
-    from dataclasses import replace as _replace
-
     set_lines, missing = compose_display(para.text, style, measure, faces)
     if missing:
         warnings.append(_missing_warning(missing, para.loc, article.id))
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
         shift = (measure - line.natural) / 2 if style.align == "center" else 0.0
-        out.append(Line(tuple(_replace(g, x=g.x + shift) for g in line.glyphs), measure, line.natural,
+        out.append(Line(tuple(replace(g, x=g.x + shift) for g in line.glyphs), measure, line.natural,
                         line.text, True, line.size, role="subhead"))
     return out
 
@@ -105,7 +103,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     ``carried`` are the lines a jump brings from an earlier page (for a ``continued_from`` entry)."""
     out = Placed()
     block = spec.block
-    usable_bottom = _usable_bottom(block, geo)
+    usable_bottom = area_bottom(block, geo)
     for area in spec.areas:
         out.frames.append(Frame(article.id, "block", *geo.rect_box(area)))
     head_cols = spec.headline.cols or block.cols
@@ -136,9 +134,14 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     return out
 
 
-def _usable_bottom(area: Rect, geo: PageGeometry) -> int:
+def area_bottom(area: Rect, geo: PageGeometry) -> int:
     """An area that does not reach the page foot keeps its last line for the rule under it."""
     return area.bottom if area.bottom >= geo.spec.grid.lines else area.bottom - 1
+
+
+def headline_depth(height: float, pitch: float) -> int:
+    """Grid lines a headline of ``height`` points takes: half a line clear above and below."""
+    return math.ceil((height + pitch) / pitch) if height else 0
 
 
 def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -162,7 +165,7 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     pitch = geo.spec.grid.pitch
     height = sum(style.leading for _, style, _ in parts)
     available = usable_bottom - spec.block.top
-    need = hs.lines or min(available, math.ceil((height + pitch) / pitch))
+    need = hs.lines or min(available, headline_depth(height, pitch))
     if not article.paragraphs and not hs.lines:
         need = available  # a headline-only block (the banner) fills its block
     if height > need * pitch + 0.01:
@@ -274,7 +277,7 @@ def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[
         for col in range(area.col, area.right):
             # no rule line where the article itself continues below (the turn of an L)
             below = any(a.top == area.bottom and a.col <= col < a.right for a in spec.areas)
-            bottom = area.bottom if below else _usable_bottom(area, geo)
+            bottom = area.bottom if below else area_bottom(area, geo)
             taken = sorted((r.top, r.bottom) for r in blocked if r.col <= col < r.right and r.lines > 0)
             segs: list[tuple[int, int]] = []
             start = area.top
@@ -312,7 +315,7 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
     columns = _columns(spec, blocked, geo)
     last = len(spec.areas) - 1
     area = spec.areas[last]
-    bottom = _usable_bottom(area, geo)
+    bottom = area_bottom(area, geo)
     foot = bottom
     if spec.balance and spec.jump_to is None:
         lo, hi = area.top, bottom
@@ -371,12 +374,10 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
 
 def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align: str) -> Line:
     """转第N版 / 上接第N版: one line of the column, set right or left."""
-    from dataclasses import replace as _replace
-
     lines, _ = compose_display(text, style, geo.span_width(1), faces)
     line = lines[0]
     shift = geo.span_width(1) - line.natural if align == "right" else 0.0
-    glyphs = tuple(_replace(g, x=g.x + shift) for g in line.glyphs)
+    glyphs = tuple(replace(g, x=g.x + shift) for g in line.glyphs)
     return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
 
 

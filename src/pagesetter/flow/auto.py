@@ -18,7 +18,7 @@ from functools import lru_cache
 from pagesetter.compose.display import compose_display
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Loc
-from pagesetter.flow.article import compose_body
+from pagesetter.flow.article import compose_body, headline_depth
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import ArticleSpec, AutoSpec, HeadlineSpec, PageSpec, PhotoSpec, Rect
@@ -144,8 +144,7 @@ def _headline_lines(article: Article, cols: int, spec: PageSpec, geo: PageGeomet
         if text:
             lines, _ = compose_display(text, spec.styles[style], geo.span_width(cols), faces)
             height += len(lines) * spec.styles[style].leading
-    pitch = spec.grid.pitch
-    return math.ceil((height + pitch) / pitch) if height else 0
+    return headline_depth(height, spec.grid.pitch)
 
 
 def _entries(best: Arrangement, auto: AutoSpec, articles: dict[str, Article], page_lines: int) -> tuple[ArticleSpec, ...]:

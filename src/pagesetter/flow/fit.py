@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import Warning
-from pagesetter.flow.article import Fill, Placed, flow_article
+from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import ArticleSpec, Rect, Style
@@ -78,7 +78,7 @@ def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) ->
         lines = cell.lines + v.photo
         if lines < 3:
             return None
-        bottom = block.bottom if block.bottom >= geo.spec.grid.lines else block.bottom - 1
+        bottom = area_bottom(block, geo)
         top = cell.top
         if cell.bottom >= bottom:
             top -= v.photo  # a photo at the foot of its block stays there
