@@ -7,11 +7,11 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pagesetter.cache import DiskCache, default_cache, key_of
 from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, OversetError, Warning
-from pagesetter.flow.auto import arrange
 from pagesetter.flow.page import flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
@@ -69,11 +69,18 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
     return spec, manifest, articles, changes
 
 
-def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, proof: bool = False) -> BuildResult:
+def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
+               cache: DiskCache | None = None) -> BuildResult:
+    """``cache``: where set lines, font subsets and prepared photos are kept between builds
+    (default: the user's cache folder, cache.py)."""
+    cache = default_cache() if cache is None else cache
     spec, manifest, articles, changes = load_inputs(spec_path)
     faces = FaceSet(manifest)
+    memo_key = load_memo(faces, spec.path, cache)
     notes: tuple[Warning, ...] = ()
     if spec.auto is not None:
+        from pagesetter.flow.auto import arrange  # only pages that ask for automatic make-up
+
         spec, explanation = arrange(spec, articles, faces)
         notes = (Warning("auto", explanation, spec.auto.loc),)
     flowed = flow_page(spec, articles, faces)
@@ -82,12 +89,31 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
         write_proof(page, spec, manifest, faces, out_dir, title)
     if page.overset and not (allow_overset or spec.allow_overset):
+        save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
         raise OversetError(overset_message(page))
     printed = with_marks(page, spec, faces)
-    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None)
+    save_memo(faces, memo_key, cache)
+    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
+
+
+def load_memo(faces: FaceSet, job: Path, cache: DiskCache) -> str:
+    """Fill the composition memo with the lines the last build of this job (a page or an edition
+    file) set; returns its key."""
+    key = key_of("compose", str(job.resolve()), faces.fingerprint())
+    found = cache.get_object("compose", key)
+    if isinstance(found, dict):
+        faces.memo.load(found)
+    return key
+
+
+def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
+    """Keep the lines this build used (only those: the entry stays the size of one page)."""
+    memo = faces.memo
+    if memo.misses or len(memo.used) != len(memo.entries):
+        cache.put_object("compose", key, memo.used_entries())
 
 
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,

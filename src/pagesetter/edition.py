@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import pypdfium2 as pdfium
-
 from pagesetter.build import (
-    EditionData, load_inputs, overset_message, with_marks, with_unplaced_jumps, write_atomically,
+    EditionData, load_inputs, load_memo, overset_message, save_memo, with_marks, with_unplaced_jumps,
+    write_atomically,
 )
+from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.errors import InputError, OversetError, Warning
 from pagesetter.flow.page import flow_page
@@ -80,7 +79,8 @@ def load_edition(path: Path) -> Edition:
 
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> EditionResult:
+                  progress: Callable[[str], None] | None = None, cache: DiskCache | None = None) -> EditionResult:
+    cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     say = progress or (lambda message: None)
     pages: list[Page] = []
@@ -91,10 +91,14 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     specs = []
     faces_list = []
     faces_by_manifest: dict[tuple, FaceSet] = {}
+    memo_keys: dict[tuple, str] = {}
     for page_path in edition.pages:
         spec, manifest, articles, _ = load_inputs(page_path, edition.data)
         key = tuple(sorted((k, str(f.path)) for k, f in manifest.items()))
-        faces = faces_by_manifest.setdefault(key, FaceSet(manifest))
+        if key not in faces_by_manifest:
+            faces_by_manifest[key] = FaceSet(manifest)
+            memo_keys[key] = load_memo(faces_by_manifest[key], path, cache)
+        faces = faces_by_manifest[key]
         flowed = flow_page(spec, articles, faces, carried)
         say(f"laid out page {len(pages) + 1}/{len(edition.pages)}: {spec.name}")
         specs.append(spec)
@@ -107,6 +111,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         names.append(spec.name)
         manifests.append(manifest)
         warnings += flowed.warnings
+    for key, faces in faces_by_manifest.items():
+        save_memo(faces, memo_keys[key], cache)
     if carried:  # a jump to a page the edition does not have
         pages[-1] = with_unplaced_jumps(pages[-1], carried)
     overset = [p for p in pages if p.overset]
@@ -114,7 +120,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
     printed = [with_marks(p, s, f) for p, s, f in zip(pages, specs, faces_list)]
     say(f"rendering {len(pages)} pages on {min(len(pages), jobs or os.cpu_count() or 1)} cores")
-    pdfs = _render_all(printed, manifests, edition.data.date, jobs)
+    pdfs = _render_all(printed, manifests, edition.data.date, jobs, cache)
     paths = []
     for name, pdf in zip(names, pdfs):
         target = out_dir / f"{name}.pdf"
@@ -125,22 +131,27 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     return EditionResult(edition, tuple(pages), tuple(paths), combined, tuple(warnings))
 
 
-def _render_one(job: tuple[Page, dict[str, FaceInfo], str]) -> bytes:
-    page, manifest, date = job
-    return render_pdf(page, manifest, page.name, date).pdf
+def _render_one(job: tuple[Page, dict[str, FaceInfo], str, DiskCache]) -> bytes:
+    page, manifest, date, cache = job
+    return render_pdf(page, manifest, page.name, date, cache=cache).pdf
 
 
-def _render_all(pages: list[Page], manifests: list[dict[str, FaceInfo]], date: str, jobs: int | None) -> list[bytes]:
+def _render_all(pages: list[Page], manifests: list[dict[str, FaceInfo]], date: str, jobs: int | None,
+                cache: DiskCache) -> list[bytes]:
     workers = min(len(pages), jobs or os.cpu_count() or 1)
-    work = [(p, m, date) for p, m in zip(pages, manifests)]
+    work = [(p, m, date, cache) for p, m in zip(pages, manifests)]
     if workers <= 1:
         return [_render_one(job) for job in work]
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_render_one, work))
 
 
 def combine(pdfs: list[bytes]) -> bytes:
     """One PDF of all pages, in order (pdfium copies each page with its resources)."""
+    import pypdfium2 as pdfium
+
     out = pdfium.PdfDocument.new()
     try:
         for data in pdfs:

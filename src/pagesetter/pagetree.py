@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pagesetter.spec.model import CMYK
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
+    """A NamedTuple, not a dataclass: a page holds ten thousand of them and a tuple is made
+    several times faster than a frozen dataclass."""
+
     face: str
     size: float
     gid: int

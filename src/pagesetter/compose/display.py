@@ -10,12 +10,24 @@ and balanced so its lines are of even length.
 from __future__ import annotations
 
 from pagesetter.compose.chars import CharClass
+from pagesetter.compose.memo import style_key
 from pagesetter.compose.lines import Line, Run, atoms_for, break_lines, set_line
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import Style
 
 
 def compose_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
+    lines, missing = faces.memo.get(("display", text, style_key(style), width),
+                                    lambda: _compose_display(text, style, width, faces))
+    return list(lines), list(missing)
+
+
+def _compose_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple[tuple[Line, ...], tuple[str, ...]]:
+    lines, missing = _set_display(text, style, width, faces)
+    return tuple(lines), tuple(missing)
+
+
+def _set_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
     atoms = atoms_for([Run(text, style)], faces)
     missing = [ch for a in atoms for ch in a.missing]
     for a in atoms:

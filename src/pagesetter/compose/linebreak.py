@@ -105,7 +105,7 @@ def _solid(atom: Atom) -> bool:
     return atom.cls != CharClass.SPACE and not atom.is_punct
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     end: int  # break before this atom
     line: int  # lines set so far
@@ -136,8 +136,22 @@ def knuth_plass(atoms: list[Atom], measure: float, first_indent: float) -> list[
 
 def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tolerance: float,
          total_solid: int) -> _Node | None:
+    """One Knuth–Plass pass. The inner loop is measure_line, line_span and ratio written out over
+    precomputed arrays: it runs some 50 000 times a page."""
     n = len(atoms)
     solid_prefix = [0] + list(accumulate(1 if _solid(a) else 0 for a in atoms))
+    # line_span as lookups: the first non-space atom at or after i, the end after the last
+    # non-space atom at or before e.
+    first_solid = [n] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        first_solid[i] = i if atoms[i].cls != CharClass.SPACE else first_solid[i + 1]
+    end_solid = [0] * (n + 1)
+    for e in range(1, n + 1):
+        end_solid[e] = e if atoms[e - 1].cls != CharClass.SPACE else end_solid[e - 1]
+    start_squeeze = [a.start_squeeze for a in atoms]
+    end_shrink = [max(a.squeeze, a.shrink) for a in atoms]
+    width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
+    inf = float("inf")
     active: list[_Node] = [_Node(0, 0, 1, 0.0, None)]
     for b in range(1, n + 1):
         if b < n and not can_break_before(atoms, b):
@@ -146,12 +160,21 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
         candidates: list[_Node] = []
         still: list[_Node] = []
         for node in active:
-            s, e = line_span(atoms, node.end, b)
-            avail = measure - (first_indent if node.line == 0 else 0.0)
-            natural, stretch, shrink = measure_line(atoms, m, s, e)
-            r = 0.0 if last_line and natural <= avail + 1e-6 else ratio(natural, stretch, shrink, avail)
-            if r == float("-inf"):
-                if e - s == 1 and tolerance == float("inf"):
+            s = min(first_solid[node.end], b)
+            e = max(end_solid[b], s)
+            avail = measure - first_indent if node.line == 0 else measure
+            if e <= s:
+                natural = stretch = shrink = 0.0
+            else:
+                natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
+                stretch = stretch_sum[e - 1] - stretch_sum[s]
+                shrink = shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s] + end_shrink[e - 1]
+            if last_line and natural <= avail + 1e-6:
+                r = 0.0
+            else:
+                r = ratio(natural, stretch, shrink, avail)
+            if r == -inf:
+                if e - s == 1 and tolerance == inf:
                     r = -1.0  # a single unit wider than the measure: overfull, reported by the caller
                 else:
                     continue  # this node can reach no further breaks
@@ -165,7 +188,7 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
                 demerits += ADJ_DEMERITS
             if last_line and node.prev is not None and total_solid >= 2:
                 if solid_prefix[e] - solid_prefix[s] < 2:
-                    if tolerance != float("inf"):
+                    if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
             candidates.append(_Node(b, node.line + 1, fitness, node.demerits + demerits, node))

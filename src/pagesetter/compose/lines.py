@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms
 from pagesetter.compose.chars import BLANK_SIDE, CharClass
+from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import GAP_RULES, HAN_LATIN_MAX, GapKind
 from pagesetter.fonts.face import FaceSet
@@ -169,9 +170,16 @@ def _shrink(seg: list[Atom], kinds: list[GapKind], gaps: list[float], widths: li
 def compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, *, indent: float = 0.0,
                       justify: bool = True) -> tuple[list[Line], list[str]]:
     """A paragraph becomes lines; also returns the characters no face had (for the report)."""
+    key = ("paragraph", tuple((r.text, style_key(r.style)) for r in runs), measure, indent, justify)
+    lines, missing = faces.memo.get(key, lambda: _compose_paragraph(runs, measure, faces, indent, justify))
+    return list(lines), list(missing)
+
+
+def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,
+                       justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
     atoms = atoms_for(runs, faces)
-    missing = [ch for a in atoms for ch in a.missing]
+    missing = tuple(ch for a in atoms for ch in a.missing)
     breaks = break_lines(atoms, measure, indent)
-    lines = [set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1)
-             for i, (s, e) in enumerate(breaks)]
+    lines = tuple(set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1)
+                  for i, (s, e) in enumerate(breaks))
     return lines, missing

@@ -10,6 +10,7 @@ gaps, then punctuation blanks, 。？！ last).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import Enum
 
 from pagesetter.compose.atoms import Atom
@@ -41,13 +42,18 @@ HAN_LATIN_MAX = 1 / 3
 
 
 def gap_kind(prev: Atom, atom: Atom) -> GapKind:
-    if prev.cls == atom.cls and atom.cls in INSEPARABLE_CLASSES:
+    return _kind_of(prev.cls, atom.cls)
+
+
+@lru_cache(maxsize=None)  # a pure function of two classes: a few dozen pairs, asked 20 000 times a page
+def _kind_of(prev: CharClass, cls: CharClass) -> GapKind:
+    if prev == cls and cls in INSEPARABLE_CLASSES:
         return GapKind.INSEPARABLE
-    if prev.cls == CharClass.SPACE or atom.cls == CharClass.SPACE:
+    if prev == CharClass.SPACE or cls == CharClass.SPACE:
         return GapKind.SPACE
-    if (prev.cls == CharClass.HAN and is_wordlike(atom.cls)) or (is_wordlike(prev.cls) and atom.cls == CharClass.HAN):
+    if (prev == CharClass.HAN and is_wordlike(cls)) or (is_wordlike(prev) and cls == CharClass.HAN):
         return GapKind.HAN_LATIN
-    if is_wordlike(prev.cls) and is_wordlike(atom.cls):
+    if is_wordlike(prev) and is_wordlike(cls):
         return GapKind.SPACE  # two words that met across a style change
     return GapKind.GRID
 
@@ -61,10 +67,15 @@ class Gap:
 
 
 def gap_between(prev: Atom, atom: Atom) -> Gap:
-    kind = gap_kind(prev, atom)
-    em = max(prev.em, atom.em)
+    style = prev.style
+    return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space)
+
+
+@lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
+def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float) -> Gap:
+    kind = _kind_of(prev, cls)
     rule = GAP_RULES[kind]
-    natural = prev.style.tracking
+    natural = tracking
     if kind == GapKind.HAN_LATIN:
-        natural += prev.style.latin_space * em
+        natural += latin_space * em
     return Gap(kind, natural, rule.stretch * em, rule.shrink * em)

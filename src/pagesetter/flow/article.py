@@ -43,6 +43,13 @@ class Placed:
     warnings: list[Warning] = field(default_factory=list)
     leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
     fill: Fill | None = None
+    # A trial placement (fitting): everything is measured and reported, but no text line is
+    # built for the page; the chosen variant is placed again for real.
+    dry: bool = False
+
+    def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
+        if not self.dry:
+            self.lines.append(to_text_line(line, x, baseline, article, role))
 
 
 def to_text_line(line: Line, x: float, baseline: float, article: str, role: str) -> TextLine:
@@ -98,10 +105,12 @@ BLANK_LINE = Line((), 0.0, 0.0, "", True, 0.0, role="blank")
 
 
 def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
-                 faces: FaceSet, *, body: list[Line] | None = None, carried: list[Line] | None = None) -> Placed:
+                 faces: FaceSet, *, body: list[Line] | None = None, carried: list[Line] | None = None,
+                 dry: bool = False) -> Placed:
     """Place one article entry. ``body`` are its composed lines (composed here when not given);
-    ``carried`` are the lines a jump brings from an earlier page (for a ``continued_from`` entry)."""
-    out = Placed()
+    ``carried`` are the lines a jump brings from an earlier page (for a ``continued_from`` entry);
+    ``dry``: a trial, measured but without the page's text lines (see Placed)."""
+    out = Placed(dry=dry)
     block = spec.block
     usable_bottom = area_bottom(block, geo)
     for area in spec.areas:
@@ -177,7 +186,7 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     y = geo.line_top(spec.block.top) + (need * pitch - height) / 2
     for line, style, role in parts:
         baseline = y + (style.leading - style.size) / 2 + EM_TOP_ABOVE_BASELINE * style.size
-        out.lines.append(to_text_line(line, aligned_x(line, x, width, hs.align), baseline, article.id, role))
+        out.add_line(line, aligned_x(line, x, width, hs.align), baseline, article.id, role)
         y += style.leading
     out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
@@ -266,6 +275,8 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus))
     out.frames.append(Frame(article.id, "photo", x, iy, w, ih))
     out.frames.append(Frame(article.id, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
+    if out.dry:
+        return []
     return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), article.id, "caption")
             for i, line in enumerate(cap_lines)]
 
@@ -352,12 +363,11 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         out.leftover = [line for line, _ in placed[keep:]]
         placed = placed[:keep] + [(_jump_line(f"（转第{spec.jump_to}版）", styles[spec.jump_style], geo, faces,
                                               "right"), "jump")]
-    for (line, role), (col, grid_line) in zip(placed, slots):
+    for (line, role), (col, grid_line) in zip(placed, [] if out.dry else slots):
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size
-        out.lines.append(to_text_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size),
-                                      article.id, role))
+        out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id, role)
     for _, col, segs in columns:
         for s, e in segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(col, 1, s, e - s, spec.loc))))

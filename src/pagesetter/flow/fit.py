@@ -43,7 +43,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         return base
     head_frame = next((f for f in base.frames if f.kind == "headline"), None)
     head_lines = round(head_frame.height / geo.spec.grid.pitch) if head_frame else 0
-    best, best_variant = base, Variant(0, 0)
+    best, best_spec, best_variant = base, spec, Variant(0, 0)
     for dh in range(spec.fit.headline_lines[0], spec.fit.headline_lines[1] + 1):
         for dp in range(spec.fit.photo_lines[0], spec.fit.photo_lines[1] + 1):
             variant = Variant(dh, dp)
@@ -52,12 +52,13 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
             changed = _apply(spec, variant, head_lines, geo)
             if changed is None:
                 continue
-            placed = flow_article(changed, article, styles, geo, faces, body=body, carried=carried)
-            if any(w.kind == "overset" for w in placed.warnings):
+            trial = flow_article(changed, article, styles, geo, faces, body=body, carried=carried, dry=True)
+            if any(w.kind == "overset" for w in trial.warnings):
                 continue  # a headline or caption that no longer fits its area
-            if score(placed.fill, variant) < score(best.fill, best_variant):
-                best, best_variant = placed, variant
+            if score(trial.fill, variant) < score(best.fill, best_variant):
+                best, best_spec, best_variant = trial, changed, variant
     if best_variant != Variant(0, 0):
+        best = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
         fill = best.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
         best.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))

@@ -92,11 +92,21 @@ class Face:
 
 
 class FaceSet:
-    """The faces a build uses, opened once and on first use."""
+    """The faces a build uses, opened once and on first use, and the lines already set with them
+    (``memo``: composition is a pure function of text, style, measure and faces, compose/memo.py)."""
 
     def __init__(self, manifest: dict[str, FaceInfo]) -> None:
+        from pagesetter.compose.memo import ComposeMemo
+
         self._manifest = manifest
         self._open: dict[str, Face] = {}
+        self.memo = ComposeMemo()
+
+    def fingerprint(self) -> tuple:
+        """What the faces are, for cache keys: each face's file (path, size, mtime) and index."""
+        from pagesetter.cache import file_fingerprint
+
+        return tuple((key, file_fingerprint(info.path), info.index) for key, info in sorted(self._manifest.items()))
 
     def __contains__(self, key: str) -> bool:
         return key in self._manifest

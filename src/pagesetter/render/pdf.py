@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 
+from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
@@ -41,13 +42,17 @@ class _Coords:
         return self.media_h - (self.bleed + y)
 
 
-def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None) -> RenderResult:
+def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
+               cache: DiskCache = DiskCache(None)) -> RenderResult:
+    """``cache`` keeps prepared photos and font subsets between builds (cache.py)."""
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
     media = (trim_w + 2 * (b + m), trim_h + 2 * (b + m))
     buf = io.BytesIO()
-    canvas = FontlessCanvas(buf, pagesize=media, pageCompression=1, invariant=1,
+    # Uncompressed here: make_pdfx rewrites the file with pikepdf, which compresses every stream
+    # once (reportlab would Flate and ASCII85 it in pure Python, and pikepdf undo both).
+    canvas = FontlessCanvas(buf, pagesize=media, pageCompression=0, invariant=1,
                             trimBox=(b + m, b + m, b + m + trim_w, b + m + trim_h),
                             bleedBox=(m, m, media[0] - m, media[1] - m))
     canvas.setTitle(title)
@@ -59,10 +64,10 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     for panel in page.panels:
         _draw_panel(canvas, co, panel)
     for index, image in enumerate(page.images):
-        warnings += _draw_image(canvas, co, image, index)
+        warnings += _draw_image(canvas, co, image, index, cache)
     for rule in page.rules:
         _draw_rule(canvas, co, rule)
-    embedded = _embed_fonts(canvas, page, faces)
+    embedded = _embed_fonts(canvas, page, faces, cache)
     canvas.addLiteral(_text_operators(page.lines, embedded, co))
     canvas.showPage()
     canvas.save()
@@ -90,8 +95,21 @@ def _overprint(canvas: FontlessCanvas) -> None:
     canvas._setOverprintMask(True)
 
 
-def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int) -> list[Warning]:
+def _prepared(image: Image, cache: DiskCache) -> PreparedImage:
+    """The photo ready for print, from the cache when the same file was prepared for the same frame."""
+    if not cache.enabled or not image.path.is_file():
+        return prepare_image(image.path, image.width, image.height, image.fit, image.focus)
+    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus)
+    found = cache.get_object("image", key)
+    if isinstance(found, PreparedImage):
+        return found
     prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus)
+    cache.put_object("image", key, prepared)
+    return prepared
+
+
+def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int, cache: DiskCache) -> list[Warning]:
+    prepared = _prepared(image, cache)
     name = f"Im{index}"
     canvas._doc.addForm(name, _jpeg_xobject(prepared))
     canvas.saveState()
@@ -143,7 +161,8 @@ def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
     canvas.line(co.x(rule.x1), co.y(rule.y1), co.x(rule.x2), co.y(rule.y2))
 
 
-def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo]) -> dict[str, tuple[str, EmbeddedFont]]:
+def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
+                 cache: DiskCache) -> dict[str, tuple[str, EmbeddedFont]]:
     """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
     used: dict[str, dict[int, str]] = {}
     for line in page.lines:
@@ -158,7 +177,7 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo])
     out: dict[str, tuple[str, EmbeddedFont]] = {}
     for i, key in enumerate(sorted(used)):
         info = faces[key]
-        font = subset_font(info.path, used[key], info.index)
+        font = subset_font(info.path, used[key], info.index, cache=cache)
         name = f"F{i + 1}"
         add_type0_font(canvas._doc, name, key, font)
         out[key] = (name, font)
