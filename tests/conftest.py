@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SPEC = ROOT / "layout" / "seed-page.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every build of the test session (in-process or a CLI subprocess) uses a cache folder of its
+    own, empty at the start: tests never read or fill the user's cache."""
+    before = os.environ.get("PAGESETTER_CACHE")
+    os.environ["PAGESETTER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("PAGESETTER_CACHE", None)
+    else:
+        os.environ["PAGESETTER_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,142 @@
+"""The build cache (src/pagesetter/cache.py): a warm build gives the very bytes of a cold one,
+an edit is never answered from the cache, corrupt entries are rebuilt, concurrent builds share it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pagesetter.build import build_page
+from pagesetter.cache import MAGIC, DiskCache, default_cache, key_of
+
+KINDS = ("compose", "image", "subset")
+
+
+def _entries(root: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and not p.name.endswith(".tmp")}
+
+
+def _kinds(root: Path) -> set[str]:
+    return {p.relative_to(root).parts[0] for p in _entries(root)}
+
+
+def test_warm_build_gives_the_bytes_of_a_cold_one_and_rewrites_nothing(project: Path, tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "cache")
+    spec = project / "layout" / "seed-page.yaml"
+    cold = build_page(spec, tmp_path / "cold", cache=cache).pdf_path.read_bytes()
+    assert _kinds(cache.root) == set(KINDS)
+    first = _entries(cache.root)
+    assert len([p for p in first if p.parts[-3] == "image"]) == 5  # one per photo
+    warm = build_page(spec, tmp_path / "warm", cache=cache).pdf_path.read_bytes()
+    assert warm == cold
+    assert _entries(cache.root) == first  # every entry was a hit: none written again
+    nocache = build_page(spec, tmp_path / "off", cache=DiskCache(None)).pdf_path.read_bytes()
+    assert nocache == cold
+
+
+def test_an_edited_article_is_set_again(project: Path, tmp_path: Path) -> None:
+    """Change one sentence: the warm build must equal a cold build of the edited page, and the
+    edited text must be on the page."""
+    cache = DiskCache(tmp_path / "cache")
+    spec = project / "layout" / "seed-page.yaml"
+    build_page(spec, tmp_path / "before", cache=cache)
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    edited = text.replace("没有披上白色战袍", "未曾披上白色战袍", 1)
+    assert edited != text
+    article.write_text(edited, encoding="utf-8")
+    warm = build_page(spec, tmp_path / "warm", cache=cache)
+    cold = build_page(spec, tmp_path / "cold", cache=DiskCache(tmp_path / "empty"))
+    assert warm.pdf_path.read_bytes() == cold.pdf_path.read_bytes()
+    body = "".join(line.text for line in warm.page.lines if line.article == "dongfeng-media")
+    assert "未曾披上白色战袍" in body and "没有披上白色战袍" not in body
+
+
+def test_corrupt_entries_are_rebuilt(project: Path, tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "cache")
+    spec = project / "layout" / "seed-page.yaml"
+    good = build_page(spec, tmp_path / "a", cache=cache).pdf_path.read_bytes()
+    entries = sorted(_entries(cache.root))
+    for i, path in enumerate(entries):  # torn writes, flipped bytes, foreign files
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if i % 3 == 0 else
+                         data[:-1] + bytes([data[-1] ^ 0xFF]) if i % 3 == 1 else b"not a cache entry")
+    again = build_page(spec, tmp_path / "b", cache=cache).pdf_path.read_bytes()
+    assert again == good
+    for path in entries:  # each one replaced by a sound entry
+        blob = path.read_bytes()
+        assert blob.startswith(MAGIC) and cache.get(path.parts[-3], path.name) is not None
+
+
+def test_two_processes_fill_one_cache_at_once(project: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "shared"))
+    procs = [subprocess.Popen([sys.executable, "-m", "pagesetter", "build", "-q", "-o", f"out{i}"], cwd=project,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(2)]
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0, proc.stderr.read() if proc.stderr else ""
+    a, b = ((project / f"out{i}" / "seed-page.pdf").read_bytes() for i in range(2))
+    assert a == b
+    root = tmp_path / "shared"
+    assert not list(root.rglob("*.tmp"))
+    for path in _entries(root):
+        assert DiskCache(root).get(path.parts[-3], path.name) is not None
+    # and a third, warm, build agrees with both
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", "out3"], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert (project / "out3" / "seed-page.pdf").read_bytes() == a
+    with pikepdf.open(project / "out3" / "seed-page.pdf") as pdf:
+        assert len(pdf.pages) == 1
+
+
+def test_where_the_cache_lives(tmp_path: Path) -> None:
+    assert default_cache({"PAGESETTER_CACHE": "off"}).root is None
+    assert default_cache({"PAGESETTER_CACHE": str(tmp_path)}).root == tmp_path
+    assert default_cache({"XDG_CACHE_HOME": str(tmp_path)}).root == tmp_path / "pagesetter"
+    assert default_cache({}).root == Path.home() / ".cache" / "pagesetter"
+
+
+def test_entries_round_trip_and_damage_is_a_miss(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path)
+    key = key_of("test", 1, (2, 3))
+    assert key != key_of("test", 1, (2, 4))
+    assert cache.get("k", key) is None
+    cache.put("k", key, b"payload")
+    assert cache.get("k", key) == b"payload"
+    path = tmp_path / "k" / key[:2] / key
+    path.write_bytes(path.read_bytes()[:-2])
+    assert cache.get("k", key) is None and not path.exists()
+    cache.put_object("o", key, {"a": (1, 2)})
+    assert cache.get_object("o", key) == {"a": (1, 2)}
+    off = DiskCache(None)
+    off.put("k", key, b"x")
+    assert off.get("k", key) is None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_an_unwritable_cache_costs_nothing_but_speed(tmp_path: Path) -> None:
+    root = tmp_path / "ro"
+    root.mkdir()
+    root.chmod(0o500)
+    try:
+        cache = DiskCache(root)
+        cache.put("k", "ab" * 32, b"x")
+        assert cache.get("k", "ab" * 32) is None
+    finally:
+        root.chmod(0o700)
+
+
+def test_prune_keeps_the_newest(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path)
+    for i in range(10):
+        key = key_of("prune", i)
+        cache.put("k", key, bytes(1000))
+        os.utime(tmp_path / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
+    removed = cache.prune(max_bytes=5 * 1100)
+    left = sorted(p.stat().st_mtime_ns for p in _entries(tmp_path))
+    assert removed == 5 and left == [i * 10**9 for i in range(5, 10)]
