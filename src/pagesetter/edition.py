@@ -8,17 +8,19 @@ An edition file::
       date: 2022-06-30
       pages: [tabloid-1.yaml, tabloid-2.yaml]   # page specs, relative to this file, in order
 
-Pages are laid out in order in this process (a jump needs the page before it), then rendered on
-all cores (the costly part: fonts and images), then written one PDF a page plus the combined PDF.
+Every page is laid out and rendered in a worker process of its own, on all cores; a page that
+continues an article from an earlier page (上接第N版) is set here, in order, once the pages before
+it have sent their lines. Then one PDF a page is written, and the combined PDF.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter.build import (
     EditionData, load_inputs, load_memo, overset_message, save_memo, with_marks, with_unplaced_jumps,
@@ -26,15 +28,20 @@ from pagesetter.build import (
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
+from pagesetter.content.model import Article
 from pagesetter.errors import InputError, OversetError, Warning
-from pagesetter.flow.page import flow_page
+from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.render.pdf import render_pdf
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import _check_date
+from pagesetter.spec.model import PageSpec
 from pagesetter.yamlsource import load_yaml
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -80,72 +87,88 @@ def load_edition(path: Path) -> Edition:
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
                   progress: Callable[[str], None] | None = None, cache: DiskCache | None = None) -> EditionResult:
+    """Every page laid out and rendered on all cores. A page that continues an article from an
+    earlier page (上接) waits for the lines that page sends; every other page starts at once."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     say = progress or (lambda message: None)
-    pages: list[Page] = []
-    names: list[str] = []
-    manifests: list[dict[str, FaceInfo]] = []
-    warnings: list[Warning] = []
+    loaded = [load_inputs(page_path, edition.data) for page_path in edition.pages]  # all input errors first
+    workers = max(1, min(len(loaded), jobs or os.cpu_count() or 1))
+    say(f"laying out and rendering {len(loaded)} pages on {workers} cores")
+    done: list[_PageDone] = []
     carried: dict[str, tuple[Line, ...]] = {}
-    specs = []
-    faces_list = []
-    faces_by_manifest: dict[tuple, FaceSet] = {}
-    memo_keys: dict[tuple, str] = {}
-    for page_path in edition.pages:
-        spec, manifest, articles, _ = load_inputs(page_path, edition.data)
-        key = tuple(sorted((k, str(f.path)) for k, f in manifest.items()))
-        if key not in faces_by_manifest:
-            faces_by_manifest[key] = FaceSet(manifest)
-            memo_keys[key] = load_memo(faces_by_manifest[key], path, cache)
-        faces = faces_by_manifest[key]
-        flowed = flow_page(spec, articles, faces, carried)
-        say(f"laid out page {len(pages) + 1}/{len(edition.pages)}: {spec.name}")
-        specs.append(spec)
-        faces_list.append(faces)
-        for aspec in spec.articles:
-            if aspec.continued_from is not None:
-                carried.pop(aspec.article, None)
-        carried.update(flowed.leftovers)
-        pages.append(flowed.page)
-        names.append(spec.name)
-        manifests.append(manifest)
-        warnings += flowed.warnings
-    for key, faces in faces_by_manifest.items():
-        save_memo(faces, memo_keys[key], cache)
+    with _pool(workers) as pool:
+        started = {i: pool.submit(_run_page, _PageJob(spec, manifest, articles, {}, edition.data.date, cache))
+                   for i, (spec, manifest, articles, _) in enumerate(loaded)
+                   if pool is not None and not _waits_for_jump(spec)}
+        for i, (spec, manifest, articles, _) in enumerate(loaded):
+            if i in started:
+                result = started[i].result()
+            else:  # here, in order, with what the earlier pages sent on
+                result = _run_page(_PageJob(spec, manifest, articles, dict(carried), edition.data.date, cache))
+            for aspec in spec.articles:
+                if aspec.continued_from is not None:
+                    carried.pop(aspec.article, None)
+            carried.update(result.flowed.leftovers)
+            done.append(result)
+            say(f"page {i + 1}/{len(loaded)}: {spec.name}")
+    pages = [d.flowed.page for d in done]
     if carried:  # a jump to a page the edition does not have
         pages[-1] = with_unplaced_jumps(pages[-1], carried)
     overset = [p for p in pages if p.overset]
     if overset and not allow_overset:
         raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
-    printed = [with_marks(p, s, f) for p, s, f in zip(pages, specs, faces_list)]
-    say(f"rendering {len(pages)} pages on {min(len(pages), jobs or os.cpu_count() or 1)} cores")
-    pdfs = _render_all(printed, manifests, edition.data.date, jobs, cache)
     paths = []
-    for name, pdf in zip(names, pdfs):
-        target = out_dir / f"{name}.pdf"
-        write_atomically(target, pdf)
+    for (spec, *_), result in zip(loaded, done):
+        target = out_dir / f"{spec.name}.pdf"
+        write_atomically(target, result.pdf)
         paths.append(target)
     combined = out_dir / f"{edition.name}.pdf"
-    write_atomically(combined, combine(pdfs))
-    return EditionResult(edition, tuple(pages), tuple(paths), combined, tuple(warnings))
+    write_atomically(combined, combine([d.pdf for d in done]))
+    warnings = tuple(w for d in done for w in d.flowed.warnings)
+    return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings)
 
 
-def _render_one(job: tuple[Page, dict[str, FaceInfo], str, DiskCache]) -> bytes:
-    page, manifest, date, cache = job
-    return render_pdf(page, manifest, page.name, date, cache=cache).pdf
+@dataclass(frozen=True)
+class _PageJob:
+    spec: PageSpec
+    manifest: dict[str, FaceInfo]
+    articles: dict[str, Article]
+    carried: dict[str, tuple[Line, ...]]  # lines earlier pages jump to this one
+    date: str
+    cache: DiskCache
 
 
-def _render_all(pages: list[Page], manifests: list[dict[str, FaceInfo]], date: str, jobs: int | None,
-                cache: DiskCache) -> list[bytes]:
-    workers = min(len(pages), jobs or os.cpu_count() or 1)
-    work = [(p, m, date, cache) for p, m in zip(pages, manifests)]
+@dataclass(frozen=True)
+class _PageDone:
+    flowed: FlowResult
+    pdf: bytes  # rendered even if overset stops the edition: a worker cannot know in time
+
+
+def _run_page(job: _PageJob) -> _PageDone:
+    """One page, start to finish: in a worker process, or here for a page that waits for a jump."""
+    faces = FaceSet(job.manifest)
+    memo_key = load_memo(faces, job.spec.path, job.cache)
+    flowed = flow_page(job.spec, job.articles, faces, job.carried)
+    printed = with_marks(flowed.page, job.spec, faces)
+    save_memo(faces, memo_key, job.cache)
+    return _PageDone(flowed, render_pdf(printed, job.manifest, job.spec.name, job.date, cache=job.cache).pdf)
+
+
+def _waits_for_jump(spec: PageSpec) -> bool:
+    return any(a.continued_from is not None for a in spec.articles)
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
+    """Worker processes for more than one core; None: everything runs in this process."""
     if workers <= 1:
-        return [_render_one(job) for job in work]
+        yield None
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_render_one, work))
+        yield pool
 
 
 def combine(pdfs: list[bytes]) -> bytes:
