@@ -3,8 +3,11 @@
 Each engine runs as a whole fresh process, as a user would run it, so interpreter start-up and
 imports count. Per repetition, in a rotating order so no engine always goes first:
 
-  pagesetter-cold  python -m pagesetter build -o TMP, XDG_CACHE_HOME a new empty folder
+  pagesetter-cold  python -m pagesetter build -q -o TMP, XDG_CACHE_HOME a new empty folder
   pagesetter-warm  the same, XDG_CACHE_HOME kept from an untimed run before the first repetition
+                   (nothing changed since: every set line, subset and photo comes from the cache)
+  pagesetter-edit  the warm cache, but one sentence of one article changed before each run (an
+                   editor's rebuild: that paragraph is set again, its page's subsets may change)
   typst            python bench/typst_seed.py (the typst package ships no CLI)
 
 Peak RSS and CPU time come from os.wait4() on each child: exact per process, unlike deltas of
@@ -28,9 +31,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from project import make_project
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
-ENGINES = ("pagesetter-cold", "pagesetter-warm", "typst")
+ENGINES = ("pagesetter-cold", "pagesetter-warm", "pagesetter-edit", "typst")
+# The edit run alternates two wordings of one sentence, so each run sets that paragraph anew.
+EDIT_FILE = "content/dongfeng-media.md"
+EDITS = ("没有披上白色战袍", "未曾披上白色战袍")
 
 
 @dataclass
@@ -57,11 +65,11 @@ class Stats:
         }
 
 
-def run(cmd: list[str], env: dict[str, str], pdf: Path, log_dir: Path) -> Sample:
+def run(cmd: list[str], env: dict[str, str], pdf: Path, log_dir: Path, cwd: Path = ROOT) -> Sample:
     """One child process, timed; its own rusage via wait4 (stdout/stderr to files: no pipe to drain)."""
     with open(log_dir / "stdout", "wb") as out, open(log_dir / "stderr", "wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
@@ -85,11 +93,15 @@ def folder_size(path: Path) -> tuple[int, int]:
 
 
 def bench(runs: int, scratch: Path) -> dict[str, object]:
-    base_env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    base_env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "PAGESETTER_CACHE")}
     warm_cache = scratch / "warm-cache"
     warm_cache.mkdir()
+    edit_cache = scratch / "edit-cache"
+    edit_cache.mkdir()
+    project = make_project(scratch / "project")  # the edit runs change its copy of the content
     stats = {name: Stats() for name in ENGINES}
     counter = 0
+    edits = 0
 
     def once(name: str) -> Sample:
         nonlocal counter
@@ -99,6 +111,15 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
         env = dict(base_env)
         if name == "typst":
             return run(typst_cmd(work), env, work / "seed-page.pdf", work)
+        if name == "pagesetter-edit":
+            nonlocal edits
+            edits += 1
+            article = project / EDIT_FILE
+            text = article.read_text(encoding="utf-8")
+            old, new = (EDITS[0], EDITS[1]) if EDITS[0] in text else (EDITS[1], EDITS[0])
+            article.write_text(text.replace(old, new, 1), encoding="utf-8")
+            env["XDG_CACHE_HOME"] = str(edit_cache)
+            return run(pagesetter_cmd(work), env, work / "seed-page.pdf", work, cwd=project)
         cache = warm_cache if name == "pagesetter-warm" else work / "cache"
         cache.mkdir(exist_ok=True)
         env["XDG_CACHE_HOME"] = str(cache)
@@ -107,10 +128,11 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
     # Untimed: fills the warm cache, and brings fonts, photos and the venv into the OS page cache
     # so the first timed run of each engine is not penalised for cold disk reads.
     once("pagesetter-warm")
+    once("pagesetter-edit")
     once("typst")
     cache_files, cache_bytes = folder_size(warm_cache)
     for rep in range(runs):
-        order = ENGINES[rep % 3:] + ENGINES[:rep % 3]
+        order = ENGINES[rep % len(ENGINES):] + ENGINES[:rep % len(ENGINES)]
         for name in order:
             sample = once(name)
             stats[name].samples.append(sample)
@@ -120,7 +142,7 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
     t = summary["typst"]
     ratios = {f"{kind}_over_typst": {"median": summary[f"pagesetter-{kind}"]["median_s"] / t["median_s"],
                                      "min": summary[f"pagesetter-{kind}"]["min_s"] / t["min_s"]}
-              for kind in ("cold", "warm")}
+              for kind in ("cold", "warm", "edit")}
     return {
         "runs": runs,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),

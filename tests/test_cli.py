@@ -84,3 +84,35 @@ def test_a_character_no_font_has_is_reported(project: Path) -> None:
     result = run(["build"], project)
     assert result.returncode == 0, result.stderr
     assert "missing-glyph" in result.stdout and "content/dongfeng-media.md:9" in result.stdout
+
+
+def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) -> None:
+    """𠀎 (U+2000E, CJK Extension B) is not in Noto Serif CJK SC but is in LXGW WenKai, the first
+    fallback of the body face: it is printed from the WenKai subset, with no warning; 😀, which no
+    face has, is reported and not printed."""
+    import pdfplumber
+
+    article = project / "content" / "dongfeng-media.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("没有披上白色战袍", "没有披上白色𠀎战袍\U0001F600"),
+                       encoding="utf-8")
+    result = run(["build", "-q", "--allow-overset"], project)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(project / "output" / "seed-page.pdf") as pdf:
+        chars = pdf.pages[0].chars
+    rare = [c for c in chars if c["text"] == "𠀎"]
+    assert len(rare) == 1 and "LXGWWenKai" in rare[0]["fontname"]
+    neighbours = [c for c in chars if c["text"] in "白色战袍" and abs(c["top"] - rare[0]["top"]) < 1]
+    assert neighbours and all("NotoSerifCJKsc-Regular" in c["fontname"] for c in neighbours)
+    assert abs(rare[0]["size"] - neighbours[0]["size"]) < 0.01  # same size, on the same line
+    assert not [c for c in chars if c["text"] == "\U0001F600"]
+    loud = run(["build", "--allow-overset"], project)
+    assert "missing-glyph" in loud.stdout and "😀" in loud.stdout and "𠀎" not in loud.stdout
+
+
+def test_a_fallback_that_is_no_face_is_a_located_error(project: Path) -> None:
+    manifest = project / "fonts" / "manifest.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("fallback: [kai, hei]", "fallback: [kaiti]"),
+                        encoding="utf-8")
+    result = run(["build"], project)
+    assert result.returncode == 1
+    assert "fonts/manifest.yaml:" in result.stderr and "'kaiti'" in result.stderr and "Traceback" not in result.stderr

@@ -46,6 +46,11 @@ def make_parser() -> argparse.ArgumentParser:
                             "bleed and safety lines (written even when overset stops the build)")
     build.add_argument("--dpi", type=float, default=50.0, help="preview resolution (default: 50)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                       help="editions: pages built at once, one process each (default: one per core)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="neither read nor fill the build cache (set lines, font subsets, prepared photos); "
+                            "same as PAGESETTER_CACHE=off")
 
     check = sub.add_parser("check", help="typography report of a PDF (from its glyph positions)",
                            description="Read the glyph positions of each PDF (ours or any other) and report "
@@ -140,8 +145,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
 def _build(args: argparse.Namespace) -> int:
     from pagesetter.build import build_page
+    from pagesetter.cache import DiskCache, default_cache
+
+    cache = DiskCache(None) if args.no_cache else default_cache()
 
     specs = args.specs or [DEFAULT_SPEC]
     if not args.specs and not DEFAULT_SPEC.is_file():
@@ -153,7 +171,8 @@ def _build(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         if is_edition(spec):
             progress = None if args.quiet else (lambda message: print(message, flush=True))
-            edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress)
+            edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
+                                    jobs=args.jobs, cache=cache)
             if not args.quiet:
                 _report_edition(edition, time.perf_counter() - started)
             if args.preview:
@@ -167,7 +186,7 @@ def _build(args: argparse.Namespace) -> int:
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
             continue
-        result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof)
+        result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
         if not args.quiet:
             _report(result, time.perf_counter() - started)
             if args.proof:

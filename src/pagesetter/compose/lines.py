@@ -10,7 +10,7 @@ then from word spaces, Han–Latin gaps and the blanks of full-width marks
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms
 from pagesetter.compose.chars import BLANK_SIDE, CharClass
@@ -56,10 +56,28 @@ class Run:
 def atoms_for(runs: list[Run], faces: FaceSet) -> list[Atom]:
     atoms: list[Atom] = []
     for run in runs:
-        atoms.extend(make_atoms(run.text, run.style, faces.get(run.style.font)))
+        for text, style in by_coverage(run.text, run.style, faces):
+            atoms.extend(make_atoms(text, style, faces.get(style.font)))
     grid_marks(atoms)
     compress_adjacent(atoms)
     return atoms
+
+
+def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Style]]:
+    """The run cut where a character must come from a fallback face (fonts/manifest.yaml); a
+    character no face of the chain has stays in the style's face, to be reported as missing."""
+    chain = faces.chain(style.font)
+    if len(chain) == 1 or all(ch.isspace() or chain[0].glyph_for(ch) for ch in text):
+        return [(text, style)]
+    pieces: list[tuple[str, Style]] = []
+    for ch in text:
+        face = next((f for f in chain if ch.isspace() or f.glyph_for(ch)), chain[0])
+        chosen = style if face is chain[0] else replace(style, font=face.key)
+        if pieces and pieces[-1][1] == chosen:
+            pieces[-1] = (pieces[-1][0] + ch, pieces[-1][1])
+        else:
+            pieces.append((ch, chosen))
+    return pieces
 
 
 def break_lines(atoms: list[Atom], measure: float, first_indent: float) -> list[tuple[int, int]]:

@@ -103,16 +103,21 @@ class FaceSet:
         self.memo = ComposeMemo()
 
     def fingerprint(self) -> tuple:
-        """What the faces are, for cache keys: each face's file (path, size, mtime) and index."""
+        """What the faces are, for cache keys: each face's file (path, size, mtime), index and fallbacks."""
         from pagesetter.cache import file_fingerprint
 
-        return tuple((key, file_fingerprint(info.path), info.index) for key, info in sorted(self._manifest.items()))
+        return tuple((key, file_fingerprint(info.path), info.index, info.fallback)
+                     for key, info in sorted(self._manifest.items()))
 
     def __contains__(self, key: str) -> bool:
         return key in self._manifest
 
     def keys(self) -> list[str]:
         return list(self._manifest)
+
+    def chain(self, key: str) -> list[Face]:
+        """The face and its fallbacks, in the order they are asked for a character."""
+        return [self.get(k) for k in (key, *self._manifest[key].fallback)]
 
     def get(self, key: str) -> Face:
         face = self._open.get(key)

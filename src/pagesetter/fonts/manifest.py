@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pagesetter.errors import InputError
 from pagesetter.spec import validate as v
-from pagesetter.yamlsource import load_yaml
+from pagesetter.yamlsource import Node, load_yaml
 
-FACE_KEYS = ("file", "index", "name", "role", "license", "license_file", "source")
+FACE_KEYS = ("file", "index", "name", "role", "license", "license_file", "source", "fallback")
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class FaceInfo:
     index: int  # face index inside a collection (.ttc/.otc)
     name: str
     role: str
+    # Faces asked in turn for a character this face lacks (a rare name character, a symbol), so
+    # that no tofu is ever printed; what none of them has is reported with its place.
+    fallback: tuple[str, ...] = ()
 
 
 def load_manifest(path: Path) -> dict[str, FaceInfo]:
@@ -39,5 +42,19 @@ def load_manifest(path: Path) -> dict[str, FaceInfo]:
             index=v.integer(node.get("index"), "index", 0) if node.get("index") is not None else 0,
             name=v.text(node.get("name"), "name") if node.get("name") else file.stem,
             role=v.text(node.get("role"), "role") if node.get("role") else "",
+            fallback=_fallback(node.get("fallback"), key, faces),
         )
     return out
+
+
+def _fallback(node: Node | None, key: str, faces: Node) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    chain = []
+    for item in v.expect_list(node, f"fallback of face {key!r}"):
+        name = v.text(item, "fallback face")
+        if name == key or name not in faces.value:
+            raise InputError(item.loc, f"fallback {name!r} of face {key!r} is not another face of this manifest "
+                             f"(it has: {', '.join(k for k in faces.value if k != key)})")
+        chain.append(name)
+    return tuple(chain)

@@ -1,0 +1,109 @@
+"""A 24-page edition, cold and warm: wall time, CPU time, peak memory, PDF sizes (issue 8).
+
+The edition is made in a scratch copy of the project (bench/project.py): 24 broadsheet pages laid
+out like the seed page, each with its own text (every paragraph's sentences rotated by the page
+number, so every line is set anew) and its own photos (marked with the page number, so every photo
+is prepared anew). Runs:
+
+  cold  pagesetter build layout/edition-24.yaml -q -j JOBS, XDG_CACHE_HOME a new empty folder
+  warm  the same with the cache of an untimed build before the first run
+
+Peak RSS is the largest single process (the main process or one of its page workers), from wait4.
+
+Usage: python bench/bench_edition.py [--pages 24] [--runs 3] [--jobs 2] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from project import edition, make_project
+
+PYTHON = Path(sys.executable)
+
+
+def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if k != "PAGESETTER_CACHE"}
+    env["XDG_CACHE_HOME"] = str(cache)
+    cmd = [str(PYTHON), "-m", "pagesetter", "build", str(spec), "-q", "-j", str(jobs), "-o", str(out)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed (exit {proc.returncode}):\n"
+                 f"{proc.stderr.read().decode(errors='replace')[-2000:] if proc.stderr else ''}")
+    pages = sorted(p for p in out.glob("page-*.pdf"))
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mib": ru.ru_maxrss / 1024,
+            "pages": len(pages), "largest_page_bytes": max(p.stat().st_size for p in pages),
+            "edition_bytes": sum(p.stat().st_size for p in out.glob("edition-*.pdf"))}
+
+
+def bench(pages: int, runs: int, jobs: int, scratch: Path) -> dict[str, object]:
+    project = make_project(scratch / "project")
+    spec = edition(project, pages)
+    warm = scratch / "warm-cache"
+    build(project, spec, scratch / "untimed", warm, jobs)  # fills the warm cache and the OS page cache
+    samples: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
+    for rep in range(runs):
+        for kind in (("cold", "warm") if rep % 2 == 0 else ("warm", "cold")):
+            cache = warm if kind == "warm" else scratch / f"cold-{rep}"
+            s = build(project, spec, scratch / f"out-{kind}-{rep}", cache, jobs)
+            samples[kind].append(s)
+            print(f"  run {rep + 1}/{runs} {kind}: {s['wall_s']:.2f} s, CPU {s['cpu_s']:.2f} s, "
+                  f"{s['peak_rss_mib']:.0f} MiB", file=sys.stderr)
+            if kind == "cold":
+                shutil.rmtree(cache, ignore_errors=True)
+    summary = {}
+    for kind, ss in samples.items():
+        summary[kind] = {
+            "median_s": statistics.median(s["wall_s"] for s in ss),
+            "min_s": min(s["wall_s"] for s in ss),
+            "cpu_median_s": statistics.median(s["cpu_s"] for s in ss),
+            "peak_rss_mib": max(s["peak_rss_mib"] for s in ss),
+            "per_page_s": statistics.median(s["wall_s"] for s in ss) / pages,
+        }
+    last = samples["cold"][-1]
+    return {"pages": pages, "runs": runs, "jobs": jobs, "cores": os.cpu_count(), "results": summary,
+            "largest_page_bytes": last["largest_page_bytes"], "edition_bytes": last["edition_bytes"]}
+
+
+def table(r: dict) -> str:
+    lines = [f"{r['pages']}-page edition, {r['runs']} runs, -j {r['jobs']} on {r['cores']} cores", "",
+             f"{'cache':6s} {'median s':>9s} {'min s':>7s} {'CPU s':>7s} {'s/page':>7s} {'peak RSS MiB':>13s}"]
+    for kind, s in r["results"].items():
+        lines.append(f"{kind:6s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['cpu_median_s']:7.2f} "
+                     f"{s['per_page_s']:7.2f} {s['peak_rss_mib']:13.1f}")
+    lines += ["", f"largest page PDF {r['largest_page_bytes'] / 1e6:.2f} MB; "
+                  f"combined edition PDF {r['edition_bytes'] / 1e6:.1f} MB"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=24)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: the issue's two cores)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-edition-"))
+    try:
+        result = bench(args.pages, args.runs, args.jobs, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""How cost grows (issue 8): editions of 1, 2, 4, 8, 16 and 32 pages, and one page with 1x, 2x and
+4x its text, each built cold (empty cache) as a whole process.
+
+Pages: every page has its own text and photos (bench/project.py), built with -j JOBS. Text: every
+article's body repeated 2 or 4 times on the seed page's layout; what does not fit is overset (the
+build is told to allow it), and overset text is composed like any other, so the work grows with the
+text while the page stays the same. The table gives seconds per page, and the composition and flow
+time (in process, nothing cached) per 1000 characters: flat columns mean linear growth.
+
+Usage: python bench/bench_scaling.py [--pages 1,2,4,8,16,32] [--text 1,2,4] [--jobs 2] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from project import edition, make_project, page_variant
+
+PYTHON = Path(sys.executable)
+# Composition and flow alone, in process, with nothing set before (the whole-process time is
+# mostly fixed costs: start-up, photos, fonts).
+FLOW_TIMER = """
+import sys, time
+from pathlib import Path
+from pagesetter.build import load_inputs
+from pagesetter.fonts.face import FaceSet
+from pagesetter.flow.page import flow_page
+spec, manifest, articles, _ = load_inputs(Path(sys.argv[1]))
+faces = FaceSet(manifest)
+started = time.perf_counter()
+flow_page(spec, articles, faces)
+print(time.perf_counter() - started)
+"""
+
+
+def timed(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PAGESETTER_CACHE"}
+    env["XDG_CACHE_HOME"] = str(cache)
+    started = time.perf_counter()
+    run = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if run.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed (exit {run.returncode}):\n{run.stderr[-2000:]}")
+    return wall, 0.0, run.stdout
+
+
+def chars_set(project: Path, content: Path) -> int:
+    """Characters of body text in the content folder (what the composer sets)."""
+    total = 0
+    for md in content.glob("*.md"):
+        if md.name == "README.md":
+            continue
+        _, _, body = md.read_text(encoding="utf-8").partition("\n---\n")
+        total += sum(1 for ch in body if not ch.isspace())
+    return total
+
+
+def bench(pages: list[int], texts: list[int], jobs: int, scratch: Path) -> dict[str, object]:
+    rows_pages = []
+    for n in pages:
+        project = make_project(scratch / f"pages-{n}")
+        spec = edition(project, n)
+        wall, _, _ = timed([str(PYTHON), "-m", "pagesetter", "build", str(spec), "-q", "-j", str(jobs), "-o", "out"],
+                           project, scratch / f"cache-pages-{n}")
+        rows_pages.append({"pages": n, "wall_s": wall, "per_page_s": wall / n})
+        print(f"  {n:2d} pages: {wall:6.2f} s ({wall / n:.2f} s/page)", file=sys.stderr)
+    rows_text = []
+    for k in texts:
+        project = make_project(scratch / f"text-{k}")
+        content = page_variant(project, 1, text_factor=k)
+        spec_text = (project / "layout" / "seed-page.yaml").read_text(encoding="utf-8")
+        spec = project / "layout" / f"text-{k}.yaml"
+        spec.write_text(spec_text.replace("name: seed-page", f"name: text-{k}")
+                        .replace("content: ../content", f"content: ../{content.name}"), encoding="utf-8")
+        chars = chars_set(project, content)
+        wall, _, _ = timed([str(PYTHON), "-m", "pagesetter", "build", str(spec), "-q", "--allow-overset", "-o", "out"],
+                           project, scratch / f"cache-text-{k}")
+        _, _, out = timed([str(PYTHON), "-c", FLOW_TIMER, str(spec)], project, scratch / "unused")
+        flow = float(out.strip())
+        rows_text.append({"text": k, "chars": chars, "wall_s": wall, "flow_s": flow,
+                          "flow_per_1000_chars_s": flow / chars * 1000})
+        print(f"  {k}x text ({chars} characters): {wall:6.2f} s, composition and flow {flow:.2f} s", file=sys.stderr)
+    return {"jobs": jobs, "cores": os.cpu_count(), "pages": rows_pages, "text": rows_text}
+
+
+def table(r: dict) -> str:
+    lines = [f"cold builds, -j {r['jobs']} on {r['cores']} cores", "", f"{'pages':>5s} {'wall s':>8s} {'s/page':>7s}"]
+    lines += [f"{row['pages']:5d} {row['wall_s']:8.2f} {row['per_page_s']:7.2f}" for row in r["pages"]]
+    lines += ["", f"{'text':>5s} {'chars':>7s} {'wall s':>8s} {'flow s':>7s} {'flow s/1000 chars':>18s}"]
+    lines += [f"{row['text']:4d}x {row['chars']:7d} {row['wall_s']:8.2f} {row['flow_s']:7.2f} "
+              f"{row['flow_per_1000_chars_s']:18.3f}" for row in r["text"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", default="1,2,4,8,16,32")
+    ap.add_argument("--text", default="1,2,4")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
+    try:
+        result = bench([int(x) for x in args.pages.split(",")], [int(x) for x in args.text.split(",")],
+                       args.jobs, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

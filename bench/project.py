@@ -1,0 +1,94 @@
+"""Scratch projects for the benchmarks: a copy of this project's layout and content (fonts linked),
+and editions of N pages whose text and photos differ page by page, so no page is a free copy of
+another in any cache."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
+
+
+def make_project(dest: Path) -> Path:
+    """layout/ and content/ copied, fonts/ linked (20 MB faces, read only)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "layout", dest / "layout")
+    shutil.copytree(ROOT / "content", dest / "content")
+    (dest / "fonts").mkdir()
+    for f in (ROOT / "fonts").iterdir():
+        if f.suffix in (".otf", ".ttf", ".ttc"):
+            (dest / "fonts" / f.name).symlink_to(f)
+        elif f.is_file():
+            shutil.copy(f, dest / "fonts" / f.name)
+    return dest
+
+
+def rotate_sentences(body: str, k: int) -> str:
+    """Each paragraph with its sentences rotated by ``k``: the same characters, set anew."""
+    out = []
+    for para in body.split("\n\n"):
+        sentences = [s for s in SENTENCE.findall(para) if s]
+        if len(sentences) > 1 and not para.startswith(("#", "**")):
+            k2 = k % len(sentences)
+            para = "".join(sentences[k2:] + sentences[:k2])
+        out.append(para)
+    return "\n\n".join(out)
+
+
+def scale_text(body: str, factor: int) -> str:
+    """The body ``factor`` times over, each copy with its sentences rotated differently (identical
+    paragraphs would be set once and reused), for the scaling benchmark."""
+    return "\n\n".join(rotate_sentences(body.strip(), j) for j in range(factor)) + "\n"
+
+
+def page_variant(project: Path, index: int, *, text_factor: int = 1) -> Path:
+    """content-pNN/: every article with its sentences rotated by ``index``, and photos marked with
+    the page number (new pixels, so new prepared images). Returns the folder."""
+    from PIL import Image, ImageDraw
+
+    src = project / "content"
+    dest = project / f"content-p{index:02d}"
+    (dest / "photos").mkdir(parents=True)
+    for md in src.glob("*.md"):
+        if md.name == "README.md":
+            continue
+        text = md.read_text(encoding="utf-8")
+        head, sep, body = text.partition("\n---\n")
+        if sep:
+            body = rotate_sentences(body, index)
+            if text_factor > 1 and md.stem != "banner":
+                body = scale_text(body, text_factor)
+        (dest / md.name).write_text(head + sep + body, encoding="utf-8")
+    for jpg in (src / "photos").glob("*.jpg"):
+        with Image.open(jpg) as im:
+            im = im.convert("RGB")
+            draw = ImageDraw.Draw(im)
+            w, h = im.size
+            shade = (37 * index) % 200
+            draw.rectangle((w // 20, h // 20, w // 20 + w // 8, h // 20 + h // 16), fill=(shade, 255 - shade, 90))
+            im.save(dest / "photos" / jpg.name, quality=90)
+    return dest
+
+
+def edition(project: Path, pages: int, *, text_factor: int = 1, allow_overset: bool = False) -> Path:
+    """An edition of ``pages`` broadsheet pages laid out like the seed page, each with its own text
+    and photos. Returns the edition file."""
+    spec = (project / "layout" / "seed-page.yaml").read_text(encoding="utf-8")
+    names = []
+    for i in range(1, pages + 1):
+        page_variant(project, i, text_factor=text_factor)
+        text = (spec.replace("name: seed-page", f"name: page-{i:02d}")
+                .replace("content: ../content", f"content: ../content-p{i:02d}")
+                .replace("page: 第3版", f"page: 第{i}版"))
+        if allow_overset:
+            text = text.replace("page:\n", "allow_overset: true\npage:\n", 1)
+        (project / "layout" / f"page-{i:02d}.yaml").write_text(text, encoding="utf-8")
+        names.append(f"page-{i:02d}.yaml")
+    path = project / "layout" / f"edition-{pages}.yaml"
+    path.write_text("edition:\n"
+                    f"  name: edition-{pages}\n  paper: 城市日报\n  date: 2022-06-30\n"
+                    f"  pages: [{', '.join(names)}]\n", encoding="utf-8")
+    return path
