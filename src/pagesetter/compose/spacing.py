@@ -17,7 +17,7 @@ from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import INSEPARABLE_CLASSES, CharClass, is_wordlike
 
 
-class GapKind(Enum):
+class GapKind(str, Enum):
     GRID = "grid"  # between two characters on the character grid (Han, punctuation)
     HAN_LATIN = "han-latin"  # a Han character beside a Latin word or a number
     SPACE = "space"  # a word space in Latin text
