@@ -7,11 +7,13 @@ uses come from the same file (and face index) that fonts/subset.py embeds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import uharfbuzz as hb
+from typing import TYPE_CHECKING
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.fonts.manifest import FaceInfo
+
+if TYPE_CHECKING:
+    import uharfbuzz as hb
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Face:
 
     @classmethod
     def open(cls, info: FaceInfo) -> "Face":
+        import uharfbuzz as hb  # here, not at the top: a build whose lines are all cached opens no face
+
         # from_file_path maps the file instead of reading 20 MB into Python.
         blob = hb.Blob.from_file_path(str(info.path))
         face = hb.Face(blob, info.index)
@@ -64,6 +68,8 @@ class Face:
 
     def shape(self, text: str, features: dict[str, bool] | None = None, language: str = "zh-Hans") -> list[ShapedGlyph]:
         """Horizontal shaping; advances and offsets in em."""
+        import uharfbuzz as hb
+
         buf = hb.Buffer()
         buf.add_str(text)
         buf.guess_segment_properties()
@@ -78,6 +84,8 @@ class Face:
     def shape_vertical(self, text: str, language: str = "zh-Hans") -> list[ShapedGlyph]:
         """Top-to-bottom shaping (vert/vrt2 applied). ``advance`` is the distance down, in em;
         the offsets move the glyph's horizontal origin from the pen on the column's centre line."""
+        import uharfbuzz as hb
+
         buf = hb.Buffer()
         buf.add_str(text)
         buf.direction = "ttb"

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Mapping, TypedDict
 
-import uharfbuzz as hb
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of
 from pagesetter.errors import InputError, Loc
 
 if TYPE_CHECKING:
+    import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
 Engine = Literal["harfbuzz", "fonttools"]
@@ -83,6 +83,8 @@ def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0, *,
 
 
 def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine: Engine) -> EmbeddedFont:
+    import uharfbuzz as hb  # on a cache miss only
+
     face = _open_face(path, font_number)
     kind = _kind(face, path)
     gids = sorted({0, *glyphs})
@@ -117,6 +119,8 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
 
 
 def _open_face(path: Path, font_number: int) -> hb.Face:
+    import uharfbuzz as hb
+
     try:
         face = hb.Face(hb.Blob.from_file_path(str(path)), font_number)
     except Exception as exc:  # HarfBuzz reports an unreadable file in several ways
@@ -145,6 +149,8 @@ DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "
 
 
 def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _Subset:
+    import uharfbuzz as hb
+
     inp = hb.SubsetInput()
     for g in gids:
         inp.glyph_set.add(g)
