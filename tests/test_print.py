@@ -43,7 +43,7 @@ def test_pdfx_identification_and_boxes(seed_build) -> None:
         assert info["/Trapped"] == pikepdf.Name("/False")
         intents = pdf.Root.OutputIntents
         assert len(intents) == 1 and intents[0].S == "/GTS_PDFX"
-        assert str(intents[0].OutputConditionIdentifier) == "IFRA26"
+        assert str(intents[0].OutputConditionIdentifier) == "CGATS TR 002"
         assert str(intents[0].RegistryName) == "http://www.color.org"
         assert "/ID" in pdf.trailer
         page = pdf.pages[0].obj

@@ -93,7 +93,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         raise OversetError(overset_message(page))
     printed = with_marks(page, spec, faces)
     save_memo(faces, memo_key, cache)
-    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache)
+    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache, pdfx=spec.pdfx)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
@@ -129,14 +129,14 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
 def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     """Crop marks, registration targets and the slug line, as the spec asks."""
     from pagesetter.render.marks import add_marks
-    from pagesetter.render.pdfx import build_date
+    from pagesetter.render.pdfx import build_date, slug_standard
 
     folio = spec.folio
     date = build_date(folio.date if folio else None).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"{spec.name}.pdf"]
     if folio:
         parts += [folio.paper, f"{folio.page} {folio.section}".strip()]
-    parts += [date, "PDF/X-1a:2001 IFRA26", f"pagesetter {__version__}"]
+    parts += [date, slug_standard(spec.pdfx), f"pagesetter {__version__}"]
     return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
 
 

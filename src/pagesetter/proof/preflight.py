@@ -1,14 +1,19 @@
-"""Preflight: check any PDF against the newsprint PDF/X-1a profile, as a plant's preflight would.
+"""Preflight: check any PDF against the newsprint PDF/X profiles (X-1a or X-4, as the file claims),
+as a plant's preflight would.
 
-Checks (../shared/PRINT.md): PDF/X identification and OutputIntent, PDF version, page boxes, fonts
-embedded, colour spaces (no RGB, Lab or ICC-based colour in X-1a), transparency, effective image
-resolution, smallest text, thinnest rule, rich black in small text, text too near the trim, and
-total area coverage on a Ghostscript CMYK render when Ghostscript is installed.
+Checks (../shared/PRINT.md): PDF/X identification and OutputIntent (the embedded output profile:
+class prtr, four components), PDF version, XMP metadata and its agreement with Info, page boxes,
+fonts embedded, colour spaces (no RGB; no Lab or ICC-based colour in X-1a; spot colours and
+/Separation /All allowed), transparency (X-1a only), effective image resolution, smallest text,
+thinnest rule, rich black in small text, text too near the trim, and total area coverage on a
+Ghostscript CMYK render when Ghostscript is installed.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -79,25 +84,36 @@ def preflight(path: Path, limits: Limits = Limits()) -> PreflightReport:
     except (pikepdf.PdfError, FileNotFoundError, OSError) as exc:
         raise InputError(Loc.of_file(path), f"cannot open PDF: {exc}") from None
     with pdf:
-        _identification(pdf, report)
+        x4 = _identification(pdf, report)
+        _output_profile(pdf, report, x4)
+        _metadata(pdf, report, x4)
         for number, page in enumerate(pdf.pages, 1):
             _boxes(page, number, report)
             _fonts(page, number, report)
-            _content(page, number, report, limits)
+            _content(page, number, report, limits, x4)
     _text_positions(path, report, limits)
     _coverage(path, report, limits)
     return report
 
 
-def _identification(pdf: pikepdf.Pdf, report: PreflightReport) -> None:
+def _identification(pdf: pikepdf.Pdf, report: PreflightReport) -> bool:
+    """GTS identification, OutputIntent, Trapped, encryption; returns whether the file claims PDF/X-4
+    (whose rules differ: ISO 15930-7), else it is held to PDF/X-1a's."""
     info = pdf.docinfo
     version = str(info.get("/GTS_PDFXVersion", ""))
+    x4 = version == "PDF/X-4"
     if not version.startswith("PDF/X-"):
         report.add("error", "pdfx", "no GTS_PDFXVersion in the Info dictionary: not a PDF/X file")
+    elif version.startswith("PDF/X-4") and not x4:
+        report.add("error", "pdfx", f"GTS_PDFXVersion {version!r}: PDF/X-4 is spelt exactly 'PDF/X-4'")
     if version.startswith("PDF/X-1") and str(info.get("/GTS_PDFXConformance", "")) not in ("PDF/X-1a:2001",):
         report.add("error", "pdfx", "GTS_PDFXConformance must be PDF/X-1a:2001 beside PDF/X-1:2001")
     if version.startswith("PDF/X-1") and pdf.pdf_version > "1.4":
         report.add("error", "version", f"PDF {pdf.pdf_version}; PDF/X-1a allows 1.3 (2001) or 1.4 (2003)")
+    if x4 and "/GTS_PDFXConformance" in info:
+        report.add("warning", "pdfx", "GTS_PDFXConformance in a PDF/X-4 file (X-4 has no conformance levels)")
+    if x4 and pdf.pdf_version > "1.6":
+        report.add("warning", "version", f"PDF {pdf.pdf_version}; PDF/X-4 is based on PDF 1.6 (ISO 15930-7)")
     intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]
     if len(intents) != 1:
         report.add("error", "output intent", f"{len(intents)} GTS_PDFX OutputIntents; exactly one is required")
@@ -110,6 +126,94 @@ def _identification(pdf: pikepdf.Pdf, report: PreflightReport) -> None:
         report.add("error", "pdfx", "Trapped must be True or False")
     if "/Encrypt" in pdf.trailer:
         report.add("error", "pdfx", "the file is encrypted")
+    return x4
+
+
+def _output_profile(pdf: pikepdf.Pdf, report: PreflightReport, x4: bool) -> None:
+    """The DestOutputProfile: required in X-4 (ISO 15930-7), optional beside a RegistryName in X-1a;
+    when present, an output profile (device class 'prtr') for CMYK with /N 4 (ICC.1 §7.2.5, §7.2.6;
+    ISO 32000-1 §8.6.5.5)."""
+    for intent in [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]:
+        profile = intent.get("/DestOutputProfile")
+        if profile is None:
+            if x4:
+                report.add("error", "output intent", "PDF/X-4 requires the output profile embedded (DestOutputProfile)")
+            continue
+        try:
+            head = profile.read_bytes()[:20]
+        except pikepdf.PdfError as exc:
+            report.add("error", "output intent", f"the DestOutputProfile cannot be read ({exc})")
+            continue
+        if len(head) < 20 or head[12:16] != b"prtr":
+            report.add("error", "output intent", f"the DestOutputProfile is not an output (prtr) profile "
+                       f"(class {head[12:16]!r})")
+        if head[16:20] != b"CMYK" or int(profile.get("/N", 0)) != 4:
+            report.add("error", "output intent", f"the DestOutputProfile is not a four-component CMYK profile "
+                       f"(space {head[16:20]!r}, /N {profile.get('/N')})")
+
+
+# Info key -> XMP property that must say the same (XMP Specification Part 1, Annex; PRINT.md).
+AGREEING = (("/Title", "dc:title"), ("/Producer", "pdf:Producer"), ("/CreationDate", "xmp:CreateDate"),
+            ("/ModDate", "xmp:ModifyDate"), ("/Trapped", "pdf:Trapped"), ("/GTS_PDFXVersion", "pdfxid:GTS_PDFXVersion"))
+
+
+def _metadata(pdf: pikepdf.Pdf, report: PreflightReport, x4: bool) -> None:
+    """XMP: required in X-4, with pdfxid:GTS_PDFXVersion (ISO 15930-7 §6.7.7); in either version,
+    whatever it says must agree with the Info dictionary."""
+    if "/Metadata" not in pdf.Root:
+        if x4:
+            report.add("error", "metadata", "PDF/X-4 requires XMP metadata (no Metadata stream in the catalog)")
+        return
+    try:
+        meta = pdf.open_metadata()
+        values = {key: meta.get(key) for _, key in AGREEING}
+        ids = {key: meta.get(key) for key in ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass")}
+    except Exception as exc:  # pikepdf raises XML and value errors of several kinds on a bad packet
+        report.add("error", "metadata", f"the XMP metadata cannot be read ({exc})")
+        return
+    info = pdf.docinfo
+    for info_key, xmp_key in AGREEING:
+        in_xmp, in_info = values[xmp_key], info.get(info_key)
+        if in_xmp is None:
+            if x4 and xmp_key == "pdfxid:GTS_PDFXVersion":
+                report.add("error", "metadata", "PDF/X-4 requires pdfxid:GTS_PDFXVersion in the XMP metadata")
+            continue
+        if in_info is not None and not _same(str(in_info), str(in_xmp), info_key):
+            report.add("error", "metadata", f"Info {info_key[1:]} {str(in_info)!r} and XMP {xmp_key} "
+                       f"{str(in_xmp)!r} disagree")
+    if x4:
+        for key, value in ids.items():
+            if not value:
+                report.add("warning", "metadata", f"no {key} in the XMP metadata (expected in PDF/X-4)")
+
+
+def _same(info_value: str, xmp_value: str, info_key: str) -> bool:
+    if info_key in ("/CreationDate", "/ModDate"):
+        in_info, in_xmp = _pdf_instant(info_value), _xmp_instant(xmp_value)
+        return in_info is not None and in_info == in_xmp
+    return info_value.lstrip("/") == xmp_value
+
+
+PDF_DATE = re.compile(r"D:(\d{4})(\d\d)?(\d\d)?(\d\d)?(\d\d)?(\d\d)?([Zz+-])?(\d\d)?'?(\d\d)?'?")
+
+
+def _pdf_instant(text: str) -> datetime.datetime | None:
+    """A PDF date string (ISO 32000-1 §7.9.4) as an aware datetime; no offset counts as UTC."""
+    match = PDF_DATE.match(text.strip())
+    if match is None:
+        return None
+    y, mo, d, h, mi, s, sign, oh, om = match.groups()
+    offset = datetime.timedelta(hours=int(oh or 0), minutes=int(om or 0))
+    tz = datetime.timezone(-offset if sign == "-" else offset)
+    return datetime.datetime(int(y), int(mo or 1), int(d or 1), int(h or 0), int(mi or 0), int(s or 0), tzinfo=tz)
+
+
+def _xmp_instant(text: str) -> datetime.datetime | None:
+    try:
+        when = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
 
 
 def _box(page: pikepdf.Page, key: str) -> list[float] | None:
@@ -158,19 +262,31 @@ def _all_fonts(resources, seen: set | None = None):
 
 
 RGB_SPACES = ("/DeviceRGB", "/CalRGB", "/Lab")
+# PDF/X-4 allows device-independent colour (ISO 15930-7): calibrated and ICC-based spaces and Lab;
+# device RGB stays out, its meaning on a CMYK press being undefined.
+X4_ALLOWED = ("/CalRGB", "/CalGray", "/Lab", "/ICCBased")
 
 
-def _colour_space_problem(cs) -> str | None:
+def _colour_space_problem(cs, x4: bool = False) -> str | None:
+    """What is wrong with colour space ``cs`` for the file's PDF/X version, or None. Spot colours
+    (/Separation, /DeviceN, the colorant /All included, ISO 32000-1 §8.6.6.4) are allowed; their
+    alternate space is checked like any other."""
     if isinstance(cs, pikepdf.Name):
-        return str(cs) if str(cs) in RGB_SPACES else None
+        name = str(cs)
+        return name if name in RGB_SPACES and not (x4 and name in X4_ALLOWED) else None
     if isinstance(cs, pikepdf.Array) and len(cs) > 0:
         family = str(cs[0])
+        if x4 and family in X4_ALLOWED:
+            return None
         if family in RGB_SPACES:
             return family
         if family == "/ICCBased":
             return "/ICCBased (not allowed in PDF/X-1a)"
         if family == "/Indexed":
-            return _colour_space_problem(cs[1])
+            return _colour_space_problem(cs[1], x4)
+        if family in ("/Separation", "/DeviceN") and len(cs) > 2:
+            problem = _colour_space_problem(cs[2], x4)
+            return f"{family} with alternate {problem}" if problem else None
     return None
 
 
@@ -186,9 +302,11 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
             a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
 
 
-def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: Limits) -> None:
+def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: Limits, x4: bool = False) -> None:
     resources = page.obj.get("/Resources") or pikepdf.Dictionary()
     for name, gs in (resources.get("/ExtGState") or {}).items():
+        if x4:
+            break  # PDF/X-4 allows live transparency (ISO 15930-7)
         if gs.get("/SMask") not in (None, pikepdf.Name("/None")) or float(gs.get("/CA", 1)) < 1 \
                 or float(gs.get("/ca", 1)) < 1 or str(gs.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
             report.add("error", "transparency", f"graphics state {name} uses transparency", number)
@@ -228,10 +346,10 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
             if xobj is not None and xobj.get("/Subtype") == "/Image":
-                problem = _colour_space_problem(xobj.get("/ColorSpace"))
+                problem = _colour_space_problem(xobj.get("/ColorSpace"), x4)
                 if problem:
                     report.add("error", "colour", f"image {operands[0]} in {problem}", number)
-                if "/SMask" in xobj:
+                if "/SMask" in xobj and not x4:
                     report.add("error", "transparency", f"image {operands[0]} has a soft mask", number)
                 width_pt = (state.ctm[0] ** 2 + state.ctm[1] ** 2) ** 0.5
                 ppi = float(xobj.get("/Width")) / (width_pt / 72) if width_pt else 1e9
@@ -241,7 +359,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 elif ppi < limits.min_ppi_warn:
                     report.add("warning", "resolution", f"image {operands[0]} at {ppi:.0f} ppi", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():
-        problem = _colour_space_problem(cs)
+        problem = _colour_space_problem(cs, x4)
         if problem:
             report.add("error", "colour", f"colour space {name} is {problem}", number)
     if least_text < limits.min_text:

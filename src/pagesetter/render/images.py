@@ -1,16 +1,21 @@
-"""Photos prepared for print: cropped to the frame, resampled, CMYK, JPEG.
+"""Photos prepared for print: cropped to the frame, resampled, separated for newsprint, JPEG.
 
-Any JPEG, PNG or TIFF in any colour mode comes in; what goes into the PDF is a
-DeviceCMYK JPEG at no more than ``MAX_PPI`` at its placed size.
+Any JPEG, PNG or TIFF in any colour mode comes in. Colour goes into the PDF as a DeviceCMYK JPEG,
+converted through ICC profiles to the newsprint profile that ships beside this module
+(profiles/newsprint-tr002.icc, CGATS TR 002); greyscale stays one channel and goes in as a
+DeviceGray JPEG, which prints on the black plate alone. Either is at no more than ``MAX_PPI`` at its
+placed size, and no pixel exceeds the total area coverage limit (``TAC_LIMIT``).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
 
@@ -19,6 +24,13 @@ WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
+# The newsprint output profile we build and ship (profiles/README.md): CGATS TR 002 coldset
+# newsprint, total ink 240 %.
+NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr002.icc"
+# Total area coverage, C+M+Y+K in %: no page may exceed 240 % on newsprint (PRINT.md, ISO 12647-3
+# plants quote 220–260 %); the profile separates to 240 %, and every pixel is checked after it.
+TAC_LIMIT = 240.0
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 
 @dataclass(frozen=True)
@@ -27,13 +39,17 @@ class PreparedImage:
     width_px: int
     height_px: int
     effective_ppi: float  # of the source pixels at the placed size
+    colorspace: str = "DeviceCMYK"  # the PDF colour space of the JPEG: DeviceCMYK or DeviceGray
+    max_tac: float = 0.0  # % C+M+Y+K of the darkest pixel written (before JPEG)
+    source_profile: str = ""  # what the colour was converted from: "embedded", "sRGB (assumed)", …
 
 
 def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
                   focus: tuple[float, float] = (0.5, 0.5)) -> PreparedImage:
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to at most
-    MAX_PPI, convert to CMYK JPEG."""
+    MAX_PPI, separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG."""
     im = _open(path)
+    embedded = im.info.get("icc_profile") or None  # read now: flattening alpha drops im.info
     im = ImageOps.exif_transpose(im)
     if fit == "fill":
         im = _crop_to_aspect(im, frame_w / frame_h, focus)
@@ -45,10 +61,12 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     target_w = round(placed_w / 72 * MAX_PPI)
     if im.width > target_w:
         im = im.resize((target_w, max(1, round(im.height * target_w / im.width))), Image.Resampling.LANCZOS)
-    im = _to_cmyk(im)
+    separated = _to_cmyk(im, embedded)
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False)
-    return PreparedImage(buf.getvalue(), im.width, im.height, ppi)
+    separated.image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False)
+    colorspace = "DeviceGray" if separated.image.mode == "L" else "DeviceCMYK"
+    return PreparedImage(buf.getvalue(), separated.image.width, separated.image.height, ppi, colorspace,
+                         separated.max_tac, separated.source)
 
 
 def _open(path: Path) -> Image.Image:
@@ -83,20 +101,149 @@ def _crop_to_aspect(im: Image.Image, aspect: float, focus: tuple[float, float]) 
     return im.crop((0, top, w, top + new_h))
 
 
-def _to_cmyk(im: Image.Image) -> Image.Image:
+@dataclass(frozen=True)
+class Separated:
+    image: Image.Image  # CMYK, or L for the black plate alone (L value 255 = no ink)
+    max_tac: float  # % of the darkest pixel, after the limit was applied
+    source: str  # the profile the colour came from
+
+
+def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
+    """Colour to CMYK through ICC profiles, grey to the black plate, CMYK as it is; every result
+    within TAC_LIMIT."""
     # Flatten transparency on white paper first; print has no alpha.
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
         rgba = im.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        im = Image.alpha_composite(white, rgba)
+        flat = Image.alpha_composite(white, rgba)
+        im = flat.convert("L") if im.mode == "LA" else flat.convert("RGB")  # grey with alpha stays grey
     if im.mode == "CMYK":
-        return im
-    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        im = im.convert("L") if im.mode != "F" else im.point(lambda v: v / 256).convert("L")
-    # Until the colour-managed conversion to the newsprint profile (print output, issue 5):
-    # full grey-component replacement, so neutrals print in black ink alone and the total
-    # area coverage stays at or under 200 % (newsprint allows 220–240 %, PRINT.md).
-    c, m, y = (ImageChops.invert(band) for band in im.convert("RGB").split())
-    k = ImageChops.darker(ImageChops.darker(c, m), y)
-    return Image.merge("CMYK", (ImageChops.subtract(c, k), ImageChops.subtract(m, k),
-                                ImageChops.subtract(y, k), k))
+        # Already separated by the sender: kept as it is (converting CMYK to CMYK would rebuild the
+        # black), only held to the coverage limit.
+        limited, tac = _limit_tac(im, TAC_LIMIT)
+        return Separated(limited, tac, "CMYK as supplied")
+    if _is_grey_mode(im.mode):
+        plate = _to_8bit_grey(im).point(list(_grey_to_k_curve()))
+        # One ink: the darkest pixel's black is its coverage, never over the limit.
+        return Separated(plate, round((255 - plate.getextrema()[0]) * 100 / 255, 1), "grey (sRGB tone curve)")
+    rgb = im.convert("RGB")
+    transform, source = _source_transform(embedded)
+    cmyk = ImageCms.applyTransform(rgb, transform)
+    limited, tac = _limit_tac(cmyk, TAC_LIMIT)
+    return Separated(limited, tac, source)
+
+
+def _is_grey_mode(mode: str) -> bool:
+    return mode in GREY_MODES
+
+
+def _to_8bit_grey(im: Image.Image) -> Image.Image:
+    """8-bit grey from any grey mode. 16-bit greys are scaled (65535 -> 255), not clipped."""
+    if im.mode in ("1", "L"):
+        return im.convert("L")
+    if im.mode == "F":
+        return im.point(lambda v: v / 256).convert("L")
+    return im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+
+
+# Perceptual intent: the profile's perceptual table was built with gamut mapping from the sRGB
+# gamut (colprof -S sRGB.icm, profiles/README.md), so photos are compressed smoothly into the
+# small newsprint gamut and keep their shadow detail. Relative colorimetric clips instead: measured
+# on this profile, sRGB grey 64 goes to 59/44/36/100 (the 240 % maximum, as dark as black) where
+# perceptual gives 16/4/0/88 (ICC.1:2010 §6.2.2 on the intents' purposes).
+PHOTO_INTENT = ImageCms.Intent.PERCEPTUAL
+
+
+@functools.lru_cache(maxsize=1)
+def _newsprint() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(str(NEWSPRINT_PROFILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _transform_from(embedded: bytes | None) -> ImageCms.ImageCmsTransform:
+    """RGB -> newsprint CMYK, built once per source profile in a process (building one costs tens
+    of milliseconds; applying it a few)."""
+    source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else ImageCms.createProfile("sRGB")
+    return ImageCms.buildTransform(source, _newsprint(), "RGB", "CMYK", renderingIntent=PHOTO_INTENT)
+
+
+def _source_transform(embedded: bytes | None) -> tuple[ImageCms.ImageCmsTransform, str]:
+    """The photo's own profile when it has a usable RGB one, else sRGB (what an untagged photo from
+    a camera or the web almost always is)."""
+    if embedded:
+        try:
+            return _transform_from(embedded), "embedded"
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            return _transform_from(None), "sRGB (embedded profile unusable)"
+    return _transform_from(None), "sRGB (assumed)"
+
+
+@functools.lru_cache(maxsize=1)
+def _grey_to_k_curve() -> tuple[int, ...]:
+    """256 entries: an 8-bit grey -> the L value (255 - K) that prints the same relative lightness
+    with black ink alone on newsprint.
+
+    A grey photo carries no profile we can convert with (littleCMS cannot target the K channel
+    alone), so its values are taken as sRGB-encoded lightness (what greyscale JPEGs from cameras and
+    the web are), and mapped between the paper (grey 255) and solid black (grey 0) through the
+    black-only ramp of the newsprint profile: this compensates the dot gain of coldset printing
+    (26 % on IFRA26, similar on TR 002), which would otherwise print a straight 1 - grey far too dark.
+    """
+    lab = ImageCms.createProfile("LAB")
+    to_lab = ImageCms.buildTransform(_newsprint(), lab, "CMYK", "LAB",
+                                     renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    ramp = Image.frombytes("CMYK", (256, 1), bytes(v for k in range(256) for v in (0, 0, 0, k)))
+    lab_bytes = ImageCms.applyTransform(ramp, to_lab).tobytes()  # L, a, b per pixel; L 0–255 for 0–100
+    lightness = [lab_bytes[3 * k] * 100 / 255 for k in range(256)]
+    for k in range(1, 256):  # monotone, so the inverse below is well defined
+        lightness[k] = min(lightness[k], lightness[k - 1])
+    paper, solid = lightness[0], lightness[255]
+    curve = []
+    for g in range(256):
+        target = solid + (paper - solid) * _srgb_lightness(g) / 100
+        curve.append(255 - _inverse(lightness, target))
+    return tuple(curve)
+
+
+def _srgb_lightness(g: int) -> float:
+    """CIE L* of an 8-bit sRGB grey (IEC 61966-2-1 transfer function, CIE 1976 L*)."""
+    v = g / 255
+    y = v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
+
+
+def _inverse(lightness: list[float], target: float) -> int:
+    """The K (0–255) whose lightness is nearest ``target`` on the falling ramp."""
+    return min(range(256), key=lambda k: (abs(lightness[k] - target), k))
+
+
+def _limit_tac(cmyk: Image.Image, limit: float) -> tuple[Image.Image, float]:
+    """Hold every pixel to ``limit`` % C+M+Y+K by scaling its C, M and Y down (K, which carries the
+    detail and the neutrals, is kept); returns the image and its darkest pixel's coverage in %.
+
+    The profile already separates to 240 %, so this rarely changes a pixel; it catches supplied
+    CMYK files and rounding in the profile's tables. Pillow integer image arithmetic, no numpy, and
+    only over the bounding box of the pixels that are over: about 20 ms to check a 1500×1000 photo.
+    """
+    cap = math.floor(limit * 255 / 100)
+    total = _total(cmyk)
+    peak = total.getextrema()[1]
+    if peak <= cap:
+        return cmyk, round(peak * 100 / 255, 1)
+    box = ImageMath.lambda_eval(lambda a: a["convert"](a["t"] > cap, "L"), t=total).getbbox()
+    c, m, y, k = cmyk.crop(box).split()
+    # Where the pixel is over: band * (cap - K) / (C + M + Y), in integers (truncating, so the sum
+    # never rounds back over the cap); elsewhere the min() keeps the band as it is.
+    room = ImageMath.lambda_eval(lambda a: cap - a["k"], k=k)
+    cmy = ImageMath.lambda_eval(lambda a: a["max"](a["c"] + a["m"] + a["y"], 1), c=c, m=m, y=y)
+    scaled = [ImageMath.lambda_eval(lambda a: a["convert"](a["min"](a["b"], a["b"] * a["r"] / a["s"]), "L"),
+                                    b=band, r=room, s=cmy) for band in (c, m, y)]
+    limited = cmyk.copy()
+    limited.paste(Image.merge("CMYK", (*scaled, k)), box[:2])
+    return limited, round(_total(limited).getextrema()[1] * 100 / 255, 1)
+
+
+def _total(cmyk: Image.Image) -> Image.Image:
+    """C+M+Y+K per pixel, 0–1020 (mode I)."""
+    c, m, y, k = cmyk.split()
+    return ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)

@@ -17,7 +17,7 @@ from pagesetter.pagetree import Page, Panel, Rule, TextLine
 from pagesetter.spec.model import CMYK, Marks, Style
 
 MM = 72 / 25.4
-REGISTRATION = CMYK(100, 100, 100, 100)
+REGISTRATION = CMYK(100, 100, 100, 100)  # written as /Separation /All, on every plate (render/pdf.py)
 HAIRLINE = 0.25
 OFFSET = 2 * MM  # beyond the bleed
 LENGTH = 8 * MM

@@ -5,10 +5,12 @@ CID-keyed Type0 fonts we embed ourselves (render/cidfont.py), one per face.
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
+from reportlab.lib.colors import CMYKColorSep
 from reportlab.pdfbase import pdfdoc
 
 from pagesetter.cache import DiskCache, file_digest, key_of
@@ -17,7 +19,7 @@ from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.images import WARN_PPI, PreparedImage, prepare_image
-from pagesetter.render.pdfx import make_pdfx
+from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, make_pdfx
 from pagesetter.spec.model import CMYK
 from pagesetter.errors import Loc, Warning
 
@@ -43,8 +45,9 @@ class _Coords:
 
 
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
-               cache: DiskCache = DiskCache(None)) -> RenderResult:
-    """``cache`` keeps prepared photos and font subsets between builds (cache.py)."""
+               cache: DiskCache = DiskCache(None), pdfx: PdfxVersion = "x1a") -> RenderResult:
+    """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``pdfx``: the
+    PDF/X version written, x1a or x4 (render/pdfx.py)."""
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
@@ -61,17 +64,24 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     co = _Coords(page)
     warnings: list[Warning] = []
     _overprint(canvas)
-    for panel in page.panels:
-        _draw_panel(canvas, co, panel)
-    for index, image in enumerate(page.images):
-        warnings += _draw_image(canvas, co, image, index, cache)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
+        # subsets the fonts and writes the text; they are placed in page order, so the bytes never
+        # depend on which thread finished first.
+        photos = [pool.submit(_prepared, image, cache) for image in page.images]
+        embedded = _embed_fonts(canvas, page, faces, cache)
+        text = _text_operators(page.lines, embedded, co)
+        for panel in page.panels:
+            _draw_panel(canvas, co, panel)
+        for index, (image, photo) in enumerate(zip(page.images, photos)):
+            warnings += _draw_image(canvas, co, image, index, photo.result())
     for rule in page.rules:
         _draw_rule(canvas, co, rule)
-    embedded = _embed_fonts(canvas, page, faces, cache)
-    canvas.addLiteral(_text_operators(page.lines, embedded, co))
+    canvas.addLiteral(text)
     canvas.showPage()
     canvas.save()
-    return RenderResult(make_pdfx(buf.getvalue(), title, date=date, layout=_layout_json(page)), tuple(warnings))
+    return RenderResult(make_pdfx(buf.getvalue(), title, PdfxSettings(version=pdfx), date=date,
+                                  layout=_layout_json(page)), tuple(warnings))
 
 
 def _layout_json(page: Page) -> str:
@@ -108,8 +118,8 @@ def _prepared(image: Image, cache: DiskCache) -> PreparedImage:
     return prepared
 
 
-def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int, cache: DiskCache) -> list[Warning]:
-    prepared = _prepared(image, cache)
+def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int,
+                prepared: PreparedImage) -> list[Warning]:
     name = f"Im{index}"
     canvas._doc.addForm(name, _jpeg_xobject(prepared))
     canvas.saveState()
@@ -123,9 +133,10 @@ def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int, c
 
 
 def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:
-    """The JPEG as it is (DCTDecode, no re-encoding): a DeviceCMYK image XObject.
+    """The JPEG as it is (DCTDecode, no re-encoding): a DeviceCMYK or DeviceGray image XObject.
 
     Pillow writes CMYK JPEGs the Adobe way, inverted, hence the Decode array (ISO 32000-1 §8.9.5.2).
+    A one-channel JPEG is plain (0 black, 255 white), DeviceGray's own sense: the default Decode.
     """
     stream = pdfdoc.PDFStream(content=prepared.jpeg, filters=[])
     d = stream.dictionary
@@ -133,10 +144,11 @@ def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:
     d["Subtype"] = pdfdoc.PDFName("Image")
     d["Width"] = prepared.width_px
     d["Height"] = prepared.height_px
-    d["ColorSpace"] = pdfdoc.PDFName("DeviceCMYK")
+    d["ColorSpace"] = pdfdoc.PDFName(prepared.colorspace)
     d["BitsPerComponent"] = 8
     d["Filter"] = pdfdoc.PDFName("DCTDecode")
-    d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+    if prepared.colorspace == "DeviceCMYK":
+        d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
     return stream
 
 
@@ -155,8 +167,18 @@ def _draw_panel(canvas: FontlessCanvas, co: _Coords, panel: Panel) -> None:
             canvas.rect(x + d, y + d, panel.width - 2 * d, panel.height - 2 * d, stroke=1, fill=0)
 
 
+# Registration colour: 100 % of every ink is written as the colorant All, which marks every
+# separation, spot plates included (ISO 32000-1 §8.6.6.4); its alternate, for composite output, is
+# CMYK 1 1 1 1 (reportlab writes the /Separation resource with that tint transform).
+REGISTRATION = CMYK(100, 100, 100, 100)
+ALL_SEPARATIONS = CMYKColorSep(1, 1, 1, 1, spotName="All", density=1)
+
+
 def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
-    canvas.setStrokeColorCMYK(*rule.color.fractions())
+    if rule.color == REGISTRATION:
+        canvas.setStrokeColor(ALL_SEPARATIONS)
+    else:
+        canvas.setStrokeColorCMYK(*rule.color.fractions())
     canvas.setLineWidth(rule.width)
     canvas.line(co.x(rule.x1), co.y(rule.y1), co.x(rule.x2), co.y(rule.y2))
 

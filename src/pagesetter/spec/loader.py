@@ -8,13 +8,13 @@ from pathlib import Path
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, NO_FIT, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, NO_FIT, PDFX_VERSIONS, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto", "marks",
-            "allow_overset")
+            "allow_overset", "pdfx")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
@@ -79,6 +79,8 @@ def load_spec(path: Path) -> PageSpec:
         if root_node.get("allow_overset") is not None else False,
         auto=_auto(root_node.get("auto"), grid) if root_node.get("auto") is not None else None,
         marks=_marks(root_node.get("marks")) if root_node.get("marks") is not None else Marks(),
+        pdfx=v.choice(root_node.get("pdfx"), "pdfx", PDFX_VERSIONS)  # type: ignore[arg-type]
+        if root_node.get("pdfx") is not None else "x1a",
     )
 
 

@@ -11,6 +11,9 @@ from pagesetter.errors import Loc
 Align = Literal["justify", "left", "center", "right"]
 # Punctuation width styles, as ctex/xeCJK name them (see compose/punctuation.py).
 PunctStyle = Literal["quanjiao", "kaiming", "banjiao"]
+# PDF/X-1a:2001 (ISO 15930-1) or PDF/X-4 (ISO 15930-7), render/pdfx.py.
+PdfxVersion = Literal["x1a", "x4"]
+PDFX_VERSIONS: tuple[PdfxVersion, ...] = ("x1a", "x4")
 
 
 @dataclass(frozen=True)
@@ -232,3 +235,4 @@ class PageSpec:
     allow_overset: bool
     auto: AutoSpec | None = None
     marks: Marks = Marks()
+    pdfx: PdfxVersion = "x1a"  # PDF/X version of the print PDF (render/pdfx.py)

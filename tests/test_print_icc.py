@@ -1,0 +1,457 @@
+"""Colour-managed print output (issue 5), read back from the real files: the newsprint ICC profile,
+photos separated through it and held to the ink limit, PDF/X-1a and PDF/X-4 with XMP and an
+embedded output profile, registration colour on every plate, and preflight on good and broken X-4."""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import io
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageCms, ImageMath
+
+from conftest import ROOT, which
+from pagesetter.build import build_page
+from pagesetter.errors import InputError
+from pagesetter.proof.preflight import preflight
+from pagesetter.render.images import NEWSPRINT_PROFILE, TAC_LIMIT, prepare_image
+from pagesetter.spec.loader import load_spec
+
+W, H = 243.0, 162.0  # a two-column photo frame, pt
+needs_gs = pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+
+
+# --- the project copied, to build a variant of the seed page ---------------------------------------
+
+def _copy_project(dest: Path) -> Path:
+    """layout/ and content/ copied, fonts linked: inputs stay inside this copy's root."""
+    shutil.copytree(ROOT / "layout", dest / "layout")
+    shutil.copytree(ROOT / "content", dest / "content")
+    (dest / "fonts").mkdir()
+    for f in (ROOT / "fonts").iterdir():
+        if f.suffix in (".otf", ".ttf", ".ttc"):
+            (dest / "fonts" / f.name).symlink_to(f)
+        elif f.is_file():
+            shutil.copy(f, dest / "fonts" / f.name)
+    return dest
+
+
+def _with_top_key(spec: Path, line: str) -> Path:
+    """The spec with one more top-level line, put before ``rules:`` (so its line number is known)."""
+    text = spec.read_text(encoding="utf-8")
+    assert "\nrules:" in text
+    spec.write_text(text.replace("\nrules:", f"\n{line}\nrules:", 1), encoding="utf-8")
+    return spec
+
+
+@pytest.fixture(scope="module")
+def x4_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = _copy_project(tmp_path_factory.mktemp("x4-project"))
+    _with_top_key(project / "layout" / "seed-page.yaml", "pdfx: x4")
+    return project
+
+
+@pytest.fixture(scope="module")
+def x4_build(x4_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    return build_page(x4_project / "layout" / "seed-page.yaml", tmp_path_factory.mktemp("x4-build"))
+
+
+@pytest.fixture(params=["x1a", "x4"])
+def built(request, seed_build, x4_build) -> tuple[str, Path]:
+    return request.param, (seed_build if request.param == "x1a" else x4_build).pdf_path
+
+
+# --- the profile ------------------------------------------------------------------------------------
+
+def test_the_newsprint_profile_is_a_small_cmyk_output_profile() -> None:
+    data = NEWSPRINT_PROFILE.read_bytes()
+    assert len(data) < 300_000
+    assert data[12:16] == b"prtr" and data[16:20] == b"CMYK" and data[20:24] == b"Lab "
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+    assert "CGATS TR 002" in ImageCms.getProfileDescription(profile)
+    assert "TR 002" in ImageCms.getProfileCopyright(profile)
+
+
+def test_the_profile_ships_as_package_data() -> None:
+    """A non-editable install carries it: pyproject's package-data names it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["pagesetter"]
+    relative = NEWSPRINT_PROFILE.relative_to(ROOT / "src" / "pagesetter").as_posix()
+    assert any(fnmatch.fnmatch(relative, p) for p in patterns), patterns
+
+
+# --- photo separation -------------------------------------------------------------------------------
+
+def _patch(tmp_path: Path, rgb: tuple[int, int, int], name: str) -> tuple[int, int, int, int]:
+    """One flat sRGB patch through prepare_image; its CMYK in percent, read back from the JPEG."""
+    path = tmp_path / name
+    Image.new("RGB", (600, 400), rgb).save(path)
+    out = Image.open(io.BytesIO(prepare_image(path, W, H, "fill").jpeg))
+    return tuple(round(v * 100 / 255) for v in out.getpixel((300, 200)))  # type: ignore[return-value]
+
+
+def _naive_gcr(rgb: tuple[int, int, int]) -> tuple[int, int, int, int]:
+    """What photos got before: 1 - RGB with full grey-component replacement, in percent."""
+    c, m, y = (255 - v for v in rgb)
+    k = min(c, m, y)
+    return tuple(round(v * 100 / 255) for v in (c - k, m - k, y - k, k))  # type: ignore[return-value]
+
+
+def test_colour_managed_separation_differs_from_naive_gcr_the_right_way(tmp_path: Path) -> None:
+    # Mid grey: mostly black (heavy GCR), a little CMY for grey balance.
+    c, m, y, k = _patch(tmp_path, (128, 128, 128), "grey.png")
+    assert 40 <= k <= 65 and max(c, m, y) <= 10 and k > 4 * max(c, m, y)
+    # Light grey: less ink than 1 - RGB, because newsprint's dot gain darkens highlights.
+    light = _patch(tmp_path, (230, 230, 230), "light.png")
+    assert sum(light) < sum(_naive_gcr((230, 230, 230))) and light[3] < 10
+    # Saturated red: magenta and yellow, hardly any cyan, and under naive's 200 %.
+    c, m, y, k = _patch(tmp_path, (255, 0, 0), "red.png")
+    assert m >= 75 and y >= 75 and c <= 8 and c + m + y + k < 200
+    # Black: a rich black near the limit, where naive GCR gave K alone (too weak on newsprint).
+    black = _patch(tmp_path, (0, 0, 0), "black.png")
+    assert black[3] >= 95 and 180 <= sum(black) <= TAC_LIMIT + 2
+    assert sum(_naive_gcr((0, 0, 0))) == 100
+
+
+def test_an_embedded_profile_is_used_and_a_broken_one_falls_back_to_srgb(tmp_path: Path) -> None:
+    im = Image.new("RGB", (600, 400), (90, 140, 200))
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    tagged, broken, plain = tmp_path / "tagged.png", tmp_path / "broken.png", tmp_path / "plain.png"
+    im.save(tagged, icc_profile=srgb)
+    im.save(broken, icc_profile=b"not a profile" * 20)
+    im.save(plain)
+    results = {p.name: prepare_image(p, W, H, "fill") for p in (tagged, broken, plain)}
+    assert results["tagged.png"].source_profile == "embedded"
+    assert results["broken.png"].source_profile.startswith("sRGB")
+    assert results["plain.png"].source_profile == "sRGB (assumed)"
+    pixels = {n: Image.open(io.BytesIO(r.jpeg)).getpixel((300, 200)) for n, r in results.items()}
+    assert all(abs(a - b) <= 3 for a, b in zip(pixels["tagged.png"], pixels["plain.png"]))
+
+
+def test_supplied_cmyk_over_the_limit_is_brought_under_it(tmp_path: Path) -> None:
+    path = tmp_path / "heavy.tif"
+    Image.new("CMYK", (600, 400), (255, 255, 255, 255)).save(path)
+    prepared = prepare_image(path, W, H, "fill")
+    assert prepared.colorspace == "DeviceCMYK" and prepared.max_tac <= TAC_LIMIT
+    c, m, y, k = Image.open(io.BytesIO(prepared.jpeg)).getpixel((300, 200))
+    assert k >= 250  # black kept: it carries the detail
+    assert (c + m + y + k) * 100 / 255 <= TAC_LIMIT + 3  # JPEG rounding
+
+
+def test_the_limit_check_is_fast_on_a_newspaper_photo() -> None:
+    import time
+
+    from pagesetter.render.images import _limit_tac
+
+    im = Image.merge("CMYK", [Image.linear_gradient("L").resize((1500, 1000))] * 4)  # up to 400 %
+    _limit_tac(im, TAC_LIMIT)
+    start = time.perf_counter()
+    limited, tac = _limit_tac(im, TAC_LIMIT)
+    elapsed = time.perf_counter() - start
+    c, m, y, k = limited.split()
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+    assert total.getextrema()[1] * 100 / 255 <= TAC_LIMIT and tac <= TAC_LIMIT
+    assert elapsed < 1.0  # generous for a loaded CI machine; about 0.05 s here
+
+
+def _grey_page(tmp_path: Path):
+    from pagesetter.pagetree import Image as PlacedImage
+    from pagesetter.pagetree import Page
+
+    im = Image.new("L", (400, 200), 250)
+    im.paste(20, (0, 0, 200, 200))  # left half dark, right half light
+    path = tmp_path / "grey.png"
+    im.save(path)
+    return Page("t", (300.0, 200.0), 0.0, (), (), (PlacedImage(path, 50, 50, 200, 100, "fill", "t"),), ())
+
+
+def test_a_grey_photo_goes_in_as_devicegray_the_right_way_round(tmp_path: Path, root: Path) -> None:
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.render.pdf import render_pdf
+
+    pdf_bytes = render_pdf(_grey_page(tmp_path), load_manifest(root / "fonts" / "manifest.yaml"), "t").pdf
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        (xobj,) = list(pdf.pages[0].Resources.XObject.values())
+        assert xobj.ColorSpace == pikepdf.Name.DeviceGray and "/Decode" not in xobj
+    shot = pdfium.PdfDocument(pdf_bytes)[0].render(scale=1).to_pil().convert("L")
+    assert shot.getpixel((100, 100)) < 60 and shot.getpixel((200, 100)) > 200
+
+
+@needs_gs
+def test_a_grey_photo_prints_on_the_black_plate_alone(tmp_path: Path, root: Path) -> None:
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.render.pdf import render_pdf
+
+    pdf = tmp_path / "grey.pdf"
+    pdf.write_bytes(render_pdf(_grey_page(tmp_path), load_manifest(root / "fonts" / "manifest.yaml"), "t").pdf)
+    plates = _tiffsep(pdf, tmp_path, 72)
+    box = (55, 55, 245, 145)  # inside the photo (page 200 pt high, photo from y 50 to 150)
+    assert plates["Black"].crop(box).getextrema()[0] < 60  # tiffsep: 0 is full ink
+    for ink in ("Cyan", "Magenta", "Yellow"):
+        assert plates[ink].crop(box).getextrema()[0] == 255, ink
+
+
+# --- the PDF/X files ---------------------------------------------------------------------------------
+
+def test_header_and_identification(built) -> None:
+    version, path = built
+    with pikepdf.open(path) as pdf:
+        info = pdf.docinfo
+        if version == "x1a":
+            assert pdf.pdf_version == "1.3"
+            assert str(info["/GTS_PDFXVersion"]) == "PDF/X-1:2001"
+            assert str(info["/GTS_PDFXConformance"]) == "PDF/X-1a:2001"
+        else:
+            assert pdf.pdf_version == "1.6"
+            assert str(info["/GTS_PDFXVersion"]) == "PDF/X-4"
+            assert "/GTS_PDFXConformance" not in info
+    assert path.read_bytes().startswith(b"%PDF-" + (b"1.3" if version == "x1a" else b"1.6"))
+
+
+def _pdf_instant(text: str) -> datetime.datetime:
+    return datetime.datetime.strptime(text.replace("'", ""), "D:%Y%m%d%H%M%S%z")
+
+
+def test_info_and_xmp_agree(built) -> None:
+    version, path = built
+    with pikepdf.open(path) as pdf:
+        info = pdf.docinfo
+        meta = pdf.open_metadata()
+        assert meta["pdfxid:GTS_PDFXVersion"] == str(info["/GTS_PDFXVersion"])
+        assert meta["dc:title"] == str(info["/Title"])
+        assert meta["pdf:Producer"] == str(info["/Producer"])
+        assert meta["pdf:Trapped"] == str(info["/Trapped"]).lstrip("/")
+        created = _pdf_instant(str(info["/CreationDate"]))
+        assert datetime.datetime.fromisoformat(meta["xmp:CreateDate"]) == created
+        assert datetime.datetime.fromisoformat(meta["xmp:ModifyDate"]) == _pdf_instant(str(info["/ModDate"]))
+        assert datetime.datetime.fromisoformat(meta["xmp:MetadataDate"]) == created
+        assert created == datetime.datetime(2022, 6, 30, tzinfo=datetime.timezone.utc)  # the paper's date
+        assert meta["xmpMM:DocumentID"].startswith("uuid:") and meta["xmpMM:RenditionClass"] == "default"
+        if version == "x1a":
+            assert meta["{http://ns.adobe.com/pdfx/1.3/}GTS_PDFXConformance"] == "PDF/X-1a:2001"
+
+
+def test_one_output_intent_embedding_the_newsprint_profile(built) -> None:
+    _, path = built
+    with pikepdf.open(path) as pdf:
+        intents = [i for i in pdf.Root.OutputIntents if i.S == "/GTS_PDFX"]
+        assert len(intents) == len(pdf.Root.OutputIntents) == 1
+        intent = intents[0]
+        assert str(intent.OutputConditionIdentifier) == "CGATS TR 002"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        assert "TR 002" in str(intent.Info) and "newsprint" in str(intent.OutputCondition).lower()
+        profile = intent.DestOutputProfile
+        assert int(profile.N) == 4
+        data = profile.read_bytes()
+        assert data == NEWSPRINT_PROFILE.read_bytes()
+        assert data[12:16] == b"prtr" and data[16:20] == b"CMYK"
+
+
+def _image_boxes(page: pikepdf.Page) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each image XObject drawn on the page and its box in PDF user space (x0, y0, x1, y1)."""
+    ctm, stack, out = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), [], []
+    xobjects = page.Resources.XObject
+    for operands, op in pikepdf.parse_content_stream(page):
+        op = str(op)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            A, B, C, D, E, F = ctm
+            ctm = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+        elif op == "Do" and xobjects[str(operands[0])].Subtype == "/Image":
+            a, _, _, d, e, f = ctm
+            out.append((str(operands[0]), (e, f, e + a, f + d)))
+    return out
+
+
+def test_photos_are_devicecmyk_and_nothing_is_rgb(built) -> None:
+    _, path = built
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[0]
+        boxes = _image_boxes(page)
+        assert len(boxes) == 5
+        for name, _ in boxes:
+            xobj = page.Resources.XObject[name]
+            assert xobj.ColorSpace == pikepdf.Name.DeviceCMYK and xobj.Filter == pikepdf.Name.DCTDecode
+            assert list(xobj.Decode) == [1, 0, 1, 0, 1, 0, 1, 0]  # Adobe CMYK JPEGs are stored inverted
+        for _, op in pikepdf.parse_content_stream(page):
+            assert str(op) not in ("rg", "RG"), op
+    assert b"DeviceRGB" not in path.read_bytes() and b"/CalRGB" not in path.read_bytes()
+
+
+def _tiff32(path: Path, tmp: Path, dpi: int) -> Image.Image:
+    out = tmp / "cmyk.tif"
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{dpi}",
+                    f"-sOutputFile={out}", str(path)], check=True, capture_output=True, timeout=300)
+    return Image.open(out)
+
+
+def _tiffsep(path: Path, tmp: Path, dpi: int) -> dict[str, Image.Image]:
+    out = tmp / "sep.tif"
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffsep", f"-r{dpi}",
+                    f"-sOutputFile={out}", str(path)], check=True, capture_output=True, timeout=300)
+    return {ink: Image.open(tmp / f"sep({ink}).tif") for ink in ("Cyan", "Magenta", "Yellow", "Black")}
+
+
+@needs_gs
+def test_photos_stay_under_the_ink_limit_and_the_right_way_round_in_ghostscript(built, tmp_path: Path) -> None:
+    _, path = built
+    dpi = 50
+    render = _tiff32(path, tmp_path, dpi)
+    with pikepdf.open(path) as pdf:
+        media_top = float(pdf.pages[0].MediaBox[3])
+        boxes = _image_boxes(pdf.pages[0])
+        jpegs = {name: pdf.pages[0].Resources.XObject[name].read_raw_bytes() for name, _ in boxes}
+    s = dpi / 72
+    worst = 0.0
+    for name, (x0, y0, x1, y1) in boxes:
+        crop = render.crop((round(x0 * s) + 1, round((media_top - y1) * s) + 1,
+                            round(x1 * s) - 1, round((media_top - y0) * s) - 1))
+        c, m, y, k = crop.split()
+        total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+        worst = max(worst, total.getextrema()[1] * 100 / 255)
+        # Not inverted: Ghostscript's ink per plate averages what Pillow decodes from the JPEG itself.
+        source = Image.open(io.BytesIO(jpegs[name]))
+        for plate, (rendered, decoded) in enumerate(zip(crop.split(), source.split())):
+            mean_r = sum(i * n for i, n in enumerate(rendered.histogram())) / (rendered.width * rendered.height)
+            mean_d = sum(i * n for i, n in enumerate(decoded.histogram())) / (decoded.width * decoded.height)
+            assert abs(mean_r - mean_d) < 12, (name, "CMYK"[plate], mean_r, mean_d)
+    assert 150 < worst <= TAC_LIMIT, worst
+
+
+@needs_gs
+def test_registration_marks_are_separation_all_on_every_plate(built, tmp_path: Path) -> None:
+    _, path = built
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[0]
+        spaces = {str(k): v for k, v in page.Resources.ColorSpace.items()}
+        (name, all_cs), = [(k, v) for k, v in spaces.items() if str(v[0]) == "/Separation"]
+        assert str(all_cs[1]) == "/All" and all_cs[2] == pikepdf.Name.DeviceCMYK
+        ops = [(str(op), [str(o) for o in operands]) for operands, op in pikepdf.parse_content_stream(page)]
+        assert ("CS", [name]) in ops and ("SCN", ["1"]) in ops
+        trim = [float(v) for v in page.TrimBox]
+        bleed = [float(v) for v in page.BleedBox]
+        media_top = float(page.MediaBox[3])
+    dpi = 72
+    plates = _tiffsep(path, tmp_path, dpi)
+    # The top-left crop mark: left of the bleed, level with the trim's top edge.
+    row = round(media_top - trim[3])
+    for ink, plate in plates.items():
+        strip = plate.crop((0, row - 1, round(bleed[0]) - 1, row + 2))
+        assert strip.getextrema()[0] < 128, ink  # tiffsep plates: 0 is full ink
+    # and the bleed just inside it carries none (the mark stands outside)
+    for ink, plate in plates.items():
+        assert plate.crop((round(bleed[0]) + 1, row - 1, round(trim[0]) - 1, row + 2)).getextrema()[0] > 200, ink
+
+
+def test_the_slug_names_the_standard_and_condition(built) -> None:
+    version, path = built
+    doc = pdfium.PdfDocument(str(path))
+    text = doc[0].get_textpage().get_text_range()
+    doc.close()
+    expected = "PDF/X-4 CGATS TR 002" if version == "x4" else "PDF/X-1a:2001 CGATS TR 002"
+    assert expected in text and "IFRA26" not in text
+
+
+@pytest.mark.skipif(not which("qpdf"), reason="qpdf not installed")
+def test_x4_structure_is_clean(x4_build) -> None:
+    run = subprocess.run(["qpdf", "--check", str(x4_build.pdf_path)], capture_output=True, text=True)
+    assert run.returncode == 0 and "No syntax or stream encoding errors" in run.stdout, run.stdout + run.stderr
+
+
+def test_x4_is_deterministic(x4_project: Path, x4_build, tmp_path: Path) -> None:
+    again = build_page(x4_project / "layout" / "seed-page.yaml", tmp_path)
+    assert again.pdf_path.read_bytes() == x4_build.pdf_path.read_bytes()
+
+
+# --- preflight ---------------------------------------------------------------------------------------
+
+def test_preflight_passes_both_versions(built) -> None:
+    _, path = built
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "preflight", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0 and "PASS" in run.stdout, run.stdout + run.stderr
+
+
+def _broken(source: Path, out: Path, change) -> Path:
+    with pikepdf.open(source) as pdf:
+        change(pdf)
+        pdf.save(out)
+    return out
+
+
+def test_x4_without_its_profile_is_reported(x4_build, tmp_path: Path) -> None:
+    def drop_profile(pdf: pikepdf.Pdf) -> None:
+        del pdf.Root.OutputIntents[0].DestOutputProfile
+
+    bad = _broken(x4_build.pdf_path, tmp_path / "no-profile.pdf", drop_profile)
+    report = preflight(bad)
+    assert any(f.check == "output intent" and "DestOutputProfile" in f.message for f in report.findings), report.text()
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "preflight", "--json", str(bad)],
+                         capture_output=True, text=True)
+    assert run.returncode == 6 and '"output intent"' in run.stdout
+
+
+def test_x4_without_xmp_or_with_disagreeing_xmp_is_reported(x4_build, tmp_path: Path) -> None:
+    def drop_xmp(pdf: pikepdf.Pdf) -> None:
+        del pdf.Root.Metadata
+
+    def retitle(pdf: pikepdf.Pdf) -> None:
+        pdf.docinfo["/Title"] = "another title"
+
+    for name, change, needle in (("no-xmp", drop_xmp, "requires XMP"), ("retitled", retitle, "disagree")):
+        report = preflight(_broken(x4_build.pdf_path, tmp_path / f"{name}.pdf", change))
+        assert any(f.check == "metadata" and needle in f.message for f in report.findings), report.text()
+
+
+def test_an_rgb_profile_as_output_intent_is_reported(x4_build, tmp_path: Path) -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+    def swap(pdf: pikepdf.Pdf) -> None:
+        stream = pdf.make_stream(srgb)
+        stream.N = 3
+        pdf.Root.OutputIntents[0].DestOutputProfile = stream
+
+    report = preflight(_broken(x4_build.pdf_path, tmp_path / "rgb-intent.pdf", swap))
+    messages = [f.message for f in report.findings if f.check == "output intent"]
+    assert any("prtr" in m for m in messages) and any("four-component" in m for m in messages), report.text()
+
+
+def test_icc_based_colour_is_refused_in_x1a_and_allowed_in_x4(seed_build, x4_build, tmp_path: Path) -> None:
+    def add_icc_space(pdf: pikepdf.Pdf) -> None:
+        profile = pdf.make_stream(NEWSPRINT_PROFILE.read_bytes())
+        profile.N = 4
+        spaces = pdf.pages[0].Resources.ColorSpace
+        spaces.CSicc = pikepdf.Array([pikepdf.Name.ICCBased, profile])
+
+    x1a = preflight(_broken(seed_build.pdf_path, tmp_path / "x1a-icc.pdf", add_icc_space))
+    assert any(f.check == "colour" and "ICCBased" in f.message for f in x1a.findings), x1a.text()
+    x4 = preflight(_broken(x4_build.pdf_path, tmp_path / "x4-icc.pdf", add_icc_space))
+    assert x4.errors == 0, x4.text()
+
+
+# --- the spec key ------------------------------------------------------------------------------------
+
+def test_an_unknown_pdfx_value_is_a_located_error(tmp_path: Path) -> None:
+    project = _copy_project(tmp_path / "p")
+    spec = _with_top_key(project / "layout" / "seed-page.yaml", "pdfx: x3")
+    line = spec.read_text(encoding="utf-8").splitlines().index("pdfx: x3") + 1
+    with pytest.raises(InputError) as err:
+        load_spec(spec)
+    message = str(err.value)
+    assert f"seed-page.yaml:{line}:7" in message and "x1a, x4" in message, message
+
+
+def test_pdfx_defaults_to_x1a_and_reads_x4(x4_project: Path) -> None:
+    assert load_spec(ROOT / "layout" / "seed-page.yaml").pdfx == "x1a"
+    assert load_spec(x4_project / "layout" / "seed-page.yaml").pdfx == "x4"
