@@ -41,18 +41,22 @@ def test_large_images_are_resampled_to_max_ppi_and_small_ones_kept(tmp_path: Pat
     big = _save(tmp_path, Image.new("RGB", (4000, 3000), "white"), "big.jpg")
     prepared = prepare_image(big, W, H, "fill")
     assert prepared.width_px == round(W / 72 * MAX_PPI)
+    # decoded at a reduced size (JPEG draft), but the resolution reported is the full picture's
+    assert prepared.effective_ppi == pytest.approx(4000 / (W / 72))
     small = _save(tmp_path, Image.new("RGB", (300, 200), "white"), "small.jpg")
     prepared = prepare_image(small, W, H, "fill")
     assert prepared.width_px == 300 and prepared.effective_ppi == pytest.approx(300 / (W / 72))
 
 
-def test_neutral_grey_prints_mostly_in_black_ink(tmp_path: Path) -> None:
-    """Through the newsprint profile's heavy GCR: an RGB mid grey is mostly K, with a little CMY
-    for grey balance (colour-managed since issue 5; it was K alone under naive GCR)."""
+def test_neutral_grey_prints_in_black_ink_alone(tmp_path: Path) -> None:
+    """An RGB picture with no colour in it is a black-and-white photo: one channel, the black plate,
+    through the newsprint dot-gain curve (mid grey 128 prints lighter than a straight 50 % K)."""
     path = _save(tmp_path, Image.new("RGB", (600, 400), (128, 128, 128)), "grey.png")
-    out = Image.open(io.BytesIO(prepare_image(path, W, H, "fill").jpeg))
-    c, m, y, k = out.getpixel((300, 200))
-    assert max(c, m, y) <= 26 and k >= 3 * max(c, m, y) and 110 <= k <= 150
+    prepared = prepare_image(path, W, H, "fill")
+    out = Image.open(io.BytesIO(prepared.jpeg))
+    assert out.mode == "L" and prepared.colorspace == "DeviceGray"
+    k = 255 - out.getpixel((300, 200))
+    assert 90 <= k <= 150
 
 
 @pytest.mark.parametrize("data,message", [

@@ -91,9 +91,12 @@ def test_the_profile_ships_as_package_data() -> None:
 # --- photo separation -------------------------------------------------------------------------------
 
 def _patch(tmp_path: Path, rgb: tuple[int, int, int], name: str) -> tuple[int, int, int, int]:
-    """One flat sRGB patch through prepare_image; its CMYK in percent, read back from the JPEG."""
+    """One flat sRGB patch in a colour photo (a blue corner keeps it from counting as a black-and-
+    white picture) through prepare_image; the patch's CMYK in percent, read back from the JPEG."""
     path = tmp_path / name
-    Image.new("RGB", (600, 400), rgb).save(path)
+    im = Image.new("RGB", (600, 400), rgb)
+    im.paste((30, 60, 200), (0, 0, 60, 40))
+    im.save(path)
     out = Image.open(io.BytesIO(prepare_image(path, W, H, "fill").jpeg))
     return tuple(round(v * 100 / 255) for v in out.getpixel((300, 200)))  # type: ignore[return-value]
 
@@ -275,7 +278,9 @@ def _image_boxes(page: pikepdf.Page) -> list[tuple[str, tuple[float, float, floa
     return out
 
 
-def test_photos_are_devicecmyk_and_nothing_is_rgb(built) -> None:
+def test_photos_are_cmyk_or_grey_and_nothing_is_rgb(built) -> None:
+    """The seed's placeholder photos are neutral (grey pixels saved as RGB): they print on the black
+    plate alone, as DeviceGray; a colour photo is DeviceCMYK (test_a_colour_photo_on_the_page_…)."""
     _, path = built
     with pikepdf.open(path) as pdf:
         page = pdf.pages[0]
@@ -283,8 +288,7 @@ def test_photos_are_devicecmyk_and_nothing_is_rgb(built) -> None:
         assert len(boxes) == 5
         for name, _ in boxes:
             xobj = page.Resources.XObject[name]
-            assert xobj.ColorSpace == pikepdf.Name.DeviceCMYK and xobj.Filter == pikepdf.Name.DCTDecode
-            assert list(xobj.Decode) == [1, 0, 1, 0, 1, 0, 1, 0]  # Adobe CMYK JPEGs are stored inverted
+            assert xobj.ColorSpace == pikepdf.Name.DeviceGray and xobj.Filter == pikepdf.Name.DCTDecode
         for _, op in pikepdf.parse_content_stream(page):
             assert str(op) not in ("rg", "RG"), op
     assert b"DeviceRGB" not in path.read_bytes() and b"/CalRGB" not in path.read_bytes()
@@ -321,13 +325,21 @@ def test_photos_stay_under_the_ink_limit_and_the_right_way_round_in_ghostscript(
         c, m, y, k = crop.split()
         total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
         worst = max(worst, total.getextrema()[1] * 100 / 255)
-        # Not inverted: Ghostscript's ink per plate averages what Pillow decodes from the JPEG itself.
+        # Not inverted: Ghostscript's ink per plate averages what Pillow decodes from the JPEG itself
+        # (a grey JPEG is the black plate, 255 - L; C, M and Y stay empty).
         source = Image.open(io.BytesIO(jpegs[name]))
-        for plate, (rendered, decoded) in enumerate(zip(crop.split(), source.split())):
-            mean_r = sum(i * n for i, n in enumerate(rendered.histogram())) / (rendered.width * rendered.height)
-            mean_d = sum(i * n for i, n in enumerate(decoded.histogram())) / (decoded.width * decoded.height)
-            assert abs(mean_r - mean_d) < 12, (name, "CMYK"[plate], mean_r, mean_d)
-    assert 150 < worst <= TAC_LIMIT, worst
+        wanted = [None, None, None, source.point(lambda v: 255 - v)] if source.mode == "L" else source.split()
+        for plate, (rendered, decoded) in enumerate(zip(crop.split(), wanted)):
+            mean_r = _mean(rendered)
+            if decoded is None:
+                assert mean_r < 2, (name, "CMY"[plate], mean_r)
+            else:
+                assert abs(mean_r - _mean(decoded)) < 12, (name, "CMYK"[plate], mean_r, _mean(decoded))
+    assert 50 < worst <= TAC_LIMIT, worst
+
+
+def _mean(band: Image.Image) -> float:
+    return sum(i * n for i, n in enumerate(band.histogram())) / (band.width * band.height)
 
 
 @needs_gs
@@ -455,3 +467,39 @@ def test_an_unknown_pdfx_value_is_a_located_error(tmp_path: Path) -> None:
 def test_pdfx_defaults_to_x1a_and_reads_x4(x4_project: Path) -> None:
     assert load_spec(ROOT / "layout" / "seed-page.yaml").pdfx == "x1a"
     assert load_spec(x4_project / "layout" / "seed-page.yaml").pdfx == "x4"
+
+
+def test_a_black_and_white_photo_saved_as_rgb_prints_on_black_alone(tmp_path: Path) -> None:
+    """Grey pixels in an RGB file (with a little JPEG colour noise) go to the black plate; one
+    coloured pixel region makes it a colour photo again."""
+    ramp = Image.linear_gradient("L").resize((600, 400)).convert("RGB")
+    path = tmp_path / "bw.jpg"
+    ramp.save(path, quality=80)
+    prepared = prepare_image(path, W, H, "fill")
+    assert prepared.colorspace == "DeviceGray" and prepared.source_profile.startswith("neutral RGB")
+    assert Image.open(io.BytesIO(prepared.jpeg)).mode == "L"
+    ramp.paste((200, 30, 30), (0, 0, 40, 40))
+    ramp.save(path, quality=80)
+    assert prepare_image(path, W, H, "fill").colorspace == "DeviceCMYK"
+
+
+def test_a_colour_photo_on_the_page_is_separated_for_newsprint(tmp_path: Path, root: Path) -> None:
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.pagetree import Image as PlacedImage, Page
+    from pagesetter.render.pdf import render_pdf
+
+    im = Image.new("RGB", (900, 600), (200, 40, 40))
+    im.paste((20, 20, 20), (0, 0, 450, 600))
+    path = tmp_path / "colour.jpg"
+    im.save(path, quality=92)
+    page = Page("t", (300.0, 200.0), 0.0, (), (), (PlacedImage(path, 50, 50, 200, 100, "fill", "t"),), ())
+    pdf_bytes = render_pdf(page, load_manifest(root / "fonts" / "manifest.yaml"), "t").pdf
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        (xobj,) = list(pdf.pages[0].Resources.XObject.values())
+        assert xobj.ColorSpace == pikepdf.Name.DeviceCMYK
+        assert list(xobj.Decode) == [1, 0, 1, 0, 1, 0, 1, 0]  # Adobe CMYK JPEGs are stored inverted
+        cmyk = Image.open(io.BytesIO(xobj.read_raw_bytes()))
+    c, m, y, k = (round(v * 100 / 255) for v in cmyk.getpixel((cmyk.width * 3 // 4, cmyk.height // 2)))
+    assert m > 70 and y > 60 and c < 15  # the red half: magenta and yellow
+    dark = cmyk.getpixel((cmyk.width // 4, cmyk.height // 2))
+    assert sum(dark) * 100 / 255 <= TAC_LIMIT + 3  # the near-black half within the ink limit

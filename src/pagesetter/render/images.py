@@ -14,8 +14,9 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from PIL import Image, ImageCms, ImageMath, ImageOps
+from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
 
@@ -30,6 +31,7 @@ NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr
 # Total area coverage, C+M+Y+K in %: no page may exceed 240 % on newsprint (PRINT.md, ISO 12647-3
 # plants quote 220–260 %); the profile separates to 240 %, and every pixel is checked after it.
 TAC_LIMIT = 240.0
+EXIF_ORIENTATION = 0x0112
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 
@@ -48,28 +50,47 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
                   focus: tuple[float, float] = (0.5, 0.5)) -> PreparedImage:
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to at most
     MAX_PPI, separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG."""
-    im = _open(path)
+    sizes: list[tuple[float, int]] = []  # (effective ppi, target width in pixels), from the full picture
+
+    def plan(probe: Image.Image) -> None:
+        w, h = probe.size
+        if probe.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
+            w, h = h, w  # turned a quarter: exif_transpose will swap them
+        crop_w = min(w, h * frame_w / frame_h) if fit == "fill" else w
+        placed_w = frame_w if fit == "fill" else w * min(frame_w / w, frame_h / h)
+        target_w = round(placed_w / 72 * MAX_PPI)
+        sizes.append((crop_w / (placed_w / 72), target_w))
+        if target_w < crop_w:
+            # A JPEG decodes at 1/2, 1/4 or 1/8 of its size for a fraction of the time; draft picks
+            # the smallest that still has the pixels print needs (a 24-megapixel photo for a
+            # two-column frame decodes at a quarter).
+            r = target_w / crop_w
+            probe.draft(probe.mode, (math.ceil(probe.size[0] * r), math.ceil(probe.size[1] * r)))
+
+    im = _open(path, plan)
+    (ppi, target_w), = sizes
     embedded = im.info.get("icc_profile") or None  # read now: flattening alpha drops im.info
-    im = ImageOps.exif_transpose(im)
+    ImageOps.exif_transpose(im, in_place=True)  # in place: a photo is megapixels, a copy 10 ms
     if fit == "fill":
         im = _crop_to_aspect(im, frame_w / frame_h, focus)
-        placed_w = frame_w
-    else:
-        scale = min(frame_w / im.width, frame_h / im.height)
-        placed_w = im.width * scale
-    ppi = im.width / (placed_w / 72)
-    target_w = round(placed_w / 72 * MAX_PPI)
+    neutral = im.mode == "RGB" and _is_neutral(im)
+    if neutral:
+        # A black-and-white photo saved as RGB (most are): one channel from here, printed on the
+        # black plate like any grey picture (_to_cmyk), and resampled at a third of the cost.
+        im = im.convert("L")
     if im.width > target_w:
         im = im.resize((target_w, max(1, round(im.height * target_w / im.width))), Image.Resampling.LANCZOS)
     separated = _to_cmyk(im, embedded)
     buf = io.BytesIO()
     separated.image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False)
     colorspace = "DeviceGray" if separated.image.mode == "L" else "DeviceCMYK"
+    source = "neutral RGB, set as grey (sRGB tone curve)" if neutral else separated.source
     return PreparedImage(buf.getvalue(), separated.image.width, separated.image.height, ppi, colorspace,
-                         separated.max_tac, separated.source)
+                         separated.max_tac, source)
 
 
-def _open(path: Path) -> Image.Image:
+def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) -> Image.Image:
+    """The picture, bomb-checked from its header; ``plan`` sees the header before the pixels are read."""
     loc = Loc.of_file(path)
     if not path.is_file():
         raise InputError(loc, "image file not found")
@@ -78,8 +99,9 @@ def _open(path: Path) -> Image.Image:
             if probe.width * probe.height > MAX_PIXELS:
                 raise InputError(loc, f"image is {probe.width}×{probe.height} pixels, over the limit of "
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
-            probe.load()
-            return probe.copy()
+            plan(probe)
+            probe.load()  # the pixels are read now; closing the file keeps them
+            return probe
     except InputError:
         raise
     except Image.DecompressionBombError:
@@ -123,8 +145,9 @@ def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
         limited, tac = _limit_tac(im, TAC_LIMIT)
         return Separated(limited, tac, "CMYK as supplied")
     if _is_grey_mode(im.mode):
+        # The black plate alone: misregistration on the press cannot colour a grey picture's edges,
+        # and no C, M or Y is spent on greys. One ink: the darkest pixel's black is its coverage.
         plate = _to_8bit_grey(im).point(list(_grey_to_k_curve()))
-        # One ink: the darkest pixel's black is its coverage, never over the limit.
         return Separated(plate, round((255 - plate.getextrema()[0]) * 100 / 255, 1), "grey (sRGB tone curve)")
     rgb = im.convert("RGB")
     transform, source = _source_transform(embedded)
@@ -135,6 +158,17 @@ def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
 
 def _is_grey_mode(mode: str) -> bool:
     return mode in GREY_MODES
+
+
+# Largest difference between the R, G and B of any pixel that still counts as neutral: JPEG's
+# chroma subsampling leaves a few levels of colour noise in a grey picture.
+NEUTRAL_SPREAD = 6
+
+
+def _is_neutral(rgb: Image.Image) -> bool:
+    """True when no pixel has colour in it (every pixel's R, G, B within NEUTRAL_SPREAD)."""
+    r, g, b = rgb.split()
+    return all(ImageChops.difference(x, y).getextrema()[1] <= NEUTRAL_SPREAD for x, y in ((r, g), (g, b), (r, b)))
 
 
 def _to_8bit_grey(im: Image.Image) -> Image.Image:
