@@ -152,3 +152,24 @@ def test_the_proof_marks_missing_glyphs_and_low_resolution_photos(tmp_path: Path
     proof = _text(tmp_path / "seed-page.proof.pdf")[0]
     assert "缺字U+1F600" in proof
     assert re.search(r"低分辨率\d+ppi", proof)
+
+
+def test_the_combined_edition_is_pdfx_too(edition) -> None:
+    """The plant gets the combined file: one OutputIntent, PDF/X identification, every page's boxes
+    and module frames kept, and our preflight passes it as it passes each page."""
+    import json
+
+    import pikepdf
+
+    from pagesetter.proof.preflight import preflight
+
+    with pikepdf.open(edition.combined) as pdf:
+        assert pdf.pdf_version == "1.3" and str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1:2001"
+        assert len(pdf.Root.OutputIntents) == 1 and str(pdf.docinfo["/Title"]) == "tabloid-edition"
+        names = []
+        for page in pdf.pages:
+            assert "/TrimBox" in page.obj and "/BleedBox" in page.obj
+            names.append(json.loads(page.obj.PieceInfo.pagesetter.Private.read_bytes())["page"])
+        assert names == ["tabloid-1", "tabloid-2"]
+    report = preflight(edition.combined)
+    assert not [f for f in report.findings if f.severity == "error"], report.text()

@@ -35,9 +35,10 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.render.pdf import render_pdf
+from pagesetter.render.pdfx import PdfxSettings, make_pdfx
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import _check_date
-from pagesetter.spec.model import PageSpec
+from pagesetter.spec.model import PageSpec, PdfxVersion
 from pagesetter.yamlsource import load_yaml
 
 if TYPE_CHECKING:
@@ -124,7 +125,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         write_atomically(target, result.pdf)
         paths.append(target)
     combined = out_dir / f"{edition.name}.pdf"
-    write_atomically(combined, combine([d.pdf for d in done]))
+    # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
+    version: PdfxVersion = "x4" if any(spec.pdfx == "x4" for spec, *_ in loaded) else "x1a"
+    write_atomically(combined, combine([d.pdf for d in done], edition.name, version, edition.data.date))
     warnings = tuple(w for d in done for w in d.flowed.warnings)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings)
 
@@ -152,7 +155,8 @@ def _run_page(job: _PageJob) -> _PageDone:
     flowed = flow_page(job.spec, job.articles, faces, job.carried)
     printed = with_marks(flowed.page, job.spec, faces)
     save_memo(faces, memo_key, job.cache)
-    return _PageDone(flowed, render_pdf(printed, job.manifest, job.spec.name, job.date, cache=job.cache).pdf)
+    return _PageDone(flowed, render_pdf(printed, job.manifest, job.spec.name, job.date, cache=job.cache,
+                                        pdfx=job.spec.pdfx).pdf)
 
 
 def _waits_for_jump(spec: PageSpec) -> bool:
@@ -171,18 +175,16 @@ def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
         yield pool
 
 
-def combine(pdfs: list[bytes]) -> bytes:
-    """One PDF of all pages, in order (pdfium copies each page with its resources)."""
-    import pypdfium2 as pdfium
+def combine(pdfs: list[bytes], title: str, version: PdfxVersion = "x1a", date: str | None = None) -> bytes:
+    """One PDF/X of all pages, in order, for the plant: the pages with their resources and their
+    module frames (PieceInfo), then the document-level PDF/X structure once (Info, XMP, one
+    OutputIntent), as for a single page (render/pdfx.py)."""
+    import pikepdf
 
-    out = pdfium.PdfDocument.new()
-    try:
+    with pikepdf.new() as out:
         for data in pdfs:
-            src = pdfium.PdfDocument(data)
-            out.import_pages(src)
-            src.close()
-        buf = io.BytesIO()
-        out.save(buf)
-        return buf.getvalue()
-    finally:
-        out.close()
+            with pikepdf.open(io.BytesIO(data)) as src:
+                out.pages.extend(src.pages)
+        raw = io.BytesIO()
+        out.save(raw)
+    return make_pdfx(raw.getvalue(), title, PdfxSettings(version=version), date=date)
