@@ -4,6 +4,7 @@ another in any cache."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -13,16 +14,27 @@ SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
 
 
 def make_project(dest: Path) -> Path:
-    """layout/ and content/ copied, fonts/ linked (20 MB faces, read only)."""
+    """layout/ and content/ copied, fonts hard-linked (20 MB faces, read only), or symlinked and
+    allowed (allow_outside) where the scratch folder is on another file system."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "layout", dest / "layout")
     shutil.copytree(ROOT / "content", dest / "content")
     (dest / "fonts").mkdir()
+    linked_out = False
     for f in (ROOT / "fonts").iterdir():
         if f.suffix in (".otf", ".ttf", ".ttc"):
-            (dest / "fonts" / f.name).symlink_to(f)
+            try:
+                os.link(f, dest / "fonts" / f.name)
+            except OSError:
+                (dest / "fonts" / f.name).symlink_to(f)
+                linked_out = True
         elif f.is_file():
             shutil.copy(f, dest / "fonts" / f.name)
+    if linked_out:
+        for spec in (dest / "layout").glob("*.yaml"):
+            text = spec.read_text(encoding="utf-8")
+            if "\ngrid:" in text:
+                spec.write_text(text + f"allow_outside: [{ROOT / 'fonts'}]\n", encoding="utf-8")
     return dest
 
 

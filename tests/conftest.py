@@ -42,15 +42,30 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     """A throwaway copy of the project's inputs (layout, content; fonts linked), to break on purpose."""
-    shutil.copytree(ROOT / "layout", tmp_path / "layout")
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    (tmp_path / "fonts").mkdir()
+    return copy_project(tmp_path)
+
+
+def copy_project(dest: Path) -> Path:
+    """layout/ and content/ copied, the font files hard-linked (big, read only): a project of its own."""
+    shutil.copytree(ROOT / "layout", dest / "layout")
+    shutil.copytree(ROOT / "content", dest / "content")
+    (dest / "fonts").mkdir()
+    linked_out = False
     for f in (ROOT / "fonts").iterdir():
         if f.suffix in (".otf", ".ttf", ".ttc"):
-            (tmp_path / "fonts" / f.name).symlink_to(f)  # big and read-only: link
+            try:  # a hard link is a file of the project, as a copy would be
+                os.link(f, dest / "fonts" / f.name)
+            except OSError:  # another file system: a symlink, which the specs must then allow
+                (dest / "fonts" / f.name).symlink_to(f)
+                linked_out = True
         elif f.is_file():
-            shutil.copy(f, tmp_path / "fonts" / f.name)
-    return tmp_path
+            shutil.copy(f, dest / "fonts" / f.name)
+    if linked_out:
+        for spec in (dest / "layout").glob("*.yaml"):
+            text = spec.read_text(encoding="utf-8")
+            if "\ngrid:" in text:  # a page spec; appended last, so no line number moves
+                spec.write_text(text + f"allow_outside: [{ROOT / 'fonts'}]\n", encoding="utf-8")
+    return dest
 
 
 def which(tool: str) -> str | None:

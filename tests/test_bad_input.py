@@ -30,8 +30,7 @@ def _write(rel: str, data: bytes | str) -> Callable[[Path], None]:
     def apply(project: Path) -> None:
         path = project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink():
-            path.unlink()
+        path.unlink(missing_ok=True)  # a new file: never write through a link into the real project
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8")
         else:
@@ -63,7 +62,20 @@ def _symlink_photo(project: Path) -> None:
 def _truncate(rel: str, keep: int) -> Callable[[Path], None]:
     def apply(project: Path) -> None:
         path = project / rel
-        path.write_bytes(path.read_bytes()[:keep])
+        data = path.read_bytes()[:keep]
+        path.unlink()  # a new file: never write through a link into the real project
+        path.write_bytes(data)
+    return apply
+
+
+def _link_out(rel: str) -> Callable[[Path], None]:
+    """The input moved out of the project and a symlink left in its place."""
+    def apply(project: Path) -> None:
+        path = project / rel
+        outside = project.parent / f"outside-{path.name}"
+        outside.write_bytes(path.read_bytes())
+        path.unlink()
+        path.symlink_to(outside)
     return apply
 
 
@@ -132,6 +144,10 @@ CASES: list[tuple[str, Callable[[Path], None], str, str, int]] = [
      "fonts/manifest.yaml", "not found", 1),
     ("font-corrupt", _write("fonts/LXGWWenKai-Regular.ttf", b"\x00\x01\x00\x00 garbage"),
      "fonts/LXGWWenKai-Regular.ttf", "not a usable font", 1),
+    ("font-symlink", _link_out("fonts/LXGWWenKai-Regular.ttf"), "fonts/manifest.yaml", "outside the project", 1),
+    ("article-symlink", _link_out(ARTICLE), SPEC, "outside the project", 1),
+    ("allow-outside-missing", _edit(SPEC, "rules: {", "allow_outside: [../../no-such-folder]\nrules: {"), SPEC,
+     "is not a folder", 1),
     ("headline-too-long", _edit(SPEC, "headline: {cols: 3, lines: 8}", "headline: {cols: 3, lines: 2}"), "", "overset", 3),
 ]
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 
@@ -116,3 +117,23 @@ def test_a_fallback_that_is_no_face_is_a_located_error(project: Path) -> None:
     result = run(["build"], project)
     assert result.returncode == 1
     assert "fonts/manifest.yaml:" in result.stderr and "'kaiti'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_allow_outside_lets_a_shared_photo_folder_in(project: Path) -> None:
+    """A newsroom's shared photo store outside the project: refused until the spec lists it, then
+    read by its absolute path (and a link into it is followed)."""
+    store = project.parent / "photo-store"
+    store.mkdir()
+    (project / "content" / "photos" / "dongfeng-media.jpg").rename(store / "dongfeng-media.jpg")
+    article = project / "content" / "dongfeng-media.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "photos/dongfeng-media.jpg", str(store / "dongfeng-media.jpg")), encoding="utf-8")
+    refused = run(["build", "-q"], project)
+    assert refused.returncode == 1 and "allow_outside" in refused.stderr and "Traceback" not in refused.stderr
+    spec = project / "layout" / "seed-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("rules: {", "allow_outside: [../../photo-store]\nrules: {"),
+                    encoding="utf-8")
+    built = run(["build", "-q"], project)
+    assert built.returncode == 0, built.stderr
+    with pikepdf.open(project / "output" / "seed-page.pdf") as pdf:
+        assert len(list(pdf.pages[0].Resources.XObject.keys())) == 5

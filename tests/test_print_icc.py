@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageCms, ImageMath
 
-from conftest import ROOT, which
+from conftest import ROOT, copy_project, which
 from pagesetter.build import build_page
 from pagesetter.errors import InputError
 from pagesetter.proof.preflight import preflight
@@ -32,16 +32,7 @@ needs_gs = pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed
 # --- the project copied, to build a variant of the seed page ---------------------------------------
 
 def _copy_project(dest: Path) -> Path:
-    """layout/ and content/ copied, fonts linked: inputs stay inside this copy's root."""
-    shutil.copytree(ROOT / "layout", dest / "layout")
-    shutil.copytree(ROOT / "content", dest / "content")
-    (dest / "fonts").mkdir()
-    for f in (ROOT / "fonts").iterdir():
-        if f.suffix in (".otf", ".ttf", ".ttc"):
-            (dest / "fonts" / f.name).symlink_to(f)
-        elif f.is_file():
-            shutil.copy(f, dest / "fonts" / f.name)
-    return dest
+    return copy_project(dest)
 
 
 def _with_top_key(spec: Path, line: str) -> Path:

@@ -18,6 +18,7 @@ from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
+from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.render.pdf import render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
@@ -46,7 +47,7 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
     spec = load_spec(spec_path)
     if edition is not None and spec.folio is not None:
         spec = replace(spec, folio=replace(spec.folio, paper=edition.paper, date=edition.date))
-    manifest = load_manifest(spec.fonts_manifest)
+    manifest = load_manifest(spec.fonts_manifest, spec.root, spec.allowed)
     for style in spec.styles.values():
         if style.font not in manifest:
             raise InputError(style.loc, f"style {style.name!r} uses font {style.font!r}, which "
@@ -60,10 +61,13 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
         if name in articles:
             continue
         path = spec.content_dir / f"{name}.md"
+        if path.exists() and not inside(path, spec.root, spec.allowed):  # a symlink out of the project
+            raise InputError(loc, f"article {name!r} is a link to {path.resolve()}, outside the project folder; "
+                             f"{OUTSIDE_HINT}")
         if not path.is_file():
             raise InputError(loc, f"article {name!r} not found: expected the file "
                              f"{path.relative_to(spec.root) if path.is_relative_to(spec.root) else path}")
-        article, changed = normalise_article(read_article(path, spec.root))
+        article, changed = normalise_article(read_article(path, spec.root, spec.allowed))
         articles[name] = article
         changes += changed
     return spec, manifest, articles, changes

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pagesetter.content.model import Article, Paragraph, Photo, PhotoSide, Span
+from pagesetter.paths import inside
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml, read_text
@@ -52,7 +53,7 @@ def read_articles(paths: list[Path], root: Path) -> dict[str, Article]:
     return out
 
 
-def read_article(path: Path, root: Path) -> Article:
+def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = ()) -> Article:
     shown = display_path(path)
     lines = read_text(path).split("\n")
     front = read_front_matter(path, lines)
@@ -72,7 +73,7 @@ def read_article(path: Path, root: Path) -> Article:
         subtitle=texts["subtitle"],
         byline=texts["byline"],
         paragraphs=paragraphs,
-        photos=_photos(front.node.get("photos"), path, root),
+        photos=_photos(front.node.get("photos"), path, root, allowed),
         loc=Loc(shown),
     )
 
@@ -131,22 +132,22 @@ def _opt_text(front: Node, key: str) -> str | None:
 
 # --- photos -----------------------------------------------------------------------------------
 
-def _photos(node: Node | None, article: Path, root: Path) -> tuple[Photo, ...]:
+def _photos(node: Node | None, article: Path, root: Path, allowed: tuple[Path, ...]) -> tuple[Photo, ...]:
     if node is None or node.value is None:
         return ()
     if not node.is_list:
         raise InputError(node.loc, "photos must be a list of mappings, each line starting with "
                          f"'- file: …' and a 'caption: …' under it; got {_kind(node)}")
-    return tuple(_photo(item, article, root) for item in node.value)
+    return tuple(_photo(item, article, root, allowed) for item in node.value)
 
 
-def _photo(node: Node, article: Path, root: Path) -> Photo:
+def _photo(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> Photo:
     if not node.is_map:
         raise InputError(node.loc, f"each photo must be a mapping (file: …, caption: …), got {_kind(node)}")
     v.check_keys(node, PHOTO_KEYS, "a photo", required=("file", "caption"))
     file_node, caption_node = node.get("file"), node.get("caption")
     assert file_node is not None and caption_node is not None  # check_keys made sure
-    target = _photo_file(file_node, article, root)
+    target = _photo_file(file_node, article, root, allowed)
     caption = _required_text(caption_node, "caption")
     credit_node = node.get("credit")
     credit = _required_text(credit_node, "credit") if credit_node is not None and credit_node.value is not None \
@@ -163,16 +164,19 @@ def _required_text(node: Node, what: str) -> str:
     return value
 
 
-def _photo_file(node: Node, article: Path, root: Path) -> Path:
-    """The image file, which must lie inside the project: a build must not read arbitrary files."""
+def _photo_file(node: Node, article: Path, root: Path, allowed: tuple[Path, ...] = ()) -> Path:
+    """The image file, which must lie inside the project or a folder the spec allows (paths.py)."""
     raw = _required_text(node, "file")
-    if PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).is_absolute() or PureWindowsPath(raw).drive:
-        raise InputError(node.loc, f"photo file {raw!r} is an absolute path; write it relative to the "
-                         f"article file, e.g. photos/{PurePosixPath(raw).name}")
+    absolute = PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).is_absolute() or PureWindowsPath(raw).drive
     target = (article.parent / raw).resolve()  # resolve() follows symlinks, so a link out is caught too
-    if not target.is_relative_to(root.resolve()):
+    if absolute and not (allowed and PurePosixPath(raw).is_absolute() and inside(target, root, allowed)):
+        raise InputError(node.loc, f"photo file {raw!r} is an absolute path; write it relative to the "
+                         f"article file, e.g. photos/{PurePosixPath(raw).name} (or list its folder under "
+                         "allow_outside: in the page spec)")
+    if not inside(target, root, allowed):
         raise InputError(node.loc, f"photo file {raw!r} is outside the project folder {display_path(root)}; "
-                         "copy the picture into content/photos/")
+                         f"copy the picture into content/photos/, or list its folder under allow_outside: "
+                         "in the page spec")
     if not target.exists():
         raise InputError(node.loc, f"photo file {raw!r} not found (looked for {display_path(target)})")
     if not target.is_file():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError
+from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -24,7 +25,9 @@ class FaceInfo:
     fallback: tuple[str, ...] = ()
 
 
-def load_manifest(path: Path) -> dict[str, FaceInfo]:
+def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, ...] = ()) -> dict[str, FaceInfo]:
+    """The faces of ``path``; with ``project``, every font file must lie in the project or an allowed
+    folder (paths.py)."""
     root = v.expect_map(load_yaml(path), "a font manifest")
     v.check_keys(root, ("faces",), "the font manifest", required=("faces",))
     faces = v.expect_map(root.get("faces"), "faces")  # type: ignore[arg-type]
@@ -36,6 +39,9 @@ def load_manifest(path: Path) -> dict[str, FaceInfo]:
         file = (path.parent / v.text(file_node, "file")).resolve()  # type: ignore[arg-type]
         if not file.is_file():
             raise InputError(file_node.loc, f"font file {file_node.value!r} of face {key!r} not found")  # type: ignore[union-attr]
+        if project is not None and not inside(file, project, allowed):
+            raise InputError(file_node.loc, f"font file {file_node.value!r} of face {key!r} is outside the project "  # type: ignore[union-attr]
+                             f"folder; {OUTSIDE_HINT}")
         out[key] = FaceInfo(
             key=key,
             path=file,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
     BLACK, CMYK, NO_FIT, PDFX_VERSIONS, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
@@ -14,7 +15,7 @@ from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto", "marks",
-            "allow_overset", "pdfx")
+            "allow_overset", "pdfx", "allow_outside")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
@@ -39,8 +40,9 @@ def load_spec(path: Path) -> PageSpec:
                          "(modules chosen by the engine), or both")
     root = project_root(path)
     base = path.resolve().parent
+    allowed = _allowed_outside(root_node.get("allow_outside"), base)
 
-    styles = _load_styles(root_node, base, root)
+    styles = _load_styles(root_node, base, root, allowed)
     page = v.expect_map(root_node.get("page"), "page")  # type: ignore[arg-type]
     v.check_keys(page, ("name", "trim", "bleed", "margins"), "page", required=("trim",))
     grid_node = v.expect_map(root_node.get("grid"), "grid")  # type: ignore[arg-type]
@@ -71,9 +73,10 @@ def load_spec(path: Path) -> PageSpec:
         folio=folio,
         articles=articles,
         rules=_rules(root_node.get("rules")),
-        content_dir=_inside(root_node.get("content"), base, root, "content folder", default=root / "content"),
+        content_dir=_inside(root_node.get("content"), base, root, "content folder", default=root / "content",
+                            allowed=allowed),
         fonts_manifest=_inside(root_node.get("fonts"), base, root, "font manifest",
-                               default=root / "fonts" / "manifest.yaml"),
+                               default=root / "fonts" / "manifest.yaml", allowed=allowed),
         root=root,
         allow_overset=v.boolean(root_node.get("allow_overset"), "allow_overset")
         if root_node.get("allow_overset") is not None else False,
@@ -81,6 +84,7 @@ def load_spec(path: Path) -> PageSpec:
         marks=_marks(root_node.get("marks")) if root_node.get("marks") is not None else Marks(),
         pdfx=v.choice(root_node.get("pdfx"), "pdfx", PDFX_VERSIONS)  # type: ignore[arg-type]
         if root_node.get("pdfx") is not None else "x1a",
+        allowed=allowed,
     )
 
 
@@ -119,13 +123,30 @@ def _auto(node: Node, grid: Grid) -> AutoSpec:
     )
 
 
-def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path) -> Path:
+def _allowed_outside(node: Node | None, base: Path) -> tuple[Path, ...]:
+    """allow_outside: folders outside the project that inputs may come from (a newsroom's shared
+    photo store, a type library), each written relative to the spec or absolute; it must exist."""
+    if node is None:
+        return ()
+    folders = []
+    for item in v.expect_list(node, "allow_outside"):
+        raw = v.text(item, "allow_outside folder")
+        folder = (base / raw).resolve()
+        if not folder.is_dir():
+            raise InputError(item.loc, f"allow_outside folder {raw!r} is not a folder (looked for {display_path(folder)})")
+        folders.append(folder)
+    return tuple(folders)
+
+
+def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path,
+            allowed: tuple[Path, ...] = ()) -> Path:
     if node is None:
         return default
     raw = v.text(node, what)
     target = (base / raw).resolve()
-    if not target.is_relative_to(root.resolve()):
-        raise InputError(node.loc, f"{what} {raw!r} is outside the project folder {display_path(root)}")
+    if not inside(target, root, allowed):
+        raise InputError(node.loc, f"{what} {raw!r} is outside the project folder {display_path(root)}; "
+                         f"{OUTSIDE_HINT}")
     if not target.exists():
         raise InputError(node.loc, f"{what} {raw!r} not found (looked for {display_path(target)})")
     return target
@@ -178,11 +199,11 @@ def _margins(page: Node, trim: tuple[float, float], grid: Grid, grid_node: Node)
     return top, left
 
 
-def _load_styles(root_node: Node, base: Path, root: Path) -> dict[str, Style]:
+def _load_styles(root_node: Node, base: Path, root: Path, allowed: tuple[Path, ...]) -> dict[str, Style]:
     raw: dict[str, Node] = {}
     sheets = root_node.get("stylesheets")
     for sheet_node in (v.expect_list(sheets, "stylesheets") if sheets else []):
-        sheet_path = _inside(sheet_node, base, root, "style sheet", default=base)
+        sheet_path = _inside(sheet_node, base, root, "style sheet", default=base, allowed=allowed)
         sheet = v.expect_map(load_yaml(sheet_path), "a style sheet")
         v.check_keys(sheet, ("styles",), "a style sheet", required=("styles",))
         raw.update(v.expect_map(sheet.get("styles"), "styles").value)  # type: ignore[arg-type]

@@ -236,3 +236,4 @@ class PageSpec:
     auto: AutoSpec | None = None
     marks: Marks = Marks()
     pdfx: PdfxVersion = "x1a"  # PDF/X version of the print PDF (render/pdfx.py)
+    allowed: tuple[Path, ...] = ()  # folders outside ``root`` inputs may come from (allow_outside)

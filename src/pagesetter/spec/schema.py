@@ -91,6 +91,10 @@ PAGE_SPEC: dict[str, Any] = {
                       "photo": _obj({"cols": INT, "lines": INT}), "fit": FIT, "min_cols": INT}, ("line", "articles")),
         "marks": {"anyOf": [BOOL, _obj({"crop": BOOL, "registration": BOOL, "slug": BOOL})]},
         "allow_overset": BOOL,
+        "allow_outside": {"type": "array", "items": {"type": "string"},
+                          "description": "folders outside the project that photos, style sheets, content or fonts "
+                                         "may come from (relative to this file, or absolute); anything else "
+                                         "outside the project is refused"},
         "pdfx": {"enum": ["x1a", "x4"], "description": "PDF/X version of the print PDF: x1a (PDF/X-1a:2001, "
                  "the default) or x4 (PDF/X-4)"},
     }, ("page", "grid")),
