@@ -11,6 +11,7 @@ then from word spaces, Han–Latin gaps and the blanks of full-width marks
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms
 from pagesetter.compose.chars import BLANK_SIDE, CharClass
@@ -23,8 +24,9 @@ from pagesetter.spec.model import CMYK, Style
 __all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph", "set_line"]
 
 
-@dataclass(frozen=True)
-class GlyphPos:
+class GlyphPos(NamedTuple):
+    """A NamedTuple, like pagetree.Glyph: made by the ten thousand, and pickled into the cache."""
+
     face: str
     size: float
     gid: int

@@ -95,7 +95,7 @@ def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Articl
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
         shift = (measure - line.natural) / 2 if style.align == "center" else 0.0
-        out.append(Line(tuple(replace(g, x=g.x + shift) for g in line.glyphs), measure, line.natural,
+        out.append(Line(tuple(g._replace(x=g.x + shift) for g in line.glyphs), measure, line.natural,
                         line.text, True, line.size, role="subhead"))
     return out
 
@@ -387,7 +387,7 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
     lines, _ = compose_display(text, style, geo.span_width(1), faces)
     line = lines[0]
     shift = geo.span_width(1) - line.natural if align == "right" else 0.0
-    glyphs = tuple(replace(g, x=g.x + shift) for g in line.glyphs)
+    glyphs = tuple(g._replace(x=g.x + shift) for g in line.glyphs)
     return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
 
 

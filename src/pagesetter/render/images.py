@@ -19,31 +19,13 @@ from typing import Callable
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
+from pagesetter.render.photo import MAX_PPI, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
 
-MAX_PPI = 300  # twice a 150 lpi screen; newsprint screens are coarser (../shared/PRINT.md)
-WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
-# The newsprint output profile we build and ship (profiles/README.md): CGATS TR 002 coldset
-# newsprint, total ink 240 %.
-NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr002.icc"
-# Total area coverage, C+M+Y+K in %: no page may exceed 240 % on newsprint (PRINT.md, ISO 12647-3
-# plants quote 220–260 %); the profile separates to 240 %, and every pixel is checked after it.
-TAC_LIMIT = 240.0
 EXIF_ORIENTATION = 0x0112
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
-
-
-@dataclass(frozen=True)
-class PreparedImage:
-    jpeg: bytes
-    width_px: int
-    height_px: int
-    effective_ppi: float  # of the source pixels at the placed size
-    colorspace: str = "DeviceCMYK"  # the PDF colour space of the JPEG: DeviceCMYK or DeviceGray
-    max_tac: float = 0.0  # % C+M+Y+K of the darkest pixel written (before JPEG)
-    source_profile: str = ""  # what the colour was converted from: "embedded", "sRGB (assumed)", …
 
 
 def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,

@@ -18,7 +18,7 @@ from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
-from pagesetter.render.images import WARN_PPI, PreparedImage, prepare_image
+from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, make_pdfx
 from pagesetter.spec.model import CMYK
 from pagesetter.errors import Loc, Warning
@@ -107,6 +107,8 @@ def _overprint(canvas: FontlessCanvas) -> None:
 
 def _prepared(image: Image, cache: DiskCache) -> PreparedImage:
     """The photo ready for print, from the cache when the same file was prepared for the same frame."""
+    from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
+
     if not cache.enabled or not image.path.is_file():
         return prepare_image(image.path, image.width, image.height, image.fit, image.focus)
     key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from pagesetter import __version__
-from pagesetter.render.images import NEWSPRINT_PROFILE
+from pagesetter.render.photo import NEWSPRINT_PROFILE
 from pagesetter.spec.model import PDFX_VERSIONS, PdfxVersion
 
 # The OutputIntent's fields (ISO 15930-1 §6.2.4, ISO 15930-7 §6.2.4.2). "CGATS TR 002" is the

@@ -1,0 +1,28 @@
+"""What a photo becomes for the PDF, and the numbers print sets for it. No imaging library here:
+a warm build takes its prepared photos from the cache and never loads Pillow (render/images.py
+does the preparing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_PPI = 300  # twice a 150 lpi screen; newsprint screens are coarser (../shared/PRINT.md)
+WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
+# The newsprint output profile we build and ship (profiles/README.md): CGATS TR 002 coldset
+# newsprint, total ink 240 %.
+NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr002.icc"
+# Total area coverage, C+M+Y+K in %: no page may exceed 240 % on newsprint (PRINT.md, ISO 12647-3
+# plants quote 220–260 %); the profile separates to 240 %, and every pixel is checked after it.
+TAC_LIMIT = 240.0
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    jpeg: bytes
+    width_px: int
+    height_px: int
+    effective_ppi: float  # of the source pixels at the placed size
+    colorspace: str = "DeviceCMYK"  # the PDF colour space of the JPEG: DeviceCMYK or DeviceGray
+    max_tac: float = 0.0  # % C+M+Y+K of the darkest pixel written (before JPEG)
+    source_profile: str = ""  # what the colour was converted from: "embedded", "sRGB (assumed)", …
