@@ -4,8 +4,8 @@ Each engine runs as a whole fresh process, as a user would run it, so interprete
 imports count. Per repetition, in a rotating order so no engine always goes first:
 
   pagesetter-cold  python -m pagesetter build -q -o TMP, XDG_CACHE_HOME a new empty folder
-  pagesetter-warm  the same, XDG_CACHE_HOME kept from an untimed run before the first repetition
-                   (nothing changed since: every set line, subset and photo comes from the cache)
+  pagesetter-warm  the same, XDG_CACHE_HOME kept from an untimed run before the first repetition:
+                   nothing changed since, so the recorded build is written again (rebuild.py)
   pagesetter-edit  the warm cache, but one sentence of one article changed before each run (an
                    editor's rebuild: that paragraph is set again, its page's subsets may change)
   typst            python bench/typst_seed.py (the typst package ships no CLI)

@@ -99,7 +99,8 @@ def test_pdffonts_lists_only_embedded_subset_cid_fonts_with_tounicode(seed_build
         assert re.search(r"Identity-H\s+yes\s+yes\s+yes", row), row  # emb sub uni
 
 
-def test_five_photos_in_cmyk_at_print_resolution(seed_build) -> None:
+def test_five_photos_for_the_press_at_print_resolution(seed_build) -> None:
+    """The seed's placeholders are black-and-white pictures: DeviceGray, the black plate alone."""
     images = seed_build.page.images
     assert len(images) == 5
     with pikepdf.open(seed_build.pdf_path) as pdf:
@@ -107,7 +108,7 @@ def test_five_photos_in_cmyk_at_print_resolution(seed_build) -> None:
         found = [xobjects[k] for k in xobjects.keys() if xobjects[k].get("/Subtype") == "/Image"]
         assert len(found) == 5
         for xo, placed in zip(sorted(found, key=lambda o: int(o["/Width"])), sorted(images, key=lambda i: i.width)):
-            assert xo["/ColorSpace"] == "/DeviceCMYK"
+            assert xo["/ColorSpace"] == "/DeviceGray"
             ppi = int(xo["/Width"]) / (placed.width / 72)
             assert ppi >= 200
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
-from pagesetter.paths import OUTSIDE_HINT, inside
+from pagesetter.paths import OUTSIDE_HINT, inside, write_atomically
 from pagesetter.render.pdf import render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
@@ -40,6 +38,7 @@ class BuildResult:
     pdf_path: Path
     warnings: tuple[Warning, ...]
     changes: tuple[Change, ...]
+    inputs: tuple[Path, ...] = ()  # every file the build read (rebuild.py)
 
 
 def load_inputs(spec_path: Path, edition: "EditionData | None" = None
@@ -100,7 +99,18 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache, pdfx=spec.pdfx)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
-    return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes))
+    return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes),
+                       inputs_of(spec, manifest, articles))
+
+
+def inputs_of(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article]) -> tuple[Path, ...]:
+    """Every file a build of ``spec`` reads: the spec and its style sheets, the font manifest and
+    font files, the articles and their photos (the engine's own code is keyed separately)."""
+    files = [*spec.sources, spec.fonts_manifest, *(face.path for face in manifest.values())]
+    for name, article in sorted(articles.items()):
+        files.append(spec.content_dir / f"{name}.md")
+        files += [photo.file for photo in article.photos]
+    return tuple(dict.fromkeys(files))
 
 
 def load_memo(faces: FaceSet, job: Path, cache: DiskCache) -> str:
@@ -157,19 +167,3 @@ def overset_message(page: Page) -> str:
     parts = [f"{o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”" for o in page.overset]
     return "overset (text that does not fit): " + "; ".join(parts) + \
         ". Enlarge the blocks, cut the text, or build with --allow-overset to see the page."
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: a failed build leaves the old file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

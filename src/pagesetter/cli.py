@@ -8,6 +8,7 @@ Errors are one line each on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -143,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pagesetter: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the report piped into head or less, closed early: nothing went wrong
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout at exit)
+        return 0
 
 
 def _positive_int(text: str) -> int:
@@ -156,7 +160,6 @@ def _positive_int(text: str) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pagesetter.build import build_page
     from pagesetter.cache import DiskCache, default_cache
 
     cache = DiskCache(None) if args.no_cache else default_cache()
@@ -165,11 +168,11 @@ def _build(args: argparse.Namespace) -> int:
     if not args.specs and not DEFAULT_SPEC.is_file():
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
                          "pagesetter build layout/PAGE.yaml")
-    from pagesetter.edition import build_edition, is_edition
-
     for spec in specs:
         started = time.perf_counter()
-        if is_edition(spec):
+        if _is_edition(spec):
+            from pagesetter.edition import build_edition
+
             progress = None if args.quiet else (lambda message: print(message, flush=True))
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                     jobs=args.jobs, cache=cache)
@@ -186,38 +189,79 @@ def _build(args: argparse.Namespace) -> int:
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
             continue
-        result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
-        if not args.quiet:
-            _report(result, time.perf_counter() - started)
-            if args.proof:
-                print(f"wrote {display_path(result.pdf_path.with_suffix('.proof.pdf'))}")
+        pdf_path = _build_page(spec, args, cache, started)
         if args.preview:
             from pagesetter.proof.preview import render_png
 
-            for pdf in [result.pdf_path] + ([result.pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
+            for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
                 for png in render_png(pdf, args.output, args.dpi):
                     if not args.quiet:
                         print(f"wrote {display_path(png)}")
     return 0
 
 
-def _report(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
+def _is_edition(path: Path) -> bool:
+    from pagesetter.yamlsource import load_yaml  # not edition.py: that would load the whole engine
+
+    root = load_yaml(path)
+    return root.is_map and "edition" in root.value
+
+
+def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> Path:  # type: ignore[no-untyped-def]
+    """One page: written again from the cache when nothing it reads has changed (rebuild.py),
+    else built, reported and recorded."""
+    from pagesetter import rebuild
+
+    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, display_path(args.output)))
+    found = rebuild.lookup(cache, key) if cache.enabled else None
+    if found is not None and (args.quiet or found.report is not None):
+        written = rebuild.replay(found, args.output)
+        if not args.quiet:
+            print(f"wrote {display_path(written[0])} (unchanged since the last build, "
+                  f"{time.perf_counter() - started:.1f} s)")
+            print("\n".join(found.report or ()))
+        return written[0]
+    from pagesetter.build import build_page
+
+    result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
+    report = None
+    if not args.quiet:
+        chars = sum(len(line.text) for line in result.page.lines)
+        print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
+              f"{time.perf_counter() - started:.1f} s)")
+        report = _report(result)
+    outputs = {result.pdf_path.name: result.pdf_path}
+    if args.proof:
+        proof = result.pdf_path.with_suffix(".proof.pdf")
+        outputs[proof.name] = proof
+        if report is not None:
+            report.append(f"wrote {display_path(proof)}")
+    if report is not None:
+        print("\n".join(report))
+    if cache.enabled:
+        rebuild.record(cache, key, result.inputs, outputs, report)
+    return result.pdf_path
+
+
+def _report(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a build reports after the file it wrote: marks normalised, overset, the typography
+    check and the preflight of the PDF (read back), warnings and notes."""
+    lines = []
     page = result.page
-    chars = sum(len(line.text) for line in page.lines)
-    print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(page.images)} photos, {seconds:.1f} s)")
     if result.changes:
         counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
         summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-        print(f"normalised: {len(result.changes)} marks ({summary})")
+        lines.append(f"normalised: {len(result.changes)} marks ({summary})")
     for o in page.overset:
-        print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
+        lines.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
     from pagesetter.proof.preflight import preflight
     from pagesetter.proof.typography import check_pdf
 
-    print(check_pdf(result.pdf_path).summary())
-    print("preflight: " + preflight(result.pdf_path).text().split(": ", 1)[1])
+    lines.append(check_pdf(result.pdf_path).summary())
+    lines.append("preflight: " + preflight(result.pdf_path).text().split(": ", 1)[1])
     for w in result.warnings:
-        print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
+        lines.append(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
+    return lines
 
 
 def _report_edition(edition, seconds: float) -> None:  # type: ignore[no-untyped-def]

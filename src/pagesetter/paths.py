@@ -1,9 +1,14 @@
-"""Which files a build may read: those in the project folder, and in the folders a page spec lists
-under ``allow_outside`` (a newsroom's shared photo store, a type library). Nothing else: a page spec
-or an article from elsewhere must not make the build read arbitrary files."""
+"""Files: which a build may read, and how it writes.
+
+A build reads only files in the project folder and in the folders a page spec lists under
+``allow_outside`` (a newsroom's shared photo store, a type library): a page spec or an article from
+elsewhere must not make it read arbitrary files. It writes every output atomically, so an
+interrupted or failed build leaves the previous file as it was."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 
@@ -15,3 +20,19 @@ def inside(target: Path, root: Path, allowed: tuple[Path, ...] = ()) -> bool:
 
 
 OUTSIDE_HINT = "move it into the project, or list its folder under allow_outside: in the page spec"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: a failed build leaves the old file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -42,7 +42,7 @@ def load_spec(path: Path) -> PageSpec:
     base = path.resolve().parent
     allowed = _allowed_outside(root_node.get("allow_outside"), base)
 
-    styles = _load_styles(root_node, base, root, allowed)
+    styles, sheets = _load_styles(root_node, base, root, allowed)
     page = v.expect_map(root_node.get("page"), "page")  # type: ignore[arg-type]
     v.check_keys(page, ("name", "trim", "bleed", "margins"), "page", required=("trim",))
     grid_node = v.expect_map(root_node.get("grid"), "grid")  # type: ignore[arg-type]
@@ -85,6 +85,7 @@ def load_spec(path: Path) -> PageSpec:
         pdfx=v.choice(root_node.get("pdfx"), "pdfx", PDFX_VERSIONS)  # type: ignore[arg-type]
         if root_node.get("pdfx") is not None else "x1a",
         allowed=allowed,
+        sources=(path.resolve(), *sheets),
     )
 
 
@@ -199,17 +200,21 @@ def _margins(page: Node, trim: tuple[float, float], grid: Grid, grid_node: Node)
     return top, left
 
 
-def _load_styles(root_node: Node, base: Path, root: Path, allowed: tuple[Path, ...]) -> dict[str, Style]:
+def _load_styles(root_node: Node, base: Path, root: Path,
+                 allowed: tuple[Path, ...]) -> tuple[dict[str, Style], tuple[Path, ...]]:
+    """The styles, and the style sheet files they were read from."""
     raw: dict[str, Node] = {}
     sheets = root_node.get("stylesheets")
+    paths: list[Path] = []
     for sheet_node in (v.expect_list(sheets, "stylesheets") if sheets else []):
         sheet_path = _inside(sheet_node, base, root, "style sheet", default=base, allowed=allowed)
+        paths.append(sheet_path)
         sheet = v.expect_map(load_yaml(sheet_path), "a style sheet")
         v.check_keys(sheet, ("styles",), "a style sheet", required=("styles",))
         raw.update(v.expect_map(sheet.get("styles"), "styles").value)  # type: ignore[arg-type]
     if root_node.get("styles") is not None:
         raw.update(v.expect_map(root_node.get("styles"), "styles").value)  # type: ignore[arg-type]
-    return {name: _style(name, raw, ()) for name in raw}
+    return {name: _style(name, raw, ()) for name in raw}, tuple(paths)
 
 
 def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...]) -> Style:

@@ -237,3 +237,4 @@ class PageSpec:
     marks: Marks = Marks()
     pdfx: PdfxVersion = "x1a"  # PDF/X version of the print PDF (render/pdfx.py)
     allowed: tuple[Path, ...] = ()  # folders outside ``root`` inputs may come from (allow_outside)
+    sources: tuple[Path, ...] = ()  # the files this spec was read from: itself and its style sheets

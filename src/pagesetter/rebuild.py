@@ -1,0 +1,86 @@
+"""A build whose inputs have not changed is not done again (as make does).
+
+Every successful build of a page records, in the build cache (cache.py), each file it read with
+its digest, the files it wrote and the report it printed. The next build of the same spec with the
+same options first compares those digests with the files as they are now: the spec and its style
+sheets, the font manifest and font files, the articles and their photos; the engine's own code,
+the libraries it draws with and SOURCE_DATE_EPOCH are in the key. All the same: the recorded files
+are written again and nothing is set. Anything different, missing or unreadable: a full build.
+
+Only this module, the cache and the standard library are imported to decide, so an unchanged page
+costs the start of Python and the reading of its inputs. Editions always build (a page's lines can
+depend on the pages before it); their set lines, font subsets and photos are cached all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+
+from pagesetter.cache import DiskCache, file_fingerprint, key_of
+from pagesetter.paths import write_atomically
+
+# Libraries whose output goes into the PDF: a new version may write other bytes. Known by their
+# installed files (found, not imported: importlib.metadata alone would cost a tenth of a second).
+LIBRARIES = ("reportlab", "pikepdf", "PIL", "uharfbuzz", "fontTools", "yaml")
+# Big, read-only files: known by path, size and modification time, as the other caches know them.
+BY_STAT = (".otf", ".ttf", ".ttc", ".otc")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    inputs: tuple[tuple[str, str], ...]  # (file, digest) of every file the build read
+    outputs: tuple[tuple[str, bytes], ...]  # (file name in the output folder, contents)
+    report: tuple[str, ...] | None  # what the build printed after its first line; None: built quietly
+
+
+def job_key(spec: Path, options: tuple[object, ...]) -> str:
+    return key_of("job", str(spec.resolve()), options, os.environ.get("SOURCE_DATE_EPOCH"), _library_versions())
+
+
+def lookup(cache: DiskCache, key: str) -> Recorded | None:
+    """The recorded build when every input is as it was, else None."""
+    found = cache.get_object("job", key)
+    if not isinstance(found, Recorded):
+        return None
+    for name, digest in found.inputs:
+        if _digest(Path(name)) != digest:
+            return None
+    return found
+
+
+def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], outputs: dict[str, Path],
+           report: list[str] | None) -> None:
+    files = tuple((name, path.read_bytes()) for name, path in outputs.items())
+    digests = tuple((str(p), _digest(p)) for p in inputs)
+    cache.put_object("job", key, Recorded(digests, files, tuple(report) if report is not None else None))
+
+
+def replay(found: Recorded, out_dir: Path) -> list[Path]:
+    written = []
+    for name, data in found.outputs:
+        write_atomically(out_dir / name, data)
+        written.append(out_dir / name)
+    return written
+
+
+def _digest(path: Path) -> str:
+    try:
+        if path.suffix.lower() in BY_STAT:
+            return repr(file_fingerprint(path))
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    out = []
+    for name in LIBRARIES:
+        spec = find_spec(name)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        out.append((name, repr(file_fingerprint(origin)) if origin is not None and origin.is_file() else "none"))
+    return tuple(out)

@@ -1,0 +1,105 @@
+"""A build with nothing changed writes its recorded files again (src/pagesetter/rebuild.py); any
+change to any input, option or date makes a real build. Through the real command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+
+UNCHANGED = "unchanged since the last build"
+
+
+def build(project: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", *extra], cwd=project, capture_output=True,
+                         text=True, timeout=300, env=env or dict(os.environ))
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+def pdf(project: Path) -> bytes:
+    return (project / "output" / "seed-page.pdf").read_bytes()
+
+
+def test_an_unchanged_page_is_written_again_with_its_report(project: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
+    first = build(project, env=env)
+    assert UNCHANGED not in first.stdout
+    before = pdf(project)
+    (project / "output" / "seed-page.pdf").unlink()
+    again = build(project, env=env)
+    assert UNCHANGED in again.stdout and pdf(project) == before
+    # the report is the same, line for line, after the first
+    assert first.stdout.splitlines()[1:] == again.stdout.splitlines()[1:]
+    assert "typography: 460 body lines" in again.stdout and "preflight: PASS" in again.stdout
+
+
+def test_every_kind_of_input_change_makes_a_real_build(project: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
+    build(project, env=env)
+    reference = pdf(project)
+
+    def changed(edit) -> bytes:  # type: ignore[no-untyped-def]
+        edit()
+        run = build(project, env=env)
+        assert UNCHANGED not in run.stdout, edit.__name__
+        return pdf(project)
+
+    def article() -> None:
+        path = project / "content" / "dongfeng-media.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("没有披上白色战袍", "未曾披上白色战袍", 1),
+                        encoding="utf-8")
+
+    def stylesheet() -> None:
+        path = project / "layout" / "styles" / "city-daily.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "size: 9pt" in text or "size: 小五" in text
+        path.write_text(text + "\n", encoding="utf-8")  # same styles, different bytes: still rebuilt
+
+    def photo() -> None:
+        from PIL import Image, ImageDraw
+
+        path = project / "content" / "photos" / "xian-education.jpg"
+        im = Image.open(path).convert("RGB")
+        ImageDraw.Draw(im).rectangle((0, 0, 400, 400), fill=(200, 30, 30))
+        stat = path.stat()
+        im.save(path, quality=90)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time stamp: the bytes decide
+
+    def manifest() -> None:
+        path = project / "fonts" / "manifest.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("fallback: [kai, hei]", "fallback: [hei]"),
+                        encoding="utf-8")
+
+    assert changed(article) != reference
+    changed(stylesheet)
+    with_red = changed(photo)
+    with pikepdf.open(project / "output" / "seed-page.pdf") as doc:
+        spaces = {str(x.ColorSpace) for x in doc.pages[0].Resources.XObject.values()}
+    assert "/DeviceCMYK" in spaces  # the photo has colour now: the new pixels were used
+    changed(manifest)
+    assert UNCHANGED in build(project, env=env).stdout  # and, with nothing more changed, a replay
+    assert pdf(project) != reference and with_red is not None
+
+
+def test_options_and_the_date_are_part_of_the_job(project: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
+    build(project, "-q", env=env)
+    assert UNCHANGED not in build(project, "--proof", env=env).stdout
+    assert (project / "output" / "seed-page.proof.pdf").is_file()
+    (project / "output" / "seed-page.proof.pdf").unlink()
+    assert UNCHANGED in build(project, "--proof", env=env).stdout
+    assert (project / "output" / "seed-page.proof.pdf").is_file()  # the proof is replayed too
+    dated = dict(env, SOURCE_DATE_EPOCH="1656547200")
+    assert UNCHANGED not in build(project, env=dated).stdout
+    with pikepdf.open(project / "output" / "seed-page.pdf") as doc:
+        assert str(doc.docinfo["/CreationDate"]).startswith("D:20220630000000")
+
+
+def test_no_cache_means_no_replay(project: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
+    build(project, env=env)
+    assert UNCHANGED not in build(project, "--no-cache", env=env).stdout
