@@ -140,3 +140,21 @@ def test_prune_keeps_the_newest(tmp_path: Path) -> None:
     removed = cache.prune(max_bytes=5 * 1100)
     left = sorted(p.stat().st_mtime_ns for p in _entries(tmp_path))
     assert removed == 5 and left == [i * 10**9 for i in range(5, 10)]
+
+
+def test_bodies_set_on_two_cores_are_the_bodies_set_on_one(root: Path) -> None:
+    """flow/precompose.py only decides which process sets a paragraph: the page is the same."""
+    from pagesetter.build import load_inputs
+    from pagesetter.flow.page import flow_page
+    from pagesetter.flow.precompose import precompose
+    from pagesetter.fonts.face import FaceSet
+
+    spec, manifest, articles, _ = load_inputs(root / "layout" / "seed-page.yaml")
+    serial = flow_page(spec, articles, FaceSet(manifest))
+    faces = FaceSet(manifest)
+    precompose(spec, articles, faces)
+    set_before = len(faces.memo.entries)
+    parallel = flow_page(spec, articles, faces)
+    assert parallel.page == serial.page and parallel.warnings == serial.warnings
+    if (os.cpu_count() or 1) >= 2:
+        assert set_before >= 25  # the five bodies' paragraphs were set before the flow began

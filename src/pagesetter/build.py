@@ -11,6 +11,7 @@ from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, OversetError, Warning
 from pagesetter.flow.page import flow_page
+from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter import __version__
@@ -86,6 +87,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
 
         spec, explanation = arrange(spec, articles, faces)
         notes = (Warning("auto", explanation, spec.auto.loc),)
+    precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     title = next((a.title for a in articles.values()), spec.name)

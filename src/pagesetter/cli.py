@@ -212,7 +212,8 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     else built, reported and recorded."""
     from pagesetter import rebuild
 
-    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, display_path(args.output)))
+    # Not the output folder: where the files go does not change them.
+    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
     found = rebuild.lookup(cache, key) if cache.enabled else None
     if found is not None and (args.quiet or found.report is not None):
         written = rebuild.replay(found, args.output)

@@ -190,9 +190,14 @@ def _shrink(seg: list[Atom], kinds: list[GapKind], gaps: list[float], widths: li
 def compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, *, indent: float = 0.0,
                       justify: bool = True) -> tuple[list[Line], list[str]]:
     """A paragraph becomes lines; also returns the characters no face had (for the report)."""
-    key = ("paragraph", tuple((r.text, style_key(r.style)) for r in runs), measure, indent, justify)
+    key = paragraph_key(runs, measure, indent, justify)
     lines, missing = faces.memo.get(key, lambda: _compose_paragraph(runs, measure, faces, indent, justify))
     return list(lines), list(missing)
+
+
+def paragraph_key(runs: list[Run], measure: float, indent: float, justify: bool) -> tuple:
+    """What a paragraph's lines depend on (besides the faces): its memo key."""
+    return ("paragraph", tuple((r.text, style_key(r.style)) for r in runs), measure, indent, justify)
 
 
 def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from pagesetter.compose.display import compose_display
-from pagesetter.compose.lines import Line, Run, compose_paragraph
+from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article
 from pagesetter.errors import Loc, Warning
@@ -84,6 +84,15 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             warnings.append(Warning("overfull", "a word is wider than the column", para.loc))
         lines += para_lines
     return lines, warnings
+
+
+def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
+                faces: FaceSet) -> bool:
+    """Are all of the body's paragraphs in the composition memo already?"""
+    body, lead = styles[spec.body], styles[spec.lead]
+    return all(paragraph_key([Run(s.text, lead if s.lead else body) for s in para.spans], measure, body.indent,
+                             body.align == "justify") in faces.memo.entries
+               for para in article.paragraphs if not para.subhead)
 
 
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],

@@ -9,6 +9,7 @@ placed size, and no pixel exceeds the total area coverage limit (``TAC_LIMIT``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import math
@@ -229,8 +230,16 @@ def _srgb_lightness(g: int) -> float:
 
 
 def _inverse(lightness: list[float], target: float) -> int:
-    """The K (0–255) whose lightness is nearest ``target`` on the falling ramp."""
-    return min(range(256), key=lambda k: (abs(lightness[k] - target), k))
+    """The K (0–255) whose lightness is nearest ``target`` on the falling ramp (the smaller K on a
+    tie). A bisection: the ramp is monotone, and the curve asks 256 times."""
+    rising = [-v for v in lightness]
+    i = bisect.bisect_left(rising, -target)
+    candidates = [k for k in (i - 1, i, i + 1) if 0 <= k < 256]
+    # equal lightness over a run of K: the first K of the run is the smallest with that distance
+    best = min(candidates, key=lambda k: (abs(lightness[k] - target), k))
+    while best > 0 and lightness[best - 1] == lightness[best]:
+        best -= 1
+    return best
 
 
 def _limit_tac(cmyk: Image.Image, limit: float) -> tuple[Image.Image, float]:

@@ -1,0 +1,93 @@
+"""The bodies of a page's articles set on two cores before the page is flowed.
+
+Setting the body text is most of a cold build's layout time, and each article's body depends on
+nothing but its text, its styles, the column measure and the faces. So a forked child sets half of
+the articles while this process sets the rest; the child's lines come back into the composition
+memo (compose/memo.py), where flowing the page then finds every paragraph already set. Same lines
+either way: this only decides which core sets them. Where there is one core, no fork, or little to
+set, nothing happens here and the flow sets everything as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Hashable
+
+from pagesetter.content.model import Article
+from pagesetter.flow.article import body_is_set, compose_body
+from pagesetter.flow.geometry import PageGeometry
+from pagesetter.fonts.face import FaceSet
+from pagesetter.spec.model import ArticleSpec, PageSpec
+
+# Below this many characters still to set, a second process costs more than it saves.
+MIN_CHARACTERS = 2000
+
+
+def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> None:
+    measure = PageGeometry(spec).span_width(1)
+    jobs = [(a, article) for a, article in _jobs(spec, articles)
+            if not body_is_set(a, article, spec.styles, measure, faces)]
+    if (len(jobs) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or sum(_size(article) for _, article in jobs) < MIN_CHARACTERS):
+        return
+    mine, theirs = _halves(jobs)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(theirs, spec, measure, faces, send), daemon=True)
+    child.start()
+    send.close()
+    for aspec, article in mine:
+        compose_body(aspec, article, spec.styles, measure, faces)
+    try:
+        entries = receive.recv()
+    except (EOFError, OSError):
+        entries = None  # the child died: the flow sets its articles itself
+    child.join()
+    if entries:
+        faces.memo.load(entries)
+
+
+def _jobs(spec: PageSpec, articles: dict[str, Article]) -> list[tuple[ArticleSpec, Article]]:
+    """The entries whose body this page sets (not continued ones: their lines come from a jump)."""
+    jobs = []
+    seen = set()
+    for aspec in spec.articles:
+        article = articles.get(aspec.article)
+        if article is None or not article.paragraphs or aspec.continued_from is not None:
+            continue
+        if (aspec.article, aspec.body, aspec.lead, aspec.subhead) in seen:
+            continue
+        seen.add((aspec.article, aspec.body, aspec.lead, aspec.subhead))
+        jobs.append((aspec, article))
+    return jobs
+
+
+def _size(article: Article) -> int:
+    return sum(len(p.text) for p in article.paragraphs)
+
+
+def _halves(jobs: list[tuple[ArticleSpec, Article]]) -> tuple[list, list]:
+    """Two groups of about the same amount of text, largest first (greedy)."""
+    mine: list = []
+    theirs: list = []
+    load = [0, 0]
+    for job in sorted(jobs, key=lambda j: -_size(j[1])):
+        side = 0 if load[0] <= load[1] else 1
+        (mine if side == 0 else theirs).append(job)
+        load[side] += _size(job[1])
+    return mine, theirs
+
+
+def _child(jobs: list[tuple[ArticleSpec, Article]], spec: PageSpec, measure: float, faces: FaceSet, send) -> None:  # type: ignore[no-untyped-def]
+    """In the forked child: set the articles, send back only the entries it made."""
+    try:
+        before: set[Hashable] = set(faces.memo.entries)
+        for aspec, article in jobs:
+            compose_body(aspec, article, spec.styles, measure, faces)
+        send.send({k: v for k, v in faces.memo.entries.items() if k not in before})
+    except BaseException:  # anything at all: the parent sets these articles itself
+        send.send(None)
+    finally:
+        send.close()
+        os._exit(0)  # no atexit handlers or buffers of the parent's run twice
