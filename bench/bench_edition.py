@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from project import edition, make_project
+from project import compile_package, edition, make_project
 
 PYTHON = Path(sys.executable)
 
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: the issue's two cores)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    compile_package()
     scratch = Path(tempfile.mkdtemp(prefix="bench-edition-"))
     try:
         result = bench(args.pages, args.runs, args.jobs, scratch)

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from project import edition, make_project, page_variant
+from project import compile_package, edition, make_project, page_variant
 
 PYTHON = Path(sys.executable)
 # Composition and flow alone, in process, with nothing set before (the whole-process time is
@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    compile_package()
     scratch = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
     try:
         result = bench([int(x) for x in args.pages.split(",")], [int(x) for x in args.text.split(",")],

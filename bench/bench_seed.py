@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from project import make_project
+from project import compile_package, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -188,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    compile_package()
     scratch = Path(tempfile.mkdtemp(prefix="bench-seed-"))
     try:
         result = bench(args.runs, scratch)

@@ -13,6 +13,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
 
 
+def compile_package() -> None:
+    """Byte-compile pagesetter as `pip install` does. In an editable checkout run with
+    PYTHONDONTWRITEBYTECODE=1 (this machine's environment) every edited module would otherwise be
+    compiled from source again by every timed process."""
+    import subprocess
+    import sys
+
+    import pagesetter
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(pagesetter.__file__).parent)],
+                   env=env, check=True)
+
+
 def make_project(dest: Path) -> Path:
     """layout/ and content/ copied, fonts hard-linked (20 MB faces, read only), or symlinked and
     allowed (allow_outside) where the scratch folder is on another file system."""

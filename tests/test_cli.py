@@ -137,3 +137,15 @@ def test_allow_outside_lets_a_shared_photo_folder_in(project: Path) -> None:
     assert built.returncode == 0, built.stderr
     with pikepdf.open(project / "output" / "seed-page.pdf") as pdf:
         assert len(list(pdf.pages[0].Resources.XObject.keys())) == 5
+
+
+def test_a_bad_page_of_an_edition_is_one_located_line_and_nothing_written(project: Path) -> None:
+    """The page is read in a worker process; its error comes back to the main one intact."""
+    spec = project / "layout" / "tabloid-2.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("columns: 6", "colums: 6"), encoding="utf-8")
+    result = run(["build", "layout/tabloid-edition.yaml", "-j", "2"], project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "pagesetter: error: layout/tabloid-2.yaml:13:3: unknown key 'colums' in grid; did you mean 'columns'?"]
+    assert not (project / "output" / "tabloid-1.pdf").exists()
+    assert not (project / "output" / "tabloid-edition.pdf").exists()

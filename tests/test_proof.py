@@ -65,6 +65,7 @@ def test_edition_progress_and_contact_sheet(tmp_path: Path) -> None:
                           "-o", str(tmp_path)], cwd=root, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "rendering 2 pages" in run.stdout and "page 1/2: tabloid-1" in run.stdout
+    assert "preflight (tabloid-edition.pdf): PASS" in run.stdout
     sheet = Image.open(tmp_path / "tabloid-edition.contact.png")
     assert sheet.width > sheet.height  # two thumbnails side by side
     quiet = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/tabloid-edition.yaml", "-q",

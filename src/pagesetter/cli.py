@@ -272,6 +272,10 @@ def _report_edition(edition, seconds: float) -> None:  # type: ignore[no-untyped
         for o in page.overset:
             print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines")
     print(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
+    from pagesetter.proof.preflight import preflight
+
+    # the file the plant gets: its preflight covers every page
+    print(f"preflight ({edition.combined.name}): " + preflight(edition.combined).text().split(": ", 1)[1])
     for w in edition.warnings:
         print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
 

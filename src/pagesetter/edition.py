@@ -88,75 +88,84 @@ def load_edition(path: Path) -> Edition:
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
                   progress: Callable[[str], None] | None = None, cache: DiskCache | None = None) -> EditionResult:
-    """Every page laid out and rendered on all cores. A page that continues an article from an
-    earlier page (上接) waits for the lines that page sends; every other page starts at once."""
+    """Every page read, laid out and rendered in a worker, on all cores. A page that continues an
+    article from an earlier page (上接) is set here, in order, with the lines that page sent on.
+    Input errors are raised in page order; no file is written unless every page was built."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     say = progress or (lambda message: None)
-    loaded = [load_inputs(page_path, edition.data) for page_path in edition.pages]  # all input errors first
-    workers = max(1, min(len(loaded), jobs or os.cpu_count() or 1))
-    say(f"laying out and rendering {len(loaded)} pages on {workers} cores")
+    workers = max(1, min(len(edition.pages), jobs or os.cpu_count() or 1))
+    say(f"laying out and rendering {len(edition.pages)} pages on {workers} cores")
     done: list[_PageDone] = []
     carried: dict[str, tuple[Line, ...]] = {}
     with _pool(workers) as pool:
-        started = {i: pool.submit(_run_page, _PageJob(spec, manifest, articles, {}, edition.data.date, cache))
-                   for i, (spec, manifest, articles, _) in enumerate(loaded)
-                   if pool is not None and not _waits_for_jump(spec)}
-        for i, (spec, manifest, articles, _) in enumerate(loaded):
-            if i in started:
-                result = started[i].result()
-            else:  # here, in order, with what the earlier pages sent on
-                result = _run_page(_PageJob(spec, manifest, articles, dict(carried), edition.data.date, cache))
-            for aspec in spec.articles:
+        first = [pool.submit(_run_page, _PageJob(p, edition.data, cache)) for p in edition.pages] if pool else []
+        for i, page_path in enumerate(edition.pages):
+            result = first[i].result() if pool else None
+            if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
+                loaded = result.loaded if result is not None else None
+                result = _run_page(_PageJob(page_path, edition.data, cache, loaded, dict(carried)))
+            assert result.flowed is not None
+            for aspec in result.spec.articles:
                 if aspec.continued_from is not None:
                     carried.pop(aspec.article, None)
             carried.update(result.flowed.leftovers)
             done.append(result)
-            say(f"page {i + 1}/{len(loaded)}: {spec.name}")
-    pages = [d.flowed.page for d in done]
+            say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}")
+    pages = [d.flowed.page for d in done if d.flowed is not None]
     if carried:  # a jump to a page the edition does not have
         pages[-1] = with_unplaced_jumps(pages[-1], carried)
     overset = [p for p in pages if p.overset]
     if overset and not allow_overset:
         raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
     paths = []
-    for (spec, *_), result in zip(loaded, done):
-        target = out_dir / f"{spec.name}.pdf"
+    for result in done:
+        target = out_dir / f"{result.spec.name}.pdf"
         write_atomically(target, result.pdf)
         paths.append(target)
     combined = out_dir / f"{edition.name}.pdf"
     # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
-    version: PdfxVersion = "x4" if any(spec.pdfx == "x4" for spec, *_ in loaded) else "x1a"
+    version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
     write_atomically(combined, combine([d.pdf for d in done], edition.name, version, edition.data.date))
-    warnings = tuple(w for d in done for w in d.flowed.warnings)
+    warnings = tuple(w for d in done if d.flowed is not None for w in d.flowed.warnings)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings)
+
+
+Loaded = tuple[PageSpec, dict[str, FaceInfo], dict[str, Article]]
 
 
 @dataclass(frozen=True)
 class _PageJob:
-    spec: PageSpec
-    manifest: dict[str, FaceInfo]
-    articles: dict[str, Article]
-    carried: dict[str, tuple[Line, ...]]  # lines earlier pages jump to this one
-    date: str
+    path: Path
+    data: EditionData
     cache: DiskCache
+    loaded: Loaded | None = None  # the page's inputs, when already read
+    carried: dict[str, tuple[Line, ...]] | None = None  # lines earlier pages jump here; None: not known yet
 
 
 @dataclass(frozen=True)
 class _PageDone:
-    flowed: FlowResult
-    pdf: bytes  # rendered even if overset stops the edition: a worker cannot know in time
+    spec: PageSpec
+    flowed: FlowResult | None  # None: the page waits for the lines of a jump (``loaded`` holds its inputs)
+    pdf: bytes = b""  # rendered even if overset stops the edition: a worker cannot know in time
+    loaded: Loaded | None = None
 
 
 def _run_page(job: _PageJob) -> _PageDone:
     """One page, start to finish: in a worker process, or here for a page that waits for a jump."""
-    faces = FaceSet(job.manifest)
-    memo_key = load_memo(faces, job.spec.path, job.cache)
-    flowed = flow_page(job.spec, job.articles, faces, job.carried)
-    printed = with_marks(flowed.page, job.spec, faces)
+    if job.loaded is not None:
+        spec, manifest, articles = job.loaded
+    else:
+        spec, manifest, articles, _ = load_inputs(job.path, job.data)
+    if job.carried is None and _waits_for_jump(spec):
+        return _PageDone(spec, None, loaded=(spec, manifest, articles))
+    faces = FaceSet(manifest)
+    memo_key = load_memo(faces, spec.path, job.cache)
+    flowed = flow_page(spec, articles, faces, job.carried or {})
+    printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
-    return _PageDone(flowed, render_pdf(printed, job.manifest, job.spec.name, job.date, cache=job.cache,
-                                        pdfx=job.spec.pdfx).pdf)
+    pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx).pdf
+    return _PageDone(spec, flowed, pdf)
 
 
 def _waits_for_jump(spec: PageSpec) -> bool:

@@ -55,6 +55,10 @@ class InputError(PagesetterError):
     def __str__(self) -> str:
         return f"{self.loc}: {self.message}" if self.loc else self.message
 
+    def __reduce__(self) -> tuple:
+        # raised in an edition's worker process, it crosses back to the main one pickled
+        return (type(self), (self.loc, self.message))
+
 
 class OversetError(PagesetterError):
     """Text did not fit and the build was not told to allow overset."""
