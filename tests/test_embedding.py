@@ -446,3 +446,45 @@ def test_encode_codes() -> None:
     assert encode_codes([0, 10, 0x1B2C, 0xFFFF]) == "<0000000A1B2CFFFF>"
     with pytest.raises(ValueError):
         encode_codes([0x10000])
+
+
+# --- the font tables read without fontTools (fonts/sfnt.py), against fontTools ----------------------
+
+@pytest.mark.parametrize("key", FACES)
+def test_table_values_match_fonttools(key: str) -> None:
+    from fontTools.ttLib import TTFont
+
+    from pagesetter.fonts.sfnt import read_tables
+
+    info = MANIFEST[key]
+    face = hb.Face(hb.Blob.from_file_path(str(info.path)), info.index)
+    ours = read_tables(lambda tag: face.reference_table(tag).data)
+    with TTFont(str(info.path), fontNumber=info.index, lazy=True) as font:
+        head, os2, name = font["head"], font["OS/2"], font["name"]
+        assert ours.units_per_em == head.unitsPerEm
+        assert f"{ours.font_revision:.5f}" == f"{head.fontRevision:.5f}"
+        assert ours.checksum_adjustment == head.checkSumAdjustment
+        assert ours.bbox == (head.xMin, head.yMin, head.xMax, head.yMax)
+        assert (ours.typo_ascender, ours.typo_descender) == (os2.sTypoAscender, os2.sTypoDescender)
+        assert ours.cap_height == getattr(os2, "sCapHeight", 0) and ours.weight_class == os2.usWeightClass
+        assert ours.italic_angle == font["post"].italicAngle
+        assert ours.postscript_name == name.getDebugName(6) and ours.family_name == name.getDebugName(1)
+
+
+@pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])
+def test_cff_charset_check_matches_fonttools(key: str) -> None:
+    """The identity check of a subset's CFF reads what fontTools reads: identity in our subsets,
+    and not in the whole face, whose CIDs are not its glyph ids."""
+    from pagesetter.fonts.sfnt import cff_identity_cids
+
+    info = MANIFEST[key]
+    _, _, glyphs = shape(info, SAMPLE)
+    subset = subset_font(info.path, glyphs, info.index)
+    assert cff_identity_cids(subset.program) == (True, True)
+    face = hb.Face(hb.Blob.from_file_path(str(info.path)), info.index)
+    whole = face.reference_table("CFF ").data
+    top = CFFFontSet()
+    top.decompile(io.BytesIO(whole), None)
+    charset = top.topDictIndex[0].charset
+    theirs_identity = all(n == (".notdef" if g == 0 else f"cid{g:05d}") for g, n in enumerate(charset))
+    assert cff_identity_cids(whole) == (True, theirs_identity)

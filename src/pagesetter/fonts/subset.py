@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Mapping, TypedDict
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, Mapping, TypedDict
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of
 from pagesetter.errors import InputError, Loc
+from pagesetter.fonts.sfnt import FaceTables, cff_identity_cids, read_tables
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -102,11 +104,9 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     scale = 1000 / face.upem
     hb_font = hb.Font(face)  # the very advances the composer measured with
     widths = {codes[g]: round(hb_font.get_glyph_h_advance(g) * scale) for g in gids}
-    from fontTools.ttLib import TTFont  # on a cache miss only: a warm build never parses a font
-
-    with TTFont(str(path), fontNumber=font_number, lazy=True) as source:  # reads only the small tables used
-        base_font = f"{_subset_tag(source, gids)}+{_postscript_name(source, path)}"
-        metrics = _descriptor_metrics(source, scale)
+    tables = read_tables(lambda tag: face.reference_table(tag).data)  # the small tables only
+    base_font = f"{_subset_tag(tables, gids)}+{_postscript_name(tables, path)}"
+    metrics = _descriptor_metrics(tables, scale)
     return EmbeddedFont(
         base_font=base_font,
         kind=kind,
@@ -219,33 +219,30 @@ def _identity_charset(font: TTFont) -> None:
 
 def _check_cff(program: bytes, path: Path) -> None:
     """The subset CFF must be CID-keyed with CID == glyph id, or the codes would draw other glyphs."""
-    from fontTools.cffLib import CFFFontSet  # only when a subset is made (not on a cache hit)
-
-    cff = CFFFontSet()
-    cff.decompile(io.BytesIO(program), None)
-    top = cff.topDictIndex[0]
-    if not hasattr(top, "ROS"):
+    try:
+        cid_keyed, identity = cff_identity_cids(program)
+    except (ValueError, IndexError, struct.error):
+        raise InputError(Loc.of_file(path), "the subset's CFF table cannot be read back") from None
+    if not cid_keyed:
         raise InputError(Loc.of_file(path), "name-keyed CFF fonts are not supported; use a CID-keyed "
                          "OpenType font (Noto CJK, Source Han) or a TrueType font")
-    # fontTools names the glyphs of a CID-keyed font by their CIDs: "cid00042".
-    if any(name != (".notdef" if gid == 0 else f"cid{gid:05d}") for gid, name in enumerate(top.charset)):
+    if not identity:
         raise InputError(Loc.of_file(path), "the subset's CFF charset is not the identity; cannot assign codes")
 
 
-def _postscript_name(font: TTFont, path: Path) -> str:
-    name = font["name"].getDebugName(6) or path.stem
+def _postscript_name(tables: FaceTables, path: Path) -> str:
+    name = tables.postscript_name or path.stem
     # A PDF name must not hold spaces or delimiters; PostScript names normally do not.
     return "".join(c for c in name if c.isascii() and c.isalnum() or c in "-_.")
 
 
-def _subset_tag(font: TTFont, gids: list[int]) -> str:
+def _subset_tag(tables: FaceTables, gids: list[int]) -> str:
     """Six capitals from a hash of the font's identity and the glyph set (ISO 32000-1 §9.6.4).
 
     Same font and glyphs -> same tag in any build or checkout; a different glyph set (hence
     different codes) -> a different tag, so a RIP never merges two different subsets.
     """
-    head = font["head"]
-    identity = f"{font['name'].getDebugName(6)}|{head.fontRevision:.5f}|{head.checkSumAdjustment}"
+    identity = f"{tables.postscript_name or None}|{tables.font_revision:.5f}|{tables.checksum_adjustment}"
     digest = hashlib.sha256(f"{identity}:{','.join(map(str, gids))}".encode()).digest()
     return "".join(chr(ord("A") + b % 26) for b in digest[:6])
 
@@ -260,21 +257,17 @@ class _Metrics(TypedDict):
     stem_v: int
 
 
-def _descriptor_metrics(font: TTFont, scale: float) -> _Metrics:
+def _descriptor_metrics(tables: FaceTables, scale: float) -> _Metrics:
     """FontDescriptor values from the full face (its bbox encloses any subset's glyphs)."""
-    head, os2 = font["head"], font["OS/2"]
-    ascent = round(os2.sTypoAscender * scale)  # the ideographic em box (880/-120 in Noto CJK)
-    descent = round(os2.sTypoDescender * scale)
-    cap = round(getattr(os2, "sCapHeight", 0) * scale) or ascent
-    bbox = (round(head.xMin * scale), round(head.yMin * scale), round(head.xMax * scale), round(head.yMax * scale))
-    # post.italicAngle (16.16 fixed at byte 4) read raw: decompiling post parses 65 000 glyph names
-    italic = int.from_bytes(font.reader["post"][4:8], "big", signed=True) / 65536
+    ascent = round(tables.typo_ascender * scale)  # the ideographic em box (880/-120 in Noto CJK)
+    descent = round(tables.typo_descender * scale)
+    cap = round(tables.cap_height * scale) or ascent
+    bbox = tuple(round(v * scale) for v in tables.bbox)
     # Flags (ISO 32000-1 §9.8.2): Symbolic (4) because the glyphs lie outside the standard Latin
     # set; Serif (2) when the family says so.
     flags = 4
-    if "Serif" in (font["name"].getDebugName(1) or ""):
+    if "Serif" in tables.family_name:
         flags |= 2
-    weight = getattr(os2, "usWeightClass", 400)
-    stem_v = round(10 + 220 * ((weight - 50) / 900) ** 2)  # the usual estimate from the weight class
-    return _Metrics(ascent=ascent, descent=descent, cap_height=cap, bbox=bbox, italic_angle=italic,
-                    flags=flags, stem_v=stem_v)
+    stem_v = round(10 + 220 * ((tables.weight_class - 50) / 900) ** 2)  # the usual estimate from the weight
+    return _Metrics(ascent=ascent, descent=descent, cap_height=cap, bbox=bbox,  # type: ignore[typeddict-item]
+                    italic_angle=tables.italic_angle, flags=flags, stem_v=stem_v)
