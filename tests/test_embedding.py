@@ -488,3 +488,18 @@ def test_cff_charset_check_matches_fonttools(key: str) -> None:
     charset = top.topDictIndex[0].charset
     theirs_identity = all(n == (".notdef" if g == 0 else f"cid{g:05d}") for g, n in enumerate(charset))
     assert cff_identity_cids(whole) == (True, theirs_identity)
+
+
+@pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])
+def test_the_embedded_cff_is_named_as_the_pdf_names_it(key: str) -> None:
+    """Faces taken from a collection carry the collection's CFF name (…CJKjp-…); the subset is
+    renamed to the face's PostScript name, the one /BaseFont gives after its tag."""
+    from fontTools.cffLib import CFFFontSet as Reference
+
+    info = MANIFEST[key]
+    _, _, glyphs = shape(info, SAMPLE)
+    font = subset_font(info.path, glyphs, info.index)
+    cff = Reference()
+    cff.decompile(io.BytesIO(font.program), None)
+    assert cff.fontNames == [font.base_font.split("+", 1)[1]]
+    assert cff.topDictIndex[0].ROS  # still a CIDFont, read by fontTools after the rename

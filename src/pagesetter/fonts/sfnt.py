@@ -101,6 +101,30 @@ def cff_identity_cids(cff: bytes) -> tuple[bool, bool]:
     return True, _charset_cids(cff, charset, glyphs) == list(range(1, glyphs))
 
 
+def cff_font_name(cff: bytes) -> str:
+    """The name in a CFF's Name INDEX (one font per table in OpenType)."""
+    names, _ = _index(cff, cff[2])
+    return names[0].decode("latin-1") if names else ""
+
+
+def with_cff_font_name(cff: bytes, name: str) -> bytes:
+    """The CFF with its Name INDEX saying ``name``, when that is as long as the name it replaces
+    (every offset in the table then stays valid); else the CFF as it was.
+
+    A face taken from a collection keeps the collection's CFF, named for its first member
+    (NotoSerifCJKjp-Regular inside NotoSerifCJKsc-Regular.otf): renamed, the embedded program says
+    what the PDF's BaseFont says."""
+    header_size = cff[2]
+    count, = struct.unpack_from(">H", cff, header_size)
+    old = cff_font_name(cff)
+    new = name.encode("latin-1", "replace")
+    if count != 1 or len(new) != len(old) or old == name:
+        return cff
+    off_size = cff[header_size + 2]
+    start = header_size + 3 + 2 * off_size  # the data of the only name
+    return cff[:start] + new + cff[start + len(new):]
+
+
 def _index(data: bytes, at: int) -> tuple[list[bytes], int]:
     """The items of the INDEX at ``at``, and where the next structure starts."""
     count, = struct.unpack_from(">H", data, at)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, Mapping, TypedDict
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of
 from pagesetter.errors import InputError, Loc
-from pagesetter.fonts.sfnt import FaceTables, cff_identity_cids, read_tables
+from pagesetter.fonts.sfnt import FaceTables, cff_identity_cids, read_tables, with_cff_font_name
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -106,6 +106,8 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     widths = {codes[g]: round(hb_font.get_glyph_h_advance(g) * scale) for g in gids}
     tables = read_tables(lambda tag: face.reference_table(tag).data)  # the small tables only
     base_font = f"{_subset_tag(tables, gids)}+{_postscript_name(tables, path)}"
+    if kind == "cff":
+        sub = _Subset(with_cff_font_name(sub.program, _postscript_name(tables, path)), sub.old_to_new)
     metrics = _descriptor_metrics(tables, scale)
     return EmbeddedFont(
         base_font=base_font,
