@@ -169,10 +169,13 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
                 shrink = shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s] + end_shrink[e - 1]
-            if last_line and natural <= avail + 1e-6:
+            diff = avail - natural  # ratio(), written out
+            if (last_line and diff >= -1e-6) or -1e-6 < diff < 1e-6:
                 r = 0.0
+            elif diff > 0:
+                r = diff / stretch if stretch > 0 else 1e4
             else:
-                r = ratio(natural, stretch, shrink, avail)
+                r = diff / shrink if shrink > 0 and -diff <= shrink + 1e-6 else -inf
             if r == -inf:
                 if e - s == 1 and tolerance == inf:
                     r = -1.0  # a single unit wider than the measure: overfull, reported by the caller
@@ -181,9 +184,9 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
             still.append(node)
             if r > tolerance:
                 continue
-            badness = 100 * abs(r) ** 3
-            demerits = (LINE_PENALTY + badness) ** 2
-            fitness = 1 if last_line else _fitness(r)
+            a = r if r >= 0 else -r
+            demerits = (LINE_PENALTY + 100 * a * a * a) ** 2
+            fitness = 1 if last_line else (0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3)
             if abs(fitness - node.fitness) > 1 and node.prev is not None:
                 demerits += ADJ_DEMERITS
             if last_line and node.prev is not None and total_solid >= 2:

@@ -32,6 +32,8 @@ class Face:
     ascender: float  # em
     descender: float  # em (negative)
     _font: hb.Font = field(repr=False)
+    # character -> glyph id, as asked: a page asks some 15 000 times for a thousand characters
+    _cmap: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:
@@ -54,7 +56,10 @@ class Face:
 
     def glyph_for(self, char: str) -> int:
         """The nominal glyph of a character, 0 when the face lacks it."""
-        return self._font.get_nominal_glyph(ord(char)) or 0
+        gid = self._cmap.get(char)
+        if gid is None:
+            gid = self._cmap[char] = self._font.get_nominal_glyph(ord(char)) or 0
+        return gid
 
     def ink_extent(self, gid: int) -> tuple[float, float]:
         """Left and right edge of the glyph's ink, in em from its origin."""
