@@ -87,20 +87,6 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
     return width, stretch, shrink
 
 
-def ratio(natural: float, stretch: float, shrink: float, avail: float) -> float:
-    """TeX's adjustment ratio: >0 stretch, <0 shrink, -inf when it cannot fit."""
-    diff = avail - natural
-    if abs(diff) < 1e-6:
-        return 0.0
-    if diff > 0:
-        return diff / stretch if stretch > 0 else 1e4
-    return diff / shrink if shrink > 0 and -diff <= shrink + 1e-6 else float("-inf")
-
-
-def _fitness(r: float) -> int:
-    return 0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3
-
-
 def _solid(atom: Atom) -> bool:
     return atom.cls != CharClass.SPACE and not atom.is_punct
 
@@ -136,8 +122,9 @@ def knuth_plass(atoms: list[Atom], measure: float, first_indent: float) -> list[
 
 def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tolerance: float,
          total_solid: int) -> _Node | None:
-    """One Knuth–Plass pass. The inner loop is measure_line, line_span and ratio written out over
-    precomputed arrays: it runs some 50 000 times a page."""
+    """One Knuth–Plass pass. The inner loop is measure_line, line_span, TeX's adjustment ratio
+    (>0 stretch, <0 shrink, -inf when the line cannot be shrunk to fit) and the fitness class
+    written out over precomputed arrays: it runs some 50 000 times a page."""
     n = len(atoms)
     solid_prefix = [0] + list(accumulate(1 if _solid(a) else 0 for a in atoms))
     # line_span as lookups: the first non-space atom at or after i, the end after the last
@@ -169,7 +156,7 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
                 shrink = shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s] + end_shrink[e - 1]
-            diff = avail - natural  # ratio(), written out
+            diff = avail - natural
             if (last_line and diff >= -1e-6) or -1e-6 < diff < 1e-6:
                 r = 0.0
             elif diff > 0:
