@@ -18,7 +18,8 @@ KINDS = ("compose", "image", "subset")
 
 
 def _entries(root: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and not p.name.endswith(".tmp")}
+    # not temporary files (".x.tmp") nor the prune mark (".last-pruned")
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")}
 
 
 def _kinds(root: Path) -> set[str]:
@@ -158,3 +159,17 @@ def test_bodies_set_on_two_cores_are_the_bodies_set_on_one(root: Path) -> None:
     assert parallel.page == serial.page and parallel.warnings == serial.warnings
     if (os.cpu_count() or 1) >= 2:
         assert set_before >= 25  # the five bodies' paragraphs were set before the flow began
+
+
+def test_pruning_is_looked_at_once_an_hour(tmp_path: Path) -> None:
+    from pagesetter.cache import PRUNE_EVERY
+
+    cache = DiskCache(tmp_path)
+    for i in range(4):
+        key = key_of("due", i)
+        cache.put("k", key, bytes(1000))
+        os.utime(tmp_path / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
+    assert cache.prune_if_due(max_bytes=2500, now=10_000.0) == 2  # first look: due
+    cache.put("k", key_of("due", 9), bytes(5000))
+    assert cache.prune_if_due(max_bytes=2500, now=10_000.0 + PRUNE_EVERY / 2) == 0  # looked lately
+    assert cache.prune_if_due(max_bytes=2500, now=10_000.0 + PRUNE_EVERY + 1) >= 1

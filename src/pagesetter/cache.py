@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ MAGIC = b"pagesetter-cache-1\n"
 DIGEST = 32  # bytes of SHA-256
 # Prune the oldest entries when the cache grows past this (a page's fonts and photos take ~3 MB).
 MAX_BYTES = 512 * 1024 * 1024
+# ...looking at most this often (seconds): a look lists every entry.
+PRUNE_EVERY = 3600
+PRUNE_MARK = ".last-pruned"
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,24 @@ class DiskCache:
     def put_object(self, kind: str, key: str, value: Any) -> None:
         self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def prune_if_due(self, max_bytes: int = MAX_BYTES, now: float | None = None) -> int:
+        """prune() when the last look is more than PRUNE_EVERY seconds old (a mark file's time)."""
+        if self.root is None or not self.root.is_dir():
+            return 0
+        mark = self.root / PRUNE_MARK
+        now = time.time() if now is None else now
+        try:
+            if now - mark.stat().st_mtime < PRUNE_EVERY:
+                return 0
+        except OSError:
+            pass
+        try:
+            mark.touch()
+            os.utime(mark, (now, now))
+        except OSError:
+            return 0
+        return self.prune(max_bytes)
+
     def prune(self, max_bytes: int = MAX_BYTES) -> int:
         """Remove the least recently written entries until the cache is under ``max_bytes``; returns
         how many were removed."""
@@ -98,7 +120,7 @@ class DiskCache:
                 st = path.stat()
             except OSError:
                 continue
-            if path.is_file():
+            if path.is_file() and path.name != PRUNE_MARK:
                 entries.append((st.st_mtime_ns, st.st_size, path))
         total = sum(size for _, size, _ in entries)
         removed = 0

@@ -197,6 +197,7 @@ def _build(args: argparse.Namespace) -> int:
                 for png in render_png(pdf, args.output, args.dpi):
                     if not args.quiet:
                         print(f"wrote {display_path(png)}")
+    cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     return 0
 
 
