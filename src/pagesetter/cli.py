@@ -225,6 +225,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
         return written[0]
     from pagesetter.build import build_page
 
+    started_ns = time.time_ns()
     result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
     report = None
     if not args.quiet:
@@ -241,7 +242,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     if report is not None:
         print("\n".join(report))
     if cache.enabled:
-        rebuild.record(cache, key, result.inputs, outputs, report)
+        rebuild.record(cache, key, result.inputs, outputs, report, started_ns)
     return result.pdf_path
 
 

@@ -26,6 +26,9 @@ from pagesetter.paths import write_atomically
 # Libraries whose output goes into the PDF: a new version may write other bytes. Known by their
 # installed files (found, not imported: importlib.metadata alone would cost a tenth of a second).
 LIBRARIES = ("reportlab", "pikepdf", "PIL", "uharfbuzz", "fontTools", "yaml")
+# An input saved less than this before a build started is not trusted to be the one it read
+# (file systems that keep times to the second); such a build is not recorded.
+SETTLE_NS = 2_000_000_000
 # Big, read-only files: known by path, size and modification time, as the other caches know them.
 BY_STAT = (".otf", ".ttf", ".ttc", ".otc")
 
@@ -53,7 +56,14 @@ def lookup(cache: DiskCache, key: str) -> Recorded | None:
 
 
 def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], outputs: dict[str, Path],
-           report: list[str] | None) -> None:
+           report: list[str] | None, started_ns: int) -> None:
+    """Keep the build, unless an input may have changed while it ran (saved after it started, or
+    just before on a file system with coarse times): its digest now might not be what was read."""
+    try:
+        if any(p.stat().st_mtime_ns >= started_ns - SETTLE_NS for p in inputs):
+            return
+    except OSError:
+        return
     files = tuple((name, path.read_bytes()) for name, path in outputs.items())
     digests = tuple((str(p), _digest(p)) for p in inputs)
     cache.put_object("job", key, Recorded(digests, files, tuple(report) if report is not None else None))
