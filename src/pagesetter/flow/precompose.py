@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from typing import Hashable
 
 from pagesetter.content.model import Article
@@ -22,6 +23,8 @@ from pagesetter.spec.model import ArticleSpec, PageSpec
 
 # Below this many characters still to set, a second process costs more than it saves.
 MIN_CHARACTERS = 2000
+# A child that has not answered by then is given up (the page is set here instead), seconds.
+CHILD_TIMEOUT = 60
 
 
 def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> None:
@@ -29,6 +32,7 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
     jobs = [(a, article) for a, article in _jobs(spec, articles)
             if not body_is_set(a, article, spec.styles, measure, faces)]
     if (len(jobs) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1  # forking beside other threads (serve) could inherit a held lock
             or sum(_size(article) for _, article in jobs) < MIN_CHARACTERS):
         return
     mine, theirs = _halves(jobs)
@@ -39,10 +43,14 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
     send.close()
     for aspec, article in mine:
         compose_body(aspec, article, spec.styles, measure, faces)
+    entries = None  # if the child died or hangs, the flow sets its articles itself
     try:
-        entries = receive.recv()
+        if receive.poll(CHILD_TIMEOUT):
+            entries = receive.recv()
     except (EOFError, OSError):
-        entries = None  # the child died: the flow sets its articles itself
+        pass
+    if entries is None and child.is_alive():
+        child.kill()
     child.join()
     if entries:
         faces.memo.load(entries)
