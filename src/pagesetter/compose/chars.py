@@ -11,6 +11,7 @@ Sources:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from enum import Enum
 
 
@@ -79,6 +80,7 @@ MARK_CLASSES: dict[str, CharClass] = {
 }
 
 
+@lru_cache(maxsize=8192)  # a pure function of the character; a page asks for a few thousand
 def char_class(ch: str) -> CharClass:
     mark = MARK_CLASSES.get(ch)
     if mark is not None:

@@ -147,8 +147,12 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
         candidates: list[_Node] = []
         still: list[_Node] = []
         for node in active:
-            s = min(first_solid[node.end], b)
-            e = max(end_solid[b], s)
+            s = first_solid[node.end]
+            if s > b:
+                s = b
+            e = end_solid[b]
+            if e < s:
+                e = s
             avail = measure - first_indent if node.line == 0 else measure
             if e <= s:
                 natural = stretch = shrink = 0.0
