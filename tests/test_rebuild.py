@@ -141,3 +141,36 @@ def test_an_input_saved_during_the_build_is_not_trusted(project: Path, tmp_path:
                            text=True, timeout=300, env=env)
     assert again.returncode == 0 and UNCHANGED not in again.stdout  # nothing was recorded to replay
     assert UNCHANGED in build(project, env=env).stdout or UNCHANGED in build(project, env=env).stdout
+
+
+def test_edition_pages_are_replayed_and_jumps_still_carry_new_text(project: Path, tmp_path: Path) -> None:
+    """An edition page that continues no jump and whose inputs did not change is replayed; the page
+    that continues a jump always builds, so an edit on the jumping article reaches it."""
+    from pagesetter.build import load_inputs
+    from pagesetter.cache import DiskCache
+    from pagesetter.edition import build_edition
+
+    cache = DiskCache(tmp_path / "cache")
+    spec = project / "layout" / "tabloid-edition.yaml"
+    age(project)
+    said: list[str] = []
+    first = build_edition(spec, tmp_path / "a", cache=cache, progress=said.append)
+    assert not any(UNCHANGED in m for m in said)
+    said.clear()
+    again = build_edition(spec, tmp_path / "b", cache=cache, progress=said.append)
+    assert any("tabloid-1 (" + UNCHANGED in m for m in said) and not any("tabloid-2 (" in m for m in said)
+    for a, b in zip(first.page_paths + (first.combined,), again.page_paths + (again.combined,)):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert [p.lines for p in first.pages] == [p.lines for p in again.pages]
+
+    article = project / "content" / "xianglu-street.md"
+    text = article.read_text(encoding="utf-8")
+    last = text.rstrip().rsplit("\n", 1)[1]
+    article.write_text(text.replace(last, last + "新加一句。"), encoding="utf-8")
+    age(project)
+    said.clear()
+    edited = build_edition(spec, tmp_path / "c", cache=cache, progress=said.append)
+    assert not any(UNCHANGED in m for m in said)  # page 1 holds the jumping article: built again
+    jump = "".join(l.text for p in edited.pages for l in p.lines if l.article == "xianglu-street" and l.role == "body")
+    _, _, articles, _ = load_inputs(project / "layout" / "tabloid-1.yaml")
+    assert jump == "".join(p.text for p in articles["xianglu-street"].paragraphs) and jump.endswith("新加一句。")

@@ -18,12 +18,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, load_inputs, load_memo, overset_message, save_memo, with_marks, with_unplaced_jumps,
+    EditionData, inputs_of, load_inputs, load_memo, overset_message, save_memo, with_marks, with_unplaced_jumps,
     write_atomically,
 )
 from pagesetter.cache import DiskCache, default_cache
@@ -111,7 +113,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                     carried.pop(aspec.article, None)
             carried.update(result.flowed.leftovers)
             done.append(result)
-            say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}")
+            say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
+                + (" (unchanged since the last build)" if result.replayed else ""))
     pages = [d.flowed.page for d in done if d.flowed is not None]
     if carried:  # a jump to a page the edition does not have
         pages[-1] = with_unplaced_jumps(pages[-1], carried)
@@ -149,10 +152,18 @@ class _PageDone:
     flowed: FlowResult | None  # None: the page waits for the lines of a jump (``loaded`` holds its inputs)
     pdf: bytes = b""  # rendered even if overset stops the edition: a worker cannot know in time
     loaded: Loaded | None = None
+    replayed: bool = False  # from the record of an earlier build (rebuild.py)
 
 
 def _run_page(job: _PageJob) -> _PageDone:
-    """One page, start to finish: in a worker process, or here for a page that waits for a jump."""
+    """One page, start to finish: in a worker process, or here for a page that waits for a jump.
+    A page that continues no jump and whose inputs have not changed is replayed (rebuild.py)."""
+    started_ns = time.time_ns()
+    key = rebuild.job_key(job.path, ("edition-page", job.data, os.getcwd())) if job.cache.enabled else None
+    if key is not None and job.loaded is None:
+        found = rebuild.lookup_value(job.cache, key)
+        if isinstance(found, _PageDone):
+            return replace(found, replayed=True)
     if job.loaded is not None:
         spec, manifest, articles = job.loaded
     else:
@@ -165,7 +176,10 @@ def _run_page(job: _PageJob) -> _PageDone:
     printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
     pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx).pdf
-    return _PageDone(spec, flowed, pdf)
+    done = _PageDone(spec, flowed, pdf)
+    if key is not None and not _waits_for_jump(spec):  # what it makes depends on its own inputs only
+        rebuild.record_value(job.cache, key, inputs_of(spec, manifest, articles), done, started_ns)
+    return done
 
 
 def _waits_for_jump(spec: PageSpec) -> bool:
@@ -195,5 +209,5 @@ def combine(pdfs: list[bytes], title: str, version: PdfxVersion = "x1a", date: s
             with pikepdf.open(io.BytesIO(data)) as src:
                 out.pages.extend(src.pages)
         raw = io.BytesIO()
-        out.save(raw)
+        out.save(raw, deterministic_id=True)  # a random /ID here would end in the document's XMP IDs
     return make_pdfx(raw.getvalue(), title, PdfxSettings(version=version), date=date)

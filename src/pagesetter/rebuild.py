@@ -8,8 +8,9 @@ the libraries it draws with and SOURCE_DATE_EPOCH are in the key. All the same: 
 are written again and nothing is set. Anything different, missing or unreadable: a full build.
 
 Only this module, the cache and the standard library are imported to decide, so an unchanged page
-costs the start of Python and the reading of its inputs. Editions always build (a page's lines can
-depend on the pages before it); their set lines, font subsets and photos are cached all the same.
+costs the start of Python and the reading of its inputs. In an edition, each page that continues
+no article from an earlier page is recorded and replayed the same way, with its layout (the lines
+it sends on by a jump included); a page that continues one always builds, from what is sent.
 """
 
 from __future__ import annotations
@@ -47,26 +48,52 @@ def job_key(spec: Path, options: tuple[object, ...]) -> str:
 def lookup(cache: DiskCache, key: str) -> Recorded | None:
     """The recorded build when every input is as it was, else None."""
     found = cache.get_object("job", key)
-    if not isinstance(found, Recorded):
+    if not isinstance(found, Recorded) or not _unchanged(found.inputs):
         return None
-    for name, digest in found.inputs:
-        if _digest(Path(name)) != digest:
-            return None
     return found
+
+
+def _unchanged(inputs: tuple[tuple[str, str], ...]) -> bool:
+    return all(_digest(Path(name)) == digest for name, digest in inputs)
+
+
+def _settled(inputs: tuple[Path, ...], started_ns: int) -> bool:
+    """No input saved after the build started, or just before on a file system with coarse
+    times: what was read is what the digests will say."""
+    try:
+        return all(p.stat().st_mtime_ns < started_ns - SETTLE_NS for p in inputs)
+    except OSError:
+        return False
 
 
 def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], outputs: dict[str, Path],
            report: list[str] | None, started_ns: int) -> None:
     """Keep the build, unless an input may have changed while it ran (saved after it started, or
     just before on a file system with coarse times): its digest now might not be what was read."""
-    try:
-        if any(p.stat().st_mtime_ns >= started_ns - SETTLE_NS for p in inputs):
-            return
-    except OSError:
+    if not _settled(inputs, started_ns):
         return
     files = tuple((name, path.read_bytes()) for name, path in outputs.items())
     digests = tuple((str(p), _digest(p)) for p in inputs)
     cache.put_object("job", key, Recorded(digests, files, tuple(report) if report is not None else None))
+
+
+@dataclass(frozen=True)
+class RecordedValue:
+    inputs: tuple[tuple[str, str], ...]
+    value: object  # what the build made (an edition page: its layout and its PDF)
+
+
+def lookup_value(cache: DiskCache, key: str) -> object | None:
+    """The value recorded under ``key`` when every input is as it was, else None."""
+    found = cache.get_object("job", key)
+    if not isinstance(found, RecordedValue) or not _unchanged(found.inputs):
+        return None
+    return found.value
+
+
+def record_value(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int) -> None:
+    if _settled(inputs, started_ns):
+        cache.put_object("job", key, RecordedValue(tuple((str(p), _digest(p)) for p in inputs), value))
 
 
 def replay(found: Recorded, out_dir: Path) -> list[Path]:
