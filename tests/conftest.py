@@ -54,8 +54,8 @@ def copy_project(dest: Path) -> Path:
     for f in (ROOT / "fonts").iterdir():
         if f.suffix in (".otf", ".ttf", ".ttc"):
             try:  # a hard link is a file of the project, as a copy would be
-                os.link(f, dest / "fonts" / f.name)
-            except OSError:  # another file system: a symlink, which the specs must then allow
+                os.link(_font_on_this_disk(f, dest), dest / "fonts" / f.name)
+            except OSError:  # no hard links at all: a symlink, which the specs must then allow
                 (dest / "fonts" / f.name).symlink_to(f)
                 linked_out = True
         elif f.is_file():
@@ -66,6 +66,21 @@ def copy_project(dest: Path) -> Path:
             if "\ngrid:" in text:  # a page spec; appended last, so no line number moves
                 spec.write_text(text + f"allow_outside: [{ROOT / 'fonts'}]\n", encoding="utf-8")
     return dest
+
+
+def _font_on_this_disk(font: Path, dest: Path) -> Path:
+    """The font itself when ``dest`` is on its disk, else one copy of it beside ``dest`` (made
+    once for the whole session), so that every test project can hard-link it."""
+    if os.stat(font).st_dev == os.stat(dest).st_dev:
+        return font
+    shared = dest.parent.parent / "pagesetter-fonts"
+    copy = shared / font.name
+    if not copy.exists():
+        shared.mkdir(exist_ok=True)
+        tmp = shared / f".{font.name}.{os.getpid()}"
+        shutil.copyfile(font, tmp)
+        os.replace(tmp, copy)
+    return copy
 
 
 def which(tool: str) -> str | None:
