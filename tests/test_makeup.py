@@ -173,3 +173,17 @@ def test_the_combined_edition_is_pdfx_too(edition) -> None:
         assert names == ["tabloid-1", "tabloid-2"]
     report = preflight(edition.combined)
     assert not [f for f in report.findings if f.severity == "error"], report.text()
+
+
+def test_the_slug_line_names_file_edition_paper_plate_date_and_standard(edition) -> None:
+    import pypdfium2 as pdfium
+
+    for path, plate in zip(edition.page_paths, ("第5版", "第6版")):
+        doc = pdfium.PdfDocument(str(path))
+        text = doc[0].get_textpage().get_text_range()
+        doc.close()
+        slug = next(line for line in text.splitlines() if f"{path.name}" in line)
+        for part in (path.name, "edition tabloid-edition", "城市日报", f"plate {plate}", "2022-06-30 00:00 UTC",
+                     "PDF/X-1a:2001 CGATS TR 002", "pagesetter "):
+            # pdfium reads the Han–digit spacing (第 5 版) as spaces: compare without them
+            assert part.replace(" ", "") in slug.replace(" ", ""), (part, slug)

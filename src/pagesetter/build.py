@@ -25,10 +25,12 @@ from pagesetter.spec.model import PageSpec
 
 @dataclass(frozen=True)
 class EditionData:
-    """What an edition gives every page: the paper's name and the date (for the 报眉)."""
+    """What an edition gives every page: the paper's name and the date (for the 报眉), and the
+    edition's name (for the slug line)."""
 
     paper: str
     date: str
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class BuildResult:
 def load_inputs(spec_path: Path, edition: "EditionData | None" = None
                 ) -> tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], list[Change]]:
     spec = load_spec(spec_path)
+    if edition is not None:
+        spec = replace(spec, edition=edition.name)
     if edition is not None and spec.folio is not None:
         spec = replace(spec, folio=replace(spec.folio, paper=edition.paper, date=edition.date))
     manifest = load_manifest(spec.fonts_manifest, spec.root, spec.allowed)
@@ -150,8 +154,11 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     folio = spec.folio
     date = build_date(folio.date if folio else None).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"{spec.name}.pdf"]
+    if spec.edition:
+        parts.append(f"edition {spec.edition}")
     if folio:
-        parts += [folio.paper, f"{folio.page} {folio.section}".strip()]
+        # the page (版次) is the plate the plant makes for it
+        parts += [folio.paper, f"plate {folio.page} {folio.section}".strip()]
     parts += [date, slug_standard(spec.pdfx), f"pagesetter {__version__}"]
     return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
 

@@ -85,7 +85,8 @@ def load_edition(path: Path) -> Edition:
     if not pages:
         raise InputError(node.get("pages").loc, "an edition needs at least one page")  # type: ignore[union-attr]
     name = v.text(node.get("name"), "name") if node.get("name") else path.stem
-    return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date), tuple(pages))  # type: ignore[arg-type]
+    return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date, name),  # type: ignore[arg-type]
+                   tuple(pages))
 
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,

@@ -238,3 +238,4 @@ class PageSpec:
     pdfx: PdfxVersion = "x1a"  # PDF/X version of the print PDF (render/pdfx.py)
     allowed: tuple[Path, ...] = ()  # folders outside ``root`` inputs may come from (allow_outside)
     sources: tuple[Path, ...] = ()  # the files this spec was read from: itself and its style sheets
+    edition: str = ""  # the edition the page is built in (the slug line names it)
