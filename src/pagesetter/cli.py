@@ -257,11 +257,14 @@ def _report(result) -> list[str]:  # type: ignore[no-untyped-def]
         lines.append(f"normalised: {len(result.changes)} marks ({summary})")
     for o in page.overset:
         lines.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
-    from pagesetter.proof.preflight import preflight
-    from pagesetter.proof.typography import check_pdf
+    from pagesetter.proof.preflight import coverage_render, preflight
+    from pagesetter.proof.readback import read_chars
+    from pagesetter.proof.typography import analyse
 
-    lines.append(check_pdf(result.pdf_path).summary())
-    lines.append("preflight: " + preflight(result.pdf_path).text().split(": ", 1)[1])
+    with coverage_render(result.pdf_path) as render:  # Ghostscript renders while the PDF is read back
+        chars = read_chars(result.pdf_path)  # once, for both
+        lines.append(analyse(chars).summary())
+        lines.append("preflight: " + preflight(result.pdf_path, chars=chars, render=render).text().split(": ", 1)[1])
     for w in result.warnings:
         lines.append(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
     return lines

@@ -11,6 +11,7 @@ Ghostscript CMYK render when Ghostscript is installed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import re
@@ -19,12 +20,13 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pikepdf
 from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.proof.readback import read_chars
+from pagesetter.proof.readback import PageChars, read_chars
 
 MM = 72 / 25.4
 
@@ -77,7 +79,35 @@ class PreflightReport:
                 "findings": [asdict(f) for f in self.findings]}
 
 
-def preflight(path: Path, limits: Limits = Limits()) -> PreflightReport:
+@dataclass(frozen=True)
+class Render:
+    """Ghostscript rendering a PDF to CMYK TIFFs for the coverage check, running meanwhile."""
+
+    process: subprocess.Popen[bytes] | None  # None: no Ghostscript here
+    folder: Path
+
+
+@contextlib.contextmanager
+def coverage_render(path: Path) -> Iterator[Render]:
+    """Start the coverage render of ``path`` now (Ghostscript works on another core while the
+    caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected."""
+    with tempfile.TemporaryDirectory() as tmp:
+        render = Render(_start_render(path, Path(tmp)), Path(tmp))
+        try:
+            yield render
+        finally:
+            if render.process is not None and render.process.poll() is None:
+                render.process.kill()
+                render.process.wait()
+
+
+def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | None = None,
+              render: Render | None = None) -> PreflightReport:
+    """``chars``: the characters of ``path`` when the caller has read them already; ``render``: a
+    coverage render the caller started (the build reads the PDF back once, while it renders)."""
+    if render is None:
+        with coverage_render(path) as own:
+            return preflight(path, limits, chars, own)
     report = PreflightReport(str(path))
     try:
         pdf = pikepdf.open(path)
@@ -91,8 +121,8 @@ def preflight(path: Path, limits: Limits = Limits()) -> PreflightReport:
             _boxes(page, number, report)
             _fonts(page, number, report)
             _content(page, number, report, limits, x4)
-    _text_positions(path, report, limits)
-    _coverage(path, report, limits)
+    _text_positions(path, report, limits, chars)
+    _coverage(render.process, path, render.folder, report, limits)
     return report
 
 
@@ -371,11 +401,11 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             report.measured[key] = round(min(value, report.measured.get(key, 1e9)), 2)
 
 
-def _text_positions(path: Path, report: PreflightReport, limits: Limits) -> None:
+def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: list[PageChars] | None) -> None:
     """Text inside the trim but within the safety margin of its edge (text outside is the slug)."""
     with pikepdf.open(path) as pdf:
         trims = [_box(p, "/TrimBox") or _box(p, "/MediaBox") for p in pdf.pages]
-    for page, trim in zip(read_chars(path), trims):
+    for page, trim in zip(read_chars(path) if chars is None else chars, trims):
         x0, y0, x1, y1 = trim  # PDF space, y up; read_chars gives y down from the media top
         top, bottom = page.height - y1, page.height - y0
         near = 0
@@ -389,34 +419,47 @@ def _text_positions(path: Path, report: PreflightReport, limits: Limits) -> None
                        page.number)
 
 
-def _coverage(path: Path, report: PreflightReport, limits: Limits) -> None:
-    """Total area coverage inside the trim, on a Ghostscript CMYK render at 50 dpi."""
+COVERAGE_DPI = 50
+
+
+def _start_render(path: Path, tmp: Path) -> subprocess.Popen[bytes] | None:
+    """Ghostscript rendering every page to CMYK TIFFs in ``tmp``, started, not waited for."""
     gs = shutil.which("gs")
-    if gs is None:
+    if gs is None or not path.is_file():
+        return None
+    return subprocess.Popen([gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}",
+                             f"-sOutputFile={tmp / 'p%03d.tif'}", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _coverage(render: subprocess.Popen[bytes] | None, path: Path, tmp: Path, report: PreflightReport,
+              limits: Limits) -> None:
+    """Total area coverage inside the trim, on a Ghostscript CMYK render at 50 dpi."""
+    if render is None:
         report.measured["tac checked"] = 0
         return
     with pikepdf.open(path) as pdf:
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
-    dpi = 50
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "p%03d.tif"
-        run = subprocess.run([gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{dpi}",
-                              f"-sOutputFile={out}", str(path)], capture_output=True, timeout=300)
-        if run.returncode != 0:
-            report.add("warning", "coverage", "Ghostscript could not render the file")
-            return
-        worst = 0.0
-        for number, (trim, media) in enumerate(boxes, 1):
-            with Image.open(Path(tmp) / f"p{number:03d}.tif") as im:
-                scale = dpi / 72
-                box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
-                       round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))
-                c, m, y, k = (band.crop(box) for band in im.split())
-                total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
-                peak = total.getextrema()[1]
-                tac = peak / 255 * 100
-                worst = max(worst, tac)
-                if tac > limits.tac + 0.5:
-                    report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} %", number)
-        report.measured["max tac %"] = round(worst, 1)
-        report.measured["tac checked"] = 1
+    dpi = COVERAGE_DPI
+    try:
+        returncode = render.wait(timeout=300)
+    except subprocess.TimeoutExpired:
+        returncode = -1
+    if returncode != 0:
+        report.add("warning", "coverage", "Ghostscript could not render the file")
+        return
+    worst = 0.0
+    for number, (trim, media) in enumerate(boxes, 1):
+        with Image.open(Path(tmp) / f"p{number:03d}.tif") as im:
+            scale = dpi / 72
+            box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
+                   round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))
+            c, m, y, k = (band.crop(box) for band in im.split())
+            total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+            peak = total.getextrema()[1]
+            tac = peak / 255 * 100
+            worst = max(worst, tac)
+            if tac > limits.tac + 0.5:
+                report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} %", number)
+    report.measured["max tac %"] = round(worst, 1)
+    report.measured["tac checked"] = 1
