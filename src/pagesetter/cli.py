@@ -222,6 +222,8 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
                   f"{time.perf_counter() - started:.1f} s)")
             print("\n".join(found.report or ()))
+            for path in written[1:]:
+                print(f"wrote {display_path(path)}")
         return written[0]
     from pagesetter.build import build_page
 
@@ -237,10 +239,10 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")
         outputs[proof.name] = proof
-        if report is not None:
-            report.append(f"wrote {display_path(proof)}")
     if report is not None:
         print("\n".join(report))
+        if args.proof:
+            print(f"wrote {display_path(proof)}")
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, outputs, report, started_ns)
     return result.pdf_path
