@@ -132,12 +132,18 @@ def test_an_unwritable_cache_costs_nothing_but_speed(tmp_path: Path) -> None:
         root.chmod(0o700)
 
 
+def _entries_written_at(cache: DiskCache, name: str, count: int) -> None:
+    """``count`` entries of 1000 bytes, the i-th written at second i."""
+    assert cache.root is not None
+    for i in range(count):
+        key = key_of(name, i)
+        cache.put("k", key, bytes(1000))
+        os.utime(cache.root / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
+
+
 def test_prune_keeps_the_newest(tmp_path: Path) -> None:
     cache = DiskCache(tmp_path)
-    for i in range(10):
-        key = key_of("prune", i)
-        cache.put("k", key, bytes(1000))
-        os.utime(tmp_path / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
+    _entries_written_at(cache, "prune", 10)
     removed = cache.prune(max_bytes=5 * 1100)
     left = sorted(p.stat().st_mtime_ns for p in _entries(tmp_path))
     assert removed == 5 and left == [i * 10**9 for i in range(5, 10)]
@@ -165,10 +171,7 @@ def test_pruning_is_looked_at_once_an_hour(tmp_path: Path) -> None:
     from pagesetter.cache import PRUNE_EVERY
 
     cache = DiskCache(tmp_path)
-    for i in range(4):
-        key = key_of("due", i)
-        cache.put("k", key, bytes(1000))
-        os.utime(tmp_path / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
+    _entries_written_at(cache, "due", 4)
     assert cache.prune_if_due(max_bytes=2500, now=10_000.0) == 2  # first look: due
     cache.put("k", key_of("due", 9), bytes(5000))
     assert cache.prune_if_due(max_bytes=2500, now=10_000.0 + PRUNE_EVERY / 2) == 0  # looked lately

@@ -216,7 +216,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
     found = rebuild.lookup(cache, key) if cache.enabled else None
-    if found is not None and (args.quiet or found.report is not None):
+    if isinstance(found, rebuild.PageFiles) and (args.quiet or found.report is not None):
         written = rebuild.replay(found, args.output)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
@@ -244,7 +244,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
         if args.proof:
             print(f"wrote {display_path(proof)}")
     if cache.enabled:
-        rebuild.record(cache, key, result.inputs, outputs, report, started_ns)
+        rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
     return result.pdf_path
 
 

@@ -162,7 +162,7 @@ def _run_page(job: _PageJob) -> _PageDone:
     started_ns = time.time_ns()
     key = rebuild.job_key(job.path, ("edition-page", job.data, os.getcwd())) if job.cache.enabled else None
     if key is not None and job.loaded is None:
-        found = rebuild.lookup_value(job.cache, key)
+        found = rebuild.lookup(job.cache, key)
         if isinstance(found, _PageDone):
             return replace(found, replayed=True)
     if job.loaded is not None:
@@ -179,7 +179,7 @@ def _run_page(job: _PageJob) -> _PageDone:
     pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx).pdf
     done = _PageDone(spec, flowed, pdf)
     if key is not None and not _waits_for_jump(spec):  # what it makes depends on its own inputs only
-        rebuild.record_value(job.cache, key, inputs_of(spec, manifest, articles), done, started_ns)
+        rebuild.record(job.cache, key, inputs_of(spec, manifest, articles), done, started_ns)
     return done
 
 

@@ -15,6 +15,7 @@ it sends on by a jump included); a page that continues one always builds, from w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -37,66 +38,49 @@ BY_STAT = (".otf", ".ttf", ".ttc", ".otc")
 @dataclass(frozen=True)
 class Recorded:
     inputs: tuple[tuple[str, str], ...]  # (file, digest) of every file the build read
+    value: object  # what the build made: a page's files and report, an edition page's layout and PDF
+
+
+@dataclass(frozen=True)
+class PageFiles:
+    """What a page build leaves: its files and the report it printed."""
+
     outputs: tuple[tuple[str, bytes], ...]  # (file name in the output folder, contents)
     report: tuple[str, ...] | None  # what the build printed after its first line; None: built quietly
+
+    @classmethod
+    def of(cls, outputs: dict[str, Path], report: list[str] | None) -> "PageFiles":
+        return cls(tuple((name, path.read_bytes()) for name, path in outputs.items()),
+                   tuple(report) if report is not None else None)
 
 
 def job_key(spec: Path, options: tuple[object, ...]) -> str:
     return key_of("job", str(spec.resolve()), options, os.environ.get("SOURCE_DATE_EPOCH"), _library_versions())
 
 
-def lookup(cache: DiskCache, key: str) -> Recorded | None:
-    """The recorded build when every input is as it was, else None."""
-    found = cache.get_object("job", key)
-    if not isinstance(found, Recorded) or not _unchanged(found.inputs):
-        return None
-    return found
-
-
-def _unchanged(inputs: tuple[tuple[str, str], ...]) -> bool:
-    return all(_digest(Path(name)) == digest for name, digest in inputs)
-
-
-def _settled(inputs: tuple[Path, ...], started_ns: int) -> bool:
-    """No input saved after the build started, or just before on a file system with coarse
-    times: what was read is what the digests will say."""
-    try:
-        return all(p.stat().st_mtime_ns < started_ns - SETTLE_NS for p in inputs)
-    except OSError:
-        return False
-
-
-def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], outputs: dict[str, Path],
-           report: list[str] | None, started_ns: int) -> None:
-    """Keep the build, unless an input may have changed while it ran (saved after it started, or
-    just before on a file system with coarse times): its digest now might not be what was read."""
-    if not _settled(inputs, started_ns):
-        return
-    files = tuple((name, path.read_bytes()) for name, path in outputs.items())
-    digests = tuple((str(p), _digest(p)) for p in inputs)
-    cache.put_object("job", key, Recorded(digests, files, tuple(report) if report is not None else None))
-
-
-@dataclass(frozen=True)
-class RecordedValue:
-    inputs: tuple[tuple[str, str], ...]
-    value: object  # what the build made (an edition page: its layout and its PDF)
-
-
-def lookup_value(cache: DiskCache, key: str) -> object | None:
+def lookup(cache: DiskCache, key: str) -> object | None:
     """The value recorded under ``key`` when every input is as it was, else None."""
     found = cache.get_object("job", key)
-    if not isinstance(found, RecordedValue) or not _unchanged(found.inputs):
+    if not isinstance(found, Recorded):
+        return None
+    if not all(_digest(Path(name)) == digest for name, digest in found.inputs):
         return None
     return found.value
 
 
-def record_value(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int) -> None:
-    if _settled(inputs, started_ns):
-        cache.put_object("job", key, RecordedValue(tuple((str(p), _digest(p)) for p in inputs), value))
+def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int) -> None:
+    """Keep what the build made, unless an input may have changed while it ran (saved after it
+    started, or just before on a file system with coarse times): its digest now might not be what
+    was read."""
+    try:
+        if any(p.stat().st_mtime_ns >= started_ns - SETTLE_NS for p in inputs):
+            return
+    except OSError:
+        return
+    cache.put_object("job", key, Recorded(tuple((str(p), _digest(p)) for p in inputs), value))
 
 
-def replay(found: Recorded, out_dir: Path) -> list[Path]:
+def replay(found: PageFiles, out_dir: Path) -> list[Path]:
     written = []
     for name, data in found.outputs:
         write_atomically(out_dir / name, data)
@@ -114,6 +98,7 @@ def _digest(path: Path) -> str:
         return "missing"
 
 
+@functools.lru_cache(maxsize=1)  # the installed files do not change while a build runs
 def _library_versions() -> tuple[tuple[str, str], ...]:
     out = []
     for name in LIBRARIES:

@@ -23,7 +23,7 @@ import io
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Mapping, TypedDict
+from typing import TYPE_CHECKING, Literal, Mapping
 
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of
@@ -38,6 +38,19 @@ Engine = Literal["harfbuzz", "fonttools"]
 
 
 @dataclass(frozen=True)
+class FontDescriptor:
+    """The FontDescriptor's values (ISO 32000-1 §9.8), lengths in 1/1000 em."""
+
+    ascent: int
+    descent: int
+    cap_height: int
+    bbox: tuple[int, int, int, int]
+    italic_angle: float
+    flags: int
+    stem_v: int
+
+
+@dataclass(frozen=True)
 class EmbeddedFont:
     base_font: str  # "ABCDEF+NotoSerifCJKsc-Regular": subset tag + PostScript name
     kind: str  # "cff" (FontFile3 /CIDFontType0C) or "truetype" (FontFile2)
@@ -45,13 +58,7 @@ class EmbeddedFont:
     codes: dict[int, int]  # original glyph id -> the 2-byte code written in the content stream
     widths: dict[int, int]  # code -> advance in 1/1000 em (/W)
     to_unicode: dict[int, str]  # code -> text (ToUnicode CMap)
-    ascent: int  # this and the rest in 1/1000 em, for the FontDescriptor
-    descent: int
-    cap_height: int
-    bbox: tuple[int, int, int, int]
-    italic_angle: float
-    flags: int
-    stem_v: int
+    descriptor: FontDescriptor
     # CIDSystemInfo of the CIDFont. Codes are glyph ids of the subset, not CIDs of any
     # published character collection, so this is always Adobe-Identity-0.
     registry: str = "Adobe"
@@ -108,7 +115,7 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     base_font = f"{_subset_tag(tables, gids)}+{_postscript_name(tables, path)}"
     if kind == "cff":
         sub = _Subset(with_cff_font_name(sub.program, _postscript_name(tables, path)), sub.old_to_new)
-    metrics = _descriptor_metrics(tables, scale)
+    descriptor = _descriptor(tables, scale)
     return EmbeddedFont(
         base_font=base_font,
         kind=kind,
@@ -116,7 +123,7 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
         codes=codes,
         widths=widths,
         to_unicode={codes[g]: text for g, text in sorted(glyphs.items()) if text},
-        **metrics,
+        descriptor=descriptor,
     )
 
 
@@ -249,17 +256,7 @@ def _subset_tag(tables: FaceTables, gids: list[int]) -> str:
     return "".join(chr(ord("A") + b % 26) for b in digest[:6])
 
 
-class _Metrics(TypedDict):
-    ascent: int
-    descent: int
-    cap_height: int
-    bbox: tuple[int, int, int, int]
-    italic_angle: float
-    flags: int
-    stem_v: int
-
-
-def _descriptor_metrics(tables: FaceTables, scale: float) -> _Metrics:
+def _descriptor(tables: FaceTables, scale: float) -> FontDescriptor:
     """FontDescriptor values from the full face (its bbox encloses any subset's glyphs)."""
     ascent = round(tables.typo_ascender * scale)  # the ideographic em box (880/-120 in Noto CJK)
     descent = round(tables.typo_descender * scale)
@@ -271,5 +268,4 @@ def _descriptor_metrics(tables: FaceTables, scale: float) -> _Metrics:
     if "Serif" in tables.family_name:
         flags |= 2
     stem_v = round(10 + 220 * ((tables.weight_class - 50) / 900) ** 2)  # the usual estimate from the weight
-    return _Metrics(ascent=ascent, descent=descent, cap_height=cap, bbox=bbox,  # type: ignore[typeddict-item]
-                    italic_angle=tables.italic_angle, flags=flags, stem_v=stem_v)
+    return FontDescriptor(ascent, descent, cap, bbox, tables.italic_angle, flags, stem_v)  # type: ignore[arg-type]

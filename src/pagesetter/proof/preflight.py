@@ -121,8 +121,10 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
             _boxes(page, number, report)
             _fonts(page, number, report)
             _content(page, number, report, limits, x4)
-    _text_positions(path, report, limits, chars)
-    _coverage(render.process, path, render.folder, report, limits)
+        # (trim, media) of every page, for the checks that look at the rendered or read-back page
+        boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
+    _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
+    _coverage(render.process, render.folder, boxes, report, limits)
     return report
 
 
@@ -401,10 +403,9 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             report.measured[key] = round(min(value, report.measured.get(key, 1e9)), 2)
 
 
-def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: list[PageChars] | None) -> None:
+def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: list[PageChars] | None,
+                    trims: list[list[float]]) -> None:
     """Text inside the trim but within the safety margin of its edge (text outside is the slug)."""
-    with pikepdf.open(path) as pdf:
-        trims = [_box(p, "/TrimBox") or _box(p, "/MediaBox") for p in pdf.pages]
     for page, trim in zip(read_chars(path) if chars is None else chars, trims):
         x0, y0, x1, y1 = trim  # PDF space, y up; read_chars gives y down from the media top
         top, bottom = page.height - y1, page.height - y0
@@ -432,14 +433,13 @@ def _start_render(path: Path, tmp: Path) -> subprocess.Popen[bytes] | None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _coverage(render: subprocess.Popen[bytes] | None, path: Path, tmp: Path, report: PreflightReport,
+def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tuple[list[float], list[float]]],
+              report: PreflightReport,
               limits: Limits) -> None:
     """Total area coverage inside the trim, on a Ghostscript CMYK render at 50 dpi."""
     if render is None:
         report.measured["tac checked"] = 0
         return
-    with pikepdf.open(path) as pdf:
-        boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
     dpi = COVERAGE_DPI
     try:
         returncode = render.wait(timeout=300)

@@ -90,16 +90,17 @@ def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont)
         program.dictionary["Subtype"] = pdfdoc.PDFName("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
     else:
         program.dictionary["Length1"] = len(font.program)  # length before Flate (§9.9)
+    d = font.descriptor
     return pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("FontDescriptor"),
         "FontName": pdfdoc.PDFName(font.base_font),
-        "Flags": font.flags,
-        "FontBBox": pdfdoc.PDFArray(list(font.bbox)),
-        "ItalicAngle": font.italic_angle,
-        "Ascent": font.ascent,
-        "Descent": font.descent,
-        "CapHeight": font.cap_height,
-        "StemV": font.stem_v,
+        "Flags": d.flags,
+        "FontBBox": pdfdoc.PDFArray(list(d.bbox)),
+        "ItalicAngle": d.italic_angle,
+        "Ascent": d.ascent,
+        "Descent": d.descent,
+        "CapHeight": d.cap_height,
+        "StemV": d.stem_v,
         ("FontFile3" if font.kind == "cff" else "FontFile2"): doc.Reference(program, f"{internal_name}.FontFile"),
     })
 
