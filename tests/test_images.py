@@ -59,6 +59,17 @@ def test_neutral_grey_prints_in_black_ink_alone(tmp_path: Path) -> None:
     assert 90 <= k <= 150
 
 
+def test_colour_is_judged_on_the_pixels_that_print(tmp_path: Path) -> None:
+    """A grey photo with colour only where the frame crops it away prints on black alone; one
+    coloured spot inside the frame, too small to show in an average of its neighbours, is colour."""
+    outside = Image.new("RGB", (1800, 800), (120, 120, 120))
+    outside.paste((220, 30, 30), (0, 0, 150, 800))  # a red strip the 3:2 crop of the middle removes
+    assert prepare_image(_save(tmp_path, outside, "strip.png"), W, H, "fill").colorspace == "DeviceGray"
+    spot = Image.new("RGB", (1200, 800), (120, 120, 120))
+    spot.putpixel((601, 401), (200, 60, 60))
+    assert prepare_image(_save(tmp_path, spot, "spot.png"), W, H, "fill").colorspace == "DeviceCMYK"
+
+
 @pytest.mark.parametrize("data,message", [
     (b"", "cannot read image"),
     (b"not an image at all", "cannot read image"),

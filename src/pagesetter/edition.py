@@ -37,7 +37,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.render.pdf import render_pdf
-from pagesetter.render.pdfx import PdfxSettings, make_pdfx
+from pagesetter.render.pdfx import PdfxSettings, document_id, finish_pdfx
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import _check_date
 from pagesetter.spec.model import PageSpec, PdfxVersion
@@ -209,6 +209,4 @@ def combine(pdfs: list[bytes], title: str, version: PdfxVersion = "x1a", date: s
         for data in pdfs:
             with pikepdf.open(io.BytesIO(data)) as src:
                 out.pages.extend(src.pages)
-        raw = io.BytesIO()
-        out.save(raw, deterministic_id=True)  # a random /ID here would end in the document's XMP IDs
-    return make_pdfx(raw.getvalue(), title, PdfxSettings(version=version), date=date)
+        return finish_pdfx(out, document_id(title, PdfxSettings(version=version), date, pdfs))

@@ -19,7 +19,7 @@ from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.photo import WARN_PPI, PreparedImage
-from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, make_pdfx
+from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
 from pagesetter.spec.model import CMYK
 from pagesetter.errors import Loc, Warning
 
@@ -47,20 +47,19 @@ class _Coords:
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
                cache: DiskCache = DiskCache(None), pdfx: PdfxVersion = "x1a") -> RenderResult:
     """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``pdfx``: the
-    PDF/X version written, x1a or x4 (render/pdfx.py)."""
+    PDF/X version written, x1a or x4 (render/pdfx.py). One pass: reportlab writes the PDF/X
+    structure too, so the file is never opened again."""
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
     media = (trim_w + 2 * (b + m), trim_h + 2 * (b + m))
     buf = io.BytesIO()
-    # Uncompressed here: make_pdfx rewrites the file with pikepdf, which compresses every stream
-    # once (reportlab would Flate and ASCII85 it in pure Python, and pikepdf undo both).
-    canvas = FontlessCanvas(buf, pagesize=media, pageCompression=0, invariant=1,
+    canvas = FontlessCanvas(buf, pagesize=media, invariant=1,
                             trimBox=(b + m, b + m, b + m + trim_w, b + m + trim_h),
                             bleedBox=(m, m, media[0] - m, media[1] - m))
-    canvas.setTitle(title)
-    canvas.setCreator("pagesetter")
-    canvas.setAuthor("pagesetter")
+    # Every stream not given its own filters is Flate-compressed (zlib, in C). reportlab's page
+    # compression would add ASCII85 as well, encoded in pure Python; set per document, not globally.
+    canvas._doc.defaultStreamFilters = [pdfdoc.PDFZCompress]
     co = _Coords(page)
     warnings: list[Warning] = []
     _overprint(canvas)
@@ -73,15 +72,19 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         text = _text_operators(page.lines, embedded, co)
         for panel in page.panels:
             _draw_panel(canvas, co, panel)
-        for index, (image, photo) in enumerate(zip(page.images, photos)):
-            warnings += _draw_image(canvas, co, image, index, photo.result())
+        prepared = [photo.result() for photo in photos]
+    for index, (image, photo) in enumerate(zip(page.images, prepared)):
+        warnings += _draw_image(canvas, co, image, index, photo)
     for rule in page.rules:
         _draw_rule(canvas, co, rule)
     canvas.addLiteral(text)
     canvas.showPage()
+    layout = _layout_json(page)
+    content = (text.encode("ascii"), layout.encode("utf-8"), *(p.jpeg for p in prepared),
+               *(font.program for _, font in embedded.values()))
+    add_pdfx(canvas._doc, document_id(title, PdfxSettings(version=pdfx), date, content), layout)
     canvas.save()
-    return RenderResult(make_pdfx(buf.getvalue(), title, PdfxSettings(version=pdfx), date=date,
-                                  layout=_layout_json(page)), tuple(warnings))
+    return RenderResult(buf.getvalue(), tuple(warnings))
 
 
 def _layout_json(page: Page) -> str:
