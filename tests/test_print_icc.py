@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import hashlib
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -22,7 +24,8 @@ from conftest import ROOT, copy_project, which
 from pagesetter.build import build_page
 from pagesetter.errors import InputError
 from pagesetter.proof.preflight import preflight
-from pagesetter.render.images import NEWSPRINT_PROFILE, TAC_LIMIT, prepare_image
+from pagesetter.render import images
+from pagesetter.render.images import GREY_CURVE_TABLE, NEWSPRINT_PROFILE, TAC_LIMIT, grey_to_k_curve, prepare_image
 from pagesetter.spec.loader import load_spec
 
 W, H = 243.0, 162.0  # a two-column photo frame, pt
@@ -79,8 +82,22 @@ def test_the_profile_ships_as_package_data() -> None:
 
     # where the package is installed (site-packages in CI, src/ in an editable checkout)
     assert NEWSPRINT_PROFILE.is_file() and NEWSPRINT_PROFILE.stat().st_size > 100_000
-    relative = NEWSPRINT_PROFILE.relative_to(Path(pagesetter.__file__).resolve().parent).as_posix()
-    assert any(fnmatch.fnmatch(relative, p) for p in patterns), patterns
+    package = Path(pagesetter.__file__).resolve().parent
+    for shipped in (NEWSPRINT_PROFILE, GREY_CURVE_TABLE):
+        relative = shipped.relative_to(package).as_posix()
+        assert shipped.is_file() and any(fnmatch.fnmatch(relative, p) for p in patterns), (relative, patterns)
+
+
+def test_the_shipped_grey_curve_is_the_profiles() -> None:
+    """The grey -> K table shipped beside the profile (read instead of computed, for speed) is the
+    one the profile gives, and names the profile it came from; a rebuilt profile fails here until
+    the table is written again (profiles/README.md)."""
+    shipped = json.loads(GREY_CURVE_TABLE.read_text(encoding="utf-8"))
+    assert shipped["profile_sha256"] == hashlib.sha256(NEWSPRINT_PROFILE.read_bytes()).hexdigest()
+    computed = grey_to_k_curve()
+    assert tuple(shipped["curve"]) == computed == images._grey_to_k_curve()
+    # monotone from no ink (grey 255 -> L 255) to solid black (grey 0 -> L 0)
+    assert computed[0] == 0 and computed[255] == 255 and list(computed) == sorted(computed)
 
 
 # --- photo separation -------------------------------------------------------------------------------

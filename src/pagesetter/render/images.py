@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import io
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,8 @@ JPEG_QUALITY = 85
 MAX_PIXELS = 100_000_000
 EXIF_ORIENTATION = 0x0112
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
+# grey_to_k_curve() of the shipped profile, computed once and shipped beside it
+GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
 
 
 def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
@@ -215,6 +219,31 @@ def _source_transform(embedded: bytes | None) -> tuple[ImageCms.ImageCmsTransfor
 
 @functools.lru_cache(maxsize=1)
 def _grey_to_k_curve() -> tuple[int, ...]:
+    """256 entries: an 8-bit grey -> the L value (255 - K) that prints the same relative lightness
+    with black ink alone on newsprint (``grey_to_k_curve``). Read from the table shipped beside the
+    profile when it was computed from this very profile: computing it loads the profile and builds
+    a transform, about 40 ms of the first grey photo of every process."""
+    try:
+        shipped = json.loads(GREY_CURVE_TABLE.read_text(encoding="utf-8"))
+        if shipped.get("profile_sha256") == hashlib.sha256(NEWSPRINT_PROFILE.read_bytes()).hexdigest():
+            curve = tuple(shipped["curve"])
+            if len(curve) == 256 and all(isinstance(v, int) and 0 <= v <= 255 for v in curve):
+                return curve
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    return grey_to_k_curve()
+
+
+def write_grey_curve_table() -> None:
+    """Compute the grey -> K table from the shipped profile and write it beside it (run after the
+    profile is rebuilt; profiles/README.md). A test checks that the table is the profile's."""
+    table = {"profile_sha256": hashlib.sha256(NEWSPRINT_PROFILE.read_bytes()).hexdigest(),
+             "about": "render/images.py grey_to_k_curve(): 8-bit sRGB grey -> 255 - K on the newsprint profile",
+             "curve": list(grey_to_k_curve())}
+    GREY_CURVE_TABLE.write_text(json.dumps(table, indent=None) + "\n", encoding="utf-8")
+
+
+def grey_to_k_curve() -> tuple[int, ...]:
     """256 entries: an 8-bit grey -> the L value (255 - K) that prints the same relative lightness
     with black ink alone on newsprint.
 
