@@ -51,6 +51,24 @@ def test_pdfx_identification_and_boxes(seed_build) -> None:
     assert all(media[i] < bleed[i] < trim[i] for i in (0, 1)) and all(trim[i] < bleed[i] < media[i] for i in (2, 3))
 
 
+def test_every_stream_is_compressed_once(seed_build) -> None:
+    """Content, fonts, CMaps, the profile: Flate; photos: DCT as prepared; the XMP packet plain, so
+    that tools scanning for it find it. No ASCII85 (a quarter larger, and reportlab encodes it in
+    pure Python) and nothing left uncompressed."""
+    with pikepdf.open(seed_build.pdf_path) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream):
+                continue
+            raw = obj.get("/Filter")
+            filters = [str(f) for f in raw] if isinstance(raw, pikepdf.Array) else [str(raw)] if raw else []
+            if obj.get("/Type") == "/Metadata":
+                assert filters == [] and obj.read_raw_bytes().startswith(b"<?xpacket begin=")
+            elif obj.get("/Subtype") == "/Image":
+                assert filters == ["/DCTDecode"]
+            else:
+                assert filters == ["/FlateDecode"], (filters, dict(obj.items()))
+
+
 def test_body_text_is_100_k_and_overprints(seed_build) -> None:
     with pikepdf.open(seed_build.pdf_path) as pdf:
         page = pdf.pages[0]

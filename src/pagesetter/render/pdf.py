@@ -54,11 +54,12 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     m = page.mark_margin
     media = (trim_w + 2 * (b + m), trim_h + 2 * (b + m))
     buf = io.BytesIO()
-    canvas = FontlessCanvas(buf, pagesize=media, invariant=1,
+    # pageCompression off and the document's default filter Flate: every stream not given its own
+    # filters, the page's content too, is Flate-compressed (zlib, in C). reportlab's page compression
+    # would add ASCII85 as well, encoded in pure Python. Set per document, not globally.
+    canvas = FontlessCanvas(buf, pagesize=media, invariant=1, pageCompression=0,
                             trimBox=(b + m, b + m, b + m + trim_w, b + m + trim_h),
                             bleedBox=(m, m, media[0] - m, media[1] - m))
-    # Every stream not given its own filters is Flate-compressed (zlib, in C). reportlab's page
-    # compression would add ASCII85 as well, encoded in pure Python; set per document, not globally.
     canvas._doc.defaultStreamFilters = [pdfdoc.PDFZCompress]
     co = _Coords(page)
     warnings: list[Warning] = []

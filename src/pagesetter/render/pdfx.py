@@ -264,8 +264,8 @@ def _profile_stream() -> pdfdoc.PDFStream:
 
 def finish_pdfx(doc: "pikepdf.Pdf", ident: DocumentId) -> bytes:
     """A PDF assembled with pikepdf (an edition combined from finished pages) made PDF/X and
-    saved: the same Info, XMP and OutputIntent as ``add_pdfx`` writes, every stream compressed
-    once, the standard's header version and a stable /ID."""
+    saved: the same Info, XMP and OutputIntent as ``add_pdfx`` writes, the standard's header
+    version and a stable /ID."""
     import pikepdf
 
     if ident.settings.version not in IDENTIFICATION:
@@ -279,15 +279,18 @@ def finish_pdfx(doc: "pikepdf.Pdf", ident: DocumentId) -> bytes:
     metadata.Subtype = pikepdf.Name.XML
     doc.Root.Metadata = doc.make_indirect(metadata)
     out = io.BytesIO()
+    # The pages' streams come compressed already: asking qpdf to compress streams would decode and
+    # encode every one of them again (0.6 s against 0.13 s for 24 broadsheet pages).
     doc.save(out, force_version=IDENTIFICATION[ident.settings.version][2], deterministic_id=True,
-             compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+             compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
     return out.getvalue()
 
 
 def _output_intent(doc: "pikepdf.Pdf") -> "pikepdf.Dictionary":
     import pikepdf
 
-    profile = doc.make_stream(output_profile())
+    profile = pikepdf.Stream(doc, b"")
+    profile.write(output_profile_flated(), filter=pikepdf.Name.FlateDecode)
     profile.N = 4
     profile.Alternate = pikepdf.Name.DeviceCMYK
     return pikepdf.Dictionary(
