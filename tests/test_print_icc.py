@@ -515,3 +515,17 @@ def test_a_colour_photo_on_the_page_is_separated_for_newsprint(tmp_path: Path, r
     assert m > 70 and y > 60 and c < 15  # the red half: magenta and yellow
     dark = cmyk.getpixel((cmyk.width // 4, cmyk.height // 2))
     assert sum(dark) * 100 / 255 <= TAC_LIMIT + 3  # the near-black half within the ink limit
+
+
+def test_xmp_carries_any_title_as_text() -> None:
+    """Markup characters in a title are escaped: the packet stays well-formed XML and says the title."""
+    import xml.etree.ElementTree as ET
+
+    from pagesetter.render.pdfx import PdfxSettings, document_id, xmp_packet
+
+    title = "城市日报 <第3版> & “专版”"
+    packet = xmp_packet(document_id(title, PdfxSettings(), "2022-06-30", [b"page"]))
+    root = ET.fromstring(packet.decode("utf-8").split("?>", 1)[1].rsplit("<?xpacket", 1)[0])
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    li = root.find(f".//{{http://purl.org/dc/elements/1.1/}}title/{rdf}Alt/{rdf}li")
+    assert li is not None and li.text == title
