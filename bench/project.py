@@ -64,6 +64,25 @@ def rotate_sentences(body: str, k: int) -> str:
     return "\n\n".join(out)
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def own_glyphs(body: str, index: int) -> str:
+    """Each paragraph with one Han character (its fifth) replaced by one of GB 2312's level-1
+    characters chosen by the page and the paragraph: every page then has a glyph set of its own,
+    as a real page's text has, so its font subsets are made anew (rotated sentences alone keep the
+    same characters). Same length, so the page still fits."""
+    out = []
+    for n, para in enumerate(body.split("\n\n")):
+        hans = [m.start() for m in HAN.finditer(para)]
+        if len(hans) > 5 and not para.startswith("#"):
+            slot = (index * 37 + n * 11) % 3755  # GB 2312 level 1: rows 16–55, 94 a row, 3755 in all
+            char = bytes([0xB0 + slot // 94, 0xA1 + slot % 94]).decode("gb2312")
+            para = para[:hans[4]] + char + para[hans[4] + 1:]
+        out.append(para)
+    return "\n\n".join(out)
+
+
 def scale_text(body: str, factor: int) -> str:
     """The body ``factor`` times over, each copy with its sentences rotated differently (identical
     paragraphs would be set once and reused), for the scaling benchmark."""
@@ -71,8 +90,9 @@ def scale_text(body: str, factor: int) -> str:
 
 
 def page_variant(project: Path, index: int, *, text_factor: int = 1) -> Path:
-    """content-pNN/: every article with its sentences rotated by ``index``, and photos marked with
-    the page number (new pixels, so new prepared images). Returns the folder."""
+    """content-pNN/: every article with its sentences rotated by ``index`` and some characters of
+    its own (new lines, new font subsets), and photos marked with the page number (new pixels, so
+    new prepared images). Returns the folder."""
     from PIL import Image, ImageDraw
 
     src = project / "content"
@@ -84,7 +104,7 @@ def page_variant(project: Path, index: int, *, text_factor: int = 1) -> Path:
         text = md.read_text(encoding="utf-8")
         head, sep, body = text.partition("\n---\n")
         if sep:
-            body = rotate_sentences(body, index)
+            body = own_glyphs(rotate_sentences(body, index), index)
             if text_factor > 1 and md.stem != "banner":
                 body = scale_text(body, text_factor)
         (dest / md.name).write_text(head + sep + body, encoding="utf-8")
