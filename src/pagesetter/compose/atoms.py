@@ -7,16 +7,16 @@ shaped glyphs and the width the punctuation style gives it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, PUNCT_MIN_WIDTH, PUNCT_WIDTH, CharClass, char_class, is_wordlike,
+    BLANK_SIDE, PUNCT_MIN_WIDTH, PUNCT_WIDTH, WORDLIKE, CharClass, char_class,
 )
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.spec.model import Style
 
 
-@dataclass
+@dataclass(slots=True)  # slots: made once per character, thousands a page
 class Atom:
     text: str
     cls: CharClass
@@ -30,7 +30,7 @@ class Atom:
     shrink: float = 0.0  # pt: blank that may be removed anywhere in a line (全角 marks)
     start_squeeze: float = 0.0  # pt: an opening mark's left blank, dropped when it starts a line
     scale_x: float = 1.0  # horizontal scale of the glyphs (a 破折号 drawn as one rule)
-    missing: list[str] = field(default_factory=list)  # characters the face lacks
+    missing: tuple[str, ...] = ()  # characters the face lacks
 
     @property
     def em(self) -> float:
@@ -46,25 +46,52 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     if not text:
         return []
     shaped = face.shape(text)
+    classes = list(map(char_class, text))
+    pieces = _pieces(text, shaped)
+    lacking = _lacking(text, face)
+    size = style.size
+    punctuation = style.punctuation
+    atoms: list[Atom] = []
+    for start, end, cls in _segments(text, classes):
+        if end - start == 1:
+            glyphs, texts = pieces[start]
+        else:
+            glyphs, texts = [], []
+            for i in range(start, end):
+                glyphs += pieces[i][0]
+                texts += pieces[i][1]
+        atom_text = text[start:end]
+        # The sum of one advance is that advance (never -0.0: a whole number of units over upem).
+        natural = (glyphs[0].advance if len(glyphs) == 1 else sum(g.advance for g in glyphs)) * size
+        atom = Atom(atom_text, cls, style, face, glyphs, texts, natural)
+        if lacking:
+            atom.missing = tuple(ch for ch in atom_text if ch in lacking)
+        if cls in BLANK_SIDE:
+            _set_punct_width(atom, punctuation)
+        atoms.append(atom)
+    return atoms
+
+
+def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph], list[str]]]:
+    """Per character: the glyphs of the cluster that starts there, in shaped order, and the text
+    each stands for (the cluster's characters on its first glyph, "" on the others)."""
+    n = len(text)
+    if [g.cluster for g in shaped] == list(range(n)):  # one glyph per character: nearly always
+        return [([g], [ch]) for g, ch in zip(shaped, text)]
     by_cluster: dict[int, list[ShapedGlyph]] = {}
     for g in shaped:
         by_cluster.setdefault(g.cluster, []).append(g)
     cluster_text = _cluster_texts(text, sorted(by_cluster))
-    atoms: list[Atom] = []
-    for start, end, cls in _segments(text):
-        glyphs: list[ShapedGlyph] = []
-        texts: list[str] = []
-        for i in range(start, end):
-            for k, g in enumerate(by_cluster.get(i, [])):
-                glyphs.append(g)
-                texts.append(cluster_text[i] if k == 0 else "")
-        atom_text = text[start:end]
-        natural = sum(g.advance for g in glyphs) * style.size
-        atom = Atom(atom_text, cls, style, face, glyphs, texts, natural)
-        atom.missing = [ch for ch in atom_text if not ch.isspace() and face.glyph_for(ch) == 0]
-        _set_punct_width(atom, style.punctuation)
-        atoms.append(atom)
-    return atoms
+    pieces: list[tuple[list[ShapedGlyph], list[str]]] = []
+    for i in range(n):
+        glyphs = by_cluster.get(i, [])
+        pieces.append((glyphs, [cluster_text[i] if k == 0 else "" for k in range(len(glyphs))]))
+    return pieces
+
+
+def _lacking(text: str, face: Face) -> frozenset[str]:
+    """The characters of ``text`` the face has no glyph for (spaces never count)."""
+    return frozenset(ch for ch in set(text) if not ch.isspace() and face.glyph_for(ch) == 0)
 
 
 def _cluster_texts(text: str, starts: list[int]) -> dict[int, str]:
@@ -73,38 +100,39 @@ def _cluster_texts(text: str, starts: list[int]) -> dict[int, str]:
     return {s: text[s:e] for s, e in zip(bounds, bounds[1:])}
 
 
-def _segments(text: str) -> list[tuple[int, int, CharClass]]:
+def _segments(text: str, classes: list[CharClass]) -> list[tuple[int, int, CharClass]]:
     """Split into atoms: word-like runs stay whole, everything else is one character each."""
     out: list[tuple[int, int, CharClass]] = []
     i = 0
     n = len(text)
     while i < n:
-        cls = char_class(text[i])
+        cls = classes[i]
         j = i + 1
-        if is_wordlike(cls):
-            while j < n and (is_wordlike(char_class(text[j])) or _joins_word(text, j)):
+        if cls in WORDLIKE:
+            while j < n and (classes[j] in WORDLIKE or _joins_word(text, classes, j)):
                 j += 1
-            cls = CharClass.LATIN if any(char_class(c) == CharClass.LATIN for c in text[i:j]) else CharClass.DIGIT
+            cls = CharClass.LATIN if CharClass.LATIN in classes[i:j] else CharClass.DIGIT
         out.append((i, j, cls))
         i = j
     return out
 
 
-def _joins_word(text: str, j: int) -> bool:
+def _joins_word(text: str, classes: list[CharClass], j: int) -> bool:
     """ASCII marks inside a word or number (3.5, COVID-19, 1,000) keep it whole."""
     return (text[j] in ".,-/:%'" and j + 1 < len(text)
-            and is_wordlike(char_class(text[j + 1])) and is_wordlike(char_class(text[j - 1])))
+            and classes[j + 1] in WORDLIKE and classes[j - 1] in WORDLIKE)
 
 
 def _set_punct_width(atom: Atom, punct_style: str) -> None:
     side = BLANK_SIDE.get(atom.cls)
-    if side is None or atom.width < 0.9 * atom.em:
+    em = atom.style.size
+    if side is None or atom.width < 0.9 * em:
         return  # not on the grid (a proportional mark in Latin text keeps the font's width)
-    target = PUNCT_WIDTH[punct_style][atom.cls] * atom.em
+    target = PUNCT_WIDTH[punct_style][atom.cls] * em
     removed = atom.width - target
     atom.width = target
-    atom.shift += {"left": removed, "right": 0.0, "both": removed / 2}[side]
-    half = PUNCT_MIN_WIDTH * atom.em
+    atom.shift += removed if side == "left" else (removed / 2 if side == "both" else 0.0)
+    half = PUNCT_MIN_WIDTH * em
     # At a line end a mark with its blank on the right may give it up (push-in, clreq §3.1.6);
     # inside a line only the full-width marks of 全角 style may, and 。？！ last of all (we never do).
     atom.squeeze = max(0.0, target - half) if side == "right" else 0.0
@@ -122,6 +150,8 @@ def grid_marks(atoms: list[Atom]) -> None:
     compresses them like any full-width mark. —— is drawn as one continuous two-em rule.
     """
     for i, atom in enumerate(atoms):
+        if atom.cls not in _MAYBE_OFF_GRID:
+            continue  # Han, Latin, spaces: most atoms
         if atom.cls == CharClass.DASH and len(atom.glyphs) == 1:
             _dash_on_grid(atom)
             continue
@@ -138,6 +168,8 @@ def grid_marks(atoms: list[Atom]) -> None:
         _set_punct_width(atom, atom.style.punctuation)
 
 
+# The classes grid_marks looks at: the marks, and —— (drawn as one rule).
+_MAYBE_OFF_GRID = frozenset(BLANK_SIDE) | {CharClass.DASH}
 _GRID_NEIGHBOURS = frozenset({CharClass.HAN, CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE,
                               CharClass.STOP, CharClass.MIDDLE, CharClass.DASH, CharClass.ELLIPSIS})
 
@@ -156,7 +188,7 @@ def _dash_on_grid(atom: Atom) -> None:
 def compress_adjacent(atoms: list[Atom]) -> None:
     """Two marks side by side give up the blank between them (clreq §3.1.6; GB/T 15834 §5.1.10)."""
     for a, b in zip(atoms, atoms[1:]):
-        if not (a.is_punct and b.is_punct):
+        if b.cls not in BLANK_SIDE or a.cls not in BLANK_SIDE:  # is_punct, inline: asked once per atom
             continue
         if BLANK_SIDE[a.cls] == "right" and a.width > PUNCT_MIN_WIDTH * a.em + 0.01:
             a.width = PUNCT_MIN_WIDTH * a.em

@@ -117,6 +117,10 @@ def is_cjk(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
 
 
+# Latin letters and digits join into unbreakable words (clreq §3.2).
+WORDLIKE = frozenset({CharClass.LATIN, CharClass.DIGIT})
+
+
 def is_wordlike(cls: CharClass) -> bool:
     """Latin letters and digits join into unbreakable words (clreq §3.2)."""
-    return cls in (CharClass.LATIN, CharClass.DIGIT)
+    return cls in WORDLIKE

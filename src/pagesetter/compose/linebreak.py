@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom
-from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES
+from pagesetter.compose.chars import BLANK_SIDE, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES
 from pagesetter.compose.spacing import Gap, gap_between
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
@@ -29,14 +30,20 @@ def can_break_before(atoms: list[Atom], j: int) -> bool:
     """May a line end between atoms[j-1] and atoms[j]? (clreq §3.1.7 禁则)"""
     if j <= 0 or j >= len(atoms):
         return True
-    prev, nxt = atoms[j - 1], atoms[j]
-    if nxt.text[:1] in NOT_AT_LINE_START or prev.text[-1:] in NOT_AT_LINE_END:
-        return False
-    if prev.cls == nxt.cls and prev.cls in INSEPARABLE_CLASSES:
-        return False
-    if nxt.cls == CharClass.SPACE:
-        return False  # break after a space, so the space ends the line and is dropped
-    return True
+    return bool(breakpoints(atoms[j - 1:j + 1]))
+
+
+def breakpoints(atoms: list[Atom]) -> list[int]:
+    """Every j in 1..n-1 where a line may end between atoms[j-1] and atoms[j] (clreq §3.1.7 禁则)."""
+    classes = [a.cls for a in atoms]
+    firsts = [a.text[:1] for a in atoms]
+    lasts = [a.text[-1:] for a in atoms]
+    space = CharClass.SPACE  # a local: an enum member is slow to look up
+    return [j for j in range(1, len(atoms))
+            if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
+            and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
+            # break after a space, so the space ends the line and is dropped
+            and classes[j] != space]
 
 
 @dataclass(frozen=True)
@@ -46,24 +53,57 @@ class Metrics:
     width: list[float]  # width[i]: atoms 0..i-1
     gap: list[float]  # gap[k]: gaps 1..k (gap k stands before atom k)
     stretch: list[float]
-    shrink: list[float]  # gap shrink plus the atoms' own mid-line shrink
+    shrink: list[float]  # gap shrink (the atoms' own mid-line shrink is atom_shrink)
     atom_shrink: list[float]
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "Metrics":
+        return cls.of_values(_Values.of(atoms, gaps))
+
+    @classmethod
+    def of_values(cls, v: "_Values") -> "Metrics":
         zero = [0.0]
         return cls(
-            width=zero + list(accumulate(a.width for a in atoms)),
-            gap=zero + list(accumulate(g.natural for g in gaps)),
-            stretch=zero + list(accumulate(g.stretch for g in gaps)),
-            shrink=zero + list(accumulate(g.shrink for g in gaps)),
-            atom_shrink=zero + list(accumulate(a.shrink for a in atoms)),
+            width=zero + list(accumulate(v.widths)),
+            gap=zero + list(accumulate(v.naturals)),
+            stretch=zero + list(accumulate(v.stretches)),
+            shrink=zero + list(accumulate(v.gap_shrinks)),
+            atom_shrink=zero + list(accumulate(v.shrinks)),
         )
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The atoms' and gaps' numbers as lists, read once a paragraph."""
+
+    classes: list[CharClass]
+    widths: list[float]
+    shrinks: list[float]
+    squeezes: list[float]
+    start_squeezes: list[float]
+    naturals: list[float]  # of the gaps
+    stretches: list[float]
+    gap_shrinks: list[float]
+
+    @classmethod
+    def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
+        return cls([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
+                   [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
+                   [g.natural for g in gaps], [g.stretch for g in gaps], [g.shrink for g in gaps])
 
 
 def gaps_of(atoms: list[Atom]) -> list[Gap]:
     """gaps[k-1] stands between atoms[k-1] and atoms[k]."""
-    return [gap_between(a, b) for a, b in zip(atoms, atoms[1:])]
+    # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
+    known: dict[tuple[CharClass, CharClass, int, int], Gap] = {}
+    gaps: list[Gap] = []
+    for a, b in zip(atoms, atoms[1:]):
+        key = (a.cls, b.cls, id(a.style), id(b.style))  # the atoms hold the styles: ids stay theirs
+        gap = known.get(key)
+        if gap is None:
+            gap = known[key] = gap_between(a, b)
+        gaps.append(gap)
+    return gaps
 
 
 def line_span(atoms: list[Atom], start: int, end: int) -> tuple[int, int]:
@@ -87,12 +127,21 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
     return width, stretch, shrink
 
 
-def _solid(atom: Atom) -> bool:
-    return atom.cls != CharClass.SPACE and not atom.is_punct
+# 1 for a solid atom, 0 for a space or a mark: what a lone last line (孤字) counts.
+_SOLID = {cls: 0 if cls in BLANK_SIDE or cls == CharClass.SPACE else 1 for cls in CharClass}
 
 
-@dataclass(slots=True)
-class _Node:
+def _indices(items: list[CharClass], value: CharClass) -> list[int]:
+    """Where ``value`` stands in ``items``: one C scan per hit (spaces are few)."""
+    found: list[int] = []
+    try:
+        while True:
+            found.append(items.index(value, found[-1] + 1 if found else 0))
+    except ValueError:  # no more
+        return found
+
+
+class _Node(NamedTuple):  # a tuple: thousands are made a page (see _node)
     end: int  # break before this atom
     line: int  # lines set so far
     fitness: int
@@ -100,15 +149,76 @@ class _Node:
     prev: "_Node | None"
 
 
-def knuth_plass(atoms: list[Atom], measure: float, first_indent: float) -> list[tuple[int, int]] | None:
-    """Optimal breaks as (start, end) atom ranges, or None if no legal set of lines fits."""
+# _Node(...) without NamedTuple's __new__, a Python function.
+_node = tuple.__new__
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """What every Knuth–Plass pass over one paragraph reads, computed once for all tolerances."""
+
+    n: int
+    m: Metrics
+    breaks: list[int]  # the legal breakpoints, then n
+    solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
+    # line_span as lookups: the first non-space atom at or after i, the end after the last
+    # non-space atom at or before e.
+    first_solid: list[int]
+    end_solid: list[int]
+    start_squeeze: list[float]
+    end_shrink: list[float]  # what the atom may give up ending a line: max(squeeze, shrink)
+    # How far past the tolerance a line must be before every later node is known too short as
+    # well (see _run); None where that does not hold (negative widths, gaps or stretch).
+    slack: float | None
+
+    @classmethod
+    def of(cls, atoms: list[Atom], gaps: list[Gap], measure: float) -> "_Paragraph":
+        n = len(atoms)
+        v = _Values.of(atoms, gaps)
+        m = Metrics.of_values(v)
+        spaces = _indices(v.classes, CharClass.SPACE)
+        first_solid = list(range(n + 1))
+        for i in reversed(spaces):
+            first_solid[i] = first_solid[i + 1]
+        end_solid = list(range(n + 1))
+        for i in spaces:
+            end_solid[i + 1] = end_solid[i]
+        return cls(
+            n, m, breakpoints(atoms) + [n],
+            [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
+            first_solid, end_solid, v.start_squeezes, list(map(max, v.squeezes, v.shrinks)),
+            _slack(v, m, measure),
+        )
+
+
+def _slack(v: _Values, m: Metrics, measure: float) -> float | None:
+    """The margin for cutting a pass's node loop short (_run), or None when it may not be cut.
+
+    With every start squeeze between zero and its atom's width, and every gap and gap stretch at
+    least zero, a line from a later break to the same end is no wider and no more stretchable,
+    so it is at least as loose. The prefix sums round (by some n·2⁻⁵³ of their totals); the slack
+    is many orders above that, so a node it finds too short is too short in exact arithmetic
+    too, and so is every node after it, as computed.
+    """
+    if not (min(v.widths, default=0.0) >= 0.0 and min(v.naturals, default=0.0) >= 0.0
+            and min(v.stretches, default=0.0) >= 0.0
+            and all([0.0 <= squeeze <= width for squeeze, width in zip(v.start_squeezes, v.widths) if squeeze])):
+        return None
+    # A NaN that min() passed over makes its total, and so the slack, NaN: no node is ever cut.
+    total = m.width[-1] + m.gap[-1] + m.stretch[-1] + abs(measure) + 1.0
+    return 1e-5 + 1e-9 * (len(v.widths) + 1) * total
+
+
+def knuth_plass(atoms: list[Atom], measure: float, first_indent: float,
+                gaps: list[Gap] | None = None) -> list[tuple[int, int]] | None:
+    """Optimal breaks as (start, end) atom ranges, or None if no legal set of lines fits.
+    ``gaps``: gaps_of(atoms), when the caller has them already."""
     n = len(atoms)
     if n == 0:
         return []
-    m = Metrics.of(atoms, gaps_of(atoms))
-    total_solid = sum(1 for a in atoms if _solid(a))
+    para = _Paragraph.of(atoms, gaps_of(atoms) if gaps is None else gaps, measure)
     for tolerance in TOLERANCES:
-        best = _run(atoms, m, measure, first_indent, tolerance, total_solid)
+        best = _run(para, measure, first_indent, tolerance)
         if best is not None:
             breaks: list[int] = []
             node: _Node | None = best
@@ -120,59 +230,64 @@ def knuth_plass(atoms: list[Atom], measure: float, first_indent: float) -> list[
     return None
 
 
-def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tolerance: float,
-         total_solid: int) -> _Node | None:
+def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float) -> _Node | None:
     """One Knuth–Plass pass. The inner loop is measure_line, line_span, TeX's adjustment ratio
     (>0 stretch, <0 shrink, -inf when the line cannot be shrunk to fit) and the fitness class
-    written out over precomputed arrays: it runs some 50 000 times a page."""
-    n = len(atoms)
-    solid_prefix = [0] + list(accumulate(1 if _solid(a) else 0 for a in atoms))
-    # line_span as lookups: the first non-space atom at or after i, the end after the last
-    # non-space atom at or before e.
-    first_solid = [n] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        first_solid[i] = i if atoms[i].cls != CharClass.SPACE else first_solid[i + 1]
-    end_solid = [0] * (n + 1)
-    for e in range(1, n + 1):
-        end_solid[e] = e if atoms[e - 1].cls != CharClass.SPACE else end_solid[e - 1]
-    start_squeeze = [a.start_squeeze for a in atoms]
-    end_shrink = [max(a.squeeze, a.shrink) for a in atoms]
+    written out over precomputed arrays: it runs some 15 000 times a page.
+
+    Active nodes are in order of their break, so their lines to ``b`` get shorter along the
+    list; once one is too short by more than the slack (_slack), so are all after it, and they
+    stay active untried (two in three of the tries on a page of Chinese text)."""
+    n = para.n
+    m = para.m
+    solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
+    start_squeeze, end_shrink = para.start_squeeze, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
+    total_solid = solid_prefix[n]
     inf = float("inf")
-    active: list[_Node] = [_Node(0, 0, 1, 0.0, None)]
-    for b in range(1, n + 1):
-        if b < n and not can_break_before(atoms, b):
-            continue
+    may_cut = para.slack is not None and tolerance != inf
+    slack = para.slack if para.slack is not None else inf
+    first_avail = measure - first_indent
+    active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None))]
+    for b in para.breaks:
         last_line = b == n
+        cut = may_cut and not last_line
+        end_b = end_solid[b]
         candidates: list[_Node] = []
-        still: list[_Node] = []
-        for node in active:
+        still: list[_Node] | None = None  # the nodes kept, copied only once one drops out
+        for k, node in enumerate(active):
             s = first_solid[node.end]
             if s > b:
                 s = b
-            e = end_solid[b]
-            if e < s:
-                e = s
-            avail = measure - first_indent if node.line == 0 else measure
+            e = end_b if end_b > s else s
             if e <= s:
-                natural = stretch = shrink = 0.0
+                natural = stretch = 0.0
             else:
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
-                shrink = shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s] + end_shrink[e - 1]
-            diff = avail - natural
+            diff = (first_avail if node.line == 0 else measure) - natural
+            if cut and node.line and diff > tolerance * stretch + slack:
+                # Too loose for the tolerance, and so is every node after it (_slack): all stay.
+                if still is not None:
+                    still += active[k:]
+                break
             if (last_line and diff >= -1e-6) or -1e-6 < diff < 1e-6:
                 r = 0.0
             elif diff > 0:
                 r = diff / stretch if stretch > 0 else 1e4
-            else:
+            else:  # the shrink, only here where it is needed
+                shrink = 0.0 if e <= s else (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
+                                             + end_shrink[e - 1])
                 r = diff / shrink if shrink > 0 and -diff <= shrink + 1e-6 else -inf
             if r == -inf:
                 if e - s == 1 and tolerance == inf:
                     r = -1.0  # a single unit wider than the measure: overfull, reported by the caller
                 else:
+                    if still is None:
+                        still = active[:k]
                     continue  # this node can reach no further breaks
-            still.append(node)
+            if still is not None:
+                still.append(node)
             if r > tolerance:
                 continue
             a = r if r >= 0 else -r
@@ -185,17 +300,26 @@ def _run(atoms: list[Atom], m: Metrics, measure: float, first_indent: float, tol
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
-            candidates.append(_Node(b, node.line + 1, fitness, node.demerits + demerits, node))
-        active = still
+            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits, node)))
+        if still is not None:
+            active = still
         if candidates:
-            # Keep the best candidate per (first line or not, fitness): widths differ only on line 1.
-            best: dict[tuple[bool, int], _Node] = {}
-            for c in candidates:
-                key = (c.line == 1, c.fitness)
-                if key not in best or c.demerits < best[key].demerits:
-                    best[key] = c
-            active.extend(best.values())
+            active += _best_per_class(candidates)
         if not active:
             return None
     finals = [node for node in active if node.end == n]
     return min(finals, key=lambda node: node.demerits) if finals else None
+
+
+def _best_per_class(candidates: list[_Node]) -> list[_Node]:
+    """The best candidate per (first line or not, fitness), in order of first appearance:
+    widths differ only on line 1."""
+    if len(candidates) == 1:
+        return candidates
+    best: dict[int, _Node] = {}
+    for c in candidates:
+        key = c.fitness + 4 if c.line == 1 else c.fitness
+        kept = best.get(key)
+        if kept is None or c.demerits < kept.demerits:
+            best[key] = c
+    return list(best.values())

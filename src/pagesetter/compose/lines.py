@@ -17,9 +17,9 @@ from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_a
 from pagesetter.compose.chars import BLANK_SIDE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
-from pagesetter.compose.spacing import GAP_RULES, HAN_LATIN_MAX, GapKind
+from pagesetter.compose.spacing import GAP_RULES, HAN_LATIN_MAX, Gap, GapKind
 from pagesetter.fonts.face import FaceSet
-from pagesetter.spec.model import CMYK, Style
+from pagesetter.spec.model import BLACK, CMYK, Style
 
 __all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph", "set_line"]
 
@@ -69,7 +69,7 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     """The run cut where a character must come from a fallback face (fonts/manifest.yaml); a
     character no face of the chain has stays in the style's face, to be reported as missing."""
     chain = faces.chain(style.font)
-    if len(chain) == 1 or all(ch.isspace() or chain[0].glyph_for(ch) for ch in text):
+    if len(chain) == 1 or all(ch.isspace() or chain[0].glyph_for(ch) for ch in set(text)):
         return [(text, style)]
     pieces: list[tuple[str, Style]] = []
     for ch in text:
@@ -82,14 +82,17 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     return pieces
 
 
-def break_lines(atoms: list[Atom], measure: float, first_indent: float) -> list[tuple[int, int]]:
-    """Knuth–Plass breaks; first fit only when no legal set of lines exists (an overfull word)."""
-    breaks = knuth_plass(atoms, measure, first_indent)
-    return breaks if breaks is not None else _first_fit(atoms, measure, first_indent)
+def break_lines(atoms: list[Atom], measure: float, first_indent: float,
+                gaps: list[Gap] | None = None) -> list[tuple[int, int]]:
+    """Knuth–Plass breaks; first fit only when no legal set of lines exists (an overfull word).
+    ``gaps``: gaps_of(atoms), when the caller has them already."""
+    gaps = gaps_of(atoms) if gaps is None else gaps
+    breaks = knuth_plass(atoms, measure, first_indent, gaps)
+    return breaks if breaks is not None else _first_fit(atoms, measure, first_indent, gaps)
 
 
-def _first_fit(atoms: list[Atom], measure: float, first_indent: float) -> list[tuple[int, int]]:
-    m = Metrics.of(atoms, gaps_of(atoms))
+def _first_fit(atoms: list[Atom], measure: float, first_indent: float, gaps: list[Gap]) -> list[tuple[int, int]]:
+    m = Metrics.of(atoms, gaps)
     out: list[tuple[int, int]] = []
     s, n = 0, len(atoms)
     while s < n:
@@ -109,11 +112,13 @@ def _first_fit(atoms: list[Atom], measure: float, first_indent: float) -> list[t
 
 
 def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, justify: bool,
-             last: bool) -> Line:
-    """Position the glyphs of atoms[s:e]; a justified line ends exactly at the measure."""
+             last: bool, all_gaps: list[Gap] | None = None) -> Line:
+    """Position the glyphs of atoms[s:e]; a justified line ends exactly at the measure.
+    ``all_gaps``: gaps_of(atoms), when the caller has them already."""
     seg = atoms[s:e]
-    gaps = [g.natural for g in gaps_of(seg)]
-    kinds = [g.kind for g in gaps_of(seg)]
+    seg_gaps = gaps_of(seg) if all_gaps is None else all_gaps[s:max(s, e - 1)]
+    gaps = [g.natural for g in seg_gaps]
+    kinds = [g.kind for g in seg_gaps]
     widths = [a.width for a in seg]
     shifts = [a.shift for a in seg]
     if seg and seg[0].start_squeeze:
@@ -123,35 +128,67 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     extra = (measure - indent) - natural
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
         extra = _stretch(seg, kinds, gaps, extra) if extra > 0 else _shrink(seg, kinds, gaps, widths, shifts, extra)
+    return Line(_place_glyphs(seg, gaps, widths, shifts, indent), measure, natural + indent,
+                "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
+                overfull=extra < -0.01)
+
+
+# GlyphPos(...) without NamedTuple's __new__, a Python function: a page makes ten thousand.
+_glyph_pos = tuple.__new__
+
+
+def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shifts: list[float],
+                  indent: float) -> tuple[GlyphPos, ...]:
     glyphs: list[GlyphPos] = []
+    append = glyphs.append
     x = indent
+    style = face = None
+    em = 0.0
+    key = ""
+    color = BLACK
     for k, atom in enumerate(seg):
         if k:
             x += gaps[k - 1]
         gx = x - shifts[k]
-        for g, text in zip(atom.glyphs, atom.texts):
-            glyphs.append(GlyphPos(atom.face.key, atom.em, g.gid, gx + g.x_offset * atom.em, text,
-                                   atom.style.color, g.y_offset * atom.em, atom.scale_x))
-            gx += g.advance * atom.em * atom.scale_x
+        if atom.style is not style:  # a line is mostly one style and one face: look them up once
+            style = atom.style
+            em, color = style.size, style.color
+        if atom.face is not face:
+            face = atom.face
+            key = face.key
+        scale_x = atom.scale_x
+        if len(atom.glyphs) == 1:  # nearly every atom: one character, one glyph
+            g = atom.glyphs[0]
+            append(_glyph_pos(GlyphPos, (key, em, g.gid, gx + g.x_offset * em, atom.texts[0], color,
+                                         g.y_offset * em, scale_x)))
+        else:
+            for g, text in zip(atom.glyphs, atom.texts):
+                append(_glyph_pos(GlyphPos, (key, em, g.gid, gx + g.x_offset * em, text, color,
+                                             g.y_offset * em, scale_x)))
+                gx += g.advance * em * scale_x
         x += widths[k]
-    return Line(tuple(glyphs), measure, natural + indent, "".join(a.text for a in seg), last,
-                max((a.em for a in seg), default=0.0), overfull=extra < -0.01)
+    return tuple(glyphs)
+
+
+# Each gap kind's share of the stretch (GAP_RULES), by kind.
+_STRETCH_WEIGHT = {kind: rule.stretch for kind, rule in GAP_RULES.items()}
 
 
 def _stretch(seg: list[Atom], kinds: list[GapKind], gaps: list[float], extra: float) -> float:
     """Han–Latin gaps up to a third of an em first, then every stretchable gap by its share."""
-    for k, kind in enumerate(kinds):
-        if kind == GapKind.HAN_LATIN and extra > 0:
-            em = max(seg[k].em, seg[k + 1].em)
-            room = max(0.0, HAN_LATIN_MAX * em + seg[k].style.tracking - gaps[k])
-            take = min(room, extra)
-            gaps[k] += take
-            extra -= take
-    weights = [GAP_RULES[kind].stretch for kind in kinds]
+    han_latin = GapKind.HAN_LATIN  # a local: an enum member is slow to look up
+    if han_latin in kinds:
+        for k, kind in enumerate(kinds):
+            if kind == han_latin and extra > 0:
+                em = max(seg[k].em, seg[k + 1].em)
+                room = max(0.0, HAN_LATIN_MAX * em + seg[k].style.tracking - gaps[k])
+                take = min(room, extra)
+                gaps[k] += take
+                extra -= take
+    weights = [_STRETCH_WEIGHT[kind] for kind in kinds]
     total = sum(weights)
     if total > 0 and extra > 0:
-        for k, w in enumerate(weights):
-            gaps[k] += extra * w / total
+        gaps[:] = [gap + extra * w / total for gap, w in zip(gaps, weights)]
         extra = 0.0
     return extra
 
@@ -204,7 +241,8 @@ def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: 
                        justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
     atoms = atoms_for(runs, faces)
     missing = tuple(ch for a in atoms for ch in a.missing)
-    breaks = break_lines(atoms, measure, indent)
-    lines = tuple(set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1)
+    gaps = gaps_of(atoms)  # once, for breaking and for setting every line
+    breaks = break_lines(atoms, measure, indent, gaps)
+    lines = tuple(set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1, gaps)
                   for i, (s, e) in enumerate(breaks))
     return lines, missing

@@ -52,8 +52,13 @@ class Placed:
             self.lines.append(to_text_line(line, x, baseline, article, role))
 
 
+# Glyph(...) without NamedTuple's __new__, a Python function: a page places ten thousand.
+_glyph = tuple.__new__
+
+
 def to_text_line(line: Line, x: float, baseline: float, article: str, role: str) -> TextLine:
-    glyphs = tuple(Glyph(g.face, g.size, g.gid, x + g.x, g.text, g.color, g.dy, g.scale_x) for g in line.glyphs)
+    glyphs = tuple([_glyph(Glyph, (face, size, gid, x + gx, text, color, dy, scale_x, 0))  # rotate 0: upright
+                    for face, size, gid, gx, text, color, dy, scale_x in line.glyphs])
     return TextLine(glyphs, baseline, x, line.width, article, role, line.last)
 
 
