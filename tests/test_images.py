@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from pagesetter.errors import InputError
-from pagesetter.render.images import MAX_PPI, prepare_image
+from pagesetter.render.images import DEFAULT_PHOTO_PPI, prepare_image
 
 W, H = 243.0, 162.0  # a two-column photo frame, pt
 
@@ -40,7 +40,7 @@ def test_any_mode_becomes_cmyk_jpeg(tmp_path: Path, mode: str, fmt: str, name: s
 def test_large_images_are_resampled_to_max_ppi_and_small_ones_kept(tmp_path: Path) -> None:
     big = _save(tmp_path, Image.new("RGB", (4000, 3000), "white"), "big.jpg")
     prepared = prepare_image(big, W, H, "fill")
-    assert prepared.width_px == round(W / 72 * MAX_PPI)
+    assert prepared.width_px == round(W / 72 * DEFAULT_PHOTO_PPI)
     # decoded at a reduced size (JPEG draft), but the resolution reported is the full picture's
     assert prepared.effective_ppi == pytest.approx(4000 / (W / 72))
     small = _save(tmp_path, Image.new("RGB", (300, 200), "white"), "small.jpg")

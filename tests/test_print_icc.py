@@ -50,6 +50,7 @@ def _with_top_key(spec: Path, line: str) -> Path:
 def x4_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = _copy_project(tmp_path_factory.mktemp("x4-project"))
     _with_top_key(project / "layout" / "seed-page.yaml", "pdfx: x4")
+    _with_top_key(project / "layout" / "seed-page.yaml", "photo_ppi: 300")  # a plant screening at 150 lpi
     return project
 
 
@@ -474,6 +475,24 @@ def test_an_unknown_pdfx_value_is_a_located_error(tmp_path: Path) -> None:
         load_spec(spec)
     message = str(err.value)
     assert f"seed-page.yaml:{line}:7" in message and "x1a, x4" in message, message
+
+
+def test_photos_print_at_the_pages_photo_ppi(seed_build, x4_build) -> None:
+    """Photos are resampled to the spec's photo_ppi (default 240, twice a 120 lpi screen); the
+    resolution is read back from the PDF: pixels over the placed size."""
+    for build, ppi in ((seed_build, 240), (x4_build, 300)):
+        report = preflight(build.pdf_path)
+        assert report.measured["lowest image ppi"] == pytest.approx(ppi, abs=1), report.text()
+
+
+@pytest.mark.parametrize("value,needle", [("100", "at least 150"), ("1200", "at most 600"), ("high", "whole number")])
+def test_a_bad_photo_ppi_is_a_located_error(tmp_path: Path, value: str, needle: str) -> None:
+    project = _copy_project(tmp_path / "p")
+    spec = _with_top_key(project / "layout" / "seed-page.yaml", f"photo_ppi: {value}")
+    line = spec.read_text(encoding="utf-8").splitlines().index(f"photo_ppi: {value}") + 1
+    with pytest.raises(InputError) as err:
+        load_spec(spec)
+    assert f"seed-page.yaml:{line}:12" in str(err.value) and needle in str(err.value), str(err.value)
 
 
 def test_pdfx_defaults_to_x1a_and_reads_x4(x4_project: Path) -> None:

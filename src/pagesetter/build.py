@@ -96,13 +96,14 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     title = next((a.title for a in articles.values()), spec.name)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
-        write_proof(page, spec, manifest, faces, out_dir, title)
+        write_proof(page, spec, manifest, faces, out_dir, title, cache)
     if page.overset and not (allow_overset or spec.allow_overset):
         save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
         raise OversetError(overset_message(page))
     printed = with_marks(page, spec, faces)
     save_memo(faces, memo_key, cache)
-    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache, pdfx=spec.pdfx)
+    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache, pdfx=spec.pdfx,
+                          photo_ppi=spec.photo_ppi)
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes),
@@ -137,12 +138,14 @@ def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
 
 
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,
-                title: str) -> Path:
-    """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py)."""
+                title: str, cache: DiskCache = DiskCache(None)) -> Path:
+    """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py); its photos and
+    subsets are the print PDF's, from ``cache``."""
     from pagesetter.proof.overlay import proof_page
 
     target = out_dir / f"{spec.name}.proof.pdf"
-    write_atomically(target, render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)").pdf)
+    write_atomically(target, render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)", cache=cache,
+                                        photo_ppi=spec.photo_ppi).pdf)
     return target
 
 

@@ -176,7 +176,8 @@ def _run_page(job: _PageJob) -> _PageDone:
     flowed = flow_page(spec, articles, faces, job.carried or {})
     printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
-    pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx).pdf
+    pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx,
+                     photo_ppi=spec.photo_ppi).pdf
     done = _PageDone(spec, flowed, pdf)
     if key is not None and not _waits_for_jump(spec):  # what it makes depends on its own inputs only
         rebuild.record(job.cache, key, inputs_of(spec, manifest, articles), done, started_ns)

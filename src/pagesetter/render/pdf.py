@@ -18,7 +18,7 @@ from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
-from pagesetter.render.photo import WARN_PPI, PreparedImage
+from pagesetter.render.photo import DEFAULT_PHOTO_PPI, WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
 from pagesetter.spec.model import CMYK
 from pagesetter.errors import Loc, Warning
@@ -45,9 +45,11 @@ class _Coords:
 
 
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
-               cache: DiskCache = DiskCache(None), pdfx: PdfxVersion = "x1a") -> RenderResult:
+               cache: DiskCache = DiskCache(None), pdfx: PdfxVersion = "x1a",
+               photo_ppi: int = DEFAULT_PHOTO_PPI) -> RenderResult:
     """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``pdfx``: the
-    PDF/X version written, x1a or x4 (render/pdfx.py). One pass: reportlab writes the PDF/X
+    PDF/X version written, x1a or x4 (render/pdfx.py); ``photo_ppi``: the resolution photos are
+    resampled to (render/photo.py). One pass: reportlab writes the PDF/X
     structure too, so the file is never opened again."""
     trim_w, trim_h = page.trim
     b = page.bleed
@@ -68,7 +70,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text; they are placed in page order, so the bytes never
         # depend on which thread finished first.
-        photos = [pool.submit(_prepared, image, cache) for image in page.images]
+        photos = [pool.submit(_prepared, image, cache, photo_ppi) for image in page.images]
         embedded = _embed_fonts(canvas, page, faces, cache)
         text = _text_operators(page.lines, embedded, co)
         for panel in page.panels:
@@ -109,17 +111,17 @@ def _overprint(canvas: FontlessCanvas) -> None:
     canvas._setOverprintMask(True)
 
 
-def _prepared(image: Image, cache: DiskCache) -> PreparedImage:
+def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
     """The photo ready for print, from the cache when the same file was prepared for the same frame."""
     from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
 
     if not cache.enabled or not image.path.is_file():
-        return prepare_image(image.path, image.width, image.height, image.fit, image.focus)
-    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus)
+        return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi)
+    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi)
     found = cache.get_object("image", key)
     if isinstance(found, PreparedImage):
         return found
-    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus)
+    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi)
     cache.put_object("image", key, prepared)
     return prepared
 

@@ -11,11 +11,12 @@ from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
     BLACK, CMYK, NO_FIT, PDFX_VERSIONS, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
+from pagesetter.render.photo import DEFAULT_PHOTO_PPI, PHOTO_PPI_RANGE
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto", "marks",
-            "allow_overset", "pdfx", "allow_outside")
+            "allow_overset", "pdfx", "allow_outside", "photo_ppi")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
@@ -84,6 +85,8 @@ def load_spec(path: Path) -> PageSpec:
         marks=_marks(root_node.get("marks")) if root_node.get("marks") is not None else Marks(),
         pdfx=v.choice(root_node.get("pdfx"), "pdfx", PDFX_VERSIONS)  # type: ignore[arg-type]
         if root_node.get("pdfx") is not None else "x1a",
+        photo_ppi=v.integer(root_node.get("photo_ppi"), "photo_ppi", *PHOTO_PPI_RANGE)  # type: ignore[arg-type]
+        if root_node.get("photo_ppi") is not None else DEFAULT_PHOTO_PPI,
         allowed=allowed,
         sources=(path.resolve(), *sheets),
     )

@@ -97,6 +97,9 @@ PAGE_SPEC: dict[str, Any] = {
                                          "outside the project is refused"},
         "pdfx": {"enum": ["x1a", "x4"], "description": "PDF/X version of the print PDF: x1a (PDF/X-1a:2001, "
                  "the default) or x4 (PDF/X-4)"},
+        "photo_ppi": {"type": "integer", "minimum": 150, "maximum": 600,
+                      "description": "photos are resampled to at most this resolution at their placed size: "
+                                     "twice the plant's screen ruling (default 240, for 120 lpi)"},
     }, ("page", "grid")),
 }
 
