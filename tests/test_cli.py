@@ -149,3 +149,15 @@ def test_a_bad_page_of_an_edition_is_one_located_line_and_nothing_written(projec
         "pagesetter: error: layout/tabloid-2.yaml:13:3: unknown key 'colums' in grid; did you mean 'columns'?"]
     assert not (project / "output" / "tabloid-1.pdf").exists()
     assert not (project / "output" / "tabloid-edition.pdf").exists()
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(project: Path) -> None:
+    """-o naming a file (or a path through one): one line saying so, exit status 1, no traceback."""
+    (project / "taken").write_text("not a folder", encoding="utf-8")
+    for target, needle in (("taken", "is a file, where a folder was expected"),
+                           ("taken/sub", "part of this path is a file")):
+        result = run(["build", "-q", "--no-cache", "-o", target], project)
+        assert result.returncode == 1, result.stderr
+        assert needle in result.stderr and target in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (project / "taken").read_text(encoding="utf-8") == "not a folder"

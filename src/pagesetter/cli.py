@@ -147,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the report piped into head or less, closed early: nothing went wrong
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout at exit)
         return 0
+    except OSError as exc:  # the system refused a file: an output folder that is a file, a full disk …
+        print(f"pagesetter: error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _os_error(exc: OSError) -> str:
+    """What the system refused, and where, in one line."""
+    where = exc.filename if exc.filename is not None else ""
+    if isinstance(exc, FileExistsError):
+        return f"{where}: is a file, where a folder was expected (choose another --output)"
+    if isinstance(exc, NotADirectoryError):
+        return f"{where}: part of this path is a file, not a folder (choose another --output)"
+    return f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc)
 
 
 def _positive_int(text: str) -> int:
