@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pikepdf
 
+from pagesetter.spec.model import CMYK
+
 UNCHANGED = "unchanged since the last build"
 
 
@@ -174,3 +176,20 @@ def test_edition_pages_are_replayed_and_jumps_still_carry_new_text(project: Path
     jump = "".join(l.text for p in edited.pages for l in p.lines if l.article == "xianglu-street" and l.role == "body")
     _, _, articles, _ = load_inputs(project / "layout" / "tabloid-1.yaml")
     assert jump == "".join(p.text for p in articles["xianglu-street"].paragraphs) and jump.endswith("新加一句。")
+
+
+def test_set_lines_survive_pickling_whole() -> None:
+    """Set lines go into the cache and between processes with Line's own pickling: every field
+    comes back, the glyphs as GlyphPos."""
+    import dataclasses
+    import pickle
+
+    from pagesetter.compose.lines import GlyphPos, Line
+
+    black = CMYK(0, 0, 0, 100)
+    glyphs = (GlyphPos("song", 9.0, 12, 0.0, "中", black), GlyphPos("song", 9.0, 40, 9.0, "文", black, 0.5, 0.9))
+    line = Line(glyphs, 120.0, 18.0, "中文", True, 9.0, True, "subhead")
+    back = pickle.loads(pickle.dumps(line, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == line and all(type(g) is GlyphPos for g in back.glyphs)
+    assert [f.name for f in dataclasses.fields(Line)] == ["glyphs", "width", "natural", "text", "last", "size",
+                                                           "overfull", "role"]
