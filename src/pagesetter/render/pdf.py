@@ -83,7 +83,10 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     canvas.addLiteral(text)
     canvas.showPage()
     layout = _layout_json(page)
-    content = (text.encode("ascii"), layout.encode("utf-8"), *(p.jpeg for p in prepared),
+    # The document's ID comes from everything drawn: the page's whole content stream (text, rules,
+    # panels, marks), the photos, the fonts and the layout record.
+    drawn = canvas._doc.Pages.pages[-1].stream
+    content = (pdfdoc.pdfdocEnc(drawn), layout.encode("utf-8"), *(p.jpeg for p in prepared),
                *(font.program for _, font in embedded.values()))
     add_pdfx(canvas._doc, document_id(title, PdfxSettings(version=pdfx), date, content), layout)
     canvas.save()
