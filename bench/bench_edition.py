@@ -49,9 +49,9 @@ def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int) -> dict[
             "edition_bytes": sum(p.stat().st_size for p in out.glob("edition-*.pdf"))}
 
 
-def bench(pages: int, runs: int, jobs: int, scratch: Path) -> dict[str, object]:
+def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None = None) -> dict[str, object]:
     project = make_project(scratch / "project")
-    spec = edition(project, pages)
+    spec = edition(project, pages, photo_ppi=photo_ppi)
     warm = scratch / "warm-cache"
     build(project, spec, scratch / "untimed", warm, jobs)  # fills the warm cache and the OS page cache
     samples: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
@@ -74,12 +74,14 @@ def bench(pages: int, runs: int, jobs: int, scratch: Path) -> dict[str, object]:
             "per_page_s": statistics.median(s["wall_s"] for s in ss) / pages,
         }
     last = samples["cold"][-1]
-    return {"pages": pages, "runs": runs, "jobs": jobs, "cores": os.cpu_count(), "results": summary,
+    return {"pages": pages, "runs": runs, "jobs": jobs, "cores": os.cpu_count(), "photo_ppi": photo_ppi,
+            "results": summary,
             "largest_page_bytes": last["largest_page_bytes"], "edition_bytes": last["edition_bytes"]}
 
 
 def table(r: dict) -> str:
-    lines = [f"{r['pages']}-page edition, {r['runs']} runs, -j {r['jobs']} on {r['cores']} cores", "",
+    ppi = f", photo_ppi {r['photo_ppi']}" if r.get("photo_ppi") else ""
+    lines = [f"{r['pages']}-page edition, {r['runs']} runs, -j {r['jobs']} on {r['cores']} cores{ppi}", "",
              f"{'cache':6s} {'median s':>9s} {'min s':>7s} {'CPU s':>7s} {'s/page':>7s} {'peak RSS MiB':>13s}"]
     for kind, s in r["results"].items():
         lines.append(f"{kind:6s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['cpu_median_s']:7.2f} "
@@ -94,12 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=24)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: the issue's two cores)")
+    ap.add_argument("--photo-ppi", type=int, default=None,
+                    help="photo_ppi in every page spec (default: the engine's, 240)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     compile_package()
     scratch = Path(tempfile.mkdtemp(prefix="bench-edition-"))
     try:
-        result = bench(args.pages, args.runs, args.jobs, scratch)
+        result = bench(args.pages, args.runs, args.jobs, scratch, args.photo_ppi)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(json.dumps(result, indent=2) if args.json else table(result))

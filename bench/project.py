@@ -119,7 +119,8 @@ def page_variant(project: Path, index: int, *, text_factor: int = 1) -> Path:
     return dest
 
 
-def edition(project: Path, pages: int, *, text_factor: int = 1, allow_overset: bool = False) -> Path:
+def edition(project: Path, pages: int, *, text_factor: int = 1, allow_overset: bool = False,
+            photo_ppi: int | None = None) -> Path:
     """An edition of ``pages`` broadsheet pages laid out like the seed page, each with its own text
     and photos. Returns the edition file."""
     spec = (project / "layout" / "seed-page.yaml").read_text(encoding="utf-8")
@@ -131,6 +132,8 @@ def edition(project: Path, pages: int, *, text_factor: int = 1, allow_overset: b
                 .replace("page: 第3版", f"page: 第{i}版"))
         if allow_overset:
             text = text.replace("page:\n", "allow_overset: true\npage:\n", 1)
+        if photo_ppi is not None:
+            text = text.replace("page:\n", f"photo_ppi: {photo_ppi}\npage:\n", 1)
         (project / "layout" / f"page-{i:02d}.yaml").write_text(text, encoding="utf-8")
         names.append(f"page-{i:02d}.yaml")
     path = project / "layout" / f"edition-{pages}.yaml"
