@@ -43,8 +43,9 @@ class Placed:
     warnings: list[Warning] = field(default_factory=list)
     leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
     fill: Fill | None = None
-    # A trial placement (fitting): everything is measured and reported, but no text line is
-    # built for the page; the chosen variant is placed again for real.
+    head_lines: int = 0  # grid lines the headline takes (what fitting adds to or takes from)
+    # A trial placement (fitting): the fill and the warnings are measured, but no text line,
+    # frame, image or rule is built for the page; the chosen variant is placed again for real.
     dry: bool = False
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
@@ -127,12 +128,14 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     out = Placed(dry=dry)
     block = spec.block
     usable_bottom = area_bottom(block, geo)
-    for area in spec.areas:
-        out.frames.append(Frame(article.id, "block", *geo.rect_box(area)))
+    if not dry:
+        for area in spec.areas:
+            out.frames.append(Frame(article.id, "block", *geo.rect_box(area)))
     head_cols = spec.headline.cols or block.cols
     head_lines = 0
     if spec.continued_from is None or spec.headline.lines:
         head_lines = _place_headline(spec, article, styles, geo, faces, out, head_cols, usable_bottom)
+    out.head_lines = head_lines
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     captions: list[TextLine] = []
     if spec.photo:
@@ -153,7 +156,8 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     if lines or spec.continued_from is not None:
         _place_body(spec, article, styles, geo, faces, out, blocked, lines)
     out.lines += captions  # reading order: headline, body, then the caption
-    _rules(spec, geo, out, head_lines)
+    if not dry:
+        _rules(spec, geo, out, head_lines)
     return out
 
 
@@ -202,7 +206,8 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         baseline = y + (style.leading - style.size) / 2 + EM_TOP_ABOVE_BASELINE * style.size
         out.add_line(line, aligned_x(line, x, width, hs.align), baseline, article.id, role)
         y += style.leading
-    out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
+    if not out.dry:
+        out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
 
 
@@ -240,6 +245,8 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
     if total > width + 0.01 or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
                                     f"{cols} column(s) × {lines} lines", spec.loc))
+    if out.dry:
+        return lines
     right = x + (width + total) / 2
     for col, style, role, drop in placed:
         centre = right - style.leading / 2
@@ -278,6 +285,8 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         out.warnings.append(Warning("overset", f"photo cell of {article.id!r} is {cell.lines} lines; its caption "
                                     f"takes {n_cap}", ps.cell.loc))
         img_lines = max(img_lines, 1)
+    if out.dry:
+        return []
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
     if photo.side == "above":
@@ -289,8 +298,6 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus))
     out.frames.append(Frame(article.id, "photo", x, iy, w, ih))
     out.frames.append(Frame(article.id, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
-    if out.dry:
-        return []
     return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), article.id, "caption")
             for i, line in enumerate(cap_lines)]
 
@@ -298,12 +305,16 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
 def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """Every body column of every area in reading order: (area index, grid column, free line ranges)."""
     out = []
-    for index, area in enumerate(spec.areas):
+    areas = spec.areas
+    # Rect's edges are properties: read once here, not per column (fitting asks this per trial).
+    obstacles = [(r.col, r.right, r.top, r.bottom) for r in blocked if r.lines > 0]
+    for index, area in enumerate(areas):
+        # no rule line where the article itself continues below (the turn of an L)
+        continues = [(a.col, a.right) for a in areas if a.top == area.bottom]
+        foot = area_bottom(area, geo)
         for col in range(area.col, area.right):
-            # no rule line where the article itself continues below (the turn of an L)
-            below = any(a.top == area.bottom and a.col <= col < a.right for a in spec.areas)
-            bottom = area.bottom if below else area_bottom(area, geo)
-            taken = sorted((r.top, r.bottom) for r in blocked if r.col <= col < r.right and r.lines > 0)
+            bottom = area.bottom if any(left <= col < right for left, right in continues) else foot
+            taken = sorted((top, end) for left, right, top, end in obstacles if left <= col < right)
             segs: list[tuple[int, int]] = []
             start = area.top
             for top, end in taken:
@@ -334,6 +345,28 @@ def _capacity(columns: list[tuple[int, int, list[tuple[int, int]]]]) -> int:
     return sum(e - s for _, _, segs in columns for s, e in segs)
 
 
+def _balanced_foot(columns: list[tuple[int, int, list[tuple[int, int]]]], area: int, top: int, bottom: int,
+                   n_lines: int) -> int:
+    """The shallowest foot of ``area``'s columns (from ``top`` to ``bottom``) that still takes
+    ``n_lines``: what ``_capacity(_cap(columns, area, foot, bottom))`` says, found by bisection,
+    with only the open feet (the segments _cap shortens) summed again at each trial."""
+    fixed = 0
+    open_starts: list[int] = []
+    for index, _, segs in columns:
+        if index == area and segs and segs[-1][1] == bottom:
+            open_starts.append(segs[-1][0])
+            segs = segs[:-1]
+        fixed += sum(e - s for s, e in segs)
+    lo, hi = top, bottom
+    while lo < hi:
+        mid = (lo + hi) // 2  # below ``bottom``: an open foot ending here holds ``mid - start`` lines
+        if fixed + sum(max(0, mid - start) for start in open_starts) >= n_lines:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
                  n_lines: int) -> tuple[list[tuple[int, int, list[tuple[int, int]]]], Fill]:
     """The body's slots, balanced so the last area's columns end level, and how well they fill."""
@@ -343,15 +376,7 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
     bottom = area_bottom(area, geo)
     foot = bottom
     if spec.balance and spec.jump_to is None:
-        lo, hi = area.top, bottom
-        fixed = _capacity([c for c in columns if c[0] != last])
-        while lo < hi:  # the shallowest foot that still takes every line
-            mid = (lo + hi) // 2
-            if fixed + _capacity(_cap([c for c in columns if c[0] == last], last, mid, bottom)) >= n_lines:
-                hi = mid
-            else:
-                lo = mid + 1
-        foot = lo
+        foot = _balanced_foot(columns, last, area.top, bottom, n_lines)
         columns = _cap(columns, last, foot, bottom)
     slots = _capacity(columns)
     open_ends = [segs[-1][1] for index, _, segs in columns if index == last and segs and segs[-1][1] == foot]
@@ -364,20 +389,36 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
 
 def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                 faces: FaceSet, out: Placed, blocked: list[Rect], lines: list[Line]) -> None:
-    body = styles[spec.body]
     columns, fill = plan_columns(spec, blocked, geo, len(lines) + (spec.jump_to is not None)
                                  + (spec.continued_from is not None))
-    slots = [(col, line) for _, col, segs in columns for s, e in segs for line in range(s, e)]
+    n_slots = fill.slots  # the grid lines the columns hold
     placed: list[tuple[Line, str]] = [(line, line.role) for line in lines]
     if spec.continued_from is not None:
         placed.insert(0, (_jump_line(f"（上接第{spec.continued_from}版）", styles[spec.jump_style], geo, faces, "left"),
                           "jump"))
-    if spec.jump_to is not None and len(placed) > len(slots):
-        keep = max(0, len(slots) - 1)
+    if spec.jump_to is not None and len(placed) > n_slots:
+        keep = max(0, n_slots - 1)
         out.leftover = [line for line, _ in placed[keep:]]
         placed = placed[:keep] + [(_jump_line(f"（转第{spec.jump_to}版）", styles[spec.jump_style], geo, faces,
                                               "right"), "jump")]
-    for (line, role), (col, grid_line) in zip(placed, [] if out.dry else slots):
+    if not out.dry:
+        _set_body(spec, article, styles[spec.body], geo, out, columns, placed)
+    out.fill = fill
+    if len(placed) > n_slots:
+        rest = placed[n_slots:]
+        fitted = placed[n_slots - 1][0].text if n_slots else ""
+        out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
+    elif fill.empty_foot > 1 or fill.shortfall > 1:
+        out.warnings.append(Warning("underset", f"{article.id!r}: {fill.slots - fill.lines} body lines empty "
+                                    f"({fill.empty_foot} at the foot of the block, the last column "
+                                    f"{fill.shortfall} short)", spec.loc))
+
+
+def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometry, out: Placed,
+              columns: list[tuple[int, int, list[tuple[int, int]]]], placed: list[tuple[Line, str]]) -> None:
+    """The body's lines into the columns' grid lines, in reading order, and the columns' frames."""
+    slots = [(col, line) for _, col, segs in columns for s, e in segs for line in range(s, e)]
+    for (line, role), (col, grid_line) in zip(placed, slots):
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size
@@ -385,15 +426,6 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     for _, col, segs in columns:
         for s, e in segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(col, 1, s, e - s, spec.loc))))
-    out.fill = fill
-    if len(placed) > len(slots):
-        rest = placed[len(slots):]
-        fitted = placed[len(slots) - 1][0].text if slots else ""
-        out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
-    elif fill.empty_foot > 1 or fill.shortfall > 1:
-        out.warnings.append(Warning("underset", f"{article.id!r}: {fill.slots - fill.lines} body lines empty "
-                                    f"({fill.empty_foot} at the foot of the block, the last column "
-                                    f"{fill.shortfall} short)", spec.loc))
 
 
 def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align: str) -> Line:

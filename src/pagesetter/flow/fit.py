@@ -38,11 +38,11 @@ def score(fill: Fill | None, variant: Variant) -> tuple[int, int, int]:
 
 def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                 faces: FaceSet, body: list[Line], carried: list[Line] | None = None) -> Placed:
-    base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
     if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
-        return base
-    head_frame = next((f for f in base.frames if f.kind == "headline"), None)
-    head_lines = round(head_frame.height / geo.spec.grid.pitch) if head_frame else 0
+        return flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
+    # The spec as written is a trial too: only the variant chosen is placed for real (its lines built).
+    base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
+    head_lines = base.head_lines
     best, best_spec, best_variant = base, spec, Variant(0, 0)
     for dh in range(spec.fit.headline_lines[0], spec.fit.headline_lines[1] + 1):
         for dp in range(spec.fit.photo_lines[0], spec.fit.photo_lines[1] + 1):
@@ -57,15 +57,15 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
                 continue  # a headline or caption that no longer fits its area
             if score(trial.fill, variant) < score(best.fill, best_variant):
                 best, best_spec, best_variant = trial, changed, variant
+    placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
     if best_variant != Variant(0, 0):
-        best = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
-        fill = best.fill
+        fill = placed.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
-        best.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
+        placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
     elif base.fill and (base.fill.overset or base.fill.empty_foot + base.fill.shortfall > 1):
-        base.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
-                                     f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
-    return best
+        placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
+                                       f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
+    return placed
 
 
 def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) -> ArticleSpec | None:

@@ -7,7 +7,7 @@ uses come from the same file (and face index) that fonts/subset.py embeds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.fonts.manifest import FaceInfo
@@ -16,13 +16,19 @@ if TYPE_CHECKING:
     import uharfbuzz as hb
 
 
-@dataclass(frozen=True)
-class ShapedGlyph:
+class ShapedGlyph(NamedTuple):
+    """A NamedTuple, not a frozen dataclass: one is made per shaped character, and a tuple built
+    with tuple.__new__ costs a fraction of a frozen dataclass's __init__ (an object.__setattr__ a field)."""
+
     gid: int
     cluster: int  # index of the first character of its cluster in the shaped text
     advance: float  # in em (1.0 = the font size)
     x_offset: float  # in em
     y_offset: float  # in em
+
+
+# ShapedGlyph(...) without NamedTuple's __new__, a Python function (as compose/lines.py's GlyphPos).
+_shaped = tuple.__new__
 
 
 @dataclass
@@ -81,10 +87,9 @@ class Face:
         buf.language = language
         hb.shape(self._font, buf, features or {})
         upem = self.upem
-        return [
-            ShapedGlyph(info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
-            for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
-        ]
+        return [_shaped(ShapedGlyph, (info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem,
+                                      pos.y_offset / upem))
+                for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
 
     def shape_vertical(self, text: str, language: str = "zh-Hans") -> list[ShapedGlyph]:
         """Top-to-bottom shaping (vert/vrt2 applied). ``advance`` is the distance down, in em;
@@ -98,10 +103,9 @@ class Face:
         buf.language = language
         hb.shape(self._font, buf, {})
         upem = self.upem
-        return [
-            ShapedGlyph(info.codepoint, info.cluster, -pos.y_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
-            for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
-        ]
+        return [_shaped(ShapedGlyph, (info.codepoint, info.cluster, -pos.y_advance / upem, pos.x_offset / upem,
+                                      pos.y_offset / upem))
+                for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
 
 
 class FaceSet:
