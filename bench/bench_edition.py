@@ -16,17 +16,15 @@ Usage: python bench/bench_edition.py [--pages 24] [--runs 3] [--jobs 2] [--json]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from project import compile_package, edition, make_project
+from project import edition, make_project, run_bench
 
 PYTHON = Path(sys.executable)
 
@@ -100,14 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="photo_ppi in every page spec (default: the engine's, 240)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    compile_package()
-    scratch = Path(tempfile.mkdtemp(prefix="bench-edition-"))
-    try:
-        result = bench(args.pages, args.runs, args.jobs, scratch, args.photo_ppi)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    print(json.dumps(result, indent=2) if args.json else table(result))
-    return 0
+    return run_bench("bench-edition-", lambda scratch: bench(args.pages, args.runs, args.jobs, scratch, args.photo_ppi),
+                     table, args.json)
 
 
 if __name__ == "__main__":

@@ -13,16 +13,13 @@ Usage: python bench/bench_scaling.py [--pages 1,2,4,8,16,32] [--text 1,2,4] [--j
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from project import compile_package, edition, make_project, page_variant
+from project import edition, make_project, page_variant, run_bench
 
 PYTHON = Path(sys.executable)
 # Composition and flow alone, in process, with nothing set before (the whole-process time is
@@ -107,15 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    compile_package()
-    scratch = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
-    try:
-        result = bench([int(x) for x in args.pages.split(",")], [int(x) for x in args.text.split(",")],
-                       args.jobs, scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    print(json.dumps(result, indent=2) if args.json else table(result))
-    return 0
+    pages, texts = [int(x) for x in args.pages.split(",")], [int(x) for x in args.text.split(",")]
+    return run_bench("bench-scaling-", lambda scratch: bench(pages, texts, args.jobs, scratch), table, args.json)
 
 
 if __name__ == "__main__":

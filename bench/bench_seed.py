@@ -19,19 +19,16 @@ Usage: python bench/bench_seed.py [--runs 5] [--json]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from project import compile_package, make_project
+from project import make_project, run_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -188,17 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
-    compile_package()
-    scratch = Path(tempfile.mkdtemp(prefix="bench-seed-"))
-    try:
-        result = bench(args.runs, scratch)
-    finally:
-        if args.keep:
-            print(f"scratch kept in {scratch}", file=sys.stderr)
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
-    print(json.dumps(result, indent=2) if args.json else table(result))
-    return 0
+    return run_bench("bench-seed-", lambda scratch: bench(args.runs, scratch), table, args.json, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
@@ -25,6 +26,27 @@ def compile_package() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(pagesetter.__file__).parent)],
                    env=env, check=True)
+
+
+def run_bench(prefix: str, measure: Callable[[Path], dict], table: Callable[[dict], str], as_json: bool,
+              keep: bool = False) -> int:
+    """Every bench script's main: the package byte-compiled, ``measure`` run in a scratch folder
+    (removed after, unless ``keep``), its result printed as JSON or as ``table``."""
+    import json
+    import sys
+    import tempfile
+
+    compile_package()
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        result = measure(scratch)
+    finally:
+        if keep:
+            print(f"scratch kept in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(json.dumps(result, indent=2) if as_json else table(result))
+    return 0
 
 
 def make_project(dest: Path) -> Path:

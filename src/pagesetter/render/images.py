@@ -22,7 +22,8 @@ from typing import Callable
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.render.photo import DEFAULT_PHOTO_PPI, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
+from pagesetter.render.photo import NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
+from pagesetter.spec.model import DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
@@ -67,9 +68,9 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     box_w, box_h = box[2] - box[0], box[3] - box[1]
     if box_w > target_w:
         # The crop is resampled straight from the picture (no cropped copy first), bicubic as
-        # Distiller's and InDesign's press presets downsample: at 300 ppi under a newsprint screen
-        # of 85–100 lpi (PRINT.md) Lanczos's extra sharpness does not print, and it costs half as
-        # much again (measured: 1600×1200 RGB to 1042 px, 34 ms against 47).
+        # Distiller's and InDesign's press presets downsample: at twice the screen ruling Lanczos's
+        # extra sharpness does not print, and it costs half as much again (measured: 1600×1200
+        # RGB to 1042 px, 34 ms against 47).
         im = im.resize((target_w, max(1, round(box_h * target_w / box_w))), Image.Resampling.BICUBIC, box=box)
     elif box != (0, 0, *im.size):
         im = im.crop(box)
@@ -225,7 +226,7 @@ def _grey_to_k_curve() -> tuple[int, ...]:
     a transform, about 40 ms of the first grey photo of every process."""
     try:
         shipped = json.loads(GREY_CURVE_TABLE.read_text(encoding="utf-8"))
-        if shipped.get("profile_sha256") == hashlib.sha256(NEWSPRINT_PROFILE.read_bytes()).hexdigest():
+        if shipped.get("profile_sha256") == _profile_sha256():
             curve = tuple(shipped["curve"])
             if len(curve) == 256 and all(isinstance(v, int) and 0 <= v <= 255 for v in curve):
                 return curve
@@ -237,10 +238,15 @@ def _grey_to_k_curve() -> tuple[int, ...]:
 def write_grey_curve_table() -> None:
     """Compute the grey -> K table from the shipped profile and write it beside it (run after the
     profile is rebuilt; profiles/README.md). A test checks that the table is the profile's."""
-    table = {"profile_sha256": hashlib.sha256(NEWSPRINT_PROFILE.read_bytes()).hexdigest(),
+    table = {"profile_sha256": _profile_sha256(),
              "about": "render/images.py grey_to_k_curve(): 8-bit sRGB grey -> 255 - K on the newsprint profile",
              "curve": list(grey_to_k_curve())}
     GREY_CURVE_TABLE.write_text(json.dumps(table, indent=None) + "\n", encoding="utf-8")
+
+
+def _profile_sha256() -> str:
+    """What names the shipped profile in the grey table."""
+    return hashlib.sha256(NEWSPRINT_PROFILE.read_bytes()).hexdigest()
 
 
 def grey_to_k_curve() -> tuple[int, ...]:

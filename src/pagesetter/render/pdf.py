@@ -8,7 +8,6 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 
 from reportlab.lib.colors import CMYKColorSep
 from reportlab.pdfbase import pdfdoc
@@ -18,9 +17,9 @@ from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
-from pagesetter.render.photo import DEFAULT_PHOTO_PPI, WARN_PPI, PreparedImage
+from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
-from pagesetter.spec.model import CMYK
+from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 from pagesetter.errors import Loc, Warning
 
 

@@ -150,8 +150,13 @@ def info_entries(ident: DocumentId) -> dict[str, str]:
             "CreationDate": ident.stamp, "ModDate": ident.stamp, "GTS_PDFXVersion": gts_version}
     if conformance is not None:  # X-4 has no conformance levels in Info
         info["GTS_PDFXConformance"] = conformance
-    info["Trapped"] = "True" if ident.settings.trapped else "False"
+    info["Trapped"] = _trapped(ident.settings)
     return info
+
+
+def _trapped(settings: PdfxSettings) -> str:
+    """Info's Trapped name and XMP's pdf:Trapped: the same word."""
+    return "True" if settings.trapped else "False"
 
 
 def xmp_packet(ident: DocumentId) -> bytes:
@@ -160,7 +165,7 @@ def xmp_packet(ident: DocumentId) -> bytes:
     keys beside pdfxid:. Uncompressed, so that tools which scan for the packet find it."""
     gts_version, conformance, _ = IDENTIFICATION[ident.settings.version]
     when = xmp_date(ident.when)
-    simple = [("pdf:Producer", PRODUCER), ("pdf:Trapped", "True" if ident.settings.trapped else "False"),
+    simple = [("pdf:Producer", PRODUCER), ("pdf:Trapped", _trapped(ident.settings)),
               ("xmp:CreatorTool", AUTHOR), ("xmp:CreateDate", when), ("xmp:ModifyDate", when),
               ("xmp:MetadataDate", when), ("dc:format", "application/pdf"),
               ("xmpMM:DocumentID", ident.uuid), ("xmpMM:InstanceID", ident.uuid), ("xmpMM:VersionID", "1"),

@@ -7,12 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# Photos are resampled to at most this many pixels per inch at their placed size: twice the screen
-# ruling (PRINT.md). 240 serves the finest newsprint screens, 120 lpi (85–100 lpi is usual, where
-# 170–200 ppi would do); more prints no finer on newsprint and costs bytes, RIP time and build time.
-# A plant that screens finer sets photo_ppi in the page spec (300 for 150 lpi).
-DEFAULT_PHOTO_PPI = 240
-PHOTO_PPI_RANGE = (150, 600)  # under 150 preflight flags the photo (PRINT.md); over 600 is line art's
 WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
 # The newsprint output profile we build and ship (profiles/README.md): CGATS TR 002 coldset
 # newsprint, total ink 240 %.

@@ -9,9 +9,8 @@ from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, NO_FIT, PDFX_VERSIONS, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, DEFAULT_PHOTO_PPI, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
-from pagesetter.render.photo import DEFAULT_PHOTO_PPI, PHOTO_PPI_RANGE
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 

@@ -14,6 +14,12 @@ PunctStyle = Literal["quanjiao", "kaiming", "banjiao"]
 # PDF/X-1a:2001 (ISO 15930-1) or PDF/X-4 (ISO 15930-7), render/pdfx.py.
 PdfxVersion = Literal["x1a", "x4"]
 PDFX_VERSIONS: tuple[PdfxVersion, ...] = ("x1a", "x4")
+# photo_ppi: photos are resampled to at most this many pixels per inch at their placed size, twice
+# the screen ruling (PRINT.md). 240 serves the finest newsprint screens, 120 lpi (85–100 lpi is
+# usual, where 170–200 ppi would do); more prints no finer on newsprint and costs bytes, RIP time
+# and build time. A plant that screens finer sets it (300 for 150 lpi).
+DEFAULT_PHOTO_PPI = 240
+PHOTO_PPI_RANGE = (150, 600)  # under 150 preflight flags the photo (PRINT.md); over 600 is line art's
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,7 @@ class PageSpec:
     auto: AutoSpec | None = None
     marks: Marks = Marks()
     pdfx: PdfxVersion = "x1a"  # PDF/X version of the print PDF (render/pdfx.py)
-    photo_ppi: int = 240  # photos resampled to at most this resolution (render/photo.py)
+    photo_ppi: int = DEFAULT_PHOTO_PPI  # photos resampled to at most this resolution (render/images.py)
     allowed: tuple[Path, ...] = ()  # folders outside ``root`` inputs may come from (allow_outside)
     sources: tuple[Path, ...] = ()  # the files this spec was read from: itself and its style sheets
     edition: str = ""  # the edition the page is built in (the slug line names it)

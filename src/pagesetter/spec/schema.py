@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pagesetter.spec.model import DEFAULT_PHOTO_PPI, PHOTO_PPI_RANGE
+
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
 HAO = "初号|小初|一号|小一|二号|小二|三号|小三|四号|小四|五号|小五|六号|小六|七号|八号"
@@ -97,9 +99,9 @@ PAGE_SPEC: dict[str, Any] = {
                                          "outside the project is refused"},
         "pdfx": {"enum": ["x1a", "x4"], "description": "PDF/X version of the print PDF: x1a (PDF/X-1a:2001, "
                  "the default) or x4 (PDF/X-4)"},
-        "photo_ppi": {"type": "integer", "minimum": 150, "maximum": 600,
+        "photo_ppi": {"type": "integer", "minimum": PHOTO_PPI_RANGE[0], "maximum": PHOTO_PPI_RANGE[1],
                       "description": "photos are resampled to at most this resolution at their placed size: "
-                                     "twice the plant's screen ruling (default 240, for 120 lpi)"},
+                                     f"twice the plant's screen ruling (default {DEFAULT_PHOTO_PPI}, for 120 lpi)"},
     }, ("page", "grid")),
 }
 
