@@ -446,6 +446,21 @@ def test_encode_codes() -> None:
     assert encode_codes([0, 10, 0x1B2C, 0xFFFF]) == "<0000000A1B2CFFFF>"
     with pytest.raises(ValueError):
         encode_codes([0x10000])
+    with pytest.raises(ValueError):
+        encode_codes([5, -1])
+    assert encode_codes([]) == "<>"
+
+
+def test_text_runs_split_where_glyph_state_changes() -> None:
+    """A text object per run of glyphs sharing face, size, colour, rise, scale and rotation: the
+    run key reads those fields of pagetree.Glyph by position."""
+    from pagesetter.pagetree import Glyph
+    from pagesetter.render.pdf import _RUN_KEY
+    from pagesetter.spec.model import CMYK
+
+    black = CMYK(0, 0, 0, 100)
+    g = Glyph("song", 9.0, 12, 30.0, "中", black, 1.5, 0.8, 90)
+    assert _RUN_KEY(g) == (g.face, g.size, g.color, g.dy, g.scale_x, g.rotate)
 
 
 # --- the font tables read without fontTools (fonts/sfnt.py), against fontTools ----------------------

@@ -193,3 +193,20 @@ def test_set_lines_survive_pickling_whole() -> None:
     assert back == line and all(type(g) is GlyphPos for g in back.glyphs)
     assert [f.name for f in dataclasses.fields(Line)] == ["glyphs", "width", "natural", "text", "last", "size",
                                                            "overfull", "role"]
+
+
+def test_page_lines_survive_pickling_whole() -> None:
+    """A page's lines go from an edition worker to the main process and into the replay record
+    with TextLine's own pickling: every field comes back, the glyphs as pagetree.Glyph."""
+    import dataclasses
+    import pickle
+
+    from pagesetter.pagetree import Glyph, TextLine
+
+    black = CMYK(0, 0, 0, 100)
+    glyphs = (Glyph("song", 9.0, 12, 30.0, "中", black), Glyph("hei", 9.0, 40, 39.0, "A", black, 0.5, 0.9, 90))
+    line = TextLine(glyphs, 120.5, 30.0, 200.0, "xianglu-street", "caption", False)
+    back = pickle.loads(pickle.dumps(line, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == line and all(type(g) is Glyph for g in back.glyphs)
+    assert [f.name for f in dataclasses.fields(TextLine)] == ["glyphs", "baseline", "x", "width", "article", "role",
+                                                               "paragraph_end"]

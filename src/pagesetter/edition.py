@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pickle
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +27,6 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from pagesetter import rebuild
 from pagesetter.build import (
     EditionData, inputs_of, load_inputs, load_memo, overset_message, save_memo, with_marks, with_unplaced_jumps,
-    write_atomically,
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
@@ -36,6 +36,7 @@ from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
+from pagesetter.paths import StagedWrites
 from pagesetter.render.pdf import render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id, finish_pdfx
 from pagesetter.spec import validate as v
@@ -45,6 +46,8 @@ from pagesetter.yamlsource import load_yaml
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    import pikepdf
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,15 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     say(f"laying out and rendering {len(edition.pages)} pages on {workers} cores")
     done: list[_PageDone] = []
     carried: dict[str, tuple[Line, ...]] = {}
-    with _pool(workers) as pool:
-        first = [pool.submit(_run_page, _PageJob(p, edition.data, cache)) for p in edition.pages] if pool else []
+    paths: list[Path] = []
+    # Each page is written (under a temporary name) and added to the combined PDF as it arrives,
+    # while the workers set the next: only the edition's own structure and the save are left at
+    # the end. Nothing is renamed into place unless every page was built.
+    with _pool(workers) as pool, StagedWrites() as staged, _Combined() as combined_pdf:
+        jobs = [_PageJob(p, edition.data, cache) for p in edition.pages]
+        first = [pool.submit(_run_page_in_worker, job) for job in jobs] if pool else []
         for i, page_path in enumerate(edition.pages):
-            result = first[i].result() if pool else None
+            result = _received(first[i].result(), jobs[i]) if pool else None
             if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
                 loaded = result.loaded if result is not None else None
                 result = _run_page(_PageJob(page_path, edition.data, cache, loaded, dict(carried)))
@@ -114,23 +122,22 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                     carried.pop(aspec.article, None)
             carried.update(result.flowed.leftovers)
             done.append(result)
+            paths.append(out_dir / f"{result.spec.name}.pdf")
+            staged.write(paths[-1], result.pdf)
+            combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
-    pages = [d.flowed.page for d in done if d.flowed is not None]
-    if carried:  # a jump to a page the edition does not have
-        pages[-1] = with_unplaced_jumps(pages[-1], carried)
-    overset = [p for p in pages if p.overset]
-    if overset and not allow_overset:
-        raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
-    paths = []
-    for result in done:
-        target = out_dir / f"{result.spec.name}.pdf"
-        write_atomically(target, result.pdf)
-        paths.append(target)
-    combined = out_dir / f"{edition.name}.pdf"
-    # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
-    version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
-    write_atomically(combined, combine([d.pdf for d in done], edition.name, version, edition.data.date))
+        pages = [d.flowed.page for d in done if d.flowed is not None]
+        if carried:  # a jump to a page the edition does not have
+            pages[-1] = with_unplaced_jumps(pages[-1], carried)
+        overset = [p for p in pages if p.overset]
+        if overset and not allow_overset:
+            raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
+        combined = out_dir / f"{edition.name}.pdf"
+        # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
+        version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
+        staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
+        staged.commit()
     warnings = tuple(w for d in done if d.flowed is not None for w in d.flowed.warnings)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings)
 
@@ -156,21 +163,63 @@ class _PageDone:
     replayed: bool = False  # from the record of an earlier build (rebuild.py)
 
 
+@dataclass(frozen=True)
+class _Sent:
+    """A page from a worker, pickled once: the same bytes are its replay record."""
+
+    payload: bytes
+    replayed: bool
+
+
 def _run_page(job: _PageJob) -> _PageDone:
-    """One page, start to finish: in a worker process, or here for a page that waits for a jump.
+    """One page, start to finish, here: a page that waits for a jump, or every page on one core.
     A page that continues no jump and whose inputs have not changed is replayed (rebuild.py)."""
-    started_ns = time.time_ns()
-    key = rebuild.job_key(job.path, ("edition-page", job.data, os.getcwd())) if job.cache.enabled else None
-    if key is not None and job.loaded is None:
-        found = rebuild.lookup(job.cache, key)
-        if isinstance(found, _PageDone):
-            return replace(found, replayed=True)
+    started_ns, key = time.time_ns(), _job_key(job)
+    payload = rebuild.lookup_payload(job.cache, key) if key is not None and job.loaded is None else None
+    if payload is not None and isinstance(found := rebuild.unpickled(payload), _PageDone):
+        return replace(found, replayed=True)
+    done, inputs = _build_page(job)
+    if key is not None and not _waits_for_jump(done.spec):  # what it makes depends on its own inputs only
+        rebuild.record(job.cache, key, inputs, done, started_ns)
+    return done
+
+
+def _run_page_in_worker(job: _PageJob) -> _Sent:
+    """One page in a worker process: pickled here once, for the replay record and the way back
+    alike (pickling a broadsheet page's tree costs several milliseconds), and a replayed page's
+    record passed on as it was read."""
+    started_ns, key = time.time_ns(), _job_key(job)
+    payload = rebuild.lookup_payload(job.cache, key) if key is not None else None
+    if payload is not None:
+        return _Sent(payload, True)
+    done, inputs = _build_page(job)
+    payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+    if key is not None and not _waits_for_jump(done.spec):
+        rebuild.record_payload(job.cache, key, inputs, payload, started_ns)
+    return _Sent(payload, False)
+
+
+def _received(sent: _Sent, job: _PageJob) -> _PageDone:
+    """A worker's page in this process; one whose replay record does not load is built here."""
+    done = rebuild.unpickled(sent.payload)
+    if not isinstance(done, _PageDone):
+        return _run_page(job)
+    return replace(done, replayed=True) if sent.replayed else done
+
+
+def _job_key(job: _PageJob) -> str | None:
+    return rebuild.job_key(job.path, ("edition-page", job.data, os.getcwd())) if job.cache.enabled else None
+
+
+def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
+    """The page laid out and rendered, and the files it read; or, for a page that continues a jump
+    whose lines are not known yet, its inputs to wait with."""
     if job.loaded is not None:
         spec, manifest, articles = job.loaded
     else:
         spec, manifest, articles, _ = load_inputs(job.path, job.data)
     if job.carried is None and _waits_for_jump(spec):
-        return _PageDone(spec, None, loaded=(spec, manifest, articles))
+        return _PageDone(spec, None, loaded=(spec, manifest, articles)), ()
     faces = FaceSet(manifest)
     memo_key = load_memo(faces, spec.path, job.cache)
     flowed = flow_page(spec, articles, faces, job.carried or {})
@@ -178,10 +227,7 @@ def _run_page(job: _PageJob) -> _PageDone:
     save_memo(faces, memo_key, job.cache)
     pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx,
                      photo_ppi=spec.photo_ppi).pdf
-    done = _PageDone(spec, flowed, pdf)
-    if key is not None and not _waits_for_jump(spec):  # what it makes depends on its own inputs only
-        rebuild.record(job.cache, key, inputs_of(spec, manifest, articles), done, started_ns)
-    return done
+    return _PageDone(spec, flowed, pdf), inputs_of(spec, manifest, articles)
 
 
 def _waits_for_jump(spec: PageSpec) -> bool:
@@ -200,14 +246,31 @@ def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
         yield pool
 
 
-def combine(pdfs: list[bytes], title: str, version: PdfxVersion = "x1a", date: str | None = None) -> bytes:
+class _Combined:
     """One PDF/X of all pages, in order, for the plant: the pages with their resources and their
-    module frames (PieceInfo), then the document-level PDF/X structure once (Info, XMP, one
-    OutputIntent), as for a single page (render/pdfx.py)."""
-    import pikepdf
+    module frames (PieceInfo) added as they come, then the document-level PDF/X structure once
+    (Info, XMP, one OutputIntent), as for a single page (render/pdfx.py)."""
 
-    with pikepdf.new() as out:
-        for data in pdfs:
-            with pikepdf.open(io.BytesIO(data)) as src:
-                out.pages.extend(src.pages)
-        return finish_pdfx(out, document_id(title, PdfxSettings(version=version), date, pdfs))
+    def __init__(self) -> None:
+        self._doc: "pikepdf.Pdf | None" = None  # made with the first page: pikepdf is imported while
+        self._parts: list[bytes] = []  # the workers set the next pages, not before they start
+
+    def add(self, pdf: bytes) -> None:
+        import pikepdf
+
+        if self._doc is None:
+            self._doc = pikepdf.new()
+        with pikepdf.open(io.BytesIO(pdf)) as src:
+            self._doc.pages.extend(src.pages)
+        self._parts.append(pdf)
+
+    def finish(self, title: str, version: PdfxVersion = "x1a", date: str | None = None) -> bytes:
+        assert self._doc is not None, "an edition has at least one page"
+        return finish_pdfx(self._doc, document_id(title, PdfxSettings(version=version), date, self._parts))
+
+    def __enter__(self) -> "_Combined":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._doc is not None:
+            self._doc.close()

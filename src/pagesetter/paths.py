@@ -24,6 +24,41 @@ OUTSIDE_HINT = "move it into the project, or list its folder under allow_outside
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename: a failed build leaves the old file."""
+    tmp = _written_beside(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class StagedWrites:
+    """Files written as they are made, under temporary names beside their targets, and renamed
+    together by ``commit()``; leaving the ``with`` block removes any not committed. An edition
+    writes each page as its worker sends it and still leaves no new file unless all were built."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._pending.append((_written_beside(path, data), path))
+
+    def commit(self) -> None:
+        while self._pending:
+            tmp, path = self._pending.pop(0)
+            os.replace(tmp, path)
+
+    def __enter__(self) -> "StagedWrites":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+
+def _written_beside(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -32,7 +67,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -38,7 +39,10 @@ BY_STAT = (".otf", ".ttf", ".ttc", ".otc")
 @dataclass(frozen=True)
 class Recorded:
     inputs: tuple[tuple[str, str], ...]  # (file, digest) of every file the build read
-    value: object  # what the build made: a page's files and report, an edition page's layout and PDF
+    # What the build made, pickled: a page's files and report, an edition page's layout and PDF.
+    # Kept as bytes so that an edition worker pickles its page once, for this record and for the
+    # way back to the main process, and a replayed page is passed on without being read.
+    payload: bytes
 
 
 @dataclass(frozen=True)
@@ -60,24 +64,43 @@ def job_key(spec: Path, options: tuple[object, ...]) -> str:
 
 def lookup(cache: DiskCache, key: str) -> object | None:
     """The value recorded under ``key`` when every input is as it was, else None."""
+    payload = lookup_payload(cache, key)
+    return None if payload is None else unpickled(payload)
+
+
+def lookup_payload(cache: DiskCache, key: str) -> bytes | None:
+    """The value recorded under ``key``, still pickled, when every input is as it was, else None."""
     found = cache.get_object("job", key)
-    if not isinstance(found, Recorded):
+    if not isinstance(found, Recorded) or not isinstance(getattr(found, "payload", None), bytes):
         return None
     if not all(_digest(Path(name)) == digest for name, digest in found.inputs):
         return None
-    return found.value
+    return found.payload
+
+
+def unpickled(payload: bytes) -> object | None:
+    """A recorded value; None (a miss: build again) for one that does not load."""
+    try:
+        return pickle.loads(payload)
+    except Exception:  # an entry written by a damaged build that still matched its digest
+        return None
 
 
 def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int) -> None:
-    """Keep what the build made, unless an input may have changed while it ran (saved after it
-    started, or just before on a file system with coarse times): its digest now might not be what
-    was read."""
+    """Keep what the build made (``record_payload``)."""
+    record_payload(cache, key, inputs, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), started_ns)
+
+
+def record_payload(cache: DiskCache, key: str, inputs: tuple[Path, ...], payload: bytes, started_ns: int) -> None:
+    """Keep what the build made, pickled, unless an input may have changed while it ran (saved
+    after it started, or just before on a file system with coarse times): its digest now might not
+    be what was read."""
     try:
         if any(p.stat().st_mtime_ns >= started_ns - SETTLE_NS for p in inputs):
             return
     except OSError:
         return
-    cache.put_object("job", key, Recorded(tuple((str(p), _digest(p)) for p in inputs), value))
+    cache.put_object("job", key, Recorded(tuple((str(p), _digest(p)) for p in inputs), payload))
 
 
 def replay(found: PageFiles, out_dir: Path) -> list[Path]:

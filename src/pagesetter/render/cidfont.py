@@ -9,6 +9,8 @@ so the same objects serve PDF/X-1a.
 
 from __future__ import annotations
 
+import struct
+
 from typing import Sequence
 
 from reportlab.lib.rl_accel import fp_str
@@ -56,10 +58,12 @@ def _no_standard_fonts() -> TypeError:
 
 def encode_codes(codes: Sequence[int]) -> str:
     """Codes as a hex string operand for Tj/TJ: two bytes each under Identity-H."""
-    for c in codes:
-        if not 0 <= c <= 0xFFFF:
-            raise ValueError(f"code {c} does not fit in two bytes")
-    return "<" + "".join(f"{c:04X}" for c in codes) + ">"
+    try:
+        packed = struct.pack(f">{len(codes)}H", *codes)  # one C call for the run, not a format per code
+    except struct.error:
+        bad = next(c for c in codes if not 0 <= c <= 0xFFFF)
+        raise ValueError(f"code {bad} does not fit in two bytes") from None
+    return "<" + packed.hex().upper() + ">"
 
 
 def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: EmbeddedFont) -> None:

@@ -8,6 +8,7 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 
 from reportlab.lib.colors import CMYKColorSep
 from reportlab.pdfbase import pdfdoc
@@ -216,12 +217,15 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
     return out
 
 
+# What starts a new text object: face, size, color, dy, scale_x, rotate (pagetree.Glyph's fields).
+_RUN_KEY = itemgetter(0, 1, 5, 6, 7, 8)
+
+
 def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords) -> str:
     ops: list[str] = []
     for line in lines:
         glyphs = [g for g in line.glyphs if g.gid != 0]
-        for (face, size, color, dy, scale, rotate), run in groupby(
-                glyphs, key=lambda g: (g.face, g.size, g.color, g.dy, g.scale_x, g.rotate)):
+        for (face, size, color, dy, scale, rotate), run in groupby(glyphs, key=_RUN_KEY):
             name, font = fonts[face]
             ops.append(_run_operators(list(run), name, font, size, color, scale, co.x(0), co.y(line.baseline) + dy,
                                       rotate))
