@@ -151,6 +151,19 @@ def test_a_bad_page_of_an_edition_is_one_located_line_and_nothing_written(projec
     assert not (project / "output" / "tabloid-edition.pdf").exists()
 
 
+def test_a_broken_photo_in_an_edition_is_one_located_line_and_nothing_written(project: Path) -> None:
+    """Edition workers prepare their photos in their own thread (render_pdf photo_threads=0): a
+    photo that cannot be read is still one located line, and no page, edition or temporary file is
+    left in the output folder."""
+    (project / "content" / "photos" / "xian-education.jpg").write_bytes(b"not a JPEG at all")
+    result = run(["build", "layout/tabloid-edition.yaml", "-j", "2"], project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("pagesetter: error: content/photos/xian-education.jpg: cannot read image (")
+    assert line.endswith("); expected a JPEG, PNG or TIFF file")
+    assert not (project / "output").exists() or not any((project / "output").iterdir())
+
+
 def test_an_output_folder_that_is_a_file_is_a_clear_error(project: Path) -> None:
     """-o naming a file (or a path through one): one line saying so, exit status 1, no traceback."""
     (project / "taken").write_text("not a folder", encoding="utf-8")

@@ -109,13 +109,14 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     # while the workers set the next: only the edition's own structure and the save are left at
     # the end. Nothing is renamed into place unless every page was built.
     with _pool(workers) as pool, StagedWrites() as staged, _Combined() as combined_pdf:
-        jobs = [_PageJob(p, edition.data, cache) for p in edition.pages]
+        threads = 0 if pool else 2
+        jobs = [_PageJob(p, edition.data, cache, photo_threads=threads) for p in edition.pages]
         first = [pool.submit(_run_page_in_worker, job) for job in jobs] if pool else []
-        for i, page_path in enumerate(edition.pages):
+        for i in range(len(jobs)):
             result = _received(first[i].result(), jobs[i]) if pool else None
             if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
                 loaded = result.loaded if result is not None else None
-                result = _run_page(_PageJob(page_path, edition.data, cache, loaded, dict(carried)))
+                result = _run_page(replace(jobs[i], loaded=loaded, carried=dict(carried)))
             assert result.flowed is not None
             for aspec in result.spec.articles:
                 if aspec.continued_from is not None:
@@ -152,6 +153,7 @@ class _PageJob:
     cache: DiskCache
     loaded: Loaded | None = None  # the page's inputs, when already read
     carried: dict[str, tuple[Line, ...]] | None = None  # lines earlier pages jump here; None: not known yet
+    photo_threads: int = 2  # beside the page's own (render_pdf); 0 where other pages keep every core busy
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
     pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx,
-                     photo_ppi=spec.photo_ppi).pdf
+                     photo_ppi=spec.photo_ppi, photo_threads=job.photo_threads).pdf
     return _PageDone(spec, flowed, pdf), inputs_of(spec, manifest, articles)
 
 

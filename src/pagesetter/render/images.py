@@ -144,7 +144,7 @@ def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
         # and no C, M or Y is spent on greys. One ink: the darkest pixel's black is its coverage.
         plate = _to_8bit_grey(im).point(list(_grey_to_k_curve()))
         return Separated(plate, round((255 - plate.getextrema()[0]) * 100 / 255, 1), "grey (sRGB tone curve)")
-    rgb = im.convert("RGB")
+    rgb = im if im.mode == "RGB" else im.convert("RGB")  # convert() would copy an RGB picture
     transform, source = _source_transform(embedded)
     cmyk = ImageCms.applyTransform(rgb, transform)
     limited, tac = _limit_tac(cmyk, TAC_LIMIT)
