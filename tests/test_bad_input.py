@@ -83,6 +83,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, str, int]] = [
     # (id, break, file the message names (prefix), words it must contain, exit status)
     ("yaml-syntax", _edit(SPEC, "grid:\n", "grid: [\n"), SPEC, "invalid YAML", 1),
     ("yaml-tab", _edit(SPEC, "  columns: 8", "\tcolumns: 8"), SPEC, "tab", 1),
+    ("yaml-control", _edit(SPEC, "columns: 8", "columns: 8\x07"), SPEC, "control character U+0007", 1),
     ("spec-empty", _write(SPEC, ""), SPEC, "empty", 1),
     ("spec-list", _write(SPEC, "- a\n- b\n"), SPEC, "must be a mapping", 1),
     ("unknown-key", _edit(SPEC, "columns: 8", "colums: 8"), SPEC, "did you mean 'columns'", 1),

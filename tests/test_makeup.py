@@ -175,6 +175,23 @@ def test_the_combined_edition_is_pdfx_too(edition) -> None:
     assert not [f for f in report.findings if f.severity == "error"], report.text()
 
 
+def test_the_combined_edition_is_named_by_its_pages(edition) -> None:
+    """The combined file's /ID (ISO 32000-1 §14.4) is its pages' digest, as a page's is its content's:
+    both halves the same, the XMP DocumentID the same digest, and not qpdf's placeholder, which
+    the combine asks qpdf for and then replaces."""
+    import pikepdf
+
+    from pagesetter.render.pdfx import QPDF_STATIC_ID, PdfxSettings, document_id
+
+    ident = document_id("tabloid-edition", PdfxSettings(version="x1a"), "2022-06-30",
+                        [p.read_bytes() for p in edition.page_paths])
+    with pikepdf.open(edition.combined) as pdf:
+        first, second = (bytes(half) for half in pdf.trailer.ID)
+        assert first == second == ident.digest[:16]
+        assert ident.uuid in pdf.Root.Metadata.read_bytes().decode("utf-8")
+    assert QPDF_STATIC_ID not in edition.combined.read_bytes()
+
+
 def test_the_slug_line_names_file_edition_paper_plate_date_and_standard(edition) -> None:
     import pypdfium2 as pdfium
 

@@ -38,7 +38,7 @@ from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.paths import StagedWrites
 from pagesetter.render.pdf import render_pdf
-from pagesetter.render.pdfx import PdfxSettings, document_id, finish_pdfx
+from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import _check_date
 from pagesetter.spec.model import PageSpec, PdfxVersion
@@ -255,7 +255,7 @@ class _Combined:
 
     def __init__(self) -> None:
         self._doc: "pikepdf.Pdf | None" = None  # made with the first page: pikepdf is imported while
-        self._parts: list[bytes] = []  # the workers set the next pages, not before they start
+        self._digests: list[bytes] = []  # the workers set the next pages, not before they start
 
     def add(self, pdf: bytes) -> None:
         import pikepdf
@@ -264,11 +264,11 @@ class _Combined:
             self._doc = pikepdf.new()
         with pikepdf.open(io.BytesIO(pdf)) as src:
             self._doc.pages.extend(src.pages)
-        self._parts.append(pdf)
+        self._digests.append(part_digest(pdf))  # the edition's ID, hashed as the pages come
 
     def finish(self, title: str, version: PdfxVersion = "x1a", date: str | None = None) -> bytes:
         assert self._doc is not None, "an edition has at least one page"
-        return finish_pdfx(self._doc, document_id(title, PdfxSettings(version=version), date, self._parts))
+        return finish_pdfx(self._doc, document_id_of_digests(title, PdfxSettings(version=version), date, self._digests))
 
     def __enter__(self) -> "_Combined":
         return self
