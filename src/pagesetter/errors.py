@@ -7,6 +7,8 @@ file, line and column (1-based) and what was expected. The CLI prints
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,11 +35,17 @@ class Loc:
 
 def display_path(path: Path | str) -> str:
     """A path as the user should read it: relative to the working directory when inside it."""
-    p = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+# Every input's locations are made as it is read, error or not (about 120 a broadsheet page), and
+# each resolve() is a dozen system calls: remembered by path and working directory.
+@functools.lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(p)
+        return str(Path(path))
 
 
 class PagesetterError(Exception):

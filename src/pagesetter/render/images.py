@@ -167,9 +167,9 @@ def _is_neutral(rgb: Image.Image, box: tuple[int, int, int, int]) -> bool:
     # average of pixels has colour, so has one of them (|mean(R-G)| <= max |R-G|; +1 for rounding).
     if not _spread_within(rgb.reduce(4, box=box), NEUTRAL_SPREAD + 1):
         return False
-    if _spread_within(rgb, NEUTRAL_SPREAD):  # the whole picture is grey, so is the crop: no copy made
-        return True
-    return box != (0, 0, *rgb.size) and _spread_within(rgb.crop(box), NEUTRAL_SPREAD)
+    # Only the crop is looked at: copying it costs less than looking at the rest of the picture
+    # (a colour mark outside the crop would otherwise cost a second look, at the crop).
+    return _spread_within(rgb if box == (0, 0, *rgb.size) else rgb.crop(box), NEUTRAL_SPREAD)
 
 
 def _spread_within(rgb: Image.Image, spread: int) -> bool:
