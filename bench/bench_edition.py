@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: the issue's two cores)")
     ap.add_argument("--photo-ppi", type=int, default=None,
-                    help="photo_ppi in every page spec (default: the engine's, 240)")
+                    help="photo_ppi in every page spec (default: the engine's, 200)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     return run_bench("bench-edition-", lambda scratch: bench(args.pages, args.runs, args.jobs, scratch, args.photo_ppi),

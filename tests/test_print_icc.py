@@ -478,11 +478,13 @@ def test_an_unknown_pdfx_value_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_photos_print_at_the_pages_photo_ppi(seed_build, x4_build) -> None:
-    """Photos are resampled to the spec's photo_ppi (default 240, twice a 120 lpi screen); the
-    resolution is read back from the PDF: pixels over the placed size."""
-    for build, ppi in ((seed_build, 240), (x4_build, 300)):
+    """Photos are resampled to the spec's photo_ppi (default 200, twice newsprint's 100 lpi
+    screen), never under it; the resolution is read back from the PDF: pixels over the placed
+    size. At the default the preflight, which warns under 200, finds nothing to say."""
+    for build, ppi in ((seed_build, 200), (x4_build, 300)):
         report = preflight(build.pdf_path)
-        assert report.measured["lowest image ppi"] == pytest.approx(ppi, abs=1), report.text()
+        assert ppi <= report.measured["lowest image ppi"] < ppi + 1, report.text()
+        assert not [f for f in report.findings if f.check == "resolution"], report.text()
 
 
 @pytest.mark.parametrize("value,needle", [("100", "at least 150"), ("1200", "at most 600"), ("high", "whole number")])

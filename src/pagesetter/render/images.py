@@ -3,8 +3,9 @@
 Any JPEG, PNG or TIFF in any colour mode comes in. Colour goes into the PDF as a DeviceCMYK JPEG,
 converted through ICC profiles to the newsprint profile that ships beside this module
 (profiles/newsprint-tr002.icc, CGATS TR 002); greyscale stays one channel and goes in as a
-DeviceGray JPEG, which prints on the black plate alone. Either is at no more than the page's photo_ppi at its
-placed size, and no pixel exceeds the total area coverage limit (``TAC_LIMIT``).
+DeviceGray JPEG, which prints on the black plate alone. Either is at the page's photo_ppi at its
+placed size (or the picture's own resolution, when that is less), and no pixel exceeds the total
+area coverage limit (``TAC_LIMIT``).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
 
 def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
                   focus: tuple[float, float] = (0.5, 0.5), ppi: int = DEFAULT_PHOTO_PPI) -> PreparedImage:
-    """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to at most
-    ``ppi``, separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG."""
+    """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to ``ppi`` (never
+    up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG."""
     sizes: list[tuple[float, int]] = []  # (effective ppi, target width in pixels), from the full picture
 
     def plan(probe: Image.Image) -> None:
@@ -46,7 +47,8 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
             w, h = h, w  # turned a quarter: exif_transpose will swap them
         crop_w = min(w, h * frame_w / frame_h) if fit == "fill" else w
         placed_w = frame_w if fit == "fill" else w * min(frame_w / w, frame_h / h)
-        target_w = round(placed_w / 72 * ppi)
+        # Rounded up: the printed resolution is never under ``ppi`` (preflight reads it back).
+        target_w = math.ceil(placed_w / 72 * ppi - 1e-6)
         sizes.append((crop_w / (placed_w / 72), target_w))
         if target_w < crop_w:
             # A JPEG decodes at 1/2, 1/4 or 1/8 of its size for a fraction of the time; draft picks

@@ -14,11 +14,11 @@ PunctStyle = Literal["quanjiao", "kaiming", "banjiao"]
 # PDF/X-1a:2001 (ISO 15930-1) or PDF/X-4 (ISO 15930-7), render/pdfx.py.
 PdfxVersion = Literal["x1a", "x4"]
 PDFX_VERSIONS: tuple[PdfxVersion, ...] = ("x1a", "x4")
-# photo_ppi: photos are resampled to at most this many pixels per inch at their placed size, twice
-# the screen ruling (PRINT.md). 240 serves the finest newsprint screens, 120 lpi (85–100 lpi is
-# usual, where 170–200 ppi would do); more prints no finer on newsprint and costs bytes, RIP time
-# and build time. A plant that screens finer sets it (300 for 150 lpi).
-DEFAULT_PHOTO_PPI = 240
+# photo_ppi: photos are resampled to this many pixels per inch at their placed size, twice the
+# screen ruling (PRINT.md: newsprint is screened at 85–100 lpi, where 170–200 ppi is enough, and
+# preflight warns under 200). More prints no finer there and costs bytes, RIP time and build time.
+# A plant that screens finer sets it: 240 for 120 lpi, 300 for 150 lpi.
+DEFAULT_PHOTO_PPI = 200
 PHOTO_PPI_RANGE = (150, 600)  # under 150 preflight flags the photo (PRINT.md); over 600 is line art's
 
 

@@ -100,8 +100,8 @@ PAGE_SPEC: dict[str, Any] = {
         "pdfx": {"enum": ["x1a", "x4"], "description": "PDF/X version of the print PDF: x1a (PDF/X-1a:2001, "
                  "the default) or x4 (PDF/X-4)"},
         "photo_ppi": {"type": "integer", "minimum": PHOTO_PPI_RANGE[0], "maximum": PHOTO_PPI_RANGE[1],
-                      "description": "photos are resampled to at most this resolution at their placed size: "
-                                     f"twice the plant's screen ruling (default {DEFAULT_PHOTO_PPI}, for 120 lpi)"},
+                      "description": "photos are resampled to this resolution at their placed size (never up): "
+                                     f"twice the plant's screen ruling (default {DEFAULT_PHOTO_PPI}, for newsprint's 100 lpi)"},
     }, ("page", "grid")),
 }
 
