@@ -106,9 +106,13 @@ def own_glyphs(body: str, index: int) -> str:
 
 
 def scale_text(body: str, factor: int) -> str:
-    """The body ``factor`` times over, each copy with its sentences rotated differently (identical
-    paragraphs would be set once and reused), for the scaling benchmark."""
-    return "\n\n".join(rotate_sentences(body.strip(), j) for j in range(factor)) + "\n"
+    """The body ``factor`` times over for the scaling benchmark, each copy after the first with its
+    sentences rotated differently and a character of its own in every paragraph: identical
+    paragraphs would be set once and reused, and rotation alone repeats a paragraph of few
+    sentences (so 4x and 8x used to set less than 2x)."""
+    body = body.strip()
+    return "\n\n".join(body if j == 0 else own_glyphs(rotate_sentences(body, j), 1000 + j)
+                       for j in range(factor)) + "\n"
 
 
 def page_variant(project: Path, index: int, *, text_factor: int = 1) -> Path:
