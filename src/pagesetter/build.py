@@ -18,7 +18,7 @@ from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
 from pagesetter.paths import OUTSIDE_HINT, inside, write_atomically
-from pagesetter.render.pdf import render_pdf
+from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
 
@@ -102,8 +102,8 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         raise OversetError(overset_message(page))
     printed = with_marks(page, spec, faces)
     save_memo(faces, memo_key, cache)
-    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache, pdfx=spec.pdfx,
-                          photo_ppi=spec.photo_ppi)
+    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache,
+                          settings=PrintSettings.of(spec))
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes),
@@ -144,8 +144,10 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
     from pagesetter.proof.overlay import proof_page
 
     target = out_dir / f"{spec.name}.proof.pdf"
+    # the print PDF's photos (same resolution, so the same cache entries); PDF/X-1a, as it is no plate
+    settings = PrintSettings(photo_ppi=spec.photo_ppi)
     write_atomically(target, render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)", cache=cache,
-                                        photo_ppi=spec.photo_ppi).pdf)
+                                        settings=settings).pdf)
     return target
 
 

@@ -37,7 +37,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.paths import StagedWrites
-from pagesetter.render.pdf import render_pdf
+from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import _check_date
@@ -227,8 +227,8 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     flowed = flow_page(spec, articles, faces, job.carried or {})
     printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
-    pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, pdfx=spec.pdfx,
-                     photo_ppi=spec.photo_ppi, photo_threads=job.photo_threads).pdf
+    pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, settings=PrintSettings.of(spec),
+                     photo_threads=job.photo_threads).pdf
     return _PageDone(spec, flowed, pdf), inputs_of(spec, manifest, articles)
 
 

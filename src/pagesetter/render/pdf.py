@@ -21,7 +21,7 @@ from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
-from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
+from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
 
@@ -48,14 +48,26 @@ class _Coords:
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class PrintSettings:
+    """What the page spec asks of the print PDF: the PDF/X version written, x1a or x4
+    (render/pdfx.py), and the resolution photos are resampled to (render/images.py)."""
+
+    pdfx: PdfxVersion = "x1a"
+    photo_ppi: int = DEFAULT_PHOTO_PPI
+
+    @classmethod
+    def of(cls, spec: PageSpec) -> "PrintSettings":
+        return cls(spec.pdfx, spec.photo_ppi)
+
+
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
-               cache: DiskCache = DiskCache(None), pdfx: PdfxVersion = "x1a",
-               photo_ppi: int = DEFAULT_PHOTO_PPI, photo_threads: int = 2) -> RenderResult:
-    """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``pdfx``: the
-    PDF/X version written, x1a or x4 (render/pdfx.py); ``photo_ppi``: the resolution photos are
-    resampled to (render/photo.py); ``photo_threads``: threads preparing them beside this one, 0
-    for none (an edition's page workers already keep every core busy). One pass: reportlab writes
-    the PDF/X structure too, so the file is never opened again."""
+               cache: DiskCache = DiskCache(None), settings: PrintSettings = PrintSettings(),
+               photo_threads: int = 2) -> RenderResult:
+    """``cache`` keeps prepared photos and font subsets between builds (cache.py);
+    ``photo_threads``: threads preparing photos beside this one, 0 for none (an edition's page
+    workers already keep every core busy). One pass: reportlab writes the PDF/X structure too, so
+    the file is never opened again."""
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
@@ -75,7 +87,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text; they are placed in page order, so the bytes never
         # depend on which thread finished first.
-        photos = [pool.submit(_prepared, image, cache, photo_ppi) for image in page.images]
+        photos = [pool.submit(_prepared, image, cache, settings.photo_ppi) for image in page.images]
         embedded = _embed_fonts(canvas, page, faces, cache)
         text = _text_operators(page.lines, embedded, co)
         for panel in page.panels:
@@ -93,7 +105,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     drawn = canvas._doc.Pages.pages[-1].stream
     content = (pdfdoc.pdfdocEnc(drawn), layout.encode("utf-8"), *(p.jpeg for p in prepared),
                *(font.program for _, font in embedded.values()))
-    add_pdfx(canvas._doc, document_id(title, PdfxSettings(version=pdfx), date, content), layout)
+    add_pdfx(canvas._doc, document_id(title, PdfxSettings(version=settings.pdfx), date, content), layout)
     canvas.save()
     return RenderResult(buf.getvalue(), tuple(warnings))
 
