@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,22 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(project: Path) -> None
         assert needle in result.stderr and target in result.stderr, result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert (project / "taken").read_text(encoding="utf-8") == "not a folder"
+
+
+def _worker_dies(job: object) -> object:
+    os._exit(3)  # as the kernel's OOM killer would leave it: no answer, no exception
+
+
+def test_a_page_worker_that_dies_is_one_clean_error(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    """A worker process killed mid-page (out of memory, kill -9) breaks the pool: one line naming
+    the page, no traceback, no output written."""
+    from pagesetter import edition
+    from pagesetter.cache import DiskCache
+    from pagesetter.errors import PagesetterError
+
+    monkeypatch.setattr(edition, "_run_page_in_worker", _worker_dies)  # the forked workers inherit it
+    with pytest.raises(PagesetterError) as err:
+        edition.build_edition(project / "layout" / "tabloid-edition.yaml", project / "out", jobs=2,
+                              cache=DiskCache(None))
+    assert "tabloid-1.yaml: the process building this page stopped" in str(err.value)
+    assert not (project / "out").exists() or not any((project / "out").iterdir())

@@ -31,7 +31,7 @@ from pagesetter.build import (
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
-from pagesetter.errors import InputError, OversetError, Warning
+from pagesetter.errors import InputError, OversetError, PagesetterError, Warning, display_path
 from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
@@ -45,7 +45,7 @@ from pagesetter.spec.model import PageSpec, PdfxVersion
 from pagesetter.yamlsource import load_yaml
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     import pikepdf
 
@@ -113,7 +113,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         jobs = [_PageJob(p, edition.data, cache, photo_threads=threads) for p in edition.pages]
         first = [pool.submit(_run_page_in_worker, job) for job in jobs] if pool else []
         for i in range(len(jobs)):
-            result = _received(first[i].result(), jobs[i]) if pool else None
+            result = _received(_worker_result(first[i], jobs[i]), jobs[i]) if pool else None
             if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
                 loaded = result.loaded if result is not None else None
                 result = _run_page(replace(jobs[i], loaded=loaded, carried=dict(carried)))
@@ -207,6 +207,17 @@ def _received(sent: _Sent, job: _PageJob) -> _PageDone:
     if not isinstance(done, _PageDone):
         return _run_page(job)
     return replace(done, replayed=True) if sent.replayed else done
+
+
+def _worker_result(future: "Future[_Sent]", job: _PageJob) -> _Sent:
+    """A worker's answer; a worker that died (killed, or out of memory) is one clean error."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise PagesetterError(f"{display_path(job.path)}: the process building this page stopped without an "
+                              "answer (killed, or out of memory?); build again, or with -j 1") from None
 
 
 def _job_key(job: _PageJob) -> str | None:
