@@ -110,13 +110,13 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     # the end. Nothing is renamed into place unless every page was built.
     with _pool(workers) as pool, StagedWrites() as staged, _Combined() as combined_pdf:
         threads = 0 if pool else 2
-        jobs = [_PageJob(p, edition.data, cache, photo_threads=threads) for p in edition.pages]
-        first = [pool.submit(_run_page_in_worker, job) for job in jobs] if pool else []
-        for i in range(len(jobs)):
-            result = _received(_worker_result(first[i], jobs[i]), jobs[i]) if pool else None
+        page_jobs = [_PageJob(p, edition.data, cache, photo_threads=threads) for p in edition.pages]
+        first = [pool.submit(_run_page_in_worker, job) for job in page_jobs] if pool else []
+        for i in range(len(page_jobs)):
+            result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else None
             if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
                 loaded = result.loaded if result is not None else None
-                result = _run_page(replace(jobs[i], loaded=loaded, carried=dict(carried)))
+                result = _run_page(replace(page_jobs[i], loaded=loaded, carried=dict(carried)))
             assert result.flowed is not None
             for aspec in result.spec.articles:
                 if aspec.continued_from is not None:
@@ -265,8 +265,10 @@ class _Combined:
     (Info, XMP, one OutputIntent), as for a single page (render/pdfx.py)."""
 
     def __init__(self) -> None:
-        self._doc: "pikepdf.Pdf | None" = None  # made with the first page: pikepdf is imported while
-        self._digests: list[bytes] = []  # the workers set the next pages, not before they start
+        # Made with the first page, so pikepdf is imported while the workers set the next pages,
+        # not before they start.
+        self._doc: "pikepdf.Pdf | None" = None
+        self._digests: list[bytes] = []  # each page's part of the edition's ID, hashed as it comes
 
     def add(self, pdf: bytes) -> None:
         import pikepdf
@@ -275,7 +277,7 @@ class _Combined:
             self._doc = pikepdf.new()
         with pikepdf.open(io.BytesIO(pdf)) as src:
             self._doc.pages.extend(src.pages)
-        self._digests.append(part_digest(pdf))  # the edition's ID, hashed as the pages come
+        self._digests.append(part_digest(pdf))
 
     def finish(self, title: str, version: PdfxVersion = "x1a", date: str | None = None) -> bytes:
         assert self._doc is not None, "an edition has at least one page"
