@@ -27,15 +27,18 @@ from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.readback import PageChars, read_chars
+from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
+from pagesetter.spec.model import PHOTO_PPI_RANGE
 
 MM = 72 / 25.4
 
 
 @dataclass(frozen=True)
 class Limits:
-    tac: float = 240.0  # % total area coverage, newsprint (ISO 12647-3; PRINT.md)
-    min_ppi_warn: float = 200.0
-    min_ppi_error: float = 150.0
+    # The limits the build holds itself to, checked again on the file: the same numbers.
+    tac: float = TAC_LIMIT  # % total area coverage, newsprint (ISO 12647-3; PRINT.md)
+    min_ppi_warn: float = float(WARN_PPI)
+    min_ppi_error: float = float(PHOTO_PPI_RANGE[0])
     min_text: float = 6.0  # pt
     min_rule: float = 0.25  # pt
     rich_black_text: float = 12.0  # pt: smaller text must be 100 % K only

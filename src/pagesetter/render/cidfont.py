@@ -10,7 +10,6 @@ so the same objects serve PDF/X-1a.
 from __future__ import annotations
 
 import struct
-
 from typing import Sequence
 
 from reportlab.lib.rl_accel import fp_str

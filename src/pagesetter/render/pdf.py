@@ -85,8 +85,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     _overprint(canvas)
     with (ThreadPoolExecutor(max_workers=photo_threads) if photo_threads else _InThisThread()) as pool:
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
-        # subsets the fonts and writes the text; they are placed in page order, so the bytes never
-        # depend on which thread finished first.
+        # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
+        # placed in page order, so the bytes never depend on which thread finished first.
         photos = [pool.submit(_prepared, image, cache, settings.photo_ppi) for image in page.images]
         embedded = _embed_fonts(canvas, page, faces, cache)
         text = _text_operators(page.lines, embedded, co)

@@ -318,8 +318,9 @@ def _replace_trailer_id(data: memoryview, new: bytes) -> None:
     """Put ``new`` where qpdf's static /ID stands in the file's last trailer (same length, so no
     offset moves)."""
     tail = len(data) - min(len(data), 4096)  # the trailer follows the xref table at the very end
-    at = bytes(data[tail:]).rfind(b"trailer")
-    found = bytes(data[tail:]).find(QPDF_STATIC_ID, max(at, 0))
+    end = bytes(data[tail:])
+    at = end.rfind(b"trailer")
+    found = end.find(QPDF_STATIC_ID, max(at, 0))
     if at < 0 or found < 0 or len(new) != len(QPDF_STATIC_ID):
         raise RuntimeError("qpdf wrote no static /ID in its trailer to replace")
     data[tail + found:tail + found + len(new)] = new

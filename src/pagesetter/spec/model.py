@@ -242,7 +242,7 @@ class PageSpec:
     auto: AutoSpec | None = None
     marks: Marks = Marks()
     pdfx: PdfxVersion = "x1a"  # PDF/X version of the print PDF (render/pdfx.py)
-    photo_ppi: int = DEFAULT_PHOTO_PPI  # photos resampled to at most this resolution (render/images.py)
+    photo_ppi: int = DEFAULT_PHOTO_PPI  # photos resampled to this resolution, never up (render/images.py)
     allowed: tuple[Path, ...] = ()  # folders outside ``root`` inputs may come from (allow_outside)
     sources: tuple[Path, ...] = ()  # the files this spec was read from: itself and its style sheets
     edition: str = ""  # the edition the page is built in (the slug line names it)
