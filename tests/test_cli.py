@@ -58,7 +58,7 @@ def test_allow_overset_writes_the_pdf_and_still_reports(project: Path) -> None:
     _shrink(project)
     result = run(["build", "--allow-overset"], project)
     assert result.returncode == 0
-    assert "overset: dongliao-police:" in result.stdout
+    assert "overset: dongliao-police:" in result.stderr  # a problem: on stderr, as every warning
     assert (project / "output" / "seed-page.pdf").is_file()
 
 
@@ -85,7 +85,7 @@ def test_a_character_no_font_has_is_reported(project: Path) -> None:
                        encoding="utf-8")
     result = run(["build"], project)
     assert result.returncode == 0, result.stderr
-    assert "missing-glyph" in result.stdout and "content/dongfeng-media.md:9" in result.stdout
+    assert "missing-glyph" in result.stderr and "content/dongfeng-media.md:9" in result.stderr
 
 
 def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) -> None:
@@ -108,7 +108,7 @@ def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) 
     assert abs(rare[0]["size"] - neighbours[0]["size"]) < 0.01  # same size, on the same line
     assert not [c for c in chars if c["text"] == "\U0001F600"]
     loud = run(["build", "--allow-overset"], project)
-    assert "missing-glyph" in loud.stdout and "😀" in loud.stdout and "𠀎" not in loud.stdout
+    assert "missing-glyph" in loud.stderr and "😀" in loud.stderr and "𠀎" not in loud.stderr
 
 
 def test_a_fallback_that_is_no_face_is_a_located_error(project: Path) -> None:
@@ -194,3 +194,22 @@ def test_a_page_worker_that_dies_is_one_clean_error(monkeypatch: pytest.MonkeyPa
                               cache=DiskCache(None))
     assert "tabloid-1.yaml: the process building this page stopped" in str(err.value)
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+
+
+def test_a_page_preflight_rejects_fails_the_build_even_quietly(project: Path) -> None:
+    """Issue 15.3: an 18 ppi photo is a preflight error; the build exits 6 (not 0), and with -q
+    the finding still reaches stderr, one line naming the file and page."""
+    from PIL import Image
+
+    Image.new("RGB", (24, 16), (120, 90, 60)).save(project / "content" / "photos" / "dongfeng-media.jpg")
+    for quiet in ([], ["-q"]):
+        result = run(["build", *quiet], project)
+        assert result.returncode == 6, (quiet, result.stdout, result.stderr)
+        lines = result.stderr.splitlines()
+        assert any(l.startswith("output/seed-page.pdf: page 1: preflight error: resolution:") for l in lines), lines
+        assert any("low-resolution" in l and "dongfeng-media.jpg" in l for l in lines), lines
+        assert lines[-1].startswith("pagesetter: error: preflight found errors")
+        if quiet:
+            assert result.stdout == ""
+    again = run(["build", "-q"], project)  # replayed from the record: the same verdict
+    assert again.returncode == 6 and "preflight error: resolution" in again.stderr
