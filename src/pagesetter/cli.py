@@ -89,7 +89,8 @@ def make_parser() -> argparse.ArgumentParser:
     live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     live.add_argument("--port", type=int, default=8470, help="port (default: 8470; 0 picks a free one)")
-    live.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR")
+    live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                      help="where serve writes (default: a temporary folder; never the build's output/)")
     live.add_argument("--dpi", type=float, default=60.0, help="preview resolution (default: 60)")
     live.add_argument("-q", "--quiet", action="store_true")
 
