@@ -213,3 +213,16 @@ def test_a_page_preflight_rejects_fails_the_build_even_quietly(project: Path) ->
             assert result.stdout == ""
     again = run(["build", "-q"], project)  # replayed from the record: the same verdict
     assert again.returncode == 6 and "preflight error: resolution" in again.stderr
+
+
+def test_a_photo_with_no_cell_is_an_error_not_dropped(project: Path) -> None:
+    """Issue 15.10: a photo the article lists but the spec gives no cell was dropped silently."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("    photo: {col: 3, cols: 2, line: 6, lines: 13}      # no marker: photo above its caption\n",
+                                 ""), encoding="utf-8")
+    result = run(["build", "-q"], project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("pagesetter: error: content/xian-education.md:")
+    assert "photo xian-education.jpg of 'xian-education' is not placed" in result.stderr
+    assert not (project / "output" / "seed-page.pdf").exists()

@@ -9,7 +9,7 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article
-from pagesetter.errors import Loc, Warning
+from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
@@ -138,6 +138,9 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     out.head_lines = head_lines
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     captions: list[TextLine] = []
+    if not dry and spec.continued_from is None and spec.jump_to is None:
+        # (a jumped article's photo may stand with its continuation, on the later page)
+        _check_photos_placed(spec, article)
     if spec.photo:
         cell, gap = spec.photo.cell, spec.photo.standoff
         # Text keeps ``standoff`` blank lines from the photo and its caption.
@@ -259,6 +262,17 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
     return lines
 
 
+def _check_photos_placed(spec: ArticleSpec, article: Article) -> None:
+    """A photo the article lists must print: one the spec gives no cell would be lost without a
+    word (the entry has no ``photo:`` cell, or the article lists more photos than the one cell)."""
+    placed = 1 if spec.photo else 0
+    for photo in article.photos[placed:]:
+        where = "has no photo cell" if not placed else "places only the first photo"
+        raise InputError(photo.loc, f"photo {photo.file.name} of {article.id!r} is not placed: its entry "
+                         f"({spec.loc}) {where}; give the entry a photo cell (photo: {{col, cols, line, lines}}) "
+                         "or take the photo out of the article")
+
+
 def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                  faces: FaceSet, out: Placed) -> list[TextLine]:
     """The image and its caption in the photo cell; returns the caption lines."""
@@ -269,9 +283,6 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         out.warnings.append(Warning("layout", f"{article.id!r} has a photo cell but no photo", ps.cell.loc))
         return []
     photo = article.photos[0]
-    if len(article.photos) > 1:
-        out.warnings.append(Warning("layout", f"{article.id!r} has {len(article.photos)} photos; "
-                                    "the spec places the first only", ps.cell.loc))
     x, y, w, h = geo.rect_box(cell)
     cap_style = styles[ps.caption]
     runs = [Run(photo.caption, cap_style)]
