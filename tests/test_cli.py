@@ -226,3 +226,16 @@ def test_a_photo_with_no_cell_is_an_error_not_dropped(project: Path) -> None:
     assert result.stderr.startswith("pagesetter: error: content/xian-education.md:")
     assert "photo xian-education.jpg of 'xian-education' is not placed" in result.stderr
     assert not (project / "output" / "seed-page.pdf").exists()
+
+
+def test_a_photo_cell_over_the_headline_is_a_located_error(project: Path) -> None:
+    """Issue 15.6: a photo cell the headline runs into (the subtitle printed on the picture)."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("photo: {col: 3, cols: 2, line: 6, lines: 13}      # ▲ photo above its caption",
+                                 "photo: {col: 3, cols: 2, line: 2, lines: 13}", 1), encoding="utf-8")
+    result = run(["build", "-q"], project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("pagesetter: error: layout/seed-page.yaml:37:5: 'dongfeng-media': its ")
+    assert "prints over its photo" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "output" / "seed-page.pdf").exists()

@@ -204,3 +204,19 @@ def test_the_slug_line_names_file_edition_paper_plate_date_and_standard(edition)
                      "PDF/X-1a:2001 CGATS TR 002", "pagesetter "):
             # pdfium reads the Han–digit spacing (第 5 版) as spaces: compare without them
             assert part.replace(" ", "") in slug.replace(" ", ""), (part, slug)
+
+
+def test_auto_never_sets_a_photo_cell_deeper_than_its_module(tmp_path: Path, project: Path) -> None:
+    """Issue 15.6: auto gave a 13-line module a 13-line photo cell, so picture and caption fell
+    below the type area. A short article with a photo: its cell stays inside its module."""
+    (project / "content" / "brief.md").write_text(
+        "---\ntitle: 简讯\nphotos:\n  - file: photos/xianglu-street.jpg\n    caption: ▲简讯配图。\n---\n\n"
+        "一则很短的消息，只有两行字。\n", encoding="utf-8")
+    spec = project / "layout" / "seed-page-auto.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("xian-education]", "xian-education, brief]"),
+                    encoding="utf-8")
+    result = build_page(spec, tmp_path, allow_overset=True)
+    block = next(f for f in result.page.frames if f.article == "brief" and f.kind == "block")
+    for f in result.page.frames:
+        if f.article == "brief" and f.kind in ("photo", "caption"):
+            assert f.y + f.height <= block.y + block.height + 0.5, (f, block)
