@@ -223,3 +223,10 @@ def compress_adjacent(atoms: list[Atom]) -> None:
             b.shift += b.width - PUNCT_MIN_WIDTH * b.em
             b.width = PUNCT_MIN_WIDTH * b.em
             b.shrink = b.start_squeeze = 0.0
+
+
+def set_style_width(atom: Atom) -> None:
+    """A mark's width and blanks by its style's punctuation rules: vertical text (compose/vertical.py)
+    sets its marks by the same table, an opening mark's blank at its top, a closing one's at its foot."""
+    if atom.cls in BLANK_SIDE:
+        _set_punct_width(atom, atom.style.punctuation)
