@@ -13,6 +13,7 @@ import pytest
 
 from pagesetter.build import build_page
 from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.typography import check_pdf
 
 PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "dash.yaml"
 TOLERANCE = 0.05  # em, the issue's acceptance: 2.00 ± 0.05 em
@@ -96,3 +97,10 @@ def test_marks_were_measured_in_every_face_and_role(built, chars) -> None:
         assert ("body", face) in roles and ("title", face) in roles, face
     assert {("caption", "kai"), ("caption", "song"), ("caption", "hei"), ("subtitle", "kai"),
             ("kicker", "kai")} <= roles
+
+
+def test_the_dash_page_passes_the_typography_check(built) -> None:
+    """Two-em marks must not be left alone on a paragraph's last line (孤字: a line of only
+    punctuation), nor split across lines."""
+    report = check_pdf(built.pdf_path)
+    assert report.lone_char == [] and report.split_marks == [] and report.problems == 0
