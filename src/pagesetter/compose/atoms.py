@@ -78,15 +78,9 @@ def shape_marks_alone(text: str, face: Face, vertical: bool = False) -> list[Sha
     shape = face.shape_vertical if vertical else face.shape
     if SHAPED_ALONE.isdisjoint(text):  # nearly every run
         return shape(text)
-    out: list[ShapedGlyph] = []
-    start = 0
-    for i, ch in enumerate(text + "\0"):  # the sentinel ends the last run
-        if ch in SHAPED_ALONE or i == len(text):
-            for s, e in ((start, i), (i, i + 1)):
-                if s < e <= len(text):
-                    out += [g._replace(cluster=g.cluster + s) for g in shape(text[s:e])]
-            start = i + 1
-    return out
+    # The text cut before and after each such mark; each piece shaped, its clusters moved to its place.
+    cuts = sorted({0, len(text)} | {k for i, ch in enumerate(text) if ch in SHAPED_ALONE for k in (i, i + 1)})
+    return [g._replace(cluster=g.cluster + s) for s, e in zip(cuts, cuts[1:]) for g in shape(text[s:e])]
 
 
 def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph], list[str]]]:
