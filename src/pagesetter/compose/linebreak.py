@@ -127,8 +127,9 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
     return width, stretch, shrink
 
 
-# 1 for a solid atom, 0 for a space or a mark: what a lone last line (孤字) counts.
-_SOLID = {cls: 0 if cls in BLANK_SIDE or cls == CharClass.SPACE else 1 for cls in CharClass}
+# 1 for a solid atom, 0 for a space or a mark (—— and …… too): what a lone last line (孤字) counts.
+_SOLID = {cls: 0 if cls in BLANK_SIDE or cls in INSEPARABLE_CLASSES or cls == CharClass.SPACE else 1
+          for cls in CharClass}
 
 
 def _indices(items: list[CharClass], value: CharClass) -> list[int]:

@@ -241,7 +241,9 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
             continue
         style = styles[getattr(hs, role)]
         drop = 0.0 if role in ("kicker", "title") else 2 * title_size
-        columns, missing = compose_vertical(text, style, height - drop, faces)
+        # Only a two-clause title written with a space starts a new column at it; a space in
+        # a subtitle or byline (本报记者 刘洋) is a gap inside the column.
+        columns, missing = compose_vertical(text, style, height - drop, faces, break_at_spaces=role == "title")
         _report_missing(out, missing, article.loc, article.id)
         placed += [(col, style, role, drop) for col in columns]
     total = sum(style.leading for _, style, _, _ in placed)

@@ -26,6 +26,8 @@ class Char:
     ink_left: float
     ink_right: float
     font: str
+    ink_top: float = 0.0  # pt from the page's top edge: with ink_bottom, the ink's height (a vertical 破折号)
+    ink_bottom: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,5 +70,6 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
         ink = textpage.get_charbox(i)
         pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, name, len(name), ctypes.byref(flags))
         out.append(Char(chr(code), x.value, height - y.value, pdfium_c.FPDFText_GetFontSize(textpage.raw, i),
-                        loose[2], ink[0], ink[2], name.value.decode("latin-1", "replace")))
+                        loose[2], ink[0], ink[2], name.value.decode("latin-1", "replace"),
+                        height - ink[3], height - ink[1]))
     return out
