@@ -239,3 +239,14 @@ def test_a_photo_cell_over_the_headline_is_a_located_error(project: Path) -> Non
     assert result.stderr.startswith("pagesetter: error: layout/seed-page.yaml:37:5: 'dongfeng-media': its ")
     assert "prints over its photo" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "output" / "seed-page.pdf").exists()
+
+
+def test_a_vertical_headline_that_does_not_fit_is_overset(project: Path) -> None:
+    """A vertical headline longer than its column was a warning and exit 0: its last characters
+    printed over the body or past the block. Now it is overset, like text."""
+    spec = project / "layout" / "seed-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "    headline: {cols: 3, lines: 8}\n", "    headline: {vertical: true, cols: 1, lines: 8}\n"), encoding="utf-8")
+    result = run(["build", "-q"], project)
+    assert result.returncode == 3, result.stderr
+    assert "baimei-property" in result.stderr and "Traceback" not in result.stderr

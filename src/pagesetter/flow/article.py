@@ -248,6 +248,10 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         placed += [(col, style, role, drop) for col in columns]
     total = sum(style.leading for _, style, _, _ in placed)
     if total > width + 0.01 or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
+        # Lost like overset text (it would print over the body or past the block): counted, so the
+        # build stops unless overset is allowed.
+        out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in placed), len(placed),
+                                   "(vertical headline)"))
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
                                     f"{cols} column(s) × {lines} lines", spec.loc))
     if out.dry:
