@@ -60,6 +60,15 @@ def test_allow_overset_writes_the_pdf_and_still_reports(project: Path) -> None:
     assert result.returncode == 0
     assert "overset: dongliao-police:" in result.stderr  # a problem: on stderr, as every warning
     assert (project / "output" / "seed-page.pdf").is_file()
+    # The PDF carries the mark: preflight fails it (issue 15: an overset PDF never passes), and
+    # the slug says so on the plate.
+    checked = run(["preflight", "output/seed-page.pdf"], project)
+    assert checked.returncode == 6 and "error: overset: built with overset allowed" in checked.stdout
+    assert "dongliao-police" in checked.stdout
+    import pdfplumber
+
+    with pdfplumber.open(project / "output" / "seed-page.pdf") as pdf:
+        assert "NOT FOR PRINT" in pdf.pages[0].extract_text()
 
 
 def test_bad_spec_is_one_located_line_and_no_pdf(project: Path) -> None:

@@ -121,6 +121,7 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
         for number, page in enumerate(pdf.pages, 1):
+            _overset_mark(page, number, report)
             _boxes(page, number, report)
             _fonts(page, number, report)
             _content(page, number, report, limits, x4)
@@ -129,6 +130,22 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
     _coverage(render.process, render.folder, boxes, report, limits)
     return report
+
+
+def _overset_mark(page: pikepdf.Page, number: int, report: PreflightReport) -> None:
+    """Our PDFs record overset they were built with (--allow-overset) in the page's PieceInfo:
+    text is missing from such a page, so it is never fit to print."""
+    import json
+
+    try:
+        piece = page.obj.get("/PieceInfo", {}).get("/pagesetter")
+        data = json.loads(piece.Private.read_bytes()) if piece is not None and "/Private" in piece else {}
+    except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
+        return  # not ours, or not readable as ours: nothing to say
+    overset = data.get("overset") if isinstance(data, dict) else None
+    if overset:
+        parts = ", ".join(f"{o.get('article')!s} ({o.get('chars')} characters)" for o in overset if isinstance(o, dict))
+        report.add("error", "overset", f"built with overset allowed; text that did not fit: {parts}", number)
 
 
 def _identification(pdf: pikepdf.Pdf, report: PreflightReport) -> bool:

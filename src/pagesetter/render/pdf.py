@@ -121,7 +121,10 @@ def _layout_json(page: Page) -> str:
     co = _Coords(page)
     frames = [{"article": f.article, "kind": f.kind, "x0": round(co.x(f.x), 2), "y0": round(co.y(f.y + f.height), 2),
                "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)} for f in page.frames]
-    return json.dumps({"page": page.name, "frames": frames}, ensure_ascii=False, separators=(",", ":"))
+    record: dict[str, object] = {"page": page.name, "frames": frames}
+    if page.overset:  # written with overset allowed: preflight reads this and fails the page
+        record["overset"] = [{"article": o.article, "chars": o.chars, "lines": o.lines} for o in page.overset]
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 # Overprint (PRINT.md "Black text and thin rules: 100 % K only, set to overprint"; InDesign's
