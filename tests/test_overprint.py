@@ -120,3 +120,17 @@ def test_preflight_finds_white_and_colour_set_to_overprint(tmp_path: Path) -> No
     messages = [f.message for f in bad.findings if f.check == "overprint" and f.severity == "error"]
     assert any(m.startswith("white set to overprint") for m in messages), bad.text()
     assert any(m.startswith("colour (100, 0, 0, 0) set to overprint") for m in messages), bad.text()
+
+
+@needs_gs
+def test_a_transparent_picture_on_a_tint_leaves_no_white_patch(plates) -> None:
+    """Issue 15.9: an RGBA PNG in a tinted box was flattened onto white: a white rectangle on the
+    tint. Its clear pixels now show the tint; only the logo's own white square is paper."""
+    seps, frames, height = plates
+    box = _box(_frame(frames, "cyan", "photo"), height)
+    clear = [_clear(seps[ink].crop(box)) for ink in ("Cyan", "Magenta", "Yellow", "Black")]
+    white = clear[0]
+    for plate in clear[1:]:
+        white = ImageChops.multiply(white, plate)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    assert _count(white) < 0.05 * area, f"{_count(white)} of {area} pixels are bare paper"

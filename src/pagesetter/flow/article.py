@@ -312,7 +312,8 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         cap_top, img_top = cell.top, cell.top + n_cap
     iy = geo.line_top(img_top) + inset
     ih = img_lines * grid.pitch - 2 * inset
-    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus))
+    tint = spec.box.tint if spec.box is not None else None
+    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus, tint))
     out.frames.append(Frame(article.id, "photo", x, iy, w, ih))
     out.frames.append(Frame(article.id, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
     return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), article.id, "caption")

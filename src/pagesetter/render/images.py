@@ -24,7 +24,7 @@ from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.render.photo import NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
-from pagesetter.spec.model import DEFAULT_PHOTO_PPI
+from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
@@ -36,9 +36,11 @@ GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
 
 
 def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
-                  focus: tuple[float, float] = (0.5, 0.5), ppi: int = DEFAULT_PHOTO_PPI) -> PreparedImage:
+                  focus: tuple[float, float] = (0.5, 0.5), ppi: int = DEFAULT_PHOTO_PPI,
+                  background: CMYK | None = None) -> PreparedImage:
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to ``ppi`` (never
-    up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG."""
+    up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG.
+    ``background``: the tint under the picture, which its transparent pixels show (else paper)."""
     sizes: list[tuple[float, int]] = []  # (effective ppi, target width in pixels), from the full picture
 
     def plan(probe: Image.Image) -> None:
@@ -76,7 +78,7 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
         im = im.resize((target_w, max(1, round(box_h * target_w / box_w))), Image.Resampling.BICUBIC, box=box)
     elif box != (0, 0, *im.size):
         im = im.crop(box)
-    separated = _to_cmyk(im, embedded)
+    separated = _to_cmyk(im, embedded, background)
     jpeg, max_tac = _encode_within_limit(separated)
     colorspace = "DeviceGray" if separated.image.mode == "L" else "DeviceCMYK"
     source = "neutral RGB, set as grey (sRGB tone curve)" if neutral else separated.source
@@ -165,11 +167,14 @@ class Separated:
     source: str  # the profile the colour came from
 
 
-def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
+def _to_cmyk(im: Image.Image, embedded: bytes | None = None, background: CMYK | None = None) -> Separated:
     """Colour to CMYK through ICC profiles, grey to the black plate, CMYK as it is; every result
-    within TAC_LIMIT."""
+    within TAC_LIMIT. Transparent pixels show ``background`` (a tint), else the paper."""
+    transparent = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    if transparent and background is not None and any(background.fractions()):
+        return _on_tint(im, embedded, background)
     # Flatten transparency on white paper first; print has no alpha.
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+    if transparent:
         rgba = im.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         flat = Image.alpha_composite(white, rgba)
@@ -194,6 +199,19 @@ def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
     cmyk = ImageCms.applyTransform(rgb, transform)
     limited, tac = _limit_tac(cmyk, TAC_LIMIT)
     return Separated(limited, tac, source)
+
+
+def _on_tint(im: Image.Image, embedded: bytes | None, background: CMYK) -> Separated:
+    """A transparent picture over a tint: its colour separated, then laid over the tint's own inks
+    by its alpha (in CMYK, where the tint is exact), so no white patch shows where it is clear.
+    PDF/X-1a has no transparency: this is the flattening a plant's RIP would otherwise do."""
+    rgba = im.convert("RGBA")
+    alpha = rgba.getchannel("A")
+    transform, source = _source_transform(embedded)
+    cmyk = ImageCms.applyTransform(rgba.convert("RGB"), transform)
+    tint = Image.new("CMYK", cmyk.size, tuple(round(v * 255) for v in background.fractions()))
+    limited, tac = _limit_tac(Image.composite(cmyk, tint, alpha), TAC_LIMIT)
+    return Separated(limited, tac, f"{source}, over its tint")
 
 
 def _is_grey_mode(mode: str) -> bool:

@@ -194,12 +194,13 @@ def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
     from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
 
     if not cache.enabled or not image.path.is_file():
-        return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi)
-    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi)
+        return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
+    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi,
+                 image.background)
     found = cache.get_object("image", key)
     if isinstance(found, PreparedImage):
         return found
-    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi)
+    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
     cache.put_object("image", key, prepared)
     return prepared
 
