@@ -229,3 +229,25 @@ def test_auto_never_sets_a_photo_cell_deeper_than_its_module(project: Path) -> N
             if entry.photo is not None:
                 assert entry.photo.cell.bottom <= entry.block.bottom, (order, entry.article, entry.block,
                                                                         entry.photo.cell)
+
+
+def test_fitting_never_grows_a_photo_under_the_resolution_print_needs(tmp_path: Path, project: Path) -> None:
+    """Issue 15.8: fitting grew a photo past its pixels. A landscape picture just deep enough for its
+    cell as written (205 ppi, filled): a deeper cell would crop it to under 200 ppi, so fitting
+    must close the module some other way (or leave the white)."""
+    from PIL import Image as PILImage
+
+    spec = project / "layout" / "seed-page.yaml"
+    first = build_page(spec, tmp_path / "a")
+    fitted = next(w for w in first.warnings if w.kind == "fitted" and "dongliao-police" in w.message)
+    assert "photo +1 line" in fitted.message  # what fitting does with the shipped photo
+    written = next(i for i in build_page(spec, tmp_path / "b", ).page.images if i.article == "dongliao-police")
+    # the frame of the cell as written is one line shallower than the fitted one
+    frame_h = written.height - 13.5
+    height_px = round(205 * frame_h / 72)
+    PILImage.new("RGB", (3 * height_px, height_px), (90, 120, 150)).save(
+        project / "content" / "photos" / "dongliao-police.jpg")
+    result = build_page(spec, tmp_path / "c")
+    notes = [w.message for w in result.warnings if w.kind == "fitted" and "dongliao-police" in w.message]
+    assert not any("photo +" in n for n in notes), notes
+    assert not [w for w in result.warnings if w.kind == "low-resolution"], result.warnings

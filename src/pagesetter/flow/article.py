@@ -44,6 +44,7 @@ class Placed:
     leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
     fill: Fill | None = None
     head_lines: int = 0  # grid lines the headline takes (what fitting adds to or takes from)
+    photo_frame: tuple[float, float] | None = None  # the picture's width and height, pt (fitting weighs its ppi)
     # A trial placement (fitting): the fill and the warnings are measured, but no text line,
     # frame, image or rule is built for the page; the chosen variant is placed again for real.
     dry: bool = False
@@ -302,10 +303,11 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         out.warnings.append(Warning("overset", f"photo cell of {article.id!r} is {cell.lines} lines; its caption "
                                     f"takes {n_cap}", ps.cell.loc))
         img_lines = max(img_lines, 1)
-    if out.dry:
-        return []
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
+    out.photo_frame = (w, img_lines * grid.pitch - 2 * inset)
+    if out.dry:
+        return []
     if photo.side == "above":
         img_top, cap_top = cell.top, cell.top + img_lines
     else:

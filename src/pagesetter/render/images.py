@@ -23,13 +23,12 @@ from typing import Callable
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.render.photo import NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
+from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
-EXIF_ORIENTATION = 0x0112
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 # grey_to_k_curve() of the shipped profile, computed once and shipped beside it
 GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
