@@ -29,7 +29,7 @@ import json
 import statistics
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -206,7 +206,9 @@ def torture_text() -> list[Paragraph]:
 
 # ---- the two engines ----
 
-def ours(paras: list[Paragraph], pdf: Path) -> Path:
+def ours(paras: list[Paragraph], pdf: Path, punctuation: str | None = None) -> Path:
+    """The paragraphs set by pagesetter in the seed page's body and lead styles (``punctuation``:
+    another style's, e.g. "quanjiao"), one line under the other, rendered to ``pdf``."""
     from pagesetter.compose.lines import Run, compose_paragraph
     from pagesetter.flow.article import to_text_line
     from pagesetter.fonts.face import FaceSet
@@ -219,6 +221,8 @@ def ours(paras: list[Paragraph], pdf: Path) -> Path:
     manifest = load_manifest(spec.fonts_manifest)
     faces = FaceSet(manifest)
     body, lead = spec.styles["body"], spec.styles["lead"]
+    if punctuation is not None:
+        body, lead = replace(body, punctuation=punctuation), replace(lead, punctuation=punctuation)
     lines = []
     for para in paras:
         runs = [Run(text, lead if is_lead else body) for text, is_lead in para]
