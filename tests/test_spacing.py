@@ -92,6 +92,19 @@ def test_an_odd_half_em_goes_into_a_mark_not_between_han(spec, faces) -> None:
     assert after.x - comma.x == pytest.approx(EM, abs=0.01)
 
 
+def test_marks_take_back_an_em_a_line_at_most_and_evenly(spec, faces) -> None:
+    """开明: three half-width commas in a line 1.5 em short share an em of blank evenly (a third each,
+    STRETCH_ORDER's most=2): 开明 stays 开明; the last half em goes between all characters."""
+    line = _set("一二，三四，五六，七八九十一", spec.styles["body"], faces, 14 * EM)
+    assert line.glyphs[-1].x + EM == pytest.approx(14 * EM, abs=0.01)
+    commas = [i for i, g in enumerate(line.glyphs) if g.text == "，"]
+    widths = [line.glyphs[i + 1].x - line.glyphs[i].x for i in commas]
+    spread = han_gaps(line)
+    assert max(spread) - min(spread) < 1e-3 and spread[0] > 0.01  # the rest, evenly
+    assert max(widths) - min(widths) < 1e-3
+    assert widths[0] == pytest.approx(EM / 2 + EM / 3 + spread[0] * EM, abs=0.01)
+
+
 def test_a_slightly_long_line_squeezes_its_han_a_little(spec, faces) -> None:
     """13 Han and a digit, 0.45 em too long: the Han–Latin gaps give theirs first (to an eighth),
     then the Han close up by the same small amount each (less than 1/24 em)."""

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import BLANK_SIDE, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES
-from pagesetter.compose.spacing import GAP_RULES, Gap, GapKind, gap_between
+from pagesetter.compose.spacing import CAPPED_FILL, CAPPED_MOST, GAP_RULES, Gap, GapKind, gap_between
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # per (em of Han spacing jump beyond JUMP_FREE, in eighths of an em) squared
@@ -70,7 +70,9 @@ class Metrics:
     stretch: list[float]  # the even stretch
     shrink: list[float]  # gap shrink before the last resort (the atoms' own mid-line shrink is atom_shrink)
     atom_shrink: list[float]
-    fill: list[float]  # the first stretch steps (Han–Latin gaps, marks' blanks, spaces)
+    fill: list[float]  # the first stretch steps (Han–Latin gaps, spaces)
+    capped_fill: list[float]  # the steps a line takes only so much of (marks' blanks, CAPPED_FILL)
+    fill_cap: float  # how much of them a line takes (STRETCH_ORDER's most)
     tighten: list[float]  # the last-resort shrink (Han closing up)
 
     @classmethod
@@ -87,6 +89,8 @@ class Metrics:
             shrink=zero + list(accumulate(v.gap_shrinks)),
             atom_shrink=zero + list(accumulate(v.shrinks)),
             fill=zero + list(accumulate(v.fills)),
+            capped_fill=zero + list(accumulate(v.capped_fills)),
+            fill_cap=CAPPED_MOST * max(v.capped_fills, default=0.0),
             tighten=zero + list(accumulate(v.tightens)),
         )
 
@@ -104,6 +108,7 @@ class _Values:
     stretches: list[float]
     gap_shrinks: list[float]
     fills: list[float]
+    capped_fills: list[float]
     tightens: list[float]
 
     @classmethod
@@ -111,7 +116,8 @@ class _Values:
         return cls([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
                    [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
                    [g.natural for g in gaps], [g.stretch for g in gaps], [g.shrink for g in gaps],
-                   [g.fill for g in gaps], [g.tighten for g in gaps])
+                   [0.0 if g.kind in CAPPED_FILL else g.fill for g in gaps],
+                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps])
 
 
 def gaps_of(atoms: list[Atom]) -> list[Gap]:
@@ -146,7 +152,8 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
         return 0.0, 0.0, 0.0
     first = atoms[start]
     width = m.width[end] - m.width[start] + m.gap[end - 1] - m.gap[start] - first.start_squeeze
-    stretch = m.stretch[end - 1] - m.stretch[start] + m.fill[end - 1] - m.fill[start]
+    stretch = (m.stretch[end - 1] - m.stretch[start] + m.fill[end - 1] - m.fill[start]
+               + min(m.capped_fill[end - 1] - m.capped_fill[start], m.fill_cap))
     last = atoms[end - 1]
     shrink = (m.shrink[end - 1] - m.shrink[start] + m.atom_shrink[end - 1] - m.atom_shrink[start]
               + m.tighten[end - 1] - m.tighten[start] + max(last.squeeze, last.shrink)
@@ -239,10 +246,11 @@ def _slack(v: _Values, m: Metrics, measure: float) -> float | None:
     """
     if not (min(v.widths, default=0.0) >= 0.0 and min(v.naturals, default=0.0) >= 0.0
             and min(v.stretches, default=0.0) >= 0.0 and min(v.fills, default=0.0) >= 0.0
+            and min(v.capped_fills, default=0.0) >= 0.0
             and all([0.0 <= squeeze <= width for squeeze, width in zip(v.start_squeezes, v.widths) if squeeze])):
         return None
     # A NaN that min() passed over makes its total, and so the slack, NaN: no node is ever cut.
-    total = m.width[-1] + m.gap[-1] + m.stretch[-1] + m.fill[-1] + abs(measure) + 1.0
+    total = m.width[-1] + m.gap[-1] + m.stretch[-1] + m.fill[-1] + m.capped_fill[-1] + abs(measure) + 1.0
     return 1e-5 + 1e-9 * (len(v.widths) + 1) * total
 
 
@@ -280,7 +288,8 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
-    fill_sum, tighten_sum = m.fill, m.tighten
+    fill_sum, capped_sum, tighten_sum = m.fill, m.capped_fill, m.tighten
+    cap = m.fill_cap
     total_solid = solid_prefix[n]
     inf = float("inf")
     may_cut = para.slack is not None and tolerance != inf
@@ -303,7 +312,8 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             else:
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
-                fill = fill_sum[e - 1] - fill_sum[s]
+                fill = capped_sum[e - 1] - capped_sum[s]
+                fill = (fill if fill < cap else cap) + fill_sum[e - 1] - fill_sum[s]
             diff = (first_avail if node.line == 0 else measure) - natural
             if cut and node.line and diff > fill + tolerance * stretch + slack:
                 # Too loose for the tolerance, and so is every node after it (_slack): all stay.

@@ -188,10 +188,12 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
     """clreq §3.8 expansion: each STRETCH_ORDER step fills its gaps evenly up to their fill, then
     every gap takes its GapRule share of the rest. A line with no such gap (Latin words and
     Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up."""
-    for kinds in STRETCH_ORDER:
+    for step in STRETCH_ORDER:
         if extra <= 0:
             return 0.0
-        extra = _spread(gaps, [g.fill if g.kind in kinds else 0.0 for g in seg_gaps], extra)
+        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
+        most = extra if step.most is None else min(extra, step.most * max(room, default=0.0))
+        extra += _spread(gaps, room, most) - most
     if extra > 0:
         weights = [g.stretch for g in seg_gaps]
         if sum(weights) <= 0:

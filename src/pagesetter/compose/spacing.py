@@ -52,17 +52,31 @@ GAP_RULES: dict[GapKind, GapRule] = {
 HAN_LATIN_MAX = 1 / 3
 HAN_LATIN_MIN = 1 / 8
 
-# clreq §3.8 expansion order: each step fills its gaps (evenly within the step, up to their
-# fill) before the next; what is left goes into every gap by its GapRule.stretch share. A 开明
-# mark taking back its blank comes before the Han–Latin gaps: it returns to its own full width
-# (GB/T 15834 §5), which is no stretch of a space, and it absorbs the odd half em a line of
-# half-width marks is short by, so Han–Latin gaps stay at their quarter em more often (the
-# seed text's median gap: 0.25 em this way, 0.33 the other way round; bench/typography.py).
-STRETCH_ORDER: tuple[frozenset[GapKind], ...] = (
-    frozenset({GapKind.SPACE}),
-    frozenset({GapKind.MARK_BLANK}),
-    frozenset({GapKind.HAN_LATIN}),
+@dataclass(frozen=True)
+class StretchStep:
+    """One step of the expansion order: these gaps fill (evenly within the step, up to their
+    fill) before the next step; ``most``: a line takes at most this many gaps' worth of fill."""
+
+    kinds: frozenset[GapKind]
+    most: int | None = None
+
+
+# clreq §3.8 expansion order; what is left after the steps goes into every gap by its
+# GapRule.stretch share. A 开明 mark taking back its blank comes before the Han–Latin gaps: it
+# returns towards its own full width (GB/T 15834 §5), no stretch of a space, and it absorbs the
+# odd half em a line of half-width marks is short by, so Han–Latin gaps stay at their quarter em
+# more often (seed text median 0.25 em this way, 0.33 the other way round; bench/typography.py).
+# Two marks' blanks (an em) a line at most: more would turn 开明 into 全角 line by line; one
+# alone left more lines loose than Typst on the bench texts (8 and 9 against 6 and 7).
+STRETCH_ORDER: tuple[StretchStep, ...] = (
+    StretchStep(frozenset({GapKind.SPACE})),
+    StretchStep(frozenset({GapKind.MARK_BLANK}), most=2),
+    StretchStep(frozenset({GapKind.HAN_LATIN})),
 )
+# The kinds whose fill a line takes only up to a limit, and the limit in gaps: the line breaker
+# keeps their sum apart (one such step).
+CAPPED_FILL = frozenset(k for step in STRETCH_ORDER if step.most is not None for k in step.kinds)
+CAPPED_MOST = next((step.most for step in STRETCH_ORDER if step.most is not None), 0)
 
 
 @dataclass(frozen=True)
