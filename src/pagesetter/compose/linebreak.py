@@ -27,7 +27,7 @@ from pagesetter.compose.chars import BLANK_SIDE, NOT_AT_LINE_END, NOT_AT_LINE_ST
 from pagesetter.compose.spacing import CAPPED_FILL, CAPPED_MOST, GAP_RULES, Gap, GapKind, gap_between
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
-ADJ_DEMERITS = 3000  # per (em of Han spacing jump beyond JUMP_FREE, in eighths of an em) squared
+ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
 JUMP_FREE = 0.03  # em: a change of Han spacing between neighbouring lines no reader sees
 FILL_COST = 0.2  # the ratio of a line whose first stretch (or shrink) steps are used in full
 # A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
@@ -229,7 +229,7 @@ class _Paragraph:
             n, m, breakpoints(atoms) + [n],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
             first_solid, end_solid, v.start_squeezes,
-            [min(sh, sq) if sq else 0.0 for sh, sq in zip(v.shrinks, v.start_squeezes)],
+            [start_shrink(a) for a in atoms],
             list(map(max, v.squeezes, v.shrinks)),
             _slack(v, m, measure),
         )

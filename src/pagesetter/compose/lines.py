@@ -4,10 +4,10 @@ Atoms (compose/atoms.py) and the gaps between them (compose/spacing.py) are
 broken into lines by Knuth–Plass (compose/linebreak.py); each line is then set
 exactly to its measure in the orders of compose/spacing.py (clreq §3.8): stretch
 goes first into word spaces, the blanks of marks set narrower than an em (开明) and
-Han–Latin gaps (to a third of an em), then evenly into every gap between characters; shrink
-comes first from the line-end mark's blank, then word spaces, 全角 marks' blanks,
-Han–Latin gaps, and last from the Han (1/24 em). Never inside —— or ……, never inside
-a Latin word.
+Han–Latin gaps (to a third of an em), then evenly into every gap between
+characters; shrink comes first from the line-end mark's blank, then word spaces,
+全角 marks' blanks, Han–Latin gaps, and last from the Han (1/24 em). Never inside
+—— or ……, never inside a Latin word.
 """
 
 from __future__ import annotations
