@@ -16,8 +16,10 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom
-from pagesetter.compose.chars import BLANK_SIDE, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES
-from pagesetter.compose.spacing import Gap, gap_between
+from pagesetter.compose.chars import (
+    BLANK_SIDE, INSEPARABLE_CLASSES, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
+)
+from pagesetter.compose.spacing import Gap, GapKind, gap_between
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # a very loose line next to a tight one
@@ -35,15 +37,30 @@ def can_break_before(atoms: list[Atom], j: int) -> bool:
 
 def breakpoints(atoms: list[Atom]) -> list[int]:
     """Every j in 1..n-1 where a line may end between atoms[j-1] and atoms[j] (clreq §3.1.7 禁则)."""
+    return break_penalties(atoms)[0]
+
+
+def break_penalties(atoms: list[Atom]) -> tuple[list[int], list[float]]:
+    """The legal breakpoints (as breakpoints) and the demerits each adds to the line it ends: 0
+    between Chinese characters, more inside a Latin word, URL or code (compose/chars.py)."""
     classes = [a.cls for a in atoms]
     firsts = [a.text[:1] for a in atoms]
     lasts = [a.text[-1:] for a in atoms]
     space = CharClass.SPACE  # a local: an enum member is slow to look up
-    return [j for j in range(1, len(atoms))
-            if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
-            and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
-            # break after a space, so the space ends the line and is dropped
-            and classes[j] != space]
+    breaks = [j for j in range(1, len(atoms))
+              if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
+              and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
+              # break after a space, so the space ends the line and is dropped
+              and classes[j] != space
+              and lasts[j - 1] not in NO_BREAK_SPACES]
+    penalties = [atoms[j].penalty for j in breaks]
+    if NO_BREAK in penalties or True in [a.joined for a in atoms]:
+        # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
+        legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
+        legal += [(j, a.penalty) for j, a in enumerate(atoms) if a.joined and a.penalty != NO_BREAK]
+        legal.sort()
+        breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
+    return breaks, penalties
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,11 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
     known: dict[tuple[CharClass, CharClass, int, int], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
+        if b.joined:
+            # Inside a word: no gap (a hyphen printed only at a line end is taken back); what it
+            # may stretch is the letter spacing of a line with no other gap (lines.set_line).
+            gaps.append(Gap(GapKind.INSEPARABLE, -a.end_extra, LETTERSPACE_EM * b.em * len(b.glyphs), 0.0))
+            continue
         key = (a.cls, b.cls, id(a.style), id(b.style))  # the atoms hold the styles: ids stay theirs
         gap = known.get(key)
         if gap is None:
@@ -160,6 +182,7 @@ class _Paragraph:
     n: int
     m: Metrics
     breaks: list[int]  # the legal breakpoints, then n
+    penalties: list[float]  # the demerits a line ending at each adds (break_penalties), 0 at n
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
     # line_span as lookups: the first non-space atom at or after i, the end after the last
     # non-space atom at or before e.
@@ -183,8 +206,9 @@ class _Paragraph:
         end_solid = list(range(n + 1))
         for i in spaces:
             end_solid[i + 1] = end_solid[i]
+        breaks, penalties = break_penalties(atoms)
         return cls(
-            n, m, breakpoints(atoms) + [n],
+            n, m, breaks + [n], penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
             first_solid, end_solid, v.start_squeezes, list(map(max, v.squeezes, v.shrinks)),
             _slack(v, m, measure),
@@ -249,7 +273,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     slack = para.slack if para.slack is not None else inf
     first_avail = measure - first_indent
     active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None))]
-    for b in para.breaks:
+    for b, penalty in zip(para.breaks, para.penalties):
         last_line = b == n
         cut = may_cut and not last_line
         end_b = end_solid[b]
@@ -300,7 +324,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
-            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits, node)))
+            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits + penalty, node)))
         if still is not None:
             active = still
         if candidates:
