@@ -153,3 +153,34 @@ def test_a_glyph_wider_than_the_column_fails_the_build(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "wider than the column" in lines[0] and ".md:" in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _blank_between(chars: list[Char], line, a: str, b: str) -> float:
+    """Ems of blank between the em box of ``a`` and the origin of the ``b`` after it, on a line."""
+    got = _on_line(chars, line)
+    k = next(i for i, c in enumerate(got) if c.text == a and i + 1 < len(got)
+             and next((d.text for d in got[i + 1:] if d.text.strip()), "") == b)
+    after = next(d for d in got[k + 1:] if d.text.strip())
+    return (after.x - got[k].x - got[k].size) / got[k].size
+
+
+def test_spaces_in_chinese_copy_are_kept_with_their_widths(built, chars) -> None:
+    """本报讯（记者 张明 通讯员 李华）: an ASCII space between Chinese characters stays, half an em
+    (compose/chars.py); U+3000 is one em; the space after a run-in lead stays."""
+    lines = _body(built, "latin-spaces")
+    byline = next(l for l in lines if "记者" in l.text)
+    assert "记者 张明" in byline.text
+    assert 0.4 <= _blank_between(chars, byline, "者", "张") <= 0.9
+    han = _blank_between(chars, byline, "本", "报")
+    assert han < 0.2  # between Han: no more than the line's even stretch
+    wide = next(l for l in lines if "署名" in l.text)
+    assert "署名\u3000一字空" in wide.text
+    assert 0.85 <= _blank_between(chars, wide, "名", "一") <= 1.3
+    lead = next(l for l in lines if "会议要求" in l.text)
+    assert "。 各" in lead.text
+    assert _blank_between(chars, lead, "。", "各") >= 0.4
+
+
+def test_the_normalisation_report_counts_only_removed_spaces(built) -> None:
+    removed = [c for c in built.changes if not c.after]
+    assert removed == []  # the test page's spaces are all meaningful: none removed, none reported

@@ -280,6 +280,33 @@ def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float
     return forced
 
 
+def space_widths(atoms: list[Atom]) -> None:
+    """Spaces the copy kept get their defined widths (compose/chars.py): U+3000 one em, an ASCII
+    space between Chinese characters half an em; a space in Latin text and NBSP keep the face's
+    word space."""
+    for i, atom in enumerate(atoms):
+        if atom.cls != CharClass.SPACE:
+            continue  # nearly every atom
+        if atom.text == IDEOGRAPHIC_SPACE:
+            atom.width = IDEOGRAPHIC_SPACE_EM * atom.em
+        elif atom.text not in NO_BREAK_SPACES and _chinese(_beside(atoms, i, -1)) and _chinese(_beside(atoms, i, 1)):
+            atom.width = CHINESE_SPACE_EM * atom.em
+
+
+def _beside(atoms: list[Atom], i: int, step: int) -> Atom | None:
+    """The nearest atom from ``i`` that is not a space."""
+    j = i + step
+    while 0 <= j < len(atoms):
+        if atoms[j].cls != CharClass.SPACE:
+            return atoms[j]
+        j += step
+    return None
+
+
+def _chinese(atom: Atom | None) -> bool:
+    return atom is not None and atom.cls in _GRID_NEIGHBOURS and not atom.text.isascii()
+
+
 def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
     """Word pieces wider than ``width`` (the narrowest line they may have to fit: a first line
     after its indent) broken into their glyph clusters, joined at FORCED_PENALTY, a hyphen

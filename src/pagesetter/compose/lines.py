@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms, split_wide
+from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms, space_widths, split_wide
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
@@ -75,6 +75,7 @@ def atoms_for(runs: list[Run], faces: FaceSet) -> list[Atom]:
             atoms.extend(make_atoms(text, style, faces.get(style.font)))
     grid_marks(atoms)
     compress_adjacent(atoms)
+    space_widths(atoms)
     return atoms
 
 
