@@ -184,3 +184,20 @@ def test_spaces_in_chinese_copy_are_kept_with_their_widths(built, chars) -> None
 def test_the_normalisation_report_counts_only_removed_spaces(built) -> None:
     removed = [c for c in built.changes if not c.after]
     assert removed == []  # the test page's spaces are all meaningful: none removed, none reported
+
+
+UNITS = ("月", "日", "版", "个", "小时")  # the units the test page's numbers take
+ENUMERATOR_ENDS = ("①", "2.", "3、")
+
+
+def test_numbers_stay_with_their_units_and_enumerators_with_their_items(built) -> None:
+    """3月14日起在全市执行（第2版）12个①检查；2.组织24小时值守；3、落实。 at thirteen offsets in
+    a 13字 column: no line ends between a number and its unit or after 第, none ends on an
+    enumerator (①, 2., 3、)."""
+    lines = _body(built, "latin-spaces")
+    pairs = [(a.text, b.text) for a, b in zip(lines, lines[1:]) if not a.paragraph_end]
+    assert len(pairs) >= 26
+    for end, start in pairs:
+        assert not (end[-1:].isdigit() and start.startswith(UNITS)), (end, start)
+        assert not (end.endswith("第") and start[:1].isdigit()), (end, start)
+        assert not end.endswith(ENUMERATOR_ENDS), (end, start)

@@ -182,3 +182,36 @@ CHINESE_SPACE_EM = 0.5
 # A line inside one word (the middle of a URL) has no gap to stretch: its letters are spaced
 # out evenly to the measure; this much per glyph (em) counts as badness 100 (a line at the tolerance).
 LETTERSPACE_EM = 0.1
+
+
+# --- What a 校对 keeps together: numbers with their units, 第 with its number, enumerators ---
+
+# Measure words and units that follow a number (3月, 2版, 24小时, 50千米): no break between the
+# number and its unit, nor inside the unit. GB/T 15835-2011 《出版物上数字用法》 keeps a number
+# whole on its line; 方正书版's 禁排 practice keeps it with its unit too. The list is ours: the
+# time and counting words of news copy (量词) and the units of GB 3100-1993 in Chinese.
+MEASURE_WORDS: tuple[str, ...] = (
+    "平方公里", "平方米", "立方米", "千瓦时", "小时", "分钟", "千米", "公里", "千克", "公斤", "毫米", "厘米",
+    "年", "月", "日", "号", "时", "分", "秒", "点", "天", "周", "个", "元", "角", "万", "亿", "版", "期",
+    "条", "名", "人", "次", "岁", "倍", "度", "户", "辆", "台", "座", "场", "例", "页", "章", "节", "届", "层",
+    "楼", "栋", "项", "件", "家", "所", "余", "多", "米", "吨", "克", "升", "亩", "艘", "架", "份", "批", "起",
+    "%", "％", "‰", "℃",
+)
+# Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
+DIGITS = "0-9０-９"
+CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
+# Clause ends after which a list item may start (and a paragraph's start).
+CLAUSE_ENDS = "。；：！？"
+# Enumerators written with digits or numerals (1.  1、 （1） (1) 一、 （一）) at a paragraph's or a
+# clause's start: like ①, one must not end a line (clreq §3.1.7 keeps an opening unit with what
+# follows).
+ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]|[{CHINESE_NUMERALS}]{{1,3}}、"
+                      rf"|[（(](?:[{DIGITS}]{{1,3}}|[{CHINESE_NUMERALS}]{{1,3}})[）)])")
+# Spans of text kept on one line (no break inside; an enumerator, nor right after it): each
+# pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版).
+KEEP_TOGETHER_PATTERNS: tuple[str, ...] = (
+    rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})",  # 3月, 2版, 24小时
+    rf"第[{DIGITS}{CHINESE_NUMERALS}]",  # 第2版, 第三
+    r"[０-９]{2,}",  # full-width digits are set one by one: the number stays whole
+    rf"{ENUMERATOR_PATTERN}.",  # with the character it numbers
+)

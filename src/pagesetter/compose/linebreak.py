@@ -11,13 +11,14 @@ character (孤字).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, INSEPARABLE_CLASSES, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
+    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import Gap, GapKind, gap_between
 
@@ -32,7 +33,8 @@ def can_break_before(atoms: list[Atom], j: int) -> bool:
     """May a line end between atoms[j-1] and atoms[j]? (clreq §3.1.7 禁则)"""
     if j <= 0 or j >= len(atoms):
         return True
-    return bool(breakpoints(atoms[j - 1:j + 1]))
+    start = max(0, j - 6)  # enough before j for an enumerator and the clause end before it
+    return j - start in breakpoints(atoms[start:j + 3])
 
 
 def breakpoints(atoms: list[Atom]) -> list[int]:
@@ -53,14 +55,35 @@ def break_penalties(atoms: list[Atom]) -> tuple[list[int], list[float]]:
               # break after a space, so the space ends the line and is dropped
               and classes[j] != space
               and lasts[j - 1] not in NO_BREAK_SPACES]
+    kept = _kept_together(atoms)
+    if kept:
+        breaks = [j for j in breaks if j not in kept]
     penalties = [atoms[j].penalty for j in breaks]
     if NO_BREAK in penalties or True in [a.joined for a in atoms]:
         # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
         legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
-        legal += [(j, a.penalty) for j, a in enumerate(atoms) if a.joined and a.penalty != NO_BREAK]
+        legal += [(j, a.penalty) for j, a in enumerate(atoms) if a.joined and a.penalty != NO_BREAK and j not in kept]
         legal.sort()
         breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
     return breaks, penalties
+
+
+# KEEP_TOGETHER_PATTERNS (compose/chars.py), compiled once.
+_KEEP_TOGETHER = tuple(re.compile(p) for p in KEEP_TOGETHER_PATTERNS)
+
+
+def _kept_together(atoms: list[Atom]) -> set[int]:
+    """The j (as breakpoints) inside a number and its unit, 第 and its number, an enumerator and
+    what it numbers: the text is searched, the offsets mapped back to atoms."""
+    text = "".join([a.text for a in atoms])
+    inside: set[int] = set()
+    for pattern in _KEEP_TOGETHER:
+        for match in pattern.finditer(text):
+            inside.update(range(match.start() + 1, match.end()))
+    if not inside:
+        return inside
+    starts = accumulate([len(a.text) for a in atoms[:-1]])  # the offset of atoms[1], atoms[2], …
+    return {j for j, offset in enumerate(starts, 1) if offset in inside}
 
 
 @dataclass(frozen=True)
