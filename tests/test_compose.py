@@ -157,3 +157,11 @@ def test_an_opening_quote_that_starts_a_line_drops_its_left_blank(spec, faces) -
     left, right = faces.get(quote.face).ink_extent(quote.gid)
     assert 0.0 <= quote.x + left * 9 < 1.0  # ink at the column edge, no blank before it
     assert nxt.x == pytest.approx(4.5, abs=0.6)  # the quote took half an em
+
+
+def test_a_url_in_a_headline_breaks_to_fit(spec, faces) -> None:
+    """Display lines (headlines) break a URL too: none is wider than its width."""
+    title = spec.styles["title"]
+    lines, _ = compose_display("访问https://www.example.com/news/2022/06/30/notice.html查看", title, 200.0, faces)
+    assert len(lines) >= 3
+    assert all(line.natural <= 200.0 + 0.01 for line in lines), [(l.text, l.natural) for l in lines]
