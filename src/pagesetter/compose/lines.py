@@ -5,7 +5,8 @@ broken into lines by Knuth–Plass (compose/linebreak.py); each line is then set
 exactly to its measure: stretch goes first into Han–Latin gaps, then evenly into
 every gap between characters; shrink comes first from the line-end mark's blank,
 then from word spaces, Han–Latin gaps and the blanks of full-width marks
-(clreq §3.8). Never inside —— or ……, never inside a Latin word.
+(clreq §3.8). Never inside —— or ……, never inside a Latin word, but for the even letter
+spacing of a line that starts or ends inside a word broken to fit (a URL).
 """
 
 from __future__ import annotations
@@ -172,8 +173,8 @@ _glyph_pos = tuple.__new__
 
 
 def _letterspace(seg: list[Atom], gaps: list[float], widths: list[float], extra: float) -> float:
-    """A justified line with no gap to stretch (inside a URL or a long word) is spaced out evenly
-    between all its glyphs to the measure; returns the space added after each glyph."""
+    """``extra`` spread evenly between all the line's glyphs (a line broken inside a URL or a long
+    word, which has few gaps or none); returns the space added after each glyph."""
     count = sum([len(a.glyphs) for a in seg]) - 1
     if count <= 0:
         return 0.0
