@@ -175,32 +175,38 @@ class Segment(NamedTuple):
     hyphen: bool = False  # a hyphen is printed after it when a line ends there
 
 
-# Segment(...) without NamedTuple's __new__, a Python function: one per character of the page.
-_segment = tuple.__new__
-
-
 def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None = None,
-              pieces: list[tuple[list[ShapedGlyph], list[str]]] | None = None) -> list[Segment]:
+              pieces: list[tuple[list[ShapedGlyph], list[str]]] | None = None) -> list[tuple]:
     """Split into atoms: a Latin word, number, URL or code is one run of pieces (split where it may
     break, joined by no gap); everything else is one character each. ``hints``: _format_hints;
-    ``pieces``: _pieces, to find the words long enough to break by force (none without)."""
+    ``pieces``: _pieces, to find the words long enough to break by force (none without).
+    Each is a Segment's fields as a plain tuple (one per character: made without a Python call)."""
     hints = hints or {}
-    out: list[Segment] = []
+    plain = [(i, i + 1, cls, False, 0.0, False) for i, cls in enumerate(classes)]
+    for p, hint in hints.items():
+        if hint in WORD_JOINERS and p < len(plain):
+            plain[p] = (p, p + 1, classes[p], False, NO_BREAK, False)
+    wordlike, marks = WORDLIKE, WORD_MARKS
+    flags = [cls in wordlike or ch in marks for cls, ch in zip(classes, text)]
+    if True not in flags:
+        return plain  # Chinese text: nearly every run
+    out: list[tuple] = []
     i = 0
     n = len(text)
     while i < n:
-        cls = classes[i]
-        if cls in WORDLIKE or text[i] in WORD_MARKS:
-            j = i
-            while j < n and (classes[j] in WORDLIKE or text[j] in WORD_MARKS):
-                j += 1
-            if any(c in WORDLIKE for c in classes[i:j]):
-                out += _word(text, classes, i, j, hints, pieces)
-                i = j
-                continue
-        penalty = NO_BREAK if hints and hints.get(i) in WORD_JOINERS else 0.0
-        out.append(_segment(Segment, (i, i + 1, cls, False, penalty, False)))
-        i += 1
+        try:
+            start = flags.index(True, i)
+        except ValueError:
+            start = n
+        out += plain[i:start]
+        end = start
+        while end < n and flags[end]:
+            end += 1
+        if any(c in wordlike for c in classes[start:end]):
+            out += _word(text, classes, start, end, hints, pieces)
+        else:
+            out += plain[start:end]
+        i = end
     return out
 
 
@@ -284,9 +290,9 @@ def space_widths(atoms: list[Atom]) -> None:
     """Spaces the copy kept get their defined widths (compose/chars.py): U+3000 one em, an ASCII
     space between Chinese characters half an em; a space in Latin text and NBSP keep the face's
     word space."""
-    for i, atom in enumerate(atoms):
-        if atom.cls != CharClass.SPACE:
-            continue  # nearly every atom
+    space = CharClass.SPACE  # a local: an enum member is slow to look up
+    for i in [i for i, atom in enumerate(atoms) if atom.cls is space]:  # few or none
+        atom = atoms[i]
         if atom.text == IDEOGRAPHIC_SPACE:
             atom.width = IDEOGRAPHIC_SPACE_EM * atom.em
         elif atom.text not in NO_BREAK_SPACES and _chinese(_beside(atoms, i, -1)) and _chinese(_beside(atoms, i, 1)):
