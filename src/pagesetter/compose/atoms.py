@@ -313,6 +313,23 @@ def space_widths(atoms: list[Atom]) -> None:
             atom.width = CHINESE_SPACE_EM * atom.em
 
 
+def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
+    """Body text: an ASCII space the copy put between a Han character and a Latin word or number
+    (管辖 348 个) is the Han–Latin gap itself (clreq §3.2.2), not a word space beside it; it goes,
+    and the gap is set as any other. U+3000 and NBSP are kept: they are meant."""
+    space = CharClass.SPACE
+    if not any(a.cls is space for a in atoms):
+        return atoms
+    kept = []
+    for i, atom in enumerate(atoms):
+        if atom.cls is space and atom.text == " " and 0 < i < len(atoms) - 1:
+            before, after = atoms[i - 1].cls, atoms[i + 1].cls
+            if (before == CharClass.HAN and after in WORDLIKE) or (before in WORDLIKE and after == CharClass.HAN):
+                continue
+        kept.append(atom)
+    return kept
+
+
 def _beside(atoms: list[Atom], i: int, step: int) -> Atom | None:
     """The nearest atom from ``i`` that is not a space."""
     j = i + step

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms, space_widths, split_wide
+from pagesetter.compose.atoms import (
+    Atom, compress_adjacent, grid_marks, han_latin_spaces, make_atoms, space_widths, split_wide,
+)
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
@@ -162,7 +164,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         extra = _stretch(seg_gaps, gaps, extra) if extra > 0 else _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
     track = 0.0
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
-        track = _letterspace(seg, gaps, widths, spaced + max(extra, 0.0))
+        track = _letterspace(seg, seg_gaps, gaps, widths, spaced + max(extra, 0.0))
         extra = 0.0
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
@@ -173,14 +175,17 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
 _glyph_pos = tuple.__new__
 
 
-def _letterspace(seg: list[Atom], gaps: list[float], widths: list[float], extra: float) -> float:
+def _letterspace(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: list[float],
+                 extra: float) -> float:
     """``extra`` spread evenly between all the line's glyphs (a line broken inside a URL or a long
-    word, which has few gaps or none); returns the space added after each glyph."""
-    count = sum([len(a.glyphs) for a in seg]) - 1
+    word, which has few gaps or none); returns the space added after each glyph. Han–Latin gaps
+    take none: they are full at a third of an em (clreq §3.2.2)."""
+    capped = [g.kind == GapKind.HAN_LATIN for g in seg_gaps]
+    count = sum([len(a.glyphs) for a in seg]) - 1 - sum(capped)
     if count <= 0:
         return 0.0
     track = extra / count
-    gaps[:] = [gap + track for gap in gaps]
+    gaps[:] = [gap if cap else gap + track for gap, cap in zip(gaps, capped)]
     for k, atom in enumerate(seg):
         widths[k] += track * (len(atom.glyphs) - 1)
     return track
@@ -315,7 +320,7 @@ def paragraph_key(runs: list[Run], measure: float, indent: float, justify: bool)
 
 def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,
                        justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
-    atoms = split_wide(atoms_for(runs, faces), measure - max(indent, 0.0))
+    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure - max(indent, 0.0))
     missing = tuple(ch for a in atoms for ch in a.missing)
     gaps = gaps_of(atoms)  # once, for breaking and for setting every line
     breaks = break_lines(atoms, measure, indent, gaps)
