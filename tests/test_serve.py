@@ -91,3 +91,15 @@ def test_serve_does_not_watch_what_it_writes(project: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_serve_answers_only_its_own_host(server: int) -> None:
+    """Issue 16.6: a DNS-rebinding page (Host: evil.example) must not read the unpublished page."""
+    import http.client
+
+    for host, expected in ((f"127.0.0.1:{server}", 200), (f"localhost:{server}", 200),
+                           (f"evil.example:{server}", 421), ("127.0.0.1:1", 421)):
+        conn = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+        conn.request("GET", "/status", headers={"Host": host})
+        assert conn.getresponse().status == expected, host
+        conn.close()

@@ -56,6 +56,8 @@ class LiveState:
                           warnings=[str(w) for w in result.warnings])
         except PagesetterError as exc:
             update = dict(ok=False, error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - anything else must not kill the watcher: shown, kept serving
+            update = dict(ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
         with self.lock:
             for key, value in update.items():
                 setattr(self, key, value)
@@ -129,9 +131,25 @@ def render_page(state: LiveState) -> str:
                        typography=html.escape(s["typography"]), preflight=html.escape(s["preflight"]), warnings=items(s["warnings"]) or "<li>none</li>")
 
 
+def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
+    """Only the address serve is bound to, by number or as localhost, with its port."""
+    address, port = bound[0], bound[1]
+    names = {address, "localhost"} | ({"127.0.0.1", "[::1]", "::1"} if address in ("127.0.0.1", "::1", "localhost") else set())
+    if host.startswith("["):  # [::1]:8470
+        name, _, rest = host[1:].partition("]")
+        name, given = f"[{name}]", rest[1:] if rest.startswith(":") else ""
+    else:
+        name, _, given = host.partition(":")
+    return name in names and given in (str(port), "")
+
+
 def make_handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if not _host_allowed(self.headers.get("Host", ""), self.server.server_address):
+                # DNS rebinding: a page elsewhere naming this port under its own host name gets nothing
+                self._send(421, "text/plain", b"misdirected request: use the address serve printed")
+                return
             path = self.path.split("?", 1)[0]
             if path == "/":
                 self._send(200, "text/html; charset=utf-8", render_page(state).encode("utf-8"))
