@@ -10,6 +10,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, OversetError, Warning
+from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
@@ -91,6 +92,8 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
 
         spec, explanation = arrange(spec, articles, faces)
         notes = (Warning("auto", explanation, spec.auto.loc),)
+    articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
+    notes += missing
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
