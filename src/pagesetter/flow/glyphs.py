@@ -159,7 +159,7 @@ def _fields(article: Article, entries: list[ArticleSpec]) -> Iterator[_Field]:
             for s, span in enumerate(para.spans):
                 style = entry.subhead if para.subhead else entry.lead if span.lead else entry.body
                 offset = start
-                yield _Field(("para", n, s), where, span.text, style, lambda i, o=offset: locate(o + i))
+                yield _Field(("para", n, s), where, span.text, style, lambda i, o=offset, at=locate: at(o + i))
                 start += len(span.text)
         if entry.photo is not None and article.photos and ("caption", 0) not in seen:
             seen.add(("caption", 0))

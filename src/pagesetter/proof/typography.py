@@ -16,6 +16,8 @@ glyph leaves in our PDFs.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import statistics
 import unicodedata
 from collections import Counter
@@ -101,7 +103,10 @@ def char_end(c: Char) -> float:
 
 def box_end(c: Char) -> float:
     """The end of a character's box: a Han character or mark one em, anything else its advance."""
-    return c.x + c.size if is_cjk(c.text) or c.text in MARKS else c.right
+    return c.x + c.size if _cjk(c.text) or c.text in MARKS else c.right
+
+
+_cjk = functools.lru_cache(maxsize=8192)(is_cjk)  # asked of every character, several times
 
 
 def ink_extent(c: Char) -> tuple[float, float]:
@@ -111,13 +116,15 @@ def ink_extent(c: Char) -> tuple[float, float]:
     return (c.x, c.x + c.size) if is_han(c.text) else (c.ink_left, c.ink_right)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_latin(ch: str) -> bool:
     """A Latin (or Greek, Cyrillic) letter or a digit: what clreq §3.2.2 spaces from Han."""
-    return ch.isalnum() and not is_cjk(ch) and ord(ch) < 0x2E80
+    return ch.isalnum() and not _cjk(ch) and ord(ch) < 0x2E80
 
 
+@functools.lru_cache(maxsize=8192)
 def is_han(ch: str) -> bool:
-    return is_cjk(ch) and ch not in MARKS and unicodedata.category(ch) == "Lo"
+    return _cjk(ch) and ch not in MARKS and unicodedata.category(ch) == "Lo"
 
 
 @dataclass
@@ -141,6 +148,24 @@ class TextFrame:
 
     def holds(self, c: Char) -> bool:
         return self.left - 0.01 <= c.x < self.right and self.top - 0.01 <= c.baseline <= self.bottom + 0.01
+
+    def chars_of(self, page: "ByBaseline") -> list[Char]:
+        """The characters whose origin stands in the frame."""
+        lo = bisect.bisect_left(page.baselines, self.top - 0.01)
+        hi = bisect.bisect_right(page.baselines, self.bottom + 0.01)
+        return [c for c in page.chars[lo:hi] if self.left - 0.01 <= c.x < self.right]
+
+
+class ByBaseline(NamedTuple):
+    """A page's characters sorted by baseline, for finding a frame's quickly."""
+
+    chars: list[Char]
+    baselines: list[float]
+
+    @staticmethod
+    def of(page: PageChars) -> "ByBaseline":
+        chars = sorted(page.chars, key=lambda c: c.baseline)
+        return ByBaseline(chars, [c.baseline for c in chars])
 
 
 # The findings that are problems (exit 4), with their titles in the text report, in report order.
@@ -281,8 +306,12 @@ def _text_frames(page: PageChars, frames: list[dict]) -> list[TextFrame]:
 
 def _body_size(pages: list[PageChars], page_frames: list[list[TextFrame]]) -> float | None:
     """The commonest type size of body frames' text (ours), else of the whole document."""
-    framed = Counter(round(c.size, 2) for p, fs in zip(pages, page_frames) for c in p.chars
-                     if any(f.kind == "body" and f.holds(c) for f in fs))
+    framed: Counter[float] = Counter()
+    for page, fs in zip(pages, page_frames):
+        if any(f.kind == "body" for f in fs):
+            by = ByBaseline.of(page)
+            inside = {id(c): c for f in fs if f.kind == "body" for c in f.chars_of(by)}
+            framed.update(round(c.size, 2) for c in inside.values())
     sizes = framed or Counter(round(c.size, 2) for p in pages for c in p.chars)
     return sizes.most_common(1)[0][0] if sizes else None
 
@@ -310,8 +339,9 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float
     taken: set[int] = set()
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
+    sorted_chars = ByBaseline.of(page)
     for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once
-        inside = [c for c in page.chars if id(c) not in taken and f.holds(c)
+        inside = [c for c in f.chars_of(sorted_chars) if id(c) not in taken
                   and (f.kind != "body" or abs(c.size - body) < 0.01)]
         taken.update(id(c) for c in inside)
         if f.kind == "body":
@@ -487,19 +517,22 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> Non
 def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport) -> None:
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
     (a body column, a caption, a headline), by more than LIMITS.ink_past."""
-    order = {kind: i for i, kind in enumerate(TEXT_FRAMES)}
-    ranked = sorted(frames, key=lambda f: order[f.kind])
-    for c in page.chars:
-        if c.text.isspace():
-            continue
-        frame = next((f for f in ranked if f.holds(c)), None)
-        if frame is None:
-            continue
-        left, right = ink_extent(c)
-        past = max(right - frame.right, frame.left - left)
-        if past > LIMITS.ink_past:
-            report.ink_past.append(Finding(page.number, c.baseline, c.text,
-                                           f"{past:.2f} pt past the {frame.kind} frame of {frame.article!r}"))
+    sorted_chars = ByBaseline.of(page)
+    seen: set[int] = set()
+    for frame in frames:  # body first (TEXT_FRAMES order): a character is judged by its own frame
+        for c in frame.chars_of(sorted_chars):
+            if id(c) in seen or c.text.isspace():
+                continue
+            seen.add(id(c))
+            _ink_past(c, frame, page.number, report)
+
+
+def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) -> None:
+    left, right = ink_extent(c)
+    past = max(right - frame.right, frame.left - left)
+    if past > LIMITS.ink_past:
+        report.ink_past.append(Finding(page, c.baseline, c.text,
+                                       f"{past:.2f} pt past the {frame.kind} frame of {frame.article!r}"))
 
 
 def _holes(line: Line, report: TypographyReport) -> None:
