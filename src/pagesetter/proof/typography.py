@@ -394,7 +394,25 @@ def _inferred_columns(page: PageChars, body: float) -> tuple[list[list[Line]], l
     body_lines = [line for line in lines if abs(line.size - body) < 0.01]
     other = [line for line in lines if abs(line.size - body) >= 0.01]
     columns, stray = _columns(body_lines, body)
-    return columns, [other + stray]
+    kept = []
+    for column in columns:
+        held, alone = _isolated(column)
+        kept += [held] if held else []
+        stray += alone
+    return kept, [other + stray]
+
+
+def _isolated(column: list[Line]) -> tuple[list[Line], list[Line]]:
+    """A column's lines that have a neighbour about one line pitch above or below (body text runs on),
+    and those alone: a folio entry, a one-line caption or byline that happens to start at a column."""
+    steps = Counter(round(b.baseline - a.baseline, 1) for a, b in zip(column, column[1:]))
+    if not steps:
+        return [], column
+    pitch = steps.most_common(1)[0][0]
+    # within one and a half pitches: a line off the grid by a few points still runs on
+    near = [any(0.5 * pitch < abs(o.baseline - line.baseline) <= 1.5 * pitch for o in column[max(0, k - 1):k + 2])
+            for k, line in enumerate(column)]
+    return [l for l, n in zip(column, near) if n], [l for l, n in zip(column, near) if not n]
 
 
 def _columns(lines: list[Line], body: float) -> tuple[list[list[Line]], list[Line]]:
