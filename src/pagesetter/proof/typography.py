@@ -92,7 +92,7 @@ class Line:
 
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
-        return any(a.x < x < b.x for x in self.blanks)
+        return bool(self.blanks) and any(a.x < x < b.x for x in self.blanks)
 
 
 def char_end(c: Char) -> float:
@@ -153,19 +153,29 @@ class TextFrame:
         """The characters whose origin stands in the frame."""
         lo = bisect.bisect_left(page.baselines, self.top - 0.01)
         hi = bisect.bisect_right(page.baselines, self.bottom + 0.01)
-        return [c for c in page.chars[lo:hi] if self.left - 0.01 <= c.x < self.right]
+        out: list[Char] = []
+        for k in range(lo, hi):
+            xs = page.xs[k]
+            out += page.rows[k][bisect.bisect_left(xs, self.left - 0.01):bisect.bisect_left(xs, self.right)]
+        return out
 
 
 class ByBaseline(NamedTuple):
-    """A page's characters sorted by baseline, for finding a frame's quickly."""
+    """A page's characters in rows of one baseline, each left to right, for finding a frame's
+    quickly (a page has some ten thousand, a frame a few hundred)."""
 
-    chars: list[Char]
     baselines: list[float]
+    rows: list[list[Char]]
+    xs: list[list[float]]
 
     @staticmethod
     def of(page: PageChars) -> "ByBaseline":
-        chars = sorted(page.chars, key=lambda c: c.baseline)
-        return ByBaseline(chars, [c.baseline for c in chars])
+        rows: dict[float, list[Char]] = {}
+        for c in page.chars:
+            rows.setdefault(c.baseline, []).append(c)
+        keys = sorted(rows)
+        ordered = [sorted(rows[k], key=lambda c: c.x) for k in keys]
+        return ByBaseline(keys, ordered, [[c.x for c in row] for row in ordered])
 
 
 # The findings that are problems (exit 4), with their titles in the text report, in report order.
@@ -250,17 +260,18 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> T
                    enumerate(pages)]
     page_frames = [sorted(fs, key=lambda f: TEXT_FRAMES.index(f.kind)) for fs in page_frames]
     report.frames = any(any(f.kind == "body" for f in fs) for fs in page_frames)
-    body = _body_size(pages, page_frames)
+    indexed = [ByBaseline.of(p) if any(f.kind == "body" for f in fs) else None for p, fs in zip(pages, page_frames)]
+    body = _body_size(pages, page_frames, indexed)
     if body is None:
         return report
     report.body_size = body
     gaps: list[float] = []
     latin: list[float] = []
     lengths: list[float] = []
-    for page, fs in zip(pages, page_frames):
-        if any(f.kind == "body" for f in fs):
-            columns, other = _framed_columns(page, fs, body)
-            _ink_in_frames(page, fs, report)
+    for page, fs, by in zip(pages, page_frames, indexed):
+        if by is not None:
+            columns, other = _framed_columns(page, fs, body, by)
+            _ink_in_frames(page, fs, report, by)
         else:
             columns, other = _inferred_columns(page, body)
         report.lines += sum(len(c) for c in columns)
@@ -304,12 +315,12 @@ def _text_frames(page: PageChars, frames: list[dict]) -> list[TextFrame]:
     return out
 
 
-def _body_size(pages: list[PageChars], page_frames: list[list[TextFrame]]) -> float | None:
+def _body_size(pages: list[PageChars], page_frames: list[list[TextFrame]],
+               indexed: list["ByBaseline | None"]) -> float | None:
     """The commonest type size of body frames' text (ours), else of the whole document."""
     framed: Counter[float] = Counter()
-    for page, fs in zip(pages, page_frames):
-        if any(f.kind == "body" for f in fs):
-            by = ByBaseline.of(page)
+    for fs, by in zip(page_frames, indexed):
+        if by is not None:
             inside = {id(c): c for f in fs if f.kind == "body" for c in f.chars_of(by)}
             framed.update(round(c.size, 2) for c in inside.values())
     sizes = framed or Counter(round(c.size, 2) for p in pages for c in p.chars)
@@ -331,7 +342,7 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
     return out
 
 
-def _framed_columns(page: PageChars, frames: list[TextFrame], body: float
+def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline"
                     ) -> tuple[list[list[Line]], list[list[Line]]]:
     """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
     them: column by column), and every other line (headlines, captions; the folio and slug last)
@@ -339,7 +350,6 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float
     taken: set[int] = set()
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
-    sorted_chars = ByBaseline.of(page)
     for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once
         inside = [c for c in f.chars_of(sorted_chars) if id(c) not in taken
                   and (f.kind != "body" or abs(c.size - body) < 0.01)]
@@ -532,10 +542,10 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> Non
             report.off_grid.append(Finding(line.page, line.baseline, line.text, f"grid pitch {pitch} pt"))
 
 
-def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport) -> None:
+def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport,
+                   sorted_chars: "ByBaseline") -> None:
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
     (a body column, a caption, a headline), by more than LIMITS.ink_past."""
-    sorted_chars = ByBaseline.of(page)
     seen: set[int] = set()
     for frame in frames:  # body first (TEXT_FRAMES order): a character is judged by its own frame
         for c in frame.chars_of(sorted_chars):
