@@ -284,14 +284,13 @@ def _report(result) -> list[str]:  # type: ignore[no-untyped-def]
         lines.append(f"normalised: {len(result.changes)} marks ({summary})")
     for o in page.overset:
         lines.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
-    from pagesetter.proof.diff import frames_of
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.typography import analyse
+    from pagesetter.proof.typography import analyse, pdf_frames
 
     with coverage_render(result.pdf_path) as render:  # Ghostscript renders while the PDF is read back
         chars = read_chars(result.pdf_path)  # once, for both
-        lines.append(analyse(chars, frames_of(result.pdf_path)).summary())  # what `check` says of it
+        lines.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
         lines.append("preflight: " + preflight(result.pdf_path, chars=chars, render=render).text().split(": ", 1)[1])
     for w in result.warnings:
         lines.append(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")

@@ -248,9 +248,25 @@ class TypographyReport:
 
 
 def check_pdf(pdf_path: Path) -> TypographyReport:
+    pages = read_chars(pdf_path)  # a file that is no PDF is an InputError here
+    return analyse(pages, pdf_frames(pdf_path))
+
+
+def pdf_frames(pdf_path: Path) -> list[list[dict]]:
+    """The frames our PDFs carry; none when the PDF has none or they cannot be read (any PDF
+    may carry anything under PieceInfo: it is then judged by inference)."""
+    import json
+
+    import pikepdf
+
     from pagesetter.proof.diff import frames_of
 
-    return analyse(read_chars(pdf_path), frames_of(pdf_path))
+    try:
+        frames = frames_of(pdf_path)
+    except (pikepdf.PdfError, json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError,
+            KeyError, OSError):
+        return []
+    return [[f for f in page if isinstance(f, dict)] if isinstance(page, list) else [] for page in frames]
 
 
 def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> TypographyReport:
@@ -646,7 +662,8 @@ def _marks_along(runs: list[tuple[Char, ...]], line: Line, report: TypographyRep
 
 def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
     """The lines that are horizontal text, and vertical columns (top to bottom) found among them:
-    characters of one size stacked on one axis, each at most LIMITS-free 1.15 em below the last."""
+    characters of one size stacked on one axis, where stacks outnumber side-by-side pairs. A lone
+    character counts as a column only beside a stack (within two ems of its axis, level with it)."""
     by_size: dict[float, list[Char]] = {}
     for line in lines:
         for c in line.chars:
@@ -659,11 +676,19 @@ def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
         beside = sum(1 for line in lines for a, b in zip(line.chars, line.chars[1:])
                      if round(a.size, 1) == size and round(b.size, 1) == size and b.x - a.x < 1.2 * size)
         if stacked > 2 * beside and stacked >= 3:
-            columns += groups
-            vertical_ids.update(id(c) for g in groups for c in g)
+            stacks = [g for g in groups if len(g) > 1]
+            kept = stacks + [g for g in groups if len(g) == 1 and any(_beside(g[0], s, size) for s in stacks)]
+            columns += kept
+            vertical_ids.update(id(c) for g in kept for c in g)
     horizontal = [replace(line, chars=kept) for line in lines
                   if (kept := tuple(c for c in line.chars if id(c) not in vertical_ids))]
     return horizontal, columns
+
+
+def _beside(c: Char, stack: list[Char], size: float) -> bool:
+    axis = statistics.fmean((s.ink_left + s.ink_right) / 2 for s in stack)
+    top, bottom = _span(stack[0])[0], _span(stack[-1])[1]
+    return abs((c.ink_left + c.ink_right) / 2 - axis) <= 2 * size and top - size <= _span(c)[0] <= bottom
 
 
 def _stacks(chars: list[Char], size: float) -> list[list[Char]]:
