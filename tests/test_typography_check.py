@@ -78,7 +78,9 @@ def test_check_command_on_the_seed_page(seed_build) -> None:
     assert result.returncode == 0, result.stdout
     report = next(iter(json.loads(result.stdout).values()))
     assert report["problems"] == 0
+    assert report["frames"]  # body lines by the page's own frames: its five captions are not among them
     assert report["lines"] > 400 and report["justified_lines"] > 350
+    assert report["han_latin_em"]["max"] <= 0.34 and report["mark_lengths_em"]["max"] <= 2.05
     assert 0.0 <= report["gap_em"]["max"] <= 0.25  # no line spread by more than a quarter em a gap
 
 

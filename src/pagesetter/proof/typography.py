@@ -281,34 +281,10 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> T
     if body is None:
         return report
     report.body_size = body
-    gaps: list[float] = []
-    latin: list[float] = []
-    lengths: list[float] = []
+    figures = _Figures()
     for page, fs, by in zip(pages, page_frames, indexed):
-        if by is not None:
-            columns, other = _framed_columns(page, fs, body, by)
-            _ink_in_frames(page, fs, report, by)
-        else:
-            columns, other = _inferred_columns(page, body)
-        report.lines += sum(len(c) for c in columns)
-        for col_lines in columns:
-            _check_column(col_lines, body, report, gaps)
-        _check_grid([line for col in columns for line in col], body, report)
-        horizontal: list[Line] = []
-        vertical: list[list[Char]] = []
-        for group in other:  # a headline frame is set one way or the other
-            h, v = _vertical_split(group)
-            horizontal += h
-            vertical += v
-        # ours: a hole shows inside any line of a frame; another PDF's wide white may be its design
-        for line in [line for col in columns for line in col] + horizontal:
-            if line.framed:
-                _holes(line, report)
-        for line in [line for col in columns for line in col] + horizontal:
-            latin += _han_latin(line, report)
-            lengths += _marks_along(_runs(line.chars), line, report, vertical=False)
-        for column in vertical:
-            lengths += _check_vertical(page.number, column, report)
+        _analyse_page(page, fs, by, body, report, figures)
+    gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
     if latin:
@@ -316,6 +292,42 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> T
     if lengths:
         report.mark_lengths_em = {"min": min(lengths), "max": max(lengths)}
     return report
+
+
+@dataclass
+class _Figures:
+    """Measurements gathered over the pages, in ems: between Han, Han–Latin, ——/…… lengths."""
+
+    gaps: list[float] = field(default_factory=list)
+    latin: list[float] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
+
+
+def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
+                  report: TypographyReport, figures: _Figures) -> None:
+    if by is not None:
+        columns, other = _framed_columns(page, frames, body, by)
+        _ink_in_frames(page, frames, report, by)
+    else:
+        columns, other = _inferred_columns(page, body)
+    body_lines = [line for col in columns for line in col]
+    report.lines += len(body_lines)
+    for col_lines in columns:
+        _check_column(col_lines, body, report, figures.gaps)
+    _check_grid(body_lines, body, report)
+    horizontal: list[Line] = []
+    vertical: list[list[Char]] = []
+    for group in other:  # a headline frame is set one way or the other
+        h, v = _vertical_split(group)
+        horizontal += h
+        vertical += v
+    for line in body_lines + horizontal:
+        if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
+            _holes(line, report)
+        figures.latin.extend(_han_latin(line, report))
+        figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
+    for column in vertical:
+        figures.lengths.extend(_check_vertical(page.number, column, report))
 
 
 def _text_frames(page: PageChars, frames: list[dict]) -> list[TextFrame]:
