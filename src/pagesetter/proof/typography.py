@@ -495,6 +495,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 kept.append(line)
         lines = kept
     previous_extra: float | None = None
+    ended = False  # the line before ended a paragraph
     for i, line in enumerate(lines):
         measure = line.right_edge if line.right_edge is not None else measure_right
         text = line.text
@@ -509,9 +510,13 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
         paragraph_end = line.right < measure - body * 0.9 or (
             nxt is not None and nxt.left > next_left + body * 1.5 and nxt.left > line.left + body * 1.5)
+        # a paragraph starts here: indented, or after a paragraph's end (a one-line paragraph is no 孤字)
+        own_left = line.left_edge if line.left_edge is not None else lines[0].left
+        starts = line.left > own_left + body * 1.5 or (i > 0 and ended)
+        ended = paragraph_end
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
-            if len(solid) <= 1:
+            if len(solid) <= 1 and not starts:
                 report.lone_char.append(Finding(line.page, line.baseline, text))
             previous_extra = None
             continue
@@ -530,7 +535,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         extra = statistics.fmean(extras)
         report.spread_lines += extra > 0.005
         report.loose_lines += extra > LIMITS.loose
-        if extra > LIMITS.very_loose:
+        if extra > LIMITS.very_loose + 1e-3:  # a quarter em set exactly is at the limit, not past it
             report.very_loose.append(Finding(line.page, line.baseline, text, f"{extra:.3f} em between Han"))
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
