@@ -58,8 +58,17 @@ def test_allow_overset_writes_the_pdf_and_still_reports(project: Path) -> None:
     _shrink(project)
     result = run(["build", "--allow-overset"], project)
     assert result.returncode == 0
-    assert "overset: dongliao-police:" in result.stdout
+    assert "overset: dongliao-police:" in result.stderr  # a problem: on stderr, as every warning
     assert (project / "output" / "seed-page.pdf").is_file()
+    # The PDF carries the mark: preflight fails it (issue 15: an overset PDF never passes), and
+    # the slug says so on the plate.
+    checked = run(["preflight", "output/seed-page.pdf"], project)
+    assert checked.returncode == 6 and "error: overset: built with overset allowed" in checked.stdout
+    assert "dongliao-police" in checked.stdout
+    import pdfplumber
+
+    with pdfplumber.open(project / "output" / "seed-page.pdf") as pdf:
+        assert "NOT FOR PRINT" in pdf.pages[0].extract_text()
 
 
 def test_bad_spec_is_one_located_line_and_no_pdf(project: Path) -> None:
@@ -112,7 +121,7 @@ def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) 
     assert abs(rare[0]["size"] - neighbours[0]["size"]) < 0.01  # same size, on the same line
     assert not [c for c in chars if c["text"] == "\U0001F600"] and [c for c in chars if c["text"] == "〓"]
     loud = run(["build", "--allow-overset"], project)
-    assert "missing-glyph" in loud.stdout and "😀" in loud.stdout and "𠀎" not in loud.stdout
+    assert "missing-glyph" in loud.stderr and "😀" in loud.stderr and "𠀎" not in loud.stderr
 
 
 def test_a_fallback_that_is_no_face_is_a_located_error(project: Path) -> None:
@@ -198,3 +207,59 @@ def test_a_page_worker_that_dies_is_one_clean_error(monkeypatch: pytest.MonkeyPa
                               cache=DiskCache(None))
     assert "tabloid-1.yaml: the process building this page stopped" in str(err.value)
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+
+
+def test_a_page_preflight_rejects_fails_the_build_even_quietly(project: Path) -> None:
+    """Issue 15.3: an 18 ppi photo is a preflight error; the build exits 6 (not 0), and with -q
+    the finding still reaches stderr, one line naming the file and page."""
+    from PIL import Image
+
+    Image.new("RGB", (24, 16), (120, 90, 60)).save(project / "content" / "photos" / "dongfeng-media.jpg")
+    for quiet in ([], ["-q"]):
+        result = run(["build", *quiet], project)
+        assert result.returncode == 6, (quiet, result.stdout, result.stderr)
+        lines = result.stderr.splitlines()
+        assert any(l.startswith("output/seed-page.pdf: page 1: preflight error: resolution:") for l in lines), lines
+        assert any("low-resolution" in l and "dongfeng-media.jpg" in l for l in lines), lines
+        assert lines[-1].startswith("pagesetter: error: preflight found errors")
+        if quiet:
+            assert result.stdout == ""
+    again = run(["build", "-q"], project)  # replayed from the record: the same verdict
+    assert again.returncode == 6 and "preflight error: resolution" in again.stderr
+
+
+def test_a_photo_with_no_cell_is_an_error_not_dropped(project: Path) -> None:
+    """Issue 15.10: a photo the article lists but the spec gives no cell was dropped silently."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("    photo: {col: 3, cols: 2, line: 6, lines: 13}      # no marker: photo above its caption\n",
+                                 ""), encoding="utf-8")
+    result = run(["build", "-q"], project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("pagesetter: error: content/xian-education.md:")
+    assert "photo xian-education.jpg of 'xian-education' is not placed" in result.stderr
+    assert not (project / "output" / "seed-page.pdf").exists()
+
+
+def test_a_photo_cell_over_the_headline_is_a_located_error(project: Path) -> None:
+    """Issue 15.6: a photo cell the headline runs into (the subtitle printed on the picture)."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("photo: {col: 3, cols: 2, line: 6, lines: 13}      # ▲ photo above its caption",
+                                 "photo: {col: 3, cols: 2, line: 2, lines: 13}", 1), encoding="utf-8")
+    result = run(["build", "-q"], project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("pagesetter: error: layout/seed-page.yaml:37:5: 'dongfeng-media': its ")
+    assert "prints over its photo" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "output" / "seed-page.pdf").exists()
+
+
+def test_a_vertical_headline_that_does_not_fit_is_overset(project: Path) -> None:
+    """A vertical headline longer than its column was a warning and exit 0: its last characters
+    printed over the body or past the block. Now it is overset, like text."""
+    spec = project / "layout" / "seed-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "    headline: {cols: 3, lines: 8}\n", "    headline: {vertical: true, cols: 1, lines: 8}\n"), encoding="utf-8")
+    result = run(["build", "-q"], project)
+    assert result.returncode == 3, result.stderr
+    assert "baimei-property" in result.stderr and "Traceback" not in result.stderr

@@ -81,3 +81,44 @@ def test_breaking_is_deterministic(text: str) -> None:
     a, _ = compose_paragraph([Run(text, BODY)], 117.0, FACES, indent=18.0)
     b, _ = compose_paragraph([Run(text, BODY)], 117.0, FACES, indent=18.0)
     assert [l.glyphs for l in a] == [l.glyphs for l in b]
+
+
+MARK_CHARS = frozenset("，。、；：？！“”‘’（）《》·")
+
+
+@settings(max_examples=int(__import__("os").environ.get("PAGESETTER_FUZZ", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(text=paragraphs, measure_em=st.sampled_from([10, 13, 20]),
+       punctuation=st.sampled_from(["kaiming", "quanjiao", "banjiao"]))
+def test_every_justified_line_ends_at_its_measure(text: str, measure_em: int, punctuation: str) -> None:
+    """In every punctuation style, a justified line (not a paragraph's last) ends at the measure:
+    a character's advance box exactly, a mark's ink inside it; no mark's ink left of the column;
+    and no Han–Latin gap wider than a third of an em (clreq §3.2.2) on a line with other gaps."""
+    from dataclasses import replace
+
+    style = replace(BODY, punctuation=punctuation)
+    measure = measure_em * 9.0
+    lines, _ = compose_paragraph([Run(text, style)], measure, FACES, indent=18.0)
+    for line in lines:
+        first = line.glyphs[0]
+        if line.text[0] in MARK_CHARS:  # (a Latin J may overhang by design)
+            left, _ = FACES.get(first.face).ink_extent(first.gid)
+            assert first.x + left * first.size >= -0.05, line.text
+    for line in lines[:-1]:
+        if line.overfull or len(line.glyphs) < 2:
+            continue
+        last = line.glyphs[-1]
+        face = FACES.get(last.face)
+        if line.text[-1] in MARK_CHARS:
+            _, ink_right = face.ink_extent(last.gid)
+            assert last.x + ink_right * last.size * last.scale_x <= measure + 0.05, line.text
+        elif last.text and line.text[-1] not in "—…":
+            assert last.x + face.advance(last.gid) * last.size * last.scale_x == pytest.approx(measure, abs=0.05), \
+                line.text
+        kinds = [(a.text[:1], b.text[:1], b.x - a.x) for a, b in zip(line.glyphs, line.glyphs[1:]) if a.text and b.text]
+        for a, b, dx in kinds:
+            if "\u4e00" <= a <= "\u9fff" and b.isascii() and b.isalnum():
+                han_latin = (dx - 9.0) / 9.0
+                others = any(not (x.isascii() or y.isascii()) for x, y, _ in kinds)
+                if others:
+                    assert han_latin <= 1 / 3 + 1e-6, line.text

@@ -207,3 +207,50 @@ def test_the_slug_line_names_file_edition_paper_plate_date_and_standard(edition)
                      "PDF/X-1a:2001 CGATS TR 002", "pagesetter "):
             # pdfium reads the Han–digit spacing (第 5 版) as spaces: compare without them
             assert part.replace(" ", "") in slug.replace(" ", ""), (part, slug)
+
+
+def test_auto_never_sets_a_photo_cell_deeper_than_its_module(project: Path) -> None:
+    """Issue 15.6: auto gave a 13-line module a 13-line photo cell, so picture and caption fell
+    below the type area. A two-line brief with a photo, dealt anywhere: its cell stays in its block."""
+    from pagesetter.build import load_inputs
+    from pagesetter.flow.auto import arrange
+    from pagesetter.fonts.face import FaceSet
+
+    (project / "content" / "brief.md").write_text(
+        "---\ntitle: 简讯\nphotos:\n  - file: photos/xianglu-street.jpg\n    caption: ▲简讯配图。\n---\n\n"
+        "一则很短的消息，只有两行字。\n", encoding="utf-8")
+    spec_path = project / "layout" / "seed-page-auto.yaml"
+    original = spec_path.read_text(encoding="utf-8")
+    names = ["dongfeng-media", "dongliao-police", "xianglu-street", "baimei-property", "xian-education"]
+    for at in range(1, 4):
+        order = names[:3][:at] + ["brief"] + names[:3][at:]
+        spec_path.write_text(original.replace(f"articles: [{', '.join(names)}]", f"articles: [{', '.join(order)}]")
+                             .replace("min_cols: 2", "min_cols: 4"), encoding="utf-8")  # wide modules
+        spec, manifest, articles, _ = load_inputs(spec_path)
+        arranged, _ = arrange(spec, articles, FaceSet(manifest))
+        for entry in arranged.articles:
+            if entry.photo is not None:
+                assert entry.photo.cell.bottom <= entry.block.bottom, (order, entry.article, entry.block,
+                                                                        entry.photo.cell)
+
+
+def test_fitting_never_grows_a_photo_under_the_resolution_print_needs(tmp_path: Path, project: Path) -> None:
+    """Issue 15.8: fitting grew a photo past its pixels. A landscape picture just deep enough for its
+    cell as written (205 ppi, filled): a deeper cell would crop it to under 200 ppi, so fitting
+    must close the module some other way (or leave the white)."""
+    from PIL import Image as PILImage
+
+    spec = project / "layout" / "seed-page.yaml"
+    first = build_page(spec, tmp_path / "a")
+    fitted = next(w for w in first.warnings if w.kind == "fitted" and "dongliao-police" in w.message)
+    assert "photo +1 line" in fitted.message  # what fitting does with the shipped photo
+    written = next(i for i in build_page(spec, tmp_path / "b", ).page.images if i.article == "dongliao-police")
+    # the frame of the cell as written is one line shallower than the fitted one
+    frame_h = written.height - 13.5
+    height_px = round(205 * frame_h / 72)
+    PILImage.new("RGB", (3 * height_px, height_px), (90, 120, 150)).save(
+        project / "content" / "photos" / "dongliao-police.jpg")
+    result = build_page(spec, tmp_path / "c")
+    notes = [w.message for w in result.warnings if w.kind == "fitted" and "dongliao-police" in w.message]
+    assert not any("photo +" in n for n in notes), notes
+    assert not [w for w in result.warnings if w.kind == "low-resolution"], result.warnings

@@ -78,7 +78,7 @@ def test_substitute_prints_a_geta_mark_and_warns(project: Path) -> None:
                     encoding="utf-8")
     run = _build(project)
     assert run.returncode == 0, run.stderr
-    warnings = [w for w in run.stdout.splitlines() if "missing-glyph" in w]
+    warnings = [w for w in run.stderr.splitlines() if "missing-glyph" in w]  # problems go to stderr
     assert len(warnings) == 5, warnings
     assert warnings[0].startswith(f"warning: {_where(lines, '😀')}: missing-glyph: article 'dongliao-police', title: "
                                   "no face has U+1F600 GRINNING FACE (😀); printed 〓 in its place")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from pagesetter.proof.diff import diff_pdfs, frames_of
@@ -71,3 +72,14 @@ def test_edition_progress_and_contact_sheet(tmp_path: Path) -> None:
     quiet = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/tabloid-edition.yaml", "-q",
                             "-o", str(tmp_path / "q")], cwd=root, capture_output=True, text=True, timeout=300)
     assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+def test_preflight_without_ghostscript_says_coverage_was_not_checked(seed_build, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """No `gs` on the PATH: not a silent PASS with 'tac checked 0', a warning that says why (issue 15.5)."""
+    from pagesetter.proof.preflight import preflight
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no Ghostscript to find
+    report = preflight(seed_build.pdf_path)
+    assert report.measured.get("tac checked") == 0
+    assert any(f.check == "coverage" and "not installed" in f.message for f in report.findings), report.text()

@@ -62,3 +62,32 @@ def test_the_live_page_shows_the_new_build(server: int, project: Path, tmp_path:
         time.sleep(0.3)
     second = _dom(server, tmp_path / "profile2")
     assert 'src="/preview.png?build=2"' in second
+
+
+def test_serve_never_writes_the_builds_output(server: int, project: Path) -> None:
+    """Issue 15.4: serve's pages may be overset; they never stand in output/, where the night desk
+    takes the PDF it sends. The preflight verdict is shown."""
+    status = _status(server)
+    assert status["build"] == 1 and status["preflight"].startswith("preflight: PASS")
+    assert not (project / "output" / "seed-page.pdf").exists()
+    refused = subprocess.run([sys.executable, "-m", "pagesetter", "serve", "--port", "0", "-o", "output"],
+                             cwd=project, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "build's output folder" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_serve_does_not_watch_what_it_writes(project: Path) -> None:
+    """Started from layout/ with its output inside a watched folder, it builds once, not forever."""
+    proc = subprocess.Popen([sys.executable, "-m", "pagesetter", "serve", "seed-page.yaml", "--port", "0",
+                             "-o", "live"], cwd=project / "layout", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
+        assert match, proc.stderr.read() if proc.poll() is not None else ""
+        port = int(match.group(1))
+        assert (project / "layout" / "live" / "seed-page.pdf").is_file()
+        time.sleep(3.0)  # several watch intervals
+        assert _status(port)["build"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -220,3 +220,12 @@ def test_any_unicode_is_read_and_reported_without_a_crash(tmp_path: Path, manife
                              timeout=120, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
         assert run.returncode == 4 and "Traceback" not in run.stderr, run.stderr
         assert "𠮷" in run.stdout
+
+
+def test_a_grid_whose_phase_ends_in_five_hundredths_is_the_grid(tmp_path: Path, manifest) -> None:
+    """Baselines at 60.55 + n × 13.5 pt (the vertical test page's grid): the phase is 6.55 pt, not
+    6.5 or 6.6 (which put every line 0.05 pt off its own grid)."""
+    faces = FaceSet(manifest)
+    rows = [_line(faces, FULL, r, dy=0.55) for r in range(8)] + [_line(faces, "上中下四五。", 8, dy=0.55)]
+    report = _check(tmp_path, manifest, rows)
+    assert report.off_grid == [], report.text()

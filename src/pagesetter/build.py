@@ -162,6 +162,9 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
     return target
 
 
+OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"
+
+
 def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     """Crop marks, registration targets and the slug line, as the spec asks."""
     from pagesetter.render.marks import add_marks
@@ -176,6 +179,8 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
         # the page (版次) is the plate the plant makes for it
         parts += [folio.paper, f"plate {folio.page} {folio.section}".strip()]
     parts += [date, slug_standard(spec.pdfx), f"pagesetter {__version__}"]
+    if page.overset:  # built with overset allowed: the plate says so, and preflight fails the file
+        parts.insert(0, OVERSET_SLUG)
     return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
 
 

@@ -20,7 +20,6 @@ from pagesetter.errors import InputError, OversetError, PagesetterError, display
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
-NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -93,7 +92,8 @@ def make_parser() -> argparse.ArgumentParser:
     live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     live.add_argument("--port", type=int, default=8470, help="port (default: 8470; 0 picks a free one)")
-    live.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR")
+    live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                      help="where serve writes (default: a temporary folder; never the build's output/)")
     live.add_argument("--dpi", type=float, default=60.0, help="preview resolution (default: 60)")
     live.add_argument("-q", "--quiet", action="store_true")
 
@@ -193,6 +193,7 @@ def _build(args: argparse.Namespace) -> int:
     if not args.specs and not DEFAULT_SPEC.is_file():
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
                          "pagesetter build layout/PAGE.yaml")
+    status = 0
     for spec in specs:
         started = time.perf_counter()
         if _is_edition(spec):
@@ -201,8 +202,8 @@ def _build(args: argparse.Namespace) -> int:
             progress = None if args.quiet else (lambda message: print(message, flush=True))
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                     jobs=args.jobs, cache=cache)
-            if not args.quiet:
-                _report_edition(edition, time.perf_counter() - started)
+            if _report_edition(edition, time.perf_counter() - started, args.quiet):
+                status = EXIT_PREFLIGHT_ERROR
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
 
@@ -214,7 +215,9 @@ def _build(args: argparse.Namespace) -> int:
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
             continue
-        pdf_path = _build_page(spec, args, cache, started)
+        pdf_path, failed = _build_page(spec, args, cache, started)
+        if failed:
+            status = EXIT_PREFLIGHT_ERROR
         if args.preview:
             from pagesetter.proof.preview import render_png
 
@@ -223,7 +226,9 @@ def _build(args: argparse.Namespace) -> int:
                     if not args.quiet:
                         print(f"wrote {display_path(png)}")
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
-    return 0
+    if status:
+        print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
+    return status
 
 
 def _is_edition(path: Path) -> bool:
@@ -233,83 +238,69 @@ def _is_edition(path: Path) -> bool:
     return root.is_map and "edition" in root.value
 
 
-def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> Path:  # type: ignore[no-untyped-def]
+def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> tuple[Path, bool]:  # type: ignore[no-untyped-def]
     """One page: written again from the cache when nothing it reads has changed (rebuild.py),
-    else built, reported and recorded."""
+    else built, reported and recorded. Returns the PDF and whether its preflight found errors."""
     from pagesetter import rebuild
+    from pagesetter.proof.report import PageReport, page_report
 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
     found = rebuild.lookup(cache, key) if cache.enabled else None
-    if isinstance(found, rebuild.PageFiles) and (args.quiet or found.report is not None):
+    if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport):
         written = rebuild.replay(found, args.output)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
                   f"{time.perf_counter() - started:.1f} s)")
-            print("\n".join(found.report or ()))
+        found.report.emit(args.quiet)
+        if not args.quiet:
             for path in written[1:]:
                 print(f"wrote {display_path(path)}")
-        return written[0]
+        return written[0], found.report.preflight_errors > 0
     from pagesetter.build import build_page
 
     started_ns = time.time_ns()
     result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
-    report = None
     if not args.quiet:
         chars = sum(len(line.text) for line in result.page.lines)
         print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
               f"{time.perf_counter() - started:.1f} s)")
-        report = _report(result)
+    report = page_report(result)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")
         outputs[proof.name] = proof
-    if report is not None:
-        print("\n".join(report))
-        if args.proof:
-            print(f"wrote {display_path(proof)}")
+    report.emit(args.quiet)
+    if args.proof and not args.quiet:
+        print(f"wrote {display_path(proof)}")
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
-    return result.pdf_path
+    return result.pdf_path, report.preflight_errors > 0
 
 
-def _report(result) -> list[str]:  # type: ignore[no-untyped-def]
-    """What a build reports after the file it wrote: marks normalised, overset, the typography
-    check and the preflight of the PDF (read back), warnings and notes."""
-    lines = []
-    page = result.page
-    if result.changes:
-        counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
-        summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-        lines.append(f"normalised: {len(result.changes)} marks ({summary})")
-    for o in page.overset:
-        lines.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
-    from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.typography import analyse, pdf_frames
-
-    with coverage_render(result.pdf_path) as render:  # Ghostscript renders while the PDF is read back
-        chars = read_chars(result.pdf_path)  # once, for both
-        lines.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
-        lines.append("preflight: " + preflight(result.pdf_path, chars=chars, render=render).text().split(": ", 1)[1])
-    for w in result.warnings:
-        lines.append(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
-    return lines
-
-
-def _report_edition(edition, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    for page, path in zip(edition.pages, edition.page_paths):
-        print(f"wrote {display_path(path)} ({sum(len(l.text) for l in page.lines)} characters, "
-              f"{len(page.images)} photos)")
-        for o in page.overset:
-            print(f"overset: {o.article}: {o.chars} characters in {o.lines} lines")
-    print(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
+def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: ignore[no-untyped-def]
+    """The edition's pages, warnings and the preflight of the combined file (the file the plant
+    gets); returns whether that preflight found errors."""
     from pagesetter.proof.preflight import preflight
+    from pagesetter.proof.report import preflight_lines, preflight_summary, warning_lines
 
-    # the file the plant gets: its preflight covers every page
-    print(f"preflight ({edition.combined.name}): " + preflight(edition.combined).text().split(": ", 1)[1])
-    for w in edition.warnings:
-        print(f"{'note' if w.kind in NOTE_KINDS else 'warning'}: {w}")
+    info: list[str] = []
+    problems: list[str] = []
+    for page, path in zip(edition.pages, edition.page_paths):
+        info.append(f"wrote {display_path(path)} ({sum(len(l.text) for l in page.lines)} characters, "
+                    f"{len(page.images)} photos)")
+        for o in page.overset:
+            problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines")
+    info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
+    checked = preflight(edition.combined)
+    info.append(f"preflight ({edition.combined.name}): " + preflight_summary(checked).split(": ", 1)[1])
+    problems += preflight_lines(edition.combined, checked)
+    problems += warning_lines(edition.warnings, info)
+    if not quiet:
+        print("\n".join(info), flush=True)
+    for line in problems:
+        print(line, file=sys.stderr, flush=True)
+    return checked.errors > 0
 
 
 def _diff(args: argparse.Namespace) -> int:

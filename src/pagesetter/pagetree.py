@@ -91,6 +91,7 @@ class Image:
     fit: str  # "fill" (crop to the frame) or "fit" (whole image inside)
     article: str
     focus: tuple[float, float] = (0.5, 0.5)  # the point of the picture a crop keeps, 0–1 from top-left
+    background: CMYK | None = None  # what lies under it (a box's tint): transparent pixels show it
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,12 @@ class PageFiles:
     """What a page build leaves: its files and the report it printed."""
 
     outputs: tuple[tuple[str, bytes], ...]  # (file name in the output folder, contents)
-    report: tuple[str, ...] | None  # what the build printed after its first line; None: built quietly
+    report: object  # proof.report.PageReport: what the build printed after its first line
 
     @classmethod
-    def of(cls, outputs: dict[str, Path], report: list[str] | None) -> "PageFiles":
+    def of(cls, outputs: dict[str, Path], report: object) -> "PageFiles":
         return cls(tuple((name, path.read_bytes()) for name, path in outputs.items()),
-                   tuple(report) if report is not None else None)
+                   report)
 
 
 def job_key(spec: Path, options: tuple[object, ...]) -> str:

@@ -1,8 +1,11 @@
 """`pagesetter serve`: a live proof page for the desk.
 
 Watches the project's layout/, content/ and fonts/ folders, rebuilds the page on every save (overset
-allowed, so the page always shows), and serves on localhost a page with the preview, the overset
-and typography reports and any build error. The page polls /status and reloads its picture when a
+allowed, so the page always shows), and serves on localhost a page with the preview, the overset,
+typography and preflight reports and any build error. It writes into a folder of its own (a
+temporary one unless -o names another), never the build's output/: an overset page made for the
+screen must never stand where the night desk takes the PDF it sends; and it never watches what it
+writes, so it cannot rebuild forever. The page polls /status and reloads its picture when a
 new build is ready. Standard library only: http.server and a polling watcher.
 """
 
@@ -30,18 +33,25 @@ class LiveState:
     overset: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     typography: str = ""
+    preflight: str = ""
     preview: bytes = b""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> None:
         from pagesetter.build import build_page
         from pagesetter.proof.preview import render_png
+        from pagesetter.proof.preflight import preflight
+        from pagesetter.proof.report import preflight_summary
         from pagesetter.proof.typography import check_pdf
 
         try:
             result = build_page(self.spec, self.out_dir, allow_overset=True)
             png = render_png(result.pdf_path, self.out_dir, self.dpi)[0].read_bytes()
+            checked = preflight(result.pdf_path)
+            verdict = "\n".join([preflight_summary(checked)] + [
+                f"{f.severity}: {f.check}: {f.message}" for f in checked.findings])
             update = dict(ok=True, error="", preview=png, typography=check_pdf(result.pdf_path).summary(),
+                          preflight=verdict,
                           overset=[f"{o.article}: {o.chars} characters in {o.lines} lines" for o in result.page.overset],
                           warnings=[str(w) for w in result.warnings])
         except PagesetterError as exc:
@@ -54,15 +64,19 @@ class LiveState:
     def status(self) -> dict:
         with self.lock:
             return {"build": self.build, "ok": self.ok, "error": self.error, "overset": self.overset,
-                    "warnings": self.warnings, "typography": self.typography}
+                    "warnings": self.warnings, "typography": self.typography, "preflight": self.preflight}
 
 
-def snapshot(folders: list[Path]) -> dict[str, float]:
-    """Modification times of every file under the watched folders."""
+def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float]:
+    """Modification times of every file under the watched folders, but for those under ``ignore``
+    (serve's own output: watching it would rebuild forever)."""
     out: dict[str, float] = {}
+    skip = ignore.resolve() if ignore is not None else None
     for folder in folders:
         if folder.is_dir():
             for path in folder.rglob("*"):
+                if skip is not None and path.resolve().is_relative_to(skip):
+                    continue
                 if path.is_file():
                     try:
                         out[str(path)] = path.stat().st_mtime_ns
@@ -72,12 +86,12 @@ def snapshot(folders: list[Path]) -> dict[str, float]:
 
 
 def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = 0.4) -> None:
-    last = snapshot(folders)
+    last = snapshot(folders, state.out_dir)
     while not stop.wait(interval):
-        now = snapshot(folders)
+        now = snapshot(folders, state.out_dir)
         if now != last:
             time.sleep(0.2)  # let an editor finish writing
-            last = snapshot(folders)
+            last = snapshot(folders, state.out_dir)
             state.rebuild()
 
 
@@ -92,7 +106,8 @@ li.overset {{ color: #b00; }}
 <body><div id="page"><img id="preview" alt="preview" src="/preview.png?build={build}"></div>
 <div id="side"><h1>{name}</h1><p>build <span id="build">{build}</span> · <span id="state">{state}</span></p>
 <p id="error" class="error">{error}</p><h2>Overset</h2><ul id="overset">{overset}</ul>
-<h2>Typography</h2><p id="typography">{typography}</p><h2>Warnings</h2><ul id="warnings">{warnings}</ul></div>
+<h2>Typography</h2><p id="typography">{typography}</p>
+<h2>Preflight</h2><p id="preflight" style="white-space: pre-wrap">{preflight}</p><h2>Warnings</h2><ul id="warnings">{warnings}</ul></div>
 <script>
 let shown = {build};
 async function poll() {{
@@ -111,7 +126,7 @@ def render_page(state: LiveState) -> str:
     items = lambda xs, cls="": "".join(f'<li class="{cls}">{html.escape(x)}</li>' for x in xs)  # noqa: E731
     return PAGE.format(name=html.escape(state.spec.stem), build=s["build"], state="ok" if s["ok"] else "error",
                        error=html.escape(s["error"]), overset=items(s["overset"], "overset") or "<li>none</li>",
-                       typography=html.escape(s["typography"]), warnings=items(s["warnings"]) or "<li>none</li>")
+                       typography=html.escape(s["typography"]), preflight=html.escape(s["preflight"]), warnings=items(s["warnings"]) or "<li>none</li>")
 
 
 def make_handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
@@ -141,10 +156,19 @@ def make_handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(spec: Path, host: str, port: int, out_dir: Path, dpi: float, quiet: bool) -> None:
+def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, quiet: bool) -> None:
+    """``out_dir``: where serve writes its PDFs and previews; None: a temporary folder of its own."""
+    import tempfile
+
     from pagesetter.spec.loader import project_root
 
     root = project_root(spec)
+    if out_dir is None:
+        with tempfile.TemporaryDirectory(prefix="pagesetter-serve-") as own:
+            return serve(spec, host, port, Path(own), dpi, quiet)
+    if out_dir.resolve() == (root / "output").resolve():
+        raise InputError(None, f"serve does not write into {out_dir}, the build's output folder: its pages may be "
+                         "overset; name another folder with -o, or leave -o out for a temporary one")
     state = LiveState(spec, out_dir, dpi)
     state.rebuild()
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, PUNCT_MIN_WIDTH, PUNCT_WIDTH, WORDLIKE, CharClass, char_class,
+    BLANK_SIDE, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, WORDLIKE, CharClass, char_class,
 )
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.spec.model import Style
@@ -45,7 +45,7 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     """Shape one run of text in one style and cut it into atoms."""
     if not text:
         return []
-    shaped = face.shape(text)
+    shaped = shape_marks_alone(text, face)
     classes = list(map(char_class, text))
     pieces = _pieces(text, shaped)
     lacking = _lacking(text, face)
@@ -70,6 +70,17 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
             _set_punct_width(atom, punctuation)
         atoms.append(atom)
     return atoms
+
+
+def shape_marks_alone(text: str, face: Face, vertical: bool = False) -> list[ShapedGlyph]:
+    """HarfBuzz shaping, each character of SHAPED_ALONE (—― …⋯) shaped on its own, so a face's
+    ligature of the pair (chars.py ONE_EM_MARKS) never stands for two ems."""
+    shape = face.shape_vertical if vertical else face.shape
+    if SHAPED_ALONE.isdisjoint(text):  # nearly every run
+        return shape(text)
+    # The text cut before and after each such mark; each piece shaped, its clusters moved to its place.
+    cuts = sorted({0, len(text)} | {k for i, ch in enumerate(text) if ch in SHAPED_ALONE for k in (i, i + 1)})
+    return [g._replace(cluster=g.cluster + s) for s, e in zip(cuts, cuts[1:]) for g in shape(text[s:e])]
 
 
 def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph], list[str]]]:
@@ -147,13 +158,16 @@ def grid_marks(atoms: list[Atom]) -> None:
 
     Some faces map “” ‘’ · to narrow Latin glyphs (LXGW WenKai: 350 units). In Chinese text they
     take a full em, the ink on the side GB/T 15834 §5 gives it; then the punctuation style
-    compresses them like any full-width mark. —— is drawn as one continuous two-em rule.
+    compresses them like any full-width mark. Each character of —— and …… takes one em
+    (chars.py ONE_EM_MARKS): —— is drawn as one continuous two-em rule, …… as six dots.
     """
     for i, atom in enumerate(atoms):
         if atom.cls not in _MAYBE_OFF_GRID:
             continue  # Han, Latin, spaces: most atoms
-        if atom.cls == CharClass.DASH and len(atom.glyphs) == 1:
-            _dash_on_grid(atom)
+        fill = ONE_EM_MARKS.get(atom.cls)
+        if fill is not None:
+            if len(atom.glyphs) == 1:
+                (_dash_on_grid if fill == "fill" else _centre_in_em)(atom)
             continue
         side = BLANK_SIDE.get(atom.cls)
         if side is None or len(atom.glyphs) != 1 or atom.glyphs[0].advance >= 0.9:
@@ -168,8 +182,8 @@ def grid_marks(atoms: list[Atom]) -> None:
         _set_punct_width(atom, atom.style.punctuation)
 
 
-# The classes grid_marks looks at: the marks, and —— (drawn as one rule).
-_MAYBE_OFF_GRID = frozenset(BLANK_SIDE) | {CharClass.DASH}
+# The classes grid_marks looks at: the marks, and the characters of —— and …….
+_MAYBE_OFF_GRID = frozenset(BLANK_SIDE) | frozenset(ONE_EM_MARKS)
 _GRID_NEIGHBOURS = frozenset({CharClass.HAN, CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE,
                               CharClass.STOP, CharClass.MIDDLE, CharClass.DASH, CharClass.ELLIPSIS})
 
@@ -185,6 +199,12 @@ def _dash_on_grid(atom: Atom) -> None:
     atom.width = atom.em
 
 
+def _centre_in_em(atom: Atom) -> None:
+    """One em wide, the glyph centred in it (a face whose U+2026 is not one em wide)."""
+    atom.shift = (atom.glyphs[0].advance * atom.em - atom.em) / 2
+    atom.width = atom.em
+
+
 def compress_adjacent(atoms: list[Atom]) -> None:
     """Two marks side by side give up the blank between them (clreq §3.1.6; GB/T 15834 §5.1.10)."""
     for a, b in zip(atoms, atoms[1:]):
@@ -197,3 +217,10 @@ def compress_adjacent(atoms: list[Atom]) -> None:
             b.shift += b.width - PUNCT_MIN_WIDTH * b.em
             b.width = PUNCT_MIN_WIDTH * b.em
             b.shrink = b.start_squeeze = 0.0
+
+
+def set_style_width(atom: Atom) -> None:
+    """A mark's width and blanks by its style's punctuation rules: vertical text (compose/vertical.py)
+    sets its marks by the same table, an opening mark's blank at its top, a closing one's at its foot."""
+    if atom.cls in BLANK_SIDE:
+        _set_punct_width(atom, atom.style.punctuation)

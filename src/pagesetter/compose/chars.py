@@ -47,6 +47,15 @@ NOT_AT_LINE_END = OPENING
 # Pairs that must not be split across lines (clreq §3.1.7: 破折号 and 省略号 are one mark each).
 INSEPARABLE_CLASSES = frozenset({CharClass.DASH, CharClass.ELLIPSIS})
 
+# 破折号 —— and 省略号 …… each take two character spaces (GB/T 15834-2011 §4.10, §4.11 for the
+# forms; §5.1.4, §5.1.5 for the two ems): every one of their characters takes exactly one em.
+# Each is shaped on its own, because a face may join the pair into one glyph of any width (Noto
+# CJK's ccmp makes U+2014 U+2014 one glyph of 1.69 em; LXGW WenKai keeps two). How the ink fills
+# its em: "fill" — scaled so the ink meets both edges, two halves making one unbroken rule;
+# "centre" — the dots centred in the em, six over two ems.
+ONE_EM_MARKS: dict[CharClass, str] = {CharClass.DASH: "fill", CharClass.ELLIPSIS: "centre"}
+SHAPED_ALONE = frozenset(DASH | ELLIPSIS)
+
 # Which half of the em box is blank, by class (GB/T 15834-2011 §5; clreq §3.1.6).
 BLANK_SIDE: dict[CharClass, str] = {
     CharClass.OPENING: "left",

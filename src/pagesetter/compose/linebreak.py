@@ -7,6 +7,13 @@ and the paragraph takes the sequence of breaks with the least total demerits
 that must push a character out (后推出) stretches its grid gaps; a line-end mark
 that gives up its blank (先挤进) shrinks; the last line may not hold a lone
 character (孤字).
+
+A line's ratio counts the stretch steps of compose/spacing.py (STRETCH_ORDER,
+SHRINK_ORDER) as a reader sees them: the first steps (Han–Latin gaps to a third of
+an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost little
+(FILL_COST at their full use); only what is left for the gaps between Han
+characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
+lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS.
 """
 
 from __future__ import annotations
@@ -17,11 +24,19 @@ from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import BLANK_SIDE, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES
-from pagesetter.compose.spacing import Gap, gap_between
+from pagesetter.compose.spacing import CAPPED_FILL, CAPPED_MOST, GAP_RULES, Gap, GapKind, gap_between
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
-ADJ_DEMERITS = 3000  # a very loose line next to a tight one
-LONE_LAST_LINE = 10 ** 7  # a last line of one character or only punctuation (孤字)
+ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
+JUMP_FREE = 0.03  # em: a change of Han spacing between neighbouring lines no reader sees
+FILL_COST = 0.2  # the ratio of a line whose first stretch (or shrink) steps are used in full
+# A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
+# last pass loosens earlier lines however far rather than leave one (README: "Paragraphs").
+LONE_LAST_LINE = 10 ** 17
+MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot stretch): demerits below 1e16
+# em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
+_STRETCH_EM = GAP_RULES[GapKind.HAN].stretch
+_TIGHTEN_EM = GAP_RULES[GapKind.HAN].shrink
 # Tolerances tried in turn (max stretch ratio): a fine paragraph first, any legal one last.
 TOLERANCES = (1.0, 2.5, 8.0, float("inf"))
 
@@ -52,9 +67,13 @@ class Metrics:
 
     width: list[float]  # width[i]: atoms 0..i-1
     gap: list[float]  # gap[k]: gaps 1..k (gap k stands before atom k)
-    stretch: list[float]
-    shrink: list[float]  # gap shrink (the atoms' own mid-line shrink is atom_shrink)
+    stretch: list[float]  # the even stretch
+    shrink: list[float]  # gap shrink before the last resort (the atoms' own mid-line shrink is atom_shrink)
     atom_shrink: list[float]
+    fill: list[float]  # the first stretch steps (Han–Latin gaps, spaces)
+    capped_fill: list[float]  # the steps a line takes only so much of (marks' blanks, CAPPED_FILL)
+    fill_cap: float  # how much of them a line takes (STRETCH_ORDER's most)
+    tighten: list[float]  # the last-resort shrink (Han closing up)
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "Metrics":
@@ -69,6 +88,10 @@ class Metrics:
             stretch=zero + list(accumulate(v.stretches)),
             shrink=zero + list(accumulate(v.gap_shrinks)),
             atom_shrink=zero + list(accumulate(v.shrinks)),
+            fill=zero + list(accumulate(v.fills)),
+            capped_fill=zero + list(accumulate(v.capped_fills)),
+            fill_cap=CAPPED_MOST * max(v.capped_fills, default=0.0),
+            tighten=zero + list(accumulate(v.tightens)),
         )
 
 
@@ -84,21 +107,29 @@ class _Values:
     naturals: list[float]  # of the gaps
     stretches: list[float]
     gap_shrinks: list[float]
+    fills: list[float]
+    capped_fills: list[float]
+    tightens: list[float]
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
         return cls([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
                    [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
-                   [g.natural for g in gaps], [g.stretch for g in gaps], [g.shrink for g in gaps])
+                   [g.natural for g in gaps], [g.stretch for g in gaps], [g.shrink for g in gaps],
+                   [0.0 if g.kind in CAPPED_FILL else g.fill for g in gaps],
+                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps])
 
 
 def gaps_of(atoms: list[Atom]) -> list[Gap]:
     """gaps[k-1] stands between atoms[k-1] and atoms[k]."""
     # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
-    known: dict[tuple[CharClass, CharClass, int, int], Gap] = {}
+    # A mark's width is in the key too: whether it may take its blank back (spacing.mark_blank).
+    known: dict[tuple[CharClass, CharClass, int, int, float, float], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
-        key = (a.cls, b.cls, id(a.style), id(b.style))  # the atoms hold the styles: ids stay theirs
+        # the atoms hold the styles: ids stay theirs
+        key = (a.cls, b.cls, id(a.style), id(b.style), a.width if a.cls in BLANK_SIDE else 0.0,
+               b.width if b.cls in BLANK_SIDE else 0.0)
         gap = known.get(key)
         if gap is None:
             gap = known[key] = gap_between(a, b)
@@ -116,19 +147,29 @@ def line_span(atoms: list[Atom], start: int, end: int) -> tuple[int, int]:
 
 
 def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[float, float, float]:
-    """Natural width, stretch and shrink of atoms[start:end] set as one line."""
+    """Natural width, stretch and shrink of atoms[start:end] set as one line (every step)."""
     if end <= start:
         return 0.0, 0.0, 0.0
-    width = m.width[end] - m.width[start] + m.gap[end - 1] - m.gap[start] - atoms[start].start_squeeze
-    stretch = m.stretch[end - 1] - m.stretch[start]
+    first = atoms[start]
+    width = m.width[end] - m.width[start] + m.gap[end - 1] - m.gap[start] - first.start_squeeze
+    stretch = (m.stretch[end - 1] - m.stretch[start] + m.fill[end - 1] - m.fill[start]
+               + min(m.capped_fill[end - 1] - m.capped_fill[start], m.fill_cap))
     last = atoms[end - 1]
     shrink = (m.shrink[end - 1] - m.shrink[start] + m.atom_shrink[end - 1] - m.atom_shrink[start]
-              + max(last.squeeze, last.shrink))
+              + m.tighten[end - 1] - m.tighten[start] + max(last.squeeze, last.shrink)
+              - start_shrink(first))
     return width, stretch, shrink
 
 
-# 1 for a solid atom, 0 for a space or a mark: what a lone last line (孤字) counts.
-_SOLID = {cls: 0 if cls in BLANK_SIDE or cls == CharClass.SPACE else 1 for cls in CharClass}
+def start_shrink(atom: Atom) -> float:
+    """What of a line-start mark's mid-line shrink its start squeeze has taken already: the same
+    blank (an opening mark's left half), never given twice."""
+    return min(atom.shrink, atom.start_squeeze) if atom.start_squeeze else 0.0
+
+
+# 1 for a solid atom, 0 for a space or a mark (—— and …… too): what a lone last line (孤字) counts.
+_SOLID = {cls: 0 if cls in BLANK_SIDE or cls in INSEPARABLE_CLASSES or cls == CharClass.SPACE else 1
+          for cls in CharClass}
 
 
 def _indices(items: list[CharClass], value: CharClass) -> list[int]:
@@ -147,6 +188,7 @@ class _Node(NamedTuple):  # a tuple: thousands are made a page (see _node)
     fitness: int
     demerits: float
     prev: "_Node | None"
+    spacing: float  # em: the Han spacing of the line ending here (spread > 0, closed up < 0)
 
 
 # _Node(...) without NamedTuple's __new__, a Python function.
@@ -166,6 +208,7 @@ class _Paragraph:
     first_solid: list[int]
     end_solid: list[int]
     start_squeeze: list[float]
+    start_shrink: list[float]  # the mid-line shrink a line-start atom no longer has (start_shrink)
     end_shrink: list[float]  # what the atom may give up ending a line: max(squeeze, shrink)
     # How far past the tolerance a line must be before every later node is known too short as
     # well (see _run); None where that does not hold (negative widths, gaps or stretch).
@@ -186,7 +229,9 @@ class _Paragraph:
         return cls(
             n, m, breakpoints(atoms) + [n],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
-            first_solid, end_solid, v.start_squeezes, list(map(max, v.squeezes, v.shrinks)),
+            first_solid, end_solid, v.start_squeezes,
+            [start_shrink(a) for a in atoms],
+            list(map(max, v.squeezes, v.shrinks)),
             _slack(v, m, measure),
         )
 
@@ -201,11 +246,12 @@ def _slack(v: _Values, m: Metrics, measure: float) -> float | None:
     too, and so is every node after it, as computed.
     """
     if not (min(v.widths, default=0.0) >= 0.0 and min(v.naturals, default=0.0) >= 0.0
-            and min(v.stretches, default=0.0) >= 0.0
+            and min(v.stretches, default=0.0) >= 0.0 and min(v.fills, default=0.0) >= 0.0
+            and min(v.capped_fills, default=0.0) >= 0.0
             and all([0.0 <= squeeze <= width for squeeze, width in zip(v.start_squeezes, v.widths) if squeeze])):
         return None
     # A NaN that min() passed over makes its total, and so the slack, NaN: no node is ever cut.
-    total = m.width[-1] + m.gap[-1] + m.stretch[-1] + abs(measure) + 1.0
+    total = m.width[-1] + m.gap[-1] + m.stretch[-1] + m.fill[-1] + m.capped_fill[-1] + abs(measure) + 1.0
     return 1e-5 + 1e-9 * (len(v.widths) + 1) * total
 
 
@@ -241,14 +287,16 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     n = para.n
     m = para.m
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
-    start_squeeze, end_shrink = para.start_squeeze, para.end_shrink
+    start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
+    fill_sum, capped_sum, tighten_sum = m.fill, m.capped_fill, m.tighten
+    cap = m.fill_cap
     total_solid = solid_prefix[n]
     inf = float("inf")
     may_cut = para.slack is not None and tolerance != inf
     slack = para.slack if para.slack is not None else inf
     first_avail = measure - first_indent
-    active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None))]
+    active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None, 0.0))]
     for b in para.breaks:
         last_line = b == n
         cut = may_cut and not last_line
@@ -261,24 +309,52 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                 s = b
             e = end_b if end_b > s else s
             if e <= s:
-                natural = stretch = 0.0
+                natural = stretch = fill = 0.0
             else:
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
+                fill = capped_sum[e - 1] - capped_sum[s]
+                fill = (fill if fill < cap else cap) + fill_sum[e - 1] - fill_sum[s]
             diff = (first_avail if node.line == 0 else measure) - natural
-            if cut and node.line and diff > tolerance * stretch + slack:
+            if cut and node.line and diff > fill + tolerance * stretch + slack:
                 # Too loose for the tolerance, and so is every node after it (_slack): all stay.
                 if still is not None:
                     still += active[k:]
                 break
+            spacing = 0.0  # em between Han beyond the grid
             if (last_line and diff >= -1e-6) or -1e-6 < diff < 1e-6:
                 r = 0.0
             elif diff > 0:
-                r = diff / stretch if stretch > 0 else 1e4
+                if diff <= fill:
+                    r = FILL_COST * diff / fill
+                elif stretch > 0:
+                    over = (diff - fill) / stretch
+                    r = (FILL_COST if fill > 0 else 0.0) + over
+                    spacing = over * _STRETCH_EM
+                elif fill > 0:
+                    # nothing but capped gaps (Latin words beside Han): they must pass their
+                    # fill (lines._stretch); weighed by how far
+                    r = FILL_COST + (diff - fill) / fill
+                else:
+                    r = 1e4
             else:  # the shrink, only here where it is needed
-                shrink = 0.0 if e <= s else (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
-                                             + end_shrink[e - 1])
-                r = diff / shrink if shrink > 0 and -diff <= shrink + 1e-6 else -inf
+                need = -diff
+                if e <= s:
+                    free = tight = 0.0
+                else:
+                    free = (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
+                            + end_shrink[e - 1] - start_shrink[s])
+                    tight = tighten_sum[e - 1] - tighten_sum[s]
+                    if free < 0.0:
+                        free = 0.0
+                if need <= free:
+                    r = -FILL_COST * need / free
+                elif need <= free + tight + 1e-6:
+                    over = (need - free) / tight if tight > 0 else 0.0
+                    r = -(FILL_COST if free > 0 else 0.0) - over
+                    spacing = -over * _TIGHTEN_EM
+                else:
+                    r = -inf
             if r == -inf:
                 if e - s == 1 and tolerance == inf:
                     r = -1.0  # a single unit wider than the measure: overfull, reported by the caller
@@ -291,16 +367,22 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             if r > tolerance:
                 continue
             a = r if r >= 0 else -r
-            demerits = (LINE_PENALTY + 100 * a * a * a) ** 2
+            badness = 100 * a * a * a
+            demerits = (LINE_PENALTY + (badness if badness < MAX_BADNESS else MAX_BADNESS)) ** 2
             fitness = 1 if last_line else (0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3)
-            if abs(fitness - node.fitness) > 1 and node.prev is not None:
-                demerits += ADJ_DEMERITS
+            if node.prev is not None and not last_line:
+                # a visible change of Han spacing from the line above (TeX's adjdemerits, measured)
+                jump = spacing - node.spacing
+                jump = (jump if jump >= 0 else -jump) - JUMP_FREE
+                if jump > 0:
+                    jump /= _STRETCH_EM
+                    demerits += ADJ_DEMERITS * jump * jump
             if last_line and node.prev is not None and total_solid >= 2:
                 if solid_prefix[e] - solid_prefix[s] < 2:
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
-            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits, node)))
+            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits, node, spacing)))
         if still is not None:
             active = still
         if candidates:

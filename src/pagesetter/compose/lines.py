@@ -2,10 +2,12 @@
 
 Atoms (compose/atoms.py) and the gaps between them (compose/spacing.py) are
 broken into lines by Knuth–Plass (compose/linebreak.py); each line is then set
-exactly to its measure: stretch goes first into Han–Latin gaps, then evenly into
-every gap between characters; shrink comes first from the line-end mark's blank,
-then from word spaces, Han–Latin gaps and the blanks of full-width marks
-(clreq §3.8). Never inside —— or ……, never inside a Latin word.
+exactly to its measure in the orders of compose/spacing.py (clreq §3.8): stretch
+goes first into word spaces, the blanks of marks set narrower than an em (开明) and
+Han–Latin gaps (to a third of an em), then evenly into every gap between
+characters; shrink comes first from the line-end mark's blank, then word spaces,
+全角 marks' blanks, Han–Latin gaps, and last from the Han (1/24 em). Never inside
+—— or ……, never inside a Latin word.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_a
 from pagesetter.compose.chars import BLANK_SIDE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
-from pagesetter.compose.spacing import GAP_RULES, HAN_LATIN_MAX, Gap, GapKind
+from pagesetter.compose.spacing import SHRINK_ORDER, STRETCH_ORDER, Gap, GapKind
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
 
@@ -131,7 +133,6 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     seg = atoms[s:e]
     seg_gaps = gaps_of(seg) if all_gaps is None else all_gaps[s:max(s, e - 1)]
     gaps = [g.natural for g in seg_gaps]
-    kinds = [g.kind for g in seg_gaps]
     widths = [a.width for a in seg]
     shifts = [a.shift for a in seg]
     if seg and seg[0].start_squeeze:
@@ -140,7 +141,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     natural = sum(widths) + sum(gaps)
     extra = (measure - indent) - natural
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
-        extra = _stretch(seg, kinds, gaps, extra) if extra > 0 else _shrink(seg, kinds, gaps, widths, shifts, extra)
+        extra = _stretch(seg_gaps, gaps, extra) if extra > 0 else _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
                 overfull=extra < -0.01)
@@ -183,58 +184,80 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
     return tuple(glyphs)
 
 
-# Each gap kind's share of the stretch (GAP_RULES), by kind.
-_STRETCH_WEIGHT = {kind: rule.stretch for kind, rule in GAP_RULES.items()}
-
-
-def _stretch(seg: list[Atom], kinds: list[GapKind], gaps: list[float], extra: float) -> float:
-    """Han–Latin gaps up to a third of an em first, then every stretchable gap by its share."""
-    han_latin = GapKind.HAN_LATIN  # a local: an enum member is slow to look up
-    if han_latin in kinds:
-        for k, kind in enumerate(kinds):
-            if kind == han_latin and extra > 0:
-                em = max(seg[k].em, seg[k + 1].em)
-                room = max(0.0, HAN_LATIN_MAX * em + seg[k].style.tracking - gaps[k])
-                take = min(room, extra)
-                gaps[k] += take
-                extra -= take
-    weights = [_STRETCH_WEIGHT[kind] for kind in kinds]
-    total = sum(weights)
-    if total > 0 and extra > 0:
-        gaps[:] = [gap + extra * w / total for gap, w in zip(gaps, weights)]
-        extra = 0.0
+def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
+    """clreq §3.8 expansion: each STRETCH_ORDER step fills its gaps evenly up to their fill, then
+    every gap takes its GapRule share of the rest. A line with no such gap (Latin words and
+    Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up."""
+    for step in STRETCH_ORDER:
+        if extra <= 0:
+            return 0.0
+        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
+        most = extra if step.most is None else min(extra, step.most * max(room, default=0.0))
+        extra += _spread(gaps, room, most) - most
+    if extra > 0:
+        weights = [g.stretch for g in seg_gaps]
+        if sum(weights) <= 0:
+            weights = [0.0 if g.kind == GapKind.INSEPARABLE else 1.0 for g in seg_gaps]
+        total = sum(weights)
+        if total > 0:
+            gaps[:] = [gap + extra * w / total for gap, w in zip(gaps, weights)]
+            extra = 0.0
     return extra
 
 
-def _shrink(seg: list[Atom], kinds: list[GapKind], gaps: list[float], widths: list[float],
+def _spread(gaps: list[float], room: list[float], extra: float) -> float:
+    """Each gap grows by the same share of its room, all together by at most ``extra``; returns
+    what is left (evenly within a step: equal rooms grow equally)."""
+    total = sum(room)
+    if total <= 0:
+        return extra
+    take = min(extra, total)
+    f = take / total
+    for k, r in enumerate(room):
+        if r:
+            gaps[k] += r * f
+    return extra - take
+
+
+def _shrink(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: list[float],
             shifts: list[float], extra: float) -> float:
-    """Take back space in clreq's order until the line fits; returns what could not be taken."""
+    """Take back space in clreq's order (SHRINK_ORDER), evenly within each step, until the line
+    fits; returns what could not be taken. A line-start mark's blank, dropped already (start
+    squeeze), is not taken again."""
     need = -extra
-    last = seg[-1]
-    take = min(need, max(last.squeeze, last.shrink))
-    widths[-1] -= take
-    if BLANK_SIDE.get(last.cls) == "left":
-        shifts[-1] += take
-    need -= take
-    for kind in (GapKind.SPACE, GapKind.HAN_LATIN):
-        for k, gk in enumerate(kinds):
-            if gk == kind and need > 0:
-                em = max(seg[k].em, seg[k + 1].em)
-                take = min(need, GAP_RULES[kind].shrink * em)
-                gaps[k] -= take
-                need -= take
-    for k, atom in enumerate(seg[:-1]):
-        if need <= 0:
+    mark_room = [a.shrink for a in seg[:-1]]
+    if seg[0].start_squeeze and mark_room:
+        mark_room[0] = max(0.0, mark_room[0] - seg[0].start_squeeze)
+    for step in SHRINK_ORDER:
+        if need <= 1e-9:
             break
-        take = min(need, atom.shrink)
-        widths[k] -= take
-        side = BLANK_SIDE.get(atom.cls)
-        if side == "left":
-            shifts[k] += take
-        elif side == "both":
-            shifts[k] += take / 2
-        need -= take
-    return -need
+        gap_room = [g.shrink + g.tighten if g.kind in step.gaps else 0.0 for g in seg_gaps] if step.gaps else []
+        atom_room = [r if seg[k].cls in step.marks else 0.0 for k, r in enumerate(mark_room)] if step.marks else []
+        end_room = max(seg[-1].squeeze, seg[-1].shrink) if step.line_end else 0.0
+        total = sum(gap_room) + sum(atom_room) + end_room
+        if total <= 0:
+            continue
+        f = min(1.0, need / total)
+        for k, r in enumerate(gap_room):
+            if r:
+                gaps[k] -= r * f
+        for k, r in enumerate(atom_room):
+            if r:
+                _narrow(seg[k], k, r * f, widths, shifts)
+        if end_room:
+            _narrow(seg[-1], len(seg) - 1, end_room * f, widths, shifts)
+        need -= total * f
+    return -max(need, 0.0)
+
+
+def _narrow(atom: Atom, k: int, take: float, widths: list[float], shifts: list[float]) -> None:
+    """A mark gives up ``take`` of its blank, on the side its blank is (GB/T 15834 §5)."""
+    widths[k] -= take
+    side = BLANK_SIDE.get(atom.cls)
+    if side == "left":
+        shifts[k] += take
+    elif side == "both":
+        shifts[k] += take / 2
 
 
 def compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, *, indent: float = 0.0,

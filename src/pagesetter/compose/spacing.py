@@ -1,10 +1,14 @@
-"""The glue between atoms: natural width, how far it may stretch and shrink, as data.
+"""The glue between atoms: natural width, how far it may stretch and shrink, and in which order, as data.
 
 Sources: W3C clreq §3.2.2 (Han–Latin spacing: a quarter em, shrinkable to an
-eighth, stretchable to a third), §3.8 "Line adjustment" (stretch order: Western
-spaces, then Han–Latin gaps, then every inter-character gap evenly, never inside
-—— or ……; shrink order: line-end mark to half an em, Western spaces, Han–Latin
-gaps, then punctuation blanks, 。？！ last).
+eighth, stretchable to a third), §3.8 "Line adjustment" ("Procedures for
+Inter-Character Space Expansion": Western spaces, then Han–Latin gaps, then every
+inter-character gap evenly, never inside —— or ……; a 开明 mark's own blank goes back
+before the Han–Latin gaps, see STRETCH_ORDER; "Procedures for
+Inter-Character Spacing Reduction": line-end mark to half an em, Western spaces,
+interpuncts, brackets, ，、；, Han–Latin gaps, 。？！ last), and the 先挤后推 practice
+of Founder's 书版 (a 开明 mark may take back its blank before the Han are spread; the
+Han may close up a little, by 1/24 em, before a line is pushed out).
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from functools import lru_cache
 from enum import Enum
 
 from pagesetter.compose.atoms import Atom
-from pagesetter.compose.chars import INSEPARABLE_CLASSES, CharClass, is_wordlike
+from pagesetter.compose.chars import BLANK_SIDE, INSEPARABLE_CLASSES, PUNCT_WIDTH, CharClass, is_wordlike
 
 
 class GapKind(str, Enum):
-    GRID = "grid"  # between two characters on the character grid (Han, punctuation)
+    HAN = "han-han"  # between two Han characters
+    GRID = "grid"  # on the character grid beside a mark, a dash, a symbol
+    MARK_BLANK = "mark-blank"  # on the blank side of a mark the style set narrower than its em (开明)
     HAN_LATIN = "han-latin"  # a Han character beside a Latin word or a number
     SPACE = "space"  # a word space in Latin text
     INSEPARABLE = "inseparable"  # inside —— or ……
@@ -26,19 +32,75 @@ class GapKind(str, Enum):
 
 @dataclass(frozen=True)
 class GapRule:
-    stretch: float  # em the gap may grow by before the line counts as loose (badness 100)
+    stretch: float  # em: the gap's share of the even stretch at badness 100 (the last stretch step)
     shrink: float  # em it may give up at most
+    fill: float = 0.0  # em it takes in its own step before the even stretch (STRETCH_ORDER)
 
 
 # Per-gap limits; the natural width comes from the style (tracking, latin_space) and the font.
 GAP_RULES: dict[GapKind, GapRule] = {
-    GapKind.GRID: GapRule(stretch=0.125, shrink=0.0),
-    GapKind.HAN_LATIN: GapRule(stretch=1 / 3 - 1 / 4 + 0.125, shrink=1 / 4 - 1 / 8),
-    GapKind.SPACE: GapRule(stretch=0.25, shrink=0.08),
+    GapKind.HAN: GapRule(stretch=1 / 8, shrink=1 / 24),  # 先挤: a little closing up, last of all
+    GapKind.GRID: GapRule(stretch=1 / 8, shrink=0.0),
+    # fill: the mark's own blank (half an em in 开明), computed per mark in gap_between
+    GapKind.MARK_BLANK: GapRule(stretch=1 / 8, shrink=0.0),
+    # fill: up to HAN_LATIN_MAX in all, computed from the natural width; never more (clreq §3.2.2)
+    GapKind.HAN_LATIN: GapRule(stretch=0.0, shrink=1 / 4 - 1 / 8),
+    GapKind.SPACE: GapRule(stretch=1 / 8, shrink=0.08, fill=0.25),  # a space of ~¼ em grows to ½ em
     GapKind.INSEPARABLE: GapRule(stretch=0.0, shrink=0.0),
 }
-# Han–Latin gaps fill to this before the other gaps take any stretch (clreq §3.8 stretch order).
+# A Han–Latin gap is never wider than this, tracking included (clreq §3.2.2: a third of an em).
 HAN_LATIN_MAX = 1 / 3
+HAN_LATIN_MIN = 1 / 8
+
+@dataclass(frozen=True)
+class StretchStep:
+    """One step of the expansion order: these gaps fill (evenly within the step, up to their
+    fill) before the next step; ``most``: a line takes at most this many gaps' worth of fill."""
+
+    kinds: frozenset[GapKind]
+    most: int | None = None
+
+
+# clreq §3.8 expansion order; what is left after the steps goes into every gap by its
+# GapRule.stretch share. A 开明 mark taking back its blank comes before the Han–Latin gaps: it
+# returns towards its own full width (GB/T 15834 §5), no stretch of a space, and it absorbs the
+# odd half em a line of half-width marks is short by, so Han–Latin gaps stay at their quarter em
+# more often (seed text median 0.25 em this way, 0.33 the other way round; bench/typography.py).
+# Two marks' blanks (an em) a line at most: more would turn 开明 into 全角 line by line; one
+# alone left more lines loose than Typst on the bench texts (8 and 9 against 6 and 7).
+STRETCH_ORDER: tuple[StretchStep, ...] = (
+    StretchStep(frozenset({GapKind.SPACE})),
+    StretchStep(frozenset({GapKind.MARK_BLANK}), most=2),
+    StretchStep(frozenset({GapKind.HAN_LATIN})),
+)
+# The kinds whose fill a line takes only up to a limit, and the limit in gaps: the line breaker
+# keeps their sum apart (one such step).
+CAPPED_FILL = frozenset(k for step in STRETCH_ORDER if step.most is not None for k in step.kinds)
+CAPPED_MOST = next((step.most for step in STRETCH_ORDER if step.most is not None), 0)
+
+
+@dataclass(frozen=True)
+class ShrinkStep:
+    """One step of clreq §3.8's reduction order: gaps of these kinds, marks of these classes (a
+    全角 mark's blank, mid-line), or the line-end mark's blank; evenly within the step."""
+
+    gaps: frozenset[GapKind] = frozenset()
+    marks: frozenset[CharClass] = frozenset()
+    line_end: bool = False
+
+
+SHRINK_ORDER: tuple[ShrinkStep, ...] = (
+    ShrinkStep(line_end=True),  # the line-end mark to half an em
+    ShrinkStep(gaps=frozenset({GapKind.SPACE})),  # Western word spaces
+    ShrinkStep(marks=frozenset({CharClass.MIDDLE})),  # interpuncts, both sides
+    ShrinkStep(marks=frozenset({CharClass.OPENING, CharClass.CLOSING})),  # brackets and quotes
+    ShrinkStep(marks=frozenset({CharClass.PAUSE})),  # ，、；：
+    ShrinkStep(gaps=frozenset({GapKind.HAN_LATIN})),  # Han–Latin gaps to an eighth
+    ShrinkStep(gaps=frozenset({GapKind.HAN})),  # 先挤: Han close up by 1/24 em, the last resort
+)
+# 。？！ mid-line never shrink (Atom.shrink is 0 for them): clreq's last step is not taken.
+# The gap kinds whose shrink is the visible last resort; the line breaker weighs it as such.
+TIGHTEN_KINDS = frozenset({GapKind.HAN})
 
 
 def gap_kind(prev: Atom, atom: Atom) -> GapKind:
@@ -55,6 +117,8 @@ def _kind_of(prev: CharClass, cls: CharClass) -> GapKind:
         return GapKind.HAN_LATIN
     if is_wordlike(prev) and is_wordlike(cls):
         return GapKind.SPACE  # two words that met across a style change
+    if prev == CharClass.HAN and cls == CharClass.HAN:
+        return GapKind.HAN
     return GapKind.GRID
 
 
@@ -62,20 +126,55 @@ def _kind_of(prev: CharClass, cls: CharClass) -> GapKind:
 class Gap:
     kind: GapKind
     natural: float  # pt
-    stretch: float  # pt
-    shrink: float  # pt
+    stretch: float  # pt: share of the even stretch (badness 100)
+    shrink: float  # pt it may give up before the last resort
+    fill: float = 0.0  # pt it takes in its STRETCH_ORDER step, before the even stretch
+    tighten: float = 0.0  # pt it may give up as the last resort (TIGHTEN_KINDS)
+
+
+def mark_blank(prev: Atom, atom: Atom) -> float:
+    """The blank (pt) a mark beside this gap was set without by its style and may take back: the
+    right blank of ，。） … before a character, the left blank of （“ … after one (开明: half an em).
+    Not between two marks (those gave their blanks up to each other) nor beside a space."""
+    if prev.cls in BLANK_SIDE and atom.cls not in BLANK_SIDE and atom.cls != CharClass.SPACE:
+        mark, side = prev, ("right", "both")
+    elif atom.cls in BLANK_SIDE and prev.cls not in BLANK_SIDE and prev.cls != CharClass.SPACE:
+        mark, side = atom, ("left", "both")
+    else:
+        return 0.0
+    blank_side = BLANK_SIDE[mark.cls]
+    if blank_side not in side:
+        return 0.0
+    em = mark.style.size
+    set_width = PUNCT_WIDTH.get(mark.style.punctuation, {}).get(mark.cls, 1.0) * em
+    if abs(mark.width - set_width) > 0.01:
+        return 0.0  # not set by the style (a proportional mark in Latin text, a compressed pair)
+    blank = em - set_width
+    return blank / 2 if blank_side == "both" else blank
 
 
 def gap_between(prev: Atom, atom: Atom) -> Gap:
     style = prev.style
-    return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space)
+    return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space,
+                mark_blank(prev, atom))
 
 
 @lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
-def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float) -> Gap:
+def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float) -> Gap:
     kind = _kind_of(prev, cls)
+    if kind == GapKind.GRID and blank > 0:
+        kind = GapKind.MARK_BLANK
     rule = GAP_RULES[kind]
     natural = tracking
+    fill = rule.fill * em
+    shrink = rule.shrink * em
     if kind == GapKind.HAN_LATIN:
-        natural += latin_space * em
-    return Gap(kind, natural, rule.stretch * em, rule.shrink * em)
+        cap = max(HAN_LATIN_MAX * em, tracking)  # tracking wider than the cap is the style's wish
+        natural = min(tracking + latin_space * em, cap)
+        fill = cap - natural
+        shrink = max(0.0, natural - max(HAN_LATIN_MIN * em, tracking))
+    elif kind == GapKind.MARK_BLANK:
+        fill = blank
+    if kind in TIGHTEN_KINDS:
+        return Gap(kind, natural, rule.stretch * em, 0.0, fill, shrink)
+    return Gap(kind, natural, rule.stretch * em, shrink, fill, 0.0)

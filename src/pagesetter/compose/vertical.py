@@ -2,24 +2,48 @@
 
 Han characters and punctuation are shaped top-to-bottom by HarfBuzz, which applies
 the font's vert/vrt2 forms (rotated brackets and quotes, commas in the upper right).
-Numbers of one or two digits stand upright side by side (纵中横, tate-chu-yoko);
-longer Latin words and numbers are turned 90° clockwise (clreq §3.3 "Vertical
-text"; JLREQ §3.1.8 for the same practice in Japanese).
+A mark that must turn with the column (TURNED_MARKS) and has no vertical form in the
+face is drawn as its horizontal glyph turned 90° clockwise; the 破折号 is always drawn
+so, each of its ems filled by the rule (ONE_EM_MARKS), because only a turned glyph can
+be scaled along the column. Numbers of one or two digits stand upright side by side
+(纵中横, tate-chu-yoko); longer Latin words and numbers are turned 90° clockwise
+(clreq §3.3 "Vertical text"; JLREQ §3.1.8 for the same practice in Japanese).
+
+Marks take the widths of the style's punctuation rules as in horizontal text (clreq
+§3.1.6; compose/atoms.py): turned into the column, an opening mark's blank is at its
+top and a closing one's at its foot, and two adjacent marks give up the blank between
+them. Columns break only where kinsoku allows (the same breakpoints as horizontal
+lines, compose/linebreak.py) and are balanced: the fewest columns that hold the text,
+as even as they can be, none of a single character.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import groupby
 
-from pagesetter.compose.chars import CharClass, char_class, is_wordlike
-from pagesetter.fonts.face import Face, FaceSet
+from pagesetter.compose.atoms import Atom, compress_adjacent, set_style_width, shape_marks_alone
+from pagesetter.compose.chars import (
+    BLANK_SIDE, CLOSING, DASH, ELLIPSIS, ONE_EM_MARKS, OPENING, CharClass, char_class, is_wordlike,
+)
+from pagesetter.compose.linebreak import breakpoints
+from pagesetter.fonts.face import Face, FaceSet, ShapedGlyph
 from pagesetter.spec.model import CMYK, Style
 
 TATE_CHU_YOKO_MAX = 2  # digits set upright side by side in one em
 # A turned Latin word sits with its baseline this far left of the column centre (its x-height middle
 # on the centre line); in em.
 TURNED_BASELINE = 0.35
+# Marks that turn with the line in vertical text (Unicode UAX #50 Vertical_Orientation Tr and R;
+# GB/T 15834-2011 §5.2: brackets and quotes take their vertical forms, the dash and the ellipsis
+# run down the middle of the column). Where the face's vert/vrt2 leaves one unchanged, its
+# horizontal glyph is turned 90° clockwise.
+TURNED_MARKS = OPENING | CLOSING | DASH | ELLIPSIS | frozenset("～〜")
+# Balancing is a search over every legal set of breaks; a headline is a few dozen characters,
+# anything longer (hostile input, a paragraph pasted as a title) is broken first-fit.
+BALANCE_MAX_UNITS = 200
+ONE_CHARACTER_COLUMN = 1e12  # cost of a column holding one character (or one and its marks)
 
 
 @dataclass(frozen=True)
@@ -31,8 +55,8 @@ class VGlyph:
     down: float  # pt from the column's top to the glyph origin
     text: str
     color: CMYK
-    rotate: int = 0  # 90: turned clockwise (a Latin word in a vertical line)
-    scale_x: float = 1.0
+    rotate: int = 0  # 90: turned clockwise (a Latin word, a mark with no vertical form)
+    scale_x: float = 1.0  # along the glyph's own baseline: down the column when turned
 
 
 @dataclass(frozen=True)
@@ -42,41 +66,40 @@ class VColumn:
     text: str
 
 
-def compose_vertical(text: str, style: Style, height: float, faces: FaceSet) -> tuple[list[VColumn], list[str]]:
-    """Set ``text`` in columns no taller than ``height``; a space starts a new column."""
+@dataclass(frozen=True)
+class _Unit:
+    """One unbreakable piece of a column: a character, a turned word, a 纵中横 number, a gap.
+    Its atom holds its class, text and punctuation metrics, read down the column: ``width`` is
+    the advance, ``shift`` the blank removed above the glyph, ``squeeze`` the blank at its foot
+    that a column end may give up."""
+
+    atom: Atom
+    glyphs: tuple[VGlyph, ...]  # downs from the top of the unit's uncompressed em
+
+
+def compose_vertical(text: str, style: Style, height: float, faces: FaceSet, *,
+                     break_at_spaces: bool = True) -> tuple[list[VColumn], list[str]]:
+    """Set ``text`` in columns no taller than ``height``. With ``break_at_spaces`` (a two-clause
+    title written with a space) each clause starts a new column; without (a subtitle, a byline:
+    本报记者 刘洋) a space is a gap of the style's ``word_space`` inside the column."""
     face = faces.get(style.font)
     missing = [ch for ch in text if not ch.isspace() and face.glyph_for(ch) == 0]
+    clauses = text.split() if break_at_spaces else [" ".join(text.split())]
     columns: list[VColumn] = []
-    for clause in text.split():
-        columns += _columns(clause, style, face, height)
+    for clause in clauses:
+        if clause:
+            columns += _columns(_units(clause, style, face), height, style.tracking)
     return columns, missing
 
 
-def _columns(clause: str, style: Style, face: Face, height: float) -> list[VColumn]:
-    units = [u for seg in _segments(clause) for u in _units(seg, style, face)]
-    out: list[VColumn] = []
-    current: list[VGlyph] = []
-    text = ""
-    down = 0.0
-    for glyphs, advance, unit_text in units:
-        if current and down + advance > height + 0.01:
-            out.append(VColumn(tuple(current), down, text))
-            current, text, down = [], "", 0.0
-        current += [VGlyph(g.face, g.size, g.gid, g.dx, g.down + down, g.text, g.color, g.rotate, g.scale_x)
-                    for g in glyphs]
-        text += unit_text
-        down += advance + style.tracking
-    if current:
-        out.append(VColumn(tuple(current), down - style.tracking, text))
-    return out
-
-
 def _segments(text: str) -> list[tuple[str, str]]:
-    """("grid" | "tcy" | "turned", text): runs of grid characters, short numbers, Latin words."""
+    """("grid" | "tcy" | "turned" | "space", text): grid characters, short numbers, Latin words, gaps."""
     out: list[tuple[str, str]] = []
-    for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.,\-/:%']*|[^A-Za-z0-9]+", text):
+    for m in re.finditer(r"\s+|[A-Za-z0-9][A-Za-z0-9.,\-/:%']*|[^A-Za-z0-9\s]+", text):
         part = m.group(0)
-        if is_wordlike(char_class(part[0])):
+        if part[0].isspace():
+            kind = "space"
+        elif is_wordlike(char_class(part[0])):
             kind = "tcy" if part.isdigit() and len(part) <= TATE_CHU_YOKO_MAX else "turned"
         else:
             kind = "grid"
@@ -84,26 +107,249 @@ def _segments(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _units(segment: tuple[str, str], style: Style, face: Face) -> list[tuple[list[VGlyph], float, str]]:
-    """Each unit: its glyphs (positions relative to the unit's top), its advance down, its text."""
-    kind, text = segment
+def _units(clause: str, style: Style, face: Face) -> list[_Unit]:
+    units: list[_Unit] = []
+    for kind, part in _segments(clause):
+        if kind == "grid":
+            units += _grid_units(part, style, face)
+        elif kind == "space":
+            units.append(_Unit(Atom(" ", CharClass.SPACE, style, face, [], [], style.word_space * style.size), ()))
+        else:
+            units.append(_word_unit(kind, part, style, face))
+    compress_adjacent([u.atom for u in units])
+    return units
+
+
+def _grid_units(text: str, style: Style, face: Face) -> list[_Unit]:
+    """One unit per cluster, upright in the face's vertical form, or turned (TURNED_MARKS)."""
     size, color, key = style.size, style.color, face.key
-    if kind == "grid":
-        return [([VGlyph(key, size, g.gid, g.x_offset * size, -g.y_offset * size, text[g.cluster], color)],
-                 g.advance * size, text[g.cluster]) for g in face.shape_vertical(text)]
+    shaped = shape_marks_alone(text, face, vertical=True)
+    starts = sorted({g.cluster for g in shaped}) + [len(text)]
+    texts = {s: text[s:e] for s, e in zip(starts, starts[1:])}
+    units: list[_Unit] = []
+    for cluster, run in groupby(shaped, key=lambda g: g.cluster):
+        glyphs = list(run)
+        chars = texts[cluster]
+        cls = char_class(chars[0])
+        if chars[0] in TURNED_MARKS and (ONE_EM_MARKS.get(cls) == "fill" or _no_vertical_form(chars, glyphs, face)):
+            units.append(_turned_mark(chars, cls, style, face))
+            continue
+        placed: list[VGlyph] = []
+        down = 0.0
+        for k, g in enumerate(glyphs):
+            placed.append(VGlyph(key, size, g.gid, g.x_offset * size, down - g.y_offset * size,
+                                 chars if k == 0 else "", color))
+            down += g.advance * size
+        atom = Atom(chars, cls, style, face, glyphs, [chars], down)
+        set_style_width(atom)
+        units.append(_Unit(atom, tuple(placed)))
+    return units
+
+
+def _no_vertical_form(chars: str, vertical: list[ShapedGlyph], face: Face) -> bool:
+    """Did vert/vrt2 leave the mark as it is set horizontally (LXGW WenKai's U+2014)?"""
+    horizontal = {g.gid for g in face.shape(chars)} | {face.glyph_for(chars[0])}
+    return all(g.gid in horizontal for g in vertical)
+
+
+def _turned_mark(chars: str, cls: CharClass, style: Style, face: Face) -> _Unit:
+    """The horizontal glyph turned 90° clockwise, its ink centred on the column; its blank side
+    turns with it (left to top). A dash fills its em: one unbroken rule."""
+    size, key = style.size, face.key
+    glyphs = face.shape(chars)
+    natural = sum(g.advance for g in glyphs) * size
+    bottom, top = face.ink_rise(glyphs[0].gid)
+    dx = -(bottom + top) / 2 * size  # the ink's middle on the column's centre line (GB/T 15834 §5.2)
+    scale = 1.0
+    ink_left, ink_right = face.ink_extent(glyphs[0].gid) if len(glyphs) == 1 else (0.0, 0.0)
+    if ONE_EM_MARKS.get(cls) == "fill" and ink_right > ink_left:
+        scale = 1.0 / (ink_right - ink_left)
+        advance = size
+        start = -ink_left * scale * size
+    else:
+        advance = max(size, natural)
+        start = {"left": advance - natural, "right": 0.0}.get(BLANK_SIDE.get(cls, ""), (advance - natural) / 2)
+    placed: list[VGlyph] = []
+    down = start
+    for k, g in enumerate(glyphs):
+        placed.append(VGlyph(key, size, g.gid, dx, down, chars if k == 0 else "", style.color, 90, scale))
+        down += g.advance * size * scale
+    atom = Atom(chars, cls, style, face, glyphs, [chars], advance)
+    set_style_width(atom)
+    return _Unit(atom, tuple(placed))
+
+
+def _word_unit(kind: str, text: str, style: Style, face: Face) -> _Unit:
+    """A number of one or two digits upright side by side (纵中横), or a Latin word turned."""
+    size, color, key = style.size, style.color, face.key
     shaped = face.shape(text)
     width = sum(g.advance for g in shaped) * size
+    glyphs: list[VGlyph] = []
+    texts = _cluster_texts(text, [g.cluster for g in shaped])
+    cls = CharClass.DIGIT if text.isdigit() else CharClass.LATIN
     if kind == "tcy":
         squeeze = min(1.0, size / width) if width else 1.0  # two digits never wider than the column
         x = -width * squeeze / 2
-        glyphs = []
-        for g in shaped:
-            glyphs.append(VGlyph(key, size, g.gid, x, 0.88 * size, text[g.cluster], color, 0, squeeze))
+        for g, t in zip(shaped, texts):
+            glyphs.append(VGlyph(key, size, g.gid, x, 0.88 * size, t, color, 0, squeeze))
             x += g.advance * size * squeeze
-        return [(glyphs, size, text)]
-    glyphs = []
+        return _Unit(Atom(text, cls, style, face, shaped, texts, size), tuple(glyphs))
     down = 0.0
-    for g in shaped:
-        glyphs.append(VGlyph(key, size, g.gid, -TURNED_BASELINE * size, down, text[g.cluster], color, 90))
+    for g, t in zip(shaped, texts):
+        glyphs.append(VGlyph(key, size, g.gid, -TURNED_BASELINE * size, down, t, color, 90))
         down += g.advance * size
-    return [(glyphs, down, text)]
+    return _Unit(Atom(text, cls, style, face, shaped, texts, down), tuple(glyphs))
+
+
+def _cluster_texts(text: str, clusters: list[int]) -> list[str]:
+    """Per glyph, the characters of its cluster on its first glyph, "" on the others."""
+    starts = sorted(set(clusters)) + [len(text)]
+    spans = {s: text[s:e] for s, e in zip(starts, starts[1:])}
+    return [spans[c] if k == 0 or clusters[k - 1] != c else "" for k, c in enumerate(clusters)]
+
+
+# --- columns -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """The units' numbers, read once: any column's length in O(1)."""
+
+    atoms: list[Atom]
+    prefix: list[float]  # prefix[i]: widths of units 0..i-1
+    tracking: float
+
+    @classmethod
+    def of(cls, atoms: list[Atom], tracking: float) -> "_Spans":
+        prefix = [0.0]
+        for a in atoms:
+            prefix.append(prefix[-1] + a.width)
+        return cls(atoms, prefix, tracking)
+
+    def trimmed(self, i: int, j: int) -> tuple[int, int]:
+        """Units i..j-1 without the gaps at either end (a column break swallows a space)."""
+        space = CharClass.SPACE
+        while i < j and self.atoms[i].cls == space:
+            i += 1
+        while j > i and self.atoms[j - 1].cls == space:
+            j -= 1
+        return i, j
+
+    def length(self, i: int, j: int) -> float:
+        """The column's depth, its first opening mark's top blank dropped (clreq §3.1.6), its last
+        mark's foot blank still in."""
+        a, b = self.trimmed(i, j)
+        if a == b:
+            return 0.0
+        return self.prefix[b] - self.prefix[a] + self.tracking * (b - a - 1) - self.atoms[a].start_squeeze
+
+    def fits(self, i: int, j: int, height: float) -> bool:
+        a, b = self.trimmed(i, j)
+        return a == b or self.length(a, b) - self.atoms[b - 1].squeeze <= height + 0.01
+
+    def lone(self, i: int, j: int) -> bool:
+        """One character, alone or with its marks (the vertical 孤字)."""
+        a, b = self.trimmed(i, j)
+        solid = sum(1 for atom in self.atoms[a:b] if atom.cls not in BLANK_SIDE)
+        return solid <= 1 and len(self.atoms) > b - a
+
+
+def _columns(units: list[_Unit], height: float, tracking: float) -> list[VColumn]:
+    if not units:
+        return []
+    atoms = [u.atom for u in units]
+    spans = _Spans.of(atoms, tracking)
+    legal = breakpoints(atoms)
+    cuts = _balanced(spans, legal, height) if len(units) <= BALANCE_MAX_UNITS else None
+    if cuts is None:
+        cuts = _first_fit(spans, set(legal), height)
+    return [_column(units, spans, i, j, height) for i, j in zip(cuts, cuts[1:])]
+
+
+def _balanced(spans: _Spans, legal: list[int], height: float) -> list[int] | None:
+    """The fewest columns that hold the units with breaks only where kinsoku allows; among those,
+    the most even (least sum of squared depths), no column of one character where avoidable,
+    and the earlier columns the longer on a tie. None when no legal set of breaks fits."""
+    n = len(spans.atoms)
+    points = [0, *legal, n]
+    if not _reachable(spans, points, height):
+        return None
+    inf = float("inf")
+    # best[p]: (cost, previous point) of setting units up to points[p] in k columns
+    best: list[tuple[float, int]] = [(0.0, -1)] + [(inf, -1)] * (len(points) - 1)
+    back: list[list[int]] = []
+    for k in range(1, len(points)):
+        row: list[tuple[float, int]] = [(inf, -1)] * len(points)
+        for q in range(1, len(points)):
+            j = points[q]
+            for p in range(q - 1, -1, -1):
+                i = points[p]
+                if not spans.fits(i, j, height):
+                    break  # a longer column fits no better
+                if best[p][0] == inf:
+                    continue
+                depth = spans.length(i, j)
+                cost = (best[p][0] + depth * depth + k * depth * 1e-6
+                        + (ONE_CHARACTER_COLUMN if spans.lone(i, j) else 0.0))
+                if cost < row[q][0]:
+                    row[q] = (cost, p)
+        back.append([p for _, p in row])
+        best = row
+        if best[-1][0] < inf:
+            cuts = [n]
+            q = len(points) - 1
+            for r in range(k - 1, -1, -1):
+                q = back[r][q]
+                cuts.append(points[q])
+            return cuts[::-1]
+    return None
+
+
+def _reachable(spans: _Spans, points: list[int], height: float) -> bool:
+    """Can the units be cut into columns that fit at these points at all? (So the search ends.)"""
+    reach = [True] + [False] * (len(points) - 1)
+    for q in range(1, len(points)):
+        for p in range(q - 1, -1, -1):
+            if not spans.fits(points[p], points[q], height):
+                break
+            if reach[p]:
+                reach[q] = True
+                break
+    return reach[-1]
+
+
+def _first_fit(spans: _Spans, legal: set[int], height: float) -> list[int]:
+    """Fill each column, ending it at the last legal break that fits; where none does, at the last
+    unit that fits (kinsoku given up), and a unit taller than the column stands alone (overset)."""
+    n = len(spans.atoms)
+    cuts = [0]
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and spans.fits(i, j + 1, height):
+            j += 1
+        if j < n:
+            ok = [b for b in range(j, i, -1) if b in legal]
+            j = ok[0] if ok else j
+        cuts.append(j)
+        i = j
+    return cuts
+
+
+def _column(units: list[_Unit], spans: _Spans, i: int, j: int, height: float) -> VColumn:
+    a, b = spans.trimmed(i, j)
+    over = max(0.0, spans.length(a, b) - height)  # taken from the last mark's foot blank (push-in)
+    glyphs: list[VGlyph] = []
+    down = 0.0
+    for k in range(a, b):
+        atom = units[k].atom
+        width, shift = atom.width, atom.shift
+        if k == a and atom.start_squeeze:
+            width -= atom.start_squeeze
+            shift += atom.start_squeeze
+        if k == b - 1 and over:
+            width -= min(over, atom.squeeze)
+        glyphs += [replace(g, down=g.down + down - shift) for g in units[k].glyphs]
+        down += width + spans.tracking
+    text = "".join(units[k].atom.text for k in range(a, b))
+    return VColumn(tuple(glyphs), max(0.0, down - spans.tracking), text)

@@ -9,7 +9,7 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article
-from pagesetter.errors import Loc, Warning
+from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -45,6 +45,7 @@ class Placed:
     leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
     fill: Fill | None = None
     head_lines: int = 0  # grid lines the headline takes (what fitting adds to or takes from)
+    photo_frame: tuple[float, float] | None = None  # the picture's width and height, pt (fitting weighs its ppi)
     # A trial placement (fitting): the fill and the warnings are measured, but no text line,
     # frame, image or rule is built for the page; the chosen variant is placed again for real.
     dry: bool = False
@@ -139,6 +140,9 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     out.head_lines = head_lines
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     captions: list[TextLine] = []
+    if not dry and spec.continued_from is None and spec.jump_to is None:
+        # (a jumped article's photo may stand with its continuation, on the later page)
+        _check_photos_placed(spec, article)
     if spec.photo:
         cell, gap = spec.photo.cell, spec.photo.standoff
         # Text keeps ``standoff`` blank lines from the photo and its caption.
@@ -239,11 +243,17 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
             continue
         style = styles[getattr(hs, role)]
         drop = 0.0 if role in ("kicker", "title") else 2 * title_size
-        columns, missing = compose_vertical(text, style, height - drop, faces)
+        # Only a two-clause title written with a space starts a new column at it; a space in
+        # a subtitle or byline (本报记者 刘洋) is a gap inside the column.
+        columns, missing = compose_vertical(text, style, height - drop, faces, break_at_spaces=role == "title")
         _report_missing(out, missing, article.loc, article.id)
         placed += [(col, style, role, drop) for col in columns]
     total = sum(style.leading for _, style, _, _ in placed)
     if total > width + 0.01 or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
+        # Lost like overset text (it would print over the body or past the block): counted, so the
+        # build stops unless overset is allowed.
+        out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in placed), len(placed),
+                                   "(vertical headline)"))
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
                                     f"{cols} column(s) × {lines} lines", spec.loc))
     if out.dry:
@@ -260,6 +270,17 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
     return lines
 
 
+def _check_photos_placed(spec: ArticleSpec, article: Article) -> None:
+    """A photo the article lists must print: one the spec gives no cell would be lost without a
+    word (the entry has no ``photo:`` cell, or the article lists more photos than the one cell)."""
+    placed = 1 if spec.photo else 0
+    for photo in article.photos[placed:]:
+        where = "has no photo cell" if not placed else "places only the first photo"
+        raise InputError(photo.loc, f"photo {photo.file.name} of {article.id!r} is not placed: its entry "
+                         f"({spec.loc}) {where}; give the entry a photo cell (photo: {{col, cols, line, lines}}) "
+                         "or take the photo out of the article")
+
+
 def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                  faces: FaceSet, out: Placed) -> list[TextLine]:
     """The image and its caption in the photo cell; returns the caption lines."""
@@ -270,9 +291,6 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         out.warnings.append(Warning("layout", f"{article.id!r} has a photo cell but no photo", ps.cell.loc))
         return []
     photo = article.photos[0]
-    if len(article.photos) > 1:
-        out.warnings.append(Warning("layout", f"{article.id!r} has {len(article.photos)} photos; "
-                                    "the spec places the first only", ps.cell.loc))
     x, y, w, h = geo.rect_box(cell)
     cap_style = styles[ps.caption]
     runs = [Run(photo.caption, cap_style)]
@@ -286,17 +304,19 @@ def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         out.warnings.append(Warning("overset", f"photo cell of {article.id!r} is {cell.lines} lines; its caption "
                                     f"takes {n_cap}", ps.cell.loc))
         img_lines = max(img_lines, 1)
-    if out.dry:
-        return []
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
+    out.photo_frame = (w, img_lines * grid.pitch - 2 * inset)
+    if out.dry:
+        return []
     if photo.side == "above":
         img_top, cap_top = cell.top, cell.top + img_lines
     else:
         cap_top, img_top = cell.top, cell.top + n_cap
     iy = geo.line_top(img_top) + inset
     ih = img_lines * grid.pitch - 2 * inset
-    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus))
+    tint = spec.box.tint if spec.box is not None else None
+    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus, tint))
     out.frames.append(Frame(article.id, "photo", x, iy, w, ih))
     out.frames.append(Frame(article.id, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
     return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), article.id, "caption")

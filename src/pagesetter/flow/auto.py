@@ -88,7 +88,10 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
             pc = min(auto.photo_cols, cols)
             photo = pc * (photo_lines + 1)  # the cell and its standoff line
         area = head * cols + photo + body_lines[name]
-        return Module(name, cols, head, math.ceil(area / cols) + (0 if at_foot else 1))
+        depth = math.ceil(area / cols)
+        if photo:  # never shallower than its headline and photo cell one over the other
+            depth = max(depth, head + photo_lines)
+        return Module(name, cols, head, depth + (0 if at_foot else 1))
 
     best: Arrangement | None = None
     tried = 0
@@ -165,7 +168,10 @@ def _entries(best: Arrangement, auto: AutoSpec, articles: dict[str, Article], pa
         photo = None
         if articles[m.article].photos:
             pc = min(auto.photo_cols, m.cols)
-            cell = Rect(col + m.cols - pc, pc, top + m.head_lines, auto.photo_lines, loc)
+            # The cell stays inside its block (above the rule line of a module that does not reach
+            # the foot): a cell deeper than the block printed below the type area.
+            room = depth - m.head_lines - (0 if top + depth >= page_lines else 1)
+            cell = Rect(col + m.cols - pc, pc, top + m.head_lines, max(3, min(auto.photo_lines, room)), loc)
             photo = PhotoSpec(cell, "caption", "credit", "fill", 1)
         headline = HeadlineSpec(m.head_lines, None, "kicker", "title", "subtitle", "byline", "center", False)
         out.append(ArticleSpec(m.article, block, headline, photo, "body", "lead", True, True, loc, fit=auto.fit))

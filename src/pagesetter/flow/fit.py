@@ -8,6 +8,8 @@ than by touching the text; the engine tries every allowed combination and keeps 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
@@ -15,6 +17,7 @@ from pagesetter.errors import Warning
 from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
+from pagesetter.render.photo import EXIF_ORIENTATION, WARN_PPI
 from pagesetter.spec.model import ArticleSpec, Rect, Style
 
 
@@ -55,6 +58,8 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
             trial = flow_article(changed, article, styles, geo, faces, body=body, carried=carried, dry=True)
             if any(w.kind == "overset" for w in trial.warnings):
                 continue  # a headline or caption that no longer fits its area
+            if variant.photo and _thinner_photo(article, spec, base, trial):
+                continue  # the photo would print under the resolution print needs
             if score(trial.fill, variant) < score(best.fill, best_variant):
                 best, best_spec, best_variant = trial, changed, variant
     placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
@@ -92,3 +97,46 @@ def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) ->
         return None
     headline = replace(spec.headline, lines=new_head) if v.headline else spec.headline
     return replace(spec, headline=headline, photo=photo)
+
+
+def _thinner_photo(article: Article, spec: ArticleSpec, base: Placed, trial: Placed) -> bool:
+    """Does the trial take the photo under the resolution print warns at (PRINT.md: 200 ppi), or,
+    when the spec as written already is under it, lower still? A deeper cell spreads the same
+    pixels wider (or, filled, crops a landscape picture narrower)."""
+    if not article.photos or base.photo_frame is None or trial.photo_frame is None or spec.photo is None:
+        return False
+    photo = article.photos[0]
+    floor = min(float(WARN_PPI), effective_ppi(photo.file, *base.photo_frame, spec.photo.fit))
+    return effective_ppi(photo.file, *trial.photo_frame, spec.photo.fit) < floor - 0.5
+
+
+def effective_ppi(path: Path, width: float, height: float, fit: str) -> float:
+    """Pixels per inch of the picture's source pixels in a frame of ``width`` × ``height`` pt, as
+    render/images.py will place it (fill: cropped to the frame's shape; fit: whole)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return float("inf")  # unreadable here: the render reports it
+    size = pixel_size(path, stat.st_mtime_ns, stat.st_size)
+    if size is None or width <= 0 or height <= 0:
+        return float("inf")  # unreadable here: the render reports it
+    w, h = size
+    if fit == "fill":
+        return min(w, h * width / height) / (width / 72)
+    return w / (w * min(width / w, height / h) / 72)
+
+
+@lru_cache(maxsize=256)
+def pixel_size(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    """The picture's pixel size as it will be placed (EXIF quarter turns applied); None if unreadable.
+    Remembered by the file's path, time and size: a long-lived process (serve) sees a new picture."""
+    from PIL import Image  # only a page whose fitting tries photo depths reads a header
+
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if im.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
+                w, h = h, w
+            return w, h
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None

@@ -9,6 +9,7 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
+from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry
@@ -66,6 +67,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         placed.warnings += part.warnings
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels))
+    check_collisions(page, spec)
     return FlowResult(page, tuple(placed.warnings), leftovers)
 
 

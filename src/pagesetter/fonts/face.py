@@ -74,6 +74,13 @@ class Face:
             return (0.0, 0.0)
         return (ext.x_bearing / self.upem, (ext.x_bearing + ext.width) / self.upem)
 
+    def ink_rise(self, gid: int) -> tuple[float, float]:
+        """Bottom and top of the glyph's ink, in em above its baseline."""
+        ext = self._font.get_glyph_extents(gid)
+        if ext is None:
+            return (0.0, 0.0)
+        return ((ext.y_bearing + ext.height) / self.upem, ext.y_bearing / self.upem)
+
     def advance(self, gid: int) -> float:
         return self._font.get_glyph_h_advance(gid) / self.upem
 

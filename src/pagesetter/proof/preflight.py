@@ -121,6 +121,7 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
         for number, page in enumerate(pdf.pages, 1):
+            _overset_mark(page, number, report)
             _boxes(page, number, report)
             _fonts(page, number, report)
             _content(page, number, report, limits, x4)
@@ -129,6 +130,22 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
     _coverage(render.process, render.folder, boxes, report, limits)
     return report
+
+
+def _overset_mark(page: pikepdf.Page, number: int, report: PreflightReport) -> None:
+    """Our PDFs record overset they were built with (--allow-overset) in the page's PieceInfo:
+    text is missing from such a page, so it is never fit to print."""
+    import json
+
+    try:
+        piece = page.obj.get("/PieceInfo", {}).get("/pagesetter")
+        data = json.loads(piece.Private.read_bytes()) if piece is not None and "/Private" in piece else {}
+    except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
+        return  # not ours, or not readable as ours: nothing to say
+    overset = data.get("overset") if isinstance(data, dict) else None
+    if overset:
+        parts = ", ".join(f"{o.get('article')!s} ({o.get('chars')} characters)" for o in overset if isinstance(o, dict))
+        report.add("error", "overset", f"built with overset allowed; text that did not fit: {parts}", number)
 
 
 def _identification(pdf: pikepdf.Pdf, report: PreflightReport) -> bool:
@@ -330,6 +347,31 @@ class _State:
     ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
     fill: tuple[float, ...] = ()
     line_width: float = 1.0
+    stroke: tuple[float, ...] = ()
+    fill_overprint: bool = False  # /op (ISO 32000-1 §8.6.7; /op defaults to /OP)
+    stroke_overprint: bool = False  # /OP
+
+    def copy(self) -> "_State":
+        return _State(self.ctm, self.fill, self.line_width, self.stroke, self.fill_overprint, self.stroke_overprint)
+
+
+def overprint_problem(colour: tuple[float, ...]) -> str | None:
+    """What is wrong with this colour overprinting (PRINT.md: only 100 % K text and rules overprint):
+    white vanishes (nothing is painted where it should knock out), colour mixes with what is under
+    it. A DeviceGray or DeviceCMYK black, or a K-only tint, may overprint."""
+    if len(colour) == 1:  # DeviceGray: 0 black … 1 white
+        return "white set to overprint (it vanishes in print)" if colour[0] >= 0.999 else None
+    if len(colour) == 4:
+        if max(colour) <= 0.001:
+            return "white set to overprint (it vanishes in print)"
+        if max(colour[:3]) > 0.001:
+            return f"colour {tuple(round(v * 100) for v in colour)} set to overprint (it mixes with what lies under it)"
+    return None
+
+
+_PAINT_FILL = frozenset(("f", "F", "f*", "B", "B*", "b", "b*"))
+_PAINT_STROKE = frozenset(("S", "s", "B", "B*", "b", "b*"))
+_SHOW_TEXT = frozenset(("Tj", "TJ", "'", '"'))
 
 
 def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -346,14 +388,24 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 or float(gs.get("/ca", 1)) < 1 or str(gs.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
             report.add("error", "transparency", f"graphics state {name} uses transparency", number)
     xobjects = resources.get("/XObject") or {}
+    states = resources.get("/ExtGState") or {}
     state = _State()
     stack: list[_State] = []
+    overprinted: dict[str, int] = {}  # problem -> how many paint operations
     text_size, tm_scale = 0.0, 1.0
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
     for operands, op in pikepdf.parse_content_stream(page):
         op = str(op)
+        if op in _PAINT_FILL or op in _SHOW_TEXT:
+            problem = overprint_problem(state.fill) if state.fill_overprint else None
+            if problem:
+                overprinted[problem] = overprinted.get(problem, 0) + 1
+        if op in _PAINT_STROKE:
+            problem = overprint_problem(state.stroke) if state.stroke_overprint else None
+            if problem:
+                overprinted[problem] = overprinted.get(problem, 0) + 1
         if op == "q":
-            stack.append(_State(state.ctm, state.fill, state.line_width))
+            stack.append(state.copy())
         elif op == "Q" and stack:
             state = stack.pop()
         elif op == "cm":
@@ -362,6 +414,16 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             report.add("error", "colour", f"DeviceRGB colour ({op})", number)
         elif op in ("k", "g"):
             state.fill = tuple(float(v) for v in operands)
+        elif op in ("K", "G"):
+            state.stroke = tuple(float(v) for v in operands)
+        elif op == "gs":
+            gs = states.get(str(operands[0]))
+            if gs is not None:
+                if "/OP" in gs:
+                    state.stroke_overprint = bool(gs.OP)
+                    state.fill_overprint = bool(gs.get("/op", gs.OP))
+                if "/op" in gs:
+                    state.fill_overprint = bool(gs.op)
         elif op == "w":
             state.line_width = float(operands[0]) * abs(state.ctm[0])
         elif op in ("S", "s") and state.line_width < limits.min_rule:
@@ -393,6 +455,8 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                     report.add("error", "resolution", f"image {operands[0]} at {ppi:.0f} ppi", number)
                 elif ppi < limits.min_ppi_warn:
                     report.add("warning", "resolution", f"image {operands[0]} at {ppi:.0f} ppi", number)
+    for problem, count in overprinted.items():
+        report.add("error", "overprint", f"{problem}: {count} time{'s' if count != 1 else ''}", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():
         problem = _colour_space_problem(cs, x4)
         if problem:
@@ -442,6 +506,7 @@ def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tup
     """Total area coverage inside the trim, on a Ghostscript CMYK render at 50 dpi."""
     if render is None:
         report.measured["tac checked"] = 0
+        report.add("warning", "coverage", "total area coverage not checked: Ghostscript (gs) is not installed")
         return
     dpi = COVERAGE_DPI
     try:

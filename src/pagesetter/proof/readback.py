@@ -26,7 +26,7 @@ class Char:
     ink_left: float
     ink_right: float
     font: str
-    ink_top: float = 0.0  # pt from the page's top edge (vertical text is measured along y)
+    ink_top: float = 0.0  # pt from the page's top edge: with ink_bottom, the ink's height (a vertical 破折号)
     ink_bottom: float = 0.0
 
 

@@ -567,7 +567,7 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> Non
     if not steps:
         return
     pitch = steps.most_common(1)[0][0]
-    phases = Counter(round(b % pitch, 1) for b in baselines)
+    phases = Counter(round(b % pitch, 2) for b in baselines)  # to 0.01 pt: the tolerance is 0.05
     phase = phases.most_common(1)[0][0]
     for line in lines:
         residue = (line.baseline - phase) % pitch

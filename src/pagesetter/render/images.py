@@ -23,22 +23,23 @@ from typing import Callable
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.render.photo import NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
-from pagesetter.spec.model import DEFAULT_PHOTO_PPI
+from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
+from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
-EXIF_ORIENTATION = 0x0112
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 # grey_to_k_curve() of the shipped profile, computed once and shipped beside it
 GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
 
 
 def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
-                  focus: tuple[float, float] = (0.5, 0.5), ppi: int = DEFAULT_PHOTO_PPI) -> PreparedImage:
+                  focus: tuple[float, float] = (0.5, 0.5), ppi: int = DEFAULT_PHOTO_PPI,
+                  background: CMYK | None = None) -> PreparedImage:
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to ``ppi`` (never
-    up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG."""
+    up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG.
+    ``background``: the tint under the picture, which its transparent pixels show (else paper)."""
     sizes: list[tuple[float, int]] = []  # (effective ppi, target width in pixels), from the full picture
 
     def plan(probe: Image.Image) -> None:
@@ -76,13 +77,51 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
         im = im.resize((target_w, max(1, round(box_h * target_w / box_w))), Image.Resampling.BICUBIC, box=box)
     elif box != (0, 0, *im.size):
         im = im.crop(box)
-    separated = _to_cmyk(im, embedded)
-    buf = io.BytesIO()
-    separated.image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False)
+    separated = _to_cmyk(im, embedded, background)
+    jpeg, max_tac = _encode_within_limit(separated)
     colorspace = "DeviceGray" if separated.image.mode == "L" else "DeviceCMYK"
     source = "neutral RGB, set as grey (sRGB tone curve)" if neutral else separated.source
-    return PreparedImage(buf.getvalue(), separated.image.width, separated.image.height, ppi, colorspace,
-                         separated.max_tac, source)
+    return PreparedImage(jpeg, separated.image.width, separated.image.height, ppi, colorspace, max_tac, source)
+
+
+# JPEG's ringing at hard edges puts ink back: a picture held to 240 % decodes at up to 260 %. The
+# encoded pixels are what prints, so they are measured, and the limit lowered by the overshoot
+# until they hold (two or three passes at most on the worst pictures; most never need a second).
+ENCODE_PASSES = 6
+
+
+def _encode_within_limit(separated: Separated) -> tuple[bytes, float]:
+    """The JPEG and the coverage of its darkest decoded pixel (%), every decoded pixel within
+    TAC_LIMIT."""
+    image = separated.image
+    if image.mode != "CMYK":  # one ink: never over
+        return _jpeg(image), separated.max_tac
+    cap = math.floor(TAC_LIMIT * 255 / 100)
+    limit = TAC_LIMIT
+    for _ in range(ENCODE_PASSES):
+        data = _jpeg(image)
+        peak = _total(_decoded(data)).getextrema()[1]
+        if peak <= cap:
+            return data, round(peak * 100 / 255, 1)
+        limit -= (peak - cap) * 100 / 255 + 1.0  # the overshoot, and a margin for the next pass's own
+        image, _ = _limit_tac(separated.image, limit)
+    # Still over after every pass (a pathological picture): the encoded pixels themselves are held
+    # to the limit and encoded once more at the highest quality, which rings least.
+    data = _jpeg(_limit_tac(_decoded(data), limit)[0], quality=100)
+    peak = _total(_decoded(data)).getextrema()[1]
+    return data, round(peak * 100 / 255, 1)
+
+
+def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality, optimize=False)
+    return buf.getvalue()
+
+
+def _decoded(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return im
 
 
 def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) -> Image.Image:
@@ -127,20 +166,28 @@ class Separated:
     source: str  # the profile the colour came from
 
 
-def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
+def _to_cmyk(im: Image.Image, embedded: bytes | None = None, background: CMYK | None = None) -> Separated:
     """Colour to CMYK through ICC profiles, grey to the black plate, CMYK as it is; every result
-    within TAC_LIMIT."""
+    within TAC_LIMIT. Transparent pixels show ``background`` (a tint), else the paper."""
+    transparent = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    if transparent and background is not None and any(background.fractions()):
+        return _on_tint(im, embedded, background)
     # Flatten transparency on white paper first; print has no alpha.
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+    if transparent:
         rgba = im.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         flat = Image.alpha_composite(white, rgba)
         im = flat.convert("L") if im.mode == "LA" else flat.convert("RGB")  # grey with alpha stays grey
     if im.mode == "CMYK":
-        # Already separated by the sender: kept as it is (converting CMYK to CMYK would rebuild the
-        # black), only held to the coverage limit.
+        # Separated by the sender. With its profile embedded it was separated for another press
+        # (a magazine's 300–340 % coated stock, say): converted through that profile to newsprint.
+        # Untagged, it is kept as it is (converting CMYK to CMYK by a guess would rebuild the black);
+        # either way held to the coverage limit.
+        transform = _cmyk_transform(embedded) if embedded else None
+        if transform is not None:
+            im = ImageCms.applyTransform(im, transform)
         limited, tac = _limit_tac(im, TAC_LIMIT)
-        return Separated(limited, tac, "CMYK as supplied")
+        return Separated(limited, tac, "CMYK through its embedded profile" if transform else "CMYK as supplied")
     if _is_grey_mode(im.mode):
         # The black plate alone: misregistration on the press cannot colour a grey picture's edges,
         # and no C, M or Y is spent on greys. One ink: the darkest pixel's black is its coverage.
@@ -151,6 +198,19 @@ def _to_cmyk(im: Image.Image, embedded: bytes | None = None) -> Separated:
     cmyk = ImageCms.applyTransform(rgb, transform)
     limited, tac = _limit_tac(cmyk, TAC_LIMIT)
     return Separated(limited, tac, source)
+
+
+def _on_tint(im: Image.Image, embedded: bytes | None, background: CMYK) -> Separated:
+    """A transparent picture over a tint: its colour separated, then laid over the tint's own inks
+    by its alpha (in CMYK, where the tint is exact), so no white patch shows where it is clear.
+    PDF/X-1a has no transparency: this is the flattening a plant's RIP would otherwise do."""
+    rgba = im.convert("RGBA")
+    alpha = rgba.getchannel("A")
+    transform, source = _source_transform(embedded)
+    cmyk = ImageCms.applyTransform(rgba.convert("RGB"), transform)
+    tint = Image.new("CMYK", cmyk.size, tuple(round(v * 255) for v in background.fractions()))
+    limited, tac = _limit_tac(Image.composite(cmyk, tint, alpha), TAC_LIMIT)
+    return Separated(limited, tac, f"{source}, over its tint")
 
 
 def _is_grey_mode(mode: str) -> bool:
@@ -207,6 +267,18 @@ def _transform_from(embedded: bytes | None) -> ImageCms.ImageCmsTransform:
     of milliseconds; applying it a few)."""
     source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else ImageCms.createProfile("sRGB")
     return ImageCms.buildTransform(source, _newsprint(), "RGB", "CMYK", renderingIntent=PHOTO_INTENT)
+
+
+@functools.lru_cache(maxsize=8)
+def _cmyk_transform(embedded: bytes) -> ImageCms.ImageCmsTransform | None:
+    """A CMYK photo's own profile -> newsprint CMYK, or None when the profile is not a usable CMYK one."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(embedded))
+        if ImageCms.getProfileInfo(source) is None or source.profile.xcolor_space.strip() != "CMYK":
+            return None
+        return ImageCms.buildTransform(source, _newsprint(), "CMYK", "CMYK", renderingIntent=PHOTO_INTENT)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def _source_transform(embedded: bytes | None) -> tuple[ImageCms.ImageCmsTransform, str]:

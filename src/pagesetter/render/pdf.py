@@ -13,6 +13,7 @@ from typing import Callable, TypeVar
 
 from reportlab.lib.colors import CMYKColorSep
 from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import ExtGState
 
 from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
@@ -21,7 +22,7 @@ from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
-from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI, PageSpec
+from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
 
@@ -82,7 +83,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     canvas._doc.defaultStreamFilters = [pdfdoc.PDFZCompress]
     co = _Coords(page)
     warnings: list[Warning] = []
-    _overprint(canvas)
+    canvas._extgstate = _PageStates()
+    state = _Overprint()
     with (ThreadPoolExecutor(max_workers=photo_threads) if photo_threads else _InThisThread()) as pool:
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
@@ -91,11 +93,13 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         embedded = _embed_fonts(canvas, page, faces, cache)
         text = _text_operators(page.lines, embedded, co)
         for panel in page.panels:
-            _draw_panel(canvas, co, panel)
+            _draw_panel(canvas, co, panel, state)
         prepared = [photo.result() for photo in photos]
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
+        _set_overprint(canvas, state, False)
         warnings += _draw_image(canvas, co, image, index, photo)
     for rule in page.rules:
+        _set_overprint(canvas, state, overprints(rule.color))
         _draw_rule(canvas, co, rule)
     canvas.addLiteral(text)
     canvas.showPage()
@@ -117,18 +121,58 @@ def _layout_json(page: Page) -> str:
     co = _Coords(page)
     frames = [{"article": f.article, "kind": f.kind, "x0": round(co.x(f.x), 2), "y0": round(co.y(f.y + f.height), 2),
                "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)} for f in page.frames]
-    return json.dumps({"page": page.name, "frames": frames}, ensure_ascii=False, separators=(",", ":"))
+    record: dict[str, object] = {"page": page.name, "frames": frames}
+    if page.overset:  # written with overset allowed: preflight reads this and fails the page
+        record["overset"] = [{"article": o.article, "chars": o.chars, "lines": o.lines} for o in page.overset]
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def _overprint(canvas: FontlessCanvas) -> None:
-    """Black text and rules overprint (PRINT.md: misregistration must not show white edges).
+# Overprint (PRINT.md "Black text and thin rules: 100 % K only, set to overprint"; InDesign's
+# [Black] default): solid black text and rules overprint, so misregistration cannot show white
+# edges around them; everything else knocks out — white type (反白) would vanish, colour type
+# would mix with a tint under it, a photo would mix with a box. ISO 32000-1 §8.6.7: /OPM 1 lets a
+# 0/0/0/100 fill leave the other plates alone.
+OVERPRINT_STATES: dict[str, dict[str, str]] = {
+    "GSop": {"Type": "/ExtGState", "OP": "true", "op": "true", "OPM": "1"},
+    "GSko": {"Type": "/ExtGState", "OP": "false", "op": "false", "OPM": "0"},
+}
 
-    One ExtGState for the whole page: /OP and /op true with /OPM 1, so a 0/0/0/100 black leaves
-    the other inks under it alone (ISO 32000-1 §8.6.7). Reportlab keeps these setters private.
-    """
-    canvas._setFillOverprint(True)
-    canvas._setStrokeOverprint(True)
-    canvas._setOverprintMask(True)
+
+def overprints(color: CMYK | None) -> bool:
+    """Does an object of this colour overprint? Only 100 % K (PRINT.md)."""
+    return color == BLACK
+
+
+class _PageStates(ExtGState):
+    """The page's graphics states: reportlab's own (none are set here) and the two overprint
+    states every drawing switches between by name."""
+
+    def getState(self) -> pdfdoc.PDFDictionary:
+        states = {name: pdfdoc.PDFDictionary(dict(entries)) for name, entries in OVERPRINT_STATES.items()}
+        own = super().getState()
+        if own is not None:
+            states.update(own.dict)
+        return pdfdoc.PDFDictionary(states)
+
+
+class _Overprint:
+    """Which overprint state the content stream is in, so each drawing names the one it needs
+    only when it changes. ``None``: not known (the start of a separately built stream)."""
+
+    def __init__(self) -> None:
+        self.state: bool | None = None
+
+    def switch(self, overprint: bool) -> str:
+        if self.state is overprint:
+            return ""
+        self.state = overprint
+        return "/GSop gs" if overprint else "/GSko gs"
+
+
+def _set_overprint(canvas: FontlessCanvas, tracker: _Overprint, overprint: bool) -> None:
+    op = tracker.switch(overprint)
+    if op:
+        canvas._code.append(op)  # reportlab's own ExtGState writes its `gs` the same way
 
 
 class _InThisThread(Executor):
@@ -150,12 +194,13 @@ def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
     from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
 
     if not cache.enabled or not image.path.is_file():
-        return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi)
-    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi)
+        return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
+    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi,
+                 image.background)
     found = cache.get_object("image", key)
     if isinstance(found, PreparedImage):
         return found
-    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi)
+    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
     cache.put_object("image", key, prepared)
     return prepared
 
@@ -194,12 +239,14 @@ def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:
     return stream
 
 
-def _draw_panel(canvas: FontlessCanvas, co: _Coords, panel: Panel) -> None:
+def _draw_panel(canvas: FontlessCanvas, co: _Coords, panel: Panel, state: _Overprint) -> None:
     x, y = co.x(panel.x), co.y(panel.y + panel.height)
     if panel.fill is not None:
+        _set_overprint(canvas, state, overprints(panel.fill))
         canvas.setFillColorCMYK(*panel.fill.fractions())
         canvas.rect(x, y, panel.width, panel.height, stroke=0, fill=1)
     if panel.stroke > 0:
+        _set_overprint(canvas, state, overprints(panel.color))
         canvas.setStrokeColorCMYK(*panel.color.fractions())
         canvas.setLineWidth(panel.stroke)
         canvas.rect(x, y, panel.width, panel.height, stroke=1, fill=0)
@@ -254,10 +301,14 @@ _RUN_KEY = itemgetter(0, 1, 5, 6, 7, 8)
 
 def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords) -> str:
     ops: list[str] = []
+    state = _Overprint()  # this stream is added after everything else: it sets its own state first
     for line in lines:
         glyphs = [g for g in line.glyphs if g.gid != 0]
         for (face, size, color, dy, scale, rotate), run in groupby(glyphs, key=_RUN_KEY):
             name, font = fonts[face]
+            op = state.switch(overprints(color))
+            if op:
+                ops.append(op)
             ops.append(_run_operators(list(run), name, font, size, color, scale, co.x(0), co.y(line.baseline) + dy,
                                       rotate))
     return "\n".join(ops)

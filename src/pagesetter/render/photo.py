@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
+EXIF_ORIENTATION = 0x0112  # the EXIF tag of a picture's turn: 5–8 are quarter turns (width and height swap)
 # The newsprint output profile we build and ship (profiles/README.md): CGATS TR 002 coldset
 # newsprint, total ink 240 %.
 NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr002.icc"

@@ -1,0 +1,80 @@
+"""What a build says about a page it wrote, and whether the page may leave the desk.
+
+The night desk sends whatever ``pagesetter build`` writes when it exits 0, so the build reads its
+own PDF back every time (quiet or not): the typography summary and the preflight verdict go to
+stdout, every problem (a warning, allowed overset, a preflight finding) to stderr as one line
+naming the file and place, and a preflight error makes the build fail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagesetter.errors import Warning, display_path
+
+NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
+
+
+@dataclass(frozen=True)
+class PageReport:
+    info: tuple[str, ...]  # stdout: normalisation, typography and preflight summaries, notes
+    problems: tuple[str, ...]  # stderr: one line each, naming the file and place
+    preflight_errors: int = 0
+
+    def emit(self, quiet: bool) -> None:
+        import sys
+
+        if not quiet and self.info:
+            print("\n".join(self.info), flush=True)
+        for line in self.problems:
+            print(line, file=sys.stderr, flush=True)
+
+
+def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.BuildResult
+    """Marks normalised, overset, the typography check and the preflight of the PDF (read back
+    once for both, while Ghostscript renders it for the coverage check), warnings and notes."""
+    from pagesetter.proof.preflight import coverage_render, preflight
+    from pagesetter.proof.readback import read_chars
+    from pagesetter.proof.typography import analyse, pdf_frames
+
+    info: list[str] = []
+    problems: list[str] = []
+    if result.changes:
+        counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
+        summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        info.append(f"normalised: {len(result.changes)} marks ({summary})")
+    for o in result.page.overset:
+        problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
+    with coverage_render(result.pdf_path) as render:
+        chars = read_chars(result.pdf_path)
+        info.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
+        checked = preflight(result.pdf_path, chars=chars, render=render)
+    info.append(preflight_summary(checked))
+    problems += preflight_lines(result.pdf_path, checked)
+    problems += warning_lines(result.warnings, info)
+    # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
+    errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
+    return PageReport(tuple(info), tuple(problems), errors)
+
+
+def preflight_summary(report) -> str:  # type: ignore[no-untyped-def]  # preflight.PreflightReport
+    return "preflight: " + report.text().split("\n", 1)[0].split(": ", 1)[1]
+
+
+def preflight_lines(pdf: Path, report) -> list[str]:  # type: ignore[no-untyped-def]
+    """Each preflight finding as one line naming the file and page."""
+    return [f"{display_path(pdf)}:{f' page {f.page}:' if f.page else ''} preflight {f.severity}: {f.check}: {f.message}"
+            for f in report.findings]
+
+
+def warning_lines(warnings: tuple[Warning, ...] | list[Warning], info: list[str]) -> list[str]:
+    """Warnings as problem lines; notes (what the engine did) go to ``info``."""
+    problems = []
+    for w in warnings:
+        if w.kind in NOTE_KINDS:
+            info.append(f"note: {w}")
+        else:
+            problems.append(f"warning: {w}")
+    return problems

@@ -1,0 +1,191 @@
+"""Justification: how far each kind of gap stretches and shrinks, in which order (clreq §3.8), checked
+on lines set with the real faces and on a rendered PDF read back."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pagesetter.compose.chars import CharClass, char_class
+from pagesetter.compose.lines import GlyphPos, Line, Run, atoms_for, compose_paragraph, set_line
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import load_manifest
+from pagesetter.spec.loader import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+EM = 9.0
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec(ROOT / "layout" / "seed-page.yaml")
+
+
+@pytest.fixture(scope="module")
+def faces(spec) -> FaceSet:
+    return FaceSet(load_manifest(spec.fonts_manifest))
+
+
+def _is_han(text: str) -> bool:
+    return len(text) == 1 and char_class(text) == CharClass.HAN
+
+
+def _is_latin(text: str) -> bool:
+    return text[:1].isascii() and text[:1].isalnum()
+
+
+def _end(g: GlyphPos, faces: FaceSet) -> float:
+    return g.x + faces.get(g.face).advance(g.gid) * g.size * g.scale_x
+
+
+def han_latin_gaps(line: Line, faces: FaceSet) -> list[float]:
+    """Gaps (em) between a Han character's em box and the advance box of a Latin letter or digit."""
+    out = []
+    for a, b in zip(line.glyphs, line.glyphs[1:]):
+        if _is_han(a.text) and _is_latin(b.text):
+            out.append((b.x - (a.x + a.size)) / a.size)
+        elif _is_latin(a.text) and _is_han(b.text):
+            out.append((b.x - _end(a, faces)) / b.size)
+    return out
+
+
+def han_gaps(line: Line) -> list[float]:
+    """Space (em) between adjacent Han characters beyond their em boxes."""
+    return [(b.x - a.x - a.size) / a.size for a, b in zip(line.glyphs, line.glyphs[1:])
+            if _is_han(a.text) and _is_han(b.text)]
+
+
+def torture_paragraphs() -> list[str]:
+    text = (ROOT / "bench" / "texts" / "torture-news.md").read_text(encoding="utf-8").split("---", 2)[2]
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def _set(text: str, style, faces: FaceSet, measure: float, *, last: bool = False) -> Line:
+    atoms = atoms_for([Run(text, style)], faces)
+    return set_line(atoms, 0, len(atoms), measure, 0.0, True, last)
+
+
+def test_han_latin_gaps_never_pass_a_third_of_an_em(spec, faces) -> None:
+    """clreq §3.2.2: a quarter em, stretched to a third at most; the rest of a line's stretch goes
+    between the characters, never on top of a full Han–Latin gap (管辖 348 个 showed 0.44 em)."""
+    gaps = []
+    for para in torture_paragraphs():
+        lines, _ = compose_paragraph([Run(para, spec.styles["body"])], 117.0, faces, indent=18.0)
+        for line in lines:
+            gaps += han_latin_gaps(line, faces)
+    assert len(gaps) > 50
+    assert max(gaps) <= 1 / 3 + 1e-6
+    assert min(gaps) >= 1 / 8 - 1e-6
+
+
+def test_an_odd_half_em_goes_into_a_mark_not_between_han(spec, faces) -> None:
+    """开明: 12 Han and a half-width comma are 12.5 em in a 13-em line. The comma takes back its blank
+    (a full em), and the Han stay on the grid, as 方正's 先挤后推 sets it."""
+    line = _set("一二三，四五六七八九十一二", spec.styles["body"], faces, 117.0)
+    assert line.glyphs[-1].x + EM == pytest.approx(117.0, abs=0.01)
+    assert max(abs(g) for g in han_gaps(line)) < 0.005
+    comma, after = line.glyphs[3], line.glyphs[4]
+    assert after.x - comma.x == pytest.approx(EM, abs=0.01)
+
+
+def test_marks_take_back_an_em_a_line_at_most_and_evenly(spec, faces) -> None:
+    """开明: three half-width commas in a line 1.5 em short share an em of blank evenly (a third each,
+    STRETCH_ORDER's most=2): 开明 stays 开明; the last half em goes between all characters."""
+    line = _set("一二，三四，五六，七八九十一", spec.styles["body"], faces, 14 * EM)
+    assert line.glyphs[-1].x + EM == pytest.approx(14 * EM, abs=0.01)
+    commas = [i for i, g in enumerate(line.glyphs) if g.text == "，"]
+    widths = [line.glyphs[i + 1].x - line.glyphs[i].x for i in commas]
+    spread = han_gaps(line)
+    assert max(spread) - min(spread) < 1e-3 and spread[0] > 0.01  # the rest, evenly
+    assert max(widths) - min(widths) < 1e-3
+    assert widths[0] == pytest.approx(EM / 2 + EM / 3 + spread[0] * EM, abs=0.01)
+
+
+def test_a_slightly_long_line_squeezes_its_han_a_little(spec, faces) -> None:
+    """13 Han and a digit, 0.45 em too long: the Han–Latin gaps give theirs first (to an eighth),
+    then the Han close up by the same small amount each (less than 1/24 em)."""
+    body = spec.styles["body"]
+    text = "一二三四五六7七八九十一二三"
+    measure = _set(text, body, faces, 500.0, last=True).natural - 0.45 * EM
+    line = _set(text, body, faces, measure)
+    assert line.glyphs[-1].x + EM == pytest.approx(measure, abs=0.01)
+    assert han_latin_gaps(line, faces) == pytest.approx([1 / 8, 1 / 8], abs=1e-3)  # first, to their least
+    squeezed = han_gaps(line)
+    assert max(squeezed) - min(squeezed) < 1e-3  # evenly
+    assert -1 / 24 - 1e-6 <= squeezed[0] < -0.005
+
+
+def test_quanjiao_shrinks_commas_evenly_and_before_han_latin_gaps(spec, faces) -> None:
+    """全角: three full-width commas in a line one em too long give up a third of an em each
+    (evenly within the kind, not the first two whole), and the Han–Latin gaps keep their quarter
+    em: ，、； come before Han–Latin gaps in clreq's reduction order."""
+    quanjiao = replace(spec.styles["body"], punctuation="quanjiao")
+    text = "一二，三四，五六，七八9九十"
+    line = _set(text, quanjiao, faces, _set(text, quanjiao, faces, 500.0, last=True).natural - EM)
+    commas = [i for i, g in enumerate(line.glyphs) if g.text == "，"]
+    widths = [line.glyphs[i + 1].x - line.glyphs[i].x for i in commas]
+    assert widths == pytest.approx([EM * 2 / 3] * 3, abs=0.01)
+    assert han_latin_gaps(line, faces) == pytest.approx([0.25, 0.25], abs=1e-3)
+    assert max(abs(g) for g in han_gaps(line)) < 0.005
+
+
+def test_quanjiao_line_start_quote_is_squeezed_once(spec, faces) -> None:
+    """全角: an opening quote that starts a line drops its left blank (half an em) once; when the line
+    must shrink, the quote's blank is not taken a second time (its ink stayed on the column rule)."""
+    quanjiao = replace(spec.styles["body"], punctuation="quanjiao")
+    line = _set("“一二，三四，五六七八九十一二", quanjiao, faces, 13.5 * EM)
+    quote, first = line.glyphs[0], line.glyphs[1]
+    left, _ = faces.get(quote.face).ink_extent(quote.gid)
+    assert quote.x + left * EM >= -0.05  # ink inside the column
+    assert first.x == pytest.approx(EM / 2, abs=0.01)  # the quote keeps half an em
+    assert line.glyphs[-1].x + EM == pytest.approx(13.5 * EM, abs=0.01)
+    assert not line.overfull
+
+
+def test_quanjiao_paragraph_lines_starting_with_a_quote_fit(spec, faces) -> None:
+    """The breaker counts a line-start quote's blank once too: every justified line of a 全角
+    paragraph full of quotes is set to the measure without squeezing a quote to nothing."""
+    quanjiao = replace(spec.styles["body"], punctuation="quanjiao")
+    text = "记我挥垒“用”用斗垒斗在我我疫“作疫在”疫我组防“在在”，组党、发发组“织织”，用用一在织堡战“挥组一组”。"
+    lines, _ = compose_paragraph([Run(text, quanjiao)], 117.0, faces, indent=18.0)
+    for line in lines:
+        assert not line.overfull, line.text
+        if line.text.startswith("“"):
+            quote, first = line.glyphs[:2]
+            assert first.x - quote.x >= 0.0 and first.x >= EM / 2 - 0.01, line.text
+
+
+def _bench():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import typography
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return typography
+
+
+@pytest.mark.parametrize("punctuation", ["kaiming", "quanjiao"])
+def test_torture_text_read_back_from_the_pdf(tmp_path: Path, punctuation: str) -> None:
+    """The news text set, rendered and read back (bench/typography.py's functions): every Han–Latin
+    gap within a third of an em, no kinsoku, few loose lines; in 全角, every line-start opening
+    quote's ink inside the column and its first character half an em after the column's edge."""
+    bench = _bench()
+    pdf = bench.ours(bench.torture_text(), tmp_path / "torture.pdf", punctuation)
+    chars = [c for page in bench.read_chars(pdf) for c in page.chars if abs(c.size - EM) < 0.01]
+    lines = bench.lines_of(chars)
+    q = bench.quality(lines, EM)
+    assert q.han_latin_count > 50
+    assert q.han_latin_max <= 1 / 3 + 0.005
+    assert q.kinsoku == ()
+    assert q.loose <= q.justified * 0.1
+    left = statistics.median_low([line[0].x for line in lines])  # the column's edge (a quote's origin is left of it)
+    starts = [line for line in lines if line[0].text in "“‘（《"]
+    assert starts or punctuation == "kaiming"
+    for line in starts:
+        assert line[0].ink_left >= left - 0.05, "".join(c.text for c in line)
+        if punctuation == "quanjiao" and line[0].x < left + EM:  # not a paragraph's indented first line
+            assert line[1].x - left == pytest.approx(EM / 2, abs=0.05), "".join(c.text for c in line)

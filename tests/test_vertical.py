@@ -1,0 +1,194 @@
+"""Vertical headlines (竖排): turned marks, kinsoku, balanced columns, compressed quotes, gaps.
+
+The vertical page (tests/pages/layout/vertical.yaml) sets one long title in every shipped face,
+with subtitles and bylines; the PDF is read back and each column judged from the glyphs printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pagesetter.build import build_page
+from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START
+from pagesetter.compose.vertical import compose_vertical
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import load_manifest
+from pagesetter.proof.readback import Char, read_chars
+from pagesetter.spec.loader import load_spec
+
+PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "vertical.yaml"
+FACES = ("song", "song-bold", "hei", "hei-bold", "kai")
+PUNCT = set("，。、；：？！“”‘’（）《》…—")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    return build_page(PAGE, tmp_path_factory.mktemp("vertical-page"))
+
+
+@dataclass(frozen=True)
+class Column:
+    article: str
+    role: str
+    size: float
+    chars: tuple[Char, ...]  # top to bottom
+    placed: str  # the text the page tree put in the column
+    centre: float  # x of the column's centre line in the PDF, pt
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+
+def _mid_y(c: Char) -> float:
+    return (c.ink_top + c.ink_bottom) / 2
+
+
+@pytest.fixture(scope="module")
+def columns(built) -> list[Column]:
+    """Each vertical column of the page, its characters read from the PDF: those whose ink stands
+    in the column the page tree placed (page-tree points from the trim, the PDF's from the media)."""
+    page = built.page
+    pdf = read_chars(built.pdf_path)[0]
+    off = (pdf.width - page.trim[0]) / 2  # bleed and the printer's marks' margin
+    chars = pdf.chars
+    out = []
+    for line in page.lines:
+        if not line.article.startswith("vertical") or line.role not in ("title", "subtitle", "byline"):
+            continue
+        size = line.width
+        left, right = off + line.x, off + line.x + size
+        top = off + line.baseline
+        bottom = top + max(-g.dy for g in line.glyphs) + size
+        mine = [c for c in chars if abs(c.size - size) < 0.01 and left - 1 <= (c.ink_left + c.ink_right) / 2 <= right + 1
+                and top - 1 <= _mid_y(c) <= bottom]
+        out.append(Column(line.article, line.role, size, tuple(sorted(mine, key=_mid_y)), line.text,
+                          (left + right) / 2))
+    return out
+
+
+def test_every_column_was_read_back(columns) -> None:
+    assert len(columns) >= 6 * 3
+    for col in columns:
+        assert col.text == col.placed
+
+
+def test_no_column_starts_or_ends_against_kinsoku(columns) -> None:
+    for col in columns:
+        assert col.text[0] not in NOT_AT_LINE_START, (col.article, col.text)
+        assert col.text[-1] not in NOT_AT_LINE_END, (col.article, col.text)
+
+
+def test_no_column_of_one_character(columns) -> None:
+    for col in columns:
+        assert sum(1 for ch in col.text if ch not in PUNCT) >= 2, (col.article, col.text)
+
+
+def test_a_title_wraps_into_balanced_columns(columns) -> None:
+    for face in FACES:
+        title = [c for c in columns if c.article == f"vertical-{face}" and c.role == "title"]
+        assert len(title) == 3, face
+        depths = [c.chars[-1].ink_bottom - c.chars[0].ink_top for c in title]
+        assert max(depths) - min(depths) < 2.5 * title[0].size, (face, [c.text for c in title])
+
+
+def test_the_dash_runs_down_the_column_two_ems_long_in_every_face(columns) -> None:
+    seen = set()
+    for col in columns:
+        chars = col.chars
+        for a, b in zip(chars, chars[1:]):
+            if a.text == b.text == "—":
+                em = col.size
+                where = (col.article, col.role, col.text)
+                assert (b.baseline - a.baseline) / em + 1 == pytest.approx(2.0, abs=0.05), where  # one em each
+                height = (max(a.ink_bottom, b.ink_bottom) - min(a.ink_top, b.ink_top)) / em
+                width = (max(a.ink_right, b.ink_right) - min(a.ink_left, b.ink_left)) / em
+                assert height == pytest.approx(2.0, abs=0.05) and width < 0.2, where  # a vertical rule
+                assert (b.ink_top - a.ink_bottom) / em < 0.02, where  # unbroken
+                middle = (min(a.ink_left, b.ink_left) + max(a.ink_right, b.ink_right)) / 2
+                assert abs(middle - col.centre) / em < 0.05, where  # down the middle of the column
+                seen.add((col.article, col.role))
+    for face in FACES:
+        assert (f"vertical-{face}", "title") in seen and (f"vertical-{face}", "subtitle") in seen, face
+
+
+def _origin_gap(col: Column, before: str, after: str) -> float:
+    """Ems from the origin of ``before`` to that of the next ``after`` below it in the column."""
+    text = col.text
+    i = text.index(before)
+    j = text.index(after, i + 1)
+    return (col.chars[j].baseline - col.chars[i].baseline) / col.size
+
+
+def test_quotes_and_brackets_are_compressed(columns) -> None:
+    """开明 (the title styles' default): “” and （） take half an em, and ，“ side by side give up
+    the blank between them; 全角 (the two-clause title): a full em each (clreq §3.1.6)."""
+    checked = 0
+    for col in columns:
+        if col.role != "title":
+            continue
+        if "向，“疫”线" in col.text:  # 向 1 + ，0.5 + “ 0.5 = 2; then 疫 1 + ” 0.5 = 1.5
+            assert _origin_gap(col, "向", "疫") == pytest.approx(2.0, abs=0.05), col.article
+            assert _origin_gap(col, "疫", "线") == pytest.approx(1.5, abs=0.05), col.article
+            checked += 1
+        if "在“疫”线" in col.text and col.article == "vertical-clauses":
+            assert _origin_gap(col, "在", "疫") == pytest.approx(2.0, abs=0.05)
+            assert _origin_gap(col, "疫", "线") == pytest.approx(2.0, abs=0.05)
+            checked += 1
+    assert checked >= 4
+
+
+def test_a_space_breaks_only_a_two_clause_title(columns) -> None:
+    clauses = [c for c in columns if c.article == "vertical-clauses"]
+    assert [c.text for c in clauses if c.role == "title"] == ["媒体战士在“疫”线", "危难时刻见初心"]
+    byline = [c for c in clauses if c.role == "byline"]
+    assert len(byline) == 1 and byline[0].text == "本报记者刘洋通讯员李华"  # one column, the spaces gaps
+    assert _origin_gap(byline[0], "者", "刘") == pytest.approx(2.0, abs=0.05)  # 者 1 em + a gap of 1 em
+    for col in columns:
+        if col.role == "byline" and col.article != "vertical-clauses":
+            assert col.text == "本报记者刘洋"
+
+
+# --- compose_vertical on its own, with the shipped faces --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec(PAGE)
+
+
+@pytest.fixture(scope="module")
+def faces(spec) -> FaceSet:
+    return FaceSet(load_manifest(spec.fonts_manifest))
+
+
+@pytest.mark.parametrize("text", ["一二三四五六七八九十（甲乙）丙丁戊", "一二三四五六七八九十，甲乙丙丁戊己",
+                                  "一二三四五六七八九——十甲乙丙丁戊己"])
+def test_columns_keep_kinsoku_where_greedy_filling_would_not(spec, faces, text: str) -> None:
+    """Eleven ems tall: filling the first column would end it on （ or start the next with ，, or
+    split the ——."""
+    style = spec.styles["vertical-hei-bold"]
+    columns, missing = compose_vertical(text, style, 11 * style.size, faces)
+    assert missing == [] and len(columns) == 2
+    for col in columns:
+        assert col.text[0] not in NOT_AT_LINE_START and col.text[-1] not in NOT_AT_LINE_END, col.text
+        assert not col.text.startswith("—") or col.text.startswith("——")
+    assert abs(len(columns[0].text) - len(columns[1].text)) <= 2  # balanced, not 11 + 5
+
+
+def test_a_last_column_of_one_character_is_avoided(spec, faces) -> None:
+    style = spec.styles["vertical-song"]
+    columns, _ = compose_vertical("一二三四五六七八九十甲", style, 10 * style.size, faces)
+    assert [len(c.text) for c in columns] == [6, 5]
+
+
+def test_hostile_vertical_text_never_hangs(spec, faces) -> None:
+    style = spec.styles["vertical-kai"]
+    for text in ("（" * 300, "——" * 200 + "甲", "“" + "字" * 3000, "A" * 500, " \u3000 ", "（甲）" * 100):
+        columns, _ = compose_vertical(text, style, 5 * style.size, faces, break_at_spaces=False)
+        assert all(col.glyphs for col in columns)
+    columns, _ = compose_vertical("甲乙丙", style, 0.5 * style.size, faces)  # shorter than one character
+    assert [c.text for c in columns] == ["甲", "乙", "丙"]
