@@ -504,7 +504,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             report.kinsoku.append(Finding(line.page, line.baseline, text))
         for mark in (DASH, ELLIPSIS):
             trailing = len(text) - len(text.rstrip("".join(mark)))
-            if trailing % 2 == 1:
+            # half a pair here and the other half starting the next line; a lone — (a range, 8:00—20:00)
+            # before a line that does not go on with one is no split ——
+            if trailing % 2 == 1 and (nxt is None or nxt.text[0] in mark):
                 report.split_marks.append(Finding(line.page, line.baseline, text))
         # the next line indented: a paragraph starts there (a column's left edge: its frame's, or its first line's)
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
