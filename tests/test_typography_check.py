@@ -148,6 +148,8 @@ def test_each_new_rule_is_found_and_named(tmp_path: Path, manifest) -> None:
     rows[3] = _at(faces, FULL[:10], 3, [LEFT + i * 12.0 for i in range(10)])
     # a hole: one em of nothing in the middle of a justified line
     rows[4] = _at(faces, FULL[:6] + FULL[7:], 4, steps[:6] + steps[7:])
+    # Latin kinsoku (UAX #14): a URL broken before its query string, "?" starting the line
+    rows[5] = _at(faces, "?id=88" + FULL[:10], 5, [LEFT + i * 4.5 for i in range(6)] + [LEFT + 27 + i * 9.0 for i in range(10)])
     # vertical headline: a column of one character, and a column that starts with a comma
     head = Frame("t", "headline", 200.0, 40.0, 90.0, 200.0)
     vertical = [_vertical(faces, "竖排标题测", 260.0, 50.0), _vertical(faces, "试", 232.0, 50.0),
@@ -156,6 +158,7 @@ def test_each_new_rule_is_found_and_named(tmp_path: Path, manifest) -> None:
     found = _names(report)
     assert {"mark_length", "ink_past", "wide_han_latin", "very_loose", "holes", "one_char_columns",
             "vertical_kinsoku"} <= found, report.text()
+    assert [f.text[:6] for f in report.kinsoku] == ["?id=88"]
     assert report.mark_length[0].detail.startswith("—— is 0.80 em")  # Noto's one dash glyph, not two ems
     assert report.vertical_columns == 3 and [f.text for f in report.one_char_columns] == ["试"]
     assert report.loose_lines >= 1 and report.spacing_jumps >= 1  # figures, not problems

@@ -48,6 +48,11 @@ class Limits(NamedTuple):
 
 LIMITS = Limits()
 
+# Latin punctuation (UAX #14, Unicode line breaking: classes CL, CP, IS and EX never begin a line,
+# OP never ends one), with the Chinese tables of clreq §3.1.7 (compose/chars.py).
+NOT_AT_START = NOT_AT_LINE_START | frozenset(".,;:!?)]}")
+NOT_AT_END = NOT_AT_LINE_END | frozenset("([{")
+
 # Vertical presentation forms (Unicode 6.0 Vertical Forms and CJK Compatibility Forms) read as the
 # marks they stand for, so the kinsoku tables of clreq §3.1.7 apply to vertical columns too.
 VERTICAL_FORMS = {
@@ -500,7 +505,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         measure = line.right_edge if line.right_edge is not None else measure_right
         text = line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if text[0] in NOT_AT_LINE_START or text[-1] in NOT_AT_LINE_END:
+        if text[0] in NOT_AT_START or text[-1] in NOT_AT_END:
             report.kinsoku.append(Finding(line.page, line.baseline, text))
         for mark in (DASH, ELLIPSIS):
             trailing = len(text) - len(text.rstrip("".join(mark)))
