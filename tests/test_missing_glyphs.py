@@ -32,7 +32,8 @@ def _plant(project: Path) -> list[str]:
     path = project / ARTICLE
     text = path.read_text(encoding="utf-8")
     text = text.replace("title: 让鲜红的党旗", "title: 让😀鲜红的党旗", 1)
-    text = text.replace("subtitle: ——记东辽县交警大队党支部", "subtitle: ——记东辽县交警大队党支部\nbyline: 本报记者 刘\ue000洋", 1)
+    # the byline in place of the subtitle: the headline keeps clear of the photo beside it
+    text = text.replace("subtitle: ——记东辽县交警大队党支部", "byline: 本报记者 刘\ue000洋", 1)
     text = text.replace("面对严峻复杂的疫情形势", "面对严峻😀\ufe0f复杂的疫情\ue001形势\u0378，党\u200d员\U000E0100", 1)
     path.write_text(text, encoding="utf-8")
     return text.split("\n")

@@ -604,11 +604,17 @@ def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) ->
 
 
 def _holes(line: Line, report: TypographyReport) -> None:
-    """White wider than LIMITS.hole em between two characters of a line, no space printed there:
-    a character that was not printed (render/pdf.py never draws .notdef)."""
-    for a, b in zip(line.chars, line.chars[1:]):
-        white = (b.x - box_end(a)) / max(a.size, b.size)
-        if white > LIMITS.hole and not line.spaced(a, b):
+    """White wider than LIMITS.hole em between two characters of a line, no space printed there,
+    and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
+    never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
+    wide everywhere in the line is a loose line, not a hole."""
+    pairs = [(a, b, (b.x - box_end(a)) / max(a.size, b.size)) for a, b in zip(line.chars, line.chars[1:])
+             if not line.spaced(a, b) and not (a.text.isascii() and b.text.isascii())]
+    if not pairs:
+        return
+    usual = statistics.median(white for _, _, white in pairs)
+    for a, b, white in pairs:
+        if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
             report.holes.append(Finding(line.page, line.baseline, line.text,
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
 
