@@ -99,3 +99,31 @@ def test_the_option_is_checked(project: Path) -> None:
                     encoding="utf-8")
     run = _build(project)
     assert run.returncode == 1 and "missing_glyphs must be one of error, substitute" in run.stderr, run.stderr
+
+
+def test_a_vertical_headline_takes_no_fallback_face(tmp_path: Path) -> None:
+    """𠀎 (U+2000E) is in LXGW WenKai, the fallback of 黑体, but a vertical headline is set in its
+    style's face alone (compose/vertical.py): in a 黑体 vertical title it would be a hole, so it is
+    an error naming the vertical title; in the body beside it, the fallback prints it."""
+    import shutil
+
+    pages = Path(__file__).resolve().parent / "pages"
+    shutil.copytree(pages / "layout", tmp_path / "layout")
+    shutil.copytree(pages / "content", tmp_path / "content")
+    spec = tmp_path / "layout" / "punctuation.yaml"
+    root = Path(__file__).resolve().parent.parent
+    spec.write_text(spec.read_text(encoding="utf-8").replace("../../../", f"{root.as_posix()}/")
+                    .replace("\nallow_overset:", f"\nallow_outside: [{root.as_posix()}]\nallow_overset:", 1),
+                    encoding="utf-8")
+    article = tmp_path / "content" / "vertical.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("title: 竖排", "title: 竖\U0002000E排", 1).replace("竖排标题自上而下", "竖排标题\U0002000E自上而下", 1),
+                       encoding="utf-8")
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/punctuation.yaml"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode == 1, (run.stderr, run.stdout[-300:])
+    errors = run.stderr.strip().splitlines()
+    assert len(errors) == 1, errors  # the body's 𠀎 comes from the fallback face
+    assert errors[0].startswith("pagesetter: error: content/vertical.md:2:9: article 'vertical', vertical title: "
+                                "its face has no U+2000E CJK UNIFIED IDEOGRAPH-2000E (\U0002000E)"), errors[0]

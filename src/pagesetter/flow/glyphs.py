@@ -61,6 +61,9 @@ class Missing:
 
     @property
     def message(self) -> str:
+        if self.where.startswith("vertical"):  # set in its style's face alone (compose/vertical.py)
+            return f"article {self.article!r}, {self.where}: its face has no {describe(self.char)} (a vertical " \
+                   "headline takes no fallback face)"
         return f"article {self.article!r}, {self.where}: no face has {describe(self.char)}"
 
 
@@ -73,6 +76,7 @@ class _Field:
     text: str
     style: str
     locate: Callable[[int], Loc]  # index in ``text`` -> place in the file
+    alone: bool = False  # set in the style's own face, no fallback (a vertical headline: compose/vertical.py)
 
 
 def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
@@ -88,7 +92,8 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
         fields = list(_fields(article, entries))
         lacking: dict[tuple, list[int]] = {}
         for f in fields:
-            chain = faces.chain(spec.styles[f.style].font)
+            font = spec.styles[f.style].font
+            chain = [faces.get(font)] if f.alone else faces.chain(font)
             cache: dict[str, bool] = {}
             for i, ch in enumerate(f.text):
                 has = cache.get(ch)
@@ -148,7 +153,8 @@ def _fields(article: Article, entries: list[ArticleSpec]) -> Iterator[_Field]:
             text = getattr(article, key)
             if text and (key,) not in seen:
                 seen.add((key,))
-                yield _Field((key,), key, text, getattr(hs, key), _front_locator(article, locs.get(key), text))
+                yield _Field((key,), f"vertical {key}" if hs.vertical else key, text, getattr(hs, key),
+                             _front_locator(article, locs.get(key), text), alone=hs.vertical)
         for n, para in enumerate(article.paragraphs):
             if ("para", n) in seen:
                 continue
