@@ -69,15 +69,17 @@ def test_han_latin_gap_is_a_quarter_em(spec, faces) -> None:
     assert g[2].x - (g[1].x + 9.0) == pytest.approx(0.25 * 9.0)
 
 
-def test_a_comma_that_would_start_a_line_takes_a_character_with_it(spec, faces) -> None:
+def test_a_comma_that_would_start_a_line_is_pushed_in_first(spec, faces) -> None:
     """13 characters and a comma in a 13-em measure (开明: the comma is already half width, so it
-    cannot be squeezed in): push-out carries 三 down with it and spreads the line to the measure."""
+    cannot be squeezed itself): 先挤后推 — the Han close up by 1/24 em, no more, and the comma ends
+    the line, rather than a character going down and the line spreading by an em."""
     body = spec.styles["body"]
     lines, _ = compose_paragraph([Run("一二三四五六七八九十一二三，四五六", body)], 117.0, faces)
-    assert lines[0].text == "一二三四五六七八九十一二"
-    assert lines[1].text.startswith("三，")
-    last = lines[0].glyphs[-1]
-    assert last.x + 9.0 == pytest.approx(117.0, abs=0.01)
+    assert lines[0].text == "一二三四五六七八九十一二三，"
+    assert not lines[1].text.startswith("，")
+    xs = [g.x for g in lines[0].glyphs]
+    steps = [b - a - 9.0 for a, b in zip(xs, xs[1:13])]
+    assert all(-9.0 / 24 - 1e-6 <= step <= 0.0 for step in steps), steps
 
 
 def test_a_line_end_stop_gives_up_its_blank_to_fit(spec, faces) -> None:
@@ -157,3 +159,13 @@ def test_an_opening_quote_that_starts_a_line_drops_its_left_blank(spec, faces) -
     left, right = faces.get(quote.face).ink_extent(quote.gid)
     assert 0.0 <= quote.x + left * 9 < 1.0  # ink at the column edge, no blank before it
     assert nxt.x == pytest.approx(4.5, abs=0.6)  # the quote took half an em
+
+
+def test_a_url_in_a_headline_breaks_to_fit(spec, faces) -> None:
+    """Display lines (headlines) break a URL too, even where a piece between its marks is wider
+    than the width (example. at 小一 in 70 pt): none is wider than its width."""
+    title = spec.styles["title"]
+    for width in (200.0, 70.0):
+        lines, _ = compose_display("访问https://www.example.com/news/2022/06/30/notice.html查看", title, width, faces)
+        assert len(lines) >= 3
+        assert all(line.natural <= width + 0.01 for line in lines), [(l.text, l.natural) for l in lines]

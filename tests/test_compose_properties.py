@@ -86,6 +86,23 @@ def test_breaking_is_deterministic(text: str) -> None:
 MARK_CHARS = frozenset("，。、；：？！“”‘’（）《》·")
 
 
+URLISH = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/.-_?&=@:%#~",
+                 min_size=20, max_size=90)
+LATIN_MARKS = st.sampled_from([".", ",", ";", ":", "!", "?", ")", "]", "}", "%", "(", "[", "{", " ",
+                               "\u200b", "\u00ad", "\u2060", "\u00a0"])
+
+
+@st.composite
+def hostile(draw) -> str:
+    """Chinese with URLs, codes, long words and Latin marks, ZWSP, SHY, WJ and NBSP anywhere."""
+    parts: list[str] = []
+    for _ in range(draw(st.integers(1, 6))):
+        parts.append(draw(st.text(alphabet=HAN, min_size=0, max_size=8)))
+        parts.append(draw(st.one_of(URLISH, WORD.map(lambda w: w * 4), st.text(alphabet=LATIN_MARKS, max_size=3))))
+        parts.append(draw(AFTER))
+    return "".join(parts)
+
+
 @settings(max_examples=int(__import__("os").environ.get("PAGESETTER_FUZZ", "60")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(text=paragraphs, measure_em=st.sampled_from([10, 13, 20]),
@@ -122,3 +139,24 @@ def test_every_justified_line_ends_at_its_measure(text: str, measure_em: int, pu
                 others = any(not (x.isascii() or y.isascii()) for x, y, _ in kinds)
                 if others:
                     assert han_latin <= 1 / 3 + 1e-6, line.text
+
+
+@given(text=hostile(), measure_em=st.sampled_from([6, 10, 13, 20]))
+def test_no_line_is_wider_than_its_measure(text: str, measure_em: int) -> None:
+    """Whatever Latin the copy holds, every line fits: the ink of each Chinese mark ends inside the
+    measure, and so does the advance of each Latin glyph (some overhang their own box by design:
+    Noto Serif's f and _, as some Han), and every character but the invisible format ones is
+    printed once."""
+    measure = measure_em * 9.0
+    lines, _ = compose_paragraph([Run(text, BODY)], measure, FACES, indent=18.0)
+    for line in lines:
+        assert not line.overfull, line.text
+        for g in line.glyphs:
+            if g.text.strip() and not "\u4e00" <= g.text[0] <= "\u9fff":
+                face = FACES.get(g.face)
+                if g.text.isascii():  # its box, unkerned (a kern with a letter on the next line is undone)
+                    assert g.x + face.advance(g.gid) * g.size * g.scale_x <= measure + 0.1, (line.text, g.text)
+                else:
+                    assert g.x + face.ink_extent(g.gid)[1] * g.size * g.scale_x <= measure + 0.1, (line.text, g.text)
+    invisible = str.maketrans("", "", "\u200b\u00ad\u2060 \u00a0")
+    assert "".join(l.text for l in lines).translate(invisible) == text.translate(invisible)

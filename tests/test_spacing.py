@@ -188,4 +188,6 @@ def test_torture_text_read_back_from_the_pdf(tmp_path: Path, punctuation: str) -
     for line in starts:
         assert line[0].ink_left >= left - 0.05, "".join(c.text for c in line)
         if punctuation == "quanjiao" and line[0].x < left + EM:  # not a paragraph's indented first line
-            assert line[1].x - left == pytest.approx(EM / 2, abs=0.05), "".join(c.text for c in line)
+            # half an em in (its left blank dropped once, not twice), plus at most its gap's share
+            # of the line's even stretch (an eighth of an em at badness 100)
+            assert EM / 2 - 0.05 <= line[1].x - left <= EM / 2 + EM / 8, "".join(c.text for c in line)

@@ -8,9 +8,13 @@ shaped glyphs and the width the punctuation style gives it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, WORDLIKE, CharClass, char_class,
+    BLANK_SIDE, CHINESE_SPACE_EM, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY, FORCED_SPLIT_EM,
+    FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
+    NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN, URL_BREAK_AFTER,
+    URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, ZERO_WIDTH_SPACE, CharClass, char_class,
 )
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.spec.model import Style
@@ -31,6 +35,24 @@ class Atom:
     start_squeeze: float = 0.0  # pt: an opening mark's left blank, dropped when it starts a line
     scale_x: float = 1.0  # horizontal scale of the glyphs (a 破折号 drawn as one rule)
     missing: tuple[str, ...] = ()  # characters the face lacks
+    # A piece of a Latin word, URL or code after its first: no gap before it, and a line may end
+    # before it only at ``penalty`` (compose/chars.py, UAX #14).
+    joined: bool = False
+    # Demerits of a line ending just before this atom: a joined piece's break, or NO_BREAK
+    # after a word joiner; 0 for any other atom (kinsoku decides).
+    penalty: float = 0.0
+    # A hyphen printed after the atom only when a line ends there (soft hyphen, forced break):
+    # ``width`` includes it; the joined gap after the atom takes it back inside a line.
+    hyphen: ShapedGlyph | None = None
+    hyphen_width: float = 0.0  # pt
+    # pt the last glyph's kern with the next piece took off its advance: given back (in
+    # ``width``) when a line ends here, taken back by the joined gap inside a line.
+    kern_back: float = 0.0
+
+    @property
+    def end_extra(self) -> float:
+        """What ``width`` holds that only a line ending here needs (the joined gap after takes it back)."""
+        return self.hyphen_width + self.kern_back
 
     @property
     def em(self) -> float:
@@ -43,6 +65,7 @@ class Atom:
 
 def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     """Shape one run of text in one style and cut it into atoms."""
+    text, hints = _format_hints(text)
     if not text:
         return []
     shaped = shape_marks_alone(text, face)
@@ -51,8 +74,9 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     lacking = _lacking(text, face)
     size = style.size
     punctuation = style.punctuation
+    hyphen: ShapedGlyph | None = None
     atoms: list[Atom] = []
-    for start, end, cls in _segments(text, classes):
+    for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces):
         if end - start == 1:
             glyphs, texts = pieces[start]
         else:
@@ -64,11 +88,23 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
         # The sum of one advance is that advance (never -0.0: a whole number of units over upem).
         natural = (glyphs[0].advance if len(glyphs) == 1 else sum(g.advance for g in glyphs)) * size
         atom = Atom(atom_text, cls, style, face, glyphs, texts, natural)
+        if joined or penalty:
+            atom.joined, atom.penalty = joined, penalty
+        if hyphenate:
+            hyphen = hyphen or face.shape("-")[0]
+            atom.hyphen, atom.hyphen_width = hyphen, hyphen.advance * size
+            atom.width += atom.hyphen_width
         if lacking:
             atom.missing = tuple(ch for ch in atom_text if ch in lacking)
         if cls in BLANK_SIDE:
             _set_punct_width(atom, punctuation)
         atoms.append(atom)
+    for a, b in zip(atoms, atoms[1:]):
+        # Kerning with the next atom (a Latin mark before a bracket, a piece of a broken word) is
+        # undone in the atom's width and taken back in the gap after it (gaps_of): mid-line the
+        # pair stays kerned, at a line end the glyph's whole box stays inside the measure.
+        if b.joined or a.cls not in BLANK_SIDE:
+            _unkern(a)
     return atoms
 
 
@@ -81,6 +117,39 @@ def shape_marks_alone(text: str, face: Face, vertical: bool = False) -> list[Sha
     # The text cut before and after each such mark; each piece shaped, its clusters moved to its place.
     cuts = sorted({0, len(text)} | {k for i, ch in enumerate(text) if ch in SHAPED_ALONE for k in (i, i + 1)})
     return [g._replace(cluster=g.cluster + s) for s, e in zip(cuts, cuts[1:]) for g in shape(text[s:e])]
+
+
+def _unkern(atom: Atom) -> None:
+    """A piece that may end a line gets back what kerning with the next piece took from its last
+    glyph (Noto Serif kerns _A, #A): at a line end its ink then stays inside the measure."""
+    g = atom.glyphs[-1] if atom.glyphs else None
+    if g is None:
+        return
+    lost = (atom.face.advance(g.gid) - g.advance) * atom.style.size
+    if lost > 0:
+        atom.kern_back = lost
+        atom.width += lost
+
+
+def _format_hints(text: str) -> tuple[str, dict[int, str]]:
+    """The text without its invisible format characters (ZWSP, soft hyphen, word joiners; never
+    printed), and what each said, by the index in the clean text of the character after it."""
+    if not FORMAT_CHARS.intersection(text):
+        return text, {}
+    clean: list[str] = []
+    hints: dict[int, str] = {}
+    for ch in text:
+        if ch in FORMAT_CHARS:
+            # a word joiner wins over a break; a soft hyphen over a plain zero-width break
+            kept = hints.get(len(clean))
+            if kept is None or _HINT_RANK[ch] > _HINT_RANK[kept]:
+                hints[len(clean)] = ch
+        else:
+            clean.append(ch)
+    return "".join(clean), hints
+
+
+_HINT_RANK = {ZERO_WIDTH_SPACE: 0, SOFT_HYPHEN: 1, **{ch: 2 for ch in WORD_JOINERS}}
 
 
 def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph], list[str]]]:
@@ -111,27 +180,195 @@ def _cluster_texts(text: str, starts: list[int]) -> dict[int, str]:
     return {s: text[s:e] for s, e in zip(bounds, bounds[1:])}
 
 
-def _segments(text: str, classes: list[CharClass]) -> list[tuple[int, int, CharClass]]:
-    """Split into atoms: word-like runs stay whole, everything else is one character each."""
-    out: list[tuple[int, int, CharClass]] = []
+class Segment(NamedTuple):
+    start: int
+    end: int
+    cls: CharClass
+    joined: bool = False  # continues the previous segment's word (see Atom.joined)
+    penalty: float = 0.0  # of a break before it (see Atom.penalty)
+    hyphen: bool = False  # a hyphen is printed after it when a line ends there
+
+
+def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None = None,
+              pieces: list[tuple[list[ShapedGlyph], list[str]]] | None = None) -> list[tuple]:
+    """Split into atoms: a Latin word, number, URL or code is one run of pieces (split where it may
+    break, joined by no gap); everything else is one character each. ``hints``: _format_hints;
+    ``pieces``: _pieces, to find the words long enough to break by force (none without).
+    Each is a Segment's fields as a plain tuple (one per character: made without a Python call)."""
+    hints = hints or {}
+    plain = [(i, i + 1, cls, False, 0.0, False) for i, cls in enumerate(classes)]
+    for p, hint in hints.items():
+        if hint in WORD_JOINERS and p < len(plain):
+            plain[p] = (p, p + 1, classes[p], False, NO_BREAK, False)
+    wordlike, marks = WORDLIKE, WORD_MARKS
+    flags = [cls in wordlike or ch in marks for cls, ch in zip(classes, text)]
+    if True not in flags:
+        return plain  # Chinese text: nearly every run
+    out: list[tuple] = []
     i = 0
     n = len(text)
     while i < n:
-        cls = classes[i]
-        j = i + 1
-        if cls in WORDLIKE:
-            while j < n and (classes[j] in WORDLIKE or _joins_word(text, classes, j)):
-                j += 1
-            cls = CharClass.LATIN if CharClass.LATIN in classes[i:j] else CharClass.DIGIT
-        out.append((i, j, cls))
-        i = j
+        try:
+            start = flags.index(True, i)
+        except ValueError:
+            start = n
+        out += plain[i:start]
+        end = start
+        while end < n and flags[end]:
+            end += 1
+        if any(c in wordlike for c in classes[start:end]):
+            out += _word(text, classes, start, end, hints, pieces)
+        else:
+            out += plain[start:end]
+        i = end
     return out
 
 
-def _joins_word(text: str, classes: list[CharClass], j: int) -> bool:
-    """ASCII marks inside a word or number (3.5, COVID-19, 1,000) keep it whole."""
-    return (text[j] in ".,-/:%'" and j + 1 < len(text)
-            and classes[j + 1] in WORDLIKE and classes[j - 1] in WORDLIKE)
+def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, str],
+          pieces: list[tuple[list[ShapedGlyph], list[str]]] | None) -> list[Segment]:
+    """One run of letters, digits and ASCII marks: marks before its first letter or digit and
+    after its last are pieces of their own (their class gives the gap to Chinese beside them, as
+    before), the rest is split at its break opportunities (UAX #14; compose/chars.py)."""
+    first = next(k for k in range(i, j) if classes[k] in WORDLIKE)
+    last = next(k for k in range(j - 1, i - 1, -1) if classes[k] in WORDLIKE) + 1
+    core_cls = CharClass.LATIN if CharClass.LATIN in classes[first:last] else CharClass.DIGIT
+    out = [Segment(k, k + 1, classes[k], joined=k > i, penalty=NO_BREAK if k > i else _outer(hints, k))
+           for k in range(i, first)]
+    cuts = _word_breaks(text, first, last, hints)
+    if pieces is not None and last - first > FORCED_SPLIT_EM:  # no glyph is wider than an em
+        advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
+        cuts = _forced_breaks(text, first, last, cuts, advances)
+    bounds = [first] + sorted(cuts) + [last]
+    for a, b in zip(bounds, bounds[1:]):
+        if a == first:
+            out.append(Segment(a, b, core_cls, joined=a > i, penalty=NO_BREAK if a > i else _outer(hints, a)))
+        else:
+            penalty, _ = cuts[a]
+            out.append(Segment(a, b, core_cls, joined=True, penalty=penalty))
+    out = [seg._replace(hyphen=True) if seg.end in cuts and cuts[seg.end][1] else seg for seg in out]
+    out += [Segment(k, k + 1, classes[k], joined=True, penalty=NO_BREAK) for k in range(last, j)]
+    return out
+
+
+def _outer(hints: dict[int, str], k: int) -> float:
+    """The penalty before a word's first piece: only a word joiner there says anything."""
+    return NO_BREAK if hints.get(k) in WORD_JOINERS else 0.0
+
+
+def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dict[int, tuple[float, bool]]:
+    """Where the word text[first:last] may break: index of the piece after it -> (penalty, hyphen).
+
+    After / . - _ ? & = @ # ~ before a letter or digit (a URL, an e-mail address, a code), not
+    inside a number (3.5, 1,000); after a hyphen between letters at the cost of a hyphenation
+    (well-known; not in a URL); at a zero-width space for nothing; at a soft hyphen like a
+    hyphen, printing one; never at a word joiner."""
+    word = text[first:last]
+    is_url = any(c in word for c in "/@_?=&")
+    cuts: dict[int, tuple[float, bool]] = {}
+    for p in range(first + 1, last):
+        prev, nxt = text[p - 1], text[p]
+        if prev in URL_BREAK_AFTER and nxt.isalnum() and nxt.isascii():
+            if prev in NUMBER_JOINERS and text[p - 2:p - 1].isdigit() and nxt.isdigit():
+                continue
+            hyphenation = prev == "-" and not is_url and text[p - 2:p - 1].isalpha() and nxt.isalpha()
+            cuts[p] = (HYPHEN_PENALTY if hyphenation else URL_PENALTY, False)
+    for p, hint in hints.items():
+        if first < p < last:
+            if hint in WORD_JOINERS:
+                cuts.pop(p, None)
+            elif hint == SOFT_HYPHEN:
+                cuts[p] = (HYPHEN_PENALTY, text[p - 1] != "-")
+            else:
+                cuts[p] = (0.0, False)
+    return cuts
+
+
+def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float, bool]],
+                   advances: dict[int, float]) -> dict[int, tuple[float, bool]]:
+    """The last resort: a piece wider than FORCED_SPLIT_EM may break after any character, keeping
+    a few letters at each end; between two letters the break prints a hyphen, in a code not."""
+    bounds = [first] + sorted(cuts) + [last]
+    forced = dict(cuts)
+    for a, b in zip(bounds, bounds[1:]):
+        if sum([advances[k] for k in range(a, b)]) <= FORCED_SPLIT_EM:
+            continue
+        for p in range(a + FORCED_MIN_LEFT, b - FORCED_MIN_RIGHT + 1):
+            if not (text[p - 1].isalnum() and text[p].isalnum()) or advances[p] == 0.0:
+                continue  # between marks the URL rules decide; no break inside a glyph cluster
+            letters = text[p - 1].isalpha() and text[p].isalpha()
+            forced[p] = (FORCED_PENALTY, letters)
+    return forced
+
+
+def space_widths(atoms: list[Atom]) -> None:
+    """Spaces the copy kept get their defined widths (compose/chars.py): U+3000 one em, an ASCII
+    space between Chinese characters half an em; a space in Latin text and NBSP keep the face's
+    word space."""
+    space = CharClass.SPACE  # a local: an enum member is slow to look up
+    for i in [i for i, atom in enumerate(atoms) if atom.cls is space]:  # few or none
+        atom = atoms[i]
+        if atom.text == IDEOGRAPHIC_SPACE:
+            atom.width = IDEOGRAPHIC_SPACE_EM * atom.em
+        elif atom.text not in NO_BREAK_SPACES and _chinese(_beside(atoms, i, -1)) and _chinese(_beside(atoms, i, 1)):
+            atom.width = CHINESE_SPACE_EM * atom.em
+
+
+def _beside(atoms: list[Atom], i: int, step: int) -> Atom | None:
+    """The nearest atom from ``i`` that is not a space."""
+    j = i + step
+    while 0 <= j < len(atoms):
+        if atoms[j].cls != CharClass.SPACE:
+            return atoms[j]
+        j += step
+    return None
+
+
+def _chinese(atom: Atom | None) -> bool:
+    return atom is not None and atom.cls in _GRID_NEIGHBOURS and not atom.text.isascii()
+
+
+def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
+    """Word pieces wider than ``width`` (the narrowest line they may have to fit: a first line
+    after its indent) broken into their glyph clusters, joined at FORCED_PENALTY, a hyphen
+    between letters: the last resort whatever the measure (make_atoms does so for long words)."""
+    if not any(a.width > width and a.cls in WORDLIKE and len(a.glyphs) > 1 for a in atoms):
+        return atoms
+    out: list[Atom] = []
+    for atom in atoms:
+        if atom.width > width and atom.cls in WORDLIKE and len(atom.glyphs) > 1:
+            out += _clusters(atom)
+        else:
+            out.append(atom)
+    return out
+
+
+def _clusters(atom: Atom) -> list[Atom]:
+    """One atom per glyph cluster of ``atom``; the first keeps its place in the text (joined or
+    not), the last its hyphen."""
+    starts = [k for k, t in enumerate(atom.texts) if t] or [0]
+    bounds = starts + [len(atom.glyphs)]
+    size = atom.style.size
+    hyphen = atom.hyphen or atom.face.shape("-")[0]
+    pieces: list[Atom] = []
+    for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        glyphs, texts = atom.glyphs[a:b], atom.texts[a:b]
+        text = "".join(texts)
+        piece = Atom(text, atom.cls, atom.style, atom.face, glyphs, texts, sum(g.advance for g in glyphs) * size,
+                     missing=tuple(ch for ch in text if ch in atom.missing))
+        if n:
+            piece.joined, piece.penalty = True, FORCED_PENALTY
+        else:
+            piece.joined, piece.penalty = atom.joined, atom.penalty
+        pieces.append(piece)
+    for left, right in zip(pieces, pieces[1:]):
+        _unkern(left)
+        if left.text[-1:].isalpha() and right.text[:1].isalpha():
+            left.hyphen, left.hyphen_width = hyphen, hyphen.advance * size
+            left.width += left.hyphen_width
+    last = pieces[-1]
+    last.hyphen, last.hyphen_width, last.kern_back = atom.hyphen, atom.hyphen_width, atom.kern_back
+    last.width += atom.end_extra
+    return pieces
 
 
 def _set_punct_width(atom: Atom, punct_style: str) -> None:

@@ -39,10 +39,20 @@ MIDDLE = frozenset("·・")
 DASH = frozenset("—―")
 ELLIPSIS = frozenset("…⋯")
 
+# Latin punctuation that closes (UAX #14 classes CL, CP, IS, EX, PO) or opens (OP) Latin text:
+# the same 禁则 as its Chinese counterparts (clreq §3.1.7 applies it to Western marks too).
+LATIN_NOT_AT_LINE_START = frozenset(".,;:!?)]}%")
+LATIN_NOT_AT_LINE_END = frozenset("([{")
+# Enumerators (①…⒇, ⑴…⒇, ⒈…⒛, ㈠…㈩, ㊀…㊉, Unicode blocks Enclosed Alphanumerics and
+# Enclosed CJK Letters and Months): a 校对 marks one left alone at a line end; it stays with
+# what it numbers (clreq §3.1.7 treats it as an opening unit).
+ENUMERATOR_RANGES: tuple[tuple[int, int], ...] = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x3220, 0x3243),
+                                                  (0x3280, 0x32B0))
+ENUMERATORS = frozenset(chr(cp) for lo, hi in ENUMERATOR_RANGES for cp in range(lo, hi + 1))
 # 行首禁则: clreq §3.1.7 and ../shared/TYPOGRAPHY.md "Not at line start".
-NOT_AT_LINE_START = CLOSING | PAUSE | STOP | MIDDLE | frozenset("％‰℃%")
+NOT_AT_LINE_START = CLOSING | PAUSE | STOP | MIDDLE | frozenset("％‰℃") | LATIN_NOT_AT_LINE_START
 # 行尾禁则: clreq §3.1.7 "Not at line end".
-NOT_AT_LINE_END = OPENING
+NOT_AT_LINE_END = OPENING | LATIN_NOT_AT_LINE_END | ENUMERATORS
 
 # Pairs that must not be split across lines (clreq §3.1.7: 破折号 and 省略号 are one mark each).
 INSEPARABLE_CLASSES = frozenset({CharClass.DASH, CharClass.ELLIPSIS})
@@ -133,3 +143,84 @@ WORDLIKE = frozenset({CharClass.LATIN, CharClass.DIGIT})
 def is_wordlike(cls: CharClass) -> bool:
     """Latin letters and digits join into unbreakable words (clreq §3.2)."""
     return cls in WORDLIKE
+
+
+# --- Latin words, URLs, codes: where they may break (UAX #14, Unicode Line Breaking Algorithm) ---
+
+# ASCII marks that belong to the Latin word or number they touch (no space between): 3.5, 1,000,
+# COVID-19, 10:30, 100%, (if, again), e-mail addresses and URLs. A run of these with letters or
+# digits is one word for spacing; breaks inside it are the opportunities below, never a gap.
+WORD_MARKS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# A break after one of these inside a URL, an e-mail address or a code, when a letter or digit
+# follows (UAX #14: SY "/", IS ".", HY "-" and the URL delimiters may end a line; nothing may
+# start one, LB13). Chicago Manual (17th ed., 6.8, 14.18) breaks *before* . and / so the mark
+# opens the next line; we break after them, so Latin punctuation never starts a line (禁则
+# above) and no hyphen is ever added: the reader sees the mark end the line.
+URL_BREAK_AFTER = frozenset("/.-_?&=@#~")
+# No break after these between two digits (a number: 3.5, 1,000; UAX #14 LB25 NU IS × NU).
+NUMBER_JOINERS = frozenset(".,")
+# Break penalties, in Knuth–Plass demerits (a line at the tolerance costs about 12 000):
+# after a hyphen between letters (TeX's \exhyphenpenalty 50, squared), after a URL mark,
+# and a forced break inside a word or code, the last resort (a line five times looser costs less).
+HYPHEN_PENALTY = 50.0 ** 2
+URL_PENALTY = 1e6
+FORCED_PENALTY = 1e8
+NO_BREAK = float("inf")
+# A word piece wider than this (ems) may be broken at any character, at FORCED_PENALTY.
+FORCED_SPLIT_EM = 6.0
+# Letters kept together at each end of a word broken by force (TeX's \lefthyphenmin,
+# \righthyphenmin).
+FORCED_MIN_LEFT, FORCED_MIN_RIGHT = 2, 3
+
+# Invisible format characters (Unicode general category Cf): never printed, they only say
+# where a line may or may not break (UAX #14 classes ZW, BA (soft hyphen), WJ).
+ZERO_WIDTH_SPACE = "\u200b"  # a break opportunity of no width
+SOFT_HYPHEN = "\u00ad"  # a break that prints a hyphen, only when the line breaks there
+WORD_JOINERS = frozenset("\u2060\ufeff")  # no break here (U+FEFF: the old zero-width no-break space)
+FORMAT_CHARS = frozenset({ZERO_WIDTH_SPACE, SOFT_HYPHEN}) | WORD_JOINERS
+# Spaces that join what they stand between (UAX #14 class GL): NBSP, narrow NBSP, figure space.
+NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
+IDEOGRAPHIC_SPACE = "\u3000"
+# Set widths of spaces (em). U+3000 is one em by definition (its name: ideographic, full width).
+# An ASCII space the copy has between Chinese characters (记者 张明 通讯员 李华) is kept and set
+# half an em (半字空, the unit Founder 书版 calls 空半字): wider than the quarter em between Han
+# and Latin (clreq §3.2.2), narrower than the 一字空 an editor types as U+3000. Other spaces
+# (between Latin words, NBSP) keep the face's word space.
+IDEOGRAPHIC_SPACE_EM = 1.0
+CHINESE_SPACE_EM = 0.5
+# A line inside one word (the middle of a URL) has no gap to stretch: its letters are spaced
+# out evenly to the measure; this much per glyph (em) counts as badness 100 (a line at the tolerance).
+LETTERSPACE_EM = 0.1
+
+
+# --- What a 校对 keeps together: numbers with their units, 第 with its number, enumerators ---
+
+# Measure words and units that follow a number (3月, 2版, 24小时, 50千米): no break between the
+# number and its unit, nor inside the unit. GB/T 15835-2011 《出版物上数字用法》 keeps a number
+# whole on its line; 方正书版's 禁排 practice keeps it with its unit too. The list is ours: the
+# time and counting words of news copy (量词) and the units of GB 3100-1993 in Chinese.
+MEASURE_WORDS: tuple[str, ...] = (
+    "平方公里", "平方米", "立方米", "千瓦时", "小时", "分钟", "千米", "公里", "千克", "公斤", "毫米", "厘米",
+    "年", "月", "日", "号", "时", "分", "秒", "点", "天", "周", "个", "元", "角", "万", "亿", "版", "期",
+    "条", "名", "人", "次", "岁", "倍", "度", "户", "辆", "台", "座", "场", "例", "页", "章", "节", "届", "层",
+    "楼", "栋", "项", "件", "家", "所", "余", "多", "米", "吨", "克", "升", "亩", "艘", "架", "份", "批", "起",
+    "%", "％", "‰", "℃",
+)
+# Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
+DIGITS = "0-9０-９"
+CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
+# Clause ends after which a list item may start (and a paragraph's start).
+CLAUSE_ENDS = "。；：！？"
+# Enumerators written with digits or numerals (1.  1、 （1） (1) 一、 （一）) at a paragraph's or a
+# clause's start: like ①, one must not end a line (clreq §3.1.7 keeps an opening unit with what
+# follows).
+ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]|[{CHINESE_NUMERALS}]{{1,3}}、"
+                      rf"|[（(](?:[{DIGITS}]{{1,3}}|[{CHINESE_NUMERALS}]{{1,3}})[）)])")
+# Spans of text kept on one line (no break inside; an enumerator, nor right after it): each
+# pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版).
+KEEP_TOGETHER_PATTERNS: tuple[str, ...] = (
+    rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})",  # 3月, 2版, 24小时
+    rf"第[{DIGITS}{CHINESE_NUMERALS}]",  # 第2版, 第三
+    r"[０-９]{2,}",  # full-width digits are set one by one: the number stays whole
+    rf"{ENUMERATOR_PATTERN}.",  # with the character it numbers
+)

@@ -9,6 +9,7 @@ and balanced so its lines are of even length.
 
 from __future__ import annotations
 
+from pagesetter.compose.atoms import split_wide
 from pagesetter.compose.chars import CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.lines import Line, Run, atoms_for, break_lines, set_line
@@ -28,7 +29,7 @@ def _compose_display(text: str, style: Style, width: float, faces: FaceSet) -> t
 
 
 def _set_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
-    atoms = atoms_for([Run(text, style)], faces)
+    atoms = split_wide(atoms_for([Run(text, style)], faces), width)  # a URL in a headline breaks too
     missing = [ch for a in atoms for ch in a.missing]
     for a in atoms:
         if a.cls == CharClass.SPACE:

@@ -18,18 +18,26 @@ lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
 from pagesetter.compose.atoms import Atom
-from pagesetter.compose.chars import BLANK_SIDE, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, INSEPARABLE_CLASSES
+from pagesetter.compose.chars import (
+    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACES,
+    NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
+)
 from pagesetter.compose.spacing import CAPPED_FILL, CAPPED_MOST, GAP_RULES, Gap, GapKind, gap_between
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
 JUMP_FREE = 0.03  # em: a change of Han spacing between neighbouring lines no reader sees
 FILL_COST = 0.2  # the ratio of a line whose first stretch (or shrink) steps are used in full
+# The ratio a line whose Han close up by the whole 1/24 em counts as: a squeeze that small reads
+# better than a loose line (方正 先挤后推, push in before pushing out), measured on the bench texts
+# (bench/typography.py): 0.5 takes the seed text from 12 loose lines to 7 (Typst 6).
+TIGHTEN_COST = 0.5
 # A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
 # last pass loosens earlier lines however far rather than leave one (README: "Paragraphs").
 LONE_LAST_LINE = 10 ** 17
@@ -45,20 +53,57 @@ def can_break_before(atoms: list[Atom], j: int) -> bool:
     """May a line end between atoms[j-1] and atoms[j]? (clreq §3.1.7 禁则)"""
     if j <= 0 or j >= len(atoms):
         return True
-    return bool(breakpoints(atoms[j - 1:j + 1]))
+    start = max(0, j - 6)  # enough before j for an enumerator and the clause end before it
+    return j - start in breakpoints(atoms[start:j + 3])
 
 
 def breakpoints(atoms: list[Atom]) -> list[int]:
     """Every j in 1..n-1 where a line may end between atoms[j-1] and atoms[j] (clreq §3.1.7 禁则)."""
+    return break_penalties(atoms)[0]
+
+
+def break_penalties(atoms: list[Atom]) -> tuple[list[int], list[float]]:
+    """The legal breakpoints (as breakpoints) and the demerits each adds to the line it ends: 0
+    between Chinese characters, more inside a Latin word, URL or code (compose/chars.py)."""
     classes = [a.cls for a in atoms]
     firsts = [a.text[:1] for a in atoms]
     lasts = [a.text[-1:] for a in atoms]
     space = CharClass.SPACE  # a local: an enum member is slow to look up
-    return [j for j in range(1, len(atoms))
-            if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
-            and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
-            # break after a space, so the space ends the line and is dropped
-            and classes[j] != space]
+    breaks = [j for j in range(1, len(atoms))
+              if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
+              and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
+              # break after a space, so the space ends the line and is dropped
+              and classes[j] != space
+              and lasts[j - 1] not in NO_BREAK_SPACES]
+    kept = _kept_together(atoms)
+    if kept:
+        breaks = [j for j in breaks if j not in kept]
+    penalties = [atoms[j].penalty for j in breaks]
+    if NO_BREAK in penalties or True in [a.joined for a in atoms]:
+        # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
+        legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
+        legal += [(j, a.penalty) for j, a in enumerate(atoms) if a.joined and a.penalty != NO_BREAK and j not in kept]
+        legal.sort()
+        breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
+    return breaks, penalties
+
+
+# KEEP_TOGETHER_PATTERNS (compose/chars.py), compiled once.
+_KEEP_TOGETHER = tuple(re.compile(p) for p in KEEP_TOGETHER_PATTERNS)
+
+
+def _kept_together(atoms: list[Atom]) -> set[int]:
+    """The j (as breakpoints) inside a number and its unit, 第 and its number, an enumerator and
+    what it numbers: the text is searched, the offsets mapped back to atoms."""
+    text = "".join([a.text for a in atoms])
+    inside: set[int] = set()
+    for pattern in _KEEP_TOGETHER:
+        for match in pattern.finditer(text):
+            inside.update(range(match.start() + 1, match.end()))
+    if not inside:
+        return inside
+    starts = accumulate([len(a.text) for a in atoms[:-1]])  # the offset of atoms[1], atoms[2], …
+    return {j for j, offset in enumerate(starts, 1) if offset in inside}
 
 
 @dataclass(frozen=True)
@@ -127,12 +172,19 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
     known: dict[tuple[CharClass, CharClass, int, int, float, float], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
+        if b.joined:
+            # Inside a word: no gap (a hyphen printed only at a line end is taken back); what it
+            # may stretch is the letter spacing of a line with no other gap (lines.set_line).
+            gaps.append(Gap(GapKind.INSEPARABLE, -a.end_extra, LETTERSPACE_EM * b.em * len(b.glyphs), 0.0))
+            continue
         # the atoms hold the styles: ids stay theirs
         key = (a.cls, b.cls, id(a.style), id(b.style), a.width if a.cls in BLANK_SIDE else 0.0,
                b.width if b.cls in BLANK_SIDE else 0.0)
         gap = known.get(key)
         if gap is None:
             gap = known[key] = gap_between(a, b)
+        if a.kern_back:  # kerned with b: the width undid it for a line end, the gap keeps it mid-line
+            gap = Gap(gap.kind, gap.natural - a.kern_back, gap.stretch, gap.shrink, gap.fill, gap.tighten)
         gaps.append(gap)
     return gaps
 
@@ -202,6 +254,7 @@ class _Paragraph:
     n: int
     m: Metrics
     breaks: list[int]  # the legal breakpoints, then n
+    penalties: list[float]  # the demerits a line ending at each adds (break_penalties), 0 at n
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
     # line_span as lookups: the first non-space atom at or after i, the end after the last
     # non-space atom at or before e.
@@ -226,8 +279,9 @@ class _Paragraph:
         end_solid = list(range(n + 1))
         for i in spaces:
             end_solid[i + 1] = end_solid[i]
+        breaks, penalties = break_penalties(atoms)
         return cls(
-            n, m, breakpoints(atoms) + [n],
+            n, m, breaks + [n], penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
             first_solid, end_solid, v.start_squeezes,
             [start_shrink(a) for a in atoms],
@@ -297,7 +351,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     slack = para.slack if para.slack is not None else inf
     first_avail = measure - first_indent
     active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None, 0.0))]
-    for b in para.breaks:
+    for b, penalty in zip(para.breaks, para.penalties):
         last_line = b == n
         cut = may_cut and not last_line
         end_b = end_solid[b]
@@ -351,7 +405,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     r = -FILL_COST * need / free
                 elif need <= free + tight + 1e-6:
                     over = (need - free) / tight if tight > 0 else 0.0
-                    r = -(FILL_COST if free > 0 else 0.0) - over
+                    r = -(FILL_COST if free > 0 else 0.0) - over * TIGHTEN_COST
                     spacing = -over * _TIGHTEN_EM
                 else:
                     r = -inf
@@ -382,7 +436,8 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
-            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits, node, spacing)))
+            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits + penalty, node,
+                                            spacing)))
         if still is not None:
             active = still
         if candidates:

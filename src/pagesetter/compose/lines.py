@@ -7,7 +7,8 @@ goes first into word spaces, the blanks of marks set narrower than an em (开明
 Han–Latin gaps (to a third of an em), then evenly into every gap between
 characters; shrink comes first from the line-end mark's blank, then word spaces,
 全角 marks' blanks, Han–Latin gaps, and last from the Han (1/24 em). Never inside
-—— or ……, never inside a Latin word.
+—— or ……, never inside a Latin word, but for the even letter spacing of a line that
+starts or ends inside a word broken to fit (a URL).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms
-from pagesetter.compose.chars import BLANK_SIDE, CharClass
+from pagesetter.compose.atoms import Atom, compress_adjacent, grid_marks, make_atoms, space_widths, split_wide
+from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import SHRINK_ORDER, STRETCH_ORDER, Gap, GapKind
@@ -77,6 +78,7 @@ def atoms_for(runs: list[Run], faces: FaceSet) -> list[Atom]:
             atoms.extend(make_atoms(text, style, faces.get(style.font)))
     grid_marks(atoms)
     compress_adjacent(atoms)
+    space_widths(atoms)
     return atoms
 
 
@@ -84,11 +86,12 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     """The run cut where a character must come from a fallback face (fonts/manifest.yaml); a
     character no face of the chain has stays in the style's face, to be reported as missing."""
     chain = faces.chain(style.font)
-    if len(chain) == 1 or all(ch.isspace() or chain[0].glyph_for(ch) for ch in set(text)):
+    if len(chain) == 1 or all(ch.isspace() or ch in FORMAT_CHARS or chain[0].glyph_for(ch) for ch in set(text)):
         return [(text, style)]
     pieces: list[tuple[str, Style]] = []
     for ch in text:
-        face = next((f for f in chain if ch.isspace() or f.glyph_for(ch)), chain[0])
+        # ZWSP, soft hyphen, word joiner are never printed (make_atoms reads them): any face
+        face = next((f for f in chain if ch.isspace() or ch in FORMAT_CHARS or f.glyph_for(ch)), chain[0])
         chosen = style if face is chain[0] else replace(style, font=face.key)
         if pieces and pieces[-1][1] == chosen:
             pieces[-1] = (pieces[-1][0] + ch, pieces[-1][1])
@@ -99,7 +102,8 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
 
 def break_lines(atoms: list[Atom], measure: float, first_indent: float,
                 gaps: list[Gap] | None = None) -> list[tuple[int, int]]:
-    """Knuth–Plass breaks; first fit only when no legal set of lines exists (an overfull word).
+    """Knuth–Plass breaks; first fit only when no legal set of lines exists (a chain of atoms
+    kinsoku or word joiners hold together, wider than the measure).
     ``gaps``: gaps_of(atoms), when the caller has them already."""
     gaps = gaps_of(atoms) if gaps is None else gaps
     breaks = knuth_plass(atoms, measure, first_indent, gaps)
@@ -107,20 +111,25 @@ def break_lines(atoms: list[Atom], measure: float, first_indent: float,
 
 
 def _first_fit(atoms: list[Atom], measure: float, first_indent: float, gaps: list[Gap]) -> list[tuple[int, int]]:
+    """Each line as full as it may be. Where no legal break fits, the line breaks after the last
+    atom that fits, kinsoku or not: a broken rule is better than ink past the measure. Only an
+    atom wider than the measure by itself is left overfull (set_line marks it)."""
     m = Metrics.of(atoms, gaps)
     out: list[tuple[int, int]] = []
     s, n = 0, len(atoms)
     while s < n:
         avail = measure - (first_indent if not out else 0.0)
         best = None
+        fits = s + 1  # the last end that fits, legal or not
         for j in range(s + 1, n + 1):
             a, b = line_span(atoms, s, j)
             natural, _, shrink = measure_line(atoms, m, a, b)
-            if natural - shrink > avail + 1e-6 and best is not None:
+            if natural - shrink > avail + 1e-6:
                 break
-            if can_break_before(atoms, j):
+            fits = j
+            if j == n or can_break_before(atoms, j):
                 best = j
-        best = best or n
+        best = best or fits
         out.append(line_span(atoms, s, best))
         s = best
     return out
@@ -140,9 +149,22 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         shifts[0] += seg[0].start_squeeze
     natural = sum(widths) + sum(gaps)
     extra = (measure - indent) - natural
+    # A line that starts or ends inside a word (a URL broken) is also letter-spaced, by the joined
+    # gaps' share of the stretch, as Knuth–Plass counted it; a whole word is never spaced out.
+    spaced = 0.0
+    broken = seg and (seg[0].joined or (e < len(atoms) and atoms[e].joined))
+    if broken and extra > 1e-6 and justify and not last:
+        letters = sum([g.stretch for g in seg_gaps if g.kind == GapKind.INSEPARABLE])
+        if letters > 0:
+            spaced = extra * letters / sum([g.stretch for g in seg_gaps])
+            extra -= spaced
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
         extra = _stretch(seg_gaps, gaps, extra) if extra > 0 else _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
-    return Line(_place_glyphs(seg, gaps, widths, shifts, indent), measure, natural + indent,
+    track = 0.0
+    if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
+        track = _letterspace(seg, gaps, widths, spaced + max(extra, 0.0))
+        extra = 0.0
+    return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
                 overfull=extra < -0.01)
 
@@ -151,8 +173,21 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
 _glyph_pos = tuple.__new__
 
 
+def _letterspace(seg: list[Atom], gaps: list[float], widths: list[float], extra: float) -> float:
+    """``extra`` spread evenly between all the line's glyphs (a line broken inside a URL or a long
+    word, which has few gaps or none); returns the space added after each glyph."""
+    count = sum([len(a.glyphs) for a in seg]) - 1
+    if count <= 0:
+        return 0.0
+    track = extra / count
+    gaps[:] = [gap + track for gap in gaps]
+    for k, atom in enumerate(seg):
+        widths[k] += track * (len(atom.glyphs) - 1)
+    return track
+
+
 def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shifts: list[float],
-                  indent: float) -> tuple[GlyphPos, ...]:
+                  indent: float, track: float = 0.0) -> tuple[GlyphPos, ...]:
     glyphs: list[GlyphPos] = []
     append = glyphs.append
     x = indent
@@ -179,8 +214,12 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
             for g, text in zip(atom.glyphs, atom.texts):
                 append(_glyph_pos(GlyphPos, (key, em, g.gid, gx + g.x_offset * em, text, color,
                                              g.y_offset * em, scale_x)))
-                gx += g.advance * em * scale_x
+                gx += g.advance * em * scale_x + track
         x += widths[k]
+    if seg and seg[-1].hyphen is not None:  # the line ends inside a word: the hyphen its width kept room for
+        g = seg[-1].hyphen
+        append(_glyph_pos(GlyphPos, (key, em, g.gid, x - seg[-1].hyphen_width + g.x_offset * em, "-", color,
+                                     g.y_offset * em, 1.0)))
     return tuple(glyphs)
 
 
@@ -195,7 +234,8 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
         most = extra if step.most is None else min(extra, step.most * max(room, default=0.0))
         extra += _spread(gaps, room, most) - most
     if extra > 0:
-        weights = [g.stretch for g in seg_gaps]
+        # Inside a word broken to fit (joined pieces) the letter spacing is set_line's track, not this.
+        weights = [0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps]
         if sum(weights) <= 0:
             weights = [0.0 if g.kind == GapKind.INSEPARABLE else 1.0 for g in seg_gaps]
         total = sum(weights)
@@ -275,7 +315,7 @@ def paragraph_key(runs: list[Run], measure: float, indent: float, justify: bool)
 
 def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,
                        justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
-    atoms = atoms_for(runs, faces)
+    atoms = split_wide(atoms_for(runs, faces), measure - max(indent, 0.0))
     missing = tuple(ch for a in atoms for ch in a.missing)
     gaps = gaps_of(atoms)  # once, for breaking and for setting every line
     breaks = break_lines(atoms, measure, indent, gaps)

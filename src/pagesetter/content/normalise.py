@@ -45,8 +45,13 @@ CHINESE_MARKS = frozenset("—…·")
 # Quotation marks Chinese shares with English (GB/T 15834-2011 §4.1 “ ” ‘ ’): they decide
 # nothing themselves, so the search for the deciding neighbour looks through them.
 SHARED_QUOTES = frozenset("“”‘’\"'")
-# Spaces that are stray between Chinese characters (Chinese sets none between words).
-STRAY_SPACES = frozenset(" \t\u3000")
+# Spaces between Chinese characters mean something (本报讯（记者 张明 通讯员 李华）, a run-in
+# lead and its text, 一字空 typed as U+3000): they are kept, and set with the widths of
+# compose/chars.py. Only the extras go: of a run of spaces and tabs between Chinese characters,
+# the first ASCII space stays (or every U+3000 of the run, when it has one); the rest are removed.
+# A tab alone is a copy artefact (it has no glyph): removed.
+STRAY_SPACES = frozenset(" \t")
+IDEOGRAPHIC_SPACE = "\u3000"
 OPEN, CLOSE = "(", ")"
 
 
@@ -115,15 +120,34 @@ def _marks(text: str) -> tuple[str, list[Edit]]:
     return "".join(chars), edits
 
 
-def _spaces(text: str) -> list[Edit]:
-    """Spaces between Chinese characters and at the paragraph's start: Chinese sets none, the style indents."""
+def _spaces(text: str, converted: frozenset[int] = frozenset()) -> list[Edit]:
+    """Spaces at the paragraph's start (the style indents) and the extra spaces of a run between
+    Chinese characters (STRAY_SPACES above): one space of the copy's stays, with its meaning;
+    none after a half-width mark set full-width (``converted``: "大白", 是 was typed the Latin
+    way, and the full-width mark's own blank spaces it)."""
     edits: list[Edit] = []
     leading = len(text) - len(text.lstrip())
-    for i, ch in enumerate(text):
-        if i < leading:
-            edits.append(Edit(i, ch, "", "space at the start of a paragraph (the style sets the indent)"))
-        elif ch in STRAY_SPACES and _space_between_chinese(text, i):
-            edits.append(Edit(i, ch, "", "space between Chinese characters"))
+    for i in range(leading):
+        edits.append(Edit(i, text[i], "", "space at the start of a paragraph (the style sets the indent)"))
+    i = leading
+    n = len(text)
+    while i < n:
+        if text[i] not in STRAY_SPACES and text[i] != IDEOGRAPHIC_SPACE:
+            i += 1
+            continue
+        j = i
+        while j < n and (text[j] in STRAY_SPACES or text[j] == IDEOGRAPHIC_SPACE):
+            j += 1
+        if _space_between_chinese(text, i):
+            run = text[i:j]
+            keep = {k for k in range(i, j) if text[k] == IDEOGRAPHIC_SPACE} or (
+                {i + run.index(" ")} if " " in run else set())
+            if i - 1 in converted:
+                keep, why = set(), "space after a half-width mark set full-width (its blank spaces it)"
+            else:
+                why = "space between Chinese characters (one is kept)" if keep else "tab between Chinese characters"
+            edits += [Edit(k, text[k], "", why) for k in range(i, j) if k not in keep]
+        i = j
     return edits
 
 
@@ -133,14 +157,14 @@ def _space_between_chinese(text: str, i: int) -> bool:
 
 
 def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[Edit]]:
-    """The text with full-width marks (and, in body text, without stray spaces), and the edits.
+    """The text with full-width marks (and, in body text, without extra spaces), and the edits.
 
     Marks first, then spaces, so a space after a mark that became full-width counts as
     standing between Chinese characters.
     """
     marked, edits = _marks(text)
     if drop_spaces:
-        dropped = _spaces(marked)
+        dropped = _spaces(marked, frozenset(e.offset for e in edits))
         gone = {e.offset for e in dropped}
         marked = "".join(ch for i, ch in enumerate(marked) if i not in gone)
         edits += dropped

@@ -88,8 +88,12 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                                                 justify=body.align == "justify")
         if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
             warnings.append(warning)
-        if any(line.overfull for line in para_lines):
-            warnings.append(Warning("overfull", "a word is wider than the column", para.loc))
+        overfull = next((line for line in para_lines if line.overfull), None)
+        if overfull is not None:
+            # Every word, URL and code breaks to fit (compose/atoms.py): only a character wider
+            # than the column itself is left, and ink over the next column is never printed.
+            raise InputError(para.loc, f"{overfull.text.strip()!r} is wider than the column ({measure:g} pt) "
+                             f"and cannot be broken; set it smaller or widen the column")
         lines += para_lines
     return lines, warnings
 
