@@ -232,3 +232,19 @@ def test_a_grid_whose_phase_ends_in_five_hundredths_is_the_grid(tmp_path: Path, 
     rows = [_line(faces, FULL, r, dy=0.55) for r in range(8)] + [_line(faces, "上中下四五。", 8, dy=0.55)]
     report = _check(tmp_path, manifest, rows)
     assert report.off_grid == [], report.text()
+
+
+def test_a_space_kept_in_chinese_text_is_no_hole(tmp_path: Path, manifest) -> None:
+    """记者 张明: a space glyph drawn in the gap (pdfium may report it as a space it generated)
+    is a space the copy asked for; the same em of white with nothing drawn is a hole."""
+    faces = FaceSet(manifest)
+    rows = _clean_rows(faces)
+    xs = [LEFT + i * 9.0 for i in range(13)]
+    # the space glyph inside the em where 七 was, as the engine sets one (after a gap: pdfium then
+    # reports it as a space it generated, at the glyph's own origin)
+    rows[4] = _at(faces, FULL[:6] + " " + FULL[7:], 4, xs[:6] + [xs[6] + 2.3] + xs[7:])
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame()])
+    assert report.holes == [] and report.problems == 0, report.text()
+    rows[4] = _at(faces, FULL[:6] + FULL[7:], 4, xs[:6] + xs[7:])
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame()])
+    assert len(report.holes) == 1, report.text()

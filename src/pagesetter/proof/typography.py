@@ -315,6 +315,10 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         _ink_in_frames(page, frames, report, by)
     else:
         columns, other = _inferred_columns(page, body)
+    spaces = _drawn_spaces(page)
+    if spaces:
+        columns = [[_with_spaces(line, spaces) for line in col] for col in columns]
+        other = [[_with_spaces(line, spaces) for line in group] for group in other]
     body_lines = [line for col in columns for line in col]
     report.lines += len(body_lines)
     for col_lines in columns:
@@ -333,6 +337,25 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
+
+
+def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
+    """By baseline, the origins of the spaces pdfium marks generated that stand at no character's
+    origin: drawn space glyphs (a space kept in Chinese text). The ones it puts at the next
+    character's origin only mark a gap, a hole's too."""
+    if not page.spaces:
+        return {}
+    origins = {(round(c.x, 1), round(c.baseline, 1)) for c in page.chars}
+    out: dict[float, list[float]] = {}
+    for x, baseline in page.spaces:
+        if (round(x, 1), round(baseline, 1)) not in origins:
+            out.setdefault(round(baseline, 1), []).append(x)
+    return out
+
+
+def _with_spaces(line: Line, spaces: dict[float, list[float]]) -> Line:
+    extra = [x for x in spaces.get(round(line.baseline, 1), ()) if line.chars[0].x < x < line.chars[-1].x]
+    return replace(line, blanks=line.blanks + tuple(extra)) if extra else line
 
 
 def _text_frames(page: PageChars, frames: list[dict]) -> list[TextFrame]:
@@ -367,12 +390,18 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
         rows.setdefault(round(c.baseline, 1), []).append(c)
     out = []
     for key in sorted(rows):
-        row = sorted(rows[key], key=lambda c: c.x)
+        row = sorted(rows[key], key=_reading_x)
         solid = tuple(c for c in row if not c.text.isspace())
         if solid:
             edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
             out.append(Line(page, solid, tuple(c.x for c in row if c.text.isspace()), *edges, frame is not None))
     return out
+
+
+def _reading_x(c: Char) -> float:
+    """Where a character stands in its line: its ink's centre (a compressed opening mark's origin
+    lies left of the character before it; its ink does not), or its origin when it has no ink."""
+    return (c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
 
 
 def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline"
