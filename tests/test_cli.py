@@ -93,16 +93,20 @@ def test_a_character_no_font_has_is_reported(project: Path) -> None:
     article.write_text(article.read_text(encoding="utf-8").replace("没有披上白色战袍", "没有披上白色战袍\U0001F600"),
                        encoding="utf-8")
     result = run(["build"], project)
-    assert result.returncode == 0, result.stderr
-    assert "missing-glyph" in result.stderr and "content/dongfeng-media.md:9" in result.stderr
+    assert result.returncode == 1, result.stderr  # bad input: nothing is printed with a hole in it
+    assert result.stderr.startswith("pagesetter: error: content/dongfeng-media.md:9:")
+    assert "no face has U+1F600 GRINNING FACE (😀)" in result.stderr
 
 
 def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) -> None:
     """𠀎 (U+2000E, CJK Extension B) is not in Noto Serif CJK SC but is in LXGW WenKai, the first
     fallback of the body face: it is printed from the WenKai subset, with no warning; 😀, which no
-    face has, is reported and not printed."""
+    face has, is reported and 〓 printed in its place (the spec allows the substitute)."""
     import pdfplumber
 
+    spec = project / "layout" / "seed-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("\nrules:", "\nmissing_glyphs: substitute\nrules:", 1),
+                    encoding="utf-8")
     article = project / "content" / "dongfeng-media.md"
     article.write_text(article.read_text(encoding="utf-8").replace("没有披上白色战袍", "没有披上白色𠀎战袍\U0001F600"),
                        encoding="utf-8")
@@ -115,7 +119,7 @@ def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) 
     neighbours = [c for c in chars if c["text"] in "白色战袍" and abs(c["top"] - rare[0]["top"]) < 1]
     assert neighbours and all("NotoSerifCJKsc-Regular" in c["fontname"] for c in neighbours)
     assert abs(rare[0]["size"] - neighbours[0]["size"]) < 0.01  # same size, on the same line
-    assert not [c for c in chars if c["text"] == "\U0001F600"]
+    assert not [c for c in chars if c["text"] == "\U0001F600"] and [c for c in chars if c["text"] == "〓"]
     loud = run(["build", "--allow-overset"], project)
     assert "missing-glyph" in loud.stderr and "😀" in loud.stderr and "𠀎" not in loud.stderr
 

@@ -11,7 +11,7 @@ import pytest
 
 from pagesetter.build import build_page
 from pagesetter.edition import build_edition
-from pagesetter.errors import OversetError
+from pagesetter.errors import InputErrors, OversetError
 
 LAYOUT = Path(__file__).resolve().parent.parent / "layout"
 
@@ -148,7 +148,10 @@ def test_the_proof_marks_missing_glyphs_and_low_resolution_photos(tmp_path: Path
     article = project / "content" / "dongfeng-media.md"
     article.write_text(article.read_text(encoding="utf-8").replace("没有披上白色战袍", "没有披上白色战袍\U0001F600"),
                        encoding="utf-8")
-    build_page(project / "layout" / "seed-page.yaml", tmp_path, proof=True)
+    # a character no face has stops the build (bad input); the proof is written first and marks it
+    with pytest.raises(InputErrors, match="no face has U\\+1F600"):
+        build_page(project / "layout" / "seed-page.yaml", tmp_path, proof=True)
+    assert not (tmp_path / "seed-page.pdf").exists()
     proof = _text(tmp_path / "seed-page.proof.pdf")[0]
     assert "缺字U+1F600" in proof
     assert re.search(r"低分辨率\d+ppi", proof)

@@ -4,6 +4,7 @@ change to any input, option or date makes a real build. Through the real command
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -49,7 +50,8 @@ def test_an_unchanged_page_is_written_again_with_its_report(project: Path, tmp_p
     assert UNCHANGED in again.stdout and pdf(project) == before
     # the report is the same, line for line, after the first
     assert first.stdout.splitlines()[1:] == again.stdout.splitlines()[1:]
-    assert "typography: 458 body lines" in again.stdout and "preflight: PASS" in again.stdout
+    # the typography summary and the preflight verdict are replayed (their figures: the same, above)
+    assert re.search(r"typography: \d+ body lines", again.stdout) and "preflight: PASS" in again.stdout
 
 
 def test_every_kind_of_input_change_makes_a_real_build(project: Path, tmp_path: Path) -> None:

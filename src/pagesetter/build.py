@@ -9,7 +9,8 @@ from pagesetter.cache import DiskCache, default_cache, key_of
 from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
-from pagesetter.errors import InputError, OversetError, Warning
+from pagesetter.errors import InputError, InputErrors, OversetError, Warning
+from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
@@ -91,12 +92,22 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
 
         spec, explanation = arrange(spec, articles, faces)
         notes = (Warning("auto", explanation, spec.auto.loc),)
+    stop: InputErrors | None = None
+    try:
+        articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
+        notes += missing
+    except InputErrors as exc:
+        if not proof:
+            raise
+        stop = exc  # the proof is written first, its 缺字 marks on the holes (as with overset)
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     title = next((a.title for a in articles.values()), spec.name)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
         write_proof(page, spec, manifest, faces, out_dir, title, cache)
+    if stop is not None:
+        raise stop
     if page.overset and not (allow_overset or spec.allow_overset):
         save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
         raise OversetError(overset_message(page))

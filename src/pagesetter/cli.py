@@ -54,10 +54,13 @@ def make_parser() -> argparse.ArgumentParser:
                             "same as PAGESETTER_CACHE=off")
 
     check = sub.add_parser("check", help="typography report of a PDF (from its glyph positions)",
-                           description="Read the glyph positions of each PDF (ours or any other) and report "
-                                       "body lines, kinsoku violations, split ——/……, justified lines off the "
-                                       "measure, 孤字 paragraphs, lines off the baseline grid and the spread of "
-                                       "inter-character spacing. Exit status 4 when a rule is broken.")
+                           description="Read the glyph positions of each PDF (ours by the frames it carries, "
+                                       "any other by inference) and report body lines, kinsoku (horizontal and "
+                                       "vertical), split ——/…… and their length, justified lines off the measure, "
+                                       "ink past the measure, 孤字 paragraphs, lines off the baseline grid, "
+                                       "Han–Latin gaps, loose lines and spacing jumps, one-character vertical "
+                                       "columns and holes left by characters not printed. Exit status 4 when a "
+                                       "rule is broken.")
     check.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -147,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pagesetter: error: {exc}", file=sys.stderr)
         return EXIT_OVERSET
     except PagesetterError as exc:
-        print(f"pagesetter: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # several faults at once (InputErrors): a line each
+            print(f"pagesetter: error: {line}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("pagesetter: interrupted", file=sys.stderr)

@@ -32,6 +32,7 @@ from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, OversetError, PagesetterError, Warning, display_path
+from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
@@ -234,8 +235,11 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     if job.carried is None and _waits_for_jump(spec):
         return _PageDone(spec, None, loaded=(spec, manifest, articles)), ()
     faces = FaceSet(manifest)
+    articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
     memo_key = load_memo(faces, spec.path, job.cache)
     flowed = flow_page(spec, articles, faces, job.carried or {})
+    if missing:
+        flowed = replace(flowed, warnings=missing + flowed.warnings)
     printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
     pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, settings=PrintSettings.of(spec),

@@ -68,6 +68,21 @@ class InputError(PagesetterError):
         return (type(self), (self.loc, self.message))
 
 
+class InputErrors(InputError):
+    """Several faults of the input found at once (every missing character of a page): the CLI
+    prints one line for each."""
+
+    def __init__(self, errors: tuple[InputError, ...]) -> None:
+        super().__init__(errors[0].loc, errors[0].message)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.errors,))
+
+
 class OversetError(PagesetterError):
     """Text did not fit and the build was not told to allow overset."""
 

@@ -10,6 +10,7 @@ from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Loc, Warning
+from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
@@ -85,8 +86,8 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         runs = [Run(s.text, lead if s.lead else body) for s in para.spans]
         para_lines, missing = compose_paragraph(runs, measure, faces, indent=body.indent,
                                                 justify=body.align == "justify")
-        if missing:
-            warnings.append(_missing_warning(missing, para.loc, article.id))
+        if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
+            warnings.append(warning)
         overfull = next((line for line in para_lines if line.overfull), None)
         if overfull is not None:
             # Every word, URL and code breaks to fit (compose/atoms.py): only a character wider
@@ -110,8 +111,8 @@ def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Articl
              after_text: bool) -> list[Line]:
     """A 小标题: its own lines in the subhead style, centred, after a blank grid line."""
     set_lines, missing = compose_display(para.text, style, measure, faces)
-    if missing:
-        warnings.append(_missing_warning(missing, para.loc, article.id))
+    if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
+        warnings.append(warning)
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
         shift = (measure - line.natural) / 2 if style.align == "center" else 0.0
@@ -526,10 +527,17 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
 
 
 def _report_missing(out: Placed, missing: list[str], loc: Loc, article: str) -> None:
-    if missing:
-        out.warnings.append(_missing_warning(missing, loc, article))
+    warning = _missing_warning(missing, loc, article)
+    if warning is not None:
+        out.warnings.append(warning)
 
 
-def _missing_warning(missing: list[str], loc: Loc, article: str) -> Warning:
-    chars = "".join(sorted(set(missing)))
-    return Warning("missing-glyph", f"{article!r}: no glyph for {chars!r} ({len(missing)} times)", loc)
+def _missing_warning(missing: list[str], loc: Loc, article: str) -> Warning | None:
+    """What the composer still found no glyph for in the face it set (flow/glyphs.py has stopped
+    the build for, or put 〓 in place of, anything no face of the chain has): each character once,
+    as U+XXXX and its name; characters that print nothing by design are not missing."""
+    chars = sorted({ch for ch in missing if not is_ignorable(ch)})
+    if not chars:
+        return None
+    return Warning("missing-glyph", f"article {article!r}: the face set has no "
+                   + ", ".join(describe(ch) for ch in chars), loc)

@@ -36,6 +36,9 @@ class PageChars:
     width: float
     height: float
     chars: tuple[Char, ...]
+    # Spaces pdfium reports as generated, (origin x, baseline): it puts one where it sees a gap (at
+    # the next character's origin), and reports some drawn space glyphs so too (at their own origin).
+    spaces: tuple[tuple[float, float], ...] = ()
 
 
 def read_chars(pdf_path: Path) -> list[PageChars]:
@@ -49,27 +52,44 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
             page = doc[index]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            pages.append(PageChars(index + 1, width, height, tuple(_chars(textpage, height))))
+            chars, spaces = _chars(textpage, height)
+            pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces)))
     finally:
         doc.close()
     return pages
 
 
-def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], list[tuple[float, float]]]:
     out: list[Char] = []
+    spaces: list[tuple[float, float]] = []
     x = ctypes.c_double()
     y = ctypes.c_double()
     name = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or chr(code) in "\r\n" or pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
-            continue  # line breaks and spaces pdfium invents are not on the page
-        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
-        loose = textpage.get_charbox(i, loose=True)
-        ink = textpage.get_charbox(i)
-        pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, name, len(name), ctypes.byref(flags))
-        out.append(Char(chr(code), x.value, height - y.value, pdfium_c.FPDFText_GetFontSize(textpage.raw, i),
+    raw = textpage.raw
+    count = textpage.count_chars()
+    i = 0
+    while i < count:
+        index = i
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        i += 1
+        # pdfium gives UTF-16 code units: a character past the BMP (CJK Extension B, emoji) is two
+        # entries, a high and a low surrogate, with one box; joined here into one character.
+        if 0xD800 <= code < 0xDC00 and i < count and 0xDC00 <= (low := pdfium_c.FPDFText_GetUnicode(raw, i)) < 0xE000:
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            i += 1
+        elif 0xD800 <= code < 0xE000:
+            code = 0xFFFD  # a lone surrogate is no character: shown as the replacement character
+        if code in (0, 0xFFFE, 0xFFFF) or code in (0x0A, 0x0D) or pdfium_c.FPDFText_IsGenerated(raw, index):
+            if code == 0x20 and pdfium_c.FPDFText_IsGenerated(raw, index):
+                pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
+                spaces.append((x.value, height - y.value))
+            continue  # line breaks and spaces pdfium invents are not characters on the page
+        pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
+        loose = textpage.get_charbox(index, loose=True)
+        ink = textpage.get_charbox(index)
+        pdfium_c.FPDFText_GetFontInfo(raw, index, name, len(name), ctypes.byref(flags))
+        out.append(Char(chr(code), x.value, height - y.value, pdfium_c.FPDFText_GetFontSize(raw, index),
                         loose[2], ink[0], ink[2], name.value.decode("latin-1", "replace"),
                         height - ink[3], height - ink[1]))
-    return out
+    return out, spaces

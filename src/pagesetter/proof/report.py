@@ -37,7 +37,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     once for both, while Ghostscript renders it for the coverage check), warnings and notes."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.typography import analyse
+    from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
     problems: list[str] = []
@@ -49,7 +49,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
     with coverage_render(result.pdf_path) as render:
         chars = read_chars(result.pdf_path)
-        info.append(analyse(chars).summary())
+        info.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
         checked = preflight(result.pdf_path, chars=chars, render=render)
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked)

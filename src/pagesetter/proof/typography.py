@@ -1,18 +1,29 @@
 """The typography report: what a make-up editor checks, measured from a PDF's glyph positions.
 
-Works on any PDF (ours or another engine's): body text is the commonest type
-size; lines are characters on one baseline within one column; columns are the
-line starts many lines share; the measure is the right edge most full lines
-reach. Rules checked are those of compose/chars.py (clreq §3.1.7 kinsoku, the
-inseparable ——/……, 孤字) and the grid.
+Works on any PDF. Ours carry their module frames (render/pdf.py, PieceInfo): body lines are the
+characters of the body size in a ``body`` frame, measured against that frame's edges; headlines,
+captions, bylines, the folio and the slug are never counted as body. Another engine's PDF is read
+by inference: body text is the commonest type size; lines are characters on one baseline within
+one column; columns are the line starts many lines share; the measure is the right edge most full
+lines reach; lines of other sizes or outside the columns are not body.
+
+Rules checked (the limits are the table LIMITS): clreq §3.1.7 kinsoku, horizontal and vertical;
+the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: two ems); 孤字; the
+baseline grid; ink past the measure; the Han–Latin gap (clreq §3.2.2); loose lines and spacing
+jumps between neighbouring lines (clreq §3.8); one-character vertical columns; holes a missing
+glyph leaves in our PDFs.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import statistics
+import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Iterable, NamedTuple
 
 from pagesetter.compose.chars import DASH, ELLIPSIS, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk
 from pagesetter.proof.readback import Char, PageChars, read_chars
@@ -22,10 +33,46 @@ MARKS = frozenset("，。、；：？！“”‘’（）《》〈〉「」『�
 TOLERANCE = 0.1  # pt: a justified line ends at its measure within this
 
 
+class Limits(NamedTuple):
+    """What the check calls a problem (and what it only counts), in ems of the type size."""
+
+    mark_length: float = 2.0  # ——, ……: two ems (GB/T 15834-2011 §4.13 破折号, §4.11 省略号)
+    mark_length_tolerance: float = 0.05
+    ink_past: float = 0.1  # pt: ink beyond a frame's or column's edge
+    han_latin_max: float = 0.34  # clreq §3.2.2: a quarter em, stretched at most to a third
+    loose: float = 0.08  # mean extra space between Han in a justified line: counted
+    very_loose: float = 0.25  # … a problem (clreq §3.8: spread evenly, never visibly gappy)
+    spacing_jump: float = 0.06  # change of that mean from one line of a column to the next: counted
+    hole: float = 0.8  # white inside a line wider than this: a character that was not printed
+
+
+LIMITS = Limits()
+
+# Latin punctuation (UAX #14, Unicode line breaking: classes CL, CP, IS and EX never begin a line,
+# OP never ends one), with the Chinese tables of clreq §3.1.7 (compose/chars.py).
+NOT_AT_START = NOT_AT_LINE_START | frozenset(".,;:!?)]}")
+NOT_AT_END = NOT_AT_LINE_END | frozenset("([{")
+
+# Vertical presentation forms (Unicode 6.0 Vertical Forms and CJK Compatibility Forms) read as the
+# marks they stand for, so the kinsoku tables of clreq §3.1.7 apply to vertical columns too.
+VERTICAL_FORMS = {
+    "︐": "，", "︑": "、", "︒": "。", "︓": "：", "︔": "；", "︕": "！", "︖": "？", "︗": "〖", "︘": "〗",
+    "︙": "…", "︰": "‥", "︱": "—", "︵": "（", "︶": "）", "︷": "｛", "︸": "｝", "︹": "〔", "︺": "〕",
+    "︻": "【", "︼": "】", "︽": "《", "︾": "》", "︿": "〈", "﹀": "〉", "﹁": "「", "﹂": "」", "﹃": "『",
+    "﹄": "』", "﹇": "［", "﹈": "］",
+}
+# Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
+TEXT_FRAMES = ("body", "caption", "headline")
+
+
 @dataclass(frozen=True)
 class Line:
     page: int
-    chars: tuple[Char, ...]
+    chars: tuple[Char, ...]  # printing characters, left to right
+    blanks: tuple[float, ...] = ()  # origins of the space characters printed on the line
+    right_edge: float | None = None  # the measure, when the PDF says it (our body frames)
+    left_edge: float | None = None  # the column's left edge, likewise
+    framed: bool = False  # in one of our text frames (a hole inside it is a finding)
 
     @property
     def text(self) -> str:
@@ -48,11 +95,41 @@ class Line:
         """Where the line ends: the em box of a Han character, the ink of a mark, else the advance."""
         return char_end(self.chars[-1])
 
+    def spaced(self, a: Char, b: Char) -> bool:
+        """Is a printed space between these two characters of the line?"""
+        return bool(self.blanks) and any(a.x < x < b.x for x in self.blanks)
+
 
 def char_end(c: Char) -> float:
     if c.text in MARKS:
         return c.ink_right
     return c.x + c.size if is_cjk(c.text) else c.right
+
+
+def box_end(c: Char) -> float:
+    """The end of a character's box: a Han character or mark one em, anything else its advance."""
+    return c.x + c.size if _cjk(c.text) or c.text in MARKS else c.right
+
+
+_cjk = functools.lru_cache(maxsize=8192)(is_cjk)  # asked of every character, several times
+
+
+def ink_extent(c: Char) -> tuple[float, float]:
+    """Left and right of a character's ink. pdfium's glyph box is the outline's control box, up to
+    0.6 pt wider than the ink of a curved Han character: a Han character is taken as its em box,
+    which a CJK face's ideographs never leave."""
+    return (c.x, c.x + c.size) if is_han(c.text) else (c.ink_left, c.ink_right)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_latin(ch: str) -> bool:
+    """A Latin (or Greek, Cyrillic) letter or a digit: what clreq §3.2.2 spaces from Han."""
+    return ch.isalnum() and not _cjk(ch) and ord(ch) < 0x2E80
+
+
+@functools.lru_cache(maxsize=8192)
+def is_han(ch: str) -> bool:
+    return _cjk(ch) and ch not in MARKS and unicodedata.category(ch) == "Lo"
 
 
 @dataclass
@@ -63,23 +140,87 @@ class Finding:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class TextFrame:
+    """A frame of one of our PDFs, in the reader's coordinates (pt from the page's top-left)."""
+
+    article: str
+    kind: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def holds(self, c: Char) -> bool:
+        return self.left - 0.01 <= c.x < self.right and self.top - 0.01 <= c.baseline <= self.bottom + 0.01
+
+    def chars_of(self, page: "ByBaseline") -> list[Char]:
+        """The characters whose origin stands in the frame."""
+        lo = bisect.bisect_left(page.baselines, self.top - 0.01)
+        hi = bisect.bisect_right(page.baselines, self.bottom + 0.01)
+        out: list[Char] = []
+        for k in range(lo, hi):
+            xs = page.xs[k]
+            out += page.rows[k][bisect.bisect_left(xs, self.left - 0.01):bisect.bisect_left(xs, self.right)]
+        return out
+
+
+class ByBaseline(NamedTuple):
+    """A page's characters in rows of one baseline, each left to right, for finding a frame's
+    quickly (a page has some ten thousand, a frame a few hundred)."""
+
+    baselines: list[float]
+    rows: list[list[Char]]
+    xs: list[list[float]]
+
+    @staticmethod
+    def of(page: PageChars) -> "ByBaseline":
+        rows: dict[float, list[Char]] = {}
+        for c in page.chars:
+            rows.setdefault(c.baseline, []).append(c)
+        keys = sorted(rows)
+        ordered = [sorted(rows[k], key=lambda c: c.x) for k in keys]
+        return ByBaseline(keys, ordered, [[c.x for c in row] for row in ordered])
+
+
+# The findings that are problems (exit 4), with their titles in the text report, in report order.
+PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("mark_length", "——/…… not two ems"),
+            ("off_measure", "off the measure"), ("ink_past", "ink past the measure"), ("lone_char", "孤字"),
+            ("off_grid", "off the grid"), ("wide_han_latin", "Han–Latin gap too wide"),
+            ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
+            ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"))
+
+
 @dataclass
 class TypographyReport:
     pages: int = 0
     body_size: float = 0.0
+    frames: bool = False  # body lines picked by the PDF's own frames (ours), not inferred
     lines: int = 0
     justified_lines: int = 0
     kinsoku: list[Finding] = field(default_factory=list)
     split_marks: list[Finding] = field(default_factory=list)
+    mark_length: list[Finding] = field(default_factory=list)
     off_measure: list[Finding] = field(default_factory=list)
+    ink_past: list[Finding] = field(default_factory=list)
     lone_char: list[Finding] = field(default_factory=list)
     off_grid: list[Finding] = field(default_factory=list)
+    wide_han_latin: list[Finding] = field(default_factory=list)
+    very_loose: list[Finding] = field(default_factory=list)
+    vertical_kinsoku: list[Finding] = field(default_factory=list)
+    one_char_columns: list[Finding] = field(default_factory=list)
+    holes: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
+    han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: median, max
+    mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
+    loose_lines: int = 0  # justified lines with more than LIMITS.loose em between Han (figure only)
+    spread_lines: int = 0  # justified lines with any extra space between Han (> 0.005 em)
+    spacing_jumps: int = 0  # neighbouring lines whose Han spacing differs by more than LIMITS.spacing_jump
+    vertical_columns: int = 0
 
     @property
     def problems(self) -> int:
-        return len(self.kinsoku) + len(self.split_marks) + len(self.off_measure) + len(self.lone_char) \
-            + len(self.off_grid)
+        return sum(len(getattr(self, key)) for key, _ in PROBLEMS)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -90,130 +231,369 @@ class TypographyReport:
         gap = self.gap_em
         spread = (f"Han spacing {gap['min']:+.3f}…{gap['max']:+.3f} em (median {gap['median']:+.3f})"
                   if gap else "no Han spacing measured")
+        hl = self.han_latin_em
+        latin = f"Han–Latin gap max {hl['max']:.2f} em" if hl else "no Han–Latin gap"
+        marks = (f"——/…… {self.mark_lengths_em['min']:.2f}–{self.mark_lengths_em['max']:.2f} em"
+                 if self.mark_lengths_em else "no ——/……")
         return (f"typography: {self.lines} body lines ({self.justified_lines} justified), "
                 f"{len(self.kinsoku)} kinsoku, {len(self.split_marks)} split ——/……, "
                 f"{len(self.off_measure)} off the measure, {len(self.lone_char)} 孤字, "
-                f"{len(self.off_grid)} off the grid; {spread}")
+                f"{len(self.off_grid)} off the grid; {spread}; {marks}, {len(self.mark_length)} not two ems; "
+                f"{len(self.ink_past)} ink past the measure; {latin}; {self.loose_lines} loose lines "
+                f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
+                f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
+                f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes")
 
     def text(self) -> str:
         out = [self.summary()]
-        for title, items in (("kinsoku", self.kinsoku), ("split ——/……", self.split_marks),
-                             ("off the measure", self.off_measure), ("孤字", self.lone_char),
-                             ("off the grid", self.off_grid)):
-            for f in items:
+        for key, title in PROBLEMS:
+            for f in getattr(self, key):
                 out.append(f"  page {f.page}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip())
         return "\n".join(out)
 
 
 def check_pdf(pdf_path: Path) -> TypographyReport:
-    return analyse(read_chars(pdf_path))
+    pages = read_chars(pdf_path)  # a file that is no PDF is an InputError here
+    return analyse(pages, pdf_frames(pdf_path))
 
 
-def analyse(pages: list[PageChars]) -> TypographyReport:
+def pdf_frames(pdf_path: Path) -> list[list[dict]]:
+    """The frames our PDFs carry; none when the PDF has none or they cannot be read (any PDF
+    may carry anything under PieceInfo: it is then judged by inference)."""
+    import json
+
+    import pikepdf
+
+    from pagesetter.proof.diff import frames_of
+
+    try:
+        frames = frames_of(pdf_path)
+    except (pikepdf.PdfError, json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError,
+            KeyError, OSError):
+        return []
+    return [[f for f in page if isinstance(f, dict)] if isinstance(page, list) else [] for page in frames]
+
+
+def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> TypographyReport:
+    """``frames``: per page, the frames our PDFs carry (proof/diff.py frames_of); none for others."""
     report = TypographyReport(pages=len(pages))
-    sizes = Counter(round(c.size, 2) for p in pages for c in p.chars)
-    if not sizes:
+    page_frames = [_text_frames(page, frames[i] if frames and i < len(frames) else []) for i, page in
+                   enumerate(pages)]
+    page_frames = [sorted(fs, key=lambda f: TEXT_FRAMES.index(f.kind)) for fs in page_frames]
+    report.frames = any(any(f.kind == "body" for f in fs) for fs in page_frames)
+    indexed = [ByBaseline.of(p) if any(f.kind == "body" for f in fs) else None for p, fs in zip(pages, page_frames)]
+    body = _body_size(pages, page_frames, indexed)
+    if body is None:
         return report
-    report.body_size = body = sizes.most_common(1)[0][0]
-    gaps: list[float] = []
-    for page in pages:
-        lines = _lines(page, body)
-        columns = _columns(lines, body)
-        report.lines += len(lines)
-        for col_lines in columns:
-            _check_column(col_lines, body, report, gaps)
-        _check_grid(lines, body, report)
+    report.body_size = body
+    figures = _Figures()
+    for page, fs, by in zip(pages, page_frames, indexed):
+        _analyse_page(page, fs, by, body, report, figures)
+    gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
+    if latin:
+        report.han_latin_em = {"median": statistics.median(latin), "max": max(latin)}
+    if lengths:
+        report.mark_lengths_em = {"min": min(lengths), "max": max(lengths)}
     return report
 
 
-def _lines(page: PageChars, body: float) -> list[Line]:
-    """Body-size characters on one baseline, cut where a gap is as wide as a gutter.
+@dataclass
+class _Figures:
+    """Measurements gathered over the pages, in ems: between Han, Han–Latin, ——/…… lengths."""
 
-    Gaps inside a justified line stay under half an em (clreq §3.8 limits); a gutter is an em.
-    A mark's end is its ink: its advance in the PDF is not the width the style gave it.
-    """
-    chars = sorted((c for c in page.chars if abs(c.size - body) < 0.01 and not c.text.isspace()),
-                   key=lambda c: (round(c.baseline, 1), c.x))
-    lines: list[Line] = []
-    current: list[Char] = []
+    gaps: list[float] = field(default_factory=list)
+    latin: list[float] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
+
+
+def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
+                  report: TypographyReport, figures: _Figures) -> None:
+    if by is not None:
+        columns, other = _framed_columns(page, frames, body, by)
+        _ink_in_frames(page, frames, report, by)
+    else:
+        columns, other = _inferred_columns(page, body)
+    spaces = _drawn_spaces(page)
+    if spaces:
+        columns = [[_with_spaces(line, spaces) for line in col] for col in columns]
+        other = [[_with_spaces(line, spaces) for line in group] for group in other]
+    body_lines = [line for col in columns for line in col]
+    report.lines += len(body_lines)
+    for col_lines in columns:
+        _check_column(col_lines, body, report, figures.gaps)
+    _check_grid(body_lines, body, report)
+    horizontal: list[Line] = []
+    vertical: list[list[Char]] = []
+    for group in other:  # a headline frame is set one way or the other
+        h, v = _vertical_split(group)
+        horizontal += h
+        vertical += v
+    for line in body_lines + horizontal:
+        if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
+            _holes(line, report)
+        figures.latin.extend(_han_latin(line, report))
+        figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
+    for column in vertical:
+        figures.lengths.extend(_check_vertical(page.number, column, report))
+
+
+def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
+    """By baseline, the origins of the spaces pdfium marks generated that stand at no character's
+    origin: drawn space glyphs (a space kept in Chinese text). The ones it puts at the next
+    character's origin only mark a gap, a hole's too."""
+    if not page.spaces:
+        return {}
+    origins = {(round(c.x, 1), round(c.baseline, 1)) for c in page.chars}
+    out: dict[float, list[float]] = {}
+    for x, baseline in page.spaces:
+        if (round(x, 1), round(baseline, 1)) not in origins:
+            out.setdefault(round(baseline, 1), []).append(x)
+    return out
+
+
+def _with_spaces(line: Line, spaces: dict[float, list[float]]) -> Line:
+    extra = [x for x in spaces.get(round(line.baseline, 1), ()) if line.chars[0].x < x < line.chars[-1].x]
+    return replace(line, blanks=line.blanks + tuple(extra)) if extra else line
+
+
+def _text_frames(page: PageChars, frames: list[dict]) -> list[TextFrame]:
+    """The text frames of one of our pages, turned from PDF user space (y up) to the reader's."""
+    out = []
+    for f in frames:
+        try:
+            if f.get("kind") in TEXT_FRAMES:
+                out.append(TextFrame(str(f.get("article", "")), f["kind"], float(f["x0"]), page.height - float(f["y1"]),
+                                     float(f["x1"]), page.height - float(f["y0"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # a frame record we cannot read is no frame
+    return out
+
+
+def _body_size(pages: list[PageChars], page_frames: list[list[TextFrame]],
+               indexed: list["ByBaseline | None"]) -> float | None:
+    """The commonest type size of body frames' text (ours), else of the whole document."""
+    framed: Counter[float] = Counter()
+    for fs, by in zip(page_frames, indexed):
+        if by is not None:
+            inside = {id(c): c for f in fs if f.kind == "body" for c in f.chars_of(by)}
+            framed.update(round(c.size, 2) for c in inside.values())
+    sizes = framed or Counter(round(c.size, 2) for p in pages for c in p.chars)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = None) -> list[Line]:
+    """Characters on one baseline, left to right, as lines; spaces kept apart as blanks."""
+    rows: dict[float, list[Char]] = {}
     for c in chars:
-        prev = current[-1] if current else None
-        # A gutter puts at least 1.5 em between origins and half an em of white between inks;
-        # inside a line neither happens at once (clreq §3.8 limits on spacing).
-        gutter = prev is not None and c.x - prev.x > 1.4 * body and c.x - char_end(prev) > 0.6 * body
-        if prev and (abs(c.baseline - prev.baseline) > 0.1 or gutter):
-            lines.append(Line(page.number, tuple(current)))
-            current = []
-        current.append(c)
-    if current:
-        lines.append(Line(page.number, tuple(current)))
-    return lines
+        rows.setdefault(round(c.baseline, 1), []).append(c)
+    out = []
+    for key in sorted(rows):
+        row = sorted(rows[key], key=_reading_x)
+        solid = tuple(c for c in row if not c.text.isspace())
+        if solid:
+            edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
+            out.append(Line(page, solid, tuple(c.x for c in row if c.text.isspace()), *edges, frame is not None))
+    return out
 
 
-def _columns(lines: list[Line], body: float) -> list[list[Line]]:
-    """Group lines by the column start they share (first lines are indented up to two ems)."""
+def _reading_x(c: Char) -> float:
+    """Where a character stands in its line: its ink's centre (a compressed opening mark's origin
+    lies left of the character before it; its ink does not), or its origin when it has no ink."""
+    return (c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
+
+
+def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline"
+                    ) -> tuple[list[list[Line]], list[list[Line]]]:
+    """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
+    them: column by column), and every other line (headlines, captions; the folio and slug last)
+    apart, a group a frame."""
+    taken: set[int] = set()
+    articles: dict[str, list[Line]] = {}
+    other: list[list[Line]] = []
+    for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once
+        inside = [c for c in f.chars_of(sorted_chars) if id(c) not in taken
+                  and (f.kind != "body" or abs(c.size - body) < 0.01)]
+        taken.update(id(c) for c in inside)
+        if f.kind == "body":
+            articles.setdefault(f.article, []).extend(_by_baseline(inside, page.number, f))
+        else:
+            other.append(_split_sizes(_by_baseline(inside, page.number, f)))
+    rest = _split_gutters(_by_baseline((c for c in page.chars if id(c) not in taken), page.number))
+    return list(articles.values()), other + [rest]
+
+
+def _split_sizes(lines: list[Line]) -> list[Line]:
+    """Lines of one frame cut where the type size changes."""
+    out = []
+    for line in lines:
+        current: list[Char] = []
+        for c in line.chars:
+            if current and abs(c.size - current[-1].size) > 0.01:
+                out.append(replace(line, chars=tuple(current)))
+                current = []
+            current.append(c)
+        out.append(replace(line, chars=tuple(current)))
+    return out
+
+
+def _split_gutters(lines: list[Line]) -> list[Line]:
+    """Lines of one baseline cut where a gap is as wide as a gutter (see _inferred_lines)."""
+    out = []
+    for line in lines:
+        current: list[Char] = []
+        for c in line.chars:
+            prev = current[-1] if current else None
+            if prev is not None and (abs(c.size - prev.size) > 0.01 or _gutter(prev, c)):
+                out.append(Line(line.page, tuple(current), line.blanks))
+                current = []
+            current.append(c)
+        out.append(Line(line.page, tuple(current), line.blanks))
+    return out
+
+
+def _gutter(prev: Char, c: Char) -> bool:
+    # A gutter puts at least 1.5 em between origins and half an em of white between inks;
+    # inside a line neither happens at once (clreq §3.8 limits on spacing).
+    return c.x - prev.x > 1.4 * c.size and c.x - char_end(prev) > 0.6 * c.size
+
+
+def _inferred_columns(page: PageChars, body: float) -> tuple[list[list[Line]], list[list[Line]]]:
+    """Another engine's page: body lines grouped into columns; lines of other sizes, and lines
+    that start at no column (a byline, a centred caption, a slug), are not body."""
+    lines = _split_gutters(_by_baseline(page.chars, page.number))
+    body_lines = [line for line in lines if abs(line.size - body) < 0.01]
+    other = [line for line in lines if abs(line.size - body) >= 0.01]
+    columns, stray = _columns(body_lines, body)
+    kept = []
+    for column in columns:
+        held, alone = _isolated(column)
+        kept += [held] if held else []
+        stray += alone
+    return kept, [other + stray]
+
+
+def _isolated(column: list[Line]) -> tuple[list[Line], list[Line]]:
+    """A column's lines that have a neighbour about one line pitch above or below (body text runs on),
+    and those alone: a folio entry, a one-line caption or byline that happens to start at a column."""
+    steps = Counter(round(b.baseline - a.baseline, 1) for a, b in zip(column, column[1:]))
+    if not steps:
+        return [], column
+    pitch = steps.most_common(1)[0][0]
+    # within one and a half pitches: a line off the grid by a few points still runs on
+    near = [any(0.5 * pitch < abs(o.baseline - line.baseline) <= 1.5 * pitch for o in column[max(0, k - 1):k + 2])
+            for k, line in enumerate(column)]
+    return [l for l, n in zip(column, near) if n], [l for l, n in zip(column, near) if not n]
+
+
+def _columns(lines: list[Line], body: float) -> tuple[list[list[Line]], list[Line]]:
+    """Group lines by the column start they share (first lines are indented up to two ems); lines
+    that start at no column are returned apart."""
     starts = Counter(round(line.left, 1) for line in lines)
     common = sorted(x for x, n in starts.items() if n >= 3)
     # an indented first line is not a column start: drop starts up to 2.5 em right of another
     column_lefts = [x for x in common if not any(0 < x - y <= 2.5 * body for y in common)]
     groups: dict[tuple[float, int], list[Line]] = {}
+    stray: list[Line] = []
     for line in lines:
         owners = [x for x in column_lefts if x - 0.5 <= line.left <= x + 2.5 * body]
-        key = owners[-1] if owners else round(line.left, 1)
+        if not owners:
+            stray.append(line)
+            continue
+        key = owners[-1]
         # a line that crosses the next column start (a caption under a two-column photo) has its own measure
         wider = [x for x in column_lefts if key < x < line.chars[-1].x]
         groups.setdefault((key, len(wider)), []).append(line)
-    return [sorted(g, key=lambda line: line.baseline) for g in groups.values()]
+    return [sorted(g, key=lambda line: line.baseline) for g in groups.values()], stray
 
 
 def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps: list[float]) -> None:
-    rights = Counter(round(line.right, 1) for line in lines if line.chars[-1].text not in MARKS)
-    if not rights:
+    if not lines:
         return
-    measure_right = max(rights.most_common(3))[0] if len(lines) > 1 else lines[0].right
-    steps = Counter(round(b.baseline - a.baseline, 2) for a, b in zip(lines, lines[1:]))
-    pitch = steps.most_common(1)[0][0] if steps else body * 1.5
-    lines = [line for k, line in enumerate(lines) if not _other_measure(lines, k, measure_right, pitch, body)]
+    framed = lines[0].right_edge is not None
+    if not framed:
+        rights = Counter(round(line.right, 1) for line in lines if line.chars[-1].text not in MARKS)
+        if not rights:
+            return
+        measure_right = max(rights.most_common(3))[0] if len(lines) > 1 else lines[0].right
+        steps = Counter(round(b.baseline - a.baseline, 2) for a, b in zip(lines, lines[1:]))
+        pitch = steps.most_common(1)[0][0] if steps else body * 1.5
+        kept = []
+        for k, line in enumerate(lines):
+            kind = _other_measure(lines, k, measure_right, pitch, body)
+            if kind == "overrun":
+                report.ink_past.append(Finding(line.page, line.baseline, line.text,
+                                               f"ink to {line.chars[-1].ink_right:.2f}, measure at {measure_right:.2f}"))
+            if kind != "other":
+                kept.append(line)
+        lines = kept
+    previous_extra: float | None = None
+    ended = False  # the line before ended a paragraph
     for i, line in enumerate(lines):
+        measure = line.right_edge if line.right_edge is not None else measure_right
         text = line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if text[0] in NOT_AT_LINE_START or text[-1] in NOT_AT_LINE_END:
+        if text[0] in NOT_AT_START or text[-1] in NOT_AT_END:
             report.kinsoku.append(Finding(line.page, line.baseline, text))
         for mark in (DASH, ELLIPSIS):
             trailing = len(text) - len(text.rstrip("".join(mark)))
-            if trailing % 2 == 1:
+            # half a pair here and the other half starting the next line; a lone — (a range, 8:00—20:00)
+            # before a line that does not go on with one is no split ——
+            if trailing % 2 == 1 and (nxt is None or nxt.text[0] in mark):
                 report.split_marks.append(Finding(line.page, line.baseline, text))
-        paragraph_end = line.right < measure_right - body * 0.9 or (
-            nxt is not None and nxt.left > lines[0].left + body * 1.5 and nxt.left > line.left + body * 1.5)
+        # the next line indented: a paragraph starts there (a column's left edge: its frame's, or its first line's)
+        next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
+        paragraph_end = line.right < measure - body * 0.9 or (
+            nxt is not None and nxt.left > next_left + body * 1.5 and nxt.left > line.left + body * 1.5)
+        # a paragraph starts here: indented, or after a paragraph's end (a one-line paragraph is no 孤字)
+        own_left = line.left_edge if line.left_edge is not None else lines[0].left
+        starts = line.left > own_left + body * 1.5 or (i > 0 and ended)
+        ended = paragraph_end
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
-            if len(solid) <= 1:
+            if len(solid) <= 1 and not starts:
                 report.lone_char.append(Finding(line.page, line.baseline, text))
+            previous_extra = None
             continue
         report.justified_lines += 1
         last = line.chars[-1]
-        off = (last.ink_right - measure_right > TOLERANCE) if last.text in MARKS else \
-            abs(line.right - measure_right) > TOLERANCE
+        off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
+            abs(line.right - measure) > TOLERANCE
         if off:
             report.off_measure.append(Finding(line.page, line.baseline, text,
-                                              f"ends at {line.right:.2f}, measure at {measure_right:.2f}"))
-        for a, b in zip(line.chars, line.chars[1:]):
-            if is_cjk(a.text) and is_cjk(b.text) and a.text not in MARKS and b.text not in MARKS:
-                gaps.append((b.x - a.x - a.size) / a.size)
+                                              f"ends at {line.right:.2f}, measure at {measure:.2f}"))
+        extras = [(b.x - a.x - a.size) / a.size for a, b in zip(line.chars, line.chars[1:])
+                  if is_han(a.text) and is_han(b.text) and not line.spaced(a, b)]
+        gaps += extras
+        if not extras:
+            continue
+        extra = statistics.fmean(extras)
+        report.spread_lines += extra > 0.005
+        report.loose_lines += extra > LIMITS.loose
+        if extra > LIMITS.very_loose + 1e-3:  # a quarter em set exactly is at the limit, not past it
+            report.very_loose.append(Finding(line.page, line.baseline, text, f"{extra:.3f} em between Han"))
+        if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
+            report.spacing_jumps += 1
+        previous_extra = extra
 
 
-def _other_measure(lines: list[Line], k: int, measure_right: float, pitch: float, body: float) -> bool:
-    """A line that runs past this column's measure belongs to a wider one: a caption under a
-    two-column photo, a one-line note. Overrun only counts when the line continues a paragraph."""
+def _other_measure(lines: list[Line], k: int, measure_right: float, pitch: float, body: float) -> str:
+    """"other": a line of a wider measure (a caption under a two-column photo, a one-line note);
+    "overrun": a line of this column whose ink runs past its measure; "" for a line of the column."""
     line = lines[k]
-    if line.right > measure_right + 0.5 * body:
-        return True
-    if line.right <= measure_right + TOLERANCE:
-        return False
+    if line.chars[-1].ink_right <= measure_right + TOLERANCE or line.right <= measure_right + TOLERANCE:
+        return ""
+    prev = lines[k - 1] if k > 0 else None
     nxt = lines[k + 1] if k + 1 < len(lines) else None
-    return nxt is None or nxt.baseline - line.baseline > 1.5 * pitch
+    # a neighbour one pitch away that keeps to the measure: this line is of the same paragraph
+    held = [n for n in (prev, nxt) if n is not None and abs(abs(n.baseline - line.baseline) - pitch) < 0.2
+            and n.right <= measure_right + TOLERANCE]
+    if held:
+        return "overrun"
+    if line.right > measure_right + 0.5 * body:
+        return "other"
+    return "other" if nxt is None or nxt.baseline - line.baseline > 1.5 * pitch else ""
 
 
 def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> None:
@@ -223,9 +603,191 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> Non
     if not steps:
         return
     pitch = steps.most_common(1)[0][0]
-    phases = Counter(round(b % pitch, 1) for b in baselines)
+    phases = Counter(round(b % pitch, 2) for b in baselines)  # to 0.01 pt: the tolerance is 0.05
     phase = phases.most_common(1)[0][0]
     for line in lines:
         residue = (line.baseline - phase) % pitch
         if min(residue, pitch - residue) > 0.05:
             report.off_grid.append(Finding(line.page, line.baseline, line.text, f"grid pitch {pitch} pt"))
+
+
+def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport,
+                   sorted_chars: "ByBaseline") -> None:
+    """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
+    (a body column, a caption, a headline), by more than LIMITS.ink_past."""
+    seen: set[int] = set()
+    for frame in frames:  # body first (TEXT_FRAMES order): a character is judged by its own frame
+        for c in frame.chars_of(sorted_chars):
+            if id(c) in seen or c.text.isspace():
+                continue
+            seen.add(id(c))
+            _ink_past(c, frame, page.number, report)
+
+
+def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) -> None:
+    left, right = ink_extent(c)
+    past = max(right - frame.right, frame.left - left)
+    if past > LIMITS.ink_past:
+        report.ink_past.append(Finding(page, c.baseline, c.text,
+                                       f"{past:.2f} pt past the {frame.kind} frame of {frame.article!r}"))
+
+
+def _holes(line: Line, report: TypographyReport) -> None:
+    """White wider than LIMITS.hole em between two characters of a line, no space printed there,
+    and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
+    never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
+    wide everywhere in the line is a loose line, not a hole."""
+    pairs = [(a, b, (b.x - box_end(a)) / max(a.size, b.size)) for a, b in zip(line.chars, line.chars[1:])
+             if not line.spaced(a, b) and not (a.text.isascii() and b.text.isascii())]
+    if not pairs:
+        return
+    usual = statistics.median(white for _, _, white in pairs)
+    for a, b, white in pairs:
+        if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
+            report.holes.append(Finding(line.page, line.baseline, line.text,
+                                        f"{white:.2f} em of white between {a.text} and {b.text}"))
+
+
+def _han_latin(line: Line, report: TypographyReport) -> list[float]:
+    """Gaps between a Han character's em box and a Latin letter's or digit's advance, in ems."""
+    out = []
+    for a, b in zip(line.chars, line.chars[1:]):
+        if line.spaced(a, b) or abs(a.baseline - b.baseline) > 0.1:
+            continue
+        if is_han(a.text) and is_latin(b.text):
+            gap = (b.x - a.x - a.size) / a.size
+        elif is_latin(a.text) and is_han(b.text):
+            gap = (b.x - a.right) / b.size
+        else:
+            continue
+        out.append(gap)
+        if gap > LIMITS.han_latin_max:
+            report.wide_han_latin.append(Finding(line.page, line.baseline, line.text,
+                                                 f"{gap:.2f} em between {a.text} and {b.text}"))
+    return out
+
+
+def _runs(chars: tuple[Char, ...]) -> list[tuple[Char, ...]]:
+    """Runs of consecutive dash or ellipsis characters (a kind each)."""
+    out: list[tuple[Char, ...]] = []
+    current: list[Char] = []
+    kind = None
+    for c in chars:
+        k = _mark_kind(c.text)
+        if current and k != kind:
+            out.append(tuple(current))
+            current = []
+        if k is not None:
+            current.append(c)
+        kind = k
+    if current:
+        out.append(tuple(current))
+    return out
+
+
+def _mark_kind(ch: str) -> str | None:
+    ch = VERTICAL_FORMS.get(ch, ch)
+    return "dash" if ch in DASH else "ellipsis" if ch in ELLIPSIS else None
+
+
+def _marks_along(runs: list[tuple[Char, ...]], line: Line, report: TypographyReport, *, vertical: bool) -> list[float]:
+    """The length of every ——/…… in ems: the ink of a dash (one unbroken rule), the em boxes of an
+    ellipsis (its dots stand inside them). A run of 2n characters is n marks of two ems; a mark
+    the PDF reads as one character (a ligature) counts when it is longer than one and a half ems."""
+    out = []
+    for run in runs:
+        first = run[0]
+        size = first.size
+        kind = _mark_kind(first.text)
+        if vertical and kind == "dash":
+            start, end = min(c.ink_top for c in run), max(c.ink_bottom for c in run)
+        elif vertical:  # stacked em boxes, one a baseline
+            start, end = min(c.baseline for c in run), max(c.baseline for c in run) + size
+        elif kind == "dash":
+            start, end = min(c.ink_left for c in run), max(c.ink_right for c in run)
+        else:
+            start, end = min(c.x for c in run), max(c.right for c in run)
+        length = (end - start) / size
+        if len(run) == 1 and length < 1.5:
+            continue  # one dash: a Latin em dash, or half of a split pair (reported as split)
+        marks = max(1, len(run) // 2)
+        each = length / marks
+        out.append(each)
+        if abs(each - LIMITS.mark_length) > LIMITS.mark_length_tolerance:
+            report.mark_length.append(Finding(line.page, first.baseline, line.text,
+                                              f"{''.join(c.text for c in run)} is {each:.2f} em long, not 2"))
+    return out
+
+
+def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
+    """The lines that are horizontal text, and vertical columns (top to bottom) found among them:
+    characters of one size stacked on one axis, where stacks outnumber side-by-side pairs. A lone
+    character counts as a column only beside a stack (within two ems of its axis, level with it)."""
+    by_size: dict[float, list[Char]] = {}
+    for line in lines:
+        for c in line.chars:
+            by_size.setdefault(round(c.size, 1), []).append(c)
+    vertical_ids: set[int] = set()
+    columns: list[list[Char]] = []
+    for size, chars in by_size.items():
+        groups = _stacks(chars, size)
+        stacked = sum(len(g) for g in groups if len(g) > 1)
+        beside = sum(1 for line in lines for a, b in zip(line.chars, line.chars[1:])
+                     if round(a.size, 1) == size and round(b.size, 1) == size and b.x - a.x < 1.2 * size)
+        if stacked > 2 * beside and stacked >= 3:
+            stacks = [g for g in groups if len(g) > 1]
+            kept = stacks + [g for g in groups if len(g) == 1 and any(_beside(g[0], s, size) for s in stacks)]
+            columns += kept
+            vertical_ids.update(id(c) for g in kept for c in g)
+    horizontal = [replace(line, chars=kept) for line in lines
+                  if (kept := tuple(c for c in line.chars if id(c) not in vertical_ids))]
+    return horizontal, columns
+
+
+def _beside(c: Char, stack: list[Char], size: float) -> bool:
+    axis = statistics.fmean((s.ink_left + s.ink_right) / 2 for s in stack)
+    top, bottom = _span(stack[0])[0], _span(stack[-1])[1]
+    return abs((c.ink_left + c.ink_right) / 2 - axis) <= 2 * size and top - size <= _span(c)[0] <= bottom
+
+
+def _stacks(chars: list[Char], size: float) -> list[list[Char]]:
+    """Characters on one vertical axis (ink centres within a third of an em: 纵中横 digits and
+    rotated Latin stay in their column), cut where white of more than half an em parts two. A
+    character spans its ink and its em box (an upright character's baseline sits 0.12 em above the
+    foot of its box; a rotated one's ink is all there is)."""
+    by_axis = sorted(chars, key=lambda c: (c.ink_left + c.ink_right) / 2)
+    axes: list[list[Char]] = []
+    for c in by_axis:
+        centre = (c.ink_left + c.ink_right) / 2
+        if axes and centre - (axes[-1][-1].ink_left + axes[-1][-1].ink_right) / 2 < 0.35 * size:
+            axes[-1].append(c)
+        else:
+            axes.append([c])
+    out = []
+    for axis in axes:
+        axis.sort(key=lambda c: (_span(c)[0], c.x))
+        current = [axis[0]]
+        for c in axis[1:]:
+            if _span(c)[0] - max(_span(p)[1] for p in current) > 0.5 * size:
+                out.append(current)
+                current = []
+            current.append(c)
+        out.append(current)
+    return out
+
+
+def _span(c: Char) -> tuple[float, float]:
+    return min(c.ink_top, c.baseline - 0.88 * c.size), max(c.ink_bottom, c.baseline + 0.12 * c.size)
+
+
+def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> list[float]:
+    """A vertical column (竖排): kinsoku at its head and foot (clreq §3.1.7), never one character."""
+    report.vertical_columns += 1
+    text = "".join(VERTICAL_FORMS.get(c.text, c.text) for c in column)
+    top = column[0].baseline
+    if len(column) == 1:
+        report.one_char_columns.append(Finding(page, top, text, "a vertical column of one character"))
+    if text[0] in NOT_AT_LINE_START or text[-1] in NOT_AT_LINE_END:
+        report.vertical_kinsoku.append(Finding(page, top, text))
+    line = Line(page, tuple(column))
+    return _marks_along(_runs(tuple(column)), line, report, vertical=True)

@@ -9,13 +9,13 @@ from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, DEFAULT_PHOTO_PPI, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, DEFAULT_PHOTO_PPI, MISSING_GLYPHS, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto", "marks",
-            "allow_overset", "pdfx", "allow_outside", "photo_ppi")
+            "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
@@ -88,6 +88,8 @@ def load_spec(path: Path) -> PageSpec:
         if root_node.get("photo_ppi") is not None else DEFAULT_PHOTO_PPI,
         allowed=allowed,
         sources=(path.resolve(), *sheets),
+        missing_glyphs=v.choice(root_node.get("missing_glyphs"), "missing_glyphs", MISSING_GLYPHS)  # type: ignore[arg-type]
+        if root_node.get("missing_glyphs") is not None else "error",
     )
 
 

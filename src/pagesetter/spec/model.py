@@ -14,6 +14,10 @@ PunctStyle = Literal["quanjiao", "kaiming", "banjiao"]
 # PDF/X-1a:2001 (ISO 15930-1) or PDF/X-4 (ISO 15930-7), render/pdfx.py.
 PdfxVersion = Literal["x1a", "x4"]
 PDFX_VERSIONS: tuple[PdfxVersion, ...] = ("x1a", "x4")
+# A character no face of the fallback chain has: the build stops (error), or prints 〓 in its place
+# and warns (substitute; U+3013 GETA MARK, the typesetter's mark for a missing character).
+MissingGlyphs = Literal["error", "substitute"]
+MISSING_GLYPHS: tuple[MissingGlyphs, ...] = ("error", "substitute")
 # photo_ppi: photos are resampled to this many pixels per inch at their placed size, twice the
 # screen ruling (PRINT.md: newsprint is screened at 85–100 lpi, where 170–200 ppi is enough, and
 # preflight warns under 200). More prints no finer there and costs bytes, RIP time and build time.
@@ -246,3 +250,4 @@ class PageSpec:
     allowed: tuple[Path, ...] = ()  # folders outside ``root`` inputs may come from (allow_outside)
     sources: tuple[Path, ...] = ()  # the files this spec was read from: itself and its style sheets
     edition: str = ""  # the edition the page is built in (the slug line names it)
+    missing_glyphs: MissingGlyphs = "error"  # what a character no face has does (flow/glyphs.py)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pagesetter.spec.model import DEFAULT_PHOTO_PPI, PHOTO_PPI_RANGE
+from pagesetter.spec.model import DEFAULT_PHOTO_PPI, MISSING_GLYPHS, PHOTO_PPI_RANGE
 
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
@@ -102,6 +102,10 @@ PAGE_SPEC: dict[str, Any] = {
         "photo_ppi": {"type": "integer", "minimum": PHOTO_PPI_RANGE[0], "maximum": PHOTO_PPI_RANGE[1],
                       "description": "photos are resampled to this resolution at their placed size (never up): "
                                      f"twice the plant's screen ruling (default {DEFAULT_PHOTO_PPI}, for newsprint's 100 lpi)"},
+        "missing_glyphs": {"enum": list(MISSING_GLYPHS),
+                           "description": "a character no face of the fallback chain has: error (the default: "
+                                          "the build stops and names each one) or substitute (〓 is printed in "
+                                          "its place and a warning names it)"},
     }, ("page", "grid")),
 }
 

@@ -1,0 +1,240 @@
+"""Characters no face can print: found before anything is set, located in the article's file.
+
+A character that no face of its style's fallback chain (fonts/manifest.yaml) has would print as a
+blank em. By default the build stops and names each one (file:line:column, the article and
+field, U+XXXX and its Unicode name); a page spec with ``missing_glyphs: substitute`` prints 〓
+(U+3013 GETA MARK, the Chinese typesetter's mark for a character the case lacks) in its place and
+warns. Default-ignorable characters (variation selectors, ZWJ, ZWSP …) print nothing by design and
+are never missing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator
+
+from pagesetter.content.model import Article, Paragraph, Photo, Span
+from pagesetter.content.reader import char_loc, value_locs
+from pagesetter.errors import InputError, InputErrors, Loc, Warning
+from pagesetter.fonts.face import FaceSet
+from pagesetter.spec.model import ArticleSpec, PageSpec
+from pagesetter.yamlsource import read_text
+
+SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
+MOST_REPORTED = 100  # lines of one error at most; the rest are counted
+
+# Default_Ignorable_Code_Point (Unicode 15.0 DerivedCoreProperties.txt): no glyph is drawn for these
+# (UAX #44; a renderer "should not show" them), so a face's lack of one is no fault.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+
+
+def is_ignorable(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in DEFAULT_IGNORABLE)
+
+
+def describe(ch: str) -> str:
+    """U+1F600 GRINNING FACE (😀); a character with no name says what it is instead."""
+    name = unicodedata.name(ch, "")
+    if not name:
+        category = unicodedata.category(ch)
+        name = {"Co": "<private use>", "Cn": "<unassigned>", "Cc": "<control>", "Cs": "<surrogate>"}.get(
+            category, f"<{category}>")
+    shown = f" ({ch})" if ch.isprintable() else ""
+    return f"U+{ord(ch):04X} {name}{shown}"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One character no face of its style's chain has, where it stands."""
+
+    loc: Loc
+    article: str
+    where: str  # "title", "byline", "paragraph 3", "caption" …
+    char: str
+
+    @property
+    def message(self) -> str:
+        if self.where.startswith("vertical"):  # set in its style's face alone (compose/vertical.py)
+            return f"article {self.article!r}, {self.where}: its face has no {describe(self.char)} (a vertical " \
+                   "headline takes no fallback face)"
+        return f"article {self.article!r}, {self.where}: no face has {describe(self.char)}"
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A piece of an article's text set in one style."""
+
+    key: tuple  # what to replace: ("title",), ("para", i, span), ("caption", i), ("credit", i)
+    where: str
+    text: str
+    style: str
+    locate: Callable[[int], Loc]  # index in ``text`` -> place in the file
+    alone: bool = False  # set in the style's own face, no fallback (a vertical headline: compose/vertical.py)
+
+
+def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
+                   ) -> tuple[dict[str, Article], tuple[Warning, ...]]:
+    """The articles ready to set. A character no face has: InputErrors, one per occurrence; or,
+    when the spec says ``missing_glyphs: substitute``, 〓 in its place and a warning for each."""
+    found: list[Missing] = []
+    out = dict(articles)
+    for name, article in articles.items():
+        entries = [a for a in spec.articles if a.article == name]
+        if not entries:
+            continue
+        fields = list(_fields(article, entries))
+        lacking: dict[tuple, list[int]] = {}
+        for f in fields:
+            font = spec.styles[f.style].font
+            chain = [faces.get(font)] if f.alone else faces.chain(font)
+            cache: dict[str, bool] = {}
+            for i, ch in enumerate(f.text):
+                has = cache.get(ch)
+                if has is None:
+                    has = cache[ch] = _printable(ch, chain)
+                if not has:
+                    lacking.setdefault(f.key, []).append(i)
+                    found.append(Missing(f.locate(i), name, f.where, ch))
+        if lacking and spec.missing_glyphs == "substitute":
+            out[name] = _substituted(article, fields, lacking)
+    if not found:
+        return out, ()
+    if spec.missing_glyphs == "substitute":
+        unprintable = [m for m in found if not all(_printable(SUBSTITUTE, faces.chain(spec.styles[s].font))
+                                                   for s in _styles_of(spec, m.article))]
+        if not unprintable:
+            return out, tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place", m.loc)
+                              for m in found)
+        found = unprintable
+    raise InputErrors(_errors(found, spec.missing_glyphs))
+
+
+def _printable(ch: str, chain: list) -> bool:  # type: ignore[type-arg]
+    return ch.isspace() or is_ignorable(ch) or any(face.glyph_for(ch) for face in chain)
+
+
+def _errors(found: list[Missing], policy: str) -> tuple[InputError, ...]:
+    hint = ("; add a face that has it to the style's fallback chain (fonts/manifest.yaml), or write "
+            "'missing_glyphs: substitute' in the page spec to print 〓 in its place"
+            if policy == "error" else f"; not even {SUBSTITUTE} can stand in for it in this style's faces")
+    errors = [InputError(m.loc, m.message + (hint if i == len(found[:MOST_REPORTED]) - 1 else ""))
+              for i, m in enumerate(found[:MOST_REPORTED])]
+    if len(found) > MOST_REPORTED:
+        errors.append(InputError(None, f"… and {len(found) - MOST_REPORTED} more characters no face has"))
+    return tuple(errors)
+
+
+def _styles_of(spec: PageSpec, article: str) -> set[str]:
+    out: set[str] = set()
+    for a in spec.articles:
+        if a.article == article:
+            hs = a.headline
+            out |= {hs.kicker, hs.title, hs.subtitle, hs.byline, a.body, a.lead, a.subhead}
+            if a.photo is not None:
+                out |= {a.photo.caption, a.photo.credit}
+    return {s for s in out if s in spec.styles}
+
+
+def _fields(article: Article, entries: list[ArticleSpec]) -> Iterator[_Field]:
+    """Every piece of the article's text with the style each entry of the spec sets it in."""
+    locs = value_locs(article)
+    raws = {n: _raw_text(article, para) for n, para in enumerate(article.paragraphs)}
+    seen: set[tuple] = set()
+    for entry in entries:
+        hs = entry.headline
+        for key in ("kicker", "title", "subtitle", "byline"):
+            text = getattr(article, key)
+            if text and (key,) not in seen:
+                seen.add((key,))
+                yield _Field((key,), f"vertical {key}" if hs.vertical else key, text, getattr(hs, key),
+                             _front_locator(article, locs.get(key), text), alone=hs.vertical)
+        for n, para in enumerate(article.paragraphs):
+            if ("para", n) in seen:
+                continue
+            seen.add(("para", n))
+            where = f"{'subhead' if para.subhead else 'paragraph'} {n + 1}"
+            locate = _paragraph_locator(para, raws[n])
+            start = 0
+            for s, span in enumerate(para.spans):
+                style = entry.subhead if para.subhead else entry.lead if span.lead else entry.body
+                offset = start
+                yield _Field(("para", n, s), where, span.text, style, lambda i, o=offset, at=locate: at(o + i))
+                start += len(span.text)
+        if entry.photo is not None and article.photos and ("caption", 0) not in seen:
+            seen.add(("caption", 0))
+            photo = article.photos[0]  # the spec places the first photo only
+            yield _Field(("caption", 0), "caption", photo.caption, entry.photo.caption,
+                         _front_locator(article, locs.get("caption.0"), photo.caption, photo.loc))
+            if photo.credit:
+                yield _Field(("credit", 0), "credit", photo.credit, entry.photo.credit, lambda i, p=photo: p.loc)
+
+
+def _front_locator(article: Article, where: tuple[Loc, str] | None, value: str,
+                   fallback: Loc | None = None) -> Callable[[int], Loc]:
+    if where is None:
+        return lambda i: fallback or article.loc
+    return lambda i: char_loc(where[0], where[1], value, i)
+
+
+def _paragraph_locator(para: Paragraph, raw: str | None) -> Callable[[int], Loc]:
+    """Index in the paragraph's text (normalised: spaces may be gone) -> line and column in the
+    file: the n-th occurrence of a character is the n-th in the source lines (normalising removes
+    spaces and changes marks, never a character no face has)."""
+    text = para.text
+
+    def locate(i: int) -> Loc:
+        if raw is None:
+            return para.loc
+        ch = text[i]
+        nth = text.count(ch, 0, i)
+        at = -1
+        for _ in range(nth + 1):
+            at = raw.find(ch, at + 1)
+            if at < 0:
+                return para.loc
+        return para.source_loc(at)
+    return locate
+
+
+def _raw_text(article: Article, para: Paragraph) -> str | None:
+    """The paragraph's source text as the reader joined it (content/reader.py _paragraph); None
+    when the file cannot be read again."""
+    try:
+        lines = read_text(article.source).split("\n")
+    except (InputError, OSError):
+        return None
+    first = para.loc.line - 1
+    block = lines[first:first + len(para.line_starts) + 1]
+    raw = "".join(line.rstrip() for line in block)
+    return raw[3:] if para.subhead and raw.startswith("## ") else raw
+
+
+def _substituted(article: Article, fields: list[_Field], lacking: dict[tuple, list[int]]) -> Article:
+    """The article with 〓 for each character no face has."""
+    texts = {f.key: f.text for f in fields}
+
+    def subst(key: tuple) -> str:
+        text = texts[key]
+        gone = set(lacking.get(key, ()))
+        return "".join(SUBSTITUTE if i in gone else ch for i, ch in enumerate(text))
+
+    heads = {key[0]: subst(key) for key in lacking if key[0] in ("kicker", "title", "subtitle", "byline")}
+    paragraphs = list(article.paragraphs)
+    for n, para in enumerate(paragraphs):
+        if any(k[:2] == ("para", n) for k in lacking):
+            spans = tuple(Span(subst(("para", n, s)) if ("para", n, s) in lacking else span.text, span.lead)
+                          for s, span in enumerate(para.spans))
+            paragraphs[n] = replace(para, spans=spans)
+    photos = list(article.photos)
+    if photos and (("caption", 0) in lacking or ("credit", 0) in lacking):
+        first: Photo = photos[0]
+        photos[0] = replace(first, caption=subst(("caption", 0)) if ("caption", 0) in lacking else first.caption,
+                            credit=subst(("credit", 0)) if ("credit", 0) in lacking else first.credit)
+    return replace(article, paragraphs=tuple(paragraphs), photos=tuple(photos), **heads)
