@@ -299,3 +299,23 @@ def test_only_our_record_types_are_loaded(tmp_path: Path) -> None:
     line = Line((GlyphPos("song", 9.0, 12, 0.0, "中", CMYK(0, 0, 0, 100)),), 120.0, 18.0, "中", True, 9.0)
     value = {"a": (1, 2.5, None), "b": frozenset({3}), "c": {Path("x")}, "line": line}
     assert unpickle(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) == value
+
+
+def test_an_edition_loads_no_planted_page(project: Path, tmp_path: Path) -> None:
+    """An edition's replay records (pages pickled by its workers) go through the same loader: every
+    entry sealed with the key and holding a gadget, the edition is built again, correctly."""
+    from pagesetter.edition import build_edition
+
+    root, marker = tmp_path / "cache", tmp_path / "planted"
+    cache = DiskCache(root)
+    spec = project / "layout" / "tabloid-edition.yaml"
+    _age(project)
+    first = build_edition(spec, tmp_path / "a", cache=cache)
+    assert "job" in {_kind(e) for e in _entries(root)}
+    for i, entry in enumerate(_entries(root)):
+        cache.put(_kind(entry), entry.name, _gadget(i, marker))
+    said: list[str] = []
+    again = build_edition(spec, tmp_path / "b", cache=cache, progress=said.append)
+    assert not marker.exists() and not any(UNCHANGED in m for m in said)
+    for a, b in zip(first.page_paths + (first.combined,), again.page_paths + (again.combined,)):
+        assert a.read_bytes() == b.read_bytes(), a.name

@@ -400,7 +400,9 @@ def _own_files(fd: int) -> Iterator[_OwnFile]:
 
 # Plain standard types our records hold (found by running the test suite with every name logged).
 # Sets, tuples, numbers and strings have opcodes of their own and need no name.
-STANDARD_TYPES = frozenset({("pathlib", "PosixPath"), ("pathlib", "PurePosixPath")})
+# (Python 3.13 moved the path classes to pathlib._local.)
+STANDARD_TYPES = frozenset({(module, name) for module in ("pathlib", "pathlib._local")
+                            for name in ("PosixPath", "PurePosixPath")})
 # The only functions a record may name: Line's and TextLine's reconstructors (compose/lines.py,
 # pagetree.py), which build the record from plain tuples and do nothing else.
 RECONSTRUCTORS = frozenset({("pagesetter.compose.lines", "_line"), ("pagesetter.pagetree", "_text_line")})
