@@ -93,11 +93,11 @@ class DiskCache:
             secret = _secret(fd, create=False) if fd is not None else None
             if fd is None or secret is None:
                 return None
-            blob = _read(fd, _entry(kind, key))
-            if blob is None:
+            found = _read(fd, _entry(kind, key), len(MAGIC) + SEAL)
+            if found is None:
                 return None
-            payload = blob[len(MAGIC) + SEAL:]
-            if not blob.startswith(MAGIC) or not hmac.compare_digest(blob[len(MAGIC):len(MAGIC) + SEAL],
+            head, payload = found
+            if head[:len(MAGIC)] != MAGIC or not hmac.compare_digest(head[len(MAGIC):],
                                                                       _seal(secret, kind, key, payload)):
                 _remove(fd, _entry(kind, key))
                 return None
@@ -334,14 +334,16 @@ def _write_entry(fd: int, kind: str, key: str, parts: tuple[bytes, ...]) -> None
         raise
 
 
-def _read(fd: int, path: str) -> bytes | None:
+def _read(fd: int, path: str, head: int) -> tuple[bytes, bytes] | None:
+    """An entry's first ``head`` bytes and the rest, read apart (not a copy of a slice: photos
+    and fonts are megabytes)."""
     try:
         entry = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
     except OSError:
         return None
     with os.fdopen(entry, "rb") as fh:
         try:
-            return fh.read()
+            return fh.read(head), fh.read()
         except OSError:
             return None
 
