@@ -4,6 +4,7 @@ an edit is never answered from the cache, corrupt entries are rebuilt, concurren
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,18 +13,18 @@ import pikepdf
 import pytest
 
 from pagesetter.build import build_page
-from pagesetter.cache import MAGIC, DiskCache, default_cache, key_of
+from pagesetter.cache import FOLDER, MAGIC, DiskCache, default_cache, key_of
 
 KINDS = ("compose", "image", "subset")
 
 
 def _entries(root: Path) -> dict[Path, int]:
-    # not temporary files (".x.tmp") nor the prune mark (".last-pruned")
-    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    # files named by a key: not temporary files, the key file, the tag or the prune mark
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and re.fullmatch("[0-9a-f]{64}", p.name)}
 
 
 def _kinds(root: Path) -> set[str]:
-    return {p.relative_to(root).parts[0] for p in _entries(root)}
+    return {p.relative_to(root / FOLDER).parts[0] for p in _entries(root)}
 
 
 def test_warm_build_gives_the_bytes_of_a_cold_one_and_rewrites_nothing(project: Path, tmp_path: Path) -> None:
@@ -98,6 +99,7 @@ def test_two_processes_fill_one_cache_at_once(project: Path, tmp_path: Path) -> 
 def test_where_the_cache_lives(tmp_path: Path) -> None:
     assert default_cache({"PAGESETTER_CACHE": "off"}).root is None
     assert default_cache({"PAGESETTER_CACHE": str(tmp_path)}).root == tmp_path
+    assert default_cache({"PAGESETTER_CACHE": str(tmp_path)}).folder == tmp_path / "pagesetter-cache-v2"
     assert default_cache({"XDG_CACHE_HOME": str(tmp_path)}).root == tmp_path / "pagesetter"
     assert default_cache({}).root == Path.home() / ".cache" / "pagesetter"
 
@@ -109,7 +111,7 @@ def test_entries_round_trip_and_damage_is_a_miss(tmp_path: Path) -> None:
     assert cache.get("k", key) is None
     cache.put("k", key, b"payload")
     assert cache.get("k", key) == b"payload"
-    path = tmp_path / "k" / key[:2] / key
+    path = tmp_path / FOLDER / "k" / key[:2] / key
     path.write_bytes(path.read_bytes()[:-2])
     assert cache.get("k", key) is None and not path.exists()
     cache.put_object("o", key, {"a": (1, 2)})
@@ -134,11 +136,11 @@ def test_an_unwritable_cache_costs_nothing_but_speed(tmp_path: Path) -> None:
 
 def _entries_written_at(cache: DiskCache, name: str, count: int) -> None:
     """``count`` entries of 1000 bytes, the i-th written at second i."""
-    assert cache.root is not None
+    assert cache.folder is not None
     for i in range(count):
         key = key_of(name, i)
         cache.put("k", key, bytes(1000))
-        os.utime(cache.root / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
+        os.utime(cache.folder / "k" / key[:2] / key, ns=(i * 10**9, i * 10**9))
 
 
 def test_prune_keeps_the_newest(tmp_path: Path) -> None:
@@ -176,3 +178,26 @@ def test_pruning_is_looked_at_once_an_hour(tmp_path: Path) -> None:
     cache.put("k", key_of("due", 9), bytes(5000))
     assert cache.prune_if_due(max_bytes=2500, now=10_000.0 + PRUNE_EVERY / 2) == 0  # looked lately
     assert cache.prune_if_due(max_bytes=2500, now=10_000.0 + PRUNE_EVERY + 1) >= 1
+
+
+def test_the_cache_folder_is_tagged_private_and_keyed(tmp_path: Path) -> None:
+    """CACHEDIR.TAG (https://bford.info/cachedir/), a 0600 key made once; another process of the
+    same user reads what this one wrote; a new key makes every old entry a miss, removed."""
+    import stat
+
+    cache = DiskCache(tmp_path / "new")
+    key = key_of("tagged")
+    cache.put("k", key, b"payload")
+    folder = tmp_path / "new" / FOLDER
+    assert (folder / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
+    secret = folder / "key"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and secret.stat().st_size == 32
+    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from pagesetter.cache import "
+                          "DiskCache; print(DiskCache(Path(sys.argv[1])).get('k', sys.argv[2]))", str(tmp_path / "new"),
+                          key], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "b'payload'", run.stderr
+    secret.unlink()
+    cache.put("k", key_of("other"), b"x")  # a new key
+    assert secret.stat().st_size == 32
+    assert cache.get("k", key) is None and not (folder / "k" / key[:2] / key).exists()
+    assert cache.get("k", key_of("other")) == b"x"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-from pagesetter.cache import DiskCache, file_fingerprint, key_of
+from pagesetter.cache import DiskCache, file_fingerprint, key_of, unpickle
 from pagesetter.paths import write_atomically
 
 # Libraries whose output goes into the PDF: a new version may write other bytes. Known by their
@@ -79,11 +79,9 @@ def lookup_payload(cache: DiskCache, key: str) -> bytes | None:
 
 
 def unpickled(payload: bytes) -> object | None:
-    """A recorded value; None (a miss: build again) for one that does not load."""
-    try:
-        return pickle.loads(payload)
-    except Exception:  # an entry written by a damaged build that still matched its digest
-        return None
+    """A recorded value; None (a miss: build again) for one that does not load. Loaded as every
+    record is, by cache.unpickle: pagesetter's own record types only, never code."""
+    return unpickle(payload)
 
 
 def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int) -> None:
