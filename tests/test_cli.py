@@ -219,7 +219,8 @@ def test_a_page_preflight_rejects_fails_the_build_even_quietly(project: Path) ->
         result = run(["build", *quiet], project)
         assert result.returncode == 6, (quiet, result.stdout, result.stderr)
         lines = result.stderr.splitlines()
-        assert any(l.startswith("output/seed-page.pdf: page 1: preflight error: resolution:") for l in lines), lines
+        assert any(l.startswith("output/seed-page.pdf: page 1: preflight error: resolution: dongfeng-media.jpg "
+                                "(dongfeng-media) at ") for l in lines), lines  # the photo by file and article
         assert any("low-resolution" in l and "dongfeng-media.jpg" in l for l in lines), lines
         assert lines[-1].startswith("pagesetter: error: preflight found errors")
         if quiet:
@@ -263,3 +264,21 @@ def test_a_vertical_headline_that_does_not_fit_is_overset(project: Path) -> None
     result = run(["build", "-q"], project)
     assert result.returncode == 3, result.stderr
     assert "baimei-property" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_edition_reports_each_page_as_a_page_build_does(project: Path) -> None:
+    """Issue 15.7: per page its normalisation and typography, preflight findings by the page's
+    file, warnings, --proof, and a table of the pages at the end."""
+    from PIL import Image
+
+    Image.new("RGB", (24, 16), (120, 90, 60)).save(project / "content" / "photos" / "dongliao-police.jpg")
+    result = run(["build", "layout/tabloid-edition.yaml", "--proof", "-j", "1"], project)
+    assert result.returncode == 6, result.stderr
+    out = result.stdout
+    assert out.count("  normalised: ") == 2 and out.count("  typography: ") == 2
+    assert "wrote output/tabloid-1.proof.pdf" in out and (project / "output" / "tabloid-2.proof.pdf").is_file()
+    assert "page" in out and "characters" in out and "tabloid-1.pdf" in out.splitlines()[-2]
+    errors = [l for l in result.stderr.splitlines() if "preflight error" in l]
+    assert errors and all(l.startswith("output/tabloid-1.pdf: preflight error: resolution: dongliao-police.jpg")
+                          for l in errors), errors
+    assert any("low-resolution" in l and "dongliao-police.jpg" in l for l in result.stderr.splitlines())

@@ -152,14 +152,19 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
                 title: str, cache: DiskCache = DiskCache(None)) -> Path:
     """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py); its photos and
     subsets are the print PDF's, from ``cache``."""
+    target = out_dir / f"{spec.name}.proof.pdf"
+    write_atomically(target, proof_pdf(page, spec, manifest, faces, title, cache))
+    return target
+
+
+def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, title: str,
+              cache: DiskCache = DiskCache(None)) -> bytes:
+    """The proof's bytes (an edition's worker sends them back to be written with the rest)."""
     from pagesetter.proof.overlay import proof_page
 
-    target = out_dir / f"{spec.name}.proof.pdf"
     # the print PDF's photos (same resolution, so the same cache entries); PDF/X-1a, as it is no plate
     settings = PrintSettings(photo_ppi=spec.photo_ppi)
-    write_atomically(target, render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)", cache=cache,
-                                        settings=settings).pdf)
-    return target
+    return render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)", cache=cache, settings=settings).pdf
 
 
 OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"

@@ -201,6 +201,7 @@ def _build(args: argparse.Namespace) -> int:
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
+                                    proof=args.proof,
                                     jobs=args.jobs, cache=cache)
             if _report_edition(edition, time.perf_counter() - started, args.quiet):
                 status = EXIT_PREFLIGHT_ERROR
@@ -279,28 +280,58 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
 
 
 def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: ignore[no-untyped-def]
-    """The edition's pages, warnings and the preflight of the combined file (the file the plant
-    gets); returns whether that preflight found errors."""
-    from pagesetter.proof.preflight import preflight
-    from pagesetter.proof.report import preflight_lines, preflight_summary, warning_lines
+    """Each page as a single-page build reports it (normalisation, typography, its preflight
+    findings and warnings, by file), read back from the combined file the plant gets (one read,
+    one Ghostscript render), then a table of the pages; returns whether the preflight found errors."""
+    from pagesetter.proof.preflight import coverage_render, preflight
+    from pagesetter.proof.readback import read_chars
+    from pagesetter.proof.report import normalised_line, preflight_summary, warning_lines
+    from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
     problems: list[str] = []
-    for page, path in zip(edition.pages, edition.page_paths):
+    with coverage_render(edition.combined) as render:
+        chars = read_chars(edition.combined)
+        checked = preflight(edition.combined, chars=chars, render=render)
+    frames = pdf_frames(edition.combined)
+    rows = []
+    for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
         info.append(f"wrote {display_path(path)} ({sum(len(l.text) for l in page.lines)} characters, "
                     f"{len(page.images)} photos)")
+        changes = edition.changes[n - 1] if n <= len(edition.changes) else ()
+        if changes:
+            info.append("  " + normalised_line(changes))
+        typo = analyse(chars[n - 1:n], frames[n - 1:n]) if n <= len(chars) else None
+        if typo is not None:
+            info.append("  " + typo.summary())
         for o in page.overset:
-            problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines")
+            problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
+        found = [f for f in checked.findings if f.page == n]
+        problems += [f"{display_path(path)}: preflight {f.severity}: {f.check}: {f.message}" for f in found]
+        rows.append((path.name, sum(len(l.text) for l in page.lines), len(page.images),
+                     sum(o.chars for o in page.overset), typo.problems if typo else 0,
+                     sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
+    problems += [f"{display_path(edition.combined)}: preflight {f.severity}: {f.check}: {f.message}"
+                 for f in checked.findings if not f.page]
+    for proof in edition.proofs:
+        info.append(f"wrote {display_path(proof)}")
     info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
-    checked = preflight(edition.combined)
     info.append(f"preflight ({edition.combined.name}): " + preflight_summary(checked).split(": ", 1)[1])
-    problems += preflight_lines(edition.combined, checked)
     problems += warning_lines(edition.warnings, info)
+    info += _edition_table(rows)
     if not quiet:
         print("\n".join(info), flush=True)
     for line in problems:
         print(line, file=sys.stderr, flush=True)
     return checked.errors > 0
+
+
+def _edition_table(rows: list[tuple[str, int, int, int, int, int, int]]) -> list[str]:
+    """The pages at a glance, for the night desk: what each holds and what is wrong with it."""
+    head = ("page", "characters", "photos", "overset", "typography", "errors", "warnings")
+    cells = [head] + [tuple(str(v) for v in row) for row in rows]
+    widths = [max(len(r[k]) for r in cells) for k in range(len(head))]
+    return ["  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r, widths))) for r in cells]
 
 
 def _diff(args: argparse.Namespace) -> int:

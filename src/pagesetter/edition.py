@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, inputs_of, load_inputs, load_memo, overset_message, save_memo, with_marks, with_unplaced_jumps,
+    EditionData, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
+    with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
-from pagesetter.content.model import Article
+from pagesetter.content.model import Article, Change
 from pagesetter.errors import InputError, OversetError, PagesetterError, Warning, display_path
 from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import FlowResult, flow_page
@@ -66,6 +67,8 @@ class EditionResult:
     page_paths: tuple[Path, ...]
     combined: Path
     warnings: tuple[Warning, ...]
+    changes: tuple[tuple[Change, ...], ...] = ()  # per page: the marks normalisation set full-width
+    proofs: tuple[Path, ...] = ()  # <page>.proof.pdf, when asked for
 
 
 def is_edition(path: Path) -> bool:
@@ -94,7 +97,8 @@ def load_edition(path: Path) -> Edition:
 
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
-                  progress: Callable[[str], None] | None = None, cache: DiskCache | None = None) -> EditionResult:
+                  progress: Callable[[str], None] | None = None, cache: DiskCache | None = None,
+                  proof: bool = False) -> EditionResult:
     """Every page read, laid out and rendered in a worker, on all cores. A page that continues an
     article from an earlier page (上接) is set here, in order, with the lines that page sent on.
     Input errors are raised in page order; no file is written unless every page was built."""
@@ -106,12 +110,13 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     done: list[_PageDone] = []
     carried: dict[str, tuple[Line, ...]] = {}
     paths: list[Path] = []
+    proofs: list[Path] = []
     # Each page is written (under a temporary name) and added to the combined PDF as it arrives,
     # while the workers set the next: only the edition's own structure and the save are left at
     # the end. Nothing is renamed into place unless every page was built.
     with _pool(workers) as pool, StagedWrites() as staged, _Combined() as combined_pdf:
         threads = 0 if pool else 2
-        page_jobs = [_PageJob(p, edition.data, cache, photo_threads=threads) for p in edition.pages]
+        page_jobs = [_PageJob(p, edition.data, cache, photo_threads=threads, proof=proof) for p in edition.pages]
         first = [pool.submit(_run_page_in_worker, job) for job in page_jobs] if pool else []
         for i in range(len(page_jobs)):
             result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else None
@@ -126,6 +131,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             done.append(result)
             paths.append(out_dir / f"{result.spec.name}.pdf")
             staged.write(paths[-1], result.pdf)
+            if result.proof:
+                proofs.append(out_dir / f"{result.spec.name}.proof.pdf")
+                staged.write(proofs[-1], result.proof)
             combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
@@ -140,11 +148,12 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
         staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
         staged.commit()
-    warnings = tuple(w for d in done if d.flowed is not None for w in d.flowed.warnings)
-    return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings)
+    warnings = tuple(w for d in done if d.flowed is not None for w in (*d.flowed.warnings, *d.render_warnings))
+    return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
+                         tuple(proofs))
 
 
-Loaded = tuple[PageSpec, dict[str, FaceInfo], dict[str, Article]]
+Loaded = tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], tuple[Change, ...]]
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,7 @@ class _PageJob:
     loaded: Loaded | None = None  # the page's inputs, when already read
     carried: dict[str, tuple[Line, ...]] | None = None  # lines earlier pages jump here; None: not known yet
     photo_threads: int = 2  # beside the page's own (render_pdf); 0 where other pages keep every core busy
+    proof: bool = False  # make <page>.proof.pdf too
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,9 @@ class _PageDone:
     pdf: bytes = b""  # rendered even if overset stops the edition: a worker cannot know in time
     loaded: Loaded | None = None
     replayed: bool = False  # from the record of an earlier build (rebuild.py)
+    changes: tuple[Change, ...] = ()  # what normalisation set full-width, for the page's report
+    render_warnings: tuple[Warning, ...] = ()  # low-resolution photos, by file
+    proof: bytes = b""  # the proof PDF, when asked for
 
 
 @dataclass(frozen=True)
@@ -222,18 +235,19 @@ def _worker_result(future: "Future[_Sent]", job: _PageJob) -> _Sent:
 
 
 def _job_key(job: _PageJob) -> str | None:
-    return rebuild.job_key(job.path, ("edition-page", job.data, os.getcwd())) if job.cache.enabled else None
+    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd())) if job.cache.enabled else None
 
 
 def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     """The page laid out and rendered, and the files it read; or, for a page that continues a jump
     whose lines are not known yet, its inputs to wait with."""
     if job.loaded is not None:
-        spec, manifest, articles = job.loaded
+        spec, manifest, articles, changes = job.loaded
     else:
-        spec, manifest, articles, _ = load_inputs(job.path, job.data)
+        spec, manifest, articles, changed = load_inputs(job.path, job.data)
+        changes = tuple(changed)
     if job.carried is None and _waits_for_jump(spec):
-        return _PageDone(spec, None, loaded=(spec, manifest, articles)), ()
+        return _PageDone(spec, None, loaded=(spec, manifest, articles, changes)), ()
     faces = FaceSet(manifest)
     articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
     memo_key = load_memo(faces, spec.path, job.cache)
@@ -242,9 +256,11 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
     printed = with_marks(flowed.page, spec, faces)
     save_memo(faces, memo_key, job.cache)
-    pdf = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache, settings=PrintSettings.of(spec),
-                     photo_threads=job.photo_threads).pdf
-    return _PageDone(spec, flowed, pdf), inputs_of(spec, manifest, articles)
+    rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
+                          settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
+    proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
+    return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof),
+            inputs_of(spec, manifest, articles))
 
 
 def _waits_for_jump(spec: PageSpec) -> bool:

@@ -132,17 +132,34 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     return report
 
 
-def _overset_mark(page: pikepdf.Page, number: int, report: PreflightReport) -> None:
-    """Our PDFs record overset they were built with (--allow-overset) in the page's PieceInfo:
-    text is missing from such a page, so it is never fit to print."""
+def _our_record(page: pikepdf.Page) -> dict:
+    """The layout record our PDFs carry in the page's PieceInfo ({} for other PDFs, or one that
+    cannot be read as ours)."""
     import json
 
     try:
         piece = page.obj.get("/PieceInfo", {}).get("/pagesetter")
         data = json.loads(piece.Private.read_bytes()) if piece is not None and "/Private" in piece else {}
     except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
-        return  # not ours, or not readable as ours: nothing to say
-    overset = data.get("overset") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _image_names(page: pikepdf.Page) -> dict[str, str]:
+    """XObject name -> "photo file (article)" from our record, for findings a desk can act on."""
+    out: dict[str, str] = {}
+    for image in _our_record(page).get("images", []) or []:
+        if isinstance(image, dict):
+            label = f"{image.get('file')} ({image.get('article')})"
+            out[f"/FormXob.{image.get('name')}"] = out[f"/{image.get('name')}"] = label
+    return out
+
+
+def _overset_mark(page: pikepdf.Page, number: int, report: PreflightReport) -> None:
+    """Our PDFs record overset they were built with (--allow-overset) in the page's PieceInfo:
+    text is missing from such a page, so it is never fit to print."""
+    data = _our_record(page)
+    overset = data.get("overset")
     if overset:
         parts = ", ".join(f"{o.get('article')!s} ({o.get('chars')} characters)" for o in overset if isinstance(o, dict))
         report.add("error", "overset", f"built with overset allowed; text that did not fit: {parts}", number)
@@ -388,6 +405,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 or float(gs.get("/ca", 1)) < 1 or str(gs.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
             report.add("error", "transparency", f"graphics state {name} uses transparency", number)
     xobjects = resources.get("/XObject") or {}
+    named = _image_names(page)
     states = resources.get("/ExtGState") or {}
     state = _State()
     stack: list[_State] = []
@@ -443,18 +461,19 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
             if xobj is not None and xobj.get("/Subtype") == "/Image":
+                label = named.get(str(operands[0]), f"image {operands[0]}")
                 problem = _colour_space_problem(xobj.get("/ColorSpace"), x4)
                 if problem:
-                    report.add("error", "colour", f"image {operands[0]} in {problem}", number)
+                    report.add("error", "colour", f"{label} in {problem}", number)
                 if "/SMask" in xobj and not x4:
-                    report.add("error", "transparency", f"image {operands[0]} has a soft mask", number)
+                    report.add("error", "transparency", f"{label} has a soft mask", number)
                 width_pt = (state.ctm[0] ** 2 + state.ctm[1] ** 2) ** 0.5
                 ppi = float(xobj.get("/Width")) / (width_pt / 72) if width_pt else 1e9
                 least_ppi = min(least_ppi, ppi)
                 if ppi < limits.min_ppi_error:
-                    report.add("error", "resolution", f"image {operands[0]} at {ppi:.0f} ppi", number)
+                    report.add("error", "resolution", f"{label} at {ppi:.0f} ppi", number)
                 elif ppi < limits.min_ppi_warn:
-                    report.add("warning", "resolution", f"image {operands[0]} at {ppi:.0f} ppi", number)
+                    report.add("warning", "resolution", f"{label} at {ppi:.0f} ppi", number)
     for problem, count in overprinted.items():
         report.add("error", "overprint", f"{problem}: {count} time{'s' if count != 1 else ''}", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():

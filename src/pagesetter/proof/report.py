@@ -42,9 +42,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     info: list[str] = []
     problems: list[str] = []
     if result.changes:
-        counts = Counter(f"{c.before}→{c.after}" for c in result.changes)
-        summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-        info.append(f"normalised: {len(result.changes)} marks ({summary})")
+        info.append(normalised_line(result.changes))
     for o in result.page.overset:
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
     with coverage_render(result.pdf_path) as render:
@@ -57,6 +55,12 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
     return PageReport(tuple(info), tuple(problems), errors)
+
+
+def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.model.Change
+    counts = Counter(f"{c.before}→{c.after}" for c in changes)
+    summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"normalised: {len(changes)} marks ({summary})"
 
 
 def preflight_summary(report) -> str:  # type: ignore[no-untyped-def]  # preflight.PreflightReport

@@ -122,6 +122,9 @@ def _layout_json(page: Page) -> str:
     frames = [{"article": f.article, "kind": f.kind, "x0": round(co.x(f.x), 2), "y0": round(co.y(f.y + f.height), 2),
                "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)} for f in page.frames]
     record: dict[str, object] = {"page": page.name, "frames": frames}
+    if page.images:  # so that preflight names a photo by its file and article, not its XObject name
+        record["images"] = [{"name": f"Im{i}", "file": image.path.name, "article": image.article}
+                            for i, image in enumerate(page.images)]
     if page.overset:  # written with overset allowed: preflight reads this and fails the page
         record["overset"] = [{"article": o.article, "chars": o.chars, "lines": o.lines} for o in page.overset]
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
