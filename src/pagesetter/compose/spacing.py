@@ -45,7 +45,9 @@ GAP_RULES: dict[GapKind, GapRule] = {
     GapKind.MARK_BLANK: GapRule(stretch=1 / 8, shrink=0.0),
     # fill: up to HAN_LATIN_MAX in all, computed from the natural width; never more (clreq §3.2.2)
     GapKind.HAN_LATIN: GapRule(stretch=0.0, shrink=1 / 4 - 1 / 8),
-    GapKind.SPACE: GapRule(stretch=1 / 8, shrink=0.08, fill=0.25),  # a space of ~¼ em grows to ½ em
+    # a space of ~¼ em grows to ½ em; a word space has a gap on each side, so each gives up at most
+    # 0.04 em: the space keeps two thirds of its width at the tightest (TeX: shrink a third)
+    GapKind.SPACE: GapRule(stretch=1 / 8, shrink=0.04, fill=0.25),
     GapKind.INSEPARABLE: GapRule(stretch=0.0, shrink=0.0),
 }
 # A Han–Latin gap is never wider than this, tracking included (clreq §3.2.2: a third of an em).
