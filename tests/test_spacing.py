@@ -191,3 +191,4 @@ def test_torture_text_read_back_from_the_pdf(tmp_path: Path, punctuation: str) -
             # half an em in (its left blank dropped once, not twice), plus at most its gap's share
             # of the line's even stretch (an eighth of an em at badness 100)
             assert EM / 2 - 0.05 <= line[1].x - left <= EM / 2 + EM / 8, "".join(c.text for c in line)
+
