@@ -134,3 +134,13 @@ def test_a_transparent_picture_on_a_tint_leaves_no_white_patch(plates) -> None:
         white = ImageChops.multiply(white, plate)
     area = (box[2] - box[0]) * (box[3] - box[1])
     assert _count(white) < 0.05 * area, f"{_count(white)} of {area} pixels are bare paper"
+
+
+def test_preflight_warns_of_small_text_in_several_inks(tmp_path: Path) -> None:
+    """PRINT.md: small text in more than one ink goes fuzzy with misregistration (the independent
+    plant check warned of the red 9 pt body; ours did not)."""
+    from pagesetter.proof.preflight import preflight
+
+    report = preflight(build_page(PAGE, tmp_path).pdf_path)
+    found = [f.message for f in report.findings if f.check == "registration"]
+    assert any(m.startswith("9 pt text in 2 inks (0, 100, 100, 0)") for m in found), report.text()

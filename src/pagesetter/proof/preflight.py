@@ -410,6 +410,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     state = _State()
     stack: list[_State] = []
     overprinted: dict[str, int] = {}  # problem -> how many paint operations
+    multi_ink: set[tuple[float, tuple[float, ...]]] = set()  # (size, colour) of small text in several inks, once each
     text_size, tm_scale = 0.0, 1.0
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
     for operands, op in pikepdf.parse_content_stream(page):
@@ -458,6 +459,13 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             fill = state.fill
             if len(fill) == 4 and fill[3] >= 0.9 and max(fill[:3]) > 0 and size < limits.rich_black_text:
                 report.add("warning", "rich black", f"{size:g} pt text in rich black {fill}", number)
+            elif len(fill) == 4 and sum(v > 0.001 for v in fill) >= 2 and size < limits.rich_black_text:
+                # PRINT.md: small text in more than one ink goes fuzzy with misregistration
+                key = (round(size, 1), fill)
+                if key not in multi_ink:
+                    multi_ink.add(key)
+                    report.add("warning", "registration", f"{size:g} pt text in {sum(v > 0.001 for v in fill)} inks "
+                               f"{tuple(round(v * 100) for v in fill)}: misregistration makes it fuzzy", number)
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
             if xobj is not None and xobj.get("/Subtype") == "/Image":
