@@ -39,6 +39,21 @@ def score(fill: Fill | None, variant: Variant) -> tuple[int, int, int]:
     return (fill.overset, fill.empty_foot + fill.shortfall, abs(variant.headline) + abs(variant.photo))
 
 
+def lone_lines(spec: ArticleSpec, head_lines: int, geo: PageGeometry) -> int:
+    """How many single body lines the photo cell leaves above or below it in its columns (between
+    the headline, or the block's top, and the cell's standoff; between the standoff and the block's
+    foot): a reader's eye skips one line wedged there (issue 15.8)."""
+    photo = spec.photo
+    if photo is None:
+        return 0
+    cell, gap, block = photo.cell, photo.standoff, spec.block
+    under_head = cell.col < block.col + (spec.headline.cols or block.cols)
+    top = block.top + (head_lines if under_head else 0)
+    above = cell.top - gap - top
+    below = area_bottom(block, geo) - (cell.bottom + gap)
+    return int(above == 1) + int(below == 1)
+
+
 def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                 faces: FaceSet, body: list[Line], carried: list[Line] | None = None) -> Placed:
     if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
@@ -63,6 +78,9 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
             if score(trial.fill, variant) < score(best.fill, best_variant):
                 best, best_spec, best_variant = trial, changed, variant
     placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
+    if lone_lines(best_spec, best.head_lines, geo):
+        placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged above or below "
+                                       "its photo; move the photo cell a line", spec.photo.cell.loc if spec.photo else spec.loc))
     if best_variant != Variant(0, 0):
         fill = placed.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
