@@ -41,6 +41,13 @@ TIGHTEN_COST = 0.5
 # A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
 # last pass loosens earlier lines however far rather than leave one (README: "Paragraphs").
 LONE_LAST_LINE = 10 ** 17
+# A line whose Han are spread past a quarter em (what `pagesetter check` calls very loose: a
+# reader sees a gappy line, clreq §3.8) pays this on top of its badness: more than a break inside
+# a URL (URL_PENALTY) or any Han line at the tolerance, less than a forced break inside a word
+# (FORCED_PENALTY), which stays the last resort. A line with no two Han side by side (a URL
+# alone, letterspaced) pays nothing here: no gap between Han is seen.
+VERY_LOOSE_EM = 0.25 - 0.01  # the margin: the line setter rounds, check measures from the PDF
+VERY_LOOSE_DEMERITS = 5e7
 MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot stretch): demerits below 1e16
 # em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
 _STRETCH_EM = GAP_RULES[GapKind.HAN].stretch
@@ -256,6 +263,7 @@ class _Paragraph:
     breaks: list[int]  # the legal breakpoints, then n
     penalties: list[float]  # the demerits a line ending at each adds (break_penalties), 0 at n
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
+    han_prefix: list[int]  # han_prefix[k]: gaps between two Han among gaps 1..k (VERY_LOOSE_EM)
     # line_span as lookups: the first non-space atom at or after i, the end after the last
     # non-space atom at or before e.
     first_solid: list[int]
@@ -283,6 +291,7 @@ class _Paragraph:
         return cls(
             n, m, breaks + [n], penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
+            [0] + list(accumulate([g.kind is GapKind.HAN for g in gaps])),
             first_solid, end_solid, v.start_squeezes,
             [start_shrink(a) for a in atoms],
             list(map(max, v.squeezes, v.shrinks)),
@@ -341,6 +350,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     n = para.n
     m = para.m
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
+    han_prefix = para.han_prefix
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
     fill_sum, capped_sum, tighten_sum = m.fill, m.capped_fill, m.tighten
@@ -424,6 +434,8 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             badness = 100 * a * a * a
             demerits = (LINE_PENALTY + (badness if badness < MAX_BADNESS else MAX_BADNESS)) ** 2
             fitness = 1 if last_line else (0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3)
+            if spacing > VERY_LOOSE_EM and not last_line and han_prefix[e - 1] > han_prefix[s]:
+                demerits += VERY_LOOSE_DEMERITS
             if node.prev is not None and not last_line:
                 # a visible change of Han spacing from the line above (TeX's adjdemerits, measured)
                 jump = spacing - node.spacing
