@@ -22,7 +22,7 @@ from pagesetter.compose.atoms import (
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
-from pagesetter.compose.spacing import SHRINK_ORDER, STRETCH_ORDER, Gap, GapKind
+from pagesetter.compose.spacing import GAP_RULES, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, Gap, GapKind
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
 
@@ -231,13 +231,15 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
 def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
     """clreq §3.8 expansion: each STRETCH_ORDER step fills its gaps evenly up to their fill, then
     every gap takes its GapRule share of the rest. A line with no such gap (Latin words and
-    Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up."""
-    for step in STRETCH_ORDER:
-        if extra <= 0:
-            return 0.0
-        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
-        most = extra if step.most is None else min(extra, step.most * max(room, default=0.0))
-        extra += _spread(gaps, room, most) - most
+    Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up. A line
+    the capped steps leave spread past VERY_LOOSE_EM takes every mark's blank (spacing.py)."""
+    before = gaps[:]
+    left = _fill_steps(seg_gaps, gaps, extra, capped=True)
+    stretch = sum([0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps])
+    if left > 0 and stretch > 0 and left / stretch * GAP_RULES[GapKind.HAN].stretch > VERY_LOOSE_EM:
+        gaps[:] = before
+        left = _fill_steps(seg_gaps, gaps, extra, capped=False)
+    extra = left
     if extra > 0:
         # Inside a word broken to fit (joined pieces) the letter spacing is set_line's track, not this.
         weights = [0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps]
@@ -247,6 +249,18 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
         if total > 0:
             gaps[:] = [gap + extra * w / total for gap, w in zip(gaps, weights)]
             extra = 0.0
+    return extra
+
+
+def _fill_steps(seg_gaps: list[Gap], gaps: list[float], extra: float, capped: bool) -> float:
+    """STRETCH_ORDER's steps, each filling its gaps evenly up to their fill (up to its ``most``
+    when ``capped``); returns what is left for the even stretch."""
+    for step in STRETCH_ORDER:
+        if extra <= 0:
+            return 0.0
+        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
+        most = extra if step.most is None or not capped else min(extra, step.most * max(room, default=0.0))
+        extra += _spread(gaps, room, most) - most
     return extra
 
 
