@@ -291,11 +291,11 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
 
 
 def _letter_runs(word: str) -> list[tuple[int, int]]:
-    """The (start, end) of each run of ASCII letters in ``word`` (O'Brien-Smith: O, Brien, Smith)."""
+    """The (start, end) of each run of Latin letters in ``word`` (O'Brien-Smith: O, Brien, Smith)."""
     return [(m.start(), m.end()) for m in _LETTERS.finditer(word)]
 
 
-_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")  # Basic Latin to Latin Extended-B
 
 
 def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float, bool]],

@@ -28,7 +28,7 @@ def hyphen_points(word: str, script: str = "Latn") -> tuple[int, ...]:
     """Offsets inside ``word`` where it may be hyphenated: none for a word shorter than
     HYPHEN_MIN_WORD letters, or with a capital past its first letter (an acronym or a product
     name: ADAS, iPhone, CarPlay, which a desk never hyphenates)."""
-    if len(word) < HYPHEN_MIN_WORD or not word.isalpha() or not word.isascii() or not word[1:].islower():
+    if len(word) < HYPHEN_MIN_WORD or not word.isalpha() or not word[1:].islower():
         return ()
     dictionary = _dictionary(script)
     if dictionary is None:

@@ -270,6 +270,7 @@ class _Paragraph:
     penalties: list[float]  # the demerits a line ending at each adds (break_penalties), 0 at n
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
     han_prefix: list[int]  # han_prefix[k]: gaps between two Han among gaps 1..k (VERY_LOOSE_EM)
+    joined: list[bool]  # atom i continues a word (Atom.joined); False at n
     # line_span as lookups: the first non-space atom at or after i, the end after the last
     # non-space atom at or before e.
     first_solid: list[int]
@@ -298,6 +299,7 @@ class _Paragraph:
             n, m, breaks + [n], penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
             [0] + list(accumulate([g.kind is GapKind.HAN for g in gaps])),
+            [a.joined for a in atoms] + [False],
             first_solid, end_solid, v.start_squeezes,
             [start_shrink(a) for a in atoms],
             list(map(max, v.squeezes, v.shrinks)),
@@ -357,6 +359,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     m = para.m
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
     han_prefix = para.han_prefix
+    joined = para.joined
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
     fill_sum, capped_sum, tighten_sum, letter_sum = m.fill, m.capped_fill, m.tighten, m.letters
@@ -383,8 +386,9 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             else:
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
-                # lines._stretch spaces letters out only on a line with no other stretchable gap
-                even = stretch - (letter_sum[e - 1] - letter_sum[s])
+                # set_line spaces letters out only on a line broken inside a word, or with no
+                # other stretchable gap; a whole word's letter spacing is no stretch
+                even = stretch if joined[s] or joined[e] else stretch - (letter_sum[e - 1] - letter_sum[s])
                 if even < 1e-9:
                     even = stretch
                 marks = capped_sum[e - 1] - capped_sum[s]

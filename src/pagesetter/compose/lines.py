@@ -164,7 +164,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         extra = _stretch(seg_gaps, gaps, extra) if extra > 0 else _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
     track = 0.0
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
-        track = _letterspace(seg, seg_gaps, gaps, widths, spaced + max(extra, 0.0))
+        track = _letterspace(seg, seg_gaps, gaps, widths, spaced, max(extra, 0.0))
         extra = 0.0
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
@@ -176,19 +176,29 @@ _glyph_pos = tuple.__new__
 
 
 def _letterspace(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: list[float],
-                 extra: float) -> float:
-    """``extra`` spread evenly between all the line's glyphs (a line broken inside a URL or a long
-    word, which has few gaps or none); returns the space added after each glyph. Han–Latin gaps
+                 spaced: float, extra: float) -> float:
+    """A line broken inside a URL or a long word: ``spaced`` (the broken word's share of the
+    stretch) spread evenly between the letters of its words only, so the Han beside them are
+    spread no further than Knuth–Plass counted; ``extra`` (what no gap could take) between all
+    the line's glyphs. Returns the space added after each glyph inside an atom. Han–Latin gaps
     take none: they are full at a third of an em (clreq §3.2.2)."""
     capped = [g.kind == GapKind.HAN_LATIN for g in seg_gaps]
-    count = sum([len(a.glyphs) for a in seg]) - 1 - sum(capped)
+    inside = sum([len(a.glyphs) - 1 for a in seg])
+    words = [g.kind == GapKind.INSEPARABLE for g in seg_gaps]
+    letters = inside + sum(words)
+    if letters <= 0:
+        extra += spaced
+        spaced = 0.0
+    count = inside + len(seg_gaps) - sum(capped)
     if count <= 0:
         return 0.0
+    word_track = spaced / letters if letters > 0 else 0.0
     track = extra / count
-    gaps[:] = [gap if cap else gap + track for gap, cap in zip(gaps, capped)]
+    gaps[:] = [gap if cap else gap + track + (word_track if word else 0.0)
+               for gap, cap, word in zip(gaps, capped, words)]
     for k, atom in enumerate(seg):
-        widths[k] += track * (len(atom.glyphs) - 1)
-    return track
+        widths[k] += (track + word_track) * (len(atom.glyphs) - 1)
+    return track + word_track
 
 
 def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shifts: list[float],
