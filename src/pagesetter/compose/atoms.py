@@ -274,8 +274,10 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
                 continue
             hyphenation = prev == "-" and not is_url and text[p - 2:p - 1].isalpha() and nxt.isalpha()
             cuts[p] = (HYPHEN_PENALTY if hyphenation else URL_PENALTY, False)
-    if not is_url and SOFT_HYPHEN not in [hints.get(p) for p in range(first + 1, last)]:
-        # a word the copy gives its own soft hyphens keeps only those (TeX does the same)
+    if _PLAIN_WORD.fullmatch(word) and SOFT_HYPHEN not in [hints.get(p) for p in range(first + 1, last)]:
+        # Words only (letters, a hyphen or apostrophe between them): never a domain, a URL or a
+        # code, which a hyphen would misquote. A word the copy gives its own soft hyphens keeps
+        # only those (TeX does the same).
         for start, end in _letter_runs(word):
             for point in hyphen_points(word[start:end]):
                 cuts.setdefault(first + start + point, (HYPHEN_PENALTY, True))
@@ -295,6 +297,7 @@ def _letter_runs(word: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _LETTERS.finditer(word)]
 
 
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")  # Basic Latin to Latin Extended-B
 
 
