@@ -1,7 +1,7 @@
 """Text runs become atoms: the unbreakable units of Chinese line composition.
 
-An atom is one Han character or punctuation mark, or one whole Latin word or
-number (clreq §3.2: Latin words and numbers are not broken). Each carries its
+An atom is one Han character or punctuation mark, or one piece of a Latin word or
+number between its break opportunities (hyphenation points, URL marks). Each carries its
 shaped glyphs and the width the punctuation style gives it.
 """
 

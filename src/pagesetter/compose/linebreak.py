@@ -13,7 +13,8 @@ SHRINK_ORDER) as a reader sees them: the first steps (Han–Latin gaps to a thir
 an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost little
 (FILL_COST at their full use); only what is left for the gaps between Han
 characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
-lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS.
+lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS. A line whose Han are
+spread past VERY_LOOSE_EM is tried only in the last pass and pays VERY_LOOSE_DEMERITS.
 """
 
 from __future__ import annotations
