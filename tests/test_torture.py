@@ -263,7 +263,7 @@ def test_very_loose_lines_only_where_no_break_avoids_them(built, name: str) -> N
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="very loose lines the breaker cannot yet avoid (issue 14, open)")) if n in KNOWN_LOOSE else n
+    strict=True, reason="one very loose line each that the copy's no-break rules force (issue 14, open)")) if n in KNOWN_LOOSE else n
     for n in TORTURE])
 def test_check_passes(built, name: str) -> None:
     pdf = built[name][0]
