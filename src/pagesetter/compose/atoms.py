@@ -1,12 +1,13 @@
 """Text runs become atoms: the unbreakable units of Chinese line composition.
 
-An atom is one Han character or punctuation mark, or one whole Latin word or
-number (clreq §3.2: Latin words and numbers are not broken). Each carries its
+An atom is one Han character or punctuation mark, or one piece of a Latin word or
+number between its break opportunities (hyphenation points, URL marks). Each carries its
 shaped glyphs and the width the punctuation style gives it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ from pagesetter.compose.chars import (
     NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN, URL_BREAK_AFTER,
     URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, ZERO_WIDTH_SPACE, CharClass, char_class,
 )
+from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.spec.model import Style
 
@@ -272,6 +274,13 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
                 continue
             hyphenation = prev == "-" and not is_url and text[p - 2:p - 1].isalpha() and nxt.isalpha()
             cuts[p] = (HYPHEN_PENALTY if hyphenation else URL_PENALTY, False)
+    if _PLAIN_WORD.fullmatch(word) and SOFT_HYPHEN not in [hints.get(p) for p in range(first + 1, last)]:
+        # Words only (letters, a hyphen or apostrophe between them): never a domain, a URL or a
+        # code, which a hyphen would misquote. A word the copy gives its own soft hyphens keeps
+        # only those (TeX does the same).
+        for start, end in _letter_runs(word):
+            for point in hyphen_points(word[start:end]):
+                cuts.setdefault(first + start + point, (HYPHEN_PENALTY, True))
     for p, hint in hints.items():
         if first < p < last:
             if hint in WORD_JOINERS:
@@ -281,6 +290,15 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
             else:
                 cuts[p] = (0.0, False)
     return cuts
+
+
+def _letter_runs(word: str) -> list[tuple[int, int]]:
+    """The (start, end) of each run of Latin letters in ``word`` (O'Brien-Smith: O, Brien, Smith)."""
+    return [(m.start(), m.end()) for m in _LETTERS.finditer(word)]
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")  # Basic Latin to Latin Extended-B
 
 
 def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float, bool]],

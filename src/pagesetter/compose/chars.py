@@ -166,6 +166,13 @@ HYPHEN_PENALTY = 50.0 ** 2
 URL_PENALTY = 1e6
 FORCED_PENALTY = 1e8
 NO_BREAK = float("inf")
+# Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
+# cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
+# TeX's \lefthyphenmin 2 and English \righthyphenmin 3 letters at the ends. A break there costs
+# HYPHEN_PENALTY (TeX's \hyphenpenalty 50, squared) and prints a hyphen.
+HYPHENATION_LANGUAGES: dict[str, str] = {"Latn": "en_US"}
+HYPHEN_MIN_WORD = 5
+HYPHEN_MIN_LEFT, HYPHEN_MIN_RIGHT = 2, 3
 # A word piece wider than this (ems) may be broken at any character, at FORCED_PENALTY.
 FORCED_SPLIT_EM = 6.0
 # Letters kept together at each end of a word broken by force (TeX's \lefthyphenmin,

@@ -13,7 +13,8 @@ SHRINK_ORDER) as a reader sees them: the first steps (Han–Latin gaps to a thir
 an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost little
 (FILL_COST at their full use); only what is left for the gaps between Han
 characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
-lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS.
+lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS. A line whose Han are
+spread past VERY_LOOSE_EM is tried only in the last pass and pays VERY_LOOSE_DEMERITS.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from pagesetter.compose.chars import (
     BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
-from pagesetter.compose.spacing import CAPPED_FILL, CAPPED_MOST, GAP_RULES, Gap, GapKind, gap_between
+from pagesetter.compose.spacing import (
+    CAPPED_FILL, CAPPED_MOST, GAP_RULES, VERY_LOOSE_EM, Gap, GapKind, gap_between,
+)
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
@@ -41,6 +44,13 @@ TIGHTEN_COST = 0.5
 # A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
 # last pass loosens earlier lines however far rather than leave one (README: "Paragraphs").
 LONE_LAST_LINE = 10 ** 17
+# A line whose Han are spread past VERY_LOOSE_EM, a quarter em (what `pagesetter check` calls very loose: a
+# reader sees a gappy line, clreq §3.8) pays this on top of its badness: more than a break inside
+# a URL (URL_PENALTY) or any Han line at the tolerance, less than a forced break inside a word
+# (FORCED_PENALTY), which stays the last resort. A line with no two Han side by side (a URL
+# alone, letterspaced) pays nothing here: no gap between Han is seen. Like a 孤字, such a line is
+# tried only in the last pass, when no paragraph within a tolerance goes without one.
+VERY_LOOSE_DEMERITS = 5e7
 MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot stretch): demerits below 1e16
 # em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
 _STRETCH_EM = GAP_RULES[GapKind.HAN].stretch
@@ -113,6 +123,7 @@ class Metrics:
     width: list[float]  # width[i]: atoms 0..i-1
     gap: list[float]  # gap[k]: gaps 1..k (gap k stands before atom k)
     stretch: list[float]  # the even stretch
+    letters: list[float]  # the part of it inside words (letter spacing): used only on a line with no other
     shrink: list[float]  # gap shrink before the last resort (the atoms' own mid-line shrink is atom_shrink)
     atom_shrink: list[float]
     fill: list[float]  # the first stretch steps (Han–Latin gaps, spaces)
@@ -131,6 +142,7 @@ class Metrics:
             width=zero + list(accumulate(v.widths)),
             gap=zero + list(accumulate(v.naturals)),
             stretch=zero + list(accumulate(v.stretches)),
+            letters=zero + list(accumulate(v.letters)),
             shrink=zero + list(accumulate(v.gap_shrinks)),
             atom_shrink=zero + list(accumulate(v.shrinks)),
             fill=zero + list(accumulate(v.fills)),
@@ -151,6 +163,7 @@ class _Values:
     start_squeezes: list[float]
     naturals: list[float]  # of the gaps
     stretches: list[float]
+    letters: list[float]  # the stretches of gaps inside words (INSEPARABLE)
     gap_shrinks: list[float]
     fills: list[float]
     capped_fills: list[float]
@@ -160,7 +173,8 @@ class _Values:
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
         return cls([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
                    [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
-                   [g.natural for g in gaps], [g.stretch for g in gaps], [g.shrink for g in gaps],
+                   [g.natural for g in gaps], [g.stretch for g in gaps],
+                   [g.stretch if g.kind is GapKind.INSEPARABLE else 0.0 for g in gaps], [g.shrink for g in gaps],
                    [0.0 if g.kind in CAPPED_FILL else g.fill for g in gaps],
                    [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps])
 
@@ -256,6 +270,8 @@ class _Paragraph:
     breaks: list[int]  # the legal breakpoints, then n
     penalties: list[float]  # the demerits a line ending at each adds (break_penalties), 0 at n
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
+    han_prefix: list[int]  # han_prefix[k]: gaps between two Han among gaps 1..k (VERY_LOOSE_EM)
+    joined: list[bool]  # atom i continues a word (Atom.joined); False at n
     # line_span as lookups: the first non-space atom at or after i, the end after the last
     # non-space atom at or before e.
     first_solid: list[int]
@@ -283,6 +299,8 @@ class _Paragraph:
         return cls(
             n, m, breaks + [n], penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
+            [0] + list(accumulate([g.kind is GapKind.HAN for g in gaps])),
+            [a.joined for a in atoms] + [False],
             first_solid, end_solid, v.start_squeezes,
             [start_shrink(a) for a in atoms],
             list(map(max, v.squeezes, v.shrinks)),
@@ -341,9 +359,11 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     n = para.n
     m = para.m
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
+    han_prefix = para.han_prefix
+    joined = para.joined
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
-    fill_sum, capped_sum, tighten_sum = m.fill, m.capped_fill, m.tighten
+    fill_sum, capped_sum, tighten_sum, letter_sum = m.fill, m.capped_fill, m.tighten, m.letters
     cap = m.fill_cap
     total_solid = solid_prefix[n]
     inf = float("inf")
@@ -363,12 +383,17 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                 s = b
             e = end_b if end_b > s else s
             if e <= s:
-                natural = stretch = fill = 0.0
+                natural = stretch = even = fill = marks = 0.0
             else:
                 natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
                 stretch = stretch_sum[e - 1] - stretch_sum[s]
-                fill = capped_sum[e - 1] - capped_sum[s]
-                fill = (fill if fill < cap else cap) + fill_sum[e - 1] - fill_sum[s]
+                # set_line spaces letters out only on a line broken inside a word, or with no
+                # other stretchable gap; a whole word's letter spacing is no stretch
+                even = stretch if joined[s] or joined[e] else stretch - (letter_sum[e - 1] - letter_sum[s])
+                if even < 1e-9:
+                    even = stretch
+                marks = capped_sum[e - 1] - capped_sum[s]
+                fill = (marks if marks < cap else cap) + fill_sum[e - 1] - fill_sum[s]
             diff = (first_avail if node.line == 0 else measure) - natural
             if cut and node.line and diff > fill + tolerance * stretch + slack:
                 # Too loose for the tolerance, and so is every node after it (_slack): all stay.
@@ -381,8 +406,12 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             elif diff > 0:
                 if diff <= fill:
                     r = FILL_COST * diff / fill
-                elif stretch > 0:
-                    over = (diff - fill) / stretch
+                elif even > 0:
+                    over = (diff - fill) / even
+                    if over * _STRETCH_EM > VERY_LOOSE_EM and marks > cap:
+                        # every mark's blank first, the cap given up (spacing.VERY_LOOSE_EM, lines._stretch)
+                        fill += marks - cap
+                        over = (diff - fill) / even if diff > fill else 0.0
                     r = (FILL_COST if fill > 0 else 0.0) + over
                     spacing = over * _STRETCH_EM
                 elif fill > 0:
@@ -424,6 +453,10 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             badness = 100 * a * a * a
             demerits = (LINE_PENALTY + (badness if badness < MAX_BADNESS else MAX_BADNESS)) ** 2
             fitness = 1 if last_line else (0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3)
+            if spacing > VERY_LOOSE_EM and not last_line and han_prefix[e - 1] > han_prefix[s]:
+                if tolerance != inf:
+                    continue  # rather a looser URL line (the next tolerance) than gappy Han
+                demerits += VERY_LOOSE_DEMERITS
             if node.prev is not None and not last_line:
                 # a visible change of Han spacing from the line above (TeX's adjdemerits, measured)
                 jump = spacing - node.spacing

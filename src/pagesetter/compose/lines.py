@@ -22,7 +22,7 @@ from pagesetter.compose.atoms import (
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
-from pagesetter.compose.spacing import SHRINK_ORDER, STRETCH_ORDER, Gap, GapKind
+from pagesetter.compose.spacing import GAP_RULES, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, Gap, GapKind
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
 
@@ -164,7 +164,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         extra = _stretch(seg_gaps, gaps, extra) if extra > 0 else _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
     track = 0.0
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
-        track = _letterspace(seg, seg_gaps, gaps, widths, spaced + max(extra, 0.0))
+        track = _letterspace(seg, seg_gaps, gaps, widths, spaced, max(extra, 0.0))
         extra = 0.0
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
@@ -176,19 +176,29 @@ _glyph_pos = tuple.__new__
 
 
 def _letterspace(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: list[float],
-                 extra: float) -> float:
-    """``extra`` spread evenly between all the line's glyphs (a line broken inside a URL or a long
-    word, which has few gaps or none); returns the space added after each glyph. Han–Latin gaps
+                 spaced: float, extra: float) -> float:
+    """A line broken inside a URL or a long word: ``spaced`` (the broken word's share of the
+    stretch) spread evenly between the letters of its words only, so the Han beside them are
+    spread no further than Knuth–Plass counted; ``extra`` (what no gap could take) between all
+    the line's glyphs. Returns the space added after each glyph inside an atom. Han–Latin gaps
     take none: they are full at a third of an em (clreq §3.2.2)."""
     capped = [g.kind == GapKind.HAN_LATIN for g in seg_gaps]
-    count = sum([len(a.glyphs) for a in seg]) - 1 - sum(capped)
+    inside = sum([len(a.glyphs) - 1 for a in seg])
+    words = [g.kind == GapKind.INSEPARABLE for g in seg_gaps]
+    letters = inside + sum(words)
+    if letters <= 0:
+        extra += spaced
+        spaced = 0.0
+    count = inside + len(seg_gaps) - sum(capped)
     if count <= 0:
         return 0.0
+    word_track = spaced / letters if letters > 0 else 0.0
     track = extra / count
-    gaps[:] = [gap if cap else gap + track for gap, cap in zip(gaps, capped)]
+    gaps[:] = [gap if cap else gap + track + (word_track if word else 0.0)
+               for gap, cap, word in zip(gaps, capped, words)]
     for k, atom in enumerate(seg):
-        widths[k] += track * (len(atom.glyphs) - 1)
-    return track
+        widths[k] += (track + word_track) * (len(atom.glyphs) - 1)
+    return track + word_track
 
 
 def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shifts: list[float],
@@ -231,13 +241,15 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
 def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
     """clreq §3.8 expansion: each STRETCH_ORDER step fills its gaps evenly up to their fill, then
     every gap takes its GapRule share of the rest. A line with no such gap (Latin words and
-    Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up."""
-    for step in STRETCH_ORDER:
-        if extra <= 0:
-            return 0.0
-        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
-        most = extra if step.most is None else min(extra, step.most * max(room, default=0.0))
-        extra += _spread(gaps, room, most) - most
+    Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up. A line
+    the capped steps leave spread past VERY_LOOSE_EM takes every mark's blank (spacing.py)."""
+    before = gaps[:]
+    left = _fill_steps(seg_gaps, gaps, extra, capped=True)
+    stretch = sum([0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps])
+    if left > 0 and stretch > 0 and left / stretch * GAP_RULES[GapKind.HAN].stretch > VERY_LOOSE_EM:
+        gaps[:] = before
+        left = _fill_steps(seg_gaps, gaps, extra, capped=False)
+    extra = left
     if extra > 0:
         # Inside a word broken to fit (joined pieces) the letter spacing is set_line's track, not this.
         weights = [0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps]
@@ -247,6 +259,18 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
         if total > 0:
             gaps[:] = [gap + extra * w / total for gap, w in zip(gaps, weights)]
             extra = 0.0
+    return extra
+
+
+def _fill_steps(seg_gaps: list[Gap], gaps: list[float], extra: float, capped: bool) -> float:
+    """STRETCH_ORDER's steps, each filling its gaps evenly up to their fill (up to its ``most``
+    when ``capped``); returns what is left for the even stretch."""
+    for step in STRETCH_ORDER:
+        if extra <= 0:
+            return 0.0
+        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
+        most = extra if step.most is None or not capped else min(extra, step.most * max(room, default=0.0))
+        extra += _spread(gaps, room, most) - most
     return extra
 
 

@@ -75,6 +75,11 @@ STRETCH_ORDER: tuple[StretchStep, ...] = (
     StretchStep(frozenset({GapKind.MARK_BLANK}), most=2),
     StretchStep(frozenset({GapKind.HAN_LATIN})),
 )
+# Han spread past this (em, beyond the grid) reads as a gappy line: `pagesetter check` calls it
+# very loose (clreq §3.8: spread evenly, never visibly gappy). A line that would be spread so far
+# with the marks' blanks capped takes every mark's blank back first (the cap above given up:
+# 先推, a 开明 line set 全角 rather than gappy); the line breaker avoids such lines (linebreak.py).
+VERY_LOOSE_EM = 0.25 - 0.01  # the margin: glyph positions round, check measures from the PDF
 # The kinds whose fill a line takes only up to a limit, and the limit in gaps: the line breaker
 # keeps their sum apart (one such step).
 CAPPED_FILL = frozenset(k for step in STRETCH_ORDER if step.most is not None for k in step.kinds)
