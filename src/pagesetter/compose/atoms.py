@@ -128,6 +128,10 @@ def _unkern(atom: Atom) -> None:
     if g is None:
         return
     lost = (atom.face.advance(g.gid) - g.advance) * atom.style.size
+    if atom.cls in WORDLIKE or atom.cls == CharClass.OTHER:
+        # A Latin glyph whose ink overhangs its box (Noto Serif's f, _) would print past the
+        # measure at a line end: its width there holds the overhang too.
+        lost = max(lost, 0.0) + max(0.0, atom.face.ink_extent(g.gid)[1] - atom.face.advance(g.gid)) * atom.style.size
     if lost > 0:
         atom.kern_back = lost
         atom.width += lost
