@@ -218,6 +218,14 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:  # the system refused a file: an output folder that is a file, a full disk …
         print(f"pagesetter: error: {_os_error(exc)}", file=sys.stderr)
         return EXIT_INPUT
+    except RuntimeError as exc:
+        # pathlib's resolve() (Python < 3.13) reports a symlink that points back at itself so
+        if not str(exc).startswith("Symlink loop from "):
+            raise
+        where = str(exc)[len("Symlink loop from "):].strip("'\"")
+        print(f"pagesetter: error: {display_path(where)}: a symbolic link that loops back on itself; "
+              "replace it with the file", file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _os_error(exc: OSError) -> str:
