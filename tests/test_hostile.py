@@ -6,6 +6,7 @@ everything else under tmp is "outside"."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -127,10 +128,6 @@ def _pdf_file(kind: str) -> Breaker:
     return apply
 
 
-def _float_tiff_unused() -> None:  # pragma: no cover - placeholder for the decoder cases below
-    pass
-
-
 # (id, break, command line, file the error line names (prefix), words it must contain, exit status)
 Case = tuple[str, Breaker, list[str], str, str, int]
 NOTHING: Breaker = lambda project: None  # noqa: E731
@@ -167,10 +164,10 @@ CASES: list[Case] = [
      ["build", EDITION], EDITION, "control character", 1),
     ("spec-fifo", _fifo(SPEC), ["build"], SPEC, "not a regular file", 1),
     ("spec-device", NOTHING, ["build", "/dev/zero"], "/dev/zero", "not a regular file", 1),
-    ("sheet-fifo", _fifo(SHEET), ["build"], SPEC, "not a regular file", 1),
-    ("manifest-fifo", _fifo(MANIFEST), ["build"], SPEC, "not a regular file", 1),
-    ("article-fifo", _fifo(ARTICLE), ["build"], ARTICLE, "not a regular file", 1),
-    ("photo-fifo", _fifo(PHOTO), ["build"], PHOTO, "not a regular file", 1),
+    ("sheet-fifo", _fifo(SHEET), ["build"], SHEET, "not a regular file", 1),
+    ("manifest-fifo", _fifo(MANIFEST), ["build"], MANIFEST, "not a regular file", 1),
+    ("article-fifo", _fifo(ARTICLE), ["build"], SPEC, "not a regular file", 1),
+    ("photo-fifo", _fifo(PHOTO), ["build"], ARTICLE, "not a regular file", 1),
     ("edition-fifo", _fifo(EDITION), ["build", EDITION], EDITION, "not a regular file", 1),
     ("edition-page-fifo", _fifo("layout/tabloid-2.yaml"), ["build", EDITION], EDITION, "not a regular file", 1),
     # --- numbers (item 7) ---
@@ -285,3 +282,62 @@ def test_hostile_input_is_refused_cleanly(hostile_project: Path, case: Case) -> 
     assert "root:" not in err and "hunter2" not in err  # no outside file's contents in a message
     assert _pdfs(project) == pdfs_before
     assert _tree(project.parent, project) == outside_before
+
+
+# --- the safety net (Deliver): a bug of ours is one line, a log and status 70, and no output replaced ---
+
+# A fault planted inside the real engine, run through the real command line: the PDF's bytes are half
+# made (a partial file, as a crash mid-write would leave) when an error nobody expected is raised.
+_PLANTED = """
+import sys
+import pagesetter.build as build
+import pagesetter.paths as paths
+from pagesetter.cli import main
+
+def half_written(path, data):
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data[: len(data) // 2])
+    raise KeyError("planted fault")
+
+build.write_atomically = half_written
+sys.exit(main(["build", "-q"]))
+"""
+
+
+def test_an_unexpected_exception_is_one_line_a_log_and_status_70(hostile_project: Path) -> None:
+    project = hostile_project
+    good = project / "output" / "seed-page.pdf"
+    good.parent.mkdir()
+    good.write_bytes(b"%PDF-1.4 the good PDF of the last build\n")
+    before = good.read_bytes()
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off", TMPDIR=str(project.parent / "tmp"))
+    (project.parent / "tmp").mkdir()
+    run = subprocess.run([sys.executable, "-c", _PLANTED], cwd=project, capture_output=True, text=True,
+                         timeout=TIMEOUT, env=env)
+    err = run.stderr.strip()
+    assert run.returncode == 70, (run.returncode, err)
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert err.startswith("pagesetter: internal error: KeyError: 'planted fault'; details in "), err
+    assert err.endswith("; please report"), err
+    log = Path(err.split("details in ", 1)[1].split(";", 1)[0])
+    assert log.parent == project.parent / "tmp" and log.is_file()
+    assert "Traceback" in log.read_text(encoding="utf-8") and "planted fault" in log.read_text(encoding="utf-8")
+    assert good.read_bytes() == before  # the last good PDF is still there, unchanged
+    assert sorted(p.name for p in good.parent.iterdir() if p.suffix == ".pdf") == ["seed-page.pdf"]
+
+
+def test_a_float_tiff_of_mid_grey_prints_mid_grey(tmp_path: Path) -> None:
+    """A 32-bit float TIFF (mode F, samples 0.0–1.0) of 0.5 grey is placed as mid grey, as a
+    greyscale image of about 50 % K; before, its samples were divided by 256 and it printed black."""
+    from PIL import Image
+
+    from pagesetter.render.images import prepare_image
+
+    path = tmp_path / "grey.tif"
+    Image.new("F", (400, 300), 0.5).save(path)
+    prepared = prepare_image(path, 144, 108, "fill")
+    with Image.open(io.BytesIO(prepared.jpeg)) as placed:
+        ink = placed.convert("L").getpixel((placed.width // 2, placed.height // 2))
+    # DeviceGray JPEG: 255 is white. Mid grey after the newsprint dot-gain curve: well inside 25–75 %.
+    assert prepared.colorspace == "DeviceGray", prepared.colorspace
+    assert 64 <= ink <= 192, ink

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -21,7 +23,8 @@ from pathlib import Path
 from typing import Callable
 
 from pagesetter import __version__
-from pagesetter.errors import InputError, OversetError, PagesetterError, display_path
+from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, display_path
+from pagesetter.paths import NotRegularFile, open_regular
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
@@ -180,9 +183,46 @@ def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
     return EXIT_INTERNAL
 
 
+def _readable_pdfs(paths: list[Path]) -> None:
+    """Each PDF given to preflight, check, preview or diff opened by both readers they use, every
+    page loaded, before any work: a locked PDF, or one whose page tree loops, is one located line."""
+    import pikepdf
+    import pypdfium2
+
+    for path in paths:
+        loc = Loc.of_file(path)
+        if not path.exists():
+            raise InputError(loc, "file not found")
+        try:
+            with open_regular(path) as fh:
+                data = fh.read()
+        except NotRegularFile as exc:
+            raise InputError(loc, exc.strerror) from None
+        except IsADirectoryError:
+            raise InputError(loc, "expected a PDF file, found a directory") from None
+        try:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                len(pdf.pages)  # walks the page tree: a loop in it is found here
+            doc = pypdfium2.PdfDocument(data)
+            try:
+                for i in range(len(doc)):
+                    doc[i].close()
+            finally:
+                doc.close()
+        except pikepdf.PasswordError:
+            raise InputError(loc, "the PDF is encrypted (it needs a password); give an unencrypted copy") from None
+        except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:
+            said = re.sub(r"^stream <[^>]*> ", "", " ".join(str(exc).split()))  # qpdf names the buffer
+            raise InputError(loc, f"not a readable PDF ({said[:200]})") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     """The command, with every error the user can cause turned into one line and a status."""
     try:
+        if args.command in ("preflight", "check", "preview"):
+            _readable_pdfs(args.pdfs)
+        elif args.command == "diff":
+            _readable_pdfs([args.old, args.new])
         if args.command == "build":
             return _build(args)
         if args.command == "check":
@@ -254,7 +294,7 @@ def _build(args: argparse.Namespace) -> int:
     cache = DiskCache(None) if args.no_cache else default_cache()
 
     specs = args.specs or [DEFAULT_SPEC]
-    if not args.specs and not DEFAULT_SPEC.is_file():
+    if not args.specs and not DEFAULT_SPEC.exists():  # a FIFO there is refused unread by load_yaml
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
                          "pagesetter build layout/PAGE.yaml")
     status = 0
