@@ -341,3 +341,24 @@ def test_a_float_tiff_of_mid_grey_prints_mid_grey(tmp_path: Path) -> None:
     # DeviceGray JPEG: 255 is white. Mid grey after the newsprint dot-gain curve: well inside 25–75 %.
     assert prepared.colorspace == "DeviceGray", prepared.colorspace
     assert 64 <= ink <= 192, ink
+
+
+@pytest.mark.parametrize("rel, where", [(ARTICLE, SPEC), (SHEET, SHEET), (PHOTO, ARTICLE)],
+                         ids=["article", "style-sheet", "photo"])
+def test_an_input_replaced_by_a_fifo_after_a_build_does_not_hang_the_next(hostile_project: Path, tmp_path: Path,
+                                                                          rel: str, where: str) -> None:
+    """The build cache checks the inputs a page was made from before replaying it: that check must
+    not open an input since replaced by a named pipe (it would block for ever)."""
+    project = hostile_project
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE=str(tmp_path / "cache"))
+    first = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q"], cwd=project, capture_output=True,
+                           text=True, timeout=TIMEOUT, env=env)
+    assert first.returncode == 0, first.stderr
+    built = _pdfs(project)
+    _fifo(rel)(project)
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q"], cwd=project, capture_output=True,
+                         text=True, timeout=TIMEOUT, env=env)
+    err = run.stderr.strip()
+    assert run.returncode == 1 and "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert err.startswith(f"pagesetter: error: {where}:") and "not a regular file" in err, err
+    assert _pdfs(project) == built
