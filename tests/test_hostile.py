@@ -86,6 +86,15 @@ def _style_chain(n: int) -> Breaker:
     return apply
 
 
+def _style_chain_upward(n: int) -> Breaker:
+    """Each style based on the one before it: every base is made before the style that needs it."""
+    def apply(project: Path) -> None:
+        chain = "".join(f"  up{i}:\n    base: {'up' + str(i - 1) if i else 'body'}\n" for i in range(n))
+        text = (project / SHEET).read_text(encoding="utf-8")
+        (project / SHEET).write_text(text.rstrip("\n") + "\n" + chain, encoding="utf-8")
+    return apply
+
+
 EPS = (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n{ } loop\nshowpage\n%%EOF\n")
 
 
@@ -206,6 +215,7 @@ CASES: list[Case] = [
     # --- tracebacks (item 9) ---
     ("yaml-5000-deep", _deep_yaml, ["build"], SPEC, "nested", 1),
     ("base-chain-1100", _style_chain(1100), ["build"], SHEET, "based on", 1),
+    ("base-chain-upward", _style_chain_upward(1100), ["build"], SHEET, "chain of more than 32", 1),
     ("base-cycle-named", _both(_style("    base: lead\n")), ["build"], SHEET, "body → lead → body", 1),
     ("sheet-path-nul", _edit(SPEC, "stylesheets: [styles/city-daily.yaml]", r'stylesheets: ["styles/city\0.yaml"]'),
      ["build"], SPEC, "control character", 1),

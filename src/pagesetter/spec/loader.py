@@ -237,15 +237,17 @@ def _load_styles(root_node: Node, base: Path, root: Path,
         raw.update(v.expect_map(sheet.get("styles"), "styles").value)  # type: ignore[arg-type]
     if root_node.get("styles") is not None:
         raw.update(v.expect_map(root_node.get("styles"), "styles").value)  # type: ignore[arg-type]
-    made: dict[str, Style] = {}
+    made: dict[str, tuple[Style, int]] = {}
     for name in raw:
         _style(name, raw, (), made)
-    return {name: made[name] for name in raw}, tuple(paths)
+    return {name: made[name][0] for name in raw}, tuple(paths)
 
 
-def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...], made: dict[str, Style]) -> Style:
-    """The style ``name``, its bases first; each made once (``made``), so a long chain costs its
-    length, not its square. ``chain``: the styles waiting on this one, for cycles and depth."""
+def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
+           made: dict[str, tuple[Style, int]]) -> tuple[Style, int]:
+    """The style ``name`` and how many bases it stands on; its bases made first, each once
+    (``made``), so a long chain costs its length, not its square. ``chain``: the styles waiting on
+    this one, to name a cycle."""
     if name in made:
         return made[name]
     node = v.expect_map(raw[name], f"style {name!r}")
@@ -259,10 +261,16 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...], made: dict[s
             cycle = chain[chain.index(base_name):] if base_name in chain else ()
             path = " → ".join((*cycle, name, base_name))
             raise InputError(node.get("base").loc, f"style {name!r} is based on itself: {path}")
-        if len(chain) >= MAX_BASE_DEPTH:
+        if len(chain) >= MAX_BASE_DEPTH:  # bounded here too: the recursion must not reach Python's limit
             raise InputError(node.get("base").loc, f"style {name!r} is based on a chain of more than "
                              f"{MAX_BASE_DEPTH} styles ({chain[0]!r} → … → {name!r}); base it on fewer")
-        parent = _style(base_name, raw, chain + (name,), made)
+        parent, depth = _style(base_name, raw, chain + (name,), made)
+        depth += 1
+        if depth > MAX_BASE_DEPTH:
+            raise InputError(node.get("base").loc, f"style {name!r} is based on a chain of more than "
+                             f"{MAX_BASE_DEPTH} styles; base it on fewer")
+    else:
+        depth = 0
     if parent is None and node.get("font") is None:
         raise InputError(node.loc, f"style {name!r} needs a font (a face name from fonts/manifest.yaml)")
     if parent is None and node.get("size") is None:
@@ -273,7 +281,7 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...], made: dict[s
 
     size = _pt(get("size"), "size", SIZE, "size") if get("size") else parent.size  # type: ignore[union-attr]
     em = size
-    made[name] = style = Style(
+    style = Style(
         name=name,
         font=v.text(get("font"), "font") if get("font") else parent.font,  # type: ignore[union-attr]
         size=size,
@@ -295,7 +303,8 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...], made: dict[s
         else (parent.word_space if parent else 1.0),
         loc=node.loc,
     )
-    return style
+    made[name] = (style, depth)
+    return made[name]
 
 
 def _color(node: Node) -> CMYK:
