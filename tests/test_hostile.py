@@ -177,6 +177,7 @@ CASES: list[Case] = [
     ("manifest-fifo", _fifo(MANIFEST), ["build"], MANIFEST, "not a regular file", 1),
     ("article-fifo", _fifo(ARTICLE), ["build"], SPEC, "not a regular file", 1),
     ("photo-fifo", _fifo(PHOTO), ["build"], ARTICLE, "not a regular file", 1),
+    ("font-fifo", _fifo("fonts/NotoSansCJKsc-Regular.otf"), ["build"], MANIFEST, "not a regular file", 1),
     ("edition-fifo", _fifo(EDITION), ["build", EDITION], EDITION, "not a regular file", 1),
     ("edition-page-fifo", _fifo("layout/tabloid-2.yaml"), ["build", EDITION], EDITION, "not a regular file", 1),
     # --- numbers (item 7) ---
@@ -202,6 +203,9 @@ CASES: list[Case] = [
     ("focus-nan", _edit(SPEC, "photo: {col: 3, cols: 2, line: 6, lines: 13}",
                         "photo: {col: 3, cols: 2, line: 6, lines: 13, focus: [.nan, 0.5]}"), ["build"], SPEC,
      "focus", 1),
+    ("fit-huge", _edit(SPEC, "fit: {headline_lines: [0, 2]}", "fit: {headline_lines: [0, " + "9" * 400 + "]}"),
+     ["build"], SPEC, "at most 2000", 1),
+    ("photo-ppi-inf", _edit(SPEC, "rules: {", "photo_ppi: .inf\nrules: {"), ["build"], SPEC, "whole number", 1),
     ("dpi-zero", NOTHING, ["build", "--dpi", "0"], "", "--dpi", 2),
     ("dpi-negative", NOTHING, ["build", "--dpi", "-1"], "", "--dpi", 2),
     ("dpi-nan", NOTHING, ["build", "--dpi", "nan"], "", "--dpi", 2),

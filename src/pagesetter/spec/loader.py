@@ -19,6 +19,7 @@ TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules"
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
+MAX_LINES = 2000  # grid lines of a type area; fit: may change a depth by no more
 PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
 
@@ -192,7 +193,7 @@ def _grid(node: Node) -> Grid:
         columns=v.integer(node.get("columns"), "columns", 1, 40),
         column_width=v.quantity(node.get("column_width"), "column_width", LENGTH_OR_ZI).to_pt(em=body),
         gutter=v.quantity(node.get("gutter"), "gutter", LENGTH_OR_ZI, zero_ok=True).to_pt(em=body),
-        lines=v.integer(node.get("lines"), "lines", 1, 2000),
+        lines=v.integer(node.get("lines"), "lines", 1, MAX_LINES),
         pitch=_pt(node.get("pitch"), "pitch", LENGTH_OR_ZI, "pitch", em=body),
         body_size=body,
     )
@@ -448,7 +449,7 @@ def _fit(node: Node) -> FitSpec:
         items = v.expect_list(n, key)
         if len(items) != 2:
             raise InputError(n.loc, f"{key} takes [least, most] change in lines, e.g. [-2, 2]")
-        lo, hi = (v.integer(i, key) for i in items)
+        lo, hi = (v.integer(i, key, -MAX_LINES, MAX_LINES) for i in items)
         if lo > hi:
             raise InputError(n.loc, f"{key}: the least change {lo} is more than the most {hi}")
         return (lo, hi)
