@@ -213,6 +213,8 @@ CASES: list[Case] = [
     ("dpi-huge", NOTHING, ["build", "--dpi", "1e6"], "", "--dpi", 2),
     ("preview-dpi-nan", NOTHING, ["preview", "--dpi", "nan", "x.pdf"], "", "--dpi", 2),
     ("diff-dpi-zero", NOTHING, ["diff", "--dpi", "0", "a.pdf", "b.pdf"], "", "--dpi", 2),
+    ("serve-port-huge", NOTHING, ["serve", "--port", "99999999"], "", "--port", 2),
+    ("serve-dpi-nan", NOTHING, ["serve", "--dpi", "nan"], "", "--dpi", 2),
     ("tac-nan", NOTHING, ["preflight", "--tac", "nan", "x.pdf"], "", "--tac", 2),
     ("tac-inf", NOTHING, ["preflight", "--tac", "inf", "x.pdf"], "", "--tac", 2),
     ("tac-low", NOTHING, ["preflight", "--tac", "5", "x.pdf"], "", "--tac", 2),

@@ -49,6 +49,17 @@ def _ranged(low: float, high: float, unit: str = "") -> "Callable[[str], float]"
     return parse
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
+    return value
+
+
 _dpi = _ranged(*DPI_RANGE)
 _tac = _ranged(*TAC_RANGE, " %")
 
@@ -123,7 +134,7 @@ def make_parser() -> argparse.ArgumentParser:
                                       "errors, which refreshes itself.")
     live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    live.add_argument("--port", type=int, default=8470, help="port (default: 8470; 0 picks a free one)")
+    live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="where serve writes (default: a temporary folder; never the build's output/)")
     live.add_argument("--dpi", type=_dpi, default=60.0, help="preview resolution, 10–1200 (default: 60)")
