@@ -158,7 +158,8 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
         raise InputError(loc, f"image claims more pixels than the limit of {MAX_PIXELS // 1_000_000} megapixels "
                          "(a damaged file or a decompression bomb)") from None
     except UnidentifiedImageError:
-        raise InputError(loc, "not a JPEG, PNG, TIFF, WebP or GIF image (judged by its content, not its name)") from None
+        raise InputError(loc, "cannot read image (its content is none of the formats we read; the name does "
+                         "not count); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
     except (OSError, ValueError) as exc:
         raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
 
