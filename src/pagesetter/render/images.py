@@ -1,7 +1,8 @@
 """Photos prepared for print: cropped to the frame, resampled, separated for newsprint, JPEG.
 
 Any JPEG, PNG, TIFF, WebP or GIF in any colour mode comes in (a float TIFF is read as 0.0–1.0).
-Colour goes into the PDF as a DeviceCMYK JPEG, converted through ICC profiles to the newsprint profile that ships beside this module
+Colour goes into the PDF as a DeviceCMYK JPEG, converted through ICC profiles to the newsprint
+profile that ships beside this module
 (profiles/newsprint-tr002.icc, CGATS TR 002); greyscale stays one channel and goes in as a
 DeviceGray JPEG, which prints on the black plate alone. Either is at the page's photo_ppi at its
 placed size (or the picture's own resolution, when that is less), and no pixel exceeds the total
