@@ -174,7 +174,7 @@ def test_a_broken_photo_in_an_edition_is_one_located_line_and_nothing_written(pr
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("pagesetter: error: content/photos/xian-education.jpg: cannot read image (")
-    assert line.endswith("); expected a JPEG, PNG or TIFF file")
+    assert line.endswith("); expected a JPEG, PNG, TIFF, WebP or GIF file")
     assert not (project / "output").exists() or not any((project / "output").iterdir())
 
 

@@ -9,7 +9,7 @@ from pagesetter.cache import DiskCache, default_cache, key_of
 from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
-from pagesetter.errors import InputError, InputErrors, OversetError, Warning
+from pagesetter.errors import InputError, InputErrors, OversetError, Warning, display_path
 from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
@@ -69,6 +69,9 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
         if path.exists() and not inside(path, spec.root, spec.allowed):  # a symlink out of the project
             raise InputError(loc, f"article {name!r} is a link to {path.resolve()}, outside the project folder; "
                              f"{OUTSIDE_HINT}")
+        if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: never opened
+            raise InputError(loc, f"article {name!r}: {display_path(path)} is not a regular file (a named pipe "
+                             "or device); refused unread")
         if not path.is_file():
             raise InputError(loc, f"article {name!r} not found: expected the file "
                              f"{path.relative_to(spec.root) if path.is_relative_to(spec.root) else path}")

@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
+from pagesetter.paths import open_regular
+
 FOLDER = "pagesetter-cache-v2"  # the cache's own folder inside the chosen one; a new format, a new name
 MAGIC = b"pagesetter-cache-2\n"
 SEAL = 32  # bytes of HMAC-SHA256
@@ -480,7 +482,7 @@ def file_fingerprint(path: Path) -> tuple[str, int, int]:
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes (photos: a few MB, hashed in milliseconds)."""
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:  # a FIFO or device is refused, not read (it could block forever)
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 

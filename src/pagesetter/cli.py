@@ -1,7 +1,8 @@
 """Command line: ``pagesetter build``, ``pagesetter preview``.
 
 Exit status: 0 success, 1 bad input, 2 bad command line, 3 overset, 4 (check) typography rule broken,
-5/6 (preflight) warnings / errors, 7 (diff) something changed.
+5/6 (preflight) warnings / errors, 7 (diff) something changed, 70 internal error (a bug: reported in
+one line, the traceback written to a log file).
 Errors are one line each on stderr; never a traceback.
 """
 
@@ -9,17 +10,58 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
+import math
 import os
+import re
 import sys
+import tempfile
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 from pagesetter import __version__
-from pagesetter.errors import InputError, OversetError, PagesetterError, display_path
+from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, display_path
+from pagesetter.paths import NotRegularFile, open_regular
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug of ours, not the user's input
+# Ranges of the numeric options (inclusive). Under 10 dpi a preview shows nothing; 1,200 dpi of a
+# broadsheet is a 330-megapixel PNG. Total area coverage: 100 % is one solid ink; newsprint plants
+# ask 220–260 %, and no process goes past 400 % (four solid inks).
+DPI_RANGE = (10.0, 1200.0)
+TAC_RANGE = (100.0, 400.0)
+
+
+def _ranged(low: float, high: float, unit: str = "") -> "Callable[[str], float]":
+    """An argparse type: a finite number from ``low`` to ``high``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"expected a number from {low:g} to {high:g}{unit}, got {text!r}")
+        return value
+    return parse
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
+    return value
+
+
+_dpi = _ranged(*DPI_RANGE)
+_tac = _ranged(*TAC_RANGE, " %")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -45,7 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--proof", action="store_true",
                        help="also write <page>.proof.pdf: grid, module frames and names, overset in red, trim, "
                             "bleed and safety lines (written even when overset stops the build)")
-    build.add_argument("--dpi", type=float, default=50.0, help="preview resolution (default: 50)")
+    build.add_argument("--dpi", type=_dpi, default=50.0, help="preview resolution, 10–1200 (default: 50)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                        help="editions: pages built at once, one process each (default: one per core)")
@@ -72,7 +114,8 @@ def make_parser() -> argparse.ArgumentParser:
                                      "installed). Exit status 0 clean, 5 warnings only, 6 errors.")
     pre.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     pre.add_argument("--json", action="store_true", help="print the report as JSON")
-    pre.add_argument("--tac", type=float, default=240.0, help="total area coverage limit in %% (default: 240)")
+    pre.add_argument("--tac", type=_tac, default=240.0,
+                     help="total area coverage limit in %%, 100–400 (default: 240)")
 
     diff = sub.add_parser("diff", help="mark what changed between two builds",
                           description="Render OLD and NEW, mark the changed regions on a copy of NEW "
@@ -82,7 +125,7 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="folder for the diff PNGs (default: beside NEW)")
-    diff.add_argument("--dpi", type=float, default=50.0, help="comparison resolution (default: 50)")
+    diff.add_argument("--dpi", type=_dpi, default=50.0, help="comparison resolution, 10–1200 (default: 50)")
 
     live = sub.add_parser("serve", help="live proof page on localhost, rebuilt on every save",
                           description="Build SPEC, then watch layout/, content/ and fonts/ and rebuild on every "
@@ -91,10 +134,10 @@ def make_parser() -> argparse.ArgumentParser:
                                       "errors, which refreshes itself.")
     live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    live.add_argument("--port", type=int, default=8470, help="port (default: 8470; 0 picks a free one)")
+    live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="where serve writes (default: a temporary folder; never the build's output/)")
-    live.add_argument("--dpi", type=float, default=60.0, help="preview resolution (default: 60)")
+    live.add_argument("--dpi", type=_dpi, default=60.0, help="preview resolution, 10–1200 (default: 60)")
     live.add_argument("-q", "--quiet", action="store_true")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of page specs (for editors)",
@@ -107,7 +150,8 @@ def make_parser() -> argparse.ArgumentParser:
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     preview.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                          help="folder for the PNGs (default: beside each PDF)")
-    preview.add_argument("--dpi", type=float, default=50.0, help="resolution in dots per inch (default: 50)")
+    preview.add_argument("--dpi", type=_dpi, default=50.0,
+                         help="resolution in dots per inch, 10–1200 (default: 50)")
     preview.add_argument("--contact", type=Path, default=None, metavar="PNG",
                          help="also write a contact sheet: every page of every PDF as a thumbnail in one PNG")
     return parser
@@ -127,6 +171,69 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        return _run(args)
+    except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
+        return _internal_error(exc, argv)
+
+
+def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
+    """An exception no part of the engine expected: the traceback goes to a log file, the user
+    gets one line saying where. Outputs are written atomically (paths.py), so none was replaced."""
+    details = "".join(traceback.format_exception(exc))
+    message = " ".join(str(exc).split())[:300]
+    try:
+        fd, log = tempfile.mkstemp(prefix="pagesetter-internal-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"pagesetter {__version__}, python {sys.version.split()[0]}\n")
+            fh.write(f"command: pagesetter {' '.join(sys.argv[1:] if argv is None else argv)}\n\n{details}")
+        where = f"details in {log}"
+    except OSError as log_exc:
+        where = f"no log written ({log_exc.strerror or log_exc})"
+    print(f"pagesetter: internal error: {type(exc).__name__}: {message}; {where}; please report",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _readable_pdfs(paths: list[Path]) -> None:
+    """Each PDF given to preflight, check, preview or diff opened by both readers they use, every
+    page loaded, before any work: a locked PDF, or one whose page tree loops, is one located line."""
+    import pikepdf
+    import pypdfium2
+
+    for path in paths:
+        loc = Loc.of_file(path)
+        if not path.exists():
+            raise InputError(loc, "file not found")
+        try:
+            with open_regular(path) as fh:
+                data = fh.read()
+        except NotRegularFile as exc:
+            raise InputError(loc, exc.strerror) from None
+        except IsADirectoryError:
+            raise InputError(loc, "expected a PDF file, found a directory") from None
+        try:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                len(pdf.pages)  # walks the page tree: a loop in it is found here
+            doc = pypdfium2.PdfDocument(data)
+            try:
+                for i in range(len(doc)):
+                    doc[i].close()
+            finally:
+                doc.close()
+        except pikepdf.PasswordError:
+            raise InputError(loc, "the PDF is encrypted (it needs a password); give an unencrypted copy") from None
+        except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:
+            said = re.sub(r"^stream <[^>]*> ", "", " ".join(str(exc).split()))  # qpdf names the buffer
+            raise InputError(loc, f"not a readable PDF ({said[:200]})") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with every error the user can cause turned into one line and a status."""
+    try:
+        if args.command in ("preflight", "check", "preview"):
+            _readable_pdfs(args.pdfs)
+        elif args.command == "diff":
+            _readable_pdfs([args.old, args.new])
         if args.command == "build":
             return _build(args)
         if args.command == "check":
@@ -162,6 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the system refused a file: an output folder that is a file, a full disk …
         print(f"pagesetter: error: {_os_error(exc)}", file=sys.stderr)
         return EXIT_INPUT
+    except RuntimeError as exc:
+        # pathlib's resolve() (Python < 3.13) reports a symlink that points back at itself so
+        if not str(exc).startswith("Symlink loop from "):
+            raise
+        where = str(exc)[len("Symlink loop from "):].strip("'\"")
+        print(f"pagesetter: error: {display_path(where)}: a symbolic link that loops back on itself; "
+              "replace it with the file", file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _os_error(exc: OSError) -> str:
@@ -190,7 +305,7 @@ def _build(args: argparse.Namespace) -> int:
     cache = DiskCache(None) if args.no_cache else default_cache()
 
     specs = args.specs or [DEFAULT_SPEC]
-    if not args.specs and not DEFAULT_SPEC.is_file():
+    if not args.specs and not DEFAULT_SPEC.exists():  # a FIFO there is refused unread by load_yaml
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
                          "pagesetter build layout/PAGE.yaml")
     status = 0

@@ -32,19 +32,19 @@ from pagesetter.build import (
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article, Change
-from pagesetter.errors import InputError, OversetError, PagesetterError, Warning, display_path
+from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_path
 from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
-from pagesetter.paths import StagedWrites
+from pagesetter.paths import StagedWrites, inside
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
-from pagesetter.spec.loader import _check_date
+from pagesetter.spec.loader import _check_date, project_root
 from pagesetter.spec.model import PageSpec, PdfxVersion
-from pagesetter.yamlsource import load_yaml
+from pagesetter.yamlsource import Node, load_yaml
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -83,15 +83,24 @@ def load_edition(path: Path) -> Edition:
     v.check_keys(node, ("name", "paper", "date", "pages"), "edition", required=("paper", "date", "pages"))
     date = v.text(node.get("date"), "date")  # type: ignore[arg-type]
     _check_date(node.get("date"), date)  # type: ignore[arg-type]
+    root = project_root(path)
     pages = []
     for n in v.expect_list(node.get("pages"), "pages"):  # type: ignore[arg-type]
-        page = (path.parent / v.text(n, "page")).resolve()
+        raw = v.text(n, "page")
+        page = (path.parent / raw).resolve()
+        # confined before it is opened: an outside file read as a spec could be quoted in an error
+        if not inside(page, root):
+            raise InputError(n.loc, f"page spec {raw!r} is outside the project folder {display_path(root)}; "
+                             "move it into the project")
+        if not page.exists():
+            raise InputError(n.loc, f"page spec {raw!r} not found")
         if not page.is_file():
-            raise InputError(n.loc, f"page spec {n.value!r} not found")
+            raise InputError(n.loc, f"page spec {raw!r} is not a regular file; refused unread")
         pages.append(page)
     if not pages:
         raise InputError(node.get("pages").loc, "an edition needs at least one page")  # type: ignore[union-attr]
-    name = v.text(node.get("name"), "name") if node.get("name") else path.stem
+    name = v.file_name(node.get("name"), "edition name") if node.get("name") is not None \
+        else v.file_name(Node(path.stem, Loc.of_file(path)), "edition name (the file's name)")
     return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date, name),  # type: ignore[arg-type]
                    tuple(pages))
 

@@ -44,8 +44,11 @@ def display_path(path: Path | str) -> str:
 def _display_path(path: str, cwd: str) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
-        return str(Path(path))
+    except (ValueError, RuntimeError, OSError):  # outside the folder; a symlink loop; a NUL in it
+        try:
+            return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(cwd)))
+        except ValueError:
+            return str(Path(path))
 
 
 class PagesetterError(Exception):

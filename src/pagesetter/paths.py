@@ -7,9 +7,12 @@ interrupted or failed build leaves the previous file as it was."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 
 def inside(target: Path, root: Path, allowed: tuple[Path, ...] = ()) -> bool:
@@ -20,6 +23,42 @@ def inside(target: Path, root: Path, allowed: tuple[Path, ...] = ()) -> bool:
 
 
 OUTSIDE_HINT = "move it into the project, or list its folder under allow_outside: in the page spec"
+
+
+class NotRegularFile(OSError):
+    """An input that is a named pipe, a device or a socket: reading it could block forever or never
+    end (a FIFO with no writer, /dev/zero), so it is refused by what it is, unread."""
+
+
+# What stat's file type bits name, for the message (POSIX <sys/stat.h>).
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file (after symlinks). Opened without
+    blocking, so a FIFO with no writer cannot stall the build, and judged by the open file itself
+    (fstat), so nothing can swap it between check and read. Raises IsADirectoryError for a folder,
+    NotRegularFile for anything else that is not a file, else the system's OSError."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "expected a file, found a directory", str(path))
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
+            raise NotRegularFile(errno.EINVAL, f"not a regular file but {kind}; refused unread", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: Path | str) -> bytes:
+    """The bytes of a regular file (see :func:`open_regular`)."""
+    with open_regular(path) as fh:
+        return fh.read()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

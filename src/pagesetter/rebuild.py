@@ -24,7 +24,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of, unpickle
-from pagesetter.paths import write_atomically
+from pagesetter.paths import open_regular, write_atomically
 
 # Libraries whose output goes into the PDF: a new version may write other bytes. Known by their
 # installed files (found, not imported: importlib.metadata alone would cost a tenth of a second).
@@ -113,7 +113,7 @@ def _digest(path: Path) -> str:
     try:
         if path.suffix.lower() in BY_STAT:
             return repr(file_fingerprint(path))
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # an input since replaced by a FIFO must not block the lookup
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return "missing"

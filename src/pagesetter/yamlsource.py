@@ -17,10 +17,15 @@ from typing import Any, Iterator
 import yaml
 
 from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.paths import NotRegularFile, read_regular
 
 # A hand-written page spec has a few hundred nodes; this budget stops
 # "billion laughs" alias expansion long before it costs memory.
 MAX_NODES = 200_000
+# A spec is a handful of levels deep; parsing and converting are recursive, so a file nested
+# thousands deep would exhaust Python's stack (RecursionError) instead of getting a message.
+# libyaml stops at 1,000 flow levels; we stop at this.
+MAX_DEPTH = 100
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -80,11 +85,15 @@ def read_text(path: Path) -> str:
     """Read a UTF-8 text file, explaining the usual newsroom encodings when it is not."""
     loc = Loc.of_file(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise InputError(loc, "file not found") from None
     except IsADirectoryError:
         raise InputError(loc, "expected a file, found a directory") from None
+    except NotRegularFile as exc:
+        raise InputError(loc, exc.strerror) from None
+    except ValueError:  # a NUL in the name (from a YAML "\0" escape)
+        raise InputError(loc, "the file name holds a NUL character") from None
     except OSError as exc:
         raise InputError(loc, f"cannot read file: {exc.strerror}") from None
     if data.startswith(b"\xef\xbb\xbf"):
@@ -124,7 +133,7 @@ def load_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Node:
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
         raise InputError(Loc(shown, line, col), f"control character U+{ord(text[bad]):04X} in the file; "
                          "remove it (pasted copy often carries them)")
-    loader, root = _fast_compose(text)
+    loader, root = _fast_compose(text, shown, first_line)
     if loader is not None:
         try:
             return _finish(root, shown, first_line, loader)
@@ -133,6 +142,8 @@ def load_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Node:
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
+    except RecursionError:
+        raise InputError(Loc(shown, first_line, 1), f"YAML nested too deeply (over {MAX_DEPTH} levels)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
@@ -152,18 +163,28 @@ def _finish(root: yaml.Node | None, shown: str, first_line: int, loader: yaml.Sa
     if root is None:
         raise InputError(Loc(shown, first_line, 1), "file holds no YAML value; expected a mapping")
     budget = [MAX_NODES]
-    return _convert(root, shown, first_line, loader, budget)
+    try:
+        return _convert(root, shown, first_line, loader, budget)
+    except RecursionError:
+        raise InputError(Loc(shown, first_line, 1), f"YAML nested too deeply (over {MAX_DEPTH} levels)") from None
 
 
-def _fast_compose(text: str) -> tuple[yaml.SafeLoader | None, yaml.Node | None]:
+def _fast_compose(text: str, shown: str, first_line: int) -> tuple[yaml.SafeLoader | None, yaml.Node | None]:
     """libyaml's parser when PyYAML has it (ten times faster), for a file it parses cleanly. On any
-    syntax error (None, None): the pure-Python parser runs again, so every message reads the same."""
+    syntax error (None, None): the pure-Python parser runs again, so every message reads the same.
+    Too deep a nesting is reported here: the pure-Python parser would recurse until the stack ends."""
     if not getattr(yaml, "__with_libyaml__", False):
         return None, None
     loader = yaml.CSafeLoader(text)
     try:
         return loader, loader.get_single_node()  # type: ignore[return-value]
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        loader.dispose()
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            raise InputError(Loc(shown, exc.problem_mark.line + first_line, exc.problem_mark.column + 1),
+                             f"YAML nested too deeply (over {MAX_DEPTH} levels)") from None
+        return None, None
+    except (yaml.YAMLError, RecursionError):
         loader.dispose()
         return None, None
 
@@ -177,9 +198,12 @@ def _loc(node: yaml.Node, shown: str, first_line: int) -> Loc:
     return Loc(shown, node.start_mark.line + first_line, node.start_mark.column + 1)
 
 
-def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoader, budget: list[int]) -> Node:
+def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoader, budget: list[int],
+             depth: int = 0) -> Node:
     budget[0] -= 1
     loc = _loc(node, shown, first_line)
+    if depth > MAX_DEPTH:
+        raise InputError(loc, f"YAML nested too deeply (over {MAX_DEPTH} levels)")
     if budget[0] < 0:
         raise InputError(loc, f"YAML too large or too many aliases (over {MAX_NODES} nodes)")
     if node.tag not in _SAFE_TAGS:
@@ -197,10 +221,10 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
             if key in values:
                 raise InputError(kloc, f"duplicate key {key!r} (first at line {key_locs[key].line})")
             key_locs[key] = kloc
-            values[key] = _convert(value_node, shown, first_line, loader, budget)
+            values[key] = _convert(value_node, shown, first_line, loader, budget, depth + 1)
         return Node(values, loc, key_locs)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(n, shown, first_line, loader, budget) for n in node.value], loc)
+        return Node([_convert(n, shown, first_line, loader, budget, depth + 1) for n in node.value], loc)
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:

@@ -179,8 +179,10 @@ def _photo_file(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]
                          "in the page spec")
     if not target.exists():
         raise InputError(node.loc, f"photo file {raw!r} not found (looked for {display_path(target)})")
-    if not target.is_file():
+    if target.is_dir():
         raise InputError(node.loc, f"photo file {raw!r} is a folder, not an image file")
+    if not target.is_file():  # a FIFO or a device: reading it could block or never end
+        raise InputError(node.loc, f"photo file {raw!r} is not a regular file (a named pipe or device); refused unread")
     return target
 
 

@@ -150,8 +150,11 @@ def pixel_size(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
     Remembered by the file's path, time and size: a long-lived process (serve) sees a new picture."""
     from PIL import Image  # only a page whose fitting tries photo depths reads a header
 
+    from pagesetter.paths import open_regular
+    from pagesetter.render.images import PHOTO_FORMATS
+
     try:
-        with Image.open(path) as im:
+        with open_regular(path) as fh, Image.open(fh, formats=PHOTO_FORMATS) as im:
             w, h = im.size
             if im.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
                 w, h = h, w

@@ -37,6 +37,9 @@ def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, 
         v.check_keys(node, FACE_KEYS, f"face {key!r}", required=("file",))
         file_node = node.get("file")
         file = (path.parent / v.text(file_node, "file")).resolve()  # type: ignore[arg-type]
+        if file.exists() and not file.is_file() and not file.is_dir():  # a FIFO or device: never opened
+            raise InputError(file_node.loc, f"font file {file_node.value!r} of face {key!r} is not a regular "  # type: ignore[union-attr]
+                             "file (a named pipe or device); refused unread")
         if not file.is_file():
             raise InputError(file_node.loc, f"font file {file_node.value!r} of face {key!r} not found")  # type: ignore[union-attr]
         if project is not None and not inside(file, project, allowed):

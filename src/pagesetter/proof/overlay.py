@@ -79,7 +79,9 @@ def _effective_ppi(image) -> float | None:
     from PIL import Image as PILImage
 
     try:
-        with PILImage.open(image.path) as im:
+        from pagesetter.render.images import PHOTO_FORMATS
+
+        with PILImage.open(image.path, formats=PHOTO_FORMATS) as im:
             w, h = im.size
     except OSError:
         return None

@@ -1,7 +1,8 @@
 """Photos prepared for print: cropped to the frame, resampled, separated for newsprint, JPEG.
 
-Any JPEG, PNG or TIFF in any colour mode comes in. Colour goes into the PDF as a DeviceCMYK JPEG,
-converted through ICC profiles to the newsprint profile that ships beside this module
+Any JPEG, PNG, TIFF, WebP or GIF in any colour mode comes in (a float TIFF is read as 0.0–1.0).
+Colour goes into the PDF as a DeviceCMYK JPEG, converted through ICC profiles to the newsprint
+profile that ships beside this module
 (profiles/newsprint-tr002.icc, CGATS TR 002); greyscale stays one channel and goes in as a
 DeviceGray JPEG, which prints on the black plate alone. Either is at the page's photo_ppi at its
 placed size (or the picture's own resolution, when that is less), and no pixel exceeds the total
@@ -20,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
+from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
 from pagesetter.errors import InputError, Loc
+from pagesetter.paths import NotRegularFile, open_regular
 from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
@@ -118,6 +120,15 @@ def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     return buf.getvalue()
 
 
+# The formats a photo may be (README, "Content format"), by Pillow's names (the JPEG decoder also
+# opens the MPO JPEGs of cameras that store a preview beside the picture). Tried by content only: a PostScript/EPS file
+# named .jpg would otherwise go to Ghostscript (which a `{ } loop` hangs), and other decoders are
+# attack surface we do not need.
+PHOTO_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "GIF")
+# Registered by importing their plugins: Image.open(formats=...) does not load them itself.
+from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: E402,F401,I001
+
+
 def _decoded(data: bytes) -> Image.Image:
     with Image.open(io.BytesIO(data)) as im:
         im.load()
@@ -125,12 +136,17 @@ def _decoded(data: bytes) -> Image.Image:
 
 
 def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) -> Image.Image:
-    """The picture, bomb-checked from its header; ``plan`` sees the header before the pixels are read."""
+    """The picture, bomb-checked from its header; ``plan`` sees the header before the pixels are read.
+    Only the formats we document are tried, by content (PHOTO_FORMATS); a regular file only."""
     loc = Loc.of_file(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(loc, "image file not found")
     try:
-        with Image.open(path) as probe:
+        fh = open_regular(path)
+    except NotRegularFile as exc:
+        raise InputError(loc, exc.strerror) from None
+    try:
+        with fh, Image.open(fh, formats=PHOTO_FORMATS) as probe:
             if probe.width * probe.height > MAX_PIXELS:
                 raise InputError(loc, f"image is {probe.width}×{probe.height} pixels, over the limit of "
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
@@ -142,8 +158,11 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
     except Image.DecompressionBombError:
         raise InputError(loc, f"image claims more pixels than the limit of {MAX_PIXELS // 1_000_000} megapixels "
                          "(a damaged file or a decompression bomb)") from None
+    except UnidentifiedImageError:
+        raise InputError(loc, "cannot read image (its content is none of the formats we read; the name does "
+                         "not count); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
     except (OSError, ValueError) as exc:
-        raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG or TIFF file") from None
+        raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
 
 
 def _crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:
@@ -243,8 +262,8 @@ def _to_8bit_grey(im: Image.Image) -> Image.Image:
     """8-bit grey from any grey mode. 16-bit greys are scaled (65535 -> 255), not clipped."""
     if im.mode in ("1", "L"):
         return im.convert("L")
-    if im.mode == "F":
-        return im.point(lambda v: v / 256).convert("L")
+    if im.mode == "F":  # float samples run 0.0 (black) to 1.0 (white), as GIMP and Photoshop write
+        return im.point(lambda v: v * 255).convert("L")  # them; convert() clips the rest to 0–255
     return im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
 
 

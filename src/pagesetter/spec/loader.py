@@ -9,7 +9,7 @@ from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, DEFAULT_PHOTO_PPI, MISSING_GLYPHS, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    BLACK, CMYK, DEFAULT_PHOTO_PPI, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
@@ -19,6 +19,7 @@ TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules"
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
+MAX_LINES = 2000  # grid lines of a type area; fit: may change a depth by no more
 PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
 
@@ -48,7 +49,7 @@ def load_spec(path: Path) -> PageSpec:
     grid_node = v.expect_map(root_node.get("grid"), "grid")  # type: ignore[arg-type]
     grid = _grid(grid_node)
     trim = _trim(page)
-    bleed = v.quantity(page.get("bleed"), "bleed", LENGTH, zero_ok=True).to_pt() if page.get("bleed") else 3 * 72 / 25.4
+    bleed = _pt(page.get("bleed"), "bleed", LENGTH, "bleed", zero_ok=True) if page.get("bleed") else 3 * 72 / 25.4
     margin_top, margin_left = _margins(page, trim, grid, grid_node)
 
     articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles")) \
@@ -62,7 +63,7 @@ def load_spec(path: Path) -> PageSpec:
                                  f"(lines 1–{folio.lines}); start it on line {folio.lines + 1} or later")
     name_node = page.get("name")
     return PageSpec(
-        name=v.text(name_node, "page name") if name_node else path.stem,
+        name=v.file_name(name_node, "page name") if name_node else _stem_name(path),
         path=path,
         trim=trim,
         bleed=bleed,
@@ -91,6 +92,26 @@ def load_spec(path: Path) -> PageSpec:
         missing_glyphs=v.choice(root_node.get("missing_glyphs"), "missing_glyphs", MISSING_GLYPHS)  # type: ignore[arg-type]
         if root_node.get("missing_glyphs") is not None else "error",
     )
+
+
+def _stem_name(path: Path) -> str:
+    """A page named after its spec file: that name must make a plain output file name too."""
+    return v.file_name(Node(path.stem, Loc.of_file(path)), "page name (the spec's file name)")
+
+
+def _pt(node: Node, what: str, allowed: frozenset[str], key: str, em: float | None = None,
+        positive: bool = True, zero_ok: bool = False) -> float:
+    """A length in points, within the field's range (RANGES[key]); ``em`` for 字/em lengths."""
+    value = v.quantity(node, what, allowed, positive=positive, zero_ok=zero_ok).to_pt(em=em)
+    return v.in_range(node, what, value, RANGES[key])
+
+
+def _em(node: Node, what: str, allowed: frozenset[str], key: str, em: float, positive: bool = True,
+        zero_ok: bool = False) -> float:
+    """A length in points whose range (RANGES[key]) is given in ems of ``em``."""
+    value = v.quantity(node, what, allowed, positive=positive, zero_ok=zero_ok).to_pt(em=em)
+    v.in_range(node, what, value / em, RANGES[key])
+    return value
 
 
 def _marks(node: Node) -> Marks:
@@ -160,21 +181,20 @@ def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path,
 def _trim(page: Node) -> tuple[float, float]:
     trim = v.expect_map(page.get("trim"), "trim")  # type: ignore[arg-type]
     v.check_keys(trim, ("width", "height"), "trim", required=("width", "height"))
-    return (v.quantity(trim.get("width"), "trim width", LENGTH).to_pt(),
-            v.quantity(trim.get("height"), "trim height", LENGTH).to_pt())
+    return (_pt(trim.get("width"), "trim width", LENGTH, "trim"),
+            _pt(trim.get("height"), "trim height", LENGTH, "trim"))
 
 
 def _grid(node: Node) -> Grid:
     v.check_keys(node, ("columns", "column_width", "gutter", "body_size", "pitch", "lines"), "grid",
                  required=("columns", "column_width", "gutter", "body_size", "pitch", "lines"))
-    body = v.quantity(node.get("body_size"), "body_size", SIZE).to_pt()
-    pitch_q = v.quantity(node.get("pitch"), "pitch", LENGTH_OR_ZI)
+    body = _pt(node.get("body_size"), "body_size", SIZE, "body_size")
     return Grid(
         columns=v.integer(node.get("columns"), "columns", 1, 40),
         column_width=v.quantity(node.get("column_width"), "column_width", LENGTH_OR_ZI).to_pt(em=body),
         gutter=v.quantity(node.get("gutter"), "gutter", LENGTH_OR_ZI, zero_ok=True).to_pt(em=body),
-        lines=v.integer(node.get("lines"), "lines", 1, 2000),
-        pitch=pitch_q.to_pt(em=body),
+        lines=v.integer(node.get("lines"), "lines", 1, MAX_LINES),
+        pitch=_pt(node.get("pitch"), "pitch", LENGTH_OR_ZI, "pitch", em=body),
         body_size=body,
     )
 
@@ -218,10 +238,19 @@ def _load_styles(root_node: Node, base: Path, root: Path,
         raw.update(v.expect_map(sheet.get("styles"), "styles").value)  # type: ignore[arg-type]
     if root_node.get("styles") is not None:
         raw.update(v.expect_map(root_node.get("styles"), "styles").value)  # type: ignore[arg-type]
-    return {name: _style(name, raw, ()) for name in raw}, tuple(paths)
+    made: dict[str, tuple[Style, int]] = {}
+    for name in raw:
+        _style(name, raw, (), made)
+    return {name: made[name][0] for name in raw}, tuple(paths)
 
 
-def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...]) -> Style:
+def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
+           made: dict[str, tuple[Style, int]]) -> tuple[Style, int]:
+    """The style ``name`` and how many bases it stands on; its bases made first, each once
+    (``made``), so a long chain costs its length, not its square. ``chain``: the styles waiting on
+    this one, to name a cycle."""
+    if name in made:
+        return made[name]
     node = v.expect_map(raw[name], f"style {name!r}")
     v.check_keys(node, STYLE_KEYS, f"style {name!r}")
     parent: Style | None = None
@@ -230,8 +259,19 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...]) -> Style:
         if base_name not in raw:
             raise InputError(node.get("base").loc, f"style {name!r} is based on unknown style {base_name!r}")
         if base_name in chain or base_name == name:
-            raise InputError(node.get("base").loc, f"style {name!r} is based on itself through {base_name!r}")
-        parent = _style(base_name, raw, chain + (name,))
+            cycle = chain[chain.index(base_name):] if base_name in chain else ()
+            path = " → ".join((*cycle, name, base_name))
+            raise InputError(node.get("base").loc, f"style {name!r} is based on itself: {path}")
+        if len(chain) >= MAX_BASE_DEPTH:  # bounded here too: the recursion must not reach Python's limit
+            raise InputError(node.get("base").loc, f"style {name!r} is based on a chain of more than "
+                             f"{MAX_BASE_DEPTH} styles ({chain[0]!r} → … → {name!r}); base it on fewer")
+        parent, depth = _style(base_name, raw, chain + (name,), made)
+        depth += 1
+        if depth > MAX_BASE_DEPTH:
+            raise InputError(node.get("base").loc, f"style {name!r} is based on a chain of more than "
+                             f"{MAX_BASE_DEPTH} styles; base it on fewer")
+    else:
+        depth = 0
     if parent is None and node.get("font") is None:
         raise InputError(node.loc, f"style {name!r} needs a font (a face name from fonts/manifest.yaml)")
     if parent is None and node.get("size") is None:
@@ -240,39 +280,39 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...]) -> Style:
     def get(key: str) -> Node | None:
         return node.get(key)
 
-    size = v.quantity(get("size"), "size", SIZE).to_pt() if get("size") else parent.size  # type: ignore[union-attr]
+    size = _pt(get("size"), "size", SIZE, "size") if get("size") else parent.size  # type: ignore[union-attr]
     em = size
-    return Style(
+    style = Style(
         name=name,
         font=v.text(get("font"), "font") if get("font") else parent.font,  # type: ignore[union-attr]
         size=size,
-        leading=v.quantity(get("leading"), "leading", LENGTH_OR_ZI).to_pt(em=em) if get("leading")
+        leading=_pt(get("leading"), "leading", LENGTH_OR_ZI, "leading", em=em) if get("leading")
         else (parent.leading * size / parent.size if parent else 1.5 * size),
-        tracking=v.quantity(get("tracking"), "tracking", LENGTH_OR_ZI, positive=False).to_pt(em=em)
+        tracking=_em(get("tracking"), "tracking", LENGTH_OR_ZI, "tracking", em, positive=False)
         if get("tracking") else (parent.tracking if parent else 0.0),
         color=_color(get("color")) if get("color") else (parent.color if parent else BLACK),
         align=v.choice(get("align"), "align", ALIGNS) if get("align") else (parent.align if parent else "justify"),  # type: ignore[arg-type]
-        indent=v.quantity(get("indent"), "indent", LENGTH_OR_ZI, zero_ok=True).to_pt(em=em) if get("indent")
+        indent=_em(get("indent"), "indent", LENGTH_OR_ZI, "indent", em, zero_ok=True) if get("indent")
         else (parent.indent if parent else 0.0),
         punctuation=v.choice(get("punctuation"), "punctuation", PUNCT_STYLES) if get("punctuation")  # type: ignore[arg-type]
         else (parent.punctuation if parent else "kaiming"),
-        latin_space=v.number(get("latin_space"), "latin_space", 0) if get("latin_space") is not None
+        latin_space=v.number(get("latin_space"), "latin_space", allowed=RANGES["latin_space"])
+        if get("latin_space") is not None
         else (parent.latin_space if parent else 0.25),
-        word_space=v.number(get("word_space"), "word_space", 0) if get("word_space") is not None
+        word_space=v.number(get("word_space"), "word_space", allowed=RANGES["word_space"])
+        if get("word_space") is not None
         else (parent.word_space if parent else 1.0),
         loc=node.loc,
     )
+    made[name] = (style, depth)
+    return made[name]
 
 
 def _color(node: Node) -> CMYK:
     items = v.expect_list(node, "color (CMYK percentages, e.g. [0, 0, 0, 100])")
     if len(items) != 4:
         raise InputError(node.loc, f"color must list 4 ink percentages [C, M, Y, K], got {len(items)}")
-    values = [v.number(n, "ink percentage", 0) for n in items]
-    for n, value in zip(items, values):
-        if value > 100:
-            raise InputError(n.loc, f"ink percentage must be 0–100, got {value:g}")
-    return CMYK(*values)
+    return CMYK(*(v.number(n, "ink percentage", allowed=RANGES["ink"]) for n in items))
 
 
 def _rules(node: Node | None) -> Rules:
@@ -283,8 +323,8 @@ def _rules(node: Node | None) -> Rules:
     col = node.get("column")
     art = node.get("article")
     return Rules(
-        column=v.quantity(col, "column rule", LENGTH, zero_ok=True).to_pt() if col else 0.25,
-        article=v.quantity(art, "article rule", LENGTH, zero_ok=True).to_pt() if art else 0.5,
+        column=_pt(col, "column rule", LENGTH, "rule", zero_ok=True) if col else 0.25,
+        article=_pt(art, "article rule", LENGTH, "rule", zero_ok=True) if art else 0.5,
     )
 
 
@@ -309,7 +349,7 @@ def _folio(node: Node, grid: Grid, styles: dict[str, Style]) -> Folio:
         lines=v.integer(node.get("lines"), "folio lines", 1, grid.lines) if node.get("lines") else 3,
         style=style,
         paper_style=paper_style,
-        rule=v.quantity(node.get("rule"), "rule", LENGTH).to_pt() if node.get("rule") else 1.0,
+        rule=_pt(node.get("rule"), "rule", LENGTH, "rule") if node.get("rule") else 1.0,
     )
 
 
@@ -409,7 +449,7 @@ def _fit(node: Node) -> FitSpec:
         items = v.expect_list(n, key)
         if len(items) != 2:
             raise InputError(n.loc, f"{key} takes [least, most] change in lines, e.g. [-2, 2]")
-        lo, hi = (v.integer(i, key) for i in items)
+        lo, hi = (v.integer(i, key, -MAX_LINES, MAX_LINES) for i in items)
         if lo > hi:
             raise InputError(n.loc, f"{key}: the least change {lo} is more than the most {hi}")
         return (lo, hi)
@@ -472,7 +512,7 @@ def _box(node: Node) -> Box:
     """box: {rule: 0.5pt, tint: [0, 0, 0, 10], double: true}"""
     v.expect_map(node, "box")
     v.check_keys(node, ("rule", "tint", "double"), "box")
-    rule = v.quantity(node.get("rule"), "box rule", LENGTH, zero_ok=True).to_pt() if node.get("rule") else 0.5
+    rule = _pt(node.get("rule"), "box rule", LENGTH, "rule", zero_ok=True) if node.get("rule") else 0.5
     tint = _color(node.get("tint")) if node.get("tint") else None
     double = v.boolean(node.get("double"), "double") if node.get("double") is not None else False
     return Box(rule, tint, double)

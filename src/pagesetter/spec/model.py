@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pagesetter.errors import Loc
 
@@ -24,6 +24,42 @@ MISSING_GLYPHS: tuple[MissingGlyphs, ...] = ("error", "substitute")
 # A plant that screens finer sets it: 240 for 120 lpi, 300 for 150 lpi.
 DEFAULT_PHOTO_PPI = 200
 PHOTO_PPI_RANGE = (150, 600)  # under 150 preflight flags the photo (PRINT.md); over 600 is line art's
+
+
+class Range(NamedTuple):
+    """The values a numeric field may take (inclusive), in ``unit``: pt for lengths, em (of the
+    style's size) for spacing, % for ink. NaN and infinity are never inside."""
+
+    low: float
+    high: float
+    unit: str
+
+
+# Ranges of the numeric fields of a spec or style sheet. Outside them a value is a slip (0.001 pt
+# type, −3字 tracking that sets characters over each other), not a design. Sources: the 号 table
+# runs 八号 5 pt to 初号 42 pt (TYPOGRAPHY.md) and a banner may go several times that; clreq §3.2.2
+# puts the Han–Latin gap at a quarter em; a headline's widened word space is one or two em.
+RANGES: dict[str, Range] = {
+    "size": Range(4, 200, "pt"),
+    "body_size": Range(4, 200, "pt"),
+    "leading": Range(1, 600, "pt"),
+    "pitch": Range(2, 600, "pt"),
+    "tracking": Range(-0.5, 2, "em"),
+    "indent": Range(0, 10, "em"),
+    "latin_space": Range(0, 1, "em"),
+    "word_space": Range(0, 4, "em"),
+    "ink": Range(0, 100, "%"),
+    "trim": Range(20 * 72 / 25.4, 2000 * 72 / 25.4, "pt"),  # 20 mm – 2 m: a label to a web press's width
+    "bleed": Range(0, 20 * 72 / 25.4, "pt"),
+    "rule": Range(0, 20, "pt"),
+}
+# Style inheritance (base:) deeper than this is a slip or an attack (1,100 chained styles), not a
+# style sheet: a newspaper's run body → lead → a variant or two.
+MAX_BASE_DEPTH = 32
+# Any length at all, before its field's range is known (the unit may be relative): its number.
+MAX_QUANTITY = 100_000
+# Page and edition names become OUT/<name>.pdf: a plain file name of at most this many characters.
+MAX_NAME = 120
 
 
 @dataclass(frozen=True)

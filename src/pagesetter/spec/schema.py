@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pagesetter.spec.model import DEFAULT_PHOTO_PPI, MISSING_GLYPHS, PHOTO_PPI_RANGE
+from pagesetter.spec.model import DEFAULT_PHOTO_PPI, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
 
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
@@ -49,7 +49,8 @@ STYLE = _obj({
     "color": CMYK, "align": {"enum": ["justify", "left", "center", "right"]},
     "indent": _s(LENGTH_OR_ZI, "first-line indent, e.g. 2字"),
     "punctuation": {"enum": ["kaiming", "quanjiao", "banjiao"]},
-    "latin_space": {"type": "number", "minimum": 0}, "word_space": {"type": "number", "minimum": 0},
+    "latin_space": {"type": "number", "minimum": RANGES["latin_space"].low, "maximum": RANGES["latin_space"].high},
+    "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
 })
 
 ARTICLE = _obj({

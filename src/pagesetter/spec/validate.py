@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from typing import Iterable
 
 from pagesetter.errors import InputError
+from pagesetter.spec.model import MAX_NAME, MAX_QUANTITY, Range
 from pagesetter.units import Quantity, UnitError, parse_quantity
 from pagesetter.yamlsource import Node
 
@@ -35,10 +38,40 @@ def check_keys(node: Node, allowed: Iterable[str], what: str, required: Iterable
             raise InputError(node.loc, f"{what} needs the key {key!r}")
 
 
+# C0 and C1 controls and DEL: a YAML escape ("\0", "\e") can put them in a name or a path, where
+# a NUL ends the string for the system and an escape sequence rewrites the terminal.
+# Tabs and line breaks stay legal in text (a block scalar has them); a file name has none.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def text(node: Node, what: str) -> str:
     if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
         raise InputError(node.loc, f"{what} must be text, got {_kind(node)}")
-    return str(node.value)
+    value = str(node.value)
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
+    return value
+
+
+def file_name(node: Node, what: str) -> str:
+    """A name that becomes OUT/<name>.pdf: a plain file name, so the PDF lands in the output
+    folder and nowhere else, and is not hidden."""
+    name = text(node, what)
+    found = _NAME_CONTROL.search(name)
+    if found is not None:
+        raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
+    if not name.strip():
+        raise InputError(node.loc, f"{what} is empty; give the PDF a name")
+    if "/" in name or "\\" in name:
+        raise InputError(node.loc, f"{what} {name!r} must be a plain file name, without / or \\ "
+                         "(the PDF is written to the output folder)")
+    if name.startswith("."):
+        raise InputError(node.loc, f"{what} {name!r} must not start with '.' (a hidden file)")
+    if len(name) > MAX_NAME:
+        raise InputError(node.loc, f"{what} is {len(name)} characters long; at most {MAX_NAME}")
+    return name
 
 
 def integer(node: Node, what: str, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -51,12 +84,35 @@ def integer(node: Node, what: str, minimum: int | None = None, maximum: int | No
     return node.value
 
 
-def number(node: Node, what: str, minimum: float | None = None) -> float:
+def number(node: Node, what: str, minimum: float | None = None, allowed: Range | None = None) -> float:
+    """A finite number; at least ``minimum``, and within ``allowed`` when given."""
     if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
         raise InputError(node.loc, f"{what} must be a number, got {_kind(node)}")
-    if minimum is not None and node.value < minimum:
+    try:
+        value = float(node.value)
+    except OverflowError:  # a 400-digit integer
+        value = math.inf
+    if not math.isfinite(value):
+        raise InputError(node.loc, f"{what} must be a finite number, got {node.value}")
+    if minimum is not None and value < minimum:
         raise InputError(node.loc, f"{what} must be at least {minimum}, got {node.value}")
-    return float(node.value)
+    if allowed is not None:
+        in_range(node, what, value, allowed)
+    return value
+
+
+def in_range(node: Node, what: str, value: float, allowed: Range) -> float:
+    """``value`` (in ``allowed.unit``) if inside ``allowed``, else a located error naming the range."""
+    if not allowed.low <= value <= allowed.high:
+        raise InputError(node.loc, f"{what} must be {_span(allowed)}, got {node.value}")
+    return value
+
+
+def _span(r: Range) -> str:
+    unit = {"%": "", "em": " em (字)", "pt": " pt"}.get(r.unit, f" {r.unit}")
+    if r.unit == "pt" and r.high > 1000:  # page sizes read better in mm
+        return f"{r.low * 25.4 / 72:g}–{r.high * 25.4 / 72:g} mm"
+    return f"{r.low:g}–{r.high:g}{unit}"
 
 
 def boolean(node: Node, what: str) -> bool:
@@ -81,6 +137,8 @@ def quantity(node: Node, what: str, allowed: frozenset[str], positive: bool = Tr
         q = parse_quantity(node.value, allowed)
     except UnitError as exc:
         raise InputError(node.loc, f"{what}: {exc}") from None
+    if not math.isfinite(q.value) or abs(q.value) > MAX_QUANTITY:
+        raise InputError(node.loc, f"{what} must be a finite number under {MAX_QUANTITY:,}, got {node.value}")
     if positive and (q.value < 0 or (q.value == 0 and not zero_ok)):
         limit = "zero or more" if zero_ok else "more than zero"
         raise InputError(node.loc, f"{what} must be {limit}, got {node.value}")
