@@ -10,7 +10,6 @@ import io
 import os
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 from typing import Callable
 

@@ -9,7 +9,6 @@ import fnmatch
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import sys
 import tomllib

@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 import traceback
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -400,7 +399,7 @@ def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: igno
     one Ghostscript render), then a table of the pages; returns whether the preflight found errors."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.report import normalised_line, preflight_summary, warning_lines
+    from pagesetter.proof.report import normalised_line, preflight_lines, preflight_summary, warning_lines
     from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
@@ -422,12 +421,11 @@ def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: igno
         for o in page.overset:
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
-        problems += [f"{display_path(path)}: preflight {f.severity}: {f.check}: {f.message}" for f in found]
+        problems += preflight_lines(path, found, with_page=False)  # the page's own file
         rows.append((path.name, sum(len(l.text) for l in page.lines), len(page.images),
                      sum(o.chars for o in page.overset), typo.problems if typo else 0,
                      sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
-    problems += [f"{display_path(edition.combined)}: preflight {f.severity}: {f.check}: {f.message}"
-                 for f in checked.findings if not f.page]
+    problems += preflight_lines(edition.combined, [f for f in checked.findings if not f.page])
     for proof in edition.proofs:
         info.append(f"wrote {display_path(proof)}")
     info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")

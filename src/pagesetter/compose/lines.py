@@ -19,7 +19,7 @@ from typing import NamedTuple
 from pagesetter.compose.atoms import (
     Atom, compress_adjacent, grid_marks, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
-from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, CharClass
+from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import GAP_RULES, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, Gap, GapKind

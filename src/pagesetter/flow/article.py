@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key

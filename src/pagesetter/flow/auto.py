@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pagesetter.compose.display import compose_display
 from pagesetter.content.model import Article
-from pagesetter.errors import InputError, Loc
+from pagesetter.errors import InputError
 from pagesetter.flow.article import compose_body, headline_depth
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet

@@ -8,7 +8,6 @@ render/pdfx.py), so each changed region is named by the articles it touches.
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc
+from pagesetter.proof.record import layout_record
 
 CELL = 8  # px: changed pixels are gathered into cells this size
 THRESHOLD = 40  # grey levels: smaller differences are anti-aliasing noise
@@ -70,13 +70,8 @@ def _render(path: Path, dpi: float) -> list[Image.Image]:
 
 def frames_of(path: Path) -> list[list[dict]]:
     """The module frames each page of one of our PDFs carries (empty for other PDFs)."""
-    out = []
     with pikepdf.open(path) as pdf:
-        for page in pdf.pages:
-            piece = page.obj.get("/PieceInfo", {}).get("/pagesetter") if "/PieceInfo" in page.obj else None
-            data = json.loads(piece.Private.read_bytes()) if piece is not None and "/Private" in piece else {}
-            out.append(data.get("frames", []))
-    return out
+        return [layout_record(page).get("frames", []) for page in pdf.pages]
 
 
 def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = 50.0) -> DiffResult:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import io
 import re
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ import pikepdf
 from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
+from pagesetter.proof.record import layout_record
 from pagesetter.proof.readback import PageChars, read_chars
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
@@ -121,10 +121,11 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
         for number, page in enumerate(pdf.pages, 1):
-            _overset_mark(page, number, report)
+            record = layout_record(page)
+            _overset_mark(record, number, report)
             _boxes(page, number, report)
             _fonts(page, number, report)
-            _content(page, number, report, limits, x4)
+            _content(page, number, report, limits, x4, _image_names(record))
         # (trim, media) of every page, for the checks that look at the rendered or read-back page
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
@@ -132,34 +133,20 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     return report
 
 
-def _our_record(page: pikepdf.Page) -> dict:
-    """The layout record our PDFs carry in the page's PieceInfo ({} for other PDFs, or one that
-    cannot be read as ours)."""
-    import json
-
-    try:
-        piece = page.obj.get("/PieceInfo", {}).get("/pagesetter")
-        data = json.loads(piece.Private.read_bytes()) if piece is not None and "/Private" in piece else {}
-    except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _image_names(page: pikepdf.Page) -> dict[str, str]:
-    """XObject name -> "photo file (article)" from our record, for findings a desk can act on."""
+def _image_names(record: dict) -> dict[str, str]:
+    """XObject name -> "photo file (article)" from our layout record, for findings a desk can act on."""
     out: dict[str, str] = {}
-    for image in _our_record(page).get("images", []) or []:
+    for image in record.get("images", []) or []:
         if isinstance(image, dict):
             label = f"{image.get('file')} ({image.get('article')})"
             out[f"/FormXob.{image.get('name')}"] = out[f"/{image.get('name')}"] = label
     return out
 
 
-def _overset_mark(page: pikepdf.Page, number: int, report: PreflightReport) -> None:
+def _overset_mark(record: dict, number: int, report: PreflightReport) -> None:
     """Our PDFs record overset they were built with (--allow-overset) in the page's PieceInfo:
     text is missing from such a page, so it is never fit to print."""
-    data = _our_record(page)
-    overset = data.get("overset")
+    overset = record.get("overset")
     if overset:
         parts = ", ".join(f"{o.get('article')!s} ({o.get('chars')} characters)" for o in overset if isinstance(o, dict))
         report.add("error", "overset", f"built with overset allowed; text that did not fit: {parts}", number)
@@ -396,7 +383,10 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
             a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
 
 
-def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: Limits, x4: bool = False) -> None:
+def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: Limits, x4: bool = False,
+             named: dict[str, str] | None = None) -> None:
+    """``named``: photos by XObject name (_image_names), for the findings."""
+    named = named or {}
     resources = page.obj.get("/Resources") or pikepdf.Dictionary()
     for name, gs in (resources.get("/ExtGState") or {}).items():
         if x4:
@@ -405,7 +395,6 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 or float(gs.get("/ca", 1)) < 1 or str(gs.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
             report.add("error", "transparency", f"graphics state {name} uses transparency", number)
     xobjects = resources.get("/XObject") or {}
-    named = _image_names(page)
     states = resources.get("/ExtGState") or {}
     state = _State()
     stack: list[_State] = []

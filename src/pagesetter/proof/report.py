@@ -50,7 +50,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
         info.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
         checked = preflight(result.pdf_path, chars=chars, render=render)
     info.append(preflight_summary(checked))
-    problems += preflight_lines(result.pdf_path, checked)
+    problems += preflight_lines(result.pdf_path, checked.findings)
     problems += warning_lines(result.warnings, info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
@@ -67,10 +67,10 @@ def preflight_summary(report) -> str:  # type: ignore[no-untyped-def]  # preflig
     return "preflight: " + report.text().split("\n", 1)[0].split(": ", 1)[1]
 
 
-def preflight_lines(pdf: Path, report) -> list[str]:  # type: ignore[no-untyped-def]
-    """Each preflight finding as one line naming the file and page."""
-    return [f"{display_path(pdf)}:{f' page {f.page}:' if f.page else ''} preflight {f.severity}: {f.check}: {f.message}"
-            for f in report.findings]
+def preflight_lines(pdf: Path, findings, with_page: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
+    """Each preflight finding as one line naming the file and (``with_page``) its page."""
+    return [f"{display_path(pdf)}:{f' page {f.page}:' if f.page and with_page else ''} preflight {f.severity}: "
+            f"{f.check}: {f.message}" for f in findings]
 
 
 def warning_lines(warnings: tuple[Warning, ...] | list[Warning], info: list[str]) -> list[str]:

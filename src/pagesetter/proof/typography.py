@@ -260,16 +260,14 @@ def check_pdf(pdf_path: Path) -> TypographyReport:
 def pdf_frames(pdf_path: Path) -> list[list[dict]]:
     """The frames our PDFs carry; none when the PDF has none or they cannot be read (any PDF
     may carry anything under PieceInfo: it is then judged by inference)."""
-    import json
-
     import pikepdf
 
-    from pagesetter.proof.diff import frames_of
+    from pagesetter.proof.record import layout_record
 
     try:
-        frames = frames_of(pdf_path)
-    except (pikepdf.PdfError, json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError,
-            KeyError, OSError):
+        with pikepdf.open(pdf_path) as pdf:
+            frames = [layout_record(page).get("frames") for page in pdf.pages]
+    except (pikepdf.PdfError, OSError, ValueError):
         return []
     return [[f for f in page if isinstance(f, dict)] if isinstance(page, list) else [] for page in frames]
 
