@@ -51,10 +51,17 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
         checked = preflight(result.pdf_path, chars=chars, render=render)
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked.findings)
-    problems += warning_lines(result.warnings, info)
+    problems += warning_lines(_not_in_preflight(result.warnings, checked.findings), info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
     return PageReport(tuple(info), tuple(problems), errors)
+
+
+def _not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]
+    """The warnings less a photo's low resolution that preflight reports too (one finding, one
+    line: preflight names the photo by file and article, and its line is the one that fails)."""
+    flagged = {f.message.split(" ", 1)[0] for f in findings if f.check == "resolution"}
+    return [w for w in warnings if not (w.kind == "low-resolution" and w.loc is not None and Path(w.loc.path).name in flagged)]
 
 
 def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.model.Change
