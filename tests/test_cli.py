@@ -54,6 +54,20 @@ def test_overset_fails_the_build_and_names_the_article(project: Path) -> None:
     assert out.read_bytes() == b"%PDF-previous"  # the previous PDF is left as it was
 
 
+def test_overset_of_a_body_that_does_not_start_says_so(project: Path) -> None:
+    """A block the headline and photo fill: no body line fits, and the message says that rather than
+    quoting empty "last words" (after “…”)."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("block: {col: 5, cols: 4, line: 12, lines: 34}\n    photo: {col: 3, cols: 2, line: 6, lines: 13}",
+                                 "block: {col: 5, cols: 4, line: 12, lines: 18}\n    photo: {col: 1, cols: 4, line: 5, lines: 14}"),
+                    encoding="utf-8")
+    result = run(["build"], project)
+    assert result.returncode == 3, result.stderr
+    assert "dongliao-police" in result.stderr and "“…”" not in result.stderr
+    assert "from its first line" in result.stderr
+
+
 def test_allow_overset_writes_the_pdf_and_still_reports(project: Path) -> None:
     _shrink(project)
     result = run(["build", "--allow-overset"], project)

@@ -196,12 +196,12 @@ def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> P
     """Lines that jump to a page nobody builds are overset like any others."""
     if not leftovers:
         return page
-    extra = tuple(Overset(a, sum(len(l.text) for l in lines), len(lines), "")
+    extra = tuple(Overset(a, sum(len(l.text) for l in lines), len(lines), "(jump to a page not built)")
                   for a, lines in leftovers.items())
     return replace(page, overset=page.overset + extra)
 
 
 def overset_message(page: Page) -> str:
-    parts = [f"{o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”" for o in page.overset]
+    parts = [f"{o.article}: {o.chars} characters in {o.lines} lines {o.cut()}" for o in page.overset]
     return "overset (text that does not fit): " + "; ".join(parts) + \
         ". Enlarge the blocks, cut the text, or build with --allow-overset to see the page."

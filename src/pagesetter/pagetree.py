@@ -111,7 +111,14 @@ class Overset:
     article: str
     chars: int
     lines: int
-    last_fitting: str  # the last words that fit, so the editor can find the cut
+    last_fitting: str  # the last words that fit, so the editor can find the cut; "(part)" names a part
+
+    def cut(self) -> str:
+        """Where the text stops, for the editor: after the last words that fit, in a named part, or
+        from the start."""
+        if self.last_fitting.startswith("("):
+            return f"of the {self.last_fitting[1:-1]}"
+        return f"after “…{self.last_fitting}”" if self.last_fitting else "from its first line (none of it fits)"
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     if result.changes:
         info.append(normalised_line(result.changes))
     for o in result.page.overset:
-        problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines after “…{o.last_fitting}”")
+        problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
     with coverage_render(result.pdf_path) as render:
         chars = read_chars(result.pdf_path)
         info.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
