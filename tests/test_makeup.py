@@ -256,23 +256,30 @@ def test_fitting_never_grows_a_photo_under_the_resolution_print_needs(tmp_path: 
     assert not [w for w in result.warnings if w.kind == "low-resolution"], result.warnings
 
 
-@pytest.mark.parametrize("layout", ["seed-page.yaml", "seed-page-alt.yaml", "wedged"])
+@pytest.mark.parametrize("layout", ["seed-page.yaml", "seed-page-alt.yaml", "wedged", "wedged-unfitted"])
 def test_no_single_body_line_wedged_beside_a_photo(tmp_path: Path, project: Path, layout: str) -> None:
     """Issue 15.8: fitting left one body line above or below a photo in its columns; the eye skips
     it. Read from the built page: in the photo's columns, between the headline (or the block's
     top) and the photo, and between the caption and the block's foot, never exactly one line.
-    "wedged": the seed page with a photo cell one line lower than the headline and standoff need."""
+    "wedged": the seed page with a photo cell one line lower than the headline and standoff need:
+    fitting moves the cell. "wedged-unfitted": the same with no fit bounds: said, with its place."""
     spec = LAYOUT / layout
-    if layout == "wedged":
+    if layout.startswith("wedged"):
         spec = project / "layout" / "seed-page.yaml"
-        spec.write_text(spec.read_text(encoding="utf-8").replace(
-            "photo: {col: 3, cols: 2, line: 6, lines: 13}      # ▲ photo above its caption",
-            "photo: {col: 3, cols: 2, line: 8, lines: 13}", 1), encoding="utf-8")
-    result = build_page(spec, tmp_path)
+        fit = "\n    fit: {photo_lines: [-2, 2], headline_lines: [0, 2]}"
+        text = spec.read_text(encoding="utf-8").replace(
+            "photo: {col: 3, cols: 2, line: 6, lines: 13}      # ▲ photo above its caption" + fit,
+            "photo: {col: 3, cols: 2, line: 8, lines: 13}" + ("" if layout == "wedged-unfitted" else fit), 1)
+        assert "line: 8, lines: 13}" in text
+        spec.write_text(text, encoding="utf-8")
+    result = build_page(spec, tmp_path, allow_overset=layout == "wedged-unfitted")
     page = result.page
     warned = {w.message.split("'")[1] for w in result.warnings if "wedged" in w.message}
-    if layout == "wedged":  # no fit within the bounds avoids it here: said, with its place
+    if layout == "wedged-unfitted":
         assert warned == {"dongfeng-media"}, result.warnings
+    elif layout == "wedged":
+        notes = [w.message for w in result.warnings if w.kind == "fitted" and "dongfeng-media" in w.message]
+        assert warned == set() and any("photo moved" in n for n in notes), (notes, result.warnings)
     for photo in (f for f in page.frames if f.kind == "photo" and f.article not in warned):
         art = photo.article
         block = next(f for f in page.frames if f.article == art and f.kind == "block")

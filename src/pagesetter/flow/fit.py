@@ -25,18 +25,27 @@ from pagesetter.spec.model import ArticleSpec, Rect, Style
 class Variant:
     headline: int  # lines added to the headline area
     photo: int  # lines added to the photo cell
+    move: int = 0  # lines the photo cell is moved down (up if negative), to leave no line wedged
 
     def describe(self) -> str:
         parts = [f"{what} {delta:+d} line{'s' if abs(delta) != 1 else ''}"
                  for what, delta in (("headline", self.headline), ("photo", self.photo)) if delta]
+        if self.move:
+            parts.append(f"photo moved {'down' if self.move > 0 else 'up'} {abs(self.move)} line"
+                         f"{'s' if abs(self.move) != 1 else ''}")
         return ", ".join(parts) or "no change"
 
+    @property
+    def change(self) -> int:
+        return abs(self.headline) + abs(self.photo) + abs(self.move)
 
-def score(fill: Fill | None, variant: Variant) -> tuple[int, int, int]:
-    """Lower is better: overset first, then white at the foot, then how much was changed."""
+
+def score(fill: Fill | None, variant: Variant, lone: int = 0) -> tuple[int, int, int, int]:
+    """Lower is better: overset first, then single body lines wedged beside the photo, then white at
+    the foot, then how much was changed."""
     if fill is None:
-        return (0, 0, abs(variant.headline) + abs(variant.photo))
-    return (fill.overset, fill.empty_foot + fill.shortfall, abs(variant.headline) + abs(variant.photo))
+        return (0, lone, 0, variant.change)
+    return (fill.overset, lone, fill.empty_foot + fill.shortfall, variant.change)
 
 
 def lone_lines(spec: ArticleSpec, head_lines: int, geo: PageGeometry) -> int:
@@ -57,30 +66,21 @@ def lone_lines(spec: ArticleSpec, head_lines: int, geo: PageGeometry) -> int:
 def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                 faces: FaceSet, body: list[Line], carried: list[Line] | None = None) -> Placed:
     if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
-        return flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
+        placed = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
+        _warn_wedged(placed, spec, article, geo)
+        return placed
     # The spec as written is a trial too: only the variant chosen is placed for real (its lines built).
     base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
     head_lines = base.head_lines
-    best, best_spec, best_variant = base, spec, Variant(0, 0)
-    for dh in range(spec.fit.headline_lines[0], spec.fit.headline_lines[1] + 1):
-        for dp in range(spec.fit.photo_lines[0], spec.fit.photo_lines[1] + 1):
-            variant = Variant(dh, dp)
-            if variant == Variant(0, 0):
-                continue
-            changed = _apply(spec, variant, head_lines, geo)
-            if changed is None:
-                continue
-            trial = flow_article(changed, article, styles, geo, faces, body=body, carried=carried, dry=True)
-            if any(w.kind == "overset" for w in trial.warnings):
-                continue  # a headline or caption that no longer fits its area
-            if variant.photo and _thinner_photo(article, spec, base, trial):
-                continue  # the photo would print under the resolution print needs
-            if score(trial.fill, variant) < score(best.fill, best_variant):
-                best, best_spec, best_variant = trial, changed, variant
+    best = (base, spec, Variant(0, 0))
+    best = _search(spec, article, styles, geo, faces, body, carried, base, best, (0,))
+    if lone_lines(best[1], best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
+        # Only then try moving the cell a line (three times the trials): the sizes alone leave a
+        # single line above or below the photo.
+        best = _search(spec, article, styles, geo, faces, body, carried, base, best, (-1, 1))
+    best, best_spec, best_variant = best
     placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
-    if lone_lines(best_spec, best.head_lines, geo):
-        placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged above or below "
-                                       "its photo; move the photo cell a line", spec.photo.cell.loc if spec.photo else spec.loc))
+    _warn_wedged(placed, best_spec, article, geo)
     if best_variant != Variant(0, 0):
         fill = placed.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
@@ -89,6 +89,43 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
                                        f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
     return placed
+
+
+def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageGeometry) -> None:
+    if lone_lines(spec, placed.head_lines, geo):
+        placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged above or below "
+                                       "its photo; move the photo cell a line", spec.photo.cell.loc if spec.photo else spec.loc))
+
+
+Trial = tuple[Placed, ArticleSpec, Variant]
+
+
+def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+            body: list[Line], carried: list[Line] | None, base: Placed, best: Trial, moves: tuple[int, ...]) -> Trial:
+    """The best of ``best`` and every variant within the fit bounds with one of ``moves``."""
+    head_lines = base.head_lines
+
+    def rank(trial: Trial) -> tuple[int, int, int, int]:
+        placed, changed, variant = trial
+        return score(placed.fill, variant, lone_lines(changed, placed.head_lines, geo))
+
+    for dh in range(spec.fit.headline_lines[0], spec.fit.headline_lines[1] + 1):
+        for dp in range(spec.fit.photo_lines[0], spec.fit.photo_lines[1] + 1):
+            for move in moves:
+                variant = Variant(dh, dp, move)
+                if variant == Variant(0, 0):
+                    continue
+                changed = _apply(spec, variant, head_lines, geo)
+                if changed is None:
+                    continue
+                trial = flow_article(changed, article, styles, geo, faces, body=body, carried=carried, dry=True)
+                if any(w.kind == "overset" for w in trial.warnings):
+                    continue  # a headline or caption that no longer fits its area
+                if (variant.photo or variant.move) and _thinner_photo(article, spec, base, trial):
+                    continue  # the photo would print under the resolution print needs
+                if rank((trial, changed, variant)) < rank(best):
+                    best = (trial, changed, variant)
+    return best
 
 
 def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) -> ArticleSpec | None:
@@ -108,10 +145,11 @@ def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) ->
             top -= v.photo  # a photo at the foot of its block stays there
         if cell.top <= block.top + head_lines and cell.col < block.col + (spec.headline.cols or block.cols):
             top += v.headline  # a photo under the headline moves with it
+        top += v.move
         if top < block.top or top + lines > bottom:
             return None
         photo = replace(photo, cell=Rect(cell.col, cell.cols, top, lines, cell.loc))
-    elif v.photo:
+    elif v.photo or v.move:
         return None
     headline = replace(spec.headline, lines=new_head) if v.headline else spec.headline
     return replace(spec, headline=headline, photo=photo)
