@@ -11,7 +11,7 @@ import pytest
 
 from pagesetter.build import build_page
 from pagesetter.edition import build_edition
-from pagesetter.errors import InputErrors, OversetError
+from pagesetter.errors import InputError, InputErrors, OversetError
 
 LAYOUT = Path(__file__).resolve().parent.parent / "layout"
 
@@ -211,14 +211,14 @@ def test_the_slug_line_names_file_edition_paper_plate_date_and_standard(edition)
 
 def test_auto_never_sets_a_photo_cell_deeper_than_its_module(project: Path) -> None:
     """Issue 15.6: auto gave a 13-line module a 13-line photo cell, so picture and caption fell
-    below the type area. A two-line brief with a photo, dealt anywhere: its cell stays in its block."""
+    below the type area. A brief of a few lines with a photo, dealt anywhere: its cell stays in its block."""
     from pagesetter.build import load_inputs
     from pagesetter.flow.auto import arrange
     from pagesetter.fonts.face import FaceSet
 
     (project / "content" / "brief.md").write_text(
         "---\ntitle: 简讯\nphotos:\n  - file: photos/xianglu-street.jpg\n    caption: ▲简讯配图。\n---\n\n"
-        "一则很短的消息，只有两行字。\n", encoding="utf-8")
+        "一则很短的消息，配一张图。正文只有几行字，刚好铺满照片旁边的两栏，每栏两三行，不留空栏。\n", encoding="utf-8")
     spec_path = project / "layout" / "seed-page-auto.yaml"
     original = spec_path.read_text(encoding="utf-8")
     names = ["dongfeng-media", "dongliao-police", "xianglu-street", "baimei-property", "xian-education"]
@@ -232,6 +232,30 @@ def test_auto_never_sets_a_photo_cell_deeper_than_its_module(project: Path) -> N
             if entry.photo is not None:
                 assert entry.photo.cell.bottom <= entry.block.bottom, (order, entry.article, entry.block,
                                                                         entry.photo.cell)
+
+
+def test_auto_never_spreads_a_short_item_over_empty_columns(tmp_path: Path, project: Path) -> None:
+    """Issue 15.6: auto spread an 18-character note over a six-column module, its other columns
+    empty and ruled. A short note among the profiles: read from the built page, every body column
+    of every module auto made holds at least two lines (or the build says why it cannot)."""
+    (project / "content" / "note.md").write_text(
+        "---\ntitle: 短讯一则\n---\n\n本报讯 明日上午九时起，江城大道部分路段封闭施工。\n", encoding="utf-8")
+    spec_path = project / "layout" / "seed-page-auto.yaml"
+    text = spec_path.read_text(encoding="utf-8")
+    names = "dongfeng-media, dongliao-police, xianglu-street, baimei-property, xian-education"
+    assert names in text
+    spec_path.write_text(text.replace(names, names + ", note").replace("min_cols: 2", "min_cols: 3"),
+                         encoding="utf-8")
+    try:
+        result = build_page(spec_path, tmp_path, allow_overset=True)
+    except InputError as e:
+        assert "note" in str(e), e
+        return
+    page = result.page
+    for frame in (f for f in page.frames if f.kind == "body"):
+        lines = [l for l in page.lines if l.article == frame.article and l.role == "body"
+                 and frame.x - 0.5 <= l.x <= frame.x + frame.width and frame.y <= l.baseline <= frame.y + frame.height + 1]
+        assert len(lines) >= 2, (frame.article, frame)
 
 
 def test_fitting_never_grows_a_photo_under_the_resolution_print_needs(tmp_path: Path, project: Path) -> None:

@@ -24,6 +24,11 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import ArticleSpec, AutoSpec, HeadlineSpec, PageSpec, PhotoSpec, Rect
 
 
+# A module's body fills every column it spans with at least this many lines: a short item spread
+# over empty ruled columns is a make-up error (issue 15.6), and one line a column reads as a list.
+MIN_COLUMN_LINES = 2
+
+
 @dataclass(frozen=True)
 class Module:
     article: str
@@ -80,12 +85,17 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
     # Photos are reckoned at their least depth; fitting grows them back into any white left.
     photo_lines = max(3, auto.photo_lines + auto.fit.photo_lines[0])
 
+    def _photo_cols(name: str, cols: int) -> int:
+        return min(auto.photo_cols, cols) if articles[name].photos else 0
+
     @lru_cache(maxsize=None)
-    def module(name: str, cols: int, at_foot: bool) -> Module:
+    def module(name: str, cols: int, at_foot: bool) -> Module | None:
+        if body_lines[name] < MIN_COLUMN_LINES * (cols - _photo_cols(name, cols)):
+            return None  # a short item over empty ruled columns
         head = _headline_lines(articles[name], cols, spec, geo, faces)
         photo = 0
         if articles[name].photos:
-            pc = min(auto.photo_cols, cols)
+            pc = _photo_cols(name, cols)
             photo = pc * (photo_lines + 1)  # the cell and its standoff line
         area = head * cols + photo + body_lines[name]
         depth = math.ceil(area / cols)
@@ -99,6 +109,8 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
     # The last article may run across the whole foot of the page (通栏), under the stacks.
     for band in ((), (names[-1],)) if len(names) > 1 else ((),):
         band_mod = module(band[0], grid.columns, True) if band else None
+        if band and band_mod is None:
+            continue
         stack_names = names[:-1] if band else names
         stack_avail = avail - (band_mod.depth if band_mod else 0)
         for parts in compositions(grid.columns, auto.min_cols):
@@ -114,6 +126,11 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
                 if best is None or key < (best.white, -best.stacks[0][1][0].cols):
                     best = Arrangement(tuple(stacks), white, 0, band_mod)
     if best is None:
+        short = [n for n in names if body_lines[n] < MIN_COLUMN_LINES * (auto.min_cols - _photo_cols(n, auto.min_cols))]
+        if short:
+            raise InputError(auto.loc, f"auto: {', '.join(short)} too short for a module of min_cols "
+                             f"{auto.min_cols} (at least {MIN_COLUMN_LINES} body lines in each column not under a photo); lower "
+                             "min_cols or place it by hand")
         raise InputError(auto.loc, f"auto: no arrangement of {len(names)} articles fits lines "
                          f"{auto.top + 1}–{grid.lines}: the text is too long for the page")
     best = replace(best, tried=tried)
@@ -130,7 +147,10 @@ def _deal(parts: tuple[int, ...], deal: tuple[int, ...], names: tuple[str, ...],
         members = [n for n, d in zip(names, deal) if d == s]
         if not members:
             return None
-        mods = tuple(module(n, cols, foot and i == len(members) - 1) for i, n in enumerate(members))
+        found = tuple(module(n, cols, foot and i == len(members) - 1) for i, n in enumerate(members))
+        if None in found:
+            return None
+        mods = tuple(m for m in found if m is not None)
         used = sum(m.depth for m in mods)
         if used > avail:
             return None
