@@ -352,6 +352,15 @@ def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
     return kept
 
 
+def clause_breaks(atoms: list[Atom]) -> frozenset[int]:
+    """Indices of a headline's clause breaks: an ASCII space between Chinese (媒体战士在“疫”线
+    危难时刻见初心; TYPOGRAPHY.md, "Headlines"). A space between Latin words or numbers (CN 22-0031),
+    U+3000 and NBSP are no clause break: they keep their own width; one between Han and Latin is
+    the Han–Latin gap (``han_latin_spaces``)."""
+    return frozenset(i for i, a in enumerate(atoms) if a.cls is CharClass.SPACE and a.text == " "
+                     and _chinese(_beside(atoms, i, -1)) and _chinese(_beside(atoms, i, 1)))
+
+
 def _beside(atoms: list[Atom], i: int, step: int) -> Atom | None:
     """The nearest atom from ``i`` that is not a space."""
     j = i + step

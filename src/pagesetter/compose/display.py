@@ -4,15 +4,16 @@ A two-clause headline written with a space (媒体战士在“疫”线 危难�
 on one line with the space widened to the style's ``word_space`` (about one em)
 when it fits, else on two lines broken at the space (../shared/TYPOGRAPHY.md,
 "Headlines and article anatomy"); a headline with no usable space is wrapped
-and balanced so its lines are of even length.
+and balanced so its lines are of even length. Only a clause break (an ASCII space
+between Chinese) widens: Latin word spaces, U+3000 and NBSP keep their width, and a space
+between Han and Latin is the Han–Latin gap, as in the body.
 """
 
 from __future__ import annotations
 
-from pagesetter.compose.atoms import split_wide
-from pagesetter.compose.chars import CharClass
-from pagesetter.compose.memo import style_key
+from pagesetter.compose.atoms import clause_breaks, han_latin_spaces, split_wide
 from pagesetter.compose.lines import Line, Run, atoms_for, break_lines, set_line
+from pagesetter.compose.memo import style_key
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import Style
 
@@ -29,28 +30,30 @@ def _compose_display(text: str, style: Style, width: float, faces: FaceSet) -> t
 
 
 def _set_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
-    atoms = split_wide(atoms_for([Run(text, style)], faces), width)  # a URL in a headline breaks too
+    # A URL in a headline breaks too; a space between Han and Latin is the Han–Latin gap, as in the body.
+    atoms = split_wide(han_latin_spaces(atoms_for([Run(text, style)], faces)), width)
     missing = [ch for a in atoms for ch in a.missing]
-    for a in atoms:
-        if a.cls == CharClass.SPACE:
-            a.width = style.word_space * style.size
+    breaks = clause_breaks(atoms)
+    for i in breaks:
+        atoms[i].width = style.word_space * style.size
     whole = set_line(atoms, 0, len(atoms), width, 0.0, False, True)
     if whole.natural <= width + 0.01:
         return [whole], missing
-    clauses = _split_at_spaces(atoms)
+    clauses = _split_at(atoms, breaks)
     if len(clauses) > 1:
         lines = [set_line(atoms, s, e, width, 0.0, False, True) for s, e in clauses]
         if all(line.natural <= width + 0.01 for line in lines):
             return lines, missing
-    solid = [a for a in atoms if a.cls != CharClass.SPACE]
+    # Wrapped: the clause breaks go; word spaces stay, and the lines may break at them.
+    solid = [a for i, a in enumerate(atoms) if i not in breaks]
     return _balanced(solid, width), missing
 
 
-def _split_at_spaces(atoms: list) -> list[tuple[int, int]]:
+def _split_at(atoms: list, breaks: frozenset[int]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     for i, a in enumerate(atoms):
-        if a.cls == CharClass.SPACE:
+        if i in breaks:
             if i > start:
                 out.append((start, i))
             start = i + 1

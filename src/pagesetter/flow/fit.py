@@ -71,7 +71,6 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         return placed
     # The spec as written is a trial too: only the variant chosen is placed for real (its lines built).
     base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
-    head_lines = base.head_lines
     best = (base, spec, Variant(0, 0))
     best = _search(spec, article, styles, geo, faces, body, carried, base, best, (0,))
     if lone_lines(best[1], best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
