@@ -53,6 +53,10 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
     if edition is not None and spec.folio is not None:
         spec = replace(spec, folio=replace(spec.folio, paper=edition.paper, date=edition.date))
     if edition is not None and spec.masthead is not None:  # the edition's date is the paper's date
+        if spec.masthead.lunar:
+            from pagesetter.spec.masthead import check_lunar
+
+            check_lunar(spec.masthead.loc, edition.date)
         spec = replace(spec, masthead=replace(spec.masthead, date=edition.date))
     manifest = load_manifest(spec.fonts_manifest, spec.root, spec.allowed)
     for style in spec.styles.values():

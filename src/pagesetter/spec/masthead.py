@@ -18,6 +18,7 @@ masthead:
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -46,6 +47,7 @@ POST_FORM = re.compile(r"^(\d{1,2})\s*-\s*(\d{1,4})$")
 SIDES = ("left", "right")
 # What each kind of logotype file starts with (its content decides, never its name).
 MAGIC = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
+MAX_LOGO_BYTES = 20 * 2**20  # a name plate of paths is kilobytes, a 1600-pixel PNG some hundred
 LOGO_FORMATS = "a PDF (vector paths, the form a plant wants), PNG or JPEG file"
 
 
@@ -61,7 +63,7 @@ def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, 
     _check_date(node.get("date"), date)  # type: ignore[arg-type]
     lunar = v.boolean(node.get("lunar"), "lunar") if node.get("lunar") is not None else True
     if lunar:
-        _check_lunar(node.get("date"), date)  # type: ignore[arg-type]
+        check_lunar(node.get("date").loc, date)  # type: ignore[union-attr]
     style = v.text(node.get("style"), "style") if node.get("style") is not None else "masthead"
     _need_style(style, styles, node.get("style").loc if node.get("style") is not None else node.loc)  # type: ignore[union-attr]
     ears, ear_cols = _ears(node.get("ears"), block, grid, styles)
@@ -109,12 +111,13 @@ def _block(node: Node, grid: Grid, rect) -> Rect:  # type: ignore[no-untyped-def
     return Rect(0, grid.columns, 0, lines, node.get("lines").loc)  # type: ignore[union-attr]
 
 
-def _check_lunar(node: Node, date: str) -> None:
+def check_lunar(loc: Loc, date: str) -> None:
+    """The 农历 of ``date`` is known (lunar.py's table), else a located error."""
     from pagesetter.lunar import covered
 
     first, last = covered()
     if not first <= datetime.date.fromisoformat(date) <= last:
-        raise InputError(node.loc, f"the 农历 of {date} is not known (the table runs {first.isoformat()} to "
+        raise InputError(loc, f"the 农历 of {date} is not known (the table runs {first.isoformat()} to "
                          f"{last.isoformat()}); write lunar: false to print no 农历")
 
 
@@ -223,6 +226,7 @@ def _logo(node: Node, base: Path, root: Path, allowed: tuple[Path, ...]) -> tupl
     try:
         with open_regular(target) as fh:
             head = fh.read(512)
+            size = os.fstat(fh.fileno()).st_size
     except IsADirectoryError:
         raise InputError(node.loc, f"logo {raw!r} is a folder, not a logotype file") from None
     except NotRegularFile as exc:
@@ -235,6 +239,9 @@ def _logo(node: Node, base: Path, root: Path, allowed: tuple[Path, ...]) -> tupl
                          "dependency and SVG's colour is RGB): export the logotype as PDF with CMYK paths")
     if kind is None:
         raise InputError(node.loc, f"logo {raw!r} is not a picture we read; give {LOGO_FORMATS}")
+    if size > MAX_LOGO_BYTES:
+        raise InputError(node.loc, f"logo {raw!r} is {size / 2**20:.0f} MB; a logotype is far smaller (at most "
+                         f"{MAX_LOGO_BYTES // 2**20} MB): simplify or export it again")
     if kind != "pdf":
         _check_picture(node, raw, target)
         return target, None
