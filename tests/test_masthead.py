@@ -367,6 +367,7 @@ def _fails(spec: Path, needle: str, line: int) -> str:
     ("line: 15, lines: 34}", "line: 10, lines: 39}", "overlaps the masthead"),
     ("{side: right, cols: 2, article: weather", "{side: left, cols: 2, article: weather",
      "has a left ear already"),
+    ("  - article: brief", "  - article: masthead", "an article named 'masthead'"),
 ])
 def test_hostile_values_are_one_located_line(front: Path, old: str, new: str, needle: str) -> None:
     photos = front / "content" / "front"

@@ -94,6 +94,10 @@ def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, 
         raise InputError(block.loc, f"the masthead is {block.lines} lines deep; its name plate, "
                          f"{len(masthead.info_lines())} info lines and the rule under it need {need} or more")
     _check_clear(block, articles, node)
+    for entry in (*ears, *articles):
+        if entry.article == "masthead":  # the masthead's own parts carry that name (flow/masthead.py)
+            raise InputError(entry.loc, "an article named 'masthead' cannot stand on a page with a masthead; "
+                             "rename its file")
     for ear in ears:
         if any(ear.article == a.article for a in articles):
             raise InputError(ear.loc, f"the ear {ear.article!r} is placed again in articles; an article "
