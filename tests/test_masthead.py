@@ -410,3 +410,16 @@ def test_an_ear_is_flowed_like_an_article_and_may_be_overset(front: Path) -> Non
     run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "layout/front.yaml"], cwd=front,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 3 and "weather" in run.stderr
+
+
+def test_in_an_edition_the_masthead_takes_the_editions_date(front: Path) -> None:
+    (front / "layout" / "front-edition.yaml").write_text(
+        "edition:\n  name: front-edition\n  paper: 江城日报\n  date: 2023-01-22\n  pages: [front.yaml]\n",
+        encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "layout/front-edition.yaml"],
+                         cwd=front, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    with pdfplumber.open(front / "output" / "masthead.pdf") as pdf:
+        text = "".join(c["text"] for c in pdf.pages[0].chars)
+    assert "2023年1月22日星期日农历癸卯年正月初一" in text
+    assert "2022年6月30日" not in text
