@@ -52,6 +52,12 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
         spec = replace(spec, edition=edition.name)
     if edition is not None and spec.folio is not None:
         spec = replace(spec, folio=replace(spec.folio, paper=edition.paper, date=edition.date))
+    if edition is not None and spec.masthead is not None:  # the edition's date is the paper's date
+        if spec.masthead.lunar:
+            from pagesetter.spec.masthead import check_lunar
+
+            check_lunar(spec.masthead.loc, edition.date)
+        spec = replace(spec, masthead=replace(spec.masthead, date=edition.date))
     manifest = load_manifest(spec.fonts_manifest, spec.root, spec.allowed)
     for style in spec.styles.values():
         if style.font not in manifest:
@@ -116,7 +122,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         raise OversetError(overset_message(page))
     printed = with_marks(page, spec, faces)
     save_memo(faces, memo_key, cache)
-    rendered = render_pdf(printed, manifest, title, spec.folio.date if spec.folio else None, cache=cache,
+    rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
                           settings=PrintSettings.of(spec))
     pdf_path = out_dir / f"{spec.name}.pdf"
     write_atomically(pdf_path, rendered.pdf)
@@ -128,10 +134,19 @@ def inputs_of(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str,
     """Every file a build of ``spec`` reads: the spec and its style sheets, the font manifest and
     font files, the articles and their photos (the engine's own code is keyed separately)."""
     files = [*spec.sources, spec.fonts_manifest, *(face.path for face in manifest.values())]
+    if spec.masthead is not None and spec.masthead.name.logo is not None:
+        files.append(spec.masthead.name.logo)
     for name, article in sorted(articles.items()):
         files.append(spec.content_dir / f"{name}.md")
         files += [photo.file for photo in article.photos]
     return tuple(dict.fromkeys(files))
+
+
+def paper_date(spec: PageSpec) -> str | None:
+    """The date the paper bears (报眉 or 报头): the PDF's dates come from it (render/pdfx.py)."""
+    if spec.folio is not None:
+        return spec.folio.date
+    return spec.masthead.date if spec.masthead is not None else None
 
 
 def load_memo(faces: FaceSet, job: Path, cache: DiskCache) -> str:
@@ -179,7 +194,7 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     from pagesetter.render.pdfx import build_date, slug_standard
 
     folio = spec.folio
-    date = build_date(folio.date if folio else None).strftime("%Y-%m-%d %H:%M UTC")
+    date = build_date(paper_date(spec)).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"{spec.name}.pdf"]
     if spec.edition:
         parts.append(f"edition {spec.edition}")

@@ -95,6 +95,19 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Vector:
+    """Line art from a PDF (a masthead's logotype, render/vector.py), scaled into its frame."""
+
+    content: bytes  # the checked content stream: paths in grey or CMYK
+    bbox: tuple[float, float, float, float]  # the drawing's box in its own units (x0, y0, x1, y1), y up
+    x: float  # the frame on the page
+    y: float
+    width: float
+    height: float
+    article: str
+
+
+@dataclass(frozen=True)
 class Frame:
     """An area of the page that belongs to an article, for reports and proof overlays."""
 
@@ -133,6 +146,7 @@ class Page:
     overset: tuple[Overset, ...] = field(default=())
     panels: tuple[Panel, ...] = field(default=())
     mark_margin: float = 0.0  # pt of media beyond the bleed on every side, for printer's marks
+    vectors: tuple[Vector, ...] = field(default=())  # line art (a masthead's PDF logotype)
 
     def text(self) -> str:
         return "".join(line.text for line in self.lines)

@@ -55,6 +55,8 @@ def check_collisions(page: Page, spec: PageSpec) -> None:
 
 def collisions(page: Page, spec: PageSpec) -> list[tuple[Loc, str]]:
     locs = {a.article: a.loc for a in spec.articles}
+    if spec.masthead is not None:  # its name plate and info lines are checked like a module's parts
+        locs["masthead"] = spec.masthead.loc
     by_article: dict[str, list[Frame]] = {}
     for f in page.frames:
         by_article.setdefault(f.article, []).append(f)

@@ -22,6 +22,7 @@ from pagesetter.spec.model import ArticleSpec, PageSpec
 from pagesetter.yamlsource import read_text
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
+MASTHEAD = "masthead"  # Missing.article of the masthead's texts (flow/masthead.py)
 MOST_REPORTED = 100  # lines of one error at most; the rest are counted
 
 # Default_Ignorable_Code_Point (Unicode 15.0 DerivedCoreProperties.txt): no glyph is drawn for these
@@ -61,6 +62,8 @@ class Missing:
 
     @property
     def message(self) -> str:
+        if self.article == MASTHEAD:
+            return f"masthead, {self.where}: no face has {describe(self.char)}"
         if self.where.startswith("vertical"):  # set in its style's face alone (compose/vertical.py)
             return f"article {self.article!r}, {self.where}: its face has no {describe(self.char)} (a vertical " \
                    "headline takes no fallback face)"
@@ -104,16 +107,29 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
                     found.append(Missing(f.locate(i), name, f.where, ch))
         if lacking and spec.missing_glyphs == "substitute":
             out[name] = _substituted(article, fields, lacking)
+    if spec.masthead is not None:  # its texts are the spec's; flow/masthead.py puts 〓 in their place
+        for text in spec.masthead.texts():
+            style = spec.styles[text.style]
+            found += [Missing(text.loc, MASTHEAD, text.where, ch) for ch in dict.fromkeys(text.text)
+                      if not masthead_printable(ch, style, faces)]
     if not found:
         return out, ()
     if spec.missing_glyphs == "substitute":
         unprintable = [m for m in found if not all(_printable(SUBSTITUTE, faces.chain(spec.styles[s].font))
                                                    for s in _styles_of(spec, m.article))]
+        if spec.masthead is not None:
+            unprintable += [m for m in found if m.article == MASTHEAD and not masthead_printable(
+                SUBSTITUTE, spec.styles[next(t.style for t in spec.masthead.texts() if t.where == m.where)], faces)]
         if not unprintable:
             return out, tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place", m.loc)
                               for m in found)
         found = unprintable
     raise InputErrors(_errors(found, spec.missing_glyphs))
+
+
+def masthead_printable(ch: str, style, faces: FaceSet) -> bool:  # type: ignore[no-untyped-def]  # Style
+    """Has a face of ``style``'s fallback chain this character of a masthead text?"""
+    return _printable(ch, faces.chain(style.font))
 
 
 def _printable(ch: str, chain: list) -> bool:  # type: ignore[type-arg]

@@ -13,8 +13,9 @@ from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry
+from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
-from pagesetter.pagetree import Page, Rule
+from pagesetter.pagetree import Page, Rule, Vector
 from pagesetter.spec.model import BLACK, Folio, PageSpec
 
 WEEKDAYS = "一二三四五六日"
@@ -41,8 +42,11 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     placed = Placed()
     leftovers: dict[str, tuple[Line, ...]] = {}
     carried = carried or {}
+    vectors: list[Vector] = []
     if spec.folio:
         _folio(spec, spec.folio, geo, faces, placed)
+    if spec.masthead:
+        place_masthead(spec, spec.masthead, geo, faces, placed, vectors)
     for aspec in spec.articles:
         article = articles.get(aspec.article)
         if article is None:
@@ -65,8 +69,11 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         placed.frames += part.frames
         placed.overset += part.overset
         placed.warnings += part.warnings
+    if spec.masthead and spec.masthead.ears:
+        placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
-                tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels))
+                tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
+                vectors=tuple(vectors))
     check_collisions(page, spec)
     return FlowResult(page, tuple(placed.warnings), leftovers)
 

@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import ExtGState
 from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
-from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine
+from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
@@ -98,6 +98,9 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
         _set_overprint(canvas, state, False)
         warnings += _draw_image(canvas, co, image, index, photo)
+    for index, vector in enumerate(page.vectors):
+        _set_overprint(canvas, state, False)  # line art in colour knocks out, as a photo does
+        _draw_vector(canvas, co, vector, index)
     for rule in page.rules:
         _set_overprint(canvas, state, overprints(rule.color))
         _draw_rule(canvas, co, rule)
@@ -108,6 +111,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     # panels, marks), the photos, the fonts and the layout record.
     drawn = canvas._doc.Pages.pages[-1].stream
     content = (pdfdoc.pdfdocEnc(drawn), layout.encode("utf-8"), *(p.jpeg for p in prepared),
+               *(vector.content for vector in page.vectors),
                *(font.program for _, font in embedded.values()))
     add_pdfx(canvas._doc, document_id(title, PdfxSettings(version=settings.pdfx), date, content), layout)
     canvas.save()
@@ -220,6 +224,25 @@ def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int,
         return [Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
                         f"(under {WARN_PPI})", Loc.of_file(image.path))]
     return []
+
+
+def _draw_vector(canvas: FontlessCanvas, co: _Coords, vector: Vector, index: int) -> None:
+    """The line art as a form XObject, its box scaled onto the frame."""
+    name = f"Lg{index}"
+    x0, y0, x1, y1 = vector.bbox
+    stream = pdfdoc.PDFStream(content=vector.content)
+    d = stream.dictionary
+    d["Type"] = pdfdoc.PDFName("XObject")
+    d["Subtype"] = pdfdoc.PDFName("Form")
+    d["FormType"] = 1
+    d["BBox"] = pdfdoc.PDFArray([x0, y0, x1, y1])
+    d["Resources"] = pdfdoc.PDFDictionary({})  # paths in device colour need none (render/vector.py)
+    canvas._doc.addForm(name, stream)
+    sx, sy = vector.width / (x1 - x0), vector.height / (y1 - y0)
+    canvas.saveState()
+    canvas.transform(sx, 0, 0, sy, co.x(vector.x) - x0 * sx, co.y(vector.y + vector.height) - y0 * sy)
+    canvas.doForm(name)
+    canvas.restoreState()
 
 
 def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:

@@ -14,8 +14,8 @@ from pagesetter.spec.model import (
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
 
-TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "articles", "auto", "marks",
-            "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
+TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
+            "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
@@ -54,6 +54,13 @@ def load_spec(path: Path) -> PageSpec:
 
     articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles")) \
         if root_node.get("articles") is not None else ()  # type: ignore[arg-type]
+    masthead, ears = None, ()
+    if root_node.get("masthead") is not None:
+        from pagesetter.spec.masthead import load_masthead  # only pages with a 报头
+
+        masthead, ears = load_masthead(root_node.get("masthead"), grid, styles, base, root, allowed,  # type: ignore[arg-type]
+                                       articles)
+        articles = ears + articles  # the ears are read first: they stand at the top of the page
     _check_overlaps(articles)
     folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
     if folio:
@@ -61,6 +68,15 @@ def load_spec(path: Path) -> PageSpec:
             if a.block.top < folio.lines:
                 raise InputError(a.block.loc, f"block starts on line {a.block.top + 1}, inside the 报眉 "
                                  f"(lines 1–{folio.lines}); start it on line {folio.lines + 1} or later")
+        if masthead is not None and masthead.block.top < folio.lines:
+            raise InputError(masthead.block.loc, f"the masthead starts on line {masthead.block.top + 1}, inside the "
+                             f"报眉 (lines 1–{folio.lines}); a front page has no 报眉, or start it lower")
+    auto_node = root_node.get("auto")
+    auto = _auto(auto_node, grid) if auto_node is not None else None
+    if auto is not None and masthead is not None and auto.top < masthead.block.bottom:
+        raise InputError(auto_node.get("line").loc, f"auto starts on line {auto.top + 1}, inside the masthead "  # type: ignore[union-attr]
+                         f"(lines {masthead.block.top + 1}–{masthead.block.bottom}); start it on line "
+                         f"{masthead.block.bottom + 1} or later")
     name_node = page.get("name")
     return PageSpec(
         name=v.file_name(name_node, "page name") if name_node else _stem_name(path),
@@ -81,7 +97,7 @@ def load_spec(path: Path) -> PageSpec:
         root=root,
         allow_overset=v.boolean(root_node.get("allow_overset"), "allow_overset")
         if root_node.get("allow_overset") is not None else False,
-        auto=_auto(root_node.get("auto"), grid) if root_node.get("auto") is not None else None,
+        auto=auto,
         marks=_marks(root_node.get("marks")) if root_node.get("marks") is not None else Marks(),
         pdfx=v.choice(root_node.get("pdfx"), "pdfx", PDFX_VERSIONS)  # type: ignore[arg-type]
         if root_node.get("pdfx") is not None else "x1a",
@@ -91,6 +107,7 @@ def load_spec(path: Path) -> PageSpec:
         sources=(path.resolve(), *sheets),
         missing_glyphs=v.choice(root_node.get("missing_glyphs"), "missing_glyphs", MISSING_GLYPHS)  # type: ignore[arg-type]
         if root_node.get("missing_glyphs") is not None else "error",
+        masthead=masthead,
     )
 
 

@@ -76,6 +76,7 @@ class CMYK:
 
 
 BLACK = CMYK(0, 0, 0, 100)
+WEEKDAYS = "一二三四五六日"  # 星期一 … 星期日, Monday first as datetime counts
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,90 @@ class Folio:
 
 
 @dataclass(frozen=True)
+class VectorArt:
+    """A vector logotype read from a PDF page (render/vector.py): its content stream, cleared of
+    everything but paths in grey or CMYK, and the page's box in its own units (x0, y0, x1, y1)."""
+
+    content: bytes
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class NamePlate:
+    """报名: the paper's name, a logotype file or set type, in columns ``col``..``col + cols``."""
+
+    col: int  # 0-based grid column
+    cols: int
+    text: str  # the name as set type ("" with a logotype)
+    style: str
+    logo: Path | None  # a PDF (vector), PNG or JPEG file
+    vector: VectorArt | None  # the PDF logotype's paths
+    loc: Loc  # the name's text or logo value
+
+
+@dataclass(frozen=True)
+class MastheadText:
+    """One text of the masthead, where it stands in the spec (for a character no face has)."""
+
+    where: str  # "name", "date line", "numbers", "publisher"
+    text: str
+    style: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """报头: the name plate, the date line (weekday, 农历), issue numbers, CN and 邮发代号, the
+    publisher, its ears (报眼: article entries of ``PageSpec.articles``) and the rules under it."""
+
+    block: Rect  # the masthead's grid area; its last line holds the rule
+    name: NamePlate
+    date: str  # ISO date
+    lunar: bool  # print the 农历 date
+    issue: int | None  # 第N期
+    total: int | None  # 总第N期
+    pages: int | None  # 今日N版
+    cn: str  # 国内统一连续出版物号, "CN 22-0031"
+    post_code: str  # 邮发代号
+    publisher: str  # 城市日报社出版
+    style: str  # the date line, numbers and publisher
+    rule: float  # pt: the heavy rule under the masthead
+    double: bool  # 双线: a thin rule under the heavy one
+    ears: tuple[str, ...]  # article ids of the ears
+    loc: Loc
+    info_locs: tuple[tuple[str, Loc], ...] = ()  # where each info field was written
+
+    def info_lines(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The info lines under the name plate, each named and a tuple of parts set an em apart:
+        the date line, the numbers, CN and 邮发代号, the publisher (a line with nothing to say is
+        left out)."""
+        import datetime
+
+        from pagesetter.lunar import to_lunar
+
+        day = datetime.date.fromisoformat(self.date)
+        date = [f"{day.year}年{day.month}月{day.day}日", f"星期{WEEKDAYS[day.weekday()]}"]
+        if self.lunar:
+            date.append(str(to_lunar(day)))
+        numbers = [part for part in (f"第{self.issue}期" if self.issue is not None else "",
+                                     f"总第{self.total}期" if self.total is not None else "",
+                                     f"今日{self.pages}版" if self.pages is not None else "") if part]
+        codes = [part for part in (f"国内统一连续出版物号 {self.cn}" if self.cn else "",
+                                   f"邮发代号 {self.post_code}" if self.post_code else "") if part]
+        lines = (("date line", tuple(date)), ("numbers", tuple(numbers)), ("codes", tuple(codes)),
+                 ("publisher", (self.publisher,) if self.publisher else ()))
+        return tuple((name, parts) for name, parts in lines if parts)
+
+    def texts(self) -> tuple[MastheadText, ...]:
+        """Every text the masthead sets, with its style and place in the spec."""
+        locs = dict(self.info_locs)
+        out = [MastheadText("name", self.name.text, self.name.style, self.name.loc)] if self.name.text else []
+        for where, parts in self.info_lines():
+            out += [MastheadText(where, part, self.style, locs.get(where, self.loc)) for part in parts]
+        return tuple(out)
+
+
+@dataclass(frozen=True)
 class Rules:
     column: float  # pt; 0 = none
     article: float  # pt
@@ -287,3 +372,4 @@ class PageSpec:
     sources: tuple[Path, ...] = ()  # the files this spec was read from: itself and its style sheets
     edition: str = ""  # the edition the page is built in (the slug line names it)
     missing_glyphs: MissingGlyphs = "error"  # what a character no face has does (flow/glyphs.py)
+    masthead: Masthead | None = None  # 报头 (flow/masthead.py); its ears are entries of ``articles``

@@ -66,6 +66,29 @@ ARTICLE = _obj({
     "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
 }, ("article", "block"))
 
+_EAR = {k: v for k, v in ARTICLE["properties"].items() if k in ("article", "headline", "photo", "body", "lead",
+                                                                   "column_rules", "balance", "box")}
+MASTHEAD = _obj({
+    "lines": {**INT, "description": "the masthead takes the top N grid lines of the type area, full width"},
+    "block": RECT,
+    "name": _obj({"logo": {"type": "string", "description": "logotype file: PDF (paths in CMYK or grey), PNG or JPEG"},
+                  "text": {"type": "string", "minLength": 1, "description": "the paper's name set in type"},
+                  "style": TEXT, "col": INT, "cols": INT},
+                 what="报名: a logotype file or the name set in type; col/cols count the columns between the ears"),
+    "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+             "description": "printed with its weekday and 农历"},
+    "lunar": BOOL,
+    "issue": {**INT, "description": "第N期"}, "total": {**INT, "description": "总第N期"},
+    "pages": {**INT, "description": "今日N版"},
+    "cn": _s(r"^(CN\s*)?\d{2}\s*-\s*\d{4}(/[A-Z]{1,2}\d?)?$", "国内统一连续出版物号, e.g. CN 42-0031"),
+    "post_code": _s(r"^\d{1,2}\s*-\s*\d{1,4}$", "邮发代号, e.g. 37-1"),
+    "publisher": TEXT, "style": TEXT,
+    "rule": _s(LENGTH, "weight of the rule under the masthead"), "double": BOOL,
+    "ears": {"type": "array", "maxItems": 2, "items": _obj({
+        "side": {"enum": ["left", "right"]}, "cols": INT, **_EAR}, ("side", "cols", "article"),
+        "报眼: an article entry at one side of the name plate, the masthead's full depth")},
+}, ("name", "date"), "报头: the front page's name plate, date line, numbers and ears")
+
 PAGE_SPEC: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://pagesetter.invalid/spec.schema.json",
@@ -89,6 +112,7 @@ PAGE_SPEC: dict[str, Any] = {
                        "section": TEXT, "editor": TEXT, "extra": {"type": "array", "items": TEXT}, "lines": INT,
                        "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH, "rule weight")},
                       ("paper", "date", "page")),
+        "masthead": MASTHEAD,
         "articles": {"type": "array", "items": ARTICLE},
         "auto": _obj({"line": INT, "articles": {"type": "array", "items": TEXT, "minItems": 1},
                       "photo": _obj({"cols": INT, "lines": INT}), "fit": FIT, "min_cols": INT}, ("line", "articles")),
