@@ -245,8 +245,8 @@ def test_body_lines_join_without_space_and_sides(tmp_path: Path) -> None:
     article = read_article(path, tmp_path)
     assert [p.text for p in article.paragraphs] == ["第一行第二行", "导语。正文"]
     assert [p.loc.line for p in article.paragraphs] == [13, 17]
-    assert article.paragraphs[0].source_loc(3).line == 14  # 第二行 starts on the next line, column 1
-    assert article.paragraphs[0].source_loc(3).column == 1
+    assert article.paragraphs[0].char_loc(3).line == 14  # 第二行 starts on the next line, column 1
+    assert article.paragraphs[0].char_loc(3).column == 1
     assert [p.side for p in article.photos] == ["above", "below", "below"]
     assert article.id == "a" and article.photos[0].loc.line == 4
 
