@@ -1,9 +1,10 @@
-"""Read an article file: YAML front matter between ``---`` lines, then a Markdown-ish body.
+"""Read an article file: YAML front matter between ``---`` lines, then a Markdown body.
 
 The format is described for editors in content/README.md. Body paragraphs are separated
 by blank lines; the lines of one paragraph join without a space (Chinese puts none
-between lines). ``**…**`` marks a run-in lead sentence; a line starting with ``## `` is
-a subhead (小标题). Every error names file, line and column and says what was expected.
+between lines). ``**…**`` marks a run-in lead sentence; the other forms (subheads,
+quotations, list items, ``:::`` blocks, escapes) are the tables BLOCK_SYNTAX, FENCES and
+INLINE_UNSUPPORTED below. Every error names file, line and column and says what was expected.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ first-line indent; a flush-right line is not justified but set against the colum
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,7 +35,7 @@ FORM_SETTINGS: dict[ParagraphForm, FormSetting] = {
 }
 
 
-def text_style(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style] | dict[str, object]) -> str:
+def text_style(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) -> str:
     """The name of the style a body paragraph's text (its non-lead spans) is set in."""
     if para.subhead:
         return spec.subhead
