@@ -361,6 +361,12 @@ def test_body_forms_and_escapes(tmp_path: Path) -> None:
     assert (article.paragraphs[16].char_loc(3).line, article.paragraphs[16].char_loc(3).column) == (38, 6)  # 2nd *
 
 
+def test_a_line_of_ideographic_spaces_is_blank(tmp_path: Path) -> None:
+    article = read_article(_article(tmp_path, HEAD + "第一段\n\u3000 \n第二段\n> 引文\n>\u3000\n> 又\n"), tmp_path)
+    assert [(p.form, p.text) for p in article.paragraphs] == [("body", "第一段"), ("body", "第二段"),
+                                                             ("quote", "引文"), ("quote", "又")]
+
+
 def test_normalised_marks_are_located_past_the_markup(tmp_path: Path) -> None:
     article = read_article(_article(tmp_path, HEAD + "> 正文,正文\n\n- \\*号, 项\n"), tmp_path)
     new, changes = normalise_article(article)

@@ -317,7 +317,7 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
         line = lines[index].rstrip()
         text = line.lstrip(" \t")
         column = len(line) - len(text) + 1
-        if not text:
+        if not line.strip():  # a line of spaces, U+3000 included, is blank
             flush()
             continue
         if text.startswith(":::"):
