@@ -245,8 +245,8 @@ def test_body_lines_join_without_space_and_sides(tmp_path: Path) -> None:
     article = read_article(path, tmp_path)
     assert [p.text for p in article.paragraphs] == ["第一行第二行", "导语。正文"]
     assert [p.loc.line for p in article.paragraphs] == [13, 17]
-    assert article.paragraphs[0].source_loc(3).line == 14  # 第二行 starts on the next line, column 1
-    assert article.paragraphs[0].source_loc(3).column == 1
+    assert article.paragraphs[0].char_loc(3).line == 14  # 第二行 starts on the next line, column 1
+    assert article.paragraphs[0].char_loc(3).column == 1
     assert [p.side for p in article.photos] == ["above", "below", "below"]
     assert article.id == "a" and article.photos[0].loc.line == 4
 
@@ -322,3 +322,104 @@ def test_gbk_article_is_refused_with_a_hint(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_article(path, tmp_path)
     assert "GB18030" in str(err.value)
+
+
+# --- the body's Markdown: what is set, and what is an error ------------------------------------
+
+HEAD = "---\ntitle: 标题\n---\n\n"  # the body starts on line 5
+
+
+def test_body_forms_and_escapes(tmp_path: Path) -> None:
+    body = ("> **编者按：**第一段\n> 接着\n>\n> 第二段\n\n"  # 5-9
+            "- 甲\n* 乙\n  续行\n+ 丙\n1. 一\n12) 二\n\n"  # 10-16
+            "::: noindent\n不缩进\n\n也不缩进\n:::\n\n"  # 17-22
+            "::: right\n江城日报社\n  2022年6月30日\n:::\n\n"  # 23-27
+            "\\# 不是标题\n\n\\- 不是列表\n\n1\\. 不是列表\n\n\\> 不是引文\n\n\\::: right\n\n"  # 28-37
+            "星号\\*\\*与\\***导语**正文\n\n"  # 38-39
+            "snake_case_name http://x.cn/a_b <5% [1] C:\\Users a\\b\n")  # 40
+    article = read_article(_article(tmp_path, HEAD + body), tmp_path)
+    got = [(p.form, p.text) for p in article.paragraphs]
+    assert got == [
+        ("quote", "编者按：第一段接着"), ("quote", "第二段"),
+        ("item", "●甲"), ("item", "●乙续行"), ("item", "●丙"), ("item", "1.一"), ("item", "12)二"),
+        ("noindent", "不缩进"), ("noindent", "也不缩进"),
+        ("right", "江城日报社"), ("right", "2022年6月30日"),
+        ("body", "# 不是标题"), ("body", "- 不是列表"), ("body", "1. 不是列表"), ("body", "> 不是引文"),
+        ("body", "::: right"),
+        ("body", "星号**与*导语正文"),
+        ("body", "snake_case_name http://x.cn/a_b <5% [1] C:\\Users a\\b"),
+    ]
+    assert [s.lead for s in article.paragraphs[0].spans] == [True, False]
+    assert [(s.text, s.lead) for s in article.paragraphs[16].spans] == [("星号**与*", False), ("导语", True),
+                                                                          ("正文", False)]
+    # every character keeps its place in the file: markers and escapes are skipped
+    assert (article.paragraphs[0].char_loc(4).line, article.paragraphs[0].char_loc(4).column) == (5, 11)  # 第
+    assert (article.paragraphs[0].char_loc(7).line, article.paragraphs[0].char_loc(7).column) == (6, 3)  # 接
+    assert (article.paragraphs[3].char_loc(0).line, article.paragraphs[3].char_loc(0).column) == (11, 1)  # ● at *
+    assert (article.paragraphs[3].char_loc(2).line, article.paragraphs[3].char_loc(2).column) == (12, 3)  # 续
+    assert (article.paragraphs[10].char_loc(0).line, article.paragraphs[10].char_loc(0).column) == (25, 3)
+    assert (article.paragraphs[16].char_loc(3).line, article.paragraphs[16].char_loc(3).column) == (38, 6)  # 2nd *
+
+
+def test_a_line_of_ideographic_spaces_is_blank(tmp_path: Path) -> None:
+    article = read_article(_article(tmp_path, HEAD + "第一段\n\u3000 \n第二段\n> 引文\n>\u3000\n> 又\n"), tmp_path)
+    assert [(p.form, p.text) for p in article.paragraphs] == [("body", "第一段"), ("body", "第二段"),
+                                                             ("quote", "引文"), ("quote", "又")]
+
+
+def test_normalised_marks_are_located_past_the_markup(tmp_path: Path) -> None:
+    article = read_article(_article(tmp_path, HEAD + "> 正文,正文\n\n- \\*号, 项\n"), tmp_path)
+    new, changes = normalise_article(article)
+    assert [p.text for p in new.paragraphs] == ["正文，正文", "●*号，项"]
+    assert [(c.loc.line, c.loc.column, c.after) for c in changes] == [(5, 5, "，"), (7, 6, "，"), (7, 7, "")]
+    assert len(new.paragraphs[1].places) == len(new.paragraphs[1].text)
+    assert (new.paragraphs[1].char_loc(4).line, new.paragraphs[1].char_loc(4).column) == (7, 8)  # 项
+
+
+@pytest.mark.parametrize("body,line,column,message", [
+    ("正文*强调*正文\n", 5, 3, "a single '*' (Markdown emphasis) is not supported; write '\\*' for an asterisk"),
+    ("星号*\n", 5, 3, "a single '*'"),
+    ("\\**导语**\n", 5, 3, "a single '*'"),  # \* is an asterisk; the next * stands alone
+    ("***导语**\n", 5, 3, "a single '*'"),
+    ("# 标题\n", 5, 1, "a heading is not supported in an article's body; only '## ' subheads"),
+    ("### 小标题\n", 5, 1, "a heading is not supported"),
+    ("正文\n  ### 小标题\n", 6, 3, "a heading is not supported"),
+    ("见[链接](http://x.cn)。\n", 5, 2, "a link is not supported"),
+    ("![图](photos/p.jpg)\n", 5, 1, "an image is not supported in an article's body; photos go in the front matter"),
+    ("```\ncode\n```\n", 5, 1, "a code block is not supported"),
+    ("正文\n\n---\n", 7, 1, "a horizontal rule is not supported"),
+    ("* * *\n", 5, 1, "a horizontal rule"),
+    ("正文<br>正文\n", 5, 3, "an HTML tag is not supported"),
+    ("<b>粗</b>\n", 5, 1, "an HTML tag"),
+    ("正文<!-- 注释 -->\n", 5, 3, "an HTML tag"),
+    ("见<http://x.cn>\n", 5, 2, "an autolink is not supported"),
+    ("正文&nbsp;正文\n", 5, 3, "an HTML entity is not supported"),
+    ("用`code`\n", 5, 2, "inline code is not supported"),
+    ("~~删除~~\n", 5, 1, "strikethrough is not supported"),
+    ("| a | b |\n", 5, 1, "a table is not supported"),
+    ("标题\n===\n", 6, 1, "a heading underline is not supported"),
+    ("正文\\\n下一行\n", 5, 3, "at the end of a line (a Markdown line break) is not supported"),
+    ("::: left\n文字\n:::\n", 5, 5, "unknown block '::: left'; the blocks are '::: right', '::: noindent'"),
+    ("::: {.right}\n文字\n:::\n", 5, 1, "expected '::: right', '::: noindent' or ':::'"),
+    ("::: right\n文字\n", 5, 1, "the '::: right' block opened here is never closed"),
+    (":::\n", 5, 1, "':::' closes no block"),
+    ("::: right\n文字\n::: noindent\n", 7, 1, "::: blocks do not nest"),
+    ("::: right\n:::\n", 5, 1, "empty '::: right' block"),
+    ("::: noindent\n- 项\n:::\n", 6, 1, "a list item inside the '::: noindent' block of line 5"),
+    ("> 引文\n正文\n", 6, 1, "a line right after a '>' quotation line"),
+    ("- 项目\n正文\n", 6, 1, "a line right after a list item: indent it"),
+    ("- 项目\n  - 子项\n", 6, 3, "nested lists are not supported"),
+    ("-\n", 5, 1, "empty list item"),
+    ("1. \n", 5, 1, "empty list item: write its text after '1. '"),
+    ("> ## 小标题\n", 5, 3, "a subhead inside a '>' quotation is not supported; write '\\#'"),
+    ("- > 引文\n", 5, 3, "a quotation inside a list item"),
+    ("> **编者按\n", 5, 3, "never closed"),
+    ("- 正文****正文\n", 5, 5, "empty lead"),
+])
+def test_unsupported_markdown_names_line_and_column(tmp_path: Path, body: str, line: int, column: int,
+                                                    message: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_article(_article(tmp_path, HEAD + body), tmp_path)
+    assert message in str(err.value)
+    assert err.value.loc is not None and err.value.loc.path.endswith("a.md")
+    assert (err.value.loc.line, err.value.loc.column) == (line, column), str(err.value)

@@ -21,26 +21,37 @@ class Span:
     lead: bool = False
 
 
+# How a paragraph is set (content/reader.py BODY_SYNTAX says which Markdown makes each):
+# "body" 正文 (first line indented, justified); "subhead" 小标题 (``## ``); "quote" 编者按 or a
+# quotation in the quote style (``> ``); "item" a list item, its bullet or number in its text, no
+# indent (``- ``, ``1. ``); "right" a line set flush right, 落款 (``::: right``); "noindent" a
+# paragraph without first-line indent (``::: noindent``).
+ParagraphForm = Literal["body", "subhead", "quote", "item", "right", "noindent"]
+
+
 @dataclass(frozen=True)
 class Paragraph:
     spans: tuple[Span, ...]
     loc: Loc  # where the paragraph starts in its file
-    # Offsets into the paragraph's source text (markup included) where each later source
-    # line begins; lets a report point at the exact line and column of a character.
-    line_starts: tuple[int, ...] = ()
-    subhead: bool = False  # a 小标题 (``## …`` in the file), set in the subhead style
+    # (line, column) in the file of each character of ``text`` (markup and escapes skipped); lets
+    # a report point at the exact place of a character. Empty for a paragraph made in memory.
+    places: tuple[tuple[int, int], ...] = ()
+    form: ParagraphForm = "body"
 
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
 
-    def source_loc(self, raw_offset: int) -> Loc:
-        """Line and column in the file of the character at ``raw_offset`` of the source text."""
-        line, start = self.loc.line, 0
-        for i, s in enumerate(self.line_starts):
-            if raw_offset >= s:
-                line, start = self.loc.line + i + 1, s
-        return Loc(self.loc.path, line, raw_offset - start + 1 + (3 if self.subhead and line == self.loc.line else 0))
+    @property
+    def subhead(self) -> bool:
+        return self.form == "subhead"
+
+    def char_loc(self, index: int) -> Loc:
+        """Line and column in the file of ``text[index]`` (the paragraph's start when unknown)."""
+        if not 0 <= index < len(self.places):
+            return self.loc
+        line, column = self.places[index]
+        return Loc(self.loc.path, line, column)
 
 
 @dataclass(frozen=True)

@@ -203,13 +203,13 @@ def _field_changes(article: Article, where: tuple[Loc, str] | None, value: str, 
 
 
 def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
-    """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans."""
+    """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans
+    and the place in the file of every character that stays."""
     whole = para.text
     new, edits = normalise_text(whole, drop_spaces=True)
     if not edits:
         return para
-    raw = _raw_offsets(para)
-    changes += [Change(para.source_loc(raw[e.offset]), e.before, e.after, e.reason) for e in edits]
+    changes += [Change(para.char_loc(e.offset), e.before, e.after, e.reason) for e in edits]
     # Marks change one character for one; removed spaces shift what follows. Rebuild span by span.
     dropped = {e.offset for e in edits if not e.after}
     replaced = {e.offset: e.after for e in edits if e.after}
@@ -220,19 +220,8 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
         pos += len(span.text)
         if kept:
             spans.append(Span(kept, span.lead))
-    return Paragraph(tuple(spans), para.loc, para.line_starts, para.subhead)
-
-
-def _raw_offsets(para: Paragraph) -> list[int]:
-    """Offset in the paragraph's source text (``**`` markers included) of each character of its text."""
-    out: list[int] = []
-    raw = 0
-    for span in para.spans:
-        marker = 2 if span.lead else 0
-        raw += marker
-        out += range(raw, raw + len(span.text))
-        raw += len(span.text) + marker
-    return out
+    places = tuple(p for k, p in enumerate(para.places) if k not in dropped)
+    return replace(para, spans=tuple(spans), places=places)
 
 
 # Order of the summary; a pair of parentheses is reported as one kind of mark.

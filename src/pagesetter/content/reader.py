@@ -1,9 +1,10 @@
-"""Read an article file: YAML front matter between ``---`` lines, then a Markdown-ish body.
+"""Read an article file: YAML front matter between ``---`` lines, then a Markdown body.
 
 The format is described for editors in content/README.md. Body paragraphs are separated
 by blank lines; the lines of one paragraph join without a space (Chinese puts none
-between lines). ``**…**`` marks a run-in lead sentence; a line starting with ``## `` is
-a subhead (小标题). Every error names file, line and column and says what was expected.
+between lines). ``**…**`` marks a run-in lead sentence; the other forms (subheads,
+quotations, list items, ``:::`` blocks, escapes) are the tables BLOCK_SYNTAX, FENCES and
+INLINE_UNSUPPORTED below. Every error names file, line and column and says what was expected.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from pagesetter.content.model import Article, Paragraph, Photo, PhotoSide, Span
+from pagesetter.content.model import Article, Paragraph, ParagraphForm, Photo, PhotoSide, Span
 from pagesetter.paths import inside
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.spec import validate as v
@@ -29,7 +30,6 @@ MARKER_SIDE: dict[str, PhotoSide] = {"▲": "above", "▼": "below"}
 # papers print it unless told otherwise (``side:``). The layout specs and test_build rely on this.
 DEFAULT_SIDE: PhotoSide = "above"
 LEAD = "**"
-SUBHEAD = "## "
 _FENCE = re.compile(r"^---[ \t]*\r?$")
 
 
@@ -198,66 +198,311 @@ def _side(caption: str, node: Node | None) -> PhotoSide:
 
 
 # --- body -------------------------------------------------------------------------------------
+#
+# The body's Markdown, as tables. What is supported follows CommonMark 0.31.2 (§2.4 backslash
+# escapes, §4.2 ATX headings, §5.1 block quotes, §5.2 list items) and pandoc's fenced divs
+# (pandoc manual, "Divs and Spans"; markdown-it-container), restricted to the forms a paper
+# uses. Whatever else a Markdown writer may type is an error naming file:line:column and the
+# fix: nothing is printed literally by surprise. Underscores are text (URLs, snake_case).
+
+
+@dataclass(frozen=True)
+class BlockSyntax:
+    """A form a body line may start with (after its indentation)."""
+
+    name: str
+    pattern: re.Pattern[str]  # matched at the line's first non-blank character; its end is where the text starts
+    form: ParagraphForm | None  # None: not supported, an error
+    fix: str  # for an unsupported form: what to write instead
+
+
+BLOCK_SYNTAX: tuple[BlockSyntax, ...] = (
+    BlockSyntax("a code block", re.compile(r"```|~~~"), None,
+                "code is not set; write the text as a paragraph ('\\`' prints a backtick)"),
+    BlockSyntax("a horizontal rule", re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$"), None,
+                "the page's rules come from the layout spec; remove the line"),
+    BlockSyntax("a heading underline", re.compile(r"=+[ \t]*$"), None,
+                "write a subhead (小标题) as '## ' and its text on one line"),
+    BlockSyntax("a subhead", re.compile(r"##(?:[ \t]+|$)"), "subhead", ""),
+    BlockSyntax("a heading", re.compile(r"#{1,6}(?:[ \t]+|$)"), None,
+                "only '## ' subheads (小标题) are set in the body; the headline goes in the front matter "
+                "(title:, kicker:, subtitle:); write '\\#' for a literal '#'"),
+    BlockSyntax("a quotation", re.compile(r">[ \t]?"), "quote", ""),
+    BlockSyntax("a list item", re.compile(r"[-*+](?:[ \t]+|$)"), "item", ""),
+    BlockSyntax("a numbered item", re.compile(r"[0-9]{1,9}[.)](?:[ \t]+|$)"), "item", ""),
+    BlockSyntax("a table", re.compile(r"\|"), None, "tables are not set; write the rows as paragraphs or a list"),
+)
+# The bullet printed before an item of an unnumbered list (``- ``, ``* ``, ``+ ``): Chinese papers
+# mark such items with a solid full-width sign (●, ■, ◆; 人民日报's lists of measures use ●), set
+# on the character grid like a Han character. A numbered item keeps its number as typed (1. or 1）).
+BULLETS: dict[str, str] = {"-": "●", "*": "●", "+": "●"}
+# Fenced blocks (pandoc fenced divs): ``::: name`` … ``:::``; every line between is set in the form.
+FENCES: dict[str, ParagraphForm] = {
+    "right": "right",  # each line its own paragraph, flush right: 落款, a signature and its date
+    "noindent": "noindent",  # paragraphs without first-line indent
+}
+_FENCE_OPEN = re.compile(r":{3,}[ \t]*([A-Za-z][\w-]*)[ \t]*:*[ \t]*$")
+_FENCE_CLOSE = re.compile(r":{3,}[ \t]*$")
+# CommonMark §2.4: a backslash before any ASCII punctuation character prints that character.
+ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+@dataclass(frozen=True)
+class InlineSyntax:
+    name: str
+    pattern: re.Pattern[str]
+    fix: str
+
+
+# Inline Markdown not set here (besides a single '*', handled with the '**' leads). Only the
+# unambiguous: '<5%' and '[1]' are text; '<b>' and '[文字](url)' are markup.
+INLINE_UNSUPPORTED: tuple[InlineSyntax, ...] = (
+    InlineSyntax("an image", re.compile(r"!\[[^\]]*\]\("),
+                 "photos go in the front matter (photos: - file: …); write '\\[' for a literal bracket"),
+    InlineSyntax("a link", re.compile(r"\[[^\]]*\]\("),
+                 "a paper prints no links: write the address as text, and '\\[' for a literal bracket"),
+    InlineSyntax("an HTML tag", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t/][^<>]*)?>|<!--"),
+                 "HTML is not set; remove it, or write '\\<' for a literal '<'"),
+    InlineSyntax("an autolink", re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>"),
+                 "write the address without the angle brackets"),
+    InlineSyntax("an HTML entity", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"),
+                 "type the character itself, or write '\\&' for a literal '&'"),
+    InlineSyntax("inline code", re.compile(r"`"), "code is not set; write '\\`' for a backtick"),
+    InlineSyntax("strikethrough", re.compile(r"~~"), "write '\\~\\~' for two tildes"),
+)
+_INLINE_START = frozenset("!<&`~[")
+
+
+@dataclass(frozen=True)
+class _Char:
+    ch: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Lead:
+    """A ``**`` marker: opens or closes a run-in lead."""
+
+    line: int
+    column: int
+
+
+_Token = _Char | _Lead
+
+
+@dataclass
+class _Block:
+    """A paragraph being read: its form, the tokens of its lines so far, where it starts."""
+
+    form: ParagraphForm
+    start: int  # 1-based line
+    tokens: list[_Token]
+
 
 def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ...]:
-    """Blank lines separate paragraphs; a ``## `` line is a subhead paragraph of its own."""
+    """Blank lines separate paragraphs; the forms of BLOCK_SYNTAX and FENCES start their own."""
     out: list[Paragraph] = []
-    block: list[tuple[int, str]] = []  # (1-based line number, line without trailing whitespace)
+    block: _Block | None = None
+    fence: tuple[ParagraphForm, str, int, int] | None = None  # form, name, line, paragraphs before it
+
+    def flush() -> None:
+        nonlocal block
+        if block is not None:
+            out.append(_paragraph(block, shown))
+            block = None
+
     for index in range(first, len(lines)):
-        line = lines[index].rstrip()
         number = index + 1
-        if line.startswith(SUBHEAD) or line == SUBHEAD.strip():
-            out += _flush(block, shown)
-            block = []
-            out.append(_subhead(line[len(SUBHEAD):], number, shown))
-        elif line.strip():
-            block.append((number, line))
+        line = lines[index].rstrip()
+        text = line.lstrip(" \t")
+        column = len(line) - len(text) + 1
+        if not line.strip():  # a line of spaces, U+3000 included, is blank
+            flush()
+            continue
+        if text.startswith(":::"):
+            flush()
+            fence = _fence(text, fence, len(out), number, column, shown)
+            continue
+        found = _block_syntax(text)
+        if fence is not None:
+            form = fence[0]
+            if found is not None:
+                syntax, _ = found
+                raise InputError(Loc(shown, number, column), f"{syntax.name} inside the '::: {fence[1]}' block of "
+                                 f"line {fence[2]}: a ::: block holds plain paragraphs; close it with ':::' first")
+            if form == "right" or block is None:
+                flush()
+                block = _Block(form, number, [])
+            block.tokens += _scan(text, number, column, shown)
+            continue
+        if found is None:
+            if block is not None and block.form == "quote":
+                raise InputError(Loc(shown, number, column), "a line right after a '>' quotation line: start it "
+                                 "with '> ' to go on with the quotation, or leave a blank line before it")
+            if block is not None and block.form == "item":
+                if column == 1:
+                    raise InputError(Loc(shown, number, 1), "a line right after a list item: indent it to go on "
+                                     "with the item, or leave a blank line before a new paragraph")
+                block.tokens += _scan(text, number, column, shown)
+                continue
+            if block is None:
+                block = _Block("body", number, [])
+            block.tokens += _scan(line, number, 1, shown)  # leading spaces: normalise reports them
+            continue
+        syntax, rest = found
+        at = column + len(text) - len(rest)  # where the text after the marker starts
+        if syntax.form is None:
+            raise InputError(Loc(shown, number, column), f"{syntax.name} is not supported in an article's body; "
+                             f"{syntax.fix}")
+        if syntax.form == "subhead":
+            flush()
+            if not rest.strip():
+                raise InputError(Loc(shown, number, column), "empty subhead: write the 小标题 after '## '")
+            block = _Block("subhead", number, _scan(rest, number, at, shown))
+            flush()
+        elif syntax.form == "quote":
+            if block is not None and block.form != "quote":
+                flush()
+            if not rest.strip():  # a blank '>' line: the quotation's next paragraph starts
+                flush()
+                continue
+            _not_nested(rest, number, at, shown, "a '>' quotation")
+            if block is None:
+                block = _Block("quote", number, [])
+            block.tokens += _scan(rest, number, at, shown)
         else:
-            out += _flush(block, shown)
-            block = []
-    out += _flush(block, shown)
+            if block is not None and block.form == "item" and column > 1:
+                raise InputError(Loc(shown, number, column), "nested lists are not supported; write the item "
+                                 "at the start of the line")
+            flush()
+            if not rest.strip():
+                raise InputError(Loc(shown, number, column), f"empty list item: write its text after "
+                                 f"'{text[:len(text) - len(rest)].strip()} '")
+            _not_nested(rest, number, at, shown, "a list item")
+            block = _Block("item", number, _marker(text[:len(text) - len(rest)].strip(), number, column)
+                           + _scan(rest, number, at, shown))
+    flush()
+    if fence is not None:
+        raise InputError(Loc(shown, fence[2], 1), f"the '::: {fence[1]}' block opened here is never closed; "
+                         "expected a ':::' line after its last line")
     return tuple(out)
 
 
-def _flush(block: list[tuple[int, str]], shown: str) -> list[Paragraph]:
-    return [_paragraph(block, shown)] if block else []
+def _block_syntax(text: str) -> tuple[BlockSyntax, str] | None:
+    """The form a line starts with and the text after its marker; None for a plain line."""
+    for syntax in BLOCK_SYNTAX:
+        m = syntax.pattern.match(text)
+        if m:
+            return syntax, text[m.end():]
+    return None
 
 
-def _subhead(text: str, number: int, shown: str) -> Paragraph:
-    if not text.strip():
-        raise InputError(Loc(shown, number, 1), "empty subhead: write the 小标题 after '## '")
-    para = _paragraph([(number, text)], shown)
-    return Paragraph(para.spans, para.loc, para.line_starts, subhead=True)
+def _not_nested(rest: str, number: int, column: int, shown: str, what: str) -> None:
+    inner = rest.lstrip(" \t")
+    found = _block_syntax(inner)
+    if found is not None:
+        raise InputError(Loc(shown, number, column + len(rest) - len(inner)),
+                         f"{found[0].name} inside {what} is not supported; write '\\{inner[0]}' for a literal "
+                         f"'{inner[0]}'")
 
 
-def _paragraph(block: list[tuple[int, str]], shown: str) -> Paragraph:
-    """One paragraph from its lines, joined without a space; ``**…**`` become lead spans."""
-    raw = "".join(text for _, text in block)
-    starts: list[int] = []
-    offset = 0
-    for _, text in block[:-1]:
-        offset += len(text)
-        starts.append(offset)
-    located = Paragraph((), Loc(shown, block[0][0], 1), tuple(starts))
-    return Paragraph(_spans(raw, located), located.loc, located.line_starts)
+def _marker(marker: str, number: int, column: int) -> list[_Token]:
+    """What an item prints before its text: the bullet (BULLETS), or the number as typed."""
+    if marker in BULLETS:
+        return [_Char(BULLETS[marker], number, column)]
+    return [_Char(ch, number, column + i) for i, ch in enumerate(marker)]
 
 
-def _spans(raw: str, para: Paragraph) -> tuple[Span, ...]:
-    parts = raw.split(LEAD)
-    if len(parts) % 2 == 0:  # an odd number of ** markers: the last one opens a lead that never closes
-        raise InputError(para.source_loc(raw.rfind(LEAD)), "'**' opens a lead sentence that is never closed; "
+def _fence(text: str, fence: tuple[ParagraphForm, str, int, int] | None, count: int, number: int, column: int,
+           shown: str) -> tuple[ParagraphForm, str, int, int] | None:
+    """A ``:::`` line: opens a block (the new fence) or closes the open one (None)."""
+    known = ", ".join(f"'::: {name}'" for name in FENCES)
+    if _FENCE_CLOSE.match(text):
+        if fence is None:
+            raise InputError(Loc(shown, number, column), f"':::' closes no block; a block opens with {known}")
+        if count == fence[3]:
+            raise InputError(Loc(shown, fence[2], 1), f"empty '::: {fence[1]}' block: write its lines between "
+                             f"'::: {fence[1]}' and ':::'")
+        return None
+    m = _FENCE_OPEN.match(text)
+    if m is None:
+        raise InputError(Loc(shown, number, column), f"expected {known} or ':::' to close a block, "
+                         f"found {text[:40]!r}")
+    if fence is not None:
+        raise InputError(Loc(shown, number, column), f"::: blocks do not nest; close the '::: {fence[1]}' block "
+                         f"of line {fence[2]} with ':::' first")
+    name = m.group(1)
+    if name not in FENCES:
+        raise InputError(Loc(shown, number, column + m.start(1)), f"unknown block '::: {name}'; "
+                         f"the blocks are {known}")
+    return FENCES[name], name, number, count
+
+
+def _scan(text: str, number: int, column: int, shown: str) -> list[_Token]:
+    """One line's text (starting at ``column`` of line ``number``) as characters and ``**`` markers.
+
+    Left to right: a backslash escape first (``\\*`` is an asterisk, so ``\\**`` is an asterisk and
+    then a lone ``*``), then ``**``; a lone ``*`` and INLINE_UNSUPPORTED are errors.
+    """
+    out: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        where = column + i
+        if ch == "\\":
+            if i + 1 < n and text[i + 1] in ESCAPABLE:
+                out.append(_Char(text[i + 1], number, where + 1))
+                i += 2
+                continue
+            if i + 1 == n:
+                raise InputError(Loc(shown, number, where), "'\\' at the end of a line (a Markdown line break) "
+                                 "is not supported: a paragraph's lines are joined; write '\\\\' for a backslash")
+        elif ch == "*":
+            if text.startswith(LEAD, i):
+                out.append(_Lead(number, where))
+                i += 2
+                continue
+            raise InputError(Loc(shown, number, where), "a single '*' (Markdown emphasis) is not supported; "
+                             "write '\\*' for an asterisk, or '**…**' around a run-in lead sentence")
+        elif ch in _INLINE_START:
+            for syntax in INLINE_UNSUPPORTED:
+                if syntax.pattern.match(text, i):
+                    raise InputError(Loc(shown, number, where), f"{syntax.name} is not supported in an article's "
+                                     f"body; {syntax.fix}")
+        out.append(_Char(ch, number, where))
+        i += 1
+    return out
+
+
+def _paragraph(block: _Block, shown: str) -> Paragraph:
+    """The block's characters, cut into spans at the ``**`` markers (run-in leads)."""
+    leads = [t for t in block.tokens if isinstance(t, _Lead)]
+    if len(leads) % 2:  # an odd number of ** markers: the last one opens a lead that never closes
+        last = leads[-1]
+        raise InputError(Loc(shown, last.line, last.column), "'**' opens a lead sentence that is never closed; "
                          "expected a second '**' after the lead, in the same paragraph")
     spans: list[Span] = []
-    pos = 0  # offset in raw of the current part
-    for k, part in enumerate(parts):
-        lead = k % 2 == 1
-        if lead and not part.strip():
-            raise InputError(para.source_loc(pos - len(LEAD)), f"empty lead sentence {LEAD}{part}{LEAD}; "
+    places: list[tuple[int, int]] = []
+    run: list[str] = []
+    lead = False
+    opener: _Lead | None = None
+    for t in block.tokens:
+        if isinstance(t, _Char):
+            run.append(t.ch)
+            places.append((t.line, t.column))
+            continue
+        text = "".join(run)
+        if lead and not text.strip():
+            assert opener is not None
+            raise InputError(Loc(shown, opener.line, opener.column), f"empty lead sentence {LEAD}{text}{LEAD}; "
                              "expected the lead's text between the '**' markers")
-        if part:
-            spans.append(Span(part, lead))
-        pos += len(part) + len(LEAD)
-    return tuple(spans)
+        if text:
+            spans.append(Span(text, lead))
+        run, lead, opener = [], not lead, t
+    if run:
+        spans.append(Span("".join(run), lead))
+    return Paragraph(tuple(spans), Loc(shown, block.start, 1), tuple(places), block.form)
 
 
 # --- positions of front-matter values, for reports ----------------------------------------------

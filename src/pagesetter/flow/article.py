@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
-from pagesetter.content.model import Article
+from pagesetter.content.model import Article, Paragraph
 from pagesetter.errors import InputError, Loc, Warning
+from pagesetter.flow.forms import FORM_SETTINGS, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -75,17 +76,16 @@ def aligned_x(line: Line, x: float, width: float, align: str) -> float:
 
 def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
                  faces: FaceSet) -> tuple[list[Line], list[Warning]]:
-    """The article's body as lines of one column's measure (the same in every column and frame)."""
-    body, lead = styles[spec.body], styles[spec.lead]
+    """The article's body as lines of one column's measure (the same in every column and frame);
+    each paragraph set as its form says (flow/forms.py)."""
     lines: list[Line] = []
     warnings: list[Warning] = []
     for para in article.paragraphs:
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
-        runs = [Run(s.text, lead if s.lead else body) for s in para.spans]
-        para_lines, missing = compose_paragraph(runs, measure, faces, indent=body.indent,
-                                                justify=body.align == "justify")
+        runs, indent, justify = _setting(para, spec, styles)
+        para_lines, missing = compose_paragraph(runs, measure, faces, indent=indent, justify=justify)
         if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
             warnings.append(warning)
         overfull = next((line for line in para_lines if line.overfull), None)
@@ -94,17 +94,34 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             # than the column itself is left, and ink over the next column is never printed.
             raise InputError(para.loc, f"{overfull.text.strip()!r} is wider than the column ({measure:g} pt) "
                              f"and cannot be broken; set it smaller or widen the column")
+        if FORM_SETTINGS[para.form].align == "right":
+            para_lines = [_flush_right(line, measure) for line in para_lines]
         lines += para_lines
     return lines, warnings
+
+
+def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tuple[list[Run], float, bool]:
+    """A body paragraph's runs, first-line indent and justification (compose_body and body_is_set)."""
+    form = FORM_SETTINGS[para.form]
+    style, lead = styles[text_style(para, spec, styles)], styles[spec.lead]
+    runs = [Run(s.text, lead if s.lead else style) for s in para.spans]
+    return runs, style.indent if form.indent else 0.0, form.align == "style" and style.align == "justify"
+
+
+def _flush_right(line: Line, measure: float) -> Line:
+    """A line of a flush-right paragraph (落款): its last glyph ends at the column's right edge."""
+    shift = measure - line.natural
+    return Line(tuple(g._replace(x=g.x + shift) for g in line.glyphs), line.width, line.natural, line.text,
+                line.last, line.size, line.overfull, line.role)
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
                 faces: FaceSet) -> bool:
     """Are all of the body's paragraphs in the composition memo already?"""
-    body, lead = styles[spec.body], styles[spec.lead]
-    return all(paragraph_key([Run(s.text, lead if s.lead else body) for s in para.spans], measure, body.indent,
-                             body.align == "justify") in faces.memo.entries
-               for para in article.paragraphs if not para.subhead)
+    def key(para: Paragraph) -> tuple:
+        runs, indent, justify = _setting(para, spec, styles)
+        return paragraph_key(runs, measure, indent, justify)
+    return all(key(para) in faces.memo.entries for para in article.paragraphs if not para.subhead)
 
 
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],

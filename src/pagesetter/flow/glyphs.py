@@ -14,12 +14,12 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
-from pagesetter.content.model import Article, Paragraph, Photo, Span
+from pagesetter.content.model import Article, ParagraphForm, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import InputError, InputErrors, Loc, Warning
 from pagesetter.fonts.face import FaceSet
-from pagesetter.spec.model import ArticleSpec, PageSpec
-from pagesetter.yamlsource import read_text
+from pagesetter.flow.forms import QUOTE_STYLE, text_style
+from pagesetter.spec.model import ArticleSpec, PageSpec, Style
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
 MASTHEAD = "masthead"  # Missing.article of the masthead's texts (flow/masthead.py)
@@ -49,6 +49,11 @@ def describe(ch: str) -> str:
             category, f"<{category}>")
     shown = f" ({ch})" if ch.isprintable() else ""
     return f"U+{ord(ch):04X} {name}{shown}"
+
+
+# What a report calls a paragraph of each form (content/model.py ParagraphForm).
+FORM_NAMES: dict[ParagraphForm, str] = {"body": "paragraph", "subhead": "subhead", "quote": "quotation",
+                                        "item": "list item", "right": "flush-right line", "noindent": "paragraph"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
         entries = [a for a in spec.articles if a.article == name]
         if not entries:
             continue
-        fields = list(_fields(article, entries))
+        fields = list(_fields(article, entries, spec.styles))
         lacking: dict[tuple, list[int]] = {}
         for f in fields:
             font = spec.styles[f.style].font
@@ -152,16 +157,15 @@ def _styles_of(spec: PageSpec, article: str) -> set[str]:
     for a in spec.articles:
         if a.article == article:
             hs = a.headline
-            out |= {hs.kicker, hs.title, hs.subtitle, hs.byline, a.body, a.lead, a.subhead}
+            out |= {hs.kicker, hs.title, hs.subtitle, hs.byline, a.body, a.lead, a.subhead, QUOTE_STYLE}
             if a.photo is not None:
                 out |= {a.photo.caption, a.photo.credit}
     return {s for s in out if s in spec.styles}
 
 
-def _fields(article: Article, entries: list[ArticleSpec]) -> Iterator[_Field]:
+def _fields(article: Article, entries: list[ArticleSpec], styles: dict[str, Style]) -> Iterator[_Field]:
     """Every piece of the article's text with the style each entry of the spec sets it in."""
     locs = value_locs(article)
-    raws = {n: _raw_text(article, para) for n, para in enumerate(article.paragraphs)}
     seen: set[tuple] = set()
     for entry in entries:
         hs = entry.headline
@@ -175,13 +179,14 @@ def _fields(article: Article, entries: list[ArticleSpec]) -> Iterator[_Field]:
             if ("para", n) in seen:
                 continue
             seen.add(("para", n))
-            where = f"{'subhead' if para.subhead else 'paragraph'} {n + 1}"
-            locate = _paragraph_locator(para, raws[n])
+            where = f"{FORM_NAMES[para.form]} {n + 1}"
+            text_style_name = text_style(para, entry, styles)
             start = 0
             for s, span in enumerate(para.spans):
-                style = entry.subhead if para.subhead else entry.lead if span.lead else entry.body
+                # a subhead is set whole in its style (flow/article.py _subhead), lead or not
+                style = entry.lead if span.lead and not para.subhead else text_style_name
                 offset = start
-                yield _Field(("para", n, s), where, span.text, style, lambda i, o=offset, at=locate: at(o + i))
+                yield _Field(("para", n, s), where, span.text, style, lambda i, o=offset, p=para: p.char_loc(o + i))
                 start += len(span.text)
         if entry.photo is not None and article.photos and ("caption", 0) not in seen:
             seen.add(("caption", 0))
@@ -197,39 +202,6 @@ def _front_locator(article: Article, where: tuple[Loc, str] | None, value: str,
     if where is None:
         return lambda i: fallback or article.loc
     return lambda i: char_loc(where[0], where[1], value, i)
-
-
-def _paragraph_locator(para: Paragraph, raw: str | None) -> Callable[[int], Loc]:
-    """Index in the paragraph's text (normalised: spaces may be gone) -> line and column in the
-    file: the n-th occurrence of a character is the n-th in the source lines (normalising removes
-    spaces and changes marks, never a character no face has)."""
-    text = para.text
-
-    def locate(i: int) -> Loc:
-        if raw is None:
-            return para.loc
-        ch = text[i]
-        nth = text.count(ch, 0, i)
-        at = -1
-        for _ in range(nth + 1):
-            at = raw.find(ch, at + 1)
-            if at < 0:
-                return para.loc
-        return para.source_loc(at)
-    return locate
-
-
-def _raw_text(article: Article, para: Paragraph) -> str | None:
-    """The paragraph's source text as the reader joined it (content/reader.py _paragraph); None
-    when the file cannot be read again."""
-    try:
-        lines = read_text(article.source).split("\n")
-    except (InputError, OSError):
-        return None
-    first = para.loc.line - 1
-    block = lines[first:first + len(para.line_starts) + 1]
-    raw = "".join(line.rstrip() for line in block)
-    return raw[3:] if para.subhead and raw.startswith("## ") else raw
 
 
 def _substituted(article: Article, fields: list[_Field], lacking: dict[tuple, list[int]]) -> Article:

@@ -1,0 +1,43 @@
+"""How each paragraph form of the body (content/model.py ParagraphForm) is set, as a table.
+
+A quotation or 编者按 is set in the page's ``quote`` style (楷体 in city-daily.yaml, the face
+Chinese papers use for 编者按 and quoted documents) when its style sheets have one, else in the
+article's body style. List items, flush-right lines (落款) and ``noindent`` paragraphs take no
+first-line indent; a flush-right line is not justified but set against the column's right edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from pagesetter.content.model import Paragraph, ParagraphForm
+from pagesetter.spec.model import ArticleSpec, Style
+
+QUOTE_STYLE = "quote"
+
+
+@dataclass(frozen=True)
+class FormSetting:
+    style: str | None  # a style of its own (used when the page has it); None: the article's body style
+    indent: bool  # the style's first-line indent
+    align: Literal["style", "right"]  # "style": as the style says (justified); "right": flush right, ragged left
+
+
+FORM_SETTINGS: dict[ParagraphForm, FormSetting] = {
+    "body": FormSetting(None, True, "style"),
+    "quote": FormSetting(QUOTE_STYLE, True, "style"),
+    "item": FormSetting(None, False, "style"),
+    "noindent": FormSetting(None, False, "style"),
+    "right": FormSetting(None, False, "right"),
+    # "subhead" is set by flow/article.py _subhead in the article's subhead style
+}
+
+
+def text_style(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) -> str:
+    """The name of the style a body paragraph's text (its non-lead spans) is set in."""
+    if para.subhead:
+        return spec.subhead
+    own = FORM_SETTINGS[para.form].style
+    return own if own is not None and own in styles else spec.body
