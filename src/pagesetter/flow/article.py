@@ -178,7 +178,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         _place_body(spec, article, styles, geo, faces, out, blocked, lines)
     out.lines += captions  # reading order: headline, body, then the caption
     if not dry:
-        _rules(spec, geo, out, head_lines)
+        _rules(spec, geo, out, head_lines, bool(lines) or spec.continued_from is not None)
     return out
 
 
@@ -299,10 +299,11 @@ def _check_photos_placed(spec: ArticleSpec, article: Article, unplaced: list[Pho
 
 def rule_line(spec: ArticleSpec, area: Rect, col: int, geo: PageGeometry) -> bool:
     """Is ``area``'s last grid line the rule line under it in column ``col``? (Not at the page
-    foot, nor where the article's body turns into another of its areas below.)"""
+    foot, nor where the article's body turns into another of its areas below in column order;
+    read by areas, each area is a unit of its own, with a rule under it.)"""
     if area.bottom >= geo.spec.grid.lines:
         return False
-    return not any(a.top == area.bottom and a.col <= col < a.right for a in spec.areas)
+    return spec.order == "areas" or not any(a.top == area.bottom and a.col <= col < a.right for a in spec.areas)
 
 
 def _check_cell(spec: ArticleSpec, ps: PhotoSpec, geo: PageGeometry) -> None:
@@ -324,19 +325,24 @@ def _check_cell(spec: ArticleSpec, ps: PhotoSpec, geo: PageGeometry) -> None:
 WORD_JOINER = "\u2060"
 
 
-def credit_text(credit: str, style: Style, measure: float, faces: FaceSet) -> str:
-    """The credit as set after its caption: unbreakable when it fits one line of the caption's
-    measure; else breakable only at its own spaces (between its phrases); else as it comes."""
-    def width(text: str) -> float:
-        lines, _ = compose_display(text, style, 1e6, faces)
-        return max((line.natural for line in lines), default=0.0)
-
-    if width(credit) <= measure:
-        return WORD_JOINER.join(credit)
-    phrases = credit.split(" ")
-    if all(width(p) <= measure for p in phrases if p):
-        return " ".join(WORD_JOINER.join(p) for p in phrases)
-    return credit
+def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_style: Style, width: float,
+                  faces: FaceSet) -> tuple[list[Line], list[str]]:
+    """The caption, with its credit whole after it on the caption's last line when it fits there;
+    else the credit on a line of its own, flush right (never broken mid-phrase, nor leaving the
+    caption's last line spread to the measure)."""
+    lines, missing = compose_paragraph([Run(caption, cap_style)], width, faces, justify=True)
+    if not credit:
+        return lines, missing
+    own, more = compose_display(credit, credit_style, width, faces)
+    gap = cap_style.size / 2  # an ASCII space between Chinese characters is set half an em (compose/chars.py)
+    if len(own) == 1 and lines and lines[-1].natural + gap + own[0].natural <= width:
+        runs = [Run(caption, cap_style), Run(" " + WORD_JOINER.join(credit), credit_style)]
+        together, found = compose_paragraph(runs, width, faces, justify=True)
+        if len(together) == len(lines):
+            return together, missing + found
+    flush = [Line(tuple(g._replace(x=g.x + width - line.natural) for g in line.glyphs), width, width, line.text,
+                  True, line.size) for line in own]
+    return lines + flush, missing + more
 
 
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
@@ -348,10 +354,7 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
         return []
     x, _, w, _ = geo.rect_box(cell)
     cap_style = styles[ps.caption]
-    runs = [Run(photo.caption, cap_style)]
-    if photo.credit:
-        runs.append(Run(" " + credit_text(photo.credit, styles[ps.credit], w, faces), styles[ps.credit]))
-    cap_lines, missing = compose_paragraph(runs, w, faces, justify=True)
+    cap_lines, missing = caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], w, faces)
     _report_missing(out, missing, photo.loc, spec.article)
     n_cap = len(cap_lines)
     count = len(photo.files)
@@ -406,18 +409,27 @@ class ColumnSlots(NamedTuple):
 
 def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[ColumnSlots]:
     """The body's columns in reading order. Chinese horizontal text reads its columns left to
-    right and each column top to bottom, so the body runs down each grid column of the module
-    through every area it crosses (a leg under the block continues the column above it), and
-    from the leftmost column to the rightmost: the same order for L, 倒L, 凹 and 凸 with the leg
-    on either side, whatever order the spec lists the frames in."""
+    right and each column top to bottom, so by default (``order: columns``) the body runs down
+    each grid column of the module through every area it crosses (a leg under the block continues
+    the column above it), from the leftmost column to the rightmost: one order for L, 倒L, 冂 and
+    凹 with the leg on either side, whatever order the spec lists the frames in. ``order: areas``
+    reads the block's columns, then each frame's, in the order listed (a 凸 whose foot is wider
+    than its block reads its block first, then the foot as a band)."""
     areas = spec.areas
     # Rect's edges are properties: read once here, not per column (fitting asks this per trial).
     obstacles = [(r.col, r.right, r.top, r.bottom) for r in blocked if r.lines > 0]
-    out = []
-    for col in sorted({c for a in areas for c in range(a.col, a.right)}):
+
+    def extent(area: Rect, col: int) -> tuple[int, int]:
         # the area's rule line stays empty, except where the article continues below (an L's turn)
-        ranges = sorted((a.top, area_bottom(a, geo) if rule_line(spec, a, col, geo) else a.bottom)
-                        for a in areas if a.col <= col < a.right)
+        return (area.top, area_bottom(area, geo) if rule_line(spec, area, col, geo) else area.bottom)
+
+    if spec.order == "areas":
+        stacks = [(col, [extent(a, col)]) for a in areas for col in range(a.col, a.right)]
+    else:
+        stacks = [(col, sorted(extent(a, col) for a in areas if a.col <= col < a.right))
+                  for col in sorted({c for a in areas for c in range(a.col, a.right)})]
+    out = []
+    for col, ranges in stacks:
         taken = sorted((top, end) for left, right, top, end in obstacles if left <= col < right)
         segs: list[tuple[int, int]] = []
         for area_top, bottom in ranges:
@@ -443,13 +455,13 @@ def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[
 
 
 def _last_columns(columns: list[ColumnSlots]) -> set[int]:
-    """The columns the body ends in: the last one in reading order and those before it whose
-    lowest area ends on the same line (they end level when balanced)."""
+    """The columns the body ends in (indices in reading order): the last one and those before it
+    that end on the same line (they end level when balanced)."""
     group: set[int] = set()
-    for c in reversed(columns):
-        if c.foot != columns[-1].foot:
+    for i in range(len(columns) - 1, -1, -1):
+        if columns[i].foot != columns[-1].foot:
             break
-        group.add(c.col)
+        group.add(i)
     return group
 
 
@@ -457,9 +469,9 @@ def _cap(columns: list[ColumnSlots], group: set[int], limit: int, bottom: int) -
     """Shorten the open foot of the last columns to ``limit`` (balancing); segments that end on an
     obstacle stay."""
     out = []
-    for c in columns:
+    for i, c in enumerate(columns):
         segs = c.segs
-        if c.col in group and segs and segs[-1][1] == bottom:
+        if i in group and segs and segs[-1][1] == bottom:
             segs = segs[:-1] + [(segs[-1][0], max(segs[-1][0], min(bottom, limit)))]
         out.append(c._replace(segs=segs))
     return out
@@ -470,7 +482,7 @@ def _capacity(columns: list[ColumnSlots]) -> int:
 
 
 def _open_starts(columns: list[ColumnSlots], group: set[int], bottom: int) -> list[int]:
-    return [c.segs[-1][0] for c in columns if c.col in group and c.segs and c.segs[-1][1] == bottom]
+    return [c.segs[-1][0] for i, c in enumerate(columns) if i in group and c.segs and c.segs[-1][1] == bottom]
 
 
 def _balanced_foot(columns: list[ColumnSlots], group: set[int], bottom: int, n_lines: int) -> int:
@@ -478,8 +490,8 @@ def _balanced_foot(columns: list[ColumnSlots], group: set[int], bottom: int, n_l
     what ``_capacity(_cap(columns, group, foot, bottom))`` says, found by bisection, with only
     the open feet (the segments _cap shortens) summed again at each trial."""
     fixed = 0
-    for c in columns:
-        segs = c.segs[:-1] if c.col in group and c.segs and c.segs[-1][1] == bottom else c.segs
+    for i, c in enumerate(columns):
+        segs = c.segs[:-1] if i in group and c.segs and c.segs[-1][1] == bottom else c.segs
         fixed += sum(e - s for s, e in segs)
     open_starts = _open_starts(columns, group, bottom)
     lo, hi = min(open_starts, default=bottom), bottom
@@ -561,11 +573,11 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
     return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
 
 
-def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int) -> None:
+def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, has_body: bool) -> None:
     if spec.box is not None:
         _box(spec, geo, out)
     for area in spec.areas:
-        _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0)
+        _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0, has_body)
 
 
 def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
@@ -581,7 +593,8 @@ def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
         out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, BLACK, 1.5 if box.double else 0.0))
 
 
-def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int) -> None:
+def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int,
+                has_body: bool) -> None:
     page = geo.spec
     grid = page.grid
     rules = spec.rules or page.rules  # the module's own weights, else the page's
@@ -592,8 +605,15 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
     if not at_page_foot and rules.article > 0 and not boxed:
         y = geo.line_top(block.bottom - 1) + grid.pitch / 2
         # No rule between two areas of one article (the turn of an L-shaped module); the rule
-        # under the other columns ends at their text edge, as every article rule does.
+        # under the other columns ends at their text edge, as every article rule does. Read by
+        # areas, a column rule's weight parts the area from the frame under it.
         below = [a for a in spec.areas if a.top == block.bottom and a.col < block.right and block.col < a.right]
+        if spec.order == "areas":
+            for a in below:
+                ax, _, aw, _ = geo.rect_box(a)
+                x2, x3 = max(bx, ax), min(bx + bw, ax + aw)
+                if rules.column > 0:
+                    out.rules.append(Rule(x2, y, x3, y, rules.column, color, "column"))
         x1 = bx
         for a in sorted(below, key=lambda a: a.col):
             ax, _, aw, _ = geo.rect_box(a)
@@ -609,7 +629,8 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
         out.rules.append(Rule(x, by, x, bottom, rules.article, color, "article"))
     head_right = block.col + (spec.headline.cols or block.cols) if head_lines else block.col
     body_lines = (block.lines - (0 if at_page_foot else 1)) - head_lines
-    has_body_columns = body_lines > 0 or head_right < block.right  # not a headline-only block (the banner)
+    # not a headline-only block (the banner), nor a 图片新闻 (photo and caption only)
+    has_body_columns = has_body and (body_lines > 0 or head_right < block.right)
     if spec.column_rules and rules.column > 0 and block.cols > 1 and has_body_columns:
         for col in range(block.col + 1, block.right):
             x = geo.col_left(col) - grid.gutter / 2

@@ -10,7 +10,7 @@ from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    ARRANGES, BLACK, CMYK, DEFAULT_PHOTO_PPI, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    ARRANGES, BLACK, CMYK, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
@@ -401,7 +401,7 @@ class _Defaults:
 def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules) -> ArticleSpec:
     v.expect_map(node, "an article entry")
     keys = ("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "column_rules", "balance",
-            "fit", "jump_to", "continued_from", "jump_style", "box", "rules")
+            "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order")
     v.check_keys(node, keys, "an article entry", required=("article", "block"))
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
     frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
@@ -430,6 +430,8 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         jump_style=_jump_style(node, styles),
         box=_box(node.get("box")) if node.get("box") else None,
         rules=_rules(node.get("rules"), page_rules) if node.get("rules") is not None else None,
+        order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
+        if node.get("order") is not None else "columns",
     )
 
 

@@ -163,6 +163,8 @@ class HeadlineSpec:
 # How the pictures of a photo group (one front-matter entry with several files) share their cell.
 Arrange = Literal["row", "column"]
 ARRANGES: tuple[Arrange, ...] = ("row", "column")
+FlowOrder = Literal["columns", "areas"]
+FLOW_ORDERS: tuple[FlowOrder, ...] = ("columns", "areas")
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,9 @@ class ArticleSpec:
     box: "Box | None" = None  # 花边: a frame around the module, maybe tinted
     subhead: str = "subhead"
     rules: "Rules | None" = None  # this module's own rule weights (None: the page's)
+    # The body's reading order (flow/article.py _columns): grid columns left to right, each down
+    # through every area; or the block's columns, then each frame's, as listed.
+    order: "FlowOrder" = "columns"
 
     @property
     def areas(self) -> tuple[Rect, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pagesetter.spec.model import ARRANGES, DEFAULT_PHOTO_PPI, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
+from pagesetter.spec.model import ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
 
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
@@ -76,6 +76,8 @@ ARTICLE = _obj({
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
     "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,
+    "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
+              "down through block and frames) or areas (the block, then each frame as listed)"},
 }, ("article", "block"))
 
 PAGE_SPEC: dict[str, Any] = {
