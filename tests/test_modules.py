@@ -431,3 +431,22 @@ def _variant(dest: Path, name: str, edits: list[tuple[str, str]],
             body = body.replace(old, new, 1)
         path.write_text(body, encoding="utf-8")
     return spec
+
+
+def test_a_credit_wider_than_its_cell_breaks_only_between_its_phrases() -> None:
+    from pagesetter.build import load_inputs
+    from pagesetter.flow.article import caption_lines
+    from pagesetter.fonts.face import FaceSet
+
+    spec, manifest, _, _ = load_inputs(PAGES / "layout" / "modules-photos.yaml")
+    faces = FaceSet(manifest)
+    credit = "摄影 本报记者 王强 通讯员 李晓明 实习生 欧阳文博 陈思远"
+    width = spec.grid.column_width
+    lines, _ = caption_lines("▲六月二十八日，学生参加毕业典礼。", credit, spec.styles["caption"],
+                             spec.styles["credit"], width, faces)
+    caption = "".join(l.text for l in lines).replace(" ", "")
+    assert caption == ("▲六月二十八日，学生参加毕业典礼。" + credit).replace(" ", "")
+    credit_lines = [l.text.strip() for l in lines[-3:]]
+    phrases = credit.split(" ")
+    assert " ".join(credit_lines) == credit and all(set(l.split(" ")) <= set(phrases) for l in credit_lines)
+    assert all(max(g.x + g.size for g in l.glyphs) <= width + 0.1 for l in lines)  # flush right, inside

@@ -333,7 +333,7 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
     lines, missing = compose_paragraph([Run(caption, cap_style)], width, faces, justify=True)
     if not credit:
         return lines, missing
-    own, more = compose_display(credit, credit_style, width, faces)
+    own, more = _credit_lines(credit, credit_style, width, faces)
     gap = cap_style.size / 2  # an ASCII space between Chinese characters is set half an em (compose/chars.py)
     if len(own) == 1 and lines and lines[-1].natural + gap + own[0].natural <= width:
         runs = [Run(caption, cap_style), Run(" " + WORD_JOINER.join(credit), credit_style)]
@@ -343,6 +343,29 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
     flush = [Line(tuple(g._replace(x=g.x + width - line.natural) for g in line.glyphs), width, width, line.text,
                   True, line.size) for line in own]
     return lines + flush, missing + more
+
+
+def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
+    """A credit set on its own: one line when it fits; else its phrases (between its spaces) packed
+    into lines, a phrase wider than the cell alone broken where it must."""
+    whole, missing = compose_display(credit, style, width, faces)
+    if len(whole) <= 1:
+        return whole, missing
+    out: list[Line] = []
+    found: list[str] = []
+    pending = ""
+    for phrase in [p for p in credit.split(" ") if p]:
+        trial = f"{pending} {phrase}" if pending else phrase
+        lines, _ = compose_display(trial, style, width, faces)
+        if len(lines) == 1 or not pending:
+            pending = trial
+            continue
+        done, miss = compose_display(pending, style, width, faces)
+        out, found, pending = out + done, found + miss, phrase
+    if pending:
+        done, miss = compose_display(pending, style, width, faces)
+        out, found = out + done, found + miss
+    return out, found
 
 
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
