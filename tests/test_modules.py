@@ -450,3 +450,12 @@ def test_a_credit_wider_than_its_cell_breaks_only_between_its_phrases() -> None:
     phrases = credit.split(" ")
     assert " ".join(credit_lines) == credit and all(set(l.split(" ")) <= set(phrases) for l in credit_lines)
     assert all(max(g.x + g.size for g in l.glyphs) <= width + 0.1 for l in lines)  # flush right, inside
+
+
+def test_auto_refuses_an_article_with_several_photos(tmp_path: Path) -> None:
+    spec = _variant(tmp_path, "modules-photos.yaml", [(
+        "articles:\n", "auto: {line: 48, articles: [mod-photo-story]}\narticles:\n")])
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text[:text.index("  # The photo story")] + text[text.index("  # The L:"):], encoding="utf-8")
+    with pytest.raises(InputError, match="auto places one photo per article, and 'mod-photo-story' has 3"):
+        build_page(spec, tmp_path / "out")

@@ -70,6 +70,9 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
     for name in auto.articles:
         if name not in articles:
             raise InputError(auto.loc, f"auto lists {name!r}, which is not in {spec.content_dir.name}/")
+        if len(articles[name].photos) > 1:  # auto gives each article one photo cell
+            raise InputError(auto.loc, f"auto places one photo per article, and {name!r} has "
+                             f"{len(articles[name].photos)}; place it by hand under articles: with photos:")
     avail = grid.lines - auto.top
     template = ArticleSpec(article="", block=Rect(0, 1, 0, 1, auto.loc), headline=HeadlineSpec(
         None, None, "kicker", "title", "subtitle", "byline", "center", False), photos=(), body="body",
