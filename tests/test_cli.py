@@ -60,7 +60,7 @@ def test_overset_of_a_body_that_does_not_start_says_so(project: Path) -> None:
     spec = project / "layout" / "seed-page.yaml"
     text = spec.read_text(encoding="utf-8")
     spec.write_text(text.replace("block: {col: 5, cols: 4, line: 12, lines: 34}\n    photo: {col: 3, cols: 2, line: 6, lines: 13}",
-                                 "block: {col: 5, cols: 4, line: 12, lines: 18}\n    photo: {col: 1, cols: 4, line: 5, lines: 14}"),
+                                 "block: {col: 5, cols: 4, line: 12, lines: 18}\n    photo: {col: 1, cols: 4, line: 5, lines: 13}"),
                     encoding="utf-8")
     result = run(["build"], project)
     assert result.returncode == 3, result.stderr

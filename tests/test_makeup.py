@@ -50,7 +50,16 @@ def test_alternate_layout_sets_everything_with_an_l_shaped_lead(alt) -> None:
     fx, fy, fw, fh = geo.rect_box(frame)
     in_frame = [l for l in body if fx <= l.x < fx + fw and fy <= l.baseline < fy + fh]
     assert len(in_frame) >= frame.cols * (frame.lines - 2)  # the text turns into the L's foot
-    assert body.index(in_frame[0]) > len(body) - len(in_frame) - 1  # and that is where it ends
+    # The leg stands under the block's left columns: each of those columns reads straight down
+    # from the block into the leg, and the columns follow each other left to right (README).
+    runs = []
+    for col in range(lead.block.col, lead.block.right):
+        at = [i for i, l in enumerate(body) if abs(l.x - geo.col_left(col)) < 0.5]
+        assert at == list(range(at[0], at[0] + len(at)))  # one run of the text per column
+        runs.append(at[0])
+        if frame.col <= col < frame.right:
+            assert body[at[0]].baseline < fy < body[at[-1]].baseline  # from the block down into the leg
+    assert runs == sorted(runs)
 
 
 def test_wrapped_photo_has_text_above_and_below_it_in_the_same_columns(alt) -> None:

@@ -16,7 +16,6 @@ import pikepdf
 import pytest
 
 from pagesetter.build import build_page
-from pagesetter.errors import InputError
 from pagesetter.flow.collisions import collisions, ink_box
 from pagesetter.lunar import covered, to_lunar
 from pagesetter.pagetree import Frame

@@ -12,7 +12,8 @@ import yaml
 from pagesetter.spec.schema import PAGE_SPEC, STYLE_SHEET, schema_json
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = sorted((ROOT / "layout").glob("*.yaml")) + [ROOT / "tests" / "pages" / "layout" / "punctuation.yaml"]
+SPECS = sorted((ROOT / "layout").glob("*.yaml")) + [ROOT / "tests" / "pages" / "layout" / name for name in (
+    "punctuation.yaml", "modules-shapes.yaml", "modules-photos.yaml")]
 
 
 @pytest.mark.parametrize("path", [p for p in SPECS if "edition" not in p.name], ids=lambda p: p.name)

@@ -112,7 +112,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
-    title = next((a.title for a in articles.values()), spec.name)
+    title = next((a.title for a in articles.values() if a.title), spec.name)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
         write_proof(page, spec, manifest, faces, out_dir, title, cache)
     if stop is not None:
@@ -138,7 +138,7 @@ def inputs_of(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str,
         files.append(spec.masthead.name.logo)
     for name, article in sorted(articles.items()):
         files.append(spec.content_dir / f"{name}.md")
-        files += [photo.file for photo in article.photos]
+        files += [file for photo in article.photos for file in photo.files]
     return tuple(dict.fromkeys(files))
 
 

@@ -61,6 +61,12 @@ class Photo:
     side: PhotoSide  # photo above or below its caption
     credit: str | None
     loc: Loc  # where the photo entry stands in the front matter
+    # A photo group (组图): more pictures that share this entry's caption and credit (``files:``).
+    more: tuple[Path, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return (self.file, *self.more)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class Article:
     id: str
     source: Path
     kicker: str | None  # 引题
-    title: str  # 主题; a space between clauses marks the preferred headline break
+    title: str  # 主题; a space between clauses marks the preferred headline break ("" in 图片新闻: photos only)
     subtitle: str | None  # 副题
     byline: str | None
     paragraphs: tuple[Paragraph, ...]

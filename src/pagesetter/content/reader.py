@@ -21,7 +21,8 @@ from pagesetter.yamlsource import Node, load_yaml, read_text
 
 FRONT_KEYS = ("kicker", "title", "subtitle", "byline", "photos")
 TEXT_KEYS = ("kicker", "title", "subtitle", "byline")
-PHOTO_KEYS = ("file", "caption", "credit", "side")
+PHOTO_KEYS = ("file", "files", "caption", "credit", "side")
+MAX_GROUP = 12  # pictures one photo group (组图) entry may hold
 SIDES: tuple[PhotoSide, ...] = ("above", "below")
 # Caption markers of Chinese papers: ▲ points up at the photo above the caption,
 # ▼ down at the photo below it.
@@ -59,7 +60,9 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = ()) -> Arti
     front = read_front_matter(path, lines)
     paragraphs = _paragraphs(lines, front.body_start, shown)
     texts = {key: _opt_text(front.node, key) for key in TEXT_KEYS}
-    if texts["title"] is None:
+    photos = _photos(front.node.get("photos"), path, root, allowed)
+    if texts["title"] is None and not (photos and not paragraphs):
+        # 图片新闻 (a photo news item: photos and captions, no headline, no body) needs no title.
         if not paragraphs:
             raise InputError(Loc(shown, 1, 1), "empty article: it has neither a title nor a body; "
                              "write 'title: …' in the front matter and the text below it")
@@ -69,11 +72,11 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = ()) -> Arti
         id=path.stem,
         source=path,
         kicker=texts["kicker"],
-        title=texts["title"],
+        title=texts["title"] or "",
         subtitle=texts["subtitle"],
         byline=texts["byline"],
         paragraphs=paragraphs,
-        photos=_photos(front.node.get("photos"), path, root, allowed),
+        photos=photos,
         loc=Loc(shown),
     )
 
@@ -144,15 +147,32 @@ def _photos(node: Node | None, article: Path, root: Path, allowed: tuple[Path, .
 def _photo(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> Photo:
     if not node.is_map:
         raise InputError(node.loc, f"each photo must be a mapping (file: …, caption: …), got {_kind(node)}")
-    v.check_keys(node, PHOTO_KEYS, "a photo", required=("file", "caption"))
-    file_node, caption_node = node.get("file"), node.get("caption")
-    assert file_node is not None and caption_node is not None  # check_keys made sure
-    target = _photo_file(file_node, article, root, allowed)
+    v.check_keys(node, PHOTO_KEYS, "a photo", required=("caption",))
+    caption_node = node.get("caption")
+    assert caption_node is not None  # check_keys made sure
+    targets = _photo_files(node, article, root, allowed)
     caption = _required_text(caption_node, "caption")
     credit_node = node.get("credit")
     credit = _required_text(credit_node, "credit") if credit_node is not None and credit_node.value is not None \
         else None
-    return Photo(target, caption, _side(caption, node.get("side")), credit, node.loc)
+    return Photo(targets[0], caption, _side(caption, node.get("side")), credit, node.loc, targets[1:])
+
+
+def _photo_files(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``file:`` one picture, or ``files:`` a photo group (组图) that shares one caption and credit."""
+    one, many = node.get("file"), node.get("files")
+    if (one is None) == (many is None):
+        raise InputError(node.loc, "a photo needs either 'file: …' (one picture) or 'files: [… , …]' "
+                         "(a photo group sharing the caption), not " + ("both" if one is not None else "neither"))
+    if one is not None:
+        return (_photo_file(one, article, root, allowed),)
+    assert many is not None
+    if not many.is_list or not many.value:
+        raise InputError(many.loc, f"files must be a list of picture files, e.g. [photos/a.jpg, photos/b.jpg]; "
+                         f"got {_kind(many)}")
+    if len(many.value) > MAX_GROUP:
+        raise InputError(many.loc, f"a photo group holds at most {MAX_GROUP} pictures, got {len(many.value)}")
+    return tuple(_photo_file(item, article, root, allowed) for item in many.value)
 
 
 def _required_text(node: Node, what: str) -> str:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
-from pagesetter.content.model import Article, Paragraph
+from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning
+from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.forms import FORM_SETTINGS, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
-from pagesetter.spec.model import BLACK, ArticleSpec, Rect, Style
+from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Style
 
 
 @dataclass(frozen=True)
@@ -159,17 +161,27 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     if spec.continued_from is None or spec.headline.lines:
         head_lines = _place_headline(spec, article, styles, geo, faces, out, head_cols, usable_bottom)
     out.head_lines = head_lines
+    spec = resolve_cells(spec, head_lines)
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     captions: list[TextLine] = []
-    if not dry and spec.continued_from is None and spec.jump_to is None:
+    pairs, unplaced = assign_photos(spec, article)
+    if unplaced and not dry and spec.continued_from is None and spec.jump_to is None:
         # (a jumped article's photo may stand with its continuation, on the later page)
-        _check_photos_placed(spec, article)
-    if spec.photo:
-        cell, gap = spec.photo.cell, spec.photo.standoff
-        # Text keeps ``standoff`` blank lines from the photo and its caption.
+        _check_photos_placed(spec, article, unplaced)
+    for ps, photo in pairs:
+        try:
+            _check_cell(spec, ps, geo)
+        except InputError as exc:
+            if not dry:
+                raise
+            # a trial of fitting that would put the cell there: refused like a headline that overflows
+            out.warnings.append(Warning("overset", str(exc), ps.cell.loc))
+        cell, gap = ps.cell, ps.standoff
+        # Text keeps ``standoff`` blank lines from the photo and its caption, in the block and in
+        # a frame the body turns into under it (the turn of an L).
         top = max(block.top, cell.top - gap)
-        blocked.append(Rect(cell.col, cell.cols, top, min(block.bottom, cell.bottom + gap) - top, cell.loc))
-        captions = _place_photo(spec, article, styles, geo, faces, out)
+        blocked.append(Rect(cell.col, cell.cols, top, cell.bottom + gap - top, cell.loc))
+        captions += _place_photo(spec, ps, photo, styles, geo, faces, out, first=ps is spec.photos[0])
     if spec.continued_from is not None:
         lines = list(carried or [])
     elif body is not None:
@@ -183,7 +195,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         _place_body(spec, article, styles, geo, faces, out, blocked, lines)
     out.lines += captions  # reading order: headline, body, then the caption
     if not dry:
-        _rules(spec, geo, out, head_lines)
+        _rules(spec, geo, out, head_lines, bool(lines) or spec.continued_from is not None)
     return out
 
 
@@ -291,115 +303,238 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
     return lines
 
 
-def _check_photos_placed(spec: ArticleSpec, article: Article) -> None:
+def _check_photos_placed(spec: ArticleSpec, article: Article, unplaced: list[Photo]) -> None:
     """A photo the article lists must print: one the spec gives no cell would be lost without a
-    word (the entry has no ``photo:`` cell, or the article lists more photos than the one cell)."""
-    placed = 1 if spec.photo else 0
-    for photo in article.photos[placed:]:
-        where = "has no photo cell" if not placed else "places only the first photo"
+    word (the entry has no photo cell, or fewer cells than the article has photos)."""
+    for photo in unplaced:
+        where = "has no photo cell" if not spec.photos else \
+            f"has {len(spec.photos)} photo cell(s) for {len(article.photos)} photos"
         raise InputError(photo.loc, f"photo {photo.file.name} of {article.id!r} is not placed: its entry "
-                         f"({spec.loc}) {where}; give the entry a photo cell (photo: {{col, cols, line, lines}}) "
-                         "or take the photo out of the article")
+                         f"({spec.loc}) {where}; give it a cell (photo: {{col, cols, line, lines}}, or a list "
+                         "under photos:) or take the photo out of the article")
 
 
-def _place_photo(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
-                 faces: FaceSet, out: Placed) -> list[TextLine]:
-    """The image and its caption in the photo cell; returns the caption lines."""
-    ps = spec.photo
-    assert ps is not None
+def rule_line(spec: ArticleSpec, area: Rect, col: int, geo: PageGeometry) -> bool:
+    """Is ``area``'s last grid line the rule line under it in column ``col``? (Not at the page
+    foot, nor where the article's body turns into another of its areas below in column order;
+    read by areas, each area is a unit of its own, with a rule under it.)"""
+    if area.bottom >= geo.spec.grid.lines:
+        return False
+    return spec.order == "areas" or not any(a.top == area.bottom and a.col <= col < a.right for a in spec.areas)
+
+
+def _check_cell(spec: ArticleSpec, ps: PhotoSpec, geo: PageGeometry) -> None:
+    """A photo cell stays inside its block and off the rule line under it: a caption there would
+    print on the rule (at the turn of an L, against the rule's end)."""
+    block, cell = spec.block, ps.cell
+    if cell.bottom > block.bottom:
+        raise InputError(cell.loc, f"the photo cell of {spec.article!r} runs past its block: it ends on line "
+                         f"{cell.bottom} of the page, the block on line {block.bottom} (a 'line: after' cell "
+                         "moves down with the headline); shorten the cell or move it up")
+    if cell.bottom == block.bottom and any(rule_line(spec, block, c, geo) for c in range(cell.col, cell.right)):
+        raise InputError(cell.loc, f"the photo cell of {spec.article!r} takes the block's last line (line "
+                         f"{block.bottom} of the page), which holds the rule under the block; end the cell a "
+                         "line higher")
+
+
+# U+2060 WORD JOINER between two characters forbids a line break there (compose/atoms.py) and
+# prints nothing: a photo credit (摄影 本报记者 王强) is one phrase, never broken inside.
+WORD_JOINER = "\u2060"
+
+
+def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_style: Style, width: float,
+                  faces: FaceSet) -> tuple[list[Line], list[str]]:
+    """The caption, with its credit whole after it on the caption's last line when it fits there;
+    else the credit on a line of its own, flush right (never broken mid-phrase, nor leaving the
+    caption's last line spread to the measure)."""
+    lines, missing = compose_paragraph([Run(caption, cap_style)], width, faces, justify=True)
+    if not credit:
+        return lines, missing
+    own, more = _credit_lines(credit, credit_style, width, faces)
+    gap = cap_style.size / 2  # an ASCII space between Chinese characters is set half an em (compose/chars.py)
+    if len(own) == 1 and lines and lines[-1].natural + gap + own[0].natural <= width:
+        runs = [Run(caption, cap_style), Run(" " + WORD_JOINER.join(credit), credit_style)]
+        together, found = compose_paragraph(runs, width, faces, justify=True)
+        if len(together) == len(lines):
+            return together, missing + found
+    flush = [Line(tuple(g._replace(x=g.x + width - line.natural) for g in line.glyphs), width, width, line.text,
+                  True, line.size) for line in own]
+    return lines + flush, missing + more
+
+
+def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
+    """A credit set on its own: one line when it fits; else its phrases (between its spaces) packed
+    into lines, a phrase wider than the cell alone broken where it must."""
+    whole, missing = compose_display(credit, style, width, faces)
+    if len(whole) <= 1:
+        return whole, missing
+    out: list[Line] = []
+    found: list[str] = []
+    pending = ""
+    for phrase in [p for p in credit.split(" ") if p]:
+        trial = f"{pending} {phrase}" if pending else phrase
+        lines, _ = compose_display(trial, style, width, faces)
+        if len(lines) == 1 or not pending:
+            pending = trial
+            continue
+        done, miss = compose_display(pending, style, width, faces)
+        out, found, pending = out + done, found + miss, phrase
+    if pending:
+        done, miss = compose_display(pending, style, width, faces)
+        out, found = out + done, found + miss
+    return out, found
+
+
+def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
+                 geo: PageGeometry, faces: FaceSet, out: Placed, first: bool) -> list[TextLine]:
+    """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
     cell = ps.cell
-    if not article.photos:
-        out.warnings.append(Warning("layout", f"{article.id!r} has a photo cell but no photo", ps.cell.loc))
+    if photo is None:
+        out.warnings.append(Warning("layout", f"{spec.article!r} has a photo cell but no photo for it", cell.loc))
         return []
-    photo = article.photos[0]
-    x, y, w, h = geo.rect_box(cell)
+    x, _, w, _ = geo.rect_box(cell)
     cap_style = styles[ps.caption]
-    runs = [Run(photo.caption, cap_style)]
-    if photo.credit:
-        runs.append(Run(" " + photo.credit, styles[ps.credit]))
-    cap_lines, missing = compose_paragraph(runs, w, faces, justify=True)
-    _report_missing(out, missing, photo.loc, article.id)
+    cap_lines, missing = caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], w, faces)
+    _report_missing(out, missing, photo.loc, spec.article)
     n_cap = len(cap_lines)
+    count = len(photo.files)
     img_lines = cell.lines - n_cap
-    if img_lines < 2:
-        out.warnings.append(Warning("overset", f"photo cell of {article.id!r} is {cell.lines} lines; its caption "
-                                    f"takes {n_cap}", ps.cell.loc))
-        img_lines = max(img_lines, 1)
+    least = 2 * (count if ps.arrange == "column" else 1)
+    if img_lines < least:
+        out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {cell.lines} lines; its caption "
+                                    f"takes {n_cap}, its {count} picture(s) need {least}", cell.loc))
+        img_lines = max(img_lines, count if ps.arrange == "column" else 1)
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
-    out.photo_frame = (w, img_lines * grid.pitch - 2 * inset)
+    img_top, cap_top = (cell.top, cell.top + img_lines) if photo.side == "above" else \
+        (cell.top + n_cap, cell.top)
+    boxes = _picture_boxes(x, geo.line_top(img_top), w, img_lines, count, ps.arrange, grid, inset)
+    if first:
+        out.photo_frame = (boxes[0][2], boxes[0][3])
     if out.dry:
         return []
-    if photo.side == "above":
-        img_top, cap_top = cell.top, cell.top + img_lines
-    else:
-        cap_top, img_top = cell.top, cell.top + n_cap
-    iy = geo.line_top(img_top) + inset
-    ih = img_lines * grid.pitch - 2 * inset
     tint = spec.box.tint if spec.box is not None else None
-    out.images.append(Image(photo.file, x, iy, w, ih, ps.fit, article.id, ps.focus, tint))
-    out.frames.append(Frame(article.id, "photo", x, iy, w, ih))
-    out.frames.append(Frame(article.id, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
-    return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), article.id, "caption")
+    for file, (ix, iy, iw, ih) in zip(photo.files, boxes):
+        out.images.append(Image(file, ix, iy, iw, ih, ps.fit, spec.article, ps.focus, tint))
+        out.frames.append(Frame(spec.article, "photo", ix, iy, iw, ih))
+    out.frames.append(Frame(spec.article, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
+    return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), spec.article, "caption")
             for i, line in enumerate(cap_lines)]
 
 
-def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """Every body column of every area in reading order: (area index, grid column, free line ranges)."""
-    out = []
+def _picture_boxes(x: float, top: float, width: float, lines: int, count: int, arrange: str, grid: Grid,
+                   inset: float) -> list[tuple[float, float, float, float]]:
+    """x, y, width, height of each picture of a cell: side by side with a gutter between them
+    (on the columns when their number divides the cell's), or stacked on whole grid lines."""
+    if arrange == "row" or count == 1:
+        each = (width - (count - 1) * grid.gutter) / count
+        return [(x + i * (each + grid.gutter), top + inset, each, lines * grid.pitch - 2 * inset)
+                for i in range(count)]
+    out, y = [], top
+    for i in range(count):
+        share = lines // count + (1 if i < lines % count else 0)
+        out.append((x, y + inset, width, share * grid.pitch - 2 * inset))
+        y += share * grid.pitch
+    return out
+
+
+class ColumnSlots(NamedTuple):
+    """One grid column of a module: its free line ranges, top to bottom through every area of the
+    module it crosses, and the line its lowest area ends at (the foot balancing may raise)."""
+
+    col: int
+    segs: list[tuple[int, int]]
+    foot: int
+
+
+def _columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry) -> list[ColumnSlots]:
+    """The body's columns in reading order. Chinese horizontal text reads its columns left to
+    right and each column top to bottom, so by default (``order: columns``) the body runs down
+    each grid column of the module through every area it crosses (a leg under the block continues
+    the column above it), from the leftmost column to the rightmost: one order for L, 倒L, 冂 and
+    凹 with the leg on either side, whatever order the spec lists the frames in. ``order: areas``
+    reads the block's columns, then each frame's, in the order listed (a 凸 whose foot is wider
+    than its block reads its block first, then the foot as a band)."""
     areas = spec.areas
     # Rect's edges are properties: read once here, not per column (fitting asks this per trial).
     obstacles = [(r.col, r.right, r.top, r.bottom) for r in blocked if r.lines > 0]
-    for index, area in enumerate(areas):
-        # no rule line where the article itself continues below (the turn of an L)
-        continues = [(a.col, a.right) for a in areas if a.top == area.bottom]
-        foot = area_bottom(area, geo)
-        for col in range(area.col, area.right):
-            bottom = area.bottom if any(left <= col < right for left, right in continues) else foot
-            taken = sorted((top, end) for left, right, top, end in obstacles if left <= col < right)
-            segs: list[tuple[int, int]] = []
-            start = area.top
+
+    def extent(area: Rect, col: int) -> tuple[int, int]:
+        # the area's rule line stays empty, except where the article continues below (an L's turn)
+        return (area.top, area_bottom(area, geo) if rule_line(spec, area, col, geo) else area.bottom)
+
+    if spec.order == "areas":
+        stacks = [(col, [extent(a, col)]) for a in areas for col in range(a.col, a.right)]
+    else:
+        stacks = [(col, sorted(extent(a, col) for a in areas if a.col <= col < a.right))
+                  for col in sorted({c for a in areas for c in range(a.col, a.right)})]
+    out = []
+    for col, ranges in stacks:
+        taken = sorted((top, end) for left, right, top, end in obstacles if left <= col < right)
+        segs: list[tuple[int, int]] = []
+        for area_top, bottom in ranges:
+            start = area_top
             for top, end in taken:
-                if top >= bottom or end <= area.top:
+                if top >= bottom or end <= area_top:
                     continue
                 if top > start:
                     segs.append((start, min(top, bottom)))
                 start = max(start, end)
             if start < bottom:
                 segs.append((start, bottom))
-            out.append((index, col, [seg for seg in segs if seg[1] > seg[0]]))
+        merged: list[tuple[int, int]] = []
+        for s, e in segs:
+            if e <= s:
+                continue
+            if merged and merged[-1][1] == s:  # one run down the turn from the block into a frame
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        out.append(ColumnSlots(col, merged, ranges[-1][1]))
     return out
 
 
-def _cap(columns: list[tuple[int, int, list[tuple[int, int]]]], area: int, limit: int,
-         bottom: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """Shorten the open foot of the last area's columns to ``limit`` (balancing); segments that end
-    on an obstacle stay."""
+def _last_columns(columns: list[ColumnSlots]) -> set[int]:
+    """The columns the body ends in (indices in reading order): the last one and those before it
+    that end on the same line (they end level when balanced)."""
+    group: set[int] = set()
+    for i in range(len(columns) - 1, -1, -1):
+        if columns[i].foot != columns[-1].foot:
+            break
+        group.add(i)
+    return group
+
+
+def _cap(columns: list[ColumnSlots], group: set[int], limit: int, bottom: int) -> list[ColumnSlots]:
+    """Shorten the open foot of the last columns to ``limit`` (balancing); segments that end on an
+    obstacle stay."""
     out = []
-    for index, col, segs in columns:
-        if index == area and segs and segs[-1][1] == bottom:
+    for i, c in enumerate(columns):
+        segs = c.segs
+        if i in group and segs and segs[-1][1] == bottom:
             segs = segs[:-1] + [(segs[-1][0], max(segs[-1][0], min(bottom, limit)))]
-        out.append((index, col, segs))
+        out.append(c._replace(segs=segs))
     return out
 
 
-def _capacity(columns: list[tuple[int, int, list[tuple[int, int]]]]) -> int:
-    return sum(e - s for _, _, segs in columns for s, e in segs)
+def _capacity(columns: list[ColumnSlots]) -> int:
+    return sum(e - s for c in columns for s, e in c.segs)
 
 
-def _balanced_foot(columns: list[tuple[int, int, list[tuple[int, int]]]], area: int, top: int, bottom: int,
-                   n_lines: int) -> int:
-    """The shallowest foot of ``area``'s columns (from ``top`` to ``bottom``) that still takes
-    ``n_lines``: what ``_capacity(_cap(columns, area, foot, bottom))`` says, found by bisection,
-    with only the open feet (the segments _cap shortens) summed again at each trial."""
+def _open_starts(columns: list[ColumnSlots], group: set[int], bottom: int) -> list[int]:
+    return [c.segs[-1][0] for i, c in enumerate(columns) if i in group and c.segs and c.segs[-1][1] == bottom]
+
+
+def _balanced_foot(columns: list[ColumnSlots], group: set[int], bottom: int, n_lines: int) -> int:
+    """The shallowest foot of the last columns (down to ``bottom``) that still takes ``n_lines``:
+    what ``_capacity(_cap(columns, group, foot, bottom))`` says, found by bisection, with only
+    the open feet (the segments _cap shortens) summed again at each trial."""
     fixed = 0
-    open_starts: list[int] = []
-    for index, _, segs in columns:
-        if index == area and segs and segs[-1][1] == bottom:
-            open_starts.append(segs[-1][0])
-            segs = segs[:-1]
+    for i, c in enumerate(columns):
+        segs = c.segs[:-1] if i in group and c.segs and c.segs[-1][1] == bottom else c.segs
         fixed += sum(e - s for s, e in segs)
-    lo, hi = top, bottom
+    open_starts = _open_starts(columns, group, bottom)
+    lo, hi = min(open_starts, default=bottom), bottom
     while lo < hi:
         mid = (lo + hi) // 2  # below ``bottom``: an open foot ending here holds ``mid - start`` lines
         if fixed + sum(max(0, mid - start) for start in open_starts) >= n_lines:
@@ -410,22 +545,21 @@ def _balanced_foot(columns: list[tuple[int, int, list[tuple[int, int]]]], area: 
 
 
 def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
-                 n_lines: int) -> tuple[list[tuple[int, int, list[tuple[int, int]]]], Fill]:
-    """The body's slots, balanced so the last area's columns end level, and how well they fill."""
+                 n_lines: int) -> tuple[list[ColumnSlots], Fill]:
+    """The body's slots, balanced so the last columns end level, and how well they fill."""
     columns = _columns(spec, blocked, geo)
-    last = len(spec.areas) - 1
-    area = spec.areas[last]
-    bottom = area_bottom(area, geo)
+    group = _last_columns(columns)
+    bottom = columns[-1].foot
+    open_starts = _open_starts(columns, group, bottom)
     foot = bottom
     if spec.balance and spec.jump_to is None:
-        foot = _balanced_foot(columns, last, area.top, bottom, n_lines)
-        columns = _cap(columns, last, foot, bottom)
+        foot = _balanced_foot(columns, group, bottom, n_lines)
+        columns = _cap(columns, group, foot, bottom)
     slots = _capacity(columns)
-    open_ends = [segs[-1][1] for index, _, segs in columns if index == last and segs and segs[-1][1] == foot]
-    if not open_ends:  # every column ends on a photo: nothing to balance, the white is the shortfall
+    if not open_starts:  # every last column ends on a photo: nothing to balance, the white is the shortfall
         return columns, Fill(slots, n_lines, 0, max(0, slots - n_lines))
     # the last column with text ends ``slots - n_lines`` lines above the foot
-    shortfall = min(max(0, slots - n_lines), foot - area.top)
+    shortfall = min(max(0, slots - n_lines), foot - min(open_starts))
     return columns, Fill(slots, n_lines, bottom - foot, shortfall)
 
 
@@ -457,17 +591,17 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
 
 
 def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometry, out: Placed,
-              columns: list[tuple[int, int, list[tuple[int, int]]]], placed: list[tuple[Line, str]]) -> None:
+              columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> None:
     """The body's lines into the columns' grid lines, in reading order, and the columns' frames."""
-    slots = [(col, line) for _, col, segs in columns for s, e in segs for line in range(s, e)]
+    slots = [(c.col, line) for c in columns for s, e in c.segs for line in range(s, e)]
     for (line, role), (col, grid_line) in zip(placed, slots):
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size
         out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id, role)
-    for _, col, segs in columns:
-        for s, e in segs:
-            out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(col, 1, s, e - s, spec.loc))))
+    for c in columns:
+        for s, e in c.segs:
+            out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))
 
 
 def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align: str) -> Line:
@@ -479,11 +613,11 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
     return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
 
 
-def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int) -> None:
+def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, has_body: bool) -> None:
     if spec.box is not None:
         _box(spec, geo, out)
     for area in spec.areas:
-        _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0)
+        _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0, has_body)
 
 
 def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
@@ -499,48 +633,70 @@ def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
         out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, BLACK, 1.5 if box.double else 0.0))
 
 
-def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int) -> None:
+def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int,
+                has_body: bool) -> None:
     page = geo.spec
     grid = page.grid
+    rules = spec.rules or page.rules  # the module's own weights, else the page's
     at_page_foot = block.bottom >= grid.lines
     color = BLACK
     bx, by, bw, bh = geo.rect_box(block)
     boxed = spec.box is not None  # the box's frame stands where the article rules would
-    if not at_page_foot and page.rules.article > 0 and not boxed:
+    if not at_page_foot and rules.article > 0 and not boxed:
         y = geo.line_top(block.bottom - 1) + grid.pitch / 2
-        # no rule between two areas of one article (the turn of an L-shaped module)
+        # No rule between two areas of one article (the turn of an L-shaped module); the rule
+        # under the other columns ends at their text edge, as every article rule does. Read by
+        # areas, a column rule's weight parts the area from the frame under it.
         below = [a for a in spec.areas if a.top == block.bottom and a.col < block.right and block.col < a.right]
+        if spec.order == "areas":
+            for a in below:
+                ax, _, aw, _ = geo.rect_box(a)
+                x2, x3 = max(bx, ax), min(bx + bw, ax + aw)
+                if rules.column > 0:
+                    out.rules.append(Rule(x2, y, x3, y, rules.column, color, "column"))
         x1 = bx
         for a in sorted(below, key=lambda a: a.col):
             ax, _, aw, _ = geo.rect_box(a)
-            if ax > x1:
-                out.rules.append(Rule(x1, y, ax, y, page.rules.article, color, "article"))
-            x1 = max(x1, ax + aw)
+            if ax - grid.gutter > x1:
+                out.rules.append(Rule(x1, y, ax - grid.gutter, y, rules.article, color, "article"))
+            x1 = max(x1, ax + aw + grid.gutter)
         if x1 < bx + bw:
-            out.rules.append(Rule(x1, y, bx + bw, y, page.rules.article, color, "article"))
+            out.rules.append(Rule(x1, y, bx + bw, y, rules.article, color, "article"))
     beside = any(a.col == block.right and a.top < block.bottom and block.top < a.bottom for a in spec.areas)
-    if block.right < grid.columns and page.rules.article > 0 and not beside and not boxed:
+    if block.right < grid.columns and rules.article > 0 and not beside and not boxed:
         x = geo.col_left(block.right) - grid.gutter / 2
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
-        out.rules.append(Rule(x, by, x, bottom, page.rules.article, color, "article"))
+        out.rules.append(Rule(x, by, x, bottom, rules.article, color, "article"))
     head_right = block.col + (spec.headline.cols or block.cols) if head_lines else block.col
     body_lines = (block.lines - (0 if at_page_foot else 1)) - head_lines
-    has_body_columns = body_lines > 0 or head_right < block.right  # not a headline-only block (the banner)
-    if spec.column_rules and page.rules.column > 0 and block.cols > 1 and has_body_columns:
-        bottom = by + bh - (0 if at_page_foot else grid.pitch)
+    # not a headline-only block (the banner), nor a 图片新闻 (photo and caption only)
+    has_body_columns = has_body and (body_lines > 0 or head_right < block.right)
+    if spec.column_rules and rules.column > 0 and block.cols > 1 and has_body_columns:
         for col in range(block.col + 1, block.right):
             x = geo.col_left(col) - grid.gutter / 2
             # Rules between columns under the headline start below it; beside it, at the block top.
             top = geo.line_top(block.top + head_lines) if col < head_right else geo.line_top(block.top)
-            photo = spec.photo.cell if spec.photo else None
-            if photo and photo.col < col < photo.right:
-                # No rule through a photo: stop above it and resume below.
-                pt, pb = geo.line_top(photo.top), geo.line_top(photo.bottom)
-                for y1, y2 in ((top, pt), (pb, bottom)):
-                    if y2 - y1 > grid.pitch:
-                        out.rules.append(Rule(x, y1, x, y2, page.rules.column, color, "column"))
-                continue
-            out.rules.append(Rule(x, top, x, bottom, page.rules.column, color, "column"))
+            # down to the rule line, or on into the area below where both columns turn into it
+            turns = not (rule_line(spec, block, col - 1, geo) or rule_line(spec, block, col, geo))
+            bottom = by + bh - (0 if at_page_foot or turns else grid.pitch)
+            # No rule through a photo: stop above each cell that spans the gutter, resume below.
+            cuts = sorted((geo.line_top(ps.cell.top), geo.line_top(ps.cell.bottom)) for ps in spec.photos
+                          if ps.cell.col < col < ps.cell.right)
+            for y1, y2 in _between(top, bottom, cuts):
+                if y2 - y1 > grid.pitch:
+                    out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))
+
+
+def _between(top: float, bottom: float, cuts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches of ``top``–``bottom`` that no cut covers."""
+    out, y = [], top
+    for c1, c2 in cuts:
+        if c1 > y:
+            out.append((y, min(c1, bottom)))
+        y = max(y, c2)
+    if y < bottom:
+        out.append((y, bottom))
+    return [(a, b) for a, b in out if b > a]
 
 
 def _report_missing(out: Placed, missing: list[str], loc: Loc, article: str) -> None:

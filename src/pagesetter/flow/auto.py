@@ -75,9 +75,12 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
     for name in auto.articles:
         if name not in articles:
             raise InputError(auto.loc, f"auto lists {name!r}, which is not in {spec.content_dir.name}/")
+        if len(articles[name].photos) > 1:  # auto gives each article one photo cell
+            raise InputError(auto.loc, f"auto places one photo per article, and {name!r} has "
+                             f"{len(articles[name].photos)}; place it by hand under articles: with photos:")
     avail = grid.lines - auto.top
     template = ArticleSpec(article="", block=Rect(0, 1, 0, 1, auto.loc), headline=HeadlineSpec(
-        None, None, "kicker", "title", "subtitle", "byline", "center", False), photo=None, body="body",
+        None, None, "kicker", "title", "subtitle", "byline", "center", False), photos=(), body="body",
         lead="lead", column_rules=True, balance=True, loc=auto.loc)
     body_lines = {n: len(compose_body(template, articles[n], spec.styles, geo.span_width(1), faces)[0])
                   for n in auto.articles}
@@ -194,6 +197,7 @@ def _entries(best: Arrangement, auto: AutoSpec, articles: dict[str, Article], pa
             cell = Rect(col + m.cols - pc, pc, top + m.head_lines, max(3, min(auto.photo_lines, room)), loc)
             photo = PhotoSpec(cell, "caption", "credit", "fill", 1)
         headline = HeadlineSpec(m.head_lines, None, "kicker", "title", "subtitle", "byline", "center", False)
-        out.append(ArticleSpec(m.article, block, headline, photo, "body", "lead", True, True, loc, fit=auto.fit))
+        out.append(ArticleSpec(m.article, block, headline, (photo,) if photo else (), "body", "lead", True, True, loc,
+                               fit=auto.fit))
     # reading order: the stacks left to right, top to bottom, then the band
     return tuple(out)

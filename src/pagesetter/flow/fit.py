@@ -15,6 +15,7 @@ from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import Warning
 from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article
+from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.render.photo import EXIF_ORIENTATION, WARN_PPI
@@ -52,7 +53,7 @@ def lone_lines(spec: ArticleSpec, head_lines: int, geo: PageGeometry) -> int:
     """How many single body lines the photo cell leaves above or below it in its columns (between
     the headline, or the block's top, and the cell's standoff; between the standoff and the block's
     foot): a reader's eye skips one line wedged there (issue 15.8)."""
-    photo = spec.photo
+    photo = resolve_cells(spec, head_lines).photo
     if photo is None:
         return 0
     cell, gap, block = photo.cell, photo.standoff, spec.block
@@ -139,19 +140,23 @@ def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) ->
         if lines < 3:
             return None
         bottom = area_bottom(block, geo)
+        under_head = cell.col < block.col + (spec.headline.cols or block.cols)
+        # a 'line: after' cell is placed under the headline by the flow: judge it where it will stand
+        placed_top = cell.top + (new_head if photo.after_headline and under_head else 0)
         top = cell.top
-        if cell.bottom >= bottom:
+        if placed_top + cell.lines >= bottom:
             top -= v.photo  # a photo at the foot of its block stays there
-        if cell.top <= block.top + head_lines and cell.col < block.col + (spec.headline.cols or block.cols):
+        if not photo.after_headline and cell.top <= block.top + head_lines and under_head:
             top += v.headline  # a photo under the headline moves with it
         top += v.move
-        if top < block.top or top + lines > bottom:
+        shown = top + (new_head if photo.after_headline and under_head else 0)
+        if shown < block.top or shown + lines > bottom:
             return None
         photo = replace(photo, cell=Rect(cell.col, cell.cols, top, lines, cell.loc))
     elif v.photo or v.move:
         return None
     headline = replace(spec.headline, lines=new_head) if v.headline else spec.headline
-    return replace(spec, headline=headline, photo=photo)
+    return replace(spec, headline=headline, photos=(photo, *spec.photos[1:]) if photo else spec.photos)
 
 
 def _thinner_photo(article: Article, spec: ArticleSpec, base: Placed, trial: Placed) -> bool:
@@ -160,7 +165,9 @@ def _thinner_photo(article: Article, spec: ArticleSpec, base: Placed, trial: Pla
     pixels wider (or, filled, crops a landscape picture narrower)."""
     if not article.photos or base.photo_frame is None or trial.photo_frame is None or spec.photo is None:
         return False
-    photo = article.photos[0]
+    photo = assign_photos(spec, article)[0][0][1]  # the picture the fitted (first) cell holds
+    if photo is None:
+        return False
     floor = min(float(WARN_PPI), effective_ppi(photo.file, *base.photo_frame, spec.photo.fit))
     return effective_ppi(photo.file, *trial.photo_frame, spec.photo.fit) < floor - 0.5
 

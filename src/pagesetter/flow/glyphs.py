@@ -17,9 +17,10 @@ from typing import Callable, Iterator
 from pagesetter.content.model import Article, ParagraphForm, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import InputError, InputErrors, Loc, Warning
+from pagesetter.flow.cells import assign_photos
 from pagesetter.fonts.face import FaceSet
 from pagesetter.flow.forms import QUOTE_STYLE, text_style
-from pagesetter.spec.model import ArticleSpec, PageSpec, Style
+from pagesetter.spec.model import ArticleSpec, PageSpec, PhotoSpec, Style
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
 MASTHEAD = "masthead"  # Missing.article of the masthead's texts (flow/masthead.py)
@@ -158,8 +159,8 @@ def _styles_of(spec: PageSpec, article: str) -> set[str]:
         if a.article == article:
             hs = a.headline
             out |= {hs.kicker, hs.title, hs.subtitle, hs.byline, a.body, a.lead, a.subhead, QUOTE_STYLE}
-            if a.photo is not None:
-                out |= {a.photo.caption, a.photo.credit}
+            for ps in a.photos:
+                out |= {ps.caption, ps.credit}
     return {s for s in out if s in spec.styles}
 
 
@@ -188,13 +189,25 @@ def _fields(article: Article, entries: list[ArticleSpec], styles: dict[str, Styl
                 offset = start
                 yield _Field(("para", n, s), where, span.text, style, lambda i, o=offset, p=para: p.char_loc(o + i))
                 start += len(span.text)
-        if entry.photo is not None and article.photos and ("caption", 0) not in seen:
-            seen.add(("caption", 0))
-            photo = article.photos[0]  # the spec places the first photo only
-            yield _Field(("caption", 0), "caption", photo.caption, entry.photo.caption,
-                         _front_locator(article, locs.get("caption.0"), photo.caption, photo.loc))
+        for ps, photo in _placed_photos(entry, article):
+            n = article.photos.index(photo)
+            if ("caption", n) in seen:
+                continue
+            seen.add(("caption", n))
+            yield _Field(("caption", n), "caption", photo.caption, ps.caption,
+                         _front_locator(article, locs.get(f"caption.{n}"), photo.caption, photo.loc))
             if photo.credit:
-                yield _Field(("credit", 0), "credit", photo.credit, entry.photo.credit, lambda i, p=photo: p.loc)
+                yield _Field(("credit", n), "credit", photo.credit, ps.credit, lambda i, p=photo: p.loc)
+
+
+def _placed_photos(entry: ArticleSpec, article: Article) -> list[tuple[PhotoSpec, Photo]]:
+    """The photos the entry's cells take, with the cell (its caption and credit styles). A cell
+    naming a photo the article lacks is reported by the flow, with its place."""
+    try:
+        pairs, _ = assign_photos(entry, article)
+    except InputError:
+        return []
+    return [(ps, photo) for ps, photo in pairs if photo is not None]
 
 
 def _front_locator(article: Article, where: tuple[Loc, str] | None, value: str,
@@ -221,8 +234,8 @@ def _substituted(article: Article, fields: list[_Field], lacking: dict[tuple, li
                           for s, span in enumerate(para.spans))
             paragraphs[n] = replace(para, spans=spans)
     photos = list(article.photos)
-    if photos and (("caption", 0) in lacking or ("credit", 0) in lacking):
-        first: Photo = photos[0]
-        photos[0] = replace(first, caption=subst(("caption", 0)) if ("caption", 0) in lacking else first.caption,
-                            credit=subst(("credit", 0)) if ("credit", 0) in lacking else first.credit)
+    for n, photo in enumerate(photos):
+        if ("caption", n) in lacking or ("credit", n) in lacking:
+            photos[n] = replace(photo, caption=subst(("caption", n)) if ("caption", n) in lacking else photo.caption,
+                                credit=subst(("credit", n)) if ("credit", n) in lacking else photo.credit)
     return replace(article, paragraphs=tuple(paragraphs), photos=tuple(photos), **heads)

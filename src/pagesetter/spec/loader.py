@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    BLACK, CMYK, DEFAULT_PHOTO_PPI, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    ARRANGES, BLACK, CMYK, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
@@ -52,14 +53,15 @@ def load_spec(path: Path) -> PageSpec:
     bleed = _pt(page.get("bleed"), "bleed", LENGTH, "bleed", zero_ok=True) if page.get("bleed") else 3 * 72 / 25.4
     margin_top, margin_left = _margins(page, trim, grid, grid_node)
 
-    articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles")) \
+    rules = _rules(root_node.get("rules"))
+    articles = tuple(_article(n, grid, styles, rules) for n in v.expect_list(root_node.get("articles"), "articles")) \
         if root_node.get("articles") is not None else ()  # type: ignore[arg-type]
     masthead, ears = None, ()
     if root_node.get("masthead") is not None:
         from pagesetter.spec.masthead import load_masthead  # only pages with a 报头
 
         masthead, ears = load_masthead(root_node.get("masthead"), grid, styles, base, root, allowed,  # type: ignore[arg-type]
-                                       articles)
+                                       articles, rules)
         articles = ears + articles  # the ears are read first: they stand at the top of the page
     _check_overlaps(articles)
     folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
@@ -89,7 +91,7 @@ def load_spec(path: Path) -> PageSpec:
         styles=styles,
         folio=folio,
         articles=articles,
-        rules=_rules(root_node.get("rules")),
+        rules=rules,
         content_dir=_inside(root_node.get("content"), base, root, "content folder", default=root / "content",
                             allowed=allowed),
         fonts_manifest=_inside(root_node.get("fonts"), base, root, "font manifest",
@@ -332,16 +334,17 @@ def _color(node: Node) -> CMYK:
     return CMYK(*(v.number(n, "ink percentage", allowed=RANGES["ink"]) for n in items))
 
 
-def _rules(node: Node | None) -> Rules:
+def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) -> Rules:
+    """rules: {column, article}; a key not given keeps ``default`` (the page's, for a module's own)."""
     if node is None:
-        return Rules(column=0.25, article=0.5)
+        return default
     v.expect_map(node, "rules")
     v.check_keys(node, ("column", "article"), "rules")
     col = node.get("column")
     art = node.get("article")
     return Rules(
-        column=_pt(col, "column rule", LENGTH, "rule", zero_ok=True) if col else 0.25,
-        article=_pt(art, "article rule", LENGTH, "rule", zero_ok=True) if art else 0.5,
+        column=_pt(col, "column rule", LENGTH, "rule", zero_ok=True) if col else default.column,
+        article=_pt(art, "article rule", LENGTH, "rule", zero_ok=True) if art else default.article,
     )
 
 
@@ -412,16 +415,16 @@ class _Defaults:
     byline: str = "byline"
 
 
-def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
+def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules) -> ArticleSpec:
     v.expect_map(node, "an article entry")
-    keys = ("article", "block", "frames", "headline", "photo", "body", "lead", "column_rules", "balance", "fit",
-            "jump_to", "continued_from", "jump_style", "box")
+    keys = ("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "column_rules", "balance",
+            "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order")
     v.check_keys(node, keys, "an article entry", required=("article", "block"))
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
     frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
                    for n in v.expect_list(node.get("frames"), "frames")) if node.get("frames") else ()
     headline = _headline(node.get("headline"), block, styles)
-    photo = _photo(node.get("photo"), block, styles) if node.get("photo") else None
+    photos = _photos(node, block, styles)
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
     lead = v.text(node.get("lead"), "lead") if node.get("lead") else "lead"
     for s, key in ((body, "body"), (lead, "lead")):
@@ -430,7 +433,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
         article=v.text(node.get("article"), "article"),
         block=block,
         headline=headline,
-        photo=photo,
+        photos=photos,
         body=body,
         lead=lead,
         column_rules=v.boolean(node.get("column_rules"), "column_rules") if node.get("column_rules") is not None else True,
@@ -443,7 +446,32 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
         if node.get("continued_from") is not None else None,
         jump_style=_jump_style(node, styles),
         box=_box(node.get("box")) if node.get("box") else None,
+        rules=_rules(node.get("rules"), page_rules) if node.get("rules") is not None else None,
+        order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
+        if node.get("order") is not None else "columns",
     )
+
+
+def _photos(node: Node, block: Rect, styles: dict[str, Style]) -> tuple[PhotoSpec, ...]:
+    """photo: one cell, or photos: a list of cells (matched to the article's photos in order, or by file)."""
+    one, many = node.get("photo"), node.get("photos")
+    if one is not None and many is not None:
+        raise InputError(node.key_loc("photos"), "give either 'photo:' (one cell) or 'photos:' (a list of cells), "
+                         "not both")
+    if one is not None:
+        return (_photo(one, block, styles),)
+    if many is None:
+        return ()
+    cells = tuple(_photo(n, block, styles) for n in v.expect_list(many, "photos"))
+    named = [c.file for c in cells if c.file is not None]
+    for c in cells:
+        if c.file is not None and named.count(c.file) > 1:
+            raise InputError(c.cell.loc, f"two photo cells take the photo {c.file!r}; give each photo one cell")
+    for i, a in enumerate(cells):
+        for b in cells[:i]:
+            if a.cell.overlaps(b.cell):
+                raise InputError(a.cell.loc, f"this photo cell overlaps the photo cell of line {b.cell.loc.line}")
+    return cells
 
 
 def _jump_style(node: Node, styles: dict[str, Style]) -> str:
@@ -494,11 +522,24 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
                         if node.get("align") else "center", vertical=vertical, **names)
 
 
+PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange")
+_AFTER = re.compile(r"^\s*after\s*(?:\+\s*(\d+))?\s*$")
+
+
 def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
     v.expect_map(node, "photo")
-    v.check_keys(node, ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus"), "photo",
-                 required=("col", "cols", "line", "lines"))
+    v.check_keys(node, PHOTO_CELL_KEYS, "photo", required=("col", "cols", "line", "lines"))
     cell_keys = {k: node.get(k) for k in ("col", "cols", "line", "lines")}
+    line_node = node.get("line")
+    assert line_node is not None  # check_keys made sure
+    after = _AFTER.match(line_node.value) if isinstance(line_node.value, str) else None
+    if isinstance(line_node.value, str) and after is None:
+        raise InputError(line_node.loc, f"photo line must be a line number of the block (from 1), 'after' "
+                         f"(the first line under the headline) or 'after+N', got {line_node.value!r}")
+    if after is not None:
+        # Counted from the first line under the headline: checked against the block as if the
+        # headline took no line (the flow checks the real depth).
+        cell_keys["line"] = Node(int(after.group(1) or 0) + 1, line_node.loc, {})
     rel = _rect(Node(cell_keys, node.loc, {k: node.key_loc(k) for k in cell_keys}), "photo", block.cols, block.lines)
     caption = v.text(node.get("caption"), "caption") if node.get("caption") else "caption"
     credit = v.text(node.get("credit"), "credit") if node.get("credit") else "credit"
@@ -511,6 +552,10 @@ def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
         fit=v.choice(node.get("fit"), "fit", ("fill", "fit")) if node.get("fit") else "fill",  # type: ignore[arg-type]
         standoff=v.integer(node.get("standoff"), "standoff", 0, 10) if node.get("standoff") is not None else 1,
         focus=_focus(node.get("focus")) if node.get("focus") is not None else (0.5, 0.5),
+        file=v.text(node.get("file"), "file").strip() if node.get("file") is not None else None,
+        after_headline=after is not None,
+        arrange=v.choice(node.get("arrange"), "arrange", ARRANGES)  # type: ignore[arg-type]
+        if node.get("arrange") is not None else "row",
     )
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, NotRegularFile, inside, open_regular
 from pagesetter.spec import validate as v
-from pagesetter.spec.model import ArticleSpec, Grid, Masthead, NamePlate, Rect, Style, VectorArt
+from pagesetter.spec.model import ArticleSpec, Grid, Masthead, NamePlate, Rect, Rules, Style, VectorArt
 from pagesetter.units import LENGTH
 from pagesetter.yamlsource import Node
 
@@ -52,7 +52,7 @@ LOGO_FORMATS = "a PDF (vector paths, the form a plant wants), PNG or JPEG file"
 
 
 def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, root: Path,
-                  allowed: tuple[Path, ...], articles: tuple[ArticleSpec, ...]
+                  allowed: tuple[Path, ...], articles: tuple[ArticleSpec, ...], rules: Rules
                   ) -> tuple[Masthead, tuple[ArticleSpec, ...]]:
     from pagesetter.spec.loader import _check_date, _need_style, _pt, _rect
 
@@ -66,7 +66,7 @@ def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, 
         check_lunar(node.get("date").loc, date)  # type: ignore[union-attr]
     style = v.text(node.get("style"), "style") if node.get("style") is not None else "masthead"
     _need_style(style, styles, node.get("style").loc if node.get("style") is not None else node.loc)  # type: ignore[union-attr]
-    ears, ear_cols = _ears(node.get("ears"), block, grid, styles)
+    ears, ear_cols = _ears(node.get("ears"), block, grid, styles, rules)
     name = _name(node.get("name"), block, ear_cols, styles, base, root, allowed)  # type: ignore[arg-type]
     info_locs = tuple((where, node.get(key).loc) for where, key in  # type: ignore[union-attr]
                       (("date line", "date"), ("numbers", "issue"), ("numbers", "total"), ("numbers", "pages"),
@@ -150,7 +150,7 @@ def _coded(node: Node | None, what: str, form: re.Pattern[str], out: str, exampl
     return out.format(*(g or "" for g in found.groups()))
 
 
-def _ears(node: Node | None, block: Rect, grid: Grid, styles: dict[str, Style]
+def _ears(node: Node | None, block: Rect, grid: Grid, styles: dict[str, Style], rules: Rules
           ) -> tuple[tuple[ArticleSpec, ...], dict[str, int]]:
     """The ears as article entries whose blocks stand at the masthead's sides, its full depth;
     and the columns each side takes."""
@@ -175,7 +175,7 @@ def _ears(node: Node | None, block: Rect, grid: Grid, styles: dict[str, Style]
         values = {k: n for k, n in item.value.items() if k not in ("side", "cols")}
         values["block"] = rect
         keys = {k: item.key_loc(k) for k in values}
-        out.append(_article(Node(values, item.loc, keys), grid, styles))
+        out.append(_article(Node(values, item.loc, keys), grid, styles, rules))
     if taken["left"] + taken["right"] >= block.cols:
         raise InputError(node.loc, f"the ears take {taken['left'] + taken['right']} of the masthead's {block.cols} "
                          "columns; leave the name plate one or more")

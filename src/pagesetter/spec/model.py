@@ -161,14 +161,26 @@ class HeadlineSpec:
     vertical: bool  # 竖排: columns top to bottom, right to left, in the headline's columns
 
 
+# How the pictures of a photo group (one front-matter entry with several files) share their cell.
+Arrange = Literal["row", "column"]
+ARRANGES: tuple[Arrange, ...] = ("row", "column")
+FlowOrder = Literal["columns", "areas"]
+FLOW_ORDERS: tuple[FlowOrder, ...] = ("columns", "areas")
+
+
 @dataclass(frozen=True)
 class PhotoSpec:
-    cell: Rect  # relative to the article block: includes the caption lines
+    cell: Rect  # absolute in the page grid: includes the caption lines (see after_headline)
     caption: str  # style name
     credit: str  # style name
     fit: Literal["fill", "fit"]
     standoff: int  # blank grid lines between the cell and body text above or below it
     focus: tuple[float, float] = (0.5, 0.5)  # the point of the picture a crop keeps (0–1 from top-left)
+    file: str | None = None  # the front-matter photo this cell takes (by file); None: the next one in order
+    # line: after: the cell's top is counted from the first line under the headline, so a headline
+    # that wraps deeper moves the photo down with it; cell.top then holds block top + that offset.
+    after_headline: bool = False
+    arrange: Arrange = "row"  # a photo group's pictures side by side, or stacked
 
 
 @dataclass(frozen=True)
@@ -196,7 +208,7 @@ class ArticleSpec:
     article: str  # content id (file stem in the content folder)
     block: Rect  # absolute, in the page grid
     headline: HeadlineSpec
-    photo: PhotoSpec | None
+    photos: tuple[PhotoSpec, ...]  # the photo cells, matched to the article's photos in order or by file
     body: str  # style names
     lead: str
     column_rules: bool
@@ -207,12 +219,21 @@ class ArticleSpec:
     jump_to: int | None = None  # the body continues on this page (转第N版)
     continued_from: int | None = None  # this entry continues the article from that page (上接第N版)
     jump_style: str = "jump"
-    box: "Box | None" = None
-    subhead: str = "subhead"  # 花边: a frame around the module, maybe tinted
+    box: "Box | None" = None  # 花边: a frame around the module, maybe tinted
+    subhead: str = "subhead"
+    rules: "Rules | None" = None  # this module's own rule weights (None: the page's)
+    # The body's reading order (flow/article.py _columns): grid columns left to right, each down
+    # through every area; or the block's columns, then each frame's, as listed.
+    order: "FlowOrder" = "columns"
 
     @property
     def areas(self) -> tuple[Rect, ...]:
         return (self.block, *self.frames)
+
+    @property
+    def photo(self) -> PhotoSpec | None:
+        """The first photo cell: the one fitting may deepen or shorten."""
+        return self.photos[0] if self.photos else None
 
 
 @dataclass(frozen=True)

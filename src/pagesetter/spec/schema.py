@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pagesetter.spec.model import DEFAULT_PHOTO_PPI, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
+from pagesetter.spec.model import ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
 
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
@@ -53,17 +53,31 @@ STYLE = _obj({
     "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
 })
 
+RULES = _obj({"column": _s(LENGTH, "column rule weight"), "article": _s(LENGTH, "article rule weight")})
+PHOTO_CELL = _obj({
+    "col": INT, "cols": INT,
+    "line": {"anyOf": [INT, _s(r"^\s*after\s*(\+\s*\d+)?\s*$", "after: the first line under the headline; "
+                                                                "after+N: N lines below it")],
+             "description": "first line of the cell in the block (from 1), or after / after+N (under the headline)"},
+    "lines": INT, "caption": TEXT, "credit": TEXT,
+    "fit": {"enum": ["fill", "fit"]}, "standoff": {"type": "integer", "minimum": 0},
+    "focus": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2},
+    "file": {"type": "string", "description": "the article's photo this cell takes (its file); else the next in order"},
+    "arrange": {"enum": list(ARRANGES), "description": "a photo group's pictures side by side (row) or stacked"},
+}, ("col", "cols", "line", "lines"), "a photo cell, caption included, relative to the block")
+
 ARTICLE = _obj({
     "article": TEXT, "block": RECT, "frames": {"type": "array", "items": RECT},
     "headline": _obj({"lines": INT, "cols": INT, "kicker": TEXT, "title": TEXT, "subtitle": TEXT, "byline": TEXT,
                       "align": {"enum": ["center", "left", "right", "justify"]}, "vertical": BOOL}),
-    "photo": _obj({"col": INT, "cols": INT, "line": INT, "lines": INT, "caption": TEXT, "credit": TEXT,
-                   "fit": {"enum": ["fill", "fit"]}, "standoff": {"type": "integer", "minimum": 0},
-                   "focus": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1},
-                             "minItems": 2, "maxItems": 2}}, ("col", "cols", "line", "lines")),
+    "photo": PHOTO_CELL,
+    "photos": {"type": "array", "items": PHOTO_CELL, "description": "several photo cells (instead of photo:)"},
     "body": TEXT, "lead": TEXT, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
     "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
+    "rules": RULES,
+    "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
+              "down through block and frames) or areas (the block, then each frame as listed)"},
 }, ("article", "block"))
 
 _EAR = {k: v for k, v in ARTICLE["properties"].items() if k in ("article", "headline", "photo", "body", "lead",
@@ -107,7 +121,7 @@ PAGE_SPEC: dict[str, Any] = {
                       "gutter": _s(LENGTH_OR_ZI, "gutter, e.g. 1字"), "body_size": _s(SIZE, "body size, e.g. 小五"),
                       "pitch": _s(LENGTH_OR_ZI, "line pitch"), "lines": INT},
                      ("columns", "column_width", "gutter", "body_size", "pitch", "lines")),
-        "rules": _obj({"column": _s(LENGTH, "column rule weight"), "article": _s(LENGTH, "article rule weight")}),
+        "rules": RULES,
         "folio": _obj({"paper": TEXT, "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "page": TEXT,
                        "section": TEXT, "editor": TEXT, "extra": {"type": "array", "items": TEXT}, "lines": INT,
                        "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH, "rule weight")},
