@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from enum import Enum
+from typing import NamedTuple
 
 
 class CharClass(str, Enum):  # str: hashed in C, looked up 70 000 times a page
@@ -224,10 +225,27 @@ CLAUSE_ENDS = "。；：！？"
 ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]|[{CHINESE_NUMERALS}]{{1,3}}、"
                       rf"|[（(](?:[{DIGITS}]{{1,3}}|[{CHINESE_NUMERALS}]{{1,3}})[）)])")
 # Spans of text kept on one line (no break inside; an enumerator, nor right after it): each
-# pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版).
-KEEP_TOGETHER_PATTERNS: tuple[str, ...] = (
-    rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})",  # 3月, 2版, 24小时
-    rf"第[{DIGITS}{CHINESE_NUMERALS}]",  # 第2版, 第三
-    r"[０-９]{2,}",  # full-width digits are set one by one: the number stays whole
-    rf"{ENUMERATOR_PATTERN}.",  # with the character it numbers
+# pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版). ``cost``: the
+# demerits of a line ending inside the span (linebreak.py). A 校对 marks such a split, and marks
+# a loose line too (Han spread past LOOSE_EM, spacing.py; LOOSE_DEMERITS 1e5): a number and its
+# unit, 第 and its number may split in any pass, weighed against loose lines; the rest
+# (``every_pass`` False) only in the line breaker's last pass, against a line spread past a
+# quarter em between Han (VERY_LOOSE_DEMERITS, 5e7), which is marked sooner. The rules a reader
+# trips over most cost most (a number cut in two, an enumerator left alone).
+class KeepTogether(NamedTuple):
+    pattern: str
+    cost: float
+    every_pass: bool
+
+
+KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
+    # 3月, 2版, 24小时: more than a loose line, so split only to spare two
+    KeepTogether(rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})", 2e5, True),
+    # 第2版, 第三: 第 alone at a line end is the mildest split (and 第一线 no ordinal at all)
+    KeepTogether(rf"第[{DIGITS}{CHINESE_NUMERALS}]", 5e4, True),
+    KeepTogether(r"[０-９]{2,}", 4e7, False),  # full-width digits are set one by one: the number stays whole
+    KeepTogether(rf"{ENUMERATOR_PATTERN}.", 3e7, False),  # with the character it numbers
 )
+# What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
+# pass: the copy asked for no break there, but not at the price of a gappy line (as above).
+NO_BREAK_SPACE_PENALTY = 5e6
