@@ -217,6 +217,8 @@ MEASURE_WORDS: tuple[str, ...] = (
 # Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
 DIGITS = "0-9０-９"
 CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
+# 连接号 between numbers (GB/T 15834-2011 §4.13: 一字线 —, 浪纹线 ～, and the en dash copy brings).
+RANGE_MARKS = "—―～–"
 # Clause ends after which a list item may start (and a paragraph's start).
 CLAUSE_ENDS = "。；：！？"
 # Enumerators written with digits or numerals (1.  1、 （1） (1) 一、 （一）) at a paragraph's or a
@@ -227,8 +229,8 @@ ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]
 # Spans of text kept on one line (no break inside; an enumerator, nor right after it): each
 # pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版). ``cost``: the
 # demerits of a line ending inside the span (linebreak.py). A 校对 marks such a split, and marks
-# a loose line too (Han spread past LOOSE_EM, spacing.py; LOOSE_DEMERITS 1e5): a number and its
-# unit, 第 and its number may split in any pass, weighed against loose lines; the rest
+# a loose line too (Han spread past LOOSE_EM, spacing.py; LOOSE_DEMERITS 1e5): 第 and its
+# number may split in any pass, weighed against loose lines; the rest
 # (``every_pass`` False) only in the line breaker's last pass, against a line spread past a
 # quarter em between Han (VERY_LOOSE_DEMERITS, 5e7), which is marked sooner. The rules a reader
 # trips over most cost most (a number cut in two, an enumerator left alone).
@@ -239,12 +241,16 @@ class KeepTogether(NamedTuple):
 
 
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
-    # 3月, 2版, 24小时: more than a loose line, so split only to spare two
-    KeepTogether(rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})", 2e5, True),
+    # 3月, 2版, 24小时: a split a reader trips over, never to spare a loose line
+    KeepTogether(rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})", 2e7, False),
     # 第2版, 第三: 第 alone at a line end is the mildest split (and 第一线 no ordinal at all)
     KeepTogether(rf"第[{DIGITS}{CHINESE_NUMERALS}]", 5e4, True),
     KeepTogether(r"[０-９]{2,}", 4e7, False),  # full-width digits are set one by one: the number stays whole
     KeepTogether(rf"{ENUMERATOR_PATTERN}.", 3e7, False),  # with the character it numbers
+    # A range: the 连接号 between two numbers (8:00—11:30, 3～5) never starts a line (GB/T
+    # 15834-2011 §4.13 for the mark; JIS X 4051 class cl-03, hyphens, for the rule), so it stays
+    # with the number before it; 8:00— / 11:30 may break.
+    KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 9e7, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
 # pass: the copy asked for no break there, but not at the price of a gappy line (as above).
