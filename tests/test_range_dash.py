@@ -37,3 +37,26 @@ def test_no_range_mark_starts_a_line_after_a_number(lines) -> None:
     pairs = list(zip(lines, lines[1:]))
     bad = [(a, b) for a, b in pairs if a[-1:].isdigit() and b[:1] in RANGE]
     assert not bad, bad
+
+
+def test_a_very_loose_line_is_warned_of_and_failed_by_check(tmp_path: Path) -> None:
+    """Where the copy leaves no other set of breaks (各区县要每天8:00—11:30…: digits do not stretch,
+    the range may not break before its dash, and the line with 11:30 is too wide even closed up),
+    the build prints the very loose line with a one-line warning naming the article, the
+    paragraph's line in the copy and the line, and `pagesetter check` fails the same line."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pagesetter.cli", "build", "-q", "-o", str(tmp_path), str(PAGE)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "very-loose" in line]
+    assert len(warned) == 1, done.stderr
+    assert "range-dash.md:" in warned[0] and "article 'range-dash'" in warned[0], warned
+    assert "'各区县要每天8:00—'" in warned[0], warned
+    checked = subprocess.run([sys.executable, "-m", "pagesetter.cli", "check", str(tmp_path / "range-dash.pdf"),
+                              "--json"], capture_output=True, text=True, timeout=120)
+    assert checked.returncode != 0
+    found = json.loads(checked.stdout)[str(tmp_path / "range-dash.pdf")]["very_loose"]
+    assert [f["text"] for f in found] == ["各区县要每天8:00—"], found

@@ -30,7 +30,7 @@ from pagesetter.compose.chars import (
     NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import (
-    CAPPED_FILL, CAPPED_MOST, GAP_RULES, LOOSE_EM, VERY_LOOSE_EM, Gap, GapKind, gap_between,
+    CAPPED_FILL, CAPPED_MOST, GAP_RULES, LOOSE_EM, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind, gap_between,
 )
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
@@ -51,6 +51,12 @@ LONE_LAST_LINE = 10 ** 17
 # alone, letterspaced) pays nothing here: no gap between Han is seen. Like a 孤字, such a line is
 # tried only in the last pass, when no paragraph within a tolerance goes without one.
 VERY_LOOSE_DEMERITS = 5e7
+# A line spread past VERY_LOOSE_LIMIT itself (spacing.py; VERY_LOOSE_EM is a margin below it),
+# which `pagesetter check` fails, pays this too: more than two kept-together spans split
+# (KEEP_TOGETHER_PATTERNS) or a no-break space broken, and more than a word broken by force
+# (FORCED_PENALTY), which `check` passes. Those spans cost more than a line at the limit, so they
+# yield to such a line only.
+PAST_LIMIT_DEMERITS = 1.5e8
 # A line whose Han are spread past LOOSE_EM (spacing.py), the first spread a reader sees, pays this
 # on top of its badness: some ten times a line at the tolerance, so the paragraph takes a
 # tighter or more even set of lines, or splits a kept-together span that costs less
@@ -61,6 +67,8 @@ MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot s
 # em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
 _STRETCH_EM = GAP_RULES[GapKind.HAN].stretch
 _TIGHTEN_EM = GAP_RULES[GapKind.HAN].shrink
+# Past the limit by more than glyph positions round to (a line set at it exactly passes check).
+_PAST_LIMIT = VERY_LOOSE_LIMIT + 5e-4
 # Tolerances tried in turn (max stretch ratio): a fine paragraph first, any legal one last.
 TOLERANCES = (1.0, 2.5, 8.0, float("inf"))
 
@@ -486,6 +494,8 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     if tolerance != inf:
                         continue  # rather a looser URL line (the next tolerance) than gappy Han
                     demerits += VERY_LOOSE_DEMERITS
+                    if spacing > _PAST_LIMIT:
+                        demerits += PAST_LIMIT_DEMERITS
                 demerits += LOOSE_DEMERITS
             if node.prev is not None and not last_line:
                 # a visible change of Han spacing from the line above (TeX's adjdemerits, measured)

@@ -94,8 +94,17 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             # than the column itself is left, and ink over the next column is never printed.
             raise InputError(para.loc, f"{overfull.text.strip()!r} is wider than the column ({measure:g} pt) "
                              f"and cannot be broken; set it smaller or widen the column")
+        warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
+                     if line.very_loose and not line.last]
         lines += para_lines
     return lines, warnings
+
+
+def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A line the line breaker could not keep from being spread past a quarter em between Han
+    (compose/linebreak.py: no legal set of breaks avoids it); `pagesetter check` fails it."""
+    return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {line.text.strip()!r} is set "
+                   f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc)
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
