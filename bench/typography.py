@@ -19,7 +19,7 @@ Measured per engine (em of the body size):
 - kinsoku: a line (not the first) starting with a mark of NOT_AT_LINE_START, a line ending with
   one of NOT_AT_LINE_END, or a ——/…… split at a line end.
 
-Usage: python bench/typography.py [--json] [--keep DIR]
+Usage: python bench/typography.py [--json] [--keep DIR] [--pages]
 """
 
 from __future__ import annotations

@@ -234,8 +234,9 @@ ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]
 # may split only in the line breaker's last pass, and cost more than a very loose line at the
 # limit (VERY_LOOSE_DEMERITS 5e7) but less than one past it, which `pagesetter check` fails
 # (PAST_LIMIT_DEMERITS 1.5e8 more): they yield to nothing else. The rules a reader trips over
-# most cost most (a number cut in two, an enumerator left alone); a range's dash (below) yields
-# to no spacing at all, only to a word broken by force (FORCED_PENALTY).
+# most cost most (a number cut in two, an enumerator left alone). A range's dash (below) is
+# kinsoku: it costs more than a word broken by force (FORCED_PENALTY) and than any line spread
+# less than some 0.8 em between Han, so it starts a line only where nothing else fits.
 class KeepTogether(NamedTuple):
     pattern: str
     cost: float
@@ -254,7 +255,7 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # A range: the 连接号 between two numbers (8:00—11:30, 3～5) never starts a line (GB/T
     # 15834-2011 §4.13 for the mark; JIS X 4051 class cl-03, hyphens, for the rule), so it stays
     # with the number before it; 8:00— / 11:30 may break.
-    KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 9e7, False),
+    KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 1e9, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
 # pass: the copy asked for no break there, but not at the price of a line `pagesetter check` fails.

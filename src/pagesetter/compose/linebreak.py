@@ -14,7 +14,10 @@ an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost lit
 (FILL_COST at their full use); only what is left for the gaps between Han
 characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
 lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS. A line whose Han are
-spread past VERY_LOOSE_EM is tried only in the last pass and pays VERY_LOOSE_DEMERITS.
+spread past LOOSE_EM pays LOOSE_DEMERITS; past VERY_LOOSE_EM it is tried only in the last pass
+and pays VERY_LOOSE_DEMERITS, past VERY_LOOSE_LIMIT PAST_LIMIT_DEMERITS too. The spans a 校对
+keeps together (KEEP_TOGETHER_PATTERNS) and no-break spaces are breaks at a cost: in every pass
+for the mildest, only in the last pass for the rest (break_penalties).
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ PAST_LIMIT_DEMERITS = 1.5e8
 # on top of its badness: some ten times a line at the tolerance, so the paragraph takes a
 # tighter or more even set of lines, or splits a kept-together span that costs less
 # (KEEP_TOGETHER_PATTERNS), before it prints one. Measured on the bench texts
-# (bench/typography.py): the seed text from 7 loose lines to 6 (Typst 6), the torture text 6 to 5.
+# (bench/typography.py): the seed text from 7 loose lines to 6 (Typst 6), the news text 5 either way.
 LOOSE_DEMERITS = 1e5
 MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot stretch): demerits below 1e16
 # em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
