@@ -19,7 +19,7 @@ Measured per engine (em of the body size):
 - kinsoku: a line (not the first) starting with a mark of NOT_AT_LINE_START, a line ending with
   one of NOT_AT_LINE_END, or a ——/…… split at a line end.
 
-Usage: python bench/typography.py [--json] [--keep DIR]
+Usage: python bench/typography.py [--json] [--keep DIR] [--pages]
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ from pagesetter.proof.readback import Char, read_chars
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SPEC = ROOT / "layout" / "seed-page.yaml"
 TORTURE = ROOT / "bench" / "texts" / "torture-news.md"
+# The copy of the torture pages (tests/pages/layout/torture-*.yaml), one text per page: its
+# articles' files are named after the page (latin-urls.md is on torture-latin).
+TORTURE_PAGES = ROOT / "tests" / "pages" / "content" / "torture"
 FONTS = ROOT / "fonts"
 
 SIZE = 9.0  # pt, 小五
@@ -68,12 +71,23 @@ def is_latin(ch: str) -> bool:
 
 
 def lines_of(chars: Iterable[Char]) -> list[list[Char]]:
-    """One column's characters as lines, top to bottom, each in reading order (spaces dropped)."""
+    """One column's characters as lines, top to bottom, each in reading order; spaces inside a
+    line are kept (two Han a space the copy typed stands between are no pair: 记者 张明), those
+    at its ends dropped."""
     rows: dict[float, list[Char]] = {}
     for c in chars:
-        if not c.text.isspace():
-            rows.setdefault(round(c.baseline, 1), []).append(c)
-    return [sorted(rows[b], key=lambda c: c.x) for b in sorted(rows)]
+        rows.setdefault(round(c.baseline, 1), []).append(c)
+    lines = []
+    for b in sorted(rows):
+        line = sorted(rows[b], key=lambda c: c.x)
+        solid = [k for k, c in enumerate(line) if not c.text.isspace()]
+        if solid:
+            lines.append(line[solid[0]:solid[-1] + 1])
+    return lines
+
+
+def _solid(line: Line) -> list[Char]:
+    return [c for c in line if not c.text.isspace()]
 
 
 def justified(lines: Sequence[Line], em: float) -> list[bool]:
@@ -98,6 +112,7 @@ def han_extra(line: Line, em: float) -> float | None:
 def han_latin_gaps(line: Line, em: float) -> list[float]:
     """Every gap between a Han character's em box and a Latin letter's or digit's advance box, em."""
     out = []
+    line = _solid(line)  # an ASCII space between Han and a digit is part of the gap (管辖 348 个)
     for a, b in zip(line, line[1:]):
         if is_han(a.text) and is_latin(b.text):
             out.append((b.x - (a.x + em)) / em)
@@ -128,7 +143,7 @@ def kinsoku(lines: Sequence[Line]) -> list[str]:
     """Lines that break a kinsoku rule (clreq §3.1.7) or split a ——/…… at their end."""
     bad = []
     for i, line in enumerate(lines):
-        text = "".join(c.text for c in line)
+        text = "".join(c.text for c in _solid(line))
         split = any((len(text) - len(text.rstrip(m))) % 2 == 1 for m in "—…") and i + 1 < len(lines) \
             and lines[i + 1][0].text in "—…"
         if (i and text[0] in NOT_AT_LINE_START) or text[-1] in NOT_AT_LINE_END or split:
@@ -186,7 +201,7 @@ def _article_paragraphs(path: Path) -> list[Paragraph]:
     from pagesetter.content.normalise import normalise_article
     from pagesetter.content.reader import read_article
 
-    article, _ = normalise_article(read_article(path, path.parent))
+    article, _ = normalise_article(read_article(path, ROOT))  # the project: photos may be in content/
     return [[(s.text, s.lead) for s in p.spans] for p in article.paragraphs if not p.subhead and p.text]
 
 
@@ -202,6 +217,15 @@ def seed_text() -> list[Paragraph]:
 
 def torture_text() -> list[Paragraph]:
     return _article_paragraphs(TORTURE)
+
+
+def torture_page_texts() -> dict[str, list[Paragraph]]:
+    """Each torture page's copy (horizontal body paragraphs), by page: set here in the seed's
+    styles and measure, so both engines meet the same text (the pages' own styles vary)."""
+    pages: dict[str, list[Paragraph]] = {}
+    for path in sorted(TORTURE_PAGES.glob("*.md")):
+        pages.setdefault(path.stem.split("-")[0], []).extend(_article_paragraphs(path))
+    return pages
 
 
 # ---- the two engines ----
@@ -260,13 +284,28 @@ def typst_pdf(paras: list[Paragraph], pdf: Path) -> Path:
 
 
 def measure(pdf: Path) -> Quality:
-    chars = [c for page in read_chars(pdf) for c in page.chars if abs(c.size - SIZE) < 0.01]
-    return quality(lines_of(chars), SIZE)
+    return quality(lines_of(body_chars(pdf)), SIZE)
 
 
-def run(out: Path) -> dict[str, dict[str, dict]]:
+def body_chars(pdf: Path) -> list[Char]:
+    """The body-size characters of ``pdf``, with the spaces drawn between them (a space the copy
+    kept in Chinese text), which pdfium reports apart (as `pagesetter check` reads them)."""
+    from pagesetter.proof.typography import _drawn_spaces
+
+    chars: list[Char] = []
+    for page in read_chars(pdf):
+        chars += [c for c in page.chars if abs(c.size - SIZE) < 0.01]
+        chars += [Char(" ", x, baseline, SIZE, x, x, x, "") for baseline, xs in _drawn_spaces(page).items()
+                  for x in xs]
+    return chars
+
+
+def run(out: Path, pages: bool = False) -> dict[str, dict[str, dict]]:
     result: dict[str, dict[str, dict]] = {}
-    for name, paras in (("seed", seed_text()), ("torture", torture_text())):
+    texts = [("seed", seed_text()), ("torture", torture_text())]
+    if pages:
+        texts += list(torture_page_texts().items())
+    for name, paras in texts:
         result[name] = {
             "pagesetter": asdict(measure(ours(paras, out / f"{name}-pagesetter.pdf"))),
             "typst": asdict(measure(typst_pdf(paras, out / f"{name}-typst.pdf"))),
@@ -293,10 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", type=Path, default=None, help="write the PDFs (and the .typ) into this folder")
+    ap.add_argument("--pages", action="store_true", help="also each torture page's copy (tests/pages/content/torture)")
     args = ap.parse_args(argv)
     out = args.keep or Path(tempfile.mkdtemp(prefix="typography-"))
     out.mkdir(parents=True, exist_ok=True)
-    result = run(out)
+    result = run(out, args.pages)
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else table(result))
     return 0
 

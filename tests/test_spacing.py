@@ -192,3 +192,17 @@ def test_torture_text_read_back_from_the_pdf(tmp_path: Path, punctuation: str) -
             # of the line's even stretch (an eighth of an em at badness 100)
             assert EM / 2 - 0.05 <= line[1].x - left <= EM / 2 + EM / 8, "".join(c.text for c in line)
 
+
+
+@pytest.mark.parametrize("text", ["seed", "torture"])
+def test_no_more_loose_lines_than_typst(tmp_path: Path, text: str) -> None:
+    """Issue 14: on the seed body text and the news text, no more lines spread past 0.08 em
+    between Han than Typst sets on the same text, faces and measure (bench/typography.py, both
+    PDFs read back by the same functions). Needs the typst package (pip install typst)."""
+    pytest.importorskip("typst")
+    bench = _bench()
+    paras = bench.seed_text() if text == "seed" else bench.torture_text()
+    ours = bench.measure(bench.ours(paras, tmp_path / "ours.pdf"))
+    typst = bench.measure(bench.typst_pdf(paras, tmp_path / "typst.pdf"))
+    assert typst.justified > 50
+    assert ours.loose <= typst.loose, (ours.loose, typst.loose)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from enum import Enum
+from typing import NamedTuple
 
 
 class CharClass(str, Enum):  # str: hashed in C, looked up 70 000 times a page
@@ -216,6 +217,8 @@ MEASURE_WORDS: tuple[str, ...] = (
 # Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
 DIGITS = "0-9０-９"
 CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
+# 连接号 between numbers (GB/T 15834-2011 §4.13: 一字线 —, 浪纹线 ～, and the en dash copy brings).
+RANGE_MARKS = "—―～–"
 # Clause ends after which a list item may start (and a paragraph's start).
 CLAUSE_ENDS = "。；：！？"
 # Enumerators written with digits or numerals (1.  1、 （1） (1) 一、 （一）) at a paragraph's or a
@@ -224,10 +227,36 @@ CLAUSE_ENDS = "。；：！？"
 ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]|[{CHINESE_NUMERALS}]{{1,3}}、"
                       rf"|[（(](?:[{DIGITS}]{{1,3}}|[{CHINESE_NUMERALS}]{{1,3}})[）)])")
 # Spans of text kept on one line (no break inside; an enumerator, nor right after it): each
-# pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版).
-KEEP_TOGETHER_PATTERNS: tuple[str, ...] = (
-    rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})",  # 3月, 2版, 24小时
-    rf"第[{DIGITS}{CHINESE_NUMERALS}]",  # 第2版, 第三
-    r"[０-９]{2,}",  # full-width digits are set one by one: the number stays whole
-    rf"{ENUMERATOR_PATTERN}.",  # with the character it numbers
+# pattern is searched on its own, so spans may overlap (第2版: 第2 and 2版). ``cost``: the
+# demerits of a line ending inside the span (linebreak.py). A 校对 marks such a split, and marks
+# a loose line too (Han spread past LOOSE_EM, spacing.py; LOOSE_DEMERITS 1e5): 第 and a Chinese
+# numeral may split in any pass, weighed against loose lines. The rest (``every_pass`` False)
+# may split only in the line breaker's last pass, and cost more than a very loose line at the
+# limit (VERY_LOOSE_DEMERITS 5e7) but less than one past it, which `pagesetter check` fails
+# (PAST_LIMIT_DEMERITS 1.5e8 more): they yield to nothing else. The rules a reader trips over
+# most cost most (a number cut in two, an enumerator left alone). A range's dash (below) is
+# kinsoku: it costs more than a word broken by force (FORCED_PENALTY) and than any line spread
+# less than some 0.8 em between Han, so it starts a line only where nothing else fits.
+class KeepTogether(NamedTuple):
+    pattern: str
+    cost: float
+    every_pass: bool
+
+
+KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
+    # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
+    KeepTogether(rf"第[{DIGITS}]", 6e7, False),
+    # 第三, 第一次: a word like any other in Chinese, where lines split words; the mildest split, to
+    # spare a loose line (and 第一线, the front line, is no ordinal at all)
+    KeepTogether(rf"第[{CHINESE_NUMERALS}]", 5e4, True),
+    KeepTogether(rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})", 6.5e7, False),  # 3月, 2版, 24小时
+    KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),  # with the character it numbers
+    KeepTogether(r"[０-９]{2,}", 7.5e7, False),  # full-width digits are set one by one: the number stays whole
+    # A range: the 连接号 between two numbers (8:00—11:30, 3～5) never starts a line (GB/T
+    # 15834-2011 §4.13 for the mark; JIS X 4051 class cl-03, hyphens, for the rule), so it stays
+    # with the number before it; 8:00— / 11:30 may break.
+    KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 1e9, False),
 )
+# What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
+# pass: the copy asked for no break there, but not at the price of a line `pagesetter check` fails.
+NO_BREAK_SPACE_PENALTY = 6e7

@@ -14,7 +14,10 @@ an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost lit
 (FILL_COST at their full use); only what is left for the gaps between Han
 characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
 lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS. A line whose Han are
-spread past VERY_LOOSE_EM is tried only in the last pass and pays VERY_LOOSE_DEMERITS.
+spread past LOOSE_EM pays LOOSE_DEMERITS; past VERY_LOOSE_EM it is tried only in the last pass
+and pays VERY_LOOSE_DEMERITS, past VERY_LOOSE_LIMIT PAST_LIMIT_DEMERITS too. The spans a 校对
+keeps together (KEEP_TOGETHER_PATTERNS) and no-break spaces are breaks at a cost: in every pass
+for the mildest, only in the last pass for the rest (break_penalties).
 """
 
 from __future__ import annotations
@@ -22,15 +25,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACES,
-    NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
+    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
+    NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import (
-    CAPPED_FILL, CAPPED_MOST, GAP_RULES, VERY_LOOSE_EM, Gap, GapKind, gap_between,
+    CAPPED_FILL, CAPPED_MOST, GAP_RULES, LOOSE_EM, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind, gap_between,
 )
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
@@ -51,10 +54,24 @@ LONE_LAST_LINE = 10 ** 17
 # alone, letterspaced) pays nothing here: no gap between Han is seen. Like a 孤字, such a line is
 # tried only in the last pass, when no paragraph within a tolerance goes without one.
 VERY_LOOSE_DEMERITS = 5e7
+# A line spread past VERY_LOOSE_LIMIT itself (spacing.py; VERY_LOOSE_EM is a margin below it),
+# which `pagesetter check` fails, pays this too: more than two kept-together spans split
+# (KEEP_TOGETHER_PATTERNS) or a no-break space broken, and more than a word broken by force
+# (FORCED_PENALTY), which `check` passes. Those spans cost more than a line at the limit, so they
+# yield to such a line only.
+PAST_LIMIT_DEMERITS = 1.5e8
+# A line whose Han are spread past LOOSE_EM (spacing.py), the first spread a reader sees, pays this
+# on top of its badness: some ten times a line at the tolerance, so the paragraph takes a
+# tighter or more even set of lines, or splits a kept-together span that costs less
+# (KEEP_TOGETHER_PATTERNS), before it prints one. Measured on the bench texts
+# (bench/typography.py): the seed text from 7 loose lines to 6 (Typst 6), the news text 5 either way.
+LOOSE_DEMERITS = 1e5
 MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot stretch): demerits below 1e16
 # em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
 _STRETCH_EM = GAP_RULES[GapKind.HAN].stretch
 _TIGHTEN_EM = GAP_RULES[GapKind.HAN].shrink
+# Past the limit by more than glyph positions round to (a line set at it exactly passes check).
+_PAST_LIMIT = VERY_LOOSE_LIMIT + 5e-4
 # Tolerances tried in turn (max stretch ratio): a fine paragraph first, any legal one last.
 TOLERANCES = (1.0, 2.5, 8.0, float("inf"))
 
@@ -69,12 +86,20 @@ def can_break_before(atoms: list[Atom], j: int) -> bool:
 
 def breakpoints(atoms: list[Atom]) -> list[int]:
     """Every j in 1..n-1 where a line may end between atoms[j-1] and atoms[j] (clreq §3.1.7 禁则)."""
-    return break_penalties(atoms)[0]
+    return break_penalties(atoms, "none")[0]
 
 
-def break_penalties(atoms: list[Atom]) -> tuple[list[int], list[float]]:
+# Which kept-together spans (KEEP_TOGETHER_PATTERNS) and no-break spaces a line may end inside:
+# none (kinsoku alone: first fit, vertical text), those that may split in every pass, or all (the
+# line breaker's last pass).
+Splits = Literal["none", "every_pass", "last_pass"]
+
+
+def break_penalties(atoms: list[Atom], splits: Splits = "every_pass") -> tuple[list[int], list[float]]:
     """The legal breakpoints (as breakpoints) and the demerits each adds to the line it ends: 0
-    between Chinese characters, more inside a Latin word, URL or code (compose/chars.py)."""
+    between Chinese characters, more inside a Latin word, URL or code (compose/chars.py), and
+    inside a span kept together or at a no-break space, as ``splits`` allows, their cost."""
+    last_resort = splits == "last_pass"
     classes = [a.cls for a in atoms]
     firsts = [a.text[:1] for a in atoms]
     lasts = [a.text[-1:] for a in atoms]
@@ -83,37 +108,45 @@ def break_penalties(atoms: list[Atom]) -> tuple[list[int], list[float]]:
               if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
               and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
               # break after a space, so the space ends the line and is dropped
-              and classes[j] != space
-              and lasts[j - 1] not in NO_BREAK_SPACES]
-    kept = _kept_together(atoms)
+              and classes[j] != space]
+    kept = _kept_together(atoms, splits)
+    for j in breaks:
+        if lasts[j - 1] in NO_BREAK_SPACES:
+            kept[j] = max(kept.get(j, 0.0), NO_BREAK_SPACE_PENALTY if last_resort else NO_BREAK)
     if kept:
-        breaks = [j for j in breaks if j not in kept]
-    penalties = [atoms[j].penalty for j in breaks]
+        breaks = [j for j in breaks if kept.get(j) != NO_BREAK]
+    penalties = [atoms[j].penalty + kept.get(j, 0.0) for j in breaks]
     if NO_BREAK in penalties or True in [a.joined for a in atoms]:
         # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
         legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
-        legal += [(j, a.penalty) for j, a in enumerate(atoms) if a.joined and a.penalty != NO_BREAK and j not in kept]
+        legal += [(j, a.penalty + kept.get(j, 0.0)) for j, a in enumerate(atoms)
+                  if a.joined and a.penalty != NO_BREAK and kept.get(j) != NO_BREAK]
         legal.sort()
         breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
     return breaks, penalties
 
 
 # KEEP_TOGETHER_PATTERNS (compose/chars.py), compiled once.
-_KEEP_TOGETHER = tuple(re.compile(p) for p in KEEP_TOGETHER_PATTERNS)
+_KEEP_TOGETHER = tuple((re.compile(rule.pattern), rule.cost, rule.every_pass) for rule in KEEP_TOGETHER_PATTERNS)
 
 
-def _kept_together(atoms: list[Atom]) -> set[int]:
+def _kept_together(atoms: list[Atom], splits: Splits) -> dict[int, float]:
     """The j (as breakpoints) inside a number and its unit, 第 and its number, an enumerator and
-    what it numbers: the text is searched, the offsets mapped back to atoms."""
+    what it numbers, each with what a break there costs (the most of the spans it is in), or
+    NO_BREAK where the span may not split in this pass: the text is searched, the offsets mapped
+    back to atoms."""
     text = "".join([a.text for a in atoms])
-    inside: set[int] = set()
-    for pattern in _KEEP_TOGETHER:
+    inside: dict[int, float] = {}
+    for pattern, cost, every_pass in _KEEP_TOGETHER:
+        if splits == "none" or (splits == "every_pass" and not every_pass):
+            cost = NO_BREAK
         for match in pattern.finditer(text):
-            inside.update(range(match.start() + 1, match.end()))
+            for k in range(match.start() + 1, match.end()):
+                inside[k] = max(inside.get(k, 0.0), cost)
     if not inside:
         return inside
     starts = accumulate([len(a.text) for a in atoms[:-1]])  # the offset of atoms[1], atoms[2], …
-    return {j for j, offset in enumerate(starts, 1) if offset in inside}
+    return {j: inside[offset] for j, offset in enumerate(starts, 1) if offset in inside}
 
 
 @dataclass(frozen=True)
@@ -269,6 +302,9 @@ class _Paragraph:
     m: Metrics
     breaks: list[int]  # the legal breakpoints, then n
     penalties: list[float]  # the demerits a line ending at each adds (break_penalties), 0 at n
+    # The same for the last pass: kept-together spans and no-break spaces may break, at a cost.
+    last_breaks: list[int]
+    last_penalties: list[float]
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
     han_prefix: list[int]  # han_prefix[k]: gaps between two Han among gaps 1..k (VERY_LOOSE_EM)
     joined: list[bool]  # atom i continues a word (Atom.joined); False at n
@@ -296,8 +332,9 @@ class _Paragraph:
         for i in spaces:
             end_solid[i + 1] = end_solid[i]
         breaks, penalties = break_penalties(atoms)
+        last_breaks, last_penalties = break_penalties(atoms, "last_pass")
         return cls(
-            n, m, breaks + [n], penalties + [0.0],
+            n, m, breaks + [n], penalties + [0.0], last_breaks + [n], last_penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
             [0] + list(accumulate([g.kind is GapKind.HAN for g in gaps])),
             [a.joined for a in atoms] + [False],
@@ -371,7 +408,9 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     slack = para.slack if para.slack is not None else inf
     first_avail = measure - first_indent
     active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None, 0.0))]
-    for b, penalty in zip(para.breaks, para.penalties):
+    last_pass = tolerance == inf
+    for b, penalty in zip(para.last_breaks if last_pass else para.breaks,
+                          para.last_penalties if last_pass else para.penalties):
         last_line = b == n
         cut = may_cut and not last_line
         end_b = end_solid[b]
@@ -453,10 +492,14 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             badness = 100 * a * a * a
             demerits = (LINE_PENALTY + (badness if badness < MAX_BADNESS else MAX_BADNESS)) ** 2
             fitness = 1 if last_line else (0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3)
-            if spacing > VERY_LOOSE_EM and not last_line and han_prefix[e - 1] > han_prefix[s]:
-                if tolerance != inf:
-                    continue  # rather a looser URL line (the next tolerance) than gappy Han
-                demerits += VERY_LOOSE_DEMERITS
+            if spacing > LOOSE_EM and not last_line and han_prefix[e - 1] > han_prefix[s]:
+                if spacing > VERY_LOOSE_EM:
+                    if tolerance != inf:
+                        continue  # rather a looser URL line (the next tolerance) than gappy Han
+                    demerits += VERY_LOOSE_DEMERITS
+                    if spacing > _PAST_LIMIT:
+                        demerits += PAST_LIMIT_DEMERITS
+                demerits += LOOSE_DEMERITS
             if node.prev is not None and not last_line:
                 # a visible change of Han spacing from the line above (TeX's adjdemerits, measured)
                 jump = spacing - node.spacing

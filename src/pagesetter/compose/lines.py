@@ -22,7 +22,9 @@ from pagesetter.compose.atoms import (
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
-from pagesetter.compose.spacing import GAP_RULES, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, Gap, GapKind
+from pagesetter.compose.spacing import (
+    GAP_RULES, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
+)
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
 
@@ -52,13 +54,19 @@ class Line:
     size: float  # largest type size on the line
     overfull: bool = False  # wider than the measure even after every allowed shrink
     role: str = "body"  # "body", "subhead", "blank" (an empty grid line), "jump"
+    han_spread: float = 0.0  # em: the mean space between two Han side by side beyond their ems
+
+    @property
+    def very_loose(self) -> bool:
+        """Spread past what `pagesetter check` calls very loose (spacing.VERY_LOOSE_LIMIT)."""
+        return self.han_spread > VERY_LOOSE_LIMIT + 1e-3
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Set lines go into the cache, and from a precompose child or an edition page to another
         # process. Pickle writes a NamedTuple through a Python call per glyph; plain tuples go
         # four times faster (as pagetree.TextLine).
         return _line, (tuple([tuple(g) for g in self.glyphs]), self.width, self.natural, self.text, self.last,
-                       self.size, self.overfull, self.role)
+                       self.size, self.overfull, self.role, self.han_spread)
 
 
 def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:
@@ -168,7 +176,14 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         extra = 0.0
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
-                overfull=extra < -0.01)
+                overfull=extra < -0.01, han_spread=_han_spread(seg, seg_gaps, gaps))
+
+
+def _han_spread(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> float:
+    """The mean of the set gaps between two Han characters, in em (what `pagesetter check`
+    measures from the PDF: a space the copy kept between them makes no such pair)."""
+    spread = [gap / seg[k].em for k, (g, gap) in enumerate(zip(seg_gaps, gaps)) if g.kind == GapKind.HAN]
+    return sum(spread) / len(spread) if spread else 0.0
 
 
 # GlyphPos(...) without NamedTuple's __new__, a Python function: a page makes ten thousand.

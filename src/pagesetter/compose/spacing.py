@@ -79,7 +79,11 @@ STRETCH_ORDER: tuple[StretchStep, ...] = (
 # very loose (clreq §3.8: spread evenly, never visibly gappy). A line that would be spread so far
 # with the marks' blanks capped takes every mark's blank back first (the cap above given up:
 # 先推, a 开明 line set 全角 rather than gappy); the line breaker avoids such lines (linebreak.py).
-VERY_LOOSE_EM = 0.25 - 0.01  # the margin: glyph positions round, check measures from the PDF
+VERY_LOOSE_LIMIT = 0.25  # what `pagesetter check` calls very loose; `pagesetter build` warns of such a line
+VERY_LOOSE_EM = VERY_LOOSE_LIMIT - 0.01  # the margin: glyph positions round, check measures from the PDF
+# Han spread past this (em) is the first a reader sees (issue 14's "loose line", the count of
+# `pagesetter check` and bench/typography.py): the line breaker weighs such a line apart.
+LOOSE_EM = 0.08
 # The kinds whose fill a line takes only up to a limit, and the limit in gaps: the line breaker
 # keeps their sum apart (one such step).
 CAPPED_FILL = frozenset(k for step in STRETCH_ORDER if step.most is not None for k in step.kinds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from pagesetter.compose.display import compose_display
@@ -96,6 +96,8 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             # than the column itself is left, and ink over the next column is never printed.
             raise InputError(para.loc, f"{overfull.text.strip()!r} is wider than the column ({measure:g} pt) "
                              f"and cannot be broken; set it smaller or widen the column")
+        warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
+                     if line.very_loose and not line.last]
         if FORM_SETTINGS[para.form].align == "right":
             para_lines = [_flush_right(line, measure) for line in para_lines]
         lines += para_lines
@@ -113,8 +115,14 @@ def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tu
 def _flush_right(line: Line, measure: float) -> Line:
     """A line of a flush-right paragraph (落款): its last glyph ends at the column's right edge."""
     shift = measure - line.natural
-    return Line(tuple(g._replace(x=g.x + shift) for g in line.glyphs), line.width, line.natural, line.text,
-                line.last, line.size, line.overfull, line.role)
+    return replace(line, glyphs=tuple(g._replace(x=g.x + shift) for g in line.glyphs))
+
+
+def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A line the line breaker could not keep from being spread past a quarter em between Han
+    (compose/linebreak.py: no legal set of breaks avoids it); `pagesetter check` fails it."""
+    return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {line.text.strip()!r} is set "
+                   f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc)
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
