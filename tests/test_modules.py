@@ -459,3 +459,10 @@ def test_auto_refuses_an_article_with_several_photos(tmp_path: Path) -> None:
     spec.write_text(text[:text.index("  # The photo story")] + text[text.index("  # The L:"):], encoding="utf-8")
     with pytest.raises(InputError, match="auto places one photo per article, and 'mod-photo-story' has 3"):
         build_page(spec, tmp_path / "out")
+
+
+def test_a_photo_only_module_warns_of_no_wedged_line(photos) -> None:
+    """The white line under a 图片新闻's photo holds no text: no 'single body line is wedged' warning
+    (it was given, as for a module with a body)."""
+    wedged = [w for w in photos.warnings if "wedged" in w.message]
+    assert not wedged, wedged

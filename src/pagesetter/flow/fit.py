@@ -49,12 +49,13 @@ def score(fill: Fill | None, variant: Variant, lone: int = 0) -> tuple[int, int,
     return (fill.overset, lone, fill.empty_foot + fill.shortfall, variant.change)
 
 
-def lone_lines(spec: ArticleSpec, head_lines: int, geo: PageGeometry) -> int:
+def lone_lines(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry) -> int:
     """How many single body lines the photo cell leaves above or below it in its columns (between
     the headline, or the block's top, and the cell's standoff; between the standoff and the block's
-    foot): a reader's eye skips one line wedged there (issue 15.8)."""
+    foot): a reader's eye skips one line wedged there (issue 15.8). None in a module without a
+    body (图片新闻): its white line holds no text."""
     photo = resolve_cells(spec, head_lines).photo
-    if photo is None:
+    if photo is None or not article.paragraphs:
         return 0
     cell, gap, block = photo.cell, photo.standoff, spec.block
     under_head = cell.col < block.col + (spec.headline.cols or block.cols)
@@ -74,7 +75,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
     best = (base, spec, Variant(0, 0))
     best = _search(spec, article, styles, geo, faces, body, carried, base, best, (0,))
-    if lone_lines(best[1], best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
+    if lone_lines(best[1], article, best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
         # Only then try moving the cell a line (three times the trials): the sizes alone leave a
         # single line above or below the photo.
         best = _search(spec, article, styles, geo, faces, body, carried, base, best, (-1, 1))
@@ -92,7 +93,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
 
 
 def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageGeometry) -> None:
-    if lone_lines(spec, placed.head_lines, geo):
+    if lone_lines(spec, article, placed.head_lines, geo):
         placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged above or below "
                                        "its photo; move the photo cell a line", spec.photo.cell.loc if spec.photo else spec.loc))
 
@@ -107,7 +108,7 @@ def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: 
 
     def rank(trial: Trial) -> tuple[int, int, int, int]:
         placed, changed, variant = trial
-        return score(placed.fill, variant, lone_lines(changed, placed.head_lines, geo))
+        return score(placed.fill, variant, lone_lines(changed, article, placed.head_lines, geo))
 
     for dh in range(spec.fit.headline_lines[0], spec.fit.headline_lines[1] + 1):
         for dp in range(spec.fit.photo_lines[0], spec.fit.photo_lines[1] + 1):
