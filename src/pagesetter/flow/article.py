@@ -620,16 +620,24 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0, has_body)
 
 
+EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead
+
+
 def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
     """花边: the frame runs in the gutters beside the block and through its rule line below."""
     grid = geo.spec.grid
     box = spec.box
     assert box is not None
+    masthead = geo.spec.masthead
     for area in spec.areas:
         x1 = geo.col_left(area.col) - grid.gutter / 2
         x2 = geo.col_left(area.col) + geo.span_width(area.cols) + grid.gutter / 2
         y1 = geo.line_top(area.top)
         y2 = geo.line_top(area.bottom) - (grid.pitch / 2 if area.bottom < grid.lines else 0.0)
+        if masthead is not None and spec.article in masthead.ears and area.bottom == masthead.block.bottom:
+            # A boxed ear's foot would lie on the masthead's heavy rule (it runs where a module's
+            # foot rule would) and vanish into it: the box ends above it, EAR_BOX_CLEAR of white between.
+            y2 -= masthead.rule / 2 + EAR_BOX_CLEAR + box.rule / 2
         out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, BLACK, 1.5 if box.double else 0.0))
 
 
