@@ -364,8 +364,12 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
 
 def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
     """A credit set on its own: one line when it fits; else its phrases (between its spaces) packed
-    into lines, a phrase wider than the cell alone broken where it must."""
-    whole, missing = compose_display(credit, style, width, faces)
+    into lines, a phrase wider than the cell alone broken where it must. Set as running text, not as
+    a headline: a space between its words stays a half em (半字空), as after its caption."""
+    def set_(text: str) -> tuple[list[Line], list[str]]:
+        return compose_paragraph([Run(text, style)], width, faces, justify=False)
+
+    whole, missing = set_(credit)
     if len(whole) <= 1:
         return whole, missing
     out: list[Line] = []
@@ -373,14 +377,14 @@ def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tu
     pending = ""
     for phrase in [p for p in credit.split(" ") if p]:
         trial = f"{pending} {phrase}" if pending else phrase
-        lines, _ = compose_display(trial, style, width, faces)
+        lines, _ = set_(trial)
         if len(lines) == 1 or not pending:
             pending = trial
             continue
-        done, miss = compose_display(pending, style, width, faces)
+        done, miss = set_(pending)
         out, found, pending = out + done, found + miss, phrase
     if pending:
-        done, miss = compose_display(pending, style, width, faces)
+        done, miss = set_(pending)
         out, found = out + done, found + miss
     return out, found
 
