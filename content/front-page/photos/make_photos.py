@@ -122,11 +122,14 @@ def market_street(rng: np.random.Generator) -> Image.Image:
             colour = [(200, 60, 50), (40, 110, 170), (220, 170, 50)][(k + (side > 0)) % 3]
             d.rectangle([cx - w / 2, top, cx + w / 2, top + 90 * s], fill=colour)
             d.rectangle([cx - w / 2, top + 90 * s, cx + w / 2, top + 420 * s], fill=(150, 110, 70))
-    for k in range(14):  # strings of lanterns across the street
-        y = 200 + k * 18
-        d.line([(0, y + 60), (W, y)], fill=(60, 40, 30), width=2)
-        for j in range(0, W, 160):
-            d.ellipse([j - 14, y + 60 - j * 60 / W, j + 14, y + 95 - j * 60 / W], fill=(240, 60, 40))
+    for k in range(4):  # strings of red lanterns across the street, sagging between the stalls
+        y = 140 + k * 110
+        for j in range(80 * (k % 2), W + 160, 160):
+            sag = 40 * np.sin(np.pi * (j % 800) / 800)
+            d.line([(j - 160, y + 40 * np.sin(np.pi * ((j - 160) % 800) / 800)), (j, y + sag)],
+                   fill=(60, 40, 30), width=3)
+            d.ellipse([j - 26, y + sag + 6, j + 26, y + sag + 60], fill=(235, 50, 35))
+            d.rectangle([j - 10, y + sag + 58, j + 10, y + sag + 66], fill=(230, 190, 60))
     _bokeh(im, rng, 260, (8, 40), (120, 900))
     _people(d, rng, 90, (1000, 1600), (260, 520))
     return _finish(np.asarray(im).astype(float), rng, grain=10.0, blur=1.6)
