@@ -161,3 +161,22 @@ def test_the_whole_page_is_used(front) -> None:
     # Rect counts from 0: the masthead holds lines 0–14, the articles start on line 15
     below = {(c, l) for c in range(spec.grid.columns) for l in range(15, spec.grid.lines)}
     assert below <= taken and all(l >= 15 or c in (0, 1, 6, 7) for c, l in taken)
+
+
+def test_a_vertical_title_too_wide_for_its_column_says_why(tmp_path: Path) -> None:
+    """A new user's first try (the title at 初号 in one column) is overset: the line says the
+    columns are too wide together, each its style's leading, and what to change."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    spec = project / "layout" / "front-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert "    size: 小初\n    leading: 40pt\n" in text
+    spec.write_text(text.replace("    size: 小初\n    leading: 40pt\n", "    size: 初号\n"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    assert run.returncode == 3, run.stderr
+    assert re.search(r"levee: \d+ characters in 4 lines of the vertical headline: its 4 columns, each its "
+                     r"style's leading wide, take 1\d\d pt, its 1 column\(s\) 117 pt; give it more cols or a "
+                     r"smaller size or leading", run.stderr), run.stderr
+    assert "Traceback" not in run.stderr

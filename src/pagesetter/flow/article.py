@@ -282,11 +282,15 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         _report_missing(out, missing, article.loc, article.id)
         placed += [(col, style, role, drop) for col in columns]
     total = sum(style.leading for _, style, _, _ in placed)
-    if total > width + 0.01 or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
+    too_wide = total > width + 0.01
+    if too_wide or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
         # Lost like overset text (it would print over the body or past the block): counted, so the
-        # build stops unless overset is allowed.
+        # build stops unless overset is allowed. Said why: each column is its style's leading wide.
+        why = (f": its {len(placed)} columns, each its style's leading wide, take {total:.0f} pt, its "
+               f"{cols} column(s) {width:.0f} pt; give it more cols or a smaller size or leading") if too_wide \
+            else f": a column is deeper than the block's {lines} lines"
         out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in placed), len(placed),
-                                   "(vertical headline)"))
+                                   f"(vertical headline{why})"))
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
                                     f"{cols} column(s) × {lines} lines", spec.loc))
     if out.dry:
