@@ -180,3 +180,23 @@ def test_a_vertical_title_too_wide_for_its_column_says_why(tmp_path: Path) -> No
                      r"style's leading wide, take 1\d\d pt, its 1 column\(s\) 117 pt; give it more cols or a "
                      r"smaller size or leading", run.stderr), run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_spaces_between_chinese_keep_their_width_in_justified_lines(front) -> None:
+    """本报讯（记者 林涛 通讯员 王卫东）: each space the copy puts between Chinese is a half em
+    (半字空) on every line, the line's stretch shared with the gaps between characters; it is not
+    a Latin word space that takes the stretch first (it was 0.75 em on the lead's first line)."""
+    pdf = front.pdf_path
+    frames = _frames(pdf, "lead", "body")
+    first = min(frames, key=lambda f: (f["x0"], -f["y1"]))
+    chars = sorted(_in(_chars(pdf), [first]), key=lambda c: (round(c["top"]), c["x0"]))
+    rows = _rows(chars)
+    assert rows[0].startswith("本报讯（记者林涛通讯") and rows[1].startswith("员王卫东）")
+    for n in (0, 1):
+        row = sorted([c for c in chars if abs(c["top"] - sorted({c["top"] for c in chars})[n]) < 1],
+                     key=lambda c: c["x0"])
+        size = row[0]["size"]
+        gaps = [(b["x0"] - a["x1"]) / size for a, b in zip(row, row[1:])]
+        han = sorted(g for g in gaps if g < 0.3)
+        spaces = [g for g in gaps if g >= 0.3]
+        assert spaces and all(abs(g - 0.5 - 2 * han[len(han) // 2]) < 0.05 for g in spaces), (rows[n], gaps)
