@@ -131,35 +131,49 @@ def market_street(rng: np.random.Generator) -> Image.Image:
             d.ellipse([j - 26, y + sag + 6, j + 26, y + sag + 60], fill=(235, 50, 35))
             d.rectangle([j - 10, y + sag + 58, j + 10, y + sag + 66], fill=(230, 190, 60))
     _bokeh(im, rng, 260, (8, 40), (120, 900))
-    _people(d, rng, 90, (1000, 1600), (260, 520))
-    return _finish(np.asarray(im).astype(float), rng, grain=10.0, blur=1.6)
+    _people(d, rng, 60, (950, 1250), (200, 360))
+    im = im.filter(ImageFilter.GaussianBlur(4))  # the far crowd a little out of focus
+    d = ImageDraw.Draw(im)
+    _people(d, rng, 40, (1250, 1650), (420, 700))
+    return _finish(np.asarray(im).astype(float), rng, grain=10.0, blur=1.8)
 
 
 def market_stall(rng: np.random.Generator) -> Image.Image:
-    """A stall-keeper at her grill, steam in the lamp light, the market blurred behind."""
-    a = _vertical((30, 24, 36), (90, 60, 40))
+    """A stall-keeper at her grill, backlit by the market's lamps: a silhouette in the smoke, the
+    skewers glowing, the lights behind thrown out of focus."""
+    a = _vertical((40, 28, 40), (110, 70, 45))
     im = Image.fromarray(a.astype(np.uint8), "RGB")
-    _bokeh(im, rng, 160, (30, 90), (0, 1000))
+    _bokeh(im, rng, 180, (30, 100), (0, 1100))
     d = ImageDraw.Draw(im)
-    d.rectangle([0, 1060, W, H], fill=(120, 90, 60))  # the counter
-    d.rectangle([300, 960, 2100, 1080], fill=(50, 50, 55))  # the grill
-    for j in range(360, 2060, 70):  # skewers on the grill
-        d.line([(j, 930), (j + 20, 1050)], fill=(210, 190, 150), width=6)
-        d.rounded_rectangle([j - 8, 960, j + 26, 1020], radius=10, fill=(170, 80, 40))
-    d.ellipse([1450, 260, 1770, 620], fill=(205, 150, 115))  # the stall-keeper: face, cap, apron
-    d.chord([1430, 220, 1790, 480], 180, 360, fill=(240, 240, 240))
-    d.polygon([(1300, 640), (1920, 640), (2050, 1000), (1170, 1000)], fill=(210, 60, 60))
-    d.rectangle([1480, 700, 1740, 1000], fill=(245, 240, 230))
-    steam = Image.new("L", im.size)
-    ds = ImageDraw.Draw(steam)
-    for _ in range(40):
-        x, y, r = int(rng.integers(300, 2100)), int(rng.integers(500, 950)), int(rng.integers(40, 140))
-        ds.ellipse([x - r, y - r, x + r, y + r], fill=int(rng.integers(25, 60)))
-    steam = steam.filter(ImageFilter.GaussianBlur(40))
-    arr = np.asarray(im).astype(float)
-    s = np.asarray(steam).astype(float)[:, :, None] / 255
-    arr = arr * (1 - s) + 235 * s
-    return _finish(arr, rng, grain=9.0, blur=1.3)
+    dark = (22, 16, 18)
+    # the stall-keeper, seen against the light: head, cap, shoulders, an arm over the grill
+    d.ellipse([1385, 330, 1595, 580], fill=dark)
+    d.ellipse([1400, 290, 1600, 420], fill=dark)  # hair tied up
+    d.rectangle([1450, 560, 1530, 640], fill=dark)  # neck
+    d.polygon([(1300, 660), (1680, 660), (1800, 760), (1840, 1200), (1160, 1200), (1190, 760)], fill=dark)
+    d.ellipse([1240, 620, 1440, 780], fill=dark)  # shoulders
+    d.ellipse([1540, 620, 1740, 780], fill=dark)
+    d.polygon([(1250, 640), (1000, 900), (1060, 950), (1300, 760)], fill=dark)
+    d.rectangle([0, 1020, W, H], fill=(58, 40, 30))  # the counter
+    d.rectangle([250, 960, 2150, 1040], fill=(30, 28, 30))  # the grill
+    for j in range(300, 2100, 46):  # skewers, their meat glowing over the coals
+        d.line([(j, 900), (j + 14, 1010)], fill=(200, 180, 140), width=5)
+        d.rounded_rectangle([j - 6, 930, j + 22, 990], radius=9, fill=(190, 90, 40))
+    coals = Image.new("RGB", im.size)
+    dc = ImageDraw.Draw(coals)
+    for _ in range(300):
+        x, y = int(rng.integers(260, 2140)), int(rng.integers(985, 1040))
+        dc.ellipse([x - 6, y - 4, x + 6, y + 4], fill=(255, int(rng.integers(90, 170)), 30))
+    coals = coals.filter(ImageFilter.GaussianBlur(5))
+    arr = np.asarray(im).astype(float) + 1.6 * np.asarray(coals).astype(float)
+    smoke = Image.new("L", im.size)
+    ds = ImageDraw.Draw(smoke)
+    for _ in range(60):  # smoke rising from the grill, lit from behind
+        x, y, r = int(rng.integers(250, 2150)), int(rng.integers(300, 960)), int(rng.integers(50, 160))
+        ds.ellipse([x - r, y - r, x + r, y + r], fill=int(rng.integers(20, 55)))
+    s = np.asarray(smoke.filter(ImageFilter.GaussianBlur(45))).astype(float)[:, :, None] / 255
+    arr = arr * (1 - s) + np.array([235, 215, 190]) * s
+    return _finish(arr, rng, grain=10.0, blur=1.4)
 
 
 def lotus(rng: np.random.Generator) -> Image.Image:
