@@ -200,3 +200,35 @@ def test_spaces_between_chinese_keep_their_width_in_justified_lines(front) -> No
         han = sorted(g for g in gaps if g < 0.3)
         spaces = [g for g in gaps if g >= 0.3]
         assert spaces and all(abs(g - 0.5 - 2 * han[len(han) // 2]) < 0.05 for g in spaces), (rows[n], gaps)
+
+
+def test_the_briefs_take_their_entrys_subhead_style(front) -> None:
+    """`subhead: brief-head` on the 简讯 entry: its 小标题 in bold 黑体 flush left, the page's own
+    `subhead` style (centred 黑体) left as it is for every other article."""
+    heads = [l for l in front.page.lines if l.article == "briefs" and l.role == "subhead"]
+    assert [l.text for l in heads][:2] == ["江城读书节开幕", "地铁三号线南延段完成铺轨"]
+    body = _frames(front.pdf_path, "briefs", "body")[0]
+    chars = _in(_chars(front.pdf_path), [body])
+    rows = {}
+    for c in chars:
+        rows.setdefault(round(c["top"]), []).append(c)
+    for line in heads:
+        row = next(sorted(r, key=lambda c: c["x0"]) for r in rows.values()
+                   if "".join(c["text"] for c in sorted(r, key=lambda c: c["x0"])) == line.text)
+        assert all("NotoSansCJKsc-Bold" in c["fontname"] for c in row)
+        assert row[0]["x0"] == pytest.approx(body["x0"], abs=0.6)  # flush left
+    assert front.spec.styles["subhead"].align == "center"
+
+
+def test_an_unknown_subhead_style_is_one_located_line(tmp_path: Path) -> None:
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    spec = project / "layout" / "front-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("    subhead: brief-head\n", "    subhead: brief-hed\n"),
+                    encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(lines) == 1, run.stderr
+    assert re.match(r"pagesetter: error: layout/front-page\.yaml:\d+:14: .*brief-hed", lines[0]), lines[0]
