@@ -257,6 +257,23 @@ def test_the_rule_under_the_masthead_is_heavy_and_double(logo_read: Read) -> Non
     assert {round(ln["linewidth"], 2) for ln in vertical} == {0.25, 0.5}
 
 
+def test_a_boxed_ear_stands_clear_above_the_heavy_rule(logo_build) -> None:  # type: ignore[no-untyped-def]
+    """The weather ear's box ends above the rule under the masthead, a little white between: its
+    foot is not drawn on (and lost in) the heavy rule, where a boxed module's foot would stand."""
+    read = Read(logo_build)
+    y = read.line_y(13) + read.spec.grid.pitch / 2
+    with pdfplumber.open(logo_build.pdf_path) as pdf:
+        stroked = [r for r in pdf.pages[0].rects if r["stroke"] and r["x0"] > read.col_x(5)
+                   and r["top"] < read.line_y(1)]
+    assert len(stroked) == 1
+    box = stroked[0]
+    white = (y - 2.5 / 2) - (box["bottom"] + box["linewidth"] / 2)
+    assert 1.5 <= white <= read.spec.grid.pitch / 2
+    # and the ear's last body line stays inside its box
+    text = [c for c in read.chars if c["x0"] >= box["x0"] and c["x1"] <= box["x1"] and box["top"] < c["top"] < y]
+    assert text and max(c["bottom"] for c in text) < box["bottom"] - box["linewidth"] / 2
+
+
 def test_the_vector_logotype_is_placed_as_paths_in_the_name_plate(logo_read: Read, logo_build) -> None:
     x0, x1, top, _ = _plate(logo_read)
     red = [c for c in logo_read.curves if c.get("non_stroking_color") == RED and c.get("fill")]

@@ -300,6 +300,21 @@ def test_a_credit_that_does_not_fit_stands_flush_right_and_the_caption_is_not_sp
     assert max(gaps) < 0.3 * first[0]["size"]  # the caption's one line is set tight, not spread
 
 
+def test_a_credit_on_its_own_line_keeps_half_em_spaces(photos) -> None:
+    """A credit on a line of its own is set as one after its caption is: each space between its
+    words a half em (半字空), not widened to a headline's clause break (an em)."""
+    pdf = photos.pdf_path
+    frame = _frames(pdf, "mod-lead-turn", "caption")[0]
+    chars = _in(_chars(pdf), [frame])
+    last = max(round(c["top"]) for c in chars)
+    row = sorted([c for c in chars if abs(c["top"] - last) < 4], key=lambda c: c["x0"])
+    assert "".join(c["text"] for c in row) == "摄影本报记者王强实习生陈思远"
+    size = row[0]["size"]
+    gaps = [b["x0"] - a["x1"] for a, b in zip(row, row[1:])]
+    wide = sorted(g for g in gaps if g > 0.25 * size)
+    assert len(wide) == 4 and all(g == pytest.approx(size / 2, abs=0.3) for g in wide), (gaps, size)
+
+
 def test_at_the_turn_the_caption_keeps_off_the_rule_and_the_leg_keeps_a_standoff(photos) -> None:
     pdf = photos.pdf_path
     caption = _frames(pdf, "mod-lead-turn", "caption")[0]

@@ -50,6 +50,9 @@ class Atom:
     # pt the last glyph's kern with the next piece took off its advance: given back (in
     # ``width``) when a line ends here, taken back by the joined gap inside a line.
     kern_back: float = 0.0
+    # A space set to a defined width between Chinese (U+3000 one em, an ASCII space half an em):
+    # a fixed blank like a character's, not a word space that stretches first (spacing.gap_between).
+    fixed_space: bool = False
 
     @property
     def end_extra(self) -> float:
@@ -331,8 +334,10 @@ def space_widths(atoms: list[Atom]) -> None:
         atom = atoms[i]
         if atom.text == IDEOGRAPHIC_SPACE:
             atom.width = IDEOGRAPHIC_SPACE_EM * atom.em
+            atom.fixed_space = True
         elif atom.text not in NO_BREAK_SPACES and _chinese(_beside(atoms, i, -1)) and _chinese(_beside(atoms, i, 1)):
             atom.width = CHINESE_SPACE_EM * atom.em
+            atom.fixed_space = True
 
 
 def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:

@@ -216,7 +216,7 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
     """gaps[k-1] stands between atoms[k-1] and atoms[k]."""
     # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
     # A mark's width is in the key too: whether it may take its blank back (spacing.mark_blank).
-    known: dict[tuple[CharClass, CharClass, int, int, float, float], Gap] = {}
+    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
         if b.joined:
@@ -226,7 +226,7 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
             continue
         # the atoms hold the styles: ids stay theirs
         key = (a.cls, b.cls, id(a.style), id(b.style), a.width if a.cls in BLANK_SIDE else 0.0,
-               b.width if b.cls in BLANK_SIDE else 0.0)
+               b.width if b.cls in BLANK_SIDE else 0.0, a.fixed_space or b.fixed_space)
         gap = known.get(key)
         if gap is None:
             gap = known[key] = gap_between(a, b)

@@ -167,12 +167,18 @@ def mark_blank(prev: Atom, atom: Atom) -> float:
 def gap_between(prev: Atom, atom: Atom) -> Gap:
     style = prev.style
     return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space,
-                mark_blank(prev, atom))
+                mark_blank(prev, atom), prev.fixed_space or atom.fixed_space)
 
 
 @lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
-def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float) -> Gap:
+def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float,
+         fixed_space: bool = False) -> Gap:
     kind = _kind_of(prev, cls)
+    if kind == GapKind.SPACE and fixed_space:
+        # A space between Chinese (半字空, U+3000) is a blank of set width, as Founder 书版's 空半字
+        # and 空一字 are: beside it the line stretches as between characters (evenly, last), so
+        # 记者 林涛 通讯员 王卫东 keeps even gaps from line to line; Latin word spaces fill first.
+        kind = GapKind.GRID
     if kind == GapKind.GRID and blank > 0:
         kind = GapKind.MARK_BLANK
     rule = GAP_RULES[kind]

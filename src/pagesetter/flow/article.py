@@ -290,11 +290,15 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         _report_missing(out, missing, article.loc, article.id)
         placed += [(col, style, role, drop) for col in columns]
     total = sum(style.leading for _, style, _, _ in placed)
-    if total > width + 0.01 or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
+    too_wide = total > width + 0.01
+    if too_wide or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
         # Lost like overset text (it would print over the body or past the block): counted, so the
-        # build stops unless overset is allowed.
+        # build stops unless overset is allowed. Said why: each column is its style's leading wide.
+        why = (f": its {len(placed)} columns, each its style's leading wide, take {total:.0f} pt, its "
+               f"{cols} column(s) {width:.0f} pt; give it more cols or a smaller size or leading") if too_wide \
+            else f": a column is deeper than the block's {lines} lines"
         out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in placed), len(placed),
-                                   "(vertical headline)"))
+                                   f"(vertical headline{why})"))
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
                                     f"{cols} column(s) × {lines} lines", spec.loc))
     if out.dry:
@@ -372,8 +376,12 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
 
 def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
     """A credit set on its own: one line when it fits; else its phrases (between its spaces) packed
-    into lines, a phrase wider than the cell alone broken where it must."""
-    whole, missing = compose_display(credit, style, width, faces)
+    into lines, a phrase wider than the cell alone broken where it must. Set as running text, not as
+    a headline: a space between its words stays a half em (半字空), as after its caption."""
+    def set_(text: str) -> tuple[list[Line], list[str]]:
+        return compose_paragraph([Run(text, style)], width, faces, justify=False)
+
+    whole, missing = set_(credit)
     if len(whole) <= 1:
         return whole, missing
     out: list[Line] = []
@@ -381,14 +389,14 @@ def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tu
     pending = ""
     for phrase in [p for p in credit.split(" ") if p]:
         trial = f"{pending} {phrase}" if pending else phrase
-        lines, _ = compose_display(trial, style, width, faces)
+        lines, _ = set_(trial)
         if len(lines) == 1 or not pending:
             pending = trial
             continue
-        done, miss = compose_display(pending, style, width, faces)
+        done, miss = set_(pending)
         out, found, pending = out + done, found + miss, phrase
     if pending:
-        done, miss = compose_display(pending, style, width, faces)
+        done, miss = set_(pending)
         out, found = out + done, found + miss
     return out, found
 
@@ -628,16 +636,24 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         _area_rules(spec, area, geo, out, head_lines if area is spec.block else 0, has_body)
 
 
+EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead
+
+
 def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
     """花边: the frame runs in the gutters beside the block and through its rule line below."""
     grid = geo.spec.grid
     box = spec.box
     assert box is not None
+    masthead = geo.spec.masthead
     for area in spec.areas:
         x1 = geo.col_left(area.col) - grid.gutter / 2
         x2 = geo.col_left(area.col) + geo.span_width(area.cols) + grid.gutter / 2
         y1 = geo.line_top(area.top)
         y2 = geo.line_top(area.bottom) - (grid.pitch / 2 if area.bottom < grid.lines else 0.0)
+        if masthead is not None and spec.article in masthead.ears and area.bottom == masthead.block.bottom:
+            # A boxed ear's foot would lie on the masthead's heavy rule (it runs where a module's
+            # foot rule would) and vanish into it: the box ends above it, EAR_BOX_CLEAR of white between.
+            y2 -= masthead.rule / 2 + EAR_BOX_CLEAR + box.rule / 2
         out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, BLACK, 1.5 if box.double else 0.0))
 
 

@@ -417,8 +417,8 @@ class _Defaults:
 
 def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules) -> ArticleSpec:
     v.expect_map(node, "an article entry")
-    keys = ("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "column_rules", "balance",
-            "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order")
+    keys = ("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead", "column_rules",
+            "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order")
     v.check_keys(node, keys, "an article entry", required=("article", "block"))
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
     frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
@@ -427,8 +427,11 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
     photos = _photos(node, block, styles)
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
     lead = v.text(node.get("lead"), "lead") if node.get("lead") else "lead"
+    subhead = v.text(node.get("subhead"), "subhead") if node.get("subhead") else "subhead"
     for s, key in ((body, "body"), (lead, "lead")):
         _need_style(s, styles, node.get(key).loc if node.get(key) else node.loc)
+    if node.get("subhead"):  # the default is needed only by an article with a ## subhead (glyphs.py)
+        _need_style(subhead, styles, node.get("subhead").loc)
     return ArticleSpec(
         article=v.text(node.get("article"), "article"),
         block=block,
@@ -436,6 +439,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         photos=photos,
         body=body,
         lead=lead,
+        subhead=subhead,
         column_rules=v.boolean(node.get("column_rules"), "column_rules") if node.get("column_rules") is not None else True,
         balance=v.boolean(node.get("balance"), "balance") if node.get("balance") is not None else True,
         loc=node.loc,

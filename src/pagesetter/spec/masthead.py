@@ -33,7 +33,8 @@ KEYS = ("lines", "block", "name", "date", "lunar", "issue", "total", "pages", "c
         "style", "rule", "double", "ears")
 NAME_KEYS = ("logo", "text", "style", "col", "cols")
 # An ear is an article entry whose block the masthead gives: its side and width, nothing of where.
-EAR_KEYS = ("side", "cols", "article", "headline", "photo", "body", "lead", "column_rules", "balance", "box")
+EAR_KEYS = ("side", "cols", "article", "headline", "photo", "body", "lead", "subhead", "column_rules", "balance",
+            "box")
 # The longest names of Chinese dailies run to a dozen characters (中国城乡金融报); a name plate of
 # more is a slip (a paragraph pasted in), not a name.
 MAX_NAME_CHARS = 24

@@ -72,7 +72,7 @@ ARTICLE = _obj({
                       "align": {"enum": ["center", "left", "right", "justify"]}, "vertical": BOOL}),
     "photo": PHOTO_CELL,
     "photos": {"type": "array", "items": PHOTO_CELL, "description": "several photo cells (instead of photo:)"},
-    "body": TEXT, "lead": TEXT, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
+    "body": TEXT, "lead": TEXT, "subhead": {**TEXT, "description": "style of the ## subheads (小标题)"}, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
     "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,
@@ -81,7 +81,7 @@ ARTICLE = _obj({
 }, ("article", "block"))
 
 _EAR = {k: v for k, v in ARTICLE["properties"].items() if k in ("article", "headline", "photo", "body", "lead",
-                                                                   "column_rules", "balance", "box")}
+                                                                   "subhead", "column_rules", "balance", "box")}
 MASTHEAD = _obj({
     "lines": {**INT, "description": "the masthead takes the top N grid lines of the type area, full width"},
     "block": RECT,

@@ -1,0 +1,234 @@
+"""The shipped 头版 (layout/front-page.yaml, content/front-page/), built as a user builds it and
+read back from the PDF: a clean build (exit 0, nothing on stderr), `check` and `preflight` clean,
+every article's text in reading order, the L lead read down its long columns first, the
+masthead's date line, no module over another, the photo story's two pictures.
+
+Two builds for the whole file: the command line's (exit status, stderr, the PDF the other
+commands check) and one in process (the page tree the collision check reads)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pagesetter.build import build_page
+from pagesetter.flow.collisions import collisions
+from tests.test_modules import _article_text, _body_text, _chars, _column_text, _frames, _in, _inside, _rows
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "layout" / "front-page.yaml"
+ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
+                          timeout=600, env=ENV, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("front-cli")
+    return _run("build", str(SPEC), "-o", str(out)), out / "front-page.pdf"
+
+
+@pytest.fixture(scope="module")
+def front(tmp_path_factory: pytest.TempPathFactory):
+    return build_page(SPEC, tmp_path_factory.mktemp("front"))
+
+
+def test_it_builds_clean_and_passes_check_and_preflight(cli) -> None:
+    run, pdf = cli
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # no warning at all: no underset, no low-resolution photo, no finding
+    assert "preflight: PASS: 0 errors, 0 warnings" in run.stdout
+    check = _run("check", str(pdf))
+    assert check.returncode == 0, check.stdout + check.stderr
+    preflight = _run("preflight", str(pdf))
+    assert preflight.returncode == 0, preflight.stdout + preflight.stderr
+
+
+def test_the_in_process_build_has_no_warning(front) -> None:
+    assert [str(w) for w in front.warnings if w.kind != "note"] == []
+
+
+def test_every_article_reads_in_order(front) -> None:
+    """Each module's body, read from the PDF column by column through all its areas, is its
+    article; the ears' too."""
+    pdf = front.pdf_path
+    bodies = [a for a in front.articles if front.articles[a].paragraphs]
+    assert set(bodies) == {"daodu", "weather", "lead", "levee", "night-market", "comment", "jobs",
+                           "summer-care", "briefs"}
+    for name in bodies:
+        assert _body_text(pdf, name) == _article_text(front, name), name
+
+
+def test_headlines_print_whole(front) -> None:
+    for name, article in front.articles.items():
+        for role in ("kicker", "title", "subtitle", "byline"):
+            text = getattr(article, role)
+            if text:
+                printed = "".join(l.text for l in front.page.lines if l.article == name and l.role == role)
+                assert re.sub(r"\s+", "", printed) == re.sub(r"\s+", "", text), (name, role)
+
+
+def test_the_l_lead_reads_down_its_long_columns_first(front) -> None:
+    """The lead is an L with its leg under columns 1–2: column 1 runs from the block into the leg,
+    then column 2 does; read area by area (the block, then the leg) the text would be wrong."""
+    pdf = front.pdf_path
+    text = _article_text(front, "lead")
+    block, leg = _frames(pdf, "lead", "block")
+    frames = _frames(pdf, "lead", "body")
+    body = _in(_chars(pdf), frames)
+
+    def column(c: dict) -> int:
+        return next(round(f["x0"]) for f in frames if _inside((c["x0"] + c["x1"]) / 2, (c["y0"] + c["y1"]) / 2, f))
+    columns = sorted({column(c) for c in body})
+    assert len(columns) == 2  # the photo fills the short columns 3–6 down to the rule
+    first, second = ([c for c in body if column(c) == k] for k in columns)
+    leg_of_first = _column_text([c for c in first if c["top"] > leg["y0"] - 1 and
+                                 _inside((c["x0"] + c["x1"]) / 2, (c["y0"] + c["y1"]) / 2, leg)])
+    block_of_second = _column_text([c for c in second if c["top"] < leg["y0"]])
+    assert leg_of_first and block_of_second
+    assert text.index(leg_of_first) < text.index(block_of_second)
+    assert _body_text(pdf, "lead", areas=True) != text
+
+
+def test_the_lead_headline_is_the_biggest_type(front) -> None:
+    """Of the articles' headlines (the paper's name is no headline) the lead's 主题 is the biggest."""
+    sizes: dict[tuple[str, str], float] = {}
+    for line in front.page.lines:
+        if line.article in front.articles and line.role in ("title", "kicker", "subtitle") and line.glyphs:
+            key = (line.article, line.role)
+            sizes[key] = max(sizes.get(key, 0.0), *(g.size for g in line.glyphs))
+    lead = sizes.pop(("lead", "title"))
+    assert len(sizes) > 10 and all(size < lead for size in sizes.values())
+
+
+def test_the_masthead_date_line(front) -> None:
+    rows = _rows(_in(_chars(front.pdf_path), _frames(front.pdf_path, "masthead", "info")))
+    assert "2026年7月1日星期三农历丙午年五月十七" in rows
+    assert "第181期总第24680期今日12版" in rows
+    assert "国内统一连续出版物号CN42-0031邮发代号37-1" in rows
+    assert rows[-1] == "江城日报社出版"
+    name = _rows(_in(_chars(front.pdf_path), _frames(front.pdf_path, "masthead", "name")))
+    assert name == ["江城日报"]
+
+
+def test_no_module_is_set_over_another(front) -> None:
+    assert collisions(front.page, front.spec) == []
+    blocks = [(f.article, f) for f in front.page.frames if f.kind == "block"]
+    for i, (a, f) in enumerate(blocks):
+        for b, g in blocks[i + 1:]:
+            if a != b:
+                overlap_x = min(f.x + f.width, g.x + g.width) - max(f.x, g.x)
+                overlap_y = min(f.y + f.height, g.y + g.height) - max(f.y, g.y)
+                assert overlap_x <= 0.6 or overlap_y <= 0.6, (a, b)
+
+
+def test_the_photo_story_has_two_pictures_each_with_its_caption(front) -> None:
+    pictures = [i for i in front.page.images if i.article == "night-market"]
+    assert [p.path.name for p in pictures] == ["market-street.jpg", "market-stall.jpg"]
+    assert pictures[0].y == pictures[1].y and pictures[0].x + pictures[0].width < pictures[1].x
+    captions = _frames(front.pdf_path, "night-market", "caption")
+    assert len(captions) == 2
+    for photo, frame in zip(front.articles["night-market"].photos, captions):
+        printed = re.sub(r"\s+", "", _column_text(_in(_chars(front.pdf_path), [frame])))
+        assert printed == re.sub(r"\s+", "", photo.caption + (photo.credit or ""))
+
+
+def test_the_photo_news_is_a_picture_and_its_caption(front) -> None:
+    lotus = front.articles["lotus"]
+    assert lotus.title == "" and not lotus.paragraphs
+    assert [i.path.name for i in front.page.images if i.article == "lotus"] == ["lotus.jpg"]
+    assert not _frames(front.pdf_path, "lotus", "headline")
+
+
+def test_the_whole_page_is_used(front) -> None:
+    """Blocks tile the type area under the masthead: every grid cell of it belongs to one module
+    (and the ears take the masthead's sides)."""
+    spec = front.spec
+    taken = set()
+    for entry in spec.articles:
+        for area in entry.areas:
+            cells = {(c, l) for c in range(area.col, area.right) for l in range(area.top, area.bottom)}
+            assert not cells & taken, entry.article
+            taken |= cells
+    # Rect counts from 0: the masthead holds lines 0–14, the articles start on line 15
+    below = {(c, l) for c in range(spec.grid.columns) for l in range(15, spec.grid.lines)}
+    assert below <= taken and all(l >= 15 or c in (0, 1, 6, 7) for c, l in taken)
+
+
+def test_a_vertical_title_too_wide_for_its_column_says_why(tmp_path: Path) -> None:
+    """A new user's first try (the title at 初号 in one column) is overset: the line says the
+    columns are too wide together, each its style's leading, and what to change."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    spec = project / "layout" / "front-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert "    size: 小初\n    leading: 40pt\n" in text
+    spec.write_text(text.replace("    size: 小初\n    leading: 40pt\n", "    size: 初号\n"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    assert run.returncode == 3, run.stderr
+    assert re.search(r"levee: \d+ characters in 4 lines of the vertical headline: its 4 columns, each its "
+                     r"style's leading wide, take 1\d\d pt, its 1 column\(s\) 117 pt; give it more cols or a "
+                     r"smaller size or leading", run.stderr), run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_spaces_between_chinese_keep_their_width_in_justified_lines(front) -> None:
+    """本报讯（记者 林涛 通讯员 王卫东）: each space the copy puts between Chinese is a half em
+    (半字空) on every line, the line's stretch shared with the gaps between characters; it is not
+    a Latin word space that takes the stretch first (it was 0.75 em on the lead's first line)."""
+    pdf = front.pdf_path
+    frames = _frames(pdf, "lead", "body")
+    first = min(frames, key=lambda f: (f["x0"], -f["y1"]))
+    chars = sorted(_in(_chars(pdf), [first]), key=lambda c: (round(c["top"]), c["x0"]))
+    rows = _rows(chars)
+    assert rows[0].startswith("本报讯（记者林涛通讯") and rows[1].startswith("员王卫东）")
+    for n in (0, 1):
+        row = sorted([c for c in chars if abs(c["top"] - sorted({c["top"] for c in chars})[n]) < 1],
+                     key=lambda c: c["x0"])
+        size = row[0]["size"]
+        gaps = [(b["x0"] - a["x1"]) / size for a, b in zip(row, row[1:])]
+        han = sorted(g for g in gaps if g < 0.3)
+        spaces = [g for g in gaps if g >= 0.3]
+        assert spaces and all(abs(g - 0.5 - 2 * han[len(han) // 2]) < 0.05 for g in spaces), (rows[n], gaps)
+
+
+def test_the_briefs_take_their_entrys_subhead_style(front) -> None:
+    """`subhead: brief-head` on the 简讯 entry: its 小标题 in bold 黑体 flush left, the page's own
+    `subhead` style (centred 黑体) left as it is for every other article."""
+    heads = [l for l in front.page.lines if l.article == "briefs" and l.role == "subhead"]
+    assert [l.text for l in heads][:2] == ["江城读书节开幕", "地铁三号线南延段完成铺轨"]
+    body = _frames(front.pdf_path, "briefs", "body")[0]
+    chars = _in(_chars(front.pdf_path), [body])
+    rows = {}
+    for c in chars:
+        rows.setdefault(round(c["top"]), []).append(c)
+    for line in heads:
+        row = next(sorted(r, key=lambda c: c["x0"]) for r in rows.values()
+                   if "".join(c["text"] for c in sorted(r, key=lambda c: c["x0"])) == line.text)
+        assert all("NotoSansCJKsc-Bold" in c["fontname"] for c in row)
+        assert row[0]["x0"] == pytest.approx(body["x0"], abs=0.6)  # flush left
+    assert front.spec.styles["subhead"].align == "center"
+
+
+def test_an_unknown_subhead_style_is_one_located_line(tmp_path: Path) -> None:
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    spec = project / "layout" / "front-page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("    subhead: brief-head\n", "    subhead: brief-hed\n"),
+                    encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(lines) == 1, run.stderr
+    assert re.match(r"pagesetter: error: layout/front-page\.yaml:\d+:14: .*brief-hed", lines[0]), lines[0]
