@@ -120,7 +120,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     if page.overset and not (allow_overset or spec.allow_overset):
         save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
         raise OversetError(overset_message(page))
-    printed = with_marks(page, spec, faces)
+    printed = with_marks(with_sources(page, spec, articles), spec, faces)
     save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
                           settings=PrintSettings.of(spec))
@@ -205,6 +205,13 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     if page.overset:  # built with overset allowed: the plate says so, and preflight fails the file
         parts.insert(0, OVERSET_SLUG)
     return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
+
+
+def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article]) -> Page:
+    """The page with each article's source file and lines, carried in the PDF for ``diff``."""
+    from pagesetter.proof.sourcemap import article_sources
+
+    return replace(page, sources=article_sources(page, articles, spec.root))
 
 
 def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:

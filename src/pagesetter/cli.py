@@ -27,6 +27,7 @@ from pagesetter.paths import NotRegularFile, open_regular
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
+EXIT_DIFF = 7
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug of ours, not the user's input
 # Ranges of the numeric options (inclusive). Under 10 dpi a preview shows nothing; 1,200 dpi of a
 # broadsheet is a 330-megapixel PNG. Total area coverage: 100 % is one solid ink; newsprint plants
@@ -116,15 +117,20 @@ def make_parser() -> argparse.ArgumentParser:
     pre.add_argument("--tac", type=_tac, default=240.0,
                      help="total area coverage limit in %%, 100–400 (default: 240)")
 
-    diff = sub.add_parser("diff", help="mark what changed between two builds",
-                          description="Render OLD and NEW, mark the changed regions on a copy of NEW "
-                                      "(DIR/<new>.diff.png per page) and name the articles they touch. "
+    diff = sub.add_parser("diff", help="核红: what changed between two builds, by source line",
+                          description="Read the text back from OLD and NEW and compare it character by "
+                                      "character: in our PDFs article by article, each change named by its "
+                                      "source file and line (content/a.md:9: a: ，→、), with modules moved, "
+                                      "resized or reflowed; in any other PDF page by page, by page and line. "
+                                      "The pages are compared as pictures too: each changed page gets "
+                                      "DIR/<new>.diff.png (OLD | NEW, changes boxed) and DIR/<new>.overlay.png "
+                                      "(red: only in OLD, green: only in NEW). "
                                       "Exit status 0 when nothing changed, 7 when something did.")
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="folder for the diff PNGs (default: beside NEW)")
-    diff.add_argument("--dpi", type=_dpi, default=50.0, help="comparison resolution, 10–1200 (default: 50)")
+    diff.add_argument("--dpi", type=_dpi, default=150.0, help="picture comparison resolution, 10–1200 (default: 150)")
 
     live = sub.add_parser("serve", help="live proof page on localhost, rebuilt on every save",
                           description="Build SPEC, then watch layout/, content/ and fonts/ and rebuild on every "
@@ -451,13 +457,12 @@ def _diff(args: argparse.Namespace) -> int:
     from pagesetter.proof.diff import diff_pdfs
 
     result = diff_pdfs(args.old, args.new, args.output or args.new.parent, args.dpi)
-    for region in result.regions:
-        names = ", ".join(region.articles) or "outside the modules"
-        print(f"page {region.page}: changed {region.x0:.0f},{region.y0:.0f}–{region.x1:.0f},{region.y1:.0f} pt: {names}")
+    for line in result.lines():
+        print(line)
     for image in result.images:
         print(f"wrote {display_path(image)}")
     print(result.summary())
-    return 7 if result.changed else 0
+    return EXIT_DIFF if result.changed else 0
 
 
 def _preflight(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from pagesetter import rebuild
 from pagesetter.build import (
     EditionData, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
-    with_unplaced_jumps,
+    with_sources, with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
@@ -263,7 +263,7 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     flowed = flow_page(spec, articles, faces, job.carried or {})
     if missing:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
-    printed = with_marks(flowed.page, spec, faces)
+    printed = with_marks(with_sources(flowed.page, spec, articles), spec, faces)
     save_memo(faces, memo_key, job.cache)
     rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
