@@ -166,3 +166,46 @@ def test_preflight_without_ghostscript_says_coverage_was_not_checked(seed_build,
     report = preflight(seed_build.pdf_path)
     assert report.measured.get("tac checked") == 0
     assert any(f.check == "coverage" and "not installed" in f.message for f in report.findings), report.text()
+
+
+def test_previews_and_proofs_are_readable_and_never_stale(project: Path) -> None:
+    """150 dpi by default; --proof gives the 大样 at 100 % on A3 sheets; a later build without
+    --preview/--proof removes the older preview and proof of the page."""
+    import pikepdf
+
+    out = project / "out"
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--proof", "--preview", "-o", "out"],
+                         cwd=project, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    with pikepdf.open(out / "seed-page.pdf") as pdf:
+        media = [float(v) for v in pdf.pages[0].mediabox]
+    png = Image.open(out / "seed-page.png")
+    assert abs(png.width - (media[2] - media[0]) * 150 / 72) <= 1
+    assert (out / "seed-page.proof.png").is_file()
+    with pikepdf.open(out / "seed-page.proof-a3.pdf") as a3, pikepdf.open(out / "seed-page.proof.pdf") as proof:
+        sheets = [[float(v) for v in p.mediabox] for p in a3.pages]
+        trim = [float(v) for v in proof.pages[0].trimbox]
+    # A broadsheet at 100 %: two A3 landscape sheets (420 × 297 mm), together taller than the trim
+    assert len(sheets) == 2 and all(abs(s[2] - 1190.55) < 0.1 and abs(s[3] - 841.89) < 0.1 for s in sheets)
+    from pagesetter.proof.readback import read_chars
+
+    body = [c.size for p in read_chars(out / "seed-page.proof-a3.pdf") for c in p.chars]
+    assert max(set(body), key=body.count) == pytest.approx(9.0, abs=0.01)  # 小五 at full size
+    assert trim[3] - trim[1] > 841.89  # it could not have fitted on one sheet
+    again = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-o", "out"],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    left = sorted(p.name for p in out.iterdir())
+    assert left == ["seed-page.pdf"], left
+    assert "removed out/seed-page.png (older than this build)" in again.stdout
+
+
+def test_preview_command_defaults_to_150_dpi(seed_build, tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "preview", str(seed_build.pdf_path), "-o", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    import pikepdf
+
+    with pikepdf.open(seed_build.pdf_path) as pdf:
+        width = float(pdf.pages[0].mediabox[2]) - float(pdf.pages[0].mediabox[0])
+    assert abs(Image.open(tmp_path / "seed-page.png").width - width * 150 / 72) <= 1

@@ -169,10 +169,20 @@ def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,
                 title: str, cache: DiskCache = DiskCache(None)) -> Path:
     """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py); its photos and
-    subsets are the print PDF's, from ``cache``."""
+    subsets are the print PDF's, from ``cache``. And <page>.proof-a3.pdf, the same at 100 % on A3
+    sheets, for reading on paper."""
+    from pagesetter.proof.tiles import tiled_proof
+
     target = out_dir / f"{spec.name}.proof.pdf"
-    write_atomically(target, proof_pdf(page, spec, manifest, faces, title, cache))
+    data = proof_pdf(page, spec, manifest, faces, title, cache)
+    write_atomically(target, data)
+    write_atomically(proof_print_path(target), tiled_proof(data, spec.name))
     return target
+
+
+def proof_print_path(proof: Path) -> Path:
+    """<page>.proof-a3.pdf beside <page>.proof.pdf: the proof tiled at 100 % on A3 (proof/tiles.py)."""
+    return proof.with_name(proof.name.removesuffix(".proof.pdf") + ".proof-a3.pdf")
 
 
 def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, title: str,

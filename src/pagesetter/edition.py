@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from pagesetter import rebuild
 from pagesetter.build import (
     EditionData, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
-    with_sources, with_unplaced_jumps,
+    proof_print_path, with_sources, with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
@@ -44,6 +44,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import _check_date, project_root
 from pagesetter.spec.model import PageSpec, PdfxVersion
+from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class EditionResult:
     combined: Path
     warnings: tuple[Warning, ...]
     changes: tuple[tuple[Change, ...], ...] = ()  # per page: the marks normalisation set full-width
-    proofs: tuple[Path, ...] = ()  # <page>.proof.pdf, when asked for
+    proofs: tuple[Path, ...] = ()  # <page>.proof.pdf and <page>.proof-a3.pdf, when asked for
 
 
 def is_edition(path: Path) -> bool:
@@ -143,6 +144,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             if result.proof:
                 proofs.append(out_dir / f"{result.spec.name}.proof.pdf")
                 staged.write(proofs[-1], result.proof)
+                proofs.append(proof_print_path(proofs[-1]))
+                staged.write(proofs[-1], tiled_proof(result.proof, result.spec.name))
             combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))

@@ -377,6 +377,8 @@ def _check_date(node: Node, date: str) -> None:
     import datetime
 
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):  # fromisoformat also takes 20220630, 2022-W26-4
+            raise ValueError(date)
         datetime.date.fromisoformat(date)
     except ValueError:
         raise InputError(node.loc, f"date must be written YYYY-MM-DD (e.g. 2022-06-30), got {date!r}") from None

@@ -14,6 +14,8 @@ from typing import Any
 from pagesetter.spec.model import ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
 
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
+# Lengths whose range (spec/model.py RANGES) starts at 0: no sign but +.
+LENGTH_NONNEG = r"^\s*\+?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
 HAO = "初号|小初|一号|小一|二号|小二|三号|小三|四号|小四|五号|小五|六号|小六|七号|八号"
 SIZE = rf"^\s*((\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)|{HAO})\s*$"
@@ -33,8 +35,12 @@ def _obj(props: dict[str, Any], required: tuple[str, ...] = (), what: str = "") 
 
 
 INT = {"type": "integer", "minimum": 1}
-BOOL = {"type": "boolean"}
-TEXT = {"type": "string"}
+BOOL = {"type": "boolean", "description": "true or false (yes/no are text in YAML 1.2, and to the loader)"}
+TEXT = {"type": ["string", "number"]}  # the loader takes a number as its text (validate.text)
+# YYYY-MM-DD and a real day (spec/loader.py _check_date); "format" is checked by validators that
+# check formats (jsonschema's FormatChecker).
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date",
+        "description": "YYYY-MM-DD, a day of the calendar"}
 CMYK = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100}, "minItems": 4, "maxItems": 4,
         "description": "[C, M, Y, K] in percent"}
 RECT = _obj({"col": INT, "cols": INT, "line": INT, "lines": INT}, ("col", "cols", "line", "lines"),
@@ -53,7 +59,7 @@ STYLE = _obj({
     "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
 })
 
-RULES = _obj({"column": _s(LENGTH, "column rule weight"), "article": _s(LENGTH, "article rule weight")})
+RULES = _obj({"column": _s(LENGTH_NONNEG, "column rule weight"), "article": _s(LENGTH_NONNEG, "article rule weight")})
 PHOTO_CELL = _obj({
     "col": INT, "cols": INT,
     "line": {"anyOf": [INT, _s(r"^\s*after\s*(\+\s*\d+)?\s*$", "after: the first line under the headline; "
@@ -74,7 +80,7 @@ ARTICLE = _obj({
     "photos": {"type": "array", "items": PHOTO_CELL, "description": "several photo cells (instead of photo:)"},
     "body": TEXT, "lead": TEXT, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
-    "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
+    "box": _obj({"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,
     "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
               "down through block and frames) or areas (the block, then each frame as listed)"},
@@ -89,15 +95,14 @@ MASTHEAD = _obj({
                   "text": {"type": "string", "minLength": 1, "description": "the paper's name set in type"},
                   "style": TEXT, "col": INT, "cols": INT},
                  what="报名: a logotype file or the name set in type; col/cols count the columns between the ears"),
-    "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-             "description": "printed with its weekday and 农历"},
+    "date": {**DATE, "description": "YYYY-MM-DD, printed with its weekday and 农历"},
     "lunar": BOOL,
     "issue": {**INT, "description": "第N期"}, "total": {**INT, "description": "总第N期"},
     "pages": {**INT, "description": "今日N版"},
     "cn": _s(r"^(CN\s*)?\d{2}\s*-\s*\d{4}(/[A-Z]{1,2}\d?)?$", "国内统一连续出版物号, e.g. CN 42-0031"),
     "post_code": _s(r"^\d{1,2}\s*-\s*\d{1,4}$", "邮发代号, e.g. 37-1"),
     "publisher": TEXT, "style": TEXT,
-    "rule": _s(LENGTH, "weight of the rule under the masthead"), "double": BOOL,
+    "rule": _s(LENGTH_NONNEG, "weight of the rule under the masthead"), "double": BOOL,
     "ears": {"type": "array", "maxItems": 2, "items": _obj({
         "side": {"enum": ["left", "right"]}, "cols": INT, **_EAR}, ("side", "cols", "article"),
         "报眼: an article entry at one side of the name plate, the masthead's full depth")},
@@ -108,9 +113,9 @@ PAGE_SPEC: dict[str, Any] = {
     "$id": "https://pagesetter.invalid/spec.schema.json",
     "title": "pagesetter page spec",
     **_obj({
-        "page": _obj({"name": TEXT, "trim": _obj({"width": _s(LENGTH, "trim width"),
-                                                  "height": _s(LENGTH, "trim height")}, ("width", "height")),
-                      "bleed": _s(LENGTH, "bleed"),
+        "page": _obj({"name": TEXT, "trim": _obj({"width": _s(LENGTH_NONNEG, "trim width"),
+                                                  "height": _s(LENGTH_NONNEG, "trim height")}, ("width", "height")),
+                      "bleed": _s(LENGTH_NONNEG, "bleed"),
                       "margins": _obj({"top": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]},
                                        "left": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]}})},
                      ("trim",)),
@@ -122,9 +127,9 @@ PAGE_SPEC: dict[str, Any] = {
                       "pitch": _s(LENGTH_OR_ZI, "line pitch"), "lines": INT},
                      ("columns", "column_width", "gutter", "body_size", "pitch", "lines")),
         "rules": RULES,
-        "folio": _obj({"paper": TEXT, "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "page": TEXT,
+        "folio": _obj({"paper": TEXT, "date": DATE, "page": TEXT,
                        "section": TEXT, "editor": TEXT, "extra": {"type": "array", "items": TEXT}, "lines": INT,
-                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH, "rule weight")},
+                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH_NONNEG, "rule weight")},
                       ("paper", "date", "page")),
         "masthead": MASTHEAD,
         "articles": {"type": "array", "items": ARTICLE},
@@ -155,5 +160,48 @@ STYLE_SHEET: dict[str, Any] = {
 }
 
 
+EDITION: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "pagesetter edition",
+    **_obj({"edition": _obj({
+        "name": {**TEXT, "description": "the combined PDF's name (default: the file's)"},
+        "paper": {**TEXT, "description": "the paper's name, for every page's 报眉"},
+        "date": DATE,
+        "pages": {"type": "array", "items": {**TEXT, "description": "a page spec, relative to this file"},
+                  "minItems": 1},
+    }, ("paper", "date", "pages"))}, ("edition",)),
+}
+
+_PHOTO_ENTRY = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "file": {**TEXT, "description": "the image, relative to the article file"},
+        "files": {"type": "array", "items": TEXT, "minItems": 1, "description": "a photo group (组图)"},
+        "caption": {**TEXT, "minLength": 1, "description": "as printed, its marker (▲▼) included"},
+        "credit": {"type": ["string", "number", "null"]},
+        "side": {"enum": ["above", "below", None], "description": "the photo above or below its caption "
+                 "(default: the marker's, else above)"},
+    },
+    "required": ["caption"],
+    "oneOf": [{"required": ["file"]}, {"required": ["files"]}],
+}
+
+ARTICLE_FRONT: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "pagesetter article front matter",
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "kicker": {"type": ["string", "number", "null"], "description": "引题"},
+        "title": {"type": ["string", "number", "null"], "description": "主题 (none in a 图片新闻)"},
+        "subtitle": {"type": ["string", "number", "null"], "description": "副题"},
+        "byline": {"type": ["string", "number", "null"], "description": "署名, e.g. 本报记者 …"},
+        "photos": {"type": ["array", "null"], "items": _PHOTO_ENTRY},
+    },
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {"spec": PAGE_SPEC, "stylesheet": STYLE_SHEET, "edition": EDITION,
+                                      "article": ARTICLE_FRONT}
+
+
 def schema_json(which: str = "spec") -> str:
-    return json.dumps(PAGE_SPEC if which == "spec" else STYLE_SHEET, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(SCHEMAS[which], ensure_ascii=False, indent=2) + "\n"
