@@ -90,7 +90,9 @@ MUTATIONS = [
     ("layout/seed-page.yaml", "columns: 8", "columns: eight"),  # wrong type
     ("layout/seed-page.yaml", "columns: 8", "columns: 8.5"),
     ("layout/seed-page.yaml", "columns: 8", "columns: 0"),  # out of range
+    ("layout/seed-page.yaml", "columns: 8", "columns: 41"),
     ("layout/seed-page.yaml", "columns: 8", "columns: 8\n  colour: red"),  # unknown key
+    ("layout/seed-page.yaml", "  lines: 103", "  lines: 2001"),
     ("layout/seed-page.yaml", "bleed: 3mm", "bleed: -3mm"),  # a negative length
     ("layout/seed-page.yaml", "bleed: 3mm", "bleed: 3"),  # no unit
     ("layout/seed-page.yaml", "bleed: 3mm", "bleed: 3 mm"),  # fine
@@ -152,3 +154,64 @@ def test_mutations_agree(mutation: tuple[str, str, str], tmp_path: Path) -> None
         loader_ok = _loader_accepts(lambda: load_spec(path))
     assert schema_ok == loader_ok, f"{name}: {new!r}: schema {'accepts' if schema_ok else 'rejects'}, " \
                                    f"loader {'accepts' if loader_ok else 'rejects'}"
+
+
+def _objects(schema: object) -> list[dict]:
+    """Every object schema with properties inside ``schema``."""
+    found = []
+    if isinstance(schema, dict):
+        if isinstance(schema.get("properties"), dict):
+            found.append(schema)
+        for value in schema.values():
+            found += _objects(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found += _objects(value)
+    return found
+
+
+def test_every_mapping_the_loader_checks_is_in_the_schema_with_its_keys() -> None:
+    from pagesetter.content.reader import FRONT_KEYS, PHOTO_KEYS
+    from pagesetter.spec import masthead
+    from pagesetter.spec.loader import EDITION_KEYS, SPEC_KEYS
+
+    shapes = [(frozenset(o["properties"]), frozenset(o.get("required", ())))
+              for schema in (PAGE_SPEC, STYLE_SHEET, EDITION, ARTICLE_FRONT) for o in _objects(schema)]
+    wanted = {**{kind: keys for kind, keys in SPEC_KEYS.items()},
+              "masthead": (masthead.KEYS, masthead.REQUIRED), "masthead name": (masthead.NAME_KEYS, ()),
+              "edition": (EDITION_KEYS, ("paper", "date", "pages")), "front matter": (FRONT_KEYS, ()),
+              "photo entry": (PHOTO_KEYS, ("caption",))}
+    for kind, (allowed, required) in wanted.items():
+        if kind == "masthead":
+            continue  # the ears' keys are checked with it below
+        assert (frozenset(allowed), frozenset(required)) in shapes, kind
+    ears = [o for o in _objects(PAGE_SPEC) if set(o["properties"]) == set(masthead.EAR_KEYS)]
+    assert ears and set(ears[0]["required"]) == set(masthead.EAR_REQUIRED)
+
+
+def test_a_schema_that_drifts_from_the_loader_is_refused() -> None:
+    from pagesetter.spec.schema import _spec
+
+    with pytest.raises(RuntimeError, match="loader only"):
+        _spec("trim", {"width": {}})
+    with pytest.raises(RuntimeError, match="schema only"):
+        _spec("trim", {"width": {}, "height": {}, "depth": {}})
+
+
+def test_the_schema_defaults_are_the_loader_s() -> None:
+    """A spec that leaves pdfx, photo_ppi, missing_glyphs, allow_overset and marks out gets what
+    the schema says it gets."""
+    from pagesetter.spec.loader import load_spec
+
+    path = ROOT / "layout" / "seed-page.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"^(pdfx|photo_ppi|missing_glyphs|allow_overset|marks):", text, re.M)
+    spec = load_spec(path)
+    props = PAGE_SPEC["properties"]
+    assert props["pdfx"]["default"] == spec.pdfx
+    assert props["photo_ppi"]["default"] == spec.photo_ppi
+    assert props["missing_glyphs"]["default"] == spec.missing_glyphs
+    assert props["allow_overset"]["default"] == spec.allow_overset
+    marks = props["marks"]["anyOf"][1]["properties"]
+    assert {k: marks[k]["default"] for k in marks} == {"crop": spec.marks.crop, "registration": spec.marks.registration,
+                                                      "slug": spec.marks.slug}

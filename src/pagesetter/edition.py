@@ -42,7 +42,7 @@ from pagesetter.paths import StagedWrites, inside
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
-from pagesetter.spec.loader import _check_date, project_root
+from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import PageSpec, PdfxVersion
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
@@ -81,7 +81,7 @@ def load_edition(path: Path) -> Edition:
     root = v.expect_map(load_yaml(path), "an edition file")
     v.check_keys(root, ("edition",), "an edition file", required=("edition",))
     node = v.expect_map(root.get("edition"), "edition")  # type: ignore[arg-type]
-    v.check_keys(node, ("name", "paper", "date", "pages"), "edition", required=("paper", "date", "pages"))
+    v.check_keys(node, EDITION_KEYS, "edition", required=EDITION_REQUIRED)
     date = v.text(node.get("date"), "date")  # type: ignore[arg-type]
     _check_date(node.get("date"), date)  # type: ignore[arg-type]
     root = project_root(path)
