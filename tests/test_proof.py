@@ -209,3 +209,42 @@ def test_preview_command_defaults_to_150_dpi(seed_build, tmp_path: Path) -> None
     with pikepdf.open(seed_build.pdf_path) as pdf:
         width = float(pdf.pages[0].mediabox[2]) - float(pdf.pages[0].mediabox[0])
     assert abs(Image.open(tmp_path / "seed-page.png").width - width * 150 / 72) <= 1
+
+
+def test_every_paragraph_and_headline_reads_back_to_its_source_line(seed_build) -> None:
+    """The source map the PDF carries, checked on the whole seed page: the first character of
+    every paragraph, title and subtitle, found in the text read back, is named by its own line."""
+    from pagesetter.content.reader import value_locs
+    from pagesetter.proof.diff import read_side
+
+    side = read_side(seed_build.pdf_path)
+    checked = 0
+    for name, article in seed_build.articles.items():
+        placed = side.articles[name]
+        text = "".join(p.char.text for p in placed)
+        file = f"content/{name}.md"
+        starts = [(p.text, p.loc.line) for p in article.paragraphs]
+        locs = value_locs(article)
+        starts += [(getattr(article, key), locs[key][0].line) for key in ("title", "subtitle")
+                   if getattr(article, key) and key in locs]
+        for value, line in starts:
+            head = "".join(value.split())[:10]
+            if len(head) < 6 or text.count(head) != 1:
+                continue  # too short to find once
+            assert placed[text.index(head)].where == f"{file}:{line}", (name, head)
+            checked += 1
+    assert checked >= 30, checked
+
+
+def test_an_edition_proof_is_tiled_and_its_stale_files_removed(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    build = [sys.executable, "-m", "pagesetter", "build", "layout/tabloid-edition.yaml", "-o", str(tmp_path)]
+    run = subprocess.run(build + ["--proof", "--preview"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "tabloid-1.proof-a3.pdf") as a3:  # 270 × 390 mm: one A3 portrait sheet
+        assert [[round(float(v), 1) for v in p.mediabox] for p in a3.pages] == [[0, 0, 841.9, 1190.6]]
+    again = subprocess.run(build, cwd=root, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tabloid-1.pdf", "tabloid-2.pdf", "tabloid-edition.pdf"]
