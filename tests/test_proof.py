@@ -1,7 +1,8 @@
-"""Proofing: the visual diff of two builds marks only the article that changed; previews."""
+"""Proofing: 核红 (the diff of two builds, by source line), previews and proofs."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,27 +20,109 @@ def _build(project: Path, out: str) -> Path:
     return project / out / "seed-page.pdf"
 
 
-def test_changing_one_sentence_marks_only_that_article(project: Path) -> None:
+def _diff(old: Path, new: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pagesetter", "diff", str(old), str(new), "-o", str(out)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def _reported(stdout: str) -> list[str]:
+    """The change lines of diff's output: neither the files written nor the summary (the last line)."""
+    lines = stdout.splitlines()
+    return [line for line in lines[:-1] if not line.startswith("wrote ")]
+
+
+def _edit_line(path: Path, number: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[number - 1]
+    lines[number - 1] = lines[number - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_one_punctuation_change_is_named_by_article_and_source_line(project: Path) -> None:
+    """核红: ，became 、 in one article (the commonest correction): exactly one change, with the
+    article and the file:line the proofreader opens; exit 7; a side-by-side and an overlay PNG."""
     old = _build(project, "old")
-    article = project / "content" / "xian-education.md"
-    text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("一场疫情就是一次大考。", "一场疫情就是一次严峻的大考。"), encoding="utf-8")
+    article = project / "content" / "dongfeng-media.md"
+    _edit_line(article, 9, ",", "、")  # the source's half-width comma prints as ，
     new = _build(project, "new")
-    result = diff_pdfs(old, new, project / "diff")
-    assert result.changed and result.regions
-    assert result.articles == ["xian-education"], result.regions
-    assert all(r.articles == ("xian-education",) for r in result.regions)
-    image = Image.open(result.images[0])
-    assert image.size[0] > 500
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "diff", str(old), str(new), "-o", str(project / "d")],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 7 and "xian-education" in run.stdout
+    run = _diff(old, new, project / "d")
+    assert run.returncode == 7, run.stderr
+    changes = _reported(run.stdout)
+    assert len(changes) == 1, run.stdout
+    assert changes[0].startswith("content/dongfeng-media.md:9: dongfeng-media: ，→、"), changes
+    assert run.stdout.splitlines()[-1] == "1 text change(s) in: dongfeng-media"
+    side, over = Image.open(project / "d" / "seed-page.diff.png"), Image.open(project / "d" / "seed-page.overlay.png")
+    assert over.width > 2000  # 150 dpi of a 390 mm page: 2,300 px
+    assert side.width > 2 * over.width - 10 and side.height == over.height
+    # The overlay: where the mark changed, NEW's ink (、) shows green and OLD's (，) red
+    data = over.convert("RGB").tobytes()
+    pixels = [data[k:k + 3] for k in range(0, len(data), 3)]
+    green = sum(1 for p in pixels if p[1] - p[0] > 60)
+    red = sum(1 for p in pixels if p[0] - p[1] > 60)
+    assert 0 < green < 500 and 0 < red < 500, (green, red)
 
 
 def test_identical_builds_show_no_change(project: Path) -> None:
     a, b = _build(project, "a"), _build(project, "b")
     result = diff_pdfs(a, b, project / "diff")
     assert not result.changed and result.summary() == "no change"
+    run = _diff(a, b, project / "d")
+    assert run.returncode == 0 and run.stdout == "no change\n", run.stdout
+    assert not (project / "d").exists() or not any((project / "d").iterdir())
+
+
+def test_an_added_phrase_and_the_reflow_it_causes(project: Path) -> None:
+    old = _build(project, "old")
+    article = project / "content" / "xian-education.md"
+    number = next(n for n, line in enumerate(article.read_text(encoding="utf-8").split("\n"), 1)
+                  if "一场疫情就是一次大考。" in line)
+    _edit_line(article, number, "一场疫情就是一次大考。", "一场疫情就是一次严峻的大考。")
+    new = _build(project, "new")
+    result = diff_pdfs(old, new, project / "diff")
+    assert [(c.where, c.article, c.old, c.new) for c in result.text] == \
+        [(f"content/xian-education.md:{number}", "xian-education", "", "严峻的")]
+    assert [(m.article, m.what) for m in result.modules] == [("xian-education", "reflowed")]
+    assert result.modules[0].where == f"content/xian-education.md:{number}"
+    assert result.regions == []  # the picture change is the text's: not reported again
+    assert result.articles == ["xian-education"]
+
+
+def test_modules_moved(project: Path) -> None:
+    """Two modules of the same size change places: both reported moved, no text change."""
+    old = _build(project, "old")
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    text = text.replace("article: dongfeng-media\n    block: {col: 1, cols: 4, line: 12, lines: 39}",
+                        "article: dongfeng-media\n    block: {col: 5, cols: 4, line: 46, lines: 39}")
+    text = text.replace("article: xian-education\n    block: {col: 5, cols: 4, line: 46, lines: 39}",
+                        "article: xian-education\n    block: {col: 1, cols: 4, line: 12, lines: 39}")
+    spec.write_text(text, encoding="utf-8")
+    new = _build(project, "new")
+    result = diff_pdfs(old, new, project / "diff")
+    assert result.text == []
+    assert sorted((m.article, m.what) for m in result.modules) == [("dongfeng-media", "moved"),
+                                                                    ("xian-education", "moved")]
+
+
+def test_a_pdf_not_ours_is_compared_by_page_and_line(project: Path, tmp_path: Path) -> None:
+    """Without the layout record (another engine's PDF), the whole page's text is compared and a
+    change named by page and line."""
+    import pikepdf
+
+    old = _build(project, "old")
+    _edit_line(project / "content" / "dongfeng-media.md", 9, ",", "、")
+    new = _build(project, "new")
+    bare = []
+    for pdf_path in (old, new):
+        target = tmp_path / f"{pdf_path.parent.name}.pdf"
+        with pikepdf.open(pdf_path) as pdf:
+            del pdf.pages[0].obj["/PieceInfo"]
+            pdf.save(target)
+        bare.append(target)
+    run = _diff(bare[0], bare[1], tmp_path / "d")
+    assert run.returncode == 7, run.stderr
+    changes = _reported(run.stdout)
+    assert len(changes) == 1 and re.match(r"page 1 line \d+: ，→、", changes[0]), run.stdout
 
 
 def test_our_pdfs_carry_their_module_frames(seed_build) -> None:
@@ -83,3 +166,85 @@ def test_preflight_without_ghostscript_says_coverage_was_not_checked(seed_build,
     report = preflight(seed_build.pdf_path)
     assert report.measured.get("tac checked") == 0
     assert any(f.check == "coverage" and "not installed" in f.message for f in report.findings), report.text()
+
+
+def test_previews_and_proofs_are_readable_and_never_stale(project: Path) -> None:
+    """150 dpi by default; --proof gives the 大样 at 100 % on A3 sheets; a later build without
+    --preview/--proof removes the older preview and proof of the page."""
+    import pikepdf
+
+    out = project / "out"
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--proof", "--preview", "-o", "out"],
+                         cwd=project, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    with pikepdf.open(out / "seed-page.pdf") as pdf:
+        media = [float(v) for v in pdf.pages[0].mediabox]
+    png = Image.open(out / "seed-page.png")
+    assert abs(png.width - (media[2] - media[0]) * 150 / 72) <= 1
+    assert (out / "seed-page.proof.png").is_file()
+    with pikepdf.open(out / "seed-page.proof-a3.pdf") as a3, pikepdf.open(out / "seed-page.proof.pdf") as proof:
+        sheets = [[float(v) for v in p.mediabox] for p in a3.pages]
+        trim = [float(v) for v in proof.pages[0].trimbox]
+    # A broadsheet at 100 %: two A3 landscape sheets (420 × 297 mm), together taller than the trim
+    assert len(sheets) == 2 and all(abs(s[2] - 1190.55) < 0.1 and abs(s[3] - 841.89) < 0.1 for s in sheets)
+    from pagesetter.proof.readback import read_chars
+
+    body = [c.size for p in read_chars(out / "seed-page.proof-a3.pdf") for c in p.chars]
+    assert max(set(body), key=body.count) == pytest.approx(9.0, abs=0.01)  # 小五 at full size
+    assert trim[3] - trim[1] > 841.89  # it could not have fitted on one sheet
+    again = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-o", "out"],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    left = sorted(p.name for p in out.iterdir())
+    assert left == ["seed-page.pdf"], left
+    assert "removed out/seed-page.png (older than this build)" in again.stdout
+
+
+def test_preview_command_defaults_to_150_dpi(seed_build, tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "preview", str(seed_build.pdf_path), "-o", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    import pikepdf
+
+    with pikepdf.open(seed_build.pdf_path) as pdf:
+        width = float(pdf.pages[0].mediabox[2]) - float(pdf.pages[0].mediabox[0])
+    assert abs(Image.open(tmp_path / "seed-page.png").width - width * 150 / 72) <= 1
+
+
+def test_every_paragraph_and_headline_reads_back_to_its_source_line(seed_build) -> None:
+    """The source map the PDF carries, checked on the whole seed page: the first character of
+    every paragraph, title and subtitle, found in the text read back, is named by its own line."""
+    from pagesetter.content.reader import value_locs
+    from pagesetter.proof.diff import read_side
+
+    side = read_side(seed_build.pdf_path)
+    checked = 0
+    for name, article in seed_build.articles.items():
+        placed = side.articles[name]
+        text = "".join(p.char.text for p in placed)
+        file = f"content/{name}.md"
+        starts = [(p.text, p.loc.line) for p in article.paragraphs]
+        locs = value_locs(article)
+        starts += [(getattr(article, key), locs[key][0].line) for key in ("title", "subtitle")
+                   if getattr(article, key) and key in locs]
+        for value, line in starts:
+            head = "".join(value.split())[:10]
+            if len(head) < 6 or text.count(head) != 1:
+                continue  # too short to find once
+            assert placed[text.index(head)].where == f"{file}:{line}", (name, head)
+            checked += 1
+    assert checked >= 30, checked
+
+
+def test_an_edition_proof_is_tiled_and_its_stale_files_removed(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    build = [sys.executable, "-m", "pagesetter", "build", "layout/tabloid-edition.yaml", "-o", str(tmp_path)]
+    run = subprocess.run(build + ["--proof", "--preview"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "tabloid-1.proof-a3.pdf") as a3:  # 270 × 390 mm: one A3 portrait sheet
+        assert [[round(float(v), 1) for v in p.mediabox] for p in a3.pages] == [[0, 0, 841.9, 1190.6]]
+    again = subprocess.run(build, cwd=root, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tabloid-1.pdf", "tabloid-2.pdf", "tabloid-edition.pdf"]

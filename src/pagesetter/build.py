@@ -120,7 +120,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     if page.overset and not (allow_overset or spec.allow_overset):
         save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
         raise OversetError(overset_message(page))
-    printed = with_marks(page, spec, faces)
+    printed = with_marks(with_sources(page, spec, articles), spec, faces)
     save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
                           settings=PrintSettings.of(spec))
@@ -169,10 +169,20 @@ def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,
                 title: str, cache: DiskCache = DiskCache(None)) -> Path:
     """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py); its photos and
-    subsets are the print PDF's, from ``cache``."""
+    subsets are the print PDF's, from ``cache``. And <page>.proof-a3.pdf, the same at 100 % on A3
+    sheets, for reading on paper."""
+    from pagesetter.proof.tiles import tiled_proof
+
     target = out_dir / f"{spec.name}.proof.pdf"
-    write_atomically(target, proof_pdf(page, spec, manifest, faces, title, cache))
+    data = proof_pdf(page, spec, manifest, faces, title, cache)
+    write_atomically(target, data)
+    write_atomically(proof_print_path(target), tiled_proof(data, spec.name))
     return target
+
+
+def proof_print_path(proof: Path) -> Path:
+    """<page>.proof-a3.pdf beside <page>.proof.pdf: the proof tiled at 100 % on A3 (proof/tiles.py)."""
+    return proof.with_name(proof.name.removesuffix(".proof.pdf") + ".proof-a3.pdf")
 
 
 def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, title: str,
@@ -205,6 +215,13 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     if page.overset:  # built with overset allowed: the plate says so, and preflight fails the file
         parts.insert(0, OVERSET_SLUG)
     return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
+
+
+def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article]) -> Page:
+    """The page with each article's source file and lines, carried in the PDF for ``diff``."""
+    from pagesetter.proof.sourcemap import article_sources
+
+    return replace(page, sources=article_sources(page, articles, spec.root))
 
 
 def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:

@@ -27,6 +27,7 @@ from pagesetter.paths import NotRegularFile, open_regular
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
+EXIT_DIFF = 7
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug of ours, not the user's input
 # Ranges of the numeric options (inclusive). Under 10 dpi a preview shows nothing; 1,200 dpi of a
 # broadsheet is a 330-megapixel PNG. Total area coverage: 100 % is one solid ink; newsprint plants
@@ -82,11 +83,15 @@ def make_parser() -> argparse.ArgumentParser:
                        help="folder for the PDFs (default: output)")
     build.add_argument("--allow-overset", action="store_true",
                        help="write the PDF even when text does not fit (overset is still reported)")
-    build.add_argument("--preview", action="store_true", help="also write a PNG preview beside each PDF")
+    build.add_argument("--preview", action="store_true",
+                       help="also write a PNG preview beside each PDF (and of its proof, with --proof); a build "
+                            "without --preview removes an older preview of the page, as one without --proof "
+                            "removes an older proof")
     build.add_argument("--proof", action="store_true",
                        help="also write <page>.proof.pdf: grid, module frames and names, overset in red, trim, "
-                            "bleed and safety lines (written even when overset stops the build)")
-    build.add_argument("--dpi", type=_dpi, default=50.0, help="preview resolution, 10–1200 (default: 50)")
+                            "bleed and safety lines (written even when overset stops the build), and "
+                            "<page>.proof-a3.pdf, the proof at 100 %% tiled on A3 sheets (大样, to read on paper)")
+    build.add_argument("--dpi", type=_dpi, default=150.0, help="preview resolution, 10–1200 (default: 150)")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                        help="editions: pages built at once, one process each (default: one per core)")
@@ -116,15 +121,20 @@ def make_parser() -> argparse.ArgumentParser:
     pre.add_argument("--tac", type=_tac, default=240.0,
                      help="total area coverage limit in %%, 100–400 (default: 240)")
 
-    diff = sub.add_parser("diff", help="mark what changed between two builds",
-                          description="Render OLD and NEW, mark the changed regions on a copy of NEW "
-                                      "(DIR/<new>.diff.png per page) and name the articles they touch. "
+    diff = sub.add_parser("diff", help="核红: what changed between two builds, by source line",
+                          description="Read the text back from OLD and NEW and compare it character by "
+                                      "character: in our PDFs article by article, each change named by its "
+                                      "source file and line (content/a.md:9: a: ，→、), with modules moved, "
+                                      "resized or reflowed; in any other PDF page by page, by page and line. "
+                                      "The pages are compared as pictures too: each changed page gets "
+                                      "DIR/<new>.diff.png (OLD | NEW, changes boxed) and DIR/<new>.overlay.png "
+                                      "(red: only in OLD, green: only in NEW). "
                                       "Exit status 0 when nothing changed, 7 when something did.")
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="folder for the diff PNGs (default: beside NEW)")
-    diff.add_argument("--dpi", type=_dpi, default=50.0, help="comparison resolution, 10–1200 (default: 50)")
+    diff.add_argument("--dpi", type=_dpi, default=150.0, help="picture comparison resolution, 10–1200 (default: 150)")
 
     live = sub.add_parser("serve", help="live proof page on localhost, rebuilt on every save",
                           description="Build SPEC, then watch layout/, content/ and fonts/ and rebuild on every "
@@ -142,15 +152,21 @@ def make_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of page specs (for editors)",
                             description="Print the JSON Schema of page specs (or of style sheets), for an "
                                         "editor's completion and checks; layout/*.schema.json are copies.")
-    schema.add_argument("--stylesheet", action="store_true", help="the schema of style sheets instead")
+    which = schema.add_mutually_exclusive_group()
+    which.add_argument("--stylesheet", action="store_const", const="stylesheet", dest="which",
+                       help="the schema of style sheets instead")
+    which.add_argument("--edition", action="store_const", const="edition", dest="which",
+                       help="the schema of edition files instead")
+    which.add_argument("--article", action="store_const", const="article", dest="which",
+                       help="the schema of an article's front matter instead")
 
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     preview.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                          help="folder for the PNGs (default: beside each PDF)")
-    preview.add_argument("--dpi", type=_dpi, default=50.0,
-                         help="resolution in dots per inch, 10–1200 (default: 50)")
+    preview.add_argument("--dpi", type=_dpi, default=150.0,
+                         help="resolution in dots per inch, 10–1200 (default: 150)")
     preview.add_argument("--contact", type=Path, default=None, metavar="PNG",
                          help="also write a contact sheet: every page of every PDF as a thumbnail in one PNG")
     return parser
@@ -244,7 +260,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "schema":
             from pagesetter.spec.schema import schema_json
 
-            sys.stdout.write(schema_json("stylesheet" if args.stylesheet else "spec"))
+            sys.stdout.write(schema_json(args.which or "spec"))
             return 0
         if args.command == "serve":
             from pagesetter.serve import serve
@@ -319,31 +335,60 @@ def _build(args: argparse.Namespace) -> int:
                                     jobs=args.jobs, cache=cache)
             if _report_edition(edition, time.perf_counter() - started, args.quiet):
                 status = EXIT_PREFLIGHT_ERROR
+            written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
 
-                for pdf in edition.page_paths:
+                for pdf in [*edition.page_paths, *(p for p in edition.proofs if p.name.endswith(".proof.pdf"))]:
                     for png in render_png(pdf, args.output, args.dpi):
+                        written.append(png)
                         if not args.quiet:
                             print(f"wrote {display_path(png)}")
                 sheet = contact_sheet(list(edition.page_paths), args.output / f"{edition.edition.name}.contact.png")
+                written.append(sheet)
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
+            stems = [p.stem for p in edition.page_paths]
+            _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
             continue
         pdf_path, failed = _build_page(spec, args, cache, started)
         if failed:
             status = EXIT_PREFLIGHT_ERROR
+        written = [pdf_path]
+        if args.proof:
+            from pagesetter.build import proof_print_path
+
+            written += [pdf_path.with_suffix(".proof.pdf"), proof_print_path(pdf_path.with_suffix(".proof.pdf"))]
         if args.preview:
             from pagesetter.proof.preview import render_png
 
             for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
                 for png in render_png(pdf, args.output, args.dpi):
+                    written.append(png)
                     if not args.quiet:
                         print(f"wrote {display_path(png)}")
+        _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
         print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
     return status
+
+
+# What a build may leave beside <page>.pdf; what this build did not write again shows an older page.
+STALE_SUFFIXES = (".png", ".proof.pdf", ".proof-a3.pdf", ".proof.png")
+
+
+def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool, contact: str = "") -> None:
+    """Previews and proofs of these pages that this build did not write are removed: a PNG or
+    proof beside a new PDF must never show an older page."""
+    fresh = {p.name for p in written}
+    names = [stem + suffix for stem in stems for suffix in STALE_SUFFIXES] + ([contact] if contact else [])
+    for name in names:
+        path = out / name
+        if name not in fresh and path.is_file() and not path.is_symlink():
+            path.unlink()
+            if not quiet:
+                print(f"removed {display_path(path)} (older than this build)")
 
 
 def _is_edition(path: Path) -> bool:
@@ -383,11 +428,15 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     report = page_report(result)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
+        from pagesetter.build import proof_print_path
+
         proof = result.pdf_path.with_suffix(".proof.pdf")
         outputs[proof.name] = proof
+        outputs[proof_print_path(proof).name] = proof_print_path(proof)
     report.emit(args.quiet)
     if args.proof and not args.quiet:
         print(f"wrote {display_path(proof)}")
+        print(f"wrote {display_path(proof_print_path(proof))}")
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
     return result.pdf_path, report.preflight_errors > 0
@@ -451,13 +500,12 @@ def _diff(args: argparse.Namespace) -> int:
     from pagesetter.proof.diff import diff_pdfs
 
     result = diff_pdfs(args.old, args.new, args.output or args.new.parent, args.dpi)
-    for region in result.regions:
-        names = ", ".join(region.articles) or "outside the modules"
-        print(f"page {region.page}: changed {region.x0:.0f},{region.y0:.0f}–{region.x1:.0f},{region.y1:.0f} pt: {names}")
+    for line in result.lines():
+        print(line)
     for image in result.images:
         print(f"wrote {display_path(image)}")
     print(result.summary())
-    return 7 if result.changed else 0
+    return EXIT_DIFF if result.changed else 0
 
 
 def _preflight(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from pagesetter import rebuild
 from pagesetter.build import (
     EditionData, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
-    with_unplaced_jumps,
+    proof_print_path, with_sources, with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
@@ -42,8 +42,9 @@ from pagesetter.paths import StagedWrites, inside
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
-from pagesetter.spec.loader import _check_date, project_root
+from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import PageSpec, PdfxVersion
+from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class EditionResult:
     combined: Path
     warnings: tuple[Warning, ...]
     changes: tuple[tuple[Change, ...], ...] = ()  # per page: the marks normalisation set full-width
-    proofs: tuple[Path, ...] = ()  # <page>.proof.pdf, when asked for
+    proofs: tuple[Path, ...] = ()  # <page>.proof.pdf and <page>.proof-a3.pdf, when asked for
 
 
 def is_edition(path: Path) -> bool:
@@ -80,7 +81,7 @@ def load_edition(path: Path) -> Edition:
     root = v.expect_map(load_yaml(path), "an edition file")
     v.check_keys(root, ("edition",), "an edition file", required=("edition",))
     node = v.expect_map(root.get("edition"), "edition")  # type: ignore[arg-type]
-    v.check_keys(node, ("name", "paper", "date", "pages"), "edition", required=("paper", "date", "pages"))
+    v.check_keys(node, EDITION_KEYS, "edition", required=EDITION_REQUIRED)
     date = v.text(node.get("date"), "date")  # type: ignore[arg-type]
     _check_date(node.get("date"), date)  # type: ignore[arg-type]
     root = project_root(path)
@@ -143,6 +144,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             if result.proof:
                 proofs.append(out_dir / f"{result.spec.name}.proof.pdf")
                 staged.write(proofs[-1], result.proof)
+                proofs.append(proof_print_path(proofs[-1]))
+                staged.write(proofs[-1], tiled_proof(result.proof, result.spec.name))
             combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
@@ -263,7 +266,7 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     flowed = flow_page(spec, articles, faces, job.carried or {})
     if missing:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
-    printed = with_marks(flowed.page, spec, faces)
+    printed = with_marks(with_sources(flowed.page, spec, articles), spec, faces)
     save_memo(faces, memo_key, job.cache)
     rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)

@@ -135,6 +135,15 @@ class Overset:
 
 
 @dataclass(frozen=True)
+class ArticleSource:
+    """Where an article's printed characters come from (proof/sourcemap.py), for ``diff``."""
+
+    article: str
+    file: str  # relative to the project root (posix)
+    runs: tuple[tuple[int, int], ...]  # (printed offset, source line), offsets ascending
+
+
+@dataclass(frozen=True)
 class Page:
     name: str
     trim: tuple[float, float]
@@ -147,6 +156,7 @@ class Page:
     panels: tuple[Panel, ...] = field(default=())
     mark_margin: float = 0.0  # pt of media beyond the bleed on every side, for printer's marks
     vectors: tuple[Vector, ...] = field(default=())  # line art (a masthead's PDF logotype)
+    sources: tuple[ArticleSource, ...] = field(default=())  # the articles' source lines, for diff
 
     def text(self) -> str:
         return "".join(line.text for line in self.lines)

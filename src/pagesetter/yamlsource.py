@@ -225,6 +225,11 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
         return Node(values, loc, key_locs)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(n, shown, first_line, loader, budget, depth + 1) for n in node.value], loc)
+    if node.tag == "tag:yaml.org,2002:bool" and str(node.value).lower() not in ("true", "false"):
+        # YAML 1.1 (PyYAML) reads yes/no/on/off/y/n as booleans; YAML 1.2, the editors' YAML servers
+        # and the JSON Schema read them as text. Text here too, so the loader and the schema agree:
+        # a switch needs true or false, and a title may be 'No'.
+        return Node(str(node.value), loc)
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:

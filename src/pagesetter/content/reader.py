@@ -22,6 +22,7 @@ from pagesetter.yamlsource import Node, load_yaml, read_text
 FRONT_KEYS = ("kicker", "title", "subtitle", "byline", "photos")
 TEXT_KEYS = ("kicker", "title", "subtitle", "byline")
 PHOTO_KEYS = ("file", "files", "caption", "credit", "side")
+PHOTO_REQUIRED = ("caption",)  # and file or files
 MAX_GROUP = 12  # pictures one photo group (组图) entry may hold
 SIDES: tuple[PhotoSide, ...] = ("above", "below")
 # Caption markers of Chinese papers: ▲ points up at the photo above the caption,
@@ -147,7 +148,7 @@ def _photos(node: Node | None, article: Path, root: Path, allowed: tuple[Path, .
 def _photo(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> Photo:
     if not node.is_map:
         raise InputError(node.loc, f"each photo must be a mapping (file: …, caption: …), got {_kind(node)}")
-    v.check_keys(node, PHOTO_KEYS, "a photo", required=("caption",))
+    v.check_keys(node, PHOTO_KEYS, "a photo", required=PHOTO_REQUIRED)
     caption_node = node.get("caption")
     assert caption_node is not None  # check_keys made sure
     targets = _photo_files(node, article, root, allowed)

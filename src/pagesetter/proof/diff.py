@@ -1,14 +1,24 @@
-"""Visual diff of two builds: render both, find the regions that changed, name the articles.
+"""核红: what changed between two builds, character by character, named by its source line.
 
-Both PDFs are rendered at the same resolution; pixels that differ are gathered into cells of a
-coarse grid and the cells into rectangles. Our PDFs carry their module frames (PieceInfo, see
-render/pdfx.py), so each changed region is named by the articles it touches.
+The text is read back from both PDFs (proof/readback.py). Our PDFs carry their module frames and
+each article's source file and lines (PieceInfo, proof/sourcemap.py), so each character read back
+is given to the article whose frame holds it, each article's text is compared as a sequence
+(insertions, deletions, replacements) and every change is named by its file and line:
+``content/dongfeng-media.md:9: dongfeng-media: ，→、``. Modules moved or resized (their frames)
+and reflowed (their lines broken elsewhere) are reported too. Text outside the modules (folio,
+slug) and every page of a PDF that is not ours is compared line by line: page and line.
+
+The pictures are compared too (rendered at ``dpi``): each changed page gets a side-by-side PNG
+(old | new, changed regions boxed) and a red/green overlay (red only in OLD, green only in NEW,
+black in both). A picture change no text or module change explains (a photo, a rule) is reported
+by its region.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pikepdf
@@ -17,10 +27,17 @@ from PIL import Image, ImageChops, ImageDraw
 
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc
+from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.record import layout_record
+from pagesetter.proof.sourcemap import line_at
 
+DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and its change visible
 CELL = 8  # px: changed pixels are gathered into cells this size
 THRESHOLD = 40  # grey levels: smaller differences are anti-aliasing noise
+NEAR = 1.0  # em: a character this close outside a frame (hanging punctuation) belongs to it
+MOVE_TOLERANCE = 0.05  # pt: frames are recorded to 0.01 pt
+SHOWN = 30  # characters of a change shown on its line
+CONTEXT = 6  # characters of context either side
 
 
 @dataclass(frozen=True)
@@ -33,28 +50,328 @@ class Region:
     articles: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class TextChange:
+    """One insertion, deletion or replacement, where the proofreader finds it."""
+
+    where: str  # "content/a.md:9" (ours), "page 2 line 14" (any PDF, or text outside the modules)
+    article: str | None
+    old: str
+    new: str
+    context: str  # the new text around it (the old for a deletion)
+
+    def line(self) -> str:
+        if not self.old:
+            what = f"+{_cut(self.new)}"
+        elif not self.new:
+            what = f"-{_cut(self.old)}"
+        else:
+            what = f"{_cut(self.old)}→{_cut(self.new)}"
+        head = f"{self.where}: {self.article}: " if self.article else f"{self.where}: "
+        return f"{head}{what}  …{self.context}…"
+
+
+@dataclass(frozen=True)
+class ModuleChange:
+    article: str
+    what: str  # "moved", "resized", "reflowed", "added", "removed"
+    detail: str
+    where: str = ""
+
+    def line(self) -> str:
+        head = f"{self.where}: " if self.where else ""
+        return f"{head}{self.article}: {self.what} {self.detail}".rstrip()
+
+
 @dataclass
 class DiffResult:
-    regions: list[Region] = field(default_factory=list)
+    text: list[TextChange] = field(default_factory=list)
+    modules: list[ModuleChange] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)  # picture changes no text/module change explains
     images: list[Path] = field(default_factory=list)
     pages_old: int = 0
     pages_new: int = 0
+    pictures_changed: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.regions) or self.pages_old != self.pages_new
+        return bool(self.text or self.modules or self.regions or self.pictures_changed) \
+            or self.pages_old != self.pages_new
 
     @property
     def articles(self) -> list[str]:
-        return sorted({a for r in self.regions for a in r.articles})
+        names = {c.article for c in self.text if c.article} | {m.article for m in self.modules}
+        return sorted(names | {a for r in self.regions for a in r.articles})
+
+    def lines(self) -> list[str]:
+        out = [c.line() for c in self.text] + [m.line() for m in self.modules]
+        for r in self.regions:
+            names = ", ".join(r.articles) or "outside the modules"
+            out.append(f"page {r.page}: picture changed at {r.x0:.0f},{r.y0:.0f}–{r.x1:.0f},{r.y1:.0f} pt "
+                       f"(no text change): {names}")
+        return out
 
     def summary(self) -> str:
         if not self.changed:
             return "no change"
-        head = f"{len(self.regions)} changed region(s)"
+        parts = [f"{len(self.text)} text change(s)"]
+        if self.modules:
+            parts.append(f"{len(self.modules)} module change(s)")
+        if self.regions:
+            parts.append(f"{len(self.regions)} other picture change(s)")
         if self.pages_old != self.pages_new:
-            head += f"; pages {self.pages_old} → {self.pages_new}"
+            parts.append(f"pages {self.pages_old} → {self.pages_new}")
+        head = ", ".join(parts)
         return head + (f" in: {', '.join(self.articles)}" if self.articles else "")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN else text[:SHOWN] + f"…(+{len(text) - SHOWN})"
+
+
+# --- reading a PDF back: per article (ours) and per page line (any) ---------------------------
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """One character read back, with where it belongs."""
+
+    char: Char
+    page: int
+    where: str  # source "file:line", or "" when the record has none
+
+
+@dataclass
+class _Side:
+    """One PDF as the diff sees it."""
+
+    articles: dict[str, list[_Placed]]  # in reading order, pages in order
+    loose: list[list[list[Char]]]  # per page, its lines of characters outside any module
+    frames: dict[str, list[tuple[int, tuple[float, float, float, float]]]]  # article -> (page, block box)
+    pages: int
+
+
+def frames_of(path: Path) -> list[list[dict]]:
+    """The module frames each page of one of our PDFs carries (empty for other PDFs)."""
+    with pikepdf.open(path) as pdf:
+        return [layout_record(page).get("frames", []) for page in pdf.pages]
+
+
+def _records(path: Path) -> list[dict]:
+    with pikepdf.open(path) as pdf:
+        return [layout_record(page) for page in pdf.pages]
+
+
+def _valid_frames(record: dict) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The block frames of a record, skipping any entry that is not one (any PDF may carry
+    anything under PieceInfo)."""
+    out = []
+    for f in record.get("frames", []) if isinstance(record.get("frames"), list) else []:
+        try:
+            if f["kind"] == "block":
+                out.append((str(f["article"]), (float(f["x0"]), float(f["y0"]), float(f["x1"]), float(f["y1"]))))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def read_side(path: Path) -> _Side:
+    pages = read_chars(path)
+    records = _records(path)
+    side = _Side({}, [], {}, len(pages))
+    for page in pages:
+        record = records[page.number - 1] if page.number <= len(records) else {}
+        blocks = _valid_frames(record)
+        sources = record.get("sources") if isinstance(record.get("sources"), dict) else {}
+        for name, box in blocks:
+            side.frames.setdefault(name, []).append((page.number, box))
+        counts: dict[str, int] = {}
+        loose: list[Char] = []
+        for c in page.chars:
+            if c.text.isspace():
+                continue
+            name = _owner(c, page.height, blocks)
+            if name is None:
+                loose.append(c)
+                continue
+            offset = counts.get(name, 0)
+            counts[name] = offset + 1
+            side.articles.setdefault(name, []).append(_Placed(c, page.number, _where(sources.get(name), offset)))
+        side.loose.append(_lines(loose))
+    return side
+
+
+def _owner(c: Char, height: float, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> str | None:
+    """The article whose block holds the character's origin, or the nearest within NEAR em."""
+    y = height - c.baseline
+    best, distance = None, NEAR * max(c.size, 1.0)
+    for name, (x0, y0, x1, y1) in blocks:
+        d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)
+        if d == 0.0:
+            return name
+        if d <= distance:
+            best, distance = name, d
+    return best
+
+
+def _where(source: object, offset: int) -> str:
+    if not isinstance(source, dict) or not isinstance(source.get("file"), str):
+        return ""
+    runs = source.get("runs")
+    try:
+        line = line_at(runs, offset) if isinstance(runs, list) else 0
+    except (TypeError, ValueError):
+        line = 0
+    return f"{source['file']}:{line}" if line else source["file"]
+
+
+def _lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters in drawing order cut into lines: a new line where the baseline moves or the
+    text goes back to the left."""
+    lines: list[list[Char]] = []
+    for c in chars:
+        last = lines[-1][-1] if lines else None
+        if last is None or abs(c.baseline - last.baseline) > 0.3 * max(c.size, last.size, 1.0) \
+                or c.x < last.x - 0.5 * max(c.size, 1.0):
+            lines.append([c])
+        else:
+            lines[-1].append(c)
+    return lines
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+
+def diff_text(old: _Side, new: _Side) -> list[TextChange]:
+    changes: list[TextChange] = []
+    for name in _ordered(old.articles, new.articles):
+        a, b = old.articles.get(name, []), new.articles.get(name, [])
+        changes += _article_changes(name, a, b)
+    for number in range(1, max(len(old.loose), len(new.loose)) + 1):
+        a = old.loose[number - 1] if number <= len(old.loose) else []
+        b = new.loose[number - 1] if number <= len(new.loose) else []
+        changes += _page_changes(number, a, b)
+    return changes
+
+
+def _ordered(a: dict[str, list], b: dict[str, list]) -> list[str]:
+    return list(b) + [name for name in a if name not in b]
+
+
+def _article_changes(name: str, a: list[_Placed], b: list[_Placed]) -> list[TextChange]:
+    old = "".join(p.char.text for p in a)
+    new = "".join(p.char.text for p in b)
+    if old == new:
+        return []
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if b:
+            at = b[min(j1, len(b) - 1)]
+            where = at.where or f"page {at.page}"
+        else:
+            at = a[min(i1, len(a) - 1)]
+            where = (at.where or f"page {at.page}") + " (old)"
+        context = _context(new, j1, j2) if j2 > j1 or not old else _context(old, i1, i2)
+        out.append(TextChange(where, name, old[i1:i2], new[j1:j2], context))
+    return out
+
+
+def _context(text: str, start: int, end: int) -> str:
+    return text[max(0, start - CONTEXT):start] + text[start:end][:SHOWN] + text[end:end + CONTEXT]
+
+
+def _page_changes(number: int, a: list[list[Char]], b: list[list[Char]]) -> list[TextChange]:
+    """Whole-page text compared character by character (so that a reflow is no change), each
+    change named by the page and the line it stands on (lines counted in drawing order)."""
+    old, old_line = _joined(a)
+    new, new_line = _joined(b)
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if new:
+            where = f"page {number} line {new_line[min(j1, len(new) - 1)]}"
+        else:
+            where = f"page {number} (old line {old_line[min(i1, len(old) - 1)]})"
+        context = _context(new, j1, j2) if j2 > j1 or not old else _context(old, i1, i2)
+        out.append(TextChange(where, None, old[i1:i2], new[j1:j2], context))
+    return out
+
+
+def _joined(lines: list[list[Char]]) -> tuple[str, list[int]]:
+    """The page's text and the line number (from 1) of each character."""
+    text = "".join(c.text for line in lines for c in line)
+    return text, [n for n, line in enumerate(lines, 1) for _ in line]
+
+
+def diff_modules(old: _Side, new: _Side) -> list[ModuleChange]:
+    """Frames moved or resized, articles added or removed, and text broken into lines elsewhere."""
+    out: list[ModuleChange] = []
+    for name in _ordered(old.frames, new.frames):
+        a, b = old.frames.get(name), new.frames.get(name)
+        if a is None:
+            out.append(ModuleChange(name, "added", f"on page {b[0][0]}" if b else ""))
+            continue
+        if b is None:
+            out.append(ModuleChange(name, "removed", f"from page {a[0][0]}"))
+            continue
+        if len(a) != len(b):
+            out.append(ModuleChange(name, "reshaped", f"{len(a)} → {len(b)} blocks"))
+            continue
+        for (pa, ba), (pb, bb) in zip(a, b):
+            if pa == pb and all(abs(u - v) <= MOVE_TOLERANCE for u, v in zip(ba, bb)):
+                continue
+            size_a, size_b = (ba[2] - ba[0], ba[3] - ba[1]), (bb[2] - bb[0], bb[3] - bb[1])
+            resized = any(abs(u - v) > MOVE_TOLERANCE for u, v in zip(size_a, size_b))
+            out.append(ModuleChange(name, "resized" if resized else "moved",
+                                    f"page {pa} {_box(ba)} → page {pb} {_box(bb)}"))
+    for name in new.articles:
+        if name in old.articles:
+            change = _reflow(name, old.articles[name], new.articles[name])
+            if change is not None:
+                out.append(change)
+    return out
+
+
+def _box(b: tuple[float, float, float, float]) -> str:
+    return f"{b[0]:.1f},{b[1]:.1f}–{b[2]:.1f},{b[3]:.1f} pt"
+
+
+def _line_starts(placed: list[_Placed]) -> list[int]:
+    """Offsets (in the article's text) where a printed line starts."""
+    starts = []
+    for k, p in enumerate(placed):
+        prev = placed[k - 1] if k else None
+        size = max(p.char.size, 1.0)
+        if prev is None or prev.page != p.page or abs(p.char.baseline - prev.char.baseline) > 0.3 * size \
+                or p.char.x < prev.char.x - 0.5 * size:
+            starts.append(k)
+    return starts
+
+
+def _reflow(name: str, a: list[_Placed], b: list[_Placed]) -> ModuleChange | None:
+    """Lines broken elsewhere in NEW than in OLD (the text of the old line starts mapped into the new)."""
+    old_text, new_text = "".join(p.char.text for p in a), "".join(p.char.text for p in b)
+    mapping: dict[int, int] = {}
+    for i, j, size in SequenceMatcher(None, old_text, new_text, autojunk=False).get_matching_blocks():
+        for k in range(size):
+            mapping[i + k] = j + k
+    old_starts = _line_starts(a)
+    new_starts = _line_starts(b)
+    moved = sorted({mapping[s] for s in old_starts if s in mapping} ^ set(new_starts))
+    # a line start that lands on changed text has no counterpart; count only those on kept text
+    kept = set(mapping.values())
+    moved = [s for s in moved if s in kept]
+    if not moved:
+        return None
+    first = b[moved[0]]
+    return ModuleChange(name, "reflowed", f"{len(moved)} line break(s) moved, {len(old_starts)} → "
+                        f"{len(new_starts)} lines", first.where or f"page {first.page}")
+
+
+# --- pictures ---------------------------------------------------------------------------------
 
 
 def _render(path: Path, dpi: float) -> list[Image.Image]:
@@ -68,49 +385,78 @@ def _render(path: Path, dpi: float) -> list[Image.Image]:
         doc.close()
 
 
-def frames_of(path: Path) -> list[list[dict]]:
-    """The module frames each page of one of our PDFs carries (empty for other PDFs)."""
-    with pikepdf.open(path) as pdf:
-        return [layout_record(page).get("frames", []) for page in pdf.pages]
+def overlay(a: Image.Image, b: Image.Image) -> Image.Image:
+    """Red where only OLD has ink, green where only NEW has, dark where both do."""
+    old, new = a.convert("L"), b.convert("L")
+    return Image.merge("RGB", (new, old, ImageChops.darker(old, new)))
 
 
-def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = 50.0) -> DiffResult:
+def side_by_side(a: Image.Image, b: Image.Image, boxes: list[tuple[int, int, int, int]]) -> Image.Image:
+    gap = 20
+    sheet = Image.new("RGB", (a.width + b.width + gap, max(a.height, b.height)), (160, 160, 160))
+    sheet.paste(a, (0, 0))
+    sheet.paste(b, (a.width + gap, 0))
+    draw = ImageDraw.Draw(sheet, "RGBA")
+    for x0, y0, x1, y1 in boxes:
+        for dx in (0, a.width + gap):
+            draw.rectangle((x0 + dx, y0, x1 + dx, y1), outline=(230, 0, 0, 255), width=3, fill=(255, 0, 0, 30))
+    return sheet
+
+
+def changed_boxes(a: Image.Image, b: Image.Image) -> list[tuple[int, int, int, int]]:
+    if a.size != b.size:
+        a = a.resize(b.size)
+    mask = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > THRESHOLD else 0)
+    if mask.getbbox() is None:
+        return []
+    # a cell is changed when any of its pixels is: the mean of its CELL×CELL block is above 0
+    small = mask.reduce(CELL)
+    width = small.width
+    cells = {(k % width, k // width) for k, v in enumerate(small.tobytes()) if v}
+    return _merge(cells)
+
+
+def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffResult,
+                  explained: set[str]) -> None:
     old_pages, new_pages = _render(old, dpi), _render(new, dpi)
-    frames = frames_of(new)
-    result = DiffResult(pages_old=len(old_pages), pages_new=len(new_pages))
+    records = _records(new)
     scale = 72 / dpi
+    many = len(new_pages) > 1
     for number, (a, b) in enumerate(zip(old_pages, new_pages), 1):
+        boxes = changed_boxes(a, b)
+        if not boxes:
+            continue
+        result.pictures_changed = True
+        height_pt = b.height * scale
+        blocks = _valid_frames(records[number - 1]) if number <= len(records) else []
+        for x0, y0, x1, y1 in boxes:
+            box = (x0 * scale, height_pt - y1 * scale, x1 * scale, height_pt - y0 * scale)
+            names = tuple(sorted({n for n, (fx0, fy0, fx1, fy1) in blocks
+                                  if fx0 < box[2] and box[0] < fx1 and fy0 < box[3] and box[1] < fy1}))
+            if names and set(names) <= explained:
+                continue
+            if not names and "" in explained:  # text outside the modules changed (folio, slug)
+                continue
+            result.regions.append(Region(number, *box, names))
+        suffix = f"-{number}" if many else ""
         if a.size != b.size:
             a = a.resize(b.size)
-        mask = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > THRESHOLD else 0)
-        cells = _cells(mask)
-        rects = _merge(cells)
-        height_pt = b.height * scale
-        page_frames = [f for f in frames[number - 1] if f["kind"] == "block"] if number <= len(frames) else []
-        marked = b.copy()
-        draw = ImageDraw.Draw(marked, "RGBA")
-        for x0, y0, x1, y1 in rects:
-            box = (x0 * scale, height_pt - y1 * scale, x1 * scale, height_pt - y0 * scale)
-            names = tuple(sorted({f["article"] for f in page_frames
-                                  if f["x0"] < box[2] and box[0] < f["x1"] and f["y0"] < box[3] and box[1] < f["y1"]}))
-            result.regions.append(Region(number, *box, names))
-            draw.rectangle((x0, y0, x1, y1), outline=(230, 0, 0, 255), width=2, fill=(255, 0, 0, 40))
-        target = out_dir / f"{new.stem}.diff{'' if len(new_pages) == 1 else f'-{number}'}.png"
-        buf = io.BytesIO()
-        marked.save(buf, "PNG")
-        write_atomically(target, buf.getvalue())
-        result.images.append(target)
+        for kind, image in (("diff", side_by_side(a, b, boxes)), ("overlay", overlay(a, b))):
+            target = out_dir / f"{new.stem}.{kind}{suffix}.png"
+            buf = io.BytesIO()
+            image.save(buf, "PNG")
+            write_atomically(target, buf.getvalue())
+            result.images.append(target)
+
+
+def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = DEFAULT_DPI) -> DiffResult:
+    a, b = read_side(old), read_side(new)
+    result = DiffResult(pages_old=a.pages, pages_new=b.pages)
+    result.text = diff_text(a, b)
+    result.modules = diff_modules(a, b)
+    explained = {c.article or "" for c in result.text} | {m.article for m in result.modules}
+    diff_pictures(old, new, out_dir, dpi, result, explained)
     return result
-
-
-def _cells(mask: Image.Image) -> set[tuple[int, int]]:
-    cells = set()
-    w, h = mask.size
-    for cy in range(0, h, CELL):
-        for cx in range(0, w, CELL):
-            if mask.crop((cx, cy, min(w, cx + CELL), min(h, cy + CELL))).getbbox():
-                cells.add((cx // CELL, cy // CELL))
-    return cells
 
 
 def _merge(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -129,6 +129,8 @@ def _layout_json(page: Page) -> str:
     if page.images:  # so that preflight names a photo by its file and article, not its XObject name
         record["images"] = [{"name": f"Im{i}", "file": image.path.name, "article": image.article}
                             for i, image in enumerate(page.images)]
+    if page.sources:  # each article's file and lines: diff names a change by its source line
+        record["sources"] = {s.article: {"file": s.file, "runs": [list(r) for r in s.runs]} for s in page.sources}
     if page.overset:  # written with overset allowed: preflight reads this and fails the page
         record["overset"] = [{"article": o.article, "chars": o.chars, "lines": o.lines} for o in page.overset]
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -19,6 +19,38 @@ TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules"
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
+RECT_KEYS = ("col", "cols", "line", "lines")
+PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange")
+# The keys of each mapping a page spec or style sheet holds, (allowed, required): the loader checks
+# them (check below) and the JSON Schema is built from them (spec/schema.py), so they cannot drift.
+SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "spec": (TOP_KEYS, ("page", "grid")),
+    "page": (("name", "trim", "bleed", "margins"), ("trim",)),
+    "trim": (("width", "height"), ("width", "height")),
+    "margins": (("top", "left"), ()),
+    "grid": (("columns", "column_width", "gutter", "body_size", "pitch", "lines"),
+             ("columns", "column_width", "gutter", "body_size", "pitch", "lines")),
+    "marks": (("crop", "registration", "slug"), ()),
+    "auto": (("line", "articles", "photo", "fit", "min_cols"), ("line", "articles")),
+    "auto photo": (("cols", "lines"), ()),
+    "style sheet": (("styles",), ("styles",)),
+    "style": (STYLE_KEYS, ()),
+    "rules": (("column", "article"), ()),
+    "folio": (("paper", "date", "page", "section", "editor", "extra", "lines", "style", "paper_style", "rule"),
+              ("paper", "date", "page")),
+    "rect": (RECT_KEYS, RECT_KEYS),
+    "article": (("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead",
+                 "column_rules", "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order"),
+                ("article", "block")),
+    "fit": (("photo_lines", "headline_lines"), ()),
+    "headline": (("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), ()),
+    "photo": (PHOTO_CELL_KEYS, RECT_KEYS),
+    "box": (("rule", "tint", "double"), ()),
+}
+# The keys of an edition file's 'edition:' mapping (edition.py).
+EDITION_KEYS = ("name", "paper", "date", "pages")
+EDITION_REQUIRED = ("paper", "date", "pages")
+MAX_COLUMNS = 40  # columns of a grid
 ALIGNS = ("justify", "left", "center", "right")
 MAX_LINES = 2000  # grid lines of a type area; fit: may change a depth by no more
 PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
@@ -34,9 +66,15 @@ def project_root(spec_path: Path) -> Path:
     return folder.parent if folder.name == "layout" else folder
 
 
+def _check(node: Node, kind: str, what: str) -> None:
+    """The keys of one mapping, against SPEC_KEYS[kind]."""
+    allowed, required = SPEC_KEYS[kind]
+    v.check_keys(node, allowed, what, required=required)
+
+
 def load_spec(path: Path) -> PageSpec:
     root_node = v.expect_map(load_yaml(path), "a page spec")
-    v.check_keys(root_node, TOP_KEYS, "the page spec", required=("page", "grid"))
+    _check(root_node, "spec", "the page spec")
     if root_node.get("articles") is None and root_node.get("auto") is None:
         raise InputError(root_node.loc, "the page spec needs 'articles' (modules placed by hand) or 'auto' "
                          "(modules chosen by the engine), or both")
@@ -46,7 +84,7 @@ def load_spec(path: Path) -> PageSpec:
 
     styles, sheets = _load_styles(root_node, base, root, allowed)
     page = v.expect_map(root_node.get("page"), "page")  # type: ignore[arg-type]
-    v.check_keys(page, ("name", "trim", "bleed", "margins"), "page", required=("trim",))
+    _check(page, "page", "page")
     grid_node = v.expect_map(root_node.get("grid"), "grid")  # type: ignore[arg-type]
     grid = _grid(grid_node)
     trim = _trim(page)
@@ -138,7 +176,7 @@ def _marks(node: Node) -> Marks:
     if isinstance(node.value, bool):
         return Marks(node.value, node.value, node.value)
     v.expect_map(node, "marks")
-    v.check_keys(node, ("crop", "registration", "slug"), "marks")
+    _check(node, "marks", "marks")
     flags = {k: v.boolean(node.get(k), k) if node.get(k) is not None else True for k in ("crop", "registration", "slug")}
     return Marks(**flags)
 
@@ -146,7 +184,7 @@ def _marks(node: Node) -> Marks:
 def _auto(node: Node, grid: Grid) -> AutoSpec:
     """auto: {line: 12, articles: [...], photo: {cols: 2, lines: 13}, fit: {...}, min_cols: 2}"""
     v.expect_map(node, "auto")
-    v.check_keys(node, ("line", "articles", "photo", "fit", "min_cols"), "auto", required=("line", "articles"))
+    _check(node, "auto", "auto")
     names = tuple(v.text(n, "article") for n in v.expect_list(node.get("articles"), "articles"))  # type: ignore[arg-type]
     if not names:
         raise InputError(node.get("articles").loc, "auto needs at least one article")  # type: ignore[union-attr]
@@ -154,7 +192,7 @@ def _auto(node: Node, grid: Grid) -> AutoSpec:
     cols, lines = 2, 13
     if photo is not None:
         v.expect_map(photo, "photo")
-        v.check_keys(photo, ("cols", "lines"), "auto photo")
+        _check(photo, "auto photo", "auto photo")
         cols = v.integer(photo.get("cols"), "cols", 1, grid.columns) if photo.get("cols") else cols
         lines = v.integer(photo.get("lines"), "lines", 3, grid.lines) if photo.get("lines") else lines
     return AutoSpec(
@@ -199,17 +237,16 @@ def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path,
 
 def _trim(page: Node) -> tuple[float, float]:
     trim = v.expect_map(page.get("trim"), "trim")  # type: ignore[arg-type]
-    v.check_keys(trim, ("width", "height"), "trim", required=("width", "height"))
+    _check(trim, "trim", "trim")
     return (_pt(trim.get("width"), "trim width", LENGTH, "trim"),
             _pt(trim.get("height"), "trim height", LENGTH, "trim"))
 
 
 def _grid(node: Node) -> Grid:
-    v.check_keys(node, ("columns", "column_width", "gutter", "body_size", "pitch", "lines"), "grid",
-                 required=("columns", "column_width", "gutter", "body_size", "pitch", "lines"))
+    _check(node, "grid", "grid")
     body = _pt(node.get("body_size"), "body_size", SIZE, "body_size")
     return Grid(
-        columns=v.integer(node.get("columns"), "columns", 1, 40),
+        columns=v.integer(node.get("columns"), "columns", 1, MAX_COLUMNS),
         column_width=v.quantity(node.get("column_width"), "column_width", LENGTH_OR_ZI).to_pt(em=body),
         gutter=v.quantity(node.get("gutter"), "gutter", LENGTH_OR_ZI, zero_ok=True).to_pt(em=body),
         lines=v.integer(node.get("lines"), "lines", 1, MAX_LINES),
@@ -223,7 +260,7 @@ def _margins(page: Node, trim: tuple[float, float], grid: Grid, grid_node: Node)
     top_q = left = None
     if node is not None:
         v.expect_map(node, "margins")
-        v.check_keys(node, ("top", "left"), "margins")
+        _check(node, "margins", "margins")
         if node.get("top") is not None and node.get("top").value != "auto":
             top_q = v.quantity(node.get("top"), "top margin", LENGTH, zero_ok=True).to_pt()
         if node.get("left") is not None and node.get("left").value != "auto":
@@ -253,7 +290,7 @@ def _load_styles(root_node: Node, base: Path, root: Path,
         sheet_path = _inside(sheet_node, base, root, "style sheet", default=base, allowed=allowed)
         paths.append(sheet_path)
         sheet = v.expect_map(load_yaml(sheet_path), "a style sheet")
-        v.check_keys(sheet, ("styles",), "a style sheet", required=("styles",))
+        _check(sheet, "style sheet", "a style sheet")
         raw.update(v.expect_map(sheet.get("styles"), "styles").value)  # type: ignore[arg-type]
     if root_node.get("styles") is not None:
         raw.update(v.expect_map(root_node.get("styles"), "styles").value)  # type: ignore[arg-type]
@@ -271,7 +308,7 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
     if name in made:
         return made[name]
     node = v.expect_map(raw[name], f"style {name!r}")
-    v.check_keys(node, STYLE_KEYS, f"style {name!r}")
+    _check(node, "style", f"style {name!r}")
     parent: Style | None = None
     if node.get("base") is not None:
         base_name = v.text(node.get("base"), "base")
@@ -339,7 +376,7 @@ def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) 
     if node is None:
         return default
     v.expect_map(node, "rules")
-    v.check_keys(node, ("column", "article"), "rules")
+    _check(node, "rules", "rules")
     col = node.get("column")
     art = node.get("article")
     return Rules(
@@ -350,8 +387,7 @@ def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) 
 
 def _folio(node: Node, grid: Grid, styles: dict[str, Style]) -> Folio:
     v.expect_map(node, "folio")
-    keys = ("paper", "date", "page", "section", "editor", "extra", "lines", "style", "paper_style", "rule")
-    v.check_keys(node, keys, "folio", required=("paper", "date", "page"))
+    _check(node, "folio", "folio")
     date = v.text(node.get("date"), "date")
     _check_date(node.get("date"), date)
     style = v.text(node.get("style"), "style") if node.get("style") else "folio"
@@ -377,6 +413,8 @@ def _check_date(node: Node, date: str) -> None:
     import datetime
 
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):  # fromisoformat also takes 20220630, 2022-W26-4
+            raise ValueError(date)
         datetime.date.fromisoformat(date)
     except ValueError:
         raise InputError(node.loc, f"date must be written YYYY-MM-DD (e.g. 2022-06-30), got {date!r}") from None
@@ -393,7 +431,7 @@ def _need_style(name: str, styles: dict[str, Style], loc: Loc) -> None:
 
 def _rect(node: Node, what: str, cols_max: int, lines_max: int) -> Rect:
     v.expect_map(node, what)
-    v.check_keys(node, ("col", "cols", "line", "lines"), what, required=("col", "cols", "line", "lines"))
+    _check(node, "rect", what)
     col = v.integer(node.get("col"), f"{what} col", 1, cols_max) - 1
     cols = v.integer(node.get("cols"), f"{what} cols", 1, cols_max)
     top = v.integer(node.get("line"), f"{what} line", 1, lines_max) - 1
@@ -417,9 +455,7 @@ class _Defaults:
 
 def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules) -> ArticleSpec:
     v.expect_map(node, "an article entry")
-    keys = ("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead", "column_rules",
-            "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order")
-    v.check_keys(node, keys, "an article entry", required=("article", "block"))
+    _check(node, "article", "an article entry")
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
     frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
                    for n in v.expect_list(node.get("frames"), "frames")) if node.get("frames") else ()
@@ -489,7 +525,7 @@ def _jump_style(node: Node, styles: dict[str, Style]) -> str:
 def _fit(node: Node) -> FitSpec:
     """fit: {photo_lines: [-2, 2], headline_lines: [0, 1]}: how far the engine may change each."""
     v.expect_map(node, "fit")
-    v.check_keys(node, ("photo_lines", "headline_lines"), "fit")
+    _check(node, "fit", "fit")
 
     def bounds(key: str) -> tuple[int, int]:
         n = node.get(key)
@@ -511,7 +547,7 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
     if node is None:
         node = Node({}, block.loc, {})
     v.expect_map(node, "headline")
-    v.check_keys(node, ("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), "headline")
+    _check(node, "headline", "headline")
     names = {}
     for key in ("kicker", "title", "subtitle", "byline"):
         n = node.get(key)
@@ -526,13 +562,12 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
                         if node.get("align") else "center", vertical=vertical, **names)
 
 
-PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange")
 _AFTER = re.compile(r"^\s*after\s*(?:\+\s*(\d+))?\s*$")
 
 
 def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
     v.expect_map(node, "photo")
-    v.check_keys(node, PHOTO_CELL_KEYS, "photo", required=("col", "cols", "line", "lines"))
+    _check(node, "photo", "photo")
     cell_keys = {k: node.get(k) for k in ("col", "cols", "line", "lines")}
     line_node = node.get("line")
     assert line_node is not None  # check_keys made sure
@@ -577,7 +612,7 @@ def _focus(node: Node) -> tuple[float, float]:
 def _box(node: Node) -> Box:
     """box: {rule: 0.5pt, tint: [0, 0, 0, 10], double: true}"""
     v.expect_map(node, "box")
-    v.check_keys(node, ("rule", "tint", "double"), "box")
+    _check(node, "box", "box")
     rule = _pt(node.get("rule"), "box rule", LENGTH, "rule", zero_ok=True) if node.get("rule") else 0.5
     tint = _color(node.get("tint")) if node.get("tint") else None
     double = v.boolean(node.get("double"), "double") if node.get("double") is not None else False

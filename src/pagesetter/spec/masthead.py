@@ -31,10 +31,11 @@ from pagesetter.yamlsource import Node
 
 KEYS = ("lines", "block", "name", "date", "lunar", "issue", "total", "pages", "cn", "post_code", "publisher",
         "style", "rule", "double", "ears")
+REQUIRED = ("name", "date")
 NAME_KEYS = ("logo", "text", "style", "col", "cols")
 # An ear is an article entry whose block the masthead gives: its side and width, nothing of where.
-EAR_KEYS = ("side", "cols", "article", "headline", "photo", "body", "lead", "subhead", "column_rules", "balance",
-            "box")
+EAR_KEYS = ("side", "cols", "article", "headline", "photo", "body", "lead", "subhead", "column_rules", "balance", "box")
+EAR_REQUIRED = ("side", "cols", "article")
 # The longest names of Chinese dailies run to a dozen characters (中国城乡金融报); a name plate of
 # more is a slip (a paragraph pasted in), not a name.
 MAX_NAME_CHARS = 24
@@ -58,7 +59,7 @@ def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, 
     from pagesetter.spec.loader import _check_date, _need_style, _pt, _rect
 
     v.expect_map(node, "masthead")
-    v.check_keys(node, KEYS, "masthead", required=("name", "date"))
+    v.check_keys(node, KEYS, "masthead", required=REQUIRED)
     block = _block(node, grid, _rect)
     date = v.text(node.get("date"), "date")  # type: ignore[arg-type]
     _check_date(node.get("date"), date)  # type: ignore[arg-type]
@@ -163,7 +164,7 @@ def _ears(node: Node | None, block: Rect, grid: Grid, styles: dict[str, Style], 
     out = []
     for item in v.expect_list(node, "ears"):
         v.expect_map(item, "an ear")
-        v.check_keys(item, EAR_KEYS, "an ear", required=("side", "cols", "article"))
+        v.check_keys(item, EAR_KEYS, "an ear", required=EAR_REQUIRED)
         side = v.choice(item.get("side"), "side", SIDES)  # type: ignore[arg-type]
         if taken[side]:
             raise InputError(item.get("side").loc, f"the masthead has a {side} ear already; one a side")  # type: ignore[union-attr]

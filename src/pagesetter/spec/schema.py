@@ -9,11 +9,23 @@ the same keys, types and units so that an editor (e.g. VS Code with the YAML ext
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING, fields
 from typing import Any
 
-from pagesetter.spec.model import ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES
+from pagesetter.content.reader import FRONT_KEYS, PHOTO_KEYS, PHOTO_REQUIRED
+from pagesetter.spec import masthead as mh
+from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, MAX_COLUMNS, MAX_LINES, SPEC_KEYS
+from pagesetter.spec.model import (
+    ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES, Marks, PageSpec,
+)
+
+# The defaults a spec gets for a key it leaves out: the model's own (spec/model.py).
+SPEC_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(PageSpec) if f.default is not MISSING}
+MARK_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Marks)}
 
 LENGTH = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
+# Lengths whose range (spec/model.py RANGES) starts at 0: no sign but +.
+LENGTH_NONNEG = r"^\s*\+?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)\s*$"
 LENGTH_OR_ZI = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q|字|em|zi)\s*$"
 HAO = "初号|小初|一号|小一|二号|小二|三号|小三|四号|小四|五号|小五|六号|小六|七号|八号"
 SIZE = rf"^\s*((\d+(\.\d*)?|\.\d+)\s*(mm|cm|pt|in|q|Q)|{HAO})\s*$"
@@ -23,7 +35,17 @@ def _s(pattern: str, what: str) -> dict[str, Any]:
     return {"type": "string", "pattern": pattern, "description": what}
 
 
-def _obj(props: dict[str, Any], required: tuple[str, ...] = (), what: str = "") -> dict[str, Any]:
+def _obj(props: dict[str, Any], required: tuple[str, ...] = (), what: str = "",
+         keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """An object of exactly the loader's keys (``keys``: allowed and required, as the loader checks
+    them): a key the loader takes and the schema does not describe, or the other way, is an error
+    here, at import, so ``pagesetter schema`` and the tests fail rather than publish a drifted schema."""
+    if keys is not None:
+        allowed, required = keys
+        if set(props) != set(allowed):
+            raise RuntimeError(f"schema and loader disagree on keys: schema only {sorted(set(props) - set(allowed))}, "
+                               f"loader only {sorted(set(allowed) - set(props))}")
+        props = {k: props[k] for k in allowed}  # the loader's order
     out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if required:
         out["required"] = list(required)
@@ -32,18 +54,27 @@ def _obj(props: dict[str, Any], required: tuple[str, ...] = (), what: str = "") 
     return out
 
 
+def _spec(kind: str, props: dict[str, Any], what: str = "") -> dict[str, Any]:
+    """A mapping of a page spec or style sheet, with the keys the loader checks (loader.SPEC_KEYS)."""
+    return _obj(props, SPEC_KEYS[kind][1], what, SPEC_KEYS[kind])
+
+
 INT = {"type": "integer", "minimum": 1}
-BOOL = {"type": "boolean"}
-TEXT = {"type": "string"}
+BOOL = {"type": "boolean", "description": "true or false (yes/no are text in YAML 1.2, and to the loader)"}
+TEXT = {"type": ["string", "number"]}  # the loader takes a number as its text (validate.text)
+# YYYY-MM-DD and a real day (spec/loader.py _check_date); "format" is checked by validators that
+# check formats (jsonschema's FormatChecker).
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date",
+        "description": "YYYY-MM-DD, a day of the calendar"}
 CMYK = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100}, "minItems": 4, "maxItems": 4,
         "description": "[C, M, Y, K] in percent"}
-RECT = _obj({"col": INT, "cols": INT, "line": INT, "lines": INT}, ("col", "cols", "line", "lines"),
-            "a grid cell: first column and line (from 1), columns and lines spanned")
+RECT = _spec("rect", {"col": INT, "cols": INT, "line": INT, "lines": INT},
+             "a grid cell: first column and line (from 1), columns and lines spanned")
 BOUNDS = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
           "description": "[least, most] change in grid lines"}
-FIT = _obj({"photo_lines": BOUNDS, "headline_lines": BOUNDS}, what="what fitting may change")
+FIT = _spec("fit", {"photo_lines": BOUNDS, "headline_lines": BOUNDS}, "what fitting may change")
 
-STYLE = _obj({
+STYLE = _spec("style", {
     "base": TEXT, "font": TEXT, "size": _s(SIZE, "type size: 9pt or 小五"),
     "leading": _s(LENGTH_OR_ZI, "baseline to baseline"), "tracking": _s(LENGTH_OR_ZI, "letter-spacing"),
     "color": CMYK, "align": {"enum": ["justify", "left", "center", "right"]},
@@ -53,8 +84,8 @@ STYLE = _obj({
     "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
 })
 
-RULES = _obj({"column": _s(LENGTH, "column rule weight"), "article": _s(LENGTH, "article rule weight")})
-PHOTO_CELL = _obj({
+RULES = _spec("rules", {"column": _s(LENGTH_NONNEG, "column rule weight"), "article": _s(LENGTH_NONNEG, "article rule weight")})
+PHOTO_CELL = _spec("photo", {
     "col": INT, "cols": INT,
     "line": {"anyOf": [INT, _s(r"^\s*after\s*(\+\s*\d+)?\s*$", "after: the first line under the headline; "
                                                                 "after+N: N lines below it")],
@@ -64,96 +95,141 @@ PHOTO_CELL = _obj({
     "focus": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2},
     "file": {"type": "string", "description": "the article's photo this cell takes (its file); else the next in order"},
     "arrange": {"enum": list(ARRANGES), "description": "a photo group's pictures side by side (row) or stacked"},
-}, ("col", "cols", "line", "lines"), "a photo cell, caption included, relative to the block")
+}, "a photo cell, caption included, relative to the block")
 
-ARTICLE = _obj({
+ARTICLE = _spec("article", {
     "article": TEXT, "block": RECT, "frames": {"type": "array", "items": RECT},
-    "headline": _obj({"lines": INT, "cols": INT, "kicker": TEXT, "title": TEXT, "subtitle": TEXT, "byline": TEXT,
+    "headline": _spec("headline", {"lines": INT, "cols": INT, "kicker": TEXT, "title": TEXT, "subtitle": TEXT, "byline": TEXT,
                       "align": {"enum": ["center", "left", "right", "justify"]}, "vertical": BOOL}),
     "photo": PHOTO_CELL,
     "photos": {"type": "array", "items": PHOTO_CELL, "description": "several photo cells (instead of photo:)"},
     "body": TEXT, "lead": TEXT, "subhead": {**TEXT, "description": "style of the ## subheads (小标题)"}, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
-    "box": _obj({"rule": _s(LENGTH, "frame weight"), "tint": CMYK, "double": BOOL}),
+    "box": _spec("box", {"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,
     "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
               "down through block and frames) or areas (the block, then each frame as listed)"},
-}, ("article", "block"))
+}, "a module: an article and where it goes")
 
-_EAR = {k: v for k, v in ARTICLE["properties"].items() if k in ("article", "headline", "photo", "body", "lead",
-                                                                   "subhead", "column_rules", "balance", "box")}
+_EAR = {k: v for k, v in ARTICLE["properties"].items() if k in mh.EAR_KEYS}
 MASTHEAD = _obj({
     "lines": {**INT, "description": "the masthead takes the top N grid lines of the type area, full width"},
     "block": RECT,
-    "name": _obj({"logo": {"type": "string", "description": "logotype file: PDF (paths in CMYK or grey), PNG or JPEG"},
+    "name": _obj(keys=(mh.NAME_KEYS, ()), props={"logo": {"type": "string", "description": "logotype file: PDF (paths in CMYK or grey), PNG or JPEG"},
                   "text": {"type": "string", "minLength": 1, "description": "the paper's name set in type"},
                   "style": TEXT, "col": INT, "cols": INT},
                  what="报名: a logotype file or the name set in type; col/cols count the columns between the ears"),
-    "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-             "description": "printed with its weekday and 农历"},
+    "date": {**DATE, "description": "YYYY-MM-DD, printed with its weekday and 农历"},
     "lunar": BOOL,
     "issue": {**INT, "description": "第N期"}, "total": {**INT, "description": "总第N期"},
     "pages": {**INT, "description": "今日N版"},
     "cn": _s(r"^(CN\s*)?\d{2}\s*-\s*\d{4}(/[A-Z]{1,2}\d?)?$", "国内统一连续出版物号, e.g. CN 42-0031"),
     "post_code": _s(r"^\d{1,2}\s*-\s*\d{1,4}$", "邮发代号, e.g. 37-1"),
     "publisher": TEXT, "style": TEXT,
-    "rule": _s(LENGTH, "weight of the rule under the masthead"), "double": BOOL,
+    "rule": _s(LENGTH_NONNEG, "weight of the rule under the masthead"), "double": BOOL,
     "ears": {"type": "array", "maxItems": 2, "items": _obj({
-        "side": {"enum": ["left", "right"]}, "cols": INT, **_EAR}, ("side", "cols", "article"),
-        "报眼: an article entry at one side of the name plate, the masthead's full depth")},
-}, ("name", "date"), "报头: the front page's name plate, date line, numbers and ears")
+        "side": {"enum": ["left", "right"]}, "cols": INT, **_EAR}, mh.EAR_REQUIRED,
+        "报眼: an article entry at one side of the name plate, the masthead's full depth", (mh.EAR_KEYS, mh.EAR_REQUIRED))},
+}, mh.REQUIRED, "报头: the front page's name plate, date line, numbers and ears", (mh.KEYS, mh.REQUIRED))
 
 PAGE_SPEC: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://pagesetter.invalid/spec.schema.json",
     "title": "pagesetter page spec",
-    **_obj({
-        "page": _obj({"name": TEXT, "trim": _obj({"width": _s(LENGTH, "trim width"),
-                                                  "height": _s(LENGTH, "trim height")}, ("width", "height")),
-                      "bleed": _s(LENGTH, "bleed"),
-                      "margins": _obj({"top": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]},
-                                       "left": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]}})},
-                     ("trim",)),
+    **_spec("spec", {
+        "page": _spec("page", {"name": TEXT, "trim": _spec("trim", {"width": _s(LENGTH_NONNEG, "trim width"),
+                                                                   "height": _s(LENGTH_NONNEG, "trim height")}),
+                      "bleed": _s(LENGTH_NONNEG, "bleed"),
+                      "margins": _spec("margins", {"top": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]},
+                                       "left": {"anyOf": [{"const": "auto"}, _s(LENGTH, "margin")]}})}),
         "stylesheets": {"type": "array", "items": TEXT},
         "styles": {"type": "object", "additionalProperties": STYLE},
         "content": TEXT, "fonts": TEXT,
-        "grid": _obj({"columns": INT, "column_width": _s(LENGTH_OR_ZI, "column measure, e.g. 13字"),
+        "grid": _spec("grid", {"columns": {"type": "integer", "minimum": 1, "maximum": MAX_COLUMNS},
+                               "column_width": _s(LENGTH_OR_ZI, "column measure, e.g. 13字"),
                       "gutter": _s(LENGTH_OR_ZI, "gutter, e.g. 1字"), "body_size": _s(SIZE, "body size, e.g. 小五"),
-                      "pitch": _s(LENGTH_OR_ZI, "line pitch"), "lines": INT},
-                     ("columns", "column_width", "gutter", "body_size", "pitch", "lines")),
+                      "pitch": _s(LENGTH_OR_ZI, "line pitch"),
+                      "lines": {"type": "integer", "minimum": 1, "maximum": MAX_LINES}}),
         "rules": RULES,
-        "folio": _obj({"paper": TEXT, "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "page": TEXT,
+        "folio": _spec("folio", {"paper": TEXT, "date": DATE, "page": TEXT,
                        "section": TEXT, "editor": TEXT, "extra": {"type": "array", "items": TEXT}, "lines": INT,
-                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH, "rule weight")},
-                      ("paper", "date", "page")),
+                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH_NONNEG, "rule weight")},
+                      "报眉: the folio line at the top of the page"),
         "masthead": MASTHEAD,
         "articles": {"type": "array", "items": ARTICLE},
-        "auto": _obj({"line": INT, "articles": {"type": "array", "items": TEXT, "minItems": 1},
-                      "photo": _obj({"cols": INT, "lines": INT}), "fit": FIT, "min_cols": INT}, ("line", "articles")),
-        "marks": {"anyOf": [BOOL, _obj({"crop": BOOL, "registration": BOOL, "slug": BOOL})]},
-        "allow_overset": BOOL,
+        "auto": _spec("auto", {"line": INT, "articles": {"type": "array", "items": TEXT, "minItems": 1},
+                      "photo": _spec("auto photo", {"cols": INT, "lines": {"type": "integer", "minimum": 3}}), "fit": FIT, "min_cols": INT},
+                      "automatic make-up: the articles set from this line down"),
+        "marks": {"anyOf": [BOOL, _spec("marks", {k: {**BOOL, "default": MARK_DEFAULTS[k]}
+                                                  for k in ("crop", "registration", "slug")})],
+                  "description": "printer's marks outside the bleed: true/false for all, or each"},
+        "allow_overset": {**BOOL, "default": False,
+                          "description": "write the PDF even when text does not fit (it is marked and fails "
+                                         "preflight)"},
         "allow_outside": {"type": "array", "items": {"type": "string"},
                           "description": "folders outside the project that photos, style sheets, content or fonts "
                                          "may come from (relative to this file, or absolute); anything else "
                                          "outside the project is refused"},
-        "pdfx": {"enum": ["x1a", "x4"], "description": "PDF/X version of the print PDF: x1a (PDF/X-1a:2001, "
+        "pdfx": {"enum": ["x1a", "x4"], "default": SPEC_DEFAULTS["pdfx"], "description": "PDF/X version of the print PDF: x1a (PDF/X-1a:2001, "
                  "the default) or x4 (PDF/X-4)"},
         "photo_ppi": {"type": "integer", "minimum": PHOTO_PPI_RANGE[0], "maximum": PHOTO_PPI_RANGE[1],
+                      "default": SPEC_DEFAULTS["photo_ppi"],
                       "description": "photos are resampled to this resolution at their placed size (never up): "
                                      f"twice the plant's screen ruling (default {DEFAULT_PHOTO_PPI}, for newsprint's 100 lpi)"},
-        "missing_glyphs": {"enum": list(MISSING_GLYPHS),
+        "missing_glyphs": {"enum": list(MISSING_GLYPHS), "default": SPEC_DEFAULTS["missing_glyphs"],
                            "description": "a character no face of the fallback chain has: error (the default: "
                                           "the build stops and names each one) or substitute (〓 is printed in "
                                           "its place and a warning names it)"},
-    }, ("page", "grid")),
+    }),
 }
 
 STYLE_SHEET: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "pagesetter style sheet",
-    **_obj({"styles": {"type": "object", "additionalProperties": STYLE}}, ("styles",)),
+    **_spec("style sheet", {"styles": {"type": "object", "additionalProperties": STYLE}}),
 }
 
 
+EDITION: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "pagesetter edition",
+    **_obj({"edition": _obj(keys=(EDITION_KEYS, EDITION_REQUIRED), required=EDITION_REQUIRED, props={
+        "name": {**TEXT, "description": "the combined PDF's name (default: the file's)"},
+        "paper": {**TEXT, "description": "the paper's name, for every page's 报眉"},
+        "date": DATE,
+        "pages": {"type": "array", "items": {**TEXT, "description": "a page spec, relative to this file"},
+                  "minItems": 1},
+    })}, ("edition",)),
+}
+
+_PHOTO_ENTRY = {
+    **_obj(keys=(PHOTO_KEYS, PHOTO_REQUIRED), required=PHOTO_REQUIRED, props={
+        "file": {**TEXT, "description": "the image, relative to the article file"},
+        "files": {"type": "array", "items": TEXT, "minItems": 1, "description": "a photo group (组图)"},
+        "caption": {**TEXT, "minLength": 1, "description": "as printed, its marker (▲▼) included"},
+        "credit": {"type": ["string", "number", "null"]},
+        "side": {"enum": ["above", "below", None], "description": "the photo above or below its caption "
+                 "(default: the marker's, else above)"},
+    }),
+    "oneOf": [{"required": ["file"]}, {"required": ["files"]}],
+}
+
+_FIELD = {"type": ["string", "number", "null"]}  # one line of text (reader._opt_text); empty is none
+ARTICLE_FRONT: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "pagesetter article front matter",
+    **_obj(keys=(FRONT_KEYS, ()), props={
+        "kicker": {**_FIELD, "description": "引题"},
+        "title": {**_FIELD, "description": "主题 (none in a 图片新闻)"},
+        "subtitle": {**_FIELD, "description": "副题"},
+        "byline": {**_FIELD, "description": "署名, e.g. 本报记者 …"},
+        "photos": {"type": ["array", "null"], "items": _PHOTO_ENTRY},
+    }),
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {"spec": PAGE_SPEC, "stylesheet": STYLE_SHEET, "edition": EDITION,
+                                      "article": ARTICLE_FRONT}
+
+
 def schema_json(which: str = "spec") -> str:
-    return json.dumps(PAGE_SPEC if which == "spec" else STYLE_SHEET, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(SCHEMAS[which], ensure_ascii=False, indent=2) + "\n"

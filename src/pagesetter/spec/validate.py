@@ -117,7 +117,9 @@ def _span(r: Range) -> str:
 
 def boolean(node: Node, what: str) -> bool:
     if not isinstance(node.value, bool):
-        raise InputError(node.loc, f"{what} must be true or false, got {_kind(node)}")
+        hint = " (YAML 1.2 reads yes/no/on/off as text: write true or false)" \
+            if isinstance(node.value, str) and node.value.lower() in ("yes", "no", "on", "off", "y", "n") else ""
+        raise InputError(node.loc, f"{what} must be true or false, got {_kind(node)}{hint}")
     return node.value
 
 
