@@ -130,8 +130,10 @@ def test_every_justified_line_ends_at_its_measure(text: str, measure_em: int, pu
             _, ink_right = face.ink_extent(last.gid)
             assert last.x + ink_right * last.size * last.scale_x <= measure + 0.05, line.text
         elif last.text and line.text[-1] not in "—…":
-            assert last.x + face.advance(last.gid) * last.size * last.scale_x == pytest.approx(measure, abs=0.05), \
-                line.text
+            # the advance box ends at the measure, or the ink where it overhangs the box (Noto
+            # Serif's f: held inside the measure, compose/atoms.py _unkern)
+            right = max(face.advance(last.gid), face.ink_extent(last.gid)[1])
+            assert last.x + right * last.size * last.scale_x == pytest.approx(measure, abs=0.05), line.text
         kinds = [(a.text[:1], b.text[:1], b.x - a.x) for a, b in zip(line.glyphs, line.glyphs[1:]) if a.text and b.text]
         for a, b, dx in kinds:
             if "\u4e00" <= a <= "\u9fff" and b.isascii() and b.isalnum():
