@@ -18,11 +18,12 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Callable
 
 from pagesetter import __version__
-from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, display_path
+from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
@@ -169,10 +170,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _warnings_as_lines(bool(getattr(args, "quiet", False)))
     try:
         return _run(args)
     except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
         return _internal_error(exc, argv)
+
+
+def _warnings_as_lines(quiet: bool) -> None:
+    """A library's warning (Pillow: corrupt EXIF data in a photo) as one of our warning lines,
+    naming the file being read; none under -q. Each is shown every time, not once per process."""
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if quiet:
+            return
+        reading = READING.get()
+        where = f"{display_path(reading)}: " if reading is not None else ""
+        text = " ".join(str(message).split())
+        print(f"warning: {where}{category.__name__}: {text}", file=sys.stderr)
+
+    warnings.showwarning = show
+    warnings.filterwarnings("always", category=UserWarning, module="PIL")
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:

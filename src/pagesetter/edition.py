@@ -284,7 +284,9 @@ def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from pagesetter.workers import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield pool
 
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+
+# The input file being read on this thread (a photo while Pillow decodes it): a library's warning
+# names no file itself, and the CLI's one-line warning names this one (cli.py).
+READING: ContextVar[Path | None] = ContextVar("READING", default=None)
 
 
 @dataclass(frozen=True)

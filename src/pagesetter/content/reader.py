@@ -31,6 +31,14 @@ DEFAULT_SIDE: PhotoSide = "above"
 LEAD = "**"
 SUBHEAD = "## "
 _FENCE = re.compile(r"^---[ \t]*\r?$")
+# The longest texts an article may hold, in characters: far past anything a page prints, so that a
+# runaway file (a 5 MB paragraph) is refused at once, not set for minutes before it is found
+# overset. For scale: a 对开 broadsheet holds about 11,400 characters of 小五 body (111 字 × 103
+# lines, the seed page), and a headline part runs to a few dozen.
+MAX_HEADLINE_CHARS = 1_000  # kicker, title, subtitle, byline: each
+MAX_CAPTION_CHARS = 2_000  # a caption or credit
+MAX_PARAGRAPH_CHARS = 20_000  # nearly two full broadsheet pages in one paragraph
+MAX_BODY_CHARS = 120_000  # ten full broadsheet pages: an article jumped across a whole edition
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,14 @@ def _opt_text(front: Node, key: str) -> str | None:
     if not isinstance(node.value, (str, int, float)) or isinstance(node.value, bool):
         raise InputError(node.loc, f"{key} must be text on one line, got {_kind(node)}")
     value = str(node.value).strip()
+    _within(node.loc, key, value, MAX_HEADLINE_CHARS)
     return value or None
+
+
+def _within(loc: Loc, what: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise InputError(loc, f"{what} is {len(text):,} characters long, more than the {limit:,} a page can take; "
+                         "cut it (or split it)")
 
 
 # --- photos -----------------------------------------------------------------------------------
@@ -161,6 +176,7 @@ def _required_text(node: Node, what: str) -> str:
     value = str(node.value).strip()
     if not value:
         raise InputError(node.loc, f"{what} is empty; write it as printed")
+    _within(node.loc, what, value, MAX_CAPTION_CHARS)
     return value
 
 
@@ -216,6 +232,13 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
             out += _flush(block, shown)
             block = []
     out += _flush(block, shown)
+    total = 0
+    for para in out:
+        total += len(para.text)
+        if total > MAX_BODY_CHARS:
+            raise InputError(para.loc, f"the body runs past {MAX_BODY_CHARS:,} characters by this paragraph "
+                             f"({sum(len(p.text) for p in out):,} in all), more than an edition can print; "
+                             "cut it or split the article")
     return tuple(out)
 
 
@@ -233,6 +256,7 @@ def _subhead(text: str, number: int, shown: str) -> Paragraph:
 def _paragraph(block: list[tuple[int, str]], shown: str) -> Paragraph:
     """One paragraph from its lines, joined without a space; ``**…**`` become lead spans."""
     raw = "".join(text for _, text in block)
+    _within(Loc(shown, block[0][0], 1), "the paragraph", raw, MAX_PARAGRAPH_CHARS)
     starts: list[int] = []
     offset = 0
     for _, text in block[:-1]:

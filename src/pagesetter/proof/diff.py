@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc
+from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import layout_record
 
 CELL = 8  # px: changed pixels are gathered into cells this size
@@ -63,7 +64,7 @@ def _render(path: Path, dpi: float) -> list[Image.Image]:
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as exc:
         raise InputError(Loc.of_file(path), f"cannot open PDF: {exc}") from None
     try:
-        return [doc[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(doc))]
+        return [render_page(doc, i, dpi / 72, path).convert("RGB") for i in range(len(doc))]
     finally:
         doc.close()
 
@@ -104,13 +105,16 @@ def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = 50.0) -> DiffRes
 
 
 def _cells(mask: Image.Image) -> set[tuple[int, int]]:
-    cells = set()
+    """The CELL-square cells holding a changed pixel: each cell averaged to one pixel (a 0/255 mask
+    averages above 0 exactly where a cell has one), not cropped one by one (a million crops for
+    a large page)."""
     w, h = mask.size
-    for cy in range(0, h, CELL):
-        for cx in range(0, w, CELL):
-            if mask.crop((cx, cy, min(w, cx + CELL), min(h, cy + CELL))).getbbox():
-                cells.add((cx // CELL, cy // CELL))
-    return cells
+    padded = Image.new("L", (-(-w // CELL) * CELL, -(-h // CELL) * CELL), 0)
+    padded.paste(mask, (0, 0))
+    small = padded.reduce(CELL)
+    data = small.tobytes()
+    sw = small.width
+    return {(i % sw, i // sw) for i, v in enumerate(data) if v}
 
 
 def _merge(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -17,13 +17,16 @@ import hashlib
 import io
 import json
 import math
+import struct
+import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
-from pagesetter.errors import InputError, Loc
+from pagesetter.errors import READING, InputError, Loc
 from pagesetter.paths import NotRegularFile, open_regular
 from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
@@ -31,6 +34,9 @@ from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
+# _open refuses a picture over MAX_PIXELS from its header, below the size at which Pillow raises
+# (2 × its MAX_IMAGE_PIXELS, 179 megapixels): Pillow's own warning between the two is not for the desk.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 # grey_to_k_curve() of the shipped profile, computed once and shipped beside it
 GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
@@ -42,6 +48,15 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to ``ppi`` (never
     up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG.
     ``background``: the tint under the picture, which its transparent pixels show (else paper)."""
+    reading = READING.set(path)  # a Pillow warning (corrupt EXIF) is reported naming this file
+    try:
+        return _prepare(path, frame_w, frame_h, fit, focus, ppi, background)
+    finally:
+        READING.reset(reading)
+
+
+def _prepare(path: Path, frame_w: float, frame_h: float, fit: str, focus: tuple[float, float], ppi: int,
+             background: CMYK | None) -> PreparedImage:
     sizes: list[tuple[float, int]] = []  # (effective ppi, target width in pixels), from the full picture
 
     def plan(probe: Image.Image) -> None:
@@ -65,6 +80,11 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     embedded = im.info.get("icc_profile") or None  # read now: flattening alpha drops im.info
     ImageOps.exif_transpose(im, in_place=True)  # in place: a photo is megapixels, a copy 10 ms
     box = _crop_box(im.size, frame_w / frame_h, focus) if fit == "fill" else (0, 0, *im.size)
+    if box[2] <= box[0] or box[3] <= box[1]:
+        # A 20000×1 strip cropped to a tall frame keeps less than one pixel across: nothing to print.
+        raise InputError(Loc.of_file(path), f"image is {im.width}×{im.height} pixels: cropped to the shape of its "
+                         f"frame ({frame_w:.0f}×{frame_h:.0f} pt) it keeps less than one pixel; give a picture "
+                         "of about the frame's shape, or set the photo cell's fit: fit")
     neutral = im.mode == "RGB" and _is_neutral(im, box)
     if neutral:
         # A black-and-white photo saved as RGB (most are): one channel from here, printed on the
@@ -152,6 +172,9 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
             plan(probe)
             probe.load()  # the pixels are read now; closing the file keeps them
+            if probe.format == "PNG":
+                fh.seek(0)
+                _png_complete(fh, loc)
             return probe
     except InputError:
         raise
@@ -163,6 +186,47 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
                          "not count); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
     except (OSError, ValueError) as exc:
         raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
+
+
+# PNG colour type -> samples per pixel (PNG spec, 11.2.2 IHDR).
+_PNG_SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+# Adam7 passes: (first column, first row, column step, row step) (PNG spec, 8.2).
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def _png_complete(fh: BinaryIO, loc: Loc) -> None:
+    """Refuse a PNG whose image data ends early: Pillow fills the missing rows with black and
+    says nothing, and the page would print a black band with exit 0. The IDAT stream is inflated
+    again (and thrown away) only to count its bytes against what IHDR says it holds."""
+    data = fh.read()
+    if len(data) < 33:
+        return  # Pillow read it: nothing left to check
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    samples = _PNG_SAMPLES.get(colour, 1)
+
+    def row_bytes(w: int) -> int:
+        return 1 + (w * depth * samples + 7) // 8 if w else 0
+
+    if interlace:
+        need = sum(row_bytes(-(-(width - x0) // dx) if width > x0 else 0) * (-(-(height - y0) // dy) if height > y0 else 0)
+                   for x0, y0, dx, dy in _ADAM7)
+    else:
+        need = row_bytes(width) * height
+    inflate = zlib.decompressobj()
+    got, at = 0, 8
+    while at + 8 <= len(data) and got < need:
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        if kind == b"IDAT":
+            got += len(inflate.decompress(data[at + 8:at + 8 + length], need - got + 1))
+            while inflate.unconsumed_tail and got < need:
+                got += len(inflate.decompress(inflate.unconsumed_tail, need - got + 1))
+        elif kind == b"IEND":
+            break
+        at += 12 + length
+    if got < need:
+        raise InputError(loc, f"the PNG's image data ends early ({got:,} of {need:,} bytes): the picture is "
+                         "cut short or damaged; save it again")
 
 
 def _crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:

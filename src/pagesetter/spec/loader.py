@@ -55,6 +55,7 @@ def load_spec(path: Path) -> PageSpec:
     articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles")) \
         if root_node.get("articles") is not None else ()  # type: ignore[arg-type]
     _check_overlaps(articles)
+    _check_on_grid(articles, styles, grid)
     folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
     if folio:
         for a in articles:
@@ -92,6 +93,23 @@ def load_spec(path: Path) -> PageSpec:
         missing_glyphs=v.choice(root_node.get("missing_glyphs"), "missing_glyphs", MISSING_GLYPHS)  # type: ignore[arg-type]
         if root_node.get("missing_glyphs") is not None else "error",
     )
+
+
+def _check_on_grid(articles: tuple[ArticleSpec, ...], styles: dict[str, Style], grid: Grid) -> None:
+    """Body, lead, subhead, jump line and caption are set one line to a grid line: a style larger
+    than the pitch would print each line into the next (a 20 pt body on a 13.5 pt grid)."""
+    for a in articles:
+        names = [a.body, a.lead, a.subhead]
+        if a.jump_to is not None or a.continued_from is not None:
+            names.append(a.jump_style)
+        if a.photo is not None:
+            names += [a.photo.caption, a.photo.credit]
+        for name in names:
+            style = styles.get(name)
+            if style is not None and style.size > grid.pitch + 0.01:
+                raise InputError(style.loc, f"style {name!r} is {style.size:g} pt, larger than the grid pitch "
+                                 f"({grid.pitch:g} pt) its lines are set on in '{a.article}' ({a.loc}): its lines "
+                                 "would print over each other; make it smaller or the pitch larger")
 
 
 def _stem_name(path: Path) -> str:

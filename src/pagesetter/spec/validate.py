@@ -45,10 +45,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+# The longest text field of a spec, style sheet, manifest or edition (a name, a folio's paper or
+# section, a path): a folio line is set across the page, and a runaway value must not be set for
+# minutes (a 对开 page's measure holds some 110 characters of 小五).
+MAX_TEXT = 1_000
+
+
 def text(node: Node, what: str) -> str:
     if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
         raise InputError(node.loc, f"{what} must be text, got {_kind(node)}")
     value = str(node.value)
+    if len(value) > MAX_TEXT:
+        raise InputError(node.loc, f"{what} is {len(value):,} characters long; at most {MAX_TEXT:,}")
     found = _CONTROL.search(value)
     if found is not None:
         raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
