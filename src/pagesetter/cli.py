@@ -170,19 +170,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    _warnings_as_lines(bool(getattr(args, "quiet", False)))
+    _warnings_as_lines()
     try:
         return _run(args)
     except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
         return _internal_error(exc, argv)
 
 
-def _warnings_as_lines(quiet: bool) -> None:
+def _warnings_as_lines() -> None:
     """A library's warning (Pillow: corrupt EXIF data in a photo) as one of our warning lines,
-    naming the file being read; none under -q. Each is shown every time, not once per process."""
+    naming the file being read, and shown under -q as the build's own warnings are. Each is shown
+    every time, not once per process."""
     def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
-        if quiet:
-            return
         reading = READING.get()
         where = f"{display_path(reading)}: " if reading is not None else ""
         text = " ".join(str(message).split())
@@ -239,7 +238,7 @@ def _readable_pdfs(paths: list[Path]) -> None:
         except pikepdf.PasswordError:
             raise InputError(loc, "the PDF is encrypted (it needs a password); give an unencrypted copy") from None
         except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:
-            said = re.sub(r"^stream <[^>]*> ", "", " ".join(str(exc).split()))  # qpdf names the buffer
+            said = re.sub(r"^stream <[^>]*>:? ", "", " ".join(str(exc).split()))  # qpdf names the buffer
             raise InputError(loc, f"not a readable PDF ({said[:200]})") from None
 
 
@@ -299,7 +298,7 @@ def _os_error(exc: OSError) -> str:
     """What the system refused, and where, in one line."""
     where = exc.filename if exc.filename is not None else ""
     if isinstance(exc, FileExistsError):
-        return f"{where}: is a file, where a folder was expected (choose another --output)"
+        return f"{where}: exists and is not a folder, where a folder was expected (choose another --output)"
     if isinstance(exc, NotADirectoryError):
         return f"{where}: part of this path is a file, not a folder (choose another --output)"
     return f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc)

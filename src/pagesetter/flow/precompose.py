@@ -43,17 +43,20 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
                             daemon=True)
     child.start()
     send.close()
-    for aspec, article in mine:
-        compose_body(aspec, article, spec.styles, measure, faces)
     entries = None  # if the child died or hangs, the flow sets its articles itself
     try:
-        if receive.poll(CHILD_TIMEOUT):
-            entries = receive.recv()
-    except (EOFError, OSError):
-        pass
-    if entries is None and child.is_alive():
-        child.kill()
-    child.join()
+        for aspec, article in mine:
+            compose_body(aspec, article, spec.styles, measure, faces)
+        try:
+            if receive.poll(CHILD_TIMEOUT):
+                entries = receive.recv()
+        except (EOFError, OSError):
+            pass
+    finally:  # also when this half failed (bad input, Ctrl-C): no child is left setting for nobody
+        if entries is None and child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
     if entries:
         faces.memo.load(entries)
 

@@ -34,6 +34,8 @@ from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
+# A crop (fill) narrower or shallower than this many pixels shows nothing of the picture.
+MIN_CROP = 2
 # _open refuses a picture over MAX_PIXELS from its header, below the size at which Pillow raises
 # (2 × its MAX_IMAGE_PIXELS, 179 megapixels): Pillow's own warning between the two is not for the desk.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
@@ -80,11 +82,11 @@ def _prepare(path: Path, frame_w: float, frame_h: float, fit: str, focus: tuple[
     embedded = im.info.get("icc_profile") or None  # read now: flattening alpha drops im.info
     ImageOps.exif_transpose(im, in_place=True)  # in place: a photo is megapixels, a copy 10 ms
     box = _crop_box(im.size, frame_w / frame_h, focus) if fit == "fill" else (0, 0, *im.size)
-    if box[2] <= box[0] or box[3] <= box[1]:
-        # A 20000×1 strip cropped to a tall frame keeps less than one pixel across: nothing to print.
+    if fit == "fill" and min(box[2] - box[0], box[3] - box[1]) < MIN_CROP:
+        # A 20000×1 strip cropped to a tall frame keeps a pixel or none: nothing of it would show.
         raise InputError(Loc.of_file(path), f"image is {im.width}×{im.height} pixels: cropped to the shape of its "
-                         f"frame ({frame_w:.0f}×{frame_h:.0f} pt) it keeps less than one pixel; give a picture "
-                         "of about the frame's shape, or set the photo cell's fit: fit")
+                         f"frame ({frame_w:.0f}×{frame_h:.0f} pt) it keeps less than {MIN_CROP} pixels across or "
+                         "down; give a picture of about the frame's shape, or set the photo cell's fit: fit")
     neutral = im.mode == "RGB" and _is_neutral(im, box)
     if neutral:
         # A black-and-white photo saved as RGB (most are): one channel from here, printed on the
