@@ -610,3 +610,82 @@ def test_killing_the_build_leaves_no_precompose_worker(tmp_path: Path) -> None:
                 os.kill(c, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def _alive(pids: list[int]) -> list[int]:
+    """Those of ``pids`` still running (a zombie waiting for its dead parent's reaper is not)."""
+    out = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.append(pid)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2,
+                    reason="needs Linux /proc and two cores (pages are built in this process otherwise)")
+def test_killing_an_edition_build_leaves_no_page_worker(tmp_path: Path) -> None:
+    """An edition's page workers, the parent killed while they set a page: they go too (before, a
+    worker finished its page and then waited for ever on a queue no one would write to again)."""
+    project = _latin_project(tmp_path / "proj")
+    build = subprocess.Popen([sys.executable, "-m", "pagesetter", "build", "-q", "--no-cache", "--allow-overset",
+                              "-j", "2", "layout/tabloid-edition.yaml"],
+                             cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 30
+        while not workers and time.monotonic() < deadline and build.poll() is None:
+            time.sleep(0.05)
+            workers = _children(build.pid)
+        assert workers, "the edition started no page worker"
+        time.sleep(0.3)  # the worker is setting its page now
+        workers = _children(build.pid) or workers
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 5
+        while _alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(workers), f"page workers {_alive(workers)} outlived their parent"
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+        for pid in _alive(workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no precompose child")
+def test_a_failed_half_kills_the_precompose_child(tmp_path: Path) -> None:
+    """This process's half of a page fails (a 13 pt lead character in 9 pt columns) while the child
+    sets the other half: the error comes back at once and no child is left running."""
+    import multiprocessing
+    import threading
+
+    from pagesetter.build import load_inputs
+    from pagesetter.errors import InputError
+    from pagesetter.flow.precompose import precompose
+    from pagesetter.fonts.face import FaceSet
+
+    if threading.active_count() > 1:
+        pytest.skip("threads running: precompose does not fork beside them")
+    project = _latin_project(tmp_path / "proj")
+    spec_path = project / "layout" / "seed-page.yaml"
+    text = spec_path.read_text(encoding="utf-8").replace("column_width: 13字", "column_width: 1字", 1)
+    spec_path.write_text(text + "styles:\n  lead: {base: body, font: hei, size: 13pt}\n", encoding="utf-8")
+    largest = project / "content" / "xian-education.md"  # set by this process (the larger half first)
+    head, body = largest.read_text(encoding="utf-8").split("---\n", 2)[1:]
+    largest.write_text(f"---\n{head}---\n\n**导语**\n\n{body.strip()}\n\n" + "b" * 2_000 + "\n", encoding="utf-8")
+    spec, manifest, articles, _ = load_inputs(spec_path)
+    for child in multiprocessing.active_children():  # none of ours before
+        child.join()
+    try:
+        with pytest.raises(InputError, match="wider than the column"):
+            precompose(spec, articles, FaceSet(manifest))
+        assert multiprocessing.active_children() == []
+    finally:
+        for child in multiprocessing.active_children():
+            child.kill()
+            child.join()
