@@ -429,6 +429,10 @@ CASES: list[Case] = [
     Case("spec-is-directory", lambda p: None, argv=("build", "layout"), where=("layout",)),
     Case("spec-dash-name", lambda p: None, argv=("build", "--", "-x.yaml"), where=("-x.yaml",), words="not found"),
     Case("jobs-zero", lambda p: None, argv=("build", "--jobs", "0"), statuses=frozenset({2})),
+    Case("source-date-epoch-text", lambda p: None, env={"SOURCE_DATE_EPOCH": "yesterday"}, statuses=frozenset({2})),
+    Case("source-date-epoch-huge", lambda p: None, env={"SOURCE_DATE_EPOCH": "9" * 30}, statuses=frozenset({2})),
+    Case("source-date-epoch-float", lambda p: None, env={"SOURCE_DATE_EPOCH": "1e10"}, statuses=frozenset({2})),
+    Case("stdout-ascii-only", lambda p: None, env={"PYTHONIOENCODING": "ascii"}, statuses=frozenset({0})),
     Case("preview-zero-byte-pdf", _write("output/in.pdf", b""), argv=("preview", "output/in.pdf"),
          where=("output/in.pdf",)),
     Case("output-is-a-file", _write("out", b"a file\n"), argv=("build", SPEC, "-o", "out"), where=("out",)),
@@ -463,6 +467,8 @@ def run_cli(project: Path, argv: tuple[str, ...], env: dict[str, str] | None = N
             limit_file_size: int | None = None) -> subprocess.CompletedProcess[str]:
     full = dict(os.environ)
     full.pop("PYTHONWARNINGS", None)  # a warning must be ours, one line, even when Python would show it
+    (project.parent / "tmp").mkdir(exist_ok=True)
+    full["TMPDIR"] = str(project.parent / "tmp")  # an internal-error log lands here, not in /tmp
     full.update(env or {})
 
     def limits() -> None:
@@ -488,7 +494,7 @@ def check_pdf(pdf: Path, photo: bool) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_unseen_hostile_case(tmp_path: Path, case: Case) -> None:
     project = tiny_project(tmp_path / "proj")
-    (tmp_path / "tmp").mkdir()
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     case.setup(project)
     env = {k: v.replace("{tmp}", str(tmp_path)) for k, v in case.env.items()}
     env.setdefault("TMPDIR", str(tmp_path / "tmp"))  # an internal-error log would land here

@@ -171,10 +171,40 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     _warnings_as_lines()
+    _never_unencodable()
+    epoch_problem = _source_date_epoch_problem(os.environ.get("SOURCE_DATE_EPOCH"))
+    if epoch_problem:
+        print(f"pagesetter: error: {epoch_problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _run(args)
     except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
         return _internal_error(exc, argv)
+
+
+# SOURCE_DATE_EPOCH (reproducible-builds.org): seconds since 1970 as a whole number; the latest a
+# PDF date can say is 9999-12-31 23:59:59 UTC.
+MAX_EPOCH = 253_402_300_799
+
+
+def _source_date_epoch_problem(value: str | None) -> str | None:
+    """What is wrong with SOURCE_DATE_EPOCH, or None (unset and empty count as unset). The PDF's
+    dates come from it, and a library that reads it too would fail on anything else."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_EPOCH:
+        return (f"SOURCE_DATE_EPOCH={value[:40]!r}: expected a whole number of seconds since 1970-01-01 UTC, "
+                f"0 to {MAX_EPOCH} (year 9999); fix it or unset it")
+    return None
+
+
+def _never_unencodable() -> None:
+    """Chinese messages to a terminal or pipe whose encoding cannot show them (PYTHONIOENCODING=ascii)
+    come out escaped, not as an encoding error."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _warnings_as_lines() -> None:
