@@ -291,6 +291,22 @@ def _small_pdf(path: Path, box: tuple[float, float, float, float] = (0, 0, 200, 
     pdf.save(path)
 
 
+def _auto_explosion(project: Path) -> None:
+    """auto over nine one-column stacks and twelve articles: 9 ** 12 deals of the articles."""
+    text = (project / SPEC).read_text(encoding="utf-8").split("articles:")[0]
+    text = text.replace("  columns: 2\n  column_width: 10字", "  columns: 9\n  column_width: 2字")
+    (project / SPEC).write_text(text + "auto:\n  line: 1\n  min_cols: 1\n  articles: [" + ", ".join(["tiny"] * 12)
+                                + "]\n", encoding="utf-8")
+
+
+def _many_entries(project: Path) -> None:
+    """Thousands of one-cell modules (every pair is checked for overlap)."""
+    text = (project / SPEC).read_text(encoding="utf-8").split("articles:")[0]
+    cells = "".join(f"  - article: tiny\n    block: {{col: {c + 1}, cols: 1, line: {n + 1}, lines: 1}}\n"
+                    for c in range(2) for n in range(14))
+    (project / SPEC).write_text(text + "articles:\n" + cells * 100, encoding="utf-8")
+
+
 def _cache_symlink(project: Path) -> None:
     keep = project.parent / "documents"
     keep.mkdir()
@@ -398,6 +414,8 @@ CASES: list[Case] = [
          statuses=frozenset({3}), words="overset"),
     Case("leading-near-zero", _edit(SHEET, "    size: 小五\n    leading: 13.5pt\n    indent",
                                     "    size: 小五\n    leading: 0.0001字\n    indent"), where=(SHEET,), words="leading"),
+    Case("auto-search-explodes", _auto_explosion, where=(SPEC,), words="arrangements"),
+    Case("thousands-of-entries", _many_entries, where=(SPEC,), words="article entries"),
     Case("pitch-under-body-size", _edit(SPEC, "pitch: 13.5pt", "pitch: 6pt"), where=(SHEET, SPEC)),
     Case("body-style-over-pitch", _edit(SHEET, "    size: 小五\n    leading: 13.5pt\n    indent",
                                         "    size: 20pt\n    leading: 13.5pt\n    indent"), where=(SHEET,),

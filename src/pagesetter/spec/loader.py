@@ -19,6 +19,11 @@ TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules"
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space")
 ALIGNS = ("justify", "left", "center", "right")
+# Article entries on one page, and frames of one entry: every area is checked against every other
+# (no two modules may overlap), so thousands would take minutes; a broadsheet page holds a few
+# dozen modules, an L-shaped one two or three frames.
+MAX_ENTRIES = 200
+MAX_FRAMES = 16
 MAX_LINES = 2000  # grid lines of a type area; fit: may change a depth by no more
 PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
@@ -52,8 +57,11 @@ def load_spec(path: Path) -> PageSpec:
     bleed = _pt(page.get("bleed"), "bleed", LENGTH, "bleed", zero_ok=True) if page.get("bleed") else 3 * 72 / 25.4
     margin_top, margin_left = _margins(page, trim, grid, grid_node)
 
-    articles = tuple(_article(n, grid, styles) for n in v.expect_list(root_node.get("articles"), "articles")) \
-        if root_node.get("articles") is not None else ()  # type: ignore[arg-type]
+    entries = v.expect_list(root_node.get("articles"), "articles") if root_node.get("articles") is not None else []  # type: ignore[arg-type]
+    if len(entries) > MAX_ENTRIES:
+        raise InputError(entries[MAX_ENTRIES].loc, f"more than {MAX_ENTRIES} article entries on one page "
+                         f"({len(entries)}); a page holds a few dozen modules")
+    articles = tuple(_article(n, grid, styles) for n in entries)
     _check_overlaps(articles)
     _check_on_grid(articles, styles, grid)
     folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
@@ -419,8 +427,10 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style]) -> ArticleSpec:
             "jump_to", "continued_from", "jump_style", "box")
     v.check_keys(node, keys, "an article entry", required=("article", "block"))
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
-    frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
-                   for n in v.expect_list(node.get("frames"), "frames")) if node.get("frames") else ()
+    frame_nodes = v.expect_list(node.get("frames"), "frames") if node.get("frames") else []
+    if len(frame_nodes) > MAX_FRAMES:
+        raise InputError(frame_nodes[MAX_FRAMES].loc, f"more than {MAX_FRAMES} frames for one article")
+    frames = tuple(_rect(n, "frame", grid.columns, grid.lines) for n in frame_nodes)
     headline = _headline(node.get("headline"), block, styles)
     photo = _photo(node.get("photo"), block, styles) if node.get("photo") else None
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
