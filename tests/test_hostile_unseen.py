@@ -416,6 +416,10 @@ CASES: list[Case] = [
                                     "    size: 小五\n    leading: 0.0001字\n    indent"), where=(SHEET,), words="leading"),
     Case("auto-search-explodes", _auto_explosion, where=(SPEC,), words="arrangements"),
     Case("thousands-of-entries", _many_entries, where=(SPEC,), words="article entries"),
+    Case("fit-bounds-huge", _edit(SPEC, "    photo: {col: 2, cols: 1, line: 6, lines: 5}\n",
+                                  "    photo: {col: 2, cols: 1, line: 6, lines: 5}\n"
+                                  "    fit: {photo_lines: [-2000, 2000], headline_lines: [-2000, 2000]}\n"),
+         where=(SPEC,), words="combinations"),
     Case("pitch-under-body-size", _edit(SPEC, "pitch: 13.5pt", "pitch: 6pt"), where=(SHEET, SPEC)),
     Case("body-style-over-pitch", _edit(SHEET, "    size: 小五\n    leading: 13.5pt\n    indent",
                                         "    size: 20pt\n    leading: 13.5pt\n    indent"), where=(SHEET,),

@@ -24,6 +24,9 @@ ALIGNS = ("justify", "left", "center", "right")
 # dozen modules, an L-shaped one two or three frames.
 MAX_ENTRIES = 200
 MAX_FRAMES = 16
+# Fitting lays a module out once for every combination of its fit bounds (flow/fit.py): ±2,000
+# lines each would be 16 million trials. The seed pages try 15 to 30.
+MAX_FIT_TRIALS = 1_000
 MAX_LINES = 2000  # grid lines of a type area; fit: may change a depth by no more
 PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
@@ -482,7 +485,12 @@ def _fit(node: Node) -> FitSpec:
             raise InputError(n.loc, f"{key}: the least change {lo} is more than the most {hi}")
         return (lo, hi)
 
-    return FitSpec(bounds("photo_lines"), bounds("headline_lines"))
+    photo, headline = bounds("photo_lines"), bounds("headline_lines")
+    trials = (photo[1] - photo[0] + 1) * (headline[1] - headline[0] + 1)
+    if trials > MAX_FIT_TRIALS:
+        raise InputError(node.loc, f"fit: {trials:,} combinations of photo and headline depth to try, more than "
+                         f"{MAX_FIT_TRIALS:,}; a module is fitted by a few lines either way (e.g. photo_lines: [-3, 3])")
+    return FitSpec(photo, headline)
 
 
 def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> HeadlineSpec:
