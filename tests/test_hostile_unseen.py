@@ -206,6 +206,43 @@ def _png_raw(width: int, height: int, rows: int, colour_type: int = 0) -> bytes:
             + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 
 
+def _png_broken_second_chunk(project: Path) -> bytes:
+    """A PNG whose image data is split over two IDAT chunks, the second's header garbage: Pillow
+    raises SyntaxError from load() (an internal error before)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    width, height = 200, 150
+    data = zlib.compress(b"".join(b"\0" + bytes(range(width)) for _ in range(height)))
+    half = len(data) // 2
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", data[:half]) + struct.pack(">I", len(data) - half) + b"\x12C\x89\x91" + data[half:]
+            + b"\0\0\0\0" + chunk(b"IEND", b""))
+
+
+def _tiff_bytes(project: Path) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.linear_gradient("L").resize((640, 480)).convert("RGB").save(buf, "TIFF", compression="tiff_lzw")
+    return buf.getvalue()
+
+
+def _tiff_cut_short(project: Path) -> bytes:
+    data = _tiff_bytes(project)
+    return data[: len(data) * 6 // 10]
+
+
+def _tiff_corrupt_strip(project: Path) -> bytes:
+    """An LZW TIFF whose compressed strips are overwritten with garbage: libtiff complains on the
+    process's stderr itself, which must come out as our lines only."""
+    data = bytearray(_tiff_bytes(project))
+    for at in range(200, len(data) // 2, 7):
+        data[at] = 0xFF
+    return bytes(data)
+
+
 def _interlaced_png(project: Path) -> bytes:
     """An Adam7-interlaced RGB PNG (Pillow writes none)."""
     from PIL import Image
@@ -380,6 +417,9 @@ CASES: list[Case] = [
          words="folder"),
     Case("photo-png-data-cut-short", _write(PHOTO, _png_raw(400, 300, 10)), where=(PHOTO,), words="ends early"),
     Case("photo-png-bomb-header", _write(PHOTO, _png_raw(40000, 40000, 1)), where=(PHOTO,), words="megapixels"),
+    Case("photo-png-broken-chunk", _write(PHOTO, _png_broken_second_chunk), where=(PHOTO,), words="cannot read image"),
+    Case("photo-tiff-cut-short", _write(PHOTO, _tiff_cut_short), where=(PHOTO,), words="damaged or cut short"),
+    Case("photo-tiff-corrupt-strip", _write(PHOTO, _tiff_corrupt_strip), statuses=frozenset({0, 1}), where=(PHOTO,)),
     Case("photo-png-interlaced", _write(PHOTO, _interlaced_png), statuses=frozenset({0})),
     Case("photo-strip-in-wide-cell", _both(_write(PHOTO, _image("RGB", (1, 20000), "JPEG")),
                                            _edit(SPEC, "photo: {col: 2, cols: 1, line: 6, lines: 5}",
@@ -580,7 +620,8 @@ def test_a_python_warning_is_one_located_line(tmp_path: Path) -> None:
     run = run_cli(project, ("build", "--no-cache", SPEC))  # a cached photo is not decoded again
     assert run.returncode == 0, run.stderr
     pillow = [line for line in run.stderr.splitlines() if "EXIF" in line or "Tag data" in line]
-    assert pillow and all(line.startswith(f"warning: {PHOTO}: UserWarning: ") for line in pillow), run.stderr
+    assert pillow and all(line.startswith(f"warning: {PHOTO}: photo: UserWarning: ") for line in pillow), run.stderr
+    assert len(pillow) == len(set(pillow)), run.stderr  # each once
     assert "warnings.warn" not in run.stderr and "site-packages" not in run.stderr, run.stderr
     check_pdf(project / "output/tiny.pdf", photo=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import logging
 import math
 import os
 import re
@@ -208,17 +209,23 @@ def _never_unencodable() -> None:
 
 
 def _warnings_as_lines() -> None:
-    """A library's warning (Pillow: corrupt EXIF data in a photo) as one of our warning lines,
-    naming the file being read, and shown under -q as the build's own warnings are. Each is shown
-    every time, not once per process."""
+    """A library's warning (Pillow: corrupt EXIF data in a photo) as one of our warning lines: held
+    for the file being read (errors.Reading), which the build reports as its own warning naming it
+    (also under -q), else one line. Each is shown every time, not once per process."""
     def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        text = f"{category.__name__}: {' '.join(str(message).split())[:300]}"
         reading = READING.get()
-        where = f"{display_path(reading)}: " if reading is not None else ""
-        text = " ".join(str(message).split())
-        print(f"warning: {where}{category.__name__}: {text}", file=sys.stderr)
+        if reading is not None:  # reported by the reader with the file's name, or dropped with its refusal
+            reading.held.append(text)
+        else:
+            print(f"warning: {text}", file=sys.stderr)
 
     warnings.showwarning = show
     warnings.filterwarnings("always", category=UserWarning, module="PIL")
+    # Pillow also logs what it then raises (a TIFF's "More samples per pixel than can be decoded"):
+    # with no handler Python would print that record on stderr beside our one line for the error.
+    logging.getLogger("PIL").addHandler(logging.NullHandler())
+    logging.getLogger("PIL").propagate = False
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:

@@ -12,21 +12,26 @@ area coverage limit (``TAC_LIMIT``).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import io
 import json
 import math
+import os
 import struct
+import sys
+import tempfile
+import threading
 import warnings
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterator
 
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
-from pagesetter.errors import READING, InputError, Loc
+from pagesetter.errors import READING, InputError, Loc, Reading
 from pagesetter.paths import NotRegularFile, open_regular
 from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
@@ -50,11 +55,13 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to ``ppi`` (never
     up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG.
     ``background``: the tint under the picture, which its transparent pixels show (else paper)."""
-    reading = READING.set(path)  # a Pillow warning (corrupt EXIF) is reported naming this file
+    reading = Reading(path)
+    token = READING.set(reading)  # a library's warnings meanwhile (corrupt EXIF) are held for this file
     try:
-        return _prepare(path, frame_w, frame_h, fit, focus, ppi, background)
+        prepared = _prepare(path, frame_w, frame_h, fit, focus, ppi, background)
     finally:
-        READING.reset(reading)
+        READING.reset(token)
+    return replace(prepared, notes=tuple(dict.fromkeys(reading.held)))  # once each
 
 
 def _prepare(path: Path, frame_w: float, frame_h: float, fit: str, focus: tuple[float, float], ppi: int,
@@ -173,7 +180,10 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
                 raise InputError(loc, f"image is {probe.width}×{probe.height} pixels, over the limit of "
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
             plan(probe)
-            probe.load()  # the pixels are read now; closing the file keeps them
+            if probe.format == "TIFF":
+                _load_tiff(probe, loc)
+            else:
+                probe.load()  # the pixels are read now; closing the file keeps them
             if probe.format == "PNG":
                 fh.seek(0)
                 _png_complete(fh, loc)
@@ -184,10 +194,77 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
         raise InputError(loc, f"image claims more pixels than the limit of {MAX_PIXELS // 1_000_000} megapixels "
                          "(a damaged file or a decompression bomb)") from None
     except UnidentifiedImageError:
+        kind = _signature(path)
+        if kind:  # it starts as one of ours: damaged or cut short, not the wrong kind of file
+            raise InputError(loc, f"cannot read image (it starts as a {kind} file but is damaged or cut short; "
+                             "save or send it again)") from None
         raise InputError(loc, "cannot read image (its content is none of the formats we read; the name does "
                          "not count); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
+    except MemoryError:
+        raise InputError(loc, "image too large to decode in the memory there is") from None
+    except DECODER_ERRORS as exc:
+        raise InputError(loc, f"cannot read image ({' '.join(str(exc).split())[:200] or type(exc).__name__}); "
+                         "expected a JPEG, PNG, TIFF, WebP or GIF file") from None
+
+
+# The first bytes of each format we read (their specifications' signatures).
+_SIGNATURES = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+               (b"GIF87a", "GIF"), (b"GIF89a", "GIF"))
+
+
+def _signature(path: Path) -> str:
+    """The format a file's first bytes announce ("" for none of ours)."""
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(16)
+    except OSError:
+        return ""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), "")
+
+
+# What Pillow's decoders raise on a damaged or hostile file (found by mutating small JPEG, PNG, TIFF,
+# GIF and WebP files: a PNG whose chunk is broken mid-file raises SyntaxError from load()).
+DECODER_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
+                  ZeroDivisionError, OverflowError)
+# libtiff (which Pillow decodes compressed TIFFs with) prints its warnings and errors on the
+# process's stderr itself, past Python: caught there one decode at a time.
+_STDERR_LOCK = threading.Lock()
+
+
+def _load_tiff(probe: Image.Image, loc: Loc) -> None:
+    """The TIFF's pixels, libtiff's messages caught: on a failure its first message is the reason
+    given, else each (up to three) is one of our warnings, naming the file (cli.py)."""
+    said: list[str] = []
+    try:
+        with _stderr_lines(said):
+            probe.load()
+    except DECODER_ERRORS as exc:
+        reason = f"libtiff: {said[0]}" if said else " ".join(str(exc).split())[:200]
+        raise InputError(loc, f"cannot read image ({reason[:200]}); expected a JPEG, PNG, TIFF, WebP or GIF "
+                         "file") from None
+    for line in said[:3]:
+        warnings.warn(f"libtiff: {line[:200]}", UserWarning, stacklevel=2)
+
+
+@contextlib.contextmanager
+def _stderr_lines(said: list[str]) -> Iterator[None]:
+    """What is written to file descriptor 2 meanwhile, as lines into ``said`` (after the block,
+    error or not). One thread at a time: the descriptor is the process's."""
+    with _STDERR_LOCK, tempfile.TemporaryFile() as sink:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            text = sink.read(64_000).decode("utf-8", "replace")
+            # Pillow hands libtiff its data under the made-up name tempfile.tif: not the user's file
+            said += [line.strip().removeprefix("tempfile.tif: ") for line in text.splitlines() if line.strip()]
 
 
 # PNG colour type -> samples per pixel (PNG spec, 11.2.2 IHDR).
