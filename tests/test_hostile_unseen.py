@@ -318,14 +318,28 @@ def _many_paragraphs(project: Path) -> None:
     (project / ARTICLE).write_text(TINY_ARTICLE.replace(BODY_TEXT, paras), encoding="utf-8")
 
 
-def _small_pdf(path: Path, box: tuple[float, float, float, float] = (0, 0, 200, 200)) -> None:
+def _small_pdf(path: Path, box: tuple[float, float, float, float] = (0, 0, 200, 200), content: bytes = b"") -> None:
     import pikepdf
 
     path.parent.mkdir(exist_ok=True)
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(200, 200))
     pdf.pages[0].MediaBox = pikepdf.Array(list(box))
+    if content:
+        pdf.pages[0].Contents = pdf.make_stream(content)
     pdf.save(path)
+
+
+def _font_without_head(project: Path) -> bytes:
+    """The font with its 'head' table record renamed (found by mutating the table directory): the
+    subsetter's table reader found no head table (an internal error before)."""
+    data = bytearray((project / SONG).read_bytes())
+    tables = int.from_bytes(data[4:6], "big")
+    for i in range(tables):
+        at = 12 + 16 * i
+        if data[at:at + 4] == b"head":
+            data[at:at + 4] = b"he<d"
+    return bytes(data)
 
 
 def _auto_explosion(project: Path) -> None:
@@ -438,6 +452,7 @@ CASES: list[Case] = [
          where=(MANIFEST,), words="index 5"),
     Case("font-index-huge", _font_index("999999"), where=(MANIFEST,), words="index"),
     Case("font-index-negative", _font_index("-1"), where=(MANIFEST,), words="index"),
+    Case("font-head-table-renamed", _write(SONG, _font_without_head), where=(SONG,), words="usable font"),
     Case("font-zero-bytes", _write(SONG, b""), where=(SONG, MANIFEST)),
     # --- runaway text and derived values ---
     Case("headline-5mb", _edit(ARTICLE, "title: 小标题", "title: " + "标题文字" * 1_300_000), where=(ARTICLE,),
@@ -488,6 +503,13 @@ CASES: list[Case] = [
          argv=("preflight", "output/in.pdf"), statuses=frozenset({1, 6}), where=("output/in.pdf",)),
     Case("check-huge-mediabox", lambda p: _small_pdf(p / "output/in.pdf", box=(0, 0, 1e9, 1e9)),
          argv=("check", "output/in.pdf"), statuses=frozenset({0, 1}), where=("output/in.pdf",)),
+    # an operator inside an array (found by mutating a built page): pikepdf raises TypeError
+    Case("preflight-operator-in-array", lambda p: _small_pdf(p / "output/in.pdf", content=b"BT [q] TJ ET"),
+         argv=("preflight", "output/in.pdf"), where=("output/in.pdf",), words="malformed"),
+    Case("check-operator-in-array", lambda p: _small_pdf(p / "output/in.pdf", content=b"BT [q] TJ ET"),
+         argv=("check", "output/in.pdf"), statuses=frozenset({0, 1, 4}), where=("output/in.pdf",)),
+    Case("preview-operator-in-array", lambda p: _small_pdf(p / "output/in.pdf", content=b"BT [q] TJ ET"),
+         argv=("preview", "output/in.pdf"), statuses=frozenset({0, 1}), where=("output/in.pdf",)),
     Case("spec-is-directory", lambda p: None, argv=("build", "layout"), where=("layout",)),
     Case("spec-dash-name", lambda p: None, argv=("build", "--", "-x.yaml"), where=("-x.yaml",), words="not found"),
     Case("jobs-zero", lambda p: None, argv=("build", "--jobs", "0"), statuses=frozenset({2})),

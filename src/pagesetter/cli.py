@@ -222,10 +222,10 @@ def _warnings_as_lines() -> None:
 
     warnings.showwarning = show
     warnings.filterwarnings("always", category=UserWarning, module="PIL")
-    # Pillow also logs what it then raises (a TIFF's "More samples per pixel than can be decoded"):
-    # with no handler Python would print that record on stderr beside our one line for the error.
-    logging.getLogger("PIL").addHandler(logging.NullHandler())
-    logging.getLogger("PIL").propagate = False
+    # Libraries also log what they then raise or recover from (Pillow: a TIFF's "More samples per
+    # pixel than can be decoded"; pikepdf: a traceback for XMP it cannot parse). With no handler,
+    # Python would print those records on stderr beside our one line.
+    logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
