@@ -455,6 +455,8 @@ CASES: list[Case] = [
     Case("font-head-table-renamed", _write(SONG, _font_without_head), where=(SONG,), words="usable font"),
     Case("font-zero-bytes", _write(SONG, b""), where=(SONG, MANIFEST)),
     # --- runaway text and derived values ---
+    Case("article-file-huge", lambda p: (p / ARTICLE).write_bytes((p / ARTICLE).read_bytes() + b"\n" * 17_000_000),
+         where=(ARTICLE,), words="MB"),
     Case("headline-5mb", _edit(ARTICLE, "title: 小标题", "title: " + "标题文字" * 1_300_000), where=(ARTICLE,),
          words="characters long"),
     Case("paragraph-5mb-no-breaks", _edit(ARTICLE, "正文一段。", "a" * 5_000_000), where=(ARTICLE,),
