@@ -358,6 +358,13 @@ def _many_entries(project: Path) -> None:
     (project / SPEC).write_text(text + "articles:\n" + cells * 100, encoding="utf-8")
 
 
+def _edition(name: str, pages: str) -> Setup:
+    def apply(project: Path) -> None:
+        (project / "layout/ed.yaml").write_text(f"edition:\n  name: {name}\n  paper: 城市日报\n  date: 2022-06-30\n"
+                                                f"  pages: {pages}\n", encoding="utf-8")
+    return apply
+
+
 def _cache_symlink(project: Path) -> None:
     keep = project.parent / "documents"
     keep.mkdir()
@@ -484,6 +491,13 @@ CASES: list[Case] = [
     Case("type-area-wider-than-trim", _edit(SPEC, "columns: 2", "columns: 9"), where=(SPEC,), words="trim"),
     Case("margin-pushes-area-off", _edit(SPEC, "margins: {top: auto, left: auto}", "margins: {top: 70mm, left: 5mm}"),
          where=(SPEC,), words="trim"),
+    # --- editions ---
+    Case("edition-same-page-twice", _edition("ed", "[tiny.yaml, tiny.yaml]"), argv=("build", "layout/ed.yaml"),
+         where=("layout/ed.yaml",), words="output/tiny.pdf"),
+    Case("edition-named-as-its-page", _edition("tiny", "[tiny.yaml]"), argv=("build", "layout/ed.yaml"),
+         where=("layout/ed.yaml",), words="output/tiny.pdf"),
+    Case("edition-of-one-page", _edition("ed", "[tiny.yaml]"), argv=("build", "layout/ed.yaml"),
+         statuses=frozenset({0})),
     # --- environment ---
     Case("cache-is-a-file", lambda p: (p.parent / "cache-file").write_text("user data\n", encoding="utf-8"),
          env={"PAGESETTER_CACHE": "{tmp}/cache-file"}, statuses=frozenset({0})),
