@@ -365,6 +365,13 @@ def _edition(name: str, pages: str) -> Setup:
     return apply
 
 
+def _outside_dir(project: Path) -> Path:
+    folder = project.parent / "outside-out"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("a user's file\n", encoding="utf-8")
+    return folder
+
+
 def _cache_symlink(project: Path) -> None:
     keep = project.parent / "documents"
     keep.mkdir()
@@ -535,6 +542,8 @@ CASES: list[Case] = [
     Case("stdout-ascii-only", lambda p: None, env={"PYTHONIOENCODING": "ascii"}, statuses=frozenset({0})),
     Case("preview-zero-byte-pdf", _write("output/in.pdf", b""), argv=("preview", "output/in.pdf"),
          where=("output/in.pdf",)),
+    Case("output-symlink-out", lambda p: (p / "output").symlink_to(_outside_dir(p)), argv=("build", SPEC),
+         where=("output",), words="outside"),
     Case("output-is-a-file", _write("out", b"a file\n"), argv=("build", SPEC, "-o", "out"), where=("out",)),
 ]
 

@@ -356,6 +356,7 @@ def _build(args: argparse.Namespace) -> int:
 
     cache = DiskCache(None) if args.no_cache else default_cache()
 
+    _output_not_planted(args.output)
     specs = args.specs or [DEFAULT_SPEC]
     if not args.specs and not DEFAULT_SPEC.exists():  # a FIFO there is refused unread by load_yaml
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
@@ -397,6 +398,18 @@ def _build(args: argparse.Namespace) -> int:
     if status:
         print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
     return status
+
+
+def _output_not_planted(out: Path) -> None:
+    """The default output folder must not be a link out of the folder the build runs in: a project
+    received from elsewhere could carry ``output -> ~/somewhere`` and have the build write there.
+    A folder named with -o elsewhere is the user's own choice."""
+    if out != Path("output") or not out.is_symlink():
+        return
+    target = out.resolve()
+    if not target.is_relative_to(Path.cwd().resolve()):
+        raise InputError(Loc("output"), f"the output folder is a link to {target}, outside this folder; "
+                         "remove the link, or name the folder you mean with -o")
 
 
 def _is_edition(path: Path) -> bool:
