@@ -448,6 +448,8 @@ CASES: list[Case] = [
     Case("photo-png-broken-chunk", _write(PHOTO, _png_broken_second_chunk), where=(PHOTO,), words="cannot read image"),
     Case("photo-tiff-cut-short", _write(PHOTO, _tiff_cut_short), where=(PHOTO,), words="damaged or cut short"),
     Case("photo-tiff-corrupt-strip", _write(PHOTO, _tiff_corrupt_strip), statuses=frozenset({0, 1}), where=(PHOTO,)),
+    Case("photo-tiff-tmpdir-gone", _write(PHOTO, _tiff_bytes), env={"TMPDIR": "{tmp}/no-such-folder"},
+         statuses=frozenset({0})),
     Case("photo-png-interlaced", _write(PHOTO, _interlaced_png), statuses=frozenset({0})),
     Case("photo-strip-in-wide-cell", _both(_write(PHOTO, _image("RGB", (1, 20000), "JPEG")),
                                            _edit(SPEC, "photo: {col: 2, cols: 1, line: 6, lines: 5}",

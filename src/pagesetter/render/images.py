@@ -233,6 +233,17 @@ DECODER_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, Inde
 _STDERR_LOCK = threading.Lock()
 
 
+def _scratch_file() -> BinaryIO:
+    """An anonymous file in memory (Linux), else a temporary one."""
+    memfd = getattr(os, "memfd_create", None)
+    if memfd is not None:
+        try:
+            return os.fdopen(memfd("pagesetter-stderr", getattr(os, "MFD_CLOEXEC", 0)), "w+b")
+        except OSError:
+            pass
+    return tempfile.TemporaryFile()
+
+
 def _load_tiff(probe: Image.Image, loc: Loc) -> None:
     """The TIFF's pixels, libtiff's messages caught: on a failure its first message is the reason
     given, else each (up to three) is one of our warnings, naming the file (cli.py)."""
@@ -251,8 +262,16 @@ def _load_tiff(probe: Image.Image, loc: Loc) -> None:
 @contextlib.contextmanager
 def _stderr_lines(said: list[str]) -> Iterator[None]:
     """What is written to file descriptor 2 meanwhile, as lines into ``said`` (after the block,
-    error or not). One thread at a time: the descriptor is the process's."""
-    with _STDERR_LOCK, tempfile.TemporaryFile() as sink:
+    error or not). One thread at a time: the descriptor is the process's. Where no file can be
+    made to hold it (no memfd, TMPDIR gone), nothing is caught: the decode itself must not fail."""
+    with _STDERR_LOCK, contextlib.ExitStack() as stack:
+        try:
+            sink: BinaryIO | None = stack.enter_context(_scratch_file())
+        except OSError:
+            sink = None
+        if sink is None:
+            yield
+            return
         sys.stderr.flush()
         saved = os.dup(2)
         os.dup2(sink.fileno(), 2)
