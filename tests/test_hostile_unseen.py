@@ -807,3 +807,15 @@ def test_a_failed_half_kills_the_precompose_child(tmp_path: Path) -> None:
         for child in multiprocessing.active_children():
             child.kill()
             child.join()
+
+
+def test_a_relative_or_empty_cache_home_puts_no_cache_in_the_project(tmp_path: Path) -> None:
+    """XDG_CACHE_HOME=rel (invalid by the XDG spec: relative) and HOME= (empty): before, the cache
+    went to ./rel or ./.cache of wherever the build ran; now the build runs with the cache off."""
+    project = tiny_project(tmp_path / "proj")
+    before = sorted(p.name for p in project.iterdir())
+    env = {"PAGESETTER_CACHE": "", "XDG_CACHE_HOME": "rel", "HOME": ""}
+    run = run_cli(project, ("build", "-q", SPEC), env)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in project.iterdir()) == sorted(before + ["output"])
+    check_pdf(project / "output/tiny.pdf", photo=True)
