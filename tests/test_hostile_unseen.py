@@ -478,6 +478,8 @@ CASES: list[Case] = [
     Case("paragraph-5mb-no-breaks", _edit(ARTICLE, "正文一段。", "a" * 5_000_000), where=(ARTICLE,),
          words="characters long"),
     Case("body-many-paragraphs", _many_paragraphs, where=(ARTICLE,), words="characters"),
+    Case("body-thousands-of-subheads", _edit(ARTICLE, BODY_TEXT, "".join(f"## 小标题{i}\n\n正文{i}。\n\n" for i in range(5000))),
+         where=(ARTICLE,), words="paragraphs and subheads"),
     Case("folio-paper-huge", _edit(SPEC, "rules:", "folio: {paper: " + "报" * 50_000 + ", date: 2022-06-30, page: 第3版}\nrules:"),
          where=(SPEC,), words="characters long"),
     Case("headline-only-module-long-title", _both(_edit(ARTICLE, "title: 小标题", "title: " + "标题文字" * 249),

@@ -39,6 +39,7 @@ MAX_HEADLINE_CHARS = 1_000  # kicker, title, subtitle, byline: each
 MAX_CAPTION_CHARS = 2_000  # a caption or credit
 MAX_PARAGRAPH_CHARS = 20_000  # nearly two full broadsheet pages in one paragraph
 MAX_BODY_CHARS = 120_000  # ten full broadsheet pages: an article jumped across a whole edition
+MAX_PARAGRAPHS = 2_000  # paragraphs and subheads: each is set on its own (5,000 subheads took 7 s)
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,9 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
             out += _flush(block, shown)
             block = []
     out += _flush(block, shown)
+    if len(out) > MAX_PARAGRAPHS:
+        raise InputError(out[MAX_PARAGRAPHS].loc, f"the body has {len(out):,} paragraphs and subheads, more than "
+                         f"the {MAX_PARAGRAPHS:,} an edition can print; cut it or split the article")
     total = 0
     for para in out:
         total += len(para.text)
