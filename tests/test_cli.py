@@ -195,7 +195,7 @@ def test_a_broken_photo_in_an_edition_is_one_located_line_and_nothing_written(pr
 def test_an_output_folder_that_is_a_file_is_a_clear_error(project: Path) -> None:
     """-o naming a file (or a path through one): one line saying so, exit status 1, no traceback."""
     (project / "taken").write_text("not a folder", encoding="utf-8")
-    for target, needle in (("taken", "is a file, where a folder was expected"),
+    for target, needle in (("taken", "exists and is not a folder, where a folder was expected"),
                            ("taken/sub", "part of this path is a file")):
         result = run(["build", "-q", "--no-cache", "-o", target], project)
         assert result.returncode == 1, result.stderr

@@ -143,9 +143,11 @@ def test_a_glyph_wider_than_the_column_fails_the_build(tmp_path: Path) -> None:
 
     project = copy_project(tmp_path)
     spec = project / "layout" / "seed-page.yaml"
-    text = spec.read_text(encoding="utf-8")
-    spec.write_text(text.replace("styles:", "styles:\n  lead: {base: body, font: hei, size: 140pt}", 1)
-                    if "\nstyles:" in text else text + "styles:\n  lead: {base: body, font: hei, size: 140pt}\n",
+    # A 13 pt lead (within the 13.5 pt grid pitch, as every grid-set style must be) in columns one
+    # 小五 character (9 pt) wide.
+    text = spec.read_text(encoding="utf-8").replace("column_width: 13字", "column_width: 1字", 1)
+    spec.write_text(text.replace("styles:", "styles:\n  lead: {base: body, font: hei, size: 13pt}", 1)
+                    if "\nstyles:" in text else text + "styles:\n  lead: {base: body, font: hei, size: 13pt}\n",
                     encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-o", str(tmp_path / "out")],
                           cwd=project, capture_output=True, text=True, timeout=300)

@@ -461,8 +461,15 @@ def default_cache(environ: dict[str, str] | None = None) -> DiskCache:
     if chosen:
         return DiskCache(Path(chosen))
     base = env.get("XDG_CACHE_HOME", "").strip()
-    root = Path(base) if base else Path.home() / ".cache"
-    return DiskCache(root / "pagesetter")
+    # XDG Base Directory spec: a relative XDG_CACHE_HOME is invalid and ignored
+    if base and Path(base).is_absolute():
+        return DiskCache(Path(base) / "pagesetter")
+    try:
+        home = Path.home()
+    except RuntimeError:  # no HOME and no passwd entry
+        return DiskCache(None)
+    # HOME set empty or relative would put the cache wherever the build runs: off instead
+    return DiskCache(home / ".cache" / "pagesetter") if home.is_absolute() else DiskCache(None)
 
 
 def key_of(*parts: object) -> str:

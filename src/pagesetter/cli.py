@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import logging
 import math
 import os
 import re
@@ -18,11 +19,12 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Callable
 
 from pagesetter import __version__
-from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, display_path
+from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
@@ -185,10 +187,61 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _warnings_as_lines()
+    _never_unencodable()
+    epoch_problem = _source_date_epoch_problem(os.environ.get("SOURCE_DATE_EPOCH"))
+    if epoch_problem:
+        print(f"pagesetter: error: {epoch_problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _run(args)
     except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
         return _internal_error(exc, argv)
+
+
+# SOURCE_DATE_EPOCH (reproducible-builds.org): seconds since 1970 as a whole number; the latest a
+# PDF date can say is 9999-12-31 23:59:59 UTC.
+MAX_EPOCH = 253_402_300_799
+
+
+def _source_date_epoch_problem(value: str | None) -> str | None:
+    """What is wrong with SOURCE_DATE_EPOCH, or None (unset and empty count as unset). The PDF's
+    dates come from it, and a library that reads it too would fail on anything else."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_EPOCH:
+        return (f"SOURCE_DATE_EPOCH={value[:40]!r}: expected a whole number of seconds since 1970-01-01 UTC, "
+                f"0 to {MAX_EPOCH} (year 9999); fix it or unset it")
+    return None
+
+
+def _never_unencodable() -> None:
+    """Chinese messages to a terminal or pipe whose encoding cannot show them (PYTHONIOENCODING=ascii)
+    come out escaped, not as an encoding error."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _warnings_as_lines() -> None:
+    """A library's warning (Pillow: corrupt EXIF data in a photo) as one of our warning lines: held
+    for the file being read (errors.Reading), which the build reports as its own warning naming it
+    (also under -q), else one line. Each is shown every time, not once per process."""
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        text = f"{category.__name__}: {' '.join(str(message).split())[:300]}"
+        reading = READING.get()
+        if reading is not None:  # reported by the reader with the file's name, or dropped with its refusal
+            reading.held.append(text)
+        else:
+            print(f"warning: {text}", file=sys.stderr)
+
+    warnings.showwarning = show
+    warnings.filterwarnings("always", category=UserWarning, module="PIL")
+    # Libraries also log what they then raise or recover from (Pillow: a TIFF's "More samples per
+    # pixel than can be decoded"; pikepdf: a traceback for XMP it cannot parse). With no handler,
+    # Python would print those records on stderr beside our one line.
+    logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
@@ -238,7 +291,7 @@ def _readable_pdfs(paths: list[Path]) -> None:
         except pikepdf.PasswordError:
             raise InputError(loc, "the PDF is encrypted (it needs a password); give an unencrypted copy") from None
         except (pikepdf.PdfError, pypdfium2.PdfiumError) as exc:
-            said = re.sub(r"^stream <[^>]*> ", "", " ".join(str(exc).split()))  # qpdf names the buffer
+            said = re.sub(r"^stream <[^>]*>:? ", "", " ".join(str(exc).split()))  # qpdf names the buffer
             raise InputError(loc, f"not a readable PDF ({said[:200]})") from None
 
 
@@ -298,7 +351,7 @@ def _os_error(exc: OSError) -> str:
     """What the system refused, and where, in one line."""
     where = exc.filename if exc.filename is not None else ""
     if isinstance(exc, FileExistsError):
-        return f"{where}: is a file, where a folder was expected (choose another --output)"
+        return f"{where}: exists and is not a folder, where a folder was expected (choose another --output)"
     if isinstance(exc, NotADirectoryError):
         return f"{where}: part of this path is a file, not a folder (choose another --output)"
     return f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc)
@@ -319,6 +372,7 @@ def _build(args: argparse.Namespace) -> int:
 
     cache = DiskCache(None) if args.no_cache else default_cache()
 
+    _output_not_planted(args.output)
     specs = args.specs or [DEFAULT_SPEC]
     if not args.specs and not DEFAULT_SPEC.exists():  # a FIFO there is refused unread by load_yaml
         raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
@@ -389,6 +443,18 @@ def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool,
             path.unlink()
             if not quiet:
                 print(f"removed {display_path(path)} (older than this build)")
+
+
+def _output_not_planted(out: Path) -> None:
+    """The default output folder must not be a link out of the folder the build runs in: a project
+    received from elsewhere could carry ``output -> ~/somewhere`` and have the build write there.
+    A folder named with -o elsewhere is the user's own choice."""
+    if out != Path("output") or not out.is_symlink():
+        return
+    target = out.resolve()
+    if not target.is_relative_to(Path.cwd().resolve()):
+        raise InputError(Loc("output"), f"the output folder is a link to {target}, outside this folder; "
+                         "remove the link, or name the folder you mean with -o")
 
 
 def _is_edition(path: Path) -> bool:

@@ -72,6 +72,10 @@ class EditionResult:
     proofs: tuple[Path, ...] = ()  # <page>.proof.pdf and <page>.proof-a3.pdf, when asked for
 
 
+# Pages in one edition: the thickest Sunday papers run to a few hundred.
+MAX_PAGES = 500
+
+
 def is_edition(path: Path) -> bool:
     root = load_yaml(path)
     return root.is_map and "edition" in root.value
@@ -100,6 +104,8 @@ def load_edition(path: Path) -> Edition:
         pages.append(page)
     if not pages:
         raise InputError(node.get("pages").loc, "an edition needs at least one page")  # type: ignore[union-attr]
+    if len(pages) > MAX_PAGES:
+        raise InputError(node.get("pages").loc, f"an edition of {len(pages)} pages; at most {MAX_PAGES}")  # type: ignore[union-attr]
     name = v.file_name(node.get("name"), "edition name") if node.get("name") is not None \
         else v.file_name(Node(path.stem, Loc.of_file(path)), "edition name (the file's name)")
     return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date, name),  # type: ignore[arg-type]
@@ -140,9 +146,11 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             carried.update(result.flowed.leftovers)
             done.append(result)
             paths.append(out_dir / f"{result.spec.name}.pdf")
+            _own_file(edition, paths[-1], paths[:-1] + proofs, i)
             staged.write(paths[-1], result.pdf)
             if result.proof:
                 proofs.append(out_dir / f"{result.spec.name}.proof.pdf")
+                _own_file(edition, proofs[-1], paths + proofs[:-1], i)
                 staged.write(proofs[-1], result.proof)
                 proofs.append(proof_print_path(proofs[-1]))
                 staged.write(proofs[-1], tiled_proof(result.proof, result.spec.name))
@@ -156,6 +164,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         if overset and not allow_overset:
             raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
         combined = out_dir / f"{edition.name}.pdf"
+        _own_file(edition, combined, paths + proofs, None)
         # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
         version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
         staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
@@ -163,6 +172,17 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     warnings = tuple(w for d in done if d.flowed is not None for w in (*d.flowed.warnings, *d.render_warnings))
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
                          tuple(proofs))
+
+
+def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | None) -> None:
+    """Two outputs of one edition must not share a file (two pages both named 'x', or the edition
+    named as one of its pages): the later would replace the earlier with exit status 0."""
+    if target not in taken:
+        return
+    what = f"page {page + 1} ({display_path(edition.pages[page])})" if page is not None else \
+        f"the edition itself (name {edition.name!r})"
+    raise InputError(Loc.of_file(edition.path), f"{what} would be written to {display_path(target)}, which "
+                     "another page of this edition writes; give each page (and the edition) a name of its own")
 
 
 Loaded = tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], tuple[Change, ...]]
@@ -287,7 +307,9 @@ def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from pagesetter.workers import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield pool
 
 

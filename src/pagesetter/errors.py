@@ -9,8 +9,22 @@ from __future__ import annotations
 
 import functools
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+
+class Reading:
+    """An input file being read on this thread (a photo while Pillow decodes it) and the warnings
+    a library gave about it meanwhile (it names no file itself): the CLI's warning hook (cli.py)
+    holds them here, and the reader reports them with the file's name, or drops them when it
+    refuses the file (one line for a refusal)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.held: list[str] = []
+
+
+READING: ContextVar[Reading | None] = ContextVar("READING", default=None)
 
 
 @dataclass(frozen=True)

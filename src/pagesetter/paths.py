@@ -97,16 +97,39 @@ class StagedWrites:
 
 
 def _written_beside(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all."""
+    """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all.
+    An error of the system (a full disk, a folder not writable) names ``path``."""
+    _replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a folder not writable: named by the file that was to be written, not its temporary
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # write(): "No space left on device", of what?
+            raise type(exc)(exc.errno, f"{exc.strerror or exc} (writing {len(data):,} bytes)", str(path)) from None
         raise
     return Path(tmp)
+
+
+def _replaceable(path: Path) -> None:
+    """An output may replace a file or a link, never a device, FIFO or socket (renaming onto
+    ``-o /dev`` would put a PNG where /dev/full was) nor a folder."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        return  # the folder is a file: mkdir says so
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "a folder is in the way of this output file", str(path))
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
+        raise NotRegularFile(errno.EINVAL, f"is {kind}, not a file; an output never replaces it", str(path))

@@ -9,6 +9,7 @@ alias bomb is stopped by a node budget.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, Iterator
 import yaml
 
 from pagesetter.errors import InputError, Loc, display_path
-from pagesetter.paths import NotRegularFile, read_regular
+from pagesetter.paths import NotRegularFile, open_regular
 
 # A hand-written page spec has a few hundred nodes; this budget stops
 # "billion laughs" alias expansion long before it costs memory.
@@ -81,11 +82,21 @@ class Node:
         return self.value
 
 
+# The largest text input read (spec, style sheet, manifest, edition, article): a 120,000-character
+# article is some 400 KB of UTF-8; a file of gigabytes would be read whole into memory first.
+MAX_TEXT_FILE = 16_000_000
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file, explaining the usual newsroom encodings when it is not."""
     loc = Loc.of_file(path)
     try:
-        data = read_regular(path)
+        with open_regular(path) as fh:
+            data = fh.read(MAX_TEXT_FILE + 1)  # not more, whatever the file says its size is
+            if len(data) > MAX_TEXT_FILE:
+                size = max(os.fstat(fh.fileno()).st_size, len(data))
+                raise InputError(loc, f"file is {size / 1e6:,.0f} MB; a spec, style sheet, manifest or article is "
+                                 f"at most {MAX_TEXT_FILE // 1_000_000} MB")
     except FileNotFoundError:
         raise InputError(loc, "file not found") from None
     except IsADirectoryError:

@@ -33,6 +33,15 @@ MARKER_SIDE: dict[str, PhotoSide] = {"▲": "above", "▼": "below"}
 DEFAULT_SIDE: PhotoSide = "above"
 LEAD = "**"
 _FENCE = re.compile(r"^---[ \t]*\r?$")
+# The longest texts an article may hold, in characters: far past anything a page prints, so that a
+# runaway file (a 5 MB paragraph) is refused at once, not set for minutes before it is found
+# overset. For scale: a 对开 broadsheet holds about 11,400 characters of 小五 body (111 字 × 103
+# lines, the seed page), and a headline part runs to a few dozen.
+MAX_HEADLINE_CHARS = 1_000  # kicker, title, subtitle, byline: each
+MAX_CAPTION_CHARS = 2_000  # a caption or credit
+MAX_PARAGRAPH_CHARS = 20_000  # nearly two full broadsheet pages in one paragraph
+MAX_BODY_CHARS = 120_000  # ten full broadsheet pages: an article jumped across a whole edition
+MAX_PARAGRAPHS = 2_000  # paragraphs and subheads: each is set on its own (5,000 subheads took 7 s)
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,14 @@ def _opt_text(front: Node, key: str) -> str | None:
     if not isinstance(node.value, (str, int, float)) or isinstance(node.value, bool):
         raise InputError(node.loc, f"{key} must be text on one line, got {_kind(node)}")
     value = str(node.value).strip()
+    _within(node.loc, key, value, MAX_HEADLINE_CHARS)
     return value or None
+
+
+def _within(loc: Loc, what: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise InputError(loc, f"{what} is {len(text):,} characters long, more than the {limit:,} a page can take; "
+                         "cut it (or split it)")
 
 
 # --- photos -----------------------------------------------------------------------------------
@@ -182,6 +198,7 @@ def _required_text(node: Node, what: str) -> str:
     value = str(node.value).strip()
     if not value:
         raise InputError(node.loc, f"{what} is empty; write it as printed")
+    _within(node.loc, what, value, MAX_CAPTION_CHARS)
     return value
 
 
@@ -336,6 +353,7 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
     for index in range(first, len(lines)):
         number = index + 1
         line = lines[index].rstrip()
+        _within(Loc(shown, number, 1), "the line", line, MAX_PARAGRAPH_CHARS)  # before it is scanned
         text = line.lstrip(" \t")
         column = len(line) - len(text) + 1
         if not line.strip():  # a line of spaces, U+3000 included, is blank
@@ -407,6 +425,16 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
     if fence is not None:
         raise InputError(Loc(shown, fence[2], 1), f"the '::: {fence[1]}' block opened here is never closed; "
                          "expected a ':::' line after its last line")
+    if len(out) > MAX_PARAGRAPHS:
+        raise InputError(out[MAX_PARAGRAPHS].loc, f"the body has {len(out):,} paragraphs and subheads, more than "
+                         f"the {MAX_PARAGRAPHS:,} an edition can print; cut it or split the article")
+    total = 0
+    for para in out:
+        total += len(para.text)
+        if total > MAX_BODY_CHARS:
+            raise InputError(para.loc, f"the body runs past {MAX_BODY_CHARS:,} characters by this paragraph "
+                             f"({sum(len(p.text) for p in out):,} in all), more than an edition can print; "
+                             "cut it or split the article")
     return tuple(out)
 
 
@@ -498,6 +526,9 @@ def _scan(text: str, number: int, column: int, shown: str) -> list[_Token]:
 
 def _paragraph(block: _Block, shown: str) -> Paragraph:
     """The block's characters, cut into spans at the ``**`` markers (run-in leads)."""
+    if len(block.tokens) > MAX_PARAGRAPH_CHARS:
+        raise InputError(Loc(shown, block.start, 1), f"the paragraph is {len(block.tokens):,} characters long, more "
+                         f"than the {MAX_PARAGRAPH_CHARS:,} a page can take; cut it (or split it)")
     leads = [t for t in block.tokens if isinstance(t, _Lead)]
     if len(leads) % 2:  # an odd number of ** markers: the last one opens a lead that never closes
         last = leads[-1]

@@ -67,6 +67,26 @@ def compositions(total: int, least: int) -> list[tuple[int, ...]]:
     return out
 
 
+# Arrangements auto may walk through: every cut of the columns times every deal of the articles to
+# the stacks grows as stacks ** articles; the seed page's five articles on eight columns walk some
+# 4,000 (a second). Past this a page would be searched for minutes or for ever (40 columns of
+# min_cols 1 cut 2 ** 39 ways), so it is refused before the search starts.
+MAX_ARRANGEMENTS = 1_000_000
+
+
+def search_size(columns: int, least: int, articles: int) -> int:
+    """How many (cut, deal) pairs arrange() walks: for k stacks, the cuts of ``columns`` into k
+    parts of at least ``least`` (C(columns - k(least - 1) - 1, k - 1)) times k ** articles, with
+    and without the last article across the foot."""
+    total = 0
+    for n in ((articles, articles - 1) if articles > 1 else (articles,)):
+        for k in range(1, columns // least + 1):
+            total += math.comb(columns - k * (least - 1) - 1, k - 1) * k ** n
+            if total > MAX_ARRANGEMENTS:
+                return total
+    return total
+
+
 def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tuple[PageSpec, str]:
     auto = spec.auto
     assert auto is not None
@@ -78,6 +98,10 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
         if len(articles[name].photos) > 1:  # auto gives each article one photo cell
             raise InputError(auto.loc, f"auto places one photo per article, and {name!r} has "
                              f"{len(articles[name].photos)}; place it by hand under articles: with photos:")
+    if search_size(grid.columns, auto.min_cols, len(auto.articles)) > MAX_ARRANGEMENTS:
+        raise InputError(auto.loc, f"auto: {len(auto.articles)} articles over {grid.columns} columns "
+                         f"(min_cols {auto.min_cols}) are more than {MAX_ARRANGEMENTS:,} arrangements to try; "
+                         "list fewer articles, raise min_cols or place some by hand")
     avail = grid.lines - auto.top
     template = ArticleSpec(article="", block=Rect(0, 1, 0, 1, auto.loc), headline=HeadlineSpec(
         None, None, "kicker", "title", "subtitle", "byline", "center", False), photos=(), body="body",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
-from pagesetter.errors import Warning
+from pagesetter.errors import READING, Reading, Warning
 from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.geometry import PageGeometry
@@ -198,11 +198,14 @@ def pixel_size(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
     from pagesetter.paths import open_regular
     from pagesetter.render.images import PHOTO_FORMATS
 
+    reading = READING.set(Reading(path))  # a warning about its EXIF is held and dropped: the render gives it
     try:
         with open_regular(path) as fh, Image.open(fh, formats=PHOTO_FORMATS) as im:
             w, h = im.size
             if im.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
                 w, h = h, w
             return w, h
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None  # the render names the file and says why
+    finally:
+        READING.reset(reading)

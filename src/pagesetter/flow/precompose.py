@@ -20,6 +20,7 @@ from pagesetter.flow.article import body_is_set, compose_body
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import ArticleSpec, PageSpec
+from pagesetter.workers import die_with_parent
 
 # Below this many characters still to set, a second process costs more than it saves.
 MIN_CHARACTERS = 2000
@@ -38,20 +39,24 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
     mine, theirs = _halves(jobs)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(theirs, spec, measure, faces, send), daemon=True)
+    child = context.Process(target=_child, args=(theirs, spec, measure, faces, send, receive, os.getpid()),
+                            daemon=True)
     child.start()
     send.close()
-    for aspec, article in mine:
-        compose_body(aspec, article, spec.styles, measure, faces)
     entries = None  # if the child died or hangs, the flow sets its articles itself
     try:
-        if receive.poll(CHILD_TIMEOUT):
-            entries = receive.recv()
-    except (EOFError, OSError):
-        pass
-    if entries is None and child.is_alive():
-        child.kill()
-    child.join()
+        for aspec, article in mine:
+            compose_body(aspec, article, spec.styles, measure, faces)
+        try:
+            if receive.poll(CHILD_TIMEOUT):
+                entries = receive.recv()
+        except (EOFError, OSError):
+            pass
+    finally:  # also when this half failed (bad input, Ctrl-C): no child is left setting for nobody
+        if entries is None and child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
     if entries:
         faces.memo.load(entries)
 
@@ -87,8 +92,13 @@ def _halves(jobs: list[tuple[ArticleSpec, Article]]) -> tuple[list, list]:
     return mine, theirs
 
 
-def _child(jobs: list[tuple[ArticleSpec, Article]], spec: PageSpec, measure: float, faces: FaceSet, send) -> None:  # type: ignore[no-untyped-def]
+def _child(jobs: list[tuple[ArticleSpec, Article]], spec: PageSpec, measure: float, faces: FaceSet,  # type: ignore[no-untyped-def]
+           send, receive, parent: int) -> None:
     """In the forked child: set the articles, send back only the entries it made."""
+    die_with_parent(parent)
+    # The fork copied the parent's reading end too: held here, a send to a parent that died would
+    # wait for ever for a reader (this process itself).
+    receive.close()
     try:
         before: set[Hashable] = set(faces.memo.entries)
         for aspec, article in jobs:

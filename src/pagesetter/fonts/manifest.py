@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError
-from pagesetter.paths import OUTSIDE_HINT, inside
+from pagesetter.paths import OUTSIDE_HINT, inside, open_regular
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -48,12 +48,33 @@ def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, 
         out[key] = FaceInfo(
             key=key,
             path=file,
-            index=v.integer(node.get("index"), "index", 0) if node.get("index") is not None else 0,
+            index=_face_index(node, file, key),
             name=v.text(node.get("name"), "name") if node.get("name") else file.stem,
             role=v.text(node.get("role"), "role") if node.get("role") else "",
             fallback=_fallback(node.get("fallback"), key, faces),
         )
     return out
+
+
+def _face_index(node: Node, file: Path, key: str) -> int:
+    """The face's index in its file: 0 for a single font, one of a collection's faces for a .ttc/.otc
+    (its header counts them; OpenType spec, "Font Collections"). HarfBuzz would take any index
+    of a single font as its one face, and find none past a collection's end."""
+    index_node = node.get("index")
+    index = v.integer(index_node, "index", 0) if index_node is not None else 0
+    try:
+        with open_regular(file) as fh:
+            header = fh.read(12)
+    except OSError as exc:
+        raise InputError(node.get("file").loc, f"font file of face {key!r} cannot be read: "  # type: ignore[union-attr]
+                         f"{exc.strerror or exc}") from None
+    faces = int.from_bytes(header[8:12], "big") if header[:4] == b"ttcf" and len(header) == 12 else 1
+    if index >= faces:
+        where = index_node.loc if index_node is not None else node.get("file").loc  # type: ignore[union-attr]
+        kind = f"a collection of {faces} faces (index 0–{faces - 1})" if header[:4] == b"ttcf" else \
+            "a single font (index 0)"
+        raise InputError(where, f"face {key!r}: index {index} is past the end of {file.name}, {kind}")
+    return index
 
 
 def _fallback(node: Node | None, key: str, faces: Node) -> tuple[str, ...]:

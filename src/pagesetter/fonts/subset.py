@@ -111,7 +111,11 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     scale = 1000 / face.upem
     hb_font = hb.Font(face)  # the very advances the composer measured with
     widths = {codes[g]: round(hb_font.get_glyph_h_advance(g) * scale) for g in gids}
-    tables = read_tables(lambda tag: face.reference_table(tag).data)  # the small tables only
+    try:
+        tables = read_tables(lambda tag: face.reference_table(tag).data)  # the small tables only
+    except (ValueError, struct.error) as exc:  # a damaged table directory: head missing or cut short
+        raise InputError(Loc.of_file(path), f"not a usable font ({exc}); expected an OpenType or TrueType "
+                         "file") from None
     base_font = f"{_subset_tag(tables, gids)}+{_postscript_name(tables, path)}"
     if kind == "cff":
         sub = _Subset(with_cff_font_name(sub.program, _postscript_name(tables, path)), sub.old_to_new)

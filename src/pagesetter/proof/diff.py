@@ -28,6 +28,7 @@ from PIL import Image, ImageChops, ImageDraw
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import layout_record
 from pagesetter.proof.sourcemap import line_at
 
@@ -380,7 +381,7 @@ def _render(path: Path, dpi: float) -> list[Image.Image]:
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as exc:
         raise InputError(Loc.of_file(path), f"cannot open PDF: {exc}") from None
     try:
-        return [doc[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(doc))]
+        return [render_page(doc, i, dpi / 72, path).convert("RGB") for i in range(len(doc))]
     finally:
         doc.close()
 

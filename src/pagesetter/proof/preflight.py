@@ -104,6 +104,12 @@ def coverage_render(path: Path) -> Iterator[Render]:
                 render.process.wait()
 
 
+# What reading a damaged PDF's page raises: qpdf's own errors, and Python's when an object is not
+# of the type its key promises (a name where a number goes, a content stream holding a dictionary
+# pikepdf cannot give back: "Only scalar types ... are allowed in content streams").
+MALFORMED = (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError, IndexError)
+
+
 def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | None = None,
               render: Render | None = None) -> PreflightReport:
     """``chars``: the characters of ``path`` when the caller has read them already; ``render``: a
@@ -121,11 +127,16 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
         for number, page in enumerate(pdf.pages, 1):
-            record = layout_record(page)
-            _overset_mark(record, number, report)
-            _boxes(page, number, report)
-            _fonts(page, number, report)
-            _content(page, number, report, limits, x4, _image_names(record))
+            try:
+                record = layout_record(page)
+                _overset_mark(record, number, report)
+                _boxes(page, number, report)
+                _fonts(page, number, report)
+                _content(page, number, report, limits, x4, _image_names(record))
+            except MALFORMED as exc:  # a PDF from elsewhere whose objects are not what their keys promise
+                raise InputError(Loc.of_file(path), f"page {number}: a malformed object or content stream "
+                                 f"({' '.join(str(exc).split())[:160] or type(exc).__name__}); not a PDF "
+                                 "preflight can read") from None
         # (trim, media) of every page, for the checks that look at the rendered or read-back page
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])

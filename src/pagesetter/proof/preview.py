@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pixels one page may be rendered to. A 对开 broadsheet at 1,200 dpi (the highest --dpi) is 474
+# megapixels; a page whose MediaBox claims a square kilometre would ask for petabytes.
+MAX_RENDER_PIXELS = 500_000_000
+
+
+def render_page(doc: "pdfium.PdfDocument", index: int, scale: float, pdf_path: Path) -> "Image.Image":
+    """Page ``index`` of ``doc`` as a PIL image at ``scale`` pixels per point, refused in one located
+    line when its MediaBox is degenerate or would need more than MAX_RENDER_PIXELS."""
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        pixels = width * scale * height * scale
+        if not (math.isfinite(pixels) and width > 0 and height > 0):
+            raise InputError(Loc.of_file(pdf_path), f"page {index + 1} has no usable size ({width:g}×{height:g} pt)")
+        if pixels > MAX_RENDER_PIXELS:
+            raise InputError(Loc.of_file(pdf_path), f"page {index + 1} is {width:.6g}×{height:.6g} pt: at "
+                             f"{scale * 72:g} dpi that is {pixels / 1e6:,.0f} megapixels, over the limit of "
+                             f"{MAX_RENDER_PIXELS // 1_000_000}; give a lower --dpi")
+        try:
+            return page.render(scale=scale).to_pil()
+        except MemoryError:
+            raise InputError(Loc.of_file(pdf_path), f"not enough memory to render page {index + 1} at "
+                             f"{scale * 72:g} dpi; give a lower --dpi") from None
+    finally:
+        page.close()
 
 
 def render_png(pdf_path: Path, out_dir: Path, dpi: float = 50.0) -> list[Path]:
@@ -19,8 +50,7 @@ def render_png(pdf_path: Path, out_dir: Path, dpi: float = 50.0) -> list[Path]:
     written: list[Path] = []
     try:
         for i in range(len(doc)):
-            bitmap = doc[i].render(scale=dpi / 72)
-            image = bitmap.to_pil()
+            image = render_page(doc, i, dpi / 72, pdf_path)
             name = f"{pdf_path.stem}.png" if len(doc) == 1 else f"{pdf_path.stem}-{i + 1}.png"
             target = out_dir / name
             import io
@@ -46,9 +76,9 @@ def contact_sheet(pdfs: list[Path], target: Path, thumb_height: int = 400, colum
             raise InputError(Loc.of_file(pdf), f"cannot open PDF: {exc}") from None
         try:
             for i in range(len(doc)):
-                page = doc[i]
-                scale = thumb_height / page.get_size()[1]
-                thumbs.append((f"{pdf.stem} p{i + 1}", page.render(scale=scale).to_pil().convert("RGB")))
+                height = doc[i].get_size()[1]
+                scale = thumb_height / height if height > 0 else 1.0  # render_page refuses a flat page
+                thumbs.append((f"{pdf.stem} p{i + 1}", render_page(doc, i, scale, pdf).convert("RGB")))
         finally:
             doc.close()
     if not thumbs:

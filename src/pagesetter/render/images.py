@@ -12,18 +12,26 @@ area coverage limit (``TAC_LIMIT``).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
+import os
+import struct
+import sys
+import tempfile
+import threading
+import warnings
+import zlib
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable, Iterator
 
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
-from pagesetter.errors import InputError, Loc
+from pagesetter.errors import READING, InputError, Loc, Reading
 from pagesetter.paths import NotRegularFile, open_regular
 from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
@@ -31,6 +39,11 @@ from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 JPEG_QUALITY = 85
 # Decompression-bomb guard: a newspaper photo is well under 100 megapixels.
 MAX_PIXELS = 100_000_000
+# A crop (fill) narrower or shallower than this many pixels shows nothing of the picture.
+MIN_CROP = 2
+# _open refuses a picture over MAX_PIXELS from its header, below the size at which Pillow raises
+# (2 × its MAX_IMAGE_PIXELS, 179 megapixels): Pillow's own warning between the two is not for the desk.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 # grey_to_k_curve() of the shipped profile, computed once and shipped beside it
 GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
@@ -42,6 +55,17 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     """Crop (fill, keeping ``focus`` in the frame) or keep whole (fit), resample to ``ppi`` (never
     up), separate for newsprint (CMYK, or grey on the black plate) and encode as JPEG.
     ``background``: the tint under the picture, which its transparent pixels show (else paper)."""
+    reading = Reading(path)
+    token = READING.set(reading)  # a library's warnings meanwhile (corrupt EXIF) are held for this file
+    try:
+        prepared = _prepare(path, frame_w, frame_h, fit, focus, ppi, background)
+    finally:
+        READING.reset(token)
+    return replace(prepared, notes=tuple(dict.fromkeys(reading.held)))  # once each
+
+
+def _prepare(path: Path, frame_w: float, frame_h: float, fit: str, focus: tuple[float, float], ppi: int,
+             background: CMYK | None) -> PreparedImage:
     sizes: list[tuple[float, int]] = []  # (effective ppi, target width in pixels), from the full picture
 
     def plan(probe: Image.Image) -> None:
@@ -65,6 +89,11 @@ def prepare_image(path: Path, frame_w: float, frame_h: float, fit: str,
     embedded = im.info.get("icc_profile") or None  # read now: flattening alpha drops im.info
     ImageOps.exif_transpose(im, in_place=True)  # in place: a photo is megapixels, a copy 10 ms
     box = _crop_box(im.size, frame_w / frame_h, focus) if fit == "fill" else (0, 0, *im.size)
+    if fit == "fill" and min(box[2] - box[0], box[3] - box[1]) < MIN_CROP:
+        # A 20000×1 strip cropped to a tall frame keeps a pixel or none: nothing of it would show.
+        raise InputError(Loc.of_file(path), f"image is {im.width}×{im.height} pixels: cropped to the shape of its "
+                         f"frame ({frame_w:.0f}×{frame_h:.0f} pt) it keeps less than {MIN_CROP} pixels across or "
+                         "down; give a picture of about the frame's shape, or set the photo cell's fit: fit")
     neutral = im.mode == "RGB" and _is_neutral(im, box)
     if neutral:
         # A black-and-white photo saved as RGB (most are): one channel from here, printed on the
@@ -151,7 +180,13 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
                 raise InputError(loc, f"image is {probe.width}×{probe.height} pixels, over the limit of "
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
             plan(probe)
-            probe.load()  # the pixels are read now; closing the file keeps them
+            if probe.format == "TIFF":
+                _load_tiff(probe, loc)
+            else:
+                probe.load()  # the pixels are read now; closing the file keeps them
+            if probe.format == "PNG":
+                fh.seek(0)
+                _png_complete(fh, loc)
             return probe
     except InputError:
         raise
@@ -159,10 +194,137 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
         raise InputError(loc, f"image claims more pixels than the limit of {MAX_PIXELS // 1_000_000} megapixels "
                          "(a damaged file or a decompression bomb)") from None
     except UnidentifiedImageError:
+        kind = _signature(path)
+        if kind:  # it starts as one of ours: damaged or cut short, not the wrong kind of file
+            raise InputError(loc, f"cannot read image (it starts as a {kind} file but is damaged or cut short; "
+                             "save or send it again)") from None
         raise InputError(loc, "cannot read image (its content is none of the formats we read; the name does "
                          "not count); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(loc, f"cannot read image ({exc}); expected a JPEG, PNG, TIFF, WebP or GIF file") from None
+    except MemoryError:
+        raise InputError(loc, "image too large to decode in the memory there is") from None
+    except DECODER_ERRORS as exc:
+        raise InputError(loc, f"cannot read image ({' '.join(str(exc).split())[:200] or type(exc).__name__}); "
+                         "expected a JPEG, PNG, TIFF, WebP or GIF file") from None
+
+
+# The first bytes of each format we read (their specifications' signatures).
+_SIGNATURES = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+               (b"GIF87a", "GIF"), (b"GIF89a", "GIF"))
+
+
+def _signature(path: Path) -> str:
+    """The format a file's first bytes announce ("" for none of ours)."""
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(16)
+    except OSError:
+        return ""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((kind for magic, kind in _SIGNATURES if head.startswith(magic)), "")
+
+
+# What Pillow's decoders raise on a damaged or hostile file (found by mutating small JPEG, PNG, TIFF,
+# GIF and WebP files: a PNG whose chunk is broken mid-file raises SyntaxError from load()).
+DECODER_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
+                  ZeroDivisionError, OverflowError)
+# libtiff (which Pillow decodes compressed TIFFs with) prints its warnings and errors on the
+# process's stderr itself, past Python: caught there one decode at a time.
+_STDERR_LOCK = threading.Lock()
+
+
+def _scratch_file() -> BinaryIO:
+    """An anonymous file in memory (Linux), else a temporary one."""
+    memfd = getattr(os, "memfd_create", None)
+    if memfd is not None:
+        try:
+            return os.fdopen(memfd("pagesetter-stderr", getattr(os, "MFD_CLOEXEC", 0)), "w+b")
+        except OSError:
+            pass
+    return tempfile.TemporaryFile()
+
+
+def _load_tiff(probe: Image.Image, loc: Loc) -> None:
+    """The TIFF's pixels, libtiff's messages caught: on a failure its first message is the reason
+    given, else each (up to three) is one of our warnings, naming the file (cli.py)."""
+    said: list[str] = []
+    try:
+        with _stderr_lines(said):
+            probe.load()
+    except DECODER_ERRORS as exc:
+        reason = f"libtiff: {said[0]}" if said else " ".join(str(exc).split())[:200]
+        raise InputError(loc, f"cannot read image ({reason[:200]}); expected a JPEG, PNG, TIFF, WebP or GIF "
+                         "file") from None
+    for line in said[:3]:
+        warnings.warn(f"libtiff: {line[:200]}", UserWarning, stacklevel=2)
+
+
+@contextlib.contextmanager
+def _stderr_lines(said: list[str]) -> Iterator[None]:
+    """What is written to file descriptor 2 meanwhile, as lines into ``said`` (after the block,
+    error or not). One thread at a time: the descriptor is the process's. Where no file can be
+    made to hold it (no memfd, TMPDIR gone), nothing is caught: the decode itself must not fail."""
+    with _STDERR_LOCK, contextlib.ExitStack() as stack:
+        try:
+            sink: BinaryIO | None = stack.enter_context(_scratch_file())
+        except OSError:
+            sink = None
+        if sink is None:
+            yield
+            return
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            text = sink.read(64_000).decode("utf-8", "replace")
+            # Pillow hands libtiff its data under the made-up name tempfile.tif: not the user's file
+            said += [line.strip().removeprefix("tempfile.tif: ") for line in text.splitlines() if line.strip()]
+
+
+# PNG colour type -> samples per pixel (PNG spec, 11.2.2 IHDR).
+_PNG_SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+# Adam7 passes: (first column, first row, column step, row step) (PNG spec, 8.2).
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def _png_complete(fh: BinaryIO, loc: Loc) -> None:
+    """Refuse a PNG whose image data ends early: Pillow fills the missing rows with black and
+    says nothing, and the page would print a black band with exit 0. The IDAT stream is inflated
+    again (and thrown away) only to count its bytes against what IHDR says it holds."""
+    data = fh.read()
+    if len(data) < 33:
+        return  # Pillow read it: nothing left to check
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    samples = _PNG_SAMPLES.get(colour, 1)
+
+    def row_bytes(w: int) -> int:
+        return 1 + (w * depth * samples + 7) // 8 if w else 0
+
+    if interlace:
+        need = sum(row_bytes(-(-(width - x0) // dx) if width > x0 else 0) * (-(-(height - y0) // dy) if height > y0 else 0)
+                   for x0, y0, dx, dy in _ADAM7)
+    else:
+        need = row_bytes(width) * height
+    inflate = zlib.decompressobj()
+    got, at = 0, 8
+    while at + 8 <= len(data) and got < need:
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        if kind == b"IDAT":
+            got += len(inflate.decompress(data[at + 8:at + 8 + length], need - got + 1))
+            while inflate.unconsumed_tail and got < need:
+                got += len(inflate.decompress(inflate.unconsumed_tail, need - got + 1))
+        elif kind == b"IEND":
+            break
+        at += 12 + length
+    if got < need:
+        raise InputError(loc, f"the PNG's image data ends early ({got:,} of {need:,} bytes): the picture is "
+                         "cut short or damaged; save it again")
 
 
 def _crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:

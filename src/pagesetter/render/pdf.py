@@ -222,10 +222,11 @@ def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int,
     canvas.transform(image.width, 0, 0, image.height, co.x(image.x), co.y(image.y + image.height))
     canvas.doForm(name)
     canvas.restoreState()
+    found = [Warning("photo", note, Loc.of_file(image.path)) for note in prepared.notes]
     if prepared.effective_ppi < WARN_PPI:
-        return [Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
-                        f"(under {WARN_PPI})", Loc.of_file(image.path))]
-    return []
+        found.append(Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
+                             f"(under {WARN_PPI})", Loc.of_file(image.path)))
+    return found
 
 
 def _draw_vector(canvas: FontlessCanvas, co: _Coords, vector: Vector, index: int) -> None:

@@ -115,7 +115,7 @@ def build_date(iso_date: str | None) -> datetime.datetime:
     """The document's date: SOURCE_DATE_EPOCH when set (reproducible builds), else the paper's date
     at midnight UTC, so the same job always gives the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    if epoch and epoch.strip().isascii() and epoch.strip().isdigit() and int(epoch) <= 253_402_300_799:
         return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
     if iso_date:
         return datetime.datetime.fromisoformat(iso_date).replace(tzinfo=datetime.timezone.utc)

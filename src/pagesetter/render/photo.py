@@ -26,3 +26,4 @@ class PreparedImage:
     colorspace: str = "DeviceCMYK"  # the PDF colour space of the JPEG: DeviceCMYK or DeviceGray
     max_tac: float = 0.0  # % C+M+Y+K of the darkest pixel written (before JPEG)
     source_profile: str = ""  # what the colour was converted from: "embedded", "sRGB (assumed)", …
+    notes: tuple[str, ...] = ()  # what the decoder warned of (Pillow: corrupt EXIF; libtiff), reported by file

@@ -52,6 +52,14 @@ EDITION_KEYS = ("name", "paper", "date", "pages")
 EDITION_REQUIRED = ("paper", "date", "pages")
 MAX_COLUMNS = 40  # columns of a grid
 ALIGNS = ("justify", "left", "center", "right")
+# Article entries on one page, and frames of one entry: every area is checked against every other
+# (no two modules may overlap), so thousands would take minutes; a broadsheet page holds a few
+# dozen modules, an L-shaped one two or three frames.
+MAX_ENTRIES = 200
+MAX_FRAMES = 16
+# Fitting lays a module out once for every combination of its fit bounds (flow/fit.py): ±2,000
+# lines each would be 16 million trials. The seed pages try 15 to 30.
+MAX_FIT_TRIALS = 1_000
 MAX_LINES = 2000  # grid lines of a type area; fit: may change a depth by no more
 PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
@@ -92,8 +100,11 @@ def load_spec(path: Path) -> PageSpec:
     margin_top, margin_left = _margins(page, trim, grid, grid_node)
 
     rules = _rules(root_node.get("rules"))
-    articles = tuple(_article(n, grid, styles, rules) for n in v.expect_list(root_node.get("articles"), "articles")) \
-        if root_node.get("articles") is not None else ()  # type: ignore[arg-type]
+    entries = v.expect_list(root_node.get("articles"), "articles") if root_node.get("articles") is not None else []  # type: ignore[arg-type]
+    if len(entries) > MAX_ENTRIES:
+        raise InputError(entries[MAX_ENTRIES].loc, f"more than {MAX_ENTRIES} article entries on one page "
+                         f"({len(entries)}); a page holds a few dozen modules")
+    articles = tuple(_article(n, grid, styles, rules) for n in entries)
     masthead, ears = None, ()
     if root_node.get("masthead") is not None:
         from pagesetter.spec.masthead import load_masthead  # only pages with a 报头
@@ -102,6 +113,7 @@ def load_spec(path: Path) -> PageSpec:
                                        articles, rules)
         articles = ears + articles  # the ears are read first: they stand at the top of the page
     _check_overlaps(articles)
+    _check_on_grid(articles, styles, grid)
     folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
     if folio:
         for a in articles:
@@ -149,6 +161,23 @@ def load_spec(path: Path) -> PageSpec:
         if root_node.get("missing_glyphs") is not None else "error",
         masthead=masthead,
     )
+
+
+def _check_on_grid(articles: tuple[ArticleSpec, ...], styles: dict[str, Style], grid: Grid) -> None:
+    """Body, lead, subhead, jump line and caption are set one line to a grid line: a style larger
+    than the pitch would print each line into the next (a 20 pt body on a 13.5 pt grid)."""
+    for a in articles:
+        names = [a.body, a.lead, a.subhead]
+        if a.jump_to is not None or a.continued_from is not None:
+            names.append(a.jump_style)
+        if a.photo is not None:
+            names += [a.photo.caption, a.photo.credit]
+        for name in names:
+            style = styles.get(name)
+            if style is not None and style.size > grid.pitch + 0.01:
+                raise InputError(style.loc, f"style {name!r} is {style.size:g} pt, larger than the grid pitch "
+                                 f"({grid.pitch:g} pt) its lines are set on in '{a.article}' ({a.loc}): its lines "
+                                 "would print over each other; make it smaller or the pitch larger")
 
 
 def _stem_name(path: Path) -> str:
@@ -457,8 +486,10 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
     v.expect_map(node, "an article entry")
     _check(node, "article", "an article entry")
     block = _rect(node.get("block"), "block", grid.columns, grid.lines)
-    frames = tuple(_rect(n, "frame", grid.columns, grid.lines)
-                   for n in v.expect_list(node.get("frames"), "frames")) if node.get("frames") else ()
+    frame_nodes = v.expect_list(node.get("frames"), "frames") if node.get("frames") else []
+    if len(frame_nodes) > MAX_FRAMES:
+        raise InputError(frame_nodes[MAX_FRAMES].loc, f"more than {MAX_FRAMES} frames for one article")
+    frames = tuple(_rect(n, "frame", grid.columns, grid.lines) for n in frame_nodes)
     headline = _headline(node.get("headline"), block, styles)
     photos = _photos(node, block, styles)
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
@@ -539,7 +570,12 @@ def _fit(node: Node) -> FitSpec:
             raise InputError(n.loc, f"{key}: the least change {lo} is more than the most {hi}")
         return (lo, hi)
 
-    return FitSpec(bounds("photo_lines"), bounds("headline_lines"))
+    photo, headline = bounds("photo_lines"), bounds("headline_lines")
+    trials = (photo[1] - photo[0] + 1) * (headline[1] - headline[0] + 1)
+    if trials > MAX_FIT_TRIALS:
+        raise InputError(node.loc, f"fit: {trials:,} combinations of photo and headline depth to try, more than "
+                         f"{MAX_FIT_TRIALS:,}; a module is fitted by a few lines either way (e.g. photo_lines: [-3, 3])")
+    return FitSpec(photo, headline)
 
 
 def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> HeadlineSpec:

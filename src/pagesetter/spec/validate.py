@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from typing import Iterable
 
 from pagesetter.errors import InputError
@@ -45,10 +46,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+# The longest text field of a spec, style sheet, manifest or edition (a name, a folio's paper or
+# section, a path): a folio line is set across the page, and a runaway value must not be set for
+# minutes (a 对开 page's measure holds some 110 characters of 小五).
+MAX_TEXT = 1_000
+
+
 def text(node: Node, what: str) -> str:
     if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
         raise InputError(node.loc, f"{what} must be text, got {_kind(node)}")
     value = str(node.value)
+    if len(value) > MAX_TEXT:
+        raise InputError(node.loc, f"{what} is {len(value):,} characters long; at most {MAX_TEXT:,}")
     found = _CONTROL.search(value)
     if found is not None:
         raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
@@ -64,6 +73,11 @@ def file_name(node: Node, what: str) -> str:
         raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
     if not name.strip():
         raise InputError(node.loc, f"{what} is empty; give the PDF a name")
+    hidden = next((ch for ch in name if unicodedata.category(ch) == "Cf"), None)
+    if hidden is not None:
+        # A bidi override makes "tiny\u202efdp.exe" read as "tinyexe.pdf" in a file list (CVE-2021-42574).
+        raise InputError(node.loc, f"{what} holds the invisible format character U+{ord(hidden):04X} "
+                         f"({unicodedata.name(hidden, 'unnamed')}); a file name must read as it is")
     if "/" in name or "\\" in name:
         raise InputError(node.loc, f"{what} {name!r} must be a plain file name, without / or \\ "
                          "(the PDF is written to the output folder)")
@@ -135,6 +149,8 @@ def choice(node: Node, what: str, options: Iterable[str]) -> str:
 
 def quantity(node: Node, what: str, allowed: frozenset[str], positive: bool = True,
              zero_ok: bool = False) -> Quantity:
+    if isinstance(node.value, (list, dict)) or node.value is None:  # str() of these would show our Node records
+        raise InputError(node.loc, f"{what} must be a length such as 9pt or 12mm, got {_kind(node)}")
     try:
         q = parse_quantity(node.value, allowed)
     except UnitError as exc:

@@ -1,0 +1,28 @@
+"""Worker processes die with the process that made them.
+
+A page's precompose child (flow/precompose.py) and an edition's page workers (edition.py) are
+forked. Killed, their parent can neither reap nor tell them to stop: without this a worker would
+go on setting text for nobody, or wait for ever on a queue no one writes to.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal this process gets when its parent dies
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: have the kernel kill this process when ``parent`` dies (Linux), and
+    exit at once if it died before this ran (the worker then already belongs to init)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to ask: the check below still runs
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
