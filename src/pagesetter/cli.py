@@ -144,6 +144,17 @@ def make_parser() -> argparse.ArgumentParser:
                                         "editor's completion and checks; layout/*.schema.json are copies.")
     schema.add_argument("--stylesheet", action="store_true", help="the schema of style sheets instead")
 
+    imp = sub.add_parser("import", help="turn copy (.docx, .txt, .md) into article files",
+                         description="Read each file of copy (Word .docx, text .txt with one paragraph a line, "
+                                     "Markdown .md) and write our article files into DIR: headline (引题, 主题, 副题), "
+                                     "byline, lead sentences, 小标题, photo captions and paragraphs cut at column "
+                                     "breaks recognised; every guess and whatever was not recognised is printed "
+                                     "as file:line. Existing articles are never replaced without --force.")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("-o", "--output", type=Path, default=Path("content"), metavar="DIR",
+                     help="folder for the articles, inside the project (default: content)")
+    imp.add_argument("--force", action="store_true", help="replace article files of the same name")
+
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
     preview.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
@@ -246,6 +257,8 @@ def _run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(schema_json("stylesheet" if args.stylesheet else "spec"))
             return 0
+        if args.command == "import":
+            return _import(args)
         if args.command == "serve":
             from pagesetter.serve import serve
 
@@ -458,6 +471,23 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"wrote {display_path(image)}")
     print(result.summary())
     return 7 if result.changed else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pagesetter.content.importer import plan, write
+
+    planned, notes = plan(args.files, args.output, Path.cwd(), args.force)
+    write(planned)
+    for path, note in notes:
+        print(f"{display_path(path)}:{note.line}: {note.kind}: {note.text}")
+    for w in planned:
+        title = w.article.title or "(no title)"
+        print(f"wrote {display_path(w.path)} ({title}, {len(w.article.body)} paragraphs, "
+              f"{len(w.article.photos)} captions)")
+    todo = sum(note.kind == "to do" for _, note in notes)
+    if todo:
+        print(f"{todo} photo(s) need their picture file before the page builds (see 'to do' above)")
+    return 0
 
 
 def _preflight(args: argparse.Namespace) -> int:

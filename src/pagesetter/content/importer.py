@@ -1,0 +1,547 @@
+"""``pagesetter import``: copy (Word, text, Markdown) into articles of our format (content/README.md).
+
+What the copy does not say outright is guessed from the usual patterns of Chinese newspaper copy
+and every guess is reported with its file:line, as is what could not be recognised:
+
+- 引题/主题/副题: Markdown ``#`` headings or Word Title/Heading styles; else the short lines before
+  the first paragraph (Word: the largest type is the 主题; text: a short line before it is the
+  引题), a line starting ``——`` (``——记…``) the 副题;
+- a byline (``本报记者 某某``) on a line of its own; a dateline (``本报讯（记者 …）``) stays in the body;
+- run-in lead sentences: bold runs in Word (and ``**…**`` in Markdown); in text, only a repeated
+  pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
+- 小标题: short lines without end punctuation inside the body;
+- photo captions: ``▲``/``▼`` lines and ``图为…``; several captions printed together are given to
+  the article whose text they share the longest run of characters with;
+- paragraphs cut at old column breaks: a long line ending without end punctuation joins the next.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pagesetter.content.sources import Run, SourcePara
+
+# Characters that end a sentence or a quoted one (GB/T 15834-2011 句末点号 and closing marks after
+# them). A body line ending in none of these was cut in the middle of a sentence.
+END_PUNCT = frozenset("。！？!?…”’」』）)】.；;")
+# Lines no longer than this without end punctuation are headline or 小标题 candidates; a line this
+# long or longer that ends mid-sentence was cut at a column break. The seed's headlines are at most
+# 19 characters, its cut lines at least 60.
+SHORT = 30
+SUBHEAD_MAX = 24
+CAPTION_MARKERS = ("▲", "▼")
+CAPTION_START = re.compile(r"^(?:[▲▼]|图为|上图|下图|左图|右图|图[一二三四五六七八九十0-9]+[：:])")
+# 署名 on its own line: 本报记者 某某, 记者 某某 通讯员 某某, 文/某某 (no sentence in it).
+BYLINE = re.compile(r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|记者|通讯员|文[/／|｜]|文图[/／]|撰稿[:：])[ \u3000]*\S")
+DATELINE = re.compile(r"^(?:本报讯|新华社|中新社|本报[^\s，,。]{1,8}[电讯])")
+# A caption's photo credit after its sentence: 本报记者 王强 摄, 摄影 王强.
+CREDIT = re.compile(r"^(.*[。！？”])[ \u3000]*(摄影[:：]?[ \u3000]*\S.{0,30}|\S.{0,28}[ \u3000]摄)$")
+# A lead sentence told by its shape in plain text: a short first sentence of two clauses
+# (坚持党建引领,筑牢“疫”堡垒。), as the seed's profiles open their sections.
+LEAD_SHAPE = re.compile(r"^([^。！？，,]{2,12}[，,][^。！？，,]{2,14}[。！？])")
+LEAD_MIN_REPEATS = 2
+MIN_SHARED = 4  # characters a loose caption must share with an article to be given to it
+
+
+@dataclass(frozen=True)
+class Note:
+    line: int
+    kind: str  # "guessed", "not recognised", "to do"
+    text: str
+
+
+@dataclass(frozen=True)
+class BodyPara:
+    line: int
+    runs: tuple[Run, ...]
+    form: str = "body"  # "body" or "subhead"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class PhotoDraft:
+    line: int
+    caption: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One article as recognised in the copy."""
+
+    line: int
+    title: str | None
+    kicker: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    photos: tuple[PhotoDraft, ...] = ()
+    body: tuple[BodyPara, ...] = ()
+
+
+@dataclass
+class _Draft:
+    """An article while the copy is read (made frozen by ``done``)."""
+
+    line: int
+    title: str | None = None
+    kicker: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    banner: bool = False
+    level: int = 0
+    photos: list[PhotoDraft] = field(default_factory=list)
+    body: list[BodyPara] = field(default_factory=list)
+
+    def done(self) -> Imported:
+        return Imported(self.line, self.title, self.kicker, self.subtitle, self.byline, tuple(self.photos),
+                        tuple(self.body))
+
+    def text(self) -> str:
+        return "".join(x or "" for x in (self.kicker, self.title, self.subtitle)) + "".join(p.text for p in self.body)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip()[-1] in END_PUNCT
+
+
+def _kind(p: SourcePara) -> str:
+    text = p.text.strip()
+    if p.style == "#tables":
+        return "tables"
+    if p.heading:
+        return "heading"
+    if not text:
+        return "picture"
+    if CAPTION_START.match(text) or "caption" in p.style or "题注" in p.style:
+        return "caption"
+    if text.startswith("——") and len(text) <= 50 or p.style == "subtitle":
+        return "dash"
+    if BYLINE.match(text) and len(text) <= 40 and "。" not in text:
+        return "byline"
+    if len(text) <= SHORT and not _ends_sentence(text) and text[-1] not in "，,、：:":
+        return "short"
+    return "body"
+
+
+def analyse(paras: list[SourcePara]) -> tuple[list[Imported], list[Note]]:
+    """The articles in one file of copy, and the notes on what was guessed or not recognised."""
+    notes: list[Note] = []
+    kinds = [_kind(p) for p in paras]
+    for p, k in zip(paras, kinds):
+        if k == "tables":
+            notes.append(Note(1, "not recognised", "the Word file has tables: they were not imported; "
+                              "write their rows as paragraphs or a list"))
+    cluster = _caption_cluster(paras, kinds, notes)
+    drafts = _segment(paras, kinds, notes)
+    for draft in drafts:
+        _finish_body(draft, notes)
+    if cluster:
+        _place_captions([paras[i] for i in cluster], drafts, notes)
+    for draft in drafts:
+        _mark_leads(draft, paras, notes)
+        for photo in draft.photos:
+            notes.append(Note(photo.line, "to do", f"the caption {photo.caption[:16]!r}… has no picture: put the "
+                              "file in content/photos/ and write its path after 'file:'"))
+        if not draft.title and (draft.body or not draft.photos):
+            notes.append(Note(draft.line, "not recognised", "no headline found: write 'title: …' in the front matter"))
+    return [d.done() for d in drafts], sorted(notes, key=lambda n: n.line)
+
+
+# --- captions printed together ------------------------------------------------------------------
+
+def _caption_cluster(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> list[int]:
+    """Indexes of captions standing together (two or more marked ones with at most unmarked short
+    sentences between): a page's captions extracted in one place. An unmarked sentence between
+    two captions is taken for a caption too (reported)."""
+    marked = [i for i, k in enumerate(kinds) if k == "caption"]
+    best: list[int] = []
+    run: list[int] = []
+    for i in marked:
+        if run:
+            gap = range(run[-1] + 1, i)
+            if all(kinds[j] in ("body", "short") and len(paras[j].text) <= 60 for j in gap) and len(gap) <= 1:
+                run += list(gap) + [i]
+                continue
+            if len(run) >= 2 and len(run) > len(best):
+                best = run
+        run = [i]
+    if len(run) >= 2 and len(run) > len(best):
+        best = run
+    for i in best:
+        if kinds[i] != "caption":
+            notes.append(Note(paras[i].line, "guessed", "a caption without ▲/▼ (it stands among captions): "
+                              f"{paras[i].text[:20]!r}"))
+        kinds[i] = "clustered"  # placed by content once the articles are known (_place_captions)
+    return best
+
+
+def _place_captions(cluster: list[SourcePara], drafts: list[_Draft], notes: list[Note]) -> None:
+    """Each caption of a cluster to the article sharing the longest run of characters with it."""
+    texts = [d.text() for d in drafts]
+    for p in cluster:
+        caption = p.text.lstrip("▲▼")
+        scores = []
+        for text in texts:
+            m = difflib.SequenceMatcher(None, caption, text, autojunk=False).find_longest_match(
+                0, len(caption), 0, len(text))
+            scores.append((m.size, caption[m.a:m.a + m.size]))
+        top = max(s for s, _ in scores) if scores else 0
+        winners = [i for i, (s, _) in enumerate(scores) if s == top]
+        photo = _photo(p)
+        if top >= MIN_SHARED and len(winners) == 1:
+            drafts[winners[0]].photos.append(photo)
+            notes.append(Note(p.line, "guessed", f"caption given to the article {drafts[winners[0]].title!r} "
+                              f"(they share {scores[winners[0]][1]!r})"))
+        else:
+            owner = _owner(drafts, p.line)
+            owner.photos.append(photo)
+            notes.append(Note(p.line, "not recognised", "which article this caption belongs to; left with "
+                              f"{owner.title!r}: move it if it is wrong"))
+
+
+def _owner(drafts: list[_Draft], line: int) -> _Draft:
+    before = [d for d in drafts if d.line <= line]
+    return before[-1] if before else drafts[0]
+
+
+def _photo(p: SourcePara) -> PhotoDraft:
+    text = p.text.strip()
+    m = CREDIT.match(text)
+    if m:
+        return PhotoDraft(p.line, m.group(1).strip(), m.group(2).strip())
+    return PhotoDraft(p.line, text)
+
+
+# --- articles -----------------------------------------------------------------------------------
+
+def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
+    """The heading level of the articles' titles: the level most often followed by body text (a
+    page's own headline, ``#`` above ``###`` profiles, is followed by another heading)."""
+    counts: dict[int, int] = {}
+    for i, p in enumerate(paras):
+        if not p.heading:
+            continue
+        j = i + 1
+        while j < len(paras) and kinds[j] in ("dash", "byline"):
+            j += 1
+        if j < len(paras) and kinds[j] in ("body", "short"):
+            counts[p.heading] = counts.get(p.heading, 0) + 1
+    levels = [p.heading for p in paras if p.heading]
+    if not counts:
+        return min(levels)
+    return max(sorted(counts), key=lambda level: counts[level])
+
+
+def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> list[_Draft]:
+    """Articles: at each title heading, or one article whose headline is the first short lines."""
+    first_heading = next((i for i, p in enumerate(paras) if p.heading), None)
+    drafts: list[_Draft] = []
+    if first_heading is None:
+        drafts.append(_headless(paras, kinds, notes))
+        return drafts
+    before = [i for i in range(first_heading) if kinds[i] not in ("picture", "tables")]
+    kicker: str | None = None
+    if len(before) == 1 and kinds[before[0]] == "short":  # one short line above the first title: its 引题
+        kicker = paras[before[0]].text.strip()
+        notes.append(Note(paras[before[0]].line, "guessed", "引题: a short line right above the title"))
+    elif any(kinds[i] != "caption" for i in before):
+        drafts.append(_headless(paras[:first_heading], kinds[:first_heading], notes))
+    level = _article_level(paras, kinds)
+    current: _Draft | None = None
+    for i in range(first_heading, len(paras)):
+        p, kind = paras[i], kinds[i]
+        text = p.text.strip()
+        if kind == "heading":
+            if p.heading < level:
+                if current is not None and current.banner and not current.body and p.heading > current.level \
+                        and current.subtitle is None:
+                    current.subtitle = text
+                    notes.append(Note(p.line, "guessed", "副题 of the page's headline (a heading under it)"))
+                    continue
+                current = _Draft(p.line, text, banner=True, level=p.heading)
+                drafts.append(current)
+                notes.append(Note(p.line, "guessed", "the page's own headline (a heading above the articles' "
+                                  "titles): an article of its own, without body"))
+                continue
+            if p.heading == level:
+                kicker = _take_kicker(current, p.line, notes) if current is not None else kicker
+                current = _Draft(p.line, text, kicker=kicker, level=level)
+                drafts.append(current)
+                continue
+            if current is not None and not current.body and current.subtitle is None and not current.banner:
+                current.subtitle = text
+                notes.append(Note(p.line, "guessed", "副题: a lower heading right under the title"))
+                continue
+            kind = "subhead"
+        if current is None:
+            continue
+        _body_item(current, p, kind, notes)
+    return drafts
+
+
+def _take_kicker(previous: _Draft | None, line: int, notes: list[Note]) -> str | None:
+    """A short line right before a title heading is its 引题 (taken back from the article before)."""
+    if previous is None or not previous.body:
+        return None
+    last = previous.body[-1]
+    if last.form == "subhead" and last.line >= line - 2 and len(previous.body) > 1:
+        previous.body.pop()
+        notes.append(Note(last.line, "guessed", "引题: a short line right above the title"))
+        return last.text
+    return None
+
+
+def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _Draft:
+    """An article without headings: its headline is the short lines before the first paragraph."""
+    head: list[int] = []
+    for i, kind in enumerate(kinds):
+        if kind not in ("short", "dash", "byline") or len(head) >= 5:
+            break
+        head.append(i)
+    draft = _Draft(paras[0].line if paras else 1)
+    names = [i for i in head if kinds[i] == "short"]
+    for i in head:
+        if kinds[i] == "dash":
+            draft.subtitle = paras[i].text.strip()
+        elif kinds[i] == "byline":
+            draft.byline = paras[i].text.strip()
+            notes.append(Note(paras[i].line, "guessed", "署名 (byline)"))
+    sizes = [paras[i].size for i in names]
+    if names and any(sizes) and len(set(sizes)) > 1:  # Word: the largest type is the 主题
+        title_at = names[sizes.index(max(sizes))]
+        before = [i for i in names if i < title_at]
+        after = [i for i in names if i > title_at]
+        why = "by type size"
+    else:
+        title_at = names[1] if len(names) >= 2 else (names[0] if names else -1)
+        before = names[:1] if len(names) >= 2 else []
+        after = names[2:]
+        why = "by position"
+    if title_at >= 0:
+        draft.title = paras[title_at].text.strip()
+        if before:
+            draft.kicker = "".join(paras[i].text.strip() for i in before)
+            notes.append(Note(paras[before[0]].line, "guessed", f"引题, {why} (a short line above the title)"))
+        if after and draft.subtitle is None:
+            draft.subtitle = paras[after[0]].text.strip()
+            notes.append(Note(paras[after[0]].line, "guessed", f"副题, {why} (a short line under the title)"))
+            after = after[1:]
+        for i in after:
+            notes.append(Note(paras[i].line, "not recognised", "a further headline line; kept as a 小标题"))
+            draft.body.append(BodyPara(paras[i].line, paras[i].runs, "subhead"))
+        if len(names) >= 2 or any(sizes):
+            notes.append(Note(paras[title_at].line, "guessed", f"主题 (title), {why}"))
+    for i in range(len(head), len(paras)):
+        _body_item(draft, paras[i], kinds[i], notes)
+    return draft
+
+
+def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> None:
+    text = p.text.strip()
+    if kind == "picture":
+        notes.append(Note(p.line, "not recognised", "a picture inside the Word file: it was not taken out; "
+                          "save it into content/photos/ and name it in the article's photos:"))
+        return
+    if kind in ("tables", "clustered"):
+        return
+    if kind == "caption":
+        draft.photos.append(_photo(p))
+        if p.picture:
+            notes.append(Note(p.line, "not recognised", "the picture beside this caption stays in the Word file"))
+        return
+    if kind == "dash" and not draft.body and draft.subtitle is None:
+        draft.subtitle = text
+        return
+    if kind == "byline" and draft.byline is None and len(draft.body) <= 1:
+        draft.byline = text
+        notes.append(Note(p.line, "guessed", "署名 (byline)"))
+        return
+    if kind == "subhead":
+        draft.body.append(BodyPara(p.line, p.runs, "subhead"))
+        return
+    if draft.body and draft.body[-1].form == "body" and _cut(draft.body[-1].text):
+        last = draft.body[-1]
+        draft.body[-1] = BodyPara(last.line, last.runs + p.runs)
+        notes.append(Note(last.line, "guessed", f"joined with line {p.line}: the paragraph was cut at a column "
+                          f"break (it ends '…{last.text[-4:]}' without end punctuation)"))
+        return
+    if not draft.body and DATELINE.match(text):
+        notes.append(Note(p.line, "guessed", "the dateline (电头) stays at the start of the first paragraph"))
+    if kind == "short" or (p.all_bold and len(text) <= SUBHEAD_MAX and not _ends_sentence(text)):
+        draft.body.append(BodyPara(p.line, tuple(Run(r.text) for r in p.runs), "subhead"))
+        notes.append(Note(p.line, "guessed", f"小标题 (a short line without end punctuation): {text!r}"))
+        return
+    draft.body.append(BodyPara(p.line, p.runs))
+
+
+def _cut(text: str) -> bool:
+    """A paragraph that stops mid-sentence: long, and ending without end punctuation."""
+    return len(text) >= SHORT and not _ends_sentence(text)
+
+
+def _finish_body(draft: _Draft, notes: list[Note]) -> None:
+    """A last short paragraph repeating the opening of an earlier one is an echo of the
+    extraction (a pull quote or a running head): dropped, and reported."""
+    if len(draft.body) < 2:
+        return
+    last = draft.body[-1]
+    if last.form != "body" or len(last.text) > 40:
+        return
+    for earlier in draft.body[:-1]:
+        if earlier.text.startswith(last.text):
+            draft.body.pop()
+            notes.append(Note(last.line, "guessed", f"dropped: it repeats the start of line {earlier.line} "
+                              "(an echo of the extraction or a pull quote); put it back if it belongs"))
+            return
+
+
+def _mark_leads(draft: _Draft, paras: list[SourcePara], notes: list[Note]) -> None:
+    """Plain text carries no bold: a lead sentence is taken only from a repeated shape."""
+    if any(r.bold for p in draft.body for r in p.runs):
+        return  # the copy marks its leads itself (Word bold, Markdown **)
+    found = [(k, LEAD_SHAPE.match(p.text)) for k, p in enumerate(draft.body) if p.form == "body"]
+    hits = [(k, m) for k, m in found if m]
+    if len(hits) < LEAD_MIN_REPEATS:
+        return
+    for k, m in hits:
+        p = draft.body[k]
+        lead = m.group(1)
+        rest = p.text[len(lead):]
+        draft.body[k] = replace(p, runs=(Run(lead, True),) + ((Run(rest),) if rest else ()))
+        notes.append(Note(p.line, "guessed", f"lead sentence (one of {len(hits)} paragraphs opening alike): {lead!r}"))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+# CommonMark §2.4 escapes for what our reader would take as markup (content/reader.py
+# BLOCK_SYNTAX, INLINE_UNSUPPORTED, '**' leads): anywhere, and at a line's start.
+_ESCAPE_ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*`[]<&~"})
+_LINE_START = frozenset("#>-+=_:|")
+_NUMBERED = re.compile(r"^([0-9]{1,9})([.)])")
+
+
+def escape(text: str) -> str:
+    """Copy as a body line the reader prints exactly as it is."""
+    return _escape_start(text.translate(_ESCAPE_ANYWHERE))
+
+
+def _escape_start(line: str) -> str:
+    """What would start a Markdown block at a line's start (#, >, -, 1. …), escaped."""
+    if line[:1] in _LINE_START:
+        line = "\\" + line
+    return _NUMBERED.sub(r"\1\\\2", line)
+
+
+def _yaml_text(value: str) -> str:
+    """A one-line YAML scalar, quoted when plain YAML would read it otherwise."""
+    import json
+
+    import yaml
+
+    plain = yaml.safe_load(f"k: {value}") if value else None
+    if isinstance(plain, dict) and plain.get("k") == value and "#" not in value and ": " not in value:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
+
+
+def to_markdown(article: Imported) -> str:
+    """The article file: front matter, then the body with leads and subheads marked."""
+    lines = ["---"]
+    for key in ("kicker", "title", "subtitle", "byline"):
+        value = getattr(article, key)
+        if value:
+            lines.append(f"{key}: {_yaml_text(value)}")
+    if not article.title:
+        lines.append("title:  # not found in the copy: write the 主题 here")
+    if article.photos:
+        lines.append("photos:")
+        for photo in article.photos:
+            lines.append("  - file:  # to fill: the picture's path, e.g. photos/name.jpg")
+            lines.append(f"    caption: {_yaml_text(photo.caption)}")
+            if photo.credit:
+                lines.append(f"    credit: {_yaml_text(photo.credit)}")
+    lines.append("---")
+    for para in article.body:
+        lines.append("")
+        if para.form == "subhead":
+            lines.append("## " + para.text.translate(_ESCAPE_ANYWHERE))
+            continue
+        text = "".join(f"**{r.text.translate(_ESCAPE_ANYWHERE)}**" if r.bold and r.text.strip()
+                       else r.text.translate(_ESCAPE_ANYWHERE) for r in para.runs)
+        lines.append(_escape_start(text))
+    return "\n".join(lines) + "\n"
+
+
+def body_text(article: Imported) -> list[tuple[str, str]]:
+    """(form, text) of each body paragraph as the reader should read it back."""
+    return [(p.form, "".join(r.text for r in p.runs)) for p in article.body]
+
+
+# --- files --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    article: Imported
+
+
+def plan(sources: list[Path], out_dir: Path, root: Path, force: bool) -> tuple[list[Written], list[tuple[Path, Note]]]:
+    """Read every file of copy and decide each article's file, before anything is written: a bad
+    input, a name taken twice or an existing article without ``force`` stops it all."""
+    from pagesetter.content.sources import read_source
+    from pagesetter.errors import InputError, Loc, display_path
+    from pagesetter.paths import inside
+
+    if not inside(out_dir, root):
+        raise InputError(Loc.of_file(out_dir), f"the articles go inside the project folder {display_path(root)}; "
+                         "choose an -o folder in it (e.g. content)")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(Loc.of_file(out_dir), "is a file, where the folder for the articles was expected")
+    planned: list[Written] = []
+    notes: list[tuple[Path, Note]] = []
+    for source in sources:
+        articles, found = analyse(read_source(source))
+        if not articles or all(not a.title and not a.body and not a.photos for a in articles):
+            raise InputError(Loc.of_file(source), "no text in this file; nothing to import")
+        stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-.") or "article"
+        for n, article in enumerate(articles, 1):
+            name = f"{stem}.md" if len(articles) == 1 else f"{stem}-{n}.md"
+            planned.append(Written(out_dir / name, article))
+        notes += [(source, note) for note in found]
+    seen: dict[Path, int] = {}
+    for w in planned:
+        seen[w.path] = seen.get(w.path, 0) + 1
+        if seen[w.path] == 2:
+            raise InputError(Loc.of_file(w.path), "two files of copy would make this one article file; "
+                             "import them one at a time, or rename one")
+        if (w.path.exists() or w.path.is_symlink()) and not force:
+            raise InputError(Loc.of_file(w.path), "an article of this name exists: not overwritten "
+                             "(add --force to replace it, or import into another -o folder)")
+        if w.path.is_symlink() or (w.path.exists() and not w.path.is_file()):
+            raise InputError(Loc.of_file(w.path), "exists and is not a plain file (a link or a folder); refused")
+    return planned, notes
+
+
+def write(planned: list[Written]) -> None:
+    """Each article file, read back by the article reader before it is written: what the reader
+    makes of it must be the copy's text, to the character."""
+    from pagesetter.content.reader import _paragraphs
+    from pagesetter.paths import write_atomically
+
+    texts = []
+    for w in planned:
+        text = to_markdown(w.article)
+        lines = text.split("\n")
+        start = lines.index("---", 1) + 1
+        back = [(p.form, p.text) for p in _paragraphs(lines, start, str(w.path))]
+        if back != body_text(w.article):
+            raise RuntimeError(f"the article written for {w.path.name} would not read back as the copy")
+        texts.append(text)
+    for w, text in zip(planned, texts):
+        write_atomically(w.path, text.encode("utf-8"))
