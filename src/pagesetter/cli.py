@@ -75,11 +75,12 @@ def make_parser() -> argparse.ArgumentParser:
                            description="Build each page SPEC into OUT/<page name>.pdf; an edition file "
                                        "(top key 'edition') builds each of its pages, carries jumps between them, "
                                        "renders pages in parallel and writes OUT/<edition name>.pdf with all pages. "
-                                       f"With no SPEC, builds {DEFAULT_SPEC} (the seed page) of the project in the "
-                                       "current folder.")
-    build.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=f"page spec YAML (default: {DEFAULT_SPEC})")
-    build.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
-                       help="folder for the PDFs (default: output)")
+                                       "With no SPEC, builds the spec named in pagesetter.toml of the project in "
+                                       f"the current folder ({DEFAULT_SPEC}, the seed page, when there is none).")
+    build.add_argument("specs", nargs="*", type=Path, metavar="SPEC",
+                       help=f"page spec YAML (default: pagesetter.toml's spec, else {DEFAULT_SPEC})")
+    build.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                       help="folder for the PDFs (default: pagesetter.toml's output, else output)")
     build.add_argument("--allow-overset", action="store_true",
                        help="write the PDF even when text does not fit (overset is still reported)")
     build.add_argument("--preview", action="store_true", help="also write a PNG preview beside each PDF")
@@ -131,7 +132,8 @@ def make_parser() -> argparse.ArgumentParser:
                                       "save (overset allowed, so the page always shows); serve on localhost a "
                                       "page with the preview, the overset and typography reports and build "
                                       "errors, which refreshes itself.")
-    live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
+    live.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC",
+                      help="page spec (default: pagesetter.toml's spec, else the seed page)")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
@@ -143,6 +145,16 @@ def make_parser() -> argparse.ArgumentParser:
                             description="Print the JSON Schema of page specs (or of style sheets), for an "
                                         "editor's completion and checks; layout/*.schema.json are copies.")
     schema.add_argument("--stylesheet", action="store_true", help="the schema of style sheets instead")
+
+    init = sub.add_parser("init", help="make a new project that builds at once",
+                          description="Make DIR (absent or empty) a project: layout/page.yaml (an example page), "
+                                      "layout/styles/paper.yaml (every style the engine sets), content/example.md, "
+                                      "fonts/ (copied from --fonts, else from fonts/ here, else from the system's "
+                                      "Noto CJK and LXGW WenKai) and pagesetter.toml, which names the spec "
+                                      "'pagesetter build' builds there with no argument.")
+    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument("--fonts", type=Path, default=None, metavar="FONTS",
+                      help="a folder with manifest.yaml and its fonts to copy (default: ./fonts, else system fonts)")
 
     imp = sub.add_parser("import", help="turn copy (.docx, .txt, .md) into article files",
                          description="Read each file of copy (Word .docx, text .txt with one paragraph a line, "
@@ -257,12 +269,14 @@ def _run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(schema_json("stylesheet" if args.stylesheet else "spec"))
             return 0
+        if args.command == "init":
+            return _init(args)
         if args.command == "import":
             return _import(args)
         if args.command == "serve":
             from pagesetter.serve import serve
 
-            serve(args.spec, args.host, args.port, args.output, args.dpi, args.quiet)
+            serve(args.spec or _default_spec()[0], args.host, args.port, args.output, args.dpi, args.quiet)
             return 0
         return _preview(args)
     except OversetError as exc:
@@ -316,10 +330,13 @@ def _build(args: argparse.Namespace) -> int:
 
     cache = DiskCache(None) if args.no_cache else default_cache()
 
-    specs = args.specs or [DEFAULT_SPEC]
-    if not args.specs and not DEFAULT_SPEC.exists():  # a FIFO there is refused unread by load_yaml
-        raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
-                         "pagesetter build layout/PAGE.yaml")
+    default, project_output = _default_spec()
+    if args.output is None:
+        args.output = project_output or Path("output")
+    specs = args.specs or [default]
+    if not args.specs and not default.exists():  # a FIFO there is refused unread by load_yaml
+        raise InputError(None, f"no {default} here; run in the project folder or name a spec: "
+                         "pagesetter build layout/PAGE.yaml (pagesetter init DIR makes a project)")
     status = 0
     for spec in specs:
         started = time.perf_counter()
@@ -471,6 +488,23 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"wrote {display_path(image)}")
     print(result.summary())
     return 7 if result.changed else 0
+
+
+def _default_spec() -> tuple[Path, Path | None]:
+    from pagesetter.project import default_spec
+
+    return default_spec()
+
+
+def _init(args: argparse.Namespace) -> int:
+    from pagesetter.project import init_project
+
+    written, fonts = init_project(args.dir, args.fonts)
+    for warning in fonts.warnings:
+        print(f"pagesetter: warning: {warning}", file=sys.stderr)
+    print(f"made {display_path(args.dir)}: {len(written)} files; fonts {fonts.origin}")
+    print(f"next: cd {display_path(args.dir)} && pagesetter build")
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:
