@@ -97,3 +97,24 @@ def test_the_project_file_names_spec_and_output(tmp_path: Path) -> None:
     build = run(["build", "-q"], project)
     assert build.returncode == 0, build.stderr
     assert (project / "pdf" / "page.pdf").is_file() and not (project / "output").exists()
+
+
+def test_fonts_lists_faces_styles_licences_and_what_the_content_lacks(tmp_path: Path) -> None:
+    assert run(["init", "paper", "--fonts", str(ROOT / "fonts")], tmp_path).returncode == 0
+    project = tmp_path / "paper"
+    article = project / "content" / "example.md"
+    # 𠀎 (U+2000E): LXGW WenKai has it, Noto CJK SC has not; 😀: no face of the manifest has it.
+    article.write_text(article.read_text(encoding="utf-8").replace("这是新项目里", "这是𠀎😀新项目里", 1),
+                       encoding="utf-8")
+    result = run(["fonts"], project)  # no argument: pagesetter.toml's spec
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    song = out.index("song: Noto Serif CJK SC Regular — 宋体 — fonts/NotoSerifCJKsc-Regular.otf — licence "
+                     "OFL-1.1, fonts/OFL-NotoCJK.txt")
+    assert out[song + 1] == "  styles: body, folio, masthead"
+    assert out[song + 2].startswith("  content: ") and out[song + 2].endswith("; lacks 2:")
+    assert out[song + 3] == "    U+1F600 GRINNING FACE (😀) ×1: NO FACE HAS IT: the build stops on it"
+    assert out[song + 4] == "    U+2000E CJK UNIFIED IDEOGRAPH-2000E (𠀎) ×1: printed from kai"
+    kai = next(i for i, line in enumerate(out) if line.startswith("kai: LXGW WenKai Regular — 楷体"))
+    assert "caption" in out[kai + 1] and "subtitle" in out[kai + 1]
+    assert out[kai + 2].endswith("none lacking")

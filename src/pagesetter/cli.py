@@ -156,6 +156,14 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--fonts", type=Path, default=None, metavar="FONTS",
                       help="a folder with manifest.yaml and its fonts to copy (default: ./fonts, else system fonts)")
 
+    fonts = sub.add_parser("fonts", help="faces, their styles and licences, and what the content lacks",
+                           description="List the faces of SPEC's font manifest: name, role, file, licence, the "
+                                       "styles set in each, and the characters of the page's articles and "
+                                       "masthead that each face lacks, with the fallback face that prints them "
+                                       "or that none does.")
+    fonts.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC",
+                       help="page spec (default: pagesetter.toml's spec, else the seed page)")
+
     imp = sub.add_parser("import", help="turn copy (.docx, .txt, .md) into article files",
                          description="Read each file of copy (Word .docx, text .txt with one paragraph a line, "
                                      "Markdown .md) and write our article files into DIR: headline (引题, 主题, 副题), "
@@ -268,6 +276,12 @@ def _run(args: argparse.Namespace) -> int:
             from pagesetter.spec.schema import schema_json
 
             sys.stdout.write(schema_json("stylesheet" if args.stylesheet else "spec"))
+            return 0
+        if args.command == "fonts":
+            from pagesetter.fonts.report import font_report
+
+            for face in font_report(args.spec or _default_spec()[0]):
+                print("\n".join(face.lines()))
             return 0
         if args.command == "init":
             return _init(args)
