@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -91,6 +92,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                        help="editions: pages built at once, one process each (default: one per core)")
+    build.add_argument("--json", action="store_true",
+                       help="print the build's status as one JSON object on stdout (pages, files, warnings, "
+                            "overset, preflight; fields in the README), instead of the report")
     build.add_argument("--no-cache", action="store_true",
                        help="neither read nor fill the build cache (set lines, font subsets, prepared photos); "
                             "same as PAGESETTER_CACHE=off")
@@ -339,7 +343,57 @@ def _positive_int(text: str) -> int:
     return value
 
 
+@dataclass
+class _Status:
+    """What ``build --json`` prints, filled in as the pages are built (README, "build --json")."""
+
+    pages: list[dict[str, object]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    warnings: list[dict[str, object]] = field(default_factory=list)  # an edition's own, not a page's
+
+    def wrote(self, path: Path) -> None:
+        self.files.append(display_path(path))
+
+    def emit(self, code: int, errors: list[str], stopped: tuple = ()) -> None:  # type: ignore[type-arg]
+        """``stopped``: the pagetree.Overset items of a build that overset stopped (no page written)."""
+        import json
+
+        overset = [{**o, "pdf": p["pdf"]} for p in self.pages for o in p["overset"]]  # type: ignore[attr-defined]
+        overset += [{"article": o.article, "characters": o.chars, "lines": o.lines, "message":
+                     f"{o.chars} characters in {o.lines} lines {o.cut()}", "pdf": ""} for o in stopped]
+        document = {
+            "format": "pagesetter-build-status", "version": STATUS_VERSION, "exit": code, "ok": code == 0,
+            "pages": self.pages, "files": self.files, "warnings": self.warnings, "errors": errors,
+            "overset": overset,
+            "preflight_errors": sum(p["preflight"]["errors"] for p in self.pages),  # type: ignore[index]
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2), flush=True)
+
+
+STATUS_VERSION = 1  # of build --json's document: raised only when a field changes meaning or goes
+
+
 def _build(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _build_all(args, None)
+    status = _Status()
+    args.quiet = True  # the JSON document is the whole of stdout; problems still go to stderr
+    try:
+        code = _build_all(args, status)
+    except OversetError as exc:
+        status.emit(EXIT_OVERSET, [str(exc)], getattr(exc, "overset", ()))
+        raise
+    except PagesetterError as exc:
+        status.emit(EXIT_INPUT, str(exc).splitlines() or [""])
+        raise
+    except OSError as exc:
+        status.emit(EXIT_INPUT, [_os_error(exc)])
+        raise
+    status.emit(code, ["preflight found errors: the PDF is not fit to print"] if code else [])
+    return code
+
+
+def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     from pagesetter.cache import DiskCache, default_cache
 
     cache = DiskCache(None) if args.no_cache else default_cache()
@@ -361,20 +415,24 @@ def _build(args: argparse.Namespace) -> int:
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                     proof=args.proof,
                                     jobs=args.jobs, cache=cache)
-            if _report_edition(edition, time.perf_counter() - started, args.quiet):
+            if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
                 status = EXIT_PREFLIGHT_ERROR
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
 
                 for pdf in edition.page_paths:
                     for png in render_png(pdf, args.output, args.dpi):
+                        if json_status is not None:
+                            json_status.wrote(png)
                         if not args.quiet:
                             print(f"wrote {display_path(png)}")
                 sheet = contact_sheet(list(edition.page_paths), args.output / f"{edition.edition.name}.contact.png")
+                if json_status is not None:
+                    json_status.wrote(sheet)
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
             continue
-        pdf_path, failed = _build_page(spec, args, cache, started)
+        pdf_path, failed = _build_page(spec, args, cache, started, json_status)
         if failed:
             status = EXIT_PREFLIGHT_ERROR
         if args.preview:
@@ -382,6 +440,8 @@ def _build(args: argparse.Namespace) -> int:
 
             for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
                 for png in render_png(pdf, args.output, args.dpi):
+                    if json_status is not None:
+                        json_status.wrote(png)
                     if not args.quiet:
                         print(f"wrote {display_path(png)}")
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
@@ -397,7 +457,19 @@ def _is_edition(path: Path) -> bool:
     return root.is_map and "edition" in root.value
 
 
-def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> tuple[Path, bool]:  # type: ignore[no-untyped-def]
+def _page_json(status: _Status | None, spec: Path, report, written: list[Path], cached: bool) -> None:  # type: ignore[no-untyped-def]
+    """A page built from a page spec, into ``build --json``'s document."""
+    if status is None:
+        return
+    for path in written:
+        status.wrote(path)
+    page: dict[str, object] = {"spec": display_path(spec), "pdf": display_path(written[0]), "cached": cached}
+    page.update(report.status.to_json())
+    status.pages.append(page)
+
+
+def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # type: ignore[no-untyped-def]
+                json_status: _Status | None = None) -> tuple[Path, bool]:
     """One page: written again from the cache when nothing it reads has changed (rebuild.py),
     else built, reported and recorded. Returns the PDF and whether its preflight found errors."""
     from pagesetter import rebuild
@@ -406,8 +478,10 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
     found = rebuild.lookup(cache, key) if cache.enabled else None
-    if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport):
+    if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
+            and found.report.status is not None:
         written = rebuild.replay(found, args.output)
+        _page_json(json_status, spec, found.report, written, True)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
                   f"{time.perf_counter() - started:.1f} s)")
@@ -434,16 +508,19 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
         print(f"wrote {display_path(proof)}")
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
+    _page_json(json_status, spec, report, list(outputs.values()), False)
     return result.pdf_path, report.preflight_errors > 0
 
 
-def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: ignore[no-untyped-def]
+def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
+                    spec: Path | None = None) -> bool:
     """Each page as a single-page build reports it (normalisation, typography, its preflight
     findings and warnings, by file), read back from the combined file the plant gets (one read,
     one Ghostscript render), then a table of the pages; returns whether the preflight found errors."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.report import normalised_line, preflight_lines, preflight_summary, warning_lines
+    from pagesetter.proof.report import (normalised_line, page_status, preflight_lines, preflight_summary,
+                                         warning_lines)
     from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
@@ -466,6 +543,13 @@ def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: igno
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
+        if json_status is not None:
+            entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
+                                        "cached": False}
+            entry.update(page_status(page, changes, (), found, typo.problems if typo else 0, path,
+                                     with_page=False).to_json())
+            json_status.pages.append(entry)
+            json_status.wrote(path)
         rows.append((path.name, sum(len(l.text) for l in page.lines), len(page.images),
                      sum(o.chars for o in page.overset), typo.problems if typo else 0,
                      sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
@@ -475,6 +559,14 @@ def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: igno
     info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
     info.append(f"preflight ({edition.combined.name}): " + preflight_summary(checked).split(": ", 1)[1])
     problems += warning_lines(edition.warnings, info)
+    if json_status is not None:
+        for proof in edition.proofs:
+            json_status.wrote(proof)
+        json_status.wrote(edition.combined)
+        json_status.warnings += [{"kind": w.kind, "where": str(w.loc) if w.loc else "", "message": w.message}
+                                 for w in edition.warnings]
+        json_status.warnings += [{"kind": f.check, "where": display_path(edition.combined), "message": f.message}
+                                 for f in checked.findings if not f.page]
     info += _edition_table(rows)
     if not quiet:
         print("\n".join(info), flush=True)
