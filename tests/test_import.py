@@ -226,6 +226,8 @@ def _zip_bomb(path: Path) -> None:
      "gbk.txt:1:1: file is not valid UTF-8 (it looks like GBK/GB18030; convert it with: iconv -f GB18030 -t UTF-8)"),
     ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0"), "old.doc: an old Word .doc file is not read"),
     ("empty.txt", lambda p: p.write_bytes(b""), "empty.txt: no text in this file"),
+    ("article.md", lambda p: p.write_text("---\ntitle: 标题\n---\n\n正文。\n", encoding="utf-8"),
+     "article.md:1:1: this file has front matter already"),
 ])
 def test_hostile_copy_is_one_line(tmp_path: Path, name: str, make, said: str) -> None:  # type: ignore[no-untyped-def]
     make(tmp_path / name)
@@ -242,3 +244,38 @@ def test_output_stays_inside_the_project(tmp_path: Path) -> None:
     result = run(["import", "a.txt", "-o", "../elsewhere"], tmp_path / "proj")
     assert result.returncode == 1 and "inside the project folder" in result.stderr
     assert not (tmp_path / "elsewhere").exists()
+
+
+# --- any copy: imported files always read back as the copy ------------------------------------
+
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+EXAMPLES = int(os.environ.get("PAGESETTER_FUZZ", "60"))
+PIECES = st.sampled_from(list("#>-+=_:|*`[]<>&~\\!1.)。，,：▲▼ \u3000字") +
+                         ["**", "---", "```", "1. ", "- ", "## ", "# ", ":::", "::: right", "——记", "本报记者 王明",
+                          "本报讯（记者 王明）", "图为", "<b>", "&nbsp;", "[a](b)", "~~", "\\*", "摄", "。\n", "\n\n", "\t", "\x0c", "\ufeff", "\u2028", "\r\n"])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PIECES, min_size=1, max_size=60), st.booleans())
+def test_any_copy_imports_into_files_the_reader_reads_back(tmp_path: Path, pieces: list[str], markdown: bool) -> None:
+    from pagesetter.content.importer import plan, write
+    from pagesetter.errors import InputError
+
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    source = folder / ("copy.md" if markdown else "copy.txt")
+    source.write_text("".join(pieces), encoding="utf-8")
+    try:
+        planned, _notes = plan([source], folder / "content", folder, force=False)
+    except InputError:
+        return  # refused with a located line (no text; front matter in a .md)
+    write(planned)  # raises if any file would not read back as the copy, character for character
+    for w in planned:
+        got = read(w.path)
+        assert [t for _, t in got["body"]] == ["".join(r.text for r in p.runs) for p in w.article.body]
+        assert got["title"] == (w.article.title or None)

@@ -619,7 +619,8 @@ def _import(args: argparse.Namespace) -> int:
     planned, notes = plan(args.files, args.output, Path.cwd(), args.force)
     write(planned)
     for path, note in notes:
-        print(f"{display_path(path)}:{note.line}: {note.kind}: {note.text}")
+        where = f"{display_path(path)}:{note.line}" if note.line else display_path(path)
+        print(f"{where}: {note.kind}: {note.text}")
     for w in planned:
         title = w.article.title or "(no title)"
         print(f"wrote {display_path(w.path)} ({title}, {len(w.article.body)} paragraphs, "

@@ -135,7 +135,7 @@ def analyse(paras: list[SourcePara]) -> tuple[list[Imported], list[Note]]:
     kinds = [_kind(p) for p in paras]
     for p, k in zip(paras, kinds):
         if k == "tables":
-            notes.append(Note(1, "not recognised", "the Word file has tables: they were not imported; "
+            notes.append(Note(0, "not recognised", "the Word file has tables: they were not imported; "
                               "write their rows as paragraphs or a list"))
     cluster = _caption_cluster(paras, kinds, notes)
     drafts = _segment(paras, kinds, notes)
@@ -444,10 +444,15 @@ def _yaml_text(value: str) -> str:
 
     import yaml
 
-    plain = yaml.safe_load(f"k: {value}") if value else None
+    try:
+        plain = yaml.safe_load(f"k: {value}") if value else None
+    except yaml.YAMLError:  # '- x', '[', '"…' and the like: quoted
+        plain = None
     if isinstance(plain, dict) and plain.get("k") == value and "#" not in value and ": " not in value:
         return value
-    return json.dumps(value, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
+    quoted = json.dumps(value, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars,
+    # except that YAML reads these as line breaks (YAML 1.1 §5.4): written as escapes
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
 
 
 def to_markdown(article: Imported) -> str:
@@ -531,16 +536,18 @@ def plan(sources: list[Path], out_dir: Path, root: Path, force: bool) -> tuple[l
 def write(planned: list[Written]) -> None:
     """Each article file, read back by the article reader before it is written: what the reader
     makes of it must be the copy's text, to the character."""
-    from pagesetter.content.reader import _paragraphs
+    from pagesetter.content.reader import _paragraphs, read_front_matter
     from pagesetter.paths import write_atomically
 
     texts = []
     for w in planned:
         text = to_markdown(w.article)
         lines = text.split("\n")
-        start = lines.index("---", 1) + 1
-        back = [(p.form, p.text) for p in _paragraphs(lines, start, str(w.path))]
-        if back != body_text(w.article):
+        front = read_front_matter(w.path, lines).node.value
+        heads = {key: (str(front[key].value) if key in front and front[key].value is not None else None)
+                 for key in ("kicker", "title", "subtitle", "byline")}
+        back = [(p.form, p.text) for p in _paragraphs(lines, lines.index("---", 1) + 1, str(w.path))]
+        if back != body_text(w.article) or heads != {k: getattr(w.article, k) or None for k in heads}:
             raise RuntimeError(f"the article written for {w.path.name} would not read back as the copy")
         texts.append(text)
     for w, text in zip(planned, texts):

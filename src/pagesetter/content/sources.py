@@ -86,6 +86,9 @@ def read_plain(path: Path, markdown: bool) -> list[SourcePara]:
         where = text.count("\n", 0, max(nul, 0)) + 1 if nul >= 0 else 1
         raise InputError(Loc(display_path(path), where), "a binary file, not text copy (it holds control "
                          "characters); give the article as .txt, .md or .docx")
+    if markdown and text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---":
+        raise InputError(Loc(display_path(path), 1, 1), "this file has front matter already (an article in our "
+                         "format?): copy it into content/ as it is, or remove the '---' block to import its text")
     out: list[SourcePara] = []
     block: list[str] = []
     start = 0
