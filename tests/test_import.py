@@ -279,3 +279,31 @@ def test_any_copy_imports_into_files_the_reader_reads_back(tmp_path: Path, piece
         got = read(w.path)
         assert [t for _, t in got["body"]] == ["".join(r.text for r in p.runs) for p in w.article.body]
         assert got["title"] == (w.article.title or None)
+
+
+def test_a_line_that_no_paragraph_starts_with_joins_the_one_before(tmp_path: Path) -> None:
+    (tmp_path / "cut.txt").write_text("标题\n\n短的一行被切断\n，接着写完这句话。\nThe line was cut in the middle\nof an English sentence.\n"
+                                      "另起一段，句号结尾。\n", encoding="utf-8")
+    result = run(["import", "cut.txt"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert read(tmp_path / "content" / "cut.md")["body"] == [
+        ("body", "短的一行被切断，接着写完这句话。"),
+        ("body", "The line was cut in the middleof an English sentence."),
+        ("body", "另起一段，句号结尾。"),
+    ]
+    assert "cut.txt:3: guessed: joined with line 4: the paragraph was cut at a column break (line 4 starts '，接着写…'" \
+        in result.stdout
+
+
+def test_docx_title_by_bold_type_when_sizes_agree(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("一行引题")
+    document.add_paragraph().add_run("加粗的主题").bold = True
+    document.add_paragraph("一行副题")
+    document.add_paragraph("正文一段，写得足够长，句号结尾。")
+    document.save(str(tmp_path / "b.docx"))
+    result = run(["import", "b.docx"], tmp_path)
+    got = read(tmp_path / "content" / "b.md")
+    assert (got["kicker"], got["title"], got["subtitle"]) == ("一行引题", "加粗的主题", "一行副题")
+    assert "b.docx:2: guessed: 主题 (title), by bold type" in result.stdout

@@ -303,6 +303,8 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
     for i, kind in enumerate(kinds):
         if kind not in ("short", "dash", "byline") or len(head) >= 5:
             break
+        if i + 1 < len(paras) and _continues(paras[i + 1].text):  # a cut paragraph's start, not a headline
+            break
         head.append(i)
     draft = _Draft(paras[0].line if paras else 1)
     names = [i for i in head if kinds[i] == "short"]
@@ -313,11 +315,17 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
             draft.byline = paras[i].text.strip()
             notes.append(Note(paras[i].line, "guessed", "署名 (byline)"))
     sizes = [paras[i].size for i in names]
+    bold = [i for i in names if paras[i].all_bold]
     if names and any(sizes) and len(set(sizes)) > 1:  # Word: the largest type is the 主题
         title_at = names[sizes.index(max(sizes))]
         before = [i for i in names if i < title_at]
         after = [i for i in names if i > title_at]
         why = "by type size"
+    elif len(bold) == 1 and len(names) >= 2:  # one size, one bold line: the 主题
+        title_at = bold[0]
+        before = [i for i in names if i < title_at]
+        after = [i for i in names if i > title_at]
+        why = "by bold type"
     else:
         title_at = names[1] if len(names) >= 2 else (names[0] if names else -1)
         before = names[:1] if len(names) >= 2 else []
@@ -335,7 +343,7 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
         for i in after:
             notes.append(Note(paras[i].line, "not recognised", "a further headline line; kept as a 小标题"))
             draft.body.append(BodyPara(paras[i].line, paras[i].runs, "subhead"))
-        if len(names) >= 2 or any(sizes):
+        if len(names) >= 2 or any(sizes) or bold:
             notes.append(Note(paras[title_at].line, "guessed", f"主题 (title), {why}"))
     for i in range(len(head), len(paras)):
         _body_item(draft, paras[i], kinds[i], notes)
@@ -365,11 +373,19 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
     if kind == "subhead":
         draft.body.append(BodyPara(p.line, p.runs, "subhead"))
         return
-    if draft.body and draft.body[-1].form == "body" and _cut(draft.body[-1].text):
+    guessed_subhead = [n for n in notes if n.line == (draft.body[-1].line if draft.body else -1)
+                       and n.text.startswith("小标题")]
+    if draft.body and _continues(text) and guessed_subhead:  # the short line was a cut paragraph's start
+        notes.remove(guessed_subhead[0])
+        last = draft.body[-1]
+        draft.body[-1] = BodyPara(last.line, last.runs)
+    if draft.body and draft.body[-1].form == "body" and (_cut(draft.body[-1].text) or _continues(text)):
         last = draft.body[-1]
         draft.body[-1] = BodyPara(last.line, last.runs + p.runs)
+        why = (f"it ends '…{last.text[-4:]}' without end punctuation" if _cut(last.text)
+               else f"line {p.line} starts '{text[:4]}…', which no paragraph starts with")
         notes.append(Note(last.line, "guessed", f"joined with line {p.line}: the paragraph was cut at a column "
-                          f"break (it ends '…{last.text[-4:]}' without end punctuation)"))
+                          f"break ({why})"))
         return
     if not draft.body and DATELINE.match(text):
         notes.append(Note(p.line, "guessed", "the dateline (电头) stays at the start of the first paragraph"))
@@ -378,6 +394,16 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
         notes.append(Note(p.line, "guessed", f"小标题 (a short line without end punctuation): {text!r}"))
         return
     draft.body.append(BodyPara(p.line, p.runs))
+
+
+# What no paragraph starts with: marks that close or follow (GB/T 15834 点号 and closing quotes and
+# brackets; kinsoku's line-start prohibitions), and a lower-case Latin letter.
+CONTINUING = frozenset("，。、；：？！,.;:?!）)》」』】”’…")
+
+
+def _continues(text: str) -> bool:
+    """A line that goes on with the line before it, cut at a column break."""
+    return bool(text) and (text[0] in CONTINUING or ("a" <= text[0] <= "z"))
 
 
 def _cut(text: str) -> bool:
