@@ -307,3 +307,37 @@ def test_docx_title_by_bold_type_when_sizes_agree(tmp_path: Path) -> None:
     got = read(tmp_path / "content" / "b.md")
     assert (got["kicker"], got["title"], got["subtitle"]) == ("一行引题", "加粗的主题", "一行副题")
     assert "b.docx:2: guessed: 主题 (title), by bold type" in result.stdout
+
+
+def test_docx_pictures_are_taken_out_beside_their_captions(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    from PIL import Image
+
+    from pagesetter.content.reader import read_article
+
+    Image.new("RGB", (600, 400), (200, 30, 30)).save(tmp_path / "red.png")
+    Image.new("RGB", (600, 400), (30, 30, 200)).save(tmp_path / "blue.jpg")
+    document = docx.Document()
+    document.add_paragraph("图片稿件", style="Title")
+    document.add_paragraph("正文一段，写得足够长，句号结束。")
+    document.add_picture(str(tmp_path / "red.png"))
+    document.add_paragraph("▲红色的一张。")
+    document.add_paragraph("正文二段，写得足够长，句号结束。")
+    document.add_paragraph("▼蓝色的一张。 本报记者 王明 摄")
+    document.add_picture(str(tmp_path / "blue.jpg"))
+    document.add_picture(str(tmp_path / "red.png"))  # no caption: reported, not imported
+    document.save(str(tmp_path / "pic.docx"))
+    result = run(["import", "pic.docx"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    article = read_article(tmp_path / "content" / "pic.md", tmp_path)  # the real reader: files must exist
+    assert [(p.file.name, p.caption, p.side, p.credit) for p in article.photos] == [
+        ("pic-1.png", "▲红色的一张。", "above", None), ("pic-2.jpg", "▼蓝色的一张。", "below", "本报记者 王明 摄")]
+    with Image.open(article.photos[1].file) as blue:
+        assert blue.size == (600, 400) and blue.getpixel((300, 200))[2] > 150
+    assert "pic.docx:8: not recognised: a picture without a caption" in result.stdout
+    assert ": to do:" not in result.stdout
+    again = run(["import", "pic.docx", "-o", "content"], tmp_path)
+    assert again.returncode == 1 and "content/pic.md: an article of this name exists" in again.stderr
+    (tmp_path / "content" / "pic.md").unlink()
+    again = run(["import", "pic.docx"], tmp_path)  # the photo is there still: not replaced either
+    assert again.returncode == 1 and "content/photos/pic-1.png: a photo of this name exists" in again.stderr

@@ -623,6 +623,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{where}: {note.kind}: {note.text}")
     for w in planned:
         title = w.article.title or "(no title)"
+        for _, picture in w.pictures:
+            print(f"wrote {display_path(picture)} (a picture taken from the Word file)")
         print(f"wrote {display_path(w.path)} ({title}, {len(w.article.body)} paragraphs, "
               f"{len(w.article.photos)} captions)")
     todo = sum(note.kind == "to do" for _, note in notes)

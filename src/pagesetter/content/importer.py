@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pagesetter.content.sources import Run, SourcePara
+from pagesetter.content.sources import Picture, Run, SourcePara
 
 # Characters that end a sentence or a quoted one (GB/T 15834-2011 句末点号 and closing marks after
 # them). A body line ending in none of these was cut in the middle of a sentence.
@@ -43,6 +43,7 @@ CREDIT = re.compile(r"^(.*[。！？”])[ \u3000]*(摄影[:：]?[ \u3000]*\S.{0
 # (坚持党建引领,筑牢“疫”堡垒。), as the seed's profiles open their sections.
 LEAD_SHAPE = re.compile(r"^([^。！？，,]{2,12}[，,][^。！？，,]{2,14}[。！？])")
 LEAD_MIN_REPEATS = 2
+UNMARKED_CAPTION_MAX = 40  # characters of a caption without ▲/▼ told by standing among captions
 MIN_SHARED = 4  # characters a loose caption must share with an article to be given to it
 
 
@@ -69,6 +70,7 @@ class PhotoDraft:
     line: int
     caption: str
     credit: str | None = None
+    picture: Picture | None = None  # taken from the Word file: written to photos/ beside the article
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class _Draft:
     level: int = 0
     photos: list[PhotoDraft] = field(default_factory=list)
     body: list[BodyPara] = field(default_factory=list)
+    loose: list[tuple[int, Picture]] = field(default_factory=list)  # pictures waiting for their caption
 
     def done(self) -> Imported:
         return Imported(self.line, self.title, self.kicker, self.subtitle, self.byline, tuple(self.photos),
@@ -146,8 +149,12 @@ def analyse(paras: list[SourcePara]) -> tuple[list[Imported], list[Note]]:
     for draft in drafts:
         _mark_leads(draft, paras, notes)
         for photo in draft.photos:
-            notes.append(Note(photo.line, "to do", f"the caption {photo.caption[:16]!r}… has no picture: put the "
-                              "file in content/photos/ and write its path after 'file:'"))
+            if photo.picture is None:
+                notes.append(Note(photo.line, "to do", f"the caption {photo.caption[:16]!r}… has no picture: put "
+                                  "the file in content/photos/ and write its path after 'file:'"))
+        for line, _picture in draft.loose:
+            notes.append(Note(line, "not recognised", "a picture without a caption next to it: not imported; "
+                              "give it a caption (▲…) under it in the Word file, or place it by hand"))
         if not draft.title and (draft.body or not draft.photos):
             notes.append(Note(draft.line, "not recognised", "no headline found: write 'title: …' in the front matter"))
     return [d.done() for d in drafts], sorted(notes, key=lambda n: n.line)
@@ -159,13 +166,15 @@ def _caption_cluster(paras: list[SourcePara], kinds: list[str], notes: list[Note
     """Indexes of captions standing together (two or more marked ones with at most unmarked short
     sentences between): a page's captions extracted in one place. An unmarked sentence between
     two captions is taken for a caption too (reported)."""
+    if any(p.pictures for p in paras):
+        return []  # a Word file with its pictures: each caption stands by its own picture
     marked = [i for i, k in enumerate(kinds) if k == "caption"]
     best: list[int] = []
     run: list[int] = []
     for i in marked:
         if run:
             gap = range(run[-1] + 1, i)
-            if all(kinds[j] in ("body", "short") and len(paras[j].text) <= 60 for j in gap) and len(gap) <= 1:
+            if len(gap) <= 1 and all(_caption_like(paras[j].text) for j in gap):
                 run += list(gap) + [i]
                 continue
             if len(run) >= 2 and len(run) > len(best):
@@ -179,6 +188,13 @@ def _caption_cluster(paras: list[SourcePara], kinds: list[str], notes: list[Note
                               f"{paras[i].text[:20]!r}"))
         kinds[i] = "clustered"  # placed by content once the articles are known (_place_captions)
     return best
+
+
+def _caption_like(text: str) -> bool:
+    """An unmarked line that may be a caption among captions: one short sentence."""
+    text = text.strip()
+    return 0 < len(text) <= UNMARKED_CAPTION_MAX and text[-1] == "。" and text.count("。") == 1 \
+        and not any(mark in text for mark in "，,；;")
 
 
 def _place_captions(cluster: list[SourcePara], drafts: list[_Draft], notes: list[Note]) -> None:
@@ -352,17 +368,35 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
 
 def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> None:
     text = p.text.strip()
+    for picture in p.pictures:
+        if not picture.suffix:
+            notes.append(Note(p.line, "not recognised", f"a picture in a format the engine does not place "
+                              f"({picture.kind or 'unknown'}): save it as JPEG or PNG into content/photos/"))
+    pictures = [(p.line, x) for x in p.pictures if x.suffix]
     if kind == "picture":
-        notes.append(Note(p.line, "not recognised", "a picture inside the Word file: it was not taken out; "
-                          "save it into content/photos/ and name it in the article's photos:"))
+        # ▼ a caption above its photo: the photo without one just before takes it; else it waits
+        waiting = [k for k, ph in enumerate(draft.photos) if ph.picture is None and ph.caption.startswith("▼")]
+        if waiting and pictures and waiting[-1] == len(draft.photos) - 1:
+            draft.photos[-1] = replace(draft.photos[-1], picture=pictures.pop(0)[1])
+            notes.append(Note(p.line, "guessed", f"this picture is the photo of the ▼ caption of line "
+                              f"{draft.photos[-1].line}"))
+        draft.loose += pictures
         return
     if kind in ("tables", "clustered"):
         return
     if kind == "caption":
-        draft.photos.append(_photo(p))
-        if p.picture:
-            notes.append(Note(p.line, "not recognised", "the picture beside this caption stays in the Word file"))
+        photo = _photo(p)
+        above = bool(draft.loose) and not photo.caption.startswith("▼") \
+            and (not draft.body or draft.body[-1].line < draft.loose[-1][0])  # no text since the picture
+        if pictures or above:  # in the caption's own paragraph, or just above it
+            photo = replace(photo, picture=(pictures or draft.loose)[-1][1])
+            (pictures or draft.loose).pop()
+        draft.loose += pictures
+        draft.photos.append(photo)
+        if photo.picture is not None:
+            notes.append(Note(p.line, "guessed", "the picture next to this caption is its photo"))
         return
+    draft.loose += pictures  # a picture inside a paragraph of text: reported unless a caption takes it
     if kind == "dash" and not draft.body and draft.subtitle is None:
         draft.subtitle = text
         return
@@ -481,8 +515,9 @@ def _yaml_text(value: str) -> str:
     return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
 
 
-def to_markdown(article: Imported) -> str:
-    """The article file: front matter, then the body with leads and subheads marked."""
+def to_markdown(article: Imported, files: dict[int, str] | None = None) -> str:
+    """The article file: front matter, then the body with leads and subheads marked. ``files``:
+    the picture file of a photo (by index), relative to the article."""
     lines = ["---"]
     for key in ("kicker", "title", "subtitle", "byline"):
         value = getattr(article, key)
@@ -492,8 +527,11 @@ def to_markdown(article: Imported) -> str:
         lines.append("title:  # not found in the copy: write the 主题 here")
     if article.photos:
         lines.append("photos:")
-        for photo in article.photos:
-            lines.append("  - file:  # to fill: the picture's path, e.g. photos/name.jpg")
+        for n, photo in enumerate(article.photos):
+            if files and n in files:
+                lines.append(f"  - file: {_yaml_text(files[n])}")
+            else:
+                lines.append("  - file:  # to fill: the picture's path, e.g. photos/name.jpg")
             lines.append(f"    caption: {_yaml_text(photo.caption)}")
             if photo.credit:
                 lines.append(f"    credit: {_yaml_text(photo.credit)}")
@@ -520,6 +558,10 @@ def body_text(article: Imported) -> list[tuple[str, str]]:
 class Written:
     path: Path
     article: Imported
+    pictures: tuple[tuple[int, Path], ...] = ()  # (photo index, file) of the pictures taken from Word
+
+    def files(self) -> dict[int, str]:
+        return {n: path.relative_to(self.path.parent).as_posix() for n, path in self.pictures}
 
 
 def plan(sources: list[Path], out_dir: Path, root: Path, force: bool) -> tuple[list[Written], list[tuple[Path, Note]]]:
@@ -543,19 +585,23 @@ def plan(sources: list[Path], out_dir: Path, root: Path, force: bool) -> tuple[l
         stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-.") or "article"
         for n, article in enumerate(articles, 1):
             name = f"{stem}.md" if len(articles) == 1 else f"{stem}-{n}.md"
-            planned.append(Written(out_dir / name, article))
+            pictures = tuple((k, out_dir / "photos" / f"{Path(name).stem}-{k + 1}{photo.picture.suffix}")
+                             for k, photo in enumerate(article.photos) if photo.picture is not None)
+            planned.append(Written(out_dir / name, article, pictures))
         notes += [(source, note) for note in found]
     seen: dict[Path, int] = {}
     for w in planned:
-        seen[w.path] = seen.get(w.path, 0) + 1
-        if seen[w.path] == 2:
-            raise InputError(Loc.of_file(w.path), "two files of copy would make this one article file; "
-                             "import them one at a time, or rename one")
-        if (w.path.exists() or w.path.is_symlink()) and not force:
-            raise InputError(Loc.of_file(w.path), "an article of this name exists: not overwritten "
-                             "(add --force to replace it, or import into another -o folder)")
-        if w.path.is_symlink() or (w.path.exists() and not w.path.is_file()):
-            raise InputError(Loc.of_file(w.path), "exists and is not a plain file (a link or a folder); refused")
+        for path in (w.path, *(p for _, p in w.pictures)):
+            seen[path] = seen.get(path, 0) + 1
+            if seen[path] == 2:
+                raise InputError(Loc.of_file(path), "two files of copy would make this one file; "
+                                 "import them one at a time, or rename one")
+            what = "an article" if path == w.path else "a photo"
+            if (path.exists() or path.is_symlink()) and not force:
+                raise InputError(Loc.of_file(path), f"{what} of this name exists: not overwritten "
+                                 "(add --force to replace it, or import into another -o folder)")
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                raise InputError(Loc.of_file(path), "exists and is not a plain file (a link or a folder); refused")
     return planned, notes
 
 
@@ -567,7 +613,7 @@ def write(planned: list[Written]) -> None:
 
     texts = []
     for w in planned:
-        text = to_markdown(w.article)
+        text = to_markdown(w.article, w.files())
         lines = text.split("\n")
         front = read_front_matter(w.path, lines).node.value
         heads = {key: (str(front[key].value) if key in front and front[key].value is not None else None)
@@ -577,4 +623,8 @@ def write(planned: list[Written]) -> None:
             raise RuntimeError(f"the article written for {w.path.name} would not read back as the copy")
         texts.append(text)
     for w, text in zip(planned, texts):
+        for n, path in w.pictures:
+            picture = w.article.photos[n].picture
+            assert picture is not None
+            write_atomically(path, picture.data)
         write_atomically(w.path, text.encode("utf-8"))

@@ -36,6 +36,20 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture inside a Word file: its bytes and the suffix of a format the engine reads."""
+
+    suffix: str  # ".jpg", ".png" …; "" for a format the engine cannot place (EMF, WMF, SVG)
+    data: bytes
+    kind: str  # the part's content type, for the report
+
+
+# Picture formats of a Word file the engine places (render/images.py reads these by content).
+PICTURE_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif", "image/gif": ".gif",
+                  "image/webp": ".webp"}
+
+
+@dataclass(frozen=True)
 class SourcePara:
     """One paragraph of the copy, with what its source says about it."""
 
@@ -44,7 +58,11 @@ class SourcePara:
     heading: int = 0  # a Markdown '#' level, or a Word Title (1) / Heading N style
     size: float = 0.0  # Word: the largest type size of its text in pt (0: not said)
     style: str = ""  # Word: the paragraph style's name, lower case
-    picture: bool = False  # Word: a picture stands in the paragraph
+    pictures: tuple["Picture", ...] = ()  # Word: the pictures standing in the paragraph
+
+    @property
+    def picture(self) -> bool:
+        return bool(self.pictures)
 
     @property
     def text(self) -> str:
@@ -171,9 +189,9 @@ def read_docx(path: Path) -> list[SourcePara]:
         runs = tuple(Run(r.text, bool(r.bold) if r.bold is not None else style_bold) for r in para.runs if r.text)
         sizes = [r.font.size.pt for r in para.runs if r.text.strip() and r.font.size is not None]
         size_pt = max(sizes) if sizes else (_style_size(para.style) if para.style is not None else 0.0)
-        picture = bool(para._p.xpath(".//*[local-name()='blip']"))
+        pictures = _pictures(para)
         text = "".join(r.text for r in runs)
-        if not text.strip() and not picture:
+        if not text.strip() and not pictures:
             continue
         name = style.lower()
         level = _STYLE_LEVEL.get(name, 0)
@@ -181,10 +199,24 @@ def read_docx(path: Path) -> list[SourcePara]:
         if m:
             level = int(m.group(1))
         out.append(SourcePara(number, _strip_runs(runs), heading=level, size=size_pt or body_size,
-                              style=name, picture=picture))
+                              style=name, pictures=pictures))
     if document.tables:
         out.append(SourcePara(0, (Run(""),), style="#tables"))  # reported by the importer
     return out
+
+
+def _pictures(para: object) -> tuple[Picture, ...]:
+    """The pictures of a Word paragraph (each ``a:blip`` names its image part by relationship id)."""
+    out = []
+    p = para._p  # type: ignore[attr-defined]
+    for blip in p.xpath(".//*[local-name()='blip']"):
+        rid = next((v for k, v in blip.attrib.items() if k.endswith("}embed")), None)
+        part = para.part.related_parts.get(rid) if rid else None  # type: ignore[attr-defined]
+        if part is None:
+            continue  # a linked (not embedded) picture: nothing in the file to take
+        kind = getattr(part, "content_type", "")
+        out.append(Picture(PICTURE_SUFFIX.get(kind, ""), part.blob, kind))
+    return tuple(out)
 
 
 def _check_zip(path: Path, loc: Loc) -> None:
