@@ -216,7 +216,29 @@ def _zip_bomb(path: Path) -> None:
                 fh.write(chunk)
 
 
+def _docx_with(document_xml: bytes):  # type: ignore[no-untyped-def]
+    """A real Word file (python-docx's) whose word/document.xml is replaced."""
+    def make(path: Path) -> None:
+        import docx
+
+        docx.Document().save(str(path.with_suffix(".orig")))
+        with zipfile.ZipFile(path.with_suffix(".orig")) as src:
+            files = {n: src.read(n) for n in src.namelist()}
+        with zipfile.ZipFile(path, "w") as out:
+            for n, data in files.items():
+                out.writestr(n, document_xml if n == "word/document.xml" else data)
+    return make
+
+
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">'
+           + b"".join(f'<!ENTITY l{k} "'.encode() + f"&l{k - 1};".encode() * 10 + b'">' for k in range(1, 10))
+           + b"]><w:document " + _W + b"><w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>")
+
+
 @pytest.mark.parametrize("name, make, said", [
+    ("cut.docx", _docx_with(b"<w:document " + _W + b"><w:body><w:p>"), "cut.docx: not a readable Word file"),
+    ("laughs.docx", _docx_with(_LAUGHS), "laughs.docx: not a readable Word file"),  # entities never expanded
     ("bomb.docx", _zip_bomb, "bomb.docx: the Word file unpacks to 101 MB (limit 100 MB): refused unread"),
     ("fake.docx", lambda p: p.write_bytes(b"%PDF-1.4 not a word file\n"), "fake.docx: not a Word .docx file"),
     ("zip.docx", lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "zip.docx: a zip file, but not a Word"),
