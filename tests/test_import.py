@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -238,6 +239,7 @@ _LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">'
 
 @pytest.mark.parametrize("name, make, said", [
     ("cut.docx", _docx_with(b"<w:document " + _W + b"><w:body><w:p>"), "cut.docx: not a readable Word file"),
+    ("pipe.docx", lambda p: os.mkfifo(p), "pipe.docx: not a regular file (a named pipe or device); refused unread"),
     ("laughs.docx", _docx_with(_LAUGHS), "laughs.docx: not a readable Word file"),  # entities never expanded
     ("bomb.docx", _zip_bomb, "bomb.docx: the Word file unpacks to 101 MB (limit 100 MB): refused unread"),
     ("fake.docx", lambda p: p.write_bytes(b"%PDF-1.4 not a word file\n"), "fake.docx: not a Word .docx file"),
@@ -269,8 +271,6 @@ def test_output_stays_inside_the_project(tmp_path: Path) -> None:
 
 
 # --- any copy: imported files always read back as the copy ------------------------------------
-
-import os  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

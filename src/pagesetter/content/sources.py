@@ -80,6 +80,8 @@ def read_source(path: Path) -> list[SourcePara]:
         raise InputError(Loc.of_file(path), "file not found")
     if path.is_dir():
         raise InputError(Loc.of_file(path), "expected a file of copy, found a folder")
+    if not path.is_file():  # a FIFO or a device: reading it could block or never end
+        raise InputError(Loc.of_file(path), "not a regular file (a named pipe or device); refused unread")
     if suffix == ".docx":
         return read_docx(path)
     if suffix in (".txt", ".md", ".markdown", ".text"):
