@@ -363,3 +363,36 @@ def test_docx_pictures_are_taken_out_beside_their_captions(tmp_path: Path) -> No
     (tmp_path / "content" / "pic.md").unlink()
     again = run(["import", "pic.docx"], tmp_path)  # the photo is there still: not replaced either
     assert again.returncode == 1 and "content/photos/pic-1.png: a photo of this name exists" in again.stderr
+
+
+def test_the_imported_seed_sets_the_same_text_as_the_shipped_articles(tmp_path: Path, seed_build) -> None:  # type: ignore[no-untyped-def]
+    """The seed page built from the imported articles (named as the shipped ones, their photos
+    filled in) prints every article's text as the shipped page does, character for character."""
+    from conftest import copy_project
+
+    from pagesetter.build import build_page
+
+    project = copy_project(tmp_path / "p")
+    assert run(["import", str(SEED), "-o", "imported"], project).returncode == 0
+    by_title = {read(p)["title"]: p for p in (project / "imported").glob("*.md")}
+    for shipped in sorted(SHIPPED.glob("*.md")):
+        if shipped.name == "README.md":
+            continue
+        want = read(shipped)
+        text = by_title[want["title"]].read_text(encoding="utf-8")
+        for caption, file in zip(want["captions"], want["files"]):  # the editor's 'to do'
+            text = text.replace("  - file:  # to fill: the picture's path, e.g. photos/name.jpg\n"
+                                f"    caption: {caption}", f"  - file: {file}\n    caption: {caption}", 1)
+        (project / "content" / shipped.name).write_text(text, encoding="utf-8")
+    (project / "imported").rename(tmp_path / "imported")  # two articles of one name would be ambiguous
+    rebuilt = build_page(project / "layout" / "seed-page.yaml", tmp_path / "out")
+
+    def texts(page) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
+        out: dict[tuple[str, str], str] = {}
+        for line in page.lines:
+            key = (line.article, "body" if line.role == "lead" else line.role)
+            out[key] = out.get(key, "") + line.text
+        return out
+
+    assert texts(rebuilt.page) == texts(seed_build.page)
+    assert len(texts(rebuilt.page)) > 20
