@@ -107,14 +107,16 @@ def test_text_headline_byline_dateline_subhead_and_escapes(tmp_path: Path) -> No
             "- 减号开头；1. 数字；*星号* [1] <5% `反引号` \\反斜杠 ~~ 都是文字。\n"
             "启动仪式\n"
             "仪式上，有关负责人介绍了活动安排，共分三个阶段进行。\n"
-            "图为活动现场。 本报记者 王明 摄\n")
+            "图为活动现场。 本报记者 王明 摄\n"
+            "▲志愿者在街头服务。（本报记者 王强 摄）\n")
     (tmp_path / "copy.txt").write_text(copy, encoding="utf-8")
     result = run(["import", "copy.txt"], tmp_path)
     assert result.returncode == 0, result.stderr
     got = read(tmp_path / "content" / "copy.md")
     assert (got["kicker"], got["title"], got["subtitle"], got["byline"]) == (
         "喜迎二十大", "全市文明出行活动启动", "——记交通管理局的一天", "本报记者 王明 通讯员 李华")
-    assert got["captions"] == ["图为活动现场。"] and got["credits"] == ["本报记者 王明 摄"]
+    assert got["captions"] == ["图为活动现场。", "▲志愿者在街头服务。"]
+    assert got["credits"] == ["本报记者 王明 摄", "本报记者 王强 摄"]
     assert got["body"] == [
         ("body", "本报讯（记者 王明）昨天上午，全市“文明出行”活动正式启动，活动持续到年底。"),
         ("body", "# 这一行的井号是正文，不是标题，而且它足够长，以句号结尾。"),

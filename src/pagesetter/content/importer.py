@@ -39,6 +39,7 @@ BYLINE = re.compile(r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|�
 DATELINE = re.compile(r"^(?:本报讯|新华社|中新社|本报[^\s，,。]{1,8}[电讯])")
 # A caption's photo credit after its sentence: 本报记者 王强 摄, 摄影 王强.
 CREDIT = re.compile(r"^(.*[。！？”])[ \u3000]*(摄影[:：]?[ \u3000]*\S.{0,30}|\S.{0,28}[ \u3000]摄)$")
+CREDIT_BRACKETED = re.compile(r"^(.*[。！？”])[ \u3000]*[（(]((?:摄影[:：]?[ \u3000]*\S.{0,30})|\S.{0,28}[ \u3000]摄)[）)]$")
 # A lead sentence told by its shape in plain text: a short first sentence of two clauses
 # (坚持党建引领,筑牢“疫”堡垒。), as the seed's profiles open their sections.
 LEAD_SHAPE = re.compile(r"^([^。！？，,]{2,12}[，,][^。！？，,]{2,14}[。！？])")
@@ -228,6 +229,9 @@ def _owner(drafts: list[_Draft], line: int) -> _Draft:
 
 def _photo(p: SourcePara) -> PhotoDraft:
     text = p.text.strip()
+    m = CREDIT_BRACKETED.match(text)  # ▲…。（本报记者 王强 摄）
+    if m:
+        return PhotoDraft(p.line, m.group(1).strip(), m.group(2).strip())
     m = CREDIT.match(text)
     if m:
         return PhotoDraft(p.line, m.group(1).strip(), m.group(2).strip())
