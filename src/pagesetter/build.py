@@ -119,7 +119,7 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         raise stop
     if page.overset and not (allow_overset or spec.allow_overset):
         save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
-        raise OversetError(overset_message(page))
+        raise OversetError(overset_message(page), page.overset)
     printed = with_marks(with_sources(page, spec, articles), spec, faces)
     save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,

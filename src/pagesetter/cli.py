@@ -20,6 +20,7 @@ import tempfile
 import time
 import traceback
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -78,11 +79,12 @@ def make_parser() -> argparse.ArgumentParser:
                            description="Build each page SPEC into OUT/<page name>.pdf; an edition file "
                                        "(top key 'edition') builds each of its pages, carries jumps between them, "
                                        "renders pages in parallel and writes OUT/<edition name>.pdf with all pages. "
-                                       f"With no SPEC, builds {DEFAULT_SPEC} (the seed page) of the project in the "
-                                       "current folder.")
-    build.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help=f"page spec YAML (default: {DEFAULT_SPEC})")
-    build.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
-                       help="folder for the PDFs (default: output)")
+                                       "With no SPEC, builds the spec named in pagesetter.toml of the project in "
+                                       f"the current folder ({DEFAULT_SPEC}, the seed page, when there is none).")
+    build.add_argument("specs", nargs="*", type=Path, metavar="SPEC",
+                       help=f"page spec YAML (default: pagesetter.toml's spec, else {DEFAULT_SPEC})")
+    build.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                       help="folder for the PDFs (default: pagesetter.toml's output, else output)")
     build.add_argument("--allow-overset", action="store_true",
                        help="write the PDF even when text does not fit (overset is still reported)")
     build.add_argument("--preview", action="store_true",
@@ -97,6 +99,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                        help="editions: pages built at once, one process each (default: one per core)")
+    build.add_argument("--json", action="store_true",
+                       help="print the build's status as one JSON object on stdout (pages, files, warnings, "
+                            "overset, preflight; fields in the README), instead of the report")
     build.add_argument("--no-cache", action="store_true",
                        help="neither read nor fill the build cache (set lines, font subsets, prepared photos); "
                             "same as PAGESETTER_CACHE=off")
@@ -143,7 +148,8 @@ def make_parser() -> argparse.ArgumentParser:
                                       "save (overset allowed, so the page always shows); serve on localhost a "
                                       "page with the preview, the overset and typography reports and build "
                                       "errors, which refreshes itself.")
-    live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
+    live.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC",
+                      help="page spec (default: pagesetter.toml's spec, else the seed page)")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
@@ -161,6 +167,35 @@ def make_parser() -> argparse.ArgumentParser:
                        help="the schema of edition files instead")
     which.add_argument("--article", action="store_const", const="article", dest="which",
                        help="the schema of an article's front matter instead")
+
+    init = sub.add_parser("init", help="make a new project that builds at once",
+                          description="Make DIR (absent or empty) a project: layout/page.yaml (an example page), "
+                                      "layout/styles/paper.yaml (every style the engine sets), content/example.md, "
+                                      "fonts/ (copied from --fonts, else from fonts/ here, else from the system's "
+                                      "Noto CJK and LXGW WenKai) and pagesetter.toml, which names the spec "
+                                      "'pagesetter build' builds there with no argument.")
+    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument("--fonts", type=Path, default=None, metavar="FONTS",
+                      help="a folder with manifest.yaml and its fonts to copy (default: ./fonts, else system fonts)")
+
+    fonts = sub.add_parser("fonts", help="faces, their styles and licences, and what the content lacks",
+                           description="List the faces of SPEC's font manifest: name, role, file, licence, the "
+                                       "styles set in each, and the characters of the page's articles and "
+                                       "masthead that each face lacks, with the fallback face that prints them "
+                                       "or that none does.")
+    fonts.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC",
+                       help="page spec (default: pagesetter.toml's spec, else the seed page)")
+
+    imp = sub.add_parser("import", help="turn copy (.docx, .txt, .md) into article files",
+                         description="Read each file of copy (Word .docx, text .txt with one paragraph a line, "
+                                     "Markdown .md) and write our article files into DIR: headline (引题, 主题, 副题), "
+                                     "byline, lead sentences, 小标题, photo captions and paragraphs cut at column "
+                                     "breaks recognised; every guess and whatever was not recognised is printed "
+                                     "as file:line. Existing articles are never replaced without --force.")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("-o", "--output", type=Path, default=Path("content"), metavar="DIR",
+                     help="folder for the articles, inside the project (default: content)")
+    imp.add_argument("--force", action="store_true", help="replace article files of the same name")
 
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
@@ -315,10 +350,20 @@ def _run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(schema_json(args.which or "spec"))
             return 0
+        if args.command == "fonts":
+            from pagesetter.fonts.report import font_report
+
+            for face in font_report(args.spec or _default_spec()[0]):
+                print("\n".join(face.lines()))
+            return 0
+        if args.command == "init":
+            return _init(args)
+        if args.command == "import":
+            return _import(args)
         if args.command == "serve":
             from pagesetter.serve import serve
 
-            serve(args.spec, args.host, args.port, args.output, args.dpi, args.quiet)
+            serve(args.spec or _default_spec()[0], args.host, args.port, args.output, args.dpi, args.quiet)
             return 0
         return _preview(args)
     except OversetError as exc:
@@ -367,16 +412,69 @@ def _positive_int(text: str) -> int:
     return value
 
 
+@dataclass
+class _Status:
+    """What ``build --json`` prints, filled in as the pages are built (README, "build --json")."""
+
+    pages: list[dict[str, object]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    warnings: list[dict[str, object]] = field(default_factory=list)  # an edition's own, not a page's
+
+    def wrote(self, path: Path) -> None:
+        self.files.append(display_path(path))
+
+    def emit(self, code: int, errors: list[str], stopped: tuple = ()) -> None:  # type: ignore[type-arg]
+        """``stopped``: the pagetree.Overset items of a build that overset stopped (no page written)."""
+        import json
+
+        overset = [{**o, "pdf": p["pdf"]} for p in self.pages for o in p["overset"]]  # type: ignore[attr-defined]
+        overset += [{"article": o.article, "characters": o.chars, "lines": o.lines, "message":
+                     f"{o.chars} characters in {o.lines} lines {o.cut()}", "pdf": ""} for o in stopped]
+        document = {
+            "format": "pagesetter-build-status", "version": STATUS_VERSION, "exit": code, "ok": code == 0,
+            "pages": self.pages, "files": self.files, "warnings": self.warnings, "errors": errors,
+            "overset": overset,
+            "preflight_errors": sum(p["preflight"]["errors"] for p in self.pages),  # type: ignore[index]
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2), flush=True)
+
+
+STATUS_VERSION = 1  # of build --json's document: raised only when a field changes meaning or goes
+
+
 def _build(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _build_all(args, None)
+    status = _Status()
+    args.quiet = True  # the JSON document is the whole of stdout; problems still go to stderr
+    try:
+        code = _build_all(args, status)
+    except OversetError as exc:
+        status.emit(EXIT_OVERSET, [str(exc)], getattr(exc, "overset", ()))
+        raise
+    except PagesetterError as exc:
+        status.emit(EXIT_INPUT, str(exc).splitlines() or [""])
+        raise
+    except OSError as exc:
+        status.emit(EXIT_INPUT, [_os_error(exc)])
+        raise
+    status.emit(code, ["preflight found errors: the PDF is not fit to print"] if code else [])
+    return code
+
+
+def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     from pagesetter.cache import DiskCache, default_cache
 
     cache = DiskCache(None) if args.no_cache else default_cache()
 
+    default, project_output = _default_spec()
+    if args.output is None:
+        args.output = project_output or Path("output")
+    specs = args.specs or [default]
+    if not args.specs and not default.exists():  # a FIFO there is refused unread by load_yaml
+        raise InputError(None, f"no {default} here; run in the project folder or name a spec: "
+                         "pagesetter build layout/PAGE.yaml (pagesetter init DIR makes a project)")
     _output_not_planted(args.output)
-    specs = args.specs or [DEFAULT_SPEC]
-    if not args.specs and not DEFAULT_SPEC.exists():  # a FIFO there is refused unread by load_yaml
-        raise InputError(None, f"no {DEFAULT_SPEC} here; run in the project folder or name a spec: "
-                         "pagesetter build layout/PAGE.yaml")
     status = 0
     for spec in specs:
         started = time.perf_counter()
@@ -387,7 +485,7 @@ def _build(args: argparse.Namespace) -> int:
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                     proof=args.proof,
                                     jobs=args.jobs, cache=cache)
-            if _report_edition(edition, time.perf_counter() - started, args.quiet):
+            if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
                 status = EXIT_PREFLIGHT_ERROR
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
@@ -396,16 +494,20 @@ def _build(args: argparse.Namespace) -> int:
                 for pdf in [*edition.page_paths, *(p for p in edition.proofs if p.name.endswith(".proof.pdf"))]:
                     for png in render_png(pdf, args.output, args.dpi):
                         written.append(png)
+                        if json_status is not None:
+                            json_status.wrote(png)
                         if not args.quiet:
                             print(f"wrote {display_path(png)}")
                 sheet = contact_sheet(list(edition.page_paths), args.output / f"{edition.edition.name}.contact.png")
                 written.append(sheet)
+                if json_status is not None:
+                    json_status.wrote(sheet)
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
             stems = [p.stem for p in edition.page_paths]
             _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
             continue
-        pdf_path, failed = _build_page(spec, args, cache, started)
+        pdf_path, failed = _build_page(spec, args, cache, started, json_status)
         if failed:
             status = EXIT_PREFLIGHT_ERROR
         written = [pdf_path]
@@ -419,6 +521,8 @@ def _build(args: argparse.Namespace) -> int:
             for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
                 for png in render_png(pdf, args.output, args.dpi):
                     written.append(png)
+                    if json_status is not None:
+                        json_status.wrote(png)
                     if not args.quiet:
                         print(f"wrote {display_path(png)}")
         _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
@@ -464,7 +568,19 @@ def _is_edition(path: Path) -> bool:
     return root.is_map and "edition" in root.value
 
 
-def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> tuple[Path, bool]:  # type: ignore[no-untyped-def]
+def _page_json(status: _Status | None, spec: Path, report, written: list[Path], cached: bool) -> None:  # type: ignore[no-untyped-def]
+    """A page built from a page spec, into ``build --json``'s document."""
+    if status is None:
+        return
+    for path in written:
+        status.wrote(path)
+    page: dict[str, object] = {"spec": display_path(spec), "pdf": display_path(written[0]), "cached": cached}
+    page.update(report.status.to_json())
+    status.pages.append(page)
+
+
+def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # type: ignore[no-untyped-def]
+                json_status: _Status | None = None) -> tuple[Path, bool]:
     """One page: written again from the cache when nothing it reads has changed (rebuild.py),
     else built, reported and recorded. Returns the PDF and whether its preflight found errors."""
     from pagesetter import rebuild
@@ -473,8 +589,10 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
     found = rebuild.lookup(cache, key) if cache.enabled else None
-    if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport):
+    if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
+            and found.report.status is not None:
         written = rebuild.replay(found, args.output)
+        _page_json(json_status, spec, found.report, written, True)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
                   f"{time.perf_counter() - started:.1f} s)")
@@ -505,16 +623,19 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float) -> 
         print(f"wrote {display_path(proof_print_path(proof))}")
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
+    _page_json(json_status, spec, report, list(outputs.values()), False)
     return result.pdf_path, report.preflight_errors > 0
 
 
-def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: ignore[no-untyped-def]
+def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
+                    spec: Path | None = None) -> bool:
     """Each page as a single-page build reports it (normalisation, typography, its preflight
     findings and warnings, by file), read back from the combined file the plant gets (one read,
     one Ghostscript render), then a table of the pages; returns whether the preflight found errors."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.report import normalised_line, preflight_lines, preflight_summary, warning_lines
+    from pagesetter.proof.report import (normalised_line, page_status, preflight_lines, preflight_summary,
+                                         warning_lines)
     from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
@@ -537,6 +658,13 @@ def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: igno
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
+        if json_status is not None:
+            entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
+                                        "cached": False}
+            entry.update(page_status(page, changes, (), found, typo.problems if typo else 0, path,
+                                     with_page=False).to_json())
+            json_status.pages.append(entry)
+            json_status.wrote(path)
         rows.append((path.name, sum(len(l.text) for l in page.lines), len(page.images),
                      sum(o.chars for o in page.overset), typo.problems if typo else 0,
                      sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
@@ -546,6 +674,14 @@ def _report_edition(edition, seconds: float, quiet: bool) -> bool:  # type: igno
     info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
     info.append(f"preflight ({edition.combined.name}): " + preflight_summary(checked).split(": ", 1)[1])
     problems += warning_lines(edition.warnings, info)
+    if json_status is not None:
+        for proof in edition.proofs:
+            json_status.wrote(proof)
+        json_status.wrote(edition.combined)
+        json_status.warnings += [{"kind": w.kind, "where": str(w.loc) if w.loc else "", "message": w.message}
+                                 for w in edition.warnings]
+        json_status.warnings += [{"kind": f.check, "where": display_path(edition.combined), "message": f.message}
+                                 for f in checked.findings if not f.page]
     info += _edition_table(rows)
     if not quiet:
         print("\n".join(info), flush=True)
@@ -572,6 +708,43 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"wrote {display_path(image)}")
     print(result.summary())
     return EXIT_DIFF if result.changed else 0
+
+
+def _default_spec() -> tuple[Path, Path | None]:
+    from pagesetter.project import default_spec
+
+    return default_spec()
+
+
+def _init(args: argparse.Namespace) -> int:
+    from pagesetter.project import init_project
+
+    written, fonts = init_project(args.dir, args.fonts)
+    for warning in fonts.warnings:
+        print(f"pagesetter: warning: {warning}", file=sys.stderr)
+    print(f"made {display_path(args.dir)}: {len(written)} files; fonts {fonts.origin}")
+    print(f"next: cd {display_path(args.dir)} && pagesetter build")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pagesetter.content.importer import plan, write
+
+    planned, notes = plan(args.files, args.output, Path.cwd(), args.force)
+    write(planned)
+    for path, note in notes:
+        where = f"{display_path(path)}:{note.line}" if note.line else display_path(path)
+        print(f"{where}: {note.kind}: {note.text}")
+    for w in planned:
+        title = w.article.title or "(no title)"
+        for _, picture in w.pictures:
+            print(f"wrote {display_path(picture)} (a picture taken from the Word file)")
+        print(f"wrote {display_path(w.path)} ({title}, {len(w.article.body)} paragraphs, "
+              f"{len(w.article.photos)} captions)")
+    todo = sum(note.kind == "to do" for _, note in notes)
+    if todo:
+        print(f"{todo} photo(s) need their picture file before the page builds (see 'to do' above)")
+    return 0
 
 
 def _preflight(args: argparse.Namespace) -> int:

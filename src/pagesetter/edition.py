@@ -162,7 +162,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             pages[-1] = with_unplaced_jumps(pages[-1], carried)
         overset = [p for p in pages if p.overset]
         if overset and not allow_overset:
-            raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset))
+            raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset),
+                               tuple(o for p in overset for o in p.overset))
         combined = out_dir / f"{edition.name}.pdf"
         _own_file(edition, combined, paths + proofs, None)
         # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4

@@ -103,6 +103,10 @@ class InputErrors(InputError):
 class OversetError(PagesetterError):
     """Text did not fit and the build was not told to allow overset."""
 
+    def __init__(self, message: str, overset: tuple = ()) -> None:  # type: ignore[type-arg]
+        super().__init__(message)
+        self.overset = overset  # pagetree.Overset of each article that did not fit (build --json)
+
 
 @dataclass(frozen=True)
 class Warning:  # noqa: A001 - a build warning, not Python's warnings

@@ -204,6 +204,10 @@ def _required_text(node: Node, what: str) -> str:
 
 def _photo_file(node: Node, article: Path, root: Path, allowed: tuple[Path, ...] = ()) -> Path:
     """The image file, which must lie inside the project or a folder the spec allows (paths.py)."""
+    if node.value is None or (isinstance(node.value, str) and not node.value.strip()):
+        # pagesetter import leaves 'file:' empty when the copy names a photo but brings no picture
+        raise InputError(node.loc, "this photo has no picture yet: put the image into content/photos/ and "
+                         "write its path after 'file:' (e.g. file: photos/name.jpg), or remove the photo")
     raw = _required_text(node, "file")
     absolute = PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).is_absolute() or PureWindowsPath(raw).drive
     target = (article.parent / raw).resolve()  # resolve() follows symlinks, so a link out is caught too

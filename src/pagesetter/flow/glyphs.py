@@ -239,3 +239,16 @@ def _substituted(article: Article, fields: list[_Field], lacking: dict[tuple, li
             photos[n] = replace(photo, caption=subst(("caption", n)) if ("caption", n) in lacking else photo.caption,
                                 credit=subst(("credit", n)) if ("credit", n) in lacking else photo.credit)
     return replace(article, paragraphs=tuple(paragraphs), photos=tuple(photos), **heads)
+
+
+def style_texts(spec: PageSpec, articles: dict[str, Article]) -> Iterator[tuple[str, str]]:
+    """(style, text) of every piece of the page's articles and masthead, in the style that sets it:
+    what ``pagesetter fonts`` checks each face against."""
+    for name, article in articles.items():
+        entries = [a for a in spec.articles if a.article == name]
+        if entries:
+            for f in _fields(article, entries, spec.styles):
+                yield f.style, f.text
+    if spec.masthead is not None:
+        for text in spec.masthead.texts():
+            yield text.style, text.text

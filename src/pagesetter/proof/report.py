@@ -18,10 +18,71 @@ NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
 
 @dataclass(frozen=True)
+class StatusItem:
+    """One overset article, warning, note or preflight finding in ``build --json`` (README)."""
+
+    kind: str  # a warning's kind ("underset" …), "note" kinds ("fitted", "auto"), a preflight check
+    message: str
+    where: str = ""  # file:line:column, or the PDF (and page) of a preflight finding
+    severity: str = "warning"  # "error", "warning" or "note"
+    article: str = ""
+    characters: int = 0  # overset only
+    lines: int = 0  # overset only
+
+    def to_json(self, keys: tuple[str, ...]) -> dict[str, object]:
+        return {key: getattr(self, key) for key in keys}
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    """A page as ``build --json`` reports it: what it holds and what is wrong with it."""
+
+    characters: int
+    photos: int
+    normalised: int
+    typography_problems: int
+    overset: tuple[StatusItem, ...]
+    warnings: tuple[StatusItem, ...]
+    notes: tuple[StatusItem, ...]
+    preflight_errors: int
+    preflight_warnings: int
+    findings: tuple[StatusItem, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "characters": self.characters, "photos": self.photos, "normalised": self.normalised,
+            "typography_problems": self.typography_problems,
+            "overset": [o.to_json(("article", "characters", "lines", "message")) for o in self.overset],
+            "warnings": [w.to_json(("kind", "where", "message")) for w in self.warnings],
+            "notes": [n.to_json(("kind", "where", "message")) for n in self.notes],
+            "preflight": {"errors": self.preflight_errors, "warnings": self.preflight_warnings,
+                          "findings": [f.to_json(("severity", "kind", "where", "message")) for f in self.findings]},
+        }
+
+
+def page_status(page, changes, warnings, findings, typography_problems: int, pdf: Path,  # type: ignore[no-untyped-def]
+                with_page: bool = True) -> PageStatus:
+    """The status of a page built (pagetree.Page, its normalisation changes, build warnings,
+    preflight findings of its PDF)."""
+    overset = tuple(StatusItem("overset", f"{o.chars} characters in {o.lines} lines {o.cut()}", "", "error",
+                               o.article, o.chars, o.lines) for o in page.overset)
+    warned = tuple(StatusItem(w.kind, w.message, str(w.loc) if w.loc else "",
+                              "note" if w.kind in NOTE_KINDS else "warning") for w in warnings)
+    found = tuple(StatusItem(f.check, f.message, display_path(pdf) + (f" page {f.page}" if f.page and with_page else ""),
+                             f.severity) for f in findings)
+    return PageStatus(sum(len(line.text) for line in page.lines), len(page.images), len(changes),
+                      typography_problems, overset, tuple(w for w in warned if w.severity == "warning"),
+                      tuple(w for w in warned if w.severity == "note"),
+                      sum(f.severity == "error" for f in findings if f.check != "overset"),
+                      sum(f.severity == "warning" for f in findings), found)
+
+
+@dataclass(frozen=True)
 class PageReport:
     info: tuple[str, ...]  # stdout: normalisation, typography and preflight summaries, notes
     problems: tuple[str, ...]  # stderr: one line each, naming the file and place
     preflight_errors: int = 0
+    status: PageStatus | None = None  # for build --json
 
     def emit(self, quiet: bool) -> None:
         import sys
@@ -47,14 +108,18 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
     with coverage_render(result.pdf_path) as render:
         chars = read_chars(result.pdf_path)
-        info.append(analyse(chars, pdf_frames(result.pdf_path)).summary())  # what `check` says of it
+        typography = analyse(chars, pdf_frames(result.pdf_path))
+        info.append(typography.summary())  # what `check` says of it
         checked = preflight(result.pdf_path, chars=chars, render=render)
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked.findings)
-    problems += warning_lines(_not_in_preflight(result.warnings, checked.findings), info)
+    warnings = _not_in_preflight(result.warnings, checked.findings)
+    problems += warning_lines(warnings, info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
-    return PageReport(tuple(info), tuple(problems), errors)
+    status = page_status(result.page, result.changes, tuple(warnings), checked.findings, typography.problems,
+                         result.pdf_path)
+    return PageReport(tuple(info), tuple(problems), errors, status)
 
 
 def _not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,634 @@
+"""``pagesetter import``: copy (Word, text, Markdown) into articles of our format (content/README.md).
+
+What the copy does not say outright is guessed from the usual patterns of Chinese newspaper copy
+and every guess is reported with its file:line, as is what could not be recognised:
+
+- 引题/主题/副题: Markdown ``#`` headings or Word Title/Heading styles; else the short lines before
+  the first paragraph (Word: the largest type is the 主题; text: a short line before it is the
+  引题), a line starting ``——`` (``——记…``) the 副题;
+- a byline (``本报记者 某某``) on a line of its own; a dateline (``本报讯（记者 …）``) stays in the body;
+- run-in lead sentences: bold runs in Word (and ``**…**`` in Markdown); in text, only a repeated
+  pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
+- 小标题: short lines without end punctuation inside the body;
+- photo captions: ``▲``/``▼`` lines and ``图为…``; several captions printed together are given to
+  the article whose text they share the longest run of characters with;
+- paragraphs cut at old column breaks: a long line ending without end punctuation joins the next.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pagesetter.content.sources import Picture, Run, SourcePara
+
+# Characters that end a sentence or a quoted one (GB/T 15834-2011 句末点号 and closing marks after
+# them). A body line ending in none of these was cut in the middle of a sentence.
+END_PUNCT = frozenset("。！？!?…”’」』）)】.；;")
+# Lines no longer than this without end punctuation are headline or 小标题 candidates; a line this
+# long or longer that ends mid-sentence was cut at a column break. The seed's headlines are at most
+# 19 characters, its cut lines at least 60.
+SHORT = 30
+SUBHEAD_MAX = 24
+CAPTION_MARKERS = ("▲", "▼")
+CAPTION_START = re.compile(r"^(?:[▲▼]|图为|上图|下图|左图|右图|图[一二三四五六七八九十0-9]+[：:])")
+# 署名 on its own line: 本报记者 某某, 记者 某某 通讯员 某某, 文/某某 (no sentence in it).
+BYLINE = re.compile(r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|记者|通讯员|文[/／|｜]|文图[/／]|撰稿[:：])[ \u3000]*\S")
+DATELINE = re.compile(r"^(?:本报讯|新华社|中新社|本报[^\s，,。]{1,8}[电讯])")
+# A caption's photo credit after its sentence: 本报记者 王强 摄, 摄影 王强.
+CREDIT = re.compile(r"^(.*[。！？”])[ \u3000]*(摄影[:：]?[ \u3000]*\S.{0,30}|\S.{0,28}[ \u3000]摄)$")
+CREDIT_BRACKETED = re.compile(r"^(.*[。！？”])[ \u3000]*[（(]((?:摄影[:：]?[ \u3000]*\S.{0,30})|\S.{0,28}[ \u3000]摄)[）)]$")
+# A lead sentence told by its shape in plain text: a short first sentence of two clauses
+# (坚持党建引领,筑牢“疫”堡垒。), as the seed's profiles open their sections.
+LEAD_SHAPE = re.compile(r"^([^。！？，,]{2,12}[，,][^。！？，,]{2,14}[。！？])")
+LEAD_MIN_REPEATS = 2
+UNMARKED_CAPTION_MAX = 40  # characters of a caption without ▲/▼ told by standing among captions
+MIN_SHARED = 4  # characters a loose caption must share with an article to be given to it
+
+
+@dataclass(frozen=True)
+class Note:
+    line: int
+    kind: str  # "guessed", "not recognised", "to do"
+    text: str
+
+
+@dataclass(frozen=True)
+class BodyPara:
+    line: int
+    runs: tuple[Run, ...]
+    form: str = "body"  # "body" or "subhead"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class PhotoDraft:
+    line: int
+    caption: str
+    credit: str | None = None
+    picture: Picture | None = None  # taken from the Word file: written to photos/ beside the article
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One article as recognised in the copy."""
+
+    line: int
+    title: str | None
+    kicker: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    photos: tuple[PhotoDraft, ...] = ()
+    body: tuple[BodyPara, ...] = ()
+
+
+@dataclass
+class _Draft:
+    """An article while the copy is read (made frozen by ``done``)."""
+
+    line: int
+    title: str | None = None
+    kicker: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    banner: bool = False
+    level: int = 0
+    photos: list[PhotoDraft] = field(default_factory=list)
+    body: list[BodyPara] = field(default_factory=list)
+    loose: list[tuple[int, Picture]] = field(default_factory=list)  # pictures waiting for their caption
+
+    def done(self) -> Imported:
+        return Imported(self.line, self.title, self.kicker, self.subtitle, self.byline, tuple(self.photos),
+                        tuple(self.body))
+
+    def text(self) -> str:
+        return "".join(x or "" for x in (self.kicker, self.title, self.subtitle)) + "".join(p.text for p in self.body)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip()[-1] in END_PUNCT
+
+
+def _kind(p: SourcePara) -> str:
+    text = p.text.strip()
+    if p.style == "#tables":
+        return "tables"
+    if p.heading:
+        return "heading"
+    if not text:
+        return "picture"
+    if CAPTION_START.match(text) or "caption" in p.style or "题注" in p.style:
+        return "caption"
+    if text.startswith("——") and len(text) <= 50 or p.style == "subtitle":
+        return "dash"
+    if BYLINE.match(text) and len(text) <= 40 and "。" not in text:
+        return "byline"
+    if len(text) <= SHORT and not _ends_sentence(text) and text[-1] not in "，,、：:":
+        return "short"
+    return "body"
+
+
+def analyse(paras: list[SourcePara]) -> tuple[list[Imported], list[Note]]:
+    """The articles in one file of copy, and the notes on what was guessed or not recognised."""
+    notes: list[Note] = []
+    kinds = [_kind(p) for p in paras]
+    for p, k in zip(paras, kinds):
+        if k == "tables":
+            notes.append(Note(0, "not recognised", "the Word file has tables: they were not imported; "
+                              "write their rows as paragraphs or a list"))
+    cluster = _caption_cluster(paras, kinds, notes)
+    drafts = _segment(paras, kinds, notes)
+    for draft in drafts:
+        _finish_body(draft, notes)
+    if cluster:
+        _place_captions([paras[i] for i in cluster], drafts, notes)
+    for draft in drafts:
+        _mark_leads(draft, paras, notes)
+        for photo in draft.photos:
+            if photo.picture is None:
+                notes.append(Note(photo.line, "to do", f"the caption {photo.caption[:16]!r}… has no picture: put "
+                                  "the file in content/photos/ and write its path after 'file:'"))
+        for line, _picture in draft.loose:
+            notes.append(Note(line, "not recognised", "a picture without a caption next to it: not imported; "
+                              "give it a caption (▲…) under it in the Word file, or place it by hand"))
+        if not draft.title and (draft.body or not draft.photos):
+            notes.append(Note(draft.line, "not recognised", "no headline found: write 'title: …' in the front matter"))
+    return [d.done() for d in drafts], sorted(notes, key=lambda n: n.line)
+
+
+# --- captions printed together ------------------------------------------------------------------
+
+def _caption_cluster(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> list[int]:
+    """Indexes of captions standing together (two or more marked ones with at most unmarked short
+    sentences between): a page's captions extracted in one place. An unmarked sentence between
+    two captions is taken for a caption too (reported)."""
+    if any(p.pictures for p in paras):
+        return []  # a Word file with its pictures: each caption stands by its own picture
+    marked = [i for i, k in enumerate(kinds) if k == "caption"]
+    best: list[int] = []
+    run: list[int] = []
+    for i in marked:
+        if run:
+            gap = range(run[-1] + 1, i)
+            if len(gap) <= 1 and all(_caption_like(paras[j].text) for j in gap):
+                run += list(gap) + [i]
+                continue
+            if len(run) >= 2 and len(run) > len(best):
+                best = run
+        run = [i]
+    if len(run) >= 2 and len(run) > len(best):
+        best = run
+    for i in best:
+        if kinds[i] != "caption":
+            notes.append(Note(paras[i].line, "guessed", "a caption without ▲/▼ (it stands among captions): "
+                              f"{paras[i].text[:20]!r}"))
+        kinds[i] = "clustered"  # placed by content once the articles are known (_place_captions)
+    return best
+
+
+def _caption_like(text: str) -> bool:
+    """An unmarked line that may be a caption among captions: one short sentence."""
+    text = text.strip()
+    return 0 < len(text) <= UNMARKED_CAPTION_MAX and text[-1] == "。" and text.count("。") == 1 \
+        and not any(mark in text for mark in "，,；;")
+
+
+def _place_captions(cluster: list[SourcePara], drafts: list[_Draft], notes: list[Note]) -> None:
+    """Each caption of a cluster to the article sharing the longest run of characters with it."""
+    texts = [d.text() for d in drafts]
+    for p in cluster:
+        caption = p.text.lstrip("▲▼")
+        scores = []
+        for text in texts:
+            m = difflib.SequenceMatcher(None, caption, text, autojunk=False).find_longest_match(
+                0, len(caption), 0, len(text))
+            scores.append((m.size, caption[m.a:m.a + m.size]))
+        top = max(s for s, _ in scores) if scores else 0
+        winners = [i for i, (s, _) in enumerate(scores) if s == top]
+        photo = _photo(p)
+        if top >= MIN_SHARED and len(winners) == 1:
+            drafts[winners[0]].photos.append(photo)
+            notes.append(Note(p.line, "guessed", f"caption given to the article {drafts[winners[0]].title!r} "
+                              f"(they share {scores[winners[0]][1]!r})"))
+        else:
+            owner = _owner(drafts, p.line)
+            owner.photos.append(photo)
+            notes.append(Note(p.line, "not recognised", "which article this caption belongs to; left with "
+                              f"{owner.title!r}: move it if it is wrong"))
+
+
+def _owner(drafts: list[_Draft], line: int) -> _Draft:
+    before = [d for d in drafts if d.line <= line]
+    return before[-1] if before else drafts[0]
+
+
+def _photo(p: SourcePara) -> PhotoDraft:
+    text = p.text.strip()
+    m = CREDIT_BRACKETED.match(text)  # ▲…。（本报记者 王强 摄）
+    if m:
+        return PhotoDraft(p.line, m.group(1).strip(), m.group(2).strip())
+    m = CREDIT.match(text)
+    if m:
+        return PhotoDraft(p.line, m.group(1).strip(), m.group(2).strip())
+    return PhotoDraft(p.line, text)
+
+
+# --- articles -----------------------------------------------------------------------------------
+
+def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
+    """The heading level of the articles' titles: the level most often followed by body text (a
+    page's own headline, ``#`` above ``###`` profiles, is followed by another heading)."""
+    counts: dict[int, int] = {}
+    for i, p in enumerate(paras):
+        if not p.heading:
+            continue
+        j = i + 1
+        while j < len(paras) and kinds[j] in ("dash", "byline"):
+            j += 1
+        if j < len(paras) and kinds[j] in ("body", "short"):
+            counts[p.heading] = counts.get(p.heading, 0) + 1
+    levels = [p.heading for p in paras if p.heading]
+    if not counts:
+        return min(levels)
+    return max(sorted(counts), key=lambda level: counts[level])
+
+
+def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> list[_Draft]:
+    """Articles: at each title heading, or one article whose headline is the first short lines."""
+    first_heading = next((i for i, p in enumerate(paras) if p.heading), None)
+    drafts: list[_Draft] = []
+    if first_heading is None:
+        drafts.append(_headless(paras, kinds, notes))
+        return drafts
+    before = [i for i in range(first_heading) if kinds[i] not in ("picture", "tables")]
+    kicker: str | None = None
+    if len(before) == 1 and kinds[before[0]] == "short":  # one short line above the first title: its 引题
+        kicker = paras[before[0]].text.strip()
+        notes.append(Note(paras[before[0]].line, "guessed", "引题: a short line right above the title"))
+    elif any(kinds[i] != "caption" for i in before):
+        drafts.append(_headless(paras[:first_heading], kinds[:first_heading], notes))
+    level = _article_level(paras, kinds)
+    current: _Draft | None = None
+    for i in range(first_heading, len(paras)):
+        p, kind = paras[i], kinds[i]
+        text = p.text.strip()
+        if kind == "heading":
+            if p.heading < level:
+                if current is not None and current.banner and not current.body and p.heading > current.level \
+                        and current.subtitle is None:
+                    current.subtitle = text
+                    notes.append(Note(p.line, "guessed", "副题 of the page's headline (a heading under it)"))
+                    continue
+                current = _Draft(p.line, text, banner=True, level=p.heading)
+                drafts.append(current)
+                notes.append(Note(p.line, "guessed", "the page's own headline (a heading above the articles' "
+                                  "titles): an article of its own, without body"))
+                continue
+            if p.heading == level:
+                kicker = _take_kicker(current, p.line, notes) if current is not None else kicker
+                current = _Draft(p.line, text, kicker=kicker, level=level)
+                drafts.append(current)
+                continue
+            if current is not None and not current.body and current.subtitle is None and not current.banner:
+                current.subtitle = text
+                notes.append(Note(p.line, "guessed", "副题: a lower heading right under the title"))
+                continue
+            kind = "subhead"
+        if current is None:
+            continue
+        _body_item(current, p, kind, notes)
+    return drafts
+
+
+def _take_kicker(previous: _Draft | None, line: int, notes: list[Note]) -> str | None:
+    """A short line right before a title heading is its 引题 (taken back from the article before)."""
+    if previous is None or not previous.body:
+        return None
+    last = previous.body[-1]
+    if last.form == "subhead" and last.line >= line - 2 and len(previous.body) > 1:
+        previous.body.pop()
+        notes.append(Note(last.line, "guessed", "引题: a short line right above the title"))
+        return last.text
+    return None
+
+
+def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _Draft:
+    """An article without headings: its headline is the short lines before the first paragraph."""
+    head: list[int] = []
+    for i, kind in enumerate(kinds):
+        if kind not in ("short", "dash", "byline") or len(head) >= 5:
+            break
+        if i + 1 < len(paras) and _continues(paras[i + 1].text):  # a cut paragraph's start, not a headline
+            break
+        head.append(i)
+    draft = _Draft(paras[0].line if paras else 1)
+    names = [i for i in head if kinds[i] == "short"]
+    for i in head:
+        if kinds[i] == "dash":
+            draft.subtitle = paras[i].text.strip()
+        elif kinds[i] == "byline":
+            draft.byline = paras[i].text.strip()
+            notes.append(Note(paras[i].line, "guessed", "署名 (byline)"))
+    sizes = [paras[i].size for i in names]
+    bold = [i for i in names if paras[i].all_bold]
+    if names and any(sizes) and len(set(sizes)) > 1:  # Word: the largest type is the 主题
+        title_at = names[sizes.index(max(sizes))]
+        before = [i for i in names if i < title_at]
+        after = [i for i in names if i > title_at]
+        why = "by type size"
+    elif len(bold) == 1 and len(names) >= 2:  # one size, one bold line: the 主题
+        title_at = bold[0]
+        before = [i for i in names if i < title_at]
+        after = [i for i in names if i > title_at]
+        why = "by bold type"
+    else:
+        title_at = names[1] if len(names) >= 2 else (names[0] if names else -1)
+        before = names[:1] if len(names) >= 2 else []
+        after = names[2:]
+        why = "by position"
+    if title_at >= 0:
+        draft.title = paras[title_at].text.strip()
+        if before:
+            draft.kicker = "".join(paras[i].text.strip() for i in before)
+            notes.append(Note(paras[before[0]].line, "guessed", f"引题, {why} (a short line above the title)"))
+        if after and draft.subtitle is None:
+            draft.subtitle = paras[after[0]].text.strip()
+            notes.append(Note(paras[after[0]].line, "guessed", f"副题, {why} (a short line under the title)"))
+            after = after[1:]
+        for i in after:
+            notes.append(Note(paras[i].line, "not recognised", "a further headline line; kept as a 小标题"))
+            draft.body.append(BodyPara(paras[i].line, paras[i].runs, "subhead"))
+        if len(names) >= 2 or any(sizes) or bold:
+            notes.append(Note(paras[title_at].line, "guessed", f"主题 (title), {why}"))
+    for i in range(len(head), len(paras)):
+        _body_item(draft, paras[i], kinds[i], notes)
+    return draft
+
+
+def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> None:
+    text = p.text.strip()
+    for picture in p.pictures:
+        if not picture.suffix:
+            notes.append(Note(p.line, "not recognised", f"a picture in a format the engine does not place "
+                              f"({picture.kind or 'unknown'}): save it as JPEG or PNG into content/photos/"))
+    pictures = [(p.line, x) for x in p.pictures if x.suffix]
+    if kind == "picture":
+        # ▼ a caption above its photo: the photo without one just before takes it; else it waits
+        waiting = [k for k, ph in enumerate(draft.photos) if ph.picture is None and ph.caption.startswith("▼")]
+        if waiting and pictures and waiting[-1] == len(draft.photos) - 1:
+            draft.photos[-1] = replace(draft.photos[-1], picture=pictures.pop(0)[1])
+            notes.append(Note(p.line, "guessed", f"this picture is the photo of the ▼ caption of line "
+                              f"{draft.photos[-1].line}"))
+        draft.loose += pictures
+        return
+    if kind in ("tables", "clustered"):
+        return
+    if kind == "caption":
+        photo = _photo(p)
+        above = bool(draft.loose) and not photo.caption.startswith("▼") \
+            and (not draft.body or draft.body[-1].line < draft.loose[-1][0])  # no text since the picture
+        if pictures or above:  # in the caption's own paragraph, or just above it
+            photo = replace(photo, picture=(pictures or draft.loose)[-1][1])
+            (pictures or draft.loose).pop()
+        draft.loose += pictures
+        draft.photos.append(photo)
+        if photo.picture is not None:
+            notes.append(Note(p.line, "guessed", "the picture next to this caption is its photo"))
+        return
+    draft.loose += pictures  # a picture inside a paragraph of text: reported unless a caption takes it
+    if kind == "dash" and not draft.body and draft.subtitle is None:
+        draft.subtitle = text
+        return
+    if kind == "byline" and draft.byline is None and len(draft.body) <= 1:
+        draft.byline = text
+        notes.append(Note(p.line, "guessed", "署名 (byline)"))
+        return
+    if kind == "subhead":
+        draft.body.append(BodyPara(p.line, p.runs, "subhead"))
+        return
+    guessed_subhead = [n for n in notes if n.line == (draft.body[-1].line if draft.body else -1)
+                       and n.text.startswith("小标题")]
+    if draft.body and _continues(text) and guessed_subhead:  # the short line was a cut paragraph's start
+        notes.remove(guessed_subhead[0])
+        last = draft.body[-1]
+        draft.body[-1] = BodyPara(last.line, last.runs)
+    if draft.body and draft.body[-1].form == "body" and (_cut(draft.body[-1].text) or _continues(text)):
+        last = draft.body[-1]
+        draft.body[-1] = BodyPara(last.line, last.runs + p.runs)
+        why = (f"it ends '…{last.text[-4:]}' without end punctuation" if _cut(last.text)
+               else f"line {p.line} starts '{text[:4]}…', which no paragraph starts with")
+        notes.append(Note(last.line, "guessed", f"joined with line {p.line}: the paragraph was cut at a column "
+                          f"break ({why})"))
+        return
+    if not draft.body and DATELINE.match(text):
+        notes.append(Note(p.line, "guessed", "the dateline (电头) stays at the start of the first paragraph"))
+    if kind == "short" or (p.all_bold and len(text) <= SUBHEAD_MAX and not _ends_sentence(text)):
+        draft.body.append(BodyPara(p.line, tuple(Run(r.text) for r in p.runs), "subhead"))
+        notes.append(Note(p.line, "guessed", f"小标题 (a short line without end punctuation): {text!r}"))
+        return
+    draft.body.append(BodyPara(p.line, p.runs))
+
+
+# What no paragraph starts with: marks that close or follow (GB/T 15834 点号 and closing quotes and
+# brackets; kinsoku's line-start prohibitions), and a lower-case Latin letter.
+CONTINUING = frozenset("，。、；：？！,.;:?!）)》」』】”’…")
+
+
+def _continues(text: str) -> bool:
+    """A line that goes on with the line before it, cut at a column break."""
+    return bool(text) and (text[0] in CONTINUING or ("a" <= text[0] <= "z"))
+
+
+def _cut(text: str) -> bool:
+    """A paragraph that stops mid-sentence: long, and ending without end punctuation."""
+    return len(text) >= SHORT and not _ends_sentence(text)
+
+
+def _finish_body(draft: _Draft, notes: list[Note]) -> None:
+    """A last short paragraph repeating the opening of an earlier one is an echo of the
+    extraction (a pull quote or a running head): dropped, and reported."""
+    if len(draft.body) < 2:
+        return
+    last = draft.body[-1]
+    if last.form != "body" or len(last.text) > 40:
+        return
+    for earlier in draft.body[:-1]:
+        if earlier.text.startswith(last.text):
+            draft.body.pop()
+            notes.append(Note(last.line, "guessed", f"dropped: it repeats the start of line {earlier.line} "
+                              "(an echo of the extraction or a pull quote); put it back if it belongs"))
+            return
+
+
+def _mark_leads(draft: _Draft, paras: list[SourcePara], notes: list[Note]) -> None:
+    """Plain text carries no bold: a lead sentence is taken only from a repeated shape."""
+    if any(r.bold for p in draft.body for r in p.runs):
+        return  # the copy marks its leads itself (Word bold, Markdown **)
+    found = [(k, LEAD_SHAPE.match(p.text)) for k, p in enumerate(draft.body) if p.form == "body"]
+    hits = [(k, m) for k, m in found if m]
+    if len(hits) < LEAD_MIN_REPEATS:
+        return
+    for k, m in hits:
+        p = draft.body[k]
+        lead = m.group(1)
+        rest = p.text[len(lead):]
+        draft.body[k] = replace(p, runs=(Run(lead, True),) + ((Run(rest),) if rest else ()))
+        notes.append(Note(p.line, "guessed", f"lead sentence (one of {len(hits)} paragraphs opening alike): {lead!r}"))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+# CommonMark §2.4 escapes for what our reader would take as markup (content/reader.py
+# BLOCK_SYNTAX, INLINE_UNSUPPORTED, '**' leads): anywhere, and at a line's start.
+_ESCAPE_ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*`[]<&~"})
+_LINE_START = frozenset("#>-+=_:|")
+_NUMBERED = re.compile(r"^([0-9]{1,9})([.)])")
+
+
+def escape(text: str) -> str:
+    """Copy as a body line the reader prints exactly as it is."""
+    return _escape_start(text.translate(_ESCAPE_ANYWHERE))
+
+
+def _escape_start(line: str) -> str:
+    """What would start a Markdown block at a line's start (#, >, -, 1. …), escaped."""
+    if line[:1] in _LINE_START:
+        line = "\\" + line
+    return _NUMBERED.sub(r"\1\\\2", line)
+
+
+def _yaml_text(value: str) -> str:
+    """A one-line YAML scalar, quoted when plain YAML would read it otherwise."""
+    import json
+
+    import yaml
+
+    try:
+        plain = yaml.safe_load(f"k: {value}") if value else None
+    except yaml.YAMLError:  # '- x', '[', '"…' and the like: quoted
+        plain = None
+    if isinstance(plain, dict) and plain.get("k") == value and "#" not in value and ": " not in value:
+        return value
+    quoted = json.dumps(value, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars,
+    # except that YAML reads these as line breaks (YAML 1.1 §5.4): written as escapes
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
+
+
+def to_markdown(article: Imported, files: dict[int, str] | None = None) -> str:
+    """The article file: front matter, then the body with leads and subheads marked. ``files``:
+    the picture file of a photo (by index), relative to the article."""
+    lines = ["---"]
+    for key in ("kicker", "title", "subtitle", "byline"):
+        value = getattr(article, key)
+        if value:
+            lines.append(f"{key}: {_yaml_text(value)}")
+    if not article.title:
+        lines.append("title:  # not found in the copy: write the 主题 here")
+    if article.photos:
+        lines.append("photos:")
+        for n, photo in enumerate(article.photos):
+            if files and n in files:
+                lines.append(f"  - file: {_yaml_text(files[n])}")
+            else:
+                lines.append("  - file:  # to fill: the picture's path, e.g. photos/name.jpg")
+            lines.append(f"    caption: {_yaml_text(photo.caption)}")
+            if photo.credit:
+                lines.append(f"    credit: {_yaml_text(photo.credit)}")
+    lines.append("---")
+    for para in article.body:
+        lines.append("")
+        if para.form == "subhead":
+            lines.append("## " + para.text.translate(_ESCAPE_ANYWHERE))
+            continue
+        text = "".join(f"**{r.text.translate(_ESCAPE_ANYWHERE)}**" if r.bold and r.text.strip()
+                       else r.text.translate(_ESCAPE_ANYWHERE) for r in para.runs)
+        lines.append(_escape_start(text))
+    return "\n".join(lines) + "\n"
+
+
+def body_text(article: Imported) -> list[tuple[str, str]]:
+    """(form, text) of each body paragraph as the reader should read it back."""
+    return [(p.form, "".join(r.text for r in p.runs)) for p in article.body]
+
+
+# --- files --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    article: Imported
+    pictures: tuple[tuple[int, Path], ...] = ()  # (photo index, file) of the pictures taken from Word
+
+    def files(self) -> dict[int, str]:
+        return {n: path.relative_to(self.path.parent).as_posix() for n, path in self.pictures}
+
+
+def plan(sources: list[Path], out_dir: Path, root: Path, force: bool) -> tuple[list[Written], list[tuple[Path, Note]]]:
+    """Read every file of copy and decide each article's file, before anything is written: a bad
+    input, a name taken twice or an existing article without ``force`` stops it all."""
+    from pagesetter.content.sources import read_source
+    from pagesetter.errors import InputError, Loc, display_path
+    from pagesetter.paths import inside
+
+    if not inside(out_dir, root):
+        raise InputError(Loc.of_file(out_dir), f"the articles go inside the project folder {display_path(root)}; "
+                         "choose an -o folder in it (e.g. content)")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(Loc.of_file(out_dir), "is a file, where the folder for the articles was expected")
+    planned: list[Written] = []
+    notes: list[tuple[Path, Note]] = []
+    for source in sources:
+        articles, found = analyse(read_source(source))
+        if not articles or all(not a.title and not a.body and not a.photos for a in articles):
+            raise InputError(Loc.of_file(source), "no text in this file; nothing to import")
+        stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-.") or "article"
+        for n, article in enumerate(articles, 1):
+            name = f"{stem}.md" if len(articles) == 1 else f"{stem}-{n}.md"
+            pictures = tuple((k, out_dir / "photos" / f"{Path(name).stem}-{k + 1}{photo.picture.suffix}")
+                             for k, photo in enumerate(article.photos) if photo.picture is not None)
+            planned.append(Written(out_dir / name, article, pictures))
+        notes += [(source, note) for note in found]
+    seen: dict[Path, int] = {}
+    for w in planned:
+        for path in (w.path, *(p for _, p in w.pictures)):
+            seen[path] = seen.get(path, 0) + 1
+            if seen[path] == 2:
+                raise InputError(Loc.of_file(path), "two files of copy would make this one file; "
+                                 "import them one at a time, or rename one")
+            what = "an article" if path == w.path else "a photo"
+            if (path.exists() or path.is_symlink()) and not force:
+                raise InputError(Loc.of_file(path), f"{what} of this name exists: not overwritten "
+                                 "(add --force to replace it, or import into another -o folder)")
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                raise InputError(Loc.of_file(path), "exists and is not a plain file (a link or a folder); refused")
+    return planned, notes
+
+
+def write(planned: list[Written]) -> None:
+    """Each article file, read back by the article reader before it is written: what the reader
+    makes of it must be the copy's text, to the character."""
+    from pagesetter.content.reader import _paragraphs, read_front_matter
+    from pagesetter.paths import write_atomically
+
+    texts = []
+    for w in planned:
+        text = to_markdown(w.article, w.files())
+        lines = text.split("\n")
+        front = read_front_matter(w.path, lines).node.value
+        heads = {key: (str(front[key].value) if key in front and front[key].value is not None else None)
+                 for key in ("kicker", "title", "subtitle", "byline")}
+        back = [(p.form, p.text) for p in _paragraphs(lines, lines.index("---", 1) + 1, str(w.path))]
+        if back != body_text(w.article) or heads != {k: getattr(w.article, k) or None for k in heads}:
+            raise RuntimeError(f"the article written for {w.path.name} would not read back as the copy")
+        texts.append(text)
+    for w, text in zip(planned, texts):
+        for n, path in w.pictures:
+            picture = w.article.photos[n].picture
+            assert picture is not None
+            write_atomically(path, picture.data)
+        write_atomically(w.path, text.encode("utf-8"))

@@ -1,0 +1,272 @@
+"""Copy as it arrives, read into source paragraphs for ``pagesetter import`` (content/importer.py).
+
+Three kinds of copy: Word files (.docx, python-docx), plain text (.txt: one paragraph a line) and
+Markdown (.md: paragraphs separated by blank lines; ``#`` headings). Every refusal is an
+InputError naming the file: a file too large, not what its name says, binary, or not UTF-8.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.yamlsource import read_text
+
+# Copy of a whole page is some 20,000 characters (the seed page: 11 kB of UTF-8). A text file of
+# 20 MB is not copy; a Word file's text and styles unpacked past 100 MB is a zip bomb.
+MAX_TEXT_BYTES = 20_000_000
+MAX_DOCX_BYTES = 50_000_000
+MAX_DOCX_UNPACKED = 100_000_000
+HEADING_MAX = 40  # characters: a longer '# ' line of text copy is a sentence (headlines stay under 30)
+# A heading line of Markdown (CommonMark §4.2: 1–6 '#', a space, the text, optional closing '#'s).
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+# Word paragraph styles that say what a paragraph is, whatever its size.
+_STYLE_LEVEL = {"title": 1}
+_STYLE_HEADING = re.compile(r"^heading (\d)$")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture inside a Word file: its bytes and the suffix of a format the engine reads."""
+
+    suffix: str  # ".jpg", ".png" …; "" for a format the engine cannot place (EMF, WMF, SVG)
+    data: bytes
+    kind: str  # the part's content type, for the report
+
+
+# Picture formats of a Word file the engine places (render/images.py reads these by content).
+PICTURE_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif", "image/gif": ".gif",
+                  "image/webp": ".webp"}
+
+
+@dataclass(frozen=True)
+class SourcePara:
+    """One paragraph of the copy, with what its source says about it."""
+
+    line: int  # 1-based line of a text file; paragraph number in a Word file
+    runs: tuple[Run, ...]
+    heading: int = 0  # a Markdown '#' level, or a Word Title (1) / Heading N style
+    size: float = 0.0  # Word: the largest type size of its text in pt (0: not said)
+    style: str = ""  # Word: the paragraph style's name, lower case
+    pictures: tuple["Picture", ...] = ()  # Word: the pictures standing in the paragraph
+
+    @property
+    def picture(self) -> bool:
+        return bool(self.pictures)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def all_bold(self) -> bool:
+        return bool(self.text.strip()) and all(r.bold for r in self.runs if r.text.strip())
+
+
+def read_source(path: Path) -> list[SourcePara]:
+    """The paragraphs of one file of copy, by its suffix."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(Loc.of_file(path), "file not found")
+    if path.is_dir():
+        raise InputError(Loc.of_file(path), "expected a file of copy, found a folder")
+    if not path.is_file():  # a FIFO or a device: reading it could block or never end
+        raise InputError(Loc.of_file(path), "not a regular file (a named pipe or device); refused unread")
+    if suffix == ".docx":
+        return read_docx(path)
+    if suffix in (".txt", ".md", ".markdown", ".text"):
+        return read_plain(path, markdown=suffix in (".md", ".markdown"))
+    if suffix == ".doc":
+        raise InputError(Loc.of_file(path), "an old Word .doc file is not read; save it as .docx (Word: "
+                         "File > Save As > Word Document) or as UTF-8 text")
+    raise InputError(Loc.of_file(path), f"cannot import {suffix or 'a file without a suffix'}: "
+                     "give .docx, .txt or .md copy")
+
+
+def read_plain(path: Path, markdown: bool) -> list[SourcePara]:
+    """Text copy: every line a paragraph (.txt), or blocks between blank lines (.md); ``#`` lines
+    are headings in both (raw copy exported from a web page or CMS often carries them)."""
+    loc = Loc.of_file(path)
+    if path.is_file() and path.stat().st_size > MAX_TEXT_BYTES:
+        raise InputError(loc, f"{path.stat().st_size // 1_000_000} MB is not copy (limit "
+                         f"{MAX_TEXT_BYTES // 1_000_000} MB); import the articles one file each")
+    text = read_text(path)  # UTF-8 or a located error (GBK: the iconv command that converts it)
+    nul = text.find("\x00")
+    if nul >= 0 or _binary(text):
+        where = text.count("\n", 0, max(nul, 0)) + 1 if nul >= 0 else 1
+        raise InputError(Loc(display_path(path), where), "a binary file, not text copy (it holds control "
+                         "characters); give the article as .txt, .md or .docx")
+    if markdown and text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---":
+        raise InputError(Loc(display_path(path), 1, 1), "this file has front matter already (an article in our "
+                         "format?): copy it into content/ as it is, or remove the '---' block to import its text")
+    out: list[SourcePara] = []
+    block: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        nonlocal block
+        if block:
+            out.append(SourcePara(start, _bold_runs("".join(block), markdown)))
+            block = []
+
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip().strip("\u3000")
+        if not line:
+            flush()
+            continue
+        heading = _HEADING.match(line)
+        if heading and not markdown and (len(heading.group(2)) > HEADING_MAX or heading.group(2)[-1:] in "。；，"):
+            heading = None  # text copy: a '#' before a sentence is the copy's own character, not a heading
+        if heading:
+            flush()
+            out.append(SourcePara(number, (Run(heading.group(2).strip()),), heading=len(heading.group(1))))
+            continue
+        if not markdown or line[:1] in "▲▼":
+            flush()
+            out.append(SourcePara(number, _bold_runs(line, markdown)))
+            continue
+        if not block:
+            start = number
+        block.append(line)
+    flush()
+    return out
+
+
+def _binary(text: str) -> bool:
+    """Control characters other than tab, CR, LF and form feed: a binary file read as text."""
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return bad > 0
+
+
+def _bold_runs(text: str, markdown: bool) -> tuple[Run, ...]:
+    """``**…**`` in Markdown copy is bold (our own format's leads); plain text has no bold."""
+    if not markdown or "**" not in text:
+        return (Run(text),)
+    runs: list[Run] = []
+    at = 0
+    for m in _BOLD.finditer(text):
+        if m.start() > at:
+            runs.append(Run(text[at:m.start()]))
+        runs.append(Run(m.group(1), True))
+        at = m.end()
+    if at < len(text):
+        runs.append(Run(text[at:]))
+    return tuple(runs)
+
+
+def read_docx(path: Path) -> list[SourcePara]:
+    """A Word file's body paragraphs with their bold runs, sizes and styles (python-docx)."""
+    loc = Loc.of_file(path)
+    size = path.stat().st_size
+    if size > MAX_DOCX_BYTES:
+        raise InputError(loc, f"{size // 1_000_000} MB is too large for a Word file of copy (limit "
+                         f"{MAX_DOCX_BYTES // 1_000_000} MB); save the text alone, without pictures")
+    _check_zip(path, loc)
+    import docx  # python-docx; imported here so a build never loads it
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise InputError(loc, f"not a readable Word file ({' '.join(str(exc).split())[:120]}); "
+                         "save it again as .docx") from None
+    except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many kinds on broken XML
+        raise InputError(loc, f"not a readable Word file ({type(exc).__name__}); save it again as .docx") from None
+    body_size = _style_size(document.styles["Normal"]) if _has_style(document, "Normal") else 0.0
+    out: list[SourcePara] = []
+    for number, para in enumerate(document.paragraphs, 1):
+        style = (para.style.name if para.style is not None else "") or ""
+        style_bold = bool(para.style is not None and para.style.font.bold)
+        runs = tuple(Run(r.text, bool(r.bold) if r.bold is not None else style_bold) for r in para.runs if r.text)
+        sizes = [r.font.size.pt for r in para.runs if r.text.strip() and r.font.size is not None]
+        size_pt = max(sizes) if sizes else (_style_size(para.style) if para.style is not None else 0.0)
+        pictures = _pictures(para)
+        text = "".join(r.text for r in runs)
+        if not text.strip() and not pictures:
+            continue
+        name = style.lower()
+        level = _STYLE_LEVEL.get(name, 0)
+        m = _STYLE_HEADING.match(name)
+        if m:
+            level = int(m.group(1))
+        out.append(SourcePara(number, _strip_runs(runs), heading=level, size=size_pt or body_size,
+                              style=name, pictures=pictures))
+    if document.tables:
+        out.append(SourcePara(0, (Run(""),), style="#tables"))  # reported by the importer
+    return out
+
+
+def _pictures(para: object) -> tuple[Picture, ...]:
+    """The pictures of a Word paragraph (each ``a:blip`` names its image part by relationship id)."""
+    out = []
+    p = para._p  # type: ignore[attr-defined]
+    for blip in p.xpath(".//*[local-name()='blip']"):
+        rid = next((v for k, v in blip.attrib.items() if k.endswith("}embed")), None)
+        part = para.part.related_parts.get(rid) if rid else None  # type: ignore[attr-defined]
+        if part is None:
+            continue  # a linked (not embedded) picture: nothing in the file to take
+        kind = getattr(part, "content_type", "")
+        out.append(Picture(PICTURE_SUFFIX.get(kind, ""), part.blob, kind))
+    return tuple(out)
+
+
+def _check_zip(path: Path, loc: Loc) -> None:
+    """A .docx is a zip of XML: refuse a file that is not one, or one that unpacks past the limit,
+    before any XML parser sees it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError(loc, "not a Word .docx file (it is not a zip package); if it is an old .doc "
+                         "or another format, save it as .docx or UTF-8 text") from None
+    if "word/document.xml" not in names:
+        raise InputError(loc, "a zip file, but not a Word document (no word/document.xml); save the copy as .docx")
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise InputError(loc, f"the Word file unpacks to {unpacked // 1_000_000} MB (limit "
+                         f"{MAX_DOCX_UNPACKED // 1_000_000} MB): refused unread (a zip bomb, or pictures to "
+                         "send separately)")
+
+
+def _has_style(document: object, name: str) -> bool:
+    try:
+        document.styles[name]  # type: ignore[attr-defined]
+        return True
+    except KeyError:
+        return False
+
+
+def _style_size(style: object) -> float:
+    """The type size a style sets, following its base styles."""
+    seen = 0
+    while style is not None and seen < 20:
+        size = style.font.size  # type: ignore[attr-defined]
+        if size is not None:
+            return float(size.pt)
+        style = getattr(style, "base_style", None)
+        seen += 1
+    return 0.0
+
+
+def _strip_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """Leading and trailing blanks (spaces, 一字空 U+3000 typed as an indent) off the paragraph."""
+    items = list(runs)
+    while items and not items[0].text.strip().strip("\u3000"):
+        items.pop(0)
+    while items and not items[-1].text.strip().strip("\u3000"):
+        items.pop()
+    if items:
+        items[0] = Run(items[0].text.lstrip().lstrip("\u3000").lstrip(), items[0].bold)
+        items[-1] = Run(items[-1].text.rstrip(), items[-1].bold)
+    return tuple(items)
