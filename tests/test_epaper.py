@@ -374,3 +374,40 @@ def test_hostile_copy_prints_as_text(tmp_path: Path) -> None:
             assert articles["dongliao-police"].paragraphs[0].text.startswith("<b onclick=x>&amp;")
         finally:
             browser.close()
+
+
+def test_a_cmyk_photo_goes_to_the_web_in_srgb_through_a_profile(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from pagesetter.epaper.site import web_image
+
+    source = tmp_path / "cyan.jpg"
+    Image.new("CMYK", (3000, 2000), (255, 0, 0, 0)).save(source, "JPEG", quality=95)
+    image = web_image(source)
+    assert image.mode == "RGB" and image.size == (1280, 853)
+    r, g, b = image.getpixel((640, 426))
+    # newsprint's cyan through littleCMS, not the naive inversion's (0, 255, 255): a duller blue
+    assert r < 40 and 150 < g < 220 and b > 200
+
+
+def test_build_with_epaper_of_an_edition_offers_its_pdfs(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = project / "output"
+    assert main(["build", str(project / "layout" / "tabloid-edition.yaml"), "-o", str(out), "-q", "--epaper"]) == 0
+    site = out / "epaper" / "tabloid-edition"
+    index = _index(site)
+    assert index["edition"]["pdf"] == "pdf/tabloid-edition.pdf"
+    for name in ("tabloid-1", "tabloid-2", "tabloid-edition"):
+        assert (site / "pdf" / f"{name}.pdf").read_bytes() == (out / f"{name}.pdf").read_bytes()
+    jsonschema.Draft202012Validator(json.loads(schema_bytes())).validate(index)
+
+
+def test_files_of_an_earlier_run_are_removed_and_others_kept(sites: dict[str, Path]) -> None:
+    site = sites["seed-page"]
+    project = _project_of(site)
+    (site / "a-gone.html").write_text("old", encoding="utf-8")
+    (site / "images" / "page-9.jpg").write_bytes(b"old")
+    (site / "notes.txt").write_text("the desk's own", encoding="utf-8")
+    assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(site), "-q"]) == 0
+    assert not (site / "a-gone.html").exists() and not (site / "images" / "page-9.jpg").exists()
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "the desk's own"

@@ -370,7 +370,7 @@ def _build(args: argparse.Namespace) -> int:
                 from pagesetter.epaper import site_of
 
                 site = site_of(edition.edition.pages, edition.pages, edition.page_paths,
-                               args.output / "epaper" / edition.edition.name, edition.edition.data)
+                               args.output / "epaper" / edition.edition.name, edition.edition.data, edition.combined)
                 if not args.quiet:
                     _say_epaper(site, time.perf_counter() - started)
             stems = [p.stem for p in edition.page_paths]

@@ -32,14 +32,14 @@ def default_folder(name: str) -> Path:
 
 
 def site_of(spec_paths: Sequence[Path], pages: Sequence[Page], pdfs: Sequence[Path], out: Path,
-            edition: EditionData | None = None) -> EpaperResult:
+            edition: EditionData | None = None, combined: Path | None = None) -> EpaperResult:
     """The site for built pages: each page's spec and articles read again as the build read them
     (cheap next to the build), so the text is the content's, exact."""
     built = []
     for spec_path, page, pdf in zip(spec_paths, pages, pdfs):
         spec, _manifest, articles, _changes = load_inputs(spec_path, edition)
         built.append(EpaperPage(page, spec, articles, pdf))
-    info = EditionInfo(edition.name, edition.paper, edition.date) if edition else info_of(built)
+    info = EditionInfo(edition.name, edition.paper, edition.date, combined) if edition else info_of(built)
     files = write_site(built, out, info)
     count = len({f.article for p in built for f in p.page.frames if f.article in p.articles})
     return EpaperResult(out, tuple(files), len(built), count)
@@ -66,7 +66,7 @@ def make_epaper(spec_path: Path, out: Path | None, cache: DiskCache, *, edition:
         folder = out if out is not None else default_folder(ed.name)
         check_folder(folder, spec_path)
         result = build_edition(spec_path, folder / "pdf", cache=cache, progress=progress)
-        return site_of(ed.pages, result.pages, result.page_paths, folder, ed.data)
+        return site_of(ed.pages, result.pages, result.page_paths, folder, ed.data, result.combined)
     from pagesetter.build import build_page
     from pagesetter.spec.loader import load_spec
 

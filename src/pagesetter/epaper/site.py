@@ -64,6 +64,7 @@ class EditionInfo:
     name: str
     paper: str
     date: str | None
+    pdf: Path | None = None  # an edition's combined PDF (all pages), for download
 
 
 @dataclass(frozen=True)
@@ -114,14 +115,25 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
     files["zoom.js"] = ZOOM_JS.encode()
     files["edition.schema.json"] = schema_bytes()
     files["edition.json"] = _index_json(pages, info, order, articles, zones, photos, images)
-    written = [out / _pdf_name(p) for p in pages if _pdf_name(p) not in files]
+    kept = [_pdf_name(p) for p in pages if _pdf_name(p) not in files]
+    combined = _combined_name(info)
+    if info.pdf is not None and combined is not None:
+        if info.pdf.resolve() == (out / combined).resolve():
+            kept.append(combined)
+        else:
+            files[combined] = read_regular(info.pdf)
+    written = [out / name for name in kept]
     for name, data in sorted(files.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data)
         written.append(target)
-    _remove_stale(out, {*files, *(_pdf_name(p) for p in pages)})
+    _remove_stale(out, {*files, *kept})
     return written
+
+
+def _combined_name(info: EditionInfo) -> str | None:
+    return f"pdf/{info.name}.pdf" if info.pdf is not None else None
 
 
 def _pdf_name(p: EpaperPage) -> str:
@@ -313,6 +325,8 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
     prev = f'<a href="page-{n - 1}.html" rel="prev">上一版</a>' if n > 1 else ""
     nxt = f'<a href="page-{n + 1}.html" rel="next">下一版</a>' if n < len(pages) else ""
     pdf = f'<a href="{_href(_pdf_name(p))}" class="pdf">本版PDF</a>'
+    if (combined := _combined_name(info)) is not None:
+        pdf += f' <a href="{_href(combined)}" class="pdf">全部版面PDF</a>'
     title = " ".join(x for x in (info.paper, label, section) if x)
     body = (f'<body class="page">\n{_baomei(info, label, section)}{_nav(pages, n)}'
             '<main class="layout">\n<div class="viewer">\n'
@@ -414,7 +428,7 @@ def _index_json(pages: Sequence[EpaperPage], info: EditionInfo, order: list[str]
             "photos": photo_list,
         })
     doc = {"$schema": "edition.schema.json", "version": SCHEMA_VERSION, "generator": f"pagesetter {__version__}",
-           "edition": {"name": info.name, "paper": info.paper, "date": info.date},
+           "edition": {"name": info.name, "paper": info.paper, "date": info.date, "pdf": _combined_name(info)},
            "pages": page_list, "articles": entries}
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
 
