@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import copy_project
+from conftest import ROOT, copy_project
 from pagesetter.build import load_inputs
 from pagesetter.cli import main
 from pagesetter.content.model import Article
@@ -48,16 +48,22 @@ def test_a_ring_of_rectangles_keeps_its_hole() -> None:
 
 # --- the sites ---------------------------------------------------------------------------------------
 
+# The sites the tests open: the shipped pages, and the test page with every paragraph form.
+SPECS = {"seed-page": "layout/seed-page.yaml", "tabloid-edition": "layout/tabloid-edition.yaml",
+         "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml"}
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The seed page, the tabloid edition and the front page, each made into an e-paper in a copy of
-    the project, through the command line."""
+    """Each of SPECS made into an e-paper in a copy of the project, through the command line."""
     project = copy_project(tmp_path_factory.mktemp("epaper"))
+    shutil.copytree(ROOT / "tests" / "pages", project / "tests" / "pages")
+    (project / "pyproject.toml").write_text("", encoding="utf-8")  # the project's root, tests/pages in it
     out = {}
-    for spec in ("seed-page", "tabloid-edition", "front-page"):
-        folder = project / "output" / "epaper" / spec
-        assert main(["epaper", str(project / "layout" / f"{spec}.yaml"), "-o", str(folder), "-q"]) == 0
-        out[spec] = folder
+    for name, spec in SPECS.items():
+        folder = project / "output" / "epaper" / name
+        assert main(["epaper", str(project / spec), "-o", str(folder), "-q"]) == 0
+        out[name] = folder
     return out
 
 
@@ -67,17 +73,15 @@ def _index(site: Path) -> dict:
 
 def _content(site: Path, project: Path) -> dict[str, Article]:
     """The articles as the build reads them (the content, normalised), page by page."""
-    index = _index(site)
-    layout = project / "layout"
-    name = index["edition"]["name"]
-    if is_edition(layout / f"{name}.yaml"):
-        edition = load_edition(layout / f"{name}.yaml")
+    spec = project / SPECS[site.name]
+    if is_edition(spec):
+        edition = load_edition(spec)
         specs, data = list(edition.pages), edition.data
     else:
-        specs, data = [layout / f"{name}.yaml"], None
+        specs, data = [spec], None
     articles: dict[str, Article] = {}
-    for spec in specs:
-        articles.update(load_inputs(spec, data)[2])
+    for page in specs:
+        articles.update(load_inputs(page, data)[2])
     return articles
 
 
@@ -85,7 +89,7 @@ def _project_of(site: Path) -> Path:
     return site.parents[2]
 
 
-@pytest.mark.parametrize("name", ["seed-page", "tabloid-edition", "front-page"])
+@pytest.mark.parametrize("name", list(SPECS))
 def test_edition_json_validates_against_the_shipped_schema(sites: dict[str, Path], name: str) -> None:
     schema = json.loads(schema_bytes())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -95,7 +99,7 @@ def test_edition_json_validates_against_the_shipped_schema(sites: dict[str, Path
     assert index["version"] == 1
 
 
-@pytest.mark.parametrize("name", ["seed-page", "tabloid-edition", "front-page"])
+@pytest.mark.parametrize("name", list(SPECS))
 def test_every_article_has_its_zones_and_its_whole_text(sites: dict[str, Path], name: str) -> None:
     site = sites[name]
     index = _index(site)
@@ -161,7 +165,7 @@ def _in_zone(point: tuple[float, float], zone: dict) -> bool:
     return _inside(point, zone["outline"]) and not any(_inside(point, h) for h in zone["holes"])
 
 
-@pytest.mark.parametrize("name", ["seed-page", "tabloid-edition", "front-page"])
+@pytest.mark.parametrize("name", list(SPECS))
 def test_zones_lie_inside_their_page_and_do_not_overlap(sites: dict[str, Path], name: str) -> None:
     index = _index(sites[name])
     for page in index["pages"]:
@@ -195,7 +199,7 @@ def test_same_inputs_same_bytes(sites: dict[str, Path]) -> None:
     assert [n for n in first if first[n] != second[n]] == []
 
 
-@pytest.mark.parametrize("name", ["seed-page", "tabloid-edition", "front-page"])
+@pytest.mark.parametrize("name", list(SPECS))
 def test_html_is_chinese_self_contained_and_escaped(sites: dict[str, Path], name: str) -> None:
     for page in sorted(sites[name].glob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -278,7 +282,7 @@ def _check_article_page(page, article: Article) -> None:  # type: ignore[no-unty
         assert images.nth(k).evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
 
-@pytest.mark.parametrize("name", ["seed-page", "tabloid-edition"])
+@pytest.mark.parametrize("name", list(SPECS))
 def test_click_every_zone_and_read_the_article(sites: dict[str, Path], name: str) -> None:
     site = sites[name]
     index = _index(site)
@@ -411,3 +415,25 @@ def test_files_of_an_earlier_run_are_removed_and_others_kept(sites: dict[str, Pa
     assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(site), "-q"]) == 0
     assert not (site / "a-gone.html").exists() and not (site / "images" / "page-9.jpg").exists()
     assert (site / "notes.txt").read_text(encoding="utf-8") == "the desk's own"
+
+
+def test_a_folder_that_was_no_site_loses_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = project / "output"
+    out.mkdir()
+    (out / "a-desk.html").write_text("the desk's", encoding="utf-8")
+    (out / "other.pdf").write_bytes(b"%PDF")
+    assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(out), "-q"]) == 0
+    assert (out / "a-desk.html").read_text(encoding="utf-8") == "the desk's" and (out / "other.pdf").exists()
+    assert (out / "edition.json").is_file()
+
+
+def test_every_paragraph_form_is_in_the_sites(sites: dict[str, Path]) -> None:
+    """The clicked articles cover each form the content model has, so each is compared above."""
+    forms = set()
+    for site in sites.values():
+        for html in site.glob("a-*.html"):
+            forms |= set(re.findall(r'data-form="([a-z]+)"', html.read_text(encoding="utf-8")))
+    assert forms == {"body", "subhead", "quote", "item", "right", "noindent"}
+    leads = sum(html.read_text(encoding="utf-8").count('class="lead"') for s in sites.values() for html in s.glob("a-*.html"))
+    assert leads > 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
@@ -45,8 +46,9 @@ PHOTO_JPEG_QUALITY = 85
 PHOTO_LONG_SIDE = 1280  # px: photos for the web, whatever their print resolution
 # The frames that make a module's zone; "info"/"name" are the masthead's own.
 ZONE_KINDS = ("block", "headline", "body", "photo", "caption")
-# What our files are: the stale ones of an earlier run are removed, nothing else.
-OWN_SUFFIXES = (".html", ".jpg", ".json", ".css", ".js", ".pdf")
+# The names this module writes: the stale ones of an earlier run are removed, nothing else (a
+# folder named with -o may hold other files: the desk's notes, another build's PDFs).
+STALE = re.compile(r"(page-[0-9]+|a-[^/]+)\.html|images/page-[0-9]+(-zoom)?\.jpg|photos/[^/]+\.jpg|pdf/[^/]+\.pdf")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def info_of(pages: Sequence[EpaperPage], name: str | None = None) -> EditionInfo
 def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> list[Path]:
     """Write the site into ``out``; returns the files written (stale files of ours removed)."""
     files: dict[str, bytes] = {}
+    was_site = (out / "edition.json").is_file()
     zones = _zones(pages)
     order = _article_order(pages)
     articles = {a: _article_of(pages, a) for a in order}
@@ -128,7 +131,8 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data)
         written.append(target)
-    _remove_stale(out, {*files, *kept})
+    if was_site:
+        _remove_stale(out, {*files, *kept})
     return written
 
 
@@ -145,12 +149,14 @@ def schema_bytes() -> bytes:
 
 
 def _remove_stale(out: Path, fresh: set[str]) -> None:
+    """Files an earlier run wrote here that this one did not (an article since dropped, a page
+    fewer): only in a folder that held a site before, only names of our pattern (STALE)."""
     for folder in (out, out / "images", out / "photos", out / "pdf"):
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
             name = path.relative_to(out).as_posix()
-            if path.suffix in OWN_SUFFIXES and path.is_file() and not path.is_symlink() and name not in fresh:
+            if STALE.fullmatch(name) and path.is_file() and not path.is_symlink() and name not in fresh:
                 path.unlink()
 
 
