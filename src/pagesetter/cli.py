@@ -482,7 +482,13 @@ def _epaper(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
+    from pagesetter.proof.report import warning_lines
+
+    info: list[str] = []
+    for line in warning_lines(result.warnings, info):  # as build reports them: one line each, on stderr
+        print(line, file=sys.stderr)
     if not args.quiet:
+        print("\n".join(info) if info else "", end="\n" if info else "")
         _say_epaper(result, time.perf_counter() - started)
     return 0
 

@@ -6,14 +6,14 @@ for the build (not from the PDF), the page images from the built PDFs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
 from pagesetter.build import EditionData, load_inputs
 from pagesetter.cache import DiskCache
 from pagesetter.epaper.site import EditionInfo, EpaperPage, info_of, write_site
-from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.errors import InputError, Loc, Warning, display_path
 from pagesetter.pagetree import Page
 from pagesetter.paths import inside
 from pagesetter.spec.loader import project_root
@@ -25,6 +25,7 @@ class EpaperResult:
     files: tuple[Path, ...]
     pages: int
     articles: int
+    warnings: tuple[Warning, ...] = ()  # the build's (〓 printed, low-resolution photos …)
 
 
 def default_folder(name: str) -> Path:
@@ -66,7 +67,8 @@ def make_epaper(spec_path: Path, out: Path | None, cache: DiskCache, *, edition:
         folder = out if out is not None else default_folder(ed.name)
         check_folder(folder, spec_path)
         result = build_edition(spec_path, folder / "pdf", cache=cache, progress=progress)
-        return site_of(ed.pages, result.pages, result.page_paths, folder, ed.data, result.combined)
+        site = site_of(ed.pages, result.pages, result.page_paths, folder, ed.data, result.combined)
+        return replace(site, warnings=result.warnings)
     from pagesetter.build import build_page
     from pagesetter.spec.loader import load_spec
 
@@ -75,4 +77,4 @@ def make_epaper(spec_path: Path, out: Path | None, cache: DiskCache, *, edition:
     check_folder(folder, spec_path)
     (folder / "pdf").mkdir(parents=True, exist_ok=True)
     built = build_page(spec_path, folder / "pdf", cache=cache)
-    return site_of([spec_path], [built.page], [built.pdf_path], folder)
+    return replace(site_of([spec_path], [built.page], [built.pdf_path], folder), warnings=built.warnings)
