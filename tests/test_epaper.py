@@ -437,3 +437,8 @@ def test_every_paragraph_form_is_in_the_sites(sites: dict[str, Path]) -> None:
     assert forms == {"body", "subhead", "quote", "item", "right", "noindent"}
     leads = sum(html.read_text(encoding="utf-8").count('class="lead"') for s in sites.values() for html in s.glob("a-*.html"))
     assert leads > 0
+
+
+def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--epaper"]) == 0
+    assert capsys.readouterr().out.encode() == schema_bytes()

@@ -175,6 +175,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="the schema of edition files instead")
     which.add_argument("--article", action="store_const", const="article", dest="which",
                        help="the schema of an article's front matter instead")
+    which.add_argument("--epaper", action="store_const", const="epaper", dest="which",
+                       help="the schema of a digital edition's edition.json instead")
 
     preview = sub.add_parser("preview", help="render PDF pages to PNG",
                              description="Render every page of each PDF to PNG (pypdfium2).")
@@ -276,6 +278,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "diff":
             return _diff(args)
         if args.command == "schema":
+            if args.which == "epaper":
+                from pagesetter.epaper.site import schema_bytes
+
+                sys.stdout.write(schema_bytes().decode())
+                return 0
             from pagesetter.spec.schema import schema_json
 
             sys.stdout.write(schema_json(args.which or "spec"))
