@@ -102,9 +102,25 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--json", action="store_true",
                        help="print the build's status as one JSON object on stdout (pages, files, warnings, "
                             "overset, preflight; fields in the README), instead of the report")
+    build.add_argument("--epaper", action="store_true",
+                       help="also write the digital edition (数字报) of each page or edition into "
+                            "OUT/epaper/<name>/ (see: pagesetter epaper)")
     build.add_argument("--no-cache", action="store_true",
                        help="neither read nor fill the build cache (set lines, font subsets, prepared photos); "
                             "same as PAGESETTER_CACHE=off")
+
+    epaper = sub.add_parser("epaper", help="数字报: the digital edition as a static site",
+                            description="Build SPEC (a page or an edition file) and write its digital edition "
+                                        "(数字报), a static site: page images at two resolutions with a hot zone "
+                                        "on each article's module, 版次 navigation and the 报眉, an HTML page per "
+                                        "article (text from the content, jumps joined, photos in sRGB), the "
+                                        "pages' PDFs, and edition.json (schema: edition.schema.json). Default "
+                                        "folder: output/epaper/<name>; inside the project only.")
+    epaper.add_argument("spec", type=Path, metavar="SPEC|EDITION")
+    epaper.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                        help="folder for the site (default: output/epaper/<name>)")
+    epaper.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    epaper.add_argument("--no-cache", action="store_true", help="neither read nor fill the build cache")
 
     check = sub.add_parser("check", help="typography report of a PDF (from its glyph positions)",
                            description="Read the glyph positions of each PDF (ours by the frames it carries, "
@@ -167,6 +183,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="the schema of edition files instead")
     which.add_argument("--article", action="store_const", const="article", dest="which",
                        help="the schema of an article's front matter instead")
+    which.add_argument("--epaper", action="store_const", const="epaper", dest="which",
+                       help="the schema of a digital edition's edition.json instead")
 
     init = sub.add_parser("init", help="make a new project that builds at once",
                           description="Make DIR (absent or empty) a project: layout/page.yaml (an example page), "
@@ -341,11 +359,18 @@ def _run(args: argparse.Namespace) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "epaper":
+            return _epaper(args)
         if args.command == "preflight":
             return _preflight(args)
         if args.command == "diff":
             return _diff(args)
         if args.command == "schema":
+            if args.which == "epaper":
+                from pagesetter.epaper.site import schema_bytes
+
+                sys.stdout.write(schema_bytes().decode())
+                return 0
             from pagesetter.spec.schema import schema_json
 
             sys.stdout.write(schema_json(args.which or "spec"))
@@ -504,12 +529,25 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                     json_status.wrote(sheet)
                 if not args.quiet:
                     print(f"wrote {display_path(sheet)}")
+            if args.epaper:
+                from pagesetter.epaper import site_of
+
+                site = site_of(edition.edition.pages, edition.pages, edition.page_paths,
+                               args.output / "epaper" / edition.edition.name, edition.edition.data, edition.combined)
+                if not args.quiet:
+                    _say_epaper(site, time.perf_counter() - started)
             stems = [p.stem for p in edition.page_paths]
             _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
             continue
-        pdf_path, failed = _build_page(spec, args, cache, started, json_status)
+        pdf_path, failed, page = _build_page(spec, args, cache, started, json_status)
         if failed:
             status = EXIT_PREFLIGHT_ERROR
+        if args.epaper and page is not None:
+            from pagesetter.epaper import site_of
+
+            site = site_of([spec], [page], [pdf_path], args.output / "epaper" / pdf_path.stem)
+            if not args.quiet:
+                _say_epaper(site, time.perf_counter() - started)
         written = [pdf_path]
         if args.proof:
             from pagesetter.build import proof_print_path
@@ -580,15 +618,16 @@ def _page_json(status: _Status | None, spec: Path, report, written: list[Path], 
 
 
 def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # type: ignore[no-untyped-def]
-                json_status: _Status | None = None) -> tuple[Path, bool]:
+                json_status: _Status | None = None):  # -> (pdf, failed, page tree or None)
     """One page: written again from the cache when nothing it reads has changed (rebuild.py),
-    else built, reported and recorded. Returns the PDF and whether its preflight found errors."""
+    else built, reported and recorded. Returns the PDF, whether its preflight found errors and
+    the page tree (None when replayed; --epaper needs it, so it builds)."""
     from pagesetter import rebuild
     from pagesetter.proof.report import PageReport, page_report
 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
-    found = rebuild.lookup(cache, key) if cache.enabled else None
+    found = rebuild.lookup(cache, key) if cache.enabled and not args.epaper else None
     if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
             and found.report.status is not None:
         written = rebuild.replay(found, args.output)
@@ -600,7 +639,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         if not args.quiet:
             for path in written[1:]:
                 print(f"wrote {display_path(path)}")
-        return written[0], found.report.preflight_errors > 0
+        return written[0], found.report.preflight_errors > 0, None
     from pagesetter.build import build_page
 
     started_ns = time.time_ns()
@@ -624,7 +663,31 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
     _page_json(json_status, spec, report, list(outputs.values()), False)
-    return result.pdf_path, report.preflight_errors > 0
+    return result.pdf_path, report.preflight_errors > 0, result.page
+
+
+def _epaper(args: argparse.Namespace) -> int:
+    from pagesetter.cache import DiskCache, default_cache
+    from pagesetter.epaper import make_epaper
+
+    cache = DiskCache(None) if args.no_cache else default_cache()
+    started = time.perf_counter()
+    progress = None if args.quiet else (lambda message: print(message, flush=True))
+    result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
+    from pagesetter.proof.report import warning_lines
+
+    info: list[str] = []
+    for line in warning_lines(result.warnings, info):  # as build reports them: one line each, on stderr
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        print("\n".join(info) if info else "", end="\n" if info else "")
+        _say_epaper(result, time.perf_counter() - started)
+    return 0
+
+
+def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    print(f"wrote {display_path(result.folder / 'index.html')} (数字报: {result.pages} pages, "
+          f"{result.articles} articles, {len(result.files)} files, {seconds:.1f} s)")
 
 
 def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]

@@ -1,0 +1,498 @@
+"""The digital edition (数字报) as a static site, from what the build knows: the page trees' frames
+(hot zones), the articles' structured text (never read back from the PDF) and the built PDFs
+(the page images).
+
+Layout of the folder::
+
+    index.html, page-N.html     the pages: image, hot zones, 报眉, 版次 navigation (index = page 1)
+    a-<article>.html            an article: 引题/主题/副题, byline, photos, body, its zones
+    images/page-N.jpg, -zoom    the page at SCREEN_DPI and ZOOM_DPI
+    photos/<article>-K.jpg      the article's photos in sRGB for the web
+    edition.json                the index (edition.schema.json, shipped beside it)
+    style.css, zoom.js
+
+Every file is a function of the inputs alone: same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Mapping, Sequence
+from urllib.parse import quote
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageCms, ImageOps
+
+from pagesetter import __version__
+from pagesetter.content.model import Article, Paragraph
+from pagesetter.errors import InputError, Loc
+from pagesetter.epaper.zones import Zone, module_zones, rounded
+from pagesetter.flow.page import format_date
+from pagesetter.pagetree import Page
+from pagesetter.paths import read_regular, write_atomically
+from pagesetter.spec.model import PageSpec
+
+SCHEMA_VERSION = 1
+SCREEN_DPI = 100.0  # a broadsheet page about 1,500 px wide: a desktop screen
+ZOOM_DPI = 200.0  # twice that: body type (小五, 9 pt) at 25 px per character, readable zoomed in
+PAGE_JPEG_QUALITY = 85
+PHOTO_JPEG_QUALITY = 85
+PHOTO_LONG_SIDE = 1280  # px: photos for the web, whatever their print resolution
+# The frames that make a module's zone; "info"/"name" are the masthead's own.
+ZONE_KINDS = ("block", "headline", "body", "photo", "caption")
+# The names this module writes: the stale ones of an earlier run are removed, nothing else (a
+# folder named with -o may hold other files: the desk's notes, another build's PDFs).
+STALE = re.compile(r"(page-[0-9]+|a-[^/]+)\.html|images/page-[0-9]+(-zoom)?\.jpg|photos/[^/]+\.jpg|pdf/[^/]+\.pdf")
+
+
+@dataclass(frozen=True)
+class EpaperPage:
+    """One built page: its page tree, its spec (the 报眉), its articles and its one-page PDF."""
+
+    page: Page
+    spec: PageSpec
+    articles: Mapping[str, Article]
+    pdf: Path
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    name: str
+    paper: str
+    date: str | None
+    pdf: Path | None = None  # an edition's combined PDF (all pages), for download
+
+
+@dataclass(frozen=True)
+class PageZone:
+    page: int  # 1-based position in the edition
+    anchor: str  # the zone's id in page-N.html
+    zone: Zone
+
+
+@dataclass(frozen=True)
+class WebPhoto:
+    src: str  # relative to the site
+    width: int
+    height: int
+    data: bytes
+
+
+def info_of(pages: Sequence[EpaperPage], name: str | None = None) -> EditionInfo:
+    """The edition's name, paper and date as its first page states them (报眉 or 报头)."""
+    spec = pages[0].spec
+    paper = spec.folio.paper if spec.folio else (spec.masthead.name.text if spec.masthead else "")
+    date = spec.folio.date if spec.folio else (spec.masthead.date if spec.masthead else None)
+    return EditionInfo(name or spec.name, paper or (name or spec.name), date)
+
+
+def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> list[Path]:
+    """Write the site into ``out``; returns the files written (stale files of ours removed)."""
+    files: dict[str, bytes] = {}
+    was_site = (out / "edition.json").is_file()
+    zones = _zones(pages)
+    order = _article_order(pages)
+    articles = {a: _article_of(pages, a) for a in order}
+    photos = {a: _web_photos(a, articles[a]) for a in order}
+    images = [_page_images(p.pdf, n) for n, p in enumerate(pages, 1)]
+    for n, p in enumerate(pages, 1):
+        html = _page_html(pages, n, info, zones, articles, images[n - 1])
+        files[f"page-{n}.html"] = html
+        if n == 1:
+            files["index.html"] = html
+        for name, (data, _w, _h) in images[n - 1].items():
+            files[name] = data
+        if p.pdf.resolve() != (out / _pdf_name(p)).resolve():  # `build --epaper`: a copy for download
+            files[_pdf_name(p)] = read_regular(p.pdf)
+    for a in order:
+        files[_article_file(a)] = _article_html(articles[a], pages, info, zones[a], photos[a])
+        for ph in photos[a]:
+            files[ph.src] = ph.data
+    files["style.css"] = STYLE.encode()
+    files["zoom.js"] = ZOOM_JS.encode()
+    files["edition.schema.json"] = schema_bytes()
+    files["edition.json"] = _index_json(pages, info, order, articles, zones, photos, images)
+    kept = [_pdf_name(p) for p in pages if _pdf_name(p) not in files]
+    combined = _combined_name(info)
+    if info.pdf is not None and combined is not None:
+        if info.pdf.resolve() == (out / combined).resolve():
+            kept.append(combined)
+        else:
+            files[combined] = read_regular(info.pdf)
+    written = [out / name for name in kept]
+    for name, data in sorted(files.items()):
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, data)
+        written.append(target)
+    if was_site:
+        _remove_stale(out, {*files, *kept})
+    return written
+
+
+def _combined_name(info: EditionInfo) -> str | None:
+    return f"pdf/{info.name}.pdf" if info.pdf is not None else None
+
+
+def _pdf_name(p: EpaperPage) -> str:
+    return f"pdf/{p.spec.name}.pdf"
+
+
+def schema_bytes() -> bytes:
+    return resources.files("pagesetter.epaper").joinpath("edition.schema.json").read_bytes()
+
+
+def _remove_stale(out: Path, fresh: set[str]) -> None:
+    """Files an earlier run wrote here that this one did not (an article since dropped, a page
+    fewer): only in a folder that held a site before, only names of our pattern (STALE)."""
+    for folder in (out, out / "images", out / "photos", out / "pdf"):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            name = path.relative_to(out).as_posix()
+            if STALE.fullmatch(name) and path.is_file() and not path.is_symlink() and name not in fresh:
+                path.unlink()
+
+
+# --- zones -------------------------------------------------------------------------------------
+
+def _zones(pages: Sequence[EpaperPage]) -> dict[str, list[PageZone]]:
+    """Each article's zones, page by page, from its frames; an article on two pages (a jump) has
+    zones on both."""
+    out: dict[str, list[PageZone]] = {}
+    count = 0
+    for n, p in enumerate(pages, 1):
+        widen = p.spec.grid.gutter / 2
+        box = (0.0, 0.0, p.page.trim[0], p.page.trim[1])
+        for a in _page_articles(p):
+            frames = [(f.x, f.y, f.x + f.width, f.y + f.height) for f in p.page.frames
+                      if f.article == a and f.kind in ZONE_KINDS]
+            for zone in module_zones(frames, widen, box):
+                count += 1
+                out.setdefault(a, []).append(PageZone(n, f"zone-{count}", zone))
+    return out
+
+
+def _page_articles(p: EpaperPage) -> list[str]:
+    """The page's articles in the order their frames come (the spec's order)."""
+    return list(dict.fromkeys(f.article for f in p.page.frames if f.article in p.articles))
+
+
+def _article_order(pages: Sequence[EpaperPage]) -> list[str]:
+    return list(dict.fromkeys(a for p in pages for a in _page_articles(p)))
+
+
+def _article_of(pages: Sequence[EpaperPage], article: str) -> Article:
+    return next(p.articles[article] for p in pages if article in p.articles)
+
+
+def _article_file(article: str) -> str:
+    return f"a-{article}.html"
+
+
+def _href(name: str) -> str:
+    return quote(name, safe="/.-_~")
+
+
+# --- images ------------------------------------------------------------------------------------
+
+def _page_images(pdf: Path, n: int) -> dict[str, tuple[bytes, int, int]]:
+    """The page's trim box as JPEG at the screen and the zoom resolution (pypdfium2, as previews)."""
+    try:
+        doc = pdfium.PdfDocument(str(pdf))
+    except (pdfium.PdfiumError, FileNotFoundError) as exc:
+        raise InputError(Loc.of_file(pdf), f"cannot open PDF: {exc}") from None
+    try:
+        page = doc[0]
+        ml, mb, mr, mt = page.get_mediabox()
+        tl, tb, tr, tt = page.get_trimbox()
+        crop = (tl - ml, tb - mb, mr - tr, mt - tt)
+        out = {}
+        for name, dpi in ((f"images/page-{n}.jpg", SCREEN_DPI), (f"images/page-{n}-zoom.jpg", ZOOM_DPI)):
+            image = page.render(scale=dpi / 72, crop=crop).to_pil().convert("RGB")
+            out[name] = (_jpeg(image, PAGE_JPEG_QUALITY), image.width, image.height)
+        return out
+    finally:
+        doc.close()
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality, optimize=True, subsampling=0)
+    return buf.getvalue()
+
+
+def _web_photos(article_id: str, article: Article) -> list[WebPhoto]:
+    out = []
+    for photo in article.photos:
+        for file in photo.files:
+            image = web_image(file)
+            src = f"photos/{article_id}-{len(out) + 1}.jpg"
+            out.append(WebPhoto(src, image.width, image.height, _jpeg(image, PHOTO_JPEG_QUALITY)))
+    return out
+
+
+def web_image(path: Path) -> Image.Image:
+    """The photo as the web shows it: sRGB (from its own profile, or newsprint's for untagged CMYK),
+    upright, at most PHOTO_LONG_SIDE px on its long side."""
+    from pagesetter.render.images import NEWSPRINT_PROFILE, _open
+
+    im = ImageOps.exif_transpose(_open(path))
+    embedded = im.info.get("icc_profile")
+    srgb = ImageCms.createProfile("sRGB")
+    if im.mode in ("RGB", "CMYK") and (embedded or im.mode == "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded \
+                else ImageCms.ImageCmsProfile(str(NEWSPRINT_PROFILE))
+            im = ImageCms.profileToProfile(im, source, srgb, outputMode="RGB",
+                                           renderingIntent=ImageCms.Intent.PERCEPTUAL) or im
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: the pixels as they are
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        im = Image.new("RGB", rgba.size, (255, 255, 255))
+        im.paste(rgba, mask=rgba.getchannel("A"))
+    im = im.convert("RGB")
+    scale = PHOTO_LONG_SIDE / max(im.size)
+    if scale < 1:
+        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS)
+    return im
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def page_label(p: EpaperPage, n: int) -> tuple[str, str]:
+    """版次 and 版名: the 报眉's, or 第N版 by position for a page without one (a front page)."""
+    if p.spec.folio is not None:
+        return p.spec.folio.page, p.spec.folio.section
+    return f"第{n}版", ""
+
+
+def _head(title: str) -> str:
+    return ('<!DOCTYPE html>\n<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>{_e(title)}</title>\n<link rel="stylesheet" href="style.css">\n</head>\n')
+
+
+def _baomei(info: EditionInfo, label: str = "", section: str = "") -> str:
+    date = format_date(info.date) if info.date else ""
+    parts = [f'<span class="paper">{_e(info.paper)}</span>']
+    if date:
+        parts.append(f'<span class="date">{_e(date)}</span>')
+    if label:
+        parts.append(f'<span class="banci">{_e(" ".join(x for x in (label, section) if x))}</span>')
+    return '<header class="baomei">' + " ".join(parts) + "</header>\n"
+
+
+def _nav(pages: Sequence[EpaperPage], current: int | None) -> str:
+    items = []
+    for n, p in enumerate(pages, 1):
+        label, section = page_label(p, n)
+        text = _e(" ".join(x for x in (label, section) if x))
+        mark = ' aria-current="page"' if n == current else ""
+        items.append(f'<li><a href="page-{n}.html"{mark}>{text}</a></li>')
+    return '<nav class="banci-nav" aria-label="版次"><ol>' + "".join(items) + "</ol></nav>\n"
+
+
+def headline_text(article: Article) -> str:
+    """What names the article in lists and zones: its 主题, or its first caption (图片新闻)."""
+    if article.title:
+        return article.title
+    if article.photos:
+        return article.photos[0].caption
+    return article.id
+
+
+def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: dict[str, list[PageZone]],
+               articles: dict[str, Article], images: dict[str, tuple[bytes, int, int]]) -> bytes:
+    p = pages[n - 1]
+    label, section = page_label(p, n)
+    w, h = p.page.trim
+    (screen, (_, sw, sh)), (zoom, _) = images.items()
+    here = [(a, z) for a in _page_articles(p) for z in zones.get(a, []) if z.page == n]
+    links = []
+    for a, z in here:
+        name = _e(headline_text(articles[a]))
+        links.append(f'<a href="{_href(_article_file(a))}" id="{z.anchor}" class="zone" data-article="{_e(a)}" '
+                     f'aria-label="{name}"><title>{name}</title>'
+                     f'<path d="{z.zone.svg_path()}" fill-rule="evenodd"/></a>')
+    listed = "".join(f'<li><a href="{_href(_article_file(a))}">{_e(headline_text(articles[a]))}</a></li>'
+                     for a in _page_articles(p))
+    prev = f'<a href="page-{n - 1}.html" rel="prev">上一版</a>' if n > 1 else ""
+    nxt = f'<a href="page-{n + 1}.html" rel="next">下一版</a>' if n < len(pages) else ""
+    pdf = f'<a href="{_href(_pdf_name(p))}" class="pdf">本版PDF</a>'
+    if (combined := _combined_name(info)) is not None:
+        pdf += f' <a href="{_href(combined)}" class="pdf">全部版面PDF</a>'
+    title = " ".join(x for x in (info.paper, label, section) if x)
+    body = (f'<body class="page">\n{_baomei(info, label, section)}{_nav(pages, n)}'
+            '<main class="layout">\n<div class="viewer">\n'
+            '<p class="tools"><button type="button" id="zoom" hidden>放大</button></p>\n'
+            f'<div class="sheet" id="sheet" style="aspect-ratio: {rounded(w)} / {rounded(h)}">\n'
+            f'<img src="{screen}" data-zoom="{zoom}" width="{sw}" height="{sh}" alt="{_e(title)} 版面">\n'
+            f'<svg class="zones" viewBox="0 0 {rounded(w)} {rounded(h)}" preserveAspectRatio="none" '
+            f'role="group" aria-label="热区">\n' + "\n".join(links) + '\n</svg>\n</div>\n</div>\n'
+            f'<aside class="contents"><h2>本版文章</h2><ol>{listed}</ol></aside>\n</main>\n'
+            f'<nav class="pager">{prev} {pdf} {nxt}</nav>\n<script src="zoom.js"></script>\n</body>\n</html>\n')
+    return (_head(title) + body).encode()
+
+
+def _paragraph_html(para: Paragraph) -> str:
+    inner = "".join(f'<strong class="lead">{_e(s.text)}</strong>' if s.lead else _e(s.text) for s in para.spans)
+    if para.form == "subhead":
+        return f'<h2 class="para subhead" data-form="subhead">{inner}</h2>'
+    if para.form == "quote":
+        return f'<blockquote class="para quote" data-form="quote">{inner}</blockquote>'
+    return f'<p class="para {para.form}" data-form="{para.form}">{inner}</p>'
+
+
+def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionInfo, zones: list[PageZone],
+                  photos: list[WebPhoto]) -> bytes:
+    parts = []
+    if article.kicker:
+        parts.append(f'<p class="kicker">{_e(article.kicker)}</p>')
+    if article.title:
+        parts.append(f'<h1 class="title">{_e(article.title)}</h1>')
+    if article.subtitle:
+        parts.append(f'<p class="subtitle">{_e(article.subtitle)}</p>')
+    if article.byline:
+        parts.append(f'<p class="byline">{_e(article.byline)}</p>')
+    k = 0
+    for photo in article.photos:
+        imgs = []
+        for _ in photo.files:
+            ph = photos[k]
+            k += 1
+            imgs.append(f'<img src="{_href(ph.src)}" width="{ph.width}" height="{ph.height}" '
+                        f'alt="{_e(photo.caption)}" loading="lazy">')
+        credit = f' <span class="credit">{_e(photo.credit)}</span>' if photo.credit else ""
+        caption = f'<figcaption><span class="caption">{_e(photo.caption)}</span>{credit}</figcaption>'
+        # as printed: the caption's ▲ points up at the photo above it, ▼ down at the one below
+        inner = caption + "".join(imgs) if photo.side == "below" else "".join(imgs) + caption
+        parts.append(f'<figure class="photo">{inner}</figure>')
+    parts.append('<div class="text">\n' + "\n".join(_paragraph_html(p) for p in article.paragraphs) + "\n</div>")
+    seen = []
+    for z in zones:
+        label, section = page_label(pages[z.page - 1], z.page)
+        if z.page not in [s for s, _ in seen]:
+            seen.append((z.page, f'<a href="page-{z.page}.html#{z.anchor}" class="seen">{_e(label)}</a>'))
+    parts.append('<nav class="on-pages">见报：' + " ".join(link for _, link in seen) + "</nav>")
+    title = " ".join(x for x in (headline_text(article), info.paper) if x)
+    first = zones[0].page if zones else 1
+    label, section = page_label(pages[first - 1], first)
+    body = (f'<body class="article">\n{_baomei(info, label, section)}{_nav(pages, None)}'
+            f'<main><article id="{_e(article.id)}">\n' + "\n".join(parts) + "\n</article></main>\n</body>\n</html>\n")
+    return (_head(title) + body).encode()
+
+
+# --- edition.json ------------------------------------------------------------------------------
+
+def _index_json(pages: Sequence[EpaperPage], info: EditionInfo, order: list[str], articles: dict[str, Article],
+                zones: dict[str, list[PageZone]], photos: dict[str, list[WebPhoto]],
+                images: list[dict[str, tuple[bytes, int, int]]]) -> bytes:
+    page_list = []
+    for n, p in enumerate(pages, 1):
+        label, section = page_label(p, n)
+        (screen, (_, sw, sh)), (zoom, (_, zw, zh)) = images[n - 1].items()
+        page_list.append({
+            "number": n, "name": p.spec.name, "label": label, "section": section,
+            "html": f"page-{n}.html", "pdf": _pdf_name(p), "width_pt": rounded(p.page.trim[0]), "height_pt": rounded(p.page.trim[1]),
+            "images": {"screen": {"src": screen, "width": sw, "height": sh, "dpi": SCREEN_DPI},
+                       "zoom": {"src": zoom, "width": zw, "height": zh, "dpi": ZOOM_DPI}},
+            "articles": _page_articles(p),
+        })
+    entries = []
+    for a in order:
+        art = articles[a]
+        k = 0
+        photo_list = []
+        for photo in art.photos:
+            srcs = []
+            for _ in photo.files:
+                srcs.append({"src": photos[a][k].src, "width": photos[a][k].width, "height": photos[a][k].height})
+                k += 1
+            photo_list.append({"images": srcs, "caption": photo.caption, "credit": photo.credit})
+        entries.append({
+            "id": a, "html": _article_file(a),
+            "pages": list(dict.fromkeys(z.page for z in zones.get(a, []))),
+            "zones": [{"page": z.page, "anchor": z.anchor,
+                       "outline": [[rounded(x), rounded(y)] for x, y in z.zone.outline],
+                       "holes": [[[rounded(x), rounded(y)] for x, y in ring] for ring in z.zone.holes]}
+                      for z in zones.get(a, [])],
+            "kicker": art.kicker, "title": art.title, "subtitle": art.subtitle, "byline": art.byline,
+            "characters": sum(len(p.text) for p in art.paragraphs),
+            "paragraphs": len(art.paragraphs),
+            "photos": photo_list,
+        })
+    doc = {"$schema": "edition.schema.json", "version": SCHEMA_VERSION, "generator": f"pagesetter {__version__}",
+           "edition": {"name": info.name, "paper": info.paper, "date": info.date, "pdf": _combined_name(info)},
+           "pages": page_list, "articles": entries}
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+STYLE = """\
+/* pagesetter 数字报: one sheet, no external resources; a phone shows the page, then the list. */
+:root { color-scheme: light; --ink: #1a1a1a; --red: #b3121d; --rule: #d6d0c4; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.8 system-ui, "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+       color: var(--ink); background: #f4f1ea; }
+.baomei { display: flex; flex-wrap: wrap; gap: .3em 1.2em; align-items: baseline; padding: .6em 1em;
+          border-bottom: 3px double var(--red); background: #fff; }
+.baomei .paper { font-size: 1.4em; font-weight: bold; color: var(--red); }
+.banci-nav ol { display: flex; flex-wrap: wrap; gap: .4em; list-style: none; margin: 0; padding: .5em 1em; }
+.banci-nav a { display: block; padding: .1em .7em; border: 1px solid var(--rule); border-radius: 3px;
+               background: #fff; color: inherit; text-decoration: none; }
+.banci-nav a[aria-current] { background: var(--red); border-color: var(--red); color: #fff; }
+.layout { display: flex; flex-wrap: wrap; gap: 1em; padding: 0 1em 1em; align-items: flex-start; }
+.viewer { flex: 3 1 480px; min-width: 0; overflow: auto; }
+.contents { flex: 1 1 240px; background: #fff; padding: .5em 1em; }
+.contents h2 { font-size: 1em; margin: .3em 0; }
+.tools { margin: 0 0 .4em; }
+.sheet { position: relative; width: 100%; max-width: 1100px; background: #fff; box-shadow: 0 1px 4px #0003; }
+.sheet.zoomed { width: 200%; max-width: none; }
+.sheet img { display: block; width: 100%; height: auto; }
+.sheet svg { position: absolute; inset: 0; width: 100%; height: 100%; }
+.zone path { fill: rgba(179, 18, 29, 0); stroke: none; cursor: pointer; }
+.zone:hover path, .zone:focus path, .zone:target path { fill: rgba(179, 18, 29, .12);
+       stroke: var(--red); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+.pager { display: flex; justify-content: space-between; padding: 0 1em 2em; }
+body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #fff; }
+.kicker, .subtitle { margin: 0; text-align: center; }
+.title { margin: .2em 0; font-size: 1.7em; line-height: 1.35; text-align: center; }
+.byline { color: #555; text-align: center; }
+.photo { margin: 1em 0; }
+.photo img { display: block; width: 100%; height: auto; margin-bottom: .3em; }
+.photo figcaption { font-size: .9em; color: #444; }
+.text .para { margin: 0 0 .6em; }
+.text .body { text-indent: 2em; text-align: justify; }
+.text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
+.text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
+.text .right { text-align: right; }
+.lead { font-weight: bold; }
+.on-pages { margin-top: 1.5em; border-top: 1px solid var(--rule); padding-top: .5em; }
+@media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; } }
+"""
+
+ZOOM_JS = """\
+// 放大/缩小: the zoom image (twice the resolution) in a sheet twice as wide, scrolled in its frame.
+(function () {
+  var sheet = document.getElementById("sheet"), button = document.getElementById("zoom");
+  if (!sheet || !button) { return; }
+  var img = sheet.querySelector("img"), screen = img.getAttribute("src");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var zoomed = sheet.classList.toggle("zoomed");
+    img.src = zoomed ? img.getAttribute("data-zoom") : screen;
+    button.textContent = zoomed ? "缩小" : "放大";
+  });
+})();
+"""

@@ -1,0 +1,444 @@
+"""数字报 (issue 20): the digital edition built from real pages and read back as files, as JSON
+against its shipped schema, and in headless Chromium (Debian's /usr/bin/chromium driven by
+Playwright), where every hot zone is clicked and the article it opens is compared with the content."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, copy_project
+from pagesetter.build import load_inputs
+from pagesetter.cli import main
+from pagesetter.content.model import Article
+from pagesetter.epaper.site import schema_bytes
+from pagesetter.epaper.zones import module_zones, union_outline
+from pagesetter.edition import is_edition, load_edition
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+# --- the outline of a module ----------------------------------------------------------------------
+
+def test_union_of_an_l_is_one_polygon_with_six_corners() -> None:
+    zones = union_outline([(0, 0, 60, 30), (0, 30, 20, 70)])
+    assert len(zones) == 1
+    assert zones[0].outline == ((0, 0), (60, 0), (60, 30), (20, 30), (20, 70), (0, 70))
+    assert zones[0].holes == ()
+
+
+def test_parts_across_a_gutter_join_and_neighbours_only_touch() -> None:
+    page = (0.0, 0.0, 500.0, 500.0)
+    # an L: three columns, and the next three columns lower down, a 10 pt gutter between them
+    l_shape = module_zones([(10, 10, 100, 200), (110, 100, 200, 200)], 5, page)
+    assert len(l_shape) == 1 and len(l_shape[0].outline) == 6
+    right = module_zones([(110, 10, 200, 90)], 5, page)  # the module beside, over the L's leg
+    assert max(x for x, _ in l_shape[0].outline if _ < 100) == 105 == min(x for x, _ in right[0].outline)
+
+
+def test_a_ring_of_rectangles_keeps_its_hole() -> None:
+    zones = union_outline([(0, 0, 30, 10), (0, 20, 30, 30), (0, 0, 10, 30), (20, 0, 30, 30)])
+    assert len(zones) == 1 and zones[0].holes == (((10, 10), (10, 20), (20, 20), (20, 10)),)
+
+
+# --- the sites ---------------------------------------------------------------------------------------
+
+# The sites the tests open: the shipped pages, and the test page with every paragraph form.
+SPECS = {"seed-page": "layout/seed-page.yaml", "tabloid-edition": "layout/tabloid-edition.yaml",
+         "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml"}
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each of SPECS made into an e-paper in a copy of the project, through the command line."""
+    project = copy_project(tmp_path_factory.mktemp("epaper"))
+    shutil.copytree(ROOT / "tests" / "pages", project / "tests" / "pages")
+    (project / "pyproject.toml").write_text("", encoding="utf-8")  # the project's root, tests/pages in it
+    out = {}
+    for name, spec in SPECS.items():
+        folder = project / "output" / "epaper" / name
+        assert main(["epaper", str(project / spec), "-o", str(folder), "-q"]) == 0
+        out[name] = folder
+    return out
+
+
+def _index(site: Path) -> dict:
+    return json.loads((site / "edition.json").read_text(encoding="utf-8"))
+
+
+def _content(site: Path, project: Path) -> dict[str, Article]:
+    """The articles as the build reads them (the content, normalised), page by page."""
+    spec = project / SPECS[site.name]
+    if is_edition(spec):
+        edition = load_edition(spec)
+        specs, data = list(edition.pages), edition.data
+    else:
+        specs, data = [spec], None
+    articles: dict[str, Article] = {}
+    for page in specs:
+        articles.update(load_inputs(page, data)[2])
+    return articles
+
+
+def _project_of(site: Path) -> Path:
+    return site.parents[2]
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_edition_json_validates_against_the_shipped_schema(sites: dict[str, Path], name: str) -> None:
+    schema = json.loads(schema_bytes())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert (sites[name] / "edition.schema.json").read_bytes() == schema_bytes()
+    index = _index(sites[name])
+    jsonschema.Draft202012Validator(schema).validate(index)
+    assert index["version"] == 1
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_every_article_has_its_zones_and_its_whole_text(sites: dict[str, Path], name: str) -> None:
+    site = sites[name]
+    index = _index(site)
+    content = _content(site, _project_of(site))
+    ids = [a["id"] for a in index["articles"]]
+    assert ids and set(ids) <= set(content)
+    for entry in index["articles"]:
+        article = content[entry["id"]]
+        assert entry["zones"], entry["id"]
+        assert entry["characters"] == sum(len(p.text) for p in article.paragraphs)
+        assert (entry["kicker"], entry["title"], entry["subtitle"], entry["byline"]) == \
+            (article.kicker, article.title, article.subtitle, article.byline)
+        assert sum(len(p["images"]) for p in entry["photos"]) == sum(len(p.files) for p in article.photos)
+        for photo in entry["photos"]:
+            for image in photo["images"]:
+                from PIL import Image
+
+                with Image.open(site / image["src"]) as im:
+                    assert (im.format, im.mode, im.size) == ("JPEG", "RGB", (image["width"], image["height"]))
+    for page in index["pages"]:
+        for which in ("screen", "zoom"):
+            from PIL import Image
+
+            image = page["images"][which]
+            with Image.open(site / image["src"]) as im:
+                assert im.size == (image["width"], image["height"])
+            # the image is the trim box at its resolution
+            assert abs(image["width"] - page["width_pt"] / 72 * image["dpi"]) <= 1
+        assert (site / page["pdf"]).is_file()
+
+
+def test_the_jumped_article_has_a_zone_on_each_page(sites: dict[str, Path]) -> None:
+    index = _index(sites["tabloid-edition"])
+    jumped = next(a for a in index["articles"] if a["id"] == "xianglu-street")
+    assert jumped["pages"] == [1, 2]
+    assert [z["page"] for z in jumped["zones"]] == [1, 2]
+    # on page 2 the continuation is an L (three columns, then three more beside, lower): one polygon
+    assert len(jumped["zones"][1]["outline"]) == 6
+
+
+def test_front_page_l_shaped_lead_is_one_polygon(sites: dict[str, Path]) -> None:
+    index = _index(sites["front-page"])
+    lead = next(a for a in index["articles"] if a["id"] == "lead")
+    assert len(lead["zones"]) == 1
+    outline = lead["zones"][0]["outline"]
+    assert len(outline) == 6  # an L: six corners, not a rectangle
+    # its leg reaches below the block, in the block's first columns only
+    xs = sorted({x for x, _ in outline})
+    ys = sorted({y for _, y in outline})
+    assert len(xs) == 3 and len(ys) == 3
+
+
+def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
+    x, y = point
+    hit = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            hit = not hit
+    return hit
+
+
+def _in_zone(point: tuple[float, float], zone: dict) -> bool:
+    return _inside(point, zone["outline"]) and not any(_inside(point, h) for h in zone["holes"])
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_zones_lie_inside_their_page_and_do_not_overlap(sites: dict[str, Path], name: str) -> None:
+    index = _index(sites[name])
+    for page in index["pages"]:
+        zones = [z for a in index["articles"] for z in a["zones"] if z["page"] == page["number"]]
+        assert zones
+        for z in zones:
+            for x, y in z["outline"]:
+                assert 0 <= x <= page["width_pt"] and 0 <= y <= page["height_pt"]
+        # sample the page every 3 pt (off the grid's round numbers): no point in two zones
+        step, covered = 3.0, 0
+        y = 0.37
+        while y < page["height_pt"]:
+            x = 0.41
+            while x < page["width_pt"]:
+                inside = sum(_in_zone((x, y), z) for z in zones)
+                assert inside <= 1, f"{name} page {page['number']}: ({x:.1f}, {y:.1f}) in {inside} zones"
+                covered += inside
+                x += step
+            y += step
+        assert covered > 0
+
+
+def test_same_inputs_same_bytes(sites: dict[str, Path]) -> None:
+    site = sites["tabloid-edition"]
+    project = _project_of(site)
+    again = project / "output" / "epaper" / "again"
+    assert main(["epaper", str(project / "layout" / "tabloid-edition.yaml"), "-o", str(again), "-q"]) == 0
+    first = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [n for n in first if first[n] != second[n]] == []
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_html_is_chinese_self_contained_and_escaped(sites: dict[str, Path], name: str) -> None:
+    for page in sorted(sites[name].glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith('<!DOCTYPE html>\n<html lang="zh-Hans">'), page.name
+        assert not re.search(r'(src|href)="(https?:)?//', text), page.name  # no external resource
+        assert 'name="viewport"' in text
+
+
+def test_outside_the_project_is_refused(sites: dict[str, Path], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project_of(sites["seed-page"])
+    outside = tmp_path / "elsewhere"
+    assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(outside)]) == 1
+    err = capsys.readouterr().err
+    assert "outside the project" in err and len(err.strip().splitlines()) == 1
+    assert not outside.exists()
+
+
+def test_build_with_epaper_writes_the_site_beside_the_pdfs(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = project / "output"
+    assert main(["build", str(project / "layout" / "seed-page.yaml"), "-o", str(out), "-q", "--epaper"]) == 0
+    site = out / "epaper" / "seed-page"
+    index = _index(site)
+    assert [p["name"] for p in index["pages"]] == ["seed-page"]
+    assert (site / "pdf" / "seed-page.pdf").read_bytes() == (out / "seed-page.pdf").read_bytes()
+    # a second build, which the cache could replay without a page tree, still writes the site
+    shutil.rmtree(site)
+    assert main(["build", str(project / "layout" / "seed-page.yaml"), "-o", str(out), "-q", "--epaper"]) == 0
+    assert _index(site) == index
+
+
+# --- in the browser --------------------------------------------------------------------------------
+
+def _browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium")
+    return playwright.sync_playwright()
+
+
+def _point_in(zone: dict) -> tuple[float, float]:
+    """A point well inside the zone (10 pt from its edges where the zone allows)."""
+    xs = [x for x, _ in zone["outline"]]
+    ys = [y for _, y in zone["outline"]]
+    for margin in (10.0, 4.0, 1.0):
+        y = min(ys) + margin
+        while y < max(ys) - margin:
+            x = min(xs) + margin
+            while x < max(xs) - margin:
+                if all(_in_zone((x + dx, y + dy), zone) for dx in (-margin, margin) for dy in (-margin, margin)):
+                    return x, y
+                x += 2.0
+            y += 2.0
+    raise AssertionError(f"no point inside zone {zone['anchor']}")
+
+
+def _check_article_page(page, article: Article) -> None:  # type: ignore[no-untyped-def]
+    def text_of(selector: str) -> str | None:
+        found = page.locator(selector)
+        return found.text_content() if found.count() else None
+
+    assert text_of("article .kicker") == article.kicker
+    assert (text_of("article h1.title") or "") == article.title
+    assert text_of("article .subtitle") == article.subtitle
+    assert text_of("article .byline") == article.byline
+    paragraphs = page.locator("article .text .para")
+    assert paragraphs.all_text_contents() == [p.text for p in article.paragraphs]
+    assert page.locator("article .text .para").evaluate_all("els => els.map(e => e.dataset.form)") == \
+        [p.form for p in article.paragraphs]
+    leads = page.locator("article .text .para strong.lead").all_text_contents()
+    assert leads == [s.text for p in article.paragraphs for s in p.spans if s.lead]
+    assert page.locator("article figcaption .caption").all_text_contents() == [p.caption for p in article.photos]
+    assert page.locator("article figcaption .credit").all_text_contents() == \
+        [p.credit for p in article.photos if p.credit]
+    images = page.locator("article figure img")
+    assert images.count() == sum(len(p.files) for p in article.photos)
+    for k in range(images.count()):
+        images.nth(k).scroll_into_view_if_needed()
+        assert images.nth(k).evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_click_every_zone_and_read_the_article(sites: dict[str, Path], name: str) -> None:
+    site = sites[name]
+    index = _index(site)
+    content = _content(site, _project_of(site))
+    reached: set[str] = set()
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for sheet in index["pages"]:
+                url = (site / sheet["html"]).as_uri()
+                for entry in index["articles"]:
+                    for zone in (z for z in entry["zones"] if z["page"] == sheet["number"]):
+                        page.goto(url)
+                        x, y = _point_in(zone)
+                        # the page point to the screen through the SVG's own transform
+                        sx, sy = page.evaluate(
+                            "([x, y]) => { const svg = document.querySelector('svg.zones'); "
+                            "const pt = svg.createSVGPoint(); pt.x = x; pt.y = y; "
+                            "const m = svg.getScreenCTM(); const s = pt.matrixTransform(m); return [s.x, s.y]; }",
+                            [x, y])
+                        page.mouse.wheel(0, 0)
+                        page.evaluate(f"window.scrollTo(0, {max(0, sy - 400)})")
+                        sy -= page.evaluate("window.scrollY")
+                        hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
+                                            "const a = e && e.closest('a.zone'); return a && a.id; }", [sx, sy])
+                        assert hit == zone["anchor"], f"{entry['id']}: the point clicks {hit}"
+                        with page.expect_navigation():
+                            page.mouse.click(sx, sy)
+                        assert page.url.endswith("/" + entry["html"])
+                        _check_article_page(page, content[entry["id"]])
+                        # its links back lead to its zones, one per page it stands on
+                        back = page.locator("nav.on-pages a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+                        firsts = {}
+                        for z in entry["zones"]:
+                            firsts.setdefault(z["page"], f"page-{z['page']}.html#{z['anchor']}")
+                        assert back == list(firsts.values())
+                        reached.add(entry["id"])
+        finally:
+            browser.close()
+    assert reached == {a["id"] for a in index["articles"]}
+
+
+def test_readable_on_a_phone(sites: dict[str, Path]) -> None:
+    site = sites["tabloid-edition"]
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            for html in ("page-1.html", "a-xianglu-street.html"):
+                phone.goto((site / html).as_uri())
+                # nothing wider than the screen: no sideways scrolling to read
+                assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, html
+            font = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.text .para')).fontSize)")
+            assert font >= 16
+            phone.goto((site / "page-1.html").as_uri())
+            img = phone.locator("#sheet img")
+            assert img.get_attribute("src") == "images/page-1.jpg"
+            phone.locator("#zoom").click()
+            assert img.get_attribute("src") == "images/page-1-zoom.jpg"
+            assert img.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+        finally:
+            browser.close()
+
+
+def test_hostile_copy_prints_as_text(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    banner = project / "content" / "banner.md"
+    text = banner.read_text(encoding="utf-8")
+    banner.write_text(text.replace("title: 在防疫一线发挥党组织战斗堡垒作用", "title: '<script>window.pwned=1</script>'"),
+                      encoding="utf-8")
+    police = project / "content" / "dongliao-police.md"
+    text = police.read_text(encoding="utf-8")  # a run of the body the same width, made hostile
+    police.write_text(text.replace("面对严峻复杂的疫情形势", "\\<b onclick=x>\\&amp;", 1), encoding="utf-8")
+    site = project / "output" / "epaper" / "seed-page"
+    assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(site), "-q"]) == 0
+    html = (site / "a-banner.html").read_text(encoding="utf-8")
+    assert "<script>window" not in html and "&lt;script&gt;" in html
+    assert "<b onclick" not in (site / "a-dongliao-police.html").read_text(encoding="utf-8")
+    articles = load_inputs(project / "layout" / "seed-page.yaml")[2]
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page()
+            for name in ("a-banner.html", "page-1.html"):
+                page.goto((site / name).as_uri())
+                assert page.evaluate("window.pwned === undefined")
+            for name in ("banner", "dongliao-police"):
+                page.goto((site / f"a-{name}.html").as_uri())
+                _check_article_page(page, articles[name])
+            assert page.locator("article b").count() == 0
+            assert articles["banner"].title == "<script>window.pwned=1</script>"
+            assert articles["dongliao-police"].paragraphs[0].text.startswith("<b onclick=x>&amp;")
+        finally:
+            browser.close()
+
+
+def test_a_cmyk_photo_goes_to_the_web_in_srgb_through_a_profile(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from pagesetter.epaper.site import web_image
+
+    source = tmp_path / "cyan.jpg"
+    Image.new("CMYK", (3000, 2000), (255, 0, 0, 0)).save(source, "JPEG", quality=95)
+    image = web_image(source)
+    assert image.mode == "RGB" and image.size == (1280, 853)
+    r, g, b = image.getpixel((640, 426))
+    # newsprint's cyan through littleCMS, not the naive inversion's (0, 255, 255): a duller blue
+    assert r < 40 and 150 < g < 220 and b > 200
+
+
+def test_build_with_epaper_of_an_edition_offers_its_pdfs(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = project / "output"
+    assert main(["build", str(project / "layout" / "tabloid-edition.yaml"), "-o", str(out), "-q", "--epaper"]) == 0
+    site = out / "epaper" / "tabloid-edition"
+    index = _index(site)
+    assert index["edition"]["pdf"] == "pdf/tabloid-edition.pdf"
+    for name in ("tabloid-1", "tabloid-2", "tabloid-edition"):
+        assert (site / "pdf" / f"{name}.pdf").read_bytes() == (out / f"{name}.pdf").read_bytes()
+    jsonschema.Draft202012Validator(json.loads(schema_bytes())).validate(index)
+
+
+def test_files_of_an_earlier_run_are_removed_and_others_kept(sites: dict[str, Path]) -> None:
+    site = sites["seed-page"]
+    project = _project_of(site)
+    (site / "a-gone.html").write_text("old", encoding="utf-8")
+    (site / "images" / "page-9.jpg").write_bytes(b"old")
+    (site / "notes.txt").write_text("the desk's own", encoding="utf-8")
+    assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(site), "-q"]) == 0
+    assert not (site / "a-gone.html").exists() and not (site / "images" / "page-9.jpg").exists()
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "the desk's own"
+
+
+def test_a_folder_that_was_no_site_loses_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    out = project / "output"
+    out.mkdir()
+    (out / "a-desk.html").write_text("the desk's", encoding="utf-8")
+    (out / "other.pdf").write_bytes(b"%PDF")
+    assert main(["epaper", str(project / "layout" / "seed-page.yaml"), "-o", str(out), "-q"]) == 0
+    assert (out / "a-desk.html").read_text(encoding="utf-8") == "the desk's" and (out / "other.pdf").exists()
+    assert (out / "edition.json").is_file()
+
+
+def test_every_paragraph_form_is_in_the_sites(sites: dict[str, Path]) -> None:
+    """The clicked articles cover each form the content model has, so each is compared above."""
+    forms = set()
+    for site in sites.values():
+        for html in site.glob("a-*.html"):
+            forms |= set(re.findall(r'data-form="([a-z]+)"', html.read_text(encoding="utf-8")))
+    assert forms == {"body", "subhead", "quote", "item", "right", "noindent"}
+    leads = sum(html.read_text(encoding="utf-8").count('class="lead"') for s in sites.values() for html in s.glob("a-*.html"))
+    assert leads > 0
+
+
+def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--epaper"]) == 0
+    assert capsys.readouterr().out.encode() == schema_bytes()
