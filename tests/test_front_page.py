@@ -232,3 +232,23 @@ def test_an_unknown_subhead_style_is_one_located_line(tmp_path: Path) -> None:
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 1 and len(lines) == 1, run.stderr
     assert re.match(r"pagesetter: error: layout/front-page\.yaml:\d+:14: .*brief-hed", lines[0]), lines[0]
+
+
+def test_boxes_stand_inside_the_type_area_in_line_with_the_rules(front) -> None:
+    """A boxed module at the type area's edge (the 短评, the weather ear) had its frame half a gutter
+    outside its columns: 4.5 pt past the type area and past the end of the rules above it. Read from
+    the PDF: every stroked rectangle (a box's frame) lies within the type area's width."""
+    import pdfplumber
+
+    from pagesetter.spec.loader import load_spec
+
+    spec = load_spec(SPEC)
+    left, right = spec.margin_left, spec.margin_left + spec.grid.width
+    with pdfplumber.open(front.pdf_path) as pdf:
+        page = pdf.pages[0]
+        trim_left = float(page.trimbox[0]) if page.trimbox else 0.0
+        boxes = [r for r in page.rects if r["stroke"] and r["width"] > 50 and r["height"] > 50]
+    assert len(boxes) >= 2, "the 短评 and the weather ear are boxed"
+    for r in boxes:
+        x0, x1 = r["x0"] - trim_left, r["x1"] - trim_left
+        assert left - 0.6 <= x0 and x1 <= right + 0.6, (x0, x1, left, right)

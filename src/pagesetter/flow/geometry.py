@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pagesetter.spec.model import PageSpec, Rect
+from pagesetter.spec.model import ArticleSpec, PageSpec, Rect
 
 # Ideographic em box: its top stands 0.88 em above the Latin baseline and its
 # bottom 0.12 em below (the OS/2 typo metrics of Noto CJK and Source Han: 880/−120).
@@ -41,3 +41,20 @@ class PageGeometry:
         """x, y, width, height of a grid rect."""
         return (self.col_left(rect.col), self.line_top(rect.top), self.span_width(rect.cols),
                 rect.lines * self.spec.grid.pitch)
+
+
+def module_geometry(geo: PageGeometry, aspec: ArticleSpec) -> PageGeometry:
+    """Where a module's content stands. A boxed module (花边框) has its frame on the outer edges of
+    its columns, in line with the type area and the rules of the modules beside it (it stood half a
+    gutter outside them, past the type area at the page's edge); its headline, photos and text are
+    set half a gutter inside the frame, on columns narrowed alike (the gutters between them kept).
+    Any other module: the page's own geometry."""
+    if aspec.box is None:
+        return geo
+    grid = geo.spec.grid
+    first = min(a.col for a in aspec.areas)
+    n = max(a.right for a in aspec.areas) - first
+    inset = grid.gutter / 2
+    narrow = grid.column_width - 2 * inset / n
+    left = geo.col_left(first) + inset - first * (narrow + grid.gutter)
+    return PageGeometry(replace(geo.spec, grid=replace(grid, column_width=narrow), margin_left=left))

@@ -12,7 +12,7 @@ from pagesetter.errors import InputError, Warning
 from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
 from pagesetter.flow.fit import fit_article
-from pagesetter.flow.geometry import PageGeometry
+from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Page, Rule, Vector
@@ -55,9 +55,10 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         if aspec.continued_from is not None and aspec.article not in carried:
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
-        body, warnings = compose_body(aspec, article, spec.styles, geo.span_width(1), faces) \
+        mgeo = module_geometry(geo, aspec)
+        body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
             if article.paragraphs and aspec.continued_from is None else ([], [])
-        part = fit_article(aspec, article, spec.styles, geo, faces, body,
+        part = fit_article(aspec, article, spec.styles, mgeo, faces, body,
                            list(carried.get(aspec.article, ())) if aspec.continued_from is not None else None)
         part.warnings[:0] = warnings
         if part.leftover:

@@ -17,7 +17,7 @@ from typing import Hashable
 
 from pagesetter.content.model import Article
 from pagesetter.flow.article import body_is_set, compose_body
-from pagesetter.flow.geometry import PageGeometry
+from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import ArticleSpec, PageSpec
 from pagesetter.workers import die_with_parent
@@ -29,23 +29,23 @@ CHILD_TIMEOUT = 60
 
 
 def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> None:
-    measure = PageGeometry(spec).span_width(1)
-    jobs = [(a, article) for a, article in _jobs(spec, articles)
-            if not body_is_set(a, article, spec.styles, measure, faces)]
+    geo = PageGeometry(spec)
+    jobs = [(a, article, module_geometry(geo, a).span_width(1)) for a, article in _jobs(spec, articles)]
+    jobs = [job for job in jobs if not body_is_set(job[0], job[1], spec.styles, job[2], faces)]
     if (len(jobs) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
             or threading.active_count() > 1  # forking beside other threads (serve) could inherit a held lock
-            or sum(_size(article) for _, article in jobs) < MIN_CHARACTERS):
+            or sum(_size(article) for _, article, _ in jobs) < MIN_CHARACTERS):
         return
     mine, theirs = _halves(jobs)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(theirs, spec, measure, faces, send, receive, os.getpid()),
+    child = context.Process(target=_child, args=(theirs, spec, faces, send, receive, os.getpid()),
                             daemon=True)
     child.start()
     send.close()
     entries = None  # if the child died or hangs, the flow sets its articles itself
     try:
-        for aspec, article in mine:
+        for aspec, article, measure in mine:
             compose_body(aspec, article, spec.styles, measure, faces)
         try:
             if receive.poll(CHILD_TIMEOUT):
@@ -80,7 +80,7 @@ def _size(article: Article) -> int:
     return sum(len(p.text) for p in article.paragraphs)
 
 
-def _halves(jobs: list[tuple[ArticleSpec, Article]]) -> tuple[list, list]:
+def _halves(jobs: list[tuple[ArticleSpec, Article, float]]) -> tuple[list, list]:
     """Two groups of about the same amount of text, largest first (greedy)."""
     mine: list = []
     theirs: list = []
@@ -92,7 +92,7 @@ def _halves(jobs: list[tuple[ArticleSpec, Article]]) -> tuple[list, list]:
     return mine, theirs
 
 
-def _child(jobs: list[tuple[ArticleSpec, Article]], spec: PageSpec, measure: float, faces: FaceSet,  # type: ignore[no-untyped-def]
+def _child(jobs: list[tuple[ArticleSpec, Article, float]], spec: PageSpec, faces: FaceSet,  # type: ignore[no-untyped-def]
            send, receive, parent: int) -> None:
     """In the forked child: set the articles, send back only the entries it made."""
     die_with_parent(parent)
@@ -101,7 +101,7 @@ def _child(jobs: list[tuple[ArticleSpec, Article]], spec: PageSpec, measure: flo
     receive.close()
     try:
         before: set[Hashable] = set(faces.memo.entries)
-        for aspec, article in jobs:
+        for aspec, article, measure in jobs:
             compose_body(aspec, article, spec.styles, measure, faces)
         send.send({k: v for k, v in faces.memo.entries.items() if k not in before})
     except BaseException:  # anything at all: the parent sets these articles itself
