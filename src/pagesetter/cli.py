@@ -136,7 +136,7 @@ def make_parser() -> argparse.ArgumentParser:
     live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="where serve writes (default: a temporary folder; never the build's output/)")
-    live.add_argument("--dpi", type=_dpi, default=60.0, help="preview resolution, 10–1200 (default: 60)")
+    live.add_argument("--dpi", type=_dpi, default=150.0, help="resolution of the page picture, 10–1200 (default: 150)")
     live.add_argument("-q", "--quiet", action="store_true")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of page specs (for editors)",

@@ -33,8 +33,10 @@ def project_root(spec_path: Path) -> Path:
     return folder.parent if folder.name == "layout" else folder
 
 
-def load_spec(path: Path) -> PageSpec:
-    root_node = v.expect_map(load_yaml(path), "a page spec")
+def load_spec(path: Path, text: str | None = None) -> PageSpec:
+    """``text``: the spec's text when it is not (yet) the file's, as the desk checks an edit
+    before it writes it (serve_edit.py)."""
+    root_node = v.expect_map(load_yaml(path, text), "a page spec")
     v.check_keys(root_node, TOP_KEYS, "the page spec", required=("page", "grid"))
     if root_node.get("articles") is None and root_node.get("auto") is None:
         raise InputError(root_node.loc, "the page spec needs 'articles' (modules placed by hand) or 'auto' "
