@@ -64,7 +64,9 @@ class LiveState:
     undo: list[Any] = field(default_factory=list)  # desk_edit.Written, newest last
     pictures: dict[tuple[int, int, str], bytes] = field(default_factory=dict)  # (build, page, kind) → bytes
     changed: threading.Condition = field(default_factory=threading.Condition)
-    wake: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)  # look now (an edit was written)
+    force: threading.Event = field(default_factory=threading.Event)  # build now, changed or not
+    want_proof: bool = False  # the proof copy is built once the desk has asked for its overlay
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def rebuild(self, wait_for_verdicts: bool = False) -> None:
@@ -100,16 +102,16 @@ class LiveState:
         from pagesetter.spec.loader import load_spec
 
         if is_edition(self.spec):
-            done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=True)
+            done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
             specs = [load_spec(p) for p in done.edition.pages]
             views = []
             for i, (spec, page, pdf) in enumerate(zip(specs, done.pages, done.page_paths)):
                 proof = done.proofs[i] if i < len(done.proofs) else None
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi))
             return _link_jumps(tuple(views))
-        result = build_page(self.spec, self.out_dir, allow_overset=True, proof=True)
+        result = build_page(self.spec, self.out_dir, allow_overset=True, proof=self.want_proof)
         proof = self.out_dir / f"{result.spec.name}.proof.pdf"
-        return (_view(result.spec, result.page, result.pdf_path, proof if proof.is_file() else None,
+        return (_view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
                       result.warnings, self.dpi, result.articles),)
 
     def _publish_error(self, message: str, started: float) -> None:
@@ -159,7 +161,10 @@ class LiveState:
         if cached is not None:
             return cached
         if kind == "proof":
-            if view.proof is None:
+            if view.proof is None:  # not built yet: from now on every build makes it; one now
+                self.want_proof = True
+                self.force.set()
+                self.wake.set()
                 return None
             data = _render(view.proof, self.dpi, "JPEG")
         elif kind == "png":
@@ -188,14 +193,19 @@ def _render(pdf: Path, dpi: float, fmt: str) -> bytes:
 
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        image = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
+        if fmt == "JPEG":
+            return _jpeg(doc, dpi)
+        image = doc[0].render(scale=dpi / 72).to_pil()
     finally:
         doc.close()
     buf = io.BytesIO()
-    if fmt == "JPEG":
-        image.save(buf, "JPEG", quality=JPEG_QUALITY)
-    else:
-        image.save(buf, "PNG", compress_level=1)
+    image.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _jpeg(doc: Any, dpi: float) -> bytes:
+    buf = io.BytesIO()
+    doc[0].render(scale=dpi / 72).to_pil().save(buf, "JPEG", quality=JPEG_QUALITY)
     return buf.getvalue()
 
 
@@ -210,6 +220,7 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
     doc = pdfium.PdfDocument(str(pdf))
     try:
         box, trim = doc[0].get_cropbox(), doc[0].get_trimbox()
+        image = _jpeg(doc, dpi)
     finally:
         doc.close()
     geo, grid = PageGeometry(spec), spec.grid
@@ -242,7 +253,7 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
         "overset": [f"{o.article}: {o.chars} characters in {o.lines} lines, cut {o.cut()}" for o in page.overset],
         "warnings": [str(w) for w in warnings],
     }
-    return PageView(spec.name, spec.path, pdf, proof, _render(pdf, dpi, "JPEG"), info)
+    return PageView(spec.name, spec.path, pdf, proof, image, info)
 
 
 def _cell(rect: Any, within: Any = None) -> dict[str, int]:
@@ -306,26 +317,27 @@ def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float
     return out
 
 
-def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = 0.1) -> None:
-    """Rebuild on a change under ``folders`` or when woken (an edit from the desk). Nothing raised
-    here ends the loop: the next save is another try."""
+def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = 0.05) -> None:
+    """Rebuild on a change under ``folders``; woken early by an edit from the desk (which wrote the
+    file whole, atomically), or forced. Nothing raised here ends the loop: the next save is another
+    try."""
     last = snapshot(folders, state.out_dir)
     while not stop.is_set():
         woken = state.wake.wait(interval)
         if stop.is_set():
             return
         try:
-            now = snapshot(folders, state.out_dir)
-            if now == last and not woken:
-                continue
             state.wake.clear()
-            settled = now
-            while True:  # let an editor finish writing: the same snapshot twice, 30 ms apart
-                time.sleep(0.03)
-                settled, now = snapshot(folders, state.out_dir), settled
+            now = snapshot(folders, state.out_dir)
+            if now == last and not state.force.is_set():
+                continue  # (a wake for a change an earlier build already took in)
+            state.force.clear()
+            while not woken:  # an editor's save: let it finish writing, the same snapshot twice 20 ms apart
+                time.sleep(0.02)
+                settled, now = now, snapshot(folders, state.out_dir)
                 if settled == now:
                     break
-            last = settled
+            last = now
             state.rebuild()
         except Exception as exc:  # noqa: BLE001 - the watcher survives anything (a folder removed, ...)
             state.log(f"{time.strftime('%H:%M:%S')} watcher: {type(exc).__name__}: {exc}")
