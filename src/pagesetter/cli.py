@@ -126,12 +126,13 @@ def make_parser() -> argparse.ArgumentParser:
                       help="folder for the diff PNGs (default: beside NEW)")
     diff.add_argument("--dpi", type=_dpi, default=50.0, help="comparison resolution, 10–1200 (default: 50)")
 
-    live = sub.add_parser("serve", help="live proof page on localhost, rebuilt on every save",
-                          description="Build SPEC, then watch layout/, content/ and fonts/ and rebuild on every "
-                                      "save (overset allowed, so the page always shows); serve on localhost a "
-                                      "page with the preview, the overset and typography reports and build "
-                                      "errors, which refreshes itself.")
-    live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC")
+    live = sub.add_parser("serve", help="the make-up desk on localhost: see, click and drag the page",
+                          description="Build SPEC (a page or an edition), then watch layout/, content/ and fonts/ "
+                                      "and rebuild on every save (overset allowed, so the page always shows); "
+                                      "serve on localhost the make-up desk: the page with its proof overlay, "
+                                      "every module's report, the verdicts, and modules to drag on the grid, "
+                                      "written back into the spec. Updates are pushed to the page.")
+    live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC|EDITION")
     live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
