@@ -219,6 +219,8 @@ def test_the_desk_works_on_an_edition(browser, project: Path, tmp_path: Path) ->
         assert {m["article"] for m in page.evaluate("page().modules")} >= {"xian-education", "xianglu-street"}
         # the jump: the continued article links back to the page it came from
         _select(page, "xianglu-street")
+        assert page.inner_text("#r-source").startswith("content/xianglu-street.md:")
+        assert page.inner_text("#r-entry").startswith("layout/tabloid-2.yaml:")
         page.click("a.jump")
         page.wait_for_function("window.desk.shown.page === 0", timeout=30_000)
         assert page.inner_text("#r-article") == "xianglu-street"

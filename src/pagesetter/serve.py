@@ -97,17 +97,17 @@ class LiveState:
             threading.Thread(target=self._verdicts, args=(views, build), daemon=True).start()
 
     def _build_views(self) -> tuple[PageView, ...]:
-        from pagesetter.build import build_page
+        from pagesetter.build import build_page, load_inputs
         from pagesetter.edition import build_edition, is_edition
-        from pagesetter.spec.loader import load_spec
 
         if is_edition(self.spec):
             done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
-            specs = [load_spec(p) for p in done.edition.pages]
             views = []
-            for i, (spec, page, pdf) in enumerate(zip(specs, done.pages, done.page_paths)):
+            for i, (path, page, pdf) in enumerate(zip(done.edition.pages, done.pages, done.page_paths)):
+                spec, _, articles, _ = load_inputs(path, done.edition.data)  # for the reports: titles, lines
                 proof = done.proofs[i] if i < len(done.proofs) else None
-                views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi))
+                views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
+                                   articles))
             return _link_jumps(tuple(views))
         result = build_page(self.spec, self.out_dir, allow_overset=True, proof=self.want_proof)
         proof = self.out_dir / f"{result.spec.name}.proof.pdf"
