@@ -194,6 +194,49 @@ def test_an_overlap_is_refused_with_a_message(browser, desk: Desk, project: Path
     assert desk.status()["build"] == 1
 
 
+def _frames(desk: Desk, article: str, kind: str) -> list[dict]:
+    with pikepdf.open(desk.out / "seed-page.pdf") as pdf:
+        return [f for f in layout_record(pdf.pages[0])["frames"] if f["article"] == article and f["kind"] == kind]
+
+
+def test_a_headline_is_deepened_and_two_modules_swapped(browser, desk: Desk, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    original = spec.read_text(encoding="utf-8")
+    page = _open(browser, desk)
+    pitch = page.evaluate("state.pages[0].grid.pitch")
+    # the headline's foot, dragged a grid line down: its depth written into its mapping
+    _select(page, "baimei-property")
+    shown = page.inner_text(".hl[data-article='baimei-property'] span")
+    depth = int(re.search(r"(\d+)", shown).group(1))
+    _drag(page, ".hl[data-article='baimei-property']", 0, 1)
+    assert "baimei-property headline" in _message(page)
+    _wait_shown(page, 2)
+    new = spec.read_text(encoding="utf-8")
+    assert original.replace("headline: {cols: 3, lines: 8}", f"headline: {{cols: 3, lines: {depth + 1}}}") == new
+    head = _frames(desk, "baimei-property", "headline")
+    assert head and head[0]["y1"] - head[0]["y0"] >= (depth + 1) * pitch - 0.01
+    # Shift+drag one module onto another: the two trade blocks
+    page.evaluate("document.getElementById('msg').textContent = ''")
+    _select(page, "dongfeng-media")
+    grip = page.locator(".module.selected[data-article='dongfeng-media'] .name").bounding_box()
+    goal = page.locator(".module[data-article='xianglu-street']").bounding_box()
+    page.mouse.move(grip["x"] + 5, grip["y"] + 5)
+    page.mouse.down()
+    page.keyboard.down("Shift")
+    page.mouse.move(goal["x"] + 20, goal["y"] + goal["height"] - 20, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    assert "dongfeng-media ⇄ xianglu-street" in _message(page)
+    _wait_shown(page, 3)
+    swapped = spec.read_text(encoding="utf-8")
+    assert "article: dongfeng-media\n    block: {col: 1, cols: 4, line: 51, lines: 34}" in swapped
+    assert "article: xianglu-street\n    block: {col: 1, cols: 4, line: 12, lines: 39}" in swapped
+    block = _frames(desk, "dongfeng-media", "block")[0]
+    assert abs(block["y1"] - block["y0"] - 34 * pitch) < 0.01
+    assert abs(block["y1"] - _frames(desk, "xianglu-street", "block")[0]["y0"]) < 0.01  # now under it
+    assert page.errors == []
+
+
 def test_a_failed_build_keeps_the_last_page_marked_stale(browser, desk: Desk, project: Path) -> None:
     page = _open(browser, desk)
     spec = project / "layout" / "seed-page.yaml"

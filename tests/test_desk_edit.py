@@ -71,3 +71,29 @@ def test_a_value_that_is_not_a_plain_number_is_refused(project: Path) -> None:
                                                     "block: {col: 1, cols: '8', line: 4, lines: 8}")
     with pytest.raises(InputError, match="not a plain number"):
         rewrite_cell(text, spec, Edit("banner", "block", Cell(1, 8, 4, 7)))
+
+
+def test_a_headline_depth_is_written_in_every_form(project: Path) -> None:
+    from pagesetter.desk_edit import set_headline_lines, swap_blocks
+
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    # no headline mapping: a line of its own before the block, in the entry's indentation
+    added = set_headline_lines(text, spec, "dongfeng-media", 9)
+    assert "  - article: dongfeng-media\n    headline: {lines: 9}\n    block:" in added
+    # a flow mapping without lines: added inside its braces; with lines: the number replaced
+    assert "headline: {title: banner-title, subtitle: banner-subtitle, lines: 6}" in set_headline_lines(
+        text, spec, "banner", 6)
+    assert "headline: {cols: 3, lines: 10}" in set_headline_lines(text, spec, "baimei-property", 10)
+    # a block mapping: a key line of its own, first
+    block_style = text.replace("    headline: {title: banner-title, subtitle: banner-subtitle}",
+                               "    headline:\n      title: banner-title   # the big one\n      subtitle: banner-subtitle")
+    assert "    headline:\n      lines: 7\n      title: banner-title   # the big one" in set_headline_lines(
+        block_style, spec, "banner", 7)
+    for changed in (added, set_headline_lines(block_style, spec, "banner", 7)):
+        load_spec(spec, changed)  # every form is a spec the loader takes
+    # a swap of two blocks of different depths: each takes the other's numbers
+    swapped = swap_blocks(text, spec, "dongfeng-media", "xianglu-street")
+    loaded = {a.article: a.block for a in load_spec(spec, swapped).articles}
+    assert (loaded["dongfeng-media"].top, loaded["dongfeng-media"].lines) == (50, 34)
+    assert (loaded["xianglu-street"].top, loaded["xianglu-street"].lines) == (11, 39)

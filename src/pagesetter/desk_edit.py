@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.paths import write_atomically
@@ -95,13 +96,66 @@ def rewrite_cell(text: str, path: Path, edit: Edit) -> str:
     return text
 
 
+def swap_blocks(text: str, path: Path, first: str, second: str) -> str:
+    """The two modules trade places: each takes the other's block (their photo cells, counted from
+    the block, go with them)."""
+    root = load_yaml(path, text)
+    cells = []
+    for article in (first, second):
+        block = entry_of(root, article, root.loc).get("block")
+        if block is None or not block.is_map:
+            raise InputError(root.loc, f"article {article!r} has no block mapping to swap")
+        try:
+            cells.append(Cell(*(int(block.get(k).value) for k in KEYS)))  # type: ignore[union-attr]
+        except (AttributeError, TypeError, ValueError):
+            raise InputError(block.loc, f"the block of {article!r} is not four plain numbers") from None
+    text = rewrite_cell(text, path, Edit(first, "block", cells[1]))
+    return rewrite_cell(text, path, Edit(second, "block", cells[0]))
+
+
+def set_headline_lines(text: str, path: Path, article: str, lines: int) -> str:
+    """The headline area ``lines`` grid lines deep: the number written over ``headline: lines``, or
+    added to the headline's mapping (flow or block style), or a ``headline: {lines: N}`` line put
+    before the entry's ``block``."""
+    root = load_yaml(path, text)
+    entry = entry_of(root, article, root.loc)
+    headline = entry.get("headline")
+    if headline is not None and not headline.is_map:
+        raise InputError(headline.loc, f"the headline of {article!r} is not a mapping; the desk cannot set its depth")
+    if headline is not None and headline.get("lines") is not None:
+        n = headline.get("lines")
+        match = _NUMBER.match(text, _offset(text, n.loc.line, n.loc.column))  # type: ignore[union-attr]
+        if match is None or isinstance(n.value, bool) or not isinstance(n.value, int):  # type: ignore[union-attr]
+            raise InputError(n.loc, f"headline lines of {article!r} is not a plain number")  # type: ignore[union-attr]
+        return text[:match.start()] + str(lines) + text[match.end():]
+    if headline is not None:
+        at = _offset(text, headline.loc.line, headline.loc.column)
+        if text.startswith("{", at):  # flow style: before its closing brace
+            close = text.find("}", at)
+            if close < 0 or "\n" in text[at:close]:
+                raise InputError(headline.loc, f"the headline of {article!r} spans lines; add 'lines' by hand")
+            return text[:close] + f", lines: {lines}" + text[close:]
+        start = _offset(text, headline.loc.line, 1)  # block style: a key line of its own, first
+        return text[:start] + " " * (headline.loc.column - 1) + f"lines: {lines}\n" + text[start:]
+    key = entry.key_loc("block")
+    start = _offset(text, key.line, 1)
+    if text[start:start + key.column - 1].strip():  # "- block:" opens the entry: no line of its own
+        raise InputError(key, f"the entry of {article!r} opens with its block; add its headline by hand")
+    return text[:start] + " " * (key.column - 1) + f"headline: {{lines: {lines}}}\n" + text[start:]
+
+
 def apply_edit(path: Path, edit: Edit) -> Written:
     """Check the edited spec with the spec loader, then write it (atomically). Raises InputError,
     file untouched, when the loader refuses it (an overlap, a cell past the grid, ...)."""
+    return apply_change(path, lambda text: rewrite_cell(text, path, edit))
+
+
+def apply_change(path: Path, change: Callable[[str], str]) -> Written:
+    """The spec's text changed by ``change``, checked by the spec loader, written (atomically)."""
     from pagesetter.spec.loader import load_spec
 
     before = read_text(path)
-    after = rewrite_cell(before, path, edit)
+    after = change(before)
     if after != before:
         load_spec(path, after)
         write_atomically(path, after.encode("utf-8"))

@@ -363,29 +363,40 @@ def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
 
 
 def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
-    """Apply one edit from the desk; returns what was written, raises InputError when refused."""
-    from pagesetter.desk_edit import Cell, Edit, apply_edit
+    """Apply one edit from the desk; returns what was written, raises InputError when refused.
+    ``part``: "block" or "photo" (with col, cols, line, lines), "headline" (with lines), or
+    "swap" (with other: the article whose block this one's trades with)."""
+    from pagesetter.desk_edit import Cell, Edit, apply_change, rewrite_cell, set_headline_lines, swap_blocks
 
     try:
-        index = int(request["page"])
-        part = str(request["part"])
-        cell = Cell(*(int(request[k]) for k in ("col", "cols", "line", "lines")))
-        article = str(request["article"])
+        index, part, article = int(request["page"]), str(request["part"]), str(request["article"])
+        if part in ("block", "photo"):
+            cell = Cell(*(int(request[k]) for k in ("col", "cols", "line", "lines")))
+            said = f"{article} {part} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
+            change: Callable[[str, Path], str] = lambda text, path: rewrite_cell(text, path, Edit(article, part, cell))
+        elif part == "headline":
+            lines = int(request["lines"])
+            said = f"{article} headline → {lines} lines"
+            change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
+        elif part == "swap":
+            other = str(request["other"])
+            said = f"{article} ⇄ {other}"
+            change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
+        else:
+            raise InputError(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
+                             f"modules, not {part!r}")
     except (KeyError, TypeError, ValueError):
-        raise InputError(None, "an edit names page, article, part and col, cols, line, lines") from None
-    if part not in ("block", "photo"):
-        raise InputError(None, f"the desk edits a block or a photo cell, not {part!r}")
+        raise InputError(None, "an edit names page, article, part and its numbers") from None
     with state.lock:
         if not 0 <= index < len(state.pages):
             raise InputError(None, f"no page {index + 1} on the desk")
-        path = state.pages[index].spec
-        written = _confined(path, root)
-        result = apply_edit(written, Edit(article, part, cell))
+        path = _confined(state.pages[index].spec, root)
+        result = apply_change(path, lambda text: change(text, path))
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
     state.wake.set()
-    return f"{display_path(path)}: {article} {part} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
+    return f"{display_path(state.pages[index].spec)}: {said}"
 
 
 def undo_last(state: LiveState, root: Path) -> str:
