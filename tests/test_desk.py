@@ -20,12 +20,14 @@ import pytest
 from pagesetter.proof.record import layout_record
 
 CHROMIUM = Path("/usr/bin/chromium")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 
 @pytest.fixture(scope="module")
 def chromium():
+    """Debian's chromium under Playwright; the browser tests skip without either (the others run)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         yield b
@@ -278,6 +280,12 @@ def test_the_desk_works_on_an_edition(browser, project: Path, tmp_path: Path) ->
     finally:
         d.stop()
     assert not (project / "output").exists()
+
+
+def test_the_desk_is_never_offered_to_the_network(project: Path) -> None:
+    refused = subprocess.run([sys.executable, "-m", "pagesetter", "serve", "--host", "0.0.0.0", "--port", "0"],
+                             cwd=project, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "this computer only" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_edits_need_the_host_and_the_desks_token(desk: Desk, project: Path) -> None:

@@ -133,7 +133,8 @@ def make_parser() -> argparse.ArgumentParser:
                                       "every module's report, the verdicts, and modules to drag on the grid, "
                                       "written back into the spec. Updates are pushed to the page.")
     live.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, metavar="SPEC|EDITION")
-    live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    live.add_argument("--host", default="127.0.0.1",
+                      help="127.0.0.1 (default), localhost or ::1: the desk edits files, so it listens on this computer only")
     live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="where serve writes (default: a temporary folder; never the build's output/)")

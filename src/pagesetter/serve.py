@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from pagesetter.errors import InputError, PagesetterError, Warning, display_path
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_UNDO = 100
 MAX_POST = 16_384  # bytes: an edit is a few numbers
 JPEG_QUALITY = 88  # the page picture: JPEG is ten times faster to make than PNG at 150 dpi
@@ -91,10 +92,11 @@ class LiveState:
         self._notify()
         self.log(f"{time.strftime('%H:%M:%S')} build {build}: ok in {self.seconds:.2f} s"
                  + "".join(f"; {p.name}: overset" for p in views if p.info["overset"]))
+        pdfs = [str(v.pdf) for v in views]
         if wait_for_verdicts:
-            self._verdicts(views, build)
+            self._store_verdicts(verdicts_of(pdfs), build)
         else:
-            threading.Thread(target=self._verdicts, args=(views, build), daemon=True).start()
+            self._check_aside(pdfs, build)
 
     def _build_views(self) -> tuple[PageView, ...]:
         from pagesetter.build import build_page, load_inputs
@@ -122,25 +124,17 @@ class LiveState:
         self._notify()
         self.log(f"{time.strftime('%H:%M:%S')} build {build}: error in {self.seconds:.2f} s: {message.splitlines()[0]}")
 
-    def _verdicts(self, views: tuple[PageView, ...], build: int) -> None:
-        from pagesetter.proof.preflight import preflight
-        from pagesetter.proof.report import preflight_summary
-        from pagesetter.proof.typography import check_pdf
+    def _check_aside(self, pdfs: list[str], build: int) -> None:
+        """The verdicts in a thread of their own: the next build does not wait for them."""
+        def run() -> None:
+            self._store_verdicts(verdicts_of(pdfs), build)
+        threading.Thread(target=run, daemon=True).start()
 
-        typography, verdicts = [], []
-        for view in views:
-            try:
-                checked = preflight(view.pdf)
-                verdicts.append("\n".join([preflight_summary(checked)] + [
-                    f"{f.severity}: {f.check}: {f.message}" for f in checked.findings]))
-                typography.append(check_pdf(view.pdf).summary())
-            except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving
-                verdicts.append(f"preflight could not run: {type(exc).__name__}: {exc}")
-                typography.append("")
+    def _store_verdicts(self, verdicts: tuple[list[str], list[str]], build: int) -> None:
         with self.lock:
             if self.build != build:
                 return  # a newer build has been published meanwhile
-            self.typography, self.preflight = typography, verdicts
+            self.preflight, self.typography = verdicts
         self._notify()
 
     def _notify(self) -> None:
@@ -188,16 +182,46 @@ class LiveState:
                     "undo": len(self.undo), "edition": len(self.pages) > 1}
 
 
+def verdicts_of(pdfs: list[str]) -> tuple[list[str], list[str]]:
+    """Preflight and typography verdicts of each PDF, as the desk shows them. Both read the
+    characters back with pdfium, once, in turn with the desk's pictures (_PDFIUM); the rest of the
+    checking runs beside the next build."""
+    from pagesetter.proof.preflight import preflight
+    from pagesetter.proof.readback import read_chars
+    from pagesetter.proof.report import preflight_summary
+    from pagesetter.proof.typography import analyse, pdf_frames
+
+    verdicts, typography = [], []
+    for pdf in map(Path, pdfs):
+        try:
+            with _PDFIUM:
+                chars = read_chars(pdf)
+            checked = preflight(pdf, chars=chars)
+            verdicts.append("\n".join([preflight_summary(checked)] + [
+                f"{f.severity}: {f.check}: {f.message}" for f in checked.findings]))
+            typography.append(analyse(chars, pdf_frames(pdf)).summary())
+        except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving
+            verdicts.append(f"preflight could not run: {type(exc).__name__}: {exc}")
+            typography.append("")
+    return verdicts, typography
+
+
+# pdfium may not be entered from two threads at once (pypdfium2's documentation): the watcher's
+# picture and a request's PNG or proof picture take turns.
+_PDFIUM = threading.Lock()
+
+
 def _render(pdf: Path, dpi: float, fmt: str) -> bytes:
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        if fmt == "JPEG":
-            return _jpeg(doc, dpi)
-        image = doc[0].render(scale=dpi / 72).to_pil()
-    finally:
-        doc.close()
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            if fmt == "JPEG":
+                return _jpeg(doc, dpi)
+            image = doc[0].render(scale=dpi / 72).to_pil()
+        finally:
+            doc.close()
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
@@ -217,12 +241,13 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
 
     from pagesetter.flow.geometry import PageGeometry
 
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        box, trim = doc[0].get_cropbox(), doc[0].get_trimbox()
-        image = _jpeg(doc, dpi)
-    finally:
-        doc.close()
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            box, trim = doc[0].get_cropbox(), doc[0].get_trimbox()
+            image = _jpeg(doc, dpi)
+        finally:
+            doc.close()
     geo, grid = PageGeometry(spec), spec.grid
     overset = {o.article: o for o in page.overset}
     modules = []
@@ -542,6 +567,9 @@ def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, qu
 
     from pagesetter.spec.loader import project_root
 
+    if host not in LOOPBACK:  # the desk edits the project's files: it is never offered to the network
+        raise InputError(None, f"serve listens on this computer only ({', '.join(sorted(LOOPBACK))}), not {host!r}: "
+                         "the desk writes the spec files")
     root = project_root(spec)
     if out_dir is None:
         with tempfile.TemporaryDirectory(prefix="pagesetter-serve-") as own:
@@ -563,8 +591,8 @@ def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, qu
     watcher.start()
     if not quiet:
         print(f"serving {spec} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
-        print(f"build 1: {'ok' if state.ok else 'error: ' + state.error.splitlines()[0]} in {state.seconds:.2f} s",
-              flush=True)
+        print(f"{time.strftime('%H:%M:%S')} build 1: {'ok' if state.ok else 'error: ' + state.error.splitlines()[0]} "
+              f"in {state.seconds:.2f} s", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
