@@ -103,3 +103,15 @@ def test_serve_answers_only_its_own_host(server: int) -> None:
         conn.request("GET", "/status", headers={"Host": host})
         assert conn.getresponse().status == expected, host
         conn.close()
+
+
+def test_the_watcher_ignores_scratch_files(tmp_path: Path) -> None:
+    """A build started on an editor's or our own temporary file (.seed-page.yaml.x.tmp, written
+    and fsynced before the rename) would read the old spec, and the desk would show it as new."""
+    from pagesetter.serve import snapshot
+
+    (tmp_path / "seed-page.yaml").write_text("a", encoding="utf-8")
+    before = snapshot([tmp_path])
+    for scratch in (".seed-page.yaml.k2j3.tmp", ".seed-page.yaml.swp", "seed-page.yaml~"):
+        (tmp_path / scratch).write_text("b", encoding="utf-8")
+    assert snapshot([tmp_path]) == before == {str(tmp_path / "seed-page.yaml"): before[str(tmp_path / "seed-page.yaml")]}

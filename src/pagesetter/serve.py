@@ -326,12 +326,16 @@ def _link_jumps(views: tuple[PageView, ...]) -> tuple[PageView, ...]:
 
 def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float]:
     """Modification times of every file under the watched folders, but for those under ``ignore``
-    (serve's own output: watching it would rebuild forever)."""
+    (serve's own output: watching it would rebuild forever) and scratch files: hidden ones and
+    backups (``~``), as editors and our own atomic writes (.<name>.*.tmp) make them before the
+    rename. A build started on a scratch file would read the old spec."""
     out: dict[str, float] = {}
     skip = ignore.resolve() if ignore is not None else None
     for folder in folders:
         if folder.is_dir():
             for path in folder.rglob("*"):
+                if path.name.startswith(".") or path.name.endswith("~"):
+                    continue
                 if skip is not None and path.resolve().is_relative_to(skip):
                     continue
                 if path.is_file():
