@@ -124,6 +124,11 @@ def test_desk_shows_the_page_readable_zooms_and_reports_a_module(browser, desk: 
     page.click("#zoom-in")
     after = page.evaluate("document.getElementById('sheet').getBoundingClientRect().width")
     assert after > before * 1.9
+    # zoomed in past 150 dpi: the picture is drawn again at twice the resolution
+    while page.evaluate("zoom * 72") <= 165:
+        page.click("#zoom-in")
+    page.wait_for_function("window.desk.shown.fine === true", timeout=60_000)
+    assert page.evaluate("document.getElementById('preview').naturalWidth") > 390 / 25.4 * 300
     page.click("#zoom-fit")
     page.locator(".module[data-article='dongfeng-media'] .name").evaluate(
         "e => e.parentElement.dispatchEvent(new MouseEvent('mousedown', {bubbles: true, clientX: 0, clientY: 0}))")

@@ -142,16 +142,18 @@ class LiveState:
             self.version += 1
             self.changed.notify_all()
 
-    def picture(self, index: int, kind: str) -> bytes | None:
+    def picture(self, index: int, kind: str, fine: bool = False) -> bytes | None:
         """The page's picture: "jpg" (made with the build), "proof" (the proof copy, made when first
-        asked for) or "png" (for other tools)."""
+        asked for) or "png" (for other tools); ``fine``: at twice the resolution, for a desk zoomed
+        in (made when asked for, kept for the build)."""
         with self.lock:
             if not 0 <= index < len(self.pages):
                 return None
             view, build = self.pages[index], self.build
-            if kind == "jpg":
+            if kind == "jpg" and not fine:
                 return view.image
-            cached = self.pictures.get((build, index, kind))
+            key = f"{kind}-fine" if fine else kind
+            cached = self.pictures.get((build, index, key))
         if cached is not None:
             return cached
         if kind == "proof":
@@ -160,13 +162,15 @@ class LiveState:
                 self.force.set()
                 self.wake.set()
                 return None
-            data = _render(view.proof, self.dpi, "JPEG")
+            data = _render(view.proof, self.dpi * (2 if fine else 1), "JPEG")
+        elif kind == "jpg":
+            data = _render(view.pdf, self.dpi * 2, "JPEG")
         elif kind == "png":
             data = _render(view.pdf, self.dpi, "PNG")
         else:
             return None
         with self.lock:
-            self.pictures[(build, index, kind)] = data
+            self.pictures[(build, index, key)] = data
         return data
 
     def status(self) -> dict[str, Any]:
@@ -478,7 +482,8 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
                     index = int(path[len("/page/"):-len(".jpg")]) - 1
                 except ValueError:
                     index = -1
-                self._picture(state.picture(index, "proof" if params.get("proof") == "1" else "jpg"), "image/jpeg")
+                self._picture(state.picture(index, "proof" if params.get("proof") == "1" else "jpg",
+                                            fine=params.get("fine") == "1"), "image/jpeg")
             else:
                 self._send(404, "text/plain", b"not found")
 
