@@ -159,18 +159,20 @@ def make_parser() -> argparse.ArgumentParser:
                       help="folder for the diff PNGs (default: beside NEW)")
     diff.add_argument("--dpi", type=_dpi, default=150.0, help="picture comparison resolution, 10–1200 (default: 150)")
 
-    live = sub.add_parser("serve", help="live proof page on localhost, rebuilt on every save",
-                          description="Build SPEC, then watch layout/, content/ and fonts/ and rebuild on every "
-                                      "save (overset allowed, so the page always shows); serve on localhost a "
-                                      "page with the preview, the overset and typography reports and build "
-                                      "errors, which refreshes itself.")
-    live.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC",
-                      help="page spec (default: pagesetter.toml's spec, else the seed page)")
-    live.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    live = sub.add_parser("serve", help="the make-up desk on localhost: see, click and drag the page",
+                          description="Build SPEC (a page or an edition), then watch layout/, content/ and fonts/ "
+                                      "and rebuild on every save (overset allowed, so the page always shows); "
+                                      "serve on localhost the make-up desk: the page with its proof overlay, "
+                                      "every module's report, the verdicts, and modules to drag on the grid, "
+                                      "written back into the spec. Updates are pushed to the page.")
+    live.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC|EDITION",
+                      help="page spec or edition (default: pagesetter.toml's spec, else the seed page)")
+    live.add_argument("--host", default="127.0.0.1",
+                      help="127.0.0.1 (default), localhost or ::1: the desk edits files, so it listens on this computer only")
     live.add_argument("--port", type=_port, default=8470, help="port (default: 8470; 0 picks a free one)")
     live.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                       help="where serve writes (default: a temporary folder; never the build's output/)")
-    live.add_argument("--dpi", type=_dpi, default=60.0, help="preview resolution, 10–1200 (default: 60)")
+    live.add_argument("--dpi", type=_dpi, default=150.0, help="resolution of the page picture, 10–1200 (default: 150)")
     live.add_argument("-q", "--quiet", action="store_true")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of page specs (for editors)",

@@ -1,82 +1,345 @@
-"""`pagesetter serve`: a live proof page for the desk.
+"""`pagesetter serve`: the make-up desk, a live page in the browser.
 
-Watches the project's layout/, content/ and fonts/ folders, rebuilds the page on every save (overset
-allowed, so the page always shows), and serves on localhost a page with the preview, the overset,
-typography and preflight reports and any build error. It writes into a folder of its own (a
-temporary one unless -o names another), never the build's output/: an overset page made for the
-screen must never stand where the night desk takes the PDF it sends; and it never watches what it
-writes, so it cannot rebuild forever. The page polls /status and reloads its picture when a
-new build is ready. Standard library only: http.server and a polling watcher.
+Builds the page (or every page of an edition), watches the project's layout/, content/ and fonts/
+folders and rebuilds on every save (overset allowed, so the page always shows). The browser gets
+the page at reading size with its proof overlay, every module clickable and draggable on the grid;
+a drag comes back as an edit of the spec's text (desk_edit.py), so a drag and a save from an
+editor are the same kind of change. Updates are pushed (Server-Sent Events), never polled.
+
+Safety: serve writes its PDFs and pictures into a folder of its own (a temporary one unless -o
+names another), never the build's output/, and never watches what it writes. It answers only
+requests naming its own address (DNS rebinding), and an edit must carry the token of the page it
+was served with (CSRF) and may change only the spec of a page it shows. A failed build keeps the
+last good page on screen, marked stale, with the error; nothing a build raises stops the watcher.
+Standard library only for the server: http.server and a polling watcher.
 """
 
 from __future__ import annotations
 
-import html
+import io
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
 from pathlib import Path
+from typing import Any, Callable
 
-from pagesetter.errors import InputError, PagesetterError
+from pagesetter.errors import InputError, PagesetterError, Warning, display_path
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_UNDO = 100
+MAX_POST = 16_384  # bytes: an edit is a few numbers
+JPEG_QUALITY = 88  # the page picture: JPEG is ten times faster to make than PNG at 150 dpi
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One page as the desk shows it: its picture, its grid and its modules (JSON-ready dicts)."""
+
+    name: str
+    spec: Path  # the page spec: the one file an edit of this page may write
+    pdf: Path
+    proof: Path | None
+    image: bytes  # JPEG at the desk's resolution
+    info: dict[str, Any]  # geometry, grid, modules, overset, warnings (sent to the browser)
 
 
 @dataclass
 class LiveState:
-    spec: Path
+    spec: Path  # a page spec or an edition file
     out_dir: Path
     dpi: float
+    log: Callable[[str], None] = lambda line: None
     build: int = 0
+    version: int = 0  # bumped on every change the browser should see
     ok: bool = False
     error: str = ""
-    overset: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    typography: str = ""
-    preflight: str = ""
-    preview: bytes = b""
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    seconds: float = 0.0
+    pages: tuple[PageView, ...] = ()
+    typography: list[str] = field(default_factory=list)
+    preflight: list[str] = field(default_factory=list)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    undo: list[Any] = field(default_factory=list)  # desk_edit.Written, newest last
+    pictures: dict[tuple[int, int, str], bytes] = field(default_factory=dict)  # (build, page, kind) → bytes
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    wake: threading.Event = field(default_factory=threading.Event)  # look now (an edit was written)
+    force: threading.Event = field(default_factory=threading.Event)  # build now, changed or not
+    want_proof: bool = False  # the proof copy is built once the desk has asked for its overlay
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def rebuild(self) -> None:
-        from pagesetter.build import build_page
-        from pagesetter.proof.preview import render_png
-        from pagesetter.proof.preflight import preflight
-        from pagesetter.proof.report import preflight_summary
-        from pagesetter.proof.typography import check_pdf
-
+    def rebuild(self, wait_for_verdicts: bool = False) -> None:
+        """Build, publish the page (picture and modules), then the slower verdicts (in a thread of
+        their own unless ``wait_for_verdicts``: the next save is not kept waiting for them). Any
+        failure is shown; the last good page stays, marked stale."""
+        started = time.perf_counter()
         try:
-            result = build_page(self.spec, self.out_dir, allow_overset=True)
-            png = render_png(result.pdf_path, self.out_dir, self.dpi)[0].read_bytes()
-            checked = preflight(result.pdf_path)
-            verdict = "\n".join([preflight_summary(checked)] + [
-                f"{f.severity}: {f.check}: {f.message}" for f in checked.findings])
-            update = dict(ok=True, error="", preview=png, typography=check_pdf(result.pdf_path).summary(),
-                          preflight=verdict,
-                          overset=[f"{o.article}: {o.chars} characters in {o.lines} lines" for o in result.page.overset],
-                          warnings=[str(w) for w in result.warnings])
+            views = self._build_views()
         except PagesetterError as exc:
-            update = dict(ok=False, error=str(exc))
+            self._publish_error(str(exc), started)
+            return
         except Exception as exc:  # noqa: BLE001 - anything else must not kill the watcher: shown, kept serving
-            update = dict(ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
+            self._publish_error(f"internal error: {type(exc).__name__}: {exc}", started)
+            return
         with self.lock:
-            for key, value in update.items():
-                setattr(self, key, value)
-            self.build += 1
+            self.pages, self.ok, self.error, self.build = views, True, "", self.build + 1
+            self.typography, self.preflight = [], []
+            self.seconds = time.perf_counter() - started
+            self.pictures = {k: v for k, v in self.pictures.items() if k[0] == self.build}
+            build = self.build
+        self._notify()
+        self.log(f"{time.strftime('%H:%M:%S')} build {build}: ok in {self.seconds:.2f} s"
+                 + "".join(f"; {p.name}: overset" for p in views if p.info["overset"]))
+        pdfs = [str(v.pdf) for v in views]
+        if wait_for_verdicts:
+            self._store_verdicts(verdicts_of(pdfs), build)
+        else:
+            self._check_aside(pdfs, build)
 
-    def status(self) -> dict:
+    def _build_views(self) -> tuple[PageView, ...]:
+        from pagesetter.build import build_page, load_inputs
+        from pagesetter.edition import build_edition, is_edition
+
+        if is_edition(self.spec):
+            done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
+            views = []
+            for i, (path, page, pdf) in enumerate(zip(done.edition.pages, done.pages, done.page_paths)):
+                spec, _, articles, _ = load_inputs(path, done.edition.data)  # for the reports: titles, lines
+                proof = done.proofs[i] if i < len(done.proofs) else None
+                views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
+                                   articles))
+            return _link_jumps(tuple(views))
+        result = build_page(self.spec, self.out_dir, allow_overset=True, proof=self.want_proof)
+        proof = self.out_dir / f"{result.spec.name}.proof.pdf"
+        return (_view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
+                      result.warnings, self.dpi, result.articles),)
+
+    def _publish_error(self, message: str, started: float) -> None:
         with self.lock:
-            return {"build": self.build, "ok": self.ok, "error": self.error, "overset": self.overset,
-                    "warnings": self.warnings, "typography": self.typography, "preflight": self.preflight}
+            self.ok, self.error, self.build = False, message, self.build + 1
+            self.seconds = time.perf_counter() - started
+            build = self.build
+        self._notify()
+        self.log(f"{time.strftime('%H:%M:%S')} build {build}: error in {self.seconds:.2f} s: {message.splitlines()[0]}")
+
+    def _check_aside(self, pdfs: list[str], build: int) -> None:
+        """The verdicts in a thread of their own: the next build does not wait for them."""
+        def run() -> None:
+            self._store_verdicts(verdicts_of(pdfs), build)
+        threading.Thread(target=run, daemon=True).start()
+
+    def _store_verdicts(self, verdicts: tuple[list[str], list[str]], build: int) -> None:
+        with self.lock:
+            if self.build != build:
+                return  # a newer build has been published meanwhile
+            self.preflight, self.typography = verdicts
+        self._notify()
+
+    def _notify(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    def picture(self, index: int, kind: str, fine: bool = False) -> bytes | None:
+        """The page's picture: "jpg" (made with the build), "proof" (the proof copy, made when first
+        asked for) or "png" (for other tools); ``fine``: at twice the resolution, for a desk zoomed
+        in (made when asked for, kept for the build)."""
+        with self.lock:
+            if not 0 <= index < len(self.pages):
+                return None
+            view, build = self.pages[index], self.build
+            if kind == "jpg" and not fine:
+                return view.image
+            key = f"{kind}-fine" if fine else kind
+            cached = self.pictures.get((build, index, key))
+        if cached is not None:
+            return cached
+        if kind == "proof":
+            if view.proof is None:  # not built yet: from now on every build makes it; one now
+                self.want_proof = True
+                self.force.set()
+                self.wake.set()
+                return None
+            data = _render(view.proof, self.dpi * (2 if fine else 1), "JPEG")
+        elif kind == "jpg":
+            data = _render(view.pdf, self.dpi * 2, "JPEG")
+        elif kind == "png":
+            data = _render(view.pdf, self.dpi, "PNG")
+        else:
+            return None
+        with self.lock:
+            self.pictures[(build, index, key)] = data
+        return data
+
+    def status(self) -> dict[str, Any]:
+        with self.lock:
+            return {"build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
+                    "seconds": round(self.seconds, 3),
+                    "overset": [o for p in self.pages for o in p.info["overset"]],
+                    "warnings": [w for p in self.pages for w in p.info["warnings"]],
+                    "typography": "\n".join(t for t in self.typography if t),
+                    "preflight": "\n".join(self.preflight),
+                    "typography_pages": list(self.typography), "preflight_pages": list(self.preflight),
+                    "pages": [dict(p.info, name=p.name, spec=display_path(p.spec)) for p in self.pages],
+                    "undo": len(self.undo), "edition": len(self.pages) > 1}
+
+
+def verdicts_of(pdfs: list[str]) -> tuple[list[str], list[str]]:
+    """Preflight and typography verdicts of each PDF, as the desk shows them. Both read the
+    characters back with pdfium, once, in turn with the desk's pictures (_PDFIUM); the rest of the
+    checking runs beside the next build."""
+    from pagesetter.proof.preflight import preflight
+    from pagesetter.proof.readback import read_chars
+    from pagesetter.proof.report import preflight_summary
+    from pagesetter.proof.typography import analyse, pdf_frames
+
+    verdicts, typography = [], []
+    for pdf in map(Path, pdfs):
+        try:
+            with _PDFIUM:
+                chars = read_chars(pdf)
+            checked = preflight(pdf, chars=chars)
+            verdicts.append("\n".join([preflight_summary(checked)] + [
+                f"{f.severity}: {f.check}: {f.message}" for f in checked.findings]))
+            typography.append(analyse(chars, pdf_frames(pdf)).summary())
+        except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving
+            verdicts.append(f"preflight could not run: {type(exc).__name__}: {exc}")
+            typography.append("")
+    return verdicts, typography
+
+
+# pdfium may not be entered from two threads at once (pypdfium2's documentation): the watcher's
+# picture and a request's PNG or proof picture take turns.
+_PDFIUM = threading.Lock()
+
+
+def _render(pdf: Path, dpi: float, fmt: str) -> bytes:
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            if fmt == "JPEG":
+                return _jpeg(doc, dpi)
+            image = doc[0].render(scale=dpi / 72).to_pil()
+        finally:
+            doc.close()
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _jpeg(doc: Any, dpi: float) -> bytes:
+    buf = io.BytesIO()
+    doc[0].render(scale=dpi / 72).to_pil().save(buf, "JPEG", quality=JPEG_QUALITY)
+    return buf.getvalue()
+
+
+def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[Warning, ...], dpi: float,
+          articles: dict[str, Any] | None = None) -> PageView:
+    """The page as JSON-ready data: where the trim sits in the picture, the grid, each module with
+    its report."""
+    import pypdfium2 as pdfium
+
+    from pagesetter.flow.geometry import PageGeometry
+
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            box, trim = doc[0].get_cropbox(), doc[0].get_trimbox()
+            image = _jpeg(doc, dpi)
+        finally:
+            doc.close()
+    geo, grid = PageGeometry(spec), spec.grid
+    overset = {o.article: o for o in page.overset}
+    modules = []
+    for a in spec.articles:
+        art = (articles or {}).get(a.article)
+        source = display_path(spec.content_dir / f"{a.article}.md")
+        if art is not None and art.paragraphs:
+            source = str(art.paragraphs[0].loc)
+        o = overset.get(a.article)
+        mine = [w for w in warnings if _belongs(w, a, spec)]
+        modules.append({
+            "article": a.article, "title": art.title if art is not None else "",
+            "entry": f"{display_path(spec.path)}:{a.loc.line}", "source": source,
+            "block": _cell(a.block), "box": geo.rect_box(a.block),
+            "photo": _cell(a.photo.cell, a.block) if a.photo is not None else None,
+            "frames": [[f.kind, f.x, f.y, f.width, f.height] for f in page.frames if f.article == a.article],
+            "overset": {"chars": o.chars, "lines": o.lines, "last": o.last_fitting, "cut": o.cut()} if o else None,
+            "notes": [w.message for w in mine if w.kind == "fitted"],
+            "warnings": [str(w) for w in mine if w.kind != "fitted"],
+            "jump_to": a.jump_to, "continued_from": a.continued_from, "links": [],
+        })
+    info = {
+        "media": [box[2] - box[0], box[3] - box[1]], "origin": [trim[0] - box[0], box[3] - trim[3]],
+        "trim": list(spec.trim), "dpi": dpi,
+        "grid": {"left": geo.left, "top": geo.top, "columns": grid.columns, "lines": grid.lines,
+                 "col_pitch": grid.column_width + grid.gutter, "col_width": grid.column_width, "pitch": grid.pitch},
+        "modules": modules,
+        "overset": [f"{o.article}: {o.chars} characters in {o.lines} lines, cut {o.cut()}" for o in page.overset],
+        "warnings": [str(w) for w in warnings],
+    }
+    return PageView(spec.name, spec.path, pdf, proof, image, info)
+
+
+def _cell(rect: Any, within: Any = None) -> dict[str, int]:
+    """A grid rect as the spec writes it: 1-based, a photo cell from its block's first column and line."""
+    col, top = (within.col, within.top) if within is not None else (0, 0)
+    return {"col": rect.col - col + 1, "cols": rect.cols, "line": rect.top - top + 1, "lines": rect.lines}
+
+
+def _belongs(warning: Warning, article: Any, spec: Any) -> bool:
+    """A warning is a module's when it names the article or stands in its entry or its file."""
+    if f"'{article.article}'" in warning.message:
+        return True
+    loc = warning.loc
+    if loc is None:
+        return False
+    if loc.path == display_path(spec.content_dir / f"{article.article}.md"):
+        return True
+    return loc.path == display_path(spec.path) and loc.line == article.loc.line
+
+
+def _warnings_of(spec: Any, warnings: tuple[Warning, ...], first: bool) -> tuple[Warning, ...]:
+    """An edition's warnings, each on its page: by the page's spec or one of its articles; the rest
+    on the first page."""
+    def page_of(w: Warning) -> bool:
+        if w.loc is None:
+            return first
+        paths = {display_path(spec.path)} | {display_path(spec.content_dir / f"{a.article}.md") for a in spec.articles}
+        return w.loc.path in paths
+    return tuple(w for w in warnings if page_of(w) or (first and any(
+        f"'{a.article}'" in w.message for a in spec.articles)))
+
+
+def _link_jumps(views: tuple[PageView, ...]) -> tuple[PageView, ...]:
+    """An article jumped from one page and continued on another: a link each way."""
+    where: dict[str, list[int]] = {}
+    for i, view in enumerate(views):
+        for m in view.info["modules"]:
+            where.setdefault(m["article"], []).append(i)
+    for i, view in enumerate(views):
+        for m in view.info["modules"]:
+            if m["jump_to"] is not None or m["continued_from"] is not None:
+                m["links"] = [{"page": j, "name": views[j].name} for j in where[m["article"]] if j != i]
+    return views
 
 
 def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float]:
     """Modification times of every file under the watched folders, but for those under ``ignore``
-    (serve's own output: watching it would rebuild forever)."""
+    (serve's own output: watching it would rebuild forever) and scratch files: hidden ones and
+    backups (``~``), as editors and our own atomic writes (.<name>.*.tmp) make them before the
+    rename. A build started on a scratch file would read the old spec."""
     out: dict[str, float] = {}
     skip = ignore.resolve() if ignore is not None else None
     for folder in folders:
         if folder.is_dir():
             for path in folder.rglob("*"):
+                if path.name.startswith(".") or path.name.endswith("~"):
+                    continue
                 if skip is not None and path.resolve().is_relative_to(skip):
                     continue
                 if path.is_file():
@@ -87,48 +350,37 @@ def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float
     return out
 
 
-def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = 0.4) -> None:
+def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = 0.05) -> None:
+    """Rebuild on a change under ``folders``; woken early by an edit from the desk (which wrote the
+    file whole, atomically), or forced. Nothing raised here ends the loop: the next save is another
+    try."""
     last = snapshot(folders, state.out_dir)
-    while not stop.wait(interval):
-        now = snapshot(folders, state.out_dir)
-        if now != last:
-            time.sleep(0.2)  # let an editor finish writing
-            last = snapshot(folders, state.out_dir)
+    while not stop.is_set():
+        woken = state.wake.wait(interval)
+        if stop.is_set():
+            return
+        try:
+            state.wake.clear()
+            now = snapshot(folders, state.out_dir)
+            if now == last and not state.force.is_set():
+                continue  # (a wake for a change an earlier build already took in)
+            state.force.clear()
+            while not woken:  # an editor's save: let it finish writing, the same snapshot twice 20 ms apart
+                time.sleep(0.02)
+                settled, now = now, snapshot(folders, state.out_dir)
+                if settled == now:
+                    break
+            last = now
             state.rebuild()
+        except Exception as exc:  # noqa: BLE001 - the watcher survives anything (a folder removed, ...)
+            state.log(f"{time.strftime('%H:%M:%S')} watcher: {type(exc).__name__}: {exc}")
 
 
-PAGE = """<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8"><title>pagesetter · {name}</title>
-<style>
-body {{ font-family: sans-serif; margin: 0; display: flex; background: #ddd; }}
-#page {{ flex: 0 0 auto; padding: 12px; }} #page img {{ height: calc(100vh - 24px); box-shadow: 0 0 8px #888; }}
-#side {{ padding: 12px; max-width: 40em; }} .error {{ color: #b00; white-space: pre-wrap; }}
-li.overset {{ color: #b00; }}
-</style></head>
-<body><div id="page"><img id="preview" alt="preview" src="/preview.png?build={build}"></div>
-<div id="side"><h1>{name}</h1><p>build <span id="build">{build}</span> · <span id="state">{state}</span></p>
-<p id="error" class="error">{error}</p><h2>Overset</h2><ul id="overset">{overset}</ul>
-<h2>Typography</h2><p id="typography">{typography}</p>
-<h2>Preflight</h2><p id="preflight" style="white-space: pre-wrap">{preflight}</p><h2>Warnings</h2><ul id="warnings">{warnings}</ul></div>
-<script>
-let shown = {build};
-async function poll() {{
-  try {{
-    const s = await (await fetch('/status', {{cache: 'no-store'}})).json();
-    if (s.build !== shown) {{ location.reload(); return; }}
-  }} catch (e) {{}}
-  setTimeout(poll, 700);
-}}
-setTimeout(poll, 700);
-</script></body></html>"""
-
-
-def render_page(state: LiveState) -> str:
-    s = state.status()
-    items = lambda xs, cls="": "".join(f'<li class="{cls}">{html.escape(x)}</li>' for x in xs)  # noqa: E731
-    return PAGE.format(name=html.escape(state.spec.stem), build=s["build"], state="ok" if s["ok"] else "error",
-                       error=html.escape(s["error"]), overset=items(s["overset"], "overset") or "<li>none</li>",
-                       typography=html.escape(s["typography"]), preflight=html.escape(s["preflight"]), warnings=items(s["warnings"]) or "<li>none</li>")
+def desk_page(state: LiveState) -> str:
+    template = files("pagesetter").joinpath("desk.html").read_text(encoding="utf-8")
+    data = json.dumps(state.status(), ensure_ascii=False).replace("</", "<\\/")
+    name = state.spec.stem.replace("&", "&amp;").replace("<", "&lt;")
+    return template.replace("{{NAME}}", name).replace("{{TOKEN}}", state.token).replace("{{STATE}}", data)
 
 
 def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
@@ -143,22 +395,166 @@ def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
     return name in names and given in (str(port), "")
 
 
-def make_handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
+def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
+    """Apply one edit from the desk; returns what was written, raises InputError when refused.
+    ``part``: "block" or "photo" (with col, cols, line, lines), "headline" (with lines), or
+    "swap" (with other: the article whose block this one's trades with)."""
+    from pagesetter.desk_edit import Cell, Edit, apply_change, rewrite_cell, set_headline_lines, swap_blocks
+
+    try:
+        index, part, article = int(request["page"]), str(request["part"]), str(request["article"])
+        if part in ("block", "photo"):
+            cell = Cell(*(int(request[k]) for k in ("col", "cols", "line", "lines")))
+            said = f"{article} {part} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
+            change: Callable[[str, Path], str] = lambda text, path: rewrite_cell(text, path, Edit(article, part, cell))
+        elif part == "headline":
+            lines = int(request["lines"])
+            said = f"{article} headline → {lines} lines"
+            change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
+        elif part == "swap":
+            other = str(request["other"])
+            said = f"{article} ⇄ {other}"
+            change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
+        else:
+            raise InputError(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
+                             f"modules, not {part!r}")
+    except (KeyError, TypeError, ValueError):
+        raise InputError(None, "an edit names page, article, part and its numbers") from None
+    with state.lock:
+        if not 0 <= index < len(state.pages):
+            raise InputError(None, f"no page {index + 1} on the desk")
+        path = _confined(state.pages[index].spec, root)
+        result = apply_change(path, lambda text: change(text, path))
+        if result.after != result.before:
+            state.undo.append(result)
+            del state.undo[:-MAX_UNDO]
+    state.wake.set()
+    return f"{display_path(state.pages[index].spec)}: {said}"
+
+
+def undo_last(state: LiveState, root: Path) -> str:
+    from pagesetter.desk_edit import undo
+
+    with state.lock:
+        if not state.undo:
+            raise InputError(None, "nothing to undo")
+        last = state.undo[-1]
+        undo(last)
+        state.undo.pop()
+    state.wake.set()
+    return f"{display_path(last.path)}: undone"
+
+
+def _confined(path: Path, root: Path) -> Path:
+    """The spec an edit writes: inside the project, never in the build's output/."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()) or real.is_relative_to((root / "output").resolve()):
+        raise InputError(None, f"{display_path(path)} is outside the project's specs; the desk does not write it")
+    return real
+
+
+def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _checked_host(self) -> bool:
+            if _host_allowed(self.headers.get("Host", ""), self.server.server_address):
+                return True
+            # DNS rebinding: a page elsewhere naming this port under its own host name gets nothing
+            self._send(421, "text/plain", b"misdirected request: use the address serve printed")
+            return False
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            if not _host_allowed(self.headers.get("Host", ""), self.server.server_address):
-                # DNS rebinding: a page elsewhere naming this port under its own host name gets nothing
-                self._send(421, "text/plain", b"misdirected request: use the address serve printed")
+            if not self._checked_host():
                 return
-            path = self.path.split("?", 1)[0]
+            path, _, query = self.path.partition("?")
+            params = dict(p.partition("=")[::2] for p in query.split("&") if p)
             if path == "/":
-                self._send(200, "text/html; charset=utf-8", render_page(state).encode("utf-8"))
-            elif path == "/status":
+                self._send(200, "text/html; charset=utf-8", desk_page(state).encode("utf-8"))
+            elif path in ("/status", "/state.json"):
                 self._send(200, "application/json", json.dumps(state.status(), ensure_ascii=False).encode("utf-8"))
-            elif path == "/preview.png" and state.preview:
-                self._send(200, "image/png", state.preview)
+            elif path == "/events":
+                self._events()
+            elif path == "/preview.png":
+                self._picture(state.picture(0, "png"), "image/png")
+            elif path.startswith("/page/") and path.endswith(".jpg"):
+                try:
+                    index = int(path[len("/page/"):-len(".jpg")]) - 1
+                except ValueError:
+                    index = -1
+                self._picture(state.picture(index, "proof" if params.get("proof") == "1" else "jpg",
+                                            fine=params.get("fine") == "1"), "image/jpeg")
             else:
                 self._send(404, "text/plain", b"not found")
+
+        def do_POST(self) -> None:  # noqa: N802
+            if not self._checked_host():
+                return
+            origin = self.headers.get("Origin")
+            host = self.headers.get("Host", "")
+            if origin is not None and origin != f"http://{host}":
+                self._send(403, "text/plain", b"cross-origin edit refused")
+                return
+            if not secrets.compare_digest(self.headers.get("X-Desk-Token", ""), state.token):
+                self._send(403, "text/plain", b"edit refused: no or wrong desk token (reload the desk)")
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if not 0 < length <= MAX_POST or self.headers.get("Content-Type", "").split(";")[0] != "application/json":
+                self._send(400, "text/plain", b"an edit is a small JSON body")
+                return
+            try:
+                request = json.loads(self.rfile.read(length))
+                if not isinstance(request, dict):
+                    raise ValueError
+            except ValueError:
+                self._json(400, {"ok": False, "message": "the edit is not JSON"})
+                return
+            try:
+                if self.path == "/edit":
+                    message = edit(state, request, root)
+                elif self.path == "/undo":
+                    message = undo_last(state, root)
+                else:
+                    self._send(404, "text/plain", b"not found")
+                    return
+            except PagesetterError as exc:
+                self._json(409, {"ok": False, "message": str(exc)})
+                return
+            state.log(f"{time.strftime('%H:%M:%S')} desk: {message}")
+            self._json(200, {"ok": True, "message": message})
+
+        def _events(self) -> None:
+            """Server-Sent Events: the whole state on every change, a comment every 15 s to keep
+            the connection open."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = -1
+            try:
+                while not stop.is_set():
+                    with state.changed:
+                        state.changed.wait_for(lambda: state.version != seen or stop.is_set(), timeout=15)
+                        version = state.version
+                    if version != seen:
+                        seen = version
+                        body = json.dumps(state.status(), ensure_ascii=False)
+                        self.wfile.write(f"event: state\ndata: {body}\n\n".encode("utf-8"))
+                    else:
+                        self.wfile.write(b": still here\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                return
+            self.close_connection = True
+
+        def _picture(self, data: bytes | None, kind: str) -> None:
+            if data is None:
+                self._send(404, "text/plain", b"no picture (yet)")
+            else:
+                self._send(200, kind, data)
+
+        def _json(self, code: int, value: dict[str, Any]) -> None:
+            self._send(code, "application/json", json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
         def _send(self, code: int, kind: str, body: bytes) -> None:
             self.send_response(code)
@@ -175,11 +571,14 @@ def make_handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
 
 
 def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, quiet: bool) -> None:
-    """``out_dir``: where serve writes its PDFs and previews; None: a temporary folder of its own."""
+    """``out_dir``: where serve writes its PDFs and pictures; None: a temporary folder of its own."""
     import tempfile
 
     from pagesetter.spec.loader import project_root
 
+    if host not in LOOPBACK:  # the desk edits the project's files: it is never offered to the network
+        raise InputError(None, f"serve listens on this computer only ({', '.join(sorted(LOOPBACK))}), not {host!r}: "
+                         "the desk writes the spec files")
     root = project_root(spec)
     if out_dir is None:
         with tempfile.TemporaryDirectory(prefix="pagesetter-serve-") as own:
@@ -187,20 +586,27 @@ def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, qu
     if out_dir.resolve() == (root / "output").resolve():
         raise InputError(None, f"serve does not write into {out_dir}, the build's output folder: its pages may be "
                          "overset; name another folder with -o, or leave -o out for a temporary one")
+    say: Callable[[str], None] = (lambda line: None) if quiet else (lambda line: print(line, flush=True))
     state = LiveState(spec, out_dir, dpi)
-    state.rebuild()
+    state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
+    state.log = say
+    stop = threading.Event()
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(state))
+        server = ThreadingHTTPServer((host, port), make_handler(state, root, stop))
     except OSError as exc:
         raise InputError(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    stop = threading.Event()
     folders = [root / "layout", root / "content", root / "fonts", spec.resolve().parent]
     watcher = threading.Thread(target=watch, args=(state, folders, stop), daemon=True)
     watcher.start()
     if not quiet:
         print(f"serving {spec} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+        print(f"{time.strftime('%H:%M:%S')} build 1: {'ok' if state.ok else 'error: ' + state.error.splitlines()[0]} "
+              f"in {state.seconds:.2f} s", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
         stop.set()
+        state.wake.set()
+        with state.changed:
+            state.changed.notify_all()
         server.server_close()

@@ -80,8 +80,10 @@ def _check(node: Node, kind: str, what: str) -> None:
     v.check_keys(node, allowed, what, required=required)
 
 
-def load_spec(path: Path) -> PageSpec:
-    root_node = v.expect_map(load_yaml(path), "a page spec")
+def load_spec(path: Path, text: str | None = None) -> PageSpec:
+    """``text``: the spec's text when it is not (yet) the file's, as the desk checks an edit
+    before it writes it (serve_edit.py)."""
+    root_node = v.expect_map(load_yaml(path, text), "a page spec")
     _check(root_node, "spec", "the page spec")
     if root_node.get("articles") is None and root_node.get("auto") is None:
         raise InputError(root_node.loc, "the page spec needs 'articles' (modules placed by hand) or 'auto' "

@@ -1,0 +1,385 @@
+"""The make-up desk (`pagesetter serve`, issue 18) in a real browser: Debian's Chromium driven by
+Playwright. The desk is loaded, zoomed, clicked and dragged with the mouse; what it writes back is
+read from the spec file, and what it builds from the PDF it serves."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pagesetter.proof.record import layout_record
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium under Playwright; the browser tests skip without either (the others run)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def browser(chromium):
+    """A browser context of the test's own: its pages (and their event streams) closed after it."""
+    context = chromium.new_context()
+    yield context
+    context.close()
+
+
+class Desk:
+    """A running `pagesetter serve` in a project copy, writing into a folder outside the project."""
+
+    def __init__(self, project: Path, out: Path, spec: str | None = None) -> None:
+        args = [sys.executable, "-m", "pagesetter", "serve", *([spec] if spec else []), "--port", "0", "-o", str(out)]
+        self.out = out
+        self.proc = subprocess.Popen(args, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
+        self.port = int(match.group(1))
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def status(self) -> dict:
+        with urllib.request.urlopen(self.url + "status", timeout=10) as response:
+            return json.loads(response.read())
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        out, err = self.proc.communicate(timeout=30)
+        return out + err
+
+
+@pytest.fixture()
+def desk(project: Path, tmp_path: Path):
+    (project / "output").mkdir()
+    (project / "output" / "seed-page.pdf").write_bytes(b"the night desk's PDF")  # must never change
+    d = Desk(project, tmp_path / "live")
+    yield d
+    d.stop()
+    assert sorted(p.name for p in (project / "output").iterdir()) == ["seed-page.pdf"]
+    assert (project / "output" / "seed-page.pdf").read_bytes() == b"the night desk's PDF"
+
+
+def _open(browser, desk: Desk, width: int = 1400, height: int = 900):
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(desk.url)
+    page.wait_for_function("window.desk.shown.build >= 1", timeout=60_000)
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def _wait_shown(page, build: int) -> None:
+    page.wait_for_function(f"window.desk.shown.build >= {build}", timeout=60_000)
+
+
+def _drag(page, selector: str, columns: float, lines: float) -> None:
+    """Press on ``selector`` and move the mouse by whole columns and grid lines of the page."""
+    g = page.evaluate("state.pages[current].grid")
+    zoom = page.evaluate("zoom")
+    box = page.locator(selector).first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + columns * g["col_pitch"] * zoom, y + lines * g["pitch"] * zoom, steps=6)
+    page.mouse.up()
+
+
+def _select(page, article: str) -> None:
+    page.locator(f".module[data-article='{article}'] .name").evaluate("e => e.parentElement.dispatchEvent("
+                                                                      "new MouseEvent('mousedown', {bubbles: true}))")
+    page.mouse.up()
+    page.wait_for_selector(f".module.selected[data-article='{article}']")
+
+
+def _message(page) -> str:
+    page.wait_for_function("document.getElementById('msg').textContent !== ''", timeout=30_000)
+    return page.inner_text("#msg")
+
+
+def test_desk_shows_the_page_readable_zooms_and_reports_a_module(browser, desk: Desk, project: Path) -> None:
+    page = _open(browser, desk)
+    # readable size: the picture is made at 150 dpi (the 390 mm page, bleed and marks, is > 2300 px wide)
+    assert page.evaluate("document.getElementById('preview').naturalWidth") > 390 / 25.4 * 150
+    before = page.evaluate("document.getElementById('sheet').getBoundingClientRect().width")
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    after = page.evaluate("document.getElementById('sheet').getBoundingClientRect().width")
+    assert after > before * 1.9
+    # zoomed in past 150 dpi: the picture is drawn again at twice the resolution
+    while page.evaluate("zoom * 72") <= 165:
+        page.click("#zoom-in")
+    page.wait_for_function("window.desk.shown.fine === true", timeout=60_000)
+    assert page.evaluate("document.getElementById('preview').naturalWidth") > 390 / 25.4 * 300
+    page.click("#zoom-fit")
+    page.locator(".module[data-article='dongfeng-media'] .name").evaluate(
+        "e => e.parentElement.dispatchEvent(new MouseEvent('mousedown', {bubbles: true, clientX: 0, clientY: 0}))")
+    page.mouse.up()
+    assert page.inner_text("#r-article") == "dongfeng-media"
+    spec_text = (project / "layout" / "seed-page.yaml").read_text(encoding="utf-8").splitlines()
+    entry_line = next(i for i, line in enumerate(spec_text, 1) if "article: dongfeng-media" in line)
+    assert page.inner_text("#r-entry") == f"layout/seed-page.yaml:{entry_line}"
+    source = page.inner_text("#r-source")
+    path, line, _ = source.split(":")
+    assert path == "content/dongfeng-media.md" and int(line) > 1
+    assert (project / path).read_text(encoding="utf-8").splitlines()[int(line) - 1].strip()  # the body's first line
+    assert page.inner_text("#r-block") == "第1栏起 4栏 · 第12行起 39行"
+    assert page.inner_text("#r-overset") == "无"
+    # the verdicts, and English on demand
+    page.wait_for_function("document.getElementById('preflight').textContent.startsWith('preflight: PASS')")
+    page.click("#lang")
+    assert page.inner_text("#r-block") == "col 1, 4 cols · line 12, 39 lines"
+    assert "Overset" in page.inner_text("aside")
+    # the proof overlay: the proof copy's picture replaces the page's
+    page.check("#proof")
+    page.wait_for_function("window.desk.shown.proof === true", timeout=30_000)
+    assert page.errors == []
+
+
+def test_dragging_an_edge_writes_the_spec_and_builds_an_overset_page(browser, desk: Desk, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    original = spec.read_text(encoding="utf-8")
+    page = _open(browser, desk)
+    _select(page, "banner")
+    _drag(page, ".module.selected[data-article='banner'] .handle.s", 0, -2)  # two lines shallower
+    assert "banner block" in _message(page)
+    _wait_shown(page, 2)
+    # one line of the spec changed, in place: comments and flow style kept
+    new = spec.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(original.splitlines(), new.splitlines()) if a != b]
+    assert changed == [("    block: {col: 1, cols: 8, line: 4, lines: 8}", "    block: {col: 1, cols: 8, line: 4, lines: 6}")]
+    assert len(new.splitlines()) == len(original.splitlines())
+    # the new PDF: the banner's block is six grid lines deep, and its headline no longer fits
+    with pikepdf.open(desk.out / "seed-page.pdf") as pdf:
+        record = layout_record(pdf.pages[0])
+    status = desk.status()
+    pitch = status["pages"][0]["grid"]["pitch"]
+    banner = [f for f in record["frames"] if f["article"] == "banner" and f["kind"] == "block"]
+    assert banner and abs(banner[0]["y1"] - banner[0]["y0"] - 6 * pitch) < 0.01
+    assert status["overset"] and status["overset"][0].startswith("banner:")
+    # the overset page on the desk: the module's report in red, with the amount
+    assert page.inner_text("#r-block") == "第1栏起 8栏 · 第4行起 6行"
+    overset = page.inner_text("#r-overset")
+    assert re.match(r"\d+ 字, \d+ 行", overset), overset
+    assert page.locator(".module.overset[data-article='banner']").count() == 1
+    # undo puts the text back as it was
+    page.click("#undo")
+    _wait_shown(page, 3)
+    assert spec.read_text(encoding="utf-8") == original
+    assert desk.status()["overset"] == []
+
+
+def test_an_overlap_is_refused_with_a_message(browser, desk: Desk, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    original = spec.read_text(encoding="utf-8")
+    page = _open(browser, desk)
+    _select(page, "dongfeng-media")
+    _drag(page, ".module.selected[data-article='dongfeng-media'] .handle.e", 1, 0)  # into dongliao-police
+    message = _message(page)
+    assert "overlaps" in message and "dongliao-police" in message, message
+    assert page.locator("#msg.refused").count() == 1
+    assert spec.read_text(encoding="utf-8") == original
+    time.sleep(0.5)
+    assert desk.status()["build"] == 1
+
+
+def _frames(desk: Desk, article: str, kind: str) -> list[dict]:
+    with pikepdf.open(desk.out / "seed-page.pdf") as pdf:
+        return [f for f in layout_record(pdf.pages[0])["frames"] if f["article"] == article and f["kind"] == kind]
+
+
+def test_a_headline_is_deepened_and_two_modules_swapped(browser, desk: Desk, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    original = spec.read_text(encoding="utf-8")
+    page = _open(browser, desk)
+    pitch = page.evaluate("state.pages[0].grid.pitch")
+    # the headline's foot, dragged a grid line down: its depth written into its mapping
+    _select(page, "baimei-property")
+    shown = page.inner_text(".hl[data-article='baimei-property'] span")
+    depth = int(re.search(r"(\d+)", shown).group(1))
+    _drag(page, ".hl[data-article='baimei-property']", 0, 1)
+    assert "baimei-property headline" in _message(page)
+    _wait_shown(page, 2)
+    new = spec.read_text(encoding="utf-8")
+    assert original.replace("headline: {cols: 3, lines: 8}", f"headline: {{cols: 3, lines: {depth + 1}}}") == new
+    head = _frames(desk, "baimei-property", "headline")
+    assert head and head[0]["y1"] - head[0]["y0"] >= (depth + 1) * pitch - 0.01
+    # Shift+drag one module onto another: the two trade blocks
+    page.evaluate("document.getElementById('msg').textContent = ''")
+    _select(page, "dongfeng-media")
+    grip = page.locator(".module.selected[data-article='dongfeng-media'] .name").bounding_box()
+    goal = page.locator(".module[data-article='xianglu-street']").bounding_box()
+    page.mouse.move(grip["x"] + 5, grip["y"] + 5)
+    page.mouse.down()
+    page.keyboard.down("Shift")
+    page.mouse.move(goal["x"] + 20, goal["y"] + goal["height"] - 20, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    assert "dongfeng-media ⇄ xianglu-street" in _message(page)
+    _wait_shown(page, 3)
+    swapped = spec.read_text(encoding="utf-8")
+    assert "article: dongfeng-media\n    block: {col: 1, cols: 4, line: 51, lines: 34}" in swapped
+    assert "article: xianglu-street\n    block: {col: 1, cols: 4, line: 12, lines: 39}" in swapped
+    block = _frames(desk, "dongfeng-media", "block")[0]
+    assert abs(block["y1"] - block["y0"] - 34 * pitch) < 0.01
+    assert abs(block["y1"] - _frames(desk, "xianglu-street", "block")[0]["y0"]) < 0.01  # now under it
+    assert page.errors == []
+
+
+def test_a_failed_build_keeps_the_last_page_marked_stale(browser, desk: Desk, project: Path) -> None:
+    page = _open(browser, desk)
+    spec = project / "layout" / "seed-page.yaml"
+    original = spec.read_text(encoding="utf-8")
+    spec.write_text(original.replace("columns: 8", "columns: eight"), encoding="utf-8")
+    page.wait_for_selector("#sheet.stale", timeout=60_000)
+    stale = page.inner_text("#stale")
+    assert "layout/seed-page.yaml:" in stale and "columns" in stale
+    assert page.evaluate("document.getElementById('preview').naturalWidth") > 0  # the last good page
+    spec.write_text(original, encoding="utf-8")
+    page.wait_for_function("!document.getElementById('sheet').classList.contains('stale')", timeout=60_000)
+    assert desk.status()["ok"]
+
+
+def test_the_desk_works_on_an_edition(browser, project: Path, tmp_path: Path) -> None:
+    d = Desk(project, tmp_path / "live", "layout/tabloid-edition.yaml")
+    try:
+        page = _open(browser, d)
+        assert page.locator("#strip figure").count() == 2
+        assert page.get_attribute("#preview", "src").startswith("/page/1.jpg")
+        page.locator("#strip figure").nth(1).click()
+        page.wait_for_function("window.desk.shown.page === 1", timeout=30_000)
+        assert {m["article"] for m in page.evaluate("page().modules")} >= {"xian-education", "xianglu-street"}
+        # the jump: the continued article links back to the page it came from
+        _select(page, "xianglu-street")
+        assert page.inner_text("#r-source").startswith("content/xianglu-street.md:")
+        assert page.inner_text("#r-entry").startswith("layout/tabloid-2.yaml:")
+        page.click("a.jump")
+        page.wait_for_function("window.desk.shown.page === 0", timeout=30_000)
+        assert page.inner_text("#r-article") == "xianglu-street"
+        # an edit on page 1 writes page 1's spec, nothing else
+        before = {p.name: p.read_bytes() for p in (project / "layout").glob("*.yaml")}
+        _select(page, "banner")
+        _drag(page, ".module.selected[data-article='banner'] .handle.s", 0, -1)
+        assert "tabloid-1.yaml" in _message(page)
+        after = {p.name: p.read_bytes() for p in (project / "layout").glob("*.yaml")}
+        assert [n for n in before if before[n] != after[n]] == ["tabloid-1.yaml"]
+        assert page.errors == []
+    finally:
+        d.stop()
+    assert not (project / "output").exists()
+
+
+def test_the_desk_is_never_offered_to_the_network(project: Path) -> None:
+    refused = subprocess.run([sys.executable, "-m", "pagesetter", "serve", "--host", "0.0.0.0", "--port", "0"],
+                             cwd=project, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "this computer only" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_edits_need_the_host_and_the_desks_token(desk: Desk, project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    original = spec.read_bytes()
+    token = re.search(r'const TOKEN = "([^"]+)"', urllib.request.urlopen(desk.url, timeout=10).read().decode()).group(1)
+    body = json.dumps({"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7})
+
+    def post(headers: dict[str, str]) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", desk.port, timeout=10)
+        conn.request("POST", "/edit", body=body, headers={"Content-Type": "application/json", **headers})
+        code = conn.getresponse().status
+        conn.close()
+        return code
+
+    assert post({}) == 403  # no token
+    assert post({"X-Desk-Token": "guess"}) == 403
+    assert post({"X-Desk-Token": token, "Host": f"evil.example:{desk.port}"}) == 421
+    assert post({"X-Desk-Token": token, "Origin": "http://evil.example"}) == 403
+    assert spec.read_bytes() == original
+    assert post({"X-Desk-Token": token, "Origin": f"http://127.0.0.1:{desk.port}"}) == 200
+    assert b"line: 4, lines: 7}" in spec.read_bytes()
+
+
+# The acceptance test of issue 18: every module of the seed page moved (and the foot module and a
+# photo cell resized); a layout editor puts them back with the mouse alone, and the spec builds the
+# shipped page again, byte for byte.
+SCRAMBLE = [  # article, part, cell written into the shipped spec (col, cols, line, lines)
+    ("banner", "block", (1, 8, 5, 8)),
+    ("dongfeng-media", "block", (1, 4, 13, 39)),
+    ("dongfeng-media", "photo", (1, 2, 6, 13)),
+    ("dongliao-police", "block", (5, 4, 13, 34)),
+    ("xianglu-street", "block", (1, 4, 52, 34)),
+    ("xian-education", "block", (5, 4, 47, 39)),
+    ("baimei-property", "photo", (7, 2, 1, 18)),
+    ("baimei-property", "block", (1, 8, 86, 18)),
+]
+GESTURES = [  # what the editor does: (article, part, handle or "move", columns, lines)
+    ("banner", "block", "move", 0, -1),
+    ("dongfeng-media", "block", "move", 0, -1),
+    ("dongfeng-media", "photo", "move", 2, 0),
+    ("dongliao-police", "block", "move", 0, -1),
+    ("xianglu-street", "block", "move", 0, -1),
+    ("xian-education", "block", "move", 0, -1),
+    ("baimei-property", "block", "move", 0, -1),
+    ("baimei-property", "block", "s", 0, 1),
+    ("baimei-property", "photo", "s", 0, 1),
+]
+
+
+def test_a_scrambled_page_is_put_right_with_the_mouse_alone(browser, project: Path, tmp_path: Path) -> None:
+    from pagesetter.build import build_page
+    from pagesetter.desk_edit import Cell, Edit, rewrite_cell
+
+    spec = project / "layout" / "seed-page.yaml"
+    shipped = spec.read_text(encoding="utf-8")
+    text = shipped
+    for article, part, cell in SCRAMBLE:
+        text = rewrite_cell(text, spec, Edit(article, part, Cell(*cell)))
+    spec.write_text(text, encoding="utf-8")
+    d = Desk(project, tmp_path / "live")
+    try:
+        page = _open(browser, d, 1600, 1000)
+        shipped_lines = {m: line for m, line in re.findall(r"article: (\S+)\n\s+block: \{([^}]*)\}", shipped)}
+        scrambled = {m: line for m, line in re.findall(r"article: (\S+)\n\s+block: \{([^}]*)\}", text)}
+        assert all(shipped_lines[m] != scrambled[m] for m in shipped_lines)  # every module moved
+        build = 1
+        for article, part, handle, columns, lines in GESTURES:
+            _select(page, article)
+            target = f".module.selected[data-article='{article}']" if part == "block" else f".photo[data-article='{article}']"
+            if part == "photo":
+                page.locator(target).dispatch_event("mousedown", {"button": 0})
+                page.mouse.up()
+                target = f".photo.selected[data-article='{article}']"
+            grip = f"{target} .name" if part == "block" else target  # a module's name: never under its photo
+            _drag(page, grip if handle == "move" else f"{target} .handle.{handle}", columns, lines)
+            message = _message(page)
+            assert page.locator("#msg.done").count() == 1, message
+            build += 1
+            _wait_shown(page, build)
+            page.evaluate("document.getElementById('msg').textContent = ''")
+        assert page.errors == []
+    finally:
+        print(d.stop())  # the desk's terminal, shown when the test fails
+    assert spec.read_text(encoding="utf-8") == shipped
+    # and it builds the shipped page: the same PDF as the shipped spec in a fresh copy of the project
+    from conftest import copy_project
+
+    reference = copy_project(tmp_path / "reference")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ours = build_page(spec, tmp_path / "a").pdf_path.read_bytes()
+    assert ours == build_page(reference / "layout" / "seed-page.yaml", tmp_path / "b").pdf_path.read_bytes()
