@@ -310,6 +310,8 @@ def test_no_single_body_line_wedged_beside_a_photo(tmp_path: Path, project: Path
     warned = {w.message.split("'")[1] for w in result.warnings if "wedged" in w.message}
     if layout == "wedged-unfitted":
         assert warned == {"dongfeng-media"}, result.warnings
+        # the cell is a line low: the single line is above it, and the warning says so
+        assert any("wedged above its photo" in w.message for w in result.warnings), result.warnings
     elif layout == "wedged":
         notes = [w.message for w in result.warnings if w.kind == "fitted" and "dongfeng-media" in w.message]
         assert warned == set() and any("photo moved" in n for n in notes), (notes, result.warnings)

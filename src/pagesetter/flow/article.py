@@ -601,9 +601,23 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         fitted = placed[n_slots - 1][0].text if n_slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
     elif fill.empty_foot > 1 or fill.shortfall > 1:
-        out.warnings.append(Warning("underset", f"{article.id!r}: {fill.slots - fill.lines} body lines empty "
-                                    f"({fill.empty_foot} at the foot of the block, the last column "
-                                    f"{fill.shortfall} short)", spec.loc))
+        out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc))
+
+
+def _lines(n: int) -> str:
+    return f"{n} line{'' if n == 1 else 's'}"
+
+
+def _underset(fill: Fill) -> str:
+    """What the editor sees white, in the order they fill it: the grid lines left empty across the
+    block's foot (balancing evens the columns, so each is white in every column), then how far the
+    last column ends above the others."""
+    parts = []
+    if fill.empty_foot:
+        parts.append(f"the foot of the block is white for {_lines(fill.empty_foot)} in every column")
+    if fill.shortfall:
+        parts.append(f"the last column ends {_lines(fill.shortfall)} above the others")
+    return "; ".join(parts) + ": add copy, or make the block shallower"
 
 
 def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometry, out: Placed,

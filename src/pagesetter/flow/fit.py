@@ -49,20 +49,25 @@ def score(fill: Fill | None, variant: Variant, lone: int = 0) -> tuple[int, int,
     return (fill.overset, lone, fill.empty_foot + fill.shortfall, variant.change)
 
 
-def lone_lines(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry) -> int:
-    """How many single body lines the photo cell leaves above or below it in its columns (between
-    the headline, or the block's top, and the cell's standoff; between the standoff and the block's
-    foot): a reader's eye skips one line wedged there (issue 15.8). None in a module without a
-    body (图片新闻): its white line holds no text."""
+def wedged(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry) -> tuple[str, ...]:
+    """Where the photo cell leaves a single body line in its columns: "above" (between the
+    headline, or the block's top, and the cell's standoff), "below" (between the standoff and the
+    block's foot). A reader's eye skips one line wedged there (issue 15.8). None in a module
+    without a body (图片新闻): its white line holds no text."""
     photo = resolve_cells(spec, head_lines).photo
     if photo is None or not article.paragraphs:
-        return 0
+        return ()
     cell, gap, block = photo.cell, photo.standoff, spec.block
     under_head = cell.col < block.col + (spec.headline.cols or block.cols)
     top = block.top + (head_lines if under_head else 0)
     above = cell.top - gap - top
     below = area_bottom(block, geo) - (cell.bottom + gap)
-    return int(above == 1) + int(below == 1)
+    return tuple(side for side, n in (("above", above), ("below", below)) if n == 1)
+
+
+def lone_lines(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry) -> int:
+    """How many single body lines are wedged beside the photo cell (``wedged``)."""
+    return len(wedged(spec, article, head_lines, geo))
 
 
 def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -93,9 +98,12 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
 
 
 def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageGeometry) -> None:
-    if lone_lines(spec, article, placed.head_lines, geo):
-        placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged above or below "
-                                       "its photo; move the photo cell a line", spec.photo.cell.loc if spec.photo else spec.loc))
+    sides = wedged(spec, article, placed.head_lines, geo)
+    if sides:
+        hint = {"above": "start the cell a line higher or lower", "below": "end the cell a line higher or lower"}
+        placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged "
+                                       f"{' and '.join(sides)} its photo; " + "; ".join(hint[s] for s in sides),
+                                       spec.photo.cell.loc if spec.photo else spec.loc))
 
 
 Trial = tuple[Placed, ArticleSpec, Variant]
