@@ -190,9 +190,9 @@ def test_a_counted_quantity_splits_rather_than_leave_loose_lines(spec, faces) ->
     lines, missing = compose_paragraph([Run(QUANTITIES, body)], 117.0, faces, indent=body.indent)
     assert missing == []
     assert [l.text for l in lines if not l.last and l.han_spread > LOOSE_EM] == []
-    # a number and its magnitude (万, 亿), a year and a percentage stay whole
+    # a number and its magnitude (万, 亿), an approximation (余), a year and a percentage stay whole
     for end, start in _breaks(lines):
-        assert not (end[-1:].isdigit() and start[:1] in "万亿年%％"), (end, start)
+        assert not (end[-1:].isdigit() and start[:1] in "万亿余多年%％"), (end, start)
 
 
 def test_dates_stay_whole_even_at_the_price_of_a_loose_line(spec, faces) -> None:

@@ -207,19 +207,20 @@ LETTERSPACE_EM = 0.1
 # number. GB/T 15835-2011 《出版物上数字用法》 keeps a number whole on its line (no 移行 inside it)
 # and writes a date or a time as one unit (2022年3月14日, 8时30分); 方正书版's 禁排
 # practice keeps them with their number. Such a date or time, a page or issue reference (第2版,
-# 109期) and a magnitude that is part of the number itself (8,600万, 1.2亿: GB/T 15835 writes
-# 万 and 亿 as units of the numeral) are kept: a split reads as a broken number. A counted
-# quantity (348个, 12.5公里, 24小时) is a number and the word it counts: Typst, TeX's xeCJK and
-# clreq (§3.1.7 lists no such rule) break between them, and a 校对 weighs it against a loose line
-# — so it may split in every pass, at a cost above one loose line (LOOSE_DEMERITS, linebreak.py).
+# 109期) and a magnitude or approximation that is part of the number itself (8,600万, 1.2亿,
+# 1,600余; GB/T 15835 writes 万 and 亿 as units of the numeral) are kept: a split reads as a
+# broken number. A counted quantity (348个, 12.5公里, 24小时) is a number and the word it counts:
+# clreq's 禁则 (§3.1.7) have no rule for it and Typst breaks there; a 校对 weighs such a split
+# against a loose line, so it may split in every pass, at a cost above one loose line
+# (QUANTITY_SPLIT_COST; LOOSE_DEMERITS in linebreak.py).
 # The lists are ours: the time and counting words of news copy (量词) and the units of
 # GB 3100-1993 in Chinese.
 DATE_TIME_UNITS: tuple[str, ...] = ("年", "月", "日", "号", "时", "分", "秒", "点")
-REFERENCE_UNITS: tuple[str, ...] = ("版", "期", "页", "章", "节", "届", "万", "亿", "%", "％", "‰", "℃")
+REFERENCE_UNITS: tuple[str, ...] = ("版", "期", "页", "章", "节", "届", "万", "亿", "余", "多", "%", "％", "‰", "℃")
 QUANTITY_UNITS: tuple[str, ...] = (
     "平方公里", "平方米", "立方米", "千瓦时", "小时", "分钟", "千米", "公里", "千克", "公斤", "毫米", "厘米",
     "天", "周", "个", "元", "角", "条", "名", "人", "次", "岁", "倍", "度", "户", "辆", "台", "座", "场", "例",
-    "层", "楼", "栋", "项", "件", "家", "所", "余", "多", "米", "吨", "克", "升", "亩", "艘", "架", "份", "批", "起",
+    "层", "楼", "栋", "项", "件", "家", "所", "米", "吨", "克", "升", "亩", "艘", "架", "份", "批", "起",
 )
 MEASURE_WORDS: tuple[str, ...] = DATE_TIME_UNITS + REFERENCE_UNITS + QUANTITY_UNITS
 # What a line ending between a number and a counted quantity's unit costs (demerits): twice a
