@@ -169,3 +169,34 @@ def test_a_url_in_a_headline_breaks_to_fit(spec, faces) -> None:
         lines, _ = compose_display("访问https://www.example.com/news/2022/06/30/notice.html查看", title, width, faces)
         assert len(lines) >= 3
         assert all(line.natural <= width + 0.01 for line in lines), [(l.text, l.natural) for l in lines]
+
+
+# tests/pages/content/torture/numbers-kaiming.md: three lines of it were spread past LOOSE_EM while
+# 3,200元 stayed whole; Typst breaks 3,200 / 元 and prints none.
+QUANTITIES = ("2021年全市地区生产总值（GDP）达7,103.1亿元，同比增长6.2%；人均可支配收入4.6万元，"
+              "比上年增加3,200元。全年接待游客8,600万人次，实现旅游收入1,350亿元，恢复到2019年同期的92.3%。")
+# tests/pages/content/torture/numbers-lists.md: the dates stay whole though a line is loose for it.
+DATES = "附则：本办法自2022年7月1日起施行，有效期至2023年6月30日。第Ⅰ部分、第Ⅱ部分、第Ⅲ部分分别由市卫健委负责解释。"
+
+
+def _breaks(lines) -> list[tuple[str, str]]:
+    return [(a.text, b.text) for a, b in zip(lines, lines[1:])]
+
+
+def test_a_counted_quantity_splits_rather_than_leave_loose_lines(spec, faces) -> None:
+    from pagesetter.compose.spacing import LOOSE_EM
+
+    body = spec.styles["body"]
+    lines, missing = compose_paragraph([Run(QUANTITIES, body)], 117.0, faces, indent=body.indent)
+    assert missing == []
+    assert [l.text for l in lines if not l.last and l.han_spread > LOOSE_EM] == []
+    # a number and its magnitude (万, 亿), an approximation (余), a year and a percentage stay whole
+    for end, start in _breaks(lines):
+        assert not (end[-1:].isdigit() and start[:1] in "万亿余多年%％"), (end, start)
+
+
+def test_dates_stay_whole_even_at_the_price_of_a_loose_line(spec, faces) -> None:
+    body = spec.styles["body"]
+    lines, _ = compose_paragraph([Run(DATES, body)], 117.0, faces, indent=body.indent)
+    for end, start in _breaks(lines):
+        assert not (end[-1:].isdigit() and start[:1] in "年月日"), (end, start)

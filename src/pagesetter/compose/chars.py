@@ -203,17 +203,30 @@ LETTERSPACE_EM = 0.1
 
 # --- What a 校对 keeps together: numbers with their units, 第 with its number, enumerators ---
 
-# Measure words and units that follow a number (3月, 2版, 24小时, 50千米): no break between the
-# number and its unit, nor inside the unit. GB/T 15835-2011 《出版物上数字用法》 keeps a number
-# whole on its line; 方正书版's 禁排 practice keeps it with its unit too. The list is ours: the
-# time and counting words of news copy (量词) and the units of GB 3100-1993 in Chinese.
-MEASURE_WORDS: tuple[str, ...] = (
+# Units that follow a number (3月, 2版, 24小时, 50千米), by kind: which a 校对 marks split from their
+# number. GB/T 15835-2011 《出版物上数字用法》 keeps a number whole on its line (no 移行 inside it)
+# and writes a date or a time as one unit (2022年3月14日, 8时30分); 方正书版's 禁排
+# practice keeps them with their number. Such a date or time, a page or issue reference (第2版,
+# 109期) and a magnitude or approximation that is part of the number itself (8,600万, 1.2亿,
+# 1,600余; GB/T 15835 writes 万 and 亿 as units of the numeral) are kept: a split reads as a
+# broken number. A counted quantity (348个, 12.5公里, 24小时) is a number and the word it counts:
+# clreq's 禁则 (§3.1.7) have no rule for it and Typst breaks there; a 校对 weighs such a split
+# against a loose line, so it may split in every pass, at a cost above one loose line
+# (QUANTITY_SPLIT_COST; LOOSE_DEMERITS in linebreak.py).
+# The lists are ours: the time and counting words of news copy (量词) and the units of
+# GB 3100-1993 in Chinese.
+DATE_TIME_UNITS: tuple[str, ...] = ("年", "月", "日", "号", "时", "分", "秒", "点")
+REFERENCE_UNITS: tuple[str, ...] = ("版", "期", "页", "章", "节", "届", "万", "亿", "余", "多", "%", "％", "‰", "℃")
+QUANTITY_UNITS: tuple[str, ...] = (
     "平方公里", "平方米", "立方米", "千瓦时", "小时", "分钟", "千米", "公里", "千克", "公斤", "毫米", "厘米",
-    "年", "月", "日", "号", "时", "分", "秒", "点", "天", "周", "个", "元", "角", "万", "亿", "版", "期",
-    "条", "名", "人", "次", "岁", "倍", "度", "户", "辆", "台", "座", "场", "例", "页", "章", "节", "届", "层",
-    "楼", "栋", "项", "件", "家", "所", "余", "多", "米", "吨", "克", "升", "亩", "艘", "架", "份", "批", "起",
-    "%", "％", "‰", "℃",
+    "天", "周", "个", "元", "角", "条", "名", "人", "次", "岁", "倍", "度", "户", "辆", "台", "座", "场", "例",
+    "层", "楼", "栋", "项", "件", "家", "所", "米", "吨", "克", "升", "亩", "艘", "架", "份", "批", "起",
 )
+MEASURE_WORDS: tuple[str, ...] = DATE_TIME_UNITS + REFERENCE_UNITS + QUANTITY_UNITS
+# What a line ending between a number and a counted quantity's unit costs (demerits): twice a
+# loose line (LOOSE_DEMERITS 1e5), so it spares two loose lines, never one; measured on the bench
+# texts (bench/typography.py).
+QUANTITY_SPLIT_COST = 2e5
 # Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
 DIGITS = "0-9０-９"
 CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
@@ -249,7 +262,12 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第三, 第一次: a word like any other in Chinese, where lines split words; the mildest split, to
     # spare a loose line (and 第一线, the front line, is no ordinal at all)
     KeepTogether(rf"第[{CHINESE_NUMERALS}]", 5e4, True),
-    KeepTogether(rf"[{DIGITS}](?:{'|'.join(MEASURE_WORDS)})", 6.5e7, False),  # 3月, 2版, 24小时
+    # 3月14日, 8时30分, 2版, 8,600万: dates, times, references and magnitudes stay whole (the longest
+    # unit first: 小时 is a quantity, 时 a time)
+    KeepTogether(rf"[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})",
+                 6.5e7, False),
+    # 348个, 12.5公里, 24小时: a counted quantity, split only to spare loose lines
+    KeepTogether(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})", QUANTITY_SPLIT_COST, True),
     KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),  # with the character it numbers
     KeepTogether(r"[０-９]{2,}", 7.5e7, False),  # full-width digits are set one by one: the number stays whole
     # A range: the 连接号 between two numbers (8:00—11:30, 3～5) never starts a line (GB/T
