@@ -581,13 +581,20 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
 
 def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
                 faces: FaceSet, out: Placed, blocked: list[Rect], lines: list[Line]) -> None:
-    columns, fill = plan_columns(spec, blocked, geo, len(lines) + (spec.jump_to is not None)
-                                 + (spec.continued_from is not None))
-    n_slots = fill.slots  # the grid lines the columns hold
     placed: list[tuple[Line, str]] = [(line, line.role) for line in lines]
     if spec.continued_from is not None:
         placed.insert(0, (_jump_line(f"（上接第{spec.continued_from}版）", styles[spec.jump_style], geo, faces, "left"),
                           "jump"))
+    # Keeping subheads with their text pads columns, which changes balancing, which moves the
+    # column ends: plan again until the padding settles (a few rounds; each only adds padding).
+    base = placed
+    columns, fill = plan_columns(spec, blocked, geo, len(base) + (spec.jump_to is not None))
+    for _ in range(4):
+        placed = keep_subheads(base, _slots(columns))
+        if len(placed) == fill.lines - (spec.jump_to is not None):
+            break
+        columns, fill = plan_columns(spec, blocked, geo, len(placed) + (spec.jump_to is not None))
+    n_slots = fill.slots  # the grid lines the columns hold
     if spec.jump_to is not None and len(placed) > n_slots:
         keep = max(0, n_slots - 1)
         out.leftover = [line for line, _ in placed[keep:]]
@@ -600,8 +607,52 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         rest = placed[n_slots:]
         fitted = placed[n_slots - 1][0].text if n_slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
-    elif fill.empty_foot > 1 or fill.shortfall > 1:
+    elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1:
         out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc))
+
+
+def _foot_allowance(spec: ArticleSpec, geo: PageGeometry) -> int:
+    """Empty foot lines an underset module may leave unremarked: one above the rule under a
+    module (it reads as the rule's standoff), none at the page foot, where a white grid line
+    across the module stands out beside column rules that run to the foot."""
+    return 0 if any(a.bottom >= geo.spec.grid.lines for a in spec.areas) else 1
+
+
+def _slots(columns: list[ColumnSlots]) -> list[tuple[int, int]]:
+    """The body's grid slots in reading order, as (column, grid line)."""
+    return [(c.col, line) for c in columns for s, e in c.segs for line in range(s, e)]
+
+
+def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+    """A subhead is kept with its first line of text: one that would end a column (or a run of a
+    column broken by a photo) moves to the top of the next, and the blank before it stays behind
+    as white at the column's foot. Padding is blank lines, which print nothing."""
+    out: list[tuple[Line, str]] = []
+    i = 0
+    while i < len(placed):
+        if placed[i][1] != "subhead":
+            out.append(placed[i])
+            i += 1
+            continue
+        end = i
+        while end < len(placed) and placed[end][1] == "subhead":
+            end += 1
+        start = len(out)
+        need = end - i + (end < len(placed))  # the subhead's lines and the first line after it
+        run = _run_left(slots, start)
+        if 0 < run < need and start + run < len(slots):
+            out += [(BLANK_LINE, "blank")] * run
+        out += placed[i:end]
+        i = end
+    return out
+
+
+def _run_left(slots: list[tuple[int, int]], k: int) -> int:
+    """How many slots from ``k`` on run unbroken down the same column."""
+    n = 0
+    while k + n < len(slots) and (n == 0 or slots[k + n] == (slots[k][0], slots[k][1] + n)):
+        n += 1
+    return n
 
 
 def _lines(n: int) -> str:
@@ -623,8 +674,7 @@ def _underset(fill: Fill) -> str:
 def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometry, out: Placed,
               columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> None:
     """The body's lines into the columns' grid lines, in reading order, and the columns' frames."""
-    slots = [(c.col, line) for c in columns for s, e in c.segs for line in range(s, e)]
-    for (line, role), (col, grid_line) in zip(placed, slots):
+    for (line, role), (col, grid_line) in zip(placed, _slots(columns)):
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size

@@ -188,7 +188,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("off_measure", "off the measure"), ("ink_past", "ink past the measure"), ("lone_char", "孤字"),
             ("off_grid", "off the grid"), ("wide_han_latin", "Han–Latin gap too wide"),
             ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
-            ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"))
+            ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
+            ("subhead_foot", "subhead at a column's foot"))
 
 
 @dataclass
@@ -210,6 +211,7 @@ class TypographyReport:
     vertical_kinsoku: list[Finding] = field(default_factory=list)
     one_char_columns: list[Finding] = field(default_factory=list)
     holes: list[Finding] = field(default_factory=list)
+    subhead_foot: list[Finding] = field(default_factory=list)  # ours only: a 小标题 parted from its text
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -242,7 +244,8 @@ class TypographyReport:
                 f"{len(self.ink_past)} ink past the measure; {latin}; {self.loose_lines} loose lines "
                 f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
                 f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
-                f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes")
+                f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
+                f"{len(self.subhead_foot)} subheads at a column's foot")
 
     def text(self) -> str:
         out = [self.summary()]
@@ -311,6 +314,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     if by is not None:
         columns, other = _framed_columns(page, frames, body, by)
         _ink_in_frames(page, frames, report, by)
+        _subheads_at_foot(page.number, frames, body, by, report)
     else:
         columns, other = _inferred_columns(page, body)
     spaces = _drawn_spaces(page)
@@ -335,6 +339,27 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
+
+
+def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "ByBaseline",
+                      report: TypographyReport) -> None:
+    """A body frame (a column of our PDFs) whose last line is set larger than the body, below body
+    lines: a 小标题 that ends the column while its text starts the next. A typesetter keeps a
+    subhead with its text (flow/article.py keep_subheads)."""
+    for f in frames:
+        if f.kind != "body":
+            continue
+        rows: dict[float, list[Char]] = {}
+        for c in f.chars_of(by):
+            if not c.text.isspace():
+                rows.setdefault(round(c.baseline, 1), []).append(c)
+        if len(rows) < 2:
+            continue
+        last = rows[max(rows)]
+        larger = all(c.size > body + 0.01 for c in last)
+        if larger and any(abs(c.size - body) < 0.01 for row in rows.values() for c in row):
+            report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
+                                               "(its text begins the next column)"))
 
 
 def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
