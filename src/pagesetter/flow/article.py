@@ -597,7 +597,10 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     n_slots = fill.slots  # the grid lines the columns hold
     if spec.jump_to is not None and len(placed) > n_slots:
         keep = max(0, n_slots - 1)
-        out.leftover = [line for line, _ in placed[keep:]]
+        rest = placed[keep:]
+        while rest and rest[0][1] == "blank":  # no white (a subhead's padding) opens the continuation
+            rest = rest[1:]
+        out.leftover = [line for line, _ in rest]
         placed = placed[:keep] + [(_jump_line(f"（转第{spec.jump_to}版）", styles[spec.jump_style], geo, faces,
                                               "right"), "jump")]
     if not out.dry:
