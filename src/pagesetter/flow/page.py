@@ -120,18 +120,25 @@ def without_rules_along_boxes(rules: list[Rule], panels: list[Panel], gutter: fl
         for r in out:
             if r.role != "article":
                 kept.append(r)
-            elif r.x1 == r.x2 and min(abs(r.x1 - p.x), abs(r.x1 - p.x - p.width)) <= gutter * 0.75:
-                kept += [replace(r, y1=a, y2=b) for a, b in _outside(r.y1, r.y2, p.y, p.y + p.height)]
-            elif r.y1 == r.y2 and min(abs(r.y1 - p.y), abs(r.y1 - p.y - p.height)) <= pitch * 0.75:
-                kept += [replace(r, x1=a, x2=b) for a, b in _outside(r.x1, r.x2, p.x, p.x + p.width)]
+            elif r.x1 == r.x2 and min(abs(r.x1 - p.x), abs(r.x1 - p.x - p.width)) <= gutter * 0.75 \
+                    and _overlap(r.y1, r.y2, p.y, p.y + p.height) > pitch:
+                kept += [replace(r, y1=a, y2=b) for a, b in _outside(r.y1, r.y2, p.y, p.y + p.height, pitch)]
+            elif r.y1 == r.y2 and min(abs(r.y1 - p.y), abs(r.y1 - p.y - p.height)) <= pitch * 0.75 \
+                    and _overlap(r.x1, r.x2, p.x, p.x + p.width) > gutter:
+                kept += [replace(r, x1=a, x2=b) for a, b in _outside(r.x1, r.x2, p.x, p.x + p.width, gutter)]
             else:
                 kept.append(r)
         out = kept
     return out
 
 
-def _outside(a: float, b: float, c: float, d: float) -> list[tuple[float, float]]:
-    """The parts of ``a``–``b`` outside ``c``–``d`` (a box's side, widened by a point of slack)."""
-    c, d = c - 1.0, d + 1.0
+def _overlap(a: float, b: float, c: float, d: float) -> float:
+    return min(max(a, b), d) - max(min(a, b), c)
+
+
+def _outside(a: float, b: float, c: float, d: float, space: float) -> list[tuple[float, float]]:
+    """The parts of ``a``–``b`` outside ``c``–``d`` (a box's side) and the ``space`` (gutter or line)
+    at either end of it: no stub of a rule is left over the box's corner."""
+    c, d = c - space / 2 - 1.0, d + space / 2 + 1.0
     parts = [(a, min(b, c)), (max(a, d), b)]
-    return [(x, y) for x, y in parts if y - x > 1.0]
+    return [(x, y) for x, y in parts if y - x > space]
