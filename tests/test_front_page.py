@@ -252,3 +252,102 @@ def test_boxes_stand_inside_the_type_area_in_line_with_the_rules(front) -> None:
     for r in boxes:
         x0, x1 = r["x0"] - trim_left, r["x1"] - trim_left
         assert left - 0.6 <= x0 and x1 <= right + 0.6, (x0, x1, left, right)
+
+
+def _spec():
+    from pagesetter.spec.loader import load_spec
+
+    return load_spec(SPEC)
+
+
+def _module(spec, name: str):
+    return next(a for a in spec.articles if a.article == name)
+
+
+def _inked(rules, x: float, y: float, role: str = "article") -> bool:
+    """Is the point (x, y) under a rule of ``role`` (a stroked line, butt ends, its width across)?"""
+    for r in rules:
+        if r.role != role:
+            continue
+        h = r.width / 2
+        if r.y1 == r.y2 and min(r.x1, r.x2) - 0.01 <= x <= max(r.x1, r.x2) + 0.01 and abs(y - r.y1) <= h + 0.01:
+            return True
+        if r.x1 == r.x2 and min(r.y1, r.y2) - 0.01 <= y <= max(r.y1, r.y2) + 0.01 and abs(x - r.x1) <= h + 0.01:
+            return True
+    return False
+
+
+def test_the_l_leads_outline_rule_is_unbroken_at_its_corners(front) -> None:
+    """Issue 17: the 1 pt rule round the L lead stopped and restarted where block meets leg (a gap
+    of several points). Walked along the outline from the page tree, every point is under the
+    lead's rule, and no rule runs past a corner by more than half the other's width."""
+    from pagesetter.flow.geometry import PageGeometry
+
+    spec = _spec()
+    geo = PageGeometry(spec)
+    grid = spec.grid
+    lead = _module(spec, "lead")
+    block, leg = lead.block, lead.frames[0]
+    w = lead.rules.article
+    xr = geo.col_left(block.right) - grid.gutter / 2  # the block's right side
+    xl = geo.col_left(leg.right) - grid.gutter / 2  # the leg's right side
+    yb = geo.line_top(block.bottom - 1) + grid.pitch / 2  # the block's foot, over columns 3–6
+    yl = geo.line_top(leg.bottom - 1) + grid.pitch / 2  # the leg's foot
+    path = [(xr, geo.line_top(block.top) + 1), (xr, yb), (xl, yb), (xl, yl), (geo.col_left(leg.col) + 1, yl)]
+    rules = [r for r in front.page.rules if abs(r.width - w) < 0.01]
+    for (x1, y1), (x2, y2) in zip(path, path[1:]):
+        n = int(max(abs(x2 - x1), abs(y2 - y1)) / 0.25)
+        for k in range(n + 1):
+            x, y = x1 + (x2 - x1) * k / n, y1 + (y2 - y1) * k / n
+            assert _inked(rules, x, y), f"gap in the lead's outline rule at ({x:.2f}, {y:.2f})"
+    for x, y in path[1:4]:  # the three corners
+        for r in rules:
+            if r.y1 == r.y2 and abs(r.y1 - y) < 0.01:
+                assert not (min(r.x1, r.x2) < x - w / 2 - 0.01 and max(r.x1, r.x2) > x + w / 2 + 0.01), r
+            if r.x1 == r.x2 and abs(r.x1 - x) < 0.01:
+                assert not (min(r.y1, r.y2) < y - w / 2 - 0.01 and max(r.y1, r.y2) > y + w / 2 + 0.01), r
+
+
+def test_a_box_replaces_its_neighbours_rules_along_its_sides(front) -> None:
+    """Issue 17: the boxed 短评 had a neighbour's rule in the gutter beside its frame and
+    another's foot rule over it, each about 1 mm from the double frame: three parallel lines. Read
+    from the PDF: no line runs along a box's side within a gutter of it."""
+    import pdfplumber
+
+    spec = _spec()
+    grid = spec.grid
+    with pdfplumber.open(front.pdf_path) as pdf:
+        page = pdf.pages[0]
+        boxes = [r for r in page.rects if r["stroke"] and r["width"] > 50 and r["height"] > 50]
+        # the masthead's rules run the type area's full width under the ears: the masthead's own
+        lines = [ln for ln in page.lines if ln.get("linewidth", 0) >= 0.4 and ln["x1"] - ln["x0"] < grid.width - 1]
+    assert boxes
+    for b in boxes:
+        for ln in lines:
+            if abs(ln["x0"] - ln["x1"]) < 0.01:  # vertical
+                overlap = min(ln["bottom"], b["bottom"]) - max(ln["top"], b["top"])
+                near = min(abs(ln["x0"] - b["x0"]), abs(ln["x0"] - b["x1"])) <= grid.gutter
+                assert not (near and overlap > grid.pitch), (ln["x0"], ln["top"], ln["bottom"], b["x0"], b["x1"])
+            elif abs(ln["top"] - ln["bottom"]) < 0.01:  # horizontal
+                overlap = min(ln["x1"], b["x1"]) - max(ln["x0"], b["x0"])
+                near = min(abs(ln["top"] - b["top"]), abs(ln["top"] - b["bottom"])) <= grid.pitch
+                assert not (near and overlap > grid.gutter), (ln["top"], ln["x0"], ln["x1"], b["top"], b["bottom"])
+
+
+def test_no_column_rule_between_the_photos_of_a_photo_story(front) -> None:
+    """Issue 17: the column rule between columns 2 and 3 of the photo story ran down the gutter
+    between its two pictures from under the headline. A column rule parts two columns of text:
+    none beside a photo or its caption."""
+    from pagesetter.flow.geometry import PageGeometry
+
+    spec = _spec()
+    geo = PageGeometry(spec)
+    story = _module(spec, "night-market")
+    photos = [f for f in front.page.frames if f.article == "night-market" and f.kind in ("photo", "caption")]
+    assert len([f for f in photos if f.kind == "photo"]) == 2
+    top, bottom = min(f.y for f in photos), max(f.y + f.height for f in photos)
+    x = geo.col_left(story.block.col + 2) - spec.grid.gutter / 2  # between the pictures
+    assert any(p.x + p.width < x for p in photos) and any(p.x > x for p in photos)
+    for r in front.page.rules:
+        if r.role == "column" and abs(r.x1 - x) < 0.01:
+            assert r.y1 >= bottom - 0.01 or r.y2 <= top + 0.01, (r, top, bottom)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
@@ -15,7 +15,7 @@ from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
-from pagesetter.pagetree import Page, Rule, Vector
+from pagesetter.pagetree import Page, Panel, Rule, Vector
 from pagesetter.spec.model import BLACK, Folio, PageSpec
 
 WEEKDAYS = "一二三四五六日"
@@ -72,6 +72,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         placed.warnings += part.warnings
     if spec.masthead and spec.masthead.ears:
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
+    placed.rules = without_rules_along_boxes(placed.rules, placed.panels, spec.grid.gutter, spec.grid.pitch)
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
                 vectors=tuple(vectors))
@@ -105,3 +106,39 @@ def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out:
     out.rules.append(Rule(x, y, x + width, y, folio.rule, BLACK, "folio"))
     y2 = y + folio.rule / 2 + 1.2
     out.rules.append(Rule(x, y2, x + width, y2, 0.3, BLACK, "folio"))
+
+
+def without_rules_along_boxes(rules: list[Rule], panels: list[Panel], gutter: float, pitch: float) -> list[Rule]:
+    """A box (花边框) replaces the rules of its neighbours along its sides: a neighbour's article rule
+    in the gutter beside a box's side, or on the rule line over or under it, would stand a millimetre
+    from the frame as a third line. Clipped where it runs along the box; kept elsewhere."""
+    out = list(rules)
+    for p in panels:
+        if p.stroke <= 0:
+            continue
+        kept: list[Rule] = []
+        for r in out:
+            if r.role != "article":
+                kept.append(r)
+            elif r.x1 == r.x2 and min(abs(r.x1 - p.x), abs(r.x1 - p.x - p.width)) <= gutter * 0.75 \
+                    and _overlap(r.y1, r.y2, p.y, p.y + p.height) > pitch:
+                kept += [replace(r, y1=a, y2=b) for a, b in _outside(r.y1, r.y2, p.y, p.y + p.height, pitch)]
+            elif r.y1 == r.y2 and min(abs(r.y1 - p.y), abs(r.y1 - p.y - p.height)) <= pitch * 0.75 \
+                    and _overlap(r.x1, r.x2, p.x, p.x + p.width) > gutter:
+                kept += [replace(r, x1=a, x2=b) for a, b in _outside(r.x1, r.x2, p.x, p.x + p.width, gutter)]
+            else:
+                kept.append(r)
+        out = kept
+    return out
+
+
+def _overlap(a: float, b: float, c: float, d: float) -> float:
+    return min(max(a, b), d) - max(min(a, b), c)
+
+
+def _outside(a: float, b: float, c: float, d: float, space: float) -> list[tuple[float, float]]:
+    """The parts of ``a``–``b`` outside ``c``–``d`` (a box's side) and the ``space`` (gutter or line)
+    at either end of it: no stub of a rule is left over the box's corner."""
+    c, d = c - space / 2 - 1.0, d + space / 2 + 1.0
+    parts = [(a, min(b, c)), (max(a, d), b)]
+    return [(x, y) for x, y in parts if y - x > space]
