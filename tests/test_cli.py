@@ -257,6 +257,23 @@ def test_a_photo_with_no_cell_is_an_error_not_dropped(project: Path) -> None:
     assert not (project / "output" / "seed-page.pdf").exists()
 
 
+def test_a_jumped_articles_photo_placed_on_no_page_is_an_error(project: Path) -> None:
+    """A jumped article may leave its photo to either page; with no cell on either, the edition
+    dropped it without a word and exited 0. Now it stops, naming the photo and both entries."""
+    spec = project / "layout" / "tabloid-2.yaml"
+    text = spec.read_text(encoding="utf-8")
+    cell = "      - {col: 4, cols: 3, line: 62, lines: 12}\n    photo: {col: 2, cols: 2, line: 9, lines: 11}\n"
+    assert cell in text  # the continuation's cell (上接): the only one the jumped article has
+    spec.write_text(text.replace(cell, "      - {col: 4, cols: 3, line: 62, lines: 12}\n", 1), encoding="utf-8")
+    result = run(["build", "-q", "layout/tabloid-edition.yaml"], project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("pagesetter: error: content/xianglu-street.md:")
+    assert "photo xianglu-street.jpg of 'xianglu-street' is placed on no page of the edition" in result.stderr
+    assert "layout/tabloid-1.yaml" in result.stderr and "layout/tabloid-2.yaml" in result.stderr
+    assert not (project / "output" / "tabloid-1.pdf").exists()
+
+
 def test_a_photo_cell_over_the_headline_is_a_located_error(project: Path) -> None:
     """Issue 15.6: a photo cell the headline runs into (the subtitle printed on the picture)."""
     spec = project / "layout" / "seed-page.yaml"

@@ -43,7 +43,7 @@ from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
-from pagesetter.spec.model import PageSpec, PdfxVersion
+from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -157,6 +157,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
+        _check_jumped_photos([d.spec for d in done])
         pages = [d.flowed.page for d in done if d.flowed is not None]
         if carried:  # a jump to a page the edition does not have
             pages[-1] = with_unplaced_jumps(pages[-1], carried)
@@ -198,6 +199,34 @@ class _PageJob:
     carried: dict[str, tuple[Line, ...]] | None = None  # lines earlier pages jump here; None: not known yet
     photo_threads: int = 2  # beside the page's own (render_pdf); 0 where other pages keep every core busy
     proof: bool = False  # make <page>.proof.pdf too
+
+
+def _check_jumped_photos(specs: list[PageSpec]) -> None:
+    """A jumped article's photos may stand on either of its pages (flow/article.py lets each page
+    leave them to the other); across the edition every one must print, or it is lost without a
+    word. Read here, once the pages are known: the first photo no entry of the article places stops
+    the edition, naming it and the entries."""
+    from pagesetter.content.reader import read_article
+    from pagesetter.flow.cells import assign_photos
+
+    entries: dict[str, list[tuple[PageSpec, ArticleSpec]]] = {}
+    for spec in specs:
+        for aspec in spec.articles:
+            if aspec.jump_to is not None or aspec.continued_from is not None:
+                entries.setdefault(aspec.article, []).append((spec, aspec))
+    for name, group in entries.items():
+        spec = group[0][0]
+        article = read_article(spec.content_dir / f"{name}.md", spec.root, spec.allowed)
+        placed: set[int] = set()
+        for _, aspec in group:
+            pairs, _ = assign_photos(aspec, article)
+            placed |= {article.photos.index(photo) for _, photo in pairs if photo is not None}
+        for n, photo in enumerate(article.photos):
+            if n not in placed:
+                where = "; ".join(str(aspec.loc) for _, aspec in group)
+                raise InputError(photo.loc, f"photo {photo.file.name} of {name!r} is placed on no page of the "
+                                 f"edition: neither part of the jumped article has a cell for it ({where}); give "
+                                 "one of its entries a photo cell, or take the photo out of the article")
 
 
 @dataclass(frozen=True)
