@@ -26,6 +26,7 @@ from typing import Callable
 import pytest
 
 from conftest import copy_project
+from test_hostile import _edit  # one text edit of a copied project's file, as the first suite makes it
 from pagesetter.cache import FOLDER
 
 SPEC = "layout/tiny.yaml"
@@ -87,15 +88,6 @@ class Case:
 
 
 # --- making projects and breaking them ---------------------------------------------------------
-
-def _edit(rel: str, old: str, new: str | Callable[[Path], str]) -> Setup:
-    def apply(project: Path) -> None:
-        path = project / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"case setup: {old!r} not in {rel}"
-        path.write_text(text.replace(old, new(project) if callable(new) else new, 1), encoding="utf-8")
-    return apply
-
 
 def _write(rel: str, data: bytes | str | Callable[[Path], bytes]) -> Setup:
     """``rel`` replaced (never written through: the fonts are hard links to the repository's)."""
