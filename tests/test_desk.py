@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,20 @@ import pytest
 from pagesetter.proof.record import layout_record
 
 CHROMIUM = Path("/usr/bin/chromium")
+PAGES = Path(__file__).parent / "pages"
+
+
+def add_test_page(project: Path, name: str) -> Path:
+    """A test page of tests/pages put in the project copy's layout/, its articles and photos into
+    content/ (the paths it names rewritten to the copy's): served like any page of the project."""
+    text = (PAGES / "layout" / name).read_text(encoding="utf-8")
+    text = text.replace("../../../layout/styles/", "styles/").replace("../../../fonts/", "../fonts/")
+    for md in (PAGES / "content").glob("mod-*.md"):
+        shutil.copy(md, project / "content" / md.name)
+    for jpg in (PAGES / "content" / "photos").glob("module-*.jpg"):
+        shutil.copy(jpg, project / "content" / "photos" / jpg.name)
+    (project / "layout" / name).write_text(text, encoding="utf-8")
+    return project / "layout" / name
 
 
 @pytest.fixture(scope="module")

@@ -97,3 +97,76 @@ def test_a_headline_depth_is_written_in_every_form(project: Path) -> None:
     loaded = {a.article: a.block for a in load_spec(spec, swapped).articles}
     assert (loaded["dongfeng-media"].top, loaded["dongfeng-media"].lines) == (50, 34)
     assert (loaded["xianglu-street"].top, loaded["xianglu-street"].lines) == (11, 39)
+
+
+def _l_page(project: Path) -> Path:
+    """The seed page with dongliao-police made an L: its block two lines shallower, a leg of two
+    columns under its right half (the space xian-education gives up at its top)."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8").replace(
+        "    block: {col: 5, cols: 4, line: 12, lines: 34}\n",
+        "    block: {col: 5, cols: 4, line: 12, lines: 30}\n    frames: [{col: 7, cols: 2, line: 42, lines: 6}]\n"
+    ).replace("    block: {col: 5, cols: 4, line: 46, lines: 39}", "    block: {col: 5, cols: 4, line: 48, lines: 37}")
+    spec.write_text(text, encoding="utf-8")
+    load_spec(spec)
+    return spec
+
+
+def test_a_frame_is_edited_and_a_block_moved_whole_takes_its_frames(project: Path) -> None:
+    from pagesetter.desk_edit import move_cell
+
+    spec = _l_page(project)
+    text = spec.read_text(encoding="utf-8")
+    resized = move_cell(text, spec, Edit("dongliao-police", "frame", Cell(7, 2, 42, 4), 0))
+    assert resized == text.replace("frames: [{col: 7, cols: 2, line: 42, lines: 6}]",
+                                   "frames: [{col: 7, cols: 2, line: 42, lines: 4}]")
+    # the block dragged one column left, spans unchanged: the leg goes with it
+    moved = move_cell(text, spec, Edit("dongliao-police", "block", Cell(4, 4, 12, 30)))
+    assert "block: {col: 4, cols: 4, line: 12, lines: 30}\n    frames: [{col: 6, cols: 2, line: 42, lines: 6}]" in moved
+    # a resize leaves the leg where it is
+    grown = move_cell(text, spec, Edit("dongliao-police", "block", Cell(5, 4, 12, 29)))
+    assert "frames: [{col: 7, cols: 2, line: 42, lines: 6}]" in grown
+    with pytest.raises(InputError, match=r"block of 'xian-education' overlaps the frame of 'dongliao-police'"):
+        apply_edit(spec, Edit("dongliao-police", "frame", Cell(7, 2, 42, 7), 0))
+    with pytest.raises(InputError, match="has no frame 2 mapping"):
+        apply_edit(spec, Edit("dongliao-police", "frame", Cell(7, 2, 42, 4), 1))
+
+
+def test_a_line_after_cell_keeps_its_form(project: Path) -> None:
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8").replace(
+        "    photo: {col: 3, cols: 2, line: 6, lines: 13}      # no marker", "    photo: {col: 3, cols: 2, line: after, lines: 13}      # no marker")
+    spec.write_text(text, encoding="utf-8")
+    down = rewrite_cell(text, spec, Edit("xian-education", "photo", Cell(3, 2, "after+2", 13)))
+    assert "photo: {col: 3, cols: 2, line: after+2, lines: 13}      # no marker" in down
+    back = rewrite_cell(down, spec, Edit("xian-education", "photo", Cell(1, 2, "after", 13)))
+    assert "photo: {col: 1, cols: 2, line: after, lines: 13}      # no marker" in back
+    fixed = rewrite_cell(down, spec, Edit("xian-education", "photo", Cell(3, 2, 4, 13)))
+    assert "photo: {col: 3, cols: 2, line: 4, lines: 13}      # no marker" in fixed
+    with pytest.raises(InputError, match="'after' or 'after\\+N'"):
+        rewrite_cell(text, spec, Edit("xian-education", "photo", Cell(3, 2, "below", 13)))
+
+
+def test_an_auto_page_written_out_builds_the_same_page(project: Path, tmp_path: Path) -> None:
+    """The arrangement auto chose, written as placed entries, is the page auto made: every frame
+    of the page (blocks, headlines, bodies, photos, captions) where it was."""
+    from pagesetter.desk_edit import make_explicit
+    from pagesetter.proof.record import layout_record
+    import pikepdf
+
+    spec = project / "layout" / "seed-page-auto.yaml"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    auto = build_page(spec, tmp_path / "a")
+    placed = [a for a in auto.spec.articles if a.article in auto.spec.auto.articles]
+    text = spec.read_text(encoding="utf-8")
+    written = make_explicit(text, spec, placed)
+    assert "\nauto:" not in written and written.count("  - article: ") == 6
+    above = text[:text.index("# The engine chooses")]  # auto's own comment goes with it
+    assert written.startswith(above + "  # placed by 'auto:'")  # everything above kept as it was
+    spec.write_text(written, encoding="utf-8")
+    assert load_spec(spec).auto is None
+    explicit = build_page(spec, tmp_path / "b")
+    with pikepdf.open(auto.pdf_path) as a, pikepdf.open(explicit.pdf_path) as b:
+        frames_a, frames_b = (sorted(map(str, layout_record(p.pages[0])["frames"])) for p in (a, b))
+    assert frames_a == frames_b and len(frames_a) > 20

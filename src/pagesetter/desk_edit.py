@@ -10,17 +10,24 @@ written; a refused edit leaves the file untouched and says why in the loader's w
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.paths import write_atomically
+from pagesetter.spec.model import NO_FIT, ArticleSpec
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
 KEYS = ("col", "cols", "line", "lines")
 _NUMBER = re.compile(r"\d+")
+# A photo cell's line as the loader reads it (spec/loader.py _AFTER): a number, or after[+N],
+# maybe quoted; the whole scalar is what a write replaces.
+_LINE = re.compile(r"""\d+|(["']?)after\s*(?:\+\s*\d+)?\1""")
+_AFTER_VALUE = re.compile(r"after(?:\+(\d+))?")
+PARTS = ("block", "photo", "frame")  # what a drag edits: the block, a photo cell, an extra frame
 
 
 @dataclass(frozen=True)
@@ -29,20 +36,22 @@ class Cell:
 
     col: int
     cols: int
-    line: int
+    line: int | str  # a photo cell's line may be "after" or "after+N" (under the headline)
     lines: int
 
-    def values(self) -> dict[str, int]:
+    def values(self) -> dict[str, int | str]:
         return {"col": self.col, "cols": self.cols, "line": self.line, "lines": self.lines}
 
 
 @dataclass(frozen=True)
 class Edit:
-    """One change from the desk: the ``part`` ("block" or "photo") of an article entry."""
+    """One change from the desk: the ``part`` of an article entry: its "block", its ``index``-th
+    "photo" cell (of ``photo:`` or the ``photos:`` list) or its ``index``-th extra "frame"."""
 
     article: str
     part: str
     cell: Cell
+    index: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,27 +82,91 @@ def _offset(text: str, line: int, column: int) -> int:
     return start + column - 1
 
 
+def cell_node(entry: Node, article: str, part: str, index: int = 0) -> Node:
+    """The mapping a drag edits: the block, the ``index``-th photo cell (``photo:`` is the only
+    one, ``photos:`` a list) or the ``index``-th of ``frames:``."""
+    if part not in PARTS:
+        raise InputError(entry.loc, f"the desk edits a block, a photo cell or a frame, not {part!r}")
+    node: Node | None
+    if part == "block":
+        node = entry.get("block")
+    else:
+        listed = entry.get("frames" if part == "frame" else "photos")
+        if listed is not None and listed.is_list:
+            node = listed.value[index] if 0 <= index < len(listed.value) else None
+        else:
+            node = entry.get("photo") if part == "photo" and index == 0 else None
+    if node is None or not node.is_map:
+        what = part if part == "block" else f"{part} {index + 1}"
+        raise InputError(entry.loc, f"article {article!r} has no {what} mapping to edit")
+    return node
+
+
+def _cell_of(node: Node, what: str) -> Cell:
+    """The four numbers as written (a photo cell's line maybe after[+N])."""
+    try:
+        values = [node.get(k).value for k in KEYS]  # type: ignore[union-attr]
+    except AttributeError:
+        raise InputError(node.loc, f"{what} is not four grid numbers") from None
+    if any(isinstance(v, bool) or not isinstance(v, int) for i, v in enumerate(values) if i != 2) or \
+            not (isinstance(values[2], int) or isinstance(values[2], str)):
+        raise InputError(node.loc, f"{what} is not four plain numbers")
+    return Cell(*values)
+
+
+def _line_text(value: int | str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    match = _AFTER_VALUE.fullmatch(str(value).replace(" ", ""))
+    if match is None:
+        raise InputError(None, f"a cell's line is a number, 'after' or 'after+N', not {value!r}")
+    return "after" if not int(match.group(1) or 0) else f"after+{int(match.group(1))}"
+
+
 def rewrite_cell(text: str, path: Path, edit: Edit) -> str:
     """``text`` with the grid numbers of ``edit`` written over the old ones, nothing else changed."""
     root = load_yaml(path, text)
     entry = entry_of(root, edit.article, root.loc)
-    node = entry.get(edit.part)
-    if node is None or not node.is_map:
-        raise InputError(entry.loc, f"article {edit.article!r} has no {edit.part} mapping to edit")
+    node = cell_node(entry, edit.article, edit.part, edit.index)
     spans: list[tuple[int, int, str]] = []
     for key, value in edit.cell.values().items():
         n = node.get(key)
         if n is None:
             raise InputError(node.loc, f"{edit.part} of {edit.article!r} has no '{key}' to change; write it out")
         at = _offset(text, n.loc.line, n.loc.column)
-        match = _NUMBER.match(text, at)
-        if match is None or isinstance(n.value, bool) or not isinstance(n.value, int):
+        after = key == "line" and edit.part == "photo" and isinstance(n.value, str)
+        match = (_LINE if after else _NUMBER).match(text, at)
+        if match is None or isinstance(n.value, bool) or not (isinstance(n.value, int) or after):
             raise InputError(n.loc, f"{edit.part} {key} of {edit.article!r} is not a plain number; the desk "
                              "edits plain numbers only")
-        spans.append((match.start(), match.end(), str(value)))
+        if key == "line" and edit.part == "photo":
+            new = _line_text(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            new = str(value)
+        else:
+            raise InputError(n.loc, f"{edit.part} {key} of {edit.article!r} must be a whole number, not {value!r}")
+        spans.append((match.start(), match.end(), new))
     for start, end, new in sorted(spans, reverse=True):  # from the end: earlier offsets stay valid
         text = text[:start] + new + text[end:]
     return text
+
+
+def move_cell(text: str, path: Path, edit: Edit) -> str:
+    """``edit`` written; a block moved whole (its spans unchanged) takes the module's extra frames
+    with it, so an L moves as one shape, as it does under the mouse."""
+    if edit.part == "block":
+        root = load_yaml(path, text)
+        entry = entry_of(root, edit.article, root.loc)
+        old = _cell_of(cell_node(entry, edit.article, "block"), f"the block of {edit.article!r}")
+        frames = entry.get("frames")
+        moved = (edit.cell.cols, edit.cell.lines) == (old.cols, old.lines) and edit.cell != old
+        if moved and frames is not None and frames.is_list:
+            dc, dl = edit.cell.col - old.col, int(edit.cell.line) - int(old.line)
+            for i, node in enumerate(frames.value):
+                f = _cell_of(node, f"frame {i + 1} of {edit.article!r}")
+                shifted = Cell(f.col + dc, f.cols, int(f.line) + dl, f.lines)
+                text = rewrite_cell(text, path, Edit(edit.article, "frame", shifted, i))
+    return rewrite_cell(text, path, edit)
 
 
 def swap_blocks(text: str, path: Path, first: str, second: str) -> str:
@@ -147,7 +220,7 @@ def set_headline_lines(text: str, path: Path, article: str, lines: int) -> str:
 def apply_edit(path: Path, edit: Edit) -> Written:
     """Check the edited spec with the spec loader, then write it (atomically). Raises InputError,
     file untouched, when the loader refuses it (an overlap, a cell past the grid, ...)."""
-    return apply_change(path, lambda text: rewrite_cell(text, path, edit))
+    return apply_change(path, lambda text: move_cell(text, path, edit))
 
 
 def apply_change(path: Path, change: Callable[[str], str]) -> Written:
@@ -168,5 +241,103 @@ def undo(written: Written) -> None:
     now = read_text(written.path)
     if now != written.after:
         raise InputError(Loc.of_file(written.path), "changed since the desk's last edit (saved from an editor?); "
-                         "undo refused, nothing written")
+                         "undo refused, nothing written (that edit leaves the undo list)")
     write_atomically(written.path, written.before.encode("utf-8"))
+
+
+def placed_entries(articles: Sequence[ArticleSpec]) -> str:
+    """The entries ``auto`` chose, written as a hand-placed page would write them (the keys the
+    loader reads back to the same entry: block, headline depth, photo cell from the block, fit),
+    one list item each, at the list's usual indent (two spaces, as ``layout/*.yaml``)."""
+    out = []
+    for a in articles:
+        b = a.block
+        out += [f"  - article: {a.article}",
+                f"    block: {{col: {b.col + 1}, cols: {b.cols}, line: {b.top + 1}, lines: {b.lines}}}"]
+        if a.headline.lines is not None:
+            out.append(f"    headline: {{lines: {a.headline.lines}}}")
+        for n, ps in enumerate(a.photos):
+            c = ps.cell
+            cell = f"{{col: {c.col - b.col + 1}, cols: {c.cols}, line: {c.top - b.top + 1}, lines: {c.lines}}}"
+            out.append(f"    photo: {cell}" if len(a.photos) == 1 else ("    photos:\n" if n == 0 else "") + f"      - {cell}")
+        if a.fit != NO_FIT:
+            out.append(f"    fit: {{photo_lines: [{a.fit.photo_lines[0]}, {a.fit.photo_lines[1]}], "
+                       f"headline_lines: [{a.fit.headline_lines[0]}, {a.fit.headline_lines[1]}]}}")
+    return "".join(line + "\n" for line in out)
+
+
+def _top_level_end(lines: list[str], start: int) -> int:
+    """Index of the first line after ``start`` that opens another top-level key (or a top-level
+    comment): where the mapping under the key at ``start`` ends; trailing blank lines excluded."""
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][0].isspace()):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def make_explicit(text: str, path: Path, placed: Sequence[ArticleSpec]) -> str:
+    """An ``auto`` page turned into a hand-placed one: the ``auto:`` mapping taken out and the
+    entries it chose (``placed``, from the last build) written at the end of ``articles:`` (made
+    when there is none), with a comment saying where they came from. The page built from the new
+    text is the page the desk showed: the same blocks, headline depths, photo cells and fit."""
+    root = load_yaml(path, text)
+    if not root.is_map or root.get("auto") is None:
+        raise InputError(root.loc, "the spec has no 'auto:' to write out")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    start = root.key_loc("auto").line - 1
+    if lines[start][:1].isspace():
+        raise InputError(root.key_loc("auto"), "'auto:' is not a top-level key the desk can take out")
+    end = _top_level_end(lines, start)
+    while start > 0 and lines[start - 1].startswith("#"):  # its comment, which no longer holds
+        start -= 1
+    note = "  # placed by 'auto:', written out by the desk when one of its modules was moved\n"
+    entries = note + placed_entries(placed)
+    del lines[start:end]
+    if root.get("articles") is None:
+        lines.insert(start, "articles:\n" + entries)
+        return "".join(lines)
+    key = root.key_loc("articles").line - 1
+    key = key if key < start else key - (end - start)
+    lines.insert(_top_level_end(lines, key), entries)
+    return "".join(lines)
+
+
+# The undo history outlives serve: a hidden folder beside the spec the desk was started on (never
+# output/, never watched: the watcher skips hidden paths), one JSON file per spec, the texts
+# before and after each edit, newest last. Undo checks the file still holds the "after" text, so
+# a history older than a later save from an editor never overwrites it.
+HISTORY_DIR = ".pagesetter-desk"
+HISTORY_VERSION = 1
+
+
+def history_path(spec: Path) -> Path:
+    return spec.resolve().parent / HISTORY_DIR / f"{spec.stem}.undo.json"
+
+
+def load_history(store: Path, root: Path, keep: int) -> list[Written]:
+    """The edits kept by an earlier session (at most ``keep``); none when there is no store or it
+    cannot be read (a damaged history costs the undo, never the desk). Only files inside ``root``."""
+    try:
+        data = json.loads(store.read_text(encoding="utf-8"))
+        edits = data["edits"] if data.get("version") == HISTORY_VERSION else []
+        out = []
+        for e in edits:
+            path = (root / str(e["path"])).resolve()
+            if path.is_relative_to(root.resolve()) and isinstance(e["before"], str) and isinstance(e["after"], str):
+                out.append(Written(path, e["before"], e["after"]))
+        return out[-keep:]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
+def save_history(store: Path, root: Path, edits: Sequence[Written]) -> None:
+    """The history written whole, atomically (an interrupted write leaves the last one)."""
+    data = {"version": HISTORY_VERSION, "edits": [
+        {"path": w.path.resolve().relative_to(root.resolve()).as_posix(), "before": w.before, "after": w.after}
+        for w in edits]}
+    store.parent.mkdir(exist_ok=True)
+    write_atomically(store, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"))

@@ -45,6 +45,7 @@ class PageView:
     proof: Path | None
     image: bytes  # JPEG at the desk's resolution
     info: dict[str, Any]  # geometry, grid, modules, overset, warnings (sent to the browser)
+    placed_auto: tuple[Any, ...] = ()  # the entries ``auto`` chose (ArticleSpec): written out on a drag
 
 
 @dataclass
@@ -63,6 +64,7 @@ class LiveState:
     preflight: list[str] = field(default_factory=list)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     undo: list[Any] = field(default_factory=list)  # desk_edit.Written, newest last
+    history: Path | None = None  # where the undo list is kept between sessions (desk_edit.history_path)
     pictures: dict[tuple[int, int, str], bytes] = field(default_factory=dict)  # (build, page, kind) → bytes
     changed: threading.Condition = field(default_factory=threading.Condition)
     wake: threading.Event = field(default_factory=threading.Event)  # look now (an edit was written)
@@ -252,10 +254,14 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
             image = _jpeg(doc, dpi)
         finally:
             doc.close()
+    from pagesetter.flow.cells import resolve_cells
+
     geo, grid = PageGeometry(spec), spec.grid
     overset = {o.article: o for o in page.overset}
     modules = []
     for a in spec.articles:
+        heads = [f for f in page.frames if f.article == a.article and f.kind == "headline"]
+        placed = resolve_cells(a, round(heads[0].height / grid.pitch) if heads else 0)  # line: after, as set
         art = (articles or {}).get(a.article)
         source = display_path(spec.content_dir / f"{a.article}.md")
         if art is not None and art.paragraphs:
@@ -266,7 +272,10 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
             "article": a.article, "title": art.title if art is not None else "",
             "entry": f"{display_path(spec.path)}:{a.loc.line}", "source": source,
             "block": _cell(a.block), "box": geo.rect_box(a.block),
-            "photo": _cell(a.photo.cell, a.block) if a.photo is not None else None,
+            "photo": _cell(placed.photos[0].cell, a.block) if a.photos else None,
+            "photos": [dict(_cell(p.cell, a.block), after=(q.cell.top - a.block.top) if q.after_headline else None)
+                       for p, q in zip(placed.photos, a.photos)],
+            "extra_frames": [_cell(f) for f in a.frames],
             "frames": [[f.kind, f.x, f.y, f.width, f.height] for f in page.frames if f.article == a.article],
             "overset": {"chars": o.chars, "lines": o.lines, "last": o.last_fitting, "cut": o.cut()} if o else None,
             "notes": [w.message for w in mine if w.kind == "fitted"],
@@ -279,10 +288,13 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
         "grid": {"left": geo.left, "top": geo.top, "columns": grid.columns, "lines": grid.lines,
                  "col_pitch": grid.column_width + grid.gutter, "col_width": grid.column_width, "pitch": grid.pitch},
         "modules": modules,
+        "auto": list(spec.auto.articles) if spec.auto is not None else [],
         "overset": [f"{o.article}: {o.chars} characters in {o.lines} lines, cut {o.cut()}" for o in page.overset],
         "warnings": [str(w) for w in warnings],
     }
-    return PageView(spec.name, spec.path, pdf, proof, image, info)
+    auto = spec.auto.articles if spec.auto is not None else ()
+    return PageView(spec.name, spec.path, pdf, proof, image, info,
+                    tuple(a for a in spec.articles if a.article in auto))
 
 
 def _cell(rect: Any, within: Any = None) -> dict[str, int]:
@@ -338,8 +350,8 @@ def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float
     for folder in folders:
         if folder.is_dir():
             for path in folder.rglob("*"):
-                if path.name.startswith(".") or path.name.endswith("~"):
-                    continue
+                if path.name.endswith("~") or any(p.startswith(".") for p in path.relative_to(folder).parts):
+                    continue  # (the desk's undo history lives in a hidden folder beside the spec)
                 if skip is not None and path.resolve().is_relative_to(skip):
                     continue
                 if path.is_file():
@@ -397,16 +409,23 @@ def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
 
 def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     """Apply one edit from the desk; returns what was written, raises InputError when refused.
-    ``part``: "block" or "photo" (with col, cols, line, lines), "headline" (with lines), or
-    "swap" (with other: the article whose block this one's trades with)."""
-    from pagesetter.desk_edit import Cell, Edit, apply_change, rewrite_cell, set_headline_lines, swap_blocks
+    ``part``: "block", "photo" or "frame" (with col, cols, line, lines, and ``index``: which of the
+    entry's photo cells or extra frames; a photo cell's line may be "after" or "after+N"),
+    "headline" (with lines), or "swap" (with other: the article whose block this one's trades
+    with). A module placed by ``auto`` is first written out with the whole arrangement."""
+    from pagesetter.desk_edit import (Cell, Edit, apply_change, make_explicit, move_cell, set_headline_lines,
+                                      swap_blocks)
 
     try:
         index, part, article = int(request["page"]), str(request["part"]), str(request["article"])
-        if part in ("block", "photo"):
-            cell = Cell(*(int(request[k]) for k in ("col", "cols", "line", "lines")))
-            said = f"{article} {part} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
-            change: Callable[[str, Path], str] = lambda text, path: rewrite_cell(text, path, Edit(article, part, cell))
+        if part in ("block", "photo", "frame"):
+            at = int(request.get("index", 0))
+            line = request["line"]
+            cell = Cell(int(request["col"]), int(request["cols"]),
+                        line if part == "photo" and isinstance(line, str) else int(line), int(request["lines"]))
+            which = part if part == "block" else f"{part} {at + 1}"
+            said = f"{article} {which} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
+            change: Callable[[str, Path], str] = lambda text, path: move_cell(text, path, Edit(article, part, cell, at))
         elif part == "headline":
             lines = int(request["lines"])
             said = f"{article} headline → {lines} lines"
@@ -423,13 +442,35 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     with state.lock:
         if not 0 <= index < len(state.pages):
             raise InputError(None, f"no page {index + 1} on the desk")
-        path = _confined(state.pages[index].spec, root)
-        result = apply_change(path, lambda text: change(text, path))
+        view = state.pages[index]
+        path = _confined(view.spec, root)
+        names = {article, str(request.get("other", ""))} if part == "swap" else {article}
+        placed = view.placed_auto if any(a.article in names for a in view.placed_auto) else ()
+        if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
+            said = (f"auto make-up written out as {len(placed)} placed entries under 'articles:' ('auto:' "
+                    f"removed; undo puts it back); {said}")
+            result = apply_change(path, lambda text: change(make_explicit(text, path, placed), path))
+        else:
+            result = apply_change(path, lambda text: change(text, path))
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
+            _keep_history(state, root)
     state.wake.set()
-    return f"{display_path(state.pages[index].spec)}: {said}"
+    return f"{display_path(view.spec)}: {said}"
+
+
+def _keep_history(state: LiveState, root: Path) -> None:
+    """The undo list saved beside the spec; a store that cannot be written costs the next
+    session's undo only, and says so in the terminal."""
+    from pagesetter.desk_edit import save_history
+
+    if state.history is None:
+        return
+    try:
+        save_history(state.history, root, state.undo)
+    except (OSError, ValueError) as exc:
+        state.log(f"{time.strftime('%H:%M:%S')} desk: undo history not saved ({display_path(state.history)}): {exc}")
 
 
 def undo_last(state: LiveState, root: Path) -> str:
@@ -439,8 +480,14 @@ def undo_last(state: LiveState, root: Path) -> str:
         if not state.undo:
             raise InputError(None, "nothing to undo")
         last = state.undo[-1]
-        undo(last)
+        try:
+            undo(last)
+        except InputError:
+            state.undo.pop()  # that edit can never be undone now: the next undo goes further back
+            _keep_history(state, root)
+            raise
         state.undo.pop()
+        _keep_history(state, root)
     state.wake.set()
     return f"{display_path(last.path)}: undone"
 
@@ -587,7 +634,10 @@ def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, qu
         raise InputError(None, f"serve does not write into {out_dir}, the build's output folder: its pages may be "
                          "overset; name another folder with -o, or leave -o out for a temporary one")
     say: Callable[[str], None] = (lambda line: None) if quiet else (lambda line: print(line, flush=True))
-    state = LiveState(spec, out_dir, dpi)
+    from pagesetter.desk_edit import history_path, load_history
+
+    state = LiveState(spec, out_dir, dpi, history=history_path(spec))
+    state.undo = load_history(state.history, root, MAX_UNDO)  # type: ignore[arg-type]
     state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
     state.log = say
     stop = threading.Event()
