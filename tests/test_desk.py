@@ -329,31 +329,61 @@ def test_edits_need_the_host_and_the_desks_token(desk: Desk, project: Path) -> N
     assert b"line: 4, lines: 7}" in spec.read_bytes()
 
 
-# The acceptance test of issue 18: every module of the seed page moved (and the foot module and a
-# photo cell resized); a layout editor puts them back with the mouse alone, and the spec builds the
-# shipped page again, byte for byte.
+# The acceptance test of issue 18: the seed page with every module somewhere else: the foot
+# module (通栏) at the top and the banner at the foot, the four profiles each in another place and
+# size, three photo cells moved or resized. A layout editor puts it right with the mouse alone
+# (swaps, moves, edge drags, never an overlap on the way), and the spec builds the shipped page again,
+# byte for byte.
 SCRAMBLE = [  # article, part, cell written into the shipped spec (col, cols, line, lines)
-    ("banner", "block", (1, 8, 5, 8)),
-    ("dongfeng-media", "block", (1, 4, 13, 39)),
+    ("banner", "block", (1, 8, 96, 8)),
+    ("baimei-property", "block", (1, 8, 4, 19)),
+    ("baimei-property", "photo", (4, 2, 1, 18)),  # beside its three-column headline, a line short
+    ("xian-education", "block", (1, 4, 23, 39)),
+    ("dongfeng-media", "block", (5, 4, 23, 34)),
     ("dongfeng-media", "photo", (1, 2, 6, 13)),
-    ("dongliao-police", "block", (5, 4, 13, 34)),
-    ("xianglu-street", "block", (1, 4, 52, 34)),
-    ("xian-education", "block", (5, 4, 47, 39)),
-    ("baimei-property", "photo", (7, 2, 1, 18)),
-    ("baimei-property", "block", (1, 8, 86, 18)),
+    ("dongliao-police", "block", (1, 4, 62, 34)),
+    ("dongliao-police", "photo", (3, 2, 8, 13)),
+    ("xianglu-street", "block", (5, 4, 57, 39)),
 ]
-GESTURES = [  # what the editor does: (article, part, handle or "move", columns, lines)
-    ("banner", "block", "move", 0, -1),
-    ("dongfeng-media", "block", "move", 0, -1),
+GESTURES = [  # what the editor does: (article, part, handle, "move" or "swap" (with), columns, lines)
+    ("baimei-property", "photo", "s", 0, -13),        # the cell short enough for the banner's place
+    ("baimei-property", "block", "swap", "banner", 0),  # the foot module and the banner trade places
+    ("banner", "block", "s", 0, -11),                 # the banner its eight lines: lines 12-22 free
+    ("xian-education", "block", "swap", "dongfeng-media", 0),
+    ("dongliao-police", "block", "swap", "xian-education", 0),
+    ("xian-education", "block", "swap", "xianglu-street", 0),
+    ("dongfeng-media", "block", "move", 0, -11),       # each profile up into the space the banner left
+    ("xianglu-street", "block", "move", 0, -11),
+    ("dongliao-police", "block", "move", 0, -11),
+    ("xian-education", "block", "move", 0, -11),
+    ("baimei-property", "block", "n", 0, -11),         # the foot module its nineteen lines
+    ("baimei-property", "photo", "move", 3, 0),
+    ("baimei-property", "photo", "s", 0, 14),
     ("dongfeng-media", "photo", "move", 2, 0),
-    ("dongliao-police", "block", "move", 0, -1),
-    ("xianglu-street", "block", "move", 0, -1),
-    ("xian-education", "block", "move", 0, -1),
-    # its top edge up a line: block and cell grow at the page foot together (moving it up first
-    # would leave the cell on the rule line under a block that no longer reaches the foot: refused)
-    ("baimei-property", "block", "n", 0, -1),
-    ("baimei-property", "photo", "s", 0, 1),
+    ("dongliao-police", "photo", "move", 0, -2),
 ]
+
+
+def _swap(page, article: str, other: str) -> None:
+    """Shift+drag a module by its name onto another: the two trade blocks."""
+    _select(page, article)
+    grip = page.locator(f".module.selected[data-article='{article}'] .name").bounding_box()
+    goal = page.locator(f".module[data-article='{other}']").bounding_box()
+    page.mouse.move(grip["x"] + 5, grip["y"] + 5)
+    page.mouse.down()
+    page.keyboard.down("Shift")
+    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + goal["height"] / 2, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+
+
+def _cells(text: str) -> dict[tuple[str, str], tuple[int, ...]]:
+    """Every block and photo cell of the seed page's spec text, by article."""
+    out = {}
+    for article, body in re.findall(r"- article: (\S+)\n((?:    .*\n)*)", text):
+        for part, numbers in re.findall(r"(block|photo): \{col: (\d+, cols: \d+, line: \d+, lines: \d+)", body):
+            out[(article, part)] = tuple(int(n) for n in re.findall(r"\d+", numbers))
+    return out
 
 
 def test_a_scrambled_page_is_put_right_with_the_mouse_alone(browser, project: Path, tmp_path: Path) -> None:
@@ -366,24 +396,31 @@ def test_a_scrambled_page_is_put_right_with_the_mouse_alone(browser, project: Pa
     for article, part, cell in SCRAMBLE:
         text = rewrite_cell(text, spec, Edit(article, part, Cell(*cell)))
     spec.write_text(text, encoding="utf-8")
+    before, goal = _cells(text), _cells(shipped)
+    blocks = [k for k in goal if k[1] == "block"]
+    assert len(blocks) == 6 and len(goal) == 11
+    # every block stands somewhere else, and none only a line or a column off
+    assert all(abs(before[k][0] - goal[k][0]) + abs(before[k][2] - goal[k][2]) >= 10 for k in blocks), before
+    assert sum(before[k] != goal[k] for k in goal) == 9  # the blocks and three of the five photo cells
     d = Desk(project, tmp_path / "live")
     try:
         page = _open(browser, d, 1600, 1000)
-        shipped_lines = {m: line for m, line in re.findall(r"article: (\S+)\n\s+block: \{([^}]*)\}", shipped)}
-        scrambled = {m: line for m, line in re.findall(r"article: (\S+)\n\s+block: \{([^}]*)\}", text)}
-        assert all(shipped_lines[m] != scrambled[m] for m in shipped_lines)  # every module moved
+        assert page.evaluate("state.ok"), page.evaluate("state.error")
         build = 1
         for article, part, handle, columns, lines in GESTURES:
-            _select(page, article)
-            target = f".module.selected[data-article='{article}']" if part == "block" else f".photo[data-article='{article}']"
-            if part == "photo":
-                page.locator(target).dispatch_event("mousedown", {"button": 0})
-                page.mouse.up()
-                target = f".photo.selected[data-article='{article}']"
-            grip = f"{target} .name" if part == "block" else target  # a module's name: never under its photo
-            _drag(page, grip if handle == "move" else f"{target} .handle.{handle}", columns, lines)
+            if handle == "swap":
+                _swap(page, article, columns)
+            else:
+                _select(page, article)
+                target = f".module.selected[data-article='{article}']" if part == "block" else f".photo[data-article='{article}']"
+                if part == "photo":
+                    page.locator(target).dispatch_event("mousedown", {"button": 0})
+                    page.mouse.up()
+                    target = f".photo.selected[data-article='{article}']"
+                grip = f"{target} .name" if part == "block" else target  # a module's name: never under its photo
+                _drag(page, grip if handle == "move" else f"{target} .handle.{handle}", columns, lines)
             message = _message(page)
-            assert page.locator("#msg.done").count() == 1, message
+            assert page.locator("#msg.done").count() == 1, (article, part, handle, message)
             build += 1
             _wait_shown(page, build)
             page.evaluate("document.getElementById('msg').textContent = ''")
@@ -399,3 +436,119 @@ def test_a_scrambled_page_is_put_right_with_the_mouse_alone(browser, project: Pa
     (tmp_path / "b").mkdir()
     ours = build_page(spec, tmp_path / "a").pdf_path.read_bytes()
     assert ours == build_page(reference / "layout" / "seed-page.yaml", tmp_path / "b").pdf_path.read_bytes()
+
+
+def _photo_frames(desk: Desk, name: str, article: str) -> list[dict]:
+    with pikepdf.open(desk.out / f"{name}.pdf") as pdf:
+        return sorted((f for f in layout_record(pdf.pages[0])["frames"] if f["article"] == article
+                       and f["kind"] == "photo"), key=lambda f: (-f["y1"], f["x0"]))
+
+
+def test_frames_photo_cells_and_after_cells_move_with_the_mouse(browser, project: Path, tmp_path: Path) -> None:
+    """The L's leg, each cell of a photos: list, a photo group's cell and a 'line: after' cell:
+    selected, dragged by an edge or moved, written back in place; an overlap refused."""
+    spec = add_test_page(project, "modules-photos.yaml")
+    original = spec.read_text(encoding="utf-8")
+    d = Desk(project, tmp_path / "live", "layout/modules-photos.yaml")
+    try:
+        page = _open(browser, d)
+        pitch = page.evaluate("state.pages[0].grid.pitch")
+        build = 1
+
+        def gesture(selector: str, handle: str, columns: int, lines: int, written: tuple[str, str]) -> None:
+            nonlocal build
+            page.evaluate("document.getElementById('msg').textContent = ''")
+            page.locator(selector).dispatch_event("mousedown", {"button": 0})
+            page.mouse.up()
+            _drag(page, f"{selector}.selected" + (f" .handle.{handle}" if handle != "move" else ""), columns, lines)
+            message = _message(page)
+            assert page.locator("#msg.done").count() == 1, message
+            build += 1
+            _wait_shown(page, build)
+            old, new = written
+            assert spec.read_text(encoding="utf-8") == original.replace(old, new)
+
+        # the L's leg, two lines shorter: its own line in the frames list changes
+        leg = ".module.leg[data-article='mod-lead-turn'][data-index='0']"
+        gesture(leg, "s", 0, -2, ("      - {col: 6, cols: 3, line: 23, lines: 11}",
+                                  "      - {col: 6, cols: 3, line: 23, lines: 9}"))
+        blocks = [f for f in _frames_of(d, "modules-photos", "mod-lead-turn", "block")]
+        assert sorted(round((f["y1"] - f["y0"]) / pitch) for f in blocks) == [9, 19]
+        original = spec.read_text(encoding="utf-8")
+        # its left edge into the headline-only item beside it: refused, nothing written
+        page.evaluate("document.getElementById('msg').textContent = ''")
+        _drag(page, f"{leg}.selected .handle.w", -1, 0)
+        message = _message(page)
+        assert page.locator("#msg.refused").count() == 1
+        assert "overlaps" in message and "mod-headline-only" in message and "mod-lead-turn" in message, message
+        assert spec.read_text(encoding="utf-8") == original
+        # the second cell of the photo story's photos: list, a line shorter
+        gesture(".photo[data-article='mod-photo-story'][data-index='1']", "s", 0, -1,
+                ("{col: 1, cols: 2, line: 25, lines: 9, file: photos/module-4.jpg}",
+                 "{col: 1, cols: 2, line: 25, lines: 8, file: photos/module-4.jpg}"))
+        original = spec.read_text(encoding="utf-8")
+        # its first cell, 'line: after', moved a line down: still counted from the headline's foot
+        top = _photo_frames(d, "modules-photos", "mod-photo-story")[0]
+        gesture(".photo[data-article='mod-photo-story'][data-index='0']", "move", 0, 1,
+                ("{col: 1, cols: 4, line: after, lines: 14}", "{col: 1, cols: 4, line: after+1, lines: 14}"))
+        moved = _photo_frames(d, "modules-photos", "mod-photo-story")[0]
+        assert abs(top["y1"] - moved["y1"] - pitch) < 0.01
+        original = spec.read_text(encoding="utf-8")
+        # a photo group's cell (two pictures stacked): its top edge two lines down
+        gesture(".photo[data-article='mod-photo-group'][data-index='0']", "n", 0, 2,
+                ("photo: {col: 1, cols: 4, line: 1, lines: 38, arrange: column}",
+                 "photo: {col: 1, cols: 4, line: 3, lines: 36, arrange: column}"))
+        assert len(_photo_frames(d, "modules-photos", "mod-photo-group")) == 2
+        assert page.errors == []
+    finally:
+        print(d.stop())
+
+
+def _frames_of(desk: Desk, name: str, article: str, kind: str) -> list[dict]:
+    with pikepdf.open(desk.out / f"{name}.pdf") as pdf:
+        return [f for f in layout_record(pdf.pages[0])["frames"] if f["article"] == article and f["kind"] == kind]
+
+
+def test_a_drag_on_an_auto_page_writes_it_out_and_undo_outlives_a_restart(browser, project: Path, tmp_path: Path) -> None:
+    """A module placed by auto, resized with the mouse: the whole arrangement is written into the
+    spec as placed entries (auto: removed), the user told so; the desk stopped and started again,
+    undo still puts the auto page back."""
+    spec = project / "layout" / "seed-page-auto.yaml"
+    original = spec.read_text(encoding="utf-8")
+    d = Desk(project, tmp_path / "live", "layout/seed-page-auto.yaml")
+    try:
+        page = _open(browser, d)
+        _select(page, "xianglu-street")
+        assert "auto" in page.inner_text("#r-auto")
+        before = {m["article"]: m["block"] for m in page.evaluate("page().modules")}
+        _drag(page, ".module.selected[data-article='xianglu-street'] .handle.s", 0, -1)
+        message = _message(page)
+        assert page.locator("#msg.done").count() == 1, message
+        assert "auto make-up written out as 5 placed entries" in message and "xianglu-street block" in message
+        _wait_shown(page, 2)
+        text = spec.read_text(encoding="utf-8")
+        assert "\nauto:" not in text and text.count("  - article: ") == 6
+        b = before["xianglu-street"]
+        assert (f"  - article: xianglu-street\n    block: {{col: {b['col']}, cols: {b['cols']}, line: {b['line']}, "
+                f"lines: {b['lines'] - 1}}}") in text
+        after = {m["article"]: m["block"] for m in page.evaluate("page().modules")}
+        assert after == dict(before, **{"xianglu-street": dict(b, lines=b["lines"] - 1)})  # the rest stays put
+        assert page.evaluate("page().auto") == []
+        assert page.errors == []
+    finally:
+        d.stop()
+    store = project / "layout" / ".pagesetter-desk" / "seed-page-auto.undo.json"
+    assert json.loads(store.read_text(encoding="utf-8"))["edits"][0]["path"] == "layout/seed-page-auto.yaml"
+    again = Desk(project, tmp_path / "live2", "layout/seed-page-auto.yaml")
+    try:
+        page = _open(browser, again)
+        assert page.evaluate("state.undo") == 1 and page.is_enabled("#undo")
+        page.click("#undo")
+        assert "undone" in _message(page)
+        _wait_shown(page, 2)
+        assert spec.read_text(encoding="utf-8") == original
+        assert page.evaluate("page().auto") != []
+        assert json.loads(store.read_text(encoding="utf-8"))["edits"] == []
+    finally:
+        again.stop()
+    assert not (project / "output").exists()
