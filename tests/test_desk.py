@@ -118,7 +118,7 @@ def _drag(page, selector: str, columns: float, lines: float) -> None:
 
 
 def _select(page, article: str) -> None:
-    page.locator(f".module[data-article='{article}'] .name").evaluate("e => e.parentElement.dispatchEvent("
+    page.locator(f".module:not(.leg)[data-article='{article}'] .name").evaluate("e => e.parentElement.dispatchEvent("
                                                                       "new MouseEvent('mousedown', {bubbles: true}))")
     page.mouse.up()
     page.wait_for_selector(f".module.selected[data-article='{article}']")
