@@ -244,7 +244,7 @@ def init_project(dest: Path, fonts_from: Path | None) -> tuple[list[Path], FontP
     put("layout/pagesetter.schema.json", schema_json("spec").encode("utf-8"))
     put("layout/styles/stylesheet.schema.json", schema_json("stylesheet").encode("utf-8"))
     put(PROJECT_FILE, PROJECT_TOML.encode("utf-8"))
-    put(".gitignore", b"output/\n")
+    put(".gitignore", b"output/\n.pagesetter-desk/\n")  # the desk's undo history (serve.py) stays local
     (dest / "content" / "photos").mkdir(parents=True, exist_ok=True)
     (dest / "fonts").mkdir(parents=True, exist_ok=True)
     for source, name in fonts.copies:
