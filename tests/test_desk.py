@@ -520,6 +520,7 @@ def test_a_drag_on_an_auto_page_writes_it_out_and_undo_outlives_a_restart(browse
         page = _open(browser, d)
         _select(page, "xianglu-street")
         assert "auto" in page.inner_text("#r-auto")
+        assert "'dongfeng-media'" not in page.inner_text("#r-notes")  # its fit notes only, not its neighbours'
         before = {m["article"]: m["block"] for m in page.evaluate("page().modules")}
         _drag(page, ".module.selected[data-article='xianglu-street'] .handle.s", 0, -1)
         message = _message(page)

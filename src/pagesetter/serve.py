@@ -304,9 +304,11 @@ def _cell(rect: Any, within: Any = None) -> dict[str, int]:
 
 
 def _belongs(warning: Warning, article: Any, spec: Any) -> bool:
-    """A warning is a module's when it names the article or stands in its entry or its file."""
-    if f"'{article.article}'" in warning.message:
-        return True
+    """A warning is a module's when it names the article or stands in its entry or its file; one
+    naming other articles only is theirs (the modules placed by auto share one entry line)."""
+    named = [a.article for a in spec.articles if f"'{a.article}'" in warning.message]
+    if named:
+        return article.article in named
     loc = warning.loc
     if loc is None:
         return False
