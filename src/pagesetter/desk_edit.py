@@ -103,13 +103,12 @@ def cell_node(entry: Node, article: str, part: str, index: int = 0) -> Node:
 
 
 def _cell_of(node: Node, what: str) -> Cell:
-    """The four numbers as written (a photo cell's line maybe after[+N])."""
+    """The four numbers of a block or frame as written."""
     try:
         values = [node.get(k).value for k in KEYS]  # type: ignore[union-attr]
     except AttributeError:
         raise InputError(node.loc, f"{what} is not four grid numbers") from None
-    if any(isinstance(v, bool) or not isinstance(v, int) for i, v in enumerate(values) if i != 2) or \
-            not (isinstance(values[2], int) or isinstance(values[2], str)):
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
         raise InputError(node.loc, f"{what} is not four plain numbers")
     return Cell(*values)
 
@@ -164,7 +163,7 @@ def move_cell(text: str, path: Path, edit: Edit) -> str:
             dc, dl = edit.cell.col - old.col, int(edit.cell.line) - int(old.line)
             for i, node in enumerate(frames.value):
                 f = _cell_of(node, f"frame {i + 1} of {edit.article!r}")
-                shifted = Cell(f.col + dc, f.cols, int(f.line) + dl, f.lines)
+                shifted = Cell(f.col + dc, f.cols, int(f.line) + dl, f.lines)  # (ints: _cell_of checked)
                 text = rewrite_cell(text, path, Edit(edit.article, "frame", shifted, i))
     return rewrite_cell(text, path, edit)
 

@@ -569,6 +569,9 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
             except PagesetterError as exc:
                 self._json(409, {"ok": False, "message": str(exc)})
                 return
+            except Exception as exc:  # noqa: BLE001 - an edit's fault is said on the desk; the server keeps serving
+                self._json(500, {"ok": False, "message": f"internal error: {type(exc).__name__}: {exc}; nothing written"})
+                return
             state.log(f"{time.strftime('%H:%M:%S')} desk: {message}")
             self._json(200, {"ok": True, "message": message})
 
