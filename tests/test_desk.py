@@ -477,7 +477,13 @@ def test_frames_photo_cells_and_after_cells_move_with_the_mouse(browser, project
         original = spec.read_text(encoding="utf-8")
         # its left edge into the headline-only item beside it: refused, nothing written
         page.evaluate("document.getElementById('msg').textContent = ''")
-        _drag(page, f"{leg}.selected .handle.w", -1, 0)
+        grid, zoom = page.evaluate("state.pages[0].grid"), page.evaluate("zoom")
+        box = page.locator(f"{leg}.selected .handle.w").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 2 - grid["col_pitch"] * zoom, box["y"] + box["height"] / 2, steps=6)
+        assert "mod-headline-only" in page.inner_text(".ghost.clash")  # said while dragging, in red
+        page.mouse.up()
         message = _message(page)
         assert page.locator("#msg.refused").count() == 1
         assert "overlaps" in message and "mod-headline-only" in message and "mod-lead-turn" in message, message
