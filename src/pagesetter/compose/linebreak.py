@@ -44,6 +44,9 @@ FILL_COST = 0.2  # the ratio of a line whose first stretch (or shrink) steps are
 # better than a loose line (方正 先挤后推, push in before pushing out), measured on the bench texts
 # (bench/typography.py): 0.5 takes the seed text from 12 loose lines to 7 (Typst 6).
 TIGHTEN_COST = 0.5
+# The ratio a line whose mid-line 。？！ all give up half an em counts as (clreq §3.8's last
+# reduction step, spacing.SHRINK_ORDER): as visible as the Han closing up, so weighed alike.
+STOP_SHRINK_COST = 0.5
 # A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
 # last pass loosens earlier lines however far rather than leave one (README: "Paragraphs").
 LONE_LAST_LINE = 10 ** 17
@@ -163,6 +166,7 @@ class Metrics:
     capped_fill: list[float]  # the steps a line takes only so much of (marks' blanks, CAPPED_FILL)
     fill_cap: float  # how much of them a line takes (STRETCH_ORDER's most)
     tighten: list[float]  # the last-resort shrink (Han closing up)
+    stops: list[float]  # stops[i]: mid-line 。？！ blanks of atoms 0..i-1 (Atom.stop_shrink), before it
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "Metrics":
@@ -182,6 +186,7 @@ class Metrics:
             capped_fill=zero + list(accumulate(v.capped_fills)),
             fill_cap=CAPPED_MOST * max(v.capped_fills, default=0.0),
             tighten=zero + list(accumulate(v.tightens)),
+            stops=zero + list(accumulate(v.stop_shrinks)),
         )
 
 
@@ -201,6 +206,7 @@ class _Values:
     fills: list[float]
     capped_fills: list[float]
     tightens: list[float]
+    stop_shrinks: list[float]
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
@@ -209,7 +215,8 @@ class _Values:
                    [g.natural for g in gaps], [g.stretch for g in gaps],
                    [g.stretch if g.kind is GapKind.INSEPARABLE else 0.0 for g in gaps], [g.shrink for g in gaps],
                    [0.0 if g.kind in CAPPED_FILL else g.fill for g in gaps],
-                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps])
+                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps],
+                   [a.stop_shrink for a in atoms])
 
 
 def gaps_of(atoms: list[Atom]) -> list[Gap]:
@@ -255,7 +262,8 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
                + min(m.capped_fill[end - 1] - m.capped_fill[start], m.fill_cap))
     last = atoms[end - 1]
     shrink = (m.shrink[end - 1] - m.shrink[start] + m.atom_shrink[end - 1] - m.atom_shrink[start]
-              + m.tighten[end - 1] - m.tighten[start] + max(last.squeeze, last.shrink)
+              + m.tighten[end - 1] - m.tighten[start] + m.stops[end - 1] - m.stops[start]
+              + max(last.squeeze, last.shrink)
               - start_shrink(first))
     return width, stretch, shrink
 
@@ -400,7 +408,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     joined = para.joined
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
-    fill_sum, capped_sum, tighten_sum, letter_sum = m.fill, m.capped_fill, m.tighten, m.letters
+    fill_sum, capped_sum, tighten_sum, letter_sum, stop_sum = m.fill, m.capped_fill, m.tighten, m.letters, m.stops
     cap = m.fill_cap
     total_solid = solid_prefix[n]
     inf = float("inf")
@@ -462,18 +470,22 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             else:  # the shrink, only here where it is needed
                 need = -diff
                 if e <= s:
-                    free = tight = 0.0
+                    free = tight = stops = 0.0
                 else:
                     free = (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
                             + end_shrink[e - 1] - start_shrink[s])
                     tight = tighten_sum[e - 1] - tighten_sum[s]
+                    stops = stop_sum[e - 1] - stop_sum[s]
                     if free < 0.0:
                         free = 0.0
                 if need <= free:
                     r = -FILL_COST * need / free
-                elif need <= free + tight + 1e-6:
-                    over = (need - free) / tight if tight > 0 else 0.0
-                    r = -(FILL_COST if free > 0 else 0.0) - over * TIGHTEN_COST
+                elif stops > 0 and need <= free + stops + 1e-6:  # clreq's last step: mid-line 。？！ to half an em
+                    r = -(FILL_COST if free > 0 else 0.0) - (need - free) / stops * STOP_SHRINK_COST
+                elif need <= free + stops + tight + 1e-6:
+                    over = (need - free - stops) / tight if tight > 0 else 0.0
+                    r = (-(FILL_COST if free > 0 else 0.0) - (STOP_SHRINK_COST if stops > 0 else 0.0)
+                         - over * TIGHTEN_COST)
                     spacing = -over * _TIGHTEN_EM
                 else:
                     r = -inf

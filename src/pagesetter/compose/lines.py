@@ -317,6 +317,8 @@ def _shrink(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: lis
             break
         gap_room = [g.shrink + g.tighten if g.kind in step.gaps else 0.0 for g in seg_gaps] if step.gaps else []
         atom_room = [r if seg[k].cls in step.marks else 0.0 for k, r in enumerate(mark_room)] if step.marks else []
+        if step.stops:
+            atom_room = [a.stop_shrink for a in seg[:-1]]
         end_room = max(seg[-1].squeeze, seg[-1].shrink) if step.line_end else 0.0
         total = sum(gap_room) + sum(atom_room) + end_room
         if total <= 0:

@@ -98,6 +98,7 @@ class ShrinkStep:
     gaps: frozenset[GapKind] = frozenset()
     marks: frozenset[CharClass] = frozenset()
     line_end: bool = False
+    stops: bool = False  # mid-line 。？！ give up their blank (Atom.stop_shrink)
 
 
 SHRINK_ORDER: tuple[ShrinkStep, ...] = (
@@ -107,9 +108,11 @@ SHRINK_ORDER: tuple[ShrinkStep, ...] = (
     ShrinkStep(marks=frozenset({CharClass.OPENING, CharClass.CLOSING})),  # brackets and quotes
     ShrinkStep(marks=frozenset({CharClass.PAUSE})),  # ，、；：
     ShrinkStep(gaps=frozenset({GapKind.HAN_LATIN})),  # Han–Latin gaps to an eighth
+    # 。？！ mid-line to half an em: clreq's last step, taken only where a line cannot fit
+    # otherwise (the line breaker weighs it as the Han closing up, linebreak.STOP_SHRINK_COST)
+    ShrinkStep(stops=True),
     ShrinkStep(gaps=frozenset({GapKind.HAN})),  # 先挤: Han close up by 1/24 em, the last resort
 )
-# 。？！ mid-line never shrink (Atom.shrink is 0 for them): clreq's last step is not taken.
 # The gap kinds whose shrink is the visible last resort; the line breaker weighs it as such.
 TIGHTEN_KINDS = frozenset({GapKind.HAN})
 
