@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
+    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, LONE_LINE_MAX_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
     NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import (
@@ -326,6 +326,7 @@ class _Paragraph:
     # How far past the tolerance a line must be before every later node is known too short as
     # well (see _run); None where that does not hold (negative widths, gaps or stretch).
     slack: float | None
+    lone_width: float  # pt: a last line of one solid character narrower than this is a 孤字
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap], measure: float) -> "_Paragraph":
@@ -350,6 +351,7 @@ class _Paragraph:
             [start_shrink(a) for a in atoms],
             list(map(max, v.squeezes, v.shrinks)),
             _slack(v, m, measure),
+            LONE_LINE_MAX_EM * max([a.em for a in atoms], default=0.0),
         )
 
 
@@ -411,6 +413,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     fill_sum, capped_sum, tighten_sum, letter_sum, stop_sum = m.fill, m.capped_fill, m.tighten, m.letters, m.stops
     cap = m.fill_cap
     total_solid = solid_prefix[n]
+    lone_width = para.lone_width
     inf = float("inf")
     may_cut = para.slack is not None and tolerance != inf
     slack = para.slack if para.slack is not None else inf
@@ -520,7 +523,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     jump /= _STRETCH_EM
                     demerits += ADJ_DEMERITS * jump * jump
             if last_line and node.prev is not None and total_solid >= 2:
-                if solid_prefix[e] - solid_prefix[s] < 2:
+                if solid_prefix[e] - solid_prefix[s] < 2 and natural < lone_width:
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from pagesetter.compose.chars import DASH, ELLIPSIS, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk
+from pagesetter.compose.chars import DASH, ELLIPSIS, LONE_LINE_MAX_EM, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk
 from pagesetter.proof.readback import Char, PageChars, read_chars
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged.
@@ -575,7 +575,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         ended = paragraph_end
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
-            if len(solid) <= 1 and not starts:
+            short = line.right - own_left < LONE_LINE_MAX_EM * body - 0.01 * body
+            if len(solid) <= 1 and short and not starts:
                 report.lone_char.append(Finding(line.page, line.baseline, text))
             previous_extra = None
             continue
