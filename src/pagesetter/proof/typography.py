@@ -25,11 +25,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from pagesetter.compose.chars import DASH, ELLIPSIS, LONE_LINE_MAX_EM, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk
+from pagesetter.compose.chars import (
+    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk,
+)
 from pagesetter.proof.readback import Char, PageChars, read_chars
 
-# Marks: their advance is set by the punctuation style, so only their ink is judged.
-MARKS = frozenset("，。、；：？！“”‘’（）《》〈〉「」『』【】·—…")
+# Marks: their advance is set by the punctuation style, so only their ink is judged. Every
+# Chinese mark of compose/chars.py (〔〕〖〗［］ too: one table), not the ASCII brackets of Latin text.
+MARKS = frozenset(ch for ch in MARK_CLASSES if not ch.isascii())
 TOLERANCE = 0.1  # pt: a justified line ends at its measure within this
 
 
@@ -575,7 +578,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         ended = paragraph_end
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
-            short = line.right - own_left < LONE_LINE_MAX_EM * body - 0.01 * body
+            # its width by em boxes (a closing mark's whole em), never less than the engine's own
+            short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * body
             if len(solid) <= 1 and short and not starts:
                 report.lone_char.append(Finding(line.page, line.baseline, text))
             previous_extra = None
