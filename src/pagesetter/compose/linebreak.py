@@ -12,7 +12,7 @@ A line's ratio counts the stretch steps of compose/spacing.py (STRETCH_ORDER,
 SHRINK_ORDER) as a reader sees them: the first steps (Han–Latin gaps to a third of
 an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost little
 (FILL_COST at their full use); only what is left for the gaps between Han
-characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
+characters (spread, or closed up by at most 1/16 em) counts in full. Neighbouring
 lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS. A line whose Han are
 spread past LOOSE_EM pays LOOSE_DEMERITS; past VERY_LOOSE_EM it is tried only in the last pass
 and pays VERY_LOOSE_DEMERITS, past VERY_LOOSE_LIMIT PAST_LIMIT_DEMERITS too. The spans a 校对
@@ -40,7 +40,7 @@ LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
 JUMP_FREE = 0.03  # em: a change of Han spacing between neighbouring lines no reader sees
 FILL_COST = 0.2  # the ratio of a line whose first stretch (or shrink) steps are used in full
-# The ratio a line whose Han close up by the whole 1/24 em counts as: a squeeze that small reads
+# The ratio a line whose Han close up by the whole 1/16 em counts as: a squeeze that small reads
 # better than a loose line (方正 先挤后推, push in before pushing out), measured on the bench texts
 # (bench/typography.py): 0.5 takes the seed text from 12 loose lines to 7 (Typst 6).
 TIGHTEN_COST = 0.5

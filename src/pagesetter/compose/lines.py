@@ -6,9 +6,9 @@ exactly to its measure in the orders of compose/spacing.py (clreq §3.8): stretc
 goes first into word spaces, the blanks of marks set narrower than an em (开明) and
 Han–Latin gaps (to a third of an em), then evenly into every gap between
 characters; shrink comes first from the line-end mark's blank, then word spaces,
-全角 marks' blanks, Han–Latin gaps, and last from the Han (1/24 em). Never inside
-—— or ……, never inside a Latin word, but for the even letter spacing of a line that
-starts or ends inside a word broken to fit (a URL).
+全角 marks' blanks, Han–Latin gaps, a mid-line 。？！'s half em, and last from the Han
+(1/16 em). Never inside —— or ……, never inside a Latin word, but for the even letter
+spacing of a line that starts or ends inside a word broken to fit (a URL).
 """
 
 from __future__ import annotations
