@@ -157,14 +157,14 @@ class TextFrame:
     def holds(self, c: Char) -> bool:
         return self.left - 0.01 <= c.x < self.right and self.top - 0.01 <= c.baseline <= self.bottom + 0.01
 
-    def chars_of(self, page: "ByBaseline") -> list[Char]:
-        """The characters whose origin stands in the frame."""
+    def chars_of(self, page: "ByBaseline", slack: float = 0.0) -> list[Char]:
+        """The characters whose origin stands in the frame, or up to ``slack`` left of it."""
         lo = bisect.bisect_left(page.baselines, self.top - 0.01)
         hi = bisect.bisect_right(page.baselines, self.bottom + 0.01)
         out: list[Char] = []
         for k in range(lo, hi):
             xs = page.xs[k]
-            out += page.rows[k][bisect.bisect_left(xs, self.left - 0.01):bisect.bisect_left(xs, self.right)]
+            out += page.rows[k][bisect.bisect_left(xs, self.left - slack - 0.01):bisect.bisect_left(xs, self.right)]
         return out
 
 
@@ -439,7 +439,9 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
     for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once
-        inside = [c for c in f.chars_of(sorted_chars) if id(c) not in taken
+        # A body line's opening mark has its origin half an em left of the frame (its left blank
+        # dropped at the line start, clreq §3.1.6): still the frame's.
+        inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken
                   and (f.kind != "body" or abs(c.size - body) < 0.01)]
         taken.update(id(c) for c in inside)
         if f.kind == "body":
