@@ -71,7 +71,7 @@ def test_han_latin_gap_is_a_quarter_em(spec, faces) -> None:
 
 def test_a_comma_that_would_start_a_line_is_pushed_in_first(spec, faces) -> None:
     """13 characters and a comma in a 13-em measure (开明: the comma is already half width, so it
-    cannot be squeezed itself): 先挤后推 — the Han close up by 1/24 em, no more, and the comma ends
+    cannot be squeezed itself): 先挤后推 — the Han close up by 1/16 em, no more, and the comma ends
     the line, rather than a character going down and the line spreading by an em."""
     body = spec.styles["body"]
     lines, _ = compose_paragraph([Run("一二三四五六七八九十一二三，四五六", body)], 117.0, faces)
@@ -79,7 +79,7 @@ def test_a_comma_that_would_start_a_line_is_pushed_in_first(spec, faces) -> None
     assert not lines[1].text.startswith("，")
     xs = [g.x for g in lines[0].glyphs]
     steps = [b - a - 9.0 for a, b in zip(xs, xs[1:13])]
-    assert all(-9.0 / 24 - 1e-6 <= step <= 0.0 for step in steps), steps
+    assert all(-9.0 / 16 - 1e-6 <= step <= 0.0 for step in steps), steps
 
 
 def test_a_line_end_stop_gives_up_its_blank_to_fit(spec, faces) -> None:

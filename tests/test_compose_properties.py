@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START
+from pagesetter.compose.chars import LONE_LINE_MAX_EM, NOT_AT_LINE_END, NOT_AT_LINE_START
 from pagesetter.compose.lines import Run, compose_paragraph
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import load_manifest
@@ -71,8 +71,9 @@ def test_composition_invariants(text: str, measure_em: int, lead: bool) -> None:
                 assert last.x + last.size == pytest.approx(measure, abs=0.1), line.text
     solid = [c for c in lines[-1].text if c not in "，。、；：？！“”《》——"]
     total_solid = [c for c in text if c not in "，。、；：？！“”《》——"]
-    if len(lines) > 1 and len(total_solid) >= 2:
-        assert len(solid) >= 2, lines[-1].text  # no 孤字
+    if len(lines) > 1 and len(total_solid) >= 2 and len(solid) < 2:
+        # no 孤字: a last line of one character is as wide as LONE_LINE_MAX_EM characters at least
+        assert lines[-1].natural >= LONE_LINE_MAX_EM * 9.0 - 0.01, lines[-1].text
 
 
 @settings(max_examples=40, deadline=None)

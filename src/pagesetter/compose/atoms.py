@@ -34,6 +34,8 @@ class Atom:
     shift: float = 0.0  # pt: glyph origin moved left (an opening mark's blank is on its left)
     squeeze: float = 0.0  # pt: more blank that may be removed at a line end (push-in)
     shrink: float = 0.0  # pt: blank that may be removed anywhere in a line (全角 marks)
+    # pt: a mid-line 。？！'s blank, given up only as clreq §3.8's last reduction step (STOP_SHRINK)
+    stop_shrink: float = 0.0
     start_squeeze: float = 0.0  # pt: an opening mark's left blank, dropped when it starts a line
     scale_x: float = 1.0  # horizontal scale of the glyphs (a 破折号 drawn as one rule)
     missing: tuple[str, ...] = ()  # characters the face lacks
@@ -435,9 +437,11 @@ def _set_punct_width(atom: Atom, punct_style: str) -> None:
     atom.shift += removed if side == "left" else (removed / 2 if side == "both" else 0.0)
     half = PUNCT_MIN_WIDTH * em
     # At a line end a mark with its blank on the right may give it up (push-in, clreq §3.1.6);
-    # inside a line only the full-width marks of 全角 style may, and 。？！ last of all (we never do).
+    # inside a line only the full-width marks of 全角 style may, and 。？！ (full in 开明 too) last
+    # of all (stop_shrink: clreq §3.8's last reduction step, spacing.SHRINK_ORDER).
     atom.squeeze = max(0.0, target - half) if side == "right" else 0.0
     atom.shrink = max(0.0, target - half) if atom.cls != CharClass.STOP else 0.0
+    atom.stop_shrink = max(0.0, target - half) if atom.cls == CharClass.STOP else 0.0
     # An opening bracket or quote that starts a line is set half width (clreq §3.1.6), so the
     # column's left edge stays straight.
     atom.start_squeeze = max(0.0, target - half) if side == "left" else 0.0
@@ -502,7 +506,7 @@ def compress_adjacent(atoms: list[Atom]) -> None:
             continue
         if BLANK_SIDE[a.cls] == "right" and a.width > PUNCT_MIN_WIDTH * a.em + 0.01:
             a.width = PUNCT_MIN_WIDTH * a.em
-            a.squeeze = a.shrink = 0.0
+            a.squeeze = a.shrink = a.stop_shrink = 0.0
         elif BLANK_SIDE[b.cls] == "left" and b.width > PUNCT_MIN_WIDTH * b.em + 0.01:
             b.shift += b.width - PUNCT_MIN_WIDTH * b.em
             b.width = PUNCT_MIN_WIDTH * b.em

@@ -201,6 +201,14 @@ CHINESE_SPACE_EM = 0.5
 LETTERSPACE_EM = 0.1
 
 
+# A paragraph's last line of fewer than two solid characters (Han, letters, digits; marks and
+# spaces are none) is a 孤字 (来。, 值！”, ……”) when it is also shorter than this (em): the 校对's
+# rule is against a stub a reader sees as a hole at the paragraph's end, one character and its
+# mark (方正书版 禁排: 段末孤字). A line as wide as four characters or more (——“好！” under a
+# paragraph, a row of brackets) reads as a line, and loosening earlier lines for it costs more.
+LONE_LINE_MAX_EM = 4.0
+
+
 # --- What a 校对 keeps together: numbers with their units, 第 with its number, enumerators ---
 
 # Units that follow a number (3月, 2版, 24小时, 50千米), by kind: which a 校对 marks split from their

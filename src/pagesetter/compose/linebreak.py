@@ -12,7 +12,7 @@ A line's ratio counts the stretch steps of compose/spacing.py (STRETCH_ORDER,
 SHRINK_ORDER) as a reader sees them: the first steps (Han–Latin gaps to a third of
 an em, a 开明 mark's blank, a 全角 mark's blank, the line-end mark) cost little
 (FILL_COST at their full use); only what is left for the gaps between Han
-characters (spread, or closed up by at most 1/24 em) counts in full. Neighbouring
+characters (spread, or closed up by at most 1/16 em) counts in full. Neighbouring
 lines whose Han spacing differs by more than JUMP_FREE pay ADJ_DEMERITS. A line whose Han are
 spread past LOOSE_EM pays LOOSE_DEMERITS; past VERY_LOOSE_EM it is tried only in the last pass
 and pays VERY_LOOSE_DEMERITS, past VERY_LOOSE_LIMIT PAST_LIMIT_DEMERITS too. The spans a 校对
@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
+    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, LONE_LINE_MAX_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
     NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import (
@@ -40,10 +40,13 @@ LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
 JUMP_FREE = 0.03  # em: a change of Han spacing between neighbouring lines no reader sees
 FILL_COST = 0.2  # the ratio of a line whose first stretch (or shrink) steps are used in full
-# The ratio a line whose Han close up by the whole 1/24 em counts as: a squeeze that small reads
+# The ratio a line whose Han close up by the whole 1/16 em counts as: a squeeze that small reads
 # better than a loose line (方正 先挤后推, push in before pushing out), measured on the bench texts
 # (bench/typography.py): 0.5 takes the seed text from 12 loose lines to 7 (Typst 6).
 TIGHTEN_COST = 0.5
+# The ratio a line whose mid-line 。？！ all give up half an em counts as (clreq §3.8's last
+# reduction step, spacing.SHRINK_ORDER): as visible as the Han closing up, so weighed alike.
+STOP_SHRINK_COST = 0.5
 # A last line of one character or only punctuation (孤字): worse than any line's demerits, so the
 # last pass loosens earlier lines however far rather than leave one (README: "Paragraphs").
 LONE_LAST_LINE = 10 ** 17
@@ -163,6 +166,7 @@ class Metrics:
     capped_fill: list[float]  # the steps a line takes only so much of (marks' blanks, CAPPED_FILL)
     fill_cap: float  # how much of them a line takes (STRETCH_ORDER's most)
     tighten: list[float]  # the last-resort shrink (Han closing up)
+    stops: list[float]  # stops[i]: mid-line 。？！ blanks of atoms 0..i-1 (Atom.stop_shrink), before it
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "Metrics":
@@ -182,6 +186,7 @@ class Metrics:
             capped_fill=zero + list(accumulate(v.capped_fills)),
             fill_cap=CAPPED_MOST * max(v.capped_fills, default=0.0),
             tighten=zero + list(accumulate(v.tightens)),
+            stops=zero + list(accumulate(v.stop_shrinks)),
         )
 
 
@@ -201,6 +206,7 @@ class _Values:
     fills: list[float]
     capped_fills: list[float]
     tightens: list[float]
+    stop_shrinks: list[float]
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
@@ -209,7 +215,8 @@ class _Values:
                    [g.natural for g in gaps], [g.stretch for g in gaps],
                    [g.stretch if g.kind is GapKind.INSEPARABLE else 0.0 for g in gaps], [g.shrink for g in gaps],
                    [0.0 if g.kind in CAPPED_FILL else g.fill for g in gaps],
-                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps])
+                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps],
+                   [a.stop_shrink for a in atoms])
 
 
 def gaps_of(atoms: list[Atom]) -> list[Gap]:
@@ -255,7 +262,8 @@ def measure_line(atoms: list[Atom], m: Metrics, start: int, end: int) -> tuple[f
                + min(m.capped_fill[end - 1] - m.capped_fill[start], m.fill_cap))
     last = atoms[end - 1]
     shrink = (m.shrink[end - 1] - m.shrink[start] + m.atom_shrink[end - 1] - m.atom_shrink[start]
-              + m.tighten[end - 1] - m.tighten[start] + max(last.squeeze, last.shrink)
+              + m.tighten[end - 1] - m.tighten[start] + m.stops[end - 1] - m.stops[start]
+              + max(last.squeeze, last.shrink)
               - start_shrink(first))
     return width, stretch, shrink
 
@@ -318,6 +326,7 @@ class _Paragraph:
     # How far past the tolerance a line must be before every later node is known too short as
     # well (see _run); None where that does not hold (negative widths, gaps or stretch).
     slack: float | None
+    lone_width: float  # pt: a last line of one solid character narrower than this is a 孤字
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap], measure: float) -> "_Paragraph":
@@ -342,6 +351,7 @@ class _Paragraph:
             [start_shrink(a) for a in atoms],
             list(map(max, v.squeezes, v.shrinks)),
             _slack(v, m, measure),
+            LONE_LINE_MAX_EM * max([a.em for a in atoms], default=0.0),
         )
 
 
@@ -400,9 +410,10 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     joined = para.joined
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
-    fill_sum, capped_sum, tighten_sum, letter_sum = m.fill, m.capped_fill, m.tighten, m.letters
+    fill_sum, capped_sum, tighten_sum, letter_sum, stop_sum = m.fill, m.capped_fill, m.tighten, m.letters, m.stops
     cap = m.fill_cap
     total_solid = solid_prefix[n]
+    lone_width = para.lone_width
     inf = float("inf")
     may_cut = para.slack is not None and tolerance != inf
     slack = para.slack if para.slack is not None else inf
@@ -462,18 +473,22 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             else:  # the shrink, only here where it is needed
                 need = -diff
                 if e <= s:
-                    free = tight = 0.0
+                    free = tight = stops = 0.0
                 else:
                     free = (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
                             + end_shrink[e - 1] - start_shrink[s])
                     tight = tighten_sum[e - 1] - tighten_sum[s]
+                    stops = stop_sum[e - 1] - stop_sum[s]
                     if free < 0.0:
                         free = 0.0
                 if need <= free:
                     r = -FILL_COST * need / free
-                elif need <= free + tight + 1e-6:
-                    over = (need - free) / tight if tight > 0 else 0.0
-                    r = -(FILL_COST if free > 0 else 0.0) - over * TIGHTEN_COST
+                elif stops > 0 and need <= free + stops + 1e-6:  # clreq's last step: mid-line 。？！ to half an em
+                    r = -(FILL_COST if free > 0 else 0.0) - (need - free) / stops * STOP_SHRINK_COST
+                elif need <= free + stops + tight + 1e-6:
+                    over = (need - free - stops) / tight if tight > 0 else 0.0
+                    r = (-(FILL_COST if free > 0 else 0.0) - (STOP_SHRINK_COST if stops > 0 else 0.0)
+                         - over * TIGHTEN_COST)
                     spacing = -over * _TIGHTEN_EM
                 else:
                     r = -inf
@@ -508,7 +523,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     jump /= _STRETCH_EM
                     demerits += ADJ_DEMERITS * jump * jump
             if last_line and node.prev is not None and total_solid >= 2:
-                if solid_prefix[e] - solid_prefix[s] < 2:
+                if solid_prefix[e] - solid_prefix[s] < 2 and natural < lone_width:
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE

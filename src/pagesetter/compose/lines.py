@@ -6,9 +6,9 @@ exactly to its measure in the orders of compose/spacing.py (clreq §3.8): stretc
 goes first into word spaces, the blanks of marks set narrower than an em (开明) and
 Han–Latin gaps (to a third of an em), then evenly into every gap between
 characters; shrink comes first from the line-end mark's blank, then word spaces,
-全角 marks' blanks, Han–Latin gaps, and last from the Han (1/24 em). Never inside
-—— or ……, never inside a Latin word, but for the even letter spacing of a line that
-starts or ends inside a word broken to fit (a URL).
+全角 marks' blanks, Han–Latin gaps, a mid-line 。？！'s half em, and last from the Han
+(1/16 em). Never inside —— or ……, never inside a Latin word, but for the even letter
+spacing of a line that starts or ends inside a word broken to fit (a URL).
 """
 
 from __future__ import annotations
@@ -317,6 +317,8 @@ def _shrink(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: lis
             break
         gap_room = [g.shrink + g.tighten if g.kind in step.gaps else 0.0 for g in seg_gaps] if step.gaps else []
         atom_room = [r if seg[k].cls in step.marks else 0.0 for k, r in enumerate(mark_room)] if step.marks else []
+        if step.stops:
+            atom_room = [a.stop_shrink for a in seg[:-1]]
         end_room = max(seg[-1].squeeze, seg[-1].shrink) if step.line_end else 0.0
         total = sum(gap_room) + sum(atom_room) + end_room
         if total <= 0:

@@ -25,11 +25,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from pagesetter.compose.chars import DASH, ELLIPSIS, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk
+from pagesetter.compose.chars import (
+    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk,
+)
 from pagesetter.proof.readback import Char, PageChars, read_chars
 
-# Marks: their advance is set by the punctuation style, so only their ink is judged.
-MARKS = frozenset("，。、；：？！“”‘’（）《》〈〉「」『』【】·—…")
+# Marks: their advance is set by the punctuation style, so only their ink is judged. Every
+# Chinese mark of compose/chars.py (〔〕〖〗［］ too: one table), not the ASCII brackets of Latin text.
+MARKS = frozenset(ch for ch in MARK_CLASSES if not ch.isascii())
 TOLERANCE = 0.1  # pt: a justified line ends at its measure within this
 
 
@@ -154,14 +157,14 @@ class TextFrame:
     def holds(self, c: Char) -> bool:
         return self.left - 0.01 <= c.x < self.right and self.top - 0.01 <= c.baseline <= self.bottom + 0.01
 
-    def chars_of(self, page: "ByBaseline") -> list[Char]:
-        """The characters whose origin stands in the frame."""
+    def chars_of(self, page: "ByBaseline", slack: float = 0.0) -> list[Char]:
+        """The characters whose origin stands in the frame, or up to ``slack`` left of it."""
         lo = bisect.bisect_left(page.baselines, self.top - 0.01)
         hi = bisect.bisect_right(page.baselines, self.bottom + 0.01)
         out: list[Char] = []
         for k in range(lo, hi):
             xs = page.xs[k]
-            out += page.rows[k][bisect.bisect_left(xs, self.left - 0.01):bisect.bisect_left(xs, self.right)]
+            out += page.rows[k][bisect.bisect_left(xs, self.left - slack - 0.01):bisect.bisect_left(xs, self.right)]
         return out
 
 
@@ -436,7 +439,9 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
     for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once
-        inside = [c for c in f.chars_of(sorted_chars) if id(c) not in taken
+        # A body line's opening mark has its origin half an em left of the frame (its left blank
+        # dropped at the line start, clreq §3.1.6): still the frame's.
+        inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken
                   and (f.kind != "body" or abs(c.size - body) < 0.01)]
         taken.update(id(c) for c in inside)
         if f.kind == "body":
@@ -575,7 +580,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         ended = paragraph_end
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
-            if len(solid) <= 1 and not starts:
+            # its width by em boxes (a closing mark's whole em), never less than the engine's own
+            short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * body
+            if len(solid) <= 1 and short and not starts:
                 report.lone_char.append(Finding(line.page, line.baseline, text))
             previous_extra = None
             continue
