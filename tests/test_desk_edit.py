@@ -132,6 +132,31 @@ def test_a_frame_is_edited_and_a_block_moved_whole_takes_its_frames(project: Pat
         apply_edit(spec, Edit("dongliao-police", "frame", Cell(7, 2, 42, 4), 1))
 
 
+def test_a_swap_moves_an_ls_frames_with_its_block(project: Path) -> None:
+    """Issue 18: an L swapped with a plain module took the other's block and left its leg behind.
+    The leg moves by the block's offset; if it then lands on a block, the swap is refused."""
+    from pagesetter.desk_edit import apply_change, swap_blocks
+
+    spec = _l_page(project)
+    text = spec.read_text(encoding="utf-8")
+    # the L's block is four columns by thirty lines: dongfeng-media made the same size, the two swap
+    text = text.replace("    block: {col: 1, cols: 4, line: 12, lines: 39}", "    block: {col: 1, cols: 4, line: 12, lines: 30}")
+    spec.write_text(text, encoding="utf-8")
+    written = apply_change(spec, lambda t: swap_blocks(t, spec, "dongliao-police", "dongfeng-media")).after
+    assert ("  - article: dongliao-police\n    block: {col: 1, cols: 4, line: 12, lines: 30}\n"
+            "    frames: [{col: 3, cols: 2, line: 42, lines: 6}]") in written
+    assert "  - article: dongfeng-media\n    block: {col: 5, cols: 4, line: 12, lines: 30}" in written
+    moved = load_spec(spec).articles
+    l_shape = next(a for a in moved if a.article == "dongliao-police")
+    assert (l_shape.frames[0].col, l_shape.frames[0].top) == (2, 41)  # 0-based: column 3, line 42
+    # the other way round gives the page back
+    assert apply_change(spec, lambda t: swap_blocks(t, spec, "dongfeng-media", "dongliao-police")).after == text
+    # swapped with xian-education (37 lines deep, so the leg lands inside the L's own new block): refused
+    with pytest.raises(InputError, match=r"frame of 'dongliao-police' overlaps the block of 'dongliao-police'"):
+        apply_change(spec, lambda t: swap_blocks(t, spec, "dongliao-police", "xian-education"))
+    assert spec.read_text(encoding="utf-8") == text
+
+
 def test_a_line_after_cell_keeps_its_form(project: Path) -> None:
     spec = project / "layout" / "seed-page.yaml"
     text = spec.read_text(encoding="utf-8").replace(

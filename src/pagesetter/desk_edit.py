@@ -150,6 +150,21 @@ def rewrite_cell(text: str, path: Path, edit: Edit) -> str:
     return text
 
 
+def _with_frames_moved(text: str, path: Path, article: str, old: Cell, new: Cell) -> str:
+    """``text`` with the article's extra frames (the legs of an L) shifted by the offset of its
+    block's top-left corner from ``old`` to ``new``: the shape moves as one."""
+    entry = entry_of(load_yaml(path, text), article, Loc.of_file(path))
+    frames = entry.get("frames")
+    if frames is None or not frames.is_list or (new.col, new.line) == (old.col, old.line):
+        return text
+    dc, dl = new.col - old.col, int(new.line) - int(old.line)
+    for i, node in enumerate(frames.value):
+        f = _cell_of(node, f"frame {i + 1} of {article!r}")
+        shifted = Cell(f.col + dc, f.cols, int(f.line) + dl, f.lines)  # (ints: _cell_of checked)
+        text = rewrite_cell(text, path, Edit(article, "frame", shifted, i))
+    return text
+
+
 def move_cell(text: str, path: Path, edit: Edit) -> str:
     """``edit`` written; a block moved whole (its spans unchanged) takes the module's extra frames
     with it, so an L moves as one shape, as it does under the mouse."""
@@ -157,20 +172,15 @@ def move_cell(text: str, path: Path, edit: Edit) -> str:
         root = load_yaml(path, text)
         entry = entry_of(root, edit.article, root.loc)
         old = _cell_of(cell_node(entry, edit.article, "block"), f"the block of {edit.article!r}")
-        frames = entry.get("frames")
-        moved = (edit.cell.cols, edit.cell.lines) == (old.cols, old.lines) and edit.cell != old
-        if moved and frames is not None and frames.is_list:
-            dc, dl = edit.cell.col - old.col, int(edit.cell.line) - int(old.line)
-            for i, node in enumerate(frames.value):
-                f = _cell_of(node, f"frame {i + 1} of {edit.article!r}")
-                shifted = Cell(f.col + dc, f.cols, int(f.line) + dl, f.lines)  # (ints: _cell_of checked)
-                text = rewrite_cell(text, path, Edit(edit.article, "frame", shifted, i))
+        if (edit.cell.cols, edit.cell.lines) == (old.cols, old.lines):
+            text = _with_frames_moved(text, path, edit.article, old, edit.cell)
     return rewrite_cell(text, path, edit)
 
 
 def swap_blocks(text: str, path: Path, first: str, second: str) -> str:
     """The two modules trade places: each takes the other's block (their photo cells, counted from
-    the block, go with them)."""
+    the block, go with them), and an L's frames move with its block by the same offset (the spec
+    loader then refuses the swap if a leg lands on a block or past the grid)."""
     root = load_yaml(path, text)
     cells = []
     for article in (first, second):
@@ -181,6 +191,8 @@ def swap_blocks(text: str, path: Path, first: str, second: str) -> str:
             cells.append(Cell(*(int(block.get(k).value) for k in KEYS)))  # type: ignore[union-attr]
         except (AttributeError, TypeError, ValueError):
             raise InputError(block.loc, f"the block of {article!r} is not four plain numbers") from None
+    text = _with_frames_moved(text, path, first, cells[0], cells[1])
+    text = _with_frames_moved(text, path, second, cells[1], cells[0])
     text = rewrite_cell(text, path, Edit(first, "block", cells[1]))
     return rewrite_cell(text, path, Edit(second, "block", cells[0]))
 
