@@ -280,6 +280,7 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
             "overset": {"chars": o.chars, "lines": o.lines, "last": o.last_fitting, "cut": o.cut()} if o else None,
             "notes": [w.message for w in mine if w.kind == "fitted"],
             "warnings": [str(w) for w in mine if w.kind != "fitted"],
+            "warning_items": [_item(w) for w in mine if w.kind != "fitted"],
             "jump_to": a.jump_to, "continued_from": a.continued_from, "links": [],
         })
     info = {
@@ -291,10 +292,16 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
         "auto": list(spec.auto.articles) if spec.auto is not None else [],
         "overset": [f"{o.article}: {o.chars} characters in {o.lines} lines, cut {o.cut()}" for o in page.overset],
         "warnings": [str(w) for w in warnings],
+        "warning_items": [_item(w) for w in warnings],
     }
     auto = spec.auto.articles if spec.auto is not None else ()
     return PageView(spec.name, spec.path, pdf, proof, image, info,
                     tuple(a for a in spec.articles if a.article in auto))
+
+
+def _item(warning: Warning) -> dict[str, str]:
+    """A warning as the desk labels it: its kind (put in Chinese by desk_labels), where, the message."""
+    return {"kind": warning.kind, "where": str(warning.loc) if warning.loc else "", "message": warning.message}
 
 
 def _cell(rect: Any, within: Any = None) -> dict[str, int]:
@@ -318,15 +325,20 @@ def _belongs(warning: Warning, article: Any, spec: Any) -> bool:
 
 
 def _warnings_of(spec: Any, warnings: tuple[Warning, ...], first: bool) -> tuple[Warning, ...]:
-    """An edition's warnings, each on its page: by the page's spec or one of its articles; the rest
-    on the first page."""
+    """An edition's warnings, each on its page: one standing in the page's spec or one of its
+    articles' files is that page's; one standing in another spec or article file is never this
+    page's, even when it names an article this page shares (a jump continued here). One standing
+    in no such file (none, a photo file) goes to the pages whose articles it names, else to the
+    first page (the edition's result does not say which page a photo's warning came from)."""
+    own = {display_path(spec.path)} | {display_path(spec.content_dir / f"{a.article}.md") for a in spec.articles}
+
     def page_of(w: Warning) -> bool:
-        if w.loc is None:
-            return first
-        paths = {display_path(spec.path)} | {display_path(spec.content_dir / f"{a.article}.md") for a in spec.articles}
-        return w.loc.path in paths
-    return tuple(w for w in warnings if page_of(w) or (first and any(
-        f"'{a.article}'" in w.message for a in spec.articles)))
+        if w.loc is not None and w.loc.path in own:
+            return True
+        if w.loc is not None and Path(w.loc.path).suffix in (".yaml", ".yml", ".md"):
+            return False  # another page's spec or article
+        return any(f"'{a.article}'" in w.message for a in spec.articles) or first
+    return tuple(w for w in warnings if page_of(w))
 
 
 def _link_jumps(views: tuple[PageView, ...]) -> tuple[PageView, ...]:
@@ -393,8 +405,19 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
 def desk_page(state: LiveState) -> str:
     template = files("pagesetter").joinpath("desk.html").read_text(encoding="utf-8")
     data = json.dumps(state.status(), ensure_ascii=False).replace("</", "<\\/")
+    from pagesetter.desk_labels import labels
+
     name = state.spec.stem.replace("&", "&amp;").replace("<", "&lt;")
-    return template.replace("{{NAME}}", name).replace("{{TOKEN}}", state.token).replace("{{STATE}}", data)
+    kinds = json.dumps(labels(), ensure_ascii=False).replace("</", "<\\/")
+    return (template.replace("{{NAME}}", name).replace("{{TOKEN}}", state.token).replace("{{KINDS}}", kinds)
+            .replace("{{STATE}}", data))
+
+
+# The desk's icon (the browser asks for /favicon.ico on its own; a 404 there is an error in its
+# console): a page with a column grid, blue on white, as SVG.
+ICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1.5" y="0.5" width="13" height="15" '
+        b'fill="#fff" stroke="#1a5fd0"/><path d="M4 3h8M4 5.5h3M9 5.5h3M4 8h3M9 8h3M4 10.5h3M9 10.5h3M4 13h8" '
+        b'stroke="#1a5fd0"/></svg>')
 
 
 def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
@@ -415,7 +438,7 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     entry's photo cells or extra frames; a photo cell's line may be "after" or "after+N"),
     "headline" (with lines), or "swap" (with other: the article whose block this one's trades
     with). A module placed by ``auto`` is first written out with the whole arrangement."""
-    from pagesetter.desk_edit import (Cell, Edit, apply_change, make_explicit, move_cell, set_headline_lines,
+    from pagesetter.desk_edit import (Cell, Edit, make_explicit, move_cell, set_headline_lines,
                                       swap_blocks)
 
     try:
@@ -448,18 +471,33 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         path = _confined(view.spec, root)
         names = {article, str(request.get("other", ""))} if part == "swap" else {article}
         placed = view.placed_auto if any(a.article in names for a in view.placed_auto) else ()
+        legs = part == "swap" and any(m["extra_frames"] for m in view.info["modules"] if m["article"] in names)
+        refused = f"{said} refused (an L-shaped module's frames move with its block)" if legs else ""
         if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
             said = (f"auto make-up written out as {len(placed)} placed entries under 'articles:' ('auto:' "
                     f"removed; undo puts it back); {said}")
-            result = apply_change(path, lambda text: change(make_explicit(text, path, placed), path))
+            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused)
         else:
-            result = apply_change(path, lambda text: change(text, path))
+            result = _applied(path, lambda text: change(text, path), refused)
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
             _keep_history(state, root)
     state.wake.set()
     return f"{display_path(view.spec)}: {said}"
+
+
+def _applied(path: Path, change: Callable[[str], str], refused: str) -> Any:
+    """desk_edit.apply_change; ``refused``, when given, goes before the loader's message (a swap
+    of an L: the overlap it names is a frame's the user did not touch)."""
+    from pagesetter.desk_edit import apply_change
+
+    try:
+        return apply_change(path, change)
+    except InputError as exc:
+        if not refused:
+            raise
+        raise InputError(None, f"{refused}: {exc}") from None
 
 
 def _keep_history(state: LiveState, root: Path) -> None:
@@ -524,6 +562,8 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
                 self._send(200, "application/json", json.dumps(state.status(), ensure_ascii=False).encode("utf-8"))
             elif path == "/events":
                 self._events()
+            elif path in ("/favicon.ico", "/favicon.svg"):
+                self._send(200, "image/svg+xml", ICON)
             elif path == "/preview.png":
                 self._picture(state.picture(0, "png"), "image/png")
             elif path.startswith("/page/") and path.endswith(".jpg"):

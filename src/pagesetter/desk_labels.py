@@ -1,0 +1,78 @@
+"""The desk's Chinese for what the engine says in English: warning kinds, preflight checks and the
+typography summary's measures. The desk shows the Chinese label first and keeps the engine's
+English line beside it (the message names files, articles and numbers a label cannot carry), so
+a 拼版编辑 reads what is wrong and can still quote the exact line.
+
+Sources: the warning kinds are those errors.Warning carries (flow/article.py, flow/fit.py,
+flow/glyphs.py, render/pdf.py, build.py); the checks those proof/preflight.py adds; the measures
+those proof/typography.py's summary() prints. The Chinese is the make-up desk's and the print
+shop's usual wording (溢出, 缺字, 禁则, 叠印, 总墨量, 输出意图). tests/test_serve.py checks every
+kind and check the engine can emit has a label here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WARNING_KINDS: dict[str, str] = {
+    "overset": "溢出（排不下）",
+    "underset": "稿件不足（留空）",
+    "fitted": "适配调整",
+    "layout": "版式问题",
+    "missing-glyph": "缺字",
+    "low-resolution": "图片精度不足",
+    "photo": "图片",
+    "very-loose": "行过松",
+    "auto": "自动排版",
+}
+
+PREFLIGHT_CHECKS: dict[str, str] = {
+    "boxes": "页面框",
+    "colour": "颜色",
+    "coverage": "总墨量",
+    "fonts": "字体",
+    "metadata": "元数据",
+    "output intent": "输出意图",
+    "overprint": "叠印",
+    "overset": "溢出",
+    "pdfx": "PDF/X 规范",
+    "registration": "套准色",
+    "resolution": "图片精度",
+    "rich black": "四色黑",
+    "rule weight": "线宽",
+    "safety": "安全边距",
+    "text size": "字号过小",
+    "transparency": "透明",
+    "version": "PDF 版本",
+}
+
+SEVERITIES: dict[str, str] = {"error": "错误", "warning": "警告", "PASS": "通过", "FAIL": "不通过"}
+
+# The typography summary's clauses, each found by the English words after its number: the longest
+# phrase a clause contains names it ("vertical kinsoku" before "kinsoku").
+TYPOGRAPHY: tuple[tuple[str, str], ...] = (
+    ("body lines", "正文行数（两端对齐）"),
+    ("kinsoku", "禁则违例"),
+    ("split ——/……", "——/…… 被拆开"),
+    ("off the measure", "超出栏宽"),
+    ("孤字", "孤字"),
+    ("off the grid", "偏离网格"),
+    ("Han spacing", "汉字间距"),
+    ("not two ems", "——/…… 不足两字宽"),
+    ("——/……", "——/…… 长度"),
+    ("ink past the measure", "墨迹出栏"),
+    ("Han–Latin gap", "中西文间距最大"),
+    ("loose lines", "松散行（很松）"),
+    ("spacing jumps", "字距跳变"),
+    ("vertical kinsoku", "竖排禁则违例"),
+    ("vertical columns", "竖排栏"),
+    ("one-character", "单字栏"),
+    ("holes", "空洞"),
+    ("subheads at a column's foot", "小标题落栏脚"),
+)
+
+
+def labels() -> dict[str, Any]:
+    """The tables as the desk's page takes them (JSON)."""
+    return {"warning": WARNING_KINDS, "check": PREFLIGHT_CHECKS, "severity": SEVERITIES,
+            "typography": [list(p) for p in TYPOGRAPHY]}
