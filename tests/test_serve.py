@@ -115,3 +115,55 @@ def test_the_watcher_ignores_scratch_files(tmp_path: Path) -> None:
     for scratch in (".seed-page.yaml.k2j3.tmp", ".seed-page.yaml.swp", "seed-page.yaml~"):
         (tmp_path / scratch).write_text("b", encoding="utf-8")
     assert snapshot([tmp_path]) == before == {str(tmp_path / "seed-page.yaml"): before[str(tmp_path / "seed-page.yaml")]}
+
+
+def test_every_warning_kind_and_preflight_check_has_a_chinese_label() -> None:
+    """The desk's tables (desk_labels.py) cover what the engine can say: every kind a Warning is
+    made with and every check preflight adds, read from the source that makes them."""
+    from pagesetter.desk_labels import PREFLIGHT_CHECKS, WARNING_KINDS
+
+    src = Path(__file__).resolve().parent.parent / "src" / "pagesetter"
+    kinds = {k for f in src.rglob("*.py") for k in re.findall(r'\bWarning\(\s*"([a-z-]+)"', f.read_text(encoding="utf-8"))}
+    assert kinds >= {"overset", "fitted", "missing-glyph"} and kinds <= set(WARNING_KINDS), kinds - set(WARNING_KINDS)
+    checks = set(re.findall(r'\.add\("(?:error|warning)", "([^"]+)"',
+                            (src / "proof" / "preflight.py").read_text(encoding="utf-8")))
+    assert len(checks) > 10 and checks <= set(PREFLIGHT_CHECKS), checks - set(PREFLIGHT_CHECKS)
+
+
+def test_every_typography_measure_has_a_chinese_label(seed_build) -> None:
+    """Each clause of the typography verdict the desk shows (read from a real PDF) is named by one
+    phrase of the table, the longest it contains (the desk's rule)."""
+    from pagesetter.desk_labels import TYPOGRAPHY
+    from pagesetter.serve import verdicts_of
+
+    preflight, typography = verdicts_of([str(seed_build.pdf_path)])
+    assert preflight[0].startswith("preflight: PASS")
+    clauses = re.split(r"[;,] ", typography[0].removeprefix("typography: "))
+    assert len(clauses) >= 18
+    named = {}
+    for clause in clauses:
+        hits = sorted((en for en, _ in TYPOGRAPHY if en in clause), key=len)
+        assert hits, clause
+        named[hits[-1]] = clause
+    assert named["vertical kinsoku"].endswith("vertical kinsoku") and named["kinsoku"].endswith(" kinsoku")
+    assert len(named) == len(clauses)  # no two clauses under one label
+
+
+def test_an_editions_warnings_go_to_their_own_page(root: Path) -> None:
+    """A warning located in a page's spec or article is that page's only, even when it names an
+    article both pages carry (a jump); one located nowhere goes where the articles it names are,
+    else to the first page."""
+    from pagesetter.build import load_inputs
+    from pagesetter.errors import Loc, Warning, display_path
+    from pagesetter.serve import _warnings_of
+
+    one, two = (load_inputs(root / "layout" / f"tabloid-{n}.yaml")[0] for n in (1, 2))
+    assert {"xianglu-street"} <= {a.article for a in one.articles} & {a.article for a in two.articles}
+    on_two = Warning("fitted", "'xianglu-street': photo +1 line", Loc(display_path(two.path), 30, 5))
+    on_one = Warning("fitted", "'banner': headline +1 line", Loc(display_path(one.path), 20, 5))
+    article_two = Warning("overset", "'baimei-property' x", Loc(display_path(two.content_dir / "baimei-property.md"), 3))
+    nowhere = Warning("low-resolution", "photo.jpg prints at 150 ppi", Loc("content/photos/photo.jpg"))
+    named = Warning("very-loose", "article 'baimei-property', paragraph line 3")
+    every = (on_two, on_one, article_two, nowhere, named)
+    assert _warnings_of(one, every, True) == (on_one, nowhere)
+    assert _warnings_of(two, every, False) == (on_two, article_two, named)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import secrets
 import threading
 import time
@@ -328,8 +329,9 @@ def _warnings_of(spec: Any, warnings: tuple[Warning, ...], first: bool) -> tuple
     """An edition's warnings, each on its page: one standing in the page's spec or one of its
     articles' files is that page's; one standing in another spec or article file is never this
     page's, even when it names an article this page shares (a jump continued here). One standing
-    in no such file (none, a photo file) goes to the pages whose articles it names, else to the
-    first page (the edition's result does not say which page a photo's warning came from)."""
+    in no such file (none, a photo file) goes to the pages whose articles it names; one naming no
+    article at all to the first page (the edition's result does not say which page a photo's
+    warning came from)."""
     own = {display_path(spec.path)} | {display_path(spec.content_dir / f"{a.article}.md") for a in spec.articles}
 
     def page_of(w: Warning) -> bool:
@@ -337,8 +339,13 @@ def _warnings_of(spec: Any, warnings: tuple[Warning, ...], first: bool) -> tuple
             return True
         if w.loc is not None and Path(w.loc.path).suffix in (".yaml", ".yml", ".md"):
             return False  # another page's spec or article
-        return any(f"'{a.article}'" in w.message for a in spec.articles) or first
+        if any(f"'{a.article}'" in w.message for a in spec.articles):
+            return True
+        return first and not any((spec.content_dir / f"{name}.md").is_file() for name in _QUOTED.findall(w.message))
     return tuple(w for w in warnings if page_of(w))
+
+
+_QUOTED = re.compile(r"'([^'/\\\s]+)'")  # a name as the engine quotes an article's: 'xianglu-street'
 
 
 def _link_jumps(views: tuple[PageView, ...]) -> tuple[PageView, ...]:
