@@ -351,3 +351,46 @@ def test_no_column_rule_between_the_photos_of_a_photo_story(front) -> None:
     for r in front.page.rules:
         if r.role == "column" and abs(r.x1 - x) < 0.01:
             assert r.y1 >= bottom - 0.01 or r.y2 <= top + 0.01, (r, top, bottom)
+
+
+def _pdf_rules(pdf_path, min_width: float = 0.4) -> list[tuple[float, float, float, float, float]]:
+    """The stroked rules of the page, read from the PDF: (x1, y1, x2, y2, width) from the top left."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        return [(ln["x0"], ln["top"], ln["x1"], ln["bottom"], ln["linewidth"]) for ln in page.lines
+                if ln.get("linewidth", 0) >= min_width]
+
+
+def _loose_rule_ends(rules, gutter: float, pitch: float) -> list[str]:
+    """Ends of rules that stop short of (or run past) a rule at right angles they point at: within
+    a gutter or a line of it, but not touching it with their ink."""
+    bad = []
+    hs = [r for r in rules if abs(r[1] - r[3]) < 0.01 and abs(r[0] - r[2]) > 0.01]
+    vs = [r for r in rules if abs(r[0] - r[2]) < 0.01 and abs(r[1] - r[3]) > 0.01]
+    for v in vs:
+        x, w = v[0], v[4]
+        for ye in (min(v[1], v[3]), max(v[1], v[3])):
+            near = [h for h in hs if min(h[0], h[2]) - w <= x <= max(h[0], h[2]) + w and abs(h[1] - ye) <= pitch]
+            # an end that meets none of them within the other's ink is loose (a double rule: one will do)
+            if near and not any(abs(h[1] - ye) <= h[4] / 2 + 0.01 for h in near):
+                bad.append(f"side rule at x={x:.1f} ends {min(abs(h[1] - ye) for h in near):.2f} pt from a rule")
+    for h in hs:
+        y, w = h[1], h[4]
+        for xe in (min(h[0], h[2]), max(h[0], h[2])):
+            near = [v for v in vs if min(v[1], v[3]) - w <= y <= max(v[1], v[3]) + w and abs(v[0] - xe) <= gutter]
+            if near and not any(abs(v[0] - xe) <= v[4] / 2 + 0.01 for v in near):
+                bad.append(f"foot rule at y={y:.1f} ends {min(abs(v[0] - xe) for v in near):.2f} pt from a rule")
+    return bad
+
+
+def test_rules_meet_at_every_junction(front) -> None:
+    """Issue 17: where one module's side rule came down onto the foot rules over it (a ┬ or ┴ of
+    the make-up), the side rule began half a line under them and the foot rules stopped half a
+    gutter either side of it: four loose ends. Read from the PDF: every article rule that ends
+    within a gutter or a line of a rule at right angles ends on it (its end within the other's ink)."""
+    spec = _spec()
+    rules = _pdf_rules(front.pdf_path)
+    assert len(rules) >= 10
+    assert _loose_rule_ends(rules, spec.grid.gutter, spec.grid.pitch) == []

@@ -704,43 +704,8 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         part = Placed()
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body)
         own += part.rules
-    if len(spec.areas) > 1:
-        own = _joined_outline(own, geo.spec.grid.gutter, geo.spec.grid.pitch)
+    # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
     out.rules += own
-
-
-def _joined_outline(rules: list[Rule], gutter: float, pitch: float) -> list[Rule]:
-    """An irregular module's outline is one rule: where one of its article rules ends near the
-    line of another at right angles (a corner of the L, 凹 or 凸), both run on to the corner and
-    past it by half the other's width, so they meet square, with no gap and no overlap beyond
-    the rule's own width. Each area draws its rules on its own, ending at its text edge."""
-    out = list(rules)
-    for i, h in enumerate(out):
-        if h.role != "article" or h.y1 != h.y2:
-            continue
-        for j, v in enumerate(out):
-            if v.role != "article" or v.x1 != v.x2 or not (v.y1 - pitch <= h.y1 <= v.y2 + pitch):
-                continue
-            x, y = v.x1, h.y1
-            # the horizontal's end within a gutter of the vertical's line, the vertical's end
-            # within a line of the horizontal's: a corner, not a crossing
-            ends_h = [e for e in (0, 1) if abs((h.x1, h.x2)[e] - x) <= gutter * 0.75]
-            ends_v = [e for e in (0, 1) if abs((v.y1, v.y2)[e] - y) <= pitch * 0.75]
-            if not ends_h or not ends_v:
-                continue
-            hx1, hx2 = h.x1, h.x2
-            if ends_h[0] == 0:
-                hx1 = x - v.width / 2
-            else:
-                hx2 = x + v.width / 2
-            vy1, vy2 = v.y1, v.y2
-            if ends_v[0] == 0:
-                vy1 = y - h.width / 2
-            else:
-                vy2 = y + h.width / 2
-            h = out[i] = replace(h, x1=hx1, x2=hx2)
-            out[j] = replace(v, y1=vy1, y2=vy2)
-    return out
 
 
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead

@@ -13,6 +13,7 @@ from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
+from pagesetter.flow.junctions import joined_rules
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Page, Panel, Rule, Vector
@@ -73,6 +74,8 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     if spec.masthead and spec.masthead.ears:
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
     placed.rules = without_rules_along_boxes(placed.rules, placed.panels, spec.grid.gutter, spec.grid.pitch)
+    # after the boxes have taken their neighbours' rules: a rule clipped at a box meets nothing there
+    placed.rules = joined_rules(placed.rules, spec.grid.gutter, spec.grid.pitch)
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
                 vectors=tuple(vectors))
