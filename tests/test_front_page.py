@@ -394,3 +394,19 @@ def test_rules_meet_at_every_junction(front) -> None:
     rules = _pdf_rules(front.pdf_path)
     assert len(rules) >= 10
     assert _loose_rule_ends(rules, spec.grid.gutter, spec.grid.pitch) == []
+
+
+def test_each_daodu_item_stands_whole_in_one_column(front) -> None:
+    """Issue 17: the 今日导读 ear's 教育 item began at the foot of the first column and ended at the
+    top of the second ("…志愿填报 / 时间表。（第5版）"). Read from the PDF column by column: every
+    item's text is whole in one column."""
+    from tests.test_modules import _frames
+
+    frames = sorted(_frames(front.pdf_path, "daodu", "body"), key=lambda f: f["x0"])
+    assert len(frames) == 2
+    chars = _chars(front.pdf_path)
+    columns = ["".join(_rows(_in(chars, [f]))) for f in frames]
+    items = [re.sub(r"\s+", "", p.text) for p in front.articles["daodu"].paragraphs]
+    assert len(items) == 7
+    for item in items:
+        assert any(item in col for col in columns), (item, columns)

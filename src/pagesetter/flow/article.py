@@ -12,7 +12,7 @@ from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.flow.cells import assign_photos, resolve_cells
-from pagesetter.flow.forms import FORM_SETTINGS, text_style
+from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -87,7 +87,8 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
         runs, indent, justify = _setting(para, spec, styles)
-        para_lines, missing = compose_paragraph(runs, measure, faces, indent=indent, justify=justify)
+        inset = _inset(para, spec, styles, measure)
+        para_lines, missing = compose_paragraph(runs, measure - 2 * inset, faces, indent=indent, justify=justify)
         if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
             warnings.append(warning)
         overfull = next((line for line in para_lines if line.overfull), None)
@@ -100,6 +101,10 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                      if line.very_loose and not line.last]
         if FORM_SETTINGS[para.form].align == "right":
             para_lines = [_flush_right(line, measure) for line in para_lines]
+        if inset:
+            para_lines = [_inset_line(line, inset, measure) for line in para_lines]
+        if FORM_SETTINGS[para.form].whole and len(para_lines) <= KEEP_WHOLE:
+            para_lines = [replace(line, role="item") for line in para_lines]
         lines += para_lines
     return lines, warnings
 
@@ -110,6 +115,19 @@ def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tu
     style, lead = styles[text_style(para, spec, styles)], styles[spec.lead]
     runs = [Run(s.text, lead if s.lead else style) for s in para.spans]
     return runs, style.indent if form.indent else 0.0, form.align == "style" and style.align == "justify"
+
+
+def _inset(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure: float) -> float:
+    """The style's inset (编者按 set in from both edges), none when it would leave the paragraph
+    less than half the column: a narrow column keeps its measure rather than set a word a line."""
+    inset = 0.0 if para.subhead else styles[text_style(para, spec, styles)].inset
+    return inset if measure - 2 * inset >= measure / 2 else 0.0
+
+
+def _inset_line(line: Line, inset: float, measure: float) -> Line:
+    """A line set ``inset`` narrower, moved in from the column's left edge by ``inset``."""
+    return replace(line, glyphs=tuple(g._replace(x=g.x + inset) for g in line.glyphs), width=measure,
+                   natural=line.natural + inset)
 
 
 def _flush_right(line: Line, measure: float) -> Line:
@@ -130,7 +148,7 @@ def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], m
     """Are all of the body's paragraphs in the composition memo already?"""
     def key(para: Paragraph) -> tuple:
         runs, indent, justify = _setting(para, spec, styles)
-        return paragraph_key(runs, measure, indent, justify)
+        return paragraph_key(runs, measure - 2 * _inset(para, spec, styles, measure), indent, justify)
     return all(key(para) in faces.memo.entries for para in article.paragraphs if not para.subhead)
 
 
@@ -590,7 +608,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     base = placed
     columns, fill = plan_columns(spec, blocked, geo, len(base) + (spec.jump_to is not None))
     for _ in range(4):
-        placed = keep_subheads(base, _slots(columns))
+        placed = keep_items(keep_subheads(base, _slots(columns)), _slots(columns))
         if len(placed) == fill.lines - (spec.jump_to is not None):
             break
         columns, fill = plan_columns(spec, blocked, geo, len(placed) + (spec.jump_to is not None))
@@ -641,12 +659,45 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) 
         while end < len(placed) and placed[end][1] == "subhead":
             end += 1
         start = len(out)
-        need = end - i + (end < len(placed))  # the subhead's lines and the first line after it
+        # the subhead's lines and the first line after it; a short item after it (a 简讯's text)
+        # whole with it
+        need = end - i + max(end < len(placed), _item_length(placed, end))
         run = _run_left(slots, start)
         if 0 < run < need and start + run < len(slots):
             out += [(BLANK_LINE, "blank")] * run
         out += placed[i:end]
         i = end
+    return out
+
+
+def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
+    """How many lines the item starting at ``i`` has (its paragraph's, to the one marked last),
+    0 when no item kept whole starts there."""
+    n = 0
+    while i + n < len(placed) and placed[i + n][1] == "item":
+        n += 1
+        if placed[i + n - 1][0].last:
+            return n
+    return 0
+
+
+def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+    """A short item (forms.py KEEP_WHOLE) that would turn a column moves whole to the top of the
+    next; the lines it leaves are white at the column's foot (blank lines, as keep_subheads pads)."""
+    out: list[tuple[Line, str]] = []
+    i = 0
+    while i < len(placed):
+        n = _item_length(placed, i) if placed[i][1] == "item" and (i == 0 or placed[i - 1][0].last
+                                                                   or placed[i - 1][1] != "item") else 0
+        if n == 0:
+            out.append(placed[i])
+            i += 1
+            continue
+        run = _run_left(slots, len(out))
+        if 0 < run < n and len(out) + run < len(slots):
+            out += [(BLANK_LINE, "blank")] * run
+        out += placed[i:i + n]
+        i += n
     return out
 
 
@@ -681,7 +732,8 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size
-        out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id, role)
+        out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id,
+                     "body" if role == "item" else role)
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))

@@ -18,7 +18,7 @@ from pagesetter.yamlsource import Node, load_yaml
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
-              "latin_space", "word_space")
+              "latin_space", "word_space", "inset")
 RECT_KEYS = ("col", "cols", "line", "lines")
 PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange")
 # The keys of each mapping a page spec or style sheet holds, (allowed, required): the loader checks
@@ -390,6 +390,8 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
         if get("word_space") is not None
         else (parent.word_space if parent else 1.0),
         loc=node.loc,
+        inset=_em(get("inset"), "inset", LENGTH_OR_ZI, "inset", em, zero_ok=True) if get("inset")
+        else (parent.inset if parent else 0.0),
     )
     made[name] = (style, depth)
     return made[name]

@@ -46,6 +46,7 @@ RANGES: dict[str, Range] = {
     "pitch": Range(2, 600, "pt"),
     "tracking": Range(-0.5, 2, "em"),
     "indent": Range(0, 10, "em"),
+    "inset": Range(0, 4, "em"),  # a quotation set in by more than four characters a side is a box, not a 编者按
     "latin_space": Range(0, 1, "em"),
     "word_space": Range(0, 4, "em"),
     "ink": Range(0, 100, "%"),
@@ -93,6 +94,9 @@ class Style:
     latin_space: float  # Han–Latin/digit gap in em (clreq 3.2.2: a quarter em)
     word_space: float  # widened space inside a two-clause headline, in em
     loc: Loc
+    # pt each side of a body paragraph in this style is set in from the column's edges: a 编者按 or
+    # quotation set on a narrower measure, as papers set them apart (flow/article.py compose_body)
+    inset: float = 0.0
 
 
 @dataclass(frozen=True)

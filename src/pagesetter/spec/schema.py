@@ -79,6 +79,7 @@ STYLE = _spec("style", {
     "leading": _s(LENGTH_OR_ZI, "baseline to baseline"), "tracking": _s(LENGTH_OR_ZI, "letter-spacing"),
     "color": CMYK, "align": {"enum": ["justify", "left", "center", "right"]},
     "indent": _s(LENGTH_OR_ZI, "first-line indent, e.g. 2字"),
+    "inset": _s(LENGTH_OR_ZI, "both sides of a body paragraph set in from the column's edges (编者按), e.g. 2字"),
     "punctuation": {"enum": ["kaiming", "quanjiao", "banjiao"]},
     "latin_space": {"type": "number", "minimum": RANGES["latin_space"].low, "maximum": RANGES["latin_space"].high},
     "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
