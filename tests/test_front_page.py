@@ -410,3 +410,26 @@ def test_each_daodu_item_stands_whole_in_one_column(front) -> None:
     assert len(items) == 7
     for item in items:
         assert any(item in col for col in columns), (item, columns)
+
+
+@pytest.mark.parametrize("key, value", [("headline", "{title: second-title}"), ("subhead", "brief-head"),
+                                        ("column_rules", "false")])
+def test_a_key_a_photo_news_entry_ignores_is_an_error_at_its_place(tmp_path: Path, key: str, value: str) -> None:
+    """Issue 17: the 图片新闻's entry took `headline:` (and `subhead:`, `column_rules:` …) without a
+    word and printed nothing of it. Now the build stops with one line naming the spec file, the
+    key's line and the key."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    spec = project / "layout" / "front-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    entry = "  - article: lotus\n    block: {col: 1, cols: 4, line: 70, lines: 22}\n"
+    assert entry in text
+    spec.write_text(text.replace(entry, entry + f"    {key}: {value}\n"), encoding="utf-8")
+    line = text[:text.index(entry)].count("\n") + 3
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"pagesetter: error: layout/front-page.yaml:{line}:5: '{key}:' has no effect on "
+                               "'lotus', a 图片新闻"), lines[0]

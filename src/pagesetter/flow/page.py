@@ -9,6 +9,7 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
+from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
 from pagesetter.flow.fit import fit_article
@@ -56,6 +57,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         if aspec.continued_from is not None and aspec.article not in carried:
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
+        check_photo_news(aspec, article)
         mgeo = module_geometry(geo, aspec)
         body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
             if article.paragraphs and aspec.continued_from is None else ([], [])

@@ -524,6 +524,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         rules=_rules(node.get("rules"), page_rules) if node.get("rules") is not None else None,
         order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
         if node.get("order") is not None else "columns",
+        given=tuple((key, node.key_loc(key)) for key in node.value),
     )
 
 
