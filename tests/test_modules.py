@@ -482,3 +482,33 @@ def test_a_photo_only_module_warns_of_no_wedged_line(photos) -> None:
     (it was given, as for a module with a body)."""
     wedged = [w for w in photos.warnings if "wedged" in w.message]
     assert not wedged, wedged
+
+
+def test_a_photo_cell_stands_in_an_ls_leg(tmp_path: Path) -> None:
+    """Issue 17: a photo cell could only be counted in the block, so a picture in an L's leg was
+    impossible ("runs past its block"). `frame: 1` counts the cell in the entry's first frame: read
+    from the PDF, the picture and its caption stand inside the leg, the body's text keeps off them
+    and still reads in order through block and leg."""
+    spec = _variant(tmp_path, "modules-photos.yaml", [(
+        "photo: {col: 1, cols: 3, line: after, lines: 13}", "photo: {frame: 1, col: 1, cols: 3, line: 3, lines: 8}")])
+    built = build_page(spec, tmp_path / "out", allow_overset=True)
+    pdf = built.pdf_path
+    leg = _frames(pdf, "mod-lead-turn", "block")[1]
+    picture = _frames(pdf, "mod-lead-turn", "photo")[0]
+    caption = _frames(pdf, "mod-lead-turn", "caption")[0]
+    for f in (picture, caption):
+        assert leg["x0"] - EDGE <= f["x0"] and f["x1"] <= leg["x1"] + EDGE, (f, leg)
+        assert leg["y0"] - EDGE <= f["y0"] and f["y1"] <= leg["y1"] + EDGE, (f, leg)
+    assert picture["y0"] > leg["y0"] + 2 * built.spec.grid.pitch - EDGE  # from the leg's third line
+    body = _in(_chars(pdf), _frames(pdf, "mod-lead-turn", "body"))
+    assert body and not _in(body, [picture, caption])
+    text = _body_text(pdf, "mod-lead-turn")
+    assert text and _article_text(built, "mod-lead-turn").startswith(text)
+
+
+def test_a_frame_cell_without_frames_says_so(tmp_path: Path) -> None:
+    spec = _variant(tmp_path, "modules-photos.yaml", [(
+        "photo: {col: 1, cols: 4, line: 1, lines: 22}", "photo: {frame: 1, col: 1, cols: 4, line: 1, lines: 22}")])
+    with pytest.raises(InputError, match="'frame:' places the cell in one of the entry's 'frames:', and this "
+                                         "entry has none"):
+        build_page(spec, tmp_path / "out")

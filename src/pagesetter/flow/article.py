@@ -205,7 +205,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         cell, gap = ps.cell, ps.standoff
         # Text keeps ``standoff`` blank lines from the photo and its caption, in the block and in
         # a frame the body turns into under it (the turn of an L).
-        top = max(block.top, cell.top - gap)
+        top = max(min(a.top for a in spec.areas if a.col <= cell.col < a.right), cell.top - gap)
         blocked.append(Rect(cell.col, cell.cols, top, cell.bottom + gap - top, cell.loc))
         captions += _place_photo(spec, ps, photo, styles, geo, faces, out, first=ps is spec.photos[0])
     if spec.continued_from is not None:
@@ -356,14 +356,18 @@ def rule_line(spec: ArticleSpec, area: Rect, col: int, geo: PageGeometry) -> boo
 def _check_cell(spec: ArticleSpec, ps: PhotoSpec, geo: PageGeometry) -> None:
     """A photo cell stays inside its block and off the rule line under it: a caption there would
     print on the rule (at the turn of an L, against the rule's end)."""
-    block, cell = spec.block, ps.cell
+    cell = ps.cell
+    # the area the cell was counted in: the block, or the frame ('frame: N') whose columns hold it
+    block = next((a for a in spec.frames if a.col <= cell.col and cell.right <= a.right
+                  and a.top <= cell.top < a.bottom), spec.block)
+    what = "block" if block is spec.block else "frame"
     if cell.bottom > block.bottom:
-        raise InputError(cell.loc, f"the photo cell of {spec.article!r} runs past its block: it ends on line "
-                         f"{cell.bottom} of the page, the block on line {block.bottom} (a 'line: after' cell "
+        raise InputError(cell.loc, f"the photo cell of {spec.article!r} runs past its {what}: it ends on line "
+                         f"{cell.bottom} of the page, the {what} on line {block.bottom} (a 'line: after' cell "
                          "moves down with the headline); shorten the cell or move it up")
     if cell.bottom == block.bottom and any(rule_line(spec, block, c, geo) for c in range(cell.col, cell.right)):
-        raise InputError(cell.loc, f"the photo cell of {spec.article!r} takes the block's last line (line "
-                         f"{block.bottom} of the page), which holds the rule under the block; end the cell a "
+        raise InputError(cell.loc, f"the photo cell of {spec.article!r} takes the {what}'s last line (line "
+                         f"{block.bottom} of the page), which holds the rule under the {what}; end the cell a "
                          "line higher")
 
 

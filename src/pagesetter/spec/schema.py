@@ -93,6 +93,8 @@ PHOTO_CELL = _spec("photo", {
              "description": "first line of the cell in the block (from 1), or after / after+N (under the headline)"},
     "lines": INT, "caption": TEXT, "credit": TEXT,
     "fit": {"enum": ["fill", "fit"]}, "standoff": {"type": "integer", "minimum": 0},
+    "frame": {"type": "integer", "minimum": 1,
+              "description": "the cell stands in this frame of the entry's frames: (from 1), col and line counted in it"},
     "focus": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2},
     "file": {"type": "string", "description": "the article's photo this cell takes (its file); else the next in order"},
     "arrange": {"enum": list(ARRANGES), "description": "a photo group's pictures side by side (row) or stacked"},
