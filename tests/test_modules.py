@@ -512,3 +512,45 @@ def test_a_frame_cell_without_frames_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="'frame:' places the cell in one of the entry's 'frames:', and this "
                                          "entry has none"):
         build_page(spec, tmp_path / "out")
+
+
+PHOTO_STORY = """    block: {col: 1, cols: 4, line: 4, lines: 44}
+    photos:
+      - {col: 1, cols: 4, line: after, lines: 14}
+      - {col: 1, cols: 2, line: 25, lines: 9, file: photos/module-4.jpg}
+      - {col: 3, cols: 2, line: 25, lines: 9}
+"""
+# the photo story with a first cell that fitting cannot change (a full-depth picture down column 4:
+# no deeper, and shallower only leaves more white) and copy two lines short of the rest
+PHOTO_STORY_SHORT = """    block: {col: 1, cols: 4, line: 4, lines: 44}
+    headline: {cols: 3}
+    photos:
+      - {col: 4, cols: 1, line: 1, lines: 43}
+      - {col: 1, cols: 3, line: after, lines: 12}
+      - {col: 1, cols: 3, line: 26, lines: 6}
+"""
+
+
+def test_fitting_deepens_any_photo_cell_not_only_the_first(tmp_path: Path) -> None:
+    """Issue 17: fitting tried depths of the first photo cell only; a module whose first cell could
+    not change stayed underset ("no change within the fit bounds helps") though its other cells
+    could take the lines. Now each cell (a row of cells side by side together) is tried: read from
+    the PDF, the first picture keeps its depth, a later one is two lines deeper, and the module
+    is full."""
+    plain = build_page(_variant(tmp_path / "a", "modules-photos.yaml", [(PHOTO_STORY, PHOTO_STORY_SHORT)]),
+                       tmp_path / "a" / "out")
+    assert any(w.kind == "underset" and "mod-photo-story" in str(w) for w in plain.warnings)
+    fitted = build_page(_variant(tmp_path / "b", "modules-photos.yaml", [(
+        PHOTO_STORY, PHOTO_STORY_SHORT + "    fit: {photo_lines: [-4, 4]}\n")]), tmp_path / "b" / "out")
+    said = [str(w) for w in fitted.warnings if "mod-photo-story" in str(w)]
+    assert len(said) == 1 and re.search(r"fitted: 'mod-photo-story': photo [23] \+2 lines", said[0]), said
+    pitch = fitted.spec.grid.pitch
+
+    def depths(built) -> list[float]:
+        return [round(f["y1"] - f["y0"], 1) for f in sorted(_frames(built.pdf_path, "mod-photo-story", "photo"),
+                                                           key=lambda f: (f["x0"] > 300, f["y0"]))]
+    before, after = depths(plain), depths(fitted)
+    assert len(before) == len(after) >= 3
+    assert after[-1] == before[-1]  # the full-depth picture down column 4 (rightmost) is as it was
+    grown = [b - a for a, b in zip(before, after) if abs(b - a) > 0.1]
+    assert grown and all(g == pytest.approx(2 * pitch, abs=0.2) for g in grown), (before, after)

@@ -48,7 +48,9 @@ class Placed:
     leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
     fill: Fill | None = None
     head_lines: int = 0  # grid lines the headline takes (what fitting adds to or takes from)
-    photo_frame: tuple[float, float] | None = None  # the picture's width and height, pt (fitting weighs its ppi)
+    # each photo cell's first picture's width and height, pt, by the cell's index in the entry's
+    # photos (fitting weighs their ppi)
+    photo_frames: dict[int, tuple[float, float]] = field(default_factory=dict)
     # A trial placement (fitting): the fill and the warnings are measured, but no text line,
     # frame, image or rule is built for the page; the chosen variant is placed again for real.
     dry: bool = False
@@ -194,7 +196,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     if unplaced and not dry and spec.continued_from is None and spec.jump_to is None:
         # (a jumped article's photo may stand with its continuation, on the later page)
         _check_photos_placed(spec, article, unplaced)
-    for ps, photo in pairs:
+    for index, (ps, photo) in enumerate(pairs):
         try:
             _check_cell(spec, ps, geo)
         except InputError as exc:
@@ -207,7 +209,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         # a frame the body turns into under it (the turn of an L).
         top = max(min(a.top for a in spec.areas if a.col <= cell.col < a.right), cell.top - gap)
         blocked.append(Rect(cell.col, cell.cols, top, cell.bottom + gap - top, cell.loc))
-        captions += _place_photo(spec, ps, photo, styles, geo, faces, out, first=ps is spec.photos[0])
+        captions += _place_photo(spec, ps, photo, styles, geo, faces, out, index=index)
     if spec.continued_from is not None:
         lines = list(carried or [])
     elif body is not None:
@@ -424,7 +426,7 @@ def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tu
 
 
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
-                 geo: PageGeometry, faces: FaceSet, out: Placed, first: bool) -> list[TextLine]:
+                 geo: PageGeometry, faces: FaceSet, out: Placed, index: int) -> list[TextLine]:
     """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
     cell = ps.cell
     if photo is None:
@@ -447,8 +449,7 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     img_top, cap_top = (cell.top, cell.top + img_lines) if photo.side == "above" else \
         (cell.top + n_cap, cell.top)
     boxes = _picture_boxes(x, geo.line_top(img_top), w, img_lines, count, ps.arrange, grid, inset)
-    if first:
-        out.photo_frame = (boxes[0][2], boxes[0][3])
+    out.photo_frames[index] = (boxes[0][2], boxes[0][3])
     if out.dry:
         return []
     tint = spec.box.tint if spec.box is not None else None

@@ -239,7 +239,7 @@ class ArticleSpec:
 
     @property
     def photo(self) -> PhotoSpec | None:
-        """The first photo cell: the one fitting may deepen or shorten."""
+        """The first photo cell (fitting may deepen or shorten any: flow/fit.py cell_rows)."""
         return self.photos[0] if self.photos else None
 
 
