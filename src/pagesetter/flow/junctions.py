@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pagesetter.pagetree import Rule
+from pagesetter.pagetree import Panel, Rule
 
 # How far a rule's end may stand from the line it is taken to meet, in gutters (horizontal ends)
 # and grid lines (vertical ends): a foot rule ends half a gutter from the side rule's line, a side
 # rule half a line from the foot rule's. Farther than this, the two rules do not meet.
 REACH = 0.75
 JOINED_ROLES = ("article",)  # rules this pass may lengthen or shorten
-MET_ROLES = ("article", "masthead")  # rules an article rule may run on to
+MET_ROLES = ("article", "masthead", "box")  # rules an article rule may run on to ("box": a frame's edge)
 EPS = 0.01
 
 
@@ -32,11 +32,15 @@ def _vertical(r: Rule) -> bool:
     return abs(r.x1 - r.x2) < EPS and abs(r.y1 - r.y2) >= EPS
 
 
-def joined_rules(rules: list[Rule], gutter: float, pitch: float) -> list[Rule]:
-    """``rules`` with every article rule that ends near another's line run on to meet it."""
+def joined_rules(rules: list[Rule], gutter: float, pitch: float, panels: tuple[Panel, ...] = ()) -> list[Rule]:
+    """``rules`` with every article rule that ends near another's line run on to meet it. A side
+    rule coming down onto a box (花边框) meets its frame's top or foot edge too; a foot rule is not
+    run on to a box's side (the box has taken the rules along it: flow/page.py)."""
     out = [_join_horizontal(r, rules, gutter, pitch) if r.role in JOINED_ROLES and _horizontal(r) else r
            for r in rules]
-    return [_join_vertical(r, out, pitch) if r.role in JOINED_ROLES and _vertical(r) else r for r in out]
+    edges = [Rule(p.x, y, p.x + p.width, y, p.stroke, p.color, "box") for p in panels if p.stroke > 0
+             for y in (p.y, p.y + p.height)]
+    return [_join_vertical(r, out + edges, pitch) if r.role in JOINED_ROLES and _vertical(r) else r for r in out]
 
 
 def _join_horizontal(h: Rule, rules: list[Rule], gutter: float, pitch: float) -> Rule:

@@ -77,7 +77,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
     placed.rules = without_rules_along_boxes(placed.rules, placed.panels, spec.grid.gutter, spec.grid.pitch)
     # after the boxes have taken their neighbours' rules: a rule clipped at a box meets nothing there
-    placed.rules = joined_rules(placed.rules, spec.grid.gutter, spec.grid.pitch)
+    placed.rules = joined_rules(placed.rules, spec.grid.gutter, spec.grid.pitch, tuple(placed.panels))
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
                 vectors=tuple(vectors))
