@@ -433,3 +433,23 @@ def test_a_key_a_photo_news_entry_ignores_is_an_error_at_its_place(tmp_path: Pat
     assert run.returncode == 1 and len(lines) == 1, run.stderr
     assert lines[0].startswith(f"pagesetter: error: layout/front-page.yaml:{line}:5: '{key}:' has no effect on "
                                "'lotus', a 图片新闻"), lines[0]
+
+
+def test_each_brief_stands_whole_in_one_column(tmp_path: Path) -> None:
+    """Issue 17: in a 简讯 of two columns the brief 市民可预约上门体检 had its 小标题 and first
+    line at the foot of the first column and its last line at the top of the second. A brief (a
+    subhead whose section is one short paragraph) is kept whole: read from the PDF column by
+    column, each brief's heading and text are in one column."""
+    from tests.test_modules import _frames
+
+    built = build_page(ROOT / "tests" / "pages" / "layout" / "briefs.yaml", tmp_path)
+    frames = sorted(_frames(built.pdf_path, "briefs", "body"), key=lambda f: f["x0"])
+    assert len({round(f["x0"]) for f in frames}) == 2
+    chars = _chars(built.pdf_path)
+    columns = ["".join(_rows(_in(chars, [f for f in frames if round(f["x0"]) == x])))
+               for x in sorted({round(f["x0"]) for f in frames})]
+    paras = built.articles["briefs"].paragraphs
+    briefs = [re.sub(r"\s+", "", a.text + b.text) for a, b in zip(paras, paras[1:]) if a.subhead]
+    assert len(briefs) == 6
+    for brief in briefs:
+        assert any(brief in col for col in columns), (brief, columns)

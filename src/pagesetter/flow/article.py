@@ -84,7 +84,8 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     each paragraph set as its form says (flow/forms.py)."""
     lines: list[Line] = []
     warnings: list[Warning] = []
-    for para in article.paragraphs:
+    paras = article.paragraphs
+    for k, para in enumerate(paras):
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
@@ -105,7 +106,9 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             para_lines = [_flush_right(line, measure) for line in para_lines]
         if inset:
             para_lines = [_inset_line(line, inset, measure) for line in para_lines]
-        if FORM_SETTINGS[para.form].whole and len(para_lines) <= KEEP_WHOLE:
+        # a brief (简讯): one short paragraph that is all of its subhead's section is an item too
+        brief = k > 0 and paras[k - 1].subhead and (k + 1 == len(paras) or paras[k + 1].subhead)
+        if (FORM_SETTINGS[para.form].whole or brief) and len(para_lines) <= KEEP_WHOLE:
             para_lines = [replace(line, role="item") for line in para_lines]
         lines += para_lines
     return lines, warnings
