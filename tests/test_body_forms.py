@@ -105,7 +105,33 @@ def test_quotation_first_lines_are_indented_two_em(built, article: Article, body
     size = built.spec.styles["quote"].size
     for para in _of(article, "quote"):
         first, k = _find(body, para, article)[0]
-        assert first.x == pytest.approx(columns[k][0] + 2 * size, abs=EDGE)
+        inset = built.spec.styles["quote"].inset
+        assert first.x == pytest.approx(columns[k][0] + inset + 2 * size, abs=EDGE)
+
+
+def test_a_quotation_is_set_in_from_both_edges_of_the_column(built, article: Article, body, columns) -> None:
+    """Issue 17: a 编者按 was set apart from the text around it only by its face (楷体), on the
+    column's full measure. The quote style's ``inset`` (1字 in city-daily.yaml) sets it in from both
+    edges: read from the PDF, every line of a quotation starts one character in from the column's
+    left edge (its first line after the indent too), and every full line ends one character short
+    of the right edge; the body paragraph after it runs edge to edge."""
+    inset = built.spec.styles["quote"].inset
+    assert inset == pytest.approx(built.spec.styles["quote"].size)
+    quotes = _of(article, "quote")
+    assert quotes
+    for para in quotes:
+        lines = _lines(_find(body, para, article))
+        for line in lines[1:]:
+            c, k = line[0]
+            assert c.x == pytest.approx(columns[k][0] + inset, abs=EDGE), (para.text, c.text)
+        for line in lines[:-1]:
+            c, k = line[-1]
+            # its ink: a mark at the line's end is set half width, its loose box past the ink
+            assert columns[k][1] - inset - c.size - EDGE <= c.ink_right <= columns[k][1] - inset + EDGE, \
+                (para.text, c.text)
+    plain = _lines(_find(body, _of(article, "body")[0], article))
+    c, k = plain[0][-1]
+    assert columns[k][1] - inset + EDGE < c.ink_right <= columns[k][1] + EDGE
 
 
 def test_items_start_at_the_left_edge_with_their_bullet_or_number(article: Article, body, columns) -> None:

@@ -351,3 +351,105 @@ def test_no_column_rule_between_the_photos_of_a_photo_story(front) -> None:
     for r in front.page.rules:
         if r.role == "column" and abs(r.x1 - x) < 0.01:
             assert r.y1 >= bottom - 0.01 or r.y2 <= top + 0.01, (r, top, bottom)
+
+
+def _pdf_rules(pdf_path, min_width: float = 0.4) -> list[tuple[float, float, float, float, float]]:
+    """The stroked rules of the page, read from the PDF: (x1, y1, x2, y2, width) from the top left."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        return [(ln["x0"], ln["top"], ln["x1"], ln["bottom"], ln["linewidth"]) for ln in page.lines
+                if ln.get("linewidth", 0) >= min_width]
+
+
+def _loose_rule_ends(rules, gutter: float, pitch: float) -> list[str]:
+    """Ends of rules that stop short of (or run past) a rule at right angles they point at: within
+    a gutter or a line of it, but not touching it with their ink."""
+    bad = []
+    hs = [r for r in rules if abs(r[1] - r[3]) < 0.01 and abs(r[0] - r[2]) > 0.01]
+    vs = [r for r in rules if abs(r[0] - r[2]) < 0.01 and abs(r[1] - r[3]) > 0.01]
+    for v in vs:
+        x, w = v[0], v[4]
+        for ye in (min(v[1], v[3]), max(v[1], v[3])):
+            near = [h for h in hs if min(h[0], h[2]) - w <= x <= max(h[0], h[2]) + w and abs(h[1] - ye) <= pitch]
+            # an end that meets none of them within the other's ink is loose (a double rule: one will do)
+            if near and not any(abs(h[1] - ye) <= h[4] / 2 + 0.01 for h in near):
+                bad.append(f"side rule at x={x:.1f} ends {min(abs(h[1] - ye) for h in near):.2f} pt from a rule")
+    for h in hs:
+        y, w = h[1], h[4]
+        for xe in (min(h[0], h[2]), max(h[0], h[2])):
+            near = [v for v in vs if min(v[1], v[3]) - w <= y <= max(v[1], v[3]) + w and abs(v[0] - xe) <= gutter]
+            if near and not any(abs(v[0] - xe) <= v[4] / 2 + 0.01 for v in near):
+                bad.append(f"foot rule at y={y:.1f} ends {min(abs(v[0] - xe) for v in near):.2f} pt from a rule")
+    return bad
+
+
+def test_rules_meet_at_every_junction(front) -> None:
+    """Issue 17: where one module's side rule came down onto the foot rules over it (a ┬ or ┴ of
+    the make-up), the side rule began half a line under them and the foot rules stopped half a
+    gutter either side of it: four loose ends. Read from the PDF: every article rule that ends
+    within a gutter or a line of a rule at right angles ends on it (its end within the other's ink)."""
+    spec = _spec()
+    rules = _pdf_rules(front.pdf_path)
+    assert len(rules) >= 10
+    assert _loose_rule_ends(rules, spec.grid.gutter, spec.grid.pitch) == []
+
+
+def test_each_daodu_item_stands_whole_in_one_column(front) -> None:
+    """Issue 17: the 今日导读 ear's 教育 item began at the foot of the first column and ended at the
+    top of the second ("…志愿填报 / 时间表。（第5版）"). Read from the PDF column by column: every
+    item's text is whole in one column."""
+    from tests.test_modules import _frames
+
+    frames = sorted(_frames(front.pdf_path, "daodu", "body"), key=lambda f: f["x0"])
+    assert len(frames) == 2
+    chars = _chars(front.pdf_path)
+    columns = ["".join(_rows(_in(chars, [f]))) for f in frames]
+    items = [re.sub(r"\s+", "", p.text) for p in front.articles["daodu"].paragraphs]
+    assert len(items) == 7
+    for item in items:
+        assert any(item in col for col in columns), (item, columns)
+
+
+@pytest.mark.parametrize("key, value", [("headline", "{title: second-title}"), ("subhead", "brief-head"),
+                                        ("column_rules", "false")])
+def test_a_key_a_photo_news_entry_ignores_is_an_error_at_its_place(tmp_path: Path, key: str, value: str) -> None:
+    """Issue 17: the 图片新闻's entry took `headline:` (and `subhead:`, `column_rules:` …) without a
+    word and printed nothing of it. Now the build stops with one line naming the spec file, the
+    key's line and the key."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    spec = project / "layout" / "front-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    entry = "  - article: lotus\n    block: {col: 1, cols: 4, line: 70, lines: 22}\n"
+    assert entry in text
+    spec.write_text(text.replace(entry, entry + f"    {key}: {value}\n"), encoding="utf-8")
+    line = text[:text.index(entry)].count("\n") + 3
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"pagesetter: error: layout/front-page.yaml:{line}:5: '{key}:' has no effect on "
+                               "'lotus', a 图片新闻"), lines[0]
+
+
+def test_each_brief_stands_whole_in_one_column(tmp_path: Path) -> None:
+    """Issue 17: in a 简讯 of two columns the brief 市民可预约上门体检 had its 小标题 and first
+    line at the foot of the first column and its last line at the top of the second. A brief (a
+    subhead whose section is one short paragraph) is kept whole: read from the PDF column by
+    column, each brief's heading and text are in one column."""
+    from tests.test_modules import _frames
+
+    built = build_page(ROOT / "tests" / "pages" / "layout" / "briefs.yaml", tmp_path)
+    frames = sorted(_frames(built.pdf_path, "briefs", "body"), key=lambda f: f["x0"])
+    assert len({round(f["x0"]) for f in frames}) == 2
+    chars = _chars(built.pdf_path)
+    columns = ["".join(_rows(_in(chars, [f for f in frames if round(f["x0"]) == x])))
+               for x in sorted({round(f["x0"]) for f in frames})]
+    paras = built.articles["briefs"].paragraphs
+    briefs = [re.sub(r"\s+", "", a.text + b.text) for a, b in zip(paras, paras[1:]) if a.subhead]
+    assert len(briefs) == 6
+    for brief in briefs:
+        assert any(brief in col for col in columns), (brief, columns)

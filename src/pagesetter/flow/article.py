@@ -12,7 +12,7 @@ from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.flow.cells import assign_photos, resolve_cells
-from pagesetter.flow.forms import FORM_SETTINGS, text_style
+from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -48,7 +48,9 @@ class Placed:
     leftover: list[Line] = field(default_factory=list)  # body lines for the page the article jumps to
     fill: Fill | None = None
     head_lines: int = 0  # grid lines the headline takes (what fitting adds to or takes from)
-    photo_frame: tuple[float, float] | None = None  # the picture's width and height, pt (fitting weighs its ppi)
+    # each photo cell's first picture's width and height, pt, by the cell's index in the entry's
+    # photos (fitting weighs their ppi)
+    photo_frames: dict[int, tuple[float, float]] = field(default_factory=dict)
     # A trial placement (fitting): the fill and the warnings are measured, but no text line,
     # frame, image or rule is built for the page; the chosen variant is placed again for real.
     dry: bool = False
@@ -82,12 +84,14 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     each paragraph set as its form says (flow/forms.py)."""
     lines: list[Line] = []
     warnings: list[Warning] = []
-    for para in article.paragraphs:
+    paras = article.paragraphs
+    for k, para in enumerate(paras):
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
         runs, indent, justify = _setting(para, spec, styles)
-        para_lines, missing = compose_paragraph(runs, measure, faces, indent=indent, justify=justify)
+        inset = _inset(para, spec, styles, measure)
+        para_lines, missing = compose_paragraph(runs, measure - 2 * inset, faces, indent=indent, justify=justify)
         if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
             warnings.append(warning)
         overfull = next((line for line in para_lines if line.overfull), None)
@@ -100,6 +104,12 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                      if line.very_loose and not line.last]
         if FORM_SETTINGS[para.form].align == "right":
             para_lines = [_flush_right(line, measure) for line in para_lines]
+        if inset:
+            para_lines = [_inset_line(line, inset, measure) for line in para_lines]
+        # a brief (简讯): one short paragraph that is all of its subhead's section is an item too
+        brief = k > 0 and paras[k - 1].subhead and (k + 1 == len(paras) or paras[k + 1].subhead)
+        if (FORM_SETTINGS[para.form].whole or brief) and len(para_lines) <= KEEP_WHOLE:
+            para_lines = [replace(line, role="item") for line in para_lines]
         lines += para_lines
     return lines, warnings
 
@@ -110,6 +120,19 @@ def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tu
     style, lead = styles[text_style(para, spec, styles)], styles[spec.lead]
     runs = [Run(s.text, lead if s.lead else style) for s in para.spans]
     return runs, style.indent if form.indent else 0.0, form.align == "style" and style.align == "justify"
+
+
+def _inset(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure: float) -> float:
+    """The style's inset (编者按 set in from both edges), none when it would leave the paragraph
+    less than half the column: a narrow column keeps its measure rather than set a word a line."""
+    inset = 0.0 if para.subhead else styles[text_style(para, spec, styles)].inset
+    return inset if measure - 2 * inset >= measure / 2 else 0.0
+
+
+def _inset_line(line: Line, inset: float, measure: float) -> Line:
+    """A line set ``inset`` narrower, moved in from the column's left edge by ``inset``."""
+    return replace(line, glyphs=tuple(g._replace(x=g.x + inset) for g in line.glyphs), width=measure,
+                   natural=line.natural + inset)
 
 
 def _flush_right(line: Line, measure: float) -> Line:
@@ -130,7 +153,7 @@ def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], m
     """Are all of the body's paragraphs in the composition memo already?"""
     def key(para: Paragraph) -> tuple:
         runs, indent, justify = _setting(para, spec, styles)
-        return paragraph_key(runs, measure, indent, justify)
+        return paragraph_key(runs, measure - 2 * _inset(para, spec, styles, measure), indent, justify)
     return all(key(para) in faces.memo.entries for para in article.paragraphs if not para.subhead)
 
 
@@ -176,7 +199,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     if unplaced and not dry and spec.continued_from is None and spec.jump_to is None:
         # (a jumped article's photo may stand with its continuation, on the later page)
         _check_photos_placed(spec, article, unplaced)
-    for ps, photo in pairs:
+    for index, (ps, photo) in enumerate(pairs):
         try:
             _check_cell(spec, ps, geo)
         except InputError as exc:
@@ -187,9 +210,9 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         cell, gap = ps.cell, ps.standoff
         # Text keeps ``standoff`` blank lines from the photo and its caption, in the block and in
         # a frame the body turns into under it (the turn of an L).
-        top = max(block.top, cell.top - gap)
+        top = max(min(a.top for a in spec.areas if a.col <= cell.col < a.right), cell.top - gap)
         blocked.append(Rect(cell.col, cell.cols, top, cell.bottom + gap - top, cell.loc))
-        captions += _place_photo(spec, ps, photo, styles, geo, faces, out, first=ps is spec.photos[0])
+        captions += _place_photo(spec, ps, photo, styles, geo, faces, out, index=index)
     if spec.continued_from is not None:
         lines = list(carried or [])
     elif body is not None:
@@ -338,14 +361,18 @@ def rule_line(spec: ArticleSpec, area: Rect, col: int, geo: PageGeometry) -> boo
 def _check_cell(spec: ArticleSpec, ps: PhotoSpec, geo: PageGeometry) -> None:
     """A photo cell stays inside its block and off the rule line under it: a caption there would
     print on the rule (at the turn of an L, against the rule's end)."""
-    block, cell = spec.block, ps.cell
+    cell = ps.cell
+    # the area the cell was counted in: the block, or the frame ('frame: N') whose columns hold it
+    block = next((a for a in spec.frames if a.col <= cell.col and cell.right <= a.right
+                  and a.top <= cell.top < a.bottom), spec.block)
+    what = "block" if block is spec.block else "frame"
     if cell.bottom > block.bottom:
-        raise InputError(cell.loc, f"the photo cell of {spec.article!r} runs past its block: it ends on line "
-                         f"{cell.bottom} of the page, the block on line {block.bottom} (a 'line: after' cell "
+        raise InputError(cell.loc, f"the photo cell of {spec.article!r} runs past its {what}: it ends on line "
+                         f"{cell.bottom} of the page, the {what} on line {block.bottom} (a 'line: after' cell "
                          "moves down with the headline); shorten the cell or move it up")
     if cell.bottom == block.bottom and any(rule_line(spec, block, c, geo) for c in range(cell.col, cell.right)):
-        raise InputError(cell.loc, f"the photo cell of {spec.article!r} takes the block's last line (line "
-                         f"{block.bottom} of the page), which holds the rule under the block; end the cell a "
+        raise InputError(cell.loc, f"the photo cell of {spec.article!r} takes the {what}'s last line (line "
+                         f"{block.bottom} of the page), which holds the rule under the {what}; end the cell a "
                          "line higher")
 
 
@@ -402,7 +429,7 @@ def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tu
 
 
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
-                 geo: PageGeometry, faces: FaceSet, out: Placed, first: bool) -> list[TextLine]:
+                 geo: PageGeometry, faces: FaceSet, out: Placed, index: int) -> list[TextLine]:
     """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
     cell = ps.cell
     if photo is None:
@@ -425,8 +452,7 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     img_top, cap_top = (cell.top, cell.top + img_lines) if photo.side == "above" else \
         (cell.top + n_cap, cell.top)
     boxes = _picture_boxes(x, geo.line_top(img_top), w, img_lines, count, ps.arrange, grid, inset)
-    if first:
-        out.photo_frame = (boxes[0][2], boxes[0][3])
+    out.photo_frames[index] = (boxes[0][2], boxes[0][3])
     if out.dry:
         return []
     tint = spec.box.tint if spec.box is not None else None
@@ -590,7 +616,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     base = placed
     columns, fill = plan_columns(spec, blocked, geo, len(base) + (spec.jump_to is not None))
     for _ in range(4):
-        placed = keep_subheads(base, _slots(columns))
+        placed = keep_items(keep_subheads(base, _slots(columns)), _slots(columns))
         if len(placed) == fill.lines - (spec.jump_to is not None):
             break
         columns, fill = plan_columns(spec, blocked, geo, len(placed) + (spec.jump_to is not None))
@@ -641,12 +667,45 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) 
         while end < len(placed) and placed[end][1] == "subhead":
             end += 1
         start = len(out)
-        need = end - i + (end < len(placed))  # the subhead's lines and the first line after it
+        # the subhead's lines and the first line after it; a short item after it (a 简讯's text)
+        # whole with it
+        need = end - i + max(end < len(placed), _item_length(placed, end))
         run = _run_left(slots, start)
         if 0 < run < need and start + run < len(slots):
             out += [(BLANK_LINE, "blank")] * run
         out += placed[i:end]
         i = end
+    return out
+
+
+def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
+    """How many lines the item starting at ``i`` has (its paragraph's, to the one marked last),
+    0 when no item kept whole starts there."""
+    n = 0
+    while i + n < len(placed) and placed[i + n][1] == "item":
+        n += 1
+        if placed[i + n - 1][0].last:
+            return n
+    return 0
+
+
+def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+    """A short item (forms.py KEEP_WHOLE) that would turn a column moves whole to the top of the
+    next; the lines it leaves are white at the column's foot (blank lines, as keep_subheads pads)."""
+    out: list[tuple[Line, str]] = []
+    i = 0
+    while i < len(placed):
+        n = _item_length(placed, i) if placed[i][1] == "item" and (i == 0 or placed[i - 1][0].last
+                                                                   or placed[i - 1][1] != "item") else 0
+        if n == 0:
+            out.append(placed[i])
+            i += 1
+            continue
+        run = _run_left(slots, len(out))
+        if 0 < run < n and len(out) + run < len(slots):
+            out += [(BLANK_LINE, "blank")] * run
+        out += placed[i:i + n]
+        i += n
     return out
 
 
@@ -681,7 +740,8 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size
-        out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id, role)
+        out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id,
+                     "body" if role == "item" else role)
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))
@@ -704,43 +764,8 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         part = Placed()
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body)
         own += part.rules
-    if len(spec.areas) > 1:
-        own = _joined_outline(own, geo.spec.grid.gutter, geo.spec.grid.pitch)
+    # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
     out.rules += own
-
-
-def _joined_outline(rules: list[Rule], gutter: float, pitch: float) -> list[Rule]:
-    """An irregular module's outline is one rule: where one of its article rules ends near the
-    line of another at right angles (a corner of the L, 凹 or 凸), both run on to the corner and
-    past it by half the other's width, so they meet square, with no gap and no overlap beyond
-    the rule's own width. Each area draws its rules on its own, ending at its text edge."""
-    out = list(rules)
-    for i, h in enumerate(out):
-        if h.role != "article" or h.y1 != h.y2:
-            continue
-        for j, v in enumerate(out):
-            if v.role != "article" or v.x1 != v.x2 or not (v.y1 - pitch <= h.y1 <= v.y2 + pitch):
-                continue
-            x, y = v.x1, h.y1
-            # the horizontal's end within a gutter of the vertical's line, the vertical's end
-            # within a line of the horizontal's: a corner, not a crossing
-            ends_h = [e for e in (0, 1) if abs((h.x1, h.x2)[e] - x) <= gutter * 0.75]
-            ends_v = [e for e in (0, 1) if abs((v.y1, v.y2)[e] - y) <= pitch * 0.75]
-            if not ends_h or not ends_v:
-                continue
-            hx1, hx2 = h.x1, h.x2
-            if ends_h[0] == 0:
-                hx1 = x - v.width / 2
-            else:
-                hx2 = x + v.width / 2
-            vy1, vy2 = v.y1, v.y2
-            if ends_v[0] == 0:
-                vy1 = y - h.width / 2
-            else:
-                vy2 = y + h.width / 2
-            h = out[i] = replace(h, x1=hx1, x2=hx2)
-            out[j] = replace(v, y1=vy1, y2=vy2)
-    return out
 
 
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead

@@ -10,6 +10,33 @@ from pagesetter.content.model import Article, Photo
 from pagesetter.errors import InputError
 from pagesetter.spec.model import ArticleSpec, PhotoSpec
 
+# The entry keys that act only on a headline or a body: a 图片新闻 (photos and captions, no title,
+# no body) has neither, so each of them on its entry is a mistake (meant for another entry, or the
+# article lost its text), reported where it stands rather than ignored.
+PHOTO_NEWS_IGNORES: dict[str, str] = {
+    "headline": "it has no title to set",
+    "subhead": "it has no body", "body": "it has no body", "lead": "it has no body",
+    "column_rules": "it has no body columns", "balance": "it has no body columns",
+    "order": "it has no body to read", "jump_to": "it has no body to jump",
+    "continued_from": "it has no body to continue", "jump_style": "it has no body to jump",
+}
+
+
+def photo_news(article: Article) -> bool:
+    """A 图片新闻: photos with their captions, no title and no body."""
+    return bool(article.photos) and not article.title and not article.paragraphs
+
+
+def check_photo_news(spec: ArticleSpec, article: Article) -> None:
+    """A 图片新闻's entry gives no key that acts only on a headline or a body."""
+    if not photo_news(article):
+        return
+    for key, loc in spec.given:
+        if key in PHOTO_NEWS_IGNORES:
+            raise InputError(loc, f"'{key}:' has no effect on {article.id!r}, a 图片新闻 (photos and captions "
+                             f"only, no title, no body): {PHOTO_NEWS_IGNORES[key]}; remove the key, or give "
+                             f"{article.id}.md a title and text")
+
 
 def resolve_cells(spec: ArticleSpec, head_lines: int) -> ArticleSpec:
     """The entry with its ``line: after`` photo cells placed: counted from the first line under the

@@ -4,6 +4,8 @@ A quotation or 编者按 is set in the page's ``quote`` style (楷体 in city-da
 Chinese papers use for 编者按 and quoted documents) when its style sheets have one, else in the
 article's body style. List items, flush-right lines (落款) and ``noindent`` paragraphs take no
 first-line indent; a flush-right line is not justified but set against the column's right edge.
+List items and ``noindent`` paragraphs (the items of a 导读) of up to KEEP_WHOLE lines are kept
+whole in one column.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from pagesetter.content.model import Paragraph, ParagraphForm
 from pagesetter.spec.model import ArticleSpec, Style
 
 QUOTE_STYLE = "quote"
+# The longest item kept whole in one column, in lines: a 导读 or 简讯 item (two to four lines in a
+# column of 11–13 characters) is read at a glance and must not turn a column; a longer one is
+# running text and breaks as any paragraph does (a column's foot left white would be too deep).
+KEEP_WHOLE = 4
 
 
 @dataclass(frozen=True)
@@ -23,13 +29,16 @@ class FormSetting:
     style: str | None  # a style of its own (used when the page has it); None: the article's body style
     indent: bool  # the style's first-line indent
     align: Literal["style", "right"]  # "style": as the style says (justified); "right": flush right, ragged left
+    # An item (导读's 版名 lines, a list's entries) is read as a unit: a short one is never split
+    # across two columns (flow/article.py keep_items), as a make-up man moves it whole.
+    whole: bool = False
 
 
 FORM_SETTINGS: dict[ParagraphForm, FormSetting] = {
     "body": FormSetting(None, True, "style"),
     "quote": FormSetting(QUOTE_STYLE, True, "style"),
-    "item": FormSetting(None, False, "style"),
-    "noindent": FormSetting(None, False, "style"),
+    "item": FormSetting(None, False, "style", whole=True),
+    "noindent": FormSetting(None, False, "style", whole=True),
     "right": FormSetting(None, False, "right"),
     # "subhead" is set by flow/article.py _subhead in the article's subhead style
 }

@@ -9,10 +9,12 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
+from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
+from pagesetter.flow.junctions import joined_rules
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Page, Panel, Rule, Vector
@@ -55,6 +57,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         if aspec.continued_from is not None and aspec.article not in carried:
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
+        check_photo_news(aspec, article)
         mgeo = module_geometry(geo, aspec)
         body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
             if article.paragraphs and aspec.continued_from is None else ([], [])
@@ -73,6 +76,8 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     if spec.masthead and spec.masthead.ears:
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
     placed.rules = without_rules_along_boxes(placed.rules, placed.panels, spec.grid.gutter, spec.grid.pitch)
+    # after the boxes have taken their neighbours' rules: a rule clipped at a box meets nothing there
+    placed.rules = joined_rules(placed.rules, spec.grid.gutter, spec.grid.pitch, tuple(placed.panels))
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
                 vectors=tuple(vectors))

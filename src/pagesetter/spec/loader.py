@@ -18,9 +18,10 @@ from pagesetter.yamlsource import Node, load_yaml
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
-              "latin_space", "word_space")
+              "latin_space", "word_space", "inset")
 RECT_KEYS = ("col", "cols", "line", "lines")
-PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange")
+PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange",
+                   "frame")
 # The keys of each mapping a page spec or style sheet holds, (allowed, required): the loader checks
 # them (check below) and the JSON Schema is built from them (spec/schema.py), so they cannot drift.
 SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -390,6 +391,8 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
         if get("word_space") is not None
         else (parent.word_space if parent else 1.0),
         loc=node.loc,
+        inset=_em(get("inset"), "inset", LENGTH_OR_ZI, "inset", em, zero_ok=True) if get("inset")
+        else (parent.inset if parent else 0.0),
     )
     made[name] = (style, depth)
     return made[name]
@@ -493,7 +496,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         raise InputError(frame_nodes[MAX_FRAMES].loc, f"more than {MAX_FRAMES} frames for one article")
     frames = tuple(_rect(n, "frame", grid.columns, grid.lines) for n in frame_nodes)
     headline = _headline(node.get("headline"), block, styles)
-    photos = _photos(node, block, styles)
+    photos = _photos(node, block, styles, frames)
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
     lead = v.text(node.get("lead"), "lead") if node.get("lead") else "lead"
     subhead = v.text(node.get("subhead"), "subhead") if node.get("subhead") else "subhead"
@@ -522,20 +525,21 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         rules=_rules(node.get("rules"), page_rules) if node.get("rules") is not None else None,
         order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
         if node.get("order") is not None else "columns",
+        given=tuple((key, node.key_loc(key)) for key in node.value),
     )
 
 
-def _photos(node: Node, block: Rect, styles: dict[str, Style]) -> tuple[PhotoSpec, ...]:
+def _photos(node: Node, block: Rect, styles: dict[str, Style], frames: tuple[Rect, ...] = ()) -> tuple[PhotoSpec, ...]:
     """photo: one cell, or photos: a list of cells (matched to the article's photos in order, or by file)."""
     one, many = node.get("photo"), node.get("photos")
     if one is not None and many is not None:
         raise InputError(node.key_loc("photos"), "give either 'photo:' (one cell) or 'photos:' (a list of cells), "
                          "not both")
     if one is not None:
-        return (_photo(one, block, styles),)
+        return (_photo(one, block, styles, frames),)
     if many is None:
         return ()
-    cells = tuple(_photo(n, block, styles) for n in v.expect_list(many, "photos"))
+    cells = tuple(_photo(n, block, styles, frames) for n in v.expect_list(many, "photos"))
     named = [c.file for c in cells if c.file is not None]
     for c in cells:
         if c.file is not None and named.count(c.file) > 1:
@@ -603,9 +607,21 @@ def _headline(node: Node | None, block: Rect, styles: dict[str, Style]) -> Headl
 _AFTER = re.compile(r"^\s*after\s*(?:\+\s*(\d+))?\s*$")
 
 
-def _photo(node: Node, block: Rect, styles: dict[str, Style]) -> PhotoSpec:
+def _photo(node: Node, block: Rect, styles: dict[str, Style], frames: tuple[Rect, ...] = ()) -> PhotoSpec:
     v.expect_map(node, "photo")
     _check(node, "photo", "photo")
+    if node.get("frame") is not None:
+        # A cell in a frame of an irregular module (an L's leg): its col and line count from that
+        # frame's first column and line, as a block cell's count from the block's.
+        if not frames:
+            raise InputError(node.key_loc("frame"), "'frame:' places the cell in one of the entry's 'frames:', "
+                             "and this entry has none; count the cell in the block (drop 'frame:')")
+        n = v.integer(node.get("frame"), "frame", 1, len(frames))
+        block = frames[n - 1]
+        line_node = node.get("line")
+        if line_node is not None and isinstance(line_node.value, str):
+            raise InputError(line_node.loc, "a cell in a frame takes a line number of that frame (from 1): "
+                             "'line: after' counts from the headline, which stands in the block")
     cell_keys = {k: node.get(k) for k in ("col", "cols", "line", "lines")}
     line_node = node.get("line")
     assert line_node is not None  # check_keys made sure

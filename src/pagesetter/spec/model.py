@@ -46,6 +46,7 @@ RANGES: dict[str, Range] = {
     "pitch": Range(2, 600, "pt"),
     "tracking": Range(-0.5, 2, "em"),
     "indent": Range(0, 10, "em"),
+    "inset": Range(0, 4, "em"),  # a quotation set in by more than four characters a side is a box, not a 编者按
     "latin_space": Range(0, 1, "em"),
     "word_space": Range(0, 4, "em"),
     "ink": Range(0, 100, "%"),
@@ -93,6 +94,9 @@ class Style:
     latin_space: float  # Han–Latin/digit gap in em (clreq 3.2.2: a quarter em)
     word_space: float  # widened space inside a two-clause headline, in em
     loc: Loc
+    # pt each side of a body paragraph in this style is set in from the column's edges: a 编者按 or
+    # quotation set on a narrower measure, as papers set them apart (flow/article.py compose_body)
+    inset: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,9 @@ class ArticleSpec:
     # The body's reading order (flow/article.py _columns): grid columns left to right, each down
     # through every area; or the block's columns, then each frame's, as listed.
     order: "FlowOrder" = "columns"
+    # the keys the entry gave, each with where it stands: a key that has no effect on the article
+    # it names (flow/cells.py check_photo_news) is an error at its place, not silently ignored
+    given: tuple[tuple[str, Loc], ...] = ()
 
     @property
     def areas(self) -> tuple[Rect, ...]:
@@ -232,7 +239,7 @@ class ArticleSpec:
 
     @property
     def photo(self) -> PhotoSpec | None:
-        """The first photo cell: the one fitting may deepen or shorten."""
+        """The first photo cell (fitting may deepen or shorten any: flow/fit.py cell_rows)."""
         return self.photos[0] if self.photos else None
 
 
