@@ -20,6 +20,7 @@ from pagesetter.errors import InputError, InputErrors, Loc, Warning
 from pagesetter.flow.cells import assign_photos
 from pagesetter.fonts.face import FaceSet
 from pagesetter.flow.forms import QUOTE_STYLE, text_style
+from pagesetter.incremental import Memo
 from pagesetter.spec.model import ArticleSpec, PageSpec, PhotoSpec, Style
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
@@ -88,31 +89,18 @@ class _Field:
     alone: bool = False  # set in the style's own face, no fallback (a vertical headline: compose/vertical.py)
 
 
-def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
+def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet, memo: Memo | None = None
                    ) -> tuple[dict[str, Article], tuple[Warning, ...]]:
     """The articles ready to set. A character no face has: InputErrors, one per occurrence; or,
-    when the spec says ``missing_glyphs: substitute``, 〓 in its place and a warning for each."""
+    when the spec says ``missing_glyphs: substitute``, 〓 in its place and a warning for each.
+    ``memo`` (session.py) keeps each article's answer by the identity of the spec and article."""
     found: list[Missing] = []
     out = dict(articles)
     for name, article in articles.items():
-        entries = [a for a in spec.articles if a.article == name]
-        if not entries:
-            continue
-        fields = list(_fields(article, entries, spec.styles))
-        lacking: dict[tuple, list[int]] = {}
-        for f in fields:
-            font = spec.styles[f.style].font
-            chain = [faces.get(font)] if f.alone else faces.chain(font)
-            cache: dict[str, bool] = {}
-            for i, ch in enumerate(f.text):
-                has = cache.get(ch)
-                if has is None:
-                    has = cache[ch] = _printable(ch, chain)
-                if not has:
-                    lacking.setdefault(f.key, []).append(i)
-                    found.append(Missing(f.locate(i), name, f.where, ch))
-        if lacking and spec.missing_glyphs == "substitute":
-            out[name] = _substituted(article, fields, lacking)
+        ready, lacking = memo(("glyphs", spec, article), lambda: _article_glyphs(spec, name, article, faces)) \
+            if memo is not None else _article_glyphs(spec, name, article, faces)
+        out[name] = ready
+        found += lacking
     if spec.masthead is not None:  # its texts are the spec's; flow/masthead.py puts 〓 in their place
         for text in spec.masthead.texts():
             style = spec.styles[text.style]
@@ -131,6 +119,32 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
                               for m in found)
         found = unprintable
     raise InputErrors(_errors(found, spec.missing_glyphs))
+
+
+def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet
+                    ) -> tuple[Article, tuple[Missing, ...]]:
+    """One article: the characters none of its styles' faces has, and the article to set (〓 put
+    in their place when the spec asks to substitute)."""
+    entries = [a for a in spec.articles if a.article == name]
+    if not entries:
+        return article, ()
+    found: list[Missing] = []
+    fields = list(_fields(article, entries, spec.styles))
+    lacking: dict[tuple, list[int]] = {}
+    for f in fields:
+        font = spec.styles[f.style].font
+        chain = [faces.get(font)] if f.alone else faces.chain(font)
+        cache: dict[str, bool] = {}
+        for i, ch in enumerate(f.text):
+            has = cache.get(ch)
+            if has is None:
+                has = cache[ch] = _printable(ch, chain)
+            if not has:
+                lacking.setdefault(f.key, []).append(i)
+                found.append(Missing(f.locate(i), name, f.where, ch))
+    if lacking and spec.missing_glyphs == "substitute":
+        return _substituted(article, fields, lacking), tuple(found)
+    return article, tuple(found)
 
 
 def masthead_printable(ch: str, style, faces: FaceSet) -> bool:  # type: ignore[no-untyped-def]  # Style

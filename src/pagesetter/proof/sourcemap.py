@@ -14,11 +14,13 @@ captions from the front matter, paragraphs character by character).
 
 from __future__ import annotations
 
+import functools
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from pagesetter.content.model import Article
 from pagesetter.content.reader import value_locs
+from pagesetter.incremental import Memo
 from pagesetter.pagetree import ArticleSource, Page, TextLine
 
 
@@ -95,8 +97,10 @@ def runs_of(lines: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple(runs)
 
 
-def article_sources(page: Page, articles: dict[str, Article], root: Path) -> tuple[ArticleSource, ...]:
-    """The source map of every article on the page, in the order it first appears."""
+def article_sources(page: Page, articles: dict[str, Article], root: Path, memo: Memo | None = None
+                    ) -> tuple[ArticleSource, ...]:
+    """The source map of every article on the page, in the order it first appears. ``memo``
+    (session.py) keeps each article's map by the identity of the article and of its lines."""
     by_article: dict[str, list[TextLine]] = {}
     for line in page.lines:
         if line.article in articles:
@@ -104,10 +108,15 @@ def article_sources(page: Page, articles: dict[str, Article], root: Path) -> tup
     out = []
     for name, lines in by_article.items():
         article = articles[name]
-        printed = printed_text(lines)
-        runs = runs_of(line_per_char(printed, source_units(article))) if printed else ()
-        out.append(ArticleSource(name, _relative(article.source, root), runs))
+        make = functools.partial(_article_source, name, article, lines, root)
+        out.append(memo(("source", article, root.as_posix(), *lines), make) if memo is not None else make())
     return tuple(out)
+
+
+def _article_source(name: str, article: Article, lines: list[TextLine], root: Path) -> ArticleSource:
+    printed = printed_text(lines)
+    runs = runs_of(line_per_char(printed, source_units(article))) if printed else ()
+    return ArticleSource(name, _relative(article.source, root), runs)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -5,6 +5,7 @@ CID-keyed Type0 fonts we embed ourselves (render/cidfont.py), one per face.
 from __future__ import annotations
 
 import io
+import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
@@ -18,8 +19,9 @@ from reportlab.pdfgen.canvas import ExtGState
 from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
+from pagesetter.incremental import Memo
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
-from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes
+from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
@@ -64,8 +66,9 @@ class PrintSettings:
 
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
                cache: DiskCache = DiskCache(None), settings: PrintSettings = PrintSettings(),
-               photo_threads: int = 2) -> RenderResult:
-    """``cache`` keeps prepared photos and font subsets between builds (cache.py);
+               photo_threads: int = 2, memo: Memo | None = None) -> RenderResult:
+    """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``memo``, a
+    session's (session.py), keeps them in memory, with each line's text operators;
     ``photo_threads``: threads preparing photos beside this one, 0 for none (an edition's page
     workers already keep every core busy). One pass: reportlab writes the PDF/X structure too, so
     the file is never opened again."""
@@ -89,9 +92,9 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
-        photos = [pool.submit(_prepared, image, cache, settings.photo_ppi) for image in page.images]
-        embedded = _embed_fonts(canvas, page, faces, cache)
-        text = _text_operators(page.lines, embedded, co)
+        photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo) for image in page.images]
+        embedded = _embed_fonts(canvas, page, faces, cache, memo)
+        text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
             _draw_panel(canvas, co, panel, state)
         prepared = [photo.result() for photo in photos]
@@ -198,6 +201,17 @@ class _InThisThread(Executor):
         return future
 
 
+def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None) -> PreparedImage:
+    """The prepared photo from the session's memo, keyed by the file's identity and modification
+    (not its digest: a session does not read a photo of several MB again to learn it is unchanged)."""
+    if memo is None or not image.path.is_file():
+        return _prepared(image, cache, ppi)
+    st = image.path.stat()
+    key = ("photo", str(image.path.resolve()), (st.st_ino, st.st_size, st.st_mtime_ns), image.width, image.height,
+           image.fit, image.focus, ppi, (image.background,))
+    return memo(key, lambda: _prepared(image, cache, ppi))
+
+
 def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
     """The photo ready for print, from the cache when the same file was prepared for the same frame."""
     from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
@@ -302,7 +316,7 @@ def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
 
 
 def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
-                 cache: DiskCache) -> dict[str, tuple[str, EmbeddedFont]]:
+                 cache: DiskCache, memo: Memo | None = None) -> dict[str, tuple[str, EmbeddedFont]]:
     """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
     used: dict[str, dict[int, str]] = {}
     for line in page.lines:
@@ -317,30 +331,87 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
     out: dict[str, tuple[str, EmbeddedFont]] = {}
     for i, key in enumerate(sorted(used)):
         info = faces[key]
-        font = subset_font(info.path, used[key], info.index, cache=cache)
+        glyphs = used[key]
+        font = memo(("subset", str(info.path), info.index, tuple(sorted(glyphs.items()))),
+                    lambda: subset_font(info.path, glyphs, info.index, cache=cache)) \
+            if memo is not None else subset_font(info.path, glyphs, info.index, cache=cache)
         name = f"F{i + 1}"
-        add_type0_font(canvas._doc, name, key, font)
+        if memo is None:
+            add_type0_font(canvas._doc, name, key, font)
+        else:  # the font's streams compressed once per subset, not once per build
+            add_type0_font(canvas._doc, name, key, font, _KeptFlate(memo),
+                           memo(("cmap", font), lambda: to_unicode_cmap(font.to_unicode).encode("ascii")))
         out[key] = (name, font)
     return out
+
+
+class _KeptFlate:
+    """reportlab's Flate filter (PDFStreamFilterZCompress), the result kept in a session's memo by
+    the identity of the bytes compressed: a font program unchanged since the last build is not
+    compressed again. Same zlib call, same bytes."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, memo: Memo) -> None:
+        self.memo = memo
+
+    def encode(self, data: bytes | str) -> bytes:
+        if isinstance(data, str):
+            return zlib.compress(data.encode("utf8"))
+        return self.memo(("flate", data), lambda: zlib.compress(data))
 
 
 # What starts a new text object: face, size, color, dy, scale_x, rotate (pagetree.Glyph's fields).
 _RUN_KEY = itemgetter(0, 1, 5, 6, 7, 8)
 
 
-def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords) -> str:
+def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
+                    memo: Memo | None = None) -> str:
     ops: list[str] = []
     state = _Overprint()  # this stream is added after everything else: it sets its own state first
     for line in lines:
-        glyphs = [g for g in line.glyphs if g.gid != 0]
-        for (face, size, color, dy, scale, rotate), run in groupby(glyphs, key=_RUN_KEY):
-            name, font = fonts[face]
-            op = state.switch(overprints(color))
+        if memo is None:
+            runs = _line_runs(line, fonts, co)
+        else:  # a line's runs depend on its glyphs' codes in the subsets and the faces' resource names
+            runs = memo(("runs", line, co.bleed, co.media_h, _line_codes(line, fonts)),
+                        lambda: _line_runs(line, fonts, co))
+        for overprint, run in runs:
+            op = state.switch(overprint)
             if op:
                 ops.append(op)
-            ops.append(_run_operators(list(run), name, font, size, color, scale, co.x(0), co.y(line.baseline) + dy,
-                                      rotate))
+            ops.append(run)
     return "\n".join(ops)
+
+
+def _line_codes(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]]) -> tuple[object, ...]:
+    """What a line's operators take from the fonts: each glyph's code and each face's resource name
+    (a glyph's width follows from its face and glyph id, both in the line itself)."""
+    out: list[object] = []
+    face = None
+    codes: dict[int, int] = {}
+    for g in line.glyphs:
+        if g.gid == 0:
+            continue
+        if g.face != face:
+            face = g.face
+            name, font = fonts[face]
+            codes = font.codes
+            out.append(name)
+        out.append(codes[g.gid])
+    return tuple(out)
+
+
+def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords
+               ) -> tuple[tuple[bool, str], ...]:
+    """A line's text objects, one per run of glyphs of one face, size and colour, each with
+    whether it overprints."""
+    out: list[tuple[bool, str]] = []
+    glyphs = [g for g in line.glyphs if g.gid != 0]
+    for (face, size, color, dy, scale, rotate), run in groupby(glyphs, key=_RUN_KEY):
+        name, font = fonts[face]
+        out.append((overprints(color), _run_operators(list(run), name, font, size, color, scale, co.x(0),
+                                                      co.y(line.baseline) + dy, rotate)))
+    return tuple(out)
 
 
 def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK, scale: float,

@@ -1,0 +1,49 @@
+"""Memos for a long-lived build session (session.py): values kept by the identity of their inputs.
+
+A session keeps each input (spec, article, page line) as one object for as long as it is
+unchanged, so "the same input" is "the same object": a memo key compares its objects by
+identity, which costs nothing however large the object is, and is never fooled by an equal-looking
+but different value. Strings, numbers and tuples in a key compare by value (a tuple of glyph ids,
+a file's size and modification time).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Hashable
+
+# (key, make) -> value: what flow/page.py, flow/glyphs.py, proof/sourcemap.py and render/pdf.py
+# accept to reuse a piece of a previous build; None there means "compute it".
+Memo = Callable[[tuple, Callable[[], Any]], Any]
+
+_BY_VALUE = (str, int, float, bool, type(None), tuple, frozenset)
+
+
+class IdentityMemo:
+    """A dict of values keyed by tuples of objects compared by identity. Each entry keeps its key's
+    objects alive (so an id is never reused while the entry stands). ``sweep`` drops the entries
+    the last build did not ask for: the memo stays the size of one page."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Hashable, ...], tuple[tuple, Any]] = {}
+        self._asked: set[tuple[Hashable, ...]] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def __call__(self, key: tuple, make: Callable[[], Any]) -> Any:
+        ident = tuple(k if isinstance(k, _BY_VALUE) else (id(k),) for k in key)
+        self._asked.add(ident)
+        found = self._entries.get(ident)
+        if found is not None:
+            self.hits += 1
+            return found[1]
+        self.misses += 1
+        value = make()
+        self._entries[ident] = (key, value)
+        return value
+
+    def sweep(self) -> None:
+        self._entries = {k: v for k, v in self._entries.items() if k in self._asked}
+        self._asked = set()
+
+    def __len__(self) -> int:
+        return len(self._entries)
