@@ -21,17 +21,22 @@ _BY_VALUE = (str, int, float, bool, type(None), tuple, frozenset)
 class IdentityMemo:
     """A dict of values keyed by tuples of objects compared by identity. Each entry keeps its key's
     objects alive (so an id is never reused while the entry stands). ``sweep`` drops the entries
-    the last build did not ask for: the memo stays the size of one page."""
+    the last build did not ask for, so the memo stays the size of one page; except those of the
+    ``lasting`` kinds (a key's first item), kept for ``builds`` builds: an editor trying two
+    wordings goes back and forth between two glyph sets, each subset made and compressed once."""
 
-    def __init__(self) -> None:
+    def __init__(self, lasting: frozenset[str] = frozenset(), builds: int = 8) -> None:
         self._entries: dict[tuple[Hashable, ...], tuple[tuple, Any]] = {}
-        self._asked: set[tuple[Hashable, ...]] = set()
+        self._asked: dict[tuple[Hashable, ...], int] = {}  # key -> the last build that asked for it
+        self._lasting = lasting
+        self._builds = builds
+        self._build = 0
         self.hits = 0
         self.misses = 0
 
     def __call__(self, key: tuple, make: Callable[[], Any]) -> Any:
         ident = tuple(k if isinstance(k, _BY_VALUE) else (id(k),) for k in key)
-        self._asked.add(ident)
+        self._asked[ident] = self._build
         found = self._entries.get(ident)
         if found is not None:
             self.hits += 1
@@ -42,8 +47,12 @@ class IdentityMemo:
         return value
 
     def sweep(self) -> None:
+        now = self._build
+        oldest = now - self._builds
+        self._asked = {k: when for k, when in self._asked.items()
+                       if when == now or (when > oldest and k[0] in self._lasting)}
         self._entries = {k: v for k, v in self._entries.items() if k in self._asked}
-        self._asked = set()
+        self._build += 1
 
     def __len__(self) -> int:
         return len(self._entries)

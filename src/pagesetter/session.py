@@ -39,6 +39,9 @@ from pagesetter.incremental import IdentityMemo
 from pagesetter.spec.model import PageSpec
 
 Stamp = tuple[object, ...]
+# What the session keeps for a few builds after its last use: font subsets and their compressed
+# streams (render/pdf.py), which are the costliest to make again and come back as wordings alternate.
+LASTING = frozenset({"subset", "flate", "cmap"})
 
 
 def text_stamp(path: Path) -> Stamp:
@@ -89,7 +92,7 @@ class Session:
     _articles: dict[Path, _Read] = field(default_factory=dict)
     _faces: FaceSet | None = None
     _faces_key: tuple = ()
-    _memo: IdentityMemo = field(default_factory=IdentityMemo)
+    _memo: IdentityMemo = field(default_factory=lambda: IdentityMemo(LASTING))
 
     def build(self, out_dir: Path, *, allow_overset: bool = False, proof: bool = False) -> BuildResult:
         """As ``build_page(spec_path, out_dir, ...)``: the same result, the same PDF bytes."""

@@ -315,11 +315,10 @@ def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
     canvas.line(co.x(rule.x1), co.y(rule.y1), co.x(rule.x2), co.y(rule.y2))
 
 
-def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
-                 cache: DiskCache, memo: Memo | None = None) -> dict[str, tuple[str, EmbeddedFont]]:
-    """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
+def _glyphs_used(lines: tuple[TextLine, ...]) -> dict[str, dict[int, str]]:
+    """Face -> glyph id -> the text it stands for (its first text that is not empty)."""
     used: dict[str, dict[int, str]] = {}
-    for line in page.lines:
+    for line in lines:
         for g in line.glyphs:
             if g.gid == 0:
                 continue  # never print .notdef; missing glyphs are reported by the composer
@@ -328,6 +327,23 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
                 texts[g.gid] = g.text
             else:
                 texts.setdefault(g.gid, "")
+    return used
+
+
+def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
+                 cache: DiskCache, memo: Memo | None = None) -> dict[str, tuple[str, EmbeddedFont]]:
+    """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
+    used: dict[str, dict[int, str]] = {}
+    for line in page.lines:
+        # per line, then merged by the same rule: a glyph's first text that is not empty
+        for face, glyphs in (_glyphs_used((line,)) if memo is None else
+                             memo(("used", line), lambda: _glyphs_used((line,)))).items():
+            texts = used.setdefault(face, {})
+            for gid, text in glyphs.items():
+                if text and not texts.get(gid):
+                    texts[gid] = text
+                else:
+                    texts.setdefault(gid, "")
     out: dict[str, tuple[str, EmbeddedFont]] = {}
     for i, key in enumerate(sorted(used)):
         info = faces[key]
@@ -370,72 +386,80 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
     ops: list[str] = []
     state = _Overprint()  # this stream is added after everything else: it sets its own state first
     for line in lines:
-        if memo is None:
-            runs = _line_runs(line, fonts, co)
-        else:  # a line's runs depend on its glyphs' codes in the subsets and the faces' resource names
-            runs = memo(("runs", line, co.bleed, co.media_h, _line_codes(line, fonts)),
-                        lambda: _line_runs(line, fonts, co))
-        for overprint, run in runs:
+        # A line's runs as templates, glyph ids in place of codes: they depend only on the line and
+        # its faces' advances, not on the subsets, so a session keeps them while the page's glyph
+        # sets change (a new character renumbers a whole subset).
+        runs = _line_runs(line, fonts, co) if memo is None else \
+            memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co))
+        for overprint, face, template in runs:
             op = state.switch(overprint)
             if op:
                 ops.append(op)
-            ops.append(run)
+            name, font = fonts[face]
+            ops.append(_filled(template, name, font))
     return "\n".join(ops)
 
 
-def _line_codes(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]]) -> tuple[object, ...]:
-    """What a line's operators take from the fonts: each glyph's code and each face's resource name
-    (a glyph's width follows from its face and glyph id, both in the line itself)."""
-    out: list[object] = []
-    face = None
-    codes: dict[int, int] = {}
-    for g in line.glyphs:
-        if g.gid == 0:
-            continue
-        if g.face != face:
-            face = g.face
-            name, font = fonts[face]
-            codes = font.codes
-            out.append(name)
-        out.append(codes[g.gid])
-    return tuple(out)
+@dataclass(frozen=True)
+class _RunTemplate:
+    """A text object with the font's resource name and the glyph codes left out: ``head``
+    /name ``mid`` [items] TJ ``tail``, each item an adjustment (text) or a string's glyph ids."""
+
+    head: str
+    mid: str
+    items: tuple[str | tuple[int, ...], ...]
+    tail: str
+
+
+def _filled(template: _RunTemplate, name: str, font: EmbeddedFont) -> str:
+    codes = font.codes
+    tj = " ".join([item if isinstance(item, str) else encode_codes([codes[g] for g in item])
+                   for item in template.items])
+    return f"{template.head}/{name} {template.mid}[{tj}] TJ{template.tail}"
 
 
 def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords
-               ) -> tuple[tuple[bool, str], ...]:
-    """A line's text objects, one per run of glyphs of one face, size and colour, each with
-    whether it overprints."""
-    out: list[tuple[bool, str]] = []
+               ) -> tuple[tuple[bool, str, _RunTemplate], ...]:
+    """A line's text objects, one per run of glyphs of one face, size and colour: whether it
+    overprints, its face and its template."""
+    out: list[tuple[bool, str, _RunTemplate]] = []
     glyphs = [g for g in line.glyphs if g.gid != 0]
     for (face, size, color, dy, scale, rotate), run in groupby(glyphs, key=_RUN_KEY):
-        name, font = fonts[face]
-        out.append((overprints(color), _run_operators(list(run), name, font, size, color, scale, co.x(0),
-                                                      co.y(line.baseline) + dy, rotate)))
+        _, font = fonts[face]
+        out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, co.x(0),
+                                                           co.y(line.baseline) + dy, rotate)))
     return tuple(out)
 
 
 def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK, scale: float,
                    x0: float, y: float, rotate: int = 0) -> str:
     """One text object; TJ adjustments carry the composer's spacing exactly (in unscaled text space)."""
-    parts: list[str] = []
+    return _filled(_run_template(run, font, size, color, scale, x0, y, rotate), name, font)
+
+
+def _run_template(run: list[Glyph], font: EmbeddedFont, size: float, color: CMYK, scale: float,
+                  x0: float, y: float, rotate: int = 0) -> _RunTemplate:
+    """A glyph's width is its face's advance for its glyph id, whatever the subset: the template
+    holds for every subset of the face that has the run's glyphs."""
+    items: list[str | tuple[int, ...]] = []
     pending: list[int] = []
     expected = run[0].x
+    codes, widths = font.codes, font.widths
     for g in run:
         shift = g.x - expected  # extra space the composer put before this glyph, pt
         if pending and abs(shift) > 0.001:
-            parts.append(encode_codes(pending))
-            parts.append(_num(-shift * 1000 / (size * scale)))
+            items.append(tuple(pending))
+            items.append(_num(-shift * 1000 / (size * scale)))
             pending = []
-        code = font.codes[g.gid]
-        pending.append(code)
-        expected = g.x + font.widths.get(code, 1000) * size * scale / 1000
-    parts.append(encode_codes(pending))
+        pending.append(g.gid)
+        expected = g.x + widths.get(codes[g.gid], 1000) * size * scale / 1000
+    items.append(tuple(pending))
     c, m, yy, k = color.fractions()
     # Tz is text state and outlives ET (ISO 32000-1 §9.3.1): set it back for the next run.
     tz, reset = (f"{_num(scale * 100)} Tz ", " 100 Tz") if scale != 1.0 else ("", "")
-    return (f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k /{name} {_num(size)} Tf {tz}"
-            f"{'0 -1 1 0' if rotate == 90 else '1 0 0 1'} {_num(x0 + run[0].x)} {_num(y)} Tm "
-            f"[{' '.join(parts)}] TJ{reset} ET")
+    return _RunTemplate(f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k ",
+                        f"{_num(size)} Tf {tz}{'0 -1 1 0' if rotate == 90 else '1 0 0 1'} "
+                        f"{_num(x0 + run[0].x)} {_num(y)} Tm ", tuple(items), f"{reset} ET")
 
 
 def _num(v: float) -> str:
