@@ -9,11 +9,16 @@ a file's size and modification time).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable
+from typing import Any, Callable, Hashable, Protocol
 
-# (key, make) -> value: what flow/page.py, flow/glyphs.py, proof/sourcemap.py and render/pdf.py
-# accept to reuse a piece of a previous build; None there means "compute it".
-Memo = Callable[[tuple, Callable[[], Any]], Any]
+class Memo(Protocol):
+    """What flow/page.py, flow/glyphs.py, proof/sourcemap.py and render/pdf.py accept to reuse a
+    piece of a previous build (None there means "compute it"): ``memo(key, make)`` is the value
+    kept for ``key``, or ``make()`` kept from now on."""
+
+    def __call__(self, key: tuple, make: Callable[[], Any]) -> Any: ...
+
+    def has(self, key: tuple) -> bool: ...
 
 _BY_VALUE = (str, int, float, bool, type(None), tuple, frozenset)
 
@@ -35,7 +40,7 @@ class IdentityMemo:
         self.misses = 0
 
     def __call__(self, key: tuple, make: Callable[[], Any]) -> Any:
-        ident = tuple(k if isinstance(k, _BY_VALUE) else (id(k),) for k in key)
+        ident = self._ident(key)
         self._asked[ident] = self._build
         found = self._entries.get(ident)
         if found is not None:
@@ -45,6 +50,13 @@ class IdentityMemo:
         value = make()
         self._entries[ident] = (key, value)
         return value
+
+    def has(self, key: tuple) -> bool:
+        return self._ident(key) in self._entries
+
+    @staticmethod
+    def _ident(key: tuple) -> tuple[Hashable, ...]:
+        return tuple(k if isinstance(k, _BY_VALUE) else (id(k),) for k in key)
 
     def sweep(self) -> None:
         now = self._build

@@ -153,7 +153,8 @@ def masthead_printable(ch: str, style, faces: FaceSet) -> bool:  # type: ignore[
 
 
 def _printable(ch: str, chain: list) -> bool:  # type: ignore[type-arg]
-    return ch.isspace() or is_ignorable(ch) or any(face.glyph_for(ch) for face in chain)
+    # the faces first: nearly every character has a glyph, and a face answers from a dict
+    return any(face.glyph_for(ch) for face in chain) or ch.isspace() or is_ignorable(ch)
 
 
 def _errors(found: list[Missing], policy: str) -> tuple[InputError, ...]:

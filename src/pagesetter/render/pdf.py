@@ -23,7 +23,8 @@ from pagesetter.incremental import Memo
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
 from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap
 from pagesetter.render.photo import WARN_PPI, PreparedImage
-from pagesetter.render.pdfx import PdfxSettings, PdfxVersion, add_pdfx, document_id
+from pagesetter.render.pdfx import (PdfxSettings, PdfxVersion, add_pdfx, document_id, document_id_of_digests,
+                                   part_digest)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
@@ -88,6 +89,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     warnings: list[Warning] = []
     canvas._extgstate = _PageStates()
     state = _Overprint()
+    if memo is not None and all(memo.has(_photo_key(image, settings.photo_ppi)) for image in page.images):
+        photo_threads = 0  # every photo kept by the session: no thread to start
     with (ThreadPoolExecutor(max_workers=photo_threads) if photo_threads else _InThisThread()) as pool:
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
@@ -116,7 +119,13 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     content = (pdfdoc.pdfdocEnc(drawn), layout.encode("utf-8"), *(p.jpeg for p in prepared),
                *(vector.content for vector in page.vectors),
                *(font.program for _, font in embedded.values()))
-    add_pdfx(canvas._doc, document_id(title, PdfxSettings(version=settings.pdfx), date, content), layout)
+    pdfx = PdfxSettings(version=settings.pdfx)
+    if memo is None:
+        ident = document_id(title, pdfx, date, content)
+    else:  # photos and font programs kept by the session are the same bytes objects: hashed once
+        ident = document_id_of_digests(title, pdfx, date, [memo(("digest", part), lambda: part_digest(part))
+                                                           for part in content])
+    add_pdfx(canvas._doc, ident, layout)
     canvas.save()
     return RenderResult(buf.getvalue(), tuple(warnings))
 
@@ -206,10 +215,16 @@ def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None) -> 
     (not its digest: a session does not read a photo of several MB again to learn it is unchanged)."""
     if memo is None or not image.path.is_file():
         return _prepared(image, cache, ppi)
-    st = image.path.stat()
-    key = ("photo", str(image.path.resolve()), (st.st_ino, st.st_size, st.st_mtime_ns), image.width, image.height,
-           image.fit, image.focus, ppi, (image.background,))
-    return memo(key, lambda: _prepared(image, cache, ppi))
+    return memo(_photo_key(image, ppi), lambda: _prepared(image, cache, ppi))
+
+
+def _photo_key(image: Image, ppi: int) -> tuple:
+    try:
+        st = image.path.stat()
+    except OSError:
+        return ("photo", str(image.path), None)
+    return ("photo", str(image.path.resolve()), (st.st_ino, st.st_size, st.st_mtime_ns), image.width, image.height,
+            image.fit, image.focus, ppi, (image.background,))
 
 
 def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
@@ -330,20 +345,29 @@ def _glyphs_used(lines: tuple[TextLine, ...]) -> dict[str, dict[int, str]]:
     return used
 
 
+def _split(used: dict[str, dict[int, str]]) -> dict[str, tuple[dict[int, str], dict[int, str]]]:
+    """Per face: the glyphs that have no text here, then those that do (so that dict.update, taken
+    in reverse page order, leaves each glyph its first text that is not empty)."""
+    return {face: ({g: t for g, t in texts.items() if not t}, {g: t for g, t in texts.items() if t})
+            for face, texts in used.items()}
+
+
 def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
                  cache: DiskCache, memo: Memo | None = None) -> dict[str, tuple[str, EmbeddedFont]]:
     """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
-    used: dict[str, dict[int, str]] = {}
-    for line in page.lines:
-        # per line, then merged by the same rule: a glyph's first text that is not empty
-        for face, glyphs in (_glyphs_used((line,)) if memo is None else
-                             memo(("used", line), lambda: _glyphs_used((line,)))).items():
-            texts = used.setdefault(face, {})
-            for gid, text in glyphs.items():
-                if text and not texts.get(gid):
-                    texts[gid] = text
-                else:
-                    texts.setdefault(gid, "")
+    if memo is None:
+        used = _glyphs_used(page.lines)
+    else:  # each line's glyphs kept, merged by the same rule: a glyph's first text that is not empty
+        per_line = [memo(("used", line), lambda: _split(_glyphs_used((line,)))) for line in page.lines]
+        used = {}
+        for face in dict.fromkeys(face for line in per_line for face in line):
+            merged: dict[int, str] = {}
+            parts = [line[face] for line in per_line if face in line][::-1]
+            for textless, _ in parts:
+                merged.update(textless)
+            for _, texts in parts:
+                merged.update(texts)
+            used[face] = merged
     out: dict[str, tuple[str, EmbeddedFont]] = {}
     for i, key in enumerate(sorted(used)):
         info = faces[key]
