@@ -124,10 +124,12 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
 
 def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article],
                  changes: tuple[Change, ...], faces: FaceSet, out_dir: Path, *, allow_overset: bool, proof: bool,
-                 cache: DiskCache, memo_key: str | None, memo: Memo | None = None) -> BuildResult:
+                 cache: DiskCache, memo_key: str | None, memo: Memo | None = None, durable: bool = True
+                 ) -> BuildResult:
     """build_page from its loaded inputs on: what a session (session.py) shares with it, so both
     write the same bytes. ``memo_key``: where the set lines are saved (None: kept in ``faces`` only);
-    ``memo``: the session's pieces of earlier builds, kept by the identity of their inputs."""
+    ``memo``: the session's pieces of earlier builds, kept by the identity of their inputs;
+    ``durable``: the PDF synced to disk before it replaces the old one (paths.write_atomically)."""
     notes: tuple[Warning, ...] = ()
     if spec.auto is not None:
         from pagesetter.flow.auto import arrange  # only pages that ask for automatic make-up
@@ -160,7 +162,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
                           settings=PrintSettings.of(spec), memo=memo)
     pdf_path = out_dir / f"{spec.name}.pdf"
-    write_atomically(pdf_path, rendered.pdf)
+    write_atomically(pdf_path, rendered.pdf, durable)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, changes,
                        inputs_of(spec, manifest, articles))
 

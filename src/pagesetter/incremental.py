@@ -20,7 +20,10 @@ class Memo(Protocol):
 
     def has(self, key: tuple) -> bool: ...
 
-_BY_VALUE = (str, int, float, bool, type(None), tuple, frozenset)
+_BY_VALUE = frozenset({str, int, float, bool, type(None), tuple, frozenset})
+
+
+SLACK = 256  # entries not worth a sweep
 
 
 class IdentityMemo:
@@ -56,15 +59,22 @@ class IdentityMemo:
 
     @staticmethod
     def _ident(key: tuple) -> tuple[Hashable, ...]:
-        return tuple(k if isinstance(k, _BY_VALUE) else (id(k),) for k in key)
+        # An object stands as its bare id (a page asks for a thousand keys a build): a kind of key
+        # (its first item) keeps each place for one sort of thing, so an id never meets a number.
+        return tuple([k if k.__class__ in _BY_VALUE else id(k) for k in key])
 
     def sweep(self) -> None:
+        """Called after each build. The dicts are rebuilt only when entries not asked for make up
+        more than half of them: a one-article edit leaves a few hundred, and copying two thousand
+        entries after every build would cost more than it frees."""
         now = self._build
+        self._build += 1
+        if sum(1 for when in self._asked.values() if when == now) * 2 > len(self._entries) - SLACK:
+            return
         oldest = now - self._builds
         self._asked = {k: when for k, when in self._asked.items()
                        if when == now or (when > oldest and k[0] in self._lasting)}
         self._entries = {k: v for k, v in self._entries.items() if k in self._asked}
-        self._build += 1
 
     def __len__(self) -> int:
         return len(self._entries)

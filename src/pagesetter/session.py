@@ -40,8 +40,9 @@ from pagesetter.spec.model import PageSpec
 
 Stamp = tuple[object, ...]
 # What the session keeps for a few builds after its last use: font subsets and their compressed
-# streams (render/pdf.py), which are the costliest to make again and come back as wordings alternate.
-LASTING = frozenset({"subset", "flate", "cmap"})
+# streams and the text operators written with their codes (render/pdf.py): the costliest to make
+# again, and they come back as an editor goes back and forth between wordings.
+LASTING = frozenset({"subset", "flate", "cmap", "W", "ops"})
 
 
 def text_stamp(path: Path) -> Stamp:
@@ -94,8 +95,11 @@ class Session:
     _faces_key: tuple = ()
     _memo: IdentityMemo = field(default_factory=lambda: IdentityMemo(LASTING))
 
-    def build(self, out_dir: Path, *, allow_overset: bool = False, proof: bool = False) -> BuildResult:
-        """As ``build_page(spec_path, out_dir, ...)``: the same result, the same PDF bytes."""
+    def build(self, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
+              durable: bool = False) -> BuildResult:
+        """As ``build_page(spec_path, out_dir, ...)``: the same result, the same PDF bytes. The PDF
+        replaces the old one atomically but, unless ``durable``, is not synced to disk first (as
+        Typst writes its PDF): a session's page is made again on the next change."""
         spec, manifest = self._spec()
         articles: dict[str, Article] = {}
         changes: list[Change] = []
@@ -107,7 +111,7 @@ class Session:
         try:
             return build_loaded(spec, manifest, articles, tuple(changes), faces, out_dir,
                                 allow_overset=allow_overset, proof=proof, cache=self.cache, memo_key=memo_key,
-                                memo=self._memo)
+                                memo=self._memo, durable=durable)
         finally:
             # keep only what this build used: the session stays the size of one page
             self._memo.sweep()

@@ -66,15 +66,18 @@ def encode_codes(codes: Sequence[int]) -> str:
 
 
 def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: EmbeddedFont,
-                   flate: object = pdfdoc.PDFZCompress, to_unicode_bytes: bytes | None = None) -> None:
+                   flate: object = pdfdoc.PDFZCompress, to_unicode_bytes: bytes | None = None,
+                   widths: bytes | None = None) -> None:
     """Register the font's objects with ``doc``; every page lists it in /Font as ``/internal_name``.
     ``flate``: the Flate filter its streams are written with (a session's keeps them compressed,
-    render/pdf.py); ``to_unicode_bytes``: the ToUnicode CMap, when already made."""
+    render/pdf.py); ``to_unicode_bytes``: the ToUnicode CMap, ``widths``: the /W array written
+    out (widths_pdf), when already made."""
     fonts = doc.idToObject[pdfdoc.BasicFonts].dict  # reportlab shares this /Font dictionary among all pages
     if internal_name in fonts or key in doc.fontMapping:
         raise ValueError(f"font {internal_name!r} or key {key!r} is already in the document")
     cid_font = _cid_font_dict(font, doc.Reference(_descriptor(doc, internal_name, font, flate),
-                                                  f"{internal_name}.FontDescriptor"))
+                                                  f"{internal_name}.FontDescriptor"),
+                              widths if widths is not None else pdfdoc.PDFArray(widths_array(font.widths)))
     if to_unicode_bytes is None:
         to_unicode_bytes = to_unicode_cmap(font.to_unicode).encode("ascii")
     to_unicode = pdfdoc.PDFStream(content=to_unicode_bytes, filters=[flate])
@@ -113,7 +116,13 @@ def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont,
     })
 
 
-def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference) -> pdfdoc.PDFDictionary:
+def widths_pdf(doc: pdfdoc.PDFDocument, font: EmbeddedFont) -> bytes:
+    """The /W array as reportlab writes it (bytes are written as they are)."""
+    return pdfdoc.PDFArray(widths_array(font.widths)).format(doc)
+
+
+def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference, widths: object
+                   ) -> pdfdoc.PDFDictionary:
     cid_font = pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("Font"),
         "Subtype": pdfdoc.PDFName("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
@@ -125,7 +134,7 @@ def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference) ->
         }),
         "FontDescriptor": descriptor,
         "DW": DEFAULT_WIDTH,
-        "W": pdfdoc.PDFArray(widths_array(font.widths)),
+        "W": widths,
     })
     if font.kind == "truetype":
         cid_font["CIDToGIDMap"] = pdfdoc.PDFName("Identity")

@@ -21,7 +21,7 @@ from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
-from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap
+from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap, widths_pdf
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (PdfxSettings, PdfxVersion, add_pdfx, document_id, document_id_of_digests,
                                    part_digest)
@@ -380,7 +380,8 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
             add_type0_font(canvas._doc, name, key, font)
         else:  # the font's streams compressed once per subset, not once per build
             add_type0_font(canvas._doc, name, key, font, _KeptFlate(memo),
-                           memo(("cmap", font), lambda: to_unicode_cmap(font.to_unicode).encode("ascii")))
+                           memo(("cmap", font), lambda: to_unicode_cmap(font.to_unicode).encode("ascii")),
+                           memo(("W", font), lambda: widths_pdf(canvas._doc, font)))
         out[key] = (name, font)
     return out
 
@@ -413,15 +414,23 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
         # A line's runs as templates, glyph ids in place of codes: they depend only on the line and
         # its faces' advances, not on the subsets, so a session keeps them while the page's glyph
         # sets change (a new character renumbers a whole subset).
-        runs = _line_runs(line, fonts, co) if memo is None else \
-            memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co))
-        for overprint, face, template in runs:
+        if memo is None:
+            filled = _filled_runs(_line_runs(line, fonts, co), fonts)
+        else:  # the operators kept while the line's faces keep their subsets (and so their codes)
+            runs = memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co))
+            filled = memo(("ops", runs, *(x for face in dict.fromkeys(r[1] for r in runs) for x in fonts[face])),
+                          lambda: _filled_runs(runs, fonts))
+        for overprint, run in filled:
             op = state.switch(overprint)
             if op:
                 ops.append(op)
-            name, font = fonts[face]
-            ops.append(_filled(template, name, font))
+            ops.append(run)
     return "\n".join(ops)
+
+
+def _filled_runs(runs: tuple[tuple[bool, str, "_RunTemplate"], ...], fonts: dict[str, tuple[str, EmbeddedFont]]
+                 ) -> tuple[tuple[bool, str], ...]:
+    return tuple((overprint, _filled(template, *fonts[face])) for overprint, face, template in runs)
 
 
 @dataclass(frozen=True)
