@@ -9,6 +9,7 @@ a file's size and modification time).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Callable, Hashable, Protocol
 
 class Memo(Protocol):
@@ -17,6 +18,11 @@ class Memo(Protocol):
     kept for ``key``, or ``make()`` kept from now on."""
 
     def __call__(self, key: tuple, make: Callable[[], Any]) -> Any: ...
+
+    def misses_of(self, kind: str) -> int:
+        """How many values of this kind the last build had to make (what tests/test_session.py
+        checks to see that an edit redid only what it touched)."""
+        return self._last_missed[kind]
 
     def has(self, key: tuple) -> bool: ...
 
@@ -41,6 +47,8 @@ class IdentityMemo:
         self._build = 0
         self.hits = 0
         self.misses = 0
+        self._missed: Counter[str] = Counter()  # misses of this build, by kind
+        self._last_missed: Counter[str] = Counter()
 
     def __call__(self, key: tuple, make: Callable[[], Any]) -> Any:
         ident = self._ident(key)
@@ -50,9 +58,15 @@ class IdentityMemo:
             self.hits += 1
             return found[1]
         self.misses += 1
+        self._missed[key[0]] += 1
         value = make()
         self._entries[ident] = (key, value)
         return value
+
+    def misses_of(self, kind: str) -> int:
+        """How many values of this kind the last build had to make (what tests/test_session.py
+        checks to see that an edit redid only what it touched)."""
+        return self._last_missed[kind]
 
     def has(self, key: tuple) -> bool:
         return self._ident(key) in self._entries
@@ -69,6 +83,7 @@ class IdentityMemo:
         entries after every build would cost more than it frees."""
         now = self._build
         self._build += 1
+        self._last_missed, self._missed = self._missed, Counter()
         if sum(1 for when in self._asked.values() if when == now) * 2 > len(self._entries) - SLACK:
             return
         oldest = now - self._builds
