@@ -132,7 +132,14 @@ def test_one_article_edit_reflows_one_module(tmp_path: Path) -> None:
     result = session.build(tmp_path / "out")
     assert memo.misses_of("module") == 1  # dongfeng-media's module; the five others kept
     assert memo.misses_of("source") == 1
-    # and the edit is on the page
+    # a module's block changed in the spec (a drag on the desk): that module alone is set again
+    layout = spec.read_text(encoding="utf-8")
+    moved = "block: {col: 5, cols: 4, line: 12, lines: 33}"
+    spec.write_text(layout.replace("block: {col: 5, cols: 4, line: 12, lines: 34}", moved, 1), encoding="utf-8")
+    assert moved in spec.read_text(encoding="utf-8")
+    session.build(tmp_path / "out")
+    assert memo.misses_of("module") == 1  # dongliao-police's
+    # and the text edit is on the page
     import pdfplumber
 
     with pdfplumber.open(result.pdf_path) as pdf:

@@ -97,7 +97,8 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     found: list[Missing] = []
     out = dict(articles)
     for name, article in articles.items():
-        ready, lacking = memo(("glyphs", spec, article), lambda: _article_glyphs(spec, name, article, faces)) \
+        ready, lacking = memo(("glyphs", _glyphs_context(spec, name), article),
+                              lambda: _article_glyphs(spec, name, article, faces)) \
             if memo is not None else _article_glyphs(spec, name, article, faces)
         out[name] = ready
         found += lacking
@@ -119,6 +120,17 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
                               for m in found)
         found = unprintable
     raise InputErrors(_errors(found, spec.missing_glyphs))
+
+
+def _glyphs_context(spec: PageSpec, name: str) -> object:
+    """What _article_glyphs reads of the spec: the article's entries, the styles and the policy (as
+    a value when it can be hashed, else the spec itself, compared by identity)."""
+    context = (tuple(a for a in spec.articles if a.article == name), tuple(spec.styles.items()), spec.missing_glyphs)
+    try:
+        hash(context)
+    except TypeError:
+        return spec
+    return context
 
 
 def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet

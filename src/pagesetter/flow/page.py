@@ -44,6 +44,24 @@ class ModuleFlow:
     leftover: tuple[Line, ...]
 
 
+def flow_context(spec: PageSpec) -> object:
+    """What a module's flow reads of the page spec besides its own entry (flow_module, through
+    PageGeometry and flow/article.py): as a value, so that a session keeps every module a change
+    of the spec leaves alone (a module dragged on the desk is set again, not its neighbours)."""
+    return by_value((spec.margin_top, spec.margin_left, spec.grid, spec.rules, spec.masthead,
+                     tuple(spec.styles.items())))
+
+
+def by_value(value: object) -> object:
+    """``value`` in a tuple, so that a memo (incremental.py) compares it by value; itself, compared
+    by identity, when it cannot be hashed."""
+    try:
+        hash(value)
+    except TypeError:
+        return value
+    return value if isinstance(value, tuple) else (value,)
+
+
 def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageGeometry, faces: FaceSet,
                 came: tuple[Line, ...] | None) -> ModuleFlow:
     """One article module: its body composed to the column measure, then fitted and placed."""
@@ -67,6 +85,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     ``memo`` (session.py): each module's flow kept by the identity of its inputs, so that a session
     redoes only the modules whose article or spec changed; a module's flow depends on nothing else."""
     geo = PageGeometry(spec)
+    context = flow_context(spec) if memo is not None else None
     placed = Placed()
     leftovers: dict[str, tuple[Line, ...]] = {}
     carried = carried or {}
@@ -84,7 +103,8 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
         came = carried.get(aspec.article) if aspec.continued_from is not None else None
-        part = memo(("module", spec, aspec, article, came), lambda: flow_module(spec, aspec, article, geo, faces, came)) \
+        part = memo(("module", context, by_value(aspec), article, came),
+                    lambda: flow_module(spec, aspec, article, geo, faces, came)) \
             if memo is not None else flow_module(spec, aspec, article, geo, faces, came)
         if part.leftover:
             leftovers[aspec.article] = part.leftover
