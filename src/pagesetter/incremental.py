@@ -29,6 +29,16 @@ class Memo(Protocol):
 _BY_VALUE = frozenset({str, int, float, bool, type(None), tuple, frozenset})
 
 
+def by_value(value: object) -> object:
+    """``value`` in a tuple, so that a memo compares it by value; itself, compared by identity,
+    when it cannot be hashed."""
+    try:
+        hash(value)
+    except TypeError:
+        return value
+    return value if isinstance(value, tuple) else (value,)
+
+
 SLACK = 256  # entries not worth a sweep
 
 

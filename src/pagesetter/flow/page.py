@@ -15,7 +15,7 @@ from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
-from pagesetter.incremental import Memo
+from pagesetter.incremental import Memo, by_value
 from pagesetter.pagetree import Frame, Image, Overset, Page, Panel, Rule, TextLine, Vector
 from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec
 
@@ -50,16 +50,6 @@ def flow_context(spec: PageSpec) -> object:
     of the spec leaves alone (a module dragged on the desk is set again, not its neighbours)."""
     return by_value((spec.margin_top, spec.margin_left, spec.grid, spec.rules, spec.masthead,
                      tuple(spec.styles.items())))
-
-
-def by_value(value: object) -> object:
-    """``value`` in a tuple, so that a memo (incremental.py) compares it by value; itself, compared
-    by identity, when it cannot be hashed."""
-    try:
-        hash(value)
-    except TypeError:
-        return value
-    return value if isinstance(value, tuple) else (value,)
 
 
 def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageGeometry, faces: FaceSet,
