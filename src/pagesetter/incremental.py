@@ -40,6 +40,7 @@ def by_value(value: object) -> object:
 
 
 SLACK = 256  # entries not worth a sweep
+SWEEP_EVERY = 8  # builds: a one-article edit leaves a few hundred entries behind
 
 
 class IdentityMemo:
@@ -88,13 +89,13 @@ class IdentityMemo:
         return tuple([k if k.__class__ in _BY_VALUE else id(k) for k in key])
 
     def sweep(self) -> None:
-        """Called after each build. The dicts are rebuilt only when entries not asked for make up
-        more than half of them: a one-article edit leaves a few hundred, and copying two thousand
-        entries after every build would cost more than it frees."""
+        """Called after each build. The dicts are rebuilt every SWEEP_EVERY builds, and only when
+        entries not asked for make up more than half of them: a one-article edit leaves a few
+        hundred, and copying two thousand entries after every build would cost more than it frees."""
         now = self._build
         self._build += 1
         self._last_missed, self._missed = self._missed, Counter()
-        if sum(1 for when in self._asked.values() if when == now) * 2 > len(self._entries) - SLACK:
+        if now % SWEEP_EVERY or sum(1 for when in self._asked.values() if when == now) * 2 > len(self._entries) - SLACK:
             return
         oldest = now - self._builds
         self._asked = {k: when for k, when in self._asked.items()
