@@ -162,7 +162,10 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
                           settings=PrintSettings.of(spec), memo=memo)
     pdf_path = out_dir / f"{spec.name}.pdf"
-    write_atomically(pdf_path, rendered.pdf, durable)
+    if durable:
+        write_atomically(pdf_path, rendered.pdf)
+    else:
+        write_atomically(pdf_path, rendered.pdf, durable=False)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, changes,
                        inputs_of(spec, manifest, articles))
 

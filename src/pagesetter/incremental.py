@@ -12,20 +12,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable, Hashable, Protocol
 
+
 class Memo(Protocol):
-    """What flow/page.py, flow/glyphs.py, proof/sourcemap.py and render/pdf.py accept to reuse a
-    piece of a previous build (None there means "compute it"): ``memo(key, make)`` is the value
-    kept for ``key``, or ``make()`` kept from now on."""
+    """What flow/page.py, flow/glyphs.py, content/normalise.py, proof/sourcemap.py and render/pdf.py
+    accept to reuse a piece of a previous build (None there means "compute it"): ``memo(key, make)``
+    is the value kept for ``key``, or ``make()``, kept from now on; ``has(key)``: is one kept?"""
 
     def __call__(self, key: tuple, make: Callable[[], Any]) -> Any: ...
 
-    def misses_of(self, kind: str) -> int:
-        """How many values of this kind the last build had to make (what tests/test_session.py
-        checks to see that an edit redid only what it touched)."""
-        return self._last_missed[kind]
-
     def has(self, key: tuple) -> bool: ...
 
+
+# Compared by value in a key; anything else by identity.
 _BY_VALUE = frozenset({str, int, float, bool, type(None), tuple, frozenset})
 
 
@@ -95,7 +93,9 @@ class IdentityMemo:
         now = self._build
         self._build += 1
         self._last_missed, self._missed = self._missed, Counter()
-        if now % SWEEP_EVERY or sum(1 for when in self._asked.values() if when == now) * 2 > len(self._entries) - SLACK:
+        if now % SWEEP_EVERY:
+            return
+        if sum(1 for when in self._asked.values() if when == now) * 2 > len(self._entries) - SLACK:
             return
         oldest = now - self._builds
         self._asked = {k: when for k, when in self._asked.items()

@@ -226,7 +226,9 @@ class _InThisThread(Executor):
 
 def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None) -> PreparedImage:
     """The prepared photo from the session's memo, keyed by the file's identity and modification
-    (not its digest: a session does not read a photo of several MB again to learn it is unchanged)."""
+    (not its digest: a session does not read a photo of several MB again to learn it is unchanged).
+    Called from the photo threads too: the memo's dict operations are each atomic under the GIL
+    (a photo placed twice may be prepared by two threads at once: the same bytes either way)."""
     if memo is None or not image.path.is_file():
         return _prepared(image, cache, ppi)
     return memo(_photo_key(image, ppi), lambda: _prepared(image, cache, ppi))
