@@ -42,7 +42,7 @@ Stamp = tuple[object, ...]
 # What the session keeps for a few builds after its last use: font subsets and their compressed
 # streams and the text operators written with their codes (render/pdf.py): the costliest to make
 # again, and they come back as an editor goes back and forth between wordings.
-LASTING = frozenset({"subset", "flate", "cmap", "W", "ops", "chunk"})
+LASTING = frozenset({"subset", "subsets", "flate", "cmap", "W", "ops", "chunk"})
 
 
 def text_stamp(path: Path) -> Stamp:

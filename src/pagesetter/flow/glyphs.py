@@ -10,6 +10,7 @@ are never missing.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
@@ -98,7 +99,7 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     out = dict(articles)
     for name, article in articles.items():
         ready, lacking = memo(("glyphs", _glyphs_context(spec, name), article),
-                              lambda: _article_glyphs(spec, name, article, faces)) \
+                              lambda: _article_glyphs(spec, name, article, faces, memo)) \
             if memo is not None else _article_glyphs(spec, name, article, faces)
         out[name] = ready
         found += lacking
@@ -133,10 +134,11 @@ def _glyphs_context(spec: PageSpec, name: str) -> object:
     return context
 
 
-def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet
+def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet, memo: Memo | None = None
                     ) -> tuple[Article, tuple[Missing, ...]]:
     """One article: the characters none of its styles' faces has, and the article to set (〓 put
-    in their place when the spec asks to substitute)."""
+    in their place when the spec asks to substitute). ``memo``: each text's answer kept by the text
+    and its faces (an edit changes one paragraph)."""
     entries = [a for a in spec.articles if a.article == name]
     if not entries:
         return article, ()
@@ -146,17 +148,27 @@ def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet
     for f in fields:
         font = spec.styles[f.style].font
         chain = [faces.get(font)] if f.alone else faces.chain(font)
-        cache: dict[str, bool] = {}
-        for i, ch in enumerate(f.text):
-            has = cache.get(ch)
-            if has is None:
-                has = cache[ch] = _printable(ch, chain)
-            if not has:
-                lacking.setdefault(f.key, []).append(i)
-                found.append(Missing(f.locate(i), name, f.where, ch))
+        holes = _holes(f.text, chain) if memo is None else \
+            memo(("holes", f.text, len(chain), *chain), functools.partial(_holes, f.text, chain))
+        for i in holes:
+            lacking.setdefault(f.key, []).append(i)
+            found.append(Missing(f.locate(i), name, f.where, f.text[i]))
     if lacking and spec.missing_glyphs == "substitute":
         return _substituted(article, fields, lacking), tuple(found)
     return article, tuple(found)
+
+
+def _holes(text: str, chain: list) -> tuple[int, ...]:  # type: ignore[type-arg]
+    """Where in ``text`` stands a character no face of ``chain`` has."""
+    cache: dict[str, bool] = {}
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        has = cache.get(ch)
+        if has is None:
+            has = cache[ch] = _printable(ch, chain)
+        if not has:
+            out.append(i)
+    return tuple(out)
 
 
 def masthead_printable(ch: str, style, faces: FaceSet) -> bool:  # type: ignore[no-untyped-def]  # Style

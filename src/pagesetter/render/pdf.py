@@ -373,24 +373,12 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
     """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
     if memo is None:
         used = _glyphs_used(page.lines)
-    else:  # each line's glyphs kept, merged by the same rule: a glyph's first text that is not empty
-        per_line = [memo(("used", *chunk), lambda: _split(_glyphs_used(chunk))) for chunk in _chunks(page.lines)]
-        used = {}
-        for face in dict.fromkeys(face for line in per_line for face in line):
-            merged: dict[int, str] = {}
-            parts = [line[face] for line in per_line if face in line][::-1]
-            for textless, _ in parts:
-                merged.update(textless)
-            for _, texts in parts:
-                merged.update(texts)
-            used[face] = merged
+        subsets = {key: subset_font(faces[key].path, used[key], faces[key].index, cache=cache) for key in sorted(used)}
+    else:  # each module's glyphs kept; the subsets kept while no module's glyphs changed
+        per_chunk = [memo(("used", *chunk), lambda: _split(_glyphs_used(chunk))) for chunk in _chunks(page.lines)]
+        subsets = memo(("subsets", *per_chunk), lambda: _kept_subsets(_merged(per_chunk), faces, cache, memo))
     out: dict[str, tuple[str, EmbeddedFont]] = {}
-    for i, key in enumerate(sorted(used)):
-        info = faces[key]
-        glyphs = used[key]
-        font = memo(("subset", str(info.path), info.index, tuple(sorted(glyphs.items()))),
-                    lambda: subset_font(info.path, glyphs, info.index, cache=cache)) \
-            if memo is not None else subset_font(info.path, glyphs, info.index, cache=cache)
+    for i, (key, font) in enumerate(subsets.items()):
         name = f"F{i + 1}"
         if memo is None:
             add_type0_font(canvas._doc, name, key, font)
@@ -399,6 +387,32 @@ def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
                            memo(("cmap", font), lambda: to_unicode_cmap(font.to_unicode).encode("ascii")),
                            memo(("W", font), lambda: widths_pdf(canvas._doc, font)))
         out[key] = (name, font)
+    return out
+
+
+def _merged(per_chunk: list[dict[str, tuple[dict[int, str], dict[int, str]]]]) -> dict[str, dict[int, str]]:
+    """The page's glyphs from each module's (_split), by the same rule as _glyphs_used: a glyph's
+    first text that is not empty."""
+    used: dict[str, dict[int, str]] = {}
+    for face in dict.fromkeys(face for chunk in per_chunk for face in chunk):
+        merged: dict[int, str] = {}
+        parts = [chunk[face] for chunk in per_chunk if face in chunk][::-1]
+        for textless, _ in parts:
+            merged.update(textless)
+        for _, texts in parts:
+            merged.update(texts)
+        used[face] = merged
+    return used
+
+
+def _kept_subsets(used: dict[str, dict[int, str]], faces: dict[str, FaceInfo], cache: DiskCache, memo: Memo
+                  ) -> dict[str, EmbeddedFont]:
+    """Each face's subset, from the session's memo when it made one for the same glyphs."""
+    out: dict[str, EmbeddedFont] = {}
+    for key in sorted(used):
+        info, glyphs = faces[key], used[key]
+        out[key] = memo(("subset", str(info.path), info.index, tuple(sorted(glyphs.items()))),
+                        lambda: subset_font(info.path, glyphs, info.index, cache=cache))
     return out
 
 
