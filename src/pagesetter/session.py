@@ -157,10 +157,10 @@ class Session:
         return faces, load_memo(faces, spec.path, self.cache)
 
 
-# Set lines kept in memory beyond those the last build used: the lines of paragraphs since edited.
-# The ones in use are never dropped, whether the last build set them or took its module whole from
-# the session (and so did not ask the composition memo for them).
-MEMO_SLACK = 20_000
+# Set paragraphs and headlines kept in memory beyond those the last build asked for: the wordings
+# since edited, each a few tens of KB. Past that the memo keeps only what the last build asked for
+# (a module taken whole from the session asks for none of its lines: it sets them again, once).
+MEMO_SLACK = 2_000
 
 
 def _trim(faces: FaceSet) -> None:
