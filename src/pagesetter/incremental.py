@@ -22,6 +22,8 @@ class Memo(Protocol):
 
     def has(self, key: tuple) -> bool: ...
 
+    def token(self, value: object) -> object: ...
+
 
 # Compared by value in a key; anything else by identity.
 _BY_VALUE = frozenset({str, int, float, bool, type(None), tuple, frozenset})
@@ -35,6 +37,15 @@ def by_value(value: object) -> object:
     except TypeError:
         return value
     return value if isinstance(value, tuple) else (value,)
+
+
+class _Token:
+    """Stands for a value in memo keys, compared by identity (IdentityMemo.token)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
 
 
 SLACK = 256  # entries not worth a sweep
@@ -56,6 +67,7 @@ class IdentityMemo:
         self._build = 0
         self.hits = 0
         self.misses = 0
+        self._tokens: dict[tuple, _Token] = {}  # a few per spec edit, never swept (see token)
         self._missed: Counter[str] = Counter()  # misses of this build, by kind
         self._last_missed: Counter[str] = Counter()
 
@@ -79,6 +91,19 @@ class IdentityMemo:
 
     def has(self, key: tuple) -> bool:
         return self._ident(key) in self._entries
+
+    def token(self, value: object) -> object:
+        """One object for all values equal to ``value`` (compared by value when it can be hashed,
+        else by identity): a key holding it is looked up by its identity, without hashing a
+        page's styles at every lookup. Asked for once per spec as read (keep it in the memo under
+        the spec), so equal parts of a spec read again share their token."""
+        key = by_value(value)
+        found = self._tokens.get(key) if isinstance(key, tuple) else None
+        if found is None:
+            found = _Token(value)
+            if isinstance(key, tuple):
+                self._tokens[key] = found
+        return found
 
     @staticmethod
     def _ident(key: tuple) -> tuple[Hashable, ...]:

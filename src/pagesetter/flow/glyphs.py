@@ -98,7 +98,9 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     found: list[Missing] = []
     out = dict(articles)
     for name, article in articles.items():
-        ready, lacking = memo(("glyphs", _glyphs_context(spec, name), article),
+        context = memo(("glyphs-context", spec, name), lambda: memo.token(_glyphs_context(spec, name))) \
+            if memo is not None else None
+        ready, lacking = memo(("glyphs", context, article),
                               lambda: _article_glyphs(spec, name, article, faces, memo)) \
             if memo is not None else _article_glyphs(spec, name, article, faces)
         out[name] = ready

@@ -75,7 +75,6 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     ``memo`` (session.py): each module's flow kept by the identity of its inputs, so that a session
     redoes only the modules whose article or spec changed; a module's flow depends on nothing else."""
     geo = PageGeometry(spec)
-    context = flow_context(spec) if memo is not None else None
     placed = Placed()
     leftovers: dict[str, tuple[Line, ...]] = {}
     carried = carried or {}
@@ -93,7 +92,10 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
         came = carried.get(aspec.article) if aspec.continued_from is not None else None
-        part = memo(("module", context, by_value(aspec), article, came),
+        # what the module's flow reads of the spec, as a token shared by equal specs read again
+        context = memo(("module-context", spec, aspec),
+                       lambda: memo.token((flow_context(spec), by_value(aspec)))) if memo is not None else None
+        part = memo(("module", context, article, came),
                     lambda: flow_module(spec, aspec, article, geo, faces, came)) \
             if memo is not None else flow_module(spec, aspec, article, geo, faces, came)
         if part.leftover:
