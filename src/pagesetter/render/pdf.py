@@ -238,8 +238,9 @@ def _photo_key(image: Image, ppi: int) -> tuple:
     try:
         st = image.path.stat()
     except OSError:
-        return ("photo", str(image.path), None)
-    return ("photo", str(image.path.resolve()), (st.st_ino, st.st_size, st.st_mtime_ns), image.width, image.height,
+        return ("photo", None)
+    # the file by its device and inode (not its resolved path: a dozen system calls a photo, every build)
+    return ("photo", (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), image.width, image.height,
             image.fit, image.focus, ppi, (image.background,))
 
 
