@@ -154,6 +154,7 @@ class Session:
         if self._faces is not None and key == self._faces_key:
             return self._faces, None
         self._faces, self._faces_key = faces, key
+        faces.placed = self._memo
         return faces, load_memo(faces, spec.path, self.cache)
 
 
