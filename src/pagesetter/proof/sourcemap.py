@@ -61,6 +61,8 @@ def line_per_char(printed: str, units: list[tuple[str, tuple[int, ...]]]) -> lis
     a character matched nowhere (a hyphen, a changed mark) takes its neighbour's line."""
     whole = "".join(text for text, _ in units)
     lines = [line for _, per in units for line in per]
+    if printed == whole:  # the usual case, which SequenceMatcher would match whole, as one block
+        return lines
     found: list[int | None] = [None] * len(printed)
     for a, b, size in SequenceMatcher(None, printed, whole, autojunk=False).get_matching_blocks():
         for k in range(size):
