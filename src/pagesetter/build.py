@@ -9,12 +9,13 @@ from pagesetter.cache import DiskCache, default_cache, key_of
 from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
-from pagesetter.errors import InputError, InputErrors, OversetError, Warning, display_path
+from pagesetter.errors import InputError, InputErrors, Loc, OversetError, Warning, display_path
 from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
+from pagesetter.incremental import Memo
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
@@ -47,6 +48,18 @@ class BuildResult:
 
 def load_inputs(spec_path: Path, edition: "EditionData | None" = None
                 ) -> tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], list[Change]]:
+    spec, manifest = load_page_spec(spec_path, edition)
+    articles: dict[str, Article] = {}
+    changes: list[Change] = []
+    for name, loc in wanted_articles(spec):
+        article, changed = load_article(spec, name, loc)
+        articles[name] = article
+        changes += changed
+    return spec, manifest, articles, changes
+
+
+def load_page_spec(spec_path: Path, edition: "EditionData | None" = None) -> tuple[PageSpec, dict[str, FaceInfo]]:
+    """The page spec (with the edition's name and date, for an edition's page) and its font manifest."""
     spec = load_spec(spec_path)
     if edition is not None:
         spec = replace(spec, edition=edition.name)
@@ -63,28 +76,38 @@ def load_inputs(spec_path: Path, edition: "EditionData | None" = None
         if style.font not in manifest:
             raise InputError(style.loc, f"style {style.name!r} uses font {style.font!r}, which "
                              f"{spec.fonts_manifest.name} does not list (it has: {', '.join(manifest)})")
-    articles: dict[str, Article] = {}
-    changes: list[Change] = []
+    return spec, manifest
+
+
+def wanted_articles(spec: PageSpec) -> list[tuple[str, Loc]]:
+    """The articles the page sets, each once, with the place in the spec that asks for it."""
     wanted = [(a.article, a.loc) for a in spec.articles]
     if spec.auto is not None:
         wanted += [(name, spec.auto.loc) for name in spec.auto.articles]
+    first: dict[str, Loc] = {}
     for name, loc in wanted:
-        if name in articles:
-            continue
-        path = spec.content_dir / f"{name}.md"
-        if path.exists() and not inside(path, spec.root, spec.allowed):  # a symlink out of the project
-            raise InputError(loc, f"article {name!r} is a link to {path.resolve()}, outside the project folder; "
-                             f"{OUTSIDE_HINT}")
-        if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: never opened
-            raise InputError(loc, f"article {name!r}: {display_path(path)} is not a regular file (a named pipe "
-                             "or device); refused unread")
-        if not path.is_file():
-            raise InputError(loc, f"article {name!r} not found: expected the file "
-                             f"{path.relative_to(spec.root) if path.is_relative_to(spec.root) else path}")
-        article, changed = normalise_article(read_article(path, spec.root, spec.allowed))
-        articles[name] = article
-        changes += changed
-    return spec, manifest, articles, changes
+        first.setdefault(name, loc)
+    return list(first.items())
+
+
+def article_path(spec: PageSpec, name: str, loc: Loc) -> Path:
+    """content/<name>.md, checked to be a regular file inside the project."""
+    path = spec.content_dir / f"{name}.md"
+    if path.exists() and not inside(path, spec.root, spec.allowed):  # a symlink out of the project
+        raise InputError(loc, f"article {name!r} is a link to {path.resolve()}, outside the project folder; "
+                         f"{OUTSIDE_HINT}")
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: never opened
+        raise InputError(loc, f"article {name!r}: {display_path(path)} is not a regular file (a named pipe "
+                         "or device); refused unread")
+    if not path.is_file():
+        raise InputError(loc, f"article {name!r} not found: expected the file "
+                         f"{path.relative_to(spec.root) if path.is_relative_to(spec.root) else path}")
+    return path
+
+
+def load_article(spec: PageSpec, name: str, loc: Loc) -> tuple[Article, list[Change]]:
+    """One article, read and normalised (content/normalise.py)."""
+    return normalise_article(read_article(article_path(spec, name, loc), spec.root, spec.allowed))
 
 
 def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
@@ -95,6 +118,18 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     spec, manifest, articles, changes = load_inputs(spec_path)
     faces = FaceSet(manifest)
     memo_key = load_memo(faces, spec.path, cache)
+    return build_loaded(spec, manifest, articles, tuple(changes), faces, out_dir, allow_overset=allow_overset,
+                        proof=proof, cache=cache, memo_key=memo_key)
+
+
+def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article],
+                 changes: tuple[Change, ...], faces: FaceSet, out_dir: Path, *, allow_overset: bool, proof: bool,
+                 cache: DiskCache, memo_key: str | None, memo: Memo | None = None, durable: bool = True
+                 ) -> BuildResult:
+    """build_page from its loaded inputs on: what a session (session.py) shares with it, so both
+    write the same bytes. ``memo_key``: where the set lines are saved (None: kept in ``faces`` only);
+    ``memo``: the session's pieces of earlier builds, kept by the identity of their inputs;
+    ``durable``: the PDF synced to disk before it replaces the old one (paths.write_atomically)."""
     notes: tuple[Warning, ...] = ()
     if spec.auto is not None:
         from pagesetter.flow.auto import arrange  # only pages that ask for automatic make-up
@@ -103,14 +138,14 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
         notes = (Warning("auto", explanation, spec.auto.loc),)
     stop: InputErrors | None = None
     try:
-        articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
+        articles, missing = missing_glyphs(spec, articles, faces, memo)  # an error, or 〓 and a warning each
         notes += missing
     except InputErrors as exc:
         if not proof:
             raise
         stop = exc  # the proof is written first, its 缺字 marks on the holes (as with overset)
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
-    flowed = flow_page(spec, articles, faces)
+    flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
     title = next((a.title for a in articles.values() if a.title), spec.name)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
@@ -118,15 +153,20 @@ def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, p
     if stop is not None:
         raise stop
     if page.overset and not (allow_overset or spec.allow_overset):
-        save_memo(faces, memo_key, cache)  # the next build, after the cut, reuses what was set
+        if memo_key is not None:  # the next build, after the cut, reuses what was set
+            save_memo(faces, memo_key, cache)
         raise OversetError(overset_message(page), page.overset)
-    printed = with_marks(with_sources(page, spec, articles), spec, faces)
-    save_memo(faces, memo_key, cache)
+    printed = with_marks(with_sources(page, spec, articles, memo), spec, faces)
+    if memo_key is not None:
+        save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
-                          settings=PrintSettings.of(spec))
+                          settings=PrintSettings.of(spec), memo=memo)
     pdf_path = out_dir / f"{spec.name}.pdf"
-    write_atomically(pdf_path, rendered.pdf)
-    return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, tuple(changes),
+    if durable:
+        write_atomically(pdf_path, rendered.pdf)
+    else:
+        write_atomically(pdf_path, rendered.pdf, durable=False)
+    return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, changes,
                        inputs_of(spec, manifest, articles))
 
 
@@ -217,11 +257,11 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
 
 
-def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article]) -> Page:
+def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article], memo: Memo | None = None) -> Page:
     """The page with each article's source file and lines, carried in the PDF for ``diff``."""
     from pagesetter.proof.sourcemap import article_sources
 
-    return replace(page, sources=article_sources(page, articles, spec.root))
+    return replace(page, sources=article_sources(page, articles, spec.root, memo))
 
 
 def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:

@@ -61,9 +61,11 @@ def read_regular(path: Path | str) -> bytes:
         return fh.read()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: a failed build leaves the old file."""
-    tmp = _written_beside(path, data)
+def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temporary file beside the target, then rename: a failed build leaves the old file.
+    ``durable=False``: no fsync (a session's page, made again on the next change, session.py); a
+    reader still sees the old file or the new one, never a part."""
+    tmp = _written_beside(path, data, durable)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -96,7 +98,7 @@ class StagedWrites:
         self._pending.clear()
 
 
-def _written_beside(path: Path, data: bytes) -> Path:
+def _written_beside(path: Path, data: bytes, durable: bool = True) -> Path:
     """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all.
     An error of the system (a full disk, a folder not writable) names ``path``."""
     _replaceable(path)
@@ -108,8 +110,9 @@ def _written_beside(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -72,6 +72,7 @@ class LiveState:
     force: threading.Event = field(default_factory=threading.Event)  # build now, changed or not
     want_proof: bool = False  # the proof copy is built once the desk has asked for its overlay
     lock: threading.RLock = field(default_factory=threading.RLock)
+    session: Any = None  # session.Session of a single page: each rebuild redoes only what changed
 
     def rebuild(self, wait_for_verdicts: bool = False) -> None:
         """Build, publish the page (picture and modules), then the slower verdicts (in a thread of
@@ -102,7 +103,7 @@ class LiveState:
             self._check_aside(pdfs, build)
 
     def _build_views(self) -> tuple[PageView, ...]:
-        from pagesetter.build import build_page, load_inputs
+        from pagesetter.build import load_inputs
         from pagesetter.edition import build_edition, is_edition
 
         if is_edition(self.spec):
@@ -114,7 +115,11 @@ class LiveState:
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
                                    articles))
             return _link_jumps(tuple(views))
-        result = build_page(self.spec, self.out_dir, allow_overset=True, proof=self.want_proof)
+        if self.session is None:  # builds come one at a time (the first, then the watcher's)
+            from pagesetter.session import Session
+
+            self.session = Session(self.spec)
+        result = self.session.build(self.out_dir, allow_overset=True, proof=self.want_proof)
         proof = self.out_dir / f"{result.spec.name}.proof.pdf"
         return (_view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
                       result.warnings, self.dpi, result.articles),)

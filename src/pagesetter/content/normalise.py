@@ -10,12 +10,14 @@ with the line and column of the character in its file.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from pagesetter.content.model import Article, Change, Paragraph, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import Loc
+from pagesetter.incremental import Memo, by_value
 
 # GB/T 15834-2011 §4: the full-width form of each mark when it stands in Chinese text.
 HALF_TO_FULL: dict[str, str] = {
@@ -171,8 +173,9 @@ def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[Edit]]:
     return marked, sorted(edits, key=lambda e: e.offset)
 
 
-def normalise_article(article: Article) -> tuple[Article, list[Change]]:
-    """Headline fields, captions and body text, normalised; each change located in the file."""
+def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Article, list[Change]]:
+    """Headline fields, captions and body text, normalised; each change located in the file.
+    ``memo`` (session.py): each paragraph's result kept by its value (an edit changes one)."""
     locs = value_locs(article)
     changes: list[Change] = []
     fields: dict[str, str | None] = {}
@@ -189,8 +192,18 @@ def normalise_article(article: Article) -> tuple[Article, list[Change]]:
         changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, edits, "a caption",
                                   fallback=photo.loc)
         photos.append(replace(photo, caption=caption))
-    paragraphs = tuple(_paragraph(p, changes) for p in article.paragraphs)
-    return replace(article, paragraphs=paragraphs, photos=tuple(photos), **fields), changes
+    paragraphs: list[Paragraph] = []
+    for para in article.paragraphs:
+        normal, edits = memo(("paragraph", by_value(para)), functools.partial(_normal_paragraph, para)) \
+            if memo is not None else _normal_paragraph(para)
+        paragraphs.append(normal)
+        changes += edits
+    return replace(article, paragraphs=tuple(paragraphs), photos=tuple(photos), **fields), changes
+
+
+def _normal_paragraph(para: Paragraph) -> tuple[Paragraph, tuple[Change, ...]]:
+    changes: list[Change] = []
+    return _paragraph(para, changes), tuple(changes)
 
 
 def _field_changes(article: Article, where: tuple[Loc, str] | None, value: str, edits: list[Edit], what: str,

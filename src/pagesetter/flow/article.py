@@ -16,6 +16,7 @@ from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
+from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
 from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Style
 
@@ -54,10 +55,17 @@ class Placed:
     # A trial placement (fitting): the fill and the warnings are measured, but no text line,
     # frame, image or rule is built for the page; the chosen variant is placed again for real.
     dry: bool = False
+    # A session's memo (FaceSet.placed): a set line placed where it stood in the last build is the
+    # same page line, so what was drawn of it is drawn again from the session's memo.
+    keep: Memo | None = None
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
-        if not self.dry:
-            self.lines.append(to_text_line(line, x, baseline, article, role))
+        if self.dry:
+            return
+        keep = self.keep
+        self.lines.append(to_text_line(line, x, baseline, article, role) if keep is None else
+                          keep(("placed", line, x, baseline, article, role),
+                               lambda: to_text_line(line, x, baseline, article, role)))
 
 
 # Glyph(...) without NamedTuple's __new__, a Python function: a page places ten thousand.
@@ -181,7 +189,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     """Place one article entry. ``body`` are its composed lines (composed here when not given);
     ``carried`` are the lines a jump brings from an earlier page (for a ``continued_from`` entry);
     ``dry``: a trial, measured but without the page's text lines (see Placed)."""
-    out = Placed(dry=dry)
+    out = Placed(dry=dry, keep=faces.placed)
     block = spec.block
     usable_bottom = area_bottom(block, geo)
     if not dry:

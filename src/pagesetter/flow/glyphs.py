@@ -10,6 +10,7 @@ are never missing.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
@@ -20,6 +21,7 @@ from pagesetter.errors import InputError, InputErrors, Loc, Warning
 from pagesetter.flow.cells import assign_photos
 from pagesetter.fonts.face import FaceSet
 from pagesetter.flow.forms import QUOTE_STYLE, text_style
+from pagesetter.incremental import Memo
 from pagesetter.spec.model import ArticleSpec, PageSpec, PhotoSpec, Style
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
@@ -88,31 +90,21 @@ class _Field:
     alone: bool = False  # set in the style's own face, no fallback (a vertical headline: compose/vertical.py)
 
 
-def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
+def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet, memo: Memo | None = None
                    ) -> tuple[dict[str, Article], tuple[Warning, ...]]:
     """The articles ready to set. A character no face has: InputErrors, one per occurrence; or,
-    when the spec says ``missing_glyphs: substitute``, 〓 in its place and a warning for each."""
+    when the spec says ``missing_glyphs: substitute``, 〓 in its place and a warning for each.
+    ``memo`` (session.py) keeps each article's answer by the identity of the spec and article."""
     found: list[Missing] = []
     out = dict(articles)
     for name, article in articles.items():
-        entries = [a for a in spec.articles if a.article == name]
-        if not entries:
-            continue
-        fields = list(_fields(article, entries, spec.styles))
-        lacking: dict[tuple, list[int]] = {}
-        for f in fields:
-            font = spec.styles[f.style].font
-            chain = [faces.get(font)] if f.alone else faces.chain(font)
-            cache: dict[str, bool] = {}
-            for i, ch in enumerate(f.text):
-                has = cache.get(ch)
-                if has is None:
-                    has = cache[ch] = _printable(ch, chain)
-                if not has:
-                    lacking.setdefault(f.key, []).append(i)
-                    found.append(Missing(f.locate(i), name, f.where, ch))
-        if lacking and spec.missing_glyphs == "substitute":
-            out[name] = _substituted(article, fields, lacking)
+        context = memo(("glyphs-context", spec, name), lambda: memo.token(_glyphs_context(spec, name))) \
+            if memo is not None else None
+        ready, lacking = memo(("glyphs", context, article),
+                              lambda: _article_glyphs(spec, name, article, faces, memo)) \
+            if memo is not None else _article_glyphs(spec, name, article, faces)
+        out[name] = ready
+        found += lacking
     if spec.masthead is not None:  # its texts are the spec's; flow/masthead.py puts 〓 in their place
         for text in spec.masthead.texts():
             style = spec.styles[text.style]
@@ -133,13 +125,62 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet
     raise InputErrors(_errors(found, spec.missing_glyphs))
 
 
+def _glyphs_context(spec: PageSpec, name: str) -> object:
+    """What _article_glyphs reads of the spec: the article's entries, the styles and the policy (as
+    a value when it can be hashed, else the spec itself, compared by identity)."""
+    context = (tuple(a for a in spec.articles if a.article == name), tuple(spec.styles.items()), spec.missing_glyphs)
+    try:
+        hash(context)
+    except TypeError:
+        return spec
+    return context
+
+
+def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet, memo: Memo | None = None
+                    ) -> tuple[Article, tuple[Missing, ...]]:
+    """One article: the characters none of its styles' faces has, and the article to set (〓 put
+    in their place when the spec asks to substitute). ``memo``: each text's answer kept by the text
+    and its faces (an edit changes one paragraph)."""
+    entries = [a for a in spec.articles if a.article == name]
+    if not entries:
+        return article, ()
+    found: list[Missing] = []
+    fields = list(_fields(article, entries, spec.styles))
+    lacking: dict[tuple, list[int]] = {}
+    for f in fields:
+        font = spec.styles[f.style].font
+        chain = [faces.get(font)] if f.alone else faces.chain(font)
+        holes = _holes(f.text, chain) if memo is None else \
+            memo(("holes", f.text, len(chain), *chain), functools.partial(_holes, f.text, chain))
+        for i in holes:
+            lacking.setdefault(f.key, []).append(i)
+            found.append(Missing(f.locate(i), name, f.where, f.text[i]))
+    if lacking and spec.missing_glyphs == "substitute":
+        return _substituted(article, fields, lacking), tuple(found)
+    return article, tuple(found)
+
+
+def _holes(text: str, chain: list) -> tuple[int, ...]:  # type: ignore[type-arg]
+    """Where in ``text`` stands a character no face of ``chain`` has."""
+    cache: dict[str, bool] = {}
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        has = cache.get(ch)
+        if has is None:
+            has = cache[ch] = _printable(ch, chain)
+        if not has:
+            out.append(i)
+    return tuple(out)
+
+
 def masthead_printable(ch: str, style, faces: FaceSet) -> bool:  # type: ignore[no-untyped-def]  # Style
     """Has a face of ``style``'s fallback chain this character of a masthead text?"""
     return _printable(ch, faces.chain(style.font))
 
 
 def _printable(ch: str, chain: list) -> bool:  # type: ignore[type-arg]
-    return ch.isspace() or is_ignorable(ch) or any(face.glyph_for(ch) for face in chain)
+    # the faces first: nearly every character has a glyph, and a face answers from a dict
+    return any(face.glyph_for(ch) for face in chain) or ch.isspace() or is_ignorable(ch)
 
 
 def _errors(found: list[Missing], policy: str) -> tuple[InputError, ...]:

@@ -17,8 +17,9 @@ from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
-from pagesetter.pagetree import Page, Panel, Rule, Vector
-from pagesetter.spec.model import BLACK, Folio, PageSpec
+from pagesetter.incremental import Memo, by_value
+from pagesetter.pagetree import Frame, Image, Overset, Page, Panel, Rule, TextLine, Vector
+from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec
 
 WEEKDAYS = "一二三四五六日"
 
@@ -31,6 +32,40 @@ class FlowResult:
     leftovers: dict[str, tuple[Line, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ModuleFlow:
+    """What one article module puts on the page (flow_module), frozen so a session can keep it."""
+
+    lines: tuple[TextLine, ...]
+    rules: tuple[Rule, ...]
+    panels: tuple[Panel, ...]
+    images: tuple[Image, ...]
+    frames: tuple[Frame, ...]
+    overset: tuple[Overset, ...]
+    warnings: tuple[Warning, ...]
+    leftover: tuple[Line, ...]
+
+
+def flow_context(spec: PageSpec) -> object:
+    """What a module's flow reads of the page spec besides its own entry (flow_module, through
+    PageGeometry and flow/article.py): as a value, so that a session keeps every module a change
+    of the spec leaves alone (a module dragged on the desk is set again, not its neighbours)."""
+    return by_value((spec.margin_top, spec.margin_left, spec.grid, spec.rules, spec.masthead,
+                     tuple(spec.styles.items())))
+
+
+def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageGeometry, faces: FaceSet,
+                came: tuple[Line, ...] | None) -> ModuleFlow:
+    """One article module: its body composed to the column measure, then fitted and placed."""
+    check_photo_news(aspec, article)
+    mgeo = module_geometry(geo, aspec)
+    body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
+        if article.paragraphs and aspec.continued_from is None else ([], [])
+    part = fit_article(aspec, article, spec.styles, mgeo, faces, body, list(came) if came is not None else None)
+    return ModuleFlow(tuple(part.lines), tuple(part.rules), tuple(part.panels), tuple(part.images),
+                      tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover))
+
+
 def format_date(iso: str) -> str:
     """2022-06-30 -> 2022年6月30日 星期四, as a 报眉 prints it."""
     d = datetime.date.fromisoformat(iso)
@@ -38,8 +73,10 @@ def format_date(iso: str) -> str:
 
 
 def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
-              carried: dict[str, tuple[Line, ...]] | None = None) -> FlowResult:
-    """Lay out one page. ``carried`` holds the lines earlier pages of an edition sent here by a jump."""
+              carried: dict[str, tuple[Line, ...]] | None = None, memo: Memo | None = None) -> FlowResult:
+    """Lay out one page. ``carried`` holds the lines earlier pages of an edition sent here by a jump.
+    ``memo`` (session.py): each module's flow kept by the identity of its inputs, so that a session
+    redoes only the modules whose article or spec changed; a module's flow depends on nothing else."""
     geo = PageGeometry(spec)
     placed = Placed()
     leftovers: dict[str, tuple[Line, ...]] = {}
@@ -57,15 +94,15 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         if aspec.continued_from is not None and aspec.article not in carried:
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
-        check_photo_news(aspec, article)
-        mgeo = module_geometry(geo, aspec)
-        body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
-            if article.paragraphs and aspec.continued_from is None else ([], [])
-        part = fit_article(aspec, article, spec.styles, mgeo, faces, body,
-                           list(carried.get(aspec.article, ())) if aspec.continued_from is not None else None)
-        part.warnings[:0] = warnings
+        came = carried.get(aspec.article) if aspec.continued_from is not None else None
+        # what the module's flow reads of the spec, as a token shared by equal specs read again
+        context = memo(("module-context", spec, aspec),
+                       lambda: memo.token((flow_context(spec), by_value(aspec)))) if memo is not None else None
+        part = memo(("module", context, article, came),
+                    lambda: flow_module(spec, aspec, article, geo, faces, came)) \
+            if memo is not None else flow_module(spec, aspec, article, geo, faces, came)
         if part.leftover:
-            leftovers[aspec.article] = tuple(part.leftover)
+            leftovers[aspec.article] = part.leftover
         placed.lines += part.lines
         placed.rules += part.rules
         placed.panels += part.panels

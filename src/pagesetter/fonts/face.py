@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.fonts.manifest import FaceInfo
+from pagesetter.incremental import Memo
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -125,6 +126,8 @@ class FaceSet:
         self._manifest = manifest
         self._open: dict[str, Face] = {}
         self.memo = ComposeMemo()
+        # A session's memo (session.py), or None: set lines placed as page lines (flow/article.py)
+        self.placed: Memo | None = None
 
     def fingerprint(self) -> tuple:
         """What the faces are, for cache keys: each face's file (path, size, mtime), index and fallbacks."""

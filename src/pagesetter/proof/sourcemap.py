@@ -14,11 +14,13 @@ captions from the front matter, paragraphs character by character).
 
 from __future__ import annotations
 
+import functools
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from pagesetter.content.model import Article
 from pagesetter.content.reader import value_locs
+from pagesetter.incremental import Memo
 from pagesetter.pagetree import ArticleSource, Page, TextLine
 
 
@@ -59,6 +61,8 @@ def line_per_char(printed: str, units: list[tuple[str, tuple[int, ...]]]) -> lis
     a character matched nowhere (a hyphen, a changed mark) takes its neighbour's line."""
     whole = "".join(text for text, _ in units)
     lines = [line for _, per in units for line in per]
+    if printed == whole:  # the usual case, which SequenceMatcher would match whole, as one block
+        return lines
     found: list[int | None] = [None] * len(printed)
     for a, b, size in SequenceMatcher(None, printed, whole, autojunk=False).get_matching_blocks():
         for k in range(size):
@@ -95,8 +99,10 @@ def runs_of(lines: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple(runs)
 
 
-def article_sources(page: Page, articles: dict[str, Article], root: Path) -> tuple[ArticleSource, ...]:
-    """The source map of every article on the page, in the order it first appears."""
+def article_sources(page: Page, articles: dict[str, Article], root: Path, memo: Memo | None = None
+                    ) -> tuple[ArticleSource, ...]:
+    """The source map of every article on the page, in the order it first appears. ``memo``
+    (session.py) keeps each article's map by the identity of the article and of its lines."""
     by_article: dict[str, list[TextLine]] = {}
     for line in page.lines:
         if line.article in articles:
@@ -104,10 +110,15 @@ def article_sources(page: Page, articles: dict[str, Article], root: Path) -> tup
     out = []
     for name, lines in by_article.items():
         article = articles[name]
-        printed = printed_text(lines)
-        runs = runs_of(line_per_char(printed, source_units(article))) if printed else ()
-        out.append(ArticleSource(name, _relative(article.source, root), runs))
+        make = functools.partial(_article_source, name, article, lines, root)
+        out.append(memo(("source", article, root.as_posix(), *lines), make) if memo is not None else make())
     return tuple(out)
+
+
+def _article_source(name: str, article: Article, lines: list[TextLine], root: Path) -> ArticleSource:
+    printed = printed_text(lines)
+    runs = runs_of(line_per_char(printed, source_units(article))) if printed else ()
+    return ArticleSource(name, _relative(article.source, root), runs)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -65,15 +65,22 @@ def encode_codes(codes: Sequence[int]) -> str:
     return "<" + packed.hex().upper() + ">"
 
 
-def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: EmbeddedFont) -> None:
-    """Register the font's objects with ``doc``; every page lists it in /Font as ``/internal_name``."""
+def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: EmbeddedFont,
+                   flate: object = pdfdoc.PDFZCompress, to_unicode_bytes: bytes | None = None,
+                   widths: bytes | None = None) -> None:
+    """Register the font's objects with ``doc``; every page lists it in /Font as ``/internal_name``.
+    ``flate``: the Flate filter its streams are written with (a session's keeps them compressed,
+    render/pdf.py); ``to_unicode_bytes``: the ToUnicode CMap, ``widths``: the /W array written
+    out (widths_pdf), when already made."""
     fonts = doc.idToObject[pdfdoc.BasicFonts].dict  # reportlab shares this /Font dictionary among all pages
     if internal_name in fonts or key in doc.fontMapping:
         raise ValueError(f"font {internal_name!r} or key {key!r} is already in the document")
-    cid_font = _cid_font_dict(font, doc.Reference(_descriptor(doc, internal_name, font),
-                                                  f"{internal_name}.FontDescriptor"))
-    to_unicode = pdfdoc.PDFStream(content=to_unicode_cmap(font.to_unicode).encode("ascii"),
-                                  filters=[pdfdoc.PDFZCompress])
+    cid_font = _cid_font_dict(font, doc.Reference(_descriptor(doc, internal_name, font, flate),
+                                                  f"{internal_name}.FontDescriptor"),
+                              widths if widths is not None else pdfdoc.PDFArray(widths_array(font.widths)))
+    if to_unicode_bytes is None:
+        to_unicode_bytes = to_unicode_cmap(font.to_unicode).encode("ascii")
+    to_unicode = pdfdoc.PDFStream(content=to_unicode_bytes, filters=[flate])
     type0 = pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("Font"),
         "Subtype": pdfdoc.PDFName("Type0"),
@@ -87,8 +94,9 @@ def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: 
     doc.fontMapping[key] = "/" + internal_name
 
 
-def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont) -> pdfdoc.PDFDictionary:
-    program = pdfdoc.PDFStream(content=font.program, filters=[pdfdoc.PDFZCompress])
+def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont,
+                flate: object = pdfdoc.PDFZCompress) -> pdfdoc.PDFDictionary:
+    program = pdfdoc.PDFStream(content=font.program, filters=[flate])
     if font.kind == "cff":
         program.dictionary["Subtype"] = pdfdoc.PDFName("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
     else:
@@ -108,7 +116,13 @@ def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont)
     })
 
 
-def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference) -> pdfdoc.PDFDictionary:
+def widths_pdf(doc: pdfdoc.PDFDocument, font: EmbeddedFont) -> bytes:
+    """The /W array as reportlab writes it (bytes are written as they are)."""
+    return pdfdoc.PDFArray(widths_array(font.widths)).format(doc)
+
+
+def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference, widths: object
+                   ) -> pdfdoc.PDFDictionary:
     cid_font = pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("Font"),
         "Subtype": pdfdoc.PDFName("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
@@ -120,7 +134,7 @@ def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference) ->
         }),
         "FontDescriptor": descriptor,
         "DW": DEFAULT_WIDTH,
-        "W": pdfdoc.PDFArray(widths_array(font.widths)),
+        "W": widths,
     })
     if font.kind == "truetype":
         cid_font["CIDToGIDMap"] = pdfdoc.PDFName("Identity")

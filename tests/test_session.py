@@ -1,0 +1,146 @@
+"""The incremental build (session.py): after each of a series of random edits (an article's text,
+a style of the shared sheet, a module's block in the spec), Session.build writes the very bytes a
+fresh build_page writes with no cache at all, on every shipped page and every page of tests/pages;
+and an edit of one article sets and flows that article's module only."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project
+from pagesetter.build import build_page, load_page_spec, wanted_articles
+from pagesetter.cache import DiskCache
+from pagesetter.edition import is_edition
+from pagesetter.errors import PagesetterError
+from pagesetter.session import Session
+
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (*(ROOT / "layout").glob("*.yaml"),
+                                                         *(ROOT / "tests" / "pages" / "layout").glob("*.yaml"))
+               if not is_edition(p))
+HAN = re.compile(r"[\u4e00-\u9fff]{2}")
+SHEET = "layout/styles/city-daily.yaml"
+
+
+def _project(dest: Path) -> Path:
+    project = copy_project(dest)
+    shutil.copytree(ROOT / "tests" / "pages", project / "tests" / "pages")  # its specs name ../../../fonts
+    (project / "pyproject.toml").write_text("", encoding="utf-8")  # the project folder, as in a clone
+    return project
+
+
+def _outcome(build) -> tuple[bytes | None, str | None]:  # type: ignore[no-untyped-def]
+    """The PDF's bytes, or the error the build stopped with (both ways must stop alike)."""
+    try:
+        return build().pdf_path.read_bytes(), None
+    except PagesetterError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _articles(spec: Path) -> list[Path]:
+    loaded, _ = load_page_spec(spec)
+    return [loaded.content_dir / f"{name}.md" for name, _ in wanted_articles(loaded)]
+
+
+def _edit_text(articles: list[Path], rng: random.Random) -> str:
+    """Two neighbouring Han characters of one body line of one of the page's articles swapped."""
+    for path in rng.sample(articles, len(articles)):
+        name = path.stem
+        lines = path.read_text(encoding="utf-8").split("\n")
+        fences = [i for i, line in enumerate(lines) if line.strip() == "---"]
+        body = [i for i in range(fences[1] + 1 if len(fences) > 1 else 0, len(lines)) if HAN.search(lines[i])]
+        if not body:
+            continue
+        i = rng.choice(body)
+        spots = [m.start() for m in HAN.finditer(lines[i])]
+        at = rng.choice(spots)
+        line = lines[i]
+        lines[i] = line[:at] + line[at + 1] + line[at] + line[at + 2:]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return f"{name}.md line {i + 1}"
+    return "no article text to edit"
+
+
+def _edit_style(project: Path) -> str:
+    """The body style's indent in the shared sheet: 2字 <-> 1字."""
+    sheet = project / SHEET
+    text = sheet.read_text(encoding="utf-8")
+    new = text.replace("    indent: 2字", "    indent: 1字", 1) if "    indent: 2字" in text \
+        else text.replace("    indent: 1字", "    indent: 2字", 1)
+    sheet.write_text(new, encoding="utf-8")
+    return "body indent"
+
+
+def _edit_spec(spec: Path, rng: random.Random) -> str:
+    """One module's block a grid line shorter (one the spec still accepts): that module is set and
+    flowed again."""
+    text = spec.read_text(encoding="utf-8")
+    blocks = list(re.finditer(r"(block: \{[^}\n]*\blines: )(\d+)", text))
+    for m in rng.sample(blocks, len(blocks)):
+        lines = int(m.group(2))
+        if lines < 2:
+            continue
+        spec.write_text(text[:m.start(2)] + str(lines - 1) + text[m.end(2):], encoding="utf-8")
+        try:
+            load_page_spec(spec)
+        except PagesetterError:
+            continue
+        return f"block at offset {m.start()} to {lines - 1} lines"
+    spec.write_text(text, encoding="utf-8")
+    return "no block to shorten"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_session_matches_full_build_after_edits(page: str, tmp_path: Path) -> None:
+    project = _project(tmp_path / "project")
+    spec = project / page
+    rng = random.Random(zlib.crc32(page.encode()))
+    articles = _articles(spec)
+    session = Session(spec)
+    edits = ["(none)"]
+
+    def compare() -> None:
+        ours = _outcome(lambda: session.build(tmp_path / "session", allow_overset=True))
+        fresh = _outcome(lambda: build_page(spec, tmp_path / "fresh", allow_overset=True, cache=DiskCache(None)))
+        assert ours[1] == fresh[1], f"{page} after {edits}"
+        assert ours[0] == fresh[0], f"{page}: the session's PDF differs from a full build after {edits}"
+
+    compare()
+    for step in ("text", "text", "style", "spec", "text"):
+        edits.append(_edit_text(articles, rng) if step == "text" else
+                     _edit_style(project) if step == "style" else _edit_spec(spec, rng))
+        compare()
+
+
+def test_one_article_edit_reflows_one_module(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    session = Session(spec)
+    session.build(tmp_path / "out")
+    session.build(tmp_path / "out")  # nothing changed: every module kept
+    memo = session._memo
+    assert memo.misses_of("module") == 0
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    assert "没有披上白色战袍" in text
+    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
+    result = session.build(tmp_path / "out")
+    assert memo.misses_of("module") == 1  # dongfeng-media's module; the five others kept
+    assert memo.misses_of("source") == 1
+    # a module's block changed in the spec (a drag on the desk): that module alone is set again
+    layout = spec.read_text(encoding="utf-8")
+    moved = "block: {col: 5, cols: 4, line: 12, lines: 33}"
+    spec.write_text(layout.replace("block: {col: 5, cols: 4, line: 12, lines: 34}", moved, 1), encoding="utf-8")
+    assert moved in spec.read_text(encoding="utf-8")
+    session.build(tmp_path / "out")
+    assert memo.misses_of("module") == 1  # dongliao-police's
+    # and the text edit is on the page
+    import pdfplumber
+
+    with pdfplumber.open(result.pdf_path) as pdf:
+        assert "未曾披上白色战袍" in pdf.pages[0].extract_text().replace("\n", "")
