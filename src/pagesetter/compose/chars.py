@@ -255,32 +255,54 @@ ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]
 # may split only in the line breaker's last pass, and cost more than a very loose line at the
 # limit (VERY_LOOSE_DEMERITS 5e7) but less than one past it, which `pagesetter check` fails
 # (PAST_LIMIT_DEMERITS 1.5e8 more): they yield to nothing else. The rules a reader trips over
-# most cost most (a number cut in two, an enumerator left alone). A range's dash (below) is
-# kinsoku: it costs more than a word broken by force (FORCED_PENALTY) and than any line spread
-# less than some 0.8 em between Han, so it starts a line only where nothing else fits.
+# most cost most (a number cut in two, an enumerator left alone, a range). ``kind`` names the
+# hard ones for `pagesetter check`, which fails a page that splits one (proof/typography.py).
 class KeepTogether(NamedTuple):
     pattern: str
     cost: float
     every_pass: bool
+    # What a 校对 calls the split (`pagesetter check` names it); "" where `check` does not judge it:
+    # a split that may happen in every pass is the line breaker's choice against loose lines.
+    kind: str = ""
+
+
+# A date or a time is one unit (GB/T 15835-2011 §4.2.2, §4.3: 2022年5月14日, 8时30分): no break
+# between its parts either (2022年 / 5月 reads as two figures).
+DATE_SPAN = (rf"[{DIGITS}]+(?:年[{DIGITS}]+月(?:[{DIGITS}]+日)?|月[{DIGITS}]+[日号])"
+             rf"|[{DIGITS}]+[时点][{DIGITS}]+分(?:[{DIGITS}]+秒)?")
+# A range of numbers (GB/T 15834-2011 §4.13 for the 连接号 — ～ – and the hyphen copy brings;
+# GB/T 15835-2011 §4.1.4 for the form: 0～7℃, 3—5天, 9:00-17:00, 2022-2026年): one unit from its
+# first figure to its unit, so no line ends or starts inside it (clreq §3.1.7 keeps a number whole).
+RANGE_SPAN = (rf"[{DIGITS}][{RANGE_MARKS}\-][{DIGITS}][{DIGITS}.,:：]*"
+              rf"(?:{'|'.join(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS)})?")
 
 
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
-    KeepTogether(rf"第[{DIGITS}]", 6e7, False),
+    KeepTogether(rf"第[{DIGITS}]", 6e7, False, "第 and its number"),
     # 第三, 第一次: a word like any other in Chinese, where lines split words; the mildest split, to
     # spare a loose line (and 第一线, the front line, is no ordinal at all)
     KeepTogether(rf"第[{CHINESE_NUMERALS}]", 5e4, True),
     # 3月14日, 8时30分, 2版, 8,600万: dates, times, references and magnitudes stay whole (the longest
     # unit first: 小时 is a quantity, 时 a time)
     KeepTogether(rf"[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})",
-                 6.5e7, False),
+                 6.5e7, False, "number and unit"),
+    # 2022年5月, 12月2日, 8时30分: the parts of one date or time; parted between its parts (12月 /
+    # 6日) rather than inside one (12月6 / 日) where it must part: cheaper than a number and its unit
+    KeepTogether(DATE_SPAN, 5.5e7, False, "date or time"),
     # 348个, 12.5公里, 24小时: a counted quantity, split only to spare loose lines
     KeepTogether(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})", QUANTITY_SPLIT_COST, True),
-    KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),  # with the character it numbers
-    KeepTogether(r"[０-９]{2,}", 7.5e7, False),  # full-width digits are set one by one: the number stays whole
-    # A range: the 连接号 between two numbers (8:00—11:30, 3～5) never starts a line (GB/T
-    # 15834-2011 §4.13 for the mark; JIS X 4051 class cl-03, hyphens, for the rule), so it stays
-    # with the number before it; 8:00— / 11:30 may break.
+    # with the character it numbers (no ``kind``: its pattern needs the paragraph's start, which
+    # `check` cannot see; a ① left at a line end is its kinsoku, NOT_AT_LINE_END)
+    KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),
+    # full-width digits are set one by one: the number stays whole
+    KeepTogether(r"[０-９]{2,}", 7.5e7, False, "number"),
+    # A range, 0～7℃, 8:00—11:30, 9:00-17:00, 3—5天: whole, its 连接号 neither ending nor starting a
+    # line (JIS X 4051 class cl-03 for the mark). The dearest of the spans: it parts only where every
+    # other set of lines has one `pagesetter check` fails (spread past VERY_LOOSE_LIMIT).
+    KeepTogether(RANGE_SPAN, 8e7, False, "range"),
+    # and where it must part, never before its 连接号: that would start a line with the mark
+    # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
     KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 1e9, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last

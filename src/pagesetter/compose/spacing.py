@@ -37,6 +37,11 @@ class GapRule:
     fill: float = 0.0  # em it takes in its own step before the even stretch (STRETCH_ORDER)
 
 
+# em: the word space a face typically has (Noto CJK's and WenKai's Latin space, about a quarter em),
+# and the most a typed space is widened to, its two gaps' fill included.
+WORD_SPACE = 1 / 4
+WORD_SPACE_MAX = 1 / 2
+
 # Per-gap limits; the natural width comes from the style (tracking, latin_space) and the font.
 GAP_RULES: dict[GapKind, GapRule] = {
     # 先挤: a little closing up, last of all. 1/16 em (0.56 pt at 9 pt: Noto CJK's side bearings
@@ -50,9 +55,13 @@ GAP_RULES: dict[GapKind, GapRule] = {
     GapKind.MARK_BLANK: GapRule(stretch=1 / 8, shrink=0.0),
     # fill: up to HAN_LATIN_MAX in all, computed from the natural width; never more (clreq §3.2.2)
     GapKind.HAN_LATIN: GapRule(stretch=0.0, shrink=1 / 4 - 1 / 8),
-    # a space of ~¼ em grows to ½ em; a word space has a gap on each side, so each gives up at most
-    # 0.04 em: the space keeps two thirds of its width at the tightest (TeX: shrink a third)
-    GapKind.SPACE: GapRule(stretch=1 / 8, shrink=0.04, fill=0.25),
+    # A typed space (AQI 68, Latin words) is capped as the Han–Latin gaps are: it has a gap on each
+    # side, each filling an eighth, so a space of ~¼ em grows to ½ em (WORD_SPACE_MAX, TeX's
+    # interword space ⅓ em plus its stretch ⅙) and takes no share of the even stretch: the rest of
+    # a line's room goes between the characters, never into one space (issue 14: "AQI 68" took
+    # a whole em). Only a line with nothing else to stretch passes the cap (lines._stretch). Each
+    # gap gives up at most 0.04 em: the space keeps two thirds of its width (TeX: shrink a third).
+    GapKind.SPACE: GapRule(stretch=0.0, shrink=0.04, fill=(WORD_SPACE_MAX - WORD_SPACE) / 2),
     GapKind.INSEPARABLE: GapRule(stretch=0.0, shrink=0.0),
 }
 # A Han–Latin gap is never wider than this, tracking included (clreq §3.2.2: a third of an em).

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from pagesetter.compose.display import compose_display
+from pagesetter.compose.display import compose_display, uncued_breaks
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
@@ -232,6 +232,8 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         style = styles[getattr(hs, role)]
         lines, missing = compose_display(text, style, width, faces)
         _report_missing(out, missing, article.loc, article.id)
+        if role != "byline" and not out.dry:
+            out.warnings += _uncued_warnings(article, role, text, lines)
         parts += [(line, style, role) for line in lines]
     if not parts:
         return 0
@@ -255,6 +257,22 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     if not out.dry:
         out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
+
+
+def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line]) -> list[Warning]:
+    """A headline wrapped between two Han with no cue where (compose/display.py): it may cut a word
+    (马拉松比赛期间部 / 分道路交通管制), which the engine cannot see; the desk writes a space there."""
+    found = uncued_breaks(text, lines)
+    if not found:
+        return []
+    from pagesetter.content.reader import value_locs
+
+    loc = value_locs(article).get(role, (article.loc, ""))[0]
+    shown = " / ".join(line.text.strip() for line in lines)
+    where = ", ".join(f"{a} and {b}" for a, b in found)
+    return [Warning("headline-break", f"article {article.id!r}: the {role} breaks between {where} ({shown}), "
+                    f"where the copy gives no cue; if that cuts a word, write a space where the line "
+                    f"should break (README: Headlines)", loc)]
 
 
 def _spilled(parts: list, room: float) -> list:
