@@ -273,7 +273,10 @@ DATE_SPAN = (rf"[{DIGITS}]+(?:年[{DIGITS}]+月(?:[{DIGITS}]+日)?|月[{DIGITS}]
 # A range of numbers (GB/T 15834-2011 §4.13 for the 连接号 — ～ – and the hyphen copy brings;
 # GB/T 15835-2011 §4.1.4 for the form: 0～7℃, 3—5天, 9:00-17:00, 2022-2026年): one unit from its
 # first figure to its unit, so no line ends or starts inside it (clreq §3.1.7 keeps a number whole).
-RANGE_SPAN = (rf"[{DIGITS}][{RANGE_MARKS}\-][{DIGITS}][{DIGITS}.,:：]*"
+# Two whole numbers, not part of a code (XK-20220630-000123: a letter, a digit or a hyphen on
+# either side makes it one, broken as Latin is).
+_NUMBER = rf"[{DIGITS}]+(?:[.,:：][{DIGITS}]+)*"
+RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-])-?{_NUMBER}[{RANGE_MARKS}\-]{_NUMBER}(?![A-Za-z{DIGITS}\-])"
               rf"(?:{'|'.join(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS)})?")
 
 

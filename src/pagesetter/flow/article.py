@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from pagesetter.compose.display import compose_display, uncued_breaks
+from pagesetter.compose.linebreak import split_kinds
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
@@ -98,6 +99,9 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                              f"and cannot be broken; set it smaller or widen the column")
         warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
                      if line.very_loose and not line.last]
+        warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
+                     for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
+                     if (kinds := split_kinds(line.text.strip(), nxt.text.strip()))]
         if FORM_SETTINGS[para.form].align == "right":
             para_lines = [_flush_right(line, measure) for line in para_lines]
         lines += para_lines
@@ -123,6 +127,14 @@ def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     (compose/linebreak.py: no legal set of breaks avoids it); `pagesetter check` fails it."""
     return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {line.text.strip()!r} is set "
                    f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc)
+
+
+def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:
+    """A date, range or number and its unit the line breaker had to part (its last resort: every
+    other set of breaks had a line `pagesetter check` fails); `check` fails this split too."""
+    return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
+                   f"between {line.text.strip()[-8:]!r} and {nxt.text.strip()[:8]!r}: no other set of lines "
+                   f"fits without one spread past a quarter em; rewrite or rebreak the copy", loc)
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,

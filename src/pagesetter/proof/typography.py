@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    DASH, DIGITS, ELLIPSIS, KEEP_TOGETHER_PATTERNS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END,
-    NOT_AT_LINE_START, QUANTITY_UNITS, is_cjk,
+    DASH, DIGITS, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, QUANTITY_UNITS,
+    is_cjk,
 )
+from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.proof.readback import Char, PageChars, read_chars
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged. Every
@@ -56,13 +57,9 @@ class Limits(NamedTuple):
 
 LIMITS = Limits()
 
-# The spans a line may not end inside (the line breaker's hard KEEP_TOGETHER_PATTERNS, each with
-# what a 校对 calls its split), and a counted quantity (348 / 个), which the line breaker may split
-# to spare loose lines: counted, not a problem.
-SPLIT_SPANS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (rule.kind, re.compile(rule.pattern)) for rule in KEEP_TOGETHER_PATTERNS if rule.kind)
+# A number parted from a counted unit (348 / 个), which the line breaker may do to spare loose
+# lines: counted, not a problem (compose/chars.py QUANTITY_UNITS).
 QUANTITY_SPAN = re.compile(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})")
-SPAN_CONTEXT = 16  # characters each side of a line break searched for a span across it
 
 # Latin punctuation (UAX #14, Unicode line breaking: classes CL, CP, IS and EX never begin a line,
 # OP never ends one), with the Chinese tables of clreq §3.1.7 (compose/chars.py).
@@ -712,12 +709,10 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
     """A span the line breaker keeps whole (2022年5月, 0～7℃, 2版) that this line and the next, one
     paragraph, part: a problem; a number parted from a counted unit (348 / 个): counted."""
     tail, head = line.text[-SPAN_CONTEXT:], nxt.text[:SPAN_CONTEXT]
-    joined, cut = tail + head, len(tail)
-    kinds = [kind for kind, pattern in SPLIT_SPANS
-             if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
+    kinds = split_kinds(tail, head)
     if kinds:
         report.split_spans.append(Finding(line.page, line.baseline, f"{tail} / {head}", f"({', '.join(kinds)})"))
-    elif any(m.start() < cut < m.end() for m in QUANTITY_SPAN.finditer(joined)):
+    elif any(m.start() < len(tail) < m.end() for m in QUANTITY_SPAN.finditer(tail + head)):
         report.quantity_splits += 1
 
 
