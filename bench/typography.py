@@ -18,8 +18,8 @@ Measured per engine (em of the body size):
 - dash/ellipsis length: a ——'s or ……'s ink from its first character's left to its last's right;
 - kinsoku: a line (not the first) starting with a mark of NOT_AT_LINE_START, a line ending with
   one of NOT_AT_LINE_END, or a ——/…… split at a line end;
-- splits: a date, a time, a range or a number and its unit parted between a line and the next of
-  its paragraph (what `pagesetter check` fails: compose/linebreak.py split_kinds).
+- splits: a range, a number and its unit (2022 / 年, 2 / 版) parted between a line and the next of
+  its paragraph (what `pagesetter check` fails: the hard spans of compose/linebreak.py split_kinds).
 
 Usage: python bench/typography.py [--json] [--keep DIR] [--pages]
 """
@@ -148,7 +148,7 @@ def splits(lines: Sequence[Line], flags: Sequence[bool]) -> list[str]:
     out = []
     for line, nxt, flag in zip(lines, lines[1:], flags):
         tail, head = "".join(c.text for c in _solid(line)), "".join(c.text for c in _solid(nxt))
-        if flag and split_kinds(tail, head):
+        if flag and any(hard for _, hard in split_kinds(tail, head)):
             out.append(f"{tail} / {head}")
     return out
 

@@ -235,6 +235,12 @@ MEASURE_WORDS: tuple[str, ...] = DATE_TIME_UNITS + REFERENCE_UNITS + QUANTITY_UN
 # loose line (LOOSE_DEMERITS 1e5), so it spares two loose lines, never one; measured on the bench
 # texts (bench/typography.py).
 QUANTITY_SPLIT_COST = 2e5
+# A date or time parted between its parts (2022年 / 5月, 3月 / 14日; never inside a number or
+# between a number and its unit): no number is cut (GB/T 15835-2011 keeps each value whole on its
+# line), but a 校对 marks it. Three loose lines' worth: taken only to spare a line spread past
+# some 0.2 em between Han, which costs more (bench/typography.py --pages: the numbers page sets
+# 3月 / 14日 once where the only other set of lines has one spread a quarter em).
+DATE_SPLIT_COST = 3e5
 # Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
 DIGITS = "0-9０-９"
 CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
@@ -261,8 +267,9 @@ class KeepTogether(NamedTuple):
     pattern: str
     cost: float
     every_pass: bool
-    # What a 校对 calls the split (`pagesetter check` names it); "" where `check` does not judge it:
-    # a split that may happen in every pass is the line breaker's choice against loose lines.
+    # What a 校对 calls the split, named by the build and `pagesetter check`; "" where they do not
+    # judge it. `check` fails a split the line breaker makes only as its last resort (every_pass
+    # False) and counts, naming each, one it may make to spare loose lines.
     kind: str = ""
 
 
@@ -290,11 +297,10 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # unit first: 小时 is a quantity, 时 a time)
     KeepTogether(rf"[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})",
                  6.5e7, False, "number and unit"),
-    # 2022年5月, 12月2日, 8时30分: the parts of one date or time; parted between its parts (12月 /
-    # 6日) rather than inside one (12月6 / 日) where it must part: cheaper than a number and its unit
-    KeepTogether(DATE_SPAN, 5.5e7, False, "date or time"),
+    # 2022年5月, 12月2日, 8时30分: the parts of one date or time, parted only to spare a gappy line
+    KeepTogether(DATE_SPAN, DATE_SPLIT_COST, True, "date between its parts"),
     # 348个, 12.5公里, 24小时: a counted quantity, split only to spare loose lines
-    KeepTogether(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})", QUANTITY_SPLIT_COST, True),
+    KeepTogether(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})", QUANTITY_SPLIT_COST, True, "number and counted unit"),
     # with the character it numbers (no ``kind``: its pattern needs the paragraph's start, which
     # `check` cannot see; a ① left at a line end is its kinsoku, NOT_AT_LINE_END)
     KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),

@@ -101,7 +101,7 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                      if line.very_loose and not line.last]
         warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
-                     if (kinds := split_kinds(line.text.strip(), nxt.text.strip()))]
+                     if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
         if FORM_SETTINGS[para.form].align == "right":
             para_lines = [_flush_right(line, measure) for line in para_lines]
         lines += para_lines

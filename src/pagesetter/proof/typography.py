@@ -11,9 +11,11 @@ Rules checked (the limits are the table LIMITS): clreq §3.1.7 kinsoku, horizont
 the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: two ems); 孤字; the
 baseline grid; ink past the measure; the Han–Latin gap (clreq §3.2.2); loose lines and spacing
 jumps between neighbouring lines (clreq §3.8); one-character vertical columns; holes a missing
-glyph leaves in our PDFs; a date, a time, a range or a number and its unit parted across two lines
-of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that name a
-``kind``: one table for the line breaker and the check). In our PDFs a finding names the article,
+glyph leaves in our PDFs; a range, a number and its unit or 第 and its number parted across two
+lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
+the line breaker parts only as its last resort), and, named but no problem, a date parted between
+its parts or a number from a counted unit (parted to spare a loose line; one table for the line
+breaker and the check, compose/linebreak.py split_kinds). In our PDFs a finding names the article,
 and its file and line where the PDF's layout record holds them (render/pdf.py _layout_json).
 """
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -30,8 +31,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    DASH, DIGITS, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, QUANTITY_UNITS,
-    is_cjk,
+    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.proof.readback import Char, PageChars, read_chars
@@ -56,10 +56,6 @@ class Limits(NamedTuple):
 
 
 LIMITS = Limits()
-
-# A number parted from a counted unit (348 / 个), which the line breaker may do to spare loose
-# lines: counted, not a problem (compose/chars.py QUANTITY_UNITS).
-QUANTITY_SPAN = re.compile(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})")
 
 # Latin punctuation (UAX #14, Unicode line breaking: classes CL, CP, IS and EX never begin a line,
 # OP never ends one), with the Chinese tables of clreq §3.1.7 (compose/chars.py).
@@ -228,8 +224,10 @@ class TypographyReport:
     one_char_columns: list[Finding] = field(default_factory=list)
     holes: list[Finding] = field(default_factory=list)
     subhead_foot: list[Finding] = field(default_factory=list)  # ours only: a 小标题 parted from its text
-    split_spans: list[Finding] = field(default_factory=list)  # a date, range, number and unit across lines
-    quantity_splits: int = 0  # a number parted from a counted unit (348 / 个): the breaker's choice, counted
+    split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
+    # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
+    # line breaker only to spare a loose line; named, not a problem
+    soft_splits: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -263,8 +261,8 @@ class TypographyReport:
                 f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
                 f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
                 f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
-                f"{len(self.subhead_foot)} subheads at a column's foot; {len(self.split_spans)} dates, "
-                f"ranges or numbers split across lines ({self.quantity_splits} counted quantities)")
+                f"{len(self.subhead_foot)} subheads at a column's foot; {len(self.split_spans)} numbers "
+                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities)")
 
     def text(self) -> str:
         out = [self.summary()]
@@ -272,6 +270,10 @@ class TypographyReport:
             for f in getattr(self, key):
                 where = f" ({f.where})" if f.where else ""
                 out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip())
+        for f in self.soft_splits:  # named for the desk, not counted as problems
+            where = f" ({f.where})" if f.where else ""
+            out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: note: split across lines: {f.text} "
+                       f"{f.detail}".rstrip())
         return "\n".join(out)
 
 
@@ -316,7 +318,7 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
     """Our PDFs: name each finding's article, and its source file and line, from the layout
     record: the block holding the line's first character, and the record's source runs, counted
     over the article's drawn characters in drawing order, as the sourcemap wrote them."""
-    for key, _ in PROBLEMS:
+    for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
         for f in getattr(report, key):
             if 0 < f.page <= min(len(pages), len(records)):
                 f.where = _where(f, pages[f.page - 1], records[f.page - 1])
@@ -706,14 +708,16 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
 
 
 def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
-    """A span the line breaker keeps whole (2022年5月, 0～7℃, 2版) that this line and the next, one
-    paragraph, part: a problem; a number parted from a counted unit (348 / 个): counted."""
+    """A span the line breaker keeps whole (0～7℃, 2022年, 2版) that this line and the next, one
+    paragraph, part: a problem; a date between its parts or a number and a counted unit, which
+    the breaker parts to spare a loose line: named, not a problem."""
     tail, head = line.text[-SPAN_CONTEXT:], nxt.text[:SPAN_CONTEXT]
     kinds = split_kinds(tail, head)
+    hard = [kind for kind, is_hard in kinds if is_hard]
     if kinds:
-        report.split_spans.append(Finding(line.page, line.baseline, f"{tail} / {head}", f"({', '.join(kinds)})"))
-    elif any(m.start() < len(tail) < m.end() for m in QUANTITY_SPAN.finditer(tail + head)):
-        report.quantity_splits += 1
+        found = report.split_spans if hard else report.soft_splits
+        found.append(Finding(line.page, line.baseline, f"{tail} / {head}",
+                             f"({', '.join(hard or [kind for kind, _ in kinds])})"))
 
 
 def _other_measure(lines: list[Line], k: int, measure_right: float, pitch: float, body: float) -> str:
