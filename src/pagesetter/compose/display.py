@@ -6,7 +6,7 @@ when it fits, else on two lines broken at the space (../shared/TYPOGRAPHY.md,
 "Headlines and article anatomy"); a headline with no usable space is wrapped
 and balanced so its lines are of even length, broken where a desk breaks a headline: between
 phrases (after a clause mark, at a space, beside a Latin word or number) before between two Han
-(HEADLINE_BREAK_COST). A break between two Han with no such cue may cut a word (马拉松比赛期间部 /
+(break_cost). A break between two Han with no such cue may cut a word (马拉松比赛期间部 /
 分道路交通管制): the engine cannot tell words apart without a dictionary, so `uncued_breaks` finds
 it, and the build warns, naming the field's line and asking for a space where the break belongs.
 Only a clause break (an ASCII space between Chinese) widens: Latin word spaces, U+3000 and NBSP
@@ -18,7 +18,7 @@ from __future__ import annotations
 from pagesetter.compose.atoms import Atom, clause_breaks, han_latin_spaces, split_wide
 from pagesetter.compose.chars import NO_BREAK, CharClass, char_class
 from pagesetter.compose.linebreak import Metrics, break_penalties, gaps_of, line_span, measure_line
-from pagesetter.compose.lines import Line, Run, atoms_for, set_line
+from pagesetter.compose.lines import Line, Run, atoms_for, break_lines, set_line
 from pagesetter.compose.memo import style_key
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import Style
@@ -129,8 +129,8 @@ def _balanced(atoms: list[Atom], width: float) -> list[Line]:
             options.append((count + 1, cost + length * length + cue + penalty * PENALTY_WEIGHT, s))
         if options:
             best[e] = min(options)
-    if n not in best:  # nothing fits (a unit wider than the headline): first fit as before
-        return [set_line(atoms, 0, n, width, 0.0, False, True)]
+    if n not in best:  # no set of lines fits (a chain kinsoku holds together, wider than the headline)
+        return [set_line(atoms, s, e, width, 0.0, False, True) for s, e in break_lines(atoms, width, 0.0)]
     cuts: list[int] = []
     j = n
     while j > 0:

@@ -318,27 +318,41 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
     """Our PDFs: name each finding's article, and its source file and line, from the layout
     record: the block holding the line's first character, and the record's source runs, counted
     over the article's drawn characters in drawing order, as the sourcemap wrote them."""
+    placed: dict[int, dict[int, tuple[str, int]]] = {}  # page → id(char) → (article, offset), made once
     for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
         for f in getattr(report, key):
             if 0 < f.page <= min(len(pages), len(records)):
-                f.where = _where(f, pages[f.page - 1], records[f.page - 1])
+                page, record = pages[f.page - 1], records[f.page - 1]
+                if f.page not in placed:
+                    placed[f.page] = _placed(page, _blocks(record))
+                f.where = _where(f, page, record, placed[f.page])
 
 
-def _where(f: Finding, page: PageChars, record: dict) -> str:
-    blocks = _blocks(record)
+def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> dict[int, tuple[str, int]]:
+    """Each drawn character's article and its offset among that article's drawn characters."""
+    counts: dict[str, int] = {}
+    out: dict[int, tuple[str, int]] = {}
     if not blocks:
+        return out
+    for c in page.chars:
+        if c.text.isspace():
+            continue
+        article = _owner(c, page.height, blocks)
+        if article is not None:
+            out[id(c)] = (article, counts.get(article, 0))
+            counts[article] = counts.get(article, 0) + 1
+    return out
+
+
+def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]]) -> str:
+    if not placed:
         return ""
     row = [c for c in page.chars if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
     row.sort(key=lambda c: c.x)
     start = "".join(c.text for c in row).find(f.text.split(" / ")[0][:6])
-    if start < 0:
+    if start < 0 or id(row[start]) not in placed:
         return ""
-    target = row[start]
-    article = _owner(target, page.height, blocks)
-    if article is None:
-        return ""
-    offset = sum(1 for c in page.chars[:page.chars.index(target)]
-                 if not c.text.isspace() and _owner(c, page.height, blocks) == article)
+    article, offset = placed[id(row[start])]
     source = record.get("sources", {}).get(article) if isinstance(record.get("sources"), dict) else None
     if not isinstance(source, dict) or not isinstance(source.get("file"), str):
         return f"article {article!r}"
