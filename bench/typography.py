@@ -17,7 +17,9 @@ Measured per engine (em of the body size):
   the Latin letter or digit beside it, median, max and the share ≥ 0.4 em;
 - dash/ellipsis length: a ——'s or ……'s ink from its first character's left to its last's right;
 - kinsoku: a line (not the first) starting with a mark of NOT_AT_LINE_START, a line ending with
-  one of NOT_AT_LINE_END, or a ——/…… split at a line end.
+  one of NOT_AT_LINE_END, or a ——/…… split at a line end;
+- splits: a range, a number and its unit (2022 / 年, 2 / 版) parted between a line and the next of
+  its paragraph (what `pagesetter check` fails: the hard spans of compose/linebreak.py split_kinds).
 
 Usage: python bench/typography.py [--json] [--keep DIR] [--pages]
 """
@@ -139,6 +141,18 @@ def mark_lengths(lines: Sequence[Line], mark: str, em: float) -> list[float]:
     return out
 
 
+def splits(lines: Sequence[Line], flags: Sequence[bool]) -> list[str]:
+    """A kept-together span (2022年5月, 0～7℃, 2版) across a line end inside a paragraph."""
+    from pagesetter.compose.linebreak import split_kinds
+
+    out = []
+    for line, nxt, flag in zip(lines, lines[1:], flags):
+        tail, head = "".join(c.text for c in _solid(line)), "".join(c.text for c in _solid(nxt))
+        if flag and any(hard for _, hard in split_kinds(tail, head)):
+            out.append(f"{tail} / {head}")
+    return out
+
+
 def kinsoku(lines: Sequence[Line]) -> list[str]:
     """Lines that break a kinsoku rule (clreq §3.1.7) or split a ——/…… at their end."""
     bad = []
@@ -166,6 +180,7 @@ class Quality:
     dashes: tuple[float, ...]
     ellipses: tuple[float, ...]
     kinsoku: tuple[str, ...]
+    splits: tuple[str, ...] = ()
 
 
 def quality(lines: Sequence[Line], em: float) -> Quality:
@@ -189,6 +204,7 @@ def quality(lines: Sequence[Line], em: float) -> Quality:
         dashes=tuple(mark_lengths(lines, "—", em)),
         ellipses=tuple(mark_lengths(lines, "…", em)),
         kinsoku=tuple(kinsoku(lines)),
+        splits=tuple(splits(lines, flags)),
     )
 
 
@@ -315,7 +331,7 @@ def run(out: Path, pages: bool = False) -> dict[str, dict[str, dict]]:
 
 def table(result: dict[str, dict[str, dict]]) -> str:
     head = (f"{'text':8} {'engine':10} {'lines':>5} {'just':>4} {'loose':>5} {'extra':>6} {'tight':>5} "
-            f"{'jumps':>5} {'HL med':>6} {'HL max':>6} {'HL≥.4':>6} {'dashes (em)':>14} {'…… (em)':>12} {'kinsoku':>7}")
+            f"{'jumps':>5} {'HL med':>6} {'HL max':>6} {'HL≥.4':>6} {'dashes (em)':>14} {'…… (em)':>12} {'kinsoku':>7} {'splits':>6}")
     out = [head]
     for name, engines in result.items():
         for engine, q in engines.items():
@@ -324,7 +340,7 @@ def table(result: dict[str, dict[str, dict]]) -> str:
             out.append(f"{name:8} {engine:10} {q['lines']:5d} {q['justified']:4d} {q['loose']:5d} "
                        f"{q['extra_share']:6.0%} {q['tight']:5d} {q['jumps']:5d} {q['han_latin_median']:6.2f} "
                        f"{q['han_latin_max']:6.2f} {q['han_latin_wide_share']:6.0%} {dashes:>14} {dots:>12} "
-                       f"{len(q['kinsoku']):7d}")
+                       f"{len(q['kinsoku']):7d} {len(q['splits']):6d}")
     return "\n".join(out)
 
 

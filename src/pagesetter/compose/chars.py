@@ -235,6 +235,12 @@ MEASURE_WORDS: tuple[str, ...] = DATE_TIME_UNITS + REFERENCE_UNITS + QUANTITY_UN
 # loose line (LOOSE_DEMERITS 1e5), so it spares two loose lines, never one; measured on the bench
 # texts (bench/typography.py).
 QUANTITY_SPLIT_COST = 2e5
+# A date or time parted between its parts (2022年 / 5月, 3月 / 14日; never inside a number or
+# between a number and its unit): no number is cut (GB/T 15835-2011 keeps each value whole on its
+# line), but a 校对 marks it. Three loose lines' worth: taken only to spare a line spread past
+# some 0.2 em between Han, which costs more (bench/typography.py --pages: the numbers page sets
+# 3月 / 14日 once where the only other set of lines has one spread a quarter em).
+DATE_SPLIT_COST = 3e5
 # Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
 DIGITS = "0-9０-９"
 CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
@@ -255,32 +261,57 @@ ENUMERATOR_PATTERN = (rf"(?:^|(?<=[{CLAUSE_ENDS}]))(?:[{DIGITS}]{{1,3}}[.．、]
 # may split only in the line breaker's last pass, and cost more than a very loose line at the
 # limit (VERY_LOOSE_DEMERITS 5e7) but less than one past it, which `pagesetter check` fails
 # (PAST_LIMIT_DEMERITS 1.5e8 more): they yield to nothing else. The rules a reader trips over
-# most cost most (a number cut in two, an enumerator left alone). A range's dash (below) is
-# kinsoku: it costs more than a word broken by force (FORCED_PENALTY) and than any line spread
-# less than some 0.8 em between Han, so it starts a line only where nothing else fits.
+# most cost most (a number cut in two, an enumerator left alone, a range). ``kind`` names the
+# hard ones for `pagesetter check`, which fails a page that splits one (proof/typography.py).
 class KeepTogether(NamedTuple):
     pattern: str
     cost: float
     every_pass: bool
+    # What a 校对 calls the split, named by the build and `pagesetter check`; "" where they do not
+    # judge it. `check` fails a split the line breaker makes only as its last resort (every_pass
+    # False) and counts, naming each, one it may make to spare loose lines.
+    kind: str = ""
+
+
+# A date or a time is one unit (GB/T 15835-2011 §4.2.2, §4.3: 2022年5月14日, 8时30分): no break
+# between its parts either (2022年 / 5月 reads as two figures).
+DATE_SPAN = (rf"[{DIGITS}]+(?:年[{DIGITS}]+月(?:[{DIGITS}]+日)?|月[{DIGITS}]+[日号])"
+             rf"|[{DIGITS}]+[时点][{DIGITS}]+分(?:[{DIGITS}]+秒)?")
+# A range of numbers (GB/T 15834-2011 §4.13 for the 连接号 — ～ – and the hyphen copy brings;
+# GB/T 15835-2011 §4.1.4 for the form: 0～7℃, 3—5天, 9:00-17:00, 2022-2026年): one unit from its
+# first figure to its unit, so no line ends or starts inside it (clreq §3.1.7 keeps a number whole).
+# Two whole numbers, not part of a code (XK-20220630-000123: a letter, a digit or a hyphen on
+# either side makes it one, broken as Latin is).
+_NUMBER = rf"[{DIGITS}]+(?:[.,:：][{DIGITS}]+)*"
+RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-])-?{_NUMBER}[{RANGE_MARKS}\-]{_NUMBER}(?![A-Za-z{DIGITS}\-])"
+              rf"(?:{'|'.join(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS)})?")
 
 
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
-    KeepTogether(rf"第[{DIGITS}]", 6e7, False),
+    KeepTogether(rf"第[{DIGITS}]", 6e7, False, "第 and its number"),
     # 第三, 第一次: a word like any other in Chinese, where lines split words; the mildest split, to
     # spare a loose line (and 第一线, the front line, is no ordinal at all)
     KeepTogether(rf"第[{CHINESE_NUMERALS}]", 5e4, True),
     # 3月14日, 8时30分, 2版, 8,600万: dates, times, references and magnitudes stay whole (the longest
     # unit first: 小时 is a quantity, 时 a time)
     KeepTogether(rf"[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})",
-                 6.5e7, False),
+                 6.5e7, False, "number and unit"),
+    # 2022年5月, 12月2日, 8时30分: the parts of one date or time, parted only to spare a gappy line
+    KeepTogether(DATE_SPAN, DATE_SPLIT_COST, True, "date between its parts"),
     # 348个, 12.5公里, 24小时: a counted quantity, split only to spare loose lines
-    KeepTogether(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})", QUANTITY_SPLIT_COST, True),
-    KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),  # with the character it numbers
-    KeepTogether(r"[０-９]{2,}", 7.5e7, False),  # full-width digits are set one by one: the number stays whole
-    # A range: the 连接号 between two numbers (8:00—11:30, 3～5) never starts a line (GB/T
-    # 15834-2011 §4.13 for the mark; JIS X 4051 class cl-03, hyphens, for the rule), so it stays
-    # with the number before it; 8:00— / 11:30 may break.
+    KeepTogether(rf"[{DIGITS}](?:{'|'.join(QUANTITY_UNITS)})", QUANTITY_SPLIT_COST, True, "number and counted unit"),
+    # with the character it numbers (no ``kind``: its pattern needs the paragraph's start, which
+    # `check` cannot see; a ① left at a line end is its kinsoku, NOT_AT_LINE_END)
+    KeepTogether(rf"{ENUMERATOR_PATTERN}.", 7e7, False),
+    # full-width digits are set one by one: the number stays whole
+    KeepTogether(r"[０-９]{2,}", 7.5e7, False, "number"),
+    # A range, 0～7℃, 8:00—11:30, 9:00-17:00, 3—5天: whole, its 连接号 neither ending nor starting a
+    # line (JIS X 4051 class cl-03 for the mark). The dearest of the spans: it parts only where every
+    # other set of lines has one `pagesetter check` fails (spread past VERY_LOOSE_LIMIT).
+    KeepTogether(RANGE_SPAN, 8e7, False, "range"),
+    # and where it must part, never before its 连接号: that would start a line with the mark
+    # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
     KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 1e9, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last

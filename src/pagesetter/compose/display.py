@@ -4,14 +4,20 @@ A two-clause headline written with a space (媒体战士在“疫”线 危难�
 on one line with the space widened to the style's ``word_space`` (about one em)
 when it fits, else on two lines broken at the space (../shared/TYPOGRAPHY.md,
 "Headlines and article anatomy"); a headline with no usable space is wrapped
-and balanced so its lines are of even length. Only a clause break (an ASCII space
-between Chinese) widens: Latin word spaces, U+3000 and NBSP keep their width, and a space
-between Han and Latin is the Han–Latin gap, as in the body.
+and balanced so its lines are of even length, broken where a desk breaks a headline: between
+phrases (after a clause mark, at a space, beside a Latin word or number) before between two Han
+(break_cost). A break between two Han with no such cue may cut a word (马拉松比赛期间部 /
+分道路交通管制): the engine cannot tell words apart without a dictionary, so `uncued_breaks` finds
+it, and the build warns, naming the field's line and asking for a space where the break belongs.
+Only a clause break (an ASCII space between Chinese) widens: Latin word spaces, U+3000 and NBSP
+keep their width, and a space between Han and Latin is the Han–Latin gap, as in the body.
 """
 
 from __future__ import annotations
 
-from pagesetter.compose.atoms import clause_breaks, han_latin_spaces, split_wide
+from pagesetter.compose.atoms import Atom, clause_breaks, han_latin_spaces, split_wide
+from pagesetter.compose.chars import NO_BREAK, CharClass, char_class
+from pagesetter.compose.linebreak import Metrics, break_penalties, gaps_of, line_span, measure_line
 from pagesetter.compose.lines import Line, Run, atoms_for, break_lines, set_line
 from pagesetter.compose.memo import style_key
 from pagesetter.fonts.face import FaceSet
@@ -62,16 +68,97 @@ def _split_at(atoms: list, breaks: frozenset[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _balanced(atoms: list, width: float) -> list[Line]:
-    """Wrap, then narrow the measure as far as the line count allows, so lines come out even."""
-    breaks = break_lines(atoms, width, 0.0)
-    target = len(breaks)
-    lo, hi = width / 2, width
-    for _ in range(20):
-        mid = (lo + hi) / 2
-        if len(break_lines(atoms, mid, 0.0)) <= target:
-            hi = mid
-        else:
-            lo = mid
-    breaks = break_lines(atoms, hi, 0.0)
-    return [set_line(atoms, s, e, width, 0.0, False, True) for s, e in breaks]
+# What a wrapped headline's break costs, by what stands either side (in em², the unit of the
+# balance below: lines whose lengths differ by d ems cost d²/2 more than even ones). A desk breaks
+# a headline between phrases and balances its lines (TYPOGRAPHY.md "Headlines and article
+# anatomy"; clreq §3.1.7 for where a line may break at all): after a clause mark or a closing
+# mark, before an opening one, at a space, or between Han and a Latin word or number (a word's
+# edge) costs nothing. Between two Han a break may cut a word in two (部 / 分): it costs what
+# some six ems of imbalance cost, less where a function word (虚词) marks a phrase's edge: before
+# a preposition or conjunction (党旗 / 在疫情防控, 防控 / 和经济), after a structural particle
+# (两字长的 / 破折号). The lists are the commonest 介词, 连词 and 助词 of headline copy (黄伯荣、
+# 廖序东《现代汉语》, 虚词); they are cues, not a segmenter: such a break is still warned of.
+CLAUSE_CUES_AFTER = frozenset({CharClass.PAUSE, CharClass.STOP, CharClass.CLOSING, CharClass.DASH,
+                               CharClass.ELLIPSIS, CharClass.MIDDLE, CharClass.SPACE})
+CLAUSE_CUES_BEFORE = frozenset({CharClass.OPENING, CharClass.SPACE})
+PHRASE_STARTS = frozenset("在和与及并把被让向从对将由至")  # 介词, 连词: a phrase starts before them
+PHRASE_ENDS = frozenset("的了着")  # 助词: a phrase ends after them
+UNCUED_BREAK_COST = 20.0
+FUNCTION_WORD_BREAK_COST = 4.0
+# A break inside a Latin word or code (compose/chars.py's penalties, in demerits) counts this
+# much per demerit: such a break is taken only where nothing else fits.
+PENALTY_WEIGHT = 1e-3
+
+
+def break_cost(before: Atom, after: Atom) -> float:
+    """The cost (em²) of a headline line ending between ``before`` and ``after``."""
+    if before.cls in CLAUSE_CUES_AFTER or after.cls in CLAUSE_CUES_BEFORE:
+        return 0.0
+    if before.cls == CharClass.HAN and after.cls == CharClass.HAN:
+        if after.text in PHRASE_STARTS or before.text in PHRASE_ENDS:
+            return FUNCTION_WORD_BREAK_COST
+        return UNCUED_BREAK_COST
+    return 0.0
+
+
+def _balanced(atoms: list[Atom], width: float) -> list[Line]:
+    """The fewest lines that fit, broken where the sum of the lines' squared lengths (even lines
+    are cheapest) and the breaks' costs (break_cost) is least: a dynamic programme over the legal
+    breakpoints, a headline being a few dozen atoms."""
+    n = len(atoms)
+    gaps = gaps_of(atoms)
+    m = Metrics.of(atoms, gaps)
+    breaks, penalties = break_penalties(atoms, "last_pass")
+    ends = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK] + [(n, 0.0)]
+    em = max((a.style.size for a in atoms), default=1.0) or 1.0
+
+    def fits(s: int, e: int) -> float | None:
+        s, e = line_span(atoms, s, e)
+        natural, _, shrink = measure_line(atoms, m, s, e)
+        return natural / em if natural - shrink <= width + 0.01 or e - s <= 1 else None
+
+    # best[j]: (lines, cost, previous break) of the best way to set atoms[:j]
+    best: dict[int, tuple[int, float, int]] = {0: (0, 0.0, -1)}
+    for e, penalty in ends:
+        options = []
+        for s, (count, cost, _) in best.items():
+            length = fits(s, e) if s < e else None
+            if length is None:
+                continue
+            cue = break_cost(atoms[e - 1], atoms[e]) if e < n else 0.0
+            options.append((count + 1, cost + length * length + cue + penalty * PENALTY_WEIGHT, s))
+        if options:
+            best[e] = min(options)
+    if n not in best:  # no set of lines fits (a chain kinsoku holds together, wider than the headline)
+        return [set_line(atoms, s, e, width, 0.0, False, True) for s, e in break_lines(atoms, width, 0.0)]
+    cuts: list[int] = []
+    j = n
+    while j > 0:
+        cuts.append(j)
+        j = best[j][2]
+    cuts.reverse()
+    return [set_line(atoms, *line_span(atoms, s, e), width, 0.0, False, True) for s, e in zip([0] + cuts[:-1], cuts)]
+
+
+def uncued_breaks(text: str, lines: list[Line]) -> list[tuple[str, str]]:
+    """The line ends of a display text set as ``lines`` that fall between two Han characters the
+    copy wrote side by side with no cue (no space, no mark, no function word; break_cost): each
+    as the two characters."""
+    found: list[tuple[str, str]] = []
+    pos = 0
+    prev_end: int | None = None
+    for line in lines:
+        shown = line.text.strip()
+        if not shown:
+            continue
+        start = text.find(shown[:1], pos)
+        if start < 0:
+            return found  # the copy was changed on its way (a hyphen added): nothing to say
+        if prev_end is not None and start == prev_end and 0 < start < len(text):
+            a, b = text[start - 1], text[start]
+            if (char_class(a) == CharClass.HAN and char_class(b) == CharClass.HAN
+                    and b not in PHRASE_STARTS and a not in PHRASE_ENDS):
+                found.append((a, b))
+        pos = start + len(shown)
+        prev_end = pos if text.startswith(shown, start) else None
+    return found

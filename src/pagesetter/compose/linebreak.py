@@ -152,6 +152,22 @@ def _kept_together(atoms: list[Atom], splits: Splits) -> dict[int, float]:
     return {j: inside[offset] for j, offset in enumerate(starts, 1) if offset in inside}
 
 
+# The spans a 校对 names when a line ends inside one (KeepTogether.kind), and whether the line
+# breaker parts it only as its last resort (hard: the build warns, `pagesetter check` fails it).
+SPLIT_SPANS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
+    (rule.kind, not rule.every_pass, re.compile(rule.pattern)) for rule in KEEP_TOGETHER_PATTERNS if rule.kind)
+SPAN_CONTEXT = 16  # characters each side of a line end searched for a span across it
+
+
+def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
+    """The kinds of kept-together span (2022年5月, 0～7℃, 2版) a line ending after ``before``,
+    the next starting with ``after``, parts, each with whether it is hard (SPLIT_SPANS)."""
+    tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
+    joined, cut = tail + head, len(tail)
+    return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
+            if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
+
+
 @dataclass(frozen=True)
 class Metrics:
     """Prefix sums, so any line's width, stretch and shrink cost O(1)."""

@@ -24,6 +24,7 @@ from pagesetter.compose.chars import BLANK_SIDE, INSEPARABLE_CLASSES, PUNCT_WIDT
 class GapKind(str, Enum):
     HAN = "han-han"  # between two Han characters
     GRID = "grid"  # on the character grid beside a mark, a dash, a symbol
+    FIXED_SPACE = "fixed-space"  # beside a space of set width between Chinese (半字空, U+3000)
     MARK_BLANK = "mark-blank"  # on the blank side of a mark the style set narrower than its em (开明)
     HAN_LATIN = "han-latin"  # a Han character beside a Latin word or a number
     SPACE = "space"  # a word space in Latin text
@@ -37,6 +38,11 @@ class GapRule:
     fill: float = 0.0  # em it takes in its own step before the even stretch (STRETCH_ORDER)
 
 
+# em: the word space a face typically has (Noto CJK's and WenKai's Latin space, about a quarter em),
+# and the most a typed space is widened to, its two gaps' fill included.
+WORD_SPACE = 1 / 4
+WORD_SPACE_MAX = 1 / 2
+
 # Per-gap limits; the natural width comes from the style (tracking, latin_space) and the font.
 GAP_RULES: dict[GapKind, GapRule] = {
     # 先挤: a little closing up, last of all. 1/16 em (0.56 pt at 9 pt: Noto CJK's side bearings
@@ -46,13 +52,22 @@ GAP_RULES: dict[GapKind, GapRule] = {
     # one that sets no more loose lines than Typst on every text (seed 2 against 5 at 1/24).
     GapKind.HAN: GapRule(stretch=1 / 8, shrink=1 / 16),
     GapKind.GRID: GapRule(stretch=1 / 8, shrink=0.0),
+    # Beside a space set to a width (**后天** 阴转多云, 记者 张明): it stretches as the Han do, and
+    # closes up as they do, last, by 1/16 em a side, so a half-em space keeps three eighths at the
+    # tightest (先挤 as between Han): the trial's weather ear sets 后天 阴转多云，0～7℃， on one
+    # 10.5-em line so, where it had to part the range or leave a gappy line
+    GapKind.FIXED_SPACE: GapRule(stretch=1 / 8, shrink=1 / 16),
     # fill: the mark's own blank (half an em in 开明), computed per mark in gap_between
     GapKind.MARK_BLANK: GapRule(stretch=1 / 8, shrink=0.0),
     # fill: up to HAN_LATIN_MAX in all, computed from the natural width; never more (clreq §3.2.2)
     GapKind.HAN_LATIN: GapRule(stretch=0.0, shrink=1 / 4 - 1 / 8),
-    # a space of ~¼ em grows to ½ em; a word space has a gap on each side, so each gives up at most
-    # 0.04 em: the space keeps two thirds of its width at the tightest (TeX: shrink a third)
-    GapKind.SPACE: GapRule(stretch=1 / 8, shrink=0.04, fill=0.25),
+    # A typed space (AQI 68, Latin words) is capped as the Han–Latin gaps are: it has a gap on each
+    # side, each filling an eighth, so a space of ~¼ em grows to ½ em (WORD_SPACE_MAX, TeX's
+    # interword space ⅓ em plus its stretch ⅙) and takes no share of the even stretch: the rest of
+    # a line's room goes between the characters, never into one space (issue 14: "AQI 68" took
+    # a whole em). Only a line with nothing else to stretch passes the cap (lines._stretch). Each
+    # gap gives up at most 0.04 em: the space keeps two thirds of its width (TeX: shrink a third).
+    GapKind.SPACE: GapRule(stretch=0.0, shrink=0.04, fill=(WORD_SPACE_MAX - WORD_SPACE) / 2),
     GapKind.INSEPARABLE: GapRule(stretch=0.0, shrink=0.0),
 }
 # A Han–Latin gap is never wider than this, tracking included (clreq §3.2.2: a third of an em).
@@ -116,10 +131,11 @@ SHRINK_ORDER: tuple[ShrinkStep, ...] = (
     # 。？！ mid-line to half an em: clreq's last step, taken only where a line cannot fit
     # otherwise (the line breaker weighs it as the Han closing up, linebreak.STOP_SHRINK_COST)
     ShrinkStep(stops=True),
-    ShrinkStep(gaps=frozenset({GapKind.HAN})),  # 先挤: Han close up by 1/16 em, the last resort
+    # 先挤: Han close up by 1/16 em, the last resort, and the spaces of set width between them
+    ShrinkStep(gaps=frozenset({GapKind.HAN, GapKind.FIXED_SPACE})),
 )
 # The gap kinds whose shrink is the visible last resort; the line breaker weighs it as such.
-TIGHTEN_KINDS = frozenset({GapKind.HAN})
+TIGHTEN_KINDS = frozenset({GapKind.HAN, GapKind.FIXED_SPACE})
 
 
 def gap_kind(prev: Atom, atom: Atom) -> GapKind:
@@ -186,7 +202,7 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
         # A space between Chinese (半字空, U+3000) is a blank of set width, as Founder 书版's 空半字
         # and 空一字 are: beside it the line stretches as between characters (evenly, last), so
         # 记者 林涛 通讯员 王卫东 keeps even gaps from line to line; Latin word spaces fill first.
-        kind = GapKind.GRID
+        kind = GapKind.FIXED_SPACE
     if kind == GapKind.GRID and blank > 0:
         kind = GapKind.MARK_BLANK
     rule = GAP_RULES[kind]

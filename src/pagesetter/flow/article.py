@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from pagesetter.compose.display import compose_display
+from pagesetter.compose.display import compose_display, uncued_breaks
+from pagesetter.compose.linebreak import split_kinds
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
@@ -110,6 +111,9 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                              f"and cannot be broken; set it smaller or widen the column")
         warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
                      if line.very_loose and not line.last]
+        warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
+                     for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
+                     if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
         if FORM_SETTINGS[para.form].align == "right":
             para_lines = [_flush_right(line, measure) for line in para_lines]
         if inset:
@@ -154,6 +158,14 @@ def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     (compose/linebreak.py: no legal set of breaks avoids it); `pagesetter check` fails it."""
     return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {line.text.strip()!r} is set "
                    f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc)
+
+
+def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:
+    """A date, range or number and its unit the line breaker had to part (its last resort: every
+    other set of breaks had a line `pagesetter check` fails); `check` fails this split too."""
+    return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
+                   f"between {line.text.strip()[-8:]!r} and {nxt.text.strip()[:8]!r}: no other set of lines "
+                   f"fits without one spread past a quarter em; rewrite or rebreak the copy", loc)
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
@@ -263,6 +275,8 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         style = styles[getattr(hs, role)]
         lines, missing = compose_display(text, style, width, faces)
         _report_missing(out, missing, article.loc, article.id)
+        if role != "byline" and not out.dry:
+            out.warnings += _uncued_warnings(article, role, text, lines)
         parts += [(line, style, role) for line in lines]
     if not parts:
         return 0
@@ -286,6 +300,22 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     if not out.dry:
         out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
+
+
+def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line]) -> list[Warning]:
+    """A headline wrapped between two Han with no cue where (compose/display.py): it may cut a word
+    (马拉松比赛期间部 / 分道路交通管制), which the engine cannot see; the desk writes a space there."""
+    found = uncued_breaks(text, lines)
+    if not found:
+        return []
+    from pagesetter.content.reader import value_locs
+
+    loc = value_locs(article).get(role, (article.loc, ""))[0]
+    shown = " / ".join(line.text.strip() for line in lines)
+    where = ", ".join(f"{a} and {b}" for a, b in found)
+    return [Warning("headline-break", f"article {article.id!r}: the {role} breaks between {where} ({shown}), "
+                    f"where the copy gives no cue; if that cuts a word, write a space where the line "
+                    f"should break (README: Headlines)", loc)]
 
 
 def _spilled(parts: list, room: float) -> list:

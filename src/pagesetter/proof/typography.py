@@ -11,7 +11,12 @@ Rules checked (the limits are the table LIMITS): clreq §3.1.7 kinsoku, horizont
 the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: two ems); 孤字; the
 baseline grid; ink past the measure; the Han–Latin gap (clreq §3.2.2); loose lines and spacing
 jumps between neighbouring lines (clreq §3.8); one-character vertical columns; holes a missing
-glyph leaves in our PDFs.
+glyph leaves in our PDFs; a range, a number and its unit or 第 and its number parted across two
+lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
+the line breaker parts only as its last resort), and, named but no problem, a date parted between
+its parts or a number from a counted unit (parted to spare a loose line; one table for the line
+breaker and the check, compose/linebreak.py split_kinds). In our PDFs a finding names the article,
+and its file and line where the PDF's layout record holds them (render/pdf.py _layout_json).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Iterable, NamedTuple
 from pagesetter.compose.chars import (
     DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk,
 )
+from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.proof.readback import Char, PageChars, read_chars
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged. Every
@@ -141,6 +147,9 @@ class Finding:
     baseline: float
     text: str
     detail: str = ""
+    # our PDFs: the article, with its file and line when the layout record has them
+    # ("article 'renewal', content/renewal.md:14"); filled in by check_pdf (_locate)
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,7 +201,7 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("off_grid", "off the grid"), ("wide_han_latin", "Han–Latin gap too wide"),
             ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
-            ("subhead_foot", "subhead at a column's foot"))
+            ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"))
 
 
 @dataclass
@@ -215,6 +224,10 @@ class TypographyReport:
     one_char_columns: list[Finding] = field(default_factory=list)
     holes: list[Finding] = field(default_factory=list)
     subhead_foot: list[Finding] = field(default_factory=list)  # ours only: a 小标题 parted from its text
+    split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
+    # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
+    # line breaker only to spare a loose line; named, not a problem
+    soft_splits: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -248,34 +261,132 @@ class TypographyReport:
                 f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
                 f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
                 f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
-                f"{len(self.subhead_foot)} subheads at a column's foot")
+                f"{len(self.subhead_foot)} subheads at a column's foot; {len(self.split_spans)} numbers "
+                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities)")
 
     def text(self) -> str:
         out = [self.summary()]
         for key, title in PROBLEMS:
             for f in getattr(self, key):
-                out.append(f"  page {f.page}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip())
+                where = f" ({f.where})" if f.where else ""
+                out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip())
+        for f in self.soft_splits:  # named for the desk, not counted as problems
+            where = f" ({f.where})" if f.where else ""
+            out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: note: split across lines: {f.text} "
+                       f"{f.detail}".rstrip())
         return "\n".join(out)
 
 
 def check_pdf(pdf_path: Path) -> TypographyReport:
     pages = read_chars(pdf_path)  # a file that is no PDF is an InputError here
-    return analyse(pages, pdf_frames(pdf_path))
+    records = _records(pdf_path)
+    report = analyse(pages, [_frames(r) for r in records])
+    _locate(report, pages, records)
+    return report
 
 
 def pdf_frames(pdf_path: Path) -> list[list[dict]]:
     """The frames our PDFs carry; none when the PDF has none or they cannot be read (any PDF
     may carry anything under PieceInfo: it is then judged by inference)."""
+    return [_frames(r) for r in _records(pdf_path)]
+
+
+def _records(pdf_path: Path) -> list[dict]:
+    """Each page's layout record (render/pdf.py _layout_json); {} where it has none."""
     import pikepdf
 
     from pagesetter.proof.record import layout_record
 
     try:
         with pikepdf.open(pdf_path) as pdf:
-            frames = [layout_record(page).get("frames") for page in pdf.pages]
+            return [layout_record(page) for page in pdf.pages]
     except (pikepdf.PdfError, OSError, ValueError):
         return []
-    return [[f for f in page if isinstance(f, dict)] if isinstance(page, list) else [] for page in frames]
+
+
+def _frames(record: dict) -> list[dict]:
+    frames = record.get("frames") if isinstance(record, dict) else None
+    return [f for f in frames if isinstance(f, dict)] if isinstance(frames, list) else []
+
+
+# em: a character this far outside an article's block (a hanging mark) still belongs to it, as
+# proof/diff.py reads the same record
+NEAR_BLOCK = 1.0
+
+
+def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict]) -> None:
+    """Our PDFs: name each finding's article, and its source file and line, from the layout
+    record: the block holding the line's first character, and the record's source runs, counted
+    over the article's drawn characters in drawing order, as the sourcemap wrote them."""
+    placed: dict[int, dict[int, tuple[str, int]]] = {}  # page → id(char) → (article, offset), made once
+    for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
+        for f in getattr(report, key):
+            if 0 < f.page <= min(len(pages), len(records)):
+                page, record = pages[f.page - 1], records[f.page - 1]
+                if f.page not in placed:
+                    placed[f.page] = _placed(page, _blocks(record))
+                f.where = _where(f, page, record, placed[f.page])
+
+
+def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> dict[int, tuple[str, int]]:
+    """Each drawn character's article and its offset among that article's drawn characters."""
+    counts: dict[str, int] = {}
+    out: dict[int, tuple[str, int]] = {}
+    if not blocks:
+        return out
+    for c in page.chars:
+        if c.text.isspace():
+            continue
+        article = _owner(c, page.height, blocks)
+        if article is not None:
+            out[id(c)] = (article, counts.get(article, 0))
+            counts[article] = counts.get(article, 0) + 1
+    return out
+
+
+def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]]) -> str:
+    if not placed:
+        return ""
+    row = [c for c in page.chars if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
+    row.sort(key=lambda c: c.x)
+    start = "".join(c.text for c in row).find(f.text.split(" / ")[0][:6])
+    if start < 0 or id(row[start]) not in placed:
+        return ""
+    article, offset = placed[id(row[start])]
+    source = record.get("sources", {}).get(article) if isinstance(record.get("sources"), dict) else None
+    if not isinstance(source, dict) or not isinstance(source.get("file"), str):
+        return f"article {article!r}"
+    from pagesetter.proof.sourcemap import line_at
+
+    try:
+        line = line_at(source.get("runs"), offset) if isinstance(source.get("runs"), list) else 0
+    except (TypeError, ValueError, IndexError):
+        line = 0
+    return f"article {article!r}, {source['file']}" + (f":{line}" if line else "")
+
+
+def _blocks(record: dict) -> list[tuple[str, tuple[float, float, float, float]]]:
+    out = []
+    for f in _frames(record):
+        try:
+            if f["kind"] == "block":
+                out.append((str(f["article"]), (float(f["x0"]), float(f["y0"]), float(f["x1"]), float(f["y1"]))))
+        except (KeyError, TypeError, ValueError):
+            continue  # a frame record we cannot read is no frame
+    return out
+
+
+def _owner(c: Char, height: float, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> str | None:
+    """The article whose block holds the character's origin, or the nearest within NEAR_BLOCK em."""
+    y = height - c.baseline
+    best, distance = None, NEAR_BLOCK * max(c.size, 1.0)
+    for name, (x0, y0, x1, y1) in blocks:
+        d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)
+        if d == 0.0:
+            return name
+        if d <= distance:
+            best, distance = name, d
+    return best
 
 
 def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> TypographyReport:
@@ -586,6 +697,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 report.lone_char.append(Finding(line.page, line.baseline, text))
             previous_extra = None
             continue
+        if nxt is not None:
+            _split_spans(line, nxt, report)
         report.justified_lines += 1
         last = line.chars[-1]
         off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
@@ -606,6 +719,19 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
+
+
+def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
+    """A span the line breaker keeps whole (0～7℃, 2022年, 2版) that this line and the next, one
+    paragraph, part: a problem; a date between its parts or a number and a counted unit, which
+    the breaker parts to spare a loose line: named, not a problem."""
+    tail, head = line.text[-SPAN_CONTEXT:], nxt.text[:SPAN_CONTEXT]
+    kinds = split_kinds(tail, head)
+    hard = [kind for kind, is_hard in kinds if is_hard]
+    if kinds:
+        found = report.split_spans if hard else report.soft_splits
+        found.append(Finding(line.page, line.baseline, f"{tail} / {head}",
+                             f"({', '.join(hard or [kind for kind, _ in kinds])})"))
 
 
 def _other_measure(lines: list[Line], k: int, measure_right: float, pitch: float, body: float) -> str:
