@@ -50,3 +50,30 @@ def test_cmyk_coverage_still_caught_on_the_fast_render(tmp_path: Path, seed_buil
     report = preflight(out)
     assert any(f.check == "coverage" for f in report.findings), report.text()
     assert 355 < report.measured["max tac %"] < 365
+
+
+def _finding_set(report) -> list[tuple[str, str, str, int]]:  # type: ignore[no-untyped-def]
+    return sorted((f.severity, f.check, f.message, f.page) for f in report.findings)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_edition_pages_gated_in_their_own_files_find_what_the_combined_file_shows(project: Path, jobs: int) -> None:
+    """Each page's verdict comes from its own PDF, made in its worker (or here, for the page that
+    continues a jump); merged, the findings and figures are those of preflighting the combined
+    file the plant gets. Photos at 170 ppi give every page warnings to find."""
+    from pagesetter.cache import DiskCache
+    from pagesetter.edition import build_edition
+    from pagesetter.proof.report import merged_preflight
+
+    for name in ("tabloid-1.yaml", "tabloid-2.yaml"):
+        spec = project / "layout" / name
+        spec.write_text(spec.read_text(encoding="utf-8") + "\nphoto_ppi: 170\n", encoding="utf-8")
+    result = build_edition(project / "layout" / "tabloid-edition.yaml", project / "out", jobs=jobs,
+                           cache=DiskCache(None))
+    assert len(result.gates) == 2
+    whole = preflight(result.combined)
+    merged = merged_preflight(preflight(result.combined, pages=False), [g.preflight for g in result.gates])
+    assert any(f.check == "resolution" and f.page == 2 for f in whole.findings), whole.text()
+    assert _finding_set(merged) == _finding_set(whole)
+    assert merged.measured == whole.measured
+    assert merged.text().split("\n", 1)[0] == whole.text().split("\n", 1)[0]

@@ -44,6 +44,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
+from pagesetter.proof.report import Gate, gate_pdf_bytes
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -70,6 +71,8 @@ class EditionResult:
     warnings: tuple[Warning, ...]
     changes: tuple[tuple[Change, ...], ...] = ()  # per page: the marks normalisation set full-width
     proofs: tuple[Path, ...] = ()  # <page>.proof.pdf and <page>.proof-a3.pdf, when asked for
+    # per page: the gate's verdict on its own PDF (proof/report.py), found where the page was made
+    gates: "tuple[Gate, ...]" = ()
 
 
 # Pages in one edition: the thickest Sunday papers run to a few hundred.
@@ -172,8 +175,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
         staged.commit()
     warnings = tuple(w for d in done if d.flowed is not None for w in (*d.flowed.warnings, *d.render_warnings))
+    gates = tuple(d.gate for d in done if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
-                         tuple(proofs))
+                         tuple(proofs), gates if len(gates) == len(done) else ())
 
 
 def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | None) -> None:
@@ -239,6 +243,10 @@ class _PageDone:
     changes: tuple[Change, ...] = ()  # what normalisation set full-width, for the page's report
     render_warnings: tuple[Warning, ...] = ()  # low-resolution photos, by file
     proof: bytes = b""  # the proof PDF, when asked for
+    # The gate's verdict on ``pdf`` (typography check and preflight), found in the worker that made
+    # it, on its core, and kept in the page's replay record: an unchanged page's PDF is the same
+    # bytes, so its verdict is too.
+    gate: "Gate | None" = None
 
 
 @dataclass(frozen=True)
@@ -297,7 +305,9 @@ def _worker_result(future: "Future[_Sent]", job: _PageJob) -> _Sent:
 
 
 def _job_key(job: _PageJob) -> str | None:
-    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd())) if job.cache.enabled else None
+    # the record holds the page's gate verdict, which Ghostscript's presence changes (coverage checked or not)
+    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), rebuild.gate_tools())) \
+        if job.cache.enabled else None
 
 
 def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
@@ -321,7 +331,8 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
-    return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof),
+    return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof,
+                      gate=gate_pdf_bytes(rendered.pdf)),
             inputs_of(spec, manifest, articles))
 
 
