@@ -625,10 +625,10 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     else built, reported and recorded. Returns the PDF, whether its preflight found errors and
     the page tree (None when replayed; --epaper needs it, so it builds)."""
     from pagesetter import rebuild
-    from pagesetter.proof.report import PageReport, page_report
+    from pagesetter.proof.report import PageReport, gate_tools, page_report
 
     # Not the output folder: where the files go does not change them.
-    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, rebuild.gate_tools()))
+    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, gate_tools()))
     found = rebuild.lookup(cache, key) if cache.enabled and not args.epaper else None
     if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
             and found.report.status is not None:

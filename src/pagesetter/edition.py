@@ -44,7 +44,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
-from pagesetter.proof.report import Gate, gate_pdf_bytes
+from pagesetter.proof.report import Gate, gate_pdf_bytes, gate_tools
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -306,7 +306,7 @@ def _worker_result(future: "Future[_Sent]", job: _PageJob) -> _Sent:
 
 def _job_key(job: _PageJob) -> str | None:
     # the record holds the page's gate verdict, which Ghostscript's presence changes (coverage checked or not)
-    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), rebuild.gate_tools())) \
+    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), gate_tools())) \
         if job.cache.enabled else None
 
 

@@ -62,14 +62,6 @@ def job_key(spec: Path, options: tuple[object, ...]) -> str:
     return key_of("job", str(spec.resolve()), options, os.environ.get("SOURCE_DATE_EPOCH"), _library_versions())
 
 
-def gate_tools() -> str | None:
-    """Ghostscript, which the gate's coverage check runs when it is installed: in the key of a
-    record that holds a gate verdict (a replayed "not checked" must not outlive its install)."""
-    import shutil
-
-    return shutil.which("gs")
-
-
 def lookup(cache: DiskCache, key: str) -> object | None:
     """The value recorded under ``key`` when every input is as it was, else None."""
     payload = lookup_payload(cache, key)

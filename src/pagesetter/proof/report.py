@@ -97,6 +97,14 @@ class PageReport:
             print(line, file=sys.stderr, flush=True)
 
 
+def gate_tools() -> str | None:
+    """Ghostscript, which the gate's coverage check runs when it is installed: in the key of a
+    build record that holds a gate verdict (a replayed "not checked" must not outlive its install)."""
+    import shutil
+
+    return shutil.which("gs")
+
+
 @dataclass(frozen=True)
 class Gate:
     """What the gate found in one PDF: the typography check (its summary line and count of
