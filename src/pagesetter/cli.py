@@ -16,9 +16,7 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
-import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,6 +300,9 @@ def _warnings_as_lines() -> None:
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
     """An exception no part of the engine expected: the traceback goes to a log file, the user
     gets one line saying where. Outputs are written atomically (paths.py), so none was replaced."""
+    import tempfile
+    import traceback
+
     details = "".join(traceback.format_exception(exc))
     message = " ".join(str(exc).split())[:300]
     try:
@@ -602,10 +603,25 @@ def _output_not_planted(out: Path) -> None:
 
 
 def _is_edition(path: Path) -> bool:
+    if _plainly_not_edition(path):
+        return False
     from pagesetter.yamlsource import load_yaml  # not edition.py: that would load the whole engine
 
     root = load_yaml(path)
     return root.is_map and "edition" in root.value
+
+
+def _plainly_not_edition(path: Path) -> bool:
+    """A UTF-8 file whose bytes hold no "edition" and no escape (YAML's "\\x65dition" spells the
+    key too) has no edition key: told without loading YAML, which an unchanged page's replay would
+    otherwise import and parse for nothing. Anything unreadable or unusual is left to load_yaml,
+    which refuses it with its own message."""
+    try:
+        with open_regular(path) as fh:
+            data = fh.read()
+    except (OSError, NotRegularFile):
+        return False
+    return b"edition" not in data and b"\\" not in data and b"\0" not in data  # no NUL: not UTF-16/32
 
 
 def _page_json(status: _Status | None, spec: Path, report, written: list[Path], cached: bool) -> None:  # type: ignore[no-untyped-def]
