@@ -77,3 +77,32 @@ def test_edition_pages_gated_in_their_own_files_find_what_the_combined_file_show
     assert _finding_set(merged) == _finding_set(whole)
     assert merged.measured == whole.measured
     assert merged.text().split("\n", 1)[0] == whole.text().split("\n", 1)[0]
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_a_kept_ghostscript_measures_each_file_as_its_own_would(tmp_path: Path, seed_build) -> None:
+    """An edition worker's Ghostscript renders file after file; each file's coverage is what a
+    render of its own finds. A file it cannot render ends it (None: the caller renders that file
+    with a process of its own), and the next file starts a new one."""
+    from pagesetter.proof.preflight import CoverageServer
+
+    heavy = _with_patch(seed_build.pdf_path, tmp_path / "heavy.pdf", b"q 0.9 0.9 0.9 0.9 k X 60 60 re f Q")
+    server = CoverageServer()
+    try:
+        for source in (seed_build.pdf_path, heavy, None, heavy, seed_build.pdf_path):
+            target = server.workspace() / "gated.pdf"
+            if source is None:  # not a PDF at all
+                target.write_bytes(b"%PDF-1.4 this is no PDF")
+                collect = server.start(target)
+                assert collect is not None and collect() is None
+                continue
+            own = preflight(source)
+            target.write_bytes(source.read_bytes())
+            with coverage_render(target, server=server) as render:
+                assert render.pending is not None and render.process is None
+                served = preflight(target, render=render)
+            assert _finding_set(served) == _finding_set(own), source
+            assert served.measured == own.measured, source
+        assert server.start(tmp_path / "heavy.pdf") is None  # outside its folder: Ghostscript may not read it
+    finally:
+        server.close()

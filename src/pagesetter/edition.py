@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
     import pikepdf
 
+    from pagesetter.proof.preflight import CoverageServer
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -278,7 +280,9 @@ def _run_page_in_worker(job: _PageJob) -> _Sent:
     payload = rebuild.lookup_payload(job.cache, key) if key is not None else None
     if payload is not None:
         return _Sent(payload, True)
-    done, inputs = _build_page(job)
+    from pagesetter.workers import coverage_server
+
+    done, inputs = _build_page(job, coverage_server())
     payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None and not _waits_for_jump(done.spec):
         rebuild.record_payload(job.cache, key, inputs, payload, started_ns)
@@ -310,9 +314,10 @@ def _job_key(job: _PageJob) -> str | None:
         if job.cache.enabled else None
 
 
-def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
-    """The page laid out and rendered, and the files it read; or, for a page that continues a jump
-    whose lines are not known yet, its inputs to wait with."""
+def _build_page(job: _PageJob, server: "CoverageServer | None" = None) -> tuple[_PageDone, tuple[Path, ...]]:
+    """The page laid out and rendered, and gated (``server``: a worker's Ghostscript, kept for
+    its pages), and the files it read; or, for a page that continues a jump whose lines are not
+    known yet, its inputs to wait with."""
     if job.loaded is not None:
         spec, manifest, articles, changes = job.loaded
     else:
@@ -332,7 +337,7 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
     return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof,
-                      gate=gate_pdf_bytes(rendered.pdf)),
+                      gate=gate_pdf_bytes(rendered.pdf, server)),
             inputs_of(spec, manifest, articles))
 
 

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pikepdf
 from PIL import Image, ImageMath
@@ -96,20 +96,141 @@ class Render:
     process: subprocess.Popen[bytes] | None  # None: no Ghostscript here
     folder: Path
     device_colour: bool = False
+    # Rendered by a CoverageServer instead: gives each page's TIFF, in order, or None if that
+    # Ghostscript failed (the file is then rendered by a process of its own, as without one).
+    pending: "Callable[[], tuple[Path, ...] | None] | None" = None
 
 
 @contextlib.contextmanager
-def coverage_render(path: Path, device_colour: bool = True) -> Iterator[Render]:
+def coverage_render(path: Path, device_colour: bool = True,
+                    server: "CoverageServer | None" = None) -> Iterator[Render]:
     """Start the coverage render of ``path`` now (Ghostscript works on another core while the
-    caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected."""
+    caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected.
+    ``server``: a Ghostscript kept running for many files (device colour only)."""
     with tempfile.TemporaryDirectory() as tmp:
-        render = Render(_start_render(path, Path(tmp), device_colour), Path(tmp), device_colour)
+        pending = server.start(path) if server is not None and device_colour else None
+        process = _start_render(path, Path(tmp), device_colour) if pending is None else None
+        render = Render(process, Path(tmp), device_colour, pending)
         try:
             yield render
         finally:
             if render.process is not None and render.process.poll() is None:
                 render.process.kill()
                 render.process.wait()
+
+
+class CoverageServer:
+    """One Ghostscript, kept running, rendering PDF after PDF for the coverage check, with the
+    same device and options as a render of its own (device colour). Ghostscript's start and
+    its set-up for the /All separation of the registration marks cost about 0.1 s of CPU a
+    process, twice what rendering a broadsheet page costs: an edition's page worker pays them
+    once for all its pages. Fed on stdin (``(file) run``), each file followed by a marker it
+    prints when done; page TIFFs are numbered on across files. It reads only its own folder
+    (``workspace``, SAFER). Any failure (Ghostscript stops on a PDF error) ends that process:
+    the file is rendered by a process of its own, and the next file starts a new server."""
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pages = 0  # TIFFs this process has written
+        self._files = 0
+        self._uncollected: Callable[[], tuple[Path, ...] | None] | None = None
+
+    def workspace(self) -> Path:
+        """The folder the PDFs to render go in (the only one Ghostscript may read)."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="pagesetter-coverage-")
+        return Path(self._folder.name)
+
+    def start(self, path: Path) -> "Callable[[], tuple[Path, ...] | None] | None":
+        """Queue ``path`` (in ``workspace``); returns what collects its pages' TIFFs, or None
+        when this server cannot take it (no Ghostscript, a file elsewhere)."""
+        gs = shutil.which("gs")
+        folder = self.workspace()
+        if gs is None or not path.is_file() or path.resolve().parent != folder.resolve():
+            return None
+        if self._uncollected is not None:  # a render nobody collected: its TIFFs counted, then dropped
+            for tiff in self._uncollected() or ():
+                tiff.unlink(missing_ok=True)
+        if self._process is None or self._process.poll() is not None:
+            self._halt()
+            for tiff in folder.glob("p*.tif"):
+                tiff.unlink()
+            self._process = subprocess.Popen(
+                [gs, "-q", "-dNOPAUSE", "-dSAFER", f"--permit-file-read={folder.resolve()}/",
+                 "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}", "-dUseFastColor",
+                 f"-sOutputFile={folder / 'p%06d.tif'}", "-dNOPROMPT"],  # its executive, line by line
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self._pages = 0
+        self._files += 1
+        done, failed = f"pagesetter-coverage-done-{self._files}", f"pagesetter-coverage-failed-{self._files}"
+        process, first = self._process, self._pages
+        try:
+            assert process.stdin is not None
+            # stopped: a PostScript error in the file is caught and said, not left to wait for input
+            process.stdin.write(f"{{({_ps_string(str(path.resolve()))}) run}} stopped {{({failed}\\n)}} "
+                                f"{{({done}\\n)}} ifelse print flush\n".encode())
+            process.stdin.flush()
+        except OSError:
+            self._halt()
+            return None
+
+        def collect() -> tuple[Path, ...] | None:
+            self._uncollected = None
+            if not _read_until(process, done.encode(), failed.encode()):
+                self._halt()  # the file is rendered again by a process of its own, which judges it
+                return None
+            made = []
+            while (tiff := folder / f"p{first + len(made) + 1:06d}.tif").exists():
+                made.append(tiff)
+            self._pages = first + len(made)
+            return tuple(made)
+
+        self._uncollected = collect
+        return collect
+
+    def _halt(self) -> None:
+        self._uncollected = None
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._process = None
+
+    def close(self) -> None:
+        self._halt()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+
+def _ps_string(text: str) -> str:
+    """``text`` inside a PostScript string's parentheses (PLRM 3.2.2): backslash, parentheses escaped."""
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _read_until(process: subprocess.Popen[bytes], done: bytes, failed: bytes, timeout: float = 300.0) -> bool:
+    """Whether Ghostscript rendered the file cleanly: its output (stdout and stderr) read up to
+    the file's marker, and nothing else said on the way (with -q a clean render says nothing; a
+    PDF it had to repair or an error would be said, and the file is then judged by a render of
+    its own, exactly as without a server). False too if it ended or overran ``timeout``."""
+    import threading
+
+    timer = threading.Timer(timeout, process.kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.strip() == done:
+                return True
+            return False  # the failure marker, or anything else Ghostscript said
+        return False
+    finally:
+        timer.cancel()
 
 
 # What reading a damaged PDF's page raises: qpdf's own errors, and Python's when an object is not
@@ -158,8 +279,27 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         with coverage_render(path, device_colour=False) as managed:
             _coverage(managed.process, managed.folder, boxes, report, limits)
     else:
-        _coverage(render.process, render.folder, boxes, report, limits)
+        _collected(render, path, boxes, report, limits)
     return report
+
+
+def _collected(render: Render, path: Path, boxes: list[tuple[list[float], list[float]]],
+               report: PreflightReport, limits: Limits) -> None:
+    """The coverage check on a render started earlier; a server's whose Ghostscript failed is
+    done again by a process of its own (which then reports the failure, if it is the file's)."""
+    if render.pending is None:
+        _coverage(render.process, render.folder, boxes, report, limits)
+        return
+    pages = render.pending()
+    if pages is None or len(pages) != len(boxes):
+        with coverage_render(path, render.device_colour) as own:
+            _coverage(own.process, own.folder, boxes, report, limits)
+        return
+    try:
+        _coverage_of(pages, boxes, report, limits)
+    finally:
+        for tiff in pages:
+            tiff.unlink(missing_ok=True)
 
 
 # Colour spaces other than DeviceCMYK and DeviceGray, by name (ISO 32000-1 §8.6; /RGB is an
@@ -608,13 +748,20 @@ def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tup
         report.measured["tac checked"] = 0
         report.add("warning", "coverage", "total area coverage not checked: Ghostscript (gs) is not installed")
         return
-    dpi = COVERAGE_DPI
     if _finished(render) != 0:
         report.add("warning", "coverage", "Ghostscript could not render the file")
         return
+    _coverage_of(tuple(Path(tmp) / f"p{number:03d}.tif" for number in range(1, len(boxes) + 1)), boxes, report,
+                 limits)
+
+
+def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[float]]], report: PreflightReport,
+                 limits: Limits) -> None:
+    """Total area coverage inside each page's trim, on its CMYK TIFF at COVERAGE_DPI."""
+    dpi = COVERAGE_DPI
     worst = 0.0
-    for number, (trim, media) in enumerate(boxes, 1):
-        with Image.open(Path(tmp) / f"p{number:03d}.tif") as im:
+    for number, ((trim, media), tiff) in enumerate(zip(boxes, tiffs), 1):
+        with Image.open(tiff) as im:
             scale = dpi / 72
             box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
                    round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pagesetter.errors import Warning, display_path
 
 if TYPE_CHECKING:
-    from pagesetter.proof.preflight import PreflightReport
+    from pagesetter.proof.preflight import CoverageServer, PreflightReport
 
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
@@ -115,25 +115,33 @@ class Gate:
     preflight: "PreflightReport"
 
 
-def gate_pdf(pdf: Path) -> Gate:
+def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
     """The typography check and the preflight of ``pdf``: the characters read back once for both,
-    while Ghostscript renders it on another core for the coverage check."""
+    while Ghostscript renders it on another core for the coverage check (``server``'s, when
+    given and the file is in its workspace)."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.typography import analyse, pdf_frames
 
-    with coverage_render(pdf) as render:
+    with coverage_render(pdf, server=server) as render:
         chars = read_chars(pdf)
         typography = analyse(chars, pdf_frames(pdf))
         checked = preflight(pdf, chars=chars, render=render)
     return Gate(typography.summary(), typography.problems, checked)
 
 
-def gate_pdf_bytes(data: bytes) -> Gate:
+def gate_pdf_bytes(data: bytes, server: "CoverageServer | None" = None) -> Gate:
     """``gate_pdf`` of a PDF not written yet (an edition's page, in its worker): from a private
-    temporary file."""
+    temporary file, in ``server``'s workspace when there is one."""
     import tempfile
 
+    if server is not None:
+        path = server.workspace() / "gated.pdf"
+        path.write_bytes(data)
+        try:
+            return gate_pdf(path, server)
+        finally:
+            path.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="pagesetter-gate-") as tmp:
         path = Path(tmp) / "page.pdf"
         path.write_bytes(data)
