@@ -16,9 +16,7 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
-import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,6 +300,9 @@ def _warnings_as_lines() -> None:
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
     """An exception no part of the engine expected: the traceback goes to a log file, the user
     gets one line saying where. Outputs are written atomically (paths.py), so none was replaced."""
+    import tempfile
+    import traceback
+
     details = "".join(traceback.format_exception(exc))
     message = " ".join(str(exc).split())[:300]
     try:
@@ -602,10 +603,25 @@ def _output_not_planted(out: Path) -> None:
 
 
 def _is_edition(path: Path) -> bool:
+    if _plainly_not_edition(path):
+        return False
     from pagesetter.yamlsource import load_yaml  # not edition.py: that would load the whole engine
 
     root = load_yaml(path)
     return root.is_map and "edition" in root.value
+
+
+def _plainly_not_edition(path: Path) -> bool:
+    """A UTF-8 file whose bytes hold no "edition" and no escape (YAML's "\\x65dition" spells the
+    key too) has no edition key: told without loading YAML, which an unchanged page's replay would
+    otherwise import and parse for nothing. Anything unreadable or unusual is left to load_yaml,
+    which refuses it with its own message."""
+    try:
+        with open_regular(path) as fh:
+            data = fh.read()
+    except (OSError, NotRegularFile):
+        return False
+    return b"edition" not in data and b"\\" not in data and b"\0" not in data  # no NUL: not UTF-16/32
 
 
 def _page_json(status: _Status | None, spec: Path, report, written: list[Path], cached: bool) -> None:  # type: ignore[no-untyped-def]
@@ -625,10 +641,10 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     else built, reported and recorded. Returns the PDF, whether its preflight found errors and
     the page tree (None when replayed; --epaper needs it, so it builds)."""
     from pagesetter import rebuild
-    from pagesetter.proof.report import PageReport, page_report
+    from pagesetter.proof.report import PageReport, gate_tools, page_report
 
     # Not the output folder: where the files go does not change them.
-    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof))
+    key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, gate_tools()))
     found = rebuild.lookup(cache, key) if cache.enabled and not args.epaper else None
     if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
             and found.report.status is not None:
@@ -695,20 +711,30 @@ def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
 def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
                     spec: Path | None = None) -> bool:
     """Each page as a single-page build reports it (normalisation, typography, its preflight
-    findings and warnings, by file), read back from the combined file the plant gets (one read,
-    one Ghostscript render), then a table of the pages; returns whether the preflight found errors."""
+    findings and warnings, by file), then a table of the pages; returns whether the preflight
+    found errors. Each page's typography and preflight come from its own file, gated in the
+    worker that made it (the combined file holds the same pages), the combined file's own
+    structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.report import (normalised_line, page_status, preflight_lines, preflight_summary,
-                                         warning_lines)
+    from pagesetter.proof.report import (merged_preflight, normalised_line, page_status, preflight_lines,
+                                         preflight_summary, warning_lines)
     from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
     problems: list[str] = []
-    with coverage_render(edition.combined) as render:
-        chars = read_chars(edition.combined)
-        checked = preflight(edition.combined, chars=chars, render=render)
-    frames = pdf_frames(edition.combined)
+    if edition.gates:  # each page gated in its own file where it was made: the edition's own structure here
+        checked = merged_preflight(preflight(edition.combined, pages=False), [g.preflight for g in edition.gates])
+        typography = [(g.typography_summary, g.typography_problems) for g in edition.gates]
+    else:
+        with coverage_render(edition.combined) as render:
+            chars = read_chars(edition.combined)
+            checked = preflight(edition.combined, chars=chars, render=render)
+        frames = pdf_frames(edition.combined)
+        typography = []
+        for n in range(1, len(chars) + 1):
+            typo = analyse(chars[n - 1:n], frames[n - 1:n])
+            typography.append((typo.summary(), typo.problems))
     rows = []
     for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
         info.append(f"wrote {display_path(path)} ({sum(len(l.text) for l in page.lines)} characters, "
@@ -716,9 +742,9 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         changes = edition.changes[n - 1] if n <= len(edition.changes) else ()
         if changes:
             info.append("  " + normalised_line(changes))
-        typo = analyse(chars[n - 1:n], frames[n - 1:n]) if n <= len(chars) else None
+        typo = typography[n - 1] if n <= len(typography) else None
         if typo is not None:
-            info.append("  " + typo.summary())
+            info.append("  " + typo[0])
         for o in page.overset:
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
@@ -726,12 +752,12 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
-            entry.update(page_status(page, changes, (), found, typo.problems if typo else 0, path,
+            entry.update(page_status(page, changes, (), found, typo[1] if typo else 0, path,
                                      with_page=False).to_json())
             json_status.pages.append(entry)
             json_status.wrote(path)
         rows.append((path.name, sum(len(l.text) for l in page.lines), len(page.images),
-                     sum(o.chars for o in page.overset), typo.problems if typo else 0,
+                     sum(o.chars for o in page.overset), typo[1] if typo else 0,
                      sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
     problems += preflight_lines(edition.combined, [f for f in checked.findings if not f.page])
     for proof in edition.proofs:

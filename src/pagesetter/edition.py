@@ -44,6 +44,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
+from pagesetter.proof.report import Gate, gate_pdf_bytes, gate_tools
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     import pikepdf
+
+    from pagesetter.proof.preflight import CoverageServer
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class EditionResult:
     warnings: tuple[Warning, ...]
     changes: tuple[tuple[Change, ...], ...] = ()  # per page: the marks normalisation set full-width
     proofs: tuple[Path, ...] = ()  # <page>.proof.pdf and <page>.proof-a3.pdf, when asked for
+    # per page: the gate's verdict on its own PDF (proof/report.py), found where the page was made
+    gates: "tuple[Gate, ...]" = ()
 
 
 # Pages in one edition: the thickest Sunday papers run to a few hundred.
@@ -172,8 +177,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
         staged.commit()
     warnings = tuple(w for d in done if d.flowed is not None for w in (*d.flowed.warnings, *d.render_warnings))
+    gates = tuple(d.gate for d in done if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
-                         tuple(proofs))
+                         tuple(proofs), gates if len(gates) == len(done) else ())
 
 
 def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | None) -> None:
@@ -239,6 +245,10 @@ class _PageDone:
     changes: tuple[Change, ...] = ()  # what normalisation set full-width, for the page's report
     render_warnings: tuple[Warning, ...] = ()  # low-resolution photos, by file
     proof: bytes = b""  # the proof PDF, when asked for
+    # The gate's verdict on ``pdf`` (typography check and preflight), found in the worker that made
+    # it, on its core, and kept in the page's replay record: an unchanged page's PDF is the same
+    # bytes, so its verdict is too.
+    gate: "Gate | None" = None
 
 
 @dataclass(frozen=True)
@@ -270,7 +280,9 @@ def _run_page_in_worker(job: _PageJob) -> _Sent:
     payload = rebuild.lookup_payload(job.cache, key) if key is not None else None
     if payload is not None:
         return _Sent(payload, True)
-    done, inputs = _build_page(job)
+    from pagesetter.workers import coverage_server
+
+    done, inputs = _build_page(job, coverage_server())
     payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None and not _waits_for_jump(done.spec):
         rebuild.record_payload(job.cache, key, inputs, payload, started_ns)
@@ -297,12 +309,15 @@ def _worker_result(future: "Future[_Sent]", job: _PageJob) -> _Sent:
 
 
 def _job_key(job: _PageJob) -> str | None:
-    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd())) if job.cache.enabled else None
+    # the record holds the page's gate verdict, which Ghostscript's presence changes (coverage checked or not)
+    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), gate_tools())) \
+        if job.cache.enabled else None
 
 
-def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
-    """The page laid out and rendered, and the files it read; or, for a page that continues a jump
-    whose lines are not known yet, its inputs to wait with."""
+def _build_page(job: _PageJob, server: "CoverageServer | None" = None) -> tuple[_PageDone, tuple[Path, ...]]:
+    """The page laid out and rendered, and gated (``server``: a worker's Ghostscript, kept for
+    its pages), and the files it read; or, for a page that continues a jump whose lines are not
+    known yet, its inputs to wait with."""
     if job.loaded is not None:
         spec, manifest, articles, changes = job.loaded
     else:
@@ -321,7 +336,8 @@ def _build_page(job: _PageJob) -> tuple[_PageDone, tuple[Path, ...]]:
     rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
-    return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof),
+    return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof,
+                      gate=gate_pdf_bytes(rendered.pdf, server)),
             inputs_of(spec, manifest, articles))
 
 

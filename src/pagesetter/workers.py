@@ -11,6 +11,10 @@ import ctypes
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pagesetter.proof.preflight import CoverageServer
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal this process gets when its parent dies
 
@@ -26,3 +30,23 @@ def die_with_parent(parent: int) -> None:
             pass
     if os.getppid() != parent:
         os._exit(1)
+
+
+def coverage_server() -> "CoverageServer":
+    """This worker's Ghostscript for the coverage check of the pages it makes (proof/preflight.py
+    CoverageServer): started with the first page, kept for the next, stopped when the worker ends.
+    Held by the process because that is what it belongs to: a pool worker receives only pickled
+    jobs, and a process cannot be pickled."""
+    global _SERVER
+    if _SERVER is None:
+        from multiprocessing.util import Finalize
+
+        from pagesetter.proof.preflight import CoverageServer
+
+        _SERVER = CoverageServer()
+        # run by multiprocessing as the worker exits (it ends with os._exit: no atexit)
+        Finalize(_SERVER, _SERVER.close, exitpriority=10)
+    return _SERVER
+
+
+_SERVER: "CoverageServer | None" = None  # this worker process's, made on first use

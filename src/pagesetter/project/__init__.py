@@ -11,10 +11,7 @@ are copied in rather than referenced.
 from __future__ import annotations
 
 import os
-import shutil
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from pagesetter.errors import InputError, Loc, display_path
@@ -42,6 +39,8 @@ def load_project(folder: Path) -> Project | None:
     path = folder / PROJECT_FILE
     if not path.is_file():
         return None
+    import tomllib  # only where a project file is
+
     shown = display_path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -194,6 +193,8 @@ def _from_system() -> FontPlan:
             str(d) for d in FONT_DIRS) + "); install them (Debian: apt install fonts-noto-cjk "
             "fonts-lxgw-wenkai) or give --fonts DIR, a folder with manifest.yaml and its fonts "
             "(e.g. the fonts/ of a pagesetter clone)")
+    from importlib import resources
+
     licences = resources.files("pagesetter.project") / "licences"
     for face in SYSTEM_FACES:
         path = found[face.key]
@@ -238,6 +239,8 @@ def init_project(dest: Path, fonts_from: Path | None) -> tuple[list[Path], FontP
         write_atomically(target, data)
         written.append(target)
 
+    from importlib import resources
+
     template = resources.files("pagesetter.project") / "template"
     for relative in ("layout/page.yaml", "layout/styles/paper.yaml", "content/example.md"):
         put(relative, (template / relative).read_bytes())
@@ -260,4 +263,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
+        import shutil
+
         shutil.copyfile(source, target)

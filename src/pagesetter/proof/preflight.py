@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pikepdf
 from PIL import Image, ImageMath
@@ -84,24 +84,153 @@ class PreflightReport:
 
 @dataclass(frozen=True)
 class Render:
-    """Ghostscript rendering a PDF to CMYK TIFFs for the coverage check, running meanwhile."""
+    """Ghostscript rendering a PDF to CMYK TIFFs for the coverage check, running meanwhile.
+
+    ``device_colour``: rendered with -dUseFastColor, the file's DeviceCMYK and DeviceGray values
+    passed to the CMYK raster as they are (gray as K) instead of through littleCMS from and to
+    Ghostscript's default CMYK profile (the same profile: the same values, 30 % of the render's
+    time on a page of photos). Valid only for a file that names no other colour space, which
+    preflight checks before it trusts the render (``_device_colour_only``), else renders again
+    with colour management."""
 
     process: subprocess.Popen[bytes] | None  # None: no Ghostscript here
     folder: Path
+    device_colour: bool = False
+    # Rendered by a CoverageServer instead: gives each page's TIFF, in order, or None if that
+    # Ghostscript failed (the file is then rendered by a process of its own, as without one).
+    pending: "Callable[[], tuple[Path, ...] | None] | None" = None
 
 
 @contextlib.contextmanager
-def coverage_render(path: Path) -> Iterator[Render]:
+def coverage_render(path: Path, device_colour: bool = True,
+                    server: "CoverageServer | None" = None) -> Iterator[Render]:
     """Start the coverage render of ``path`` now (Ghostscript works on another core while the
-    caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected."""
+    caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected.
+    ``server``: a Ghostscript kept running for many files (device colour only)."""
     with tempfile.TemporaryDirectory() as tmp:
-        render = Render(_start_render(path, Path(tmp)), Path(tmp))
+        pending = server.start(path) if server is not None and device_colour else None
+        process = _start_render(path, Path(tmp), device_colour) if pending is None else None
+        render = Render(process, Path(tmp), device_colour, pending)
         try:
             yield render
         finally:
             if render.process is not None and render.process.poll() is None:
                 render.process.kill()
                 render.process.wait()
+
+
+class CoverageServer:
+    """One Ghostscript, kept running, rendering PDF after PDF for the coverage check, with the
+    same device and options as a render of its own (device colour). Ghostscript's start and
+    its set-up for the /All separation of the registration marks cost about 0.1 s of CPU a
+    process, twice what rendering a broadsheet page costs: an edition's page worker pays them
+    once for all its pages. Fed on stdin (``(file) run``), each file followed by a marker it
+    prints when done; page TIFFs are numbered on across files. It reads only its own folder
+    (``workspace``, SAFER). Any failure (Ghostscript stops on a PDF error) ends that process:
+    the file is rendered by a process of its own, and the next file starts a new server."""
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pages = 0  # TIFFs this process has written
+        self._files = 0
+        self._uncollected: Callable[[], tuple[Path, ...] | None] | None = None
+
+    def workspace(self) -> Path:
+        """The folder the PDFs to render go in (the only one Ghostscript may read)."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="pagesetter-coverage-")
+        return Path(self._folder.name)
+
+    def start(self, path: Path) -> "Callable[[], tuple[Path, ...] | None] | None":
+        """Queue ``path`` (in ``workspace``); returns what collects its pages' TIFFs, or None
+        when this server cannot take it (no Ghostscript, a file elsewhere)."""
+        gs = shutil.which("gs")
+        folder = self.workspace()
+        if gs is None or not path.is_file() or path.resolve().parent != folder.resolve():
+            return None
+        if self._uncollected is not None:  # a render nobody collected: its TIFFs counted, then dropped
+            for tiff in self._uncollected() or ():
+                tiff.unlink(missing_ok=True)
+        if self._process is None or self._process.poll() is not None:
+            self._halt()
+            for tiff in folder.glob("p*.tif"):
+                tiff.unlink()
+            self._process = subprocess.Popen(
+                [gs, "-q", "-dNOPAUSE", "-dSAFER", f"--permit-file-read={folder.resolve()}/",
+                 "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}", "-dUseFastColor",
+                 f"-sOutputFile={folder / 'p%06d.tif'}", "-dNOPROMPT"],  # its executive, line by line
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self._pages = 0
+        self._files += 1
+        done, failed = f"pagesetter-coverage-done-{self._files}", f"pagesetter-coverage-failed-{self._files}"
+        process, first = self._process, self._pages
+        try:
+            assert process.stdin is not None
+            # stopped: a PostScript error in the file is caught and said, not left to wait for input
+            process.stdin.write(f"{{({_ps_string(str(path.resolve()))}) run}} stopped {{({failed}\\n)}} "
+                                f"{{({done}\\n)}} ifelse print flush\n".encode())
+            process.stdin.flush()
+        except OSError:
+            self._halt()
+            return None
+
+        def collect() -> tuple[Path, ...] | None:
+            self._uncollected = None
+            if not _read_until(process, done.encode(), failed.encode()):
+                self._halt()  # the file is rendered again by a process of its own, which judges it
+                return None
+            made = []
+            while (tiff := folder / f"p{first + len(made) + 1:06d}.tif").exists():
+                made.append(tiff)
+            self._pages = first + len(made)
+            return tuple(made)
+
+        self._uncollected = collect
+        return collect
+
+    def _halt(self) -> None:
+        self._uncollected = None
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._process = None
+
+    def close(self) -> None:
+        self._halt()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+
+def _ps_string(text: str) -> str:
+    """``text`` inside a PostScript string's parentheses (PLRM 3.2.2): backslash, parentheses escaped."""
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _read_until(process: subprocess.Popen[bytes], done: bytes, failed: bytes, timeout: float = 300.0) -> bool:
+    """Whether Ghostscript rendered the file cleanly: its output (stdout and stderr) read up to
+    the file's marker, and nothing else said on the way (with -q a clean render says nothing; a
+    PDF it had to repair or an error would be said, and the file is then judged by a render of
+    its own, exactly as without a server). False too if it ended or overran ``timeout``."""
+    import threading
+
+    timer = threading.Timer(timeout, process.kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.strip() == done:
+                return True
+            return False  # the failure marker, or anything else Ghostscript said
+        return False
+    finally:
+        timer.cancel()
 
 
 # What reading a damaged PDF's page raises: qpdf's own errors, and Python's when an object is not
@@ -111,10 +240,12 @@ MALFORMED = (pikepdf.PdfError, TypeError, ValueError, KeyError, AttributeError, 
 
 
 def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | None = None,
-              render: Render | None = None) -> PreflightReport:
+              render: Render | None = None, pages: bool = True) -> PreflightReport:
     """``chars``: the characters of ``path`` when the caller has read them already; ``render``: a
-    coverage render the caller started (the build reads the PDF back once, while it renders)."""
-    if render is None:
+    coverage render the caller started (the build reads the PDF back once, while it renders).
+    ``pages`` False: the document's own structure only (identification, output profile,
+    metadata), for an edition whose every page was preflighted in its own file (``merged``)."""
+    if render is None and pages:
         with coverage_render(path) as own:
             return preflight(path, limits, chars, own)
     report = PreflightReport(str(path))
@@ -126,6 +257,10 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         x4 = _identification(pdf, report)
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
+        if not pages:
+            return report
+        assert render is not None
+        device_colour = render.device_colour and _device_colour_only(pdf)
         for number, page in enumerate(pdf.pages, 1):
             try:
                 record = layout_record(page)
@@ -140,8 +275,67 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         # (trim, media) of every page, for the checks that look at the rendered or read-back page
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
-    _coverage(render.process, render.folder, boxes, report, limits)
+    if render.device_colour and not device_colour:  # another colour space named: colour-managed, as ever
+        with coverage_render(path, device_colour=False) as managed:
+            _coverage(managed.process, managed.folder, boxes, report, limits)
+    else:
+        _collected(render, path, boxes, report, limits)
     return report
+
+
+def _collected(render: Render, path: Path, boxes: list[tuple[list[float], list[float]]],
+               report: PreflightReport, limits: Limits) -> None:
+    """The coverage check on a render started earlier; a server's whose Ghostscript failed is
+    done again by a process of its own (which then reports the failure, if it is the file's)."""
+    if render.pending is None:
+        _coverage(render.process, render.folder, boxes, report, limits)
+        return
+    pages = render.pending()
+    if pages is None or len(pages) != len(boxes):
+        with coverage_render(path, render.device_colour) as own:
+            _coverage(own.process, own.folder, boxes, report, limits)
+        return
+    try:
+        _coverage_of(pages, boxes, report, limits)
+    finally:
+        for tiff in pages:
+            tiff.unlink(missing_ok=True)
+
+
+# Colour spaces other than DeviceCMYK and DeviceGray, by name (ISO 32000-1 §8.6; /RGB is an
+# inline image's abbreviation, the Default* names remap device colour): a file naming one is
+# rendered with colour management for the coverage check.
+_MANAGED_NAMES = re.compile(rb"/(?:DeviceRGB|RGB|CalRGB|CalGray|CalCMYK|Lab|ICCBased|Indexed|I|DefaultRGB|"
+                            rb"DefaultGray|DefaultCMYK)(?![^\s/\[\]()<>{}%])")
+# Operators that paint in DeviceRGB without naming it, and inline images (BI), whose colour
+# space is in the content stream: found as words between PDF delimiters (§7.2.2).
+_MANAGED_OPS = re.compile(rb"(?<![^\s/\[\]()<>{}%])(?:rg|RG|BI)(?![^\s/\[\]()<>{}%])")
+
+
+def _device_colour_only(pdf: pikepdf.Pdf) -> bool:
+    """Whether the file can use only DeviceCMYK and DeviceGray (and spot colours whose alternate is
+    one of them): no object names another colour space, and no content-like stream (anything but
+    images, font programs, ICC profiles, metadata and functions) holds an RGB operator or an inline
+    image. Conservative: a binary stream whose bytes happen to spell one sends the file the slow,
+    colour-managed way, never the other way round."""
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            head = obj.stream_dict
+            if _MANAGED_NAMES.search(head.unparse()):
+                return False
+            if head.get("/Subtype") in ("/Image", "/CIDFontType0C", "/Type1C", "/OpenType") \
+                    or any(k in head for k in ("/Length1", "/Length2", "/Length3", "/N", "/FunctionType")) \
+                    or head.get("/Type") == "/Metadata":
+                continue
+            try:
+                data = obj.read_bytes()
+            except pikepdf.PdfError:
+                return False
+            if _MANAGED_NAMES.search(data) or _MANAGED_OPS.search(data):
+                return False
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)) and _MANAGED_NAMES.search(obj.unparse()):
+            return False
+    return True
 
 
 def _image_names(record: dict) -> dict[str, str]:
@@ -517,14 +711,33 @@ def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: 
 COVERAGE_DPI = 50
 
 
-def _start_render(path: Path, tmp: Path) -> subprocess.Popen[bytes] | None:
+def _start_render(path: Path, tmp: Path, device_colour: bool = False) -> subprocess.Popen[bytes] | None:
     """Ghostscript rendering every page to CMYK TIFFs in ``tmp``, started, not waited for."""
     gs = shutil.which("gs")
     if gs is None or not path.is_file():
         return None
+    fast = ["-dUseFastColor"] if device_colour else []
     return subprocess.Popen([gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}",
-                             f"-sOutputFile={tmp / 'p%03d.tif'}", str(path)],
+                             *fast, f"-sOutputFile={tmp / 'p%03d.tif'}", str(path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+RENDER_TIMEOUT = 300.0  # seconds: a render longer than this is stopped and reported as failed
+
+
+def _finished(process: subprocess.Popen[bytes], timeout: float = RENDER_TIMEOUT) -> int:
+    """The render's exit status, waited for without polling: Popen.wait(timeout) sleeps in
+    steps of up to 50 ms, which a build that is waiting on Ghostscript pays in full. A timer
+    kills a render that overruns (its status is then negative)."""
+    import threading
+
+    timer = threading.Timer(timeout, process.kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        return process.wait()
+    finally:
+        timer.cancel()
 
 
 def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tuple[list[float], list[float]]],
@@ -535,17 +748,20 @@ def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tup
         report.measured["tac checked"] = 0
         report.add("warning", "coverage", "total area coverage not checked: Ghostscript (gs) is not installed")
         return
-    dpi = COVERAGE_DPI
-    try:
-        returncode = render.wait(timeout=300)
-    except subprocess.TimeoutExpired:
-        returncode = -1
-    if returncode != 0:
+    if _finished(render) != 0:
         report.add("warning", "coverage", "Ghostscript could not render the file")
         return
+    _coverage_of(tuple(Path(tmp) / f"p{number:03d}.tif" for number in range(1, len(boxes) + 1)), boxes, report,
+                 limits)
+
+
+def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[float]]], report: PreflightReport,
+                 limits: Limits) -> None:
+    """Total area coverage inside each page's trim, on its CMYK TIFF at COVERAGE_DPI."""
+    dpi = COVERAGE_DPI
     worst = 0.0
-    for number, (trim, media) in enumerate(boxes, 1):
-        with Image.open(Path(tmp) / f"p{number:03d}.tif") as im:
+    for number, ((trim, media), tiff) in enumerate(zip(boxes, tiffs), 1):
+        with Image.open(tiff) as im:
             scale = dpi / 72
             box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
                    round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))

@@ -60,36 +60,51 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], list[tuple[float, float]]]:
+    # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
+    # a page has thousands of characters, each read five ways (origin, loose box, ink box, font).
     out: list[Char] = []
     spaces: list[tuple[float, float]] = []
-    x = ctypes.c_double()
-    y = ctypes.c_double()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    px, py, pleft, pright, pbottom, ptop = (ctypes.byref(v) for v in (x, y, left, right, bottom, top))
+    loose = pdfium_c.FS_RECTF()
+    ploose = ctypes.byref(loose)
     name = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
+    pflags = ctypes.byref(flags)
     raw = textpage.raw
+    unicode_of, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    origin_of, loose_box, ink_box = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetLooseCharBox, \
+        pdfium_c.FPDFText_GetCharBox
+    font_info, font_size = pdfium_c.FPDFText_GetFontInfo, pdfium_c.FPDFText_GetFontSize
+    fonts: dict[bytes, str] = {}
     count = textpage.count_chars()
     i = 0
     while i < count:
         index = i
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        code = unicode_of(raw, i)
         i += 1
         # pdfium gives UTF-16 code units: a character past the BMP (CJK Extension B, emoji) is two
         # entries, a high and a low surrogate, with one box; joined here into one character.
-        if 0xD800 <= code < 0xDC00 and i < count and 0xDC00 <= (low := pdfium_c.FPDFText_GetUnicode(raw, i)) < 0xE000:
+        if 0xD800 <= code < 0xDC00 and i < count and 0xDC00 <= (low := unicode_of(raw, i)) < 0xE000:
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
             i += 1
         elif 0xD800 <= code < 0xE000:
             code = 0xFFFD  # a lone surrogate is no character: shown as the replacement character
-        if code in (0, 0xFFFE, 0xFFFF) or code in (0x0A, 0x0D) or pdfium_c.FPDFText_IsGenerated(raw, index):
-            if code == 0x20 and pdfium_c.FPDFText_IsGenerated(raw, index):
-                pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
+        if code in (0, 0xFFFE, 0xFFFF) or code in (0x0A, 0x0D) or generated(raw, index):
+            if code == 0x20 and generated(raw, index):
+                origin_of(raw, index, px, py)
                 spaces.append((x.value, height - y.value))
             continue  # line breaks and spaces pdfium invents are not characters on the page
-        pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
-        loose = textpage.get_charbox(index, loose=True)
-        ink = textpage.get_charbox(index)
-        pdfium_c.FPDFText_GetFontInfo(raw, index, name, len(name), ctypes.byref(flags))
-        out.append(Char(chr(code), x.value, height - y.value, pdfium_c.FPDFText_GetFontSize(raw, index),
-                        loose[2], ink[0], ink[2], name.value.decode("latin-1", "replace"),
-                        height - ink[3], height - ink[1]))
+        origin_of(raw, index, px, py)
+        if not loose_box(raw, index, ploose) or not ink_box(raw, index, pleft, pright, pbottom, ptop):  # l r b t
+            raise pdfium.PdfiumError("Failed to get charbox.")  # as get_charbox raises
+        font_info(raw, index, name, len(name), pflags)
+        raw_name = name.value
+        font = fonts.get(raw_name)
+        if font is None:
+            font = fonts[raw_name] = raw_name.decode("latin-1", "replace")
+        out.append(Char(chr(code), x.value, height - y.value, font_size(raw, index),
+                        loose.right, left.value, right.value, font,
+                        height - top.value, height - bottom.value))
     return out, spaces

@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagesetter.errors import Warning, display_path
+
+if TYPE_CHECKING:
+    from pagesetter.proof.preflight import CoverageServer, PreflightReport
 
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
@@ -93,31 +97,103 @@ class PageReport:
             print(line, file=sys.stderr, flush=True)
 
 
-def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.BuildResult
-    """Marks normalised, overset, the typography check and the preflight of the PDF (read back
-    once for both, while Ghostscript renders it for the coverage check), warnings and notes."""
+def gate_tools() -> str | None:
+    """Ghostscript, which the gate's coverage check runs when it is installed: in the key of a
+    build record that holds a gate verdict (a replayed "not checked" must not outlive its install)."""
+    import shutil
+
+    return shutil.which("gs")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the gate found in one PDF: the typography check (its summary line and count of
+    problems) and the preflight report, from one read-back while Ghostscript renders it."""
+
+    typography_summary: str
+    typography_problems: int
+    preflight: "PreflightReport"
+
+
+def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
+    """The typography check and the preflight of ``pdf``: the characters read back once for both,
+    while Ghostscript renders it on another core for the coverage check (``server``'s, when
+    given and the file is in its workspace)."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.typography import analyse, pdf_frames
 
+    with coverage_render(pdf, server=server) as render:
+        chars = read_chars(pdf)
+        typography = analyse(chars, pdf_frames(pdf))
+        checked = preflight(pdf, chars=chars, render=render)
+    return Gate(typography.summary(), typography.problems, checked)
+
+
+def gate_pdf_bytes(data: bytes, server: "CoverageServer | None" = None) -> Gate:
+    """``gate_pdf`` of a PDF not written yet (an edition's page, in its worker): from a private
+    temporary file, in ``server``'s workspace when there is one."""
+    import tempfile
+
+    if server is not None:
+        path = server.workspace() / "gated.pdf"
+        path.write_bytes(data)
+        try:
+            return gate_pdf(path, server)
+        finally:
+            path.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pagesetter-gate-") as tmp:
+        path = Path(tmp) / "page.pdf"
+        path.write_bytes(data)
+        return gate_pdf(path)
+
+
+def merged_preflight(document: "PreflightReport", pages: "list[PreflightReport]") -> "PreflightReport":
+    """An edition's preflight from its document-level checks (``preflight(pages=False)`` of the
+    combined file) and each page's own file's: the combined file holds the same pages (their
+    content and resources copied as they are), so a page finding is the same finding, numbered
+    as the page in the edition. Coverage not checked (no Ghostscript, a failed render) is said
+    once, as for one file; figures are the edition's least and most."""
+    from dataclasses import replace as _replace
+
+    from pagesetter.proof.preflight import PreflightReport
+
+    out = PreflightReport(document.path, list(document.findings), dict(document.measured))
+    said: set[str] = set()
+    for number, page in enumerate(pages, 1):
+        for f in page.findings:
+            if f.page:
+                out.findings.append(_replace(f, page=number))
+            elif f.check == "coverage" and f.message not in said:
+                said.add(f.message)
+                out.findings.append(f)
+    for key, pick in (("smallest text pt", min), ("thinnest rule pt", min), ("lowest image ppi", min),
+                      ("max tac %", max), ("tac checked", min)):
+        values = [p.measured[key] for p in pages if key in p.measured]
+        if values and (key not in ("max tac %", "tac checked") or len(values) == len(pages)):
+            out.measured[key] = pick(values)
+    return out
+
+
+def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.BuildResult
+    """Marks normalised, overset, the typography check and the preflight of the PDF (read back
+    once for both, while Ghostscript renders it for the coverage check), warnings and notes."""
     info: list[str] = []
     problems: list[str] = []
     if result.changes:
         info.append(normalised_line(result.changes))
     for o in result.page.overset:
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
-    with coverage_render(result.pdf_path) as render:
-        chars = read_chars(result.pdf_path)
-        typography = analyse(chars, pdf_frames(result.pdf_path))
-        info.append(typography.summary())  # what `check` says of it
-        checked = preflight(result.pdf_path, chars=chars, render=render)
+    gate = gate_pdf(result.pdf_path)
+    info.append(gate.typography_summary)  # what `check` says of it
+    checked = gate.preflight
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked.findings)
     warnings = _not_in_preflight(result.warnings, checked.findings)
     problems += warning_lines(warnings, info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
-    status = page_status(result.page, result.changes, tuple(warnings), checked.findings, typography.problems,
+    status = page_status(result.page, result.changes, tuple(warnings), checked.findings, gate.typography_problems,
                          result.pdf_path)
     return PageReport(tuple(info), tuple(problems), errors, status)
 
