@@ -837,9 +837,12 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
             bottom = by + bh - (0 if at_page_foot or turns else grid.pitch)
             # No rule through a photo: stop above each cell that spans the gutter, resume below.
             # Nor beside one: a column rule parts two columns of text, and a photo (a row of
-            # photos, a caption) on either side of the gutter has its own edge there.
-            cuts = sorted((geo.line_top(ps.cell.top), geo.line_top(ps.cell.bottom)) for ps in spec.photos
-                          if ps.cell.col <= col <= ps.cell.right)
+            # photos, a caption) on either side of the gutter has its own edge there. It stops
+            # where the text does, the cell's standoff short of the photo and of its caption, as
+            # the text beside it (a rule run up to a caption reads as underlining it); at the
+            # foot it runs on to the foot rule (flow/junctions.py).
+            cuts = sorted((geo.line_top(ps.cell.top - ps.standoff), geo.line_top(ps.cell.bottom + ps.standoff))
+                          for ps in spec.photos if ps.cell.col <= col <= ps.cell.right)
             for y1, y2 in _between(top, bottom, cuts):
                 if y2 - y1 > grid.pitch:
                     out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))
