@@ -742,6 +742,10 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
         size = line.size if role == "subhead" else body.size
         out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id,
                      "body" if role == "item" else role)
+        if role == "subhead":
+            # its grid line, in the layout record: `check` knows a 小标题 by it even when it is set
+            # at the body's size (proof/typography.py _subheads_at_foot)
+            out.frames.append(Frame(article.id, "subhead", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))
