@@ -3,7 +3,7 @@ fills its block exactly (no overset, columns level), and say what was changed.
 
 A make-up editor fits a module by giving the photo or the headline a line more or less rather
 than by touching the text; the engine tries every allowed combination and keeps the best one a
-desk would accept: no leg of text beside a photo thinner than LEG_FLOOR, no photo deepened or made
+desk would accept: no leg of text beside a photo thinner than LEG_FLOOR_PT, no photo deepened or made
 shallower by more than PHOTO_SHARE of its depth, headline lines preferred to photo lines
 (CHANGE_COST). A variant that fills only by breaking those is not chosen: the build says what
 would fill and leaves the white for the editor to close (a longer text, a shorter block).
@@ -86,7 +86,7 @@ def cell_rows(spec: ArticleSpec) -> list[tuple[int, ...]]:
 
 def score(fill: Fill | None, variant: Variant, lone: int = 0, poor: int = 0) -> tuple[int, int, int, int, int]:
     """Lower is better: overset first (it fails the build), then how poor the make-up is (``poor``:
-    lines of legs under LEG_FLOOR and of photo change past PHOTO_SHARE, more than the spec as
+    lines of legs under leg_floor and of photo change past PHOTO_SHARE, more than the spec as
     written has), then single body lines wedged beside the photo, then white at the foot, then the
     cost of the change (Variant.cost)."""
     if fill is None:
