@@ -86,7 +86,7 @@ def test_the_article_has_every_form(article: Article) -> None:
                      "noindent", "noindent", "body", "right", "right"]
     assert [p.text for p in _of(article, "item")] == [
         "●遵守交通信号灯，不闯红灯。", "●机动车礼让行人，斑马线前减速慢行，不鸣笛，不抢行，不在人行横道上停车等候。",
-        "●文明停车，不占用消防通道。", "1.宣传发动阶段。", "2.集中整治阶段。", "3.总结表彰阶段。"]
+        "●文明停车，不占用消防通道。", "1．宣传发动阶段。", "2．集中整治阶段。", "3．12月总结表彰。"]
 
 
 def test_quotations_are_set_in_kai_their_lead_in_hei(built, article: Article, body) -> None:
@@ -144,6 +144,20 @@ def test_items_start_at_the_left_edge_with_their_bullet_or_number(article: Artic
             assert c.x == pytest.approx(columns[k][0], abs=EDGE), (para.text, c.text)
     assert len(_lines(_find(body, items[1], article))) >= 2, "the long item wraps"
     assert [p.text[0] for p in items[:3]] == ["●"] * 3
+
+
+def test_a_numbered_item_sets_its_number_apart(built, article: Article, body) -> None:
+    """"3. 12月" must not print as "3.12月" (read as the decimal 3.12): the mark is the full-width
+    point (．) set in half an em, its ink at the left, so a word space's white or more parts it from
+    the digit after it, where a decimal point has a tenth of an em (issue 17 follow-up)."""
+    size = built.spec.styles["body"].size
+    for para in _of(article, "item")[3:]:
+        chars = [c for c, _ in _find(body, para, article)]
+        assert chars[1].text == "．", para.text
+        assert chars[2].x - chars[1].x >= 0.45 * size, para.text  # the point's own half em
+        white = chars[2].x - chars[1].ink_right  # from the point's ink to the next character
+        assert white >= 0.2 * size, (para.text, white, size)
+    assert "".join(c.text for c, _ in _find(body, _of(article, "item")[5], article)).startswith("3．12月")
 
 
 def test_a_noindent_paragraph_starts_at_the_edge_a_body_paragraph_does_not(built, article: Article, body,

@@ -341,7 +341,7 @@ def test_body_forms_and_escapes(tmp_path: Path) -> None:
     got = [(p.form, p.text) for p in article.paragraphs]
     assert got == [
         ("quote", "编者按：第一段接着"), ("quote", "第二段"),
-        ("item", "●甲"), ("item", "●乙续行"), ("item", "●丙"), ("item", "1.一"), ("item", "12)二"),
+        ("item", "●甲"), ("item", "●乙续行"), ("item", "●丙"), ("item", "1．一"), ("item", "12）二"),
         ("noindent", "不缩进"), ("noindent", "也不缩进"),
         ("right", "江城日报社"), ("right", "2022年6月30日"),
         ("body", "# 不是标题"), ("body", "- 不是列表"), ("body", "1. 不是列表"), ("body", "> 不是引文"),

@@ -580,7 +580,7 @@ def test_an_editions_pages_show_their_own_warnings_labelled_in_chinese(browser, 
         assert any("'dongfeng-media'" in w for w in own[0]) and any("'baimei-property'" in w for w in own[1]), own
         warnings = page.inner_text("#warnings")
         assert "dongfeng-media" in warnings and "baimei-property" not in warnings, warnings
-        assert "适配调整" in warnings and "fitted: 'dongfeng-media': photo +1 line" in warnings
+        assert "适配调整" in warnings and "fitted: 'dongfeng-media': headline +1 line" in warnings  # a headline line before a photo line (flow/fit.py CHANGE_COST)
         page.wait_for_function("document.getElementById('preflight').textContent.includes('preflight: PASS')",
                                timeout=60_000)
         assert "印前检查：通过" in page.inner_text("#preflight")
@@ -635,6 +635,45 @@ def test_an_l_is_selected_and_swapped_whole_and_a_photo_cell_stays_in_its_module
         assert spec.read_text(encoding="utf-8") == original
         time.sleep(0.5)
         assert d.status()["build"] == 1
+        assert page.errors == []
+    finally:
+        print(d.stop())
+
+
+def test_a_photo_cell_in_an_ls_leg_is_shown_and_moved_in_its_frame(browser, project: Path, tmp_path: Path) -> None:
+    """Issue 17 follow-up: a cell written `frame: 1` (in the L's leg) was given to the desk counted
+    from the block: its numbers were the block's, a drag clamped it into the block and wrote those
+    numbers under `frame: 1`. Now it is drawn on the leg, reported as the spec writes it, and a drag
+    a line up writes the frame's line before; the PDF's picture moves up one line."""
+    spec = add_test_page(project, "modules-photos.yaml")
+    written = "photo: {frame: 1, col: 1, cols: 3, line: 3, lines: 8}"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("photo: {col: 1, cols: 3, line: after, lines: 13}",
+                                                             written), encoding="utf-8")
+    original = spec.read_text(encoding="utf-8")
+    assert written in original
+    d = Desk(project, tmp_path / "live", "layout/modules-photos.yaml")
+    try:
+        page = _open(browser, d)
+        cell = page.evaluate("state.pages[0].modules.find((m) => m.article === 'mod-lead-turn').photos[0]")
+        assert {k: cell[k] for k in ("frame", "col", "cols", "line", "lines")} == \
+            {"frame": 1, "col": 1, "cols": 3, "line": 3, "lines": 8}
+        grid, zoom = page.evaluate("state.pages[0].grid"), page.evaluate("zoom")
+        photo = ".photo[data-article='mod-lead-turn'][data-index='0']"
+        leg = page.locator(".module.leg[data-article='mod-lead-turn'][data-index='0']").bounding_box()
+        box = page.locator(photo).bounding_box()
+        assert abs(box["x"] - leg["x"]) < 2 and abs(box["y"] - (leg["y"] + 2 * grid["pitch"] * zoom)) < 2, (box, leg)
+        before = _photo_frames(d, "modules-photos", "mod-lead-turn")[0]
+        page.locator(photo).dispatch_event("mousedown", {"button": 0})
+        page.mouse.up()
+        assert "延伸区 1" in page.inner_text("#r-photo") or "frame 1" in page.inner_text("#r-photo")
+        page.evaluate("document.getElementById('msg').textContent = ''")
+        _drag(page, f"{photo}.selected", 0, -1)
+        message = _message(page)
+        assert page.locator("#msg.done").count() == 1, message
+        _wait_shown(page, 2)
+        assert spec.read_text(encoding="utf-8") == original.replace(written, written.replace("line: 3", "line: 2"))
+        after = _photo_frames(d, "modules-photos", "mod-lead-turn")[0]
+        assert abs(after["y1"] - before["y1"] - grid["pitch"]) < 0.01
         assert page.errors == []
     finally:
         print(d.stop())

@@ -78,3 +78,21 @@ def test_check_reports_a_subhead_at_a_foot(tmp_path: Path, monkeypatch: pytest.M
     report = check_pdf(parted.pdf_path)
     assert [f.text for f in report.subhead_foot] == ["居民参与改造方案"], report.text()
     assert "subheads at a column's foot" in report.summary()
+
+
+SAME = PAGE.with_name("subhead-foot-same.yaml")  # the subhead set at the body's size (小五 黑体)
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_check_knows_a_subhead_at_the_body_size_by_the_layout_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      keep: bool) -> None:
+    """Issue 17 follow-up: `check` saw a subhead at a column's foot only when set larger than the
+    body. Our PDFs' layout record marks each subhead's line: a same-size bold subhead stranded at
+    the foot (keeping turned off) is named, and none is when it is kept with its text."""
+    if not keep:
+        monkeypatch.setattr(article, "keep_subheads", lambda placed, slots: placed)
+    built = build_page(SAME, tmp_path)
+    assert built.spec.styles["subhead"].size == built.spec.styles["body"].size
+    assert [f["kind"] for f in pdf_frames(built.pdf_path)[0]].count("subhead") == 2  # both ## lines marked
+    report = check_pdf(built.pdf_path)
+    assert [f.text for f in report.subhead_foot] == ([] if keep else ["居民参与改造方案"]), report.text()

@@ -278,9 +278,8 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
             "article": a.article, "title": art.title if art is not None else "",
             "entry": f"{display_path(spec.path)}:{a.loc.line}", "source": source,
             "block": _cell(a.block), "box": geo.rect_box(a.block),
-            "photo": _cell(placed.photos[0].cell, a.block) if a.photos else None,
-            "photos": [dict(_cell(p.cell, a.block), after=(q.cell.top - a.block.top) if q.after_headline else None)
-                       for p, q in zip(placed.photos, a.photos)],
+            "photo": _photo_cell(a, placed.photos[0], a.photos[0]) if a.photos else None,
+            "photos": [_photo_cell(a, p, q) for p, q in zip(placed.photos, a.photos)],
             "extra_frames": [_cell(f) for f in a.frames],
             "frames": [[f.kind, f.x, f.y, f.width, f.height] for f in page.frames if f.article == a.article],
             "overset": {"chars": o.chars, "lines": o.lines, "last": o.last_fitting, "cut": o.cut()} if o else None,
@@ -314,6 +313,28 @@ def _cell(rect: Any, within: Any = None) -> dict[str, int]:
     """A grid rect as the spec writes it: 1-based, a photo cell from its block's first column and line."""
     col, top = (within.col, within.top) if within is not None else (0, 0)
     return {"col": rect.col - col + 1, "cols": rect.cols, "line": rect.top - top + 1, "lines": rect.lines}
+
+
+def _photo_cell(entry: Any, placed: Any, written: Any) -> dict[str, Any]:
+    """A photo cell as the spec writes it: counted from its block, or, a cell in an L's leg
+    (``frame: N``, 1-based), from that frame, so the desk draws and drags it in its frame and writes
+    back numbers that mean what the spec's do. ``after``: the lines after the headline of a
+    ``line: after`` cell, else None."""
+    frame = _frame_of(entry, written.cell)
+    area = entry.frames[frame - 1] if frame else entry.block
+    after = (written.cell.top - entry.block.top) if written.after_headline else None
+    return dict(_cell(placed.cell, area), after=after, frame=frame)
+
+
+def _frame_of(entry: Any, cell: Any) -> int | None:
+    """Which of the entry's frames a cell was written in (spec/loader.py checks a ``frame: N`` cell
+    stands inside that frame, and a block cell inside the block): the first frame holding it, when
+    the block does not."""
+    def holds(area: Any) -> bool:
+        return area.col <= cell.col and cell.right <= area.right and area.top <= cell.top and cell.bottom <= area.bottom
+    if holds(entry.block):
+        return None
+    return next((n for n, f in enumerate(entry.frames, 1) if holds(f)), None)
 
 
 def _belongs(warning: Warning, article: Any, spec: Any) -> bool:

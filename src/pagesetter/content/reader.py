@@ -276,8 +276,15 @@ BLOCK_SYNTAX: tuple[BlockSyntax, ...] = (
 )
 # The bullet printed before an item of an unnumbered list (``- ``, ``* ``, ``+ ``): Chinese papers
 # mark such items with a solid full-width sign (●, ■, ◆; 人民日报's lists of measures use ●), set
-# on the character grid like a Han character. A numbered item keeps its number as typed (1. or 1）).
+# on the character grid like a Han character. A numbered item keeps its number as typed, its ASCII
+# mark (``1.``, ``1)``) set full-width (NUMBER_MARKS), as Chinese papers print 1． and 1）: the
+# Markdown space after the mark is not printed between Han characters, and a half-width point
+# would run the number into a following digit ("1. 12月6日" read as the decimal 1.12).
 BULLETS: dict[str, str] = {"-": "●", "*": "●", "+": "●"}
+# The full-width forms of a numbered item's mark (GB/T 15834-2011 §4.1's 序次语 1． and （1）'s
+# closing bracket); a full-width mark takes its own em on the character grid, the point's ink
+# at its left, so the number stands apart from the text.
+NUMBER_MARKS: dict[str, str] = {".": "．", ")": "）"}
 # Fenced blocks (pandoc fenced divs): ``::: name`` … ``:::``; every line between is set in the form.
 FENCES: dict[str, ParagraphForm] = {
     "right": "right",  # each line its own paragraph, flush right: 落款, a signature and its date
@@ -461,10 +468,11 @@ def _not_nested(rest: str, number: int, column: int, shown: str, what: str) -> N
 
 
 def _marker(marker: str, number: int, column: int) -> list[_Token]:
-    """What an item prints before its text: the bullet (BULLETS), or the number as typed."""
+    """What an item prints before its text: the bullet (BULLETS), or the number as typed with its
+    mark full-width (NUMBER_MARKS)."""
     if marker in BULLETS:
         return [_Char(BULLETS[marker], number, column)]
-    return [_Char(ch, number, column + i) for i, ch in enumerate(marker)]
+    return [_Char(NUMBER_MARKS.get(ch, ch), number, column + i) for i, ch in enumerate(marker)]
 
 
 def _fence(text: str, fence: tuple[ParagraphForm, str, int, int] | None, count: int, number: int, column: int,

@@ -780,6 +780,10 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
         size = line.size if role == "subhead" else body.size
         out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id,
                      "body" if role == "item" else role)
+        if role == "subhead":
+            # its grid line, in the layout record: `check` knows a 小标题 by it even when it is set
+            # at the body's size (proof/typography.py _subheads_at_foot)
+            out.frames.append(Frame(article.id, "subhead", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))
@@ -875,9 +879,12 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
             bottom = by + bh - (0 if at_page_foot or turns else grid.pitch)
             # No rule through a photo: stop above each cell that spans the gutter, resume below.
             # Nor beside one: a column rule parts two columns of text, and a photo (a row of
-            # photos, a caption) on either side of the gutter has its own edge there.
-            cuts = sorted((geo.line_top(ps.cell.top), geo.line_top(ps.cell.bottom)) for ps in spec.photos
-                          if ps.cell.col <= col <= ps.cell.right)
+            # photos, a caption) on either side of the gutter has its own edge there. It stops
+            # where the text does, the cell's standoff short of the photo and of its caption, as
+            # the text beside it (a rule run up to a caption reads as underlining it); at the
+            # foot it runs on to the foot rule (flow/junctions.py).
+            cuts = sorted((geo.line_top(ps.cell.top - ps.standoff), geo.line_top(ps.cell.bottom + ps.standoff))
+                          for ps in spec.photos if ps.cell.col <= col <= ps.cell.right)
             for y1, y2 in _between(top, bottom, cuts):
                 if y2 - y1 > grid.pitch:
                     out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))

@@ -2,11 +2,16 @@
 fills its block exactly (no overset, columns level), and say what was changed.
 
 A make-up editor fits a module by giving the photo or the headline a line more or less rather
-than by touching the text; the engine tries every allowed combination and keeps the best.
+than by touching the text; the engine tries every allowed combination and keeps the best one a
+desk would accept: no leg of text beside a photo thinner than LEG_FLOOR_PT, no photo deepened or made
+shallower by more than PHOTO_SHARE of its depth, headline lines preferred to photo lines
+(CHANGE_COST). A variant that fills only by breaking those is not chosen: the build says what
+would fill and leaves the white for the editor to close (a longer text, a shorter block).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +50,27 @@ class Variant:
     def change(self) -> int:
         return abs(self.headline) + abs(self.photo) + abs(self.move)
 
+    @property
+    def cost(self) -> int:
+        """How much a desk minds the change (CHANGE_COST): among variants that fill alike, the one
+        that moves the text's depth by headline lines before the one that resizes the picture."""
+        return (CHANGE_COST["headline"] * abs(self.headline) + CHANGE_COST["photo"] * abs(self.photo)
+                + CHANGE_COST["move"] * abs(self.move))
+
+
+# What one line of each change costs a desk. A headline line more or less changes the body's depth
+# and nothing a reader sees as altered; a photo line changes the picture's crop and proportions (a
+# landscape 14-line cell at 23 lines is nearly square), and the picture editor chose that crop.
+CHANGE_COST: dict[str, int] = {"headline": 1, "move": 1, "photo": 2}
+# The share of its depth as written a photo cell may gain or lose in fitting: past a third, the
+# picture is another picture (its crop and weight on the page), a change for the picture editor to
+# make, not the make-up's (our judgement; the trial's 14-line cell deepened 9 lines was refused).
+PHOTO_SHARE = 1 / 3
+# The least depth of a leg of text beside or under a photo: one inch (T. Harrower, The Newspaper
+# Designer's Handbook: legs of text no shallower than an inch; a shallower one is a strip the eye
+# skips). In grid lines of the page's pitch: 6 on the 13.5 pt grid.
+LEG_FLOOR_PT = 72.0
+
 
 NO_CHANGE = Variant(0, 0)
 
@@ -58,12 +84,35 @@ def cell_rows(spec: ArticleSpec) -> list[tuple[int, ...]]:
     return [tuple(r) for r in rows.values()]
 
 
-def score(fill: Fill | None, variant: Variant, lone: int = 0) -> tuple[int, int, int, int]:
-    """Lower is better: overset first, then single body lines wedged beside the photo, then white at
-    the foot, then how much was changed."""
+def score(fill: Fill | None, variant: Variant, lone: int = 0, poor: int = 0) -> tuple[int, int, int, int, int]:
+    """Lower is better: overset first (it fails the build), then how poor the make-up is (``poor``:
+    lines of legs under leg_floor and of photo change past PHOTO_SHARE, more than the spec as
+    written has), then single body lines wedged beside the photo, then white at the foot, then the
+    cost of the change (Variant.cost)."""
     if fill is None:
-        return (0, lone, 0, variant.change)
-    return (fill.overset, lone, fill.empty_foot + fill.shortfall, variant.change)
+        return (0, poor, lone, 0, variant.cost)
+    return (fill.overset, poor, lone, fill.empty_foot + fill.shortfall, variant.cost)
+
+
+def leg_floor(geo: PageGeometry) -> int:
+    """The fewest body lines a leg of text beside or under a photo may have (a leg: a column's run of
+    body between the photo's standoff and the block's foot, the headline or another cell):
+    LEG_FLOOR_PT in the page's grid lines (the trial's photo deepened to leave legs of 5 lines,
+    67.5 pt, under it)."""
+    return max(2, math.ceil(LEG_FLOOR_PT / geo.spec.grid.pitch - 0.01))
+
+
+def poorness(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry,
+             variant: Variant = NO_CHANGE, written: ArticleSpec | None = None) -> int:
+    """How far the module falls short of what a desk accepts, in lines: each leg of text under
+    ``leg_floor`` by its shortfall (a leg of none, a photo down to the edge, is fine), and a photo
+    changed by more than PHOTO_SHARE of its depth as written (``written``) by the excess."""
+    floor = leg_floor(geo)
+    out = sum(floor - n for _, _, n in _legs(spec, article, head_lines, geo) if 0 < n < floor)
+    if variant.photo and written is not None:
+        for i in variant.cells:
+            out += max(0, abs(variant.photo) - math.floor(PHOTO_SHARE * written.photos[i].cell.lines))
+    return out
 
 
 def wedged(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry) -> tuple[str, ...]:
@@ -77,12 +126,18 @@ def wedged(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeomet
 def _wedged_cells(spec: ArticleSpec, article: Article, head_lines: int,
                   geo: PageGeometry) -> list[tuple[int, str]]:
     """``wedged`` for every photo cell of the entry: (the cell's index, "above" or "below")."""
+    return [(i, side) for i, side, n in _legs(spec, article, head_lines, geo) if n == 1]
+
+
+def _legs(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGeometry) -> list[tuple[int, str, int]]:
+    """The legs of body text above and below every photo cell of the entry, in its columns: (the
+    cell's index, "above" or "below", the leg's depth in lines). None in a module without a body."""
     if not spec.photos or not article.paragraphs:
         return []
     placed = resolve_cells(spec, head_lines).photos
     block = spec.block
     head_right = block.col + (spec.headline.cols or block.cols)
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, int]] = []
     for i, photo in enumerate(placed):
         cell, gap = photo.cell, photo.standoff
         area = next((a for a in spec.areas if a.col <= cell.col and cell.right <= a.right
@@ -98,8 +153,7 @@ def _wedged_cells(spec: ArticleSpec, article: Article, head_lines: int,
             elif o.top >= cell.bottom:
                 bottom = min(bottom, o.top - other.standoff)
         for side, n in (("above", cell.top - gap - top), ("below", bottom - (cell.bottom + gap))):
-            if n == 1:
-                out.append((i, side))
+            out.append((i, side, n))
     return out
 
 
@@ -116,15 +170,15 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         return placed
     # The spec as written is a trial too: only the variant chosen is placed for real (its lines built).
     base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
-    best = (base, spec, NO_CHANGE)
-    best = _search(spec, article, styles, geo, faces, body, carried, base, best, (0,))
-    if lone_lines(best[1], article, best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
+    found = _search(spec, article, styles, geo, faces, body, carried, base, Found((base, spec, NO_CHANGE)), (0,))
+    if lone_lines(found.best[1], article, found.best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
         # Only then try moving the cell a line (three times the trials): the sizes alone leave a
         # single line above or below the photo.
-        best = _search(spec, article, styles, geo, faces, body, carried, base, best, (-1, 1))
-    best, best_spec, best_variant = best
+        found = _search(spec, article, styles, geo, faces, body, carried, base, found, (-1, 1))
+    best, best_spec, best_variant = found.best
     placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
     _warn_wedged(placed, best_spec, article, geo)
+    _warn_poor(placed, found, spec, article, geo)
     if best_variant != NO_CHANGE:
         fill = placed.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
@@ -148,14 +202,55 @@ def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageG
 Trial = tuple[Placed, ArticleSpec, Variant]
 
 
-def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
-            body: list[Line], carried: list[Line] | None, base: Placed, best: Trial, moves: tuple[int, ...]) -> Trial:
-    """The best of ``best`` and every variant within the fit bounds with one of ``moves``."""
-    head_lines = base.head_lines
+@dataclass(frozen=True)
+class Found:
+    best: Trial  # the variant chosen so far
+    poor: Trial | None = None  # the best-filling variant set aside as one a desk would not accept
 
-    def rank(trial: Trial) -> tuple[int, int, int, int]:
+
+def _white(placed: Placed) -> int:
+    fill = placed.fill
+    return fill.empty_foot + fill.shortfall if fill is not None else 0
+
+
+def _warn_poor(placed: Placed, found: Found, spec: ArticleSpec, article: Article, geo: PageGeometry) -> None:
+    """Say so when only a variant a desk would not accept fills the module: which, and why it was
+    not taken, so the editor closes the white another way (more text, a shorter block)."""
+    if found.poor is None or _white(placed) <= 1 or _white(found.poor[0]) >= _white(placed):
+        return
+    trial, changed, variant = found.poor
+    floor = leg_floor(geo)
+    legs = [n for _, _, n in _legs(changed, article, trial.head_lines, geo) if 0 < n < floor]
+    why = [f"legs of {min(legs)} body line{'s' if min(legs) != 1 else ''} beside the photo (a leg "
+           f"should be at least {floor} lines, an inch deep)"] if legs else []
+    if variant.photo and any(abs(variant.photo) > math.floor(PHOTO_SHARE * spec.photos[i].cell.lines)
+                             for i in variant.cells):
+        why.append("the photo changed by more than a third of its depth")
+    placed.warnings.append(Warning(
+        "layout", f"{article.id!r}: only {variant.describe()} would fill the module ({_white(trial)} empty "
+        f"lines), not taken: it leaves {' and '.join(why) or 'a poorer page'}; {_white(placed)} empty lines "
+        "left: lengthen the text, shorten the block or narrow it", spec.loc))
+
+
+def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+            body: list[Line], carried: list[Line] | None, base: Placed, found: Found, moves: tuple[int, ...]) -> Found:
+    """The best of ``found`` and every variant within the fit bounds with one of ``moves``, and the
+    best-filling of those set aside as poor (``poorness`` more than the spec as written)."""
+    head_lines = base.head_lines
+    written = poorness(spec, article, head_lines, geo)
+
+    def poor(trial: Trial) -> int:
         placed, changed, variant = trial
-        return score(placed.fill, variant, lone_lines(changed, article, placed.head_lines, geo))
+        return max(0, poorness(changed, article, placed.head_lines, geo, variant, spec) - written)
+
+    def rank(trial: Trial) -> tuple[int, int, int, int, int]:
+        placed, changed, variant = trial
+        return score(placed.fill, variant, lone_lines(changed, article, placed.head_lines, geo), poor(trial))
+
+    def filling(trial: Trial) -> tuple[int, int, int]:
+        return (trial[0].fill.overset if trial[0].fill else 0, _white(trial[0]), trial[2].cost)
+
+    best, set_aside = found.best, found.poor
 
     rows = cell_rows(spec) or [(0,)]
     many = len(rows) > 1
@@ -174,9 +269,12 @@ def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: 
                         continue  # a headline or caption that no longer fits its area
                     if (variant.photo or variant.move) and _thinner_photo(article, spec, base, trial, row):
                         continue  # the photo would print under the resolution print needs
-                    if rank((trial, changed, variant)) < rank(best):
-                        best = (trial, changed, variant)
-    return best
+                    candidate = (trial, changed, variant)
+                    if poor(candidate) and (set_aside is None or filling(candidate) < filling(set_aside)):
+                        set_aside = candidate
+                    if rank(candidate) < rank(best):
+                        best = candidate
+    return Found(best, set_aside)
 
 
 def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) -> ArticleSpec | None:

@@ -7,6 +7,10 @@ half a gutter or half a line short of each other. A make-up man cuts rule to mee
 ends runs on to the line of the one it meets; at a corner both run past the other's line by half
 its width, so the corner is square and closed. This pass does it once for the whole page, over
 every module's rules (and the masthead's, which side rules may meet but which are never cut).
+A column rule (栏线, between two columns of a module's text) runs down on to the foot rule or box
+edge it stops half a line short of (┴), as a side rule does; its top, under a headline or a photo's
+standoff, is left where the text starts (a column rule run up to the rule above would join two
+modules into one).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pagesetter.pagetree import Panel, Rule
 # rule half a line from the foot rule's. Farther than this, the two rules do not meet.
 REACH = 0.75
 JOINED_ROLES = ("article",)  # rules this pass may lengthen or shorten
+FOOT_JOINED_ROLES = ("column",)  # rules whose foot (not their top) this pass may run on to a rule below
 MET_ROLES = ("article", "masthead", "box")  # rules an article rule may run on to ("box": a frame's edge)
 EPS = 0.01
 
@@ -40,7 +45,8 @@ def joined_rules(rules: list[Rule], gutter: float, pitch: float, panels: tuple[P
            for r in rules]
     edges = [Rule(p.x, y, p.x + p.width, y, p.stroke, p.color, "box") for p in panels if p.stroke > 0
              for y in (p.y, p.y + p.height)]
-    return [_join_vertical(r, out + edges, pitch) if r.role in JOINED_ROLES and _vertical(r) else r for r in out]
+    return [_join_vertical(r, out + edges, pitch, foot_only=r.role in FOOT_JOINED_ROLES)
+            if r.role in JOINED_ROLES + FOOT_JOINED_ROLES and _vertical(r) else r for r in out]
 
 
 def _join_horizontal(h: Rule, rules: list[Rule], gutter: float, pitch: float) -> Rule:
@@ -75,12 +81,13 @@ def _join_horizontal(h: Rule, rules: list[Rule], gutter: float, pitch: float) ->
     return replace(h, x1=x1, x2=x2)
 
 
-def _join_vertical(v: Rule, rules: list[Rule], pitch: float) -> Rule:
+def _join_vertical(v: Rule, rules: list[Rule], pitch: float, foot_only: bool = False) -> Rule:
     """A side rule's end near a foot rule's line runs to it: to its centre where rule lies on
-    both sides of it (┬, ┴), past it by half its width where the foot rule ends there (a corner)."""
+    both sides of it (┬, ┴), past it by half its width where the foot rule ends there (a corner).
+    ``foot_only``: only its lower end (a column rule)."""
     x = v.x1
     ends = sorted((v.y1, v.y2))
-    for k in (0, 1):
+    for k in ((1,) if foot_only else (0, 1)):
         ye = ends[k]
         near = [h for h in rules if h.role in MET_ROLES and _horizontal(h) and abs(h.y1 - ye) <= pitch * REACH
                 and min(h.x1, h.x2) - EPS <= x <= max(h.x1, h.x2) + EPS

@@ -402,8 +402,9 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> T
         return report
     report.body_size = body
     figures = _Figures()
-    for page, fs, by in zip(pages, page_frames, indexed):
-        _analyse_page(page, fs, by, body, report, figures)
+    for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
+        subheads = _subhead_frames(page, frames[i] if frames and i < len(frames) else [])
+        _analyse_page(page, fs, by, body, report, figures, subheads)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -424,11 +425,11 @@ class _Figures:
 
 
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
-                  report: TypographyReport, figures: _Figures) -> None:
+                  report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = ()) -> None:
     if by is not None:
         columns, other = _framed_columns(page, frames, body, by)
         _ink_in_frames(page, frames, report, by)
-        _subheads_at_foot(page.number, frames, body, by, report)
+        _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
         columns, other = _inferred_columns(page, body)
     spaces = _drawn_spaces(page)
@@ -455,11 +456,19 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         figures.lengths.extend(_check_vertical(page.number, column, report))
 
 
+def _subhead_frames(page: PageChars, frames: list[dict]) -> tuple[TextFrame, ...]:
+    """The grid lines our layout record marks as a 小标题's (flow/article.py _set_body)."""
+    marked = [f for f in frames if isinstance(f, dict) and f.get("kind") == "subhead"]
+    return tuple(replace(f, kind="subhead") for f in _text_frames(page, [dict(f, kind="body") for f in marked]))
+
+
 def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "ByBaseline",
-                      report: TypographyReport) -> None:
-    """A body frame (a column of our PDFs) whose last line is set larger than the body, below body
-    lines: a 小标题 that ends the column while its text starts the next. A typesetter keeps a
-    subhead with its text (flow/article.py keep_subheads)."""
+                      report: TypographyReport, subheads: tuple[TextFrame, ...] = ()) -> None:
+    """A body frame (a column of our PDFs) whose last line is a 小标题, below body lines: a subhead
+    that ends the column while its text starts the next. A typesetter keeps a subhead with its
+    text (flow/article.py keep_subheads). A subhead is known by the layout record's subhead line
+    (``subheads``) where the PDF has one, so one set at the body's size is seen too; else by its
+    size, larger than the body."""
     for f in frames:
         if f.kind != "body":
             continue
@@ -470,7 +479,7 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
         if len(rows) < 2:
             continue
         last = rows[max(rows)]
-        larger = all(c.size > body + 0.01 for c in last)
+        larger = all(c.size > body + 0.01 for c in last) or all(any(s.holds(c) for s in subheads) for c in last)
         if larger and any(abs(c.size - body) < 0.01 for row in rows.values() for c in row):
             report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
                                                "(its text begins the next column)"))
