@@ -139,7 +139,7 @@ class Session:
             return kept.article, kept.changes
         self._articles.pop(path, None)
         stamp = text_stamp(path)
-        article, changed = normalise_article(read_article(path, spec.root, spec.allowed), self._memo)
+        article, changed = normalise_article(read_article(path, spec.root, spec.allowed, self._memo), self._memo)
         photos = [file for photo in article.photos for file in photo.files]
         read = _Read(article, tuple(changed), ((path, stamp), *((p, file_stamp(p)) for p in photos)), context)
         self._articles[path] = read

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.pagetree import Frame, Page
+from pagesetter.pagetree import Frame, Page, TextLine
 from pagesetter.spec.model import PageSpec
 
 # Overlaps thinner than this (pt) are shared edges, not collisions.
@@ -63,13 +63,16 @@ def collisions(page: Page, spec: PageSpec) -> list[tuple[Loc, str]]:
     type_area = Box(spec.margin_left, spec.margin_top, spec.margin_left + spec.grid.width,
                     spec.margin_top + spec.grid.lines * spec.grid.pitch)
     out: list[tuple[Loc, str]] = []
+    head_lines: dict[str, list[TextLine]] = {}  # one pass over the page's lines, not one per article
+    for line in page.lines:
+        if line.role in HEAD_ROLES and line.glyphs:
+            head_lines.setdefault(line.article, []).append(line)
     for article, frames in by_article.items():
         loc = locs.get(article)
         if loc is None:
             continue
         blocks = [Box.of(f) for f in frames if f.kind == "block"]
-        heads = [(line.role, line.text, ink_box(line)) for line in page.lines
-                 if line.article == article and line.role in HEAD_ROLES and line.glyphs]
+        heads = [(line.role, line.text, ink_box(line)) for line in head_lines.get(article, ())]
         for f in frames:
             if f.kind not in CLEAR_OF_HEADLINE:
                 continue

@@ -16,6 +16,7 @@ an array, dict a dictionary (keys are names).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -41,9 +42,11 @@ class Raw:
     data: bytes
 
 
+@functools.lru_cache(maxsize=8192, typed=True)
 def fp(v: float) -> str:
     """A number as reportlab's fp_str writes it (up to 6 significant decimals, no trailing zeros,
-    no leading zero): the content stream keeps the figures the files carried before."""
+    no leading zero): the content stream keeps the figures the files carried before. Kept per
+    value: a page writes a few hundred numbers, most of them the same coordinates again."""
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
     sa = abs(v)
@@ -56,11 +59,7 @@ def fp(v: float) -> str:
         n = "%.*f" % (min(max(0, 7 - digits), 6), v)
     if "." in n:
         n = n.rstrip("0").rstrip(".")
-    if n.startswith("0.") and len(n) > 1:
-        n = n[1:]
-    elif n.startswith("-0."):
-        n = "-" + n[2:]
-    return n
+    return n[1:] if n.startswith("0.") else n
 
 
 def pdf_string(text: str) -> bytes:
