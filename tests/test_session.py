@@ -144,3 +144,30 @@ def test_one_article_edit_reflows_one_module(tmp_path: Path) -> None:
 
     with pdfplumber.open(result.pdf_path) as pdf:
         assert "未曾披上白色战袍" in pdf.pages[0].extract_text().replace("\n", "")
+
+
+def test_edited_article_scans_only_its_changed_line(tmp_path: Path) -> None:
+    """An article saved with one sentence changed is read again, but only the changed line is
+    scanned and only its paragraph made anew: the others stay the very objects the module's
+    composition keys on. The printed page has the new wording and the old elsewhere."""
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    session = Session(spec)
+    first = session.build(tmp_path / "out")
+    before = first.articles["dongfeng-media"].paragraphs
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
+    result = session.build(tmp_path / "out")
+    memo = session._memo
+    assert memo.misses_of("read-line") == 1 and memo.misses_of("read-paragraph") == 1
+    after = result.articles["dongfeng-media"].paragraphs
+    assert len(after) == len(before) > 2
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a is not b]
+    assert len(changed) == 1 and "未曾披上白色战袍" in after[changed[0]].text
+    import pdfplumber
+
+    with pdfplumber.open(result.pdf_path) as pdf:
+        printed = pdf.pages[0].extract_text().replace("\n", "")
+    assert "未曾披上白色战袍" in printed and "没有披上白色战袍" not in printed
+    assert after[changed[0] - 1].text[:8] in printed

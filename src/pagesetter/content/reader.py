@@ -363,13 +363,13 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
         if block is not None:
             made = block
             out.append(_paragraph(made, shown) if memo is None else
-                       memo(("paragraph", made.form, made.start, shown, *made.parts), lambda: _paragraph(made, shown)))
+                       memo(("read-paragraph", made.form, made.start, shown, *made.parts), lambda: _paragraph(made, shown)))
             block = None
 
     def _scan(text: str, number: int, column: int, shown: str) -> list[_Token]:
         if memo is None:
             return _scan_line(text, number, column, shown)
-        return memo(("scan", text, number, column, shown), lambda: _scan_line(text, number, column, shown))
+        return memo(("read-line", text, number, column, shown), lambda: _scan_line(text, number, column, shown))
 
     for index in range(first, len(lines)):
         number = index + 1
@@ -442,7 +442,7 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
             _not_nested(rest, number, at, shown, "a list item")
             marker = text[:len(text) - len(rest)].strip()
             block = _Block("item", number, [_marker(marker, number, column) if memo is None else
-                                            memo(("marker", marker, number, column),
+                                            memo(("read-marker", marker, number, column),
                                                  lambda: _marker(marker, number, column)),
                                             _scan(rest, number, at, shown)])
     flush()
