@@ -25,7 +25,8 @@ from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (CGATS_TR002, DocumentId, PdfxSettings, PdfxVersion, document_id,
                                    document_id_of_digests, info_entries, output_profile_flated, part_digest,
                                    pdf_header, trailer_id, xmp_packet)
-from pagesetter.render.writer import Name, PdfWriter, Raw, Ref, fp, pdf_dict, pdf_stream, pdf_value
+from pagesetter.render.writer import (Name, PdfWriter, Raw, Ref, deflate_part, deflated, fp, pdf_dict,
+                                     pdf_stream, pdf_value)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
@@ -105,24 +106,34 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     for rule in page.rules:
         _set_overprint(ops, state, overprints(rule.color))
         registration |= _draw_rule(ops, co, rule)
-    ops.append(text)
-    drawn = "\n".join(ops).encode("ascii")
+    parts = ["\n".join(ops), *text]  # the content stream: drawings, then each article's text
     layout = _layout_json(page)
     # The document's ID comes from everything drawn: the page's whole content stream (text, rules,
     # panels, marks), the photos, the fonts and the layout record.
-    content = (drawn, layout.encode("utf-8"), *(p.jpeg for p in prepared),
+    content = (layout.encode("utf-8"), *(p.jpeg for p in prepared),
                *(vector.content for vector in page.vectors), *(font.program for font in subsets.values()))
     pdfx = PdfxSettings(version=settings.pdfx)
     if memo is None:
-        ident = document_id(title, pdfx, date, content)
+        ident = document_id(title, pdfx, date, (*(part.encode("ascii") for part in parts), *content))
     else:  # photos and font programs kept by the session are the same bytes objects: hashed once
-        ident = document_id_of_digests(title, pdfx, date, [memo(("digest", part), lambda: part_digest(part))
-                                                           for part in content])
-    pdf = _written(page, media, drawn, layout, prepared, subsets, registration, ident, memo)
+        ident = document_id_of_digests(title, pdfx, date, [
+            *(memo(("digest-text", part), lambda: part_digest(part.encode("ascii"))) for part in parts),
+            *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
+    pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo)
     return RenderResult(pdf, tuple(warnings))
 
 
 PREAMBLE = "1 0 0 1 0 0 cm"  # the content stream's first operator, as reportlab wrote it (bottom-up)
+
+
+def _content_stream(parts: list[str], memo: Memo | None) -> bytes:
+    """The content stream, Flate-compressed part by part (writer.deflated): a session compresses
+    again only the parts that changed, the text of the article edited."""
+    data = [(part + "\n").encode("ascii") for part in parts]
+    if memo is None:
+        return deflated([deflate_part(d) for d in data], data)
+    return deflated([memo(("deflate", part), functools.partial(deflate_part, d)) for part, d in zip(parts, data)],
+                    data)
 
 
 def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, prepared: list[PreparedImage],
@@ -145,9 +156,7 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
                             **CGATS_TR002}))
     w.put(profile, _profile_body())
     w.put(record, pdf_stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
-    # zlib level 1 for the content stream: text operators compress nearly as well at level 1 as at
-    # the default 6 (the seed page: 70 KB to 18.2 KB against 15.0 KB) in a third of the time
-    w.put(contents, pdf_stream({"Filter": FLATE}, zlib.compress(drawn, 1)))
+    w.put(contents, pdf_stream({"Filter": FLATE}, drawn))
     if registration:
         w.put(colorspace, pdf_value([Name("Separation"), Name("All"), Name("DeviceCMYK"), Ref(function)]))
         w.put(function, _all_function())
@@ -488,22 +497,36 @@ _RUN_KEY = itemgetter(0, 1, 5, 6, 7, 8)
 
 
 def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
-                    memo: Memo | None = None) -> str:
+                    memo: Memo | None = None) -> list[str]:
+    """The text's operators, one string per run of one article's lines (what a session keeps, and
+    what the content stream compresses apart, _content_stream)."""
+    texts: list[str] = []
+    state: bool | None = None  # this stream is added after everything else: it sets its own state first
+    subsets = [x for face in sorted(fonts) for x in fonts[face]]
+    for chunk in _chunks(lines):
+        if memo is None:
+            runs = tuple(run for line in chunk for run in _filled_runs(_line_runs(line, fonts, co), fonts))
+            text, state = _joined_runs(runs, state)
+        else:  # a module's lines whole while they and every subset are unchanged, else line by line
+            runs = memo(("chunk", co.bleed, co.media_h, len(subsets), *subsets, *chunk),
+                        lambda: _chunk_runs(chunk, fonts, co, memo))
+            text, state = memo(("chunk-text", runs, state), functools.partial(_joined_runs, runs, state))
+        texts.append(text)
+    return texts
+
+
+def _joined_runs(runs: tuple[tuple[bool, str], ...], state: bool | None) -> tuple[str, bool | None]:
+    """The runs' operators, each preceded by the overprint state it needs when that changes;
+    with the state they leave."""
+    tracker = _Overprint()
+    tracker.state = state
     ops: list[str] = []
-    state = _Overprint()  # this stream is added after everything else: it sets its own state first
-    if memo is None:
-        runs = [run for line in lines for run in _filled_runs(_line_runs(line, fonts, co), fonts)]
-    else:  # a module's lines whole while they and every subset are unchanged, else line by line
-        subsets = [x for face in sorted(fonts) for x in fonts[face]]
-        runs = [run for chunk in _chunks(lines)
-                for run in memo(("chunk", co.bleed, co.media_h, len(subsets), *subsets, *chunk),
-                                lambda: _chunk_runs(chunk, fonts, co, memo))]
     for overprint, run in runs:
-        op = state.switch(overprint)
+        op = tracker.switch(overprint)
         if op:
             ops.append(op)
         ops.append(run)
-    return "\n".join(ops)
+    return "\n".join(ops), tracker.state
 
 
 def _chunks(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]]:
