@@ -93,6 +93,7 @@ class Session:
     _articles: dict[Path, _Read] = field(default_factory=dict)
     _faces: FaceSet | None = None
     _faces_key: tuple = ()
+    _faces_manifest: dict[str, FaceInfo] | None = None
     _memo: IdentityMemo = field(default_factory=lambda: IdentityMemo(LASTING))
 
     def build(self, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
@@ -149,8 +150,13 @@ class Session:
         """The session's faces and composition memo, while the manifest's faces are unchanged. The
         first build fills the memo from the disk cache and saves it back (``memo_key``), so a later
         command-line build profits; after that the memo lives in memory only."""
+        if self._faces is not None and manifest is self._faces_manifest:
+            # the manifest as last read: its font files' stamps (_spec) are unchanged, so are the
+            # faces, without resolving and stating each file again for the fingerprint
+            return self._faces, None
         faces = FaceSet(manifest)
         key = faces.fingerprint()
+        self._faces_manifest = manifest
         if self._faces is not None and key == self._faces_key:
             return self._faces, None
         self._faces, self._faces_key = faces, key
