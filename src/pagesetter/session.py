@@ -23,6 +23,8 @@ session for a single page.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,13 +38,16 @@ from pagesetter.errors import Loc
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.incremental import IdentityMemo
+from pagesetter.paths import inside
 from pagesetter.spec.model import PageSpec
 
 Stamp = tuple[object, ...]
-# What the session keeps for a few builds after its last use: font subsets and their compressed
-# streams and the text operators written with their codes (render/pdf.py): the costliest to make
-# again, and they come back as an editor goes back and forth between wordings.
-LASTING = frozenset({"subset", "subsets", "flate", "cmap", "W", "ops", "chunk"})
+# What the session keeps for a few builds after its last use: font subsets and their written,
+# compressed objects, each module's glyphs, the text operators written with their codes and their
+# compressed and hashed parts of the content stream (render/pdf.py): the costliest to make again,
+# and they come back as an editor goes back and forth between wordings.
+LASTING = frozenset({"subset", "subsets", "used-canon", "flate", "font-pdf", "ops", "chunk", "chunk-text",
+                     "deflate", "digest-text"})
 
 
 def text_stamp(path: Path) -> Stamp:
@@ -133,7 +138,7 @@ class Session:
         return spec, manifest
 
     def _article(self, spec: PageSpec, name: str, loc: Loc) -> tuple[Article, tuple[Change, ...]]:
-        path = article_path(spec, name, loc)
+        path = self._article_path(spec, name, loc)
         context = (spec.root, spec.allowed)
         kept = self._articles.get(path)
         if kept is not None and kept.context == context and all(_stamp(p) == s for p, s in kept.stamps):
@@ -145,6 +150,19 @@ class Session:
         read = _Read(article, tuple(changed), ((path, stamp), *((p, file_stamp(p)) for p in photos)), context)
         self._articles[path] = read
         return read.article, read.changes
+
+    def _article_path(self, spec: PageSpec, name: str, loc: Loc) -> Path:
+        """As build.article_path, without resolving the file's path at every build: a regular file
+        (not a link) in the content folder is inside the project when the folder is, and the
+        folder is judged once per spec as read. Anything else takes article_path's checks."""
+        path = spec.content_dir / f"{name}.md"
+        try:
+            regular = stat.S_ISREG(os.lstat(path).st_mode)
+        except OSError:
+            regular = False
+        if regular and self._memo(("content-inside", spec), lambda: inside(spec.content_dir, spec.root, spec.allowed)):
+            return path
+        return article_path(spec, name, loc)
 
     def _faces_for(self, manifest: dict[str, FaceInfo], spec: PageSpec) -> tuple[FaceSet, str | None]:
         """The session's faces and composition memo, while the manifest's faces are unchanged. The

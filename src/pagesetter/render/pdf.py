@@ -260,8 +260,21 @@ def _subsets(page: Page, faces: dict[str, FaceInfo], cache: DiskCache, memo: Mem
         used = _glyphs_used(page.lines)
         return {key: subset_font(faces[key].path, used[key], faces[key].index, cache=cache) for key in sorted(used)}
     # each module's glyphs kept; the subsets kept while no module's glyphs changed
-    per_chunk = [memo(("used", *chunk), lambda: _split(_glyphs_used(chunk))) for chunk in _chunks(page.lines)]
+    per_chunk = [memo(("used", *chunk), lambda: _canonical(_split(_glyphs_used(chunk)), memo))
+                 for chunk in _chunks(page.lines)]
     return memo(("subsets", *per_chunk), lambda: _kept_subsets(_merged(per_chunk), faces, cache, memo))
+
+
+def _canonical(used: dict[str, tuple[dict[int, str], dict[int, str]]], memo: Memo
+               ) -> dict[str, tuple[dict[int, str], dict[int, str]]]:
+    """The one object the session keeps for a module's glyphs equal to ``used``: an edit that
+    uses no glyph the module did not use before (or one it used a few builds ago: an editor going
+    back and forth between two wordings) leaves the page's subsets as they were, found without
+    merging and sorting the page's glyphs again."""
+    digest = hash(tuple((face, frozenset(textless.items()), frozenset(texts.items()))
+                        for face, (textless, texts) in sorted(used.items())))
+    kept = memo(("used-canon", digest), lambda: used)
+    return kept if kept == used else used  # equal values only: a hash shared by chance is no match
 
 
 def _layout_json(page: Page) -> str:
