@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 from pagesetter.compose.lines import Line
@@ -108,13 +109,40 @@ def lone_lines(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGe
     return len(_wedged_cells(spec, article, head_lines, geo))
 
 
+Choice = tuple[ArticleSpec, Variant, "Fill | None"]  # the spec chosen, its variant, the fill as written
+
+
 def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
-                faces: FaceSet, body: list[Line], carried: list[Line] | None = None) -> Placed:
+                faces: FaceSet, body: list[Line], carried: list[Line] | None = None,
+                choose: Callable[[Callable[[], Choice]], Choice] | None = None) -> Placed:
+    """``choose``: a session's (flow/page.py), that keeps the variant chosen while what the trials
+    measure is unchanged (the module's spec and page, the article's headline and photos, the body's
+    count and kinds of lines): an edit that keeps the body's lines skips the trials."""
     if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
         placed = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
         _warn_wedged(placed, spec, article, geo)
         return placed
-    # The spec as written is a trial too: only the variant chosen is placed for real (its lines built).
+
+    def trials() -> Choice:
+        return _choose(spec, article, styles, geo, faces, body, carried)
+
+    best_spec, best_variant, base_fill = trials() if choose is None else choose(trials)
+    placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
+    _warn_wedged(placed, best_spec, article, geo)
+    if best_variant != NO_CHANGE:
+        fill = placed.fill
+        result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
+        placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
+    elif base_fill and (base_fill.overset or base_fill.empty_foot + base_fill.shortfall > 1):
+        placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
+                                       f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
+    return placed
+
+
+def _choose(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+            body: list[Line], carried: list[Line] | None) -> Choice:
+    """The variant within the fit bounds that fills best. The spec as written is a trial too: only
+    the variant chosen is placed for real (its lines built)."""
     base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
     best = (base, spec, NO_CHANGE)
     best = _search(spec, article, styles, geo, faces, body, carried, base, best, (0,))
@@ -122,17 +150,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         # Only then try moving the cell a line (three times the trials): the sizes alone leave a
         # single line above or below the photo.
         best = _search(spec, article, styles, geo, faces, body, carried, base, best, (-1, 1))
-    best, best_spec, best_variant = best
-    placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
-    _warn_wedged(placed, best_spec, article, geo)
-    if best_variant != NO_CHANGE:
-        fill = placed.fill
-        result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
-        placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
-    elif base.fill and (base.fill.overset or base.fill.empty_foot + base.fill.shortfall > 1):
-        placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
-                                       f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
-    return placed
+    return best[1], best[2], base.fill
 
 
 def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageGeometry) -> None:
