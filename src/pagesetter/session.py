@@ -10,12 +10,16 @@ that depends only on inputs that did not change:
   are unchanged: an unchanged article stays the same object, which is what the memos below key on;
 - the faces and their composition memo (compose/memo.py) in memory, never saved and loaded
   through the disk cache between builds;
-- through one identity memo (incremental.py): each article's glyph check, each module's flow
-  (composition, fitting, placing), each article's source map, font subsets per glyph set,
-  prepared photos and each page line's text operators.
+- through one identity memo (incremental.py): each line and paragraph of an article as scanned,
+  each article's glyph check, each module's flow (composition, fitting, placing) and the variant
+  its fitting chose, each article's source map, font subsets per glyph set, prepared photos, each
+  page line's text operators, each article's compressed part of the content stream, and the
+  written bytes of the PDF's font and photo objects (render/writer.py).
 
-A one-article edit thus reads one file, sets and fits one module, writes the text operators of
-that module's lines (and of the lines whose face subset changed), and assembles the page.
+A one-article edit thus reads one file and scans its changed lines, sets one paragraph, flows
+one module (its fitting's trials only when the body's lines changed in count or kind), writes and
+compresses the text operators of that module's lines (and of the lines whose face subset
+changed), and assembles the page from bytes already written.
 
 Editions are not sessions (edition.py builds their pages on several cores); ``serve`` uses a
 session for a single page.
