@@ -82,21 +82,24 @@ class LiveState:
     edited: float = 0.0  # epoch ms an edit from the desk came in (timing)
     timing: dict[str, float] = field(default_factory=dict)  # epoch ms of each step of the last build (status)
 
-    def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None) -> None:
+    def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None,
+                settled: Callable[[], bool] = lambda: True) -> bool:
         """Build, publish the page (picture and modules), then the slower verdicts (in a thread of
         their own unless ``wait_for_verdicts``: the next save is not kept waiting for them). Any
         failure is shown; the last good page stays, marked stale. ``changed``: epoch ms of the
-        change (a file's modification time, an edit's arrival), for the timing of each step."""
+        change (a file's modification time, an edit's arrival), for the timing of each step.
+        ``settled``, asked once the build is done: False when its inputs changed meanwhile (an
+        editor still writing); then nothing is published and False returned (build again)."""
         started = time.perf_counter()
         steps = {"change": changed if changed is not None else _ms(), "seen": _ms()}
         try:
             views = self._build_views(steps)
         except PagesetterError as exc:
-            self._publish_error(str(exc), started)
-            return
+            return settled() and self._publish_error(str(exc), started)
         except Exception as exc:  # noqa: BLE001 - anything else must not kill the watcher: shown, kept serving
-            self._publish_error(f"internal error: {type(exc).__name__}: {exc}", started)
-            return
+            return settled() and self._publish_error(f"internal error: {type(exc).__name__}: {exc}", started)
+        if not settled():
+            return False
         with self.lock:
             self.pages, self.ok, self.error, self.build = views, True, "", self.build + 1
             self.typography, self.preflight = [], []
@@ -113,6 +116,7 @@ class LiveState:
             self._store_verdicts(verdicts_of(pdfs), build)
         else:
             self._check_aside(pdfs, build, len(views))
+        return True
 
     def _build_views(self, steps: dict[str, float]) -> tuple[PageView, ...]:
         from pagesetter.build import load_inputs
@@ -141,13 +145,14 @@ class LiveState:
         steps["pictured"] = _ms()
         return (view,)
 
-    def _publish_error(self, message: str, started: float) -> None:
+    def _publish_error(self, message: str, started: float) -> bool:
         with self.lock:
             self.ok, self.error, self.build = False, message, self.build + 1
             self.seconds = time.perf_counter() - started
             build = self.build
         self._notify()
         self.log(f"{time.strftime('%H:%M:%S')} build {build}: error in {self.seconds:.2f} s: {message.splitlines()[0]}")
+        return True
 
     def _check_aside(self, pdfs: list[str], build: int, pages: int) -> None:
         """In a thread of their own, the next build not waiting for them: the full-resolution
@@ -473,8 +478,10 @@ def _newest_change(before: dict[str, int], now: dict[str, int]) -> float | None:
     return max(times) / 1e6 if times else None
 
 
-# How often the watcher looks (a save waits half of it on average) and how long a save must stay
-# unchanged before it is built (an editor writing a file in pieces). One look costs some 0.5 ms.
+# How often the watcher looks (a save waits half of it on average; one look costs some 0.5 ms),
+# and how long a save's files must stay as they were for its build to be shown (an editor writing
+# a file in pieces): the build runs meanwhile, and is shown only if the files it read are as they
+# were SETTLE or more after the change was seen, or built again.
 WATCH_INTERVAL = 0.025
 SETTLE = 0.02
 
@@ -495,14 +502,22 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
                 continue  # (a wake for a change an earlier build already took in)
             state.force.clear()
             changed = state.edited if woken and state.edited else _newest_change(last, now)
-            while not woken:  # an editor's save: let it finish writing, the same snapshot twice SETTLE apart
-                time.sleep(SETTLE)
-                settled, now = now, snapshot(folders, state.out_dir)
-                if settled == now:
-                    break
-            last = now
             state.edited = 0.0
-            state.rebuild(changed=changed)
+            seen = time.monotonic()
+
+            def settled(seen: float = seen, now: dict[str, int] = now) -> bool:
+                """An edit from the desk is written whole; an editor's save is settled when the
+                files are as they were SETTLE after the change was seen (the build read them
+                in between)."""
+                if woken:
+                    return True
+                time.sleep(max(0.0, SETTLE - (time.monotonic() - seen)))
+                return snapshot(folders, state.out_dir) == now
+
+            if state.rebuild(changed=changed, settled=settled):
+                last = now
+            else:  # still being written: built again at the next look, even if put back as it was
+                state.force.set()  # (the PDF on disk is of files never shown)
         except Exception as exc:  # noqa: BLE001 - the watcher survives anything (a folder removed, ...)
             state.log(f"{time.strftime('%H:%M:%S')} watcher: {type(exc).__name__}: {exc}")
 
