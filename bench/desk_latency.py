@@ -12,7 +12,8 @@ default), after one untimed warm-up of each:
 to the moment the page's new picture is painted in the browser: the desk stamps it with Date.now()
 in the requestAnimationFrame after the picture was decoded and put in (browser and bench read the
 same clock). The first picture of a build is drawn at the size the desk shows it (one picture
-pixel a screen pixel, 40 dpi here); the 150 dpi one follows and is timed too ("full"). Between
+pixel a screen pixel: 50 dpi in the bench's 1600×1000 window); the 150 dpi one follows and is timed
+too ("full"). Between
 changes the bench waits for the slower preflight and typography verdicts of the last build, so
 every change starts from a quiet desk.
 

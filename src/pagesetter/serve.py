@@ -285,7 +285,7 @@ def _render(pdf: Path, dpi: float, fmt: str) -> bytes:
 def _encoded(page: Any, dpi: float, fmt: str) -> bytes:
     """One page drawn at ``dpi`` and encoded. pdfium draws RGBX (red first, a pad byte), which
     Pillow takes without a copy and JPEG encodes as RGB: at 150 dpi that saves the 35 MB copy and
-    byte swap of pdfium's default BGRA (some 40 ms, measured on the seed page)."""
+    byte swap of pdfium's default BGRA (13–40 ms on the seed page, by the machine's load)."""
     image = page.render(scale=dpi / 72, rev_byteorder=True, prefer_bgrx=True).to_pil()
     buf = io.BytesIO()
     if fmt == "JPEG":
