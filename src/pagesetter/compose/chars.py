@@ -75,9 +75,10 @@ def lone_dash_at(text: str, i: int) -> bool:
 # 行尾禁则: clreq §3.1.7 "Not at line end".
 NOT_AT_LINE_END = OPENING | LATIN_NOT_AT_LINE_END | ENUMERATORS
 
-# 连接号 set on the character grid that are no Han: the wave dash between figures (2～11℃,
-# 200～800米) takes no Han–Latin gap (clreq §3.2.2 puts that gap between Han and Latin only, and
-# "no extra space between digits and full-width punctuation"); classed as a symbol, as ℃ is.
+# 连接号 set on the character grid: between figures (2～11℃, 200～800米) the wave dash takes no
+# Han–Latin gap (clreq §3.2.2 puts that gap between Han and Latin only, and "no extra space between
+# digits and full-width punctuation"): beside a figure or a letter it is set solid, as a number is
+# (spacing.py CONNECTOR_SHRINK), never a quarter em apart.
 GRID_CONNECTORS = frozenset("～〜")
 
 # Pairs that must not be split across lines (clreq §3.1.7: 破折号 and 省略号 are one mark each).
@@ -130,8 +131,6 @@ def char_class(ch: str) -> CharClass:
     mark = MARK_CLASSES.get(ch)
     if mark is not None:
         return mark
-    if ch in GRID_CONNECTORS:
-        return CharClass.OTHER
     if ch.isspace():
         return CharClass.SPACE
     if ch.isdigit() and ch.isascii():
