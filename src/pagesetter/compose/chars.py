@@ -77,7 +77,7 @@ NOT_AT_LINE_END = OPENING | LATIN_NOT_AT_LINE_END | ENUMERATORS
 
 # 连接号 set on the character grid: between figures (2～11℃, 200～800米) the wave dash takes no
 # Han–Latin gap (clreq §3.2.2 puts that gap between Han and Latin only, and "no extra space between
-# digits and full-width punctuation"): beside a figure or a letter it is set solid, as a number is
+# digits and full-width punctuation"): beside a figure or a letter it is spaced as between two Han
 # (spacing.py CONNECTOR_SHRINK), never a quarter em apart.
 GRID_CONNECTORS = frozenset("～〜")
 

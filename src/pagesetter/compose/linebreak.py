@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, LONE_LINE_MAX_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
+    BLANK_SIDE, GRID_CONNECTORS, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, LONE_LINE_MAX_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
     NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import (
@@ -242,7 +242,7 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
     """gaps[k-1] stands between atoms[k-1] and atoms[k]."""
     # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
     # A mark's width is in the key too: whether it may take its blank back (spacing.mark_blank).
-    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool], Gap] = {}
+    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool, bool], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
         if b.joined:
@@ -252,7 +252,8 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
             continue
         # the atoms hold the styles: ids stay theirs
         key = (a.cls, b.cls, id(a.style), id(b.style), a.width if a.cls in BLANK_SIDE else 0.0,
-               b.width if b.cls in BLANK_SIDE else 0.0, a.fixed_space or b.fixed_space)
+               b.width if b.cls in BLANK_SIDE else 0.0, a.fixed_space or b.fixed_space,
+               a.text in GRID_CONNECTORS or b.text in GRID_CONNECTORS)  # 2～11: set solid (spacing.py)
         gap = known.get(key)
         if gap is None:
             gap = known[key] = gap_between(a, b)

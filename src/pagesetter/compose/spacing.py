@@ -205,9 +205,10 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
          fixed_space: bool = False, connector: bool = False) -> Gap:
     kind = _kind_of(prev, cls)
     if kind == GapKind.HAN_LATIN and connector:
-        # 2～11℃: no Han–Latin gap beside the wave dash, and no stretch (the range is set solid, as
-        # a number is); it may give up CONNECTOR_SHRINK of its side bearing in the Han–Latin step,
-        # before the Han close up (the trial's 0～7℃ lines took that shrink from the quarter ems)
+        # 2～11℃: no Han–Latin gap beside the wave dash; it stretches as between two Han (set
+        # solid, it left one more loose line on the copy torture page, bench/typography.py) and
+        # may give up CONNECTOR_SHRINK of its side bearing in the Han–Latin step, before the Han
+        # close up (a line with 0～7℃ took that shrink from its quarter ems before)
         return Gap(kind, tracking, GAP_RULES[GapKind.HAN].stretch * em, CONNECTOR_SHRINK * em, 0.0, 0.0)
     if kind == GapKind.SPACE and fixed_space:
         # A space between Chinese (半字空, U+3000) is a blank of set width, as Founder 书版's 空半字
