@@ -14,7 +14,6 @@ and `pagesetter check` exits 0 on the page.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
