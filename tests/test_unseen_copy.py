@@ -68,7 +68,11 @@ def test_a_clock_time_takes_no_minutes_unit() -> None:
     """9:00—17:00 / 分段: 分 starts the word 分段; the clock's unit is its colon (GB/T 15835-2011)."""
     assert split_kinds("地铁5号线9:00—17:00", "分段试跑") == []
     assert split_kinds("于当日17:00", "点名") == []
-    assert ("number and unit", True) in split_kinds("地铁5", "号线")  # 5号线 is a number and its unit
+    # what the unit table reads on the trial's copy and is right to: 5号线, 3年级 a number and its
+    # unit (3 / 年级 is marked); 2天内 a counted quantity, parted only to spare loose lines
+    assert ("number and unit", True) in split_kinds("地铁5", "号线")
+    assert ("number and unit", True) in split_kinds("学校3", "年级学生")
+    assert split_kinds("学生2", "天内完成") == [("number and counted unit", False)]
     assert ("range", True) in split_kinds("达到6.2%", "—8.7%")
     assert ("range", True) in split_kinds("项目总投资2万～", "3万元")
 
