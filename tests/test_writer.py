@@ -73,3 +73,16 @@ def test_a_small_file_opens_clean(tmp_path) -> None:
         assert len(pdf.pages) == 1
         assert str(pdf.docinfo["/Title"]) == "报眉 (test) \\ done"
         assert str(pdf.docinfo["/Author"]) == "a(b)c"
+
+
+def test_every_object_of_the_page_is_formatted_by_reportlab(seed_build) -> None:
+    """Each object of a built page is in reportlab's layout: a dictionary opens ``<<`` and a line
+    break (reportlab's PDFDictionary), an array ``[ `` (PDFArray), a stream ends its data with
+    ``endstream`` and a line break (PDFStream)."""
+    data = seed_build.pdf_path.read_bytes()
+    bodies = re.findall(rb"\n(\d+) 0 obj\n(.*?)endobj\n", data, re.S)
+    assert len(bodies) > 20
+    for num, body in bodies:
+        assert body.startswith((b"<<\n/", b"[ ")), f"object {int(num)}: {body[:20]!r}"
+        if b"\nstream\n" in body[:400]:
+            assert body.endswith(b"endstream\n"), f"object {int(num)}"

@@ -568,12 +568,6 @@ def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _
     return tuple(out)
 
 
-def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK, scale: float,
-                   x0: float, y: float, rotate: int = 0) -> str:
-    """One text object; TJ adjustments carry the composer's spacing exactly (in unscaled text space)."""
-    return _filled(_run_template(run, font, size, color, scale, x0, y, rotate), name, font)
-
-
 def _run_template(run: list[Glyph], font: EmbeddedFont, size: float, color: CMYK, scale: float,
                   x0: float, y: float, rotate: int = 0) -> _RunTemplate:
     """A glyph's width is its face's advance for its glyph id, whatever the subset: the template
