@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,13 @@ import pytest
 import uharfbuzz as hb
 from fontTools.cffLib import CFFFontSet
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
 from pagesetter.errors import InputError
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter.fonts.subset import EmbeddedFont, Engine, subset_font
-from pagesetter.render.cidfont import (FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap,
-                                       widths_array)
+from pagesetter.render.cidfont import FONT_OBJECTS, encode_codes, font_objects, to_unicode_cmap, widths_array
+from pagesetter.render.writer import PdfWriter, dictionary, ref, stream
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = load_manifest(ROOT / "fonts" / "manifest.yaml")
@@ -70,23 +72,39 @@ def text_op(name: str, font: EmbeddedFont, gids: list[int], size: float, x: floa
     return f"BT 0 0 0 1 k /{name} {size:g} Tf 1 0 0 1 {x:g} {y:g} Tm {encode_codes([font.codes[g] for g in gids])} Tj ET"
 
 
+def one_page(size: tuple[float, float], fonts: list[EmbeddedFont], content: str) -> bytes:
+    """A page whose fonts F1, F2, … are written as the page build writes them (cidfont.font_objects,
+    assembled by render/writer.py)."""
+    w = PdfWriter()
+    catalog, info, pages, page, contents = (w.reserve() for _ in range(5))
+    names: dict[str, object] = {}
+    for i, font in enumerate(fonts):
+        first = w.reserve_many(FONT_OBJECTS)
+        for offset, body in enumerate(font_objects(font, first, zlib.compress)):
+            w.put(first + offset, body)
+        names[f"F{i + 1}"] = ref(first)
+    w.put(catalog, dictionary({"Type": PDFName("Catalog"), "Pages": ref(pages)}))
+    w.put(info, dictionary({"Producer": PDFString("test_embedding")}))
+    w.put(pages, dictionary({"Type": PDFName("Pages"), "Kids": PDFArray([ref(page)]), "Count": 1}))
+    w.put(page, dictionary({"Type": PDFName("Page"), "Parent": ref(pages), "MediaBox": PDFArray([0, 0, *size]),
+                            "Resources": PDFDictionary({"Font": PDFDictionary(names)}), "Contents": ref(contents)}))
+    w.put(contents, stream({}, content.encode("ascii")))
+    return w.file((1, 3), catalog, info, b"[<00><00>]")
+
+
 def build_page(engine: Engine = "harfbuzz") -> tuple[bytes, list[Line]]:
     """One page, one line of SAMPLE per face, each face one Type0 font."""
-    buf = io.BytesIO()
     height = LEADING * (len(FACES) + 1)
-    canvas = FontlessCanvas(buf, pagesize=(PAGE_W, height), invariant=1)
     lines: list[Line] = []
+    ops: list[str] = []
     for i, key in enumerate(FACES):
         info = MANIFEST[key]
         gids, advances, glyphs = shape(info, SAMPLE)
         font = subset_font(info.path, glyphs, info.index, engine=engine)
-        add_type0_font(canvas._doc, f"F{i + 1}", key, font)
         baseline = height - LEADING * (i + 1)
-        canvas.addLiteral(text_op(f"F{i + 1}", font, gids, SIZE, X0, baseline))
+        ops.append(text_op(f"F{i + 1}", font, gids, SIZE, X0, baseline))
         lines.append(Line(key, font, gids, advances, baseline))
-    canvas.showPage()
-    canvas.save()
-    return buf.getvalue(), lines
+    return one_page((PAGE_W, height), [line.font for line in lines], "\n".join(ops)), lines
 
 
 @pytest.fixture(scope="module")
@@ -248,15 +266,9 @@ def _cells_pdf(info: FaceInfo, engine: Engine) -> tuple[bytes, list[str]]:
     chars = [c for c in CELL_CHARS if font_hb.get_nominal_glyph(ord(c))]
     glyphs = {font_hb.get_nominal_glyph(ord(c)): c for c in chars}
     font = subset_font(info.path, glyphs, info.index, engine=engine)
-    buf = io.BytesIO()
-    canvas = FontlessCanvas(buf, pagesize=(CELL * len(chars), CELL), invariant=1)
-    add_type0_font(canvas._doc, "F1", info.key, font)
     ops = [text_op("F1", font, [font_hb.get_nominal_glyph(ord(c))], CELL_SIZE, CELL * i + ORIGIN[0], ORIGIN[1])
            for i, c in enumerate(chars)]
-    canvas.addLiteral("\n".join(ops))
-    canvas.showPage()
-    canvas.save()
-    return buf.getvalue(), chars
+    return one_page((CELL * len(chars), CELL), [font], "\n".join(ops)), chars
 
 
 def _render_cells(pdf: bytes, renderer: str = "pdfium") -> Image.Image:
@@ -403,22 +415,6 @@ def test_glyph_id_beyond_the_face_is_an_error() -> None:
     info = MANIFEST["kai"]
     with pytest.raises(InputError, match="beyond"):
         subset_font(info.path, {10**6: "x"}, info.index)
-
-
-def test_fontless_canvas_registers_no_standard_font() -> None:
-    buf = io.BytesIO()
-    canvas = FontlessCanvas(buf, pagesize=(100, 100), invariant=1)
-    assert canvas._preamble == "1 0 0 1 0 0 cm"
-    with pytest.raises(TypeError, match="add_type0_font"):
-        canvas.drawString(10, 10, "x")
-    with pytest.raises(TypeError):
-        canvas.setFont("Helvetica", 10)
-    canvas.rect(10, 10, 20, 20)
-    canvas.showPage()
-    canvas.save()
-    with pikepdf.open(io.BytesIO(buf.getvalue())) as doc:
-        assert not [o for o in doc.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
-        assert b" Tf" not in doc.pages[0].Contents.read_bytes()
 
 
 # --- the small writers ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The page's PDF as render/writer.py writes it, read back: every cross-reference offset points
 at its object, the content stream (compressed article by article and joined) inflates whole, the
-Info strings read back as written, and numbers are written as reportlab wrote them."""
+Info strings read back as written, and every object is reportlab's formatting of it."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import re
 import zlib
 
 import pikepdf
-from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
 
-from pagesetter.render.writer import PdfWriter, deflate_part, deflated, fp, pdf_dict, pdf_string
+from pagesetter.render.writer import PdfWriter, deflate_part, deflated, dictionary, ref, stream
 
 
 def test_xref_offsets_point_at_their_objects(seed_build) -> None:
@@ -47,11 +47,17 @@ def test_parts_deflated_apart_join_into_one_stream() -> None:
     assert zlib.decompress(joined) == b"".join(parts)
 
 
-def test_numbers_as_reportlab_writes_them() -> None:
-    rng = random.Random(21)
-    values = [0, 1, -1, 0.5, -0.5, 0.25, 1e-8, -1e-8, 17.00787, 1213.2283, 1000.0, 99.9999999, 0.9999999]
-    values += [rng.uniform(-3000, 3000) for _ in range(5000)] + [rng.uniform(-1, 1) for _ in range(2000)]
-    assert [fp(v) for v in values] == [fp_str(v) for v in values]
+def test_objects_are_reportlabs_formatting() -> None:
+    """The writer's objects are the bytes reportlab's own document writes for the same objects
+    (references resolved to the numbers named)."""
+    doc = pdfdoc.PDFDocument(invariant=1)
+    entries = {"Type": pdfdoc.PDFName("Font"), "W": pdfdoc.PDFArray([1, 2.5, pdfdoc.PDFArray([600, 700])]),
+               "Title": pdfdoc.PDFString("报眉 (a)")}
+    assert dictionary(entries) == pdfdoc.PDFDictionary(entries).format(doc)
+    data = b"\x00binary)("
+    made = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFName("DCTDecode")}), content=data)
+    assert stream({"Filter": pdfdoc.PDFName("DCTDecode")}, data) == made.format(doc)
+    assert dictionary({"Parent": ref(12)}).split() == [b"<<", b"/Parent", b"12", b"0", b"R", b">>"]
 
 
 def test_a_small_file_opens_clean(tmp_path) -> None:
@@ -60,11 +66,23 @@ def test_a_small_file_opens_clean(tmp_path) -> None:
     w.put(catalog, b"<< /Type /Catalog /Pages 2 0 R >>")
     w.put(pages, b"<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>")
     w.put(page, b"<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 100 100 ] >>")
-    w.put(info, pdf_dict({"Title": "报眉 (test) \\ done", "Author": "a(b)c"}))
+    w.put(info, dictionary({"Title": pdfdoc.PDFString("报眉 (test) \\ done"), "Author": pdfdoc.PDFString("a(b)c")}))
     path = tmp_path / "small.pdf"
     path.write_bytes(w.file((1, 3), catalog, info, b"[<00><00>]"))
     with pikepdf.open(path) as pdf:
         assert len(pdf.pages) == 1
         assert str(pdf.docinfo["/Title"]) == "报眉 (test) \\ done"
         assert str(pdf.docinfo["/Author"]) == "a(b)c"
-    assert pdf_string("a(b)") == b"(a\\(b\\))"
+
+
+def test_every_object_of_the_page_is_formatted_by_reportlab(seed_build) -> None:
+    """Each object of a built page is in reportlab's layout: a dictionary opens ``<<`` and a line
+    break (reportlab's PDFDictionary), an array ``[ `` (PDFArray), a stream ends its data with
+    ``endstream`` and a line break (PDFStream)."""
+    data = seed_build.pdf_path.read_bytes()
+    bodies = re.findall(rb"\n(\d+) 0 obj\n(.*?)endobj\n", data, re.S)
+    assert len(bodies) > 20
+    for num, body in bodies:
+        assert body.startswith((b"<<\n/", b"[ ")), f"object {int(num)}: {body[:20]!r}"
+        if b"\nstream\n" in body[:400]:
+            assert body.endswith(b"endstream\n"), f"object {int(num)}"

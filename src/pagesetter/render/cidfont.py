@@ -1,4 +1,5 @@
-"""CID-keyed Type0 fonts (Identity-H, ToUnicode) through reportlab's PDF object layer.
+"""CID-keyed Type0 fonts (Identity-H, ToUnicode), their objects written by reportlab's PDF object
+layer (render/writer.py).
 
 One font object per face, CFF and TrueType alike (ISO 32000-1 §9.7): the Type0
 dictionary, its CIDFont (CIDFontType0 with FontFile3 /CIDFontType0C, or
@@ -10,49 +11,15 @@ so the same objects serve PDF/X-1a.
 from __future__ import annotations
 
 import struct
-from typing import Sequence
+from typing import Callable, Sequence
 
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
 from pagesetter.fonts.subset import EmbeddedFont
+from pagesetter.render.writer import dictionary, ref, stream
 
-
-class FontlessCanvas(Canvas):
-    """A reportlab Canvas that never registers a standard font.
-
-    Canvas's preamble sets an initial font (Helvetica by default), which puts an
-    unembedded font into every PDF, and reportlab's own text calls would add more.
-    All our text goes in through add_type0_font and addLiteral, so the preamble keeps
-    only its coordinate and colour setup and reportlab's text calls are refused.
-    """
-
-    def _make_preamble(self) -> None:
-        code = ["1 0 0 1 0 0 cm" if self.bottomup else f"1 0 0 -1 0 {fp_str(self._pagesize[1])} cm"]
-        start = len(self._code)
-        if self._fillColorObj != (0, 0, 0):  # as reportlab does: an initial colour other than black
-            self.setFillColor(self._fillColorObj)
-        if self._strokeColorObj != (0, 0, 0):
-            self.setStrokeColor(self._strokeColorObj)
-        code += self._code[start:]
-        del self._code[start:]
-        self._preamble = " ".join(code)
-
-    # reportlab's text calls (setFont, drawString, text objects) would register a standard font.
-    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
-        raise _no_standard_fonts()
-
-    def setFontSize(self, size: float | None = None, leading: float | None = None) -> None:
-        raise _no_standard_fonts()
-
-    def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> None:  # type: ignore[override]
-        raise _no_standard_fonts()
-
-
-def _no_standard_fonts() -> TypeError:
-    return TypeError("FontlessCanvas draws no standard-font text; embed the face with add_type0_font "
-                     "and write the text operators with addLiteral")
+FLATE = PDFName("FlateDecode")
+FONT_OBJECTS = 5  # Type0, CIDFont, ToUnicode, FontDescriptor, font program
 
 
 def encode_codes(codes: Sequence[int]) -> str:
@@ -65,80 +32,37 @@ def encode_codes(codes: Sequence[int]) -> str:
     return "<" + packed.hex().upper() + ">"
 
 
-def add_type0_font(doc: pdfdoc.PDFDocument, internal_name: str, key: str, font: EmbeddedFont,
-                   flate: object = pdfdoc.PDFZCompress, to_unicode_bytes: bytes | None = None,
-                   widths: bytes | None = None) -> None:
-    """Register the font's objects with ``doc``; every page lists it in /Font as ``/internal_name``.
-    ``flate``: the Flate filter its streams are written with (a session's keeps them compressed,
-    render/pdf.py); ``to_unicode_bytes``: the ToUnicode CMap, ``widths``: the /W array written
-    out (widths_pdf), when already made."""
-    fonts = doc.idToObject[pdfdoc.BasicFonts].dict  # reportlab shares this /Font dictionary among all pages
-    if internal_name in fonts or key in doc.fontMapping:
-        raise ValueError(f"font {internal_name!r} or key {key!r} is already in the document")
-    cid_font = _cid_font_dict(font, doc.Reference(_descriptor(doc, internal_name, font, flate),
-                                                  f"{internal_name}.FontDescriptor"),
-                              widths if widths is not None else pdfdoc.PDFArray(widths_array(font.widths)))
-    if to_unicode_bytes is None:
-        to_unicode_bytes = to_unicode_cmap(font.to_unicode).encode("ascii")
-    to_unicode = pdfdoc.PDFStream(content=to_unicode_bytes, filters=[flate])
-    type0 = pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("Font"),
-        "Subtype": pdfdoc.PDFName("Type0"),
-        "BaseFont": pdfdoc.PDFName(font.base_font),
-        "Encoding": pdfdoc.PDFName("Identity-H"),
-        "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"{internal_name}.CIDFont")]),
-        "ToUnicode": doc.Reference(to_unicode, f"{internal_name}.ToUnicode"),
-    })
-    fonts[internal_name] = doc.Reference(type0, internal_name)
-    # reportlab's own convention ('/F1'); also keeps its next internal name (F<n+1>) from clashing.
-    doc.fontMapping[key] = "/" + internal_name
-
-
-def _descriptor(doc: pdfdoc.PDFDocument, internal_name: str, font: EmbeddedFont,
-                flate: object = pdfdoc.PDFZCompress) -> pdfdoc.PDFDictionary:
-    program = pdfdoc.PDFStream(content=font.program, filters=[flate])
+def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes]) -> tuple[bytes, ...]:
+    """The font's five objects written, numbered from ``first``: the Type0 font (the page lists it
+    in /Font), its CIDFont, ToUnicode CMap, FontDescriptor and font program. ``flated``: the
+    data Flate-compressed (a session keeps what it compressed)."""
+    type0, cid, to_unicode, descriptor, program = range(first, first + FONT_OBJECTS)
+    program_entries: dict[str, object] = {"Filter": FLATE}
     if font.kind == "cff":
-        program.dictionary["Subtype"] = pdfdoc.PDFName("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
+        program_entries["Subtype"] = PDFName("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
     else:
-        program.dictionary["Length1"] = len(font.program)  # length before Flate (§9.9)
+        program_entries["Length1"] = len(font.program)  # length before Flate (§9.9)
     d = font.descriptor
-    return pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("FontDescriptor"),
-        "FontName": pdfdoc.PDFName(font.base_font),
-        "Flags": d.flags,
-        "FontBBox": pdfdoc.PDFArray(list(d.bbox)),
-        "ItalicAngle": d.italic_angle,
-        "Ascent": d.ascent,
-        "Descent": d.descent,
-        "CapHeight": d.cap_height,
-        "StemV": d.stem_v,
-        ("FontFile3" if font.kind == "cff" else "FontFile2"): doc.Reference(program, f"{internal_name}.FontFile"),
-    })
-
-
-def widths_pdf(doc: pdfdoc.PDFDocument, font: EmbeddedFont) -> bytes:
-    """The /W array as reportlab writes it (bytes are written as they are)."""
-    return pdfdoc.PDFArray(widths_array(font.widths)).format(doc)
-
-
-def _cid_font_dict(font: EmbeddedFont, descriptor: pdfdoc.PDFObjectReference, widths: object
-                   ) -> pdfdoc.PDFDictionary:
-    cid_font = pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("Font"),
-        "Subtype": pdfdoc.PDFName("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
-        "BaseFont": pdfdoc.PDFName(font.base_font),
-        "CIDSystemInfo": pdfdoc.PDFDictionary({
-            "Registry": pdfdoc.PDFString(font.registry),
-            "Ordering": pdfdoc.PDFString(font.ordering),
-            "Supplement": font.supplement,
-        }),
-        "FontDescriptor": descriptor,
-        "DW": DEFAULT_WIDTH,
-        "W": widths,
-    })
+    cid_entries: dict[str, object] = {
+        "Type": PDFName("Font"), "Subtype": PDFName("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
+        "BaseFont": PDFName(font.base_font),
+        "CIDSystemInfo": PDFDictionary({"Registry": PDFString(font.registry), "Ordering": PDFString(font.ordering),
+                                        "Supplement": font.supplement}),
+        "FontDescriptor": ref(descriptor), "DW": DEFAULT_WIDTH, "W": PDFArray(widths_array(font.widths))}
     if font.kind == "truetype":
-        cid_font["CIDToGIDMap"] = pdfdoc.PDFName("Identity")
-    return cid_font
+        cid_entries["CIDToGIDMap"] = PDFName("Identity")
+    return (
+        dictionary({"Type": PDFName("Font"), "Subtype": PDFName("Type0"), "BaseFont": PDFName(font.base_font),
+                    "Encoding": PDFName("Identity-H"), "DescendantFonts": PDFArray([ref(cid)]),
+                    "ToUnicode": ref(to_unicode)}),
+        dictionary(cid_entries),
+        stream({"Filter": FLATE}, flated(to_unicode_cmap(font.to_unicode).encode("ascii"))),
+        dictionary({"Type": PDFName("FontDescriptor"), "FontName": PDFName(font.base_font), "Flags": d.flags,
+                    "FontBBox": PDFArray(list(d.bbox)), "ItalicAngle": d.italic_angle, "Ascent": d.ascent,
+                    "Descent": d.descent, "CapHeight": d.cap_height, "StemV": d.stem_v,
+                    ("FontFile3" if font.kind == "cff" else "FontFile2"): ref(program)}),
+        stream(program_entries, flated(font.program)),
+    )
 
 
 DEFAULT_WIDTH = 1000  # /DW: the full-width em of CJK glyphs, so most Han glyphs need no /W entry
@@ -158,14 +82,14 @@ def widths_array(widths: dict[int, int]) -> list[object]:
                 j += 1
             if j - i + 1 >= MIN_RANGE:
                 if listed:
-                    out += [run[i] - len(listed), pdfdoc.PDFArray(listed)]
+                    out += [run[i] - len(listed), PDFArray(listed)]
                     listed = []
                 out += [run[i], run[j], widths[run[i]]]
             else:
                 listed += [widths[c] for c in run[i:j + 1]]
             i = j + 1
         if listed:
-            out += [run[-1] - len(listed) + 1, pdfdoc.PDFArray(listed)]
+            out += [run[-1] - len(listed) + 1, PDFArray(listed)]
     return out
 
 

@@ -1,6 +1,6 @@
-"""Page tree -> PDF bytes, written by render/writer.py: the content stream (boxes, rules, photos,
-and the text in CID-keyed Type0 fonts, one per face, render/cidfont.py) and the PDF/X structure
-(render/pdfx.py).
+"""Page tree -> PDF bytes: the content stream (boxes, rules, photos, and the text in CID-keyed
+Type0 fonts, one per face, render/cidfont.py), the page's objects and the PDF/X structure
+(render/pdfx.py), each written by reportlab's object layer and assembled by render/writer.py.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
 
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
 from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
-from pagesetter.render.cidfont import DEFAULT_WIDTH, encode_codes, to_unicode_cmap, widths_array
+from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
-from pagesetter.render.pdfx import (CGATS_TR002, DocumentId, PdfxSettings, PdfxVersion, document_id,
-                                   document_id_of_digests, info_entries, output_profile_flated, part_digest,
-                                   pdf_header, trailer_id, xmp_packet)
-from pagesetter.render.writer import (Name, PdfWriter, Raw, Ref, deflate_part, deflated, fp, pdf_dict,
-                                     pdf_stream, pdf_value)
+from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
+                                   info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
+                                   profile_stream, trailer_id)
+from pagesetter.render.writer import PdfWriter, deflate_part, deflated, dictionary, fp, ref, stream, written
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
@@ -147,110 +146,78 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     colorspace = w.reserve() if registration else 0
     function = w.reserve() if registration else 0
     stamp = ident.stamp
-    w.put(catalog, pdf_dict({"Type": Name("Catalog"), "Pages": Ref(pages), "Metadata": Ref(metadata),
-                             "OutputIntents": [Ref(intent)]}))
-    w.put(info, pdf_dict({k: Name(v) if k == "Trapped" else v for k, v in info_entries(ident).items()}))
-    w.put(pages, pdf_dict({"Type": Name("Pages"), "Kids": [Ref(page_num)], "Count": 1}))
-    w.put(metadata, pdf_stream({"Type": Name("Metadata"), "Subtype": Name("XML")}, xmp_packet(ident)))
-    w.put(intent, pdf_dict({"Type": Name("OutputIntent"), "S": Name("GTS_PDFX"), "DestOutputProfile": Ref(profile),
-                            **CGATS_TR002}))
-    w.put(profile, _profile_body())
-    w.put(record, pdf_stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
-    w.put(contents, pdf_stream({"Filter": FLATE}, drawn))
+    w.put(catalog, _catalog(pages, metadata, intent))
+    w.put(info, info_dictionary(ident))
+    w.put(pages, _pages(page_num))
+    w.put(metadata, metadata_stream(ident))
+    w.put(intent, output_intent(profile))
+    w.put(profile, profile_stream())
+    w.put(record, stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
+    w.put(contents, stream({"Filter": FLATE}, drawn))
     if registration:
-        w.put(colorspace, pdf_value([Name("Separation"), Name("All"), Name("DeviceCMYK"), Ref(function)]))
+        w.put(colorspace, written(PDFArray([PDFName("Separation"), PDFName("All"), PDFName("DeviceCMYK"),
+                                            ref(function)])))
         w.put(function, _all_function())
     xobjects: dict[str, object] = {}
     for index, photo in enumerate(prepared):
         body = _jpeg_xobject(photo) if memo is None else memo(("photo-pdf", photo), lambda: _jpeg_xobject(photo))
-        xobjects[f"FormXob.Im{index}"] = Ref(w.add(body))
+        xobjects[f"FormXob.Im{index}"] = ref(w.add(body))
     for index, vector in enumerate(page.vectors):
-        xobjects[f"FormXob.Lg{index}"] = Ref(w.add(_vector_xobject(vector)))
+        xobjects[f"FormXob.Lg{index}"] = ref(w.add(_vector_xobject(vector)))
     fonts: dict[str, object] = {}
     for index, font in enumerate(subsets.values()):
         first = w.reserve_many(FONT_OBJECTS)
-        bodies = (_font_objects(font, first, None) if memo is None
-                  else memo(("font-pdf", font, first), lambda: _font_objects(font, first, memo)))
+        bodies = (font_objects(font, first, zlib.compress) if memo is None
+                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo))))
         for offset, body in enumerate(bodies):
             w.put(first + offset, body)
-        fonts[f"F{index + 1}"] = Ref(first)
-    resources: dict[str, object] = {"ExtGState": Raw(OVERPRINT_STATES_PDF)}
+        fonts[f"F{index + 1}"] = ref(first)
+    resources: dict[str, object] = {"ExtGState": OVERPRINT_STATES_PDF}
     if registration:
-        resources["ColorSpace"] = {"All": Ref(colorspace)}
+        resources["ColorSpace"] = PDFDictionary({"All": ref(colorspace)})
     if fonts:
-        resources["Font"] = fonts
+        resources["Font"] = PDFDictionary(fonts)
     if xobjects:
-        resources["XObject"] = xobjects
+        resources["XObject"] = PDFDictionary(xobjects)
     b, m = page.bleed, page.mark_margin
     trim_w, trim_h = page.trim
-    w.put(page_num, pdf_dict({
-        "Type": Name("Page"), "Parent": Ref(pages), "MediaBox": [0, 0, media[0], media[1]],
-        "TrimBox": [b + m, b + m, b + m + trim_w, b + m + trim_h],
-        "BleedBox": [m, m, media[0] - m, media[1] - m],
-        "Resources": resources, "Contents": Ref(contents), "LastModified": stamp,
+    date = PDFString(stamp)
+    w.put(page_num, dictionary({
+        "Type": PDFName("Page"), "Parent": ref(pages), "MediaBox": PDFArray([0, 0, media[0], media[1]]),
+        "TrimBox": PDFArray([b + m, b + m, b + m + trim_w, b + m + trim_h]),
+        "BleedBox": PDFArray([m, m, media[0] - m, media[1] - m]),
+        "Resources": PDFDictionary(resources), "Contents": ref(contents), "LastModified": date,
         # the page's module frames (layout, JSON) as PieceInfo (ISO 32000-1 §14.5), so that proofing
         # tools (pagesetter diff) can name the articles on any of our PDFs
-        "PieceInfo": {"pagesetter": {"LastModified": stamp, "Private": Ref(record)}}}))
+        "PieceInfo": PDFDictionary({"pagesetter": PDFDictionary({"LastModified": date, "Private": ref(record)})})}))
     return w.file(pdf_header(ident.settings.version), catalog, info, trailer_id(ident))
 
 
-FLATE = Name("FlateDecode")
-FONT_OBJECTS = 5  # Type0, CIDFont, ToUnicode, FontDescriptor, font program
+@functools.lru_cache(maxsize=8)
+def _catalog(pages: int, metadata: int, intent: int) -> bytes:
+    """The catalog written (the same bytes for every page of the same objects: kept per process)."""
+    return dictionary({"Type": PDFName("Catalog"), "Pages": ref(pages), "Metadata": ref(metadata),
+                       "OutputIntents": PDFArray([ref(intent)])})
+
+
+@functools.lru_cache(maxsize=8)
+def _pages(page: int) -> bytes:
+    return dictionary({"Type": PDFName("Pages"), "Kids": PDFArray([ref(page)]), "Count": 1})
+
+
+def _kept_flate(memo: Memo) -> Callable[[bytes], bytes]:
+    """zlib.compress, each result kept by the session (a font program keeps its bytes while the
+    font's other objects are renumbered)."""
+    return lambda data: memo(("flate", data), lambda: zlib.compress(data))
 
 
 @functools.lru_cache(maxsize=1)
-def _profile_body() -> bytes:
-    """The newsprint profile as an ICC stream of four components (ISO 32000-1 §14.11.5, §8.6.5.5:
-    /N must match the profile's colour space), written once per process."""
-    return pdf_stream({"Alternate": Name("DeviceCMYK"), "Filter": FLATE, "N": 4}, output_profile_flated())
-
-
 def _all_function() -> bytes:
     """The tint transform of the colorant All: 1 of All is 1 of each process ink (a PostScript
     calculator function, ISO 32000-1 §7.10.5)."""
-    return pdf_stream({"Domain": [0, 1], "Filter": FLATE, "FunctionType": 4, "Range": [0, 1, 0, 1, 0, 1, 0, 1]},
-                      zlib.compress(b"{dup 1.0 mul exch dup 1.0 mul exch dup 1.0 mul exch 1.0 mul}"))
-
-
-def _font_objects(font: EmbeddedFont, first: int, memo: Memo | None) -> tuple[bytes, ...]:
-    """A CID-keyed Type0 font's five objects, numbered from ``first`` (render/cidfont.py has the
-    reasons for each entry)."""
-    type0, cid, to_unicode, descriptor, program = range(first, first + FONT_OBJECTS)
-
-    def flated(data: bytes) -> bytes:
-        return zlib.compress(data) if memo is None else memo(("flate", data), lambda: zlib.compress(data))
-
-    cmap = to_unicode_cmap(font.to_unicode).encode("ascii")
-    program_entries: dict[str, object] = {"Filter": FLATE}
-    if font.kind == "cff":
-        program_entries["Subtype"] = Name("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
-    else:
-        program_entries["Length1"] = len(font.program)  # length before Flate (§9.9)
-    d = font.descriptor
-    cid_entries: dict[str, object] = {
-        "Type": Name("Font"), "Subtype": Name("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
-        "BaseFont": Name(font.base_font),
-        "CIDSystemInfo": {"Registry": font.registry, "Ordering": font.ordering, "Supplement": font.supplement},
-        "FontDescriptor": Ref(descriptor), "DW": DEFAULT_WIDTH, "W": Raw(widths_bytes(font.widths))}
-    if font.kind == "truetype":
-        cid_entries["CIDToGIDMap"] = Name("Identity")
-    return (
-        pdf_dict({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": Name(font.base_font),
-                  "Encoding": Name("Identity-H"), "DescendantFonts": [Ref(cid)], "ToUnicode": Ref(to_unicode)}),
-        pdf_dict(cid_entries),
-        pdf_stream({"Filter": FLATE}, flated(cmap)),
-        pdf_dict({"Type": Name("FontDescriptor"), "FontName": Name(font.base_font), "Flags": d.flags,
-                  "FontBBox": list(d.bbox), "ItalicAngle": d.italic_angle, "Ascent": d.ascent,
-                  "Descent": d.descent, "CapHeight": d.cap_height, "StemV": d.stem_v,
-                  ("FontFile3" if font.kind == "cff" else "FontFile2"): Ref(program)}),
-        pdf_stream(program_entries, flated(font.program)),
-    )
-
-
-def widths_bytes(widths: dict[int, int]) -> bytes:
-    """The /W array (cidfont.widths_array) written."""
-    return pdf_value([item.sequence if isinstance(item, pdfdoc.PDFArray) else item
-                      for item in widths_array(widths)])
+    return stream({"Domain": PDFArray([0, 1]), "Filter": FLATE, "FunctionType": 4,
+                   "Range": PDFArray([0, 1, 0, 1, 0, 1, 0, 1])},
+                  zlib.compress(b"{dup 1.0 mul exch dup 1.0 mul exch dup 1.0 mul exch 1.0 mul}"))
 
 
 def _subsets(page: Page, faces: dict[str, FaceInfo], cache: DiskCache, memo: Memo | None
@@ -311,10 +278,11 @@ def overprints(color: CMYK | None) -> bool:
     return color == BLACK
 
 
-# The page's two graphics states, written once.
-OVERPRINT_STATES_PDF = pdf_dict({name: {k: Name(v[1:]) if v.startswith("/") else Raw(v.encode("ascii"))
-                                        for k, v in entries.items()}
-                                 for name, entries in OVERPRINT_STATES.items()})
+# The page's two graphics states, as reportlab writes them (each a direct dictionary).
+# (a value with a slash is a name; the others, true/false and numbers, are written as they stand)
+OVERPRINT_STATES_PDF = PDFDictionary({
+    name: PDFDictionary({k: PDFName(v[1:]) if v.startswith("/") else v for k, v in entries.items()})
+    for name, entries in OVERPRINT_STATES.items()})
 
 
 class _Overprint:
@@ -407,8 +375,9 @@ def _draw_vector(ops: list[str], co: _Coords, vector: Vector, index: int) -> Non
 
 def _vector_xobject(vector: Vector) -> bytes:
     # paths in device colour need no resources (render/vector.py)
-    return pdf_stream({"Type": Name("XObject"), "Subtype": Name("Form"), "FormType": 1, "BBox": list(vector.bbox),
-                       "Resources": {}, "Filter": FLATE}, zlib.compress(vector.content, 1))
+    return stream({"Type": PDFName("XObject"), "Subtype": PDFName("Form"), "FormType": 1,
+                   "BBox": PDFArray(vector.bbox), "Resources": PDFDictionary(), "Filter": FLATE},
+                  zlib.compress(vector.content, 1))
 
 
 def _jpeg_xobject(prepared: PreparedImage) -> bytes:
@@ -417,12 +386,13 @@ def _jpeg_xobject(prepared: PreparedImage) -> bytes:
     Pillow writes CMYK JPEGs the Adobe way, inverted, hence the Decode array (ISO 32000-1 §8.9.5.2).
     A one-channel JPEG is plain (0 black, 255 white), DeviceGray's own sense: the default Decode.
     """
-    entries: dict[str, object] = {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": prepared.width_px,
-                                  "Height": prepared.height_px, "ColorSpace": Name(prepared.colorspace),
-                                  "BitsPerComponent": 8, "Filter": Name("DCTDecode")}
+    entries: dict[str, object] = {"Type": PDFName("XObject"), "Subtype": PDFName("Image"),
+                                  "Width": prepared.width_px, "Height": prepared.height_px,
+                                  "ColorSpace": PDFName(prepared.colorspace), "BitsPerComponent": 8,
+                                  "Filter": PDFName("DCTDecode")}
     if prepared.colorspace == "DeviceCMYK":
-        entries["Decode"] = [1, 0, 1, 0, 1, 0, 1, 0]
-    return pdf_stream(entries, prepared.jpeg)
+        entries["Decode"] = PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+    return stream(entries, prepared.jpeg)
 
 
 def _draw_panel(ops: list[str], co: _Coords, panel: Panel, state: _Overprint) -> None:
@@ -596,12 +566,6 @@ def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _
         out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, co.x(0),
                                                            co.y(line.baseline) + dy, rotate)))
     return tuple(out)
-
-
-def _run_operators(run: list[Glyph], name: str, font: EmbeddedFont, size: float, color: CMYK, scale: float,
-                   x0: float, y: float, rotate: int = 0) -> str:
-    """One text object; TJ adjustments carry the composer's spacing exactly (in unscaled text space)."""
-    return _filled(_run_template(run, font, size, color, scale, x0, y, rotate), name, font)
 
 
 def _run_template(run: list[Glyph], font: EmbeddedFont, size: float, color: CMYK, scale: float,

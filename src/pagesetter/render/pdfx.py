@@ -1,7 +1,7 @@
 """PDF/X for newsprint — X-1a:2001 or X-4: the document structure, written with the page by
-render/pdf.py (its own writer, render/writer.py; ``add_pdfx`` does the same through reportlab's
-object layer) and with pikepdf for an edition combined from finished pages (``finish_pdfx``). All
-write the same Info, XMP and OutputIntent, made here as data.
+render/pdf.py (its objects written here by reportlab's object layer, the file assembled by
+render/writer.py) and with pikepdf for an edition combined from finished pages (``finish_pdfx``).
+Both write the same Info, XMP and OutputIntent, made here as data.
 
 ISO 15930-1:2001 (X-1a): PDF 1.3, CMYK/grey/spot only, fonts embedded, no transparency; the Info
 dictionary carries GTS_PDFXVersion "PDF/X-1:2001", GTS_PDFXConformance "PDF/X-1a:2001", Trapped,
@@ -31,10 +31,11 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import PDFName, PDFString
 
 from pagesetter import __version__
 from pagesetter.render.photo import NEWSPRINT_PROFILE
+from pagesetter.render.writer import dictionary, ref, stream
 from pagesetter.spec.model import PDFX_VERSIONS, PdfxVersion
 
 # The OutputIntent's fields (ISO 15930-1 §6.2.4, ISO 15930-7 §6.2.4.2). "CGATS TR 002" is the
@@ -210,83 +211,41 @@ def trailer_id(ident: DocumentId) -> bytes:
     return f"[<{half}><{half}>]".encode("ascii")
 
 
-def add_pdfx(doc: pdfdoc.PDFDocument, ident: DocumentId, layout: str | None = None) -> None:
-    """The PDF/X structure of a one-page document about to be saved by reportlab: Info, XMP,
-    OutputIntent, /ID, and the page's module frames as PieceInfo (``layout``: JSON, ISO 32000-1
-    §14.5) so that proofing tools (``pagesetter diff``) can name the articles on any of our PDFs.
-    """
-    doc.info = _Info(info_entries(ident))
-    catalog = doc.Catalog
-    catalog.Metadata = _metadata_stream(xmp_packet(ident))
-    intent = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("OutputIntent"), "S": pdfdoc.PDFName("GTS_PDFX"),
-                                   "DestOutputProfile": doc.Reference(_profile_stream()),
-                                   **{k: pdfdoc.PDFString(v) for k, v in CGATS_TR002.items()}})
-    catalog.OutputIntents = pdfdoc.PDFArray([doc.Reference(intent)])
-    # PDFCatalog writes only the keys it lists; this instance lists OutputIntents too.
-    catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
-    if layout is not None:
-        page = doc.Pages.pages[0]
-        stamp = pdfdoc.PDFString(ident.stamp)
-        record = pdfdoc.PDFStream(content=layout.encode("utf-8"), filters=[pdfdoc.PDFZCompress])
-        page.PieceInfo = pdfdoc.PDFDictionary({"pagesetter": pdfdoc.PDFDictionary(
-            {"LastModified": stamp, "Private": doc.Reference(record)})})
-        page.LastModified = stamp
-    doc._ID = trailer_id(ident)  # reportlab's ID() returns a set _ID as it is
-    # The header version the standard names. reportlab raises it to 1.4 for the overprint
-    # settings, which it files under transparency; OP, op and OPM are PDF 1.2/1.3 (ISO 32000-1 Table 58).
-    doc._pdfVersion = pdf_header(ident.settings.version)
-
-
 def pdf_header(version: PdfxVersion) -> tuple[int, int]:
     """The header version the standard names: X-1a:2001 1.3, X-4 1.6."""
     major, minor = IDENTIFICATION[version][2].split(".")
     return int(major), int(minor)
 
 
-class _Info(pdfdoc.PDFObject):
-    """The Info dictionary exactly as given (reportlab's own PDFInfo has fixed keys and dates)."""
-
-    def __init__(self, entries: dict[str, str]) -> None:
-        self.entries = entries
-
-    def digest(self, md5object: object) -> None:  # reportlab feeds Info to its ID; ours is set
-        pass
-
-    def format(self, document: pdfdoc.PDFDocument) -> bytes:
-        return pdfdoc.PDFDictionary({k: pdfdoc.PDFName(v) if k == "Trapped" else pdfdoc.PDFString(v)
-                                     for k, v in self.entries.items()}).format(document)
+def info_dictionary(ident: DocumentId) -> bytes:
+    """The Info dictionary written (``info_entries``)."""
+    return dictionary({k: PDFName(v) if k == "Trapped" else PDFString(v) for k, v in info_entries(ident).items()})
 
 
-def _metadata_stream(packet: bytes) -> pdfdoc.PDFStream:
-    stream = _Unfiltered(content=packet)
-    stream.dictionary["Type"] = pdfdoc.PDFName("Metadata")
-    stream.dictionary["Subtype"] = pdfdoc.PDFName("XML")
-    return stream
+def metadata_stream(ident: DocumentId) -> bytes:
+    """The XMP packet as the catalog's /Metadata stream, uncompressed (``xmp_packet``)."""
+    return stream({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}, xmp_packet(ident))
 
 
-class _Unfiltered(pdfdoc.PDFStream):
-    """A stream written as it is, with no /Filter key at all (reportlab writes ``/Filter []`` for
-    an empty filter list, and the document's Flate for none)."""
+@functools.lru_cache(maxsize=8)
+def output_intent(profile: int) -> bytes:
+    """The OutputIntent written, its DestOutputProfile object ``profile`` (the same bytes for every
+    page: kept per process)."""
+    return dictionary({"Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFX"), "DestOutputProfile": ref(profile),
+                       **{k: PDFString(v) for k, v in CGATS_TR002.items()}})
 
-    def format(self, document: pdfdoc.PDFDocument) -> bytes:
-        d = pdfdoc.PDFDictionary(dict(self.dictionary.dict, Length=len(self.content)))
-        return d.format(document) + b"\nstream\n" + self.content + b"\nendstream\n"  # EOL not counted (§7.3.8.1)
 
-
-def _profile_stream() -> pdfdoc.PDFStream:
+@functools.lru_cache(maxsize=1)
+def profile_stream() -> bytes:
     """The newsprint profile as an ICC stream of four components (ISO 32000-1 §14.11.5, §8.6.5.5:
-    /N must match the profile's colour space), Flate-compressed once per process."""
-    stream = pdfdoc.PDFStream(content=output_profile_flated(), filters=[])
-    d = stream.dictionary
-    d["N"] = 4
-    d["Alternate"] = pdfdoc.PDFName("DeviceCMYK")
-    d["Filter"] = pdfdoc.PDFName("FlateDecode")  # already applied: reportlab applies no filter then
-    return stream
+    /N must match the profile's colour space), written once per process."""
+    return stream({"Alternate": PDFName("DeviceCMYK"), "Filter": PDFName("FlateDecode"), "N": 4},
+                  output_profile_flated())
 
 
 def finish_pdfx(doc: "pikepdf.Pdf", ident: DocumentId) -> bytes:
     """A PDF assembled with pikepdf (an edition combined from finished pages) made PDF/X and
-    saved: the same Info, XMP and OutputIntent as ``add_pdfx`` writes, the standard's header
+    saved: the same Info, XMP and OutputIntent as a page's, the standard's header
     version and a stable /ID."""
     import pikepdf
 

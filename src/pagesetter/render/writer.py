@@ -1,107 +1,74 @@
-"""A small PDF object writer for our one-page files (ISO 32000-1 §7.5: header, numbered objects,
-cross-reference table, trailer).
+"""The file around the objects: header, numbered objects, cross-reference table, trailer (ISO
+32000-1 §7.5), and the bytes of each object kept between builds.
 
-reportlab's document layer built a tree of Python objects for every build and serialised each
-anew; on the desk, where a one-article edit changes only the page's content stream (and at most a
-font subset), that was the largest part of a rebuild (issue 21). Here each object is written once
-as bytes: a session (session.py) keeps the bytes of the objects whose inputs did not change —
-font dictionaries and programs, photos, the output profile — under their object numbers, and a
-rebuild writes only the new content stream, the objects that depend on the document ID and the
-cross-reference table.
-
-Values are written by ``pdf_value`` from Python data: ``Name`` for names, ``Ref`` for indirect
-references, ``Raw`` for bytes already written; str is a text string, bool/int/float numbers, list
-an array, dict a dictionary (keys are names).
+Every object — dictionaries, arrays, names, strings, numbers, streams — is serialised by
+reportlab's object layer (reportlab.pdfbase.pdfdoc: PDFDictionary, PDFArray, PDFName, PDFString,
+PDFStream and its ``format``), once: ``written`` turns one into bytes. What reportlab's document
+(PDFDocument) cannot do is keep those bytes from one build to the next: it formats its whole object
+tree again on every save. On the desk, where a one-article edit changes only the page's content
+stream (and at most a font subset), that was the largest part of a rebuild (issue 21). So here the
+objects are numbered and assembled by ``PdfWriter``, and a session (session.py) keeps the written
+bytes of the objects whose inputs did not change — font dictionaries and programs, photos, the
+output profile — under their object numbers; a rebuild formats only the new content stream, the
+objects that depend on the document ID, and writes the cross-reference table.
 """
 
 from __future__ import annotations
 
 import functools
 import zlib
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
 
 
-@dataclass(frozen=True)
-class Name:
-    """A PDF name, written /value (only regular characters are used here)."""
+class _OwnNumbers(dict):
+    """reportlab's references name the object they point to and look its number up in the
+    document; here an object is named by its own number (generation 0). Never filled: a lookup
+    answers without storing."""
 
-    value: str
-
-
-@dataclass(frozen=True)
-class Ref:
-    """An indirect reference, ``n 0 R``."""
-
-    num: int
+    def __missing__(self, num: int) -> tuple[int, int]:
+        return num, 0
 
 
-@dataclass(frozen=True)
-class Raw:
-    """Bytes written as they are (an array or dictionary made earlier)."""
+class _Document(pdfdoc.PDFObject):
+    """What reportlab's ``format`` methods consult of their document: no encryption, no default
+    stream filter (a stream is written as given; one already compressed names its /Filter), and
+    the object numbers of references."""
 
-    data: bytes
-
-
-@functools.lru_cache(maxsize=8192, typed=True)
-def fp(v: float) -> str:
-    """A number as reportlab's fp_str writes it (up to 6 significant decimals, no trailing zeros,
-    no leading zero): the content stream keeps the figures the files carried before. Kept per
-    value: a page writes a few hundred numbers, most of them the same coordinates again."""
-    if isinstance(v, int) and not isinstance(v, bool):
-        return str(v)
-    sa = abs(v)
-    if sa <= 1e-7:
-        return "0"
-    if sa <= 1:
-        n = "%.6f" % v
-    else:
-        digits = len(str(int(sa)))  # int(log10(sa)) + 1 for sa >= 1
-        n = "%.*f" % (min(max(0, 7 - digits), 6), v)
-    if "." in n:
-        n = n.rstrip("0").rstrip(".")
-    return n[1:] if n.startswith("0.") else n
+    encrypt = pdfdoc.NoEncryption()
+    defaultStreamFilters = None
+    idToObjectNumberAndVersion = _OwnNumbers()
 
 
-def pdf_string(text: str) -> bytes:
-    """A text string (§7.9.2.2): a literal string when it is ASCII, else UTF-16BE with its byte
-    order mark, written in hex."""
-    if text.isascii():
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("\r", "\\r")
-        return b"(" + escaped.encode("ascii") + b")"
-    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+DOCUMENT = _Document()
 
 
-def pdf_value(value: object) -> bytes:
-    if isinstance(value, Raw):
-        return value.data
-    if isinstance(value, Name):
-        return b"/" + value.value.encode("ascii")
-    if isinstance(value, Ref):
-        return b"%d 0 R" % value.num
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, (int, float)):
-        return fp(value).encode("ascii")
-    if isinstance(value, str):
-        return pdf_string(value)
-    if isinstance(value, (bytes, bytearray)):
-        return b"<" + bytes(value).hex().upper().encode("ascii") + b">"
-    if isinstance(value, Mapping):
-        return pdf_dict(value)
-    if isinstance(value, Sequence):
-        return b"[ " + b" ".join(pdf_value(v) for v in value) + b" ]"
-    raise TypeError(f"no PDF form for {type(value).__name__}")
+def ref(num: int) -> pdfdoc.PDFObjectReference:
+    """An indirect reference to object ``num``, ``num 0 R``."""
+    return pdfdoc.PDFObjectReference(num)
 
 
-def pdf_dict(entries: Mapping[str, object]) -> bytes:
-    return b"<< " + b" ".join(b"/" + k.encode("ascii") + b" " + pdf_value(v) for k, v in entries.items()) + b" >>"
+def written(obj: object) -> bytes:
+    """One object's bytes, as reportlab's object layer formats it."""
+    return pdfdoc.format(obj, DOCUMENT, toplevel=1)
 
 
-def pdf_stream(entries: Mapping[str, object], data: bytes) -> bytes:
-    """A stream object's body: its dictionary with /Length, then the data (the EOL before
-    ``endstream`` is not counted, §7.3.8.1)."""
-    return pdf_dict({**entries, "Length": len(data)}) + b"\nstream\n" + data + b"\nendstream"
+def dictionary(entries: Mapping[str, object]) -> bytes:
+    """A dictionary object (keys are names without their slash; reportlab writes them sorted)."""
+    return written(pdfdoc.PDFDictionary(dict(entries)))
+
+
+def stream(entries: Mapping[str, object], data: bytes) -> bytes:
+    """A stream object: ``data`` written as it is (compressed already when ``entries`` has a
+    /Filter); reportlab adds /Length."""
+    return written(pdfdoc.PDFStream(pdfdoc.PDFDictionary(dict(entries)), content=data))
+
+
+# Numbers in the content stream as reportlab writes them (fp_str), kept per value: a page writes a
+# few hundred numbers, most of them the same coordinates again.
+fp = functools.lru_cache(maxsize=8192, typed=True)(fp_str)
 
 
 # The header's second line: a comment of four bytes above 127, so that transfer programs treat the
@@ -145,9 +112,10 @@ class PdfWriter:
             if body is None:
                 raise ValueError(f"PDF object {num} was reserved but never written")
             head = b"%d 0 obj\n" % num
+            tail = b"endobj\n" if body.endswith(b"\n") else b"\nendobj\n"  # as reportlab ends an object
             xref.append(b"%010d 00000 n \n" % offset)
-            parts += (head, body, b"\nendobj\n")
-            offset += len(head) + len(body) + 8
+            parts += (head, body, tail)
+            offset += len(head) + len(body) + len(tail)
         parts += xref
         parts.append(b"trailer\n<< /ID %s /Info %d 0 R /Root %d 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n"
                      % (file_id, info, root, len(self._bodies) + 1, offset))
