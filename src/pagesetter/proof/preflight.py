@@ -19,16 +19,18 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pikepdf
 from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.record import layout_record
-from pagesetter.proof.readback import PageChars, read_chars
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
+
+if TYPE_CHECKING:  # pypdfium2 only where the characters are read here (not an edition's own structure)
+    from pagesetter.proof.readback import PageChars
 
 MM = 72 / 25.4
 
@@ -744,7 +746,11 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
 def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: list[PageChars] | None,
                     trims: list[list[float]]) -> None:
     """Text inside the trim but within the safety margin of its edge (text outside is the slug)."""
-    for page, trim in zip(read_chars(path) if chars is None else chars, trims):
+    if chars is None:
+        from pagesetter.proof.readback import read_chars
+
+        chars = read_chars(path)
+    for page, trim in zip(chars, trims):
         x0, y0, x1, y1 = trim  # PDF space, y up; read_chars gives y down from the media top
         top, bottom = page.height - y1, page.height - y0
         near = 0
