@@ -132,6 +132,9 @@ def test_shipped_patterns_are_the_installed_dictionarys_and_give_pyphens_points(
         assert hyphen_points(word) == tuple(reference.positions(word)), word
         checked += bool(hyphen_points(word))
     assert checked > 50
+    # a word with an apostrophe: pyphen's points within each letter run
+    assert hyphen_points("administration's") == tuple(reference.positions("administration"))
+    assert hyphen_points("O'Connor") == ()
 
 
 def test_a_table_from_another_dictionary_is_not_used(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ every edition worker). The patterns, parsed by pyphen once, are shipped beside t
 (PATTERN_TABLES, written by ``write_pattern_table``, named by the digest of the .dic file they came
 from) and applied here by the same algorithm as pyphen's HyphDict.positions (Liang's, TeX's);
 a table that is not the installed dictionary's is ignored and pyphen parses the file as before.
-tests/test_hyphenate.py checks both: the table is the installed dictionary's, and the points are
+tests/test_hyphenation.py checks both: the table is the installed dictionary's, and the points are
 pyphen's.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
@@ -118,12 +119,26 @@ def _dictionary(script: str) -> Patterns | None:
 def hyphen_points(word: str, script: str = "Latn") -> tuple[int, ...]:
     """Offsets inside ``word`` where it may be hyphenated: none for a word shorter than
     HYPHEN_MIN_WORD letters, or with a capital past its first letter (an acronym or a product
-    name: ADAS, iPhone, CarPlay, which a desk never hyphenates). At least HYPHEN_MIN_LEFT letters
-    before a point and HYPHEN_MIN_RIGHT after it (pyphen.Pyphen's left and right)."""
-    if len(word) < HYPHEN_MIN_WORD or not word.isalpha() or not word[1:].islower():
+    name: ADAS, iPhone, CarPlay, which a desk never hyphenates). ``word`` is a word between
+    hyphens, apostrophes included: the capital after one holds the word too (a name: O'Connor,
+    D'Angelo, as McDonald), where its letter runs alone (Connor) would look like common words.
+    A word of lower case with an apostrophe (don't, children's) is hyphenated within its
+    letter runs. At least HYPHEN_MIN_LEFT letters of a run before a point and HYPHEN_MIN_RIGHT
+    after it (pyphen.Pyphen's left and right)."""
+    if any(ch.isupper() for ch in word[1:]):
         return ()
     dictionary = _dictionary(script)
     if dictionary is None:
         return ()
-    right = len(word) - HYPHEN_MIN_RIGHT
-    return tuple(i for i in dictionary.positions(word) if HYPHEN_MIN_LEFT <= i <= right)
+    points: list[int] = []
+    start = 0
+    for run in _APOSTROPHE.split(word):
+        if len(run) >= HYPHEN_MIN_WORD and run.isalpha():
+            right = len(run) - HYPHEN_MIN_RIGHT
+            points += [start + p for p in dictionary.positions(run) if HYPHEN_MIN_LEFT <= p <= right]
+        start += len(run) + 1
+    return tuple(points)
+
+
+# Apostrophes inside a word (O'Connor, don't): ASCII and U+2019, as copy types them.
+_APOSTROPHE = re.compile("['\u2019]")
