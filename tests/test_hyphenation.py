@@ -94,3 +94,56 @@ def test_soft_hyphens_in_a_word_replace_its_dictionary_points() -> None:
     for line in _compose(text)[:-1]:
         if line.glyphs[-1].text == "-":
             assert line.text.endswith("extra"), line.text
+
+
+def _latin_words() -> list[str]:
+    """Every Latin word of the shipped content and the torture corpus, and a few long ones."""
+    import re
+
+    words = {"hyphenation", "internationalization", "Stuttgart", "administration", "photosynthesis",
+             "incomprehensibilities", "table", "present", "project", "record"}
+    for path in [*(ROOT / "content").rglob("*.md"), *(ROOT / "tests" / "pages" / "content").rglob("*.md")]:
+        words.update(re.findall(r"[A-Za-z]{2,}", path.read_text(encoding="utf-8")))
+    return sorted(words)
+
+
+def test_shipped_patterns_are_the_installed_dictionarys_and_give_pyphens_points() -> None:
+    """The pattern table shipped beside compose/hyphenate.py (read instead of importing pyphen and
+    parsing its .dic, 60-140 ms a process) is the one pyphen parses from the installed file, and
+    hyphen_points gives pyphen's own points with the same minima."""
+    import pyphen
+
+    from pagesetter.compose import hyphenate
+    from pagesetter.compose.chars import HYPHEN_MIN_LEFT, HYPHEN_MIN_RIGHT, HYPHEN_MIN_WORD
+
+    source = hyphenate._dictionary_file("en_US")
+    assert source is not None
+    shipped, parsed = hyphenate._shipped("en_US", source), hyphenate._from_pyphen("en_US")
+    assert shipped is not None and parsed is not None and shipped == parsed
+    assert hyphenate._dictionary("Latn") == parsed
+    reference = pyphen.Pyphen(lang="en_US", left=HYPHEN_MIN_LEFT, right=HYPHEN_MIN_RIGHT)
+    words = _latin_words()
+    assert len(words) > 200
+    checked = 0
+    for word in words:
+        if len(word) < HYPHEN_MIN_WORD or not word[1:].islower():
+            assert hyphen_points(word) == ()
+            continue
+        assert hyphen_points(word) == tuple(reference.positions(word)), word
+        checked += bool(hyphen_points(word))
+    assert checked > 50
+    # a word with an apostrophe: pyphen's points within each letter run
+    assert hyphen_points("administration's") == tuple(reference.positions("administration"))
+    assert hyphen_points("O'Connor") == ()
+
+
+def test_a_table_from_another_dictionary_is_not_used(tmp_path: Path) -> None:
+    """A shipped table whose digest is not the installed .dic's is ignored (pyphen parses the file)."""
+    from pagesetter.compose import hyphenate
+
+    source = hyphenate._dictionary_file("en_US")
+    assert source is not None
+    stale = tmp_path / "hyph_en_US.dic"
+    stale.write_bytes(source.read_bytes() + b"\nzz1zz\n")
+    assert hyphenate._shipped("en_US", stale) is None
+    assert hyphenate._shipped("en_US", source) is not None

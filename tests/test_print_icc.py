@@ -483,6 +483,46 @@ def test_x4_without_xmp_or_with_disagreeing_xmp_is_reported(x4_build, tmp_path: 
         assert any(f.check == "metadata" and needle in f.message for f in report.findings), report.text()
 
 
+WANTED_XMP = ["dc:title", "pdf:Producer", "xmp:CreateDate", "xmp:ModifyDate", "pdf:Trapped",
+              "pdfxid:GTS_PDFXVersion", "xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass"]
+
+
+def test_preflight_reads_xmp_as_pikepdf_does(built) -> None:
+    """Preflight reads XMP with the standard library (no lxml): the same values as pikepdf's
+    metadata reader, in our packet and in RDF's attribute form, with dc:title's x-default."""
+    from pagesetter.proof.preflight import xmp_properties
+
+    _, path = built
+    with pikepdf.open(path) as pdf:
+        meta = pdf.open_metadata()
+        ours = xmp_properties(pdf.Root.Metadata.read_bytes(), WANTED_XMP)
+        assert ours == {key: str(meta[key]) for key in WANTED_XMP if key in meta}
+        assert len(ours) == len(WANTED_XMP)
+    packet = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+              '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" pdf:Producer="P"'
+              ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="fr">F</rdf:li>'
+              '<rdf:li xml:lang="x-default">T</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>')
+    assert xmp_properties(packet.encode(), WANTED_XMP) == {"pdf:Producer": "P", "dc:title": "T"}
+
+
+def test_xmp_changed_or_broken_is_reported(x4_build, tmp_path: Path) -> None:
+    """A title changed in the XMP packet (not in Info), and a packet that is not XML, both stop preflight."""
+    def packet_edit(old: bytes, new: bytes):  # type: ignore[no-untyped-def]
+        def change(pdf: pikepdf.Pdf) -> None:
+            data = pdf.Root.Metadata.read_bytes()
+            assert old in data
+            pdf.Root.Metadata.write(data.replace(old, new, 1))
+        return change
+
+    for name, change, needle in (("xmp-retitled", packet_edit(b'"x-default">', b'"x-default">X '), "disagree"),
+                                 ("xmp-broken", packet_edit(b"</rdf:RDF>", b"</rdf:RDF"), "cannot be read")):
+        with pikepdf.open(x4_build.pdf_path) as pdf:
+            change(pdf)
+            pdf.save(tmp_path / f"{name}.pdf", fix_metadata_version=False)  # else pikepdf rewrites the packet
+        report = preflight(tmp_path / f"{name}.pdf")
+        assert any(f.check == "metadata" and needle in f.message for f in report.findings), report.text()
+
+
 def test_an_rgb_profile_as_output_intent_is_reported(x4_build, tmp_path: Path) -> None:
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 

@@ -716,7 +716,6 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     worker that made it (the combined file holds the same pages), the combined file's own
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.readback import read_chars
     from pagesetter.proof.report import (merged_preflight, normalised_line, page_status, preflight_lines,
                                          preflight_summary, warning_lines)
     from pagesetter.proof.typography import analyse, pdf_frames
@@ -727,6 +726,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         checked = merged_preflight(preflight(edition.combined, pages=False), [g.preflight for g in edition.gates])
         typography = [(g.typography_summary, g.typography_problems) for g in edition.gates]
     else:
+        from pagesetter.proof.readback import read_chars  # pypdfium2: not needed for gated pages
+
         with coverage_render(edition.combined) as render:
             chars = read_chars(edition.combined)
             checked = preflight(edition.combined, chars=chars, render=render)

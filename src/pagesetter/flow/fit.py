@@ -385,11 +385,11 @@ def pixel_size(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
     from PIL import Image  # only a page whose fitting tries photo depths reads a header
 
     from pagesetter.paths import open_regular
-    from pagesetter.render.images import PHOTO_FORMATS
+    from pagesetter.render.photo import photo_formats
 
     reading = READING.set(Reading(path))  # a warning about its EXIF is held and dropped: the render gives it
     try:
-        with open_regular(path) as fh, Image.open(fh, formats=PHOTO_FORMATS) as im:
+        with open_regular(path) as fh, Image.open(fh, formats=photo_formats()) as im:
             w, h = im.size
             if im.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
                 w, h = h, w

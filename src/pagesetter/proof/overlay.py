@@ -79,9 +79,9 @@ def _effective_ppi(image) -> float | None:
     from PIL import Image as PILImage
 
     try:
-        from pagesetter.render.images import PHOTO_FORMATS
+        from pagesetter.render.photo import photo_formats
 
-        with PILImage.open(image.path, formats=PHOTO_FORMATS) as im:
+        with PILImage.open(image.path, formats=photo_formats()) as im:
             w, h = im.size
     except OSError:
         return None

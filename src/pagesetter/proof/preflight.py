@@ -19,16 +19,18 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pikepdf
 from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.record import layout_record
-from pagesetter.proof.readback import PageChars, read_chars
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
+
+if TYPE_CHECKING:  # pypdfium2 only where the characters are read here (not an edition's own structure)
+    from pagesetter.proof.readback import PageChars
 
 MM = 72 / 25.4
 
@@ -425,13 +427,14 @@ def _metadata(pdf: pikepdf.Pdf, report: PreflightReport, x4: bool) -> None:
         if x4:
             report.add("error", "metadata", "PDF/X-4 requires XMP metadata (no Metadata stream in the catalog)")
         return
+    wanted = [key for _, key in AGREEING] + ["xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass"]
     try:
-        meta = pdf.open_metadata()
-        values = {key: meta.get(key) for _, key in AGREEING}
-        ids = {key: meta.get(key) for key in ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass")}
-    except Exception as exc:  # pikepdf raises XML and value errors of several kinds on a bad packet
+        found = xmp_properties(pdf.Root.Metadata.read_bytes(), wanted)
+    except (pikepdf.PdfError, AttributeError, ValueError, SyntaxError) as exc:  # ET.ParseError is a SyntaxError
         report.add("error", "metadata", f"the XMP metadata cannot be read ({exc})")
         return
+    values = {key: found.get(key) for _, key in AGREEING}
+    ids = {key: found.get(key) for key in ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass")}
     info = pdf.docinfo
     for info_key, xmp_key in AGREEING:
         in_xmp, in_info = values[xmp_key], info.get(info_key)
@@ -446,6 +449,55 @@ def _metadata(pdf: pikepdf.Pdf, report: PreflightReport, x4: bool) -> None:
         for key, value in ids.items():
             if not value:
                 report.add("warning", "metadata", f"no {key} in the XMP metadata (expected in PDF/X-4)")
+
+
+# The XMP namespaces of the properties preflight reads (XMP Specification Part 1 §8; Part 2 §8;
+# ISO 15930-7 Annex for pdfxid:). Read with the standard library's expat parser rather than
+# pikepdf's open_metadata(), which loads lxml: 15-30 ms of every gated build for a dozen values.
+XMP_URIS = {"dc": "http://purl.org/dc/elements/1.1/", "pdf": "http://ns.adobe.com/pdf/1.3/",
+            "xmp": "http://ns.adobe.com/xap/1.0/", "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
+            "pdfxid": "http://www.npes.org/pdfx/ns/id/"}
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def xmp_properties(packet: bytes, names: list[str]) -> dict[str, str]:
+    """The text of the simple XMP properties ``names`` (``prefix:local``) found in ``packet``, as
+    pikepdf's metadata reader gives them: a property element's text or an rdf:Description's
+    attribute (RDF's abbreviated form), and a language alternative (rdf:Alt, e.g. dc:title) as its
+    x-default item, else its first. Raises SyntaxError (xml.etree's ParseError) on a broken packet."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(packet)
+    qualified = {}
+    for name in names:
+        prefix, _, local = name.partition(":")
+        qualified["{" + XMP_URIS[prefix] + "}" + local] = name
+    found: dict[str, str] = {}
+    for description in root.iter(RDF + "Description"):
+        for attribute, value in description.attrib.items():
+            if attribute in qualified:
+                found.setdefault(qualified[attribute], value)
+        for prop in description:
+            if prop.tag in qualified and qualified[prop.tag] not in found:
+                text = _xmp_text(prop)
+                if text is not None:
+                    found[qualified[prop.tag]] = text
+    return found
+
+
+def _xmp_text(prop) -> str | None:  # type: ignore[no-untyped-def]  # an ElementTree Element
+    alt = prop.find(RDF + "Alt")
+    if alt is not None:
+        items = alt.findall(RDF + "li")
+        chosen = next((li for li in items if li.get(XML_LANG) == "x-default"), items[0] if items else None)
+        return None if chosen is None else (chosen.text or "")
+    items = prop.findall(f"{RDF}Seq/{RDF}li") + prop.findall(f"{RDF}Bag/{RDF}li")
+    if items:  # an array where a simple value belongs: as pikepdf's list would print, never equal to Info
+        return str([li.text or "" for li in items])
+    if len(prop):  # a structure: no simple value
+        return None
+    return prop.get(RDF + "resource", prop.text or "")
 
 
 def _same(info_value: str, xmp_value: str, info_key: str) -> bool:
@@ -694,7 +746,11 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
 def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: list[PageChars] | None,
                     trims: list[list[float]]) -> None:
     """Text inside the trim but within the safety margin of its edge (text outside is the slug)."""
-    for page, trim in zip(read_chars(path) if chars is None else chars, trims):
+    if chars is None:
+        from pagesetter.proof.readback import read_chars
+
+        chars = read_chars(path)
+    for page, trim in zip(chars, trims):
         x0, y0, x1, y1 = trim  # PDF space, y up; read_chars gives y down from the media top
         top, bottom = page.height - y1, page.height - y0
         near = 0

@@ -9,11 +9,12 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from pathlib import Path
-
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from typing import TYPE_CHECKING
 
 from pagesetter.errors import InputError, Loc
+
+if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: Char and PageChars are plain records
+    import pypdfium2 as pdfium
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class PageChars:
 
 
 def read_chars(pdf_path: Path) -> list[PageChars]:
+    import pypdfium2 as pdfium
+
     try:
         doc = pdfium.PdfDocument(str(pdf_path))
     except (pdfium.PdfiumError, FileNotFoundError, OSError) as exc:
@@ -62,6 +65,9 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], list[tuple[float, float]]]:
     # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
     # a page has thousands of characters, each read five ways (origin, loose box, ink box, font).
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     out: list[Char] = []
     spaces: list[tuple[float, float]] = []
     x, y = ctypes.c_double(), ctypes.c_double()

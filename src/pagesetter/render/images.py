@@ -33,7 +33,8 @@ from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedIm
 
 from pagesetter.errors import READING, InputError, Loc, Reading
 from pagesetter.paths import NotRegularFile, open_regular
-from pagesetter.render.photo import EXIF_ORIENTATION, NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI, PreparedImage  # noqa: F401
+from pagesetter.render.photo import (EXIF_ORIENTATION, NEWSPRINT_PROFILE, PHOTO_FORMATS, TAC_LIMIT,  # noqa: F401
+                                     WARN_PPI, PreparedImage)
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
@@ -149,12 +150,7 @@ def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     return buf.getvalue()
 
 
-# The formats a photo may be (README, "Content format"), by Pillow's names (the JPEG decoder also
-# opens the MPO JPEGs of cameras that store a preview beside the picture). Tried by content only: a PostScript/EPS file
-# named .jpg would otherwise go to Ghostscript (which a `{ } loop` hangs), and other decoders are
-# attack surface we do not need.
-PHOTO_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "GIF")
-# Registered by importing their plugins: Image.open(formats=...) does not load them itself.
+# PHOTO_FORMATS (render/photo.py): their plugins registered here, as photo_formats() does.
 from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: E402,F401,I001
 
 

@@ -15,6 +15,20 @@ NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr
 # Total area coverage, C+M+Y+K in %: no page may exceed 240 % on newsprint (PRINT.md, ISO 12647-3
 # plants quote 220–260 %); the profile separates to 240 %, and every pixel is checked after it.
 TAC_LIMIT = 240.0
+# The formats a photo may be (README, "Content format"), by Pillow's names (the JPEG decoder also
+# opens the MPO JPEGs of cameras that store a preview beside the picture). Tried by content only: a PostScript/EPS file
+# named .jpg would otherwise go to Ghostscript (which a `{ } loop` hangs), and other decoders are
+# attack surface we do not need.
+PHOTO_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "GIF")
+
+
+def photo_formats() -> tuple[str, ...]:
+    """PHOTO_FORMATS with their Pillow plugins registered: Image.open(formats=...) does not load a
+    plugin itself, it loads every plugin Pillow has. Here, not in render/images.py, so that fitting,
+    which reads photo headers, need not load the preparing (littleCMS and the rest)."""
+    from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: F401
+
+    return PHOTO_FORMATS
 
 
 @dataclass(frozen=True)
