@@ -76,7 +76,8 @@ def test_overset_stops_the_build_and_says_so_in_json(tmp_path: Path) -> None:
     [page] = document["pages"]
     assert page["overset"] == [{k: v for k, v in over.items() if k != "pdf"}]
     assert document["overset"] == [{**over, "pdf": "output/page.pdf"}]
-    assert (allowed.returncode, page["preflight"]["errors"]) == (0, 0)  # the mark is not a preflight error here
+    # written and marked, and exit 3 as a stopped build (text lost); the mark is not a preflight error here
+    assert (allowed.returncode, document["ok"], page["preflight"]["errors"]) == (3, False, 0)
     assert [f["kind"] for f in page["preflight"]["findings"]] == ["overset"]
 
 

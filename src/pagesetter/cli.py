@@ -20,11 +20,14 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pagesetter import __version__
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular
+
+if TYPE_CHECKING:  # the report module is imported where a build needs it (start-up time)
+    from pagesetter.proof.report import PageReport
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
 EXIT_INPUT, EXIT_USAGE, EXIT_OVERSET, EXIT_TYPOGRAPHY, EXIT_PREFLIGHT_WARN, EXIT_PREFLIGHT_ERROR = 1, 2, 3, 4, 5, 6
@@ -514,7 +517,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                                     proof=args.proof,
                                     jobs=args.jobs, cache=cache)
             if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
-                status = EXIT_PREFLIGHT_ERROR
+                status = _worse(status, EXIT_PREFLIGHT_ERROR)
+            if any(page.overset for page in edition.pages):  # written as allowed, marked: still text lost
+                status = _worse(status, EXIT_OVERSET)
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
@@ -542,9 +547,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             stems = [p.stem for p in edition.page_paths]
             _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
             continue
-        pdf_path, failed, page = _build_page(spec, args, cache, started, json_status)
-        if failed:
-            status = EXIT_PREFLIGHT_ERROR
+        pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status)
+        status = _worse(status, page_status)
         if args.epaper and page is not None:
             from pagesetter.epaper import site_of
 
@@ -657,7 +661,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         if not args.quiet:
             for path in written[1:]:
                 print(f"wrote {display_path(path)}")
-        return written[0], found.report.preflight_errors > 0, None
+        return written[0], _page_exit(found.report), None
     from pagesetter.build import build_page
 
     started_ns = time.time_ns()
@@ -681,7 +685,22 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
     _page_json(json_status, spec, report, list(outputs.values()), False)
-    return result.pdf_path, report.preflight_errors > 0, result.page
+    return result.pdf_path, _page_exit(report), result.page
+
+
+def _page_exit(report: PageReport) -> int:
+    """A written page's exit status: overset (written because it was allowed, marked NOT FOR PRINT)
+    is 3 as when it stops the build, so no page with text lost ever exits 0; else a preflight error."""
+    if report.status is not None and report.status.overset:
+        return EXIT_OVERSET
+    return EXIT_PREFLIGHT_ERROR if report.preflight_errors > 0 else 0
+
+
+def _worse(status: int, page: int) -> int:
+    """The build's status over its pages: overset first (text lost), then a preflight error."""
+    order = (EXIT_OVERSET, EXIT_PREFLIGHT_ERROR)
+    ranked = [s for s in order if s in (status, page)]
+    return ranked[0] if ranked else max(status, page)
 
 
 def _epaper(args: argparse.Namespace) -> int:
