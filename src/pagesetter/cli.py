@@ -749,6 +749,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
+        if n <= len(edition.gates):  # ink past the measure, located (paths from the project root)
+            problems += warning_lines(edition.gates[n - 1].measure_warnings, info)
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
