@@ -217,7 +217,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     checked = gate.preflight
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked.findings)
-    warnings = _not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
+    warnings = not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
     problems += warning_lines(warnings, info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
@@ -236,7 +236,7 @@ def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:
     return [_replace(w, loc=Loc(display_path(root / w.loc.path), w.loc.line)) if w.loc else w for w in warnings]
 
 
-def _not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]
+def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]
     """The warnings less a photo's low resolution that preflight reports too (one finding, one
     line: preflight names the photo by file and article, and its line is the one that fails)."""
     flagged = {f.message.split(" ", 1)[0] for f in findings if f.check == "resolution"}
