@@ -157,3 +157,22 @@ def test_a_72_ppi_photo_is_said_once(tmp_path: Path) -> None:
     page = json.loads(status.stdout)["pages"][0]
     assert [f["kind"] for f in page["preflight"]["findings"]] == ["resolution"]
     assert not [w for w in page["warnings"] if w["kind"] == "low-resolution"]
+
+
+def test_no_column_rule_beside_an_empty_column(tmp_path: Path) -> None:
+    """A story too short for its four columns (three lines): a column rule stands between two
+    columns of text only, none beside the column left empty."""
+    spec = ROOT / "tests" / "pages" / "layout" / "short-columns.yaml"
+    run = _run("build", str(spec), "-o", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    pdf = tmp_path / "short-columns.pdf"
+    columns = _columns(pdf, "short")
+    assert [len(c) for c in columns] == [1, 1, 1, 0]
+    frames = sorted(_frames(pdf, "short", "body"), key=lambda f: f["x0"])
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        top, foot = page.height - max(f["y1"] for f in frames), page.height - min(f["y0"] for f in frames)
+        rules = [ln["x0"] for ln in page.lines if ln["linewidth"] == 0.25 and abs(ln["x0"] - ln["x1"]) < 0.01
+                 and frames[0]["x0"] < ln["x0"] < frames[-1]["x1"] and top - 1 <= ln["top"] < foot]
+    between = [(a["x1"] + b["x0"]) / 2 for a, b in zip(frames, frames[1:])]
+    assert len(rules) == 2 and all(min(abs(r - x) for x in between[:2]) < 0.5 for r in rules), (rules, between)

@@ -851,7 +851,27 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
-    out.rules += own
+    out.rules += [r for r in own if r.role != "column" or _parts_text(r, out.lines, geo)]
+
+
+def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
+    """Does a column rule (栏线, vertical) stand between text on both sides somewhere along it? A
+    column left empty (text too short for the block) has no rule beside it: a rule parts two
+    columns of text, and one beside white reads as the module's edge drawn in the wrong place.
+    Text is the body's lines along the rule, or a headline set vertically in the column beside it."""
+    if abs(rule.x1 - rule.x2) > 0.01:
+        return True  # a thin rule parting an area from a frame under it (``order: areas``)
+    grid = geo.spec.grid
+    width = geo.span_width(1)
+
+    def holds(line: TextLine, x0: float, x1: float) -> bool:
+        along = line.role not in ("body", "subhead") or rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch
+        return along and line.role != "caption" and any(x0 <= g.x < x1 for g in line.glyphs)
+
+    left = rule.x1 - grid.gutter / 2 - width - 0.01
+    right = rule.x1 + grid.gutter / 2 - 0.01
+    return (any(holds(t, left, rule.x1) for t in lines)
+            and any(holds(t, right, right + width + 0.02) for t in lines))
 
 
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead

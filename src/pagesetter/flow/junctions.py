@@ -72,16 +72,23 @@ def _onto_box_corners(rules: list[Rule], panels: tuple[Panel, ...], gutter: floa
             if side is None or abs(side - x) > gutter * REACH:
                 continue
             edge_foot, edge_top = p.y + p.height, p.y
-            if 0 < top - edge_foot <= pitch * REACH + 1.0 + gutter:  # the rule starts under the box's foot
+            # an end that stops on a rule already (a boxed ear over the masthead's rule) stays
+            if 0 < top - edge_foot <= pitch * REACH + 1.0 + gutter and not _meets_rule(x, top, rules):
                 top = edge_foot - p.stroke / 2
                 out.append(Rule(min(x - v.width / 2, side), edge_foot, max(x + v.width / 2, side), edge_foot,
                                 p.stroke, v.color, "article"))
-            elif 0 < edge_top - foot <= pitch * REACH + 1.0 + gutter:  # it ends over the box's top
+            elif 0 < edge_top - foot <= pitch * REACH + 1.0 + gutter and not _meets_rule(x, foot, rules):
                 foot = edge_top + p.stroke / 2
                 out.append(Rule(min(x - v.width / 2, side), edge_top, max(x + v.width / 2, side), edge_top,
                                 p.stroke, v.color, "article"))
         out.append(replace(v, y1=top, y2=foot) if v.y1 <= v.y2 else replace(v, y1=foot, y2=top))
     return out
+
+
+def _meets_rule(x: float, y: float, rules: list[Rule]) -> bool:
+    """Does a rule across ``x`` touch a vertical rule's end at ``y`` (within its own weight)?"""
+    return any(_horizontal(h) and min(h.x1, h.x2) - EPS <= x <= max(h.x1, h.x2) + EPS
+               and abs(h.y1 - y) <= h.width / 2 + EPS for h in rules)
 
 
 def _join_horizontal(h: Rule, rules: list[Rule], gutter: float, pitch: float) -> Rule:
