@@ -157,6 +157,12 @@ def test_a_72_ppi_photo_is_said_once(tmp_path: Path) -> None:
     page = json.loads(status.stdout)["pages"][0]
     assert [f["kind"] for f in page["preflight"]["findings"]] == ["resolution"]
     assert not [w for w in page["warnings"] if w["kind"] == "low-resolution"]
+    # an edition of that page (gated in its worker) says it once too
+    edition = ROOT / "tests" / "pages" / "layout" / "low-resolution-edition.yaml"
+    run = _run("build", str(edition), "-o", str(tmp_path / "edition"))
+    assert run.returncode == 6, run.stderr
+    said = [line for line in run.stderr.splitlines() if "lowres.jpg" in line]
+    assert len(said) == 1 and "preflight error: resolution: lowres.jpg" in said[0], run.stderr
 
 
 def test_no_column_rule_beside_an_empty_column(tmp_path: Path) -> None:
