@@ -35,7 +35,8 @@ PHASES = (
     "pagesetter.flow.page:flow_page",
     "pagesetter.render.pdf:render_pdf",
     "pagesetter.render.pdf:_draw_image",
-    "pagesetter.render.pdf:_embed_fonts",
+    "pagesetter.render.pdf:_subsets",
+    "pagesetter.render.pdf:_written",
     "pagesetter.fonts.subset:subset_font",
 )
 

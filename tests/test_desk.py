@@ -201,6 +201,49 @@ def test_dragging_an_edge_writes_the_spec_and_builds_an_overset_page(browser, de
     assert desk.status()["overset"] == []
 
 
+def _ink(picture: bytes, page_info: dict, box: list[float], dpi: float) -> float:
+    """Mean darkness (0 white, 255 black) of a box of the page (points from the trim's top-left, as
+    the desk's modules give it) on a picture of the page drawn at ``dpi``."""
+    import io
+
+    from PIL import Image, ImageStat
+
+    image = Image.open(io.BytesIO(picture)).convert("L")
+    scale = dpi / 72
+    x, y = page_info["origin"][0] + box[0], page_info["origin"][1] + box[1]
+    crop = image.crop((round(x * scale), round(y * scale), round((x + box[2]) * scale), round((y + box[3]) * scale)))
+    return 255 - ImageStat.Stat(crop).mean[0]
+
+
+def test_a_save_shows_its_change_in_the_picture(browser, desk: Desk, project: Path) -> None:
+    """A save from an editor reaches the screen: the article cut to one sentence, both pictures the
+    desk shows of the new build (the first at the size shown, then the 150 dpi one) have far less
+    ink in that module's block than before, and as much as before in another module's."""
+    page = _open(browser, desk)
+    info = desk.status()["pages"][0]
+    box = {m["article"]: m["box"] for m in info["modules"]}
+
+    def pictures() -> list[tuple[bytes, float]]:  # the picture at the size shown, and the full one
+        quick, full = page.evaluate("quickUrl(current)"), page.evaluate("imageUrl(current)")
+        return [(page.request.get(desk.url + quick.lstrip("/")).body(), float(quick.split("dpi=")[1])),
+                (page.request.get(desk.url + full.lstrip("/")).body(), info["dpi"])]
+
+    before = pictures()
+    article = project / "content" / "xian-education.md"
+    head, _, _ = article.read_text(encoding="utf-8").partition("\n---\n")
+    article.write_text(head + "\n---\n\n本文删减为一句。\n", encoding="utf-8")
+    _wait_shown(page, 2)
+    first = page.evaluate("window.desk.first")
+    assert first["build"] == 2 and first["t"] <= page.evaluate("window.desk.shown.t")
+    # the first picture is no coarser than the screen it is shown on (a picture pixel a screen pixel)
+    assert first["dpi"] >= page.evaluate("zoom * 72 * devicePixelRatio")
+    for (old, dpi), (new, _) in zip(before, pictures()):
+        assert _ink(new, info, box["xian-education"], dpi) < 0.6 * _ink(old, info, box["xian-education"], dpi), dpi
+        kept = _ink(old, info, box["dongfeng-media"], dpi)
+        assert abs(_ink(new, info, box["dongfeng-media"], dpi) - kept) < 0.02 * kept, dpi
+    assert page.errors == []
+
+
 def test_an_overlap_is_refused_with_a_message(browser, desk: Desk, project: Path) -> None:
     spec = project / "layout" / "seed-page.yaml"
     original = spec.read_text(encoding="utf-8")

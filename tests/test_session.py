@@ -144,3 +144,53 @@ def test_one_article_edit_reflows_one_module(tmp_path: Path) -> None:
 
     with pdfplumber.open(result.pdf_path) as pdf:
         assert "未曾披上白色战袍" in pdf.pages[0].extract_text().replace("\n", "")
+
+
+def test_edited_article_scans_only_its_changed_line(tmp_path: Path) -> None:
+    """An article saved with one sentence changed is read again, but only the changed line is
+    scanned and only its paragraph made anew: the others stay the very objects the module's
+    composition keys on. The printed page has the new wording and the old elsewhere."""
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    session = Session(spec)
+    first = session.build(tmp_path / "out")
+    before = first.articles["dongfeng-media"].paragraphs
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
+    result = session.build(tmp_path / "out")
+    memo = session._memo
+    assert memo.misses_of("read-line") == 1 and memo.misses_of("read-paragraph") == 1
+    after = result.articles["dongfeng-media"].paragraphs
+    assert len(after) == len(before) > 2
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a is not b]
+    assert len(changed) == 1 and "未曾披上白色战袍" in after[changed[0]].text
+    import pdfplumber
+
+    with pdfplumber.open(result.pdf_path) as pdf:
+        printed = pdf.pages[0].extract_text().replace("\n", "")
+    assert "未曾披上白色战袍" in printed and "没有披上白色战袍" not in printed
+    assert after[changed[0] - 1].text[:8] in printed
+
+
+def test_edit_keeping_the_body_lines_skips_the_fit_trials(tmp_path: Path) -> None:
+    """A wording change that leaves the module's body as many lines of the same kinds keeps the
+    variant fitting chose (no trial placed again); one that adds a line tries them again. Either
+    way the session's PDF is a full build's."""
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    session = Session(spec)
+    session.build(tmp_path / "out")
+    memo = session._memo
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
+    same = session.build(tmp_path / "out").pdf_path.read_bytes()
+    assert memo.misses_of("module") == 1 and memo.misses_of("fit") == 0
+    assert same == build_page(spec, tmp_path / "fresh", cache=DiskCache(None)).pdf_path.read_bytes()
+    longer = "未曾披上白色战袍" + "，" + "这是为了测试而多加的一整段文字" * 6
+    article.write_text(text.replace("没有披上白色战袍", longer, 1), encoding="utf-8")
+    grown = session.build(tmp_path / "out", allow_overset=True).pdf_path.read_bytes()
+    assert memo.misses_of("fit") == 1
+    assert grown == build_page(spec, tmp_path / "fresh", allow_overset=True,
+                               cache=DiskCache(None)).pdf_path.read_bytes()

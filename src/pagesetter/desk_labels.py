@@ -25,6 +25,8 @@ WARNING_KINDS: dict[str, str] = {
     "photo": "图片",
     "very-loose": "行过松",
     "auto": "自动排版",
+    "split-span": "日期、数字或单位被拆行",  # flow/article.py _split_warning
+    "headline-break": "标题断行处无依据",  # flow/article.py: a headline line break the copy gives no cue for
 }
 
 PREFLIGHT_CHECKS: dict[str, str] = {
@@ -70,6 +72,7 @@ TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("one-character", "单字栏"),
     ("holes", "空洞"),
     ("subheads at a column's foot", "小标题落栏脚"),
+    ("split across lines", "数字或范围被拆行"),  # proof/typography.py: a date, range or quantity parted
 )
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import os
 import re
 import secrets
 import threading
@@ -44,9 +46,10 @@ class PageView:
     spec: Path  # the page spec: the one file an edit of this page may write
     pdf: Path
     proof: Path | None
-    image: bytes  # JPEG at the desk's resolution
+    image: bytes  # JPEG made with the build, at ``image_dpi``
     info: dict[str, Any]  # geometry, grid, modules, overset, warnings (sent to the browser)
     placed_auto: tuple[Any, ...] = ()  # the entries ``auto`` chose (ArticleSpec): written out on a drag
+    image_dpi: float = 0.0  # the desk's screen resolution when it has said it, else the full dpi
 
 
 @dataclass
@@ -73,68 +76,93 @@ class LiveState:
     want_proof: bool = False  # the proof copy is built once the desk has asked for its overlay
     lock: threading.RLock = field(default_factory=threading.RLock)
     session: Any = None  # session.Session of a single page: each rebuild redoes only what changed
+    screen: float | None = None  # the resolution the desk last showed a page at (screen_dpi): drawn first
+    rendering: threading.Lock = field(default_factory=threading.Lock)  # a picture made on demand is made once
+    saving: threading.Lock = field(default_factory=threading.Lock)  # one save of the undo history at a time
+    edited: float = 0.0  # epoch ms an edit from the desk came in (timing)
+    timing: dict[str, float] = field(default_factory=dict)  # epoch ms of each step of the last build (status)
 
-    def rebuild(self, wait_for_verdicts: bool = False) -> None:
+    def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None,
+                settled: Callable[[], bool] = lambda: True) -> bool:
         """Build, publish the page (picture and modules), then the slower verdicts (in a thread of
         their own unless ``wait_for_verdicts``: the next save is not kept waiting for them). Any
-        failure is shown; the last good page stays, marked stale."""
+        failure is shown; the last good page stays, marked stale. ``changed``: epoch ms of the
+        change (a file's modification time, an edit's arrival), for the timing of each step.
+        ``settled``, asked once the build is done: False when its inputs changed meanwhile (an
+        editor still writing); then nothing is published and False returned (build again)."""
         started = time.perf_counter()
+        steps = {"change": changed if changed is not None else _ms(), "seen": _ms()}
         try:
-            views = self._build_views()
+            views = self._build_views(steps)
         except PagesetterError as exc:
-            self._publish_error(str(exc), started)
-            return
+            return settled() and self._publish_error(str(exc), started)
         except Exception as exc:  # noqa: BLE001 - anything else must not kill the watcher: shown, kept serving
-            self._publish_error(f"internal error: {type(exc).__name__}: {exc}", started)
-            return
+            return settled() and self._publish_error(f"internal error: {type(exc).__name__}: {exc}", started)
+        if not settled():
+            return False
         with self.lock:
             self.pages, self.ok, self.error, self.build = views, True, "", self.build + 1
             self.typography, self.preflight = [], []
             self.seconds = time.perf_counter() - started
             self.pictures = {k: v for k, v in self.pictures.items() if k[0] == self.build}
             build = self.build
+            steps["published"] = _ms()
+            self.timing = steps
         self._notify()
-        self.log(f"{time.strftime('%H:%M:%S')} build {build}: ok in {self.seconds:.2f} s"
+        self.log(f"{time.strftime('%H:%M:%S')} build {build}: ok in {self.seconds:.2f} s ({_steps_text(steps)})"
                  + "".join(f"; {p.name}: overset" for p in views if p.info["overset"]))
         pdfs = [str(v.pdf) for v in views]
         if wait_for_verdicts:
             self._store_verdicts(verdicts_of(pdfs), build)
         else:
-            self._check_aside(pdfs, build)
+            self._check_aside(pdfs, build, len(views))
+        return True
 
-    def _build_views(self) -> tuple[PageView, ...]:
+    def _build_views(self, steps: dict[str, float]) -> tuple[PageView, ...]:
         from pagesetter.build import load_inputs
         from pagesetter.edition import build_edition, is_edition
 
         if is_edition(self.spec):
             done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
+            steps["built"] = _ms()
             views = []
             for i, (path, page, pdf) in enumerate(zip(done.edition.pages, done.pages, done.page_paths)):
                 spec, _, articles, _ = load_inputs(path, done.edition.data)  # for the reports: titles, lines
                 proof = done.proofs[i] if i < len(done.proofs) else None
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
-                                   articles))
+                                   articles, self.screen))
+            steps["pictured"] = _ms()
             return _link_jumps(tuple(views))
         if self.session is None:  # builds come one at a time (the first, then the watcher's)
             from pagesetter.session import Session
 
             self.session = Session(self.spec)
         result = self.session.build(self.out_dir, allow_overset=True, proof=self.want_proof)
+        steps["built"] = _ms()
         proof = self.out_dir / f"{result.spec.name}.proof.pdf"
-        return (_view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
-                      result.warnings, self.dpi, result.articles),)
+        view = _view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
+                     result.warnings, self.dpi, result.articles, self.screen)
+        steps["pictured"] = _ms()
+        return (view,)
 
-    def _publish_error(self, message: str, started: float) -> None:
+    def _publish_error(self, message: str, started: float) -> bool:
         with self.lock:
             self.ok, self.error, self.build = False, message, self.build + 1
             self.seconds = time.perf_counter() - started
             build = self.build
         self._notify()
         self.log(f"{time.strftime('%H:%M:%S')} build {build}: error in {self.seconds:.2f} s: {message.splitlines()[0]}")
+        return True
 
-    def _check_aside(self, pdfs: list[str], build: int) -> None:
-        """The verdicts in a thread of their own: the next build does not wait for them."""
+    def _check_aside(self, pdfs: list[str], build: int, pages: int) -> None:
+        """In a thread of their own, the next build not waiting for them: the full-resolution
+        pictures when the build drew the pages at the desk's screen size (ready before the desk
+        zooms in), then the verdicts."""
         def run() -> None:
+            for index in range(pages):
+                if self.build != build:
+                    return  # a newer build: its own thread takes over
+                self.picture(index, "jpg")
             self._store_verdicts(verdicts_of(pdfs), build)
         threading.Thread(target=run, daemon=True).start()
 
@@ -150,41 +178,48 @@ class LiveState:
             self.version += 1
             self.changed.notify_all()
 
-    def picture(self, index: int, kind: str, fine: bool = False) -> bytes | None:
-        """The page's picture: "jpg" (made with the build), "proof" (the proof copy, made when first
-        asked for) or "png" (for other tools); ``fine``: at twice the resolution, for a desk zoomed
-        in (made when asked for, kept for the build)."""
+    def picture(self, index: int, kind: str, fine: bool = False, dpi: float | None = None) -> bytes | None:
+        """The page's picture: "jpg" (at the full dpi, or at ``dpi``: the desk's screen size, see
+        screen_dpi), "proof" (the proof copy, made when first asked for) or "png" (for other
+        tools); ``fine``: at twice the full resolution, for a desk zoomed in. The build draws the
+        page at the screen size the desk last asked for; the rest is made when first asked for
+        (once: a second asker waits for the first) and kept for the build."""
+        if kind == "jpg" and (dpi is not None or fine):
+            self.screen = None if fine else dpi  # the next builds draw this size first (zoomed in: the full one)
         with self.lock:
             if not 0 <= index < len(self.pages):
                 return None
             view, build = self.pages[index], self.build
-            if kind == "jpg" and not fine:
+            want = 2 * self.dpi if fine else dpi if kind == "jpg" and dpi is not None else self.dpi
+            if kind == "jpg" and view.image_dpi == want:
                 return view.image
-            key = f"{kind}-fine" if fine else kind
-            cached = self.pictures.get((build, index, key))
+            key = (build, index, f"{kind}@{want:g}")
+            cached = self.pictures.get(key)
         if cached is not None:
             return cached
-        if kind == "proof":
-            if view.proof is None:  # not built yet: from now on every build makes it; one now
-                self.want_proof = True
-                self.force.set()
-                self.wake.set()
-                return None
-            data = _render(view.proof, self.dpi * (2 if fine else 1), "JPEG")
-        elif kind == "jpg":
-            data = _render(view.pdf, self.dpi * 2, "JPEG")
-        elif kind == "png":
-            data = _render(view.pdf, self.dpi, "PNG")
-        else:
+        if kind == "proof" and view.proof is None:  # not built yet: from now on every build makes it; one now
+            self.want_proof = True
+            self.force.set()
+            self.wake.set()
             return None
-        with self.lock:
-            self.pictures[(build, index, key)] = data
+        if kind not in ("jpg", "proof", "png"):
+            return None
+        with self.rendering:
+            with self.lock:
+                cached = self.pictures.get(key)
+            if cached is not None:
+                return cached
+            source = view.proof if kind == "proof" else view.pdf
+            data = _render(source, want, "PNG" if kind == "png" else "JPEG")  # type: ignore[arg-type]
+            with self.lock:
+                if self.build == build:
+                    self.pictures[key] = data
         return data
 
     def status(self) -> dict[str, Any]:
         with self.lock:
             return {"build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
-                    "seconds": round(self.seconds, 3),
+                    "seconds": round(self.seconds, 3), "timing": dict(self.timing),
                     "overset": [o for p in self.pages for o in p.info["overset"]],
                     "warnings": [w for p in self.pages for w in p.info["warnings"]],
                     "typography": "\n".join(t for t in self.typography if t),
@@ -192,6 +227,19 @@ class LiveState:
                     "typography_pages": list(self.typography), "preflight_pages": list(self.preflight),
                     "pages": [dict(p.info, name=p.name, spec=display_path(p.spec)) for p in self.pages],
                     "undo": len(self.undo), "edition": len(self.pages) > 1}
+
+
+def _ms() -> float:
+    """Now, in epoch milliseconds: the clock the browser's Date.now() reads (the bench compares)."""
+    return time.time() * 1000
+
+
+def _steps_text(steps: dict[str, float]) -> str:
+    """A build's steps for the terminal: the change seen, built, pictured, pushed."""
+    names = (("seen", "change", "seen"), ("built", "seen", "build"), ("pictured", "built", "picture"),
+             ("published", "pictured", "push"))
+    return ", ".join(f"{label} {steps[end] - steps[start]:.0f} ms" for end, start, label in names
+                     if end in steps and start in steps)
 
 
 def verdicts_of(pdfs: list[str]) -> tuple[list[str], list[str]]:
@@ -229,26 +277,43 @@ def _render(pdf: Path, dpi: float, fmt: str) -> bytes:
     with _PDFIUM:
         doc = pdfium.PdfDocument(str(pdf))
         try:
-            if fmt == "JPEG":
-                return _jpeg(doc, dpi)
-            image = doc[0].render(scale=dpi / 72).to_pil()
+            return _encoded(doc[0], dpi, fmt)
         finally:
             doc.close()
+
+
+def _encoded(page: Any, dpi: float, fmt: str) -> bytes:
+    """One page drawn at ``dpi`` and encoded. pdfium draws RGBX (red first, a pad byte), which
+    Pillow takes without a copy and JPEG encodes as RGB: at 150 dpi that saves the 35 MB copy and
+    byte swap of pdfium's default BGRA (13–40 ms on the seed page, by the machine's load)."""
+    image = page.render(scale=dpi / 72, rev_byteorder=True, prefer_bgrx=True).to_pil()
     buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=1)
+    if fmt == "JPEG":
+        image.save(buf, "JPEG", quality=JPEG_QUALITY)
+    else:
+        image.convert("RGB").save(buf, "PNG", compress_level=1)
     return buf.getvalue()
 
 
-def _jpeg(doc: Any, dpi: float) -> bytes:
-    buf = io.BytesIO()
-    doc[0].render(scale=dpi / 72).to_pil().save(buf, "JPEG", quality=JPEG_QUALITY)
-    return buf.getvalue()
+def screen_dpi(asked: str | None, full: float) -> float | None:
+    """The resolution a desk asks its picture at (``?dpi=``: what its zoom shows, one picture
+    pixel to a screen pixel), rounded up to 10 dpi so a few sizes serve every zoom, at least 20;
+    None when not asked, not a number or not below the full picture's (which then serves)."""
+    try:
+        value = float(asked) if asked is not None else math.nan
+    except ValueError:
+        return None
+    if not 0 < value < full:  # (NaN and infinities too)
+        return None
+    rounded = float(max(20, math.ceil(value / 10) * 10))
+    return rounded if rounded < full else None
 
 
 def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[Warning, ...], dpi: float,
-          articles: dict[str, Any] | None = None) -> PageView:
+          articles: dict[str, Any] | None = None, shown: float | None = None) -> PageView:
     """The page as JSON-ready data: where the trim sits in the picture, the grid, each module with
-    its report."""
+    its report. Its picture is drawn at ``shown`` dpi when given (the size the desk shows it at:
+    a fifth of the pixels of 150 dpi at the desk's usual zoom, on screen first), else at ``dpi``."""
     import pypdfium2 as pdfium
 
     from pagesetter.flow.geometry import PageGeometry
@@ -256,8 +321,9 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
     with _PDFIUM:
         doc = pdfium.PdfDocument(str(pdf))
         try:
-            box, trim = doc[0].get_cropbox(), doc[0].get_trimbox()
-            image = _jpeg(doc, dpi)
+            first = doc[0]  # loaded once: loading the page (its content parsed) costs some 15 ms
+            box, trim = first.get_cropbox(), first.get_trimbox()
+            image = _encoded(first, shown or dpi, "JPEG")
         finally:
             doc.close()
     from pagesetter.flow.cells import resolve_cells
@@ -290,7 +356,7 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
         })
     info = {
         "media": [box[2] - box[0], box[3] - box[1]], "origin": [trim[0] - box[0], box[3] - trim[3]],
-        "trim": list(spec.trim), "dpi": dpi,
+        "trim": list(spec.trim), "dpi": dpi, "screen_dpi": shown,
         "grid": {"left": geo.left, "top": geo.top, "columns": grid.columns, "lines": grid.lines,
                  "col_pitch": grid.column_width + grid.gutter, "col_width": grid.column_width, "pitch": grid.pitch},
         "modules": modules,
@@ -301,7 +367,7 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
     }
     auto = spec.auto.articles if spec.auto is not None else ()
     return PageView(spec.name, spec.path, pdf, proof, image, info,
-                    tuple(a for a in spec.articles if a.article in auto))
+                    tuple(a for a in spec.articles if a.article in auto), shown or dpi)
 
 
 def _item(warning: Warning) -> dict[str, str]:
@@ -387,29 +453,61 @@ def _link_jumps(views: tuple[PageView, ...]) -> tuple[PageView, ...]:
     return views
 
 
-def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, float]:
+def snapshot(folders: list[Path], ignore: Path | None = None) -> dict[str, int]:
     """Modification times of every file under the watched folders, but for those under ``ignore``
     (serve's own output: watching it would rebuild forever) and scratch files: hidden ones and
     backups (``~``), as editors and our own atomic writes (.<name>.*.tmp) make them before the
-    rename. A build started on a scratch file would read the old spec."""
-    out: dict[str, float] = {}
-    skip = ignore.resolve() if ignore is not None else None
+    rename. A build started on a scratch file would read the old spec. Read with os.scandir, a
+    path resolved only where a link or a folder could lead into ``ignore``: some 0.5 ms for the
+    seed project where pathlib's rglob and resolve took 3 (it runs every WATCH_INTERVAL)."""
+    out: dict[str, int] = {}
+    skip = os.path.realpath(ignore) if ignore is not None else None
     for folder in folders:
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.name.endswith("~") or any(p.startswith(".") for p in path.relative_to(folder).parts):
-                    continue  # (the desk's undo history lives in a hidden folder beside the spec)
-                if skip is not None and path.resolve().is_relative_to(skip):
-                    continue
-                if path.is_file():
-                    try:
-                        out[str(path)] = path.stat().st_mtime_ns
-                    except OSError:
-                        pass
+        if os.path.isdir(folder) and not _under(str(folder), skip):
+            _scan(str(folder), skip, out)
     return out
 
 
-def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = 0.05) -> None:
+def _under(path: str, skip: str | None) -> bool:
+    if skip is None:
+        return False
+    real = os.path.realpath(path)
+    return real == skip or real.startswith(skip + os.sep)
+
+
+def _scan(folder: str, skip: str | None, out: dict[str, int]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # removed meanwhile: the next look sees it gone
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue  # (the desk's undo history lives in a hidden folder beside the spec)
+        try:
+            if entry.is_dir(follow_symlinks=False):  # (a linked folder is not walked, as rglob)
+                if not _under(entry.path, skip):
+                    _scan(entry.path, skip, out)
+            elif entry.is_file() and not (entry.is_symlink() and _under(entry.path, skip)):
+                out[entry.path] = entry.stat().st_mtime_ns
+        except OSError:
+            pass
+
+
+def _newest_change(before: dict[str, int], now: dict[str, int]) -> float | None:
+    """Epoch ms of the newest modification among the files changed or added (timing)."""
+    times = [t for path, t in now.items() if before.get(path) != t]
+    return max(times) / 1e6 if times else None
+
+
+# How often the watcher looks (a save waits half of it on average; one look costs some 0.5 ms),
+# and how long a save's files must stay as they were for its build to be shown (an editor writing
+# a file in pieces): the build runs meanwhile, and is shown only if the files it read are as they
+# were SETTLE or more after the change was seen, or built again.
+WATCH_INTERVAL = 0.025
+SETTLE = 0.02
+
+
+def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = WATCH_INTERVAL) -> None:
     """Rebuild on a change under ``folders``; woken early by an edit from the desk (which wrote the
     file whole, atomically), or forced. Nothing raised here ends the loop: the next save is another
     try."""
@@ -424,13 +522,23 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
             if now == last and not state.force.is_set():
                 continue  # (a wake for a change an earlier build already took in)
             state.force.clear()
-            while not woken:  # an editor's save: let it finish writing, the same snapshot twice 20 ms apart
-                time.sleep(0.02)
-                settled, now = now, snapshot(folders, state.out_dir)
-                if settled == now:
-                    break
-            last = now
-            state.rebuild()
+            changed = state.edited if woken and state.edited else _newest_change(last, now)
+            state.edited = 0.0
+            seen = time.monotonic()
+
+            def settled(seen: float = seen, now: dict[str, int] = now) -> bool:
+                """An edit from the desk is written whole; an editor's save is settled when the
+                files are as they were SETTLE after the change was seen (the build read them
+                in between)."""
+                if woken:
+                    return True
+                time.sleep(max(0.0, SETTLE - (time.monotonic() - seen)))
+                return snapshot(folders, state.out_dir) == now
+
+            if state.rebuild(changed=changed, settled=settled):
+                last = now
+            else:  # still being written: built again at the next look, even if put back as it was
+                state.force.set()  # (the PDF on disk is of files never shown)
         except Exception as exc:  # noqa: BLE001 - the watcher survives anything (a folder removed, ...)
             state.log(f"{time.strftime('%H:%M:%S')} watcher: {type(exc).__name__}: {exc}")
 
@@ -497,6 +605,7 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
                              f"modules, not {part!r}")
     except (KeyError, TypeError, ValueError):
         raise InputError(None, "an edit names page, article, part and its numbers") from None
+    arrived = _ms()
     with state.lock:
         if not 0 <= index < len(state.pages):
             raise InputError(None, f"no page {index + 1} on the desk")
@@ -515,9 +624,17 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
-            _keep_history(state, root)
-    state.wake.set()
+    _rebuild_now(state, arrived)
+    if result.after != result.before:
+        _keep_history(state, root)
     return f"{display_path(view.spec)}: {said}"
+
+
+def _rebuild_now(state: LiveState, arrived: float) -> None:
+    """The watcher woken at once, before the undo history is saved (a disk write it need not wait
+    for); ``arrived``: when the edit came in (timing)."""
+    state.edited = arrived
+    state.wake.set()
 
 
 def _applied(path: Path, change: Callable[[str], str], refused: str) -> Any:
@@ -535,33 +652,40 @@ def _applied(path: Path, change: Callable[[str], str], refused: str) -> Any:
 
 def _keep_history(state: LiveState, root: Path) -> None:
     """The undo list saved beside the spec; a store that cannot be written costs the next
-    session's undo only, and says so in the terminal."""
+    session's undo only, and says so in the terminal. Saved outside the state's lock (the next
+    build publishes meanwhile), one save at a time, each of the list as it stands then: the last
+    save holds the newest list."""
     from pagesetter.desk_edit import save_history
 
     if state.history is None:
         return
-    try:
-        save_history(state.history, root, state.undo)
-    except (OSError, ValueError) as exc:
-        state.log(f"{time.strftime('%H:%M:%S')} desk: undo history not saved ({display_path(state.history)}): {exc}")
+    with state.saving:
+        with state.lock:
+            entries = list(state.undo)
+        try:
+            save_history(state.history, root, entries)
+        except (OSError, ValueError) as exc:
+            state.log(f"{time.strftime('%H:%M:%S')} desk: undo history not saved ({display_path(state.history)}): {exc}")
 
 
 def undo_last(state: LiveState, root: Path) -> str:
     from pagesetter.desk_edit import undo
 
+    arrived = _ms()
+    failure: InputError | None = None
     with state.lock:
         if not state.undo:
             raise InputError(None, "nothing to undo")
-        last = state.undo[-1]
+        last = state.undo.pop()
         try:
             undo(last)
-        except InputError:
-            state.undo.pop()  # that edit can never be undone now: the next undo goes further back
-            _keep_history(state, root)
-            raise
-        state.undo.pop()
-        _keep_history(state, root)
-    state.wake.set()
+        except InputError as exc:
+            failure = exc  # that edit can never be undone now: it leaves the list, the next undo goes further back
+    if failure is None:
+        _rebuild_now(state, arrived)
+    _keep_history(state, root)
+    if failure is not None:
+        raise failure
     return f"{display_path(last.path)}: undone"
 
 
@@ -605,7 +729,8 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
                 except ValueError:
                     index = -1
                 self._picture(state.picture(index, "proof" if params.get("proof") == "1" else "jpg",
-                                            fine=params.get("fine") == "1"), "image/jpeg")
+                                            fine=params.get("fine") == "1",
+                                            dpi=screen_dpi(params.get("dpi"), state.dpi)), "image/jpeg")
             else:
                 self._send(404, "text/plain", b"not found")
 

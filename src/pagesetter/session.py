@@ -10,12 +10,16 @@ that depends only on inputs that did not change:
   are unchanged: an unchanged article stays the same object, which is what the memos below key on;
 - the faces and their composition memo (compose/memo.py) in memory, never saved and loaded
   through the disk cache between builds;
-- through one identity memo (incremental.py): each article's glyph check, each module's flow
-  (composition, fitting, placing), each article's source map, font subsets per glyph set,
-  prepared photos and each page line's text operators.
+- through one identity memo (incremental.py): each line and paragraph of an article as scanned,
+  each article's glyph check, each module's flow (composition, fitting, placing) and the variant
+  its fitting chose, each article's source map, font subsets per glyph set, prepared photos, each
+  page line's text operators, each article's compressed part of the content stream, and the
+  written bytes of the PDF's font and photo objects (render/writer.py).
 
-A one-article edit thus reads one file, sets and fits one module, writes the text operators of
-that module's lines (and of the lines whose face subset changed), and assembles the page.
+A one-article edit thus reads one file and scans its changed lines, sets one paragraph, flows
+one module (its fitting's trials only when the body's lines changed in count or kind), writes and
+compresses the text operators of that module's lines (and of the lines whose face subset
+changed), and assembles the page from bytes already written.
 
 Editions are not sessions (edition.py builds their pages on several cores); ``serve`` uses a
 session for a single page.
@@ -23,6 +27,8 @@ session for a single page.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,13 +42,16 @@ from pagesetter.errors import Loc
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.incremental import IdentityMemo
+from pagesetter.paths import inside
 from pagesetter.spec.model import PageSpec
 
 Stamp = tuple[object, ...]
-# What the session keeps for a few builds after its last use: font subsets and their compressed
-# streams and the text operators written with their codes (render/pdf.py): the costliest to make
-# again, and they come back as an editor goes back and forth between wordings.
-LASTING = frozenset({"subset", "subsets", "flate", "cmap", "W", "ops", "chunk"})
+# What the session keeps for a few builds after its last use: font subsets and their written,
+# compressed objects, each module's glyphs, the text operators written with their codes and their
+# compressed and hashed parts of the content stream (render/pdf.py): the costliest to make again,
+# and they come back as an editor goes back and forth between wordings.
+LASTING = frozenset({"subset", "subsets", "used-canon", "flate", "font-pdf", "ops", "chunk", "chunk-text",
+                     "deflate", "digest-text"})
 
 
 def text_stamp(path: Path) -> Stamp:
@@ -93,6 +102,7 @@ class Session:
     _articles: dict[Path, _Read] = field(default_factory=dict)
     _faces: FaceSet | None = None
     _faces_key: tuple = ()
+    _faces_manifest: dict[str, FaceInfo] | None = None
     _memo: IdentityMemo = field(default_factory=lambda: IdentityMemo(LASTING))
 
     def build(self, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
@@ -132,25 +142,43 @@ class Session:
         return spec, manifest
 
     def _article(self, spec: PageSpec, name: str, loc: Loc) -> tuple[Article, tuple[Change, ...]]:
-        path = article_path(spec, name, loc)
+        path = self._article_path(spec, name, loc)
         context = (spec.root, spec.allowed)
         kept = self._articles.get(path)
         if kept is not None and kept.context == context and all(_stamp(p) == s for p, s in kept.stamps):
             return kept.article, kept.changes
         self._articles.pop(path, None)
         stamp = text_stamp(path)
-        article, changed = normalise_article(read_article(path, spec.root, spec.allowed), self._memo)
+        article, changed = normalise_article(read_article(path, spec.root, spec.allowed, self._memo), self._memo)
         photos = [file for photo in article.photos for file in photo.files]
         read = _Read(article, tuple(changed), ((path, stamp), *((p, file_stamp(p)) for p in photos)), context)
         self._articles[path] = read
         return read.article, read.changes
 
+    def _article_path(self, spec: PageSpec, name: str, loc: Loc) -> Path:
+        """As build.article_path, without resolving the file's path at every build: a regular file
+        (not a link) in the content folder is inside the project when the folder is, and the
+        folder is judged once per spec as read. Anything else takes article_path's checks."""
+        path = spec.content_dir / f"{name}.md"
+        try:
+            regular = stat.S_ISREG(os.lstat(path).st_mode)
+        except OSError:
+            regular = False
+        if regular and self._memo(("content-inside", spec), lambda: inside(spec.content_dir, spec.root, spec.allowed)):
+            return path
+        return article_path(spec, name, loc)
+
     def _faces_for(self, manifest: dict[str, FaceInfo], spec: PageSpec) -> tuple[FaceSet, str | None]:
         """The session's faces and composition memo, while the manifest's faces are unchanged. The
         first build fills the memo from the disk cache and saves it back (``memo_key``), so a later
         command-line build profits; after that the memo lives in memory only."""
+        if self._faces is not None and manifest is self._faces_manifest:
+            # the manifest as last read: its font files' stamps (_spec) are unchanged, so are the
+            # faces, without resolving and stating each file again for the fingerprint
+            return self._faces, None
         faces = FaceSet(manifest)
         key = faces.fingerprint()
+        self._faces_manifest = manifest
         if self._faces is not None and key == self._faces_key:
             return self._faces, None
         self._faces, self._faces_key = faces, key

@@ -287,7 +287,7 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
         # Words only (letters, a hyphen or apostrophe between them): never a domain, a URL or a
         # code, which a hyphen would misquote. A word the copy gives its own soft hyphens keeps
         # only those (TeX does the same).
-        for start, end in _letter_runs(word):
+        for start, end in _hyphen_parts(word):
             for point in hyphen_points(word[start:end]):
                 cuts.setdefault(first + start + point, (HYPHEN_PENALTY, True))
     for p, hint in hints.items():
@@ -301,13 +301,15 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
     return cuts
 
 
-def _letter_runs(word: str) -> list[tuple[int, int]]:
-    """The (start, end) of each run of Latin letters in ``word`` (O'Brien-Smith: O, Brien, Smith)."""
-    return [(m.start(), m.end()) for m in _LETTERS.finditer(word)]
+def _hyphen_parts(word: str) -> list[tuple[int, int]]:
+    """The (start, end) of each part of ``word`` between its hyphens, apostrophes kept
+    (O'Brien-Smith: O'Brien, Smith): hyphenate.hyphen_points judges a part by its capitals."""
+    return [(m.start(), m.end()) for m in _PART.finditer(word)]
 
 
 _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")  # Basic Latin to Latin Extended-B
+# Basic Latin to Latin Extended-B letters, with the apostrophes between them
+_PART = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+(?:['\u2019][A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+)*")
 
 
 def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float, bool]],

@@ -53,10 +53,33 @@ LATIN_NOT_AT_LINE_END = frozenset("([{")
 ENUMERATOR_RANGES: tuple[tuple[int, int], ...] = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x3220, 0x3243),
                                                   (0x3280, 0x32B0))
 ENUMERATORS = frozenset(chr(cp) for lo, hi in ENUMERATOR_RANGES for cp in range(lo, hi + 1))
+# 连接号 other than the 一字线 (GB/T 15834-2011 §4.13: 浪纹线 ～, and the en dash copy brings for it):
+# never at a line's start (clreq §3.1.7 行首禁则; JIS X 4051 class cl-03, hyphens, which holds 〜).
+# The 一字线 — is U+2014, the character of the 破折号 too: a pair (——) may start a line, a lone
+# one may not (lone_dash_at).
+CONNECTORS_NOT_AT_LINE_START = frozenset("～〜–")
 # 行首禁则: clreq §3.1.7 and ../shared/TYPOGRAPHY.md "Not at line start".
-NOT_AT_LINE_START = CLOSING | PAUSE | STOP | MIDDLE | frozenset("％‰℃") | LATIN_NOT_AT_LINE_START
+NOT_AT_LINE_START = (CLOSING | PAUSE | STOP | MIDDLE | frozenset("％‰℃") | LATIN_NOT_AT_LINE_START
+                     | CONNECTORS_NOT_AT_LINE_START)
+
+
+def lone_dash_at(text: str, i: int) -> bool:
+    """Is text[i] a lone U+2014 or U+2015, a 连接号 一字线 (6.2%—8.7%, 9:00—17:00), not half of a
+    破折号 ——? Such a mark never starts a line (GB/T 15834-2011 §4.13; clreq §3.1.7): a rule on
+    the character and its neighbours, applied by linebreak.py and `pagesetter check` beside the
+    table above."""
+    return text[i] in DASH and text[i + 1:i + 2] not in DASH and (i == 0 or text[i - 1] not in DASH) \
+        if 0 <= i < len(text) else False
+
+
 # 行尾禁则: clreq §3.1.7 "Not at line end".
 NOT_AT_LINE_END = OPENING | LATIN_NOT_AT_LINE_END | ENUMERATORS
+
+# 连接号 set on the character grid: between figures (2～11℃, 200～800米) the wave dash takes no
+# Han–Latin gap (clreq §3.2.2 puts that gap between Han and Latin only, and "no extra space between
+# digits and full-width punctuation"): beside a figure or a letter it is spaced as between two Han
+# (spacing.py CONNECTOR_SHRINK), never a quarter em apart.
+GRID_CONNECTORS = frozenset("～〜")
 
 # Pairs that must not be split across lines (clreq §3.1.7: 破折号 and 省略号 are one mark each).
 INSEPARABLE_CLASSES = frozenset({CharClass.DASH, CharClass.ELLIPSIS})
@@ -280,14 +303,28 @@ class KeepTogether(NamedTuple):
 # between its parts either (2022年 / 5月 reads as two figures).
 DATE_SPAN = (rf"[{DIGITS}]+(?:年[{DIGITS}]+月(?:[{DIGITS}]+日)?|月[{DIGITS}]+[日号])"
              rf"|[{DIGITS}]+[时点][{DIGITS}]+分(?:[{DIGITS}]+秒)?")
+# A clock time (GB/T 15835-2011 §4.3.2: 9:00, 17:30:05) carries its unit in its colon: a 时, 分,
+# 秒 or 点 after it starts a word (9:00—17:00分段试跑: 分段, 17:00点名), never a unit of it.
+CLOCK_UNITS: tuple[str, ...] = ("时", "分", "秒", "点")
+_CLOCK = rf"[{DIGITS}]{{1,2}}[:：][{DIGITS}]{{2}}(?:[:：][{DIGITS}]{{2}})?"
+# Behind a digit: it is not the last digit of a clock time (17:00 or 9:5), so a 分 after it is no unit.
+_NOT_A_CLOCK = rf"(?<![:：])(?<![:：][{DIGITS}])"
 # A range of numbers (GB/T 15834-2011 §4.13 for the 连接号 — ～ – and the hyphen copy brings;
 # GB/T 15835-2011 §4.1.4 for the form: 0～7℃, 3—5天, 9:00-17:00, 2022-2026年): one unit from its
 # first figure to its unit, so no line ends or starts inside it (clreq §3.1.7 keeps a number whole).
 # Two whole numbers, not part of a code (XK-20220630-000123: a letter, a digit or a hyphen on
-# either side makes it one, broken as Latin is).
-_NUMBER = rf"[{DIGITS}]+(?:[.,:：][{DIGITS}]+)*"
-RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-])-?{_NUMBER}[{RANGE_MARKS}\-]{_NUMBER}(?![A-Za-z{DIGITS}\-])"
-              rf"(?:{'|'.join(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS)})?")
+# either side makes it one, broken as Latin is). The first figure may carry its unit or magnitude
+# too (GB/T 15835-2011 §4.1.4.2 writes each figure of a range of percentages or magnitudes with
+# its own: 6.2%—8.7%, 2万～3万元, 5℃～10℃, 300元—500元); a range of clock times takes no
+# 时/分/秒/点 after it (CLOCK_UNITS).
+RANGE_FIRST_UNITS: tuple[str, ...] = ("万元", "亿元", "万", "亿", "元", "%", "％", "‰", "℃")
+_NUMBER = rf"[{DIGITS}]+(?:[.,][{DIGITS}]+)*"
+_AFTER_FIGURE = rf"(?![A-Za-z{DIGITS}\-])"
+_RANGE_UNITS = "|".join(sorted(set(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS + RANGE_FIRST_UNITS),
+                               key=len, reverse=True))  # the longest first: 万元 before 万
+RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-:：])(?:-?{_CLOCK}[{RANGE_MARKS}\-]{_CLOCK}{_AFTER_FIGURE}"
+              rf"|-?{_NUMBER}(?:{'|'.join(RANGE_FIRST_UNITS)})?(?:[{RANGE_MARKS}]-?|-){_NUMBER}{_AFTER_FIGURE}"
+              rf"(?:{_RANGE_UNITS})?)")
 
 
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
@@ -298,8 +335,9 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(rf"第[{CHINESE_NUMERALS}]", 5e4, True),
     # 3月14日, 8时30分, 2版, 8,600万: dates, times, references and magnitudes stay whole (the longest
     # unit first: 小时 is a quantity, 时 a time)
-    KeepTogether(rf"[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})",
-                 6.5e7, False, "number and unit"),
+    # (not after a clock time, 17:00分段, where the unit is its colon: CLOCK_UNITS)
+    KeepTogether(rf"{_NOT_A_CLOCK}[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))"
+                 rf"(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})", 6.5e7, False, "number and unit"),
     # 2022年5月, 12月2日, 8时30分: the parts of one date or time, parted only to spare a gappy line
     KeepTogether(DATE_SPAN, DATE_SPLIT_COST, True, "date between its parts"),
     # 348个, 12.5公里, 24小时: a counted quantity, split only to spare loose lines
@@ -315,7 +353,7 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(RANGE_SPAN, 8e7, False, "range"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
-    KeepTogether(rf"[{DIGITS}][{RANGE_MARKS}](?=[{DIGITS}])", 1e9, False),
+    KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?=-?[{DIGITS}])", 1e9, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
 # pass: the copy asked for no break there, but not at the price of a line `pagesetter check` fails.

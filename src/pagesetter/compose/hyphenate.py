@@ -7,6 +7,7 @@ and en_US still finds Stutt-gart).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pyphen
@@ -27,10 +28,24 @@ def _dictionary(script: str) -> pyphen.Pyphen | None:
 def hyphen_points(word: str, script: str = "Latn") -> tuple[int, ...]:
     """Offsets inside ``word`` where it may be hyphenated: none for a word shorter than
     HYPHEN_MIN_WORD letters, or with a capital past its first letter (an acronym or a product
-    name: ADAS, iPhone, CarPlay, which a desk never hyphenates)."""
-    if len(word) < HYPHEN_MIN_WORD or not word.isalpha() or not word[1:].islower():
+    name: ADAS, iPhone, CarPlay, which a desk never hyphenates). ``word`` is a word between
+    hyphens, apostrophes included: the capital after one holds the word too (a name: O'Connor,
+    D'Angelo, as McDonald), where its letter runs alone (Connor) would look like common words.
+    A word of lower case with an apostrophe (don't, children's) is hyphenated within its
+    letter runs."""
+    if any(ch.isupper() for ch in word[1:]):
         return ()
     dictionary = _dictionary(script)
     if dictionary is None:
         return ()
-    return tuple(dictionary.positions(word))
+    points: list[int] = []
+    start = 0
+    for run in _APOSTROPHE.split(word):
+        if len(run) >= HYPHEN_MIN_WORD and run.isalpha():
+            points += [start + p for p in dictionary.positions(run)]
+        start += len(run) + 1
+    return tuple(points)
+
+
+# Apostrophes inside a word (O'Connor, don't): ASCII and U+2019, as copy types them.
+_APOSTROPHE = re.compile("['\u2019]")

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from pagesetter.compose.atoms import (
     Atom, compress_adjacent, grid_marks, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
-from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS
+from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
@@ -157,6 +157,8 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     if seg and seg[0].start_squeeze:
         widths[0] -= seg[0].start_squeeze
         shifts[0] += seg[0].start_squeeze
+    if seg:
+        _hold_left_ink(seg[0], widths, shifts)
     natural = sum(widths) + sum(gaps)
     extra = (measure - indent) - natural
     # A line that starts or ends inside a word (a URL broken) is also letter-spaced, by the joined
@@ -169,7 +171,9 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
             spaced = extra * letters / sum([g.stretch for g in seg_gaps])
             extra -= spaced
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
-        extra = _stretch(seg_gaps, gaps, extra) if extra > 0 else _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
+        letters = any(len(a.glyphs) > 1 for a in seg) or any(g.kind == GapKind.INSEPARABLE for g in seg_gaps)
+        extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
+            _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
     track = 0.0
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
         track = _letterspace(seg, seg_gaps, gaps, widths, spaced, max(extra, 0.0))
@@ -177,6 +181,19 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
                 overfull=extra < -0.01, han_spread=_han_spread(seg, seg_gaps, gaps))
+
+
+def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> None:
+    """A Latin glyph starting a line whose ink reaches left of its origin (Noto Serif's j, its
+    descender's hook 0.08 em) is set that much further in, so no ink stands past the column's
+    left edge (as atoms._unkern keeps a line end's overhang inside the measure)."""
+    if first.cls not in WORDLIKE and first.cls != CharClass.OTHER or not first.glyphs:
+        return
+    g = first.glyphs[0]
+    overhang = -first.face.ink_extent(g.gid)[0] * first.style.size * first.scale_x - g.x_offset * first.style.size
+    if overhang > 0:
+        widths[0] += overhang
+        shifts[0] -= overhang
 
 
 def _han_spread(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> float:
@@ -253,7 +270,7 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
     return tuple(glyphs)
 
 
-def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
+def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float, letters: bool = False) -> float:
     """clreq §3.8 expansion: each STRETCH_ORDER step fills its gaps evenly up to their fill, then
     every gap takes its GapRule share of the rest. A line with no such gap (Latin words and
     Han–Latin gaps only) spreads the rest over all its gaps but ——/……, the cap given up. A line
@@ -269,6 +286,12 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float) -> float:
         # Inside a word broken to fit (joined pieces) the letter spacing is set_line's track, not this.
         weights = [0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps]
         if sum(weights) <= 0:
+            # No gap that stretches (Latin words and Han–Latin gaps only). Without a typed space
+            # a line with letters spaces them out (set_line's track): the Han–Latin gaps keep
+            # their cap (clreq §3.2.2: a third of an em; www.jcjt.gov.cn/wuqiao查 set 0.37 em
+            # before 查 so); else every gap takes an even share, the cap given up.
+            if letters and all(g.kind != GapKind.SPACE for g in seg_gaps):
+                return extra
             weights = [0.0 if g.kind == GapKind.INSEPARABLE else 1.0 for g in seg_gaps]
         total = sum(weights)
         if total > 0:

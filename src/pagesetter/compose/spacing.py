@@ -18,7 +18,9 @@ from functools import lru_cache
 from enum import Enum
 
 from pagesetter.compose.atoms import Atom
-from pagesetter.compose.chars import BLANK_SIDE, INSEPARABLE_CLASSES, PUNCT_WIDTH, CharClass, is_wordlike
+from pagesetter.compose.chars import (
+    BLANK_SIDE, GRID_CONNECTORS, INSEPARABLE_CLASSES, PUNCT_WIDTH, CharClass, is_wordlike,
+)
 
 
 class GapKind(str, Enum):
@@ -73,6 +75,9 @@ GAP_RULES: dict[GapKind, GapRule] = {
 # A Han–Latin gap is never wider than this, tracking included (clreq §3.2.2: a third of an em).
 HAN_LATIN_MAX = 1 / 3
 HAN_LATIN_MIN = 1 / 8
+# What the gap between a 连接号 ～ and the figure beside it (2～11℃, set solid: GRID_CONNECTORS in
+# chars.py) may give up (em): part of Noto CJK's side bearing of ～ (0.05 em), so no ink touches.
+CONNECTOR_SHRINK = 1 / 24
 
 @dataclass(frozen=True)
 class StretchStep:
@@ -191,13 +196,20 @@ def mark_blank(prev: Atom, atom: Atom) -> float:
 def gap_between(prev: Atom, atom: Atom) -> Gap:
     style = prev.style
     return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space,
-                mark_blank(prev, atom), prev.fixed_space or atom.fixed_space)
+                mark_blank(prev, atom), prev.fixed_space or atom.fixed_space,
+                (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS))
 
 
 @lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
 def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float,
-         fixed_space: bool = False) -> Gap:
+         fixed_space: bool = False, connector: bool = False) -> Gap:
     kind = _kind_of(prev, cls)
+    if kind == GapKind.HAN_LATIN and connector:
+        # 2～11℃: no Han–Latin gap beside the wave dash; it stretches as between two Han (set
+        # solid, it left one more loose line on the copy torture page, bench/typography.py) and
+        # may give up CONNECTOR_SHRINK of its side bearing in the Han–Latin step, before the Han
+        # close up (a line with 0～7℃ took that shrink from its quarter ems before)
+        return Gap(kind, tracking, GAP_RULES[GapKind.HAN].stretch * em, CONNECTOR_SHRINK * em, 0.0, 0.0)
     if kind == GapKind.SPACE and fixed_space:
         # A space between Chinese (半字空, U+3000) is a blank of set width, as Founder 书版's 空半字
         # and 空一字 are: beside it the line stretches as between characters (evenly, last), so

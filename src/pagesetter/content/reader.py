@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from pagesetter.content.model import Article, Paragraph, ParagraphForm, Photo, PhotoSide, Span
 from pagesetter.paths import inside
 from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.incremental import Memo
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
@@ -64,11 +65,12 @@ def read_articles(paths: list[Path], root: Path) -> dict[str, Article]:
     return out
 
 
-def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = ()) -> Article:
+def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: Memo | None = None) -> Article:
+    """``memo``: a session's, that keeps the scans of unchanged lines and paragraphs (_paragraphs)."""
     shown = display_path(path)
     lines = read_text(path).split("\n")
     front = read_front_matter(path, lines)
-    paragraphs = _paragraphs(lines, front.body_start, shown)
+    paragraphs = _paragraphs(lines, front.body_start, shown, memo)
     texts = {key: _opt_text(front.node, key) for key in TEXT_KEYS}
     photos = _photos(front.node.get("photos"), path, root, allowed)
     if texts["title"] is None and not (photos and not paragraphs):
@@ -342,15 +344,23 @@ _Token = _Char | _Lead
 
 @dataclass
 class _Block:
-    """A paragraph being read: its form, the tokens of its lines so far, where it starts."""
+    """A paragraph being read: its form, the tokens of its lines so far (a list per line), where it
+    starts."""
 
     form: ParagraphForm
     start: int  # 1-based line
-    tokens: list[_Token]
+    parts: list[list[_Token]]
+
+    @property
+    def tokens(self) -> list[_Token]:
+        return [t for part in self.parts for t in part]
 
 
-def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ...]:
-    """Blank lines separate paragraphs; the forms of BLOCK_SYNTAX and FENCES start their own."""
+def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = None) -> tuple[Paragraph, ...]:
+    """Blank lines separate paragraphs; the forms of BLOCK_SYNTAX and FENCES start their own.
+    ``memo``: a session's (session.py): each line's scan kept by its text and place, and each
+    paragraph by its lines' scans, so an edited article read again scans only the lines that
+    changed, and its unchanged paragraphs stay the same objects (what later memos key on)."""
     out: list[Paragraph] = []
     block: _Block | None = None
     fence: tuple[ParagraphForm, str, int, int] | None = None  # form, name, line, paragraphs before it
@@ -358,8 +368,15 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
     def flush() -> None:
         nonlocal block
         if block is not None:
-            out.append(_paragraph(block, shown))
+            made = block
+            out.append(_paragraph(made, shown) if memo is None else
+                       memo(("read-paragraph", made.form, made.start, shown, *made.parts), lambda: _paragraph(made, shown)))
             block = None
+
+    def _scan(text: str, number: int, column: int, shown: str) -> list[_Token]:
+        if memo is None:
+            return _scan_line(text, number, column, shown)
+        return memo(("read-line", text, number, column, shown), lambda: _scan_line(text, number, column, shown))
 
     for index in range(first, len(lines)):
         number = index + 1
@@ -384,7 +401,7 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
             if form == "right" or block is None:
                 flush()
                 block = _Block(form, number, [])
-            block.tokens += _scan(text, number, column, shown)
+            block.parts.append(_scan(text, number, column, shown))
             continue
         if found is None:
             if block is not None and block.form == "quote":
@@ -394,11 +411,11 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
                 if column == 1:
                     raise InputError(Loc(shown, number, 1), "a line right after a list item: indent it to go on "
                                      "with the item, or leave a blank line before a new paragraph")
-                block.tokens += _scan(text, number, column, shown)
+                block.parts.append(_scan(text, number, column, shown))
                 continue
             if block is None:
                 block = _Block("body", number, [])
-            block.tokens += _scan(line, number, 1, shown)  # leading spaces: normalise reports them
+            block.parts.append(_scan(line, number, 1, shown))  # leading spaces: normalise reports them
             continue
         syntax, rest = found
         at = column + len(text) - len(rest)  # where the text after the marker starts
@@ -409,7 +426,7 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
             flush()
             if not rest.strip():
                 raise InputError(Loc(shown, number, column), "empty subhead: write the 小标题 after '## '")
-            block = _Block("subhead", number, _scan(rest, number, at, shown))
+            block = _Block("subhead", number, [_scan(rest, number, at, shown)])
             flush()
         elif syntax.form == "quote":
             if block is not None and block.form != "quote":
@@ -420,7 +437,7 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
             _not_nested(rest, number, at, shown, "a '>' quotation")
             if block is None:
                 block = _Block("quote", number, [])
-            block.tokens += _scan(rest, number, at, shown)
+            block.parts.append(_scan(rest, number, at, shown))
         else:
             if block is not None and block.form == "item" and column > 1:
                 raise InputError(Loc(shown, number, column), "nested lists are not supported; write the item "
@@ -430,8 +447,11 @@ def _paragraphs(lines: list[str], first: int, shown: str) -> tuple[Paragraph, ..
                 raise InputError(Loc(shown, number, column), f"empty list item: write its text after "
                                  f"'{text[:len(text) - len(rest)].strip()} '")
             _not_nested(rest, number, at, shown, "a list item")
-            block = _Block("item", number, _marker(text[:len(text) - len(rest)].strip(), number, column)
-                           + _scan(rest, number, at, shown))
+            marker = text[:len(text) - len(rest)].strip()
+            block = _Block("item", number, [_marker(marker, number, column) if memo is None else
+                                            memo(("read-marker", marker, number, column),
+                                                 lambda: _marker(marker, number, column)),
+                                            _scan(rest, number, at, shown)])
     flush()
     if fence is not None:
         raise InputError(Loc(shown, fence[2], 1), f"the '::: {fence[1]}' block opened here is never closed; "
@@ -500,7 +520,7 @@ def _fence(text: str, fence: tuple[ParagraphForm, str, int, int] | None, count: 
     return FENCES[name], name, number, count
 
 
-def _scan(text: str, number: int, column: int, shown: str) -> list[_Token]:
+def _scan_line(text: str, number: int, column: int, shown: str) -> list[_Token]:
     """One line's text (starting at ``column`` of line ``number``) as characters and ``**`` markers.
 
     Left to right: a backslash escape first (``\\*`` is an asterisk, so ``\\**`` is an asterisk and

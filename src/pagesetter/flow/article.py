@@ -695,10 +695,13 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     # column ends: plan again until the padding settles (a few rounds; each only adds padding).
     base = placed
     columns, fill = plan_columns(spec, blocked, geo, len(base) + (spec.jump_to is not None))
+    kept = any(role in ("subhead", "item") for _, role in base)  # else nothing to keep together
     for _ in range(4):
-        placed = keep_items(keep_subheads(base, _slots(columns)), _slots(columns))
-        if len(placed) == fill.lines - (spec.jump_to is not None):
-            break
+        if kept:
+            slots = _slots(columns)
+            placed = keep_items(keep_subheads(base, slots), slots)
+        if len(placed) == fill.lines - (spec.jump_to is not None) or not kept:
+            break  # (with nothing kept together, planning again would plan the same)
         columns, fill = plan_columns(spec, blocked, geo, len(placed) + (spec.jump_to is not None))
     n_slots = fill.slots  # the grid lines the columns hold
     if spec.jump_to is not None and len(placed) > n_slots:

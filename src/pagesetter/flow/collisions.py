@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.pagetree import Frame, Page
+from pagesetter.pagetree import Frame, Page, TextLine
 from pagesetter.spec.model import PageSpec
 
 # Overlaps thinner than this (pt) are shared edges, not collisions.
@@ -63,34 +63,39 @@ def collisions(page: Page, spec: PageSpec) -> list[tuple[Loc, str]]:
     type_area = Box(spec.margin_left, spec.margin_top, spec.margin_left + spec.grid.width,
                     spec.margin_top + spec.grid.lines * spec.grid.pitch)
     out: list[tuple[Loc, str]] = []
+    head_lines: dict[str, list[TextLine]] = {}  # one pass over the page's lines, not one per article
+    for line in page.lines:
+        if line.role in HEAD_ROLES and line.glyphs:
+            head_lines.setdefault(line.article, []).append(line)
+    boxes = {id(f): Box.of(f) for f in page.frames}  # each frame's box made once, not per pair
+    block_boxes = {article: [boxes[id(g)] for g in frames if g.kind == "block"] for article, frames in by_article.items()}
     for article, frames in by_article.items():
         loc = locs.get(article)
         if loc is None:
             continue
-        blocks = [Box.of(f) for f in frames if f.kind == "block"]
-        heads = [(line.role, line.text, ink_box(line)) for line in page.lines
-                 if line.article == article and line.role in HEAD_ROLES and line.glyphs]
+        blocks = block_boxes[article]
+        heads = [(line.role, line.text, ink_box(line)) for line in head_lines.get(article, ())]
         for f in frames:
             if f.kind not in CLEAR_OF_HEADLINE:
                 continue
             for role, text, box in heads:
-                if box.overlaps(Box.of(f)):
+                if box.overlaps(boxes[id(f)]):
                     out.append((loc, f"{article!r}: its {role} “{text}” prints over its {f.kind} "
-                                     f"({_depth(box, Box.of(f)):.0f} pt deep); {HEAD_ADVICE}"))
+                                     f"({_depth(box, boxes[id(f)]):.0f} pt deep); {HEAD_ADVICE}"))
         for f in frames:
             if f.kind == "block":
                 continue
-            box = Box.of(f)
+            box = boxes[id(f)]
             if not box.inside(type_area):
                 out.append((loc, f"{article!r}: its {f.kind} runs outside the type area (版心); "
                                  "move or shrink it"))
             elif blocks and not any(box.inside(b) for b in blocks) and f.kind != "body":
                 out.append((loc, f"{article!r}: its {f.kind} runs outside its block; move or shrink it"))
-            for other, other_frames in by_article.items():
+            for other, other_blocks in block_boxes.items():
                 if other == article:
                     continue
-                for g in other_frames:
-                    if g.kind == "block" and box.overlaps(Box.of(g)):
+                for g in other_blocks:
+                    if box.overlaps(g):
                         out.append((loc, f"{article!r}: its {f.kind} is set over {other!r}'s block"))
     return out
 

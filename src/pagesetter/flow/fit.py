@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 from pagesetter.compose.lines import Line
@@ -162,20 +163,25 @@ def lone_lines(spec: ArticleSpec, article: Article, head_lines: int, geo: PageGe
     return len(_wedged_cells(spec, article, head_lines, geo))
 
 
+# the spec chosen, its variant, the fill as written, and the search (for the poor-variant warning)
+Choice = tuple[ArticleSpec, Variant, "Fill | None", "Found"]
+
+
 def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
-                faces: FaceSet, body: list[Line], carried: list[Line] | None = None) -> Placed:
+                faces: FaceSet, body: list[Line], carried: list[Line] | None = None,
+                choose: Callable[[Callable[[], Choice]], Choice] | None = None) -> Placed:
+    """``choose``: a session's (flow/page.py), that keeps the variant chosen while what the trials
+    measure is unchanged (the module's spec and page, the article's headline and photos, the body's
+    count and kinds of lines): an edit that keeps the body's lines skips the trials."""
     if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
         placed = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
         _warn_wedged(placed, spec, article, geo)
         return placed
-    # The spec as written is a trial too: only the variant chosen is placed for real (its lines built).
-    base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
-    found = _search(spec, article, styles, geo, faces, body, carried, base, Found((base, spec, NO_CHANGE)), (0,))
-    if lone_lines(found.best[1], article, found.best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
-        # Only then try moving the cell a line (three times the trials): the sizes alone leave a
-        # single line above or below the photo.
-        found = _search(spec, article, styles, geo, faces, body, carried, base, found, (-1, 1))
-    best, best_spec, best_variant = found.best
+
+    def trials() -> Choice:
+        return _choose(spec, article, styles, geo, faces, body, carried)
+
+    best_spec, best_variant, base_fill, found = trials() if choose is None else choose(trials)
     placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
     _warn_wedged(placed, best_spec, article, geo)
     _warn_poor(placed, found, spec, article, geo)
@@ -183,10 +189,23 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         fill = placed.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
         placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
-    elif base.fill and (base.fill.overset or base.fill.empty_foot + base.fill.shortfall > 1):
+    elif base_fill and (base_fill.overset or base_fill.empty_foot + base_fill.shortfall > 1):
         placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
                                        f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
     return placed
+
+
+def _choose(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+            body: list[Line], carried: list[Line] | None) -> Choice:
+    """The variant within the fit bounds that fills best. The spec as written is a trial too: only
+    the variant chosen is placed for real (its lines built)."""
+    base = flow_article(spec, article, styles, geo, faces, body=body, carried=carried, dry=True)
+    found = _search(spec, article, styles, geo, faces, body, carried, base, Found((base, spec, NO_CHANGE)), (0,))
+    if lone_lines(found.best[1], article, found.best[0].head_lines, geo) and spec.fit.photo_lines != (0, 0):
+        # Only then try moving the cell a line (three times the trials): the sizes alone leave a
+        # single line above or below the photo.
+        found = _search(spec, article, styles, geo, faces, body, carried, base, found, (-1, 1))
+    return found.best[1], found.best[2], base.fill, found
 
 
 def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageGeometry) -> None:

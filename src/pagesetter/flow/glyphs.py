@@ -48,7 +48,10 @@ def describe(ch: str) -> str:
     name = unicodedata.name(ch, "")
     if not name:
         category = unicodedata.category(ch)
-        name = {"Co": "<private use>", "Cn": "<unassigned>", "Cc": "<control>", "Cs": "<surrogate>"}.get(
+        # "Cn" is unassigned only in this Python's table (Python 3.11: Unicode 14.0): a newer
+        # character (U+1FAE8 SHAKING FACE, Unicode 15.0) is one too, so it is named for what is known.
+        unassigned = f"<not in Unicode {unicodedata.unidata_version}, this Python's character table>"
+        name = {"Co": "<private use>", "Cn": unassigned, "Cc": "<control>", "Cs": "<surrogate>"}.get(
             category, f"<{category}>")
     shown = f" ({ch})" if ch.isprintable() else ""
     return f"U+{ord(ch):04X} {name}{shown}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 
 from pagesetter.compose.display import compose_display
@@ -55,15 +57,41 @@ def flow_context(spec: PageSpec) -> object:
 
 
 def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageGeometry, faces: FaceSet,
-                came: tuple[Line, ...] | None) -> ModuleFlow:
-    """One article module: its body composed to the column measure, then fitted and placed."""
+                came: tuple[Line, ...] | None, context: object = None, memo: Memo | None = None) -> ModuleFlow:
+    """One article module: its body composed to the column measure, then fitted and placed.
+    ``memo`` (session.py), with ``context`` (what the flow reads of the spec, as a token): the
+    variant fitting chose kept while the trials would measure the same (fit_choice_key)."""
     check_photo_news(aspec, article)
     mgeo = module_geometry(geo, aspec)
     body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
         if article.paragraphs and aspec.continued_from is None else ([], [])
-    part = fit_article(aspec, article, spec.styles, mgeo, faces, body, list(came) if came is not None else None)
+    choose = None
+    if memo is not None:
+        key = fit_choice_key(context, article, body, came)
+        choose = functools.partial(memo, key)
+    part = fit_article(aspec, article, spec.styles, mgeo, faces, body, list(came) if came is not None else None,
+                       choose)
     return ModuleFlow(tuple(part.lines), tuple(part.rules), tuple(part.panels), tuple(part.images),
                       tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover))
+
+
+def fit_choice_key(context: object, article: Article, body: list[Line], came: tuple[Line, ...] | None) -> tuple:
+    """What fitting's trials measure (flow/fit.py, dry placements): the module's spec and page
+    (``context``), the article but for its paragraphs (headline, photos: by value), its photos'
+    files as they are now (their pixels decide a photo's resolution), and the body's and carried
+    lines by count and kind only (a trial places no text)."""
+    photos = tuple(_file_stat(f) for photo in article.photos for f in photo.files)
+    shape = (replace(article, paragraphs=()), photos)
+    return ("fit", context, shape, tuple((line.role, line.last) for line in body),
+            None if came is None else tuple((line.role, line.last) for line in came))
+
+
+def _file_stat(path: Path) -> tuple[object, ...]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def format_date(iso: str) -> str:
@@ -99,7 +127,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         context = memo(("module-context", spec, aspec),
                        lambda: memo.token((flow_context(spec), by_value(aspec)))) if memo is not None else None
         part = memo(("module", context, article, came),
-                    lambda: flow_module(spec, aspec, article, geo, faces, came)) \
+                    lambda: flow_module(spec, aspec, article, geo, faces, came, context, memo)) \
             if memo is not None else flow_module(spec, aspec, article, geo, faces, came)
         if part.leftover:
             leftovers[aspec.article] = part.leftover

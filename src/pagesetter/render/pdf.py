@@ -1,10 +1,11 @@
-"""Page tree -> PDF bytes. Reportlab draws boxes, rules and images; text goes in as
-CID-keyed Type0 fonts we embed ourselves (render/cidfont.py), one per face.
+"""Page tree -> PDF bytes, written by render/writer.py: the content stream (boxes, rules, photos,
+and the text in CID-keyed Type0 fonts, one per face, render/cidfont.py) and the PDF/X structure
+(render/pdfx.py).
 """
 
 from __future__ import annotations
 
-import io
+import functools
 import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,19 +13,20 @@ from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
 
-from reportlab.lib.colors import CMYKColorSep
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen.canvas import ExtGState
 
 from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
-from pagesetter.render.cidfont import FontlessCanvas, add_type0_font, encode_codes, to_unicode_cmap, widths_pdf
+from pagesetter.render.cidfont import DEFAULT_WIDTH, encode_codes, to_unicode_cmap, widths_array
 from pagesetter.render.photo import WARN_PPI, PreparedImage
-from pagesetter.render.pdfx import (PdfxSettings, PdfxVersion, add_pdfx, document_id, document_id_of_digests,
-                                   part_digest)
+from pagesetter.render.pdfx import (CGATS_TR002, DocumentId, PdfxSettings, PdfxVersion, document_id,
+                                   document_id_of_digests, info_entries, output_profile_flated, part_digest,
+                                   pdf_header, trailer_id, xmp_packet)
+from pagesetter.render.writer import (Name, PdfWriter, Raw, Ref, deflate_part, deflated, fp, pdf_dict,
+                                     pdf_stream, pdf_value)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
@@ -69,26 +71,18 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
                cache: DiskCache = DiskCache(None), settings: PrintSettings = PrintSettings(),
                photo_threads: int = 2, memo: Memo | None = None) -> RenderResult:
     """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``memo``, a
-    session's (session.py), keeps them in memory, with each line's text operators;
-    ``photo_threads``: threads preparing photos beside this one, 0 for none (an edition's page
-    workers already keep every core busy). One pass: reportlab writes the PDF/X structure too, so
-    the file is never opened again."""
+    session's (session.py), keeps them in memory, with each line's text operators and the written
+    bytes of every object whose inputs are unchanged (fonts, photos); ``photo_threads``: threads
+    preparing photos beside this one, 0 for none (an edition's page workers already keep every core
+    busy). One pass: the PDF/X structure is written with the page (render/writer.py)."""
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
     media = (trim_w + 2 * (b + m), trim_h + 2 * (b + m))
-    buf = io.BytesIO()
-    # pageCompression off and the document's default filter Flate: every stream not given its own
-    # filters, the page's content too, is Flate-compressed (zlib, in C). reportlab's page compression
-    # would add ASCII85 as well, encoded in pure Python. Set per document, not globally.
-    canvas = FontlessCanvas(buf, pagesize=media, invariant=1, pageCompression=0,
-                            trimBox=(b + m, b + m, b + m + trim_w, b + m + trim_h),
-                            bleedBox=(m, m, media[0] - m, media[1] - m))
-    canvas._doc.defaultStreamFilters = [PAGE_FLATE]
     co = _Coords(page)
     warnings: list[Warning] = []
-    canvas._extgstate = _PageStates()
     state = _Overprint()
+    ops: list[str] = [PREAMBLE]
     if memo is not None and all(memo.has(_photo_key(image, settings.photo_ppi)) for image in page.images):
         photo_threads = 0  # every photo kept by the session: no thread to start
     with (ThreadPoolExecutor(max_workers=photo_threads) if photo_threads else _InThisThread()) as pool:
@@ -96,52 +90,191 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
         photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo) for image in page.images]
-        embedded = _embed_fonts(canvas, page, faces, cache, memo)
+        subsets = _subsets(page, faces, cache, memo)
+        embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
-            _draw_panel(canvas, co, panel, state)
+            _draw_panel(ops, co, panel, state)
         prepared = [photo.result() for photo in photos]
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
-        _set_overprint(canvas, state, False)
-        warnings += _draw_image(canvas, co, image, index, photo)
+        _set_overprint(ops, state, False)
+        warnings += _draw_image(ops, co, image, index, photo)
     for index, vector in enumerate(page.vectors):
-        _set_overprint(canvas, state, False)  # line art in colour knocks out, as a photo does
-        _draw_vector(canvas, co, vector, index)
+        _set_overprint(ops, state, False)  # line art in colour knocks out, as a photo does
+        _draw_vector(ops, co, vector, index)
+    registration = False
     for rule in page.rules:
-        _set_overprint(canvas, state, overprints(rule.color))
-        _draw_rule(canvas, co, rule)
-    canvas.addLiteral(text)
-    canvas.showPage()
+        _set_overprint(ops, state, overprints(rule.color))
+        registration |= _draw_rule(ops, co, rule)
+    parts = ["\n".join(ops), *text]  # the content stream: drawings, then each article's text
     layout = _layout_json(page)
     # The document's ID comes from everything drawn: the page's whole content stream (text, rules,
     # panels, marks), the photos, the fonts and the layout record.
-    drawn = canvas._doc.Pages.pages[-1].stream
-    content = (pdfdoc.pdfdocEnc(drawn), layout.encode("utf-8"), *(p.jpeg for p in prepared),
-               *(vector.content for vector in page.vectors),
-               *(font.program for _, font in embedded.values()))
+    content = (layout.encode("utf-8"), *(p.jpeg for p in prepared),
+               *(vector.content for vector in page.vectors), *(font.program for font in subsets.values()))
     pdfx = PdfxSettings(version=settings.pdfx)
     if memo is None:
-        ident = document_id(title, pdfx, date, content)
+        ident = document_id(title, pdfx, date, (*(part.encode("ascii") for part in parts), *content))
     else:  # photos and font programs kept by the session are the same bytes objects: hashed once
-        ident = document_id_of_digests(title, pdfx, date, [memo(("digest", part), lambda: part_digest(part))
-                                                           for part in content])
-    add_pdfx(canvas._doc, ident, layout)
-    canvas.save()
-    return RenderResult(buf.getvalue(), tuple(warnings))
+        ident = document_id_of_digests(title, pdfx, date, [
+            *(memo(("digest-text", part), lambda: part_digest(part.encode("ascii"))) for part in parts),
+            *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
+    pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo)
+    return RenderResult(pdf, tuple(warnings))
 
 
-class _FastFlate:
-    """Flate at zlib's level 1 for the page's content stream: text operators compress nearly as well
-    at level 1 as at the default 6 (the seed page: 70 KB to 18.2 KB against 15.0 KB) in a third of
-    the time, a millisecond of every rebuild on the desk."""
-
-    pdfname = "FlateDecode"
-
-    def encode(self, data: bytes | str) -> bytes:
-        return zlib.compress(data.encode("utf8") if isinstance(data, str) else data, 1)
+PREAMBLE = "1 0 0 1 0 0 cm"  # the content stream's first operator, as reportlab wrote it (bottom-up)
 
 
-PAGE_FLATE = _FastFlate()
+def _content_stream(parts: list[str], memo: Memo | None) -> bytes:
+    """The content stream, Flate-compressed part by part (writer.deflated): a session compresses
+    again only the parts that changed, the text of the article edited."""
+    data = [(part + "\n").encode("ascii") for part in parts]
+    if memo is None:
+        return deflated([deflate_part(d) for d in data], data)
+    return deflated([memo(("deflate", part), functools.partial(deflate_part, d)) for part, d in zip(parts, data)],
+                    data)
+
+
+def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, prepared: list[PreparedImage],
+             subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None) -> bytes:
+    """The file: catalog, Info, page tree, XMP, OutputIntent and profile, the page's content and
+    layout record, colour space, photos, line art and fonts, in that order of object numbers. A
+    session keeps the written bytes of photos and fonts (their numbers follow from the counts of
+    what comes before, unchanged by a text edit)."""
+    w = PdfWriter()
+    catalog, info, pages, page_num, metadata, intent, profile, record, contents = (w.reserve() for _ in range(9))
+    colorspace = w.reserve() if registration else 0
+    function = w.reserve() if registration else 0
+    stamp = ident.stamp
+    w.put(catalog, pdf_dict({"Type": Name("Catalog"), "Pages": Ref(pages), "Metadata": Ref(metadata),
+                             "OutputIntents": [Ref(intent)]}))
+    w.put(info, pdf_dict({k: Name(v) if k == "Trapped" else v for k, v in info_entries(ident).items()}))
+    w.put(pages, pdf_dict({"Type": Name("Pages"), "Kids": [Ref(page_num)], "Count": 1}))
+    w.put(metadata, pdf_stream({"Type": Name("Metadata"), "Subtype": Name("XML")}, xmp_packet(ident)))
+    w.put(intent, pdf_dict({"Type": Name("OutputIntent"), "S": Name("GTS_PDFX"), "DestOutputProfile": Ref(profile),
+                            **CGATS_TR002}))
+    w.put(profile, _profile_body())
+    w.put(record, pdf_stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
+    w.put(contents, pdf_stream({"Filter": FLATE}, drawn))
+    if registration:
+        w.put(colorspace, pdf_value([Name("Separation"), Name("All"), Name("DeviceCMYK"), Ref(function)]))
+        w.put(function, _all_function())
+    xobjects: dict[str, object] = {}
+    for index, photo in enumerate(prepared):
+        body = _jpeg_xobject(photo) if memo is None else memo(("photo-pdf", photo), lambda: _jpeg_xobject(photo))
+        xobjects[f"FormXob.Im{index}"] = Ref(w.add(body))
+    for index, vector in enumerate(page.vectors):
+        xobjects[f"FormXob.Lg{index}"] = Ref(w.add(_vector_xobject(vector)))
+    fonts: dict[str, object] = {}
+    for index, font in enumerate(subsets.values()):
+        first = w.reserve_many(FONT_OBJECTS)
+        bodies = (_font_objects(font, first, None) if memo is None
+                  else memo(("font-pdf", font, first), lambda: _font_objects(font, first, memo)))
+        for offset, body in enumerate(bodies):
+            w.put(first + offset, body)
+        fonts[f"F{index + 1}"] = Ref(first)
+    resources: dict[str, object] = {"ExtGState": Raw(OVERPRINT_STATES_PDF)}
+    if registration:
+        resources["ColorSpace"] = {"All": Ref(colorspace)}
+    if fonts:
+        resources["Font"] = fonts
+    if xobjects:
+        resources["XObject"] = xobjects
+    b, m = page.bleed, page.mark_margin
+    trim_w, trim_h = page.trim
+    w.put(page_num, pdf_dict({
+        "Type": Name("Page"), "Parent": Ref(pages), "MediaBox": [0, 0, media[0], media[1]],
+        "TrimBox": [b + m, b + m, b + m + trim_w, b + m + trim_h],
+        "BleedBox": [m, m, media[0] - m, media[1] - m],
+        "Resources": resources, "Contents": Ref(contents), "LastModified": stamp,
+        # the page's module frames (layout, JSON) as PieceInfo (ISO 32000-1 §14.5), so that proofing
+        # tools (pagesetter diff) can name the articles on any of our PDFs
+        "PieceInfo": {"pagesetter": {"LastModified": stamp, "Private": Ref(record)}}}))
+    return w.file(pdf_header(ident.settings.version), catalog, info, trailer_id(ident))
+
+
+FLATE = Name("FlateDecode")
+FONT_OBJECTS = 5  # Type0, CIDFont, ToUnicode, FontDescriptor, font program
+
+
+@functools.lru_cache(maxsize=1)
+def _profile_body() -> bytes:
+    """The newsprint profile as an ICC stream of four components (ISO 32000-1 §14.11.5, §8.6.5.5:
+    /N must match the profile's colour space), written once per process."""
+    return pdf_stream({"Alternate": Name("DeviceCMYK"), "Filter": FLATE, "N": 4}, output_profile_flated())
+
+
+def _all_function() -> bytes:
+    """The tint transform of the colorant All: 1 of All is 1 of each process ink (a PostScript
+    calculator function, ISO 32000-1 §7.10.5)."""
+    return pdf_stream({"Domain": [0, 1], "Filter": FLATE, "FunctionType": 4, "Range": [0, 1, 0, 1, 0, 1, 0, 1]},
+                      zlib.compress(b"{dup 1.0 mul exch dup 1.0 mul exch dup 1.0 mul exch 1.0 mul}"))
+
+
+def _font_objects(font: EmbeddedFont, first: int, memo: Memo | None) -> tuple[bytes, ...]:
+    """A CID-keyed Type0 font's five objects, numbered from ``first`` (render/cidfont.py has the
+    reasons for each entry)."""
+    type0, cid, to_unicode, descriptor, program = range(first, first + FONT_OBJECTS)
+
+    def flated(data: bytes) -> bytes:
+        return zlib.compress(data) if memo is None else memo(("flate", data), lambda: zlib.compress(data))
+
+    cmap = to_unicode_cmap(font.to_unicode).encode("ascii")
+    program_entries: dict[str, object] = {"Filter": FLATE}
+    if font.kind == "cff":
+        program_entries["Subtype"] = Name("CIDFontType0C")  # bare CFF: PDF 1.3, not /OpenType
+    else:
+        program_entries["Length1"] = len(font.program)  # length before Flate (§9.9)
+    d = font.descriptor
+    cid_entries: dict[str, object] = {
+        "Type": Name("Font"), "Subtype": Name("CIDFontType0" if font.kind == "cff" else "CIDFontType2"),
+        "BaseFont": Name(font.base_font),
+        "CIDSystemInfo": {"Registry": font.registry, "Ordering": font.ordering, "Supplement": font.supplement},
+        "FontDescriptor": Ref(descriptor), "DW": DEFAULT_WIDTH, "W": Raw(widths_bytes(font.widths))}
+    if font.kind == "truetype":
+        cid_entries["CIDToGIDMap"] = Name("Identity")
+    return (
+        pdf_dict({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": Name(font.base_font),
+                  "Encoding": Name("Identity-H"), "DescendantFonts": [Ref(cid)], "ToUnicode": Ref(to_unicode)}),
+        pdf_dict(cid_entries),
+        pdf_stream({"Filter": FLATE}, flated(cmap)),
+        pdf_dict({"Type": Name("FontDescriptor"), "FontName": Name(font.base_font), "Flags": d.flags,
+                  "FontBBox": list(d.bbox), "ItalicAngle": d.italic_angle, "Ascent": d.ascent,
+                  "Descent": d.descent, "CapHeight": d.cap_height, "StemV": d.stem_v,
+                  ("FontFile3" if font.kind == "cff" else "FontFile2"): Ref(program)}),
+        pdf_stream(program_entries, flated(font.program)),
+    )
+
+
+def widths_bytes(widths: dict[int, int]) -> bytes:
+    """The /W array (cidfont.widths_array) written."""
+    return pdf_value([item.sequence if isinstance(item, pdfdoc.PDFArray) else item
+                      for item in widths_array(widths)])
+
+
+def _subsets(page: Page, faces: dict[str, FaceInfo], cache: DiskCache, memo: Memo | None
+             ) -> dict[str, EmbeddedFont]:
+    """Each face subset to the glyphs the page uses, in the order of the faces' keys."""
+    if memo is None:
+        used = _glyphs_used(page.lines)
+        return {key: subset_font(faces[key].path, used[key], faces[key].index, cache=cache) for key in sorted(used)}
+    # each module's glyphs kept; the subsets kept while no module's glyphs changed
+    per_chunk = [memo(("used", *chunk), lambda: _canonical(_split(_glyphs_used(chunk)), memo))
+                 for chunk in _chunks(page.lines)]
+    return memo(("subsets", *per_chunk), lambda: _kept_subsets(_merged(per_chunk), faces, cache, memo))
+
+
+def _canonical(used: dict[str, tuple[dict[int, str], dict[int, str]]], memo: Memo
+               ) -> dict[str, tuple[dict[int, str], dict[int, str]]]:
+    """The one object the session keeps for a module's glyphs equal to ``used``: an edit that
+    uses no glyph the module did not use before (or one it used a few builds ago: an editor going
+    back and forth between two wordings) leaves the page's subsets as they were, found without
+    merging and sorting the page's glyphs again."""
+    digest = hash(tuple((face, frozenset(textless.items()), frozenset(texts.items()))
+                        for face, (textless, texts) in sorted(used.items())))
+    kept = memo(("used-canon", digest), lambda: used)
+    return kept if kept == used else used  # equal values only: a hash shared by chance is no match
 
 
 def _layout_json(page: Page) -> str:
@@ -178,16 +311,10 @@ def overprints(color: CMYK | None) -> bool:
     return color == BLACK
 
 
-class _PageStates(ExtGState):
-    """The page's graphics states: reportlab's own (none are set here) and the two overprint
-    states every drawing switches between by name."""
-
-    def getState(self) -> pdfdoc.PDFDictionary:
-        states = {name: pdfdoc.PDFDictionary(dict(entries)) for name, entries in OVERPRINT_STATES.items()}
-        own = super().getState()
-        if own is not None:
-            states.update(own.dict)
-        return pdfdoc.PDFDictionary(states)
+# The page's two graphics states, written once.
+OVERPRINT_STATES_PDF = pdf_dict({name: {k: Name(v[1:]) if v.startswith("/") else Raw(v.encode("ascii"))
+                                        for k, v in entries.items()}
+                                 for name, entries in OVERPRINT_STATES.items()})
 
 
 class _Overprint:
@@ -204,10 +331,10 @@ class _Overprint:
         return "/GSop gs" if overprint else "/GSko gs"
 
 
-def _set_overprint(canvas: FontlessCanvas, tracker: _Overprint, overprint: bool) -> None:
+def _set_overprint(ops: list[str], tracker: _Overprint, overprint: bool) -> None:
     op = tracker.switch(overprint)
     if op:
-        canvas._code.append(op)  # reportlab's own ExtGState writes its `gs` the same way
+        ops.append(op)
 
 
 class _InThisThread(Executor):
@@ -260,14 +387,9 @@ def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
     return prepared
 
 
-def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int,
-                prepared: PreparedImage) -> list[Warning]:
-    name = f"Im{index}"
-    canvas._doc.addForm(name, _jpeg_xobject(prepared))
-    canvas.saveState()
-    canvas.transform(image.width, 0, 0, image.height, co.x(image.x), co.y(image.y + image.height))
-    canvas.doForm(name)
-    canvas.restoreState()
+def _draw_image(ops: list[str], co: _Coords, image: Image, index: int, prepared: PreparedImage) -> list[Warning]:
+    ops += ["q", f"{fp(image.width)} 0 0 {fp(image.height)} {fp(co.x(image.x))} {fp(co.y(image.y + image.height))} cm",
+            f"/FormXob.Im{index} Do", "Q"]
     found = [Warning("photo", note, Loc.of_file(image.path)) for note in prepared.notes]
     if prepared.effective_ppi < WARN_PPI:
         found.append(Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
@@ -275,76 +397,64 @@ def _draw_image(canvas: FontlessCanvas, co: _Coords, image: Image, index: int,
     return found
 
 
-def _draw_vector(canvas: FontlessCanvas, co: _Coords, vector: Vector, index: int) -> None:
+def _draw_vector(ops: list[str], co: _Coords, vector: Vector, index: int) -> None:
     """The line art as a form XObject, its box scaled onto the frame."""
-    name = f"Lg{index}"
     x0, y0, x1, y1 = vector.bbox
-    stream = pdfdoc.PDFStream(content=vector.content)
-    d = stream.dictionary
-    d["Type"] = pdfdoc.PDFName("XObject")
-    d["Subtype"] = pdfdoc.PDFName("Form")
-    d["FormType"] = 1
-    d["BBox"] = pdfdoc.PDFArray([x0, y0, x1, y1])
-    d["Resources"] = pdfdoc.PDFDictionary({})  # paths in device colour need none (render/vector.py)
-    canvas._doc.addForm(name, stream)
     sx, sy = vector.width / (x1 - x0), vector.height / (y1 - y0)
-    canvas.saveState()
-    canvas.transform(sx, 0, 0, sy, co.x(vector.x) - x0 * sx, co.y(vector.y + vector.height) - y0 * sy)
-    canvas.doForm(name)
-    canvas.restoreState()
+    ops += ["q", f"{fp(sx)} 0 0 {fp(sy)} {fp(co.x(vector.x) - x0 * sx)} {fp(co.y(vector.y + vector.height) - y0 * sy)} cm",
+            f"/FormXob.Lg{index} Do", "Q"]
 
 
-def _jpeg_xobject(prepared: PreparedImage) -> pdfdoc.PDFStream:
+def _vector_xobject(vector: Vector) -> bytes:
+    # paths in device colour need no resources (render/vector.py)
+    return pdf_stream({"Type": Name("XObject"), "Subtype": Name("Form"), "FormType": 1, "BBox": list(vector.bbox),
+                       "Resources": {}, "Filter": FLATE}, zlib.compress(vector.content, 1))
+
+
+def _jpeg_xobject(prepared: PreparedImage) -> bytes:
     """The JPEG as it is (DCTDecode, no re-encoding): a DeviceCMYK or DeviceGray image XObject.
 
     Pillow writes CMYK JPEGs the Adobe way, inverted, hence the Decode array (ISO 32000-1 §8.9.5.2).
     A one-channel JPEG is plain (0 black, 255 white), DeviceGray's own sense: the default Decode.
     """
-    stream = pdfdoc.PDFStream(content=prepared.jpeg, filters=[])
-    d = stream.dictionary
-    d["Type"] = pdfdoc.PDFName("XObject")
-    d["Subtype"] = pdfdoc.PDFName("Image")
-    d["Width"] = prepared.width_px
-    d["Height"] = prepared.height_px
-    d["ColorSpace"] = pdfdoc.PDFName(prepared.colorspace)
-    d["BitsPerComponent"] = 8
-    d["Filter"] = pdfdoc.PDFName("DCTDecode")
+    entries: dict[str, object] = {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": prepared.width_px,
+                                  "Height": prepared.height_px, "ColorSpace": Name(prepared.colorspace),
+                                  "BitsPerComponent": 8, "Filter": Name("DCTDecode")}
     if prepared.colorspace == "DeviceCMYK":
-        d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
-    return stream
+        entries["Decode"] = [1, 0, 1, 0, 1, 0, 1, 0]
+    return pdf_stream(entries, prepared.jpeg)
 
 
-def _draw_panel(canvas: FontlessCanvas, co: _Coords, panel: Panel, state: _Overprint) -> None:
+def _draw_panel(ops: list[str], co: _Coords, panel: Panel, state: _Overprint) -> None:
     x, y = co.x(panel.x), co.y(panel.y + panel.height)
     if panel.fill is not None:
-        _set_overprint(canvas, state, overprints(panel.fill))
-        canvas.setFillColorCMYK(*panel.fill.fractions())
-        canvas.rect(x, y, panel.width, panel.height, stroke=0, fill=1)
+        _set_overprint(ops, state, overprints(panel.fill))
+        ops += [f"{_cmyk(panel.fill)} k", f"n {fp(x)} {fp(y)} {fp(panel.width)} {fp(panel.height)} re f*"]
     if panel.stroke > 0:
-        _set_overprint(canvas, state, overprints(panel.color))
-        canvas.setStrokeColorCMYK(*panel.color.fractions())
-        canvas.setLineWidth(panel.stroke)
-        canvas.rect(x, y, panel.width, panel.height, stroke=1, fill=0)
+        _set_overprint(ops, state, overprints(panel.color))
+        ops += [f"{_cmyk(panel.color)} K", f"{fp(panel.stroke)} w",
+                f"n {fp(x)} {fp(y)} {fp(panel.width)} {fp(panel.height)} re S"]
         if panel.inner > 0:
-            canvas.setLineWidth(0.3)
             d = panel.inner
-            canvas.rect(x + d, y + d, panel.width - 2 * d, panel.height - 2 * d, stroke=1, fill=0)
+            ops += [".3 w", f"n {fp(x + d)} {fp(y + d)} {fp(panel.width - 2 * d)} {fp(panel.height - 2 * d)} re S"]
+
+
+def _cmyk(color: CMYK) -> str:
+    return " ".join(fp(v) for v in color.fractions())
 
 
 # Registration colour: 100 % of every ink is written as the colorant All, which marks every
 # separation, spot plates included (ISO 32000-1 §8.6.6.4); its alternate, for composite output, is
 # CMYK 1 1 1 1 (reportlab writes the /Separation resource with that tint transform).
 REGISTRATION = CMYK(100, 100, 100, 100)
-ALL_SEPARATIONS = CMYKColorSep(1, 1, 1, 1, spotName="All", density=1)
 
 
-def _draw_rule(canvas: FontlessCanvas, co: _Coords, rule: Rule) -> None:
-    if rule.color == REGISTRATION:
-        canvas.setStrokeColor(ALL_SEPARATIONS)
-    else:
-        canvas.setStrokeColorCMYK(*rule.color.fractions())
-    canvas.setLineWidth(rule.width)
-    canvas.line(co.x(rule.x1), co.y(rule.y1), co.x(rule.x2), co.y(rule.y2))
+def _draw_rule(ops: list[str], co: _Coords, rule: Rule) -> bool:
+    """Returns whether the rule is in registration colour (the page then needs the colorant All)."""
+    registration = rule.color == REGISTRATION
+    ops += ["/All CS 1 SCN" if registration else f"{_cmyk(rule.color)} K", f"{fp(rule.width)} w",
+            f"n {fp(co.x(rule.x1))} {fp(co.y(rule.y1))} m {fp(co.x(rule.x2))} {fp(co.y(rule.y2))} l S"]
+    return registration
 
 
 def _glyphs_used(lines: tuple[TextLine, ...]) -> dict[str, dict[int, str]]:
@@ -367,28 +477,6 @@ def _split(used: dict[str, dict[int, str]]) -> dict[str, tuple[dict[int, str], d
     in reverse page order, leaves each glyph its first text that is not empty)."""
     return {face: ({g: t for g, t in texts.items() if not t}, {g: t for g, t in texts.items() if t})
             for face, texts in used.items()}
-
-
-def _embed_fonts(canvas: FontlessCanvas, page: Page, faces: dict[str, FaceInfo],
-                 cache: DiskCache, memo: Memo | None = None) -> dict[str, tuple[str, EmbeddedFont]]:
-    """Subset each face to the glyphs the page uses and add it once; returns key -> (resource name, font)."""
-    if memo is None:
-        used = _glyphs_used(page.lines)
-        subsets = {key: subset_font(faces[key].path, used[key], faces[key].index, cache=cache) for key in sorted(used)}
-    else:  # each module's glyphs kept; the subsets kept while no module's glyphs changed
-        per_chunk = [memo(("used", *chunk), lambda: _split(_glyphs_used(chunk))) for chunk in _chunks(page.lines)]
-        subsets = memo(("subsets", *per_chunk), lambda: _kept_subsets(_merged(per_chunk), faces, cache, memo))
-    out: dict[str, tuple[str, EmbeddedFont]] = {}
-    for i, (key, font) in enumerate(subsets.items()):
-        name = f"F{i + 1}"
-        if memo is None:
-            add_type0_font(canvas._doc, name, key, font)
-        else:  # the font's streams compressed once per subset, not once per build
-            add_type0_font(canvas._doc, name, key, font, _KeptFlate(memo),
-                           memo(("cmap", font), lambda: to_unicode_cmap(font.to_unicode).encode("ascii")),
-                           memo(("W", font), lambda: widths_pdf(canvas._doc, font)))
-        out[key] = (name, font)
-    return out
 
 
 def _merged(per_chunk: list[dict[str, tuple[dict[int, str], dict[int, str]]]]) -> dict[str, dict[int, str]]:
@@ -417,43 +505,41 @@ def _kept_subsets(used: dict[str, dict[int, str]], faces: dict[str, FaceInfo], c
     return out
 
 
-class _KeptFlate:
-    """reportlab's Flate filter (PDFStreamFilterZCompress), the result kept in a session's memo by
-    the identity of the bytes compressed: a font program unchanged since the last build is not
-    compressed again. Same zlib call, same bytes."""
-
-    pdfname = "FlateDecode"
-
-    def __init__(self, memo: Memo) -> None:
-        self.memo = memo
-
-    def encode(self, data: bytes | str) -> bytes:
-        if isinstance(data, str):
-            return zlib.compress(data.encode("utf8"))
-        return self.memo(("flate", data), lambda: zlib.compress(data))
-
-
 # What starts a new text object: face, size, color, dy, scale_x, rotate (pagetree.Glyph's fields).
 _RUN_KEY = itemgetter(0, 1, 5, 6, 7, 8)
 
 
 def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
-                    memo: Memo | None = None) -> str:
+                    memo: Memo | None = None) -> list[str]:
+    """The text's operators, one string per run of one article's lines (what a session keeps, and
+    what the content stream compresses apart, _content_stream)."""
+    texts: list[str] = []
+    state: bool | None = None  # this stream is added after everything else: it sets its own state first
+    subsets = [x for face in sorted(fonts) for x in fonts[face]]
+    for chunk in _chunks(lines):
+        if memo is None:
+            runs = tuple(run for line in chunk for run in _filled_runs(_line_runs(line, fonts, co), fonts))
+            text, state = _joined_runs(runs, state)
+        else:  # a module's lines whole while they and every subset are unchanged, else line by line
+            runs = memo(("chunk", co.bleed, co.media_h, len(subsets), *subsets, *chunk),
+                        lambda: _chunk_runs(chunk, fonts, co, memo))
+            text, state = memo(("chunk-text", runs, state), functools.partial(_joined_runs, runs, state))
+        texts.append(text)
+    return texts
+
+
+def _joined_runs(runs: tuple[tuple[bool, str], ...], state: bool | None) -> tuple[str, bool | None]:
+    """The runs' operators, each preceded by the overprint state it needs when that changes;
+    with the state they leave."""
+    tracker = _Overprint()
+    tracker.state = state
     ops: list[str] = []
-    state = _Overprint()  # this stream is added after everything else: it sets its own state first
-    if memo is None:
-        runs = [run for line in lines for run in _filled_runs(_line_runs(line, fonts, co), fonts)]
-    else:  # a module's lines whole while they and every subset are unchanged, else line by line
-        subsets = [x for face in sorted(fonts) for x in fonts[face]]
-        runs = [run for chunk in _chunks(lines)
-                for run in memo(("chunk", co.bleed, co.media_h, len(subsets), *subsets, *chunk),
-                                lambda: _chunk_runs(chunk, fonts, co, memo))]
     for overprint, run in runs:
-        op = state.switch(overprint)
+        op = tracker.switch(overprint)
         if op:
             ops.append(op)
         ops.append(run)
-    return "\n".join(ops)
+    return "\n".join(ops), tracker.state
 
 
 def _chunks(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]]:

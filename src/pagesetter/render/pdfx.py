@@ -1,6 +1,7 @@
-"""PDF/X for newsprint — X-1a:2001 or X-4: the document structure, written through reportlab's
-object layer for a page (``add_pdfx``) and with pikepdf for an edition combined from finished pages
-(``finish_pdfx``). Both write the same Info, XMP and OutputIntent, made here as data.
+"""PDF/X for newsprint — X-1a:2001 or X-4: the document structure, written with the page by
+render/pdf.py (its own writer, render/writer.py; ``add_pdfx`` does the same through reportlab's
+object layer) and with pikepdf for an edition combined from finished pages (``finish_pdfx``). All
+write the same Info, XMP and OutputIntent, made here as data.
 
 ISO 15930-1:2001 (X-1a): PDF 1.3, CMYK/grey/spot only, fonts embedded, no transparency; the Info
 dictionary carries GTS_PDFXVersion "PDF/X-1:2001", GTS_PDFXConformance "PDF/X-1a:2001", Trapped,
@@ -54,7 +55,7 @@ IDENTIFICATION: dict[str, tuple[str, str | None, str]] = {
 SLUG_NAMES = {"x1a": "PDF/X-1a:2001", "x4": "PDF/X-4"}
 # Who wrote the file: Info's Author and Creator, XMP's dc:creator and xmp:CreatorTool.
 AUTHOR = "pagesetter"
-PRODUCER = f"pagesetter {__version__} (ReportLab)"
+PRODUCER = f"pagesetter {__version__}"
 # The Adobe PDF/X namespace (pdfx:, used by X-1a/X-3 writers) beside ISO 15930-7's pdfxid:.
 NS_PDFX = "http://ns.adobe.com/pdfx/1.3/"
 # XMP namespaces (XMP Part 1 §8.4; Part 2 §8 for pdf:, ISO 15930-7 §6.7.7 for pdfxid:).
