@@ -81,6 +81,19 @@ def test_anything_past_the_measure_is_a_located_warning_of_the_build(built) -> N
         assert any(f"{source}: past-measure: {article}, " in line for line in said), (f, said)
 
 
+def test_the_trials_pdf_past_its_measure_gives_located_warnings() -> None:
+    """The trial's own PDF (its photos emptied to keep the file small), as the build wrote it before
+    issue 17: its 落款 four points into the gutter and a j's ink past a column. The build's gate
+    reads both as `past-measure` warnings naming the article's file and line, as `check` does."""
+    from pagesetter.proof.report import gate_pdf
+
+    gate = gate_pdf(ROOT / "tests" / "pages" / "trial-evening-front.pdf")
+    said = {(str(w.loc), w.message.split(": ")[1]) for w in gate.measure_warnings}
+    assert said == {("content/evening/weather.md:20", "off the measure"),
+                    ("content/evening/tech.md:19", "ink past the measure")}, gate.measure_warnings
+    assert all(w.kind == "past-measure" and w.message.startswith("article '") for w in gate.measure_warnings)
+
+
 def _columns(pdf: Path, article: str) -> list[list[list[dict]]]:
     """The article's body by column (x of its frames, left to right), each a list of printed lines."""
     frames = _frames(pdf, article, "body")
