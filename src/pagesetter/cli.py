@@ -735,8 +735,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     worker that made it (the combined file holds the same pages), the combined file's own
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.report import (merged_preflight, normalised_line, page_status, preflight_lines,
-                                         preflight_summary, warning_lines)
+    from pagesetter.proof.report import (merged_preflight, normalised_line, not_in_preflight, page_status,
+                                         preflight_lines, preflight_summary, warning_lines)
     from pagesetter.proof.typography import analyse, pdf_frames
 
     info: list[str] = []
@@ -769,6 +769,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
+        if n <= len(edition.gates):  # ink past the measure, located (paths from the project root)
+            problems += warning_lines(edition.gates[n - 1].measure_warnings, info)
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
@@ -784,13 +786,14 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         info.append(f"wrote {display_path(proof)}")
     info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
     info.append(f"preflight ({edition.combined.name}): " + preflight_summary(checked).split(": ", 1)[1])
-    problems += warning_lines(edition.warnings, info)
+    # a photo under the resolution print needs is the preflight's finding above, said once
+    problems += warning_lines(not_in_preflight(edition.warnings, checked.findings), info)
     if json_status is not None:
         for proof in edition.proofs:
             json_status.wrote(proof)
         json_status.wrote(edition.combined)
         json_status.warnings += [{"kind": w.kind, "where": str(w.loc) if w.loc else "", "message": w.message}
-                                 for w in edition.warnings]
+                                 for w in not_in_preflight(edition.warnings, checked.findings)]
         json_status.warnings += [{"kind": f.check, "where": display_path(edition.combined), "message": f.message}
                                  for f in checked.findings if not f.page]
     info += _edition_table(rows)

@@ -17,6 +17,7 @@ from typing import Any
 WARNING_KINDS: dict[str, str] = {
     "overset": "溢出（排不下）",
     "underset": "稿件不足（留空）",
+    "past-measure": "墨迹出栏",
     "fitted": "适配调整",
     "layout": "版式问题",
     "missing-glyph": "缺字",

@@ -30,6 +30,9 @@ class Fill:
     lines: int  # body lines the text needs
     empty_foot: int  # grid lines at the foot of the block left empty in every column
     shortfall: int  # how many lines the last column ends above the others
+    # the last columns end on photos (a photo row under the text): ``empty_foot`` is the white
+    # between the text and the photos, not at the block's foot
+    above_photos: bool = False
 
     @property
     def overset(self) -> int:
@@ -148,9 +151,12 @@ def _inset_line(line: Line, inset: float, measure: float) -> Line:
 
 
 def _flush_right(line: Line, measure: float) -> Line:
-    """A line of a flush-right paragraph (落款): its last glyph ends at the column's right edge."""
-    shift = measure - line.natural
-    return replace(line, glyphs=tuple(g._replace(x=g.x + shift) for g in line.glyphs))
+    """A line of a flush-right paragraph (落款): its last glyph ends at the column's right edge.
+    A line the breaker filled by shrinking its gaps (``natural`` past the measure, not overfull)
+    is set to the measure exactly: it takes no shift, or its first glyph would stand in the gutter."""
+    shift = max(0.0, measure - line.natural)
+    return replace(line, glyphs=tuple(g._replace(x=g.x + shift) for g in line.glyphs),
+                   natural=min(line.natural, measure))
 
 
 def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
@@ -292,7 +298,10 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         out.overset.append(Overset(article.id, sum(len(l.text) for l in spill), len(spill), "(headline)"))
         out.warnings.append(Warning("overset", f"headline of {article.id!r} needs {height / pitch:.1f} lines, "
                                     f"its area has {need}", spec.loc))
-    y = geo.line_top(spec.block.top) + (need * pitch - height) / 2
+    # Centred in its area; lines fitting added stay under it (the white a desk pads with), so the
+    # headline stands where its area as set would put it, not a hole of white over it.
+    own = need - hs.fitted if 0 < hs.fitted < need and (need - hs.fitted) * pitch >= height - 0.01 else need
+    y = geo.line_top(spec.block.top) + (own * pitch - height) / 2
     for line, style, role in parts:
         baseline = y + (style.leading - style.size) / 2 + EM_TOP_ABOVE_BASELINE * style.size
         out.add_line(line, aligned_x(line, x, width, hs.align), baseline, article.id, role)
@@ -635,12 +644,45 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
     if spec.balance and spec.jump_to is None:
         foot = _balanced_foot(columns, group, bottom, n_lines)
         columns = _cap(columns, group, foot, bottom)
+    if not open_starts:  # every last column ends on a photo (a photo row at the foot of a photo story)
+        return _balance_above(columns, spec.balance and spec.jump_to is None, n_lines)
     slots = _capacity(columns)
-    if not open_starts:  # every last column ends on a photo: nothing to balance, the white is the shortfall
-        return columns, Fill(slots, n_lines, 0, max(0, slots - n_lines))
     # the last column with text ends ``slots - n_lines`` lines above the foot
     shortfall = min(max(0, slots - n_lines), foot - min(open_starts))
     return columns, Fill(slots, n_lines, bottom - foot, shortfall)
+
+
+def _balance_above(columns: list[ColumnSlots], balance: bool, n_lines: int) -> tuple[list[ColumnSlots], Fill]:
+    """The last columns end on photos (a row of pictures under the text): their text runs are
+    evened as a desk evens them, the columns differing by one line at most and the longer ones
+    first (25 lines in four: 7/6/6/6), the white standing between the text and the photos. Not a
+    column left empty beside three full ones. The group: the last column with text and those before
+    it whose last run ends on the same line. ``Fill.shortfall`` is then how far the last column
+    ends above the first (0 or 1), ``empty_foot`` the white left above the photos."""
+    slots = _capacity(columns)
+    with_text = [i for i, c in enumerate(columns) if c.segs]
+    if not balance or not with_text or slots <= n_lines:
+        return columns, Fill(slots, n_lines, 0, max(0, slots - n_lines))
+    end = columns[with_text[-1]].segs[-1][1]
+    group: set[int] = set()
+    for i in reversed(with_text):
+        if columns[i].segs[-1][1] != end:
+            break
+        group.add(i)
+    foot = _balanced_foot(columns, group, end, n_lines)
+    short = _cap(columns, group, foot - 1, end)
+    extra = n_lines - _capacity(short)  # the first ``extra`` runs take the line at ``foot - 1``
+    limits = {}
+    for i in sorted(group):
+        start = columns[i].segs[-1][0]
+        takes = extra > 0 and start < foot
+        limits[i] = foot if takes else foot - 1
+        extra -= takes
+    out = [c if i not in limits else _cap([c], {0}, limits[i], end)[0] for i, c in enumerate(columns)]
+    ends = [c.segs[-1][1] for i, c in enumerate(out) if i in group and c.segs and c.segs[-1][1] > c.segs[-1][0]]
+    slots = _capacity(out)
+    return out, Fill(slots, n_lines, end - foot, max(0, max(ends, default=foot) - min(ends, default=foot)),
+                     above_photos=True)
 
 
 def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -767,7 +809,9 @@ def _underset(fill: Fill) -> str:
     block's foot (balancing evens the columns, so each is white in every column), then how far the
     last column ends above the others."""
     parts = []
-    if fill.empty_foot:
+    if fill.empty_foot and fill.above_photos:
+        parts.append(f"the text ends {_lines(fill.empty_foot)} above the photos under it")
+    elif fill.empty_foot:
         parts.append(f"the foot of the block is white for {_lines(fill.empty_foot)} in every column")
     if fill.shortfall:
         parts.append(f"the last column ends {_lines(fill.shortfall)} above the others")
@@ -810,7 +854,27 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
-    out.rules += own
+    out.rules += [r for r in own if r.role != "column" or _parts_text(r, out.lines, geo)]
+
+
+def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
+    """Does a column rule (栏线, vertical) stand between text on both sides somewhere along it? A
+    column left empty (text too short for the block) has no rule beside it: a rule parts two
+    columns of text, and one beside white reads as the module's edge drawn in the wrong place.
+    Text is the body's lines along the rule, or a headline set vertically in the column beside it."""
+    if abs(rule.x1 - rule.x2) > 0.01:
+        return True  # a thin rule parting an area from a frame under it (``order: areas``)
+    grid = geo.spec.grid
+    width = geo.span_width(1)
+
+    def holds(line: TextLine, x0: float, x1: float) -> bool:
+        along = line.role not in ("body", "subhead") or rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch
+        return along and line.role != "caption" and any(x0 <= g.x < x1 for g in line.glyphs)
+
+    left = rule.x1 - grid.gutter / 2 - width - 0.01
+    right = rule.x1 + grid.gutter / 2 - 0.01
+    return (any(holds(t, left, rule.x1) for t in lines)
+            and any(holds(t, right, right + width + 0.02) for t in lines))
 
 
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead

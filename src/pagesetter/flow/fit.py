@@ -313,7 +313,8 @@ def _apply(spec: ArticleSpec, v: Variant, head_lines: int, geo: PageGeometry) ->
                 return None  # a deeper or moved cell would run into another
     elif v.photo or v.move:
         return None
-    headline = replace(spec.headline, lines=new_head) if v.headline else spec.headline
+    headline = (replace(spec.headline, lines=new_head, fitted=spec.headline.fitted + v.headline) if v.headline
+                else spec.headline)
     return replace(spec, headline=headline, photos=tuple(photos))
 
 

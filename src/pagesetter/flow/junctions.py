@@ -45,8 +45,50 @@ def joined_rules(rules: list[Rule], gutter: float, pitch: float, panels: tuple[P
            for r in rules]
     edges = [Rule(p.x, y, p.x + p.width, y, p.stroke, p.color, "box") for p in panels if p.stroke > 0
              for y in (p.y, p.y + p.height)]
-    return [_join_vertical(r, out + edges, pitch, foot_only=r.role in FOOT_JOINED_ROLES)
-            if r.role in JOINED_ROLES + FOOT_JOINED_ROLES and _vertical(r) else r for r in out]
+    joined = [_join_vertical(r, out + edges, pitch, foot_only=r.role in FOOT_JOINED_ROLES)
+              if r.role in JOINED_ROLES + FOOT_JOINED_ROLES and _vertical(r) else r for r in out]
+    return _onto_box_corners(joined, panels, gutter, pitch)
+
+
+def _onto_box_corners(rules: list[Rule], panels: tuple[Panel, ...], gutter: float, pitch: float) -> list[Rule]:
+    """A side rule in the gutter beside a box's corner (the box stands on the column's text edge,
+    the rule on the gutter's centre: flow/page.py has cut the rule along the box's side) ends half
+    a line and a gutter short of the box: a break a reader sees. As a make-up man cuts it, the side
+    rule runs on to the level of the box's edge and that edge runs on out to the rule (┐ under a
+    box, ┘ over one): one line from the box's foot down the gutter. A short piece of the box's
+    weight closes the corner."""
+    out: list[Rule] = []
+    for v in rules:
+        if v.role not in JOINED_ROLES or not _vertical(v):
+            out.append(v)
+            continue
+        x = v.x1
+        top, foot = sorted((v.y1, v.y2))
+        for p in panels:
+            if p.stroke <= 0:
+                continue
+            left, right = p.x, p.x + p.width
+            side = left if x < left else right if x > right else None
+            if side is None or abs(side - x) > gutter * REACH:
+                continue
+            edge_foot, edge_top = p.y + p.height, p.y
+            # an end that stops on a rule already (a boxed ear over the masthead's rule) stays
+            if 0 < top - edge_foot <= pitch * REACH + 1.0 + gutter and not _meets_rule(x, top, rules):
+                top = edge_foot - p.stroke / 2
+                out.append(Rule(min(x - v.width / 2, side), edge_foot, max(x + v.width / 2, side), edge_foot,
+                                p.stroke, v.color, "article"))
+            elif 0 < edge_top - foot <= pitch * REACH + 1.0 + gutter and not _meets_rule(x, foot, rules):
+                foot = edge_top + p.stroke / 2
+                out.append(Rule(min(x - v.width / 2, side), edge_top, max(x + v.width / 2, side), edge_top,
+                                p.stroke, v.color, "article"))
+        out.append(replace(v, y1=top, y2=foot) if v.y1 <= v.y2 else replace(v, y1=foot, y2=top))
+    return out
+
+
+def _meets_rule(x: float, y: float, rules: list[Rule]) -> bool:
+    """Does a rule across ``x`` touch a vertical rule's end at ``y`` (within its own weight)?"""
+    return any(_horizontal(h) and min(h.x1, h.x2) - EPS <= x <= max(h.x1, h.x2) + EPS
+               and abs(h.y1 - y) <= h.width / 2 + EPS for h in rules)
 
 
 def _join_horizontal(h: Rule, rules: list[Rule], gutter: float, pitch: float) -> Rule:

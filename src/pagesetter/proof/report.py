@@ -113,6 +113,9 @@ class Gate:
     typography_summary: str
     typography_problems: int
     preflight: "PreflightReport"
+    # Ink past the measure, one Warning each, located as `check` locates it (file:line of the
+    # article's source, relative to the project root): the summary's count alone names no place.
+    measure_warnings: tuple[Warning, ...] = ()
 
 
 def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
@@ -121,13 +124,38 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
     given and the file is in its workspace)."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.typography import analyse, pdf_frames
+    from pagesetter.proof.typography import _frames, _locate, _records, analyse
 
     with coverage_render(pdf, server=server) as render:
         chars = read_chars(pdf)
-        typography = analyse(chars, pdf_frames(pdf))
+        records = _records(pdf)
+        typography = analyse(chars, [_frames(r) for r in records])
         checked = preflight(pdf, chars=chars, render=render)
-    return Gate(typography.summary(), typography.problems, checked)
+    _locate(typography, chars, records)
+    return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography))
+
+
+# The findings of `check` that are ink past a column's measure (proof/typography.py PROBLEMS):
+# the build says each as a located warning, as it says nothing else twice (a split span or a very
+# loose line is the flow's own warning already).
+PAST_MEASURE = (("off_measure", "off the measure"), ("ink_past", "ink past the measure"))
+
+
+def measure_warnings(report) -> tuple[Warning, ...]:  # type: ignore[no-untyped-def]  # TypographyReport
+    """`past-measure` warnings from a located typography report: where = the article's source
+    file and line (``Finding.where``: "article 'x', content/x.md:12"), else the page."""
+    from pagesetter.errors import Loc
+
+    out = []
+    for key, title in PAST_MEASURE:
+        for f in getattr(report, key):
+            article, _, source = f.where.partition(", ")
+            path, _, line = source.rpartition(":")
+            loc = Loc(path, int(line)) if path and line.isdigit() else None
+            what = f"{article}, page {f.page}" if article else f"page {f.page}"
+            out.append(Warning("past-measure", f"{what}, baseline {f.baseline:.2f} pt: {title}: "
+                               f"{f.text} {f.detail}".rstrip(), loc))
+    return tuple(out)
 
 
 def gate_pdf_bytes(data: bytes, server: "CoverageServer | None" = None) -> Gate:
@@ -189,7 +217,7 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     checked = gate.preflight
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked.findings)
-    warnings = _not_in_preflight(result.warnings, checked.findings)
+    warnings = not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
     problems += warning_lines(warnings, info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
@@ -198,7 +226,17 @@ def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.
     return PageReport(tuple(info), tuple(problems), errors, status)
 
 
-def _not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]
+def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:
+    """Warnings whose locations are relative to the project root (the layout record's source
+    files) as the build names every other file."""
+    from dataclasses import replace as _replace
+
+    from pagesetter.errors import Loc
+
+    return [_replace(w, loc=Loc(display_path(root / w.loc.path), w.loc.line)) if w.loc else w for w in warnings]
+
+
+def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]
     """The warnings less a photo's low resolution that preflight reports too (one finding, one
     line: preflight names the photo by file and article, and its line is the one that fails)."""
     flagged = {f.message.split(" ", 1)[0] for f in findings if f.check == "resolution"}

@@ -163,6 +163,9 @@ class HeadlineSpec:
     byline: str
     align: Align
     vertical: bool  # 竖排: columns top to bottom, right to left, in the headline's columns
+    # Lines fitting added to the area (flow/fit.py ``headline_lines``): white under the headline, as
+    # a desk pads a headline area (white above a headline reads as a hole); not a spec key.
+    fitted: int = 0
 
 
 # How the pictures of a photo group (one front-matter entry with several files) share their cell.
