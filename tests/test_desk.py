@@ -109,7 +109,14 @@ def _drag(page, selector: str, columns: float, lines: float) -> None:
     """Press on ``selector`` and move the mouse by whole columns and grid lines of the page."""
     g = page.evaluate("state.pages[current].grid")
     zoom = page.evaluate("zoom")
-    box = page.locator(selector).first.bounding_box()
+    box = None
+    for _ in range(50):  # the overlay is drawn anew when a verdict arrives: read the box of the one shown
+        page.locator(selector).first.wait_for(state="visible", timeout=30_000)
+        box = page.locator(selector).first.bounding_box()
+        if box is not None:
+            break
+        page.wait_for_timeout(20)
+    assert box is not None, selector
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()

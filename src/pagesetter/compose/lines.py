@@ -146,9 +146,12 @@ def _first_fit(atoms: list[Atom], measure: float, first_indent: float, gaps: lis
 
 
 def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, justify: bool,
-             last: bool, all_gaps: list[Gap] | None = None) -> Line:
+             last: bool, all_gaps: list[Gap] | None = None, hold_ink: bool = True) -> Line:
     """Position the glyphs of atoms[s:e]; a justified line ends exactly at the measure.
-    ``all_gaps``: gaps_of(atoms), when the caller has them already."""
+    ``all_gaps``: gaps_of(atoms), when the caller has them already. ``hold_ink``: a first Latin
+    glyph whose ink reaches left of its origin is set in by that much (_hold_left_ink), unless the
+    line then cannot shrink to the measure: the line breaker does not count that inset, and a line
+    wider than its measure is worse than a hook of ink at the column's edge."""
     seg = atoms[s:e]
     seg_gaps = gaps_of(seg) if all_gaps is None else all_gaps[s:max(s, e - 1)]
     gaps = [g.natural for g in seg_gaps]
@@ -157,8 +160,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     if seg and seg[0].start_squeeze:
         widths[0] -= seg[0].start_squeeze
         shifts[0] += seg[0].start_squeeze
-    if seg:
-        _hold_left_ink(seg[0], widths, shifts)
+    held = bool(seg) and hold_ink and _hold_left_ink(seg[0], widths, shifts)
     natural = sum(widths) + sum(gaps)
     extra = (measure - indent) - natural
     # A line that starts or ends inside a word (a URL broken) is also letter-spaced, by the joined
@@ -178,22 +180,26 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
         track = _letterspace(seg, seg_gaps, gaps, widths, spaced, max(extra, 0.0))
         extra = 0.0
+    if held and extra < -0.01:
+        return set_line(atoms, s, e, measure, indent, justify, last, all_gaps, hold_ink=False)
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
                 overfull=extra < -0.01, han_spread=_han_spread(seg, seg_gaps, gaps))
 
 
-def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> None:
+def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:
     """A Latin glyph starting a line whose ink reaches left of its origin (Noto Serif's j, its
     descender's hook 0.08 em) is set that much further in, so no ink stands past the column's
     left edge (as atoms._unkern keeps a line end's overhang inside the measure)."""
     if first.cls not in WORDLIKE and first.cls != CharClass.OTHER or not first.glyphs:
-        return
+        return False
     g = first.glyphs[0]
     overhang = -first.face.ink_extent(g.gid)[0] * first.style.size * first.scale_x - g.x_offset * first.style.size
     if overhang > 0:
         widths[0] += overhang
         shifts[0] -= overhang
+        return True
+    return False
 
 
 def _han_spread(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> float:
