@@ -58,9 +58,10 @@ GAP_RULES: dict[GapKind, GapRule] = {
     # closes up as they do, last, by 1/16 em a side, so a half-em space keeps three eighths at the
     # tightest (先挤 as between Han): the trial's weather ear sets 后天 阴转多云，0～7℃， on one
     # 10.5-em line so, where it had to part the range or leave a gappy line
-    # fill: the room up to 一字空 (one em in all, half on each side; spacing.space_room), taken
-    # in the first stretch step as clreq §3.8 takes spaces first: a 13-em line of 本报讯（记者 张明
-    # 通 widens its two spaces before spreading four Han pairs (numbers torture page, bench).
+    # fill: the room up to 一字空 (FIXED_SPACE_MAX, half on each side; space_room), taken after
+    # the marks' blanks and before the Han–Latin gaps (STRETCH_ORDER): a 13-em line of 本报讯（记者
+    # 张明 通 widens its two spaces instead of spreading four Han pairs 0.10 em (the numbers page
+    # of bench/typography.py --pages: 7 loose lines to 4, Typst 4; no other row looser).
     GapKind.FIXED_SPACE: GapRule(stretch=1 / 8, shrink=1 / 16),
     # fill: the mark's own blank (half an em in 开明), computed per mark in gap_between
     GapKind.MARK_BLANK: GapRule(stretch=1 / 8, shrink=0.0),
@@ -98,6 +99,9 @@ class StretchStep:
 # more often (seed text median 0.25 em this way, 0.33 the other way round; bench/typography.py).
 # Two marks' blanks (an em) a line at most: more would turn 开明 into 全角 line by line; one
 # alone left more lines loose than Typst on the bench texts (8 and 9 against 6 and 7).
+# A typed space between Chinese widens towards 一字空 next (clreq §3.8 stretches spaces first),
+# after the marks: taken before them, 本报讯（记者 罗敏）六月 set its brackets half width beside a
+# one-em space on the front page, where a 排版员 gives the brackets back their blank first.
 STRETCH_ORDER: tuple[StretchStep, ...] = (
     StretchStep(frozenset({GapKind.SPACE})),
     StretchStep(frozenset({GapKind.MARK_BLANK}), most=2),
@@ -230,8 +234,8 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
         return Gap(kind, tracking, GAP_RULES[GapKind.HAN].stretch * em, CONNECTOR_SHRINK * em, 0.0, 0.0)
     if kind == GapKind.SPACE and fixed_space:
         # A space between Chinese (半字空, U+3000) is a blank of set width, as Founder 书版's 空半字
-        # and 空一字 are: beside it the line stretches as between characters (evenly, last), so
-        # 记者 林涛 通讯员 王卫东 keeps even gaps from line to line; Latin word spaces fill first.
+        # and 空一字 are: it widens towards 一字空 only in its own stretch step (STRETCH_ORDER), then
+        # stretches as between characters; Latin word spaces fill first.
         kind = GapKind.FIXED_SPACE
     if kind == GapKind.GRID and blank > 0:
         kind = GapKind.MARK_BLANK
