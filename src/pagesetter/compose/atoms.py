@@ -53,7 +53,7 @@ class Atom:
     # ``width``) when a line ends here, taken back by the joined gap inside a line.
     kern_back: float = 0.0
     # A space set to a defined width between Chinese (U+3000 one em, an ASCII space half an em):
-    # a fixed blank like a character's, not a word space that stretches first (spacing.gap_between).
+    # a blank of set width, not a Latin word space; a half-em one may widen to 一字空 (spacing.space_room).
     fixed_space: bool = False
 
     @property

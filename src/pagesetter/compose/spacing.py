@@ -58,6 +58,10 @@ GAP_RULES: dict[GapKind, GapRule] = {
     # closes up as they do, last, by 1/16 em a side, so a half-em space keeps three eighths at the
     # tightest (先挤 as between Han): the trial's weather ear sets 后天 阴转多云，0～7℃， on one
     # 10.5-em line so, where it had to part the range or leave a gappy line
+    # fill: the room up to 一字空 (FIXED_SPACE_MAX, half on each side; space_room), taken after
+    # the marks' blanks and before the Han–Latin gaps (STRETCH_ORDER): a 13-em line of 本报讯（记者
+    # 张明 通 widens its two spaces instead of spreading four Han pairs 0.10 em (the numbers page
+    # of bench/typography.py --pages: 7 loose lines to 4, Typst 4; no other row looser).
     GapKind.FIXED_SPACE: GapRule(stretch=1 / 8, shrink=1 / 16),
     # fill: the mark's own blank (half an em in 开明), computed per mark in gap_between
     GapKind.MARK_BLANK: GapRule(stretch=1 / 8, shrink=0.0),
@@ -95,9 +99,13 @@ class StretchStep:
 # more often (seed text median 0.25 em this way, 0.33 the other way round; bench/typography.py).
 # Two marks' blanks (an em) a line at most: more would turn 开明 into 全角 line by line; one
 # alone left more lines loose than Typst on the bench texts (8 and 9 against 6 and 7).
+# A typed space between Chinese widens towards 一字空 next (clreq §3.8 stretches spaces first),
+# after the marks: taken before them, 本报讯（记者 罗敏）六月 set its brackets half width beside a
+# one-em space on the front page, where a 排版员 gives the brackets back their blank first.
 STRETCH_ORDER: tuple[StretchStep, ...] = (
     StretchStep(frozenset({GapKind.SPACE})),
     StretchStep(frozenset({GapKind.MARK_BLANK}), most=2),
+    StretchStep(frozenset({GapKind.FIXED_SPACE})),
     StretchStep(frozenset({GapKind.HAN_LATIN})),
 )
 # Han spread past this (em, beyond the grid) reads as a gappy line: `pagesetter check` calls it
@@ -193,16 +201,30 @@ def mark_blank(prev: Atom, atom: Atom) -> float:
     return blank / 2 if blank_side == "both" else blank
 
 
+# em: the widest a space of set width between Chinese grows to before the Han are spread: 一字空,
+# the width of U+3000 and of Founder 书版's 空一字, the space a byline (记者 张明) is often set with.
+FIXED_SPACE_MAX = 1.0
+
+
+def space_room(prev: Atom, atom: Atom) -> float:
+    """How far (pt) the gap beside a space of set width may fill: half of what the space lacks
+    of FIXED_SPACE_MAX (a gap on each side), none beside U+3000 (already one em)."""
+    space = prev if prev.fixed_space else atom if atom.fixed_space else None
+    if space is None:
+        return 0.0
+    return max(0.0, FIXED_SPACE_MAX * space.em - space.width) / 2
+
+
 def gap_between(prev: Atom, atom: Atom) -> Gap:
     style = prev.style
     return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space,
                 mark_blank(prev, atom), prev.fixed_space or atom.fixed_space,
-                (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS))
+                (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS), space_room(prev, atom))
 
 
 @lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
 def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float,
-         fixed_space: bool = False, connector: bool = False) -> Gap:
+         fixed_space: bool = False, connector: bool = False, room: float = 0.0) -> Gap:
     kind = _kind_of(prev, cls)
     if kind == GapKind.HAN_LATIN and connector:
         # 2～11℃: no Han–Latin gap beside the wave dash; it stretches as between two Han (set
@@ -212,8 +234,8 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
         return Gap(kind, tracking, GAP_RULES[GapKind.HAN].stretch * em, CONNECTOR_SHRINK * em, 0.0, 0.0)
     if kind == GapKind.SPACE and fixed_space:
         # A space between Chinese (半字空, U+3000) is a blank of set width, as Founder 书版's 空半字
-        # and 空一字 are: beside it the line stretches as between characters (evenly, last), so
-        # 记者 林涛 通讯员 王卫东 keeps even gaps from line to line; Latin word spaces fill first.
+        # and 空一字 are: it widens towards 一字空 only in its own stretch step (STRETCH_ORDER), then
+        # stretches as between characters; Latin word spaces fill first.
         kind = GapKind.FIXED_SPACE
     if kind == GapKind.GRID and blank > 0:
         kind = GapKind.MARK_BLANK
@@ -228,6 +250,8 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
         shrink = max(0.0, natural - max(HAN_LATIN_MIN * em, tracking))
     elif kind == GapKind.MARK_BLANK:
         fill = blank
+    elif kind == GapKind.FIXED_SPACE:
+        fill = room
     if kind in TIGHTEN_KINDS:
         return Gap(kind, natural, rule.stretch * em, 0.0, fill, shrink)
     return Gap(kind, natural, rule.stretch * em, shrink, fill, 0.0)
