@@ -216,7 +216,7 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
     target = out_dir / f"{spec.name}.proof.pdf"
     data = proof_pdf(page, spec, manifest, faces, title, cache)
     write_atomically(target, data)
-    write_atomically(proof_print_path(target), tiled_proof(data, spec.name))
+    write_atomically(proof_print_path(target), tiled_proof(data, spec.name, faces.get("hei").info))
     return target
 
 
