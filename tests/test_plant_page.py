@@ -123,6 +123,8 @@ def test_an_18_ppi_photo_fails_the_build_with_one_line_naming_it(built) -> None:
     naming = [line for line in run.stderr.splitlines() if "small.jpg" in line]
     assert len(naming) == 1, run.stderr
     assert "ppi" in naming[0], naming[0]
+    # named by its path in the project, as the build's other messages name files
+    assert "resolution: content/plant/small.jpg (small) at " in naming[0], naming[0]
 
 
 def test_with_the_photo_replaced_the_page_builds(built) -> None:
