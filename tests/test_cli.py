@@ -234,8 +234,8 @@ def test_a_page_preflight_rejects_fails_the_build_even_quietly(project: Path) ->
         result = run(["build", *quiet], project)
         assert result.returncode == 6, (quiet, result.stdout, result.stderr)
         lines = result.stderr.splitlines()
-        assert any(l.startswith("output/seed-page.pdf: page 1: preflight error: resolution: dongfeng-media.jpg "
-                                "(dongfeng-media) at ") for l in lines), lines  # the photo by file and article
+        assert any(l.startswith("output/seed-page.pdf: page 1: preflight error: resolution: "
+                                "content/photos/dongfeng-media.jpg (dongfeng-media) at ") for l in lines), lines  # the photo by file and article
         # one finding, one line: the build's own low-resolution warning is not said twice
         assert len([l for l in lines if "dongfeng-media.jpg" in l]) == 1, lines
         assert lines[-1].startswith("pagesetter: error: preflight found errors")
@@ -312,7 +312,7 @@ def test_an_edition_reports_each_page_as_a_page_build_does(project: Path) -> Non
     assert "wrote output/tabloid-1.proof.pdf" in out and (project / "output" / "tabloid-2.proof.pdf").is_file()
     assert "page" in out and "characters" in out and "tabloid-1.pdf" in out.splitlines()[-2]
     errors = [l for l in result.stderr.splitlines() if "preflight error" in l]
-    assert errors and all(l.startswith("output/tabloid-1.pdf: preflight error: resolution: dongliao-police.jpg")
+    assert errors and all(l.startswith("output/tabloid-1.pdf: preflight error: resolution: content/photos/dongliao-police.jpg")
                           for l in errors), errors
     # said once, as the preflight's finding (issue 17: not a low-resolution warning beside it)
     assert not any("low-resolution" in l and "dongliao-police.jpg" in l for l in result.stderr.splitlines())

@@ -165,7 +165,7 @@ def test_a_72_ppi_photo_is_said_once(tmp_path: Path) -> None:
     run = _run("build", str(LOW), "-o", str(tmp_path))
     assert run.returncode == 6, run.stderr
     said = [line for line in run.stderr.splitlines() if "lowres.jpg" in line]
-    assert len(said) == 1 and "preflight error: resolution: lowres.jpg" in said[0], run.stderr
+    assert len(said) == 1 and "preflight error: resolution: tests/pages/content/evening/photos/lowres.jpg" in said[0], run.stderr
     status = _run("build", str(LOW), "-o", str(tmp_path), "--json")
     page = json.loads(status.stdout)["pages"][0]
     assert [f["kind"] for f in page["preflight"]["findings"]] == ["resolution"]
@@ -175,7 +175,7 @@ def test_a_72_ppi_photo_is_said_once(tmp_path: Path) -> None:
     run = _run("build", str(edition), "-o", str(tmp_path / "edition"))
     assert run.returncode == 6, run.stderr
     said = [line for line in run.stderr.splitlines() if "lowres.jpg" in line]
-    assert len(said) == 1 and "preflight error: resolution: lowres.jpg" in said[0], run.stderr
+    assert len(said) == 1 and "preflight error: resolution: tests/pages/content/evening/photos/lowres.jpg" in said[0], run.stderr
 
 
 def test_no_column_rule_beside_an_empty_column(tmp_path: Path) -> None:

@@ -123,6 +123,8 @@ def test_an_18_ppi_photo_fails_the_build_with_one_line_naming_it(built) -> None:
     naming = [line for line in run.stderr.splitlines() if "small.jpg" in line]
     assert len(naming) == 1, run.stderr
     assert "ppi" in naming[0], naming[0]
+    # named by its path in the project, as the build's other messages name files
+    assert "resolution: content/plant/small.jpg (small) at " in naming[0], naming[0]
 
 
 def test_with_the_photo_replaced_the_page_builds(built) -> None:
@@ -153,3 +155,37 @@ def test_no_pixel_over_the_ink_limit_in_the_separations(built, tmp_path: Path) -
     x0, x1 = round(photo["x0"] * s) + 3, round(photo["x1"] * s) - 3
     inside = total[y0:y1, x0:x1]
     assert inside.size and inside.mean() > 200, f"photo area mean {inside.mean():.0f} %"
+
+
+def test_a_pass_with_a_warning_says_so_as_its_exit_status_does(tmp_path: Path) -> None:
+    """A photo at some 180 ppi (290 px wide): a preflight warning, not an error. `preflight` exits 5 and its
+    verdict says "PASS with 1 warning" (not "PASS: 0 errors, 1 warnings"); the build (exit 0)
+    prints the same verdict, and the finding names the photo by its path in the project."""
+    root = _project(tmp_path, 290)
+    build = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "layout/plant.yaml", "-o", "out"],
+                           cwd=root, capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    assert any(line.startswith("preflight: PASS with 1 warning (") for line in build.stdout.splitlines()), build.stdout
+    assert "resolution: content/plant/small.jpg (small) at 1" in build.stderr, build.stderr
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "preflight", "out/plant.pdf"],
+                         cwd=root, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 5, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("out/plant.pdf: PASS with 1 warning ("), lines
+    assert lines[1].startswith("  warning: resolution: content/plant/small.jpg (small) at "), lines
+
+
+def test_the_verdict_counts_in_the_singular_and_plural() -> None:
+    from pagesetter.proof.preflight import PreflightReport
+
+    def verdict(errors: int, warnings: int) -> str:
+        report = PreflightReport("p.pdf")
+        for _ in range(errors):
+            report.add("error", "colour", "x")
+        for _ in range(warnings):
+            report.add("warning", "safety", "x")
+        return report.verdict()
+
+    assert [verdict(0, 0), verdict(0, 1), verdict(0, 2), verdict(1, 0), verdict(2, 1)] == [
+        "PASS: 0 errors, 0 warnings", "PASS with 1 warning", "PASS with 2 warnings",
+        "FAIL: 1 error, 0 warnings", "FAIL: 2 errors, 1 warning"]

@@ -248,3 +248,36 @@ def test_an_edition_proof_is_tiled_and_its_stale_files_removed(tmp_path: Path) -
     again = subprocess.run(build, cwd=root, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tabloid-1.pdf", "tabloid-2.pdf", "tabloid-edition.pdf"]
+
+
+def test_a_page_named_in_chinese_is_named_on_its_a3_sheets_in_an_embedded_face(project: Path) -> None:
+    """The A3 sheets' label reads back with the page's Chinese name (not "??"), and every font of the
+    file is embedded: the label's face too, not a standard Helvetica the printer substitutes."""
+    import pdfplumber
+    import pikepdf
+
+    spec = project / "layout" / "要闻.yaml"
+    text = (project / "layout" / "seed-page.yaml").read_text(encoding="utf-8")
+    assert "\n  name: seed-page\n" in text
+    spec.write_text(text.replace("\n  name: seed-page\n", "\n  name: 要闻\n"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/要闻.yaml", "--proof", "-o", "out"],
+                         cwd=project, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    a3 = project / "out" / "要闻.proof-a3.pdf"
+    with pdfplumber.open(a3) as pdf:
+        # the label: 8 pt in the top margin (the proof's own text drawn outside a window is clipped
+        # on paper but still read back, and is set at other sizes)
+        labels = [page.filter(lambda o: o.get("object_type") != "char"
+                              or (abs(o["size"] - 8) < 0.01 and o["top"] < 12 * 72 / 25.4)).extract_text()
+                  for page in pdf.pages]
+    assert labels == [f"要闻 proof at 100 % sheet {n} of 2 (row {n} of 2, column 1 of 1)" for n in (1, 2)], labels
+    unembedded = []
+    with pikepdf.open(a3) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                if not any(k in obj for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    unembedded.append(str(obj.FontName))
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" \
+                    and obj.get("/Subtype") in ("/Type1", "/TrueType") and "/FontDescriptor" not in obj:
+                unembedded.append(str(obj.BaseFont))  # a standard-14 font: never embedded
+    assert unembedded == []

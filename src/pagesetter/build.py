@@ -216,7 +216,7 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
     target = out_dir / f"{spec.name}.proof.pdf"
     data = proof_pdf(page, spec, manifest, faces, title, cache)
     write_atomically(target, data)
-    write_atomically(proof_print_path(target), tiled_proof(data, spec.name))
+    write_atomically(proof_print_path(target), tiled_proof(data, spec.name, faces.get("hei").info))
     return target
 
 
@@ -258,10 +258,12 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
 
 
 def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article], memo: Memo | None = None) -> Page:
-    """The page with each article's source file and lines, carried in the PDF for ``diff``."""
-    from pagesetter.proof.sourcemap import article_sources
+    """The page with each article's source file and lines, carried in the PDF for ``diff``, and each
+    photo's file as the project names it, for preflight."""
+    from pagesetter.proof.sourcemap import article_sources, project_path
 
-    return replace(page, sources=article_sources(page, articles, spec.root, memo))
+    images = tuple(replace(i, shown=project_path(i.path, spec.root)) for i in page.images)
+    return replace(page, sources=article_sources(page, articles, spec.root, memo), images=images)
 
 
 def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> Page:

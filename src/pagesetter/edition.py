@@ -158,7 +158,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                 _own_file(edition, proofs[-1], paths + proofs[:-1], i)
                 staged.write(proofs[-1], result.proof)
                 proofs.append(proof_print_path(proofs[-1]))
-                staged.write(proofs[-1], tiled_proof(result.proof, result.spec.name))
+                staged.write(proofs[-1], result.proof_a3)
             combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
@@ -245,6 +245,7 @@ class _PageDone:
     changes: tuple[Change, ...] = ()  # what normalisation set full-width, for the page's report
     render_warnings: tuple[Warning, ...] = ()  # low-resolution photos, by file
     proof: bytes = b""  # the proof PDF, when asked for
+    proof_a3: bytes = b""  # and the same tiled on A3 (proof/tiles.py), made here where the faces are
     # The gate's verdict on ``pdf`` (typography check and preflight), found in the worker that made
     # it, on its core, and kept in the page's replay record: an unchanged page's PDF is the same
     # bytes, so its verdict is too.
@@ -336,7 +337,9 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None) -> tuple[
     rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
+    proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
     return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof,
+                      proof_a3=proof_a3,
                       gate=gate_pdf_bytes(rendered.pdf, server)),
             inputs_of(spec, manifest, articles))
 

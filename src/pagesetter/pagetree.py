@@ -92,6 +92,9 @@ class Image:
     article: str
     focus: tuple[float, float] = (0.5, 0.5)  # the point of the picture a crop keeps, 0–1 from top-left
     background: CMYK | None = None  # what lies under it (a box's tint): transparent pixels show it
+    # The file as the project names it (posix, relative to its root: "content/photos/a.jpg"), recorded
+    # in the PDF so that preflight names it as the build's other messages do; "": the file's name.
+    shown: str = ""
 
 
 @dataclass(frozen=True)

@@ -72,16 +72,27 @@ class PreflightReport:
     def add(self, severity: str, check: str, message: str, page: int = 0) -> None:
         self.findings.append(Finding(severity, check, message, page))
 
+    def verdict(self) -> str:
+        """"PASS: 0 errors, 0 warnings", "PASS with 1 warning" (exit 5), "FAIL: 2 errors, 1 warning"
+        (exit 6): a pass with warnings says so, as its exit status does."""
+        errors, warnings = _counted(self.errors, "error"), _counted(self.warnings, "warning")
+        if self.errors:
+            return f"FAIL: {errors}, {warnings}"
+        return f"PASS with {warnings}" if self.warnings else f"PASS: {errors}, {warnings}"
+
     def text(self) -> str:
-        verdict = "PASS" if not self.errors else "FAIL"
         figures = ", ".join(f"{k} {v:g}" for k, v in sorted(self.measured.items()))
-        out = [f"{self.path}: {verdict}: {self.errors} errors, {self.warnings} warnings ({figures})"]
+        out = [f"{self.path}: {self.verdict()} ({figures})"]
         out += [f"  {f.severity}: {f.check}: {f.message}" + (f" (page {f.page})" if f.page else "") for f in self.findings]
         return "\n".join(out)
 
     def to_json(self) -> dict:
         return {"path": self.path, "errors": self.errors, "warnings": self.warnings, "measured": self.measured,
                 "findings": [asdict(f) for f in self.findings]}
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @dataclass(frozen=True)

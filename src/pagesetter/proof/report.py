@@ -239,7 +239,8 @@ def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:
 def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-untyped-def]
     """The warnings less a photo's low resolution that preflight reports too (one finding, one
     line: preflight names the photo by file and article, and its line is the one that fails)."""
-    flagged = {f.message.split(" ", 1)[0] for f in findings if f.check == "resolution"}
+    # the finding names the photo by its path in the project, the warning's place by the file
+    flagged = {Path(f.message.split(" ", 1)[0]).name for f in findings if f.check == "resolution"}
     return [w for w in warnings if not (w.kind == "low-resolution" and w.loc is not None and Path(w.loc.path).name in flagged)]
 
 
@@ -250,7 +251,7 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
 
 
 def preflight_summary(report) -> str:  # type: ignore[no-untyped-def]  # preflight.PreflightReport
-    return "preflight: " + report.text().split("\n", 1)[0].split(": ", 1)[1]
+    return "preflight: " + report.text().split("\n", 1)[0].removeprefix(f"{report.path}: ")
 
 
 def preflight_lines(pdf: Path, findings, with_page: bool = True) -> list[str]:  # type: ignore[no-untyped-def]

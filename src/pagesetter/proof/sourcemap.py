@@ -118,10 +118,11 @@ def article_sources(page: Page, articles: dict[str, Article], root: Path, memo: 
 def _article_source(name: str, article: Article, lines: list[TextLine], root: Path) -> ArticleSource:
     printed = printed_text(lines)
     runs = runs_of(line_per_char(printed, source_units(article))) if printed else ()
-    return ArticleSource(name, _relative(article.source, root), runs)
+    return ArticleSource(name, project_path(article.source, root), runs)
 
 
-def _relative(path: Path, root: Path) -> str:
+def project_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project ``root`` (posix), as the build's messages name files."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):

@@ -6,6 +6,10 @@ box at full size, inside a margin an office printer can print (MARGIN), with the
 windows overlapping by at least OVERLAP so the sheets can be laid or taped together; a line at
 the top names the page, the sheet and its place. The proof page itself is drawn once as a form
 XObject and clipped on each sheet, so the file stays the size of the proof.
+
+The label is set in a subset of one of the project's faces (the 黑体 the proof's own labels use),
+embedded like the page's: a page named in Chinese is named in Chinese on the sheet, and the file
+has no font the printer must substitute.
 """
 
 from __future__ import annotations
@@ -16,11 +20,17 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from pagesetter.fonts.manifest import FaceInfo
+from pagesetter.fonts.subset import EmbeddedFont, subset_font
+from pagesetter.render.cidfont import to_unicode_cmap
+
 MM = 72 / 25.4
 A3 = (297 * MM, 420 * MM)  # ISO 216, portrait
 MARGIN = 8 * MM  # most office printers leave 4–6 mm unprinted at the sheet's edges
 OVERLAP = 5 * MM  # least overlap between neighbouring windows
 LABEL = 4 * MM  # the line naming the sheet, in the top margin
+LABEL_SIZE = 8.0  # pt
+MISSING = "?"  # set for a character the label's face lacks (the page's own check names such characters)
 
 
 @dataclass(frozen=True)
@@ -63,26 +73,27 @@ def _window(box: tuple[float, float, float, float], room_w: float, room_h: float
     return (x0, y1 - h, x0 + w, y1)
 
 
-def tiled_proof(proof: bytes, name: str) -> bytes:
-    """The proof PDF (one page) as A3 sheets at 100 %, one window of its trim box each."""
+def tiled_proof(proof: bytes, name: str, face: FaceInfo) -> bytes:
+    """The proof PDF (one page) as A3 sheets at 100 %, one window of its trim box each; the labels
+    are set in ``face``, embedded."""
     with pikepdf.open(io.BytesIO(proof)) as src, pikepdf.new() as out:
         page = src.pages[0]
         box = tuple(float(v) for v in page.trimbox)
         plan = tiling(box)  # type: ignore[arg-type]
         form = out.copy_foreign(page.as_form_xobject())
-        font = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                    BaseFont=pikepdf.Name.Helvetica,
-                                                    Encoding=pikepdf.Name.WinAnsiEncoding))
         sheet_w, sheet_h = plan.sheet
+        labels = [_label(name, n, plan) for n in range(len(plan.windows))]
+        glyph_of, text_of = _nominal_glyphs(face, "".join(labels))
+        embedded = subset_font(face.path, text_of, face.index)
+        font = _label_font(out, embedded)
         for n, (x0, y0, x1, y1) in enumerate(plan.windows):
-            row, col = divmod(n, plan.cols)
             left, bottom = MARGIN, sheet_h - MARGIN - LABEL - (y1 - y0)
-            label = (f"{name}  proof at 100 %  sheet {n + 1} of {len(plan.windows)}  "
-                     f"(row {row + 1} of {plan.rows}, column {col + 1} of {plan.cols})")
+            codes = [embedded.codes[glyph_of[ch]] for ch in labels[n]]
             ops = (f"q {left:.3f} {bottom:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re W n "
                    f"1 0 0 1 {left - x0:.3f} {bottom - y0:.3f} cm /P Do Q\n"
                    f"q 0.3 w 0 0 0 1 K {left:.3f} {bottom:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re S Q\n"
-                   f"BT /H 8 Tf 0 0 0 1 k {MARGIN:.3f} {sheet_h - MARGIN - 8:.3f} Td ({_pdf_text(label)}) Tj ET\n")
+                   f"BT /H {LABEL_SIZE:g} Tf 0 0 0 1 k {MARGIN:.3f} {sheet_h - MARGIN - LABEL_SIZE:.3f} Td "
+                   f"<{''.join(f'{c:04X}' for c in codes)}> Tj ET\n")
             resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(P=form), Font=pikepdf.Dictionary(H=font))
             sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, sheet_w, sheet_h],
                                        Resources=resources, Contents=out.make_stream(ops.encode("latin-1")))
@@ -92,7 +103,54 @@ def tiled_proof(proof: bytes, name: str) -> bytes:
         return buf.getvalue()
 
 
-def _pdf_text(text: str) -> str:
-    """ASCII text as a PDF literal string (the label is set in the standard Helvetica)."""
-    ascii_only = text.encode("ascii", "replace").decode("ascii")
-    return ascii_only.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+def _label(name: str, n: int, plan: Tiling) -> str:
+    row, col = divmod(n, plan.cols)
+    return (f"{name}  proof at 100 %  sheet {n + 1} of {len(plan.windows)}  "
+            f"(row {row + 1} of {plan.rows}, column {col + 1} of {plan.cols})")
+
+
+def _nominal_glyphs(face: FaceInfo, text: str) -> tuple[dict[str, int], dict[int, str]]:
+    """Each character of ``text`` -> its glyph in ``face`` (cmap), one the face lacks -> MISSING's;
+    and each glyph -> the text it stands for (ToUnicode: a MISSING glyph reads back as MISSING)."""
+    import uharfbuzz as hb
+
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(face.path)), face.index))
+    missing = font.get_nominal_glyph(ord(MISSING)) or 0
+    glyph_of: dict[str, int] = {}
+    text_of: dict[int, str] = {missing: MISSING}
+    for ch in sorted(set(text)):
+        gid = font.get_nominal_glyph(ord(ch))
+        glyph_of[ch] = gid or missing
+        if gid:
+            text_of.setdefault(gid, ch)
+    return glyph_of, text_of
+
+
+def _label_font(out: pikepdf.Pdf, font: EmbeddedFont) -> pikepdf.Object:
+    """The subset as a Type0 font (Identity-H, 2-byte codes == glyph ids of the subset), as
+    render/cidfont.py writes the page's."""
+    cff = font.kind == "cff"
+    program = out.make_stream(font.program)
+    if cff:
+        program.Subtype = pikepdf.Name.CIDFontType0C
+    else:
+        program.Length1 = len(font.program)
+    d = font.descriptor
+    descriptor = out.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + font.base_font), Flags=d.flags,
+        FontBBox=list(d.bbox), ItalicAngle=d.italic_angle, Ascent=d.ascent, Descent=d.descent,
+        CapHeight=d.cap_height, StemV=d.stem_v, **{"FontFile3" if cff else "FontFile2": program}))
+    widths: list[object] = []
+    for code, width in sorted(font.widths.items()):
+        widths += [code, [width]]
+    cid = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType0 if cff else pikepdf.Name.CIDFontType2,
+        BaseFont=pikepdf.Name("/" + font.base_font), FontDescriptor=descriptor, W=widths,
+        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String(font.registry),
+                                         Ordering=pikepdf.String(font.ordering), Supplement=font.supplement))
+    if not cff:
+        cid.CIDToGIDMap = pikepdf.Name.Identity
+    to_unicode = out.make_stream(to_unicode_cmap(font.to_unicode).encode("ascii"))
+    return out.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + font.base_font),
+        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[out.make_indirect(cid)], ToUnicode=to_unicode))

@@ -253,7 +253,7 @@ def _layout_json(page: Page) -> str:
                "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)} for f in page.frames]
     record: dict[str, object] = {"page": page.name, "frames": frames}
     if page.images:  # so that preflight names a photo by its file and article, not its XObject name
-        record["images"] = [{"name": f"Im{i}", "file": image.path.name, "article": image.article}
+        record["images"] = [{"name": f"Im{i}", "file": image.shown or image.path.name, "article": image.article}
                             for i, image in enumerate(page.images)]
     if page.sources:  # each article's file and lines: diff names a change by its source line
         record["sources"] = {s.article: {"file": s.file, "runs": [list(r) for r in s.runs]} for s in page.sources}
