@@ -29,13 +29,12 @@ from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.preview import render_page
-from pagesetter.proof.record import layout_record
+from pagesetter.proof.record import blocks as block_frames, layout_record, owner
 from pagesetter.proof.sourcemap import line_at
 
 DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and its change visible
 CELL = 8  # px: changed pixels are gathered into cells this size
 THRESHOLD = 40  # grey levels: smaller differences are anti-aliasing noise
-NEAR = 1.0  # em: a character this close outside a frame (hanging punctuation) belongs to it
 MOVE_TOLERANCE = 0.05  # pt: frames are recorded to 0.01 pt
 SHOWN = 30  # characters of a change shown on its line
 CONTEXT = 6  # characters of context either side
@@ -163,26 +162,13 @@ def _records(path: Path) -> list[dict]:
         return [layout_record(page) for page in pdf.pages]
 
 
-def _valid_frames(record: dict) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """The block frames of a record, skipping any entry that is not one (any PDF may carry
-    anything under PieceInfo)."""
-    out = []
-    for f in record.get("frames", []) if isinstance(record.get("frames"), list) else []:
-        try:
-            if f["kind"] == "block":
-                out.append((str(f["article"]), (float(f["x0"]), float(f["y0"]), float(f["x1"]), float(f["y1"]))))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return out
-
-
 def read_side(path: Path) -> _Side:
     pages = read_chars(path)
     records = _records(path)
     side = _Side({}, [], {}, len(pages))
     for page in pages:
         record = records[page.number - 1] if page.number <= len(records) else {}
-        blocks = _valid_frames(record)
+        blocks = block_frames(record)
         sources = record.get("sources") if isinstance(record.get("sources"), dict) else {}
         for name, box in blocks:
             side.frames.setdefault(name, []).append((page.number, box))
@@ -191,7 +177,7 @@ def read_side(path: Path) -> _Side:
         for c in page.chars:
             if c.text.isspace():
                 continue
-            name = _owner(c, page.height, blocks)
+            name = owner(c, page.height, blocks)
             if name is None:
                 loose.append(c)
                 continue
@@ -200,19 +186,6 @@ def read_side(path: Path) -> _Side:
             side.articles.setdefault(name, []).append(_Placed(c, page.number, _where(sources.get(name), offset)))
         side.loose.append(_lines(loose))
     return side
-
-
-def _owner(c: Char, height: float, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> str | None:
-    """The article whose block holds the character's origin, or the nearest within NEAR em."""
-    y = height - c.baseline
-    best, distance = None, NEAR * max(c.size, 1.0)
-    for name, (x0, y0, x1, y1) in blocks:
-        d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)
-        if d == 0.0:
-            return name
-        if d <= distance:
-            best, distance = name, d
-    return best
 
 
 def _where(source: object, offset: int) -> str:
@@ -429,7 +402,7 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
             continue
         result.pictures_changed = True
         height_pt = b.height * scale
-        blocks = _valid_frames(records[number - 1]) if number <= len(records) else []
+        blocks = block_frames(records[number - 1]) if number <= len(records) else []
         for x0, y0, x1, y1 in boxes:
             box = (x0 * scale, height_pt - y1 * scale, x1 * scale, height_pt - y0 * scale)
             names = tuple(sorted({n for n, (fx0, fy0, fx1, fy1) in blocks

@@ -35,6 +35,7 @@ from pagesetter.compose.chars import (
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.proof.readback import Char, PageChars, read_chars
+from pagesetter.proof.record import blocks, owner
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged. Every
 # Chinese mark of compose/chars.py (〔〕〖〗［］ too: one table), not the ASCII brackets of Latin text.
@@ -309,9 +310,6 @@ def _frames(record: dict) -> list[dict]:
     return [f for f in frames if isinstance(f, dict)] if isinstance(frames, list) else []
 
 
-# em: a character this far outside an article's block (a hanging mark) still belongs to it, as
-# proof/diff.py reads the same record
-NEAR_BLOCK = 1.0
 
 
 def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict]) -> None:
@@ -324,7 +322,7 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
             if 0 < f.page <= min(len(pages), len(records)):
                 page, record = pages[f.page - 1], records[f.page - 1]
                 if f.page not in placed:
-                    placed[f.page] = _placed(page, _blocks(record))
+                    placed[f.page] = _placed(page, blocks(record))
                 f.where = _where(f, page, record, placed[f.page])
 
 
@@ -337,7 +335,7 @@ def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, 
     for c in page.chars:
         if c.text.isspace():
             continue
-        article = _owner(c, page.height, blocks)
+        article = owner(c, page.height, blocks)
         if article is not None:
             out[id(c)] = (article, counts.get(article, 0))
             counts[article] = counts.get(article, 0) + 1
@@ -363,30 +361,6 @@ def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[st
     except (TypeError, ValueError, IndexError):
         line = 0
     return f"article {article!r}, {source['file']}" + (f":{line}" if line else "")
-
-
-def _blocks(record: dict) -> list[tuple[str, tuple[float, float, float, float]]]:
-    out = []
-    for f in _frames(record):
-        try:
-            if f["kind"] == "block":
-                out.append((str(f["article"]), (float(f["x0"]), float(f["y0"]), float(f["x1"]), float(f["y1"]))))
-        except (KeyError, TypeError, ValueError):
-            continue  # a frame record we cannot read is no frame
-    return out
-
-
-def _owner(c: Char, height: float, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> str | None:
-    """The article whose block holds the character's origin, or the nearest within NEAR_BLOCK em."""
-    y = height - c.baseline
-    best, distance = None, NEAR_BLOCK * max(c.size, 1.0)
-    for name, (x0, y0, x1, y1) in blocks:
-        d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)
-        if d == 0.0:
-            return name
-        if d <= distance:
-            best, distance = name, d
-    return best
 
 
 def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> TypographyReport:
