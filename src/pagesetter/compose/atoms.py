@@ -77,12 +77,36 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
         return []
     shaped = shape_marks_alone(text, face)
     classes = list(map(char_class, text))
-    pieces = _pieces(text, shaped)
     lacking = _lacking(text, face)
     size = style.size
     punctuation = style.punctuation
-    hyphen: ShapedGlyph | None = None
     atoms: list[Atom] = []
+    blank_side = BLANK_SIDE  # a local: looked up once per atom
+    if (not hints and WORDLIKE.isdisjoint(classes) and WORD_MARKS.isdisjoint(text)
+            and [g.cluster for g in shaped] == list(range(len(text)))):
+        # Chinese text, one glyph per character (nearly every run): each character is an atom, as
+        # _segments and _pieces would cut it (no word, nothing joined, no hyphen), made directly.
+        for g, ch, cls in zip(shaped, text, classes):
+            atom = Atom(ch, cls, style, face, [g], [ch], g.advance * size)
+            if lacking and ch in lacking:
+                atom.missing = (ch,)
+            if cls in blank_side:
+                _set_punct_width(atom, punctuation)
+            atoms.append(atom)
+    else:
+        _cut_atoms(atoms, text, hints, shaped, classes, lacking, style, face)
+    _unkern_run(atoms, face, size)
+    return atoms
+
+
+def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list[ShapedGlyph],
+               classes: list[CharClass], lacking: frozenset[str], style: Style, face: Face) -> None:
+    """make_atoms for any run: atoms by _segments, their glyphs by _pieces, added to ``atoms``."""
+    pieces = _pieces(text, shaped)
+    size = style.size
+    punctuation = style.punctuation
+    hyphen: ShapedGlyph | None = None
+    blank_side = BLANK_SIDE  # a local: looked up once per atom
     for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces):
         if end - start == 1:
             glyphs, texts = pieces[start]
@@ -103,16 +127,35 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
             atom.width += atom.hyphen_width
         if lacking:
             atom.missing = tuple(ch for ch in atom_text if ch in lacking)
-        if cls in BLANK_SIDE:
+        if cls in blank_side:
             _set_punct_width(atom, punctuation)
         atoms.append(atom)
+
+
+def _unkern_run(atoms: list[Atom], face: Face, size: float) -> None:
+    """_unkern each atom of one run that may end a line before the next."""
+    blank_side = BLANK_SIDE
+    advance = face.advance
     for a, b in zip(atoms, atoms[1:]):
         # Kerning with the next atom (a Latin mark before a bracket, a piece of a broken word) is
         # undone in the atom's width and taken back in the gap after it (gaps_of): mid-line the
         # pair stays kerned, at a line end the glyph's whole box stays inside the measure.
-        if b.joined or a.cls not in BLANK_SIDE:
-            _unkern(a)
-    return atoms
+        cls = a.cls
+        if b.joined or cls not in blank_side:
+            if cls in _INKED:
+                _unkern(a)
+            elif a.glyphs:
+                # _unkern written out for a Han character or a mark (nearly every atom): the
+                # same sum, with this run's face and size
+                g = a.glyphs[-1]
+                lost = (advance(g.gid) - g.advance) * size
+                if lost > 0:
+                    a.kern_back = lost
+                    a.width += lost
+
+
+# The classes whose ink may overhang their box at a line end (_unkern).
+_INKED = WORDLIKE | {CharClass.OTHER}
 
 
 def shape_marks_alone(text: str, face: Face, vertical: bool = False) -> list[ShapedGlyph]:

@@ -102,57 +102,109 @@ def break_penalties(atoms: list[Atom], splits: Splits = "every_pass") -> tuple[l
     """The legal breakpoints (as breakpoints) and the demerits each adds to the line it ends: 0
     between Chinese characters, more inside a Latin word, URL or code (compose/chars.py), and
     inside a span kept together or at a no-break space, as ``splits`` allows, their cost."""
-    last_resort = splits == "last_pass"
-    classes = [a.cls for a in atoms]
-    firsts = [a.text[:1] for a in atoms]
-    lasts = [a.text[-1:] for a in atoms]
-    space, dash = CharClass.SPACE, CharClass.DASH  # locals: an enum member is slow to look up
-    n = len(atoms)
-    breaks = [j for j in range(1, n)
-              if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
-              and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
-              # a lone — is a 连接号 (6.2%—8.7%), which never starts a line (chars.lone_dash_at)
-              and not (classes[j] is dash and (j + 1 == n or classes[j + 1] is not dash))
-              # break after a space, so the space ends the line and is dropped
-              and classes[j] != space]
-    kept = _kept_together(atoms, splits)
-    for j in breaks:
-        if lasts[j - 1] in NO_BREAK_SPACES:
-            kept[j] = max(kept.get(j, 0.0), NO_BREAK_SPACE_PENALTY if last_resort else NO_BREAK)
-    if kept:
-        breaks = [j for j in breaks if kept.get(j) != NO_BREAK]
-    penalties = [atoms[j].penalty + kept.get(j, 0.0) for j in breaks]
-    if NO_BREAK in penalties or True in [a.joined for a in atoms]:
-        # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
-        legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
-        legal += [(j, a.penalty + kept.get(j, 0.0)) for j, a in enumerate(atoms)
-                  if a.joined and a.penalty != NO_BREAK and kept.get(j) != NO_BREAK]
-        legal.sort()
-        breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
-    return breaks, penalties
+    return _BreakTable.of(atoms).penalties(atoms, splits)
+
+
+# The characters of NOT_AT_LINE_START and NOT_AT_LINE_END as regular expressions: the few marks
+# in a paragraph found by one C scan of its text, not one test per atom.
+_NOT_AT_START_RE = re.compile("[" + "".join(sorted(re.escape(ch) for ch in NOT_AT_LINE_START)) + "]")
+_NOT_AT_END_RE = re.compile("[" + "".join(sorted(re.escape(ch) for ch in NOT_AT_LINE_END)) + "]")
+
+
+@dataclass(frozen=True)
+class _BreakTable:
+    """What break_penalties reads of a paragraph whatever ``splits`` is, found once: the Knuth–Plass
+    passes ask for two sets of penalties (every pass, last pass) over the same atoms."""
+
+    kinsoku: list[int]  # the j where 禁则 allows a break (clreq §3.1.7), before spans and joins
+    lasts: list[str] | str  # the last character of each atom (the text itself when each is one)
+    # The spans kept together (KEEP_TOGETHER_PATTERNS): per rule, the character offsets inside its
+    # matches; and the character offset of each atom's start.
+    spans: list[tuple[float, bool, list[int]]]
+    starts: list[int]
+    joined: bool  # some atom continues a word
+
+    @classmethod
+    def of(cls, atoms: list[Atom]) -> "_BreakTable":
+        n = len(atoms)
+        classes = [a.cls for a in atoms]
+        texts = [a.text for a in atoms]
+        text = "".join(texts)
+        single = len(text) == n and "" not in texts  # one character an atom: offsets are indices
+        starts = list(range(n + 1)) if single else [0, *accumulate(map(len, texts))]
+        lasts: list[str] | str = text if single else [t[-1:] for t in texts]
+        # The j where a line may not break, each rule's few hits found by a C scan.
+        at = None if single else dict(zip(starts, range(n)))  # an atom's start offset -> its index
+        bad: set[int] = set()
+        for m in _NOT_AT_START_RE.finditer(text):  # firsts[j] in NOT_AT_LINE_START
+            j = m.start() if single else at.get(m.start())  # type: ignore[union-attr]
+            if j is not None:
+                bad.add(j)
+        for m in _NOT_AT_END_RE.finditer(text):  # lasts[j - 1] in NOT_AT_LINE_END
+            j = m.end() if single else at.get(m.end())  # type: ignore[union-attr]
+            if j is not None:
+                bad.add(j)
+        dash = CharClass.DASH
+        for kind in INSEPARABLE_CLASSES:  # never inside —— or ……
+            bad.update(j for j in _indices(classes, kind) if j and classes[j - 1] == kind)
+        # a lone — is a 连接号 (6.2%—8.7%), which never starts a line (chars.lone_dash_at)
+        bad.update(j for j in _indices(classes, dash) if j + 1 == n or classes[j + 1] is not dash)
+        # break after a space, so the space ends the line and is dropped
+        bad.update(_indices(classes, CharClass.SPACE))
+        kinsoku: list[int] = []
+        after = 1
+        for j in sorted(bad):
+            if j > after:
+                kinsoku += range(after, min(j, n))
+            after = max(after, j + 1)
+        if after < n:
+            kinsoku += range(after, n)
+        spans = []
+        for pattern, cost, every_pass in _KEEP_TOGETHER:
+            inside = [k for match in pattern.finditer(text) for k in range(match.start() + 1, match.end())]
+            spans.append((cost, every_pass, inside))
+        return cls(kinsoku, lasts, spans, starts, True in [a.joined for a in atoms])
+
+    def penalties(self, atoms: list[Atom], splits: Splits) -> tuple[list[int], list[float]]:
+        """break_penalties for ``splits``."""
+        last_resort = splits == "last_pass"
+        lasts = self.lasts
+        breaks = self.kinsoku
+        kept = self._kept_together(splits)
+        for j in breaks:
+            if lasts[j - 1] in NO_BREAK_SPACES:
+                kept[j] = max(kept.get(j, 0.0), NO_BREAK_SPACE_PENALTY if last_resort else NO_BREAK)
+        if kept:
+            breaks = [j for j in breaks if kept.get(j) != NO_BREAK]
+        penalties = [atoms[j].penalty + kept.get(j, 0.0) for j in breaks]
+        if NO_BREAK in penalties or self.joined:
+            # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
+            legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
+            legal += [(j, a.penalty + kept.get(j, 0.0)) for j, a in enumerate(atoms)
+                      if a.joined and a.penalty != NO_BREAK and kept.get(j) != NO_BREAK]
+            legal.sort()
+            breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
+        return breaks, penalties
+
+    def _kept_together(self, splits: Splits) -> dict[int, float]:
+        """The j (as breakpoints) inside a number and its unit, 第 and its number, an enumerator and
+        what it numbers, each with what a break there costs (the most of the spans it is in), or
+        NO_BREAK where the span may not split in this pass: the text is searched, the offsets mapped
+        back to atoms."""
+        inside: dict[int, float] = {}
+        for cost, every_pass, offsets in self.spans:
+            if splits == "none" or (splits == "every_pass" and not every_pass):
+                cost = NO_BREAK
+            for k in offsets:
+                inside[k] = max(inside.get(k, 0.0), cost)
+        if not inside:
+            return inside
+        starts = self.starts[1:-1]  # the offset of atoms[1], atoms[2], …
+        return {j: inside[offset] for j, offset in enumerate(starts, 1) if offset in inside}
 
 
 # KEEP_TOGETHER_PATTERNS (compose/chars.py), compiled once.
 _KEEP_TOGETHER = tuple((re.compile(rule.pattern), rule.cost, rule.every_pass) for rule in KEEP_TOGETHER_PATTERNS)
-
-
-def _kept_together(atoms: list[Atom], splits: Splits) -> dict[int, float]:
-    """The j (as breakpoints) inside a number and its unit, 第 and its number, an enumerator and
-    what it numbers, each with what a break there costs (the most of the spans it is in), or
-    NO_BREAK where the span may not split in this pass: the text is searched, the offsets mapped
-    back to atoms."""
-    text = "".join([a.text for a in atoms])
-    inside: dict[int, float] = {}
-    for pattern, cost, every_pass in _KEEP_TOGETHER:
-        if splits == "none" or (splits == "every_pass" and not every_pass):
-            cost = NO_BREAK
-        for match in pattern.finditer(text):
-            for k in range(match.start() + 1, match.end()):
-                inside[k] = max(inside.get(k, 0.0), cost)
-    if not inside:
-        return inside
-    starts = accumulate([len(a.text) for a in atoms[:-1]])  # the offset of atoms[1], atoms[2], …
-    return {j: inside[offset] for j, offset in enumerate(starts, 1) if offset in inside}
 
 
 # The spans a 校对 names when a line ends inside one (KeepTogether.kind), and whether the line
@@ -322,6 +374,12 @@ class _Node(NamedTuple):  # a tuple: thousands are made a page (see _node)
 # _Node(...) without NamedTuple's __new__, a Python function.
 _node = tuple.__new__
 
+# An active node and what every line from it reads at its start, for _run's inner loop: the
+# node, the first atom its line sets (line_span), its line number, the measure it has, its
+# demerits, its spacing, whether it follows a line, then width, gap, start squeeze, stretch,
+# joined, letters, capped fill and fill (Metrics) at that atom.
+_Active = tuple
+
 
 @dataclass(frozen=True)
 class _Paragraph:
@@ -361,8 +419,9 @@ class _Paragraph:
         end_solid = list(range(n + 1))
         for i in spaces:
             end_solid[i + 1] = end_solid[i]
-        breaks, penalties = break_penalties(atoms)
-        last_breaks, last_penalties = break_penalties(atoms, "last_pass")
+        table = _BreakTable.of(atoms)
+        breaks, penalties = table.penalties(atoms, "every_pass")
+        last_breaks, last_penalties = table.penalties(atoms, "last_pass")
         return cls(
             n, m, breaks + [n], penalties + [0.0], last_breaks + [n], last_penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
@@ -419,11 +478,17 @@ def knuth_plass(atoms: list[Atom], measure: float, first_indent: float,
 def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float) -> _Node | None:
     """One Knuth–Plass pass. The inner loop is measure_line, line_span, TeX's adjustment ratio
     (>0 stretch, <0 shrink, -inf when the line cannot be shrunk to fit) and the fitness class
-    written out over precomputed arrays: it runs some 15 000 times a page.
+    written out over precomputed arrays: it runs some 30 000 times a page.
 
     Active nodes are in order of their break, so their lines to ``b`` get shorter along the
     list; once one is too short by more than the slack (_slack), so are all after it, and they
-    stay active untried (two in three of the tries on a page of Chinese text)."""
+    stay active untried (two in three of the tries on a page of Chinese text).
+
+    Each active node is held as an _Active, the prefix sums at its line's start read once when
+    it is made (not once per breakpoint it is tried at); a breakpoint reads those at its end once
+    for all the nodes it tries. The sums are the same numbers, added in the same order as
+    measure_line's, so every ratio is the same to the last bit. Only the best candidate per
+    fitness class is made a node (_best_per_class, written out)."""
     n = para.n
     m = para.m
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
@@ -439,34 +504,51 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     may_cut = para.slack is not None and tolerance != inf
     slack = para.slack if para.slack is not None else inf
     first_avail = measure - first_indent
-    active: list[_Node] = [_node(_Node, (0, 0, 1, 0.0, None, 0.0))]
+
+    def active_of(node: _Node) -> _Active:
+        s = first_solid[node.end]
+        avail = first_avail if node.line == 0 else measure
+        if s >= n:  # the paragraph's end: never the start of a line (no breakpoint lies past it)
+            return (node, s, node.line, avail, node.demerits, node.spacing, node.prev is not None,
+                    0.0, 0.0, 0.0, 0.0, False, 0.0, 0.0, 0.0)
+        return (node, s, node.line, avail, node.demerits, node.spacing, node.prev is not None,
+                width[s], gap[s], start_squeeze[s], stretch_sum[s], joined[s], letter_sum[s], capped_sum[s],
+                fill_sum[s])
+
+    active: list[_Active] = [active_of(_node(_Node, (0, 0, 1, 0.0, None, 0.0)))]
     last_pass = tolerance == inf
     for b, penalty in zip(para.last_breaks if last_pass else para.breaks,
                           para.last_penalties if last_pass else para.penalties):
         last_line = b == n
         cut = may_cut and not last_line
-        end_b = end_solid[b]
-        candidates: list[_Node] = []
-        still: list[_Node] | None = None  # the nodes kept, copied only once one drops out
-        for k, node in enumerate(active):
-            s = first_solid[node.end]
-            if s > b:
-                s = b
-            e = end_b if end_b > s else s
-            if e <= s:
-                natural = stretch = even = fill = marks = 0.0
-            else:
-                natural = width[e] - width[s] + gap[e - 1] - gap[s] - start_squeeze[s]
-                stretch = stretch_sum[e - 1] - stretch_sum[s]
+        end_b = e_end = end_solid[b]
+        # The prefix sums at the end of a line to b (line_span: trailing spaces dropped).
+        e_width, e_gap, e_stretch, e_joined = width[e_end], gap[e_end - 1], stretch_sum[e_end - 1], joined[e_end]
+        e_letters, e_capped, e_fill = letter_sum[e_end - 1], capped_sum[e_end - 1], fill_sum[e_end - 1]
+        best: dict[int, _Node] = {}  # per (first line or not, fitness): the best candidate, in order of first appearance
+        still: list[_Active] | None = None  # the nodes kept, copied only once one drops out after a kept one
+        dropped = 0  # nodes dropped at the front of the list (the oldest, whose lines are longest)
+        for k, entry in enumerate(active):
+            (node, s, line, avail, node_demerits, node_spacing, has_prev,
+             s_width, s_gap, s_squeeze, s_stretch, s_joined, s_letters, s_capped, s_fill) = entry
+            if s < end_b:  # nearly always: a line with something on it
+                e = end_b
+                natural = e_width - s_width + e_gap - s_gap - s_squeeze
+                stretch = e_stretch - s_stretch
                 # set_line spaces letters out only on a line broken inside a word, or with no
                 # other stretchable gap; a whole word's letter spacing is no stretch
-                even = stretch if joined[s] or joined[e] else stretch - (letter_sum[e - 1] - letter_sum[s])
+                even = stretch if s_joined or e_joined else stretch - (e_letters - s_letters)
                 if even < 1e-9:
                     even = stretch
-                marks = capped_sum[e - 1] - capped_sum[s]
-                fill = (marks if marks < cap else cap) + fill_sum[e - 1] - fill_sum[s]
-            diff = (first_avail if node.line == 0 else measure) - natural
-            if cut and node.line and diff > fill + tolerance * stretch + slack:
+                marks = e_capped - s_capped
+                fill = (marks if marks < cap else cap) + e_fill - s_fill
+            else:  # nothing but spaces from the node to b: an empty line
+                if s > b:
+                    s = b
+                e = s
+                natural = stretch = even = fill = marks = 0.0
+            diff = avail - natural
+            if cut and line and diff > fill + tolerance * stretch + slack:
                 # Too loose for the tolerance, and so is every node after it (_slack): all stay.
                 if still is not None:
                     still += active[k:]
@@ -518,10 +600,13 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     r = -1.0  # a single unit wider than the measure: overfull, reported by the caller
                 else:
                     if still is None:
-                        still = active[:k]
+                        if k == dropped:  # nothing kept before it: no copy yet
+                            dropped += 1
+                            continue
+                        still = active[dropped:k]
                     continue  # this node can reach no further breaks
             if still is not None:
-                still.append(node)
+                still.append(entry)
             if r > tolerance:
                 continue
             a = r if r >= 0 else -r
@@ -536,39 +621,32 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     if spacing > _PAST_LIMIT:
                         demerits += PAST_LIMIT_DEMERITS
                 demerits += LOOSE_DEMERITS
-            if node.prev is not None and not last_line:
+            if has_prev and not last_line:
                 # a visible change of Han spacing from the line above (TeX's adjdemerits, measured)
-                jump = spacing - node.spacing
+                jump = spacing - node_spacing
                 jump = (jump if jump >= 0 else -jump) - JUMP_FREE
                 if jump > 0:
                     jump /= _STRETCH_EM
                     demerits += ADJ_DEMERITS * jump * jump
-            if last_line and node.prev is not None and total_solid >= 2:
+            if last_line and has_prev and total_solid >= 2:
                 if solid_prefix[e] - solid_prefix[s] < 2 and natural < lone_width:
                     if tolerance != inf:
                         continue  # 孤字: rather a looser paragraph (the next tolerance) than a lone character
                     demerits += LONE_LAST_LINE
-            candidates.append(_node(_Node, (b, node.line + 1, fitness, node.demerits + demerits + penalty, node,
-                                            spacing)))
+            # _best_per_class: widths differ only on line 1; the first of equals stays
+            total = node_demerits + demerits + penalty
+            key = fitness + 4 if line == 0 else fitness
+            kept = best.get(key)
+            if kept is None or total < kept[3]:
+                best[key] = _node(_Node, (b, line + 1, fitness, total, node, spacing))
         if still is not None:
             active = still
-        if candidates:
-            active += _best_per_class(candidates)
+        elif dropped:
+            del active[:dropped]
+        if best:
+            active += [active_of(node) for node in best.values()]
         if not active:
             return None
-    finals = [node for node in active if node.end == n]
+    finals = [entry[0] for entry in active if entry[0].end == n]
     return min(finals, key=lambda node: node.demerits) if finals else None
 
-
-def _best_per_class(candidates: list[_Node]) -> list[_Node]:
-    """The best candidate per (first line or not, fitness), in order of first appearance:
-    widths differ only on line 1."""
-    if len(candidates) == 1:
-        return candidates
-    best: dict[int, _Node] = {}
-    for c in candidates:
-        key = c.fitness + 4 if c.line == 1 else c.fitness
-        kept = best.get(key)
-        if kept is None or c.demerits < kept.demerits:
-            best[key] = c
-    return list(best.values())

@@ -41,6 +41,8 @@ class Face:
     _font: hb.Font = field(repr=False)
     # character -> glyph id, as asked: a page asks some 15 000 times for a thousand characters
     _cmap: dict[str, int] = field(default_factory=dict, repr=False)
+    # glyph id -> nominal advance (em), as asked: every atom that may end a line asks (atoms._unkern)
+    _advances: dict[int, float] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:
@@ -83,7 +85,10 @@ class Face:
         return ((ext.y_bearing + ext.height) / self.upem, ext.y_bearing / self.upem)
 
     def advance(self, gid: int) -> float:
-        return self._font.get_glyph_h_advance(gid) / self.upem
+        adv = self._advances.get(gid)
+        if adv is None:
+            adv = self._advances[gid] = self._font.get_glyph_h_advance(gid) / self.upem
+        return adv
 
     def shape(self, text: str, features: dict[str, bool] | None = None, language: str = "zh-Hans") -> list[ShapedGlyph]:
         """Horizontal shaping; advances and offsets in em."""
