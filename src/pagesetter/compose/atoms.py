@@ -225,7 +225,7 @@ def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph
 
 def _lacking(text: str, face: Face) -> frozenset[str]:
     """The characters of ``text`` the face has no glyph for (spaces never count)."""
-    return frozenset(ch for ch in set(text) if not ch.isspace() and face.glyph_for(ch) == 0)
+    return face.lacking(text)
 
 
 def _cluster_texts(text: str, starts: list[int]) -> dict[int, str]:
@@ -392,7 +392,7 @@ def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
     (管辖 348 个) is the Han–Latin gap itself (clreq §3.2.2), not a word space beside it; it goes,
     and the gap is set as any other. U+3000 and NBSP are kept: they are meant."""
     space = CharClass.SPACE
-    if not any(a.cls is space for a in atoms):
+    if space not in [a.cls for a in atoms]:
         return atoms
     kept = []
     for i, atom in enumerate(atoms):
@@ -431,6 +431,8 @@ def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
     """Word pieces wider than ``width`` (the narrowest line they may have to fit: a first line
     after its indent) broken into their glyph clusters, joined at FORCED_PENALTY, a hyphen
     between letters: the last resort whatever the measure (make_atoms does so for long words)."""
+    if max([a.width for a in atoms], default=0.0) <= width:  # nearly always: nothing so wide
+        return atoms
     if not any(a.width > width and a.cls in WORDLIKE and len(a.glyphs) > 1 for a in atoms):
         return atoms
     out: list[Atom] = []

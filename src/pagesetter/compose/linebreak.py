@@ -212,6 +212,9 @@ _KEEP_TOGETHER = tuple((re.compile(rule.pattern), rule.cost, rule.every_pass) fo
 SPLIT_SPANS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
     (rule.kind, not rule.every_pass, re.compile(rule.pattern)) for rule in KEEP_TOGETHER_PATTERNS if rule.kind)
 SPAN_CONTEXT = 16  # characters each side of a line end searched for a span across it
+# Any of SPLIT_SPANS anywhere: where none matches, none crosses the line end (one search, not one
+# per kind). The patterns have no backreferences, so side by side each matches as alone.
+_ANY_SPLIT_SPAN = re.compile("|".join(f"(?:{pattern.pattern})" for _, _, pattern in SPLIT_SPANS))
 
 
 def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
@@ -219,6 +222,8 @@ def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     the next starting with ``after``, parts, each with whether it is hard (SPLIT_SPANS)."""
     tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
     joined, cut = tail + head, len(tail)
+    if _ANY_SPLIT_SPAN.search(joined) is None:  # no span of any kind near the line end: most lines
+        return []
     return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
             if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
 
@@ -281,12 +286,16 @@ class _Values:
 
     @classmethod
     def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
+        inseparable, capped = GapKind.INSEPARABLE, CAPPED_FILL  # locals: an enum member is slow to look up
+        kinds = [g.kind for g in gaps]
+        stretches = [g.stretch for g in gaps]
+        fills = [g.fill for g in gaps]
         return cls([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
                    [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
-                   [g.natural for g in gaps], [g.stretch for g in gaps],
-                   [g.stretch if g.kind is GapKind.INSEPARABLE else 0.0 for g in gaps], [g.shrink for g in gaps],
-                   [0.0 if g.kind in CAPPED_FILL else g.fill for g in gaps],
-                   [g.fill if g.kind in CAPPED_FILL else 0.0 for g in gaps], [g.tighten for g in gaps],
+                   [g.natural for g in gaps], stretches,
+                   [st if k is inseparable else 0.0 for k, st in zip(kinds, stretches)], [g.shrink for g in gaps],
+                   [0.0 if k in capped else f for k, f in zip(kinds, fills)],
+                   [f if k in capped else 0.0 for k, f in zip(kinds, fills)], [g.tighten for g in gaps],
                    [a.stop_shrink for a in atoms])
 
 
@@ -412,6 +421,7 @@ class _Paragraph:
         n = len(atoms)
         v = _Values.of(atoms, gaps)
         m = Metrics.of_values(v)
+        han = GapKind.HAN
         spaces = _indices(v.classes, CharClass.SPACE)
         first_solid = list(range(n + 1))
         for i in reversed(spaces):
@@ -425,13 +435,15 @@ class _Paragraph:
         return cls(
             n, m, breaks + [n], penalties + [0.0], last_breaks + [n], last_penalties + [0.0],
             [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
-            [0] + list(accumulate([g.kind is GapKind.HAN for g in gaps])),
+            [0] + list(accumulate([k is han for k in [g.kind for g in gaps]])),
             [a.joined for a in atoms] + [False],
             first_solid, end_solid, v.start_squeezes,
-            [start_shrink(a) for a in atoms],
+            # start_shrink, written out (min(shrink, squeeze) as min picks)
+            [(squeeze if squeeze < shrink else shrink) if squeeze else 0.0
+             for shrink, squeeze in zip(v.shrinks, v.start_squeezes)],
             list(map(max, v.squeezes, v.shrinks)),
             _slack(v, m, measure),
-            LONE_LINE_MAX_EM * max([a.em for a in atoms], default=0.0),
+            LONE_LINE_MAX_EM * max([a.style.size for a in atoms], default=0.0),  # Atom.em
         )
 
 
@@ -505,17 +517,16 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     slack = para.slack if para.slack is not None else inf
     first_avail = measure - first_indent
 
-    def active_of(node: _Node) -> _Active:
-        s = first_solid[node.end]
-        avail = first_avail if node.line == 0 else measure
+    def sums_at(s: int) -> tuple:
+        """What a line starting at atom s reads at its start (_Active)."""
         if s >= n:  # the paragraph's end: never the start of a line (no breakpoint lies past it)
-            return (node, s, node.line, avail, node.demerits, node.spacing, node.prev is not None,
-                    0.0, 0.0, 0.0, 0.0, False, 0.0, 0.0, 0.0)
-        return (node, s, node.line, avail, node.demerits, node.spacing, node.prev is not None,
-                width[s], gap[s], start_squeeze[s], stretch_sum[s], joined[s], letter_sum[s], capped_sum[s],
+            return (0.0, 0.0, 0.0, 0.0, False, 0.0, 0.0, 0.0)
+        return (width[s], gap[s], start_squeeze[s], stretch_sum[s], joined[s], letter_sum[s], capped_sum[s],
                 fill_sum[s])
 
-    active: list[_Active] = [active_of(_node(_Node, (0, 0, 1, 0.0, None, 0.0)))]
+    start = first_solid[0]
+    active: list[_Active] = [(_node(_Node, (0, 0, 1, 0.0, None, 0.0)), start, 0, first_avail, 0.0, 0.0, False,
+                              *sums_at(start))]
     last_pass = tolerance == inf
     for b, penalty in zip(para.last_breaks if last_pass else para.breaks,
                           para.last_penalties if last_pass else para.penalties):
@@ -644,7 +655,12 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
         elif dropped:
             del active[:dropped]
         if best:
-            active += [active_of(node) for node in best.values()]
+            # The new nodes all break at b: the sums at the start of a line from there, read once.
+            start = first_solid[b]
+            sums = sums_at(start)
+            # a new node's line is at least 1: the full measure; it follows a line
+            active += [(node, start, node.line, measure, node.demerits, node.spacing, True, *sums)
+                       for node in best.values()]
         if not active:
             return None
     finals = [entry[0] for entry in active if entry[0].end == n]

@@ -96,7 +96,7 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     """The run cut where a character must come from a fallback face (fonts/manifest.yaml); a
     character no face of the chain has stays in the style's face, to be reported as missing."""
     chain = faces.chain(style.font)
-    if len(chain) == 1 or all(ch.isspace() or ch in FORMAT_CHARS or chain[0].glyph_for(ch) for ch in set(text)):
+    if len(chain) == 1 or chain[0].lacking(text) <= FORMAT_CHARS:
         return [(text, style)]
     pieces: list[tuple[str, Style]] = []
     for ch in text:
@@ -391,7 +391,7 @@ def paragraph_key(runs: list[Run], measure: float, indent: float, justify: bool)
 def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,
                        justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
     atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure - max(indent, 0.0))
-    missing = tuple(ch for a in atoms for ch in a.missing)
+    missing = tuple([ch for a in atoms if a.missing for ch in a.missing])
     gaps = gaps_of(atoms)  # once, for breaking and for setting every line
     breaks = break_lines(atoms, measure, indent, gaps)
     lines = tuple(set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1, gaps)

@@ -70,6 +70,12 @@ class Face:
             gid = self._cmap[char] = self._font.get_nominal_glyph(ord(char)) or 0
         return gid
 
+    def lacking(self, text: str) -> frozenset[str]:
+        """The characters of ``text`` this face has no glyph for (spaces never count): glyph_for
+        over the distinct characters, the known ones read straight from the cache."""
+        known = self._cmap.get
+        return frozenset([ch for ch in set(text) if not (known(ch) or self.glyph_for(ch)) and not ch.isspace()])
+
     def ink_extent(self, gid: int) -> tuple[float, float]:
         """Left and right edge of the glyph's ink, in em from its origin."""
         ext = self._font.get_glyph_extents(gid)
