@@ -123,6 +123,7 @@ class _BreakTable:
     spans: list[tuple[float, bool, list[int]]]
     starts: list[int]
     joined: bool  # some atom continues a word
+    own: list[float]  # each atom's own penalty (Atom.penalty), + 0.0 as break_penalties always added
 
     @classmethod
     def of(cls, atoms: list[Atom]) -> "_BreakTable":
@@ -163,7 +164,8 @@ class _BreakTable:
         for pattern, cost, every_pass in _KEEP_TOGETHER:
             inside = [k for match in pattern.finditer(text) for k in range(match.start() + 1, match.end())]
             spans.append((cost, every_pass, inside))
-        return cls(kinsoku, lasts, spans, starts, True in [a.joined for a in atoms])
+        return cls(kinsoku, lasts, spans, starts, True in [a.joined for a in atoms],
+                   [a.penalty + 0.0 for a in atoms])
 
     def penalties(self, atoms: list[Atom], splits: Splits) -> tuple[list[int], list[float]]:
         """break_penalties for ``splits``."""
@@ -176,7 +178,10 @@ class _BreakTable:
                 kept[j] = max(kept.get(j, 0.0), NO_BREAK_SPACE_PENALTY if last_resort else NO_BREAK)
         if kept:
             breaks = [j for j in breaks if kept.get(j) != NO_BREAK]
-        penalties = [atoms[j].penalty + kept.get(j, 0.0) for j in breaks]
+            # (penalty + 0.0) + cost is penalty + cost: a kept span's cost is never -0.0
+            penalties = [p + kept.get(j, 0.0) for j, p in zip(breaks, map(self.own.__getitem__, breaks))]
+        else:
+            penalties = list(map(self.own.__getitem__, breaks))
         if NO_BREAK in penalties or self.joined:
             # Inside a word the word's own breaks decide (atoms.py), and a word joiner forbids one.
             legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
