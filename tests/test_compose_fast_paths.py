@@ -1,0 +1,102 @@
+"""The composer's fast paths (issue 21) against the plain code they stand for: the same atoms, the
+same breakpoints and penalties, on random copy full of what each path must tell apart."""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pagesetter.compose.atoms import _cut_atoms, _format_hints, _unkern_run, make_atoms, shape_marks_alone
+from pagesetter.compose.chars import (
+    INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, NO_BREAK, NO_BREAK_SPACE_PENALTY, NO_BREAK_SPACES,
+    NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, char_class,
+)
+from pagesetter.compose.linebreak import break_penalties, split_kinds, SPLIT_SPANS
+from pagesetter.compose.lines import Run, atoms_for, han_latin_spaces, split_wide
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import load_manifest
+from pagesetter.spec.loader import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = load_spec(ROOT / "layout" / "seed-page.yaml")
+FACES = FaceSet(load_manifest(SPEC.fonts_manifest))
+BODY = SPEC.styles["body"]
+
+# Han, every kinsoku mark, dashes and ellipses, enumerators, spaces of each kind, digits, units,
+# Latin letters and URL marks, format characters, characters the body face lacks (𠀀 🙂): what
+# break_penalties and make_atoms look at.
+ALPHABET = ("在防疫一线发挥第年月日时米℃％𠀀🙂" "，。、；：？！（）《》“”‘’·—…～–"
+            "①②⑴㈠" " \u3000\u00a0\u202f" "0123456789０１２" "AbcXyz" "./-@_?" "\u200b\u00ad\u2060")
+copy = st.text(alphabet=ALPHABET, min_size=0, max_size=60)
+
+
+def _reference_break_penalties(atoms, splits):  # type: ignore[no-untyped-def]
+    """break_penalties as it was written before its break table (a test oracle): one test per atom."""
+    last_resort = splits == "last_pass"
+    classes = [a.cls for a in atoms]
+    firsts = [a.text[:1] for a in atoms]
+    lasts = [a.text[-1:] for a in atoms]
+    space, dash = CharClass.SPACE, CharClass.DASH
+    n = len(atoms)
+    breaks = [j for j in range(1, n)
+              if firsts[j] not in NOT_AT_LINE_START and lasts[j - 1] not in NOT_AT_LINE_END
+              and not (classes[j] == classes[j - 1] and classes[j] in INSEPARABLE_CLASSES)
+              and not (classes[j] is dash and (j + 1 == n or classes[j + 1] is not dash))
+              and classes[j] != space]
+    text = "".join([a.text for a in atoms])
+    inside: dict[int, float] = {}
+    for rule in KEEP_TOGETHER_PATTERNS:
+        cost = rule.cost
+        if splits == "none" or (splits == "every_pass" and not rule.every_pass):
+            cost = NO_BREAK
+        for match in re.finditer(rule.pattern, text):
+            for k in range(match.start() + 1, match.end()):
+                inside[k] = max(inside.get(k, 0.0), cost)
+    starts = accumulate([len(a.text) for a in atoms[:-1]])
+    kept = {j: inside[offset] for j, offset in enumerate(starts, 1) if offset in inside} if inside else {}
+    for j in breaks:
+        if lasts[j - 1] in NO_BREAK_SPACES:
+            kept[j] = max(kept.get(j, 0.0), NO_BREAK_SPACE_PENALTY if last_resort else NO_BREAK)
+    if kept:
+        breaks = [j for j in breaks if kept.get(j) != NO_BREAK]
+    penalties = [atoms[j].penalty + kept.get(j, 0.0) for j in breaks]
+    if NO_BREAK in penalties or True in [a.joined for a in atoms]:
+        legal = [(j, p) for j, p in zip(breaks, penalties) if p != NO_BREAK and not atoms[j].joined]
+        legal += [(j, a.penalty + kept.get(j, 0.0)) for j, a in enumerate(atoms)
+                  if a.joined and a.penalty != NO_BREAK and kept.get(j) != NO_BREAK]
+        legal.sort()
+        breaks, penalties = [j for j, _ in legal], [p for _, p in legal]
+    return breaks, penalties
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=copy, measure_em=st.sampled_from([3, 6, 13]))
+def test_break_table_gives_the_plain_breakpoints_and_penalties(text: str, measure_em: int) -> None:
+    atoms = split_wide(han_latin_spaces(atoms_for([Run(text, BODY)], FACES)), measure_em * 9.0)
+    for splits in ("none", "every_pass", "last_pass"):
+        assert break_penalties(atoms, splits) == _reference_break_penalties(atoms, splits)  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=copy)
+def test_chinese_runs_cut_directly_are_the_atoms_segments_make(text: str) -> None:
+    face = FACES.get(BODY.font)
+    clean, hints = _format_hints(text)
+    expected: list = []
+    if clean:
+        classes = list(map(char_class, clean))
+        _cut_atoms(expected, clean, hints, shape_marks_alone(clean, face), classes, face.lacking(clean), BODY, face)
+        _unkern_run(expected, face, BODY.size)
+    assert make_atoms(text, BODY, face) == expected
+
+
+@given(before=copy, after=copy)
+def test_split_kinds_finds_what_each_kind_alone_finds(before: str, after: str) -> None:
+    tail, head = before[-16:], after[:16]
+    joined, cut = tail + head, len(tail)
+    assert split_kinds(before, after) == [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
+                                          if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
