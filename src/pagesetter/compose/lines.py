@@ -173,7 +173,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
             spaced = extra * letters / sum([g.stretch for g in seg_gaps])
             extra -= spaced
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
-        letters = any(len(a.glyphs) > 1 for a in seg) or any(g.kind == GapKind.INSEPARABLE for g in seg_gaps)
+        letters = any([len(a.glyphs) > 1 for a in seg]) or GapKind.INSEPARABLE in [g.kind for g in seg_gaps]
         extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
             _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
     track = 0.0
@@ -205,7 +205,8 @@ def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> boo
 def _han_spread(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> float:
     """The mean of the set gaps between two Han characters, in em (what `pagesetter check`
     measures from the PDF: a space the copy kept between them makes no such pair)."""
-    spread = [gap / seg[k].em for k, (g, gap) in enumerate(zip(seg_gaps, gaps)) if g.kind == GapKind.HAN]
+    han = GapKind.HAN  # a local: an enum member is slow to look up (and Atom.em is style.size)
+    spread = [gap / seg[k].style.size for k, (g, gap) in enumerate(zip(seg_gaps, gaps)) if g.kind is han]
     return sum(spread) / len(spread) if spread else 0.0
 
 
@@ -283,14 +284,15 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float, letters: bool
     the capped steps leave spread past VERY_LOOSE_EM takes every mark's blank (spacing.py)."""
     before = gaps[:]
     left = _fill_steps(seg_gaps, gaps, extra, capped=True)
-    stretch = sum([0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps])
+    inseparable = GapKind.INSEPARABLE
+    stretch = sum([0.0 if g.kind is inseparable else g.stretch for g in seg_gaps])
     if left > 0 and stretch > 0 and left / stretch * GAP_RULES[GapKind.HAN].stretch > VERY_LOOSE_EM:
         gaps[:] = before
         left = _fill_steps(seg_gaps, gaps, extra, capped=False)
     extra = left
     if extra > 0:
         # Inside a word broken to fit (joined pieces) the letter spacing is set_line's track, not this.
-        weights = [0.0 if g.kind == GapKind.INSEPARABLE else g.stretch for g in seg_gaps]
+        weights = [0.0 if g.kind is inseparable else g.stretch for g in seg_gaps]
         if sum(weights) <= 0:
             # No gap that stretches (Latin words and Han–Latin gaps only). Without a typed space
             # a line with letters spaces them out (set_line's track): the Han–Latin gaps keep
@@ -312,7 +314,8 @@ def _fill_steps(seg_gaps: list[Gap], gaps: list[float], extra: float, capped: bo
     for step in STRETCH_ORDER:
         if extra <= 0:
             return 0.0
-        room = [g.fill if g.kind in step.kinds else 0.0 for g in seg_gaps]
+        kinds = step.kinds
+        room = [g.fill if g.kind in kinds else 0.0 for g in seg_gaps]
         most = extra if step.most is None or not capped else min(extra, step.most * max(room, default=0.0))
         extra += _spread(gaps, room, most) - most
     return extra
