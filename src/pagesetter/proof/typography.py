@@ -84,8 +84,8 @@ class Line:
     left_edge: float | None = None  # the column's left edge, likewise
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
 
-    @property
-    def text(self) -> str:
+    @functools.cached_property
+    def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
         return "".join(c.text for c in self.chars)
 
     @property
@@ -104,6 +104,11 @@ class Line:
     def right(self) -> float:
         """Where the line ends: the em box of a Han character, the ink of a mark, else the advance."""
         return char_end(self.chars[-1])
+
+    @functools.cached_property
+    def han(self) -> tuple[bool, ...]:
+        """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
+        return tuple(is_han(c.text) for c in self.chars)
 
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
@@ -317,13 +322,16 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
     record: the block holding the line's first character, and the record's source runs, counted
     over the article's drawn characters in drawing order, as the sourcemap wrote them."""
     placed: dict[int, dict[int, tuple[str, int]]] = {}  # page → id(char) → (article, offset), made once
+    by_baseline: dict[int, tuple[list[float], list[int]]] = {}  # page → its characters by baseline, made once
     for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
         for f in getattr(report, key):
             if 0 < f.page <= min(len(pages), len(records)):
                 page, record = pages[f.page - 1], records[f.page - 1]
                 if f.page not in placed:
                     placed[f.page] = _placed(page, blocks(record))
-                f.where = _where(f, page, record, placed[f.page])
+                    order = sorted(range(len(page.chars)), key=lambda k: page.chars[k].baseline)
+                    by_baseline[f.page] = ([page.chars[k].baseline for k in order], order)
+                f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
 
 
 def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> dict[int, tuple[str, int]]:
@@ -342,10 +350,15 @@ def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, 
     return out
 
 
-def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]]) -> str:
+def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]],
+           by_baseline: tuple[list[float], list[int]]) -> str:
+    """``by_baseline``: the page's baselines sorted, and the index of each one's character."""
     if not placed:
         return ""
-    row = [c for c in page.chars if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
+    baselines, order = by_baseline
+    # the characters within 0.05 pt of the finding's baseline, in page order (as sort keeps them on a tie of x)
+    near = sorted(order[bisect.bisect_left(baselines, f.baseline - 0.1):bisect.bisect_right(baselines, f.baseline + 0.1)])
+    row = [c for c in map(page.chars.__getitem__, near) if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
     row.sort(key=lambda c: c.x)
     start = "".join(c.text for c in row).find(f.text.split(" / ")[0][:6])
     if start < 0 or id(row[start]) not in placed:
@@ -447,9 +460,13 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
         if f.kind != "body":
             continue
         rows: dict[float, list[Char]] = {}
+        keys: dict[float, float] = {}  # round() once a baseline
         for c in f.chars_of(by):
             if not c.text.isspace():
-                rows.setdefault(round(c.baseline, 1), []).append(c)
+                key = keys.get(c.baseline)
+                if key is None:
+                    key = keys[c.baseline] = round(c.baseline, 1)
+                rows.setdefault(key, []).append(c)
         if len(rows) < 2:
             continue
         last = rows[max(rows)]
@@ -465,7 +482,17 @@ def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
     character's origin only mark a gap, a hole's too."""
     if not page.spaces:
         return {}
-    origins = {(round(c.x, 1), round(c.baseline, 1)) for c in page.chars}
+    # the rounded origins of the characters on the spaces' rows (no other can match): round() once
+    # a baseline, and a character's x only on those rows
+    rows = {round(baseline, 1) for _, baseline in page.spaces}
+    keys: dict[float, float] = {}
+    origins = set()
+    for c in page.chars:
+        key = keys.get(c.baseline)
+        if key is None:
+            key = keys[c.baseline] = round(c.baseline, 1)
+        if key in rows:
+            origins.add((round(c.x, 1), key))
     out: dict[float, list[float]] = {}
     for x, baseline in page.spaces:
         if (round(x, 1), round(baseline, 1)) not in origins:
@@ -498,16 +525,30 @@ def _body_size(pages: list[PageChars], page_frames: list[list[TextFrame]],
     for fs, by in zip(page_frames, indexed):
         if by is not None:
             inside = {id(c): c for f in fs if f.kind == "body" for c in f.chars_of(by)}
-            framed.update(round(c.size, 2) for c in inside.values())
-    sizes = framed or Counter(round(c.size, 2) for p in pages for c in p.chars)
+            _count_rounded(framed, Counter(c.size for c in inside.values()))
+    sizes = framed
+    if not sizes:
+        for p in pages:
+            _count_rounded(sizes, Counter(c.size for c in p.chars))
     return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _count_rounded(counts: Counter[float], sizes: Counter[float]) -> None:
+    """Add sizes to counts rounded to 0.01 pt: round() once a distinct size. A Counter keeps first
+    sight order, so a tie in most_common falls as if each character were counted in turn."""
+    for size, n in sizes.items():
+        counts[round(size, 2)] += n
 
 
 def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = None) -> list[Line]:
     """Characters on one baseline, left to right, as lines; spaces kept apart as blanks."""
     rows: dict[float, list[Char]] = {}
+    keys: dict[float, float] = {}  # baseline → its row: round() once a baseline, not once a character
     for c in chars:
-        rows.setdefault(round(c.baseline, 1), []).append(c)
+        key = keys.get(c.baseline)
+        if key is None:
+            key = keys[c.baseline] = round(c.baseline, 1)
+        rows.setdefault(key, []).append(c)
     out = []
     for key in sorted(rows):
         row = sorted(rows[key], key=_reading_x)
@@ -692,8 +733,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if off:
             report.off_measure.append(Finding(line.page, line.baseline, text,
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}"))
-        extras = [(b.x - a.x - a.size) / a.size for a, b in zip(line.chars, line.chars[1:])
-                  if is_han(a.text) and is_han(b.text) and not line.spaced(a, b)]
+        chars, han = line.chars, line.han
+        extras = [(chars[k + 1].x - a.x - a.size) / a.size for k, a in enumerate(chars[:-1])
+                  if han[k] and han[k + 1] and not (line.blanks and line.spaced(a, chars[k + 1]))]
         gaps += extras
         if not extras:
             continue
@@ -758,12 +800,17 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
     (a body column, a caption, a headline), by more than LIMITS.ink_past."""
     seen: set[int] = set()
+    limit = LIMITS.ink_past
     for frame in frames:  # body first (TEXT_FRAMES order): a character is judged by its own frame
+        left_edge, right_edge = frame.left, frame.right
         for c in frame.chars_of(sorted_chars):
             if id(c) in seen or c.text.isspace():
                 continue
             seen.add(id(c))
-            _ink_past(c, frame, page.number, report)
+            # ink_extent, inline: every character of every frame passes here
+            left, right = (c.x, c.x + c.size) if is_han(c.text) else (c.ink_left, c.ink_right)
+            if right - right_edge > limit or left_edge - left > limit:
+                _ink_past(c, frame, page.number, report)
 
 
 def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) -> None:
@@ -780,7 +827,7 @@ def _holes(line: Line, report: TypographyReport) -> None:
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
     pairs = [(a, b, (b.x - box_end(a)) / max(a.size, b.size)) for a, b in zip(line.chars, line.chars[1:])
-             if not line.spaced(a, b) and not (a.text.isascii() and b.text.isascii())]
+             if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
     if not pairs:
         return
     usual = statistics.median(white for _, _, white in pairs)
@@ -793,12 +840,16 @@ def _holes(line: Line, report: TypographyReport) -> None:
 def _han_latin(line: Line, report: TypographyReport) -> list[float]:
     """Gaps between a Han character's em box and a Latin letter's or digit's advance, in ems."""
     out = []
-    for a, b in zip(line.chars, line.chars[1:]):
-        if line.spaced(a, b) or abs(a.baseline - b.baseline) > 0.1:
+    han = line.han
+    latin = [is_latin(c.text) for c in line.chars]
+    for k, (a, b) in enumerate(zip(line.chars, line.chars[1:])):
+        if not (han[k] and latin[k + 1] or latin[k] and han[k + 1]):
+            continue  # no Han–Latin pair: nothing to measure (the checks below only skip more)
+        if (line.blanks and line.spaced(a, b)) or abs(a.baseline - b.baseline) > 0.1:
             continue
-        if is_han(a.text) and is_latin(b.text):
+        if han[k] and latin[k + 1]:
             gap = (b.x - a.x - a.size) / a.size
-        elif is_latin(a.text) and is_han(b.text):
+        elif latin[k] and han[k + 1]:
             gap = (b.x - a.right) / b.size
         else:
             continue
