@@ -71,6 +71,9 @@ VERTICAL_FORMS = {
     "︻": "【", "︼": "】", "︽": "《", "︾": "》", "︿": "〈", "﹀": "〉", "﹁": "「", "﹂": "」", "﹃": "『",
     "﹄": "』", "﹇": "［", "﹈": "］",
 }
+# Every character _mark_kind names (a superset is safe: it only lets a line be looked at)
+_RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
+    k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
 
@@ -419,7 +422,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
         columns, other = _inferred_columns(page, body)
-    spaces = _drawn_spaces(page)
+    spaces = _drawn_spaces(page, by)
     if spaces:
         columns = [[_with_spaces(line, spaces) for line in col] for col in columns]
         other = [[_with_spaces(line, spaces) for line in group] for group in other]
@@ -438,7 +441,8 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
         figures.latin.extend(_han_latin(line, report))
-        figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
+        if not _RUN_CHARS.isdisjoint(line.text):  # most lines hold no ——/……: no run to measure
+            figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
 
@@ -459,29 +463,32 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
     for f in frames:
         if f.kind != "body":
             continue
-        rows: dict[float, list[Char]] = {}
-        keys: dict[float, float] = {}  # round() once a baseline
-        for c in f.chars_of(by):
-            if not c.text.isspace():
-                key = keys.get(c.baseline)
-                if key is None:
-                    key = keys[c.baseline] = round(c.baseline, 1)
-                rows.setdefault(key, []).append(c)
-        if len(rows) < 2:
+        # chars_of gives the frame's characters by baseline, top down: the rows (baselines to 0.1 pt)
+        # are runs of it, and the last row its tail
+        solid = [c for c in f.chars_of(by) if not c.text.isspace()]
+        if not solid:
             continue
-        last = rows[max(rows)]
+        last_key = round(solid[-1].baseline, 1)
+        if round(solid[0].baseline, 1) == last_key:
+            continue  # one row: no line above the last
+        start = len(solid) - 1
+        while round(solid[start - 1].baseline, 1) == last_key:
+            start -= 1
+        last = solid[start:]
         larger = all(c.size > body + 0.01 for c in last) or all(any(s.holds(c) for s in subheads) for c in last)
-        if larger and any(abs(c.size - body) < 0.01 for row in rows.values() for c in row):
+        if larger and any(abs(c.size - body) < 0.01 for c in solid):
             report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
                                                "(its text begins the next column)"))
 
 
-def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
+def _drawn_spaces(page: PageChars, by: "ByBaseline | None" = None) -> dict[float, list[float]]:
     """By baseline, the origins of the spaces pdfium marks generated that stand at no character's
     origin: drawn space glyphs (a space kept in Chinese text). The ones it puts at the next
-    character's origin only mark a gap, a hole's too."""
+    character's origin only mark a gap, a hole's too. Origins are compared rounded to 0.1 pt."""
     if not page.spaces:
         return {}
+    if by is not None:
+        return _drawn_spaces_indexed(page.spaces, by)
     # the rounded origins of the characters on the spaces' rows (no other can match): round() once
     # a baseline, and a character's x only on those rows
     rows = {round(baseline, 1) for _, baseline in page.spaces}
@@ -497,6 +504,24 @@ def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
     for x, baseline in page.spaces:
         if (round(x, 1), round(baseline, 1)) not in origins:
             out.setdefault(round(baseline, 1), []).append(x)
+    return out
+
+
+def _drawn_spaces_indexed(spaces: tuple[tuple[float, float], ...], by: "ByBaseline") -> dict[float, list[float]]:
+    """_drawn_spaces for a page in rows: a character at a space's rounded origin lies within 0.1 pt
+    of it both ways, so only the rows and columns 0.2 pt around each space are looked at (a page has
+    thousands of characters and a hundred spaces)."""
+    out: dict[float, list[float]] = {}
+    for x, baseline in spaces:
+        origin = (round(x, 1), round(baseline, 1))
+        lo = bisect.bisect_left(by.baselines, baseline - 0.2)
+        hi = bisect.bisect_right(by.baselines, baseline + 0.2)
+        at_char = any(round(by.baselines[k], 1) == origin[1] and any(
+            round(c.x, 1) == origin[0] for c in by.rows[k][bisect.bisect_left(by.xs[k], x - 0.2):
+                                                           bisect.bisect_right(by.xs[k], x + 0.2)])
+            for k in range(lo, hi))
+        if not at_char:
+            out.setdefault(origin[1], []).append(x)
     return out
 
 
@@ -799,17 +824,16 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
                    sorted_chars: "ByBaseline") -> None:
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
     (a body column, a caption, a headline), by more than LIMITS.ink_past."""
-    seen: set[int] = set()
     limit = LIMITS.ink_past
-    for frame in frames:  # body first (TEXT_FRAMES order): a character is judged by its own frame
+    for k, frame in enumerate(frames):  # body first (TEXT_FRAMES order): a character is judged by its own frame
         left_edge, right_edge = frame.left, frame.right
-        for c in frame.chars_of(sorted_chars):
-            if id(c) in seen or c.text.isspace():
-                continue
-            seen.add(id(c))
-            # ink_extent, inline: every character of every frame passes here
-            left, right = (c.x, c.x + c.size) if is_han(c.text) else (c.ink_left, c.ink_right)
-            if right - right_edge > limit or left_edge - left > limit:
+        # either extent ink_extent may take (em box, ink box) past an edge: judged by _ink_past; the
+        # rest, nearly all, cannot be past
+        for c in [c for c in frame.chars_of(sorted_chars)
+                  if c.ink_right - right_edge > limit or c.x + c.size - right_edge > limit
+                  or left_edge - c.ink_left > limit or left_edge - c.x > limit]:
+            # a character an earlier frame holds (holds: the test of chars_of) was judged by that frame
+            if not c.text.isspace() and not any(f.holds(c) for f in frames[:k]):
                 _ink_past(c, frame, page.number, report)
 
 
@@ -826,7 +850,9 @@ def _holes(line: Line, report: TypographyReport) -> None:
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
-    pairs = [(a, b, (b.x - box_end(a)) / max(a.size, b.size)) for a, b in zip(line.chars, line.chars[1:])
+    # box_end of a Han character (is_han: a CJK character, no mark) is its em box: known per line
+    pairs = [(a, b, (b.x - (a.x + a.size if h else box_end(a))) / max(a.size, b.size))
+             for a, b, h in zip(line.chars, line.chars[1:], line.han)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
     if not pairs:
         return
@@ -839,7 +865,9 @@ def _holes(line: Line, report: TypographyReport) -> None:
 
 def _han_latin(line: Line, report: TypographyReport) -> list[float]:
     """Gaps between a Han character's em box and a Latin letter's or digit's advance, in ems."""
-    out = []
+    out: list[float] = []
+    if min(line.text) >= "\u2e80":
+        return out  # no character below U+2E80: none is_latin, so no Han–Latin pair
     han = line.han
     latin = [is_latin(c.text) for c in line.chars]
     for k, (a, b) in enumerate(zip(line.chars, line.chars[1:])):
@@ -917,22 +945,28 @@ def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
     characters of one size stacked on one axis, where stacks outnumber side-by-side pairs. A lone
     character counts as a column only beside a stack (within two ems of its axis, level with it)."""
     by_size: dict[float, list[Char]] = {}
+    rounded: dict[float, float] = {}  # size → round(size, 1): asked once a size, not once a character
     for line in lines:
         for c in line.chars:
-            by_size.setdefault(round(c.size, 1), []).append(c)
+            key = rounded.get(c.size)
+            if key is None:
+                key = rounded[c.size] = round(c.size, 1)
+            by_size.setdefault(key, []).append(c)
     vertical_ids: set[int] = set()
     columns: list[list[Char]] = []
     for size, chars in by_size.items():
         groups = _stacks(chars, size)
         stacked = sum(len(g) for g in groups if len(g) > 1)
+        if stacked < 3:
+            continue  # too few stacked to be a column, however few pairs stand side by side
         beside = sum(1 for line in lines for a, b in zip(line.chars, line.chars[1:])
-                     if round(a.size, 1) == size and round(b.size, 1) == size and b.x - a.x < 1.2 * size)
-        if stacked > 2 * beside and stacked >= 3:
+                     if rounded[a.size] == size and rounded[b.size] == size and b.x - a.x < 1.2 * size)
+        if stacked > 2 * beside:
             stacks = [g for g in groups if len(g) > 1]
             kept = stacks + [g for g in groups if len(g) == 1 and any(_beside(g[0], s, size) for s in stacks)]
             columns += kept
             vertical_ids.update(id(c) for g in kept for c in g)
-    horizontal = [replace(line, chars=kept) for line in lines
+    horizontal = [(line if len(kept) == len(line.chars) else replace(line, chars=kept)) for line in lines
                   if (kept := tuple(c for c in line.chars if id(c) not in vertical_ids))]
     return horizontal, columns
 
