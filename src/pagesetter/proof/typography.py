@@ -89,7 +89,7 @@ class Line:
 
     @functools.cached_property
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
-        return "".join(c.text for c in self.chars)
+        return "".join([c.text for c in self.chars])
 
     @property
     def left(self) -> float:
@@ -111,7 +111,7 @@ class Line:
     @functools.cached_property
     def han(self) -> tuple[bool, ...]:
         """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
-        return tuple(is_han(c.text) for c in self.chars)
+        return tuple([is_han(c.text) for c in self.chars])
 
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
@@ -575,12 +575,16 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
             key = keys[c.baseline] = round(c.baseline, 1)
         rows.setdefault(key, []).append(c)
     out = []
+    edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
     for key in sorted(rows):
         row = sorted(rows[key], key=_reading_x)
-        solid = tuple(c for c in row if not c.text.isspace())
+        blank = [c.text.isspace() for c in row]
+        if not any(blank):  # the common row: no space printed in it
+            out.append(Line(page, tuple(row), (), *edges, frame is not None))
+            continue
+        solid = tuple([c for c, b in zip(row, blank) if not b])
         if solid:
-            edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
-            out.append(Line(page, solid, tuple(c.x for c in row if c.text.isspace()), *edges, frame is not None))
+            out.append(Line(page, solid, tuple([c.x for c, b in zip(row, blank) if b]), *edges, frame is not None))
     return out
 
 
@@ -758,9 +762,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if off:
             report.off_measure.append(Finding(line.page, line.baseline, text,
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}"))
-        chars, han = line.chars, line.han
-        extras = [(chars[k + 1].x - a.x - a.size) / a.size for k, a in enumerate(chars[:-1])
-                  if han[k] and han[k + 1] and not (line.blanks and line.spaced(a, chars[k + 1]))]
+        han = line.han
+        extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
+                  if ha and hb and not (line.blanks and line.spaced(a, b))]
         gaps += extras
         if not extras:
             continue
