@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import statistics
 import unicodedata
 from collections import Counter
@@ -71,9 +72,12 @@ VERTICAL_FORMS = {
     "︻": "【", "︼": "】", "︽": "《", "︾": "》", "︿": "〈", "﹀": "〉", "﹁": "「", "﹂": "」", "﹃": "『",
     "﹄": "』", "﹇": "［", "﹈": "］",
 }
+# ——/…… with the characters rstrip takes off a line's end (joined once, not once a line)
+_MARK_STRIPS = tuple((mark, "".join(sorted(mark))) for mark in (DASH, ELLIPSIS))
 # Every character _mark_kind names (a superset is safe: it only lets a line be looked at)
 _RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
     k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
+_X = operator.attrgetter("x")  # a character's origin, as a sort key
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
 
@@ -200,7 +204,7 @@ class ByBaseline(NamedTuple):
         for c in page.chars:
             rows.setdefault(c.baseline, []).append(c)
         keys = sorted(rows)
-        ordered = [sorted(rows[k], key=lambda c: c.x) for k in keys]
+        ordered = [sorted(rows[k], key=_X) for k in keys]
         return ByBaseline(keys, ordered, [[c.x for c in row] for row in ordered])
 
 
@@ -607,12 +611,12 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
         # dropped at the line start, clreq §3.1.6): still the frame's.
         inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken
                   and (f.kind != "body" or abs(c.size - body) < 0.01)]
-        taken.update(id(c) for c in inside)
+        taken.update(map(id, inside))
         if f.kind == "body":
             articles.setdefault(f.article, []).extend(_by_baseline(inside, page.number, f))
         else:
             other.append(_split_sizes(_by_baseline(inside, page.number, f)))
-    rest = _split_gutters(_by_baseline((c for c in page.chars if id(c) not in taken), page.number))
+    rest = _split_gutters(_by_baseline([c for c in page.chars if id(c) not in taken], page.number))
     return list(articles.values()), other + [rest]
 
 
@@ -731,8 +735,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
         if text[0] in NOT_AT_START or text[-1] in NOT_AT_END or (lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, text))
-        for mark in (DASH, ELLIPSIS):
-            trailing = len(text) - len(text.rstrip("".join(mark)))
+        for mark, strip in _MARK_STRIPS:
+            trailing = len(text) - len(text.rstrip(strip))
             # half a pair here and the other half starting the next line; a lone — (a range, 8:00—20:00)
             # before a line that does not go on with one is no split ——
             if trailing % 2 == 1 and (nxt is None or nxt.text[0] in mark):
@@ -858,8 +862,8 @@ def _holes(line: Line, report: TypographyReport) -> None:
     pairs = [(a, b, (b.x - (a.x + a.size if h else box_end(a))) / max(a.size, b.size))
              for a, b, h in zip(line.chars, line.chars[1:], line.han)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
-    if not pairs:
-        return
+    if not pairs or not any(white > LIMITS.hole for _, _, white in pairs):
+        return  # no white wide enough on the line: whatever its usual gap, no hole
     usual = statistics.median(white for _, _, white in pairs)
     for a, b, white in pairs:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
