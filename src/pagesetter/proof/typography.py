@@ -347,14 +347,31 @@ def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, 
     out: dict[int, tuple[str, int]] = {}
     if not blocks:
         return out
+    # owner() is the first block holding the character, else the nearest. Characters come block by
+    # block, so the block that held the one before is tried first: it is the first holding this one
+    # unless an earlier block that meets it holds it too (``earlier``, made once).
+    boxes = [box for _, box in blocks]
+    earlier = [[i for i in range(k) if boxes[i][0] <= x1 and x0 <= boxes[i][2] and boxes[i][1] <= y1 and y0 <= boxes[i][3]]
+               for k, (x0, y0, x1, y1) in enumerate(boxes)]
+    last: int | None = None
     for c in page.chars:
         if c.text.isspace():
             continue
-        article = owner(c, page.height, blocks)
+        x, y = c.x, page.height - c.baseline
+        if last is not None and _holds(boxes[last], x, y) and not any(_holds(boxes[i], x, y) for i in earlier[last]):
+            article = blocks[last][0]
+        else:
+            last = next((k for k, box in enumerate(boxes) if _holds(box, x, y)), None)
+            article = blocks[last][0] if last is not None else owner(c, page.height, blocks)
         if article is not None:
             out[id(c)] = (article, counts.get(article, 0))
             counts[article] = counts.get(article, 0) + 1
     return out
+
+
+def _holds(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    """The point is in the box, edges included (record.owner's distance 0)."""
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]],
