@@ -29,7 +29,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
     DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk, lone_dash_at,
@@ -82,6 +82,21 @@ _X = operator.attrgetter("x")  # a character's origin, as a sort key
 TEXT_FRAMES = ("body", "caption", "headline")
 
 
+class _once:
+    """functools.cached_property without its lock (Python 3.11 takes one at every first access, a
+    cost the thousands of lines of a page each pay): the value is kept in the instance's __dict__,
+    which then answers before this descriptor. Fine for a frozen dataclass (no __setattr__ used)."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Line:
     page: int
@@ -91,7 +106,7 @@ class Line:
     left_edge: float | None = None  # the column's left edge, likewise
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
 
-    @functools.cached_property
+    @_once
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
         return "".join([c.text for c in self.chars])
 
@@ -112,7 +127,7 @@ class Line:
         """Where the line ends: the em box of a Han character, the ink of a mark, else the advance."""
         return char_end(self.chars[-1])
 
-    @functools.cached_property
+    @_once
     def han(self) -> tuple[bool, ...]:
         """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
         return tuple([is_han(c.text) for c in self.chars])
@@ -125,7 +140,7 @@ class Line:
 def char_end(c: Char) -> float:
     if c.text in MARKS:
         return c.ink_right
-    return c.x + c.size if is_cjk(c.text) else c.right
+    return c.x + c.size if _cjk(c.text) else c.right
 
 
 def box_end(c: Char) -> float:
