@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ def chars(built) -> list[Char]:
     """The PDF's characters, moved from the media box's corner to the trim's (the page's frame)."""
     page = read_chars(built.pdf_path)[0]
     off = (page.width - built.page.trim[0]) / 2  # bleed and the printer's marks, on every side
-    return [replace(c, x=c.x - off, baseline=c.baseline - off, right=c.right - off, ink_left=c.ink_left - off,
+    return [c._replace(x=c.x - off, baseline=c.baseline - off, right=c.right - off, ink_left=c.ink_left - off,
                     ink_right=c.ink_right - off) for c in page.chars]
 
 

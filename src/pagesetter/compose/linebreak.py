@@ -217,9 +217,20 @@ _KEEP_TOGETHER = tuple((re.compile(rule.pattern), rule.cost, rule.every_pass) fo
 SPLIT_SPANS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
     (rule.kind, not rule.every_pass, re.compile(rule.pattern)) for rule in KEEP_TOGETHER_PATTERNS if rule.kind)
 SPAN_CONTEXT = 16  # characters each side of a line end searched for a span across it
-# Any of SPLIT_SPANS anywhere: where none matches, none crosses the line end (one search, not one
-# per kind). The patterns have no backreferences, so side by side each matches as alone.
-_ANY_SPLIT_SPAN = re.compile("|".join(f"(?:{pattern.pattern})" for _, _, pattern in SPLIT_SPANS))
+
+
+def _any_span(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern that matches somewhere exactly where one of ``patterns`` does (an alternation
+    fails at a position only when every alternative does): most line ends hold no span at all,
+    and one search answers that for all of them. None if they cannot be joined (a pattern's own
+    flags or group names): then each is searched."""
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+    except re.error:
+        return None
+
+
+_ANY_SPLIT_SPAN = _any_span(tuple(pattern for _, _, pattern in SPLIT_SPANS))
 
 
 def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
@@ -227,8 +238,8 @@ def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     the next starting with ``after``, parts, each with whether it is hard (SPLIT_SPANS)."""
     tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
     joined, cut = tail + head, len(tail)
-    if _ANY_SPLIT_SPAN.search(joined) is None:  # no span of any kind near the line end: most lines
-        return []
+    if _ANY_SPLIT_SPAN is not None and _ANY_SPLIT_SPAN.search(joined) is None:
+        return []  # no span anywhere, so none across the cut
     return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
             if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
 

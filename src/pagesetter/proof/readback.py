@@ -9,7 +9,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pagesetter.errors import InputError, Loc
 
@@ -17,8 +17,10 @@ if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: Char and PageCha
     import pypdfium2 as pdfium
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):
+    """One character read back. A named tuple, not a dataclass: a page has thousands, and a
+    frozen dataclass costs five times as much to make (its fields set one by one)."""
+
     text: str
     x: float  # origin, pt from the page's left edge
     baseline: float  # pt from the page's top edge
@@ -62,9 +64,23 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
     return pages
 
 
+def _bare(function: Any, restype: Any) -> Any:
+    """A pdfium function called without ctypes' per-argument conversion. The bindings declare each
+    parameter (typed pointers) and ctypes checks every argument against it on every call, which
+    costs two to three times the call itself. Undeclared, ctypes passes a Python int as a C int and
+    a handle or byref() as a pointer: what these functions take (a text page, a character index,
+    out-pointers); any other parameter (FPDFText_GetFontInfo's unsigned long) is passed as a ctypes
+    value of its type. Made from the binding's own class, so it keeps the library's calling
+    convention."""
+    bare = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    bare.restype = restype
+    return bare
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], list[tuple[float, float]]]:
     # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
-    # a page has thousands of characters, each read five ways (origin, loose box, ink box, font).
+    # a page has thousands of characters, each read six ways (text, origin, loose box, ink box,
+    # font, size).
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -79,11 +95,18 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], lis
     flags = ctypes.c_int()
     pflags = ctypes.byref(flags)
     raw = textpage.raw
-    unicode_of, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    origin_of, loose_box, ink_box = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetLooseCharBox, \
-        pdfium_c.FPDFText_GetCharBox
-    font_info, font_size = pdfium_c.FPDFText_GetFontInfo, pdfium_c.FPDFText_GetFontSize
+    name_length = ctypes.c_ulong(len(name))
+    unicode_of = _bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)  # (text page, index)
+    generated = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)  # (text page, index)
+    origin_of = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)  # (…, double* x, double* y)
+    loose_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)  # (…, FS_RECTF*)
+    ink_box = _bare(pdfium_c.FPDFText_GetCharBox, ctypes.c_int)  # (…, double* left, right, bottom, top)
+    font_info = _bare(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)  # (…, void*, unsigned long, int*)
+    font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)  # (text page, index)
+    text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # (text page, index)
+    # pdfium's font name is its text object's font's (FPDFText_GetFontInfo): asked once an object
     fonts: dict[bytes, str] = {}
+    object_fonts: dict[int, str] = {}
     count = textpage.count_chars()
     i = 0
     while i < count:
@@ -105,11 +128,16 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], lis
         origin_of(raw, index, px, py)
         if not loose_box(raw, index, ploose) or not ink_box(raw, index, pleft, pright, pbottom, ptop):  # l r b t
             raise pdfium.PdfiumError("Failed to get charbox.")  # as get_charbox raises
-        font_info(raw, index, name, len(name), pflags)
-        raw_name = name.value
-        font = fonts.get(raw_name)
+        handle = text_object(raw, index)
+        font = object_fonts.get(handle) if handle is not None else None
         if font is None:
-            font = fonts[raw_name] = raw_name.decode("latin-1", "replace")
+            font_info(raw, index, name, name_length, pflags)
+            raw_name = name.value
+            font = fonts.get(raw_name)
+            if font is None:
+                font = fonts[raw_name] = raw_name.decode("latin-1", "replace")
+            if handle is not None:
+                object_fonts[handle] = font
         out.append(Char(chr(code), x.value, height - y.value, font_size(raw, index),
                         loose.right, left.value, right.value, font,
                         height - top.value, height - bottom.value))

@@ -45,6 +45,10 @@ def blocks(record: dict) -> list[tuple[str, Box]]:
 def owner(c: "Char", height: float, blocks: list[tuple[str, Box]]) -> str | None:
     """The article whose block holds the character's origin, or the nearest within NEAR em."""
     y = height - c.baseline
+    x = c.x
+    for name, (x0, y0, x1, y1) in blocks:  # the first block holding it (distance 0), found cheaply
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            return name
     best, distance = None, NEAR * max(c.size, 1.0)
     for name, (x0, y0, x1, y1) in blocks:
         d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)

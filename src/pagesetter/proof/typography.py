@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
     DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk, lone_dash_at,
@@ -71,8 +72,29 @@ VERTICAL_FORMS = {
     "︻": "【", "︼": "】", "︽": "《", "︾": "》", "︿": "〈", "﹀": "〉", "﹁": "「", "﹂": "」", "﹃": "『",
     "﹄": "』", "﹇": "［", "﹈": "］",
 }
+# ——/…… with the characters rstrip takes off a line's end (joined once, not once a line)
+_MARK_STRIPS = tuple((mark, "".join(sorted(mark))) for mark in (DASH, ELLIPSIS))
+# Every character _mark_kind names (a superset is safe: it only lets a line be looked at)
+_RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
+    k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
+_X = operator.attrgetter("x")  # a character's origin, as a sort key
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
+
+
+class _once:
+    """functools.cached_property without its lock (Python 3.11 takes one at every first access, a
+    cost the thousands of lines of a page each pay): the value is kept in the instance's __dict__,
+    which then answers before this descriptor. Fine for a frozen dataclass (no __setattr__ used)."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -84,9 +106,9 @@ class Line:
     left_edge: float | None = None  # the column's left edge, likewise
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
 
-    @property
-    def text(self) -> str:
-        return "".join(c.text for c in self.chars)
+    @_once
+    def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
+        return "".join([c.text for c in self.chars])
 
     @property
     def left(self) -> float:
@@ -105,6 +127,11 @@ class Line:
         """Where the line ends: the em box of a Han character, the ink of a mark, else the advance."""
         return char_end(self.chars[-1])
 
+    @_once
+    def han(self) -> tuple[bool, ...]:
+        """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
+        return tuple([is_han(c.text) for c in self.chars])
+
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
         return bool(self.blanks) and any(a.x < x < b.x for x in self.blanks)
@@ -113,7 +140,7 @@ class Line:
 def char_end(c: Char) -> float:
     if c.text in MARKS:
         return c.ink_right
-    return c.x + c.size if is_cjk(c.text) else c.right
+    return c.x + c.size if _cjk(c.text) else c.right
 
 
 def box_end(c: Char) -> float:
@@ -192,7 +219,7 @@ class ByBaseline(NamedTuple):
         for c in page.chars:
             rows.setdefault(c.baseline, []).append(c)
         keys = sorted(rows)
-        ordered = [sorted(rows[k], key=lambda c: c.x) for k in keys]
+        ordered = [sorted(rows[k], key=_X) for k in keys]
         return ByBaseline(keys, ordered, [[c.x for c in row] for row in ordered])
 
 
@@ -317,13 +344,16 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
     record: the block holding the line's first character, and the record's source runs, counted
     over the article's drawn characters in drawing order, as the sourcemap wrote them."""
     placed: dict[int, dict[int, tuple[str, int]]] = {}  # page → id(char) → (article, offset), made once
+    by_baseline: dict[int, tuple[list[float], list[int]]] = {}  # page → its characters by baseline, made once
     for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
         for f in getattr(report, key):
             if 0 < f.page <= min(len(pages), len(records)):
                 page, record = pages[f.page - 1], records[f.page - 1]
                 if f.page not in placed:
                     placed[f.page] = _placed(page, blocks(record))
-                f.where = _where(f, page, record, placed[f.page])
+                    order = sorted(range(len(page.chars)), key=lambda k: page.chars[k].baseline)
+                    by_baseline[f.page] = ([page.chars[k].baseline for k in order], order)
+                f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
 
 
 def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> dict[int, tuple[str, int]]:
@@ -332,20 +362,42 @@ def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, 
     out: dict[int, tuple[str, int]] = {}
     if not blocks:
         return out
+    # owner() is the first block holding the character, else the nearest. Characters come block by
+    # block, so the block that held the one before is tried first: it is the first holding this one
+    # unless an earlier block that meets it holds it too (``earlier``, made once).
+    boxes = [box for _, box in blocks]
+    earlier = [[i for i in range(k) if boxes[i][0] <= x1 and x0 <= boxes[i][2] and boxes[i][1] <= y1 and y0 <= boxes[i][3]]
+               for k, (x0, y0, x1, y1) in enumerate(boxes)]
+    last: int | None = None
     for c in page.chars:
         if c.text.isspace():
             continue
-        article = owner(c, page.height, blocks)
+        x, y = c.x, page.height - c.baseline
+        if last is not None and _holds(boxes[last], x, y) and not any(_holds(boxes[i], x, y) for i in earlier[last]):
+            article = blocks[last][0]
+        else:
+            last = next((k for k, box in enumerate(boxes) if _holds(box, x, y)), None)
+            article = blocks[last][0] if last is not None else owner(c, page.height, blocks)
         if article is not None:
             out[id(c)] = (article, counts.get(article, 0))
             counts[article] = counts.get(article, 0) + 1
     return out
 
 
-def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]]) -> str:
+def _holds(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    """The point is in the box, edges included (record.owner's distance 0)."""
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]],
+           by_baseline: tuple[list[float], list[int]]) -> str:
+    """``by_baseline``: the page's baselines sorted, and the index of each one's character."""
     if not placed:
         return ""
-    row = [c for c in page.chars if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
+    baselines, order = by_baseline
+    # the characters within 0.05 pt of the finding's baseline, in page order (as sort keeps them on a tie of x)
+    near = sorted(order[bisect.bisect_left(baselines, f.baseline - 0.1):bisect.bisect_right(baselines, f.baseline + 0.1)])
+    row = [c for c in map(page.chars.__getitem__, near) if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
     row.sort(key=lambda c: c.x)
     start = "".join(c.text for c in row).find(f.text.split(" / ")[0][:6])
     if start < 0 or id(row[start]) not in placed:
@@ -406,7 +458,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
         columns, other = _inferred_columns(page, body)
-    spaces = _drawn_spaces(page)
+    spaces = _drawn_spaces(page, by)
     if spaces:
         columns = [[_with_spaces(line, spaces) for line in col] for col in columns]
         other = [[_with_spaces(line, spaces) for line in group] for group in other]
@@ -425,7 +477,8 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
         figures.latin.extend(_han_latin(line, report))
-        figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
+        if not _RUN_CHARS.isdisjoint(line.text):  # most lines hold no ——/……: no run to measure
+            figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
 
@@ -446,30 +499,65 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
     for f in frames:
         if f.kind != "body":
             continue
-        rows: dict[float, list[Char]] = {}
-        for c in f.chars_of(by):
-            if not c.text.isspace():
-                rows.setdefault(round(c.baseline, 1), []).append(c)
-        if len(rows) < 2:
+        # chars_of gives the frame's characters by baseline, top down: the rows (baselines to 0.1 pt)
+        # are runs of it, and the last row its tail
+        solid = [c for c in f.chars_of(by) if not c.text.isspace()]
+        if not solid:
             continue
-        last = rows[max(rows)]
+        last_key = round(solid[-1].baseline, 1)
+        if round(solid[0].baseline, 1) == last_key:
+            continue  # one row: no line above the last
+        start = len(solid) - 1
+        while round(solid[start - 1].baseline, 1) == last_key:
+            start -= 1
+        last = solid[start:]
         larger = all(c.size > body + 0.01 for c in last) or all(any(s.holds(c) for s in subheads) for c in last)
-        if larger and any(abs(c.size - body) < 0.01 for row in rows.values() for c in row):
+        if larger and any(abs(c.size - body) < 0.01 for c in solid):
             report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
                                                "(its text begins the next column)"))
 
 
-def _drawn_spaces(page: PageChars) -> dict[float, list[float]]:
+def _drawn_spaces(page: PageChars, by: "ByBaseline | None" = None) -> dict[float, list[float]]:
     """By baseline, the origins of the spaces pdfium marks generated that stand at no character's
     origin: drawn space glyphs (a space kept in Chinese text). The ones it puts at the next
-    character's origin only mark a gap, a hole's too."""
+    character's origin only mark a gap, a hole's too. Origins are compared rounded to 0.1 pt."""
     if not page.spaces:
         return {}
-    origins = {(round(c.x, 1), round(c.baseline, 1)) for c in page.chars}
+    if by is not None:
+        return _drawn_spaces_indexed(page.spaces, by)
+    # the rounded origins of the characters on the spaces' rows (no other can match): round() once
+    # a baseline, and a character's x only on those rows
+    rows = {round(baseline, 1) for _, baseline in page.spaces}
+    keys: dict[float, float] = {}
+    origins = set()
+    for c in page.chars:
+        key = keys.get(c.baseline)
+        if key is None:
+            key = keys[c.baseline] = round(c.baseline, 1)
+        if key in rows:
+            origins.add((round(c.x, 1), key))
     out: dict[float, list[float]] = {}
     for x, baseline in page.spaces:
         if (round(x, 1), round(baseline, 1)) not in origins:
             out.setdefault(round(baseline, 1), []).append(x)
+    return out
+
+
+def _drawn_spaces_indexed(spaces: tuple[tuple[float, float], ...], by: "ByBaseline") -> dict[float, list[float]]:
+    """_drawn_spaces for a page in rows: a character at a space's rounded origin lies within 0.1 pt
+    of it both ways, so only the rows and columns 0.2 pt around each space are looked at (a page has
+    thousands of characters and a hundred spaces)."""
+    out: dict[float, list[float]] = {}
+    for x, baseline in spaces:
+        origin = (round(x, 1), round(baseline, 1))
+        lo = bisect.bisect_left(by.baselines, baseline - 0.2)
+        hi = bisect.bisect_right(by.baselines, baseline + 0.2)
+        at_char = any(round(by.baselines[k], 1) == origin[1] and any(
+            round(c.x, 1) == origin[0] for c in by.rows[k][bisect.bisect_left(by.xs[k], x - 0.2):
+                                                           bisect.bisect_right(by.xs[k], x + 0.2)])
+            for k in range(lo, hi))
+        if not at_char:
+            out.setdefault(origin[1], []).append(x)
     return out
 
 
@@ -498,23 +586,44 @@ def _body_size(pages: list[PageChars], page_frames: list[list[TextFrame]],
     for fs, by in zip(page_frames, indexed):
         if by is not None:
             inside = {id(c): c for f in fs if f.kind == "body" for c in f.chars_of(by)}
-            framed.update(round(c.size, 2) for c in inside.values())
-    sizes = framed or Counter(round(c.size, 2) for p in pages for c in p.chars)
+            _count_rounded(framed, Counter(c.size for c in inside.values()))
+    sizes = framed
+    if not sizes:
+        for p in pages:
+            _count_rounded(sizes, Counter(c.size for c in p.chars))
     return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _count_rounded(counts: Counter[float], sizes: Counter[float]) -> None:
+    """Add sizes to counts rounded to 0.01 pt: round() once a distinct size. A Counter keeps first
+    sight order, so a tie in most_common falls as if each character were counted in turn."""
+    for size, n in sizes.items():
+        counts[round(size, 2)] += n
 
 
 def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = None) -> list[Line]:
     """Characters on one baseline, left to right, as lines; spaces kept apart as blanks."""
     rows: dict[float, list[Char]] = {}
+    keys: dict[float, float] = {}  # baseline → its row: round() once a baseline, not once a character
     for c in chars:
-        rows.setdefault(round(c.baseline, 1), []).append(c)
+        key = keys.get(c.baseline)
+        if key is None:
+            key = keys[c.baseline] = round(c.baseline, 1)
+        rows.setdefault(key, []).append(c)
     out = []
+    edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
     for key in sorted(rows):
-        row = sorted(rows[key], key=_reading_x)
-        solid = tuple(c for c in row if not c.text.isspace())
+        row = rows[key]
+        # sorted by _reading_x (stable), its expression inline: a call a character costs more than the sort
+        at = [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in row]
+        row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
+        blank = [c.text.isspace() for c in row]
+        if not any(blank):  # the common row: no space printed in it
+            out.append(Line(page, tuple(row), (), *edges, frame is not None))
+            continue
+        solid = tuple([c for c, b in zip(row, blank) if not b])
         if solid:
-            edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
-            out.append(Line(page, solid, tuple(c.x for c in row if c.text.isspace()), *edges, frame is not None))
+            out.append(Line(page, solid, tuple([c.x for c, b in zip(row, blank) if b]), *edges, frame is not None))
     return out
 
 
@@ -537,12 +646,12 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
         # dropped at the line start, clreq §3.1.6): still the frame's.
         inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken
                   and (f.kind != "body" or abs(c.size - body) < 0.01)]
-        taken.update(id(c) for c in inside)
+        taken.update(map(id, inside))
         if f.kind == "body":
             articles.setdefault(f.article, []).extend(_by_baseline(inside, page.number, f))
         else:
             other.append(_split_sizes(_by_baseline(inside, page.number, f)))
-    rest = _split_gutters(_by_baseline((c for c in page.chars if id(c) not in taken), page.number))
+    rest = _split_gutters(_by_baseline([c for c in page.chars if id(c) not in taken], page.number))
     return list(articles.values()), other + [rest]
 
 
@@ -661,8 +770,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
         if text[0] in NOT_AT_START or text[-1] in NOT_AT_END or (lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, text))
-        for mark in (DASH, ELLIPSIS):
-            trailing = len(text) - len(text.rstrip("".join(mark)))
+        for mark, strip in _MARK_STRIPS:
+            trailing = len(text) - len(text.rstrip(strip))
             # half a pair here and the other half starting the next line; a lone — (a range, 8:00—20:00)
             # before a line that does not go on with one is no split ——
             if trailing % 2 == 1 and (nxt is None or nxt.text[0] in mark):
@@ -692,8 +801,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if off:
             report.off_measure.append(Finding(line.page, line.baseline, text,
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}"))
-        extras = [(b.x - a.x - a.size) / a.size for a, b in zip(line.chars, line.chars[1:])
-                  if is_han(a.text) and is_han(b.text) and not line.spaced(a, b)]
+        han = line.han
+        extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
+                  if ha and hb and not (line.blanks and line.spaced(a, b))]
         gaps += extras
         if not extras:
             continue
@@ -757,13 +867,17 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
                    sorted_chars: "ByBaseline") -> None:
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
     (a body column, a caption, a headline), by more than LIMITS.ink_past."""
-    seen: set[int] = set()
-    for frame in frames:  # body first (TEXT_FRAMES order): a character is judged by its own frame
-        for c in frame.chars_of(sorted_chars):
-            if id(c) in seen or c.text.isspace():
-                continue
-            seen.add(id(c))
-            _ink_past(c, frame, page.number, report)
+    limit = LIMITS.ink_past
+    for k, frame in enumerate(frames):  # body first (TEXT_FRAMES order): a character is judged by its own frame
+        left_edge, right_edge = frame.left, frame.right
+        # either extent ink_extent may take (em box, ink box) past an edge: judged by _ink_past; the
+        # rest, nearly all, cannot be past
+        for c in [c for c in frame.chars_of(sorted_chars)
+                  if c.ink_right - right_edge > limit or c.x + c.size - right_edge > limit
+                  or left_edge - c.ink_left > limit or left_edge - c.x > limit]:
+            # a character an earlier frame holds (holds: the test of chars_of) was judged by that frame
+            if not c.text.isspace() and not any(f.holds(c) for f in frames[:k]):
+                _ink_past(c, frame, page.number, report)
 
 
 def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) -> None:
@@ -779,10 +893,12 @@ def _holes(line: Line, report: TypographyReport) -> None:
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
-    pairs = [(a, b, (b.x - box_end(a)) / max(a.size, b.size)) for a, b in zip(line.chars, line.chars[1:])
-             if not line.spaced(a, b) and not (a.text.isascii() and b.text.isascii())]
-    if not pairs:
-        return
+    # box_end of a Han character (is_han: a CJK character, no mark) is its em box: known per line
+    pairs = [(a, b, (b.x - (a.x + a.size if h else box_end(a))) / max(a.size, b.size))
+             for a, b, h in zip(line.chars, line.chars[1:], line.han)
+             if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
+    if not pairs or max([white for _, _, white in pairs]) <= LIMITS.hole:
+        return  # no white wide enough on the line: whatever its usual gap, no hole
     usual = statistics.median(white for _, _, white in pairs)
     for a, b, white in pairs:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
@@ -792,13 +908,19 @@ def _holes(line: Line, report: TypographyReport) -> None:
 
 def _han_latin(line: Line, report: TypographyReport) -> list[float]:
     """Gaps between a Han character's em box and a Latin letter's or digit's advance, in ems."""
-    out = []
-    for a, b in zip(line.chars, line.chars[1:]):
-        if line.spaced(a, b) or abs(a.baseline - b.baseline) > 0.1:
+    out: list[float] = []
+    if min(line.text) >= "\u2e80":
+        return out  # no character below U+2E80: none is_latin, so no Han–Latin pair
+    han = line.han
+    latin = [is_latin(c.text) for c in line.chars]
+    for k, (a, b) in enumerate(zip(line.chars, line.chars[1:])):
+        if not (han[k] and latin[k + 1] or latin[k] and han[k + 1]):
+            continue  # no Han–Latin pair: nothing to measure (the checks below only skip more)
+        if (line.blanks and line.spaced(a, b)) or abs(a.baseline - b.baseline) > 0.1:
             continue
-        if is_han(a.text) and is_latin(b.text):
+        if han[k] and latin[k + 1]:
             gap = (b.x - a.x - a.size) / a.size
-        elif is_latin(a.text) and is_han(b.text):
+        elif latin[k] and han[k + 1]:
             gap = (b.x - a.right) / b.size
         else:
             continue
@@ -866,22 +988,28 @@ def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
     characters of one size stacked on one axis, where stacks outnumber side-by-side pairs. A lone
     character counts as a column only beside a stack (within two ems of its axis, level with it)."""
     by_size: dict[float, list[Char]] = {}
+    rounded: dict[float, float] = {}  # size → round(size, 1): asked once a size, not once a character
     for line in lines:
         for c in line.chars:
-            by_size.setdefault(round(c.size, 1), []).append(c)
+            key = rounded.get(c.size)
+            if key is None:
+                key = rounded[c.size] = round(c.size, 1)
+            by_size.setdefault(key, []).append(c)
     vertical_ids: set[int] = set()
     columns: list[list[Char]] = []
     for size, chars in by_size.items():
         groups = _stacks(chars, size)
         stacked = sum(len(g) for g in groups if len(g) > 1)
+        if stacked < 3:
+            continue  # too few stacked to be a column, however few pairs stand side by side
         beside = sum(1 for line in lines for a, b in zip(line.chars, line.chars[1:])
-                     if round(a.size, 1) == size and round(b.size, 1) == size and b.x - a.x < 1.2 * size)
-        if stacked > 2 * beside and stacked >= 3:
+                     if rounded[a.size] == size and rounded[b.size] == size and b.x - a.x < 1.2 * size)
+        if stacked > 2 * beside:
             stacks = [g for g in groups if len(g) > 1]
             kept = stacks + [g for g in groups if len(g) == 1 and any(_beside(g[0], s, size) for s in stacks)]
             columns += kept
             vertical_ids.update(id(c) for g in kept for c in g)
-    horizontal = [replace(line, chars=kept) for line in lines
+    horizontal = [(line if len(kept) == len(line.chars) else replace(line, chars=kept)) for line in lines
                   if (kept := tuple(c for c in line.chars if id(c) not in vertical_ids))]
     return horizontal, columns
 
