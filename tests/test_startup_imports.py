@@ -30,10 +30,10 @@ EDIT_FILE = "content/dongfeng-media.md"
 EDIT = ("没有披上白色战袍", "未曾披上白色战袍")
 
 
-def build(project: Path, env: dict[str, str]) -> tuple[str, set[str]]:
+def build(project: Path, env: dict[str, str], *extra: str) -> tuple[str, set[str]]:
     """``pagesetter build`` in ``project``: its stdout and the modules it had loaded at the end."""
     age(project)
-    run = subprocess.run([sys.executable, "-c", DRIVER, "build"], cwd=project, capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-c", DRIVER, "build", *extra], cwd=project, capture_output=True, text=True,
                          timeout=300, env=env)
     status = json.loads(run.stderr.strip().splitlines()[-1])
     assert run.returncode == 0 and status["exit"] == 0, run.stderr
@@ -49,11 +49,15 @@ def cached_env(tmp_path: Path) -> dict[str, str]:
     return dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
 
 
-def test_an_unchanged_page_is_replayed_without_the_engine(project: Path, cached_env: dict[str, str]) -> None:
-    first, modules = build(project, cached_env)
+@pytest.mark.parametrize("extra", [(), ("--proof",)])
+def test_an_unchanged_page_is_replayed_without_the_engine(extra: tuple[str, ...], project: Path,
+                                                          cached_env: dict[str, str]) -> None:
+    first, modules = build(project, cached_env, *extra)
     assert UNCHANGED not in first and loaded(modules, "pikepdf")  # the real build: the gate ran
-    again, modules = build(project, cached_env)
+    again, modules = build(project, cached_env, *extra)
     assert UNCHANGED in again
+    if extra:  # the proofs are replayed too
+        assert "seed-page.proof.pdf" in again and "seed-page.proof-a3.pdf" in again
     assert [name for name in HEAVY if loaded(modules, name)] == []
 
 

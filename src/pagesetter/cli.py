@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable
 
 from pagesetter import __version__
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
-from pagesetter.paths import NotRegularFile, open_regular
+from pagesetter.paths import NotRegularFile, open_regular, proof_print_path
 
 if TYPE_CHECKING:  # the report module is imported where a build needs it (start-up time)
     from pagesetter.proof.report import PageReport
@@ -570,8 +570,6 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 _say_epaper(site, time.perf_counter() - started)
         written = [pdf_path]
         if args.proof:
-            from pagesetter.build import proof_print_path
-
             written += [pdf_path.with_suffix(".proof.pdf"), proof_print_path(pdf_path.with_suffix(".proof.pdf"))]
         if args.preview:
             from pagesetter.proof.preview import render_png
@@ -687,8 +685,6 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     report = page_report(result)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
-        from pagesetter.build import proof_print_path
-
         proof = result.pdf_path.with_suffix(".proof.pdf")
         outputs[proof.name] = proof
         outputs[proof_print_path(proof).name] = proof_print_path(proof)

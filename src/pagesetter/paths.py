@@ -136,3 +136,9 @@ def _replaceable(path: Path) -> None:
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
         raise NotRegularFile(errno.EINVAL, f"is {kind}, not a file; an output never replaces it", str(path))
+
+
+def proof_print_path(proof: Path) -> Path:
+    """<page>.proof-a3.pdf beside <page>.proof.pdf: the proof tiled at 100 % on A3 (proof/tiles.py).
+    Here, not in build.py: a replayed page built with --proof names its files without the engine."""
+    return proof.with_name(proof.name.removesuffix(".proof.pdf") + ".proof-a3.pdf")
