@@ -19,13 +19,15 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
 
 from pagesetter import __version__
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular, proof_print_path
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:  # the report module is imported where a build needs it (start-up time)
+    from typing import Callable
+
     from pagesetter.proof.report import PageReport
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"

@@ -12,7 +12,10 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 
 def inside(target: Path, root: Path, allowed: tuple[Path, ...] = ()) -> bool:
