@@ -35,7 +35,8 @@ def photo_formats(source: BinaryIO | Path) -> tuple[str, ...]:
     that it will try on this file. Image.open(formats=...) does not load a plugin itself: a format
     not registered makes it load every plugin Pillow has. It tries the formats in order and opens
     with the first whose check accepts the file's first 16 bytes; the plugins are imported here in
-    the same order up to that one (one, for a JPEG), not all five (~6 ms). Should that one fail to
+    the same order up to that one, so a JPEG or PNG loads no TIFF or WebP plugin (Pillow's own
+    preinit still loads BMP, GIF, JPEG, PPM and PNG for a file object). Should that one fail to
     open the file after all, Image.open comes to a format not registered, loads every plugin and
     tries the rest as before: the same outcome, only slower, for a damaged file.
     A file object is read from its start and left there; a path is opened and closed (an
