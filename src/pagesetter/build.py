@@ -19,7 +19,7 @@ from pagesetter.incremental import Memo
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
-from pagesetter.paths import OUTSIDE_HINT, inside, write_atomically
+from pagesetter.paths import OUTSIDE_HINT, inside, proof_print_path, write_atomically
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
@@ -218,11 +218,6 @@ def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces
     write_atomically(target, data)
     write_atomically(proof_print_path(target), tiled_proof(data, spec.name, faces.get("hei").info))
     return target
-
-
-def proof_print_path(proof: Path) -> Path:
-    """<page>.proof-a3.pdf beside <page>.proof.pdf: the proof tiled at 100 % on A3 (proof/tiles.py)."""
-    return proof.with_name(proof.name.removesuffix(".proof.pdf") + ".proof-a3.pdf")
 
 
 def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, title: str,

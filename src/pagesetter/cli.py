@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import logging
 import math
 import os
 import re
@@ -20,13 +19,15 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
 
 from pagesetter import __version__
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
-from pagesetter.paths import NotRegularFile, open_regular
+from pagesetter.paths import NotRegularFile, open_regular, proof_print_path
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:  # the report module is imported where a build needs it (start-up time)
+    from typing import Callable
+
     from pagesetter.proof.report import PageReport
 
 DEFAULT_SPEC = Path("layout") / "seed-page.yaml"
@@ -294,10 +295,19 @@ def _warnings_as_lines() -> None:
 
     warnings.showwarning = show
     warnings.filterwarnings("always", category=UserWarning, module="PIL")
-    # Libraries also log what they then raise or recover from (Pillow: a TIFF's "More samples per
-    # pixel than can be decoded"; pikepdf: a traceback for XMP it cannot parse). With no handler,
-    # Python would print those records on stderr beside our one line.
-    logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _library_logs_dropped() -> None:
+    """Libraries also log what they then raise or recover from (Pillow: a TIFF's "More samples per
+    pixel than can be decoded"; pikepdf: a traceback for XMP it cannot parse). With no handler,
+    Python would print those records on stderr beside our one line. Called before any library is
+    used, not at start-up: an unchanged page's replay uses none, and importing logging would
+    cost it 4 ms of its ~50."""
+    import logging
+
+    root = logging.getLogger()
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        root.addHandler(logging.NullHandler())
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
@@ -357,6 +367,8 @@ def _readable_pdfs(paths: list[Path]) -> None:
 def _run(args: argparse.Namespace) -> int:
     """The command, with every error the user can cause turned into one line and a status."""
     try:
+        if args.command != "build":  # build: _build_all, once it knows it is not replaying a page
+            _library_logs_dropped()
         if args.command in ("preflight", "check", "preview"):
             _readable_pdfs(args.pdfs)
         elif args.command == "diff":
@@ -510,6 +522,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     for spec in specs:
         started = time.perf_counter()
         if _is_edition(spec):
+            _library_logs_dropped()
             from pagesetter.edition import build_edition
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))
@@ -548,6 +561,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
             continue
         pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status)
+        if args.epaper or args.preview:  # a replayed page has used no library yet; these do
+            _library_logs_dropped()
         status = _worse(status, page_status)
         if args.epaper and page is not None:
             from pagesetter.epaper import site_of
@@ -557,8 +572,6 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 _say_epaper(site, time.perf_counter() - started)
         written = [pdf_path]
         if args.proof:
-            from pagesetter.build import proof_print_path
-
             written += [pdf_path.with_suffix(".proof.pdf"), proof_print_path(pdf_path.with_suffix(".proof.pdf"))]
         if args.preview:
             from pagesetter.proof.preview import render_png
@@ -662,6 +675,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
             for path in written[1:]:
                 print(f"wrote {display_path(path)}")
         return written[0], _page_exit(found.report), None
+    _library_logs_dropped()
     from pagesetter.build import build_page
 
     started_ns = time.time_ns()
@@ -673,8 +687,6 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     report = page_report(result)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
-        from pagesetter.build import proof_print_path
-
         proof = result.pdf_path.with_suffix(".proof.pdf")
         outputs[proof.name] = proof
         outputs[proof_print_path(proof).name] = proof_print_path(proof)

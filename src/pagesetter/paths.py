@@ -12,7 +12,10 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 
 def inside(target: Path, root: Path, allowed: tuple[Path, ...] = ()) -> bool:
@@ -136,3 +139,9 @@ def _replaceable(path: Path) -> None:
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
         raise NotRegularFile(errno.EINVAL, f"is {kind}, not a file; an output never replaces it", str(path))
+
+
+def proof_print_path(proof: Path) -> Path:
+    """<page>.proof-a3.pdf beside <page>.proof.pdf: the proof tiled at 100 % on A3 (proof/tiles.py).
+    Here, not in build.py: a replayed page built with --proof names its files without the engine."""
+    return proof.with_name(proof.name.removesuffix(".proof.pdf") + ".proof-a3.pdf")

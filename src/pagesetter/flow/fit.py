@@ -390,7 +390,7 @@ def pixel_size(path: Path, mtime_ns: int, size: int) -> tuple[int, int] | None:
 
     reading = READING.set(Reading(path))  # a warning about its EXIF is held and dropped: the render gives it
     try:
-        with open_regular(path) as fh, Image.open(fh, formats=photo_formats()) as im:
+        with open_regular(path) as fh, Image.open(fh, formats=photo_formats(fh)) as im:
             w, h = im.size
             if im.getexif().get(EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
                 w, h = h, w

@@ -10,7 +10,6 @@ set, nothing happens here and the flow sets everything as before.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from typing import Hashable
@@ -32,7 +31,11 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
     geo = PageGeometry(spec)
     jobs = [(a, article, module_geometry(geo, a).span_width(1)) for a, article in _jobs(spec, articles)]
     jobs = [job for job in jobs if not body_is_set(job[0], job[1], spec.styles, job[2], faces)]
-    if (len(jobs) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+    if len(jobs) < 2 or (os.cpu_count() or 1) < 2:
+        return
+    import multiprocessing  # here: an edited page's rebuild, one article to set again, never forks
+
+    if ("fork" not in multiprocessing.get_all_start_methods()
             or threading.active_count() > 1  # forking beside other threads (serve) could inherit a held lock
             or sum(_size(article) for _, article, _ in jobs) < MIN_CHARACTERS):
         return

@@ -81,7 +81,7 @@ def _effective_ppi(image) -> float | None:
     try:
         from pagesetter.render.photo import photo_formats
 
-        with PILImage.open(image.path, formats=photo_formats()) as im:
+        with PILImage.open(image.path, formats=photo_formats(image.path)) as im:
             w, h = im.size
     except OSError:
         return None

@@ -34,7 +34,7 @@ from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedIm
 from pagesetter.errors import READING, InputError, Loc, Reading
 from pagesetter.paths import NotRegularFile, open_regular
 from pagesetter.render.photo import (EXIF_ORIENTATION, NEWSPRINT_PROFILE, PHOTO_FORMATS, TAC_LIMIT,  # noqa: F401
-                                     WARN_PPI, PreparedImage)
+                                     WARN_PPI, PreparedImage, photo_formats)
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
@@ -150,10 +150,6 @@ def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     return buf.getvalue()
 
 
-# PHOTO_FORMATS (render/photo.py): their plugins registered here, as photo_formats() does.
-from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: E402,F401,I001
-
-
 def _decoded(data: bytes) -> Image.Image:
     with Image.open(io.BytesIO(data)) as im:
         im.load()
@@ -171,7 +167,7 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
     except NotRegularFile as exc:
         raise InputError(loc, exc.strerror) from None
     try:
-        with fh, Image.open(fh, formats=PHOTO_FORMATS) as probe:
+        with fh, Image.open(fh, formats=photo_formats(fh)) as probe:
             if probe.width * probe.height > MAX_PIXELS:
                 raise InputError(loc, f"image is {probe.width}×{probe.height} pixels, over the limit of "
                                  f"{MAX_PIXELS // 1_000_000} megapixels")

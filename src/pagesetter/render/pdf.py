@@ -341,18 +341,25 @@ def _photo_key(image: Image, ppi: int) -> tuple:
 
 def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
     """The photo ready for print, from the cache when the same file was prepared for the same frame."""
-    from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
-
     if not cache.enabled or not image.path.is_file():
-        return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
+        return _prepare(image, ppi)
     key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi,
                  image.background)
     found = cache.get_object("image", key)
     if isinstance(found, PreparedImage):
         return found
-    prepared = prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
+    prepared = _prepare(image, ppi)
     cache.put_object("image", key, prepared)
     return prepared
+
+
+def _prepare(image: Image, ppi: int) -> PreparedImage:
+    """The photo prepared now. Imported here, after the cache lookup, not where a photo is first
+    needed: render/images.py loads Pillow's colour management (littleCMS) and the rest, which a
+    build whose photos are all in the cache never uses."""
+    from pagesetter.render.images import prepare_image
+
+    return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
 
 
 def _draw_image(ops: list[str], co: _Coords, image: Image, index: int, prepared: PreparedImage) -> list[Warning]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
 EXIF_ORIENTATION = 0x0112  # the EXIF tag of a picture's turn: 5–8 are quarter turns (width and height swap)
@@ -22,12 +23,51 @@ TAC_LIMIT = 240.0
 PHOTO_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "GIF")
 
 
-def photo_formats() -> tuple[str, ...]:
-    """PHOTO_FORMATS with their Pillow plugins registered: Image.open(formats=...) does not load a
-    plugin itself, it loads every plugin Pillow has. Here, not in render/images.py, so that fitting,
-    which reads photo headers, need not load the preparing (littleCMS and the rest)."""
-    from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, TiffImagePlugin, WebPImagePlugin  # noqa: F401
+# Each format's Pillow plugin (module of PIL), imported only when a file gets as far as that format.
+PHOTO_PLUGINS = {"JPEG": "JpegImagePlugin", "PNG": "PngImagePlugin", "TIFF": "TiffImagePlugin",
+                 "WEBP": "WebPImagePlugin", "GIF": "GifImagePlugin"}
+# How much of a file Image.open reads to tell its format (its ``prefix``).
+SNIFF_BYTES = 16
 
+
+def photo_formats(source: BinaryIO | Path) -> tuple[str, ...]:
+    """PHOTO_FORMATS, for ``Image.open(source, formats=...)``, with the Pillow plugins registered
+    that it will try on this file. Image.open(formats=...) does not load a plugin itself: a format
+    not registered makes it load every plugin Pillow has. It tries the formats in order and opens
+    with the first whose check accepts the file's first 16 bytes; the plugins are imported here in
+    the same order up to that one, so a JPEG or PNG loads no TIFF or WebP plugin (Pillow's own
+    preinit still loads BMP, GIF, JPEG, PPM and PNG for a file object). Should that one fail to
+    open the file after all, Image.open comes to a format not registered, loads every plugin and
+    tries the rest as before: the same outcome, only slower, for a damaged file.
+    A file object is read from its start and left there; a path is opened and closed (an
+    unreadable one is left for Image.open to report). Here, not in render/images.py, so that
+    fitting, which reads photo headers, need not load the preparing (littleCMS and the rest)."""
+    import importlib
+    import os
+    import struct
+
+    from PIL import Image
+
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as fh:
+                prefix = fh.read(SNIFF_BYTES)
+        except OSError:
+            prefix = b""
+    else:
+        source.seek(0)
+        prefix = source.read(SNIFF_BYTES)
+        source.seek(0)
+    for name in PHOTO_FORMATS:
+        if name not in Image.OPEN:
+            importlib.import_module(f"PIL.{PHOTO_PLUGINS[name]}")
+        accept = Image.OPEN[name][1]
+        try:
+            found = not accept or accept(prefix)  # as Image.open asks, and as it takes a failure
+        except (SyntaxError, IndexError, TypeError, struct.error):
+            continue
+        if found and not isinstance(found, str):
+            break
     return PHOTO_FORMATS
 
 
