@@ -6,6 +6,7 @@ Type0 fonts, one per face, render/cidfont.py), the page's objects and the PDF/X 
 from __future__ import annotations
 
 import functools
+import hashlib
 import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vecto
 from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
-                                   info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
-                                   profile_stream, trailer_id)
+                                   info_dictionary, metadata_stream, output_intent, output_profile, part_digest,
+                                   pdf_header, profile_stream, profile_stream_of, trailer_id)
 from pagesetter.render.writer import PdfWriter, deflate_part, deflated, dictionary, fp, ref, stream, written
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
@@ -118,7 +119,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         ident = document_id_of_digests(title, pdfx, date, [
             *(memo(("digest-text", part), lambda: part_digest(part.encode("ascii"))) for part in parts),
             *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
-    pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo)
+    pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo,
+                   cache)
     return RenderResult(pdf, tuple(warnings))
 
 
@@ -136,11 +138,13 @@ def _content_stream(parts: list[str], memo: Memo | None) -> bytes:
 
 
 def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, prepared: list[PreparedImage],
-             subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None) -> bytes:
+             subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None,
+             cache: DiskCache = DiskCache(None)) -> bytes:
     """The file: catalog, Info, page tree, XMP, OutputIntent and profile, the page's content and
     layout record, colour space, photos, line art and fonts, in that order of object numbers. A
     session keeps the written bytes of photos and fonts (their numbers follow from the counts of
-    what comes before, unchanged by a text edit)."""
+    what comes before, unchanged by a text edit); ``cache`` keeps the compressed profile and font
+    programs between processes (_cached_flate)."""
     w = PdfWriter()
     catalog, info, pages, page_num, metadata, intent, profile, record, contents = (w.reserve() for _ in range(9))
     colorspace = w.reserve() if registration else 0
@@ -151,7 +155,8 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     w.put(pages, _pages(page_num))
     w.put(metadata, metadata_stream(ident))
     w.put(intent, output_intent(profile))
-    w.put(profile, profile_stream())
+    w.put(profile, _profile_stream(cache) if memo is None
+          else memo(("profile-pdf",), lambda: _profile_stream(cache)))
     w.put(record, stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
     w.put(contents, stream({"Filter": FLATE}, drawn))
     if registration:
@@ -167,8 +172,8 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     fonts: dict[str, object] = {}
     for index, font in enumerate(subsets.values()):
         first = w.reserve_many(FONT_OBJECTS)
-        bodies = (font_objects(font, first, zlib.compress) if memo is None
-                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo))))
+        bodies = (font_objects(font, first, functools.partial(_cached_flate, cache)) if memo is None
+                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo, cache))))
         for offset, body in enumerate(bodies):
             w.put(first + offset, body)
         fonts[f"F{index + 1}"] = ref(first)
@@ -205,10 +210,51 @@ def _pages(page: int) -> bytes:
     return dictionary({"Type": PDFName("Pages"), "Kids": PDFArray([ref(page)]), "Count": 1})
 
 
-def _kept_flate(memo: Memo) -> Callable[[bytes], bytes]:
+def _kept_flate(memo: Memo, cache: DiskCache) -> Callable[[bytes], bytes]:
     """zlib.compress, each result kept by the session (a font program keeps its bytes while the
     font's other objects are renumbered)."""
-    return lambda data: memo(("flate", data), lambda: zlib.compress(data))
+    return lambda data: memo(("flate", data), lambda: _cached_flate(cache, data))
+
+
+# Data this large is Flate-compressed once and kept in the disk cache: the output profile (228 KB,
+# 15-20 ms at zlib's default level) and the font programs (5-12 ms a page), which an edit of the
+# text seldom changes; smaller data (ToUnicode CMaps) costs less to compress than to look up.
+CACHED_FLATE_MIN = 32 * 1024
+
+
+def _cached_flate(cache: DiskCache, data: bytes) -> bytes:
+    """zlib.compress(data), from the cache when the same bytes were compressed before by the same
+    zlib (its version is in the key: another zlib may write other bytes, and a build must write
+    what a build without the cache writes)."""
+    if not cache.enabled or len(data) < CACHED_FLATE_MIN:
+        return zlib.compress(data)
+    key = key_of("flate", zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+    found = cache.get("flate", key)
+    if found is not None and _inflates_to(found, data):
+        return found
+    flated = zlib.compress(data)
+    cache.put("flate", key, flated)
+    return flated
+
+
+def _inflates_to(flated: bytes, data: bytes) -> bool:
+    """Whether ``flated`` is one whole zlib stream of ``data`` (a sealed entry is trusted to be ours,
+    as every entry is; this check makes one planted with a stolen key a miss too, not a wrong font:
+    decompressing costs a tenth of compressing). Never inflates past ``data``'s length."""
+    try:
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(flated, len(data) + 1)
+    except zlib.error:
+        return False
+    return out == data and inflater.eof and not inflater.unused_data
+
+
+def _profile_stream(cache: DiskCache) -> bytes:
+    """The output profile's stream: compressed once per process without a cache (pdfx.profile_stream),
+    else once per cache, and read from it by each build (a millisecond)."""
+    if not cache.enabled:
+        return profile_stream()
+    return profile_stream_of(_cached_flate(cache, output_profile()))
 
 
 @functools.lru_cache(maxsize=1)

@@ -239,8 +239,13 @@ def output_intent(profile: int) -> bytes:
 def profile_stream() -> bytes:
     """The newsprint profile as an ICC stream of four components (ISO 32000-1 §14.11.5, §8.6.5.5:
     /N must match the profile's colour space), written once per process."""
-    return stream({"Alternate": PDFName("DeviceCMYK"), "Filter": PDFName("FlateDecode"), "N": 4},
-                  output_profile_flated())
+    return profile_stream_of(output_profile_flated())
+
+
+def profile_stream_of(flated: bytes) -> bytes:
+    """``profile_stream`` from the profile's bytes Flate-compressed elsewhere (a build keeps them
+    in its disk cache: render/pdf.py)."""
+    return stream({"Alternate": PDFName("DeviceCMYK"), "Filter": PDFName("FlateDecode"), "N": 4}, flated)
 
 
 def finish_pdfx(doc: "pikepdf.Pdf", ident: DocumentId) -> bytes:
