@@ -9,7 +9,7 @@ import functools
 import hashlib
 import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
@@ -90,12 +90,19 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
         photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo) for image in page.images]
+        # The output profile and the font programs are Flate-compressed there too (zlib lets go of
+        # the GIL: 15-30 ms of a cold build beside the text); a session keeps its own (_written).
+        profile = pool.submit(_profile_stream, cache) if memo is None else None
         subsets = _subsets(page, faces, cache, memo)
+        programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
+                    if memo is None else {})
         embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
             _draw_panel(ops, co, panel, state)
         prepared = [photo.result() for photo in photos]
+        flated = _Flated(profile.result() if profile is not None else None,
+                         {key: future.result() for key, future in programs.items()})
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
         _set_overprint(ops, state, False)
         warnings += _draw_image(ops, co, image, index, photo)
@@ -120,7 +127,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
             *(memo(("digest-text", part), lambda: part_digest(part.encode("ascii"))) for part in parts),
             *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
     pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo,
-                   cache)
+                   cache, flated)
     return RenderResult(pdf, tuple(warnings))
 
 
@@ -137,9 +144,18 @@ def _content_stream(parts: list[str], memo: Memo | None) -> bytes:
                     data)
 
 
+@dataclass(frozen=True)
+class _Flated:
+    """What the photo threads compressed for a build without a session: the output profile's stream,
+    and each face's font program Flate-compressed (by the face's key in the subsets)."""
+
+    profile: bytes | None = None
+    programs: dict[str, bytes] = field(default_factory=dict)
+
+
 def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, prepared: list[PreparedImage],
              subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None,
-             cache: DiskCache = DiskCache(None)) -> bytes:
+             cache: DiskCache = DiskCache(None), flated: _Flated = _Flated()) -> bytes:
     """The file: catalog, Info, page tree, XMP, OutputIntent and profile, the page's content and
     layout record, colour space, photos, line art and fonts, in that order of object numbers. A
     session keeps the written bytes of photos and fonts (their numbers follow from the counts of
@@ -155,8 +171,8 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     w.put(pages, _pages(page_num))
     w.put(metadata, metadata_stream(ident))
     w.put(intent, output_intent(profile))
-    w.put(profile, _profile_stream(cache) if memo is None
-          else memo(("profile-pdf",), lambda: _profile_stream(cache)))
+    w.put(profile, flated.profile if flated.profile is not None
+          else _profile_stream(cache) if memo is None else memo(("profile-pdf",), lambda: _profile_stream(cache)))
     w.put(record, stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
     w.put(contents, stream({"Filter": FLATE}, drawn))
     if registration:
@@ -170,9 +186,10 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     for index, vector in enumerate(page.vectors):
         xobjects[f"FormXob.Lg{index}"] = ref(w.add(_vector_xobject(vector)))
     fonts: dict[str, object] = {}
-    for index, font in enumerate(subsets.values()):
+    for index, (key, font) in enumerate(subsets.items()):
         first = w.reserve_many(FONT_OBJECTS)
-        bodies = (font_objects(font, first, functools.partial(_cached_flate, cache)) if memo is None
+        bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.programs.get(key))
+                  if memo is None
                   else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo, cache))))
         for offset, body in enumerate(bodies):
             w.put(first + offset, body)
