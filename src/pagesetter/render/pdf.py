@@ -9,7 +9,7 @@ import functools
 import hashlib
 import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
@@ -24,9 +24,10 @@ from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vecto
 from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
-                                   info_dictionary, metadata_stream, output_intent, output_profile, part_digest,
-                                   pdf_header, profile_stream, profile_stream_of, trailer_id)
-from pagesetter.render.writer import PdfWriter, deflate_part, deflated, dictionary, fp, ref, stream, written
+                                   info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
+                                   profile_stream, trailer_id)
+from pagesetter.render.writer import (PdfWriter, deflate_part, deflated, dictionary, fp, inflates_to, ref, stream,
+                                      written)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
@@ -90,10 +91,9 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
         photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo) for image in page.images]
-        # The output profile and the font programs are Flate-compressed there too (zlib lets go of
-        # the GIL: 15-30 ms of a cold build beside the text); a session keeps its own (_written).
-        profile = pool.submit(_profile_stream, cache) if memo is None else None
         subsets = _subsets(page, faces, cache, memo)
+        # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
+        # cold build, beside the text); a session keeps its own (_written).
         programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
                     if memo is None else {})
         embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
@@ -101,8 +101,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         for panel in page.panels:
             _draw_panel(ops, co, panel, state)
         prepared = [photo.result() for photo in photos]
-        flated = _Flated(profile.result() if profile is not None else None,
-                         {key: future.result() for key, future in programs.items()})
+        flated = {key: future.result() for key, future in programs.items()}
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
         _set_overprint(ops, state, False)
         warnings += _draw_image(ops, co, image, index, photo)
@@ -144,23 +143,15 @@ def _content_stream(parts: list[str], memo: Memo | None) -> bytes:
                     data)
 
 
-@dataclass(frozen=True)
-class _Flated:
-    """What the photo threads compressed for a build without a session: the output profile's stream,
-    and each face's font program Flate-compressed (by the face's key in the subsets)."""
-
-    profile: bytes | None = None
-    programs: dict[str, bytes] = field(default_factory=dict)
-
-
 def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, prepared: list[PreparedImage],
              subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None,
-             cache: DiskCache = DiskCache(None), flated: _Flated = _Flated()) -> bytes:
+             cache: DiskCache = DiskCache(None), flated: dict[str, bytes] | None = None) -> bytes:
     """The file: catalog, Info, page tree, XMP, OutputIntent and profile, the page's content and
     layout record, colour space, photos, line art and fonts, in that order of object numbers. A
     session keeps the written bytes of photos and fonts (their numbers follow from the counts of
-    what comes before, unchanged by a text edit); ``cache`` keeps the compressed profile and font
-    programs between processes (_cached_flate)."""
+    what comes before, unchanged by a text edit); ``cache`` keeps compressed font programs between
+    processes (_cached_flate); ``flated``: those already compressed, by the face's key."""
+    flated = {} if flated is None else flated
     w = PdfWriter()
     catalog, info, pages, page_num, metadata, intent, profile, record, contents = (w.reserve() for _ in range(9))
     colorspace = w.reserve() if registration else 0
@@ -171,8 +162,7 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     w.put(pages, _pages(page_num))
     w.put(metadata, metadata_stream(ident))
     w.put(intent, output_intent(profile))
-    w.put(profile, flated.profile if flated.profile is not None
-          else _profile_stream(cache) if memo is None else memo(("profile-pdf",), lambda: _profile_stream(cache)))
+    w.put(profile, profile_stream())
     w.put(record, stream({"Filter": FLATE}, zlib.compress(layout.encode("utf-8"))))
     w.put(contents, stream({"Filter": FLATE}, drawn))
     if registration:
@@ -188,7 +178,7 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     fonts: dict[str, object] = {}
     for index, (key, font) in enumerate(subsets.items()):
         first = w.reserve_many(FONT_OBJECTS)
-        bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.programs.get(key))
+        bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.get(key))
                   if memo is None
                   else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo, cache))))
         for offset, body in enumerate(bodies):
@@ -233,9 +223,9 @@ def _kept_flate(memo: Memo, cache: DiskCache) -> Callable[[bytes], bytes]:
     return lambda data: memo(("flate", data), lambda: _cached_flate(cache, data))
 
 
-# Data this large is Flate-compressed once and kept in the disk cache: the output profile (228 KB,
-# 15-20 ms at zlib's default level) and the font programs (5-12 ms a page), which an edit of the
-# text seldom changes; smaller data (ToUnicode CMaps) costs less to compress than to look up.
+# Data this large is Flate-compressed once and kept in the disk cache: the font programs (5-12 ms
+# a page at zlib's default level), which an edit of the text seldom changes; smaller data
+# (ToUnicode CMaps) costs less to compress than to look up.
 CACHED_FLATE_MIN = 32 * 1024
 
 
@@ -247,31 +237,13 @@ def _cached_flate(cache: DiskCache, data: bytes) -> bytes:
         return zlib.compress(data)
     key = key_of("flate", zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
     found = cache.get("flate", key)
-    if found is not None and _inflates_to(found, data):
+    # a sealed entry is trusted to be ours, as every entry is; inflating it (a tenth of the cost of
+    # compressing) makes one planted with a stolen key a miss too, never a wrong font
+    if found is not None and inflates_to(found, data):
         return found
     flated = zlib.compress(data)
     cache.put("flate", key, flated)
     return flated
-
-
-def _inflates_to(flated: bytes, data: bytes) -> bool:
-    """Whether ``flated`` is one whole zlib stream of ``data`` (a sealed entry is trusted to be ours,
-    as every entry is; this check makes one planted with a stolen key a miss too, not a wrong font:
-    decompressing costs a tenth of compressing). Never inflates past ``data``'s length."""
-    try:
-        inflater = zlib.decompressobj()
-        out = inflater.decompress(flated, len(data) + 1)
-    except zlib.error:
-        return False
-    return out == data and inflater.eof and not inflater.unused_data
-
-
-def _profile_stream(cache: DiskCache) -> bytes:
-    """The output profile's stream: compressed once per process without a cache (pdfx.profile_stream),
-    else once per cache, and read from it by each build (a millisecond)."""
-    if not cache.enabled:
-        return profile_stream()
-    return profile_stream_of(_cached_flate(cache, output_profile()))
 
 
 @functools.lru_cache(maxsize=1)
