@@ -11,6 +11,7 @@ import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
 
@@ -36,6 +37,9 @@ from pagesetter.errors import Loc, Warning
 class RenderResult:
     pdf: bytes
     warnings: tuple[Warning, ...]
+    # (file, SHA-256) of each photo hashed for the photo cache: the build's record (rebuild.py)
+    # takes these rather than reading and hashing the photos a second time
+    digests: tuple[tuple[Path, str], ...] = ()
 
 
 class _Coords:
@@ -90,7 +94,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
-        photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo) for image in page.images]
+        digests: dict[Path, str] = {}  # filled by the photo threads (one key each: no two threads write one)
+        photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo, digests) for image in page.images]
         subsets = _subsets(page, faces, cache, memo)
         # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
         # cold build, beside the text); a session keeps its own (_written).
@@ -127,7 +132,7 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
             *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
     pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo,
                    cache, flated)
-    return RenderResult(pdf, tuple(warnings))
+    return RenderResult(pdf, tuple(warnings), tuple(sorted(digests.items())))
 
 
 PREAMBLE = "1 0 0 1 0 0 cm"  # the content stream's first operator, as reportlab wrote it (bottom-up)
@@ -354,14 +359,15 @@ class _InThisThread(Executor):
         return future
 
 
-def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None) -> PreparedImage:
+def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None, digests: dict[Path, str]
+                ) -> PreparedImage:
     """The prepared photo from the session's memo, keyed by the file's identity and modification
     (not its digest: a session does not read a photo of several MB again to learn it is unchanged).
     Called from the photo threads too: the memo's dict operations are each atomic under the GIL
     (a photo placed twice may be prepared by two threads at once: the same bytes either way)."""
     if memo is None or not image.path.is_file():
-        return _prepared(image, cache, ppi)
-    return memo(_photo_key(image, ppi), lambda: _prepared(image, cache, ppi))
+        return _prepared(image, cache, ppi, digests)
+    return memo(_photo_key(image, ppi), lambda: _prepared(image, cache, ppi, digests))
 
 
 def _photo_key(image: Image, ppi: int) -> tuple:
@@ -374,13 +380,15 @@ def _photo_key(image: Image, ppi: int) -> tuple:
             image.fit, image.focus, ppi, (image.background,))
 
 
-def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
-    """The photo ready for print, from the cache when the same file was prepared for the same frame."""
+def _prepared(image: Image, cache: DiskCache, ppi: int, digests: dict[Path, str]) -> PreparedImage:
+    """The photo ready for print, from the cache when the same file was prepared for the same frame;
+    the file's digest, taken for the cache's key, put in ``digests``."""
     from pagesetter.render.images import prepare_image  # Pillow and littleCMS: only on a cache miss
 
     if not cache.enabled or not image.path.is_file():
         return prepare_image(image.path, image.width, image.height, image.fit, image.focus, ppi, image.background)
-    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi,
+    digest = digests[image.path] = file_digest(image.path)
+    key = key_of("image", digest, image.width, image.height, image.fit, image.focus, ppi,
                  image.background)
     found = cache.get_object("image", key)
     if isinstance(found, PreparedImage):
