@@ -11,8 +11,8 @@ import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 from operator import attrgetter, itemgetter
+from pathlib import Path
 from typing import Callable, TypeVar
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
@@ -94,7 +94,8 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
-        digests: dict[Path, str] = {}  # filled by the photo threads (one key each: no two threads write one)
+        # filled by the photo threads (a photo placed twice may be hashed by two: the same digest)
+        digests: dict[Path, str] = {}
         photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo, digests) for image in page.images]
         subsets = _subsets(page, faces, cache, memo)
         # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
