@@ -15,7 +15,7 @@ import pytest
 from pagesetter.build import build_page
 from pagesetter.cache import FOLDER, MAGIC, DiskCache, default_cache, key_of
 
-KINDS = ("compose", "image", "subset")
+KINDS = ("compose", "flate", "image", "subset")  # flate: the output profile and large font programs compressed
 
 
 def _entries(root: Path) -> dict[Path, int]:

@@ -173,7 +173,7 @@ def test_planted_pickles_run_nothing(project: Path, tmp_path: Path) -> None:
     _age(project)
     _build(project, cache, "-q")
     entries = _entries(cache)
-    assert {_kind(e) for e in entries} == {"compose", "image", "subset", "job"}
+    assert {_kind(e) for e in entries} == {"compose", "flate", "image", "subset", "job"}
     for i, entry in enumerate(entries):
         _resealed(entry, _gadget(i, marker))
     run = _build(project, cache)

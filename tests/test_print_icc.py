@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import tomllib
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -25,6 +26,8 @@ from pagesetter.errors import InputError
 from pagesetter.proof.preflight import preflight
 from pagesetter.render import images
 from pagesetter.render.images import GREY_CURVE_TABLE, NEWSPRINT_PROFILE, TAC_LIMIT, grey_to_k_curve, prepare_image
+from pagesetter.render.pdfx import output_profile_flated
+from pagesetter.render.photo import NEWSPRINT_PROFILE_FLATED
 from pagesetter.spec.loader import load_spec
 
 W, H = 243.0, 162.0  # a two-column photo frame, pt
@@ -83,9 +86,18 @@ def test_the_profile_ships_as_package_data() -> None:
     # where the package is installed (site-packages in CI, src/ in an editable checkout)
     assert NEWSPRINT_PROFILE.is_file() and NEWSPRINT_PROFILE.stat().st_size > 100_000
     package = Path(pagesetter.__file__).resolve().parent
-    for shipped in (NEWSPRINT_PROFILE, GREY_CURVE_TABLE):
+    for shipped in (NEWSPRINT_PROFILE, GREY_CURVE_TABLE, NEWSPRINT_PROFILE_FLATED):
         relative = shipped.relative_to(package).as_posix()
         assert shipped.is_file() and any(fnmatch.fnmatch(relative, p) for p in patterns), (relative, patterns)
+
+
+def test_the_shipped_profile_stream_is_the_profiles() -> None:
+    """The profile's Flate stream shipped beside it (read instead of compressed, for speed) inflates
+    to the profile, whole, and is what every PDF embeds; a rebuilt profile fails here until the
+    stream is written again (profiles/README.md)."""
+    shipped = NEWSPRINT_PROFILE_FLATED.read_bytes()
+    assert zlib.decompress(shipped) == NEWSPRINT_PROFILE.read_bytes()
+    assert output_profile_flated() == shipped
 
 
 def test_the_shipped_grey_curve_is_the_profiles() -> None:

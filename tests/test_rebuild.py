@@ -212,3 +212,22 @@ def test_page_lines_survive_pickling_whole() -> None:
     assert back == line and all(type(g) is Glyph for g in back.glyphs)
     assert [f.name for f in dataclasses.fields(TextLine)] == ["glyphs", "baseline", "x", "width", "article", "role",
                                                                "paragraph_end"]
+
+
+def test_the_photos_hashed_for_their_cache_are_recorded_with_those_digests(project: Path, tmp_path: Path) -> None:
+    """A page's photos are read and hashed once, for the photo cache: the record takes those
+    digests, which are each photo's SHA-256, as the next build's lookup compares them."""
+    from pagesetter import rebuild
+    from pagesetter.build import build_page
+    from pagesetter.cache import DiskCache
+
+    result = build_page(project / "layout" / "seed-page.yaml", tmp_path / "out", cache=DiskCache(tmp_path / "cache"))
+    photos = {image.path for image in result.page.images}
+    assert photos and {p for p, _ in result.digests} == photos and photos <= set(result.inputs)
+    assert all(digest == rebuild._digest(path) for path, digest in result.digests)
+    age(project)
+    cache = DiskCache(tmp_path / "cache")
+    rebuild.record(cache, "0" * 64, result.inputs, "made", time.time_ns(), dict(result.digests))
+    assert rebuild.lookup(cache, "0" * 64) == "made"
+    (project / next(iter(photos)).relative_to(project)).write_bytes(b"another photo")
+    assert rebuild.lookup(cache, "0" * 64) is None

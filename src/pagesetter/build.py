@@ -44,6 +44,7 @@ class BuildResult:
     warnings: tuple[Warning, ...]
     changes: tuple[Change, ...]
     inputs: tuple[Path, ...] = ()  # every file the build read (rebuild.py)
+    digests: tuple[tuple[Path, str], ...] = ()  # the SHA-256 of those of them hashed already (photos)
 
 
 def load_inputs(spec_path: Path, edition: "EditionData | None" = None
@@ -167,7 +168,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     else:
         write_atomically(pdf_path, rendered.pdf, durable=False)
     return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, changes,
-                       inputs_of(spec, manifest, articles))
+                       inputs_of(spec, manifest, articles), rendered.digests)
 
 
 def inputs_of(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article]) -> tuple[Path, ...]:

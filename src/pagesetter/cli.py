@@ -695,7 +695,8 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         print(f"wrote {display_path(proof)}")
         print(f"wrote {display_path(proof_print_path(proof))}")
     if cache.enabled:
-        rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns)
+        rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns,
+                       dict(result.digests))
     _page_json(json_status, spec, report, list(outputs.values()), False)
     return result.pdf_path, _page_exit(report), result.page
 

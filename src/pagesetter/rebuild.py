@@ -22,6 +22,8 @@ import pickle
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+from types import MappingProxyType
+from collections.abc import Mapping  # not typing: a replay imports no typing (tests/test_startup_imports.py)
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of, unpickle
 from pagesetter.paths import open_regular, write_atomically
@@ -84,21 +86,24 @@ def unpickled(payload: bytes) -> object | None:
     return unpickle(payload)
 
 
-def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int) -> None:
+def record(cache: DiskCache, key: str, inputs: tuple[Path, ...], value: object, started_ns: int,
+           known: Mapping[Path, str] = MappingProxyType({})) -> None:
     """Keep what the build made (``record_payload``)."""
-    record_payload(cache, key, inputs, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), started_ns)
+    record_payload(cache, key, inputs, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), started_ns, known)
 
 
-def record_payload(cache: DiskCache, key: str, inputs: tuple[Path, ...], payload: bytes, started_ns: int) -> None:
+def record_payload(cache: DiskCache, key: str, inputs: tuple[Path, ...], payload: bytes, started_ns: int,
+                   known: Mapping[Path, str] = MappingProxyType({})) -> None:
     """Keep what the build made, pickled, unless an input may have changed while it ran (saved
     after it started, or just before on a file system with coarse times): its digest now might not
-    be what was read."""
+    be what was read. ``known``: the SHA-256 of inputs the build hashed as it read them (its
+    photos, for the photo cache): not read again (an input changed since is caught by its time)."""
     try:
         if any(p.stat().st_mtime_ns >= started_ns - SETTLE_NS for p in inputs):
             return
     except OSError:
         return
-    cache.put_object("job", key, Recorded(tuple((str(p), _digest(p)) for p in inputs), payload))
+    cache.put_object("job", key, Recorded(tuple((str(p), _known_digest(p, known)) for p in inputs), payload))
 
 
 def replay(found: PageFiles, out_dir: Path) -> list[Path]:
@@ -107,6 +112,12 @@ def replay(found: PageFiles, out_dir: Path) -> list[Path]:
         write_atomically(out_dir / name, data)
         written.append(out_dir / name)
     return written
+
+
+def _known_digest(path: Path, known: Mapping[Path, str]) -> str:
+    """``_digest`` of the file, or the build's own of it (the same value: SHA-256 of its bytes)."""
+    found = known.get(path) if path.suffix.lower() not in BY_STAT else None
+    return found if found is not None else _digest(path)
 
 
 def _digest(path: Path) -> str:

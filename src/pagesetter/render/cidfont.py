@@ -32,10 +32,12 @@ def encode_codes(codes: Sequence[int]) -> str:
     return "<" + packed.hex().upper() + ">"
 
 
-def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes]) -> tuple[bytes, ...]:
+def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes],
+                 flated_program: bytes | None = None) -> tuple[bytes, ...]:
     """The font's five objects written, numbered from ``first``: the Type0 font (the page lists it
     in /Font), its CIDFont, ToUnicode CMap, FontDescriptor and font program. ``flated``: the
-    data Flate-compressed (a session keeps what it compressed)."""
+    data Flate-compressed (a session keeps what it compressed); ``flated_program``: ``flated`` of the
+    font program when it was compressed already (in a photo thread, render/pdf.py)."""
     type0, cid, to_unicode, descriptor, program = range(first, first + FONT_OBJECTS)
     program_entries: dict[str, object] = {"Filter": FLATE}
     if font.kind == "cff":
@@ -61,7 +63,7 @@ def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes
                     "FontBBox": PDFArray(list(d.bbox)), "ItalicAngle": d.italic_angle, "Ascent": d.ascent,
                     "Descent": d.descent, "CapHeight": d.cap_height, "StemV": d.stem_v,
                     ("FontFile3" if font.kind == "cff" else "FontFile2"): ref(program)}),
-        stream(program_entries, flated(font.program)),
+        stream(program_entries, flated(font.program) if flated_program is None else flated_program),
     )
 
 

@@ -6,11 +6,13 @@ Type0 fonts, one per face, render/cidfont.py), the page's objects and the PDF/X 
 from __future__ import annotations
 
 import functools
+import hashlib
 import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
+from pathlib import Path
 from typing import Callable, TypeVar
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
@@ -25,7 +27,8 @@ from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
                                    info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
                                    profile_stream, trailer_id)
-from pagesetter.render.writer import PdfWriter, deflate_part, deflated, dictionary, fp, ref, stream, written
+from pagesetter.render.writer import (PdfWriter, deflate_part, deflated, dictionary, fp, inflates_to, ref, stream,
+                                      written)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
@@ -34,6 +37,9 @@ from pagesetter.errors import Loc, Warning
 class RenderResult:
     pdf: bytes
     warnings: tuple[Warning, ...]
+    # (file, SHA-256) of each photo hashed for the photo cache: the build's record (rebuild.py)
+    # takes these rather than reading and hashing the photos a second time
+    digests: tuple[tuple[Path, str], ...] = ()
 
 
 class _Coords:
@@ -88,13 +94,20 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
-        photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo) for image in page.images]
+        # filled by the photo threads (a photo placed twice may be hashed by two: the same digest)
+        digests: dict[Path, str] = {}
+        photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo, digests) for image in page.images]
         subsets = _subsets(page, faces, cache, memo)
+        # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
+        # cold build, beside the text); a session keeps its own (_written).
+        programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
+                    if memo is None else {})
         embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
             _draw_panel(ops, co, panel, state)
         prepared = [photo.result() for photo in photos]
+        flated = {key: future.result() for key, future in programs.items()}
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
         _set_overprint(ops, state, False)
         warnings += _draw_image(ops, co, image, index, photo)
@@ -118,8 +131,9 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
         ident = document_id_of_digests(title, pdfx, date, [
             *(memo(("digest-text", part), lambda: part_digest(part.encode("ascii"))) for part in parts),
             *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
-    pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo)
-    return RenderResult(pdf, tuple(warnings))
+    pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo,
+                   cache, flated)
+    return RenderResult(pdf, tuple(warnings), tuple(sorted(digests.items())))
 
 
 PREAMBLE = "1 0 0 1 0 0 cm"  # the content stream's first operator, as reportlab wrote it (bottom-up)
@@ -136,11 +150,14 @@ def _content_stream(parts: list[str], memo: Memo | None) -> bytes:
 
 
 def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, prepared: list[PreparedImage],
-             subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None) -> bytes:
+             subsets: dict[str, EmbeddedFont], registration: bool, ident: DocumentId, memo: Memo | None,
+             cache: DiskCache = DiskCache(None), flated: dict[str, bytes] | None = None) -> bytes:
     """The file: catalog, Info, page tree, XMP, OutputIntent and profile, the page's content and
     layout record, colour space, photos, line art and fonts, in that order of object numbers. A
     session keeps the written bytes of photos and fonts (their numbers follow from the counts of
-    what comes before, unchanged by a text edit)."""
+    what comes before, unchanged by a text edit); ``cache`` keeps compressed font programs between
+    processes (_cached_flate); ``flated``: those already compressed, by the face's key."""
+    flated = {} if flated is None else flated
     w = PdfWriter()
     catalog, info, pages, page_num, metadata, intent, profile, record, contents = (w.reserve() for _ in range(9))
     colorspace = w.reserve() if registration else 0
@@ -165,10 +182,11 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
     for index, vector in enumerate(page.vectors):
         xobjects[f"FormXob.Lg{index}"] = ref(w.add(_vector_xobject(vector)))
     fonts: dict[str, object] = {}
-    for index, font in enumerate(subsets.values()):
+    for index, (key, font) in enumerate(subsets.items()):
         first = w.reserve_many(FONT_OBJECTS)
-        bodies = (font_objects(font, first, zlib.compress) if memo is None
-                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo))))
+        bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.get(key))
+                  if memo is None
+                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo, cache))))
         for offset, body in enumerate(bodies):
             w.put(first + offset, body)
         fonts[f"F{index + 1}"] = ref(first)
@@ -205,10 +223,33 @@ def _pages(page: int) -> bytes:
     return dictionary({"Type": PDFName("Pages"), "Kids": PDFArray([ref(page)]), "Count": 1})
 
 
-def _kept_flate(memo: Memo) -> Callable[[bytes], bytes]:
+def _kept_flate(memo: Memo, cache: DiskCache) -> Callable[[bytes], bytes]:
     """zlib.compress, each result kept by the session (a font program keeps its bytes while the
     font's other objects are renumbered)."""
-    return lambda data: memo(("flate", data), lambda: zlib.compress(data))
+    return lambda data: memo(("flate", data), lambda: _cached_flate(cache, data))
+
+
+# Data this large is Flate-compressed once and kept in the disk cache: the font programs (5-12 ms
+# a page at zlib's default level), which an edit of the text seldom changes; smaller data
+# (ToUnicode CMaps) costs less to compress than to look up.
+CACHED_FLATE_MIN = 32 * 1024
+
+
+def _cached_flate(cache: DiskCache, data: bytes) -> bytes:
+    """zlib.compress(data), from the cache when the same bytes were compressed before by the same
+    zlib (its version is in the key: another zlib may write other bytes, and a build must write
+    what a build without the cache writes)."""
+    if not cache.enabled or len(data) < CACHED_FLATE_MIN:
+        return zlib.compress(data)
+    key = key_of("flate", zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+    found = cache.get("flate", key)
+    # a sealed entry is trusted to be ours, as every entry is; inflating it (a tenth of the cost of
+    # compressing) makes one planted with a stolen key a miss too, never a wrong font
+    if found is not None and inflates_to(found, data):
+        return found
+    flated = zlib.compress(data)
+    cache.put("flate", key, flated)
+    return flated
 
 
 @functools.lru_cache(maxsize=1)
@@ -319,14 +360,15 @@ class _InThisThread(Executor):
         return future
 
 
-def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None) -> PreparedImage:
+def _kept_photo(image: Image, cache: DiskCache, ppi: int, memo: Memo | None, digests: dict[Path, str]
+                ) -> PreparedImage:
     """The prepared photo from the session's memo, keyed by the file's identity and modification
     (not its digest: a session does not read a photo of several MB again to learn it is unchanged).
     Called from the photo threads too: the memo's dict operations are each atomic under the GIL
     (a photo placed twice may be prepared by two threads at once: the same bytes either way)."""
     if memo is None or not image.path.is_file():
-        return _prepared(image, cache, ppi)
-    return memo(_photo_key(image, ppi), lambda: _prepared(image, cache, ppi))
+        return _prepared(image, cache, ppi, digests)
+    return memo(_photo_key(image, ppi), lambda: _prepared(image, cache, ppi, digests))
 
 
 def _photo_key(image: Image, ppi: int) -> tuple:
@@ -339,11 +381,13 @@ def _photo_key(image: Image, ppi: int) -> tuple:
             image.fit, image.focus, ppi, (image.background,))
 
 
-def _prepared(image: Image, cache: DiskCache, ppi: int) -> PreparedImage:
-    """The photo ready for print, from the cache when the same file was prepared for the same frame."""
+def _prepared(image: Image, cache: DiskCache, ppi: int, digests: dict[Path, str]) -> PreparedImage:
+    """The photo ready for print, from the cache when the same file was prepared for the same frame;
+    the file's digest, taken for the cache's key, put in ``digests``."""
     if not cache.enabled or not image.path.is_file():
         return _prepare(image, ppi)
-    key = key_of("image", file_digest(image.path), image.width, image.height, image.fit, image.focus, ppi,
+    digest = digests[image.path] = file_digest(image.path)
+    key = key_of("image", digest, image.width, image.height, image.fit, image.focus, ppi,
                  image.background)
     found = cache.get_object("image", key)
     if isinstance(found, PreparedImage):

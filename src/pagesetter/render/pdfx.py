@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Iterable
 from reportlab.pdfbase.pdfdoc import PDFName, PDFString
 
 from pagesetter import __version__
-from pagesetter.render.photo import NEWSPRINT_PROFILE
-from pagesetter.render.writer import dictionary, ref, stream
+from pagesetter.render.photo import NEWSPRINT_PROFILE, NEWSPRINT_PROFILE_FLATED
+from pagesetter.render.writer import dictionary, inflates_to, ref, stream
 from pagesetter.spec.model import PDFX_VERSIONS, PdfxVersion
 
 # The OutputIntent's fields (ISO 15930-1 §6.2.4, ISO 15930-7 §6.2.4.2). "CGATS TR 002" is the
@@ -132,8 +132,21 @@ def output_profile() -> bytes:
 
 @functools.lru_cache(maxsize=1)
 def output_profile_flated() -> bytes:
-    """The profile Flate-compressed for its stream, once per process (228 KB in, 175 KB out)."""
-    return zlib.compress(output_profile())
+    """The profile Flate-compressed for its stream, once per process (228 KB in, 175 KB out): the
+    stream shipped beside it when it is the profile's (inflating it costs a twentieth of compressing
+    it), else compressed here (a profile rebuilt and the stream not yet written again)."""
+    profile = output_profile()
+    try:
+        shipped = NEWSPRINT_PROFILE_FLATED.read_bytes()
+    except OSError:
+        shipped = b""
+    return shipped if inflates_to(shipped, profile) else zlib.compress(profile)
+
+
+def write_flated_profile() -> None:
+    """Write the profile's stream beside it, as zlib.compress writes it (run after the profile is
+    rebuilt; profiles/README.md)."""
+    NEWSPRINT_PROFILE_FLATED.write_bytes(zlib.compress(NEWSPRINT_PROFILE.read_bytes()))
 
 
 def document_id(title: str, settings: PdfxSettings, date: str | None, parts: Iterable[bytes]) -> DocumentId:

@@ -13,6 +13,9 @@ EXIF_ORIENTATION = 0x0112  # the EXIF tag of a picture's turn: 5–8 are quarter
 # The newsprint output profile we build and ship (profiles/README.md): CGATS TR 002 coldset
 # newsprint, total ink 240 %.
 NEWSPRINT_PROFILE = Path(__file__).resolve().parent / "profiles" / "newsprint-tr002.icc"
+# The same profile as zlib.compress writes it for the PDF's ICC stream, shipped beside it
+# (render/pdfx.py output_profile_flated: 15-20 ms of every process that writes a PDF otherwise).
+NEWSPRINT_PROFILE_FLATED = NEWSPRINT_PROFILE.with_name("newsprint-tr002.icc.flate")
 # Total area coverage, C+M+Y+K in %: no page may exceed 240 % on newsprint (PRINT.md, ISO 12647-3
 # plants quote 220–260 %); the profile separates to 240 %, and every pixel is checked after it.
 TAC_LIMIT = 240.0

@@ -127,6 +127,17 @@ class PdfWriter:
 CONTENT_LEVEL = 1
 
 
+def inflates_to(flated: bytes, data: bytes) -> bool:
+    """Whether ``flated`` is one whole zlib stream of ``data``; never inflates past ``data``'s
+    length (a stream read from a file or a cache entry is checked so before it is written)."""
+    try:
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(flated, len(data) + 1)
+    except zlib.error:
+        return False
+    return out == data and inflater.eof and not inflater.unused_data
+
+
 def deflate_part(data: bytes) -> bytes:
     """One part of a stream as raw deflate blocks that refer to nothing before them and end on a
     byte boundary (a full flush, RFC 1951 §3.2.4): parts compressed apart join into one stream."""
