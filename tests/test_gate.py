@@ -205,3 +205,21 @@ def test_a_primed_ghostscript_counts_only_the_page(tmp_path: Path, seed_build) -
     assert _finding_set(served) == _finding_set(own)
     assert served.measured == own.measured
     assert 355 < served.measured["max tac %"] < 365
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_serve_verdicts_from_its_kept_ghostscript_are_those_of_a_render_of_their_own(tmp_path: Path,
+                                                                                    seed_build) -> None:
+    """serve keeps one primed Ghostscript from build to build: the desk's preflight verdict of a
+    page, heavy or not, is word for word the one a Ghostscript of its own gives."""
+    from pagesetter.proof.coverage import CoverageServer
+    from pagesetter.serve import verdicts_of
+
+    heavy = _with_patch(seed_build.pdf_path, tmp_path / "heavy.pdf", b"q 1 1 1 1 k X 60 60 re f Q")
+    pdfs = [str(seed_build.pdf_path), str(heavy), str(seed_build.pdf_path)]
+    with CoverageServer() as server:
+        server.prime()
+        kept = verdicts_of(pdfs, server)
+    assert kept == verdicts_of(pdfs)
+    assert "error: coverage: total area coverage 400 % over 240 %" in kept[0][1]
+    assert all("tac checked 1" in verdict for verdict in kept[0])
