@@ -223,3 +223,40 @@ def test_serve_verdicts_from_its_kept_ghostscript_are_those_of_a_render_of_their
     assert kept == verdicts_of(pdfs)
     assert "error: coverage: total area coverage 400 % over 240 %" in kept[0][1]
     assert all("tac checked 1" in verdict for verdict in kept[0])
+
+
+def test_preflight_is_handed_every_operator_it_checks(tmp_path: Path) -> None:
+    """_content asks pikepdf for the operators it looks at only: each operator its code compares
+    with is on that list, and a page using them (text shown by ' and ", overprinted colour, a
+    thin rule) is still judged on each."""
+    import inspect
+    import re
+
+    from pagesetter.proof import preflight as module
+
+    source = inspect.getsource(module._content)
+    compared = set()
+    for group in re.findall(r'\bop (?:==|in) (\([^)]*\)|"[^"]*"|_[A-Z_]+)', source):
+        if group.startswith("_"):
+            compared |= getattr(module, group)
+        else:  # a literal or a tuple of them, in either quotes
+            compared |= {double or single for double, single in re.findall(r'"([^"]*)"|\'([^\']*)\'', group)}
+    assert {"q", "cm", "Tj", "'", '"', "Do", "S", "gs"} <= compared
+    assert compared <= set(module.WATCHED_OPERATORS.split()), compared - set(module.WATCHED_OPERATORS.split())
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    page.obj.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                      BaseFont=pikepdf.Name.Helvetica)),
+        ExtGState=pikepdf.Dictionary(OP=pikepdf.Dictionary(OP=True, op=True)))
+    page.contents_add(pdf.make_stream(b"BT /F1 4 Tf 1 0 0 1 20 20 Tm 12 TL 0.5 0.5 0 0.2 k (a) ' 1 1 (b) \" ET "
+                                      b"q /OP gs 0 1 0 0 k 10 10 5 5 re f Q 0.1 w 0 0 m 50 50 l S"))
+    report = module.PreflightReport("x")
+    module._content(page, 1, report, module.Limits())
+    found = {(f.check, f.message.split(" ")[0]) for f in report.findings}
+    assert ("text size", "text") in found and ("rule weight", "a") in found
+    assert any(f.check == "registration" for f in report.findings)  # shown by ' and " in two inks
+    assert any(f.check == "overprint" and "2 times" not in f.message for f in report.findings)
+    assert report.measured["smallest text pt"] == 4 and report.measured["thinnest rule pt"] == 0.1

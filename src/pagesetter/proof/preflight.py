@@ -535,6 +535,12 @@ def overprint_problem(colour: tuple[float, ...]) -> str | None:
 _PAINT_FILL = frozenset(("f", "F", "f*", "B", "B*", "b", "b*"))
 _PAINT_STROKE = frozenset(("S", "s", "B", "B*", "b", "b*"))
 _SHOW_TEXT = frozenset(("Tj", "TJ", "'", '"'))
+# The graphics and text state _content follows (ISO 32000-1 Table 51 and §9.3, §9.4.2).
+_STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "gs", "w", "Tf", "Tm", "Do"))
+# Every operator _content looks at, and so all that pikepdf is asked to hand it: BT, ET, path
+# construction, Td and the like change nothing it checks (a third of a page's instructions,
+# each a Python object less; tests/test_gate.py holds _content's comparisons to this list).
+WATCHED_OPERATORS = " ".join(sorted(_PAINT_FILL | _PAINT_STROKE | _SHOW_TEXT | _STATE))
 
 
 def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -561,7 +567,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     multi_ink: set[tuple[float, tuple[float, ...]]] = set()  # (size, colour) of small text in several inks, once each
     text_size, tm_scale = 0.0, 1.0
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
-    for instruction in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page, WATCHED_OPERATORS):
         # by attribute: unpacking an instruction iterates it through pybind11's __getitem__ until
         # IndexError, a third of this check's time on a broadsheet page
         operands, op = instruction.operands, str(instruction.operator)
