@@ -106,3 +106,157 @@ def test_a_kept_ghostscript_measures_each_file_as_its_own_would(tmp_path: Path, 
         assert server.start(tmp_path / "heavy.pdf") is None  # outside its folder: Ghostscript may not read it
     finally:
         server.close()
+
+
+def _processes_naming(folder: Path) -> list[str]:
+    """Command lines of running processes that name ``folder`` (a build's Ghostscript names its
+    workspace in --permit-file-read and -sOutputFile)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # ended meanwhile
+            continue
+        if str(folder) in text:
+            found.append(text)
+    return found
+
+
+def _build(project: Path, spec: str, tmp: Path, *extra: str):  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TMPDIR=str(tmp))  # its temporary folders, and so its Ghostscript's, here
+    return subprocess.Popen([sys.executable, "-m", "pagesetter", "build", "-q", "-o", str(project / "out"),
+                             *extra, str(project / "layout" / spec)], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_a_build_still_finds_ink_over_the_limit_with_its_early_ghostscript(project: Path, tmp_path: Path) -> None:
+    """The single-page build starts its Ghostscript before it composes, on a primer page in the
+    colorant /All, then renders the page in it: the page's coverage is still measured (the
+    primer's TIFF not counted), its box of 400 % ink is still an error, and neither a Ghostscript
+    nor a temporary folder outlives the build."""
+    spec = project / "layout" / "seed-page-alt.yaml"
+    light = "tint: [0, 0, 0, 6], double: true"
+    assert light in spec.read_text(encoding="utf-8")
+    spec.write_text(spec.read_text(encoding="utf-8").replace(light, "tint: [100, 100, 100, 100], double: true"),
+                    encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    build = _build(project, "seed-page-alt.yaml", tmp, "--no-cache")
+    _, stderr = build.communicate(timeout=300)
+    assert build.returncode == 6, stderr  # EXIT_PREFLIGHT_ERROR
+    assert "preflight error: coverage: total area coverage 400 % over 240 %" in stderr, stderr
+    assert "not checked" not in stderr and "could not render" not in stderr
+    assert list(tmp.iterdir()) == [] and _processes_naming(tmp) == []
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_an_overset_or_interrupted_build_leaves_no_ghostscript(project: Path, tmp_path: Path) -> None:
+    """Its Ghostscript, started before the page is composed, is stopped and its folder removed
+    when the build stops early: on overset (exit 3) and on Ctrl-C while it composes."""
+    import signal
+    import time
+
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    build = _build(project, "seed-page.yaml", tmp, "--no-cache")
+    deadline = time.monotonic() + 120
+    while not _processes_naming(tmp) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)  # until its Ghostscript runs
+    assert build.poll() is None, "the build ended before its Ghostscript was seen"
+    build.send_signal(signal.SIGINT)
+    build.communicate(timeout=300)
+    assert build.returncode != 0
+    assert list(tmp.iterdir()) == [] and _processes_naming(tmp) == []
+
+    cut = text.replace("block: {col: 1, cols: 4, line: 12, lines: 39}", "block: {col: 1, cols: 4, line: 12, lines: 22}")
+    assert cut != text
+    spec.write_text(cut, encoding="utf-8")
+    build = _build(project, "seed-page.yaml", tmp, "--no-cache")
+    _, stderr = build.communicate(timeout=300)
+    assert build.returncode == 3, stderr  # EXIT_OVERSET
+    assert list(tmp.iterdir()) == [] and _processes_naming(tmp) == []
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_a_primed_ghostscript_counts_only_the_page(tmp_path: Path, seed_build) -> None:
+    """The primer's page (8 pt, registration colour) is rendered and dropped: the file given next,
+    from outside the workspace (linked in), gets its own pages only, measured as its own render
+    measures them, and the link is gone once collected."""
+    from pagesetter.proof.coverage import CoverageServer
+
+    heavy = _with_patch(seed_build.pdf_path, tmp_path / "heavy.pdf", b"q 0.9 0.9 0.9 0.9 k X 60 60 re f Q")
+    own = preflight(heavy)
+    with CoverageServer() as server:
+        server.prime()
+        assert (server.workspace() / "primer.pdf").is_file()
+        with coverage_render(heavy, server=server) as render:
+            assert render.pending is not None and render.process is None
+            served = preflight(heavy, render=render)
+        assert sorted(p.name for p in server.workspace().iterdir()) == ["primer.pdf"]
+        workspace = server.workspace()
+    assert not workspace.exists()
+    assert _finding_set(served) == _finding_set(own)
+    assert served.measured == own.measured
+    assert 355 < served.measured["max tac %"] < 365
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_serve_verdicts_from_its_kept_ghostscript_are_those_of_a_render_of_their_own(tmp_path: Path,
+                                                                                    seed_build) -> None:
+    """serve keeps one primed Ghostscript from build to build: the desk's preflight verdict of a
+    page, heavy or not, is word for word the one a Ghostscript of its own gives."""
+    from pagesetter.proof.coverage import CoverageServer
+    from pagesetter.serve import verdicts_of
+
+    heavy = _with_patch(seed_build.pdf_path, tmp_path / "heavy.pdf", b"q 1 1 1 1 k X 60 60 re f Q")
+    pdfs = [str(seed_build.pdf_path), str(heavy), str(seed_build.pdf_path)]
+    with CoverageServer() as server:
+        server.prime()
+        kept = verdicts_of(pdfs, server)
+    assert kept == verdicts_of(pdfs)
+    assert "error: coverage: total area coverage 400 % over 240 %" in kept[0][1]
+    assert all("tac checked 1" in verdict for verdict in kept[0])
+
+
+def test_preflight_is_handed_every_operator_it_checks(tmp_path: Path) -> None:
+    """_content asks pikepdf for the operators it looks at only: each operator its code compares
+    with is on that list, and a page using them (text shown by ' and ", overprinted colour, a
+    thin rule) is still judged on each."""
+    import inspect
+    import re
+
+    from pagesetter.proof import preflight as module
+
+    source = inspect.getsource(module._content)
+    compared = set()
+    for group in re.findall(r'\bop (?:==|in) (\([^)]*\)|"[^"]*"|_[A-Z_]+)', source):
+        if group.startswith("_"):
+            compared |= getattr(module, group)
+        else:  # a literal or a tuple of them, in either quotes
+            compared |= {double or single for double, single in re.findall(r'"([^"]*)"|\'([^\']*)\'', group)}
+    assert {"q", "cm", "Tj", "'", '"', "Do", "S", "gs"} <= compared
+    assert compared <= set(module.WATCHED_OPERATORS.split()), compared - set(module.WATCHED_OPERATORS.split())
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    page.obj.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                      BaseFont=pikepdf.Name.Helvetica)),
+        ExtGState=pikepdf.Dictionary(OP=pikepdf.Dictionary(OP=True, op=True)))
+    page.contents_add(pdf.make_stream(b"BT /F1 4 Tf 1 0 0 1 20 20 Tm 12 TL 0.5 0.5 0 0.2 k (a) ' 1 1 (b) \" ET "
+                                      b"q /OP gs 0 1 0 0 k 10 10 5 5 re f Q 0.1 w 0 0 m 50 50 l S"))
+    report = module.PreflightReport("x")
+    module._content(page, 1, report, module.Limits())
+    found = {(f.check, f.message.split(" ")[0]) for f in report.findings}
+    assert ("text size", "text") in found and ("rule weight", "a") in found
+    assert any(f.check == "registration" for f in report.findings)  # shown by ' and " in two inks
+    assert any(f.check == "overprint" and "2 times" not in f.message for f in report.findings)
+    assert report.measured["smallest text pt"] == 4 and report.measured["thinnest rule pt"] == 0.1

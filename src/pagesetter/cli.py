@@ -676,15 +676,21 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
                 print(f"wrote {display_path(path)}")
         return written[0], _page_exit(found.report), None
     _library_logs_dropped()
-    from pagesetter.build import build_page
+    from pagesetter.proof.coverage import CoverageServer
 
-    started_ns = time.time_ns()
-    result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
-    if not args.quiet:
-        chars = sum(len(line.text) for line in result.page.lines)
-        print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
-              f"{time.perf_counter() - started:.1f} s)")
-    report = page_report(result)  # quiet or not: the preflight is the gate
+    # The gate's Ghostscript started now, on a primer page (its start and /All set-up on the
+    # other core while this one composes), then given the page; stopped however this ends.
+    with CoverageServer() as server:
+        server.prime()
+        from pagesetter.build import build_page
+
+        started_ns = time.time_ns()
+        result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
+        if not args.quiet:
+            chars = sum(len(line.text) for line in result.page.lines)
+            print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
+                  f"{time.perf_counter() - started:.1f} s)")
+        report = page_report(result, server)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     import pikepdf
 
-    from pagesetter.proof.preflight import CoverageServer
+    from pagesetter.proof.coverage import CoverageServer
 
 
 @dataclass(frozen=True)
@@ -283,7 +283,9 @@ def _run_page_in_worker(job: _PageJob) -> _Sent:
         return _Sent(payload, True)
     from pagesetter.workers import coverage_server
 
-    done, inputs = _build_page(job, coverage_server())
+    server = coverage_server()
+    server.prime()  # a worker's first page: Ghostscript starts while the page is set (no-op once running)
+    done, inputs = _build_page(job, server)
     payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None and not _waits_for_jump(done.spec):
         rebuild.record_payload(job.cache, key, inputs, payload, started_ns)

@@ -16,6 +16,7 @@ Standard library only for the server: http.server and a polling watcher.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from pagesetter.errors import InputError, PagesetterError, Warning, display_path
 
@@ -81,6 +82,10 @@ class LiveState:
     saving: threading.Lock = field(default_factory=threading.Lock)  # one save of the undo history at a time
     edited: float = 0.0  # epoch ms an edit from the desk came in (timing)
     timing: dict[str, float] = field(default_factory=dict)  # epoch ms of each step of the last build (status)
+    # serve's one Ghostscript for the coverage check, kept from build to build (its start and
+    # /All set-up paid once; proof/coverage.py); None: each check starts its own, as `check` does
+    coverage: Any = None
+    checking: threading.Lock = field(default_factory=threading.Lock)  # one check at a time uses it
 
     def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None,
                 settled: Callable[[], bool] = lambda: True) -> bool:
@@ -113,7 +118,7 @@ class LiveState:
                  + "".join(f"; {p.name}: overset" for p in views if p.info["overset"]))
         pdfs = [str(v.pdf) for v in views]
         if wait_for_verdicts:
-            self._store_verdicts(verdicts_of(pdfs), build)
+            self._store_verdicts(self._verdicts(pdfs, build), build)
         else:
             self._check_aside(pdfs, build, len(views))
         return True
@@ -163,12 +168,20 @@ class LiveState:
                 if self.build != build:
                     return  # a newer build: its own thread takes over
                 self.picture(index, "jpg")
-            self._store_verdicts(verdicts_of(pdfs), build)
+            self._store_verdicts(self._verdicts(pdfs, build), build)
         threading.Thread(target=run, daemon=True).start()
 
-    def _store_verdicts(self, verdicts: tuple[list[str], list[str]], build: int) -> None:
-        with self.lock:
+    def _verdicts(self, pdfs: list[str], build: int) -> tuple[list[str], list[str]] | None:
+        """``verdicts_of`` with the kept Ghostscript, one check at a time (a check waiting for an
+        older one is dropped if a newer build came meanwhile: that build's own check follows)."""
+        with self.checking:
             if self.build != build:
+                return None
+            return verdicts_of(pdfs, self.coverage)
+
+    def _store_verdicts(self, verdicts: tuple[list[str], list[str]] | None, build: int) -> None:
+        with self.lock:
+            if verdicts is None or self.build != build:
                 return  # a newer build has been published meanwhile
             self.preflight, self.typography = verdicts
         self._notify()
@@ -242,11 +255,12 @@ def _steps_text(steps: dict[str, float]) -> str:
                      if end in steps and start in steps)
 
 
-def verdicts_of(pdfs: list[str]) -> tuple[list[str], list[str]]:
+def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[str]]:
     """Preflight and typography verdicts of each PDF, as the desk shows them. Both read the
     characters back with pdfium, once, in turn with the desk's pictures (_PDFIUM); the rest of the
-    checking runs beside the next build."""
-    from pagesetter.proof.preflight import preflight
+    checking runs beside the next build. ``coverage``: a CoverageServer to render them in (its
+    caller's only: one check at a time), else each renders in a Ghostscript of its own."""
+    from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.report import preflight_summary
     from pagesetter.proof.typography import analyse, pdf_frames
@@ -254,9 +268,10 @@ def verdicts_of(pdfs: list[str]) -> tuple[list[str], list[str]]:
     verdicts, typography = [], []
     for pdf in map(Path, pdfs):
         try:
-            with _PDFIUM:
-                chars = read_chars(pdf)
-            checked = preflight(pdf, chars=chars)
+            with coverage_render(pdf, server=coverage) as render:  # rendering while pdfium reads
+                with _PDFIUM:
+                    chars = read_chars(pdf)
+                checked = preflight(pdf, chars=chars, render=render)
             verdicts.append("\n".join([preflight_summary(checked)] + [
                 f"{f.severity}: {f.check}: {f.message}" for f in checked.findings]))
             typography.append(analyse(chars, pdf_frames(pdf)).summary())
@@ -837,9 +852,45 @@ def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, qu
         raise InputError(None, f"serve does not write into {out_dir}, the build's output folder: its pages may be "
                          "overset; name another folder with -o, or leave -o out for a temporary one")
     say: Callable[[str], None] = (lambda line: None) if quiet else (lambda line: print(line, flush=True))
-    from pagesetter.desk_edit import history_path, load_history
+    from pagesetter.desk_edit import history_path
+    from pagesetter.proof.coverage import CoverageServer
 
-    state = LiveState(spec, out_dir, dpi, history=history_path(spec))
+    with _terminated_as_exit(), CoverageServer() as coverage:  # stopped, its folder removed, however serve ends
+        coverage.prime()  # started while the first page is set
+        state = LiveState(spec, out_dir, dpi, history=history_path(spec), coverage=coverage)
+        try:
+            _serve_state(state, spec, host, port, quiet, say, root)
+        finally:
+            with state.checking:  # a check still running finishes first; none uses it after
+                state.coverage = None
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM (kill, a service manager, a test's terminate()) ends serve as Ctrl-C does, through
+    its cleanup: its Ghostscript stopped, its temporary folders removed. Where signals cannot be
+    set (serve run in another thread than the main one) nothing changes."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve_state(state: LiveState, spec: Path, host: str, port: int, quiet: bool, say: Callable[[str], None],
+                 root: Path) -> None:
+    """serve's first build, then the desk's server and the watcher until Ctrl-C."""
+    from pagesetter.desk_edit import load_history
+
     state.undo = load_history(state.history, root, MAX_UNDO)  # type: ignore[arg-type]
     state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
     state.log = say

@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pagesetter.proof.preflight import CoverageServer
+    from pagesetter.proof.coverage import CoverageServer
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal this process gets when its parent dies
 
@@ -41,7 +41,7 @@ def coverage_server() -> "CoverageServer":
     if _SERVER is None:
         from multiprocessing.util import Finalize
 
-        from pagesetter.proof.preflight import CoverageServer
+        from pagesetter.proof.coverage import CoverageServer
 
         _SERVER = CoverageServer()
         # run by multiprocessing as the worker exits (it ends with os._exit: no atexit)

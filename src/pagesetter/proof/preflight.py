@@ -25,6 +25,7 @@ import pikepdf
 from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
+from pagesetter.proof.coverage import COVERAGE_DPI, CoverageServer
 from pagesetter.proof.record import layout_record
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
@@ -119,9 +120,13 @@ def coverage_render(path: Path, device_colour: bool = True,
                     server: "CoverageServer | None" = None) -> Iterator[Render]:
     """Start the coverage render of ``path`` now (Ghostscript works on another core while the
     caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected.
-    ``server``: a Ghostscript kept running for many files (device colour only)."""
+    ``server``: a Ghostscript kept running for many files (device colour only); a file outside
+    its workspace is linked or copied into it for the render."""
     with tempfile.TemporaryDirectory() as tmp:
-        pending = server.start(path) if server is not None and device_colour else None
+        pending = None
+        if server is not None and device_colour:
+            inside = path.resolve().parent == server.workspace().resolve()
+            pending = server.start(path) if inside else server.start_copy(path)
         process = _start_render(path, Path(tmp), device_colour) if pending is None else None
         render = Render(process, Path(tmp), device_colour, pending)
         try:
@@ -130,120 +135,6 @@ def coverage_render(path: Path, device_colour: bool = True,
             if render.process is not None and render.process.poll() is None:
                 render.process.kill()
                 render.process.wait()
-
-
-class CoverageServer:
-    """One Ghostscript, kept running, rendering PDF after PDF for the coverage check, with the
-    same device and options as a render of its own (device colour). Ghostscript's start and
-    its set-up for the /All separation of the registration marks cost about 0.1 s of CPU a
-    process, twice what rendering a broadsheet page costs: an edition's page worker pays them
-    once for all its pages. Fed on stdin (``(file) run``), each file followed by a marker it
-    prints when done; page TIFFs are numbered on across files. It reads only its own folder
-    (``workspace``, SAFER). Any failure (Ghostscript stops on a PDF error) ends that process:
-    the file is rendered by a process of its own, and the next file starts a new server."""
-
-    def __init__(self) -> None:
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._pages = 0  # TIFFs this process has written
-        self._files = 0
-        self._uncollected: Callable[[], tuple[Path, ...] | None] | None = None
-
-    def workspace(self) -> Path:
-        """The folder the PDFs to render go in (the only one Ghostscript may read)."""
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="pagesetter-coverage-")
-        return Path(self._folder.name)
-
-    def start(self, path: Path) -> "Callable[[], tuple[Path, ...] | None] | None":
-        """Queue ``path`` (in ``workspace``); returns what collects its pages' TIFFs, or None
-        when this server cannot take it (no Ghostscript, a file elsewhere)."""
-        gs = shutil.which("gs")
-        folder = self.workspace()
-        if gs is None or not path.is_file() or path.resolve().parent != folder.resolve():
-            return None
-        if self._uncollected is not None:  # a render nobody collected: its TIFFs counted, then dropped
-            for tiff in self._uncollected() or ():
-                tiff.unlink(missing_ok=True)
-        if self._process is None or self._process.poll() is not None:
-            self._halt()
-            for tiff in folder.glob("p*.tif"):
-                tiff.unlink()
-            self._process = subprocess.Popen(
-                [gs, "-q", "-dNOPAUSE", "-dSAFER", f"--permit-file-read={folder.resolve()}/",
-                 "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}", "-dUseFastColor",
-                 f"-sOutputFile={folder / 'p%06d.tif'}", "-dNOPROMPT"],  # its executive, line by line
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            self._pages = 0
-        self._files += 1
-        done, failed = f"pagesetter-coverage-done-{self._files}", f"pagesetter-coverage-failed-{self._files}"
-        process, first = self._process, self._pages
-        try:
-            assert process.stdin is not None
-            # stopped: a PostScript error in the file is caught and said, not left to wait for input
-            process.stdin.write(f"{{({_ps_string(str(path.resolve()))}) run}} stopped {{({failed}\\n)}} "
-                                f"{{({done}\\n)}} ifelse print flush\n".encode())
-            process.stdin.flush()
-        except OSError:
-            self._halt()
-            return None
-
-        def collect() -> tuple[Path, ...] | None:
-            self._uncollected = None
-            if not _read_until(process, done.encode(), failed.encode()):
-                self._halt()  # the file is rendered again by a process of its own, which judges it
-                return None
-            made = []
-            while (tiff := folder / f"p{first + len(made) + 1:06d}.tif").exists():
-                made.append(tiff)
-            self._pages = first + len(made)
-            return tuple(made)
-
-        self._uncollected = collect
-        return collect
-
-    def _halt(self) -> None:
-        self._uncollected = None
-        if self._process is not None:
-            if self._process.poll() is None:
-                self._process.kill()
-            self._process.wait()
-            for pipe in (self._process.stdin, self._process.stdout):
-                if pipe is not None:
-                    pipe.close()
-            self._process = None
-
-    def close(self) -> None:
-        self._halt()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
-
-
-def _ps_string(text: str) -> str:
-    """``text`` inside a PostScript string's parentheses (PLRM 3.2.2): backslash, parentheses escaped."""
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def _read_until(process: subprocess.Popen[bytes], done: bytes, failed: bytes, timeout: float = 300.0) -> bool:
-    """Whether Ghostscript rendered the file cleanly: its output (stdout and stderr) read up to
-    the file's marker, and nothing else said on the way (with -q a clean render says nothing; a
-    PDF it had to repair or an error would be said, and the file is then judged by a render of
-    its own, exactly as without a server). False too if it ended or overran ``timeout``."""
-    import threading
-
-    timer = threading.Timer(timeout, process.kill)
-    timer.daemon = True
-    timer.start()
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.strip() == done:
-                return True
-            return False  # the failure marker, or anything else Ghostscript said
-        return False
-    finally:
-        timer.cancel()
 
 
 # What reading a damaged PDF's page raises: qpdf's own errors, and Python's when an object is not
@@ -644,6 +535,12 @@ def overprint_problem(colour: tuple[float, ...]) -> str | None:
 _PAINT_FILL = frozenset(("f", "F", "f*", "B", "B*", "b", "b*"))
 _PAINT_STROKE = frozenset(("S", "s", "B", "B*", "b", "b*"))
 _SHOW_TEXT = frozenset(("Tj", "TJ", "'", '"'))
+# The graphics and text state _content follows (ISO 32000-1 Table 51 and §9.3, §9.4.2).
+_STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "gs", "w", "Tf", "Tm", "Do"))
+# Every operator _content looks at, and so all that pikepdf is asked to hand it: BT, ET, path
+# construction, Td and the like change nothing it checks (a third of a page's instructions,
+# each a Python object less; tests/test_gate.py holds _content's comparisons to this list).
+WATCHED_OPERATORS = " ".join(sorted(_PAINT_FILL | _PAINT_STROKE | _SHOW_TEXT | _STATE))
 
 
 def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -670,8 +567,10 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     multi_ink: set[tuple[float, tuple[float, ...]]] = set()  # (size, colour) of small text in several inks, once each
     text_size, tm_scale = 0.0, 1.0
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
-    for operands, op in pikepdf.parse_content_stream(page):
-        op = str(op)
+    for instruction in pikepdf.parse_content_stream(page, WATCHED_OPERATORS):
+        # by attribute: unpacking an instruction iterates it through pybind11's __getitem__ until
+        # IndexError, a third of this check's time on a broadsheet page
+        operands, op = instruction.operands, str(instruction.operator)
         if op in _PAINT_FILL or op in _SHOW_TEXT:
             problem = overprint_problem(state.fill) if state.fill_overprint else None
             if problem:
@@ -775,8 +674,6 @@ def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: 
                        page.number)
 
 
-COVERAGE_DPI = 50
-
 
 def _start_render(path: Path, tmp: Path, device_colour: bool = False) -> subprocess.Popen[bytes] | None:
     """Ghostscript rendering every page to CMYK TIFFs in ``tmp``, started, not waited for."""
@@ -828,11 +725,11 @@ def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[fl
     dpi = COVERAGE_DPI
     worst = 0.0
     for number, ((trim, media), tiff) in enumerate(zip(boxes, tiffs), 1):
-        with Image.open(tiff) as im:
+        with _cmyk_tiff(tiff) as im:
             scale = dpi / 72
             box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
                    round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))
-            c, m, y, k = (band.crop(box) for band in im.split())
+            c, m, y, k = im.crop(box).split()  # cropped once, then split: the same bands, a quarter of the crops
             total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
             peak = total.getextrema()[1]
             tac = peak / 255 * 100
@@ -841,3 +738,35 @@ def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[fl
                 report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} %", number)
     report.measured["max tac %"] = round(worst, 1)
     report.measured["tac checked"] = 1
+
+
+def _cmyk_tiff(tiff: Path) -> Image.Image:
+    """Ghostscript's uncompressed CMYK TIFF, its pixels loaded. Ghostscript writes it in strips
+    of two rows, one after another: PIL decodes each strip as a tile of its own (a seek and a
+    read each, most of this check's time on a broadsheet page), so contiguous raw CMYK strips are
+    read as one block instead (the same bytes, the same image); any other layout is left to PIL."""
+    im = Image.open(tiff)
+    width, height = im.size
+    row = width * 4
+    tiles = list(getattr(im, "tile", ()))
+    if im.mode != "CMYK" or not tiles:
+        im.load()
+        return im
+    first, top = tiles[0][2], 0
+    for codec, extents, offset, args in tiles:
+        if codec != "raw" or tuple(args[:3]) != ("CMYK", 0, 1) or tuple(extents[0::2]) != (0, width) \
+                or extents[1] != top or offset != first + top * row:
+            im.load()
+            return im
+        top = extents[3]
+    if top != height:
+        im.load()
+        return im
+    with open(tiff, "rb") as fh:
+        fh.seek(first)
+        data = fh.read(height * row)
+    if len(data) != height * row:
+        im.load()  # a short file: PIL says what is wrong with it, as it would have
+        return im
+    im.close()
+    return Image.frombuffer("CMYK", (width, height), data, "raw", "CMYK", 0, 1)

@@ -16,7 +16,8 @@ from pagesetter.errors import Warning, display_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
-    from pagesetter.proof.preflight import CoverageServer, PreflightReport
+    from pagesetter.proof.coverage import CoverageServer
+    from pagesetter.proof.preflight import PreflightReport
 
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
@@ -203,16 +204,17 @@ def merged_preflight(document: "PreflightReport", pages: "list[PreflightReport]"
     return out
 
 
-def page_report(result) -> PageReport:  # type: ignore[no-untyped-def]  # build.BuildResult
-    """Marks normalised, overset, the typography check and the preflight of the PDF (read back
-    once for both, while Ghostscript renders it for the coverage check), warnings and notes."""
+def page_report(result, server: "CoverageServer | None" = None) -> PageReport:  # type: ignore[no-untyped-def]
+    """Marks normalised, overset, the typography check and the preflight of the PDF of
+    ``result`` (build.BuildResult; read back once for both, while Ghostscript renders it for the
+    coverage check: ``server``'s, primed while the page was made, when given), warnings and notes."""
     info: list[str] = []
     problems: list[str] = []
     if result.changes:
         info.append(normalised_line(result.changes))
     for o in result.page.overset:
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
-    gate = gate_pdf(result.pdf_path)
+    gate = gate_pdf(result.pdf_path, server)
     info.append(gate.typography_summary)  # what `check` says of it
     checked = gate.preflight
     info.append(preflight_summary(checked))
