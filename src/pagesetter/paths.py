@@ -81,9 +81,9 @@ class StagedWrites:
     together by ``commit()``; leaving the ``with`` block removes any not committed. An edition
     writes each page as its worker sends it and still leaves no new file unless all were built.
 
-    Each file is written and synced by a thread of its own, in order, while the caller goes on
-    (an edition's main process takes the next page from its workers, not a disk's fsync: about
-    10 ms a page, the most of a replayed page's time there). A write's error comes out as it
+    The files are written and synced, in order, by one thread of this object's while the caller
+    goes on (an edition's main process takes the next page from its workers, not waiting on a
+    disk's fsync: about 10 ms a page, the most of a replayed page's time there). A write's error comes out as it
     would have from ``write``: first, before ``commit`` renames anything, and in place of any
     error the caller meets later (which a write done at once would never have reached)."""
 
