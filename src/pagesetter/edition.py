@@ -162,6 +162,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
+        if pool:  # every page is in: the workers and their Ghostscripts end while the edition is combined
+            pool.shutdown(wait=False)
         _check_jumped_photos([d.spec for d in done])
         pages = [d.flowed.page for d in done if d.flowed is not None]
         if carried:  # a jump to a page the edition does not have

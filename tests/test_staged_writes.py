@@ -1,0 +1,57 @@
+"""paths.StagedWrites: an edition's files written by a thread while its pages come in, renamed
+together at the end; a write's error still comes out first, and nothing is left half done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pagesetter.paths import StagedWrites
+
+
+def test_files_appear_only_at_commit_with_their_bytes(tmp_path: Path) -> None:
+    (tmp_path / "b.pdf").write_bytes(b"old")
+    with StagedWrites() as staged:
+        staged.write(tmp_path / "a.pdf", b"first")
+        staged.write(tmp_path / "sub" / "b.pdf", b"second")
+        staged.write(tmp_path / "b.pdf", b"new" * 100_000)
+        assert (tmp_path / "b.pdf").read_bytes() == b"old"  # not before commit
+        assert not (tmp_path / "a.pdf").exists()
+        staged.commit()
+    assert (tmp_path / "a.pdf").read_bytes() == b"first"
+    assert (tmp_path / "sub" / "b.pdf").read_bytes() == b"second"
+    assert (tmp_path / "b.pdf").read_bytes() == b"new" * 100_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf", "sub"]  # no temporary left
+
+
+def test_a_failed_write_stops_the_commit_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "taken.pdf").mkdir()  # a folder where an output goes: refused by the writing thread
+    with pytest.raises(IsADirectoryError) as raised:
+        with StagedWrites() as staged:
+            staged.write(tmp_path / "a.pdf", b"first")
+            staged.write(tmp_path / "taken.pdf", b"second")
+            staged.write(tmp_path / "c.pdf", b"third")
+            staged.commit()
+    assert raised.value.filename == str(tmp_path / "taken.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.pdf"]  # none renamed, no temporary left
+
+
+def test_a_write_error_comes_out_before_a_later_error(tmp_path: Path) -> None:
+    """Written at once, the failed write would have stopped the build before the later error was
+    met: that is the error the build reports."""
+    (tmp_path / "taken.pdf").mkdir()
+    with pytest.raises(IsADirectoryError):
+        with StagedWrites() as staged:
+            staged.write(tmp_path / "taken.pdf", b"page")
+            staged.write(tmp_path / "b.pdf", b"page")
+            raise ValueError("met after the write")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.pdf"]
+
+
+def test_an_error_with_every_write_done_is_the_callers(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="the caller's"):
+        with StagedWrites() as staged:
+            staged.write(tmp_path / "a.pdf", b"page")
+            raise ValueError("the caller's")
+    assert list(tmp_path.iterdir()) == []  # the written temporary removed
