@@ -326,6 +326,13 @@ RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-:：])(?:-?{_CLOCK}[{RANGE_MARKS}\-]{_CLOC
               rf"|-?{_NUMBER}(?:{'|'.join(RANGE_FIRST_UNITS)})?(?:[{RANGE_MARKS}]-?|-){_NUMBER}{_AFTER_FIGURE}"
               rf"(?:{_RANGE_UNITS})?)")
 
+# Three or more whole numbers joined by hyphens (GB/T 15835-2011 §4.2.2 writes a date 2026-07-01
+# so; a record of wins, draws and losses 8-8-10, a score 1-0-3, a telephone number 027-8888-1234):
+# one figure, kept whole like a range (RANGE_SPAN, which takes two numbers only: a chain has a
+# hyphen after its second). Not a code: a letter on either side (XK-20220630-000123) makes it
+# one, broken as Latin is; nor one figure of a range of clock times (a colon before it).
+NUMBER_CHAIN = rf"(?<![A-Za-z{DIGITS}\-:：.,])[{DIGITS}]+(?:-[{DIGITS}]+){{2,}}(?![A-Za-z{DIGITS}\-])"
+
 
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
@@ -351,6 +358,8 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # line (JIS X 4051 class cl-03 for the mark). The dearest of the spans: it parts only where every
     # other set of lines has one `pagesetter check` fails (spread past VERY_LOOSE_LIMIT).
     KeepTogether(RANGE_SPAN, 8e7, False, "range"),
+    # 8-8-10, 2026-07-01, 027-8888-1234: as dear as a range, the same hyphen between numbers
+    KeepTogether(NUMBER_CHAIN, 8e7, False, "numbers joined by hyphens"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
     KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?=-?[{DIGITS}])", 1e9, False),

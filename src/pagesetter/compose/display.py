@@ -16,7 +16,7 @@ keep their width, and a space between Han and Latin is the Han–Latin gap, as i
 from __future__ import annotations
 
 from pagesetter.compose.atoms import Atom, clause_breaks, han_latin_spaces, split_wide
-from pagesetter.compose.chars import NO_BREAK, CharClass, char_class
+from pagesetter.compose.chars import NO_BREAK, WORDLIKE, CharClass, char_class
 from pagesetter.compose.linebreak import Metrics, break_penalties, gaps_of, line_span, measure_line
 from pagesetter.compose.lines import Line, Run, atoms_for, break_lines, set_line
 from pagesetter.compose.memo import style_key
@@ -40,6 +40,7 @@ def _set_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple
     atoms = split_wide(han_latin_spaces(atoms_for([Run(text, style)], faces)), width)
     missing = [ch for a in atoms for ch in a.missing]
     breaks = clause_breaks(atoms)
+    typed = {i: atoms[i].width for i in breaks}  # the space as set between Chinese (half an em)
     for i in breaks:
         atoms[i].width = style.word_space * style.size
     whole = set_line(atoms, 0, len(atoms), width, 0.0, False, True)
@@ -50,9 +51,12 @@ def _set_display(text: str, style: Style, width: float, faces: FaceSet) -> tuple
         lines = [set_line(atoms, s, e, width, 0.0, False, True) for s, e in clauses]
         if all(line.natural <= width + 0.01 for line in lines):
             return lines, missing
-    # Wrapped: the clause breaks go; word spaces stay, and the lines may break at them.
-    solid = [a for i, a in enumerate(atoms) if i not in breaks]
-    return _balanced(solid, width), missing
+    # Wrapped: a clause is too long for the measure, so the lines cannot break at every clause
+    # break (the build warns: unkept_clause_breaks). The spaces stay as typed, not widened, and
+    # the lines may break at them; one dropped would join the clauses (集体收涨贵州茅台).
+    for i, natural in typed.items():
+        atoms[i].width = natural
+    return _balanced(atoms, width), missing
 
 
 def _split_at(atoms: list, breaks: frozenset[int]) -> list[tuple[int, int]]:
@@ -101,6 +105,25 @@ def break_cost(before: Atom, after: Atom) -> float:
     return 0.0
 
 
+# A run of Latin words (Shanghai Port FC, a name) is one phrase: a break inside it, between two of
+# its words or inside one (Shang-hai, a hyphenation point costs a headline next to nothing:
+# PENALTY_WEIGHT), costs twice what a break that may cut a Han word costs (a name is surely cut),
+# so the lines break before or after the run wherever that fits within some nine ems of
+# imbalance, and the build warns where they do not (split_latin_runs).
+LATIN_RUN_BREAK_COST = 2 * UNCUED_BREAK_COST
+
+
+def _inside_latin_run(atoms: list[Atom], e: int) -> bool:
+    """Does a line ending before atoms[e] part a Latin run: two words or numbers the copy spaced
+    (Port FC), or one word (at a hyphenation point or a forced break)?"""
+    if not 1 <= e < len(atoms) or atoms[e].cls not in WORDLIKE:
+        return False
+    before = atoms[e - 1]
+    if before.cls in WORDLIKE:
+        return True
+    return e >= 2 and before.cls is CharClass.SPACE and before.text == " " and atoms[e - 2].cls in WORDLIKE
+
+
 def _balanced(atoms: list[Atom], width: float) -> list[Line]:
     """The fewest lines that fit, broken where the sum of the lines' squared lengths (even lines
     are cheapest) and the breaks' costs (break_cost) is least: a dynamic programme over the legal
@@ -126,6 +149,8 @@ def _balanced(atoms: list[Atom], width: float) -> list[Line]:
             if length is None:
                 continue
             cue = break_cost(atoms[e - 1], atoms[e]) if e < n else 0.0
+            if e < n and _inside_latin_run(atoms, e):
+                cue = LATIN_RUN_BREAK_COST
             options.append((count + 1, cost + length * length + cue + penalty * PENALTY_WEIGHT, s))
         if options:
             best[e] = min(options)
@@ -161,4 +186,66 @@ def uncued_breaks(text: str, lines: list[Line]) -> list[tuple[str, str]]:
                 found.append((a, b))
         pos = start + len(shown)
         prev_end = pos if text.startswith(shown, start) else None
+    return found
+
+
+def _line_starts(text: str, lines: list[Line]) -> list[int] | None:
+    """Where each non-empty line after the first starts in ``text`` (None when the copy was changed
+    on its way and the lines cannot be found in it). The copy's ASCII spaces are matched loosely:
+    one between Han and Latin is the Han–Latin gap, not printed (han_latin_spaces); a hyphen the
+    line breaker added at a line's end (Shang- / hai) is not the copy's."""
+    keep = [i for i, ch in enumerate(text) if ch != " "]  # the copy's offsets of what is not a space
+    bare = "".join(text[i] for i in keep)
+    starts: list[int] = []
+    pos = 0
+    for k, shown in enumerate(s for s in (line.text.replace(" ", "") for line in lines) if s):
+        start = bare.find(shown, pos)
+        if start < 0 and shown.endswith("-"):
+            shown = shown[:-1]
+            start = bare.find(shown, pos)
+        if start < 0 or not shown:
+            return None
+        if k:
+            starts.append(keep[start])
+        pos = start + len(shown)
+    return starts
+
+
+def unkept_clause_breaks(text: str, lines: list[Line]) -> list[tuple[str, str]]:
+    """The clause breaks the copy typed (an ASCII space between Chinese: clause_breaks) that a
+    headline set on more than one line does not break at, each as the clause before and after it:
+    one of them is too long for the measure, so the lines were wrapped elsewhere."""
+    starts = _line_starts(text, lines)
+    if not starts:
+        return []
+    found: list[tuple[str, str]] = []
+    for i, ch in enumerate(text):
+        if ch != " " or not (0 < i < len(text) - 1):
+            continue
+        a, b = text[:i].rstrip(" ")[-1:], text[i + 1:].lstrip(" ")[:1]
+        if not (a and b and not a.isascii() and not b.isascii()
+                and char_class(a) != CharClass.SPACE and char_class(b) != CharClass.SPACE):
+            continue
+        if any(i <= s <= i + len(text[i:]) - len(text[i:].lstrip(" ")) for s in starts):
+            continue  # a line starts right after this space: the break is kept
+        before = text[:i].rstrip(" ").rsplit(" ", 1)[-1]
+        after = text[i + 1:].lstrip(" ").split(" ", 1)[0]
+        found.append((before, after))
+    return found
+
+
+def split_latin_runs(text: str, lines: list[Line]) -> list[tuple[str, str]]:
+    """The line ends of a display text that fall between two Latin words or numbers the copy
+    spaced (Shanghai / Port FC): each as the two words. A text all in Latin (WORLD CUP 2026 KICKS
+    OFF) is one run, broken between its words as any Latin text: no finding."""
+    starts = _line_starts(text, lines)
+    if not starts or text.isascii():
+        return []
+    found: list[tuple[str, str]] = []
+    for s in starts:
+        if s < 1 or char_class(text[s]) not in WORDLIKE:
+            continue
+        end = s - 1 if text[s - 1] == " " else s  # the line before ends at a space, or inside a word
+        if end >= 1 and char_class(text[end - 1]) in WORDLIKE:
+            found.append((text[:end].split(" ")[-1], text[s:].split(" ", 1)[0]))
     return found

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from pagesetter.compose.display import compose_display, uncued_breaks
+from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
 from pagesetter.compose.linebreak import split_kinds
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
@@ -315,16 +315,31 @@ def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line]) 
     """A headline wrapped between two Han with no cue where (compose/display.py): it may cut a word
     (马拉松比赛期间部 / 分道路交通管制), which the engine cannot see; the desk writes a space there."""
     found = uncued_breaks(text, lines)
-    if not found:
+    unkept = unkept_clause_breaks(text, lines) if len(lines) > 1 else []
+    names = split_latin_runs(text, lines)
+    if not (found or unkept or names):
         return []
     from pagesetter.content.reader import value_locs
 
     loc = value_locs(article).get(role, (article.loc, ""))[0]
     shown = " / ".join(line.text.strip() for line in lines)
-    where = ", ".join(f"{a} and {b}" for a, b in found)
-    return [Warning("headline-break", f"article {article.id!r}: the {role} breaks between {where} ({shown}), "
-                    f"where the copy gives no cue; if that cuts a word, write a space where the line "
-                    f"should break (README: Headlines)", loc)]
+    out = []
+    if found:
+        where = ", ".join(f"{a} and {b}" for a, b in found)
+        out.append(Warning("headline-break", f"article {article.id!r}: the {role} breaks between {where} ({shown}), "
+                           f"where the copy gives no cue; if that cuts a word, write a space where the line "
+                           f"should break (README: Headlines)", loc))
+    for before, after in unkept:
+        # The typed space asks for the break; a half wider than the measure cannot take it.
+        out.append(Warning("headline-break", f"article {article.id!r}: the {role} does not break at the space "
+                           f"typed between {before!r} and {after!r} ({shown}): a half is too long for the "
+                           f"measure, so it is wrapped; shorten that half or move the space (README: Headlines)",
+                           loc))
+    for before, after in names:
+        out.append(Warning("headline-break", f"article {article.id!r}: the {role} breaks inside the Latin "
+                           f"run {before} / {after} ({shown}): nothing fits with the break before or after it; "
+                           f"shorten the {role} or write the break where it belongs (README: Headlines)", loc))
+    return out
 
 
 def _spilled(parts: list, room: float) -> list:

@@ -822,12 +822,31 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
     paragraph, part: a problem; a date between its parts or a number and a counted unit, which
     the breaker parts to spare a loose line: named, not a problem."""
     tail, head = line.text[-SPAN_CONTEXT:], nxt.text[:SPAN_CONTEXT]
-    kinds = split_kinds(tail, head)
+    if line.blanks or nxt.blanks:
+        # The read-back text has no spaces: a space the copy typed (a table's row, 1　上海申花　18-5-3
+        # 　59; 江城FC　8-6-12) would join what stands either side of it (18-5-359, FC8-6-12, a code).
+        # The line breaker sees the space (its span patterns stop there), so the spans are looked
+        # for in the text with the spaces printed.
+        kinds = split_kinds(_with_blanks(line)[-SPAN_CONTEXT:], _with_blanks(nxt)[:SPAN_CONTEXT])
+    else:
+        kinds = split_kinds(tail, head)
     hard = [kind for kind, is_hard in kinds if is_hard]
     if kinds:
         found = report.split_spans if hard else report.soft_splits
         found.append(Finding(line.page, line.baseline, f"{tail} / {head}",
                              f"({', '.join(hard or [kind for kind, _ in kinds])})"))
+
+
+def _with_blanks(line: Line) -> str:
+    """The line's text with a space where it printed one (Line.blanks) between two characters."""
+    if not line.blanks:
+        return line.text
+    out = [line.chars[0].text]
+    for a, b in zip(line.chars, line.chars[1:]):
+        if line.spaced(a, b):
+            out.append(" ")
+        out.append(b.text)
+    return "".join(out)
 
 
 def _other_measure(lines: list[Line], k: int, measure_right: float, pitch: float, body: float) -> str:
