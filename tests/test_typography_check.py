@@ -248,3 +248,32 @@ def test_a_space_kept_in_chinese_text_is_no_hole(tmp_path: Path, manifest) -> No
     rows[4] = _at(faces, FULL[:6] + FULL[7:], 4, xs[:6] + xs[7:])
     report, _ = _framed(tmp_path, manifest, rows, [_body_frame()])
     assert len(report.holes) == 1, report.text()
+
+
+def test_a_line_short_of_the_measure_is_a_paragraphs_end_only_where_its_source_says(tmp_path: Path, manifest) -> None:
+    """A line half an em short of the measure, the next starting at the same left (a `::: noindent`
+    block): off the measure while the source map puts both in one paragraph, or one source line
+    apart (a paragraph written over two lines); a paragraph's last line, set flush left, when a
+    blank line stands between their source lines (content/reader.py: one ends a paragraph)."""
+    from pagesetter.pagetree import ArticleSource
+
+    faces = FaceSet(manifest)
+    rows = [_line(faces, FULL, r) for r in range(6)]
+    rows[2] = _line(faces, FULL, 2, step=8.6)  # 13 characters ending 4.8 pt (0.53 em) short
+    block = Frame("t", "block", LEFT - 1, TOP - PITCH, MEASURE + 2, 7 * PITCH)
+
+    def judged(runs: tuple[tuple[int, int], ...]):
+        page = Page("t", (300.0, 400.0), 0.0, tuple(rows), (), (), (_body_frame(6), block),
+                    sources=(ArticleSource("t", "content/t.md", runs),))
+        pdf = tmp_path / "t.pdf"
+        pdf.write_bytes(render_pdf(page, manifest, "t").pdf)
+        return check_pdf(pdf)
+
+    after = 3 * len(FULL)  # the first character of the line after the short one
+    for runs in (((0, 5),), ((0, 5), (after, 6))):
+        report = judged(runs)
+        assert [f.text for f in report.off_measure] == [FULL], (runs, report.text())
+        assert report.off_measure[0].where == "article 't', content/t.md:5"
+    report = judged(((0, 5), (after, 7)))
+    assert report.off_measure == [] and report.problems == 0, report.text()
+    assert report.justified_lines == 5  # all but the short line, a last line

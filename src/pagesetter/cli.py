@@ -755,8 +755,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.report import (merged_preflight, normalised_line, not_in_preflight, page_status,
-                                         preflight_lines, preflight_summary, warning_lines)
-    from pagesetter.proof.typography import analyse, pdf_frames
+                                         preflight_lines, preflight_summary, unsaid, warning_lines)
+    from pagesetter.proof.typography import analyse, pdf_records
 
     info: list[str] = []
     problems: list[str] = []
@@ -769,10 +769,10 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         with coverage_render(edition.combined) as render:
             chars = read_chars(edition.combined)
             checked = preflight(edition.combined, chars=chars, render=render)
-        frames = pdf_frames(edition.combined)
+        records = pdf_records(edition.combined)
         typography = []
         for n in range(1, len(chars) + 1):
-            typo = analyse(chars[n - 1:n], frames[n - 1:n])
+            typo = analyse(chars[n - 1:n], records=records[n - 1:n])
             typography.append((typo.summary(), typo.problems))
     rows = []
     for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
@@ -788,8 +788,10 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
-        if n <= len(edition.gates):  # ink past the measure, located (paths from the project root)
-            problems += warning_lines(edition.gates[n - 1].measure_warnings, info)
+        if n <= len(edition.gates):  # what check found, located (paths from the project root), once
+            gate = edition.gates[n - 1]
+            problems += warning_lines(gate.measure_warnings, info)
+            problems += warning_lines(unsaid(gate.check_warnings, edition.warnings), info)
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}

@@ -18,6 +18,7 @@ WARNING_KINDS: dict[str, str] = {
     "overset": "溢出（排不下）",
     "underset": "稿件不足（留空）",
     "past-measure": "墨迹出栏",
+    "typography": "排版检查问题",  # proof/report.py: a problem `pagesetter check` found (孤字, 偏离网格…)
     "fitted": "适配调整",
     "layout": "版式问题",
     "missing-glyph": "缺字",

@@ -263,7 +263,7 @@ def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.report import preflight_summary
-    from pagesetter.proof.typography import analyse, pdf_frames
+    from pagesetter.proof.typography import analyse, pdf_records
 
     verdicts, typography = [], []
     for pdf in map(Path, pdfs):
@@ -274,7 +274,7 @@ def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[
                 checked = preflight(pdf, chars=chars, render=render)
             verdicts.append("\n".join([preflight_summary(checked)] + [
                 f"{f.severity}: {f.check}: {f.message}" for f in checked.findings]))
-            typography.append(analyse(chars, pdf_frames(pdf)).summary())
+            typography.append(analyse(chars, records=pdf_records(pdf)).summary())
         except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving
             verdicts.append(f"preflight could not run: {type(exc).__name__}: {exc}")
             typography.append("")

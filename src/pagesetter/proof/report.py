@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagesetter.errors import Warning, display_path
+from pagesetter.errors import Loc, Warning, display_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
@@ -117,6 +117,22 @@ class Gate:
     # Ink past the measure, one Warning each, located as `check` locates it (file:line of the
     # article's source, relative to the project root): the summary's count alone names no place.
     measure_warnings: tuple[Warning, ...] = ()
+    # Every other problem `check` counts, likewise (a 孤字, a line off the grid, …); the build says
+    # those the flow has not said already (unsaid).
+    check_warnings: tuple["CheckWarning", ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckWarning:
+    """A problem of the typography check as the build says it: ``warning`` (kind `typography`,
+    located as `check` locates it), with the finding's kind (typography.PROBLEMS), article
+    ("article 'x'", or "" where the record does not say) and line text, by which one the flow has
+    said already is known (unsaid)."""
+
+    key: str
+    article: str
+    text: str
+    warning: Warning
 
 
 def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
@@ -125,38 +141,99 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
     given and the file is in its workspace)."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.typography import _frames, _locate, _records, analyse
+    from pagesetter.proof.typography import _locate, analyse, pdf_records
 
     with coverage_render(pdf, server=server) as render:
         chars = read_chars(pdf)
-        records = _records(pdf)
-        typography = analyse(chars, [_frames(r) for r in records])
+        records = pdf_records(pdf)
+        typography = analyse(chars, records=records)
         checked = preflight(pdf, chars=chars, render=render)
     _locate(typography, chars, records)
-    return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography))
+    return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography),
+                typography_warnings(typography))
 
 
 # The findings of `check` that are ink past a column's measure (proof/typography.py PROBLEMS):
-# the build says each as a located warning, as it says nothing else twice (a split span or a very
-# loose line is the flow's own warning already).
+# the build says each as a located `past-measure` warning; every other problem as a `typography`
+# one, unless the flow has said it (a split span or a very loose line is the flow's own warning).
 PAST_MEASURE = (("off_measure", "off the measure"), ("ink_past", "ink past the measure"))
 
 
 def measure_warnings(report) -> tuple[Warning, ...]:  # type: ignore[no-untyped-def]  # TypographyReport
     """`past-measure` warnings from a located typography report: where = the article's source
     file and line (``Finding.where``: "article 'x', content/x.md:12"), else the page."""
-    from pagesetter.errors import Loc
-
     out = []
     for key, title in PAST_MEASURE:
         for f in getattr(report, key):
-            article, _, source = f.where.partition(", ")
-            path, _, line = source.rpartition(":")
-            loc = Loc(path, int(line)) if path and line.isdigit() else None
-            what = f"{article}, page {f.page}" if article else f"page {f.page}"
-            out.append(Warning("past-measure", f"{what}, baseline {f.baseline:.2f} pt: {title}: "
-                               f"{f.text} {f.detail}".rstrip(), loc))
+            loc, message = _located(f, title)
+            out.append(Warning("past-measure", message, loc))
     return tuple(out)
+
+
+def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-untyped-def]  # TypographyReport
+    """Every other problem of a located typography report (typography.PROBLEMS, in its order) as
+    a `typography` warning located as measure_warnings locates one."""
+    from pagesetter.proof.typography import PROBLEMS
+
+    said = {key for key, _ in PAST_MEASURE}
+    out = []
+    for key, title in PROBLEMS:
+        if key in said:
+            continue
+        for f in getattr(report, key):
+            loc, message = _located(f, title)
+            out.append(CheckWarning(key, f.where.partition(", ")[0], f.text, Warning("typography", message, loc)))
+    return tuple(out)
+
+
+def _located(f, title: str) -> tuple[Loc | None, str]:  # type: ignore[no-untyped-def]  # typography.Finding
+    """A finding's place (its article's file and line) and what the build says of it."""
+    article, _, source = f.where.partition(", ")
+    path, _, line = source.rpartition(":")
+    loc = Loc(path, int(line)) if path and line.isdigit() else None
+    what = f"{article}, page {f.page}" if article else f"page {f.page}"
+    return loc, f"{what}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip()
+
+
+# The problems of `check` the flow says itself, as the warning of this kind (flow/article.py
+# _very_loose_warning, _split_warning; a hole is a glyph the face set has not, _missing_warning).
+FLOW_SAYS = {"very_loose": "very-loose", "split_spans": "split-span", "holes": "missing-glyph"}
+# A Python repr of a str, as the flow's messages quote a line's text (either quote)
+_QUOTED = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+
+
+def unsaid(found: "tuple[CheckWarning, ...]", flow: "tuple[Warning, ...] | list[Warning]") -> list[Warning]:
+    """The warnings of ``found`` that no flow warning has said already: a very loose line or a
+    split span the flow warned of (the same article, the same line's text), a hole in an article
+    the flow said has a character no face prints. The rest, a 孤字 or a line off the grid, the
+    flow never says: each is said."""
+    return [c.warning for c in found if not any(_says(w, c) for w in flow)]
+
+
+def _says(w: Warning, c: CheckWarning) -> bool:
+    """Has the flow's warning ``w`` said what ``c`` says?"""
+    import re
+
+    if FLOW_SAYS.get(c.key) != w.kind or not c.article or not re.match(re.escape(c.article) + "[,:]", w.message):
+        return False
+    if c.key == "holes":
+        return True  # the article's character no face prints: the flow names it, and its paragraph
+    if c.key == "very_loose":
+        m = re.search(rf": {_QUOTED} is set ", w.message)
+        return m is not None and _bare(m.group(1)) == c.text
+    m = re.search(rf" parted between {_QUOTED} and {_QUOTED}: ", w.message)
+    tail, _, head = c.text.partition(" / ")
+    return m is not None and tail.endswith(_bare(m.group(1))) and head.startswith(_bare(m.group(2)))
+
+
+def _bare(quoted: str) -> str:
+    """A quoted text of a flow warning as check reads the line back: without its spaces."""
+    import ast
+
+    try:
+        return "".join(str(ast.literal_eval(quoted)).split())
+    except (ValueError, SyntaxError):
+        return "\0"  # no line's text: matches none
 
 
 def gate_pdf_bytes(data: bytes, server: "CoverageServer | None" = None) -> Gate:
@@ -219,7 +296,8 @@ def page_report(result, server: "CoverageServer | None" = None) -> PageReport:  
     checked = gate.preflight
     info.append(preflight_summary(checked))
     problems += preflight_lines(result.pdf_path, checked.findings)
-    warnings = not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
+    warnings = (not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
+                + rooted(tuple(unsaid(gate.check_warnings, result.warnings)), result.spec.root))
     problems += warning_lines(warnings, info)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
@@ -232,8 +310,6 @@ def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:
     """Warnings whose locations are relative to the project root (the layout record's source
     files) as the build names every other file."""
     from dataclasses import replace as _replace
-
-    from pagesetter.errors import Loc
 
     return [_replace(w, loc=Loc(display_path(root / w.loc.path), w.loc.line)) if w.loc else w for w in warnings]
 

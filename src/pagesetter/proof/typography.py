@@ -308,7 +308,7 @@ class TypographyReport:
 def check_pdf(pdf_path: Path) -> TypographyReport:
     pages = read_chars(pdf_path)  # a file that is no PDF is an InputError here
     records = _records(pdf_path)
-    report = analyse(pages, [_frames(r) for r in records])
+    report = analyse(pages, records=records)
     _locate(report, pages, records)
     return report
 
@@ -317,6 +317,12 @@ def pdf_frames(pdf_path: Path) -> list[list[dict]]:
     """The frames our PDFs carry; none when the PDF has none or they cannot be read (any PDF
     may carry anything under PieceInfo: it is then judged by inference)."""
     return [_frames(r) for r in _records(pdf_path)]
+
+
+def pdf_records(pdf_path: Path) -> list[dict]:
+    """Each page's layout record (its frames, and the source map that tells where a paragraph
+    ends); {} where a page has none: ``analyse``'s ``records``."""
+    return _records(pdf_path)
 
 
 def _records(pdf_path: Path) -> list[dict]:
@@ -398,7 +404,9 @@ def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[st
     # the characters within 0.05 pt of the finding's baseline, in page order (as sort keeps them on a tie of x)
     near = sorted(order[bisect.bisect_left(baselines, f.baseline - 0.1):bisect.bisect_right(baselines, f.baseline + 0.1)])
     row = [c for c in map(page.chars.__getitem__, near) if abs(c.baseline - f.baseline) < 0.05 and not c.text.isspace()]
-    row.sort(key=lambda c: c.x)
+    # in reading order, as a line's text was joined (_by_baseline): by origin, a compressed opening
+    # mark after a Latin letter (CPI（8月）) stands before the letter and the line's text is not found
+    row.sort(key=_reading_x)
     start = "".join(c.text for c in row).find(f.text.split(" / ")[0][:6])
     if start < 0 or id(row[start]) not in placed:
         return ""
@@ -415,8 +423,14 @@ def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[st
     return f"article {article!r}, {source['file']}" + (f":{line}" if line else "")
 
 
-def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> TypographyReport:
-    """``frames``: per page, the frames our PDFs carry (proof/diff.py frames_of); none for others."""
+def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
+            records: list[dict] | None = None) -> TypographyReport:
+    """``frames``: per page, the frames our PDFs carry (proof/diff.py frames_of); none for others.
+    ``records``: per page, our PDFs' layout record (pdf_records), whose frames are taken when
+    ``frames`` is not given and whose source map tells a paragraph's end (_Sources)."""
+    records = records or []
+    if frames is None:
+        frames = [_frames(r) for r in records]
     report = TypographyReport(pages=len(pages))
     page_frames = [_text_frames(page, frames[i] if frames and i < len(frames) else []) for i, page in
                    enumerate(pages)]
@@ -430,7 +444,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None) -> T
     figures = _Figures()
     for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
         subheads = _subhead_frames(page, frames[i] if frames and i < len(frames) else [])
-        _analyse_page(page, fs, by, body, report, figures, subheads)
+        sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -451,7 +466,8 @@ class _Figures:
 
 
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
-                  report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = ()) -> None:
+                  report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
+                  sources: "_Sources | None" = None) -> None:
     if by is not None:
         columns, other = _framed_columns(page, frames, body, by)
         _ink_in_frames(page, frames, report, by)
@@ -465,7 +481,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     body_lines = [line for col in columns for line in col]
     report.lines += len(body_lines)
     for col_lines in columns:
-        _check_column(col_lines, body, report, figures.gaps)
+        _check_column(col_lines, body, report, figures.gaps, sources)
     _check_grid(body_lines, body, report)
     horizontal: list[Line] = []
     vertical: list[list[Char]] = []
@@ -512,7 +528,9 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
             start -= 1
         last = solid[start:]
         larger = all(c.size > body + 0.01 for c in last) or all(any(s.holds(c) for s in subheads) for c in last)
-        if larger and any(abs(c.size - body) < 0.01 for c in solid):
+        # below a body line (_body_rows: a line of a poem in a larger size whose note starts with a
+        # lead of the body's size is none, so the poem's last line is no subhead)
+        if larger and _body_rows(solid[:start], body):
             report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
                                                "(its text begins the next column)"))
 
@@ -644,8 +662,9 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
     for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once
         # A body line's opening mark has its origin half an em left of the frame (its left blank
         # dropped at the line start, clreq §3.1.6): still the frame's.
-        inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken
-                  and (f.kind != "body" or abs(c.size - body) < 0.01)]
+        inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken]
+        if f.kind == "body":
+            inside = _body_rows(inside, body)
         taken.update(map(id, inside))
         if f.kind == "body":
             articles.setdefault(f.article, []).extend(_by_baseline(inside, page.number, f))
@@ -653,6 +672,32 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
             other.append(_split_sizes(_by_baseline(inside, page.number, f)))
     rest = _split_gutters(_by_baseline([c for c in page.chars if id(c) not in taken], page.number))
     return list(articles.values()), other + [rest]
+
+
+def _body_rows(chars: list[Char], body: float) -> list[Char]:
+    """The characters of a body frame that make its body lines: a line is of the size most of its
+    solid characters have, and a body line holds every character on its baseline, a run-in lead
+    set in another size included (part of its line, as the reader sees it). A line mostly of
+    another size (a poem set in 五号 whose note starts with a 小五 lead, 【注】) is no body line:
+    its characters of the body size are not taken for one (they would read as a line of their own,
+    a 孤字 at the poem's baseline). Spaces of the body size stay taken, as they always were."""
+    sized = [abs(c.size - body) < 0.01 for c in chars]
+    if all(sized):
+        return chars  # the common frame: one size throughout
+    # solid characters by row (baselines to 0.1 pt, as _by_baseline makes lines): of the body size, of another
+    counts: dict[float, list[int]] = {}
+    keys = [round(c.baseline, 1) for c in chars]
+    for c, key, s in zip(chars, keys, sized):
+        if not c.text.isspace():
+            counts.setdefault(key, [0, 0])[0 if s else 1] += 1
+    out = []
+    for c, key, s in zip(chars, keys, sized):
+        ours, others = counts.get(key, (0, 0))
+        if ours >= others and ours > 0 and (s or others > 0):
+            out.append(c)  # a body line: its characters of any size (of the body size only when it has no other)
+        elif s and c.text.isspace():
+            out.append(c)
+    return out
 
 
 def _split_sizes(lines: list[Line]) -> list[Line]:
@@ -739,7 +784,10 @@ def _columns(lines: list[Line], body: float) -> tuple[list[list[Line]], list[Lin
     return [sorted(g, key=lambda line: line.baseline) for g in groups.values()], stray
 
 
-def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps: list[float]) -> None:
+def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps: list[float],
+                  sources: "_Sources | None" = None) -> None:
+    """One column's body lines (ours: one article's, its frames in reading order). ``sources``:
+    where our PDF's characters came from, which tells a paragraph's end the page cannot show."""
     if not lines:
         return
     framed = lines[0].right_edge is not None
@@ -780,6 +828,12 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
         paragraph_end = line.right < measure - body * 0.9 or (
             nxt is not None and nxt.left > next_left + body * 1.5 and nxt.left > line.left + body * 1.5)
+        # A paragraph's last line set flush left less than 0.9 em short, the next paragraph not
+        # indented (::: noindent: 山东泰山　3∶0　青岛海牛 over 成都蓉城…): the page shows no end, the
+        # source does. Asked only of a line that would be off its measure (the record read once a page).
+        if (not paragraph_end and nxt is not None and sources is not None and line.chars[-1].text not in MARKS
+                and measure - line.right > TOLERANCE and sources.parted(line.chars[-1], nxt.chars[0])):
+            paragraph_end = True
         # a paragraph starts here: indented, or after a paragraph's end (a one-line paragraph is no 孤字)
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
         starts = line.left > own_left + body * 1.5 or (i > 0 and ended)
@@ -815,6 +869,47 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
+
+
+class _Sources:
+    """Where one of our pages' characters came from: the article whose block holds each, and its
+    source line by the layout record's runs (as _locate names a finding's). Made once a page, and
+    only when a line asks (few do)."""
+
+    def __init__(self, page: PageChars, record: dict) -> None:
+        self.page, self.record = page, record
+        self._placed: dict[int, tuple[str, int]] | None = None
+
+    @staticmethod
+    def of(page: PageChars, record: dict) -> "_Sources | None":
+        """None for a page whose record has no source map (another engine's PDF, an old one of ours)."""
+        sources = record.get("sources") if isinstance(record, dict) else None
+        return _Sources(page, record) if isinstance(sources, dict) and sources else None
+
+    def line(self, c: Char) -> tuple[str, str, int] | None:
+        """The character's article, source file and line; None where the record does not say."""
+        if self._placed is None:
+            self._placed = _placed(self.page, blocks(self.record))
+        found = self._placed.get(id(c))
+        source = self.record["sources"].get(found[0]) if found is not None else None
+        if found is None or not isinstance(source, dict) or not isinstance(source.get("runs"), list):
+            return None
+        from pagesetter.proof.sourcemap import line_at
+
+        try:
+            line = line_at(source["runs"], found[1])
+        except (TypeError, ValueError, IndexError):
+            return None
+        return (found[0], str(source.get("file")), line) if line else None
+
+    def parted(self, a: Char, b: Char) -> bool:
+        """Are ``a`` and ``b`` of two paragraphs? Of one article and file, their source lines two
+        or more apart: a paragraph's lines follow one another (content/reader.py: a blank line ends
+        one), so a line between them is a paragraph's end. One line apart proves nothing (a
+        paragraph written over two lines; a list item after another): no end is taken then."""
+        first, second = self.line(a), self.line(b)
+        return (first is not None and second is not None and first[:2] == second[:2]
+                and second[2] - first[2] >= 2)
 
 
 def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
