@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Hashable
 
 from pagesetter.cache import DiskCache, default_cache, key_of
 from pagesetter.content.model import Article, Change
@@ -191,20 +192,36 @@ def paper_date(spec: PageSpec) -> str | None:
 
 
 def load_memo(faces: FaceSet, job: Path, cache: DiskCache) -> str:
-    """Fill the composition memo with the lines the last build of this job (a page or an edition
-    file) set; returns its key."""
-    key = key_of("compose", str(job.resolve()), faces.fingerprint())
-    found = cache.get_object("compose", key)
-    if isinstance(found, dict):
-        faces.memo.load(found)
-    return key
+    """Have the composition memo look for the lines it lacks in the disk cache, one entry per
+    paragraph or headline, read when a build first asks for it (an edited page reads the lines of
+    its other paragraphs, not a whole page's memo); returns where this build's new lines are saved
+    (the faces' part of their entries' keys). ``job`` (a page or an edition file) no longer
+    matters: lines set for one page serve any other with the same text, styles and measure."""
+    fingerprint = faces.fingerprint()
+    faces.memo.stored = lambda key: _stored_lines(cache, fingerprint, key)
+    return fingerprint
 
 
-def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
-    """Keep the lines this build used (only those: the entry stays the size of one page)."""
+def _stored_lines(cache: DiskCache, fingerprint: str, key: Hashable) -> object | None:
+    """One memo entry from the disk cache. It holds its own memo key beside its lines: an entry
+    whose key is not this one (two keys with one repr) is a miss, never another text's lines."""
+    found = cache.get_object("compose", _memo_entry_key(fingerprint, key))
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
+        return found[1]
+    return None
+
+
+def _memo_entry_key(fingerprint: str, key: Hashable) -> str:
+    return key_of("compose", fingerprint, key)
+
+
+def save_memo(faces: FaceSet, fingerprint: str, cache: DiskCache) -> None:
+    """Write the lines this process set (or its precompose child did) since the last save: each
+    a cache entry of its own, so an edit writes the paragraph it changed, not the page's memo."""
     memo = faces.memo
-    if memo.misses or len(memo.used) != len(memo.entries):
-        cache.put_object("compose", key, memo.used_entries())
+    for key, value in memo.unsaved().items():
+        cache.put_object("compose", _memo_entry_key(fingerprint, key), (key, value))
+    memo.saved()
 
 
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,
