@@ -250,6 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     args.whole_process = argv is None  # this process's own command line: the process ends with it
+    if args.whole_process:
+        # What start-up made (modules, classes, the parser) lives as long as the process: kept out
+        # of every collection, and of what a forked worker's collector would touch (and copy).
+        gc.freeze()
+        gc.enable()  # python -m pagesetter loads this module with the collector off (__main__.py)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
