@@ -203,44 +203,30 @@ def test_the_cache_folder_is_tagged_private_and_keyed(tmp_path: Path) -> None:
     assert cache.get("k", key_of("other")) == b"x"
 
 
+
 def _compose_entries(root: Path) -> dict[Path, int]:
     return {p: t for p, t in _entries(root).items() if p.parts[-3] == "compose"}
 
 
-def test_an_edit_reads_the_other_paragraphs_and_writes_only_its_own(project: Path, tmp_path: Path) -> None:
-    """The composition memo is kept one entry per paragraph or headline: a build after a
-    one-sentence edit writes the lines of that paragraph only, leaves every other entry as it was,
-    and prints what a build without a cache prints."""
+def test_an_edit_writes_its_new_lines_beside_the_page_memo(project: Path, tmp_path: Path) -> None:
+    """A build after a one-sentence edit leaves the page's memo as it was and writes the edited
+    paragraph's lines on their own, beside it; the next edit replaces them. Each build prints what
+    a build without a cache prints, and a damaged entry of new lines is a miss."""
     cache = DiskCache(tmp_path / "cache")
     spec = project / "layout" / "seed-page.yaml"
     build_page(spec, tmp_path / "first", cache=cache)
-    before = _compose_entries(cache.root)
+    memo = _compose_entries(cache.root)
+    assert len(memo) == 1
     article = project / "content" / "dongfeng-media.md"
-    text = article.read_text(encoding="utf-8")
-    assert "没有披上白色战袍" in text
-    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
-    edited = build_page(spec, tmp_path / "edited", cache=cache).pdf_path.read_bytes()
-    after = _compose_entries(cache.root)
-    assert {p: t for p, t in after.items() if p in before} == before  # none rewritten
-    assert len(after) - len(before) == 1  # the edited paragraph, at the one measure it was set to
-    assert edited == build_page(spec, tmp_path / "off", cache=DiskCache(None)).pdf_path.read_bytes()
-
-
-def test_a_memo_entry_holding_another_key_is_a_miss(project: Path, tmp_path: Path) -> None:
-    """Each memo entry carries its own key beside its lines: entries swapped between names (sealed
-    with the user's key, as a clash of two keys' reprs would leave them) are misses, and the page
-    is set again, not printed with another paragraph's lines."""
-    cache = DiskCache(tmp_path / "cache")
-    spec = project / "layout" / "seed-page.yaml"
-    build_page(spec, tmp_path / "first", cache=cache)
-    (tmp_path / "first" / "seed-page.pdf").unlink()
-    for p in _entries(cache.root):
-        if p.parts[-3] == "job":
-            p.unlink()  # no replay of the whole page
-    entries = sorted(_compose_entries(cache.root))
-    payloads = [cache.get("compose", p.name) for p in entries]
-    assert len(entries) >= 2 and all(payloads)
-    for p, payload in zip(entries, payloads[1:] + payloads[:1]):  # each entry given its neighbour's
-        cache.put("compose", p.name, payload)  # type: ignore[arg-type]
-    again = build_page(spec, tmp_path / "again", cache=cache).pdf_path.read_bytes()
-    assert again == build_page(spec, tmp_path / "off", cache=DiskCache(None)).pdf_path.read_bytes()
+    original = article.read_text(encoding="utf-8")
+    assert "没有披上白色战袍" in original
+    for n, wording in enumerate(("未曾披上白色战袍", "从未披上白色战袍")):
+        article.write_text(original.replace("没有披上白色战袍", wording, 1), encoding="utf-8")
+        edited = build_page(spec, tmp_path / f"edit{n}", cache=cache).pdf_path.read_bytes()
+        after = _compose_entries(cache.root)
+        assert {p: t for p, t in after.items() if p in memo} == memo  # the page's memo not written again
+        [since] = [p for p in after if p not in memo]
+        assert since.stat().st_size < sum(p.stat().st_size for p in memo) / 10  # one paragraph's lines
+        assert edited == build_page(spec, tmp_path / f"off{n}", cache=DiskCache(None)).pdf_path.read_bytes()
+    since.write_bytes(since.read_bytes()[:-100] + bytes(100))  # damaged: its seal no longer matches
+    assert build_page(spec, tmp_path / "again", cache=cache).pdf_path.read_bytes() == edited

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Hashable
 
 from pagesetter.cache import DiskCache, default_cache, key_of
 from pagesetter.content.model import Article, Change
@@ -192,36 +191,55 @@ def paper_date(spec: PageSpec) -> str | None:
 
 
 def load_memo(faces: FaceSet, job: Path, cache: DiskCache) -> str:
-    """Have the composition memo look for the lines it lacks in the disk cache, one entry per
-    paragraph or headline, read when a build first asks for it (an edited page reads the lines of
-    its other paragraphs, not a whole page's memo); returns where this build's new lines are saved
-    (the faces' part of their entries' keys). ``job`` (a page or an edition file) no longer
-    matters: lines set for one page serve any other with the same text, styles and measure."""
-    fingerprint = faces.fingerprint()
-    faces.memo.stored = lambda key: _stored_lines(cache, fingerprint, key)
-    return fingerprint
-
-
-def _stored_lines(cache: DiskCache, fingerprint: str, key: Hashable) -> object | None:
-    """One memo entry from the disk cache. It holds its own memo key beside its lines: an entry
-    whose key is not this one (two keys with one repr) is a miss, never another text's lines."""
-    found = cache.get_object("compose", _memo_entry_key(fingerprint, key))
-    if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
-        return found[1]
-    return None
-
-
-def _memo_entry_key(fingerprint: str, key: Hashable) -> str:
-    return key_of("compose", fingerprint, key)
-
-
-def save_memo(faces: FaceSet, fingerprint: str, cache: DiskCache) -> None:
-    """Write the lines this process set (or its precompose child did) since the last save: each
-    a cache entry of its own, so an edit writes the paragraph it changed, not the page's memo."""
+    """Fill the composition memo with the lines the last build of this job (a page or an edition
+    file) set: its memo, and the lines set since (save_memo); returns its key."""
+    key = key_of("compose", str(job.resolve()), faces.fingerprint())
     memo = faces.memo
-    for key, value in memo.unsaved().items():
-        cache.put_object("compose", _memo_entry_key(fingerprint, key), (key, value))
-    memo.saved()
+    found = cache.get_object("compose", key)
+    if isinstance(found, dict):
+        memo.load(found)
+        memo.base = frozenset(found)
+        since = cache.get_object("compose", _since_key(key))
+        if isinstance(since, dict):
+            memo.load(since)
+            memo.since = frozenset(since)
+    return key
+
+
+# An edit's new lines are written beside the page's memo, on their own, while the memo stays
+# mostly what builds use: past this share of new lines, or of lines no longer used, the memo is
+# written whole again (and stays the size of one page).
+SINCE_SHARE = 0.25
+
+
+def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
+    """Keep the lines this build used (only those: the entry stays the size of one page). When the
+    page's memo on disk holds nearly all of them, only the ones it lacks are written (the
+    paragraph an edit changed: a few KB, not the page's 400)."""
+    memo = faces.memo
+    if not memo.misses and len(memo.used) == len(memo.entries):
+        return  # every line came from the disk cache and all were used: it holds them already
+    used = memo.used_entries()
+    new = {k: v for k, v in used.items() if k not in memo.base}
+    if (memo.base and len(new) <= SINCE_SHARE * len(used)
+            and len(memo.base - memo.used) <= SINCE_SHARE * len(memo.base)):
+        if new.keys() != memo.since:
+            if new:
+                cache.put_object("compose", _since_key(key), new)
+            else:
+                cache.forget("compose", _since_key(key))
+            memo.since = frozenset(new)
+        return
+    cache.put_object("compose", key, used)
+    memo.base = frozenset(used)
+    if memo.since:
+        cache.forget("compose", _since_key(key))
+        memo.since = frozenset()
+
+
+def _since_key(key: str) -> str:
+    """Where the lines set since the page's memo at ``key`` was written are kept."""
+    return key_of("compose-since", key)
 
 
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,

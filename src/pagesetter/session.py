@@ -196,7 +196,6 @@ def _trim(faces: FaceSet) -> None:
     memo = faces.memo
     if len(memo.entries) > len(memo.used) + MEMO_SLACK:
         memo.entries = memo.used_entries()  # a module taken whole sets its lines again, once
-        memo.fresh &= memo.entries.keys()  # never saved after the first build: kept only with their lines
     memo.used = set()
 
 

@@ -4,11 +4,9 @@ Fitting tries many headline and photo depths, `auto` tries many arrangements, an
 the same styles again and again, and an editor rebuilds a page after changing one sentence:
 each of these asks for lines the build (or the last build) has already set. Composition is a pure
 function of the text, the typesetting fields of its styles, the measure and the faces, so the
-memo is keyed by exactly those; build.py keeps its entries on disk between builds (cache.py), one
-cache entry per paragraph or headline, under a key that also holds the face files and the
-engine's code. An entry is read from disk only when a build asks for it, and only the entries a
-build set itself are written: an edit that changes one sentence reads the page's other paragraphs
-and writes one.
+memo is keyed by exactly those; build.py keeps it on disk between builds (cache.py), under a key
+that holds the face files and the engine's code: a page's memo, and beside it the lines set since
+it was written (so an edit writes the paragraph it changed, not the whole page's lines again).
 """
 
 from __future__ import annotations
@@ -30,46 +28,26 @@ def style_key(style: Style) -> tuple:
 @dataclass
 class ComposeMemo:
     entries: dict[Hashable, object] = field(default_factory=dict)
-    used: set[Hashable] = field(default_factory=set)  # keys this build asked for
-    fresh: set[Hashable] = field(default_factory=set)  # keys set in this process (or its precompose child), not read
-    # Where entries this memo lacks are looked for (build.py: the disk cache); None: nowhere else.
-    stored: Callable[[Hashable], object | None] | None = None
+    used: set[Hashable] = field(default_factory=set)  # keys this build asked for (what is saved)
+    # The keys of what was read from the disk cache (build.load_memo): the page's memo, and the
+    # lines set since, kept beside it
+    base: frozenset[Hashable] = frozenset()
+    since: frozenset[Hashable] = frozenset()
     hits: int = 0
     misses: int = 0
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         self.used.add(key)
-        if self.has(key):
+        if key in self.entries:
             self.hits += 1
             return self.entries[key]  # type: ignore[return-value]
         self.misses += 1
         value = self.entries[key] = make()
-        self.fresh.add(key)
         return value
 
-    def has(self, key: Hashable) -> bool:
-        """Is ``key`` set already, here or where entries are stored (then it is read in)?"""
-        if key in self.entries:
-            return True
-        found = None if self.stored is None else self.stored(key)
-        if found is None:
-            return False
-        self.entries[key] = found
-        return True
-
     def load(self, entries: dict[Hashable, object]) -> None:
-        """Entries set elsewhere in this build (a precompose child, an earlier build in a session)."""
         for key, value in entries.items():
-            if key not in self.entries:
-                self.entries[key] = value
-                self.fresh.add(key)
+            self.entries.setdefault(key, value)
 
     def used_entries(self) -> dict[Hashable, object]:
         return {key: self.entries[key] for key in self.used if key in self.entries}
-
-    def unsaved(self) -> dict[Hashable, object]:
-        """The entries set in this process since the last ``saved()``: what the disk lacks."""
-        return {key: self.entries[key] for key in self.fresh if key in self.entries}
-
-    def saved(self) -> None:
-        self.fresh = set()

@@ -176,12 +176,11 @@ def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds:
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
                 faces: FaceSet) -> bool:
-    """Are all of the body's paragraphs in the composition memo already (or in the disk cache
-    behind it: those are read in now)?"""
+    """Are all of the body's paragraphs in the composition memo already?"""
     def key(para: Paragraph) -> tuple:
         runs, indent, justify = _setting(para, spec, styles)
         return paragraph_key(runs, measure - 2 * _inset(para, spec, styles, measure), indent, justify)
-    return all(faces.memo.has(key(para)) for para in article.paragraphs if not para.subhead)
+    return all(key(para) in faces.memo.entries for para in article.paragraphs if not para.subhead)
 
 
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],

@@ -103,11 +103,10 @@ def _child(jobs: list[tuple[ArticleSpec, Article, float]], spec: PageSpec, faces
     # wait for ever for a reader (this process itself).
     receive.close()
     try:
-        before: set[Hashable] = set(faces.memo.fresh)
+        before: set[Hashable] = set(faces.memo.entries)
         for aspec, article, measure in jobs:
             compose_body(aspec, article, spec.styles, measure, faces)
-        # what it set, not what it read from the disk cache (the parent reads those itself)
-        send.send({k: v for k, v in faces.memo.unsaved().items() if k not in before})
+        send.send({k: v for k, v in faces.memo.entries.items() if k not in before})
     except BaseException:  # anything at all: the parent sets these articles itself
         send.send(None)
     finally:
