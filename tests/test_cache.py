@@ -201,3 +201,32 @@ def test_the_cache_folder_is_tagged_private_and_keyed(tmp_path: Path) -> None:
     assert secret.stat().st_size == 32
     assert cache.get("k", key) is None and not (folder / "k" / key[:2] / key).exists()
     assert cache.get("k", key_of("other")) == b"x"
+
+
+
+def _compose_entries(root: Path) -> dict[Path, int]:
+    return {p: t for p, t in _entries(root).items() if p.parts[-3] == "compose"}
+
+
+def test_an_edit_writes_its_new_lines_beside_the_page_memo(project: Path, tmp_path: Path) -> None:
+    """A build after a one-sentence edit leaves the page's memo as it was and writes the edited
+    paragraph's lines on their own, beside it; the next edit replaces them. Each build prints what
+    a build without a cache prints, and a damaged entry of new lines is a miss."""
+    cache = DiskCache(tmp_path / "cache")
+    spec = project / "layout" / "seed-page.yaml"
+    build_page(spec, tmp_path / "first", cache=cache)
+    memo = _compose_entries(cache.root)
+    assert len(memo) == 1
+    article = project / "content" / "dongfeng-media.md"
+    original = article.read_text(encoding="utf-8")
+    assert "没有披上白色战袍" in original
+    for n, wording in enumerate(("未曾披上白色战袍", "从未披上白色战袍")):
+        article.write_text(original.replace("没有披上白色战袍", wording, 1), encoding="utf-8")
+        edited = build_page(spec, tmp_path / f"edit{n}", cache=cache).pdf_path.read_bytes()
+        after = _compose_entries(cache.root)
+        assert {p: t for p, t in after.items() if p in memo} == memo  # the page's memo not written again
+        [since] = [p for p in after if p not in memo]
+        assert since.stat().st_size < sum(p.stat().st_size for p in memo) / 10  # one paragraph's lines
+        assert edited == build_page(spec, tmp_path / f"off{n}", cache=DiskCache(None)).pdf_path.read_bytes()
+    since.write_bytes(since.read_bytes()[:-100] + bytes(100))  # damaged: its seal no longer matches
+    assert build_page(spec, tmp_path / "again", cache=cache).pdf_path.read_bytes() == edited

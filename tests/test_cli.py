@@ -316,3 +316,30 @@ def test_an_edition_reports_each_page_as_a_page_build_does(project: Path) -> Non
                           for l in errors), errors
     # said once, as the preflight's finding (issue 17: not a low-resolution warning beside it)
     assert not any("low-resolution" in l and "dongliao-police.jpg" in l for l in result.stderr.splitlines())
+
+
+# python -m pagesetter build of one page, with the collector's runs counted from the first import
+COUNT_COLLECTIONS = """
+import atexit, gc, runpy, sys
+runs = []
+gc.callbacks.append(lambda phase, info: runs.append(info["generation"]) if phase == "start" else None)
+atexit.register(lambda: print("collections", len(runs), file=sys.stderr))
+sys.argv = ["pagesetter", *sys.argv[1:]]
+runpy.run_module("pagesetter", run_name="__main__")
+"""
+
+
+def test_a_one_page_build_process_runs_no_garbage_collection(project: Path, tmp_path: Path) -> None:
+    """The command line's one-page build runs without the cyclic collector (cli.GC_THRESHOLD), and
+    still writes the page; main() called from a program leaves the collector as it found it."""
+    run = subprocess.run([sys.executable, "-c", COUNT_COLLECTIONS, "build", "-q", "--no-cache", "-o",
+                          str(tmp_path / "out"), "layout/seed-page.yaml"], cwd=project, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "collections 0" in run.stderr.splitlines()
+    assert (tmp_path / "out" / "seed-page.pdf").stat().st_size > 0
+    in_process = subprocess.run([sys.executable, "-c", "import gc, sys; from pagesetter.cli import main; "
+                                 "main(sys.argv[1:]); print('enabled', gc.isenabled())", "build", "-q",
+                                 "--no-cache", "-o", str(tmp_path / "lib"), "layout/seed-page.yaml"], cwd=project,
+                                capture_output=True, text=True, timeout=300)
+    assert "enabled True" in in_process.stdout, in_process.stderr

@@ -192,19 +192,54 @@ def paper_date(spec: PageSpec) -> str | None:
 
 def load_memo(faces: FaceSet, job: Path, cache: DiskCache) -> str:
     """Fill the composition memo with the lines the last build of this job (a page or an edition
-    file) set; returns its key."""
+    file) set: its memo, and the lines set since (save_memo); returns its key."""
     key = key_of("compose", str(job.resolve()), faces.fingerprint())
+    memo = faces.memo
     found = cache.get_object("compose", key)
     if isinstance(found, dict):
-        faces.memo.load(found)
+        memo.load(found)
+        memo.base = frozenset(found)
+        since = cache.get_object("compose", _since_key(key))
+        if isinstance(since, dict):
+            memo.load(since)
+            memo.since = frozenset(since)
     return key
 
 
+# An edit's new lines are written beside the page's memo, on their own, while the memo stays
+# mostly what builds use: past this share of new lines, or of lines no longer used, the memo is
+# written whole again (and stays the size of one page).
+SINCE_SHARE = 0.25
+
+
 def save_memo(faces: FaceSet, key: str, cache: DiskCache) -> None:
-    """Keep the lines this build used (only those: the entry stays the size of one page)."""
+    """Keep the lines this build used (only those: the entry stays the size of one page). When the
+    page's memo on disk holds nearly all of them, only the ones it lacks are written (the
+    paragraph an edit changed: a few KB, not the page's 400)."""
     memo = faces.memo
-    if memo.misses or len(memo.used) != len(memo.entries):
-        cache.put_object("compose", key, memo.used_entries())
+    if not memo.misses and len(memo.used) == len(memo.entries):
+        return  # every line came from the disk cache and all were used: it holds them already
+    used = memo.used_entries()
+    new = {k: v for k, v in used.items() if k not in memo.base}
+    if (memo.base and len(new) <= SINCE_SHARE * len(used)
+            and len(memo.base - memo.used) <= SINCE_SHARE * len(memo.base)):
+        if new.keys() != memo.since:
+            if new:
+                cache.put_object("compose", _since_key(key), new)
+            else:
+                cache.forget("compose", _since_key(key))
+            memo.since = frozenset(new)
+        return
+    cache.put_object("compose", key, used)
+    memo.base = frozenset(used)
+    if memo.since:
+        cache.forget("compose", _since_key(key))
+        memo.since = frozenset()
+
+
+def _since_key(key: str) -> str:
+    """Where the lines set since the page's memo at ``key`` was written are kept."""
+    return key_of("compose-since", key)
 
 
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,

@@ -5,7 +5,8 @@ the same styles again and again, and an editor rebuilds a page after changing on
 each of these asks for lines the build (or the last build) has already set. Composition is a pure
 function of the text, the typesetting fields of its styles, the measure and the faces, so the
 memo is keyed by exactly those; build.py keeps it on disk between builds (cache.py), under a key
-that holds the face files and the engine's code.
+that holds the face files and the engine's code: a page's memo, and beside it the lines set since
+it was written (so an edit writes the paragraph it changed, not the whole page's lines again).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def style_key(style: Style) -> tuple:
 class ComposeMemo:
     entries: dict[Hashable, object] = field(default_factory=dict)
     used: set[Hashable] = field(default_factory=set)  # keys this build asked for (what is saved)
+    # The keys of what was read from the disk cache (build.load_memo): the page's memo, and the
+    # lines set since, kept beside it
+    base: frozenset[Hashable] = frozenset()
+    since: frozenset[Hashable] = frozenset()
     hits: int = 0
     misses: int = 0
 

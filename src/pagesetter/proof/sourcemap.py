@@ -15,7 +15,6 @@ captions from the front matter, paragraphs character by character).
 from __future__ import annotations
 
 import functools
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from pagesetter.content.model import Article
@@ -63,6 +62,8 @@ def line_per_char(printed: str, units: list[tuple[str, tuple[int, ...]]]) -> lis
     lines = [line for _, per in units for line in per]
     if printed == whole:  # the usual case, which SequenceMatcher would match whole, as one block
         return lines
+    from difflib import SequenceMatcher  # here: only a page whose print differs from its text needs it
+
     found: list[int | None] = [None] * len(printed)
     for a, b, size in SequenceMatcher(None, printed, whole, autojunk=False).get_matching_blocks():
         for k in range(size):

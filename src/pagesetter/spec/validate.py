@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -31,6 +30,8 @@ def check_keys(node: Node, allowed: Iterable[str], what: str, required: Iterable
     allowed = list(allowed)
     for key, _ in node.items():
         if key not in allowed:
+            import difflib  # here: only a misspelt key needs it (start-up time)
+
             near = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f"; expected one of: {', '.join(allowed)}"
             raise InputError(node.key_loc(key), f"unknown key {key!r} in {what}{hint}")
@@ -141,6 +142,8 @@ def choice(node: Node, what: str, options: Iterable[str]) -> str:
     options = list(options)
     value = text(node, what)
     if value not in options:
+        import difflib  # here: only a wrong value needs it (start-up time)
+
         near = difflib.get_close_matches(value, options, n=1)
         hint = f"; did you mean {near[0]!r}?" if near else ""
         raise InputError(node.loc, f"{what} must be one of {', '.join(options)}, got {value!r}{hint}")
