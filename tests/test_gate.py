@@ -173,6 +173,12 @@ def test_an_overset_or_interrupted_build_leaves_no_ghostscript(project: Path, tm
     build.send_signal(signal.SIGINT)
     build.communicate(timeout=300)
     assert build.returncode != 0
+    # Ctrl-C can land inside Popen, before the server holds the new Ghostscript: that one is not
+    # killed, but it reads its commands from the build's pipe, so it ends on its own once the
+    # build has gone. Lingering is the defect; a few hundred milliseconds of ending is not.
+    deadline = time.monotonic() + 10
+    while _processes_naming(tmp) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert list(tmp.iterdir()) == [] and _processes_naming(tmp) == []
 
     cut = text.replace("block: {col: 1, cols: 4, line: 12, lines: 39}", "block: {col: 1, cols: 4, line: 12, lines: 22}")
