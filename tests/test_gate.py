@@ -100,10 +100,38 @@ def test_a_kept_ghostscript_measures_each_file_as_its_own_would(tmp_path: Path, 
             target.write_bytes(source.read_bytes())
             with coverage_render(target, server=server) as render:
                 assert render.pending is not None and render.process is None
+                assert render.totals is not None  # the ink summed in the collecting thread
                 served = preflight(target, render=render)
             assert _finding_set(served) == _finding_set(own), source
             assert served.measured == own.measured, source
         assert server.start(tmp_path / "heavy.pdf") is None  # outside its folder: Ghostscript may not read it
+    finally:
+        server.close()
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_a_render_left_uncollected_leaves_the_next_file_measured_right(tmp_path: Path, seed_build) -> None:
+    """A gate that stops before its coverage check (a read-back that failed) leaves its render to
+    the collecting thread: waited for as the render ends, its TIFFs removed, so the next file of
+    the same Ghostscript is numbered and measured as its own render measures it."""
+    from pagesetter.proof.preflight import CoverageServer
+
+    heavy = _with_patch(seed_build.pdf_path, tmp_path / "heavy.pdf", b"q 0.9 0.9 0.9 0.9 k X 60 60 re f Q")
+    own = preflight(heavy)
+    server = CoverageServer()
+    try:
+        target = server.workspace() / "gated.pdf"
+        target.write_bytes(seed_build.pdf_path.read_bytes())
+        with pytest.raises(RuntimeError):
+            with coverage_render(target, server=server):
+                raise RuntimeError("the read-back failed")
+        assert not list(server.workspace().glob("p*.tif"))
+        target.write_bytes(heavy.read_bytes())
+        with coverage_render(target, server=server) as render:
+            served = preflight(target, render=render)
+        assert any(f.check == "coverage" for f in served.findings), served.text()
+        assert _finding_set(served) == _finding_set(own)
+        assert served.measured == own.measured
     finally:
         server.close()
 

@@ -105,3 +105,27 @@ def test_the_pdf_shows_the_photo_the_right_way_round(tmp_path: Path, root: Path)
     shot = pdf[0].render(scale=1).to_pil().convert("L")
     assert shot.getpixel((100, 100)) < 60 and shot.getpixel((200, 100)) > 200
     assert shot.getpixel((20, 20)) > 240  # nothing outside the frame
+
+
+def test_photos_started_early_give_the_same_pdf(seed_build) -> None:
+    """render_pdf's photos prepared ahead (build.py starts them once the flow placed them) make
+    the same bytes as its own; ones prepared for other frames are not used."""
+    from dataclasses import replace
+
+    from pagesetter.cache import DiskCache
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.render.pdf import EarlyPhotos, PrintSettings, render_pdf
+
+    spec = seed_build.spec
+    settings = PrintSettings.of(spec)
+    page = seed_build.page
+    assert page.images
+    manifest = load_manifest(spec.fonts_manifest, spec.root, spec.allowed)
+    own = render_pdf(page, manifest, "t", "2026-01-01", settings=settings)
+    early = EarlyPhotos(page.images, DiskCache(None), spec.photo_ppi)
+    assert early.matches(page.images, spec.photo_ppi)
+    assert render_pdf(page, manifest, "t", "2026-01-01", settings=settings, early=early) == own
+    moved = replace(page.images[0], width=page.images[0].width / 2)
+    wrong = EarlyPhotos((moved, *page.images[1:]), DiskCache(None), spec.photo_ppi)
+    assert not wrong.matches(page.images, spec.photo_ppi)
+    assert render_pdf(page, manifest, "t", "2026-01-01", settings=settings, early=wrong) == own

@@ -20,7 +20,7 @@ from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
 from pagesetter.paths import OUTSIDE_HINT, inside, proof_print_path, write_atomically
-from pagesetter.render.pdf import PrintSettings, render_pdf
+from pagesetter.render.pdf import EarlyPhotos, PrintSettings, render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
 
@@ -148,6 +148,34 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
+    early = early_photos(page, spec, cache, proof=proof, refused=stop is not None or (
+        bool(page.overset) and not (allow_overset or spec.allow_overset)), memo=memo)
+    try:
+        return _finish(spec, manifest, articles, changes, faces, out_dir, page, flowed.warnings, notes, stop,
+                       allow_overset=allow_overset, proof=proof, cache=cache, memo_key=memo_key, memo=memo,
+                       durable=durable, early=early)
+    finally:
+        if early is not None:  # render_pdf closed it, unless the build stopped first
+            early.close()
+
+
+def early_photos(page: Page, spec: PageSpec, cache: DiskCache, *, proof: bool, refused: bool,
+                 memo: Memo | None) -> EarlyPhotos | None:
+    """The page's photos started now, as the flow has placed them, on the other core while this
+    one finishes the page (render/pdf.py EarlyPhotos). Not for a page that stops here (overset,
+    missing glyphs: nothing is rendered), nor with a proof (rendered first, from the same cache
+    entries: it prepares them itself), nor in a session (its memo keeps the photos)."""
+    if refused or proof or memo is not None or not page.images:
+        return None
+    return EarlyPhotos(page.images, cache, spec.photo_ppi)
+
+
+def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article], changes: tuple[Change, ...],
+            faces: FaceSet, out_dir: Path, page: Page, flow_warnings: tuple[Warning, ...],
+            notes: tuple[Warning, ...], stop: InputErrors | None, *, allow_overset: bool, proof: bool,
+            cache: DiskCache, memo_key: str | None, memo: Memo | None, durable: bool,
+            early: EarlyPhotos | None) -> BuildResult:
+    """build_loaded from the flowed page on: the proof, the overset gate, the print PDF."""
     title = next((a.title for a in articles.values() if a.title), spec.name)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
         write_proof(page, spec, manifest, faces, out_dir, title, cache)
@@ -161,13 +189,13 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
-                          settings=PrintSettings.of(spec), memo=memo)
+                          settings=PrintSettings.of(spec), memo=memo, early=early)
     pdf_path = out_dir / f"{spec.name}.pdf"
     if durable:
         write_atomically(pdf_path, rendered.pdf)
     else:
         write_atomically(pdf_path, rendered.pdf, durable=False)
-    return BuildResult(spec, page, articles, pdf_path, notes + flowed.warnings + rendered.warnings, changes,
+    return BuildResult(spec, page, articles, pdf_path, notes + flow_warnings + rendered.warnings, changes,
                        inputs_of(spec, manifest, articles), rendered.digests)
 
 

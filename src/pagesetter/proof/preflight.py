@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -113,6 +114,56 @@ class Render:
     # Rendered by a CoverageServer instead: gives each page's TIFF, in order, or None if that
     # Ghostscript failed (the file is then rendered by a process of its own, as without one).
     pending: "Callable[[], tuple[Path, ...] | None] | None" = None
+    # The server's render collected in a thread (_Collector): each page's ink total, summed as
+    # soon as Ghostscript is done, while the caller still reads the PDF back.
+    totals: "Callable[[], list[Image.Image] | None] | None" = None
+
+
+class _Collector:
+    """A CoverageServer's render, waited for in a thread, and each page's total ink (C+M+Y+K over
+    the whole raster) summed there: on two cores that is done on the one Ghostscript rendered on,
+    while the caller reads the PDF back on the other, instead of after the read-back. The coverage
+    check then only crops each total to the page's trim: the same pixels, the same sums."""
+
+    def __init__(self, pending: Callable[[], tuple[Path, ...] | None]) -> None:
+        self._pending = pending
+        self._tiffs: tuple[Path, ...] | None = None
+        self._totals: list[Image.Image] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="coverage-collector", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._tiffs = self._pending()
+            if self._tiffs:
+                self._totals = [_ink_total(tiff) for tiff in self._tiffs]
+        except BaseException as exc:  # said by the caller, in its thread
+            self._error = exc
+
+    def tiffs(self) -> tuple[Path, ...] | None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._tiffs
+
+    def totals(self) -> list[Image.Image] | None:
+        self._thread.join()
+        return self._totals
+
+    def discard(self) -> None:
+        """Waited for (the server's next file must not start before this one is collected: its
+        TIFFs are numbered on from this one's), and its TIFFs removed, used or not."""
+        self._thread.join()
+        for tiff in self._tiffs or ():
+            tiff.unlink(missing_ok=True)
+
+
+def _ink_total(tiff: Path) -> Image.Image:
+    """C+M+Y+K of each pixel of a CMYK TIFF (32-bit)."""
+    with _cmyk_tiff(tiff) as im:
+        c, m, y, k = im.split()
+        return ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
 
 
 @contextlib.contextmanager
@@ -128,10 +179,14 @@ def coverage_render(path: Path, device_colour: bool = True,
             inside = path.resolve().parent == server.workspace().resolve()
             pending = server.start(path) if inside else server.start_copy(path)
         process = _start_render(path, Path(tmp), device_colour) if pending is None else None
-        render = Render(process, Path(tmp), device_colour, pending)
+        collector = _Collector(pending) if pending is not None else None
+        render = Render(process, Path(tmp), device_colour, collector and collector.tiffs,
+                        collector and collector.totals)
         try:
             yield render
         finally:
+            if collector is not None:
+                collector.discard()
             if render.process is not None and render.process.poll() is None:
                 render.process.kill()
                 render.process.wait()
@@ -200,7 +255,7 @@ def _collected(render: Render, path: Path, boxes: list[tuple[list[float], list[f
             _coverage(own.process, own.folder, boxes, report, limits)
         return
     try:
-        _coverage_of(pages, boxes, report, limits)
+        _coverage_of(pages, boxes, report, limits, render.totals() if render.totals is not None else None)
     finally:
         for tiff in pages:
             tiff.unlink(missing_ok=True)
@@ -720,22 +775,26 @@ def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tup
 
 
 def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[float]]], report: PreflightReport,
-                 limits: Limits) -> None:
-    """Total area coverage inside each page's trim, on its CMYK TIFF at COVERAGE_DPI."""
+                 limits: Limits, totals: list[Image.Image] | None = None) -> None:
+    """Total area coverage inside each page's trim, on its CMYK TIFF at COVERAGE_DPI; ``totals``:
+    each TIFF's ink total already summed over the whole raster (_Collector), else summed here."""
     dpi = COVERAGE_DPI
     worst = 0.0
     for number, ((trim, media), tiff) in enumerate(zip(boxes, tiffs), 1):
-        with _cmyk_tiff(tiff) as im:
-            scale = dpi / 72
-            box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
-                   round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))
-            c, m, y, k = im.crop(box).split()  # cropped once, then split: the same bands, a quarter of the crops
-            total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
-            peak = total.getextrema()[1]
-            tac = peak / 255 * 100
-            worst = max(worst, tac)
-            if tac > limits.tac + 0.5:
-                report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} %", number)
+        scale = dpi / 72
+        box = (round((trim[0] - media[0]) * scale), round((media[3] - trim[3]) * scale),
+               round((trim[2] - media[0]) * scale), round((media[3] - trim[1]) * scale))
+        if totals is not None and len(totals) == len(tiffs):
+            total = totals[number - 1].crop(box)
+        else:
+            with _cmyk_tiff(tiff) as im:
+                c, m, y, k = im.crop(box).split()  # cropped once, then split: the same bands, a quarter of the crops
+                total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+        peak = total.getextrema()[1]
+        tac = peak / 255 * 100
+        worst = max(worst, tac)
+        if tac > limits.tac + 0.5:
+            report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} %", number)
     report.measured["max tac %"] = round(worst, 1)
     report.measured["tac checked"] = 1
 

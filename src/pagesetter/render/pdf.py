@@ -72,14 +72,56 @@ class PrintSettings:
         return cls(spec.pdfx, spec.photo_ppi)
 
 
+class EarlyPhotos:
+    """The page's photos being prepared in threads from the moment the flow placed them, before
+    the page is finished (sources, marks) and rendered: on two cores the other one is otherwise
+    idle between the composition and the render. render_pdf takes them only for exactly the
+    photos it draws (``matches``), else prepares its own; what each is prepared from is the
+    same either way, so are the bytes."""
+
+    def __init__(self, images: tuple[Image, ...], cache: DiskCache, ppi: int, threads: int = 2) -> None:
+        self.wanted = tuple(_photo_inputs(image) for image in images)
+        self.ppi = ppi
+        self.digests: dict[Path, str] = {}  # filled by the threads, as render_pdf's own
+        self.pool = ThreadPoolExecutor(max_workers=threads)
+        self.photos = [self.pool.submit(_prepared, image, cache, ppi, self.digests) for image in images]
+
+    def matches(self, images: tuple[Image, ...], ppi: int) -> bool:
+        return ppi == self.ppi and self.wanted == tuple(_photo_inputs(image) for image in images)
+
+    def close(self) -> None:
+        """Not needed after all (the build stopped, or drew other photos): what has not started is dropped."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _photo_inputs(image: Image) -> tuple:
+    """What a photo is prepared from (_prepared): the file and the frame, not where it is drawn."""
+    return (image.path, image.width, image.height, image.fit, image.focus, image.background)
+
+
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
                cache: DiskCache = DiskCache(None), settings: PrintSettings = PrintSettings(),
-               photo_threads: int = 2, memo: Memo | None = None) -> RenderResult:
+               photo_threads: int = 2, memo: Memo | None = None, early: EarlyPhotos | None = None) -> RenderResult:
     """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``memo``, a
     session's (session.py), keeps them in memory, with each line's text operators and the written
     bytes of every object whose inputs are unchanged (fonts, photos); ``photo_threads``: threads
     preparing photos beside this one, 0 for none (an edition's page workers already keep every core
-    busy). One pass: the PDF/X structure is written with the page (render/writer.py)."""
+    busy); ``early``: the photos already being prepared (build.py; not with a ``memo``), whose
+    threads then also do what photo threads do here, and are closed by this call. One pass: the
+    PDF/X structure is written with the page (render/writer.py)."""
+    if early is not None and (memo is not None or not early.matches(page.images, settings.photo_ppi)):
+        early.close()
+        early = None
+    try:
+        return _render_pdf(page, faces, title, date, cache, settings, photo_threads, memo, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None, cache: DiskCache,
+                settings: PrintSettings, photo_threads: int, memo: Memo | None, early: EarlyPhotos | None
+                ) -> RenderResult:
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
@@ -90,13 +132,24 @@ def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | N
     ops: list[str] = [PREAMBLE]
     if memo is not None and all(memo.has(_photo_key(image, settings.photo_ppi)) for image in page.images):
         photo_threads = 0  # every photo kept by the session: no thread to start
-    with (ThreadPoolExecutor(max_workers=photo_threads) if photo_threads else _InThisThread()) as pool:
+    pool: Executor
+    if early is not None:
+        pool = early.pool  # shut down by render_pdf
+    elif photo_threads:
+        pool = ThreadPoolExecutor(max_workers=photo_threads)
+    else:
+        pool = _InThisThread()
+    with pool:
         # Photos are prepared in threads (Pillow and LittleCMS release the GIL) while this thread
         # subsets the fonts and writes the text, or here first when photo_threads is 0; they are
         # placed in page order, so the bytes never depend on which thread finished first.
         # filled by the photo threads (a photo placed twice may be hashed by two: the same digest)
-        digests: dict[Path, str] = {}
-        photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo, digests) for image in page.images]
+        if early is not None:
+            digests, photos = early.digests, early.photos
+        else:
+            digests = {}
+            photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo, digests)
+                      for image in page.images]
         subsets = _subsets(page, faces, cache, memo)
         # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
         # cold build, beside the text); a session keeps its own (_written).
