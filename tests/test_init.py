@@ -118,3 +118,12 @@ def test_fonts_lists_faces_styles_licences_and_what_the_content_lacks(tmp_path: 
     kai = next(i for i, line in enumerate(out) if line.startswith("kai: LXGW WenKai Regular — 楷体"))
     assert "caption" in out[kai + 1] and "subtitle" in out[kai + 1]
     assert out[kai + 2].endswith("none lacking")
+    # A spec with missing_glyphs: substitute: the build prints 〓 and warns, and fonts says so
+    # (a new user's trial: it said "the build stops on it" of a page that built).
+    spec = project / "layout" / "page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "missing_glyphs: substitute\n", encoding="utf-8")
+    out = run(["fonts"], project).stdout.splitlines()
+    assert out[song + 3] == ("    U+1F600 GRINNING FACE (😀) ×1: NO FACE HAS IT: the build prints 〓 in its place "
+                             "and warns (missing_glyphs: substitute)")
+    build = run(["build"], project)
+    assert build.returncode == 0 and "printed 〓 in its place" in build.stderr, build.stderr

@@ -55,6 +55,9 @@ class Line:
     overfull: bool = False  # wider than the measure even after every allowed shrink
     role: str = "body"  # "body", "subhead", "blank" (an empty grid line), "jump"
     han_spread: float = 0.0  # em: the mean space between two Han side by side beyond their ems
+    # set short of the measure by design (a centred line of a poem): the layout record marks its
+    # grid line (flow/article.py _set_body), so `pagesetter check` does not hold it to the measure
+    ragged: bool = False
 
     @property
     def very_loose(self) -> bool:
@@ -66,7 +69,7 @@ class Line:
         # process. Pickle writes a NamedTuple through a Python call per glyph; plain tuples go
         # four times faster (as pagetree.TextLine).
         return _line, (tuple([tuple(g) for g in self.glyphs]), self.width, self.natural, self.text, self.last,
-                       self.size, self.overfull, self.role, self.han_spread)
+                       self.size, self.overfull, self.role, self.han_spread, self.ragged)
 
 
 def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:

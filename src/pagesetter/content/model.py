@@ -25,7 +25,7 @@ class Span:
 # "body" 正文 (first line indented, justified); "subhead" 小标题 (``## ``); "quote" 编者按 or a
 # quotation in the quote style (``> ``); "item" a list item, its bullet or number in its text, no
 # indent (``- ``, ``1. ``); "right" a line set flush right, 落款 (``::: right``); "noindent" a
-# paragraph without first-line indent (``::: noindent``).
+# line without first-line indent (``::: noindent``: as in ``::: right``, each line a paragraph).
 ParagraphForm = Literal["body", "subhead", "quote", "item", "right", "noindent"]
 
 

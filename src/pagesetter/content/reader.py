@@ -287,10 +287,12 @@ BULLETS: dict[str, str] = {"-": "●", "*": "●", "+": "●"}
 # closing bracket); a full-width mark takes its own em on the character grid, the point's ink
 # at its left, so the number stands apart from the text.
 NUMBER_MARKS: dict[str, str] = {".": "．", ")": "）"}
-# Fenced blocks (pandoc fenced divs): ``::: name`` … ``:::``; every line between is set in the form.
+# Fenced blocks (pandoc fenced divs): ``::: name`` … ``:::``; every line between is set in the
+# form, each line a paragraph of its own (blank lines between them change nothing): unlike the
+# body's paragraphs, whose lines join, a block's lines are the lines the editor means.
 FENCES: dict[str, ParagraphForm] = {
-    "right": "right",  # each line its own paragraph, flush right: 落款, a signature and its date
-    "noindent": "noindent",  # paragraphs without first-line indent
+    "right": "right",  # flush right: 落款, a signature and its date
+    "noindent": "noindent",  # without first-line indent: 导读 items, an address and a hotline
 }
 _FENCE_OPEN = re.compile(r":{3,}[ \t]*([A-Za-z][\w-]*)[ \t]*:*[ \t]*$")
 _FENCE_CLOSE = re.compile(r":{3,}[ \t]*$")
@@ -398,10 +400,10 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
                 syntax, _ = found
                 raise InputError(Loc(shown, number, column), f"{syntax.name} inside the '::: {fence[1]}' block of "
                                  f"line {fence[2]}: a ::: block holds plain paragraphs; close it with ':::' first")
-            if form == "right" or block is None:
-                flush()
-                block = _Block(form, number, [])
-            block.parts.append(_scan(text, number, column, shown))
+            # every line of a ::: block is a paragraph of its own: a 落款's name and date, an
+            # ad's address and hotline, a results list are typed a line each, and are set so
+            flush()
+            block = _Block(form, number, [_scan(text, number, column, shown)])
             continue
         if found is None:
             if block is not None and block.form == "quote":

@@ -117,8 +117,9 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                      if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
-        if FORM_SETTINGS[para.form].align == "right":
-            para_lines = [_flush_right(line, measure) for line in para_lines]
+        align = _align(para, spec, styles)
+        if align in ("right", "center"):
+            para_lines = [_aligned(line, measure - 2 * inset, align) for line in para_lines]
         if inset:
             para_lines = [_inset_line(line, inset, measure) for line in para_lines]
         # a brief (简讯): one short paragraph that is all of its subhead's section is an item too
@@ -150,13 +151,22 @@ def _inset_line(line: Line, inset: float, measure: float) -> Line:
                    natural=line.natural + inset)
 
 
-def _flush_right(line: Line, measure: float) -> Line:
-    """A line of a flush-right paragraph (落款): its last glyph ends at the column's right edge.
-    A line the breaker filled by shrinking its gaps (``natural`` past the measure, not overfull)
-    is set to the measure exactly: it takes no shift, or its first glyph would stand in the gutter."""
-    shift = max(0.0, measure - line.natural)
+def _align(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> str:
+    """How a body paragraph's lines stand in the measure: its form's (a 落款 flush right), else
+    its style's ``align`` (justify, left, center, right)."""
+    form = FORM_SETTINGS[para.form]
+    return form.align if form.align != "style" else styles[text_style(para, spec, styles)].align
+
+
+def _aligned(line: Line, measure: float, align: str) -> Line:
+    """A line of a flush-right (落款) or centred (a poem) paragraph: its last glyph ends at the
+    measure's right edge, or the line stands in the middle of the measure. A line the breaker
+    filled by shrinking its gaps (``natural`` past the measure, not overfull) is set to the measure
+    exactly: it takes no shift, or its first glyph would stand in the gutter. A centred line is
+    ``ragged``: the layout record marks it, so `check` does not hold it to the measure."""
+    shift = max(0.0, measure - line.natural) * (0.5 if align == "center" else 1.0)
     return replace(line, glyphs=tuple(g._replace(x=g.x + shift) for g in line.glyphs),
-                   natural=min(line.natural, measure))
+                   natural=min(line.natural, measure), ragged=align == "center")
 
 
 def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
@@ -185,13 +195,15 @@ def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], m
 
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],
              after_text: bool) -> list[Line]:
-    """A 小标题: its own lines in the subhead style, centred, after a blank grid line."""
+    """A 小标题: its own lines in the subhead style, centred, flush right or flush left as the
+    style's ``align`` says (justify: flush left), after a blank grid line."""
     set_lines, missing = compose_display(para.text, style, measure, faces)
     if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
         warnings.append(warning)
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
-        shift = (measure - line.natural) / 2 if style.align == "center" else 0.0
+        shift = ((measure - line.natural) / 2 if style.align == "center"
+                 else max(0.0, measure - line.natural) if style.align == "right" else 0.0)
         out.append(Line(tuple(g._replace(x=g.x + shift) for g in line.glyphs), measure, line.natural,
                         line.text, True, line.size, role="subhead"))
     return out
@@ -846,6 +858,10 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
             # its grid line, in the layout record: `check` knows a 小标题 by it even when it is set
             # at the body's size (proof/typography.py _subheads_at_foot)
             out.frames.append(Frame(article.id, "subhead", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
+        elif line.ragged:
+            # likewise a centred line (a poem's): `check` does not hold it to the measure as a
+            # justified line (proof/typography.py _check_column)
+            out.frames.append(Frame(article.id, "ragged", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))

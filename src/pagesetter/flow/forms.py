@@ -4,6 +4,8 @@ A quotation or 编者按 is set in the page's ``quote`` style (楷体 in city-da
 Chinese papers use for 编者按 and quoted documents) when its style sheets have one, else in the
 article's body style. List items, flush-right lines (落款) and ``noindent`` paragraphs take no
 first-line indent; a flush-right line is not justified but set against the column's right edge.
+Every other form stands as its style's ``align`` says (justified; flush left; centred, a poem;
+flush right: flow/article.py compose_body).
 List items and ``noindent`` paragraphs (the items of a 导读) of up to KEEP_WHOLE lines are kept
 whole in one column.
 """
@@ -28,7 +30,7 @@ KEEP_WHOLE = 4
 class FormSetting:
     style: str | None  # a style of its own (used when the page has it); None: the article's body style
     indent: bool  # the style's first-line indent
-    align: Literal["style", "right"]  # "style": as the style says (justified); "right": flush right, ragged left
+    align: Literal["style", "right"]  # "style": as the style's align says; "right": flush right, ragged left
     # An item (导读's 版名 lines, a list's entries) is read as a unit: a short one is never split
     # across two columns (flow/article.py keep_items), as a make-up man moves it whole.
     whole: bool = False

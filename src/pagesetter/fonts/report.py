@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagesetter.errors import display_path
-from pagesetter.flow.glyphs import describe, is_ignorable, style_texts
+from pagesetter.flow.glyphs import SUBSTITUTE, describe, is_ignorable, style_texts
+
+if TYPE_CHECKING:
+    from pagesetter.fonts.face import FaceSet
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class FaceReport:
     styles: tuple[str, ...]  # styles of the spec set in this face
     chars: int  # characters of the content set in those styles
     lacks: tuple[Lack, ...]
+    # what the build does with a character no face of this face's chain has, as the spec's
+    # missing_glyphs says (flow/glyphs.py missing_glyphs): stops, or prints 〓 and warns
+    unprinted: str = "the build stops on it"
 
     def lines(self) -> list[str]:
         where = display_path(self.file) + (f" (face {self.index})" if self.index else "")
@@ -43,7 +50,7 @@ class FaceReport:
             return out
         out.append(f"  content: {self.chars} characters; lacks {len(self.lacks)}:")
         for lack in self.lacks:
-            then = f"printed from {lack.by}" if lack.by else "NO FACE HAS IT: the build stops on it"
+            then = f"printed from {lack.by}" if lack.by else f"NO FACE HAS IT: {self.unprinted}"
             out.append(f"    {describe(lack.char)} ×{lack.count}: {then}")
         return out
 
@@ -84,5 +91,15 @@ def font_report(spec_path: Path) -> tuple[FaceReport, ...]:
             display_path(spec.fonts_manifest.parent / str(node["license_file"].value))
             if "license_file" in node else None,
             tuple(sorted(s.name for s in spec.styles.values() if s.font == key)) if key in used else (),
-            sum(chars.values()), tuple(lacks)))
+            sum(chars.values()), tuple(lacks), _unprinted(spec.missing_glyphs, key, faces)))
     return tuple(out)
+
+
+def _unprinted(policy: str, key: str, faces: "FaceSet") -> str:
+    """What the build does with a character no face of ``key``'s chain has, as the build decides
+    it (flow/glyphs.py missing_glyphs): 〓 only where a face of the chain has 〓 itself."""
+    if policy != "substitute":
+        return "the build stops on it"
+    if any(face.glyph_for(SUBSTITUTE) for face in faces.chain(key)):
+        return f"the build prints {SUBSTITUTE} in its place and warns (missing_glyphs: substitute)"
+    return f"the build stops on it (missing_glyphs: substitute, but no face of the chain has {SUBSTITUTE} either)"

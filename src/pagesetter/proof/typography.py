@@ -105,6 +105,7 @@ class Line:
     right_edge: float | None = None  # the measure, when the PDF says it (our body frames)
     left_edge: float | None = None  # the column's left edge, likewise
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
+    ragged: bool = False  # ours: set short of the measure by design (a centred line), by the layout record
 
     @_once
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
@@ -445,7 +446,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
         subheads = _subhead_frames(page, frames[i] if frames and i < len(frames) else [])
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
-        _analyse_page(page, fs, by, body, report, figures, subheads, sources)
+        ragged = _marked_frames(page, frames[i] if frames and i < len(frames) else [], "ragged")
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -467,9 +469,9 @@ class _Figures:
 
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
-                  sources: "_Sources | None" = None) -> None:
+                  sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = ()) -> None:
     if by is not None:
-        columns, other = _framed_columns(page, frames, body, by)
+        columns, other = _framed_columns(page, frames, body, by, ragged)
         _ink_in_frames(page, frames, report, by)
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
@@ -501,8 +503,14 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
 
 def _subhead_frames(page: PageChars, frames: list[dict]) -> tuple[TextFrame, ...]:
     """The grid lines our layout record marks as a 小标题's (flow/article.py _set_body)."""
-    marked = [f for f in frames if isinstance(f, dict) and f.get("kind") == "subhead"]
-    return tuple(replace(f, kind="subhead") for f in _text_frames(page, [dict(f, kind="body") for f in marked]))
+    return _marked_frames(page, frames, "subhead")
+
+
+def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
+    """The grid lines our layout record marks as ``kind`` (flow/article.py _set_body): a 小标题's,
+    or a centred body line's ("ragged")."""
+    marked = [f for f in frames if isinstance(f, dict) and f.get("kind") == kind]
+    return tuple(replace(f, kind=kind) for f in _text_frames(page, [dict(f, kind="body") for f in marked]))
 
 
 def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "ByBaseline",
@@ -651,11 +659,11 @@ def _reading_x(c: Char) -> float:
     return (c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
 
 
-def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline"
-                    ) -> tuple[list[list[Line]], list[list[Line]]]:
+def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline",
+                    ragged: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
     """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
     them: column by column), and every other line (headlines, captions; the folio and slug last)
-    apart, a group a frame."""
+    apart, a group a frame. A body line on a grid line the record marks ``ragged`` is marked so."""
     taken: set[int] = set()
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
@@ -667,7 +675,11 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
             inside = _body_rows(inside, body)
         taken.update(map(id, inside))
         if f.kind == "body":
-            articles.setdefault(f.article, []).extend(_by_baseline(inside, page.number, f))
+            lines = _by_baseline(inside, page.number, f)
+            if ragged:
+                lines = [replace(line, ragged=True) if any(r.holds(line.chars[0]) for r in ragged) else line
+                         for line in lines]
+            articles.setdefault(f.article, []).extend(lines)
         else:
             other.append(_split_sizes(_by_baseline(inside, page.number, f)))
     rest = _split_gutters(_by_baseline([c for c in page.chars if id(c) not in taken], page.number))
@@ -838,6 +850,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
         starts = line.left > own_left + body * 1.5 or (i > 0 and ended)
         ended = paragraph_end
+        if line.ragged:  # centred: neither justified nor a paragraph's end (no 孤字 test on its width)
+            previous_extra = None
+            continue
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
             # its width by em boxes (a closing mark's whole em), never less than the engine's own

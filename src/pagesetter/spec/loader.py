@@ -108,6 +108,8 @@ def load_spec(path: Path, text: str | None = None) -> PageSpec:
         raise InputError(entries[MAX_ENTRIES].loc, f"more than {MAX_ENTRIES} article entries on one page "
                          f"({len(entries)}); a page holds a few dozen modules")
     articles = tuple(_article(n, grid, styles, rules) for n in entries)
+    if "quote" in styles:  # the style of every article's '> ' lines (flow/forms.py QUOTE_STYLE)
+        _aligned_without_indent(styles["quote"], "the style of '> ' quotations")
     masthead, ears = None, ()
     if root_node.get("masthead") is not None:
         from pagesetter.spec.masthead import load_masthead  # only pages with a 报头
@@ -454,6 +456,15 @@ def _check_date(node: Node, date: str) -> None:
         raise InputError(node.loc, f"date must be written YYYY-MM-DD (e.g. 2022-06-30), got {date!r}") from None
 
 
+def _aligned_without_indent(style: Style, use: str) -> None:
+    """A body style set centred or flush right (a poem) cannot honour a first-line indent: such a
+    line stands in the middle of the measure or against its right edge, wherever it would start."""
+    if style.align in ("center", "right") and style.indent > 0:
+        raise InputError(style.loc, f"style {style.name!r}, {use}, is set align: "
+                         f"{style.align} with a first-line indent of {style.indent / style.size:g}字 (from the "
+                         f"style or its base), which a line set so cannot have; give it indent: 0字")
+
+
 def _need_style(name: str, styles: dict[str, Style], loc: Loc) -> None:
     if name not in styles:
         import difflib
@@ -502,6 +513,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
     subhead = v.text(node.get("subhead"), "subhead") if node.get("subhead") else "subhead"
     for s, key in ((body, "body"), (lead, "lead")):
         _need_style(s, styles, node.get(key).loc if node.get(key) else node.loc)
+    _aligned_without_indent(styles[body], f"the body of article {v.text(node.get('article'), 'article')!r}")
     if node.get("subhead"):  # the default is needed only by an article with a ## subhead (glyphs.py)
         _need_style(subhead, styles, node.get("subhead").loc)
     return ArticleSpec(
