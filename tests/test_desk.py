@@ -109,19 +109,25 @@ def _drag(page, selector: str, columns: float, lines: float) -> None:
     """Press on ``selector`` and move the mouse by whole columns and grid lines of the page."""
     g = page.evaluate("state.pages[current].grid")
     zoom = page.evaluate("zoom")
-    box = None
-    for _ in range(50):  # the overlay is drawn anew when a verdict arrives: read the box of the one shown
-        page.locator(selector).first.wait_for(state="visible", timeout=30_000)
-        box = page.locator(selector).first.bounding_box()
-        if box is not None:
-            break
-        page.wait_for_timeout(20)
-    assert box is not None, selector
+    box = _box(page, selector)
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + columns * g["col_pitch"] * zoom, y + lines * g["pitch"] * zoom, steps=6)
     page.mouse.up()
+
+
+def _box(page, selector: str) -> dict[str, float]:
+    """The on-screen box of ``selector``'s first element. The overlay is drawn anew when a verdict
+    arrives (its preflight comes after the build), so an element read just then may have gone:
+    read again the box of the one shown."""
+    for _ in range(50):
+        page.locator(selector).first.wait_for(state="visible", timeout=30_000)
+        box = page.locator(selector).first.bounding_box()
+        if box is not None:
+            return box
+        page.wait_for_timeout(20)
+    raise AssertionError(f"no box for {selector}")
 
 
 def _select(page, article: str) -> None:
@@ -289,8 +295,8 @@ def test_a_headline_is_deepened_and_two_modules_swapped(browser, desk: Desk, pro
     # Shift+drag one module onto another: the two trade blocks
     page.evaluate("document.getElementById('msg').textContent = ''")
     _select(page, "dongfeng-media")
-    grip = page.locator(".module.selected[data-article='dongfeng-media'] .name").bounding_box()
-    goal = page.locator(".module[data-article='xianglu-street']").bounding_box()
+    grip = _box(page, ".module.selected[data-article='dongfeng-media'] .name")
+    goal = _box(page, ".module[data-article='xianglu-street']")
     page.mouse.move(grip["x"] + 5, grip["y"] + 5)
     page.mouse.down()
     page.keyboard.down("Shift")
@@ -417,8 +423,8 @@ GESTURES = [  # what the editor does: (article, part, handle, "move" or "swap" (
 def _swap(page, article: str, other: str) -> None:
     """Shift+drag a module by its name onto another: the two trade blocks."""
     _select(page, article)
-    grip = page.locator(f".module.selected[data-article='{article}'] .name").bounding_box()
-    goal = page.locator(f".module[data-article='{other}']").bounding_box()
+    grip = _box(page, f".module.selected[data-article='{article}'] .name")
+    goal = _box(page, f".module[data-article='{other}']")
     page.mouse.move(grip["x"] + 5, grip["y"] + 5)
     page.mouse.down()
     page.keyboard.down("Shift")
@@ -528,7 +534,7 @@ def test_frames_photo_cells_and_after_cells_move_with_the_mouse(browser, project
         # its left edge into the headline-only item beside it: refused, nothing written
         page.evaluate("document.getElementById('msg').textContent = ''")
         grid, zoom = page.evaluate("state.pages[0].grid"), page.evaluate("zoom")
-        box = page.locator(f"{leg}.selected .handle.w").bounding_box()
+        box = _box(page, f"{leg}.selected .handle.w")
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] / 2 - grid["col_pitch"] * zoom, box["y"] + box["height"] / 2, steps=6)
@@ -709,8 +715,8 @@ def test_a_photo_cell_in_an_ls_leg_is_shown_and_moved_in_its_frame(browser, proj
             {"frame": 1, "col": 1, "cols": 3, "line": 3, "lines": 8}
         grid, zoom = page.evaluate("state.pages[0].grid"), page.evaluate("zoom")
         photo = ".photo[data-article='mod-lead-turn'][data-index='0']"
-        leg = page.locator(".module.leg[data-article='mod-lead-turn'][data-index='0']").bounding_box()
-        box = page.locator(photo).bounding_box()
+        leg = _box(page, ".module.leg[data-article='mod-lead-turn'][data-index='0']")
+        box = _box(page, photo)
         assert abs(box["x"] - leg["x"]) < 2 and abs(box["y"] - (leg["y"] + 2 * grid["pitch"] * zoom)) < 2, (box, leg)
         before = _photo_frames(d, "modules-photos", "mod-lead-turn")[0]
         page.locator(photo).dispatch_event("mousedown", {"button": 0})
