@@ -193,13 +193,16 @@ def test_an_overset_or_interrupted_build_leaves_no_ghostscript(project: Path, tm
     text = spec.read_text(encoding="utf-8")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    build = _build(project, "seed-page.yaml", tmp, "--no-cache")
-    deadline = time.monotonic() + 120
-    while not _processes_naming(tmp) and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)  # until its Ghostscript runs
-    assert build.poll() is None, "the build ended before its Ghostscript was seen"
-    build.send_signal(signal.SIGINT)
-    build.communicate(timeout=300)
+    for _ in range(3):  # on a loaded machine the signal can land as the build exits: it ends 0, try again
+        build = _build(project, "seed-page.yaml", tmp, "--no-cache")
+        deadline = time.monotonic() + 120
+        while not _processes_naming(tmp) and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)  # until its Ghostscript runs
+        assert build.poll() is None, "the build ended before its Ghostscript was seen"
+        build.send_signal(signal.SIGINT)
+        build.communicate(timeout=300)
+        if build.returncode != 0:
+            break
     assert build.returncode != 0
     # Ctrl-C can land inside Popen, before the server holds the new Ghostscript: that one is not
     # killed, but it reads its commands from the build's pipe, so it ends on its own once the
