@@ -136,3 +136,27 @@ def test_every_problem_of_the_check_is_a_located_line_of_the_build(tmp_path: Pat
                                    f"Han–Latin gap too wide: {f['text']} {f['detail']}") for line in said) == 1, (f, said)
     flow = [line for line in run.stderr.splitlines() if ": very-loose: " in line]
     assert len(flow) == len(loose) and "very loose line" not in run.stderr, run.stderr
+
+
+def test_a_one_line_paragraph_just_short_of_the_measure_needs_no_blank_line_after_it(tmp_path: Path) -> None:
+    """Lines of a ``::: noindent`` block typed one under the other (no blank line between, which
+    README allows): the first ends less than 0.9 em short of the measure, and the next starts at
+    the same left. The layout record marks it a paragraph's end (flow/article.py _set_body), so
+    neither the build nor `check` takes it for a justified line off its measure."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ad.md").write_text("---\ntitle: 启事\n---\n\n::: noindent\n江城市解放路一百号大楼内1\n"
+                                   "热线电话：027-12345678\n:::\n", encoding="utf-8")
+    spec = SPEC.read_text(encoding="utf-8").split("articles:")[0].replace("content: ../content/check-trial",
+                                                                          f"content: {content}")
+    spec = spec.replace("../../../", f"{ROOT}/").replace("name: check-trial", "name: ad")
+    (tmp_path / "ad.yaml").write_text(spec + f"allow_outside: [{ROOT / 'fonts'}, {ROOT / 'layout'}]\narticles:\n  - article: ad\n    block: {{col: 1, cols: 1, line: 1, lines: 10}}\n"
+                                      "    headline: {title: ear-title}\n", encoding="utf-8")
+    run, pdf = _build(tmp_path / "ad.yaml", tmp_path / "out")
+    rows = _rows(pdf, "ad")
+    assert [r[0] for r in rows] == ["江城市解放路一百号大楼内1", "热线电话：027-12345678"]
+    text, _, left, right, (x0, x1) = rows[0]
+    assert 0.1 < x1 - right < 0.9 * BODY and left == pytest.approx(rows[1][2], abs=0.01), rows
+    assert "past-measure" not in run.stderr, run.stderr
+    code, report = _check(pdf)
+    assert code == 0 and report["off_measure"] == [], report

@@ -277,3 +277,26 @@ def test_a_line_short_of_the_measure_is_a_paragraphs_end_only_where_its_source_s
     report = judged(((0, 5), (after, 7)))
     assert report.off_measure == [] and report.problems == 0, report.text()
     assert report.justified_lines == 5  # all but the short line, a last line
+
+
+def test_a_line_the_record_marks_a_paragraphs_end_is_not_held_to_the_measure(tmp_path: Path, manifest) -> None:
+    """A line half an em short of the measure, the next at the same left (a `::: noindent` block
+    typed without blank lines): a justified line off its measure, unless the layout record marks
+    its grid line a paragraph's ``end`` (flow/article.py _set_body). A marked line past the
+    measure, or a short line the record does not mark, is still off it."""
+    faces = FaceSet(manifest)
+    rows = [_line(faces, FULL, r) for r in range(6)]
+    rows[2] = _line(faces, FULL, 2, step=8.6)  # 13 characters ending 4.8 pt (0.53 em) short
+    end = Frame("t", "end", LEFT, TOP + 2 * PITCH - PITCH + 2.0, MEASURE, PITCH)
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6)])
+    assert [f.text for f in report.off_measure] == [FULL], report.text()
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), end])
+    assert report.off_measure == [] and report.problems == 0, report.text()
+    assert report.justified_lines == 5
+    rows[2] = _line(faces, FULL, 2, step=9.2)  # 2.6 pt past the measure: marked, still off it
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), end])
+    assert [f.text for f in report.off_measure] == [FULL], report.text()
+    rows[2] = _line(faces, FULL, 2, step=8.6)
+    rows[3] = _line(faces, FULL, 3, step=8.6)  # the next line short too: the mark is the line above's
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), end])
+    assert [f.baseline for f in report.off_measure] == [pytest.approx(rows[3].baseline, abs=1.0)], report.text()

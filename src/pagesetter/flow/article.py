@@ -862,6 +862,11 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
             # likewise a centred line (a poem's): `check` does not hold it to the measure as a
             # justified line (proof/typography.py _check_column)
             out.frames.append(Frame(article.id, "ragged", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
+        elif line.last and 0.0 < line.width - line.natural < END_MARK_EM * size:
+            # a paragraph's last line ending too near the measure for the page to show its end (a
+            # line of a ::: noindent block, the next right under it): `check` takes it for one
+            # (proof/typography.py _check_column) rather than a justified line off its measure
+            out.frames.append(Frame(article.id, "end", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))
@@ -908,6 +913,10 @@ def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
             and any(holds(t, right, right + width + 0.02) for t in lines))
 
 
+# em: a paragraph's last line ending this near its measure is marked in the layout record (kind
+# "end"): `check` sees a line's end only 0.9 em short or more; the margin covers a closing mark's
+# blank, which the read-back measures by its ink
+END_MARK_EM = 1.5
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead
 
 

@@ -106,6 +106,7 @@ class Line:
     left_edge: float | None = None  # the column's left edge, likewise
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
     ragged: bool = False  # ours: set short of the measure by design (a centred line), by the layout record
+    ends: bool = False  # ours: a paragraph's last line, by the layout record (a frame of kind "end")
 
     @_once
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
@@ -447,7 +448,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
         subheads = _subhead_frames(page, frames[i] if frames and i < len(frames) else [])
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
         ragged = _marked_frames(page, frames[i] if frames and i < len(frames) else [], "ragged")
-        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged)
+        ends = _marked_frames(page, frames[i] if frames and i < len(frames) else [], "end")
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -469,9 +471,10 @@ class _Figures:
 
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
-                  sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = ()) -> None:
+                  sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
+                  ends: tuple[TextFrame, ...] = ()) -> None:
     if by is not None:
-        columns, other = _framed_columns(page, frames, body, by, ragged)
+        columns, other = _framed_columns(page, frames, body, by, ragged, ends)
         _ink_in_frames(page, frames, report, by)
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
@@ -508,7 +511,7 @@ def _subhead_frames(page: PageChars, frames: list[dict]) -> tuple[TextFrame, ...
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
     """The grid lines our layout record marks as ``kind`` (flow/article.py _set_body): a 小标题's,
-    or a centred body line's ("ragged")."""
+    a centred body line's ("ragged"), or a paragraph's last line ("end")."""
     marked = [f for f in frames if isinstance(f, dict) and f.get("kind") == kind]
     return tuple(replace(f, kind=kind) for f in _text_frames(page, [dict(f, kind="body") for f in marked]))
 
@@ -660,10 +663,12 @@ def _reading_x(c: Char) -> float:
 
 
 def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline",
-                    ragged: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
+                    ragged: tuple[TextFrame, ...] = (),
+                    ends: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
     """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
     them: column by column), and every other line (headlines, captions; the folio and slug last)
-    apart, a group a frame. A body line on a grid line the record marks ``ragged`` is marked so."""
+    apart, a group a frame. A body line on a grid line the record marks ``ragged`` or ``end`` is
+    marked so."""
     taken: set[int] = set()
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
@@ -678,6 +683,9 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
             lines = _by_baseline(inside, page.number, f)
             if ragged:
                 lines = [replace(line, ragged=True) if any(r.holds(line.chars[0]) for r in ragged) else line
+                         for line in lines]
+            if ends:
+                lines = [replace(line, ends=True) if any(r.holds(line.chars[0]) for r in ends) else line
                          for line in lines]
             articles.setdefault(f.article, []).extend(lines)
         else:
@@ -840,6 +848,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
         paragraph_end = line.right < measure - body * 0.9 or (
             nxt is not None and nxt.left > next_left + body * 1.5 and nxt.left > line.left + body * 1.5)
+        # ours: the layout record says where a paragraph ends (a last line less than 0.9 em short,
+        # the next not indented: ::: noindent); one past its measure is still off it
+        if line.ends and not paragraph_end and line.right <= measure + TOLERANCE:
+            paragraph_end = True
         # A paragraph's last line set flush left less than 0.9 em short, the next paragraph not
         # indented (::: noindent: 山东泰山　3∶0　青岛海牛 over 成都蓉城…): the page shows no end, the
         # source does. Asked only of a line that would be off its measure (the record read once a page).
