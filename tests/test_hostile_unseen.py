@@ -803,6 +803,39 @@ def test_a_failed_half_kills_the_precompose_child(tmp_path: Path) -> None:
     assert _own_children() == before
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no precompose child")
+@pytest.mark.parametrize("sent", ["nothing", "broken", "code"])
+def test_a_child_that_sends_nothing_or_garbage_leaves_the_page_to_the_parent(
+        sent: str, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The precompose child dies at once, or writes a broken pickle, or one naming a callable that
+    is no record type: the parent sets those bodies itself (the same page), and reaps the child."""
+    from pagesetter.build import load_inputs
+    from pagesetter.flow import precompose as module
+    from pagesetter.flow.page import flow_page
+    from pagesetter.fonts.face import FaceSet
+
+    if threading.active_count() > 1:
+        pytest.skip("threads running: precompose does not fork beside them")
+
+    ran = tmp_path / "ran"
+    payload = {"nothing": b"", "broken": b"\x80\x05garbage",  # a pickle that calls os.system when loaded
+               "code": f"cos\nsystem\n(S'touch {ran}'\ntR.".encode()}[sent]
+
+    def child(jobs: object, spec: object, faces: object, send: int, receive: int, parent: int) -> None:
+        os.write(send, payload)
+        os._exit(0)
+
+    spec, manifest, articles, _ = load_inputs(root / "layout" / "seed-page.yaml")
+    serial = flow_page(spec, articles, FaceSet(manifest))
+    monkeypatch.setattr(module, "_child", child)
+    faces = FaceSet(manifest)
+    before = _own_children()
+    module.precompose(spec, articles, faces)
+    assert _own_children() == before and not ran.exists()
+    parallel = flow_page(spec, articles, faces)
+    assert parallel.page == serial.page and parallel.warnings == serial.warnings
+
+
 def _own_children() -> set[int]:
     """This process's children, running or zombie (not yet reaped): from /proc on Linux, else
     only whether there is any (os.waitpid answers ChildProcessError when there is none)."""

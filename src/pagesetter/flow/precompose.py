@@ -56,9 +56,9 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
         return
     if pid == 0:
         _child(theirs, spec, faces, send, receive, parent)  # never returns
-    os.close(send)
     entries = None  # if the child died, hangs or sent garbage, the flow sets its articles itself
     try:
+        os.close(send)  # the child's end: held here too, the read below would never see its end
         for aspec, article, measure in mine:
             compose_body(aspec, article, spec.styles, measure, faces)
         entries = _receive(receive, time.monotonic() + CHILD_TIMEOUT)
