@@ -55,7 +55,10 @@ def precompose(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> 
         os.close(send)
         return
     if pid == 0:
-        _child(theirs, spec, faces, send, receive, parent)  # never returns
+        try:
+            _child(theirs, spec, faces, send, receive, parent)
+        finally:  # _child ends in os._exit; nothing may return into the parent's build from here
+            os._exit(1)
     entries = None  # if the child died, hangs or sent garbage, the flow sets its articles itself
     try:
         os.close(send)  # the child's end: held here too, the read below would never see its end
@@ -144,6 +147,8 @@ def _child(jobs: list[tuple[ArticleSpec, Article, float]], spec: PageSpec, faces
            send: int, receive: int, parent: int) -> NoReturn:
     """In the forked child: set the articles, write back only the entries it made, exit."""
     try:
+        # Ctrl-C reaches the whole process group: the parent answers it (kills and reaps this one)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         die_with_parent(parent)
         # The fork copied the parent's reading end too: held here, a write to a parent that died
         # would wait for ever for a reader (this process itself).
