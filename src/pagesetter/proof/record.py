@@ -51,9 +51,7 @@ def owner(c: "Char", height: float, blocks: list[tuple[str, Box]]) -> str | None
             return name
     best, distance = None, NEAR * max(c.size, 1.0)
     for name, (x0, y0, x1, y1) in blocks:
-        d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)
-        if d == 0.0:
-            return name
+        d = max(x0 - c.x, c.x - x1, 0.0) + max(y0 - y, y - y1, 0.0)  # > 0: no block holds it
         if d <= distance:
             best, distance = name, d
     return best

@@ -445,10 +445,9 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     report.body_size = body
     figures = _Figures()
     for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
-        subheads = _subhead_frames(page, frames[i] if frames and i < len(frames) else [])
+        recorded = frames[i] if frames and i < len(frames) else []
+        subheads, ragged, ends = (_marked_frames(page, recorded, kind) for kind in ("subhead", "ragged", "end"))
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
-        ragged = _marked_frames(page, frames[i] if frames and i < len(frames) else [], "ragged")
-        ends = _marked_frames(page, frames[i] if frames and i < len(frames) else [], "end")
         _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
@@ -502,11 +501,6 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
             figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
-
-
-def _subhead_frames(page: PageChars, frames: list[dict]) -> tuple[TextFrame, ...]:
-    """The grid lines our layout record marks as a 小标题's (flow/article.py _set_body)."""
-    return _marked_frames(page, frames, "subhead")
 
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
