@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pagesetter.cli import EXIT_TYPOGRAPHY
 from pagesetter.proof.readback import read_chars
 from pagesetter.proof.typography import Finding, TypographyReport, _locate, pdf_records
 
@@ -117,6 +118,94 @@ def test_a_run_in_lead_of_another_size_is_part_of_its_line(built) -> None:
     code, report = _check(pdf)
     assert not report["lone_char"] and not report["off_grid"] and not report["subhead_foot"], report
     assert code == 0
+
+
+PITCH = 13.5  # the page's grid pitch
+POEM = 10.5  # 五号, the poem's size
+
+
+def test_a_poem_of_another_size_stands_on_the_pages_baseline_grid(built) -> None:
+    """The poem (五号) in its body frame, beside columns of the body size (小五): each of its lines
+    on a baseline of the page's grid, as the lines of the columns beside it (TYPOGRAPHY.md: one
+    baseline grid across the page). Its em box was centred in the grid line's band instead, its
+    baseline 0.57 pt under the grid's."""
+    _, pdf = built
+    grid = [b for article in ("results", "figures") for _, b, *_ in _rows(pdf, article)]
+    poem = _rows(pdf, "poem")
+    assert len(poem) > 8 and len(grid) > 8
+    page = read_chars(pdf)[0]
+    x0, x1 = poem[0][4]
+    assert {round(c.size, 2) for c in page.chars if any(abs(c.baseline - b) < 0.01 for _, b, *_ in poem)
+            and x0 <= c.x < x1 and c.text not in "【注】"} == {POEM}  # the poem's lines are 五号
+    for text, baseline, *_ in poem + [(None, b) for b in grid]:
+        steps = (baseline - grid[0]) / PITCH
+        assert abs(steps - round(steps)) * PITCH < 0.01, (text, baseline, grid[0])
+
+
+def _body_moved(pdf: Path, out: Path, article: str, dy: float) -> Path:
+    """A copy of ``pdf`` whose text in the article's body frames is set ``dy`` pt lower (a text
+    object a run of a line, as render/pdf.py writes them): its lines off the grid."""
+    import pikepdf
+
+    frames = [f for f in pdf_records(pdf)[0]["frames"] if f["article"] == article and f["kind"] == "body"]
+    with pikepdf.open(pdf) as doc:
+        page = doc.pages[0]
+        ops = pikepdf.parse_content_stream(page)
+        moved = 0
+        for k, (operands, op) in enumerate(ops):
+            if str(op) == "Tm":
+                x, y = float(operands[4]), float(operands[5])
+                if any(f["x0"] - 0.01 <= x < f["x1"] and f["y0"] <= y <= f["y1"] for f in frames):
+                    ops[k] = pikepdf.ContentStreamInstruction([*operands[:5], y - dy], op)
+                    moved += 1
+        assert moved > 0
+        page.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+        doc.save(out)
+    return out
+
+
+def test_check_holds_a_line_of_another_size_in_a_body_frame_as_body(built, tmp_path: Path) -> None:
+    """The poem's lines (五号, in a 小五 page's body frame) are body lines to `check`: counted, and
+    held to the page's baseline grid. They were no body lines at all: set 0.57 pt off the grid,
+    as they were built (each line's em box centred in its grid line's band, the note's 小五 lead
+    on its line's baseline), the page passed."""
+    _, pdf = built
+    code, report = _check(pdf)
+    assert code == 0 and report["problems"] == 0, report
+    rows = {article: _rows(pdf, article) for article in ("results", "figures", "poem")}
+    assert report["lines"] == sum(map(len, rows.values())), report["lines"]
+    off = _body_moved(pdf, tmp_path / "off-grid.pdf", "poem", 0.57)
+    code, report = _check(off)
+    assert code == EXIT_TYPOGRAPHY, report
+    # every line of the poem (the note's first line too: mostly 五号 after its 小五 lead), located
+    found = {f["text"]: f["where"] for f in report["off_grid"]}
+    assert sorted(found) == sorted(text for text, *_ in rows["poem"]), found
+    assert all(w.startswith("article 'poem', tests/pages/content/check-trial/poem.md:") for w in found.values())
+
+
+def test_the_renderer_marks_the_paragraph_ends_check_cannot_see_by_one_table(built) -> None:
+    """Where a paragraph's last line shows its end is one table (compose/chars.py PARAGRAPH_END),
+    read by the renderer, which marks in the layout record (kind "end") each last line ending
+    nearer its measure than ``marked_below`` ems, and by `check`, which sees an end ``visible``
+    ems short or more. The renderer's 1.5 em and the check's 0.9 em were two numbers nothing tied.
+    Read without the marks or the source map, the page's lines `check` finds off their measure are
+    marked ones, each short by less than ``visible``: the marks cover what the page cannot show."""
+    from pagesetter.compose.chars import PARAGRAPH_END
+    from pagesetter.proof.typography import analyse, pdf_frames
+
+    assert PARAGRAPH_END.visible <= PARAGRAPH_END.marked_below == 1.5  # the marks print has always had
+    _, pdf = built
+    pages, frames = read_chars(pdf), pdf_frames(pdf)
+    ends = [f for f in frames[0] if f["kind"] == "end"]
+    assert len(ends) >= 3
+    unmarked = analyse(pages, [[f for f in fs if f["kind"] != "end"] for fs in frames])
+    assert len(unmarked.off_measure) >= 3
+    height = pages[0].height
+    rows = {text: (right, x1) for article in ("results", "figures") for text, _, _, right, (_, x1) in _rows(pdf, article)}
+    for f in unmarked.off_measure:
+        right, x1 = rows[f.text]
+        assert 0 < x1 - right < PARAGRAPH_END.visible * BODY, (f.text, x1 - right)
+        assert any(e["x0"] < right < e["x1"] and e["y0"] <= height - f.baseline <= e["y1"] for e in ends), f.text
 
 
 def test_every_problem_of_the_check_is_a_located_line_of_the_build(tmp_path: Path) -> None:

@@ -50,7 +50,8 @@ def test_a_ring_of_rectangles_keeps_its_hole() -> None:
 
 # The sites the tests open: the shipped pages, and the test page with every paragraph form.
 SPECS = {"seed-page": "layout/seed-page.yaml", "tabloid-edition": "layout/tabloid-edition.yaml",
-         "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml"}
+         "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml",
+         "body-align": "tests/pages/layout/body-align.yaml"}
 
 
 @pytest.fixture(scope="module")
@@ -437,6 +438,59 @@ def test_every_paragraph_form_is_in_the_sites(sites: dict[str, Path]) -> None:
     assert forms == {"body", "subhead", "quote", "item", "right", "noindent"}
     leads = sum(html.read_text(encoding="utf-8").count('class="lead"') for s in sites.values() for html in s.glob("a-*.html"))
     assert leads > 0
+
+
+# Each paragraph of an article page as Chromium lays it out: its text, the white left of its first
+# line and right of its last (px, from the paragraph's content box), its lines and its font size.
+_PARAGRAPH_EDGES = """els => els.map(p => {
+  const box = p.getBoundingClientRect(), style = getComputedStyle(p);
+  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+  const range = document.createRange(); range.selectNodeContents(p);
+  const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+  const tops = [...new Set(rects.map(r => Math.round(r.top)))].sort((a, b) => a - b);
+  const first = rects.filter(r => Math.round(r.top) === tops[0]);
+  const last = rects.filter(r => Math.round(r.top) === tops[tops.length - 1]);
+  return [p.textContent, Math.min(...first.map(r => r.left)) - left,
+          right - Math.max(...last.map(r => r.right)), tops.length, parseFloat(style.fontSize)];
+})"""
+
+
+def _paragraph_edges(site: Path, article: str) -> list[tuple[str, float, float, int, float]]:
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((site / f"a-{article}.html").as_uri())
+            return [tuple(row) for row in page.locator("article .text .para").evaluate_all(_PARAGRAPH_EDGES)]
+        finally:
+            browser.close()
+
+
+def test_the_e_paper_aligns_paragraphs_as_print_does(sites: dict[str, Path]) -> None:
+    """tests/pages/layout/body-align.yaml: a poem in a style set ``align: center`` (no indent),
+    centred line by line in print, stood flush left and indented two ems on the e-paper; a body
+    set ``align: right`` stood flush left. Each paragraph stands as print sets it: the poem's
+    lines in the middle of the text's width, the thanks and the ad's ::: right lines flush
+    right, its ::: noindent lines flush left with no indent, its justified paragraph indented
+    two ems (the body style's 2字)."""
+    site = sites["body-align"]
+    px = 1.0  # the white either side equal to a pixel
+    poem = _paragraph_edges(site, "poem")
+    assert [t for t, *_ in poem] == ["高楼百尺倚秋空，", "万里江流入望中。", "江水把夜色一寸一寸地折叠",
+                                     "十年书剑成何事？一夜乡心寄远鸿。", "莫道霜华侵鬓早，", "犹将诗酒对西风。"]
+    for text, left, right, lines, _ in poem:
+        assert lines == 1 and left > 40 and left == pytest.approx(right, abs=px), (text, left, right)
+    thanks = _paragraph_edges(site, "thanks")
+    assert len(thanks) == 4
+    for text, left, right, _, _ in thanks:
+        assert right == pytest.approx(0, abs=px) and left > 40, (text, left, right)
+    ad = {text: (left, right, size) for text, left, right, _, size in _paragraph_edges(site, "ad")}
+    for text in ("江城书店", "2026年9月18日"):
+        assert ad[text][1] == pytest.approx(0, abs=px) and ad[text][0] > 40, (text, ad[text])
+    for text in ("地址：江城市解放路88号", "热线：027-12345678", "营业时间：每日9:00—21:00"):
+        assert ad[text][0] == pytest.approx(0, abs=px), (text, ad[text])
+    left, _, size = next(v for t, v in ad.items() if t.startswith("江城书店将于"))
+    assert left == pytest.approx(2 * size, abs=px)
 
 
 def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:

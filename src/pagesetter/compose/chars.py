@@ -235,6 +235,33 @@ LETTERSPACE_EM = 0.1
 LONE_LINE_MAX_EM = 4.0
 
 
+class ParagraphEnd(NamedTuple):
+    """Where a paragraph's last line shows its end, in ems of the line's type size: one table for
+    the renderer, which marks in the layout record each last line whose end the page cannot show
+    (flow/article.py _set_body, frames of kind "end"), and `check` (proof/typography.py
+    _check_column), which reads every other end off the page, and guesses an older PDF's unmarked
+    ones from its source map (a blank line in the copy between two lines of the page)."""
+
+    # A last line at least this short of its measure shows its end. A justified line fills its
+    # measure: a whole number of ems (TYPOGRAPHY.md "Character grid"; clreq §3.8), its gaps
+    # spread; a last line set flush left a character cell short is white a reader sees as the
+    # paragraph's end. A tenth of an em under the cell: the read-back measures a mark's end by
+    # its ink, which a shrunk line can bring a little nearer the measure.
+    visible: float = 0.9
+    # The renderer marks a last line short by less than ``visible`` + this, more than `check`
+    # needs: a marked line is taken for an end only where it keeps to its measure, so a mark too
+    # many costs nothing, and the margin covers a line whose own size is not the one its end is
+    # measured in (a run-in lead of another size opens it).
+    mark_margin: float = 0.6
+
+    @property
+    def marked_below(self) -> float:
+        return self.visible + self.mark_margin
+
+
+PARAGRAPH_END = ParagraphEnd()
+
+
 # --- What a 校对 keeps together: numbers with their units, 第 with its number, enumerators ---
 
 # Units that follow a number (3月, 2版, 24小时, 50千米), by kind: which a 校对 marks split from their

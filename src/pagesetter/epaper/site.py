@@ -33,6 +33,7 @@ from pagesetter import __version__
 from pagesetter.content.model import Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
+from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
 from pagesetter.flow.page import format_date
 from pagesetter.pagetree import Page
 from pagesetter.paths import read_regular, write_atomically
@@ -111,7 +112,8 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
         if p.pdf.resolve() != (out / _pdf_name(p)).resolve():  # `build --epaper`: a copy for download
             files[_pdf_name(p)] = read_regular(p.pdf)
     for a in order:
-        files[_article_file(a)] = _article_html(articles[a], pages, info, zones[a], photos[a])
+        files[_article_file(a)] = _article_html(articles[a], pages, info, zones[a], photos[a],
+                                                _settings(pages, a, articles[a]))
         for ph in photos[a]:
             files[ph.src] = ph.data
     files["style.css"] = STYLE.encode()
@@ -346,17 +348,43 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
     return (_head(title) + body).encode()
 
 
-def _paragraph_html(para: Paragraph) -> str:
+# A paragraph's setting as print has it (flow/forms.py), to CSS: its alignment and first-line indent.
+CSS_ALIGN = {"justify": "justify", "left": "left", "center": "center", "right": "right"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How print sets a paragraph: its lines' alignment and its first-line indent in ems."""
+
+    align: str
+    indent_em: float
+
+    def css(self) -> str:
+        return f"text-align: {CSS_ALIGN[self.align]}; text-indent: {round(self.indent_em, 3):g}em"
+
+
+def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) -> list[Setting]:
+    """Each paragraph's setting, from the styles of the first page the article stands on (a poem
+    in a style set ``align: center`` centred, a ::: right line flush right), so the e-paper sets
+    the text as the print does."""
+    p = next(p for p in pages if article_id in p.articles)
+    spec = next(a for a in p.spec.articles if a.article == article_id)
+    return [Setting(paragraph_align(para, spec, p.spec.styles), paragraph_indent_em(para, spec, p.spec.styles))
+            for para in article.paragraphs]
+
+
+def _paragraph_html(para: Paragraph, setting: Setting) -> str:
     inner = "".join(f'<strong class="lead">{_e(s.text)}</strong>' if s.lead else _e(s.text) for s in para.spans)
+    style = f'style="{setting.css()}"'
     if para.form == "subhead":
-        return f'<h2 class="para subhead" data-form="subhead">{inner}</h2>'
+        return f'<h2 class="para subhead" data-form="subhead" {style}>{inner}</h2>'
     if para.form == "quote":
-        return f'<blockquote class="para quote" data-form="quote">{inner}</blockquote>'
-    return f'<p class="para {para.form}" data-form="{para.form}">{inner}</p>'
+        return f'<blockquote class="para quote" data-form="quote" {style}>{inner}</blockquote>'
+    return f'<p class="para {para.form}" data-form="{para.form}" {style}>{inner}</p>'
 
 
 def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionInfo, zones: list[PageZone],
-                  photos: list[WebPhoto]) -> bytes:
+                  photos: list[WebPhoto], settings: list[Setting]) -> bytes:
     parts = []
     if article.kicker:
         parts.append(f'<p class="kicker">{_e(article.kicker)}</p>')
@@ -379,7 +407,8 @@ def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionIn
         # as printed: the caption's ▲ points up at the photo above it, ▼ down at the one below
         inner = caption + "".join(imgs) if photo.side == "below" else "".join(imgs) + caption
         parts.append(f'<figure class="photo">{inner}</figure>')
-    parts.append('<div class="text">\n' + "\n".join(_paragraph_html(p) for p in article.paragraphs) + "\n</div>")
+    parts.append('<div class="text">\n' + "\n".join(_paragraph_html(p, s) for p, s in zip(article.paragraphs, settings))
+                 + "\n</div>")
     seen = []
     for z in zones:
         label, section = page_label(pages[z.page - 1], z.page)
@@ -472,11 +501,10 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .photo { margin: 1em 0; }
 .photo img { display: block; width: 100%; height: auto; margin-bottom: .3em; }
 .photo figcaption { font-size: .9em; color: #444; }
+/* a paragraph's alignment and first-line indent are print's, in its own style attribute (Setting) */
 .text .para { margin: 0 0 .6em; }
-.text .body { text-indent: 2em; text-align: justify; }
 .text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
 .text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
-.text .right { text-align: right; }
 .lead { font-weight: bold; }
 .on-pages { margin-top: 1.5em; border-top: 1px solid var(--rule); padding-top: .5em; }
 @media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; } }

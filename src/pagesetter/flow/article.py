@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from pagesetter.compose.chars import PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
 from pagesetter.compose.linebreak import split_kinds
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
@@ -13,7 +14,7 @@ from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.flow.cells import assign_photos, resolve_cells
-from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, text_style
+from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -117,7 +118,7 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                      if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
-        align = _align(para, spec, styles)
+        align = paragraph_align(para, spec, styles)
         if align in ("right", "center"):
             para_lines = [_aligned(line, measure - 2 * inset, align) for line in para_lines]
         if inset:
@@ -149,13 +150,6 @@ def _inset_line(line: Line, inset: float, measure: float) -> Line:
     """A line set ``inset`` narrower, moved in from the column's left edge by ``inset``."""
     return replace(line, glyphs=tuple(g._replace(x=g.x + inset) for g in line.glyphs), width=measure,
                    natural=line.natural + inset)
-
-
-def _align(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> str:
-    """How a body paragraph's lines stand in the measure: its form's (a 落款 flush right), else
-    its style's ``align`` (justify, left, center, right)."""
-    form = FORM_SETTINGS[para.form]
-    return form.align if form.align != "style" else styles[text_style(para, spec, styles)].align
 
 
 def _aligned(line: Line, measure: float, align: str) -> Line:
@@ -848,12 +842,18 @@ def _underset(fill: Fill) -> str:
 def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometry, out: Placed,
               columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> None:
     """The body's lines into the columns' grid lines, in reading order, and the columns' frames."""
+    grid_size = geo.spec.grid.body_size
     for (line, role), (col, grid_line) in zip(placed, _slots(columns)):
         if role == "blank":
             continue
         size = line.size if role == "subhead" else body.size
-        out.add_line(line, geo.col_left(col), geo.grid_baseline(grid_line, size), article.id,
-                     "body" if role == "item" else role)
+        # A body line stands on the page's baseline grid, the baseline of grid.body_size type
+        # (TYPOGRAPHY.md: one baseline grid across the page, so neighbouring columns' baselines
+        # align) whatever its own size: a 五号 poem in a 小五 frame on the 小五 line's baseline,
+        # not its em box centred in the band (0.57 pt lower). A 小标题 is display type, centred
+        # in its band as a headline is.
+        baseline = geo.grid_baseline(grid_line, line.size if role == "subhead" else grid_size)
+        out.add_line(line, geo.col_left(col), baseline, article.id, "body" if role == "item" else role)
         if role == "subhead":
             # its grid line, in the layout record: `check` knows a 小标题 by it even when it is set
             # at the body's size (proof/typography.py _subheads_at_foot)
@@ -862,7 +862,7 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
             # likewise a centred line (a poem's): `check` does not hold it to the measure as a
             # justified line (proof/typography.py _check_column)
             out.frames.append(Frame(article.id, "ragged", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
-        elif line.last and 0.0 < line.width - line.natural < END_MARK_EM * size:
+        elif line.last and 0.0 < line.width - line.natural < PARAGRAPH_END.marked_below * size:
             # a paragraph's last line ending too near the measure for the page to show its end (a
             # line of a ::: noindent block, the next right under it): `check` takes it for one
             # (proof/typography.py _check_column) rather than a justified line off its measure
@@ -913,10 +913,6 @@ def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
             and any(holds(t, right, right + width + 0.02) for t in lines))
 
 
-# em: a paragraph's last line ending this near its measure is marked in the layout record (kind
-# "end"): `check` sees a line's end only 0.9 em short or more; the margin covers a closing mark's
-# blank, which the read-back measures by its ink
-END_MARK_EM = 1.5
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead
 
 

@@ -52,3 +52,23 @@ def text_style(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) 
         return spec.subhead
     own = FORM_SETTINGS[para.form].style
     return own if own is not None and own in styles else spec.body
+
+
+def paragraph_align(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) -> str:
+    """How a paragraph's lines stand in the measure, as print sets them: a 小标题 as its style's
+    ``align`` says, a body paragraph as its form's (a 落款 flush right), else as its text style's
+    (justify, left, center, right). One answer for the page (flow/article.py) and the e-paper
+    (epaper/site.py), so the digital edition sets a poem centred where print does."""
+    if para.subhead:
+        return styles[spec.subhead].align
+    form = FORM_SETTINGS[para.form]
+    return form.align if form.align != "style" else styles[text_style(para, spec, styles)].align
+
+
+def paragraph_indent_em(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) -> float:
+    """A paragraph's first-line indent in ems of its text style (2字 in city-daily.yaml's body;
+    none for a 小标题, a list item, a ::: right or ::: noindent line, a style set ``indent: 0字``)."""
+    if para.subhead or not FORM_SETTINGS[para.form].indent:
+        return 0.0
+    style = styles[text_style(para, spec, styles)]
+    return style.indent / style.size

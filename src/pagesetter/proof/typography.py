@@ -1,7 +1,8 @@
 """The typography report: what a make-up editor checks, measured from a PDF's glyph positions.
 
 Works on any PDF. Ours carry their module frames (render/pdf.py, PieceInfo): body lines are the
-characters of the body size in a ``body`` frame, measured against that frame's edges; headlines,
+lines in a ``body`` frame, of the body size or another (a 五号 poem on a 小五 page; not a 小标题 of
+another size the record marks), measured against that frame's edges; headlines,
 captions, bylines, the folio and the slug are never counted as body. Another engine's PDF is read
 by inference: body text is the commonest type size; lines are characters on one baseline within
 one column; columns are the line starts many lines share; the measure is the right edge most full
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk, lone_dash_at,
+    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, PARAGRAPH_END, is_cjk,
+    lone_dash_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.proof.readback import Char, PageChars, read_chars
@@ -123,6 +125,15 @@ class Line:
     @property
     def size(self) -> float:
         return self.chars[0].size
+
+    @_once
+    def em(self) -> float:
+        """The line's type size: most of its characters' (a 五号 poem line opened by a 小五 run-in
+        lead is a 五号 line); its white and indents are judged in this em."""
+        first = self.chars[0].size
+        if all(c.size == first for c in self.chars):  # the common line: one size
+            return first
+        return Counter(round(c.size, 2) for c in self.chars).most_common(1)[0][0]
 
     @property
     def right(self) -> float:
@@ -473,7 +484,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
                   sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
                   ends: tuple[TextFrame, ...] = ()) -> None:
     if by is not None:
-        columns, other = _framed_columns(page, frames, body, by, ragged, ends)
+        columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads)
         _ink_in_frames(page, frames, report, by)
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
@@ -533,9 +544,9 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
             start -= 1
         last = solid[start:]
         larger = all(c.size > body + 0.01 for c in last) or all(any(s.holds(c) for s in subheads) for c in last)
-        # below a body line (_body_rows: a line of a poem in a larger size whose note starts with a
-        # lead of the body's size is none, so the poem's last line is no subhead)
-        if larger and _body_rows(solid[:start], body):
+        # below a line of the body size (a line of a poem in a larger size whose note starts with
+        # a lead of the body's size is none, so the poem's last line is no subhead)
+        if larger and _has_body_size_row(solid[:start], body):
             report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
                                                "(its text begins the next column)"))
 
@@ -657,8 +668,8 @@ def _reading_x(c: Char) -> float:
 
 
 def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline",
-                    ragged: tuple[TextFrame, ...] = (),
-                    ends: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
+                    ragged: tuple[TextFrame, ...] = (), ends: tuple[TextFrame, ...] = (),
+                    subheads: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
     """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
     them: column by column), and every other line (headlines, captions; the folio and slug last)
     apart, a group a frame. A body line on a grid line the record marks ``ragged`` or ``end`` is
@@ -671,7 +682,7 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
         # dropped at the line start, clreq §3.1.6): still the frame's.
         inside = [c for c in f.chars_of(sorted_chars, body / 2 if f.kind == "body" else 0.0) if id(c) not in taken]
         if f.kind == "body":
-            inside = _body_rows(inside, body)
+            inside = _body_rows(inside, body, subheads)
         taken.update(map(id, inside))
         if f.kind == "body":
             lines = _by_baseline(inside, page.number, f)
@@ -688,17 +699,18 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
     return list(articles.values()), other + [rest]
 
 
-def _body_rows(chars: list[Char], body: float) -> list[Char]:
-    """The characters of a body frame that make its body lines: a line is of the size most of its
-    solid characters have, and a body line holds every character on its baseline, a run-in lead
-    set in another size included (part of its line, as the reader sees it). A line mostly of
-    another size (a poem set in 五号 whose note starts with a 小五 lead, 【注】) is no body line:
-    its characters of the body size are not taken for one (they would read as a line of their own,
-    a 孤字 at the poem's baseline). Spaces of the body size stay taken, as they always were."""
+def _body_rows(chars: list[Char], body: float, subheads: tuple[TextFrame, ...] = ()) -> list[Char]:
+    """The characters of a body frame that make its body lines: every row of it (baselines to 0.1
+    pt, as _by_baseline makes lines), its characters of any size. A line of another size is body
+    text too (a poem set in 五号 in a 小五 frame, a note after it opened by a 小五 run-in lead): it is
+    held to the baseline grid, kinsoku and the rest as a line of the body size is. Only a row mostly
+    of another size on a grid line the record marks a 小标题's is no body line: display type,
+    centred in its band as a headline is (flow/article.py _set_body); its spaces of the body size
+    stay taken, as they always were."""
     sized = [abs(c.size - body) < 0.01 for c in chars]
-    if all(sized):
-        return chars  # the common frame: one size throughout
-    # solid characters by row (baselines to 0.1 pt, as _by_baseline makes lines): of the body size, of another
+    if all(sized) or not subheads:
+        return chars  # the common frame: one size throughout, or no 小标题 of another size in it
+    # solid characters by row: of the body size, of another
     counts: dict[float, list[int]] = {}
     keys = [round(c.baseline, 1) for c in chars]
     for c, key, s in zip(chars, keys, sized):
@@ -707,11 +719,18 @@ def _body_rows(chars: list[Char], body: float) -> list[Char]:
     out = []
     for c, key, s in zip(chars, keys, sized):
         ours, others = counts.get(key, (0, 0))
-        if ours >= others and ours > 0 and (s or others > 0):
-            out.append(c)  # a body line: its characters of any size (of the body size only when it has no other)
-        elif s and c.text.isspace():
+        if others <= ours or not any(f.holds(c) for f in subheads) or (s and c.text.isspace()):
             out.append(c)
     return out
+
+
+def _has_body_size_row(chars: list[Char], body: float) -> bool:
+    """Is a row of these (baselines to 0.1 pt) mostly of the body size (its solid characters)?"""
+    counts: dict[float, list[int]] = {}
+    for c in chars:
+        if not c.text.isspace():
+            counts.setdefault(round(c.baseline, 1), [0, 0])[0 if abs(c.size - body) < 0.01 else 1] += 1
+    return any(ours >= others and ours > 0 for ours, others in counts.values())
 
 
 def _split_sizes(lines: list[Line]) -> list[Line]:
@@ -840,21 +859,25 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 report.split_marks.append(Finding(line.page, line.baseline, text))
         # the next line indented: a paragraph starts there (a column's left edge: its frame's, or its first line's)
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
-        paragraph_end = line.right < measure - body * 0.9 or (
-            nxt is not None and nxt.left > next_left + body * 1.5 and nxt.left > line.left + body * 1.5)
-        # ours: the layout record says where a paragraph ends (a last line less than 0.9 em short,
-        # the next not indented: ::: noindent); one past its measure is still off it
+        # each line's white and indent in its own em (a 五号 poem's line in a 小五 frame in 10.5 pt)
+        em = line.em
+        paragraph_end = line.right < measure - em * PARAGRAPH_END.visible or (
+            nxt is not None and nxt.left > next_left + nxt.em * 1.5 and nxt.left > line.left + nxt.em * 1.5)
+        # ours: the layout record says where a paragraph ends (a last line short of its measure by
+        # less than PARAGRAPH_END.visible, the next not indented: ::: noindent); one past its
+        # measure is still off it
         if line.ends and not paragraph_end and line.right <= measure + TOLERANCE:
             paragraph_end = True
-        # A paragraph's last line set flush left less than 0.9 em short, the next paragraph not
-        # indented (::: noindent: 山东泰山　3∶0　青岛海牛 over 成都蓉城…): the page shows no end, the
-        # source does. Asked only of a line that would be off its measure (the record read once a page).
+        # A paragraph's last line set flush left short by less than PARAGRAPH_END.visible, the
+        # next paragraph not indented (::: noindent: 山东泰山　3∶0　青岛海牛 over 成都蓉城…), in a PDF
+        # made before the record's marks: the page shows no end, the source does. Asked only of
+        # a line that would be off its measure (the record read once a page).
         if (not paragraph_end and nxt is not None and sources is not None and line.chars[-1].text not in MARKS
                 and measure - line.right > TOLERANCE and sources.parted(line.chars[-1], nxt.chars[0])):
             paragraph_end = True
         # a paragraph starts here: indented, or after a paragraph's end (a one-line paragraph is no 孤字)
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
-        starts = line.left > own_left + body * 1.5 or (i > 0 and ended)
+        starts = line.left > own_left + em * 1.5 or (i > 0 and ended)
         ended = paragraph_end
         if line.ragged:  # centred: neither justified nor a paragraph's end (no 孤字 test on its width)
             previous_extra = None
@@ -862,7 +885,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
             # its width by em boxes (a closing mark's whole em), never less than the engine's own
-            short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * body
+            short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * em
             if len(solid) <= 1 and short and not starts:
                 report.lone_char.append(Finding(line.page, line.baseline, text))
             previous_extra = None
