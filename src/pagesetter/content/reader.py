@@ -502,7 +502,7 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
     rows: list[tuple[int, list[tuple[str, int]]]] = []  # file line, cells (raw text, column)
     end = index
     while end < len(lines) and lines[end].lstrip(" \t").startswith("|"):
-        rows.append((end + 1, _row_cells(lines[end].rstrip(), end + 1, shown)))
+        rows.append((end + 1, _row_cells(lines[end].rstrip())))
         end += 1
     head_line, head = rows[0]
     if len(rows) < 2 or not all(_ALIGN_CELL.match(text) for text, _ in rows[1][1]):
@@ -523,7 +523,7 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
     spans: list[Span] = []
     places: list[tuple[int, int]] = []
 
-    def add(tokens: list[_Token], lead: bool, number: int, what: str) -> None:
+    def add(tokens: list[_Token], lead: bool, what: str) -> None:
         for t in tokens:
             if isinstance(t, _Lead):
                 raise InputError(Loc(shown, t.line, t.column), f"'**' in {what} is not set: a table's header "
@@ -533,12 +533,12 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
         places.extend((c.line, c.column) for c in chars)
 
     if caption is not None:
-        add(caption, True, 0, "a table's title")
+        add(caption, True, "a table's title")
     for k, (number, cells) in enumerate(rows):
         if k == 1:
             continue  # the alignment row prints nothing
         for text, column in cells:
-            add(_scan_line(text, number, column, shown) if text else [], k == 0, number, "a table cell")
+            add(_scan_line(text, number, column, shown) if text else [], k == 0, "a table cell")
     source = False
     if end < len(lines) and lines[end].strip():
         text = lines[end].rstrip()
@@ -546,7 +546,7 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
         if not start.startswith(TABLE_SOURCE):
             raise InputError(Loc(shown, end + 1, 1), "a line right after a table: leave a blank line before "
                              "it, or start it with '来源：' for the table's source")
-        add(_scan_line(start, end + 1, len(text) - len(start) + 1, shown), False, end + 1, "a table's source")
+        add(_scan_line(start, end + 1, len(text) - len(start) + 1, shown), False, "a table's source")
         source, end = True, end + 1
         if end < len(lines) and lines[end].strip():
             raise InputError(Loc(shown, end + 1, 1), "a line right after a table's source line: leave a "
@@ -557,25 +557,28 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
     return Paragraph(tuple(spans), Loc(shown, first + 1, 1), tuple(places), "table", shape), end
 
 
-def _row_cells(line: str, number: int, shown: str) -> list[tuple[str, int]]:
+def _row_cells(line: str) -> list[tuple[str, int]]:
     """A table row's cells, each stripped, with the 1-based column its text starts at. ``|`` parts
-    cells; ``\\|`` (an escaped bar) stays in its cell and prints a bar. The bars at the row's start
-    and end close its first and last cell."""
-    start = len(line) - len(line.lstrip(" \t"))
+    cells; ``\\|`` (an escaped bar) stays in its cell and prints a bar. The bar at the row's start
+    opens its first cell; one at its end closes the last (without it, GFM's too, the last cell
+    runs to the line's end)."""
+    def cell(begin: int, end: int) -> tuple[str, int]:
+        raw = line[begin:end]
+        return raw.strip(" \t"), begin + len(raw) - len(raw.lstrip(" \t")) + 1
+
+    i = begin = len(line) - len(line.lstrip(" \t")) + 1
     cells: list[tuple[str, int]] = []
-    i, cell_start = start + 1, start + 1
-    while i <= len(line):
-        if i == len(line) or line[i] == "|":
-            raw = line[cell_start:i]
-            text = raw.strip(" \t")
-            cells.append((text, cell_start + len(raw) - len(raw.lstrip(" \t")) + 1))
-            cell_start = i + 1
+    closed = False
+    while i < len(line):
+        if line[i] == "|":
+            cells.append(cell(begin, i))
+            begin, closed = i + 1, i == len(line) - 1
         elif line[i] == "\\":
-            i += 1
+            i += 1  # the escaped character stays in the cell (the scan prints it)
         i += 1
-    if not line.rstrip(" \t").endswith("|") or line.rstrip(" \t").endswith("\\|"):
-        return cells  # a row without its closing bar (GFM allows it): the last cell runs to the end
-    return cells[:-1] if cells and not cells[-1][0] and cell_start >= len(line) else cells
+    if not closed:
+        cells.append(cell(begin, len(line)))
+    return cells
 
 
 def _block_syntax(text: str) -> tuple[BlockSyntax, str] | None:
