@@ -58,6 +58,10 @@ class Line:
     # set short of the measure by design (a centred line of a poem): the layout record marks its
     # grid line (flow/article.py _set_body), so `pagesetter check` does not hold it to the measure
     ragged: bool = False
+    # a table row's rules (flow/tables.py): the kind ("table", "table_head": the spec's rules: say
+    # their weights) of the rule along the top and along the foot of
+    # its grid line, drawn across the line's width; "": none
+    rules: tuple[str, str] = ("", "")
 
     @property
     def very_loose(self) -> bool:
@@ -69,7 +73,7 @@ class Line:
         # process. Pickle writes a NamedTuple through a Python call per glyph; plain tuples go
         # four times faster (as pagetree.TextLine).
         return _line, (tuple([tuple(g) for g in self.glyphs]), self.width, self.natural, self.text, self.last,
-                       self.size, self.overfull, self.role, self.han_spread, self.ragged)
+                       self.size, self.overfull, self.role, self.han_spread, self.ragged, self.rules)
 
 
 def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:

@@ -25,8 +25,31 @@ class Span:
 # "body" 正文 (first line indented, justified); "subhead" 小标题 (``## ``); "quote" 编者按 or a
 # quotation in the quote style (``> ``); "item" a list item, its bullet or number in its text, no
 # indent (``- ``, ``1. ``); "right" a line set flush right, 落款 (``::: right``); "noindent" a
-# line without first-line indent (``::: noindent``: as in ``::: right``, each line a paragraph).
-ParagraphForm = Literal["body", "subhead", "quote", "item", "right", "noindent"]
+# line without first-line indent (``::: noindent``: as in ``::: right``, each line a paragraph);
+# "table" a pipe table (``| … |`` rows), its cells the paragraph's spans (TableShape says how).
+ParagraphForm = Literal["body", "subhead", "quote", "item", "right", "noindent", "table"]
+# How a table's column stands: as its alignment row says (``:---`` left, ``---:`` right, ``:---:``
+# centre), or "auto": figures right, anything else (Han text) left (flow/tables.py).
+CellAlign = Literal["auto", "left", "right", "center"]
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """How a table paragraph's spans make a table: the caption's span (表：…) first when there is
+    one, then the cells row by row (the header row's spans marked ``lead``: set in the lead face),
+    then the source line's span (来源：…) when there is one. A cell left empty is an empty span."""
+
+    columns: int
+    align: tuple[CellAlign, ...]  # per column
+    rows: tuple[int, ...]  # the file line of each row, the header row first (errors point at a row)
+    caption: bool = False
+    source: bool = False
+
+    def cells(self, spans: tuple["Span", ...]) -> list[tuple["Span", ...]]:
+        """The rows' cells, the header row first."""
+        first = 1 if self.caption else 0
+        body = spans[first:first + self.columns * len(self.rows)]
+        return [body[k:k + self.columns] for k in range(0, len(body), self.columns)]
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,7 @@ class Paragraph:
     # a report point at the exact place of a character. Empty for a paragraph made in memory.
     places: tuple[tuple[int, int], ...] = ()
     form: ParagraphForm = "body"
+    table: TableShape | None = None  # a table's shape (form "table")
 
     @property
     def text(self) -> str:

@@ -231,7 +231,7 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
     for span in para.spans:
         kept = "".join(replaced.get(k, whole[k]) for k in range(pos, pos + len(span.text)) if k not in dropped)
         pos += len(span.text)
-        if kept:
+        if kept or para.form == "table":  # a table's spans are its cells, an empty one included
             spans.append(Span(kept, span.lead))
     places = tuple(p for k, p in enumerate(para.places) if k not in dropped)
     return replace(para, spans=tuple(spans), places=places)

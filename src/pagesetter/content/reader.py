@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from pagesetter.content.model import Article, Paragraph, ParagraphForm, Photo, PhotoSide, Span
+from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphForm, Photo, PhotoSide, Span,
+                                      TableShape)
 from pagesetter.paths import inside
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.incremental import Memo
@@ -274,7 +275,7 @@ BLOCK_SYNTAX: tuple[BlockSyntax, ...] = (
     BlockSyntax("a quotation", re.compile(r">[ \t]?"), "quote", ""),
     BlockSyntax("a list item", re.compile(r"[-*+](?:[ \t]+|$)"), "item", ""),
     BlockSyntax("a numbered item", re.compile(r"[0-9]{1,9}[.)](?:[ \t]+|$)"), "item", ""),
-    BlockSyntax("a table", re.compile(r"\|"), None, "tables are not set; write the rows as paragraphs or a list"),
+    BlockSyntax("a table", re.compile(r"\|"), "table", ""),
 )
 # The bullet printed before an item of an unnumbered list (``- ``, ``* ``, ``+ ``): Chinese papers
 # mark such items with a solid full-width sign (●, ■, ◆; 人民日报's lists of measures use ●), set
@@ -380,7 +381,10 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
             return _scan_line(text, number, column, shown)
         return memo(("read-line", text, number, column, shown), lambda: _scan_line(text, number, column, shown))
 
+    skip = first  # the lines a table took (read whole by _table)
     for index in range(first, len(lines)):
+        if index < skip:
+            continue
         number = index + 1
         line = lines[index].rstrip()
         _within(Loc(shown, number, 1), "the line", line, MAX_PARAGRAPH_CHARS)  # before it is scanned
@@ -421,6 +425,15 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
             continue
         syntax, rest = found
         at = column + len(text) - len(rest)  # where the text after the marker starts
+        if syntax.form == "table":
+            caption: list[_Token] | None = None
+            if block is not None and block.form == "body" and len(block.parts) == 1 \
+                    and lines[block.start - 1].strip().startswith(TABLE_CAPTION):
+                caption, block = block.parts[0], None  # the 表：… line right above the rows: the table's title
+            flush()
+            table, skip = _table(lines, index, caption, shown)
+            out.append(table)
+            continue
         if syntax.form is None:
             raise InputError(Loc(shown, number, column), f"{syntax.name} is not supported in an article's body; "
                              f"{syntax.fix}")
@@ -469,6 +482,103 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
                              f"({sum(len(p.text) for p in out):,} in all), more than an edition can print; "
                              "cut it or split the article")
     return tuple(out)
+
+
+# A table (GitHub Flavored Markdown 0.29 §4.10, "Tables (extension)"): a header row, the
+# alignment row (``---``, ``:---`` left, ``---:`` right, ``:---:`` centre), then its rows, each a
+# line starting with ``|``. A line ``表：…`` right above the rows is its title, a line ``来源：…``
+# right under them its source (how Chinese papers name a table and its data).
+TABLE_CAPTION = ("表：", "表:")
+TABLE_SOURCE = ("来源：", "来源:", "数据来源：", "数据来源:")
+_ALIGN_CELL = re.compile(r"(:?)-+(:?)$")
+_ALIGNS: dict[tuple[bool, bool], CellAlign] = {(False, False): "auto", (True, False): "left",
+                                               (False, True): "right", (True, True): "center"}
+_TABLE_FIX = "write each row as '| cell | cell |', the second row '| --- | ---: |'"
+
+
+def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: str) -> tuple[Paragraph, int]:
+    """The table whose first row is line ``index`` (0-based) and the index of the first line after
+    it (and after its source line). Every row has the header's number of cells."""
+    rows: list[tuple[int, list[tuple[str, int]]]] = []  # file line, cells (raw text, column)
+    end = index
+    while end < len(lines) and lines[end].lstrip(" \t").startswith("|"):
+        rows.append((end + 1, _row_cells(lines[end].rstrip())))
+        end += 1
+    head_line, head = rows[0]
+    if len(rows) < 2 or not all(_ALIGN_CELL.match(text) for text, _ in rows[1][1]):
+        where = rows[1] if len(rows) > 1 else rows[0]
+        raise InputError(Loc(shown, where[0], 1), "a table's second row is its alignment row "
+                         f"('| --- | ---: |', one per column); {_TABLE_FIX}")
+    columns = len(head)
+    for number, cells in rows[1:]:
+        if len(cells) != columns:
+            raise InputError(Loc(shown, number, 1), f"this table row has {len(cells)} cells, its header "
+                             f"(line {head_line}) {columns}; every row has one cell per column (an empty "
+                             "cell is '|  |')")
+    if len(rows) < 3:
+        raise InputError(Loc(shown, head_line, 1), "a table with no rows under its header; write its rows, "
+                         "or the text as a paragraph")
+    align = tuple(_ALIGNS[(bool((m := _ALIGN_CELL.match(text)) and m.group(1)), bool(m and m.group(2)))]
+                  for text, _ in rows[1][1])
+    spans: list[Span] = []
+    places: list[tuple[int, int]] = []
+
+    def add(tokens: list[_Token], lead: bool, what: str) -> None:
+        for t in tokens:
+            if isinstance(t, _Lead):
+                raise InputError(Loc(shown, t.line, t.column), f"'**' in {what} is not set: a table's header "
+                                 "row is set in the lead face (黑体) already; write '\\*' for an asterisk")
+        chars = [t for t in tokens if isinstance(t, _Char)]
+        spans.append(Span("".join(c.ch for c in chars), lead))
+        places.extend((c.line, c.column) for c in chars)
+
+    if caption is not None:
+        add(caption, True, "a table's title")
+    for k, (number, cells) in enumerate(rows):
+        if k == 1:
+            continue  # the alignment row prints nothing
+        for text, column in cells:
+            add(_scan_line(text, number, column, shown) if text else [], k == 0, "a table cell")
+    source = False
+    if end < len(lines) and lines[end].strip():
+        text = lines[end].rstrip()
+        start = text.lstrip(" \t")
+        if not start.startswith(TABLE_SOURCE):
+            raise InputError(Loc(shown, end + 1, 1), "a line right after a table: leave a blank line before "
+                             "it, or start it with '来源：' for the table's source")
+        add(_scan_line(start, end + 1, len(text) - len(start) + 1, shown), False, "a table's source")
+        source, end = True, end + 1
+        if end < len(lines) and lines[end].strip():
+            raise InputError(Loc(shown, end + 1, 1), "a line right after a table's source line: leave a "
+                             "blank line before it")
+    first = index if caption is None else index - 1
+    shape = TableShape(columns, align, tuple(number for k, (number, _) in enumerate(rows) if k != 1),
+                       caption is not None, source)
+    return Paragraph(tuple(spans), Loc(shown, first + 1, 1), tuple(places), "table", shape), end
+
+
+def _row_cells(line: str) -> list[tuple[str, int]]:
+    """A table row's cells, each stripped, with the 1-based column its text starts at. ``|`` parts
+    cells; ``\\|`` (an escaped bar) stays in its cell and prints a bar. The bar at the row's start
+    opens its first cell; one at its end closes the last (without it, GFM's too, the last cell
+    runs to the line's end)."""
+    def cell(begin: int, end: int) -> tuple[str, int]:
+        raw = line[begin:end]
+        return raw.strip(" \t"), begin + len(raw) - len(raw.lstrip(" \t")) + 1
+
+    i = begin = len(line) - len(line.lstrip(" \t")) + 1
+    cells: list[tuple[str, int]] = []
+    closed = False
+    while i < len(line):
+        if line[i] == "|":
+            cells.append(cell(begin, i))
+            begin, closed = i + 1, i == len(line) - 1
+        elif line[i] == "\\":
+            i += 1  # the escaped character stays in the cell (the scan prints it)
+        i += 1
+    if not closed:
+        cells.append(cell(begin, len(line)))
+    return cells
 
 
 def _block_syntax(text: str) -> tuple[BlockSyntax, str] | None:

@@ -35,6 +35,7 @@ from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
 from pagesetter.flow.page import format_date
+from pagesetter.flow.tables import column_aligns
 from pagesetter.pagetree import Page
 from pagesetter.paths import read_regular, write_atomically
 from pagesetter.spec.model import PageSpec
@@ -374,6 +375,8 @@ def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) ->
 
 
 def _paragraph_html(para: Paragraph, setting: Setting) -> str:
+    if para.table is not None:
+        return _table_html(para)
     inner = "".join(f'<strong class="lead">{_e(s.text)}</strong>' if s.lead else _e(s.text) for s in para.spans)
     style = f'style="{setting.css()}"'
     if para.form == "subhead":
@@ -381,6 +384,26 @@ def _paragraph_html(para: Paragraph, setting: Setting) -> str:
     if para.form == "quote":
         return f'<blockquote class="para quote" data-form="quote" {style}>{inner}</blockquote>'
     return f'<p class="para {para.form}" data-form="{para.form}" {style}>{inner}</p>'
+
+
+def _table_html(para: Paragraph) -> str:
+    """A table (flow/tables.py sets it on the page) as an HTML table: its title the caption, the
+    header row's cells ``th``, each column aligned as on the page, its source line after it."""
+    shape = para.table
+    assert shape is not None
+    rows = shape.cells(para.spans)
+    aligns = column_aligns(shape, rows)
+
+    def cell(tag: str, text: str, align: str) -> str:
+        return f'<{tag} class="{align}">{_e(text)}</{tag}>'
+
+    head = "<tr>" + "".join(cell("th", s.text, a) for s, a in zip(rows[0], aligns)) + "</tr>"
+    body = "\n".join("<tr>" + "".join(cell("td", s.text, a) for s, a in zip(row, aligns)) + "</tr>"
+                     for row in rows[1:])
+    caption = f"<caption>{_e(para.spans[0].text)}</caption>\n" if shape.caption else ""
+    source = f'\n<p class="para source">{_e(para.spans[-1].text)}</p>' if shape.source else ""
+    return (f'<table class="para table" data-form="table">\n{caption}<thead>{head}</thead>\n'
+            f"<tbody>\n{body}\n</tbody>\n</table>{source}")
 
 
 def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionInfo, zones: list[PageZone],
@@ -505,6 +528,12 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .text .para { margin: 0 0 .6em; }
 .text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
 .text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
+.text table { border-collapse: collapse; border-top: 1px solid; border-bottom: 1px solid; margin: .6em 0 .2em; }
+.text caption { font-weight: bold; }
+.text th { border-bottom: 1px solid; font-weight: bold; }
+.text th, .text td { padding: .1em .6em; }
+.text .right { text-align: right; } .text .left { text-align: left; } .text .center { text-align: center; }
+.text .source { font-size: .9em; }
 .lead { font-weight: bold; }
 .on-pages { margin-top: 1.5em; border-top: 1px solid var(--rule); padding-top: .5em; }
 @media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; } }

@@ -16,11 +16,12 @@ from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
+from pagesetter.flow.tables import compose_table
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
-from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Style
+from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Rules, Style
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,10 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
+        if para.form == "table":
+            lines += _table(para, spec, styles, measure, faces, article, warnings, bool(lines) and not paras[k - 1].subhead,
+                            k + 1 < len(paras) and not paras[k + 1].subhead)
+            continue
         runs, indent, justify = _setting(para, spec, styles)
         inset = _inset(para, spec, styles, measure)
         para_lines, missing = compose_paragraph(runs, measure - 2 * inset, faces, indent=indent, justify=justify)
@@ -129,6 +134,18 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             para_lines = [replace(line, role="item") for line in para_lines]
         lines += para_lines
     return lines, warnings
+
+
+def _table(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure: float, faces: FaceSet,
+           article: Article, warnings: list[Warning], white_above: bool, white_below: bool) -> list[Line]:
+    """A table's lines (flow/tables.py), a blank grid line between it and the text above and below
+    (a subhead brings its own); keep_tables drops one that would open a column."""
+    table = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces, article.id)
+    if (warning := _missing_warning(table.missing, para.loc, article.id)) is not None:
+        warnings.append(warning)
+    if table.warning is not None:
+        warnings.append(table.warning)
+    return [BLANK_LINE] * white_above + table.lines + [BLANK_LINE] * white_below
 
 
 def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tuple[list[Run], float, bool]:
@@ -184,7 +201,9 @@ def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], m
     def key(para: Paragraph) -> tuple:
         runs, indent, justify = _setting(para, spec, styles)
         return paragraph_key(runs, measure - 2 * _inset(para, spec, styles, measure), indent, justify)
-    return all(key(para) in faces.memo.entries for para in article.paragraphs if not para.subhead)
+    # (a table's cells are set one by one: flow/tables.py)
+    return all(key(para) in faces.memo.entries for para in article.paragraphs
+               if not para.subhead and para.form != "table")
 
 
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],
@@ -716,14 +735,30 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     # column ends: plan again until the padding settles (a few rounds; each only adds padding).
     base = placed
     columns, fill = plan_columns(spec, blocked, geo, len(base) + (spec.jump_to is not None))
-    kept = any(role in ("subhead", "item") for _, role in base)  # else nothing to keep together
-    for _ in range(4):
+    kept = any(role in ("subhead", "item", "table") for _, role in base)  # else nothing to keep together
+    tables = any(role == "table" for _, role in base)
+    if tables:
+        _tables_fit(spec, article, columns, base, out)
+    planned = len(base)
+    for _ in range(4 if not tables else 12):
         if kept:
             slots = _slots(columns)
-            placed = keep_items(keep_subheads(base, slots), slots)
+            placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
         if len(placed) == fill.lines - (spec.jump_to is not None) or not kept:
             break  # (with nothing kept together, planning again would plan the same)
-        columns, fill = plan_columns(spec, blocked, geo, len(placed) + (spec.jump_to is not None))
+        if tables:
+            # A table moved whole pads a column by its depth, which deepens the balanced columns,
+            # which may let it stand unmoved, which shallows them again: planned for never fewer
+            # lines than a round has needed, the rounds settle (the last column may end short).
+            if len(placed) <= planned:
+                break
+            planned = len(placed)
+        columns, fill = plan_columns(spec, blocked, geo, (planned if tables else len(placed))
+                                     + (spec.jump_to is not None))
+    else:
+        if tables:  # the rounds did not settle: the lines as the last plan's columns take them
+            slots = _slots(columns)
+            placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
     n_slots = fill.slots  # the grid lines the columns hold
     if spec.jump_to is not None and len(placed) > n_slots:
         keep = max(0, n_slots - 1)
@@ -742,6 +777,77 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
     elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1:
         out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc))
+
+
+def _table_units(placed: list[tuple[Line, str]]) -> list[tuple[int, int]]:
+    """Where each table starts in ``placed`` and how many lines it has (its lines are "table", the
+    last one marked ``last``)."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(placed):
+        if placed[i][1] != "table":
+            i += 1
+            continue
+        n = _table_length(placed, i)
+        out.append((i, n))
+        i += n
+    return out
+
+
+def _tables_fit(spec: ArticleSpec, article: Article, columns: list[ColumnSlots], placed: list[tuple[Line, str]],
+                out: Placed) -> None:
+    """A table is never split across columns (this version): one deeper than every column run of
+    the module cannot be set. A located error, at the table's first line in the file; in a trial of
+    fitting, an overset warning (the trial is refused, as an overflowing headline's)."""
+    deepest = max((e - s for c in columns for s, e in c.segs), default=0)
+    tables = [p for p in article.paragraphs if p.form == "table"]
+    units = _table_units(placed)
+    for j, (_, n) in enumerate(units):
+        if n <= deepest:
+            continue
+        # the j-th table of these lines; a continuation carries the article's last tables
+        para = tables[j - len(units)] if len(tables) >= len(units) else None
+        loc = para.loc if para is not None else spec.loc
+        message = (f"this table of {article.id!r} takes {n} grid lines, deeper than the deepest column run "
+                   f"of its module ({deepest} lines): a table is not split across columns; cut rows, split it "
+                   "in two tables, or give the module more lines")
+        if out.dry:
+            out.warnings.append(Warning("overset", message, loc))
+        else:
+            raise InputError(loc, message)
+
+
+def keep_tables(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+    """A table that would turn a column moves whole to the top of the next (the lines it leaves are
+    white at the column's foot, as keep_items pads); the blank grid line set between a table and
+    the text beside it is dropped where it would open a column."""
+    out: list[tuple[Line, str]] = []
+    i = 0
+    while i < len(placed):
+        line, role = placed[i]
+        if role == "blank" and _beside_table(placed, i) and _column_top(slots, len(out)):
+            i += 1
+            continue
+        if role != "table":
+            out.append(placed[i])
+            i += 1
+            continue
+        n = _table_length(placed, i)
+        # past every run of the columns too short for it (a column cut by a photo), to one that holds it
+        while 0 < (run := _run_left(slots, len(out))) < n and len(out) + run < len(slots):
+            out += [(BLANK_LINE, "blank")] * run
+        out += placed[i:i + n]
+        i += n
+    return out
+
+
+def _beside_table(placed: list[tuple[Line, str]], i: int) -> bool:
+    return (i + 1 < len(placed) and placed[i + 1][1] == "table") or (i > 0 and placed[i - 1][1] == "table")
+
+
+def _column_top(slots: list[tuple[int, int]], k: int) -> bool:
+    """Does slot ``k`` start a run of a column (its top, or the first line under a photo)?"""
+    return k < len(slots) and (k == 0 or slots[k - 1] != (slots[k][0], slots[k][1] - 1))
 
 
 def _foot_allowance(spec: ArticleSpec, geo: PageGeometry) -> int:
@@ -773,10 +879,15 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) 
         start = len(out)
         # the subhead's lines and the first line after it; a short item after it (a 简讯's text)
         # whole with it
-        need = end - i + max(end < len(placed), _item_length(placed, end))
+        # (a table after it, whole with it: keep_tables moves a table whole)
+        need = end - i + max(end < len(placed), _item_length(placed, end), _table_length(placed, end))
         run = _run_left(slots, start)
         if 0 < run < need and start + run < len(slots):
             out += [(BLANK_LINE, "blank")] * run
+            # with a table: on past every run too short for both (keep_tables moves it so)
+            while _table_length(placed, end) and 0 < (run := _run_left(slots, len(out))) < need \
+                    and len(out) + run < len(slots):
+                out += [(BLANK_LINE, "blank")] * run
         out += placed[i:end]
         i = end
     return out
@@ -791,6 +902,16 @@ def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
         if placed[i + n - 1][0].last:
             return n
     return 0
+
+
+def _table_length(placed: list[tuple[Line, str]], i: int) -> int:
+    """How many lines the table starting at ``i`` has (to its line marked last), 0 when none starts there."""
+    n = 0
+    while i + n < len(placed) and placed[i + n][1] == "table":
+        n += 1
+        if placed[i + n - 1][0].last:
+            return n
+    return n
 
 
 def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
@@ -843,8 +964,12 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
               columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> None:
     """The body's lines into the columns' grid lines, in reading order, and the columns' frames."""
     grid_size = geo.spec.grid.body_size
+    weights = spec.rules or geo.spec.rules
     for (line, role), (col, grid_line) in zip(placed, _slots(columns)):
         if role == "blank":
+            continue
+        if role == "table":
+            _set_table_line(spec, article, geo, out, line, col, grid_line, weights)
             continue
         size = line.size if role == "subhead" else body.size
         # A body line stands on the page's baseline grid, the baseline of grid.body_size type
@@ -870,6 +995,20 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
     for c in columns:
         for s, e in c.segs:
             out.frames.append(Frame(article.id, "body", *geo.rect_box(Rect(c.col, 1, s, e - s, spec.loc))))
+
+
+def _set_table_line(spec: ArticleSpec, article: Article, geo: PageGeometry, out: Placed, line: Line, col: int,
+                    grid_line: int, weights: Rules) -> None:
+    """A table's line on its grid line, in its own size; its rules along the top and the foot of the
+    grid line, 100 % K, across the column's measure; its grid line marked "table" in the layout record,
+    so `check` holds it to the table's tests (proof/typography.py), not a justified line's."""
+    x = geo.col_left(col)
+    out.add_line(line, x, geo.grid_baseline(grid_line, line.size), article.id, "body")
+    out.frames.append(Frame(article.id, "table", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
+    for kind, y in zip(line.rules, (geo.line_top(grid_line), geo.line_top(grid_line + 1))):
+        weight = getattr(weights, kind) if kind else 0.0
+        if weight > 0:
+            out.rules.append(Rule(x, y, x + line.width, y, weight, BLACK, "table"))
 
 
 def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align: str) -> Line:

@@ -15,7 +15,7 @@ from pagesetter.spec.model import ArticleSpec, PhotoSpec
 # article lost its text), reported where it stands rather than ignored.
 PHOTO_NEWS_IGNORES: dict[str, str] = {
     "headline": "it has no title to set",
-    "subhead": "it has no body", "body": "it has no body", "lead": "it has no body",
+    "subhead": "it has no body", "body": "it has no body", "lead": "it has no body", "table": "it has no body",
     "column_rules": "it has no body columns", "balance": "it has no body columns",
     "order": "it has no body to read", "jump_to": "it has no body to jump",
     "continued_from": "it has no body to continue", "jump_style": "it has no body to jump",

@@ -42,6 +42,8 @@ FORM_SETTINGS: dict[ParagraphForm, FormSetting] = {
     "item": FormSetting(None, False, "style", whole=True),
     "noindent": FormSetting(None, False, "style", whole=True),
     "right": FormSetting(None, False, "right"),
+    # "table" is set by flow/tables.py in the article's table style (text_style), kept whole
+    "table": FormSetting(None, False, "style", whole=True),
     # "subhead" is set by flow/article.py _subhead in the article's subhead style
 }
 
@@ -50,6 +52,8 @@ def text_style(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) 
     """The name of the style a body paragraph's text (its non-lead spans) is set in."""
     if para.subhead:
         return spec.subhead
+    if para.form == "table":
+        return spec.table if spec.table in styles else spec.body
     own = FORM_SETTINGS[para.form].style
     return own if own is not None and own in styles else spec.body
 

@@ -59,7 +59,8 @@ def describe(ch: str) -> str:
 
 # What a report calls a paragraph of each form (content/model.py ParagraphForm).
 FORM_NAMES: dict[ParagraphForm, str] = {"body": "paragraph", "subhead": "subhead", "quote": "quotation",
-                                        "item": "list item", "right": "flush-right line", "noindent": "paragraph"}
+                                        "item": "list item", "right": "flush-right line", "noindent": "paragraph",
+                                        "table": "table"}
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Limits(NamedTuple):
     very_loose: float = 0.25  # … a problem (clreq §3.8: spread evenly, never visibly gappy)
     spacing_jump: float = 0.06  # change of that mean from one line of a column to the next: counted
     hole: float = 0.8  # white inside a line wider than this: a character that was not printed
+    overlap: float = 0.1  # ink of two characters of a table's line over each other by more than this
 
 
 LIMITS = Limits()
@@ -242,7 +243,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("off_grid", "off the grid"), ("wide_han_latin", "Han–Latin gap too wide"),
             ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
-            ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"))
+            ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
+            ("overlap", "set over another character"))
 
 
 @dataclass
@@ -266,6 +268,7 @@ class TypographyReport:
     holes: list[Finding] = field(default_factory=list)
     subhead_foot: list[Finding] = field(default_factory=list)  # ours only: a 小标题 parted from its text
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
+    overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
     # line breaker only to spare a loose line; named, not a problem
     soft_splits: list[Finding] = field(default_factory=list)
@@ -457,9 +460,10 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     figures = _Figures()
     for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
         recorded = frames[i] if frames and i < len(frames) else []
-        subheads, ragged, ends = (_marked_frames(page, recorded, kind) for kind in ("subhead", "ragged", "end"))
+        subheads, ragged, ends, tables = (_marked_frames(page, recorded, kind)
+                                          for kind in ("subhead", "ragged", "end", "table"))
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
-        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends)
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -482,9 +486,12 @@ class _Figures:
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
                   sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
-                  ends: tuple[TextFrame, ...] = ()) -> None:
+                  ends: tuple[TextFrame, ...] = (), tables: tuple[TextFrame, ...] = ()) -> None:
+    table_lines: list[Line] = []
     if by is not None:
-        columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads)
+        table_lines, taken = _table_lines(page, tables, body, by)
+        columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads, taken)
+        _check_tables(table_lines, body, report)
         _ink_in_frames(page, frames, report, by)
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
@@ -497,7 +504,9 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     report.lines += len(body_lines)
     for col_lines in columns:
         _check_column(col_lines, body, report, figures.gaps, sources)
-    _check_grid(body_lines, body, report)
+    # a table's rows of the body's size stand on the body's grid (a smaller table's, centred on
+    # the same grid lines, have baselines of their own)
+    _check_grid(body_lines + [line for line in table_lines if abs(line.size - body) < 0.01], body, report)
     horizontal: list[Line] = []
     vertical: list[list[Char]] = []
     for group in other:  # a headline frame is set one way or the other
@@ -667,14 +676,47 @@ def _reading_x(c: Char) -> float:
     return (c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
 
 
+def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
+                 by: "ByBaseline") -> tuple[list[Line], set[int]]:
+    """Ours: the lines of the grid lines the layout record marks "table" (flow/article.py
+    _set_table_line): a table's title, rows and source, each held to its own tests (_check_tables),
+    not a justified line's (its cells stand apart by design, figures next to Han). With them, the
+    ids of every character the marked grid lines hold, spaces included."""
+    out: list[Line] = []
+    seen: set[int] = set()
+    for t in tables:
+        inside = [c for c in t.chars_of(by, body / 2) if id(c) not in seen]
+        seen.update(map(id, inside))
+        out += [replace(line, right_edge=t.right, left_edge=t.left) for line in _by_baseline(inside, page.number)]
+    return out, seen
+
+
+def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> None:
+    """A table's line: no character's ink over its neighbour's (a cell set into the next), and
+    nothing past the column's measure on either side (LIMITS.ink_past)."""
+    for line in lines:
+        for a, b in zip(line.chars, line.chars[1:]):
+            over = ink_extent(a)[1] - ink_extent(b)[0]
+            if over > LIMITS.overlap * max(a.size, b.size) and not (a.text.isspace() or b.text.isspace()):
+                report.overlap.append(Finding(line.page, line.baseline, line.text,
+                                              f"{a.text} and {b.text} {over:.2f} pt over each other"))
+        assert line.right_edge is not None and line.left_edge is not None
+        left, right = ink_extent(line.chars[0])[0], max(ink_extent(c)[1] for c in line.chars)
+        if right - line.right_edge > LIMITS.ink_past or line.left_edge - left > LIMITS.ink_past:
+            report.off_measure.append(Finding(line.page, line.baseline, line.text,
+                                              f"table line from {left:.2f} to {right:.2f}, measure "
+                                              f"{line.left_edge:.2f}–{line.right_edge:.2f}"))
+
+
 def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline",
                     ragged: tuple[TextFrame, ...] = (), ends: tuple[TextFrame, ...] = (),
-                    subheads: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
+                    subheads: tuple[TextFrame, ...] = (),
+                    taken: set[int] | None = None) -> tuple[list[list[Line]], list[list[Line]]]:
     """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
     them: column by column), and every other line (headlines, captions; the folio and slug last)
     apart, a group a frame. A body line on a grid line the record marks ``ragged`` or ``end`` is
-    marked so."""
-    taken: set[int] = set()
+    marked so. ``taken``: characters judged already (a table's: _table_lines)."""
+    taken = set(taken) if taken else set()
     articles: dict[str, list[Line]] = {}
     other: list[list[Line]] = []
     for f in frames:  # body frames first (TEXT_FRAMES order), so a character is counted once

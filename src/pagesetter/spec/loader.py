@@ -18,7 +18,7 @@ from pagesetter.yamlsource import Node, load_yaml
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
-              "latin_space", "word_space", "inset")
+              "latin_space", "word_space", "inset", "min_size")
 RECT_KEYS = ("col", "cols", "line", "lines")
 PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange",
                    "frame")
@@ -36,12 +36,13 @@ SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "auto photo": (("cols", "lines"), ()),
     "style sheet": (("styles",), ("styles",)),
     "style": (STYLE_KEYS, ()),
-    "rules": (("column", "article"), ()),
+    "rules": (("column", "article", "table", "table_head"), ()),
     "folio": (("paper", "date", "page", "section", "editor", "extra", "lines", "style", "paper_style", "rule"),
               ("paper", "date", "page")),
     "rect": (RECT_KEYS, RECT_KEYS),
     "article": (("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead",
-                 "column_rules", "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order"),
+                 "column_rules", "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order",
+                 "table"),
                 ("article", "block")),
     "fit": (("photo_lines", "headline_lines"), ()),
     "headline": (("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), ()),
@@ -172,7 +173,7 @@ def _check_on_grid(articles: tuple[ArticleSpec, ...], styles: dict[str, Style], 
     """Body, lead, subhead, jump line and caption are set one line to a grid line: a style larger
     than the pitch would print each line into the next (a 20 pt body on a 13.5 pt grid)."""
     for a in articles:
-        names = [a.body, a.lead, a.subhead]
+        names = [a.body, a.lead, a.subhead, a.table]
         if a.jump_to is not None or a.continued_from is not None:
             names.append(a.jump_style)
         if a.photo is not None:
@@ -395,6 +396,8 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
         loc=node.loc,
         inset=_em(get("inset"), "inset", LENGTH_OR_ZI, "inset", em, zero_ok=True) if get("inset")
         else (parent.inset if parent else 0.0),
+        min_size=_min_size(get("min_size"), size) if get("min_size")
+        else (min(parent.min_size, size) if parent else 0.0),
     )
     made[name] = (style, depth)
     return made[name]
@@ -408,17 +411,31 @@ def _color(node: Node) -> CMYK:
 
 
 def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) -> Rules:
-    """rules: {column, article}; a key not given keeps ``default`` (the page's, for a module's own)."""
+    """rules: {column, article, table, table_head}; a key not given keeps ``default`` (the page's,
+    for a module's own)."""
     if node is None:
         return default
     v.expect_map(node, "rules")
     _check(node, "rules", "rules")
     col = node.get("column")
     art = node.get("article")
+    table, head = node.get("table"), node.get("table_head")
     return Rules(
         column=_pt(col, "column rule", LENGTH, "rule", zero_ok=True) if col else default.column,
         article=_pt(art, "article rule", LENGTH, "rule", zero_ok=True) if art else default.article,
+        table=_pt(table, "table rule", LENGTH, "rule", zero_ok=True) if table else default.table,
+        table_head=_pt(head, "table head rule", LENGTH, "rule", zero_ok=True) if head else default.table_head,
     )
+
+
+def _min_size(node: Node, size: float) -> float:
+    """A style's ``min_size``: the smallest size a table set in it may take to fit its column
+    (flow/tables.py); no larger than the style's own size."""
+    least = _pt(node, "min_size", SIZE, "size")
+    if least > size + 1e-9:
+        raise InputError(node.loc, f"min_size {least:g} pt is larger than the style's size ({size:g} pt); "
+                         "it is the smallest size a table may shrink to")
+    return least
 
 
 def _folio(node: Node, grid: Grid, styles: dict[str, Style]) -> Folio:
@@ -511,6 +528,9 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
     body = v.text(node.get("body"), "body") if node.get("body") else "body"
     lead = v.text(node.get("lead"), "lead") if node.get("lead") else "lead"
     subhead = v.text(node.get("subhead"), "subhead") if node.get("subhead") else "subhead"
+    table = v.text(node.get("table"), "table") if node.get("table") else "table"
+    if node.get("table"):  # the default is used when the sheets have it, else the body style (flow/tables.py)
+        _need_style(table, styles, node.get("table").loc)
     for s, key in ((body, "body"), (lead, "lead")):
         _need_style(s, styles, node.get(key).loc if node.get(key) else node.loc)
     _aligned_without_indent(styles[body], f"the body of article {v.text(node.get('article'), 'article')!r}")
@@ -524,6 +544,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         body=body,
         lead=lead,
         subhead=subhead,
+        table=table,
         column_rules=v.boolean(node.get("column_rules"), "column_rules") if node.get("column_rules") is not None else True,
         balance=v.boolean(node.get("balance"), "balance") if node.get("balance") is not None else True,
         loc=node.loc,

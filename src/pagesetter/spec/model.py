@@ -97,6 +97,9 @@ class Style:
     # pt each side of a body paragraph in this style is set in from the column's edges: a 编者按 or
     # quotation set on a narrower measure, as papers set them apart (flow/article.py compose_body)
     inset: float = 0.0
+    # pt: the smallest size a table set in this style may shrink to, to fit its column (with a
+    # warning; flow/tables.py); 0: a table never shrinks, one too wide is an error
+    min_size: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,9 @@ class ArticleSpec:
     jump_style: str = "jump"
     box: "Box | None" = None  # 花边: a frame around the module, maybe tinted
     subhead: str = "subhead"
+    # the style a table is set in (the header row in the lead's face at its size); the body style
+    # when the style sheets have none by this name
+    table: str = "table"
     rules: "Rules | None" = None  # this module's own rule weights (None: the page's)
     # The body's reading order (flow/article.py _columns): grid columns left to right, each down
     # through every area; or the block's columns, then each frame's, as listed.
@@ -350,6 +356,10 @@ class Masthead:
 class Rules:
     column: float  # pt; 0 = none
     article: float  # pt
+    # a table's rules (flow/tables.py), a three-line table (三线表, CY/T 170-2019 学术出版规范 表格):
+    # the top and bottom rules, and the thinner rule under the header row. Typical weights.
+    table: float = 0.5
+    table_head: float = 0.25
 
 
 @dataclass(frozen=True)

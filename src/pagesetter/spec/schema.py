@@ -80,12 +80,15 @@ STYLE = _spec("style", {
     "color": CMYK, "align": {"enum": ["justify", "left", "center", "right"]},
     "indent": _s(LENGTH_OR_ZI, "first-line indent, e.g. 2字"),
     "inset": _s(LENGTH_OR_ZI, "both sides of a body paragraph set in from the column's edges (编者按), e.g. 2字"),
+    "min_size": _s(SIZE, "the smallest size a table in this style may shrink to, to fit its column (with a warning)"),
     "punctuation": {"enum": ["kaiming", "quanjiao", "banjiao"]},
     "latin_space": {"type": "number", "minimum": RANGES["latin_space"].low, "maximum": RANGES["latin_space"].high},
     "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
 })
 
-RULES = _spec("rules", {"column": _s(LENGTH_NONNEG, "column rule weight"), "article": _s(LENGTH_NONNEG, "article rule weight")})
+RULES = _spec("rules", {"column": _s(LENGTH_NONNEG, "column rule weight"), "article": _s(LENGTH_NONNEG, "article rule weight"),
+                        "table": _s(LENGTH_NONNEG, "a table's top and bottom rules"),
+                        "table_head": _s(LENGTH_NONNEG, "the rule under a table's header row")})
 PHOTO_CELL = _spec("photo", {
     "col": INT, "cols": INT,
     "line": {"anyOf": [INT, _s(r"^\s*after\s*(\+\s*\d+)?\s*$", "after: the first line under the headline; "
@@ -106,7 +109,9 @@ ARTICLE = _spec("article", {
                       "align": {"enum": ["center", "left", "right", "justify"]}, "vertical": BOOL}),
     "photo": PHOTO_CELL,
     "photos": {"type": "array", "items": PHOTO_CELL, "description": "several photo cells (instead of photo:)"},
-    "body": TEXT, "lead": TEXT, "subhead": {**TEXT, "description": "style of the ## subheads (小标题)"}, "column_rules": BOOL, "balance": BOOL, "fit": FIT,
+    "body": TEXT, "lead": TEXT, "subhead": {**TEXT, "description": "style of the ## subheads (小标题)"},
+    "table": {**TEXT, "description": "style of the body's tables (| … | rows); the body style when the sheets have none"},
+    "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
     "box": _spec("box", {"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,

@@ -1,0 +1,184 @@
+"""A table in an article's body (content/reader.py reads the pipe table): each row one line of the
+column on the baseline grid, as a make-up man sets a league table or a price list in a column.
+
+- The rows are set in the article's ``table`` style (the body style when the sheets have none),
+  the header row in the lead's face (黑体) at the same size; the title (表：…) likewise in the lead's
+  face, centred, and the source line (来源：…) flush left in the table style. Title and source may
+  wrap; a row never does.
+- Each column is as wide as its widest cell; the columns share what the measure leaves between
+  them, so the table's rules run the column's full measure and no gap is less than one em of the
+  table's size (a figure column never reads into the name beside it).
+- A column stands as its alignment row says; by default figures (digits, signs, 18-5-3, 3.5%)
+  right, so their units line up, and anything else (Han text, names) left.
+- A three-line table (三线表, CY/T 170-2019 学术出版规范 表格 §4): a rule over the header row, a
+  thinner one under it, one under the last row; their weights are the spec's ``rules: {table,
+  table_head}`` (flow/article.py draws them with the row they belong to).
+- A table too wide for the measure is shrunk only as far as its style's ``min_size`` allows (half a
+  point at a time, with a warning); wider still is an error naming the row that does not fit. Nothing
+  is squeezed silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from pagesetter.compose.lines import Line, Run, compose_paragraph
+from pagesetter.content.model import CellAlign, Paragraph, Span, TableShape
+from pagesetter.errors import InputError, Loc, Warning
+from pagesetter.fonts.face import FaceSet
+from pagesetter.spec.model import Style
+
+# A cell that is a figure: digits with their signs and separators (+3, −12, 1,234.5, 3.5%, 18-5-3,
+# 10:30, 1/2), half- or full-width digits. Its column is set flush right by default.
+FIGURE = re.compile(r"[+\-−±]?[0-9０-９][0-9０-９.,:/%‰+\-−–]*$")
+SHRINK_STEP = 0.5  # pt: how far a table too wide for its measure is made smaller at each trial
+WIDE = 100_000.0  # pt: the measure a cell is set to (a cell is one line; the table says its width)
+
+
+@dataclass(frozen=True)
+class TableLines:
+    """A table as set: its lines (title, rows, source), the size its rows took, the characters no
+    face had, and the warning when it had to be set smaller than its style."""
+
+    lines: list[Line]
+    size: float
+    missing: list[str]
+    warning: Warning | None = None
+
+
+def is_figure(text: str) -> bool:
+    return bool(FIGURE.match(text))
+
+
+def column_aligns(shape: TableShape, rows: list[tuple[Span, ...]]) -> list[CellAlign]:
+    """Each column's alignment: the alignment row's, else right for a column whose body cells are
+    all figures (an empty cell, a dash standing for none, is no word against it), left otherwise."""
+    out: list[CellAlign] = []
+    for j, asked in enumerate(shape.align):
+        if asked != "auto":
+            out.append(asked)
+            continue
+        cells = [row[j].text.strip() for row in rows[1:] if row[j].text.strip() not in ("", "-", "—", "–")]
+        out.append("right" if cells and all(is_figure(c) for c in cells) else "left")
+    return out
+
+
+def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, faces: FaceSet,
+                  article: str) -> TableLines:
+    """The table's lines at the column's ``measure``. ``style``: the table style; ``lead``: the
+    face of the header row and title. Raises a located InputError when no size the style allows
+    fits the measure."""
+    shape = para.table
+    assert shape is not None
+    rows = shape.cells(para.spans)
+    aligns = column_aligns(shape, rows)
+    missing: list[str] = []
+    for size in _sizes(style):
+        body = style if size == style.size else replace(style, size=size)
+        head = replace(lead, size=size)
+        cells = [[_cell(span.text, head if k == 0 else body, faces, missing) for span in row]
+                 for k, row in enumerate(rows)]
+        widths = [max(cell.natural if cell is not None else 0.0 for cell in column) for column in zip(*cells)]
+        need = sum(widths) + size * (len(widths) - 1)
+        if need > measure + 1e-6:
+            continue
+        gap = (measure - sum(widths)) / (len(widths) - 1) if len(widths) > 1 else 0.0
+        lines = _title(para, shape, lead, style, measure, faces, missing)
+        set_rows = [_row(row, widths, gap, aligns, measure, size, k, len(cells)) for k, row in enumerate(cells)]
+        lines += set_rows
+        lines += _source(para, shape, style, measure, faces, missing)
+        lines[-1] = replace(lines[-1], last=True)  # the table's last line: where it ends (keep_tables)
+        warning = None
+        if size < style.size:
+            warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
+                              f"style's {style.size:g} pt, to fit the column's {measure:g} pt (its style's "
+                              f"min_size allows {style.min_size:g} pt)", para.loc)
+        return TableLines(lines, size, missing, warning)
+    raise _too_wide(para, shape, rows, style, lead, measure, faces)
+
+
+def _sizes(style: Style) -> list[float]:
+    """The table's size, then smaller by SHRINK_STEP down to the style's ``min_size`` (if any)."""
+    out = [style.size]
+    while style.min_size and out[-1] - SHRINK_STEP >= style.min_size - 1e-9:
+        out.append(round(out[-1] - SHRINK_STEP, 4))
+    return out
+
+
+def _cell(text: str, style: Style, faces: FaceSet, missing: list[str]) -> Line | None:
+    """A cell as one line at its natural width; None for an empty cell."""
+    if not text:
+        return None
+    lines, lost = compose_paragraph([Run(text, style)], WIDE, faces, justify=False)
+    missing += lost
+    return lines[0]
+
+
+def _row(cells: list[Line | None], widths: list[float], gap: float, aligns: list[CellAlign], measure: float,
+         size: float, k: int, count: int) -> Line:
+    """Row ``k`` of ``count`` as one line: each cell in its column, as its column aligns."""
+    glyphs = []
+    x = 0.0
+    for cell, width, align in zip(cells, widths, aligns):
+        if cell is not None:
+            shift = x + (width - cell.natural if align == "right" else
+                         (width - cell.natural) / 2 if align == "center" else 0.0)
+            glyphs += [g._replace(x=g.x + shift) for g in cell.glyphs]
+        x += width + gap
+    text = " ".join(cell.text.strip() if cell is not None else "" for cell in cells)
+    # three lines: over the header row, under it, under the last row
+    rules = ("table" if k == 0 else "", "table_head" if k == 0 else "table" if k == count - 1 else "")
+    natural = min(measure, x - gap)
+    return Line(tuple(glyphs), measure, natural, text, False, size, role="table", rules=rules)
+
+
+def _title(para: Paragraph, shape: TableShape, lead: Style, style: Style, measure: float, faces: FaceSet,
+           missing: list[str]) -> list[Line]:
+    """The title (表：…) in the lead's face at the table style's size, each line centred."""
+    if not shape.caption:
+        return []
+    lines, lost = compose_paragraph([Run(para.spans[0].text, replace(lead, size=style.size))], measure, faces,
+                                    justify=False)
+    missing += lost
+    return [_on_measure(line, measure, (measure - line.natural) / 2) for line in lines]
+
+
+def _source(para: Paragraph, shape: TableShape, style: Style, measure: float, faces: FaceSet,
+            missing: list[str]) -> list[Line]:
+    """The source line (来源：…) flush left in the table style."""
+    if not shape.source:
+        return []
+    lines, lost = compose_paragraph([Run(para.spans[-1].text, style)], measure, faces, justify=False)
+    missing += lost
+    return [_on_measure(line, measure, 0.0) for line in lines]
+
+
+def _on_measure(line: Line, measure: float, shift: float) -> Line:
+    """A title or source line as a line of the table: moved by ``shift``, never past the measure."""
+    shift = max(0.0, shift)
+    return Line(tuple(g._replace(x=g.x + shift) for g in line.glyphs), measure, min(measure, line.natural + shift),
+                line.text, False, line.size, role="table")
+
+
+def _too_wide(para: Paragraph, shape: TableShape, rows: list[tuple[Span, ...]], style: Style, lead: Style,
+              measure: float, faces: FaceSet) -> InputError:
+    """The error for a table no allowed size fits: at the row that is widest on its own (its cells
+    and one-em gaps), or, when every row fits alone, at the row of the widest cell."""
+    size = style.min_size or style.size
+    body, head = replace(style, size=size), replace(lead, size=size)
+    cells = [[_cell(span.text, head if k == 0 else body, faces, []) for span in row] for k, row in enumerate(rows)]
+    own = [sum(c.natural for c in row if c is not None) + size * (len(row) - 1) for row in cells]
+    widths = [max(c.natural if c is not None else 0.0 for c in column) for column in zip(*cells)]
+    need = sum(widths) + size * (len(widths) - 1)
+    k = max(range(len(rows)), key=lambda r: own[r])
+    if own[k] <= measure:
+        k = max(range(len(rows)), key=lambda r: max(c.natural if c is not None else 0.0 for c in cells[r]))
+    widest = max((c for c in cells[k] if c is not None), key=lambda c: c.natural)
+    shrink = (f"even at its style's min_size {style.min_size:g} pt" if style.min_size
+              else f"at {size:g} pt (a 'table' style with a min_size lets a table shrink)")
+    return InputError(Loc(para.loc.path, shape.rows[k], 1),
+                      f"this table row does not fit the column: the table needs {need:.1f} pt (each column as "
+                      f"wide as its widest cell, one em between columns) {shrink}, the column is {measure:g} pt; "
+                      f"its widest cell is {widest.text.strip()!r}: shorten it (an abbreviation), or set the "
+                      "table in a wider column")
