@@ -1003,7 +1003,8 @@ def _set_table_line(spec: ArticleSpec, article: Article, geo: PageGeometry, out:
     grid line, 100 % K, across the column's measure; its grid line marked "table" in the layout record,
     so `check` holds it to the table's tests (proof/typography.py), not a justified line's."""
     x = geo.col_left(col)
-    out.add_line(line, x, geo.grid_baseline(grid_line, line.size), article.id, "body")
+    # on the page's baseline grid whatever the table's size, as every body line (_set_body)
+    out.add_line(line, x, geo.grid_baseline(grid_line, geo.spec.grid.body_size), article.id, "body")
     out.frames.append(Frame(article.id, "table", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for kind, y in zip(line.rules, (geo.line_top(grid_line), geo.line_top(grid_line + 1))):
         weight = getattr(weights, kind) if kind else 0.0
