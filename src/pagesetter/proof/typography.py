@@ -189,26 +189,39 @@ class Finding:
     parts: tuple[str, ...] = ()
 
 
-# A gap this wide (em of the glyph before it) between two glyphs of a line is white the reader
-# sees: a quoted line shows a space there (a table's row, 11　江城FC　8-6-12　30, read back as its
-# figures apart, not run together as 江城FC8-6-1230). Han spread by justification stays under it
-# but on a very loose line.
+# White this wide (em of the glyph before it) between two glyphs of a line, beyond what
+# justification put between the line's Han, is a gap the reader sees: a quoted line shows a space
+# there (a table's row, 11　江城FC　8-6-12　30, read back as its figures apart, not run together as
+# 江城FC8-6-1230). A very loose line's spread is not one (各区县要每天8:00—, 0.28 em between its
+# Han and 0.53 em before the dash, reads as the copy), nor a Han–Latin gap of the usual quarter em.
 GAP_EM = 0.5
 
 
 def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
     """The text of ``chars`` (a run of the line's; all of them by default) as the line prints it:
-    a space where it printed one (Line.blanks) or where GAP_EM or more of white stands between
-    two glyphs (the origin of one past the other's advance)."""
+    a space where the white between two glyphs (the origin of one past the other's advance)
+    exceeds the line's own spacing between Han by GAP_EM. Not by Line.blanks: pdfium reports a
+    space it invents in some narrow gaps too (between 8:00 and a dash, 0.2 em), and a word space
+    narrower than GAP_EM is no more than the line's text ever showed."""
     run = line.chars if chars is None else chars
     if not run:
         return ""
     out = [run[0].text]
+    spread = _han_spread(line)
     for a, b in zip(run, run[1:]):
-        if b.x - a.right >= GAP_EM * a.size or line.spaced(a, b):
+        if b.x - a.right - spread * a.size >= GAP_EM * a.size:
             out.append(" ")
         out.append(b.text)
     return "".join(out)
+
+
+def _han_spread(line: "Line") -> float:
+    """The white justification put between the line's Han characters (em, the median of each
+    neighbouring pair's; 0 on a line with no two together)."""
+    chars, han = line.chars, line.han
+    gaps = [(b.x - a.right) / a.size for k, (a, b) in enumerate(zip(chars, chars[1:]))
+            if han[k] and han[k + 1] and a.size > 0]
+    return max(0.0, statistics.median(gaps)) if gaps else 0.0
 
 
 @dataclass(frozen=True)
