@@ -804,14 +804,17 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
+        checked_warnings: tuple = ()  # type: ignore[type-arg]  # errors.Warning
         if n <= len(edition.gates):  # what check found, located (paths from the project root), once
             gate = edition.gates[n - 1]
-            problems += warning_lines(gate.measure_warnings, info)
-            problems += warning_lines(unsaid(gate.check_warnings, edition.warnings), info)
+            checked_warnings = (*gate.measure_warnings, *unsaid(gate.check_warnings, edition.warnings))
+            problems += warning_lines(checked_warnings, info)
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
-            entry.update(page_status(page, changes, (), found, typo[1] if typo else 0, path,
+            # the page's past-measure and typography warnings, as a one-page build's JSON has them
+            # (the flow's warnings are the edition's, below: they name their file, not a page)
+            entry.update(page_status(page, changes, checked_warnings, found, typo[1] if typo else 0, path,
                                      with_page=False).to_json())
             json_status.pages.append(entry)
             json_status.wrote(path)

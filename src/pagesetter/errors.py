@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,40 @@ class Warning:  # noqa: A001 - a build warning, not Python's warnings
     kind: str  # "overset", "underset", "normalised", "missing-glyph", "low-resolution", ...
     message: str
     loc: Loc | None = None
+    # What the message says in words, for a reader that compares warnings (proof/report.py
+    # unsaid, whether `check` found what the flow said): the article's id, and the copy's text the
+    # message quotes as set (a very loose line's; the end of a line and the start of the next that
+    # a split span parts).
+    article: str = ""
+    quoted: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.loc}: " if self.loc else ""
         return f"{where}{self.kind}: {self.message}"
+
+
+# Characters a reader cannot see or that would break a message's one line: controls (a tab, a
+# line or paragraph separator), format characters (a zero-width space or joiner, a soft hyphen, a
+# bidi mark, a BOM), surrogates, private-use and unassigned code points. A space of any width
+# (an ideographic space between a table's figures) is the text as printed and is shown as it is.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _visible(ch: str) -> str:
+    return f"⟨U+{ord(ch):04X}⟩" if unicodedata.category(ch) in INVISIBLE else ch
+
+
+def visible(text: str) -> str:
+    """The text as a layout editor reads it printed, on one line: each invisible or control
+    character as ⟨U+200B⟩, everything else (an ideographic space too) as itself."""
+    return "".join([_visible(ch) for ch in text])
+
+
+def quoted(text: str) -> str:
+    """``visible(text)`` in quotes, as a message quotes the copy: single quotes, or double ones
+    when the text holds a single quote and no double (as Python's repr chose them, so a text with
+    nothing to escape reads as it always has); nothing is escaped."""
+    shown = visible(text)
+    mark = '"' if "'" in shown and '"' not in shown else "'"
+    return f"{mark}{shown}{mark}"

@@ -12,7 +12,7 @@ from pagesetter.compose.linebreak import split_kinds
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
-from pagesetter.errors import InputError, Loc, Warning
+from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
@@ -116,7 +116,7 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         if overfull is not None:
             # Every word, URL and code breaks to fit (compose/atoms.py): only a character wider
             # than the column itself is left, and ink over the next column is never printed.
-            raise InputError(para.loc, f"{overfull.text.strip()!r} is wider than the column ({measure:g} pt) "
+            raise InputError(para.loc, f"{quoted(overfull.text.strip())} is wider than the column ({measure:g} pt) "
                              f"and cannot be broken; set it smaller or widen the column")
         warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
                      if line.very_loose and not line.last]
@@ -183,16 +183,18 @@ def _aligned(line: Line, measure: float, align: str) -> Line:
 def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     """A line the line breaker could not keep from being spread past a quarter em between Han
     (compose/linebreak.py: no legal set of breaks avoids it); `pagesetter check` fails it."""
-    return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {line.text.strip()!r} is set "
-                   f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc)
+    text = line.text.strip()
+    return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {quoted(text)} is set "
+                   f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc, article, (text,))
 
 
 def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:
     """A date, range or number and its unit the line breaker had to part (its last resort: every
     other set of breaks had a line `pagesetter check` fails); `check` fails this split too."""
+    tail, head = line.text.strip()[-8:], nxt.text.strip()[:8]
     return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
-                   f"between {line.text.strip()[-8:]!r} and {nxt.text.strip()[:8]!r}: no other set of lines "
-                   f"fits without one spread past a quarter em; rewrite or rebreak the copy", loc)
+                   f"between {quoted(tail)} and {quoted(head)}: no other set of lines "
+                   f"fits without one spread past a quarter em; rewrite or rebreak the copy", loc, article, (tail, head))
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
@@ -347,22 +349,22 @@ def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line]) 
     from pagesetter.content.reader import value_locs
 
     loc = value_locs(article).get(role, (article.loc, ""))[0]
-    shown = " / ".join(line.text.strip() for line in lines)
+    shown = visible(" / ".join(line.text.strip() for line in lines))
     out = []
     if found:
-        where = ", ".join(f"{a} and {b}" for a, b in found)
+        where = visible(", ".join(f"{a} and {b}" for a, b in found))
         out.append(Warning("headline-break", f"article {article.id!r}: the {role} breaks between {where} ({shown}), "
                            f"where the copy gives no cue; if that cuts a word, write a space where the line "
                            f"should break (README: Headlines)", loc))
     for before, after in unkept:
         # The typed space asks for the break; a half wider than the measure cannot take it.
         out.append(Warning("headline-break", f"article {article.id!r}: the {role} does not break at the space "
-                           f"typed between {before!r} and {after!r} ({shown}): a half is too long for the "
+                           f"typed between {quoted(before)} and {quoted(after)} ({shown}): a half is too long for the "
                            f"measure, so it is wrapped; shorten that half or move the space (README: Headlines)",
                            loc))
     for before, after in names:
         out.append(Warning("headline-break", f"article {article.id!r}: the {role} breaks inside the Latin "
-                           f"run {before} / {after} ({shown}): nothing fits with the break before or after it; "
+                           f"run {visible(before)} / {visible(after)} ({shown}): nothing fits with the break before or after it; "
                            f"shorten the {role} or write the break where it belongs (README: Headlines)", loc))
     return out
 
@@ -1159,4 +1161,4 @@ def _missing_warning(missing: list[str], loc: Loc, article: str) -> Warning | No
     if not chars:
         return None
     return Warning("missing-glyph", f"article {article!r}: the face set has no "
-                   + ", ".join(describe(ch) for ch in chars), loc)
+                   + ", ".join(describe(ch) for ch in chars), loc, article)

@@ -123,8 +123,9 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
             unprintable += [m for m in found if m.article == MASTHEAD and not masthead_printable(
                 SUBSTITUTE, spec.styles[next(t.style for t in spec.masthead.texts() if t.where == m.where)], faces)]
         if not unprintable:
-            return out, tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place", m.loc)
-                              for m in found)
+            # the article named for proof/report.py unsaid (the masthead's texts are no article's)
+            return out, tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place", m.loc,
+                                      "" if m.article == MASTHEAD else m.article) for m in found)
         found = unprintable
     raise InputErrors(_errors(found, spec.missing_glyphs))
 

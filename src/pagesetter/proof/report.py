@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagesetter.errors import Loc, Warning, display_path
+from pagesetter.errors import Loc, Warning, display_path, visible
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
@@ -125,13 +125,13 @@ class Gate:
 @dataclass(frozen=True)
 class CheckWarning:
     """A problem of the typography check as the build says it: ``warning`` (kind `typography`,
-    located as `check` locates it), with the finding's kind (typography.PROBLEMS), article
-    ("article 'x'", or "" where the record does not say) and line text, by which one the flow has
-    said already is known (unsaid)."""
+    located as `check` locates it), with the finding's kind (typography.PROBLEMS), article (its
+    id, or "" where the record does not say) and text as `check` shows it (the line's; the two
+    sides of a split span), by which one the flow has said already is known (unsaid)."""
 
     key: str
     article: str
-    text: str
+    text: tuple[str, ...]
     warning: Warning
 
 
@@ -182,7 +182,7 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
             continue
         for f in getattr(report, key):
             loc, message = _located(f, title)
-            out.append(CheckWarning(key, f.where.partition(", ")[0], f.text, Warning("typography", message, loc)))
+            out.append(CheckWarning(key, f.article, f.parts or (f.text,), Warning("typography", message, loc)))
     return tuple(out)
 
 
@@ -192,14 +192,12 @@ def _located(f, title: str) -> tuple[Loc | None, str]:  # type: ignore[no-untype
     path, _, line = source.rpartition(":")
     loc = Loc(path, int(line)) if path and line.isdigit() else None
     what = f"{article}, page {f.page}" if article else f"page {f.page}"
-    return loc, f"{what}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip()
+    return loc, f"{what}, baseline {f.baseline:.2f} pt: {title}: {visible(f.text)} {visible(f.detail)}".rstrip()
 
 
 # The problems of `check` the flow says itself, as the warning of this kind (flow/article.py
 # _very_loose_warning, _split_warning; a hole is a glyph the face set has not, _missing_warning).
 FLOW_SAYS = {"very_loose": "very-loose", "split_spans": "split-span", "holes": "missing-glyph"}
-# A Python repr of a str, as the flow's messages quote a line's text (either quote)
-_QUOTED = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 
 
 def unsaid(found: "tuple[CheckWarning, ...]", flow: "tuple[Warning, ...] | list[Warning]") -> list[Warning]:
@@ -211,29 +209,23 @@ def unsaid(found: "tuple[CheckWarning, ...]", flow: "tuple[Warning, ...] | list[
 
 
 def _says(w: Warning, c: CheckWarning) -> bool:
-    """Has the flow's warning ``w`` said what ``c`` says?"""
-    import re
-
-    if FLOW_SAYS.get(c.key) != w.kind or not c.article or not re.match(re.escape(c.article) + "[,:]", w.message):
+    """Has the flow's warning ``w`` said what ``c`` says? Compared by the fields each carries
+    (Warning.article and .quoted; the finding's article and text), never by a message's words."""
+    if FLOW_SAYS.get(c.key) != w.kind or not c.article or w.article != c.article:
         return False
     if c.key == "holes":
         return True  # the article's character no face prints: the flow names it, and its paragraph
     if c.key == "very_loose":
-        m = re.search(rf": {_QUOTED} is set ", w.message)
-        return m is not None and _bare(m.group(1)) == c.text
-    m = re.search(rf" parted between {_QUOTED} and {_QUOTED}: ", w.message)
-    tail, _, head = c.text.partition(" / ")
-    return m is not None and tail.endswith(_bare(m.group(1))) and head.startswith(_bare(m.group(2)))
+        return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
+    # the flow quotes the last and first 8 characters either side of the split, check 16
+    return (len(w.quoted) == 2 and len(c.text) == 2 and _bare(c.text[0]).endswith(_bare(w.quoted[0]))
+            and _bare(c.text[1]).startswith(_bare(w.quoted[1])))
 
 
-def _bare(quoted: str) -> str:
-    """A quoted text of a flow warning as check reads the line back: without its spaces."""
-    import ast
-
-    try:
-        return "".join(str(ast.literal_eval(quoted)).split())
-    except (ValueError, SyntaxError):
-        return "\0"  # no line's text: matches none
+def _bare(text: str) -> str:
+    """A text as both sides can compare it: without its spaces (the flow's line holds the copy's
+    ideographic spaces, `check` shows a space where it reads white between two glyphs)."""
+    return "".join(text.split())
 
 
 def gate_pdf_bytes(data: bytes, server: "CoverageServer | None" = None) -> Gate:

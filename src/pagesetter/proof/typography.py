@@ -37,6 +37,7 @@ from pagesetter.compose.chars import (
     lone_dash_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
+from pagesetter.errors import visible
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
 
@@ -192,6 +193,47 @@ class Finding:
     # our PDFs: the article, with its file and line when the layout record has them
     # ("article 'renewal', content/renewal.md:14"); filled in by check_pdf (_locate)
     where: str = ""
+    # Not in the JSON report (what ``where`` and ``text`` say): the article's id ("" where
+    # ``where`` names none), and a split's two sides as ``text`` shows them ("tail / head"), for
+    # the build to tell what the flow has said already (proof/report.py unsaid) without reading
+    # either back out of a message.
+    article: str = ""
+    parts: tuple[str, ...] = ()
+
+
+# White this wide (em of the glyph before it) between two glyphs of a line, beyond what
+# justification put between the line's Han, is a gap the reader sees: a quoted line shows a space
+# there (a table's row, 11　江城FC　8-6-12　30, read back as its figures apart, not run together as
+# 江城FC8-6-1230). A very loose line's spread is not one (各区县要每天8:00—, 0.28 em between its
+# Han and 0.53 em before the dash, reads as the copy), nor a Han–Latin gap of the usual quarter em.
+GAP_EM = 0.5
+
+
+def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
+    """The text of ``chars`` (a run of the line's; all of them by default) as the line prints it:
+    a space where the white between two glyphs (the origin of one past the other's advance)
+    exceeds the line's own spacing between Han by GAP_EM. Not by Line.blanks: pdfium reports a
+    space it invents in some narrow gaps too (between 8:00 and a dash, 0.2 em), and a word space
+    narrower than GAP_EM is no more than the line's text ever showed."""
+    run = line.chars if chars is None else chars
+    if not run:
+        return ""
+    out = [run[0].text]
+    spread = _han_spread(line)
+    for a, b in zip(run, run[1:]):
+        if b.x - a.right - spread * a.size >= GAP_EM * a.size:
+            out.append(" ")
+        out.append(b.text)
+    return "".join(out)
+
+
+def _han_spread(line: "Line") -> float:
+    """The white justification put between the line's Han characters (em, the median of each
+    neighbouring pair's; 0 on a line with no two together)."""
+    chars, han = line.chars, line.han
+    gaps = [(b.x - a.right) / a.size for k, (a, b) in enumerate(zip(chars, chars[1:]))
+            if han[k] and han[k + 1] and a.size > 0]
+    return max(0.0, statistics.median(gaps)) if gaps else 0.0
 
 
 @dataclass(frozen=True)
@@ -286,6 +328,9 @@ class TypographyReport:
 
     def to_json(self) -> dict:
         data = asdict(self)
+        for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
+            for f in data[key]:
+                del f["article"], f["parts"]  # said by where and text
         data["problems"] = self.problems
         return data
 
@@ -313,11 +358,12 @@ class TypographyReport:
         for key, title in PROBLEMS:
             for f in getattr(self, key):
                 where = f" ({f.where})" if f.where else ""
-                out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: {title}: {f.text} {f.detail}".rstrip())
+                out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: {title}: {visible(f.text)} "
+                           f"{visible(f.detail)}".rstrip())
         for f in self.soft_splits:  # named for the desk, not counted as problems
             where = f" ({f.where})" if f.where else ""
-            out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: note: split across lines: {f.text} "
-                       f"{f.detail}".rstrip())
+            out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: note: split across lines: "
+                       f"{visible(f.text)} {visible(f.detail)}".rstrip())
         return "\n".join(out)
 
 
@@ -375,7 +421,7 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
                     placed[f.page] = _placed(page, blocks(record))
                     order = sorted(range(len(page.chars)), key=lambda k: page.chars[k].baseline)
                     by_baseline[f.page] = ([page.chars[k].baseline for k in order], order)
-                f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
+                f.article, f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
 
 
 def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> dict[int, tuple[str, int]]:
@@ -412,10 +458,11 @@ def _holds(box: tuple[float, float, float, float], x: float, y: float) -> bool:
 
 
 def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[str, int]],
-           by_baseline: tuple[list[float], list[int]]) -> str:
-    """``by_baseline``: the page's baselines sorted, and the index of each one's character."""
+           by_baseline: tuple[list[float], list[int]]) -> tuple[str, str]:
+    """The finding's article ("" when not known) and where it is (Finding.where).
+    ``by_baseline``: the page's baselines sorted, and the index of each one's character."""
     if not placed:
-        return ""
+        return "", ""
     baselines, order = by_baseline
     # the characters within 0.05 pt of the finding's baseline, in page order (as sort keeps them on a tie of x)
     near = sorted(order[bisect.bisect_left(baselines, f.baseline - 0.1):bisect.bisect_right(baselines, f.baseline + 0.1)])
@@ -423,20 +470,21 @@ def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[st
     # in reading order, as a line's text was joined (_by_baseline): by origin, a compressed opening
     # mark after a Latin letter (CPI（8月）) stands before the letter and the line's text is not found
     row.sort(key=_reading_x)
-    start = "".join(c.text for c in row).find(f.text.split(" / ")[0][:6])
+    # the text shown less its spaces (shown), as the row's characters join
+    start = "".join(c.text for c in row).find("".join((f.parts[0] if f.parts else f.text).split())[:6])
     if start < 0 or id(row[start]) not in placed:
-        return ""
+        return "", ""
     article, offset = placed[id(row[start])]
     source = record.get("sources", {}).get(article) if isinstance(record.get("sources"), dict) else None
     if not isinstance(source, dict) or not isinstance(source.get("file"), str):
-        return f"article {article!r}"
+        return article, f"article {article!r}"
     from pagesetter.proof.sourcemap import line_at
 
     try:
         line = line_at(source.get("runs"), offset) if isinstance(source.get("runs"), list) else 0
     except (TypeError, ValueError, IndexError):
         line = 0
-    return f"article {article!r}, {source['file']}" + (f":{line}" if line else "")
+    return article, f"article {article!r}, {source['file']}" + (f":{line}" if line else "")
 
 
 def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
@@ -877,7 +925,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         for k, line in enumerate(lines):
             kind = _other_measure(lines, k, measure_right, pitch, body)
             if kind == "overrun":
-                report.ink_past.append(Finding(line.page, line.baseline, line.text,
+                report.ink_past.append(Finding(line.page, line.baseline, shown(line),
                                                f"ink to {line.chars[-1].ink_right:.2f}, measure at {measure_right:.2f}"))
             if kind != "other":
                 kept.append(line)
@@ -892,13 +940,13 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         # ending the line before is a split ——, counted below
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
         if text[0] in NOT_AT_START or text[-1] in NOT_AT_END or (lone_dash_at(text, 0) and not split_dash):
-            report.kinsoku.append(Finding(line.page, line.baseline, text))
+            report.kinsoku.append(Finding(line.page, line.baseline, shown(line)))
         for mark, strip in _MARK_STRIPS:
             trailing = len(text) - len(text.rstrip(strip))
             # half a pair here and the other half starting the next line; a lone — (a range, 8:00—20:00)
             # before a line that does not go on with one is no split ——
             if trailing % 2 == 1 and (nxt is None or nxt.text[0] in mark):
-                report.split_marks.append(Finding(line.page, line.baseline, text))
+                report.split_marks.append(Finding(line.page, line.baseline, shown(line)))
         # the next line indented: a paragraph starts there (a column's left edge: its frame's, or its first line's)
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
         # each line's white and indent in its own em (a 五号 poem's line in a 小五 frame in 10.5 pt)
@@ -929,7 +977,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             # its width by em boxes (a closing mark's whole em), never less than the engine's own
             short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * em
             if len(solid) <= 1 and short and not starts:
-                report.lone_char.append(Finding(line.page, line.baseline, text))
+                report.lone_char.append(Finding(line.page, line.baseline, shown(line)))
             previous_extra = None
             continue
         if nxt is not None:
@@ -939,7 +987,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
             abs(line.right - measure) > TOLERANCE
         if off:
-            report.off_measure.append(Finding(line.page, line.baseline, text,
+            report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}"))
         han = line.han
         extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
@@ -951,7 +999,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         report.spread_lines += extra > 0.005
         report.loose_lines += extra > LIMITS.loose
         if extra > LIMITS.very_loose + 1e-3:  # a quarter em set exactly is at the limit, not past it
-            report.very_loose.append(Finding(line.page, line.baseline, text, f"{extra:.3f} em between Han"))
+            report.very_loose.append(Finding(line.page, line.baseline, shown(line), f"{extra:.3f} em between Han"))
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
@@ -1014,8 +1062,9 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
     hard = [kind for kind, is_hard in kinds if is_hard]
     if kinds:
         found = report.split_spans if hard else report.soft_splits
-        found.append(Finding(line.page, line.baseline, f"{tail} / {head}",
-                             f"({', '.join(hard or [kind for kind, _ in kinds])})"))
+        parts = (shown(line, line.chars[-SPAN_CONTEXT:]), shown(nxt, nxt.chars[:SPAN_CONTEXT]))
+        found.append(Finding(line.page, line.baseline, " / ".join(parts),
+                             f"({', '.join(hard or [kind for kind, _ in kinds])})", parts=parts))
 
 
 def _with_blanks(line: Line) -> str:
@@ -1060,7 +1109,7 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> Non
     for line in lines:
         residue = (line.baseline - phase) % pitch
         if min(residue, pitch - residue) > 0.05:
-            report.off_grid.append(Finding(line.page, line.baseline, line.text, f"grid pitch {pitch} pt"))
+            report.off_grid.append(Finding(line.page, line.baseline, shown(line), f"grid pitch {pitch} pt"))
 
 
 def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport,
@@ -1102,7 +1151,7 @@ def _holes(line: Line, report: TypographyReport) -> None:
     usual = statistics.median(white for _, _, white in pairs)
     for a, b, white in pairs:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
-            report.holes.append(Finding(line.page, line.baseline, line.text,
+            report.holes.append(Finding(line.page, line.baseline, shown(line),
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
 
 
@@ -1126,7 +1175,7 @@ def _han_latin(line: Line, report: TypographyReport) -> list[float]:
             continue
         out.append(gap)
         if gap > LIMITS.han_latin_max:
-            report.wide_han_latin.append(Finding(line.page, line.baseline, line.text,
+            report.wide_han_latin.append(Finding(line.page, line.baseline, shown(line),
                                                  f"{gap:.2f} em between {a.text} and {b.text}"))
     return out
 
@@ -1178,7 +1227,7 @@ def _marks_along(runs: list[tuple[Char, ...]], line: Line, report: TypographyRep
         each = length / marks
         out.append(each)
         if abs(each - LIMITS.mark_length) > LIMITS.mark_length_tolerance:
-            report.mark_length.append(Finding(line.page, first.baseline, line.text,
+            report.mark_length.append(Finding(line.page, first.baseline, shown(line),
                                               f"{''.join(c.text for c in run)} is {each:.2f} em long, not 2"))
     return out
 
