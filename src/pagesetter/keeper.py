@@ -193,6 +193,14 @@ def keep(root: Path, idle_minutes: float) -> int:
             signal.signal(sig, handler)
 
 
+def _say(line: str) -> None:
+    """A line on the kept process's terminal; a terminal closed meanwhile does not stop it."""
+    try:
+        print(f"pagesetter keep: {line}", flush=True)
+    except OSError:
+        pass
+
+
 def _stop(signum: int, frame: object) -> None:
     raise Stop()
 
@@ -247,17 +255,17 @@ def _loop(listener: socket.socket, kept: Kept, folder: str, cache: str, digest: 
             conn, _ = listener.accept()
         except TimeoutError:
             if time.monotonic() - last >= idle:
-                print(f"pagesetter keep: stopped after {idle / 60:g} minutes without a build", flush=True)
+                _say(f"stopped after {idle / 60:g} minutes without a build")
                 return 0
             if handoff.package_digest() != digest:
-                print("pagesetter keep: stopped: the installed pagesetter changed", flush=True)
+                _say("stopped: the installed pagesetter changed")
                 return 0
             continue
         with conn:
             go_on = _serve(conn, kept, folder, cache, digest)
         last = time.monotonic()
         if not go_on:
-            print("pagesetter keep: stopped: the installed pagesetter changed", flush=True)
+            _say("stopped: the installed pagesetter changed")
             return 0
 
 
@@ -286,8 +294,7 @@ def _serve(conn: socket.socket, kept: Kept, folder: str, cache: str, digest: str
         return True
     reply = _build(conn, request, kept)
     if reply is None:
-        print("pagesetter keep: a build interrupted by its client (Ctrl-C); its page starts afresh next time",
-              flush=True)
+        _say("a build interrupted by its client (Ctrl-C); its page starts afresh next time")
     else:
         _reply(conn, reply)
     return True
