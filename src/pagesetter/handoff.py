@@ -19,8 +19,10 @@ import os
 import sys
 
 # Everything the build reads from the environment (cli.py, cache.py, render/pdfx.py, rebuild.py,
-# proof/report.py's gate_tools through shutil.which): the kept process builds with the client's.
-ENV_NAMES = ("SOURCE_DATE_EPOCH", "PAGESETTER_CACHE", "XDG_CACHE_HOME", "HOME", "PATH", "TZ", "TMPDIR")
+# proof/report.py's gate_tools through shutil.which), and what its libraries, Ghostscript and
+# Python's own defaults (the locale's encoding) read: the kept process builds with the client's.
+ENV_NAMES = ("SOURCE_DATE_EPOCH", "PAGESETTER_CACHE", "XDG_CACHE_HOME", "HOME", "PATH", "TZ", "TMPDIR",
+             "LANG", "LC_ALL", "LC_CTYPE", "PYTHONUTF8", "GS_LIB", "GS_OPTIONS", "GS_FONTPATH")
 VERSION = 1
 MAX_REQUEST = 64 * 1024  # argv and a few paths: far more than a command line holds
 MAX_REPLY = 64 * 1024 * 1024  # a build's report, or build --json's document

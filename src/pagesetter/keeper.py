@@ -39,9 +39,10 @@ if TYPE_CHECKING:
     from pagesetter.session import Session
 
 # The environment a build reads, as the client sends it: the process's own must match these
-# (Ghostscript is found on PATH and kept running; temporary folders and the home are the
-# process's), while these others are set for each build as the client had them.
-FIXED_ENV = ("HOME", "PATH", "TZ", "TMPDIR")
+# (Ghostscript is found on PATH and kept running with its settings; temporary folders, the home
+# and the locale are the process's), while these others are set for each build as the client had them.
+FIXED_ENV = ("HOME", "PATH", "TZ", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONUTF8", "GS_LIB", "GS_OPTIONS",
+             "GS_FONTPATH")
 PER_BUILD_ENV = ("SOURCE_DATE_EPOCH", "PAGESETTER_CACHE", "XDG_CACHE_HOME")
 assert set(FIXED_ENV) | set(PER_BUILD_ENV) == set(handoff.ENV_NAMES)
 REQUEST_KEYS = frozenset({"v", "argv", "cwd", "env"})
