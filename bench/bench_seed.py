@@ -8,6 +8,9 @@ imports count. Per repetition, in a rotating order so no engine always goes firs
                    nothing changed since, so the recorded build is written again (rebuild.py)
   pagesetter-edit  the warm cache, but one sentence of one article changed before each run (an
                    editor's rebuild: that paragraph is set again, its page's subsets may change)
+  pagesetter-edit-kept  the same edit and command, in a project (and cache) of its own where a
+                   `pagesetter keep` was started before the runs (untimed): the timed process is
+                   the client, which hands the build to the kept process and prints its report
   typst            a fresh Python that imports typst and runs typst.compile() on the .typ that
                    bench/typst_seed.py wrote once before the runs (untimed): no Python preparation
                    (YAML, Markdown, writing the .typ) counted on Typst's side, only what its own CLI
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -35,7 +39,7 @@ from project import make_project, run_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
-ENGINES = ("pagesetter-cold", "pagesetter-warm", "pagesetter-edit", "typst")
+ENGINES = ("pagesetter-cold", "pagesetter-warm", "pagesetter-edit", "pagesetter-edit-kept", "typst")
 # The edit run alternates two wordings of one sentence, so each run sets that paragraph anew.
 EDIT_FILE = "content/dongfeng-media.md"
 EDITS = ("没有披上白色战袍", "未曾披上白色战袍")
@@ -79,6 +83,24 @@ def run(cmd: list[str], env: dict[str, str], pdf: Path, log_dir: Path, cwd: Path
     return Sample(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, pdf.stat().st_size)
 
 
+def tree_cpu(pid: int) -> float:
+    """User + system seconds of a process and its children so far (/proc: they run on)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return total
+
+
 def pagesetter_cmd(out: Path) -> list[str]:
     return [str(PYTHON), "-m", "pagesetter", "build", "-q", "-o", str(out)]
 
@@ -113,6 +135,9 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
     edit_cache = scratch / "edit-cache"
     edit_cache.mkdir()
     project = make_project(scratch / "project")  # the edit runs change its copy of the content
+    kept_project = make_project(scratch / "project-kept")  # and the kept edit runs theirs
+    kept_env = dict(base_env, XDG_CACHE_HOME=str(scratch / "edit-kept-cache"))
+    (scratch / "edit-kept-cache").mkdir()
     typ = write_typ(scratch)
     stats = {name: Stats() for name in ENGINES}
     counter = 0
@@ -126,15 +151,22 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
         env = dict(base_env)
         if name == "typst":
             return run(typst_cmd(typ, work), env, work / "seed-page.pdf", work)
-        if name == "pagesetter-edit":
+        if name in ("pagesetter-edit", "pagesetter-edit-kept"):
             nonlocal edits
             edits += 1
-            article = project / EDIT_FILE
+            folder = project if name == "pagesetter-edit" else kept_project
+            article = folder / EDIT_FILE
             text = article.read_text(encoding="utf-8")
             old, new = (EDITS[0], EDITS[1]) if EDITS[0] in text else (EDITS[1], EDITS[0])
             article.write_text(text.replace(old, new, 1), encoding="utf-8")
-            env["XDG_CACHE_HOME"] = str(edit_cache)
-            return run(pagesetter_cmd(work), env, work / "seed-page.pdf", work, cwd=project)
+            if name == "pagesetter-edit":
+                env["XDG_CACHE_HOME"] = str(edit_cache)
+                return run(pagesetter_cmd(work), env, work / "seed-page.pdf", work, cwd=folder)
+            # the client's CPU time and the kept process's (and its Ghostscript's) meanwhile: the edit's whole cost
+            kept_cpu = tree_cpu(keeper.pid)
+            sample = run(pagesetter_cmd(work), dict(kept_env), work / "seed-page.pdf", work, cwd=folder)
+            sample.cpu += tree_cpu(keeper.pid) - kept_cpu
+            return sample
         cache = warm_cache if name == "pagesetter-warm" else work / "cache"
         cache.mkdir(exist_ok=True)
         env["XDG_CACHE_HOME"] = str(cache)
@@ -146,18 +178,29 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
     once("pagesetter-edit")
     once("typst")
     cache_files, cache_bytes = folder_size(warm_cache)
-    for rep in range(runs):
-        order = ENGINES[rep % len(ENGINES):] + ENGINES[:rep % len(ENGINES)]
-        for name in order:
-            sample = once(name)
-            stats[name].samples.append(sample)
-            print(f"  run {rep + 1}/{runs} {name:16s} {sample.wall:6.2f} s  {sample.maxrss_kib / 1024:6.1f} MiB",
-                  file=sys.stderr)
+    # The kept process, started (untimed) before the runs, as a user starts it before editing;
+    # its first build (the session's cold one) untimed too, as the warm cache's first build is.
+    keeper = subprocess.Popen([str(PYTHON), "-m", "pagesetter", "keep", "--idle", "60"], cwd=kept_project,
+                              env=kept_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                              text=True)
+    try:
+        assert keeper.stdout is not None and keeper.stdout.readline().startswith("pagesetter keep: keeping")
+        once("pagesetter-edit-kept")
+        for rep in range(runs):
+            order = ENGINES[rep % len(ENGINES):] + ENGINES[:rep % len(ENGINES)]
+            for name in order:
+                sample = once(name)
+                stats[name].samples.append(sample)
+                print(f"  run {rep + 1}/{runs} {name:20s} {sample.wall:6.2f} s  {sample.maxrss_kib / 1024:6.1f} MiB",
+                      file=sys.stderr)
+    finally:
+        keeper.send_signal(signal.SIGINT)
+        keeper.wait(timeout=60)
     summary = {name: s.summary() for name, s in stats.items()}
     t = summary["typst"]
     ratios = {f"{kind}_over_typst": {"median": summary[f"pagesetter-{kind}"]["median_s"] / t["median_s"],
                                      "min": summary[f"pagesetter-{kind}"]["min_s"] / t["min_s"]}
-              for kind in ("cold", "warm", "edit")}
+              for kind in ("cold", "warm", "edit", "edit-kept")}
     return {
         "runs": runs,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -184,9 +227,9 @@ def table(r: dict[str, object]) -> str:
     lines = [f"seed page, {r['runs']} runs each, {m['cores']} cores, Python {m['python']}, "
              f"pagesetter {m['pagesetter']}, typst (PyPI) {m['typst']}",
              f"warm cache after one build: {wc['files']} files, {wc['bytes']} bytes", "",
-             f"{'engine':16s} {'median s':>9s} {'min s':>7s} {'max s':>7s} {'CPU s':>7s} {'peak RSS MiB':>13s} {'PDF bytes':>10s}"]
+             f"{'engine':20s} {'median s':>9s} {'min s':>7s} {'max s':>7s} {'CPU s':>7s} {'peak RSS MiB':>13s} {'PDF bytes':>10s}"]
     for name, s in res.items():
-        lines.append(f"{name:16s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['max_s']:7.2f} {s['cpu_median_s']:7.2f} "
+        lines.append(f"{name:20s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['max_s']:7.2f} {s['cpu_median_s']:7.2f} "
                      f"{s['peak_rss_mib']:13.1f} {s['pdf_bytes']:10d}")
     ratios: dict[str, dict[str, float]] = r["ratios"]  # type: ignore[assignment]
     lines.append("")

@@ -126,3 +126,38 @@ def test_a_file_of_no_photo_format_is_still_refused(tmp_path: Path) -> None:
     path.write_bytes(buf.getvalue())
     found, _ = sniff(path)
     assert found == "UnidentifiedImageError"
+
+
+def _imported(cmd: list[str], project: Path, env: dict[str, str]) -> set[str]:
+    """The modules ``cmd`` (a Python command line) imported, from -X importtime's report."""
+    run = subprocess.run([sys.executable, "-X", "importtime", *cmd], cwd=project, capture_output=True, text=True,
+                         timeout=300, env=env)
+    assert run.returncode == 0, run.stderr
+    return {line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_a_build_handed_to_pagesetter_keep_imports_no_engine(project: Path, cached_env: dict[str, str]) -> None:
+    """The thin client (handoff.py) reaches the kept process before anything heavy is imported:
+    not the engine's libraries, not even argparse or cli.py, from `python -m pagesetter` and from
+    the console script alike; with no kept process the same command builds in its own process."""
+    import shutil
+    import signal
+
+    script = shutil.which("pagesetter", path=str(Path(sys.executable).parent))
+    assert script is not None
+    age(project)
+    alone = _imported(["-m", "pagesetter", "build", "-q"], project, cached_env)
+    assert "pagesetter.cli" in alone  # built here: nothing kept yet
+    keep = subprocess.Popen([sys.executable, "-m", "pagesetter", "keep"], cwd=project, env=cached_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert keep.stdout is not None and keep.stdout.readline().startswith("pagesetter keep: keeping")
+        for cmd in (["-m", "pagesetter", "build", "-q"], [script, "build", "-q"]):
+            modules = _imported(cmd, project, cached_env)
+            assert "pagesetter.handoff" in modules
+            assert [m for m in (*HEAVY, "argparse", "pagesetter.cli", "socket", "hashlib", "dataclasses")
+                    if loaded(modules, m)] == [], cmd
+    finally:
+        keep.send_signal(signal.SIGINT)
+        keep.communicate(timeout=60)
+    assert keep.returncode == 0

@@ -177,6 +177,17 @@ def make_parser() -> argparse.ArgumentParser:
     live.add_argument("--dpi", type=_dpi, default=150.0, help="resolution of the page picture, 10–1200 (default: 150)")
     live.add_argument("-q", "--quiet", action="store_true")
 
+    keep = sub.add_parser("keep", help="keep the engine loaded: this project's page builds hand over to it",
+                          description="Run in the foreground, holding the engine, each page's last build and a "
+                                      "primed Ghostscript in memory: while it runs, 'pagesetter build' of one page "
+                                      "of this project (run in this folder, by you, with the same cache; not an "
+                                      "edition, --epaper or --no-cache) hands its command to it and prints, "
+                                      "writes and exits exactly as it would have, in a fraction of the time. "
+                                      "Ctrl-C stops it; so do --idle minutes without a build, and a change "
+                                      "to the installed pagesetter.")
+    keep.add_argument("--idle", type=_ranged(0.01, 7 * 24 * 60, " minutes"), default=30.0, metavar="MINUTES",
+                      help="stop after this many minutes without a build (default: 30)")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of page specs (for editors)",
                             description="Print the JSON Schema of page specs (or of style sheets), for an "
                                         "editor's completion and checks; layout/*.schema.json are copies.")
@@ -267,6 +278,27 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
+        return _internal_error(exc, argv)
+
+
+class HandBack(Exception):
+    """A kept process (keeper.py) does not build this command: the client builds it itself. Raised
+    before anything is printed or written."""
+
+
+def run_kept(args: argparse.Namespace, argv: list[str]) -> int:
+    """``main(argv)`` for a command line already parsed, in a kept process (keeper.py): the same
+    checks, statuses and safety net; ``args.kept`` holds the process's sessions and Ghostscript.
+    Raises HandBack when the command is one the client must build itself."""
+    epoch_problem = _source_date_epoch_problem(os.environ.get("SOURCE_DATE_EPOCH"))
+    if epoch_problem:
+        print(f"pagesetter: error: {epoch_problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _run(args)
+    except HandBack:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as main's
         return _internal_error(exc, argv)
 
 
@@ -417,6 +449,10 @@ def _run(args: argparse.Namespace) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "keep":
+            from pagesetter.keeper import keep
+
+            return keep(Path.cwd(), args.idle)
         if args.command == "serve":
             from pagesetter.serve import serve
 
@@ -536,6 +572,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     for spec in specs:
         started = time.perf_counter()
         if _is_edition(spec):
+            if getattr(args, "kept", None) is not None:
+                raise HandBack("an edition is built by its own workers, not kept")
             _library_logs_dropped()
             from pagesetter.edition import build_edition
 
@@ -694,14 +732,20 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     _library_logs_dropped()
     from pagesetter.proof.coverage import CoverageServer
 
+    kept = getattr(args, "kept", None)  # keeper.Kept: a `pagesetter keep` process builds this page
     # The gate's Ghostscript started now, on a primer page (its start and /All set-up on the
-    # other core while this one composes), then given the page; stopped however this ends.
-    with CoverageServer() as server:
+    # other core while this one composes), then given the page; stopped however this ends (a kept
+    # process's is kept, primed, for its next page).
+    with CoverageServer() if kept is None else kept.coverage() as server:
         server.prime()
-        from pagesetter.build import build_page
-
         started_ns = time.time_ns()
-        result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
+        if kept is None:
+            from pagesetter.build import build_page
+
+            result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
+        else:  # the same bytes (tests/test_session.py, tests/test_keep.py), synced as build_page's
+            result = kept.session(spec, cache).build(args.output, allow_overset=args.allow_overset,
+                                                     proof=args.proof, durable=True)
         if not args.quiet:
             chars = sum(len(line.text) for line in result.page.lines)
             print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "

@@ -1,0 +1,341 @@
+"""``pagesetter keep`` (keeper.py) and the client in ``pagesetter build`` (handoff.py): a page built
+by the kept process prints, writes and exits exactly as one built in the client's own process.
+Every test runs real processes on a real project copy: a kept process in project A, the same
+commands in project B (its twin, with no kept process) for reference, each with its own cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pagesetter import handoff
+from pagesetter.cache import default_cache
+from tests.conftest import copy_project
+from tests.test_rebuild import UNCHANGED, age
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="abstract Unix sockets are Linux's")
+
+EDIT_FILE = "content/dongfeng-media.md"
+EDITS = ("没有披上白色战袍", "未曾披上白色战袍")
+OVERSET = ("block: {col: 1, cols: 4, line: 12, lines: 39}", "block: {col: 1, cols: 4, line: 12, lines: 22}")
+INK = ("tint: [0, 0, 0, 6], double: true", "tint: [100, 100, 100, 100], double: true")
+SECONDS = re.compile(r"\d+\.\d s\)")
+# What a build printed, with the one thing two builds never share: how long it took.
+
+
+def env_for(cache: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "PAGESETTER_CACHE")}
+    env.update({"PAGESETTER_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1700000000", **extra})
+    return env
+
+
+class Keep:
+    """A running ``pagesetter keep`` in ``project``."""
+
+    def __init__(self, project: Path, env: dict[str, str], *extra: str) -> None:
+        self.project, self.env = project, env
+        self.process = subprocess.Popen([sys.executable, "-m", "pagesetter", "keep", *extra], cwd=project, env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.first_line = self.process.stdout.readline()
+        assert self.first_line.startswith("pagesetter keep: keeping"), self.process.stderr.read()  # type: ignore[union-attr]
+        self.killed = False
+        self.stopped: tuple[int, str, str] | None = None
+        self.name = handoff.socket_name(str(project), handoff.cache_folder(env) or "", handoff.package_digest())
+
+    def stop(self) -> tuple[int, str, str]:
+        if self.stopped is None:
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGINT)
+            out, err = self.process.communicate(timeout=60)
+            self.stopped = (self.process.returncode, out, err)
+        return self.stopped
+
+
+@pytest.fixture()
+def twins(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Project A with a kept process, project B without: (A, B, A's env, B's env, the Keep)."""
+    a, b = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
+    env_a, env_b = env_for(tmp_path / "cache-a"), env_for(tmp_path / "cache-b")
+    keep = Keep(a, env_a)
+    try:
+        yield a, b, env_a, env_b, keep
+    finally:
+        code, _, err = keep.stop()
+        assert code in ((0, -signal.SIGKILL) if keep.killed else (0,)) and "Traceback" not in err, err
+
+
+def build(project: Path, env: dict[str, str], *args: str, timeout: float = 300) -> tuple[int, str, str]:
+    age(project)
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", *args], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=timeout)
+    return run.returncode, SECONDS.sub("N s)", run.stdout), run.stderr
+
+
+def files(project: Path) -> dict[str, bytes]:
+    out = project / "output"
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())} if out.is_dir() else {}
+
+
+def same(a: Path, b: Path, env_a: dict[str, str], env_b: dict[str, str], *args: str) -> tuple[int, str, str]:
+    """The command in both projects: the same status, report, warnings and files, byte for byte."""
+    got, want = build(a, env_a, *args), build(b, env_b, *args)
+    assert got == want, (got, want)
+    assert files(a) == files(b)
+    return got
+
+
+def edit(projects: tuple[Path, ...], file: str, old: str, new: str) -> None:
+    for project in projects:
+        path = project / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def served(project: Path, env: dict[str, str], *args: str) -> bool:
+    """Whether the kept process built the command: the client then never loaded even the command line's
+    own module (cli.py), let alone the engine."""
+    driver = ("import runpy, sys, json\n"
+              "sys.argv = ['pagesetter', *sys.argv[1:]]\n"
+              "try:\n    runpy.run_module('pagesetter', run_name='__main__')\n"
+              "except SystemExit:\n    pass\n"
+              "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
+    run = subprocess.run([sys.executable, "-c", driver, "build", *args], cwd=project, env=env, capture_output=True,
+                         text=True, timeout=300)
+    modules = set(json.loads(run.stderr.strip().splitlines()[-1]))
+    return "pagesetter.cli" not in modules
+
+
+def test_a_kept_build_is_the_build_of_the_client_itself(twins) -> None:  # type: ignore[no-untyped-def]
+    """The seed page cold, replayed, edited back and forth, with --proof and --json: status, stdout,
+    stderr and every file the same; then, the kept process stopped, the client's own build replays
+    the record the kept one wrote."""
+    a, b, env_a, env_b, keep = twins
+    assert same(a, b, env_a, env_b)[0] == 0
+    code, out, _ = same(a, b, env_a, env_b)
+    assert code == 0 and UNCHANGED in out
+    assert served(a, env_a)
+    for old, new in (EDITS, EDITS[::-1], EDITS):
+        edit((a, b), EDIT_FILE, old, new)
+        code, out, _ = same(a, b, env_a, env_b)
+        assert code == 0 and UNCHANGED not in out
+    same(a, b, env_a, env_b, "--proof")
+    edit((a, b), EDIT_FILE, *EDITS[::-1])
+    same(a, b, env_a, env_b, "--proof", "-q")
+    same(a, b, env_a, env_b, "--json")
+    assert keep.stop()[0] == 0
+    code, out, _ = same(a, b, env_a, env_b, "--json")
+    assert code == 0 and '"cached": true' in out  # the kept build's record, replayed by the client
+
+
+def test_an_overset_page_and_a_page_preflight_refuses(twins) -> None:  # type: ignore[no-untyped-def]
+    a, b, env_a, env_b, _ = twins
+    same(a, b, env_a, env_b)
+    edit((a, b), "layout/seed-page.yaml", *OVERSET)
+    code, _, err = same(a, b, env_a, env_b)
+    assert code == 3 and "overset" in err
+    assert served(a, env_a)
+    code, _, err = same(a, b, env_a, env_b, "--allow-overset", "--proof")
+    assert code == 3
+    edit((a, b), "layout/seed-page.yaml", *OVERSET[::-1])
+    assert same(a, b, env_a, env_b)[0] == 0
+    edit((a, b), "layout/seed-page-alt.yaml", *INK)
+    code, _, err = same(a, b, env_a, env_b, "layout/seed-page-alt.yaml")
+    assert code == 6 and "preflight error: coverage: total area coverage 400 % over 240 %" in err
+    edit((a, b), "layout/seed-page-alt.yaml", *INK[::-1])
+    assert same(a, b, env_a, env_b, "layout/seed-page-alt.yaml")[0] == 0
+    # a bad input and a bad command line: one line each, as the client's own build says them
+    edit((a, b), "layout/seed-page.yaml", "dongfeng-media", "no-such-article")
+    assert same(a, b, env_a, env_b)[0] == 1
+    assert same(a, b, env_a, env_b, "--dpi", "5")[0] == 2
+
+
+def test_what_is_not_one_cached_page_is_built_by_the_client(twins) -> None:  # type: ignore[no-untyped-def]
+    a, b, env_a, env_b, _ = twins
+    assert not served(a, env_a, "--no-cache")
+    assert not served(a, env_a, "--no-c")  # argparse's abbreviation: the kept process parses as the client would
+    assert not served(a, dict(env_a, PAGESETTER_CACHE="off"))
+    assert not served(a, dict(env_a, PAGESETTER_CACHE=str(a.parent / "other-cache")))
+    assert not served(a / "layout", env_a, "seed-page.yaml")  # another folder
+    assert not served(a, dict(env_a, TZ="Asia/Shanghai"))  # an environment the process does not have
+    assert served(a, env_a)
+    same(a, b, env_a, env_b, "--no-cache")
+
+
+def test_the_code_changed_means_the_client_builds(twins) -> None:  # type: ignore[no-untyped-def]
+    """A package file touched: its digest, so the socket's name, changes; the client finds no kept
+    process and builds itself, and the old process sees its code changed and ends."""
+    a, b, env_a, env_b, keep = twins
+    same(a, b, env_a, env_b)
+    assert served(a, env_a)  # a replay, as B's next build will be
+    marker = Path(handoff.__file__).parent / "py.typed"
+    st = marker.stat()
+    try:
+        os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert not served(a, env_a)
+        same(a, b, env_a, env_b)
+        code, out, _ = keep.stop() if keep.process.wait(timeout=30) is not None else (None, "", "")
+        assert code == 0 and "the installed pagesetter changed" in out
+    finally:
+        os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(twins) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C while the kept process builds: the client says so and exits 130 as its own build
+    would; no temporary or partial file is left; the next build is the client's own build's."""
+    a, b, env_a, env_b, keep = twins
+    interrupted = False
+    for delay in (0.05, 0.15, 0.3, 0.5):  # the first build of a session takes ~0.5 s; land inside it
+        age(a)
+        client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build", "--proof"], cwd=a, env=env_a,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        client.send_signal(signal.SIGINT)
+        out, err = client.communicate(timeout=300)
+        if client.returncode == 130:
+            assert err == "pagesetter: interrupted\n" and out == ""
+            interrupted = True
+            break
+        edit((a,), EDIT_FILE, *EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") \
+            else edit((a,), EDIT_FILE, *EDITS[::-1])
+    assert interrupted
+    assert keep.process.poll() is None
+    # no temporary file left, and the PDF written whole or not at all, as by an interrupted build of its own
+    assert not [p.name for p in (a / "output").glob(".*")] if (a / "output").exists() else True
+    if (a / "output" / "seed-page.pdf").exists():
+        assert (a / "output" / "seed-page.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    if EDITS[1] in (a / EDIT_FILE).read_text(encoding="utf-8"):
+        edit((b,), EDIT_FILE, *EDITS)
+    same(a, b, env_a, env_b, "--proof")
+    edit((a, b), EDIT_FILE, *((EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") else EDITS[::-1]))
+    same(a, b, env_a, env_b, "--proof")
+    code, out, _ = keep.stop()
+    assert code == 0 and out.count("a build interrupted by its client") == 1  # the kept build was cut short
+
+
+def test_a_kept_process_killed_mid_build_leaves_the_build_to_the_client(twins) -> None:  # type: ignore[no-untyped-def]
+    a, b, env_a, env_b, keep = twins
+    client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build"], cwd=a, env=env_a,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.2)
+    keep.process.kill()
+    keep.killed = True
+    out, err = client.communicate(timeout=300)
+    want = build(b, env_b)
+    assert (client.returncode, SECONDS.sub("N s)", out), err) == want
+    assert files(a) == files(b)
+
+
+def _peer(name: bytes) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(name)
+    sock.settimeout(30)
+    return sock
+
+
+def _answer(sock: socket.socket) -> object:
+    try:
+        return handoff.receive(sock, handoff.MAX_REPLY)
+    except (ValueError, ConnectionResetError):
+        return None  # closed unanswered (reset: closed with the request unread)
+
+
+def _as_nobody(name: bytes, request: dict) -> bytes:  # type: ignore[type-arg]
+    """``request`` sent by a forked child that became uid 65534 (nobody): what it got back."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(read)
+            os.setgid(65534)
+            os.setuid(65534)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.connect(name)
+            sock.settimeout(30)
+            try:
+                handoff.send(sock, request)
+                answer = _answer(sock)
+            except (BrokenPipeError, ConnectionResetError):  # closed before the request was sent
+                answer = None
+            os.write(write, b"closed" if answer is None else json.dumps(answer).encode())
+        except BaseException as exc:
+            os.write(write, repr(exc).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        got = fh.read()
+    os.waitpid(pid, 0)
+    return got
+
+
+def test_refused_requests(twins, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Unknown keys, wrong types, an oversized or non-JSON message and another user's process get
+    nothing built; the process goes on serving."""
+    a, b, env_a, env_b, keep = twins
+    good = {"v": 1, "argv": ["build"], "cwd": str(a), "env": {k: env_a.get(k) for k in handoff.ENV_NAMES}}
+    for bad in ({**good, "code": "import os"}, {**good, "argv": "build"}, {**good, "v": 2}, [1, 2],
+                {**good, "env": {**good["env"], "LD_PRELOAD": "/x.so"}}, {**good, "argv": [["build"]]}):
+        with _peer(keep.name) as sock:
+            handoff.send(sock, bad)
+            answer = _answer(sock)
+            assert isinstance(answer, dict) and answer["decline"].startswith("refused"), (bad, answer)
+    with _peer(keep.name) as sock:  # over the size limit: closed unread
+        sock.sendall((handoff.MAX_REQUEST + 1).to_bytes(4, "big") + b"{" * 1000)
+        assert _answer(sock) is None
+    with _peer(keep.name) as sock:
+        sock.sendall((7).to_bytes(4, "big") + b"pickle\x80")
+        assert _answer(sock) is None
+    # another uid: closed unanswered (the abstract name is reachable by every user of the machine)
+    if os.getuid() == 0:
+        assert _as_nobody(keep.name, good) == b"closed"
+    assert handoff.connect(keep.name) is not None  # while this user's client is answered
+    assert same(a, b, env_a, env_b)[0] == 0 and served(a, env_a)
+
+
+def test_idle_exit_a_second_keep_and_no_socket_file(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    env = env_for(tmp_path / "cache")
+    before = sorted(p.name for p in project.iterdir())
+    keep = Keep(project, env, "--idle", "0.05")
+    hex_name = keep.name[1:].decode()
+    assert hex_name in Path("/proc/net/unix").read_text()  # abstract: in the kernel's table, no file
+    second = subprocess.run([sys.executable, "-m", "pagesetter", "keep"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert second.returncode == 1 and "already runs" in second.stderr and str(keep.process.pid) in second.stderr
+    assert second.stderr.count("\n") == 1
+    code, out, err = keep.process.wait(timeout=60), *keep.process.communicate(timeout=10)
+    assert code == 0 and "stopped after 0.05 minutes without a build" in out, err
+    assert hex_name not in Path("/proc/net/unix").read_text()
+    assert sorted(p.name for p in project.iterdir()) == before
+
+
+def test_the_clients_cache_folder_is_the_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """handoff.cache_folder (the client, without cache.py) and cache.default_cache agree."""
+    cases = [{}, {"PAGESETTER_CACHE": "off"}, {"PAGESETTER_CACHE": " 0 "}, {"PAGESETTER_CACHE": str(tmp_path)},
+             {"XDG_CACHE_HOME": str(tmp_path)}, {"XDG_CACHE_HOME": "relative"}, {"HOME": ""}, {"HOME": "rel"},
+             {"HOME": str(tmp_path), "XDG_CACHE_HOME": ""}, {"PAGESETTER_CACHE": "rel/cache"}]
+    for case in cases:
+        for name in ("PAGESETTER_CACHE", "XDG_CACHE_HOME"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        for name, value in case.items():
+            monkeypatch.setenv(name, value)
+        folder = default_cache().root
+        assert handoff.cache_folder(os.environ) == (os.path.abspath(folder) if folder is not None else None), case
+
+
+def test_a_keep_without_a_cache_refuses(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "keep"], cwd=tmp_path, capture_output=True, text=True,
+                         env=env_for(tmp_path, PAGESETTER_CACHE="off"), timeout=60)
+    assert run.returncode == 1 and run.stderr.startswith("pagesetter: error: the build cache is off")
