@@ -14,8 +14,9 @@ from typing import NamedTuple
 from pagesetter.compose.chars import (
     BLANK_SIDE, CHINESE_SPACE_EM, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY, FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
-    NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN, URL_BREAK_AFTER,
-    URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, ZERO_WIDTH_SPACE, CharClass, char_class,
+    GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
+    URL_BREAK_AFTER, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE, CharClass,
+    char_class,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -254,8 +255,8 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     for p, hint in hints.items():
         if hint in WORD_JOINERS and p < len(plain):
             plain[p] = (p, p + 1, classes[p], False, NO_BREAK, False)
-    wordlike, marks = WORDLIKE, WORD_MARKS
-    flags = [cls in wordlike or ch in marks for cls, ch in zip(classes, text)]
+    wordlike, marks, suffixes = WORDLIKE, WORD_MARKS, WORD_SUFFIXES
+    flags = [cls in wordlike or ch in marks or ch in suffixes for cls, ch in zip(classes, text)]
     if True not in flags:
         return plain  # Chinese text: nearly every run
     out: list[tuple] = []
@@ -272,6 +273,10 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
             end += 1
         if any(c in wordlike for c in classes[start:end]):
             out += _word(text, classes, start, end, hints, pieces)
+            if end < n and text[end] in GRID_UNITS:
+                # 40℃, 3‰: a unit on the grid after the number, never parted from it (GRID_UNITS)
+                out.append((end, end + 1, CharClass.UNIT, False, NO_BREAK, False))
+                end += 1
         else:
             out += plain[start:end]
         i = end
@@ -300,7 +305,13 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
             penalty, _ = cuts[a]
             out.append(Segment(a, b, core_cls, joined=True, penalty=penalty))
     out = [seg._replace(hyphen=True) if seg.end in cuts and cuts[seg.end][1] else seg for seg in out]
-    out += [Segment(k, k + 1, classes[k], joined=True, penalty=NO_BREAK) for k in range(last, j)]
+    # The symbols ending a number (8.7%, 15°: WORD_SUFFIXES) take its class: the gap to a Han
+    # character after them is the Han–Latin gap (spacing.py), as it is after the digits.
+    suffix = last
+    while suffix < j and text[suffix] in WORD_SUFFIXES:
+        suffix += 1
+    out += [Segment(k, k + 1, core_cls if k < suffix else classes[k], joined=True, penalty=NO_BREAK)
+            for k in range(last, j)]
     return out
 
 

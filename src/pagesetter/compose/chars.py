@@ -29,6 +29,7 @@ class CharClass(str, Enum):  # str: hashed in C, looked up 70 000 times a page
     DIGIT = "digit"
     SPACE = "space"
     OTHER = "other"  # symbols, Latin punctuation
+    UNIT = "unit"  # a full-width symbol ending a number (40℃, 3‰, 96㎡): atoms._segments, GRID_UNITS
 
 
 # clreq Appendix A, classes cl-01…cl-06 (mainland forms).
@@ -178,6 +179,17 @@ def is_wordlike(cls: CharClass) -> bool:
 # COVID-19, 10:30, 100%, (if, again), e-mail addresses and URLs. A run of these with letters or
 # digits is one word for spacing; breaks inside it are the opportunities below, never a gap.
 WORD_MARKS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Symbols that end a number (8.7%, 15°, 30′, km², 3‰, 40℃, 96㎡) are spaced from Han after them as
+# the number is (clreq §3.2.2: the quarter-em Han–Latin gap after 8.7% in 8.7%左右, as before the
+# 8), and never parted from it. Trial 9's world page set 8.7%左右 and 3‰的 solid and parted
+# 15 / °的 across two lines. Narrow ones are pieces of the word (set solid against the number);
+# full-width ones (CJK faces draw ℃ ‰ ㎡ one em wide) are atoms of their own, class UNIT, on the
+# grid beside the number: the gap between stretches as between Han (joined, 2～11℃之间 lost the
+# stretch a hard 13-em line needs and parted 200～ / 800米 instead; tests/pages torture-unseen).
+# The full-width ％ (U+FF05) is a grid character, as a Han one is.
+WORD_SUFFIXES = frozenset("%°′″²³")
+GRID_UNITS = frozenset("℃℉‰‱" + "".join(map(chr, range(0x3380, 0x33E0))))  # ㎀…㏟: squared units
+NUMBER_SUFFIXES = WORD_SUFFIXES | GRID_UNITS
 # A break after one of these inside a URL, an e-mail address or a code, when a letter or digit
 # follows (UAX #14: SY "/", IS ".", HY "-" and the URL delimiters may end a line; nothing may
 # start one, LB13). Chicago Manual (17th ed., 6.8, 14.18) breaks *before* . and / so the mark

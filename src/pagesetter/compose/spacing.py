@@ -163,6 +163,8 @@ def _kind_of(prev: CharClass, cls: CharClass) -> GapKind:
         return GapKind.SPACE
     if (prev == CharClass.HAN and is_wordlike(cls)) or (is_wordlike(prev) and cls == CharClass.HAN):
         return GapKind.HAN_LATIN
+    if prev == CharClass.UNIT and cls == CharClass.HAN:  # 40℃以上: spaced as after the number (chars.GRID_UNITS)
+        return GapKind.HAN_LATIN
     if is_wordlike(prev) and is_wordlike(cls):
         return GapKind.SPACE  # two words that met across a style change
     if prev == CharClass.HAN and cls == CharClass.HAN:

@@ -226,7 +226,7 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
                 _overset_mark(record, number, report)
                 _boxes(page, number, report)
                 _fonts(page, number, report)
-                _content(page, number, report, limits, x4, _image_names(record))
+                _content(page, number, report, limits, x4, _image_names(record), TextPlaces.of(record))
             except MALFORMED as exc:  # a PDF from elsewhere whose objects are not what their keys promise
                 raise InputError(Loc.of_file(path), f"page {number}: a malformed object or content stream "
                                  f"({' '.join(str(exc).split())[:160] or type(exc).__name__}); not a PDF "
@@ -305,6 +305,53 @@ def _image_names(record: dict) -> dict[str, str]:
             label = f"{image.get('file')} ({image.get('article')})"
             out[f"/FormXob.{image.get('name')}"] = out[f"/{image.get('name')}"] = label
     return out
+
+
+class TextPlaces:
+    """Where a text run stands, by our layout record's frames (render/pdf.py _layout_json, in PDF
+    user space): the article, the part of its module (body, headline, subhead …) and the article's
+    source file, so that a finding about small text in several inks names what a desk changes
+    (the style of that article's part), not only the page. A PDF from elsewhere has no frames:
+    every run is "" (the finding then names its cause only)."""
+
+    def __init__(self, frames: list[tuple[str, str, tuple[float, float, float, float]]],
+                 files: dict[str, str]) -> None:
+        # the smallest frame first: a body frame inside its block names the part, the block the rest
+        self.frames = sorted(frames, key=lambda f: (f[2][2] - f[2][0]) * (f[2][3] - f[2][1]))
+        self.files = files
+
+    @staticmethod
+    def of(record: dict) -> "TextPlaces":
+        frames = []
+        for f in record.get("frames", []) if isinstance(record.get("frames"), list) else []:
+            try:
+                frames.append((str(f["article"]), str(f["kind"]),
+                               (float(f["x0"]), float(f["y0"]), float(f["x1"]), float(f["y1"]))))
+            except (KeyError, TypeError, ValueError):
+                continue  # any PDF may carry anything under PieceInfo
+        sources = record.get("sources")
+        files = {str(k): str(v["file"]) for k, v in sources.items() if isinstance(v, dict) and "file" in v} \
+            if isinstance(sources, dict) else {}
+        return TextPlaces(frames, files)
+
+    def at(self, x: float, y: float, size: float) -> str:
+        """"article 'x' (body, content/x.md)" for a run of this size starting at (x, y), or "":
+        the smallest frame holding it, else the nearest within an em (a line starting with an
+        opening bracket set half an em left of its frame, as record.owner allows)."""
+        e = 0.05  # pt: the record rounds frames to 0.01 pt, a line starts at its frame's edge
+        found = next((f for f in self.frames if f[2][0] - e <= x <= f[2][2] + e and f[2][1] - e <= y <= f[2][3] + e),
+                     None)
+        if found is None:
+            near = [(max(x0 - x, x - x1, 0.0) + max(y0 - y, y - y1, 0.0), k) for k, (_, _, (x0, y0, x1, y1))
+                    in enumerate(self.frames)]
+            distance, k = min(near, default=(size + 1, -1))
+            found = self.frames[k] if distance <= size else None
+        if found is None:
+            return ""
+        article, kind, _ = found
+        part = [] if kind == "block" else [kind]
+        source = [self.files[article]] if article in self.files else []
+        return f"article {article!r}" + (f" ({', '.join(part + source)})" if part or source else "")
 
 
 def _overset_mark(record: dict, number: int, report: PreflightReport) -> None:
@@ -604,9 +651,11 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
 
 
 def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: Limits, x4: bool = False,
-             named: dict[str, str] | None = None) -> None:
-    """``named``: photos by XObject name (_image_names), for the findings."""
+             named: dict[str, str] | None = None, places: TextPlaces | None = None) -> None:
+    """``named``: photos by XObject name (_image_names), ``places``: where a text run stands
+    (TextPlaces), for the findings."""
     named = named or {}
+    places = places or TextPlaces([], {})
     resources = page.obj.get("/Resources") or pikepdf.Dictionary()
     for name, gs in (resources.get("/ExtGState") or {}).items():
         if x4:
@@ -619,8 +668,10 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     state = _State()
     stack: list[_State] = []
     overprinted: dict[str, int] = {}  # problem -> how many paint operations
-    multi_ink: set[tuple[float, tuple[float, ...]]] = set()  # (size, colour) of small text in several inks, once each
-    text_size, tm_scale = 0.0, 1.0
+    # small text in several inks: (check, size, colour, where) -> how many text runs; one finding a
+    # cause and place, with its count (trial 9: ten identical lines naming only the page)
+    multi_ink: dict[tuple[str, float, tuple[float, ...], str], int] = {}
+    text_size, tm_scale, tm_origin = 0.0, 1.0, (0.0, 0.0)
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
     for instruction in pikepdf.parse_content_stream(page, WATCHED_OPERATORS):
         # by attribute: unpacking an instruction iterates it through pybind11's __getitem__ until
@@ -664,19 +715,25 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             text_size = float(operands[1])
         elif op == "Tm":
             tm_scale = (float(operands[0]) ** 2 + float(operands[1]) ** 2) ** 0.5
+            tm_origin = (float(operands[4]), float(operands[5]))  # our PDFs set each line with its own Tm
         elif op in ("Tj", "TJ", "'", '"'):
             size = text_size * tm_scale * abs(state.ctm[0])
             least_text = min(least_text, size)
             fill = state.fill
-            if len(fill) == 4 and fill[3] >= 0.9 and max(fill[:3]) > 0 and size < limits.rich_black_text:
-                report.add("warning", "rich black", f"{size:g} pt text in rich black {fill}", number)
-            elif len(fill) == 4 and sum(v > 0.001 for v in fill) >= 2 and size < limits.rich_black_text:
-                # PRINT.md: small text in more than one ink goes fuzzy with misregistration
-                key = (round(size, 1), fill)
-                if key not in multi_ink:
-                    multi_ink.add(key)
-                    report.add("warning", "registration", f"{size:g} pt text in {sum(v > 0.001 for v in fill)} inks "
-                               f"{tuple(round(v * 100) for v in fill)}: misregistration makes it fuzzy", number)
+            check = None
+            if len(fill) == 4 and size < limits.rich_black_text:
+                # PRINT.md: small text must be 100 % K only (rich black: colour under it shows as a
+                # fringe), and in more than one ink it goes fuzzy with misregistration
+                if fill[3] >= 0.9 and max(fill[:3]) > 0:
+                    check = "rich black"
+                elif sum(v > 0.001 for v in fill) >= 2:
+                    check = "registration"
+            if check is not None:
+                ctm, (tx, ty) = state.ctm, tm_origin
+                where = places.at(tx * ctm[0] + ty * ctm[2] + ctm[4], tx * ctm[1] + ty * ctm[3] + ctm[5], size) \
+                    if places.frames else ""
+                key = (check, round(size, 1), fill, where)
+                multi_ink[key] = multi_ink.get(key, 0) + 1
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
             if xobj is not None and xobj.get("/Subtype") == "/Image":
@@ -695,6 +752,12 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                     report.add("warning", "resolution", f"{label} at {ppi:.0f} ppi", number)
     for problem, count in overprinted.items():
         report.add("error", "overprint", f"{problem}: {count} time{'s' if count != 1 else ''}", number)
+    for (check, size, fill, where), count in multi_ink.items():
+        inks = tuple(round(v * 100) for v in fill)
+        cause = (f"{size:g} pt text in rich black {inks}" if check == "rich black" else
+                 f"{size:g} pt text in {sum(v > 0.001 for v in fill)} inks {inks}: misregistration makes it fuzzy")
+        runs = f"{count} text run{'s' if count != 1 else ''}"
+        report.add("warning", check, f"{cause}; {runs} in {where}" if where else f"{cause}; {runs}", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():
         problem = _colour_space_problem(cs, x4)
         if problem:

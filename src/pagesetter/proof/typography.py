@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, PARAGRAPH_END, is_cjk,
+    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
+    PARAGRAPH_END, is_cjk,
     lone_dash_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
@@ -54,6 +55,7 @@ class Limits(NamedTuple):
     mark_length_tolerance: float = 0.05
     ink_past: float = 0.1  # pt: ink beyond a frame's or column's edge
     han_latin_max: float = 0.34  # clreq §3.2.2: a quarter em, stretched at most to a third
+    han_latin_min: float = 0.12  # … and shrunk at most to an eighth (0.005 em for positions rounded)
     loose: float = 0.08  # mean extra space between Han in a justified line: counted
     very_loose: float = 0.25  # … a problem (clreq §3.8: spread evenly, never visibly gappy)
     spacing_jump: float = 0.06  # change of that mean from one line of a column to the next: counted
@@ -283,6 +285,7 @@ class ByBaseline(NamedTuple):
 PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("mark_length", "——/…… not two ems"),
             ("off_measure", "off the measure"), ("ink_past", "ink past the measure"), ("lone_char", "孤字"),
             ("off_grid", "off the grid"), ("wide_han_latin", "Han–Latin gap too wide"),
+            ("narrow_han_latin", "Han–Latin gap too narrow"),
             ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
             ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
@@ -304,6 +307,9 @@ class TypographyReport:
     lone_char: list[Finding] = field(default_factory=list)
     off_grid: list[Finding] = field(default_factory=list)
     wide_han_latin: list[Finding] = field(default_factory=list)
+    # below an eighth: set solid (8.7%左右) or shrunk past clreq's limit; ASCII letters and digits
+    # and the symbols ending a number only (①, Ⅻ, ½ are set on the grid, as Han are)
+    narrow_han_latin: list[Finding] = field(default_factory=list)
     very_loose: list[Finding] = field(default_factory=list)
     vertical_kinsoku: list[Finding] = field(default_factory=list)
     one_char_columns: list[Finding] = field(default_factory=list)
@@ -315,7 +321,7 @@ class TypographyReport:
     # line breaker only to spare a loose line; named, not a problem
     soft_splits: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
-    han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: median, max
+    han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
     loose_lines: int = 0  # justified lines with more than LIMITS.loose em between Han (figure only)
     spread_lines: int = 0  # justified lines with any extra space between Han (> 0.005 em)
@@ -339,7 +345,8 @@ class TypographyReport:
         spread = (f"Han spacing {gap['min']:+.3f}…{gap['max']:+.3f} em (median {gap['median']:+.3f})"
                   if gap else "no Han spacing measured")
         hl = self.han_latin_em
-        latin = f"Han–Latin gap max {hl['max']:.2f} em" if hl else "no Han–Latin gap"
+        latin = (f"Han–Latin gap {hl['min']:.2f}–{hl['max']:.2f} em, {len(self.narrow_han_latin)} under an eighth"
+                 if hl else "no Han–Latin gap")
         marks = (f"——/…… {self.mark_lengths_em['min']:.2f}–{self.mark_lengths_em['max']:.2f} em"
                  if self.mark_lengths_em else "no ——/……")
         return (f"typography: {self.lines} body lines ({self.justified_lines} justified), "
@@ -516,7 +523,9 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
     if latin:
-        report.han_latin_em = {"median": statistics.median(latin), "max": max(latin)}
+        # the least of the gaps held to the eighth (① beside Han is on the grid: measured, no minimum)
+        report.han_latin_em = {"min": min(figures.spaced or latin), "median": statistics.median(latin),
+                               "max": max(latin)}
     if lengths:
         report.mark_lengths_em = {"min": min(lengths), "max": max(lengths)}
     return report
@@ -528,6 +537,7 @@ class _Figures:
 
     gaps: list[float] = field(default_factory=list)
     latin: list[float] = field(default_factory=list)
+    spaced: list[float] = field(default_factory=list)  # the Han–Latin gaps held to the eighth (_latin_side)
     lengths: list[float] = field(default_factory=list)
 
 
@@ -564,7 +574,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     for line in body_lines + horizontal:
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
-        figures.latin.extend(_han_latin(line, report))
+        figures.latin.extend(_han_latin(line, report, figures.spaced))
         if not _RUN_CHARS.isdisjoint(line.text):  # most lines hold no ——/……: no run to measure
             figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
@@ -1155,13 +1165,14 @@ def _holes(line: Line, report: TypographyReport) -> None:
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
 
 
-def _han_latin(line: Line, report: TypographyReport) -> list[float]:
-    """Gaps between a Han character's em box and a Latin letter's or digit's advance, in ems."""
+def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None = None) -> list[float]:
+    """Gaps between a Han character's em box and a Latin letter's or digit's advance, or a
+    symbol's ending a number (8.7%左右), in ems; those held to clreq's eighth also to ``spaced``."""
     out: list[float] = []
     if min(line.text) >= "\u2e80":
-        return out  # no character below U+2E80: none is_latin, so no Han–Latin pair
+        return out  # no character below U+2E80: none is_latin nor ends a number, so no Han–Latin pair
     han = line.han
-    latin = [is_latin(c.text) for c in line.chars]
+    latin = _latin_side(line.chars)
     for k, (a, b) in enumerate(zip(line.chars, line.chars[1:])):
         if not (han[k] and latin[k + 1] or latin[k] and han[k + 1]):
             continue  # no Han–Latin pair: nothing to measure (the checks below only skip more)
@@ -1177,6 +1188,30 @@ def _han_latin(line: Line, report: TypographyReport) -> list[float]:
         if gap > LIMITS.han_latin_max:
             report.wide_han_latin.append(Finding(line.page, line.baseline, shown(line),
                                                  f"{gap:.2f} em between {a.text} and {b.text}"))
+        if (latin[k] or latin[k + 1]) is _SPACED:
+            if spaced is not None:
+                spaced.append(gap)
+            if gap < LIMITS.han_latin_min:
+                report.narrow_han_latin.append(Finding(line.page, line.baseline, shown(line),
+                                                       f"{gap:.2f} em between {a.text} and {b.text}"))
+    return out
+
+
+_SPACED, _MEASURED = "spaced", "measured"  # _latin_side: held to the eighth, or measured only
+
+
+def _latin_side(chars: tuple[Char, ...]) -> list[str | None]:
+    """What each character is beside Han: _SPACED, an ASCII letter or digit, or a symbol ending
+    a number (8.7%, 3‰, 40℃: the composer spaces it as the number, compose/chars.py
+    NUMBER_SUFFIXES), held to clreq's eighth at least; _MEASURED, another letter or digit
+    (is_latin: Ⅻ, ①, Greek), whose gap is only measured; else None."""
+    out: list[str | None] = []
+    for c in chars:
+        t = c.text
+        if t.isascii() and t.isalnum() or t in NUMBER_SUFFIXES and out and out[-1] is _SPACED:
+            out.append(_SPACED)
+        else:
+            out.append(_MEASURED if is_latin(t) else None)
     return out
 
 
