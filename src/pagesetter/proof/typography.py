@@ -756,12 +756,12 @@ def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> N
         for a, b in zip(line.chars, line.chars[1:]):
             over = ink_extent(a)[1] - ink_extent(b)[0]
             if over > LIMITS.overlap * max(a.size, b.size) and not (a.text.isspace() or b.text.isspace()):
-                report.overlap.append(Finding(line.page, line.baseline, line.text,
+                report.overlap.append(Finding(line.page, line.baseline, shown(line),
                                               f"{a.text} and {b.text} {over:.2f} pt over each other"))
         assert line.right_edge is not None and line.left_edge is not None
         left, right = ink_extent(line.chars[0])[0], max(ink_extent(c)[1] for c in line.chars)
         if right - line.right_edge > LIMITS.ink_past or line.left_edge - left > LIMITS.ink_past:
-            report.off_measure.append(Finding(line.page, line.baseline, line.text,
+            report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                               f"table line from {left:.2f} to {right:.2f}, measure "
                                               f"{line.left_edge:.2f}–{line.right_edge:.2f}"))
 
