@@ -300,3 +300,56 @@ def test_a_line_the_record_marks_a_paragraphs_end_is_not_held_to_the_measure(tmp
     rows[3] = _line(faces, FULL, 3, step=8.6)  # the next line short too: the mark is the line above's
     report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), end])
     assert [f.baseline for f in report.off_measure] == [pytest.approx(rows[3].baseline, abs=1.0)], report.text()
+
+
+def test_ink_left_of_a_frame_is_ink_past_the_measure(tmp_path: Path, manifest) -> None:
+    """A line that starts left of its frame, in no frame (trial 9: a 小标题 squeezed to the measure
+    but centred by its unsqueezed width, its first character 3.6 pt into the gutter; a caption set
+    likewise) is ink past the measure as ink past the right edge is, and the build says it as a
+    located `past-measure` warning. Only the line's characters left of the frame are."""
+    from pagesetter.proof.report import measure_warnings
+
+    faces = FaceSet(manifest)
+    rows = _clean_rows(faces)
+    size = 10.5  # 五号: eleven of them over 13 ems of 小五, set from 3.6 pt left of the column
+    head = faces.get("hei")
+    rows[3] = TextLine(tuple(Glyph("hei", size, head.glyph_for(ch), LEFT - 3.6 + i * size, ch, BLACK)
+                             for i, ch in enumerate("印度尼西亚发生级地震了")), TOP + 3 * PITCH, LEFT, MEASURE, "t", "subhead")
+    caption = TextLine(_glyphs(faces, FULL, [160 - 2.0 + i * 9.0 for i in range(13)], "kai"), 250.7, 160, MEASURE,
+                       "t", "caption")
+    frames = [_body_frame(), Frame("t", "caption", 160, 240, MEASURE, 14.0)]
+    report, _ = _framed(tmp_path, manifest, rows + [caption], frames)
+    assert [(f.text, f.detail) for f in report.ink_past] == [
+        ("印", "3.60 pt left of the body frame of 't'"), ("一", "2.00 pt left of the caption frame of 't'")], report.text()
+    assert report.problems == 2
+    assert [w.kind for w in measure_warnings(report)] == ["past-measure"] * 2
+    # set inside its frame, nothing is found
+    rows[3] = TextLine(tuple(g._replace(x=g.x + 3.6) for g in rows[3].glyphs), rows[3].baseline, LEFT, MEASURE, "t",
+                       "subhead")
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame()])
+    assert report.problems == 0, report.text()
+
+
+def test_a_ragged_line_may_end_short_of_the_measure_not_past_it(tmp_path: Path, manifest) -> None:
+    """A line the layout record marks ``ragged`` (a style set flush left, centred or flush right:
+    flow/article.py) is not held to the measure: half an em short it is no finding; 2.6 pt past
+    it, it is off it still. Unmarked, the short line is off its measure, and the build says it as
+    a `typography` warning: it has no ink past the measure (trial 9: it was filed `past-measure`)."""
+    from pagesetter.proof.report import measure_warnings, typography_warnings
+
+    faces = FaceSet(manifest)
+    rows = [_line(faces, FULL, r) for r in range(6)]
+    rows[2] = _line(faces, FULL, 2, step=8.6)  # ends 4.8 pt (0.53 em) short
+    ragged = Frame("t", "ragged", LEFT, TOP + 2 * PITCH - PITCH + 2.0, MEASURE, PITCH)
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), ragged])
+    assert report.problems == 0 and report.justified_lines == 5, report.text()
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6)])
+    assert [(f.text, f.short) for f in report.off_measure] == [(FULL, True)], report.text()
+    assert measure_warnings(report) == ()
+    said = typography_warnings(report)
+    assert [(c.key, c.warning.kind) for c in said] == [("off_measure", "typography")]
+    assert f": off the measure: {FULL} ends at" in said[0].warning.message
+    rows[2] = _line(faces, FULL, 2, step=9.2)  # 2.6 pt past the measure
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), ragged])
+    assert [(f.text, f.short) for f in report.off_measure] == [(FULL, False)], report.text()
+    assert "past-measure" in [w.kind for w in measure_warnings(report)]

@@ -55,8 +55,9 @@ class Line:
     overfull: bool = False  # wider than the measure even after every allowed shrink
     role: str = "body"  # "body", "subhead", "blank" (an empty grid line), "jump"
     han_spread: float = 0.0  # em: the mean space between two Han side by side beyond their ems
-    # set short of the measure by design (a centred line of a poem): the layout record marks its
-    # grid line (flow/article.py _set_body), so `pagesetter check` does not hold it to the measure
+    # set short of the measure by design (a line of a style set flush left, centred or flush right:
+    # TV listings, a poem): the layout record marks its grid line (flow/article.py _set_body), so
+    # `pagesetter check` does not hold it to the measure
     ragged: bool = False
     # a table row's rules (flow/tables.py): the kind ("table", "table_head": the spec's rules: say
     # their weights) of the rule along the top and along the foot of

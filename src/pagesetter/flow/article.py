@@ -84,11 +84,19 @@ def to_text_line(line: Line, x: float, baseline: float, article: str, role: str)
     return TextLine(glyphs, baseline, x, line.width, article, role, line.last)
 
 
+def white(line: Line, width: float) -> float:
+    """The white a display line set to ``width`` leaves beside it: none for a line wider than
+    ``width`` before it was squeezed (set_line shrinks it to the measure, so its glyphs span
+    ``width`` exactly, not ``natural``: centred or set right by ``natural`` it would stand in the
+    gutter, its other end short of the edge)."""
+    return max(0.0, width - line.natural)
+
+
 def aligned_x(line: Line, x: float, width: float, align: str) -> float:
     if align == "center":
-        return x + (width - line.natural) / 2
+        return x + white(line, width) / 2
     if align == "right":
-        return x + width - line.natural
+        return x + white(line, width)
     return x
 
 
@@ -124,8 +132,13 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                      if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
         align = paragraph_align(para, spec, styles)
+        # a style's lines set flush left, centred or flush right are ragged by design: the layout
+        # record marks them, so `check` does not hold them to the measure (a form's 落款 is not)
+        ragged = align != "justify" and FORM_SETTINGS[para.form].align == "style"
         if align in ("right", "center"):
-            para_lines = [_aligned(line, measure - 2 * inset, align) for line in para_lines]
+            para_lines = [_aligned(line, measure - 2 * inset, align, ragged) for line in para_lines]
+        elif ragged:
+            para_lines = [replace(line, ragged=True) for line in para_lines]
         if inset:
             para_lines = [_inset_line(line, inset, measure) for line in para_lines]
         # a brief (简讯): one short paragraph that is all of its subhead's section is an item too
@@ -169,15 +182,15 @@ def _inset_line(line: Line, inset: float, measure: float) -> Line:
                    natural=line.natural + inset)
 
 
-def _aligned(line: Line, measure: float, align: str) -> Line:
+def _aligned(line: Line, measure: float, align: str, ragged: bool) -> Line:
     """A line of a flush-right (落款) or centred (a poem) paragraph: its last glyph ends at the
     measure's right edge, or the line stands in the middle of the measure. A line the breaker
     filled by shrinking its gaps (``natural`` past the measure, not overfull) is set to the measure
-    exactly: it takes no shift, or its first glyph would stand in the gutter. A centred line is
-    ``ragged``: the layout record marks it, so `check` does not hold it to the measure."""
-    shift = max(0.0, measure - line.natural) * (0.5 if align == "center" else 1.0)
+    exactly: it takes no shift, or its first glyph would stand in the gutter. A line of a style so
+    aligned is ``ragged``: the layout record marks it, so `check` does not hold it to the measure."""
+    shift = white(line, measure) * (0.5 if align == "center" else 1.0)
     return replace(line, glyphs=tuple(g._replace(x=g.x + shift) for g in line.glyphs),
-                   natural=min(line.natural, measure), ragged=align == "center")
+                   natural=min(line.natural, measure), ragged=ragged)
 
 
 def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
@@ -211,14 +224,17 @@ def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], m
 def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Article, warnings: list[Warning],
              after_text: bool) -> list[Line]:
     """A 小标题: its own lines in the subhead style, centred, flush right or flush left as the
-    style's ``align`` says (justify: flush left), after a blank grid line."""
+    style's ``align`` says (justify: flush left), after a blank grid line. Set as a headline is
+    (compose_display: wrapped between phrases where it must wrap), and warned of as one where it
+    breaks with no cue in the copy (_uncued_warnings)."""
     set_lines, missing = compose_display(para.text, style, measure, faces)
     if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
         warnings.append(warning)
+    warnings += _uncued_warnings(article, "subhead", para.text, set_lines, para.loc)
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
-        shift = ((measure - line.natural) / 2 if style.align == "center"
-                 else max(0.0, measure - line.natural) if style.align == "right" else 0.0)
+        shift = (white(line, measure) / 2 if style.align == "center"
+                 else white(line, measure) if style.align == "right" else 0.0)
         out.append(Line(tuple(g._replace(x=g.x + shift) for g in line.glyphs), measure, line.natural,
                         line.text, True, line.size, role="subhead"))
     return out
@@ -338,17 +354,19 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     return need
 
 
-def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line]) -> list[Warning]:
-    """A headline wrapped between two Han with no cue where (compose/display.py): it may cut a word
-    (马拉松比赛期间部 / 分道路交通管制), which the engine cannot see; the desk writes a space there."""
+def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None) -> list[Warning]:
+    """A headline, or a 小标题 (``role`` "subhead", at ``loc``), wrapped between two Han with no cue
+    where (compose/display.py): it may cut a word (马拉松比赛期间部 / 分道路交通管制), which the
+    engine cannot see; the desk writes a space there."""
     found = uncued_breaks(text, lines)
     unkept = unkept_clause_breaks(text, lines) if len(lines) > 1 else []
     names = split_latin_runs(text, lines)
     if not (found or unkept or names):
         return []
-    from pagesetter.content.reader import value_locs
+    if loc is None:
+        from pagesetter.content.reader import value_locs
 
-    loc = value_locs(article).get(role, (article.loc, ""))[0]
+        loc = value_locs(article).get(role, (article.loc, ""))[0]
     shown = visible(" / ".join(line.text.strip() for line in lines))
     out = []
     if found:
@@ -485,7 +503,7 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
         together, found = compose_paragraph(runs, width, faces, justify=True)
         if len(together) == len(lines):
             return together, missing + found
-    flush = [Line(tuple(g._replace(x=g.x + width - line.natural) for g in line.glyphs), width, width, line.text,
+    flush = [Line(tuple(g._replace(x=g.x + white(line, width)) for g in line.glyphs), width, width, line.text,
                   True, line.size) for line in own]
     return lines + flush, missing + more
 
@@ -986,8 +1004,9 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
             # at the body's size (proof/typography.py _subheads_at_foot)
             out.frames.append(Frame(article.id, "subhead", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
         elif line.ragged:
-            # likewise a centred line (a poem's): `check` does not hold it to the measure as a
-            # justified line (proof/typography.py _check_column)
+            # likewise a line of a style set flush left, centred or flush right (a listing's, a
+            # poem's): `check` does not hold it to the measure as a justified line
+            # (proof/typography.py _check_column)
             out.frames.append(Frame(article.id, "ragged", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
         elif line.last and 0.0 < line.width - line.natural < PARAGRAPH_END.marked_below * size:
             # a paragraph's last line ending too near the measure for the page to show its end (a
@@ -1018,7 +1037,7 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
     """转第N版 / 上接第N版: one line of the column, set right or left."""
     lines, _ = compose_display(text, style, geo.span_width(1), faces)
     line = lines[0]
-    shift = geo.span_width(1) - line.natural if align == "right" else 0.0
+    shift = white(line, geo.span_width(1)) if align == "right" else 0.0
     glyphs = tuple(g._replace(x=g.x + shift) for g in line.glyphs)
     return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
 

@@ -156,6 +156,8 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
 # The findings of `check` that are ink past a column's measure (proof/typography.py PROBLEMS):
 # the build says each as a located `past-measure` warning; every other problem as a `typography`
 # one, unless the flow has said it (a split span or a very loose line is the flow's own warning).
+# A line off its measure because it ends short of it (Finding.short) has no ink past it: a
+# `typography` warning.
 PAST_MEASURE = (("off_measure", "off the measure"), ("ink_past", "ink past the measure"))
 
 
@@ -165,8 +167,9 @@ def measure_warnings(report) -> tuple[Warning, ...]:  # type: ignore[no-untyped-
     out = []
     for key, title in PAST_MEASURE:
         for f in getattr(report, key):
-            loc, message = _located(f, title)
-            out.append(Warning("past-measure", message, loc))
+            if not f.short:
+                loc, message = _located(f, title)
+                out.append(Warning("past-measure", message, loc))
     return tuple(out)
 
 
@@ -178,9 +181,9 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
     said = {key for key, _ in PAST_MEASURE}
     out = []
     for key, title in PROBLEMS:
-        if key in said:
-            continue
         for f in getattr(report, key):
+            if key in said and not f.short:
+                continue  # a past-measure warning (measure_warnings)
             loc, message = _located(f, title)
             out.append(CheckWarning(key, f.article, f.parts or (f.text,), Warning("typography", message, loc)))
     return tuple(out)

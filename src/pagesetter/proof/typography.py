@@ -201,6 +201,8 @@ class Finding:
     # either back out of a message.
     article: str = ""
     parts: tuple[str, ...] = ()
+    # off the measure: the line ends short of it (no ink past it; the build says it as `typography`, not `past-measure`)
+    short: bool = False
 
 
 # White this wide (em of the glyph before it) between two glyphs of a line, beyond what
@@ -979,8 +981,12 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
         starts = line.left > own_left + em * 1.5 or (i > 0 and ended)
         ended = paragraph_end
-        if line.ragged:  # centred: neither justified nor a paragraph's end (no 孤字 test on its width)
-            previous_extra = None
+        if line.ragged:  # centred, flush left or right: neither justified nor a paragraph's end (no 孤字
+            previous_extra = None  # test on its width); short of the measure by design, past it still off it
+            last = line.chars[-1]
+            if (last.ink_right if last.text in MARKS else line.right) - measure > TOLERANCE:
+                report.off_measure.append(Finding(line.page, line.baseline, shown(line),
+                                                  f"ends at {line.right:.2f}, measure at {measure:.2f}"))
             continue
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
@@ -997,8 +1003,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
             abs(line.right - measure) > TOLERANCE
         if off:
+            short = (last.ink_right if last.text in MARKS else line.right) < measure
             report.off_measure.append(Finding(line.page, line.baseline, shown(line),
-                                              f"ends at {line.right:.2f}, measure at {measure:.2f}"))
+                                              f"ends at {line.right:.2f}, measure at {measure:.2f}", short=short))
         han = line.han
         extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
                   if ha and hb and not (line.blanks and line.spaced(a, b))]
@@ -1125,7 +1132,8 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> Non
 def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport,
                    sorted_chars: "ByBaseline") -> None:
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
-    (a body column, a caption, a headline), by more than LIMITS.ink_past."""
+    (a body column, a caption, a headline), by more than LIMITS.ink_past; nor left of a frame for
+    a line of it that starts in no frame (_started_left)."""
     limit = LIMITS.ink_past
     for k, frame in enumerate(frames):  # body first (TEXT_FRAMES order): a character is judged by its own frame
         left_edge, right_edge = frame.left, frame.right
@@ -1137,14 +1145,43 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
             # a character an earlier frame holds (holds: the test of chars_of) was judged by that frame
             if not c.text.isspace() and not any(f.holds(c) for f in frames[:k]):
                 _ink_past(c, frame, page.number, report)
+        for c in _started_left(frame, frames, sorted_chars):
+            _ink_past(c, frame, page.number, report)
+
+
+def _started_left(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") -> list[Char]:
+    """The characters of the frame's lines whose origins stand left of it, in no frame: a line
+    that starts in the gutter and runs on into the frame (a centred 小标题 squeezed to the measure
+    yet placed as if it were not, its first character over the column rule). Read leftwards from
+    the frame's first character on each row, while each stands less than 1.5 em from the one
+    after it: a gutter (an em of the body, or more) parts two columns' lines by more. A body
+    line's opening mark, its origin half an em out (clreq §3.1.6), is one too: its ink is inside."""
+    lo = bisect.bisect_left(by.baselines, frame.top - 0.01)
+    hi = bisect.bisect_right(by.baselines, frame.bottom + 0.01)
+    out: list[Char] = []
+    for k in range(lo, hi):
+        row, xs = by.rows[k], by.xs[k]
+        j = bisect.bisect_left(xs, frame.left - 0.01)
+        if j == 0 or j == len(row) or row[j].x >= frame.right:
+            continue  # nothing left of the frame on this row, or no line of the frame
+        after = row[j]
+        for c in reversed(row[:j]):
+            if after.x - c.x > 1.5 * max(c.size, after.size) or any(f.holds(c) for f in frames):
+                break
+            if not c.text.isspace():
+                out.append(c)
+                after = c
+    return out
 
 
 def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) -> None:
     left, right = ink_extent(c)
-    past = max(right - frame.right, frame.left - left)
-    if past > LIMITS.ink_past:
+    past_right, past_left = right - frame.right, frame.left - left
+    if max(past_right, past_left) > LIMITS.ink_past:
+        side = "past" if past_right >= past_left else "left of"
         report.ink_past.append(Finding(page, c.baseline, c.text,
-                                       f"{past:.2f} pt past the {frame.kind} frame of {frame.article!r}"))
+                                       f"{max(past_right, past_left):.2f} pt {side} the {frame.kind} frame of "
+                                       f"{frame.article!r}"))
 
 
 def _holes(line: Line, report: TypographyReport) -> None:
