@@ -818,12 +818,11 @@ def _body_rows(chars: list[Char], body: float, subheads: tuple[TextFrame, ...] =
     for c, key, s in zip(chars, keys, sized):
         if not c.text.isspace():
             counts.setdefault(key, [0, 0])[0 if s else 1] += 1
-    out = []
-    for c, key, s in zip(chars, keys, sized):
-        ours, others = counts.get(key, (0, 0))
-        if others <= ours or not any(f.holds(c) for f in subheads) or (s and c.text.isspace()):
-            out.append(c)
-    return out
+    # a row is a 小标题's when a marked grid line holds any of it: a character set left of the
+    # frame (a squeezed subhead placed as if unsqueezed) is still the subhead's, not a body line
+    heads = {key for c, key, s in zip(chars, keys, sized)
+             if not s and counts.get(key, (0, 0))[1] > counts.get(key, (0, 0))[0] and any(f.holds(c) for f in subheads)}
+    return [c for c, key, s in zip(chars, keys, sized) if key not in heads or (s and c.text.isspace())]
 
 
 def _has_body_size_row(chars: list[Char], body: float) -> bool:
