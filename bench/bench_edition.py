@@ -10,7 +10,11 @@ is prepared anew). Runs:
 
 Peak RSS is the largest single process (the main process or one of its page workers), from wait4.
 
-Usage: python bench/bench_edition.py [--pages 24] [--runs 3] [--jobs 2] [--json]
+--versus SRC times another checkout's code too (its src folder, byte-compiled first; PYTHONPATH
+set to it for its builds), alternating with this one's run by run and in turn first, on the same
+scratch project: an A/B of two versions on a noisy machine, each figure reported for both.
+
+Usage: python bench/bench_edition.py [--pages 24] [--runs 3] [--jobs 2] [--versus SRC] [--json]
 """
 
 from __future__ import annotations
@@ -24,14 +28,17 @@ import sys
 import time
 from pathlib import Path
 
-from project import edition, make_project, run_bench
+from project import compile_package, edition, make_project, run_bench
 
 PYTHON = Path(sys.executable)
 
 
-def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int) -> dict[str, float]:
-    env = {k: v for k, v in os.environ.items() if k != "PAGESETTER_CACHE"}
+def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int, src: Path | None = None) -> dict[str, float]:
+    """One timed build; ``src``: the pagesetter code to run (a checkout's src folder), else this one's."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PAGESETTER_CACHE", "PYTHONPATH")}
     env["XDG_CACHE_HOME"] = str(cache)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     cmd = [str(PYTHON), "-m", "pagesetter", "build", str(spec), "-q", "-j", str(jobs), "-o", str(out)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -47,21 +54,24 @@ def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int) -> dict[
             "edition_bytes": sum(p.stat().st_size for p in out.glob("edition-*.pdf"))}
 
 
-def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None = None) -> dict[str, object]:
+def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None = None,
+          versus: Path | None = None) -> dict[str, object]:
     project = make_project(scratch / "project")
     spec = edition(project, pages, photo_ppi=photo_ppi)
-    warm = scratch / "warm-cache"
-    build(project, spec, scratch / "untimed", warm, jobs)  # fills the warm cache and the OS page cache
-    samples: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
+    codes: list[tuple[str, Path | None]] = [("", None)] + ([("versus ", versus)] if versus is not None else [])
+    for name, src in codes:  # fills each warm cache and the OS page cache
+        build(project, spec, scratch / f"untimed-{name.strip()}", scratch / f"warm-cache-{name.strip()}", jobs, src)
+    samples: dict[str, list[dict[str, float]]] = {f"{name}{kind}": [] for name, _ in codes for kind in ("cold", "warm")}
     for rep in range(runs):
-        for kind in (("cold", "warm") if rep % 2 == 0 else ("warm", "cold")):
-            cache = warm if kind == "warm" else scratch / f"cold-{rep}"
-            s = build(project, spec, scratch / f"out-{kind}-{rep}", cache, jobs)
-            samples[kind].append(s)
-            print(f"  run {rep + 1}/{runs} {kind}: {s['wall_s']:.2f} s, CPU {s['cpu_s']:.2f} s, "
-                  f"{s['peak_rss_mib']:.0f} MiB", file=sys.stderr)
-            if kind == "cold":
-                shutil.rmtree(cache, ignore_errors=True)
+        for name, src in (codes if rep % 2 == 0 else codes[::-1]):
+            for kind in (("cold", "warm") if rep % 2 == 0 else ("warm", "cold")):
+                cache = scratch / (f"warm-cache-{name.strip()}" if kind == "warm" else f"cold-{rep}")
+                s = build(project, spec, scratch / f"out-{kind}-{rep}", cache, jobs, src)
+                samples[f"{name}{kind}"].append(s)
+                print(f"  run {rep + 1}/{runs} {name}{kind}: {s['wall_s']:.2f} s, CPU {s['cpu_s']:.2f} s, "
+                      f"{s['peak_rss_mib']:.0f} MiB, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+                if kind == "cold":
+                    shutil.rmtree(cache, ignore_errors=True)
     summary = {}
     for kind, ss in samples.items():
         summary[kind] = {
@@ -73,16 +83,17 @@ def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None
         }
     last = samples["cold"][-1]
     return {"pages": pages, "runs": runs, "jobs": jobs, "cores": os.cpu_count(), "photo_ppi": photo_ppi,
-            "results": summary,
+            "versus": str(versus) if versus is not None else None, "results": summary,
             "largest_page_bytes": last["largest_page_bytes"], "edition_bytes": last["edition_bytes"]}
 
 
 def table(r: dict) -> str:
     ppi = f", photo_ppi {r['photo_ppi']}" if r.get("photo_ppi") else ""
-    lines = [f"{r['pages']}-page edition, {r['runs']} runs, -j {r['jobs']} on {r['cores']} cores{ppi}", "",
-             f"{'cache':6s} {'median s':>9s} {'min s':>7s} {'CPU s':>7s} {'s/page':>7s} {'peak RSS MiB':>13s}"]
+    versus = f", versus {r['versus']}" if r.get("versus") else ""
+    lines = [f"{r['pages']}-page edition, {r['runs']} runs, -j {r['jobs']} on {r['cores']} cores{ppi}{versus}", "",
+             f"{'cache':12s} {'median s':>9s} {'min s':>7s} {'CPU s':>7s} {'s/page':>7s} {'peak RSS MiB':>13s}"]
     for kind, s in r["results"].items():
-        lines.append(f"{kind:6s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['cpu_median_s']:7.2f} "
+        lines.append(f"{kind:12s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['cpu_median_s']:7.2f} "
                      f"{s['per_page_s']:7.2f} {s['peak_rss_mib']:13.1f}")
     lines += ["", f"largest page PDF {r['largest_page_bytes'] / 1e6:.2f} MB; "
                   f"combined edition PDF {r['edition_bytes'] / 1e6:.1f} MB"]
@@ -96,9 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: the issue's two cores)")
     ap.add_argument("--photo-ppi", type=int, default=None,
                     help="photo_ppi in every page spec (default: the engine's, 200)")
+    ap.add_argument("--versus", type=Path, default=None, metavar="SRC",
+                    help="also time the code in SRC (another checkout's src folder), alternating run by run")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    return run_bench("bench-edition-", lambda scratch: bench(args.pages, args.runs, args.jobs, scratch, args.photo_ppi),
+    versus = args.versus.resolve() if args.versus is not None else None
+    if versus is not None:
+        if not (versus / "pagesetter" / "__init__.py").is_file():
+            ap.error(f"--versus {args.versus}: no pagesetter package in it (give a checkout's src folder)")
+        compile_package(versus / "pagesetter")
+    return run_bench("bench-edition-",
+                     lambda scratch: bench(args.pages, args.runs, args.jobs, scratch, args.photo_ppi, versus),
                      table, args.json)
 
 

@@ -14,18 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
 
 
-def compile_package() -> None:
-    """Byte-compile pagesetter as `pip install` does. In an editable checkout run with
-    PYTHONDONTWRITEBYTECODE=1 (this machine's environment) every edited module would otherwise be
-    compiled from source again by every timed process."""
+def compile_package(package: Path | None = None) -> None:
+    """Byte-compile pagesetter (``package``: another checkout's, else the one imported) as `pip
+    install` does. In an editable checkout run with PYTHONDONTWRITEBYTECODE=1 (this machine's
+    environment) every edited module would otherwise be compiled from source again by every timed
+    process."""
     import subprocess
     import sys
 
-    import pagesetter
+    if package is None:
+        import pagesetter
 
+        package = Path(pagesetter.__file__).parent
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(pagesetter.__file__).parent)],
-                   env=env, check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=env, check=True)
 
 
 def run_bench(prefix: str, measure: Callable[[Path], dict], table: Callable[[dict], str], as_json: bool,

@@ -231,3 +231,81 @@ def test_the_photos_hashed_for_their_cache_are_recorded_with_those_digests(proje
     assert rebuild.lookup(cache, "0" * 64) == "made"
     (project / next(iter(photos)).relative_to(project)).write_bytes(b"another photo")
     assert rebuild.lookup(cache, "0" * 64) is None
+
+
+def test_an_edition_page_hashes_each_photo_once(project: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An edition page's photos are read and hashed once, for the photo cache, as a single page's
+    are: its replay record takes those digests (it used to hash every photo a second time), and
+    the record they make still replays the page."""
+    import collections
+
+    from pagesetter import rebuild
+    from pagesetter.cache import DiskCache
+    from pagesetter.edition import build_edition
+    from pagesetter.render import pdf
+
+    hashed: collections.Counter[Path] = collections.Counter()
+    photo_digest, record_digest = pdf.file_digest, rebuild._digest
+
+    def counted(digest):  # type: ignore[no-untyped-def]
+        def call(path: Path) -> str:
+            hashed[path] += 1
+            return digest(path)
+        return call
+
+    monkeypatch.setattr(pdf, "file_digest", counted(photo_digest))
+    monkeypatch.setattr(rebuild, "_digest", counted(record_digest))
+    edition = project / "layout" / "one-page.yaml"
+    edition.write_text("edition:\n  name: one-page\n  paper: 城市日报\n  date: 2022-06-30\n"
+                       "  pages: [seed-page.yaml]\n", encoding="utf-8")
+    age(project)
+    cache = DiskCache(tmp_path / "cache")
+    first = build_edition(edition, tmp_path / "a", cache=cache, jobs=1)  # the page built here (edition._run_page)
+    photos = {image.path for image in first.pages[0].images}
+    assert photos and all(hashed[p] == 1 for p in photos), {p.name: hashed[p] for p in photos}
+    said: list[str] = []
+    again = build_edition(edition, tmp_path / "b", cache=cache, jobs=1, progress=said.append)
+    assert any(UNCHANGED in m for m in said)  # the record's digests are the photos' own: it replays
+    assert again.page_paths[0].read_bytes() == first.page_paths[0].read_bytes()
+
+
+def test_an_edition_page_is_set_without_the_cyclic_collector(project: Path, tmp_path: Path) -> None:
+    """Python's cyclic collector does not run while an edition page is set (it walked the page's
+    live objects some four times a page, for some twenty objects in cycles), and is as it was
+    after: on, and collecting what the page left."""
+    import gc
+
+    from pagesetter.cache import DiskCache
+    from pagesetter.edition import _PageJob, _run_page, load_edition
+
+    edition = project / "layout" / "one-page.yaml"
+    edition.write_text("edition:\n  name: one-page\n  paper: 城市日报\n  date: 2022-06-30\n"
+                       "  pages: [seed-page.yaml]\n", encoding="utf-8")
+    loaded = load_edition(edition)
+    runs: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        """A collection that starts while the page is set (edition._build_page on the stack)."""
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_name != "_build_page":
+            frame = frame.f_back
+        if phase == "start" and frame is not None:
+            runs.append(info["generation"])
+
+    was, threshold = gc.isenabled(), gc.get_threshold()
+    gc.enable()
+    gc.set_threshold(700, 10, 10)  # Python's default: some hundred collections while a page is set
+    gc.collect()  # the count starts from nothing: no collection falls due before the page starts
+    gc.callbacks.append(seen)
+    try:
+        done = _run_page(_PageJob(loaded.pages[0], loaded.data, DiskCache(None)))
+        during = len(runs)
+        assert gc.isenabled()
+        gc.collect()
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+        if not was:
+            gc.disable()
+    assert done.flowed is not None and done.pdf.startswith(b"%PDF") and done.gate is not None
+    assert during == 0, f"{during} collections while the page was set"

@@ -252,8 +252,9 @@ GC_THRESHOLD = (10_000, 10, 10)
 # kept), some 15 ms, to free about 400 objects. Without it a page ends with about a thousand
 # objects in cycles (140 KB: argparse's, the import machinery's), so its peak memory is the same.
 # It is not turned on again: the first collection after would walk every object made meanwhile.
-# An edition, several pages in one command, serve and main() called by a longer-lived program
-# keep it: they set many pages, and what each leaves would add up.
+# Several pages in one command, serve and main() called by a longer-lived program keep it: they
+# set many pages, and what each leaves would add up. An edition's main process does not (_build_all);
+# its page workers collect between pages, not while one is set (edition.py _collector_paused).
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -575,6 +576,14 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             if getattr(args, "kept", None) is not None:
                 raise HandBack("an edition is built by its own workers, not kept")
             _library_logs_dropped()
+            if args.whole_process and len(specs) == 1:
+                # For good, as for a single page (GC_THRESHOLD), from before the engine's modules
+                # load: this process sets no page of its own unless one continues a jump; it keeps
+                # every page its workers send (their trees, some 20 000 objects a page, none in a
+                # cycle) to the end, and a collector would walk them again and again (0.1 s of a
+                # 24-page edition). Its page workers turn it on again for themselves
+                # (workers.worker_started).
+                gc.disable()
             from pagesetter.edition import build_edition
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))

@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal this process gets when its parent dies
 
 
+def worker_started(parent: int) -> None:
+    """A forked page worker's set-up: it dies with ``parent`` (die_with_parent), and collects
+    cyclic garbage between its pages, whether or not its parent does (an edition's main process
+    turns its collector off for good, cli._build_all; a worker sets many pages, and what each
+    leaves in cycles would add up)."""
+    import gc
+
+    die_with_parent(parent)
+    gc.enable()
+
+
 def die_with_parent(parent: int) -> None:
     """In a forked worker: have the kernel kill this process when ``parent`` dies (Linux), and
     exit at once if it died before this ran (the worker then already belongs to init)."""
