@@ -339,6 +339,8 @@ class TypographyReport:
         for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
             for f in data[key]:
                 del f["article"], f["parts"]  # said by where and text
+                if key != "off_measure":
+                    del f["short"]  # said of a line off its measure only
         data["problems"] = self.problems
         return data
 
