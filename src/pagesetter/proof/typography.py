@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, is_cjk, lone_dash_at,
+    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, URL_CHARS, URL_PATTERN, is_cjk,
+    lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.proof.readback import Char, PageChars, read_chars
@@ -231,7 +233,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("off_grid", "off the grid"), ("wide_han_latin", "Han–Latin gap too wide"),
             ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
-            ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"))
+            ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
+            ("url_breaks", "URL or e-mail address broken where Chicago does not"))
 
 
 @dataclass
@@ -258,6 +261,9 @@ class TypographyReport:
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
     # line breaker only to spare a loose line; named, not a problem
     soft_splits: list[Finding] = field(default_factory=list)
+    # a URL or e-mail address broken after a period or a hyphen (www. / jcwater.com.cn), not where
+    # Chicago breaks one (compose/chars.py url_break_at)
+    url_breaks: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -292,7 +298,8 @@ class TypographyReport:
                 f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
                 f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
                 f"{len(self.subhead_foot)} subheads at a column's foot; {len(self.split_spans)} numbers "
-                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities)")
+                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
+                f"{len(self.url_breaks)} URLs broken badly")
 
     def text(self) -> str:
         out = [self.summary()]
@@ -830,7 +837,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         # a lone — (a 连接号, 6.2%—8.7%) starting a line is kinsoku; half a —— after the other half
         # ending the line before is a split ——, counted below
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
-        if text[0] in NOT_AT_START or text[-1] in NOT_AT_END or (lone_dash_at(text, 0) and not split_dash):
+        # a URL goes on with the mark Chicago breaks before (.jcwater.com.cn): no kinsoku
+        url_goes_on = text[0] in NOT_AT_START and i > 0 and not ended and _url_cut(lines[i - 1], line) is True
+        if (text[0] in NOT_AT_START and not url_goes_on) or text[-1] in NOT_AT_END or (
+                lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, text))
         for mark, strip in _MARK_STRIPS:
             trailing = len(text) - len(text.rstrip(strip))
@@ -869,6 +879,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             continue
         if nxt is not None:
             _split_spans(line, nxt, report)
+            _url_and_name_breaks(line, nxt, report)
         report.justified_lines += 1
         last = line.chars[-1]
         off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
@@ -951,6 +962,67 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
         found = report.split_spans if hard else report.soft_splits
         found.append(Finding(line.page, line.baseline, f"{tail} / {head}",
                              f"({', '.join(hard or [kind for kind, _ in kinds])})"))
+
+
+_URL = re.compile(URL_PATTERN)
+_URL_TAIL = re.compile(f"[{URL_CHARS}]+$")
+_URL_HEAD = re.compile(f"[{URL_CHARS}]+")
+
+
+def _url_cut(line: Line, nxt: Line) -> bool | None:
+    """Where a URL or e-mail address runs from ``line`` on to ``nxt``: is the break one Chicago
+    makes (compose/chars.py url_break_at, the line breaker's rule)? None where no address is
+    broken there. A bare domain counts only with a label before the line's last mark (a sentence
+    that ends in "said." before a line starting with a domain is no broken address)."""
+    tail, head = _URL_TAIL.search(_line_end_hyphen(line.text)), _URL_HEAD.match(nxt.text)
+    if tail is None or head is None:
+        return None
+    joined, cut = tail.group() + head.group(), len(tail.group())
+    for m in _URL.finditer(joined):
+        if m.start() < cut < m.end():
+            url = m.group()
+            bare = not url.startswith("www.") and "@" not in url and "://" not in url
+            if bare and "." not in joined[m.start():cut - 1] and "/" not in joined[m.start():cut - 1]:
+                return None
+            return url_break_at(url, cut - m.start())
+    return None
+
+
+def _url_and_name_breaks(line: Line, nxt: Line, report: TypographyReport) -> None:
+    """A URL or e-mail address this line breaks where Chicago does not (after its period or hyphen:
+    www. / jcwater.com.cn): a problem, unless between two letters or digits (a word broken by
+    force, the last resort, as in a long word). A capitalised word hyphenated (Bar- / rot): named,
+    not a problem (a style may ask for it, Style.hyphenate_capitals; an explicit hyphen before a
+    lower-case word, Sino- / foreign, reads the same)."""
+    ok = _url_cut(line, nxt)
+    text = _line_end_hyphen(line.text)
+    if ok is False and not (text[-1].isalnum() and nxt.text[0].isalnum()):
+        report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
+                                         f"{nxt.text[:SPAN_CONTEXT]}", f"(after {text[-1]!r})"))
+    elif ok is None and text.endswith("-") and nxt.text[:1].islower():
+        word = _last_word(line)
+        if len(word) >= 2 and word[0].isupper() and word[1:].islower():
+            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
+                                              "(capitalised word hyphenated)"))
+
+
+def _line_end_hyphen(text: str) -> str:
+    """The text with the hyphen that ends it as a hyphen: pdfium reads a hyphen at a line's end as
+    U+0002 (its mark for a hyphen that may be a hyphenation's)."""
+    return text[:-1] + "-" if text.endswith("\x02") else text
+
+
+def _last_word(line: Line) -> str:
+    """The letters before the line's final hyphen, back to a word space (a gap of a tenth of an em
+    or more: the read-back text has none), a capital after a small letter (NoëlBar: two words), or
+    a character that is not a letter."""
+    chars = line.chars[:-1]
+    k = len(chars)
+    while k > 0 and chars[k - 1].text.isalpha() and not is_han(chars[k - 1].text) and (
+            k == len(chars) or (chars[k].x - char_end(chars[k - 1]) < 0.1 * chars[k - 1].size
+                                and not (chars[k].text.isupper() and chars[k - 1].text.islower()))):
+        k -= 1
+    return "".join(c.text for c in chars[k:])
 
 
 def _with_blanks(line: Line) -> str:

@@ -18,7 +18,7 @@ from pagesetter.yamlsource import Node, load_yaml
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
-              "latin_space", "word_space", "inset")
+              "latin_space", "word_space", "inset", "hyphenate_capitals")
 RECT_KEYS = ("col", "cols", "line", "lines")
 PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange",
                    "frame")
@@ -395,6 +395,8 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
         loc=node.loc,
         inset=_em(get("inset"), "inset", LENGTH_OR_ZI, "inset", em, zero_ok=True) if get("inset")
         else (parent.inset if parent else 0.0),
+        hyphenate_capitals=v.boolean(get("hyphenate_capitals"), "hyphenate_capitals")
+        if get("hyphenate_capitals") is not None else (parent.hyphenate_capitals if parent else False),
     )
     made[name] = (style, depth)
     return made[name]

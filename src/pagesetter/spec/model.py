@@ -97,6 +97,9 @@ class Style:
     # pt each side of a body paragraph in this style is set in from the column's edges: a 编者按 or
     # quotation set on a narrower measure, as papers set them apart (flow/article.py compose_body)
     inset: float = 0.0
+    # Latin words with a capital first letter may be hyphenated (InDesign's "Hyphenate Capitalized
+    # Words", TeX's \uchyph): off by default, as Chinese desks never break a foreign name (Bar-rot)
+    hyphenate_capitals: bool = False
 
 
 @dataclass(frozen=True)
