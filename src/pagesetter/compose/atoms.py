@@ -181,7 +181,16 @@ def _unkern(atom: Atom) -> None:
     if atom.cls in WORDLIKE or atom.cls == CharClass.OTHER:
         # A Latin glyph whose ink overhangs its box (Noto Serif's f, _) would print past the
         # measure at a line end: its width there holds the overhang too.
-        lost = max(lost, 0.0) + max(0.0, atom.face.ink_extent(g.gid)[1] - atom.face.advance(g.gid)) * atom.style.size
+        overhang = max(0.0, atom.face.ink_extent(g.gid)[1] - atom.face.advance(g.gid)) * atom.style.size
+        if lost < 0:
+            # Kerning that added room after the last glyph (Noto Serif's g before /: .org/2023, a
+            # URL broken before its slash) is no part of a line ending here, which ends at the
+            # glyph's own box: the width gives it up, the joined gap mid-line takes it back.
+            lost += overhang
+            atom.kern_back = lost
+            atom.width += lost
+            return
+        lost = max(lost, 0.0) + overhang
     if lost > 0:
         atom.kern_back = lost
         atom.width += lost

@@ -335,6 +335,8 @@ class KeepTogether(NamedTuple):
     pattern: str
     cost: float
     every_pass: bool
+    # (A pattern with a group named ``keep`` keeps only that group whole, the rest being context:
+    # DATELINE_DATE_AND_DIAN.)
     # What a 校对 calls the split, named by the build and `pagesetter check`; "" where they do not
     # judge it. `check` fails a split the line breaker makes only as its last resort (every_pass
     # False) and counts, naming each, one it may make to spare loose lines.

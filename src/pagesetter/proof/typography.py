@@ -15,7 +15,9 @@ glyph leaves in our PDFs; a range, a number and its unit or 第 and its number p
 lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
 the line breaker parts only as its last resort), and, named but no problem, a date parted between
 its parts or a number from a counted unit (parted to spare a loose line; one table for the line
-breaker and the check, compose/linebreak.py split_kinds). In our PDFs a finding names the article,
+breaker and the check, compose/linebreak.py split_kinds); a URL or e-mail address broken where
+Chicago does not break one (after its period or hyphen: compose/chars.py url_break_at, the line
+breaker's rule), and, named, a capitalised word hyphenated. In our PDFs a finding names the article,
 and its file and line where the PDF's layout record holds them (render/pdf.py _layout_json).
 """
 
@@ -838,7 +840,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         # ending the line before is a split ——, counted below
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
         # a URL goes on with the mark Chicago breaks before (.jcwater.com.cn): no kinsoku
-        url_goes_on = text[0] in NOT_AT_START and i > 0 and not ended and _url_cut(lines[i - 1], line) is True
+        url_goes_on = text[0] in NOT_AT_START and i > 0 and not ended and _url_cut(lines, i - 1) is True
         if (text[0] in NOT_AT_START and not url_goes_on) or text[-1] in NOT_AT_END or (
                 lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, text))
@@ -879,7 +881,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             continue
         if nxt is not None:
             _split_spans(line, nxt, report)
-            _url_and_name_breaks(line, nxt, report)
+            _url_and_name_breaks(lines, i, report)
         report.justified_lines += 1
         last = line.chars[-1]
         off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
@@ -969,15 +971,28 @@ _URL_TAIL = re.compile(f"[{URL_CHARS}]+$")
 _URL_HEAD = re.compile(f"[{URL_CHARS}]+")
 
 
-def _url_cut(line: Line, nxt: Line) -> bool | None:
-    """Where a URL or e-mail address runs from ``line`` on to ``nxt``: is the break one Chicago
-    makes (compose/chars.py url_break_at, the line breaker's rule)? None where no address is
-    broken there. A bare domain counts only with a label before the line's last mark (a sentence
-    that ends in "said." before a line starting with a domain is no broken address)."""
-    tail, head = _URL_TAIL.search(_line_end_hyphen(line.text)), _URL_HEAD.match(nxt.text)
+def _url_cut(lines: list[Line], k: int) -> bool | None:
+    """Where a URL or e-mail address runs from lines[k] on to lines[k + 1]: is the break one
+    Chicago makes (compose/chars.py url_break_at, the line breaker's rule)? None where no address
+    is broken there. The address is read back over the lines before and after that hold nothing
+    else (a path alone on a line). A bare domain counts only with a label before the line's last
+    mark (a sentence that ends in "said." before a line starting with a domain is no broken address)."""
+    tail, head = _URL_TAIL.search(_line_end_hyphen(lines[k].text)), _URL_HEAD.match(lines[k + 1].text)
     if tail is None or head is None:
         return None
-    joined, cut = tail.group() + head.group(), len(tail.group())
+    before, after = tail.group(), head.group()
+    back, ahead = k, k + 1
+    while tail.start() == 0 and back > 0:  # lines[back] is all address
+        tail = _URL_TAIL.search(_line_end_hyphen(lines[back - 1].text))
+        if tail is None:
+            break
+        before, back = tail.group() + before, back - 1
+    while head.end() == len(lines[ahead].text) and ahead + 1 < len(lines):
+        head = _URL_HEAD.match(lines[ahead + 1].text)
+        if head is None:
+            break
+        after, ahead = after + head.group(), ahead + 1
+    joined, cut = before + after, len(before)
     for m in _URL.finditer(joined):
         if m.start() < cut < m.end():
             url = m.group()
@@ -988,13 +1003,14 @@ def _url_cut(line: Line, nxt: Line) -> bool | None:
     return None
 
 
-def _url_and_name_breaks(line: Line, nxt: Line, report: TypographyReport) -> None:
+def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) -> None:
     """A URL or e-mail address this line breaks where Chicago does not (after its period or hyphen:
     www. / jcwater.com.cn): a problem, unless between two letters or digits (a word broken by
     force, the last resort, as in a long word). A capitalised word hyphenated (Bar- / rot): named,
     not a problem (a style may ask for it, Style.hyphenate_capitals; an explicit hyphen before a
     lower-case word, Sino- / foreign, reads the same)."""
-    ok = _url_cut(line, nxt)
+    line, nxt = lines[k], lines[k + 1]
+    ok = _url_cut(lines, k)
     text = _line_end_hyphen(line.text)
     if ok is False and not (text[-1].isalnum() and nxt.text[0].isalnum()):
         report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
