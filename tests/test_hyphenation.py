@@ -159,3 +159,22 @@ def test_a_table_from_another_dictionary_is_not_used(tmp_path: Path) -> None:
     stale.write_bytes(source.read_bytes() + b"\nzz1zz\n")
     assert hyphenate._shipped("en_US", stale) is None
     assert hyphenate._shipped("en_US", source) is not None
+
+
+def test_a_long_name_broken_by_force_breaks_at_its_dictionary_points_first() -> None:
+    """A capitalised word is never hyphenated, but one longer than FORCED_SPLIT_EM may be broken
+    by force: at its dictionary points (Supercalifragilisticex-pialidocious) for less than anywhere
+    else in it."""
+    from pagesetter.compose.atoms import make_atoms
+    from pagesetter.compose.chars import FORCED_AT_HYPHENATION_PENALTY, FORCED_PENALTY
+
+    body = SPEC.styles["body"]
+    word = "Supercalifragilisticexpialidocious"
+    atoms = make_atoms(word, body, FACES.get(body.font))
+    starts = [0]
+    for a in atoms[:-1]:
+        starts.append(starts[-1] + len(a.text))
+    at = dict(zip(starts, atoms))
+    points = set(hyphen_points(word.lower()))
+    assert points and all(at[p].penalty == FORCED_AT_HYPHENATION_PENALTY for p in points if p in at)
+    assert {a.penalty for p, a in at.items() if p and p not in points} == {FORCED_PENALTY}

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, CHINESE_SPACE_EM, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY, FORCED_SPLIT_EM,
+    BLANK_SIDE, CHINESE_SPACE_EM, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
+    FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN, CODE_BREAK_AFTER,
     URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, ZERO_WIDTH_SPACE, CharClass, char_class,
@@ -302,10 +303,14 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     out = [Segment(k, k + 1, classes[k], joined=k > i, penalty=NO_BREAK if k > i else _outer(hints, k))
            for k in range(i, first)]
     url = _URL.fullmatch(text, first, last) is not None
-    cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals)
+    names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
+    cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)
     if pieces is not None and last - first > FORCED_SPLIT_EM:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
         cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not url)
+        for p in names:  # where a name must break by force, at its dictionary points first
+            if cuts.get(p, (0.0,))[0] == FORCED_PENALTY:
+                cuts[p] = (FORCED_AT_HYPHENATION_PENALTY, True)
     bounds = [first] + sorted(cuts) + [last]
     for a, b in zip(bounds, bounds[1:]):
         if a == first:
@@ -342,7 +347,7 @@ def _url_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dict
 
 
 def _word_breaks(text: str, first: int, last: int, hints: dict[int, str],
-                 capitals: bool = False) -> dict[int, tuple[float, bool]]:
+                 capitals: bool = False, names: list[int] | None = None) -> dict[int, tuple[float, bool]]:
     """Where the word text[first:last] may break: index of the piece after it -> (penalty, hyphen).
 
     After / . - _ ? & = @ # ~ before a letter or digit (a code: CODE_BREAK_AFTER), not inside a
@@ -350,7 +355,8 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str],
     (well-known; not in a code with / @ _ ? = &); at a hyphenation point, not in a capitalised
     word unless ``capitals`` (a foreign name: Barrot, never Bar-rot; Style.hyphenate_capitals);
     at a zero-width space for nothing; at a soft hyphen like a hyphen, printing one; never at a
-    word joiner. A URL or e-mail address breaks by _url_breaks instead."""
+    word joiner. A URL or e-mail address breaks by _url_breaks instead. ``names`` gets the
+    hyphenation points of the capitalised words not taken (FORCED_AT_HYPHENATION_PENALTY)."""
     word = text[first:last]
     is_url = any(c in word for c in "/@_?=&")
     cuts: dict[int, tuple[float, bool]] = {}
@@ -367,7 +373,10 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str],
         # only those (TeX does the same).
         for start, end in _hyphen_parts(word):
             if not capitals and word[start].isupper():
-                continue  # a capitalised word, a name: InDesign's Hyphenate Capitalized Words off, TeX's \uchyph=0
+                # a capitalised word, a name: InDesign's Hyphenate Capitalized Words off, TeX's \uchyph=0
+                if names is not None:
+                    names += [first + start + point for point in hyphen_points(word[start:end])]
+                continue
             for point in hyphen_points(word[start:end]):
                 cuts.setdefault(first + start + point, (HYPHEN_PENALTY, True))
     for p, hint in hints.items():

@@ -184,7 +184,7 @@ WORD_MARKS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # and no hyphen is added. Not in a URL or an e-mail address (URL_PATTERN), which breaks as Chicago
 # says (url_break_at).
 CODE_BREAK_AFTER = frozenset("/.-_?&=@#~")
-# URLs and e-mail addresses (Chicago Manual of Style, 17th ed., 6.80 and 14.18; 7.42 of the 16th):
+# URLs and e-mail addresses (Chicago Manual of Style, 17th ed., 6.80 and 14.18):
 # break after a colon or a double slash; before a single slash, a tilde, a period, a comma, a
 # hyphen, an underline, a question mark, a number sign or a percent symbol; before or after an
 # equals sign or an ampersand; never add a hyphen. The mark that opens the next line tells the
@@ -234,6 +234,11 @@ NUMBER_JOINERS = frozenset(".,")
 HYPHEN_PENALTY = 50.0 ** 2
 URL_PENALTY = 1e6
 FORCED_PENALTY = 1e8
+# A capitalised word never hyphenated (Style.hyphenate_capitals off) that must still be broken by
+# force, being longer than FORCED_SPLIT_EM (Donaudampfschifffahrtsgesellschaftskapitän, Organization
+# in a narrow column): at its dictionary points first (Organiza-tion, not Organizat-ion), a little
+# below any other forced break.
+FORCED_AT_HYPHENATION_PENALTY = 0.9 * FORCED_PENALTY
 NO_BREAK = float("inf")
 # Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
 # cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
@@ -391,8 +396,8 @@ PHONE_NUMBER = (rf"(?<![A-Za-z{DIGITS}\-.,])(?:0[0-9]{{2,3}}-[0-9]{{3,4}}[ -]?[0
                 r"|1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}|[48]00[ -]?[0-9]{3}[ -]?[0-9]{4})"
                 rf"(?![A-Za-z{DIGITS}\-])")
 # Words of magnitude that are part of the number before them (US$4.2 billion, 3 million): the
-# Chicago Manual of Style (17th ed., 9.24-9.25) writes large round sums as a figure and such a
-# word, one quantity, as GB/T 15835-2011 writes 万 and 亿 as units of the numeral (REFERENCE_UNITS).
+# Chicago Manual of Style (17th ed., chapter 9: large round numbers and sums of money) writes them
+# as a figure and such a word, one quantity, as GB/T 15835-2011 writes 万 and 亿 as units of the numeral (REFERENCE_UNITS).
 # A space or NBSP may stand between; any case (a headline's Billion); a plural s.
 MAGNITUDE_WORDS: tuple[str, ...] = ("thousand", "million", "billion", "trillion", "quadrillion")
 MAGNITUDE_SPAN = rf"[{DIGITS}][ \u00a0]?(?i:{'|'.join(MAGNITUDE_WORDS)})s?(?![A-Za-z])"
@@ -439,8 +444,8 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(MAGNITUDE_SPAN, 6.5e7, False, "number and magnitude"),
     # 11月30日电: a dateline's date and 电, as dear as a number and its unit
     KeepTogether(DATELINE_DATE_AND_DIAN, 6.5e7, False, "dateline's date and 电"),
-    # 新华社华盛顿11月30日电 on one line where it fits, parted (after 社, between place and date) at a
-    # date's cost
+    # 新华社华盛顿11月30日电 on one line where it fits; parted inside, where it cannot, at a date's
+    # cost
     KeepTogether(DATELINE_SPAN, DATE_SPLIT_COST, True, "dateline"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
