@@ -307,10 +307,7 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)
     if pieces is not None and last - first > FORCED_SPLIT_EM:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
-        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not url)
-        for p in names:  # where a name must break by force, at its dictionary points first
-            if cuts.get(p, (0.0,))[0] == FORCED_PENALTY:
-                cuts[p] = (FORCED_AT_HYPHENATION_PENALTY, True)
+        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not url, names=names)
     bounds = [first] + sorted(cuts) + [last]
     for a, b in zip(bounds, bounds[1:]):
         if a == first:
@@ -402,14 +399,21 @@ _PART = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+(?:['\u2019
 
 
 def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float, bool]],
-                   advances: dict[int, float], hyphens: bool = True) -> dict[int, tuple[float, bool]]:
+                   advances: dict[int, float], hyphens: bool = True,
+                   names: list[int] | None = None) -> dict[int, tuple[float, bool]]:
     """The last resort: a piece wider than FORCED_SPLIT_EM may break after any character, keeping
     a few letters at each end; between two letters the break prints a hyphen (``hyphens``), in a
-    code not, nor in a URL (never add a hyphen: Chicago, chars.url_break_at)."""
+    code not, nor in a URL (never add a hyphen: Chicago, chars.url_break_at). A capitalised word's
+    dictionary points (``names``: _word_breaks) are its only forced breaks where it has any
+    (Organiza-tion, never Organizat-ion), at FORCED_AT_HYPHENATION_PENALTY."""
     bounds = [first] + sorted(cuts) + [last]
     forced = dict(cuts)
     for a, b in zip(bounds, bounds[1:]):
         if sum([advances[k] for k in range(a, b)]) <= FORCED_SPLIT_EM:
+            continue
+        points = [p for p in names or () if a < p < b]
+        if points:
+            forced.update({p: (FORCED_AT_HYPHENATION_PENALTY, True) for p in points})
             continue
         for p in range(a + FORCED_MIN_LEFT, b - FORCED_MIN_RIGHT + 1):
             if not (text[p - 1].isalnum() and text[p].isalnum()) or advances[p] == 0.0:
