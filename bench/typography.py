@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -35,7 +36,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass, char_class
+from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START, URL_PATTERN, CharClass, char_class, url_break_at
 from pagesetter.proof.readback import Char, read_chars
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,15 +155,25 @@ def splits(lines: Sequence[Line], flags: Sequence[bool]) -> list[str]:
 
 
 def kinsoku(lines: Sequence[Line]) -> list[str]:
-    """Lines that break a kinsoku rule (clreq §3.1.7) or split a ——/…… at their end."""
+    """Lines that break a kinsoku rule (clreq §3.1.7) or split a ——/…… at their end. A line that
+    starts with the mark a URL or e-mail address breaks before (.example.org: Chicago, compose/chars.py
+    url_break_at) goes on with the address, no kinsoku."""
     bad = []
-    for i, line in enumerate(lines):
-        text = "".join(c.text for c in _solid(line))
+    texts = ["".join(c.text for c in _solid(line)) for line in lines]
+    for i, text in enumerate(texts):
         split = any((len(text) - len(text.rstrip(m))) % 2 == 1 for m in "—…") and i + 1 < len(lines) \
             and lines[i + 1][0].text in "—…"
-        if (i and text[0] in NOT_AT_LINE_START) or text[-1] in NOT_AT_LINE_END or split:
+        if (i and text[0] in NOT_AT_LINE_START and not _url_goes_on(texts[i - 1], text)) \
+                or text[-1] in NOT_AT_LINE_END or split:
             bad.append(text)
     return bad
+
+
+def _url_goes_on(before: str, text: str) -> bool:
+    """Does an address that ``before`` ends run on into ``text``, parted where Chicago breaks it?"""
+    cut = len(before)
+    return any(url_break_at(m.group(), cut - m.start()) for m in re.finditer(URL_PATTERN, before + text)
+               if m.start() < cut < m.end())
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from the glyph positions set_line gives the PDF."""
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,8 @@ MEASURE = 117.0  # 13字 of 小五 (9 pt)
 VERY_LOOSE = 0.25  # em between Han: what `pagesetter check` reports as a problem
 
 
-def _compose(text: str, style: str = "body") -> list[Line]:
-    body = SPEC.styles[style]
+def _compose(text: str, style: str = "body", capitals: bool = False) -> list[Line]:
+    body = replace(SPEC.styles[style], hyphenate_capitals=capitals)
     lines, missing = compose_paragraph([Run(text, body)], MEASURE, FACES, indent=body.indent)
     assert missing == []
     return lines
@@ -54,16 +55,27 @@ PATH = ("哈希值：e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785
         "文件路径为/home/user/documents/2022/reports/final_version_v3_revised.docx。")
 
 
-@pytest.mark.parametrize("text, style", [(STUTTGART, "body"), (QR, "body"), (PATH, "body-banjiao")])
-def test_no_very_loose_line_where_a_break_avoids_it(text: str, style: str) -> None:
-    lines = _compose(text, style)
+# STUTTGART: only Stutt-gart spares a very loose line, so its style asks for capitalised words
+# to be hyphenated (Style.hyphenate_capitals; off by default: test below).
+@pytest.mark.parametrize("text, style, capitals", [(STUTTGART, "body", True), (QR, "body", False),
+                                                   (PATH, "body-banjiao", False)])
+def test_no_very_loose_line_where_a_break_avoids_it(text: str, style: str, capitals: bool) -> None:
+    lines = _compose(text, style, capitals)
     assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")  # a line-end space goes
     assert _very_loose(lines) == []
     assert not any(line.overfull for line in lines)
 
 
-def test_a_word_is_hyphenated_at_a_dictionary_point_with_a_hyphen_printed() -> None:
+def test_a_capitalised_word_is_not_hyphenated_unless_the_style_asks() -> None:
+    """A name (Stuttgart, Barrot) is never hyphenated by default: InDesign's Hyphenate Capitalized
+    Words off, TeX's \\uchyph=0; Chinese desks do not break a foreign name. The line is loose instead."""
     lines = _compose(STUTTGART)
+    assert not any(line.text.endswith("Stutt") for line in lines), [line.text for line in lines]
+    assert any("Stuttgart" in line.text for line in lines)
+
+
+def test_a_word_is_hyphenated_at_a_dictionary_point_with_a_hyphen_printed() -> None:
+    lines = _compose(STUTTGART, capitals=True)
     ends = [line for line in lines if line.text.endswith("Stutt")]
     assert ends, [line.text for line in lines]
     assert ends[0].glyphs[-1].text == "-"  # the hyphen is set at the line end, not in the text
@@ -147,3 +159,24 @@ def test_a_table_from_another_dictionary_is_not_used(tmp_path: Path) -> None:
     stale.write_bytes(source.read_bytes() + b"\nzz1zz\n")
     assert hyphenate._shipped("en_US", stale) is None
     assert hyphenate._shipped("en_US", source) is not None
+
+
+def test_a_long_name_broken_by_force_breaks_at_its_dictionary_points_first() -> None:
+    """A capitalised word is never hyphenated, but one longer than FORCED_SPLIT_EM may be broken
+    by force: only at its dictionary points (Supercalifragilisticex-pialidocious, Organiza-tion,
+    never Organizat-ion), a little cheaper than any other forced break."""
+    from pagesetter.compose.atoms import make_atoms
+    from pagesetter.compose.chars import FORCED_AT_HYPHENATION_PENALTY, FORCED_PENALTY
+
+    body = SPEC.styles["body"]
+    word = "Supercalifragilisticexpialidocious"
+    atoms = make_atoms(word, body, FACES.get(body.font))
+    starts = [0]
+    for a in atoms[:-1]:
+        starts.append(starts[-1] + len(a.text))
+    at = dict(zip(starts, atoms))
+    points = set(hyphen_points(word.lower()))
+    assert points and set(at) - {0} == points, (sorted(at), sorted(points))
+    assert {at[p].penalty for p in points} == {FORCED_AT_HYPHENATION_PENALTY} and \
+        FORCED_AT_HYPHENATION_PENALTY < FORCED_PENALTY
+    assert all(at[max(k for k in at if k < p)].hyphen is not None for p in points)  # a hyphen printed

@@ -3,6 +3,7 @@ words in 13字 columns, ZWSP, soft hyphens, word joiners and NBSP, read back fro
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pagesetter.build import build_page
+from pagesetter.compose.chars import URL_PATTERN, url_break_at
 from pagesetter.proof.readback import Char, read_chars
 
 PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "latin.yaml"
@@ -70,21 +72,32 @@ def test_latin_punctuation_obeys_kinsoku(built) -> None:
     lines = _body(built)
     for a, b in zip(lines, lines[1:]):
         if not a.paragraph_end:
-            assert b.text[:1] not in LATIN_NOT_AT_LINE_START, (a.text, b.text)
+            # but the mark a URL or e-mail address breaks before (Chicago: .example.com, /news)
+            cut = len(a.text)
+            goes_on = any(url_break_at(m.group(), cut - m.start()) for m in re.finditer(URL_PATTERN, a.text + b.text)
+                          if m.start() < cut < m.end())
+            assert b.text[:1] not in LATIN_NOT_AT_LINE_START or goes_on, (a.text, b.text)
             assert a.text[-1:] not in LATIN_NOT_AT_LINE_END, (a.text, b.text)
 
 
-def test_urls_break_after_their_marks_without_a_hyphen(built) -> None:
-    """Inside the URL lines end after / . - ? & = and never gain a hyphen of their own."""
+def test_urls_break_as_chicago_says_without_a_hyphen(built) -> None:
+    """Inside the URL lines end after : or //, before / . - ? and beside & = (Chicago Manual of
+    Style 6.80, 14.18: the mark that opens a line says the address goes on), never after a period
+    or a hyphen, and never gain a hyphen of their own."""
     lines = _body(built)
     first = next(k for k, l in enumerate(lines) if "https" in l.text)
     last = next(k for k, l in enumerate(lines) if "lang=zh" in l.text)
     url = lines[first:last + 1]
     assert len(url) >= 3
-    for line in url[:-1]:
-        assert line.text[-1] in "/.-_?&=@", line.text
+    whole = "https://www.example.com/news/2022/06/30/epidemic-prevention-notice.html?id=88&lang=zh"
     joined = "".join(l.text for l in url)
-    assert "https://www.example.com/news/2022/06/30/epidemic-prevention-notice.html?id=88&lang=zh" in joined
+    assert whole in joined
+    start = joined.index(whole)
+    cut = 0
+    for line in url[:-1]:
+        cut += len(line.text)
+        assert not line.text.endswith((".", "-")), line.text
+        assert url_break_at(whole, cut - start), (line.text, whole[cut - start:])
 
 
 def test_zero_width_space_breaks_without_a_gap(built, chars) -> None:

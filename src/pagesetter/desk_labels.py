@@ -76,6 +76,7 @@ TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("holes", "空洞"),
     ("subheads at a column's foot", "小标题落栏脚"),
     ("split across lines", "数字或范围被拆行"),  # proof/typography.py: a date, range or quantity parted
+    ("URLs broken badly", "网址断行不当"),  # proof/typography.py: a URL broken after its . or - (Chicago)
 )
 
 

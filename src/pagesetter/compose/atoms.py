@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, CHINESE_SPACE_EM, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY, FORCED_SPLIT_EM,
+    BLANK_SIDE, CHINESE_SPACE_EM, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
+    FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
-    URL_BREAK_AFTER, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE, CharClass,
-    char_class,
+    CODE_BREAK_AFTER, URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
+    CharClass, char_class, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -108,7 +109,8 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
     punctuation = style.punctuation
     hyphen: ShapedGlyph | None = None
     blank_side = BLANK_SIDE  # a local: looked up once per atom
-    for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces):
+    for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces,
+                                                                 style.hyphenate_capitals):
         if end - start == 1:
             glyphs, texts = pieces[start]
         else:
@@ -180,7 +182,16 @@ def _unkern(atom: Atom) -> None:
     if atom.cls in WORDLIKE or atom.cls == CharClass.OTHER:
         # A Latin glyph whose ink overhangs its box (Noto Serif's f, _) would print past the
         # measure at a line end: its width there holds the overhang too.
-        lost = max(lost, 0.0) + max(0.0, atom.face.ink_extent(g.gid)[1] - atom.face.advance(g.gid)) * atom.style.size
+        overhang = max(0.0, atom.face.ink_extent(g.gid)[1] - atom.face.advance(g.gid)) * atom.style.size
+        if lost < 0:
+            # Kerning that added room after the last glyph (Noto Serif's g before /: .org/2023, a
+            # URL broken before its slash) is no part of a line ending here, which ends at the
+            # glyph's own box: the width gives it up, the joined gap mid-line takes it back.
+            lost += overhang
+            atom.kern_back = lost
+            atom.width += lost
+            return
+        lost = max(lost, 0.0) + overhang
     if lost > 0:
         atom.kern_back = lost
         atom.width += lost
@@ -245,10 +256,12 @@ class Segment(NamedTuple):
 
 
 def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None = None,
-              pieces: list[tuple[list[ShapedGlyph], list[str]]] | None = None) -> list[tuple]:
+              pieces: list[tuple[list[ShapedGlyph], list[str]]] | None = None,
+              capitals: bool = False) -> list[tuple]:
     """Split into atoms: a Latin word, number, URL or code is one run of pieces (split where it may
     break, joined by no gap); everything else is one character each. ``hints``: _format_hints;
-    ``pieces``: _pieces, to find the words long enough to break by force (none without).
+    ``pieces``: _pieces, to find the words long enough to break by force (none without);
+    ``capitals``: a capitalised word may be hyphenated (Style.hyphenate_capitals).
     Each is a Segment's fields as a plain tuple (one per character: made without a Python call)."""
     hints = hints or {}
     plain = [(i, i + 1, cls, False, 0.0, False) for i, cls in enumerate(classes)]
@@ -272,7 +285,7 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
         while end < n and flags[end]:
             end += 1
         if any(c in wordlike for c in classes[start:end]):
-            out += _word(text, classes, start, end, hints, pieces)
+            out += _word(text, classes, start, end, hints, pieces, capitals)
             if end < n and text[end] in GRID_UNITS:
                 # 40℃, 3‰: a unit on the grid after the number, never parted from it (GRID_UNITS)
                 out.append((end, end + 1, CharClass.UNIT, False, NO_BREAK, False))
@@ -284,7 +297,7 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
 
 
 def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, str],
-          pieces: list[tuple[list[ShapedGlyph], list[str]]] | None) -> list[Segment]:
+          pieces: list[tuple[list[ShapedGlyph], list[str]]] | None, capitals: bool = False) -> list[Segment]:
     """One run of letters, digits and ASCII marks: marks before its first letter or digit and
     after its last are pieces of their own (their class gives the gap to Chinese beside them, as
     before), the rest is split at its break opportunities (UAX #14; compose/chars.py)."""
@@ -293,10 +306,12 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     core_cls = CharClass.LATIN if CharClass.LATIN in classes[first:last] else CharClass.DIGIT
     out = [Segment(k, k + 1, classes[k], joined=k > i, penalty=NO_BREAK if k > i else _outer(hints, k))
            for k in range(i, first)]
-    cuts = _word_breaks(text, first, last, hints)
+    url = _URL.fullmatch(text, first, last) is not None
+    names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
+    cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)
     if pieces is not None and last - first > FORCED_SPLIT_EM:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
-        cuts = _forced_breaks(text, first, last, cuts, advances)
+        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not url, names=names)
     bounds = [first] + sorted(cuts) + [last]
     for a, b in zip(bounds, bounds[1:]):
         if a == first:
@@ -320,19 +335,41 @@ def _outer(hints: dict[int, str], k: int) -> float:
     return NO_BREAK if hints.get(k) in WORD_JOINERS else 0.0
 
 
-def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dict[int, tuple[float, bool]]:
+_URL = re.compile(URL_PATTERN)
+
+
+def _url_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dict[int, tuple[float, bool]]:
+    """Where the URL or e-mail address text[first:last] may break (chars.url_break_at: Chicago's
+    rule), as _word_breaks: at URL_PENALTY, never printing a hyphen; a zero-width space the copy
+    puts in breaks for nothing, a word joiner forbids, a soft hyphen breaks without its hyphen."""
+    url = text[first:last]
+    cuts = {first + p: (URL_PENALTY, False) for p in range(1, last - first) if url_break_at(url, p)}
+    for p, hint in hints.items():
+        if first < p < last:
+            if hint in WORD_JOINERS:
+                cuts.pop(p, None)
+            else:
+                cuts[p] = (0.0 if hint == ZERO_WIDTH_SPACE else URL_PENALTY, False)
+    return cuts
+
+
+def _word_breaks(text: str, first: int, last: int, hints: dict[int, str],
+                 capitals: bool = False, names: list[int] | None = None) -> dict[int, tuple[float, bool]]:
     """Where the word text[first:last] may break: index of the piece after it -> (penalty, hyphen).
 
-    After / . - _ ? & = @ # ~ before a letter or digit (a URL, an e-mail address, a code), not
-    inside a number (3.5, 1,000); after a hyphen between letters at the cost of a hyphenation
-    (well-known; not in a URL); at a zero-width space for nothing; at a soft hyphen like a
-    hyphen, printing one; never at a word joiner."""
+    After / . - _ ? & = @ # ~ before a letter or digit (a code: CODE_BREAK_AFTER), not inside a
+    number (3.5, 1,000); after a hyphen between letters at the cost of a hyphenation
+    (well-known; not in a code with / @ _ ? = &); at a hyphenation point, not in a capitalised
+    word unless ``capitals`` (a foreign name: Barrot, never Bar-rot; Style.hyphenate_capitals);
+    at a zero-width space for nothing; at a soft hyphen like a hyphen, printing one; never at a
+    word joiner. A URL or e-mail address breaks by _url_breaks instead. ``names`` gets the
+    hyphenation points of the capitalised words not taken (FORCED_AT_HYPHENATION_PENALTY)."""
     word = text[first:last]
     is_url = any(c in word for c in "/@_?=&")
     cuts: dict[int, tuple[float, bool]] = {}
     for p in range(first + 1, last):
         prev, nxt = text[p - 1], text[p]
-        if prev in URL_BREAK_AFTER and nxt.isalnum() and nxt.isascii():
+        if prev in CODE_BREAK_AFTER and nxt.isalnum() and nxt.isascii():
             if prev in NUMBER_JOINERS and text[p - 2:p - 1].isdigit() and nxt.isdigit():
                 continue
             hyphenation = prev == "-" and not is_url and text[p - 2:p - 1].isalpha() and nxt.isalpha()
@@ -342,6 +379,11 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dic
         # code, which a hyphen would misquote. A word the copy gives its own soft hyphens keeps
         # only those (TeX does the same).
         for start, end in _hyphen_parts(word):
+            if not capitals and word[start].isupper():
+                # a capitalised word, a name: InDesign's Hyphenate Capitalized Words off, TeX's \uchyph=0
+                if names is not None:
+                    names += [first + start + point for point in hyphen_points(word[start:end])]
+                continue
             for point in hyphen_points(word[start:end]):
                 cuts.setdefault(first + start + point, (HYPHEN_PENALTY, True))
     for p, hint in hints.items():
@@ -367,18 +409,26 @@ _PART = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+(?:['\u2019
 
 
 def _forced_breaks(text: str, first: int, last: int, cuts: dict[int, tuple[float, bool]],
-                   advances: dict[int, float]) -> dict[int, tuple[float, bool]]:
+                   advances: dict[int, float], hyphens: bool = True,
+                   names: list[int] | None = None) -> dict[int, tuple[float, bool]]:
     """The last resort: a piece wider than FORCED_SPLIT_EM may break after any character, keeping
-    a few letters at each end; between two letters the break prints a hyphen, in a code not."""
+    a few letters at each end; between two letters the break prints a hyphen (``hyphens``), in a
+    code not, nor in a URL (never add a hyphen: Chicago, chars.url_break_at). A capitalised word's
+    dictionary points (``names``: _word_breaks) are its only forced breaks where it has any
+    (Organiza-tion, never Organizat-ion), at FORCED_AT_HYPHENATION_PENALTY."""
     bounds = [first] + sorted(cuts) + [last]
     forced = dict(cuts)
     for a, b in zip(bounds, bounds[1:]):
         if sum([advances[k] for k in range(a, b)]) <= FORCED_SPLIT_EM:
             continue
+        points = [p for p in names or () if a < p < b]
+        if points:
+            forced.update({p: (FORCED_AT_HYPHENATION_PENALTY, True) for p in points})
+            continue
         for p in range(a + FORCED_MIN_LEFT, b - FORCED_MIN_RIGHT + 1):
             if not (text[p - 1].isalnum() and text[p].isalnum()) or advances[p] == 0.0:
                 continue  # between marks the URL rules decide; no break inside a glyph cluster
-            letters = text[p - 1].isalpha() and text[p].isalpha()
+            letters = hyphens and text[p - 1].isalpha() and text[p].isalpha()
             forced[p] = (FORCED_PENALTY, letters)
     return forced
 

@@ -190,12 +190,54 @@ WORD_MARKS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 WORD_SUFFIXES = frozenset("%°′″²³")
 GRID_UNITS = frozenset("℃℉‰‱" + "".join(map(chr, range(0x3380, 0x33E0))))  # ㎀…㏟: squared units
 NUMBER_SUFFIXES = WORD_SUFFIXES | GRID_UNITS
-# A break after one of these inside a URL, an e-mail address or a code, when a letter or digit
-# follows (UAX #14: SY "/", IS ".", HY "-" and the URL delimiters may end a line; nothing may
-# start one, LB13). Chicago Manual (17th ed., 6.8, 14.18) breaks *before* . and / so the mark
-# opens the next line; we break after them, so Latin punctuation never starts a line (禁则
-# above) and no hyphen is ever added: the reader sees the mark end the line.
-URL_BREAK_AFTER = frozenset("/.-_?&=@#~")
+# A break after one of these inside a code or a compound (XK-20220630-000123, A/B, well-known), when
+# a letter or digit follows (UAX #14: SY "/", IS ".", HY "-" and the like may end a line; nothing
+# may start one, LB13): the mark ends the line, so Latin punctuation never starts one (禁则 above)
+# and no hyphen is added. Not in a URL or an e-mail address (URL_PATTERN), which breaks as Chicago
+# says (url_break_at).
+CODE_BREAK_AFTER = frozenset("/.-_?&=@#~")
+# URLs and e-mail addresses (Chicago Manual of Style, 17th ed., 6.80 and 14.18):
+# break after a colon or a double slash; before a single slash, a tilde, a period, a comma, a
+# hyphen, an underline, a question mark, a number sign or a percent symbol; before or after an
+# equals sign or an ampersand; never add a hyphen. The mark that opens the next line tells the
+# reader the address goes on: a line ending in "press." reads as a sentence's end, one in
+# "geneva-" as a word hyphenated. The @ of an e-mail address is broken before, as the period is
+# (ours: Chicago does not name it; the mark opening the line says the same).
+URL_BREAK_AFTER_MARKS = frozenset(":")  # and "//", a double slash (url_break_at)
+URL_BREAK_BEFORE_MARKS = frozenset("/~.,-_?#%@")  # the slash only single
+URL_BREAK_EITHER_MARKS = frozenset("=&")
+# What is a URL or an e-mail address, for those rules (and `pagesetter check`): the characters of
+# RFC 3986 (unreserved and reserved, and % of an escape; no brackets or quotes, which copy puts
+# round an address), and one of: a scheme and // (RFC 3986 §3.1, §3.2: https://), mailto:, www.,
+# an e-mail address (RFC 5322 §3.4.1 addr-spec, dot-atom form), or a bare domain of lower-case
+# labels (RFC 1035 §2.3.1) ending in a top-level domain of two letters or more (jcwater.com.cn,
+# undp.org/ukraine; not e.g., U.S. or 3.5, nor Mr.Smith).
+URL_CHARS = r"A-Za-z0-9\-._~:/?#@!$&*+,;=%"
+URL_PATTERN = (rf"(?:[A-Za-z][A-Za-z0-9+.\-]*://|mailto:|www\.)[{URL_CHARS}]*"
+               r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+               rf"|(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{{2,}}(?:[/:?#][{URL_CHARS}]*)?")
+
+
+def url_break_at(url: str, p: int) -> bool:
+    """May a URL or e-mail address break between url[p-1] and url[p] (Chicago, above)? Never next
+    to another mark (https:/ / /, ?=), nor inside a number (v1.2, 192.168.0.1: NUMBER_JOINERS)."""
+    if not 0 < p < len(url):
+        return False
+    prev, nxt = url[p - 1], url[p]
+    if (prev in NUMBER_JOINERS and url[p - 2:p - 1].isdigit() and nxt.isdigit()) or (
+            nxt in NUMBER_JOINERS and prev.isdigit() and url[p + 1:p + 2].isdigit()):
+        return False
+    if prev in URL_BREAK_AFTER_MARKS:  # after a colon (https: / //a.org)
+        return True
+    if url[p - 2:p] == "//":  # after a double slash
+        return nxt != "/"
+    if nxt == "/":  # before a single slash; never inside a double one
+        return prev != "/" and url[p + 1:p + 2] != "/"
+    if nxt in URL_BREAK_BEFORE_MARKS or nxt in URL_BREAK_EITHER_MARKS:
+        return prev.isalnum()
+    return prev in URL_BREAK_EITHER_MARKS and nxt.isalnum()
+
+
 # No break after these between two digits (a number: 3.5, 1,000; UAX #14 LB25 NU IS × NU).
 NUMBER_JOINERS = frozenset(".,")
 # Break penalties, in Knuth–Plass demerits (a line at the tolerance costs about 12 000):
@@ -204,6 +246,11 @@ NUMBER_JOINERS = frozenset(".,")
 HYPHEN_PENALTY = 50.0 ** 2
 URL_PENALTY = 1e6
 FORCED_PENALTY = 1e8
+# A capitalised word never hyphenated (Style.hyphenate_capitals off) that must still be broken by
+# force, being longer than FORCED_SPLIT_EM (Donaudampfschifffahrtsgesellschaftskapitän, Organization
+# in a narrow column): at its dictionary points first (Organiza-tion, not Organizat-ion), a little
+# below any other forced break.
+FORCED_AT_HYPHENATION_PENALTY = 0.9 * FORCED_PENALTY
 NO_BREAK = float("inf")
 # Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
 # cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
@@ -332,6 +379,8 @@ class KeepTogether(NamedTuple):
     pattern: str
     cost: float
     every_pass: bool
+    # (A pattern with a group named ``keep`` keeps only that group whole, the rest being context:
+    # DATELINE_DATE_AND_DIAN.)
     # What a 校对 calls the split, named by the build and `pagesetter check`; "" where they do not
     # judge it. `check` fails a split the line breaker makes only as its last resort (every_pass
     # False) and counts, naming each, one it may make to spare loose lines.
@@ -373,6 +422,35 @@ RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-:：])(?:-?{_CLOCK}[{RANGE_MARKS}\-]{_CLOC
 NUMBER_CHAIN = rf"(?<![A-Za-z{DIGITS}\-:：.,])[{DIGITS}]+(?:-[{DIGITS}]+){{2,}}(?![A-Za-z{DIGITS}\-])"
 
 
+# A telephone number written in groups (the forms of Chinese copy under the MIIT's numbering plan,
+# 电信网编号计划): an area code of 0 and two or three digits,
+# a hyphen, and a subscriber number of seven or eight digits, whole or in a group of three or four
+# and a group of four, parted by a space or a hyphen (0431-8888 6666, 010-6512 3456, 0431-88886666);
+# a mobile number of three, four and four digits starting 13-19, parted by spaces or hyphens
+# (138 0013 8000); a 400 or 800 service number (400 820 8820). Kept whole as a number is (a
+# space in it is no word space). Precisely these forms and no other: figures that merely follow
+# one another with spaces (a table's row, 2026 1234) are never joined. The separators are optional
+# so that `check`, which reads a line without the space it ended at, finds one split there too.
+PHONE_NUMBER = (rf"(?<![A-Za-z{DIGITS}\-.,])(?:0[0-9]{{2,3}}-[0-9]{{3,4}}[ -]?[0-9]{{4}}"
+                r"|1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}|[48]00[ -]?[0-9]{3}[ -]?[0-9]{4})"
+                rf"(?![A-Za-z{DIGITS}\-])")
+# Words of magnitude that are part of the number before them (US$4.2 billion, 3 million): the
+# Chicago Manual of Style (17th ed., chapter 9: large round numbers and sums of money) writes them
+# as a figure and such a word, one quantity, as GB/T 15835-2011 writes 万 and 亿 as units of the numeral (REFERENCE_UNITS).
+# A space or NBSP may stand between; any case (a headline's Billion); a plural s.
+MAGNITUDE_WORDS: tuple[str, ...] = ("thousand", "million", "billion", "trillion", "quadrillion")
+MAGNITUDE_SPAN = rf"[{DIGITS}][ \u00a0]?(?i:{'|'.join(MAGNITUDE_WORDS)})s?(?![A-Za-z])"
+# A wire dateline (电头: 新华社华盛顿11月30日电, 本报北京6月30日电, …日专电): the agency (…社, 本报),
+# the place, the date and 电, which a 校对 never sees parted from its date (新华社华盛顿11月30日 / 电);
+# the whole is kept on one line where it fits (parted at a date's cost, DATE_SPLIT_COST, where the
+# line it would fill cannot hold it: a first line after its indent is often shorter than a
+# dateline). Only the 电 after a date behind an agency and a place (DATELINE_DATE_AND_DIAN's
+# group ``keep``: the span kept is that group), never 30日电力 in running text.
+DATELINE_AGENCY = r"(?:[\u4e00-\u9fff]{1,3}社|本报)"
+DATELINE_SPAN = (rf"{DATELINE_AGENCY}[\u4e00-\u9fff·]{{1,12}}?[{DIGITS}]{{1,2}}月[{DIGITS}]{{1,2}}日专?电")
+DATELINE_DATE_AND_DIAN = rf"(?<=[社报])[\u4e00-\u9fff·]{{1,12}}?[{DIGITS}]{{1,2}}月[{DIGITS}]{{1,2}}(?P<keep>日专?电)"
+
+
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
     KeepTogether(rf"第[{DIGITS}]", 6e7, False, "第 and its number"),
@@ -399,6 +477,15 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(RANGE_SPAN, 8e7, False, "range"),
     # 8-8-10, 2026-07-01, 027-8888-1234: as dear as a range, the same hyphen between numbers
     KeepTogether(NUMBER_CHAIN, 8e7, False, "numbers joined by hyphens"),
+    # 0431-8888 6666, 138 0013 8000: a telephone number in groups, as dear as a chain of numbers
+    KeepTogether(PHONE_NUMBER, 8e7, False, "telephone number"),
+    # 4.2 billion: a number and its magnitude word, as dear as 8,600万 (a number and its unit)
+    KeepTogether(MAGNITUDE_SPAN, 6.5e7, False, "number and magnitude"),
+    # 11月30日电: a dateline's date and 电, as dear as a number and its unit
+    KeepTogether(DATELINE_DATE_AND_DIAN, 6.5e7, False, "dateline's date and 电"),
+    # 新华社华盛顿11月30日电 on one line where it fits; parted inside, where it cannot, at a date's
+    # cost
+    KeepTogether(DATELINE_SPAN, DATE_SPLIT_COST, True, "dateline"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
     KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?=-?[{DIGITS}])", 1e9, False),

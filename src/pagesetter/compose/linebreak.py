@@ -162,7 +162,8 @@ class _BreakTable:
             kinsoku += range(after, n)
         spans = []
         for pattern, cost, every_pass in _KEEP_TOGETHER:
-            inside = [k for match in pattern.finditer(text) for k in range(match.start() + 1, match.end())]
+            g = _kept_group(pattern)
+            inside = [k for match in pattern.finditer(text) for k in range(match.start(g) + 1, match.end(g))]
             spans.append((cost, every_pass, inside))
         return cls(kinsoku, lasts, spans, starts, True in [a.joined for a in atoms],
                    [a.penalty + 0.0 for a in atoms])
@@ -208,6 +209,12 @@ class _BreakTable:
         return {j: inside[offset] for j, offset in enumerate(starts, 1) if offset in inside}
 
 
+def _kept_group(pattern: re.Pattern[str]) -> int | str:
+    """The part of a match kept whole: its group ``keep`` where the rule names one (a dateline's
+    日电, found only after its agency and place: chars.DATELINE_DATE_AND_DIAN), else all of it."""
+    return "keep" if "keep" in pattern.groupindex else 0
+
+
 # KEEP_TOGETHER_PATTERNS (compose/chars.py), compiled once.
 _KEEP_TOGETHER = tuple((re.compile(rule.pattern), rule.cost, rule.every_pass) for rule in KEEP_TOGETHER_PATTERNS)
 
@@ -241,7 +248,7 @@ def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     if _ANY_SPLIT_SPAN is not None and _ANY_SPLIT_SPAN.search(joined) is None:
         return []  # no span anywhere, so none across the cut
     return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
-            if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
+            if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ T = TypeVar("T")
 def style_key(style: Style) -> tuple:
     """The fields of a style that change how text is set (not its name, not where it was written)."""
     return (style.font, style.size, style.leading, style.tracking, style.color, style.align, style.indent,
-            style.punctuation, style.latin_space, style.word_space)
+            style.punctuation, style.latin_space, style.word_space, style.hyphenate_capitals)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from pagesetter.compose.chars import PARAGRAPH_END
+from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
 from pagesetter.compose.linebreak import split_kinds
 from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
@@ -508,10 +508,31 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
     return lines + flush, missing + more
 
 
+def _credit_phrases(credit: str) -> list[tuple[str, str]]:
+    """A credit's phrases, each with what joins it to the one before (" " or ""): parted at its
+    spaces, but for a word space between two Latin words (a photographer's name, Fabrice Coffrini,
+    is one phrase), and before an opening bracket (新华社发 / （Fabrice Coffrini摄）): a line of a
+    credit that must take two ends only where a phrase does, never inside a name."""
+    words = [p for p in credit.split(" ") if p]
+    merged: list[str] = []
+    for word in words:
+        if merged and merged[-1][-1:].isascii() and merged[-1][-1:].isalnum() and word[:1].isascii() \
+                and word[:1].isalnum():
+            merged[-1] += " " + word
+        else:
+            merged.append(word)
+    out: list[tuple[str, str]] = []
+    for phrase in merged:
+        cuts = [0] + [k for k in range(1, len(phrase)) if phrase[k] in OPENING] + [len(phrase)]
+        out += [(" " if n == 0 else "", phrase[a:b]) for n, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+    return out
+
+
 def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tuple[list[Line], list[str]]:
-    """A credit set on its own: one line when it fits; else its phrases (between its spaces) packed
-    into lines, a phrase wider than the cell alone broken where it must. Set as running text, not as
-    a headline: a space between its words stays a half em (半字空), as after its caption."""
+    """A credit set on its own: one line when it fits (a credit that fits a line is never broken
+    inside); else its phrases (_credit_phrases) packed into lines, a phrase wider than the cell
+    alone broken where it must. Set as running text, not as a headline: a space between its words
+    stays a half em (半字空), as after its caption."""
     def set_(text: str) -> tuple[list[Line], list[str]]:
         return compose_paragraph([Run(text, style)], width, faces, justify=False)
 
@@ -521,8 +542,8 @@ def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tu
     out: list[Line] = []
     found: list[str] = []
     pending = ""
-    for phrase in [p for p in credit.split(" ") if p]:
-        trial = f"{pending} {phrase}" if pending else phrase
+    for joint, phrase in _credit_phrases(credit):
+        trial = f"{pending}{joint}{phrase}" if pending else phrase
         lines, _ = set_(trial)
         if len(lines) == 1 or not pending:
             pending = trial

@@ -16,7 +16,9 @@ glyph leaves in our PDFs; a range, a number and its unit or 第 and its number p
 lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
 the line breaker parts only as its last resort), and, named but no problem, a date parted between
 its parts or a number from a counted unit (parted to spare a loose line; one table for the line
-breaker and the check, compose/linebreak.py split_kinds). In our PDFs a finding names the article,
+breaker and the check, compose/linebreak.py split_kinds); a URL or e-mail address broken where
+Chicago does not break one (after its period or hyphen: compose/chars.py url_break_at, the line
+breaker's rule), and, named, a capitalised word hyphenated. In our PDFs a finding names the article,
 and its file and line where the PDF's layout record holds them (render/pdf.py _layout_json).
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -34,8 +37,8 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
     DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
-    PARAGRAPH_END, is_cjk,
-    lone_dash_at,
+    PARAGRAPH_END, URL_CHARS, URL_PATTERN, is_cjk,
+    lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.errors import visible
@@ -291,7 +294,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("very_loose", "very loose line"), ("vertical_kinsoku", "vertical kinsoku"),
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
             ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
-            ("overlap", "set over another character"))
+            ("overlap", "set over another character"),
+            ("url_breaks", "URL or e-mail address broken where Chicago does not"))
 
 
 @dataclass
@@ -322,6 +326,9 @@ class TypographyReport:
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
     # line breaker only to spare a loose line; named, not a problem
     soft_splits: list[Finding] = field(default_factory=list)
+    # a URL or e-mail address broken after a period or a hyphen (www. / jcwater.com.cn), not where
+    # Chicago breaks one (compose/chars.py url_break_at)
+    url_breaks: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -362,7 +369,8 @@ class TypographyReport:
                 f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
                 f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
                 f"{len(self.subhead_foot)} subheads at a column's foot; {len(self.split_spans)} numbers "
-                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities)")
+                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
+                f"{len(self.url_breaks)} URLs broken badly")
 
     def text(self) -> str:
         out = [self.summary()]
@@ -952,7 +960,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         # a lone — (a 连接号, 6.2%—8.7%) starting a line is kinsoku; half a —— after the other half
         # ending the line before is a split ——, counted below
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
-        if text[0] in NOT_AT_START or text[-1] in NOT_AT_END or (lone_dash_at(text, 0) and not split_dash):
+        # a URL goes on with the mark Chicago breaks before (.jcwater.com.cn): no kinsoku
+        url_goes_on = text[0] in NOT_AT_START and i > 0 and not ended and _url_cut(lines, i - 1) is True
+        if (text[0] in NOT_AT_START and not url_goes_on) or text[-1] in NOT_AT_END or (
+                lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, shown(line)))
         for mark, strip in _MARK_STRIPS:
             trailing = len(text) - len(text.rstrip(strip))
@@ -999,6 +1010,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             continue
         if nxt is not None:
             _split_spans(line, nxt, report)
+            _url_and_name_breaks(lines, i, report)
         report.justified_lines += 1
         last = line.chars[-1]
         off = (last.ink_right - measure > TOLERANCE) if last.text in MARKS else \
@@ -1083,6 +1095,81 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
         parts = (shown(line, line.chars[-SPAN_CONTEXT:]), shown(nxt, nxt.chars[:SPAN_CONTEXT]))
         found.append(Finding(line.page, line.baseline, " / ".join(parts),
                              f"({', '.join(hard or [kind for kind, _ in kinds])})", parts=parts))
+
+
+_URL = re.compile(URL_PATTERN)
+_URL_TAIL = re.compile(f"[{URL_CHARS}]+$")
+_URL_HEAD = re.compile(f"[{URL_CHARS}]+")
+
+
+def _url_cut(lines: list[Line], k: int) -> bool | None:
+    """Where a URL or e-mail address runs from lines[k] on to lines[k + 1]: is the break one
+    Chicago makes (compose/chars.py url_break_at, the line breaker's rule)? None where no address
+    is broken there. The address is read back over the lines before and after that hold nothing
+    else (a path alone on a line). A bare domain counts only with a label before the line's last
+    mark (a sentence that ends in "said." before a line starting with a domain is no broken address)."""
+    tail, head = _URL_TAIL.search(_line_end_hyphen(lines[k].text)), _URL_HEAD.match(lines[k + 1].text)
+    if tail is None or head is None:
+        return None
+    before, after = tail.group(), head.group()
+    back, ahead = k, k + 1
+    while tail.start() == 0 and back > 0:  # lines[back] is all address
+        tail = _URL_TAIL.search(_line_end_hyphen(lines[back - 1].text))
+        if tail is None:
+            break
+        before, back = tail.group() + before, back - 1
+    while head.end() == len(lines[ahead].text) and ahead + 1 < len(lines):
+        head = _URL_HEAD.match(lines[ahead + 1].text)
+        if head is None:
+            break
+        after, ahead = after + head.group(), ahead + 1
+    joined, cut = before + after, len(before)
+    for m in _URL.finditer(joined):
+        if m.start() < cut < m.end():
+            url = m.group()
+            bare = not url.startswith("www.") and "@" not in url and "://" not in url
+            if bare and "." not in joined[m.start():cut - 1] and "/" not in joined[m.start():cut - 1]:
+                return None
+            return url_break_at(url, cut - m.start())
+    return None
+
+
+def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) -> None:
+    """A URL or e-mail address this line breaks where Chicago does not (after its period or hyphen:
+    www. / jcwater.com.cn): a problem, unless between two letters or digits (a word broken by
+    force, the last resort, as in a long word). A capitalised word hyphenated (Bar- / rot): named,
+    not a problem (a style may ask for it, Style.hyphenate_capitals; an explicit hyphen before a
+    lower-case word, Sino- / foreign, reads the same)."""
+    line, nxt = lines[k], lines[k + 1]
+    ok = _url_cut(lines, k)
+    text = _line_end_hyphen(line.text)
+    if ok is False and not (text[-1].isalnum() and nxt.text[0].isalnum()):
+        report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
+                                         f"{nxt.text[:SPAN_CONTEXT]}", f"(after {text[-1]!r})"))
+    elif ok is None and text.endswith("-") and nxt.text[:1].islower():
+        word = _last_word(line)
+        if len(word) >= 2 and word[0].isupper() and word[1:].islower():
+            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
+                                              "(capitalised word hyphenated)"))
+
+
+def _line_end_hyphen(text: str) -> str:
+    """The text with the hyphen that ends it as a hyphen: pdfium reads a hyphen at a line's end as
+    U+0002 (its mark for a hyphen that may be a hyphenation's)."""
+    return text[:-1] + "-" if text.endswith("\x02") else text
+
+
+def _last_word(line: Line) -> str:
+    """The letters before the line's final hyphen, back to a word space (a gap of a tenth of an em
+    or more: the read-back text has none), a capital after a small letter (NoëlBar: two words), or
+    a character that is not a letter."""
+    chars = line.chars[:-1]
+    k = len(chars)
+    while k > 0 and chars[k - 1].text.isalpha() and not is_han(chars[k - 1].text) and (
+            k == len(chars) or (chars[k].x - char_end(chars[k - 1]) < 0.1 * chars[k - 1].size
+                                and not (chars[k].text.isupper() and chars[k - 1].text.islower()))):
+        k -= 1
+    return "".join(c.text for c in chars[k:])
 
 
 def _with_blanks(line: Line) -> str:

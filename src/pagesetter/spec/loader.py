@@ -18,7 +18,7 @@ from pagesetter.yamlsource import Node, load_yaml
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
-              "latin_space", "word_space", "inset", "min_size")
+              "latin_space", "word_space", "inset", "min_size", "hyphenate_capitals")
 RECT_KEYS = ("col", "cols", "line", "lines")
 PHOTO_CELL_KEYS = ("col", "cols", "line", "lines", "caption", "credit", "fit", "standoff", "focus", "file", "arrange",
                    "frame")
@@ -398,6 +398,8 @@ def _style(name: str, raw: dict[str, Node], chain: tuple[str, ...],
         else (parent.inset if parent else 0.0),
         min_size=_min_size(get("min_size"), size) if get("min_size")
         else (min(parent.min_size, size) if parent else 0.0),
+        hyphenate_capitals=v.boolean(get("hyphenate_capitals"), "hyphenate_capitals")
+        if get("hyphenate_capitals") is not None else (parent.hyphenate_capitals if parent else False),
     )
     made[name] = (style, depth)
     return made[name]

@@ -100,6 +100,9 @@ class Style:
     # pt: the smallest size a table set in this style may shrink to, to fit its column (with a
     # warning; flow/tables.py); 0: a table never shrinks, one too wide is an error
     min_size: float = 0.0
+    # Latin words with a capital first letter may be hyphenated (InDesign's "Hyphenate Capitalized
+    # Words", TeX's \uchyph): off by default, as Chinese desks never break a foreign name (Bar-rot)
+    hyphenate_capitals: bool = False
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ STYLE = _spec("style", {
     "punctuation": {"enum": ["kaiming", "quanjiao", "banjiao"]},
     "latin_space": {"type": "number", "minimum": RANGES["latin_space"].low, "maximum": RANGES["latin_space"].high},
     "word_space": {"type": "number", "minimum": RANGES["word_space"].low, "maximum": RANGES["word_space"].high},
+    "hyphenate_capitals": {**BOOL, "description": "hyphenate Latin words with a capital first letter (names: "
+                           "Bar-rot); default false, as InDesign's Hyphenate Capitalized Words off"},
 })
 
 RULES = _spec("rules", {"column": _s(LENGTH_NONNEG, "column rule weight"), "article": _s(LENGTH_NONNEG, "article rule weight"),
