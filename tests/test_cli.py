@@ -322,7 +322,10 @@ def test_an_edition_reports_each_page_as_a_page_build_does(project: Path) -> Non
 COUNT_COLLECTIONS = """
 import atexit, gc, runpy, sys
 runs = []
-gc.callbacks.append(lambda phase, info: runs.append(info["generation"]) if phase == "start" else None)
+# from when __main__ runs (it has imported handoff): not while the interpreter compiles __main__.py
+# itself, where no .pyc is written (PYTHONDONTWRITEBYTECODE), before its first line can stop it
+gc.callbacks.append(lambda phase, info: runs.append(info["generation"])
+                    if phase == "start" and "pagesetter.handoff" in sys.modules else None)
 atexit.register(lambda: print("collections", len(runs), file=sys.stderr))
 sys.argv = ["pagesetter", *sys.argv[1:]]
 runpy.run_module("pagesetter", run_name="__main__")
