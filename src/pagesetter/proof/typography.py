@@ -898,8 +898,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             continue
         if paragraph_end:
             # ours: the paragraph's last line opens a column (its frame's left edge is another than
-            # the line's before), the rest of the paragraph ends the column before it: 段末孤行
+            # the line's before), the rest of the paragraph ends the column before it: 段末孤行.
+            # Lines of the body's size both: a 小标题's line is display type, no paragraph's.
             if (framed and i > 0 and not starts and line.left_edge is not None
+                    and abs(line.em - body) < 0.01 and abs(lines[i - 1].em - body) < 0.01
                     and lines[i - 1].left_edge is not None and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE):
                 report.widows.append(Finding(line.page, line.baseline, text,
                                              f"(the paragraph's line before it ends the column before: {lines[i - 1].text[-8:]})"))
