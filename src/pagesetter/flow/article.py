@@ -818,11 +818,22 @@ def keep_ends(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> l
         k = len(out)
         if 0 < k < len(slots) and slots[k][0] != slots[k - 1][0]:  # ``line`` would open a column
             n = _keeps_with_previous(out, line, role)
-            # not past the column's own lines (a short column of one or two lines moves whole)
-            if n and k - n >= 0 and slots[k - n][0] == slots[k - 1][0] and all(r != "blank" for _, r in out[k - n:]):
+            if n and _opens(out, k - n - 1):
+                n += 1  # nor the paragraph's first line left alone at the column's foot: it goes too
+            # the column keeps a line of its own above what moves (else the fault only moves back a
+            # column), and no padding is moved
+            if (n and k - n - 1 >= 0 and slots[k - n - 1][0] == slots[k - 1][0]
+                    and all(r != "blank" for _, r in out[k - n:])):
                 out[k - n:] = [(BLANK_LINE, "blank")] * n + out[k - n:]
         out.append((line, role))
     return out
+
+
+def _opens(out: list[tuple[Line, str]], i: int) -> bool:
+    """Is ``out[i]`` the first line of a body paragraph that goes on after it?"""
+    if i < 0 or out[i][1] != "body" or out[i][0].last:
+        return False
+    return i == 0 or out[i - 1][0].last or out[i - 1][1] not in ("body", "sign")
 
 
 def _keep_ends(spec: ArticleSpec, article: Article, blocked: list[Rect], geo: PageGeometry, out: Placed,
