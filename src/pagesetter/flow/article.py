@@ -820,9 +820,9 @@ def keep_ends(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> l
             n = _keeps_with_previous(out, line, role)
             if n and _opens(out, k - n - 1):
                 n += 1  # nor the paragraph's first line left alone at the column's foot: it goes too
-            # the column keeps a line of its own above what moves (else the fault only moves back a
-            # column), and no padding is moved
-            if (n and k - n - 1 >= 0 and slots[k - n - 1][0] == slots[k - 1][0]
+            # the column keeps two lines of its own above what moves (one would stand alone in it,
+            # none would only move the fault back a column), and no padding is moved
+            if (n and k - n - 2 >= 0 and slots[k - n - 2][0] == slots[k - 1][0]
                     and all(r != "blank" for _, r in out[k - n:])):
                 out[k - n:] = [(BLANK_LINE, "blank")] * n + out[k - n:]
         out.append((line, role))
