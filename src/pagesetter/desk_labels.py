@@ -75,6 +75,7 @@ TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("one-character", "单字栏"),
     ("holes", "空洞"),
     ("subheads at a column's foot", "小标题落栏脚"),
+    ("paragraph ends alone at a column's head", "段末孤行落栏首"),  # proof/typography.py widows
     ("split across lines", "数字或范围被拆行"),  # proof/typography.py: a date, range or quantity parted
     ("URLs broken badly", "网址断行不当"),  # proof/typography.py: a URL broken after its . or - (Chicago)
 )

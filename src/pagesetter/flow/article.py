@@ -145,6 +145,9 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         brief = k > 0 and paras[k - 1].subhead and (k + 1 == len(paras) or paras[k + 1].subhead)
         if (FORM_SETTINGS[para.form].whole or brief) and len(para_lines) <= KEEP_WHOLE:
             para_lines = [replace(line, role="item") for line in para_lines]
+        elif para.form == "right" and lines and lines[-1].role in ("body", "item") and para_lines:
+            # a 落款 after a letter: its first line is kept with the letter's last (keep_ends)
+            para_lines[0] = replace(para_lines[0], role="sign")
         lines += para_lines
     return lines, warnings
 
@@ -333,8 +336,10 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     height = sum(style.leading for _, style, _ in parts)
     available = usable_bottom - spec.block.top
     need = hs.lines or min(available, headline_depth(height, pitch))
-    if not article.paragraphs and not hs.lines:
-        need = available  # a headline-only block (the banner) fills its block
+    if not article.paragraphs and not hs.lines and not article.photos:
+        # A headline-only block (the banner) fills its block; one with photos (a map box: title,
+        # picture, caption) takes its own depth, and its photo cells the rest ('line: after').
+        need = available
     if height > need * pitch + 0.01:
         # A headline longer than its area is overset like text: the lines that do not fit are counted.
         spill = [line for line, style, _ in _spilled(parts, need * pitch)]
@@ -800,6 +805,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         if tables:  # the rounds did not settle: the lines as the last plan's columns take them
             slots = _slots(columns)
             placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
+    columns, fill, placed = _keep_ends(spec, article, blocked, geo, out, columns, fill, placed)
     n_slots = fill.slots  # the grid lines the columns hold
     if spec.jump_to is not None and len(placed) > n_slots:
         keep = max(0, n_slots - 1)
@@ -934,6 +940,85 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) 
     return out
 
 
+def _keeps_with_previous(before: list[tuple[Line, str]], line: Line, role: str) -> int:
+    """How many lines before ``line`` must stand with it when it opens a column: the line before a
+    paragraph's last line (no 段末孤行: a last line alone at a column's head, the rest of its
+    paragraph in the column before; TYPOGRAPHY.md: Paragraph), or a letter's last line before its
+    落款 (a ::: right block signs the text above it), and the one before that too when the letter's
+    last line would then stand alone at the column's head. 0: ``line`` may open a column."""
+    if not before:
+        return 0
+    prev, prev_role = before[-1]
+    if role == "sign":
+        if prev_role not in ("body", "item"):
+            return 0
+        # the letter's last line goes over with its 落款; and the line before that, when the letter
+        # has one in this column, so the last line does not open the column alone
+        return 2 if len(before) > 1 and before[-2][1] in ("body", "item") and not before[-2][0].last else 1
+    if line.last and role == "body" and prev_role == "body" and not prev.last:
+        return 1
+    return 0
+
+
+def keep_ends(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+    """A paragraph's last line or a 落款 that would open a column takes the line (lines) it keeps
+    with over to the next column (_keeps_with_previous); the column before ends that many lines
+    short, white at its foot (blank lines, as keep_subheads pads). One pass in reading order, so
+    each line is judged where the padding before it has put it."""
+    out: list[tuple[Line, str]] = []
+    for line, role in placed:
+        k = len(out)
+        if 0 < k < len(slots) and slots[k][0] != slots[k - 1][0]:  # ``line`` would open a column
+            n = _keeps_with_previous(out, line, role)
+            if n and _opens(out, k - n - 1):
+                n += 1  # nor the paragraph's first line left alone at the column's foot: it goes too
+            # the column keeps two lines of its own above what moves (one would stand alone in it,
+            # none would only move the fault back a column), and no padding is moved
+            if (n and k - n - 2 >= 0 and slots[k - n - 2][0] == slots[k - 1][0]
+                    and all(r != "blank" for _, r in out[k - n:])):
+                out[k - n:] = [(BLANK_LINE, "blank")] * n + out[k - n:]
+        out.append((line, role))
+    return out
+
+
+def _opens(out: list[tuple[Line, str]], i: int) -> bool:
+    """Is ``out[i]`` the first line of a body paragraph that goes on after it?"""
+    if i < 0 or out[i][1] != "body" or out[i][0].last:
+        return False
+    return i == 0 or out[i - 1][0].last or out[i - 1][1] not in ("body", "sign")
+
+
+def _keep_ends(spec: ArticleSpec, article: Article, blocked: list[Rect], geo: PageGeometry, out: Placed,
+               columns: list[ColumnSlots], fill: Fill,
+               placed: list[tuple[Line, str]]) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
+    """keep_ends, where the module has the lines to spare: the padding is taken only when the body
+    still fits the columns as planned (balanced to the same foot: the last column ends higher by
+    what it was short, no column deeper), and keeps every subhead and item as kept. Otherwise the
+    lines stand as they were: `check` counts a last line alone at a column's head, and a 落款
+    parted from its letter is said here."""
+    jump = spec.jump_to is not None
+    slots = _slots(columns)
+    ended = keep_ends(placed, slots)
+    if len(ended) != len(placed):
+        # a subhead or item the padding moves to a column's foot is kept again, and what that
+        # moves must leave no last line or 落款 alone at a column's head in turn
+        ended = keep_items(keep_subheads(ended, slots), slots)
+    if len(ended) != len(placed) and len(ended) + jump <= fill.slots and keep_ends(ended, slots) == ended:
+        again, refill = plan_columns(spec, blocked, geo, len(ended) + jump)
+        if again == columns:
+            columns, fill, placed = again, refill, ended
+    if not out.dry:
+        for k, (line, role) in enumerate(placed[:len(slots)]):
+            if role == "sign" and 0 < k and slots[k][0] != slots[k - 1][0] and placed[k - 1][1] != "blank":
+                col = next(i for i, c in enumerate(columns) if c.col == slots[k][0]) + 1
+                out.warnings.append(Warning("layout", f"{article.id!r}: the flush-right line '{line.text.strip()}' "
+                                            f"opens column {col} of the module, away from the text it signs at "
+                                            "the foot of the column before: the columns as planned have no line "
+                                            "to spare to take the text's last line over with it; add or cut a "
+                                            "line or two of copy", spec.loc))
+    return columns, fill, placed
+
+
 def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
     """How many lines the item starting at ``i`` has (its paragraph's, to the one marked last),
     0 when no item kept whole starts there."""
@@ -1019,7 +1104,7 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
         # not its em box centred in the band (0.57 pt lower). A 小标题 is display type, centred
         # in its band as a headline is.
         baseline = geo.grid_baseline(grid_line, line.size if role == "subhead" else grid_size)
-        out.add_line(line, geo.col_left(col), baseline, article.id, "body" if role == "item" else role)
+        out.add_line(line, geo.col_left(col), baseline, article.id, "body" if role in ("item", "sign") else role)
         if role == "subhead":
             # its grid line, in the layout record: `check` knows a 小标题 by it even when it is set
             # at the body's size (proof/typography.py _subheads_at_foot)

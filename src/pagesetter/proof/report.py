@@ -174,13 +174,14 @@ def measure_warnings(report) -> tuple[Warning, ...]:  # type: ignore[no-untyped-
 
 
 def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-untyped-def]  # TypographyReport
-    """Every other problem of a located typography report (typography.PROBLEMS, in its order) as
-    a `typography` warning located as measure_warnings locates one."""
-    from pagesetter.proof.typography import PROBLEMS
+    """Every other problem of a located typography report (typography.PROBLEMS, in its order), and
+    each finding it warns of (typography.WARNED), as a `typography` warning located as
+    measure_warnings locates one."""
+    from pagesetter.proof.typography import PROBLEMS, WARNED
 
     said = {key for key, _ in PAST_MEASURE}
     out = []
-    for key, title in PROBLEMS:
+    for key, title in PROBLEMS + WARNED:
         for f in getattr(report, key):
             if key in said and not f.short:
                 continue  # a past-measure warning (measure_warnings)

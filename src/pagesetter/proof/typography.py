@@ -296,6 +296,10 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
             ("overlap", "set over another character"),
             ("url_breaks", "URL or e-mail address broken where Chicago does not"))
+# Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
+# preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
+# a module filled exactly may not (the seed page's dongliao-police).
+WARNED = (("widows", "a paragraph's last line alone at a column's head"),)
 
 
 @dataclass
@@ -321,6 +325,10 @@ class TypographyReport:
     one_char_columns: list[Finding] = field(default_factory=list)
     holes: list[Finding] = field(default_factory=list)
     subhead_foot: list[Finding] = field(default_factory=list)  # ours only: a 小标题 parted from its text
+    # ours only: a paragraph's last line alone at the head of a column, the rest of it in the column
+    # before (段末孤行, TYPOGRAPHY.md: Paragraph); the flow avoids it where the module has a line to
+    # spare (flow/article.py keep_ends)
+    widows: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
     overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
@@ -368,7 +376,8 @@ class TypographyReport:
                 f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
                 f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
                 f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
-                f"{len(self.subhead_foot)} subheads at a column's foot; {len(self.split_spans)} numbers "
+                f"{len(self.subhead_foot)} subheads at a column's foot, {len(self.widows)} paragraph ends alone "
+                f"at a column's head; {len(self.split_spans)} numbers "
                 f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
                 f"{len(self.url_breaks)} URLs broken badly")
 
@@ -378,6 +387,11 @@ class TypographyReport:
             for f in getattr(self, key):
                 where = f" ({f.where})" if f.where else ""
                 out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: {title}: {visible(f.text)} "
+                           f"{visible(f.detail)}".rstrip())
+        for key, title in WARNED:
+            for f in getattr(self, key):
+                where = f" ({f.where})" if f.where else ""
+                out.append(f"  page {f.page}{where}, baseline {f.baseline:.2f} pt: warning: {title}: {visible(f.text)} "
                            f"{visible(f.detail)}".rstrip())
         for f in self.soft_splits:  # named for the desk, not counted as problems
             where = f" ({f.where})" if f.where else ""
@@ -432,7 +446,7 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
     over the article's drawn characters in drawing order, as the sourcemap wrote them."""
     placed: dict[int, dict[int, tuple[str, int]]] = {}  # page → id(char) → (article, offset), made once
     by_baseline: dict[int, tuple[list[float], list[int]]] = {}  # page → its characters by baseline, made once
-    for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
+    for key in [key for key, _ in PROBLEMS + WARNED] + ["soft_splits"]:
         for f in getattr(report, key):
             if 0 < f.page <= min(len(pages), len(records)):
                 page, record = pages[f.page - 1], records[f.page - 1]
@@ -1001,6 +1015,14 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                                                   f"ends at {line.right:.2f}, measure at {measure:.2f}"))
             continue
         if paragraph_end:
+            # ours: the paragraph's last line opens a column (its frame's left edge is another than
+            # the line's before), the rest of the paragraph ends the column before it: 段末孤行.
+            # Lines of the body's size both: a 小标题's line is display type, no paragraph's.
+            if (framed and i > 0 and not starts and line.left_edge is not None
+                    and abs(line.em - body) < 0.01 and abs(lines[i - 1].em - body) < 0.01
+                    and lines[i - 1].left_edge is not None and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE):
+                report.widows.append(Finding(line.page, line.baseline, text,
+                                             f"(the paragraph's line before it ends the column before: {lines[i - 1].text[-8:]})"))
             solid = [c for c in text if c not in MARKS]
             # its width by em boxes (a closing mark's whole em), never less than the engine's own
             short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * em

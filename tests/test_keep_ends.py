@@ -1,0 +1,136 @@
+"""A paragraph's last line and a letter's 落款 are kept from the head of a column (trial 9), and a
+title with a photo and no body is a map box, not a headline-only banner.
+
+tests/pages/layout/keep-ends.yaml: the trial's briefs (world.yaml) in 8 balanced columns of 5
+lines with none to spare, where 预期至0.9%。 opens column 2 alone (the flow cannot help it: `check`
+counts it and the build says where); the same briefs with a line to spare, where 暂无人员伤亡报告。
+opened column 4 alone (the flow takes the line before it over); the trial's 读者来信 box in 8
+columns, whose 落款 opened columns (江城区　刘建国, 一位高三学生家长). tests/pages/layout/map-box.yaml:
+the trial's w-map without headline.lines, which stopped the build ("runs past its block").
+Everything is read back from the built PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pagesetter.build import build_page
+from pagesetter.cli import main
+from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.typography import PROBLEMS, check_pdf, pdf_frames
+
+PAGES = Path(__file__).resolve().parent / "pages" / "layout"
+PAGE = PAGES / "keep-ends.yaml"
+EDGE = 0.5  # pt
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    return build_page(PAGE, tmp_path_factory.mktemp("keep-ends"))
+
+
+def _columns(pdf: Path, article: str) -> list[list[str]]:
+    """The article's body frames in reading order, each its text lines top to bottom."""
+    page = read_chars(pdf)[0]
+    out = []
+    for f in pdf_frames(pdf)[0]:
+        if f["kind"] != "body" or f["article"] != article:
+            continue
+        top, bottom = page.height - f["y1"], page.height - f["y0"]
+        lines: dict[float, list[Char]] = {}
+        for c in page.chars:
+            if f["x0"] - EDGE <= c.x < f["x1"] and top <= c.baseline <= bottom + EDGE and not c.text.isspace():
+                lines.setdefault(round(c.baseline, 1), []).append(c)
+        out.append(["".join(c.text for c in sorted(lines[b], key=lambda c: c.x)) for b in sorted(lines)])
+    return out
+
+
+def _heads(columns: list[list[str]]) -> list[str]:
+    return [col[0] for col in columns[1:] if col]
+
+
+def test_a_last_line_with_a_line_to_spare_is_not_alone_at_a_column_head(built) -> None:
+    columns = _columns(built.pdf_path, "spare")
+    text = [line for col in columns for line in col]
+    assert "暂无人员伤亡报告。" in text  # nothing lost
+    assert "暂无人员伤亡报告。" not in _heads(columns), columns
+    # it went with the line before it (taken over from the column before, whose foot is white)
+    col = next(col for col in columns if "暂无人员伤亡报告。" in col)
+    assert col.index("暂无人员伤亡报告。") == 1 and col[0].startswith("5.8级地震"), col
+    # every paragraph's last line at a column head is none: check agrees
+    report = check_pdf(built.pdf_path)
+    assert not [f for f in report.widows if "'spare'" in f.where], report.text()
+
+
+def test_a_last_line_the_flow_cannot_keep_is_counted_and_located(built) -> None:
+    """None to spare: 40 lines in 8 columns of 5. Taking 日本银行…增速 over would need a sixth line
+    in every column (a column deeper than the others is a ragged foot): it stays, and check says so."""
+    columns = _columns(built.pdf_path, "briefs")
+    assert _heads(columns)[0] == "预期至0.9%。"
+    # level: every column's frame ends on the same line, none deeper
+    feet = {round(f["y0"], 2) for f in pdf_frames(built.pdf_path)[0] if f["kind"] == "body" and f["article"] == "briefs"}
+    assert len(feet) == 1 and len(columns) == 8, feet
+    report = check_pdf(built.pdf_path)
+    found = [f for f in report.widows if "'briefs'" in f.where]
+    assert [f.text for f in found] == ["预期至0.9%。"], report.text()
+    assert found[0].where.endswith("tests/pages/content/keep-ends/briefs.md:8"), found[0].where
+    assert "1 paragraph ends alone at a column's head" in report.summary()
+    # said in check's text, located; a preference kept where a line is spare, no problem (exit 0)
+    assert "warning: a paragraph's last line alone at a column's head: 预期至0.9%。" in report.text()
+    assert not any(getattr(report, key) for key, _ in PROBLEMS if key != "off_grid"), report.text()
+
+
+def test_the_build_warns_of_it_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["build", str(PAGE), "-o", str(tmp_path), "-q", "--no-cache"])
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "alone at a column's head" in line]
+    assert len(said) == 1 and said[0].startswith("warning: ") and "briefs.md:8:" in said[0] \
+        and "预期至0.9%。" in said[0], err
+
+
+def test_a_signature_keeps_with_its_letter(built) -> None:
+    columns = _columns(built.pdf_path, "letters")
+    text = [line for col in columns for line in col]
+    for sign in ("读者陈桂兰", "江城区刘建国", "一位高三学生家长"):
+        line = next(line for line in text if line.replace("\u3000", "") == sign)
+        col = next(col for col in columns if line in col)
+        k = col.index(line)
+        # not at a column's head: at least the letter's last line stands over it, in its column
+        assert k >= 1 and col[k - 1].endswith("。"), (sign, col)
+        # nor that last line alone at the head: the column holds two lines of the letter above it
+        assert k >= 2, (sign, col)
+    assert not any(w.kind == "layout" and "'letters':" in w.message for w in built.warnings)
+    assert all("'letters'" not in f.where for f in check_pdf(built.pdf_path).widows)
+
+
+def test_a_title_and_photo_without_body_is_a_map_box(tmp_path: Path) -> None:
+    """The headline takes its own depth and the 'line: after' cell stands under it, the caption
+    under the map, all inside the block (it stopped the build: the headline filled the block)."""
+    result = build_page(PAGES / "map-box.yaml", tmp_path)
+    page = read_chars(result.pdf_path)[0]
+    title = [c for c in page.chars if c.text in "黑海航运走廊示意图" and c.size > 14]
+    caption = [c for c in page.chars if c.text in "红点为敖德萨港"]
+    assert len(title) >= 9 and caption
+    with pdfplumber.open(result.pdf_path) as pdf:
+        (image,) = pdf.pages[0].images
+    top, bottom = image["top"], image["bottom"]  # from the page's top, as the read-back's baselines
+    assert max(c.baseline for c in title) < top, (title[0].baseline, top)
+    assert min(c.baseline for c in caption) > bottom
+    block = next(f for f in pdf_frames(result.pdf_path)[0] if f["kind"] == "block")
+    headline = next(f for f in pdf_frames(result.pdf_path)[0] if f["kind"] == "headline")
+    # the headline's area is its own few lines, not the block's 30
+    assert headline["y1"] - headline["y0"] < (block["y1"] - block["y0"]) / 3
+    assert page.height - block["y0"] >= max(c.baseline for c in caption)
+
+
+def test_a_signature_the_flow_cannot_keep_is_said_located(built) -> None:
+    """In 4 balanced columns with no line to spare, taking the letter's last lines over would push
+    the text past the columns as balanced: the 落款 stays at the head of column 2, and the build
+    names it and the entry."""
+    columns = _columns(built.pdf_path, "letters-4")
+    assert columns[1][0].replace("\u3000", "") == "读者陈桂兰"
+    said = [w for w in built.warnings if w.kind == "layout" and "flush-right" in w.message]
+    assert len(said) == 1 and "'letters-4'" in said[0].message and "opens column 2" in said[0].message
+    assert said[0].loc is not None and said[0].loc.path.endswith("keep-ends.yaml") and said[0].loc.line == 29
