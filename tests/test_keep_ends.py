@@ -79,7 +79,9 @@ def test_a_last_line_the_flow_cannot_keep_is_counted_and_located(built) -> None:
     assert "1 paragraph ends alone at a column's head" in report.summary()
     # said in check's text, located; a preference kept where a line is spare, no problem (exit 0)
     assert "warning: a paragraph's last line alone at a column's head: 预期至0.9%。" in report.text()
-    assert not any(getattr(report, key) for key, _ in PROBLEMS if key != "off_grid"), report.text()
+    # (the trial's wire datelines cannot fit its 11-em columns: split_spans names them, not this test's)
+    assert not any(getattr(report, key) for key, _ in PROBLEMS if key not in ("off_grid", "split_spans")), \
+        report.text()
 
 
 def test_the_build_warns_of_it_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
