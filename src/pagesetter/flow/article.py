@@ -16,7 +16,7 @@ from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
-from pagesetter.flow.tables import compose_table
+from pagesetter.flow.tables import TableLines, compose_table
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
@@ -107,13 +107,16 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     lines: list[Line] = []
     warnings: list[Warning] = []
     paras = article.paragraphs
+    tables = _tables(spec, article, styles, measure, faces)
     for k, para in enumerate(paras):
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
         if para.form == "table":
-            lines += _table(para, spec, styles, measure, faces, article, warnings, bool(lines) and not paras[k - 1].subhead,
-                            k + 1 < len(paras) and not paras[k + 1].subhead)
+            # one blank grid line parts a table from what is above and below it; between two tables
+            # in a row the first one's is the only one (a subhead brings its own)
+            above = bool(lines) and not paras[k - 1].subhead and paras[k - 1].form != "table"
+            lines += _table(para, tables[k], article, warnings, above, k + 1 < len(paras) and not paras[k + 1].subhead)
             continue
         runs, indent, justify = _setting(para, spec, styles)
         inset = _inset(para, spec, styles, measure)
@@ -149,11 +152,27 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     return lines, warnings
 
 
-def _table(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure: float, faces: FaceSet,
-           article: Article, warnings: list[Warning], white_above: bool, white_below: bool) -> list[Line]:
+def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
+            faces: FaceSet) -> dict[int, TableLines]:
+    """The article's tables as set (flow/tables.py), by paragraph index. When one must be set
+    smaller than its style to fit the column, every table of the article is set at the smallest
+    size one needs: the article's tables read as one series, not 8.5 pt beside 7 pt in a column."""
+    out = {k: compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
+                            article.id)
+           for k, para in enumerate(article.paragraphs) if para.form == "table" and not para.subhead}
+    size = min((t.size for t in out.values()), default=0.0)
+    for k, table in out.items():
+        if table.size > size:
+            para = article.paragraphs[k]
+            out[k] = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
+                                   article.id, largest=size)
+    return out
+
+
+def _table(para: Paragraph, table: TableLines, article: Article, warnings: list[Warning], white_above: bool,
+           white_below: bool) -> list[Line]:
     """A table's lines (flow/tables.py), a blank grid line between it and the text above and below
     (a subhead brings its own); keep_tables drops one that would open a column."""
-    table = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces, article.id)
     if (warning := _missing_warning(table.missing, para.loc, article.id)) is not None:
         warnings.append(warning)
     if table.warning is not None:
