@@ -300,3 +300,73 @@ def test_keep_tables_and_a_subhead_before_one() -> None:
     placed = body + table + [(BLANK_LINE, "blank")] + body
     out = keep_tables(placed, slots)
     assert out[5][1] == "body" and slots[5] == (1, 0)
+
+
+def _frames_of(pdf_path: Path, kind: str, article: str) -> list[dict]:
+    return [f for f in pdf_frames(pdf_path)[0] if f["kind"] == kind and f["article"] == article]
+
+
+def test_a_short_article_balances_around_its_table(tmp_path: Path) -> None:
+    """A 9-line table in a short article of a 3-column, 36-line module, balanced (the default):
+    the copy alone balances 5 lines deep, but the columns balance around the table, as deep as it,
+    and the build passes (it stopped: 'deeper than the deepest column run (5 lines)')."""
+    done = _build(PAGES / "tables-balance.yaml", tmp_path)
+    assert done.returncode == 0, done.stderr
+    pdf_path = tmp_path / "tables-balance.pdf"
+    marked = _frames_of(pdf_path, "table", "wx")
+    assert len(marked) == 1 + 1 + 6 + 1  # title, header, six rows, source: whole
+    assert len({round(f["x0"], 2) for f in marked}) == 1  # in one column
+    body = _frames_of(pdf_path, "body", "wx")
+    top = max(f["y1"] for f in body)
+    table_top, table_foot = max(f["y1"] for f in marked), min(f["y0"] for f in marked)
+    assert abs(table_top - top) < 0.01  # at the column's top
+    # the balanced foot is the table's: no column runs deeper (the shallowest foot that holds it)
+    with pdfplumber.open(pdf_path) as doc:
+        page = doc.pages[0]
+        lowest = max(c["bottom"] for c in page.chars if c["text"].strip() and any(
+            f["x0"] - 0.5 <= c["x0"] < f["x1"] and page.height - f["y1"] <= c["top"] < page.height - f["y0"]
+            for f in body))
+    assert lowest <= page.height - table_foot + 0.01
+
+
+@pytest.fixture(scope="module")
+def row_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("tables-row")
+    return _build(PAGES / "tables-row.yaml", out), out / "tables-row.pdf"
+
+
+def _row_tables(pdf_path: Path) -> tuple[list[dict], list[dict]]:
+    """The two tables' grid lines (title, header, rows, source), top down, on tables-row.yaml."""
+    marked = sorted(_frames_of(pdf_path, "table", "markets"), key=lambda f: (f["x0"], -f["y1"]))
+    assert len({round(f["x0"], 2) for f in marked}) == 1
+    first, second = marked[:1 + 1 + 3 + 1], marked[1 + 1 + 3 + 1:]
+    assert len(second) == 1 + 1 + 2 + 1
+    return first, second
+
+
+def test_two_tables_in_a_row_one_blank_line(row_built) -> None:
+    """Two tables one after the other: one blank grid line between them, as between a table and
+    text (there were two: the first's below it and the second's above it)."""
+    done, pdf_path = row_built
+    assert done.returncode == 0, done.stderr
+    first, second = _row_tables(pdf_path)
+    pitch = 13.5
+    assert abs((first[-1]["y1"] - second[0]["y1"]) - 2 * pitch) < 0.01
+
+
+def test_an_articles_tables_share_one_size(row_built) -> None:
+    """The second table fits the column at 9 pt; the first must shrink to 7 pt: both are set at
+    7 pt (it stood at 9 pt beside a 7 pt table), each with a table-size warning."""
+    done, pdf_path = row_built
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("table-size") == 2
+    assert "an article's tables are set at one size" in done.stderr
+    first, second = _row_tables(pdf_path)
+    with pdfplumber.open(pdf_path) as doc:
+        page = doc.pages[0]
+        sizes = []
+        for f in first[1:-1] + second[1:-1]:  # the header rows and rows of both tables
+            top, bottom = page.height - f["y1"], page.height - f["y0"]
+            sizes.append({round(c["size"], 2) for c in page.chars if c["text"].strip()
+                          and f["x0"] - 0.5 <= c["x0"] < f["x1"] and top <= c["top"] < bottom})
+    assert sizes == [{7.0}] * len(sizes)

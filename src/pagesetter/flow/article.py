@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
@@ -16,7 +16,7 @@ from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
-from pagesetter.flow.tables import compose_table
+from pagesetter.flow.tables import TableLines, compose_table
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
@@ -107,13 +107,16 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     lines: list[Line] = []
     warnings: list[Warning] = []
     paras = article.paragraphs
+    tables = _tables(spec, article, styles, measure, faces)
     for k, para in enumerate(paras):
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
         if para.form == "table":
-            lines += _table(para, spec, styles, measure, faces, article, warnings, bool(lines) and not paras[k - 1].subhead,
-                            k + 1 < len(paras) and not paras[k + 1].subhead)
+            # one blank grid line parts a table from what is above and below it; between two tables
+            # in a row the first one's is the only one (a subhead brings its own)
+            above = bool(lines) and not paras[k - 1].subhead and paras[k - 1].form != "table"
+            lines += _table(para, tables[k], article, warnings, above, k + 1 < len(paras) and not paras[k + 1].subhead)
             continue
         runs, indent, justify = _setting(para, spec, styles)
         inset = _inset(para, spec, styles, measure)
@@ -152,11 +155,27 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     return lines, warnings
 
 
-def _table(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure: float, faces: FaceSet,
-           article: Article, warnings: list[Warning], white_above: bool, white_below: bool) -> list[Line]:
+def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
+            faces: FaceSet) -> dict[int, TableLines]:
+    """The article's tables as set (flow/tables.py), by paragraph index. When one must be set
+    smaller than its style to fit the column, every table of the article is set at the smallest
+    size one needs: the article's tables read as one series, not 8.5 pt beside 7 pt in a column."""
+    out = {k: compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
+                            article.id)
+           for k, para in enumerate(article.paragraphs) if para.form == "table" and not para.subhead}
+    size = min((t.size for t in out.values()), default=0.0)
+    for k, table in out.items():
+        if table.size > size:
+            para = article.paragraphs[k]
+            out[k] = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
+                                   article.id, largest=size)
+    return out
+
+
+def _table(para: Paragraph, table: TableLines, article: Article, warnings: list[Warning], white_above: bool,
+           white_below: bool) -> list[Line]:
     """A table's lines (flow/tables.py), a blank grid line between it and the text above and below
     (a subhead brings its own); keep_tables drops one that would open a column."""
-    table = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces, article.id)
     if (warning := _missing_warning(table.missing, para.loc, article.id)) is not None:
         warnings.append(warning)
     if table.warning is not None:
@@ -719,9 +738,13 @@ def _balanced_foot(columns: list[ColumnSlots], group: set[int], bottom: int, n_l
     return lo
 
 
-def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
-                 n_lines: int) -> tuple[list[ColumnSlots], Fill]:
-    """The body's slots, balanced so the last columns end level, and how well they fill."""
+def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, n_lines: int,
+                 kept: Callable[[list[ColumnSlots]], int] | None = None) -> tuple[list[ColumnSlots], Fill]:
+    """The body's slots, balanced so the last columns end level, and how well they fill.
+    ``kept``: how many lines the body takes in given columns once what stands whole is kept whole
+    (a table, padded to the next column; _place_body): balancing then ends the columns on the
+    shallowest foot at which that many lines fit, never one too shallow for a table (the columns
+    balance around it), and ``n_lines`` is that count."""
     columns = _columns(spec, blocked, geo)
     group = _last_columns(columns)
     bottom = columns[-1].foot
@@ -729,7 +752,15 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry,
     foot = bottom
     if spec.balance and spec.jump_to is None:
         foot = _balanced_foot(columns, group, bottom, n_lines)
+        if kept is not None and open_starts:
+            # deeper, a line at a time, until the kept lines fit (a table no longer turns a column
+            # past the last): the first such foot is the shallowest (no bisection: padding makes
+            # the count rise and fall with the foot)
+            while foot < bottom and kept(capped := _cap(columns, group, foot, bottom)) > _capacity(capped):
+                foot += 1
         columns = _cap(columns, group, foot, bottom)
+    if kept is not None and open_starts:
+        n_lines = kept(columns)
     if not open_starts:  # every last column ends on a photo (a photo row at the foot of a photo story)
         return _balance_above(columns, spec.balance and spec.jump_to is None, n_lines)
     slots = _capacity(columns)
@@ -780,31 +811,36 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     # Keeping subheads with their text pads columns, which changes balancing, which moves the
     # column ends: plan again until the padding settles (a few rounds; each only adds padding).
     base = placed
-    columns, fill = plan_columns(spec, blocked, geo, len(base) + (spec.jump_to is not None))
     kept = any(role in ("subhead", "item", "table") for _, role in base)  # else nothing to keep together
-    tables = any(role == "table" for _, role in base)
-    if tables:
-        _tables_fit(spec, article, columns, base, out)
-    planned = len(base)
-    for _ in range(4 if not tables else 12):
-        if kept:
+    jump = spec.jump_to is not None
+    if any(role == "table" for _, role in base):
+        # a table is never split (this version): one deeper than the module's column cannot be set;
+        # any other is balanced around, the columns as deep as it needs (plan_columns ``kept``)
+        _tables_fit(spec, article, _columns(spec, blocked, geo), base, out)
+
+        def whole(columns: list[ColumnSlots]) -> int:
             slots = _slots(columns)
-            placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
-        if len(placed) == fill.lines - (spec.jump_to is not None) or not kept:
-            break  # (with nothing kept together, planning again would plan the same)
-        if tables:
-            # A table moved whole pads a column by its depth, which deepens the balanced columns,
-            # which may let it stand unmoved, which shallows them again: planned for never fewer
-            # lines than a round has needed, the rounds settle (the last column may end short).
-            if len(placed) <= planned:
+            return len(keep_tables(keep_items(keep_subheads(base, slots), slots), slots)) + jump
+        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, whole)
+        slots = _slots(columns)
+        placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
+        for _ in range(12):
+            # the last columns end on photos (plan_columns' _balance_above evens runs, not a foot):
+            # planned for the lines a round needed, never fewer, the rounds settle
+            if len(placed) + jump <= fill.lines:
                 break
-            planned = len(placed)
-        columns, fill = plan_columns(spec, blocked, geo, (planned if tables else len(placed))
-                                     + (spec.jump_to is not None))
-    else:
-        if tables:  # the rounds did not settle: the lines as the last plan's columns take them
+            columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
             slots = _slots(columns)
             placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
+    else:
+        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump)
+        for _ in range(4):
+            if kept:
+                slots = _slots(columns)
+                placed = keep_items(keep_subheads(base, slots), slots)
+            if len(placed) == fill.lines - jump or not kept:
+                break  # (with nothing kept together, planning again would plan the same)
+            columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
     columns, fill, placed = _keep_ends(spec, article, blocked, geo, out, columns, fill, placed)
     n_slots = fill.slots  # the grid lines the columns hold
     if spec.jump_to is not None and len(placed) > n_slots:
@@ -844,7 +880,7 @@ def _table_units(placed: list[tuple[Line, str]]) -> list[tuple[int, int]]:
 def _tables_fit(spec: ArticleSpec, article: Article, columns: list[ColumnSlots], placed: list[tuple[Line, str]],
                 out: Placed) -> None:
     """A table is never split across columns (this version): one deeper than every column run of
-    the module cannot be set. A located error, at the table's first line in the file; in a trial of
+    the module (``columns`` unbalanced: balancing deepens the columns for a table) cannot be set. A located error, at the table's first line in the file; in a trial of
     fitting, an overset warning (the trial is refused, as an overflowing headline's)."""
     deepest = max((e - s for c in columns for s, e in c.segs), default=0)
     tables = [p for p in article.paragraphs if p.form == "table"]
@@ -855,8 +891,8 @@ def _tables_fit(spec: ArticleSpec, article: Article, columns: list[ColumnSlots],
         # the j-th table of these lines; a continuation carries the article's last tables
         para = tables[j - len(units)] if len(tables) >= len(units) else None
         loc = para.loc if para is not None else spec.loc
-        message = (f"this table of {article.id!r} takes {n} grid lines, deeper than the deepest column run "
-                   f"of its module ({deepest} lines): a table is not split across columns; cut rows, split it "
+        message = (f"this table of {article.id!r} takes {n} grid lines, deeper than the deepest column of "
+                   f"its module ({deepest} lines): a table is not split across columns; cut rows, split it "
                    "in two tables, or give the module more lines")
         if out.dry:
             out.warnings.append(Warning("overset", message, loc))

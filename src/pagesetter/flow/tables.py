@@ -65,16 +65,17 @@ def column_aligns(shape: TableShape, rows: list[tuple[Span, ...]]) -> list[CellA
 
 
 def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, faces: FaceSet,
-                  article: str) -> TableLines:
+                  article: str, largest: float | None = None) -> TableLines:
     """The table's lines at the column's ``measure``. ``style``: the table style; ``lead``: the
-    face of the header row and title. Raises a located InputError when no size the style allows
-    fits the measure."""
+    face of the header row and title; ``largest``: no size above it (the size another table of the
+    article had to be set at, flow/article.py _tables). Raises a located InputError when no size
+    the style allows fits the measure."""
     shape = para.table
     assert shape is not None
     rows = shape.cells(para.spans)
     aligns = column_aligns(shape, rows)
     missing: list[str] = []
-    for size in _sizes(style):
+    for size in [s for s in _sizes(style) if largest is None or s <= largest + 1e-9]:
         body = style if size == style.size else replace(style, size=size)
         head = replace(lead, size=size)
         cells = [[_cell(span.text, head if k == 0 else body, faces, missing) for span in row]
@@ -90,7 +91,11 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
         lines += _source(para, shape, style, measure, faces, missing)
         lines[-1] = replace(lines[-1], last=True)  # the table's last line: where it ends (keep_tables)
         warning = None
-        if size < style.size:
+        if size < style.size and largest is not None:
+            warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
+                              f"style's {style.size:g} pt, as another table of the article that needs {size:g} pt "
+                              "to fit the column (an article's tables are set at one size)", para.loc)
+        elif size < style.size:
             warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
                               f"style's {style.size:g} pt, to fit the column's {measure:g} pt (its style's "
                               f"min_size allows {style.min_size:g} pt)", para.loc)
