@@ -203,7 +203,8 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
         client.send_signal(signal.SIGINT)
         out, err = client.communicate(timeout=300)
         if client.returncode == 130:
-            assert err == "pagesetter: interrupted\n" and out == ""
+            # what it printed: only the files it wrote before the interrupt (the next test holds them to the disk)
+            assert err == "pagesetter: interrupted\n" and all(line.startswith("wrote ") for line in out.splitlines())
             interrupted = True
             break
         edit((a,), EDIT_FILE, *EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") \
@@ -301,6 +302,39 @@ def test_ctrl_c_says_every_file_the_kept_build_wrote_as_the_clients_own_build_do
     same(a, b, env_a, env_b, "--proof", "--preview")
     code, out, _ = keep.stop()
     assert code == 0 and out.count("a build interrupted by its client") == cuts
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_an_interrupted_client_waits_for_the_reply_and_a_second_ctrl_c_ends_it(tmp_path: Path, answer: bool) -> None:
+    """The client's Ctrl-C, against a stand-in for the kept process (this test, on the socket's name):
+    the client shuts its sending side and stays, reading; the reply it then gets is what it prints
+    and how it exits; with no reply, a second Ctrl-C ends it at once as an interrupted build ends."""
+    env = env_for(tmp_path / "cache")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(handoff.socket_name(str(tmp_path), handoff.cache_folder(env) or "", handoff.package_digest()))
+    listener.listen(1)
+    listener.settimeout(60)
+    client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build"], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        conn, _ = listener.accept()
+        conn.settimeout(60)
+        assert handoff.receive(conn, handoff.MAX_REQUEST)["argv"] == ["build"]  # type: ignore[index]
+        client.send_signal(signal.SIGINT)
+        assert conn.recv(1) == b""  # its sending side shut: the kept build's Ctrl-C
+        assert client.poll() is None  # and it waits for the reply
+        if answer:
+            handoff.send(conn, {"events": [["o", "wrote output/x.pdf\n"], ["e", "pagesetter: interrupted\n"]],
+                                "exit": 130})
+        else:
+            client.send_signal(signal.SIGINT)
+        out, err = client.communicate(timeout=60)
+        conn.close()
+    finally:
+        listener.close()
+        if client.poll() is None:
+            client.kill()
+    assert (client.returncode, out, err) == (130, "wrote output/x.pdf\n" if answer else "", "pagesetter: interrupted\n")
 
 
 def test_a_kept_process_killed_mid_build_leaves_the_build_to_the_client(twins) -> None:  # type: ignore[no-untyped-def]
