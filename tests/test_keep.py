@@ -203,7 +203,8 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
         client.send_signal(signal.SIGINT)
         out, err = client.communicate(timeout=300)
         if client.returncode == 130:
-            assert err == "pagesetter: interrupted\n" and out == ""
+            # what it printed: only the files it wrote before the interrupt (the next test holds them to the disk)
+            assert err == "pagesetter: interrupted\n" and all(line.startswith("wrote ") for line in out.splitlines())
             interrupted = True
             break
         edit((a,), EDIT_FILE, *EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") \
@@ -221,6 +222,121 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
     same(a, b, env_a, env_b, "--proof")
     code, out, _ = keep.stop()
     assert code == 0 and out.count("a build interrupted by its client") == 1  # the kept build was cut short
+
+
+def _identities(project: Path) -> dict[str, tuple[int, int]]:
+    out = project / "output"
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()} if out.is_dir() else {}
+
+
+def _has_socket(pid: int) -> bool:
+    """Whether the process holds a socket: the client has connected to the kept process."""
+    try:
+        return any(os.readlink(f).startswith("socket:") for f in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+def interrupted(project: Path, env: dict[str, str], when: str, *args: str) -> tuple[int, str, str, list[str]]:
+    """``build ARGS`` in ``project``, sent SIGINT (as Ctrl-C) at ``when``: "connected" (the client
+    holds a socket: a kept build about to start), "gate" (the print PDF was written: the gate runs)
+    or "preview" (the page's PNG was written). Its status, stdout, stderr and the files it wrote."""
+    age(project)
+    before = _identities(project)
+    pdf, png = project / "output" / "seed-page.pdf", project / "output" / "seed-page.png"
+    client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build", *args], cwd=project, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def reached() -> bool:
+        now = _identities(project)
+        if when == "connected":
+            return _has_socket(client.pid)
+        name = pdf.name if when == "gate" else png.name
+        return name in now and now[name] != before.get(name)
+
+    while client.poll() is None and not reached():
+        time.sleep(0.002)
+    if when == "connected":
+        time.sleep(0.02)  # its request sent: the kept build starts
+    client.send_signal(signal.SIGINT)
+    out, err = client.communicate(timeout=300)
+    after = _identities(project)
+    written = sorted(name for name, found in after.items() if before.get(name) != found)
+    return client.returncode, SECONDS.sub("N s)", out), err, written
+
+
+def announced(out: str) -> list[str]:
+    return sorted(line.split()[1].removeprefix("output/") for line in out.splitlines() if line.startswith("wrote "))
+
+
+def test_ctrl_c_says_every_file_the_kept_build_wrote_as_the_clients_own_build_does(twins) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C of the client at three moments of a page's build, in the kept process (A) and in the
+    client's own process (B) at the same moment: every file on disk afterwards was said ("wrote …"),
+    status 130 and "pagesetter: interrupted"; in the gate the two say and write the same; and the
+    kept process goes on to build the next page as the client would."""
+    a, b, env_a, env_b, keep = twins
+    same(a, b, env_a, env_b, "--proof")  # the session made: a build with an edit takes the time a desk's does
+    cuts, text = 0, EDITS[0]
+    for when, args, wording in (("connected", ("--proof",), "从未披上白色战袍"), ("gate", ("--proof",), "不曾披上白色战袍"),
+                                ("preview", ("--proof", "--preview"), "并未披上白色战袍"),
+                                ("gate", ("--proof",), EDITS[0])):  # the last: the first build's, replayed
+        edit((a, b), EDIT_FILE, text, wording)
+        text = wording
+        kept = interrupted(a, env_a, when, *args)
+        code, out, err, written = kept
+        assert code == 130 and err.endswith("pagesetter: interrupted\n") and "Traceback" not in err, (when, kept)
+        assert announced(out) == written, (when, kept)  # each file on disk said, and only those
+        for name in written:  # whole: paths.write_atomically
+            assert (a / "output" / name).stat().st_size > 0 and not name.startswith(".")
+        cuts += 1
+        if when == "connected":
+            continue  # the client's own build is then still importing the engine: no like moment
+        own = interrupted(b, env_b, when, *args)
+        assert own[0] == 130 and announced(own[1]) == own[3], (when, own)
+        if when == "gate" and wording != EDITS[0]:  # the proofs are written before the print PDF
+            # the same files, said, and the same ending; the print PDF's line is the report's, or a plain
+            # "wrote" when the interrupt lands between its writing and its line (either build, by timing)
+            assert (kept[0], announced(kept[1]), kept[2], kept[3]) == (own[0], announced(own[1]), own[2], own[3])
+            assert written == ["seed-page.pdf", "seed-page.proof-a3.pdf", "seed-page.proof.pdf"]
+        if wording == EDITS[0]:  # a replay: the PDF, then its proofs, written before any is said
+            assert kept[0] == own[0] and kept[2] == own[2]
+    assert keep.process.poll() is None
+    same(a, b, env_a, env_b, "--proof", "--preview")
+    code, out, _ = keep.stop()
+    assert code == 0 and out.count("a build interrupted by its client") == cuts
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_an_interrupted_client_waits_for_the_reply_and_a_second_ctrl_c_ends_it(tmp_path: Path, answer: bool) -> None:
+    """The client's Ctrl-C, against a stand-in for the kept process (this test, on the socket's name):
+    the client shuts its sending side and stays, reading; the reply it then gets is what it prints
+    and how it exits; with no reply, a second Ctrl-C ends it at once as an interrupted build ends."""
+    env = env_for(tmp_path / "cache")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(handoff.socket_name(str(tmp_path), handoff.cache_folder(env) or "", handoff.package_digest()))
+    listener.listen(1)
+    listener.settimeout(60)
+    client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build"], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        conn, _ = listener.accept()
+        conn.settimeout(60)
+        assert handoff.receive(conn, handoff.MAX_REQUEST)["argv"] == ["build"]  # type: ignore[index]
+        client.send_signal(signal.SIGINT)
+        assert conn.recv(1) == b""  # its sending side shut: the kept build's Ctrl-C
+        assert client.poll() is None  # and it waits for the reply
+        if answer:
+            handoff.send(conn, {"events": [["o", "wrote output/x.pdf\n"], ["e", "pagesetter: interrupted\n"]],
+                                "exit": 130})
+        else:
+            client.send_signal(signal.SIGINT)
+        out, err = client.communicate(timeout=60)
+        conn.close()
+    finally:
+        listener.close()
+        if client.poll() is None:
+            client.kill()
+    assert (client.returncode, out, err) == (130, "wrote output/x.pdf\n" if answer else "", "pagesetter: interrupted\n")
 
 
 def test_a_kept_process_killed_mid_build_leaves_the_build_to_the_client(twins) -> None:  # type: ignore[no-untyped-def]

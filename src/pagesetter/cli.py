@@ -623,34 +623,78 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             continue
         if args.whole_process and len(specs) == 1:
             gc.disable()  # for good: see GC_THRESHOLD
-        pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status)
-        if args.epaper or args.preview:  # a replayed page has used no library yet; these do
-            _library_logs_dropped()
-        status = _worse(status, page_status)
-        if args.epaper and page is not None:
-            from pagesetter.epaper import site_of
+        said: set[str] = set()
+        before = _output_identities(args.output)
+        try:
+            pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status, said)
+            if args.epaper or args.preview:  # a replayed page has used no library yet; these do
+                _library_logs_dropped()
+            status = _worse(status, page_status)
+            if args.epaper and page is not None:
+                from pagesetter.epaper import site_of
 
-            site = site_of([spec], [page], [pdf_path], args.output / "epaper" / pdf_path.stem)
-            if not args.quiet:
-                _say_epaper(site, time.perf_counter() - started)
-        written = [pdf_path]
-        if args.proof:
-            written += [pdf_path.with_suffix(".proof.pdf"), proof_print_path(pdf_path.with_suffix(".proof.pdf"))]
-        if args.preview:
-            from pagesetter.proof.preview import render_png
+                site = site_of([spec], [page], [pdf_path], args.output / "epaper" / pdf_path.stem)
+                if not args.quiet:
+                    _say_epaper(site, time.perf_counter() - started)
+            written = [pdf_path]
+            if args.proof:
+                written += [pdf_path.with_suffix(".proof.pdf"), proof_print_path(pdf_path.with_suffix(".proof.pdf"))]
+            if args.preview:
+                from pagesetter.proof.preview import render_png
 
-            for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
-                for png in render_png(pdf, args.output, args.dpi):
-                    written.append(png)
-                    if json_status is not None:
-                        json_status.wrote(png)
-                    if not args.quiet:
-                        print(f"wrote {display_path(png)}")
-        _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
+                for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
+                    for png in render_png(pdf, args.output, args.dpi):
+                        written.append(png)
+                        if json_status is not None:
+                            json_status.wrote(png)
+                        if not args.quiet:
+                            print(f"wrote {display_path(png)}")
+                            said.add(png.name)
+            _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
+        except KeyboardInterrupt:
+            _say_unsaid(args.output, before, said, args.quiet)
+            raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
         print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
     return status
+
+
+def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool) -> None:
+    """A page's build (its PDF, proofs and previews) cut short by Ctrl-C: every file it wrote is said
+    as the interrupt ends it, those not said yet too (the proofs are written before the print PDF
+    and said after the gate; a preview is said after it is written), so no file is left on disk
+    unannounced. ``before``: the folder as the build found it; ``said``: the names it said."""
+    if not quiet:
+        for path in _replaced_outputs(out, before, said):
+            print(f"wrote {display_path(path)}")
+
+
+def _output_identities(out: Path) -> dict[str, tuple[int, int]]:
+    """The PDFs and PNGs in the output folder, by name: (inode, mtime). A file paths.write_atomically
+    writes is a new file renamed over the old one, so a new inode: this tells which a build replaced."""
+    try:
+        with os.scandir(out) as entries:
+            return {e.name: (e.inode(), e.stat(follow_symlinks=False).st_mtime_ns)
+                    for e in entries if e.name.endswith((".pdf", ".png"))}
+    except OSError:
+        return {}
+
+
+def _replaced_outputs(out: Path, before: dict[str, tuple[int, int]], said: set[str]) -> list[Path]:
+    """The files written in ``out`` since ``before`` and not yet said, in the order a whole build says
+    them: the PDF, its proofs, the previews (not by time: files written within a clock tick share it)."""
+    after = _output_identities(out)
+    fresh = [name for name, found in after.items() if before.get(name) != found and name not in said]
+    return [out / name for name in sorted(fresh, key=lambda name: (_said_rank(name), name))]
+
+
+def _said_rank(name: str) -> int:
+    """Where a page's output comes in its report: the PDF, the proof, its A3 tiles, the previews."""
+    for rank, suffix in ((4, ".proof.png"), (2, ".proof-a3.pdf"), (1, ".proof.pdf"), (3, ".png")):
+        if name.endswith(suffix):
+            return rank
+    return 0
 
 
 # What a build may leave beside <page>.pdf; what this build did not write again shows an older page.
@@ -716,10 +760,11 @@ def _page_json(status: _Status | None, spec: Path, report, written: list[Path], 
 
 
 def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # type: ignore[no-untyped-def]
-                json_status: _Status | None = None):  # -> (pdf, failed, page tree or None)
+                json_status: _Status | None, said: set[str]):  # -> (pdf, failed, page tree or None)
     """One page: written again from the cache when nothing it reads has changed (rebuild.py),
     else built, reported and recorded. Returns the PDF, whether its preflight found errors and
-    the page tree (None when replayed; --epaper needs it, so it builds)."""
+    the page tree (None when replayed; --epaper needs it, so it builds). ``said`` gets the name of
+    each file as the report says it was written (_say_unsaid)."""
     from pagesetter import rebuild
     from pagesetter.proof.report import PageReport, gate_tools, page_report
 
@@ -733,10 +778,12 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
                   f"{time.perf_counter() - started:.1f} s)")
+            said.add(written[0].name)
         found.report.emit(args.quiet)
         if not args.quiet:
             for path in written[1:]:
                 print(f"wrote {display_path(path)}")
+                said.add(path.name)
         return written[0], _page_exit(found.report), None
     _library_logs_dropped()
     from pagesetter.proof.coverage import CoverageServer
@@ -759,6 +806,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
             chars = sum(len(line.text) for line in result.page.lines)
             print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
                   f"{time.perf_counter() - started:.1f} s)")
+            said.add(result.pdf_path.name)
         report = page_report(result, server)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
@@ -768,7 +816,9 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     report.emit(args.quiet)
     if args.proof and not args.quiet:
         print(f"wrote {display_path(proof)}")
+        said.add(proof.name)
         print(f"wrote {display_path(proof_print_path(proof))}")
+        said.add(proof_print_path(proof).name)
     if cache.enabled:
         rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns,
                        dict(result.digests))

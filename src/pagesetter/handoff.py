@@ -10,7 +10,9 @@ that many bytes of UTF-8 JSON):
 - request: ``{"v": 1, "argv": [...], "cwd": "...", "env": {NAME: value or null}}`` with exactly
   those keys and the names of ``ENV_NAMES``;
 - reply: ``{"decline": "why"}`` (build in this process instead) or
-  ``{"events": [["o"|"e", text] or ["O"|"E"] (flush), ...], "exit": status}``.
+  ``{"events": [["o"|"e", text] or ["O"|"E"] (flush), ...], "exit": status}``;
+- Ctrl-C of the client: it shuts its sending side (the request said, nothing more is sent); the
+  kept process interrupts the build and replies as ever, with what it printed and status 130.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ VERSION = 1
 MAX_REQUEST = 64 * 1024  # argv and a few paths: far more than a command line holds
 MAX_REPLY = 64 * 1024 * 1024  # a build's report, or build --json's document
 HEADER = 4
+INTERRUPT_WAIT = 5.0  # seconds an interrupted client waits for what the kept build printed
 
 
 def package_digest(root: str | None = None) -> str:
@@ -170,16 +173,14 @@ def _ask(sock, argv: list[str]) -> int | None:  # type: ignore[no-untyped-def]
     env = {key: os.environ.get(key) for key in ENV_NAMES}
     try:
         send(sock, {"v": VERSION, "argv": argv, "cwd": os.getcwd(), "env": env})
+    except KeyboardInterrupt:  # a request cut short is closed unanswered; one sent whole, interrupted
+        return _interrupted(sock)
     except (OSError, ValueError):
         return None
     try:
         reply = receive(sock, MAX_REPLY)
     except KeyboardInterrupt:
-        # Ctrl-C: closing the connection interrupts the kept build as Ctrl-C interrupts one in this
-        # process (its files are written whole or not at all); said and ended as cli._run ends it.
-        sock.close()
-        print("pagesetter: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(sock)
     except (OSError, ValueError):
         # The kept process ended before answering (killed, or its code changed): this process
         # builds the page instead, with nothing printed yet (README, "pagesetter keep").
@@ -187,6 +188,26 @@ def _ask(sock, argv: list[str]) -> int | None:  # type: ignore[no-untyped-def]
     if not isinstance(reply, dict) or "decline" in reply:
         return None
     return _replay(reply)
+
+
+def _interrupted(sock) -> int:  # type: ignore[no-untyped-def]
+    """Ctrl-C while the kept process builds: this end's sending side shut (the kept process takes
+    that as Ctrl-C and raises KeyboardInterrupt in its build, where a build of this process would
+    have seen it), then its reply read and shown: what the build printed up to the interrupt (each
+    file it wrote said) and status 130. A second Ctrl-C, or no reply within INTERRUPT_WAIT seconds,
+    ends this at once, as cli._run ends an interrupted build."""
+    import _socket
+
+    try:
+        sock.shutdown(_socket.SHUT_WR)
+        sock.settimeout(INTERRUPT_WAIT)
+        reply = receive(sock, MAX_REPLY)
+    except (KeyboardInterrupt, OSError, ValueError):
+        reply = None
+    status = _replay(reply) if isinstance(reply, dict) and "events" in reply else None
+    if status != 130:  # no reply, or the build had ended before the interrupt reached it
+        print("pagesetter: interrupted", file=sys.stderr)
+    return 130
 
 
 def _replay(reply: dict) -> int | None:  # type: ignore[type-arg]

@@ -58,7 +58,7 @@ class Stop(BaseException):
 
 
 class ClientGone(KeyboardInterrupt):
-    """The client closed its connection before its reply (Ctrl-C, killed): raised in the build as
+    """The client shut its sending side before its reply (Ctrl-C) or went away: raised in the build as
     Ctrl-C is in a build of its own process, and ended there the same way (cli._run: status 130)."""
 
 
@@ -293,11 +293,10 @@ def _serve(conn: socket.socket, kept: Kept, folder: str, cache: str, digest: str
     if why is not None:
         _reply(conn, {"decline": why})
         return True
-    reply = _build(conn, request, kept)
-    if reply is None:
+    reply, interrupted = _build(conn, request, kept)
+    if interrupted:
         _say("a build interrupted by its client (Ctrl-C); its page starts afresh next time")
-    else:
-        _reply(conn, reply)
+    _reply(conn, reply)  # interrupted too: what the build printed up to then, files it wrote said
     return True
 
 
@@ -345,16 +344,16 @@ def _parsed(argv: list[str], kept: Kept):  # type: ignore[no-untyped-def]
     return args
 
 
-def _build(conn: socket.socket, request: dict, kept: Kept) -> dict | None:  # type: ignore[type-arg]
+def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool]:  # type: ignore[type-arg]
     """The request's build, as cli.main would run it in the client, with the client's folder and
-    environment; its writes and flushes and exit status, or a decline, or None when the client
-    went away (its Ctrl-C: the build was interrupted as one of its own would be)."""
+    environment: its writes and flushes and exit status, or a decline; and whether the client's
+    Ctrl-C (its sending side shut, or it went away) interrupted it, as one of its own would be."""
     from pagesetter import cli
 
     argv: list[str] = request["argv"]
     args = _parsed(argv, kept)
     if args is None:
-        return {"decline": "not one page's cached build"}
+        return {"decline": "not one page's cached build"}, False
     args.whole_process = False
     args.kept = kept
     events: list[list[str]] = []
@@ -371,7 +370,7 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> dict | None:  # ty
             with contextlib.redirect_stdout(Captured("o", events)), contextlib.redirect_stderr(Captured("e", events)):
                 code = cli.run_kept(args, argv)
         except cli.HandBack:
-            return {"decline": "an edition"}
+            return {"decline": "an edition"}, False
         finally:
             with lock:
                 done.set()
@@ -384,14 +383,16 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> dict | None:  # ty
         watcher.join()
     if gone.is_set() or code in (130, cli.EXIT_INTERNAL):
         kept.forget_last()
-    if gone.is_set():
-        return None
-    return {"events": events, "exit": code}
+    if code is None:  # the interrupt landed outside cli._run (as it starts or ends): said as _run says it
+        events.append(["e", "pagesetter: interrupted\n"])
+        code = 130
+    return {"events": events, "exit": code}, gone.is_set()
 
 
 def _watch(conn: socket.socket, done: threading.Event, gone: threading.Event, lock: threading.Lock) -> None:
-    """While the build runs: the client's end closing (it says nothing more after its request) is
-    its Ctrl-C, passed to the build as a signal, as the terminal passes Ctrl-C to a build of its own."""
+    """While the build runs: the client's sending side shut or closed (it says nothing more after
+    its request) is its Ctrl-C, passed to the build as a signal, as the terminal passes Ctrl-C to a
+    build of its own; the build's reply is still sent (the client reads it, unless it is gone)."""
     poller = select.poll()
     poller.register(conn.fileno(), select.POLLIN | select.POLLHUP | select.POLLRDHUP)
     while not done.is_set():

@@ -139,12 +139,13 @@ def _written_beside(path: Path, data: bytes, durable: bool = True) -> Path:
                 fh.flush()
                 os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
+        written = Path(tmp)  # in the try: Ctrl-C may land in any Python code, Path() included
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.filename is None:  # write(): "No space left on device", of what?
             raise type(exc)(exc.errno, f"{exc.strerror or exc} (writing {len(data):,} bytes)", str(path)) from None
         raise
-    return Path(tmp)
+    return written
 
 
 def _replaceable(path: Path) -> None:
