@@ -7,6 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No test asserts on wall time (a shared 2-core machine runs several suites at once): Hypothesis'
+# per-example deadline is off for every property test, not only those whose @settings say so.
+settings.register_profile("pagesetter", deadline=None)
+settings.load_profile("pagesetter")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SPEC = ROOT / "layout" / "seed-page.yaml"
