@@ -207,26 +207,6 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     if render is None and pages:
         with coverage_render(path) as own:
             return preflight(path, limits, chars, own)
-    structure = preflight_structure(path, limits, render, pages)
-    return structure.report if not pages else preflight_finish(structure, limits, chars, render)
-
-
-@dataclass
-class Structure:
-    """The part of a preflight that reads the file's objects (pikepdf): its report so far, the
-    pages' (trim, media) boxes, and whether the file uses device colour only. The gate runs it in
-    a thread of its own while pdfium reads the characters back (preflight_finish does the rest)."""
-
-    path: Path
-    report: PreflightReport
-    boxes: list[tuple[list[float], list[float]]]
-    device_colour: bool
-
-
-def preflight_structure(path: Path, limits: Limits = Limits(), render: Render | None = None,
-                        pages: bool = True) -> Structure:
-    """The checks of ``path``'s objects and content streams, in preflight's order; ``render``
-    (given when ``pages``): the coverage render preflight_finish collects."""
     report = PreflightReport(str(path))
     try:
         pdf = pikepdf.open(path)
@@ -237,7 +217,7 @@ def preflight_structure(path: Path, limits: Limits = Limits(), render: Render | 
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
         if not pages:
-            return Structure(path, report, [], False)
+            return report
         assert render is not None
         device_colour = render.device_colour and _device_colour_only(pdf)
         for number, page in enumerate(pdf.pages, 1):
@@ -253,16 +233,8 @@ def preflight_structure(path: Path, limits: Limits = Limits(), render: Render | 
                                  "preflight can read") from None
         # (trim, media) of every page, for the checks that look at the rendered or read-back page
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
-    return Structure(path, report, boxes, device_colour)
-
-
-def preflight_finish(structure: Structure, limits: Limits, chars: list[PageChars] | None,
-                     render: Render) -> PreflightReport:
-    """The rest of a preflight after preflight_structure: text near the trim (from ``chars``, the
-    read-back) and the coverage check on ``render``; its findings after the structure's."""
-    path, report, boxes = structure.path, structure.report, structure.boxes
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
-    if render.device_colour and not structure.device_colour:  # another colour space named: colour-managed
+    if render.device_colour and not device_colour:  # another colour space named: colour-managed, as ever
         with coverage_render(path, device_colour=False) as managed:
             _coverage(managed.process, managed.folder, boxes, report, limits)
     else:

@@ -139,22 +139,15 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
     """The typography check and the preflight of ``pdf``: the characters read back once for both,
     while Ghostscript renders it on another core for the coverage check (``server``'s, when
     given and the file is in its workspace)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from pagesetter.proof.preflight import Limits, coverage_render, preflight_finish, preflight_structure
+    from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.typography import _locate, analyse, pdf_records
 
     with coverage_render(pdf, server=server) as render:
-        # preflight's reading of the file's objects (pikepdf, holding the GIL) runs while pdfium,
-        # which releases it, loads the page and reads its text back. An error of the read-back or
-        # the check is raised before the structure's is asked for, as when they ran in turn.
-        with ThreadPoolExecutor(1, thread_name_prefix="preflight") as pool:
-            structure = pool.submit(preflight_structure, pdf, Limits(), render)
-            chars = read_chars(pdf)
-            records = pdf_records(pdf)
-            typography = analyse(chars, records=records)
-            checked = preflight_finish(structure.result(), Limits(), chars, render)
+        chars = read_chars(pdf)
+        records = pdf_records(pdf)
+        typography = analyse(chars, records=records)
+        checked = preflight(pdf, chars=chars, render=render)
     _locate(typography, chars, records)
     return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography),
                 typography_warnings(typography))
