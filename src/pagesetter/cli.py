@@ -759,7 +759,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
             chars = sum(len(line.text) for line in result.page.lines)
             print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
                   f"{time.perf_counter() - started:.1f} s)")
-        report = page_report(result, server)  # quiet or not: the preflight is the gate
+        report = page_report(result, server, None if kept is None else kept.structure_worker())  # the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")

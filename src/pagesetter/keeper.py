@@ -36,6 +36,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pagesetter.cache import DiskCache
     from pagesetter.proof.coverage import CoverageServer
+    from pagesetter.proof.structure_worker import StructureWorker
     from pagesetter.session import Session
 
 # The environment a build reads, as the client sends it: the process's own must match these
@@ -102,6 +103,7 @@ class Kept:
     def __init__(self) -> None:
         self._sessions: OrderedDict[tuple[str, str, str], Session] = OrderedDict()
         self._coverage: CoverageServer | None = None
+        self._worker: StructureWorker | None = None
         self._last: tuple[str, str, str] | None = None
         self._parser: argparse.ArgumentParser | None = None
 
@@ -120,6 +122,14 @@ class Kept:
 
             self._coverage = CoverageServer()
         return contextlib.nullcontext(self._coverage)
+
+    def structure_worker(self) -> "StructureWorker":
+        """The preflight's second process (proof/structure_worker.py), kept with Ghostscript."""
+        if self._worker is None:
+            from pagesetter.proof.structure_worker import StructureWorker
+
+            self._worker = StructureWorker()
+        return self._worker
 
     def session(self, spec: Path, cache: DiskCache) -> Session:
         """The spec's session (by the path as given and where it leads, and the cache), made at its
@@ -146,6 +156,9 @@ class Kept:
         if self._coverage is not None:
             self._coverage.close()
             self._coverage = None
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
     def started(self) -> None:
         self._last = None
@@ -155,6 +168,9 @@ class Kept:
         if self._coverage is not None:
             self._coverage.close()
             self._coverage = None
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
 
 def keep(root: Path, idle_minutes: float) -> int:
