@@ -158,8 +158,13 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None, worker: "Structu
             assert worker is not None
             # None: the worker could not read the file (or is gone): read here, raising what the
             # build without a worker raises
-            structure = worker.structure() or preflight_structure(pdf, Limits(), render.device_colour)
-            checked = preflight_finish(_replace(structure, path=pdf), Limits(), chars, render)
+            structure = worker.structure()
+            if structure is None:
+                structure = preflight_structure(pdf, Limits(), render.device_colour)
+            else:  # read by its absolute path: named as the caller names it
+                structure.report.path = str(pdf)
+                structure = _replace(structure, path=pdf)
+            checked = preflight_finish(structure, Limits(), chars, render)
     _locate(typography, chars, records)
     return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography),
                 typography_warnings(typography))

@@ -15,6 +15,7 @@ stopped by an error of the read-back) is never taken for the next file's."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import subprocess
@@ -61,7 +62,8 @@ class StructureWorker:
                 self._start()
             assert self._process is not None and self._process.stdin is not None
             self._asked += 1
-            _write(self._process.stdin, (self._asked, str(path), device_colour))
+            # absolute: a kept process changes its folder to each client's, its worker does not
+            _write(self._process.stdin, (self._asked, os.path.abspath(path), device_colour))
         except (OSError, EOFError, ValueError):
             self.close()
             return False
