@@ -54,6 +54,15 @@ class StructureWorker:
         self._asked = 0  # the number of the last request
         self._pending: int | None = None  # a request not answered yet
 
+    def warm(self) -> None:
+        """Start the worker now unless it runs (its Python and pikepdf load in some 0.1 s, on the
+        other core while the page is made), so the gate never waits for its start."""
+        if self._process is None or self._process.poll() is not None:
+            try:
+                self._start()
+            except OSError:
+                self.close()
+
     def submit(self, path: Path, device_colour: bool) -> bool:
         """Ask for ``path``'s structure (preflight_structure's ``device_colour``); False when no
         worker can take it (the caller reads it)."""
