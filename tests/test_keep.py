@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -158,6 +159,55 @@ def test_an_overset_page_and_a_page_preflight_refuses(twins) -> None:  # type: i
     edit((a, b), "layout/seed-page.yaml", "dongfeng-media", "no-such-article")
     assert same(a, b, env_a, env_b)[0] == 1
     assert same(a, b, env_a, env_b, "--dpi", "5")[0] == 2
+
+
+# A page the gate finds fault with twice over (proof/report.py gate_pdf): a 58 ppi photo (a preflight
+# error, exit 6) and names whose Han–Latin gaps the typography check finds too wide (`typography`
+# warnings). Both are edited between kept builds, each way, so a gate that reused a finding of the
+# build before (a memo, a result read before the new file was written) would say the old one.
+PROBLEMS_PAGE = """page: {name: gate-problems, trim: {width: 210mm, height: 297mm}, bleed: 3mm, margins: {top: auto, left: auto}}
+stylesheets: [styles/city-daily.yaml]
+content: ../content
+fonts: ../fonts/manifest.yaml
+grid: {columns: 4, column_width: 13字, gutter: 1字, body_size: 小五, pitch: 13.5pt, lines: 56}
+articles:
+  - article: names-hyphen
+    block: {col: 1, cols: 2, line: 1, lines: 56}
+    headline: {title: title, lines: 4}
+  - article: lowres
+    block: {col: 3, cols: 2, line: 1, lines: 56}
+    photo: {col: 1, cols: 2, line: after, lines: 14}
+"""
+PHOTO_LINES = ("photo: {col: 1, cols: 2, line: after, lines: 14}", "photo: {col: 1, cols: 1, line: after, lines: 5}")
+NAMES = ("据合作者Sean O'Connor和Maria D'Angelo表示", "据合作者表示")
+
+
+def test_a_pages_gate_findings_edited_between_kept_builds(twins) -> None:  # type: ignore[no-untyped-def]
+    """The gate's findings of a page with a preflight error and typography problems, as they change
+    with the page: the kept build's stderr the client's own, byte for byte, every time."""
+    a, b, env_a, env_b, _ = twins
+    pages = Path(__file__).resolve().parent / "pages" / "content"
+    for project in (a, b):
+        (project / "layout" / "gate-problems.yaml").write_text(PROBLEMS_PAGE, encoding="utf-8")
+        shutil.copy(pages / "names-hyphen.md", project / "content" / "names-hyphen.md")
+        shutil.copy(pages / "evening" / "lowres.md", project / "content" / "lowres.md")
+        shutil.copy(pages / "evening" / "photos" / "lowres.jpg", project / "content" / "photos" / "lowres.jpg")
+    spec = "layout/gate-problems.yaml"
+    said = []
+    for change in (None, (spec, *PHOTO_LINES), ("content/names-hyphen.md", *NAMES), (spec, *PHOTO_LINES[::-1]),
+                   ("content/names-hyphen.md", *NAMES[::-1])):
+        if change is not None:
+            edit((a, b), *change)
+        code, _, err = same(a, b, env_a, env_b, spec)
+        assert served(a, env_a, spec)  # the kept process has the page (its record replayed, as built)
+        said.append((code, err))
+    first, small_photo, fewer_gaps, big_photo, back = said
+    resolution, gaps = "preflight error: resolution: ", "Han–Latin gap too wide"
+    assert first[0] == 6 and resolution in first[1] and first[1].count(gaps) == 4, first
+    assert small_photo[0] == 0 and resolution not in small_photo[1] and small_photo[1].count(gaps) == 4, small_photo
+    assert fewer_gaps[0] == 0 and fewer_gaps[1].count(gaps) == 2, fewer_gaps
+    assert big_photo[0] == 6 and resolution in big_photo[1] and big_photo[1].count(gaps) == 2, big_photo
+    assert back == first
 
 
 def test_what_is_not_one_cached_page_is_built_by_the_client(twins) -> None:  # type: ignore[no-untyped-def]

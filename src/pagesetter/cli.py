@@ -789,6 +789,9 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     from pagesetter.proof.coverage import CoverageServer
 
     kept = getattr(args, "kept", None)  # keeper.Kept: a `pagesetter keep` process builds this page
+    worker = None if kept is None else kept.structure_worker()  # the gate's second process
+    if worker is not None:
+        worker.warm()  # started (a first build, or one after a Ctrl-C) while the page is made
     # The gate's Ghostscript started now, on a primer page (its start and /All set-up on the
     # other core while this one composes), then given the page; stopped however this ends (a kept
     # process's is kept, primed, for its next page).
@@ -807,7 +810,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
             print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
                   f"{time.perf_counter() - started:.1f} s)")
             said.add(result.pdf_path.name)
-        report = page_report(result, server)  # quiet or not: the preflight is the gate
+        report = page_report(result, server, worker)  # quiet or not: the preflight is the gate
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")

@@ -207,6 +207,29 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     if render is None and pages:
         with coverage_render(path) as own:
             return preflight(path, limits, chars, own)
+    assert render is not None or not pages
+    structure = preflight_structure(path, limits, render is not None and render.device_colour, pages)
+    return preflight_finish(structure, limits, chars, render) if pages and render is not None else structure.report
+
+
+@dataclass
+class Structure:
+    """The part of a preflight that reads the file's objects (pikepdf): its report so far, the
+    pages' (trim, media) boxes, and whether the file uses device colour only. A kept build's gate runs it in
+    its kept process's worker (structure_worker.py) while pdfium reads the characters back;
+    preflight_finish does the rest."""
+
+    path: Path
+    report: PreflightReport
+    boxes: list[tuple[list[float], list[float]]]
+    device_colour: bool
+
+
+def preflight_structure(path: Path, limits: Limits = Limits(), device_colour: bool = True,
+                        pages: bool = True) -> Structure:
+    """The checks of ``path``'s objects and content streams, in preflight's order.
+    ``device_colour``: whether the coverage render preflight_finish collects is in device colour
+    (Render.device_colour), which holds only if the file names no other colour space."""
     report = PreflightReport(str(path))
     try:
         pdf = pikepdf.open(path)
@@ -217,9 +240,8 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
         _output_profile(pdf, report, x4)
         _metadata(pdf, report, x4)
         if not pages:
-            return report
-        assert render is not None
-        device_colour = render.device_colour and _device_colour_only(pdf)
+            return Structure(path, report, [], False)
+        device_colour = device_colour and _device_colour_only(pdf)
         for number, page in enumerate(pdf.pages, 1):
             try:
                 record = layout_record(page)
@@ -233,8 +255,16 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
                                  "preflight can read") from None
         # (trim, media) of every page, for the checks that look at the rendered or read-back page
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
+    return Structure(path, report, boxes, device_colour)
+
+
+def preflight_finish(structure: Structure, limits: Limits, chars: list[PageChars] | None,
+                     render: Render) -> PreflightReport:
+    """The rest of a preflight after preflight_structure: text near the trim (from ``chars``, the
+    read-back) and the coverage check on ``render``; its findings after the structure's."""
+    path, report, boxes = structure.path, structure.report, structure.boxes
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
-    if render.device_colour and not device_colour:  # another colour space named: colour-managed, as ever
+    if render.device_colour and not structure.device_colour:  # another colour space named: colour-managed
         with coverage_render(path, device_colour=False) as managed:
             _coverage(managed.process, managed.folder, boxes, report, limits)
     else:

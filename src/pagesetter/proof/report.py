@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unch
 if TYPE_CHECKING:
     from pagesetter.proof.coverage import CoverageServer
     from pagesetter.proof.preflight import PreflightReport
+    from pagesetter.proof.structure_worker import StructureWorker
 
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
@@ -135,19 +136,35 @@ class CheckWarning:
     warning: Warning
 
 
-def gate_pdf(pdf: Path, server: "CoverageServer | None" = None) -> Gate:
+def gate_pdf(pdf: Path, server: "CoverageServer | None" = None, worker: "StructureWorker | None" = None) -> Gate:
     """The typography check and the preflight of ``pdf``: the characters read back once for both,
     while Ghostscript renders it on another core for the coverage check (``server``'s, when
-    given and the file is in its workspace)."""
-    from pagesetter.proof.preflight import coverage_render, preflight
+    given and the file is in its workspace) and, given a kept process's ``worker``, the
+    preflight reads the file's objects in that process (structure_worker.py)."""
+    from dataclasses import replace as _replace
+
+    from pagesetter.proof.preflight import Limits, coverage_render, preflight, preflight_finish, preflight_structure
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.typography import _locate, analyse, pdf_records
 
     with coverage_render(pdf, server=server) as render:
+        asked = worker is not None and worker.submit(pdf, render.device_colour)
         chars = read_chars(pdf)
         records = pdf_records(pdf)
         typography = analyse(chars, records=records)
-        checked = preflight(pdf, chars=chars, render=render)
+        if not asked:
+            checked = preflight(pdf, chars=chars, render=render)
+        else:
+            assert worker is not None
+            # None: the worker could not read the file (or is gone): read here, raising what the
+            # build without a worker raises
+            structure = worker.structure()
+            if structure is None:
+                structure = preflight_structure(pdf, Limits(), render.device_colour)
+            else:  # read by its absolute path: named as the caller names it
+                structure.report.path = str(pdf)
+                structure = _replace(structure, path=pdf)
+            checked = preflight_finish(structure, Limits(), chars, render)
     _locate(typography, chars, records)
     return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography),
                 typography_warnings(typography))
@@ -277,7 +294,8 @@ def merged_preflight(document: "PreflightReport", pages: "list[PreflightReport]"
     return out
 
 
-def page_report(result, server: "CoverageServer | None" = None) -> PageReport:  # type: ignore[no-untyped-def]
+def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[no-untyped-def]
+                worker: "StructureWorker | None" = None) -> PageReport:
     """Marks normalised, overset, the typography check and the preflight of the PDF of
     ``result`` (build.BuildResult; read back once for both, while Ghostscript renders it for the
     coverage check: ``server``'s, primed while the page was made, when given), warnings and notes."""
@@ -287,7 +305,7 @@ def page_report(result, server: "CoverageServer | None" = None) -> PageReport:  
         info.append(normalised_line(result.changes))
     for o in result.page.overset:
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
-    gate = gate_pdf(result.pdf_path, server)
+    gate = gate_pdf(result.pdf_path, server, worker)
     info.append(gate.typography_summary)  # what `check` says of it
     checked = gate.preflight
     info.append(preflight_summary(checked))
