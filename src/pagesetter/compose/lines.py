@@ -212,9 +212,10 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
 
 def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float]) -> bool:
     """Is a Han–Latin gap set wider than its cap (clreq §3.2.2: a third of an em; its natural
-    width and fill, spacing._gap)? Only _stretch's last branch, the cap given up, sets one so."""
+    width and fill, spacing._gap)? Only _stretch's last branch, the cap given up, sets one so.
+    Not the gap beside a 连接号 (2～11℃): it has no cap, it stretches as between Han."""
     latin = GapKind.HAN_LATIN
-    return any([gap > g.natural + g.fill + 1e-6 for g, gap in zip(seg_gaps, gaps) if g.kind is latin])
+    return any([gap > g.natural + g.fill + 1e-6 for g, gap in zip(seg_gaps, gaps) if g.kind is latin and not g.stretch])
 
 
 def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:
