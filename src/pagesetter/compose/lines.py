@@ -189,7 +189,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         stretched = extra > 0
         extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
             _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
-        if stretched and _past_han_latin_cap(seg_gaps, gaps):
+        if stretched and _past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg])):
             # 员 Hans Müller-: a line whose only stretch is a word space and a Han–Latin gap gave
             # the cap up (_stretch), a hole `check` fails; set short, as a spaced-out word is
             return replace(set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink),
@@ -210,12 +210,17 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
                 overfull=extra < -0.01, han_spread=_han_spread(seg, seg_gaps, gaps))
 
 
-def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float]) -> bool:
+# em a Han–Latin gap may pass its cap (a third of an em) before `check` calls it too wide (0.34 em)
+_CAP_SLACK = 0.34 - 1 / 3
+
+
+def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float], em: float) -> bool:
     """Is a Han–Latin gap set wider than its cap (clreq §3.2.2: a third of an em; its natural
-    width and fill, spacing._gap)? Only _stretch's last branch, the cap given up, sets one so.
-    Not the gap beside a 连接号 (2～11℃): it has no cap, it stretches as between Han."""
-    latin = GapKind.HAN_LATIN
-    return any([gap > g.natural + g.fill + 1e-6 for g, gap in zip(seg_gaps, gaps) if g.kind is latin and not g.stretch])
+    width and fill, spacing._gap) by more than `check` allows? Only _stretch's last branch, the
+    cap given up, sets one so. Not the gap beside a 连接号 (2～11℃): it has no cap, it stretches
+    as between Han."""
+    latin, slack = GapKind.HAN_LATIN, _CAP_SLACK * em
+    return any([gap > g.natural + g.fill + slack for g, gap in zip(seg_gaps, gaps) if g.kind is latin and not g.stretch])
 
 
 def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:
