@@ -127,6 +127,9 @@ def test_every_justified_line_ends_at_its_measure(text: str, measure_em: int, pu
             continue
         last = line.glyphs[-1]
         face = FACES.get(last.face)
+        if line.set_short:  # justified, its Latin would have been spaced out: short and ragged (set_line)
+            assert line.ragged and last.x + face.advance(last.gid) * last.size <= measure + 0.05, line.text
+            continue
         if line.text[-1] in MARK_CHARS:
             _, ink_right = face.ink_extent(last.gid)
             assert last.x + ink_right * last.size * last.scale_x <= measure + 0.05, line.text

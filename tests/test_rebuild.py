@@ -194,7 +194,7 @@ def test_set_lines_survive_pickling_whole() -> None:
     back = pickle.loads(pickle.dumps(line, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == line and all(type(g) is GlyphPos for g in back.glyphs)
     assert [f.name for f in dataclasses.fields(Line)] == ["glyphs", "width", "natural", "text", "last", "size",
-                                                           "overfull", "role", "han_spread", "ragged", "rules"]
+                                                           "overfull", "role", "han_spread", "ragged", "rules", "set_short"]
 
 
 def test_page_lines_survive_pickling_whole() -> None:

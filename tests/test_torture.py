@@ -293,7 +293,9 @@ def test_no_very_loose_lines(built, name: str) -> None:
                           capture_output=True, text=True, timeout=120)
     report = json.loads(done.stdout)[str(pdf)]
     assert report["very_loose"] == [], report["very_loose"]
-    assert [w for w in built[name][3] if "very-loose" in w] == []  # and the build warned of none
+    # and the build warned of none: a line set short rather than its Latin spaced out (lines.set_line)
+    # is its own very-loose warning, of no Han spread (torture-latin's broken URLs and codes)
+    assert [w for w in built[name][3] if "very-loose" in w and " is set short " not in w] == []
 
 
 @pytest.mark.parametrize("name", TORTURE)

@@ -8,7 +8,7 @@ shaped glyphs and the width the punctuation style gives it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from pagesetter.compose.chars import (
@@ -491,7 +491,9 @@ def _chinese(atom: Atom | None) -> bool:
 def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
     """Word pieces wider than ``width`` (the narrowest line they may have to fit: a first line
     after its indent) broken into their glyph clusters, joined at FORCED_PENALTY, a hyphen
-    between letters: the last resort whatever the measure (make_atoms does so for long words)."""
+    between letters: the last resort whatever the measure (make_atoms does so for long words).
+    A capitalised word no wider than ``width`` is kept whole (_whole_names)."""
+    atoms = _whole_names(atoms, width)
     if max([a.width for a in atoms], default=0.0) <= width:  # nearly always: nothing so wide
         return atoms
     if not any(a.width > width and a.cls in WORDLIKE and len(a.glyphs) > 1 for a in atoms):
@@ -502,6 +504,31 @@ def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
             out += _clusters(atom)
         else:
             out.append(atom)
+    return out
+
+
+def _whole_names(atoms: list[Atom], width: float) -> list[Atom]:
+    """A capitalised word make_atoms cut at its dictionary points (FORCED_AT_HYPHENATION_PENALTY:
+    longer than FORCED_SPLIT_EM, which it knew without the measure) is broken by force only
+    when it is wider than the line it must go on: one that fits whole on a line (Brandstätter,
+    Ghebreyesus in a 10字 column) has those points taken away (NO_BREAK), as a 校对 would have it
+    on the next line rather than Brand-/stätter. The atoms are copied, never changed (make_atoms
+    shares them between measures)."""
+    if FORCED_AT_HYPHENATION_PENALTY not in [a.penalty for a in atoms]:  # nearly always
+        return atoms
+    out = list(atoms)
+    k = 0
+    while k < len(out):
+        end = k + 1  # the chain of pieces the name's points join: atoms[k:end]
+        while end < len(out) and out[end].joined and out[end].penalty == FORCED_AT_HYPHENATION_PENALTY:
+            end += 1
+        if end - k > 1:
+            chain = out[k:end]
+            # set mid-line, each piece's hyphen and kern taken back (linebreak.gaps_of)
+            whole = sum([a.width for a in chain]) - sum([a.end_extra for a in chain[:-1]])
+            if whole <= width + 1e-6:
+                out[k + 1:end] = [replace(a, penalty=NO_BREAK) for a in chain[1:]]
+        k = end
     return out
 
 

@@ -23,7 +23,7 @@ from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORDLIKE, CharCla
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
-    GAP_RULES, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
+    GAP_RULES, LETTER_SPACING_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
 from pagesetter.fonts.face import FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
@@ -63,6 +63,9 @@ class Line:
     # their weights) of the rule along the top and along the foot of
     # its grid line, drawn across the line's width; "": none
     rules: tuple[str, str] = ("", "")
+    # set short (and ragged) because justifying it would have spaced a word's letters out past
+    # spacing.LETTER_SPACING_LIMIT (its only stretch was inside words): the build warns of it
+    set_short: bool = False
 
     @property
     def very_loose(self) -> bool:
@@ -74,7 +77,8 @@ class Line:
         # process. Pickle writes a NamedTuple through a Python call per glyph; plain tuples go
         # four times faster (as pagetree.TextLine).
         return _line, (tuple([tuple(g) for g in self.glyphs]), self.width, self.natural, self.text, self.last,
-                       self.size, self.overfull, self.role, self.han_spread, self.ragged, self.rules)
+                       self.size, self.overfull, self.role, self.han_spread, self.ragged, self.rules,
+                       self.set_short)
 
 
 def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:
@@ -182,17 +186,41 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
             extra -= spaced
     if seg and (extra < -1e-6 or (justify and not last and extra > 1e-6)):
         letters = any([len(a.glyphs) > 1 for a in seg]) or GapKind.INSEPARABLE in [g.kind for g in seg_gaps]
+        stretched = extra > 0
         extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
             _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
+        if stretched and _past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg])):
+            # 员 Hans Müller-: a line whose only stretch is a word space and a Han–Latin gap gave
+            # the cap up (_stretch), a hole `check` fails; set short, as a spaced-out word is
+            return replace(set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink),
+                           ragged=True, set_short=True)
     track = 0.0
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
         track = _letterspace(seg, seg_gaps, gaps, widths, spaced, max(extra, 0.0))
         extra = 0.0
+        if track > LETTER_SPACING_LIMIT * max([a.style.size for a in seg]) + 1e-6:
+            # C o r p o r a t i o n: the line is set short, flush left at its natural spacing,
+            # rather than its words spaced out (spacing.LETTER_SPACING_LIMIT); check exempts it
+            line = set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink)
+            return replace(line, ragged=True, set_short=True)
     if held and extra < -0.01:
         return set_line(atoms, s, e, measure, indent, justify, last, all_gaps, hold_ink=False)
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
                 "".join([a.text for a in seg]), last, max([a.style.size for a in seg], default=0.0),
                 overfull=extra < -0.01, han_spread=_han_spread(seg, seg_gaps, gaps))
+
+
+# em a Han–Latin gap may pass its cap (a third of an em) before `check` calls it too wide (0.34 em)
+_CAP_SLACK = 0.34 - 1 / 3
+
+
+def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float], em: float) -> bool:
+    """Is a Han–Latin gap set wider than its cap (clreq §3.2.2: a third of an em; its natural
+    width and fill, spacing._gap) by more than `check` allows? Only _stretch's last branch, the
+    cap given up, sets one so. Not the gap beside a 连接号 (2～11℃): it has no cap, it stretches
+    as between Han."""
+    latin, slack = GapKind.HAN_LATIN, _CAP_SLACK * em
+    return any([gap > g.natural + g.fill + slack for g, gap in zip(seg_gaps, gaps) if g.kind is latin and not g.stretch])
 
 
 def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:

@@ -114,6 +114,12 @@ STRETCH_ORDER: tuple[StretchStep, ...] = (
 # 先推, a 开明 line set 全角 rather than gappy); the line breaker avoids such lines (linebreak.py).
 VERY_LOOSE_LIMIT = 0.25  # what `pagesetter check` calls very loose; `pagesetter build` warns of such a line
 VERY_LOOSE_EM = VERY_LOOSE_LIMIT - 0.01  # the margin: glyph positions round, check measures from the PDF
+# Letters of one Latin word (or URL, e-mail address, code) spaced out past this (em per letter,
+# beyond their advances and kerning) read as a gappy line, C o r p o r a t i o n: `pagesetter
+# check` calls such a line very loose, and lines.set_line sets a line that would need it short of
+# the measure, flush left and marked ragged, instead (a 校对 takes a short line over a spaced word).
+# As much as chars.LETTERSPACE_EM, what the line breaker counts as a line at its tolerance.
+LETTER_SPACING_LIMIT = 0.1
 # Han spread past this (em) is the first a reader sees (issue 14's "loose line", the count of
 # `pagesetter check` and bench/typography.py): the line breaker weighs such a line apart.
 LOOSE_EM = 0.08

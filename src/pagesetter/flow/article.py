@@ -131,6 +131,8 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                              f"and cannot be broken; set it smaller or widen the column")
         warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
                      if line.very_loose and not line.last]
+        warnings += [_set_short_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
+                     if line.set_short]
         warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                      if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
@@ -221,6 +223,17 @@ def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     text = line.text.strip()
     return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {quoted(text)} is set "
                    f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc, article, (text,))
+
+
+def _set_short_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A line set short of the measure, flush left, because its only stretch was between a
+    word's letters or beside Latin words (compose/lines.py set_line: justified, its letters would
+    be spaced past spacing.LETTER_SPACING_LIMIT, C o r p o r a t i o n, or a Han–Latin gap past
+    its third of an em); `pagesetter check` exempts it as ragged, so the build says it."""
+    text = line.text.strip()
+    return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {quoted(text)} is set short "
+                   f"of the measure: justified, its Latin would be spaced out; rewrite or rebreak the copy",
+                   loc, article, (text,))
 
 
 def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:

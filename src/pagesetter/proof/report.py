@@ -337,9 +337,23 @@ def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-un
 
 
 def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.model.Change
-    counts = Counter(f"{c.before}→{c.after}" for c in changes)
+    counts = Counter(_change_text(c.before, c.after) for c in changes)
     summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     return f"normalised: {len(changes)} marks ({summary})"
+
+
+def _change_text(before: str, after: str) -> str:
+    """One kind of edit as a reader can see it: a space named (errors.visible shows a space as
+    itself, which in ``1×  →`` reads as nothing), a removal as removed, an insertion as inserted."""
+    def shown(text: str) -> str:
+        return "".join(["⟨space⟩" if ch == " " else f"⟨U+{ord(ch):04X}⟩" if ch.isspace() else visible(ch)
+                        for ch in text])
+
+    if not after:
+        return f"{shown(before)} removed"
+    if not before:
+        return f"{shown(after)} inserted"
+    return f"{shown(before)}→{shown(after)}"
 
 
 def preflight_summary(report) -> str:  # type: ignore[no-untyped-def]  # preflight.PreflightReport

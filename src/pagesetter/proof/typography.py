@@ -41,6 +41,7 @@ from pagesetter.compose.chars import (
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
+from pagesetter.compose.spacing import LETTER_SPACING_LIMIT
 from pagesetter.errors import visible
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
@@ -61,6 +62,9 @@ class Limits(NamedTuple):
     han_latin_min: float = 0.12  # … and shrunk at most to an eighth (0.005 em for positions rounded)
     loose: float = 0.08  # mean extra space between Han in a justified line: counted
     very_loose: float = 0.25  # … a problem (clreq §3.8: spread evenly, never visibly gappy)
+    # mean white between the letters of a line's Latin words beyond their advances and kerning:
+    # a very loose line too (C o r p o r a t i o n; compose/spacing.LETTER_SPACING_LIMIT)
+    letter_spacing: float = LETTER_SPACING_LIMIT
     spacing_jump: float = 0.06  # change of that mean from one line of a column to the next: counted
     hole: float = 0.8  # white inside a line wider than this: a character that was not printed
     overlap: float = 0.1  # ink of two characters of a table's line over each other by more than this
@@ -241,6 +245,24 @@ def _han_spread(line: "Line") -> float:
     gaps = [(b.x - a.right) / a.size for k, (a, b) in enumerate(zip(chars, chars[1:]))
             if han[k] and han[k + 1] and a.size > 0]
     return max(0.0, statistics.median(gaps)) if gaps else 0.0
+
+
+# What a Latin word, URL or e-mail address holds besides letters and digits (news.microsoft.com/2026)
+_WORD_MARKS = frozenset("./@-_:?=&#~%+'")
+
+
+def _in_word(ch: str) -> bool:
+    return len(ch) == 1 and ((ch.isalnum() and not _cjk(ch)) or ch in _WORD_MARKS)
+
+
+def _letter_spacing(line: "Line") -> float:
+    """The mean white (em) between neighbouring characters of the line's Latin words beyond
+    their advances (kerning brings it below 0): what justification spaced a word's letters
+    out by, 0 on a line with no two such characters together. A printed space parts words."""
+    chars = line.chars
+    extras = [(b.x - a.right) / a.size for a, b in zip(chars, chars[1:])
+              if a.size > 0 and _in_word(a.text) and _in_word(b.text) and not (line.blanks and line.spaced(a, b))]
+    return statistics.fmean(extras) if extras else 0.0
 
 
 @dataclass(frozen=True)
@@ -975,7 +997,9 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         # ending the line before is a split ——, counted below
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
         # a URL goes on with the mark Chicago breaks before (.jcwater.com.cn): no kinsoku
-        url_goes_on = text[0] in NOT_AT_START and i > 0 and not ended and _url_cut(lines, i - 1) is True
+        # (a line before set short, ragged, ends no paragraph by its width: .com/2026/11 after news.microsoft)
+        url_goes_on = (text[0] in NOT_AT_START and i > 0 and (not ended or lines[i - 1].ragged)
+                       and _url_cut(lines, i - 1) is True)
         if (text[0] in NOT_AT_START and not url_goes_on) or text[-1] in NOT_AT_END or (
                 lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, shown(line)))
@@ -1041,6 +1065,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             short = (last.ink_right if last.text in MARKS else line.right) < measure
             report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}", short=short))
+        spacing = _letter_spacing(line)
+        if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
+            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                             f"{spacing:.3f} em between a word's letters"))
         han = line.han
         extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
                   if ha and hb and not (line.blanks and line.spaced(a, b))]
