@@ -24,7 +24,6 @@ from pagesetter.proof.typography import Finding, TypographyReport
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "tests" / "pages" / "layout"
 SPANS = PAGES / "trial-spans.yaml"  # a table's rows parted between lines (standings.md)
-NAMES = PAGES / "names-hyphen.yaml"  # Han–Latin gaps too wide: `typography` warnings
 ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
 
 
@@ -117,13 +116,14 @@ def _page_warnings(document: dict) -> list[dict]:
 
 
 def test_an_editions_json_has_each_pages_check_warnings(tmp_path: Path) -> None:
-    """names-hyphen.yaml built alone and as an edition's page: the same past-measure and typography
-    warnings, with the same fields, in its page entry of `build --json` as on stderr."""
-    one = _run("build", "--json", str(NAMES), "-o", str(tmp_path / "one"))
-    edition = _run("build", "--json", str(PAGES / "names-hyphen-edition.yaml"), "-o", str(tmp_path / "edition"))
+    """headline-spaces.yaml built alone and as an edition's page: the same past-measure and
+    typography warnings (its paragraph ends alone at a column's head, which only check finds), with
+    the same fields, in its page entry of `build --json` as on stderr."""
+    one = _run("build", "--json", str(PAGES / "headline-spaces.yaml"), "-o", str(tmp_path / "one"))
+    edition = _run("build", "--json", str(PAGES / "check-warnings-edition.yaml"), "-o", str(tmp_path / "edition"))
     assert one.returncode == 0 and edition.returncode == 0, (one.stderr, edition.stderr)
     alone = _page_warnings(json.loads(one.stdout))
-    assert len(alone) == 4 and {w["kind"] for w in alone} == {"typography"}, alone
+    assert len(alone) >= 1 and {w["kind"] for w in alone} == {"typography"}, alone
     assert _page_warnings(json.loads(edition.stdout)) == alone
     said = [line for line in edition.stderr.splitlines() if ": typography: " in line]
     assert said == [f"warning: {w['where']}: {w['kind']}: {w['message']}" for w in alone], said
