@@ -277,8 +277,19 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
 
 
 def _identities(project: Path) -> dict[str, tuple[int, int]]:
+    """The output folder's files by inode and time; not a write's temporary file (.NAME.*.tmp),
+    which may be renamed between the listing and its stat."""
     out = project / "output"
-    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()} if out.is_dir() else {}
+    found = {}
+    for p in (out.iterdir() if out.is_dir() else ()):
+        if p.name.startswith("."):
+            continue
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        found[p.name] = (st.st_ino, st.st_mtime_ns)
+    return found
 
 
 def _has_socket(pid: int) -> bool:
