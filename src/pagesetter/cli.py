@@ -272,14 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     _warnings_as_lines()
     _never_unencodable()
-    epoch_problem = _source_date_epoch_problem(os.environ.get("SOURCE_DATE_EPOCH"))
-    if epoch_problem:
-        print(f"pagesetter: error: {epoch_problem}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return _run(args)
-    except Exception as exc:  # noqa: BLE001 - the safety net: a bug is one line and a log, not a traceback
-        return _internal_error(exc, argv)
+    return _guarded(args, argv)
 
 
 class HandBack(Exception):
@@ -291,6 +284,12 @@ def run_kept(args: argparse.Namespace, argv: list[str]) -> int:
     """``main(argv)`` for a command line already parsed, in a kept process (keeper.py): the same
     checks, statuses and safety net; ``args.kept`` holds the process's sessions and Ghostscript.
     Raises HandBack when the command is one the client must build itself."""
+    return _guarded(args, argv)
+
+
+def _guarded(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """A parsed command run as main and a kept process both run it: SOURCE_DATE_EPOCH checked
+    first, then the safety net (a bug is one line and a log, not a traceback); HandBack passes."""
     epoch_problem = _source_date_epoch_problem(os.environ.get("SOURCE_DATE_EPOCH"))
     if epoch_problem:
         print(f"pagesetter: error: {epoch_problem}", file=sys.stderr)
@@ -299,7 +298,7 @@ def run_kept(args: argparse.Namespace, argv: list[str]) -> int:
         return _run(args)
     except HandBack:
         raise
-    except Exception as exc:  # noqa: BLE001 - as main's
+    except Exception as exc:  # noqa: BLE001 - the safety net
         return _internal_error(exc, argv)
 
 

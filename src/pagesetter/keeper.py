@@ -153,18 +153,17 @@ class Kept:
         if self._last is not None:
             self._sessions.pop(self._last, None)
         self._last = None
-        if self._coverage is not None:
-            self._coverage.close()
-            self._coverage = None
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        self._stop_helpers()
 
     def started(self) -> None:
         self._last = None
 
     def close(self) -> None:
         self._sessions.clear()
+        self._stop_helpers()
+
+    def _stop_helpers(self) -> None:
+        """Ghostscript and the structure worker stopped; the next build starts them afresh."""
         if self._coverage is not None:
             self._coverage.close()
             self._coverage = None
