@@ -427,6 +427,52 @@ def paragraph_key(runs: list[Run], measure: float, indent: float, justify: bool)
     return ("paragraph", tuple((r.text, style_key(r.style)) for r in runs), measure, indent, justify)
 
 
+# em: the biases of the line breaker's spacing tried, in turn, to set a paragraph a line shorter or
+# longer (rebreak_paragraph): from a 64th of an em, the least that moves a break, to an eighth.
+REBREAK_BIASES = tuple(k / 64 for k in range(1, 9))
+
+
+def rebreak_paragraph(runs: list[Run], measure: float, faces: FaceSet, *, indent: float = 0.0,
+                      justify: bool = True, more: int = -1) -> tuple[Line, ...] | None:
+    """The paragraph set ``more`` lines longer (a line shorter when -1): what a make-up editor asks
+    of a paragraph to keep its last line from the head of a column (紧排 or 松排 a paragraph).
+    The lines are broken as if the style's tracking were a little tighter (looser), the least bias
+    of REBREAK_BIASES that gives the count, and each set to the measure by the style's own spacing
+    rules (spacing.py): no gap past its limits. None when no bias gives it without a line the
+    composition as set does not have: one wider than the measure, set short, spread between Han
+    past the even stretch at which the line breaker's first pass takes a line (GAP_RULES: an eighth
+    of an em; on a 13-em line of Han, a character pushed over spreads it 1/12 em), or a last line of
+    one character (孤字)."""
+    key = ("rebreak", paragraph_key(runs, measure, indent, justify), more)
+    return faces.memo.get(key, lambda: _rebreak(runs, measure, faces, indent, justify, more))
+
+
+def _rebreak(runs: list[Run], measure: float, faces: FaceSet, indent: float, justify: bool,
+             more: int) -> tuple[Line, ...] | None:
+    lines, _ = compose_paragraph(runs, measure, faces, indent=indent, justify=justify)
+    if not justify or any(line.set_short or line.overfull for line in lines):
+        return None
+    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure - max(indent, 0.0))
+    gaps = gaps_of(atoms)
+    loosest = max([GAP_RULES[GapKind.HAN].stretch, *(line.han_spread for line in lines)]) + 1e-3
+    for bias in REBREAK_BIASES:
+        tracked = [Run(r.text, replace(r.style, tracking=r.style.tracking + (bias if more > 0 else -bias)
+                                       * r.style.size)) for r in runs]
+        shifted = split_wide(han_latin_spaces(atoms_for(tracked, faces)), measure - max(indent, 0.0))
+        if [a.text for a in shifted] != [a.text for a in atoms]:
+            return None  # (the bias changed how the text is cut into atoms: never, as tracking is set)
+        breaks = knuth_plass(shifted, measure, indent)
+        if breaks is None or len(breaks) != len(lines) + more:
+            continue
+        out = tuple(set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1, gaps)
+                    for i, (s, e) in enumerate(breaks))
+        if (any(line.overfull or line.set_short or line.han_spread > loosest for line in out)
+                or sum(ch.isalnum() for ch in out[-1].text.strip()) <= 1):
+            continue
+        return out
+    return None
+
+
 def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,
                        justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
     atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure - max(indent, 0.0))

@@ -9,7 +9,7 @@ from typing import Callable, NamedTuple
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
 from pagesetter.compose.linebreak import split_kinds
-from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key
+from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key, rebreak_paragraph
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
@@ -64,6 +64,9 @@ class Placed:
     # A session's memo (FaceSet.placed): a set line placed where it stood in the last build is the
     # same page line, so what was drawn of it is drawn again from the session's memo.
     keep: Memo | None = None
+    # the paragraphs' last lines alone at a column's head (段末孤行: widows), each by its place
+    # among the body's printing lines (blank lines not counted): what fitting weighs (flow/fit.py)
+    widows: tuple[int, ...] = ()
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
         if self.dry:
@@ -104,11 +107,30 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
                  faces: FaceSet) -> tuple[list[Line], list[Warning]]:
     """The article's body as lines of one column's measure (the same in every column and frame);
     each paragraph set as its form says (flow/forms.py)."""
+    set_ = set_body(spec, article, styles, measure, faces)
+    assert set_ is not None  # (only a paragraph rebroken may not be set)
+    return set_[0], set_[1]
+
+
+def rebreakable(para: Paragraph) -> bool:
+    """May the paragraph be set a line shorter or longer (set_body ``rebreak``)? A justified running
+    paragraph (body, quote); not a 小标题, a table, an item or line kept whole, nor a 落款."""
+    return not para.subhead and para.form in ("body", "quote")
+
+
+def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float, faces: FaceSet,
+             rebreak: dict[int, int] | None = None) -> tuple[list[Line], list[Warning], list[int]] | None:
+    """compose_body, and where each paragraph's lines start in them (by paragraph index).
+    ``rebreak``: paragraphs (by index) set that many lines longer or shorter (rebreak_paragraph,
+    fitting's make-up against a last line alone at a column's head, flow/fit.py); None when one
+    of them cannot be."""
     lines: list[Line] = []
     warnings: list[Warning] = []
+    starts: list[int] = []
     paras = article.paragraphs
     tables = _tables(spec, article, styles, measure, faces)
     for k, para in enumerate(paras):
+        starts.append(len(lines))
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
@@ -121,6 +143,14 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         runs, indent, justify = _setting(para, spec, styles)
         inset = _inset(para, spec, styles, measure)
         para_lines, missing = compose_paragraph(runs, measure - 2 * inset, faces, indent=indent, justify=justify)
+        if rebreak and rebreak.get(k):
+            if not rebreakable(para):
+                return None
+            rebroken = rebreak_paragraph(runs, measure - 2 * inset, faces, indent=indent, justify=justify,
+                                         more=rebreak[k])
+            if rebroken is None:
+                return None
+            para_lines = list(rebroken)
         if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
             warnings.append(warning)
         overfull = next((line for line in para_lines if line.overfull), None)
@@ -154,7 +184,7 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             # a 落款 after a letter: its first line is kept with the letter's last (keep_ends)
             para_lines[0] = replace(para_lines[0], role="sign")
         lines += para_lines
-    return lines, warnings
+    return lines, warnings, starts
 
 
 def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
@@ -856,6 +886,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
             columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
     columns, fill, placed = _keep_ends(spec, article, blocked, geo, out, columns, fill, placed)
     n_slots = fill.slots  # the grid lines the columns hold
+    out.widows = widows(placed, _slots(columns))
     if spec.jump_to is not None and len(placed) > n_slots:
         keep = max(0, n_slots - 1)
         rest = placed[keep:]
@@ -1028,6 +1059,24 @@ def keep_ends(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> l
                 out[k - n:] = [(BLANK_LINE, "blank")] * n + out[k - n:]
         out.append((line, role))
     return out
+
+
+def widows(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> tuple[int, ...]:
+    """The paragraphs' last lines that open a column, the line before them of the same paragraph
+    ending the column before (what `check` counts: proof/typography.py widows), each by its place
+    among the printing lines of ``placed`` (blank lines not counted). A last line that fills the
+    measure and ends the body shows no paragraph's end: `check` sees none, nor does a reader."""
+    out: list[int] = []
+    printing = 0
+    for k, (line, role) in enumerate(placed[:len(slots)]):
+        if role == "blank":
+            continue
+        if (k > 0 and slots[k][0] != slots[k - 1][0] and line.last and role in ("body", "item")
+                and placed[k - 1][1] in ("body", "item") and not placed[k - 1][0].last
+                and (line.natural < line.width - 0.01 or k + 1 < len(placed))):
+            out.append(printing)
+        printing += 1
+    return tuple(out)
 
 
 def _opens(out: list[tuple[Line, str]], i: int) -> bool:

@@ -11,6 +11,7 @@ would fill and leaves the white for the editor to close (a longer text, a shorte
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -18,9 +19,10 @@ from typing import Callable
 from pathlib import Path
 
 from pagesetter.compose.lines import Line
+from pagesetter.compose.spacing import LOOSE_EM
 from pagesetter.content.model import Article
 from pagesetter.errors import READING, Reading, Warning
-from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article
+from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article, rebreakable, set_body
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -85,14 +87,17 @@ def cell_rows(spec: ArticleSpec) -> list[tuple[int, ...]]:
     return [tuple(r) for r in rows.values()]
 
 
-def score(fill: Fill | None, variant: Variant, lone: int = 0, poor: int = 0) -> tuple[int, int, int, int, int]:
+def score(fill: Fill | None, variant: Variant, lone: int = 0, poor: int = 0,
+          widows: int = 0) -> tuple[int, int, int, int, int, int]:
     """Lower is better: overset first (it fails the build), then how poor the make-up is (``poor``:
     lines of legs under leg_floor and of photo change past PHOTO_SHARE, more than the spec as
-    written has), then single body lines wedged beside the photo, then white at the foot, then the
-    cost of the change (Variant.cost)."""
+    written has), then single body lines wedged beside the photo, then white at the foot, then
+    paragraphs' last lines alone at a column's head (``widows``: 段末孤行, which `check` counts; of
+    two variants that fill alike a desk takes the one without), then the cost of the change
+    (Variant.cost)."""
     if fill is None:
-        return (0, poor, lone, 0, variant.cost)
-    return (fill.overset, poor, lone, fill.empty_foot + fill.shortfall, variant.cost)
+        return (0, poor, lone, 0, widows, variant.cost)
+    return (fill.overset, poor, lone, fill.empty_foot + fill.shortfall, widows, variant.cost)
 
 
 def leg_floor(geo: PageGeometry) -> int:
@@ -174,7 +179,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     measure is unchanged (the module's spec and page, the article's headline and photos, the body's
     count and kinds of lines): an edit that keeps the body's lines skips the trials."""
     if spec.fit.photo_lines == (0, 0) and spec.fit.headline_lines == (0, 0):
-        placed = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
+        placed = _place(spec, article, styles, geo, faces, body, carried)
         _warn_wedged(placed, spec, article, geo)
         return placed
 
@@ -182,7 +187,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         return _choose(spec, article, styles, geo, faces, body, carried)
 
     best_spec, best_variant, base_fill, found = trials() if choose is None else choose(trials)
-    placed = flow_article(best_spec, article, styles, geo, faces, body=body, carried=carried)
+    placed = _place(best_spec, article, styles, geo, faces, body, carried)
     _warn_wedged(placed, best_spec, article, geo)
     _warn_poor(placed, found, spec, article, geo)
     if best_variant != NO_CHANGE:
@@ -193,6 +198,80 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
                                        f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
     return placed
+
+
+def _place(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+           body: list[Line], carried: list[Line] | None) -> Placed:
+    """The module placed for real, as ``spec`` says; where that leaves a paragraph's last line alone
+    at a column's head, with the paragraphs rebroken that keep it from there (_rebroken), if any."""
+    placed = flow_article(spec, article, styles, geo, faces, body=body, carried=carried)
+    if not placed.widows:
+        return placed
+    found = _rebroken(spec, article, styles, geo, faces, body, placed)
+    if found is None:
+        return placed
+    lines, rebreak = found
+    placed = flow_article(spec, article, styles, geo, faces, body=lines, carried=carried)
+    said = ", ".join(f"paragraph {k + 1} a line {'longer' if more > 0 else 'shorter'}" for k, more in rebreak)
+    placed.warnings.append(Warning("fitted", f"{article.id!r}: {said} (spaced within the style's limits), so no "
+                                   "paragraph's last line stands alone at a column's head", spec.loc))
+    return placed
+
+
+# The widest a rebreak reaches: the paragraph with the widow and one other, each a line longer or
+# shorter. A make-up editor asks no more of the copy's setting than that; past it, the desk cuts
+# or adds a line.
+Rebreak = tuple[tuple[int, int], ...]
+
+
+def _rebroken(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+              body: list[Line], placed: Placed) -> tuple[list[Line], Rebreak] | None:
+    """The body with the paragraph whose last line opens a column set a line shorter (its last line
+    goes back to the column before) or longer (the line before it goes over with it), and, when
+    that leaves a line short or over, another paragraph a line longer or shorter to fill the
+    module as before (compose/lines.py rebreak_paragraph: every line within the style's spacing
+    limits). The best by overset, white, widows left and paragraphs changed (the nearer the
+    better); only one that fills as well as the body as set, with fewer widows and no warning
+    more; of those, the one with the fewest loose lines (LOOSE_EM), then the fewest paragraphs
+    changed, the nearest first. None for a continued or jumping module (its lines are another
+    page's too)."""
+    if spec.continued_from is not None or spec.jump_to is not None or not article.paragraphs:
+        return None
+    measure = geo.span_width(1)
+    as_set = set_body(spec, article, styles, measure, faces)
+    if as_set is None or as_set[0] != body:
+        return None  # (a body set otherwise than the article's paragraphs say)
+    _, warnings, starts = as_set
+    printing = [i for i, line in enumerate(body) if line.role != "blank"]
+    widow = bisect.bisect_right(starts, printing[placed.widows[0]]) - 1
+    paras = article.paragraphs
+    if not rebreakable(paras[widow]):
+        return None
+    others = sorted((q for q in range(len(paras)) if q != widow and rebreakable(paras[q])),
+                    key=lambda q: (abs(q - widow), q))
+    tries: list[Rebreak] = [((widow, -1),), ((widow, 1),)]
+    tries += [tuple(sorted(((widow, more), (q, -more)))) for more in (-1, 1) for q in others]
+    ref = flow_article(spec, article, styles, geo, faces, body=body, dry=True)
+
+    def measured(trial: Placed) -> tuple[int, int]:
+        fill = trial.fill
+        return (fill.overset, fill.empty_foot + fill.shortfall) if fill is not None else (0, 0)
+
+    limit = measured(ref)
+    best: tuple[tuple[int, ...], list[Line], Rebreak] | None = None
+    for n, rebreak in enumerate(tries):
+        set_ = set_body(spec, article, styles, measure, faces, dict(rebreak))
+        if set_ is None or set_[1] != warnings:
+            continue  # a paragraph that cannot be so set, or a line the build would warn of
+        trial = flow_article(spec, article, styles, geo, faces, body=set_[0], dry=True)
+        if measured(trial) > limit or len(trial.widows) >= len(ref.widows) or len(trial.warnings) > len(ref.warnings):
+            continue
+        # of two that fill alike, the one with fewer lines spread as a reader sees (LOOSE_EM)
+        loose = sum(line.han_spread > LOOSE_EM for line in set_[0])
+        key = (*measured(trial), len(trial.widows), loose, len(rebreak), n)
+        if best is None or key < best[0]:
+            best = (key, set_[0], rebreak)
+    return None if best is None else (best[1], best[2])
 
 
 def _choose(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
@@ -262,9 +341,10 @@ def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: 
         placed, changed, variant = trial
         return max(0, poorness(changed, article, placed.head_lines, geo, variant, spec) - written)
 
-    def rank(trial: Trial) -> tuple[int, int, int, int, int]:
+    def rank(trial: Trial) -> tuple[int, int, int, int, int, int]:
         placed, changed, variant = trial
-        return score(placed.fill, variant, lone_lines(changed, article, placed.head_lines, geo), poor(trial))
+        return score(placed.fill, variant, lone_lines(changed, article, placed.head_lines, geo), poor(trial),
+                     len(placed.widows))
 
     def filling(trial: Trial) -> tuple[int, int, int]:
         return (trial[0].fill.overset if trial[0].fill else 0, _white(trial[0]), trial[2].cost)
