@@ -163,7 +163,63 @@ def test_an_editions_warnings_go_to_their_own_page(root: Path) -> None:
     on_one = Warning("fitted", "'banner': headline +1 line", Loc(display_path(one.path), 20, 5))
     article_two = Warning("overset", "'baimei-property' x", Loc(display_path(two.content_dir / "baimei-property.md"), 3))
     nowhere = Warning("low-resolution", "photo.jpg prints at 150 ppi", Loc("content/photos/photo.jpg"))
-    named = Warning("very-loose", "article 'baimei-property', paragraph line 3")
+    named = Warning("very-loose", "article 'baimei-property', paragraph line 3", None, "baimei-property")
     every = (on_two, on_one, article_two, nowhere, named)
     assert _warnings_of(one, every, True) == (on_one, nowhere)
     assert _warnings_of(two, every, False) == (on_two, article_two, named)
+
+
+def test_a_warnings_page_and_module_are_its_articles_not_the_names_its_message_quotes(root: Path) -> None:
+    """Warning.article says whose a warning is: a line of copy the message quotes may hold another
+    article's name in quotes ('banner', on page one), which searching the message took for it."""
+    from pagesetter.build import load_inputs
+    from pagesetter.errors import Loc, Warning
+    from pagesetter.serve import _belongs, _warnings_of
+
+    one, two = (load_inputs(root / "layout" / f"tabloid-{n}.yaml")[0] for n in (1, 2))
+    on_one = {a.article for a in one.articles}
+    assert "banner" in on_one and "baimei-property" not in on_one
+    assert "baimei-property" in {a.article for a in two.articles}
+    quoting = Warning("typography", "article 'baimei-property', page 1, baseline 100.00 pt: 孤字: 见'banner'",
+                      None, "baimei-property")
+    photo = Warning("low-resolution", "'banner'.jpg prints at 150 ppi", Loc("content/photos/x.jpg"), "baimei-property")
+    mine = Warning("typography", "article 'banner', page 1: 'baimei-property' 孤字", None, "banner")
+    every = (quoting, photo, mine)
+    assert _warnings_of(one, every, True) == (mine,)
+    assert _warnings_of(two, every, False) == (quoting, photo)
+    banner, baimei = (next(a for a in s.articles if a.article == n) for s, n in ((one, "banner"), (two, "baimei-property")))
+    assert [_belongs(w, banner, one) for w in every] == [False, False, True]
+    assert [_belongs(w, baimei, two) for w in every] == [True, True, False]
+
+
+def test_every_warning_that_names_an_article_carries_it(root: Path, tmp_path: Path) -> None:
+    """The build's warnings say whose they are (Warning.article), the flow's and the check's alike
+    (headline-spaces: underset, and paragraphs' last lines alone at a column's head): what serve
+    sorts them by, onto their page and module."""
+    from pagesetter.build import build_page
+
+    from pagesetter.proof.report import typography_warnings
+    from pagesetter.proof.typography import check_pdf
+
+    result = build_page(root / "tests" / "pages" / "layout" / "headline-spaces.yaml", tmp_path)
+    checked = [c.warning for c in typography_warnings(check_pdf(result.pdf_path))]
+    named = [w for w in (*result.warnings, *checked) if re.match(r"(article )?'[^']+'", w.message)]
+    assert {w.kind for w in named} >= {"underset", "typography"}, [str(w) for w in result.warnings]
+    for w in named:
+        assert w.article == re.match(r"(article )?'([^']+)'", w.message)[2], str(w)
+
+
+def test_a_photos_warnings_carry_its_article(root: Path) -> None:
+    """A photo's warnings are located at its file (no page's spec or article): its article says
+    which page and module it is on."""
+    from pagesetter.pagetree import Image, Page
+    from pagesetter.render.pdf import _Coords, _draw_image
+    from pagesetter.render.photo import PreparedImage
+
+    photo = root / "content" / "photos" / "dongliao-police.jpg"
+    page = Page("p", (300.0, 300.0), 3.0, (), (), (), (), (), ())
+    image = Image(photo, 10.0, 10.0, 100.0, 80.0, "fill", "dongliao-police")
+    prepared = PreparedImage(b"", 10, 8, 150.0, notes=("corrupt EXIF data",))
+    found = _draw_image([], _Coords(page), image, 0, prepared)
+    assert [w.kind for w in found] == ["photo", "low-resolution"]
+    assert all(w.article == "dongliao-police" for w in found), found

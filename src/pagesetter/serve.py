@@ -21,7 +21,6 @@ import io
 import json
 import math
 import os
-import re
 import secrets
 import threading
 import time
@@ -419,11 +418,11 @@ def _frame_of(entry: Any, cell: Any) -> int | None:
 
 
 def _belongs(warning: Warning, article: Any, spec: Any) -> bool:
-    """A warning is a module's when it names the article or stands in its entry or its file; one
-    naming other articles only is theirs (the modules placed by auto share one entry line)."""
-    named = [a.article for a in spec.articles if f"'{a.article}'" in warning.message]
-    if named:
-        return article.article in named
+    """A warning is a module's when it is the article's (Warning.article: the modules placed by
+    auto share one entry line) or, being no article's, stands in its entry or its file. Never
+    by the message's words: a quoted line of copy may hold another article's name."""
+    if warning.article:
+        return warning.article == article.article
     loc = warning.loc
     if loc is None:
         return False
@@ -436,23 +435,20 @@ def _warnings_of(spec: Any, warnings: tuple[Warning, ...], first: bool) -> tuple
     """An edition's warnings, each on its page: one standing in the page's spec or one of its
     articles' files is that page's; one standing in another spec or article file is never this
     page's, even when it names an article this page shares (a jump continued here). One standing
-    in no such file (none, a photo file) goes to the pages whose articles it names; one naming no
-    article at all to the first page (the edition's result does not say which page a photo's
-    warning came from)."""
+    in no such file (none, a photo file) goes to the pages that carry its article (Warning.article:
+    a photo's, a check finding's); one that is no article's to the first page (the edition's
+    result says no page of it). Never by the message's words: a quoted line of copy may hold
+    another article's name."""
     own = {display_path(spec.path)} | {display_path(spec.content_dir / f"{a.article}.md") for a in spec.articles}
+    carried = {a.article for a in spec.articles}
 
     def page_of(w: Warning) -> bool:
         if w.loc is not None and w.loc.path in own:
             return True
         if w.loc is not None and Path(w.loc.path).suffix in (".yaml", ".yml", ".md"):
             return False  # another page's spec or article
-        if any(f"'{a.article}'" in w.message for a in spec.articles):
-            return True
-        return first and not any((spec.content_dir / f"{name}.md").is_file() for name in _QUOTED.findall(w.message))
+        return w.article in carried if w.article else first
     return tuple(w for w in warnings if page_of(w))
-
-
-_QUOTED = re.compile(r"'([^'/\\\s]+)'")  # a name as the engine quotes an article's: 'xianglu-street'
 
 
 def _link_jumps(views: tuple[PageView, ...]) -> tuple[PageView, ...]:

@@ -340,7 +340,7 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
             if not dry:
                 raise
             # a trial of fitting that would put the cell there: refused like a headline that overflows
-            out.warnings.append(Warning("overset", str(exc), ps.cell.loc))
+            out.warnings.append(Warning("overset", str(exc), ps.cell.loc, spec.article))
         cell, gap = ps.cell, ps.standoff
         # Text keeps ``standoff`` blank lines from the photo and its caption, in the block and in
         # a frame the body turns into under it (the turn of an L).
@@ -407,7 +407,7 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         spill = [line for line, style, _ in _spilled(parts, need * pitch)]
         out.overset.append(Overset(article.id, sum(len(l.text) for l in spill), len(spill), "(headline)"))
         out.warnings.append(Warning("overset", f"headline of {article.id!r} needs {height / pitch:.1f} lines, "
-                                    f"its area has {need}", spec.loc))
+                                    f"its area has {need}", spec.loc, article.id))
     # Centred in its area; lines fitting added stay under it (the white a desk pads with), so the
     # headline stands where its area as set would put it, not a hole of white over it.
     own = need - hs.fitted if 0 < hs.fitted < need and (need - hs.fitted) * pitch >= height - 0.01 else need
@@ -440,17 +440,18 @@ def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], 
         where = visible(", ".join(f"{a} and {b}" for a, b in found))
         out.append(Warning("headline-break", f"article {article.id!r}: the {role} breaks between {where} ({shown}), "
                            f"where the copy gives no cue; if that cuts a word, write a space where the line "
-                           f"should break (README: Headlines)", loc))
+                           f"should break (README: Headlines)", loc, article.id))
     for before, after in unkept:
         # The typed space asks for the break; a half wider than the measure cannot take it.
         out.append(Warning("headline-break", f"article {article.id!r}: the {role} does not break at the space "
                            f"typed between {quoted(before)} and {quoted(after)} ({shown}): a half is too long for the "
                            f"measure, so it is wrapped; shorten that half or move the space (README: Headlines)",
-                           loc))
+                           loc, article.id))
     for before, after in names:
         out.append(Warning("headline-break", f"article {article.id!r}: the {role} breaks inside the Latin "
                            f"run {visible(before)} / {visible(after)} ({shown}): nothing fits with the break before or after it; "
-                           f"shorten the {role} or write the break where it belongs (README: Headlines)", loc))
+                           f"shorten the {role} or write the break where it belongs (README: Headlines)", loc,
+                           article.id))
     return out
 
 
@@ -497,7 +498,7 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in placed), len(placed),
                                    f"(vertical headline{why})"))
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
-                                    f"{cols} column(s) × {lines} lines", spec.loc))
+                                    f"{cols} column(s) × {lines} lines", spec.loc, article.id))
     if out.dry:
         return lines
     right = x + (width + total) / 2
@@ -628,7 +629,8 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
     cell = ps.cell
     if photo is None:
-        out.warnings.append(Warning("layout", f"{spec.article!r} has a photo cell but no photo for it", cell.loc))
+        out.warnings.append(Warning("layout", f"{spec.article!r} has a photo cell but no photo for it", cell.loc,
+                                    spec.article))
         return []
     x, _, w, _ = geo.rect_box(cell)
     cap_style = styles[ps.caption]
@@ -640,7 +642,8 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     least = 2 * (count if ps.arrange == "column" else 1)
     if img_lines < least:
         out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {cell.lines} lines; its caption "
-                                    f"takes {n_cap}, its {count} picture(s) need {least}", cell.loc))
+                                    f"takes {n_cap}, its {count} picture(s) need {least}", cell.loc,
+                                    spec.article))
         img_lines = max(img_lines, count if ps.arrange == "column" else 1)
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
@@ -903,7 +906,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         fitted = placed[n_slots - 1][0].text if n_slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
     elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1:
-        out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc))
+        out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc, article.id))
 
 
 def _table_units(placed: list[tuple[Line, str]]) -> list[tuple[int, int]]:
@@ -939,7 +942,7 @@ def _tables_fit(spec: ArticleSpec, article: Article, columns: list[ColumnSlots],
                    f"its module ({deepest} lines): a table is not split across columns; cut rows, split it "
                    "in two tables, or give the module more lines")
         if out.dry:
-            out.warnings.append(Warning("overset", message, loc))
+            out.warnings.append(Warning("overset", message, loc, article.id))
         else:
             raise InputError(loc, message)
 
@@ -1113,7 +1116,7 @@ def _keep_ends(spec: ArticleSpec, article: Article, blocked: list[Rect], geo: Pa
                                             f"opens column {col} of the module, away from the text it signs at "
                                             "the foot of the column before: the columns as planned have no line "
                                             "to spare to take the text's last line over with it; add or cut a "
-                                            "line or two of copy", spec.loc))
+                                            "line or two of copy", spec.loc, article.id))
     return columns, fill, placed
 
 

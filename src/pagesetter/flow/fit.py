@@ -193,10 +193,11 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     if best_variant != NO_CHANGE:
         fill = placed.fill
         result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
-        placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc))
+        placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc, article.id))
     elif base_fill and (base_fill.overset or base_fill.empty_foot + base_fill.shortfall > 1):
         placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
-                                       f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc))
+                                       f"(headline {spec.fit.headline_lines}, photo {spec.fit.photo_lines})", spec.loc,
+                                       article.id))
     return placed
 
 
@@ -214,7 +215,7 @@ def _place(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: P
     placed = flow_article(spec, article, styles, geo, faces, body=lines, carried=carried)
     said = ", ".join(f"paragraph {k + 1} a line {'longer' if more > 0 else 'shorter'}" for k, more in rebreak)
     placed.warnings.append(Warning("fitted", f"{article.id!r}: {said} (spaced within the style's limits), so no "
-                                   "paragraph's last line stands alone at a column's head", spec.loc))
+                                   "paragraph's last line stands alone at a column's head", spec.loc, article.id))
     return placed
 
 
@@ -294,7 +295,7 @@ def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageG
         sides = [side for j, side in found if j == i]
         placed.warnings.append(Warning("layout", f"{article.id!r}: a single body line is wedged "
                                        f"{' and '.join(sides)} its photo; " + "; ".join(hint[s] for s in sides),
-                                       spec.photos[i].cell.loc))
+                                       spec.photos[i].cell.loc, article.id))
 
 
 Trial = tuple[Placed, ArticleSpec, Variant]
@@ -327,7 +328,7 @@ def _warn_poor(placed: Placed, found: Found, spec: ArticleSpec, article: Article
     placed.warnings.append(Warning(
         "layout", f"{article.id!r}: only {variant.describe()} would fill the module ({_white(trial)} empty "
         f"lines), not taken: it leaves {' and '.join(why) or 'a poorer page'}; {_white(placed)} empty lines "
-        "left: lengthen the text, shorten the block or narrow it", spec.loc))
+        "left: lengthen the text, shorten the block or narrow it", spec.loc, article.id))
 
 
 def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,

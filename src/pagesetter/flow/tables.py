@@ -94,11 +94,11 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
         if size < style.size and largest is not None:
             warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
                               f"style's {style.size:g} pt, as another table of the article that needs {size:g} pt "
-                              "to fit the column (an article's tables are set at one size)", para.loc)
+                              "to fit the column (an article's tables are set at one size)", para.loc, article)
         elif size < style.size:
             warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
                               f"style's {style.size:g} pt, to fit the column's {measure:g} pt (its style's "
-                              f"min_size allows {style.min_size:g} pt)", para.loc)
+                              f"min_size allows {style.min_size:g} pt)", para.loc, article)
         return TableLines(lines, size, missing, warning)
     raise _too_wide(para, shape, rows, style, lead, measure, faces)
 

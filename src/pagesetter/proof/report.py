@@ -186,7 +186,7 @@ def measure_warnings(report) -> tuple[Warning, ...]:  # type: ignore[no-untyped-
         for f in getattr(report, key):
             if not f.short:
                 loc, message = _located(f, title)
-                out.append(Warning("past-measure", message, loc))
+                out.append(Warning("past-measure", message, loc, f.article))
     return tuple(out)
 
 
@@ -203,7 +203,7 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
             if key in said and not f.short:
                 continue  # a past-measure warning (measure_warnings)
             loc, message = _located(f, title)
-            out.append(CheckWarning(key, f.article, f.parts or (f.text,), Warning("typography", message, loc)))
+            out.append(CheckWarning(key, f.article, f.parts or (f.text,), Warning("typography", message, loc, f.article)))
     return tuple(out)
 
 

@@ -462,10 +462,10 @@ def _prepare(image: Image, ppi: int) -> PreparedImage:
 def _draw_image(ops: list[str], co: _Coords, image: Image, index: int, prepared: PreparedImage) -> list[Warning]:
     ops += ["q", f"{fp(image.width)} 0 0 {fp(image.height)} {fp(co.x(image.x))} {fp(co.y(image.y + image.height))} cm",
             f"/FormXob.Im{index} Do", "Q"]
-    found = [Warning("photo", note, Loc.of_file(image.path)) for note in prepared.notes]
+    found = [Warning("photo", note, Loc.of_file(image.path), image.article) for note in prepared.notes]
     if prepared.effective_ppi < WARN_PPI:
         found.append(Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
-                             f"(under {WARN_PPI})", Loc.of_file(image.path)))
+                             f"(under {WARN_PPI})", Loc.of_file(image.path), image.article))
     return found
 
 
