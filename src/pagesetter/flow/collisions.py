@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pagesetter.errors import InputError, Loc
+from pagesetter.errors import InputError, Loc, quoted
 from pagesetter.pagetree import Frame, Page, TextLine
 from pagesetter.spec.model import PageSpec
 
@@ -80,7 +80,7 @@ def collisions(page: Page, spec: PageSpec) -> list[tuple[Loc, str]]:
                 continue
             for role, text, box in heads:
                 if box.overlaps(boxes[id(f)]):
-                    out.append((loc, f"{article!r}: its {role} “{text}” prints over its {f.kind} "
+                    out.append((loc, f"{article!r}: its {role} {quoted(text)} prints over its {f.kind} "
                                      f"({_depth(box, boxes[id(f)]):.0f} pt deep); {HEAD_ADVICE}"))
         for f in frames:
             if f.kind == "block":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
-from pagesetter.errors import InputError
+from pagesetter.errors import InputError, quoted
 from pagesetter.flow.article import Placed, to_text_line
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.flow.glyphs import SUBSTITUTE, masthead_printable
@@ -103,7 +103,7 @@ def _info_line(spec: PageSpec, masthead: Masthead, where: str, parts: tuple[str,
     total = sum(line.natural + gap for line, gap in words)
     if total > width + 0.01:
         locs = dict(masthead.info_locs)
-        raise InputError(locs.get(where, masthead.loc), f"the masthead's {where} “{'  '.join(parts)}” is "
+        raise InputError(locs.get(where, masthead.loc), f"the masthead's {where} {quoted('  '.join(parts))} is "
                          f"{total:.1f} pt wide, the name plate's columns {width:.1f} pt; widen the name plate "
                          "(name: cols) or set the masthead style smaller")
     cursor = x + (width - total) / 2
@@ -122,7 +122,7 @@ def _set_name(spec: PageSpec, masthead: Masthead, faces: FaceSet, out: Placed, x
     lines, _ = compose_display(_printable(spec, plate.text, style, faces), style, width, faces)
     natural = sum(line.natural for line in lines)
     if len(lines) > 1 or natural > width + 0.01:
-        raise InputError(plate.loc, f"the paper's name “{plate.text}” in {style.name!r} ({style.size:g} pt) is "
+        raise InputError(plate.loc, f"the paper's name {quoted(plate.text)} in {style.name!r} ({style.size:g} pt) is "
                          f"{natural:.0f} pt wide, the name plate {width:.0f} pt; set it smaller or give the "
                          "name plate more columns (name: cols)")
     if style.size > height + 0.01:
