@@ -67,8 +67,9 @@ def test_the_front_page_builds_with_no_widow(front) -> None:
     # the lead fills its columns as before: level, none short
     assert len({len(col) for col in columns}) == 1, [len(col) for col in columns]
     said = [w.message for w in front.warnings if w.kind == "fitted"]
-    assert said == ["'lead': paragraph 4 a line shorter, paragraph 5 a line longer (spaced within the style's "
-                    "limits), so no paragraph's last line stands alone at a column's head"], said
+    assert said == ["'lead': paragraph 4 (content/front-page/lead.md:17) a line shorter, paragraph 5 "
+                    "(content/front-page/lead.md:19) a line longer (spaced within the style's limits), so no "
+                    "paragraph's last line stands alone at a column's head"], said
 
 
 def test_of_two_variants_that_fill_alike_the_one_without_a_widow_is_chosen() -> None:
@@ -102,3 +103,19 @@ def test_a_paragraph_rebroken_a_line_shorter_or_longer_stays_within_the_spacing_
         assert len(lines[-1].text.strip()) > 1  # no 孤字
     # a paragraph cannot be set thirteen lines shorter: None, not a line past the measure
     assert rebreak_paragraph(runs, measure, faces, indent=indent, justify=justify, more=-5) is None
+
+
+def test_a_sessions_kept_fit_choice_knows_a_last_line_that_fills_the_measure() -> None:
+    """A session keeps fitting's choice while what its trials measure is unchanged
+    (flow/page.py fit_choice_key); a trial now counts a last line alone at a column's head only
+    when it shows the paragraph's end (short of the measure), so that is part of the key."""
+    from pagesetter.compose.lines import Line
+    from pagesetter.flow.page import fit_choice_key
+
+    body = Line((), 100.0, 100.0, "正文", False, 9.0)
+    full, short = (Line((), 100.0, natural, "末行。", True, 9.0) for natural in (100.0, 40.0))
+    from pagesetter.content.model import Article
+    from pagesetter.errors import Loc
+
+    article = Article("a", Path("a.md"), None, "t", None, None, (), (), Loc("a.md"))
+    assert fit_choice_key(None, article, [body, full], None) != fit_choice_key(None, article, [body, short], None)

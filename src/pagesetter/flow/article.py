@@ -1064,6 +1064,12 @@ def keep_ends(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> l
     return out
 
 
+def shows_end(line: Line) -> bool:
+    """Does a paragraph's last line show the paragraph's end by itself, short of the measure? (One
+    that fills it shows it only by the next paragraph's indent: `check` reads it so.)"""
+    return line.natural < line.width - 0.01
+
+
 def widows(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> tuple[int, ...]:
     """The paragraphs' last lines that open a column, the line before them of the same paragraph
     ending the column before (what `check` counts: proof/typography.py widows), each by its place
@@ -1076,7 +1082,7 @@ def widows(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> tupl
             continue
         if (k > 0 and slots[k][0] != slots[k - 1][0] and line.last and role in ("body", "item")
                 and placed[k - 1][1] in ("body", "item") and not placed[k - 1][0].last
-                and (line.natural < line.width - 0.01 or k + 1 < len(placed))):
+                and (shows_end(line) or k + 1 < len(placed))):
             out.append(printing)
         printing += 1
     return tuple(out)

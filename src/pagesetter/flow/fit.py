@@ -213,7 +213,9 @@ def _place(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: P
         return placed
     lines, rebreak = found
     placed = flow_article(spec, article, styles, geo, faces, body=lines, carried=carried)
-    said = ", ".join(f"paragraph {k + 1} a line {'longer' if more > 0 else 'shorter'}" for k, more in rebreak)
+    locs = [article.paragraphs[k].loc for k, _ in rebreak]
+    said = ", ".join(f"paragraph {k + 1} ({loc.path}:{loc.line}) a line {'longer' if more > 0 else 'shorter'}"
+                     for (k, more), loc in zip(rebreak, locs))
     placed.warnings.append(Warning("fitted", f"{article.id!r}: {said} (spaced within the style's limits), so no "
                                    "paragraph's last line stands alone at a column's head", spec.loc, article.id))
     return placed

@@ -13,7 +13,7 @@ from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
 from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
-from pagesetter.flow.article import Placed, aligned_x, compose_body, to_text_line
+from pagesetter.flow.article import Placed, aligned_x, compose_body, shows_end, to_text_line
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
@@ -79,11 +79,17 @@ def fit_choice_key(context: object, article: Article, body: list[Line], came: tu
     """What fitting's trials measure (flow/fit.py, dry placements): the module's spec and page
     (``context``), the article but for its paragraphs (headline, photos: by value), its photos'
     files as they are now (their pixels decide a photo's resolution), and the body's and carried
-    lines by count and kind only (a trial places no text)."""
+    lines by count and kind only (a trial places no text): a line's role, whether it ends its
+    paragraph and whether it shows that end (fitting weighs a last line alone at a column's head,
+    flow/article.py widows)."""
     photos = tuple(_file_stat(f) for photo in article.photos for f in photo.files)
     shape = (replace(article, paragraphs=()), photos)
-    return ("fit", context, shape, tuple((line.role, line.last) for line in body),
-            None if came is None else tuple((line.role, line.last) for line in came))
+    return ("fit", context, shape, tuple(_kind(line) for line in body),
+            None if came is None else tuple(_kind(line) for line in came))
+
+
+def _kind(line: Line) -> tuple[str, bool, bool]:
+    return (line.role, line.last, line.last and shows_end(line))
 
 
 def _file_stat(path: Path) -> tuple[object, ...]:
