@@ -788,7 +788,7 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, n_li
                  kept: Callable[[list[ColumnSlots]], int] | None = None) -> tuple[list[ColumnSlots], Fill]:
     """The body's slots, balanced so the last columns end level, and how well they fill.
     ``kept``: how many lines the body takes in given columns once what stands whole is kept whole
-    (a table, padded to the next column; _place_body): balancing then ends the columns on the
+    (a table, padded to the next column; _keep_together): balancing then ends the columns on the
     shallowest foot at which that many lines fit, never one too shallow for a table (the columns
     balance around it), and ``n_lines`` is that count."""
     columns = _columns(spec, blocked, geo)
@@ -854,39 +854,12 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     if spec.continued_from is not None:
         placed.insert(0, (_jump_line(f"（上接第{spec.continued_from}版）", styles[spec.jump_style], geo, faces, "left"),
                           "jump"))
-    # Keeping subheads with their text pads columns, which changes balancing, which moves the
-    # column ends: plan again until the padding settles (a few rounds; each only adds padding).
-    base = placed
-    kept = any(role in ("subhead", "item", "table") for _, role in base)  # else nothing to keep together
     jump = spec.jump_to is not None
-    if any(role == "table" for _, role in base):
+    if any(role == "table" for _, role in placed):
         # a table is never split (this version): one deeper than the module's column cannot be set;
-        # any other is balanced around, the columns as deep as it needs (plan_columns ``kept``)
-        _tables_fit(spec, article, _columns(spec, blocked, geo), base, out)
-
-        def whole(columns: list[ColumnSlots]) -> int:
-            slots = _slots(columns)
-            return len(keep_tables(keep_items(keep_subheads(base, slots), slots), slots)) + jump
-        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, whole)
-        slots = _slots(columns)
-        placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
-        for _ in range(12):
-            # the last columns end on photos (plan_columns' _balance_above evens runs, not a foot):
-            # planned for the lines a round needed, never fewer, the rounds settle
-            if len(placed) + jump <= fill.lines:
-                break
-            columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
-            slots = _slots(columns)
-            placed = keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
-    else:
-        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump)
-        for _ in range(4):
-            if kept:
-                slots = _slots(columns)
-                placed = keep_items(keep_subheads(base, slots), slots)
-            if len(placed) == fill.lines - jump or not kept:
-                break  # (with nothing kept together, planning again would plan the same)
-            columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
+        # any other is balanced around, the columns as deep as it needs (_keep_together)
+        _tables_fit(spec, article, _columns(spec, blocked, geo), placed, out)
+    columns, fill, placed = _keep_together(spec, blocked, geo, placed, jump)
     columns, fill, placed = _keep_ends(spec, article, blocked, geo, out, columns, fill, placed)
     n_slots = fill.slots  # the grid lines the columns hold
     out.widows = widows(placed, _slots(columns))
@@ -907,6 +880,35 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
     elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1:
         out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc, article.id))
+
+
+def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, base: list[tuple[Line, str]],
+                   jump: bool) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
+    """The columns planned for the body with what stands together kept together: a subhead with
+    its first line of text (keep_subheads), a short item whole (keep_items), a table whole
+    (keep_tables). Keeping pads columns, which changes balancing, which moves the column ends:
+    the first plan balances on the shallowest foot at which the kept lines fit (plan_columns
+    ``kept``), and when the last columns end on photos (_balance_above evens runs, not a foot) it
+    is planned again for the lines a round needed, never fewer, until the rounds settle. (A last
+    line kept with the line before it, keep_ends, is not planned so: it takes padding only where
+    the columns as planned have the line to spare, _keep_ends; planned here, a balanced module
+    would be made a line deeper for it, a ragged foot.)"""
+    if not any(role in ("subhead", "item", "table") for _, role in base):
+        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump)
+        return columns, fill, base  # nothing to keep together
+
+    def kept(columns: list[ColumnSlots]) -> list[tuple[Line, str]]:
+        slots = _slots(columns)
+        return keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
+
+    columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, lambda c: len(kept(c)) + jump)
+    placed = kept(columns)
+    for _ in range(12):
+        if len(placed) + jump <= fill.lines:
+            break
+        columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
+        placed = kept(columns)
+    return columns, fill, placed
 
 
 def _table_units(placed: list[tuple[Line, str]]) -> list[tuple[int, int]]:
