@@ -270,21 +270,23 @@ def test_auto_never_spreads_a_short_item_over_empty_columns(tmp_path: Path, proj
 def test_fitting_never_grows_a_photo_under_the_resolution_print_needs(tmp_path: Path, project: Path) -> None:
     """Issue 15.8: fitting grew a photo past its pixels. A landscape picture just deep enough for its
     cell as written (205 ppi, filled): a deeper cell would crop it to under 200 ppi, so fitting
-    must close the module some other way (or leave the white)."""
+    must close the module some other way (or leave the white). xian-education: fitting deepens its
+    photo a line (dongliao-police's, which it deepened before, is now fitted by its headline: a
+    paragraph's last line was left alone at a column's head)."""
     from PIL import Image as PILImage
 
     spec = project / "layout" / "seed-page.yaml"
     first = build_page(spec, tmp_path / "a")
-    fitted = next(w for w in first.warnings if w.kind == "fitted" and "dongliao-police" in w.message)
+    fitted = next(w for w in first.warnings if w.kind == "fitted" and "xian-education" in w.message)
     assert "photo +1 line" in fitted.message  # what fitting does with the shipped photo
-    written = next(i for i in build_page(spec, tmp_path / "b", ).page.images if i.article == "dongliao-police")
+    written = next(i for i in build_page(spec, tmp_path / "b", ).page.images if i.article == "xian-education")
     # the frame of the cell as written is one line shallower than the fitted one
     frame_h = written.height - 13.5
     height_px = round(205 * frame_h / 72)
     PILImage.new("RGB", (3 * height_px, height_px), (90, 120, 150)).save(
-        project / "content" / "photos" / "dongliao-police.jpg")
+        project / "content" / "photos" / "xian-education.jpg")
     result = build_page(spec, tmp_path / "c")
-    notes = [w.message for w in result.warnings if w.kind == "fitted" and "dongliao-police" in w.message]
+    notes = [w.message for w in result.warnings if w.kind == "fitted" and "xian-education" in w.message]
     assert not any("photo +" in n for n in notes), notes
     assert not [w for w in result.warnings if w.kind == "low-resolution"], result.warnings
 
