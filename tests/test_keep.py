@@ -518,3 +518,51 @@ def test_a_keep_without_a_cache_refuses(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pagesetter", "keep"], cwd=tmp_path, capture_output=True, text=True,
                          env=env_for(tmp_path, PAGESETTER_CACHE="off"), timeout=60)
     assert run.returncode == 1 and run.stderr.startswith("pagesetter: error: the build cache is off")
+
+
+def test_a_killed_kept_process_s_ghostscript_folder_goes_at_the_next_start(tmp_path: Path) -> None:
+    """SIGKILL runs no clean-up: the kept process's Ghostscript folder stays in the temporary
+    folder; the next `pagesetter keep` removes it, and only what is provably ours: not a folder of
+    a running process, not one named the old way, not a link, not a file."""
+    from pagesetter.proof.coverage import WORKSPACE_PREFIX, _owner
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    project = copy_project(tmp_path / "p")
+    env = env_for(tmp_path / "cache", TMPDIR=str(temp))
+    first = Keep(project, env)
+    [folder] = [p for p in temp.iterdir() if p.name.startswith(WORKSPACE_PREFIX)]
+    first.process.kill()
+    first.process.communicate(timeout=60)
+    assert folder.is_dir()
+    alive = temp / f"{WORKSPACE_PREFIX}{_owner()}-alive123"  # this test's own process: running
+    untagged = temp / f"{WORKSPACE_PREFIX}abcd1234"
+    for kept in (alive, untagged):
+        kept.mkdir()
+        (kept / "x").write_bytes(b"x")
+    dead = folder.name.split("-")[2]  # the killed process's tag
+    (temp / f"{WORKSPACE_PREFIX}{dead}-alink").symlink_to(alive)
+    (temp / f"{WORKSPACE_PREFIX}{dead}-afile").write_bytes(b"x")
+    second = Keep(project, env)
+    try:
+        left = sorted(p.name for p in temp.iterdir() if p.name.startswith(WORKSPACE_PREFIX))
+        assert folder.name not in left
+        assert {alive.name, untagged.name, f"{WORKSPACE_PREFIX}{dead}-alink", f"{WORKSPACE_PREFIX}{dead}-afile"} <= set(left)
+        assert (alive / "x").is_file() and (untagged / "x").is_file()
+    finally:
+        code, _, err = second.stop()
+    assert code == 0 and "Traceback" not in err, err
+
+
+def test_an_interrupted_kept_build_json_prints_its_document(twins) -> None:  # type: ignore[no-untyped-def]
+    """build --json cut short in the gate, kept (A) and the client's own (B): each prints its
+    document saying interrupted, status 130, and its files are those written."""
+    a, b, env_a, env_b, keep = twins
+    same(a, b, env_a, env_b)
+    edit((a, b), EDIT_FILE, *EDITS)
+    for project, env in ((a, env_a), (b, env_b)):
+        code, out, err, written = interrupted(project, env, "gate", "--json")
+        document = json.loads(out)
+        assert (code, err) == (130, "pagesetter: interrupted\n"), (project, code, out, err)
+        assert (document["exit"], document["errors"]) == (130, ["interrupted"])
+        assert sorted(Path(f).name for f in document["files"]) == written

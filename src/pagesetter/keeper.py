@@ -188,6 +188,9 @@ def keep(root: Path, idle_minutes: float) -> int:
     previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, _client_gone)
     kept = Kept()
     try:
+        from pagesetter.proof.coverage import remove_stale_workspaces
+
+        remove_stale_workspaces()  # a kept process killed (SIGKILL) left its Ghostscript's folder
         _warm()
         from pagesetter import cli
 
@@ -405,6 +408,9 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool]:
     if gone.is_set() or code in (130, cli.EXIT_INTERNAL):
         kept.forget_last()
     if code is None:  # the interrupt landed outside cli._run (as it starts or ends): said as _run says it
+        if args.json and not any(event[0] == "o" for event in events):  # and its document, as _build's
+            with contextlib.redirect_stdout(Captured("o", events)):
+                cli._Status().emit(130, ["interrupted"])
         events.append(["e", "pagesetter: interrupted\n"])
         code = 130
     return {"events": events, "exit": code}, gone.is_set()

@@ -43,9 +43,17 @@ def open_regular(path: Path | str) -> BinaryIO:
     """``path`` opened for reading if it is a regular file (after symlinks). Opened without
     blocking, so a FIFO with no writer cannot stall the build, and judged by the open file itself
     (fstat), so nothing can swap it between check and read. Raises IsADirectoryError for a folder,
-    NotRegularFile for anything else that is not a file, else the system's OSError."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    NotRegularFile for anything else that is not a file, else the system's OSError.
+
+    An interrupt (Ctrl-C, a kept build's client gone: an exception raised between any two steps)
+    never closes the descriptor twice: the file object owns it from the moment it exists (made by
+    ``open`` around our opener, in C), and only the object closes it. os.fdopen after os.open had
+    the object made inside a Python function, so an interrupt there dropped the object (which
+    closed the descriptor) and the cleanup closed it again: "Bad file descriptor", reported as
+    the input's error, or another file's descriptor closed if its number was taken meanwhile."""
+    fh = open(path, "rb", opener=_nonblocking)  # noqa: SIM115 - closed below or by the caller
     try:
+        fd = fh.fileno()
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "expected a file, found a directory", str(path))
@@ -53,10 +61,17 @@ def open_regular(path: Path | str) -> BinaryIO:
             kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
             raise NotRegularFile(errno.EINVAL, f"not a regular file but {kind}; refused unread", str(path))
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return fh  # type: ignore[return-value]
     except BaseException:
-        os.close(fd)
+        fh.close()
         raise
+
+
+def _nonblocking(path: "Path | str", flags: int) -> int:
+    """open()'s opener: as it opens, and without waiting for a FIFO's writer. (An interrupt
+    landing between os.open's return and this return leaks the descriptor, never closes one
+    twice: no Python code can take an int from the system without such a step.)"""
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def read_regular(path: Path | str) -> bytes:
