@@ -160,3 +160,28 @@ def test_ctrl_c_as_the_command_line_loads_says_interrupted(tmp_path: Path, modul
                          capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PAGESETTER_CACHE": str(tmp_path / "cache")})
     assert (run.returncode, run.stdout, run.stderr) == (130, "", "pagesetter: interrupted\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_an_interrupt_at_any_instruction_of_a_write_leaves_the_old_file_or_the_new(tmp_path: Path) -> None:
+    """paths.write_atomically interrupted at each instruction in turn: the target holds the old
+    bytes or the new, whole; no temporary file is left beside it and no descriptor open; never an
+    OSError in the interrupt's place."""
+    target = tmp_path / "page.pdf"
+    target.write_bytes(b"old")
+    paths.write_atomically(target, b"new", durable=False)  # what it imports, imported
+    at = 0
+    while True:
+        at += 1
+        target.write_bytes(b"old")
+        before = _open_fds()
+        with interrupting(Interrupter(paths.write_atomically.__code__, at, KeyboardInterrupt)) as interrupter:
+            try:
+                paths.write_atomically(target, b"new")
+            except KeyboardInterrupt:
+                pass
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["page.pdf"], at
+        assert target.read_bytes() in (b"old", b"new") and _open_fds() == before, at
+        if not interrupter.raised:
+            break
+    assert at > 50 and target.read_bytes() == b"new"
