@@ -312,12 +312,15 @@ def by_interrupt(exc: BaseException) -> bool:
     would be reported as bad input ("cannot read file: Bad file descriptor") or as a bug. Python
     keeps what was being handled in ``__context__`` (also under ``raise ... from None``)."""
     seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
         if isinstance(current, KeyboardInterrupt):
             return True
         seen.add(id(current))
-        current = current.__cause__ or current.__context__
+        todo += [current.__cause__, current.__context__]  # ``raise X from Y`` in a handler: both
     return False
 
 

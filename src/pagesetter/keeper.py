@@ -225,6 +225,12 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _client_gone(signum: int, frame: object) -> None:
+    # An exception raised wherever the build is, not a flag it looks at between stages: the
+    # client's own build gets Ctrl-C so (the terminal's SIGINT), and the two must stop at the same
+    # moment and say the same files (tests/test_keep.py); a flag would let a stage run on (the
+    # gate's Ghostscript, a page's composition) after the desk gave up. So the build's code is
+    # made safe for an interrupt between any two steps instead (paths.open_regular,
+    # paths._written_beside, cli.by_interrupt; tests/test_interrupts.py).
     raise ClientGone()
 
 
