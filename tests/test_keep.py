@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -246,22 +247,26 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
     """Ctrl-C while the kept process builds: the client says so and exits 130 as its own build
     would; no temporary or partial file is left; the next build is the client's own build's."""
     a, b, env_a, env_b, keep = twins
-    interrupted = False
+    said: list[str] = []  # the kept process's line for the build its client cut short
     for delay in (0.05, 0.15, 0.3, 0.5):  # the first build of a session takes ~0.5 s; land inside it
         age(a)
         client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build", "--proof"], cwd=a, env=env_a,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while client.poll() is None and not _building(keep.process.pid):  # its build handed over
+            time.sleep(0.002)
         time.sleep(delay)
         client.send_signal(signal.SIGINT)
         out, err = client.communicate(timeout=300)
         if client.returncode == 130:
             # what it printed: only the files it wrote before the interrupt (the next test holds them to the disk)
             assert err == "pagesetter: interrupted\n" and all(line.startswith("wrote ") for line in out.splitlines())
-            interrupted = True
+            # the kept process says it before it replies (a select: no line must fail the test, not hang it)
+            if select.select([keep.process.stdout], [], [], 30)[0]:
+                said.append(keep.process.stdout.readline())  # type: ignore[union-attr]
             break
         edit((a,), EDIT_FILE, *EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") \
             else edit((a,), EDIT_FILE, *EDITS[::-1])
-    assert interrupted
+    assert said == ["pagesetter keep: a build interrupted by its client (Ctrl-C); its page starts afresh next time\n"]
     assert keep.process.poll() is None
     # no temporary file left, and the PDF written whole or not at all, as by an interrupted build of its own
     assert not [p.name for p in (a / "output").glob(".*")] if (a / "output").exists() else True
@@ -273,7 +278,7 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
     edit((a, b), EDIT_FILE, *((EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") else EDITS[::-1]))
     same(a, b, env_a, env_b, "--proof")
     code, out, _ = keep.stop()
-    assert code == 0 and out.count("a build interrupted by its client") == 1  # the kept build was cut short
+    assert code == 0 and "a build interrupted by its client" not in out  # the one cut short said above
 
 
 def _identities(project: Path) -> dict[str, tuple[int, int]]:
@@ -292,17 +297,20 @@ def _identities(project: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _has_socket(pid: int) -> bool:
-    """Whether the process holds a socket: the client has connected to the kept process."""
+def _building(kept: int) -> bool:
+    """Whether the kept process (pid) is building: its build's watcher thread runs beside its main
+    thread (keeper._build), so the client's request has been read whole. A Ctrl-C before that (the
+    client connecting, or sending) reaches the client alone, which ends (130) with no build cut short."""
     try:
-        return any(os.readlink(f).startswith("socket:") for f in Path(f"/proc/{pid}/fd").iterdir())
+        return len(os.listdir(f"/proc/{kept}/task")) > 1
     except OSError:
         return False
 
 
-def interrupted(project: Path, env: dict[str, str], when: str, *args: str) -> tuple[int, str, str, list[str]]:
-    """``build ARGS`` in ``project``, sent SIGINT (as Ctrl-C) at ``when``: "connected" (the client
-    holds a socket: a kept build about to start), "gate" (the print PDF was written: the gate runs)
+def interrupted(project: Path, env: dict[str, str], when: str, *args: str,
+                kept: int | None = None) -> tuple[int, str, str, list[str]]:
+    """``build ARGS`` in ``project``, sent SIGINT (as Ctrl-C) at ``when``: "connected" (the kept
+    process, pid ``kept``, has started its build), "gate" (the print PDF was written: the gate runs)
     or "preview" (the page's PNG was written). Its status, stdout, stderr and the files it wrote."""
     age(project)
     before = _identities(project)
@@ -313,14 +321,13 @@ def interrupted(project: Path, env: dict[str, str], when: str, *args: str) -> tu
     def reached() -> bool:
         now = _identities(project)
         if when == "connected":
-            return _has_socket(client.pid)
+            assert kept is not None
+            return _building(kept)
         name = pdf.name if when == "gate" else png.name
         return name in now and now[name] != before.get(name)
 
     while client.poll() is None and not reached():
         time.sleep(0.002)
-    if when == "connected":
-        time.sleep(0.02)  # its request sent: the kept build starts
     client.send_signal(signal.SIGINT)
     out, err = client.communicate(timeout=300)
     after = _identities(project)
@@ -345,7 +352,7 @@ def test_ctrl_c_says_every_file_the_kept_build_wrote_as_the_clients_own_build_do
                                 ("gate", ("--proof",), EDITS[0])):  # the last: the first build's, replayed
         edit((a, b), EDIT_FILE, text, wording)
         text = wording
-        kept = interrupted(a, env_a, when, *args)
+        kept = interrupted(a, env_a, when, *args, kept=keep.process.pid)
         code, out, err, written = kept
         assert code == 130 and err.endswith("pagesetter: interrupted\n") and "Traceback" not in err, (when, kept)
         assert announced(out) == written, (when, kept)  # each file on disk said, and only those
@@ -518,3 +525,51 @@ def test_a_keep_without_a_cache_refuses(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pagesetter", "keep"], cwd=tmp_path, capture_output=True, text=True,
                          env=env_for(tmp_path, PAGESETTER_CACHE="off"), timeout=60)
     assert run.returncode == 1 and run.stderr.startswith("pagesetter: error: the build cache is off")
+
+
+def test_a_killed_kept_process_s_ghostscript_folder_goes_at_the_next_start(tmp_path: Path) -> None:
+    """SIGKILL runs no clean-up: the kept process's Ghostscript folder stays in the temporary
+    folder; the next `pagesetter keep` removes it, and only what is provably ours: not a folder of
+    a running process, not one named the old way, not a link, not a file."""
+    from pagesetter.proof.coverage import WORKSPACE_PREFIX, _owner
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    project = copy_project(tmp_path / "p")
+    env = env_for(tmp_path / "cache", TMPDIR=str(temp))
+    first = Keep(project, env)
+    [folder] = [p for p in temp.iterdir() if p.name.startswith(WORKSPACE_PREFIX)]
+    first.process.kill()
+    first.process.communicate(timeout=60)
+    assert folder.is_dir()
+    alive = temp / f"{WORKSPACE_PREFIX}{_owner()}-alive123"  # this test's own process: running
+    untagged = temp / f"{WORKSPACE_PREFIX}abcd1234"
+    for kept in (alive, untagged):
+        kept.mkdir()
+        (kept / "x").write_bytes(b"x")
+    dead = folder.name.split("-")[2]  # the killed process's tag
+    (temp / f"{WORKSPACE_PREFIX}{dead}-alink").symlink_to(alive)
+    (temp / f"{WORKSPACE_PREFIX}{dead}-afile").write_bytes(b"x")
+    second = Keep(project, env)
+    try:
+        left = sorted(p.name for p in temp.iterdir() if p.name.startswith(WORKSPACE_PREFIX))
+        assert folder.name not in left
+        assert {alive.name, untagged.name, f"{WORKSPACE_PREFIX}{dead}-alink", f"{WORKSPACE_PREFIX}{dead}-afile"} <= set(left)
+        assert (alive / "x").is_file() and (untagged / "x").is_file()
+    finally:
+        code, _, err = second.stop()
+    assert code == 0 and "Traceback" not in err, err
+
+
+def test_an_interrupted_kept_build_json_prints_its_document(twins) -> None:  # type: ignore[no-untyped-def]
+    """build --json cut short in the gate, kept (A) and the client's own (B): each prints its
+    document saying interrupted, status 130, and its files are those written."""
+    a, b, env_a, env_b, keep = twins
+    same(a, b, env_a, env_b)
+    edit((a, b), EDIT_FILE, *EDITS)
+    for project, env in ((a, env_a), (b, env_b)):
+        code, out, err, written = interrupted(project, env, "gate", "--json")
+        document = json.loads(out)
+        assert (code, err) == (130, "pagesetter: interrupted\n"), (project, code, out, err)
+        assert (document["exit"], document["errors"]) == (130, ["interrupted"])
+        assert sorted(Path(f).name for f in document["files"]) == written

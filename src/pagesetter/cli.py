@@ -299,7 +299,34 @@ def _guarded(args: argparse.Namespace, argv: list[str] | None) -> int:
     except HandBack:
         raise
     except Exception as exc:  # noqa: BLE001 - the safety net
+        if by_interrupt(exc):  # raised by a clean-up as Ctrl-C unwound the build: not a bug
+            return _say_interrupted()
         return _internal_error(exc, argv)
+
+
+def by_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was raised while handling, an interrupt (KeyboardInterrupt: Ctrl-C, or
+    a kept build's client gone). Ctrl-C is an exception that may land between any two steps of
+    Python code; a clean-up on its way out (a ``finally`` closing a file, an ``except`` turning
+    an OSError into an input error) may then fail and raise in its place, which without this
+    would be reported as bad input ("cannot read file: Bad file descriptor") or as a bug. Python
+    keeps what was being handled in ``__context__`` (also under ``raise ... from None``)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        todo += [current.__cause__, current.__context__]  # ``raise X from Y`` in a handler: both
+    return False
+
+
+def _say_interrupted() -> int:
+    print("pagesetter: interrupted", file=sys.stderr)
+    return 130
 
 
 # SOURCE_DATE_EPOCH (reproducible-builds.org): seconds since 1970 as a whole number; the latest a
@@ -459,30 +486,37 @@ def _run(args: argparse.Namespace) -> int:
             serve(args.spec or _default_spec()[0], args.host, args.port, args.output, args.dpi, args.quiet)
             return 0
         return _preview(args)
-    except OversetError as exc:
+    except KeyboardInterrupt:
+        return _say_interrupted()
+    except Exception as exc:
+        if by_interrupt(exc):  # an error of a clean-up while Ctrl-C unwound: the interrupt it is
+            return _say_interrupted()
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """An error the user can cause, said in one line, and its status; anything else raised again
+    (the safety net, _guarded, takes it)."""
+    if isinstance(exc, OversetError):
         print(f"pagesetter: error: {exc}", file=sys.stderr)
         return EXIT_OVERSET
-    except PagesetterError as exc:
+    if isinstance(exc, PagesetterError):
         for line in str(exc).splitlines() or [""]:  # several faults at once (InputErrors): a line each
             print(f"pagesetter: error: {line}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("pagesetter: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the report piped into head or less, closed early: nothing went wrong
+    if isinstance(exc, BrokenPipeError):  # the report piped into head or less, closed early: nothing went wrong
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout at exit)
         return 0
-    except OSError as exc:  # the system refused a file: an output folder that is a file, a full disk …
+    if isinstance(exc, OSError):  # the system refused a file: an output folder that is a file, a full disk …
         print(f"pagesetter: error: {_os_error(exc)}", file=sys.stderr)
         return EXIT_INPUT
-    except RuntimeError as exc:
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Symlink loop from "):
         # pathlib's resolve() (Python < 3.13) reports a symlink that points back at itself so
-        if not str(exc).startswith("Symlink loop from "):
-            raise
         where = str(exc)[len("Symlink loop from "):].strip("'\"")
         print(f"pagesetter: error: {display_path(where)}: a symbolic link that loops back on itself; "
               "replace it with the file", file=sys.stderr)
         return EXIT_INPUT
+    raise exc
 
 
 def _os_error(exc: OSError) -> str:
@@ -542,15 +576,16 @@ def _build(args: argparse.Namespace) -> int:
     args.quiet = True  # the JSON document is the whole of stdout; problems still go to stderr
     try:
         code = _build_all(args, status)
-    except OversetError as exc:
-        status.emit(EXIT_OVERSET, [str(exc)], getattr(exc, "overset", ()))
-        raise
-    except PagesetterError as exc:
-        status.emit(EXIT_INPUT, str(exc).splitlines() or [""])
-        raise
-    except OSError as exc:
-        status.emit(EXIT_INPUT, [_os_error(exc)])
-        raise
+    except BaseException as exc:
+        if by_interrupt(exc):  # Ctrl-C: a document still, saying so, as a desk's script expects one
+            status.emit(130, ["interrupted"])
+        elif isinstance(exc, OversetError):
+            status.emit(EXIT_OVERSET, [str(exc)], getattr(exc, "overset", ()))
+        elif isinstance(exc, PagesetterError):
+            status.emit(EXIT_INPUT, str(exc).splitlines() or [""])
+        elif isinstance(exc, OSError):
+            status.emit(EXIT_INPUT, [_os_error(exc)])
+        raise  # said on stderr and given its status by _run (a bug: no document, README)
     status.emit(code, ["preflight found errors: the PDF is not fit to print"] if code else [])
     return code
 
@@ -650,8 +685,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                             print(f"wrote {display_path(png)}")
                             said.add(png.name)
             _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
-        except KeyboardInterrupt:
-            _say_unsaid(args.output, before, said, args.quiet)
+        except BaseException as exc:
+            if by_interrupt(exc):
+                _say_unsaid(args.output, before, said, args.quiet, json_status)
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
@@ -659,13 +695,20 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     return status
 
 
-def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool) -> None:
+def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool,
+                json_status: _Status | None = None) -> None:
     """A page's build (its PDF, proofs and previews) cut short by Ctrl-C: every file it wrote is said
     as the interrupt ends it, those not said yet too (the proofs are written before the print PDF
     and said after the gate; a preview is said after it is written), so no file is left on disk
-    unannounced. ``before``: the folder as the build found it; ``said``: the names it said."""
-    if not quiet:
-        for path in _replaced_outputs(out, before, said):
+    unannounced. ``before``: the folder as the build found it; ``said``: the names it said.
+    Under --json (quiet) the document's ``files`` gets those not in it yet."""
+    if quiet and json_status is None:
+        return
+    for path in _replaced_outputs(out, before, said):
+        if json_status is not None:
+            if display_path(path) not in json_status.files:
+                json_status.wrote(path)
+        else:
             print(f"wrote {display_path(path)}")
 
 

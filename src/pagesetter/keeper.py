@@ -188,6 +188,9 @@ def keep(root: Path, idle_minutes: float) -> int:
     previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, _client_gone)
     kept = Kept()
     try:
+        from pagesetter.proof.coverage import remove_stale_workspaces
+
+        remove_stale_workspaces()  # a kept process killed (SIGKILL) left its Ghostscript's folder
         _warm()
         from pagesetter import cli
 
@@ -222,6 +225,12 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _client_gone(signum: int, frame: object) -> None:
+    # An exception raised wherever the build is, not a flag it looks at between stages: the
+    # client's own build gets Ctrl-C so (the terminal's SIGINT), and the two must stop at the same
+    # moment and say the same files (tests/test_keep.py); a flag would let a stage run on (the
+    # gate's Ghostscript, a page's composition) after the desk gave up. So the build's code is
+    # made safe for an interrupt between any two steps instead (paths.open_regular,
+    # paths._written_beside, cli.by_interrupt; tests/test_interrupts.py).
     raise ClientGone()
 
 
@@ -405,6 +414,9 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool]:
     if gone.is_set() or code in (130, cli.EXIT_INTERNAL):
         kept.forget_last()
     if code is None:  # the interrupt landed outside cli._run (as it starts or ends): said as _run says it
+        if args.json and not any(event[0] == "o" for event in events):  # and its document, as _build's
+            with contextlib.redirect_stdout(Captured("o", events)):
+                cli._Status().emit(130, ["interrupted"])
         events.append(["e", "pagesetter: interrupted\n"])
         code = 130
     return {"events": events, "exit": code}, gone.is_set()

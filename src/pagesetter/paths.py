@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
@@ -43,9 +42,17 @@ def open_regular(path: Path | str) -> BinaryIO:
     """``path`` opened for reading if it is a regular file (after symlinks). Opened without
     blocking, so a FIFO with no writer cannot stall the build, and judged by the open file itself
     (fstat), so nothing can swap it between check and read. Raises IsADirectoryError for a folder,
-    NotRegularFile for anything else that is not a file, else the system's OSError."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    NotRegularFile for anything else that is not a file, else the system's OSError.
+
+    An interrupt (Ctrl-C, a kept build's client gone: an exception raised between any two steps)
+    never closes the descriptor twice: the file object owns it from the moment it exists (made by
+    ``open`` around our opener, in C), and only the object closes it. os.fdopen after os.open had
+    the object made inside a Python function, so an interrupt there dropped the object (which
+    closed the descriptor) and the cleanup closed it again: "Bad file descriptor", reported as
+    the input's error, or another file's descriptor closed if its number was taken meanwhile."""
+    fh = open(path, "rb", opener=_nonblocking)  # noqa: SIM115 - closed below or by the caller
     try:
+        fd = fh.fileno()
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "expected a file, found a directory", str(path))
@@ -53,10 +60,17 @@ def open_regular(path: Path | str) -> BinaryIO:
             kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
             raise NotRegularFile(errno.EINVAL, f"not a regular file but {kind}; refused unread", str(path))
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return fh  # type: ignore[return-value]
     except BaseException:
-        os.close(fd)
+        fh.close()
         raise
+
+
+def _nonblocking(path: "Path | str", flags: int) -> int:
+    """open()'s opener: as it opens, and without waiting for a FIFO's writer. (An interrupt
+    landing between os.open's return and this return leaks the descriptor, never closes one
+    twice: no Python code can take an int from the system without such a step.)"""
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def read_regular(path: Path | str) -> bytes:
@@ -69,12 +83,7 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Write to a temporary file beside the target, then rename: a failed build leaves the old file.
     ``durable=False``: no fsync (a session's page, made again on the next change, session.py); a
     reader still sees the old file or the new one, never a part."""
-    tmp = _written_beside(path, data, durable)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    _written_beside(path, data, durable, rename=True)
 
 
 class StagedWrites:
@@ -123,29 +132,46 @@ class StagedWrites:
             raise failed
 
 
-def _written_beside(path: Path, data: bytes, durable: bool = True) -> Path:
-    """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all.
-    An error of the system (a full disk, a folder not writable) names ``path``."""
+def _written_beside(path: Path, data: bytes, durable: bool = True, rename: bool = False) -> Path:
+    """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all;
+    ``rename``: then renamed onto ``path`` (in the same ``try``: no step between the temporary's
+    making and its renaming where an interrupt could leave it). Returns the file written.
+    An error of the system (a full disk, a folder not writable) names ``path``.
+
+    The temporary is named here and made by ``open(..., "xb")`` (O_EXCL, in C: the file object
+    owns the descriptor from the start), inside the ``try`` that removes it: an interrupt landing
+    anywhere leaves no temporary behind and no descriptor open. tempfile.mkstemp made the file
+    and returned its descriptor from Python code, where an interrupt left both (a ``.NAME.*.tmp``
+    in the output folder)."""
     _replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:  # a folder not writable: named by the file that was to be written, not its temporary
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the output is for the desk and the plant
-        written = Path(tmp)  # in the try: Ctrl-C may land in any Python code, Path() included
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:  # write(): "No space left on device", of what?
-            raise type(exc)(exc.errno, f"{exc.strerror or exc} (writing {len(data):,} bytes)", str(path)) from None
-        raise
-    return written
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            with open(tmp, "xb") as fh:
+                fh.write(data)
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)  # the output is for the desk and the plant, whatever the umask
+            if rename:
+                os.replace(tmp, path)
+                return path
+            return tmp
+        except FileExistsError as exc:
+            if exc.filename is not None and os.fsdecode(exc.filename) == str(tmp):
+                continue  # another file has this name (a chance of 2**-48): not ours, not touched
+            raise
+        except BaseException as exc:
+            tmp.unlink(missing_ok=True)  # made by the open above, if it got so far (O_EXCL: none other)
+            if isinstance(exc, OSError):
+                if exc.filename is not None and os.fsdecode(exc.filename) == str(tmp):
+                    # a folder not writable: named by the file that was to be written, not its temporary
+                    raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+                if exc.filename is None:  # write(): "No space left on device", of what?
+                    raise type(exc)(exc.errno, f"{exc.strerror or exc} (writing {len(data):,} bytes)",
+                                    str(path)) from None
+            raise
 
 
 def _replaceable(path: Path) -> None:

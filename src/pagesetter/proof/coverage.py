@@ -5,7 +5,9 @@ when a page is checked."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -83,7 +85,7 @@ class CoverageServer:
     def workspace(self) -> Path:
         """The folder the PDFs to render go in (the only one Ghostscript may read)."""
         if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="pagesetter-coverage-")
+            self._folder = tempfile.TemporaryDirectory(prefix=f"{WORKSPACE_PREFIX}{_owner() or ''}-")
         return Path(self._folder.name)
 
     def start(self, path: Path) -> "Callable[[], tuple[Path, ...] | None] | None":
@@ -178,6 +180,57 @@ def _primer_pdf() -> bytes:
 
 
 PRIMER = _primer_pdf()  # what CoverageServer.prime renders first (a few hundred bytes)
+
+
+WORKSPACE_PREFIX = "pagesetter-coverage-"
+# A workspace's name: the prefix, its process's owner tag (_owner), tempfile's random part.
+_TAGGED = re.compile(rf"{WORKSPACE_PREFIX}(\d+)\.(\d+)\.(\d+)-[a-z0-9_]+")
+
+
+def _owner(pid: int | str = "self") -> str | None:
+    """Who made a workspace, as its name says it: pid, the process's start time (clock ticks since
+    boot, /proc/PID/stat field 22) and its pid namespace, so a folder is judged by its own
+    process, not another that took the pid since, nor one of another container sharing /tmp;
+    None without /proc (the name then says nothing, and the folder is never removed by another)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()  # after the command's name, which may hold spaces
+        namespace = os.stat(f"/proc/{pid}/ns/pid").st_ino
+        real_pid = os.getpid() if pid == "self" else int(pid)
+        return f"{real_pid}.{int(fields[19])}.{namespace}"
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def remove_stale_workspaces() -> int:
+    """Workspaces a process of this user left in the temporary folder when it was killed (SIGKILL
+    runs no clean-up), removed; returns how many. Only folders provably ours: named by an owner
+    tag (_owner), of this user, real folders (not links), from this pid namespace, whose process
+    is gone (no process has that pid with that start time). Anything else is left alone."""
+    mine = _owner()
+    if mine is None:
+        return 0
+    namespace = mine.rsplit(".", 1)[1]
+    removed = 0
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        found = _TAGGED.fullmatch(entry.name)
+        if found is None or found.group(3) != namespace:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            continue
+        if _owner(found.group(1)) == f"{found.group(1)}.{found.group(2)}.{namespace}":
+            continue  # its process runs
+        shutil.rmtree(entry.path, ignore_errors=True)  # rmtree never follows a link out of it
+        removed += 1
+    return removed
 
 
 def _ps_string(text: str) -> str:

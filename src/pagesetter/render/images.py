@@ -266,8 +266,8 @@ def _stderr_lines(said: list[str]) -> Iterator[None]:
             return
         sys.stderr.flush()
         saved = os.dup(2)
-        os.dup2(sink.fileno(), 2)
-        try:
+        try:  # the redirection in the try: an interrupt right after it still puts stderr back
+            os.dup2(sink.fileno(), 2)
             yield
         finally:
             os.dup2(saved, 2)
