@@ -573,3 +573,25 @@ def test_an_interrupted_kept_build_json_prints_its_document(twins) -> None:  # t
         assert (code, err) == (130, "pagesetter: interrupted\n"), (project, code, out, err)
         assert (document["exit"], document["errors"]) == (130, ["interrupted"])
         assert sorted(Path(f).name for f in document["files"]) == written
+
+
+def test_the_protocols_json_is_the_json_packages() -> None:
+    """handoff.dumps and handoff.loads (the json package's C parts, without importing it in the
+    client) write and read what json.dumps(ensure_ascii=False) and json.loads do, and refuse what
+    json refuses, as a ValueError."""
+    messages = [{"v": 1, "argv": ["build", "-q", "-o", "出 版 é\udcff"], "cwd": '/a"b\\c', "env": {"A": None, "B": "x\n\t\x00"}},
+                {"events": [["o", "第一版\n"], ["E"], ["e", "warning: …\r\n\u2028"]], "exit": 130},
+                [1, -2.5, 1e300, True, False, None, 12345678901234567890], "bare", 7, None, {}, []]
+    for message in messages:
+        text = json.dumps(message, ensure_ascii=False)
+        assert handoff.dumps(message) == text
+        assert handoff.loads(text) == json.loads(text) == message
+        assert handoff.loads(f" \r\n\t{text}\n ") == message
+    for bad in ("", "  ", "{", "pickle\x80", "[1] x", '{"a": 1}{', "{'a': 1}", "[1,]", "NaNx", "\ufeff{}", '"\x01"',
+                '{"a" 1}', "[1, 2"):
+        with pytest.raises(ValueError):
+            json.loads(bad)
+        with pytest.raises(ValueError):
+            handoff.loads(bad)
+    with pytest.raises(TypeError):
+        handoff.dumps({"a": object()})

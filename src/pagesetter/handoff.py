@@ -121,20 +121,60 @@ def connect(name: bytes):  # type: ignore[no-untyped-def]
 
 
 def send(sock, message: object) -> None:  # type: ignore[no-untyped-def]
-    import json
-
-    data = json.dumps(message, ensure_ascii=False).encode("utf-8", "surrogateescape")
+    data = dumps(message).encode("utf-8", "surrogateescape")
     sock.sendall(len(data).to_bytes(HEADER, "big") + data)
 
 
 def receive(sock, limit: int) -> object:  # type: ignore[no-untyped-def]
     """One message, or ValueError (too long, cut short, not JSON)."""
-    import json
-
     size = int.from_bytes(_exactly(sock, HEADER), "big")
     if size > limit:
         raise ValueError(f"message of {size} bytes, over {limit}")
-    return json.loads(_exactly(sock, size).decode("utf-8", "surrogateescape"))
+    return loads(_exactly(sock, size).decode("utf-8", "surrogateescape"))
+
+
+# JSON through the json package's own C parts (_json), not the package: importing json imports
+# re (and enum, functools), some 7 ms of the client's ~25 ms on every handed-over build. The same
+# text both ways as json.dumps(ensure_ascii=False) and json.loads (tests/test_keep.py holds them to it).
+_WHITE = " \t\n\r"  # JSON's whitespace (json.decoder.WHITESPACE)
+
+
+class _Decoding:
+    """What _json's scanner reads from json.JSONDecoder(): its defaults."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = staticmethod({"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__)
+
+
+def dumps(message: object) -> str:
+    """json.dumps(message, ensure_ascii=False)."""
+    import _json
+
+    def unserialisable(o: object) -> object:  # json.JSONEncoder.default
+        raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+    if isinstance(message, str):  # as JSONEncoder.encode: a bare string is not given to the C encoder
+        return _json.encode_basestring(message)
+    encode = _json.make_encoder({}, unserialisable, _json.encode_basestring, None, ": ", ", ", False, False, True)
+    return "".join(encode(message, 0))
+
+
+def loads(text: str) -> object:
+    """json.loads(text) of a str; ValueError (json.JSONDecodeError where json says one) if it is not JSON."""
+    import _json
+
+    start = len(text) - len(text.lstrip(_WHITE))
+    try:
+        value, end = _json.make_scanner(_Decoding)(text, start)
+    except StopIteration:
+        raise ValueError(f"Expecting value: char {start}") from None
+    if text[end:].strip(_WHITE):
+        raise ValueError(f"Extra data: char {end}")
+    return value
 
 
 def _exactly(sock, size: int) -> bytes:  # type: ignore[no-untyped-def]

@@ -152,6 +152,9 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None, worker: "Structu
         chars = read_chars(pdf)
         records = pdf_records(pdf)
         typography = analyse(chars, records=records)
+        # located now, not after the preflight: it needs only the read-back, and here it runs while
+        # Ghostscript, its ink totals or the preflight worker may still be busy on the other core
+        _locate(typography, chars, records)
         if not asked:
             checked = preflight(pdf, chars=chars, render=render)
         else:
@@ -165,7 +168,6 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None, worker: "Structu
                 structure.report.path = str(pdf)
                 structure = _replace(structure, path=pdf)
             checked = preflight_finish(structure, Limits(), chars, render)
-    _locate(typography, chars, records)
     return Gate(typography.summary(), typography.problems, checked, measure_warnings(typography),
                 typography_warnings(typography))
 

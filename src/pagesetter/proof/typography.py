@@ -491,19 +491,40 @@ def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, 
     boxes = [box for _, box in blocks]
     earlier = [[i for i in range(k) if boxes[i][0] <= x1 and x0 <= boxes[i][2] and boxes[i][1] <= y1 and y0 <= boxes[i][3]]
                for k, (x0, y0, x1, y1) in enumerate(boxes)]
+    # The last block's box, the boxes of the earlier blocks meeting it and its article in locals,
+    # the box tests inlined: this runs for every character of a page with a finding (6 000 on a
+    # broadsheet, after the rest of the gate), where a call and a generator per character cost 4 ms.
+    earlier_boxes = [tuple(boxes[i] for i in before) for before in earlier]
     last: int | None = None
+    lx0 = ly0 = lx1 = ly1 = 0.0
+    last_earlier: tuple[tuple[float, float, float, float], ...] = ()
+    last_article = ""
+    height = page.height
     for c in page.chars:
         if c.text.isspace():
             continue
-        x, y = c.x, page.height - c.baseline
-        if last is not None and _holds(boxes[last], x, y) and not any(_holds(boxes[i], x, y) for i in earlier[last]):
-            article = blocks[last][0]
+        x, y = c.x, height - c.baseline
+        article: str | None = None
+        kept = last is not None and lx0 <= x <= lx1 and ly0 <= y <= ly1
+        if kept:
+            for ex0, ey0, ex1, ey1 in last_earlier:
+                if ex0 <= x <= ex1 and ey0 <= y <= ey1:
+                    kept = False
+                    break
+        if kept:
+            article = last_article
         else:
             last = next((k for k, box in enumerate(boxes) if _holds(box, x, y)), None)
-            article = blocks[last][0] if last is not None else owner(c, page.height, blocks)
+            if last is not None:
+                lx0, ly0, lx1, ly1 = boxes[last]
+                last_earlier, last_article = earlier_boxes[last], blocks[last][0]
+                article = last_article
+            else:
+                article = owner(c, height, blocks)
         if article is not None:
-            out[id(c)] = (article, counts.get(article, 0))
-            counts[article] = counts.get(article, 0) + 1
+            seen = counts.get(article, 0)
+            out[id(c)] = (article, seen)
+            counts[article] = seen + 1
     return out
 
 
