@@ -14,6 +14,7 @@ from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
+from pagesetter.flow.collisions import HEAD_ROLES, ink_box
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.tables import TableLines, compose_table
@@ -644,7 +645,14 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
         out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {cell.lines} lines; its caption "
                                     f"takes {n_cap}, its {count} picture(s) need {least}", cell.loc,
                                     spec.article))
-        img_lines = max(img_lines, count if ps.arrange == "column" else 1)
+        # The caption is cut to the lines the cell has left beside its pictures, the rest overset
+        # like body text (the build stops; --allow-overset shows the cut): never set past the cell
+        # over the body, nor a picture squeezed to a sliver.
+        img_lines = min(least, cell.lines)
+        lost = cap_lines[cell.lines - img_lines:]
+        cap_lines = cap_lines[:cell.lines - img_lines]
+        n_cap = len(cap_lines)
+        out.overset.append(Overset(spec.article, sum(len(line.text) for line in lost), len(lost), "(caption)"))
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
     img_top, cap_top = (cell.top, cell.top + img_lines) if photo.side == "above" else \
@@ -796,26 +804,34 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, n_li
     bottom = columns[-1].foot
     open_starts = _open_starts(columns, group, bottom)
     foot = bottom
-    if spec.balance and spec.jump_to is None:
-        foot = _balanced_foot(columns, group, bottom, n_lines)
+    # ``n_lines`` of a jumped article counts its （转第N版） line. One whose text fits its columns
+    # jumps nowhere: it is balanced as any other, for its text alone (not every line in the first
+    # column and the others left empty); one that does not fit fills every column to the foot.
+    jump = int(spec.jump_to is not None)
+    balance = spec.balance and (not jump or n_lines - jump <= _capacity(columns))
+    if balance:
+        foot = _balanced_foot(columns, group, bottom, n_lines - jump)
         if kept is not None and open_starts:
             # deeper, a line at a time, until the kept lines fit (a table no longer turns a column
             # past the last): the first such foot is the shallowest (no bisection: padding makes
             # the count rise and fall with the foot)
-            while foot < bottom and kept(capped := _cap(columns, group, foot, bottom)) > _capacity(capped):
+            while foot < bottom and kept(capped := _cap(columns, group, foot, bottom)) - jump > _capacity(capped):
                 foot += 1
         columns = _cap(columns, group, foot, bottom)
     if kept is not None and open_starts:
         n_lines = kept(columns)
     if not open_starts:  # every last column ends on a photo (a photo row at the foot of a photo story)
-        return _balance_above(columns, spec.balance and spec.jump_to is None, n_lines)
+        return _balance_above(columns, balance, n_lines, jump)
     slots = _capacity(columns)
-    # the last column with text ends ``slots - n_lines`` lines above the foot
-    shortfall = min(max(0, slots - n_lines), foot - min(open_starts))
+    # the last column with text ends ``slots - n_lines`` lines above the foot (the jump line, when
+    # the text fits, is not set)
+    text = n_lines - jump if n_lines - jump <= slots else n_lines
+    shortfall = min(max(0, slots - text), foot - min(open_starts))
     return columns, Fill(slots, n_lines, bottom - foot, shortfall)
 
 
-def _balance_above(columns: list[ColumnSlots], balance: bool, n_lines: int) -> tuple[list[ColumnSlots], Fill]:
+def _balance_above(columns: list[ColumnSlots], balance: bool, n_lines: int,
+                   jump: int = 0) -> tuple[list[ColumnSlots], Fill]:
     """The last columns end on photos (a row of pictures under the text): their text runs are
     evened as a desk evens them, the columns differing by one line at most and the longer ones
     first (25 lines in four: 7/6/6/6), the white standing between the text and the photos. Not a
@@ -824,7 +840,8 @@ def _balance_above(columns: list[ColumnSlots], balance: bool, n_lines: int) -> t
     ends above the first (0 or 1), ``empty_foot`` the white left above the photos."""
     slots = _capacity(columns)
     with_text = [i for i, c in enumerate(columns) if c.segs]
-    if not balance or not with_text or slots <= n_lines:
+    need = n_lines - jump  # a jumped article balanced here fits: its jump line is not set
+    if not balance or not with_text or slots <= need:
         return columns, Fill(slots, n_lines, 0, max(0, slots - n_lines))
     end = columns[with_text[-1]].segs[-1][1]
     group: set[int] = set()
@@ -832,9 +849,9 @@ def _balance_above(columns: list[ColumnSlots], balance: bool, n_lines: int) -> t
         if columns[i].segs[-1][1] != end:
             break
         group.add(i)
-    foot = _balanced_foot(columns, group, end, n_lines)
+    foot = _balanced_foot(columns, group, end, need)
     short = _cap(columns, group, foot - 1, end)
-    extra = n_lines - _capacity(short)  # the first ``extra`` runs take the line at ``foot - 1``
+    extra = need - _capacity(short)  # the first ``extra`` runs take the line at ``foot - 1``
     limits = {}
     for i in sorted(group):
         start = columns[i].segs[-1][0]
@@ -1280,7 +1297,14 @@ def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
     width = geo.span_width(1)
 
     def holds(line: TextLine, x0: float, x1: float) -> bool:
-        along = line.role not in ("body", "subhead") or rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch
+        if line.role in HEAD_ROLES:
+            # a headline beside the rule (set vertically, or narrower than its block with the rule
+            # running up beside it), not one over the rule's top: a headline across two columns
+            # is no text along the rule under it when the column under it stays empty
+            box = ink_box(line) if line.glyphs else None
+            along = box is not None and min(box.y1, rule.y2) - max(box.y0, rule.y1) > 0.5
+        else:
+            along = line.role not in ("body", "subhead") or rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch
         return along and line.role != "caption" and any(x0 <= g.x < x1 for g in line.glyphs)
 
     left = rule.x1 - grid.gutter / 2 - width - 0.01

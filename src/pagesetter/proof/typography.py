@@ -623,6 +623,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
         columns, other = _inferred_columns(page, body)
+    _text_over_text(page, report)
     spaces = _drawn_spaces(page, by)
     if spaces:
         columns = [[_with_spaces(line, spaces) for line in col] for col in columns]
@@ -816,6 +817,59 @@ def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
         seen.update(map(id, inside))
         out += [replace(line, right_edge=t.right, left_edge=t.left) for line in _by_baseline(inside, page.number)]
     return out, seen
+
+
+# Text over text: two characters of one size, a Han character and a Han character or a letter
+# or digit, whose ink covers this share of the narrower one's ink across and down (a
+# caption run past its photo cell over the body beside it, both on the grid's baselines).
+# Kerned Latin, a ligature (pdfium reads ﬁ as f over i), a mark squeezed beside a Han character,
+# an accent over its letter and the turned letters of a vertical line are no such pair.
+OVER_SHARE = 0.5
+_BUCKET = 12.0  # pt: characters are indexed by the squares of this side their boxes cover (a 9 pt em: 1-4)
+
+
+def _text_over_text(page: PageChars, report: TypographyReport) -> None:
+    """Any PDF: characters printed over each other (text set over other text), one finding per
+    pair of lines. Each character's box: its ink (a Han character's em across); found through
+    the squares both boxes cover, not by comparing every pair."""
+    boxes = []
+    for c in page.chars:
+        if c.size <= 0 or not (is_han(c.text) or is_latin(c.text)):
+            continue
+        x0, x1 = ink_extent(c)
+        if x1 - x0 < 0.05 * c.size:
+            continue
+        # down: its ink where pdfium reads it (a turned letter of a vertical line lies below the
+        # Han character over it, not on its em), else its em
+        y0, y1 = (c.ink_top, c.ink_bottom) if c.ink_bottom - c.ink_top > 0.05 * c.size else \
+            (c.baseline - 0.88 * c.size, c.baseline + 0.12 * c.size)
+        boxes.append((x0, x1, y0, y1, c))
+    squares: dict[tuple[int, int], list[int]] = {}
+    seen: set[tuple[float, float]] = set()
+    for k, (x0, x1, y0, y1, c) in enumerate(boxes):
+        near: set[int] = set()
+        cells = [(i, j) for i in range(int(x0 // _BUCKET), int(x1 // _BUCKET) + 1)
+                 for j in range(int(y0 // _BUCKET), int(y1 // _BUCKET) + 1)]
+        for cell in cells:
+            near.update(squares.get(cell, ()))
+            squares.setdefault(cell, []).append(k)
+        for m in sorted(near):
+            a0, a1, b0, b1, d = boxes[m]
+            if d.text == c.text and abs(d.x - c.x) < 0.5 and abs(d.baseline - c.baseline) < 0.5:
+                continue  # one character drawn twice in place (a stroke over its fill)
+            if abs(c.size - d.size) > 0.05 * max(c.size, d.size) or not (is_han(c.text) or is_han(d.text)):
+                continue
+            across = min(x1, a1) - max(x0, a0)
+            down = min(y1, b1) - max(y0, b0)
+            if across <= OVER_SHARE * min(x1 - x0, a1 - a0) or down <= OVER_SHARE * min(y1 - y0, b1 - b0):
+                continue
+            pair = (round(min(c.baseline, d.baseline), 1), round(max(c.baseline, d.baseline), 1))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            report.overlap.append(Finding(page.number, c.baseline, f"{d.text}{c.text}",
+                                          f"{d.text} and {c.text} printed over each other: text set over "
+                                          f"other text ({across:.2f} pt across)"))
 
 
 def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> None:
