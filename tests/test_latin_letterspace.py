@@ -144,3 +144,15 @@ def test_the_build_prints_the_removed_space_readably(tmp_path: Path) -> None:
     said = done.stdout + done.stderr
     assert "1× ⟨space⟩ removed" in said, said
     assert "1×  →" not in said, said
+
+
+def test_the_normalise_report_counts_each_kind_in_order_of_count_then_first_sight() -> None:
+    """normalised_line counts by (before, after) first: the same line as counting every change's
+    text, most frequent first, a tie in the order each kind was first met."""
+    from pagesetter.content.model import Change
+    from pagesetter.errors import Loc
+    from pagesetter.proof.report import normalised_line
+
+    kinds = [(";", "；"), (",", "，"), ("!", "！"), (",", "，"), (" ", ""), ("!", "！"), (",", "，"), ("(", "（")]
+    changes = [Change(Loc("a.md", n), before, after, "x") for n, (before, after) in enumerate(kinds, 1)]
+    assert normalised_line(changes) == "normalised: 8 marks (3× ,→，, 2× !→！, 1× ;→；, 1× ⟨space⟩ removed, 1× (→（)"

@@ -920,7 +920,6 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.report import (merged_preflight, normalised_line, not_in_preflight, page_status,
                                          preflight_lines, preflight_summary, unsaid, warning_lines)
-    from pagesetter.proof.typography import analyse, pdf_records
 
     info: list[str] = []
     problems: list[str] = []
@@ -929,6 +928,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         typography = [(g.typography_summary, g.typography_problems) for g in edition.gates]
     else:
         from pagesetter.proof.readback import read_chars  # pypdfium2: not needed for gated pages
+        from pagesetter.proof.typography import analyse, pdf_records  # nor the check (~30 ms to import)
 
         with coverage_render(edition.combined) as render:
             chars = read_chars(edition.combined)
@@ -940,7 +940,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             typography.append((typo.summary(), typo.problems))
     rows = []
     for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
-        info.append(f"wrote {display_path(path)} ({sum(len(l.text) for l in page.lines)} characters, "
+        characters = _characters(page)
+        info.append(f"wrote {display_path(path)} ({characters} characters, "
                     f"{len(page.images)} photos)")
         changes = edition.changes[n - 1] if n <= len(edition.changes) else ()
         if changes:
@@ -966,7 +967,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
                                      with_page=False).to_json())
             json_status.pages.append(entry)
             json_status.wrote(path)
-        rows.append((path.name, sum(len(l.text) for l in page.lines), len(page.images),
+        rows.append((path.name, characters, len(page.images),
                      sum(o.chars for o in page.overset), typo[1] if typo else 0,
                      sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
     problems += preflight_lines(edition.combined, [f for f in checked.findings if not f.page])
@@ -990,6 +991,12 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     for line in problems:
         print(line, file=sys.stderr, flush=True)
     return checked.errors > 0
+
+
+def _characters(page) -> int:  # type: ignore[no-untyped-def]  # pagetree.Page
+    """The characters a page's lines print: each glyph's text counted, no line's text joined (the
+    main process does this for every page after the last arrives, while the other core idles)."""
+    return sum(len(g.text) for line in page.lines for g in line.glyphs)
 
 
 def _edition_table(rows: list[tuple[str, int, int, int, int, int, int]]) -> list[str]:

@@ -339,7 +339,11 @@ def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-un
 
 
 def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.model.Change
-    counts = Counter(_change_text(c.before, c.after) for c in changes)
+    # Each distinct edit named once (a page has some 300 changes of a dozen kinds): counted by its
+    # (before, after) first, then by its text, keys in first-seen order as counting the texts keeps them.
+    counts: Counter[str] = Counter()
+    for (before, after), n in Counter((c.before, c.after) for c in changes).items():
+        counts[_change_text(before, after)] += n
     summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     return f"normalised: {len(changes)} marks ({summary})"
 
