@@ -136,3 +136,25 @@ def test_check_quotes_a_word_space_it_sees() -> None:
     quoted = [typography.shown(typography._with_spaces(line, spaces)) for group in other for line in group]
     assert "队友Vinícius Júnior上前" in quoted, quoted
     assert "（Clive Brunskill/Getty" in quoted, quoted
+
+
+def test_a_wide_faces_word_space_grows_no_further_than_half_an_em() -> None:
+    """LXGW WenKai's space is 0.35 em: a caption line that fills its word spaces first (clreq §3.8)
+    set Vinícius Júnior 0.6 em apart beside solid Han (main), past WORD_SPACE_MAX, which the
+    rule's fill assumed of a quarter-em space. Set with the real faces at the trial caption's
+    measure, the line that page printed."""
+    from pagesetter.compose.lines import Run, compose_paragraph
+    from pagesetter.fonts.face import FaceSet
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.spec.loader import load_spec
+
+    spec = load_spec(PAGE)
+    faces = FaceSet(load_manifest(spec.fonts_manifest))
+    style = spec.styles["caption"]
+    lines, _ = compose_paragraph([Run("球，队友Vinícius Júnior上前祝贺。", style)], 99.0, faces)
+    glyphs = lines[0].glyphs
+    assert lines[0].text.startswith("球，队友Vinícius Júnior"), [line.text for line in lines]
+    k = next(i for i, g in enumerate(glyphs) if g.text == "s")
+    s, after = glyphs[k], next(g for g in glyphs[k + 1:] if g.text == "J")
+    white = after.x - s.x - faces.get(style.font).advance(s.gid) * style.size
+    assert white <= 0.515 * style.size, white / style.size
