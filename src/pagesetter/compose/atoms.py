@@ -454,7 +454,9 @@ def space_widths(atoms: list[Atom]) -> None:
 def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
     """Body text: an ASCII space the copy put between a Han character and a Latin word or number
     (管辖 348 个) is the Han–Latin gap itself (clreq §3.2.2), not a word space beside it; it goes,
-    and the gap is set as any other. U+3000 and NBSP are kept: they are meant."""
+    and the gap is set as any other. So does one between a number and the symbol ending it
+    (−3.2 %: _typed_suffix) and one after an enumerator (① 中超). U+3000 and NBSP are kept: they
+    are meant."""
     space = CharClass.SPACE
     if space not in [a.cls for a in atoms]:
         return atoms
