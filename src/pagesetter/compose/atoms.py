@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, CHINESE_SPACE_EM, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
+    BLANK_SIDE, CHINESE_SPACE_EM, ENUMERATORS, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
     FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
@@ -309,9 +309,12 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     url = _URL.fullmatch(text, first, last) is not None
     names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
     cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)
-    if pieces is not None and last - first > FORCED_SPLIT_EM:  # no glyph is wider than an em
+    # A URL breaks only where Chicago says (_url_breaks); a piece of it between those breaks is
+    # broken inside only when it is wider than the line it must go on, which split_wide knows
+    # (the measure): never uefacham / pionsleague where /uefachampionsleague fits a line.
+    if pieces is not None and last - first > FORCED_SPLIT_EM and not url:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
-        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not url, names=names)
+        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=True, names=names)
     bounds = [first] + sorted(cuts) + [last]
     for a, b in zip(bounds, bounds[1:]):
         if a == first:
@@ -451,18 +454,43 @@ def space_widths(atoms: list[Atom]) -> None:
 def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
     """Body text: an ASCII space the copy put between a Han character and a Latin word or number
     (管辖 348 个) is the Han–Latin gap itself (clreq §3.2.2), not a word space beside it; it goes,
-    and the gap is set as any other. U+3000 and NBSP are kept: they are meant."""
+    and the gap is set as any other. So does one between a number and the symbol ending it
+    (−3.2 %: _typed_suffix) and one after an enumerator (① 中超). U+3000 and NBSP are kept: they
+    are meant."""
     space = CharClass.SPACE
     if space not in [a.cls for a in atoms]:
         return atoms
     kept = []
+    suffix = -1  # the index of a number's symbol after a space dropped (_typed_suffix)
     for i, atom in enumerate(atoms):
-        if atom.cls is space and atom.text == " " and 0 < i < len(atoms) - 1:
+        if i == suffix:  # a copy: make_atoms shares its atoms between measures
+            atom = replace(atom, cls=atoms[i - 2].cls, joined=True, penalty=NO_BREAK)
+        elif atom.cls is space and atom.text == " " and 0 < i < len(atoms) - 1:
             before, after = atoms[i - 1].cls, atoms[i + 1].cls
             if (before == CharClass.HAN and after in WORDLIKE) or (before in WORDLIKE and after == CharClass.HAN):
                 continue
+            if _typed_suffix(atoms[i - 1], atoms[i + 1]):
+                suffix = i + 1
+                continue
+            if atoms[i - 1].text in ENUMERATORS:
+                # ① 中超 … ② CBA …: the space typed after an enumerator goes. Kept, it was a word
+                # space beside a symbol, filled in a loose line and shrunk in a tight one, so one
+                # list set white after ① and ④ and none after ② and ③; the enumerator is a grid
+                # character with its own side bearings (clreq §3.1.7 keeps it with what it
+                # numbers), spaced from what follows as the line's Han are, the same on every item.
+                continue
         kept.append(atom)
     return kept
+
+
+def _typed_suffix(number: Atom, mark: Atom) -> bool:
+    """A space the copy typed between a number and the symbol ending it (−3.2 %, 15 °): no space
+    (GB/T 15835-2011 writes 3.2% solid; the SI's own space before % is not Chinese practice), so
+    the symbol is a piece of the number, as make_atoms makes it when typed solid (WORD_SUFFIXES):
+    joined to it, and spaced from Han after it by the Han–Latin gap. Left as typed, the symbol set
+    solid against the Han after it (−3.2 %行), a gap `check` rejects."""
+    return (number.cls == CharClass.DIGIT and number.text[-1:].isdigit() and mark.text in WORD_SUFFIXES
+            and mark.cls == CharClass.OTHER and mark.face is number.face and mark.style == number.style)
 
 
 def clause_breaks(atoms: list[Atom]) -> frozenset[int]:

@@ -451,6 +451,26 @@ DATELINE_SPAN = (rf"{DATELINE_AGENCY}[\u4e00-\u9fff·]{{1,12}}?[{DIGITS}]{{1,2}}
 DATELINE_DATE_AND_DIAN = rf"(?<=[社报])[\u4e00-\u9fff·]{{1,12}}?[{DIGITS}]{{1,2}}月[{DIGITS}]{{1,2}}(?P<keep>日专?电)"
 
 
+# A sign typed before a number (−4.1%, ±0.5; the README tells editors to type U+2212 for a minus):
+# part of the number (GB/T 15835-2011 §4.1.4 writes −8℃ so; UAX #14 gives U+2212 class PR, which
+# LB25 keeps before a digit). The ASCII hyphen-minus is a mark of the word it starts already
+# (atoms.py WORD_MARKS); these are not, so a line could end after one (下跌− / 4.1%).
+NUMBER_SIGNS = "−±∓"
+SIGN_SPAN = rf"[{NUMBER_SIGNS}][{DIGITS}]"
+# A score or ratio written with U+2236 RATIO (3∶1, 1∶1; GB/T 15834-2011 §4.12 prints a ratio's
+# colon so): one figure, never 3∶ / 1 nor 1 / ∶1.
+RATIO_SPAN = rf"[{DIGITS}]+∶[{DIGITS}]+"
+# A stock code (600519.SH, 000001.SZ, 00700.HK, 830799.BJ: the exchanges' own form, six digits for
+# Shanghai, Shenzhen and Beijing, four or five for Hong Kong): one code, never 600519. / SH (a
+# code's period is otherwise a break, UAX #14 IS, atoms.CODE_BREAK_AFTER).
+STOCK_CODE_SPAN = r"(?<![A-Za-z0-9.])(?:[0-9]{6}\.(?:SH|SZ|BJ)|[0-9]{4,5}\.HK)(?![A-Za-z])"
+# A time's last part: the figures after 秒 are its fraction (a race time, 2分05秒48, 9秒83; GB/T
+# 15835-2011 §4.3 writes a time as one unit): 秒 and the figure after it are one unit, and the
+# chain before, 2分05秒48, a time between its parts (DATE_SPAN's cost: parted only to spare a loose line).
+SECONDS_FRACTION_SPAN = rf"(?<=[{DIGITS}])秒[{DIGITS}]"
+TIME_CHAIN_SPAN = rf"[{DIGITS}]+(?:分[{DIGITS}]+)?秒[{DIGITS}]+"
+
+
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
     KeepTogether(rf"第[{DIGITS}]", 6e7, False, "第 and its number"),
@@ -481,6 +501,19 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(PHONE_NUMBER, 8e7, False, "telephone number"),
     # 4.2 billion: a number and its magnitude word, as dear as 8,600万 (a number and its unit)
     KeepTogether(MAGNITUDE_SPAN, 6.5e7, False, "number and magnitude"),
+    # −4.1%, ±0.5: a sign and its number. Dearer than any other span and than a line spread past
+    # the limit (VERY_LOOSE_DEMERITS + PAST_LIMIT_DEMERITS, 2e8, and its badness), which `check`
+    # fails too: a minus left at a line's end reads as a hyphen or a dash and the figure after it
+    # as a rise (下跌− / 4.1%), an error of fact, where a gappy line is one of looks. A line spread
+    # far past the limit (some 0.45 em between Han, whose badness adds more) still costs more.
+    KeepTogether(SIGN_SPAN, 2.5e8, False, "sign and its number"),
+    # 3∶1: a score or ratio, as dear as a range
+    KeepTogether(RATIO_SPAN, 8e7, False, "ratio"),
+    # 600519.SH: a stock code, as dear as a number cut in two
+    KeepTogether(STOCK_CODE_SPAN, 7.5e7, False, "stock code"),
+    # 9秒83: a time's fraction and its 秒, as dear as a number and its unit; 2分05秒48 a time's parts
+    KeepTogether(SECONDS_FRACTION_SPAN, 6.5e7, False, "time and its fraction"),
+    KeepTogether(TIME_CHAIN_SPAN, DATE_SPLIT_COST, True, "time between its parts"),
     # 11月30日电: a dateline's date and 电, as dear as a number and its unit
     KeepTogether(DATELINE_DATE_AND_DIAN, 6.5e7, False, "dateline's date and 电"),
     # 新华社华盛顿11月30日电 on one line where it fits; parted inside, where it cannot, at a date's

@@ -44,6 +44,9 @@ class GapRule:
 # and the most a typed space is widened to, its two gaps' fill included.
 WORD_SPACE = 1 / 4
 WORD_SPACE_MAX = 1 / 2
+# em: a space this little past WORD_SPACE_MAX is at it (Noto CJK's own space, 0.256 em, grows to
+# 0.506 em with both its fills): no eye tells a hundredth of an em, and such a space keeps its fill.
+WORD_SPACE_SLACK = 0.01
 
 # Per-gap limits; the natural width comes from the style (tracking, latin_space) and the font.
 GAP_RULES: dict[GapKind, GapRule] = {
@@ -227,12 +230,19 @@ def gap_between(prev: Atom, atom: Atom) -> Gap:
     style = prev.style
     return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space,
                 mark_blank(prev, atom), prev.fixed_space or atom.fixed_space,
-                (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS), space_room(prev, atom))
+                (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS), space_room(prev, atom),
+                _word_space(prev, atom))
+
+
+def _word_space(prev: Atom, atom: Atom) -> float:
+    """pt: the width of the typed word space beside this gap (0 for none, or one of set width)."""
+    space = prev if prev.cls is CharClass.SPACE else atom if atom.cls is CharClass.SPACE else None
+    return 0.0 if space is None or space.fixed_space else space.width
 
 
 @lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
 def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float,
-         fixed_space: bool = False, connector: bool = False, room: float = 0.0) -> Gap:
+         fixed_space: bool = False, connector: bool = False, room: float = 0.0, word_space: float = 0.0) -> Gap:
     kind = _kind_of(prev, cls)
     if kind == GapKind.HAN_LATIN and connector:
         # 2～11℃: no Han–Latin gap beside the wave dash; it stretches as between two Han (set
@@ -260,6 +270,11 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
         fill = blank
     elif kind == GapKind.FIXED_SPACE:
         fill = room
+    elif kind == GapKind.SPACE and word_space > 0.0:
+        # The fill of each side assumes a space of about WORD_SPACE; a face whose space is wider
+        # (LXGW WenKai's, 0.35 em) grows no further than WORD_SPACE_MAX either: its two gaps fill
+        # what it lacks of that, no more (Vinícius Júnior in a caption was set 0.6 em apart).
+        fill = min(fill, max(0.0, ((WORD_SPACE_MAX + WORD_SPACE_SLACK) * em - word_space) / 2))
     if kind in TIGHTEN_KINDS:
         return Gap(kind, natural, rule.stretch * em, 0.0, fill, shrink)
     return Gap(kind, natural, rule.stretch * em, shrink, fill, 0.0)

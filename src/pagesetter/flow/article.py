@@ -580,8 +580,10 @@ def caption_lines(caption: str, credit: str | None, cap_style: Style, credit_sty
 def _credit_phrases(credit: str) -> list[tuple[str, str]]:
     """A credit's phrases, each with what joins it to the one before (" " or ""): parted at its
     spaces, but for a word space between two Latin words (a photographer's name, Fabrice Coffrini,
-    is one phrase), and before an opening bracket (新华社发 / （Fabrice Coffrini摄）): a line of a
-    credit that must take two ends only where a phrase does, never inside a name."""
+    is one phrase), before an opening bracket (新华社发 / （Fabrice Coffrini摄）), and after a
+    slash between two names (the photographer's and the agency's: （Clive Brunskill/ / Getty
+    Images摄）, never inside Getty Images): a line of a credit that must take two ends only where
+    a phrase does, never inside a name."""
     words = [p for p in credit.split(" ") if p]
     merged: list[str] = []
     for word in words:
@@ -592,7 +594,9 @@ def _credit_phrases(credit: str) -> list[tuple[str, str]]:
             merged.append(word)
     out: list[tuple[str, str]] = []
     for phrase in merged:
-        cuts = [0] + [k for k in range(1, len(phrase)) if phrase[k] in OPENING] + [len(phrase)]
+        cuts = sorted({0, len(phrase)} | {k for k in range(1, len(phrase)) if phrase[k] in OPENING}
+                      | {k for k in range(1, len(phrase) - 1) if phrase[k - 1] == "/" and phrase[k - 2:k - 1].isalpha()
+                         and phrase[k].isalpha()})
         out += [(" " if n == 0 else "", phrase[a:b]) for n, (a, b) in enumerate(zip(cuts, cuts[1:]))]
     return out
 

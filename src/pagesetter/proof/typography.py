@@ -223,16 +223,19 @@ GAP_EM = 0.5
 def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
     """The text of ``chars`` (a run of the line's; all of them by default) as the line prints it:
     a space where the white between two glyphs (the origin of one past the other's advance)
-    exceeds the line's own spacing between Han by GAP_EM. Not by Line.blanks: pdfium reports a
-    space it invents in some narrow gaps too (between 8:00 and a dash, 0.2 em), and a word space
-    narrower than GAP_EM is no more than the line's text ever showed."""
+    exceeds the line's own spacing between Han by GAP_EM; and a space printed between two
+    characters of Latin words (Line.blanks: Vinícius Júnior, never ViníciusJúnior, however narrow
+    justification set it). Not by Line.blanks elsewhere: pdfium reports a space it invents in some
+    narrow gaps too (between 8:00 and a dash, 0.2 em)."""
     run = line.chars if chars is None else chars
     if not run:
         return ""
     out = [run[0].text]
     spread = _han_spread(line)
+    blanks = line.blanks
     for a, b in zip(run, run[1:]):
-        if b.x - a.right - spread * a.size >= GAP_EM * a.size:
+        if b.x - a.right - spread * a.size >= GAP_EM * a.size or (
+                blanks and _in_word(a.text) and _in_word(b.text) and line.spaced(a, b)):
             out.append(" ")
         out.append(b.text)
     return "".join(out)
@@ -637,10 +640,12 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     _check_grid(body_lines + [line for line in table_lines if abs(line.size - body) < 0.01], body, report)
     horizontal: list[Line] = []
     vertical: list[list[Char]] = []
-    for group in other:  # a headline frame is set one way or the other
+    for n, group in enumerate(other):  # a headline frame is set one way or the other
         h, v = _vertical_split(group)
         horizontal += h
         vertical += v
+        if by is not None and n < len(other) - 1:  # ours: a frame's lines (a caption's), not the rest
+            _url_pieces(h, report)
     for line in body_lines + horizontal:
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
@@ -1230,7 +1235,14 @@ _URL_HEAD = re.compile(f"[{URL_CHARS}]+")
 def _url_cut(lines: list[Line], k: int) -> bool | None:
     """Where a URL or e-mail address runs from lines[k] on to lines[k + 1]: is the break one
     Chicago makes (compose/chars.py url_break_at, the line breaker's rule)? None where no address
-    is broken there. The address is read back over the lines before and after that hold nothing
+    is broken there."""
+    found = _url_split(lines, k)
+    return None if found is None else url_break_at(*found)
+
+
+def _url_split(lines: list[Line], k: int) -> tuple[str, int] | None:
+    """The URL or e-mail address lines[k] and lines[k + 1] part, and where in it (as _url_cut).
+    The address is read back over the lines before and after that hold nothing
     else (a path alone on a line). A bare domain counts only with a label before the line's last
     mark (a sentence that ends in "said." before a line starting with a domain is no broken address)."""
     tail, head = _URL_TAIL.search(_line_end_hyphen(lines[k].text)), _URL_HEAD.match(lines[k + 1].text)
@@ -1255,8 +1267,34 @@ def _url_cut(lines: list[Line], k: int) -> bool | None:
             bare = not url.startswith("www.") and "@" not in url and "://" not in url
             if bare and "." not in joined[m.start():cut - 1] and "/" not in joined[m.start():cut - 1]:
                 return None
-            return url_break_at(url, cut - m.start())
+            return url, cut - m.start()
     return None
+
+
+def _url_piece_fits(lines: list[Line], k: int, url: str, cut: int) -> bool:
+    """A URL lines[k] and lines[k + 1] part between two letters or digits, where Chicago does not
+    break one (url_break_at): does the piece of it between the breaks Chicago allows round the cut
+    fit the line whole? Then it was broken inside for nothing (uefacham / pionsleague where
+    /uefachampionsleague fits): only a piece wider than the line may be (the line breaker's rule,
+    atoms._word). Measured from the printed characters: the tail of the one line and the head of
+    the next, and the mark after the address that may not start a line (。)."""
+    line, nxt = lines[k], lines[k + 1]
+    before = max([p for p in range(1, cut) if url_break_at(url, p)], default=0)
+    after = min([p for p in range(cut + 1, len(url)) if url_break_at(url, p)], default=len(url))
+    chars = line.chars[:-1] if line.text.endswith(("\x02", "-")) and url[cut - 1] != "-" else line.chars
+    tail_n, head_n = cut - before, after - cut
+    if not 0 < tail_n <= len(chars) or not 0 < head_n <= len(nxt.chars):
+        return False
+    tail, head = chars[-tail_n:], nxt.chars[:head_n]
+    # the advances, not the span: a line of a URL alone is letterspaced to its measure
+    width = sum([c.right - c.x for c in tail + head])
+    if after == len(url) and head_n < len(nxt.chars) and nxt.chars[head_n].text in NOT_AT_START:
+        width += char_end(nxt.chars[head_n]) - nxt.chars[head_n].x
+    if line.right_edge is not None and line.left_edge is not None:
+        measure = line.right_edge - line.left_edge
+    else:
+        measure = max(char_end(c.chars[-1]) for c in lines) - min(c.left for c in lines)
+    return width <= measure + TOLERANCE
 
 
 def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) -> None:
@@ -1266,16 +1304,33 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
     not a problem (a style may ask for it, Style.hyphenate_capitals; an explicit hyphen before a
     lower-case word, Sino- / foreign, reads the same)."""
     line, nxt = lines[k], lines[k + 1]
-    ok = _url_cut(lines, k)
+    found = _url_split(lines, k)
+    ok = None if found is None else url_break_at(*found)
     text = _line_end_hyphen(line.text)
     if ok is False and not (text[-1].isalnum() and nxt.text[0].isalnum()):
         report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
                                          f"{nxt.text[:SPAN_CONTEXT]}", f"(after {text[-1]!r})"))
+    elif ok is False and found is not None and _url_piece_fits(lines, k, *found):
+        report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
+                                         f"{nxt.text[:SPAN_CONTEXT]}", "(inside a word that fits a line whole)"))
     elif ok is None and text.endswith("-") and nxt.text[:1].islower():
         word = _last_word(line)
         if len(word) >= 2 and word[0].isupper() and word[1:].islower():
             report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
                                               "(capitalised word hyphenated)"))
+
+
+def _url_pieces(lines: list[Line], report: TypographyReport) -> None:
+    """A frame's lines other than body (a caption's): a URL broken inside a word that fits a line
+    whole (_url_piece_fits), as in a body column. Lines one under another of one size only."""
+    for k, (line, nxt) in enumerate(zip(lines, lines[1:])):
+        if abs(line.size - nxt.size) > 0.01 or not 0 < nxt.baseline - line.baseline < 2 * line.size:
+            continue
+        found = _url_split(lines, k)
+        if found is not None and not url_break_at(*found) and _url_piece_fits(lines, k, *found):
+            text = _line_end_hyphen(line.text)
+            report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
+                                             f"{nxt.text[:SPAN_CONTEXT]}", "(inside a word that fits a line whole)"))
 
 
 def _line_end_hyphen(text: str) -> str:
