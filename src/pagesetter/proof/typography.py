@@ -10,8 +10,10 @@ lines reach; lines of other sizes or outside the columns are not body.
 
 Rules checked (the limits are the table LIMITS): clreq §3.1.7 kinsoku, horizontal and vertical;
 the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: two ems); 孤字; the
-baseline grid; ink past the measure; the Han–Latin gap (clreq §3.2.2); loose lines and spacing
-jumps between neighbouring lines (clreq §3.8); one-character vertical columns; holes a missing
+baseline grid; ink past the measure (a character whose origin stands past its frame's either
+edge included); the Han–Latin gap (clreq §3.2.2); loose lines and spacing jumps between
+neighbouring lines (clreq §3.8), and white before a closing mark wider than a loose line's spread
+(GB/T 15834-2011 §5.1: a mark sits on the character before it); one-character vertical columns; holes a missing
 glyph leaves in our PDFs; a range, a number and its unit or 第 and its number parted across two
 lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
 the line breaker parts only as its last resort), and, named but no problem, a date parted between
@@ -1046,7 +1048,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                         and lines[i - 1].left_edge is not None
                         and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE)
         if opens_column and (paragraph_end or nxt is None or (
-                sources is not None and sources.parted(line.chars[-1], nxt.chars[0]))):
+                sources is not None and line.chars[-1].text in _PARAGRAPH_LAST
+                and sources.parted(line.chars[-1], nxt.chars[0]))):
             # and ends that paragraph there: 段末孤行. A last line that fills the whole measure
             # shows no end: it is the article's last line here, or the source map parts it from
             # the next (a ::: noindent paragraph under it); it is still held to the measure below
@@ -1104,6 +1107,12 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
 _CLOSING_MARKS = frozenset(ch for ch in CLOSING | PAUSE | STOP if not ch.isascii())
 
 
+# What a paragraph's last line ends with (a sentence's end, its closing quote or bracket): a line
+# opening a column that ends otherwise goes on, and the source map (made once a page, and dear) is
+# not asked whether it ends its paragraph
+_PARAGRAPH_LAST = frozenset("。！？…”’）」』》】〕.!?\"')")
+
+
 def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
     """The widest white (em) before a closing mark of the line, from the end of the character
     before it (its em box if Han, its advance if Latin) to the mark's origin, when it is wider than
@@ -1112,8 +1121,10 @@ def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
     (the copy's own space)."""
     chars = line.chars
     worst: tuple[float, Char, Char] | None = None
-    for a, b in zip(chars, chars[1:]):
-        if b.text not in _CLOSING_MARKS or a.text in MARKS or b.size <= 0 or a.text.isspace():
+    text = line.text  # the line's characters joined once: only the marks' places are looked at
+    for k in [k for k, ch in enumerate(text) if ch in _CLOSING_MARKS and k > 0]:
+        a, b = chars[k - 1], chars[k]
+        if a.text in MARKS or b.size <= 0:
             continue
         if line.blanks and line.spaced(a, b):
             continue
