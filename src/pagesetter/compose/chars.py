@@ -273,9 +273,10 @@ class HyphenRule(NamedTuple):
 #   Smith-Johnson; a place, Baden-Württemberg, reads the same and is kept so too) breaks at its
 #   hyphen only where nothing else works: Chicago 7.42 allows the break, but a reader sees Jean- /
 #   Noël as one person torn in two, and Chinese desks do not break a foreign name (README,
-#   hyphenate_capitals). Its cost is above a URL's break and any number of loose lines (LOOSE_DEMERITS
-#   1e5 a line), below a line `check` fails for its spread (VERY_LOOSE_DEMERITS 5e7) and a forced
-#   break (FORCED_PENALTY): a paragraph takes any set of lines within check's limits first.
+#   hyphenate_capitals). Its cost is above a URL's break (URL_PENALTY) and up to a hundred loose
+#   lines (linebreak.LOOSE_DEMERITS, 1e5 a line), below a line `check` fails for its spread
+#   (linebreak.VERY_LOOSE_DEMERITS, 5e7) and a forced break (FORCED_PENALTY): a paragraph takes a
+#   set of lines within check's limits first.
 EXPLICIT_HYPHENS: dict[str, HyphenRule] = {
     "compound": HyphenRule("compound", "well-known", HYPHEN_PENALTY, "Chicago 17th ed. 7.42; TeX \\exhyphenpenalty"),
     "name": HyphenRule("name", "Jean-Noël", 1e7, "Chicago 17th ed. 7.42 (allowed); 校对: a name is kept whole where any "
