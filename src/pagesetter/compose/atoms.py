@@ -8,6 +8,7 @@ shaped glyphs and the width the punctuation style gives it.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, char_class, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -376,7 +377,7 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str],
             if prev in NUMBER_JOINERS and text[p - 2:p - 1].isdigit() and nxt.isdigit():
                 continue
             hyphenation = prev == "-" and not is_url and text[p - 2:p - 1].isalpha() and nxt.isalpha()
-            cuts[p] = (HYPHEN_PENALTY if hyphenation else URL_PENALTY, False)
+            cuts[p] = (_typed_hyphen(word, p - first) if hyphenation else URL_PENALTY, False)
     if _PLAIN_WORD.fullmatch(word) and SOFT_HYPHEN not in [hints.get(p) for p in range(first + 1, last)]:
         # Words only (letters, a hyphen or apostrophe between them): never a domain, a URL or a
         # code, which a hyphen would misquote. A word the copy gives its own soft hyphens keeps
@@ -398,6 +399,17 @@ def _word_breaks(text: str, first: int, last: int, hints: dict[int, str],
             else:
                 cuts[p] = (0.0, False)
     return cuts
+
+
+def _typed_hyphen(word: str, p: int) -> float:
+    """The cost of breaking ``word`` after the hyphen the copy typed before word[p]
+    (chars.EXPLICIT_HYPHENS): a compound of capitalised words (Jean-Noël, a name) only where
+    nothing else works; a code's (SN-X9000-Pro) and a lower-case compound's as a hyphenation."""
+    if _PLAIN_WORD.fullmatch(word) is None:
+        return HYPHEN_PENALTY
+    before = word[:p - 1].rsplit("-", 1)[-1]
+    after = word[p:].split("-", 1)[0]
+    return EXPLICIT_HYPHENS[hyphen_kind(before, after)].penalty
 
 
 def _hyphen_parts(word: str) -> list[tuple[int, int]]:
@@ -527,11 +539,31 @@ def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
     if not any(a.width > width and a.cls in WORDLIKE and len(a.glyphs) > 1 for a in atoms):
         return atoms
     out: list[Atom] = []
-    for atom in atoms:
+    urls = _in_urls(atoms)
+    for k, atom in enumerate(atoms):
         if atom.width > width and atom.cls in WORDLIKE and len(atom.glyphs) > 1:
-            out += _clusters(atom)
+            out += _clusters(atom, hyphens=k not in urls)
         else:
             out.append(atom)
+    return out
+
+
+def _in_urls(atoms: list[Atom]) -> set[int]:
+    """The indices of the atoms that are pieces of a URL or an e-mail address (URL_PATTERN, as
+    _word tells one): a word's pieces are an atom and the joined atoms after it. A URL never gains
+    a hyphen (Chicago 17th ed. 6.80: it would read as part of the address)."""
+    out: set[int] = set()
+    k = 0
+    while k < len(atoms):
+        end = k + 1
+        while end < len(atoms) and atoms[end].joined:
+            end += 1
+        if end - k > 1 or atoms[k].cls in WORDLIKE:
+            starts = list(accumulate([len(a.text) for a in atoms[k:end]], initial=0))
+            text = "".join([a.text for a in atoms[k:end]])
+            for m in _URL.finditer(text):
+                out.update(k + j for j in range(end - k) if starts[j] < m.end() and starts[j + 1] > m.start())
+        k = end
     return out
 
 
@@ -560,9 +592,10 @@ def _whole_names(atoms: list[Atom], width: float) -> list[Atom]:
     return out
 
 
-def _clusters(atom: Atom) -> list[Atom]:
+def _clusters(atom: Atom, hyphens: bool = True) -> list[Atom]:
     """One atom per glyph cluster of ``atom``; the first keeps its place in the text (joined or
-    not), the last its hyphen."""
+    not), the last its hyphen. A break between two letters prints a hyphen (``hyphens``), never
+    inside a URL."""
     starts = [k for k, t in enumerate(atom.texts) if t] or [0]
     bounds = starts + [len(atom.glyphs)]
     size = atom.style.size
@@ -580,7 +613,7 @@ def _clusters(atom: Atom) -> list[Atom]:
         pieces.append(piece)
     for left, right in zip(pieces, pieces[1:]):
         _unkern(left)
-        if left.text[-1:].isalpha() and right.text[:1].isalpha():
+        if hyphens and left.text[-1:].isalpha() and right.text[:1].isalpha():
             left.hyphen, left.hyphen_width = hyphen, hyphen.advance * size
             left.width += left.hyphen_width
     last = pieces[-1]

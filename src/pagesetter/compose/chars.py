@@ -252,6 +252,43 @@ FORCED_PENALTY = 1e8
 # below any other forced break.
 FORCED_AT_HYPHENATION_PENALTY = 0.9 * FORCED_PENALTY
 NO_BREAK = float("inf")
+
+
+class HyphenRule(NamedTuple):
+    """Where a word with a hyphen the copy typed may break: after that hyphen, which ends the line
+    as it is (no second hyphen is ever added), at ``penalty`` demerits."""
+
+    kind: str
+    example: str
+    penalty: float
+    source: str
+
+
+# An explicit hyphen, what a 校对 accepts at a line's end (one table for the line breaker,
+# atoms._word_breaks, and for `pagesetter check`, which names the second kind and never fails it):
+# - a lower-case compound (well-known, state-of-the-) breaks at its hyphen as a hyphenation does:
+#   Chicago Manual of Style, 17th ed., 7.42 ("a hyphenated compound should be broken only at the
+#   hyphen"), TeX's \exhyphenpenalty 50.
+# - a compound of capitalised parts, a name (Jean-Noël, Jean-Pascal, Müller-Lüdenscheidt,
+#   Smith-Johnson; a place, Baden-Württemberg, reads the same and is kept so too) breaks at its
+#   hyphen only where nothing else works: Chicago 7.42 allows the break, but a reader sees Jean- /
+#   Noël as one person torn in two, and Chinese desks do not break a foreign name (README,
+#   hyphenate_capitals). Its cost is above a URL's break (URL_PENALTY) and up to a hundred loose
+#   lines (linebreak.LOOSE_DEMERITS, 1e5 a line), below a line `check` fails for its spread
+#   (linebreak.VERY_LOOSE_DEMERITS, 5e7) and a forced break (FORCED_PENALTY): a paragraph takes a
+#   set of lines within check's limits first.
+EXPLICIT_HYPHENS: dict[str, HyphenRule] = {
+    "compound": HyphenRule("compound", "well-known", HYPHEN_PENALTY, "Chicago 17th ed. 7.42; TeX \\exhyphenpenalty"),
+    "name": HyphenRule("name", "Jean-Noël", 1e7, "Chicago 17th ed. 7.42 (allowed); 校对: a name is kept whole where any "
+                       "other set of lines is within check's limits"),
+}
+NAME_HYPHEN_PENALTY = EXPLICIT_HYPHENS["name"].penalty
+
+
+def hyphen_kind(before: str, after: str) -> str:
+    """Which EXPLICIT_HYPHENS row a typed hyphen between the word parts ``before`` and ``after``
+    (letters, apostrophes) is: a name when both parts start with a capital."""
+    return "name" if before[:1].isupper() and after[:1].isupper() else "compound"
 # Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
 # cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
 # TeX's \lefthyphenmin 2 and English \righthyphenmin 3 letters at the ends. A break there costs

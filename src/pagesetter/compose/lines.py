@@ -189,9 +189,12 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         stretched = extra > 0
         extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
             _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
-        if stretched and _past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg])):
+        if stretched and (_past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg]))
+                          or _wide_before_closing(seg, seg_gaps, gaps)):
             # 员 Hans Müller-: a line whose only stretch is a word space and a Han–Latin gap gave
-            # the cap up (_stretch), a hole `check` fails; set short, as a spaced-out word is
+            # the cap up (_stretch), a hole `check` fails; set short, as a spaced-out word is.
+            # So too Health Organization， (全角): its one gap that stretches evenly is the one
+            # before the comma, which would take the whole line's room
             return replace(set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink),
                            ragged=True, set_short=True)
     track = 0.0
@@ -221,6 +224,27 @@ def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float], em: float) -> bo
     as between Han."""
     latin, slack = GapKind.HAN_LATIN, _CAP_SLACK * em
     return any([gap > g.natural + g.fill + slack for g, gap in zip(seg_gaps, gaps) if g.kind is latin and not g.stretch])
+
+
+# Full-width marks that close what stands before them (clreq §3.1.7, cl-02, cl-06, cl-07): no
+# white of their own before them (GB/T 15834-2011 §5.1), only the line's spread between characters
+CLOSING_CLASSES = frozenset({CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP})
+
+
+def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> bool:
+    """Did the stretch put white before a closing mark wider than a very loose line's spread
+    (VERY_LOOSE_EM), and wider than the line's Han took? A line of whole Latin words before a
+    full-width comma has no other gap of the even stretch (word spaces are capped: spacing.py), so
+    the comma would stand apart from its word (`pagesetter check` calls that white a very loose
+    line); a line whose Han are that loose too is loose all along, and said so already."""
+    spread = _han_spread(seg, seg_gaps, gaps)
+    for k, (g, gap) in enumerate(zip(seg_gaps, gaps)):
+        b = seg[k + 1]
+        if b.cls in CLOSING_CLASSES and g.kind is GapKind.GRID and seg[k].cls not in BLANK_SIDE:
+            em = b.style.size
+            if gap - g.natural > VERY_LOOSE_EM * em and gap - g.natural > (spread + 0.01) * em:
+                return True
+    return False
 
 
 def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:

@@ -11,6 +11,7 @@ with the line and column of the character in its file.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -220,6 +221,8 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
     and the place in the file of every character that stays."""
     whole = para.text
     new, edits = normalise_text(whole, drop_spaces=True)
+    if para.form == "table":
+        edits = sorted(edits + _minus_signs(para), key=lambda e: e.offset)
     if not edits:
         return para
     changes += [Change(para.char_loc(e.offset), e.before, e.after, e.reason) for e in edits]
@@ -235,6 +238,32 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
             spans.append(Span(kept, span.lead))
     places = tuple(p for k, p in enumerate(para.places) if k not in dropped)
     return replace(para, spans=tuple(spans), places=places)
+
+
+# A table's cell that is a negative figure typed with the hyphen-minus of a keyboard (-3.2,
+# -0.45%, -11): what a 校对 marks, the hyphen being a short rule set high, not the minus sign of
+# the same width as + that lines a column of figures up (ISO 80000-2:2019 2-9.2 and GB 3102.11-1993,
+# its national counterpart: the minus sign −, U+2212). Set as U+2212 and reported, as a half-width
+# mark is: the cell is a figure (flow/tables.py FIGURE) either way, so its column still aligns right.
+# Only the sign opening a cell: 18-5-3 (a record), 2-1 (a score), 10-12 (a range) keep their hyphens.
+NEGATIVE_FIGURE = re.compile(r"\s*(-)[0-9０-９]")
+MINUS_SIGN = "\u2212"
+
+
+def _minus_signs(para: Paragraph) -> list[Edit]:
+    """The hyphen-minus opening each cell of a table that is a figure (NEGATIVE_FIGURE), as edits
+    of the paragraph's text (its spans are its cells)."""
+    from pagesetter.flow.tables import is_figure
+
+    edits: list[Edit] = []
+    pos = 0
+    for span in para.spans:
+        m = NEGATIVE_FIGURE.match(span.text)
+        if m is not None and is_figure(span.text.strip()):
+            edits.append(Edit(pos + m.start(1), "-", MINUS_SIGN, "hyphen-minus before a figure in a table's cell: "
+                              "a minus sign (ISO 80000-2 2-9.2, GB 3102.11: −)"))
+        pos += len(span.text)
+    return edits
 
 
 # Order of the summary; a pair of parentheses is reported as one kind of mark.

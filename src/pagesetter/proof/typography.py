@@ -10,8 +10,10 @@ lines reach; lines of other sizes or outside the columns are not body.
 
 Rules checked (the limits are the table LIMITS): clreq §3.1.7 kinsoku, horizontal and vertical;
 the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: two ems); 孤字; the
-baseline grid; ink past the measure; the Han–Latin gap (clreq §3.2.2); loose lines and spacing
-jumps between neighbouring lines (clreq §3.8); one-character vertical columns; holes a missing
+baseline grid; ink past the measure (a character whose origin stands past its frame's either
+edge included); the Han–Latin gap (clreq §3.2.2); loose lines and spacing jumps between
+neighbouring lines (clreq §3.8), and white before a closing mark wider than a loose line's spread
+(GB/T 15834-2011 §5.1: a mark sits on the character before it); one-character vertical columns; holes a missing
 glyph leaves in our PDFs; a range, a number and its unit or 第 and its number parted across two
 lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
 the line breaker parts only as its last resort), and, named but no problem, a date parted between
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
+    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
     PARAGRAPH_END, URL_CHARS, URL_PATTERN, is_cjk,
     lone_dash_at, url_break_at,
 )
@@ -1118,15 +1120,22 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                                   f"ends at {line.right:.2f}, measure at {measure:.2f}"))
             continue
+        # ours: the line opens a column (its frame's left edge is another than the line's before)
+        # and goes on a paragraph from the column before. Lines of the body's size both: a 小标题's
+        # line is display type, no paragraph's.
+        opens_column = (framed and i > 0 and not starts and line.left_edge is not None
+                        and abs(line.em - body) < 0.01 and abs(lines[i - 1].em - body) < 0.01
+                        and lines[i - 1].left_edge is not None
+                        and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE)
+        if opens_column and (paragraph_end or nxt is None or (
+                sources is not None and line.chars[-1].text in _PARAGRAPH_LAST
+                and sources.parted(line.chars[-1], nxt.chars[0]))):
+            # and ends that paragraph there: 段末孤行. A last line that fills the whole measure
+            # shows no end: it is the article's last line here, or the source map parts it from
+            # the next (a ::: noindent paragraph under it); it is still held to the measure below
+            report.widows.append(Finding(line.page, line.baseline, text,
+                                         f"(the paragraph's line before it ends the column before: {lines[i - 1].text[-8:]})"))
         if paragraph_end:
-            # ours: the paragraph's last line opens a column (its frame's left edge is another than
-            # the line's before), the rest of the paragraph ends the column before it: 段末孤行.
-            # Lines of the body's size both: a 小标题's line is display type, no paragraph's.
-            if (framed and i > 0 and not starts and line.left_edge is not None
-                    and abs(line.em - body) < 0.01 and abs(lines[i - 1].em - body) < 0.01
-                    and lines[i - 1].left_edge is not None and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE):
-                report.widows.append(Finding(line.page, line.baseline, text,
-                                             f"(the paragraph's line before it ends the column before: {lines[i - 1].text[-8:]})"))
             solid = [c for c in text if c not in MARKS]
             # its width by em boxes (a closing mark's whole em), never less than the engine's own
             short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * em
@@ -1153,6 +1162,11 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
                   if ha and hb and not (line.blanks and line.spaced(a, b))]
         gaps += extras
+        before = _white_before_closing(line)
+        if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
+            white, a, b = before  # said once: a line loose between its Han is said so below
+            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                             f"{white:.2f} em of white between {a.text} and {b.text}"))
         if not extras:
             continue
         extra = statistics.fmean(extras)
@@ -1163,6 +1177,41 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
+
+
+# The full-width marks that close what stands before them (clreq §3.1.7's not-at-line-start
+# classes cl-02, cl-06, cl-07: ）」” …, ，、；：, 。？！): a mark sits on the character before it
+# (GB/T 15834-2011 §5.1: no space before it), its blank on its right. White before one is the
+# line's spread between characters at most (compose/spacing.py: the gap before a mark stretches
+# as between Han), never a space of its own: "Health Organization    ，" reads as a gap.
+_CLOSING_MARKS = frozenset(ch for ch in CLOSING | PAUSE | STOP if not ch.isascii())
+
+
+# What a paragraph's last line ends with (a sentence's end, its closing quote or bracket): a line
+# opening a column that ends otherwise goes on, and the source map (made once a page, and dear) is
+# not asked whether it ends its paragraph
+_PARAGRAPH_LAST = frozenset("。！？…”’）」』》】〕.!?\"')")
+
+
+def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
+    """The widest white (em) before a closing mark of the line, from the end of the character
+    before it (its em box if Han, its advance if Latin) to the mark's origin, when it is wider than
+    LIMITS.very_loose (what the Han of a line may be spread at most): with the character either
+    side. Not after another mark (a pair compressed together, 。」) nor where a space was printed
+    (the copy's own space)."""
+    chars = line.chars
+    worst: tuple[float, Char, Char] | None = None
+    text = line.text  # the line's characters joined once: only the marks' places are looked at
+    for k in [k for k, ch in enumerate(text) if ch in _CLOSING_MARKS and k > 0]:
+        a, b = chars[k - 1], chars[k]
+        if a.text in MARKS or b.size <= 0:
+            continue
+        if line.blanks and line.spaced(a, b):
+            continue
+        white = (b.x - box_end(a)) / b.size
+        if white > LIMITS.very_loose + 0.01 and (worst is None or white > worst[0]):
+            worst = (white, a, b)
+    return worst
 
 
 class _Sources:
@@ -1265,8 +1314,9 @@ def _url_split(lines: list[Line], k: int) -> tuple[str, int] | None:
         if m.start() < cut < m.end():
             url = m.group()
             bare = not url.startswith("www.") and "@" not in url and "://" not in url
-            if bare and "." not in joined[m.start():cut - 1] and "/" not in joined[m.start():cut - 1]:
-                return None
+            if bare and "." not in joined[m.start():cut - 1] and "/" not in joined[m.start():cut - 1] \
+                    and joined[cut - 1] != "-":
+                return None  # a hyphen ending the line inside the first label (chengx- / uyuan.com.cn) is no sentence's end
             return url, cut - m.start()
     return None
 
@@ -1308,8 +1358,11 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
     ok = None if found is None else url_break_at(*found)
     text = _line_end_hyphen(line.text)
     if ok is False and not (text[-1].isalnum() and nxt.text[0].isalnum()):
+        # a hyphen ending the line inside an address: one added (www.e- / xample), which Chicago
+        # never does, or the address's own, which Chicago carries to the next line; either misquotes it
+        why = "a hyphen inside the address: added, or its own not carried over" if text[-1] == "-" else ""
         report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
-                                         f"{nxt.text[:SPAN_CONTEXT]}", f"(after {text[-1]!r})"))
+                                         f"{nxt.text[:SPAN_CONTEXT]}", f"(after {text[-1]!r}{': ' + why if why else ''})"))
     elif ok is False and found is not None and _url_piece_fits(lines, k, *found):
         report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
                                          f"{nxt.text[:SPAN_CONTEXT]}", "(inside a word that fits a line whole)"))
@@ -1318,6 +1371,15 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
         if len(word) >= 2 and word[0].isupper() and word[1:].islower():
             report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
                                               "(capitalised word hyphenated)"))
+    elif ok is None and text.endswith("-") and nxt.text[:1].isupper():
+        # Jean- / Noël: a name's own hyphen ends the line, no hyphen added (Chicago 17th ed. 7.42
+        # allows it; the line breaker takes it last, compose/chars.py EXPLICIT_HYPHENS): named.
+        # Not a code's (SN-X9000-Pro- / Max): its word follows a hyphen, a digit or a letter.
+        word = _last_word(line)
+        before = text[-len(word) - 2:-len(word) - 1] if len(word) + 1 < len(text) else ""
+        if len(word) >= 2 and word[0].isupper() and not (before.isascii() and (before.isalnum() or before == "-")):
+            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
+                                              "(a name parted at its own hyphen)"))
 
 
 def _url_pieces(lines: list[Line], report: TypographyReport) -> None:
@@ -1415,6 +1477,8 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
                 _ink_past(c, frame, page.number, report)
         for c in _started_left(frame, frames, sorted_chars):
             _ink_past(c, frame, page.number, report)
+        for c in _ended_right(frame, frames, sorted_chars):
+            _ink_past(c, frame, page.number, report)
 
 
 def _started_left(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") -> list[Char]:
@@ -1439,6 +1503,34 @@ def _started_left(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") -
             if not c.text.isspace():
                 out.append(c)
                 after = c
+    return out
+
+
+def _ended_right(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") -> list[Char]:
+    """_started_left's mirror: the characters of the frame's lines whose origins stand at or past
+    its right edge, in no frame (a line set past its measure, its last characters' origins in the
+    gutter, which chars_of leaves to no frame). Read rightwards from the frame's last character on
+    each row while each stands less than 1.5 em from the one before. A body line's opening mark
+    starting the next column, its origin up to half an em left of that frame (clreq §3.1.6), is
+    that frame's line (_framed_columns reads it so), not this one's."""
+    lo = bisect.bisect_left(by.baselines, frame.top - 0.01)
+    hi = bisect.bisect_right(by.baselines, frame.bottom + 0.01)
+    out: list[Char] = []
+    for k in range(lo, hi):
+        row, xs = by.rows[k], by.xs[k]
+        j = bisect.bisect_left(xs, frame.right)  # the first character at or past the right edge
+        if j == 0 or j == len(row) or row[j - 1].x < frame.left - 0.01:
+            continue  # nothing past the frame on this row, or no line of the frame
+        before = row[j - 1]
+        for c in row[j:]:
+            if c.x - before.x > 1.5 * max(c.size, before.size) or any(f.holds(c) for f in frames):
+                break
+            if c.text in NOT_AT_LINE_END and any(f.kind == "body" and f.left - c.size / 2 - 0.01 <= c.x < f.left
+                   and f.top - 0.01 <= c.baseline <= f.bottom + 0.01 for f in frames):
+                break  # the opening mark of the next column's line
+            if not c.text.isspace():
+                out.append(c)
+                before = c
     return out
 
 
