@@ -528,20 +528,28 @@ def _chinese(atom: Atom | None) -> bool:
     return atom is not None and atom.cls in _GRID_NEIGHBOURS and not atom.text.isascii()
 
 
-def split_wide(atoms: list[Atom], width: float) -> list[Atom]:
-    """Word pieces wider than ``width`` (the narrowest line they may have to fit: a first line
-    after its indent) broken into their glyph clusters, joined at FORCED_PENALTY, a hyphen
-    between letters: the last resort whatever the measure (make_atoms does so for long words).
-    A capitalised word no wider than ``width`` is kept whole (_whole_names)."""
-    atoms = _whole_names(atoms, width)
-    if max([a.width for a in atoms], default=0.0) <= width:  # nearly always: nothing so wide
+def split_wide(atoms: list[Atom], width: float, first: float | None = None) -> list[Atom]:
+    """Word pieces wider than the line they may have to fit broken into their glyph clusters,
+    joined at FORCED_PENALTY, a hyphen between letters: the last resort whatever the measure
+    (make_atoms does so for long words). ``first`` is the paragraph's first line after its indent
+    (``width`` when None): only the word that opens the paragraph must fit it; any later piece
+    may start a line of the whole ``width`` (https:// whole on a line of its own in a 4字 column,
+    not h / ttps://). A capitalised word no wider than ``width`` is kept whole (_whole_names)."""
+    first = width if first is None else min(first, width)
+    atoms = _whole_names(atoms, first)
+    if max([a.width for a in atoms], default=0.0) <= first:  # nearly always: nothing so wide
         return atoms
-    if not any(a.width > width and a.cls in WORDLIKE and len(a.glyphs) > 1 for a in atoms):
+    opening = next((k for k in range(1, len(atoms)) if not atoms[k].joined), len(atoms))  # the first word's pieces
+
+    def limit(k: int) -> float:
+        return first if k < opening else width
+
+    if not any(a.width > limit(k) and a.cls in WORDLIKE and len(a.glyphs) > 1 for k, a in enumerate(atoms)):
         return atoms
     out: list[Atom] = []
     urls = _in_urls(atoms)
     for k, atom in enumerate(atoms):
-        if atom.width > width and atom.cls in WORDLIKE and len(atom.glyphs) > 1:
+        if atom.width > limit(k) and atom.cls in WORDLIKE and len(atom.glyphs) > 1:
             out += _clusters(atom, hyphens=k not in urls)
         else:
             out.append(atom)
@@ -607,7 +615,10 @@ def _clusters(atom: Atom, hyphens: bool = True) -> list[Atom]:
         piece = Atom(text, atom.cls, atom.style, atom.face, glyphs, texts, sum(g.advance for g in glyphs) * size,
                      missing=tuple(ch for ch in text if ch in atom.missing))
         if n:
-            piece.joined, piece.penalty = True, FORCED_PENALTY
+            # inside an address only between two letters or digits: a break after its mark
+            # (.gov.cn/ / services) is one Chicago forbids, which the check fails
+            between = pieces[-1].text[-1:].isalnum() and text[:1].isalnum()
+            piece.joined, piece.penalty = True, FORCED_PENALTY if hyphens or between else NO_BREAK
         else:
             piece.joined, piece.penalty = atom.joined, atom.penalty
         pieces.append(piece)

@@ -476,13 +476,13 @@ def _rebreak(runs: list[Run], measure: float, faces: FaceSet, indent: float, jus
     lines, _ = compose_paragraph(runs, measure, faces, indent=indent, justify=justify)
     if not justify or any(line.set_short or line.overfull for line in lines):
         return None
-    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure - max(indent, 0.0))
+    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure, measure - max(indent, 0.0))
     gaps = gaps_of(atoms)
     loosest = max([GAP_RULES[GapKind.HAN].stretch, *(line.han_spread for line in lines)]) + 1e-3
     for bias in REBREAK_BIASES:
         tracked = [Run(r.text, replace(r.style, tracking=r.style.tracking + (bias if more > 0 else -bias)
                                        * r.style.size)) for r in runs]
-        shifted = split_wide(han_latin_spaces(atoms_for(tracked, faces)), measure - max(indent, 0.0))
+        shifted = split_wide(han_latin_spaces(atoms_for(tracked, faces)), measure, measure - max(indent, 0.0))
         if [a.text for a in shifted] != [a.text for a in atoms]:
             return None  # (the bias changed how the text is cut into atoms: never, as tracking is set)
         breaks = knuth_plass(shifted, measure, indent)
@@ -499,7 +499,7 @@ def _rebreak(runs: list[Run], measure: float, faces: FaceSet, indent: float, jus
 
 def _compose_paragraph(runs: list[Run], measure: float, faces: FaceSet, indent: float,
                        justify: bool) -> tuple[tuple[Line, ...], tuple[str, ...]]:
-    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure - max(indent, 0.0))
+    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure, measure - max(indent, 0.0))
     missing = tuple([ch for a in atoms if a.missing for ch in a.missing])
     gaps = gaps_of(atoms)  # once, for breaking and for setting every line
     breaks = break_lines(atoms, measure, indent, gaps)
