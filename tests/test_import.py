@@ -397,3 +397,16 @@ def test_the_imported_seed_sets_the_same_text_as_the_shipped_articles(tmp_path: 
 
     assert texts(rebuilt.page) == texts(seed_build.page)
     assert len(texts(rebuilt.page)) > 20
+
+
+@pytest.mark.parametrize("line", ["文 林晚舟", "文／林晚舟", "文\u3000林晚舟", "记者 林晚舟", "文 林晚舟 王明"])
+def test_wen_name_line_is_a_byline_not_a_subtitle(tmp_path: Path, line: str) -> None:
+    """The trial's 副刊 essay: 副刊·散文 / 外婆的桂花树 / 文 林晚舟 — the third line is the 署名, not a 副题."""
+    copy = ("副刊·散文\n外婆的桂花树\n" + line + "\n"
+            "那年秋天，我回到江南小镇。巷口的桂花树还在，只是比记忆中矮了许多。\n")
+    (tmp_path / "essay.txt").write_text(copy, encoding="utf-8")
+    result = run(["import", "essay.txt"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = read(tmp_path / "content" / "essay.md")
+    assert (got["title"], got["subtitle"], got["byline"]) == ("外婆的桂花树", None, line)
+    assert "essay.txt:3: guessed: 署名" in result.stdout

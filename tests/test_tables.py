@@ -370,3 +370,20 @@ def test_an_articles_tables_share_one_size(row_built) -> None:
             sizes.append({round(c["size"], 2) for c in page.chars if c["text"].strip()
                           and f["x0"] - 0.5 <= c["x0"] < f["x1"] and top <= c["top"] < bottom})
     assert sizes == [{7.0}] * len(sizes)
+
+
+def test_currency_amounts_are_figures_flush_right(tmp_path: Path) -> None:
+    """Trial 11: a column of ¥710.46, ¥4.7285 (and one of US$100.0) is amounts, set flush right like
+    any figures (their right edges on one x, read back from the PDF); the 币种 names stay flush left."""
+    built = build_page(PAGES / "tables-currency.yaml", tmp_path, cache=DiskCache(None))
+    with pdfplumber.open(built.pdf_path) as doc:
+        rows = _table_rows(built, doc.pages[0])["fx"]
+    body = [_columns(r, 8.9) for r in rows[1:-1]]  # the head and the four currencies
+    assert all(len(cells) == 4 for cells in body), [[_text(c) for c in cells] for cells in body]
+    for j in (1, 2):
+        rights = [cells[j][-1]["x1"] for cells in body]
+        assert max(rights) - min(rights) < 0.1, (j, [_text(cells[j]) for cells in body], rights)
+    lefts = [cells[0][0]["x0"] for cells in body]
+    assert max(lefts) - min(lefts) < 0.1
+    assert all(tables.is_figure(t) for t in ("¥710.46", "US$4.2", "HK$428.40", "€100", "−¥12.5", "￥1,688.00"))
+    assert not any(tables.is_figure(t) for t in ("¥100（日元）", "US$", "USD", "$", "−213基点"))

@@ -192,3 +192,21 @@ def test_hostile_vertical_text_never_hangs(spec, faces) -> None:
         assert all(col.glyphs for col in columns)
     columns, _ = compose_vertical("甲乙丙", style, 0.5 * style.size, faces)  # shorter than one character
     assert [c.text for c in columns] == ["甲", "乙", "丙"]
+
+
+def test_an_accented_latin_word_turns_whole_and_the_quotes_after_it_stand(tmp_path: Path) -> None:
+    """Trial 11: 再破纪录 Mbappé“帽子戏法”. The word cut at é set é“帽子戏法” as one turned word: the
+    quotes lay in their horizontal form and the Han on their side. Read back: Mbappé's letters all
+    turned alike, the quotes and 帽子戏法 upright (in the face's vertical forms), as in the subtitle."""
+    import pdfplumber
+
+    built = build_page(PAGE.parent / "vertical-latin.yaml", tmp_path)
+    with pdfplumber.open(built.pdf_path) as doc:
+        chars = doc.pages[0].chars
+    title = [c for c in chars if "Sans" in c["fontname"] and "Bold" in c["fontname"]]  # hei-bold: the title's
+    by = {c["text"]: c for c in title}
+    assert set("Mbappé“帽子戏法”") <= set(by), "".join(c["text"] for c in title)
+    turned = by["M"]["matrix"][:4]
+    assert not by["M"]["upright"]
+    assert all(by[ch]["matrix"][:4] == turned for ch in "bapé"), [(ch, by[ch]["matrix"]) for ch in "Mbapé"]
+    assert all(by[ch]["upright"] for ch in "“帽子戏法”"), [(ch, by[ch]["matrix"]) for ch in "“帽子戏法”"]

@@ -127,3 +127,23 @@ def test_an_editions_json_has_each_pages_check_warnings(tmp_path: Path) -> None:
     assert _page_warnings(json.loads(edition.stdout)) == alone
     said = [line for line in edition.stderr.splitlines() if ": typography: " in line]
     assert said == [f"warning: {w['where']}: {w['kind']}: {w['message']}" for w in alone], said
+
+
+def test_an_editions_json_puts_each_flow_warning_on_its_page(tmp_path: Path) -> None:
+    """Trial 11: an edition's pages' very-loose and table-size warnings (the flow's, located in
+    their copy) are in each page's entry of `build --json`, the same as each page built alone, and
+    not in the edition's own `warnings`."""
+    edition = _run("build", "--json", str(PAGES / "flow-warnings-edition.yaml"), "-o", str(tmp_path / "edition"))
+    assert edition.returncode == 0, edition.stderr
+    document = json.loads(edition.stdout)
+    kinds = ("very-loose", "table-size", "underset")
+    assert not [w for w in document["warnings"] if w["kind"] in kinds], document["warnings"]
+    for n, name in enumerate(("range-dash", "tables-row")):
+        one = _run("build", "--json", str(PAGES / f"{name}.yaml"), "-o", str(tmp_path / name))
+        assert one.returncode == 0, one.stderr
+        [alone] = json.loads(one.stdout)["pages"]
+        flow = [w for w in alone["warnings"] if w["kind"] in kinds]
+        assert flow, (name, alone["warnings"])
+        page = document["pages"][n]
+        assert page["pdf"].endswith(f"{name}.pdf")
+        assert [w for w in page["warnings"] if w["kind"] in kinds] == flow

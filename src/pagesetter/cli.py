@@ -961,9 +961,11 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
-            # the page's past-measure and typography warnings, as a one-page build's JSON has them
-            # (the flow's warnings are the edition's, below: they name their file, not a page)
-            entry.update(page_status(page, changes, checked_warnings, found, typo[1] if typo else 0, path,
+            # the page's own warnings, as a one-page build's JSON has them: the flow's (underset,
+            # table-size, very-loose …, not said by the preflight), then what check found
+            own = edition.page_warnings[n - 1] if n <= len(edition.page_warnings) else ()
+            said = (*not_in_preflight(own, checked.findings), *checked_warnings)
+            entry.update(page_status(page, changes, said, found, typo[1] if typo else 0, path,
                                      with_page=False).to_json())
             json_status.pages.append(entry)
             json_status.wrote(path)
@@ -981,8 +983,11 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         for proof in edition.proofs:
             json_status.wrote(proof)
         json_status.wrote(edition.combined)
+        # the edition's own: a warning of no page (each page's are on its entry above)
+        of_pages = {id(w) for own in edition.page_warnings for w in own}
         json_status.warnings += [{"kind": w.kind, "where": str(w.loc) if w.loc else "", "message": w.message}
-                                 for w in not_in_preflight(edition.warnings, checked.findings)]
+                                 for w in not_in_preflight(edition.warnings, checked.findings)
+                                 if id(w) not in of_pages]
         json_status.warnings += [{"kind": f.check, "where": display_path(edition.combined), "message": f.message}
                                  for f in checked.findings if not f.page]
     info += _edition_table(rows)

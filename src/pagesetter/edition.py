@@ -75,6 +75,8 @@ class EditionResult:
     proofs: tuple[Path, ...] = ()  # <page>.proof.pdf and <page>.proof-a3.pdf, when asked for
     # per page: the gate's verdict on its own PDF (proof/report.py), found where the page was made
     gates: "tuple[Gate, ...]" = ()
+    # per page: its own flow and render warnings (those of ``warnings``), for build --json's page entry
+    page_warnings: tuple[tuple[Warning, ...], ...] = ()
 
 
 # Pages in one edition: the thickest Sunday papers run to a few hundred.
@@ -178,10 +180,11 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
         staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
         staged.commit()
-    warnings = tuple(w for d in done if d.flowed is not None for w in (*d.flowed.warnings, *d.render_warnings))
+    page_warnings = tuple((*d.flowed.warnings, *d.render_warnings) if d.flowed is not None else () for d in done)
+    warnings = tuple(w for own in page_warnings for w in own)
     gates = tuple(d.gate for d in done if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
-                         tuple(proofs), gates if len(gates) == len(done) else ())
+                         tuple(proofs), gates if len(gates) == len(done) else (), page_warnings)
 
 
 def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | None) -> None:

@@ -92,10 +92,17 @@ def compose_vertical(text: str, style: Style, height: float, faces: FaceSet, *,
     return columns, missing
 
 
+# A Latin word's letters: ASCII and the accented Latin letters (Mbappé, Đoković), which turn with
+# it; a word cut at é would set the rest of the clause (é“帽子戏法”) as one turned word, its
+# quotes and Han lying on their side.
+_LATIN = "A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
+_SEGMENT = re.compile(rf"\s+|[{_LATIN}][{_LATIN}.,\-/:%']*|[^{_LATIN}\s]+")
+
+
 def _segments(text: str) -> list[tuple[str, str]]:
     """("grid" | "tcy" | "turned" | "space", text): grid characters, short numbers, Latin words, gaps."""
     out: list[tuple[str, str]] = []
-    for m in re.finditer(r"\s+|[A-Za-z0-9][A-Za-z0-9.,\-/:%']*|[^A-Za-z0-9\s]+", text):
+    for m in _SEGMENT.finditer(text):
         part = m.group(0)
         if part[0].isspace():
             kind = "space"

@@ -35,7 +35,10 @@ SUBHEAD_MAX = 24
 CAPTION_MARKERS = ("▲", "▼")
 CAPTION_START = re.compile(r"^(?:[▲▼]|图为|上图|下图|左图|右图|图[一二三四五六七八九十0-9]+[：:])")
 # 署名 on its own line: 本报记者 某某, 记者 某某 通讯员 某某, 文/某某 (no sentence in it).
-BYLINE = re.compile(r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|记者|通讯员|文[/／|｜]|文图[/／]|撰稿[:：])[ \u3000]*\S")
+BYLINE = re.compile(r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|记者|通讯员|文[/／|｜]|文图[/／]|撰稿[:：])[ \u3000]*\S"
+                    # 文 林晚舟: 文 and a space then only names (a 副刊's byline); a space after 文 is
+                    # never a sentence's, but a name list is required so 文 字… is not taken.
+                    r"|^文图?[ \u3000]+[\u4e00-\u9fff·]{2,5}(?:[ \u3000、]+[\u4e00-\u9fff·]{2,5})*$")
 DATELINE = re.compile(r"^(?:本报讯|新华社|中新社|本报[^\s，,。]{1,8}[电讯])")
 # A caption's photo credit after its sentence: 本报记者 王强 摄, 摄影 王强.
 CREDIT = re.compile(r"^(.*[。！？”])[ \u3000]*(摄影[:：]?[ \u3000]*\S.{0,30}|\S.{0,28}[ \u3000]摄)$")

@@ -31,7 +31,9 @@ from pagesetter.spec.model import Style
 
 # A cell that is a figure: digits with their signs and separators (+3, −12, 1,234.5, 3.5%, 18-5-3,
 # 10:30, 1/2), half- or full-width digits. Its column is set flush right by default.
-FIGURE = re.compile(r"[+\-−±]?[0-9０-９][0-9０-９.,:/%‰+\-−–]*$")
+# An amount with its currency sign before it (¥710.46, US$4.2, HK$428.40, €100, −¥12) is a figure
+# too: a column of amounts lines its decimals up only when set flush right.
+FIGURE = re.compile(r"[+\-−±]?(?:[A-Z]{0,3}[$＄]|[¥￥€£])?[+\-−±]?[0-9０-９][0-9０-９.,:/%‰+\-−–]*$")
 SHRINK_STEP = 0.5  # pt: how far a table too wide for its measure is made smaller at each trial
 WIDE = 100_000.0  # pt: the measure a cell is set to (a cell is one line; the table says its width)
 
