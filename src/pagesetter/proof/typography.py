@@ -1511,7 +1511,7 @@ def _ended_right(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") ->
     its right edge, in no frame (a line set past its measure, its last characters' origins in the
     gutter, which chars_of leaves to no frame). Read rightwards from the frame's last character on
     each row while each stands less than 1.5 em from the one before. A body line's opening mark
-    starting the next column, its origin up to half an em left of that frame (clreq §3.1.6), is
+    (or any first character) starting the next column, its origin up to half an em left of that frame (clreq §3.1.6), is
     that frame's line (_framed_columns reads it so), not this one's."""
     lo = bisect.bisect_left(by.baselines, frame.top - 0.01)
     hi = bisect.bisect_right(by.baselines, frame.bottom + 0.01)
@@ -1525,9 +1525,9 @@ def _ended_right(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") ->
         for c in row[j:]:
             if c.x - before.x > 1.5 * max(c.size, before.size) or any(f.holds(c) for f in frames):
                 break
-            if c.text in NOT_AT_LINE_END and any(f.kind == "body" and f.left - c.size / 2 - 0.01 <= c.x < f.left
+            if any(f.kind == "body" and f.left - c.size / 2 - 0.01 <= c.x < f.left
                    and f.top - 0.01 <= c.baseline <= f.bottom + 0.01 for f in frames):
-                break  # the opening mark of the next column's line
+                break  # the next column's line starting a hair left of it: an opening mark, a lone —
             if not c.text.isspace():
                 out.append(c)
                 before = c
