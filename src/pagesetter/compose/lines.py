@@ -13,6 +13,7 @@ spacing of a line that starts or ends inside a word broken to fit (a URL).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -25,7 +26,7 @@ from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass,
 from pagesetter.compose.spacing import (
     GAP_RULES, LETTER_SPACING_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
-from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.face import Face, FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
 
 __all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph", "set_line"]
@@ -110,16 +111,38 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     chain = faces.chain(style.font)
     if len(chain) == 1 or chain[0].lacking(text) <= FORMAT_CHARS:
         return [(text, style)]
+    whole = _whole_words(text, chain)
     pieces: list[tuple[str, Style]] = []
-    for ch in text:
+    for i, ch in enumerate(text):
         # ZWSP, soft hyphen, word joiner are never printed (make_atoms reads them): any face
-        face = next((f for f in chain if ch.isspace() or ch in FORMAT_CHARS or f.glyph_for(ch)), chain[0])
+        face = whole.get(i) or next((f for f in chain if ch.isspace() or ch in FORMAT_CHARS or f.glyph_for(ch)),
+                                    chain[0])
         chosen = style if face is chain[0] else replace(style, font=face.key)
         if pieces and pieces[-1][1] == chosen:
             pieces[-1] = (pieces[-1][0] + ch, pieces[-1][1])
         else:
             pieces.append((ch, chosen))
     return pieces
+
+
+# A Latin word's letters (Latin-1 Supplement, Extended-A/B, Extended Additional: Đoković, Nguyễn)
+LATIN_WORD = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
+
+
+def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
+    """The face of each letter of a Latin word the chain's first face cannot set whole: the first
+    face of the chain that has every letter of it. A word is never set from two faces (Đokovi ć,
+    the serif's letters and the kai's ć with a gap between: a 校对 marks it); a word no face has
+    whole keeps the per-character choice (what no face has is reported missing)."""
+    out: dict[int, Face] = {}
+    for m in LATIN_WORD.finditer(text):
+        word = m.group()
+        if not chain[0].lacking(word):
+            continue
+        face = next((f for f in chain[1:] if not f.lacking(word)), None)
+        if face is not None:
+            out.update((i, face) for i in range(m.start(), m.end()))
+    return out
 
 
 def break_lines(atoms: list[Atom], measure: float, first_indent: float,

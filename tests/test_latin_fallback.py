@@ -1,0 +1,34 @@
+"""A Latin word with a letter its face lacks (Đoković: Noto Serif CJK has no ć) is set whole from
+the first fallback face that has every letter, never from two faces with a gap between its
+letters (trial 11 read 'Đokovi ć', the serif's letters and the kai's ć 2 pt apart, exit 0).
+Built from tests/pages/layout/latin-fallback.yaml and read back with pdfplumber."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pagesetter.build import build_page
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+@pytest.fixture(scope="module")
+def chars(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    built = build_page(PAGES / "layout" / "latin-fallback.yaml", tmp_path_factory.mktemp("fallback"),
+                       allow_overset=False)
+    with pdfplumber.open(built.pdf_path) as pdf:
+        return list(pdf.pages[0].chars)
+
+
+@pytest.mark.parametrize("word", ["Đoković", "Ćorić", "Nguyễn", "Tiến"])
+def test_a_word_is_set_from_one_face_without_a_gap_inside(chars: list[dict], word: str) -> None:
+    text = "".join(c["text"] for c in chars)
+    at = text.find(word)
+    assert at >= 0, text
+    letters = chars[at:at + len(word)]
+    assert len({c["fontname"].split("+")[-1] for c in letters}) == 1, [(c["text"], c["fontname"]) for c in letters]
+    gaps = [b["x0"] - a["x1"] for a, b in zip(letters, letters[1:])]
+    assert max(gaps) < 0.05 * letters[0]["size"], (word, gaps)  # kerning, not a space
