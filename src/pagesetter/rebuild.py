@@ -31,9 +31,12 @@ from pagesetter.paths import open_regular, write_atomically
 # Libraries whose output goes into the PDF: a new version may write other bytes. Known by their
 # installed files (found, not imported: importlib.metadata alone would cost a tenth of a second).
 LIBRARIES = ("reportlab", "pikepdf", "PIL", "uharfbuzz", "fontTools", "yaml")
-# An input saved less than this before a build started is not trusted to be the one it read
-# (file systems that keep times to the second); such a build is not recorded.
+# An input saved less than this before a build started is not trusted to be the one it read, on a
+# file system that keeps times to the second (or two: FAT); such a build is not recorded.
 SETTLE_NS = 2_000_000_000
+# The same on one that keeps finer times: a file's time is taken from the kernel's coarse clock,
+# which may lag the time.time_ns() a build starts with by a clock tick (1-10 ms).
+SETTLE_FINE_NS = 100_000_000
 # Big, read-only files: known by path, size and modification time, as the other caches know them.
 BY_STAT = (".otf", ".ttf", ".ttc", ".otc")
 
@@ -99,11 +102,25 @@ def record_payload(cache: DiskCache, key: str, inputs: tuple[Path, ...], payload
     be what was read. ``known``: the SHA-256 of inputs the build hashed as it read them (its
     photos, for the photo cache): not read again (an input changed since is caught by its time)."""
     try:
-        if any(p.stat().st_mtime_ns >= started_ns - SETTLE_NS for p in inputs):
+        if any(_racy(p.stat().st_mtime_ns, started_ns) for p in inputs):
             return
     except OSError:
         return
     cache.put_object("job", key, Recorded(tuple((str(p), _known_digest(p, known)) for p in inputs), payload))
+
+
+def _racy(mtime_ns: int, started_ns: int) -> bool:
+    """Whether a file saved at ``mtime_ns`` may have been saved after a build that started at
+    ``started_ns`` read it. Its time's own resolution decides how close is too close: a time that is
+    a whole number of seconds may stand for any moment up to two seconds later (SETTLE_NS), a finer
+    one for itself (SETTLE_FINE_NS). A fine time that happens to be whole is taken for a coarse
+    one: a build not recorded, never a wrong one recorded. An input saved just before a project's
+    first build (bench/project.py, then a cold build) is recorded once the window has passed."""
+    resolution = 1
+    while resolution < 1_000_000_000 and mtime_ns % (resolution * 10) == 0:
+        resolution *= 10
+    settle = SETTLE_NS if resolution >= 1_000_000_000 else max(SETTLE_FINE_NS, 2 * resolution)
+    return mtime_ns >= started_ns - settle
 
 
 def replay(found: PageFiles, out_dir: Path) -> list[Path]:
