@@ -166,6 +166,10 @@ def is_cjk(ch: str) -> bool:
 
 # Latin letters and digits join into unbreakable words (clreq §3.2).
 WORDLIKE = frozenset({CharClass.LATIN, CharClass.DIGIT})
+# A Latin word's letters, as a regular expression's class: ASCII and the accented Latin letters of
+# Latin-1 (not × ÷), Extended-A and -B and Extended Additional (Mbappé, Đoković, Nguyễn). A word of
+# them turns whole in vertical text and is set from one face (compose/vertical.py, compose/lines.py).
+LATIN_LETTERS = "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
 
 
 def is_wordlike(cls: CharClass) -> bool:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from pagesetter.compose.atoms import (
     Atom, compress_adjacent, grid_marks, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
-from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORDLIKE, CharClass
+from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, LATIN_LETTERS, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
@@ -125,8 +125,7 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     return pieces
 
 
-# A Latin word's letters (Latin-1 Supplement, Extended-A/B, Extended Additional: Đoković, Nguyễn)
-LATIN_WORD = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
+LATIN_WORD = re.compile(f"[{LATIN_LETTERS}]+")
 
 
 def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:

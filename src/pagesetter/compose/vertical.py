@@ -25,7 +25,7 @@ from itertools import groupby
 
 from pagesetter.compose.atoms import Atom, compress_adjacent, set_style_width, shape_marks_alone
 from pagesetter.compose.chars import (
-    BLANK_SIDE, CLOSING, DASH, ELLIPSIS, ONE_EM_MARKS, OPENING, CharClass, char_class, is_wordlike,
+    BLANK_SIDE, CLOSING, DASH, ELLIPSIS, LATIN_LETTERS, ONE_EM_MARKS, OPENING, CharClass, char_class, is_wordlike,
 )
 from pagesetter.compose.linebreak import breakpoints
 from pagesetter.fonts.face import Face, FaceSet, ShapedGlyph
@@ -92,10 +92,10 @@ def compose_vertical(text: str, style: Style, height: float, faces: FaceSet, *,
     return columns, missing
 
 
-# A Latin word's letters: ASCII and the accented Latin letters (Mbappé, Đoković), which turn with
+# A Latin word (digits too; chars.LATIN_LETTERS: Mbappé, Đoković) turns whole with
 # it; a word cut at é would set the rest of the clause (é“帽子戏法”) as one turned word, its
 # quotes and Han lying on their side.
-_LATIN = "A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
+_LATIN = "0-9" + LATIN_LETTERS
 _SEGMENT = re.compile(rf"\s+|[{_LATIN}][{_LATIN}.,\-/:%']*|[^{_LATIN}\s]+")
 
 
