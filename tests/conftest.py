@@ -91,3 +91,24 @@ def _font_on_this_disk(font: Path, dest: Path) -> Path:
 
 def which(tool: str) -> str | None:
     return shutil.which(tool)
+
+
+def frame_lines(pdf: Path, article: str | None = None, edge: float = 0.5) -> list[list[list]]:
+    """A PDF's body frames in reading order (one article's, or every one), each its printed lines
+    top to bottom, each line its characters left to right (pdfium read-back; blanks left out): the
+    columns as a 校对 reads them, by the frames the layout record carries."""
+    from pagesetter.proof.readback import read_chars
+    from pagesetter.proof.typography import pdf_frames
+
+    page = read_chars(pdf)[0]
+    out = []
+    for f in pdf_frames(pdf)[0]:
+        if f["kind"] != "body" or (article is not None and f["article"] != article):
+            continue
+        top, bottom = page.height - f["y1"], page.height - f["y0"]
+        lines: dict[float, list] = {}
+        for c in page.chars:
+            if f["x0"] - edge <= c.x < f["x1"] and top <= c.baseline <= bottom + edge and not c.text.isspace():
+                lines.setdefault(round(c.baseline, 1), []).append(c)
+        out.append([sorted(lines[b], key=lambda c: c.x) for b in sorted(lines)])
+    return out

@@ -16,9 +16,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import frame_lines
+
 from pagesetter.build import build_page
 from pagesetter.cli import main
-from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.readback import read_chars
 from pagesetter.proof.typography import PROBLEMS, check_pdf, pdf_frames
 
 PAGES = Path(__file__).resolve().parent / "pages" / "layout"
@@ -33,18 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 
 def _columns(pdf: Path, article: str) -> list[list[str]]:
     """The article's body frames in reading order, each its text lines top to bottom."""
-    page = read_chars(pdf)[0]
-    out = []
-    for f in pdf_frames(pdf)[0]:
-        if f["kind"] != "body" or f["article"] != article:
-            continue
-        top, bottom = page.height - f["y1"], page.height - f["y0"]
-        lines: dict[float, list[Char]] = {}
-        for c in page.chars:
-            if f["x0"] - EDGE <= c.x < f["x1"] and top <= c.baseline <= bottom + EDGE and not c.text.isspace():
-                lines.setdefault(round(c.baseline, 1), []).append(c)
-        out.append(["".join(c.text for c in sorted(lines[b], key=lambda c: c.x)) for b in sorted(lines)])
-    return out
+    return [["".join(c.text for c in line) for line in frame] for frame in frame_lines(pdf, article, EDGE)]
 
 
 def _heads(columns: list[list[str]]) -> list[str]:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import frame_lines
+
 from pagesetter.build import build_page
 from pagesetter.flow import article
-from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.readback import Char
 from pagesetter.proof.typography import check_pdf, pdf_frames
 
 PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "subhead-foot.yaml"
@@ -26,18 +28,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def columns(built) -> list[list[list[Char]]]:
     """Per body frame in reading order, its text lines top to bottom (each a list of characters)."""
-    page = read_chars(built.pdf_path)[0]
-    out = []
-    for f in pdf_frames(built.pdf_path)[0]:
-        if f["kind"] != "body":
-            continue
-        top, bottom = page.height - f["y1"], page.height - f["y0"]
-        lines: dict[float, list[Char]] = {}
-        for c in page.chars:
-            if f["x0"] - EDGE <= c.x < f["x1"] and top <= c.baseline <= bottom + EDGE and not c.text.isspace():
-                lines.setdefault(round(c.baseline, 1), []).append(c)
-        out.append([sorted(lines[b], key=lambda c: c.x) for b in sorted(lines)])
-    return out
+    return frame_lines(built.pdf_path, edge=EDGE)
 
 
 def _is_subhead(line: list[Char], size: float) -> bool:

@@ -634,17 +634,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
 
                 for pdf in [*edition.page_paths, *(p for p in edition.proofs if p.name.endswith(".proof.pdf"))]:
                     for png in render_png(pdf, args.output, args.dpi):
-                        written.append(png)
-                        if json_status is not None:
-                            json_status.wrote(png)
-                        if not args.quiet:
-                            print(f"wrote {display_path(png)}")
+                        _said_written(png, args.quiet, json_status, written)
                 sheet = contact_sheet(list(edition.page_paths), args.output / f"{edition.edition.name}.contact.png")
-                written.append(sheet)
-                if json_status is not None:
-                    json_status.wrote(sheet)
-                if not args.quiet:
-                    print(f"wrote {display_path(sheet)}")
+                _said_written(sheet, args.quiet, json_status, written)
             if args.epaper:
                 from pagesetter.epaper import site_of
 
@@ -678,12 +670,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
 
                 for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
                     for png in render_png(pdf, args.output, args.dpi):
-                        written.append(png)
-                        if json_status is not None:
-                            json_status.wrote(png)
-                        if not args.quiet:
-                            print(f"wrote {display_path(png)}")
-                            said.add(png.name)
+                        _said_written(png, args.quiet, json_status, written, said)
             _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
         except BaseException as exc:
             if by_interrupt(exc):
@@ -693,6 +680,19 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     if status:
         print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
     return status
+
+
+def _said_written(path: Path, quiet: bool, json_status: _Status | None, written: list[Path],
+                  said: set[str] | None = None) -> None:
+    """A file the build wrote besides its PDF (a preview, a contact sheet): kept from the stale
+    clean-up (``written``), named in the JSON document and, unless quiet, said (and so in ``said``)."""
+    written.append(path)
+    if json_status is not None:
+        json_status.wrote(path)
+    if not quiet:
+        print(f"wrote {display_path(path)}")
+        if said is not None:
+            said.add(path.name)
 
 
 def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool,
