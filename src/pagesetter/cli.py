@@ -569,6 +569,22 @@ class _Status:
 STATUS_VERSION = 1  # of build --json's document: raised only when a field changes meaning or goes
 
 
+def say_unanswered_interrupt(argv: list[str]) -> None:
+    """What a build interrupted before it said anything prints: a kept build that never answered
+    its interrupted client (handoff). ``build --json``'s document, saying interrupted, with no page
+    and no file; the stderr line is the caller's."""
+    import contextlib
+    import io
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # a command line the kept process would refuse
+            args, _ = make_parser().parse_known_args(argv)
+    except (SystemExit, argparse.ArgumentError):
+        return
+    if getattr(args, "json", False):
+        _Status().emit(130, ["interrupted"])
+
+
 def _build(args: argparse.Namespace) -> int:
     if not args.json:
         return _build_all(args, None)
