@@ -642,6 +642,9 @@ def test_an_editions_pages_show_their_own_warnings_labelled_in_chinese(browser, 
         assert "印前检查：通过" in page.inner_text("#preflight")
         typography = page.inner_text("#typography")
         assert "禁则违例" in typography and "0 kinsoku" in typography and "竖排禁则违例" in typography
+        # its verdict first, labelled (check's: PASS, or FAIL and the count), then the measures
+        assert re.search(r"^排版检查：(通过|不通过( \d+ problems?)?)", typography, re.M), typography
+        assert "正文行数" in typography and "PASS:" not in typography and "FAIL," not in typography
         page.locator("#strip figure").nth(1).click()
         page.wait_for_function("window.desk.shown.page === 1", timeout=30_000)
         warnings = page.inner_text("#warnings")

@@ -386,6 +386,13 @@ class TypographyReport:
         data["problems"] = self.problems
         return data
 
+    def verdict(self) -> str:
+        """PASS, or FAIL and how many problems: what `check`'s exit status says (0 or 4), first on the
+        line, as preflight's verdict is on its own (a build's report ends with both, README)."""
+        if not self.problems:
+            return "PASS"
+        return f"FAIL, {self.problems} problem{'s' if self.problems != 1 else ''} (`pagesetter check` exits 4)"
+
     def summary(self) -> str:
         gap = self.gap_em
         spread = (f"Han spacing {gap['min']:+.3f}…{gap['max']:+.3f} em (median {gap['median']:+.3f})"
@@ -395,7 +402,7 @@ class TypographyReport:
                  if hl else "no Han–Latin gap")
         marks = (f"——/…… {self.mark_lengths_em['min']:.2f}–{self.mark_lengths_em['max']:.2f} em"
                  if self.mark_lengths_em else "no ——/……")
-        return (f"typography: {self.lines} body lines ({self.justified_lines} justified), "
+        return (f"typography: {self.verdict()}: {self.lines} body lines ({self.justified_lines} justified), "
                 f"{len(self.kinsoku)} kinsoku, {len(self.split_marks)} split ——/……, "
                 f"{len(self.off_measure)} off the measure, {len(self.lone_char)} 孤字, "
                 f"{len(self.off_grid)} off the grid; {spread}; {marks}, {len(self.mark_length)} not two ems; "
