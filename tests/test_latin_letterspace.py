@@ -156,3 +156,17 @@ def test_the_normalise_report_counts_each_kind_in_order_of_count_then_first_sigh
     kinds = [(";", "；"), (",", "，"), ("!", "！"), (",", "，"), (" ", ""), ("!", "！"), (",", "，"), ("(", "（")]
     changes = [Change(Loc("a.md", n), before, after, "x") for n, (before, after) in enumerate(kinds, 1)]
     assert normalised_line(changes) == "normalised: 8 marks (3× ,→，, 2× !→！, 1× ;→；, 1× ⟨space⟩ removed, 1× (→（)"
+
+
+@pytest.mark.parametrize("start, cause", [
+    ("Beate Trankmann、", "white would stand before its 、"),
+    ("员Hans Müller-", "the white between its Han and Latin would pass a third of an em"),
+    ("Corporation与", "its Latin would be spaced out"),
+])
+def test_a_line_set_short_is_warned_of_by_its_cause(built, start: str, cause: str) -> None:
+    """main said "its Latin would be spaced out" of every line set short, also of Beate Trankmann、,
+    set short for the white justifying it would put before the 、, and of 员Hans Müller-, for the
+    white between 员 and Hans: each warning now says what a 校对 would have seen."""
+    short = {w.quoted[0]: w.message for w in built.warnings if w.kind == "very-loose" and "set short" in w.message}
+    assert start in short, sorted(short)
+    assert f"is set short of the measure: justified, {cause};" in short[start], short[start]

@@ -22,6 +22,7 @@ WARNING_KINDS: dict[str, str] = {
     "fitted": "适配调整",
     "layout": "版式问题",
     "missing-glyph": "缺字",
+    "fallback-face": "外文词用备用字体排",  # flow/article.py: a Latin word set from a fallback face
     "low-resolution": "图片精度不足",
     "photo": "图片",
     "very-loose": "行过松",

@@ -18,7 +18,7 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, EXPLICIT_HYPHENS, char_class, hyphen_kind, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -273,6 +273,11 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     flags = [cls in wordlike or ch in marks or ch in suffixes for cls, ch in zip(classes, text)]
     if True not in flags:
         return plain  # Chinese text: nearly every run
+    if not FIGURE_SIGNS.isdisjoint(text):
+        # −4.1%, ±0.5: a sign typed directly before a figure is a piece of its number (_word)
+        for k in range(len(text) - 1):
+            if text[k] in FIGURE_SIGNS and classes[k + 1] is CharClass.DIGIT:
+                flags[k] = True
     out: list[tuple] = []
     i = 0
     n = len(text)
@@ -307,6 +312,10 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     core_cls = CharClass.LATIN if CharClass.LATIN in classes[first:last] else CharClass.DIGIT
     out = [Segment(k, k + 1, classes[k], joined=k > i, penalty=NO_BREAK if k > i else _outer(hints, k))
            for k in range(i, first)]
+    if out and text[first - 1] in FIGURE_SIGNS and classes[first] is CharClass.DIGIT:
+        # 跌−4.1%, 涨+2.3%: the sign is the number's (chars.FIGURE_SIGNS), so it takes the number's
+        # class: the Han–Latin gap before it (spacing.py), none between it and its figure
+        out[-1] = out[-1]._replace(cls=core_cls)
     url = _URL.fullmatch(text, first, last) is not None
     names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
     cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)

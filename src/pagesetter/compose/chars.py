@@ -451,9 +451,11 @@ _NUMBER = rf"[{DIGITS}]+(?:[.,][{DIGITS}]+)*"
 _AFTER_FIGURE = rf"(?![A-Za-z{DIGITS}\-])"
 _RANGE_UNITS = "|".join(sorted(set(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS + RANGE_FIRST_UNITS),
                                key=len, reverse=True))  # the longest first: 万元 before 万
-RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-:：])(?:-?{_CLOCK}[{RANGE_MARKS}\-]{_CLOCK}{_AFTER_FIGURE}"
-              rf"|-?{_NUMBER}(?:{'|'.join(RANGE_FIRST_UNITS)})?(?:[{RANGE_MARKS}]-?|-){_NUMBER}{_AFTER_FIGURE}"
-              rf"(?:{_RANGE_UNITS})?)")
+# Either figure may carry a minus (−9～−1℃, -5～-1: the sign is part of the number, SIGN_SPAN).
+_MINUS = "[-−]?"
+RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-−:：])(?:{_MINUS}{_CLOCK}[{RANGE_MARKS}\-]{_CLOCK}{_AFTER_FIGURE}"
+              rf"|{_MINUS}{_NUMBER}(?:{'|'.join(RANGE_FIRST_UNITS)})?(?:[{RANGE_MARKS}]{_MINUS}|-){_NUMBER}"
+              rf"{_AFTER_FIGURE}(?:{_RANGE_UNITS})?)")
 
 # Three or more whole numbers joined by hyphens (GB/T 15835-2011 §4.2.2 writes a date 2026-07-01
 # so; a record of wins, draws and losses 8-8-10, a score 1-0-3, a telephone number 027-8888-1234):
@@ -498,9 +500,16 @@ DATELINE_DATE_AND_DIAN = rf"(?<=[社报])[\u4e00-\u9fff·]{{1,12}}?[{DIGITS}]{{1
 # (atoms.py WORD_MARKS); these are not, so a line could end after one (下跌− / 4.1%).
 NUMBER_SIGNS = "−±∓"
 SIGN_SPAN = rf"[{NUMBER_SIGNS}][{DIGITS}]"
+# The signs a figure may carry (NUMBER_SIGNS, and the ASCII + and - copy types for them: +2.3%,
+# -4.1%): one typed directly before a figure is set as a piece of the number (atoms._word), so the
+# Han–Latin gap (clreq §3.2.2) goes before the sign, as before the figure of 跌4.1%, never between
+# the sign and its figure (跌 −4.1%, not 跌−4.1% solid nor 跌− 4.1%). `pagesetter check` holds the
+# gap before such a sign to clreq's eighth (proof/typography.py _latin_side).
+FIGURE_SIGNS = frozenset(NUMBER_SIGNS + "+-")
 # A score or ratio written with U+2236 RATIO (3∶1, 1∶1; GB/T 15834-2011 §4.12 prints a ratio's
-# colon so): one figure, never 3∶ / 1 nor 1 / ∶1.
-RATIO_SPAN = rf"[{DIGITS}]+∶[{DIGITS}]+"
+# colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
+# same): one figure, never 3∶ / 1 nor 1 / ∶1.
+RATIO_SPAN = rf"[{DIGITS}]+[∶：][{DIGITS}]+"
 # A stock code (600519.SH, 000001.SZ, 00700.HK, 830799.BJ: the exchanges' own form, six digits for
 # Shanghai, Shenzhen and Beijing, four or five for Hong Kong): one code, never 600519. / SH (a
 # code's period is otherwise a break, UAX #14 IS, atoms.CODE_BREAK_AFTER).
@@ -562,7 +571,7 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(DATELINE_SPAN, DATE_SPLIT_COST, True, "dateline"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
-    KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?=-?[{DIGITS}])", 1e9, False),
+    KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?={_MINUS}[{DIGITS}])", 1e9, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
 # pass: the copy asked for no break there, but not at the price of a line `pagesetter check` fails.

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
+    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
     PARAGRAPH_END, URL_CHARS, URL_PATTERN, is_cjk,
     lone_dash_at, url_break_at,
 )
@@ -1600,12 +1600,16 @@ _SPACED, _MEASURED = "spaced", "measured"  # _latin_side: held to the eighth, or
 def _latin_side(chars: tuple[Char, ...]) -> list[str | None]:
     """What each character is beside Han: _SPACED, an ASCII letter or digit, or a symbol ending
     a number (8.7%, 3‰, 40℃: the composer spaces it as the number, compose/chars.py
-    NUMBER_SUFFIXES), held to clreq's eighth at least; _MEASURED, another letter or digit
-    (is_latin: Ⅻ, ①, Greek), whose gap is only measured; else None."""
+    NUMBER_SUFFIXES), or a sign directly before a digit (−4.1%, +2.3%, ±0.5: chars.FIGURE_SIGNS,
+    the number's own, so 跌−4.1% set solid is a Han against a figure), held to clreq's eighth at
+    least; _MEASURED, another letter or digit (is_latin: Ⅻ, ①, Greek), whose gap is only measured;
+    else None."""
     out: list[str | None] = []
-    for c in chars:
+    for k, c in enumerate(chars):
         t = c.text
         if t.isascii() and t.isalnum() or t in NUMBER_SUFFIXES and out and out[-1] is _SPACED:
+            out.append(_SPACED)
+        elif t in FIGURE_SIGNS and k + 1 < len(chars) and chars[k + 1].text.isascii() and chars[k + 1].text.isdigit():
             out.append(_SPACED)
         else:
             out.append(_MEASURED if is_latin(t) else None)
