@@ -123,3 +123,18 @@ def test_check_names_a_han_solid_against_a_signed_figure(tmp_path: Path, root: P
     found = [(f.text, f.detail.replace("-0.00", "0.00")) for f in report.narrow_han_latin]
     assert found == [("股价跌−4.1%收", "0.00 em between 跌 and −"), ("股价跌−4.1%收", "0.00 em between % and 收")], \
         report.text()
+
+
+def test_a_scores_colon_takes_back_no_blank(rows) -> None:
+    """3：1 in a loose line: main gave the colon back its half em of blank (开明 sets it half width,
+    a mark's blank is the first stretch), which printed 3： 1. The colon of a score keeps its half
+    em, spread only as much as the line's Han are."""
+    found = []
+    for row in rows:
+        han = [(b.x - a.x - a.size) / a.size for a, b in zip(row, row[1:]) if is_han(a.text) and is_han(b.text)]
+        spread = max(0.0, sorted(han)[len(han) // 2]) if han else 0.0
+        for a, b, c in zip(row, row[1:], row[2:]):
+            if b.text == "：" and a.text.isdigit() and c.text.isdigit():
+                found.append(((c.x - b.x) / b.size - 0.5, spread))
+    assert len(found) >= OFFSETS - 2, found
+    assert all(white <= spread + 0.02 for white, spread in found), found

@@ -18,7 +18,7 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, char_class, hyphen_kind, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -110,6 +110,7 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
     punctuation = style.punctuation
     hyphen: ShapedGlyph | None = None
     blank_side = BLANK_SIDE  # a local: looked up once per atom
+    digit = CharClass.DIGIT
     for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces,
                                                                  style.hyphenate_capitals):
         if end - start == 1:
@@ -133,6 +134,11 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
             atom.missing = tuple(ch for ch in atom_text if ch in lacking)
         if cls in blank_side:
             _set_punct_width(atom, punctuation)
+            if atom_text in RATIO_COLONS and 0 < start and end < len(text) and classes[start - 1] is digit \
+                    and classes[end] is digit:
+                # 3：1, 9：30: the colon of a score, ratio or time, set at its style's width, takes
+                # back no blank in a loose line (3： 1): spaced as the ratio sign ∶ is (chars.RATIO_COLONS)
+                atom.cls = CharClass.OTHER
         atoms.append(atom)
 
 

@@ -11,6 +11,7 @@ Sources:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from enum import Enum
 from typing import NamedTuple
@@ -293,6 +294,22 @@ def hyphen_kind(before: str, after: str) -> str:
     """Which EXPLICIT_HYPHENS row a typed hyphen between the word parts ``before`` and ``after``
     (letters, apostrophes) is: a name when both parts start with a capital."""
     return "name" if before[:1].isupper() and after[:1].isupper() else "compound"
+_NAME_PART = r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]+(?:['’][A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]+)*"
+_NAME_TAIL = re.compile(rf"(?<![A-Za-z0-9\-])((?:{_NAME_PART}-)*{_NAME_PART})-$")
+_NAME_HEAD = re.compile(rf"{_NAME_PART}(?:-{_NAME_PART})*(?![A-Za-z0-9])")
+
+
+def parted_name(line: str, nxt: str) -> str:
+    """The name (Jean-Pascal, Müller-Lüdenscheidt) a line ending in the copy's own hyphen and the
+    next line part, an EXPLICIT_HYPHENS "name" by its parts either side of that hyphen; "" where
+    none is (a lower-case compound, a code SN-X9000-, a hyphen the line breaker added)."""
+    tail, head = _NAME_TAIL.search(line.rstrip()), _NAME_HEAD.match(nxt.lstrip())
+    if tail is None or head is None:
+        return ""
+    before, after = tail.group(1).rsplit("-", 1)[-1], head.group().split("-", 1)[0]
+    return f"{tail.group(1)}-{head.group()}" if hyphen_kind(before, after) == "name" else ""
+
+
 # Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
 # cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
 # TeX's \lefthyphenmin 2 and English \righthyphenmin 3 letters at the ends. A break there costs
@@ -510,6 +527,10 @@ FIGURE_SIGNS = frozenset(NUMBER_SIGNS + "+-")
 # colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
 # same): one figure, never 3∶ / 1 nor 1 / ∶1.
 RATIO_SPAN = rf"[{DIGITS}]+[∶：][{DIGITS}]+"
+# The full-width colon between two figures (3：1) is that ratio sign: set at its style's width (开明:
+# half an em), it takes back no blank of its own in a loose line, which would print 3： 1
+# (atoms._cut_atoms sets it as a symbol, class OTHER, as ∶ is).
+RATIO_COLONS = frozenset("：")
 # A stock code (600519.SH, 000001.SZ, 00700.HK, 830799.BJ: the exchanges' own form, six digits for
 # Shanghai, Shenzhen and Beijing, four or five for Hong Kong): one code, never 600519. / SH (a
 # code's period is otherwise a break, UAX #14 IS, atoms.CODE_BREAK_AFTER).

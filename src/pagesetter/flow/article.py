@@ -9,6 +9,7 @@ from typing import Callable, NamedTuple
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
 from pagesetter.compose.linebreak import split_kinds
+from pagesetter.compose.chars import parted_name
 from pagesetter.compose.lines import (
     FallbackWord, Line, Run, compose_paragraph, fallback_words, paragraph_key, rebreak_paragraph, set_short_cause,
 )
@@ -167,6 +168,9 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
                      if line.very_loose and not line.last]
         warnings += [_set_short_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
                      if line.set_short]
+        warnings += [_name_break_warning(name, line, nxt, k, para.loc, article.id)
+                     for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
+                     if (name := parted_name(line.text, nxt.text))]
         warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                      if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
@@ -282,6 +286,17 @@ def _fallback_warning(word: FallbackWord, lines: list[Line], loc: Loc, article: 
                    f"{word.fallback.key!r} ({word.fallback.info.name}): the style's face {word.face.key!r} "
                    f"({word.face.info.name}) has no {', '.join(word.lacking)}; respell it or give the style a face "
                    f"that has it", loc, article, (word.word,))
+
+
+def _name_break_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A name the line breaker parted at its own hyphen (Jean- / Pascal, Müller- / Lüdenscheidt:
+    compose/chars.py EXPLICIT_HYPHENS, taken only where every other set of lines has one `pagesetter
+    check` fails or far more loose lines); `check` names it too, a note. Said with the name whole,
+    whatever else the line's own warning says (a line set short)."""
+    tail, head = line.text.strip()[-8:].lstrip(), nxt.text.strip()[:8].rstrip()
+    return Warning("name-break", f"article {article!r}, paragraph line {k + 1}: the name {quoted(name)} is parted at "
+                   f"its own hyphen, between {quoted(tail)} and {quoted(head)}: the line breaker found no better set "
+                   f"of lines; rewrite or rebreak the copy", loc, article, (tail, head))
 
 
 def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:

@@ -1119,6 +1119,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             if (last.ink_right if last.text in MARKS else line.right) - measure > TOLERANCE:
                 report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                                   f"ends at {line.right:.2f}, measure at {measure:.2f}"))
+            if nxt is not None and _line_end_hyphen(text).endswith("-"):
+                # a line set short (员Hans Müller- / Lüdenscheidt: compose/lines.py set_line) still
+                # goes on to the next: a name or an address parted at its end is one a reader sees
+                _url_and_name_breaks(lines, i, report)
             continue
         # ours: the line opens a column (its frame's left edge is another than the line's before)
         # and goes on a paragraph from the column before. Lines of the body's size both: a 小标题's
@@ -1377,6 +1381,8 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
         # Not a code's (SN-X9000-Pro- / Max): its word follows a hyphen, a digit or a letter.
         word = _last_word(line)
         before = text[-len(word) - 2:-len(word) - 1] if len(word) + 1 < len(text) else ""
+        if before and _spaced_before(line, len(word) + 1):
+            before = " "  # Hans Müller-: a word space, which the read-back text has not, parts it from the word
         if len(word) >= 2 and word[0].isupper() and not (before.isascii() and (before.isalnum() or before == "-")):
             report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
                                               "(a name parted at its own hyphen)"))
@@ -1399,6 +1405,14 @@ def _line_end_hyphen(text: str) -> str:
     """The text with the hyphen that ends it as a hyphen: pdfium reads a hyphen at a line's end as
     U+0002 (its mark for a hyphen that may be a hyphenation's)."""
     return text[:-1] + "-" if text.endswith("\x02") else text
+
+
+def _spaced_before(line: Line, n: int) -> bool:
+    """Is there a word space (a tenth of an em of white or more) before the line's last ``n`` characters?"""
+    if not 0 < n < len(line.chars):
+        return False
+    a, b = line.chars[-n - 1], line.chars[-n]
+    return b.x - char_end(a) >= 0.1 * a.size
 
 
 def _last_word(line: Line) -> str:
