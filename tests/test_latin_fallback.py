@@ -16,9 +16,13 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 @pytest.fixture(scope="module")
-def chars(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
-    built = build_page(PAGES / "layout" / "latin-fallback.yaml", tmp_path_factory.mktemp("fallback"),
-                       allow_overset=False)
+def built(tmp_path_factory: pytest.TempPathFactory):
+    return build_page(PAGES / "layout" / "latin-fallback.yaml", tmp_path_factory.mktemp("fallback"),
+                      allow_overset=False)
+
+
+@pytest.fixture(scope="module")
+def chars(built) -> list[dict]:
     with pdfplumber.open(built.pdf_path) as pdf:
         return list(pdf.pages[0].chars)
 
@@ -32,3 +36,18 @@ def test_a_word_is_set_from_one_face_without_a_gap_inside(chars: list[dict], wor
     assert len({c["fontname"].split("+")[-1] for c in letters}) == 1, [(c["text"], c["fontname"]) for c in letters]
     gaps = [b["x0"] - a["x1"] for a, b in zip(letters, letters[1:])]
     assert max(gaps) < 0.05 * letters[0]["size"], (word, gaps)  # kerning, not a space
+
+
+def test_the_build_warns_of_a_word_set_from_a_fallback_face(built, chars: list[dict]) -> None:
+    """Only `pagesetter fonts` told that Đoković was set from the kai: the build now warns, once a
+    word, at the paragraph's place in the copy and its line, naming the face that lacks the letter
+    and the face that sets the word; a warning, the page is built (nothing is lost)."""
+    fonts = {c["text"]: c["fontname"].split("+")[-1] for c in chars}
+    assert "WenKai" in fonts["ć"] and "Serif" in fonts["Z"], fonts  # the page as the warning says it
+    warned = [str(w) for w in built.warnings if w.kind == "fallback-face"]
+    assert len(warned) == 2, warned
+    for word, letters in (("Đoković", "ć"), ("Ćorić", "Ć, ć")):
+        line = next(w for w in warned if f"'{word}'" in w)
+        assert "names.md:5" in line and "article 'names', paragraph line " in line, line
+        assert "'kai' (LXGW WenKai Regular)" in line and "'song' (Noto Serif CJK SC Regular)" in line, line
+        assert f"has no {letters};" in line, line

@@ -156,3 +156,53 @@ def test_the_normalise_report_counts_each_kind_in_order_of_count_then_first_sigh
     kinds = [(";", "；"), (",", "，"), ("!", "！"), (",", "，"), (" ", ""), ("!", "！"), (",", "，"), ("(", "（")]
     changes = [Change(Loc("a.md", n), before, after, "x") for n, (before, after) in enumerate(kinds, 1)]
     assert normalised_line(changes) == "normalised: 8 marks (3× ,→，, 2× !→！, 1× ;→；, 1× ⟨space⟩ removed, 1× (→（)"
+
+
+@pytest.mark.parametrize("start, cause", [
+    ("Beate Trankmann、", "white would stand before its 、"),
+    ("员Hans Müller-", "the white between its Han and Latin would pass a third of an em"),
+    ("Corporation与", "its Latin would be spaced out"),
+])
+def test_a_line_set_short_is_warned_of_by_its_cause(built, start: str, cause: str) -> None:
+    """main said "its Latin would be spaced out" of every line set short, also of Beate Trankmann、,
+    set short for the white justifying it would put before the 、, and of 员Hans Müller-, for the
+    white between 员 and Hans: each warning now says what a 校对 would have seen."""
+    short = {w.quoted[0]: w.message for w in built.warnings if w.kind == "very-loose" and "set short" in w.message}
+    assert start in short, sorted(short)
+    assert f"is set short of the measure: justified, {cause};" in short[start], short[start]
+
+
+def test_a_name_parted_at_its_own_hyphen_is_warned_of_whole(built) -> None:
+    """Jean- / Pascal and Müller- / Lüdenscheidt (the second on a line set short): main built both
+    with no word of the name. The build names each, whole, at its paragraph and line."""
+    said = {w.message.split("the name ", 1)[1].split(" is parted", 1)[0]: w for w in built.warnings
+            if w.kind == "name-break"}
+    assert sorted(said) == ["'Jean-Pascal'", "'Müller-Lüdenscheidt'"], [str(w) for w in built.warnings]
+    assert said["'Jean-Pascal'"].loc.line == 5 and said["'Müller-Lüdenscheidt'"].loc.line == 7
+    assert "paragraph line 2:" in said["'Müller-Lüdenscheidt'"].message
+    assert all(w.article == "names" and w.loc.path.endswith("names.md") for w in said.values())
+
+
+def test_check_names_a_name_parted_on_a_line_set_short(built) -> None:
+    """`check` named Jean- / Pascal and passed over Müller- / Lüdenscheidt: it skipped every ragged
+    line (one set short is one), and took Hans Müller for one word, HansMüller, a code."""
+    text = subprocess.run([sys.executable, "-m", "pagesetter.cli", "check", str(built.pdf_path)],
+                          capture_output=True, text=True).stdout
+    named = [ln for ln in text.splitlines() if "(a name parted at its own hyphen)" in ln]
+    assert any("Jean- / Pascal" in ln for ln in named) and any("Müller- / Lüdenscheidt" in ln for ln in named), text
+
+
+def test_keeping_jean_pascal_whole_costs_a_line_check_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No better set of lines exists: with the name's hyphen forbidden, the line before it is
+    SE执行副总裁 spread past a quarter em between Han, which `check` fails; so the name is parted
+    and said (above), not kept at that price."""
+    import pagesetter.compose.atoms as atoms
+    from pagesetter.cache import DiskCache
+    from pagesetter.compose.chars import EXPLICIT_HYPHENS, NO_BREAK, HyphenRule
+    from pagesetter.proof.typography import check_pdf
+
+    monkeypatch.setattr(atoms, "EXPLICIT_HYPHENS", {**EXPLICIT_HYPHENS, "name": HyphenRule("name", "", NO_BREAK, "")})
+    kept = build_page(PAGE, tmp_path, allow_overset=True, cache=DiskCache(None))
+    assert not [w for w in kept.warnings if w.kind == "name-break"]
+    loose = [f.text for f in check_pdf(kept.pdf_path).very_loose]
+    assert "SE执行副总裁" in loose, loose

@@ -22,11 +22,13 @@ WARNING_KINDS: dict[str, str] = {
     "fitted": "适配调整",
     "layout": "版式问题",
     "missing-glyph": "缺字",
+    "fallback-face": "外文词用备用字体排",  # flow/article.py: a Latin word set from a fallback face
     "low-resolution": "图片精度不足",
     "photo": "图片",
     "very-loose": "行过松",
     "auto": "自动排版",
     "split-span": "日期、数字或单位被拆行",  # flow/article.py _split_warning
+    "name-break": "外文人名在连字符处断行",  # flow/article.py _name_break_warning
     "headline-break": "标题断行处无依据",  # flow/article.py: a headline line break the copy gives no cue for
     "table-size": "表格缩小字号排入",  # flow/tables.py: a table set smaller than its style to fit its column
 }

@@ -18,7 +18,7 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, EXPLICIT_HYPHENS, char_class, hyphen_kind, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -110,6 +110,7 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
     punctuation = style.punctuation
     hyphen: ShapedGlyph | None = None
     blank_side = BLANK_SIDE  # a local: looked up once per atom
+    digit = CharClass.DIGIT
     for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces,
                                                                  style.hyphenate_capitals):
         if end - start == 1:
@@ -133,6 +134,11 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
             atom.missing = tuple(ch for ch in atom_text if ch in lacking)
         if cls in blank_side:
             _set_punct_width(atom, punctuation)
+            if atom_text in RATIO_COLONS and 0 < start and end < len(text) and classes[start - 1] is digit \
+                    and classes[end] is digit:
+                # 3：1, 9：30: the colon of a score, ratio or time, set at its style's width, takes
+                # back no blank in a loose line (3： 1): spaced as the ratio sign ∶ is (chars.RATIO_COLONS)
+                atom.cls = CharClass.OTHER
         atoms.append(atom)
 
 
@@ -273,6 +279,11 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     flags = [cls in wordlike or ch in marks or ch in suffixes for cls, ch in zip(classes, text)]
     if True not in flags:
         return plain  # Chinese text: nearly every run
+    if not FIGURE_SIGNS.isdisjoint(text):
+        # −4.1%, ±0.5: a sign typed directly before a figure is a piece of its number (_word)
+        for k in range(len(text) - 1):
+            if text[k] in FIGURE_SIGNS and classes[k + 1] is CharClass.DIGIT:
+                flags[k] = True
     out: list[tuple] = []
     i = 0
     n = len(text)
@@ -307,6 +318,10 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     core_cls = CharClass.LATIN if CharClass.LATIN in classes[first:last] else CharClass.DIGIT
     out = [Segment(k, k + 1, classes[k], joined=k > i, penalty=NO_BREAK if k > i else _outer(hints, k))
            for k in range(i, first)]
+    if out and text[first - 1] in FIGURE_SIGNS and classes[first] is CharClass.DIGIT:
+        # 跌−4.1%, 涨+2.3%: the sign is the number's (chars.FIGURE_SIGNS), so it takes the number's
+        # class: the Han–Latin gap before it (spacing.py), none between it and its figure
+        out[-1] = out[-1]._replace(cls=core_cls)
     url = _URL.fullmatch(text, first, last) is not None
     names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
     cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)

@@ -11,6 +11,7 @@ Sources:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from enum import Enum
 from typing import NamedTuple
@@ -293,6 +294,22 @@ def hyphen_kind(before: str, after: str) -> str:
     """Which EXPLICIT_HYPHENS row a typed hyphen between the word parts ``before`` and ``after``
     (letters, apostrophes) is: a name when both parts start with a capital."""
     return "name" if before[:1].isupper() and after[:1].isupper() else "compound"
+_NAME_PART = r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]+(?:['’][A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]+)*"
+_NAME_TAIL = re.compile(rf"(?<![A-Za-z0-9\-])((?:{_NAME_PART}-)*{_NAME_PART})-$")
+_NAME_HEAD = re.compile(rf"{_NAME_PART}(?:-{_NAME_PART})*(?![A-Za-z0-9])")
+
+
+def parted_name(line: str, nxt: str) -> str:
+    """The name (Jean-Pascal, Müller-Lüdenscheidt) a line ending in the copy's own hyphen and the
+    next line part, an EXPLICIT_HYPHENS "name" by its parts either side of that hyphen; "" where
+    none is (a lower-case compound, a code SN-X9000-, a hyphen the line breaker added)."""
+    tail, head = _NAME_TAIL.search(line.rstrip()), _NAME_HEAD.match(nxt.lstrip())
+    if tail is None or head is None:
+        return ""
+    before, after = tail.group(1).rsplit("-", 1)[-1], head.group().split("-", 1)[0]
+    return f"{tail.group(1)}-{head.group()}" if hyphen_kind(before, after) == "name" else ""
+
+
 # Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
 # cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
 # TeX's \lefthyphenmin 2 and English \righthyphenmin 3 letters at the ends. A break there costs
@@ -451,9 +468,11 @@ _NUMBER = rf"[{DIGITS}]+(?:[.,][{DIGITS}]+)*"
 _AFTER_FIGURE = rf"(?![A-Za-z{DIGITS}\-])"
 _RANGE_UNITS = "|".join(sorted(set(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS + RANGE_FIRST_UNITS),
                                key=len, reverse=True))  # the longest first: 万元 before 万
-RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-:：])(?:-?{_CLOCK}[{RANGE_MARKS}\-]{_CLOCK}{_AFTER_FIGURE}"
-              rf"|-?{_NUMBER}(?:{'|'.join(RANGE_FIRST_UNITS)})?(?:[{RANGE_MARKS}]-?|-){_NUMBER}{_AFTER_FIGURE}"
-              rf"(?:{_RANGE_UNITS})?)")
+# Either figure may carry a minus (−9～−1℃, -5～-1: the sign is part of the number, SIGN_SPAN).
+_MINUS = "[-−]?"
+RANGE_SPAN = (rf"(?<![A-Za-z{DIGITS}\-−:：])(?:{_MINUS}{_CLOCK}[{RANGE_MARKS}\-]{_CLOCK}{_AFTER_FIGURE}"
+              rf"|{_MINUS}{_NUMBER}(?:{'|'.join(RANGE_FIRST_UNITS)})?(?:[{RANGE_MARKS}]{_MINUS}|-){_NUMBER}"
+              rf"{_AFTER_FIGURE}(?:{_RANGE_UNITS})?)")
 
 # Three or more whole numbers joined by hyphens (GB/T 15835-2011 §4.2.2 writes a date 2026-07-01
 # so; a record of wins, draws and losses 8-8-10, a score 1-0-3, a telephone number 027-8888-1234):
@@ -498,9 +517,20 @@ DATELINE_DATE_AND_DIAN = rf"(?<=[社报])[\u4e00-\u9fff·]{{1,12}}?[{DIGITS}]{{1
 # (atoms.py WORD_MARKS); these are not, so a line could end after one (下跌− / 4.1%).
 NUMBER_SIGNS = "−±∓"
 SIGN_SPAN = rf"[{NUMBER_SIGNS}][{DIGITS}]"
+# The signs a figure may carry (NUMBER_SIGNS, and the ASCII + and - copy types for them: +2.3%,
+# -4.1%): one typed directly before a figure is set as a piece of the number (atoms._word), so the
+# Han–Latin gap (clreq §3.2.2) goes before the sign, as before the figure of 跌4.1%, never between
+# the sign and its figure (跌 −4.1%, not 跌−4.1% solid nor 跌− 4.1%). `pagesetter check` holds the
+# gap before such a sign to clreq's eighth (proof/typography.py _latin_side).
+FIGURE_SIGNS = frozenset(NUMBER_SIGNS + "+-")
 # A score or ratio written with U+2236 RATIO (3∶1, 1∶1; GB/T 15834-2011 §4.12 prints a ratio's
-# colon so): one figure, never 3∶ / 1 nor 1 / ∶1.
-RATIO_SPAN = rf"[{DIGITS}]+∶[{DIGITS}]+"
+# colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
+# same): one figure, never 3∶ / 1 nor 1 / ∶1.
+RATIO_SPAN = rf"[{DIGITS}]+[∶：][{DIGITS}]+"
+# The full-width colon between two figures (3：1) is that ratio sign: set at its style's width (开明:
+# half an em), it takes back no blank of its own in a loose line, which would print 3： 1
+# (atoms._cut_atoms sets it as a symbol, class OTHER, as ∶ is).
+RATIO_COLONS = frozenset("：")
 # A stock code (600519.SH, 000001.SZ, 00700.HK, 830799.BJ: the exchanges' own form, six digits for
 # Shanghai, Shenzhen and Beijing, four or five for Hong Kong): one code, never 600519. / SH (a
 # code's period is otherwise a break, UAX #14 IS, atoms.CODE_BREAK_AFTER).
@@ -562,7 +592,7 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(DATELINE_SPAN, DATE_SPLIT_COST, True, "dateline"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
-    KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?=-?[{DIGITS}])", 1e9, False),
+    KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?={_MINUS}[{DIGITS}])", 1e9, False),
 )
 # What breaking at a no-break space (NO_BREAK_SPACES: Mr.\u00a0Wang, 10\u00a0km) costs in the last
 # pass: the copy asked for no break there, but not at the price of a line `pagesetter check` fails.

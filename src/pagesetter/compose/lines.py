@@ -64,9 +64,9 @@ class Line:
     # their weights) of the rule along the top and along the foot of
     # its grid line, drawn across the line's width; "": none
     rules: tuple[str, str] = ("", "")
-    # set short (and ragged) because justifying it would have spaced a word's letters out past
-    # spacing.LETTER_SPACING_LIMIT (its only stretch was inside words): the build warns of it
-    set_short: bool = False
+    # set short (and ragged) because justifying it would have opened white a 校对 marks, and
+    # which (SET_SHORT_CAUSES: the build's warning says it): "" where the line is not set short
+    set_short: str = ""
 
     @property
     def very_loose(self) -> bool:
@@ -86,6 +86,25 @@ def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:
     """Line.__reduce__'s way back: GlyphPos made again without NamedTuple's Python constructor."""
     new = tuple.__new__
     return Line(tuple([new(GlyphPos, g) for g in glyphs]), *rest)  # type: ignore[arg-type]
+
+
+# Why set_line set a justified line short of the measure, flush left (Line.set_short), in the
+# words of the build's warning (flow/article.py): the white justifying it would have opened.
+# "before " and the mark: white before a full-width closing mark (_wide_before_closing).
+SET_SHORT_CAUSES: dict[str, str] = {
+    # its letters spaced past spacing.LETTER_SPACING_LIMIT (C o r p o r a t i o n)
+    "letters": "its Latin would be spaced out",
+    # a Han–Latin gap past its third of an em (clreq §3.2.2; _past_han_latin_cap)
+    "han-latin": "the white between its Han and Latin would pass a third of an em",
+    # white before a full-width closing mark, which has none of its own there (GB/T 15834-2011 §5)
+    "before": "white would stand before its {mark}",
+}
+
+
+def set_short_cause(code: str) -> str:
+    """SET_SHORT_CAUSES's words for a Line.set_short code ("before ，" names its mark)."""
+    kind, _, mark = code.partition(" ")
+    return SET_SHORT_CAUSES.get(kind, SET_SHORT_CAUSES["letters"]).format(mark=mark)
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,33 @@ def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
         if face is not None:
             out.update((i, face) for i in range(m.start(), m.end()))
     return out
+
+
+class FallbackWord(NamedTuple):
+    """A Latin word its style's face cannot set whole, set whole from a fallback face (_whole_words)."""
+
+    word: str
+    face: Face  # the style's own face, which lacks ``lacking``
+    fallback: Face  # the face of the chain the word is set from
+    lacking: str  # the word's letters ``face`` has no glyph for
+
+
+def fallback_words(runs: list[Run], faces: FaceSet) -> list[FallbackWord]:
+    """The Latin words of ``runs`` set from a fallback face (by_coverage), each once, in order: a
+    word in another face's letters beside its neighbours' (Đoković in the kai among Noto Serif) is
+    one a 校对 sees, so the build says it (flow/article.py); `pagesetter fonts` lists the letters."""
+    out: dict[tuple[str, str], FallbackWord] = {}
+    for run in runs:
+        chain = faces.chain(run.style.font)
+        if len(chain) == 1 or chain[0].lacking(run.text) <= FORMAT_CHARS:
+            continue  # the face has every character (nearly every run)
+        for m in LATIN_WORD.finditer(run.text):
+            word = m.group()
+            lacking = chain[0].lacking(word)
+            face = next((f for f in chain[1:] if not f.lacking(word)), None) if lacking else None
+            if face is not None:
+                out.setdefault((word, face.key), FallbackWord(word, chain[0], face, "".join(sorted(lacking))))
+    return list(out.values())
 
 
 def break_lines(atoms: list[Atom], measure: float, first_indent: float,
@@ -211,14 +257,18 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         stretched = extra > 0
         extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
             _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
-        if stretched and (_past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg]))
-                          or _wide_before_closing(seg, seg_gaps, gaps)):
+        cause = ""
+        if stretched and _past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg])):
             # 员 Hans Müller-: a line whose only stretch is a word space and a Han–Latin gap gave
             # the cap up (_stretch), a hole `check` fails; set short, as a spaced-out word is.
+            cause = "han-latin"
+        elif stretched and (mark := _wide_before_closing(seg, seg_gaps, gaps)):
             # So too Health Organization， (全角): its one gap that stretches evenly is the one
             # before the comma, which would take the whole line's room
+            cause = f"before {mark}"
+        if cause:
             return replace(set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink),
-                           ragged=True, set_short=True)
+                           ragged=True, set_short=cause)
     track = 0.0
     if (spaced > 1e-6 or extra > 1e-6) and justify and not last:  # and what no gap could take
         track = _letterspace(seg, seg_gaps, gaps, widths, spaced, max(extra, 0.0))
@@ -227,7 +277,7 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
             # C o r p o r a t i o n: the line is set short, flush left at its natural spacing,
             # rather than its words spaced out (spacing.LETTER_SPACING_LIMIT); check exempts it
             line = set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink)
-            return replace(line, ragged=True, set_short=True)
+            return replace(line, ragged=True, set_short="letters")
     if held and extra < -0.01:
         return set_line(atoms, s, e, measure, indent, justify, last, all_gaps, hold_ink=False)
     return Line(_place_glyphs(seg, gaps, widths, shifts, indent, track), measure, natural + indent,
@@ -253,9 +303,9 @@ def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float], em: float) -> bo
 CLOSING_CLASSES = frozenset({CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP})
 
 
-def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> bool:
-    """Did the stretch put white before a closing mark wider than a very loose line's spread
-    (VERY_LOOSE_EM), and wider than the line's Han took? A line of whole Latin words before a
+def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> str:
+    """The closing mark before which the stretch put white wider than a very loose line's spread
+    (VERY_LOOSE_EM) and wider than the line's Han took ("" where none). A line of whole Latin words before a
     full-width comma has no other gap of the even stretch (word spaces are capped: spacing.py), so
     the comma would stand apart from its word (`pagesetter check` calls that white a very loose
     line); a line whose Han are that loose too is loose all along, and said so already."""
@@ -265,8 +315,8 @@ def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]
         if b.cls in CLOSING_CLASSES and g.kind is GapKind.GRID and seg[k].cls not in BLANK_SIDE:
             em = b.style.size
             if gap - g.natural > VERY_LOOSE_EM * em and gap - g.natural > (spread + 0.01) * em:
-                return True
-    return False
+                return b.text
+    return ""
 
 
 def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:

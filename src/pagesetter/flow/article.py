@@ -9,7 +9,10 @@ from typing import Callable, NamedTuple
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
 from pagesetter.compose.linebreak import split_kinds
-from pagesetter.compose.lines import Line, Run, compose_paragraph, paragraph_key, rebreak_paragraph
+from pagesetter.compose.chars import parted_name
+from pagesetter.compose.lines import (
+    FallbackWord, Line, Run, compose_paragraph, fallback_words, paragraph_key, rebreak_paragraph, set_short_cause,
+)
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
@@ -154,6 +157,7 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
             para_lines = list(rebroken)
         if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
             warnings.append(warning)
+        warnings += [_fallback_warning(word, para_lines, para.loc, article.id) for word in fallback_words(runs, faces)]
         overfull = next((line for line in para_lines if line.overfull), None)
         if overfull is not None:
             # Every word, URL and code breaks to fit (compose/atoms.py): only a character wider
@@ -164,6 +168,9 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
                      if line.very_loose and not line.last]
         warnings += [_set_short_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
                      if line.set_short]
+        warnings += [_name_break_warning(name, line, nxt, k, para.loc, article.id)
+                     for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
+                     if (name := parted_name(line.text, nxt.text))]
         warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
                      for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                      if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
@@ -258,13 +265,38 @@ def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
 
 def _set_short_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     """A line set short of the measure, flush left, because its only stretch was between a
-    word's letters or beside Latin words (compose/lines.py set_line: justified, its letters would
-    be spaced past spacing.LETTER_SPACING_LIMIT, C o r p o r a t i o n, or a Han–Latin gap past
-    its third of an em); `pagesetter check` exempts it as ragged, so the build says it."""
+    word's letters, beside Latin words or before a closing mark (compose/lines.py set_line:
+    justified, its letters would be spaced past spacing.LETTER_SPACING_LIMIT, C o r p o r a t i o n,
+    a Han–Latin gap past its third of an em, or white before Health Organization's ，), said by
+    its cause (SET_SHORT_CAUSES); `pagesetter check` exempts it as ragged, so the build says it."""
     text = line.text.strip()
     return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {quoted(text)} is set short "
-                   f"of the measure: justified, its Latin would be spaced out; rewrite or rebreak the copy",
+                   f"of the measure: justified, {set_short_cause(line.set_short)}; rewrite or rebreak the copy",
                    loc, article, (text,))
+
+
+def _fallback_warning(word: FallbackWord, lines: list[Line], loc: Loc, article: str) -> Warning:
+    """A Latin word set whole from a fallback face (compose/lines.py by_coverage: Đoković, whose ć
+    Noto Serif CJK lacks, in LXGW WenKai): its letters are another design beside the words round it,
+    which a 校对 sees. A warning, not an error: nothing is lost and nothing is set over other text;
+    the editor may respell the word or give the style a face that has the letters."""
+    k = next((k for k, line in enumerate(lines) if word.word in line.text), None)
+    where = f", paragraph line {k + 1}" if k is not None else ""
+    return Warning("fallback-face", f"article {article!r}{where}: {quoted(word.word)} is set from the fallback face "
+                   f"{word.fallback.key!r} ({word.fallback.info.name}): the style's face {word.face.key!r} "
+                   f"({word.face.info.name}) has no {', '.join(word.lacking)}; respell it or give the style a face "
+                   f"that has it", loc, article, (word.word,))
+
+
+def _name_break_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A name the line breaker parted at its own hyphen (Jean- / Pascal, Müller- / Lüdenscheidt:
+    compose/chars.py EXPLICIT_HYPHENS, taken only where every other set of lines has one `pagesetter
+    check` fails or far more loose lines); `check` names it too, a note. Said with the name whole,
+    whatever else the line's own warning says (a line set short)."""
+    tail, head = line.text.strip()[-8:].lstrip(), nxt.text.strip()[:8].rstrip()
+    return Warning("name-break", f"article {article!r}, paragraph line {k + 1}: the name {quoted(name)} is parted at "
+                   f"its own hyphen, between {quoted(tail)} and {quoted(head)}: the line breaker found no better set "
+                   f"of lines; rewrite or rebreak the copy", loc, article, (tail, head))
 
 
 def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:

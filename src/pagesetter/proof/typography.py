@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
+    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
     PARAGRAPH_END, URL_CHARS, URL_PATTERN, is_cjk,
     lone_dash_at, url_break_at,
 )
@@ -1126,6 +1126,10 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             if (last.ink_right if last.text in MARKS else line.right) - measure > TOLERANCE:
                 report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                                   f"ends at {line.right:.2f}, measure at {measure:.2f}"))
+            if nxt is not None and _line_end_hyphen(text).endswith("-"):
+                # a line set short (员Hans Müller- / Lüdenscheidt: compose/lines.py set_line) still
+                # goes on to the next: a name or an address parted at its end is one a reader sees
+                _url_and_name_breaks(lines, i, report)
             continue
         # ours: the line opens a column (its frame's left edge is another than the line's before)
         # and goes on a paragraph from the column before. Lines of the body's size both: a 小标题's
@@ -1384,6 +1388,8 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
         # Not a code's (SN-X9000-Pro- / Max): its word follows a hyphen, a digit or a letter.
         word = _last_word(line)
         before = text[-len(word) - 2:-len(word) - 1] if len(word) + 1 < len(text) else ""
+        if before and _spaced_before(line, len(word) + 1):
+            before = " "  # Hans Müller-: a word space, which the read-back text has not, parts it from the word
         if len(word) >= 2 and word[0].isupper() and not (before.isascii() and (before.isalnum() or before == "-")):
             report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
                                               "(a name parted at its own hyphen)"))
@@ -1406,6 +1412,14 @@ def _line_end_hyphen(text: str) -> str:
     """The text with the hyphen that ends it as a hyphen: pdfium reads a hyphen at a line's end as
     U+0002 (its mark for a hyphen that may be a hyphenation's)."""
     return text[:-1] + "-" if text.endswith("\x02") else text
+
+
+def _spaced_before(line: Line, n: int) -> bool:
+    """Is there a word space (a tenth of an em of white or more) before the line's last ``n`` characters?"""
+    if not 0 < n < len(line.chars):
+        return False
+    a, b = line.chars[-n - 1], line.chars[-n]
+    return b.x - char_end(a) >= 0.1 * a.size
 
 
 def _last_word(line: Line) -> str:
@@ -1607,12 +1621,16 @@ _SPACED, _MEASURED = "spaced", "measured"  # _latin_side: held to the eighth, or
 def _latin_side(chars: tuple[Char, ...]) -> list[str | None]:
     """What each character is beside Han: _SPACED, an ASCII letter or digit, or a symbol ending
     a number (8.7%, 3‰, 40℃: the composer spaces it as the number, compose/chars.py
-    NUMBER_SUFFIXES), held to clreq's eighth at least; _MEASURED, another letter or digit
-    (is_latin: Ⅻ, ①, Greek), whose gap is only measured; else None."""
+    NUMBER_SUFFIXES), or a sign directly before a digit (−4.1%, +2.3%, ±0.5: chars.FIGURE_SIGNS,
+    the number's own, so 跌−4.1% set solid is a Han against a figure), held to clreq's eighth at
+    least; _MEASURED, another letter or digit (is_latin: Ⅻ, ①, Greek), whose gap is only measured;
+    else None."""
     out: list[str | None] = []
-    for c in chars:
+    for k, c in enumerate(chars):
         t = c.text
         if t.isascii() and t.isalnum() or t in NUMBER_SUFFIXES and out and out[-1] is _SPACED:
+            out.append(_SPACED)
+        elif t in FIGURE_SIGNS and k + 1 < len(chars) and chars[k + 1].text.isascii() and chars[k + 1].text.isdigit():
             out.append(_SPACED)
         else:
             out.append(_MEASURED if is_latin(t) else None)
