@@ -23,7 +23,6 @@ for the mildest, only in the last pass for the rest (break_penalties).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Literal, NamedTuple
 
@@ -35,6 +34,7 @@ from pagesetter.compose.chars import (
 from pagesetter.compose.spacing import (
     CAPPED_FILL, CAPPED_MOST, GAP_RULES, LOOSE_EM, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind, gap_between,
 )
+from pagesetter.records import record
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
@@ -111,7 +111,7 @@ _NOT_AT_START_RE = re.compile("[" + "".join(sorted(re.escape(ch) for ch in NOT_A
 _NOT_AT_END_RE = re.compile("[" + "".join(sorted(re.escape(ch) for ch in NOT_AT_LINE_END)) + "]")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _BreakTable:
     """What break_penalties reads of a paragraph whatever ``splits`` is, found once: the Knuth–Plass
     passes ask for two sets of penalties (every pass, last pass) over the same atoms."""
@@ -251,7 +251,7 @@ def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
             if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metrics:
     """Prefix sums, so any line's width, stretch and shrink cost O(1)."""
 
@@ -289,7 +289,7 @@ class Metrics:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Values:
     """The atoms' and gaps' numbers as lists, read once a paragraph."""
 
@@ -413,7 +413,7 @@ _node = tuple.__new__
 _Active = tuple
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Paragraph:
     """What every Knuth–Plass pass over one paragraph reads, computed once for all tolerances."""
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pagesetter.errors import Loc
+from pagesetter.records import record
 
 # Where the photo stands relative to its caption. In Chinese papers the caption's
 # marker says it: ▲ points up at the photo above, ▼ down at the photo below.
 PhotoSide = Literal["above", "below"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """A run of text in one role. ``lead`` marks a run-in lead sentence (set bold / 黑体)."""
 
@@ -33,7 +33,7 @@ ParagraphForm = Literal["body", "subhead", "quote", "item", "right", "noindent",
 CellAlign = Literal["auto", "left", "right", "center"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableShape:
     """How a table paragraph's spans make a table: the caption's span (表：…) first when there is
     one, then the cells row by row (the header row's spans marked ``lead``: set in the lead face),
@@ -52,7 +52,7 @@ class TableShape:
         return [body[k:k + self.columns] for k in range(0, len(body), self.columns)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Paragraph:
     spans: tuple[Span, ...]
     loc: Loc  # where the paragraph starts in its file
@@ -78,7 +78,7 @@ class Paragraph:
         return Loc(self.loc.path, line, column)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Photo:
     file: Path  # resolved absolute path of the image file
     caption: str  # as printed, marker included (▲东丰县融媒体中心…)
@@ -93,7 +93,7 @@ class Photo:
         return (self.file, *self.more)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Article:
     """One article: headline parts, byline, body and photos.
 
@@ -121,7 +121,7 @@ class Article:
         return "".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     """One edit the normalisation pass made, reported to the editor."""
 

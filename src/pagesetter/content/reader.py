@@ -10,7 +10,6 @@ INLINE_UNSUPPORTED below. Every error names file, line and column and says what 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphForm, Photo, PhotoSide, Span,
@@ -18,6 +17,7 @@ from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphFo
 from pagesetter.paths import inside
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.incremental import Memo
+from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
@@ -46,7 +46,7 @@ MAX_BODY_CHARS = 120_000  # ten full broadsheet pages: an article jumped across 
 MAX_PARAGRAPHS = 2_000  # paragraphs and subheads: each is set on its own (5,000 subheads took 7 s)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrontMatter:
     """The front matter's positioned YAML and where the body starts (0-based index of its first line)."""
 
@@ -251,7 +251,7 @@ def _side(caption: str, node: Node | None) -> PhotoSide:
 # fix: nothing is printed literally by surprise. Underscores are text (URLs, snake_case).
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BlockSyntax:
     """A form a body line may start with (after its indentation)."""
 
@@ -301,7 +301,7 @@ _FENCE_CLOSE = re.compile(r":{3,}[ \t]*$")
 ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InlineSyntax:
     name: str
     pattern: re.Pattern[str]
@@ -327,14 +327,14 @@ INLINE_UNSUPPORTED: tuple[InlineSyntax, ...] = (
 _INLINE_START = frozenset("!<&`~[")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Char:
     ch: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Lead:
     """A ``**`` marker: opens or closes a run-in lead."""
 
@@ -345,7 +345,7 @@ class _Lead:
 _Token = _Char | _Lead
 
 
-@dataclass
+@record
 class _Block:
     """A paragraph being read: its form, the tokens of its lines so far (a list per line), where it
     starts."""
