@@ -124,3 +124,12 @@ def test_own_methods_refused() -> None:
 
             def __eq__(self, other: object) -> bool:
                 return True
+
+
+def test_a_class_without_a_docstring_is_named_with_its_fields() -> None:
+    @record(frozen=True)
+    class Bare:
+        first: int
+        second: str = ""
+
+    assert Bare.__doc__ == "Bare(first, second)"

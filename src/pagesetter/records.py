@@ -8,8 +8,9 @@ Here ``dataclass`` makes only ``__init__`` and, for a frozen class, its ``__seta
 ``__delattr__`` (what freezing is); the other three are shared functions bound to the class's
 fields: the same answers as the generated ones, which compare and hash the tuple of the fields
 (``compare``, ``hash`` as ``dataclasses`` reads them), and the same text (``repr`` is part of the
-cache keys, cache.key_of). Everything else (``fields``, ``replace``, ``asdict``, pickling) is
-``dataclass``'s own.
+cache keys, cache.key_of). A class without a docstring is given its name and its fields' names
+where ``dataclass`` would compute its signature (``inspect.signature``: 51 classes, ~15 ms).
+Everything else (``fields``, ``replace``, ``asdict``, pickling) is ``dataclass``'s own.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def _record(cls: T, frozen: bool, slots: bool) -> T:
     own_methods = [name for name in ("__eq__", "__hash__", "__repr__") if name in cls.__dict__]
     if own_methods:  # dataclass would keep them, and its __hash__ rule reads them: not taken on here
         raise TypeError(f"{cls.__qualname__} defines {', '.join(own_methods)}: make it a dataclass")
+    if not cls.__doc__:  # dataclass would write its signature (inspect.signature: 0.1-0.5 ms a class)
+        cls.__doc__ = f"{cls.__name__}({', '.join(cls.__dict__.get('__annotations__', ()))})"
     cls = dataclass(cls, frozen=frozen, slots=slots, eq=False, repr=False)
     own = fields(cls)
     compared = _values(tuple(f.name for f in own if f.compare))
