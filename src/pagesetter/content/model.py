@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
@@ -109,6 +110,12 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     photos: tuple[Photo, ...]
     loc: Loc  # the file
+    # Where each headline field and caption starts in the file, with its line (content/reader.py
+    # value_locs), found as the file was read: normalisation, the missing-glyph check and the
+    # source map ask for them, and each read the file and parsed its front matter again (18 times
+    # a seed page). None: an article made in memory (value_locs reads the file). Not compared,
+    # hashed or shown: the article is its other fields (its repr is part of cache keys).
+    locs: dict[str, tuple[Loc, str]] | None = field(default=None, compare=False, repr=False)
 
     def all_text(self) -> str:
         """Every character the article puts on the page, in reading order."""

@@ -91,6 +91,7 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: M
         paragraphs=paragraphs,
         photos=photos,
         loc=Loc(shown),
+        locs=_value_locs(front.node, lines),
     )
 
 
@@ -706,14 +707,22 @@ def _paragraph(block: _Block, shown: str) -> Paragraph:
 def value_locs(article: Article) -> dict[str, tuple[Loc, str]]:
     """Where each headline field and caption value starts in the file, with its source line.
 
-    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``caption.1`` … Empty
-    when the file cannot be read again (an article made in memory, or edited since).
+    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``caption.1`` … Kept in
+    the article when it was read from its file (``Article.locs``); else the file is read again:
+    empty when it cannot be (an article made in memory).
     """
+    if article.locs is not None:
+        return article.locs
     try:
         lines = read_text(article.source).split("\n")
         front = read_front_matter(article.source, lines).node
     except (InputError, OSError):
         return {}
+    return _value_locs(front, lines)
+
+
+def _value_locs(front: Node, lines: list[str]) -> dict[str, tuple[Loc, str]]:
+    """value_locs of a file's front matter and lines."""
     found: list[tuple[str, Node]] = [(k, n) for k in TEXT_KEYS if (n := front.get(k)) is not None]
     photos = front.get("photos")
     if photos is not None and photos.is_list:
