@@ -100,3 +100,41 @@ def test_split_kinds_finds_what_each_kind_alone_finds(before: str, after: str) -
     joined, cut = tail + head, len(tail)
     assert split_kinds(before, after) == [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
                                           if any(m.start() < cut < m.end() for m in pattern.finditer(joined))]
+
+
+def _consumes(items: list, chars: frozenset[int]) -> bool:  # type: ignore[type-arg]
+    """Whether every match of this parsed sequence (re._parser's) consumes a character of
+    ``chars``: one of its items must, a group or a repeat of at least once by its own contents, an
+    alternation in each branch; a class only when every character it matches is one of them."""
+    from re import _constants as c
+
+    def item(op, av) -> bool:  # type: ignore[no-untyped-def]
+        if op is c.LITERAL:
+            return av in chars
+        if op is c.IN:
+            return all(o is c.LITERAL and v in chars or o is c.RANGE and all(k in chars for k in range(v[0], v[1] + 1))
+                       for o, v in av)  # NEGATE, CATEGORY (\d, \w): not only these
+        if op is c.SUBPATTERN:
+            return _consumes(list(av[3]), chars)
+        if op is c.BRANCH:
+            return all(_consumes(list(branch), chars) for branch in av[1])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            return av[0] >= 1 and _consumes(list(av[2]), chars)
+        return False  # a look-around, an anchor, any character: nothing it must consume
+
+    return any(item(op, av) for op, av in items)
+
+
+def test_every_split_span_holds_a_digit() -> None:
+    """split_kinds answers a line end with no digit in reach (chars.DIGITS) at once: no span
+    SPLIT_SPANS names can be there. Proved of each pattern by reading it: every match consumes a
+    digit. A kind of span that may hold none must come with a change to split_kinds."""
+    from re import _parser
+
+    digits = frozenset(ord(ch) for ch in "0123456789０１２３４５６７８９")
+    for kind, _, pattern in SPLIT_SPANS:
+        assert _consumes(list(_parser.parse(pattern.pattern, pattern.flags)), digits), kind
+    # the reading itself tells a pattern that needs no digit from one that does
+    assert not _consumes(list(_parser.parse("[0-9]*年|年[0-9]")), digits)
+    assert not _consumes(list(_parser.parse(r"(?=[0-9])\w")), digits)
+    assert _consumes(list(_parser.parse("(?:第[0-9]|[０-９]{2,})")), digits)

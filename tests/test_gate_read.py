@@ -47,8 +47,8 @@ def test_placed_is_the_owner_rule(seed_build) -> None:
 
 
 def test_split_kinds_is_each_pattern_searched(seed_build) -> None:
-    """split_kinds, which first searches all its patterns at once, names what searching each
-    pattern names, at every line end the seed page's text could have (and where a span is cut)."""
+    """split_kinds, which first looks for a digit, names what searching each pattern names, at
+    every line end the seed page's text could have (and where a span is cut)."""
     text = "".join(c.text for c in read_chars(seed_build.pdf_path)[0].chars)
     cuts = [k for k in range(1, len(text)) if text[k - 1].isdigit() or text[k].isdigit()] + list(range(1, len(text), 7))
     found = 0

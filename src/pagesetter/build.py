@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from pagesetter.cache import DiskCache, default_cache, key_of
@@ -20,12 +20,13 @@ from pagesetter import __version__
 from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
 from pagesetter.paths import OUTSIDE_HINT, inside, proof_print_path, write_atomically
+from pagesetter.records import record
 from pagesetter.render.pdf import EarlyPhotos, PrintSettings, render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EditionData:
     """What an edition gives every page: the paper's name and the date (for the 报眉), and the
     edition's name (for the slug line)."""
@@ -35,7 +36,7 @@ class EditionData:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BuildResult:
     spec: PageSpec
     page: Page

@@ -40,11 +40,11 @@ import pickle
 import re
 import stat
 import time
-from dataclasses import dataclass
 from collections import namedtuple
 from pathlib import Path
 
 from pagesetter.paths import open_regular
+from pagesetter.records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DiskCache:
     root: Path | None  # the folder chosen for the cache; None: caching is off
 

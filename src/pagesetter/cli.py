@@ -17,12 +17,13 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from pagesetter import __version__
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular, proof_print_path
+from pagesetter.records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:  # the report module is imported where a build needs it (start-up time)
@@ -539,7 +540,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-@dataclass
+@record
 class _Status:
     """What ``build --json`` prints, filled in as the pages are built (README, "build --json")."""
 
@@ -567,22 +568,6 @@ class _Status:
 
 
 STATUS_VERSION = 1  # of build --json's document: raised only when a field changes meaning or goes
-
-
-def say_unanswered_interrupt(argv: list[str]) -> None:
-    """What a build interrupted before it said anything prints: a kept build that never answered
-    its interrupted client (handoff). ``build --json``'s document, saying interrupted, with no page
-    and no file; the stderr line is the caller's."""
-    import contextlib
-    import io
-
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):  # a command line the kept process would refuse
-            args, _ = make_parser().parse_known_args(argv)
-    except (SystemExit, argparse.ArgumentError):
-        return
-    if getattr(args, "json", False):
-        _Status().emit(130, ["interrupted"])
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.paths import write_atomically
+from pagesetter.records import record
 from pagesetter.spec.model import NO_FIT, ArticleSpec
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
@@ -30,7 +30,7 @@ _AFTER_VALUE = re.compile(r"after(?:\+(\d+))?")
 PARTS = ("block", "photo", "frame")  # what a drag edits: the block, a photo cell, an extra frame
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Cell:
     """A grid cell as the spec writes it: 1-based first column and line, spans."""
 
@@ -43,7 +43,7 @@ class Cell:
         return {"col": self.col, "cols": self.cols, "line": self.line, "lines": self.lines}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """One change from the desk: the ``part`` of an article entry: its "block", its ``index``-th
     "photo" cell (of ``photo:`` or the ``photos:`` list) or its ``index``-th extra "frame"."""
@@ -54,7 +54,7 @@ class Edit:
     index: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Written:
     """What an applied edit replaced, for undo: the file's text before and after."""
 

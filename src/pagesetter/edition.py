@@ -20,7 +20,7 @@ import io
 import os
 import pickle
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -39,6 +39,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.paths import StagedWrites, inside
+from pagesetter.records import record
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from pagesetter.proof.coverage import CoverageServer
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edition:
     name: str
     path: Path
@@ -64,7 +65,7 @@ class Edition:
     pages: tuple[Path, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EditionResult:
     edition: Edition
     pages: tuple[Page, ...]
@@ -201,7 +202,7 @@ def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | Non
 Loaded = tuple[PageSpec, dict[str, FaceInfo], dict[str, Article], tuple[Change, ...]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _PageJob:
     path: Path
     data: EditionData
@@ -240,7 +241,7 @@ def _check_jumped_photos(specs: list[PageSpec]) -> None:
                                  "one of its entries a photo cell, or take the photo out of the article")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _PageDone:
     spec: PageSpec
     flowed: FlowResult | None  # None: the page waits for the lines of a jump (``loaded`` holds its inputs)
@@ -257,7 +258,7 @@ class _PageDone:
     gate: "Gate | None" = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Sent:
     """A page from a worker, pickled once: the same bytes are its replay record."""
 

@@ -11,8 +11,9 @@ import functools
 import os
 import unicodedata
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
+
+from pagesetter.records import record
 
 class Reading:
     """An input file being read on this thread (a photo while Pillow decodes it) and the warnings
@@ -28,7 +29,7 @@ class Reading:
 READING: ContextVar[Reading | None] = ContextVar("READING", default=None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Loc:
     """A position in an input file; line and column are 1-based (0 = unknown)."""
 
@@ -109,7 +110,7 @@ class OversetError(PagesetterError):
         self.overset = overset  # pagetree.Overset of each article that did not fit (build --json)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Warning:  # noqa: A001 - a build warning, not Python's warnings
     """Something the editor should know about; the build still succeeds."""
 

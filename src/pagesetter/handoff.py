@@ -214,13 +214,13 @@ def _ask(sock, argv: list[str]) -> int | None:  # type: ignore[no-untyped-def]
     try:
         send(sock, {"v": VERSION, "argv": argv, "cwd": os.getcwd(), "env": env})
     except KeyboardInterrupt:  # a request cut short is closed unanswered; one sent whole, interrupted
-        return _interrupted(sock, argv)
+        return _interrupted(sock)
     except (OSError, ValueError):
         return None
     try:
         reply = receive(sock, MAX_REPLY)
     except KeyboardInterrupt:
-        return _interrupted(sock, argv)
+        return _interrupted(sock)
     except (OSError, ValueError):
         # The kept process ended before answering (killed, or its code changed): this process
         # builds the page instead, with nothing printed yet (README, "pagesetter keep").
@@ -230,7 +230,7 @@ def _ask(sock, argv: list[str]) -> int | None:  # type: ignore[no-untyped-def]
     return _replay(reply)
 
 
-def _interrupted(sock, argv: list[str]) -> int:  # type: ignore[no-untyped-def]
+def _interrupted(sock) -> int:  # type: ignore[no-untyped-def]
     """Ctrl-C while the kept process builds: this end's sending side shut (the kept process takes
     that as Ctrl-C and raises KeyboardInterrupt in its build, where a build of this process would
     have seen it), then its reply read and shown: what the build printed up to the interrupt (each
@@ -245,10 +245,6 @@ def _interrupted(sock, argv: list[str]) -> int:  # type: ignore[no-untyped-def]
     except (KeyboardInterrupt, OSError, ValueError):
         reply = None
     status = _replay(reply) if isinstance(reply, dict) and "events" in reply else None
-    if status is None:  # no reply: what the build would have said had it been cut short at once
-        from pagesetter.cli import say_unanswered_interrupt
-
-        say_unanswered_interrupt(argv)
     if status != 130:  # no reply, or the build had ended before the interrupt reached it
         print("pagesetter: interrupted", file=sys.stderr)
     return 130

@@ -22,7 +22,8 @@ against known 春节 dates.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+
+from pagesetter.records import record
 
 FIRST_YEAR = 1900
 EPOCH = datetime.date(1900, 1, 31)  # 庚子年正月初一
@@ -58,7 +59,7 @@ DAY_TENS = ("初", "十", "廿", "三")
 DIGITS = "一二三四五六七八九十"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LunarDate:
     year: int  # the Gregorian year the lunar year mostly falls in (its 正月初一's year)
     month: int  # 1–12

@@ -6,10 +6,11 @@ y growing downwards. No reportlab objects here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import NamedTuple
 
+from pagesetter.records import record
 from pagesetter.spec.model import CMYK
 
 
@@ -28,7 +29,7 @@ class Glyph(NamedTuple):
     rotate: int = 0  # 90: turned clockwise (Latin in a vertical headline)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextLine:
     glyphs: tuple[Glyph, ...]
     baseline: float  # y of the baseline
@@ -56,7 +57,7 @@ def _text_line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> TextLin
     return TextLine(tuple([new(Glyph, g) for g in glyphs]), *rest)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     x1: float
     y1: float
@@ -67,7 +68,7 @@ class Rule:
     role: str  # "column", "article", "folio"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Panel:
     """A boxed article's frame and tint (花边框, 底纹), drawn under the text."""
 
@@ -81,7 +82,7 @@ class Panel:
     inner: float = 0.0  # pt: a second, thin rule this far inside (双线框); 0 for none
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Image:
     path: Path
     x: float  # the frame on the page
@@ -97,7 +98,7 @@ class Image:
     shown: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Vector:
     """Line art from a PDF (a masthead's logotype, render/vector.py), scaled into its frame."""
 
@@ -110,7 +111,7 @@ class Vector:
     article: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Frame:
     """An area of the page that belongs to an article, for reports and proof overlays."""
 
@@ -122,7 +123,7 @@ class Frame:
     height: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Overset:
     article: str
     chars: int
@@ -137,7 +138,7 @@ class Overset:
         return f"after “…{self.last_fitting}”" if self.last_fitting else "from its first line (none of it fits)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ArticleSource:
     """Where an article's printed characters come from (proof/sourcemap.py), for ``diff``."""
 
@@ -146,7 +147,7 @@ class ArticleSource:
     runs: tuple[tuple[int, int], ...]  # (printed offset, source line), offsets ascending
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Page:
     name: str
     trim: tuple[float, float]

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from types import MappingProxyType
@@ -27,6 +26,7 @@ from collections.abc import Mapping  # not typing: a replay imports no typing (t
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of, unpickle
 from pagesetter.paths import open_regular, write_atomically
+from pagesetter.records import record
 
 # Libraries whose output goes into the PDF: a new version may write other bytes. Known by their
 # installed files (found, not imported: importlib.metadata alone would cost a tenth of a second).
@@ -41,7 +41,7 @@ SETTLE_FINE_NS = 100_000_000
 BY_STAT = (".otf", ".ttf", ".ttc", ".otc")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Recorded:
     inputs: tuple[tuple[str, str], ...]  # (file, digest) of every file the build read
     # What the build made, pickled: a page's files and report, an edition page's layout and PDF.
@@ -50,7 +50,7 @@ class Recorded:
     payload: bytes
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageFiles:
     """What a page build leaves: its files and the report it printed."""
 

@@ -24,13 +24,14 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from pagesetter.errors import InputError, PagesetterError, Warning, display_path
+from pagesetter.records import record
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_UNDO = 100
@@ -38,7 +39,7 @@ MAX_POST = 16_384  # bytes: an edit is a few numbers
 JPEG_QUALITY = 88  # the page picture: JPEG is ten times faster to make than PNG at 150 dpi
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageView:
     """One page as the desk shows it: its picture, its grid and its modules (JSON-ready dicts)."""
 
@@ -52,7 +53,7 @@ class PageView:
     image_dpi: float = 0.0  # the desk's screen resolution when it has said it, else the full dpi
 
 
-@dataclass
+@record
 class LiveState:
     spec: Path  # a page spec or an edition file
     out_dir: Path

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from pagesetter.build import (BuildResult, article_path, build_loaded, load_memo, load_page_spec,
@@ -43,6 +43,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.incremental import IdentityMemo
 from pagesetter.paths import inside
+from pagesetter.records import record
 from pagesetter.spec.model import PageSpec
 
 Stamp = tuple[object, ...]
@@ -72,7 +73,7 @@ def file_stamp(path: Path) -> Stamp:
     return ("stat", st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@dataclass
+@record
 class _Loaded:
     """The spec and manifest as last read, with what they were read from."""
 
@@ -81,7 +82,7 @@ class _Loaded:
     stamps: tuple[tuple[Path, Stamp], ...]
 
 
-@dataclass
+@record
 class _Read:
     """An article as last read and normalised, with its file's and photos' stamps."""
 
@@ -91,7 +92,7 @@ class _Read:
     context: tuple[object, ...]  # the project folder and allowed folders it was read against
 
 
-@dataclass
+@record
 class Session:
     """Builds of one page spec that reuse what the inputs left unchanged. Not thread-safe: one
     build at a time (serve builds in one thread)."""

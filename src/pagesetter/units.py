@@ -9,7 +9,8 @@ Chinese size names (号).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from pagesetter.records import record
 
 PT_PER_MM = 72 / 25.4
 
@@ -36,7 +37,7 @@ ABSOLUTE_TO_PT: dict[str, float] = {
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*([A-Za-z字行栏]+)?\s*$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Quantity:
     """A number with a canonical unit: pt, mm, cm, Q, in, zi, line or col."""
 

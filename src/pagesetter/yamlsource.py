@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -19,6 +18,7 @@ import yaml
 
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import NotRegularFile, open_regular
+from pagesetter.records import record
 
 # A hand-written page spec has a few hundred nodes; this budget stops
 # "billion laughs" alias expansion long before it costs memory.
@@ -40,7 +40,7 @@ _SAFE_TAGS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Node:
     """A YAML value and where it stands.
 

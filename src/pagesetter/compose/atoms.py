@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import NamedTuple
 
 from pagesetter.compose.chars import (
@@ -22,10 +22,11 @@ from pagesetter.compose.chars import (
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
+from pagesetter.records import record
 from pagesetter.spec.model import Style
 
 
-@dataclass(slots=True)  # slots: made once per character, thousands a page
+@record(slots=True)  # slots: made once per character, thousands a page
 class Atom:
     text: str
     cls: CharClass

@@ -23,18 +23,18 @@ for the mildest, only in the last pass for the rest (break_penalties).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Literal, NamedTuple
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, GRID_CONNECTORS, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, LONE_LINE_MAX_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
+    BLANK_SIDE, DIGITS, GRID_CONNECTORS, INSEPARABLE_CLASSES, KEEP_TOGETHER_PATTERNS, LETTERSPACE_EM, LONE_LINE_MAX_EM, NO_BREAK, NO_BREAK_SPACE_PENALTY,
     NO_BREAK_SPACES, NOT_AT_LINE_END, NOT_AT_LINE_START, CharClass,
 )
 from pagesetter.compose.spacing import (
     CAPPED_FILL, CAPPED_MOST, GAP_RULES, LOOSE_EM, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind, gap_between,
 )
+from pagesetter.records import record
 
 LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
 ADJ_DEMERITS = 3000  # × (Han spacing jump from the line above beyond JUMP_FREE, in ⅛ em)²
@@ -111,7 +111,7 @@ _NOT_AT_START_RE = re.compile("[" + "".join(sorted(re.escape(ch) for ch in NOT_A
 _NOT_AT_END_RE = re.compile("[" + "".join(sorted(re.escape(ch) for ch in NOT_AT_LINE_END)) + "]")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _BreakTable:
     """What break_penalties reads of a paragraph whatever ``splits`` is, found once: the Knuth–Plass
     passes ask for two sets of penalties (every pass, last pass) over the same atoms."""
@@ -226,18 +226,11 @@ SPLIT_SPANS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
 SPAN_CONTEXT = 16  # characters each side of a line end searched for a span across it
 
 
-def _any_span(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
-    """One pattern that matches somewhere exactly where one of ``patterns`` does (an alternation
-    fails at a position only when every alternative does): most line ends hold no span at all,
-    and one search answers that for all of them. None if they cannot be joined (a pattern's own
-    flags or group names): then each is searched."""
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
-    except re.error:
-        return None
-
-
-_ANY_SPLIT_SPAN = _any_span(tuple(pattern for _, _, pattern in SPLIT_SPANS))
+# Every span SPLIT_SPANS names holds a digit (DIGITS: each pattern consumes one in every match;
+# tests/test_compose_fast_paths.py reads each pattern to prove it): where none is in reach of a
+# line end, no span is cut there. Four line ends in five on the seed page are answered by this one
+# search, and no pattern of all the spans at once needs compiling (4 ms of a cold build's start).
+_DIGIT = re.compile(f"[{DIGITS}]")
 
 
 def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
@@ -245,13 +238,13 @@ def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     the next starting with ``after``, parts, each with whether it is hard (SPLIT_SPANS)."""
     tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
     joined, cut = tail + head, len(tail)
-    if _ANY_SPLIT_SPAN is not None and _ANY_SPLIT_SPAN.search(joined) is None:
+    if _DIGIT.search(joined) is None:
         return []  # no span anywhere, so none across the cut
     return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
             if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metrics:
     """Prefix sums, so any line's width, stretch and shrink cost O(1)."""
 
@@ -289,7 +282,7 @@ class Metrics:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Values:
     """The atoms' and gaps' numbers as lists, read once a paragraph."""
 
@@ -413,7 +406,7 @@ _node = tuple.__new__
 _Active = tuple
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Paragraph:
     """What every Knuth–Plass pass over one paragraph reads, computed once for all tolerances."""
 

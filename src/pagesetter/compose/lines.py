@@ -14,7 +14,7 @@ spacing of a line that starts or ends inside a word broken to fit (a URL).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import NamedTuple
 
 from pagesetter.compose.atoms import (
@@ -27,6 +27,7 @@ from pagesetter.compose.spacing import (
     GAP_RULES, LETTER_SPACING_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
 from pagesetter.fonts.face import Face, FaceSet
+from pagesetter.records import record
 from pagesetter.spec.model import BLACK, CMYK, Style
 
 __all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph", "set_line"]
@@ -45,7 +46,7 @@ class GlyphPos(NamedTuple):
     scale_x: float = 1.0  # horizontal scale (a 破折号 stretched to fill its ems)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Line:
     glyphs: tuple[GlyphPos, ...]
     width: float  # the measure it was set to
@@ -107,7 +108,7 @@ def set_short_cause(code: str) -> str:
     return SET_SHORT_CAUSES.get(kind, SET_SHORT_CAUSES["letters"]).format(mark=mark)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Run:
     text: str
     style: Style

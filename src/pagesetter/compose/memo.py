@@ -11,9 +11,10 @@ it was written (so an edit writes the paragraph it changed, not the whole page's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Hashable, TypeVar
 
+from pagesetter.records import record
 from pagesetter.spec.model import Style
 
 T = TypeVar("T")
@@ -25,7 +26,7 @@ def style_key(style: Style) -> tuple:
             style.punctuation, style.latin_space, style.word_space, style.hyphenate_capitals)
 
 
-@dataclass
+@record
 class ComposeMemo:
     entries: dict[Hashable, object] = field(default_factory=dict)
     used: set[Hashable] = field(default_factory=set)  # keys this build asked for (what is saved)

@@ -13,7 +13,6 @@ Han may close up a little, by 1/16 em, before a line is pushed out).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from enum import Enum
 
@@ -21,6 +20,7 @@ from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
     BLANK_SIDE, GRID_CONNECTORS, INSEPARABLE_CLASSES, PUNCT_WIDTH, CharClass, is_wordlike,
 )
+from pagesetter.records import record
 
 
 class GapKind(str, Enum):
@@ -33,7 +33,7 @@ class GapKind(str, Enum):
     INSEPARABLE = "inseparable"  # inside —— or ……
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GapRule:
     stretch: float  # em: the gap's share of the even stretch at badness 100 (the last stretch step)
     shrink: float  # em it may give up at most
@@ -86,7 +86,7 @@ HAN_LATIN_MIN = 1 / 8
 # chars.py) may give up (em): part of Noto CJK's side bearing of ～ (0.05 em), so no ink touches.
 CONNECTOR_SHRINK = 1 / 24
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StretchStep:
     """One step of the expansion order: these gaps fill (evenly within the step, up to their
     fill) before the next step; ``most``: a line takes at most this many gaps' worth of fill."""
@@ -132,7 +132,7 @@ CAPPED_FILL = frozenset(k for step in STRETCH_ORDER if step.most is not None for
 CAPPED_MOST = next((step.most for step in STRETCH_ORDER if step.most is not None), 0)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShrinkStep:
     """One step of clreq §3.8's reduction order: gaps of these kinds, marks of these classes (a
     全角 mark's blank, mid-line), or the line-end mark's blank; evenly within the step."""
@@ -181,7 +181,7 @@ def _kind_of(prev: CharClass, cls: CharClass) -> GapKind:
     return GapKind.GRID
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gap:
     kind: GapKind
     natural: float  # pt

@@ -20,7 +20,7 @@ as even as they can be, none of a single character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import groupby
 
 from pagesetter.compose.atoms import Atom, compress_adjacent, set_style_width, shape_marks_alone
@@ -29,6 +29,7 @@ from pagesetter.compose.chars import (
 )
 from pagesetter.compose.linebreak import breakpoints
 from pagesetter.fonts.face import Face, FaceSet, ShapedGlyph
+from pagesetter.records import record
 from pagesetter.spec.model import CMYK, Style
 
 TATE_CHU_YOKO_MAX = 2  # digits set upright side by side in one em
@@ -46,7 +47,7 @@ BALANCE_MAX_UNITS = 200
 ONE_CHARACTER_COLUMN = 1e12  # cost of a column holding one character (or one and its marks)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VGlyph:
     face: str
     size: float
@@ -59,14 +60,14 @@ class VGlyph:
     scale_x: float = 1.0  # along the glyph's own baseline: down the column when turned
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VColumn:
     glyphs: tuple[VGlyph, ...]
     height: float  # pt used from the top
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Unit:
     """One unbreakable piece of a column: a character, a turned word, a 纵中横 number, a gap.
     Its atom holds its class, text and punctuation metrics, read down the column: ``width`` is
@@ -218,7 +219,7 @@ def _cluster_texts(text: str, clusters: list[int]) -> list[str]:
 # --- columns -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Spans:
     """The units' numbers, read once: any column's length in O(1)."""
 

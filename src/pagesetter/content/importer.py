@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from pagesetter.content.sources import Picture, Run, SourcePara
+from pagesetter.records import record
 
 # Characters that end a sentence or a quoted one (GB/T 15834-2011 句末点号 and closing marks after
 # them). A body line ending in none of these was cut in the middle of a sentence.
@@ -51,14 +52,14 @@ UNMARKED_CAPTION_MAX = 40  # characters of a caption without ▲/▼ told by sta
 MIN_SHARED = 4  # characters a loose caption must share with an article to be given to it
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     line: int
     kind: str  # "guessed", "not recognised", "to do"
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BodyPara:
     line: int
     runs: tuple[Run, ...]
@@ -69,7 +70,7 @@ class BodyPara:
         return "".join(r.text for r in self.runs)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PhotoDraft:
     line: int
     caption: str
@@ -77,7 +78,7 @@ class PhotoDraft:
     picture: Picture | None = None  # taken from the Word file: written to photos/ beside the article
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Imported:
     """One article as recognised in the copy."""
 
@@ -90,7 +91,7 @@ class Imported:
     body: tuple[BodyPara, ...] = ()
 
 
-@dataclass
+@record
 class _Draft:
     """An article while the copy is read (made frozen by ``done``)."""
 
@@ -561,7 +562,7 @@ def body_text(article: Imported) -> list[tuple[str, str]]:
 
 # --- files --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Written:
     path: Path
     article: Imported

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from pagesetter.errors import Loc
+from pagesetter.records import record
 
 # Where the photo stands relative to its caption. In Chinese papers the caption's
 # marker says it: ▲ points up at the photo above, ▼ down at the photo below.
 PhotoSide = Literal["above", "below"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """A run of text in one role. ``lead`` marks a run-in lead sentence (set bold / 黑体)."""
 
@@ -33,7 +34,7 @@ ParagraphForm = Literal["body", "subhead", "quote", "item", "right", "noindent",
 CellAlign = Literal["auto", "left", "right", "center"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableShape:
     """How a table paragraph's spans make a table: the caption's span (表：…) first when there is
     one, then the cells row by row (the header row's spans marked ``lead``: set in the lead face),
@@ -52,7 +53,7 @@ class TableShape:
         return [body[k:k + self.columns] for k in range(0, len(body), self.columns)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Paragraph:
     spans: tuple[Span, ...]
     loc: Loc  # where the paragraph starts in its file
@@ -78,7 +79,7 @@ class Paragraph:
         return Loc(self.loc.path, line, column)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Photo:
     file: Path  # resolved absolute path of the image file
     caption: str  # as printed, marker included (▲东丰县融媒体中心…)
@@ -93,7 +94,7 @@ class Photo:
         return (self.file, *self.more)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Article:
     """One article: headline parts, byline, body and photos.
 
@@ -109,6 +110,12 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     photos: tuple[Photo, ...]
     loc: Loc  # the file
+    # Where each headline field and caption starts in the file, with its line (content/reader.py
+    # value_locs), found as the file was read: normalisation, the missing-glyph check and the
+    # source map ask for them, and each read the file and parsed its front matter again (18 times
+    # a seed page). None: an article made in memory (value_locs reads the file). Not compared,
+    # hashed or shown: the article is its other fields (its repr is part of cache keys).
+    locs: dict[str, tuple[Loc, str]] | None = field(default=None, compare=False, repr=False)
 
     def all_text(self) -> str:
         """Every character the article puts on the page, in reading order."""
@@ -121,7 +128,7 @@ class Article:
         return "".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     """One edit the normalisation pass made, reported to the editor."""
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from pagesetter.content.model import Article, Change, Paragraph, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import Loc
 from pagesetter.incremental import Memo, by_value
+from pagesetter.records import record
 
 # GB/T 15834-2011 §4: the full-width form of each mark when it stands in Chinese text.
 HALF_TO_FULL: dict[str, str] = {
@@ -63,7 +64,7 @@ def is_chinese(ch: str) -> bool:
     return ch in CHINESE_MARKS or any(lo <= cp <= hi for lo, hi, _ in CHINESE_RANGES)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """One change to a text: ``before`` at ``offset`` becomes ``after`` ("" = removed)."""
 

@@ -10,7 +10,6 @@ INLINE_UNSUPPORTED below. Every error names file, line and column and says what 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphForm, Photo, PhotoSide, Span,
@@ -18,6 +17,7 @@ from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphFo
 from pagesetter.paths import inside
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.incremental import Memo
+from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
@@ -46,7 +46,7 @@ MAX_BODY_CHARS = 120_000  # ten full broadsheet pages: an article jumped across 
 MAX_PARAGRAPHS = 2_000  # paragraphs and subheads: each is set on its own (5,000 subheads took 7 s)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FrontMatter:
     """The front matter's positioned YAML and where the body starts (0-based index of its first line)."""
 
@@ -91,6 +91,7 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: M
         paragraphs=paragraphs,
         photos=photos,
         loc=Loc(shown),
+        locs=_value_locs(front.node, lines),
     )
 
 
@@ -251,7 +252,7 @@ def _side(caption: str, node: Node | None) -> PhotoSide:
 # fix: nothing is printed literally by surprise. Underscores are text (URLs, snake_case).
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BlockSyntax:
     """A form a body line may start with (after its indentation)."""
 
@@ -301,7 +302,7 @@ _FENCE_CLOSE = re.compile(r":{3,}[ \t]*$")
 ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InlineSyntax:
     name: str
     pattern: re.Pattern[str]
@@ -327,14 +328,14 @@ INLINE_UNSUPPORTED: tuple[InlineSyntax, ...] = (
 _INLINE_START = frozenset("!<&`~[")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Char:
     ch: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Lead:
     """A ``**`` marker: opens or closes a run-in lead."""
 
@@ -345,7 +346,7 @@ class _Lead:
 _Token = _Char | _Lead
 
 
-@dataclass
+@record
 class _Block:
     """A paragraph being read: its form, the tokens of its lines so far (a list per line), where it
     starts."""
@@ -706,14 +707,22 @@ def _paragraph(block: _Block, shown: str) -> Paragraph:
 def value_locs(article: Article) -> dict[str, tuple[Loc, str]]:
     """Where each headline field and caption value starts in the file, with its source line.
 
-    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``caption.1`` … Empty
-    when the file cannot be read again (an article made in memory, or edited since).
+    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``caption.1`` … Kept in
+    the article when it was read from its file (``Article.locs``); else the file is read again:
+    empty when it cannot be (an article made in memory).
     """
+    if article.locs is not None:
+        return article.locs
     try:
         lines = read_text(article.source).split("\n")
         front = read_front_matter(article.source, lines).node
     except (InputError, OSError):
         return {}
+    return _value_locs(front, lines)
+
+
+def _value_locs(front: Node, lines: list[str]) -> dict[str, tuple[Loc, str]]:
+    """value_locs of a file's front matter and lines."""
     found: list[tuple[str, Node]] = [(k, n) for k in TEXT_KEYS if (n := front.get(k)) is not None]
     photos = front.get("photos")
     if photos is not None and photos.is_list:

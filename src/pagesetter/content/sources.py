@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.records import record
 from pagesetter.yamlsource import read_text
 
 # Copy of a whole page is some 20,000 characters (the seed page: 11 kB of UTF-8). A text file of
@@ -29,13 +29,13 @@ _STYLE_LEVEL = {"title": 1}
 _STYLE_HEADING = re.compile(r"^heading (\d)$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Run:
     text: str
     bold: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Picture:
     """A picture inside a Word file: its bytes and the suffix of a format the engine reads."""
 
@@ -49,7 +49,7 @@ PICTURE_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif
                   "image/webp": ".webp"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourcePara:
     """One paragraph of the copy, with what its source says about it."""
 

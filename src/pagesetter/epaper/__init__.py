@@ -6,7 +6,7 @@ for the build (not from the PDF), the page images from the built PDFs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -16,10 +16,11 @@ from pagesetter.epaper.site import EditionInfo, EpaperPage, info_of, write_site
 from pagesetter.errors import InputError, Loc, Warning, display_path
 from pagesetter.pagetree import Page
 from pagesetter.paths import inside
+from pagesetter.records import record
 from pagesetter.spec.loader import project_root
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EpaperResult:
     folder: Path
     files: tuple[Path, ...]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -38,6 +37,7 @@ from pagesetter.flow.page import format_date
 from pagesetter.flow.tables import column_aligns
 from pagesetter.pagetree import Page
 from pagesetter.paths import read_regular, write_atomically
+from pagesetter.records import record
 from pagesetter.spec.model import PageSpec
 
 SCHEMA_VERSION = 1
@@ -53,7 +53,7 @@ ZONE_KINDS = ("block", "headline", "body", "photo", "caption")
 STALE = re.compile(r"(page-[0-9]+|a-[^/]+)\.html|images/page-[0-9]+(-zoom)?\.jpg|photos/[^/]+\.jpg|pdf/[^/]+\.pdf")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EpaperPage:
     """One built page: its page tree, its spec (the 报眉), its articles and its one-page PDF."""
 
@@ -63,7 +63,7 @@ class EpaperPage:
     pdf: Path
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EditionInfo:
     name: str
     paper: str
@@ -71,14 +71,14 @@ class EditionInfo:
     pdf: Path | None = None  # an edition's combined PDF (all pages), for download
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageZone:
     page: int  # 1-based position in the edition
     anchor: str  # the zone's id in page-N.html
     zone: Zone
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WebPhoto:
     src: str  # relative to the site
     width: int
@@ -353,7 +353,7 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
 CSS_ALIGN = {"justify": "justify", "left": "left", "center": "center", "right": "right"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setting:
     """How print sets a paragraph: its lines' alignment and its first-line indent in ems."""
 

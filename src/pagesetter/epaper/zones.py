@@ -9,8 +9,9 @@ Two modules side by side share their gutter's middle line and never overlap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
+
+from pagesetter.records import record
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -20,7 +21,7 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 SNAP = 0.01
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Zone:
     """One connected piece of a module on a page: its outline (clockwise on the page, y down) and
     the outlines of any holes in it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Callable, NamedTuple
 
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
@@ -25,10 +25,11 @@ from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
+from pagesetter.records import record
 from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Rules, Style
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fill:
     """How an article's body met its slots: the numbers a make-up editor balances by."""
 
@@ -45,7 +46,7 @@ class Fill:
         return max(0, self.lines - self.slots)
 
 
-@dataclass
+@record
 class Placed:
     """What an article puts on the page."""
 

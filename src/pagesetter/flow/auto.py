@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from pagesetter.compose.display import compose_display
@@ -21,6 +21,7 @@ from pagesetter.errors import InputError
 from pagesetter.flow.article import compose_body, headline_depth
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
+from pagesetter.records import record
 from pagesetter.spec.model import ArticleSpec, AutoSpec, HeadlineSpec, PageSpec, PhotoSpec, Rect
 
 
@@ -29,7 +30,7 @@ from pagesetter.spec.model import ArticleSpec, AutoSpec, HeadlineSpec, PageSpec,
 MIN_COLUMN_LINES = 2
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Module:
     article: str
     cols: int
@@ -37,7 +38,7 @@ class Module:
     depth: int  # grid lines, the rule line included
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Arrangement:
     stacks: tuple[tuple[int, tuple[Module, ...]], ...]  # (first column, modules top to bottom)
     white: int  # empty column-lines before fitting

@@ -8,10 +8,10 @@ its block. A plant would print it; a reader would see it. Each is a located erro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from pagesetter.errors import InputError, Loc, quoted
 from pagesetter.pagetree import Frame, Page, TextLine
+from pagesetter.records import record
 from pagesetter.spec.model import PageSpec
 
 # Overlaps thinner than this (pt) are shared edges, not collisions.
@@ -25,7 +25,7 @@ HEAD_ADVICE = "move the photo cell below the headline, or narrow the headline (h
 EM_TOP, EM_BOTTOM = 0.88, 0.12  # the ideographic em box about the baseline (flow/geometry.py)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Box:
     x0: float
     y0: float

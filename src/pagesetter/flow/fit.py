@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 from pathlib import Path
@@ -26,11 +26,12 @@ from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article, reb
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
+from pagesetter.records import record
 from pagesetter.render.photo import EXIF_ORIENTATION, WARN_PPI
 from pagesetter.spec.model import ArticleSpec, PhotoSpec, Rect, Style
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Variant:
     headline: int  # lines added to the headline area
     photo: int  # lines added to the photo cells ``cells``
@@ -303,7 +304,7 @@ def _warn_wedged(placed: Placed, spec: ArticleSpec, article: Article, geo: PageG
 Trial = tuple[Placed, ArticleSpec, Variant]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Found:
     best: Trial  # the variant chosen so far
     poor: Trial | None = None  # the best-filling variant set aside as one a desk would not accept

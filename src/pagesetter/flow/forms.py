@@ -13,10 +13,10 @@ whole in one column.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Literal
 
 from pagesetter.content.model import Paragraph, ParagraphForm
+from pagesetter.records import record
 from pagesetter.spec.model import ArticleSpec, Style
 
 QUOTE_STYLE = "quote"
@@ -26,7 +26,7 @@ QUOTE_STYLE = "quote"
 KEEP_WHOLE = 4
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FormSetting:
     style: str | None  # a style of its own (used when the page has it); None: the article's body style
     indent: bool  # the style's first-line indent

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from pagesetter.records import record
 from pagesetter.spec.model import ArticleSpec, PageSpec, Rect
 
 # Ideographic em box: its top stands 0.88 em above the Latin baseline and its
@@ -11,7 +12,7 @@ from pagesetter.spec.model import ArticleSpec, PageSpec, Rect
 EM_TOP_ABOVE_BASELINE = 0.88
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageGeometry:
     spec: PageSpec
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Iterator
 
 from pagesetter.content.model import Article, ParagraphForm, Photo, Span
@@ -22,6 +22,7 @@ from pagesetter.flow.cells import assign_photos
 from pagesetter.fonts.face import FaceSet
 from pagesetter.flow.forms import QUOTE_STYLE, text_style
 from pagesetter.incremental import Memo
+from pagesetter.records import record
 from pagesetter.spec.model import ArticleSpec, PageSpec, PhotoSpec, Style
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
@@ -63,7 +64,7 @@ FORM_NAMES: dict[ParagraphForm, str] = {"body": "paragraph", "subhead": "subhead
                                         "table": "table"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Missing:
     """One character no face of its style's chain has, where it stands."""
 
@@ -82,7 +83,7 @@ class Missing:
         return f"article {self.article!r}, {self.where}: no face has {describe(self.char)}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Field:
     """A piece of an article's text set in one style."""
 

@@ -13,7 +13,6 @@ between 代号 and 37-1 stands for) and its parts one em (a 全角 space); nothi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
@@ -23,6 +22,7 @@ from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.flow.glyphs import SUBSTITUTE, masthead_printable
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Frame, Image, Rule, TextLine, Vector
+from pagesetter.records import record
 from pagesetter.spec.model import BLACK, Masthead, PageSpec, Style
 
 ARTICLE = "masthead"  # the frames' and lines' article name (an article may not take it: spec/masthead.py)
@@ -32,7 +32,7 @@ THIN_RULE = 0.5  # pt: the thin rule of the 双线 under the masthead
 RULE_GAP = 1.5  # pt of white between the heavy rule and the thin one
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Region:
     """The masthead's columns between its ears: where the name plate and the info lines stand."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 from pathlib import Path
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
@@ -21,12 +21,13 @@ from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo, by_value
 from pagesetter.pagetree import Frame, Image, Overset, Page, Panel, Rule, TextLine, Vector
+from pagesetter.records import record
 from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec
 
 WEEKDAYS = "一二三四五六日"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FlowResult:
     page: Page
     warnings: tuple[Warning, ...]
@@ -34,7 +35,7 @@ class FlowResult:
     leftovers: dict[str, tuple[Line, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModuleFlow:
     """What one article module puts on the page (flow_module), frozen so a session can keep it."""
 

@@ -21,12 +21,13 @@ column on the baseline grid, as a make-up man sets a league table or a price lis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from pagesetter.compose.lines import Line, Run, compose_paragraph
 from pagesetter.content.model import CellAlign, Paragraph, Span, TableShape
 from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.fonts.face import FaceSet
+from pagesetter.records import record
 from pagesetter.spec.model import Style
 
 # A cell that is a figure: digits with their signs and separators (+3, −12, 1,234.5, 3.5%, 18-5-3,
@@ -38,7 +39,7 @@ SHRINK_STEP = 0.5  # pt: how far a table too wide for its measure is made smalle
 WIDE = 100_000.0  # pt: the measure a cell is set to (a cell is one line; the table says its width)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableLines:
     """A table as set: its lines (title, rows, source), the size its rows took, the characters no
     face had, and the warning when it had to be set smaller than its style."""

@@ -6,12 +6,13 @@ uses come from the same file (and face index) that fonts/subset.py embeds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, NamedTuple
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.incremental import Memo
+from pagesetter.records import record
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -32,7 +33,7 @@ class ShapedGlyph(NamedTuple):
 _shaped = tuple.__new__
 
 
-@dataclass
+@record
 class Face:
     info: FaceInfo
     upem: int

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError
 from pagesetter.paths import OUTSIDE_HINT, inside, open_regular
+from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml
 
 FACE_KEYS = ("file", "index", "name", "role", "license", "license_file", "source", "fallback")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FaceInfo:
     key: str  # e.g. "song", "hei-bold", "kai"
     path: Path

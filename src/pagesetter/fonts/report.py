@@ -4,25 +4,25 @@ prints them instead, or that none does)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pagesetter.errors import display_path
 from pagesetter.flow.glyphs import SUBSTITUTE, describe, is_ignorable, style_texts
+from pagesetter.records import record
 
 if TYPE_CHECKING:
     from pagesetter.fonts.face import FaceSet
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Lack:
     char: str
     count: int  # occurrences in the content set in this face's styles
     by: str | None  # the fallback face that prints it; None: no face of the chain has it
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FaceReport:
     key: str
     name: str

@@ -8,13 +8,14 @@ fontTools stays the reference: tests/test_embedding.py checks every value here a
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+
+from pagesetter.records import record
 
 # name records taken for English, as fontTools' getDebugName takes them: (platform, language).
 ENGLISH = ((1, 0), (3, 0x409))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FaceTables:
     units_per_em: int
     font_revision: float  # head.fontRevision, 16.16 fixed

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Mapping
 
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, Mapping
 from pagesetter.cache import DiskCache, file_fingerprint, key_of
 from pagesetter.errors import InputError, Loc
 from pagesetter.fonts.sfnt import FaceTables, cff_identity_cids, read_tables, with_cff_font_name
+from pagesetter.records import record
 
 if TYPE_CHECKING:
     import uharfbuzz as hb
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 Engine = Literal["harfbuzz", "fonttools"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FontDescriptor:
     """The FontDescriptor's values (ISO 32000-1 §9.8), lengths in 1/1000 em."""
 
@@ -50,7 +50,7 @@ class FontDescriptor:
     stem_v: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EmbeddedFont:
     base_font: str  # "ABCDEF+NotoSerifCJKsc-Regular": subset tag + PostScript name
     kind: str  # "cff" (FontFile3 /CIDFontType0C) or "truetype" (FontFile2)
@@ -66,7 +66,7 @@ class EmbeddedFont:
     supplement: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Subset:
     program: bytes  # the CFF table (kind "cff") or a whole TrueType font
     old_to_new: dict[int, int]  # original glyph id -> glyph id in the subset

@@ -11,10 +11,10 @@ are copied in rather than referenced.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.records import record
 
 PROJECT_FILE = "pagesetter.toml"
 FALLBACK_SPEC = Path("layout") / "seed-page.yaml"  # a folder without a project file: the repository's demo
@@ -27,7 +27,7 @@ output = "output"           # the folder for PDFs and previews (build -o overrid
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Project:
     root: Path
     spec: Path  # relative to the working folder when the project is it
@@ -89,7 +89,7 @@ FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home
              Path.home() / ".fonts")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SystemFace:
     """A role of the style sheet and the system file names that can play it, best first."""
 
@@ -115,7 +115,7 @@ SYSTEM_FACES = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FontPlan:
     """The fonts a new project gets: files to copy (source, name in fonts/) and the manifest."""
 

@@ -17,7 +17,7 @@ by its region.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import field
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import blocks as block_frames, layout_record, owner
 from pagesetter.proof.sourcemap import line_at
+from pagesetter.records import record
 
 DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and its change visible
 CELL = 8  # px: changed pixels are gathered into cells this size
@@ -40,7 +41,7 @@ SHOWN = 30  # characters of a change shown on its line
 CONTEXT = 6  # characters of context either side
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Region:
     page: int
     x0: float  # pt, PDF user space of the new file
@@ -50,7 +51,7 @@ class Region:
     articles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextChange:
     """One insertion, deletion or replacement, where the proofreader finds it."""
 
@@ -71,7 +72,7 @@ class TextChange:
         return f"{head}{what}  …{self.context}…"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModuleChange:
     article: str
     what: str  # "moved", "resized", "reflowed", "added", "removed"
@@ -83,7 +84,7 @@ class ModuleChange:
         return f"{head}{self.article}: {self.what} {self.detail}".rstrip()
 
 
-@dataclass
+@record
 class DiffResult:
     text: list[TextChange] = field(default_factory=list)
     modules: list[ModuleChange] = field(default_factory=list)
@@ -132,7 +133,7 @@ def _cut(text: str) -> str:
 # --- reading a PDF back: per article (ours) and per page line (any) ---------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Placed:
     """One character read back, with where it belongs."""
 
@@ -141,7 +142,7 @@ class _Placed:
     where: str  # source "file:line", or "" when the record has none
 
 
-@dataclass
+@record
 class _Side:
     """One PDF as the diff sees it."""
 

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -28,6 +28,7 @@ from PIL import Image, ImageMath
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.coverage import COVERAGE_DPI, CoverageServer
 from pagesetter.proof.record import layout_record
+from pagesetter.records import record
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # pypdfium2 only where the characters are read here (not an e
 MM = 72 / 25.4
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     # The limits the build holds itself to, checked again on the file: the same numbers.
     tac: float = TAC_LIMIT  # % total area coverage, newsprint (ISO 12647-3; PRINT.md)
@@ -49,7 +50,7 @@ class Limits:
     safety: float = 5 * MM  # text at least this far inside the trim
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     severity: str  # "error" or "warning"
     check: str
@@ -57,7 +58,7 @@ class Finding:
     page: int = 0
 
 
-@dataclass
+@record
 class PreflightReport:
     path: str
     findings: list[Finding] = field(default_factory=list)
@@ -97,7 +98,7 @@ def _counted(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Render:
     """Ghostscript rendering a PDF to CMYK TIFFs for the coverage check, running meanwhile.
 
@@ -212,7 +213,7 @@ def preflight(path: Path, limits: Limits = Limits(), chars: list[PageChars] | No
     return preflight_finish(structure, limits, chars, render) if pages and render is not None else structure.report
 
 
-@dataclass
+@record
 class Structure:
     """The part of a preflight that reads the file's objects (pikepdf): its report so far, the
     pages' (trim, media) boxes, and whether the file uses device colour only. A kept build's gate runs it in
@@ -637,7 +638,7 @@ def _colour_space_problem(cs, x4: bool = False) -> str | None:
     return None
 
 
-@dataclass
+@record
 class _State:
     ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
     fill: tuple[float, ...] = ()

@@ -7,11 +7,11 @@ from what the engine meant, so a fault in rendering shows up too.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pagesetter.errors import InputError, Loc
+from pagesetter.records import record
 
 if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: Char and PageChars are plain records
     import pypdfium2 as pdfium
@@ -33,7 +33,7 @@ class Char(NamedTuple):
     ink_bottom: float = 0.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageChars:
     number: int  # from 1
     width: float

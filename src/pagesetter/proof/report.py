@@ -9,10 +9,10 @@ naming the file and place, and a preflight error makes the build fail.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import Loc, Warning, display_path, visible
+from pagesetter.records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StatusItem:
     """One overset article, warning, note or preflight finding in ``build --json`` (README)."""
 
@@ -39,7 +39,7 @@ class StatusItem:
         return {key: getattr(self, key) for key in keys}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageStatus:
     """A page as ``build --json`` reports it: what it holds and what is wrong with it."""
 
@@ -83,7 +83,7 @@ def page_status(page, changes, warnings, findings, typography_problems: int, pdf
                       sum(f.severity == "warning" for f in findings), found)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageReport:
     info: tuple[str, ...]  # stdout: normalisation, typography and preflight summaries, notes
     problems: tuple[str, ...]  # stderr: one line each, naming the file and place
@@ -107,7 +107,7 @@ def gate_tools() -> str | None:
     return shutil.which("gs")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gate:
     """What the gate found in one PDF: the typography check (its summary line and count of
     problems) and the preflight report, from one read-back while Ghostscript renders it."""
@@ -123,7 +123,7 @@ class Gate:
     check_warnings: tuple["CheckWarning", ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckWarning:
     """A problem of the typography check as the build says it: ``warning`` (kind `typography`,
     located as `check` locates it), with the finding's kind (typography.PROBLEMS), article (its

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 
 import pikepdf
 
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
+from pagesetter.records import record
 from pagesetter.render.cidfont import to_unicode_cmap
 
 MM = 72 / 25.4
@@ -33,7 +33,7 @@ LABEL_SIZE = 8.0  # pt
 MISSING = "?"  # set for a character the label's face lacks (the page's own check names such characters)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tiling:
     sheet: tuple[float, float]  # pt
     cols: int

@@ -33,7 +33,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -47,6 +47,7 @@ from pagesetter.compose.spacing import LETTER_SPACING_LIMIT
 from pagesetter.errors import visible
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
+from pagesetter.records import record
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged. Every
 # Chinese mark of compose/chars.py (〔〕〖〗［］ too: one table), not the ASCII brackets of Latin text.
@@ -112,7 +113,7 @@ class _once:
         return value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Line:
     page: int
     chars: tuple[Char, ...]  # printing characters, left to right
@@ -195,7 +196,7 @@ def is_han(ch: str) -> bool:
     return _cjk(ch) and ch not in MARKS and unicodedata.category(ch) == "Lo"
 
 
-@dataclass
+@record
 class Finding:
     page: int
     baseline: float
@@ -270,7 +271,7 @@ def _letter_spacing(line: "Line") -> float:
     return statistics.fmean(extras) if extras else 0.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextFrame:
     """A frame of one of our PDFs, in the reader's coordinates (pt from the page's top-left)."""
 
@@ -329,7 +330,7 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
 WARNED = (("widows", "a paragraph's last line alone at a column's head"),)
 
 
-@dataclass
+@record
 class TypographyReport:
     pages: int = 0
     body_size: float = 0.0
@@ -612,7 +613,7 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     return report
 
 
-@dataclass
+@record
 class _Figures:
     """Measurements gathered over the pages, in ems: between Han, Han–Latin, ——/…… lengths."""
 

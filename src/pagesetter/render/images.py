@@ -25,7 +25,7 @@ import tempfile
 import threading
 import warnings
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
@@ -33,6 +33,7 @@ from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedIm
 
 from pagesetter.errors import READING, InputError, Loc, Reading
 from pagesetter.paths import NotRegularFile, open_regular
+from pagesetter.records import record
 from pagesetter.render.photo import (EXIF_ORIENTATION, NEWSPRINT_PROFILE, PHOTO_FORMATS, TAC_LIMIT,  # noqa: F401
                                      WARN_PPI, PreparedImage, photo_formats)
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
@@ -332,7 +333,7 @@ def _crop_box(size: tuple[int, int], aspect: float, focus: tuple[float, float]) 
     return (0, top, w, top + new_h)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Separated:
     image: Image.Image  # CMYK, or L for the black plate alone (L value 255 = no ink)
     max_tac: float  # % of the darkest pixel, after the limit was applied

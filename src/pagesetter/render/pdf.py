@@ -9,7 +9,6 @@ import functools
 import hashlib
 import zlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -22,6 +21,7 @@ from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
+from pagesetter.records import record
 from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
@@ -33,7 +33,7 @@ from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.errors import Loc, Warning
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderResult:
     pdf: bytes
     warnings: tuple[Warning, ...]
@@ -59,7 +59,7 @@ class _Coords:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PrintSettings:
     """What the page spec asks of the print PDF: the PDF/X version written, x1a or x4
     (render/pdfx.py), and the resolution photos are resampled to (render/images.py)."""
@@ -641,7 +641,7 @@ def _filled_runs(runs: tuple[tuple[bool, str, "_RunTemplate"], ...], fonts: dict
     return tuple((overprint, _filled(template, *fonts[face])) for overprint, face, template in runs)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _RunTemplate:
     """A text object with the font's resource name and the glyph codes left out: ``head``
     /name ``mid`` [items] TJ ``tail``, each item an adjustment (text) or a string's glyph ids."""

@@ -28,12 +28,12 @@ import io
 import os
 import uuid
 import zlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from reportlab.pdfbase.pdfdoc import PDFName, PDFString
 
 from pagesetter import __version__
+from pagesetter.records import record
 from pagesetter.render.photo import NEWSPRINT_PROFILE, NEWSPRINT_PROFILE_FLATED
 from pagesetter.render.writer import dictionary, inflates_to, ref, stream
 from pagesetter.spec.model import PDFX_VERSIONS, PdfxVersion
@@ -74,13 +74,13 @@ if TYPE_CHECKING:
     import pikepdf
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PdfxSettings:
     version: PdfxVersion = "x1a"
     trapped: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocumentId:
     """What names one document: its title, the PDF/X version, its date and an ID derived from
     its content (XMP Media Management's IDs need only be unique per document; never random, so

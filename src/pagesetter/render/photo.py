@@ -4,9 +4,10 @@ does the preparing)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from pagesetter.records import record
 
 WARN_PPI = 200  # PRINT.md: warn under 200 ppi effective
 EXIF_ORIENTATION = 0x0112  # the EXIF tag of a picture's turn: 5–8 are quarter turns (width and height swap)
@@ -74,7 +75,7 @@ def photo_formats(source: BinaryIO | Path) -> tuple[str, ...]:
     return PHOTO_FORMATS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PreparedImage:
     jpeg: bytes
     width_px: int

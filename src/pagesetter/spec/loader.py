@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
+from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
     ARRANGES, BLACK, CMYK, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
@@ -509,7 +509,7 @@ def _rect(node: Node, what: str, cols_max: int, lines_max: int) -> Rect:
     return Rect(col, cols, top, lines, node.loc)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Defaults:
     kicker: str = "kicker"
     title: str = "title"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from pagesetter.errors import Loc
+from pagesetter.records import record
 
 Align = Literal["justify", "left", "center", "right"]
 # Punctuation width styles, as ctex/xeCJK name them (see compose/punctuation.py).
@@ -63,7 +63,7 @@ MAX_QUANTITY = 100_000
 MAX_NAME = 120
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CMYK:
     """A process colour in percent of each ink (0–100)."""
 
@@ -80,7 +80,7 @@ BLACK = CMYK(0, 0, 0, 100)
 WEEKDAYS = "一二三四五六日"  # 星期一 … 星期日, Monday first as datetime counts
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Style:
     name: str
     font: str  # face key in fonts/manifest.yaml
@@ -105,7 +105,7 @@ class Style:
     hyphenate_capitals: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grid:
     """The column grid and baseline grid of the type area (版心)."""
 
@@ -136,7 +136,7 @@ class Grid:
         return line * self.pitch
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rect:
     """A grid cell: 0-based first column and line, span in columns and lines."""
 
@@ -159,7 +159,7 @@ class Rect:
                 and self.top < other.bottom and other.top < self.bottom)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HeadlineSpec:
     lines: int | None  # depth in grid lines; None: as deep as the headline needs
     cols: int | None  # span from the block's first column; None: whole block
@@ -181,7 +181,7 @@ FlowOrder = Literal["columns", "areas"]
 FLOW_ORDERS: tuple[FlowOrder, ...] = ("columns", "areas")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PhotoSpec:
     cell: Rect  # absolute in the page grid: includes the caption lines (see after_headline)
     caption: str  # style name
@@ -196,7 +196,7 @@ class PhotoSpec:
     arrange: Arrange = "row"  # a photo group's pictures side by side, or stacked
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Box:
     """A boxed article (花边框) or tinted panel: a rule around the block, a tint behind it."""
 
@@ -205,7 +205,7 @@ class Box:
     double: bool  # 双线 (a second, thinner rule inside)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FitSpec:
     """What the engine may change to make an article fill its block exactly (in grid lines)."""
 
@@ -216,7 +216,7 @@ class FitSpec:
 NO_FIT = FitSpec((0, 0), (0, 0))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ArticleSpec:
     article: str  # content id (file stem in the content folder)
     block: Rect  # absolute, in the page grid
@@ -255,7 +255,7 @@ class ArticleSpec:
         return self.photos[0] if self.photos else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Folio:
     """报眉: the running head over a rule at the top of the type area."""
 
@@ -271,7 +271,7 @@ class Folio:
     rule: float  # pt
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VectorArt:
     """A vector logotype read from a PDF page (render/vector.py): its content stream, cleared of
     everything but paths in grey or CMYK, and the page's box in its own units (x0, y0, x1, y1)."""
@@ -280,7 +280,7 @@ class VectorArt:
     bbox: tuple[float, float, float, float]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NamePlate:
     """报名: the paper's name, a logotype file or set type, in columns ``col``..``col + cols``."""
 
@@ -293,7 +293,7 @@ class NamePlate:
     loc: Loc  # the name's text or logo value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MastheadText:
     """One text of the masthead, where it stands in the spec (for a character no face has)."""
 
@@ -303,7 +303,7 @@ class MastheadText:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Masthead:
     """报头: the name plate, the date line (weekday, 农历), issue numbers, CN and 邮发代号, the
     publisher, its ears (报眼: article entries of ``PageSpec.articles``) and the rules under it."""
@@ -355,7 +355,7 @@ class Masthead:
         return tuple(out)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rules:
     column: float  # pt; 0 = none
     article: float  # pt
@@ -365,7 +365,7 @@ class Rules:
     table_head: float = 0.25
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Marks:
     """Printer's marks outside the bleed (render/marks.py); each may be switched off."""
 
@@ -378,7 +378,7 @@ class Marks:
         return self.crop or self.registration or self.slug
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AutoSpec:
     """auto: the engine chooses the modules for these articles (in priority order) below ``top``."""
 
@@ -391,7 +391,7 @@ class AutoSpec:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PageSpec:
     name: str  # output stem
     path: Path  # the spec file
