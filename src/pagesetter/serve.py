@@ -332,7 +332,7 @@ def _on_box(image: Any, page: Any, scale: float, onto: PageBox) -> Any:
     box, trim = page.get_cropbox(), page.get_trimbox()
     (media_w, media_h), (left, top) = onto
     dx, dy = round((left - (trim[0] - box[0])) * scale), round((top - (box[3] - trim[3])) * scale)
-    size = (round(media_w * scale), round(media_h * scale))
+    size = (math.ceil(media_w * scale), math.ceil(media_h * scale))  # as pdfium sizes the page's own picture
     if (dx, dy) == (0, 0) and image.size == size:
         return image
     canvas = Image.new(image.mode, size, (255,) * len(image.getbands()))
