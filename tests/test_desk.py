@@ -181,6 +181,53 @@ def test_desk_shows_the_page_readable_zooms_and_reports_a_module(browser, desk: 
     assert page.errors == []
 
 
+def _trim_lines(shot: bytes) -> tuple[float, float]:
+    """The left and top edges (screen px in the screenshot) of the black hairline the proof copy
+    draws on the trim: the centre of the first run of columns (rows) from the left (top) whose mean
+    blackness across the middle of the page stands out of the paper white of the margin. Blackness
+    is 255 less the brightest channel: the proof's other lines are coloured (the bleed red, grids
+    cyan and magenta, frames blue) and count (near) nothing."""
+    import io
+
+    from PIL import Image, ImageChops, ImageStat
+
+    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    r, g, b = image.split()
+    black = ImageChops.invert(ImageChops.lighter(ImageChops.lighter(r, g), b))
+    w, h = black.size
+
+    def centre(strips: list) -> float:
+        dark = [ImageStat.Stat(strip).mean[0] for strip in strips]
+        k = next(k for k, v in enumerate(dark) if v > 20 and k >= 3)  # past the sheet's edge (the desk's grey)
+        run = {j: dark[j] for j in range(max(0, k - 1), min(len(dark), k + 3)) if dark[j] > 4}
+        return sum((j + 0.5) * v for j, v in run.items()) / sum(run.values())  # pixel j spans j to j + 1
+
+    # a fifth to two fifths down (across): past the corner marks, short of the registration targets
+    left = centre([black.crop((x, h // 5, x + 1, 2 * h // 5)) for x in range(w // 6)])
+    top = centre([black.crop((w // 5, y, 2 * w // 5, y + 1)) for y in range(h // 6)])
+    return left, top
+
+
+def test_the_proof_overlay_is_drawn_on_the_print_pictures_box(browser, desk: Desk) -> None:
+    """Trial 12: ticked, 校样叠加 showed the proof copy (trim and bleed only, no room for the marks)
+    stretched over the print picture's box (aspect 0.719 on 0.734): every module outline, hit box
+    and snap stood 15–20 screen px off what the proof drew. The proof's trim line is where the desk
+    lays the trim, within a screen pixel, and its picture has the print picture's shape."""
+    page = _open(browser, desk)
+    page.check("#proof")
+    page.wait_for_function("window.desk.shown.proof === true", timeout=60_000)
+    info = page.evaluate("state.pages[current]")
+    natural = page.evaluate("[document.getElementById('preview').naturalWidth, "
+                            "document.getElementById('preview').naturalHeight]")
+    assert natural[0] / natural[1] == pytest.approx(info["media"][0] / info["media"][1], abs=0.001)
+    page.add_style_tag(content="#overlay { visibility: hidden; }")  # the picture alone
+    zoom = page.evaluate("zoom")
+    left, top = _trim_lines(page.locator("#sheet").screenshot())
+    assert left == pytest.approx(info["origin"][0] * zoom, abs=1), (left, info["origin"][0] * zoom)
+    assert top == pytest.approx(info["origin"][1] * zoom, abs=1), (top, info["origin"][1] * zoom)
+    assert page.errors == []
+
+
 def test_dragging_an_edge_writes_the_spec_and_builds_an_overset_page(browser, desk: Desk, project: Path) -> None:
     spec = project / "layout" / "seed-page.yaml"
     original = spec.read_text(encoding="utf-8")

@@ -37,6 +37,7 @@ PREFLIGHT_CHECKS: dict[str, str] = {
     "boxes": "页面框",
     "colour": "颜色",
     "coverage": "总墨量",
+    "distortion": "图片变形",
     "fonts": "字体",
     "metadata": "元数据",
     "output intent": "输出意图",

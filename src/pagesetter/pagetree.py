@@ -96,6 +96,10 @@ class Image:
     # The file as the project names it (posix, relative to its root: "content/photos/a.jpg"), recorded
     # in the PDF so that preflight names it as the build's other messages do; "": the file's name.
     shown: str = ""
+    # fit only: where the picture, scaled whole into its frame, stands down it when it is wider than
+    # the frame's shape: 0 at the top, 0.5 centred, 1 on the foot (the white is left on the far side
+    # from its caption, so that the caption stands against the picture, not across white)
+    stand: float = 0.5
 
 
 @record(frozen=True)

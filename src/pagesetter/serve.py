@@ -222,8 +222,10 @@ class LiveState:
                 cached = self.pictures.get(key)
             if cached is not None:
                 return cached
-            source = view.proof if kind == "proof" else view.pdf
-            data = _render(source, want, "PNG" if kind == "png" else "JPEG")  # type: ignore[arg-type]
+            if kind == "proof":  # on the print picture's box: the desk's outlines and snapping are laid on that
+                data = _render(view.proof, want, "JPEG", onto=(view.info["media"], view.info["origin"]))  # type: ignore[arg-type]
+            else:
+                data = _render(view.pdf, want, "PNG" if kind == "png" else "JPEG")
             with self.lock:
                 if self.build == build:
                     self.pictures[key] = data
@@ -286,28 +288,57 @@ def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[
 _PDFIUM = threading.Lock()
 
 
-def _render(pdf: Path, dpi: float, fmt: str) -> bytes:
+# A page's box on the desk: its media box's size and where its trim's top left stands in it (pt),
+# as _view gives them ("media", "origin").
+PageBox = tuple[list[float], list[float]]
+
+
+def _render(pdf: Path, dpi: float, fmt: str, onto: PageBox | None = None) -> bytes:
+    """``onto``: the page drawn on this box instead of its own, trim on trim (_encoded)."""
     import pypdfium2 as pdfium
 
     with _PDFIUM:
         doc = pdfium.PdfDocument(str(pdf))
         try:
-            return _encoded(doc[0], dpi, fmt)
+            return _encoded(doc[0], dpi, fmt, onto)
         finally:
             doc.close()
 
 
-def _encoded(page: Any, dpi: float, fmt: str) -> bytes:
+def _encoded(page: Any, dpi: float, fmt: str, onto: PageBox | None = None) -> bytes:
     """One page drawn at ``dpi`` and encoded. pdfium draws RGBX (red first, a pad byte), which
     Pillow takes without a copy and JPEG encodes as RGB: at 150 dpi that saves the 35 MB copy and
-    byte swap of pdfium's default BGRA (13–40 ms on the seed page, by the machine's load)."""
+    byte swap of pdfium's default BGRA (13–40 ms on the seed page, by the machine's load).
+    ``onto``: another page's box (the print PDF's, for its proof copy, whose media box has no room
+    for the printer's marks: trim + bleed only): the picture is cut or padded with paper white to
+    that box, its trim where that box's trim is, so that the desk's outlines, hit boxes and snapping,
+    laid on the print picture's geometry, stand on what the proof draws (trial 12: 15–20 screen px
+    off, a drag targeting the wrong column)."""
     image = page.render(scale=dpi / 72, rev_byteorder=True, prefer_bgrx=True).to_pil()
+    if onto is not None:
+        image = _on_box(image, page, dpi / 72, onto)
     buf = io.BytesIO()
     if fmt == "JPEG":
         image.save(buf, "JPEG", quality=JPEG_QUALITY)
     else:
         image.convert("RGB").save(buf, "PNG", compress_level=1)
     return buf.getvalue()
+
+
+def _on_box(image: Any, page: Any, scale: float, onto: PageBox) -> Any:
+    """``image`` (``page`` drawn at ``scale``) on a white picture of the box ``onto`` at the same
+    scale, the two trims' top left corners on one pixel."""
+    from PIL import Image
+
+    box, trim = page.get_cropbox(), page.get_trimbox()
+    (media_w, media_h), (left, top) = onto
+    dx, dy = round((left - (trim[0] - box[0])) * scale), round((top - (box[3] - trim[3])) * scale)
+    size = (math.ceil(media_w * scale), math.ceil(media_h * scale))  # as pdfium sizes the page's own picture
+    if (dx, dy) == (0, 0) and image.size == size:
+        return image
+    canvas = Image.new(image.mode, size, (255,) * len(image.getbands()))
+    canvas.paste(image, (dx, dy))
+    return canvas
 
 
 def screen_dpi(asked: str | None, full: float) -> float | None:

@@ -699,8 +699,10 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     if out.dry:
         return []
     tint = spec.box.tint if spec.box is not None else None
+    # a fit picture shallower than its cell stands against its caption (under it or over it)
+    stand = 0.5 if not n_cap else 1.0 if photo.side == "above" else 0.0
     for file, (ix, iy, iw, ih) in zip(photo.files, boxes):
-        out.images.append(Image(file, ix, iy, iw, ih, ps.fit, spec.article, ps.focus, tint))
+        out.images.append(Image(file, ix, iy, iw, ih, ps.fit, spec.article, ps.focus, tint, stand=stand))
         out.frames.append(Frame(spec.article, "photo", ix, iy, iw, ih))
     out.frames.append(Frame(spec.article, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
     return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), spec.article, "caption")

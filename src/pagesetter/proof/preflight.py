@@ -774,13 +774,17 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                     report.add("error", "colour", f"{label} in {problem}", number)
                 if "/SMask" in xobj and not x4:
                     report.add("error", "transparency", f"{label} has a soft mask", number)
-                width_pt = (state.ctm[0] ** 2 + state.ctm[1] ** 2) ** 0.5
-                ppi = float(xobj.get("/Width")) / (width_pt / 72) if width_pt else 1e9
+                placed = _placed_image(state.ctm, float(xobj.get("/Width")), float(xobj.get("/Height")))
+                ppi = placed.ppi
                 least_ppi = min(least_ppi, ppi)
                 if ppi < limits.min_ppi_error:
-                    report.add("error", "resolution", f"{label} at {ppi:.0f} ppi", number)
+                    report.add("error", "resolution", f"{label} at {ppi:.0f} ppi{placed.axes()}", number)
                 elif ppi < limits.min_ppi_warn:
-                    report.add("warning", "resolution", f"{label} at {ppi:.0f} ppi", number)
+                    report.add("warning", "resolution", f"{label} at {ppi:.0f} ppi{placed.axes()}", number)
+                if placed.distorted():
+                    where = _where(state.ctm, page)
+                    report.add("error", "distortion", f"photo distorted: {label}{where} is {placed.distortion()}",
+                               number)
     for problem, count in overprinted.items():
         report.add("error", "overprint", f"{problem}: {count} time{'s' if count != 1 else ''}", number)
     for (check, size, fill, where), count in multi_ink.items():
@@ -800,6 +804,76 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     for key, value in (("smallest text pt", least_text), ("thinnest rule pt", least_rule), ("lowest image ppi", least_ppi)):
         if value < 1e9:
             report.measured[key] = round(min(value, report.measured.get(key, 1e9)), 2)
+
+
+# How far a placed picture's shape may differ from its pixels' before it is called distorted: 1 %,
+# and a pixel of its shorter side besides (a crop and a resample each round its size to whole pixels).
+DISTORTION_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class _PlacedImage:
+    """An image XObject as the matrix in force at its Do places it: the unit square scaled to
+    ``across`` × ``down`` pt (the lengths of the matrix's two axes: turned or sheared images too)."""
+
+    width_px: float
+    height_px: float
+    across: float  # pt the image's rows span
+    down: float  # pt its columns span
+
+    @property
+    def ppi_across(self) -> float:
+        return self.width_px / (self.across / 72) if self.across else 1e9
+
+    @property
+    def ppi_down(self) -> float:
+        return self.height_px / (self.down / 72) if self.down else 1e9
+
+    @property
+    def ppi(self) -> float:
+        """The resolution that counts: a distorted picture's lower axis (trial 12: 200 across, 66
+        down, reported as 200: it prints at 66 down). An undistorted one's axes agree within a
+        pixel's rounding (the build sizes a picture across, rounded up, and takes its height to the
+        nearest pixel: 199.7 down for 200 across on shipped pages), and its resolution is the one
+        across, as it always was: no warning from the rounding of a row."""
+        return min(self.ppi_across, self.ppi_down) if self.distorted() else self.ppi_across
+
+    def axes(self) -> str:
+        """" (across 200, down 66)" for a distorted picture, else ""."""
+        return f" (across {self.ppi_across:.0f}, down {self.ppi_down:.0f})" if self.distorted() else ""
+
+    def stretch(self) -> float:
+        """The placed shape's height over the height its pixels' shape gives at the placed width:
+        1 undistorted, 3 printed three times too tall, 0.5 twice too wide."""
+        if not (self.across and self.down and self.width_px and self.height_px):
+            return 1.0
+        return (self.down / self.across) / (self.height_px / self.width_px)
+
+    def distorted(self) -> bool:
+        slack = DISTORTION_TOLERANCE + 1 / max(1.0, min(self.width_px, self.height_px))
+        return abs(self.stretch() - 1) > slack
+
+    def distortion(self) -> str:
+        """"196 % taller than its pixels" or "83 % wider than its pixels"."""
+        r = self.stretch()
+        return f"{(r - 1) * 100:.0f} % taller than its pixels" if r > 1 else f"{(1 / r - 1) * 100:.0f} % wider than its pixels"
+
+
+def _placed_image(ctm: tuple[float, ...], width_px: float, height_px: float) -> _PlacedImage:
+    return _PlacedImage(width_px, height_px, (ctm[0] ** 2 + ctm[1] ** 2) ** 0.5, (ctm[2] ** 2 + ctm[3] ** 2) ** 0.5)
+
+
+def _where(ctm: tuple[float, ...], page: pikepdf.Page) -> str:
+    """", placed 20 mm from the left, 50 mm from the top" of the trim (the media box if it has
+    none): the top left corner of the image's box on the page, for a PDF with no record naming it."""
+    xs = [ctm[4] + ctm[0] * u + ctm[2] * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    ys = [ctm[5] + ctm[1] * u + ctm[3] * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    try:
+        box = _box(page, "/TrimBox") or _box(page, "/MediaBox") or [0.0, 0.0, 0.0, 0.0]
+    except MALFORMED:
+        box = [0.0, 0.0, 0.0, 0.0]
+    left, top = min(box[0], box[2]), max(box[1], box[3])
+    return f", placed {(min(xs) - left) / MM:.0f} mm from the left, {(top - max(ys)) / MM:.0f} mm from the top,"
 
 
 def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: list[PageChars] | None,

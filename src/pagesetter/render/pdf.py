@@ -460,13 +460,26 @@ def _prepare(image: Image, ppi: int) -> PreparedImage:
 
 
 def _draw_image(ops: list[str], co: _Coords, image: Image, index: int, prepared: PreparedImage) -> list[Warning]:
-    ops += ["q", f"{fp(image.width)} 0 0 {fp(image.height)} {fp(co.x(image.x))} {fp(co.y(image.y + image.height))} cm",
-            f"/FormXob.Im{index} Do", "Q"]
+    x, y, w, h = placed_box(image, prepared.width_px, prepared.height_px)
+    ops += ["q", f"{fp(w)} 0 0 {fp(h)} {fp(co.x(x))} {fp(co.y(y + h))} cm", f"/FormXob.Im{index} Do", "Q"]
     found = [Warning("photo", note, Loc.of_file(image.path), image.article) for note in prepared.notes]
     if prepared.effective_ppi < WARN_PPI:
         found.append(Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
                              f"(under {WARN_PPI})", Loc.of_file(image.path), image.article))
     return found
+
+
+def placed_box(image: Image, width_px: int, height_px: int) -> tuple[float, float, float, float]:
+    """Where the prepared picture's pixels go (x, y from the top left, width, height, pt). A fill
+    crop has its frame's shape and covers it; a fit picture keeps its own shape, scaled uniformly to
+    the largest size inside its frame, centred across and standing down it where ``image.stand``
+    says (trial 12: it was stretched to the frame, a 4:1 panorama printed 1.35:1). The shape is the
+    prepared pixels' (the source's within a pixel's rounding), so x and y print at one resolution."""
+    if image.fit != "fit" or width_px <= 0 or height_px <= 0:
+        return image.x, image.y, image.width, image.height
+    scale = min(image.width / width_px, image.height / height_px)
+    w, h = width_px * scale, height_px * scale
+    return image.x + (image.width - w) / 2, image.y + (image.height - h) * image.stand, w, h
 
 
 def _draw_vector(ops: list[str], co: _Coords, vector: Vector, index: int) -> None:
