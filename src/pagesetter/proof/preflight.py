@@ -811,7 +811,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
 DISTORTION_TOLERANCE = 0.01
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _PlacedImage:
     """An image XObject as the matrix in force at its Do places it: the unit square scaled to
     ``across`` × ``down`` pt (the lengths of the matrix's two axes: turned or sheared images too)."""
