@@ -20,6 +20,8 @@ from pagesetter.proof.typography import check_pdf, pdf_frames
 
 PAGES = Path(__file__).resolve().parent / "pages"
 LAYOUT = PAGES / "layout"
+# main's --allow-overset build of trial-hlover-vertical.yaml: the title's columns over the body
+MAIN_VERTICAL = PAGES / "trial11-vertical-headline-over-body.pdf"
 HEADLINES = ["headline", "vertical", "vertical-deep"]
 EPS = 0.5  # pt
 
@@ -86,6 +88,16 @@ def test_allowed_headline_overset_stays_in_its_area(page: str, tmp_path: Path) -
     assert all(block["x0"] - EPS <= c.ink_left and c.ink_right <= block["x1"] + EPS for c in below_folio)
     said = [o for o in result.page.overset if o.last_fitting.startswith(("(headline", "(vertical headline"))]
     assert len(said) == 1 and said[0].chars > 0
+
+
+def test_check_finds_a_headline_of_another_size_over_the_body(tmp_path: Path) -> None:
+    """`check` compared only characters of one size: main's vertical headline (24 pt) over the
+    body (9 pt) passed it. Read as any PDF, without our layout record's help."""
+    found = check_pdf(MAIN_VERTICAL).overlap
+    assert any("姆" in f.detail or "开" in f.detail for f in found), found
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "check", str(MAIN_VERTICAL)], capture_output=True,
+                         text=True)
+    assert run.returncode == 4 and "text set over other text" in run.stdout + run.stderr
 
 
 BODY = 9.0  # pt, 小五

@@ -1367,13 +1367,15 @@ def _empty_columns(columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -
     """The module's columns (1-based, reading order) with room for text and none set in them,
     while another column holds more than one line: a line of it could have stood there (a body
     of one line in two columns leaves the second empty, and nothing could fill it)."""
-    printed: dict[int, int] = {}
-    for (_, role), (col, _) in zip(placed, _slots(columns)):
-        if role != "blank":
-            printed[col] = printed.get(col, 0) + 1
-    if max(printed.values(), default=0) < 2:
+    printed = []  # lines set in each column, by its place in reading order
+    k = 0
+    for c in columns:
+        room = _capacity([c])
+        printed.append(sum(role != "blank" for _, role in placed[k:k + room]))
+        k += room
+    if max(printed, default=0) < 2:
         return ()
-    return tuple(i + 1 for i, c in enumerate(columns) if _capacity([c]) and c.col not in printed)
+    return tuple(i + 1 for i, c in enumerate(columns) if _capacity([c]) and not printed[i])
 
 
 def _underset(fill: Fill) -> str:
