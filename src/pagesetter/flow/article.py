@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import field, replace
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
@@ -40,6 +40,10 @@ class Fill:
     # the last columns end on photos (a photo row under the text): ``empty_foot`` is the white
     # between the text and the photos, not at the block's foot
     above_photos: bool = False
+    # the module's columns (1-based, in reading order) left with no text while another holds more
+    # than a line (one that could have gone there), and how many columns the module has
+    empty_columns: tuple[int, ...] = ()
+    n_columns: int = 0
 
     @property
     def overset(self) -> int:
@@ -437,11 +441,15 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         # picture, caption) takes its own depth, and its photo cells the rest ('line: after').
         need = available
     if height > need * pitch + 0.01:
-        # A headline longer than its area is overset like text: the lines that do not fit are counted.
-        spill = [line for line, style, _ in _spilled(parts, need * pitch)]
-        out.overset.append(Overset(article.id, sum(len(l.text) for l in spill), len(spill), "(headline)"))
+        # A headline longer than its area is overset like text: cut at the area's foot, the lines
+        # that do not fit counted (the build stops; --allow-overset shows the cut), never set past
+        # the area over the body or above it over the folio (centred, all of it stood out of both).
+        spill = _spilled(parts, need * pitch)
+        parts = parts[:len(parts) - len(spill)]
+        out.overset.append(Overset(article.id, sum(len(line.text) for line, _, _ in spill), len(spill), "(headline)"))
         out.warnings.append(Warning("overset", f"headline of {article.id!r} needs {height / pitch:.1f} lines, "
-                                    f"its area has {need}", spec.loc, article.id))
+                                    f"its area has {need}: {_cut_said(spill)}", spec.loc, article.id))
+        height = sum(style.leading for _, style, _ in parts)
     # Centred in its area; lines fitting added stay under it (the white a desk pads with), so the
     # headline stands where its area as set would put it, not a hole of white over it.
     own = need - hs.fitted if 0 < hs.fitted < need and (need - hs.fitted) * pitch >= height - 0.01 else need
@@ -489,6 +497,20 @@ def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], 
     return out
 
 
+def _cut_said(spill: list) -> str:
+    """Where a headline too long for its area is cut, for the editor: the first line not set and
+    the parts (title, subtitle, byline) it and the lines after it belong to."""
+    first = visible(spill[0][0].text.strip())[:12]
+    return (f"set to its area's foot, cut before “{first}…”; not set: {_lines(len(spill))} of its "
+            f"{_parts_said(part[2] for part in spill)}")
+
+
+def _parts_said(roles: Iterable[str]) -> str:
+    """The headline's parts, each once, in order: "title, subtitle and byline"."""
+    names = list(dict.fromkeys(roles))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _spilled(parts: list, room: float) -> list:
     """The headline lines past ``room`` points of depth."""
     used = 0.0
@@ -523,16 +545,27 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         placed += [(col, style, role, drop) for col in columns]
     total = sum(style.leading for _, style, _, _ in placed)
     too_wide = total > width + 0.01
-    if too_wide or any(col.height + drop > height + 0.01 for col, _, _, drop in placed):
-        # Lost like overset text (it would print over the body or past the block): counted, so the
-        # build stops unless overset is allowed. Said why: each column is its style's leading wide.
+    fits = _vertical_fit(placed, width, height)
+    if fits < len(placed):
+        # Lost like overset text (it would print over the body or past the block): cut at the
+        # area, the columns from the first that does not fit counted, so the build stops unless
+        # overset is allowed; the columns that fit are set (--allow-overset shows the cut), never
+        # one past the area over the body or a neighbour. Said why: each column is its style's
+        # leading wide.
         why = (f": its {len(placed)} columns, each its style's leading wide, take {total:.0f} pt, its "
                f"{cols} column(s) {width:.0f} pt; give it more cols or a smaller size or leading") if too_wide \
             else f": a column is deeper than the block's {lines} lines"
-        out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in placed), len(placed),
+        spill = placed[fits:]
+        out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in spill), len(spill),
                                    f"(vertical headline{why})"))
+        first = visible(spill[0][0].text.strip())[:12]
+        roles = _parts_said(role for _, _, role, _ in spill)
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
-                                    f"{cols} column(s) × {lines} lines", spec.loc, article.id))
+                                    f"{cols} column(s) × {lines} lines: cut before “{first}…”; not set: "
+                                    f"{len(spill)} column{'' if len(spill) == 1 else 's'} of its {roles}",
+                                    spec.loc, article.id))
+        placed = placed[:fits]
+        total = sum(style.leading for _, style, _, _ in placed)
     if out.dry:
         return lines
     right = x + (width + total) / 2
@@ -545,6 +578,17 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         right -= style.leading
     out.frames.append(Frame(article.id, "headline", x, top, width, lines * pitch))
     return lines
+
+
+def _vertical_fit(placed: list[tuple[VColumn, Style, str, float]], width: float, height: float) -> int:
+    """How many of a vertical headline's columns, from the right, fit its area: each no deeper
+    than the area (less its drop) and all of them together no wider than it."""
+    used = 0.0
+    for k, (col, style, _, drop) in enumerate(placed):
+        used += style.leading
+        if used > width + 0.01 or col.height + drop > height + 0.01:
+            return k
+    return len(placed)
 
 
 def _check_photos_placed(spec: ArticleSpec, article: Article, unplaced: list[Photo]) -> None:
@@ -929,12 +973,13 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
                                               "right"), "jump")]
     if not out.dry:
         _set_body(spec, article, styles[spec.body], geo, out, columns, placed)
+    fill = replace(fill, empty_columns=_empty_columns(columns, placed), n_columns=len(columns))
     out.fill = fill
     if len(placed) > n_slots:
         rest = placed[n_slots:]
         fitted = placed[n_slots - 1][0].text if n_slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
-    elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1:
+    elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1 or fill.empty_columns:
         out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc, article.id))
 
 
@@ -964,7 +1009,123 @@ def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, ba
             break
         columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
         placed = kept(columns)
+    spread = spread_items(base, placed, _slots(columns))
+    if spread is not None:
+        # the same columns, the items evened over them: the last column ends where its last item
+        # does, at most a column's depth above the foot (as plan_columns says it)
+        short = min(max(0, fill.slots - len(spread)), max(_runs(_slots(columns))))
+        placed, fill = spread, replace(fill, lines=len(spread) + jump, shortfall=short)
     return columns, fill, placed
+
+
+def _runs(slots: list[tuple[int, int]]) -> list[int]:
+    """The lengths of the unbroken runs of slots down a column, in reading order."""
+    runs = []
+    k = 0
+    while k < len(slots):
+        runs.append(_run_left(slots, k))
+        k += runs[-1]
+    return runs
+
+
+def spread_items(base: list[tuple[Line, str]], placed: list[tuple[Line, str]],
+                 slots: list[tuple[int, int]]) -> list[tuple[Line, str]] | None:
+    """A 简讯 (a body of short items kept whole, with their subheads, if any) evened over its
+    columns as a desk evens it: kept whole, items filled greedily at the balanced foot can leave a
+    column empty while another runs to the foot (four two-line items in three columns: ①② | ③④ |
+    nothing). The items are laid out again so the white left at the columns' feet is least (the
+    sum of its squares: one column empty weighs more than two a little short), the longer columns
+    first where that ties (4/2/2, not 2/2/4). None when the greedy layout (``placed``) is as even
+    already, or the body is more than items: its lines stand as kept."""
+    if any(role not in ("item", "subhead", "blank") for _, role in base) or len(placed) > len(slots):
+        return None
+    units = _item_units(base)
+    runs = _runs(slots)
+    if len(units) < 2 or len(runs) < 2:
+        return None
+    best = _even_layout([n for n, _ in units], [n - white for n, white in units], runs)
+    if best is None or best[0] >= _white_cost(placed, runs):
+        return None
+    out: list[tuple[Line, str]] = []
+    u = 0
+    for run, count in zip(runs, best[1]):
+        start = len(out)
+        for _ in range(count):
+            n = units[u][0]
+            first = sum(m for m, _ in units[:u])
+            out += base[first:first + n]
+            u += 1
+        if u < len(units):
+            out += [(BLANK_LINE, "blank")] * (run - (len(out) - start))
+    return out
+
+
+def _item_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
+    """The pieces a 简讯 stands in, in order, as (lines, blank lines at its end): each item whole,
+    with the subhead over it; a blank line (a subhead's white above) goes with the piece before
+    it, white at a column's foot when the column turns there."""
+    units: list[tuple[int, int]] = []
+    i = 0
+    while i < len(base):
+        if base[i][1] == "blank":
+            if units:
+                units[-1] = (units[-1][0] + 1, units[-1][1] + 1)
+            else:
+                units.append((1, 1))
+            i += 1
+            continue
+        end = i
+        while end < len(base) and base[end][1] == "subhead":
+            end += 1
+        end += max(1, _item_length(base, end)) if end < len(base) else 0
+        units.append((end - i, 0))
+        i = end
+    return units
+
+
+def _even_layout(sizes: list[int], printing: list[int], runs: list[int]) -> tuple[int, tuple[int, ...]] | None:
+    """The pieces (``sizes`` lines, the first ``printing`` of them printing) in order into the
+    column runs, each run a whole number of pieces: the least sum of squared white under each
+    run's last printing line, then the longer runs first; (cost, pieces per run), or None when
+    the pieces do not all fit."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=None)
+    def best(u: int, r: int) -> tuple[int, tuple[int, ...], tuple[int, ...]] | None:
+        # (cost, minus the lines used per run: smaller is fuller first, pieces per run)
+        if r == len(runs):
+            return (0, (), ()) if u == len(sizes) else None
+        out = None
+        used = 0
+        shown = 0
+        for take in range(0, len(sizes) - u + 1):
+            if take:
+                shown = used + printing[u + take - 1]
+                used += sizes[u + take - 1]
+                if used > runs[r]:  # (a piece's white too: none is left to open the next run)
+                    break
+            rest = best(u + take, r + 1)
+            if rest is None:
+                continue
+            white = runs[r] - shown  # a run left empty is white its whole depth
+            option = (white * white + rest[0], (-shown,) + rest[1], (take,) + rest[2])
+            if out is None or option[:2] < out[:2]:
+                out = option
+        return out
+
+    found = best(0, 0)
+    return None if found is None else (found[0], found[2])
+
+
+def _white_cost(placed: list[tuple[Line, str]], runs: list[int]) -> int:
+    """_even_layout's cost of the lines as placed in the column runs."""
+    cost = 0
+    k = 0
+    for run in runs:
+        shown = max((j + 1 for j in range(run) if k + j < len(placed) and placed[k + j][1] != "blank"), default=0)
+        cost += (run - shown) ** 2
+        k += run
+    return cost
 
 
 def _table_units(placed: list[tuple[Line, str]]) -> list[tuple[int, int]]:
@@ -1237,6 +1398,21 @@ def _lines(n: int) -> str:
     return f"{n} line{'' if n == 1 else 's'}"
 
 
+def _empty_columns(columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> tuple[int, ...]:
+    """The module's columns (1-based, reading order) with room for text and none set in them,
+    while another column holds more than one line: a line of it could have stood there (a body
+    of one line in two columns leaves the second empty, and nothing could fill it)."""
+    printed = []  # lines set in each column, by its place in reading order
+    k = 0
+    for c in columns:
+        room = _capacity([c])
+        printed.append(sum(role != "blank" for _, role in placed[k:k + room]))
+        k += room
+    if max(printed, default=0) < 2:
+        return ()
+    return tuple(i + 1 for i, c in enumerate(columns) if _capacity([c]) and not printed[i])
+
+
 def _underset(fill: Fill) -> str:
     """What the editor sees white, in the order they fill it: the grid lines left empty across the
     block's foot (balancing evens the columns, so each is white in every column), then how far the
@@ -1246,6 +1422,14 @@ def _underset(fill: Fill) -> str:
         parts.append(f"the text ends {_lines(fill.empty_foot)} above the photos under it")
     elif fill.empty_foot:
         parts.append(f"the foot of the block is white for {_lines(fill.empty_foot)} in every column")
+    if fill.empty_columns:
+        # said plainly: an empty column is not a short one (the text ended, or kept whole, before it)
+        empty = fill.empty_columns
+        named = ", ".join(str(c) for c in empty[:-1]) + (" and " if len(empty) > 1 else "") + str(empty[-1])
+        parts.append(f"column{'s' if len(empty) > 1 else ''} {named} of its {fill.n_columns} "
+                     f"{'are' if len(empty) > 1 else 'is'} empty, no text set in "
+                     f"{'them' if len(empty) > 1 else 'it'}")
+        return "; ".join(parts) + ": add copy, or make the block narrower or shallower"
     if fill.shortfall:
         parts.append(f"the last column ends {_lines(fill.shortfall)} above the others")
     return "; ".join(parts) + ": add copy, or make the block shallower"
