@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import Literal, NamedTuple
 
@@ -243,12 +244,18 @@ _ANY_SPLIT_SPAN = _any_span(tuple(pattern for _, _, pattern in SPLIT_SPANS))
 def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     """The kinds of kept-together span (2022年5月, 0～7℃, 2版) a line ending after ``before``,
     the next starting with ``after``, parts, each with whether it is hard (SPLIT_SPANS)."""
-    tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
+    return list(_split_kinds(before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]))
+
+
+# A page's flow asks again for the same line ends each time it sets an article anew (fitting tries
+# many depths), and its gate for the same ones read back: a few hundred distinct pairs a page.
+@lru_cache(maxsize=4096)
+def _split_kinds(tail: str, head: str) -> tuple[tuple[str, bool], ...]:
     joined, cut = tail + head, len(tail)
     if _ANY_SPLIT_SPAN is not None and _ANY_SPLIT_SPAN.search(joined) is None:
-        return []  # no span anywhere, so none across the cut
-    return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
-            if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))]
+        return ()  # no span anywhere, so none across the cut
+    return tuple([(kind, hard) for kind, hard, pattern in SPLIT_SPANS
+                  if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))])
 
 
 @dataclass(frozen=True)
