@@ -23,6 +23,7 @@ for the mildest, only in the last pass for the rest (break_penalties).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import accumulate
 from typing import Literal, NamedTuple
 
@@ -236,12 +237,18 @@ _DIGIT = re.compile(f"[{DIGITS}]")
 def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     """The kinds of kept-together span (2022年5月, 0～7℃, 2版) a line ending after ``before``,
     the next starting with ``after``, parts, each with whether it is hard (SPLIT_SPANS)."""
-    tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
+    return list(_split_kinds(before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]))
+
+
+# A page's flow asks again for the same line ends each time it sets an article anew (fitting tries
+# many depths), and its gate for the same ones read back: a few hundred distinct pairs a page.
+@lru_cache(maxsize=4096)
+def _split_kinds(tail: str, head: str) -> tuple[tuple[str, bool], ...]:
     joined, cut = tail + head, len(tail)
     if _DIGIT.search(joined) is None:
-        return []  # no span anywhere, so none across the cut
-    return [(kind, hard) for kind, hard, pattern in SPLIT_SPANS
-            if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))]
+        return ()  # no span anywhere, so none across the cut
+    return tuple([(kind, hard) for kind, hard, pattern in SPLIT_SPANS
+                  if any(m.start(g) < cut < m.end(g) for g in (_kept_group(pattern),) for m in pattern.finditer(joined))])
 
 
 @record(frozen=True)
@@ -301,22 +308,87 @@ class _Values:
     stop_shrinks: list[float]
 
     @classmethod
-    def of(cls, atoms: list[Atom], gaps: list[Gap]) -> "_Values":
+    def of(cls, atoms: list[Atom], gaps: list[Gap], read: "_AtomsRead | None" = None) -> "_Values":
+        """``read``: the atoms' own numbers, when the caller has them already (they are shared)."""
         inseparable, capped = GapKind.INSEPARABLE, CAPPED_FILL  # locals: an enum member is slow to look up
         kinds = [g.kind for g in gaps]
         stretches = [g.stretch for g in gaps]
         fills = [g.fill for g in gaps]
-        return cls([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
-                   [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
+        if read is None:
+            read = _AtomsRead([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
+                              [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
+                              [a.stop_shrink for a in atoms])
+        return cls(read.classes, read.widths, read.shrinks, read.squeezes, read.start_squeezes,
                    [g.natural for g in gaps], stretches,
                    [st if k is inseparable else 0.0 for k, st in zip(kinds, stretches)], [g.shrink for g in gaps],
                    [0.0 if k in capped else f for k, f in zip(kinds, fills)],
                    [f if k in capped else 0.0 for k, f in zip(kinds, fills)], [g.tighten for g in gaps],
-                   [a.stop_shrink for a in atoms])
+                   read.stop_shrinks)
 
 
-def gaps_of(atoms: list[Atom]) -> list[Gap]:
-    """gaps[k-1] stands between atoms[k-1] and atoms[k]."""
+@record(frozen=True)
+class _AtomsRead:
+    """The atoms' own numbers (_Values), as lists. Read once a paragraph."""
+
+    classes: list[CharClass]
+    widths: list[float]
+    shrinks: list[float]
+    squeezes: list[float]
+    start_squeezes: list[float]
+    stop_shrinks: list[float]
+
+
+@record(frozen=True)
+class Breakable:
+    """What every Knuth–Plass pass over one paragraph's atoms reads whatever their gaps, found
+    once: rebreak_paragraph (lines.py) breaks the same atoms with the gaps of up to eight
+    trackings. Never changed once made (_run only reads it)."""
+
+    atoms: _AtomsRead
+    breaks: list[int]  # _Paragraph's
+    penalties: list[float]
+    last_breaks: list[int]
+    last_penalties: list[float]
+    solid_prefix: list[int]
+    joined: list[bool]
+    first_solid: list[int]
+    end_solid: list[int]
+    start_shrink: list[float]
+    end_shrink: list[float]
+    lone_width: float
+
+    @classmethod
+    def of(cls, atoms: list[Atom]) -> "Breakable":
+        n = len(atoms)
+        read = _AtomsRead([a.cls for a in atoms], [a.width for a in atoms], [a.shrink for a in atoms],
+                          [a.squeeze for a in atoms], [a.start_squeeze for a in atoms],
+                          [a.stop_shrink for a in atoms])
+        spaces = _indices(read.classes, CharClass.SPACE)
+        first_solid = list(range(n + 1))
+        for i in reversed(spaces):
+            first_solid[i] = first_solid[i + 1]
+        end_solid = list(range(n + 1))
+        for i in spaces:
+            end_solid[i + 1] = end_solid[i]
+        table = _BreakTable.of(atoms)
+        breaks, penalties = table.penalties(atoms, "every_pass")
+        last_breaks, last_penalties = table.penalties(atoms, "last_pass")
+        return cls(
+            read, breaks + [n], penalties + [0.0], last_breaks + [n], last_penalties + [0.0],
+            [0] + list(accumulate(map(_SOLID.__getitem__, read.classes))),
+            [a.joined for a in atoms] + [False],
+            first_solid, end_solid,
+            # start_shrink, written out (min(shrink, squeeze) as min picks)
+            [(squeeze if squeeze < shrink else shrink) if squeeze else 0.0
+             for shrink, squeeze in zip(read.shrinks, read.start_squeezes)],
+            list(map(max, read.squeezes, read.shrinks)),
+            LONE_LINE_MAX_EM * max([a.style.size for a in atoms], default=0.0),  # Atom.em
+        )
+
+
+def gaps_of(atoms: list[Atom], bias: float = 0.0) -> list[Gap]:
+    """gaps[k-1] stands between atoms[k-1] and atoms[k]. ``bias``: em added to every style's
+    tracking (spacing.gap_between), the gaps of the same atoms set that much looser (tighter)."""
     # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
     # A mark's width is in the key too: whether it may take its blank back (spacing.mark_blank).
     known: dict[tuple[CharClass, CharClass, int, int, float, float, bool, float, bool], Gap] = {}
@@ -334,7 +406,7 @@ def gaps_of(atoms: list[Atom]) -> list[Gap]:
                a.text in GRID_CONNECTORS or b.text in GRID_CONNECTORS)  # 2～11: set solid (spacing.py)
         gap = known.get(key)
         if gap is None:
-            gap = known[key] = gap_between(a, b)
+            gap = known[key] = gap_between(a, b, bias)
         if a.kern_back:  # kerned with b: the width undid it for a line end, the gap keeps it mid-line
             gap = Gap(gap.kind, gap.natural - a.kern_back, gap.stretch, gap.shrink, gap.fill, gap.tighten)
         gaps.append(gap)
@@ -433,33 +505,17 @@ class _Paragraph:
     lone_width: float  # pt: a last line of one solid character narrower than this is a 孤字
 
     @classmethod
-    def of(cls, atoms: list[Atom], gaps: list[Gap], measure: float) -> "_Paragraph":
-        n = len(atoms)
-        v = _Values.of(atoms, gaps)
+    def of(cls, atoms: list[Atom], gaps: list[Gap], measure: float,
+           breakable: Breakable | None = None) -> "_Paragraph":
+        b = Breakable.of(atoms) if breakable is None else breakable
+        v = _Values.of(atoms, gaps, b.atoms)
         m = Metrics.of_values(v)
         han = GapKind.HAN
-        spaces = _indices(v.classes, CharClass.SPACE)
-        first_solid = list(range(n + 1))
-        for i in reversed(spaces):
-            first_solid[i] = first_solid[i + 1]
-        end_solid = list(range(n + 1))
-        for i in spaces:
-            end_solid[i + 1] = end_solid[i]
-        table = _BreakTable.of(atoms)
-        breaks, penalties = table.penalties(atoms, "every_pass")
-        last_breaks, last_penalties = table.penalties(atoms, "last_pass")
         return cls(
-            n, m, breaks + [n], penalties + [0.0], last_breaks + [n], last_penalties + [0.0],
-            [0] + list(accumulate(map(_SOLID.__getitem__, v.classes))),
+            len(atoms), m, b.breaks, b.penalties, b.last_breaks, b.last_penalties, b.solid_prefix,
             [0] + list(accumulate([k is han for k in [g.kind for g in gaps]])),
-            [a.joined for a in atoms] + [False],
-            first_solid, end_solid, v.start_squeezes,
-            # start_shrink, written out (min(shrink, squeeze) as min picks)
-            [(squeeze if squeeze < shrink else shrink) if squeeze else 0.0
-             for shrink, squeeze in zip(v.shrinks, v.start_squeezes)],
-            list(map(max, v.squeezes, v.shrinks)),
-            _slack(v, m, measure),
-            LONE_LINE_MAX_EM * max([a.style.size for a in atoms], default=0.0),  # Atom.em
+            b.joined, b.first_solid, b.end_solid, v.start_squeezes, b.start_shrink, b.end_shrink,
+            _slack(v, m, measure), b.lone_width,
         )
 
 
@@ -482,14 +538,15 @@ def _slack(v: _Values, m: Metrics, measure: float) -> float | None:
     return 1e-5 + 1e-9 * (len(v.widths) + 1) * total
 
 
-def knuth_plass(atoms: list[Atom], measure: float, first_indent: float,
-                gaps: list[Gap] | None = None) -> list[tuple[int, int]] | None:
+def knuth_plass(atoms: list[Atom], measure: float, first_indent: float, gaps: list[Gap] | None = None,
+                breakable: Breakable | None = None) -> list[tuple[int, int]] | None:
     """Optimal breaks as (start, end) atom ranges, or None if no legal set of lines fits.
-    ``gaps``: gaps_of(atoms), when the caller has them already."""
+    ``gaps``: gaps_of(atoms), when the caller has them already; ``breakable``: Breakable.of(atoms),
+    when the caller breaks the same atoms more than once."""
     n = len(atoms)
     if n == 0:
         return []
-    para = _Paragraph.of(atoms, gaps_of(atoms) if gaps is None else gaps, measure)
+    para = _Paragraph.of(atoms, gaps_of(atoms) if gaps is None else gaps, measure, breakable)
     for tolerance in TOLERANCES:
         best = _run(para, measure, first_indent, tolerance)
         if best is not None:

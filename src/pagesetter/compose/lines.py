@@ -22,7 +22,7 @@ from pagesetter.compose.atoms import (
 )
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, LATIN_LETTERS, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
-from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
+from pagesetter.compose.linebreak import Breakable, can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
     GAP_RULES, LETTER_SPACING_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
@@ -552,13 +552,11 @@ def _rebreak(runs: list[Run], measure: float, faces: FaceSet, indent: float, jus
     atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure, measure - max(indent, 0.0))
     gaps = gaps_of(atoms)
     loosest = max([GAP_RULES[GapKind.HAN].stretch, *(line.han_spread for line in lines)]) + 1e-3
+    breakable = Breakable.of(atoms)
     for bias in REBREAK_BIASES:
-        tracked = [Run(r.text, replace(r.style, tracking=r.style.tracking + (bias if more > 0 else -bias)
-                                       * r.style.size)) for r in runs]
-        shifted = split_wide(han_latin_spaces(atoms_for(tracked, faces)), measure, measure - max(indent, 0.0))
-        if [a.text for a in shifted] != [a.text for a in atoms]:
-            return None  # (the bias changed how the text is cut into atoms: never, as tracking is set)
-        breaks = knuth_plass(shifted, measure, indent)
+        # Tracking is read by the gaps alone (spacing.gap_between): the same atoms, their gaps
+        # as the styles tracked by the bias set them, break as atoms made from runs so tracked would.
+        breaks = knuth_plass(atoms, measure, indent, gaps_of(atoms, bias if more > 0 else -bias), breakable)
         if breaks is None or len(breaks) != len(lines) + more:
             continue
         out = tuple(set_line(atoms, s, e, measure, indent if i == 0 else 0.0, justify, i == len(breaks) - 1, gaps)

@@ -226,9 +226,12 @@ def space_room(prev: Atom, atom: Atom) -> float:
     return max(0.0, FIXED_SPACE_MAX * space.em - space.width) / 2
 
 
-def gap_between(prev: Atom, atom: Atom) -> Gap:
+def gap_between(prev: Atom, atom: Atom, bias: float = 0.0) -> Gap:
+    """``bias``: em added to the tracking of ``prev``'s style (as a style so tracked would set
+    it: lines.rebreak_paragraph's tries)."""
     style = prev.style
-    return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), style.tracking, style.latin_space,
+    tracking = style.tracking + bias * style.size if bias else style.tracking
+    return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), tracking, style.latin_space,
                 mark_blank(prev, atom), prev.fixed_space or atom.fixed_space,
                 (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS), space_room(prev, atom),
                 _word_space(prev, atom))

@@ -842,51 +842,75 @@ def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
 # Kerned Latin, a ligature (pdfium reads ﬁ as f over i), a mark squeezed beside a Han character,
 # an accent over its letter and the turned letters of a vertical line are no such pair.
 OVER_SHARE = 0.5
-_BUCKET = 12.0  # pt: characters are indexed by the squares of this side their boxes cover (a 9 pt em: 1-4)
+_BUCKET = 12.0  # pt: characters are indexed by the bands of this height their boxes cross (a 9 pt em: 1-2)
 
 
 def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     """Any PDF: characters printed over each other (text set over other text), one finding per
-    pair of lines. Each character's box: its ink (a Han character's em across); found through
-    the squares both boxes cover, not by comparing every pair."""
+    pair of lines. Each character's box: its ink (a Han character's em across). Two boxes over
+    each other overlap both ways, so they cross a band down the page together; within a band,
+    sorted by their left edges, a box's only candidates are the boxes after it that start
+    before it ends: one or two, where the squares two boxes shared gave each character some
+    half a dozen to compare. Pairs are judged in the page's order (the later character, then
+    the earlier), so the finding for a pair of lines names the same two characters."""
     boxes = []
+    kinds: dict[str, str] = {}  # a character's kind, looked up once a page: "han", "latin" or ""
+    # band → (left, index in boxes, right) of each box crossing it
+    bands: dict[int, list[tuple[float, int, float]]] = {}
     for c in page.chars:
-        if c.size <= 0 or not (is_han(c.text) or is_latin(c.text)):
+        text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom = c  # (Char: faster unpacked)
+        kind = kinds.get(text)
+        if kind is None:
+            kind = kinds[text] = "han" if is_han(text) else "latin" if is_latin(text) else ""
+        if size <= 0 or not kind:
             continue
-        x0, x1 = ink_extent(c)
-        if x1 - x0 < 0.05 * c.size:
+        x0, x1 = (x, x + size) if kind == "han" else (ink_left, ink_right)  # ink_extent
+        if x1 - x0 < 0.05 * size:
             continue
         # down: its ink where pdfium reads it (a turned letter of a vertical line lies below the
         # Han character over it, not on its em), else its em
-        y0, y1 = (c.ink_top, c.ink_bottom) if c.ink_bottom - c.ink_top > 0.05 * c.size else \
-            (c.baseline - 0.88 * c.size, c.baseline + 0.12 * c.size)
+        y0, y1 = (ink_top, ink_bottom) if ink_bottom - ink_top > 0.05 * size else \
+            (baseline - 0.88 * size, baseline + 0.12 * size)
+        entry = (x0, len(boxes), x1)
         boxes.append((x0, x1, y0, y1, c))
-    squares: dict[tuple[int, int], list[int]] = {}
+        for j in range(int(y0 // _BUCKET), int(y1 // _BUCKET) + 1):
+            band = bands.get(j)
+            if band is None:
+                bands[j] = [entry]
+            else:
+                band.append(entry)
+    over: dict[tuple[int, int], float] = {}  # (later, earlier) in the page's order: pt across
+    for band in bands.values():
+        band.sort()
+        n = len(band)
+        for i, (x0, k, x1) in enumerate(band):
+            for j in range(i + 1, n):
+                a0, m, a1 = band[j]
+                if a0 >= x1:  # this box and every one after it start past this one's end
+                    break
+                y0, y1, c = boxes[k][2:]
+                b0, b1, d = boxes[m][2:]
+                down = min(y1, b1) - max(y0, b0)
+                if down <= OVER_SHARE * min(y1 - y0, b1 - b0):
+                    continue
+                across = min(x1, a1) - max(x0, a0)
+                if across <= OVER_SHARE * min(x1 - x0, a1 - a0):
+                    continue
+                if d.text == c.text and abs(d.x - c.x) < 0.5 and abs(d.baseline - c.baseline) < 0.5:
+                    continue  # one character drawn twice in place (a stroke over its fill)
+                if not (kinds[c.text] == "han" or kinds[d.text] == "han"):  # of any two sizes (hlover)
+                    continue
+                over[(k, m) if k > m else (m, k)] = across
     seen: set[tuple[float, float]] = set()
-    for k, (x0, x1, y0, y1, c) in enumerate(boxes):
-        near: set[int] = set()
-        cells = [(i, j) for i in range(int(x0 // _BUCKET), int(x1 // _BUCKET) + 1)
-                 for j in range(int(y0 // _BUCKET), int(y1 // _BUCKET) + 1)]
-        for cell in cells:
-            near.update(squares.get(cell, ()))
-            squares.setdefault(cell, []).append(k)
-        for m in sorted(near):
-            a0, a1, b0, b1, d = boxes[m]
-            if d.text == c.text and abs(d.x - c.x) < 0.5 and abs(d.baseline - c.baseline) < 0.5:
-                continue  # one character drawn twice in place (a stroke over its fill)
-            if not (is_han(c.text) or is_han(d.text)):
-                continue
-            across = min(x1, a1) - max(x0, a0)
-            down = min(y1, b1) - max(y0, b0)
-            if across <= OVER_SHARE * min(x1 - x0, a1 - a0) or down <= OVER_SHARE * min(y1 - y0, b1 - b0):
-                continue
-            pair = (round(min(c.baseline, d.baseline), 1), round(max(c.baseline, d.baseline), 1))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            report.overlap.append(Finding(page.number, c.baseline, f"{d.text}{c.text}",
-                                          f"{d.text} and {c.text} printed over each other: text set over "
-                                          f"other text ({across:.2f} pt across)"))
+    for k, m in sorted(over):
+        c, d = boxes[k][4], boxes[m][4]
+        pair = (round(min(c.baseline, d.baseline), 1), round(max(c.baseline, d.baseline), 1))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        report.overlap.append(Finding(page.number, c.baseline, f"{d.text}{c.text}",
+                                      f"{d.text} and {c.text} printed over each other: text set over "
+                                      f"other text ({over[k, m]:.2f} pt across)"))
 
 
 def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> None:

@@ -1,0 +1,109 @@
+"""What issue 21's cheaper computations rest on, checked against the plain way on real text and a
+real PDF: a paragraph rebroken at a tracking bias breaks as atoms made from runs so tracked would
+(tracking is read by the gaps alone), and the gate's text-over-text search by bands finds every
+pair a comparison of all pairs finds, in the same order, naming the same characters."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pagesetter.compose.atoms import han_latin_spaces, split_wide
+from pagesetter.compose.linebreak import Breakable, gaps_of, knuth_plass
+from pagesetter.compose.lines import REBREAK_BIASES, Run, atoms_for
+from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.manifest import load_manifest
+from pagesetter.proof.readback import Char, PageChars, read_chars
+from pagesetter.proof.typography import OVER_SHARE, TypographyReport, _text_over_text, ink_extent, is_han, is_latin
+from pagesetter.spec.loader import load_spec
+
+PAGES = Path(__file__).resolve().parent / "pages"
+TEXTS = ("辽源市柏捌物业有限公司成立于2016年，经党委批准，公司党支部正式成立。支部成立以来，在服务74栋楼、5000余户居民的"
+         "同时，为公司的强势发展注入了活力。",
+         "世界卫生组织（World Health Organization，WHO）11月30日称，全球已有2.3亿人接种，"
+         "Vinícius Júnior 与 Hans Müller-Wohlfahrt 在 www.jcjt.gov.cn/wuqiao 查到了3∶1的比分。")
+
+
+@pytest.fixture(scope="module")
+def spec(root: Path):
+    return load_spec(root / "layout" / "seed-page.yaml")
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=("han", "latin"))
+@pytest.mark.parametrize("more", (-1, 1))
+def test_a_tracking_bias_breaks_as_tracked_runs_would(spec, text: str, more: int) -> None:
+    faces = FaceSet(load_manifest(spec.fonts_manifest))
+    body = spec.styles["body"]
+    runs = [Run(text[:40], body), Run(text[40:], replace(body, font="kai"))]
+    measure = 13 * body.size
+    atoms = split_wide(han_latin_spaces(atoms_for(runs, faces)), measure, measure - body.size * 2)
+    breakable = Breakable.of(atoms)
+    for bias in REBREAK_BIASES:
+        b = bias if more > 0 else -bias
+        tracked = [Run(r.text, replace(r.style, tracking=r.style.tracking + b * r.style.size)) for r in runs]
+        shifted = split_wide(han_latin_spaces(atoms_for(tracked, faces)), measure, measure - body.size * 2)
+        assert [a.text for a in shifted] == [a.text for a in atoms]
+        assert gaps_of(atoms, b) == gaps_of(shifted)
+        assert knuth_plass(atoms, measure, body.size * 2, gaps_of(atoms, b), breakable) == \
+            knuth_plass(shifted, measure, body.size * 2)
+
+
+def _over_by_every_pair(page: PageChars) -> list[tuple[float, str, str]]:
+    """Text over text the plain way: every pair of characters compared, in the page's order."""
+    boxes = []
+    for c in page.chars:
+        if c.size > 0 and (is_han(c.text) or is_latin(c.text)):
+            x0, x1 = ink_extent(c)
+            if x1 - x0 >= 0.05 * c.size:
+                y0, y1 = (c.ink_top, c.ink_bottom) if c.ink_bottom - c.ink_top > 0.05 * c.size else \
+                    (c.baseline - 0.88 * c.size, c.baseline + 0.12 * c.size)
+                boxes.append((x0, x1, y0, y1, c))
+    found, seen = [], set()
+    for k, (x0, x1, y0, y1, c) in enumerate(boxes):
+        for a0, a1, b0, b1, d in boxes[:k]:
+            if d.text == c.text and abs(d.x - c.x) < 0.5 and abs(d.baseline - c.baseline) < 0.5:
+                continue
+            if not (is_han(c.text) or is_han(d.text)):  # of any two sizes
+                continue
+            across, down = min(x1, a1) - max(x0, a0), min(y1, b1) - max(y0, b0)
+            if across <= OVER_SHARE * min(x1 - x0, a1 - a0) or down <= OVER_SHARE * min(y1 - y0, b1 - b0):
+                continue
+            pair = (round(min(c.baseline, d.baseline), 1), round(max(c.baseline, d.baseline), 1))
+            if pair not in seen:
+                seen.add(pair)
+                found.append((c.baseline, f"{d.text}{c.text}", f"{across:.2f}"))
+    return found
+
+
+def _moved(c: Char, dx: float, dy: float) -> Char:
+    return c._replace(x=c.x + dx, right=c.right + dx, ink_left=c.ink_left + dx, ink_right=c.ink_right + dx,
+                      baseline=c.baseline + dy, ink_top=c.ink_top + dy, ink_bottom=c.ink_bottom + dy)
+
+
+def test_text_over_text_finds_what_every_pair_finds() -> None:
+    """The trial page whose caption was set over the body, and pieces of it set again a few points
+    off (over lines, between them, over a column's edge), in the page's order and shuffled."""
+    page = read_chars(PAGES / "trial11-caption-over-body.pdf")[0]
+    rnd = random.Random(11)
+    chars = list(page.chars)[:700]  # every pair of 700 characters: a quarter of a million
+    pages = [replace(page, chars=tuple(chars))]
+    for n in range(8):
+        more = list(chars)
+        for _ in range(4):
+            start = rnd.randrange(len(chars))
+            dx, dy = rnd.uniform(-12, 12), rnd.uniform(-12, 12)
+            more += [_moved(c, dx, dy) for c in chars[start:start + rnd.randint(1, 40)]]
+        if n % 2:
+            rnd.shuffle(more)
+        pages.append(replace(page, chars=tuple(more)))
+    total = 0
+    for p in pages:
+        report = TypographyReport(pages=1)
+        _text_over_text(p, report)
+        got = [(f.baseline, f.text, f.detail.rsplit("(", 1)[1].split(" pt")[0]) for f in report.overlap]
+        assert got == _over_by_every_pair(p)
+        total += len(got)
+    assert total > 20  # the moved pieces were found over the page's own text
