@@ -24,7 +24,7 @@ from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, LATIN_LETTERS, WO
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
-    GAP_RULES, LETTER_SPACING_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
+    GAP_RULES, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
 from pagesetter.fonts.face import Face, FaceSet
 from pagesetter.spec.model import BLACK, CMYK, Style
@@ -212,11 +212,12 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
         extra = _stretch(seg_gaps, gaps, extra, letters) if extra > 0 else \
             _shrink(seg, seg_gaps, gaps, widths, shifts, extra)
         if stretched and (_past_han_latin_cap(seg_gaps, gaps, max([a.style.size for a in seg]))
-                          or _wide_before_closing(seg, seg_gaps, gaps)):
+                          or _wide_before_closing(seg, seg_gaps, gaps) or _wide_word_space(seg, gaps)):
             # 员 Hans Müller-: a line whose only stretch is a word space and a Han–Latin gap gave
             # the cap up (_stretch), a hole `check` fails; set short, as a spaced-out word is.
             # So too Health Organization， (全角): its one gap that stretches evenly is the one
-            # before the comma, which would take the whole line's room
+            # before the comma, which would take the whole line's room. And for    Reconstruction
+            # and: a line of Latin words whose spaces took its room past WORD_SPACE_LIMIT
             return replace(set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink),
                            ragged=True, set_short=True)
     track = 0.0
@@ -266,6 +267,20 @@ def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]
             em = b.style.size
             if gap - g.natural > VERY_LOOSE_EM * em and gap - g.natural > (spread + 0.01) * em:
                 return True
+    return False
+
+
+def _wide_word_space(seg: list[Atom], gaps: list[float]) -> bool:
+    """Is a typed word space of the line (the space and the gaps either side) set wider than
+    spacing.WORD_SPACE_LIMIT? Only a line of nothing but Latin words (_stretch's last branch, the
+    cap given up) sets one so. Not a space of set width between Chinese (记者 张明): its own
+    limit is 一字空 (spacing.FIXED_SPACE_MAX)."""
+    space = CharClass.SPACE
+    for k in range(1, len(seg) - 1):
+        a = seg[k]
+        if a.cls is space and not a.fixed_space and \
+                gaps[k - 1] + a.width + gaps[k] > WORD_SPACE_LIMIT * a.style.size + 1e-6:
+            return True
     return False
 
 
