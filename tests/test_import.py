@@ -410,3 +410,31 @@ def test_wen_name_line_is_a_byline_not_a_subtitle(tmp_path: Path, line: str) -> 
     got = read(tmp_path / "content" / "essay.md")
     assert (got["title"], got["subtitle"], got["byline"]) == ("外婆的桂花树", None, line)
     assert "essay.txt:3: guessed: 署名" in result.stdout
+
+
+@pytest.mark.parametrize("line", ["本报驻布鲁塞尔记者 张伟", "本报特约记者 张伟", "新华社记者 张伟", "本报通讯员 张伟",
+                                  "本报记者 张伟 李华", "新华社驻东京记者 张伟", "中新社记者 张伟 王明",
+                                  "本报实习记者 张伟"])
+def test_any_reporters_line_is_a_byline_never_a_headline_field(tmp_path: Path, line: str) -> None:
+    """Trial 12 (copy/ecb.txt): 主题 / 副题 / 本报驻布鲁塞尔记者 张伟 / body — the byline became the 副题 and
+    the 主题 and 副题 shifted to 引题 and 主题."""
+    copy = ("欧洲央行维持三大关键利率不变\n欧元区11月通胀率降至2.4%\n" + line + "\n"
+            "本报法兰克福11月30日电 欧盟统计局11月30日公布的初步数据显示，欧元区11月通胀率同比上涨2.4%。\n")
+    (tmp_path / "ecb.txt").write_text(copy, encoding="utf-8")
+    result = run(["import", "ecb.txt"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = read(tmp_path / "content" / "ecb.md")
+    assert (got["kicker"], got["title"], got["subtitle"], got["byline"]) == (
+        "欧洲央行维持三大关键利率不变", "欧元区11月通胀率降至2.4%", None, line)
+    assert "ecb.txt:3: guessed: 署名" in result.stdout
+
+
+def test_a_byline_under_a_heading_mark_is_still_the_byline(tmp_path: Path) -> None:
+    """A byline written as a lower Markdown heading under the title is no 副题 either."""
+    copy = ("# 欧元区11月通胀率降至2.4%\n\n## 本报驻布鲁塞尔记者 张伟\n\n"
+            "本报法兰克福11月30日电 欧盟统计局11月30日公布的初步数据显示，欧元区11月通胀率同比上涨2.4%。\n")
+    (tmp_path / "ecb.md").write_text(copy, encoding="utf-8")
+    result = run(["import", "ecb.md"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = read(tmp_path / "content" / "ecb.md")
+    assert (got["title"], got["subtitle"], got["byline"]) == ("欧元区11月通胀率降至2.4%", None, "本报驻布鲁塞尔记者 张伟")

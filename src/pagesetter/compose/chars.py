@@ -541,6 +541,10 @@ STOCK_CODE_SPAN = r"(?<![A-Za-z0-9.])(?:[0-9]{6}\.(?:SH|SZ|BJ)|[0-9]{4,5}\.HK)(?
 SECONDS_FRACTION_SPAN = rf"(?<=[{DIGITS}])秒[{DIGITS}]"
 TIME_CHAIN_SPAN = rf"[{DIGITS}]+(?:分[{DIGITS}]+)?秒[{DIGITS}]+"
 
+# An index's base, 104.5（2020年=100）, 2015＝100: one expression, never parted before its = nor
+# after it (trial 12: （2020年 / =100）, a line starting with =).
+INDEX_BASE_SPAN = rf"[{DIGITS}]年?[=＝][{DIGITS}]"
+
 
 KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 第2版, 第109号: an issue, page or serial number (GB/T 15835's digits)
@@ -590,6 +594,10 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 新华社华盛顿11月30日电 on one line where it fits; parted inside, where it cannot, at a date's
     # cost
     KeepTogether(DATELINE_SPAN, DATE_SPLIT_COST, True, "dateline"),
+    # 2020年=100: an index's base, parted as a 连接号 is, only past a word broken by force: a line
+    # starting with = (or a line ending with one) is a 校对's kinsoku mark, and as a number and its
+    # unit (6.5e7) it was still parted to spare a gappy line
+    KeepTogether(INDEX_BASE_SPAN, 1e9, False, "index base"),
     # and where it must part, never before its 连接号: that would start a line with the mark
     # (kinsoku), dearer than a word broken by force (FORCED_PENALTY) and a line past the limit
     KeepTogether(rf"(?:[{DIGITS}]|{'|'.join(RANGE_FIRST_UNITS)})[{RANGE_MARKS}](?={_MINUS}[{DIGITS}])", 1e9, False),

@@ -24,7 +24,7 @@ from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, LATIN_LETTERS, WO
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import Breakable, can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
-    GAP_RULES, LETTER_SPACING_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
+    GAP_RULES, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
 from pagesetter.fonts.face import Face, FaceSet
 from pagesetter.records import record
@@ -99,6 +99,8 @@ SET_SHORT_CAUSES: dict[str, str] = {
     "han-latin": "the white between its Han and Latin would pass a third of an em",
     # white before a full-width closing mark, which has none of its own there (GB/T 15834-2011 §5)
     "before": "white would stand before its {mark}",
+    # a word space past spacing.WORD_SPACE_LIMIT (_wide_word_space)
+    "word-space": "its word spaces would open past two thirds of an em",
 }
 
 
@@ -267,6 +269,10 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
             # So too Health Organization， (全角): its one gap that stretches evenly is the one
             # before the comma, which would take the whole line's room
             cause = f"before {mark}"
+        elif stretched and _wide_word_space(seg, gaps):
+            # And for    Reconstruction    and: a line of Latin words whose spaces took its room
+            # past WORD_SPACE_LIMIT
+            cause = "word-space"
         if cause:
             return replace(set_line(atoms, s, e, measure, indent, False, last, all_gaps, hold_ink),
                            ragged=True, set_short=cause)
@@ -318,6 +324,20 @@ def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]
             if gap - g.natural > VERY_LOOSE_EM * em and gap - g.natural > (spread + 0.01) * em:
                 return b.text
     return ""
+
+
+def _wide_word_space(seg: list[Atom], gaps: list[float]) -> bool:
+    """Is a typed word space of the line (the space and the gaps either side) set wider than
+    spacing.WORD_SPACE_LIMIT? Only a line of nothing but Latin words (_stretch's last branch, the
+    cap given up) sets one so. Not a space of set width between Chinese (记者 张明): its own
+    limit is 一字空 (spacing.FIXED_SPACE_MAX)."""
+    space = CharClass.SPACE
+    for k in range(1, len(seg) - 1):
+        a = seg[k]
+        if a.cls is space and not a.fixed_space and \
+                gaps[k - 1] + a.width + gaps[k] > WORD_SPACE_LIMIT * a.style.size + 1e-6:
+            return True
+    return False
 
 
 def _hold_left_ink(first: Atom, widths: list[float], shifts: list[float]) -> bool:

@@ -123,6 +123,15 @@ VERY_LOOSE_EM = VERY_LOOSE_LIMIT - 0.01  # the margin: glyph positions round, ch
 # the measure, flush left and marked ragged, instead (a 校对 takes a short line over a spaced word).
 # As much as chars.LETTERSPACE_EM, what the line breaker counts as a line at its tolerance.
 LETTER_SPACING_LIMIT = 0.1
+# A word space (the typed space and the gaps either side, from one word's advance to the next
+# word) wider than this (em) reads as a hole, a river down a Chinese column (for    Reconstruction
+# and, trial 12): `pagesetter check` calls such a line very loose, and lines.set_line sets a line
+# that would need it short of the measure, flush left and marked ragged, as a spaced-out word.
+# The number is plain TeX's: a word space of cmr10 (a third of an em, stretch a sixth) stretched
+# to badness \hbadness = 1000, past which TeX reports the line as an underfull box: 1/3 + 10^(1/3)/6
+# = 0.69 em. The engine's own word space grows to WORD_SPACE_MAX (half an em) in justification;
+# only a line of nothing but Latin words spaces it further (lines._stretch), up to this.
+WORD_SPACE_LIMIT = 1 / 3 + 10 ** (1 / 3) / 6
 # Han spread past this (em) is the first a reader sees (issue 14's "loose line", the count of
 # `pagesetter check` and bench/typography.py): the line breaker weighs such a line apart.
 LOOSE_EM = 0.08
@@ -202,7 +211,11 @@ def mark_blank(prev: Atom, atom: Atom) -> float:
     else:
         return 0.0
     blank_side = BLANK_SIDE[mark.cls]
-    if blank_side not in side:
+    if blank_side not in side or mark.cls is CharClass.MIDDLE:
+        # The interpunct of a name (苏尔坦·贾比尔) or a date (3·15) joins its parts: it keeps the
+        # width its style set it to and the gaps beside it stretch as between Han, never taking
+        # back its blank as a line's stretch (trial 12: 苏尔坦 · 贾比尔 nearly an em each side,
+        # 安东尼奥·古特雷斯 tight in the same column)
         return 0.0
     em = mark.style.size
     set_width = PUNCT_WIDTH.get(mark.style.punctuation, {}).get(mark.cls, 1.0) * em
@@ -261,7 +274,10 @@ def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_spac
     if kind == GapKind.GRID and blank > 0:
         kind = GapKind.MARK_BLANK
     rule = GAP_RULES[kind]
-    natural = tracking
+    # Inside —— and ……: no tracking. They are two ems in every face and role (GB/T 15834-2011
+    # §4.10, §4.11); a style's letter-spacing spaces the characters around them, not their halves
+    # (the shipped banner-subtitle's 0.1字 set ——本报摄影记者… 2.10 em long: trial 12).
+    natural = 0.0 if kind is GapKind.INSEPARABLE else tracking
     fill = rule.fill * em
     shrink = rule.shrink * em
     if kind == GapKind.HAN_LATIN:

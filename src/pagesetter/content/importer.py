@@ -35,8 +35,11 @@ SHORT = 30
 SUBHEAD_MAX = 24
 CAPTION_MARKERS = ("▲", "▼")
 CAPTION_START = re.compile(r"^(?:[▲▼]|图为|上图|下图|左图|右图|图[一二三四五六七八九十0-9]+[：:])")
-# 署名 on its own line: 本报记者 某某, 记者 某某 通讯员 某某, 文/某某 (no sentence in it).
-BYLINE = re.compile(r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|记者|通讯员|文[/／|｜]|文图[/／]|撰稿[:：])[ \u3000]*\S"
+# 署名 on its own line: 本报记者 某某, 记者 某某 通讯员 某某, 文/某某 (no sentence in it); the paper or
+# agency, a 驻外 post and a rank may come before 记者/通讯员: 本报驻布鲁塞尔记者 张伟, 新华社记者 张伟,
+# 本报特约记者, 本报实习记者 (trial 12: a 驻外 byline was taken for the 副题).
+BYLINE = re.compile(r"^(?:(?:本报|新华社|中新社)?(?:驻[^\s，,。、；;：:]{1,12}?)?(?:特约|实习|首席|摄影)?(?:记者|通讯员)"
+                    r"|文[/／|｜]|文图[/／]|撰稿[:：])[ \u3000]*\S"
                     # 文 林晚舟: 文 and a space then only names (a 副刊's byline); a space after 文 is
                     # never a sentence's, but a name list is required so 文 字… is not taken.
                     r"|^文图?[ \u3000]+[\u4e00-\u9fff·]{2,5}(?:[ \u3000、]+[\u4e00-\u9fff·]{2,5})*$")
@@ -122,6 +125,8 @@ def _kind(p: SourcePara) -> str:
     text = p.text.strip()
     if p.style == "#tables":
         return "tables"
+    if _is_byline(text):  # before headings: a byline styled as a heading is still no 副题 (trial 12)
+        return "byline"
     if p.heading:
         return "heading"
     if not text:
@@ -130,11 +135,14 @@ def _kind(p: SourcePara) -> str:
         return "caption"
     if text.startswith("——") and len(text) <= 50 or p.style == "subtitle":
         return "dash"
-    if BYLINE.match(text) and len(text) <= 40 and "。" not in text:
-        return "byline"
     if len(text) <= SHORT and not _ends_sentence(text) and text[-1] not in "，,、：:":
         return "short"
     return "body"
+
+
+def _is_byline(text: str) -> bool:
+    """A 署名 line: a reporter's name line, short and without a sentence in it."""
+    return bool(BYLINE.match(text)) and len(text) <= 40 and "。" not in text
 
 
 def analyse(paras: list[SourcePara]) -> tuple[list[Imported], list[Note]]:
@@ -249,14 +257,14 @@ def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
     page's own headline, ``#`` above ``###`` profiles, is followed by another heading)."""
     counts: dict[int, int] = {}
     for i, p in enumerate(paras):
-        if not p.heading:
+        if kinds[i] != "heading":
             continue
         j = i + 1
         while j < len(paras) and kinds[j] in ("dash", "byline"):
             j += 1
         if j < len(paras) and kinds[j] in ("body", "short"):
             counts[p.heading] = counts.get(p.heading, 0) + 1
-    levels = [p.heading for p in paras if p.heading]
+    levels = [p.heading for p, kind in zip(paras, kinds) if kind == "heading"]
     if not counts:
         return min(levels)
     return max(sorted(counts), key=lambda level: counts[level])
@@ -264,7 +272,7 @@ def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
 
 def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> list[_Draft]:
     """Articles: at each title heading, or one article whose headline is the first short lines."""
-    first_heading = next((i for i, p in enumerate(paras) if p.heading), None)
+    first_heading = next((i for i, kind in enumerate(kinds) if kind == "heading"), None)
     drafts: list[_Draft] = []
     if first_heading is None:
         drafts.append(_headless(paras, kinds, notes))

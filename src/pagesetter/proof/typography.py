@@ -43,7 +43,7 @@ from pagesetter.compose.chars import (
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
-from pagesetter.compose.spacing import LETTER_SPACING_LIMIT
+from pagesetter.compose.spacing import LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT
 from pagesetter.errors import visible
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
@@ -68,6 +68,14 @@ class Limits(NamedTuple):
     # mean white between the letters of a line's Latin words beyond their advances and kerning:
     # a very loose line too (C o r p o r a t i o n; compose/spacing.LETTER_SPACING_LIMIT)
     letter_spacing: float = LETTER_SPACING_LIMIT
+    # white between two Latin words (a printed space, from one word's advance to the next word)
+    # on a justified line: a very loose line too (for    Reconstruction    and;
+    # compose/spacing.WORD_SPACE_LIMIT, plain TeX's underfull box)
+    word_space: float = WORD_SPACE_LIMIT
+    # the cell of a name's · between two Han (苏尔坦·贾比尔) wider than the article's tightest ·
+    # beyond what the line's Han spread gives each side: a stretched interpunct (very loose; the
+    # composer stretches it as between Han only, compose/spacing.mark_blank)
+    interpunct: float = 0.1
     spacing_jump: float = 0.06  # change of that mean from one line of a column to the next: counted
     hole: float = 0.8  # white inside a line wider than this: a character that was not printed
     overlap: float = 0.1  # ink of two characters of a table's line over each other by more than this
@@ -123,6 +131,9 @@ class Line:
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
     ragged: bool = False  # ours: set short of the measure by design (a centred line), by the layout record
     ends: bool = False  # ours: a paragraph's last line, by the layout record (a frame of kind "end")
+    # origins of the whitespace characters the PDF prints as characters (U+3000, a space of set
+    # width): no word space a line's justification widened (a standings row's 江城FC　　　8-6-12)
+    set_blanks: tuple[float, ...] = ()
 
     @_once
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
@@ -259,6 +270,48 @@ _WORD_MARKS = frozenset("./@-_:?=&#~%+'")
 
 def _in_word(ch: str) -> bool:
     return len(ch) == 1 and ((ch.isalnum() and not _cjk(ch)) or ch in _WORD_MARKS)
+
+
+def _widest_word_space(line: "Line") -> tuple[float, Char, Char] | None:
+    """The widest white (em) between two Latin words of the line where a space was printed, from
+    the end of one word's advance to the next word's origin, with the characters either side."""
+    if not line.blanks:
+        return None
+    chars = line.chars
+    widest: tuple[float, Char, Char] | None = None
+    for a, b in zip(chars, chars[1:]):
+        if a.size > 0 and _in_word(a.text) and _in_word(b.text) and line.spaced(a, b) and not any(
+                a.x < x < b.x for x in line.set_blanks):
+            white = (b.x - a.right) / a.size
+            if widest is None or white > widest[0]:
+                widest = (white, a, b)
+    return widest
+
+
+def _interpunct_cells(line: "Line") -> list[tuple[float, Char]]:
+    """Each · between two Han of the line: from the first Han's em box to the second Han (em),
+    less the line's own Han spread on either side (what stretching as between Han gives it)."""
+    chars = line.chars
+    if "·" not in line.text or len(chars) < 3:
+        return []
+    spread = _han_spread(line)
+    return [((b.x - a.x - a.size) / a.size - 2 * spread, c) for a, c, b in zip(chars, chars[1:], chars[2:])
+            if c.text == "·" and a.size > 0 and is_han(a.text) and is_han(b.text)]
+
+
+def _stretched_interpuncts(lines: "list[Line]", report: "TypographyReport") -> None:
+    """One article's body lines: a name's · (苏尔坦·贾比尔) set wider than the article's tightest
+    one (never taken wider than a full em, 全角) by more than LIMITS.interpunct, past what the
+    line's Han spread gives it: the · took the line's stretch (trial 12: 苏尔坦 · 贾比尔 beside
+    安东尼奥·古特雷斯)."""
+    cells = [(line, width, c) for line in lines if not line.ragged for width, c in _interpunct_cells(line)]
+    if not cells:
+        return
+    tightest = min(1.0, min(width for _, width, _ in cells))
+    for line, width, c in cells:
+        if width > tightest + LIMITS.interpunct + 5e-3:
+            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                             f"the · is {width:.2f} em between its Han, not {tightest:.2f}"))
 
 
 def _letter_spacing(line: "Line") -> float:
@@ -809,7 +862,8 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
             continue
         solid = tuple([c for c, b in zip(row, blank) if not b])
         if solid:
-            out.append(Line(page, solid, tuple([c.x for c, b in zip(row, blank) if b]), *edges, frame is not None))
+            printed = tuple([c.x for c, b in zip(row, blank) if b])
+            out.append(Line(page, solid, printed, *edges, frame is not None, set_blanks=printed))
     return out
 
 
@@ -1018,10 +1072,10 @@ def _split_gutters(lines: list[Line]) -> list[Line]:
         for c in line.chars:
             prev = current[-1] if current else None
             if prev is not None and (abs(c.size - prev.size) > 0.01 or _gutter(prev, c)):
-                out.append(Line(line.page, tuple(current), line.blanks))
+                out.append(Line(line.page, tuple(current), line.blanks, set_blanks=line.set_blanks))
                 current = []
             current.append(c)
-        out.append(Line(line.page, tuple(current), line.blanks))
+        out.append(Line(line.page, tuple(current), line.blanks, set_blanks=line.set_blanks))
     return out
 
 
@@ -1103,6 +1157,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             if kind != "other":
                 kept.append(line)
         lines = kept
+    _stretched_interpuncts(lines, report)
     previous_extra: float | None = None
     ended = False  # the line before ended a paragraph
     for i, line in enumerate(lines):
@@ -1114,8 +1169,12 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         split_dash = i > 0 and lines[i - 1].text[-1:] in DASH
         # a URL goes on with the mark Chicago breaks before (.jcwater.com.cn): no kinsoku
         # (a line before set short, ragged, ends no paragraph by its width: .com/2026/11 after news.microsoft)
-        url_goes_on = (text[0] in NOT_AT_START and i > 0 and (not ended or lines[i - 1].ragged)
-                       and _url_cut(lines, i - 1) is True)
+        # (a line of a quotation set in from both edges, 编者按, ends short of the frame's measure
+        # as a paragraph's end does: the source map tells it goes on; trial 12's opinion@jcdaily
+        # / .com.cn。 in a `> ` 编者按 was called a kinsoku, the same break outside one was not)
+        url_goes_on = (text[0] in NOT_AT_START and i > 0 and _url_cut(lines, i - 1) is True
+                       and (not ended or lines[i - 1].ragged or (
+                           sources is not None and sources.one_line(lines[i - 1].chars[-1], line.chars[0]))))
         if (text[0] in NOT_AT_START and not url_goes_on) or text[-1] in NOT_AT_END or (
                 lone_dash_at(text, 0) and not split_dash):
             report.kinsoku.append(Finding(line.page, line.baseline, shown(line)))
@@ -1196,6 +1255,11 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
             report.very_loose.append(Finding(line.page, line.baseline, shown(line),
                                              f"{spacing:.3f} em between a word's letters"))
+        word_space = _widest_word_space(line)
+        if word_space is not None and word_space[0] > LIMITS.word_space + 5e-3:
+            white, a, b = word_space
+            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                             f"{white:.2f} em word space between {a.text} and {b.text}"))
         han = line.han
         extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
                   if ha and hb and not (line.blanks and line.spaced(a, b))]
@@ -1282,6 +1346,12 @@ class _Sources:
         except (TypeError, ValueError, IndexError):
             return None
         return (found[0], str(source.get("file")), line) if line else None
+
+    def one_line(self, a: Char, b: Char) -> bool:
+        """Are ``a`` and ``b`` of one source line of one article's file (so of one paragraph: the
+        two pieces of an address, which holds no line break)? False where the record does not say."""
+        first, second = self.line(a), self.line(b)
+        return first is not None and first == second
 
     def parted(self, a: Char, b: Char) -> bool:
         """Are ``a`` and ``b`` of two paragraphs? Of one article and file, their source lines two
