@@ -1186,7 +1186,7 @@ def _warn_signs(spec: ArticleSpec, article: Article, out: Placed, columns: list[
                                     f"opens column {col} of the module, away from {away} at "
                                     "the foot of the column before: the columns as planned have no line "
                                     "to spare to take the text's last line over with it; add or cut a "
-                                    "line or two of copy", spec.loc, article.id))
+                                    "line or two of copy", spec.loc, article.id, (line.text.strip(),)))
 
 
 def break_faults(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> int:
