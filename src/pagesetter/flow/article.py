@@ -1221,21 +1221,23 @@ def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, bas
                   jump: bool, planned: tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]
                   ) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
     """Where the balanced columns leave a break a desk would not pass (break_faults) and the
-    module keeps white at its foot (lines to spare), the columns end a line deeper at a time, down
-    to the foot: of the feet that leave none, the one whose last column ends nearest the others
-    (the shallowest of those) is taken, when it leaves no underset module where there was none
-    (the last column may end higher by what it is short, as keep_ends leaves it) and every column
-    the text filled still has text: one is left empty only where the text is too short for two
-    lines in every column it filled, and then every column printing keeps two or more. Failing
-    that, the balanced columns stand (`check` counts what is left; the build says it)."""
+    module is underset, white at its foot (lines to spare: more than the line a module may keep
+    above its rule, foot_allowance; a module filled but for that line keeps its balanced columns
+    and keep_ends' make-up), the columns end a line deeper at a time, down to the foot. Of the
+    feet that leave no such break, the one whose last column ends nearest the others (the
+    shallowest of those) is taken (the last column may end higher by what it is short, as
+    keep_ends leaves it), when every column the text filled still has text: one is left empty only
+    where the text is too short for two lines in every column it filled, and then every column
+    printing keeps two or more. Failing that, the balanced columns stand (`check` counts what is
+    left; the build says it)."""
     columns, fill, placed = planned
-    if fill.above_photos or fill.empty_foot <= 0 or fill.overset or not break_faults(placed, _slots(columns)):
+    allowance = foot_allowance(spec, geo)
+    if (fill.above_photos or fill.empty_foot <= allowance or fill.overset
+            or not break_faults(placed, _slots(columns))):
         return planned
     bottom = columns[-1].foot
     depths = _column_depths(placed, _slots(columns))
     short = sum(depths) < 2 * len(depths)  # too little text for two lines in every column
-    allowance = foot_allowance(spec, geo)
-    was_underset = is_underset(fill, allowance)
     best: tuple[tuple[int, int, int], tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]] | None = None
     for foot_at in range(bottom - fill.empty_foot + 1, bottom + 1):
         together = _keep_together(spec, blocked, geo, base, jump, foot_at)
@@ -1244,7 +1246,7 @@ def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, bas
         now = _column_depths(kept, slots)
         if refill.overset or (len(now) < len(depths) and (not short or min(now) < 2)):
             break  # deeper still leaves more columns empty
-        if (is_underset(refill, allowance) and not was_underset) or break_faults(kept, slots):
+        if break_faults(kept, slots):
             continue
         key = (len(depths) - len(now), refill.shortfall, foot_at)
         if best is None or key < best[0]:
@@ -1500,10 +1502,12 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
             # both columns than the module may keep, foot_allowance), the rule stops with the
             # deeper of the two, not on through the white to the foot rule
             deeper = max((text_feet[c] for c in (col - 1, col) if c in text_feet), default=None)
-            if deeper is not None and area_bottom(block, geo) - (deeper + 1) > foot_allowance(spec, geo):
+            stops = deeper is not None and area_bottom(block, geo) - (deeper + 1) > foot_allowance(spec, geo)
+            if stops:
                 bottom = min(bottom, geo.line_top(deeper + 1))
             for y1, y2 in _between(top, bottom, cuts):
-                if y2 - y1 > grid.pitch:
+                # (a rule beside one line of text each side is drawn: it parts them)
+                if y2 - y1 > grid.pitch or (stops and y2 == bottom and y2 - y1 > grid.pitch - 0.01):
                     out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))
 
 
