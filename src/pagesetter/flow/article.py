@@ -895,7 +895,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     columns, fill, placed = _keep_ends(spec, blocked, geo, columns, fill, placed)
     columns, fill, placed = _spare_breaks(spec, blocked, geo, base, jump, (columns, fill, placed))
     if not out.dry:
-        _warn_signs(spec, article, out, columns, placed)
+        _warn_signs(spec, article, out, columns, placed, fill.empty_foot > foot_allowance(spec, geo))
     n_slots = fill.slots  # the grid lines the columns hold
     out.widows = widows(placed, _slots(columns))
     if spec.jump_to is not None and len(placed) > n_slots:
@@ -1174,7 +1174,7 @@ def _parted_signs(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) 
 
 
 def _warn_signs(spec: ArticleSpec, article: Article, out: Placed, columns: list[ColumnSlots],
-                placed: list[tuple[Line, str]]) -> None:
+                placed: list[tuple[Line, str]], underset: bool) -> None:
     """Say where a 落款 stands parted at a column's head (the flow could not keep it: _keep_ends,
     _spare_breaks), at the entry."""
     slots = _slots(columns)
@@ -1182,11 +1182,14 @@ def _warn_signs(spec: ArticleSpec, article: Article, out: Placed, columns: list[
         line = placed[k][0]
         col = next(i for i, c in enumerate(columns) if c.col == slots[k][0]) + 1
         away = "the line of the 落款 before it" if placed[k - 1][1] == "sign" else "the text it signs"
+        # an underset module had its deeper feet tried (_spare_breaks); any other has no line to spare
+        why = ("no foot of the columns keeps the 落款 whole with the text's last lines without leaving a column "
+               "empty; add or cut a line or two of copy, or set the module in fewer columns" if underset else
+               "the columns as planned have no line to spare to take the text's last line over with it; add or "
+               "cut a line or two of copy")
         out.warnings.append(Warning("layout", f"{article.id!r}: the flush-right line '{line.text.strip()}' "
-                                    f"opens column {col} of the module, away from {away} at "
-                                    "the foot of the column before: the columns as planned have no line "
-                                    "to spare to take the text's last line over with it; add or cut a "
-                                    "line or two of copy", spec.loc, article.id, (line.text.strip(),)))
+                                    f"opens column {col} of the module, away from {away} at the foot of the "
+                                    f"column before: {why}", spec.loc, article.id, (line.text.strip(),)))
 
 
 def break_faults(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> int:
