@@ -516,6 +516,14 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         out.lines.append(TextLine(glyphs, column_top, centre - style.size / 2, style.size, article.id, role))
         right -= style.leading
     out.frames.append(Frame(article.id, "headline", x, top, width, lines * pitch))
+    # its columns hold text down to the grid line its deepest column ends on: a column rule beside
+    # it runs that far (_area_rules), as beside a column of body text
+    ink = max((top + pitch / 2 + drop + col.height for col, _, _, drop in placed), default=top)
+    foot = spec.block.top
+    while geo.line_top(foot + 1) < ink - 0.01:
+        foot += 1
+    for c in range(spec.block.col, spec.block.col + cols):
+        out.text_feet[c] = max(foot, out.text_feet.get(c, foot))
     return lines
 
 
