@@ -76,6 +76,9 @@ class Placed:
     # the paragraphs' last lines alone at a column's head (段末孤行: widows), each by its place
     # among the body's printing lines (blank lines not counted): what fitting weighs (flow/fit.py)
     widows: tuple[int, ...] = ()
+    # the last grid line each grid column's body prints on (its text's foot, white below it):
+    # where a column rule beside it stops (_area_rules)
+    text_feet: dict[int, int] = field(default_factory=dict)
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
         if self.dry:
@@ -193,9 +196,11 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
         brief = k > 0 and paras[k - 1].subhead and (k + 1 == len(paras) or paras[k + 1].subhead)
         if (FORM_SETTINGS[para.form].whole or brief) and len(para_lines) <= KEEP_WHOLE:
             para_lines = [replace(line, role="item") for line in para_lines]
-        elif para.form == "right" and lines and lines[-1].role in ("body", "item") and para_lines:
-            # a 落款 after a letter: its first line is kept with the letter's last (keep_ends)
-            para_lines[0] = replace(para_lines[0], role="sign")
+        elif para.form == "right" and lines and lines[-1].role in ("body", "item", "sign") and para_lines:
+            # a 落款 after a letter: its first line is kept with the letter's last (keep_ends); its
+            # next lines (each a paragraph of the ::: right block) with the line before, so the
+            # block stands whole in one column
+            para_lines = [replace(line, role="sign") for line in para_lines]
         lines += para_lines
     return lines, warnings, starts
 
@@ -577,6 +582,14 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         out.lines.append(TextLine(glyphs, column_top, centre - style.size / 2, style.size, article.id, role))
         right -= style.leading
     out.frames.append(Frame(article.id, "headline", x, top, width, lines * pitch))
+    # its columns hold text down to the grid line its deepest column ends on: a column rule beside
+    # it runs that far (_area_rules), as beside a column of body text
+    ink = max((top + pitch / 2 + drop + col.height for col, _, _, drop in placed), default=top)
+    foot = spec.block.top
+    while geo.line_top(foot + 1) < ink - 0.01:
+        foot += 1
+    for c in range(spec.block.col, spec.block.col + cols):
+        out.text_feet[c] = max(foot, out.text_feet.get(c, foot))
     return lines
 
 
@@ -876,12 +889,14 @@ def _balanced_foot(columns: list[ColumnSlots], group: set[int], bottom: int, n_l
 
 
 def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, n_lines: int,
-                 kept: Callable[[list[ColumnSlots]], int] | None = None) -> tuple[list[ColumnSlots], Fill]:
+                 kept: Callable[[list[ColumnSlots]], int] | None = None,
+                 foot_at: int | None = None) -> tuple[list[ColumnSlots], Fill]:
     """The body's slots, balanced so the last columns end level, and how well they fill.
     ``kept``: how many lines the body takes in given columns once what stands whole is kept whole
     (a table, padded to the next column; _keep_together): balancing then ends the columns on the
     shallowest foot at which that many lines fit, never one too shallow for a table (the columns
-    balance around it), and ``n_lines`` is that count."""
+    balance around it), and ``n_lines`` is that count. ``foot_at``: the last columns end on that
+    grid line instead, deeper than balanced (_spare_breaks)."""
     columns = _columns(spec, blocked, geo)
     group = _last_columns(columns)
     bottom = columns[-1].foot
@@ -892,7 +907,10 @@ def plan_columns(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, n_li
     # column and the others left empty); one that does not fit fills every column to the foot.
     jump = int(spec.jump_to is not None)
     balance = spec.balance and (not jump or n_lines - jump <= _capacity(columns))
-    if balance:
+    if balance and foot_at is not None:
+        foot = min(bottom, foot_at)
+        columns = _cap(columns, group, foot, bottom)
+    elif balance:
         foot = _balanced_foot(columns, group, bottom, n_lines - jump)
         if kept is not None and open_starts:
             # deeper, a line at a time, until the kept lines fit (a table no longer turns a column
@@ -959,8 +977,12 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         # a table is never split (this version): one deeper than the module's column cannot be set;
         # any other is balanced around, the columns as deep as it needs (_keep_together)
         _tables_fit(spec, article, _columns(spec, blocked, geo), placed, out)
-    columns, fill, placed = _keep_together(spec, blocked, geo, placed, jump)
-    columns, fill, placed = _keep_ends(spec, article, blocked, geo, out, columns, fill, placed)
+    base = placed
+    columns, fill, placed = _keep_together(spec, blocked, geo, base, jump)
+    columns, fill, placed = _keep_ends(spec, blocked, geo, columns, fill, placed)
+    columns, fill, placed = _spare_breaks(spec, blocked, geo, base, jump, (columns, fill, placed))
+    if not out.dry:
+        _warn_signs(spec, article, out, columns, placed, fill.empty_foot > foot_allowance(spec, geo))
     n_slots = fill.slots  # the grid lines the columns hold
     out.widows = widows(placed, _slots(columns))
     if spec.jump_to is not None and len(placed) > n_slots:
@@ -979,12 +1001,12 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
         rest = placed[n_slots:]
         fitted = placed[n_slots - 1][0].text if n_slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
-    elif fill.empty_foot > _foot_allowance(spec, geo) or fill.shortfall > 1 or fill.empty_columns:
+    elif is_underset(fill, foot_allowance(spec, geo)) or fill.empty_columns:
         out.warnings.append(Warning("underset", f"{article.id!r}: {_underset(fill)}", spec.loc, article.id))
 
 
 def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, base: list[tuple[Line, str]],
-                   jump: bool) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
+                   jump: bool, foot_at: int | None = None) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
     """The columns planned for the body with what stands together kept together: a subhead with
     its first line of text (keep_subheads), a short item whole (keep_items), a table whole
     (keep_tables). Keeping pads columns, which changes balancing, which moves the column ends:
@@ -995,19 +1017,19 @@ def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, ba
     the columns as planned have the line to spare, _keep_ends; planned here, a balanced module
     would be made a line deeper for it, a ragged foot.)"""
     if not any(role in ("subhead", "item", "table") for _, role in base):
-        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump)
+        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, foot_at=foot_at)
         return columns, fill, base  # nothing to keep together
 
     def kept(columns: list[ColumnSlots]) -> list[tuple[Line, str]]:
         slots = _slots(columns)
         return keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
 
-    columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, lambda c: len(kept(c)) + jump)
+    columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, lambda c: len(kept(c)) + jump, foot_at)
     placed = kept(columns)
     for _ in range(12):
         if len(placed) + jump <= fill.lines:
             break
-        columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump)
+        columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump, foot_at=foot_at)
         placed = kept(columns)
     spread = spread_items(base, placed, _slots(columns))
     if spread is not None:
@@ -1199,7 +1221,13 @@ def _column_top(slots: list[tuple[int, int]], k: int) -> bool:
     return k < len(slots) and (k == 0 or slots[k - 1] != (slots[k][0], slots[k][1] - 1))
 
 
-def _foot_allowance(spec: ArticleSpec, geo: PageGeometry) -> int:
+def is_underset(fill: Fill, allowance: int) -> bool:
+    """Does the build warn of the module as underset (more white at its foot than ``allowance``,
+    foot_allowance, or its last column more than a line short)?"""
+    return fill.empty_foot > allowance or fill.shortfall > 1
+
+
+def foot_allowance(spec: ArticleSpec, geo: PageGeometry) -> int:
     """Empty foot lines an underset module may leave unremarked: one above the rule under a
     module (it reads as the rule's standoff), none at the page foot, where a white grid line
     across the module stands out beside column rules that run to the foot."""
@@ -1251,6 +1279,12 @@ def _keeps_with_previous(before: list[tuple[Line, str]], line: Line, role: str) 
     if not before:
         return 0
     prev, prev_role = before[-1]
+    if role == "sign" and prev_role == "sign":
+        # a 落款's later line: the lines of the 落款 above it go over with it, and what its first takes
+        signs = 1
+        while signs < len(before) and before[-signs - 1][1] == "sign":
+            signs += 1
+        return signs + _keeps_with_previous(before[:-signs], before[-signs][0], "sign")
     if role == "sign":
         if prev_role not in ("body", "item"):
             return 0
@@ -1314,14 +1348,14 @@ def _opens(out: list[tuple[Line, str]], i: int) -> bool:
     return i == 0 or out[i - 1][0].last or out[i - 1][1] not in ("body", "sign")
 
 
-def _keep_ends(spec: ArticleSpec, article: Article, blocked: list[Rect], geo: PageGeometry, out: Placed,
-               columns: list[ColumnSlots], fill: Fill,
-               placed: list[tuple[Line, str]]) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
+def _keep_ends(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, columns: list[ColumnSlots], fill: Fill,
+               placed: list[tuple[Line, str]],
+               foot_at: int | None = None) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
     """keep_ends, where the module has the lines to spare: the padding is taken only when the body
     still fits the columns as planned (balanced to the same foot: the last column ends higher by
     what it was short, no column deeper), and keeps every subhead and item as kept. Otherwise the
     lines stand as they were: `check` counts a last line alone at a column's head, and a 落款
-    parted from its letter is said here."""
+    parted from its letter is said (_warn_signs)."""
     jump = spec.jump_to is not None
     slots = _slots(columns)
     ended = keep_ends(placed, slots)
@@ -1330,19 +1364,101 @@ def _keep_ends(spec: ArticleSpec, article: Article, blocked: list[Rect], geo: Pa
         # moves must leave no last line or 落款 alone at a column's head in turn
         ended = keep_items(keep_subheads(ended, slots), slots)
     if len(ended) != len(placed) and len(ended) + jump <= fill.slots and keep_ends(ended, slots) == ended:
-        again, refill = plan_columns(spec, blocked, geo, len(ended) + jump)
+        again, refill = plan_columns(spec, blocked, geo, len(ended) + jump, foot_at=foot_at)
         if again == columns:
             columns, fill, placed = again, refill, ended
-    if not out.dry:
-        for k, (line, role) in enumerate(placed[:len(slots)]):
-            if role == "sign" and 0 < k and slots[k][0] != slots[k - 1][0] and placed[k - 1][1] != "blank":
-                col = next(i for i, c in enumerate(columns) if c.col == slots[k][0]) + 1
-                out.warnings.append(Warning("layout", f"{article.id!r}: the flush-right line '{line.text.strip()}' "
-                                            f"opens column {col} of the module, away from the text it signs at "
-                                            "the foot of the column before: the columns as planned have no line "
-                                            "to spare to take the text's last line over with it; add or cut a "
-                                            "line or two of copy", spec.loc, article.id))
     return columns, fill, placed
+
+
+def _parted_signs(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[int]:
+    """Where a 落款's line opens a column, parted from the text it signs (or from the 落款's line
+    before it) at the foot of the column before."""
+    return [k for k, (_, role) in enumerate(placed[:len(slots)])
+            if role == "sign" and 0 < k and slots[k][0] != slots[k - 1][0] and placed[k - 1][1] != "blank"]
+
+
+def _warn_signs(spec: ArticleSpec, article: Article, out: Placed, columns: list[ColumnSlots],
+                placed: list[tuple[Line, str]], underset: bool) -> None:
+    """Say where a 落款 stands parted at a column's head (the flow could not keep it: _keep_ends,
+    _spare_breaks), at the entry."""
+    slots = _slots(columns)
+    for k in _parted_signs(placed, slots):
+        line = placed[k][0]
+        col = next(i for i, c in enumerate(columns) if c.col == slots[k][0]) + 1
+        away = "the line of the 落款 before it" if placed[k - 1][1] == "sign" else "the text it signs"
+        # an underset module had its deeper feet tried (_spare_breaks); any other has no line to spare
+        why = ("no foot of the columns keeps the 落款 whole with the text's last lines without leaving a column "
+               "empty; add or cut a line or two of copy, or set the module in fewer columns" if underset else
+               "the columns as planned have no line to spare to take the text's last line over with it; add or "
+               "cut a line or two of copy")
+        out.warnings.append(Warning("layout", f"{article.id!r}: the flush-right line '{line.text.strip()}' "
+                                    f"opens column {col} of the module, away from {away} at the foot of the "
+                                    f"column before: {why}", spec.loc, article.id, (line.text.strip(),)))
+
+
+def break_faults(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> int:
+    """How many column breaks of ``placed`` a desk would not pass where it has lines to spare: a
+    paragraph's last line alone at a column's head (widows), a 落款 parted at one (from its letter
+    at the foot before, or from its own line before), a paragraph's first line alone at a column's
+    foot (under a subhead: the subhead with one line of its text), and a number, date or counted
+    unit torn from one column into the next (worse than across lines)."""
+    faults = len(widows(placed, slots)) + len(_parted_signs(placed, slots))
+    for k in range(1, min(len(placed), len(slots))):
+        if slots[k][0] == slots[k - 1][0]:
+            continue
+        foot, head = placed[k - 1], placed[k]
+        if foot[1] == "blank" or head[1] == "blank":
+            continue
+        if _opens(placed, k - 1) or (foot[1] in ("body", "item") and not foot[0].last and any(
+                hard for _, hard in split_kinds(foot[0].text.strip(), head[0].text.strip()))):
+            faults += 1
+    return faults
+
+
+def _column_depths(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[int]:
+    """How many lines each column prints of ``placed`` (columns with none left out)."""
+    depths: dict[int, int] = {}
+    for (_, role), (col, _) in zip(placed, slots):
+        if role != "blank":
+            depths[col] = depths.get(col, 0) + 1
+    return list(depths.values())
+
+
+def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, base: list[tuple[Line, str]],
+                  jump: bool, planned: tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]
+                  ) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
+    """Where the balanced columns leave a break a desk would not pass (break_faults) and the
+    module is underset, white at its foot (lines to spare: more than the line a module may keep
+    above its rule, foot_allowance; a module filled but for that line keeps its balanced columns
+    and keep_ends' make-up), the columns end a line deeper at a time, down to the foot. Of the
+    feet that leave no such break, the one whose last column ends nearest the others (the
+    shallowest of those) is taken (the last column may end higher by what it is short, as
+    keep_ends leaves it), when every column the text filled still has text: one is left empty only
+    where the text is too short for two lines in every column it filled, and then every column
+    printing keeps two or more. Failing that, the balanced columns stand (`check` counts what is
+    left; the build says it)."""
+    columns, fill, placed = planned
+    allowance = foot_allowance(spec, geo)
+    if (fill.above_photos or fill.empty_foot <= allowance or fill.overset
+            or not break_faults(placed, _slots(columns))):
+        return planned
+    bottom = columns[-1].foot
+    depths = _column_depths(placed, _slots(columns))
+    short = sum(depths) < 2 * len(depths)  # too little text for two lines in every column
+    best: tuple[tuple[int, int, int], tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]] | None = None
+    for foot_at in range(bottom - fill.empty_foot + 1, bottom + 1):
+        together = _keep_together(spec, blocked, geo, base, jump, foot_at)
+        again, refill, kept = _keep_ends(spec, blocked, geo, *together, foot_at=foot_at)
+        slots = _slots(again)
+        now = _column_depths(kept, slots)
+        if refill.overset or (len(now) < len(depths) and (not short or min(now) < 2)):
+            break  # deeper still leaves more columns empty
+        if break_faults(kept, slots):
+            continue
+        key = (len(depths) - len(now), refill.shortfall, foot_at)
+        if best is None or key < best[0]:
+            best = (key, (again, refill, kept))
+    return planned if best is None else best[1]
 
 
 def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
@@ -1443,6 +1559,7 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
     for (line, role), (col, grid_line) in zip(placed, _slots(columns)):
         if role == "blank":
             continue
+        out.text_feet[col] = max(grid_line, out.text_feet.get(col, grid_line))
         if role == "table":
             _set_table_line(spec, article, geo, out, line, col, grid_line, weights)
             continue
@@ -1503,7 +1620,7 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
     own: list[Rule] = []
     for area in spec.areas:
         part = Placed()
-        _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body)
+        _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body, out.text_feet)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
     out.rules += [r for r in own if r.role != "column" or _parts_text(r, out.lines, geo)]
@@ -1558,7 +1675,7 @@ def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
 
 
 def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int,
-                has_body: bool) -> None:
+                has_body: bool, text_feet: dict[int, int]) -> None:
     page = geo.spec
     grid = page.grid
     rules = spec.rules or page.rules  # the module's own weights, else the page's
@@ -1611,8 +1728,16 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
             # foot it runs on to the foot rule (flow/junctions.py).
             cuts = sorted((geo.line_top(ps.cell.top - ps.standoff), geo.line_top(ps.cell.bottom + ps.standoff))
                           for ps in spec.photos if ps.cell.col <= col <= ps.cell.right)
+            # ... and where the text stops above the foot (an underset module: more white under
+            # both columns than the module may keep, foot_allowance), the rule stops with the
+            # deeper of the two, not on through the white to the foot rule
+            deeper = max((text_feet[c] for c in (col - 1, col) if c in text_feet), default=None)
+            stops = deeper is not None and area_bottom(block, geo) - (deeper + 1) > foot_allowance(spec, geo)
+            if stops:
+                bottom = min(bottom, geo.line_top(deeper + 1))
             for y1, y2 in _between(top, bottom, cuts):
-                if y2 - y1 > grid.pitch:
+                # (a rule beside one line of text each side is drawn: it parts them)
+                if y2 - y1 > grid.pitch or (stops and y2 == bottom and y2 - y1 > grid.pitch - 0.01):
                     out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))
 
 

@@ -22,7 +22,8 @@ from pagesetter.compose.lines import Line
 from pagesetter.compose.spacing import LOOSE_EM
 from pagesetter.content.model import Article
 from pagesetter.errors import READING, Reading, Warning
-from pagesetter.flow.article import Fill, Placed, area_bottom, flow_article, rebreakable, set_body
+from pagesetter.flow.article import (Fill, Placed, area_bottom, flow_article, foot_allowance, is_underset,
+                                     rebreakable, set_body)
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
@@ -370,6 +371,9 @@ def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: 
                     trial = flow_article(changed, article, styles, geo, faces, body=body, carried=carried, dry=True)
                     if any(w.kind == "overset" for w in trial.warnings):
                         continue  # a headline or caption that no longer fits its area
+                    if variant.headline > 0 and trial.fill is not None and \
+                            is_underset(trial.fill, foot_allowance(changed, geo)):
+                        continue  # a deeper headline over a module still underset only moves the white under it
                     if (variant.photo or variant.move) and _thinner_photo(article, spec, base, trial, row):
                         continue  # the photo would print under the resolution print needs
                     candidate = (trial, changed, variant)

@@ -220,7 +220,8 @@ def _located(f, title: str) -> tuple[Loc | None, str]:  # type: ignore[no-untype
 
 # The problems of `check` the flow says itself, as the warning of this kind (flow/article.py
 # _very_loose_warning, _split_warning; a hole is a glyph the face set has not, _missing_warning).
-FLOW_SAYS = {"very_loose": "very-loose", "split_spans": "split-span", "holes": "missing-glyph"}
+FLOW_SAYS = {"very_loose": "very-loose", "split_spans": "split-span", "holes": "missing-glyph",
+             "parted_signs": "layout"}
 
 
 def unsaid(found: "tuple[CheckWarning, ...]", flow: "tuple[Warning, ...] | list[Warning]") -> list[Warning]:
@@ -238,6 +239,8 @@ def _says(w: Warning, c: CheckWarning) -> bool:
         return False
     if c.key == "holes":
         return True  # the article's character no face prints: the flow names it, and its paragraph
+    if c.key == "parted_signs":  # the flow quotes the 落款's line (flow/article.py _warn_signs)
+        return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
     if c.key == "very_loose":
         return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
     # the flow quotes the last and first 8 characters either side of the split, check 16

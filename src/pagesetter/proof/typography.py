@@ -380,7 +380,11 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
-WARNED = (("widows", "a paragraph's last line alone at a column's head"),)
+WARNED = (("widows", "a paragraph's last line alone at a column's head"),
+          ("parted_signs", "a flush-right line (落款) at a column's head, parted from the line before it"))
+# How far right of its column's left edge a line opening a column starts to be taken for one set
+# flush right (a 落款), in its em: past a paragraph's 2-em indent.
+FLUSH_RIGHT_EM = 3.0
 
 
 @record
@@ -410,6 +414,11 @@ class TypographyReport:
     # before (段末孤行, TYPOGRAPHY.md: Paragraph); the flow avoids it where the module has a line to
     # spare (flow/article.py keep_ends)
     widows: list[Finding] = field(default_factory=list)
+    # ours only: a line set flush right (a 落款, ::: right) opening a column, a line of the column
+    # before over it (the letter it signs, or the 落款's own line before): the flow keeps a 落款
+    # whole with its letter's last lines where the module has the lines to spare
+    # (flow/article.py keep_ends, _spare_breaks) and says where it could not
+    parted_signs: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
     overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
@@ -467,7 +476,9 @@ class TypographyReport:
                 f"{len(self.subhead_foot)} subheads at a column's foot, {len(self.widows)} paragraph ends alone "
                 f"at a column's head; {len(self.split_spans)} numbers "
                 f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
-                f"{len(self.url_breaks)} URLs broken badly")
+                f"{len(self.url_breaks)} URLs broken badly"
+                # said where there is one (a summary line every build prints stays as it was)
+                + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -1206,6 +1217,13 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
         starts = line.left > own_left + em * 1.5 or (i > 0 and ended)
         ended = paragraph_end
+        if (framed and i > 0 and not line.ragged and line.left_edge is not None and lines[i - 1].left_edge is not None
+                and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE and abs(line.em - body) < 0.01
+                and line.left > own_left + FLUSH_RIGHT_EM * em and abs(line.right - measure) <= TOLERANCE):
+            # ours: a line set flush right opening a column, the column before ending in a line
+            # of its own: a 落款 parted from what it signs (or from its own line before)
+            report.parted_signs.append(Finding(line.page, line.baseline, text,
+                                               f"(the column before ends: {lines[i - 1].text[-8:]})"))
         if line.ragged:  # centred, flush left or right: neither justified nor a paragraph's end (no 孤字
             previous_extra = None  # test on its width); short of the measure by design, past it still off it
             last = line.chars[-1]
