@@ -1415,13 +1415,18 @@ def break_faults(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -
     return faults
 
 
+def _printed_lines(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> dict[int, int]:
+    """How many lines each column prints of ``placed``: grid column → count, every column with a
+    slot, in reading order."""
+    printed: dict[int, int] = {}
+    for k, (col, _) in enumerate(slots):
+        printed[col] = printed.get(col, 0) + (k < len(placed) and placed[k][1] != "blank")
+    return printed
+
+
 def _column_depths(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[int]:
     """How many lines each column prints of ``placed`` (columns with none left out)."""
-    depths: dict[int, int] = {}
-    for (_, role), (col, _) in zip(placed, slots):
-        if role != "blank":
-            depths[col] = depths.get(col, 0) + 1
-    return list(depths.values())
+    return [n for n in _printed_lines(placed, slots).values() if n]
 
 
 def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, base: list[tuple[Line, str]],
@@ -1518,15 +1523,10 @@ def _empty_columns(columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -
     """The module's columns (1-based, reading order) with room for text and none set in them,
     while another column holds more than one line: a line of it could have stood there (a body
     of one line in two columns leaves the second empty, and nothing could fill it)."""
-    printed = []  # lines set in each column, by its place in reading order
-    k = 0
-    for c in columns:
-        room = _capacity([c])
-        printed.append(sum(role != "blank" for _, role in placed[k:k + room]))
-        k += room
-    if max(printed, default=0) < 2:
+    printed = _printed_lines(placed, _slots(columns))
+    if max(printed.values(), default=0) < 2:
         return ()
-    return tuple(i + 1 for i, c in enumerate(columns) if _capacity([c]) and not printed[i])
+    return tuple(i + 1 for i, c in enumerate(columns) if _capacity([c]) and not printed.get(c.col))
 
 
 def _underset(fill: Fill) -> str:
