@@ -112,3 +112,20 @@ def frame_lines(pdf: Path, article: str | None = None, edge: float = 0.5) -> lis
                 lines.setdefault(round(c.baseline, 1), []).append(c)
         out.append([sorted(lines[b], key=lambda c: c.x) for b in sorted(lines)])
     return out
+
+
+def body_line_chars(built) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Each body line of a built page (build_page's result) with the PDF's characters printed on it
+    (pdfium read-back, on its baseline within its measure, the trim's offset in the media box taken
+    off), left to right: the page tree's line beside what the PDF holds for it."""
+    from pagesetter.proof.readback import read_chars
+
+    page = read_chars(built.pdf_path)[0]
+    dx, dy = (page.width - built.page.trim[0]) / 2, (page.height - built.page.trim[1]) / 2
+    out = []
+    for line in built.page.lines:
+        if line.role == "body":
+            chars = [c for c in page.chars if abs(c.baseline - line.baseline - dy) < 0.5
+                     and line.x - 1 <= c.x - dx <= line.x + line.width + 1]
+            out.append((line, sorted(chars, key=lambda c: c.x)))
+    return out

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import body_line_chars
 from pagesetter.build import build_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import load_manifest
 from pagesetter.pagetree import Frame, Glyph, Page, TextLine
-from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.readback import Char
 from pagesetter.proof.typography import check_pdf, is_han
 from pagesetter.render.pdf import render_pdf
 from pagesetter.spec.model import BLACK
@@ -35,15 +36,9 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def rows(built) -> list[list[Char]]:
     """The PDF's body characters, a list per line (one baseline within one column), left to right."""
-    page = read_chars(built.pdf_path)[0]
     out: dict[tuple[float, int], list[Char]] = {}
-    for line in built.page.lines:
-        if line.role != "body":
-            continue
-        for c in page.chars:
-            if abs(c.baseline - line.baseline - (page.height - built.page.trim[1]) / 2) < 0.5 \
-                    and line.x - 1 <= c.x - (page.width - built.page.trim[0]) / 2 <= line.x + line.width + 1:
-                out.setdefault((line.baseline, round(line.x)), []).append(c)
+    for line, chars in body_line_chars(built):
+        out.setdefault((line.baseline, round(line.x)), []).extend(chars)
     return [sorted(chars, key=lambda c: c.x) for _, chars in sorted(out.items())]
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import body_line_chars
 from pagesetter.build import build_page
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import load_manifest
 from pagesetter.pagetree import Frame, Glyph, Page, TextLine
-from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.readback import Char
 from pagesetter.proof.typography import check_pdf, is_han
 from pagesetter.render.pdf import render_pdf
 from pagesetter.spec.model import BLACK
@@ -36,16 +37,9 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 def rows(built) -> list[list[Char]]:
     """The PDF's body characters, a list per line (one baseline within one column), left to right,
     columns left to right and each top to bottom."""
-    page = read_chars(built.pdf_path)[0]
-    dx, dy = (page.width - built.page.trim[0]) / 2, (page.height - built.page.trim[1]) / 2
     out: dict[tuple[int, float], list[Char]] = {}
-    for line in built.page.lines:
-        if line.role != "body":
-            continue
-        for c in page.chars:
-            if abs(c.baseline - line.baseline - dy) < 0.5 and line.x - 1 <= c.x - dx <= line.x + line.width + 1 \
-                    and c.text.strip():
-                out.setdefault((_column(line), line.baseline), []).append(c)
+    for line, chars in body_line_chars(built):
+        out.setdefault((_column(line), line.baseline), []).extend(c for c in chars if c.text.strip())
     return [sorted(chars, key=lambda c: c.x) for _, chars in sorted(out.items())]
 
 
