@@ -34,11 +34,16 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("photo-fit")
     run = _run("build", str(SPEC), "-o", str(out))
     assert run.returncode == 0, run.stderr
-    return out / "photo-fit.pdf"
+    return out / "photo-fit.pdf", run.stderr
+
+
+@pytest.fixture(scope="module")
+def built(build_run: tuple[Path, str]) -> Path:
+    return build_run[0]
 
 
 def _placed(pdf: Path) -> dict[str, dict]:
@@ -82,6 +87,34 @@ def test_the_wide_and_the_tall_picture_leave_white_on_the_axis_they_do_not_fill(
     assert (pano["y1"] - pano["y0"]) < 0.5 * (pano["frame"]["y1"] - pano["frame"]["y0"])
     assert tall["y1"] - tall["y0"] == pytest.approx(tall["frame"]["y1"] - tall["frame"]["y0"], abs=0.1)
     assert (tall["x1"] - tall["x0"]) < 0.5 * (tall["frame"]["x1"] - tall["frame"]["x0"])
+
+
+def test_the_desk_is_told_of_the_white_each_picture_leaves_in_its_cell(build_run: tuple[Path, str]) -> None:
+    """Trial 12: a fit picture much smaller than its cell left a hole the build did not mention.
+    Each of the four leaves more than a line and a half of white (the preview shows it): one
+    warning each, naming the file and the side, its share and millimetres those of the read-back
+    picture in its record's cell."""
+    pdf, stderr = build_run
+    placed = _placed(pdf)
+    files = {"fit-pano": "panorama.jpg", "fit-tall": "tall.jpg", "fit-alpha": "alpha.png", "fit-normal": "normal.jpg"}
+    for article, name in files.items():
+        lines = [line for line in stderr.splitlines() if "photo-white:" in line and f"{name} is set whole" in line]
+        assert len(lines) == 1, stderr
+        im, f = placed[article], placed[article]["frame"]
+        w, h, fw, fh = im["x1"] - im["x0"], im["y1"] - im["y0"], f["x1"] - f["x0"], f["y1"] - f["y0"]
+        share, mm, side = re.search(r"fills (\d+)% of its cell's (depth|width): (\d+) mm", lines[0]).group(1, 3, 2)
+        placed_share, white = (h / fh, fh - h) if side == "depth" else (w / fw, fw - w)
+        assert int(share) == round(100 * placed_share), lines[0]
+        assert int(mm) == round(white * 25.4 / 72), lines[0]
+        assert ("above it" in lines[0]) == (side == "depth"), lines[0]  # the picture stands on its caption
+    assert "width" in next(line for line in stderr.splitlines() if "tall.jpg is set whole" in line)
+
+
+def test_a_fit_picture_that_fills_its_cell_is_not_warned(tmp_path: Path) -> None:
+    """The colour test page's round logo nearly fills its cell (fit: fit): no photo-white."""
+    run = _run("build", str(ROOT / "tests" / "pages" / "layout" / "colour.yaml"), "-o", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert "photo-white" not in run.stderr and "fit: fit" in (ROOT / "tests/pages/layout/colour.yaml").read_text()
 
 
 def test_the_build_passes_preflight_with_each_axis_at_its_resolution(built: Path) -> None:

@@ -25,6 +25,7 @@ WARNING_KINDS: dict[str, str] = {
     "fallback-face": "外文词用备用字体排",  # flow/article.py: a Latin word set from a fallback face
     "low-resolution": "图片精度不足",
     "photo": "图片",
+    "photo-white": "图片未填满图框（留白）",  # render/pdf.py: a fit: fit picture leaving its cell white
     "very-loose": "行过松",
     "auto": "自动排版",
     "split-span": "日期、数字或单位被拆行",  # flow/article.py _split_warning

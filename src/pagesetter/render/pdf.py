@@ -30,6 +30,7 @@ from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, docum
 from pagesetter.render.writer import (PdfWriter, deflate_part, deflated, dictionary, fp, inflates_to, ref, stream,
                                       written)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
+from pagesetter.units import PT_PER_MM
 from pagesetter.errors import Loc, Warning
 
 
@@ -466,7 +467,29 @@ def _draw_image(ops: list[str], co: _Coords, image: Image, index: int, prepared:
     if prepared.effective_ppi < WARN_PPI:
         found.append(Warning("low-resolution", f"{image.path.name} prints at {prepared.effective_ppi:.0f} ppi "
                              f"(under {WARN_PPI})", Loc.of_file(image.path), image.article))
+    white = _fit_white(image, w, h)
+    if white:
+        found.append(Warning("photo-white", f"{image.path.name} is set whole (fit: fit) and {white}; give the cell "
+                             "the picture's shape, or crop it (fit: fill)", Loc.of_file(image.path), image.article))
     return found
+
+
+# A `fit` picture leaves the paper white where its shape differs from its cell's. The grid makes
+# cells of whole lines and columns, so a little is unavoidable; past this share of the cell's side
+# and this much paper (about a line and a half of body type) the desk sees a hole (trial 12).
+FIT_WHITE_SHARE = 0.15
+FIT_WHITE_PT = 17.0
+
+
+def _fit_white(image: Image, w: float, h: float) -> str:
+    """How a fit picture leaves its cell white, in words, or "" when it (nearly) fills it."""
+    across, down = image.width - w, image.height - h
+    if down > FIT_WHITE_PT and down > FIT_WHITE_SHARE * image.height:
+        where = {0.0: "below it", 1.0: "above it"}.get(image.stand, "above and below it")
+        return f"fills {h / image.height:.0%} of its cell's depth: {down / PT_PER_MM:.0f} mm of white {where}"
+    if across > FIT_WHITE_PT and across > FIT_WHITE_SHARE * image.width:
+        return f"fills {w / image.width:.0%} of its cell's width: {across / PT_PER_MM:.0f} mm of white beside it"
+    return ""
 
 
 def placed_box(image: Image, width_px: int, height_px: int) -> tuple[float, float, float, float]:
