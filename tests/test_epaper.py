@@ -153,6 +153,17 @@ def test_front_page_l_shaped_lead_is_one_polygon(sites: dict[str, Path]) -> None
     assert len(xs) == 3 and len(ys) == 3
 
 
+def test_a_photo_story_is_listed_by_its_caption_s_first_sentence_without_its_marker(sites: dict[str, Path]) -> None:
+    """The front page's 图片新闻 (lotus: a photo and its caption, no headline) was listed in the
+    e-paper's index as its whole caption, ▲ and all: the marker points at the photo on paper only."""
+    site = sites["front-page"]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    page = (site / "a-lotus.html").read_text(encoding="utf-8")
+    name = "六月三十日，市民在江城植物园荷花池边赏荷"
+    assert f">{name}</a>" in index, index
+    assert "▲" not in index and f"<title>{name} " in page
+
+
 def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
     x, y = point
     hit = False

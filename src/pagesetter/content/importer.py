@@ -33,7 +33,6 @@ END_PUNCT = frozenset("。！？!?…”’」』）)】.；;")
 # 19 characters, its cut lines at least 60.
 SHORT = 30
 SUBHEAD_MAX = 24
-CAPTION_MARKERS = ("▲", "▼")
 CAPTION_START = re.compile(r"^(?:[▲▼]|图为|上图|下图|左图|右图|图[一二三四五六七八九十0-9]+[：:])")
 # 署名 on its own line: 本报记者 某某, 记者 某某 通讯员 某某, 文/某某 (no sentence in it); the paper or
 # agency, a 驻外 post and a rank may come before 记者/通讯员: 本报驻布鲁塞尔记者 张伟, 新华社记者 张伟,

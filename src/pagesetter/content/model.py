@@ -12,6 +12,7 @@ from pagesetter.records import record
 # Where the photo stands relative to its caption. In Chinese papers the caption's
 # marker says it: ▲ points up at the photo above, ▼ down at the photo below.
 PhotoSide = Literal["above", "below"]
+CAPTION_MARKERS = ("▲", "▼")
 
 
 @record(frozen=True)

@@ -29,7 +29,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageCms, ImageOps
 
 from pagesetter import __version__
-from pagesetter.content.model import Article, Paragraph
+from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
@@ -307,12 +307,21 @@ def _nav(pages: Sequence[EpaperPage], current: int | None) -> str:
     return '<nav class="banci-nav" aria-label="版次"><ol>' + "".join(items) + "</ol></nav>\n"
 
 
+# Where a caption's first sentence ends (a photo story is named by it, headline_text).
+SENTENCE_ENDS = ("。", "！", "？")
+
+
 def headline_text(article: Article) -> str:
-    """What names the article in lists and zones: its 主题, or its first caption (图片新闻)."""
+    """What names the article in lists and zones: its 主题, or its first caption's first sentence
+    (图片新闻), without the marker that points at the photo on the printed page (▲): in a list of
+    articles it points nowhere, and a whole caption is a paragraph, not a title."""
     if article.title:
         return article.title
     if article.photos:
-        return article.photos[0].caption
+        caption = article.photos[0].caption
+        text = caption.lstrip("".join(CAPTION_MARKERS) + " \u3000")
+        ends = [i for i in (text.find(mark) for mark in SENTENCE_ENDS) if i > 0]
+        return text[:min(ends)] if ends else (text or caption)
     return article.id
 
 
