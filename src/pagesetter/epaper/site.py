@@ -534,7 +534,8 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .photo img { display: block; width: 100%; height: auto; margin-bottom: .3em; }
 .photo figcaption { font-size: .9em; color: #444; }
 /* a paragraph's alignment and first-line indent are print's, in its own style attribute (Setting) */
-.text .para { margin: 0 0 .6em; }
+/* pretty: the browser avoids a paragraph's last line of one character (孤字), as print does */
+.text .para { margin: 0 0 .6em; text-wrap: pretty; }
 .text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
 .text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
 .text table { border-collapse: collapse; border-top: 1px solid; border-bottom: 1px solid; margin: .6em 0 .2em; }
