@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, copy_project
 from pagesetter.build import load_inputs
 from pagesetter.cli import main
+from pagesetter.compose.chars import url_break_at
 from pagesetter.content.model import Article
 from pagesetter.epaper.site import schema_bytes
 from pagesetter.epaper.zones import module_zones, union_outline
@@ -51,7 +52,7 @@ def test_a_ring_of_rectangles_keeps_its_hole() -> None:
 # The sites the tests open: the shipped pages, and the test page with every paragraph form.
 SPECS = {"seed-page": "layout/seed-page.yaml", "tabloid-edition": "layout/tabloid-edition.yaml",
          "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml",
-         "body-align": "tests/pages/layout/body-align.yaml"}
+         "body-align": "tests/pages/layout/body-align.yaml", "latin": "tests/pages/layout/latin.yaml"}
 
 
 @pytest.fixture(scope="module")
@@ -388,6 +389,32 @@ def test_no_paragraph_ends_on_a_lone_character_on_a_phone(sites: dict[str, Path]
         finally:
             browser.close()
     assert not lone, lone
+
+
+def test_no_article_runs_off_a_phone_s_screen(sites: dict[str, Path]) -> None:
+    """Trial 13: a long URL ran off a 390 px screen (the page scrolled sideways) and the line
+    before it was spread letter by letter. Every article page of every site, URLs, e-mail
+    addresses and long codes among them (the latin test page): nothing wider than the screen, and
+    each address breakable where print breaks it (a <wbr> at each of url_break_at's places)."""
+    wide, urls = [], 0
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            for site in sites.values():
+                for html in sorted(site.glob("a-*.html")):
+                    phone.goto(html.as_uri())
+                    if phone.evaluate("document.scrollingElement.scrollWidth") > 390:
+                        wide.append(html.name)
+                    for url in phone.locator(".text .url").evaluate_all(
+                            "els => els.map(e => [e.textContent, e.querySelectorAll('wbr').length])"):
+                        urls += 1
+                        text, breaks = url
+                        assert breaks == sum(url_break_at(text, k) for k in range(1, len(text))), text
+        finally:
+            browser.close()
+    assert not wide, wide
+    assert urls >= 2  # the latin page's URL and e-mail address were found and marked
 
 
 def test_hostile_copy_prints_as_text(tmp_path: Path) -> None:

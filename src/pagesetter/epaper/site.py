@@ -29,6 +29,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageCms, ImageOps
 
 from pagesetter import __version__
+from pagesetter.compose.chars import URL_PATTERN, url_break_at
 from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
@@ -383,10 +384,30 @@ def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) ->
             for para in article.paragraphs]
 
 
+_URL = re.compile(URL_PATTERN)
+
+
+def _text_html(text: str) -> str:
+    """Copy as HTML, each URL and e-mail address in a span of its own with a break opportunity
+    (<wbr>) wherever print may break it (compose/chars.py url_break_at, Chicago 6.80): a browser
+    has none inside one, and a long address ran off a phone's screen, the line before it spread
+    letter by letter to the measure (trial 13)."""
+    out, at = [], 0
+    for m in _URL.finditer(text):
+        url = m.group()
+        cuts = [p for p in range(1, len(url)) if url_break_at(url, p)]
+        pieces = [url[a:b] for a, b in zip([0, *cuts], [*cuts, len(url)])]
+        out += [_e(text[at:m.start()]), '<span class="url">', "<wbr>".join(_e(x) for x in pieces), "</span>"]
+        at = m.end()
+    out.append(_e(text[at:]))
+    return "".join(out)
+
+
 def _paragraph_html(para: Paragraph, setting: Setting) -> str:
     if para.table is not None:
         return _table_html(para)
-    inner = "".join(f'<strong class="lead">{_e(s.text)}</strong>' if s.lead else _e(s.text) for s in para.spans)
+    inner = "".join(f'<strong class="lead">{_text_html(s.text)}</strong>' if s.lead else _text_html(s.text)
+                    for s in para.spans)
     style = f'style="{setting.css()}"'
     if para.form == "subhead":
         return f'<h2 class="para subhead" data-form="subhead" {style}>{inner}</h2>'
@@ -536,6 +557,8 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 /* a paragraph's alignment and first-line indent are print's, in its own style attribute (Setting) */
 /* pretty: the browser avoids a paragraph's last line of one character (孤字), as print does */
 .text .para { margin: 0 0 .6em; text-wrap: pretty; }
+/* whatever cannot break where print breaks it still never runs off the screen */
+.text { overflow-wrap: anywhere; }
 .text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
 .text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
 .text table { border-collapse: collapse; border-top: 1px solid; border-bottom: 1px solid; margin: .6em 0 .2em; }
