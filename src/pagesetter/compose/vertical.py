@@ -125,7 +125,37 @@ def _units(clause: str, style: Style, face: Face) -> list[_Unit]:
         else:
             units.append(_word_unit(kind, part, style, face))
     compress_adjacent([u.atom for u in units])
+    for unit in units:
+        _keep_ink_inside(unit, face)
     return units
+
+
+# How far a mark's ink may stand past its set cell (em) before the cell is widened to hold it.
+INK_OVERHANG = 0.02
+
+
+def _keep_ink_inside(unit: _Unit, face: Face) -> None:
+    """A mark gives up only the blank its vertical form has. The punctuation style's widths are
+    horizontal text's (a semicolon's ink in the left half of its em); a vertical form may fill
+    its cell down the column (GB/T 15834-2011 §5.2: ；：？！ stand under the character before them,
+    their dots one above the other): squeezed to half an em, the semicolon's tail was set into
+    the character under it and read as · (trial 13). The ink here is the face's own, so a face
+    whose form leaves a blank keeps its compression."""
+    atom = unit.atom
+    if atom.cls not in BLANK_SIDE or not unit.glyphs or any(g.rotate for g in unit.glyphs):
+        return
+    rises = [face.ink_rise(g.gid) for g in unit.glyphs]
+    top = min(g.down - high * g.size for g, (_, high) in zip(unit.glyphs, rises))
+    foot = max(g.down - low * g.size for g, (low, _) in zip(unit.glyphs, rises))
+    if foot <= top:
+        return  # no ink
+    slack = INK_OVERHANG * atom.style.size
+    if atom.shift > top + slack:
+        atom.width += atom.shift - max(0.0, top)
+        atom.shift = max(0.0, top)
+    atom.width = max(atom.width, foot - atom.shift - slack)
+    atom.squeeze = min(atom.squeeze, max(0.0, atom.width - (foot - atom.shift)))
+    atom.start_squeeze = min(atom.start_squeeze, max(0.0, top - atom.shift))
 
 
 def _grid_units(text: str, style: Style, face: Face) -> list[_Unit]:
