@@ -1,7 +1,7 @@
 """；：？！ in vertical headlines (trial 13): the semicolon's vertical form was squeezed to half an
 em, as the horizontal semicolon is, and its tail was printed into the character under it (；又 read
 as ·又); in 半角 punctuation the question mark and colon the same. The page
-(tests/pages/layout/vertical-marks.yaml) sets them in every shipped face and in 半角; the PDF is read
+(tests/pages/layout/vertical-punct.yaml) sets them in every shipped face and in 半角; the PDF is read
 back with pypdfium2's own character boxes (its ink), and `check`'s vertical rule is tried on the
 real page's characters with one mark moved back to where the old squeeze put it."""
 
@@ -16,13 +16,13 @@ from pagesetter.build import build_page
 from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.typography import TypographyReport, _check_vertical
 
-PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "vertical-marks.yaml"
+PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "vertical-punct.yaml"
 MARKS = "；：？！︔︓︖︕"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_page(PAGE, tmp_path_factory.mktemp("vertical-marks")).pdf_path
+    return build_page(PAGE, tmp_path_factory.mktemp("vertical-punct")).pdf_path
 
 
 def _ink_boxes(pdf: Path) -> list[tuple[str, float, float, float, float]]:
