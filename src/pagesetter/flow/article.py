@@ -1707,6 +1707,8 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
     if block.right < grid.columns and rules.article > 0 and not beside and not boxed:
         x = geo.col_left(block.right) - grid.gutter / 2
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
+        if at_page_foot:
+            bottom = min(bottom, _side_rule_foot(spec, block, geo, head_lines, text_feet))
         out.rules.append(Rule(x, by, x, bottom, rules.article, color, "article"))
     head_right = block.col + (spec.headline.cols or block.cols) if head_lines else block.col
     body_lines = (block.lines - (0 if at_page_foot else 1)) - head_lines
@@ -1739,6 +1741,40 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
                 # (a rule beside one line of text each side is drawn: it parts them)
                 if y2 - y1 > grid.pitch or (stops and y2 == bottom and y2 - y1 > grid.pitch - 0.01):
                     out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))
+
+
+def _side_rule_foot(spec: ArticleSpec, block: Rect, geo: PageGeometry, head_lines: int,
+                    text_feet: dict[int, int]) -> float:
+    """Where the side rule of a block that reaches the page foot ends. A side rule parts the module
+    from the modules beside it; a module at the page foot has no foot rule to close it, so below the
+    modules beside it the rule would stand between nothing and the module's own white, when it is
+    underset (more white at its foot than foot_allowance): a rule running on to the page foot beside
+    white on both sides, read as the border of the box beside it overshooting its corner. It ends
+    under the module's deepest content (text, a vertical headline, the headline area, a photo and
+    its caption), or on the foot rule of the deepest module beside it, whichever is lower; the page
+    foot where a module beside it reaches it too, or where the module is not underset. Boxes are
+    their blocks (README, ``box``): a module's own foot rule and the side rule meeting it stay."""
+    grid = geo.spec.grid
+    page_foot = geo.line_top(grid.lines)
+    photos = [min(ps.cell.bottom, block.bottom) - 1 for ps in spec.photos
+              if ps.cell.col < block.right and block.col < ps.cell.right
+              and ps.cell.top < block.bottom and block.top < ps.cell.bottom]
+    contents = [text_feet[c] for c in range(block.col, block.right) if c in text_feet] + photos
+    if head_lines:
+        contents.append(block.top + head_lines - 1)
+    if not contents:
+        return page_foot
+    deepest = max(contents)
+    if area_bottom(block, geo) - (deepest + 1) <= foot_allowance(spec, geo):
+        return page_foot
+    foot = geo.line_top(deepest + 1)
+    for other in geo.spec.articles:
+        for area in other.areas:  # the areas across the gutter's other side, level with the block
+            if area.col <= block.right < area.right and area.top < block.bottom and block.top < area.bottom:
+                if area.bottom >= grid.lines:
+                    return page_foot
+                foot = max(foot, geo.line_top(area.bottom - 1) + grid.pitch / 2)  # its foot rule's line
+    return foot
 
 
 def _between(top: float, bottom: float, cuts: list[tuple[float, float]]) -> list[tuple[float, float]]:
