@@ -228,6 +228,7 @@ def _table(para: Paragraph, table: TableLines, article: Article, warnings: list[
     (a subhead brings its own); keep_tables drops one that would open a column."""
     if (warning := _missing_warning(table.missing, para.loc, article.id)) is not None:
         warnings.append(warning)
+    warnings += [_fallback_warning(word, [], para.loc, article.id, "table") for word in table.fallback]
     if table.warning is not None:
         warnings.append(table.warning)
     return [BLANK_LINE] * white_above + table.lines + [BLANK_LINE] * white_below
@@ -285,17 +286,25 @@ def _set_short_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
                    loc, article, (text,))
 
 
-def _fallback_warning(word: FallbackWord, lines: list[Line], loc: Loc, article: str) -> Warning:
+def _fallback_warning(word: FallbackWord, lines: list[Line], loc: Loc, article: str, role: str = "") -> Warning:
     """A Latin word set whole from a fallback face (compose/lines.py by_coverage: Đoković, whose ć
     Noto Serif CJK lacks, in LXGW WenKai): its letters are another design beside the words round it,
     which a 校对 sees. A warning, not an error: nothing is lost and nothing is set over other text;
-    the editor may respell the word or give the style a face that has the letters."""
+    the editor may respell the word or give the style a face that has the letters. Said with the
+    body paragraph's line it is on, or with its ``role`` (title, caption, table …: _fallback_role_warnings)."""
     k = next((k for k, line in enumerate(lines) if word.word in line.text), None)
-    where = f", paragraph line {k + 1}" if k is not None else ""
+    where = f", {role}" if role else f", paragraph line {k + 1}" if k is not None else ""
     return Warning("fallback-face", f"article {article!r}{where}: {quoted(word.word)} is set from the fallback face "
                    f"{word.fallback.key!r} ({word.fallback.info.name}): the style's face {word.face.key!r} "
                    f"({word.face.info.name}) has no {', '.join(word.lacking)}; respell it or give the style a face "
                    f"that has it", loc, article, (word.word,))
+
+
+def _fallback_role_warnings(runs: list[Run], faces: FaceSet, loc: Loc, article: str, role: str) -> list[Warning]:
+    """The fallback-face warning of every Latin word of ``runs`` set from a fallback face, in a role
+    other than a body paragraph (a headline's kicker, title, subtitle or byline, a subhead or a
+    brief's head, a caption, a credit, a table): each word once a role, named with it."""
+    return [_fallback_warning(word, [], loc, article, role) for word in fallback_words(runs, faces)]
 
 
 def _name_break_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, article: str) -> Warning:
@@ -338,6 +347,7 @@ def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Articl
     set_lines, missing = compose_display(para.text, style, measure, faces)
     if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
         warnings.append(warning)
+    warnings += _fallback_role_warnings([Run(para.text, style)], faces, para.loc, article.id, "subhead")
     warnings += _uncued_warnings(article, "subhead", para.text, set_lines, para.loc)
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
@@ -434,6 +444,9 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         _report_missing(out, missing, article.loc, article.id)
         if role != "byline" and not out.dry:
             out.warnings += _uncued_warnings(article, role, text, lines)
+        if not out.dry:
+            out.warnings += _fallback_role_warnings([Run(text, style)], faces, _role_loc(article, role), article.id,
+                                                    role)
         parts += [(line, style, role) for line in lines]
     if not parts:
         return 0
@@ -466,6 +479,13 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     if not out.dry:
         out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
+
+
+def _role_loc(article: Article, role: str) -> Loc:
+    """Where the article's front matter gives ``role`` (title: …), else the article's place."""
+    from pagesetter.content.reader import value_locs
+
+    return value_locs(article).get(role, (article.loc, ""))[0]
 
 
 def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None) -> list[Warning]:
@@ -731,6 +751,10 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     cap_style = styles[ps.caption]
     cap_lines, missing = caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], w, faces)
     _report_missing(out, missing, photo.loc, spec.article)
+    if not out.dry:
+        for role, text, style in (("caption", photo.caption, cap_style), ("credit", photo.credit, styles[ps.credit])):
+            if text:
+                out.warnings += _fallback_role_warnings([Run(text, style)], faces, photo.loc, spec.article, role)
     n_cap = len(cap_lines)
     count = len(photo.files)
     img_lines = cell.lines - n_cap
