@@ -26,7 +26,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
 from pagesetter.records import record
-from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Rules, Style
+from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PageSpec, PhotoSpec, Rect, Rules, Style
 
 
 @record(frozen=True)
@@ -1769,15 +1769,14 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
 
 def _side_rule_foot(spec: ArticleSpec, block: Rect, geo: PageGeometry, head_lines: int,
                     text_feet: dict[int, int]) -> float:
-    """Where the side rule of a block that reaches the page foot ends. A side rule parts the module
-    from the modules beside it; a module at the page foot has no foot rule to close it, so below the
-    modules beside it the rule would stand between nothing and the module's own white, when it is
-    underset (more white at its foot than foot_allowance): a rule running on to the page foot beside
-    white on both sides, read as the border of the box beside it overshooting its corner. It ends
-    under the module's deepest content (text, a vertical headline, the headline area, a photo and
-    its caption), or on the foot rule of the deepest module beside it, whichever is lower; the page
-    foot where a module beside it reaches it too, or where the module is not underset. Boxes are
-    their blocks (README, ``box``): a module's own foot rule and the side rule meeting it stay."""
+    """Where the side rule of a block that reaches the page foot ends, as far as the module itself
+    says. A side rule parts the module from the modules beside it; a module at the page foot has no
+    foot rule to close it, so when it is underset (more white at its foot than foot_allowance) the
+    rule would run on to the page foot beside its own white: it ends under the module's deepest
+    content (text, a vertical headline, the headline area, a photo and its caption). The page runs
+    it on down beside the modules across the gutter (side_rules_beside: the module's flow does not
+    read its neighbours). Boxes are their blocks (README, ``box``): a module's own foot rule and the
+    side rule meeting it stay."""
     grid = geo.spec.grid
     page_foot = geo.line_top(grid.lines)
     photos = [min(ps.cell.bottom, block.bottom) - 1 for ps in spec.photos
@@ -1791,14 +1790,32 @@ def _side_rule_foot(spec: ArticleSpec, block: Rect, geo: PageGeometry, head_line
     deepest = max(contents)
     if area_bottom(block, geo) - (deepest + 1) <= foot_allowance(spec, geo):
         return page_foot
-    foot = geo.line_top(deepest + 1)
-    for other in geo.spec.articles:
-        for area in other.areas:  # the areas across the gutter's other side, level with the block
-            if area.col <= block.right < area.right and area.top < block.bottom and block.top < area.bottom:
-                if area.bottom >= grid.lines:
-                    return page_foot
-                foot = max(foot, geo.line_top(area.bottom - 1) + grid.pitch / 2)  # its foot rule's line
-    return foot
+    return geo.line_top(deepest + 1)
+
+
+def side_rules_beside(rules: list[Rule], spec: PageSpec, geo: PageGeometry) -> list[Rule]:
+    """The side rule of a module at the page foot that its flow ended under its content
+    (_side_rule_foot) runs on down beside the modules across the gutter: to the foot rule of the
+    deepest of them, or to the page foot where one reaches it; beside an empty part of the page it
+    stays where its own content ends. Settled for the page, as the rules' joins are (junctions.py)."""
+    grid = spec.grid
+    page_foot = geo.line_top(grid.lines)
+    areas = [a for other in spec.articles for a in other.areas]
+    out: list[Rule] = []
+    for r in rules:
+        if r.role == "article" and abs(r.x1 - r.x2) < 0.01 and r.y1 < r.y2 < page_foot - 0.01:
+            own = [a for a in areas if a.bottom >= grid.lines and a.right <= grid.columns
+                   and abs(geo.col_left(a.right) - grid.gutter / 2 - r.x1) < 0.01 and abs(geo.line_top(a.top) - r.y1) < 0.01]
+            if own:
+                block = own[0]
+                foot = r.y2
+                for area in areas:  # across the gutter, level with the block
+                    if area.col <= block.right < area.right and area.top < block.bottom and block.top < area.bottom:
+                        foot = max(foot, page_foot if area.bottom >= grid.lines
+                                   else geo.line_top(area.bottom - 1) + grid.pitch / 2)  # its foot rule's line
+                r = replace(r, y2=min(foot, page_foot))
+        out.append(r)
+    return out
 
 
 def _between(top: float, bottom: float, cuts: list[tuple[float, float]]) -> list[tuple[float, float]]:
