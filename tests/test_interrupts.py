@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ import pytest
 from pagesetter import cli, paths, yamlsource
 from pagesetter.keeper import ClientGone
 from tests.conftest import ROOT, copy_project
+from tests.test_rebuild import age
 
 MANIFEST = ROOT / "fonts" / "manifest.yaml"
 
@@ -185,3 +187,59 @@ def test_an_interrupt_at_any_instruction_of_a_write_leaves_the_old_file_or_the_n
         if not interrupter.raised:
             break
     assert at > 50 and target.read_bytes() == b"new"
+
+
+# `pagesetter ARGS…` as the console script runs it, with a real Ctrl-C (SIGINT) raised in the
+# process's last moments: its exit handlers, which run after the command has returned.
+LAST_MOMENT_DRIVER = """
+import atexit, signal, sys
+
+def last_moment():
+    signal.raise_signal(signal.SIGINT)
+    print("ended", file=sys.stderr)
+
+atexit.register(last_moment)
+sys.argv = ["pagesetter", *sys.argv[1:]]
+from pagesetter.__main__ import run
+sys.exit(run())
+"""
+
+
+def _replaying_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A project whose seed page was built once: built again, it is replayed from the cache."""
+    project = copy_project(tmp_path / "project")
+    env = {**os.environ, "PAGESETTER_CACHE": str(tmp_path / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
+    age(project)  # recorded by the first build, so that the next ones replay it
+    first = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/seed-page.yaml"], cwd=project,
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    return project, env
+
+
+def test_ctrl_c_once_the_command_has_returned_is_ignored(tmp_path: Path) -> None:
+    """The build done (files written, report printed), Ctrl-C changes nothing: status 0, no
+    traceback, the process ends as it would have."""
+    project, env = _replaying_project(tmp_path)
+    for args in (("build", "layout/seed-page.yaml"), ("build", "--no-cache", "-q", "layout/seed-page.yaml")):
+        run = subprocess.run([sys.executable, "-c", LAST_MOMENT_DRIVER, *args], cwd=project, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert (run.returncode, run.stderr) == (0, "ended\n"), (args, run.returncode, run.stderr)
+
+
+def test_ctrl_c_as_the_report_is_printed_never_kills_the_process(tmp_path: Path) -> None:
+    """Ctrl-C as the build's report reaches the terminal: the command has finished (its files written
+    and said), and the process ends with its status (0), or says it was interrupted (130) if the
+    Ctrl-C landed before its last step; never killed by the signal (-2, no line, no status) because
+    the interpreter, ending, had put back the signal's default action. Several replayed builds, each
+    sent SIGINT as the report comes out of its pipe."""
+    project, env = _replaying_project(tmp_path)
+    for _ in range(6):
+        client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build", "layout/seed-page.yaml"],
+                                  cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert client.stdout is not None
+        head = os.read(client.stdout.fileno(), 1 << 16)  # blocks until the report is flushed
+        client.send_signal(signal.SIGINT)
+        rest, err = client.communicate(timeout=120)
+        out, said = (head + rest).decode(), err.decode()
+        assert out.startswith("wrote output/seed-page.pdf (unchanged since the last build"), out
+        assert (client.returncode, said) in ((0, ""), (130, "pagesetter: interrupted\n")), (client.returncode, said)

@@ -139,3 +139,44 @@ def test_check_counts_the_parted_signature_and_the_build_says_it_once(built) -> 
     assert "1 落款 parted at a column's head" in report.summary()
     assert "warning: a flush-right line (落款) at a column's head" in report.text()
     assert not [w for w in built.warnings if w.kind == "typography" and "落款" in w.message]
+
+
+def test_the_letters_box_closes_at_its_foot_and_no_side_rule_runs_on_beside_white(built) -> None:
+    """The two-column letter (op-reader-narrow, underset) beside intl-stress, which reaches the page
+    foot with its text ending above it, and nothing under the letter: the letter's box is its block
+    (README, boxed modules: the frame runs on the block's edges), closed by its foot rule with the
+    white the underset warning names inside. The rule in the gutter on its left is intl-stress's side
+    rule: below the letter's foot it would stand between intl-stress's white and nothing, so it ends
+    at the letter's foot rule (a closed corner), or under intl-stress's deepest line if that is lower,
+    not on down to the page foot."""
+    spec = built.spec
+    pitch, gutter = spec.grid.pitch, spec.grid.gutter
+    frames = pdf_frames(built.pdf_path)[0]
+    block = {f["article"]: f for f in frames if f["kind"] == "block"}
+    letter = block["op-reader-narrow"]
+    with pdfplumber.open(built.pdf_path) as doc:
+        page = doc.pages[0]
+        height = page.height
+        article = [ln for ln in page.lines if ln["linewidth"] == pytest.approx(spec.rules.article)]
+    x_left = letter["x0"] - gutter / 2
+    side = [ln for ln in article if abs(ln["x0"] - ln["x1"]) < 0.01 and abs(ln["x0"] - x_left) < 1]
+    foot = [ln for ln in article if abs(ln["top"] - ln["bottom"]) < 0.01
+            and letter["x0"] - gutter <= ln["x0"] < letter["x0"] + 1 and ln["x1"] > letter["x1"] - 1]
+    assert len(side) == 1 and len(foot) == 1, (side, foot)
+    foot_y = foot[0]["top"]
+    assert height - letter["y0"] - pitch < foot_y < height - letter["y0"]  # on the block's rule line
+    deepest = {name: max(c.baseline for col in frame_lines(built.pdf_path, name, EDGE) for line in col[-1:]
+                         for c in line) for name in ("op-reader-narrow", "intl-stress")}
+    assert deepest["op-reader-narrow"] < foot_y - 10 * pitch  # underset: white inside the box
+    rule = side[0]
+    assert rule["top"] <= height - letter["y1"] + 1  # from the letter's top down …
+    # … to its foot rule, or to under intl-stress's deepest line if lower: a closed corner, no more
+    assert rule["bottom"] <= max(foot_y + spec.rules.article, deepest["intl-stress"] + pitch), (rule, foot_y, deepest)
+    assert rule["bottom"] >= foot_y - 0.01, (rule, foot_y)
+    # the case: intl-stress reaches the page foot (no foot rule of its own), nothing under the letter
+    at_foot = {a.article: a.block.bottom >= spec.grid.lines for a in spec.articles}
+    assert at_foot["intl-stress"] and not at_foot["op-reader-narrow"]
+    assert not [f for f in frames if f["kind"] == "block" and f["x0"] < letter["x1"] and letter["x0"] < f["x1"]
+                and f["y1"] <= letter["y0"] + 0.01]
+    # the letter's foot rule runs out to the side rule's line: the corner is closed
+    assert foot[0]["x0"] <= x_left + 0.01, foot

@@ -247,6 +247,14 @@ def make_parser() -> argparse.ArgumentParser:
 # a page makes tens of thousands of tuples and none of them form cycles; at 700 the collector ran
 # some fifty times a page, about 20 ms of a 0.6 s page, for nothing to collect.
 GC_THRESHOLD = (10_000, 10, 10)
+# Freed image memory Pillow keeps for its next images (its memory pool, PILLOW_BLOCKS_MAX; none by
+# default). A photo is decoded, resampled, separated, summed band by band, encoded and decoded again,
+# each step a new image of a megabyte or more, and the gate sums the page's coverage render so: every
+# one was fresh memory from the system, its pages faulted in and zeroed by the kernel (a quarter of a
+# photo's time). Reused, the same pixels cost less. A process-wide setting of the library: made
+# for this process's own command line only (main), never on import, so that a program that embeds
+# pagesetter (session.Session, main(argv)) keeps Pillow as it had it.
+PILLOW_BLOCKS = 8
 # A process that builds one page (`pagesetter build` from the command line, nothing after it)
 # runs without the cyclic collector: even at GC_THRESHOLD it ran some ten times, nearly all while
 # the engine's modules were imported (their classes and functions are what it walks, all of them
@@ -268,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         # of every collection, and of what a forked worker's collector would touch (and copy).
         gc.freeze()
         gc.enable()  # python -m pagesetter loads this module with the collector off (__main__.py)
+        pillow_pool(os.environ)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -283,6 +292,15 @@ def main(argv: list[str] | None = None) -> int:
             # for nothing a finalizer needed. Frozen, they are not walked; atexit handlers still
             # run, objects are still freed by their counts, only garbage in cycles is left to the exit.
             gc.freeze()
+
+
+def pillow_pool(environ: "os._Environ[str]") -> None:
+    """Pillow's memory pool (PILLOW_BLOCKS) for a process that runs pagesetter's command line: through
+    the environment, which Pillow reads as it is imported (later: no command imports it before this
+    runs; a replayed page does not import it at all). A user's own PILLOW_BLOCKS_MAX is kept. The
+    edition's page workers and a `pagesetter keep` process are this process or its children, and
+    inherit it; so do the tools a build runs (Ghostscript), which do not read it."""
+    environ.setdefault("PILLOW_BLOCKS_MAX", str(PILLOW_BLOCKS))
 
 
 class HandBack(Exception):
@@ -378,6 +396,10 @@ def _warnings_as_lines() -> None:
 
     warnings.showwarning = show
     warnings.filterwarnings("always", category=UserWarning, module="PIL")
+    # Pillow's DecompressionBombWarning (a RuntimeWarning; named by its text, so that Pillow need not
+    # be imported here): a picture between its limit and ours (render/images.py MAX_PIXELS) is placed.
+    warnings.filterwarnings("ignore", category=RuntimeWarning, message=r"Image size \(\d+ pixels\) exceeds limit",
+                            module="PIL")
 
 
 def _library_logs_dropped() -> None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 import sys
 
+import _signal  # signal's C part (signal imports enum)
+
 # Everything the build reads from the environment (cli.py, cache.py, render/pdfx.py, rebuild.py,
 # proof/report.py's gate_tools through shutil.which), and what its libraries, Ghostscript and
 # Python's own defaults (the locale's encoding) read: the kept process builds with the client's.
@@ -217,10 +219,18 @@ def _ask(sock, argv: list[str]) -> int | None:  # type: ignore[no-untyped-def]
         return _interrupted(sock)
     except (OSError, ValueError):
         return None
+    reply: object = None
     try:
         reply = receive(sock, MAX_REPLY)
+        if isinstance(reply, dict) and "events" in reply:
+            # The build is over, its files written: what it printed is shown whole (each file said)
+            # and its status stands; a Ctrl-C from now on is ignored (__main__.run ignores it too
+            # once this returns), not one that cut its report short.
+            _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
     except KeyboardInterrupt:
-        return _interrupted(sock)
+        if reply is None:
+            return _interrupted(sock)
+        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # raised by the call above: the reply is whole
     except (OSError, ValueError):
         # The kept process ended before answering (killed, or its code changed): this process
         # builds the page instead, with nothing printed yet (README, "pagesetter keep").

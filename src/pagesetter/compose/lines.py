@@ -147,7 +147,10 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     return pieces
 
 
-LATIN_WORD = re.compile(f"[{LATIN_LETTERS}]+")
+# A Latin word: its letters, and any format characters between them (a word joiner holding a
+# photo credit together, caption_lines; a soft hyphen): they print nothing and part no word, so
+# Ljubi\u2060č\u2060i\u2060ć is one word, set from one face (not Ljubi in 黑体 and čić in the kai).
+LATIN_WORD = re.compile(f"[{LATIN_LETTERS}]+(?:[{''.join(sorted(FORMAT_CHARS))}]+[{LATIN_LETTERS}]+)*")
 
 
 def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
@@ -158,9 +161,9 @@ def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
     out: dict[int, Face] = {}
     for m in LATIN_WORD.finditer(text):
         word = m.group()
-        if not chain[0].lacking(word):
+        if not chain[0].lacking(word) - FORMAT_CHARS:
             continue
-        face = next((f for f in chain[1:] if not f.lacking(word)), None)
+        face = next((f for f in chain[1:] if not f.lacking(word) - FORMAT_CHARS), None)
         if face is not None:
             out.update((i, face) for i in range(m.start(), m.end()))
     return out
@@ -185,7 +188,7 @@ def fallback_words(runs: list[Run], faces: FaceSet) -> list[FallbackWord]:
         if len(chain) == 1 or chain[0].lacking(run.text) <= FORMAT_CHARS:
             continue  # the face has every character (nearly every run)
         for m in LATIN_WORD.finditer(run.text):
-            word = m.group()
+            word = "".join(ch for ch in m.group() if ch not in FORMAT_CHARS)  # as printed
             lacking = chain[0].lacking(word)
             face = next((f for f in chain[1:] if not f.lacking(word)), None) if lacking else None
             if face is not None:

@@ -26,7 +26,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
 from pagesetter.records import record
-from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PhotoSpec, Rect, Rules, Style
+from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PageSpec, PhotoSpec, Rect, Rules, Style
 
 
 @record(frozen=True)
@@ -228,6 +228,7 @@ def _table(para: Paragraph, table: TableLines, article: Article, warnings: list[
     (a subhead brings its own); keep_tables drops one that would open a column."""
     if (warning := _missing_warning(table.missing, para.loc, article.id)) is not None:
         warnings.append(warning)
+    warnings += [_fallback_warning(word, [], para.loc, article.id, "table") for word in table.fallback]
     if table.warning is not None:
         warnings.append(table.warning)
     return [BLANK_LINE] * white_above + table.lines + [BLANK_LINE] * white_below
@@ -285,17 +286,25 @@ def _set_short_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
                    loc, article, (text,))
 
 
-def _fallback_warning(word: FallbackWord, lines: list[Line], loc: Loc, article: str) -> Warning:
+def _fallback_warning(word: FallbackWord, lines: list[Line], loc: Loc, article: str, role: str = "") -> Warning:
     """A Latin word set whole from a fallback face (compose/lines.py by_coverage: Đoković, whose ć
     Noto Serif CJK lacks, in LXGW WenKai): its letters are another design beside the words round it,
     which a 校对 sees. A warning, not an error: nothing is lost and nothing is set over other text;
-    the editor may respell the word or give the style a face that has the letters."""
+    the editor may respell the word or give the style a face that has the letters. Said with the
+    body paragraph's line it is on, or with its ``role`` (title, caption, table …: _fallback_role_warnings)."""
     k = next((k for k, line in enumerate(lines) if word.word in line.text), None)
-    where = f", paragraph line {k + 1}" if k is not None else ""
+    where = f", {role}" if role else f", paragraph line {k + 1}" if k is not None else ""
     return Warning("fallback-face", f"article {article!r}{where}: {quoted(word.word)} is set from the fallback face "
                    f"{word.fallback.key!r} ({word.fallback.info.name}): the style's face {word.face.key!r} "
                    f"({word.face.info.name}) has no {', '.join(word.lacking)}; respell it or give the style a face "
                    f"that has it", loc, article, (word.word,))
+
+
+def _fallback_role_warnings(runs: list[Run], faces: FaceSet, loc: Loc, article: str, role: str) -> list[Warning]:
+    """The fallback-face warning of every Latin word of ``runs`` set from a fallback face, in a role
+    other than a body paragraph (a headline's kicker, title, subtitle or byline, a subhead or a
+    brief's head, a caption, a credit, a table): each word once a role, named with it."""
+    return [_fallback_warning(word, [], loc, article, role) for word in fallback_words(runs, faces)]
 
 
 def _name_break_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, article: str) -> Warning:
@@ -338,6 +347,7 @@ def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Articl
     set_lines, missing = compose_display(para.text, style, measure, faces)
     if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
         warnings.append(warning)
+    warnings += _fallback_role_warnings([Run(para.text, style)], faces, para.loc, article.id, "subhead")
     warnings += _uncued_warnings(article, "subhead", para.text, set_lines, para.loc)
     out = [BLANK_LINE] if after_text else []
     for line in set_lines:
@@ -434,6 +444,9 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         _report_missing(out, missing, article.loc, article.id)
         if role != "byline" and not out.dry:
             out.warnings += _uncued_warnings(article, role, text, lines)
+        if not out.dry:
+            out.warnings += _fallback_role_warnings([Run(text, style)], faces, _role_loc(article, role), article.id,
+                                                    role)
         parts += [(line, style, role) for line in lines]
     if not parts:
         return 0
@@ -466,6 +479,13 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     if not out.dry:
         out.frames.append(Frame(article.id, "headline", x, geo.line_top(spec.block.top), width, need * pitch))
     return need
+
+
+def _role_loc(article: Article, role: str) -> Loc:
+    """Where the article's front matter gives ``role`` (title: …), else the article's place."""
+    from pagesetter.content.reader import value_locs
+
+    return value_locs(article).get(role, (article.loc, ""))[0]
 
 
 def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None) -> list[Warning]:
@@ -731,6 +751,10 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     cap_style = styles[ps.caption]
     cap_lines, missing = caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], w, faces)
     _report_missing(out, missing, photo.loc, spec.article)
+    if not out.dry:
+        for role, text, style in (("caption", photo.caption, cap_style), ("credit", photo.credit, styles[ps.credit])):
+            if text:
+                out.warnings += _fallback_role_warnings([Run(text, style)], faces, photo.loc, spec.article, role)
     n_cap = len(cap_lines)
     count = len(photo.files)
     img_lines = cell.lines - n_cap
@@ -1707,6 +1731,8 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
     if block.right < grid.columns and rules.article > 0 and not beside and not boxed:
         x = geo.col_left(block.right) - grid.gutter / 2
         bottom = by + bh - (0 if at_page_foot else grid.pitch / 2)
+        if at_page_foot:
+            bottom = min(bottom, _side_rule_foot(spec, block, geo, head_lines, text_feet))
         out.rules.append(Rule(x, by, x, bottom, rules.article, color, "article"))
     head_right = block.col + (spec.headline.cols or block.cols) if head_lines else block.col
     body_lines = (block.lines - (0 if at_page_foot else 1)) - head_lines
@@ -1739,6 +1765,57 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
                 # (a rule beside one line of text each side is drawn: it parts them)
                 if y2 - y1 > grid.pitch or (stops and y2 == bottom and y2 - y1 > grid.pitch - 0.01):
                     out.rules.append(Rule(x, y1, x, y2, rules.column, color, "column"))
+
+
+def _side_rule_foot(spec: ArticleSpec, block: Rect, geo: PageGeometry, head_lines: int,
+                    text_feet: dict[int, int]) -> float:
+    """Where the side rule of a block that reaches the page foot ends, as far as the module itself
+    says. A side rule parts the module from the modules beside it; a module at the page foot has no
+    foot rule to close it, so when it is underset (more white at its foot than foot_allowance) the
+    rule would run on to the page foot beside its own white: it ends under the module's deepest
+    content (text, a vertical headline, the headline area, a photo and its caption). The page runs
+    it on down beside the modules across the gutter (side_rules_beside: the module's flow does not
+    read its neighbours). Boxes are their blocks (README, ``box``): a module's own foot rule and the
+    side rule meeting it stay."""
+    grid = geo.spec.grid
+    page_foot = geo.line_top(grid.lines)
+    photos = [min(ps.cell.bottom, block.bottom) - 1 for ps in spec.photos
+              if ps.cell.col < block.right and block.col < ps.cell.right
+              and ps.cell.top < block.bottom and block.top < ps.cell.bottom]
+    contents = [text_feet[c] for c in range(block.col, block.right) if c in text_feet] + photos
+    if head_lines:
+        contents.append(block.top + head_lines - 1)
+    if not contents:
+        return page_foot
+    deepest = max(contents)
+    if area_bottom(block, geo) - (deepest + 1) <= foot_allowance(spec, geo):
+        return page_foot
+    return geo.line_top(deepest + 1)
+
+
+def side_rules_beside(rules: list[Rule], spec: PageSpec, geo: PageGeometry) -> list[Rule]:
+    """The side rule of a module at the page foot that its flow ended under its content
+    (_side_rule_foot) runs on down beside the modules across the gutter: to the foot rule of the
+    deepest of them, or to the page foot where one reaches it; beside an empty part of the page it
+    stays where its own content ends. Settled for the page, as the rules' joins are (junctions.py)."""
+    grid = spec.grid
+    page_foot = geo.line_top(grid.lines)
+    areas = [a for other in spec.articles for a in other.areas]
+    out: list[Rule] = []
+    for r in rules:
+        if r.role == "article" and abs(r.x1 - r.x2) < 0.01 and r.y1 < r.y2 < page_foot - 0.01:
+            own = [a for a in areas if a.bottom >= grid.lines and a.right <= grid.columns
+                   and abs(geo.col_left(a.right) - grid.gutter / 2 - r.x1) < 0.01 and abs(geo.line_top(a.top) - r.y1) < 0.01]
+            if own:
+                block = own[0]
+                foot = r.y2
+                for area in areas:  # across the gutter, level with the block
+                    if area.col <= block.right < area.right and area.top < block.bottom and block.top < area.bottom:
+                        foot = max(foot, page_foot if area.bottom >= grid.lines
+                                   else geo.line_top(area.bottom - 1) + grid.pitch / 2)  # its foot rule's line
+                r = replace(r, y2=min(foot, page_foot))
+        out.append(r)
+    return out
 
 
 def _between(top: float, bottom: float, cuts: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -13,7 +13,7 @@ from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
 from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
-from pagesetter.flow.article import Placed, aligned_x, compose_body, shows_end, to_text_line
+from pagesetter.flow.article import Placed, aligned_x, compose_body, shows_end, side_rules_beside, to_text_line
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
@@ -145,6 +145,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         placed.frames += part.frames
         placed.overset += part.overset
         placed.warnings += part.warnings
+    placed.rules = side_rules_beside(placed.rules, spec, geo)
     if spec.masthead and spec.masthead.ears:
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
     placed.rules = without_rules_along_boxes(placed.rules, placed.panels, spec.grid.gutter, spec.grid.pitch)

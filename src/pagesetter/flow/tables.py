@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pagesetter.compose.lines import Line, Run, compose_paragraph
+from pagesetter.compose.lines import FallbackWord, Line, Run, compose_paragraph, fallback_words
 from pagesetter.content.model import CellAlign, Paragraph, Span, TableShape
 from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.fonts.face import FaceSet
@@ -48,6 +48,7 @@ class TableLines:
     size: float
     missing: list[str]
     warning: Warning | None = None
+    fallback: tuple[FallbackWord, ...] = ()  # its Latin words set from a fallback face (flow/article.py warns)
 
 
 def is_figure(text: str) -> bool:
@@ -102,7 +103,14 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
             warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
                               f"style's {style.size:g} pt, to fit the column's {measure:g} pt (its style's "
                               f"min_size allows {style.min_size:g} pt)", para.loc, article)
-        return TableLines(lines, size, missing, warning)
+        # the faces its words come from are the styles' whatever the size: the title and the header
+        # row in the lead's, the rows and the source in the table style's
+        runs = [Run(span.text, lead if k == 0 else style) for k, row in enumerate(rows) for span in row]
+        if shape.caption:
+            runs.append(Run(para.spans[0].text, lead))
+        if shape.source:
+            runs.append(Run(para.spans[-1].text, style))
+        return TableLines(lines, size, missing, warning, tuple(fallback_words(runs, faces)))
     raise _too_wide(para, shape, rows, style, lead, measure, faces)
 
 

@@ -44,16 +44,8 @@ MAX_PIXELS = 100_000_000
 # A crop (fill) narrower or shallower than this many pixels shows nothing of the picture.
 MIN_CROP = 2
 # _open refuses a picture over MAX_PIXELS from its header, below the size at which Pillow raises
-# (2 × its MAX_IMAGE_PIXELS, 179 megapixels): Pillow's own warning between the two is not for the desk.
-warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
-# Freed image memory Pillow keeps for its next images (its memory pool, PILLOW_BLOCKS_MAX; none by
-# default). A photo is decoded, resampled, separated, summed band by band, encoded and decoded again,
-# each step a new image of a megabyte or more, and the gate sums the page's coverage render so: every
-# one was fresh memory from the system, its pages faulted in and zeroed by the kernel (a quarter of a
-# photo's time). Reused, the same pixels cost less; a user's own PILLOW_BLOCKS_MAX is kept.
-PILLOW_BLOCKS = 8
-if "PILLOW_BLOCKS_MAX" not in os.environ:
-    Image.core.set_blocks_max(PILLOW_BLOCKS)
+# (2 × its MAX_IMAGE_PIXELS, 179 megapixels): Pillow's own warning between the two is not for the
+# desk, and the command line drops it (cli._warnings_as_lines; not here: a filter is process-wide).
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 # grey_to_k_curve() of the shipped profile, computed once and shipped beside it
 GREY_CURVE_TABLE = NEWSPRINT_PROFILE.with_name("newsprint-tr002.grey-to-k.json")
