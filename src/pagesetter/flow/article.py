@@ -1007,7 +1007,8 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     columns, fill, placed = _spare_breaks(spec, blocked, geo, base, jump, (columns, fill, placed))
     if not out.dry:
         _warn_signs(spec, article, out, columns, placed, fill.empty_foot > foot_allowance(spec, geo))
-        _warn_stanzas(spec, article, styles, out, columns, placed, max(_runs(_slots(_columns(spec, blocked, geo)))))
+        if any(role == STANZA for _, role in placed):
+            _warn_stanzas(spec, article, styles, out, columns, placed, max(_runs(_slots(_columns(spec, blocked, geo)))))
     n_slots = fill.slots  # the grid lines the columns hold
     out.widows = widows(placed, _slots(columns))
     if spec.jump_to is not None and len(placed) > n_slots:
@@ -1467,7 +1468,9 @@ def break_faults(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -
     at the foot before, or from its own line before), a paragraph's first line alone at a column's
     foot (under a subhead: the subhead with one line of its text), and a number, date or counted
     unit torn from one column into the next (worse than across lines)."""
-    faults = len(widows(placed, slots)) + len(_parted_signs(placed, slots)) + len(stanzas_parted(placed, slots))
+    faults = len(widows(placed, slots)) + len(_parted_signs(placed, slots))
+    if any(role == STANZA for _, role in placed):
+        faults += len(stanzas_parted(placed, slots))  # a stanza broken where the columns could keep it whole
     for k in range(1, min(len(placed), len(slots))):
         if slots[k][0] == slots[k - 1][0]:
             continue
