@@ -106,13 +106,30 @@ def _pair_is_chinese(text: str, i: int, j: int) -> bool:
     return any(is_chinese(ch) for ch in text[i + 1:j]) or _chinese_beside(text, i) or _chinese_beside(text, j)
 
 
+# A pair of ASCII parentheses that belongs to a Latin or figure token stays half-width: its
+# content only ASCII letters and digits (a point or sign between them), its opening bracket right
+# after a letter or digit with no space: a tiebreak score 7-6(1), a clause 第3(1)条, a formula
+# Ca(OH)2, a note mark. GB/T 15834-2011 §4 prescribes the full-width marks for Chinese text;
+# these brackets are the token's own characters, as the comma of 1,000 is (this module keeps
+# Latin words and numbers as typed; W3C clreq §3.2, mixed text, keeps Western text's own
+# characters and widths). Full-width stay (1) opening a paragraph (the 序次语 （1）), (1) after
+# Han, and brackets holding Chinese: the rule asks the letter or digit before the bracket.
+TOKEN_BRACKETS = re.compile(r"[A-Za-z0-9](\([A-Za-z0-9]+(?:[.+\-][A-Za-z0-9]+)*\))")
+
+
+def _token_pairs(text: str) -> frozenset[int]:
+    """The offsets of the opening brackets of TOKEN_BRACKETS pairs in ``text``."""
+    return frozenset(m.start(1) for m in TOKEN_BRACKETS.finditer(text))
+
+
 def _marks(text: str) -> tuple[str, list[Edit]]:
     """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）."""
     chars = list(text)
     edits: list[Edit] = []
     pairs = _paren_pairs(text)
+    tokens = _token_pairs(text) if OPEN in text else frozenset()
     for i, j in pairs.items():
-        if i < j and _pair_is_chinese(text, i, j):
+        if i < j and i not in tokens and _pair_is_chinese(text, i, j):
             for k in (i, j):
                 chars[k] = HALF_TO_FULL[text[k]]
                 edits.append(Edit(k, text[k], chars[k], "half-width parenthesis around or beside Chinese text "

@@ -21,6 +21,10 @@ from pagesetter.flow.collisions import HEAD_ROLES, ink_box
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.tables import TableLines, compose_table
+from pagesetter.flow.verse import (
+    STANZA, TURNOVER_INDENT_EM, VERSE, VERSE_ROLES, is_stanza_gap, is_verse, new_stanza, stanza_length,
+    stanzas_parted, turned, verse_line_length,
+)
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo
@@ -141,8 +145,11 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
     starts: list[int] = []
     paras = article.paragraphs
     tables = _tables(spec, article, styles, measure, faces)
+    verse = [is_verse(para, spec, styles) for para in paras]
     for k, para in enumerate(paras):
         starts.append(len(lines))
+        if new_stanza(paras, k, verse):
+            lines.append(BLANK_LINE)  # the white between two stanzas (flow/verse.py)
         if para.subhead:
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
             continue
@@ -155,6 +162,16 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
         runs, indent, justify = _setting(para, spec, styles)
         inset = _inset(para, spec, styles, measure)
         para_lines, missing = compose_paragraph(runs, measure - 2 * inset, faces, indent=indent, justify=justify)
+        hung = False
+        if verse[k] and len(para_lines) > 1:
+            # a verse line that turns over: again with its turnovers broken to a hanging measure
+            # (flow/verse.py turned); one that fits stands as composed
+            style = styles[text_style(para, spec, styles)]
+            hang = TURNOVER_INDENT_EM * style.size
+            if measure - 2 * inset - hang >= (measure - 2 * inset) / 2:
+                para_lines, missing = compose_paragraph(runs, measure - 2 * inset - hang, faces, indent=-hang,
+                                                        justify=justify)
+                para_lines, hung = turned(para_lines, measure - 2 * inset, hang), True
         if rebreak and rebreak.get(k):
             if not rebreakable(para):
                 return None
@@ -186,7 +203,9 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
         # a style's lines set flush left, centred or flush right are ragged by design: the layout
         # record marks them, so `check` does not hold them to the measure (a form's 落款 is not)
         ragged = align != "justify" and FORM_SETTINGS[para.form].align == "style"
-        if align in ("right", "center"):
+        if hung:
+            pass  # its head centred and its turnovers flush right already (turned)
+        elif align in ("right", "center"):
             para_lines = [_aligned(line, measure - 2 * inset, align, ragged) for line in para_lines]
         elif ragged:
             para_lines = [replace(line, ragged=True) for line in para_lines]
@@ -194,7 +213,12 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
             para_lines = [_inset_line(line, inset, measure) for line in para_lines]
         # a brief (简讯): one short paragraph that is all of its subhead's section is an item too
         brief = k > 0 and paras[k - 1].subhead and (k + 1 == len(paras) or paras[k + 1].subhead)
-        if (FORM_SETTINGS[para.form].whole or brief) and len(para_lines) <= KEEP_WHOLE:
+        if verse[k]:
+            # a verse line: kept with its stanza, the stanza whole in a column (keep_items)
+            opens = k == 0 or not verse[k - 1] or new_stanza(paras, k, verse)
+            para_lines = [replace(line, role=STANZA if opens and i == 0 else VERSE)
+                          for i, line in enumerate(para_lines)]
+        elif (FORM_SETTINGS[para.form].whole or brief) and len(para_lines) <= KEEP_WHOLE:
             para_lines = [replace(line, role="item") for line in para_lines]
         elif para.form == "right" and lines and lines[-1].role in ("body", "item", "sign") and para_lines:
             # a 落款 after a letter: its first line is kept with the letter's last (keep_ends); its
@@ -1007,6 +1031,8 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     columns, fill, placed = _spare_breaks(spec, blocked, geo, base, jump, (columns, fill, placed))
     if not out.dry:
         _warn_signs(spec, article, out, columns, placed, fill.empty_foot > foot_allowance(spec, geo))
+        if any(role == STANZA for _, role in placed):
+            _warn_stanzas(spec, article, styles, out, columns, placed, max(_runs(_slots(_columns(spec, blocked, geo)))))
     n_slots = fill.slots  # the grid lines the columns hold
     out.widows = widows(placed, _slots(columns))
     if spec.jump_to is not None and len(placed) > n_slots:
@@ -1040,21 +1066,33 @@ def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, ba
     line kept with the line before it, keep_ends, is not planned so: it takes padding only where
     the columns as planned have the line to spare, _keep_ends; planned here, a balanced module
     would be made a line deeper for it, a ragged foot.)"""
-    if not any(role in ("subhead", "item", "table") for _, role in base):
+    if not any(role in ("subhead", "item", "table", *VERSE_ROLES) for _, role in base):
         columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, foot_at=foot_at)
         return columns, fill, base  # nothing to keep together
 
-    def kept(columns: list[ColumnSlots]) -> list[tuple[Line, str]]:
+    def kept(columns: list[ColumnSlots], stanzas: bool = True) -> list[tuple[Line, str]]:
         slots = _slots(columns)
-        return keep_tables(keep_items(keep_subheads(base, slots), slots), slots)
+        subheads = keep_subheads(base, slots) if stanzas else keep_subheads(base, slots, stanzas=False)
+        return keep_tables(keep_items(subheads, slots, stanzas), slots)
 
-    columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, lambda c: len(kept(c)) + jump, foot_at)
-    placed = kept(columns)
-    for _ in range(12):
-        if len(placed) + jump <= fill.lines:
-            break
-        columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump, foot_at=foot_at)
-        placed = kept(columns)
+    def planned(stanzas: bool) -> tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]:
+        columns, fill = plan_columns(spec, blocked, geo, len(base) + jump, lambda c: len(kept(c, stanzas)) + jump,
+                                     foot_at)
+        placed = kept(columns, stanzas)
+        for _ in range(12):
+            if len(placed) + jump <= fill.lines:
+                break
+            columns, fill = plan_columns(spec, blocked, geo, len(placed) + jump, foot_at=foot_at)
+            placed = kept(columns, stanzas)
+        return columns, fill, placed
+
+    columns, fill, placed = planned(True)
+    if len(placed) + jump > fill.slots and any(role == STANZA for _, role in base):
+        # stanzas kept whole leave lines over that the module holds with them broken: broken
+        # (between verse lines; _warn_stanzas says which)
+        again = planned(False)
+        if len(again[2]) + jump <= again[1].slots:
+            columns, fill, placed = again
     spread = spread_items(base, placed, _slots(columns))
     if spread is not None:
         # the same columns, the items evened over them: the last column ends where its last item
@@ -1083,7 +1121,7 @@ def spread_items(base: list[tuple[Line, str]], placed: list[tuple[Line, str]],
     sum of its squares: one column empty weighs more than two a little short), the longer columns
     first where that ties (4/2/2, not 2/2/4). None when the greedy layout (``placed``) is as even
     already, or the body is more than items: its lines stand as kept."""
-    if any(role not in ("item", "subhead", "blank") for _, role in base) or len(placed) > len(slots):
+    if any(role not in ("item", "subhead", "blank", *VERSE_ROLES) for _, role in base) or len(placed) > len(slots):
         return None
     units = _item_units(base)
     runs = _runs(slots)
@@ -1263,10 +1301,13 @@ def _slots(columns: list[ColumnSlots]) -> list[tuple[int, int]]:
     return [(c.col, line) for c in columns for s, e in c.segs for line in range(s, e)]
 
 
-def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
+                  stanzas: bool = True) -> list[tuple[Line, str]]:
     """A subhead is kept with its first line of text: one that would end a column (or a run of a
     column broken by a photo) moves to the top of the next, and the blank before it stays behind
-    as white at the column's foot. Padding is blank lines, which print nothing."""
+    as white at the column's foot. Padding is blank lines, which print nothing. A poem's title is
+    kept with its first stanza where both fit the next column (``stanzas``: keep_items), else with
+    its first verse line."""
     out: list[tuple[Line, str]] = []
     i = 0
     while i < len(placed):
@@ -1281,8 +1322,11 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) 
         # the subhead's lines and the first line after it; a short item after it (a 简讯's text)
         # whole with it
         # (a table after it, whole with it: keep_tables moves a table whole)
-        need = end - i + max(end < len(placed), _item_length(placed, end), _table_length(placed, end))
+        item = _item_length(placed, end)
         run = _run_left(slots, start)
+        if item and placed[end][1] == STANZA and (not stanzas or end - i + item > _run_left(slots, start + run)):
+            item = verse_line_length(placed, end)
+        need = end - i + max(end < len(placed), item, _table_length(placed, end))
         if 0 < run < need and start + run < len(slots):
             out += [(BLANK_LINE, "blank")] * run
             # with a table: on past every run too short for both (keep_tables moves it so)
@@ -1394,6 +1438,28 @@ def _keep_ends(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, column
     return columns, fill, placed
 
 
+def _warn_stanzas(spec: ArticleSpec, article: Article, styles: dict[str, Style], out: Placed,
+                  columns: list[ColumnSlots], placed: list[tuple[Line, str]], longest: int) -> None:
+    """Say where a stanza of a poem breaks across columns (flow/verse.py: kept whole where the
+    module allows), at the stanza's first line in the copy. ``longest``: the deepest column the
+    block has, unbalanced."""
+    slots = _slots(columns)
+    paras = article.paragraphs
+    verse = [is_verse(para, spec, styles) for para in paras]
+    heads = [para for k, para in enumerate(paras) if verse[k] and (k == 0 or not verse[k - 1]
+                                                                   or new_stanza(paras, k, verse))]
+    for i, number in stanzas_parted(placed, slots):
+        n = stanza_length(placed, i)
+        loc = heads[number].loc if number < len(heads) else spec.loc
+        why = (f"it is longer ({_lines(n)}) than a column of the block ({_lines(longest)}): part it with a blank "
+               f"line where a break may fall, or deepen the block" if n > longest else
+               f"no foot of the columns keeps its {_lines(n)} whole in one column without leaving a column "
+               f"empty or lines over: set the module in fewer columns, deepen it, or part the stanza with a "
+               f"blank line where a break may fall")
+        out.warnings.append(Warning("layout", f"{article.id!r}: the stanza {quoted(placed[i][0].text.strip())} "
+                                    f"breaks across columns: {why}", loc, article.id))
+
+
 def _parted_signs(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[int]:
     """Where a 落款's line opens a column, parted from the text it signs (or from the 落款's line
     before it) at the foot of the column before."""
@@ -1427,6 +1493,8 @@ def break_faults(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -
     foot (under a subhead: the subhead with one line of its text), and a number, date or counted
     unit torn from one column into the next (worse than across lines)."""
     faults = len(widows(placed, slots)) + len(_parted_signs(placed, slots))
+    if any(role == STANZA for _, role in placed):
+        faults += len(stanzas_parted(placed, slots))  # a stanza broken where the columns could keep it whole
     for k in range(1, min(len(placed), len(slots))):
         if slots[k][0] == slots[k - 1][0]:
             continue
@@ -1491,8 +1559,10 @@ def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, bas
 
 
 def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
-    """How many lines the item starting at ``i`` has (its paragraph's, to the one marked last),
-    0 when no item kept whole starts there."""
+    """How many lines the item starting at ``i`` has (its paragraph's, to the one marked last; a
+    stanza's, flow/verse.py), 0 when no item kept whole starts there."""
+    if i < len(placed) and placed[i][1] in VERSE_ROLES:
+        return stanza_length(placed, i)
     n = 0
     while i + n < len(placed) and placed[i + n][1] == "item":
         n += 1
@@ -1511,14 +1581,35 @@ def _table_length(placed: list[tuple[Line, str]], i: int) -> int:
     return n
 
 
-def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> list[tuple[Line, str]]:
+def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
+               stanzas: bool = True) -> list[tuple[Line, str]]:
     """A short item (forms.py KEEP_WHOLE) that would turn a column moves whole to the top of the
-    next; the lines it leaves are white at the column's foot (blank lines, as keep_subheads pads)."""
+    next; the lines it leaves are white at the column's foot (blank lines, as keep_subheads pads).
+    So does a stanza (flow/verse.py) that fits the next column, unless ``stanzas`` is False (the
+    module has not the lines to keep them: _keep_together); a verse line is kept whole anyway."""
     out: list[tuple[Line, str]] = []
     i = 0
     while i < len(placed):
-        n = _item_length(placed, i) if placed[i][1] == "item" and (i == 0 or placed[i - 1][0].last
-                                                                   or placed[i - 1][1] != "item") else 0
+        if is_stanza_gap(placed, i) and _column_top(slots, len(out)):
+            i += 1  # the white between two stanzas does not open a column
+            continue
+        if placed[i][1] in VERSE_ROLES:
+            n = stanza_length(placed, i)
+            if n and stanzas and not (out and out[-1][1] == "subhead"):
+                run = _run_left(slots, len(out))
+                # a stanza that would turn a column stands whole at the head of the next, when it
+                # fits there; a longer one breaks, a verse line kept whole (below); so does one
+                # under its poem's title (keep_subheads moved the title with it where both fit:
+                # a title is not left alone at a column's foot)
+                if 0 < run < n and len(out) + run < len(slots) and n <= _run_left(slots, len(out) + run):
+                    out += [(BLANK_LINE, "blank")] * run
+                    out += [x for x in placed[i:i + n] if x[1] != "blank"]  # whole: no padding inside
+                    i += n
+                    continue
+            n = verse_line_length(placed, i)
+        else:
+            n = _item_length(placed, i) if placed[i][1] == "item" and (i == 0 or placed[i - 1][0].last
+                                                                       or placed[i - 1][1] != "item") else 0
         if n == 0:
             out.append(placed[i])
             i += 1
@@ -1594,7 +1685,7 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
         # not its em box centred in the band (0.57 pt lower). A 小标题 is display type, centred
         # in its band as a headline is.
         baseline = geo.grid_baseline(grid_line, line.size if role == "subhead" else grid_size)
-        out.add_line(line, geo.col_left(col), baseline, article.id, "body" if role in ("item", "sign") else role)
+        out.add_line(line, geo.col_left(col), baseline, article.id, "body" if role in ("item", "sign", *VERSE_ROLES) else role)
         if role == "subhead":
             # its grid line, in the layout record: `check` knows a 小标题 by it even when it is set
             # at the body's size (proof/typography.py _subheads_at_foot)
