@@ -343,7 +343,7 @@ QUOTED_SPLIT = 8  # characters a split-span warning quotes either side of the br
 
 def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:
     """A date, range or number and its unit the line breaker had to part (its last resort: every
-    other set of breaks had a line `pagesetter check` fails); `check` fails this split too. Quoted
+    other set of breaks had a line `pagesetter check` fails); `check` fails this split too.
     Quoted eight characters either side of the break, or as far as the span reaches, and never
     ending inside a number: 027-8888- and 1234，0431, not 27-8888- and 1234，043 (within the
     SPAN_CONTEXT characters `check` quotes, proof/report.py _says)."""

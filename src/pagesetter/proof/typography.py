@@ -1599,7 +1599,7 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport, pitch:
     _set_body, geometry.grid_baseline: a 五号 subhead in a 小五 grid stands 0.57 pt lower)."""
     baselines = sorted({round(line.baseline, 2) for line in lines})
     pitch = pitch or _guessed_pitch(baselines, body)
-    if pitch is None:
+    if pitch is None or not baselines:
         return
     phase = _grid_phase(baselines, pitch)
     for line in lines:
