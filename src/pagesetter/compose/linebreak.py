@@ -240,6 +240,19 @@ def split_kinds(before: str, after: str) -> list[tuple[str, bool]]:
     return list(_split_kinds(before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]))
 
 
+def parted_reach(before: str, after: str) -> tuple[int, int]:
+    """How far the hard spans (split_kinds) a line ending after ``before`` parts from the next,
+    starting with ``after``, reach either side of the line end: characters back from the end of
+    ``before``, on from the start of ``after`` (9 and 4 for 027-8888- / 1234); (0, 0) where none."""
+    tail, head = before[-SPAN_CONTEXT:], after[:SPAN_CONTEXT]
+    joined, cut = tail + head, len(tail)
+    found = [(m.start(g), m.end(g)) for _, hard, pattern in SPLIT_SPANS if hard for g in (_kept_group(pattern),)
+             for m in pattern.finditer(joined) if m.start(g) < cut < m.end(g)]
+    if not found:
+        return 0, 0
+    return cut - min(start for start, _ in found), max(end for _, end in found) - cut
+
+
 # A page's flow asks again for the same line ends each time it sets an article anew (fitting tries
 # many depths), and its gate for the same ones read back: a few hundred distinct pairs a page.
 @lru_cache(maxsize=4096)

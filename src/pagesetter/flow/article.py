@@ -8,7 +8,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
-from pagesetter.compose.linebreak import split_kinds
+from pagesetter.compose.linebreak import SPAN_CONTEXT, parted_reach, split_kinds
 from pagesetter.compose.chars import parted_name
 from pagesetter.compose.lines import (
     FallbackWord, Line, Run, compose_paragraph, fallback_words, paragraph_key, rebreak_paragraph, set_short_cause,
@@ -83,6 +83,8 @@ class Placed:
     # the last grid line each grid column's body prints on (its text's foot, white below it):
     # where a column rule beside it stops (_area_rules)
     text_feet: dict[int, int] = field(default_factory=dict)
+    # the body's lines in the overset, never printed (printed_warnings)
+    unprinted: tuple[Line, ...] = ()
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
         if self.dry:
@@ -128,6 +130,24 @@ def compose_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     return set_[0], set_[1]
 
 
+# The warnings of set lines (a line spread, set short, a span or a name parted, a subhead broken
+# without a cue): said of printed lines only. Text in the overset is never printed; the overset
+# message says how much of it there is, and where the page ends.
+OF_SET_LINES = ("very-loose", "split-span", "name-break", "headline-break")
+
+
+def printed_warnings(warnings: list[Warning], concerns: list[tuple[Line, ...]],
+                     unprinted: tuple[Line, ...]) -> list[Warning]:
+    """``warnings`` but those of set lines all ``unprinted`` (Placed.unprinted, the very Line
+    objects set_body made; a rebroken paragraph's are others, and its warnings are kept).
+    ``concerns``: each warning's lines, as set_body gives them."""
+    if not unprinted:
+        return warnings
+    lost = {id(line) for line in unprinted}
+    return [w for w, lines in zip(warnings, concerns)
+            if not (w.kind in OF_SET_LINES and lines and all(id(line) in lost for line in lines))]
+
+
 def rebreakable(para: Paragraph) -> bool:
     """May the paragraph be set a line shorter or longer (set_body ``rebreak``)? A justified running
     paragraph (body, quote); not a 小标题, a table, an item or line kept whole, nor a 落款."""
@@ -135,14 +155,16 @@ def rebreakable(para: Paragraph) -> bool:
 
 
 def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float, faces: FaceSet,
-             rebreak: dict[int, int] | None = None) -> tuple[list[Line], list[Warning], list[int]] | None:
-    """compose_body, and where each paragraph's lines start in them (by paragraph index).
-    ``rebreak``: paragraphs (by index) set that many lines longer or shorter (rebreak_paragraph,
-    fitting's make-up against a last line alone at a column's head, flow/fit.py); None when one
-    of them cannot be."""
+             rebreak: dict[int, int] | None = None
+             ) -> tuple[list[Line], list[Warning], list[int], list[tuple[Line, ...]]] | None:
+    """compose_body, where each paragraph's lines start in them (by paragraph index), and the lines
+    each warning is of (none for a paragraph's: printed_warnings). ``rebreak``: paragraphs (by
+    index) set that many lines longer or shorter (rebreak_paragraph, fitting's make-up against a
+    last line alone at a column's head, flow/fit.py); None when one of them cannot be."""
     lines: list[Line] = []
     warnings: list[Warning] = []
     starts: list[int] = []
+    concerns: list[tuple[Line, ...]] = []  # by warning
     paras = article.paragraphs
     tables = _tables(spec, article, styles, measure, faces)
     verse = [is_verse(para, spec, styles) for para in paras]
@@ -151,7 +173,9 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
         if new_stanza(paras, k, verse):
             lines.append(BLANK_LINE)  # the white between two stanzas (flow/verse.py)
         if para.subhead:
+            said = len(warnings)
             lines += _subhead(para, styles[spec.subhead], measure, faces, article, warnings, bool(lines))
+            concerns += [tuple(line for line in lines[starts[-1]:] if line.role != "blank")] * (len(warnings) - said)
             continue
         if para.form == "table":
             # one blank grid line parts a table from what is above and below it; between two tables
@@ -189,16 +213,19 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
             # than the column itself is left, and ink over the next column is never printed.
             raise InputError(para.loc, f"{quoted(overfull.text.strip())} is wider than the column ({measure:g} pt) "
                              f"and cannot be broken; set it smaller or widen the column")
-        warnings += [_very_loose_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
+        concerns += [()] * (len(warnings) - len(concerns))
+        # each warning of a line with the line's place in the paragraph (its lines are replaced below)
+        of_lines = ([(k, _very_loose_warning(line, k, para.loc, article.id)) for k, line in enumerate(para_lines)
                      if line.very_loose and not line.last]
-        warnings += [_set_short_warning(line, k, para.loc, article.id) for k, line in enumerate(para_lines)
-                     if line.set_short]
-        warnings += [_name_break_warning(name, line, nxt, k, para.loc, article.id)
-                     for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
-                     if (name := parted_name(line.text, nxt.text))]
-        warnings += [_split_warning(line, nxt, k, para.loc, article.id, kinds)
-                     for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
-                     if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])]
+                    + [(k, _set_short_warning(line, k, para.loc, article.id)) for k, line in enumerate(para_lines)
+                       if line.set_short]
+                    + [(k, _name_break_warning(name, line, nxt, k, para.loc, article.id))
+                       for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
+                       if (name := parted_name(line.text, nxt.text))]
+                    + [(k, _split_warning(line, nxt, k, para.loc, article.id, kinds))
+                       for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
+                       if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])])
+        warnings += [w for _, w in of_lines]
         align = paragraph_align(para, spec, styles)
         # a style's lines set flush left, centred or flush right are ragged by design: the layout
         # record marks them, so `check` does not hold them to the measure (a form's 落款 is not)
@@ -225,8 +252,10 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
             # next lines (each a paragraph of the ::: right block) with the line before, so the
             # block stands whole in one column
             para_lines = [replace(line, role="sign") for line in para_lines]
+        concerns += [(para_lines[k],) for k, _ in of_lines]  # a split span: of its first line
         lines += para_lines
-    return lines, warnings, starts
+    concerns += [()] * (len(warnings) - len(concerns))
+    return lines, warnings, starts, concerns
 
 
 def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
@@ -342,10 +371,22 @@ def _name_break_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, arti
                    f"of lines; rewrite or rebreak the copy", loc, article, (tail, head))
 
 
+QUOTED_SPLIT = 8  # characters a split-span warning quotes either side of the break, at least
+
+
 def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:
     """A date, range or number and its unit the line breaker had to part (its last resort: every
-    other set of breaks had a line `pagesetter check` fails); `check` fails this split too."""
-    tail, head = line.text.strip()[-8:], nxt.text.strip()[:8]
+    other set of breaks had a line `pagesetter check` fails); `check` fails this split too.
+    Quoted eight characters either side of the break, or as far as the span reaches, and never
+    ending inside a number: 027-8888- and 1234，0431, not 27-8888- and 1234，043 (within the
+    SPAN_CONTEXT characters `check` quotes, proof/report.py _says)."""
+    text, following = line.text.strip(), nxt.text.strip()
+    back, on = (max(QUOTED_SPLIT, reach) for reach in parted_reach(text, following))
+    while back < min(len(text), SPAN_CONTEXT) and text[-back - 1].isdecimal() and text[-back].isdecimal():
+        back += 1
+    while on < min(len(following), SPAN_CONTEXT) and following[on - 1].isdecimal() and following[on].isdecimal():
+        on += 1
+    tail, head = text[-back:], following[:on]
     return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
                    f"between {quoted(tail)} and {quoted(head)}: no other set of lines "
                    f"fits without one spread past a quarter em; rewrite or rebreak the copy", loc, article, (tail, head))
@@ -1049,6 +1090,7 @@ def _place_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     out.fill = fill
     if len(placed) > n_slots:
         rest = placed[n_slots:]
+        out.unprinted = tuple(line for line, role in rest if role != "blank")
         fitted = placed[n_slots - 1][0].text if n_slots else ""
         out.overset.append(Overset(article.id, sum(len(l.text) for l, _ in rest), len(rest), fitted[-12:]))
     elif is_underset(fill, foot_allowance(spec, geo)) or fill.empty_columns:

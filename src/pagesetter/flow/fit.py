@@ -246,7 +246,7 @@ def _rebroken(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo
     as_set = set_body(spec, article, styles, measure, faces)
     if as_set is None or as_set[0] != body:
         return None  # (a body set otherwise than the article's paragraphs say)
-    _, warnings, starts = as_set
+    _, warnings, starts, _ = as_set
     printing = [i for i, line in enumerate(body) if line.role != "blank"]
     widow = bisect.bisect_right(starts, printing[placed.widows[0]]) - 1
     paras = article.paragraphs

@@ -13,7 +13,8 @@ from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning
 from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
-from pagesetter.flow.article import Placed, aligned_x, compose_body, shows_end, side_rules_beside, to_text_line
+from pagesetter.flow.article import (Placed, aligned_x, printed_warnings, set_body, shows_end, side_rules_beside,
+                                     to_text_line)
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
@@ -64,14 +65,17 @@ def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageG
     variant fitting chose kept while the trials would measure the same (fit_choice_key)."""
     check_photo_news(aspec, article)
     mgeo = module_geometry(geo, aspec)
-    body, warnings = compose_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
-        if article.paragraphs and aspec.continued_from is None else ([], [])
+    set_ = set_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
+        if article.paragraphs and aspec.continued_from is None else None
+    body, warnings, concerns = (set_[0], set_[1], set_[3]) if set_ is not None else ([], [], [])
     choose = None
     if memo is not None:
         key = fit_choice_key(context, article, body, came)
         choose = functools.partial(memo, key)
     part = fit_article(aspec, article, spec.styles, mgeo, faces, body, list(came) if came is not None else None,
                        choose)
+    # what compose warned of the body's lines, of those printed (not those the overset kept off)
+    warnings = printed_warnings(warnings, concerns, part.unprinted)
     return ModuleFlow(tuple(part.lines), tuple(part.rules), tuple(part.panels), tuple(part.images),
                       tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover))
 

@@ -45,6 +45,7 @@ from pagesetter.compose.chars import (
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.compose.spacing import LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT
 from pagesetter.errors import visible
+from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
 from pagesetter.records import record
@@ -667,7 +668,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
         subheads, ragged, ends, tables = (_marked_frames(page, recorded, kind)
                                           for kind in ("subhead", "ragged", "end", "table"))
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
-        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables)
+        pitch = _record_pitch(records[i]) if by is not None and i < len(records) else None
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables, pitch)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -693,7 +695,9 @@ class _Figures:
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
                   sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
-                  ends: tuple[TextFrame, ...] = (), tables: tuple[TextFrame, ...] = ()) -> None:
+                  ends: tuple[TextFrame, ...] = (), tables: tuple[TextFrame, ...] = (),
+                  pitch: float | None = None) -> None:
+    """``pitch``: ours, the grid pitch by the layout record (_record_pitch)."""
     table_lines: list[Line] = []
     if by is not None:
         table_lines, taken = _table_lines(page, tables, body, by)
@@ -714,7 +718,8 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         _check_column(col_lines, body, report, figures.gaps, sources)
     # a table's rows of the body's size stand on the body's grid (a smaller table's, centred on
     # the same grid lines, have baselines of their own)
-    _check_grid(body_lines + [line for line in table_lines if abs(line.size - body) < 0.01], body, report)
+    _check_grid(body_lines + [line for line in table_lines if abs(line.size - body) < 0.01], body, report, pitch,
+                subheads)
     horizontal: list[Line] = []
     vertical: list[list[Char]] = []
     for n, group in enumerate(other):  # a headline frame is set one way or the other
@@ -1237,6 +1242,11 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 # a line set short (员Hans Müller- / Lüdenscheidt: compose/lines.py set_line) still
                 # goes on to the next: a name or an address parted at its end is one a reader sees
                 _url_and_name_breaks(lines, i, report)
+            if nxt is not None and sources is not None:
+                # and a span it parts with the next line of its paragraph (咨询电话：027-8888- / 1234,
+                # set short for its Latin: the build warns split-span), as a justified line's; of
+                # one source line (a centred poem's lines are paragraphs of their own)
+                _split_spans(line, nxt, report, lambda: sources.one_line(line.chars[-1], nxt.chars[0]))
             continue
         # ours: the line opens a column (its frame's left edge is another than the line's before)
         # and goes on a paragraph from the column before. Lines of the body's size both: a 小标题's
@@ -1384,10 +1394,11 @@ class _Sources:
                 and second[2] - first[2] >= 2)
 
 
-def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
+def _split_spans(line: Line, nxt: Line, report: TypographyReport, one_paragraph: Callable[[], bool] | None = None) -> None:
     """A span the line breaker keeps whole (0～7℃, 2022年, 2版) that this line and the next, one
     paragraph, part: a problem; a date between its parts or a number and a counted unit, which
-    the breaker parts to spare a loose line: named, not a problem."""
+    the breaker parts to spare a loose line: named, not a problem. ``one_paragraph``: asked only
+    when a span is parted, whether the lines are of one paragraph (_Sources.one_line)."""
     tail, head = line.text[-SPAN_CONTEXT:], nxt.text[:SPAN_CONTEXT]
     if line.blanks or nxt.blanks:
         # The read-back text has no spaces: a space the copy typed (a table's row, 1　上海申花　18-5-3
@@ -1398,7 +1409,7 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport) -> None:
     else:
         kinds = split_kinds(tail, head)
     hard = [kind for kind, is_hard in kinds if is_hard]
-    if kinds:
+    if kinds and (one_paragraph is None or one_paragraph()):
         found = report.split_spans if hard else report.soft_splits
         parts = (shown(line, line.chars[-SPAN_CONTEXT:]), shown(nxt, nxt.chars[:SPAN_CONTEXT]))
         found.append(Finding(line.page, line.baseline, " / ".join(parts),
@@ -1583,19 +1594,82 @@ def _other_measure(lines: list[Line], k: int, measure_right: float, pitch: float
     return "other" if nxt is None or nxt.baseline - line.baseline > 1.5 * pitch else ""
 
 
-def _check_grid(lines: list[Line], body: float, report: TypographyReport) -> None:
-    """Every body baseline on one grid: the commonest line pitch, the commonest phase."""
+def _check_grid(lines: list[Line], body: float, report: TypographyReport, pitch: float | None = None,
+                subheads: tuple[TextFrame, ...] = ()) -> None:
+    """Every body baseline on one grid: ``pitch`` (ours: the layout record's, _record_pitch), else
+    the guessed one (_guessed_pitch), and the commonest phase. A 小标题 on the grid line the record
+    marks is display type: on the grid, or centred in its band at its own size (flow/article.py
+    _set_body, geometry.grid_baseline: a 五号 subhead in a 小五 grid stands 0.57 pt lower)."""
     baselines = sorted({round(line.baseline, 2) for line in lines})
+    pitch = pitch or _guessed_pitch(baselines, body)
+    if pitch is None or not baselines:
+        return
+    phase = _grid_phase(baselines, pitch)
+    for line in lines:
+        if not _on_grid(line.baseline, phase, pitch) and not any(
+                abs(f.top + (pitch - line.size) / 2 + EM_TOP_ABOVE_BASELINE * line.size - line.baseline) <= 0.05
+                for f in subheads if f.holds(line.chars[0])):
+            report.off_grid.append(Finding(line.page, line.baseline, shown(line), f"grid pitch {pitch} pt"))
+
+
+def _grid_phase(baselines: list[float], pitch: float) -> float:
+    """The commonest baseline modulo the pitch, to 0.01 pt (the tolerance is 0.05)."""
+    return Counter(round(b % pitch, 2) for b in baselines).most_common(1)[0][0]
+
+
+def _on_grid(baseline: float, phase: float, pitch: float) -> bool:
+    residue = (baseline - phase) % pitch
+    return min(residue, pitch - residue) <= 0.05
+
+
+GUESSED_STEPS = 4  # the commonest steps between baselines weighed as the pitch (_guessed_pitch)
+
+
+def _guessed_pitch(baselines: list[float], body: float) -> float | None:
+    """A PDF's grid pitch from its body baselines (of every column, sorted): of the commonest
+    steps between neighbouring ones, the one that puts the most on one grid (on a tie, the
+    commoner). The commonest step alone is the pitch where lines run on; where few do (a centred
+    poem's short columns, its subheads centred in their bands 0.57 pt off the grid) a step from a
+    line to a subhead is as common: 12.93 pt, which put the poem off a 13.5 pt grid. A step under
+    the body size is weighed only as the commonest (body type is set at least solid: a half pitch
+    from lines of two phases would put them all on one grid)."""
     steps = Counter(round(b - a, 2) for a, b in zip(baselines, baselines[1:]) if b - a > body * 0.5)
     if not steps:
-        return
-    pitch = steps.most_common(1)[0][0]
-    phases = Counter(round(b % pitch, 2) for b in baselines)  # to 0.01 pt: the tolerance is 0.05
-    phase = phases.most_common(1)[0][0]
-    for line in lines:
-        residue = (line.baseline - phase) % pitch
-        if min(residue, pitch - residue) > 0.05:
-            report.off_grid.append(Finding(line.page, line.baseline, shown(line), f"grid pitch {pitch} pt"))
+        return None
+    common = [step for step, _ in steps.most_common(GUESSED_STEPS)]
+    weighed = [step for k, step in enumerate(common) if k == 0 or step >= body]
+
+    def held(pitch: float) -> int:
+        phase = _grid_phase(baselines, pitch)
+        return sum(_on_grid(b, phase, pitch) for b in baselines)
+
+    return max(weighed, key=held) if len(weighed) > 1 else weighed[0]  # max keeps the first of a tie
+
+
+# The grid lines the layout record marks (flow/article.py _set_body): a 小标题's, a ragged line's,
+# a paragraph's end; each one grid line deep (geometry.rect_box of one line).
+GRID_LINE_KINDS = ("subhead", "ragged", "end")
+
+
+def _record_pitch(record: dict) -> float | None:
+    """Ours: the page's grid pitch by the grid lines its layout record marks. Each is one pitch
+    deep and their tops stand whole pitches apart, to the record's 0.01 pt: the pitch is the span
+    from the highest top to the lowest over the pitches in it, true to 0.01 pt over that span.
+    None where the record marks no grid line (another engine's PDF, one of ours without them)."""
+    marked: list[tuple[float, float]] = []
+    for f in _frames(record):
+        if f.get("kind") in GRID_LINE_KINDS:
+            try:
+                marked.append((float(f["y0"]), float(f["y1"])))
+            except (KeyError, TypeError, ValueError):
+                continue  # a frame record we cannot read is no frame
+    depths = Counter(round(y1 - y0, 2) for y0, y1 in marked)
+    depth = depths.most_common(1)[0][0] if depths else 0.0
+    if depth <= 0:
+        return None
+    span = max(y1 for _, y1 in marked) - min(y1 for _, y1 in marked)
+    lines = round(span / depth)
+    return round(span / lines, 4) if lines else depth
 
 
 def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport,
