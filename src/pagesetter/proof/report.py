@@ -178,11 +178,16 @@ def gate_pdf(pdf: Path, server: "CoverageServer | None" = None, worker: "Structu
     preflight reads the file's objects in that process (structure_worker.py)."""
     from dataclasses import replace as _replace
 
+    # The page given to the kept Ghostscript first (coverage.py is the standard library's only): it
+    # renders on the other core while the modules below load, when they have not loaded yet (pikepdf,
+    # 20-30 ms), and its ink is summed before the preflight asks for it.
+    started = (server.render(pdf),) if server is not None else None
+
     from pagesetter.proof.preflight import Limits, coverage_render, preflight, preflight_finish, preflight_structure
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.typography import _locate, analyse, pdf_records
 
-    with coverage_render(pdf, server=server) as render:
+    with coverage_render(pdf, server=server, started=started) as render:
         asked = worker is not None and worker.submit(pdf, render.device_colour)
         chars = read_chars(pdf)
         records = pdf_records(pdf)
