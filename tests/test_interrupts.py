@@ -185,34 +185,3 @@ def test_an_interrupt_at_any_instruction_of_a_write_leaves_the_old_file_or_the_n
         if not interrupter.raised:
             break
     assert at > 50 and target.read_bytes() == b"new"
-
-
-END_DRIVER = """
-import atexit, sys, threading, time
-from pathlib import Path
-
-marks = Path(sys.argv[1])
-atexit.register(lambda: (marks / "atexit").write_text("ran"))
-if sys.argv[2] == "thread":  # a thread still running when the command is done
-    threading.Thread(target=lambda: (time.sleep(0.3), (marks / "thread").write_text("done"))).start()
-sys.argv = ["pagesetter", "schema"]
-from pagesetter.__main__ import run  # as the console script `pagesetter` does
-code = run()
-print("ended by the interpreter", file=sys.stderr)
-sys.exit(code)
-"""
-
-
-@pytest.mark.parametrize("case", ["alone", "thread"])
-def test_a_finished_command_ends_its_process_as_the_interpreter_would(tmp_path: Path, case: str) -> None:
-    """__main__.run ends the process once the command is done, without the interpreter taking every
-    object apart: atexit handlers have run and stdout is whole; with a thread still running, the
-    interpreter ends it as before, after the thread."""
-    run = subprocess.run([sys.executable, "-c", END_DRIVER, str(tmp_path), case], capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0 and json.loads(run.stdout)["title"]
-    assert (tmp_path / "atexit").read_text() == "ran"
-    if case == "alone":
-        assert run.stderr == ""  # ended in run(): nothing after it ran
-    else:
-        assert run.stderr == "ended by the interpreter\n" and (tmp_path / "thread").read_text() == "done"
