@@ -297,3 +297,27 @@ def test_preflight_is_handed_every_operator_it_checks(tmp_path: Path) -> None:
     assert any(f.check == "registration" for f in report.findings)  # shown by ' and " in two inks
     assert any(f.check == "overprint" and "2 times" not in f.message for f in report.findings)
     assert report.measured["smallest text pt"] == 4 and report.measured["thinnest rule pt"] == 0.1
+
+
+@pytest.mark.skipif(not which("gs"), reason="Ghostscript not installed")
+def test_a_page_queued_before_the_gate_loads_is_rendered_once_and_measured_as_its_own(tmp_path: Path,
+                                                                                      seed_build) -> None:
+    """gate_pdf gives the page to the kept Ghostscript before it loads pikepdf and the rest
+    (coverage_render's ``started``): one render of the page after the primer's, the same findings
+    and figures as a gate with a Ghostscript of its own; a render the caller could not queue
+    (``started`` holding None) is made by a process of its own, as without a server."""
+    from pagesetter.proof.coverage import CoverageServer
+    from pagesetter.proof.report import gate_pdf
+
+    heavy = _with_patch(seed_build.pdf_path, tmp_path / "heavy.pdf", b"q 0.9 0.9 0.9 0.9 k X 60 60 re f Q")
+    own = gate_pdf(heavy)
+    with CoverageServer() as server:
+        server.prime()
+        served = gate_pdf(heavy, server)
+        assert server._pages == 2  # the primer's page, then this one's: not rendered twice
+        with coverage_render(heavy, server=server, started=(None,)) as render:
+            assert render.pending is None and render.process is not None
+            apart = preflight(heavy, render=render)
+    assert _finding_set(served.preflight) == _finding_set(own.preflight) == _finding_set(apart)
+    assert served.preflight.measured == own.preflight.measured == apart.measured
+    assert served.typography_summary == own.typography_summary

@@ -107,3 +107,45 @@ def test_text_over_text_finds_what_every_pair_finds() -> None:
         assert got == _over_by_every_pair(p)
         total += len(got)
     assert total > 20  # the moved pieces were found over the page's own text
+
+
+def test_work_done_while_the_photos_are_prepared_changes_no_byte(root: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_page's ``meanwhile`` (the CLI loads the gate's modules so) runs once, on the building
+    thread, while the photos are still pending or not, and the PDF is the one built without it."""
+    from pagesetter.build import build_page
+    from pagesetter.cache import DiskCache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    spec = root / "layout" / "seed-page.yaml"
+    calls: list[bool] = []
+    with_work = build_page(spec, tmp_path / "with", cache=DiskCache(None),
+                           meanwhile=lambda waiting: calls.append(waiting() in (True, False)))
+    plain = build_page(spec, tmp_path / "plain", cache=DiskCache(None))
+    assert calls == [True]
+    assert with_work.pdf_path.read_bytes() == plain.pdf_path.read_bytes()
+    assert with_work.warnings == plain.warnings
+
+
+# Prints which of the gate's libraries ``load_gate`` left loaded, given whether the photos are pending.
+LOAD_GATE = ("import json, sys\n"
+             "from pagesetter.proof.report import load_gate\n"
+             "load_gate(lambda: sys.argv[1] == 'pending')\n"
+             "print(json.dumps([m for m in ('pikepdf', 'pypdfium2', 'pagesetter.proof.typography', "
+             "'pagesetter.proof.preflight', 'xml.etree.ElementTree') if m in sys.modules]))\n")
+
+
+@pytest.mark.parametrize("photos", ("pending", "done"))
+def test_the_gate_is_loaded_only_while_the_photos_are_pending(photos: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", LOAD_GATE, photos], capture_output=True, text=True, timeout=120,
+                         check=True)
+    loaded = json.loads(run.stdout)
+    if photos == "pending":
+        assert loaded == ["pikepdf", "pypdfium2", "pagesetter.proof.typography", "pagesetter.proof.preflight",
+                          "xml.etree.ElementTree"]
+    else:
+        assert loaded == []

@@ -21,7 +21,7 @@ from pagesetter.compose.lines import Line
 from pagesetter.pagetree import Overset, Page
 from pagesetter.paths import OUTSIDE_HINT, inside, proof_print_path, write_atomically
 from pagesetter.records import record
-from pagesetter.render.pdf import EarlyPhotos, PrintSettings, render_pdf
+from pagesetter.render.pdf import EarlyPhotos, Meanwhile, PrintSettings, render_pdf
 from pagesetter.spec.loader import load_spec
 from pagesetter.spec.model import PageSpec
 
@@ -113,21 +113,23 @@ def load_article(spec: PageSpec, name: str, loc: Loc) -> tuple[Article, list[Cha
 
 
 def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
-               cache: DiskCache | None = None) -> BuildResult:
+               cache: DiskCache | None = None, meanwhile: Meanwhile | None = None) -> BuildResult:
     """``cache``: where set lines, font subsets and prepared photos are kept between builds
-    (default: the user's cache folder, cache.py)."""
+    (default: the user's cache folder, cache.py); ``meanwhile``: the caller's own work, done on
+    this thread while the page's photos are prepared on the others, given what says whether they
+    still are (render_pdf; cli.py loads the gate's modules so)."""
     cache = default_cache() if cache is None else cache
     spec, manifest, articles, changes = load_inputs(spec_path)
     faces = FaceSet(manifest)
     memo_key = load_memo(faces, spec.path, cache)
     return build_loaded(spec, manifest, articles, tuple(changes), faces, out_dir, allow_overset=allow_overset,
-                        proof=proof, cache=cache, memo_key=memo_key)
+                        proof=proof, cache=cache, memo_key=memo_key, meanwhile=meanwhile)
 
 
 def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article],
                  changes: tuple[Change, ...], faces: FaceSet, out_dir: Path, *, allow_overset: bool, proof: bool,
-                 cache: DiskCache, memo_key: str | None, memo: Memo | None = None, durable: bool = True
-                 ) -> BuildResult:
+                 cache: DiskCache, memo_key: str | None, memo: Memo | None = None, durable: bool = True,
+                 meanwhile: Meanwhile | None = None) -> BuildResult:
     """build_page from its loaded inputs on: what a session (session.py) shares with it, so both
     write the same bytes. ``memo_key``: where the set lines are saved (None: kept in ``faces`` only);
     ``memo``: the session's pieces of earlier builds, kept by the identity of their inputs;
@@ -154,7 +156,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     try:
         return _finish(spec, manifest, articles, changes, faces, out_dir, page, flowed.warnings, notes, stop,
                        allow_overset=allow_overset, proof=proof, cache=cache, memo_key=memo_key, memo=memo,
-                       durable=durable, early=early)
+                       durable=durable, early=early, meanwhile=meanwhile)
     finally:
         if early is not None:  # render_pdf closed it, unless the build stopped first
             early.close()
@@ -175,7 +177,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
             faces: FaceSet, out_dir: Path, page: Page, flow_warnings: tuple[Warning, ...],
             notes: tuple[Warning, ...], stop: InputErrors | None, *, allow_overset: bool, proof: bool,
             cache: DiskCache, memo_key: str | None, memo: Memo | None, durable: bool,
-            early: EarlyPhotos | None) -> BuildResult:
+            early: EarlyPhotos | None, meanwhile: Meanwhile | None = None) -> BuildResult:
     """build_loaded from the flowed page on: the proof, the overset gate, the print PDF."""
     title = next((a.title for a in articles.values() if a.title), spec.name)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
@@ -190,7 +192,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
-                          settings=PrintSettings.of(spec), memo=memo, early=early)
+                          settings=PrintSettings.of(spec), memo=memo, early=early, meanwhile=meanwhile)
     pdf_path = out_dir / f"{spec.name}.pdf"
     if durable:
         write_atomically(pdf_path, rendered.pdf)

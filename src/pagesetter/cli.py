@@ -840,7 +840,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     the page tree (None when replayed; --epaper needs it, so it builds). ``said`` gets the name of
     each file as the report says it was written (_say_unsaid)."""
     from pagesetter import rebuild
-    from pagesetter.proof.report import PageReport, gate_tools, page_report
+    from pagesetter.proof.report import PageReport, gate_tools, load_gate, page_report
 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, gate_tools()))
@@ -875,7 +875,8 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         if kept is None:
             from pagesetter.build import build_page
 
-            result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache)
+            result = build_page(spec, args.output, allow_overset=args.allow_overset, proof=args.proof, cache=cache,
+                                meanwhile=load_gate)
         else:  # the same bytes (tests/test_session.py, tests/test_keep.py), synced as build_page's
             result = kept.session(spec, cache).build(args.output, allow_overset=args.allow_overset,
                                                      proof=args.proof, durable=True)

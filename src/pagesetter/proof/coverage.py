@@ -52,6 +52,11 @@ class CoverageServer:
             primer.write_bytes(PRIMER)
         self.start(primer)
 
+    def render(self, path: Path) -> "Callable[[], tuple[Path, ...] | None] | None":
+        """``start`` for a file in the workspace, else ``start_copy``: ``path`` queued wherever it is."""
+        inside = path.resolve().parent == self.workspace().resolve()
+        return self.start(path) if inside else self.start_copy(path)
+
     def start_copy(self, path: Path) -> "Callable[[], tuple[Path, ...] | None] | None":
         """``start`` for a file outside the workspace (a build's written PDF): linked (else copied)
         into it, for Ghostscript may read nothing else; the link is removed once collected."""

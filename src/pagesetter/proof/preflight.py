@@ -168,17 +168,18 @@ def _ink_total(tiff: Path) -> Image.Image:
 
 
 @contextlib.contextmanager
-def coverage_render(path: Path, device_colour: bool = True,
-                    server: "CoverageServer | None" = None) -> Iterator[Render]:
+def coverage_render(path: Path, device_colour: bool = True, server: "CoverageServer | None" = None,
+                    started: "tuple[Callable[[], tuple[Path, ...] | None] | None] | None" = None
+                    ) -> Iterator[Render]:
     """Start the coverage render of ``path`` now (Ghostscript works on another core while the
     caller reads the PDF back); preflight(render=…) collects it. Stopped if never collected.
     ``server``: a Ghostscript kept running for many files (device colour only); a file outside
-    its workspace is linked or copied into it for the render."""
+    its workspace is linked or copied into it for the render. ``started``: what ``server.render``
+    gave for ``path`` when the caller queued it itself, earlier (report.gate_pdf), in a tuple."""
     with tempfile.TemporaryDirectory() as tmp:
         pending = None
         if server is not None and device_colour:
-            inside = path.resolve().parent == server.workspace().resolve()
-            pending = server.start(path) if inside else server.start_copy(path)
+            pending = started[0] if started is not None else server.render(path)
         process = _start_render(path, Path(tmp), device_colour) if pending is None else None
         collector = _Collector(pending) if pending is not None else None
         render = Render(process, Path(tmp), device_colour, collector and collector.tiffs,

@@ -73,6 +73,11 @@ class PrintSettings:
         return cls(spec.pdfx, spec.photo_ppi)
 
 
+# The caller's own work done while the photos are prepared (render_pdf's ``meanwhile``), given what
+# says whether they still are.
+Meanwhile = Callable[[Callable[[], bool]], None]
+
+
 class EarlyPhotos:
     """The page's photos being prepared in threads from the moment the flow placed them, before
     the page is finished (sources, marks) and rendered: on two cores the other one is otherwise
@@ -102,27 +107,31 @@ def _photo_inputs(image: Image) -> tuple:
 
 def render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None = None, *,
                cache: DiskCache = DiskCache(None), settings: PrintSettings = PrintSettings(),
-               photo_threads: int = 2, memo: Memo | None = None, early: EarlyPhotos | None = None) -> RenderResult:
+               photo_threads: int = 2, memo: Memo | None = None, early: EarlyPhotos | None = None,
+               meanwhile: Meanwhile | None = None) -> RenderResult:
     """``cache`` keeps prepared photos and font subsets between builds (cache.py); ``memo``, a
     session's (session.py), keeps them in memory, with each line's text operators and the written
     bytes of every object whose inputs are unchanged (fonts, photos); ``photo_threads``: threads
     preparing photos beside this one, 0 for none (an edition's page workers already keep every core
     busy); ``early``: the photos already being prepared (build.py; not with a ``memo``), whose
-    threads then also do what photo threads do here, and are closed by this call. One pass: the
-    PDF/X structure is written with the page (render/writer.py)."""
+    threads then also do what photo threads do here, and are closed by this call; ``meanwhile``:
+    the caller's own work, called once on this thread when the text is written, before the photos
+    are waited for, with what says whether they are still being prepared (on a cold page the
+    photo threads finish last: this thread would otherwise wait idle). One pass: the PDF/X
+    structure is written with the page (render/writer.py)."""
     if early is not None and (memo is not None or not early.matches(page.images, settings.photo_ppi)):
         early.close()
         early = None
     try:
-        return _render_pdf(page, faces, title, date, cache, settings, photo_threads, memo, early)
+        return _render_pdf(page, faces, title, date, cache, settings, photo_threads, memo, early, meanwhile)
     finally:
         if early is not None:
             early.close()
 
 
 def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | None, cache: DiskCache,
-                settings: PrintSettings, photo_threads: int, memo: Memo | None, early: EarlyPhotos | None
-                ) -> RenderResult:
+                settings: PrintSettings, photo_threads: int, memo: Memo | None, early: EarlyPhotos | None,
+                meanwhile: Meanwhile | None = None) -> RenderResult:
     trim_w, trim_h = page.trim
     b = page.bleed
     m = page.mark_margin
@@ -160,6 +169,9 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
             _draw_panel(ops, co, panel, state)
+        if meanwhile is not None:
+            waited = [*photos, *programs.values()]
+            meanwhile(lambda: not all(future.done() for future in waited))
         prepared = [photo.result() for photo in photos]
         flated = {key: future.result() for key, future in programs.items()}
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
