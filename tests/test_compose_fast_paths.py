@@ -138,3 +138,41 @@ def test_every_split_span_holds_a_digit() -> None:
     assert not _consumes(list(_parser.parse("[0-9]*年|年[0-9]")), digits)
     assert not _consumes(list(_parser.parse(r"(?=[0-9])\w")), digits)
     assert _consumes(list(_parser.parse("(?:第[0-9]|[０-９]{2,})")), digits)
+
+
+# The line from a node that the node before it in the active list measured already (another
+# fitness class of the same break) is taken from that measurement (linebreak._run). The oracle
+# measures every line afresh: _run's own source with that shortcut taken out.
+_SHORTCUT = "if s == same_s and line and avail == same_avail:"
+
+
+def _run_measuring_every_line():  # type: ignore[no-untyped-def]
+    import inspect
+    import textwrap
+
+    from pagesetter.compose import linebreak
+
+    source = textwrap.dedent(inspect.getsource(linebreak._run))
+    assert source.count(_SHORTCUT) == 1  # the shortcut is where this oracle takes it out
+    namespace = dict(vars(linebreak))
+    exec(source.replace(_SHORTCUT, "if False:"), namespace)  # noqa: S102 - the test's oracle
+    return namespace["_run"]
+
+
+_PLAIN_RUN = _run_measuring_every_line()
+# Han with marks of every kind and some Latin: lines that stretch, shrink and close up, so that
+# several fitness classes of one break stay active.
+PROSE = st.text(alphabet="在防疫一线发挥第年月日时米，。、；：？！（）《》“”—…AbcXyz0123 ", min_size=0, max_size=160)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=PROSE, measure_em=st.sampled_from([3, 5, 8, 13]), indent_em=st.sampled_from([0, 2]))
+def test_knuth_plass_nodes_are_those_of_every_line_measured(text: str, measure_em: int, indent_em: int) -> None:
+    from pagesetter.compose.linebreak import TOLERANCES, _Paragraph, _run, gaps_of
+
+    measure, indent = measure_em * BODY.size, indent_em * BODY.size
+    atoms = split_wide(han_latin_spaces(atoms_for([Run(text, BODY)], FACES)), measure, measure - indent)
+    para = _Paragraph.of(atoms, gaps_of(atoms), measure)
+    for tolerance in TOLERANCES:
+        # the best node, and with it every node of its chain: breaks, fitness, demerits, spacing
+        assert _run(para, measure, indent, tolerance) == _PLAIN_RUN(para, measure, indent, tolerance)

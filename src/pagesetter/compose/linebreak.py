@@ -625,73 +625,79 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
         best: dict[int, _Node] = {}  # per (first line or not, fitness): the best candidate, in order of first appearance
         still: list[_Active] | None = None  # the nodes kept, copied only once one drops out after a kept one
         dropped = 0  # nodes dropped at the front of the list (the oldest, whose lines are longest)
+        same_s, same_avail = -1, 0.0  # the start and measure of the last line measured from a node past line 0
         for k, entry in enumerate(active):
             (node, s, line, avail, node_demerits, node_spacing, has_prev,
              s_width, s_gap, s_squeeze, s_stretch, s_joined, s_letters, s_capped, s_fill) = entry
-            if s < end_b:  # nearly always: a line with something on it
-                e = end_b
-                natural = e_width - s_width + e_gap - s_gap - s_squeeze
-                stretch = e_stretch - s_stretch
-                # set_line spaces letters out only on a line broken inside a word, or with no
-                # other stretchable gap; a whole word's letter spacing is no stretch
-                even = stretch if s_joined or e_joined else stretch - (e_letters - s_letters)
-                if even < 1e-9:
-                    even = stretch
-                marks = e_capped - s_capped
-                fill = (marks if marks < cap else cap) + e_fill - s_fill
-            else:  # nothing but spaces from the node to b: an empty line
-                if s > b:
-                    s = b
-                e = s
-                natural = stretch = even = fill = marks = 0.0
-            diff = avail - natural
-            if cut and line and diff > fill + tolerance * stretch + slack:
-                # Too loose for the tolerance, and so is every node after it (_slack): all stay.
-                if still is not None:
-                    still += active[k:]
-                break
-            spacing = 0.0  # em between Han beyond the grid
-            if (last_line and diff >= -1e-6) or -1e-6 < diff < 1e-6:
-                r = 0.0
-            elif diff > 0:
-                if diff <= fill:
-                    r = FILL_COST * diff / fill
-                elif even > 0:
-                    over = (diff - fill) / even
-                    if over * _STRETCH_EM > VERY_LOOSE_EM and marks > cap:
-                        # every mark's blank first, the cap given up (spacing.VERY_LOOSE_EM, lines._stretch)
-                        fill += marks - cap
-                        over = (diff - fill) / even if diff > fill else 0.0
-                    r = (FILL_COST if fill > 0 else 0.0) + over
-                    spacing = over * _STRETCH_EM
-                elif fill > 0:
-                    # nothing but capped gaps (Latin words beside Han): they must pass their
-                    # fill (lines._stretch); weighed by how far
-                    r = FILL_COST + (diff - fill) / fill
-                else:
-                    r = 1e4
-            else:  # the shrink, only here where it is needed
-                need = -diff
-                if e <= s:
-                    free = tight = stops = 0.0
-                else:
-                    free = (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
-                            + end_shrink[e - 1] - start_shrink[s])
-                    tight = tighten_sum[e - 1] - tighten_sum[s]
-                    stops = stop_sum[e - 1] - stop_sum[s]
-                    if free < 0.0:
-                        free = 0.0
-                if need <= free:
-                    r = -FILL_COST * need / free
-                elif stops > 0 and need <= free + stops + 1e-6:  # clreq's last step: mid-line 。？！ to half an em
-                    r = -(FILL_COST if free > 0 else 0.0) - (need - free) / stops * STOP_SHRINK_COST
-                elif need <= free + stops + tight + 1e-6:
-                    over = (need - free - stops) / tight if tight > 0 else 0.0
-                    r = (-(FILL_COST if free > 0 else 0.0) - (STOP_SHRINK_COST if stops > 0 else 0.0)
-                         - over * TIGHTEN_COST)
-                    spacing = -over * _TIGHTEN_EM
-                else:
-                    r = -inf
+            if s == same_s and line and avail == same_avail:
+                pass  # the same line as the entry before (nodes of one break, other fitness): e, natural, r, spacing
+            else:
+                if s < end_b:  # nearly always: a line with something on it
+                    e = end_b
+                    natural = e_width - s_width + e_gap - s_gap - s_squeeze
+                    stretch = e_stretch - s_stretch
+                    # set_line spaces letters out only on a line broken inside a word, or with no
+                    # other stretchable gap; a whole word's letter spacing is no stretch
+                    even = stretch if s_joined or e_joined else stretch - (e_letters - s_letters)
+                    if even < 1e-9:
+                        even = stretch
+                    marks = e_capped - s_capped
+                    fill = (marks if marks < cap else cap) + e_fill - s_fill
+                else:  # nothing but spaces from the node to b: an empty line
+                    if s > b:
+                        s = b
+                    e = s
+                    natural = stretch = even = fill = marks = 0.0
+                diff = avail - natural
+                if cut and line and diff > fill + tolerance * stretch + slack:
+                    # Too loose for the tolerance, and so is every node after it (_slack): all stay.
+                    if still is not None:
+                        still += active[k:]
+                    break
+                spacing = 0.0  # em between Han beyond the grid
+                if (last_line and diff >= -1e-6) or -1e-6 < diff < 1e-6:
+                    r = 0.0
+                elif diff > 0:
+                    if diff <= fill:
+                        r = FILL_COST * diff / fill
+                    elif even > 0:
+                        over = (diff - fill) / even
+                        if over * _STRETCH_EM > VERY_LOOSE_EM and marks > cap:
+                            # every mark's blank first, the cap given up (spacing.VERY_LOOSE_EM, lines._stretch)
+                            fill += marks - cap
+                            over = (diff - fill) / even if diff > fill else 0.0
+                        r = (FILL_COST if fill > 0 else 0.0) + over
+                        spacing = over * _STRETCH_EM
+                    elif fill > 0:
+                        # nothing but capped gaps (Latin words beside Han): they must pass their
+                        # fill (lines._stretch); weighed by how far
+                        r = FILL_COST + (diff - fill) / fill
+                    else:
+                        r = 1e4
+                else:  # the shrink, only here where it is needed
+                    need = -diff
+                    if e <= s:
+                        free = tight = stops = 0.0
+                    else:
+                        free = (shrink_sum[e - 1] - shrink_sum[s] + atom_shrink[e - 1] - atom_shrink[s]
+                                + end_shrink[e - 1] - start_shrink[s])
+                        tight = tighten_sum[e - 1] - tighten_sum[s]
+                        stops = stop_sum[e - 1] - stop_sum[s]
+                        if free < 0.0:
+                            free = 0.0
+                    if need <= free:
+                        r = -FILL_COST * need / free
+                    elif stops > 0 and need <= free + stops + 1e-6:  # clreq's last step: mid-line 。？！ to half an em
+                        r = -(FILL_COST if free > 0 else 0.0) - (need - free) / stops * STOP_SHRINK_COST
+                    elif need <= free + stops + tight + 1e-6:
+                        over = (need - free - stops) / tight if tight > 0 else 0.0
+                        r = (-(FILL_COST if free > 0 else 0.0) - (STOP_SHRINK_COST if stops > 0 else 0.0)
+                             - over * TIGHTEN_COST)
+                        spacing = -over * _TIGHTEN_EM
+                    else:
+                        r = -inf
+                if line and s == entry[1]:  # (not a node past b, whose empty line was moved back to b)
+                    same_s, same_avail = s, avail
             if r == -inf:
                 if e - s == 1 and tolerance == inf:
                     r = -1.0  # a single unit wider than the measure: overfull, reported by the caller
