@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -134,33 +133,3 @@ def test_a_class_without_a_docstring_is_named_with_its_fields() -> None:
         second: str = ""
 
     assert Bare.__doc__ == "Bare(first, second)"
-
-
-def _refusal(action) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(dataclasses.FrozenInstanceError) as caught:
-        action()
-    return str(caught.value)
-
-
-def test_frozen_methods_answer_as_dataclass() -> None:
-    """A frozen record's __setattr__ and __delattr__ (shared code on 3.11 and 3.12, not compiled
-    for each class) refuse what dataclass's refuse, with the same messages, and let a subclass
-    that is no dataclass keep attributes of its own."""
-    std, rec = pair(True)
-    for made in (std, rec):
-        made.__qualname__ = "Item"
-    said = []
-    for cls in (std, rec):
-        item = cls("a")
-        sub = type("Sub", (cls,), {})("b")
-        sub.extra = 1  # not a field, and not the frozen class itself: allowed
-        del sub.extra
-        said.append((_refusal(lambda: setattr(item, "name", "x")), _refusal(lambda: setattr(item, "other", 1)),
-                     _refusal(lambda: delattr(item, "size")), _refusal(lambda: setattr(sub, "name", "y")),
-                     _refusal(lambda: delattr(sub, "tags")), sub.__dict__.get("extra")))
-    assert said[0] == said[1]
-    assert said[1][0] == "cannot assign to field 'name'" and said[1][2] == "cannot delete field 'size'"
-    if (3, 11) <= sys.version_info[:2] <= (3, 12):
-        other = record(frozen=True)(type("Other", (), {"__annotations__": {"x": "int"}}))
-        assert rec.__setattr__.__code__ is other.__setattr__.__code__  # type: ignore[attr-defined]
-        assert rec.__setattr__.__qualname__ == std.__setattr__.__qualname__  # type: ignore[attr-defined]

@@ -16,10 +16,8 @@ Everything else (``fields``, ``replace``, ``asdict``, pickling) is ``dataclass``
 
 from __future__ import annotations
 
-import dataclasses
 import reprlib
-import sys
-from dataclasses import FrozenInstanceError, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
@@ -54,16 +52,7 @@ def _record(cls: T, frozen: bool, slots: bool) -> T:
         raise TypeError(f"{cls.__qualname__} defines {', '.join(own_methods)}: make it a dataclass")
     if not cls.__doc__:  # dataclass would write its signature (inspect.signature: 0.1-0.5 ms a class)
         cls.__doc__ = f"{cls.__name__}({', '.join(cls.__dict__.get('__annotations__', ()))})"
-    if frozen and _STOCK_FROZEN is not None:
-        # dataclass's maker of the frozen methods, for this call: the same two methods, shared
-        # code instead of two compiles (a thread's own dataclass made meanwhile gets them too: the same answers)
-        dataclasses._frozen_get_del_attr = _frozen_methods  # type: ignore[attr-defined]
-        try:
-            cls = dataclass(cls, frozen=True, slots=slots, eq=False, repr=False)
-        finally:
-            dataclasses._frozen_get_del_attr = _STOCK_FROZEN  # type: ignore[attr-defined]
-    else:
-        cls = dataclass(cls, frozen=frozen, slots=slots, eq=False, repr=False)
+    cls = dataclass(cls, frozen=frozen, slots=slots, eq=False, repr=False)
     own = fields(cls)
     compared = _values(tuple(f.name for f in own if f.compare))
     cls.__eq__ = _eq(compared)  # type: ignore[assignment]
@@ -77,32 +66,6 @@ def _record(cls: T, frozen: bool, slots: bool) -> T:
         if method is not None:
             method.__qualname__ = f"{cls.__qualname__}.{name}"
     return cls
-
-
-# Python 3.11 and 3.12's dataclass makes a frozen class's __setattr__ and __delattr__ with
-# _frozen_get_del_attr(cls, fields, globals): two exec'd functions a class (some 100 µs, 103 classes in
-# a cold build: 10-12 ms of its imports). Elsewhere (3.13 builds them otherwise) dataclass's own.
-_STOCK_FROZEN = getattr(dataclasses, "_frozen_get_del_attr", None) if sys.version_info[:2] in ((3, 11), (3, 12)) else None
-
-
-def _frozen_methods(cls: type, own: list[dataclasses.Field[Any]], globals: dict[str, Any]
-                    ) -> tuple[Callable[..., None], Callable[..., None]]:
-    """What dataclass's _frozen_get_del_attr makes (its generated text, as closures): assigning or
-    deleting a field, or any attribute of the class itself (not of a subclass), raises
-    FrozenInstanceError with its message; anything else goes on to the next class in the MRO."""
-    names = tuple(f.name for f in own)
-
-    def __setattr__(self: object, name: str, value: object) -> None:
-        if type(self) is cls or name in names:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        super(cls, self).__setattr__(name, value)  # type: ignore[misc]
-
-    def __delattr__(self: object, name: str) -> None:
-        if type(self) is cls or name in names:
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
-        super(cls, self).__delattr__(name)  # type: ignore[misc]
-
-    return __setattr__, __delattr__
 
 
 def _values(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
