@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import operator
 import re
 import statistics
@@ -38,8 +39,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
-    PARAGRAPH_END, URL_CHARS, URL_PATTERN, is_cjk,
+    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
+    NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, URL_CHARS, URL_PATTERN, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
+    is_cjk,
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
@@ -60,6 +62,10 @@ class Limits(NamedTuple):
 
     mark_length: float = 2.0  # ——, ……: two ems (GB/T 15834-2011 §4.13 破折号, §4.11 省略号)
     mark_length_tolerance: float = 0.05
+    mark_gap: float = MARK_GAP_EM  # white inside one ——/……: two halves (GB/T 15834-2011 §4.10, §4.11)
+    # the ink across an upright quotation mark in a vertical column at least: less is a horizontal
+    # form (GB/T 15834-2011 §5.2: ﹃﹄﹁﹂ in vertical text; compose/chars.py VERTICAL_QUOTES)
+    vertical_quote_ink: float = VERTICAL_QUOTE_INK_EM
     ink_past: float = 0.1  # pt: ink beyond a frame's or column's edge
     han_latin_max: float = 0.34  # clreq §3.2.2: a quarter em, stretched at most to a third
     han_latin_min: float = 0.12  # … and shrunk at most to an eighth (0.005 em for positions rounded)
@@ -376,7 +382,9 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
             ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
             ("overlap", "set over another character"),
-            ("url_breaks", "URL or e-mail address broken where Chicago does not"))
+            ("url_breaks", "URL or e-mail address broken where Chicago does not"),
+            ("broken_marks", "——/…… broken by white"),
+            ("horizontal_quotes", "horizontal quotation mark in vertical text"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
@@ -427,6 +435,12 @@ class TypographyReport:
     # a URL or e-mail address broken after a period or a hyphen (www. / jcwater.com.cn), not where
     # Chicago breaks one (compose/chars.py url_break_at)
     url_breaks: list[Finding] = field(default_factory=list)
+    # white inside a ——/…… past compose/chars.py MARK_GAP_EM: two halves, not one mark (a vertical
+    # title's tracking opened one: GB/T 15834-2011 §4.10, §4.11, §5.2)
+    broken_marks: list[Finding] = field(default_factory=list)
+    # a quotation mark set upright in a vertical column as it stands in a line (less ink across
+    # than compose/chars.py VERTICAL_QUOTE_INK_EM, not turned): GB/T 15834-2011 §5.2 gives ﹃﹄﹁﹂
+    horizontal_quotes: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -478,7 +492,10 @@ class TypographyReport:
                 f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
                 f"{len(self.url_breaks)} URLs broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
-                + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else ""))
+                + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
+                + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
+                + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
+                   if self.horizontal_quotes else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -923,7 +940,7 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     # band → (left, index in boxes, right) of each box crossing it
     bands: dict[int, list[tuple[float, int, float]]] = {}
     for c in page.chars:
-        text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom = c  # (Char: faster unpacked)
+        text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom, _ = c  # (Char: faster unpacked)
         kind = kinds.get(text)
         if kind is None:
             kind = kinds[text] = "han" if is_han(text) else "latin" if is_latin(text) else ""
@@ -1801,7 +1818,19 @@ def _marks_along(runs: list[tuple[Char, ...]], line: Line, report: TypographyRep
         if abs(each - LIMITS.mark_length) > LIMITS.mark_length_tolerance:
             report.mark_length.append(Finding(line.page, first.baseline, shown(line),
                                               f"{''.join(c.text for c in run)} is {each:.2f} em long, not 2"))
+        white = max((_white_inside(a, b, kind, vertical) / size for a, b in zip(run[::2], run[1::2])), default=0.0)
+        if white > LIMITS.mark_gap + 5e-3:  # positions round: a mark at the limit is not past it
+            report.broken_marks.append(Finding(line.page, first.baseline, shown(line),
+                                               f"{white:.2f} em of white inside {''.join(c.text for c in run)}"))
     return out
+
+
+def _white_inside(a: Char, b: Char, kind: str | None, vertical: bool) -> float:
+    """pt of white between the two halves of one ——/……: a dash's ink from one half to the next (one
+    unbroken rule), an ellipsis's em boxes (origins one em apart, each centred in its em)."""
+    if vertical:
+        return b.ink_top - a.ink_bottom if kind == "dash" else b.baseline - a.baseline - a.size
+    return b.ink_left - a.ink_right if kind == "dash" else b.x - a.x - a.size
 
 
 def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
@@ -1871,6 +1900,12 @@ def _span(c: Char) -> tuple[float, float]:
     return min(c.ink_top, c.baseline - 0.88 * c.size), max(c.ink_bottom, c.baseline + 0.12 * c.size)
 
 
+def _upright(c: Char) -> bool:
+    """Set as it stands in a line, not turned (pdfium's angle 0, or a whole turn)."""
+    turn = c.angle % (2 * math.pi)
+    return min(turn, 2 * math.pi - turn) < 0.05
+
+
 def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> list[float]:
     """A vertical column (竖排): kinsoku at its head and foot (clreq §3.1.7), never one character."""
     report.vertical_columns += 1
@@ -1880,5 +1915,9 @@ def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> 
         report.one_char_columns.append(Finding(page, top, text, "a vertical column of one character"))
     if text[0] in NOT_AT_LINE_START or text[-1] in NOT_AT_LINE_END or lone_dash_at(text, 0):
         report.vertical_kinsoku.append(Finding(page, top, text))
+    for c in column:
+        if c.text in VERTICAL_QUOTES and _upright(c) and c.ink_right - c.ink_left < LIMITS.vertical_quote_ink * c.size:
+            report.horizontal_quotes.append(Finding(page, c.baseline, text, f"{c.text} set upright as in a line "
+                                                    f"({(c.ink_right - c.ink_left) / c.size:.2f} em of ink across)"))
     line = Line(page, tuple(column))
     return _marks_along(_runs(tuple(column)), line, report, vertical=True)
