@@ -251,7 +251,7 @@ def _inset(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure
 def _inset_line(line: Line, inset: float, measure: float) -> Line:
     """A line set ``inset`` narrower, moved in from the column's left edge by ``inset``."""
     return replace(line, glyphs=tuple(g._replace(x=g.x + inset) for g in line.glyphs), width=measure,
-                   natural=line.natural + inset)
+                   natural=line.natural + inset, inset=inset)
 
 
 def _aligned(line: Line, measure: float, align: str, ragged: bool) -> Line:
@@ -1580,9 +1580,10 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
             # poem's): `check` does not hold it to the measure as a justified line
             # (proof/typography.py _check_column)
             out.frames.append(Frame(article.id, "ragged", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
-        elif line.last and 0.0 < line.width - line.natural < PARAGRAPH_END.marked_below * size:
+        elif line.last and 0.0 < line.width - line.inset - line.natural < PARAGRAPH_END.marked_below * size:
             # a paragraph's last line ending too near the measure for the page to show its end (a
-            # line of a ::: noindent block, the next right under it): `check` takes it for one
+            # line of a ::: noindent block, the next right under it; a quotation's against its own
+            # measure, set in from both edges): `check` takes it for one
             # (proof/typography.py _check_column) rather than a justified line off its measure
             out.frames.append(Frame(article.id, "end", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for c in columns:

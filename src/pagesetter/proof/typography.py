@@ -1186,10 +1186,14 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 kept.append(line)
         lines = kept
     _stretched_interpuncts(lines, report)
+    set_in = _set_in_measures(lines, None if framed else measure_right)
     previous_extra: float | None = None
     ended = False  # the line before ended a paragraph
     for i, line in enumerate(lines):
-        measure = line.right_edge if line.right_edge is not None else measure_right
+        # a quotation's line set in from both edges is held to its own measure (judged for its
+        # spacing, its last line still a paragraph's end against it), not read as ending short
+        measure = set_in[i] if set_in[i] is not None else (
+            line.right_edge if line.right_edge is not None else measure_right)
         text = line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         # a lone — (a 连接号, 6.2%—8.7%) starting a line is kinsoku; half a —— after the other half
@@ -1234,7 +1238,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
         starts = line.left > own_left + em * 1.5 or (i > 0 and ended)
         ended = paragraph_end
-        if (framed and i > 0 and not line.ragged and line.left_edge is not None and lines[i - 1].left_edge is not None
+        if (framed and i > 0 and not line.ragged and set_in[i] is None and line.left_edge is not None
+                and lines[i - 1].left_edge is not None
                 and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE and abs(line.em - body) < 0.01
                 and line.left > own_left + FLUSH_RIGHT_EM * em and abs(line.right - measure) <= TOLERANCE):
             # ours: a line set flush right opening a column, the column before ending in a line
@@ -1314,6 +1319,49 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
+
+
+# A run of lines set in from the column's left edge at least this far (em), its lines that go on
+# ending as far in from the right, is a quotation set in from both edges (编者按, a `> ` block:
+# flow/article.py _inset, the style's ``inset``; a desk sets one in by a character or two).
+SET_IN_MIN_EM = 0.5
+
+
+def _set_in_measures(lines: list[Line], measure_right: float | None) -> list[float | None]:
+    """Each line's own measure where it is a line of a quotation set in from both edges, else None.
+    Read off the page: a line ending a Han character as far in from its column's right edge as it
+    starts in from the left (at least SET_IN_MIN_EM) is a full line of such a block, that far in
+    its inset; the block is it and the lines of one column around it that start no further out and
+    end inside its measure (a paragraph's first line further in by its indent, its last short).
+    One such line alone is no block (a centred line of another engine's page)."""
+    out: list[float | None] = [None] * len(lines)
+
+    def edges(line: Line) -> tuple[float, float]:
+        left = line.left_edge if line.left_edge is not None else lines[0].left
+        right = line.right_edge if line.right_edge is not None else measure_right
+        return left, right if right is not None else line.right
+
+    for k, line in enumerate(lines):
+        if out[k] is not None or line.ragged or line.chars[-1].text in MARKS:
+            continue
+        left, right = edges(line)
+        inset = line.left - left
+        if inset < SET_IN_MIN_EM * line.em or abs(right - line.right - inset) > TOLERANCE:
+            continue
+        own = right - inset
+
+        def inside(other: Line) -> bool:
+            return (edges(other) == (left, right) and not other.ragged and other.left >= left + inset - TOLERANCE
+                    and char_end(other.chars[-1]) <= own + TOLERANCE)
+
+        first, last = k, k + 1
+        while first > 0 and inside(lines[first - 1]):
+            first -= 1
+        while last < len(lines) and inside(lines[last]):
+            last += 1
+        if last - first >= 2:
+            out[first:last] = [own] * (last - first)
+    return out
 
 
 # The full-width marks that close what stands before them (clreq §3.1.7's not-at-line-start
