@@ -94,6 +94,26 @@ INSEPARABLE_CLASSES = frozenset({CharClass.DASH, CharClass.ELLIPSIS})
 # "centre" — the dots centred in the em, six over two ems.
 ONE_EM_MARKS: dict[CharClass, str] = {CharClass.DASH: "fill", CharClass.ELLIPSIS: "centre"}
 SHAPED_ALONE = frozenset(DASH | ELLIPSIS)
+# White inside a —— or …… (em) past which the two halves read as two marks, not one unbroken
+# rule or six even dots: along a line (each character's em filled, compose/spacing.py takes no
+# tracking inside one) and down a vertical column (compose/vertical.py tracked_join) alike
+# (GB/T 15834-2011 §4.10, §4.11: one mark two ems long; §5.2: the same in vertical text; clreq
+# §3.8: the even stretch never goes inside ——/……). `pagesetter check` measures it from the PDF:
+# a dash's ink from one half to the next, an ellipsis's em boxes (a tracking of 0.05字 is past it).
+MARK_GAP_EM = 0.03
+
+# Quotation marks a vertical column never prints as they stand in a line (GB/T 15834-2011 §5.2:
+# in vertical text the quotation marks become ﹃﹄ and ﹁﹂; clreq §3.1 on punctuation in vertical
+# writing: quotes take their vertical forms): the face's vert/vrt2 form, or the horizontal glyph
+# turned 90° clockwise (compose/vertical.py); the straight quotes (" ' ＂) have no corner form,
+# only the turn. `pagesetter check` calls one set upright in a vertical column with less ink
+# across than VERTICAL_QUOTE_INK_EM a horizontal form.
+VERTICAL_QUOTES = frozenset("“”‘’「」『』＂\"'")
+# em: the ink across a quotation mark's upright vertical form at least. Measured with fontTools
+# (fonts/manifest.yaml's faces): the corner forms vert gives for “”‘’「」『』 reach 0.65–0.71 em
+# across the column in Noto Serif/Sans CJK SC (regular and bold) and LXGW WenKai; the horizontal
+# forms 0.12–0.39 em (two commas side by side, a corner's upright stroke), ＂ 0.20–0.32.
+VERTICAL_QUOTE_INK_EM = 0.5
 
 # Which half of the em box is blank, by class (GB/T 15834-2011 §5; clreq §3.1.6).
 BLANK_SIDE: dict[CharClass, str] = {

@@ -68,6 +68,9 @@ class Line:
     # set short (and ragged) because justifying it would have opened white a 校对 marks, and
     # which (SET_SHORT_CAUSES: the build's warning says it): "" where the line is not set short
     set_short: str = ""
+    # pt the line is set in from each edge of its column (a quotation's 编者按 inset, flow/article.py
+    # _inset_line): its own measure is ``width`` less twice this
+    inset: float = 0.0
 
     @property
     def very_loose(self) -> bool:
@@ -80,7 +83,7 @@ class Line:
         # four times faster (as pagetree.TextLine).
         return _line, (tuple([tuple(g) for g in self.glyphs]), self.width, self.natural, self.text, self.last,
                        self.size, self.overfull, self.role, self.han_spread, self.ragged, self.rules,
-                       self.set_short)
+                       self.set_short, self.inset)
 
 
 def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:

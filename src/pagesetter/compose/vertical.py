@@ -25,7 +25,8 @@ from itertools import groupby
 
 from pagesetter.compose.atoms import Atom, compress_adjacent, set_style_width, shape_marks_alone
 from pagesetter.compose.chars import (
-    BLANK_SIDE, CLOSING, DASH, ELLIPSIS, LATIN_LETTERS, ONE_EM_MARKS, OPENING, CharClass, char_class, is_wordlike,
+    BLANK_SIDE, CLOSING, DASH, ELLIPSIS, INSEPARABLE_CLASSES, LATIN_LETTERS, ONE_EM_MARKS, OPENING,
+    VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES, CharClass, char_class, is_wordlike,
 )
 from pagesetter.compose.linebreak import breakpoints
 from pagesetter.fonts.face import Face, FaceSet, ShapedGlyph
@@ -40,7 +41,9 @@ TURNED_BASELINE = 0.35
 # GB/T 15834-2011 §5.2: brackets and quotes take their vertical forms, the dash and the ellipsis
 # run down the middle of the column). Where the face's vert/vrt2 leaves one unchanged, its
 # horizontal glyph is turned 90° clockwise.
-TURNED_MARKS = OPENING | CLOSING | DASH | ELLIPSIS | frozenset("～〜")
+# A quotation mark (chars.VERTICAL_QUOTES: the straight ones too) is never set upright as in a
+# line: its vertical form, or turned.
+TURNED_MARKS = OPENING | CLOSING | DASH | ELLIPSIS | VERTICAL_QUOTES | frozenset("～〜")
 # Balancing is a search over every legal set of breaks; a headline is a few dozen characters,
 # anything longer (hostile input, a paragraph pasted as a title) is broken first-fit.
 BALANCE_MAX_UNITS = 200
@@ -169,7 +172,8 @@ def _grid_units(text: str, style: Style, face: Face) -> list[_Unit]:
         glyphs = list(run)
         chars = texts[cluster]
         cls = char_class(chars[0])
-        if chars[0] in TURNED_MARKS and (ONE_EM_MARKS.get(cls) == "fill" or _no_vertical_form(chars, glyphs, face)):
+        if chars[0] in TURNED_MARKS and (ONE_EM_MARKS.get(cls) == "fill" or _no_vertical_form(chars, glyphs, face)
+                                         or _horizontal_quote(chars, glyphs, face)):
             units.append(_turned_mark(chars, cls, style, face))
             continue
         placed: list[VGlyph] = []
@@ -188,6 +192,16 @@ def _no_vertical_form(chars: str, vertical: list[ShapedGlyph], face: Face) -> bo
     """Did vert/vrt2 leave the mark as it is set horizontally (LXGW WenKai's U+2014)?"""
     horizontal = {g.gid for g in face.shape(chars)} | {face.glyph_for(chars[0])}
     return all(g.gid in horizontal for g in vertical)
+
+
+def _horizontal_quote(chars: str, vertical: list[ShapedGlyph], face: Face) -> bool:
+    """Is the quotation mark vert gave still a horizontal form (less ink across the column than a
+    corner form ﹁﹂ has, chars.VERTICAL_QUOTE_INK_EM: a face's ＂, a proportional “)? `check`
+    reads a mark set so as a horizontal quote in vertical text; turned, it is none."""
+    if chars[0] not in VERTICAL_QUOTES:
+        return False
+    left, right = face.ink_extent(vertical[0].gid)
+    return right - left < VERTICAL_QUOTE_INK_EM
 
 
 def _turned_mark(chars: str, cls: CharClass, style: Style, face: Face) -> _Unit:
@@ -256,13 +270,22 @@ class _Spans:
     atoms: list[Atom]
     prefix: list[float]  # prefix[i]: widths of units 0..i-1
     tracking: float
+    # tracked[i]: how many of the joins between units 0..i-1 take the tracking; the join inside a
+    # —— or …… takes none (tracked_join), so tracked[i] <= max(0, i - 1)
+    tracked: list[int]
 
     @classmethod
     def of(cls, atoms: list[Atom], tracking: float) -> "_Spans":
         prefix = [0.0]
-        for a in atoms:
+        tracked = [0]
+        for k, a in enumerate(atoms):
             prefix.append(prefix[-1] + a.width)
-        return cls(atoms, prefix, tracking)
+            tracked.append(tracked[-1] + (k > 0 and tracked_join(atoms[k - 1], a)))
+        return cls(atoms, prefix, tracking, tracked)
+
+    def joins(self, a: int, b: int) -> int:
+        """The tracked joins between units a..b-1 (a < b)."""
+        return self.tracked[b] - self.tracked[a + 1]
 
     def trimmed(self, i: int, j: int) -> tuple[int, int]:
         """Units i..j-1 without the gaps at either end (a column break swallows a space)."""
@@ -279,7 +302,7 @@ class _Spans:
         a, b = self.trimmed(i, j)
         if a == b:
             return 0.0
-        return self.prefix[b] - self.prefix[a] + self.tracking * (b - a - 1) - self.atoms[a].start_squeeze
+        return self.prefix[b] - self.prefix[a] + self.tracking * self.joins(a, b) - self.atoms[a].start_squeeze
 
     def fits(self, i: int, j: int, height: float) -> bool:
         a, b = self.trimmed(i, j)
@@ -290,6 +313,14 @@ class _Spans:
         a, b = self.trimmed(i, j)
         solid = sum(1 for atom in self.atoms[a:b] if atom.cls not in BLANK_SIDE)
         return solid <= 1 and len(self.atoms) > b - a
+
+
+def tracked_join(prev: Atom, atom: Atom) -> bool:
+    """Does the style's tracking open between these two units? Not inside a —— or a ……: each is
+    one unbroken mark two ems long down the column as along a line (GB/T 15834-2011 §4.10, §4.11
+    and §5.2: in vertical text they run down the middle of the column, still one mark; clreq §3.8:
+    no letter-spacing inside them), the same rule as horizontal text (spacing.GapKind.INSEPARABLE)."""
+    return not (prev.cls == atom.cls and atom.cls in INSEPARABLE_CLASSES)
 
 
 def _columns(units: list[_Unit], height: float, tracking: float) -> list[VColumn]:
@@ -388,6 +419,7 @@ def _column(units: list[_Unit], spans: _Spans, i: int, j: int, height: float) ->
         if k == b - 1 and over:
             width -= min(over, atom.squeeze)
         glyphs += [replace(g, down=g.down + down - shift) for g in units[k].glyphs]
-        down += width + spans.tracking
+        # the tracking after every unit but inside a ——/……, the last's taken off below
+        down += width + (spans.tracking if k + 1 == b or tracked_join(atom, units[k + 1].atom) else 0.0)
     text = "".join(units[k].atom.text for k in range(a, b))
     return VColumn(tuple(glyphs), max(0.0, down - spans.tracking), text)

@@ -305,7 +305,7 @@ def _inset(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure
 def _inset_line(line: Line, inset: float, measure: float) -> Line:
     """A line set ``inset`` narrower, moved in from the column's left edge by ``inset``."""
     return replace(line, glyphs=tuple(g._replace(x=g.x + inset) for g in line.glyphs), width=measure,
-                   natural=line.natural + inset)
+                   natural=line.natural + inset, inset=inset)
 
 
 def _aligned(line: Line, measure: float, align: str, ragged: bool) -> Line:
@@ -1163,14 +1163,28 @@ def spread_items(base: list[tuple[Line, str]], placed: list[tuple[Line, str]],
     sum of its squares: one column empty weighs more than two a little short), the longer columns
     first where that ties (4/2/2, not 2/2/4). None when the greedy layout (``placed``) is as even
     already, or the body is more than items: its lines stand as kept."""
-    if any(role not in ("item", "subhead", "blank", *VERSE_ROLES) for _, role in base) or len(placed) > len(slots):
+    if len(placed) > len(slots):
         return None
-    units = _item_units(base)
+    evened = _evened(base, slots)
+    if evened is None or evened[0] >= _white_cost(placed, _runs(slots)):
+        return None
+    return evened[1]
+
+
+def _evened(base: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> tuple[int, list[tuple[Line, str]]] | None:
+    """The body's items (or briefs, is_briefs) laid out over the slots' column runs with the least
+    squared white at their feet (_even_layout), and that cost; None when the body is more than
+    items or briefs, or they do not fit."""
+    briefs = is_briefs(base)
+    if not briefs and any(role not in ("item", "subhead", "blank", *VERSE_ROLES) for _, role in base):
+        return None
+    units = _brief_units(base) if briefs else _item_units(base)
     runs = _runs(slots)
     if len(units) < 2 or len(runs) < 2:
         return None
-    best = _even_layout([n for n, _ in units], [n - white for n, white in units], runs)
-    if best is None or best[0] >= _white_cost(placed, runs):
+    # a brief's white before the next subhead may fall past a column's foot (none opens the next)
+    best = _even_layout([n for n, _ in units], [n - white for n, white in units], runs, white_past_foot=briefs)
+    if best is None:
         return None
     out: list[tuple[Line, str]] = []
     u = 0
@@ -1181,9 +1195,65 @@ def spread_items(base: list[tuple[Line, str]], placed: list[tuple[Line, str]],
             first = sum(m for m, _ in units[:u])
             out += base[first:first + n]
             u += 1
-        if u < len(units):
+        if len(out) - start > run:  # white past the foot (white_past_foot): dropped
+            del out[start + run:]
+        elif u < len(units):
             out += [(BLANK_LINE, "blank")] * (run - (len(out) - start))
-    return out
+    return best[0], out
+
+
+def is_briefs(base: list[tuple[Line, str]]) -> bool:
+    """Is the body a 简讯 of two briefs or more, one at least longer than an item: each a subhead
+    and one paragraph under it (the kind flow/article.py _body marks an item when it is short),
+    white (a subhead's blank above) between them, nothing else?"""
+    i, briefs, long = 0, 0, False
+    while i < len(base):
+        while i < len(base) and base[i][1] == "blank":
+            i += 1
+        if i == len(base):
+            break
+        if base[i][1] != "subhead":
+            return False
+        while i < len(base) and base[i][1] == "subhead":
+            i += 1
+        start = i
+        while i < len(base) and base[i][1] in ("body", "item") and not base[i][0].last:
+            i += 1
+        if i == len(base) or base[i][1] not in ("body", "item"):
+            return False  # a subhead with no paragraph, or its paragraph not ended
+        i += 1
+        briefs += 1
+        long = long or any(role == "body" for _, role in base[start:i])
+    return briefs >= 2 and long
+
+
+def _brief_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
+    """The pieces a 简讯 of briefs (is_briefs) stands in, as _item_units: a brief longer than an
+    item breaks between columns where a desk breaks a paragraph, never leaving its first line
+    alone at a column's foot nor its last alone at a column's head (TYPOGRAPHY.md: Paragraph;
+    break_faults), its subhead with its first lines; a short brief (an item) whole. A blank line
+    (a subhead's white above) goes with the piece before it, as _item_units has it."""
+    units: list[tuple[int, int]] = []
+    i = 0
+    while i < len(base):
+        if base[i][1] == "blank":
+            units[-1] = (units[-1][0] + 1, units[-1][1] + 1) if units else (1, 1)
+            i += 1
+            continue
+        head = i
+        while base[i][1] == "subhead":
+            i += 1
+        start = i
+        while not base[i][0].last:
+            i += 1
+        n = i + 1 - start  # the paragraph's lines
+        i += 1
+        whole = base[start][1] == "item"
+        cuts = [] if whole else [j for j in range(2, n - 1)]  # two lines at least each side of a break
+        bounds = [0, *cuts, n]
+        units.append((start - head + bounds[1], 0))
+        units += [(b - a, 0) for a, b in zip(bounds[1:], bounds[2:])]
+    return units
 
 
 def _item_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
@@ -1209,11 +1279,13 @@ def _item_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
     return units
 
 
-def _even_layout(sizes: list[int], printing: list[int], runs: list[int]) -> tuple[int, tuple[int, ...]] | None:
+def _even_layout(sizes: list[int], printing: list[int], runs: list[int],
+                 white_past_foot: bool = False) -> tuple[int, tuple[int, ...]] | None:
     """The pieces (``sizes`` lines, the first ``printing`` of them printing) in order into the
     column runs, each run a whole number of pieces: the least sum of squared white under each
     run's last printing line, then the longer runs first; (cost, pieces per run), or None when
-    the pieces do not all fit."""
+    the pieces do not all fit. ``white_past_foot``: a run's last piece may end in white past the
+    run's foot (the caller drops it); otherwise a piece's white too must fit."""
     from functools import lru_cache
 
     @lru_cache(maxsize=None)
@@ -1228,8 +1300,8 @@ def _even_layout(sizes: list[int], printing: list[int], runs: list[int]) -> tupl
             if take:
                 shown = used + printing[u + take - 1]
                 used += sizes[u + take - 1]
-                if used > runs[r]:  # (a piece's white too: none is left to open the next run)
-                    break
+                if (shown if white_past_foot else used) > runs[r]:  # (else a piece's white too: none is
+                    break  # left to open the next run)
             rest = best(u + take, r + 1)
             if rest is None:
                 continue
@@ -1353,6 +1425,10 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
     out: list[tuple[Line, str]] = []
     i = 0
     while i < len(placed):
+        if placed[i][1] == "blank" and i + 1 < len(placed) and placed[i + 1][1] == "subhead" \
+                and _opens_run(slots, len(out)):
+            i += 1  # the subhead's white above would open the column: the column's head parts it
+            continue
         if placed[i][1] != "subhead":
             out.append(placed[i])
             i += 1
@@ -1664,6 +1740,11 @@ def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
     return out
 
 
+def _opens_run(slots: list[tuple[int, int]], k: int) -> bool:
+    """Does slot ``k`` open a column (or a run of one under a photo), after the body's first?"""
+    return 0 < k < len(slots) and slots[k] != (slots[k - 1][0], slots[k - 1][1] + 1)
+
+
 def _run_left(slots: list[tuple[int, int]], k: int) -> int:
     """How many slots from ``k`` on run unbroken down the same column."""
     n = 0
@@ -1737,9 +1818,10 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
             # poem's): `check` does not hold it to the measure as a justified line
             # (proof/typography.py _check_column)
             out.frames.append(Frame(article.id, "ragged", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
-        elif line.last and 0.0 < line.width - line.natural < PARAGRAPH_END.marked_below * size:
+        elif line.last and 0.0 < line.width - line.inset - line.natural < PARAGRAPH_END.marked_below * size:
             # a paragraph's last line ending too near the measure for the page to show its end (a
-            # line of a ::: noindent block, the next right under it): `check` takes it for one
+            # line of a ::: noindent block, the next right under it; a quotation's against its own
+            # measure, set in from both edges): `check` takes it for one
             # (proof/typography.py _check_column) rather than a justified line off its measure
             out.frames.append(Frame(article.id, "end", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
     for c in columns:

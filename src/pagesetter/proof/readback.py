@@ -10,6 +10,7 @@ import ctypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pagesetter.compose.chars import VERTICAL_QUOTES
 from pagesetter.errors import InputError, Loc
 from pagesetter.records import record
 
@@ -31,6 +32,14 @@ class Char(NamedTuple):
     font: str
     ink_top: float = 0.0  # pt from the page's top edge: with ink_bottom, the ink's height (a vertical 破折号)
     ink_bottom: float = 0.0
+    # radians the glyph is turned (pdfium's FPDFText_GetCharAngle: 0 upright, π/2 a vertical
+    # column's turned mark), read only for a quotation mark (ANGLED): whether one in a vertical
+    # column stands as in a line (proof/typography.py); 0.0 for every other character
+    angle: float = 0.0
+
+
+# The characters whose angle is read (a pdfium call each, so not every character's)
+ANGLED = frozenset(ord(ch) for ch in VERTICAL_QUOTES)
 
 
 @record(frozen=True)
@@ -104,6 +113,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], lis
     font_info = _bare(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)  # (…, void*, unsigned long, int*)
     font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)  # (text page, index)
     text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # (text page, index)
+    char_angle = _bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)  # (text page, index)
     # pdfium's font name is its text object's font's (FPDFText_GetFontInfo): asked once an object
     fonts: dict[bytes, str] = {}
     object_fonts: dict[int, str] = {}
@@ -140,5 +150,6 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], lis
                 object_fonts[handle] = font
         out.append(Char(chr(code), x.value, height - y.value, font_size(raw, index),
                         loose.right, left.value, right.value, font,
-                        height - top.value, height - bottom.value))
+                        height - top.value, height - bottom.value,
+                        char_angle(raw, index) if code in ANGLED else 0.0))
     return out, spaces

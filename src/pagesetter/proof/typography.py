@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import operator
 import re
 import statistics
@@ -38,8 +39,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, NOT_AT_LINE_END, NOT_AT_LINE_START, NUMBER_SUFFIXES,
-    PARAGRAPH_END, URL_CHARS, URL_PATTERN, is_cjk,
+    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
+    NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, URL_CHARS, URL_PATTERN, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
+    is_cjk,
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
@@ -61,6 +63,10 @@ class Limits(NamedTuple):
 
     mark_length: float = 2.0  # ——, ……: two ems (GB/T 15834-2011 §4.13 破折号, §4.11 省略号)
     mark_length_tolerance: float = 0.05
+    mark_gap: float = MARK_GAP_EM  # white inside one ——/……: two halves (GB/T 15834-2011 §4.10, §4.11)
+    # the ink across an upright quotation mark in a vertical column at least: less is a horizontal
+    # form (GB/T 15834-2011 §5.2: ﹃﹄﹁﹂ in vertical text; compose/chars.py VERTICAL_QUOTES)
+    vertical_quote_ink: float = VERTICAL_QUOTE_INK_EM
     ink_past: float = 0.1  # pt: ink beyond a frame's or column's edge
     han_latin_max: float = 0.34  # clreq §3.2.2: a quarter em, stretched at most to a third
     han_latin_min: float = 0.12  # … and shrunk at most to an eighth (0.005 em for positions rounded)
@@ -380,7 +386,9 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("one_char_columns", "one-character column"), ("holes", "hole (a character not printed)"),
             ("subhead_foot", "subhead at a column's foot"), ("split_spans", "split across lines"),
             ("overlap", "set over another character"),
-            ("url_breaks", "URL or e-mail address broken where Chicago does not"))
+            ("url_breaks", "URL or e-mail address broken where Chicago does not"),
+            ("broken_marks", "——/…… broken by white"),
+            ("horizontal_quotes", "horizontal quotation mark in vertical text"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
@@ -431,6 +439,12 @@ class TypographyReport:
     # a URL or e-mail address broken after a period or a hyphen (www. / jcwater.com.cn), not where
     # Chicago breaks one (compose/chars.py url_break_at)
     url_breaks: list[Finding] = field(default_factory=list)
+    # white inside a ——/…… past compose/chars.py MARK_GAP_EM: two halves, not one mark (a vertical
+    # title's tracking opened one: GB/T 15834-2011 §4.10, §4.11, §5.2)
+    broken_marks: list[Finding] = field(default_factory=list)
+    # a quotation mark set upright in a vertical column as it stands in a line (less ink across
+    # than compose/chars.py VERTICAL_QUOTE_INK_EM, not turned): GB/T 15834-2011 §5.2 gives ﹃﹄﹁﹂
+    horizontal_quotes: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -482,7 +496,10 @@ class TypographyReport:
                 f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
                 f"{len(self.url_breaks)} URLs broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
-                + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else ""))
+                + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
+                + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
+                + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
+                   if self.horizontal_quotes else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -931,7 +948,7 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     # band → (left, index in boxes, right) of each box crossing it
     bands: dict[int, list[tuple[float, int, float]]] = {}
     for c in page.chars:
-        text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom = c  # (Char: faster unpacked)
+        text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom, _ = c  # (Char: faster unpacked)
         kind = kinds.get(text)
         if kind is None:
             kind = kinds[text] = "han" if is_han(text) else "latin" if is_latin(text) else ""
@@ -1177,10 +1194,14 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 kept.append(line)
         lines = kept
     _stretched_interpuncts(lines, report)
+    set_in = _set_in_measures(lines, None if framed else measure_right)
     previous_extra: float | None = None
     ended = False  # the line before ended a paragraph
     for i, line in enumerate(lines):
-        measure = line.right_edge if line.right_edge is not None else measure_right
+        # a quotation's line set in from both edges is held to its own measure (judged for its
+        # spacing, its last line still a paragraph's end against it), not read as ending short
+        measure = set_in[i] if set_in[i] is not None else (
+            line.right_edge if line.right_edge is not None else measure_right)
         text = line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         # a lone — (a 连接号, 6.2%—8.7%) starting a line is kinsoku; half a —— after the other half
@@ -1225,7 +1246,8 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         own_left = line.left_edge if line.left_edge is not None else lines[0].left
         starts = line.left > own_left + em * 1.5 or (i > 0 and ended)
         ended = paragraph_end
-        if (framed and i > 0 and not line.ragged and line.left_edge is not None and lines[i - 1].left_edge is not None
+        if (framed and i > 0 and not line.ragged and set_in[i] is None and line.left_edge is not None
+                and lines[i - 1].left_edge is not None
                 and abs(line.left_edge - lines[i - 1].left_edge) > TOLERANCE and abs(line.em - body) < 0.01
                 and line.left > own_left + FLUSH_RIGHT_EM * em and abs(line.right - measure) <= TOLERANCE):
             # ours: a line set flush right opening a column, the column before ending in a line
@@ -1310,6 +1332,49 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
+
+
+# A run of lines set in from the column's left edge at least this far (em), its lines that go on
+# ending as far in from the right, is a quotation set in from both edges (编者按, a `> ` block:
+# flow/article.py _inset, the style's ``inset``; a desk sets one in by a character or two).
+SET_IN_MIN_EM = 0.5
+
+
+def _set_in_measures(lines: list[Line], measure_right: float | None) -> list[float | None]:
+    """Each line's own measure where it is a line of a quotation set in from both edges, else None.
+    Read off the page: a line ending a Han character as far in from its column's right edge as it
+    starts in from the left (at least SET_IN_MIN_EM) is a full line of such a block, that far in
+    its inset; the block is it and the lines of one column around it that start no further out and
+    end inside its measure (a paragraph's first line further in by its indent, its last short).
+    One such line alone is no block (a centred line of another engine's page)."""
+    out: list[float | None] = [None] * len(lines)
+
+    def edges(line: Line) -> tuple[float, float]:
+        left = line.left_edge if line.left_edge is not None else lines[0].left
+        right = line.right_edge if line.right_edge is not None else measure_right
+        return left, right if right is not None else line.right
+
+    for k, line in enumerate(lines):
+        if out[k] is not None or line.ragged or line.chars[-1].text in MARKS:
+            continue
+        left, right = edges(line)
+        inset = line.left - left
+        if inset < SET_IN_MIN_EM * line.em or abs(right - line.right - inset) > TOLERANCE:
+            continue
+        own = right - inset
+
+        def inside(other: Line) -> bool:
+            return (edges(other) == (left, right) and not other.ragged and other.left >= left + inset - TOLERANCE
+                    and char_end(other.chars[-1]) <= own + TOLERANCE)
+
+        first, last = k, k + 1
+        while first > 0 and inside(lines[first - 1]):
+            first -= 1
+        while last < len(lines) and inside(lines[last]):
+            last += 1
+        if last - first >= 2:
+            out[first:last] = [own] * (last - first)
+    return out
 
 
 # The full-width marks that close what stands before them (clreq §3.1.7's not-at-line-start
@@ -1878,7 +1943,19 @@ def _marks_along(runs: list[tuple[Char, ...]], line: Line, report: TypographyRep
         if abs(each - LIMITS.mark_length) > LIMITS.mark_length_tolerance:
             report.mark_length.append(Finding(line.page, first.baseline, shown(line),
                                               f"{''.join(c.text for c in run)} is {each:.2f} em long, not 2"))
+        white = max((_white_inside(a, b, kind, vertical) / size for a, b in zip(run[::2], run[1::2])), default=0.0)
+        if white > LIMITS.mark_gap + 5e-3:  # positions round: a mark at the limit is not past it
+            report.broken_marks.append(Finding(line.page, first.baseline, shown(line),
+                                               f"{white:.2f} em of white inside {''.join(c.text for c in run)}"))
     return out
+
+
+def _white_inside(a: Char, b: Char, kind: str | None, vertical: bool) -> float:
+    """pt of white between the two halves of one ——/……: a dash's ink from one half to the next (one
+    unbroken rule), an ellipsis's em boxes (origins one em apart, each centred in its em)."""
+    if vertical:
+        return b.ink_top - a.ink_bottom if kind == "dash" else b.baseline - a.baseline - a.size
+    return b.ink_left - a.ink_right if kind == "dash" else b.x - a.x - a.size
 
 
 def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
@@ -1948,6 +2025,12 @@ def _span(c: Char) -> tuple[float, float]:
     return min(c.ink_top, c.baseline - 0.88 * c.size), max(c.ink_bottom, c.baseline + 0.12 * c.size)
 
 
+def _upright(c: Char) -> bool:
+    """Set as it stands in a line, not turned (pdfium's angle 0, or a whole turn)."""
+    turn = c.angle % (2 * math.pi)
+    return min(turn, 2 * math.pi - turn) < 0.05
+
+
 def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> list[float]:
     """A vertical column (竖排): kinsoku at its head and foot (clreq §3.1.7), never one character."""
     report.vertical_columns += 1
@@ -1958,6 +2041,10 @@ def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> 
     if text[0] in NOT_AT_LINE_START or text[-1] in NOT_AT_LINE_END or lone_dash_at(text, 0):
         report.vertical_kinsoku.append(Finding(page, top, text))
     _vertical_overlap(page, column, text, report)
+    for c in column:
+        if c.text in VERTICAL_QUOTES and _upright(c) and c.ink_right - c.ink_left < LIMITS.vertical_quote_ink * c.size:
+            report.horizontal_quotes.append(Finding(page, c.baseline, text, f"{c.text} set upright as in a line "
+                                                    f"({(c.ink_right - c.ink_left) / c.size:.2f} em of ink across)"))
     line = Line(page, tuple(column))
     return _marks_along(_runs(tuple(column)), line, report, vertical=True)
 
