@@ -101,9 +101,11 @@ def test_typography_warnings_on_the_folio_are_located_at_the_spec_s_folio() -> N
     assert len(unlocated) == 3  # what the trial saw: "page 1, baseline 112.61 pt: …", no file or line
     located = furniture_located(gate, spec, _trim_origin(MAIN))
     assert len(located.check_warnings) == len(gate.check_warnings)
-    for c in located.check_warnings:
-        assert c.warning.loc == spec.folio.loc, c.warning
-        assert str(c.warning).startswith(f"{spec.folio.loc}: typography: the folio (报眉), page 1"), str(c.warning)
+    for c in located.check_warnings:  # at folio:, the file named from the project root as an article's is
+        loc = c.warning.loc
+        assert loc is not None and (loc.line, loc.column) == (spec.folio.loc.line, spec.folio.loc.column), c.warning
+        assert (spec.root / loc.path).resolve() == Path(spec.folio.loc.path).resolve(), (loc, spec.root)
+        assert c.warning.message.startswith("the folio (报眉), page 1, baseline 112.61 pt: "), c.warning.message
 
 
 def _outside_bleed(pdf: Path) -> tuple[list[Box], list[Box], list[Box]]:

@@ -220,8 +220,9 @@ def furniture_located(gate: Gate, spec: "PageSpec", origin: float) -> Gate:
     """``gate`` with each typography finding no article's record locates that stands in the grid
     lines of the page's furniture located at the spec's entry for it: ``folio:`` (the 报眉's
     lines), the masthead's info field on that line, else ``masthead:``. A 报眉 set over itself is
-    said where it is written, never as a bare page (trial 13). ``origin``: how far the trim's top
-    stands below the MediaBox's (bleed and mark margin; render/marks.py media_origin)."""
+    said where it is written, never as a bare page (trial 13), its file named from the project
+    root as an article's is. ``origin``: how far the trim's top stands below the MediaBox's (bleed
+    and mark margin; render/marks.py media_origin)."""
     from dataclasses import replace as _replace
 
     located = tuple(_furniture_warning(c, spec, origin) if c.warning.loc is None else c
@@ -233,6 +234,7 @@ def _furniture_warning(c: CheckWarning, spec: "PageSpec", origin: float) -> Chec
     from dataclasses import replace as _replace
 
     from pagesetter.flow.geometry import PageGeometry
+    from pagesetter.proof.sourcemap import project_path
 
     if c.page != 1:
         return c  # a page's own PDF has one page
@@ -252,6 +254,8 @@ def _furniture_warning(c: CheckWarning, spec: "PageSpec", origin: float) -> Chec
             what = "the masthead (报头)"
     if loc is None:
         return c
+    # named as the record names an article's source, from the project root (rooted, as those are)
+    loc = Loc(project_path(Path(loc.path), spec.root), loc.line, loc.column)
     return _replace(c, warning=_replace(c.warning, loc=loc, message=f"{what}, {c.warning.message}"))
 
 
