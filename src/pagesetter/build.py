@@ -302,7 +302,7 @@ OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"
 
 def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     """Crop marks, registration targets and the slug line, as the spec asks."""
-    from pagesetter.render.marks import add_marks
+    from pagesetter.render.marks import MarksError, add_marks
     from pagesetter.render.pdfx import build_date, slug_standard
 
     folio = spec.folio
@@ -316,7 +316,11 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     parts += [date, slug_standard(spec.pdfx), f"pagesetter {__version__}"]
     if page.overset:  # built with overset allowed: the plate says so, and preflight fails the file
         parts.insert(0, OVERSET_SLUG)
-    return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
+    try:
+        return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
+    except MarksError as exc:
+        raise InputError(Loc.of_file(spec.path), f"{exc}; ask for none (marks: {{registration: false}}) "
+                         "or a larger trim") from None
 
 
 def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article], memo: Memo | None = None) -> Page:

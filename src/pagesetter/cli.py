@@ -707,6 +707,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
         except BaseException as exc:
             if by_interrupt(exc):
                 _say_unsaid(args.output, before, said, args.quiet, json_status)
+            elif args.proof and isinstance(exc, PagesetterError):
+                _say_stopped_proof(args, before, said, json_status)
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
@@ -725,6 +727,23 @@ def _said_written(path: Path, quiet: bool, json_status: _Status | None, written:
         print(f"wrote {display_path(path)}")
         if said is not None:
             said.add(path.name)
+
+
+def _say_stopped_proof(args: argparse.Namespace, before: dict[str, tuple[int, int]], said: set[str],
+                       json_status: _Status | None) -> None:
+    """A page's build stopped (overset, a character no face has) after its proof was written (as it
+    is, to show the desk where the text ran out): the proof and its A3 tiles named as written, and
+    with --preview the proof rendered to <page>.proof.png as a build that goes on renders it
+    (trial 13: both written unsaid, and no PNG). Said before the error that stops the build."""
+    fresh = [p for p in _replaced_outputs(args.output, before, said) if p.name.endswith(".proof.pdf")]
+    for path in _replaced_outputs(args.output, before, said):
+        _said_written(path, args.quiet, json_status, [], said)
+    if args.preview:
+        from pagesetter.proof.preview import render_png
+
+        for proof in fresh:
+            for png in render_png(proof, args.output, args.dpi):
+                _said_written(png, args.quiet, json_status, [], said)
 
 
 def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool,

@@ -45,7 +45,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
-from pagesetter.proof.report import Gate, gate_pdf_bytes, gate_tools
+from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 
@@ -371,7 +371,8 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None
     proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
     return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof,
                       proof_a3=proof_a3,
-                      gate=gate_pdf_bytes(rendered.pdf, server)),
+                      gate=furniture_located(gate_pdf_bytes(rendered.pdf, server), spec,
+                                             printed.bleed + printed.mark_margin)),
             inputs_of(spec, manifest, articles), dict(rendered.digests))
 
 

@@ -10,20 +10,20 @@ from dataclasses import field, replace
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
-from pagesetter.errors import InputError, Warning
+from pagesetter.errors import InputError, Warning, quoted
 from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import (Placed, aligned_x, printed_warnings, set_body, shows_end, side_rules_beside,
                                      to_text_line)
 from pagesetter.flow.fit import fit_article
-from pagesetter.flow.geometry import PageGeometry, module_geometry
+from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
 from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo, by_value
 from pagesetter.pagetree import Frame, Image, Overset, Page, Panel, Rule, TextLine, Vector
 from pagesetter.records import record
-from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec
+from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec, Style
 
 WEEKDAYS = "一二三四五六日"
 
@@ -105,10 +105,11 @@ def _file_stat(path: Path) -> tuple[object, ...]:
     return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def format_date(iso: str) -> str:
-    """2022-06-30 -> 2022年6月30日 星期四, as a 报眉 prints it."""
+def format_date(iso: str, weekday: bool = True) -> str:
+    """2022-06-30 -> 2022年6月30日 星期四, as a 报眉 prints it (without ``weekday``: 2022年6月30日)."""
     d = datetime.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
+    day = f"{d.year}年{d.month}月{d.day}日"
+    return f"{day} 星期{WEEKDAYS[d.weekday()]}" if weekday else day
 
 
 def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
@@ -162,32 +163,135 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     return FlowResult(page, tuple(placed.warnings), leftovers)
 
 
+FOLIO_GAP = 2.0  # em of the folio style between the 报眉's parts: paper name, date, and the right part
+# How the 报眉's parts may stand, most wanted first: rows from the top, each the parts set from the
+# left and whether the right part (版次 · 版名 · 责任编辑) is set flush right on it; the last row is
+# the line over the rule. All on one line; the right part on a line of its own, over or under the
+# paper name and date; the paper name alone over the date; each on its own line.
+FOLIO_FORMS: tuple[tuple[tuple[tuple[str, ...], bool], ...], ...] = (
+    ((("paper", "date"), True),),
+    (((), True), (("paper", "date"), False)),
+    ((("paper", "date"), False), ((), True)),
+    ((("paper",), False), (("date",), True)),
+    ((("paper",), False), (("date",), False), ((), True)),
+)
+
+
+@record(frozen=True)
+class FolioPart:
+    """One part of the 报眉 as a form places it: its line, left edge, baseline and type size."""
+
+    line: Line
+    x: float
+    baseline: float
+    size: float
+
+    def box(self) -> tuple[float, float, float, float]:
+        """Its em boxes' extent: left, top, right, bottom."""
+        top = self.baseline - EM_TOP_ABOVE_BASELINE * self.size
+        return self.x, top, self.x + self.line.natural, top + self.size
+
+
 def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out: Placed) -> None:
-    """Paper name and date on the left, 版次 · 版名 · 责任编辑 on the right, over a thick-thin rule."""
+    """Paper name and date on the left, 版次 · 版名 · 责任编辑 on the right, over a thick-thin rule.
+    The first form (FOLIO_FORMS) that fits the type area in the 报眉's lines is set, with the full
+    date and then without its weekday (2022年6月30日). When none fits, the build stops, naming the
+    spec's folio (as a masthead wider than its plate does): no part is cut or set over another
+    (trial 13: on a 20 mm column the paper name was cut and 第9版 printed over the date)."""
     width = spec.grid.width
     x = geo.left
     line_no = max(0, folio.lines - 2)
     style = spec.styles[folio.style]
     paper_style = spec.styles[folio.paper_style]
-    left_parts = [(folio.paper, paper_style), (format_date(folio.date), style)]
     right = "  ".join(p for p in (folio.page, folio.section,
                                   f"责任编辑：{folio.editor}" if folio.editor else "", *folio.extra) if p)
-    cursor = x
-    for text, st in left_parts:
-        lines, _ = compose_display(text, st, width, faces)
-        line = lines[0]
-        out.lines.append(to_text_line(line, cursor, geo.grid_baseline(line_no, style.size), "folio", "folio"))
-        cursor += line.natural + 2 * style.size
-    if right:
-        lines, _ = compose_display(right, style, width, faces)
-        line = lines[0]
-        out.lines.append(to_text_line(line, aligned_x(line, x, width, "right"),
-                                      geo.grid_baseline(line_no, style.size), "folio", "folio"))
+    right_line = _one_line(right, style, width, faces) if right else None
+    paper_line = _one_line(folio.paper, paper_style, width, faces)
+    whole = paper_line is not None and (not right or right_line is not None)  # else no form holds them
+    for date in (format_date(folio.date), format_date(folio.date, weekday=False)) if whole else ():
+        date_line = _one_line(date, style, width, faces)
+        if date_line is None:
+            continue
+        parts = {"paper": (paper_line, paper_style.size), "date": (date_line, style.size)}
+        placed = next((p for p in (_folio_form(form, parts, right_line, geo, line_no, style)
+                                   for form in FOLIO_FORMS if len(form) <= line_no + 1) if p is not None), None)
+        if placed is not None:
+            out.lines += [to_text_line(p.line, p.x, p.baseline, "folio", "folio") for p in placed]
+            break
+    else:
+        raise _folio_too_wide(folio, right, style, paper_style, width, line_no + 1, faces)
     # 粗细线: a heavy rule over a hairline, the usual 报眉 rule of Chinese dailies.
     y = geo.line_top(folio.lines - 1) + spec.grid.pitch / 2 - folio.rule
     out.rules.append(Rule(x, y, x + width, y, folio.rule, BLACK, "folio"))
     y2 = y + folio.rule / 2 + 1.2
     out.rules.append(Rule(x, y2, x + width, y2, 0.3, BLACK, "folio"))
+
+
+def _folio_form(form: tuple[tuple[tuple[str, ...], bool], ...], parts: dict[str, tuple[Line, float]],
+                right: Line | None, geo: PageGeometry, line_no: int, style: Style) -> list[FolioPart] | None:
+    """The 报眉's parts as ``form`` places them, its last row on grid line ``line_no``; None if a
+    row is wider than the type area, or (a form of more rows) a part stands over the 报眉's first
+    line or meets a part of another row (a paper name larger than its row's band reaches up)."""
+    width, x = geo.spec.grid.width, geo.left
+    gap = FOLIO_GAP * style.size
+    first = line_no + 1 - len(form)
+    out: list[FolioPart] = []
+    for row, (keys, has_right) in enumerate(form):
+        baseline = geo.grid_baseline(first + row, style.size)
+        cursor = x
+        for key in keys:
+            line, size = parts[key]
+            out.append(FolioPart(line, cursor, baseline, size))
+            cursor += line.natural + gap
+        if has_right and right is not None:
+            left_end = cursor - gap if keys else x - gap
+            if left_end + gap + right.natural > x + width + 0.01:
+                return None
+            out.append(FolioPart(right, aligned_x(right, x, width, "right"), baseline, style.size))
+        elif cursor - gap > x + width + 0.01:
+            return None
+    if len(form) > 1:
+        top = geo.line_top(0)
+        boxes = [p.box() for p in out]
+        if any(b[1] < top - 0.01 for b in boxes):
+            return None
+        rows = [p.baseline for p in out]
+        for i, a in enumerate(boxes):
+            for j in range(i):
+                b = boxes[j]
+                if rows[i] != rows[j] and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    return None
+    return out
+
+
+def _one_line(text: str, style: Style, width: float, faces: FaceSet) -> Line | None:
+    """``text`` set as one line no wider than ``width``, or None (it would break or stand out)."""
+    lines, _ = compose_display(text, style, width, faces)
+    return lines[0] if len(lines) == 1 and lines[0].natural <= width + 0.01 else None
+
+
+def _natural(text: str, style: Style, faces: FaceSet) -> float:
+    """How wide ``text`` is set on one line, however wide that is."""
+    return sum(line.natural for line in compose_display(text, style, 1e6, faces)[0])
+
+
+def _folio_too_wide(folio: Folio, right: str, style: Style, paper_style: Style, width: float, rows: int,
+                    faces: FaceSet) -> InputError:
+    """The error of a 报眉 no form fits: at the field that alone is wider than the type area (the
+    paper name, the date without its weekday, the 版次 with what follows it), else at ``folio:``."""
+    locs = dict(folio.locs)
+    short_date = format_date(folio.date, weekday=False)
+    fixes = "shorten it, set the folio's style smaller (folio: style, paper_style) or widen the type area"
+    for key, text, st in (("paper", folio.paper, paper_style), ("date", short_date, style), ("page", right, style)):
+        wide = _natural(text, st, faces) if text else 0.0
+        if wide > width + 0.01:
+            what = "page, section and editor" if key == "page" and text != folio.page else key
+            return InputError(locs.get(key, folio.loc), f"the folio's (报眉) {what} {quoted(text)} is {wide:.1f} pt "
+                              f"wide, the type area {width:.1f} pt; {fixes}")
+    shown = "  ".join(p for p in (folio.paper, short_date, right) if p)
+    return InputError(folio.loc, f"the folio (报眉) {quoted(shown)} does not fit a type area {width:.1f} pt wide "
+                      f"in {rows} line{'s' if rows != 1 else ''} over its rule; give it more lines (folio: lines), "
+                      f"{fixes}")
 
 
 def without_rules_along_boxes(rules: list[Rule], panels: list[Panel], gutter: float, pitch: float) -> list[Rule]:

@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from pagesetter.compose.display import compose_display
 from pagesetter.flow.article import to_text_line
-from pagesetter.flow.geometry import PageGeometry
+from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
-from pagesetter.pagetree import Page, Rule, TextLine
+from pagesetter.pagetree import Frame, Overset, Page, Rule, TextLine
 from pagesetter.spec.model import CMYK, PageSpec
 
 GRID = CMYK(40, 0, 0, 0)  # baseline grid: light cyan
@@ -46,12 +46,14 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
         if f.article not in named:
             named.add(f.article)
             lines.append(_label(f.article, f.x + 2, f.y + 8, FRAME, spec, faces, f.width))
+    taken = [box for line in page.lines for box in _glyph_boxes(line)] + \
+        [box for line in lines for box in _glyph_boxes(line)]  # the page's text and the frames' names
     for o in page.overset:
-        body = [f for f in page.frames if f.article == o.article and f.kind == "body"]
-        target = body[-1] if body else next(f for f in blocks if f.article == o.article)
+        target = _overset_frame(page, o)
         rules += _box(target.x, target.y, target.width, target.height, 1.5, OVERSET)
-        lines.append(_label(f"溢出 {o.chars}字 {o.lines}行", target.x + 2, target.y + target.height - 4, OVERSET,
-                            spec, faces, target.width))
+        label = _clear_label(f"溢出 {o.chars}字 {o.lines}行", target, geo, spec, faces, taken)
+        lines.append(label)
+        taken += _glyph_boxes(label)
     for line in page.lines:  # characters no face has: marked where they would stand
         for g in line.glyphs:
             if g.gid == 0 and g.text.strip():
@@ -71,6 +73,48 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     m = SAFETY_MARGIN
     rules += _box(m, m, tw - 2 * m, th - 2 * m, HAIR, SAFETY)
     return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines))
+
+
+def _overset_frame(page: Page, o: Overset) -> Frame:
+    """Where an overset is marked: the part it is of (a headline cut at its area: the headline's
+    frame, trial 13; a caption: its cell's caption frame when the article has one), else the
+    body's last column, where the text ran out; a module with neither, its block."""
+    part = o.last_fitting[1:-1].split(":")[0] if o.last_fitting.startswith("(") else "body"
+    own = [f for f in page.frames if f.article == o.article]
+    of_part = [f for f in own if f.kind == part]
+    if part in ("headline", "caption") and len(of_part) == 1:
+        return of_part[0]
+    body = [f for f in own if f.kind == "body"]
+    return body[-1] if body else next(f for f in own if f.kind == "block")
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom, in pt from the trim's top-left
+
+
+def _glyph_boxes(line: TextLine) -> list[Box]:
+    """The em boxes of a line's glyphs (upright: its size across from its origin)."""
+    return [(g.x, line.baseline - g.dy - EM_TOP_ABOVE_BASELINE * g.size, g.x + g.size,
+             line.baseline - g.dy + (1 - EM_TOP_ABOVE_BASELINE) * g.size) for g in line.glyphs if g.text.strip()]
+
+
+def _clear_label(text: str, target: Frame, geo: PageGeometry, spec: PageSpec, faces: FaceSet,
+                 taken: list[Box]) -> TextLine:
+    """An overset's label where it covers no text (trial 13: over the body's last line it hid the
+    words it stood on): in its frame's foot, as it was, or its head; under the frame or over it;
+    else in the margin beside the type area, level with the frame."""
+    size = LABEL_SIZE
+    probe = _label(text, 0.0, 0.0, OVERSET, spec, faces, target.width)
+    width = max((g.x + g.size for g in probe.glyphs), default=0.0)
+    above, below = EM_TOP_ABOVE_BASELINE * size, (1 - EM_TOP_ABOVE_BASELINE) * size
+    right = geo.left + spec.grid.width
+    places = [(target.x + 2, target.y + target.height - 4), (target.x + 2, target.y + above + 2),
+              (target.x + 2, target.y + target.height + above + 1), (target.x + 2, target.y - below - 1),
+              (right + 4, target.y + above + 2), (geo.left - 4 - width, target.y + above + 2)]
+    for x, baseline in places:
+        box = (x, baseline - above, x + width, baseline + below)
+        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+            break
+    return _label(text, x, baseline, OVERSET, spec, faces, target.width)
 
 
 def _effective_ppi(image) -> float | None:
@@ -94,8 +138,11 @@ def _box(x: float, y: float, w: float, h: float, weight: float, color: CMYK) -> 
             Rule(x, y + h, x + w, y + h, weight, color, "proof"), Rule(x, y, x, y + h, weight, color, "proof")]
 
 
+LABEL_SIZE = 6.0  # pt: the proof's labels
+
+
 def _label(text: str, x: float, baseline: float, color: CMYK, spec: PageSpec, faces: FaceSet,
            width: float) -> TextLine:
-    style = replace(spec.styles["folio"], font="hei", size=6.0, color=color, tracking=0.0)
+    style = replace(spec.styles["folio"], font="hei", size=LABEL_SIZE, color=color, tracking=0.0)
     line = compose_display(text, style, max(width, 60.0), faces)[0][0]
     return to_text_line(line, x, baseline, "proof", "proof")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pagesetter.proof.coverage import CoverageServer
     from pagesetter.proof.preflight import PreflightReport
     from pagesetter.proof.structure_worker import StructureWorker
+    from pagesetter.spec.model import PageSpec
 
 NOTE_KINDS = frozenset({"fitted", "auto"})  # what the engine did, not a problem
 
@@ -136,6 +137,11 @@ class CheckWarning:
     article: str
     text: tuple[str, ...]
     warning: Warning
+    # where the finding stands: its page and baseline (pt from the top of the PDF's MediaBox), by
+    # which one on the page's furniture (报眉, 报头), which no article's record names, is located
+    # at the spec's entry for it (furniture_located)
+    page: int = 0
+    baseline: float = 0.0
 
 
 def load_gate(waiting: Callable[[], bool] = lambda: True) -> None:
@@ -245,8 +251,52 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
             if key in said and not f.short:
                 continue  # a past-measure warning (measure_warnings)
             loc, message = _located(f, title)
-            out.append(CheckWarning(key, f.article, f.parts or (f.text,), Warning("typography", message, loc, f.article)))
+            out.append(CheckWarning(key, f.article, f.parts or (f.text,), Warning("typography", message, loc, f.article),
+                                    f.page, f.baseline))
     return tuple(out)
+
+
+def furniture_located(gate: Gate, spec: "PageSpec", origin: float) -> Gate:
+    """``gate`` with each typography finding no article's record locates that stands in the grid
+    lines of the page's furniture located at the spec's entry for it: ``folio:`` (the 报眉's
+    lines), the masthead's info field on that line, else ``masthead:``. A 报眉 set over itself is
+    said where it is written, never as a bare page (trial 13), its file named from the project
+    root as an article's is. ``origin``: how far the trim's top stands below the MediaBox's (bleed
+    and mark margin; render/marks.py media_origin)."""
+    from dataclasses import replace as _replace
+
+    located = tuple(_furniture_warning(c, spec, origin) if c.warning.loc is None else c
+                    for c in gate.check_warnings)
+    return _replace(gate, check_warnings=located) if located != gate.check_warnings else gate
+
+
+def _furniture_warning(c: CheckWarning, spec: "PageSpec", origin: float) -> CheckWarning:
+    from dataclasses import replace as _replace
+
+    from pagesetter.flow.geometry import PageGeometry
+    from pagesetter.proof.sourcemap import project_path
+
+    if c.page != 1:
+        return c  # a page's own PDF has one page
+    geo = PageGeometry(spec)
+    y = c.baseline - origin  # from the trim's top, as the page tree places lines
+    loc, what = None, ""
+    if spec.folio is not None and geo.line_top(0) <= y <= geo.line_top(spec.folio.lines):
+        loc, what = spec.folio.loc, "the folio (报眉)"
+    elif spec.masthead is not None:
+        masthead = spec.masthead
+        if geo.line_top(masthead.block.top) <= y <= geo.line_top(masthead.block.bottom):
+            info = masthead.info_lines()
+            first = masthead.block.bottom - 1 - len(info)
+            locs = dict(masthead.info_locs)
+            loc = next((locs.get(where, masthead.loc) for i, (where, _) in enumerate(info)
+                        if geo.line_top(first + i) <= y <= geo.line_top(first + i + 1)), masthead.loc)
+            what = "the masthead (报头)"
+    if loc is None:
+        return c
+    # named as the record names an article's source, from the project root (rooted, as those are)
+    loc = Loc(project_path(Path(loc.path), spec.root), loc.line, loc.column)
+    return _replace(c, warning=_replace(c.warning, loc=loc, message=f"{what}, {c.warning.message}"))
 
 
 def _located(f, title: str) -> tuple[Loc | None, str]:  # type: ignore[no-untyped-def]  # typography.Finding
@@ -350,7 +400,10 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
         info.append(normalised_line(result.changes))
     for o in result.page.overset:
         problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
-    gate = gate_pdf(result.pdf_path, server, worker)
+    from pagesetter.render.marks import media_origin
+
+    gate = furniture_located(gate_pdf(result.pdf_path, server, worker), result.spec,
+                             media_origin(result.spec.bleed, result.spec.marks))
     info.append(gate.typography_summary)  # what `check` says of it
     checked = gate.preflight
     info.append(preflight_summary(checked))

@@ -24,6 +24,12 @@ LENGTH = 8 * MM
 MARGIN = 16 * MM  # media beyond the bleed: marks, targets, slug
 
 
+def media_origin(bleed: float, marks: Marks) -> float:
+    """How far the trim's top-left corner stands inside the MediaBox's: the bleed, and the margin
+    the marks take when there are any (add_marks; render/pdf.py draws the page from there)."""
+    return bleed + (MARGIN if marks.any else 0.0)
+
+
 def add_marks(page: Page, marks: Marks, slug_text: str, slug_style: Style, faces: FaceSet) -> Page:
     if not marks.any:
         return page
@@ -41,8 +47,7 @@ def add_marks(page: Page, marks: Marks, slug_text: str, slug_style: Style, faces
                 rules.append(Rule(x, y + sy * near, x, y + sy * far, HAIRLINE, REGISTRATION, "mark"))
     if marks.registration:
         r = 3 * MM
-        mid = near + LENGTH / 2
-        for cx, cy in ((w / 2, -mid), (w / 2, h + mid), (-mid, h / 2), (w + mid, h / 2)):
+        for cx, cy in _target_centres(w, h, near):
             rules += [Rule(cx - r, cy, cx + r, cy, HAIRLINE, REGISTRATION, "mark"),
                       Rule(cx, cy - r, cx, cy + r, HAIRLINE, REGISTRATION, "mark")]
             s = r * 0.6
@@ -51,7 +56,10 @@ def add_marks(page: Page, marks: Marks, slug_text: str, slug_style: Style, faces
                       Rule(cx + s, cy + s, cx - s, cy + s, HAIRLINE, REGISTRATION, "mark"),
                       Rule(cx - s, cy + s, cx - s, cy - s, HAIRLINE, REGISTRATION, "mark")]
     if marks.registration:
-        panels = _control_strip(w, h, far)
+        crops = [(min(r.x1, r.x2), min(r.y1, r.y2), max(r.x1, r.x2), max(r.y1, r.y2)) for r in rules[:8]] \
+            if marks.crop else []
+        targets = [(cx - 3 * MM, cy - 3 * MM, cx + 3 * MM, cy + 3 * MM) for cx, cy in _target_centres(w, h, near)]
+        panels = control_strip(w, h, near, far, crops + targets)
     else:
         panels = []
     if marks.slug:
@@ -69,8 +77,58 @@ STRIP = (CMYK(100, 0, 0, 0), CMYK(0, 100, 0, 0), CMYK(0, 0, 100, 0), CMYK(0, 0, 
          CMYK(50, 40, 40, 0), CMYK(100, 100, 0, 0), CMYK(0, 100, 100, 0), CMYK(100, 0, 100, 0))
 
 
-def _control_strip(w: float, h: float, far: float) -> list[Panel]:
-    size = 4 * MM
-    x = w - len(STRIP) * size - 20 * MM
-    y = h + far - size  # in the foot margin, level with the ends of the crop marks
-    return [Panel(x + i * size, y, size, size, colour, 0.0, colour) for i, colour in enumerate(STRIP)]
+def _target_centres(w: float, h: float, near: float) -> tuple[tuple[float, float], ...]:
+    """The registration targets' centres: centred on each side, level with the crop marks' middles."""
+    mid = near + LENGTH / 2
+    return ((w / 2, -mid), (w / 2, h + mid), (-mid, h / 2), (w + mid, h / 2))
+
+
+PATCH = 4 * MM  # a control strip patch's side
+CLEAR = 1 * MM  # white between the control strip and another mark
+
+
+def control_strip(w: float, h: float, near: float, far: float,
+                  marks: list[tuple[float, float, float, float]]) -> list[Panel]:
+    """The control strip where it meets no other mark (``marks``: the crop marks' and targets'
+    boxes, x0, y0, x1, y1 from the trim's corner): in the foot margin level with the ends of the
+    crop marks, 20 mm in from the right as on any page wide enough; else at the foot between the
+    target and a crop mark; else up a side margin, beside the lower or upper half; else in two
+    rows at the foot. Trial 13: on a 60 mm trim it lay over the foot's target and a crop mark.
+    Raises MarksError when the page has no margin it fits in."""
+    n = len(STRIP)
+    long, short = n * PATCH, PATCH
+    edge = near - OFFSET + MARGIN  # the MediaBox's edge beyond the trim
+    foot = h + far - short
+    inset = 2 * CLEAR  # from the trim's edge: its crop marks stand there, CLEAR clear of the box
+    places: list[tuple[float, float, int]] = [  # left, top, patches in a row
+        (w - long - 20 * MM, foot, n),
+        (w - inset - long, foot, n),
+        (inset, foot, n),
+        (w + far - short, h - inset - long, 1),
+        (-far, h - inset - long, 1),
+        (w + far - short, inset, 1),
+        (-far, inset, 1),
+        (w - inset - long / 2, h + near, n // 2),
+        (inset, h + near, n // 2),
+    ]
+    for x, y, across in places:
+        cells = [(x + (i % across) * PATCH, y + (i // across) * PATCH) for i in range(n)]
+        right = max(cx for cx, _ in cells) + PATCH
+        bottom = max(cy for _, cy in cells) + PATCH
+        box = (x - CLEAR, y - CLEAR, right + CLEAR, bottom + CLEAR)
+        outside = right <= -near + 0.01 or x >= w + near - 0.01 or bottom <= -near + 0.01 or y >= h + near - 0.01
+        on_media = x >= -edge and y >= -edge and right <= w + edge and bottom <= h + edge
+        if outside and on_media and not any(_meet(box, m) for m in marks):
+            return [Panel(cx, cy, PATCH, PATCH, colour, 0.0, colour) for (cx, cy), colour in zip(cells, STRIP)]
+    raise MarksError(f"the page ({w / MM:.0f} × {h / MM:.0f} mm) has no margin the control strip "
+                     f"({long / MM:.0f} × {short / MM:.0f} mm) fits in beside the crop marks and targets")
+
+
+def _meet(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Two boxes share some area or line (a hairline mark's box has no width)."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+class MarksError(ValueError):
+    """The marks the spec asks for do not fit the page's margins without meeting (build.py
+    with_marks says it at the spec)."""

@@ -120,7 +120,8 @@ def load_spec(path: Path, text: str | None = None) -> PageSpec:
         articles = ears + articles  # the ears are read first: they stand at the top of the page
     _check_overlaps(articles)
     _check_on_grid(articles, styles, grid)
-    folio = _folio(root_node.get("folio"), grid, styles) if root_node.get("folio") else None
+    folio = _folio(root_node.get("folio"), grid, styles, (root_node.key_locs or {}).get("folio")) \
+        if root_node.get("folio") else None
     if folio:
         for a in articles:
             if a.block.top < folio.lines:
@@ -440,7 +441,8 @@ def _min_size(node: Node, size: float) -> float:
     return least
 
 
-def _folio(node: Node, grid: Grid, styles: dict[str, Style]) -> Folio:
+def _folio(node: Node, grid: Grid, styles: dict[str, Style], key_loc: Loc | None = None) -> Folio:
+    """``key_loc``: where ``folio:`` is written, which an error about the whole 报眉 names."""
     v.expect_map(node, "folio")
     _check(node, "folio", "folio")
     date = v.text(node.get("date"), "date")
@@ -461,6 +463,9 @@ def _folio(node: Node, grid: Grid, styles: dict[str, Style]) -> Folio:
         style=style,
         paper_style=paper_style,
         rule=_pt(node.get("rule"), "rule", LENGTH, "rule") if node.get("rule") else 1.0,
+        loc=key_loc or node.loc,
+        locs=tuple((key, node.get(key).loc) for key in ("paper", "date", "page", "section", "editor", "extra")  # type: ignore[union-attr]
+                   if node.get(key) is not None),
     )
 
 

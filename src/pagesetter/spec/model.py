@@ -269,6 +269,8 @@ class Folio:
     style: str
     paper_style: str
     rule: float  # pt
+    loc: Loc | None = None  # where the spec wrote ``folio:``
+    locs: tuple[tuple[str, Loc], ...] = ()  # where each of its fields was written (paper, date, page …)
 
 
 @record(frozen=True)
