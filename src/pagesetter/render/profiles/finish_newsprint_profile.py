@@ -25,11 +25,13 @@ What it changes, and why (pdfx_deep and a plant's preflight read these):
   (trilinear or tetrahedral) and then applies the curves, and where the curves bend (they are the
   device linearisation) the ink between two nodes can be more than at either: 241-245 % here. So C,
   M and Y (never K) are taken down, in proportion, at the nodes of each grid cell whose bound is
-  over the limit, a little at a time until no cell is over. The bound is rigorous: each cell is cut
-  into SUB^3 sub-cubes; on a sub-cube trilinear interpolation is multilinear and tetrahedral
-  interpolation linear on simplices whose corners are the sub-cube's, so each channel is at most
-  its largest value at the sub-cube's corners and, the output curves being monotone, the ink at
-  most the sum of the curves of those maxima.
+  over the limit, until no cell is over. The bound is rigorous: each cell is cut into SUB^3
+  sub-cubes, halved again where the bound is still over (DEPTH times; then the cell counts as
+  over). On a sub-cube trilinear interpolation is multilinear and tetrahedral interpolation linear
+  on simplices whose corners are the sub-cube's, so any function affine in the channels is highest
+  at a corner. The ink is bounded two ways, the lower kept: each curve (monotone) at its channel's
+  largest corner value, summed; and each curve's chord over its channel's range at the sub-cube
+  (affine) plus how far the curve can bend above that chord, (range) x (slope spread) / 4.
 """
 
 from __future__ import annotations
