@@ -13,8 +13,8 @@ What it changes, and why (pdfx_deep and a plant's preflight read these):
   - 'clrt' (colorantTableTag) is an ICC v4.0 tag (ICC.1:2001-12; ArgyllCMS's own icclib tag table
     lists it as 4.0+). It only names the standard process inks, so nothing is lost.
   - the primary platform '*nix' is an ArgyllCMS extension, valid in no ICC version, and the "none"
-    value (zero) came with 2.2; 2.1 knows APPL, MSFT, SGI, SUNW and TGNT. 'APPL' is what Adobe's
-    v2.1.0 press profiles carry; a CMM does not use the field.
+    value (zero) came with 2.2; 2.1 knows APPL, MSFT, SGI, SUNW and TGNT: 'APPL' (no CMM acts on
+    the field).
   Everything else (lut16 'mft2', textDescription 'desc', text 'cprt', 'bkpt', 'gamt', the private
   'arts' as s15Fixed16Array) is ICC 2.0/2.1 as it is.
 - **'targ' = "ICCHDAT CGATS TR 002".** A profile made from data registered at the ICC names them in
