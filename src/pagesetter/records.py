@@ -4,10 +4,9 @@ made without compiling them for each class (issue 21: a cold build's imports).
 Python 3.11's ``dataclass`` writes every method it adds as source text and ``exec``s it, one
 compile per method: a frozen class costs six (``__init__``, ``__repr__``, ``__eq__``,
 ``__setattr__``, ``__delattr__``, ``__hash__``), about 0.5 ms, and a build imports over a hundred.
-Here ``dataclass`` compiles only ``__init__``; a frozen class's ``__setattr__`` and ``__delattr__``
-(what freezing is) are closures of the same text, made for it by ``dataclass`` itself on 3.11 and
-3.12 (``_frozen_methods``); the other three are shared functions bound to the class's fields:
-the same answers as the generated ones, which compare and hash the tuple of the fields
+Here ``dataclass`` makes only ``__init__`` and, for a frozen class, its ``__setattr__`` and
+``__delattr__`` (what freezing is); the other three are shared functions bound to the class's
+fields: the same answers as the generated ones, which compare and hash the tuple of the fields
 (``compare``, ``hash`` as ``dataclasses`` reads them), and the same text (``repr`` is part of the
 cache keys, cache.key_of). A class without a docstring is given its name and its fields' names
 where ``dataclass`` would compute its signature (``inspect.signature``: 51 classes, ~15 ms).
