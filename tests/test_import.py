@@ -399,15 +399,20 @@ def test_the_imported_seed_sets_the_same_text_as_the_shipped_articles(tmp_path: 
     assert len(texts(rebuilt.page)) > 20
 
 
+def _imported(tmp_path: Path, name: str, copy: str) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+    """``copy`` imported from NAME.txt: the command's result (it must succeed) and the article's front matter."""
+    (tmp_path / f"{name}.txt").write_text(copy, encoding="utf-8")
+    result = run(["import", f"{name}.txt"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result, read(tmp_path / "content" / f"{name}.md")
+
+
 @pytest.mark.parametrize("line", ["文 林晚舟", "文／林晚舟", "文\u3000林晚舟", "记者 林晚舟", "文 林晚舟 王明"])
 def test_wen_name_line_is_a_byline_not_a_subtitle(tmp_path: Path, line: str) -> None:
     """The trial's 副刊 essay: 副刊·散文 / 外婆的桂花树 / 文 林晚舟 — the third line is the 署名, not a 副题."""
     copy = ("副刊·散文\n外婆的桂花树\n" + line + "\n"
             "那年秋天，我回到江南小镇。巷口的桂花树还在，只是比记忆中矮了许多。\n")
-    (tmp_path / "essay.txt").write_text(copy, encoding="utf-8")
-    result = run(["import", "essay.txt"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    got = read(tmp_path / "content" / "essay.md")
+    result, got = _imported(tmp_path, "essay", copy)
     assert (got["title"], got["subtitle"], got["byline"]) == ("外婆的桂花树", None, line)
     assert "essay.txt:3: guessed: 署名" in result.stdout
 
@@ -420,10 +425,7 @@ def test_any_reporters_line_is_a_byline_never_a_headline_field(tmp_path: Path, l
     the 主题 and 副题 shifted to 引题 and 主题."""
     copy = ("欧洲央行维持三大关键利率不变\n欧元区11月通胀率降至2.4%\n" + line + "\n"
             "本报法兰克福11月30日电 欧盟统计局11月30日公布的初步数据显示，欧元区11月通胀率同比上涨2.4%。\n")
-    (tmp_path / "ecb.txt").write_text(copy, encoding="utf-8")
-    result = run(["import", "ecb.txt"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    got = read(tmp_path / "content" / "ecb.md")
+    result, got = _imported(tmp_path, "ecb", copy)
     assert (got["kicker"], got["title"], got["subtitle"], got["byline"]) == (
         "欧洲央行维持三大关键利率不变", "欧元区11月通胀率降至2.4%", None, line)
     assert "ecb.txt:3: guessed: 署名" in result.stdout

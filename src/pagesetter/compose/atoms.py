@@ -17,7 +17,7 @@ from pagesetter.compose.chars import (
     FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
-    CODE_BREAK_AFTER, URL_PATTERN, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
+    CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
     CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
@@ -323,7 +323,7 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
         # 跌−4.1%, 涨+2.3%: the sign is the number's (chars.FIGURE_SIGNS), so it takes the number's
         # class: the Han–Latin gap before it (spacing.py), none between it and its figure
         out[-1] = out[-1]._replace(cls=core_cls)
-    url = _URL.fullmatch(text, first, last) is not None
+    url = URL.fullmatch(text, first, last) is not None
     names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
     cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)
     # A URL breaks only where Chicago says (_url_breaks); a piece of it between those breaks is
@@ -355,7 +355,6 @@ def _outer(hints: dict[int, str], k: int) -> float:
     return NO_BREAK if hints.get(k) in WORD_JOINERS else 0.0
 
 
-_URL = re.compile(URL_PATTERN)
 
 
 def _url_breaks(text: str, first: int, last: int, hints: dict[int, str]) -> dict[int, tuple[float, bool]]:
@@ -585,7 +584,7 @@ def _in_urls(atoms: list[Atom]) -> set[int]:
         if end - k > 1 or atoms[k].cls in WORDLIKE:
             starts = list(accumulate([len(a.text) for a in atoms[k:end]], initial=0))
             text = "".join([a.text for a in atoms[k:end]])
-            for m in _URL.finditer(text):
+            for m in URL.finditer(text):
                 out.update(k + j for j in range(end - k) if starts[j] < m.end() and starts[j + 1] > m.start())
         k = end
     return out

@@ -241,6 +241,7 @@ URL_CHARS = r"A-Za-z0-9\-._~:/?#@!$&*+,;=%"
 URL_PATTERN = (rf"(?:[A-Za-z][A-Za-z0-9+.\-]*://|mailto:|www\.)[{URL_CHARS}]*"
                r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
                rf"|(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{{2,}}(?:[/:?#][{URL_CHARS}]*)?")
+URL = re.compile(URL_PATTERN)  # compiled once, for the composer, check and the e-paper
 
 
 def url_break_at(url: str, p: int) -> bool:

@@ -29,7 +29,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageCms, ImageOps
 
 from pagesetter import __version__
-from pagesetter.compose.chars import URL_PATTERN, url_break_at
+from pagesetter.compose.chars import URL, url_break_at
 from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
@@ -384,7 +384,6 @@ def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) ->
             for para in article.paragraphs]
 
 
-_URL = re.compile(URL_PATTERN)
 
 
 def _text_html(text: str) -> str:
@@ -393,7 +392,7 @@ def _text_html(text: str) -> str:
     has none inside one, and a long address ran off a phone's screen, the line before it spread
     letter by letter to the measure (trial 13)."""
     out, at = [], 0
-    for m in _URL.finditer(text):
+    for m in URL.finditer(text):
         url = m.group()
         cuts = [p for p in range(1, len(url)) if url_break_at(url, p)]
         pieces = [url[a:b] for a, b in zip([0, *cuts], [*cuts, len(url)])]

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
     CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
-    NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, URL_CHARS, URL_PATTERN, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
+    NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, URL, URL_CHARS, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
     is_cjk,
     lone_dash_at, url_break_at,
 )
@@ -1481,7 +1481,6 @@ def _split_spans(line: Line, nxt: Line, report: TypographyReport, one_paragraph:
                              f"({', '.join(hard or [kind for kind, _ in kinds])})", parts=parts))
 
 
-_URL = re.compile(URL_PATTERN)
 _URL_TAIL = re.compile(f"[{URL_CHARS}]+$")
 _URL_HEAD = re.compile(f"[{URL_CHARS}]+")
 
@@ -1515,7 +1514,7 @@ def _url_split(lines: list[Line], k: int) -> tuple[str, int] | None:
             break
         after, ahead = after + head.group(), ahead + 1
     joined, cut = before + after, len(before)
-    for m in _URL.finditer(joined):
+    for m in URL.finditer(joined):
         if m.start() < cut < m.end():
             url = m.group()
             bare = not url.startswith("www.") and "@" not in url and "://" not in url
