@@ -39,6 +39,9 @@ def run() -> int:
 
 def _command() -> int:
     from pagesetter.handoff import handoff
+    from pagesetter.stdio import outlive_readers
+
+    outlive_readers()  # a report piped into head: the command goes on, its status stands
 
     code = handoff(sys.argv[1:])
     if code is not None:

@@ -378,7 +378,7 @@ def _never_unencodable() -> None:
     """Chinese messages to a terminal or pipe whose encoding cannot show them (PYTHONIOENCODING=ascii)
     come out escaped, not as an encoding error."""
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
+        if callable(getattr(stream, "reconfigure", None)):  # a text stream (stdio.ReaderMayGo's too)
             stream.reconfigure(errors="backslashreplace")
 
 
@@ -536,9 +536,6 @@ def _failed(exc: Exception) -> int:
         for line in str(exc).splitlines() or [""]:  # several faults at once (InputErrors): a line each
             print(f"pagesetter: error: {line}", file=sys.stderr)
         return EXIT_INPUT
-    if isinstance(exc, BrokenPipeError):  # the report piped into head or less, closed early: nothing went wrong
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout at exit)
-        return 0
     if isinstance(exc, OSError):  # the system refused a file: an output folder that is a file, a full disk …
         print(f"pagesetter: error: {_os_error(exc)}", file=sys.stderr)
         return EXIT_INPUT

@@ -269,17 +269,14 @@ def _replay(reply: dict) -> int | None:  # type: ignore[type-arg]
     for stream in (sys.stdout, sys.stderr):  # as cli._never_unencodable
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    try:
-        for event in events:
-            if not isinstance(event, list) or not event or event[0] not in ("o", "e", "O", "E"):
-                continue
-            stream = sys.stdout if event[0] in ("o", "O") else sys.stderr
-            if event[0] in ("O", "E"):
-                stream.flush()
-            elif len(event) == 2 and isinstance(event[1], str):
-                stream.write(event[1])
-        sys.stdout.flush()
-    except BrokenPipeError:  # the report piped into head, closed early (as cli._run)
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
+    # a reader gone early (the report piped into head) drops the rest: stdio.ReaderMayGo, status kept
+    for event in events:
+        if not isinstance(event, list) or not event or event[0] not in ("o", "e", "O", "E"):
+            continue
+        stream = sys.stdout if event[0] in ("o", "O") else sys.stderr
+        if event[0] in ("O", "E"):
+            stream.flush()
+        elif len(event) == 2 and isinstance(event[1], str):
+            stream.write(event[1])
+    sys.stdout.flush()
     return status
