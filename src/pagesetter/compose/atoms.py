@@ -16,7 +16,7 @@ from pagesetter.compose.chars import (
     BLANK_SIDE, CHINESE_SPACE_EM, ENUMERATORS, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
     FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
-    GRID_UNITS, NUMBER_JOINERS, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
+    GRID_UNITS, NUMBER_JOINERS, NUMBER_SUFFIXES, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
     CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
@@ -491,7 +491,10 @@ def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
     suffix = -1  # the index of a number's symbol after a space dropped (_typed_suffix)
     for i, atom in enumerate(atoms):
         if i == suffix:  # a copy: make_atoms shares its atoms between measures
-            atom = replace(atom, cls=atoms[i - 2].cls, joined=True, penalty=NO_BREAK)
+            if atom.text in GRID_UNITS:  # on the grid beside the number, as typed solid (_segments)
+                atom = replace(atom, cls=CharClass.UNIT, penalty=NO_BREAK)
+            else:
+                atom = replace(atom, cls=atoms[i - 2].cls, joined=True, penalty=NO_BREAK)
         elif atom.cls is space and atom.text == " " and 0 < i < len(atoms) - 1:
             before, after = atoms[i - 1].cls, atoms[i + 1].cls
             if (before == CharClass.HAN and after in WORDLIKE) or (before in WORDLIKE and after == CharClass.HAN):
@@ -511,12 +514,14 @@ def han_latin_spaces(atoms: list[Atom]) -> list[Atom]:
 
 
 def _typed_suffix(number: Atom, mark: Atom) -> bool:
-    """A space the copy typed between a number and the symbol ending it (−3.2 %, 15 °): no space
-    (GB/T 15835-2011 writes 3.2% solid; the SI's own space before % is not Chinese practice), so
-    the symbol is a piece of the number, as make_atoms makes it when typed solid (WORD_SUFFIXES):
-    joined to it, and spaced from Han after it by the Han–Latin gap. Left as typed, the symbol set
-    solid against the Han after it (−3.2 %行), a gap `check` rejects."""
-    return (number.cls == CharClass.DIGIT and number.text[-1:].isdigit() and mark.text in WORD_SUFFIXES
+    """A space the copy typed between a number and the symbol ending it (−3.2 %, 15 °, 3 ℃, 96 ㎡):
+    no space (GB/T 15835-2011 writes 3.2% and 40℃ solid; the SI's own space before % and °C is not
+    Chinese practice), so the symbol is what make_atoms makes it when typed solid: a narrow one
+    (WORD_SUFFIXES) a piece of the number, joined to it and spaced from Han after it by the
+    Han–Latin gap; a full-width one (GRID_UNITS) on the grid beside it, never parted from it. Left
+    as typed, the symbol was set solid against the Han after it (−3.2 %行, 12 ℃左右), a gap
+    `check` rejects, and a line could end between the number and its unit (96 / ㎡; trial 14)."""
+    return (number.cls == CharClass.DIGIT and number.text[-1:].isdigit() and mark.text in NUMBER_SUFFIXES
             and mark.cls == CharClass.OTHER and mark.face is number.face and mark.style == number.style)
 
 

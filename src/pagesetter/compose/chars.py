@@ -576,8 +576,10 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # 3月14日, 8时30分, 2版, 8,600万: dates, times, references and magnitudes stay whole (the longest
     # unit first: 小时 is a quantity, 时 a time)
     # (not after a clock time, 17:00分段, where the unit is its colon: CLOCK_UNITS)
+    # (and a full-width unit symbol, 96㎡, 3‰: GRID_UNITS, never parted from its number by the composer)
     KeepTogether(rf"{_NOT_A_CLOCK}[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))"
-                 rf"(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)})", 6.5e7, False, "number and unit"),
+                 rf"(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)}|[{''.join(sorted(GRID_UNITS))}])", 6.5e7, False,
+                 "number and unit"),
     # 2022年5月, 12月2日, 8时30分: the parts of one date or time, parted only to spare a gappy line
     KeepTogether(DATE_SPAN, DATE_SPLIT_COST, True, "date between its parts"),
     # 348个, 12.5公里, 24小时: a counted quantity, split only to spare loose lines

@@ -89,6 +89,9 @@ class Limits(NamedTuple):
     # ink of a character over the next one's down a vertical column, em (trial 13: a semicolon's
     # tail 0.12 em into the character under it, read as ·; a colon's dot 0.09 em beside ……)
     vertical_overlap: float = 0.02
+    # white between a figure and its symbol (3 ℃) beyond the line's own white between Han, em: a
+    # typed space left in (trial 14: 0.18-0.5 em); a unit on the grid takes the Han spacing only
+    parted_unit: float = 0.1
 
 
 LIMITS = Limits()
@@ -388,7 +391,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("overlap", "set over another character"),
             ("url_breaks", "URL or e-mail address broken where Chicago does not"),
             ("broken_marks", "——/…… broken by white"),
-            ("horizontal_quotes", "horizontal quotation mark in vertical text"))
+            ("horizontal_quotes", "horizontal quotation mark in vertical text"),
+            ("parted_units", "a number's symbol set apart from it"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
@@ -445,6 +449,9 @@ class TypographyReport:
     # a quotation mark set upright in a vertical column as it stands in a line (less ink across
     # than compose/chars.py VERTICAL_QUOTE_INK_EM, not turned): GB/T 15834-2011 §5.2 gives ﹃﹄﹁﹂
     horizontal_quotes: list[Finding] = field(default_factory=list)
+    # white between a figure and the symbol ending it (3 ℃, 5.2 %, 96 ㎡) wider than between the
+    # line's Han: GB/T 15835-2011 writes 40℃ and 3.2% solid (compose/chars.py NUMBER_SUFFIXES)
+    parted_units: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -498,6 +505,7 @@ class TypographyReport:
                 # said where there is one (a summary line every build prints stays as it was)
                 + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
                 + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
+                + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
                    if self.horizontal_quotes else ""))
 
@@ -749,6 +757,8 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
         figures.latin.extend(_han_latin(line, report, figures.spaced))
+        if not _NUMBER_SYMBOLS.isdisjoint(line.text):  # most lines hold no 3℃, 8.7%
+            _parted_units(line, report)
         if not _RUN_CHARS.isdisjoint(line.text):  # most lines hold no ——/……: no run to measure
             figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
@@ -1837,6 +1847,27 @@ def _holes(line: Line, report: TypographyReport) -> None:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
             report.holes.append(Finding(line.page, line.baseline, shown(line),
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
+
+
+_NUMBER_SYMBOLS = frozenset(NUMBER_SUFFIXES)
+
+
+def _parted_units(line: Line, report: TypographyReport) -> None:
+    """A figure and the symbol ending it (3℃, 8.7%, 96㎡) with more white between them than the
+    line's Han have (LIMITS.parted_unit beyond it): the space a copy typed (降至 3 ℃) left in. A
+    full-width unit stands on the grid beside its number, spaced as the line's Han are; a narrow
+    one is set solid. Measured from the figure's advance to the symbol's box (an em box on the
+    grid, its own advance when narrow)."""
+    han = line.han
+    gaps = [(b.x - a.x - a.size) / a.size for a, b, h, h2 in zip(line.chars, line.chars[1:], han, han[1:]) if h and h2]
+    usual = max(statistics.median(gaps), 0.0) if gaps else 0.0
+    for a, b in zip(line.chars, line.chars[1:]):
+        if b.text in _NUMBER_SYMBOLS and a.text[-1:].isascii() and a.text[-1:].isdigit() \
+                and abs(a.baseline - b.baseline) <= 0.1:
+            white = (b.x - a.right) / b.size
+            if white > usual + LIMITS.parted_unit:
+                report.parted_units.append(Finding(line.page, line.baseline, shown(line),
+                                                   f"{white:.2f} em between {a.text} and {b.text}"))
 
 
 def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None = None) -> list[float]:
