@@ -51,3 +51,29 @@ def test_the_build_warns_of_a_word_set_from_a_fallback_face(built, chars: list[d
         assert "names.md:5" in line and "article 'names', paragraph line " in line, line
         assert "'kai' (LXGW WenKai Regular)" in line and "'song' (Noto Serif CJK SC Regular)" in line, line
         assert f"has no {letters};" in line, line
+
+
+@pytest.fixture(scope="module")
+def greek(tmp_path_factory: pytest.TempPathFactory):
+    """Greek and Cyrillic words the serif covers but for an accented letter (trial 14: Ελλάδα set
+    Ε λ λ δ α from the serif and ά from the kai, with no warning)."""
+    built = build_page(PAGES / "layout" / "greek-fallback.yaml", tmp_path_factory.mktemp("greek"))
+    with pdfplumber.open(built.pdf_path) as pdf:
+        return built, list(pdf.pages[0].chars)
+
+
+@pytest.mark.parametrize("word", ["Ελλάδα", "Αθήνα", "Україна", "Ζάππειο", "Київ", "Москва"])
+def test_a_greek_or_cyrillic_word_is_set_from_one_face(greek, word: str) -> None:
+    _, chars = greek
+    text = "".join(c["text"] for c in chars)
+    at = text.find(word)
+    assert at >= 0, text
+    letters = chars[at:at + len(word)]
+    assert len({c["fontname"].split("+")[-1] for c in letters}) == 1, [(c["text"], c["fontname"]) for c in letters]
+
+
+def test_the_build_warns_of_each_greek_or_cyrillic_word_from_a_fallback_face(greek) -> None:
+    built, _ = greek
+    warned = [str(w) for w in built.warnings if w.kind == "fallback-face"]
+    named = sorted(w.split("'")[3] for w in warned)  # article 'places', … 'Ελλάδα' is set …
+    assert named == sorted(["Ελλάδα", "Αθήνα", "Україна", "Ζάππειο", "Київ"]), warned  # Москва: the serif has it

@@ -191,6 +191,10 @@ WORDLIKE = frozenset({CharClass.LATIN, CharClass.DIGIT})
 # Latin-1 (not × ÷), Extended-A and -B and Extended Additional (Mbappé, Đoković, Nguyễn). A word of
 # them turns whole in vertical text and is set from one face (compose/vertical.py, compose/lines.py).
 LATIN_LETTERS = "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
+# The letters of a word set from one face (compose/lines.py _whole_words): Latin's, and Greek's
+# (with its extended accented letters) and Cyrillic's, alphabets of news copy whose words a face
+# may cover but for an accented letter (trial 14: Ελλάδα's ά and Україна's ї only in the kai).
+WORD_LETTERS = LATIN_LETTERS + "\u0386\u0388-\u03FF\u1F00-\u1FFF\u0400-\u0481\u048A-\u052F"
 
 
 def is_wordlike(cls: CharClass) -> bool:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from pagesetter.compose.atoms import (
     Atom, compress_adjacent, grid_marks, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
-from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, LATIN_LETTERS, WORDLIKE, CharClass
+from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import Breakable, can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
 from pagesetter.compose.spacing import (
@@ -150,10 +150,10 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
     return pieces
 
 
-# A Latin word: its letters, and any format characters between them (a word joiner holding a
+# A word (Latin, Greek, Cyrillic: WORD_LETTERS): its letters, and any format characters between them (a word joiner holding a
 # photo credit together, caption_lines; a soft hyphen): they print nothing and part no word, so
 # Ljubi\u2060č\u2060i\u2060ć is one word, set from one face (not Ljubi in 黑体 and čić in the kai).
-LATIN_WORD = re.compile(f"[{LATIN_LETTERS}]+(?:[{''.join(sorted(FORMAT_CHARS))}]+[{LATIN_LETTERS}]+)*")
+WORD = re.compile(f"[{WORD_LETTERS}]+(?:[{''.join(sorted(FORMAT_CHARS))}]+[{WORD_LETTERS}]+)*")
 
 
 def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
@@ -162,7 +162,7 @@ def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
     the serif's letters and the kai's ć with a gap between: a 校对 marks it); a word no face has
     whole keeps the per-character choice (what no face has is reported missing)."""
     out: dict[int, Face] = {}
-    for m in LATIN_WORD.finditer(text):
+    for m in WORD.finditer(text):
         word = m.group()
         if not chain[0].lacking(word) - FORMAT_CHARS:
             continue
@@ -190,7 +190,7 @@ def fallback_words(runs: list[Run], faces: FaceSet) -> list[FallbackWord]:
         chain = faces.chain(run.style.font)
         if len(chain) == 1 or chain[0].lacking(run.text) <= FORMAT_CHARS:
             continue  # the face has every character (nearly every run)
-        for m in LATIN_WORD.finditer(run.text):
+        for m in WORD.finditer(run.text):
             word = "".join(ch for ch in m.group() if ch not in FORMAT_CHARS)  # as printed
             lacking = chain[0].lacking(word)
             face = next((f for f in chain[1:] if not f.lacking(word)), None) if lacking else None
