@@ -281,3 +281,32 @@ def test_a_page_named_in_chinese_is_named_on_its_a3_sheets_in_an_embedded_face(p
                     and obj.get("/Subtype") in ("/Type1", "/TrueType") and "/FontDescriptor" not in obj:
                 unembedded.append(str(obj.BaseFont))  # a standard-14 font: never embedded
     assert unembedded == []
+
+
+def test_a_changed_figure_is_one_change_and_an_editions_page_is_named(tmp_path: Path) -> None:
+    """核红 of an edition whose jumped article's figures were corrected: each figure is one change,
+    old→new whole (trial 14: 186→213 read +2 and 86→3, the shared 1 kept), and each change names
+    the page it stands on beside its source line (the edition's jumped text is on page 2)."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    spec = "layout/tabloid-edition.yaml"
+
+    def build(out: str) -> Path:
+        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, spec], cwd=project,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+        return project / out / "tabloid-edition.pdf"
+
+    old = build("old")
+    article = project / "content" / "xianglu-street.md"
+    text = article.read_text(encoding="utf-8")
+    number = next(n for n, line in enumerate(text.split("\n"), 1) if "楼栋长316人" in line)
+    for before, after in (("楼栋长316人", "楼栋长361人"), ("单元长1287人", "单元长1278人"), ("预留机动人员3600人", "预留机动人员3060人")):
+        _edit_line(article, number, before, after)
+    new = build("new")
+    result = diff_pdfs(old, new, project / "diff")
+    assert [(c.where, c.old, c.new) for c in result.text] == [
+        (f"content/xianglu-street.md:{number} (page 2)", "316", "361"),
+        (f"content/xianglu-street.md:{number} (page 2)", "1287", "1278"),
+        (f"content/xianglu-street.md:{number} (page 2)", "3600", "3060")], [c.line() for c in result.text]
