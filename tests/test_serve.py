@@ -223,3 +223,22 @@ def test_a_photos_warnings_carry_its_article(root: Path) -> None:
     found = _draw_image([], _Coords(page), image, 0, prepared)
     assert [w.kind for w in found] == ["photo", "low-resolution"]
     assert all(w.article == "dongliao-police" for w in found), found
+
+
+def test_the_desk_shows_each_typography_problem_where_check_does() -> None:
+    """A page `check` fails: the desk's typography verdict is check's report whole, the summary and
+    then each problem at its article's source line (trial 14: 不通过, 1 problem, and nothing to say
+    which); every clause of the summary, those said only when there is one too, has its label."""
+    from pagesetter.desk_labels import TYPOGRAPHY
+    from pagesetter.proof.typography import check_pdf
+    from pagesetter.serve import verdicts_of
+
+    pdf = Path(__file__).resolve().parent / "pages" / "trial14-unit-space.pdf"  # main's, before the fix
+    _, typography = verdicts_of([str(pdf)])
+    assert typography[0] == check_pdf(pdf).text()
+    lines = typography[0].split("\n")
+    assert lines[0].startswith("typography: FAIL") and len(lines) > 2
+    assert any("weather.md:11" in line and "96 / ㎡" in line for line in lines[1:]), lines
+    measures = re.sub(r"^typography: (PASS|FAIL)(?:, ([^:]*))?: ", "", lines[0])  # the verdict, as the desk takes it off
+    for clause in re.split(r"[;,] ", measures):
+        assert any(en in clause for en, _ in TYPOGRAPHY), clause

@@ -82,6 +82,10 @@ TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("paragraph ends alone at a column's head", "段末孤行落栏首"),  # proof/typography.py widows
     ("split across lines", "数字或范围被拆行"),  # proof/typography.py: a date, range or quantity parted
     ("URLs broken badly", "网址断行不当"),  # proof/typography.py: a URL broken after its . or - (Chicago)
+    # said in the summary only where there is one
+    ("落款 parted at a column's head", "落款与正文分栏"),
+    ("——/…… broken by white", "——/…… 中间有空"),
+    ("numbers set apart from their symbol", "数字与单位符号分开"),
 )
 
 

@@ -258,14 +258,15 @@ def _steps_text(steps: dict[str, float]) -> str:
 
 
 def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[str]]:
-    """Preflight and typography verdicts of each PDF, as the desk shows them. Both read the
+    """Preflight and typography verdicts of each PDF, as the desk shows them (the typography's as
+    `pagesetter check` prints it: its summary, then each problem located). Both read the
     characters back with pdfium, once, in turn with the desk's pictures (_PDFIUM); the rest of the
     checking runs beside the next build. ``coverage``: a CoverageServer to render them in (its
     caller's only: one check at a time), else each renders in a Ghostscript of its own."""
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
     from pagesetter.proof.report import preflight_summary
-    from pagesetter.proof.typography import analyse, pdf_records
+    from pagesetter.proof.typography import _locate, analyse, pdf_records
 
     verdicts, typography = [], []
     for pdf in map(Path, pdfs):
@@ -276,7 +277,12 @@ def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[
                 checked = preflight(pdf, chars=chars, render=render)
             verdicts.append("\n".join([preflight_summary(checked)] + [
                 f"{f.severity}: {f.check}: {f.message}" for f in checked.findings]))
-            typography.append(analyse(chars, records=pdf_records(pdf)).summary())
+            # check's report whole: the summary, then each problem at its article's source line (trial
+            # 14: the desk said FAIL, 1 problem, and nowhere which)
+            records = pdf_records(pdf)
+            report = analyse(chars, records=records)
+            _locate(report, chars, records)
+            typography.append(report.text())
         except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving
             verdicts.append(f"preflight could not run: {type(exc).__name__}: {exc}")
             typography.append("")
