@@ -564,3 +564,29 @@ def test_the_e_paper_aligns_paragraphs_as_print_does(sites: dict[str, Path]) -> 
 def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--epaper"]) == 0
     assert capsys.readouterr().out.encode() == schema_bytes()
+
+
+def test_epaper_gates_its_pages_as_build_does(tmp_path: Path) -> None:
+    """A page the build refuses (ink at 400 %: a preflight error, exit 6) makes `epaper` exit 6 too,
+    with the preflight's line naming the PDF (trial 14: a page with a 29 ppi photo, refused by
+    build, was published with exit 0)."""
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "p")
+    spec = project / "layout" / "seed-page-alt.yaml"
+    text = spec.read_text(encoding="utf-8")
+    ink = ("tint: [0, 0, 0, 6], double: true", "tint: [100, 100, 100, 100], double: true")
+    assert ink[0] in text
+    spec.write_text(text.replace(*ink, 1), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "epaper", "layout/seed-page-alt.yaml", "-q"],
+                         cwd=project, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 6, run.stderr
+    lines = run.stderr.splitlines()
+    assert any(line.startswith("output/epaper/seed-page-alt/pdf/seed-page-alt.pdf: page 1: preflight error: coverage:")
+               for line in lines), lines
+    assert lines[-1].startswith("pagesetter: error: preflight found errors"), lines
+    spec.write_text(text, encoding="utf-8")
+    again = subprocess.run([sys.executable, "-m", "pagesetter", "epaper", "layout/seed-page-alt.yaml", "-q"],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "preflight" not in again.stderr, again.stderr

@@ -943,14 +943,31 @@ def _epaper(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
-    from pagesetter.proof.report import warning_lines
+    from pagesetter.proof.report import gate_pdf, not_in_preflight, preflight_lines, rooted, unsaid, warning_lines
+    from pagesetter.spec.loader import project_root
 
+    # Each page gated as `build` gates it (trial 14: a page with a 29 ppi photo, which build refuses
+    # with exit 6, was published with exit 0): its preflight findings and what check finds, located.
+    root = project_root(args.spec)
+    problems: list[str] = []
+    warnings = list(result.warnings)
+    errors = 0
+    for pdf in result.pdfs:
+        gate = gate_pdf(pdf)
+        problems += preflight_lines(pdf, gate.preflight.findings)
+        errors += sum(f.severity == "error" for f in gate.preflight.findings if f.check != "overset")
+        warnings = not_in_preflight(warnings, gate.preflight.findings)
+        warnings += rooted(gate.measure_warnings, root) + rooted(tuple(unsaid(gate.check_warnings, result.warnings)), root)
     info: list[str] = []
-    for line in warning_lines(result.warnings, info):  # as build reports them: one line each, on stderr
+    for line in problems + warning_lines(warnings, info):  # as build reports them: one line each, on stderr
         print(line, file=sys.stderr)
     if not args.quiet:
         print("\n".join(info) if info else "", end="\n" if info else "")
         _say_epaper(result, time.perf_counter() - started)
+    if errors:
+        print("pagesetter: error: preflight found errors (above): the page is not fit to print nor to publish",
+              file=sys.stderr)
+        return EXIT_PREFLIGHT_ERROR
     return 0
 
 

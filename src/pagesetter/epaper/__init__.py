@@ -27,6 +27,7 @@ class EpaperResult:
     pages: int
     articles: int
     warnings: tuple[Warning, ...] = ()  # the build's (〓 printed, low-resolution photos …)
+    pdfs: tuple[Path, ...] = ()  # each page's PDF, which `epaper` gates as `build` does
 
 
 def default_folder(name: str) -> Path:
@@ -69,7 +70,7 @@ def make_epaper(spec_path: Path, out: Path | None, cache: DiskCache, *, edition:
         check_folder(folder, spec_path)
         result = build_edition(spec_path, folder / "pdf", cache=cache, progress=progress)
         site = site_of(ed.pages, result.pages, result.page_paths, folder, ed.data, result.combined)
-        return replace(site, warnings=result.warnings)
+        return replace(site, warnings=result.warnings, pdfs=tuple(result.page_paths))
     from pagesetter.build import build_page
     from pagesetter.spec.loader import load_spec
 
@@ -78,4 +79,5 @@ def make_epaper(spec_path: Path, out: Path | None, cache: DiskCache, *, edition:
     check_folder(folder, spec_path)
     (folder / "pdf").mkdir(parents=True, exist_ok=True)
     built = build_page(spec_path, folder / "pdf", cache=cache)
-    return replace(site_of([spec_path], [built.page], [built.pdf_path], folder), warnings=built.warnings)
+    return replace(site_of([spec_path], [built.page], [built.pdf_path], folder), warnings=built.warnings,
+                   pdfs=(built.pdf_path,))
