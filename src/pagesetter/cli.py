@@ -984,7 +984,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     worker that made it (the combined file holds the same pages), the combined file's own
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.report import (merged_preflight, normalised_line, not_in_preflight, page_status,
+    from pagesetter.proof.report import (NOTE_KINDS, merged_preflight, normalised_line, not_in_preflight, page_status,
                                          preflight_lines, preflight_summary, unsaid, warning_lines)
 
     info: list[str] = []
@@ -1024,20 +1024,24 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             gate = edition.gates[n - 1]
             checked_warnings = (*gate.measure_warnings, *unsaid(gate.check_warnings, edition.warnings))
             problems += warning_lines(checked_warnings, info)
+        own = edition.page_warnings[n - 1] if n <= len(edition.page_warnings) else ()
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
             # the page's own warnings, as a one-page build's JSON has them: the flow's (underset,
             # table-size, very-loose …, not said by the preflight), then what check found
-            own = edition.page_warnings[n - 1] if n <= len(edition.page_warnings) else ()
             said = (*not_in_preflight(own, checked.findings), *checked_warnings)
             entry.update(page_status(page, changes, said, found, typo[1] if typo else 0, path,
                                      with_page=False).to_json())
             json_status.pages.append(entry)
             json_status.wrote(path)
+        # every warning line said of the page (trial 14b: the column counted the preflight's only,
+        # 0 beside pages with four warning lines): the flow's and render's, check's, the preflight's
+        said_of_page = [w for w in not_in_preflight(own, checked.findings) if w.kind not in NOTE_KINDS]
         rows.append((path.name, characters, len(page.images),
                      sum(o.chars for o in page.overset), typo[1] if typo else 0,
-                     sum(f.severity == "error" for f in found), sum(f.severity == "warning" for f in found)))
+                     sum(f.severity == "error" for f in found),
+                     sum(f.severity == "warning" for f in found) + len(said_of_page) + len(checked_warnings)))
     problems += preflight_lines(edition.combined, [f for f in checked.findings if not f.page])
     for proof in edition.proofs:
         info.append(f"wrote {display_path(proof)}")

@@ -337,6 +337,15 @@ def _worker_result(future: "Future[_Sent]", job: _PageJob) -> _Sent:
                               "answer (killed, or out of memory?); build again, or with -j 1") from None
 
 
+def _set_here(spec: PageSpec, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """The normalisation marks of the copy this page sets: not those of an article it continues
+    (a jump's), which the page that sets the copy reports (trial 14b: the jumped lead's 8 marks
+    said on both pages)."""
+    continued = {display_path(spec.content_dir / f"{a.article}.md") for a in spec.articles
+                 if a.continued_from is not None}
+    return tuple(c for c in changes if c.loc.path not in continued) if continued else changes
+
+
 def _job_key(job: _PageJob) -> str | None:
     # the record holds the page's gate verdict, which Ghostscript's presence changes (coverage checked or not)
     return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), gate_tools())) \
@@ -369,7 +378,8 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
     proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
-    return (_PageDone(spec, flowed, rendered.pdf, changes=changes, render_warnings=rendered.warnings, proof=proof,
+    return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes), render_warnings=rendered.warnings,
+                      proof=proof,
                       proof_a3=proof_a3,
                       gate=furniture_located(gate_pdf_bytes(rendered.pdf, server), spec,
                                              printed.bleed + printed.mark_margin)),

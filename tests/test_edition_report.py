@@ -1,0 +1,32 @@
+"""An edition's report, page by page (trial 14b, a new user's night desk): the normalisation marks of
+a jumped article are said once, on the page that sets its copy (the page it continues on repeated
+them), and the table of the pages counts every warning line said of a page (it counted the
+preflight's only: 0 beside pages with four warning lines). Built from
+tests/pages/layout/jump-marks-edition.yaml and read from the command's own output."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITION = ROOT / "tests" / "pages" / "layout" / "jump-marks-edition.yaml"
+
+
+def test_marks_said_once_and_every_warning_counted(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-o", str(tmp_path), str(EDITION)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600, env={**os.environ, "PAGESETTER_CACHE": "off"})
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.splitlines()
+    said = [k for k, line in enumerate(out) if line.startswith("  normalised: 8 marks")]
+    first = next(k for k, line in enumerate(out) if line.startswith("wrote ") and "jump-marks-1.pdf" in line)
+    second = next(k for k, line in enumerate(out) if line.startswith("wrote ") and "jump-marks-2.pdf" in line)
+    assert [k for k in said if first < k < second] and not [k for k in said if k > second], out
+    table = {m.group(1): int(m.group(2)) for line in out
+             if (m := re.match(r"(jump-marks-\d)\.pdf(?:\s+\d+){5}\s+(\d+)$", line))}
+    warned = {name: sum(1 for line in run.stderr.splitlines()
+                        if line.startswith("warning: ") and f"{name}.yaml" in line) for name in table}
+    assert table == warned and table["jump-marks-2"] >= 1, (table, run.stderr)
