@@ -152,6 +152,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                 if aspec.continued_from is not None:
                     carried.pop(aspec.article, None)
             carried.update(result.flowed.leftovers)
+            # a jump_to article set whole on its page: known, so a page continuing it says so (flow_page)
+            carried.update({a.article: () for a in result.spec.articles
+                            if a.jump_to is not None and a.article not in result.flowed.leftovers})
             done.append(result)
             paths.append(out_dir / f"{result.spec.name}.pdf")
             _own_file(edition, paths[-1], paths[:-1] + proofs, i)
@@ -169,8 +172,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             pool.shutdown(wait=False)
         _check_jumped_photos([d.spec for d in done])
         pages = [d.flowed.page for d in done if d.flowed is not None]
-        if carried:  # a jump to a page the edition does not have
-            pages[-1] = with_unplaced_jumps(pages[-1], carried)
+        unplaced = {article: lines for article, lines in carried.items() if lines}
+        if unplaced:  # a jump to a page the edition does not have
+            pages[-1] = with_unplaced_jumps(pages[-1], unplaced)
         overset = [p for p in pages if p.overset]
         if overset and not allow_overset:
             raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset),

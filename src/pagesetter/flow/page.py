@@ -114,7 +114,8 @@ def format_date(iso: str, weekday: bool = True) -> str:
 
 def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
               carried: dict[str, tuple[Line, ...]] | None = None, memo: Memo | None = None) -> FlowResult:
-    """Lay out one page. ``carried`` holds the lines earlier pages of an edition sent here by a jump.
+    """Lay out one page. ``carried`` holds the lines earlier pages of an edition sent here by a jump
+    (none for an article that jumps but fitted whole on its page).
     ``memo`` (session.py): each module's flow kept by the identity of its inputs, so that a session
     redoes only the modules whose article or spec changed; a module's flow depends on nothing else."""
     geo = PageGeometry(spec)
@@ -134,6 +135,11 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         if aspec.continued_from is not None and aspec.article not in carried:
             raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but no "
                              "earlier page of the edition jumps here (jump_to)")
+        if aspec.continued_from is not None and not carried[aspec.article]:
+            # the page it jumps from set it whole (trial 14: said as if no page had a jump_to)
+            raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from}, but it "
+                             f"fits whole on page {aspec.continued_from}: nothing jumps here; take this entry out, "
+                             f"or give its block on page {aspec.continued_from} fewer lines")
         came = carried.get(aspec.article) if aspec.continued_from is not None else None
         # what the module's flow reads of the spec, as a token shared by equal specs read again
         context = memo(("module-context", spec, aspec),
