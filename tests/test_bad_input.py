@@ -150,6 +150,10 @@ CASES: list[tuple[str, Callable[[Path], None], str, str, int]] = [
     ("allow-outside-missing", _edit(SPEC, "rules: {", "allow_outside: [../../no-such-folder]\nrules: {"), SPEC,
      "is not a folder", 1),
     ("headline-too-long", _edit(SPEC, "headline: {cols: 3, lines: 8}", "headline: {cols: 3, lines: 2}"), "", "overset", 3),
+    # trial 14: messages that named no line, guessed the unit wrong, named no value
+    ("article-empty", _write(ARTICLE, ""), ARTICLE, "the article file is empty", 1),
+    ("pitch-no-unit", _edit(SPEC, "pitch: 13.5pt", "pitch: 13.5"), SPEC, "e.g. 13.5pt or 13.5mm", 1),
+    ("date-impossible", _edit(SPEC, "date: 2022-06-30", "date: 2022-02-30"), SPEC, "invalid value '2022-02-30'", 1),
 ]
 
 
@@ -177,3 +181,26 @@ def test_a_bom_is_harmless(project: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pagesetter", "build"], cwd=project, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_photo_outside_is_refused_naming_the_folders(project: Path) -> None:
+    """The project folder by its path, not ".", and the article's own photos folder as the place to
+    copy the picture to (trial 14: "outside the project folder .; copy the picture into
+    content/photos/" for an article whose photos are elsewhere)."""
+    import shutil
+
+    shutil.move(project / "content", project / "desk")  # the page's copy in content/desk/ instead
+    (project / "content").mkdir()
+    shutil.move(project / "desk", project / "content" / "desk")
+    article = project / "content" / "desk" / "dongfeng-media.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("photos/dongfeng-media.jpg", "../../../x.jpg"),
+                       encoding="utf-8")
+    spec = project / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace("content: ../content", "content: ../content/desk"),
+                    encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build"], cwd=project, capture_output=True, text=True,
+                         timeout=300)
+    err = run.stderr.strip()
+    assert run.returncode == 1 and len(err.splitlines()) == 1, err
+    assert f"outside the project folder {project.resolve()};" in err or f"outside the project folder {project};" in err, err
+    assert "copy the picture into content/desk/photos/" in err, err

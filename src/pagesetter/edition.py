@@ -32,7 +32,7 @@ from pagesetter.build import (
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article, Change
-from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_path
+from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_folder, display_path
 from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet
@@ -103,7 +103,7 @@ def load_edition(path: Path) -> Edition:
         page = (path.parent / raw).resolve()
         # confined before it is opened: an outside file read as a spec could be quoted in an error
         if not inside(page, root):
-            raise InputError(n.loc, f"page spec {raw!r} is outside the project folder {display_path(root)}; "
+            raise InputError(n.loc, f"page spec {raw!r} is outside the project folder {display_folder(root)}; "
                              "move it into the project")
         if not page.exists():
             raise InputError(n.loc, f"page spec {raw!r} not found")

@@ -54,6 +54,13 @@ def display_path(path: Path | str) -> str:
     return _display_path(str(path), os.getcwd())
 
 
+def display_folder(path: Path | str) -> str:
+    """A folder as display_path shows it, but the working directory itself by its absolute path:
+    "outside the project folder ." read as a typo (trial 14)."""
+    shown = display_path(path)
+    return os.path.abspath(path) if shown == "." else shown
+
+
 # Every input's locations are made as it is read, error or not (about 120 a broadsheet page), and
 # each resolve() is a dozen system calls: remembered by path and working directory.
 @functools.lru_cache(maxsize=4096)

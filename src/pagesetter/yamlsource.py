@@ -244,7 +244,8 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
-        raise InputError(loc, f"invalid value: {exc}") from None
+        # the value named (trial 14: "invalid value: day is out of range for month" of 2026-02-30)
+        raise InputError(loc, f"invalid value {str(node.value)[:60]!r}: {exc}") from None
     if isinstance(value, (_dt.date, _dt.datetime)):
         value = value.isoformat() if isinstance(value, _dt.date) else value
     return Node(value, loc)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphForm, Photo, PhotoSide, Span,
                                       TableShape)
 from pagesetter.paths import inside
-from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.errors import InputError, Loc, display_folder, display_path
 from pagesetter.incremental import Memo
 from pagesetter.records import record
 from pagesetter.spec import validate as v
@@ -98,6 +98,9 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: M
 def read_front_matter(path: Path, lines: list[str]) -> FrontMatter:
     """The YAML between the first two ``---`` lines, as a checked mapping."""
     shown = display_path(path)
+    if not any(line.strip() for line in lines):  # an empty file has no line to quote (trial 14)
+        raise InputError(Loc(shown, 1, 1), "the article file is empty; an article starts with a '---' line, then "
+                         "its front matter (title: …), then another '---' line and its text")
     if not _FENCE.match(lines[0]):
         raise InputError(Loc(shown, 1, 1), "an article starts with a '---' line, then its front matter "
                          "(title: …), then another '---' line; found " + _quote_line(lines[0]))
@@ -220,8 +223,8 @@ def _photo_file(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]
                          f"article file, e.g. photos/{PurePosixPath(raw).name} (or list its folder under "
                          "allow_outside: in the page spec)")
     if not inside(target, root, allowed):
-        raise InputError(node.loc, f"photo file {raw!r} is outside the project folder {display_path(root)}; "
-                         f"copy the picture into content/photos/, or list its folder under allow_outside: "
+        raise InputError(node.loc, f"photo file {raw!r} is outside the project folder {display_folder(root)}; "
+                         f"copy the picture into {display_path(article.parent / 'photos')}/, or list its folder under allow_outside: "
                          "in the page spec")
     if not target.exists():
         raise InputError(node.loc, f"photo file {raw!r} not found (looked for {display_path(target)})")

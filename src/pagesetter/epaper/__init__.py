@@ -13,7 +13,7 @@ from typing import Sequence
 from pagesetter.build import EditionData, load_inputs
 from pagesetter.cache import DiskCache
 from pagesetter.epaper.site import EditionInfo, EpaperPage, info_of, write_site
-from pagesetter.errors import InputError, Loc, Warning, display_path
+from pagesetter.errors import InputError, Loc, Warning, display_folder, display_path
 from pagesetter.pagetree import Page
 from pagesetter.paths import inside
 from pagesetter.records import record
@@ -53,7 +53,7 @@ def check_folder(out: Path, spec_path: Path) -> None:
     root = project_root(spec_path)
     if not inside(out, root):
         raise InputError(Loc.of_file(spec_path), f"the e-paper folder {display_path(out)} is outside the project "
-                         f"folder {display_path(root)}; choose a folder inside it (default: output/epaper/NAME)")
+                         f"folder {display_folder(root)}; choose a folder inside it (default: output/epaper/NAME)")
     if out.exists() and not out.is_dir():
         raise InputError(None, f"{display_path(out)}: is a file, where the e-paper folder was expected")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.errors import InputError, Loc, display_folder, display_path
 from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.records import record
 from pagesetter.spec import validate as v
@@ -264,7 +264,7 @@ def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path,
     raw = v.text(node, what)
     target = (base / raw).resolve()
     if not inside(target, root, allowed):
-        raise InputError(node.loc, f"{what} {raw!r} is outside the project folder {display_path(root)}; "
+        raise InputError(node.loc, f"{what} {raw!r} is outside the project folder {display_folder(root)}; "
                          f"{OUTSIDE_HINT}")
     if not target.exists():
         raise InputError(node.loc, f"{what} {raw!r} not found (looked for {display_path(target)})")

@@ -22,7 +22,7 @@ import os
 import re
 from pathlib import Path
 
-from pagesetter.errors import InputError, Loc, display_path
+from pagesetter.errors import InputError, Loc, display_folder, display_path
 from pagesetter.paths import OUTSIDE_HINT, NotRegularFile, inside, open_regular
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import ArticleSpec, Grid, Masthead, NamePlate, Rect, Rules, Style, VectorArt
@@ -226,7 +226,7 @@ def _logo(node: Node, base: Path, root: Path, allowed: tuple[Path, ...]) -> tupl
         raise InputError(node.loc, f"the masthead logo is empty; name {LOGO_FORMATS}")
     target = (base / raw).resolve()
     if not inside(target, root, allowed):
-        raise InputError(node.loc, f"logo {raw!r} is outside the project folder {display_path(root)}; {OUTSIDE_HINT}")
+        raise InputError(node.loc, f"logo {raw!r} is outside the project folder {display_folder(root)}; {OUTSIDE_HINT}")
     if not target.exists():
         raise InputError(node.loc, f"logo {raw!r} not found (looked for {display_path(target)})")
     try:
