@@ -1205,7 +1205,8 @@ def _evened(base: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> tuple
 def is_briefs(base: list[tuple[Line, str]]) -> bool:
     """Is the body a 简讯 of two briefs or more, one at least longer than an item: each a subhead
     and one paragraph under it (the kind flow/article.py _body marks an item when it is short),
-    white (a subhead's blank above) between them, nothing else?"""
+    with its 落款 if it has one (a 读者来信 box's letters: ::: right under the letter), white (a
+    subhead's blank above) between them, nothing else?"""
     i, briefs, long = 0, 0, False
     while i < len(base):
         while i < len(base) and base[i][1] == "blank":
@@ -1222,6 +1223,8 @@ def is_briefs(base: list[tuple[Line, str]]) -> bool:
         if i == len(base) or base[i][1] not in ("body", "item"):
             return False  # a subhead with no paragraph, or its paragraph not ended
         i += 1
+        while i < len(base) and base[i][1] == "sign":
+            i += 1
         briefs += 1
         long = long or any(role == "body" for _, role in base[start:i])
     return briefs >= 2 and long
@@ -1231,8 +1234,9 @@ def _brief_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
     """The pieces a 简讯 of briefs (is_briefs) stands in, as _item_units: a brief longer than an
     item breaks between columns where a desk breaks a paragraph, never leaving its first line
     alone at a column's foot nor its last alone at a column's head (TYPOGRAPHY.md: Paragraph;
-    break_faults), its subhead with its first lines; a short brief (an item) whole. A blank line
-    (a subhead's white above) goes with the piece before it, as _item_units has it."""
+    break_faults), its subhead with its first lines; a short brief (an item) whole; a letter's 落款
+    with the letter's last piece, two lines of it at least over the 落款 (keep_ends' rule). A
+    blank line (a subhead's white above) goes with the piece before it, as _item_units has it."""
     units: list[tuple[int, int]] = []
     i = 0
     while i < len(base):
@@ -1248,11 +1252,16 @@ def _brief_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
             i += 1
         n = i + 1 - start  # the paragraph's lines
         i += 1
+        signs = 0
+        while i < len(base) and base[i][1] == "sign":
+            signs += 1
+            i += 1
         whole = base[start][1] == "item"
         cuts = [] if whole else [j for j in range(2, n - 1)]  # two lines at least each side of a break
         bounds = [0, *cuts, n]
         units.append((start - head + bounds[1], 0))
         units += [(b - a, 0) for a, b in zip(bounds[1:], bounds[2:])]
+        units[-1] = (units[-1][0] + signs, 0)
     return units
 
 
