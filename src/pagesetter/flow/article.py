@@ -85,6 +85,9 @@ class Placed:
     text_feet: dict[int, int] = field(default_factory=dict)
     # the body's lines in the overset, never printed (printed_warnings)
     unprinted: tuple[Line, ...] = ()
+    # a body fitting set again (paragraphs rebroken, flow/fit.py _place): the lines each of
+    # set_body's warnings is of in it (the body's warnings are the same; its lines are others)
+    concerns: tuple[tuple[Line, ...], ...] | None = None
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
         if self.dry:
@@ -139,13 +142,40 @@ OF_SET_LINES = ("very-loose", "split-span", "name-break", "headline-break")
 def printed_warnings(warnings: list[Warning], concerns: list[tuple[Line, ...]],
                      unprinted: tuple[Line, ...]) -> list[Warning]:
     """``warnings`` but those of set lines all ``unprinted`` (Placed.unprinted, the very Line
-    objects set_body made; a rebroken paragraph's are others, and its warnings are kept).
+    objects the body placed has: set_body's, or a rebroken body's, Placed.concerns).
     ``concerns``: each warning's lines, as set_body gives them."""
     if not unprinted:
         return warnings
     lost = {id(line) for line in unprinted}
     return [w for w, lines in zip(warnings, concerns)
             if not (w.kind in OF_SET_LINES and lines and all(id(line) in lost for line in lines))]
+
+
+# A warning of set lines that jump to another page (转第N版), with the lines it is of as their
+# places in the lines the jump carries: said by the page that prints them (a line's place, not the
+# Line itself, crosses to the next page: an edition's pages are set in other processes).
+Jumped = tuple[Warning, tuple[int, ...]]
+
+
+def jumped_warnings(warnings: list[Warning], concerns: list[tuple[Line, ...]], unprinted: tuple[Line, ...],
+                    leftover: list[Line]) -> tuple[list[Warning], tuple[Jumped, ...]]:
+    """printed_warnings, and of those the ones of set lines that all jump on with ``leftover``
+    (Placed.leftover) taken apart: the page the article continues on prints those lines, or its
+    overset keeps them off; each with its lines' places in ``leftover``."""
+    if not leftover:
+        return printed_warnings(warnings, concerns, unprinted), ()
+    lost = {id(line) for line in unprinted}
+    place = {id(line): k for k, line in enumerate(leftover)}
+    kept: list[Warning] = []
+    moved: list[Jumped] = []
+    for w, lines in zip(warnings, concerns):
+        if w.kind not in OF_SET_LINES or not lines:
+            kept.append(w)
+        elif all(id(line) in place for line in lines):
+            moved.append((w, tuple(place[id(line)] for line in lines)))
+        elif not all(id(line) in lost for line in lines):
+            kept.append(w)
+    return kept, tuple(moved)
 
 
 def rebreakable(para: Paragraph) -> bool:
