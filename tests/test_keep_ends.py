@@ -125,6 +125,21 @@ def test_a_signature_keeps_with_its_letter(built) -> None:
     assert all("'letters'" not in f.where for f in check_pdf(built.pdf_path).widows)
 
 
+def test_a_letters_box_fills_its_columns(built) -> None:
+    """The 读者来信 box's three letters, each a subhead, a paragraph and its 落款, in 8 columns: kept
+    to a balanced foot they stood 4 lines deep in 6 columns and left columns 7 and 8 of the box
+    empty (main: said by the underset warning). They are evened over the columns as a 简讯's briefs
+    are (flow/article.py is_briefs, _brief_units): every column holds text, each letter's 落款 under
+    two lines of its letter (test_a_signature_keeps_with_its_letter), and no column is said empty."""
+    columns = _columns(built.pdf_path, "letters")
+    assert len(columns) == 8 and all(columns), columns
+    # no subhead ends a column, no paragraph's first line is alone at a column's foot
+    for col in columns:
+        assert not col[-1].startswith(("早点摊", "电梯加装", "施工噪声")), col
+    said = [w.message for w in built.warnings if w.kind == "underset" and "'letters'" in w.message]
+    assert not any("empty" in m for m in said), said
+
+
 def test_a_title_and_photo_without_body_is_a_map_box(tmp_path: Path) -> None:
     """The headline takes its own depth and the 'line: after' cell stands under it, the caption
     under the map, all inside the block (it stopped the build: the headline filled the block)."""

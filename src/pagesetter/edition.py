@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     import pikepdf
 
+    from pagesetter.flow.article import Jumped
     from pagesetter.proof.coverage import CoverageServer
 
 
@@ -133,6 +134,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     say(f"laying out and rendering {len(edition.pages)} pages on {workers} cores")
     done: list[_PageDone] = []
     carried: dict[str, tuple[Line, ...]] = {}
+    carried_warnings: dict[str, tuple[Jumped, ...]] = {}  # theirs, said where they print
     paths: list[Path] = []
     proofs: list[Path] = []
     # Each page is written (under a temporary name) and added to the combined PDF as it arrives,
@@ -146,12 +148,15 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else None
             if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
                 loaded = result.loaded if result is not None else None
-                result = _run_page(replace(page_jobs[i], loaded=loaded, carried=dict(carried)))
+                result = _run_page(replace(page_jobs[i], loaded=loaded, carried=dict(carried),
+                                           carried_warnings=dict(carried_warnings)))
             assert result.flowed is not None
             for aspec in result.spec.articles:
                 if aspec.continued_from is not None:
                     carried.pop(aspec.article, None)
+                    carried_warnings.pop(aspec.article, None)
             carried.update(result.flowed.leftovers)
+            carried_warnings.update(result.flowed.leftover_warnings)
             # a jump_to article set whole on its page: known, so a page continuing it says so (flow_page)
             carried.update({a.article: () for a in result.spec.articles
                             if a.jump_to is not None and a.article not in result.flowed.leftovers})
@@ -213,6 +218,7 @@ class _PageJob:
     cache: DiskCache
     loaded: Loaded | None = None  # the page's inputs, when already read
     carried: dict[str, tuple[Line, ...]] | None = None  # lines earlier pages jump here; None: not known yet
+    carried_warnings: dict[str, tuple[Jumped, ...]] | None = None  # those lines' warnings (flow_page)
     photo_threads: int = 2  # beside the page's own (render_pdf); 0 where other pages keep every core busy
     proof: bool = False  # make <page>.proof.pdf too
 
@@ -373,7 +379,7 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None
     faces = FaceSet(manifest)
     articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
     memo_key = load_memo(faces, spec.path, job.cache)
-    flowed = flow_page(spec, articles, faces, job.carried or {})
+    flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})
     if missing:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
     printed = with_marks(with_sources(flowed.page, spec, articles), spec, faces)

@@ -33,9 +33,15 @@ class CharClass(str, Enum):  # str: hashed in C, looked up 70 000 times a page
     UNIT = "unit"  # a full-width symbol ending a number (40℃, 3‰, 96㎡): atoms._segments, GRID_UNITS
 
 
-# clreq Appendix A, classes cl-01…cl-06 (mainland forms).
-OPENING = frozenset("（［｛〔〈《「『【〖〘“‘(")
-CLOSING = frozenset("）］｝〕〉》」』】〗〙”’)")
+# clreq Appendix A, classes cl-01…cl-06 (mainland forms). With them the double prime quotes
+# 〝〞〟 (U+301D–U+301F), a quotation mark some copy uses for emphasis or vertical text: Unicode
+# General_Category Ps (〝) and Pe (〞〟), UAX #14 line break classes OP (〝) and CL (〞〟), JLREQ
+# Appendix A cl-01 (〝) and cl-02 (〟); UAX #50 gives them Vertical_Orientation Tr (their vertical forms by vert). Set
+# as “” are: their ink on the side GB/T 15834 §5 gives an opening or closing mark, the blank
+# compressed by the punctuation style, kept from a line's start or end (before, copy's 〝〞 were
+# set as Han: a full em each, and a 〞 could open a line).
+OPENING = frozenset("（［｛〔〈《「『【〖〘“‘(〝")
+CLOSING = frozenset("）］｝〕〉》」』】〗〙”’)〞〟")
 # ． (U+FF0E, the full-width 下脚点) is the point of a list's number (1．, content/reader.py
 # NUMBER_MARKS): a half-em mark like 、 in the 开明 style, its ink at the left, so the number stands
 # apart from a digit after it (1．12月, not the decimal 1.12) at a quarter em more than "1.".

@@ -98,9 +98,16 @@ def compose_vertical(text: str, style: Style, height: float, faces: FaceSet, *,
 
 # A Latin word (digits too; chars.LATIN_LETTERS: Mbappé, Đoković) turns whole with
 # it; a word cut at é would set the rest of the clause (é“帽子戏法”) as one turned word, its
-# quotes and Han lying on their side.
+# quotes and Han lying on their side. A ’ between two letters (Macy’s, O’Neill, rock’n’roll) is the
+# word's apostrophe (Unicode's preferred character for it, UAX #29 MidNumLet), turned with it: cut
+# there, it was set upright in the corner form vert gives the closing quote (Macy﹂s). One before
+# anything else (’ after a word, then Han or a space) closes a quote and stands on the grid.
 _LATIN = "0-9" + LATIN_LETTERS
-_SEGMENT = re.compile(rf"\s+|[{_LATIN}][{_LATIN}.,\-/:%']*|[^{_LATIN}\s]+")
+_SEGMENT = re.compile(rf"\s+|[{_LATIN}](?:[{_LATIN}.,\-/:%']|’(?=[{LATIN_LETTERS}]))*|[^{_LATIN}\s]+")
+# The apostrophe inside a turned word takes the face's proportional form (OpenType pwid): a CJK
+# face's own ’ is a full-width quote (Noto CJK SC: one em, its ink in the left quarter), a gap
+# inside the word (Macy ’s); the Latin letters and digits the face already sets proportional.
+_APOSTROPHE_FEATURES = {"pwid": True}
 
 
 def _segments(text: str) -> list[tuple[str, str]]:
@@ -234,7 +241,7 @@ def _turned_mark(chars: str, cls: CharClass, style: Style, face: Face) -> _Unit:
 def _word_unit(kind: str, text: str, style: Style, face: Face) -> _Unit:
     """A number of one or two digits upright side by side (纵中横), or a Latin word turned."""
     size, color, key = style.size, style.color, face.key
-    shaped = face.shape(text)
+    shaped = face.shape(text, _APOSTROPHE_FEATURES) if "’" in text else face.shape(text)
     width = sum(g.advance for g in shaped) * size
     glyphs: list[VGlyph] = []
     texts = _cluster_texts(text, [g.cluster for g in shaped])

@@ -85,6 +85,9 @@ class Placed:
     text_feet: dict[int, int] = field(default_factory=dict)
     # the body's lines in the overset, never printed (printed_warnings)
     unprinted: tuple[Line, ...] = ()
+    # a body fitting set again (paragraphs rebroken, flow/fit.py _place): the lines each of
+    # set_body's warnings is of in it (the body's warnings are the same; its lines are others)
+    concerns: tuple[tuple[Line, ...], ...] | None = None
 
     def add_line(self, line: Line, x: float, baseline: float, article: str, role: str) -> None:
         if self.dry:
@@ -139,13 +142,40 @@ OF_SET_LINES = ("very-loose", "split-span", "name-break", "headline-break")
 def printed_warnings(warnings: list[Warning], concerns: list[tuple[Line, ...]],
                      unprinted: tuple[Line, ...]) -> list[Warning]:
     """``warnings`` but those of set lines all ``unprinted`` (Placed.unprinted, the very Line
-    objects set_body made; a rebroken paragraph's are others, and its warnings are kept).
+    objects the body placed has: set_body's, or a rebroken body's, Placed.concerns).
     ``concerns``: each warning's lines, as set_body gives them."""
     if not unprinted:
         return warnings
     lost = {id(line) for line in unprinted}
     return [w for w, lines in zip(warnings, concerns)
             if not (w.kind in OF_SET_LINES and lines and all(id(line) in lost for line in lines))]
+
+
+# A warning of set lines that jump to another page (转第N版), with the lines it is of as their
+# places in the lines the jump carries: said by the page that prints them (a line's place, not the
+# Line itself, crosses to the next page: an edition's pages are set in other processes).
+Jumped = tuple[Warning, tuple[int, ...]]
+
+
+def jumped_warnings(warnings: list[Warning], concerns: list[tuple[Line, ...]], unprinted: tuple[Line, ...],
+                    leftover: list[Line]) -> tuple[list[Warning], tuple[Jumped, ...]]:
+    """printed_warnings, and of those the ones of set lines that all jump on with ``leftover``
+    (Placed.leftover) taken apart: the page the article continues on prints those lines, or its
+    overset keeps them off; each with its lines' places in ``leftover``."""
+    if not leftover:
+        return printed_warnings(warnings, concerns, unprinted), ()
+    lost = {id(line) for line in unprinted}
+    place = {id(line): k for k, line in enumerate(leftover)}
+    kept: list[Warning] = []
+    moved: list[Jumped] = []
+    for w, lines in zip(warnings, concerns):
+        if w.kind not in OF_SET_LINES or not lines:
+            kept.append(w)
+        elif all(id(line) in place for line in lines):
+            moved.append((w, tuple(place[id(line)] for line in lines)))
+        elif not all(id(line) in lost for line in lines):
+            kept.append(w)
+    return kept, tuple(moved)
 
 
 def rebreakable(para: Paragraph) -> bool:
@@ -1205,7 +1235,8 @@ def _evened(base: list[tuple[Line, str]], slots: list[tuple[int, int]]) -> tuple
 def is_briefs(base: list[tuple[Line, str]]) -> bool:
     """Is the body a 简讯 of two briefs or more, one at least longer than an item: each a subhead
     and one paragraph under it (the kind flow/article.py _body marks an item when it is short),
-    white (a subhead's blank above) between them, nothing else?"""
+    with its 落款 if it has one (a 读者来信 box's letters: ::: right under the letter), white (a
+    subhead's blank above) between them, nothing else?"""
     i, briefs, long = 0, 0, False
     while i < len(base):
         while i < len(base) and base[i][1] == "blank":
@@ -1222,6 +1253,8 @@ def is_briefs(base: list[tuple[Line, str]]) -> bool:
         if i == len(base) or base[i][1] not in ("body", "item"):
             return False  # a subhead with no paragraph, or its paragraph not ended
         i += 1
+        while i < len(base) and base[i][1] == "sign":
+            i += 1
         briefs += 1
         long = long or any(role == "body" for _, role in base[start:i])
     return briefs >= 2 and long
@@ -1231,8 +1264,9 @@ def _brief_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
     """The pieces a 简讯 of briefs (is_briefs) stands in, as _item_units: a brief longer than an
     item breaks between columns where a desk breaks a paragraph, never leaving its first line
     alone at a column's foot nor its last alone at a column's head (TYPOGRAPHY.md: Paragraph;
-    break_faults), its subhead with its first lines; a short brief (an item) whole. A blank line
-    (a subhead's white above) goes with the piece before it, as _item_units has it."""
+    break_faults), its subhead with its first lines; a short brief (an item) whole; a letter's 落款
+    with the letter's last piece, two lines of it at least over the 落款 (keep_ends' rule). A
+    blank line (a subhead's white above) goes with the piece before it, as _item_units has it."""
     units: list[tuple[int, int]] = []
     i = 0
     while i < len(base):
@@ -1248,11 +1282,16 @@ def _brief_units(base: list[tuple[Line, str]]) -> list[tuple[int, int]]:
             i += 1
         n = i + 1 - start  # the paragraph's lines
         i += 1
+        signs = 0
+        while i < len(base) and base[i][1] == "sign":
+            signs += 1
+            i += 1
         whole = base[start][1] == "item"
         cuts = [] if whole else [j for j in range(2, n - 1)]  # two lines at least each side of a break
         bounds = [0, *cuts, n]
         units.append((start - head + bounds[1], 0))
         units += [(b - a, 0) for a, b in zip(bounds[1:], bounds[2:])]
+        units[-1] = (units[-1][0] + signs, 0)
     return units
 
 

@@ -213,8 +213,9 @@ def _place(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: P
     found = _rebroken(spec, article, styles, geo, faces, body, placed)
     if found is None:
         return placed
-    lines, rebreak = found
+    lines, rebreak, concerns = found
     placed = flow_article(spec, article, styles, geo, faces, body=lines, carried=carried)
+    placed.concerns = concerns  # the body's warnings are of these lines now (flow/page.py)
     locs = [article.paragraphs[k].loc for k, _ in rebreak]
     said = ", ".join(f"paragraph {k + 1} ({loc.path}:{loc.line}) a line {'longer' if more > 0 else 'shorter'}"
                      for (k, more), loc in zip(rebreak, locs))
@@ -230,7 +231,7 @@ Rebreak = tuple[tuple[int, int], ...]
 
 
 def _rebroken(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
-              body: list[Line], placed: Placed) -> tuple[list[Line], Rebreak] | None:
+              body: list[Line], placed: Placed) -> tuple[list[Line], Rebreak, tuple[tuple[Line, ...], ...]] | None:
     """The body with the paragraph whose last line opens a column set a line shorter (its last line
     goes back to the column before) or longer (the line before it goes over with it), and, when
     that leaves a line short or over, another paragraph a line longer or shorter to fill the
@@ -238,8 +239,9 @@ def _rebroken(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo
     limits). The best by overset, white, widows left and paragraphs changed (the nearer the
     better); only one that fills as well as the body as set, with fewer widows and no warning
     more; of those, the one with the fewest loose lines (LOOSE_EM), then the fewest paragraphs
-    changed, the nearest first. None for a continued or jumping module (its lines are another
-    page's too)."""
+    changed, the nearest first; with the lines each of the body's warnings is of (set_body's
+    concerns: the warnings are the same, the lines others). None for a continued or jumping module
+    (its lines are another page's too)."""
     if spec.continued_from is not None or spec.jump_to is not None or not article.paragraphs:
         return None
     measure = geo.span_width(1)
@@ -263,7 +265,7 @@ def _rebroken(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo
         return (fill.overset, fill.empty_foot + fill.shortfall) if fill is not None else (0, 0)
 
     limit = measured(ref)
-    best: tuple[tuple[int, ...], list[Line], Rebreak] | None = None
+    best: tuple[tuple[int, ...], list[Line], Rebreak, tuple[tuple[Line, ...], ...]] | None = None
     for n, rebreak in enumerate(tries):
         set_ = set_body(spec, article, styles, measure, faces, dict(rebreak))
         if set_ is None or set_[1] != warnings:
@@ -275,8 +277,8 @@ def _rebroken(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo
         loose = sum(line.han_spread > LOOSE_EM for line in set_[0])
         key = (*measured(trial), len(trial.widows), loose, len(rebreak), n)
         if best is None or key < best[0]:
-            best = (key, set_[0], rebreak)
-    return None if best is None else (best[1], best[2])
+            best = (key, set_[0], rebreak, tuple(set_[3]))
+    return None if best is None else (best[1], best[2], best[3])
 
 
 def _choose(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,

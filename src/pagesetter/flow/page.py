@@ -13,7 +13,8 @@ from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning, quoted
 from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
-from pagesetter.flow.article import (Placed, aligned_x, printed_warnings, set_body, shows_end, side_rules_beside,
+from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings, set_body, shows_end,
+                                     side_rules_beside,
                                      to_text_line)
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry, module_geometry
@@ -34,6 +35,8 @@ class FlowResult:
     warnings: tuple[Warning, ...]
     # body lines of articles that jump to a later page (转第N版), by article id
     leftovers: dict[str, tuple[Line, ...]] = field(default_factory=dict)
+    # the warnings of those lines, said by the page that prints them (flow/article.py Jumped)
+    leftover_warnings: dict[str, tuple[Jumped, ...]] = field(default_factory=dict)
 
 
 @record(frozen=True)
@@ -48,6 +51,7 @@ class ModuleFlow:
     overset: tuple[Overset, ...]
     warnings: tuple[Warning, ...]
     leftover: tuple[Line, ...]
+    leftover_warnings: tuple[Jumped, ...] = ()
 
 
 def flow_context(spec: PageSpec) -> object:
@@ -59,25 +63,35 @@ def flow_context(spec: PageSpec) -> object:
 
 
 def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageGeometry, faces: FaceSet,
-                came: tuple[Line, ...] | None, context: object = None, memo: Memo | None = None) -> ModuleFlow:
+                came: tuple[Line, ...] | None, context: object = None, memo: Memo | None = None,
+                came_warnings: tuple[Jumped, ...] = ()) -> ModuleFlow:
     """One article module: its body composed to the column measure, then fitted and placed.
     ``memo`` (session.py), with ``context`` (what the flow reads of the spec, as a token): the
-    variant fitting chose kept while the trials would measure the same (fit_choice_key)."""
+    variant fitting chose kept while the trials would measure the same (fit_choice_key).
+    ``came_warnings``: the warnings of the lines ``came`` (a jump's), by their places in it."""
     check_photo_news(aspec, article)
     mgeo = module_geometry(geo, aspec)
     set_ = set_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
         if article.paragraphs and aspec.continued_from is None else None
     body, warnings, concerns = (set_[0], set_[1], set_[3]) if set_ is not None else ([], [], [])
+    if came is not None and came_warnings:
+        warnings = [w for w, _ in came_warnings]
+        concerns = [tuple(came[k] for k in places) for _, places in came_warnings]
     choose = None
     if memo is not None:
         key = fit_choice_key(context, article, body, came)
         choose = functools.partial(memo, key)
     part = fit_article(aspec, article, spec.styles, mgeo, faces, body, list(came) if came is not None else None,
                        choose)
-    # what compose warned of the body's lines, of those printed (not those the overset kept off)
-    warnings = printed_warnings(warnings, concerns, part.unprinted)
+    # what compose warned of the body's lines, of those printed here: not those the overset kept
+    # off, nor those a jump takes to the page it continues on (that page says them, or keeps
+    # them off in its overset); of the lines placed, a rebroken body's (Placed.concerns)
+    if part.concerns is not None:
+        concerns = list(part.concerns)
+    warnings, jumped = jumped_warnings(warnings, concerns, part.unprinted, part.leftover)
     return ModuleFlow(tuple(part.lines), tuple(part.rules), tuple(part.panels), tuple(part.images),
-                      tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover))
+                      tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover),
+                      jumped)
 
 
 def fit_choice_key(context: object, article: Article, body: list[Line], came: tuple[Line, ...] | None) -> tuple:
@@ -113,15 +127,19 @@ def format_date(iso: str, weekday: bool = True) -> str:
 
 
 def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
-              carried: dict[str, tuple[Line, ...]] | None = None, memo: Memo | None = None) -> FlowResult:
+              carried: dict[str, tuple[Line, ...]] | None = None, memo: Memo | None = None,
+              carried_warnings: dict[str, tuple[Jumped, ...]] | None = None) -> FlowResult:
     """Lay out one page. ``carried`` holds the lines earlier pages of an edition sent here by a jump
-    (none for an article that jumps but fitted whole on its page).
-    ``memo`` (session.py): each module's flow kept by the identity of its inputs, so that a session
-    redoes only the modules whose article or spec changed; a module's flow depends on nothing else."""
+    (none for an article that jumps but fitted whole on its page), ``carried_warnings`` the warnings of those lines (FlowResult.leftover_warnings), said here where
+    the lines print. ``memo`` (session.py): each module's flow kept by the identity of its inputs,
+    so that a session redoes only the modules whose article or spec changed; a module's flow
+    depends on nothing else."""
     geo = PageGeometry(spec)
     placed = Placed()
     leftovers: dict[str, tuple[Line, ...]] = {}
+    leftover_warnings: dict[str, tuple[Jumped, ...]] = {}
     carried = carried or {}
+    carried_warnings = carried_warnings or {}
     vectors: list[Vector] = []
     if spec.folio:
         _folio(spec, spec.folio, geo, faces, placed)
@@ -141,14 +159,17 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
                              f"fits whole on page {aspec.continued_from}: nothing jumps here; take this entry out, "
                              f"or give its block on page {aspec.continued_from} fewer lines")
         came = carried.get(aspec.article) if aspec.continued_from is not None else None
+        came_warnings = carried_warnings.get(aspec.article, ()) if came is not None else ()
         # what the module's flow reads of the spec, as a token shared by equal specs read again
         context = memo(("module-context", spec, aspec),
                        lambda: memo.token((flow_context(spec), by_value(aspec)))) if memo is not None else None
-        part = memo(("module", context, article, came),
-                    lambda: flow_module(spec, aspec, article, geo, faces, came, context, memo)) \
-            if memo is not None else flow_module(spec, aspec, article, geo, faces, came)
+        part = memo(("module", context, article, came, came_warnings),
+                    lambda: flow_module(spec, aspec, article, geo, faces, came, context, memo, came_warnings)) \
+            if memo is not None else flow_module(spec, aspec, article, geo, faces, came, came_warnings=came_warnings)
         if part.leftover:
             leftovers[aspec.article] = part.leftover
+        if part.leftover_warnings:
+            leftover_warnings[aspec.article] = part.leftover_warnings
         placed.lines += part.lines
         placed.rules += part.rules
         placed.panels += part.panels
@@ -166,7 +187,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
                 vectors=tuple(vectors))
     check_collisions(page, spec)
-    return FlowResult(page, tuple(placed.warnings), leftovers)
+    return FlowResult(page, tuple(placed.warnings), leftovers, leftover_warnings)
 
 
 FOLIO_GAP = 2.0  # em of the folio style between the 报眉's parts: paper name, date, and the right part
