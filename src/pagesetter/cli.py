@@ -618,7 +618,7 @@ def _build(args: argparse.Namespace) -> int:
         elif isinstance(exc, OSError):
             status.emit(EXIT_INPUT, [_os_error(exc)])
         raise  # said on stderr and given its status by _run (a bug: no document, README)
-    status.emit(code, ["preflight found errors: the PDF is not fit to print"] if code else [])
+    status.emit(code, [_failure(code)] if code else [])
     return code
 
 
@@ -660,6 +660,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
             if any(page.overset for page in edition.pages):  # written as allowed, marked: still text lost
                 status = _worse(status, EXIT_OVERSET)
+            if _edition_set_over(edition):  # text over text, furniture or the trim: as a page's build
+                status = _worse(status, EXIT_TYPOGRAPHY)
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
@@ -712,8 +714,17 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
-        print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
+        what, _, why = _failure(status).partition(": ")
+        print(f"pagesetter: error: {what} (above): {why}", file=sys.stderr)
     return status
+
+
+def _failure(status: int) -> str:
+    """What a build's non-zero status says, last on stderr: the typography check's text set over
+    text (or furniture, or the trim) apart from the preflight's errors."""
+    if status == EXIT_TYPOGRAPHY:
+        return "the typography check found text set over text, the page's furniture or the trim: the PDF is not fit to print"
+    return "preflight found errors: the PDF is not fit to print"
 
 
 def _said_written(path: Path, quiet: bool, json_status: _Status | None, written: list[Path],
@@ -928,12 +939,14 @@ def _page_exit(report: PageReport) -> int:
     is 3 as when it stops the build, so no page with text lost ever exits 0; else a preflight error."""
     if report.status is not None and report.status.overset:
         return EXIT_OVERSET
-    return EXIT_PREFLIGHT_ERROR if report.preflight_errors > 0 else 0
+    if report.preflight_errors > 0:
+        return EXIT_PREFLIGHT_ERROR
+    return EXIT_TYPOGRAPHY if report.set_over else 0
 
 
 def _worse(status: int, page: int) -> int:
     """The build's status over its pages: overset first (text lost), then a preflight error."""
-    order = (EXIT_OVERSET, EXIT_PREFLIGHT_ERROR)
+    order = (EXIT_OVERSET, EXIT_PREFLIGHT_ERROR, EXIT_TYPOGRAPHY)
     ranked = [s for s in order if s in (status, page)]
     return ranked[0] if ranked else max(status, page)
 
@@ -1048,6 +1061,14 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     for line in problems:
         print(line, file=sys.stderr, flush=True)
     return checked.errors > 0
+
+
+def _edition_set_over(edition) -> bool:  # type: ignore[no-untyped-def]  # edition.EditionResult
+    """Has the gate of any page of the edition found text set over text or the page's furniture,
+    or cut by the trim (report.SET_OVER)? A page's own build exits 4 for it (_page_exit)."""
+    from pagesetter.proof.report import SET_OVER
+
+    return any(c.key in SET_OVER for gate in edition.gates for c in gate.check_warnings)
 
 
 def _characters(page) -> int:  # type: ignore[no-untyped-def]  # pagetree.Page
