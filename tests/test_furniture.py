@@ -131,3 +131,21 @@ def test_a_page_without_furniture_records_none(tmp_path: Path) -> None:
     result = build_page(LAYOUT / "short-columns.yaml", tmp_path)
     record = pdf_records(result.pdf_path)[0]
     assert "furniture" not in record, json.dumps(record)[:200]
+
+
+def test_an_edition_with_such_a_page_exits_as_the_page_s_build_does(tmp_path: Path) -> None:
+    run = _build(LAYOUT / "furniture-edition.yaml", tmp_path)
+    assert run.returncode == 4, run.stderr
+    lines = [line for line in run.stderr.splitlines() if "typography:" in line]
+    assert any("off the trim" in line and "the folio (报眉)" in line for line in lines), run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("pagesetter: error: the typography check found text set over")
+
+
+def test_the_page_replayed_from_the_cache_exits_as_its_build_did(tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-m", "pagesetter", "build", "-o", str(tmp_path / "out"), str(FOLIO)],
+                           capture_output=True, text=True, timeout=300, env=env) for _ in range(2)]
+    assert "unchanged since the last build" in runs[1].stdout
+    assert [r.returncode for r in runs] == [4, 4], runs[1].stderr

@@ -656,11 +656,12 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                     proof=args.proof,
                                     jobs=args.jobs, cache=cache)
-            if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
+            errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec)
+            if errors:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
             if any(page.overset for page in edition.pages):  # written as allowed, marked: still text lost
                 status = _worse(status, EXIT_OVERSET)
-            if _edition_set_over(edition):  # text over text, furniture or the trim: as a page's build
+            if set_over:  # text over text, furniture or the trim: as a page's build (_page_exit)
                 status = _worse(status, EXIT_TYPOGRAPHY)
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
@@ -976,14 +977,15 @@ def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
-                    spec: Path | None = None) -> bool:
+                    spec: Path | None = None) -> tuple[bool, bool]:
     """Each page as a single-page build reports it (normalisation, typography, its preflight
     findings and warnings, by file), then a table of the pages; returns whether the preflight
-    found errors. Each page's typography and preflight come from its own file, gated in the
-    worker that made it (the combined file holds the same pages), the combined file's own
+    found errors, and whether the typography check found text set over text, the furniture or
+    the trim on any page (report.SET_OVER: a page's build exits 4 for it). Each page's
+    typography and preflight come from its own file, gated in the worker that made it (the combined file holds the same pages), the combined file's own
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.report import (merged_preflight, normalised_line, not_in_preflight, page_status,
+    from pagesetter.proof.report import (SET_OVER, merged_preflight, normalised_line, not_in_preflight, page_status,
                                          preflight_lines, preflight_summary, unsaid, warning_lines)
 
     info: list[str] = []
@@ -991,6 +993,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     if edition.gates:  # each page gated in its own file where it was made: the edition's own structure here
         checked = merged_preflight(preflight(edition.combined, pages=False), [g.preflight for g in edition.gates])
         typography = [(g.typography_summary, g.typography_problems) for g in edition.gates]
+        set_over = any(c.key in SET_OVER for g in edition.gates for c in g.check_warnings)
     else:
         from pagesetter.proof.readback import read_chars  # pypdfium2: not needed for gated pages
         from pagesetter.proof.typography import analyse, pdf_records  # nor the check (~30 ms to import)
@@ -1000,9 +1003,11 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             checked = preflight(edition.combined, chars=chars, render=render)
         records = pdf_records(edition.combined)
         typography = []
+        set_over = False
         for n in range(1, len(chars) + 1):
             typo = analyse(chars[n - 1:n], records=records[n - 1:n])
             typography.append((typo.summary(), typo.problems))
+            set_over = set_over or any(getattr(typo, key) for key in SET_OVER)
     rows = []
     for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
         characters = _characters(page)
@@ -1060,15 +1065,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         print("\n".join(info), flush=True)
     for line in problems:
         print(line, file=sys.stderr, flush=True)
-    return checked.errors > 0
-
-
-def _edition_set_over(edition) -> bool:  # type: ignore[no-untyped-def]  # edition.EditionResult
-    """Has the gate of any page of the edition found text set over text or the page's furniture,
-    or cut by the trim (report.SET_OVER)? A page's own build exits 4 for it (_page_exit)."""
-    from pagesetter.proof.report import SET_OVER
-
-    return any(c.key in SET_OVER for gate in edition.gates for c in gate.check_warnings)
+    return checked.errors > 0, set_over
 
 
 def _characters(page) -> int:  # type: ignore[no-untyped-def]  # pagetree.Page
