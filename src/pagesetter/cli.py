@@ -615,7 +615,7 @@ def _build(args: argparse.Namespace) -> int:
         elif isinstance(exc, OSError):
             status.emit(EXIT_INPUT, [_os_error(exc)])
         raise  # said on stderr and given its status by _run (a bug: no document, README)
-    status.emit(code, ["preflight found errors: the PDF is not fit to print"] if code else [])
+    status.emit(code, [_failure(code)] if code else [])
     return code
 
 
@@ -653,10 +653,13 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                     proof=args.proof,
                                     jobs=args.jobs, cache=cache)
-            if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
+            errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec)
+            if errors:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
             if any(page.overset for page in edition.pages):  # written as allowed, marked: still text lost
                 status = _worse(status, EXIT_OVERSET)
+            if set_over:  # text over text, furniture or the trim: as a page's build (_page_exit)
+                status = _worse(status, EXIT_TYPOGRAPHY)
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
@@ -709,8 +712,17 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
-        print("pagesetter: error: preflight found errors (above): the PDF is not fit to print", file=sys.stderr)
+        what, _, why = _failure(status).partition(": ")
+        print(f"pagesetter: error: {what} (above): {why}", file=sys.stderr)
     return status
+
+
+def _failure(status: int) -> str:
+    """What a build's non-zero status says, last on stderr: the typography check's text set over
+    text (or furniture, or the trim) apart from the preflight's errors."""
+    if status == EXIT_TYPOGRAPHY:
+        return "the typography check found text set over text, the page's furniture or the trim: the PDF is not fit to print"
+    return "preflight found errors: the PDF is not fit to print"
 
 
 def _said_written(path: Path, quiet: bool, json_status: _Status | None, written: list[Path],
@@ -925,12 +937,14 @@ def _page_exit(report: PageReport) -> int:
     is 3 as when it stops the build, so no page with text lost ever exits 0; else a preflight error."""
     if report.status is not None and report.status.overset:
         return EXIT_OVERSET
-    return EXIT_PREFLIGHT_ERROR if report.preflight_errors > 0 else 0
+    if report.preflight_errors > 0:
+        return EXIT_PREFLIGHT_ERROR
+    return EXIT_TYPOGRAPHY if report.set_over else 0
 
 
 def _worse(status: int, page: int) -> int:
     """The build's status over its pages: overset first (text lost), then a preflight error."""
-    order = (EXIT_OVERSET, EXIT_PREFLIGHT_ERROR)
+    order = (EXIT_OVERSET, EXIT_PREFLIGHT_ERROR, EXIT_TYPOGRAPHY)
     ranked = [s for s in order if s in (status, page)]
     return ranked[0] if ranked else max(status, page)
 
@@ -943,7 +957,8 @@ def _epaper(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
-    from pagesetter.proof.report import gate_pdf, not_in_preflight, preflight_lines, rooted, unsaid, warning_lines
+    from pagesetter.proof.report import (SET_OVER, gate_pdf, not_in_preflight, preflight_lines, rooted, unsaid,
+                                         warning_lines)
     from pagesetter.spec.loader import project_root
 
     # Each page gated as `build` gates it (trial 14: a page with a 29 ppi photo, which build refuses
@@ -951,11 +966,12 @@ def _epaper(args: argparse.Namespace) -> int:
     root = project_root(args.spec)
     problems: list[str] = []
     warnings = list(result.warnings)
-    errors = 0
+    errors = set_over = 0
     for pdf in result.pdfs:
         gate = gate_pdf(pdf)
         problems += preflight_lines(pdf, gate.preflight.findings)
         errors += sum(f.severity == "error" for f in gate.preflight.findings if f.check != "overset")
+        set_over += sum(c.key in SET_OVER for c in gate.check_warnings)
         warnings = not_in_preflight(warnings, gate.preflight.findings)
         warnings += rooted(gate.measure_warnings, root) + rooted(tuple(unsaid(gate.check_warnings, result.warnings)), root)
     info: list[str] = []
@@ -968,6 +984,10 @@ def _epaper(args: argparse.Namespace) -> int:
         print("pagesetter: error: preflight found errors (above): the page is not fit to print nor to publish",
               file=sys.stderr)
         return EXIT_PREFLIGHT_ERROR
+    if set_over:  # as build: text set over text, the furniture or the trim
+        print("pagesetter: error: the typography check found text set over text, the page's furniture or the "
+              "trim (above): the page is not fit to print nor to publish", file=sys.stderr)
+        return EXIT_TYPOGRAPHY
     return 0
 
 
@@ -977,14 +997,16 @@ def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
-                    spec: Path | None = None) -> bool:
+                    spec: Path | None = None) -> tuple[bool, bool]:
     """Each page as a single-page build reports it (normalisation, typography, its preflight
     findings and warnings, by file), then a table of the pages; returns whether the preflight
-    found errors. Each page's typography and preflight come from its own file, gated in the
-    worker that made it (the combined file holds the same pages), the combined file's own
+    found errors, and whether the typography check found text set over text, the furniture or
+    the trim on any page (report.SET_OVER: a page's build exits 4 for it). Each page's
+    typography and preflight come from its own file, gated in the worker that made it (the combined file holds the same pages), the combined file's own
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.report import (NOTE_KINDS, merged_preflight, normalised_line, not_in_preflight, page_status,
+    from pagesetter.proof.report import (NOTE_KINDS, SET_OVER, merged_preflight, normalised_line, not_in_preflight,
+                                         page_status,
                                          preflight_lines, preflight_summary, unsaid, warning_lines)
 
     info: list[str] = []
@@ -992,6 +1014,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     if edition.gates:  # each page gated in its own file where it was made: the edition's own structure here
         checked = merged_preflight(preflight(edition.combined, pages=False), [g.preflight for g in edition.gates])
         typography = [(g.typography_summary, g.typography_problems) for g in edition.gates]
+        set_over = any(c.key in SET_OVER for g in edition.gates for c in g.check_warnings)
     else:
         from pagesetter.proof.readback import read_chars  # pypdfium2: not needed for gated pages
         from pagesetter.proof.typography import analyse, pdf_records  # nor the check (~30 ms to import)
@@ -1001,9 +1024,11 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             checked = preflight(edition.combined, chars=chars, render=render)
         records = pdf_records(edition.combined)
         typography = []
+        set_over = False
         for n in range(1, len(chars) + 1):
             typo = analyse(chars[n - 1:n], records=records[n - 1:n])
             typography.append((typo.summary(), typo.problems))
+            set_over = set_over or any(getattr(typo, key) for key in SET_OVER)
     rows = []
     for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
         characters = _characters(page)
@@ -1065,7 +1090,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         print("\n".join(info), flush=True)
     for line in problems:
         print(line, file=sys.stderr, flush=True)
-    return checked.errors > 0
+    return checked.errors > 0, set_over
 
 
 def _characters(page) -> int:  # type: ignore[no-untyped-def]  # pagetree.Page

@@ -86,6 +86,8 @@ TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("落款 parted at a column's head", "落款与正文分栏"),
     ("——/…… broken by white", "——/…… 中间有空"),
     ("numbers set apart from their symbol", "数字与单位符号分开"),
+    ("lines off the trim", "文字出裁切线"),
+    ("lines over the page's furniture", "文字压报眉报头线"),
 )
 
 

@@ -51,6 +51,11 @@ class PageChars:
     # Spaces pdfium reports as generated, (origin x, baseline): it puts one where it sees a gap (at
     # the next character's origin), and reports some drawn space glyphs so too (at their own origin).
     spaces: tuple[tuple[float, float], ...] = ()
+    # The page's TrimBox and BleedBox as the PDF gives them, in these coordinates (left, top, right,
+    # bottom, pt from the page's top-left): None where the PDF has none. Text whose ink crosses the
+    # trim, or stands between it and the bleed's edge, is cut at the guillotine (typography.py off_trim).
+    trim: tuple[float, float, float, float] | None = None
+    bleed: tuple[float, float, float, float] | None = None
 
 
 def read_chars(pdf_path: Path) -> list[PageChars]:
@@ -67,10 +72,21 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
             width, height = page.get_size()
             textpage = page.get_textpage()
             chars, spaces = _chars(textpage, height)
-            pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces)))
+            pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces),
+                                   _box(page.get_trimbox(fallback_ok=False), height),
+                                   _box(page.get_bleedbox(fallback_ok=False), height)))
     finally:
         doc.close()
     return pages
+
+
+def _box(box: tuple[float, float, float, float] | None, height: float) -> tuple[float, float, float, float] | None:
+    """A page box (PDF space: left, bottom, right, top, y up) as left, top, right, bottom from the
+    page's top-left, as a character's place is read; None for none."""
+    if box is None:
+        return None
+    left, bottom, right, top = box
+    return (min(left, right), height - max(bottom, top), max(left, right), height - min(bottom, top))
 
 
 def _bare(function: Any, restype: Any) -> Any:

@@ -16,7 +16,7 @@ NEAR = 1.0  # em: a character this close outside a block (a hanging mark) still 
 
 
 def layout_record(page: "pikepdf.Page") -> dict:
-    """The layout record our PDFs carry in a page's PieceInfo (render/pdf.py: frames, images,
+    """The layout record our PDFs carry in a page's PieceInfo (render/pdf.py: frames, furniture, images,
     overset); {} for other PDFs, or one that cannot be read as ours (any PDF may carry anything
     there)."""
     import pikepdf  # only where a record is read: check's start-up does not pay for it

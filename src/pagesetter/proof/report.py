@@ -92,6 +92,9 @@ class PageReport:
     problems: tuple[str, ...]  # stderr: one line each, naming the file and place
     preflight_errors: int = 0
     status: PageStatus | None = None  # for build --json
+    # findings of the typography check that are text set over text or furniture, or cut by the
+    # trim (SET_OVER): the build exits as `check` does (4), never 0, for a page a plant would reject
+    set_over: int = 0
 
     def emit(self, quiet: bool) -> None:
         import sys
@@ -256,6 +259,11 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
     return tuple(out)
 
 
+# The problems of `check` that fail the build as well (its exit status 4, as `check`'s): text set
+# over other text, over a rule of the page's furniture, or cut by the trim.
+SET_OVER = frozenset({"overlap", "over_furniture", "off_trim"})
+
+
 def furniture_located(gate: Gate, spec: "PageSpec", origin: float) -> Gate:
     """``gate`` with each typography finding no article's record locates that stands in the grid
     lines of the page's furniture located at the spec's entry for it: ``folio:`` (the 报眉's
@@ -281,7 +289,11 @@ def _furniture_warning(c: CheckWarning, spec: "PageSpec", origin: float) -> Chec
     geo = PageGeometry(spec)
     y = c.baseline - origin  # from the trim's top, as the page tree places lines
     loc, what = None, ""
-    if spec.folio is not None and geo.line_top(0) <= y <= geo.line_top(spec.folio.lines):
+    if c.article == "folio" and spec.folio is not None:  # the check named it (the record's furniture)
+        loc = spec.folio.loc
+    elif c.article == "masthead" and spec.masthead is not None:
+        loc = spec.masthead.loc
+    elif spec.folio is not None and geo.line_top(0) <= y <= geo.line_top(spec.folio.lines):
         loc, what = spec.folio.loc, "the folio (报眉)"
     elif spec.masthead is not None:
         masthead = spec.masthead
@@ -296,7 +308,8 @@ def _furniture_warning(c: CheckWarning, spec: "PageSpec", origin: float) -> Chec
         return c
     # named as the record names an article's source, from the project root (rooted, as those are)
     loc = Loc(project_path(Path(loc.path), spec.root), loc.line, loc.column)
-    return _replace(c, warning=_replace(c.warning, loc=loc, message=f"{what}, {c.warning.message}"))
+    return _replace(c, warning=_replace(c.warning, loc=loc, message=f"{what}, {c.warning.message}" if what
+                                        else c.warning.message))
 
 
 def _located(f, title: str) -> tuple[Loc | None, str]:  # type: ignore[no-untyped-def]  # typography.Finding
@@ -411,11 +424,12 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
     warnings = (not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
                 + rooted(tuple(unsaid(gate.check_warnings, result.warnings)), result.spec.root))
     problems += warning_lines(warnings, info)
+    set_over = sum(1 for c in gate.check_warnings if c.key in SET_OVER)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
     status = page_status(result.page, result.changes, tuple(warnings), checked.findings, gate.typography_problems,
                          result.pdf_path)
-    return PageReport(tuple(info), tuple(problems), errors, status)
+    return PageReport(tuple(info), tuple(problems), errors, status, set_over)
 
 
 def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:

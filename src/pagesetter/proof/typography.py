@@ -409,7 +409,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("url_breaks", "URL or e-mail address broken where Chicago does not"),
             ("broken_marks", "——/…… broken by white"),
             ("horizontal_quotes", "horizontal quotation mark in vertical text"),
-            ("parted_units", "a number's symbol set apart from it"))
+            ("parted_units", "a number's symbol set apart from it"),
+            ("off_trim", "off the trim"), ("over_furniture", "set over the page's furniture"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
@@ -469,6 +470,12 @@ class TypographyReport:
     # white between a figure and the symbol ending it (3 ℃, 5.2 %, 96 ㎡) wider than between the
     # line's Han: GB/T 15835-2011 writes 40℃ and 3.2% solid (compose/chars.py NUMBER_SUFFIXES)
     parted_units: list[Finding] = field(default_factory=list)
+    # any PDF with a TrimBox: a character whose ink crosses the trim, or stands between it and the
+    # bleed's edge (the guillotine cuts it; the slug stands outside the bleed, wholly)
+    off_trim: list[Finding] = field(default_factory=list)
+    # ours: a character's ink over a rule of the page's furniture (the 报眉's, the 报头's), which the
+    # layout record places (render/pdf.py _furniture): a paper name through its rule, a headline on it
+    over_furniture: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -524,7 +531,9 @@ class TypographyReport:
                 + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
                 + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
-                   if self.horizontal_quotes else ""))
+                   if self.horizontal_quotes else "")
+                + (f"; {len(self.off_trim)} lines off the trim" if self.off_trim else "")
+                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -593,6 +602,8 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
     by_baseline: dict[int, tuple[list[float], list[int]]] = {}  # page → its characters by baseline, made once
     for key in [key for key, _ in PROBLEMS + WARNED] + ["soft_splits"]:
         for f in getattr(report, key):
+            if f.where:
+                continue  # placed where it was found: on the page's furniture (_furniture_findings)
             if 0 < f.page <= min(len(pages), len(records)):
                 page, record = pages[f.page - 1], records[f.page - 1]
                 if f.page not in placed:
@@ -600,6 +611,10 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
                     order = sorted(range(len(page.chars)), key=lambda k: page.chars[k].baseline)
                     by_baseline[f.page] = ([page.chars[k].baseline for k in order], order)
                 f.article, f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
+                if not f.where:  # no article's: a line of the furniture's text (the 报头's over each other)
+                    part = next((b.part for b in _furniture(record) if b.kind == "text"
+                                 and page.height + b.top <= f.baseline <= page.height + b.bottom), "")
+                    f.article, f.where = part, FURNITURE_NAMES.get(part, "")
 
 
 def _placed(page: PageChars, blocks: list[tuple[str, tuple[float, float, float, float]]]) -> dict[int, tuple[str, int]]:
@@ -712,6 +727,7 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
         pitch = _record_pitch(records[i]) if by is not None and i < len(records) else None
         _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables, pitch)
+        _furniture_findings(page, _furniture(records[i]) if i < len(records) else [], report)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
         report.gap_em = {"min": min(gaps), "median": statistics.median(gaps), "max": max(gaps)}
@@ -1028,6 +1044,98 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
         report.overlap.append(Finding(page.number, c.baseline, f"{d.text}{c.text}",
                                       f"{d.text} and {c.text} printed over each other: text set over "
                                       f"other text ({over[k, m]:.2f} pt across)"))
+
+
+# The parts of the page's furniture the layout record names (render/pdf.py _furniture), as a
+# finding names them.
+FURNITURE_NAMES = {"folio": "the folio (报眉)", "masthead": "the masthead (报头)"}
+
+
+class FurnitureBox(NamedTuple):
+    """A part of the page's furniture the layout record places, in the reader's coordinates (pt
+    from the page's top-left): its text (its lines' em boxes together) or one of its rules."""
+
+    part: str  # "folio", "masthead"
+    kind: str  # "text", "rule"
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+def _furniture(record: dict) -> list[FurnitureBox]:
+    """The furniture a page's layout record places, y turned down as pdfium's read-back places a
+    character (the media box's height is the record's own: frames are in the same space); skipping
+    any entry that is not one (any PDF may carry anything under PieceInfo)."""
+    entries = record.get("furniture") if isinstance(record, dict) else None
+    out: list[FurnitureBox] = []
+    for f in entries if isinstance(entries, list) else []:
+        try:
+            if f["part"] in FURNITURE_NAMES and f["kind"] in ("text", "rule"):
+                out.append(FurnitureBox(f["part"], f["kind"], float(f["x0"]), -float(f["y1"]), float(f["x1"]),
+                                        -float(f["y0"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _furniture_findings(page: PageChars, furniture: list[FurnitureBox], report: TypographyReport) -> None:
+    """Text the guillotine cuts (any PDF with a TrimBox) and text over a rule of the furniture (ours):
+    one finding a line (characters on one baseline), where the furniture's text holds the line
+    named as that part of the furniture, else located as any finding is (the article's block)."""
+    # the record's y is up from the media's foot: down from its top is the page's height less it
+    boxes = [b._replace(top=page.height + b.top, bottom=page.height + b.bottom) for b in furniture]
+    rules = [b for b in boxes if b.kind == "rule"]
+    texts = [b for b in boxes if b.kind == "text"]
+    trim, bleed = page.trim, page.bleed or page.trim
+    if trim is None and not rules:
+        return
+    cut: dict[float, list[tuple[Char, str]]] = {}  # baseline → its characters off the trim, and how
+    over: dict[float, list[tuple[Char, float, int]]] = {}  # baseline → characters on a rule, how deep, which
+    edge = LIMITS.ink_past
+    inf = math.inf
+    # the trim less its tolerance, and the band down the page the rules lie in: a character inside
+    # the one and clear of the other (nearly every one) is passed over with four comparisons
+    t0, t1, t2, t3 = (trim[0] - edge, trim[1] - edge, trim[2] + edge, trim[3] + edge) if trim is not None \
+        else (-inf, -inf, inf, inf)
+    r0 = min((r.top for r in rules), default=inf) - edge
+    r1 = max((r.bottom for r in rules), default=-inf) + edge
+    for c in page.chars:
+        text, _, _, _, _, left, right, _, top, bottom, _ = c  # (Char: faster unpacked)
+        if left >= t0 and top >= t1 and right <= t2 and bottom <= t3 and (bottom < r0 or top > r1):
+            continue
+        if right - left <= 0 or bottom - top <= 0 or text.isspace():
+            continue  # no ink
+        if trim is not None and bleed is not None and not (left >= t0 and top >= t1 and right <= t2 and bottom <= t3):
+            if not (right <= bleed[0] or left >= bleed[2] or bottom <= bleed[1] or top >= bleed[3]):
+                past = max(trim[0] - left, right - trim[2], trim[1] - top, bottom - trim[3])
+                side = ("left", "right", "top", "foot")[[trim[0] - left, right - trim[2], trim[1] - top,
+                                                         bottom - trim[3]].index(past)]
+                cut.setdefault(round(c.baseline, 1), []).append((c, f"{past:.2f} pt past the trim's {side}"))
+        for k, r in enumerate(rules):  # a 报眉's thick rule and its hairline: the line's one finding
+            deep = min(bottom, r.bottom) - max(top, r.top)
+            if deep > edge and min(right, r.right) - max(left, r.left) > edge:
+                over.setdefault(round(c.baseline, 1), []).append((c, deep, k))
+                break
+    for _, found in sorted(cut.items()):
+        first = found[0][0]
+        text = "".join(c.text for c, _ in found)
+        report.off_trim.append(_furniture_finding(page.number, first, texts, text,
+                                                  f"{found[0][1]}: the guillotine cuts it; move it inside the trim"))
+    for _, on in sorted(over.items()):
+        deepest = max(on, key=lambda o: o[1])
+        text = "".join(c.text for c, _, _ in on)
+        report.over_furniture.append(_furniture_finding(
+            page.number, on[0][0], texts, text,
+            f"its ink on the rule of {FURNITURE_NAMES[rules[deepest[2]].part]} ({deepest[1]:.2f} pt deep)"))
+
+
+def _furniture_finding(number: int, c: Char, texts: list[FurnitureBox], text: str, detail: str) -> Finding:
+    """A finding on a line of ``c``, named as the part of the furniture whose text holds ``c`` (its
+    ink's middle), if one does; else left for _locate to name its article."""
+    x, y = (c.ink_left + c.ink_right) / 2, (c.ink_top + c.ink_bottom) / 2
+    part = next((b.part for b in texts if b.left <= x <= b.right and b.top <= y <= b.bottom), "")
+    return Finding(number, c.baseline, text, detail, where=FURNITURE_NAMES.get(part, ""), article=part)
 
 
 def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> None:

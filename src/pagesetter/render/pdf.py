@@ -362,11 +362,49 @@ def _layout_json(page: Page) -> str:
     if page.images:  # so that preflight names a photo by its file and article, not its XObject name
         record["images"] = [{"name": f"Im{i}", "file": image.shown or image.path.name, "article": image.article}
                             for i, image in enumerate(page.images)]
+    furniture = _furniture(page, co)
+    if furniture:  # where the 报眉 and 报头 stand: check finds text over them (proof/typography.py)
+        record["furniture"] = furniture
     if page.sources:  # each article's file and lines: diff names a change by its source line
         record["sources"] = {s.article: {"file": s.file, "runs": [list(r) for r in s.runs]} for s in page.sources}
     if page.overset:  # written with overset allowed: preflight reads this and fails the page
         record["overset"] = [{"article": o.article, "chars": o.chars, "lines": o.lines} for o in page.overset]
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+# The page's furniture by its lines' article (flow/page.py _folio, flow/masthead.py): what the
+# layout record names it.
+FURNITURE = ("folio", "masthead")
+EM_TOP, EM_BOTTOM = 0.88, 0.12  # the ideographic em box about the baseline (flow/geometry.py)
+
+
+def _furniture(page: Page, co: "_Coords") -> list[dict[str, object]]:
+    """The furniture of the page in PDF user space (y up), for the check: each part's text (the em
+    boxes of its lines, together) and each of its rules (the band its stroke covers). Empty for a
+    page without a 报眉 or 报头; the slug stands outside the bleed, on no page that is printed."""
+    out: list[dict[str, object]] = []
+    for part in FURNITURE:
+        glyphs = [(line.baseline - g.dy, g) for line in page.lines if line.article == part for g in line.glyphs]
+        if glyphs:
+            x0 = min(g.x for _, g in glyphs)
+            x1 = max(g.x + g.size * g.scale_x for _, g in glyphs)
+            top = min(b - EM_TOP * g.size for b, g in glyphs)
+            bottom = max(b + EM_BOTTOM * g.size for b, g in glyphs)
+            out.append(_furniture_box(part, "text", co, x0, top, x1, bottom))
+        for r in page.rules:
+            if r.role == part:
+                half = r.width / 2
+                out.append(_furniture_box(part, "rule", co, min(r.x1, r.x2) - (half if r.x1 == r.x2 else 0.0),
+                                          min(r.y1, r.y2) - (half if r.y1 == r.y2 else 0.0),
+                                          max(r.x1, r.x2) + (half if r.x1 == r.x2 else 0.0),
+                                          max(r.y1, r.y2) + (half if r.y1 == r.y2 else 0.0)))
+    return out
+
+
+def _furniture_box(part: str, kind: str, co: "_Coords", x0: float, top: float, x1: float,
+                   bottom: float) -> dict[str, object]:
+    return {"part": part, "kind": kind, "x0": round(co.x(x0), 2), "y0": round(co.y(bottom), 2),
+            "x1": round(co.x(x1), 2), "y1": round(co.y(top), 2)}
 
 
 # Overprint (PRINT.md "Black text and thin rules: 100 % K only, set to overprint"; InDesign's
