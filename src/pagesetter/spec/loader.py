@@ -268,6 +268,10 @@ def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path,
                          f"{OUTSIDE_HINT}")
     if not target.exists():
         raise InputError(node.loc, f"{what} {raw!r} not found (looked for {display_path(target)})")
+    if target.is_dir() != what.endswith("folder"):
+        # said here, at the spec's line: read later, a folder given for a file was named alone
+        raise InputError(node.loc, f"{what} {raw!r} is {'a folder' if target.is_dir() else 'not a folder'}; "
+                         f"expected a {'folder' if what.endswith('folder') else 'file'}")
     return target
 
 
