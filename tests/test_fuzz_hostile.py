@@ -711,6 +711,19 @@ def test_a_paragraph_of_accents_builds(fuzz_base: Path, tmp_path: Path) -> None:
     assert o.problems == [] and o.exit == 0, describe(o, 0)
 
 
+def test_the_mark_prefilter_passes_every_mark() -> None:
+    """atoms.MAYBE_MARK skips the blocks of Chinese copy without a look at each character: none of
+    the characters it skips may be a combining mark (or the hang above comes back for it)."""
+    import unicodedata
+
+    from pagesetter.compose.atoms import MAYBE_MARK, _marks_at
+
+    skipped = [chr(c) for c in range(0x3_0000) if not MAYBE_MARK.match(chr(c))]
+    assert len(skipped) > 25_000  # it does skip the CJK blocks (some 30,000 characters)
+    assert [c for c in skipped if unicodedata.category(c)[0] == "M"] == []
+    assert _marks_at("字\u0301葛\U000E0100\u3099a\u20dd") == [1, 3, 4, 6]
+
+
 @pytest.mark.parametrize("written, meant", [("1:20", "1:20"), ("0b101", "0b101"), ("1_000", "1_000"),
                                             ("010", 10), ("12", 12), ("0x1F", 31), ("-3", -3), ("1.5", 1.5),
                                             ("'1:20'", "1:20")])

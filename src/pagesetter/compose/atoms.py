@@ -244,13 +244,21 @@ def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph
     return pieces
 
 
+# Characters that may be a combining mark: all but the blocks of Chinese and Latin copy that hold
+# none (Basic Latin to Spacing Modifiers, Greek and Cyrillic letters, general punctuation, CJK
+# punctuation but the tone marks 〪–〯, kana but the voicing marks ゙゚, CJK ideographs, full-width
+# forms; tests/test_fuzz_hostile.py checks each block against unicodedata). One search in C.
+MAYBE_MARK = re.compile("[^\x00-\u02ff\u0370-\u0482\u2000-\u20cf\u3000-\u3029\u3030-\u3098"
+                        "\u309b-\u9fff\uff00-\uffef]")
+
+
 def _marks_at(text: str) -> list[int]:
     """Where ``text`` has a combining mark (Unicode general category M: accents, variation
-    selectors, enclosing marks); none in ASCII, none in nearly every run."""
-    if text.isascii():
+    selectors, enclosing marks); none in nearly every run."""
+    if MAYBE_MARK.search(text) is None:
         return []
     category = unicodedata.category
-    return [i for i, ch in enumerate(text) if category(ch)[0] == "M"]
+    return [m.start() for m in MAYBE_MARK.finditer(text) if category(m.group())[0] == "M"]
 
 
 def _lacking(text: str, face: Face) -> frozenset[str]:
