@@ -486,6 +486,14 @@ def make_mutant(rng: random.Random, index: int, project: Path, specs: list[str])
         return Mutant(index, spec, target, what, lambda proj, out: put(proj / target, out), must)
     target = {"spec": spec, "sheet": rng.choice(sheets) if sheets else spec,
               "article": rng.choice(arts) if arts else spec}[kind]
+    if kind != "spec" and rng.random() < 0.08:
+        # the file itself a link out of the project (to a copy that would parse): refused
+        secret = "secret.md" if target.endswith(".md") else "secret.yaml"
+
+        def link_out(proj: Path, outside: Path) -> None:
+            (proj / target).unlink()
+            (proj / target).symlink_to(outside / secret)
+        return Mutant(index, spec, target, "symlink out of the project", link_out, True)
     old = (project / target).read_bytes()
     if target.endswith(".md"):
         what, new, must = _md_mutant(rng, old)
@@ -513,6 +521,7 @@ def make_base(where: Path) -> Path:
     outside.mkdir()
     (outside / "secret.md").write_text(f"---\ntitle: {SECRET}\n---\n\n{SECRET}。\n", encoding="utf-8")
     shutil.copy(base / "content" / "photos" / "dongfeng-media.jpg", outside / "secret.jpg")
+    shutil.copy(base / "layout" / "styles" / "city-daily.yaml", outside / "secret.yaml")
     (base / "escape-link").symlink_to(outside)
     return base
 
