@@ -782,6 +782,23 @@ def test_a_folder_for_a_file_is_said_at_the_spec(fuzz_base: Path, tmp_path: Path
     assert re.match(rf"pagesetter: error: {spec}:\d+:\d+: .*expected a (file|folder)", o.said), o.said
 
 
+def test_body_overset_is_said_at_the_articles_entry(fuzz_base: Path, tmp_path: Path) -> None:
+    """Found by the fuzzer ('copy: punct only', 'copy: ideographic spaces', …: nine of the first 687
+    mutants): body text that did not fit stopped the build (exit 3) with a line naming the article
+    and its last words but no file. It is said at the article's entry in the layout, as a
+    headline cut at its area is."""
+    rel = "tests/pages/content/copy/weather.md"
+    text = (fuzz_base / rel).read_text(encoding="utf-8") + "\n这是一段放不下的文字，用来测试溢出稿的位置。\n" * 60
+
+    def apply(project: Path, outside: Path) -> None:
+        _write(project / rel, text.encode("utf-8"))
+    o = run_mutant(Mutant(0, "tests/pages/layout/copy-weather.yaml", rel, "60 paragraphs more", apply),
+                   fuzz_base, tmp_path)
+    assert o.problems == [] and o.exit == 3, describe(o, 0)
+    assert re.match(r"pagesetter: error: overset \(text that does not fit\): "
+                    r"tests/pages/layout/copy-weather\.yaml:\d+:\d+: weather: \d+ characters", o.said), o.said
+
+
 def main() -> None:
     """python tests/test_fuzz_hostile.py N [SEED] [JOBS]: a long run, failures printed as found."""
     import tempfile
