@@ -799,6 +799,20 @@ def test_body_overset_is_said_at_the_articles_entry(fuzz_base: Path, tmp_path: P
                     r"tests/pages/layout/copy-weather\.yaml:\d+:\d+: weather: \d+ characters", o.said), o.said
 
 
+def test_an_article_placed_twice_is_refused(fuzz_base: Path, tmp_path: Path) -> None:
+    """Found among the fuzzer's exit-0 mutants ('spec: duplicate id'): two entries naming one
+    article printed it twice, headline and all, and the build exited 0. Refused, at the second."""
+    spec = "tests/pages/layout/trial-spans.yaml"
+    text = (fuzz_base / spec).read_text(encoding="utf-8")
+    assert "  - article: sports\n" in text
+
+    def apply(project: Path, outside: Path) -> None:
+        _write(project / spec, text.replace("  - article: sports\n", "  - article: market\n", 1).encode("utf-8"))
+    o = run_mutant(Mutant(0, spec, spec, "market placed twice", apply), fuzz_base, tmp_path)
+    assert o.problems == [] and o.exit == 1, describe(o, 0)
+    assert re.match(rf"pagesetter: error: {spec}:23:5: article 'market' has a second entry", o.said), o.said
+
+
 def main() -> None:
     """python tests/test_fuzz_hostile.py N [SEED] [JOBS]: a long run, failures printed as found."""
     import tempfile
