@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import sys
@@ -67,7 +68,8 @@ def test_overset_stops_the_build_and_says_so_in_json(tmp_path: Path) -> None:
     document = status(stopped)
     assert document["pages"] == [] and document["files"] == []
     [error] = document["errors"]
-    assert error.startswith("overset (text that does not fit): example: ")
+    # the article's entry in the layout, then the article (every error names a file and a place)
+    assert re.match(r"overset \(text that does not fit\): layout/page\.yaml:\d+:\d+: example: ", error), error
     [over] = document["overset"]
     assert over["article"] == "example" and over["characters"] > 100 and over["lines"] > 5 and over["pdf"] == ""
     assert over["message"] in error

@@ -187,7 +187,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
     if page.overset and not (allow_overset or spec.allow_overset):
         if memo_key is not None:  # the next build, after the cut, reuses what was set
             save_memo(faces, memo_key, cache)
-        raise OversetError(overset_message(page, flow_warnings), page.overset)
+        raise OversetError(overset_message(page, flow_warnings, article_entries(spec)), page.overset)
     printed = with_marks(with_sources(page, spec, articles, memo), spec, faces)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
@@ -341,21 +341,27 @@ def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> P
     return replace(page, overset=page.overset + extra)
 
 
-def _overset_where(o: Overset, warnings: tuple[Warning, ...]) -> str:
+def _overset_where(o: Overset, warnings: tuple[Warning, ...], entries: dict[str, Loc]) -> str:
     """The layout's line a part cut at its area is said at (a headline at its entry, a caption at
     its photo cell), from the flow's overset warning that names the part: the editor finds the
-    entry to enlarge. Body text cut at its columns' foot is said by its last words instead."""
-    if not o.last_fitting.startswith("("):
-        return ""
-    part = o.last_fitting[1:-1].split(":")[0]
-    for w in warnings:
-        if w.kind == "overset" and w.loc is not None and f"{o.article!r}" in w.message and part in w.message:
-            return f"{w.loc}: "
-    return ""
+    entry to enlarge. Body text cut at its columns' foot is said at the article's entry in the
+    layout (``entries``), and by its last words: every error names a file and a place."""
+    if o.last_fitting.startswith("("):
+        part = o.last_fitting[1:-1].split(":")[0]
+        for w in warnings:
+            if w.kind == "overset" and w.loc is not None and f"{o.article!r}" in w.message and part in w.message:
+                return f"{w.loc}: "
+    entry = entries.get(o.article)
+    return f"{entry}: " if entry is not None else ""
 
 
-def overset_message(page: Page, warnings: tuple[Warning, ...] = ()) -> str:
-    parts = [f"{_overset_where(o, warnings)}{o.article}: {o.chars} characters in {o.lines} lines {o.cut()}"
+def article_entries(spec: PageSpec) -> dict[str, Loc]:
+    """Each article's entry in the page spec (where overset is said)."""
+    return {a.article: a.loc for a in spec.articles}
+
+
+def overset_message(page: Page, warnings: tuple[Warning, ...] = (), entries: dict[str, Loc] | None = None) -> str:
+    parts = [f"{_overset_where(o, warnings, entries or {})}{o.article}: {o.chars} characters in {o.lines} lines {o.cut()}"
              for o in page.overset]
     return "overset (text that does not fit): " + "; ".join(parts) + \
         ". Enlarge the blocks, cut the text, or build with --allow-overset to see the page."

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
+    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
     proof_print_path, with_sources, with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
@@ -182,7 +182,9 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             pages[-1] = with_unplaced_jumps(pages[-1], unplaced)
         overset = [p for p in pages if p.overset]
         if overset and not allow_overset:
-            raise OversetError("; ".join(f"page {p.name}: {overset_message(p)}" for p in overset),
+            entries = {d.spec.name: article_entries(d.spec) for d in done}
+            raise OversetError("; ".join(f"page {p.name}: {overset_message(p, (), entries.get(p.name))}"
+                                         for p in overset),
                                tuple(o for p in overset for o in p.overset))
         combined = out_dir / f"{edition.name}.pdf"
         _own_file(edition, combined, paths + proofs, None)

@@ -205,6 +205,12 @@ def _fast_compose(text: str, shown: str, first_line: int) -> tuple[yaml.SafeLoad
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+# What only YAML 1.1 makes a number of: base 60 (1:20, 1:20.5), digit separators (1_000), binary.
+_YAML11_ONLY_NUMBER = re.compile(r"[:_]|^[-+]?0b")
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+
+
 def _loc(node: yaml.Node, shown: str, first_line: int) -> Loc:
     return Loc(shown, node.start_mark.line + first_line, node.start_mark.column + 1)
 
@@ -241,6 +247,15 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
         # and the JSON Schema read them as text. Text here too, so the loader and the schema agree:
         # a switch needs true or false, and a title may be 'No'.
         return Node(str(node.value), loc)
+    if node.tag in _NUMBER_TAGS and isinstance(node, yaml.ScalarNode) and not node.style:  # plain (None or "")
+        written = str(node.value)
+        if _YAML11_ONLY_NUMBER.search(written):
+            # YAML 1.1 (PyYAML) reads 1:20 as 80 (base 60), 0b101 as 5 and 1_000 as 1000; YAML 1.2, the
+            # editors' YAML servers and the JSON Schema read them as text. Text here too: a title
+            # '1:20' printed as 80 would be a wrong page that builds clean.
+            return Node(written, loc)
+        if _DECIMAL.fullmatch(written):
+            return Node(int(written, 10), loc)  # 010 is ten (YAML 1.2), not eight (1.1's octal)
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:

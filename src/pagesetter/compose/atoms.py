@@ -8,6 +8,7 @@ shaped glyphs and the width the punctuation style gives it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from itertools import accumulate
 from dataclasses import replace
 from typing import NamedTuple
@@ -87,7 +88,7 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     atoms: list[Atom] = []
     blank_side = BLANK_SIDE  # a local: looked up once per atom
     if (not hints and WORDLIKE.isdisjoint(classes) and WORD_MARKS.isdisjoint(text)
-            and [g.cluster for g in shaped] == list(range(len(text)))):
+            and [g.cluster for g in shaped] == list(range(len(text))) and not _marks_at(text)):
         # Chinese text, one glyph per character (nearly every run): each character is an atom, as
         # _segments and _pieces would cut it (no word, nothing joined, no hyphen), made directly.
         for g, ch, cls in zip(shaped, text, classes):
@@ -243,6 +244,23 @@ def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph
     return pieces
 
 
+# Characters that may be a combining mark: all but the blocks of Chinese and Latin copy that hold
+# none (Basic Latin to Spacing Modifiers, Greek and Cyrillic letters, general punctuation, CJK
+# punctuation but the tone marks 〪–〯, kana but the voicing marks ゙゚, CJK ideographs, full-width
+# forms; tests/test_fuzz_hostile.py checks each block against unicodedata). One search in C.
+MAYBE_MARK = re.compile("[^\x00-\u02ff\u0370-\u0482\u2000-\u20cf\u3000-\u3029\u3030-\u3098"
+                        "\u309b-\u9fff\uff00-\uffef]")
+
+
+def _marks_at(text: str) -> list[int]:
+    """Where ``text`` has a combining mark (Unicode general category M: accents, variation
+    selectors, enclosing marks); none in nearly every run."""
+    if MAYBE_MARK.search(text) is None:
+        return []
+    category = unicodedata.category
+    return [m.start() for m in MAYBE_MARK.finditer(text) if category(m.group())[0] == "M"]
+
+
 def _lacking(text: str, face: Face) -> frozenset[str]:
     """The characters of ``text`` the face has no glyph for (spaces never count)."""
     return face.lacking(text)
@@ -276,6 +294,12 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     for p, hint in hints.items():
         if hint in WORD_JOINERS and p < len(plain):
             plain[p] = (p, p + 1, classes[p], False, NO_BREAK, False)
+    for p in _marks_at(text):
+        # A combining mark (an accent, a variation selector) belongs to the character before it:
+        # no line ends before it and no gap opens there. Each a breakpoint, a paragraph of 5,000
+        # accents on one letter took Knuth–Plass minutes (every zero-width atom a feasible break).
+        if p:
+            plain[p] = (p, p + 1, classes[p], True, NO_BREAK, False)
     wordlike, marks, suffixes = WORDLIKE, WORD_MARKS, WORD_SUFFIXES
     flags = [cls in wordlike or ch in marks or ch in suffixes for cls, ch in zip(classes, text)]
     if True not in flags:

@@ -119,6 +119,7 @@ def load_spec(path: Path, text: str | None = None) -> PageSpec:
                                        articles, rules)
         articles = ears + articles  # the ears are read first: they stand at the top of the page
     _check_overlaps(articles)
+    _check_once(articles)
     _check_on_grid(articles, styles, grid)
     folio = _folio(root_node.get("folio"), grid, styles, (root_node.key_locs or {}).get("folio")) \
         if root_node.get("folio") else None
@@ -168,6 +169,18 @@ def load_spec(path: Path, text: str | None = None) -> PageSpec:
         if root_node.get("missing_glyphs") is not None else "error",
         masthead=masthead,
     )
+
+
+def _check_once(articles: tuple[ArticleSpec, ...]) -> None:
+    """Each article has one entry: two naming it printed it twice, a page that built clean with
+    its text doubled (a module of more than one block is one entry with ``frames:``)."""
+    first: dict[str, Loc] = {}
+    for a in articles:
+        if a.article in first:
+            raise InputError(a.loc, f"article {a.article!r} has a second entry (the first at line "
+                             f"{first[a.article].line}); an article is placed once: give one entry "
+                             "'frames:' for a module of more than one block")
+        first[a.article] = a.loc
 
 
 def _check_on_grid(articles: tuple[ArticleSpec, ...], styles: dict[str, Style], grid: Grid) -> None:
@@ -268,6 +281,10 @@ def _inside(node: Node | None, base: Path, root: Path, what: str, default: Path,
                          f"{OUTSIDE_HINT}")
     if not target.exists():
         raise InputError(node.loc, f"{what} {raw!r} not found (looked for {display_path(target)})")
+    if target.is_dir() != what.endswith("folder"):
+        # said here, at the spec's line: read later, a folder given for a file was named alone
+        raise InputError(node.loc, f"{what} {raw!r} is {'a folder' if target.is_dir() else 'not a folder'}; "
+                         f"expected a {'folder' if what.endswith('folder') else 'file'}")
     return target
 
 
