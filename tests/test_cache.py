@@ -119,6 +119,8 @@ def test_entries_round_trip_and_damage_is_a_miss(tmp_path: Path) -> None:
     off = DiskCache(None)
     off.put("k", key, b"x")
     assert off.get("k", key) is None
+    off.put_object("o", key, lambda: None)  # caching off: nothing pickled (this could not be), nothing kept
+    assert off.get_object("o", key) is None
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")

@@ -129,3 +129,26 @@ def test_photos_started_early_give_the_same_pdf(seed_build) -> None:
     wrong = EarlyPhotos((moved, *page.images[1:]), DiskCache(None), spec.photo_ppi)
     assert not wrong.matches(page.images, spec.photo_ppi)
     assert render_pdf(page, manifest, "t", "2026-01-01", settings=settings, early=wrong) == own
+
+
+def test_the_transform_applied_without_its_profile_bytes_gives_applytransforms_pixels() -> None:
+    """images._applied (littleCMS's transform without the output profile written into ``info``)
+    gives the very pixels ImageCms.applyTransform gives, for a photo's RGB and for supplied CMYK,
+    and a JPEG of either is the same bytes (the profile in ``info`` is never saved)."""
+    from PIL import ImageCms as _ImageCms
+
+    from pagesetter.render import images
+
+    rgb = Image.new("RGB", (97, 61))
+    rgb.putdata([((x * 7 + y) % 256, (x * y) % 256, (255 - x * 3) % 256) for y in range(61) for x in range(97)])
+    transform, _ = images._source_transform(None)
+    ours, theirs = images._applied(rgb, transform), _ImageCms.applyTransform(rgb, transform)
+    assert ours.mode == theirs.mode == "CMYK" and ours.tobytes() == theirs.tobytes()
+    assert "icc_profile" in theirs.info and "icc_profile" not in ours.info
+    assert images._jpeg(ours) == images._jpeg(theirs)
+    newsprint = _ImageCms.ImageCmsProfile(str(images.NEWSPRINT_PROFILE)).tobytes()
+    cmyk_transform = images._cmyk_transform(newsprint)
+    assert cmyk_transform is not None
+    assert images._applied(theirs, cmyk_transform).tobytes() == _ImageCms.applyTransform(theirs, cmyk_transform).tobytes()
+    with pytest.raises(_ImageCms.PyCMSError):  # a mode the transform does not take: applyTransform's error
+        images._applied(rgb.convert("L"), transform)

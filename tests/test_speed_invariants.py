@@ -14,7 +14,7 @@ import pytest
 from pagesetter.compose.atoms import han_latin_spaces, split_wide
 from pagesetter.compose.linebreak import Breakable, gaps_of, knuth_plass
 from pagesetter.compose.lines import REBREAK_BIASES, Run, atoms_for
-from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.face import FaceSet, OpenFaces
 from pagesetter.fonts.manifest import load_manifest
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.typography import OVER_SHARE, TypographyReport, _text_over_text, ink_extent, is_han, is_latin
@@ -149,3 +149,54 @@ def test_the_gate_is_loaded_only_while_the_photos_are_pending(photos: str) -> No
                           "xml.etree.ElementTree"]
     else:
         assert loaded == []
+
+
+def _edition_page(spec: Path, opened: OpenFaces | None = None) -> tuple[bytes, tuple]:
+    """One page as an edition's worker builds it (edition._build_page, no cache, no Ghostscript):
+    its PDF and its warnings."""
+    from pagesetter.cache import DiskCache
+    from pagesetter.build import EditionData
+    from pagesetter.edition import _PageJob, _build_page
+
+    job = _PageJob(spec, EditionData("城市日报", "2022-06-30", "bench"), DiskCache(None), photo_threads=0)
+    done, _, _ = _build_page(job, None, opened)
+    assert done.flowed is not None
+    return done.pdf, (done.flowed.warnings, done.render_warnings)
+
+
+def test_faces_kept_open_for_a_workers_pages_change_no_byte(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edition's worker keeps its faces open from page to page (workers.open_faces): each page
+    set with faces another page has already asked (glyphs, advances, extents cached) is the page
+    set with faces of its own, byte for byte, warnings alike."""
+    from pagesetter.fonts.face import OpenFaces
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    specs = [root / "layout" / "front-page.yaml", root / "layout" / "seed-page.yaml"]
+    opened = OpenFaces()
+    kept = [_edition_page(spec, opened) for spec in specs]
+    assert len(opened._faces) >= 4  # the faces of both pages, each opened once
+    assert kept == [_edition_page(spec) for spec in specs]
+
+
+def test_faces_kept_open_are_opened_again_when_the_file_changes(root: Path, tmp_path: Path) -> None:
+    """A font replaced between two pages (another file under the same name) is opened anew: the
+    kept face answers for the file it was opened from only."""
+    import os
+    import shutil
+
+    from pagesetter.fonts.face import OpenFaces
+
+    manifest = load_manifest(load_spec(root / "layout" / "seed-page.yaml").fonts_manifest)
+    info = manifest["song"]
+    font = tmp_path / info.path.name
+    shutil.copyfile(info.path, font)
+    local = replace(info, path=font)
+    opened = OpenFaces()
+    first = opened.open(local)
+    assert opened.open(local) is first
+    assert FaceSet({"song": local}, opened).get("song") is first
+    stat = font.stat()
+    os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # the file written again
+    again = opened.open(local)
+    assert again is not first
+    assert again.glyph_for("报") == first.glyph_for("报") != 0

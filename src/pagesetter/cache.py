@@ -140,6 +140,8 @@ class DiskCache:
         return found
 
     def put_object(self, kind: str, key: str, value: Any) -> None:
+        if self.root is None:  # caching off (--no-cache): not pickled for nothing (a page's memo, ~7 ms)
+            return
         self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune_if_due(self, max_bytes: int = MAX_BYTES, now: float | None = None) -> int:

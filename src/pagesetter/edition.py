@@ -35,7 +35,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_folder, display_path
 from pagesetter.flow.glyphs import missing_glyphs
 from pagesetter.flow.page import FlowResult, flow_page
-from pagesetter.fonts.face import FaceSet
+from pagesetter.fonts.face import FaceSet, OpenFaces
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
 from pagesetter.paths import StagedWrites, inside
@@ -300,12 +300,12 @@ def _run_page_in_worker(job: _PageJob) -> _Sent:
     payload = rebuild.lookup_payload(job.cache, key) if key is not None else None
     if payload is not None:
         return _Sent(payload, True)
-    from pagesetter.workers import coverage_server
+    from pagesetter.workers import coverage_server, open_faces
 
     server = coverage_server()
     server.prime()  # a worker's first page: Ghostscript starts while the page is set (no-op once running)
     with _collector_paused():
-        done, inputs, hashed = _build_page(job, server)
+        done, inputs, hashed = _build_page(job, server, open_faces())
         payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
     if key is not None and not _waits_for_jump(done.spec):
         rebuild.record_payload(job.cache, key, inputs, payload, started_ns, hashed)
@@ -364,13 +364,13 @@ def _job_key(job: _PageJob) -> str | None:
         if job.cache.enabled else None
 
 
-def _build_page(job: _PageJob, server: "CoverageServer | None" = None
+def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: OpenFaces | None = None
                 ) -> tuple[_PageDone, tuple[Path, ...], dict[Path, str]]:
     """The page laid out and rendered, and gated (``server``: a worker's Ghostscript, kept for
-    its pages), the files it read, and the SHA-256 of those it hashed as it read them (its
-    photos, for the photo cache: the replay record takes these rather than reading and hashing
-    each photo again, as a single page's build does); or, for a page that continues a jump whose
-    lines are not known yet, its inputs to wait with."""
+    its pages; ``opened``: its faces, kept open for its pages), the files it read, and the SHA-256
+    of those it hashed as it read them (its photos, for the photo cache: the replay record takes
+    these rather than reading and hashing each photo again, as a single page's build does); or,
+    for a page that continues a jump whose lines are not known yet, its inputs to wait with."""
     if job.loaded is not None:
         spec, manifest, articles, changes = job.loaded
     else:
@@ -378,7 +378,7 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None
         changes = tuple(changed)
     if job.carried is None and _waits_for_jump(spec):
         return _PageDone(spec, None, loaded=(spec, manifest, articles, changes)), (), {}
-    faces = FaceSet(manifest)
+    faces = FaceSet(manifest, opened)
     articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
     memo_key = load_memo(faces, spec.path, job.cache)
     flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})

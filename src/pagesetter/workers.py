@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pagesetter.fonts.face import OpenFaces
     from pagesetter.proof.coverage import CoverageServer
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal this process gets when its parent dies
@@ -61,3 +62,19 @@ def coverage_server() -> "CoverageServer":
 
 
 _SERVER: "CoverageServer | None" = None  # this worker process's, made on first use
+
+
+def open_faces() -> "OpenFaces":
+    """This worker's faces, kept open for every page it sets (fonts/face.py OpenFaces): each page
+    makes a FaceSet of its own (its own lines, its own memo) from faces whose glyphs and metrics
+    were already read for an earlier page. Held by the process, as its Ghostscript is: a pool
+    worker receives only pickled jobs, and a HarfBuzz font cannot be pickled."""
+    global _FACES
+    if _FACES is None:
+        from pagesetter.fonts.face import OpenFaces
+
+        _FACES = OpenFaces()
+    return _FACES
+
+
+_FACES: "OpenFaces | None" = None  # this worker process's, made on first use

@@ -128,14 +128,38 @@ class Face:
                 for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
 
 
+class OpenFaces:
+    """Faces kept open for the pages one process sets one after another (an edition's page worker,
+    workers.open_faces): a face's glyph ids, advances and ink extents are asked of HarfBuzz once
+    for all of them, not again by every page's new FaceSet. A Face holds only what its file says
+    (each cache a pure function of the file), so a page gets the very values a face of its own
+    would give; keyed by the file's identity (device, inode, size, modification time), so a font
+    replaced between two pages is opened anew."""
+
+    def __init__(self) -> None:
+        self._faces: dict[tuple[FaceInfo, int, int, int, int], Face] = {}
+
+    def open(self, info: FaceInfo) -> Face:
+        import os
+
+        st = os.stat(info.path)
+        key = (info, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        face = self._faces.get(key)
+        if face is None:
+            face = self._faces[key] = Face.open(info)
+        return face
+
+
 class FaceSet:
     """The faces a build uses, opened once and on first use, and the lines already set with them
-    (``memo``: composition is a pure function of text, style, measure and faces, compose/memo.py)."""
+    (``memo``: composition is a pure function of text, style, measure and faces, compose/memo.py).
+    ``opened``: faces already open in this process (OpenFaces), taken rather than opened again."""
 
-    def __init__(self, manifest: dict[str, FaceInfo]) -> None:
+    def __init__(self, manifest: dict[str, FaceInfo], opened: OpenFaces | None = None) -> None:
         from pagesetter.compose.memo import ComposeMemo
 
         self._manifest = manifest
+        self._opened = opened
         self._open: dict[str, Face] = {}
         self.memo = ComposeMemo()
         # A session's memo (session.py), or None: set lines placed as page lines (flow/article.py)
@@ -161,5 +185,6 @@ class FaceSet:
     def get(self, key: str) -> Face:
         face = self._open.get(key)
         if face is None:
-            face = self._open[key] = Face.open(self._manifest[key])
+            info = self._manifest[key]
+            face = self._open[key] = Face.open(info) if self._opened is None else self._opened.open(info)
         return face
