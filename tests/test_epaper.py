@@ -56,7 +56,7 @@ SPECS = {"seed-page": "layout/seed-page.yaml", "tabloid-edition": "layout/tabloi
          "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml",
          "body-align": "tests/pages/layout/body-align.yaml", "latin": "tests/pages/layout/latin.yaml",
          "epaper-codes": "tests/pages/layout/epaper-codes.yaml", "verse": "tests/pages/layout/verse.yaml",
-         "vertical": "tests/pages/layout/vertical.yaml"}
+         "vertical": "tests/pages/layout/vertical.yaml", "tables": "tests/pages/layout/tables.yaml"}
 
 
 @pytest.fixture(scope="module")
@@ -284,11 +284,13 @@ def _check_article_page(page, article: Article) -> None:  # type: ignore[no-unty
     assert text_of("article .subtitle") == article.subtitle
     assert text_of("article .byline") == article.byline
     paragraphs = page.locator("article .text .para")
-    assert paragraphs.all_text_contents() == [p.text for p in article.paragraphs]
+    # a table's rows stand on lines of the HTML of their own
+    assert [t.replace("\n", "") for t in paragraphs.all_text_contents()] == [p.text for p in article.paragraphs]
     assert page.locator("article .text .para").evaluate_all("els => els.map(e => e.dataset.form)") == \
         [p.form for p in article.paragraphs]
     leads = page.locator("article .text .para strong.lead").all_text_contents()
-    assert leads == [s.text for p in article.paragraphs for s in p.spans if s.lead]
+    # (a table's bold spans are its caption and heads: th and caption, not run-in leads)
+    assert leads == [s.text for p in article.paragraphs if p.table is None for s in p.spans if s.lead]
     assert page.locator("article figcaption .caption").all_text_contents() == [p.caption for p in article.photos]
     assert page.locator("article figcaption .credit").all_text_contents() == \
         [p.credit for p in article.photos if p.credit]
@@ -507,7 +509,7 @@ def test_every_paragraph_form_is_in_the_sites(sites: dict[str, Path]) -> None:
     for site in sites.values():
         for html in site.glob("a-*.html"):
             forms |= set(re.findall(r'data-form="([a-z]+)"', html.read_text(encoding="utf-8")))
-    assert forms == {"body", "subhead", "quote", "item", "right", "noindent"}
+    assert forms == {"body", "subhead", "quote", "item", "right", "noindent", "table"}
     leads = sum(html.read_text(encoding="utf-8").count('class="lead"') for s in sites.values() for html in s.glob("a-*.html"))
     assert leads > 0
 
@@ -777,3 +779,26 @@ def test_a_headline_turned_on_a_phone_has_lines_of_a_length(sites: dict[str, Pat
     assert turned >= 10
     assert not short, short
     assert not inside, inside
+
+
+def test_a_table_s_figures_are_never_broken_on_a_phone(sites: dict[str, Path]) -> None:
+    """On a phone the tables test page's figures broke inside (3007 / 50, 168.5 / 2, +2.3 / 1%) and its
+    column heads (收盘 / 价): the text's break-anywhere rule, there for a long code in a paragraph,
+    reached into the table. Every figure (a right-aligned cell) and column head stands on one
+    line; a table wider than the screen scrolls in its own box, never the page."""
+    broken, cells = [], 0
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            for html in sorted(sites["tables"].glob("a-*.html")):
+                phone.goto(html.as_uri())
+                for cell in _lines_of(phone, "article .text td.right, article .text th"):
+                    cells += 1
+                    if len(cell) > 1:
+                        broken.append((html.name, [line[0] for line in cell]))
+                assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, html.name
+        finally:
+            browser.close()
+    assert cells >= 30
+    assert not broken, broken

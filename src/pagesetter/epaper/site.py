@@ -430,7 +430,9 @@ def _paragraph_html(para: Paragraph, setting: Setting) -> str:
 
 def _table_html(para: Paragraph) -> str:
     """A table (flow/tables.py sets it on the page) as an HTML table: its title the caption, the
-    header row's cells ``th``, each column aligned as on the page, its source line after it."""
+    header row's cells ``th``, each column aligned as on the page, its source line after it; the
+    whole one paragraph (``.para``), the table in a box of its own that scrolls sideways when it is
+    wider than a phone's screen, so its figures are never broken to fit (style.css)."""
     shape = para.table
     assert shape is not None
     rows = shape.cells(para.spans)
@@ -443,9 +445,9 @@ def _table_html(para: Paragraph) -> str:
     body = "\n".join("<tr>" + "".join(cell("td", s.text, a) for s, a in zip(row, aligns)) + "</tr>"
                      for row in rows[1:])
     caption = f"<caption>{_e(para.spans[0].text)}</caption>\n" if shape.caption else ""
-    source = f'\n<p class="para source">{_e(para.spans[-1].text)}</p>' if shape.source else ""
-    return (f'<table class="para table" data-form="table">\n{caption}<thead>{head}</thead>\n'
-            f"<tbody>\n{body}\n</tbody>\n</table>{source}")
+    source = f'\n<p class="source">{_e(para.spans[-1].text)}</p>' if shape.source else ""
+    return (f'<div class="para table" data-form="table">\n<div class="table-box"><table>\n{caption}'
+            f"<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table></div>{source}</div>")
 
 
 # Where a headline's parts meet: the space typed between them (为党旗添光彩 让党徽更闪亮).
@@ -607,6 +609,11 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
 .text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
 .text table { border-collapse: collapse; border-top: 1px solid; border-bottom: 1px solid; margin: .6em 0 .2em; }
+/* a figure or a column head is never broken to fit a phone (3007 / 50, 收盘 / 价): a table wider
+   than the screen scrolls sideways in its own box, the page does not */
+.text .table-box { overflow-x: auto; }
+.text th, .text td { overflow-wrap: normal; }
+.text th, .text td.right { white-space: nowrap; }
 .text caption { font-weight: bold; }
 .text th { border-bottom: 1px solid; font-weight: bold; }
 .text th, .text td { padding: .1em .6em; }
@@ -614,7 +621,8 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .text .source { font-size: .9em; }
 .lead { font-weight: bold; }
 .on-pages { clear: both; margin-top: 1.5em; border-top: 1px solid var(--rule); padding-top: .5em; }
-@media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; } }
+@media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; }
+                            .text table { font-size: .94em; } .text th, .text td { padding: .1em .3em; } }
 /* named for assistive technology only (a page's or a photo story's h1) */
 .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip-path: inset(50%);
            white-space: nowrap; }
