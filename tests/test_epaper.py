@@ -802,3 +802,31 @@ def test_a_table_s_figures_are_never_broken_on_a_phone(sites: dict[str, Path]) -
             browser.close()
     assert cells >= 30
     assert not broken, broken
+
+
+def test_lines_are_fitted_again_at_a_new_width(sites: dict[str, Path]) -> None:
+    """The lines fit.js ends by force are a width's: a phone turned sideways, or a window made
+    narrower, breaks the text elsewhere. The codes page opened at a desktop's width and made a
+    phone's, then wide again: at each width no justified line is spread past print's limit and
+    the text is the content's; wide again, its forced breaks are those of the page opened wide."""
+    site = sites["epaper-codes"]
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((site / "a-codes.html").as_uri())
+            before = page.locator("article .text .para").all_text_contents()
+            _settled(page)
+            fresh = page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)")
+            for width in (390, 700, 1280):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.wait_for_function(f"document.documentElement.dataset.fitted === '{width}'")
+                lines = [line for para in _lines_of(page) for line in para]
+                spread = [(t, w) for t, _l, _r, last, w, *_ in lines if not last and w > VERY_LOOSE_LIMIT + 0.01]
+                assert not spread, (width, spread)
+                assert page.locator("article .text .para").all_text_contents() == before
+            # wide again, the breaks are those of a page opened wide: none of the phone's is left
+            assert page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)") \
+                == fresh
+        finally:
+            browser.close()
