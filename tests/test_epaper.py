@@ -830,3 +830,31 @@ def test_lines_are_fitted_again_at_a_new_width(sites: dict[str, Path]) -> None:
                 == fresh
         finally:
             browser.close()
+
+
+def test_a_vertical_headline_s_marks_come_from_a_chinese_face(sites: dict[str, Path]) -> None:
+    """A vertical headline's quotation marks and dashes came from the system's Latin face (DejaVu Sans,
+    system-ui's first), which has no vertical forms: “疫” stood as two commas on their side and ——
+    as two bars, where print sets the corner forms 『疫』 and one line (chars.VERTICAL_QUOTES). At a
+    desktop's width every glyph of each vertical 主题, 副题 and byline is a Chinese face's, as
+    Chromium reports the faces it used (CSS.getPlatformFontsForNode)."""
+    faces = {}
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            for article in ("vertical-song", "vertical-hei", "vertical-clauses"):
+                page.goto((sites["vertical"] / f"a-{article}.html").as_uri())
+                _settled(page)
+                root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+                for selector in ("article h1.title", "article .subtitle", "article .byline"):
+                    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+                    used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                    faces[(article, selector)] = {f["familyName"] for f in used if f["glyphCount"]}
+        finally:
+            browser.close()
+    assert all(faces.values()), faces
+    assert all("CJK" in face for used in faces.values() for face in used), faces

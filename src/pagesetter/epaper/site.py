@@ -30,12 +30,12 @@ from PIL import Image, ImageCms, ImageOps
 
 from pagesetter import __version__
 from pagesetter.compose.chars import URL, url_break_at
+from pagesetter.compose.spacing import VERY_LOOSE_LIMIT
 from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
 from pagesetter.flow.page import format_date
-from pagesetter.compose.spacing import VERY_LOOSE_LIMIT
 from pagesetter.flow.tables import column_aligns
 from pagesetter.flow.verse import TURNOVER_INDENT_EM, is_verse
 from pagesetter.pagetree import Page
@@ -396,8 +396,6 @@ def _vertical_headline(pages: Sequence[EpaperPage], article_id: str) -> bool:
     return next(a for a in p.spec.articles if a.article == article_id).headline.vertical
 
 
-
-
 def _text_html(text: str) -> str:
     """Copy as HTML, each URL and e-mail address in a span of its own with a break opportunity
     (<wbr>) wherever print may break it (compose/chars.py url_break_at, Chicago 6.80): a browser
@@ -632,7 +630,10 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 /* 竖排 in print: vertical where there is room, the body beside it as on the page (the title on
    the right, 副题 and byline to its left); on a phone it reads across, over the body */
 @media (min-width: 601px) {
-  .head.vertical { float: left; writing-mode: vertical-rl; max-height: 24rem; margin: 0 1.5em 1em 0; }
+  /* a Chinese face first: its vertical forms (vert) turn “” into corners and join ——, as print
+     does (chars.VERTICAL_QUOTES); a Latin system face's quotes and dashes stood on their side */
+  .head.vertical { float: left; writing-mode: vertical-rl; max-height: 24rem; margin: 0 1.5em 1em 0;
+                   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
   .head.vertical > * { margin: 0 0 0 .4em; text-align: start; }
   .head.vertical ~ .photo { display: flow-root; }
 }
