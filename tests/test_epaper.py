@@ -16,10 +16,12 @@ from conftest import ROOT, copy_project
 from pagesetter.build import load_inputs
 from pagesetter.cli import main
 from pagesetter.compose.chars import url_break_at
+from pagesetter.compose.spacing import VERY_LOOSE_LIMIT
 from pagesetter.content.model import Article
 from pagesetter.epaper.site import schema_bytes
 from pagesetter.epaper.zones import module_zones, union_outline
 from pagesetter.edition import is_edition, load_edition
+from pagesetter.flow.verse import TURNOVER_INDENT_EM
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -52,7 +54,9 @@ def test_a_ring_of_rectangles_keeps_its_hole() -> None:
 # The sites the tests open: the shipped pages, and the test page with every paragraph form.
 SPECS = {"seed-page": "layout/seed-page.yaml", "tabloid-edition": "layout/tabloid-edition.yaml",
          "front-page": "layout/front-page.yaml", "body-forms": "tests/pages/layout/body-forms.yaml",
-         "body-align": "tests/pages/layout/body-align.yaml", "latin": "tests/pages/layout/latin.yaml"}
+         "body-align": "tests/pages/layout/body-align.yaml", "latin": "tests/pages/layout/latin.yaml",
+         "epaper-codes": "tests/pages/layout/epaper-codes.yaml", "verse": "tests/pages/layout/verse.yaml",
+         "vertical": "tests/pages/layout/vertical.yaml", "tables": "tests/pages/layout/tables.yaml"}
 
 
 @pytest.fixture(scope="module")
@@ -280,11 +284,13 @@ def _check_article_page(page, article: Article) -> None:  # type: ignore[no-unty
     assert text_of("article .subtitle") == article.subtitle
     assert text_of("article .byline") == article.byline
     paragraphs = page.locator("article .text .para")
-    assert paragraphs.all_text_contents() == [p.text for p in article.paragraphs]
+    # a table's rows stand on lines of the HTML of their own
+    assert [t.replace("\n", "") for t in paragraphs.all_text_contents()] == [p.text for p in article.paragraphs]
     assert page.locator("article .text .para").evaluate_all("els => els.map(e => e.dataset.form)") == \
         [p.form for p in article.paragraphs]
     leads = page.locator("article .text .para strong.lead").all_text_contents()
-    assert leads == [s.text for p in article.paragraphs for s in p.spans if s.lead]
+    # (a table's bold spans are its caption and heads: th and caption, not run-in leads)
+    assert leads == [s.text for p in article.paragraphs if p.table is None for s in p.spans if s.lead]
     assert page.locator("article figcaption .caption").all_text_contents() == [p.caption for p in article.photos]
     assert page.locator("article figcaption .credit").all_text_contents() == \
         [p.credit for p in article.photos if p.credit]
@@ -503,7 +509,7 @@ def test_every_paragraph_form_is_in_the_sites(sites: dict[str, Path]) -> None:
     for site in sites.values():
         for html in site.glob("a-*.html"):
             forms |= set(re.findall(r'data-form="([a-z]+)"', html.read_text(encoding="utf-8")))
-    assert forms == {"body", "subhead", "quote", "item", "right", "noindent"}
+    assert forms == {"body", "subhead", "quote", "item", "right", "noindent", "table"}
     leads = sum(html.read_text(encoding="utf-8").count('class="lead"') for s in sites.values() for html in s.glob("a-*.html"))
     assert leads > 0
 
@@ -590,3 +596,292 @@ def test_epaper_gates_its_pages_as_build_does(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "pagesetter", "epaper", "layout/seed-page-alt.yaml", "-q"],
                            cwd=project, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "preflight" not in again.stderr, again.stderr
+
+
+# --- as a reader sees it, at a desktop's width and a phone's --------------------------------------
+
+WIDTHS = (1280, 390)
+
+# Each line of each paragraph of the selector, as Chromium sets it, character by character (a
+# Range per character, getClientRects): its text, the white left and right of it in the
+# paragraph's box (px; the measure: a turned verse line's padding is its turnovers' indent), whether it is the paragraph's last or ends in a forced break
+# (<br>: the browser does not justify it), the widest spread of one of its Han past an em (ems:
+# Chromium widens a character's box by the white justification adds after it), the font size,
+# the paragraph's alignment and its classes.
+_LINES = r"""sel => Array.from(document.querySelectorAll(sel)).map(p => {
+  const style = getComputedStyle(p), box = p.getBoundingClientRect(), left = box.left, right = box.right;
+  const lines = [], walker = document.createTreeWalker(p, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  let node, forced = false;
+  while ((node = walker.nextNode())) {
+    if (node.nodeType === 1) { if (node.tagName === "BR" && lines.length) lines[lines.length - 1].forced = true; continue; }
+    const size = parseFloat(getComputedStyle(node.parentNode).fontSize);
+    for (let i = 0; i < node.data.length;) {
+      const cp = node.data.codePointAt(i), n = cp > 0xffff ? 2 : 1, ch = String.fromCodePoint(cp);
+      const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + n);
+      const q = r.getClientRects()[0];
+      i += n;
+      if (!q || q.width === 0) continue;
+      let line = lines[lines.length - 1];
+      if (!line || q.top > line.top + size / 2) {
+        line = {top: q.top, text: "", left: q.left, right: q.right, spread: 0, forced: false};
+        lines.push(line);
+      }
+      line.text += ch; line.right = Math.max(line.right, q.right);
+      if (/\p{Script=Han}/u.test(ch)) line.spread = Math.max(line.spread, (q.width - size) / size);
+    }
+  }
+  return lines.map((l, k) => [l.text, l.left - left, right - l.right, k === lines.length - 1 || l.forced,
+                              l.spread, parseFloat(style.fontSize), style.textAlign, p.className]);
+})"""
+
+
+def _settled(page) -> None:  # type: ignore[no-untyped-def]
+    """The fonts loaded and a frame drawn after (the page's own script, if any, has fitted its lines)."""
+    page.evaluate("document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => r())))")
+
+
+def _lines_of(page, selector: str = "article .text .para") -> list[list[tuple]]:  # type: ignore[no-untyped-def]
+    _settled(page)
+    return [[tuple(line) for line in para] for para in page.evaluate(_LINES, selector)]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_justified_line_is_spread_past_print_s_limit(sites: dict[str, Path], width: int) -> None:
+    """A justified line before a code the browser will not break (600519.SH, XK-20220630-000123)
+    was spread to the measure, its Han a third of an em apart and more (a line of gaps): print's
+    line breaker avoids such a line (`check` fails one spread past VERY_LOOSE_LIMIT), the browser
+    has none. Every article page of every site, at a desktop's width and a phone's: no justified
+    line but a paragraph's last (or one ended by a forced break, which the browser sets flush left
+    as a last line) spreads two Han further apart than print allows."""
+    spread, justified = [], 0
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for site in sites.values():
+                for html in sorted(site.glob("a-*.html")):
+                    page.goto(html.as_uri())
+                    for para in _lines_of(page):
+                        for text, _left, _right, last, wide, _size, align, _cls in para:
+                            if align != "justify" or last:
+                                continue
+                            justified += 1
+                            if wide > VERY_LOOSE_LIMIT + 0.01:  # a hundredth: the browser's rounding to its pixel
+                                spread.append((site.name, html.name, text, round(wide, 2)))
+        finally:
+            browser.close()
+    assert justified > 200  # the lines were found and measured
+    assert not spread, spread
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_verse_turnovers_stand_as_print_sets_them(sites: dict[str, Path], width: int) -> None:
+    """A verse line too long for the screen turned over centred, as if it were a verse line of its
+    own (flow/verse.py: print sets a turnover flush right, at least TURNOVER_INDENT_EM in from the
+    left, the head centred as every verse line). The poems of the test pages, at a desktop's width
+    and a phone's: each verse line's head is centred on the measure; each of its turnovers ends at
+    the measure and stands two ems in at least."""
+    turnovers, verse = [], 0
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for name, article in (("epaper-codes", "night-song"), ("verse", "fk-verse"), ("verse", "stanzas"),
+                                  ("verse", "tight"), ("body-align", "poem")):
+                page.goto((sites[name] / f"a-{article}.html").as_uri())
+                # a verse line: a line of a ::: noindent block in a centred style (flow/verse.py is_verse)
+                for para in _lines_of(page, 'article .text .para[data-form="noindent"]'):
+                    if para[0][6] != "center":
+                        continue
+                    verse += 1
+                    (head, left, right, *_), size = para[0], para[0][5]
+                    assert abs(left - right) <= 1.5, (article, width, head, left, right)
+                    for text, left, right, *_ in para[1:]:
+                        turnovers.append(text)
+                        assert abs(right) <= 1.5 and left >= TURNOVER_INDENT_EM * size - 1.0, \
+                            (article, width, head, text, left, right)
+        finally:
+            browser.close()
+    assert verse >= 20
+    # night-song's long verse lines turn over on a phone, its longest on a desktop too
+    assert len(turnovers) >= (3 if width < 600 else 1), turnovers
+
+
+# The article's head (引题, 主题, 副题, byline) and its body as Chromium lays them out: the title's
+# writing mode, its first two characters' boxes, the head's box, the first line of the body's first
+# paragraph (a block's box would run under a float), and how far the page scrolls sideways.
+_HEAD = """() => {
+  const title = document.querySelector('article h1.title');
+  const node = document.createTreeWalker(title, NodeFilter.SHOW_TEXT).nextNode();
+  const box = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                     const q = r.getBoundingClientRect(); return [q.left, q.top, q.right, q.bottom]; };
+  const rect = e => { const q = e.getBoundingClientRect ? e.getBoundingClientRect() : e; return [q.left, q.top, q.right, q.bottom]; };
+  const para = document.querySelector('article .text .para'), range = document.createRange();
+  if (para) range.selectNodeContents(para);
+  return {mode: getComputedStyle(title).writingMode, first: box(0), second: box(1),
+          head: rect(title.closest('header') || title), text: para && rect(range.getClientRects()[0]),
+          scroll: document.scrollingElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_vertical_headline_reads_as_print_has_it_where_there_is_room(sites: dict[str, Path], width: int) -> None:
+    """A headline set vertical in print (竖排, headline.vertical) stood across on the e-paper like
+    any other. At a desktop's width it is vertical (writing-mode vertical-rl: its characters run
+    down, its columns right to left) on the left of the body, the body beside it, as on the page;
+    on a phone, where a vertical head would leave the body a sliver beside it, it reads across,
+    over the body. The vertical test page's headlines and the front page's levee; a headline set
+    across in print stays across."""
+    vertical = [("vertical", a) for a in ("vertical-song", "vertical-song-bold", "vertical-hei", "vertical-hei-bold",
+                                         "vertical-kai", "vertical-clauses")] + [("front-page", "levee")]
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for name, article in vertical + [("front-page", "lead"), ("seed-page", "xianglu-street")]:
+                page.goto((sites[name] / f"a-{article}.html").as_uri())
+                _settled(page)
+                got = page.evaluate(_HEAD)
+                (l1, t1, r1, b1), (l2, t2, _, _) = got["first"], got["second"]
+                assert got["scroll"] <= width, (article, got)
+                if width > 600 and (name, article) in vertical:
+                    assert got["mode"] == "vertical-rl", (article, got)
+                    assert t2 >= b1 - 1 and abs(l2 - l1) <= 2, (article, got)  # the second character under the first
+                    assert got["text"][0] >= got["head"][2], (article, got)  # the body to the right of the head
+                    assert got["head"][3] - got["head"][1] > got["head"][2] - got["head"][0], (article, got)
+                else:
+                    assert got["mode"] == "horizontal-tb", (article, got)
+                    assert l2 >= r1 - 1 and abs(t2 - t1) <= 2, (article, got)  # the second character after the first
+                    assert got["text"][1] >= got["head"][3], (article, got)  # the body under the head
+        finally:
+            browser.close()
+
+
+def test_each_page_has_one_h1_and_its_headings_in_order(sites: dict[str, Path]) -> None:
+    """Accessibility basics: the pages (page-N.html) had no h1 (the outline began at 本版文章, an h2),
+    nor did a photo story's page (no 主题). Every HTML file of every site: the language is given,
+    one h1, no heading level skipped, every image with its alternative text."""
+    for site in sites.values():
+        for html in sorted(site.glob("*.html")):
+            text = html.read_text(encoding="utf-8")
+            assert re.search(r'<html lang="zh-', text), html.name
+            levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", text)]
+            assert levels.count(1) == 1 and levels[0] == 1, (site.name, html.name, levels)
+            assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (site.name, html.name, levels)
+            for img in re.findall(r"<img [^>]*>", text):
+                assert re.search(r' alt="[^"]+"', img), (site.name, html.name, img)
+
+
+def test_a_headline_turned_on_a_phone_has_lines_of_a_length(sites: dict[str, Path]) -> None:
+    """On a phone the front page's 全市小学暑期托管服务下周启动 stood as a full line over 启动 alone
+    (and 上半年全市新增城镇就业五 over 万二千人): a desk turns a headline too long for its measure
+    in lines of a length, and where its parts meet (为党旗添光彩 让党徽更闪 over 亮: at the
+    space). Every 引题, 主题 and 副题 of every article page, 390 px wide: each line turned holds
+    at least half as many characters as the longest of its headline, and one of parts that each
+    fit a line breaks only at its spaces."""
+    short, inside = [], []
+    turned = 0
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            for site in sites.values():
+                for html in sorted(site.glob("a-*.html")):
+                    phone.goto(html.as_uri())
+                    heads = "article .kicker, article h1.title, article .subtitle"
+                    for para, content in zip(_lines_of(phone, heads), phone.locator(heads).all_text_contents()):
+                        if len(para) < 2:
+                            continue
+                        turned += 1
+                        texts = [re.sub(r"[ \u3000]", "", line[0]) for line in para]
+                        if min(map(len, texts)) < max(map(len, texts)) / 2:
+                            short.append((html.name, texts))
+                        parts = [x for x in re.split(r"[ \u3000]+", content) if x]
+                        if len(parts) > 1 and max(map(len, parts)) <= max(map(len, texts)):
+                            ends = {sum(map(len, parts[:k])) for k in range(len(parts) + 1)}
+                            if not {sum(map(len, texts[:k])) for k in range(len(texts))} <= ends:
+                                inside.append((html.name, texts))
+        finally:
+            browser.close()
+    assert turned >= 10
+    assert not short, short
+    assert not inside, inside
+
+
+def test_a_table_s_figures_are_never_broken_on_a_phone(sites: dict[str, Path]) -> None:
+    """On a phone the tables test page's figures broke inside (3007 / 50, 168.5 / 2, +2.3 / 1%) and its
+    column heads (收盘 / 价): the text's break-anywhere rule, there for a long code in a paragraph,
+    reached into the table. Every figure (a right-aligned cell) and column head stands on one
+    line; a table wider than the screen scrolls in its own box, never the page."""
+    broken, cells = [], 0
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            for html in sorted(sites["tables"].glob("a-*.html")):
+                phone.goto(html.as_uri())
+                for cell in _lines_of(phone, "article .text td.right, article .text th"):
+                    cells += 1
+                    if len(cell) > 1:
+                        broken.append((html.name, [line[0] for line in cell]))
+                assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, html.name
+        finally:
+            browser.close()
+    assert cells >= 30
+    assert not broken, broken
+
+
+def test_lines_are_fitted_again_at_a_new_width(sites: dict[str, Path]) -> None:
+    """The lines fit.js ends by force are a width's: a phone turned sideways, or a window made
+    narrower, breaks the text elsewhere. The codes page opened at a desktop's width and made a
+    phone's, then wide again: at each width no justified line is spread past print's limit and
+    the text is the content's; wide again, its forced breaks are those of the page opened wide."""
+    site = sites["epaper-codes"]
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((site / "a-codes.html").as_uri())
+            before = page.locator("article .text .para").all_text_contents()
+            _settled(page)
+            fresh = page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)")
+            for width in (390, 700, 1280):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.wait_for_function(f"document.documentElement.dataset.fitted === '{width}'")
+                lines = [line for para in _lines_of(page) for line in para]
+                spread = [(t, w) for t, _l, _r, last, w, *_ in lines if not last and w > VERY_LOOSE_LIMIT + 0.01]
+                assert not spread, (width, spread)
+                assert page.locator("article .text .para").all_text_contents() == before
+            # wide again, the breaks are those of a page opened wide: none of the phone's is left
+            assert page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)") \
+                == fresh
+        finally:
+            browser.close()
+
+
+def test_a_vertical_headline_s_marks_come_from_a_chinese_face(sites: dict[str, Path]) -> None:
+    """A vertical headline's quotation marks and dashes came from the system's Latin face (DejaVu Sans,
+    system-ui's first), which has no vertical forms: “疫” stood as two commas on their side and ——
+    as two bars, where print sets the corner forms 『疫』 and one line (chars.VERTICAL_QUOTES). At a
+    desktop's width every glyph of each vertical 主题, 副题 and byline is a Chinese face's, as
+    Chromium reports the faces it used (CSS.getPlatformFontsForNode)."""
+    faces = {}
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            for article in ("vertical-song", "vertical-hei", "vertical-clauses"):
+                page.goto((sites["vertical"] / f"a-{article}.html").as_uri())
+                _settled(page)
+                root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+                for selector in ("article h1.title", "article .subtitle", "article .byline"):
+                    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+                    used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                    faces[(article, selector)] = {f["familyName"] for f in used if f["glyphCount"]}
+        finally:
+            browser.close()
+    assert all(faces.values()), faces
+    assert all("CJK" in face for used in faces.values() for face in used), faces

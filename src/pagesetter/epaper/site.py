@@ -9,7 +9,7 @@ Layout of the folder::
     images/page-N.jpg, -zoom    the page at SCREEN_DPI and ZOOM_DPI
     photos/<article>-K.jpg      the article's photos in sRGB for the web
     edition.json                the index (edition.schema.json, shipped beside it)
-    style.css, zoom.js
+    style.css, zoom.js, fit.js
 
 Every file is a function of the inputs alone: same inputs, same bytes.
 """
@@ -30,12 +30,14 @@ from PIL import Image, ImageCms, ImageOps
 
 from pagesetter import __version__
 from pagesetter.compose.chars import URL, url_break_at
+from pagesetter.compose.spacing import VERY_LOOSE_LIMIT
 from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
 from pagesetter.flow.page import format_date
 from pagesetter.flow.tables import column_aligns
+from pagesetter.flow.verse import TURNOVER_INDENT_EM, is_verse
 from pagesetter.pagetree import Page
 from pagesetter.paths import read_regular, write_atomically
 from pagesetter.records import record
@@ -115,11 +117,12 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
             files[_pdf_name(p)] = read_regular(p.pdf)
     for a in order:
         files[_article_file(a)] = _article_html(articles[a], pages, info, zones[a], photos[a],
-                                                _settings(pages, a, articles[a]))
+                                                _settings(pages, a, articles[a]), _vertical_headline(pages, a))
         for ph in photos[a]:
             files[ph.src] = ph.data
     files["style.css"] = STYLE.encode()
     files["zoom.js"] = ZOOM_JS.encode()
+    files["fit.js"] = FIT_JS.encode()
     files["edition.schema.json"] = schema_bytes()
     files["edition.json"] = _index_json(pages, info, order, articles, zones, photos, images)
     kept = [_pdf_name(p) for p in pages if _pdf_name(p) not in files]
@@ -348,7 +351,7 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
         pdf += f' <a href="{_href(combined)}" class="pdf">全部版面PDF</a>'
     title = " ".join(x for x in (info.paper, label, section) if x)
     body = (f'<body class="page">\n{_baomei(info, label, section)}{_nav(pages, n)}'
-            '<main class="layout">\n<div class="viewer">\n'
+            f'<main class="layout">\n<h1 class="sr-only">{_e(title)}</h1>\n<div class="viewer">\n'
             '<p class="tools"><button type="button" id="zoom" hidden>放大</button></p>\n'
             f'<div class="sheet" id="sheet" style="aspect-ratio: {rounded(w)} / {rounded(h)}">\n'
             f'<img src="{screen}" data-zoom="{zoom}" width="{sw}" height="{sh}" alt="{_e(title)} 版面">\n'
@@ -365,10 +368,12 @@ CSS_ALIGN = {"justify": "justify", "left": "left", "center": "center", "right": 
 
 @record(frozen=True)
 class Setting:
-    """How print sets a paragraph: its lines' alignment and its first-line indent in ems."""
+    """How print sets a paragraph: its lines' alignment, its first-line indent in ems, and whether
+    it is a verse line (flow/verse.py: its turnovers flush right, TURNOVER_INDENT_EM in)."""
 
     align: str
     indent_em: float
+    verse: bool = False
 
     def css(self) -> str:
         return f"text-align: {CSS_ALIGN[self.align]}; text-indent: {round(self.indent_em, 3):g}em"
@@ -380,10 +385,15 @@ def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) ->
     the text as the print does."""
     p = next(p for p in pages if article_id in p.articles)
     spec = next(a for a in p.spec.articles if a.article == article_id)
-    return [Setting(paragraph_align(para, spec, p.spec.styles), paragraph_indent_em(para, spec, p.spec.styles))
+    return [Setting(paragraph_align(para, spec, p.spec.styles), paragraph_indent_em(para, spec, p.spec.styles),
+                    is_verse(para, spec, p.spec.styles))
             for para in article.paragraphs]
 
 
+def _vertical_headline(pages: Sequence[EpaperPage], article_id: str) -> bool:
+    """Is the article's headline set vertical (竖排) on the first page it stands on?"""
+    p = next(p for p in pages if article_id in p.articles)
+    return next(a for a in p.spec.articles if a.article == article_id).headline.vertical
 
 
 def _text_html(text: str) -> str:
@@ -412,12 +422,15 @@ def _paragraph_html(para: Paragraph, setting: Setting) -> str:
         return f'<h2 class="para subhead" data-form="subhead" {style}>{inner}</h2>'
     if para.form == "quote":
         return f'<blockquote class="para quote" data-form="quote" {style}>{inner}</blockquote>'
-    return f'<p class="para {para.form}" data-form="{para.form}" {style}>{inner}</p>'
+    verse = " verse" if setting.verse else ""
+    return f'<p class="para {para.form}{verse}" data-form="{para.form}" {style}>{inner}</p>'
 
 
 def _table_html(para: Paragraph) -> str:
     """A table (flow/tables.py sets it on the page) as an HTML table: its title the caption, the
-    header row's cells ``th``, each column aligned as on the page, its source line after it."""
+    header row's cells ``th``, each column aligned as on the page, its source line after it; the
+    whole one paragraph (``.para``), the table in a box of its own that scrolls sideways when it is
+    wider than a phone's screen, so its figures are never broken to fit (style.css)."""
     shape = para.table
     assert shape is not None
     rows = shape.cells(para.spans)
@@ -430,22 +443,50 @@ def _table_html(para: Paragraph) -> str:
     body = "\n".join("<tr>" + "".join(cell("td", s.text, a) for s, a in zip(row, aligns)) + "</tr>"
                      for row in rows[1:])
     caption = f"<caption>{_e(para.spans[0].text)}</caption>\n" if shape.caption else ""
-    source = f'\n<p class="para source">{_e(para.spans[-1].text)}</p>' if shape.source else ""
-    return (f'<table class="para table" data-form="table">\n{caption}<thead>{head}</thead>\n'
-            f"<tbody>\n{body}\n</tbody>\n</table>{source}")
+    source = f'\n<p class="source">{_e(para.spans[-1].text)}</p>' if shape.source else ""
+    return (f'<div class="para table" data-form="table">\n<div class="table-box"><table>\n{caption}'
+            f"<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table></div>{source}</div>")
+
+
+# Where a headline's parts meet: the space typed between them (为党旗添光彩 让党徽更闪亮).
+HEADLINE_SPACE = re.compile(r"[ \u3000]+")
+
+
+def _headline_html(text: str) -> str:
+    """A 引题, 主题 or 副题 as HTML: each part between its spaces kept whole on a line where it fits
+    (style.css .part), so a headline turned on a phone turns at its space, as a desk turns one,
+    not inside a word (让党徽更闪 / 亮)."""
+    if not HEADLINE_SPACE.search(text.strip()):
+        return _e(text)
+    out, at = [], 0
+    for m in HEADLINE_SPACE.finditer(text):
+        if m.start() > at:
+            out.append(f'<span class="part">{_e(text[at:m.start()])}</span>')
+        out.append(_e(m.group()))
+        at = m.end()
+    if at < len(text):
+        out.append(f'<span class="part">{_e(text[at:])}</span>')
+    return "".join(out)
 
 
 def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionInfo, zones: list[PageZone],
-                  photos: list[WebPhoto], settings: list[Setting]) -> bytes:
-    parts = []
+                  photos: list[WebPhoto], settings: list[Setting], vertical: bool = False) -> bytes:
+    head = []
     if article.kicker:
-        parts.append(f'<p class="kicker">{_e(article.kicker)}</p>')
+        head.append(f'<p class="kicker">{_headline_html(article.kicker)}</p>')
     if article.title:
-        parts.append(f'<h1 class="title">{_e(article.title)}</h1>')
+        head.append(f'<h1 class="title">{_headline_html(article.title)}</h1>')
+    else:
+        # a photo story has no 主题: the page still has its one h1 (a screen reader's outline
+        # starts there), named as the lists name it, seen only by assistive technology
+        head.append(f'<h1 class="sr-only">{_e(headline_text(article))}</h1>')
     if article.subtitle:
-        parts.append(f'<p class="subtitle">{_e(article.subtitle)}</p>')
+        head.append(f'<p class="subtitle">{_headline_html(article.subtitle)}</p>')
     if article.byline:
-        parts.append(f'<p class="byline">{_e(article.byline)}</p>')
+        head.append(f'<p class="byline">{_e(article.byline)}</p>')
+    # 竖排 in print: set vertical where the screen is wide enough to read it so (style.css), the
+    # body beside it as on the page; on a phone, horizontal over the body
+    parts = [f'<header class="head{" vertical" if vertical else ""}">' + "\n".join(head) + "</header>"]
     k = 0
     for photo in article.photos:
         imgs = []
@@ -471,7 +512,8 @@ def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionIn
     first = zones[0].page if zones else 1
     label, section = page_label(pages[first - 1], first)
     body = (f'<body class="article">\n{_baomei(info, label, section)}{_nav(pages, None)}'
-            f'<main><article id="{_e(article.id)}">\n' + "\n".join(parts) + "\n</article></main>\n</body>\n</html>\n")
+            f'<main><article id="{_e(article.id)}">\n' + "\n".join(parts) + "\n</article></main>\n"
+            '<script src="fit.js"></script>\n</body>\n</html>\n')
     return (_head(title) + body).encode()
 
 
@@ -549,6 +591,10 @@ body { margin: 0; font: 16px/1.8 system-ui, "Noto Sans CJK SC", "Source Han Sans
 body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #fff; }
 .kicker, .subtitle { margin: 0; text-align: center; }
 .title { margin: .2em 0; font-size: 1.7em; line-height: 1.35; text-align: center; }
+/* a headline too long for the screen turns in lines of a length, as a desk sets one in two lines,
+   never a full line over a word or two (启动 alone under 全市小学暑期托管服务下周) */
+.kicker, .title, .subtitle { text-wrap: balance; }
+.part { display: inline-block; }
 .byline { color: #555; text-align: center; }
 .photo { margin: 1em 0; }
 .photo img { display: block; width: 100%; height: auto; margin-bottom: .3em; }
@@ -561,15 +607,124 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .text .subhead { font-size: 1.05em; margin: 1em 0 .4em; }
 .text .quote { margin: .6em 0; padding: .3em 1em; border-left: 3px solid var(--rule); font-family: serif; }
 .text table { border-collapse: collapse; border-top: 1px solid; border-bottom: 1px solid; margin: .6em 0 .2em; }
+/* a figure or a column head is never broken to fit a phone (3007 / 50, 收盘 / 价): a table wider
+   than the screen scrolls sideways in its own box, the page does not */
+.text .table-box { overflow-x: auto; }
+.text th, .text td { overflow-wrap: normal; }
+.text th, .text td.right { white-space: nowrap; }
 .text caption { font-weight: bold; }
 .text th { border-bottom: 1px solid; font-weight: bold; }
 .text th, .text td { padding: .1em .6em; }
 .text .right { text-align: right; } .text .left { text-align: left; } .text .center { text-align: center; }
 .text .source { font-size: .9em; }
 .lead { font-weight: bold; }
-.on-pages { margin-top: 1.5em; border-top: 1px solid var(--rule); padding-top: .5em; }
-@media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; } }
-"""
+.on-pages { clear: both; margin-top: 1.5em; border-top: 1px solid var(--rule); padding-top: .5em; }
+@media (max-width: 600px) { body { font-size: 17px; } .layout { padding: 0 .5em .5em; }
+                            .text table { font-size: .94em; } .text th, .text td { padding: .1em .3em; } }
+/* named for assistive technology only (a page's or a photo story's h1) */
+.sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip-path: inset(50%);
+           white-space: nowrap; }
+/* a verse line that turns over (fit.js marks it): its head centred on the measure, each turnover
+   flush right and at least TURNOVER em in from the left, as print sets it (flow/verse.py) */
+.text .verse.turned { padding-left: TURNOVERem; text-indent: -TURNOVERem !important; text-align-last: right; }
+/* 竖排 in print: vertical where there is room, the body beside it as on the page (the title on
+   the right, 副题 and byline to its left); on a phone it reads across, over the body */
+@media (min-width: 601px) {
+  /* a Chinese face first: its vertical forms (vert) turn “” into corners and join ——, as print
+     does (chars.VERTICAL_QUOTES); a Latin system face's quotes and dashes stood on their side */
+  .head.vertical { float: left; writing-mode: vertical-rl; max-height: 24rem; margin: 0 1.5em 1em 0;
+                   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
+  .head.vertical > * { margin: 0 0 0 .4em; text-align: start; }
+  .head.vertical ~ .photo { display: flow-root; }
+}
+""".replace("TURNOVER", f"{TURNOVER_INDENT_EM:g}")
+
+# The browser breaks the lines; this fits them after it does, and again when the width changes.
+FIT_JS = """\
+// 数字报: lines fitted after the browser breaks them, and again at each new width.
+// - A justified line spread past LIMIT em between two characters (the line before a code the
+//   browser will not break, 600519.SH) ends in a forced break instead, so it stands flush left:
+//   print's line breaker avoids such a line, the browser has none (LIMIT: what print's check
+//   calls very loose, compose/spacing.py's limit).
+// - A verse line that turns over is marked "turned" (style.css: its head centred, its turnovers
+//   flush right), and each turnover but the last ends in a forced break, which text-align-last sets
+//   flush right too (flow/verse.py).
+(function () {
+  "use strict";
+  var LIMIT = VERY_LOOSE, HAN = /\\p{Script=Han}/u;
+  // Each line of the paragraph: where it starts (text node, offset), its top, and the widest
+  // spread of one of its Han (its box less an em, in ems; the browser widens a character's box by
+  // the white justification adds after it).
+  function lines(p) {
+    var out = [], walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT), range = document.createRange(), node;
+    while ((node = walker.nextNode())) {
+      var size = parseFloat(getComputedStyle(node.parentNode).fontSize), data = node.data;
+      for (var i = 0; i < data.length;) {
+        var cp = data.codePointAt(i), n = cp > 0xffff ? 2 : 1;
+        range.setStart(node, i);
+        range.setEnd(node, i + n);
+        var rects = range.getClientRects(), last = out[out.length - 1];
+        if (rects.length && rects[0].width > 0) {
+          if (!last || rects[0].top > last.top + size / 2) {
+            last = {node: node, offset: i, top: rects[0].top, spread: 0};
+            out.push(last);
+          }
+          if (HAN.test(String.fromCodePoint(cp))) {
+            last.spread = Math.max(last.spread, (rects[0].width - size) / size);
+          }
+        }
+        i += n;
+      }
+    }
+    return out;
+  }
+  // A forced break before each of these line starts, the last first (an earlier one's offset in
+  // the same text node stays good).
+  function breakBefore(starts) {
+    starts.slice().reverse().forEach(function (at) {
+      var node = at.offset > 0 ? at.node.splitText(at.offset) : at.node, br = document.createElement("br");
+      br.className = "fit";
+      node.parentNode.insertBefore(br, node);
+    });
+  }
+  function fit() {
+    Array.prototype.forEach.call(document.querySelectorAll("br.fit"), function (br) {
+      var parent = br.parentNode;
+      parent.removeChild(br);
+      parent.normalize();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".text .para"), function (p) {
+      p.classList.remove("turned");
+      if (p.classList.contains("verse")) {
+        if (lines(p).length > 1) {
+          p.classList.add("turned");
+          breakBefore(lines(p).slice(2));
+        }
+        return;
+      }
+      // a break moves no line after it, but text-wrap: pretty may set the lines before it again
+      for (var pass = 0; pass < 4 && getComputedStyle(p).textAlign === "justify"; pass++) {
+        var ls = lines(p), wide = [];
+        for (var k = 0; k + 1 < ls.length; k++) {
+          if (ls[k].spread > LIMIT) { wide.push(ls[k + 1]); }
+        }
+        if (!wide.length) { break; }
+        breakBefore(wide);
+      }
+    });
+    document.documentElement.setAttribute("data-fitted", String(window.innerWidth));
+  }
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fit(); });
+    }
+  });
+  fit();
+  if (document.fonts) { document.fonts.ready.then(fit); }
+})();
+""".replace("VERY_LOOSE", f"{VERY_LOOSE_LIMIT:g}")
 
 ZOOM_JS = """\
 // 放大/缩小: the zoom image (twice the resolution) in a sheet twice as wide, scrolled in its frame.
