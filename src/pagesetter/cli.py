@@ -653,9 +653,16 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             from pagesetter.edition import build_edition
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))
-            edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
-                                    proof=args.proof,
-                                    jobs=args.jobs, cache=cache)
+            before = _output_identities(args.output)
+            try:
+                edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
+                                        proof=args.proof,
+                                        jobs=args.jobs, cache=cache)
+            except BaseException as exc:
+                if not by_interrupt(exc):  # an edition that stops writes nothing: its older pages go
+                    name, pages = _edition_names(spec)
+                    _remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                raise
             if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
             if any(page.overset for page in edition.pages):  # written as allowed, marked: still text lost
@@ -707,8 +714,12 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
         except BaseException as exc:
             if by_interrupt(exc):
                 _say_unsaid(args.output, before, said, args.quiet, json_status)
-            elif args.proof and isinstance(exc, PagesetterError):
-                _say_stopped_proof(args, before, said, json_status)
+            else:
+                if args.proof and isinstance(exc, PagesetterError):
+                    _say_stopped_proof(args, before, said, json_status)
+                name = _page_name(spec)
+                if name is not None:
+                    _remove_stopped(args.output, [name], before, args.quiet)
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
@@ -805,6 +816,87 @@ def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool,
             path.unlink()
             if not quiet:
                 print(f"removed {display_path(path)} (older than this build)")
+
+
+def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
+                    edition: str = "") -> None:
+    """A build that stopped (overset, a character no face has, bad input, a failure of the gate's
+    tools) leaves no page a desk could take for this build's: each named page's PDF (and an
+    edition's combined PDF, named among ``stems``) that an earlier build of pagesetter wrote is
+    removed, with the previews and proofs beside it, as _remove_stale removes those of a build
+    that goes on. Only files the folder held before this build (``before``: what it wrote, such
+    as the proof it writes before it stops, stays) and, for the PDF itself, only a regular file
+    whose Info names pagesetter as its creator (_written_by_us): a user's own PDF of that name,
+    or a link, is left as it is. ``edition``: the edition's name, whose combined PDF and contact
+    sheet go too."""
+    names = [stem + suffix for stem in stems for suffix in (".pdf", *STALE_SUFFIXES)]
+    if edition:
+        names += [edition + ".pdf", edition + ".contact.png"]
+    for name in names:
+        path = out / name
+        if before.get(name) is None or before.get(name) != _identity(path):
+            continue  # not there before this build, or written by it since (the proof it stopped after)
+        if path.is_symlink() or not path.is_file():
+            continue
+        if name.endswith(".pdf") and not _written_by_us(path):
+            continue
+        path.unlink()
+        if not quiet:
+            print(f"removed {display_path(path)} (an earlier build's: this build stopped)")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """``path``'s (inode, mtime), as _output_identities reads them; None when it is not there."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _written_by_us(pdf: Path) -> bool:
+    """Is ``pdf`` a PDF pagesetter wrote (a page's, a proof, an edition's)? Its Info dictionary says
+    so: Creator ``pagesetter`` (render/pdfx.py AUTHOR), as every PDF a build writes carries. A file
+    pikepdf cannot read is nobody's we know: not ours to remove."""
+    import pikepdf
+
+    from pagesetter.render.pdfx import AUTHOR
+
+    try:
+        with pikepdf.open(pdf) as doc:
+            return str(doc.docinfo.get("/Creator", "")) == AUTHOR
+    except Exception:  # pikepdf's own errors and OSError alike: a file we cannot read is not ours
+        return False
+
+
+def _page_name(spec: Path) -> str | None:
+    """The name a page spec gives its PDF (``page: name:``, else the file's stem, as spec/loader.py
+    names it), read from the spec alone so that it is known also when the spec is what stopped the
+    build; None when the spec is no regular file or its name is no file name."""
+    from pagesetter.spec import validate as v
+    from pagesetter.yamlsource import Node, load_yaml
+
+    try:
+        if not spec.is_file():
+            return None
+        root = load_yaml(spec)
+        page = root.get("page") if root.is_map else None
+        node = page.get("name") if page is not None and page.is_map else None
+        return v.file_name(node if node is not None else Node(spec.stem, Loc.of_file(spec)), "page name")
+    except (PagesetterError, OSError):
+        return None
+
+
+def _edition_names(path: Path) -> tuple[str, list[str]]:
+    """The names an edition file's PDFs take: the edition's own and each page's (_page_name); none
+    when the edition file cannot be read."""
+    from pagesetter.edition import load_edition
+
+    try:
+        edition = load_edition(path)
+    except (PagesetterError, OSError):
+        return "", []
+    return edition.name, [name for name in map(_page_name, edition.pages) if name is not None]
 
 
 def _output_not_planted(out: Path) -> None:
