@@ -821,8 +821,8 @@ def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool,
 def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
                     edition: str = "") -> None:
     """A build that stopped (overset, a character no face has, bad input) leaves no page a desk
-    could take for this build's: each named page's PDF (and an edition's combined PDF) that an earlier build of pagesetter wrote is
-    removed, with the previews and proofs beside it, as _remove_stale removes those of a build
+    could take for this build's: each named page's PDF (and an edition's combined PDF) that an
+    earlier build of pagesetter wrote is removed, with the previews and proofs beside it, as _remove_stale removes those of a build
     that goes on. Only files the folder held before this build (``before``: what it wrote, such
     as the proof it writes before it stops, stays) and, for the PDF itself, only a regular file
     whose Info names pagesetter as its creator (_written_by_us): a user's own PDF of that name,
