@@ -2066,6 +2066,47 @@ def _side_rule_foot(spec: ArticleSpec, block: Rect, geo: PageGeometry, head_line
     return geo.line_top(deepest + 1)
 
 
+def rules_beside_white(spec: PageSpec, geo: PageGeometry) -> list[Rule]:
+    """A module's left side where no module stands across the gutter (an empty column, or the
+    module beside it ends higher or starts lower) gets a rule of its own. Between two modules side
+    by side the rule is the left one's (_area_rules draws every module's right side but at the
+    type area's edge); a module had none on its left, so one right of white stood open there while
+    its right side was ruled. A newspaper parts a module from the rest of the type area on every
+    side but the type area's outer edge: the rule stands where the left neighbour's would, meets
+    the rules of neighbours that border it above or below (their side rules, then joined as every
+    rule is, junctions.py), and is the module's own article rule. Not at the type area's left
+    edge, nor for a boxed module (its frame parts it), nor beside the masthead or another area of
+    the same module (the turn of an L)."""
+    grid = spec.grid
+    taken = [a for other in spec.articles for a in other.areas]
+    if spec.masthead is not None:
+        taken.append(spec.masthead.block)
+    out: list[Rule] = []
+    for aspec in spec.articles:
+        rules = aspec.rules or spec.rules
+        if aspec.box is not None or rules.article <= 0:
+            continue
+        for area in aspec.areas:
+            if area.col == 0:
+                continue
+            beside = sorted((max(a.top, area.top), min(a.bottom, area.bottom)) for a in taken
+                            if a.right == area.col and a.top < area.bottom and area.top < a.bottom)
+            at_page_foot = area.bottom >= grid.lines
+            x = geo.col_left(area.col) - grid.gutter / 2
+            line = area.top
+            for top, bottom in [*beside, (area.bottom, area.bottom)]:
+                if top > line:  # lines line..top have white beside them
+                    # from the foot rule line of the module above it across the gutter (where its
+                    # side rule ends), else the area's top; down to where the module below it
+                    # starts, else the area's own foot rule line (or the page foot)
+                    y1 = geo.line_top(line) - (grid.pitch / 2 if line > area.top else 0.0)
+                    y2 = geo.line_top(top) if top < area.bottom else \
+                        geo.line_top(area.bottom) - (0.0 if at_page_foot else grid.pitch / 2)
+                    out.append(Rule(x, y1, x, y2, rules.article, BLACK, "article"))
+                line = max(line, bottom)
+    return out
+
+
 def side_rules_beside(rules: list[Rule], spec: PageSpec, geo: PageGeometry) -> list[Rule]:
     """The side rule of a module at the page foot that its flow ended under its content
     (_side_rule_foot) runs on down beside the modules across the gutter: to the foot rule of the
