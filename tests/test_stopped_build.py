@@ -40,9 +40,10 @@ def _overset(project: Path, article: str) -> None:
 
 def test_a_page_stopped_by_overset_leaves_no_older_pdf_and_no_user_file_is_touched(project: Path) -> None:
     out = project / "out"
-    first = _build(project, "layout/seed-page.yaml", "--preview")
+    first = _build(project, "layout/seed-page.yaml", "--preview", "--proof")
     assert first.returncode == 0, first.stderr
-    assert (out / "seed-page.pdf").is_file() and (out / "seed-page.png").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["seed-page.pdf", "seed-page.png", "seed-page.proof-a3.pdf",
+                                                     "seed-page.proof.pdf", "seed-page.proof.png"]
     _user_pdf(out / "notes.pdf")  # the user's own file in the output folder
     _overset(project, "xian-education")
     stopped = _build(project, "layout/seed-page.yaml")
@@ -50,7 +51,8 @@ def test_a_page_stopped_by_overset_leaves_no_older_pdf_and_no_user_file_is_touch
     assert "overset" in stopped.stderr and "Traceback" not in stopped.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.pdf"]
     assert "removed out/seed-page.pdf (an earlier build's: this build stopped)" in stopped.stdout
-    assert "removed out/seed-page.png (an earlier build's: this build stopped)" in stopped.stdout
+    for name in ("seed-page.png", "seed-page.proof.pdf", "seed-page.proof-a3.pdf", "seed-page.proof.png"):
+        assert f"removed out/{name} (an earlier build's: this build stopped)" in stopped.stdout
 
 
 def test_a_user_pdf_named_as_the_page_is_not_removed(project: Path) -> None:

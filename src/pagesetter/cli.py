@@ -658,10 +658,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                         proof=args.proof,
                                         jobs=args.jobs, cache=cache)
-            except BaseException as exc:
-                if not by_interrupt(exc):  # an edition that stops writes nothing: its older pages go
-                    name, pages = _edition_names(spec)
-                    _remove_stopped(args.output, pages, before, args.quiet, edition=name)
+            except PagesetterError:  # an edition that stops writes nothing: its older pages go
+                name, pages = _edition_names(spec)
+                _remove_stopped(args.output, pages, before, args.quiet, edition=name)
                 raise
             if _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec):
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
@@ -714,9 +713,12 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
         except BaseException as exc:
             if by_interrupt(exc):
                 _say_unsaid(args.output, before, said, args.quiet, json_status)
-            else:
-                if args.proof and isinstance(exc, PagesetterError):
+            elif isinstance(exc, PagesetterError):
+                if args.proof:
                     _say_stopped_proof(args, before, said, json_status)
+                # The page stopped for what it holds (overset, bad input): its older PDF goes. Not
+                # when the system refused a write (a full disk: the last PDF stays as it was) or a
+                # bug stopped it.
                 name = _page_name(spec)
                 if name is not None:
                     _remove_stopped(args.output, [name], before, args.quiet)
@@ -821,13 +823,15 @@ def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool,
 def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
                     edition: str = "") -> None:
     """A build that stopped (overset, a character no face has, bad input) leaves no page a desk
-    could take for this build's: each named page's PDF (and an edition's combined PDF) that an
-    earlier build of pagesetter wrote is removed, with the previews and proofs beside it, as _remove_stale removes those of a build
-    that goes on. Only files the folder held before this build (``before``: what it wrote, such
-    as the proof it writes before it stops, stays) and, for the PDF itself, only a regular file
-    whose Info names pagesetter as its creator (_written_by_us): a user's own PDF of that name,
-    or a link, is left as it is. ``edition``: the edition's name, whose combined PDF and contact
-    sheet go too."""
+    could take for this build's: each named page's PDF (and ``edition``'s combined PDF and contact
+    sheet) that an earlier build wrote is removed, with the previews and proofs beside it, which
+    _remove_stale removes after a build that goes on. Only files the folder held before this build
+    (``before``: what it wrote, such as the proof it writes before it stops, stays); and a page's
+    or an edition's PDF only when it is a regular file whose Info names pagesetter as its creator
+    (_written_by_us): a PDF of that name another program made, or a link, is the user's. Previews
+    and proofs go by their names, as _remove_stale's. A file that cannot be removed is said on
+    stderr and left; the build's own error follows."""
+    pdfs = {stem + ".pdf" for stem in stems} | ({edition + ".pdf"} if edition else set())
     names = [stem + suffix for stem in stems for suffix in (".pdf", *STALE_SUFFIXES)]
     if edition:
         names += [edition + ".pdf", edition + ".contact.png"]
@@ -837,9 +841,14 @@ def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, in
             continue  # not there before this build, or written by it since (the proof it stopped after)
         if path.is_symlink() or not path.is_file():
             continue
-        if name.endswith(".pdf") and not _written_by_us(path):
+        if name in pdfs and not _written_by_us(path):
             continue
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError as exc:
+            print(f"pagesetter: warning: {display_path(path)}: an earlier build's, not removed: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            continue
         if not quiet:
             print(f"removed {display_path(path)} (an earlier build's: this build stopped)")
 
