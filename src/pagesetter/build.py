@@ -188,7 +188,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         if memo_key is not None:  # the next build, after the cut, reuses what was set
             save_memo(faces, memo_key, cache)
         raise OversetError(overset_message(page, flow_warnings, article_entries(spec)), page.overset)
-    printed = with_marks(with_sources(page, spec, articles, memo), spec, faces)
+    printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
@@ -198,7 +198,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         write_atomically(pdf_path, rendered.pdf)
     else:
         write_atomically(pdf_path, rendered.pdf, durable=False)
-    return BuildResult(spec, page, articles, pdf_path, notes + flow_warnings + rendered.warnings, changes,
+    return BuildResult(spec, page, articles, pdf_path, notes + flow_warnings + marked + rendered.warnings, changes,
                        inputs_of(spec, manifest, articles), rendered.digests)
 
 
@@ -300,27 +300,43 @@ def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: 
 OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"
 
 
-def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
-    """Crop marks, registration targets and the slug line, as the spec asks."""
+def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> tuple[Page, tuple[Warning, ...]]:
+    """Crop marks, registration targets and the slug line, as the spec asks; and a warning when
+    the slug line is cut (render/marks.py slug_line: a page too narrow for even its shortest form)."""
     from pagesetter.render.marks import MarksError, add_marks
     from pagesetter.render.pdfx import build_date, slug_standard
 
     folio = spec.folio
     date = build_date(paper_date(spec)).strftime("%Y-%m-%d %H:%M UTC")
+    version, standard = f"pagesetter {__version__}", slug_standard(spec.pdfx)
     parts = [f"{spec.name}.pdf"]
     if spec.edition:
         parts.append(f"edition {spec.edition}")
     if folio:
         # the page (版次) is the plate the plant makes for it
         parts += [folio.paper, f"plate {folio.page} {folio.section}".strip()]
-    parts += [date, slug_standard(spec.pdfx), f"pagesetter {__version__}"]
+    parts += [date, standard, version]
     if page.overset:  # built with overset allowed: the plate says so, and preflight fails the file
         parts.insert(0, OVERSET_SLUG)
+    # The whole line, then shorter for a narrow page: narrower separators, then without what the
+    # PDF's own metadata says too (the engine's version, the standard), then the paper's name.
+    forms = ["  ·  ".join(parts), " · ".join(parts)]
+    for part in (version, standard, folio.paper if folio else None):
+        if part is not None and part in parts:
+            parts.remove(part)
+            forms.append(" · ".join(parts))
     try:
-        return add_marks(page, spec.marks, "  ·  ".join(parts), spec.styles["folio"], faces)
+        marked, cut = add_marks(page, spec.marks, tuple(forms), spec.styles["folio"], faces)
     except MarksError as exc:
         raise InputError(Loc.of_file(spec.path), f"{exc}; ask for none (marks: {{registration: false}}) "
                          "or a larger trim") from None
+    if cut is None:
+        return marked, ()
+    lost = forms[-1][len(cut):].strip() if forms[-1].startswith(cut) else forms[-1]
+    return marked, (Warning("slug", f"the slug line does not fit the foot margin of this "
+                            f"{spec.trim[0] / 72 * 25.4:.0f} mm wide page, even shortened: printed as far as "
+                            f"{cut[-16:]!r}, without {lost!r}; ask for none (marks: {{slug: false}}), a shorter "
+                            "page name or a wider trim", Loc.of_file(spec.path)),)
 
 
 def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article], memo: Memo | None = None) -> Page:

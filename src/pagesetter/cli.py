@@ -650,9 +650,15 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             from pagesetter.edition import build_edition
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))
-            edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
-                                    proof=args.proof,
-                                    jobs=args.jobs, cache=cache)
+            before = _output_identities(args.output)
+            try:
+                edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
+                                        proof=args.proof,
+                                        jobs=args.jobs, cache=cache)
+            except PagesetterError:  # an edition that stops writes nothing: its older pages go
+                name, pages = _edition_names(spec)
+                _remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                raise
             errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec)
             if errors:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
@@ -707,8 +713,15 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
         except BaseException as exc:
             if by_interrupt(exc):
                 _say_unsaid(args.output, before, said, args.quiet, json_status)
-            elif args.proof and isinstance(exc, PagesetterError):
-                _say_stopped_proof(args, before, said, json_status)
+            elif isinstance(exc, PagesetterError):
+                if args.proof:
+                    _say_stopped_proof(args, before, said, json_status)
+                # The page stopped for what it holds (overset, bad input): its older PDF goes. Not
+                # when the system refused a write (a full disk: the last PDF stays as it was) or a
+                # bug stopped it.
+                name = _page_name(spec)
+                if name is not None:
+                    _remove_stopped(args.output, [name], before, args.quiet)
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
@@ -814,6 +827,93 @@ def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool,
             path.unlink()
             if not quiet:
                 print(f"removed {display_path(path)} (older than this build)")
+
+
+def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
+                    edition: str = "") -> None:
+    """A build that stopped (overset, a character no face has, bad input) leaves no page a desk
+    could take for this build's: each named page's PDF (and ``edition``'s combined PDF and contact
+    sheet) that an earlier build wrote is removed, with the previews and proofs beside it, which
+    _remove_stale removes after a build that goes on. Only files the folder held before this build
+    (``before``: what it wrote, such as the proof it writes before it stops, stays); and a page's
+    or an edition's PDF only when it is a regular file whose Info names pagesetter as its creator
+    (_written_by_us): a PDF of that name another program made, or a link, is the user's. Previews
+    and proofs go by their names, as _remove_stale's. A file that cannot be removed is said on
+    stderr and left; the build's own error follows."""
+    pdfs = {stem + ".pdf" for stem in stems} | ({edition + ".pdf"} if edition else set())
+    names = [stem + suffix for stem in stems for suffix in (".pdf", *STALE_SUFFIXES)]
+    if edition:
+        names += [edition + ".pdf", edition + ".contact.png"]
+    for name in names:
+        path = out / name
+        if before.get(name) is None or before.get(name) != _identity(path):
+            continue  # not there before this build, or written by it since (the proof it stopped after)
+        if path.is_symlink() or not path.is_file():
+            continue
+        if name in pdfs and not _written_by_us(path):
+            continue
+        try:
+            path.unlink()
+        except OSError as exc:
+            print(f"pagesetter: warning: {display_path(path)}: an earlier build's, not removed: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            continue
+        if not quiet:
+            print(f"removed {display_path(path)} (an earlier build's: this build stopped)")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """``path``'s (inode, mtime), as _output_identities reads them; None when it is not there."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _written_by_us(pdf: Path) -> bool:
+    """Is ``pdf`` a PDF pagesetter wrote (a page's, a proof, an edition's)? Its Info dictionary says
+    so: Creator ``pagesetter`` (render/pdfx.py AUTHOR), as every PDF a build writes carries. A file
+    pikepdf cannot read is nobody's we know: not ours to remove."""
+    import pikepdf
+
+    from pagesetter.render.pdfx import AUTHOR
+
+    try:
+        with pikepdf.open(pdf) as doc:
+            return str(doc.docinfo.get("/Creator", "")) == AUTHOR
+    except Exception:  # pikepdf's own errors and OSError alike: a file we cannot read is not ours
+        return False
+
+
+def _page_name(spec: Path) -> str | None:
+    """The name a page spec gives its PDF (``page: name:``, else the file's stem, as spec/loader.py
+    names it), read from the spec alone so that it is known also when the spec is what stopped the
+    build; None when the spec is no regular file or its name is no file name."""
+    from pagesetter.spec import validate as v
+    from pagesetter.yamlsource import Node, load_yaml
+
+    try:
+        if not spec.is_file():
+            return None
+        root = load_yaml(spec)
+        page = root.get("page") if root.is_map else None
+        node = page.get("name") if page is not None and page.is_map else None
+        return v.file_name(node if node is not None else Node(spec.stem, Loc.of_file(spec)), "page name")
+    except (PagesetterError, OSError):
+        return None
+
+
+def _edition_names(path: Path) -> tuple[str, list[str]]:
+    """The names an edition file's PDFs take: the edition's own and each page's (_page_name); none
+    when the edition file cannot be read."""
+    from pagesetter.edition import load_edition
+
+    try:
+        edition = load_edition(path)
+    except (PagesetterError, OSError):
+        return "", []
+    return edition.name, [name for name in map(_page_name, edition.pages) if name is not None]
 
 
 def _output_not_planted(out: Path) -> None:

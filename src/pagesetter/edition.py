@@ -384,13 +384,14 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
     flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})
     if missing:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
-    printed = with_marks(with_sources(flowed.page, spec, articles), spec, faces)
+    printed, marked = with_marks(with_sources(flowed.page, spec, articles), spec, faces)
     save_memo(faces, memo_key, job.cache)
     rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
     proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
-    return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes), render_warnings=rendered.warnings,
+    return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes),
+                      render_warnings=marked + rendered.warnings,
                       proof=proof,
                       proof_a3=proof_a3,
                       gate=furniture_located(gate_pdf_bytes(rendered.pdf, server), spec,

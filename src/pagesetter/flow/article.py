@@ -844,14 +844,24 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
         return []
     x, _, w, _ = geo.rect_box(cell)
     cap_style = styles[ps.caption]
+    count = len(photo.files)
+    measure = w
     cap_lines, missing = caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], w, faces)
+    if ps.fit == "fit" and count == 1 and photo.caption:
+        def line_count(at: float) -> int:
+            return len(caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], at, faces)[0])
+
+        measure = _fit_caption_measure(photo, ps, cap_style, w, line_count, geo)
+        if measure < w:
+            cap_lines, missing = caption_lines(photo.caption, photo.credit, cap_style, styles[ps.credit], measure,
+                                               faces)
+    cap_x = x + (w - measure) / 2  # under the picture, which stands centred across its cell
     _report_missing(out, missing, photo.loc, spec.article)
     if not out.dry:
         for role, text, style in (("caption", photo.caption, cap_style), ("credit", photo.credit, styles[ps.credit])):
             if text:
                 out.warnings += _fallback_role_warnings([Run(text, style)], faces, photo.loc, spec.article, role)
     n_cap = len(cap_lines)
-    count = len(photo.files)
     img_lines = cell.lines - n_cap
     least = 2 * (count if ps.arrange == "column" else 1)
     if img_lines < least:
@@ -880,9 +890,57 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     for file, (ix, iy, iw, ih) in zip(photo.files, boxes):
         out.images.append(Image(file, ix, iy, iw, ih, ps.fit, spec.article, ps.focus, tint, stand=stand))
         out.frames.append(Frame(spec.article, "photo", ix, iy, iw, ih))
-    out.frames.append(Frame(spec.article, "caption", x, geo.line_top(cap_top), w, n_cap * grid.pitch))
-    return [to_text_line(line, x, geo.grid_baseline(cap_top + i, cap_style.size), spec.article, "caption")
+    out.frames.append(Frame(spec.article, "caption", cap_x, geo.line_top(cap_top), measure, n_cap * grid.pitch))
+    return [to_text_line(line, cap_x, geo.grid_baseline(cap_top + i, cap_style.size), spec.article, "caption")
             for i, line in enumerate(cap_lines)]
+
+
+# A fit picture's caption is set to the picture's width, but never narrower than this many
+# characters of the caption's type: at fewer a caption breaks every few words (a narrow
+# picture's caption stands wider than the picture, centred under it).
+FIT_CAPTION_MIN_EMS = 8
+
+
+def _fit_caption_measure(photo: Photo, ps: PhotoSpec, cap_style: Style, width: float,
+                         line_count: Callable[[float], int], geo: PageGeometry) -> float:
+    """The measure of a fit picture's caption: the width the picture is placed at (the whole
+    picture scaled uniformly into what its cell leaves above or below the caption, centred across,
+    render/pdf.py placed_box), when that leaves white beside it of a caption character or more;
+    not under FIT_CAPTION_MIN_EMS characters, nor over the cell's ``width``. The caption set that
+    narrow takes more lines (``line_count``: its lines at a measure), so the picture less depth and
+    width: the picture is measured again with those lines until the two agree (each round
+    narrower, so it ends). A measure at which the caption would leave the picture under its two
+    lines is not taken (the last that leaves them is), nor is one for a picture whose size cannot
+    be read (the render names the file): the cell's width."""
+    from pagesetter.flow.fit import pixel_size  # flow/fit.py imports this module
+
+    try:
+        stat = photo.file.stat()
+    except OSError:
+        return width
+    size = pixel_size(photo.file, stat.st_mtime_ns, stat.st_size)
+    if size is None or size[1] <= 0:
+        return width
+    aspect = size[0] / size[1]
+    grid = geo.spec.grid
+    inset = (grid.pitch - grid.body_size) / 2  # as _picture_boxes places the picture in its lines
+    floor = min(width, FIT_CAPTION_MIN_EMS * cap_style.size)
+    measure, kept = width, width
+    lines = line_count(width)
+    for _ in range(8):
+        img_lines = ps.cell.lines - lines
+        if img_lines < 2:
+            break  # this measure leaves the picture too few lines: the last that did not is kept
+        kept = measure
+        placed = min(width, (img_lines * grid.pitch - 2 * inset) * aspect)
+        target = max(placed, floor)
+        if measure - target < (cap_style.size if measure == width else 0.01):
+            break
+        measure = target
+        lines = line_count(measure)
+    else:
+        kept = measure if ps.cell.lines - lines >= 2 else kept
+    return kept
 
 
 def _picture_boxes(x: float, top: float, width: float, lines: int, count: int, arrange: str, grid: Grid,
@@ -2045,6 +2103,47 @@ def _side_rule_foot(spec: ArticleSpec, block: Rect, geo: PageGeometry, head_line
     if area_bottom(block, geo) - (deepest + 1) <= foot_allowance(spec, geo):
         return page_foot
     return geo.line_top(deepest + 1)
+
+
+def rules_beside_white(spec: PageSpec, geo: PageGeometry) -> list[Rule]:
+    """A module's left side where no module stands across the gutter (an empty column, or the
+    module beside it ends higher or starts lower) gets a rule of its own. Between two modules side
+    by side the rule is the left one's (_area_rules draws every module's right side but at the
+    type area's edge); a module had none on its left, so one right of white stood open there while
+    its right side was ruled. A newspaper parts a module from the rest of the type area on every
+    side but the type area's outer edge: the rule stands where the left neighbour's would, meets
+    the rules of neighbours that border it above or below (their side rules, then joined as every
+    rule is, junctions.py), and is the module's own article rule. Not at the type area's left
+    edge, nor for a boxed module (its frame parts it), nor beside the masthead or another area of
+    the same module (the turn of an L)."""
+    grid = spec.grid
+    taken = [a for other in spec.articles for a in other.areas]
+    if spec.masthead is not None:
+        taken.append(spec.masthead.block)
+    out: list[Rule] = []
+    for aspec in spec.articles:
+        rules = aspec.rules or spec.rules
+        if aspec.box is not None or rules.article <= 0:
+            continue
+        for area in aspec.areas:
+            if area.col == 0:
+                continue
+            beside = sorted((max(a.top, area.top), min(a.bottom, area.bottom)) for a in taken
+                            if a.right == area.col and a.top < area.bottom and area.top < a.bottom)
+            at_page_foot = area.bottom >= grid.lines
+            x = geo.col_left(area.col) - grid.gutter / 2
+            line = area.top
+            for top, bottom in [*beside, (area.bottom, area.bottom)]:
+                if top > line:  # lines line..top have white beside them
+                    # from the foot rule line of the module above it across the gutter (where its
+                    # side rule ends), else the area's top; down to where the module below it
+                    # starts, else the area's own foot rule line (or the page foot)
+                    y1 = geo.line_top(line) - (grid.pitch / 2 if line > area.top else 0.0)
+                    y2 = geo.line_top(top) if top < area.bottom else \
+                        geo.line_top(area.bottom) - (0.0 if at_page_foot else grid.pitch / 2)
+                    out.append(Rule(x, y1, x, y2, rules.article, BLACK, "article"))
+                line = max(line, bottom)
+    return out
 
 
 def side_rules_beside(rules: list[Rule], spec: PageSpec, geo: PageGeometry) -> list[Rule]:

@@ -13,9 +13,8 @@ from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning, quoted
 from pagesetter.flow.cells import check_photo_news
 from pagesetter.flow.collisions import check_collisions
-from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings, set_body, shows_end,
-                                     side_rules_beside,
-                                     to_text_line)
+from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings,
+                                     rules_beside_white, set_body, shows_end, side_rules_beside, to_text_line)
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
@@ -177,6 +176,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         placed.frames += part.frames
         placed.overset += part.overset
         placed.warnings += part.warnings
+    placed.rules += rules_beside_white(spec, geo)
     placed.rules = side_rules_beside(placed.rules, spec, geo)
     if spec.masthead and spec.masthead.ears:
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pagesetter.compose.display import compose_display
+from pagesetter.compose.lines import Line
 from pagesetter.flow.article import to_text_line
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Page, Panel, Rule, TextLine
@@ -30,9 +31,12 @@ def media_origin(bleed: float, marks: Marks) -> float:
     return bleed + (MARGIN if marks.any else 0.0)
 
 
-def add_marks(page: Page, marks: Marks, slug_text: str, slug_style: Style, faces: FaceSet) -> Page:
+def add_marks(page: Page, marks: Marks, slug_forms: tuple[str, ...], slug_style: Style,
+              faces: FaceSet) -> tuple[Page, str | None]:
+    """The page with the marks ``marks`` asks for; and, when the slug line could not be set whole
+    in any of ``slug_forms`` (fullest first, slug_line), the text it printed cut (else None)."""
     if not marks.any:
-        return page
+        return page, None
     rules: list[Rule] = []
     lines: list[TextLine] = []
     w, h = page.trim
@@ -62,12 +66,42 @@ def add_marks(page: Page, marks: Marks, slug_text: str, slug_style: Style, faces
         panels = control_strip(w, h, near, far, crops + targets)
     else:
         panels = []
+    cut = None
     if marks.slug:
         style = replace(slug_style, size=6.0, color=CMYK(0, 0, 0, 100), tracking=0.0)
-        line = compose_display(slug_text, style, w, faces)[0][0]
-        lines.append(to_text_line(line, 0.0, h + far + 4 * MM, "slug", "slug"))
+        line, x, whole = slug_line(slug_forms, style, w, page.bleed, faces)
+        lines.append(to_text_line(line, x, h + far + 4 * MM, "slug", "slug"))
+        cut = None if whole else line.text
     return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines),
-                   panels=page.panels + tuple(panels), mark_margin=MARGIN)
+                   panels=page.panels + tuple(panels), mark_margin=MARGIN), cut
+
+
+SLUG_CLEAR = 2 * MM  # between the slug line and the MediaBox's edge, when it runs past the trim's width
+
+
+def slug_line(forms: tuple[str, ...], style: Style, w: float, bleed: float, faces: FaceSet) -> tuple[Line, float, bool]:
+    """The slug line, its left edge (from the trim's) and whether it is whole. It stands under the
+    trim from its left edge; one too long for the trim's width (a narrow page: trial 13's 60 mm
+    printed half of it, cut without a word) runs across the foot margin's whole width instead, the
+    MediaBox's less SLUG_CLEAR each side (nothing else stands on its line there: the crop marks,
+    the foot's target and the control strip end above it), in the first of ``forms`` (the whole
+    line, then shorter ones) that fits. Else the shortest form, cut at that width (not whole: the
+    build warns)."""
+    first = compose_display(forms[0], style, w, faces)[0]
+    if _one_line(first, w):
+        return first[0], 0.0, True  # as it always stood
+    edge = bleed + MARGIN - SLUG_CLEAR
+    lines = first
+    for text in forms:
+        lines = compose_display(text, style, w + 2 * edge, faces)[0]
+        if _one_line(lines, w + 2 * edge):
+            return lines[0], -edge, True
+    return lines[0], -edge, False
+
+
+def _one_line(lines: list[Line], width: float) -> bool:
+    """Is the text set whole on one line within ``width`` (a word no break fits runs past it)?"""
+    return len(lines) == 1 and lines[0].natural <= width + 0.01
 
 
 # A CMYK control strip: solids and half tints of each ink, a grey balance patch and a registration
