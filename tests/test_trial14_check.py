@@ -17,6 +17,7 @@ and read back from the PDFs:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,30 @@ def test_a_jumped_story_keeps_last_lines_from_a_columns_head(edition) -> None:
     copy = (ROOT / "tests" / "pages" / "content" / "trial14" / "ed-jump.md").read_text(encoding="utf-8")
     body = copy.split("---", 2)[2].replace("**", "")
     assert "".join(printed.split()) == "".join(body.split()), printed
+
+
+def _spread(detail: str) -> float:
+    """The white a very loose line's finding gives, in em ('1.125 em between Han')."""
+    return float(re.search(r"\d+\.\d+", detail).group())
+
+
+def test_a_telephone_paragraph_sets_short_lines_not_han_an_em_apart(edition) -> None:
+    """Main: 联系电话：0431-8888 6666、138 0013 8000，传真010-6512 3456。 in an 11字 column set
+    联系电话： alone, 1.12 em between its Han, to keep 0431-8888 6666 whole, and still parted
+    138 / 0013 8000 and 010- / 6512 3456 (a hyphen at a line's end reads as a dash) with a line
+    at 0.29 em: four bad lines of four. The line breaker counted a line it sets short (only
+    white before 、 or ， to stretch) as 2e12 of spacing it never prints; counted as a short line,
+    the paragraph sets 联系电话：0431- / 8888 6666、 / 138 0013 8000， / 传真010-6512 3456。 (the
+    trial's own first choice): one number parted where its area code ends, no line past 0.31 em."""
+    run, out = edition
+    pdf = out / "trial14-breaks.pdf"
+    lines = ["".join(c.text for c in line) for col in frame_lines(pdf, "url-test", EDGE) for line in col]
+    start = next(k for k, line in enumerate(lines) if line.startswith("联系电话"))
+    para = lines[start:start + 4]
+    assert "".join(para) == "联系电话：0431-88886666、13800138000，传真010-65123456。", lines  # whole, spaces read as gaps
+    report = check_pdf(pdf)
+    loose = [f for f in report.very_loose if "'url-test'" in f.where]
+    assert all(_spread(f.detail) < 0.31 for f in loose), report.text()  # main: 1.125 (联系电话：) and 0.286
+    parted = [f for f in report.split_spans if "'url-test'" in f.where]
+    assert len(parted) <= 1, report.text()  # main: 138 / 0013 8000 and 010- / 6512 3456
+    assert not any(line.endswith("010-") for line in para), para
