@@ -57,7 +57,10 @@ def _word_spacing(row: list[Char]) -> float:
     return max(extras, default=0.0)
 
 
-@pytest.mark.parametrize("start", ["Corporation与", ".com/2026/11", "news.microsoft", "reader.service",
+# 邮箱：reader.service: the line breaker's last pass counts 8888-6666， set short (the white before
+# its ， its one stretch) as a short line, not the spacing it never prints (trial 14), and sets it so
+# rather than 8888-6666，邮箱： 0.42 em between Han before reader.service
+@pytest.mark.parametrize("start", ["Corporation与", ".com/2026/11", "news.microsoft", "邮箱：reader.service",
                                    "/29/agreement"])
 def test_no_word_is_letter_spaced(built, start: str) -> None:
     """main: Corporation与 0.27 em between its letters, .com/2026/11 0.34, news.microsoft 0.18."""
@@ -159,7 +162,9 @@ def test_the_normalise_report_counts_each_kind_in_order_of_count_then_first_sigh
 
 
 @pytest.mark.parametrize("start, cause", [
-    ("Beate Trankmann、", "white would stand before its 、"),
+    # Beate ends the line before since trial 14 (联合国开发 0.75 em, 计划署驻华代表 0.50 em became
+    # 联合国开发计 0.40 em: the last pass counts a line set short as one)
+    ("Trankmann、", "white would stand before its 、"),
     ("员Hans Müller-", "the white between its Han and Latin would pass a third of an em"),
     ("Corporation与", "its Latin would be spaced out"),
 ])
@@ -192,10 +197,11 @@ def test_check_names_a_name_parted_on_a_line_set_short(built) -> None:
     assert any("Jean- / Pascal" in ln for ln in named) and any("Müller- / Lüdenscheidt" in ln for ln in named), text
 
 
-def test_keeping_jean_pascal_whole_costs_a_line_check_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No better set of lines exists: with the name's hyphen forbidden, the line before it is
-    SE执行副总裁 spread past a quarter em between Han, which `check` fails; so the name is parted
-    and said (above), not kept at that price."""
+def test_keeping_jean_pascal_whole_costs_a_line_check_fails(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No better set of lines exists: with the name's hyphen forbidden, a line of the paragraph is
+    spread past a quarter em between Han, which `check` fails (SE执行副总裁; since trial 14, whose
+    last pass counts a line set short as one, 和法国Schneider 0.87 em); so the name is parted and
+    said (above), not kept at that price."""
     import pagesetter.compose.atoms as atoms
     from pagesetter.cache import DiskCache
     from pagesetter.compose.chars import EXPLICIT_HYPHENS, NO_BREAK, HyphenRule
@@ -204,5 +210,6 @@ def test_keeping_jean_pascal_whole_costs_a_line_check_fails(tmp_path: Path, monk
     monkeypatch.setattr(atoms, "EXPLICIT_HYPHENS", {**EXPLICIT_HYPHENS, "name": HyphenRule("name", "", NO_BREAK, "")})
     kept = build_page(PAGE, tmp_path, allow_overset=True, cache=DiskCache(None))
     assert not [w for w in kept.warnings if w.kind == "name-break"]
-    loose = [f.text for f in check_pdf(kept.pdf_path).very_loose]
-    assert "SE执行副总裁" in loose, loose
+    loose = [f.text for f in check_pdf(kept.pdf_path).very_loose if "names.md:5" in f.where]
+    parted = [f.text for f in check_pdf(built.pdf_path).very_loose if "names.md:5" in f.where]
+    assert set(loose) - set(parted), (loose, parted)  # a line check fails that parting the name spares

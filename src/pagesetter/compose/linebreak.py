@@ -70,6 +70,13 @@ PAST_LIMIT_DEMERITS = 1.5e8
 # (KEEP_TOGETHER_PATTERNS), before it prints one. Measured on the bench texts
 # (bench/typography.py): the seed text from 7 loose lines to 6 (Typst 6), the news text 5 either way.
 LOOSE_DEMERITS = 1e5
+# A line with no two Han side by side that lines.set_line sets short (flush left, ragged; the
+# build warns, `check` passes it), its only stretch its words' letters past LETTER_SPACING_LIMIT
+# (r > 1) or the white before a ，、 past a very loose line's (_wide_before_closing): costs what a
+# gappy Han line pays (VERY_LOOSE_DEMERITS), in the last pass only, not the spacing it will never
+# print (trial 14: 8888 6666、 alone costing 2e12 made 联系电话：0431-8888 6666、138 0013 8000，
+# set 联系电话： 1.12 em apart and part two telephone numbers anyway). Not a line of one short unit.
+SET_SHORT_DEMERITS = VERY_LOOSE_DEMERITS
 MAX_BADNESS = 10 ** 8  # a line's badness at most (r = 1e4, a unit that cannot stretch): demerits below 1e16
 # em of Han spacing at ratio 1 of the even stretch, and at the full last-resort shrink.
 _STRETCH_EM = GAP_RULES[GapKind.HAN].stretch
@@ -504,6 +511,9 @@ class _Paragraph:
     last_penalties: list[float]
     solid_prefix: list[int]  # solid_prefix[i]: solid atoms (not spaces, not marks) among 0..i-1
     han_prefix: list[int]  # han_prefix[k]: gaps between two Han among gaps 1..k (VERY_LOOSE_EM)
+    # closing_prefix[k]: the even stretch of gaps 1..k that stand before a closing mark (，、。）:
+    # what lines.set_line's _wide_before_closing sets a line short for
+    closing_prefix: list[float]
     joined: list[bool]  # atom i continues a word (Atom.joined); False at n
     # line_span as lookups: the first non-space atom at or after i, the end after the last
     # non-space atom at or before e.
@@ -527,9 +537,23 @@ class _Paragraph:
         return cls(
             len(atoms), m, b.breaks, b.penalties, b.last_breaks, b.last_penalties, b.solid_prefix,
             [0] + list(accumulate([k is han for k in [g.kind for g in gaps]])),
+            _closing_prefix(atoms, gaps),
             b.joined, b.first_solid, b.end_solid, v.start_squeezes, b.start_shrink, b.end_shrink,
             _slack(v, m, measure), b.lone_width,
         )
+
+
+# Full-width marks that close what stands before them (clreq §3.1.7, cl-02, cl-06, cl-07): no
+# white of their own before them (GB/T 15834-2011 §5.1), only the line's spread between characters
+CLOSING_CLASSES = frozenset({CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP})
+
+
+def _closing_prefix(atoms: list[Atom], gaps: list[Gap]) -> list[float]:
+    """_Paragraph.closing_prefix: the prefix sums of the even stretch of the gaps before a closing
+    mark (lines._wide_before_closing's gaps: on the grid, after no mark's blank)."""
+    grid, closing = GapKind.GRID, CLOSING_CLASSES
+    return [0.0] + list(accumulate([g.stretch if g.kind is grid and b.cls in closing and a.cls not in BLANK_SIDE
+                                    else 0.0 for a, b, g in zip(atoms, atoms[1:], gaps)]))
 
 
 def _slack(v: _Values, m: Metrics, measure: float) -> float | None:
@@ -590,7 +614,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
     n = para.n
     m = para.m
     solid_prefix, first_solid, end_solid = para.solid_prefix, para.first_solid, para.end_solid
-    han_prefix = para.han_prefix
+    han_prefix, closing_prefix = para.han_prefix, para.closing_prefix
     joined = para.joined
     start_squeeze, start_shrink, end_shrink = para.start_squeeze, para.start_shrink, para.end_shrink
     width, gap, stretch_sum, shrink_sum, atom_shrink = m.width, m.gap, m.stretch, m.shrink, m.atom_shrink
@@ -639,7 +663,8 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                     # set_line spaces letters out only on a line broken inside a word, or with no
                     # other stretchable gap; a whole word's letter spacing is no stretch
                     even = stretch if s_joined or e_joined else stretch - (e_letters - s_letters)
-                    if even < 1e-9:
+                    spaced_out = even < 1e-9 < stretch  # only whole words' letters stretch (set_line: set short past r 1)
+                    if spaced_out:
                         even = stretch
                     marks = e_capped - s_capped
                     fill = (marks if marks < cap else cap) + e_fill - s_fill
@@ -648,6 +673,7 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
                         s = b
                     e = s
                     natural = stretch = even = fill = marks = 0.0
+                    spaced_out = False
                 diff = avail - natural
                 if cut and line and diff > fill + tolerance * stretch + slack:
                     # Too loose for the tolerance, and so is every node after it (_slack): all stay.
@@ -716,6 +742,16 @@ def _run(para: _Paragraph, measure: float, first_indent: float, tolerance: float
             badness = 100 * a * a * a
             demerits = (LINE_PENALTY + (badness if badness < MAX_BADNESS else MAX_BADNESS)) ** 2
             fitness = 1 if last_line else (0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1 else 3)
+            if (last_pass and r > 1.0 and not last_line and demerits > SET_SHORT_DEMERITS
+                    and han_prefix[e - 1] == han_prefix[s]
+                    and (spaced_out or (spacing > VERY_LOOSE_EM
+                                        and even - (closing_prefix[e - 1] - closing_prefix[s]) < 1e-9))
+                    and (solid_prefix[e] - solid_prefix[s] >= 2 or natural >= lone_width)):
+                # set_line sets this line short (its words would be spaced past LETTER_SPACING_LIMIT,
+                # or its one stretch is white before a ，、: _wide_before_closing): what it costs is a
+                # short line, not the spacing it will never print. Not a line of one short unit (询，
+                # alone: what a last line would call a 孤字), nearly all white: that keeps its cost.
+                demerits = SET_SHORT_DEMERITS
             if spacing > LOOSE_EM and not last_line and han_prefix[e - 1] > han_prefix[s]:
                 if spacing > VERY_LOOSE_EM:
                     if tolerance != inf:

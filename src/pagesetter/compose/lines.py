@@ -22,7 +22,9 @@ from pagesetter.compose.atoms import (
 )
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
-from pagesetter.compose.linebreak import Breakable, can_break_before, gaps_of, knuth_plass, line_span, measure_line, Metrics
+from pagesetter.compose.linebreak import (
+    CLOSING_CLASSES, Breakable, Metrics, can_break_before, gaps_of, knuth_plass, line_span, measure_line,
+)
 from pagesetter.compose.spacing import (
     GAP_RULES, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
@@ -311,9 +313,6 @@ def _past_han_latin_cap(seg_gaps: list[Gap], gaps: list[float], em: float) -> bo
     return any([gap > g.natural + g.fill + slack for g, gap in zip(seg_gaps, gaps) if g.kind is latin and not g.stretch])
 
 
-# Full-width marks that close what stands before them (clreq §3.1.7, cl-02, cl-06, cl-07): no
-# white of their own before them (GB/T 15834-2011 §5.1), only the line's spread between characters
-CLOSING_CLASSES = frozenset({CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP})
 
 
 def _wide_before_closing(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float]) -> str:

@@ -1638,7 +1638,9 @@ def _keep_ends(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, column
     still fits the columns as planned (balanced to the same foot: the last column ends higher by
     what it was short, no column deeper), and keeps every subhead and item as kept. Otherwise the
     lines stand as they were: `check` counts a last line alone at a column's head, and a 落款
-    parted from its letter is said (_warn_signs)."""
+    parted from its letter is said (_warn_signs). A module that jumps (jump_to, its text past its
+    columns) always has the lines to spare: what the padding pushes on goes to the page it jumps to
+    (trial 14: three 段末孤行 in a row on the page a story jumped from)."""
     jump = spec.jump_to is not None
     slots = _slots(columns)
     ended = keep_ends(placed, slots)
@@ -1646,7 +1648,9 @@ def _keep_ends(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, column
         # a subhead or item the padding moves to a column's foot is kept again, and what that
         # moves must leave no last line or 落款 alone at a column's head in turn
         ended = keep_items(keep_subheads(ended, slots), slots)
-    if len(ended) != len(placed) and len(ended) + jump <= fill.slots and keep_ends(ended, slots) == ended:
+    jumps = jump and len(placed) + jump > fill.slots  # a text that fits is not made to jump by padding
+    if (len(ended) != len(placed) and (len(ended) + jump <= fill.slots or jumps)
+            and keep_ends(ended, slots) == ended):
         again, refill = plan_columns(spec, blocked, geo, len(ended) + jump, foot_at=foot_at)
         if again == columns:
             columns, fill, placed = again, refill, ended

@@ -1890,11 +1890,26 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
                   or left_edge - c.ink_left > limit or left_edge - c.x > limit]:
             # a character an earlier frame holds (holds: the test of chars_of) was judged by that frame
             if not c.text.isspace() and not any(f.holds(c) for f in frames[:k]):
-                _ink_past(c, frame, page.number, report)
+                _ink_past(c, _line_start_of(c, frame, frames) or frame, page.number, report)
         for c in _started_left(frame, frames, sorted_chars):
             _ink_past(c, frame, page.number, report)
         for c in _ended_right(frame, frames, sorted_chars):
             _ink_past(c, frame, page.number, report)
+
+
+def _line_start_of(c: Char, frame: TextFrame, frames: list[TextFrame]) -> TextFrame | None:
+    """The frame beside ``frame`` whose line ``c`` starts, its origin up to half an em left of
+    that frame's edge and inside ``frame`` (a line-start opening mark “《（「 set half width, its
+    blank hung in the gutter, clreq §3.1.6): when half an em is more than the gutter, the origin
+    stands in the neighbour's frame, yet the ink is that frame's line (trial 14: op-col-li's
+    headline `“乘数效应”从何而来` beside op-col-zhang's). None for any other character."""
+    if c.x < frame.left:
+        return None
+    for f in frames:
+        if (f is not frame and f.left > frame.left and f.left - c.size / 2 - 0.01 <= c.x < f.left
+                and f.top - 0.01 <= c.baseline <= f.bottom + 0.01 and c.ink_left >= f.left - LIMITS.ink_past):
+            return f
+    return None
 
 
 def _started_left(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") -> list[Char]:
@@ -2154,9 +2169,17 @@ def _beside(c: Char, stack: list[Char], size: float) -> bool:
     return abs((c.ink_left + c.ink_right) / 2 - axis) <= 2 * size and top - size <= _span(c)[0] <= bottom
 
 
+# em: the most white down a vertical column between two of its characters: the engine's word
+# space in a subtitle or byline (Style.word_space, 1.0 em by default), and a little for tracking
+VERTICAL_WORD_GAP = 1.1
+
+
 def _stacks(chars: list[Char], size: float) -> list[list[Char]]:
     """Characters on one vertical axis (ink centres within a third of an em: 纵中横 digits and
-    rotated Latin stay in their column), cut where white of more than half an em parts two. A
+    rotated Latin stay in their column), cut where white of more than VERTICAL_WORD_GAP ems parts
+    two: a byline's space (本报记者　王　芳, 文／陈　思: a two-character name padded to three, the house
+    style) is a gap of the style's word_space, an em by default, inside its column (README:
+    Vertical headlines; compose/vertical.py), not the head of another (trial 14). A
     character spans its ink and its em box (an upright character's baseline sits 0.12 em above the
     foot of its box; a rotated one's ink is all there is)."""
     by_axis = sorted(chars, key=lambda c: (c.ink_left + c.ink_right) / 2)
@@ -2172,7 +2195,7 @@ def _stacks(chars: list[Char], size: float) -> list[list[Char]]:
         axis.sort(key=lambda c: (_span(c)[0], c.x))
         current = [axis[0]]
         for c in axis[1:]:
-            if _span(c)[0] - max(_span(p)[1] for p in current) > 0.5 * size:
+            if _span(c)[0] - max(_span(p)[1] for p in current) > VERTICAL_WORD_GAP * size:
                 out.append(current)
                 current = []
             current.append(c)
