@@ -242,3 +242,18 @@ def test_the_desk_shows_each_typography_problem_where_check_does() -> None:
     measures = re.sub(r"^typography: (PASS|FAIL)(?:, ([^:]*))?: ", "", lines[0])  # the verdict, as the desk takes it off
     for clause in re.split(r"[;,] ", measures):
         assert any(en in clause for en, _ in TYPOGRAPHY), clause
+
+
+def test_an_editions_proof_overlay_is_each_pages_own_proof(project: Path, tmp_path: Path) -> None:
+    """Trial 14b: on an edition, 校样叠加 on page 2 showed page 1's A3 tile sheet: the edition's
+    proofs list holds each page's proof and its A3 sheet, and the desk took the i-th file of it.
+    Each page's overlay is its own proof copy, drawn as the desk draws it."""
+    from pagesetter.serve import LiveState, _render
+
+    state = LiveState(project / "layout" / "tabloid-edition.yaml", tmp_path / "live", 30.0)
+    state.want_proof = True
+    assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error
+    assert [v.proof.name for v in state.pages] == ["tabloid-1.proof.pdf", "tabloid-2.proof.pdf"]
+    for index, view in enumerate(state.pages):
+        own = _render(view.proof, state.dpi, "JPEG", onto=(view.info["media"], view.info["origin"]))
+        assert state.picture(index, "proof") == own

@@ -131,9 +131,12 @@ class LiveState:
             done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
             steps["built"] = _ms()
             views = []
+            # each page's own proof copy, by its name: the list holds every page's proof and its A3
+            # sheet (trial 14b: page 2's overlay, taken as the list's 2nd file, was page 1's A3 sheet)
+            proofs = {p.name: p for p in done.proofs}
             for i, (path, page, pdf) in enumerate(zip(done.edition.pages, done.pages, done.page_paths)):
                 spec, _, articles, _ = load_inputs(path, done.edition.data)  # for the reports: titles, lines
-                proof = done.proofs[i] if i < len(done.proofs) else None
+                proof = proofs.get(f"{spec.name}.proof.pdf")
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
                                    articles, self.screen))
             steps["pictured"] = _ms()
