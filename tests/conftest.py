@@ -55,6 +55,10 @@ def copy_project(dest: Path) -> Path:
     """layout/ and content/ copied, the font files hard-linked (big, read only): a project of its own."""
     shutil.copytree(ROOT / "layout", dest / "layout")
     shutil.copytree(ROOT / "content", dest / "content")
+    # its own project wherever it stands (as `init` makes one): a copy under a clone (pytest's
+    # --basetemp inside the worktree) would otherwise be the clone's, its files named from there
+    (dest / "pagesetter.toml").write_text('[build]\nspec = "layout/seed-page.yaml"\noutput = "output"\n',
+                                          encoding="utf-8")
     (dest / "fonts").mkdir()
     linked_out = False
     for f in (ROOT / "fonts").iterdir():

@@ -783,3 +783,43 @@ def test_a_photo_cell_in_an_ls_leg_is_shown_and_moved_in_its_frame(browser, proj
         assert page.errors == []
     finally:
         print(d.stop())
+
+
+THUMBS_SHOWN = "[...document.querySelectorAll('#strip figure img')]"
+
+
+def test_an_editions_thumbnails_never_go_blank(browser, project: Path, tmp_path: Path) -> None:
+    """Trial 14b: after a save, the proof tick and a failed build, the strip's thumbnails were
+    blank bars until a reload. Every render (a build, its verdicts, a click, an error state) wrote
+    the strip anew: each picture fetched again, blank meanwhile, and one cut off by the next render
+    stayed blank. Sampled at every frame through a language switch, a new build, a failed build
+    and its repair, no thumbnail is ever blank; at the end they are the last build's."""
+    d = Desk(project, tmp_path / "live", "layout/tabloid-edition.yaml")
+    try:
+        page = _open(browser, d)
+        loaded = f"{THUMBS_SHOWN}.every((i) => i.complete && i.naturalWidth > 0)"
+        page.wait_for_function(f"{THUMBS_SHOWN}.length === 2 && {loaded}", timeout=60_000)
+        page.evaluate(f"""() => {{ window.blankFrames = 0; window.lookedFrames = 0;
+            const look = () => {{ window.lookedFrames++; if (!({loaded})) window.blankFrames++; requestAnimationFrame(look); }};
+            requestAnimationFrame(look); }}""")
+        page.click("#lang")
+        page.click("#lang")
+        article = project / "content" / "xianglu-street.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("。", "；", 1), encoding="utf-8")
+        _wait_shown(page, 2)
+        spec = project / "layout" / "tabloid-2.yaml"
+        original = spec.read_text(encoding="utf-8")
+        spec.write_text(original.replace("columns:", "columns: [", 1), encoding="utf-8")
+        page.wait_for_selector("#sheet.stale", timeout=60_000)
+        page.wait_for_timeout(500)
+        spec.write_text(original, encoding="utf-8")
+        page.wait_for_function("!document.getElementById('sheet').classList.contains('stale')", timeout=60_000)
+        build = d.status()["build"]
+        page.wait_for_function(f"{THUMBS_SHOWN}.every((i) => i.src.endsWith('build={build}')) && {loaded}",
+                               timeout=60_000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.lookedFrames") > 10
+        assert page.evaluate("window.blankFrames") == 0
+        assert page.errors == []
+    finally:
+        d.stop()

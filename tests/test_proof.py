@@ -310,3 +310,60 @@ def test_a_changed_figure_is_one_change_and_an_editions_page_is_named(tmp_path: 
         (f"content/xianglu-street.md:{number} (page 2)", "316", "361"),
         (f"content/xianglu-street.md:{number} (page 2)", "1287", "1278"),
         (f"content/xianglu-street.md:{number} (page 2)", "3600", "3060")], [c.line() for c in result.text]
+
+
+def _swap_photo(project: Path, caption: tuple[str, str] | None = None) -> Path:
+    """dongliao-police's photo replaced by another picture of the same shape (its colours
+    inverted: every pixel changes), and its caption corrected too when ``caption`` is given."""
+    from PIL import ImageOps
+
+    photos = project / "content" / "photos"
+    ImageOps.invert(Image.open(photos / "dongliao-police.jpg").convert("RGB")).save(photos / "swap.jpg", quality=90)
+    article = project / "content" / "dongliao-police.md"
+    text = article.read_text(encoding="utf-8").replace("file: photos/dongliao-police.jpg", "file: photos/swap.jpg")
+    if caption is not None:
+        assert caption[0] in text
+        text = text.replace(caption[0], caption[1], 1)
+    article.write_text(text, encoding="utf-8")
+    return article
+
+
+def test_a_swapped_photo_is_reported_when_its_caption_is_corrected_too(project: Path) -> None:
+    """Trial 14b: the photo was replaced and its caption corrected: 核红 said only the caption's
+    change (the text change 'explained' every changed pixel of the module), and a proofreader
+    signs off a wrong photo. A photo change is always said, by its files."""
+    old = _build(project, "old")
+    _swap_photo(project, ("服务队", "突击队"))
+    new = _build(project, "new")
+    run = _diff(old, new, project / "d")
+    assert run.returncode == 7, run.stderr
+    changes = _reported(run.stdout)
+    assert any("dongliao-police: 服务→突击" in line for line in changes), changes
+    photo = [line for line in changes if "photo replaced" in line]
+    assert len(photo) == 1 and "dongliao-police" in photo[0], changes
+    assert "content/photos/dongliao-police.jpg → content/photos/swap.jpg" in photo[0], photo
+    assert "1 photo change(s)" in run.stdout.splitlines()[-1], run.stdout
+
+
+def test_a_photo_swap_alone_is_one_line_placed_from_the_trims_top_left(project: Path) -> None:
+    """Trial 14b: a photo swap alone gave 95 'picture changed at x,y' lines, fragments of one
+    photo, y counted from the page's bottom. One line names the article and both files, and
+    places the photo in mm from the trim's top left, as preflight does."""
+    from pagesetter.build import build_page
+
+    old = _build(project, "old")
+    _swap_photo(project)
+    built = build_page(project / "layout" / "seed-page.yaml", project / "new")
+    run = _diff(old, built.pdf_path, project / "d")
+    assert run.returncode == 7, run.stderr
+    changes = _reported(run.stdout)
+    assert len(changes) == 1, changes
+    assert changes[0].startswith("page 1: dongliao-police: photo replaced: content/photos/dongliao-police.jpg → content/photos/swap.jpg"), changes
+    match = re.search(r"at (\d+),(\d+)–(\d+),(\d+) mm from the trim's top left", changes[0])
+    assert match, changes
+    image = next(i for i in built.page.images if i.article == "dongliao-police")
+    mm = 72 / 25.4
+    # the photo's cell on the page tree (pt from the trim's top left); a fitted photo may stand inside it
+    assert image.x / mm - 1 <= int(match[1]) and int(match[3]) <= (image.x + image.width) / mm + 1, (image, changes)
+    assert image.y / mm - 1 <= int(match[2]) and int(match[4]) <= (image.y + image.height) / mm + 1, (image, changes)
+    assert run.stdout.splitlines()[-1] == "1 photo change(s) in: dongliao-police", run.stdout

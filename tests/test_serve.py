@@ -242,3 +242,69 @@ def test_the_desk_shows_each_typography_problem_where_check_does() -> None:
     measures = re.sub(r"^typography: (PASS|FAIL)(?:, ([^:]*))?: ", "", lines[0])  # the verdict, as the desk takes it off
     for clause in re.split(r"[;,] ", measures):
         assert any(en in clause for en, _ in TYPOGRAPHY), clause
+
+
+def test_an_editions_proof_overlay_is_each_pages_own_proof(project: Path, tmp_path: Path) -> None:
+    """Trial 14b: on an edition, 校样叠加 on page 2 showed page 1's A3 tile sheet: the edition's
+    proofs list holds each page's proof and its A3 sheet, and the desk took the i-th file of it.
+    Each page's overlay is its own proof copy, drawn as the desk draws it."""
+    from pagesetter.serve import LiveState, _render
+
+    state = LiveState(project / "layout" / "tabloid-edition.yaml", tmp_path / "live", 30.0)
+    state.want_proof = True
+    assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error
+    assert [v.proof.name for v in state.pages] == ["tabloid-1.proof.pdf", "tabloid-2.proof.pdf"]
+    for index, view in enumerate(state.pages):
+        own = _render(view.proof, state.dpi, "JPEG", onto=(view.info["media"], view.info["origin"]))
+        assert state.picture(index, "proof") == own
+
+
+def test_a_client_gone_mid_answer_prints_no_traceback(project: Path, tmp_path: Path) -> None:
+    """Trial 14b: the browser cancelling a picture request while serve made it left BrokenPipeError
+    tracebacks on serve's terminal. A client gone is nothing to say; serve keeps serving."""
+    import socket
+    import struct
+
+    proc = subprocess.Popen([sys.executable, "-m", "pagesetter", "serve", "--port", "0", "-o", str(tmp_path / "live")],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())[1])
+        for k in range(4):  # pictures made on demand (twice the resolution): the client is gone before they are
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(f"GET /page/1.jpg?fine=1&n={k} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed with a reset
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the last of them answered (into a closed socket) before we stop it
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/page/1.jpg?fine=1&n=3", timeout=60) as response:
+                if response.status == 200:
+                    break
+        assert _status(port)["ok"]
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err and "Traceback" not in out, err
+
+
+def test_the_pictures_and_checks_after_a_build_end_quietly_when_serve_stops(project: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial 14b: at SIGTERM, serve's folder was removed under the thread making the full-size
+    pictures after a build: an 'Exception in thread' traceback (FileNotFoundError: …/p2.pdf)."""
+    import threading
+
+    from pagesetter.serve import LiveState
+
+    state = LiveState(project / "layout" / "tabloid-edition.yaml", tmp_path / "live", 30.0)
+    state.screen = 20.0  # the desk shows the pages smaller than the full pictures: those are made after
+    assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error
+    said: list[str] = []
+    state.log = said.append
+    raised: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    for view in state.pages:
+        view.pdf.unlink()  # as serve's temporary folder is removed when it stops
+    state.pictures.clear()
+    before = set(threading.enumerate())
+    state._check_aside([str(v.pdf) for v in state.pages], state.build, len(state.pages))
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=120)
+    assert raised == [] and said == []

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import secrets
+import sys
 import threading
 import time
 from dataclasses import field
@@ -131,9 +132,12 @@ class LiveState:
             done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
             steps["built"] = _ms()
             views = []
+            # each page's own proof copy, by its name: the list holds every page's proof and its A3
+            # sheet (trial 14b: page 2's overlay, taken as the list's 2nd file, was page 1's A3 sheet)
+            proofs = {p.name: p for p in done.proofs}
             for i, (path, page, pdf) in enumerate(zip(done.edition.pages, done.pages, done.page_paths)):
                 spec, _, articles, _ = load_inputs(path, done.edition.data)  # for the reports: titles, lines
-                proof = done.proofs[i] if i < len(done.proofs) else None
+                proof = proofs.get(f"{spec.name}.proof.pdf")
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
                                    articles, self.screen))
             steps["pictured"] = _ms()
@@ -164,11 +168,18 @@ class LiveState:
         pictures when the build drew the pages at the desk's screen size (ready before the desk
         zooms in), then the verdicts."""
         def run() -> None:
-            for index in range(pages):
-                if self.build != build:
-                    return  # a newer build: its own thread takes over
-                self.picture(index, "jpg")
-            self._store_verdicts(self._verdicts(pdfs, build), build)
+            try:
+                for index in range(pages):
+                    if self.build != build:
+                        return  # a newer build: its own thread takes over
+                    self.picture(index, "jpg")
+                self._store_verdicts(self._verdicts(pdfs, build), build)
+            except Exception as exc:  # noqa: BLE001 - never a traceback on serve's terminal (trial 14b)
+                # serve stopping (its folder removed under this thread, SIGTERM) or a newer build
+                # having replaced the files: nothing to say; else one line
+                if self.build == build and all(Path(p).is_file() for p in pdfs):
+                    self.log(f"{time.strftime('%H:%M:%S')} build {build}: pictures and checks: "
+                             f"{type(exc).__name__}: {exc}")
         threading.Thread(target=run, daemon=True).start()
 
     def _verdicts(self, pdfs: list[str], build: int) -> tuple[list[str], list[str]] | None:
@@ -746,6 +757,19 @@ def _confined(path: Path, root: Path) -> Path:
     return real
 
 
+class DeskServer(ThreadingHTTPServer):
+    """The desk's server: a request that fails says one line on serve's terminal, never
+    socketserver's traceback; a client gone meanwhile (a cancelled picture) says nothing."""
+
+    log: Callable[[str], None] = staticmethod(lambda line: None)  # type: ignore[assignment]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)):
+            return
+        self.log(f"{time.strftime('%H:%M:%S')} request failed: {type(exc).__name__}: {exc}")
+
+
 def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -856,12 +880,17 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
             self._send(code, "application/json", json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
         def _send(self, code: int, kind: str, body: bytes) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", kind)
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(code)
+                self.send_header("Content-Type", kind)
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+                # the browser has gone or cancelled the request (a picture a rebuild made stale):
+                # nothing to answer, nothing to say (trial 14b: tracebacks on serve's terminal)
+                self.close_connection = True
 
         def log_message(self, *args: object) -> None:
             pass  # quiet: the terminal shows builds, not requests
@@ -930,7 +959,8 @@ def _serve_state(state: LiveState, spec: Path, host: str, port: int, quiet: bool
     state.log = say
     stop = threading.Event()
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(state, root, stop))
+        server = DeskServer((host, port), make_handler(state, root, stop))
+        server.log = say
     except OSError as exc:
         raise InputError(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     folders = [root / "layout", root / "content", root / "fonts", spec.resolve().parent]

@@ -11,12 +11,17 @@ slug) and every page of a PDF that is not ours is compared line by line: page an
 
 The pictures are compared too (rendered at ``dpi``): each changed page gets a side-by-side PNG
 (old | new, changed regions boxed) and a red/green overlay (red only in OLD, green only in NEW,
-black in both). A picture change no text or module change explains (a photo, a rule) is reported
-by its region.
+black in both). Each photo is compared by what the content stream draws (its image's bytes and
+its box) and named by the layout record's file and article: a photo replaced or changed is said
+in one line whatever else changed in its module (trial 14b: a swapped photo went unsaid beside
+its corrected caption). A picture change nothing else explains (a rule, a tint) is reported by
+its region, one line per article and page. Places are in mm from the trim's top left, as
+preflight gives them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import field
@@ -43,6 +48,9 @@ SHOWN = 30  # characters of a change shown on its line
 CONTEXT = 6  # characters of context either side
 
 
+MM = 72 / 25.4
+
+
 @record(frozen=True)
 class Region:
     page: int
@@ -51,6 +59,49 @@ class Region:
     x1: float
     y1: float
     articles: tuple[str, ...]
+    trim: tuple[float, float] = (0.0, 0.0)  # the trim's top left corner, PDF user space (the media's)
+
+    def place(self) -> str:
+        return _place((self.x0, self.y0, self.x1, self.y1), self.trim)
+
+
+def _place(box: tuple[float, float, float, float], trim: tuple[float, float]) -> str:
+    """A box of PDF user space (y up) as the proofreader measures it: mm from the trim's top left."""
+    left, top = trim
+    return (f"at {(box[0] - left) / MM:.0f},{(top - box[3]) / MM:.0f}–{(box[2] - left) / MM:.0f},"
+            f"{(top - box[1]) / MM:.0f} mm from the trim's top left")
+
+
+@record(frozen=True)
+class Photo:
+    """One image a page draws: its box (PDF user space), a digest of its image's bytes, and what
+    the layout record names it by (the photo's file and article; empty in a PDF not ours)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    digest: str
+    file: str = ""
+    article: str = ""
+
+
+@record(frozen=True)
+class PhotoChange:
+    page: int
+    article: str
+    what: str  # "replaced", "changed", "added", "removed"
+    old: str  # the old file ("" when added or unnamed)
+    new: str
+    place: str
+
+    def line(self) -> str:
+        head = f"page {self.page}: {self.article}: " if self.article else f"page {self.page}: "
+        if self.what == "replaced":
+            files = f"{self.old or 'an image'} → {self.new or 'an image'}"
+        elif self.what == "removed":
+            files = self.old
+        else:
+            files = self.new
+        return f"{head}photo {self.what}: {files}".rstrip(": ") + f", {self.place}"
 
 
 @record(frozen=True)
@@ -90,7 +141,8 @@ class ModuleChange:
 class DiffResult:
     text: list[TextChange] = field(default_factory=list)
     modules: list[ModuleChange] = field(default_factory=list)
-    regions: list[Region] = field(default_factory=list)  # picture changes no text/module change explains
+    photos: list[PhotoChange] = field(default_factory=list)  # always said, whatever else changed
+    regions: list[Region] = field(default_factory=list)  # picture changes no text/module/photo change explains
     images: list[Path] = field(default_factory=list)
     pages_old: int = 0
     pages_new: int = 0
@@ -98,26 +150,27 @@ class DiffResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.text or self.modules or self.regions or self.pictures_changed) \
+        return bool(self.text or self.modules or self.photos or self.regions or self.pictures_changed) \
             or self.pages_old != self.pages_new
 
     @property
     def articles(self) -> list[str]:
         names = {c.article for c in self.text if c.article} | {m.article for m in self.modules}
-        return sorted(names | {a for r in self.regions for a in r.articles})
+        return sorted(names | {a for r in self.regions for a in r.articles} | {p.article for p in self.photos if p.article})
 
     def lines(self) -> list[str]:
-        out = [c.line() for c in self.text] + [m.line() for m in self.modules]
+        out = [c.line() for c in self.text] + [m.line() for m in self.modules] + [p.line() for p in self.photos]
         for r in self.regions:
             names = ", ".join(r.articles) or "outside the modules"
-            out.append(f"page {r.page}: picture changed at {r.x0:.0f},{r.y0:.0f}–{r.x1:.0f},{r.y1:.0f} pt "
-                       f"(no text change): {names}")
+            out.append(f"page {r.page}: picture changed {r.place()} (no text change): {names}")
         return out
 
     def summary(self) -> str:
         if not self.changed:
             return "no change"
-        parts = [f"{len(self.text)} text change(s)"]
+        parts = [f"{len(self.text)} text change(s)"] if self.text or not self.photos else []
+        if self.photos:
+            parts.append(f"{len(self.photos)} photo change(s)")
         if self.modules:
             parts.append(f"{len(self.modules)} module change(s)")
         if self.regions:
@@ -425,8 +478,114 @@ def changed_boxes(a: Image.Image, b: Image.Image) -> list[tuple[int, int, int, i
     return _merge(cells)
 
 
+def photos_of(path: Path) -> tuple[list[list[Photo]], list[tuple[float, float]]]:
+    """Each page's images as its content stream draws them (the matrix in force at each Do, the
+    unit square's box), named by the layout record (render/pdf.py draws photo N as
+    /FormXob.ImN, the record's images[N]), and each page's trim top left (PDF user space)."""
+    pages: list[list[Photo]] = []
+    trims: list[tuple[float, float]] = []
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            named = {}
+            for image in layout_record(page).get("images", []) or []:
+                if isinstance(image, dict) and isinstance(image.get("name"), str):
+                    named[image["name"]] = (str(image.get("file") or ""), str(image.get("article") or ""))
+            pages.append(_drawn_images(page, number, named))
+            trims.append(_trim_corner(page))
+    return pages, trims
+
+
+def _trim_corner(page: pikepdf.Page) -> tuple[float, float]:
+    for key in ("/TrimBox", "/MediaBox"):
+        try:
+            box = [float(v) for v in page.obj[key]]
+        except (KeyError, TypeError, ValueError, pikepdf.PdfError):
+            continue
+        if len(box) == 4:
+            return min(box[0], box[2]), max(box[1], box[3])
+    return 0.0, 0.0
+
+
+def _drawn_images(page: pikepdf.Page, number: int, named: dict[str, tuple[str, str]]) -> list[Photo]:
+    resources = page.obj.get("/Resources") or pikepdf.Dictionary()
+    xobjects = resources.get("/XObject") or pikepdf.Dictionary()
+    ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack: list[tuple[float, ...]] = []
+    out: list[Photo] = []
+    try:
+        instructions = pikepdf.parse_content_stream(page, "q Q cm Do")
+    except pikepdf.PdfError:
+        return out
+    for instruction in instructions:
+        operands, op = instruction.operands, str(instruction.operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q" and stack:
+            ctm = stack.pop()
+        elif op == "cm" and len(operands) == 6:
+            a = tuple(float(v) for v in operands)
+            ctm = (a[0] * ctm[0] + a[1] * ctm[2], a[0] * ctm[1] + a[1] * ctm[3], a[2] * ctm[0] + a[3] * ctm[2],
+                   a[2] * ctm[1] + a[3] * ctm[3], a[4] * ctm[0] + a[5] * ctm[2] + ctm[4],
+                   a[4] * ctm[1] + a[5] * ctm[3] + ctm[5])
+        elif op == "Do" and operands:
+            xobj = xobjects.get(str(operands[0]))
+            if xobj is None or xobj.get("/Subtype") != "/Image":
+                continue
+            xs = [ctm[4] + ctm[0] * u + ctm[2] * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+            ys = [ctm[5] + ctm[1] * u + ctm[3] * v for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+            try:
+                digest = hashlib.sha256(xobj.read_raw_bytes()).hexdigest()
+            except pikepdf.PdfError:
+                digest = ""
+            file, article = named.get(str(operands[0]).lstrip("/").removeprefix("FormXob."), ("", ""))
+            out.append(Photo(number, (min(xs), min(ys), max(xs), max(ys)), digest, file, article))
+    return out
+
+
+def diff_photos(old: list[list[Photo]], new: list[list[Photo]], trims: list[tuple[float, float]],
+                resized: set[str]) -> list[PhotoChange]:
+    """Each page's photos paired by article, in drawing order: one replaced (another file), changed
+    (the same file drawn otherwise: new pixels, or moved, unless its module was moved or resized,
+    which says so), added or removed. ``resized``: the articles whose module moved, was resized,
+    added or removed."""
+    out: list[PhotoChange] = []
+    for number in range(1, max(len(old), len(new)) + 1):
+        a = old[number - 1] if number <= len(old) else []
+        b = new[number - 1] if number <= len(new) else []
+        trim = trims[number - 1] if number <= len(trims) else (0.0, 0.0)
+        for article in dict.fromkeys([p.article for p in b] + [p.article for p in a]):
+            mine_a = [p for p in a if p.article == article]
+            mine_b = [p for p in b if p.article == article]
+            for k in range(max(len(mine_a), len(mine_b))):
+                pa = mine_a[k] if k < len(mine_a) else None
+                pb = mine_b[k] if k < len(mine_b) else None
+                change = _photo_change(pa, pb, trim, article in resized)
+                if change is not None:
+                    out.append(change)
+    return out
+
+
+def _photo_change(a: Photo | None, b: Photo | None, trim: tuple[float, float], resized: bool) -> PhotoChange | None:
+    if a is not None and b is not None:
+        if a.file != b.file:
+            return PhotoChange(b.page, b.article, "replaced", a.file, b.file, _place(b.box, trim))
+        moved = any(abs(u - v) > MOVE_TOLERANCE for u, v in zip(a.box, b.box))
+        if a.digest == b.digest and not moved or resized:
+            return None
+        return PhotoChange(b.page, b.article, "changed", a.file, b.file or "an image", _place(b.box, trim))
+    if resized:  # its module added or removed: that line says so
+        return None
+    if b is not None:
+        return PhotoChange(b.page, b.article, "added", "", b.file or "an image", _place(b.box, trim))
+    assert a is not None
+    return PhotoChange(a.page, a.article, "removed", a.file or "an image", "", _place(a.box, trim))
+
+
 def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffResult,
-                  explained: set[str]) -> None:
+                  explained: set[str], photos: list[list[Photo]] | None = None,
+                  trims: list[tuple[float, float]] | None = None) -> None:
+    """``photos``: the photos of either file whose change result.photos says, by page (their
+    regions are said there); ``trims``: each page's trim top left."""
     old_pages, new_pages = _render(old, dpi), _render(new, dpi)
     records = _records(new)
     scale = 72 / dpi
@@ -438,15 +597,24 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
         result.pictures_changed = True
         height_pt = b.height * scale
         blocks = block_frames(records[number - 1]) if number <= len(records) else []
+        said = [p.box for p in photos[number - 1]] if photos and number <= len(photos) else []
+        trim = trims[number - 1] if trims and number <= len(trims) else (0.0, 0.0)
+        merged: dict[tuple[str, ...], tuple[float, float, float, float]] = {}
         for x0, y0, x1, y1 in boxes:
             box = (x0 * scale, height_pt - y1 * scale, x1 * scale, height_pt - y0 * scale)
-            names = tuple(sorted({n for n, (fx0, fy0, fx1, fy1) in blocks
-                                  if fx0 < box[2] and box[0] < fx1 and fy0 < box[3] and box[1] < fy1}))
+            if any(_overlap(box, p) for p in said):
+                continue  # a photo's change, said by its file
+            names = tuple(sorted({n for n, frame in blocks if _overlap(box, frame)}))
             if names and set(names) <= explained:
                 continue
             if not names and "" in explained:  # text outside the modules changed (folio, slug)
                 continue
-            result.regions.append(Region(number, *box, names))
+            # one line per article (or outside the modules) and page: the whole of what changed
+            # there, not the fragments a picture's difference falls into (trial 14b: 95 lines)
+            kept = merged.get(names)
+            merged[names] = box if kept is None else (min(kept[0], box[0]), min(kept[1], box[1]),
+                                                      max(kept[2], box[2]), max(kept[3], box[3]))
+        result.regions += [Region(number, *box, names, trim) for names, box in merged.items()]
         suffix = f"-{number}" if many else ""
         if a.size != b.size:
             a = a.resize(b.size)
@@ -458,13 +626,27 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
             result.images.append(target)
 
 
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = DEFAULT_DPI) -> DiffResult:
     a, b = read_side(old), read_side(new)
     result = DiffResult(pages_old=a.pages, pages_new=b.pages)
     result.text = diff_text(a, b)
     result.modules = diff_modules(a, b)
     explained = {c.article or "" for c in result.text} | {m.article for m in result.modules}
-    diff_pictures(old, new, out_dir, dpi, result, explained)
+    old_photos, _ = photos_of(old)
+    new_photos, trims = photos_of(new)
+    resized = {m.article for m in result.modules if m.what != "reflowed"}
+    result.photos = diff_photos(old_photos, new_photos, trims, resized)
+    changed = {(c.page, c.article) for c in result.photos}
+    # the boxes, old and new, of each photo said changed: the picture's change there is said
+    said = [[p.box for p in (*(old_photos[n] if n < len(old_photos) else []), *(new_photos[n] if n < len(new_photos) else []))
+             if (n + 1, p.article) in changed]
+            for n in range(max(len(old_photos), len(new_photos)))]
+    diff_pictures(old, new, out_dir, dpi, result, explained, [[Photo(n + 1, box, "") for box in boxes]
+                                                              for n, boxes in enumerate(said)], trims)
     return result
 
 

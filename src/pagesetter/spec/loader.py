@@ -67,11 +67,15 @@ PUNCT_STYLES = ("quanjiao", "kaiming", "banjiao")
 
 
 def project_root(spec_path: Path) -> Path:
-    """The project folder: the nearest one above the spec with a pyproject.toml or .git (a clone of
-    this repository, test pages included), else the folder that holds ``layout/``."""
+    """The project folder: the nearest one above the spec with a pagesetter.toml (a project made
+    by ``pagesetter init``), a pyproject.toml or .git (a clone of this repository, test pages
+    included), else the folder that holds ``layout/``. The nearest wins: a project made inside a
+    clone (as the Quick start's ``init`` does) or inside another project is its own (trial 14:
+    serve watched the clone's content/, and diff named night/content/lead.md)."""
     folder = spec_path.resolve().parent
     for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+        if any((candidate / marker).is_file() for marker in ("pagesetter.toml", "pyproject.toml")) \
+                or (candidate / ".git").exists():
             return candidate
     return folder.parent if folder.name == "layout" else folder
 
