@@ -7,8 +7,8 @@ and every guess is reported with its file:line, as is what could not be recognis
   the first paragraph (Word: the largest type is the 主题; text: a short line before it is the
   引题), a line starting ``——`` (``——记…``) the 副题;
 - a byline (``本报记者 某某``) on a line of its own; a dateline (``本报讯（记者 …）``) stays in the body;
-- run-in lead sentences: bold runs in Word (and ``**…**`` in Markdown); in text, only a repeated
-  pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
+- run-in lead sentences: bold runs in Word, and only those (and ``**…**`` in Markdown); in text,
+  only a repeated pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
 - 小标题: short lines without end punctuation inside the body;
 - photo captions: ``▲``/``▼`` lines and ``图为…``; several captions printed together are given to
   the article whose text they share the longest run of characters with;
