@@ -72,3 +72,16 @@ def test_an_unpaired_quote_is_said_with_its_place(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     assert "1 straight quote(s) without a partner in the paragraph, left as typed: content/example.md:8:12" in out, out
+
+
+def test_check_warns_of_an_ascii_quote_left_in_chinese_text(tmp_path: Path) -> None:
+    """The quote normalisation leaves (no partner) is printed as typed: `check` says where, as a
+    warning (exit 0), and the build says it with the article's place."""
+    result = _build(tmp_path, '本报讯 市民王女士说:"没想到来得这么快。\n')
+    assert result.returncode == 0, result.stderr
+    assert "1 ASCII . or \" in Chinese text" in result.stdout, result.stdout
+    assert "an ASCII full stop or straight quote in Chinese text" in result.stdout + result.stderr
+    check = subprocess.run([sys.executable, "-m", "pagesetter", "check", "output/page.pdf"], cwd=tmp_path / "p",
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "warning: an ASCII full stop or straight quote in Chinese text: " in check.stdout, check.stdout
