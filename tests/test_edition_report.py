@@ -21,7 +21,7 @@ def test_marks_said_once_and_every_warning_counted(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=600, env={**os.environ, "PAGESETTER_CACHE": "off"})
     assert run.returncode == 0, run.stderr
     out = run.stdout.splitlines()
-    said = [k for k, line in enumerate(out) if line.startswith("  normalised: 8 marks")]
+    said = [k for k, line in enumerate(out) if line.startswith("  normalised: 11 marks")]
     first = next(k for k, line in enumerate(out) if line.startswith("wrote ") and "jump-marks-1.pdf" in line)
     second = next(k for k, line in enumerate(out) if line.startswith("wrote ") and "jump-marks-2.pdf" in line)
     assert [k for k in said if first < k < second] and not [k for k in said if k > second], out

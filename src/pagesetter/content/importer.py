@@ -7,8 +7,8 @@ and every guess is reported with its file:line, as is what could not be recognis
   the first paragraph (Word: the largest type is the 主题; text: a short line before it is the
   引题), a line starting ``——`` (``——记…``) the 副题;
 - a byline (``本报记者 某某``) on a line of its own; a dateline (``本报讯（记者 …）``) stays in the body;
-- run-in lead sentences: bold runs in Word (and ``**…**`` in Markdown); in text, only a repeated
-  pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
+- run-in lead sentences: bold runs in Word, and only those (and ``**…**`` in Markdown); in text,
+  only a repeated pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
 - 小标题: short lines without end punctuation inside the body;
 - photo captions: ``▲``/``▼`` lines and ``图为…``; several captions printed together are given to
   the article whose text they share the longest run of characters with;
@@ -28,6 +28,17 @@ from pagesetter.records import record
 # Characters that end a sentence or a quoted one (GB/T 15834-2011 句末点号 and closing marks after
 # them). A body line ending in none of these was cut in the middle of a sentence.
 END_PUNCT = frozenset("。！？!?…”’」』）)】.；;")
+# A straight quote closes a quoted sentence when a sentence's end comes just before it: 说:"太好了!"
+# is what a reporter types on an English keyboard (trial 14 #6: such paragraphs were joined).
+STRAIGHT_QUOTES = "\"'"
+QUOTED_END = frozenset("。！？!?.…")
+# A line of web markup pasted with the copy (<script>…</script>, <div class="x">): never a
+# headline; dropped and reported (trial 14 #9).
+MARKUP = re.compile(r"^<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--|![A-Za-z][^<>]*)>.*>$|^<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?)>$")
+# A web page's own lines pasted with the copy: share buttons, the page's editor, navigation.
+# They are no 小标题 (trial 14 #9); dropped and reported.
+WEB_BOILERPLATE = re.compile(r"^[【\[]?(?:分享到|分享至|责任编辑|编辑[:：]|扫一扫|打印本页|关闭窗口|返回顶部|"
+                             r"上一篇|下一篇|相关阅读|相关新闻|纠错|来源[:：])")
 # Lines no longer than this without end punctuation are headline or 小标题 candidates; a line this
 # long or longer that ends mid-sentence was cut at a column break. The seed's headlines are at most
 # 19 characters, its cut lines at least 60.
@@ -117,13 +128,20 @@ class _Draft:
 
 
 def _ends_sentence(text: str) -> bool:
-    return bool(text) and text.rstrip()[-1] in END_PUNCT
+    text = text.rstrip()
+    if len(text) >= 2 and text[-1] in STRAIGHT_QUOTES and text[-2] in QUOTED_END:
+        return True  # …好了!" …吗?" …了." (a closing quote after a sentence's end)
+    return bool(text) and text[-1] in END_PUNCT
 
 
 def _kind(p: SourcePara) -> str:
     text = p.text.strip()
     if p.style == "#tables":
         return "tables"
+    if MARKUP.match(text):  # before headings: web markup is never a headline
+        return "markup"
+    if WEB_BOILERPLATE.match(text) and len(text) <= 40:
+        return "boilerplate"
     if _is_byline(text):  # before headings: a byline styled as a heading is still no 副题 (trial 12)
         return "byline"
     if p.heading:
@@ -144,22 +162,33 @@ def _is_byline(text: str) -> bool:
     return bool(BYLINE.match(text)) and len(text) <= 40 and "。" not in text
 
 
-def analyse(paras: list[SourcePara]) -> tuple[list[Imported], list[Note]]:
-    """The articles in one file of copy, and the notes on what was guessed or not recognised."""
+def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported], list[Note]]:
+    """The articles in one file of copy, and the notes on what was guessed or not recognised.
+    ``fmt``: "docx", "md" or "text", what the copy was (Word says its leads in bold runs; Markdown
+    says its 小标题 with ``## ``)."""
     notes: list[Note] = []
     kinds = [_kind(p) for p in paras]
     for p, k in zip(paras, kinds):
         if k == "tables":
             notes.append(Note(0, "not recognised", "the Word file has tables: they were not imported; "
                               "write their rows as paragraphs or a list"))
+        elif k == "markup":
+            notes.append(Note(p.line, "not recognised", f"a line of web markup (HTML), dropped: {p.text.strip()[:40]!r}; "
+                              "put its text back by hand if it belongs to the copy"))
+        elif k == "boilerplate":
+            notes.append(Note(p.line, "not recognised", f"a web page's own line (share buttons, its editor, "
+                              f"navigation), dropped: {p.text.strip()[:40]!r}"))
+    kept = [(p, k) for p, k in zip(paras, kinds) if k not in ("markup", "boilerplate")]
+    paras, kinds = [p for p, _ in kept], [k for _, k in kept]
     cluster = _caption_cluster(paras, kinds, notes)
-    drafts = _segment(paras, kinds, notes)
+    drafts = _segment(paras, kinds, notes, fmt)
     for draft in drafts:
         _finish_body(draft, notes)
     if cluster:
         _place_captions([paras[i] for i in cluster], drafts, notes)
     for draft in drafts:
-        _mark_leads(draft, paras, notes)
+        if fmt != "docx":  # Word says its leads itself, in bold runs (trial 14 #7)
+            _mark_leads(draft, paras, notes)
         for photo in draft.photos:
             if photo.picture is None:
                 notes.append(Note(photo.line, "to do", f"the caption {photo.caption[:16]!r}… has no picture: put "
@@ -269,21 +298,41 @@ def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
     return max(sorted(counts), key=lambda level: counts[level])
 
 
-def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> list[_Draft]:
+def _briefs(paras: list[SourcePara], kinds: list[str]) -> bool:
+    """Markdown with one ``# `` heading, first, and only ``## `` headings under it: one article
+    whose ``## `` are 小标题 as the content format says (a 简讯 of items; trial 14 #16)."""
+    levels = [p.heading for p, kind in zip(paras, kinds) if kind == "heading"]
+    return len(levels) >= 2 and levels[0] == 1 and all(level == 2 for level in levels[1:])
+
+
+def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: str = "text") -> list[_Draft]:
     """Articles: at each title heading, or one article whose headline is the first short lines."""
-    first_heading = next((i for i, kind in enumerate(kinds) if kind == "heading"), None)
+    briefs = fmt == "md" and _briefs(paras, kinds)
+    level = _article_level(paras, kinds) if any(kind == "heading" for kind in kinds) else 0
+    if briefs:
+        level = 1
+        first = next(p for p, kind in zip(paras, kinds) if kind == "heading")
+        notes.append(Note(first.line, "guessed", "one article: its '## ' headings are 小标题 (content/README.md); "
+                          "split the file by hand if they are articles of their own"))
+    # The first title (or page headline) heading: a lower heading above it is its 引题, not a
+    # heading of nothing (trial 14 #4: a 引题 in Word's Heading 2 above the Title was lost).
+    first_heading = next((i for i, kind in enumerate(kinds) if kind == "heading" and paras[i].heading <= level),
+                         None)
     drafts: list[_Draft] = []
     if first_heading is None:
         drafts.append(_headless(paras, kinds, notes))
         return drafts
     before = [i for i in range(first_heading) if kinds[i] not in ("picture", "tables")]
     kicker: str | None = None
-    if len(before) == 1 and kinds[before[0]] == "short":  # one short line above the first title: its 引题
+    if len(before) == 1 and (kinds[before[0]] in ("short", "heading") or paras[before[0]].style == "subtitle") \
+            and len(paras[before[0]].text.strip()) <= SHORT:
+        # one short line above the first title: its 引题 (Word: a Heading 2 or Subtitle paragraph)
         kicker = paras[before[0]].text.strip()
-        notes.append(Note(paras[before[0]].line, "guessed", "引题: a short line right above the title"))
+        how = f" (Word style {paras[before[0]].style!r})" if paras[before[0]].style not in ("", "normal") else ""
+        notes.append(Note(paras[before[0]].line, "guessed", f"引题: a short line right above the title{how}"))
     elif any(kinds[i] != "caption" for i in before):
-        drafts.append(_headless(paras[:first_heading], kinds[:first_heading], notes))
-    level = _article_level(paras, kinds)
+        head_kinds = ["short" if kind == "heading" else kind for kind in kinds[:first_heading]]
+        drafts.append(_headless(paras[:first_heading], head_kinds, notes))
     current: _Draft | None = None
     for i in range(first_heading, len(paras)):
         p, kind = paras[i], kinds[i]
@@ -305,12 +354,13 @@ def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> li
                 current = _Draft(p.line, text, kicker=kicker, level=level)
                 drafts.append(current)
                 continue
-            if current is not None and not current.body and current.subtitle is None and not current.banner:
+            if current is not None and not current.body and current.subtitle is None and not current.banner \
+                    and not briefs:
                 current.subtitle = text
                 notes.append(Note(p.line, "guessed", "副题: a lower heading right under the title"))
                 continue
             kind = "subhead"
-        if current is None:
+        if current is None:  # not reached: the loop starts at a title heading
             continue
         _body_item(current, p, kind, notes)
     return drafts
@@ -594,7 +644,9 @@ def plan(sources: list[Path], out_dir: Path, root: Path, force: bool) -> tuple[l
     planned: list[Written] = []
     notes: list[tuple[Path, Note]] = []
     for source in sources:
-        articles, found = analyse(read_source(source))
+        suffix = source.suffix.lower()
+        fmt = "docx" if suffix == ".docx" else "md" if suffix in (".md", ".markdown") else "text"
+        articles, found = analyse(read_source(source), fmt)
         if not articles or all(not a.title and not a.body and not a.photos for a in articles):
             raise InputError(Loc.of_file(source), "no text in this file; nothing to import")
         stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-.") or "article"

@@ -122,10 +122,60 @@ def _token_pairs(text: str) -> frozenset[int]:
     return frozenset(m.start(1) for m in TOKEN_BRACKETS.finditer(text))
 
 
+# Straight double quotes, what an English keyboard types for “ ” (trial 14 #10: 说："没想到…！" printed
+# as typed). Paired in order within a paragraph; a pair holding or beside Chinese is set “ ” (GB/T
+# 15834-2011 §4.8). A paragraph with an odd number of them cannot be paired with confidence: each
+# one in Chinese text is left as typed and reported (UNPAIRED).
+STRAIGHT_QUOTE = '"'
+UNPAIRED = "straight quote without a partner in its paragraph: left as typed; write “ or ” in the copy"
+# The ASCII full stop ending a Chinese sentence (全市上下紧急行动.): set 。 (GB/T 15834-2011 §4.1) when the
+# character before it is Chinese and after it (quotes and spaces aside) comes the paragraph's end or
+# Chinese. A point in a number (1.2亿, １.５), a URL or an abbreviation (www.gov.cn, U.S.) has a
+# letter or a digit beside it, and an ellipsis typed as ... has a point: those stay.
+FULL_STOP = "."
+
+
+def _hanzi_side(ch: str | None) -> bool:
+    """Chinese beside a full stop: not a digit or a letter, even a full-width one (１.５, Ａ.)."""
+    return ch is not None and is_chinese(ch) and not ch.isdigit() and not ("\uff21" <= ch <= "\uff5a")
+
+
+def _full_stops(text: str) -> list[int]:
+    out = []
+    for i, ch in enumerate(text):
+        if ch != FULL_STOP or i == 0 or text[i - 1].isspace() or text[i - 1] == FULL_STOP \
+                or text[i + 1:i + 2] == FULL_STOP:
+            continue
+        after = _neighbour(text, i, 1)
+        if _hanzi_side(_neighbour(text, i, -1)) and (after is None or _hanzi_side(after)):
+            out.append(i)
+    return out
+
+
+def _quote_edits(text: str, chars: list[str]) -> list[Edit]:
+    """Straight double quotes paired in order, set “ ” where the pair is Chinese (STRAIGHT_QUOTE)."""
+    at = [i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE]
+    edits: list[Edit] = []
+    if len(at) % 2:
+        return [Edit(i, STRAIGHT_QUOTE, STRAIGHT_QUOTE, UNPAIRED) for i in at if _chinese_beside(text, i)]
+    for i, j in zip(at[::2], at[1::2]):
+        if _pair_is_chinese(text, i, j):
+            chars[i], chars[j] = "“", "”"
+            edits += [Edit(k, STRAIGHT_QUOTE, chars[k], "straight double quote in Chinese text "
+                           "(GB/T 15834-2011 §4.8: “ ”)") for k in (i, j)]
+    return edits
+
+
 def _marks(text: str) -> tuple[str, list[Edit]]:
     """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）."""
     chars = list(text)
     edits: list[Edit] = []
+    if STRAIGHT_QUOTE in text:
+        edits += _quote_edits(text, chars)
+    if FULL_STOP in text:
+        for i in _full_stops(text):
+            chars[i] = "。"
+            edits.append(Edit(i, FULL_STOP, "。", "ASCII full stop ending a Chinese sentence (GB/T 15834-2011 §4.1: 。)"))
     pairs = _paren_pairs(text)
     tokens = _token_pairs(text) if OPEN in text else frozenset()
     for i, j in pairs.items():
@@ -185,7 +235,7 @@ def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[Edit]]:
     """
     marked, edits = _marks(text)
     if drop_spaces:
-        dropped = _spaces(marked, frozenset(e.offset for e in edits))
+        dropped = _spaces(marked, frozenset(e.offset for e in edits if e.after != e.before))
         gone = {e.offset for e in dropped}
         marked = "".join(ch for i, ch in enumerate(marked) if i not in gone)
         edits += dropped
@@ -293,6 +343,8 @@ def summarise(changes: Iterable[Change]) -> str:
     counts: dict[str, int] = {}
     spaces = 0
     for c in changes:
+        if c.after == c.before:
+            continue  # reported, not changed (UNPAIRED)
         if c.after:
             counts[c.after] = counts.get(c.after, 0) + 1
         else:

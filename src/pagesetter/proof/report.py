@@ -451,11 +451,20 @@ def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-un
 def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.model.Change
     # Each distinct edit named once (a page has some 300 changes of a dozen kinds): counted by its
     # (before, after) first, then by its text, keys in first-seen order as counting the texts keeps them.
+    # A change that leaves its mark (a straight quote without a partner, content/normalise.py
+    # UNPAIRED) is no normalisation: said after the count, each with its place, to be fixed in the copy.
+    kept = [c for c in changes if c.before == c.after]
+    changes = [c for c in changes if c.before != c.after]
     counts: Counter[str] = Counter()
     for (before, after), n in Counter((c.before, c.after) for c in changes).items():
         counts[_change_text(before, after)] += n
     summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    return f"normalised: {len(changes)} marks ({summary})"
+    line = f"normalised: {len(changes)} marks ({summary})" if changes else ""
+    if kept:
+        places = ", ".join(str(c.loc) for c in kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+        said = f"{len(kept)} straight quote(s) without a partner in the paragraph, left as typed: {places}"
+        line = f"{line}; {said}" if line else f"normalised: {said}"
+    return line
 
 
 def _change_text(before: str, after: str) -> str:

@@ -415,7 +415,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
 WARNED = (("widows", "a paragraph's last line alone at a column's head"),
-          ("parted_signs", "a flush-right line (落款) at a column's head, parted from the line before it"))
+          ("parted_signs", "a flush-right line (落款) at a column's head, parted from the line before it"),
+          ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"))
 # How far right of its column's left edge a line opening a column starts to be taken for one set
 # flush right (a 落款), in its em: past a paragraph's 2-em indent.
 FLUSH_RIGHT_EM = 3.0
@@ -453,6 +454,10 @@ class TypographyReport:
     # whole with its letter's last lines where the module has the lines to spare
     # (flow/article.py keep_ends, _spare_breaks) and says where it could not
     parted_signs: list[Finding] = field(default_factory=list)
+    # an ASCII . ending a Chinese sentence or a straight " in Chinese text, printed (trial 14 #10):
+    # the build sets them 。 “ ” (content/normalise.py); one left is a quote without a partner, or
+    # another program's PDF. Warned of: the copy's own characters, no error of the setting.
+    ascii_marks: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
     overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
@@ -528,6 +533,7 @@ class TypographyReport:
                 f"{len(self.url_breaks)} URLs broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
                 + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
+                + (f"; {len(self.ascii_marks)} ASCII . or \" in Chinese text" if self.ascii_marks else "")
                 + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
                 + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
@@ -750,6 +756,22 @@ class _Figures:
     lengths: list[float] = field(default_factory=list)
 
 
+_ASCII_MARKS = frozenset('."')
+
+
+def _ascii_marks(line: Line, report: TypographyReport) -> None:
+    """An ASCII . ending a Chinese sentence, a straight " beside Chinese, as content/normalise.py
+    tells them (a line's end counts as the sentence's end)."""
+    from pagesetter.content.normalise import FULL_STOP, STRAIGHT_QUOTE, _chinese_beside, _full_stops
+
+    text = line.text
+    at = sorted(set(_full_stops(text) if FULL_STOP in text else [])
+                | {i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE and _chinese_beside(text, i)})
+    for i in at:
+        report.ascii_marks.append(Finding(line.page, line.baseline, text[max(0, i - 8):i + 9],
+                                          f"({text[i]!r} at character {i + 1})"))
+
+
 def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | None", body: float,
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
                   sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
@@ -790,6 +812,8 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
         figures.latin.extend(_han_latin(line, report, figures.spaced))
+        if not _ASCII_MARKS.isdisjoint(line.text):  # most lines hold no ASCII . or "
+            _ascii_marks(line, report)
         if not _NUMBER_SYMBOLS.isdisjoint(line.text):  # most lines hold no 3℃, 8.7%
             _parted_units(line, report)
         if not _RUN_CHARS.isdisjoint(line.text):  # most lines hold no ——/……: no run to measure
