@@ -89,6 +89,7 @@ TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("numbers set apart from their symbol", "数字与单位符号分开"),
     ("lines off the trim", "文字出裁切线"),
     ("lines over the page's furniture", "文字压报眉报头线"),
+    ("in Chinese text", "中文里的西文句点或直引号"),
 )
 
 
