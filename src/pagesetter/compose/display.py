@@ -64,7 +64,10 @@ def _set_display(text: str, style: Style, width: float, faces: FaceSet,
     whole = set_line(atoms, 0, len(atoms), width, 0.0, False, True)
     if whole.natural <= width + 0.01:
         return [whole], missing
-    if condense < 1.0 and not breaks and (narrow := _condensed(atoms, whole, width, condense)) is not None:
+    # One line squeezed (its marks' blanks and gaps given up) comes first, as before (_balanced);
+    # one no squeeze fits is condensed
+    if condense < 1.0 and not breaks and whole.overfull and \
+            (narrow := _condensed(atoms, whole, width, condense)) is not None:
         return [narrow], missing
     clauses = _split_at(atoms, breaks)
     if len(clauses) > 1:
