@@ -188,7 +188,7 @@ def test_table_too_wide_is_a_located_error(tmp_path: Path) -> None:
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
-    assert "tests/pages/content/tables-wide/rates.md:13:1:" in lines[0]  # the row of 新西兰元（New Zealand Dollar）
+    assert "tests/pages/content/tables-wide/rates.md:13:3:" in lines[0]  # the cell 新西兰元（New Zealand Dollar）
     assert "新西兰元（New Zealand Dollar）" in lines[0]
     assert not (tmp_path / "tables-wide.pdf").exists()
 

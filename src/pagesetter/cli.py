@@ -632,6 +632,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
         raise InputError(None, f"no {default} here; run in the project folder or name a spec: "
                          "pagesetter build layout/PAGE.yaml (pagesetter init DIR makes a project)")
     _output_not_planted(args.output)
+    _one_file_each(specs)
     status = 0
     for spec in specs:
         started = time.perf_counter()
@@ -926,6 +927,46 @@ def _output_not_planted(out: Path) -> None:
     if not target.is_relative_to(Path.cwd().resolve()):
         raise InputError(Loc("output"), f"the output folder is a link to {target}, outside this folder; "
                          "remove the link, or name the folder you mean with -o")
+
+
+def _one_file_each(specs: list[Path]) -> None:
+    """Specs built by one command must not write one PDF (two pages of one page.name, as when a
+    desk copies yesterday's spec): the later would replace the earlier with exit status 0, as an
+    edition refuses for its own pages (edition._own_file). Trial 14: both said 'wrote t14-law.pdf'.
+    A spec that cannot be read is left to its build, which says why; one named twice writes the same
+    page twice."""
+    if len(specs) < 2:
+        return
+    taken: dict[str, Path] = {}  # a PDF's name: the spec that writes it
+    for spec in dict.fromkeys(p.resolve() for p in specs):
+        for stem, writer, loc in _outputs(spec):
+            if taken.setdefault(stem, writer) != writer:
+                raise InputError(loc, f"{display_path(writer)} writes {stem}.pdf, as {display_path(taken[stem])} "
+                                 "does on this command line: the later would replace the earlier; give each page "
+                                 "a name of its own (page.name), or build them with different -o folders")
+
+
+def _outputs(spec: Path) -> list[tuple[str, Path, Loc]]:
+    """The PDFs a spec writes (their names without .pdf), each with the spec that writes it and
+    where that names it: a page its page.name (else its file's name), an edition itself and each of
+    its pages."""
+    from pagesetter.yamlsource import load_yaml
+
+    try:
+        if _is_edition(spec):
+            from pagesetter.edition import load_edition
+
+            edition = load_edition(spec)
+            return [(edition.name, spec, Loc.of_file(spec)),
+                    *(out for page in edition.pages for out in _outputs(page.resolve()))]
+        root = load_yaml(spec)
+    except (PagesetterError, OSError):
+        return []
+    page = root.value.get("page") if root.is_map else None
+    name = page.value.get("name") if page is not None and page.is_map else None
+    if name is not None and isinstance(name.value, str):
+        return [(name.value, spec, name.loc)]
+    return [(spec.stem, spec, Loc.of_file(spec))]
 
 
 def _is_edition(path: Path) -> bool:

@@ -411,7 +411,7 @@ def gaps_of(atoms: list[Atom], bias: float = 0.0) -> list[Gap]:
     tracking (spacing.gap_between), the gaps of the same atoms set that much looser (tighter)."""
     # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
     # A mark's width is in the key too: whether it may take its blank back (spacing.mark_blank).
-    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool, float, bool], Gap] = {}
+    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool, float, bool, bool], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
         if b.joined:
@@ -423,7 +423,8 @@ def gaps_of(atoms: list[Atom], bias: float = 0.0) -> list[Gap]:
         key = (a.cls, b.cls, id(a.style), id(b.style), a.width if a.cls in BLANK_SIDE else 0.0,
                b.width if b.cls in BLANK_SIDE else 0.0, a.fixed_space or b.fixed_space,
                a.width if a.fixed_space else b.width if b.fixed_space else 0.0,  # spacing.space_room
-               a.text in GRID_CONNECTORS or b.text in GRID_CONNECTORS)  # 2～11: set solid (spacing.py)
+               a.text in GRID_CONNECTORS or b.text in GRID_CONNECTORS,  # 2～11: set solid (spacing.py)
+               a.enumerator or b.enumerator)  # an enumerator's mark keeps its blank (spacing.mark_blank)
         gap = known.get(key)
         if gap is None:
             gap = known[key] = gap_between(a, b, bias)

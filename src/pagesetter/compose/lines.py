@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from pagesetter.compose.atoms import (
-    Atom, compress_adjacent, grid_marks, han_latin_spaces, make_atoms, space_widths, split_wide,
+    Atom, compress_adjacent, grid_marks, mark_enumerator, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
@@ -129,6 +129,7 @@ def atoms_for(runs: list[Run], faces: FaceSet) -> list[Atom]:
     grid_marks(atoms)
     compress_adjacent(atoms)
     space_widths(atoms)
+    mark_enumerator(atoms)
     return atoms
 
 

@@ -211,6 +211,8 @@ def mark_blank(prev: Atom, atom: Atom) -> float:
     else:
         return 0.0
     blank_side = BLANK_SIDE[mark.cls]
+    if mark.enumerator:
+        return 0.0  # a list's enumerator keeps its width on every item (atoms.mark_enumerator)
     if blank_side not in side or mark.cls is CharClass.MIDDLE:
         # The interpunct of a name (苏尔坦·贾比尔) or a date (3·15) joins its parts: it keeps the
         # width its style set it to and the gaps beside it stretch as between Han, never taking

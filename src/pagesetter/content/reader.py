@@ -317,6 +317,11 @@ class InlineSyntax:
 INLINE_UNSUPPORTED: tuple[InlineSyntax, ...] = (
     InlineSyntax("an image", re.compile(r"!\[[^\]]*\]\("),
                  "photos go in the front matter (photos: - file: …); write '\\[' for a literal bracket"),
+    # A footnote ('[^1]' and its '[^1]: …' definition) before a link: a paper prints no
+    # footnotes at the foot of a column; its notes (注释) close the article as text.
+    InlineSyntax("a footnote", re.compile(r"\[\^[^\]\s]+\]"),
+                 "a paper sets no footnotes: mark the place with ① (or 〔1〕) and write the note as the "
+                 "article's last paragraph ('**注释：**① …'); write '\\[' for a literal bracket"),
     InlineSyntax("a link", re.compile(r"\[[^\]]*\]\("),
                  "a paper prints no links: write the address as text, and '\\[' for a literal bracket"),
     InlineSyntax("an HTML tag", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t/][^<>]*)?>|<!--"),

@@ -7,7 +7,9 @@ from dataclasses import field, replace
 from typing import Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import OPENING, PARAGRAPH_END
-from pagesetter.compose.display import compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks
+from pagesetter.compose.display import (
+    CONDENSE_LEAST, compose_display, split_latin_runs, uncued_breaks, unkept_clause_breaks,
+)
 from pagesetter.compose.linebreak import SPAN_CONTEXT, parted_reach, split_kinds
 from pagesetter.compose.chars import parted_name
 from pagesetter.compose.lines import (
@@ -439,7 +441,7 @@ def _subhead(para, style: Style, measure: float, faces: FaceSet, article: Articl
     style's ``align`` says (justify: flush left), after a blank grid line. Set as a headline is
     (compose_display: wrapped between phrases where it must wrap), and warned of as one where it
     breaks with no cue in the copy (_uncued_warnings)."""
-    set_lines, missing = compose_display(para.text, style, measure, faces)
+    set_lines, missing = compose_display(para.text, style, measure, faces, CONDENSE_LEAST)
     if (warning := _missing_warning(missing, para.loc, article.id)) is not None:
         warnings.append(warning)
     warnings += _fallback_role_warnings([Run(para.text, style)], faces, para.loc, article.id, "subhead")

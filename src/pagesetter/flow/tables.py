@@ -14,12 +14,13 @@ column on the baseline grid, as a make-up man sets a league table or a price lis
   thinner one under it, one under the last row; their weights are the spec's ``rules: {table,
   table_head}`` (flow/article.py draws them with the row they belong to).
 - A table too wide for the measure is shrunk only as far as its style's ``min_size`` allows (half a
-  point at a time, with a warning); wider still is an error naming the row that does not fit. Nothing
-  is squeezed silently.
+  point at a time, with a warning); wider still is an error naming the cells that set the width of
+  the column to cut, each with its line, and by how much. Nothing is squeezed silently.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -179,22 +180,63 @@ def _on_measure(line: Line, measure: float, shift: float) -> Line:
 
 def _too_wide(para: Paragraph, shape: TableShape, rows: list[tuple[Span, ...]], style: Style, lead: Style,
               measure: float, faces: FaceSet) -> InputError:
-    """The error for a table no allowed size fits: at the row that is widest on its own (its cells
-    and one-em gaps), or, when every row fits alone, at the row of the widest cell."""
+    """The error for a table no allowed size fits, at the cells that make it too wide: each column
+    is as wide as its widest cell, so only cutting a column's widest cells narrows the table. Named
+    is the column that can give up the excess by the fewest cells cut (shortened each to its width
+    less the excess), each cell with its line; the error stands at the first of them. Trial 14: it
+    named the widest cell of one row, and shortening that cell changed nothing."""
     size = style.min_size or style.size
     body, head = replace(style, size=size), replace(lead, size=size)
     cells = [[_cell(span.text, head if k == 0 else body, faces, []) for span in row] for k, row in enumerate(rows)]
-    own = [sum(c.natural for c in row if c is not None) + size * (len(row) - 1) for row in cells]
-    widths = [max(c.natural if c is not None else 0.0 for c in column) for column in zip(*cells)]
+    natural = [[c.natural if c is not None else 0.0 for c in row] for row in cells]
+    widths = [max(column) for column in zip(*natural)]
     need = sum(widths) + size * (len(widths) - 1)
-    k = max(range(len(rows)), key=lambda r: own[r])
-    if own[k] <= measure:
-        k = max(range(len(rows)), key=lambda r: max(c.natural if c is not None else 0.0 for c in cells[r]))
-    widest = max((c for c in cells[k] if c is not None), key=lambda c: c.natural)
+    excess = need - measure
+    j, cut = _column_to_cut(natural, widths, excess)
     shrink = (f"even at its style's min_size {style.min_size:g} pt" if style.min_size
               else f"at {size:g} pt (a 'table' style with a min_size lets a table shrink)")
-    return InputError(Loc(para.loc.path, shape.rows[k], 1),
-                      f"this table row does not fit the column: the table needs {need:.1f} pt (each column as "
-                      f"wide as its widest cell, one em between columns) {shrink}, the column is {measure:g} pt; "
-                      f"its widest cell is {widest.text.strip()!r}: shorten it (an abbreviation), or set the "
-                      "table in a wider column")
+    named = [(k, rows[k][j].text.strip(), _cell_place(para, rows, k, j)) for k in cut]
+    line, column = named[0][2]
+    each = [f"{text!r} (line {at[0]})" for _, text, at in named]
+    where = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
+    them = "it" if len(named) == 1 else ("both" if len(named) == 2 else f"all {len(named)}")
+    ems = max(1, math.ceil(excess / size - 1e-6))
+    if widths[j] - excess > 1e-6:
+        fix = (f"shorten {them} by {ems} character{'s' if ems > 1 else ''} ({excess:.1f} pt) or more (an "
+               "abbreviation), or set the table in a wider column")
+    else:  # no column can give up the excess alone
+        fix = "set the table in a wider column, or cut a column"
+    return InputError(Loc(para.loc.path, line, column),
+                      f"this table does not fit the column: it needs {need:.1f} pt (each column as wide as its "
+                      f"widest cell, one em between columns) {shrink}, the column is {measure:g} pt, "
+                      f"{excess:.1f} pt too wide; column {j + 1}'s width is set by {where}: {fix}")
+
+
+def _column_to_cut(natural: list[list[float]], widths: list[float], excess: float) -> tuple[int, list[int]]:
+    """The column whose widest cells, the fewest of any column, cut to its width less ``excess``,
+    make the table fit (the widest such column on a tie), and those cells' rows; when no column is
+    wider than the excess, the widest column and its widest cells."""
+    best: tuple[int, float, int, list[int]] | None = None
+    for j, width in enumerate(widths):
+        floor = width - excess
+        if floor <= 1e-6:
+            continue
+        over = [k for k, row in enumerate(natural) if row[j] > floor + 1e-6]
+        key = (len(over), -width, j, over)
+        if best is None or key[:3] < best[:3]:
+            best = key
+    if best is not None:
+        return best[2], best[3]
+    j = max(range(len(widths)), key=lambda c: widths[c])
+    return j, [k for k, row in enumerate(natural) if row[j] >= widths[j] - 1e-6]
+
+
+def _cell_place(para: Paragraph, rows: list[tuple[Span, ...]], k: int, j: int) -> tuple[int, int]:
+    """(line, column) of cell ``j`` of row ``k`` in the file: its first character's place, else its
+    row's line (an empty cell, a table made in memory)."""
+    assert para.table is not None
+    before = sum(len(span.text) for span in para.spans[:1 if para.table.caption else 0])
+    before += sum(len(span.text) for row in rows[:k] for span in row) + sum(len(span.text) for span in rows[k][:j])
+    if rows[k][j].text and before < len(para.places):
+        return para.places[before]
+    return para.table.rows[k], 1

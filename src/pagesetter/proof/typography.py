@@ -212,8 +212,26 @@ def char_end(c: Char) -> float:
 
 
 def box_end(c: Char) -> float:
-    """The end of a character's box: a Han character or mark one em, anything else its advance."""
-    return c.x + c.size if _cjk(c.text) or c.text in MARKS else c.right
+    """The end of a character's box: a Han character or mark one em (em_box()), anything else its advance."""
+    return c.x + em_box(c) if _cjk(c.text) or c.text in MARKS else c.right
+
+
+# A Han character drawn narrower than its size by more than this (a fraction of it) is condensed.
+CONDENSED = 0.995
+
+
+def em_box(c: Char) -> float:
+    """pt: a Han character's em box across: its size, or its advance where the glyph is drawn
+    condensed (a 小标题 set 长体 to fit its column: the PDF's Tz scales the glyph and its box, and
+    pdfium's loose box with it; compose/display.py). Taken as the size, a condensed line read as
+    Han set 0.06 em over each other and its last character's ink past the measure. Another
+    character (a mark, Latin) has its own advance: its size is returned."""
+    advance = c.right - c.x
+    return advance if CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size and is_han(c.text) else c.size
+
+
+# The narrowest a condensed character is read as (compose/display.py CONDENSE_LEAST is 0.9).
+CONDENSED_FLOOR = 0.5
 
 
 _cjk = functools.lru_cache(maxsize=8192)(is_cjk)  # asked of every character, several times
@@ -223,7 +241,7 @@ def ink_extent(c: Char) -> tuple[float, float]:
     """Left and right of a character's ink. pdfium's glyph box is the outline's control box, up to
     0.6 pt wider than the ink of a curved Han character: a Han character is taken as its em box,
     which a CJK face's ideographs never leave."""
-    return (c.x, c.x + c.size) if is_han(c.text) else (c.ink_left, c.ink_right)
+    return (c.x, c.x + em_box(c)) if is_han(c.text) else (c.ink_left, c.ink_right)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -325,7 +343,7 @@ def _interpunct_cells(line: "Line") -> list[tuple[float, Char]]:
     if "·" not in line.text or len(chars) < 3:
         return []
     spread = _han_spread(line)
-    return [((b.x - a.x - a.size) / a.size - 2 * spread, c) for a, c, b in zip(chars, chars[1:], chars[2:])
+    return [((b.x - a.x - em_box(a)) / a.size - 2 * spread, c) for a, c, b in zip(chars, chars[1:], chars[2:])
             if c.text == "·" and a.size > 0 and is_han(a.text) and is_han(b.text)]
 
 
@@ -1477,7 +1495,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             report.very_loose.append(Finding(line.page, line.baseline, shown(line),
                                              f"{white:.2f} em word space between {a.text} and {b.text}"))
         han = line.han
-        extras = [(b.x - a.x - a.size) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
+        extras = [(b.x - a.x - em_box(a)) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
                   if ha and hb and not (line.blanks and line.kept_space(a, b))]
         gaps += extras
         before = _white_before_closing(line)
@@ -2005,7 +2023,7 @@ def _holes(line: Line, report: TypographyReport) -> None:
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
     # box_end of a Han character (is_han: a CJK character, no mark) is its em box: known per line
-    pairs = [(a, b, (b.x - (a.x + a.size if h else box_end(a))) / max(a.size, b.size))
+    pairs = [(a, b, (b.x - (a.x + em_box(a) if h else box_end(a))) / max(a.size, b.size))
              for a, b, h in zip(line.chars, line.chars[1:], line.han)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
     if not pairs or max([white for _, _, white in pairs]) <= LIMITS.hole:
@@ -2027,7 +2045,7 @@ def _parted_units(line: Line, report: TypographyReport) -> None:
     one is set solid. Measured from the figure's advance to the symbol's box (an em box on the
     grid, its own advance when narrow)."""
     han = line.han
-    gaps = [(b.x - a.x - a.size) / a.size for a, b, h, h2 in zip(line.chars, line.chars[1:], han, han[1:]) if h and h2]
+    gaps = [(b.x - a.x - em_box(a)) / a.size for a, b, h, h2 in zip(line.chars, line.chars[1:], han, han[1:]) if h and h2]
     usual = max(statistics.median(gaps), 0.0) if gaps else 0.0
     for a, b in zip(line.chars, line.chars[1:]):
         if b.text in _NUMBER_SYMBOLS and a.text[-1:].isascii() and a.text[-1:].isdigit() \
@@ -2052,7 +2070,7 @@ def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None 
         if (line.blanks and line.spaced(a, b)) or abs(a.baseline - b.baseline) > 0.1:
             continue
         if han[k] and latin[k + 1]:
-            gap = (b.x - a.x - a.size) / a.size
+            gap = (b.x - a.x - em_box(a)) / a.size
         elif latin[k] and han[k + 1]:
             gap = (b.x - a.right) / b.size
         else:
