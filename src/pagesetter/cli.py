@@ -888,9 +888,16 @@ def _written_by_us(pdf: Path) -> bool:
 
 
 def _page_name(spec: Path) -> str | None:
+    """The name a page spec gives its PDF (_page_named), or None."""
+    named = _page_named(spec)
+    return named[0] if named is not None else None
+
+
+def _page_named(spec: Path) -> tuple[str, Loc] | None:
     """The name a page spec gives its PDF (``page: name:``, else the file's stem, as spec/loader.py
-    names it), read from the spec alone so that it is known also when the spec is what stopped the
-    build; None when the spec is no regular file or its name is no file name."""
+    names it) and where the spec says it, read from the spec alone so that it is known also when
+    the spec is what stopped the build; None when the spec is no regular file or its name is no
+    file name."""
     from pagesetter.spec import validate as v
     from pagesetter.yamlsource import Node, load_yaml
 
@@ -900,7 +907,8 @@ def _page_name(spec: Path) -> str | None:
         root = load_yaml(spec)
         page = root.get("page") if root.is_map else None
         node = page.get("name") if page is not None and page.is_map else None
-        return v.file_name(node if node is not None else Node(spec.stem, Loc.of_file(spec)), "page name")
+        node = node if node is not None else Node(spec.stem, Loc.of_file(spec))
+        return v.file_name(node, "page name"), node.loc
     except (PagesetterError, OSError):
         return None
 
@@ -948,25 +956,19 @@ def _one_file_each(specs: list[Path]) -> None:
 
 def _outputs(spec: Path) -> list[tuple[str, Path, Loc]]:
     """The PDFs a spec writes (their names without .pdf), each with the spec that writes it and
-    where that names it: a page its page.name (else its file's name), an edition itself and each of
-    its pages."""
-    from pagesetter.yamlsource import load_yaml
-
+    where that names it: a page its page.name (else its file's name: _page_named), an edition
+    itself and each of its pages."""
     try:
-        if _is_edition(spec):
-            from pagesetter.edition import load_edition
+        if not _is_edition(spec):
+            named = _page_named(spec)
+            return [(named[0], spec, named[1])] if named is not None else []
+        from pagesetter.edition import load_edition
 
-            edition = load_edition(spec)
-            return [(edition.name, spec, Loc.of_file(spec)),
-                    *(out for page in edition.pages for out in _outputs(page.resolve()))]
-        root = load_yaml(spec)
+        edition = load_edition(spec)
     except (PagesetterError, OSError):
-        return []
-    page = root.value.get("page") if root.is_map else None
-    name = page.value.get("name") if page is not None and page.is_map else None
-    if name is not None and isinstance(name.value, str):
-        return [(name.value, spec, name.loc)]
-    return [(spec.stem, spec, Loc.of_file(spec))]
+        return []  # left to its build, which says why
+    return [(edition.name, spec, Loc.of_file(spec)),
+            *(out for page in edition.pages for out in _outputs(page.resolve()))]
 
 
 def _is_edition(path: Path) -> bool:
