@@ -539,8 +539,12 @@ CASES: list[Case] = [
     Case("stdout-ascii-only", lambda p: None, env={"PYTHONIOENCODING": "ascii"}, statuses=frozenset({0})),
     Case("preview-zero-byte-pdf", _write("output/in.pdf", b""), argv=("preview", "output/in.pdf"),
          where=("output/in.pdf",)),
-    Case("output-symlink-out", lambda p: (p / "output").symlink_to(_outside_dir(p)), argv=("build", SPEC),
-         where=("output",), words="outside"),
+    # a project without a pagesetter.toml: the default output folder is refused as a link out
+    Case("output-symlink-out", lambda p: ((p / "pagesetter.toml").unlink(), (p / "output").symlink_to(_outside_dir(p))),
+         argv=("build", SPEC), where=("output",), words="outside"),
+    # one whose pagesetter.toml names it: refused at the file that names it
+    Case("output-symlink-out-toml", lambda p: (p / "output").symlink_to(_outside_dir(p)), argv=("build", SPEC),
+         where=("pagesetter.toml",), words="leads out of the project"),
     Case("output-is-a-file", _write("out", b"a file\n"), argv=("build", SPEC, "-o", "out"), where=("out",)),
 ]
 
