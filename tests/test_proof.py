@@ -185,6 +185,12 @@ def test_previews_and_proofs_are_readable_and_never_stale(project: Path) -> None
     with pikepdf.open(out / "seed-page.proof-a3.pdf") as a3, pikepdf.open(out / "seed-page.proof.pdf") as proof:
         sheets = [[float(v) for v in p.mediabox] for p in a3.pages]
         trim = [float(v) for v in proof.pages[0].trimbox]
+        # who wrote it, as every PDF of a build says (a stopped build's clean-up reads the Creator)
+        info = {k: str(a3.docinfo.get(f"/{k}", "")) for k in ("Title", "Creator", "Producer", "CreationDate")}
+        assert info["Creator"] == str(proof.docinfo["/Creator"]) == "pagesetter", info
+        assert info["Producer"] == str(proof.docinfo["/Producer"])
+        assert info["CreationDate"] == str(proof.docinfo["/CreationDate"])
+        assert info["Title"].startswith(str(proof.docinfo["/Title"]).removesuffix(" (proof)")) and "A3" in info["Title"]
     # A broadsheet at 100 %: two A3 landscape sheets (420 × 297 mm), together taller than the trim
     assert len(sheets) == 2 and all(abs(s[2] - 1190.55) < 0.1 and abs(s[3] - 841.89) < 0.1 for s in sheets)
     from pagesetter.proof.readback import read_chars

@@ -98,9 +98,20 @@ def tiled_proof(proof: bytes, name: str, face: FaceInfo) -> bytes:
             sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, sheet_w, sheet_h],
                                        Resources=resources, Contents=out.make_stream(ops.encode("latin-1")))
             out.pages.append(pikepdf.Page(sheet))
+        _said_as(out, src)
         buf = io.BytesIO()
         out.save(buf, deterministic_id=True)
         return buf.getvalue()
+
+
+def _said_as(out: pikepdf.Pdf, proof: pikepdf.Pdf) -> None:
+    """The proof's Info on its A3 sheets, the title saying what they are: a file of the build says
+    who wrote it and when, as every other one does (the clean-up of a stopped build reads Creator)."""
+    for key in ("/Author", "/Creator", "/Producer", "/CreationDate", "/ModDate"):
+        if key in proof.docinfo:
+            out.docinfo[key] = proof.docinfo[key]
+    title = str(proof.docinfo.get("/Title", "")).removesuffix(" (proof)")
+    out.docinfo["/Title"] = f"{title} (proof at 100 %, A3 sheets)".strip()
 
 
 def _label(name: str, n: int, plan: Tiling) -> str:
