@@ -152,8 +152,9 @@ def test_an_input_saved_during_the_build_is_not_trusted(project: Path, tmp_path:
 
 
 def test_edition_pages_are_replayed_and_jumps_still_carry_new_text(project: Path, tmp_path: Path) -> None:
-    """An edition page that continues no jump and whose inputs did not change is replayed; the page
-    that continues a jump always builds, so an edit on the jumping article reaches it."""
+    """An edition page whose inputs did not change is replayed, one that continues a jump too when
+    the lines sent to it are the same (it was always set and gated again: the desk's edition
+    rebuilt on every save); an edit on the jumping article reaches it."""
     from pagesetter.build import load_inputs
     from pagesetter.cache import DiskCache
     from pagesetter.edition import build_edition
@@ -166,10 +167,29 @@ def test_edition_pages_are_replayed_and_jumps_still_carry_new_text(project: Path
     assert not any(UNCHANGED in m for m in said)
     said.clear()
     again = build_edition(spec, tmp_path / "b", cache=cache, progress=said.append)
-    assert any("tabloid-1 (" + UNCHANGED in m for m in said) and not any("tabloid-2 (" in m for m in said)
+    assert any("tabloid-1 (" + UNCHANGED in m for m in said) and any("tabloid-2 (" + UNCHANGED in m for m in said)
     for a, b in zip(first.page_paths + (first.combined,), again.page_paths + (again.combined,)):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert [p.lines for p in first.pages] == [p.lines for p in again.pages]
+
+    # page 1 edited outside the jump: page 1 set again, page 2 given the same lines is replayed
+    other_article = project / "content" / "dongfeng-media.md"
+    kept = other_article.read_text(encoding="utf-8")
+    other_article.write_text(kept.rstrip() + "又讯。\n", encoding="utf-8")
+    age(project)
+    said.clear()
+    other = build_edition(spec, tmp_path / "d", cache=cache, progress=said.append)
+    assert not any("tabloid-1 (" in m for m in said) and any("tabloid-2 (" + UNCHANGED in m for m in said), said
+    assert other.page_paths[1].read_bytes() == first.page_paths[1].read_bytes()
+    other_article.write_text(kept, encoding="utf-8")
+    age(project)
+    # -j 2 (page 1 set in a worker) replays page 2 as set by -j 1, and its own records replay
+    said.clear()
+    build_edition(spec, tmp_path / "e", cache=cache, progress=said.append, jobs=2)
+    assert not any("tabloid-1 (" in m for m in said) and any("tabloid-2 (" + UNCHANGED in m for m in said), said
+    said.clear()
+    build_edition(spec, tmp_path / "f", cache=cache, progress=said.append, jobs=2)
+    assert sum(UNCHANGED in m for m in said) == 2, said
 
     article = project / "content" / "xianglu-street.md"
     text = article.read_text(encoding="utf-8")

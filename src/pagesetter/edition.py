@@ -145,10 +145,11 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         page_jobs = [_PageJob(p, edition.data, cache, photo_threads=threads, proof=proof) for p in edition.pages]
         first = [pool.submit(_run_page_in_worker, job) for job in page_jobs] if pool else []
         for i in range(len(page_jobs)):
-            result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else None
-            if result is None or result.flowed is None:  # here, in order, with what earlier pages sent on
-                loaded = result.loaded if result is not None else None
-                result = _run_page(replace(page_jobs[i], loaded=loaded, carried=dict(carried),
+            # a page whose inputs are read but which waits for the lines of a jump comes back unset
+            result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else \
+                _run_page(page_jobs[i])
+            if result.flowed is None:  # here, in order, with what earlier pages sent on
+                result = _run_page(replace(page_jobs[i], loaded=result.loaded, carried=dict(carried),
                                            carried_warnings=dict(carried_warnings)))
             assert result.flowed is not None
             for aspec in result.spec.articles:
@@ -280,14 +281,16 @@ class _Sent:
 
 def _run_page(job: _PageJob) -> _PageDone:
     """One page, start to finish, here: a page that waits for a jump, or every page on one core.
-    A page that continues no jump and whose inputs have not changed is replayed (rebuild.py)."""
+    A page whose inputs have not changed is replayed (rebuild.py), one continuing a jump when the
+    lines sent to it are the same too (its key holds them: _carried_digest)."""
     started_ns, key = time.time_ns(), _job_key(job)
-    payload = rebuild.lookup_payload(job.cache, key) if key is not None and job.loaded is None else None
+    payload = rebuild.lookup_payload(job.cache, key) if key is not None else None
     if payload is not None and isinstance(found := rebuild.unpickled(payload), _PageDone):
         return replace(found, replayed=True)
     with _collector_paused():
         done, inputs, hashed = _build_page(job)
-    if key is not None and not _waits_for_jump(done.spec):  # what it makes depends on its own inputs only
+    # what it makes depends on its own inputs and, continuing a jump, on the lines sent here (keyed)
+    if key is not None and (job.carried is not None or not _waits_for_jump(done.spec)):
         rebuild.record(job.cache, key, inputs, done, started_ns, hashed)
     return done
 
@@ -360,8 +363,32 @@ def _set_here(spec: PageSpec, changes: tuple[Change, ...]) -> tuple[Change, ...]
 
 def _job_key(job: _PageJob) -> str | None:
     # the record holds the page's gate verdict, which Ghostscript's presence changes (coverage checked or not)
-    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), gate_tools())) \
-        if job.cache.enabled else None
+    if not job.cache.enabled:
+        return None
+    return rebuild.job_key(job.path, ("edition-page", job.data, job.proof, os.getcwd(), gate_tools(),
+                                      _carried_digest(job)))
+
+
+def _carried_digest(job: _PageJob) -> str | None:
+    """What earlier pages sent on to this one (the lines of their jumps, and those lines'
+    warnings), as a digest: a page that continues a jump makes the same PDF from the same inputs
+    and the same carried lines, so it is replayed as any other page (the desk's edition rebuilt on
+    every save set its continuing pages and gated them again: 1.5 s a 4开 page). The lines' own
+    pickling: equal lines pickled alike unless shared differently, and then it is only a miss.
+    None: not known yet (a worker's first look at a page that waits for them)."""
+    if job.carried is None:
+        return None
+    import hashlib
+
+    # the articles it continues, when its spec is read: the lines an earlier page sends to a later one
+    # are no concern of this page
+    here = {a.article for a in job.loaded[0].articles if a.continued_from is not None} if job.loaded else None
+
+    def mine(sent: dict) -> list:
+        return sorted((k, v) for k, v in sent.items() if here is None or k in here)
+
+    sent = (mine(job.carried), mine(job.carried_warnings or {}))
+    return hashlib.sha256(pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: OpenFaces | None = None
