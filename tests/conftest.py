@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,15 @@ def body_line_chars(built) -> list[tuple]:  # type: ignore[no-untyped-def]
                      and line.x - 1 <= c.x - dx <= line.x + line.width + 1]
             out.append((line, sorted(chars, key=lambda c: c.x)))
     return out
+
+
+def age_inputs(project: Path) -> None:
+    """Every input saved a minute ago: a build does not record inputs saved just before it ran
+    (rebuild.SETTLE_NS), so tests that expect a replay let their edits settle first. Only what
+    was just written: the project's fonts are hard links to the repository's, whose times stay."""
+    now = time.time_ns()
+    for path in project.rglob("*"):
+        if path.is_file() and not path.is_symlink() and "output" not in path.parts:
+            st = path.stat()
+            if st.st_mtime_ns > now - 10 * 10**9:
+                os.utime(path, ns=(st.st_atime_ns, now - 60 * 10**9))

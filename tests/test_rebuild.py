@@ -11,21 +11,11 @@ import time
 from pathlib import Path
 
 import pikepdf
+from conftest import age_inputs as age
 
 from pagesetter.spec.model import CMYK
 
 UNCHANGED = "unchanged since the last build"
-
-
-def age(project: Path) -> None:
-    """Every input saved a minute ago: a build does not record inputs saved just before it ran
-    (rebuild.SETTLE_NS), so tests that expect a replay let their edits settle first."""
-    now = time.time_ns()
-    for path in project.rglob("*"):
-        if path.is_file() and not path.is_symlink() and "output" not in path.parts:
-            st = path.stat()
-            if st.st_mtime_ns > now - 10 * 10**9:  # only what was just written (not the linked fonts)
-                os.utime(path, ns=(st.st_atime_ns, now - 60 * 10**9))
 
 
 def build(project: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -308,3 +308,35 @@ def test_the_pictures_and_checks_after_a_build_end_quietly_when_serve_stops(proj
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=120)
     assert raised == [] and said == []
+
+
+def test_an_editions_page_left_unchanged_is_neither_set_nor_drawn_again(project: Path, tmp_path: Path) -> None:
+    """Trial 14b: a drag on the desk's edition took 1.7 s: every save set and gated again the page
+    that continues a jump, read every page's articles again for the modules' titles, and drew every
+    page's picture again. An edit on page 1 outside the jump now leaves page 2 as it was: replayed
+    (the lines sent to it unchanged), its picture the one already drawn, its modules' titles and
+    sources those the page's articles give."""
+    from conftest import age_inputs
+
+    from pagesetter.build import load_inputs
+    from pagesetter.errors import display_path
+    from pagesetter.serve import LiveState
+
+    state = LiveState(project / "layout" / "tabloid-edition.yaml", tmp_path / "live", 30.0)
+    age_inputs(project)
+    assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error
+    before = state.pages
+    article = project / "content" / "dongfeng-media.md"
+    article.write_text(article.read_text(encoding="utf-8").rstrip() + "又讯。\n", encoding="utf-8")
+    age_inputs(project)
+    assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error
+    after = state.pages
+    assert after[1].image is before[1].image  # not drawn again
+    assert after[0].image != before[0].image  # page 1 was: the new sentence prints
+    for view in after:
+        spec, _, articles, _ = load_inputs(view.spec)
+        for module in view.info["modules"]:
+            art = articles[module["article"]]
+            assert module["title"] == art.title
+            assert module["source"] == (str(art.paragraphs[0].loc) if art.paragraphs else
+                                        display_path(spec.content_dir / f"{module['article']}.md"))

@@ -20,7 +20,7 @@ import io
 import os
 import pickle
 import time
-from dataclasses import replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -79,6 +79,8 @@ class EditionResult:
     gates: "tuple[Gate, ...]" = ()
     # per page: its own flow and render warnings (those of ``warnings``), for build --json's page entry
     page_warnings: tuple[tuple[Warning, ...], ...] = ()
+    specs: tuple[PageSpec, ...] = ()  # per page: its spec as built (the desk draws its modules from it)
+    heads: "tuple[Heads, ...]" = ()  # per page: its articles' titles and where their copy starts
 
 
 # Pages in one edition: the thickest Sunday papers run to a few hundred.
@@ -197,7 +199,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     warnings = tuple(w for own in page_warnings for w in own)
     gates = tuple(d.gate for d in done if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
-                         tuple(proofs), gates if len(gates) == len(done) else (), page_warnings)
+                         tuple(proofs), gates if len(gates) == len(done) else (), page_warnings,
+                         tuple(d.spec for d in done), tuple(d.heads for d in done))
 
 
 def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | None) -> None:
@@ -254,6 +257,23 @@ def _check_jumped_photos(specs: list[PageSpec]) -> None:
                                  "one of its entries a photo cell, or take the photo out of the article")
 
 
+# article → (its title, where its copy starts: file:line), what the desk labels a module with
+Heads = dict[str, tuple[str, str]]
+
+
+def heads_of(spec: PageSpec, articles: dict[str, Article]) -> Heads:
+    """The desk's labels of a page's modules, kept with the page so that a replayed page needs no
+    article read again."""
+    out: Heads = {}
+    for a in spec.articles:
+        art = articles.get(a.article)
+        source = display_path(spec.content_dir / f"{a.article}.md")
+        if art is not None and art.paragraphs:
+            source = str(art.paragraphs[0].loc)
+        out[a.article] = (art.title if art is not None else "", source)
+    return out
+
+
 @record(frozen=True)
 class _PageDone:
     spec: PageSpec
@@ -269,6 +289,7 @@ class _PageDone:
     # it, on its core, and kept in the page's replay record: an unchanged page's PDF is the same
     # bytes, so its verdict is too.
     gate: "Gate | None" = None
+    heads: Heads = field(default_factory=dict)  # heads_of: for the desk
 
 
 @record(frozen=True)
@@ -422,7 +443,8 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
                       proof=proof,
                       proof_a3=proof_a3,
                       gate=furniture_located(gate_pdf_bytes(rendered.pdf, server), spec,
-                                             printed.bleed + printed.mark_margin)),
+                                             printed.bleed + printed.mark_margin),
+                      heads=heads_of(spec, articles)),
             inputs_of(spec, manifest, articles), dict(rendered.digests))
 
 

@@ -87,6 +87,8 @@ class LiveState:
     # /All set-up paid once; proof/coverage.py); None: each check starts its own, as `check` does
     coverage: Any = None
     checking: threading.Lock = field(default_factory=threading.Lock)  # one check at a time uses it
+    # an edition's page pictures by (PDF digest, dpi): a page the build replayed is not drawn again
+    drawn: "dict[tuple[str, float], _Drawn]" = field(default_factory=dict)
 
     def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None,
                 settled: Callable[[], bool] = lambda: True) -> bool:
@@ -125,8 +127,7 @@ class LiveState:
         return True
 
     def _build_views(self, steps: dict[str, float]) -> tuple[PageView, ...]:
-        from pagesetter.build import load_inputs
-        from pagesetter.edition import build_edition, is_edition
+        from pagesetter.edition import build_edition, heads_of, is_edition
 
         if is_edition(self.spec):
             done = build_edition(self.spec, self.out_dir, allow_overset=True, jobs=1, proof=self.want_proof)
@@ -135,11 +136,12 @@ class LiveState:
             # each page's own proof copy, by its name: the list holds every page's proof and its A3
             # sheet (trial 14b: page 2's overlay, taken as the list's 2nd file, was page 1's A3 sheet)
             proofs = {p.name: p for p in done.proofs}
-            for i, (path, page, pdf) in enumerate(zip(done.edition.pages, done.pages, done.page_paths)):
-                spec, _, articles, _ = load_inputs(path, done.edition.data)  # for the reports: titles, lines
+            drawn: dict[tuple[str, float], _Drawn] = {}
+            for i, (spec, heads, page, pdf) in enumerate(zip(done.specs, done.heads, done.pages, done.page_paths)):
                 proof = proofs.get(f"{spec.name}.proof.pdf")
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
-                                   articles, self.screen))
+                                   heads, self.screen, self.drawn, drawn))
+            self.drawn = drawn  # the pictures of these pages only: the next build draws what changed
             steps["pictured"] = _ms()
             return _link_jumps(tuple(views))
         if self.session is None:  # builds come one at a time (the first, then the watcher's)
@@ -150,7 +152,7 @@ class LiveState:
         steps["built"] = _ms()
         proof = self.out_dir / f"{result.spec.name}.proof.pdf"
         view = _view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
-                     result.warnings, self.dpi, result.articles, self.screen)
+                     result.warnings, self.dpi, heads_of(result.spec, result.articles), self.screen)
         steps["pictured"] = _ms()
         return (view,)
 
@@ -372,23 +374,54 @@ def screen_dpi(asked: str | None, full: float) -> float | None:
     return rounded if rounded < full else None
 
 
-def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[Warning, ...], dpi: float,
-          articles: dict[str, Any] | None = None, shown: float | None = None) -> PageView:
-    """The page as JSON-ready data: where the trim sits in the picture, the grid, each module with
-    its report. Its picture is drawn at ``shown`` dpi when given (the size the desk shows it at:
-    a fifth of the pixels of 150 dpi at the desk's usual zoom, on screen first), else at ``dpi``."""
+@record(frozen=True)
+class _Drawn:
+    """A page's picture and the boxes it was drawn from."""
+
+    box: tuple[float, ...]
+    trim: tuple[float, ...]
+    image: bytes
+
+
+def _drawn(pdf: Path, dpi: float, kept: dict[tuple[str, float], _Drawn] | None,
+           keep: dict[tuple[str, float], _Drawn] | None) -> _Drawn:
+    """``pdf``'s first page drawn at ``dpi``, or taken from ``kept`` when those bytes were drawn at
+    that size before (an edition's page the build replayed: trial 14b's drag on one page drew all
+    of them again); what it returns is put in ``keep``."""
+    import hashlib
+
     import pypdfium2 as pdfium
 
+    data = pdf.read_bytes()
+    key = (hashlib.sha256(data).hexdigest(), dpi)
+    found = (kept or {}).get(key)
+    if found is None:
+        with _PDFIUM:
+            doc = pdfium.PdfDocument(data)
+            try:
+                first = doc[0]  # loaded once: loading the page (its content parsed) costs some 15 ms
+                found = _Drawn(tuple(first.get_cropbox()), tuple(first.get_trimbox()),
+                               _encoded(first, dpi, "JPEG"))
+            finally:
+                doc.close()
+    if keep is not None:
+        keep[key] = found
+    return found
+
+
+def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[Warning, ...], dpi: float,
+          labels: dict[str, tuple[str, str]] | None = None, shown: float | None = None,
+          kept: dict[tuple[str, float], _Drawn] | None = None,
+          keep: dict[tuple[str, float], _Drawn] | None = None) -> PageView:
+    """The page as JSON-ready data: where the trim sits in the picture, the grid, each module with
+    its report (``labels``: edition.heads_of, each article's title and where its copy starts). Its
+    picture is drawn at ``shown`` dpi when given (the size the desk shows it at: a fifth of the
+    pixels of 150 dpi at the desk's usual zoom, on screen first), else at ``dpi``; ``kept``,
+    ``keep``: pictures drawn before, and where to put this one (_drawn)."""
     from pagesetter.flow.geometry import PageGeometry
 
-    with _PDFIUM:
-        doc = pdfium.PdfDocument(str(pdf))
-        try:
-            first = doc[0]  # loaded once: loading the page (its content parsed) costs some 15 ms
-            box, trim = first.get_cropbox(), first.get_trimbox()
-            image = _encoded(first, shown or dpi, "JPEG")
-        finally:
-            doc.close()
+    drawn = _drawn(pdf, shown or dpi, kept, keep)
+    box, trim, image = drawn.box, drawn.trim, drawn.image
     from pagesetter.flow.cells import resolve_cells
 
     geo, grid = PageGeometry(spec), spec.grid
@@ -397,14 +430,11 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
     for a in spec.articles:
         heads = [f for f in page.frames if f.article == a.article and f.kind == "headline"]
         placed = resolve_cells(a, round(heads[0].height / grid.pitch) if heads else 0)  # line: after, as set
-        art = (articles or {}).get(a.article)
-        source = display_path(spec.content_dir / f"{a.article}.md")
-        if art is not None and art.paragraphs:
-            source = str(art.paragraphs[0].loc)
+        title, source = (labels or {}).get(a.article, ("", display_path(spec.content_dir / f"{a.article}.md")))
         o = overset.get(a.article)
         mine = [w for w in warnings if _belongs(w, a, spec)]
         modules.append({
-            "article": a.article, "title": art.title if art is not None else "",
+            "article": a.article, "title": title,
             "entry": f"{display_path(spec.path)}:{a.loc.line}", "source": source,
             "block": _cell(a.block), "box": geo.rect_box(a.block),
             "photo": _photo_cell(a, placed.photos[0], a.photos[0]) if a.photos else None,
