@@ -173,13 +173,20 @@ def early_photos(page: Page, spec: PageSpec, cache: DiskCache, *, proof: bool, r
     return EarlyPhotos(page.images, cache, spec.photo_ppi)
 
 
+def page_title(spec: PageSpec, articles: dict[str, Article]) -> str:
+    """The PDF's Info title: the first headline of the page, else its name. One reader for a page
+    built alone and in an edition (trial 15: the same page's title was its headline built alone
+    and its name in the edition)."""
+    return next((a.title for a in articles.values() if a.title), spec.name)
+
+
 def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article], changes: tuple[Change, ...],
             faces: FaceSet, out_dir: Path, page: Page, flow_warnings: tuple[Warning, ...],
             notes: tuple[Warning, ...], stop: InputErrors | None, *, allow_overset: bool, proof: bool,
             cache: DiskCache, memo_key: str | None, memo: Memo | None, durable: bool,
             early: EarlyPhotos | None, meanwhile: Meanwhile | None = None) -> BuildResult:
     """build_loaded from the flowed page on: the proof, the overset gate, the print PDF."""
-    title = next((a.title for a in articles.values() if a.title), spec.name)
+    title = page_title(spec, articles)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
         write_proof(page, spec, manifest, faces, out_dir, title, cache)
     if stop is not None:

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, proof_pdf, save_memo, with_marks,
-    proof_print_path, with_sources, with_unplaced_jumps,
+    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, page_title, proof_pdf, save_memo,
+    with_marks, proof_print_path, with_sources, with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
@@ -434,9 +434,10 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
         flowed = replace(flowed, warnings=missing + flowed.warnings)
     printed, marked = with_marks(with_sources(flowed.page, spec, articles), spec, faces)
     save_memo(faces, memo_key, job.cache)
-    rendered = render_pdf(printed, manifest, spec.name, job.data.date, cache=job.cache,
+    title = page_title(spec, articles)
+    rendered = render_pdf(printed, manifest, title, job.data.date, cache=job.cache,
                           settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
-    proof = proof_pdf(flowed.page, spec, manifest, faces, spec.name, job.cache) if job.proof else b""
+    proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache) if job.proof else b""
     proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
     return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes),
                       render_warnings=marked + rendered.warnings,
