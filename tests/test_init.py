@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,10 @@ def _clean_build(project: Path) -> None:
     assert build.returncode == 0, build.stderr
     assert build.stderr == ""  # no underset, no warning of any kind
     assert "wrote output/page.pdf" in build.stdout and "seed-page" not in build.stdout
+    # the example fills its block: its headline is not padded with white to make up for short copy
+    # (trial 15: +5 lines, some 24 mm of white under the byline on the first page a user builds)
+    padded = re.search(r"headline \+(\d+) lines", build.stdout)
+    assert padded is None or int(padded[1]) <= 2, build.stdout
     pdf = project / "output" / "page.pdf"
     assert run(["check", str(pdf)], project).returncode == 0
     preflight = run(["preflight", str(pdf)], project)
