@@ -1020,25 +1020,28 @@ def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
 # height, plainly collided to the eye, and passed at a half. Han set solid (a 1 em pitch) keeps
 # its inks apart; at a tenth each way the 116 shipped and test PDFs gave no new finding.
 OVER_SHARE = 1 / 6
-# pt: characters are indexed by the bands of this height their boxes cross (a 9 pt em: 2-3). Any
-# two boxes over each other share a band whatever its height; at 12 pt two body lines a leading
-# apart often shared one, and each character was compared with the one beside it in the other
-# line: 6 pt halves that (a bench page's search 13.3 -> 11.0 ms, medians of 4 x 7 passes).
-_BUCKET = 6.0
 
 
 def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     """Any PDF: characters printed over each other (text set over other text), one finding per
-    pair of lines. Each character's box: its ink (a Han character's em across). Two boxes over
-    each other overlap both ways, so they cross a band down the page together; within a band,
-    sorted by their left edges, a box's only candidates are the boxes after it that start
-    before it ends: one or two, where the squares two boxes shared gave each character some
-    half a dozen to compare. Pairs are judged in the page's order (the later character, then
-    the earlier), so the finding for a pair of lines names the same two characters."""
+    pair of lines. Each character's box: its ink (a Han character's em across). The boxes are
+    kept in rows, one a baseline's point, each with the extent its boxes cover down the page. Two boxes
+    over each other overlap both ways, so they stand in one row or in two rows whose extents
+    overlap; such a row, or two rows together, sorted by their boxes' left edges, give each box
+    as its only candidates the boxes after it that start before it ends: one or two. A page's
+    body lines, a leading apart, seldom have extents that meet: most boxes are compared within
+    their own line only (the rows replace 6 pt bands down the page, which put each box in two
+    or three and compared each body character with the one beside it in the next line). Pairs
+    are judged in the page's order (the later character, then the earlier), so the finding for
+    a pair of lines names the same two characters."""
     boxes = []
     kinds: dict[str, str] = {}  # a character's kind, looked up once a page: "han", "latin" or ""
-    # band → (left, index in boxes, right) of each box crossing it
-    bands: dict[int, list[tuple[float, int, float]]] = {}
+    # row → (left, index in boxes, right) of each box on it; and the top and bottom they reach.
+    # A row is the baselines of one point: which boxes share a row changes only how many are
+    # compared, never which pairs are found (a row's extent is its own boxes'), and a PDF whose
+    # baselines in a line differ by rounding (0.01 pt) still has few rows a line.
+    rows: dict[float, list[tuple[float, int, float]]] = {}
+    extents: dict[float, list[float]] = {}
     for c in page.chars:
         text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom, _ = c  # (Char: faster unpacked)
         kind = kinds.get(text)
@@ -1055,19 +1058,41 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
             (baseline - 0.88 * size, baseline + 0.12 * size)
         entry = (x0, len(boxes), x1)
         boxes.append((x0, x1, y0, y1, c))
-        for j in range(int(y0 // _BUCKET), int(y1 // _BUCKET) + 1):
-            band = bands.get(j)
-            if band is None:
-                bands[j] = [entry]
-            else:
-                band.append(entry)
+        key = baseline // 1.0
+        row = rows.get(key)
+        if row is None:
+            rows[key] = [entry]
+            extents[key] = [y0, y1]
+        else:
+            row.append(entry)
+            extent = extents[key]
+            if y0 < extent[0]:
+                extent[0] = y0
+            if y1 > extent[1]:
+                extent[1] = y1
+    # Each row, and each two rows whose extents overlap (two boxes overlapping down lie within
+    # them, so their rows' extents overlap too): found going down the rows by their tops, each
+    # against the rows above it that reach below its top.
+    groups: list[list[tuple[float, int, float]]] = []
+    reaching: list[float] = []  # rows above whose extent reaches past the tops seen so far
+    for key in sorted(rows, key=lambda b: extents[b][0]):
+        top = extents[key][0]
+        reaching = [b for b in reaching if extents[b][1] > top]
+        groups += [rows[b] + rows[key] for b in reaching]
+        groups.append(rows[key])
+        reaching.append(key)
     over: dict[tuple[int, int], float] = {}  # (later, earlier) in the page's order: pt across
-    for band in bands.values():
-        band.sort()
-        n = len(band)
-        for i, (x0, k, x1) in enumerate(band):
+    for group in groups:
+        if len(group) < 2:
+            continue
+        group.sort()
+        n = len(group)
+        # most boxes end before the next one starts (a line's characters side by side): only
+        # those with a candidate at all are walked on
+        for i in [i for i, (a, b) in enumerate(zip(group, group[1:])) if b[0] < a[2]]:
+            x0, k, x1 = group[i]
             for j in range(i + 1, n):
-                a0, m, a1 = band[j]
+                a0, m, a1 = group[j]
                 if a0 >= x1:  # this box and every one after it start past this one's end
                     break
                 y0, y1, c = boxes[k][2:]
