@@ -340,3 +340,20 @@ def test_an_editions_page_left_unchanged_is_neither_set_nor_drawn_again(project:
             assert module["title"] == art.title
             assert module["source"] == (str(art.paragraphs[0].loc) if art.paragraphs else
                                         display_path(spec.content_dir / f"{module['article']}.md"))
+
+
+def test_serve_ending_while_a_picture_is_drawn_exits_cleanly(project: Path, tmp_path: Path) -> None:
+    """serve's end (Ctrl-C, SIGTERM) while the thread after a build still drew the full-size
+    pictures: the interpreter shut down under it, pdfium with it, and serve died with 'Fatal Python
+    error: Segmentation fault' (exit 139; 1 of 2 runs here). LiveState.close lets the picture
+    being drawn finish and starts no other."""
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom pagesetter.serve import LiveState\n"
+        f"state = LiveState(Path({str(project / 'layout' / 'tabloid-edition.yaml')!r}), Path(sys.argv[1]), 150.0)\n"
+        "state.screen = 40.0\n"  # the build draws the screen size: the full pictures follow in a thread
+        "for _ in range(2):\n    assert state.rebuild() and state.ok, state.error\n"
+        "state.close()\n")
+    for n in range(3):
+        run = subprocess.run([sys.executable, "-c", script, str(tmp_path / f"live{n}")], cwd=project,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0 and "Fatal" not in run.stderr, (run.returncode, run.stderr[-2000:])

@@ -199,6 +199,17 @@ class LiveState:
             self.preflight, self.typography = verdicts
         self._notify()
 
+    def close(self) -> None:
+        """serve ending: the check running finishes, no later picture or check starts, and the
+        picture being drawn is finished before this returns; pdfium is then never entered again
+        in this process. (A thread still drawing while the interpreter shut down, pdfium's
+        library going under it, died with a segmentation fault on serve's terminal.)"""
+        with self.lock:
+            self.build += 1  # every thread working for an older build stops at its next step
+        with self.checking:  # a check still running finishes first; none uses it after
+            self.coverage = None
+        _PDFIUM.acquire()  # held to the end: whatever thread asks for pdfium now waits for ever
+
     def _notify(self) -> None:
         with self.changed:
             self.version += 1
@@ -954,8 +965,7 @@ def serve(spec: Path, host: str, port: int, out_dir: Path | None, dpi: float, qu
         try:
             _serve_state(state, spec, host, port, quiet, say, root)
         finally:
-            with state.checking:  # a check still running finishes first; none uses it after
-                state.coverage = None
+            state.close()
 
 
 @contextlib.contextmanager
