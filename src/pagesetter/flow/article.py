@@ -19,7 +19,7 @@ from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
-from pagesetter.flow.collisions import HEAD_ROLES, ink_box
+from pagesetter.flow.collisions import HEAD_ROLES, Box, ink_box
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.tables import TableLines, compose_table
@@ -1965,29 +1965,50 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body, out.text_feet)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
-    out.rules += [r for r in own if r.role != "column" or _parts_text(r, out.lines, geo)]
+    seen: dict[int, tuple[float, float, Box | None]] = {}  # shared by the module's column rules
+    out.rules += [r for r in own if r.role != "column" or _parts_text(r, out.lines, geo, seen)]
 
 
-def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
+def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry,
+                seen: dict[int, tuple[float, float, Box | None]] | None = None) -> bool:
     """Does a column rule (栏线, vertical) stand between text on both sides somewhere along it? A
     column left empty (text too short for the block) has no rule beside it: a rule parts two
     columns of text, and one beside white reads as the module's edge drawn in the wrong place.
-    Text is the body's lines along the rule, or a headline set vertically in the column beside it."""
+    Text is the body's lines along the rule, or a headline set vertically in the column beside it.
+    ``seen``: each line's glyphs' leftmost and rightmost origin and a headline's ink box, by the
+    line's id, made once for all the rules of a module (``lines`` live as long as it)."""
     if abs(rule.x1 - rule.x2) > 0.01:
         return True  # a thin rule parting an area from a frame under it (``order: areas``)
     grid = geo.spec.grid
     width = geo.span_width(1)
+    seen = {} if seen is None else seen
+
+    def extent(line: TextLine) -> tuple[float, float, Box | None]:
+        found = seen.get(id(line))
+        if found is None:
+            xs = [g.x for g in line.glyphs]
+            box = ink_box(line) if xs and line.role in HEAD_ROLES else None
+            found = seen[id(line)] = (min(xs), max(xs), box) if xs else (0.0, -1.0, None)
+        return found
 
     def holds(line: TextLine, x0: float, x1: float) -> bool:
+        if line.role == "caption" or not line.glyphs:
+            return False
         if line.role in HEAD_ROLES:
             # a headline beside the rule (set vertically, or narrower than its block with the rule
             # running up beside it), not one over the rule's top: a headline across two columns
             # is no text along the rule under it when the column under it stays empty
-            box = ink_box(line) if line.glyphs else None
-            along = box is not None and min(box.y1, rule.y2) - max(box.y0, rule.y1) > 0.5
-        else:
-            along = line.role not in ("body", "subhead") or rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch
-        return along and line.role != "caption" and any(x0 <= g.x < x1 for g in line.glyphs)
+            box = extent(line)[2]
+            if box is None or min(box.y1, rule.y2) - max(box.y0, rule.y1) <= 0.5:
+                return False
+        elif line.role in ("body", "subhead") and not rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch:
+            return False
+        lo, hi, _ = extent(line)
+        if hi < x0 or lo >= x1:
+            return False  # no glyph's origin within [x0, x1)
+        if x0 <= lo and hi < x1:
+            return True  # every one's
+        return any(x0 <= g.x < x1 for g in line.glyphs)
 
     left = rule.x1 - grid.gutter / 2 - width - 0.01
     right = rule.x1 + grid.gutter / 2 - 0.01
