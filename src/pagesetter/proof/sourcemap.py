@@ -15,7 +15,8 @@ captions from the front matter, paragraphs character by character).
 from __future__ import annotations
 
 import functools
-from itertools import chain
+from itertools import chain, groupby
+from operator import attrgetter
 from pathlib import Path
 
 from pagesetter.content.model import Article, Paragraph
@@ -123,9 +124,9 @@ def article_sources(page: Page, articles: dict[str, Article], root: Path, memo: 
     """The source map of every article on the page, in the order it first appears. ``memo``
     (session.py) keeps each article's map by the identity of the article and of its lines."""
     by_article: dict[str, list[TextLine]] = {}
-    for line in page.lines:
-        if line.article in articles:
-            by_article.setdefault(line.article, []).append(line)
+    for name, run in groupby(page.lines, key=attrgetter("article")):  # a module's lines come together
+        if name in articles:
+            by_article.setdefault(name, []).extend(run)
     out = []
     for name, lines in by_article.items():
         article = articles[name]
