@@ -146,6 +146,35 @@ def test_one_article_edit_reflows_one_module(tmp_path: Path) -> None:
         assert "未曾披上白色战袍" in pdf.pages[0].extract_text().replace("\n", "")
 
 
+def test_unchanged_parts_of_the_page_are_not_drawn_again(tmp_path: Path) -> None:
+    """A build with nothing changed draws nothing again: the 报眉 and the slug line are the same
+    page lines (main drew both anew every build: two modules' glyphs and operators each time).
+    After a one-article edit, only that module's glyphs, operators, frames, collisions and source
+    map are made again; and the PDF is still a full build's."""
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    session = Session(spec)
+    session.build(tmp_path / "out")
+    session.build(tmp_path / "out")
+    memo = session._memo
+    for kind in ("chunk", "used", "line-ops", "runs", "marks", "folio", "frames-json", "collisions", "shown",
+                 "source"):
+        assert memo.misses_of(kind) == 0, kind
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
+    session.build(tmp_path / "out")  # a glyph new to the page: every face's subset made anew
+    article.write_text(text, encoding="utf-8")  # and back, as an editor tries two wordings
+    ours = session.build(tmp_path / "out").pdf_path.read_bytes()
+    for kind in ("chunk", "used", "frames-json", "collisions", "source"):
+        assert memo.misses_of(kind) == 1, kind  # dongfeng-media's alone
+    assert memo.misses_of("marks") == memo.misses_of("folio") == 0
+    # of the module's hundred lines, those of the edited paragraph are new objects; the others kept
+    assert 1 <= memo.misses_of("line-ops") == memo.misses_of("printed") <= 10
+    assert memo.misses_of("source-unit") <= 1  # the edited paragraph's, unless kept from before
+    assert ours == build_page(spec, tmp_path / "fresh", cache=DiskCache(None)).pdf_path.read_bytes()
+
+
 def test_edited_article_scans_only_its_changed_line(tmp_path: Path) -> None:
     """An article saved with one sentence changed is read again, but only the changed line is
     scanned and only its paragraph made anew: the others stay the very objects the module's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter.incremental import Memo
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
-from pagesetter.pagetree import Overset, Page
+from pagesetter.pagetree import Image, Overset, Page
 from pagesetter.paths import OUTSIDE_HINT, inside, proof_print_path, write_atomically
 from pagesetter.records import record
 from pagesetter.render.pdf import EarlyPhotos, Meanwhile, PrintSettings, render_pdf
@@ -195,7 +196,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         if memo_key is not None:  # the next build, after the cut, reuses what was set
             save_memo(faces, memo_key, cache)
         raise OversetError(overset_message(page, flow_warnings, article_entries(spec)), page.overset)
-    printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces)
+    printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces, memo)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
@@ -307,7 +308,8 @@ def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: 
 OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"
 
 
-def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> tuple[Page, tuple[Warning, ...]]:
+def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = None
+               ) -> tuple[Page, tuple[Warning, ...]]:
     """Crop marks, registration targets and the slug line, as the spec asks; and a warning when
     the slug line is cut (render/marks.py slug_line: a page too narrow for even its shortest form)."""
     from pagesetter.render.marks import MarksError, add_marks
@@ -333,7 +335,7 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet) -> tuple[Page, tuple[
             parts.remove(part)
             forms.append(" · ".join(parts))
     try:
-        marked, cut = add_marks(page, spec.marks, tuple(forms), spec.styles["folio"], faces)
+        marked, cut = add_marks(page, spec.marks, tuple(forms), spec.styles["folio"], faces, memo)
     except MarksError as exc:
         raise InputError(Loc.of_file(spec.path), f"{exc}; ask for none (marks: {{registration: false}}) "
                          "or a larger trim") from None
@@ -351,7 +353,16 @@ def with_sources(page: Page, spec: PageSpec, articles: dict[str, Article], memo:
     photo's file as the project names it, for preflight."""
     from pagesetter.proof.sourcemap import article_sources, project_path
 
-    images = tuple(replace(i, shown=project_path(i.path, spec.root)) for i in page.images)
+    def shown(image: Image) -> Image:
+        return replace(image, shown=project_path(image.path, spec.root))
+
+    # A session keeps each photo named by the photo as placed (an unchanged module's are the same
+    # objects) and the root: resolving both costs a dozen system calls a photo. A photo's file
+    # replaced, or a link to it retargeted, changes its stat: the article is read again
+    # (session.py), and its photos are new objects.
+    root = spec.root.as_posix()
+    images = tuple(shown(i) if memo is None else memo(("shown", i, root), functools.partial(shown, i))
+                   for i in page.images)
     return replace(page, sources=article_sources(page, articles, spec.root, memo), images=images)
 
 

@@ -19,7 +19,7 @@ from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
-from pagesetter.flow.collisions import HEAD_ROLES, ink_box
+from pagesetter.flow.collisions import HEAD_ROLES, Box, ink_box
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable
 from pagesetter.flow.tables import TableLines, compose_table
@@ -1965,34 +1965,63 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body, out.text_feet)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
-    out.rules += [r for r in own if r.role != "column" or _parts_text(r, out.lines, geo)]
+    spans: list[_Span] = []  # the module's lines as the column rules weigh them, made for the first
+    for rule in own:
+        if rule.role == "column" and not spans:
+            spans = _spans(out.lines)
+        if rule.role != "column" or _parts_text(rule, out.lines, geo, spans):
+            out.rules.append(rule)
 
 
-def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry) -> bool:
+# A line that may part columns: its glyphs' leftmost and rightmost origin, the line, and the ink
+# box of a headline's line (None for others).
+_Span = tuple[float, float, TextLine, "Box | None"]
+
+
+def _spans(lines: list[TextLine]) -> list[_Span]:
+    """The lines a column rule may stand beside, in order, with what _parts_text weighs of them:
+    each line's glyphs are looked at once for all of a module's rules, not once a rule and side."""
+    out: list[_Span] = []
+    for line in lines:
+        if line.role == "caption" or not line.glyphs:
+            continue  # a caption parts no columns; a line without glyphs holds no text
+        xs = [g.x for g in line.glyphs]
+        out.append((min(xs), max(xs), line, ink_box(line) if line.role in HEAD_ROLES else None))
+    return out
+
+
+def _parts_text(rule: Rule, lines: list[TextLine], geo: PageGeometry, spans: list[_Span] | None = None) -> bool:
     """Does a column rule (栏线, vertical) stand between text on both sides somewhere along it? A
     column left empty (text too short for the block) has no rule beside it: a rule parts two
     columns of text, and one beside white reads as the module's edge drawn in the wrong place.
-    Text is the body's lines along the rule, or a headline set vertically in the column beside it."""
+    Text is the body's lines along the rule, or a headline set vertically in the column beside it.
+    ``spans``: _spans(lines), when the caller has made them."""
     if abs(rule.x1 - rule.x2) > 0.01:
         return True  # a thin rule parting an area from a frame under it (``order: areas``)
     grid = geo.spec.grid
     width = geo.span_width(1)
+    spans = _spans(lines) if spans is None else spans
 
-    def holds(line: TextLine, x0: float, x1: float) -> bool:
-        if line.role in HEAD_ROLES:
+    def holds(lo: float, hi: float, line: TextLine, box: Box | None, x0: float, x1: float) -> bool:
+        if box is not None:
             # a headline beside the rule (set vertically, or narrower than its block with the rule
             # running up beside it), not one over the rule's top: a headline across two columns
             # is no text along the rule under it when the column under it stays empty
-            box = ink_box(line) if line.glyphs else None
-            along = box is not None and min(box.y1, rule.y2) - max(box.y0, rule.y1) > 0.5
-        else:
-            along = line.role not in ("body", "subhead") or rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch
-        return along and line.role != "caption" and any(x0 <= g.x < x1 for g in line.glyphs)
+            if min(box.y1, rule.y2) - max(box.y0, rule.y1) <= 0.5:
+                return False
+        elif line.role in ("body", "subhead") and not rule.y1 - grid.pitch <= line.baseline <= rule.y2 + grid.pitch:
+            return False
+        if x0 <= lo and hi < x1:
+            return True  # every glyph's origin within [x0, x1)
+        return any(x0 <= g.x < x1 for g in line.glyphs)
+
+    def side(x0: float, x1: float) -> bool:
+        # only lines with a glyph's origin possibly within [x0, x1) are weighed further
+        return any(holds(lo, hi, line, box, x0, x1) for lo, hi, line, box in spans if hi >= x0 and lo < x1)
 
     left = rule.x1 - grid.gutter / 2 - width - 0.01
     right = rule.x1 + grid.gutter / 2 - 0.01
-    return (any(holds(t, left, rule.x1) for t in lines)
-            and any(holds(t, right, right + width + 0.02) for t in lines))
+    return side(left, rule.x1) and side(right, right + width + 0.02)
 
 
 EAR_BOX_CLEAR = 2.0  # pt of white between a boxed ear's foot and the rule under the masthead

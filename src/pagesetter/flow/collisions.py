@@ -8,8 +8,10 @@ its block. A plant would print it; a reader would see it. Each is a located erro
 
 from __future__ import annotations
 
+import functools
 
 from pagesetter.errors import InputError, Loc, quoted
+from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Page, TextLine
 from pagesetter.records import record
 from pagesetter.spec.model import PageSpec
@@ -45,15 +47,17 @@ class Box:
             self.x1 <= other.x1 + EDGE and self.y1 <= other.y1 + EDGE
 
 
-def check_collisions(page: Page, spec: PageSpec) -> None:
+def check_collisions(page: Page, spec: PageSpec, memo: Memo | None = None) -> None:
     """Raise a located InputError for the first collision on the page."""
-    found = collisions(page, spec)
+    found = collisions(page, spec, memo)
     if found:
         loc, message = found[0]
         raise InputError(loc, message)
 
 
-def collisions(page: Page, spec: PageSpec) -> list[tuple[Loc, str]]:
+def collisions(page: Page, spec: PageSpec, memo: Memo | None = None) -> list[tuple[Loc, str]]:
+    """``memo`` (session.py): each article's findings kept while its frames and headline lines
+    are the same objects (an unchanged module's) and the blocks of the others the same boxes."""
     locs = {a.article: a.loc for a in spec.articles}
     if spec.masthead is not None:  # its name plate and info lines are checked like a module's parts
         locs["masthead"] = spec.masthead.loc
@@ -67,37 +71,52 @@ def collisions(page: Page, spec: PageSpec) -> list[tuple[Loc, str]]:
     for line in page.lines:
         if line.role in HEAD_ROLES and line.glyphs:
             head_lines.setdefault(line.article, []).append(line)
-    boxes = {id(f): Box.of(f) for f in page.frames}  # each frame's box made once, not per pair
-    block_boxes = {article: [boxes[id(g)] for g in frames if g.kind == "block"] for article, frames in by_article.items()}
+    block_boxes = {article: [Box.of(g) for g in frames if g.kind == "block"] for article, frames in by_article.items()}
+    # every block as plain numbers: in a memo's key, compared by value
+    blocks_key = tuple((article, tuple((b.x0, b.y0, b.x1, b.y1) for b in boxes))
+                       for article, boxes in block_boxes.items())
+    area_key = (type_area.x0, type_area.y0, type_area.x1, type_area.y1)
     for article, frames in by_article.items():
         loc = locs.get(article)
         if loc is None:
             continue
-        blocks = block_boxes[article]
-        heads = [(line.role, line.text, ink_box(line)) for line in head_lines.get(article, ())]
-        for f in frames:
-            if f.kind not in CLEAR_OF_HEADLINE:
-                continue
-            for role, text, box in heads:
-                if box.overlaps(boxes[id(f)]):
-                    out.append((loc, f"{article!r}: its {role} {quoted(text)} prints over its {f.kind} "
-                                     f"({_depth(box, boxes[id(f)]):.0f} pt deep); {HEAD_ADVICE}"))
-        for f in frames:
-            if f.kind == "block":
-                continue
-            box = boxes[id(f)]
-            if not box.inside(type_area):
-                out.append((loc, f"{article!r}: its {f.kind} runs outside the type area (版心); "
-                                 "move or shrink it"))
-            elif blocks and not any(box.inside(b) for b in blocks) and f.kind != "body":
-                out.append((loc, f"{article!r}: its {f.kind} runs outside its block; move or shrink it"))
-            for other, other_blocks in block_boxes.items():
-                if other == article:
-                    continue
-                for g in other_blocks:
-                    if box.overlaps(g):
-                        out.append((loc, f"{article!r}: its {f.kind} is set over {other!r}'s block"))
+        heads = head_lines.get(article, [])
+        find = functools.partial(_article_collisions, article, loc, frames, heads, block_boxes, type_area)
+        out += find() if memo is None else \
+            memo(("collisions", article, loc, area_key, blocks_key, len(frames), *frames, *heads), find)
     return out
+
+
+def _article_collisions(article: str, loc: Loc, frames: list[Frame], head_lines: list[TextLine],
+                        block_boxes: dict[str, list[Box]], type_area: Box) -> tuple[tuple[Loc, str], ...]:
+    """What collides of one article's frames and headline (collisions)."""
+    out: list[tuple[Loc, str]] = []
+    blocks = block_boxes[article]
+    boxes = {id(f): Box.of(f) for f in frames}  # each frame's box made once, not per pair
+    heads = [(line.role, line.text, ink_box(line)) for line in head_lines]
+    for f in frames:
+        if f.kind not in CLEAR_OF_HEADLINE:
+            continue
+        for role, text, box in heads:
+            if box.overlaps(boxes[id(f)]):
+                out.append((loc, f"{article!r}: its {role} {quoted(text)} prints over its {f.kind} "
+                                 f"({_depth(box, boxes[id(f)]):.0f} pt deep); {HEAD_ADVICE}"))
+    for f in frames:
+        if f.kind == "block":
+            continue
+        box = boxes[id(f)]
+        if not box.inside(type_area):
+            out.append((loc, f"{article!r}: its {f.kind} runs outside the type area (版心); "
+                             "move or shrink it"))
+        elif blocks and not any(box.inside(b) for b in blocks) and f.kind != "body":
+            out.append((loc, f"{article!r}: its {f.kind} runs outside its block; move or shrink it"))
+        for other, other_blocks in block_boxes.items():
+            if other == article:
+                continue
+            for g in other_blocks:
+                if box.overlaps(g):
+                    out.append((loc, f"{article!r}: its {f.kind} is set over {other!r}'s block"))
+    return tuple(out)
 
 
 def ink_box(line) -> Box:  # type: ignore[no-untyped-def]  # pagetree.TextLine

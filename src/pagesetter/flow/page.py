@@ -141,7 +141,12 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     carried_warnings = carried_warnings or {}
     vectors: list[Vector] = []
     if spec.folio:
-        _folio(spec, spec.folio, geo, faces, placed)
+        if memo is None:
+            _folio(spec, spec.folio, geo, faces, placed)
+        else:  # the same lines while the spec and faces are: the page's subsets found unchanged by them
+            folio_lines, folio_rules = memo(("folio", spec, faces), lambda: _folio_placed(spec, geo, faces))
+            placed.lines += folio_lines
+            placed.rules += folio_rules
     if spec.masthead:
         place_masthead(spec, spec.masthead, geo, faces, placed, vectors)
     for aspec in spec.articles:
@@ -186,7 +191,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     page = Page(spec.name, spec.trim, spec.bleed, tuple(placed.lines), tuple(placed.rules),
                 tuple(placed.images), tuple(placed.frames), tuple(placed.overset), tuple(placed.panels),
                 vectors=tuple(vectors))
-    check_collisions(page, spec)
+    check_collisions(page, spec, memo)
     return FlowResult(page, tuple(placed.warnings), leftovers, leftover_warnings)
 
 
@@ -252,6 +257,14 @@ def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out:
     out.rules.append(Rule(x, y, x + width, y, folio.rule, BLACK, "folio"))
     y2 = y + folio.rule / 2 + 1.2
     out.rules.append(Rule(x, y2, x + width, y2, 0.3, BLACK, "folio"))
+
+
+def _folio_placed(spec: PageSpec, geo: PageGeometry, faces: FaceSet) -> tuple[tuple[TextLine, ...], tuple[Rule, ...]]:
+    """The 报眉's lines and rules (_folio), on their own: what a session keeps."""
+    assert spec.folio is not None
+    out = Placed()
+    _folio(spec, spec.folio, geo, faces, out)
+    return tuple(out.lines), tuple(out.rules)
 
 
 def _folio_form(form: tuple[tuple[tuple[str, ...], bool], ...], parts: dict[str, tuple[Line, float]],

@@ -14,6 +14,7 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.flow.article import to_text_line
 from pagesetter.fonts.face import FaceSet
+from pagesetter.incremental import Memo
 from pagesetter.pagetree import Page, Panel, Rule, TextLine
 from pagesetter.spec.model import CMYK, Marks, Style
 
@@ -32,15 +33,29 @@ def media_origin(bleed: float, marks: Marks) -> float:
 
 
 def add_marks(page: Page, marks: Marks, slug_forms: tuple[str, ...], slug_style: Style,
-              faces: FaceSet) -> tuple[Page, str | None]:
+              faces: FaceSet, memo: Memo | None = None) -> tuple[Page, str | None]:
     """The page with the marks ``marks`` asks for; and, when the slug line could not be set whole
-    in any of ``slug_forms`` (fullest first, slug_line), the text it printed cut (else None)."""
+    in any of ``slug_forms`` (fullest first, slug_line), the text it printed cut (else None).
+    ``memo`` (session.py): the marks kept while what they are made of is unchanged (the spec's
+    marks and style, the faces by identity; the page's size and the slug's forms by value), so
+    the slug line is the same page line and its text is not drawn again."""
     if not marks.any:
         return page, None
+    rules, lines, panels, cut = (
+        _marks(page.trim, page.bleed, marks, slug_forms, slug_style, faces) if memo is None else
+        memo(("marks", page.trim, page.bleed, marks, slug_forms, slug_style, faces),
+             lambda: _marks(page.trim, page.bleed, marks, slug_forms, slug_style, faces)))
+    return replace(page, rules=page.rules + rules, lines=page.lines + lines,
+                   panels=page.panels + panels, mark_margin=MARGIN), cut
+
+
+def _marks(trim: tuple[float, float], bleed: float, marks: Marks, slug_forms: tuple[str, ...], slug_style: Style,
+           faces: FaceSet) -> tuple[tuple[Rule, ...], tuple[TextLine, ...], tuple[Panel, ...], str | None]:
+    """add_marks's rules, lines and panels, and the slug line's cut text (None: it is whole)."""
     rules: list[Rule] = []
     lines: list[TextLine] = []
-    w, h = page.trim
-    near = page.bleed + OFFSET
+    w, h = trim
+    near = bleed + OFFSET
     far = near + LENGTH
     if marks.crop:
         for x in (0.0, w):
@@ -69,11 +84,10 @@ def add_marks(page: Page, marks: Marks, slug_forms: tuple[str, ...], slug_style:
     cut = None
     if marks.slug:
         style = replace(slug_style, size=6.0, color=CMYK(0, 0, 0, 100), tracking=0.0)
-        line, x, whole = slug_line(slug_forms, style, w, page.bleed, faces)
+        line, x, whole = slug_line(slug_forms, style, w, bleed, faces)
         lines.append(to_text_line(line, x, h + far + 4 * MM, "slug", "slug"))
         cut = None if whole else line.text
-    return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines),
-                   panels=page.panels + tuple(panels), mark_margin=MARGIN), cut
+    return tuple(rules), tuple(lines), tuple(panels), cut
 
 
 SLUG_CLEAR = 2 * MM  # between the slug line and the MediaBox's edge, when it runs past the trim's width

@@ -20,7 +20,7 @@ from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
-from pagesetter.pagetree import Glyph, Image, Page, Panel, Rule, TextLine, Vector
+from pagesetter.pagetree import Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector
 from pagesetter.records import record
 from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
@@ -185,7 +185,7 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
         _set_overprint(ops, state, overprints(rule.color))
         registration |= _draw_rule(ops, co, rule)
     parts = ["\n".join(ops), *text]  # the content stream: drawings, then each article's text
-    layout = _layout_json(page)
+    layout = _layout_json(page, memo)
     # The document's ID comes from everything drawn: the page's whole content stream (text, rules,
     # panels, marks), the photos, the fonts and the layout record.
     content = (layout.encode("utf-8"), *(p.jpeg for p in prepared),
@@ -351,14 +351,23 @@ def _canonical(used: dict[str, tuple[dict[int, str], dict[int, str]]], memo: Mem
     return kept if kept == used else used  # equal values only: a hash shared by chance is no match
 
 
-def _layout_json(page: Page) -> str:
-    """The module frames in PDF user space (y up), for tools that read our PDFs back."""
+def _layout_json(page: Page, memo: Memo | None = None) -> str:
+    """The module frames in PDF user space (y up), for tools that read our PDFs back. ``memo``
+    (session.py): each module's frames written kept by its frames (an unchanged module's are the
+    same objects); the record is the same text json.dumps writes of it whole."""
     import json
 
     co = _Coords(page)
-    frames = [{"article": f.article, "kind": f.kind, "x0": round(co.x(f.x), 2), "y0": round(co.y(f.y + f.height), 2),
-               "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)} for f in page.frames]
-    record: dict[str, object] = {"page": page.name, "frames": frames}
+    record: dict[str, object] = {"page": page.name}
+    if memo is None:
+        record["frames"] = [_frame_record(f, co) for f in page.frames]
+        head = ""
+    else:  # '{"page":…,"frames":[…]' written here, the rest of the record by json.dumps below
+        written = [memo(("frames-json", co.bleed, co.media_h, *run), functools.partial(_frames_json, run, co))
+                   for run in _frame_runs(page.frames)]
+        head = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))[:-1]
+                + ',"frames":[' + ",".join(written) + "]")
+        record = {}
     if page.images:  # so that preflight names a photo by its file and article, not its XObject name
         record["images"] = [{"name": f"Im{i}", "file": image.shown or image.path.name, "article": image.article}
                             for i, image in enumerate(page.images)]
@@ -369,7 +378,26 @@ def _layout_json(page: Page) -> str:
         record["sources"] = {s.article: {"file": s.file, "runs": [list(r) for r in s.runs]} for s in page.sources}
     if page.overset:  # written with overset allowed: preflight reads this and fails the page
         record["overset"] = [{"article": o.article, "chars": o.chars, "lines": o.lines} for o in page.overset]
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if not head:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return head + ("," + json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:] if record else "}")
+
+
+def _frame_record(f: Frame, co: "_Coords") -> dict[str, object]:
+    return {"article": f.article, "kind": f.kind, "x0": round(co.x(f.x), 2), "y0": round(co.y(f.y + f.height), 2),
+            "x1": round(co.x(f.x + f.width), 2), "y1": round(co.y(f.y), 2)}
+
+
+def _frame_runs(frames: tuple[Frame, ...]) -> list[tuple[Frame, ...]]:
+    """The page's frames in runs of one article (a module's come together, as its lines do)."""
+    return [tuple(run) for _, run in groupby(frames, key=attrgetter("article"))]
+
+
+def _frames_json(frames: tuple[Frame, ...], co: "_Coords") -> str:
+    """The frames as json.dumps writes them in a list, without the brackets."""
+    import json
+
+    return json.dumps([_frame_record(f, co) for f in frames], ensure_ascii=False, separators=(",", ":"))[1:-1]
 
 
 # The page's furniture by its lines' article (flow/page.py _folio, flow/masthead.py): what the
@@ -620,16 +648,25 @@ def _draw_rule(ops: list[str], co: _Coords, rule: Rule) -> bool:
 def _glyphs_used(lines: tuple[TextLine, ...]) -> dict[str, dict[int, str]]:
     """Face -> glyph id -> the text it stands for (its first text that is not empty)."""
     used: dict[str, dict[int, str]] = {}
+    face: str | None = None
+    texts: dict[int, str] = {}
+    # a page's ten thousand glyphs: their three fields taken by itemgetter, and the face's dict
+    # looked up again only when the face changes (a run of glyphs is of one face)
     for line in lines:
-        for g in line.glyphs:
-            if g.gid == 0:
+        for g_face, gid, text in map(_FACE_GID_TEXT, line.glyphs):
+            if gid == 0:
                 continue  # never print .notdef; missing glyphs are reported by the composer
-            texts = used.setdefault(g.face, {})
-            if g.text and not texts.get(g.gid):
-                texts[g.gid] = g.text
-            else:
-                texts.setdefault(g.gid, "")
+            if g_face != face:
+                face = g_face
+                texts = used.setdefault(face, {})
+            if text and not texts.get(gid):
+                texts[gid] = text
+            elif gid not in texts:
+                texts[gid] = ""
     return used
+
+
+_FACE_GID_TEXT = itemgetter(0, 2, 4)  # pagetree.Glyph's face, gid, text
 
 
 def _split(used: dict[str, dict[int, str]]) -> dict[str, tuple[dict[int, str], dict[int, str]]]:
@@ -682,7 +719,7 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
             text, state = _joined_runs(runs, state)
         else:  # a module's lines whole while they and every subset are unchanged, else line by line
             runs = memo(("chunk", co.bleed, co.media_h, len(subsets), *subsets, *chunk),
-                        lambda: _chunk_runs(chunk, fonts, co, memo))
+                        lambda: _chunk_runs(chunk, fonts, co, memo, subsets))
             text, state = memo(("chunk-text", runs, state), functools.partial(_joined_runs, runs, state))
         texts.append(text)
     return texts
@@ -709,17 +746,27 @@ def _chunks(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]]:
 
 
 def _chunk_runs(chunk: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
-                memo: Memo) -> tuple[tuple[bool, str], ...]:
+                memo: Memo, subsets: list[object]) -> tuple[tuple[bool, str], ...]:
+    """``subsets``: every face's resource name and subset, as the chunk's key has them."""
     out: list[tuple[bool, str]] = []
     for line in chunk:
-        # A line's runs as templates, glyph ids in place of codes: they depend only on the line and
-        # its faces' advances, not on the subsets, so a session keeps them while the page's glyph
-        # sets change (a new character renumbers a whole subset); the operators with the codes
-        # filled in are kept while the line's faces keep their subsets.
-        runs = memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co))
-        out += memo(("ops", runs, *(x for face in dict.fromkeys(r[1] for r in runs) for x in fonts[face])),
-                    lambda: _filled_runs(runs, fonts))
+        # A line of a module set again (an edit's) is most often the same object, the page's
+        # subsets unchanged: its operators are found by the line itself, without the key by value
+        # below (hashing the line's every glyph id).
+        out += memo(("line-ops", line, co.bleed, co.media_h, *subsets),
+                    functools.partial(_line_ops, line, fonts, co, memo))
     return tuple(out)
+
+
+def _line_ops(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords, memo: Memo
+              ) -> tuple[tuple[bool, str], ...]:
+    # A line's runs as templates, glyph ids in place of codes: they depend only on the line and
+    # its faces' advances, not on the subsets, so a session keeps them while the page's glyph
+    # sets change (a new character renumbers a whole subset); the operators with the codes
+    # filled in are kept while the line's faces keep their subsets.
+    runs = memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co))
+    return memo(("ops", runs, *(x for face in dict.fromkeys(r[1] for r in runs) for x in fonts[face])),
+                lambda: _filled_runs(runs, fonts))
 
 
 def _filled_runs(runs: tuple[tuple[bool, str, "_RunTemplate"], ...], fonts: dict[str, tuple[str, EmbeddedFont]]
