@@ -974,15 +974,21 @@ def proof_kind(path: Path) -> str | None:
     (<page>.proof.pdf, <page>.proof-a3.pdf), None for any other PDF. A proof copy is known by what
     build.proof_pdf writes: its title ends " (proof)", and it carries no source map (the print PDF
     does); the A3 sheets by the label tiles.py sets at the top of each."""
-    with pikepdf.open(path) as pdf:
-        info = pdf.docinfo
-        title, creator = str(info.get("/Title", "")), str(info.get("/Creator", ""))
-        if creator == "pagesetter" and title.endswith(" (proof)") \
-                and not any(layout_record(page).get("sources") for page in pdf.pages):
-            return PROOF
-        if "/Title" in info or not len(pdf.pages):
-            return None  # tiles.py writes no document information
-    doc = pdfium.PdfDocument(str(path))
+    try:
+        with pikepdf.open(path) as pdf:
+            info = pdf.docinfo
+            title, creator = str(info.get("/Title", "")), str(info.get("/Creator", ""))
+            if creator == "pagesetter" and title.endswith(" (proof)") \
+                    and not any(layout_record(page).get("sources") for page in pdf.pages):
+                return PROOF
+            if "/Title" in info or not len(pdf.pages):
+                return None  # tiles.py writes no document information
+    except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
+        return None  # any PDF may carry anything in its Info: not one of our proofs
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError):
+        return None
     try:
         page = doc[0]
         text = page.get_textpage()
