@@ -5,9 +5,12 @@ The text is read back from both PDFs (proof/readback.py). Our PDFs carry their m
 each article's source file and lines (PieceInfo, proof/sourcemap.py), so each character read back
 is given to the article whose frame holds it, each article's text is compared as a sequence
 (insertions, deletions, replacements) and every change is named by its file and line:
-``content/dongfeng-media.md:9: dongfeng-media: ，→、``. Modules moved or resized (their frames)
-and reflowed (their lines broken elsewhere) are reported too. Text outside the modules (folio,
-slug) and every page of a PDF that is not ours is compared line by line: page and line.
+``content/dongfeng-media.md:9: dongfeng-media: ，→、``. Changes a few characters apart are one,
+said as whole clauses with the clauses around them, and a passage moved is one line. Modules moved
+or resized (their frames) and reflowed (the lines whose text is unchanged but which are set
+otherwise: broken elsewhere, or standing elsewhere in the module) are reported too. Text outside
+the modules (folio, slug) and every page of a PDF that is not ours is compared line by line: page
+and line. A proof (校样) is compared only with a proof of its kind (like_with_like).
 
 The pictures are compared too (rendered at ``dpi``): each changed page gets a side-by-side PNG
 (old | new, changed regions boxed) and a red/green overlay (red only in OLD, green only in NEW,
