@@ -373,3 +373,85 @@ def test_a_photo_swap_alone_is_one_line_placed_from_the_trims_top_left(project: 
     assert image.x / mm - 1 <= int(match[1]) and int(match[3]) <= (image.x + image.width) / mm + 1, (image, changes)
     assert image.y / mm - 1 <= int(match[2]) and int(match[4]) <= (image.y + image.height) / mm + 1, (image, changes)
     assert run.stdout.splitlines()[-1] == "1 photo change(s) in: dongliao-police", run.stdout
+
+
+def test_an_edited_front_page_reads_as_its_corrections_and_the_lines_to_read_again(tmp_path: Path) -> None:
+    """Trial 14b's 核红 of an edition, on the front page: a kicker's two small edits a character
+    apart, a sentence cut from a paragraph's end (every later line of the article moved up, every
+    break where it was: nothing said so), a paragraph moved (a + and a −, context cut mid-word), and
+    the proof copy diffed against the print (false changes, nothing said of the proof)."""
+    from pagesetter.proof.diff import _line_starts, read_side
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    spec = "layout/front-page.yaml"
+
+    def build(out: str, *extra: str) -> Path:
+        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, *extra, spec],
+                             cwd=project, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+        return project / out / "front-page.pdf"
+
+    old = build("old", "--proof")
+    content = project / "content" / "front-page"
+    _edit_line(content / "lead.md", 2, "刷新全省斜拉桥", "刷新省内斜拉桥")  # 全 out, 内 in: one correction
+    cut = "一条老码头，因为夜市重新热闹起来，成了年轻人打卡、老街坊散步的好去处。"
+    _edit_line(content / "comment.md", 7, cut, "")  # the paragraph's last sentence
+    levee = (content / "levee.md").read_text(encoding="utf-8").split("\n")
+    assert levee[10].startswith("这些年") and levee[8].startswith("从一九九七年")
+    levee[8], levee[10] = levee[10], levee[8]  # 这些年… now before 从一九九七年…
+    (content / "levee.md").write_text("\n".join(levee), encoding="utf-8")
+    new = build("new")
+
+    run = _diff(old, new, project / "d")
+    assert run.returncode == 7, run.stderr
+    result = diff_pdfs(old, new, project / "d")
+    said = [c.line() for c in result.text]
+    # the kicker: one change, its context the kicker's (not run on into the title)
+    kicker = [c for c in result.text if c.article == "lead" and c.where == "content/front-page/lead.md:2"]
+    assert [(c.old, c.new, c.context) for c in kicker] == [("全省", "省内", "主跨六百八十米刷新省内斜拉桥跨度纪录")], said
+    # the cut sentence: whole, as a reader cuts it (not "。一条…去处"), named by its own line
+    removed = [c for c in result.text if c.article == "comment"]
+    assert [(c.where, c.old, c.new) for c in removed] == [("content/front-page/comment.md:7", cut, "")], said
+    assert removed[0].context.startswith("让不少人感受到了这座城市的烟火气。一条老码头，"), said
+    # the moved paragraph: one line, said moved, placed by whole clauses
+    moved = [c for c in result.text if c.article == "levee"]
+    assert len(moved) == 1 and moved[0].moved == "paragraph" and moved[0].new == levee[8].strip(), said
+    assert moved[0].where == "content/front-page/levee.md:9", said
+    assert moved[0].line().endswith("now after “…他闭着眼睛都说得出来。”, was after “…还得蹲下来用手摸。”"), said
+    assert f"{moved[0].where}: levee: paragraph moved: 这些年，" in run.stdout, run.stdout
+
+    # the lines to read again: comment's two later paragraphs stand a line higher, every break where
+    # it was; levee's paragraph 从一九九七年… stands lower. Each article's line says the run of its
+    # lines that moved, the changed lines with them.
+    side = read_side(new)
+    reflowed = {m.article: m for m in result.modules if m.what == "reflowed"}
+    assert set(reflowed) == {"comment", "levee"}, [m.line() for m in result.modules]
+    for name, last_text in (("comment", "需要各方继续用心作答。"), ("levee", "他说，堤脚渗没渗水，还得蹲下来用手摸。")):
+        placed = side.articles[name]
+        text = "".join(p.char.text for p in placed)
+        starts = _line_starts(placed)
+        spans = list(zip(starts, starts[1:] + [len(placed)]))
+        line_of = {k: n for n, (s, e) in enumerate(spans, 1) for k in range(s, e)}
+        match = re.fullmatch(r"lines (\d+)–(\d+) of (\d+)(?: \((\d+) before\))?, from “.+”", reflowed[name].detail)
+        assert match, reflowed[name].line()
+        first, last = int(match[1]), int(match[2])
+        if name == "comment":  # from a line of the cut paragraph (rebroken before the cut) on
+            assert line_of[text.index("夏夜的江城")] < first <= line_of[text.index("这座城市的烟火气。")], reflowed[name].line()
+        else:  # from the moved paragraph's first line: its text is said moved, the paragraph after it moved down
+            assert first == line_of[text.index("这些年")], reflowed[name].line()
+        assert last == line_of[text.index(last_text) + len(last_text) - 1], (reflowed[name].line(), line_of)
+        assert int(match[3]) == len(spans)
+    assert reflowed["comment"].where == "content/front-page/comment.md:7"
+
+    # a proof copy against the print: refused, located at the proof, naming what to compare
+    proof = project / "old" / "front-page.proof.pdf"
+    run = _diff(proof, new, project / "d")
+    assert run.returncode == 1 and run.stdout == "", (run.stdout, run.stderr)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"pagesetter: error: {proof}: a proof copy"), run.stderr
+    assert f"compare {old} (the print PDF built with it) with {new}" in lines[0], lines
+    sheets = _diff(new, project / "old" / "front-page.proof-a3.pdf", project / "d")
+    assert sheets.returncode == 1 and ": proof sheets" in sheets.stderr, sheets.stderr
+    same = _diff(proof, proof, project / "d")  # like with like: two proofs are compared
+    assert same.returncode == 0 and same.stdout == "no change\n", (same.stdout, same.stderr)

@@ -154,7 +154,8 @@ def make_parser() -> argparse.ArgumentParser:
                                       "resized or reflowed; in any other PDF page by page, by page and line. "
                                       "The pages are compared as pictures too: each changed page gets "
                                       "DIR/<new>.diff.png (OLD | NEW, changes boxed) and DIR/<new>.overlay.png "
-                                      "(red: only in OLD, green: only in NEW). "
+                                      "(red: only in OLD, green: only in NEW). A proof (<page>.proof.pdf, its "
+                                      "A3 sheets) is compared only with a proof of its kind. "
                                       "Exit status 0 when nothing changed, 7 when something did.")
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")

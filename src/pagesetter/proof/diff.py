@@ -5,9 +5,12 @@ The text is read back from both PDFs (proof/readback.py). Our PDFs carry their m
 each article's source file and lines (PieceInfo, proof/sourcemap.py), so each character read back
 is given to the article whose frame holds it, each article's text is compared as a sequence
 (insertions, deletions, replacements) and every change is named by its file and line:
-``content/dongfeng-media.md:9: dongfeng-media: ，→、``. Modules moved or resized (their frames)
-and reflowed (their lines broken elsewhere) are reported too. Text outside the modules (folio,
-slug) and every page of a PDF that is not ours is compared line by line: page and line.
+``content/dongfeng-media.md:9: dongfeng-media: ，→、``. Changes a few characters apart are one,
+said as whole clauses with the clauses around them, and a passage moved is one line. Modules moved
+or resized (their frames) and reflowed (the lines whose text is unchanged but which are set
+otherwise: broken elsewhere, or standing elsewhere in the module) are reported too. Text outside
+the modules (folio, slug) and every page of a PDF that is not ours is compared line by line: page
+and line. A proof (校样) is compared only with a proof of its kind (like_with_like).
 
 The pictures are compared too (rendered at ``dpi``): each changed page gets a side-by-side PNG
 (old | new, changed regions boxed) and a red/green overlay (red only in OLD, green only in NEW,
@@ -33,7 +36,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw
 
 from pagesetter.build import write_atomically
-from pagesetter.errors import InputError, Loc
+from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import blocks as block_frames, layout_record, owner
@@ -44,8 +47,15 @@ DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and it
 CELL = 8  # px: changed pixels are gathered into cells this size
 THRESHOLD = 40  # grey levels: smaller differences are anti-aliasing noise
 MOVE_TOLERANCE = 0.05  # pt: frames are recorded to 0.01 pt
+PLACE_TOLERANCE = 0.5  # pt: a line's place in its module read back (a glyph's origin, to pdfium's rounding)
 SHOWN = 30  # characters of a change shown on its line
-CONTEXT = 6  # characters of context either side
+CONTEXT = 8  # characters of context either side when no clause mark is near
+CONTEXT_MAX = 24  # characters a context may reach to end on a clause mark (most clauses are shorter)
+NEAR = 3  # characters: changes this close are one change (trial 14b: 的 and 之 of one kicker, two lines)
+MOVED = 8  # characters: text this long deleted in one place and inserted in another was moved
+# where a context may begin or end: after a clause mark (and the closing quotes that follow it)
+CLAUSE_MARKS = frozenset("。！？；，、：…!?;")
+CLOSERS = frozenset("”’」』）》】)\"'")
 
 
 MM = 72 / 25.4
@@ -113,16 +123,28 @@ class TextChange:
     old: str
     new: str
     context: str  # the new text around it (the old for a deletion)
+    # text moved: what it follows in OLD ("" when it was first); ``context`` is what it follows in
+    # NEW; ``moved`` says "paragraph" (a source paragraph moved whole) or "text"
+    moved: str = ""
+    was_after: str = ""
+    # where the change stands on the pages, for the side-by-side picture: (side, page, box) with
+    # side "old" or "new" and the box in pt from the page's top left (x0, top, x1, bottom)
+    marks: tuple[tuple[str, int, tuple[float, float, float, float]], ...] = ()
 
     def line(self) -> str:
+        head = f"{self.where}: {self.article}: " if self.article else f"{self.where}: "
+        if self.moved:
+            now = f"now after “…{self.context}”" if self.context else "now first"
+            was = f"was after “…{self.was_after}”" if self.was_after else "was first"
+            return f"{head}{self.moved} moved: {_cut(self.new)}  {now}, {was}"
         if not self.old:
             what = f"+{_cut(self.new)}"
         elif not self.new:
             what = f"-{_cut(self.old)}"
         else:
             what = f"{_cut(self.old)}→{_cut(self.new)}"
-        head = f"{self.where}: {self.article}: " if self.article else f"{self.where}: "
-        return f"{head}{what}  …{self.context}…"
+        tail = "" if self.context.endswith("…") else "…"  # a long change's context ends on its own …
+        return f"{head}{what}  …{self.context}{tail}"
 
 
 @record(frozen=True)
@@ -182,7 +204,32 @@ class DiffResult:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= SHOWN else text[:SHOWN] + f"…(+{len(text) - SHOWN})"
+    """At most SHOWN characters of a change, cut after a clause mark when one is in its second
+    half (never inside a figure or a Latin word), and how many more it has."""
+    if len(text) <= SHOWN:
+        return text
+    end = _head_end(text, SHOWN)
+    return text[:end] + f"…(+{len(text) - end})"
+
+
+def _head_end(text: str, limit: int) -> int:
+    """Where to cut ``text`` to at most ``limit`` characters so that it reads: after the last
+    clause mark (and its closing quotes) past half the limit, else on a token's end."""
+    for k in range(min(limit, len(text)) - 1, limit // 2 - 1, -1):
+        if text[k] in CLAUSE_MARKS:
+            k += 1
+            while k < len(text) and k < limit and text[k] in CLOSERS:
+                k += 1
+            return k
+    end = min(limit, len(text))
+    while 0 < end < len(text) and _joined_token(text, end):
+        end -= 1
+    return end or min(limit, len(text))
+
+
+def _joined_token(text: str, k: int) -> bool:
+    """Whether a cut between text[k - 1] and text[k] falls inside a figure or a Latin word."""
+    return text[k - 1].isascii() and text[k - 1].isalnum() and text[k].isascii() and text[k].isalnum()
 
 
 # --- reading a PDF back: per article (ours) and per page line (any) ---------------------------
@@ -205,6 +252,7 @@ class _Side:
     loose: list[list[list[Char]]]  # per page, its lines of characters outside any module
     frames: dict[str, list[tuple[int, tuple[float, float, float, float]]]]  # article -> (page, block box)
     pages: int
+    heights: list[float] = field(default_factory=list)  # each page's height, pt
 
 
 def frames_of(path: Path) -> list[list[dict]]:
@@ -233,7 +281,11 @@ def read_side(path: Path) -> _Side:
         for c in page.chars:
             if c.text.isspace():
                 continue
-            name = owner(c, page.height, blocks)
+            # by its ink: an opening quote set half-width at a line's start has its origin in
+            # the gutter, nearer the column to its left (trial 14b: river's “ went to lead, and
+            # every river character after it was named by the line before its own)
+            name = owner(c._replace(x=(c.ink_left + c.ink_right) / 2) if c.ink_right > c.ink_left else c,
+                         page.height, blocks)
             if name is None:
                 loose.append(c)
                 continue
@@ -241,6 +293,7 @@ def read_side(path: Path) -> _Side:
             counts[name] = offset + 1
             side.articles.setdefault(name, []).append(_Placed(c, page.number, _where(sources.get(name), offset)))
         side.loose.append(_lines(loose))
+        side.heights.append(page.height)
     return side
 
 
@@ -290,24 +343,163 @@ def _ordered(a: dict[str, list], b: dict[str, list]) -> list[str]:
 
 def _article_changes(name: str, a: list[_Placed], b: list[_Placed], paged: bool = False) -> list[TextChange]:
     """``paged``: the PDFs hold several pages (an edition): each change says its page too, as a
-    jumped article's text stands on two (trial 14: a change was named by its source line only)."""
+    jumped article's text stands on two (trial 14: a change was named by its source line only).
+    Changes a few characters apart are one (NEAR), an insertion or deletion stands where it reads
+    as whole clauses, and a passage deleted in one place and inserted in another is one move
+    (trial 14b: a kicker's edit was two lines, a moved paragraph a + and a − cut mid-word)."""
     old = "".join(p.char.text for p in a)
     new = "".join(p.char.text for p in b)
     if old == new:
         return []
+    changes = _merged(_slid(_opcodes(old, new), old, new))
+    moves = _moves(changes, old, new)
+    halves = set(moves.values())
+    old_at, new_at = [(p.page, p.char) for p in a], [(p.page, p.char) for p in b]
     out = []
-    for tag, i1, i2, j1, j2 in _opcodes(old, new):
-        if tag == "equal":
+    for n, (i1, i2, j1, j2) in enumerate(changes):
+        if n in halves:
+            continue  # the deletion half of a move: said with its insertion
+        if n in moves:
+            d1, d2 = changes[moves[n]][:2]
+            whole = _whole_unit(b, j1, j2)
+            out.append(TextChange(_placed_at(b[j1], paged), name, "", new[j1:j2],
+                                  _before(new, j1, 0), "paragraph" if whole else "text", _before(old, d1, 0),
+                                  _marks("old", old_at, d1, d2) + _marks("new", new_at, j1, j2)))
             continue
         if b:
-            at = b[min(j1, len(b) - 1)]
-            where = _placed_at(at, paged)
+            # a deletion is named by the line it was cut from: the character before it, unless it
+            # began its unit (a paragraph cut from its start: the next paragraph's line is no help)
+            cut_inside = j1 == j2 and 0 < i1 and 0 < j1 and a[i1 - 1].where == a[min(i1, len(a) - 1)].where
+            where = _placed_at(b[j1 - 1] if cut_inside else b[min(j1, len(b) - 1)], paged)
         else:
-            at = a[min(i1, len(a) - 1)]
-            where = _placed_at(at, paged) + " (old)"
-        context = _context(new, j1, j2) if j2 > j1 or not old else _context(old, i1, i2)
-        out.append(TextChange(where, name, old[i1:i2], new[j1:j2], context))
+            where = _placed_at(a[min(i1, len(a) - 1)], paged) + " (old)"
+        if j2 > j1 or not old:
+            lo, hi = _unit(b, j1, j2)
+            context = _context(new, j1, j2, lo, hi)
+        else:
+            lo, hi = _unit(a, i1, i2)
+            context = _context(old, i1, i2, lo, hi)
+        out.append(TextChange(where, name, old[i1:i2], new[j1:j2], context,
+                              marks=_marks("old", old_at, i1, i2) + _marks("new", new_at, j1, j2)))
     return out
+
+
+Mark = tuple[str, int, tuple[float, float, float, float]]
+
+
+def _marks(side: str, chars: list[tuple[int, Char]], start: int, end: int) -> tuple[Mark, ...]:
+    """Boxes round chars[start:end] (page, character), one a printed line; where nothing stands
+    (the side without the inserted or deleted text), a caret: a narrow box at the edge of the
+    character before."""
+    if start == end:
+        if not chars:
+            return ()
+        page, c = chars[start - 1] if start else chars[0]
+        x = c.right if start else c.x
+        return ((side, page, (x - 1.0, c.baseline - c.size, x + 1.0, c.baseline + 0.2 * c.size)),)
+    out: list[Mark] = []
+    for page, c in chars[start:end]:
+        box = (c.x, c.baseline - 0.9 * c.size, c.right, c.baseline + 0.2 * c.size)
+        last = out[-1] if out else None
+        if last is not None and last[1] == page and abs(last[2][3] - box[3]) < 0.3 * c.size and box[0] >= last[2][0] - 0.5 * c.size:
+            b = last[2]
+            out[-1] = (side, page, (min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])))
+        else:
+            out.append((side, page, box))
+    return tuple(out)
+
+
+def _slid(ops: list[tuple[str, int, int, int, int]], old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """Each pure insertion or deletion moved, within the equal text either side of it, to where it
+    begins after a clause mark (or ends on one): the same change, said as a reader would cut it.
+    Two paragraphs ending in 。 gave a moved paragraph as ``+。市卫健委…投`` (trial 14b)."""
+    out = list(ops)
+    for n, (tag, i1, i2, j1, j2) in enumerate(out):
+        if tag not in ("insert", "delete"):
+            continue
+        text, s, e = (new, j1, j2) if tag == "insert" else (old, i1, i2)
+        left = out[n - 1][2] - out[n - 1][1] if n and out[n - 1][0] == "equal" else 0
+        right = out[n + 1][2] - out[n + 1][1] if n + 1 < len(out) and out[n + 1][0] == "equal" else 0
+        lo = 0
+        while lo < left and text[s - lo - 1] == text[e - lo - 1]:
+            lo += 1
+        hi = 0
+        while hi < right and e + hi < len(text) and text[s + hi] == text[e + hi]:
+            hi += 1
+        if not lo and not hi:
+            continue
+        # never to where it would cut a figure or a Latin word (compared whole: _TOKEN)
+        whole = [k for k in range(-lo, hi + 1) if k == 0 or not (
+            0 < s + k < len(text) and _joined_token(text, s + k) or 0 < e + k < len(text) and _joined_token(text, e + k))]
+        best = max(whole, key=lambda k: (_reads(text, s + k, e + k), -abs(k)))
+        if best:
+            out[n] = (tag, i1 + best, i2 + best, j1 + best, j2 + best)
+            if n:
+                t, a1, a2, b1, b2 = out[n - 1]
+                out[n - 1] = (t, a1, a2 + best, b1, b2 + best)
+            if n + 1 < len(out):
+                t, a1, a2, b1, b2 = out[n + 1]
+                out[n + 1] = (t, a1 + best, a2, b1 + best, b2)
+    return out
+
+
+def _reads(text: str, start: int, end: int) -> int:
+    """How well text[start:end] stands alone: it begins after a clause mark (or at the start), and
+    it ends on one."""
+    begins = start == 0 or text[start - 1] in CLAUSE_MARKS or text[start - 1] in CLOSERS
+    ends = text[end - 1] in CLAUSE_MARKS or text[end - 1] in CLOSERS
+    return int(begins) + int(ends)
+
+
+def _merged(ops: list[tuple[str, int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The changes (old start, end, new start, end), those NEAR characters apart or closer made one."""
+    out: list[tuple[int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal" or (i1 == i2 and j1 == j2):
+            continue
+        if out and i1 - out[-1][1] <= NEAR and j1 - out[-1][3] <= NEAR:
+            out[-1] = (out[-1][0], i2, out[-1][2], j2)
+        else:
+            out.append((i1, i2, j1, j2))
+    return out
+
+
+def _moves(changes: list[tuple[int, int, int, int]], old: str, new: str) -> dict[int, int]:
+    """Insertions that are a deleted passage, MOVED characters or more: the insertion's index to
+    its deletion's."""
+    deleted: dict[str, list[int]] = {}
+    for n, (i1, i2, j1, j2) in enumerate(changes):
+        if j1 == j2 and i2 - i1 >= MOVED:
+            deleted.setdefault(old[i1:i2], []).append(n)
+    out: dict[int, int] = {}
+    for n, (i1, i2, j1, j2) in enumerate(changes):
+        if i1 == i2 and deleted.get(new[j1:j2]):
+            out[n] = deleted[new[j1:j2]].pop(0)
+    return out
+
+
+def _whole_unit(placed: list[_Placed], start: int, end: int) -> bool:
+    """Whether placed[start:end] is one source line's text, all of it (a paragraph)."""
+    if not placed[start].where or any(p.where != placed[start].where for p in placed[start:end]):
+        return False
+    return (start == 0 or placed[start - 1].where != placed[start].where) \
+        and (end == len(placed) or placed[end].where != placed[start].where)
+
+
+def _unit(placed: list[_Placed], start: int, end: int) -> tuple[int, int]:
+    """The extent of the source lines the change touches (its paragraph, a kicker): a context
+    stays inside it, as the kicker's does not run on into the title. The whole text when the PDF
+    names no lines."""
+    if not placed or not placed[min(start, len(placed) - 1)].where:
+        return 0, len(placed)
+    first = placed[max(0, min(start, len(placed) - 1))].where
+    last = placed[max(0, min(end, len(placed)) - 1)].where if end > start else first
+    lo, hi = start, max(end, start)
+    while lo > 0 and placed[lo - 1].where == first:
+        lo -= 1
+    while hi < len(placed) and placed[hi].where == last:
+        hi += 1
+    return lo, hi
 
 
 # What a 校对 reads as one: a figure (186, 3.2, 1,234,567, 9:30) or a Latin word, else one character.
@@ -340,8 +532,48 @@ def _placed_at(at: _Placed, paged: bool) -> str:
     return f"{at.where} (page {at.page})" if paged else at.where
 
 
-def _context(text: str, start: int, end: int) -> str:
-    return text[max(0, start - CONTEXT):start] + text[start:end][:SHOWN] + text[end:end + CONTEXT]
+def _context(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str:
+    """The change with the text either side of it that reads: back to the clause mark before and
+    on to the one after, within text[lo:hi] (its paragraph) and CONTEXT_MAX characters; a long
+    change shown by its head (trial 14b: ``…继续加大投。市教育局…``, cut mid-word and run on)."""
+    hi = len(text) if hi is None else hi
+    change = text[start:end]
+    if len(change) > SHOWN:
+        change = change[:_head_end(change, SHOWN)] + "……"
+    return _before(text, start, lo) + change + _after(text, end, hi)
+
+
+def _before(text: str, start: int, lo: int) -> str:
+    """The text before ``start`` from the clause mark before it (one more back when the mark is
+    right there), at most CONTEXT_MAX characters, never from before ``lo``."""
+    floor = max(lo, start - CONTEXT_MAX)
+    for k in range(start - 2, floor - 1, -1):
+        if text[k] in CLAUSE_MARKS:
+            k += 1
+            while k < start and text[k] in CLOSERS:
+                k += 1
+            if k < start:
+                return text[k:start]
+    begin = max(lo, start - CONTEXT) if floor > lo else lo
+    while lo < begin < start and _joined_token(text, begin):
+        begin += 1  # not from the middle of a figure or a word
+    return text[begin:start]
+
+
+def _after(text: str, end: int, hi: int) -> str:
+    """The text after ``end`` up to and with the next clause mark (and its closing quotes), at most
+    CONTEXT_MAX characters, never past ``hi``."""
+    ceiling = min(hi, end + CONTEXT_MAX)
+    for k in range(end, ceiling):
+        if text[k] in CLAUSE_MARKS:
+            k += 1
+            while k < hi and text[k] in CLOSERS:
+                k += 1
+            return text[end:k]
+    stop = min(hi, end + CONTEXT) if ceiling < hi else hi
+    while end < stop < hi and _joined_token(text, stop):
+        stop -= 1
+    return text[end:stop]
 
 
 def _page_changes(number: int, a: list[list[Char]], b: list[list[Char]]) -> list[TextChange]:
@@ -349,16 +581,16 @@ def _page_changes(number: int, a: list[list[Char]], b: list[list[Char]]) -> list
     change named by the page and the line it stands on (lines counted in drawing order)."""
     old, old_line = _joined(a)
     new, new_line = _joined(b)
+    old_at, new_at = [(number, c) for line in a for c in line], [(number, c) for line in b for c in line]
     out = []
-    for tag, i1, i2, j1, j2 in _opcodes(old, new):
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in _merged(_slid(_opcodes(old, new), old, new)):
         if new:
             where = f"page {number} line {new_line[min(j1, len(new) - 1)]}"
         else:
             where = f"page {number} (old line {old_line[min(i1, len(old) - 1)]})"
         context = _context(new, j1, j2) if j2 > j1 or not old else _context(old, i1, i2)
-        out.append(TextChange(where, None, old[i1:i2], new[j1:j2], context))
+        marks = _marks("old", old_at, i1, i2) + _marks("new", new_at, j1, j2)
+        out.append(TextChange(where, None, old[i1:i2], new[j1:j2], context, marks=marks))
     return out
 
 
@@ -391,7 +623,7 @@ def diff_modules(old: _Side, new: _Side) -> list[ModuleChange]:
                                     f"page {pa} {_box(ba)} → page {pb} {_box(bb)}"))
     for name in new.articles:
         if name in old.articles:
-            change = _reflow(name, old.articles[name], new.articles[name])
+            change = _reflow(name, old, new)
             if change is not None:
                 out.append(change)
     return out
@@ -413,24 +645,91 @@ def _line_starts(placed: list[_Placed]) -> list[int]:
     return starts
 
 
-def _reflow(name: str, a: list[_Placed], b: list[_Placed]) -> ModuleChange | None:
-    """Lines broken elsewhere in NEW than in OLD (the text of the old line starts mapped into the new)."""
+def _line_spans(placed: list[_Placed]) -> list[tuple[int, int]]:
+    """Each printed line of an article as (start, end) offsets in its text."""
+    starts = _line_starts(placed)
+    return list(zip(starts, starts[1:] + [len(placed)]))
+
+
+def _reflow(name: str, old: _Side, new: _Side) -> ModuleChange | None:
+    """The article's lines in NEW whose text is unchanged but which are set otherwise than in OLD:
+    broken elsewhere, or standing elsewhere in the module (another column, another line of it).
+    A proofreader re-reads those. Trial 14b: a sentence deleted at a paragraph's end moved every
+    following line of `river` up and across columns, every break where it was: nothing said so.
+    Said as runs of the article's lines (counted from 1 in reading order, headline and captions
+    too), each run with the lines that hold the changes among them."""
+    a, b = old.articles[name], new.articles[name]
     old_text, new_text = "".join(p.char.text for p in a), "".join(p.char.text for p in b)
-    mapping: dict[int, int] = {}
-    for i, j, size in SequenceMatcher(None, old_text, new_text, autojunk=False).get_matching_blocks():
-        for k in range(size):
-            mapping[i + k] = j + k
-    old_starts = _line_starts(a)
-    new_starts = _line_starts(b)
-    moved = sorted({mapping[s] for s in old_starts if s in mapping} ^ set(new_starts))
-    # a line start that lands on changed text has no counterpart; count only those on kept text
-    kept = set(mapping.values())
-    moved = [s for s in moved if s in kept]
+    back: list[int | None] = [None] * len(b)  # each new character's old offset, when kept
+    for tag, i1, i2, j1, j2 in _slid(_opcodes(old_text, new_text), old_text, new_text):
+        if tag == "equal":  # aligned as the text changes are, so a line is "changed" where they are
+            back[j1:j2] = range(i1, i2)
+    old_lines, new_lines = _line_spans(a), _line_spans(b)
+    old_line_of = [n for n, (s, e) in enumerate(old_lines) for _ in range(s, e)]
+    touched: list[int] = []  # new lines (from 0) with changed text or set otherwise
+    moved = 0
+    for n, (s, e) in enumerate(new_lines):
+        if not _kept(back, s, e):
+            touched.append(n)
+            continue
+        first = back[s]
+        assert first is not None
+        os_, oe = old_lines[old_line_of[first]]
+        same = first == os_ and oe - os_ == e - s and _same_place(_local(old, name, a[os_]), _local(new, name, b[s]))
+        if not same:
+            touched.append(n)
+            moved += 1
     if not moved:
         return None
-    first = b[moved[0]]
-    return ModuleChange(name, "reflowed", f"{len(moved)} line break(s) moved, {len(old_starts)} → "
-                        f"{len(new_starts)} lines", first.where or f"page {first.page}")
+    runs: list[list[int]] = []
+    for n in touched:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    # a run of changed lines only is the change's own line(s), said by the text change already
+    runs = [run for run in runs if any(_kept(back, *new_lines[n]) for n in run)]
+    spans = ", ".join(f"{run[0] + 1}–{run[-1] + 1}" if len(run) > 1 else f"{run[0] + 1}" for run in runs)
+    start = new_lines[runs[0][0]][0]
+    first = b[start]
+    count = f"{len(new_lines)} ({len(old_lines)} before)" if len(old_lines) != len(new_lines) else f"{len(new_lines)}"
+    opening = new_text[start:start + _head_end(new_text[start:new_lines[runs[0][0]][1]], 10)]
+    word = "lines" if len(runs) > 1 or len(runs[0]) > 1 else "line"
+    return ModuleChange(name, "reflowed", f"{word} {spans} of {count}, from “{opening}”",
+                        _placed_at(first, max(old.pages, new.pages) > 1))
+
+
+def _kept(back: list[int | None], start: int, end: int) -> bool:
+    """Whether NEW's text[start:end] is OLD's, unchanged: every character kept, none cut out between."""
+    first, last = back[start], back[end - 1]
+    return first is not None and last is not None and last - first == end - start - 1 and None not in back[start:end]
+
+
+Local = tuple[int, int, float, float]  # page, block (its order among the article's), pt from its left, from its top
+
+
+def _local(side: _Side, name: str, placed: _Placed) -> Local:
+    """Where a character stands in its article's module: which block, and where in it; a module
+    moved whole moves no line in it (that is a "moved" line of its own)."""
+    x, y = placed.char.x, placed.char.baseline
+    height = side.heights[placed.page - 1] if placed.page <= len(side.heights) else 0.0
+    best: tuple[float, int, tuple[float, float, float, float]] | None = None
+    for k, (page, box) in enumerate(side.frames.get(name, [])):
+        if page != placed.page:
+            continue
+        up = height - y  # the record's boxes are in PDF user space, y up
+        d = max(box[0] - x, x - box[2], 0.0) + max(box[1] - up, up - box[3], 0.0)
+        if best is None or d < best[0]:
+            best = (d, k, box)
+    if best is None:
+        return placed.page, -1, x, y
+    _, k, box = best
+    return placed.page, k, x - box[0], y - (height - box[3])
+
+
+def _same_place(a: Local, b: Local) -> bool:
+    return a[1] == b[1] and abs(a[2] - b[2]) <= PLACE_TOLERANCE and abs(a[3] - b[3]) <= PLACE_TOLERANCE \
+        and (a[1] >= 0 or a[0] == b[0])
 
 
 # --- pictures ---------------------------------------------------------------------------------
@@ -453,7 +752,14 @@ def overlay(a: Image.Image, b: Image.Image) -> Image.Image:
     return Image.merge("RGB", (new, old, ImageChops.darker(old, new)))
 
 
-def side_by_side(a: Image.Image, b: Image.Image, boxes: list[tuple[int, int, int, int]]) -> Image.Image:
+CORRECTION = (0, 80, 230, 255)  # the text changes themselves: blue, apart from the red of what moved
+
+
+def side_by_side(a: Image.Image, b: Image.Image, boxes: list[tuple[int, int, int, int]],
+                 marks: list[tuple[str, tuple[int, int, int, int]]] | None = None) -> Image.Image:
+    """OLD | NEW, each region that changed boxed in red on both, and each text change (``marks``:
+    side and box in px) boxed in blue where it stands on its side: among the lines a correction
+    moved, the correction itself is seen."""
     gap = 20
     sheet = Image.new("RGB", (a.width + b.width + gap, max(a.height, b.height)), (160, 160, 160))
     sheet.paste(a, (0, 0))
@@ -462,6 +768,9 @@ def side_by_side(a: Image.Image, b: Image.Image, boxes: list[tuple[int, int, int
     for x0, y0, x1, y1 in boxes:
         for dx in (0, a.width + gap):
             draw.rectangle((x0 + dx, y0, x1 + dx, y1), outline=(230, 0, 0, 255), width=3, fill=(255, 0, 0, 30))
+    for side, (x0, y0, x1, y1) in marks or []:
+        dx = 0 if side == "old" else a.width + gap
+        draw.rectangle((x0 + dx - 3, y0 - 3, x1 + dx + 3, y1 + 3), outline=CORRECTION, width=3)
     return sheet
 
 
@@ -616,9 +925,14 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
                                                       max(kept[2], box[2]), max(kept[3], box[3]))
         result.regions += [Region(number, *box, names, trim) for names, box in merged.items()]
         suffix = f"-{number}" if many else ""
+        # OLD's marks stretched as its picture is, when the pages differ in size
+        sx, sy = b.width / a.width, b.height / a.height
         if a.size != b.size:
             a = a.resize(b.size)
-        for kind, image in (("diff", side_by_side(a, b, boxes)), ("overlay", overlay(a, b))):
+        marks = [(side, (round(x0 / scale * (sx if side == "old" else 1)), round(top / scale * (sy if side == "old" else 1)),
+                         round(x1 / scale * (sx if side == "old" else 1)), round(bottom / scale * (sy if side == "old" else 1))))
+                 for change in result.text for side, page, (x0, top, x1, bottom) in change.marks if page == number]
+        for kind, image in (("diff", side_by_side(a, b, boxes, marks)), ("overlay", overlay(a, b))):
             target = out_dir / f"{new.stem}.{kind}{suffix}.png"
             buf = io.BytesIO()
             image.save(buf, "PNG")
@@ -631,6 +945,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 
 def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = DEFAULT_DPI) -> DiffResult:
+    like_with_like(old, new)
     a, b = read_side(old), read_side(new)
     result = DiffResult(pages_old=a.pages, pages_new=b.pages)
     result.text = diff_text(a, b)
@@ -648,6 +963,72 @@ def diff_pdfs(old: Path, new: Path, out_dir: Path, dpi: float = DEFAULT_DPI) -> 
     diff_pictures(old, new, out_dir, dpi, result, explained, [[Photo(n + 1, box, "") for box in boxes]
                                                               for n, boxes in enumerate(said)], trims)
     return result
+
+
+# --- like with like: a proof is not the print ---------------------------------------------------
+
+PROOF = "a proof copy (校样: grid, module frames and their names drawn over the page, without the print's marks and slug)"
+SHEETS = "proof sheets (校样 tiled at 100 % on A3, each sheet a window of the page)"
+_SHEET_LABEL = re.compile(r"proof at 100 %\s+sheet \d+ of \d+")
+
+
+def proof_kind(path: Path) -> str | None:
+    """PROOF or SHEETS when ``path`` is one of the proofs a build writes with --proof
+    (<page>.proof.pdf, <page>.proof-a3.pdf), None for any other PDF. A proof copy is known by what
+    build.proof_pdf writes: its title ends " (proof)", and it carries no source map (the print PDF
+    does); the A3 sheets by the label tiles.py sets at the top of each."""
+    try:
+        with pikepdf.open(path) as pdf:
+            info = pdf.docinfo
+            title, creator = str(info.get("/Title", "")), str(info.get("/Creator", ""))
+            if creator == "pagesetter" and title.endswith(" (proof)") \
+                    and not any(layout_record(page).get("sources") for page in pdf.pages):
+                return PROOF
+            if "/Title" in info or not len(pdf.pages):
+                return None  # tiles.py writes no document information
+    except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
+        return None  # any PDF may carry anything in its Info: not one of our proofs
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError):
+        return None
+    try:
+        page = doc[0]
+        text = page.get_textpage()
+        try:
+            return SHEETS if _SHEET_LABEL.search(text.get_text_range()) else None
+        finally:
+            text.close()
+            page.close()
+    finally:
+        doc.close()
+
+
+def like_with_like(old: Path, new: Path) -> None:
+    """A proof compared with a print PDF (or with the other kind of proof) is refused, located at
+    the proof: its furniture reads as text changes and its page, without the print's bleed and
+    marks, as every module moved (trial 14b: the `briefs` label, the slug, "moved" by 45 pt).
+    Two proofs of one kind are compared as they are."""
+    kinds = proof_kind(old), proof_kind(new)
+    if kinds[0] == kinds[1]:
+        return
+    proof, other = (old, new) if kinds[0] is not None else (new, old)
+    kind = kinds[0] if kinds[0] is not None else kinds[1]
+    other_kind = kinds[1] if proof == old else kinds[0]
+    printed = proof.with_name(proof.name.removesuffix(".proof.pdf").removesuffix(".proof-a3.pdf") + ".pdf")
+    if other_kind is None:
+        then = f"{display_path(other)} is a print PDF"
+        if printed != proof and printed.is_file() and printed.resolve() == other.resolve():
+            instead = "it is that print PDF's own proof: the same build, with nothing to compare"
+        elif printed != proof and printed.is_file():
+            instead = f"compare {display_path(printed)} (the print PDF built with it) with {display_path(other)}"
+        else:
+            instead = "compare the two print PDFs"
+    else:
+        then = f"{display_path(other)} is {other_kind}"
+        instead = "compare the two print PDFs, or two proofs of one kind"
+    raise InputError(Loc.of_file(proof), f"{kind}, and {then}: their text and places differ by the proof's "
+                                         f"furniture, not by any correction; {instead}")
 
 
 def _merge(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
