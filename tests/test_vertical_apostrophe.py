@@ -3,7 +3,7 @@ tests/pages/layout/vertical-apostrophe.yaml, read back from the PDF:
 
 - Macy’s, O’Neill, rock’n’roll in a vertical title: the word was cut at its ’, which stood upright
   in the corner form vert gives a closing quote (Macy﹂s); it turns with its word now
-  (compose/vertical.py _SEGMENT), in the face's proportional form;
+  (compose/vertical.py segment_pattern), in the face's proportional form;
 - 〝〞 were in no punctuation table, set as Han (a full em, never compressed): they are the
   opening and closing marks of compose/chars.py now, compressed by the 开明 style in a horizontal
   title and down a vertical subtitle alike.

@@ -14,6 +14,7 @@ spacing of a line that starts or ends inside a word broken to fit (a URL).
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -156,7 +157,10 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
 # A word (Latin, Greek, Cyrillic: WORD_LETTERS): its letters, and any format characters between them (a word joiner holding a
 # photo credit together, caption_lines; a soft hyphen): they print nothing and part no word, so
 # Ljubi\u2060č\u2060i\u2060ć is one word, set from one face (not Ljubi in 黑体 and čić in the kai).
-WORD = re.compile(f"[{WORD_LETTERS}]+(?:[{''.join(sorted(FORMAT_CHARS))}]+[{WORD_LETTERS}]+)*")
+# Compiled at its first use (issue 21): only a run its face cannot set whole looks for words.
+@cache
+def word_pattern() -> re.Pattern[str]:
+    return re.compile(f"[{WORD_LETTERS}]+(?:[{''.join(sorted(FORMAT_CHARS))}]+[{WORD_LETTERS}]+)*")
 
 
 def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
@@ -165,7 +169,7 @@ def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:
     the serif's letters and the kai's ć with a gap between: a 校对 marks it); a word no face has
     whole keeps the per-character choice (what no face has is reported missing)."""
     out: dict[int, Face] = {}
-    for m in WORD.finditer(text):
+    for m in word_pattern().finditer(text):
         word = m.group()
         if not chain[0].lacking(word) - FORMAT_CHARS:
             continue
@@ -193,7 +197,7 @@ def fallback_words(runs: list[Run], faces: FaceSet) -> list[FallbackWord]:
         chain = faces.chain(run.style.font)
         if len(chain) == 1 or chain[0].lacking(run.text) <= FORMAT_CHARS:
             continue  # the face has every character (nearly every run)
-        for m in WORD.finditer(run.text):
+        for m in word_pattern().finditer(run.text):
             word = "".join(ch for ch in m.group() if ch not in FORMAT_CHARS)  # as printed
             lacking = chain[0].lacking(word)
             face = next((f for f in chain[1:] if not f.lacking(word)), None) if lacking else None

@@ -312,7 +312,7 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
 # -0.45%, -11): what a 校对 marks, the hyphen being a short rule set high, not the minus sign of
 # the same width as + that lines a column of figures up (ISO 80000-2:2019 2-9.2 and GB 3102.11-1993,
 # its national counterpart: the minus sign −, U+2212). Set as U+2212 and reported, as a half-width
-# mark is: the cell is a figure (flow/tables.py FIGURE) either way, so its column still aligns right.
+# mark is: the cell is a figure (flow/tables.py figure_pattern) either way, so its column still aligns right.
 # Only the sign opening a cell: 18-5-3 (a record), 2-1 (a score), 10-12 (a range) keep their hyphens.
 NEGATIVE_FIGURE = re.compile(r"\s*(-)[0-9０-９]")
 MINUS_SIGN = "\u2212"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from dataclasses import replace
 
 from pagesetter.compose.lines import FallbackWord, Line, Run, compose_paragraph, fallback_words
@@ -35,7 +36,12 @@ from pagesetter.spec.model import Style
 # 10:30, 1/2), half- or full-width digits. Its column is set flush right by default.
 # An amount with its currency sign before it (¥710.46, US$4.2, HK$428.40, €100, −¥12) is a figure
 # too: a column of amounts lines its decimals up only when set flush right.
-FIGURE = re.compile(r"[+\-−±]?(?:[A-Z]{0,3}[$＄]|[¥￥€£])?[+\-−±]?[0-9０-９][0-9０-９.,:/%‰+\-−–]*$")
+# Compiled at its first use: only a page with a table asks (issue 21).
+@cache
+def figure_pattern() -> re.Pattern[str]:
+    return re.compile(r"[+\-−±]?(?:[A-Z]{0,3}[$＄]|[¥￥€£])?[+\-−±]?[0-9０-９][0-9０-９.,:/%‰+\-−–]*$")
+
+
 SHRINK_STEP = 0.5  # pt: how far a table too wide for its measure is made smaller at each trial
 WIDE = 100_000.0  # pt: the measure a cell is set to (a cell is one line; the table says its width)
 
@@ -53,7 +59,7 @@ class TableLines:
 
 
 def is_figure(text: str) -> bool:
-    return bool(FIGURE.match(text))
+    return bool(figure_pattern().match(text))
 
 
 def column_aligns(shape: TableShape, rows: list[tuple[Span, ...]]) -> list[CellAlign]:
