@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from pagesetter.proof.readback import read_chars
 
@@ -70,10 +71,10 @@ def test_a_page_taken_out_of_an_edition_leaves_no_pdf_and_nothing_else_is_touche
     assert third.returncode == 0 and "removed" not in third.stdout
 
 
-def test_a_dropped_page_that_is_a_link_or_a_users_pdf_stays(project: Path, tmp_path: Path) -> None:
+def test_a_dropped_page_that_is_a_link_or_a_users_pdf_stays(project: Path,
+                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
     out = project / "out"
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # out of the project (the project is tmp_path)
     _edition(project, THREE)
     assert _build(project, "layout/night.yaml").returncode == 0
     # the page's PDF moved out of the project and linked back: never removed through the link
@@ -112,7 +113,8 @@ def test_an_edition_stopped_after_a_page_was_taken_out_leaves_that_page_neither(
     assert "removed out/seed-page-alt.pdf (of page seed-page-alt, no longer in the edition night)" in stopped.stdout
 
 
-def test_a_build_without_epaper_removes_the_older_digital_edition_and_keeps_a_current_one(project: Path) -> None:
+def test_a_build_without_epaper_removes_the_older_digital_edition_and_keeps_a_current_one(
+        project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     out = project / "out"
     site = out / "epaper" / "tabloid-edition"
     first = _build(project, "layout/tabloid-edition.yaml", "--epaper")
@@ -148,6 +150,16 @@ def test_a_build_without_epaper_removes_the_older_digital_edition_and_keeps_a_cu
     assert again.returncode == 0, again.stderr
     assert "removed output/epaper/seed-page/ (数字报 of an earlier build" in again.stdout
     assert not own.exists()
+    # never through a link: output/epaper a link out of the project, its site of older pages stays
+    assert _run(project, "epaper", "layout/seed-page.yaml", "-q").returncode == 0
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "epaper"  # out of the project
+    (project / "output" / "epaper").rename(elsewhere)
+    (project / "output" / "epaper").symlink_to(elsewhere)
+    article.write_text(article.read_text(encoding="utf-8").replace("title: 今起", "title: 明起", 1), encoding="utf-8")
+    linked = _run(project, "build", "layout/seed-page.yaml")
+    assert linked.returncode == 0, linked.stderr
+    assert "removed" not in linked.stdout
+    assert (elsewhere / "seed-page" / "index.html").is_file() and (elsewhere / "seed-page" / "edition.json").is_file()
 
 
 def test_every_command_that_takes_a_spec_takes_the_projects_edition(project: Path) -> None:

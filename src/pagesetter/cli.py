@@ -857,6 +857,8 @@ def _remove_older_site(args: argparse.Namespace, spec: Path, name: str, pdfs: li
     site = args.output / "epaper" / name
     if not (site / "edition.json").is_file():  # the common case, one stat: no site here
         return
+    if site.parent.is_symlink() or site.is_symlink():  # never through a link, out of the project or not
+        return
     from pagesetter.epaper.site import older_site, remove_site
 
     if not older_site(site, name, pdfs, combined):
