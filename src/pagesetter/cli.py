@@ -14,6 +14,7 @@ import io
 import math
 import os
 import re
+import stat
 import sys
 import time
 import warnings
@@ -662,9 +663,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             except PagesetterError:  # an edition that stops writes nothing: its older pages go
                 name, pages = _edition_names(spec)
                 _remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                earlier = _earlier_pages(held, name, pages, before)  # and closed
                 if name:  # and a page the edition no longer has, which its last build wrote
-                    _remove_dropped(args.output, _earlier_pages(held, name, pages, before), name, pages, before,
-                                    args.quiet)
+                    _remove_dropped(args.output, earlier, name, pages, before, args.quiet)
                 raise
             except BaseException:  # Ctrl-C, a refused write, a bug: nothing removed
                 if held is not None:
@@ -919,8 +920,6 @@ def _held_combined(out: Path, spec: Path, before: dict[str, tuple[int, int]]) ->
     except OSError:
         return None
     try:
-        import stat
-
         if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             return fh
     except OSError:

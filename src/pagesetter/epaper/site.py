@@ -189,7 +189,10 @@ def remove_site(out: Path) -> None:
         for path in sorted(folder.iterdir()):
             rel = path.relative_to(out).as_posix()
             if (rel in OWN_FILES or STALE.fullmatch(rel)) and path.is_file() and not path.is_symlink():
-                path.unlink()
+                try:
+                    path.unlink()
+                except OSError:  # a file the system keeps: left, and its folder with it
+                    continue
         if folder != out:
             try:
                 folder.rmdir()
