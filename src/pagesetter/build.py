@@ -151,8 +151,10 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     if not spec.edition:  # built alone: nothing can continue here (trial 14b #15)
         for aspec in spec.articles:
             if aspec.continued_from is not None:
-                raise InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from} "
-                                 f"(continued_from). {alone_hint(spec, 'continued_from')}")
+                alone = InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from} "
+                                   f"(continued_from). {alone_hint(spec, 'continued_from')}")
+                alone.edition_page = True
+                raise alone
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
@@ -199,7 +201,9 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         message = overset_message(page, flow_warnings, article_entries(spec), advice=not only_jumps)
         if jumped:
             message += " " + alone_hint(spec, "jump_to")
-        raise OversetError(message, page.overset)
+        error = OversetError(message, page.overset)
+        error.edition_page = only_jumps
+        raise error
     printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)

@@ -736,8 +736,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                     _say_stopped_proof(args, before, said, json_status)
                 # The page stopped for what it holds (overset, bad input): its older PDF goes. Not
                 # when the system refused a write (a full disk: the last PDF stays as it was) or a
-                # bug stopped it.
-                name = _page_name(spec)
+                # bug stopped it; nor when the page is an edition's, built alone, stopped only for
+                # its jump (the PDF there is the edition's page, trial 14b #15).
+                name = _page_name(spec) if not exc.edition_page else None
                 if name is not None:
                     _remove_stopped(args.output, [name], before, args.quiet)
             raise
