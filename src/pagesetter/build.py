@@ -149,6 +149,13 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
         if not proof:
             raise
         stop = exc  # the proof is written first, its 缺字 marks on the holes (as with overset)
+    if not spec.edition:  # built alone: nothing can continue here (trial 14b #15)
+        for aspec in spec.articles:
+            if aspec.continued_from is not None:
+                alone = InputError(aspec.loc, f"{aspec.article!r} is continued from page {aspec.continued_from} "
+                                   f"(continued_from). {alone_hint(spec, 'continued_from')}")
+                alone.edition_page = True
+                raise alone
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
@@ -195,7 +202,16 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
     if page.overset and not (allow_overset or spec.allow_overset):
         if memo_key is not None:  # the next build, after the cut, reuses what was set
             save_memo(faces, memo_key, cache)
-        raise OversetError(overset_message(page, flow_warnings, article_entries(spec)), page.overset)
+        jumped = not spec.edition and any(o.last_fitting == JUMP_NOT_BUILT for o in page.overset)
+        # a page of an edition built alone (trial 14b #15): what is overset is the jump, for the
+        # edition to carry; enlarging or cutting is the advice only for text that does not fit
+        only_jumps = jumped and all(o.last_fitting == JUMP_NOT_BUILT for o in page.overset)
+        message = overset_message(page, flow_warnings, article_entries(spec), advice=not only_jumps)
+        if jumped:
+            message += " " + alone_hint(spec, "jump_to")
+        error = OversetError(message, page.overset)
+        error.edition_page = only_jumps
+        raise error
     printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces, memo)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
@@ -370,9 +386,32 @@ def with_unplaced_jumps(page: Page, leftovers: dict[str, tuple[Line, ...]]) -> P
     """Lines that jump to a page nobody builds are overset like any others."""
     if not leftovers:
         return page
-    extra = tuple(Overset(a, sum(len(l.text) for l in lines), len(lines), "(jump to a page not built)")
+    extra = tuple(Overset(a, sum(len(l.text) for l in lines), len(lines), JUMP_NOT_BUILT)
                   for a, lines in leftovers.items())
     return replace(page, overset=page.overset + extra)
+
+
+JUMP_NOT_BUILT = "(jump to a page not built)"  # an Overset's last_fitting: lines a jump_to took away
+
+
+def alone_hint(spec: PageSpec, key: str) -> str:
+    """What to do with a page built alone whose article jumps (``key``: jump_to or continued_from):
+    only an edition carries a jump from page to page, so the page is built in its edition; the
+    edition file that holds it is named, with the command (trial 14b #15: `pagesetter build
+    layout/p1.yaml` said the lead was overset, p3 that no earlier page jumped, and neither which
+    edition to build)."""
+    from pagesetter.edition import editions_holding
+
+    holders = editions_holding(spec.path, spec.root)
+    if not holders:
+        return (f"This page is built alone, and a jump ({key}) is carried only by an edition that holds this page "
+                "and the page it jumps to or from: build that edition file (pagesetter build EDITION.yaml; README, "
+                "Editions).")
+    edition, n = holders[0]
+    also = "".join(f", and of {display_path(e)} (page {k})" for e, k in holders[1:])
+    return (f"This page is built alone, and a jump ({key}) is carried only by its edition: "
+            f"{display_path(spec.path)} is page {n} of {display_path(edition)}{also}; build the edition: "
+            f"pagesetter build {display_path(edition)}")
 
 
 def _overset_where(o: Overset, warnings: tuple[Warning, ...], entries: dict[str, Loc]) -> str:
@@ -394,8 +433,9 @@ def article_entries(spec: PageSpec) -> dict[str, Loc]:
     return {a.article: a.loc for a in spec.articles}
 
 
-def overset_message(page: Page, warnings: tuple[Warning, ...] = (), entries: dict[str, Loc] | None = None) -> str:
+def overset_message(page: Page, warnings: tuple[Warning, ...] = (), entries: dict[str, Loc] | None = None,
+                    advice: bool = True) -> str:
     parts = [f"{_overset_where(o, warnings, entries or {})}{o.article}: {o.chars} characters in {o.lines} lines {o.cut()}"
              for o in page.overset]
     return "overset (text that does not fit): " + "; ".join(parts) + \
-        ". Enlarge the blocks, cut the text, or build with --allow-overset to see the page."
+        (". Enlarge the blocks, cut the text, or build with --allow-overset to see the page." if advice else ".")

@@ -14,6 +14,7 @@ import io
 import math
 import os
 import re
+import stat
 import sys
 import time
 import warnings
@@ -118,8 +119,10 @@ def make_parser() -> argparse.ArgumentParser:
                                         "on each article's module, 版次 navigation and the 报眉, an HTML page per "
                                         "article (text from the content, jumps joined, photos in sRGB), the "
                                         "pages' PDFs, and edition.json (schema: edition.schema.json). Default "
-                                        "folder: output/epaper/<name>; inside the project only.")
-    epaper.add_argument("spec", type=Path, metavar="SPEC|EDITION")
+                                        "folder: output/epaper/<name>; inside the project only. With no SPEC, "
+                                        "the spec pagesetter.toml names (as build).")
+    epaper.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC|EDITION",
+                        help="page spec or edition (default: pagesetter.toml's spec, else the seed page)")
     epaper.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                         help="folder for the site (default: output/epaper/<name>)")
     epaper.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -214,12 +217,14 @@ def make_parser() -> argparse.ArgumentParser:
                       help="a folder with manifest.yaml and its fonts to copy (default: ./fonts, else system fonts)")
 
     fonts = sub.add_parser("fonts", help="faces, their styles and licences, and what the content lacks",
-                           description="List the faces of SPEC's font manifest: name, role, file, licence, the "
+                           description="List the faces of SPEC's font manifest (an edition's: its pages' "
+                                       "together): name, role, file, licence, the "
                                        "styles set in each, and the characters of the page's articles and "
                                        "masthead that each face lacks, with the fallback face that prints them "
-                                       "or that none does.")
-    fonts.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC",
-                       help="page spec (default: pagesetter.toml's spec, else the seed page)")
+                                       "or that none does. With no SPEC, the spec pagesetter.toml names.")
+    fonts.add_argument("spec", nargs="?", type=Path, default=None, metavar="SPEC|EDITION",
+                       help="page spec or edition, whose pages' faces and content are listed together "
+                            "(default: pagesetter.toml's spec, else the seed page)")
 
     imp = sub.add_parser("import", help="turn copy (.docx, .txt, .md) into article files",
                          description="Read each file of copy (Word .docx, text .txt with one paragraph a line, "
@@ -502,7 +507,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "fonts":
             from pagesetter.fonts.report import font_report
 
-            for face in font_report(args.spec or _default_spec()[0]):
+            for face in font_report(args.spec or _project_spec("fonts")):
                 print("\n".join(face.lines()))
             return 0
         if args.command == "init":
@@ -516,7 +521,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "serve":
             from pagesetter.serve import serve
 
-            serve(args.spec or _default_spec()[0], args.host, args.port, args.output, args.dpi, args.quiet)
+            serve(args.spec or _project_spec("serve"), args.host, args.port, args.output, args.dpi, args.quiet)
             return 0
         return _preview(args)
     except KeyboardInterrupt:
@@ -628,10 +633,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     default, project_output = _default_spec()
     if args.output is None:
         args.output = project_output or Path("output")
-    specs = args.specs or [default]
-    if not args.specs and not default.exists():  # a FIFO there is refused unread by load_yaml
-        raise InputError(None, f"no {default} here; run in the project folder or name a spec: "
-                         "pagesetter build layout/PAGE.yaml (pagesetter init DIR makes a project)")
+    specs = args.specs or [_project_spec("build", default)]
     _output_not_planted(args.output)
     _one_file_each(specs)
     status = 0
@@ -653,6 +655,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))
             before = _output_identities(args.output)
+            # the combined PDF of this edition's last build, held as it was: the build replaces it
+            held = _held_combined(args.output, spec, before)
             try:
                 edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                         proof=args.proof,
@@ -660,7 +664,15 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             except PagesetterError:  # an edition that stops writes nothing: its older pages go
                 name, pages = _edition_names(spec)
                 _remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                earlier = _earlier_pages(held, name, pages, before)  # and closed
+                if name:  # and a page the edition no longer has, which its last build wrote
+                    _remove_dropped(args.output, earlier, name, pages, before, args.quiet)
                 raise
+            except BaseException:  # Ctrl-C, a refused write, a bug: nothing removed
+                if held is not None:
+                    held.close()
+                raise
+            earlier = _earlier_pages(held, edition.edition.name, [p.stem for p in edition.page_paths], before)
             errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec)
             if errors:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
@@ -686,6 +698,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                     _say_epaper(site, time.perf_counter() - started)
             stems = [p.stem for p in edition.page_paths]
             _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
+            _remove_dropped(args.output, earlier, edition.edition.name, stems, before, args.quiet)
+            if not args.epaper:
+                _remove_older_site(args, spec, edition.edition.name, list(edition.page_paths), edition.combined)
             continue
         if args.whole_process and len(specs) == 1:
             gc.disable()  # for good: see GC_THRESHOLD
@@ -712,6 +727,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                     for png in render_png(pdf, args.output, args.dpi):
                         _said_written(png, args.quiet, json_status, written, said)
             _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
+            if not args.epaper:
+                _remove_older_site(args, spec, pdf_path.stem, [pdf_path], None)
         except BaseException as exc:
             if by_interrupt(exc):
                 _say_unsaid(args.output, before, said, args.quiet, json_status)
@@ -720,8 +737,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                     _say_stopped_proof(args, before, said, json_status)
                 # The page stopped for what it holds (overset, bad input): its older PDF goes. Not
                 # when the system refused a write (a full disk: the last PDF stays as it was) or a
-                # bug stopped it.
-                name = _page_name(spec)
+                # bug stopped it; nor when the page is an edition's, built alone, stopped only for
+                # its jump (the PDF there is the edition's page, trial 14b #15).
+                name = _page_name(spec) if not exc.edition_page else None
                 if name is not None:
                     _remove_stopped(args.output, [name], before, args.quiet)
             raise
@@ -831,6 +849,30 @@ def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool,
                 print(f"removed {display_path(path)} (older than this build)")
 
 
+def _remove_older_site(args: argparse.Namespace, spec: Path, name: str, pdfs: list[Path],
+                       combined: Path | None) -> None:
+    """A build without --epaper that finds the 数字报 of this page or edition where `build --epaper`
+    writes it (OUT/epaper/<name>/), written by pagesetter from other pages than those it just
+    wrote, removes it, as it removes previews and proofs it did not write: the site's page images,
+    article pages and PDF copies would show the older pages beside the new PDFs, and the night desk
+    sends the output folder as it stands (trial 14b #8). The line says the command that writes it
+    again. Only the site's own files (epaper/site.py remove_site); a site of these very PDFs stays."""
+    site = args.output / "epaper" / name
+    if not (site / "edition.json").is_file():  # the common case, one stat: no site here
+        return
+    if site.parent.is_symlink() or site.is_symlink():  # never through a link, out of the project or not
+        return
+    from pagesetter.epaper.site import older_site, remove_site
+
+    if not older_site(site, name, pdfs, combined):
+        return
+    remove_site(site)
+    if not args.quiet:
+        out = "" if args.output == (_default_spec()[1] or Path("output")) else f" -o {display_path(args.output)}"
+        print(f"removed {display_path(site)}/ (数字报 of an earlier build, older than these pages; "
+              f"pagesetter build --epaper{out} {display_path(spec)} writes it again)")
+
+
 def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
                     edition: str = "") -> None:
     """A build that stopped (overset, a character no face has, bad input) leaves no page a desk
@@ -862,6 +904,123 @@ def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, in
             continue
         if not quiet:
             print(f"removed {display_path(path)} (an earlier build's: this build stopped)")
+
+
+def _held_combined(out: Path, spec: Path, before: dict[str, tuple[int, int]]) -> "io.BufferedReader | None":
+    """The combined PDF an earlier build of the edition ``spec`` left in ``out``, opened as the build
+    begins, or None (none there, a link, not a regular file, an edition file that names none). The
+    build writes its own over it (a new file renamed into place: paths.write_atomically), and this
+    one, held open, still holds the pages that edition had (_remove_dropped). An open file and no
+    read: a build whose pages are all still in the edition costs nothing more."""
+    name = _edition_name(spec)
+    if name is None or f"{name}.pdf" not in before:
+        return None
+    try:
+        # not through a link (O_NOFOLLOW), and without waiting on a FIFO (O_NONBLOCK)
+        fh = open(out / f"{name}.pdf", "rb", opener=lambda path, flags: os.open(  # noqa: SIM115 - closed by the caller
+            path, flags | os.O_NOFOLLOW | os.O_NONBLOCK))
+    except OSError:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return fh
+    except OSError:
+        pass
+    fh.close()
+    return None
+
+
+def _edition_name(spec: Path) -> str | None:
+    """The ``edition: name:`` an edition file gives its combined PDF, read from the file alone (the
+    build reads and checks it again), or None when it names no plain file name."""
+    from pagesetter.yamlsource import load_yaml
+
+    try:
+        root = load_yaml(spec)
+        edition = root.get("edition") if root.is_map else None
+        node = edition.get("name") if edition is not None and edition.is_map else None
+    except (PagesetterError, OSError):
+        return None
+    return node.value if node is not None and _plain_name(node.value) else None
+
+
+def _plain_name(name: object) -> bool:
+    """A name a build gives a PDF in its output folder (spec/validate.py file_name): a file's name
+    and nothing more, so that it names no file elsewhere."""
+    return (isinstance(name, str) and 0 < len(name) <= 120 and not name.startswith(".")
+            and not any(c in name for c in "/\\") and name.isprintable())
+
+
+def _page_records(pdf: "Path | io.BufferedReader", title: str) -> dict[str, bytes]:
+    """The pages of a PDF pagesetter wrote under ``title`` (Info: Creator pagesetter, Title the page's
+    or the edition's name), each page's name and its layout record (the PieceInfo every page of
+    ours carries, whose ``page`` is the page's name); empty for any other PDF, or one we cannot read."""
+    import json
+
+    import pikepdf
+
+    from pagesetter.render.pdfx import AUTHOR
+
+    found: dict[str, bytes] = {}
+    try:
+        with pikepdf.open(pdf) as doc:
+            info = doc.docinfo
+            if str(info.get("/Creator", "")) != AUTHOR or str(info.get("/Title", "")) != title:
+                return {}
+            for page in doc.pages:
+                layout = page.obj["/PieceInfo"]["/pagesetter"]["/Private"].read_bytes()
+                name = json.loads(layout).get("page")
+                if not isinstance(name, str):
+                    return {}
+                found[name] = layout
+    except Exception:  # pikepdf's errors, a page without our record, JSON that is not ours: not ours
+        return {}
+    return found
+
+
+def _earlier_pages(held: "io.BufferedReader | None", edition: str, pages: list[str],
+                   before: dict[str, tuple[int, int]]) -> dict[str, bytes]:
+    """The pages of the edition's earlier combined PDF (_held_combined), by name, with their layout
+    records (_page_records), read now and the file closed. Empty when there was none, and unread
+    when the folder held no page PDF but the edition's ``pages`` (nothing could have been dropped)."""
+    if held is None:
+        return {}
+    try:
+        mine = {f"{name}.pdf" for name in (*pages, edition)}
+        others = any(name.endswith(".pdf") and name not in mine and _said_rank(name) == 0 for name in before)
+        return _page_records(held, edition) if edition and others else {}
+    finally:
+        held.close()
+
+
+def _remove_dropped(out: Path, earlier: dict[str, bytes], edition: str, pages: list[str],
+                    before: dict[str, tuple[int, int]], quiet: bool) -> None:
+    """A page taken out of an edition (or renamed in it) leaves the PDF its last build wrote: the
+    night desk sends whatever is in the output folder (trial 14b #8). Each page of the edition's
+    earlier combined PDF (``earlier``: _earlier_pages) that is not among ``pages`` now goes, with
+    its previews and proofs: only its ``<page>.pdf`` that was there before this build, a regular
+    file (no link), written by pagesetter as that page (Info), whose layout record is the one that
+    page has in the earlier combined PDF, so the same build wrote both. Anything else of that
+    name (a user's PDF, the page built alone since from other inputs) stays."""
+    for name, layout in earlier.items():
+        if name in pages or name == edition or not _plain_name(name):
+            continue
+        pdf = out / f"{name}.pdf"
+        if before.get(pdf.name) is None or before.get(pdf.name) != _identity(pdf):
+            continue
+        if pdf.is_symlink() or not pdf.is_file() or _page_records(pdf, name) != {name: layout}:
+            continue
+        for path in (pdf, *(out / f"{name}{suffix}" for suffix in STALE_SUFFIXES)):
+            if path is not pdf and (path.is_symlink() or not path.is_file()):
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                print(f"pagesetter: warning: {display_path(path)}: of a page no longer in the edition, not "
+                      f"removed: {exc.strerror or exc}", file=sys.stderr)
+                continue
+            if not quiet:
+                print(f"removed {display_path(path)} (of page {name}, no longer in the edition {edition})")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -1098,6 +1257,8 @@ def _epaper(args: argparse.Namespace) -> int:
     from pagesetter.epaper import make_epaper
 
     cache = DiskCache(None) if args.no_cache else default_cache()
+    if args.spec is None:  # as build, serve and fonts: the project's spec (pagesetter.toml)
+        args.spec = _project_spec("epaper")
     started = time.perf_counter()
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
@@ -1267,6 +1428,17 @@ def _default_spec() -> tuple[Path, Path | None]:
     from pagesetter.project import default_spec
 
     return default_spec()
+
+
+def _project_spec(command: str, default: Path | None = None) -> Path:
+    """The spec a command given none works on (build, serve, epaper, fonts alike: trial 14b #12, an
+    edition named in pagesetter.toml was refused by fonts and not taken by epaper): pagesetter.toml's
+    page or edition, else the seed page; none there is one line saying what to do."""
+    spec = default if default is not None else _default_spec()[0]
+    if not spec.exists():  # a FIFO there is refused unread by load_yaml
+        raise InputError(None, f"no {spec} here; run in the project folder or name a spec: "
+                         f"pagesetter {command} layout/PAGE.yaml (pagesetter init DIR makes a project)")
+    return spec
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -38,7 +38,7 @@ from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet, OpenFaces
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
-from pagesetter.paths import StagedWrites, inside
+from pagesetter.paths import StagedWrites, inside, read_regular
 from pagesetter.records import record
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
@@ -90,6 +90,44 @@ MAX_PAGES = 500
 def is_edition(path: Path) -> bool:
     root = load_yaml(path)
     return root.is_map and "edition" in root.value
+
+
+def editions_holding(page: Path, root: Path) -> list[tuple[Path, int]]:
+    """The edition files of the project at ``root`` that hold the page spec ``page``, each with the
+    page's place in it: the edition pagesetter.toml names, then those beside the page and in
+    layout/ (sorted). Read only to say which edition to build (a page built alone that jumps): a
+    file that is no edition, or no readable one, is passed over."""
+    from pagesetter.project import load_project
+
+    candidates: list[Path] = []
+    try:
+        project = load_project(root)
+    except (PagesetterError, OSError):
+        project = None
+    if project is not None:
+        candidates.append(root / project.spec)
+    for folder in (page.parent, root / "layout"):
+        try:
+            candidates += sorted(folder.glob("*.yaml"))
+        except OSError:
+            continue
+    found: list[tuple[Path, int]] = []
+    seen: set[Path] = set()
+    target = page.resolve()
+    for path in candidates:
+        try:
+            resolved = path.resolve()
+            # never a file outside the project (a link out of it), nor one with no edition in it
+            if resolved in seen or not inside(resolved, root) or not path.is_file() \
+                    or b"edition" not in read_regular(path):
+                continue
+            seen.add(resolved)
+            edition = load_edition(path)
+        except (PagesetterError, OSError, RuntimeError):  # not an edition we can read: not the answer
+            continue
+        if target in edition.pages:
+            found.append((path, edition.pages.index(target) + 1))
+    return found
 
 
 def load_edition(path: Path) -> Edition:

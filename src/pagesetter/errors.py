@@ -77,6 +77,11 @@ def _display_path(path: str, cwd: str) -> str:
 class PagesetterError(Exception):
     """Base class of every error the CLI reports as one clean line."""
 
+    # A page of an edition built alone, stopped only because its jump is the edition's to carry
+    # (build.py alone_hint): the command was the wrong one, not the page; the PDF the edition
+    # wrote for the page is left where it is (cli.py, a stopped build's clean-up).
+    edition_page: bool = False
+
 
 class InputError(PagesetterError):
     """Bad user input: a spec, an article, a font or an image."""

@@ -143,6 +143,67 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
     return written
 
 
+# The site's files of fixed names (write_site), beside those of the STALE pattern.
+OWN_FILES = ("index.html", "style.css", "zoom.js", "fit.js", "edition.schema.json", "edition.json")
+
+
+def older_site(out: Path, name: str, pdfs: Sequence[Path], combined: Path | None) -> bool:
+    """Whether ``out`` holds a site pagesetter wrote (its edition.json: our generator, ``name``) of
+    the page or edition ``name`` whose PDFs are not the ones a build just wrote (``pdfs``, each
+    page's; ``combined``, an edition's): pages other than these, or any of its copies other bytes.
+    The build is deterministic, so the same PDFs are the same inputs; other PDFs mean its pages,
+    images and articles show an older page. Not through a link, and never a folder that is no
+    site of ours (False)."""
+    index = out / "edition.json"
+    if out.is_symlink() or not out.is_dir() or index.is_symlink():
+        return False
+    try:
+        doc = json.loads(read_regular(index))
+        edition, pages = doc["edition"], doc["pages"]
+        ours = str(doc["generator"]).startswith("pagesetter ") and edition["name"] == name
+        listed = [page["pdf"] for page in pages]
+        listed_combined = edition["pdf"]
+    except (OSError, ValueError, KeyError, TypeError):  # not a file, not JSON, not our document
+        return False
+    if not ours:
+        return False
+    want = [f"pdf/{pdf.name}" for pdf in pdfs]
+    if listed != want or listed_combined != (f"pdf/{combined.name}" if combined is not None else None):
+        return True
+    pairs = [*zip(want, pdfs), *([(listed_combined, combined)] if combined is not None else [])]
+    for copy, pdf in pairs:
+        try:
+            if (out / copy).is_symlink() or read_regular(out / copy) != read_regular(pdf):
+                return True
+        except OSError:  # a copy gone or unreadable: not the site of these pages
+            return True
+    return False
+
+
+def remove_site(out: Path) -> None:
+    """The files of a site of ours (OWN_FILES and the STALE pattern) removed, then its folders if
+    that leaves them empty; any other file, a link and what it points to stay."""
+    for folder in (out / "images", out / "photos", out / "pdf", out):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            rel = path.relative_to(out).as_posix()
+            if (rel in OWN_FILES or STALE.fullmatch(rel)) and path.is_file() and not path.is_symlink():
+                try:
+                    path.unlink()
+                except OSError:  # a file the system keeps: left, and its folder with it
+                    continue
+        if folder != out:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: another's files stay, and the folder with them
+                pass
+    try:
+        out.rmdir()
+    except OSError:
+        pass
+
+
 def _combined_name(info: EditionInfo) -> str | None:
     return f"pdf/{info.name}.pdf" if info.pdf is not None else None
 

@@ -12,7 +12,10 @@ from pagesetter.flow.glyphs import SUBSTITUTE, describe, is_ignorable, style_tex
 from pagesetter.records import record
 
 if TYPE_CHECKING:
+    from pagesetter.content.model import Article
     from pagesetter.fonts.face import FaceSet
+    from pagesetter.fonts.manifest import FaceInfo
+    from pagesetter.spec.model import PageSpec
 
 
 @record(frozen=True)
@@ -56,24 +59,55 @@ class FaceReport:
 
 
 def font_report(spec_path: Path) -> tuple[FaceReport, ...]:
+    """The faces of a page spec's manifest, or of an edition file's pages (trial 14b #12: fonts of
+    the project's edition, which pagesetter.toml names, stopped on the key 'edition'): each face
+    once, its styles those of every page set in it, its content the edition's articles (a jumped
+    article counted once) and each page's masthead."""
     from pagesetter.build import load_inputs
+    from pagesetter.yamlsource import load_yaml
+
+    root = load_yaml(spec_path)
+    if root.is_map and "edition" in root.value:
+        from pagesetter.edition import load_edition
+
+        edition = load_edition(spec_path)
+        pages = [load_inputs(page, edition.data)[:3] for page in edition.pages]
+    else:
+        pages = [load_inputs(spec_path)[:3]]
+    by_manifest: dict[Path, list[tuple[PageSpec, dict[str, FaceInfo], dict[str, Article]]]] = {}
+    for spec, manifest, articles in pages:  # pages of one manifest report its faces once
+        by_manifest.setdefault(spec.fonts_manifest.resolve(), []).append((spec, manifest, articles))
+    return tuple(face for group in by_manifest.values() for face in _manifest_report(group))
+
+
+def _manifest_report(pages: "list[tuple[PageSpec, dict[str, FaceInfo], dict[str, Article]]]") -> list[FaceReport]:
+    """The faces of one manifest against the pages that use it."""
     from pagesetter.fonts.face import FaceSet
     from pagesetter.yamlsource import load_yaml
 
-    spec, manifest, articles, _changes = load_inputs(spec_path)
+    manifest = pages[0][1]
     faces = FaceSet(manifest)
-    if spec.auto is not None:  # the articles the engine places are set in the styles it gives them
-        from pagesetter.flow.auto import arrange
-
-        spec, _why = arrange(spec, articles, faces)
-    raw = load_yaml(spec.fonts_manifest).value["faces"].value
     counts: dict[str, dict[str, int]] = {}
-    for style, text in style_texts(spec, articles):
-        per = counts.setdefault(spec.styles[style].font, {})
-        for ch in text:
-            if not ch.isspace() and not is_ignorable(ch):
-                per[ch] = per.get(ch, 0) + 1
-    used = {style.font for style in spec.styles.values()}
+    styles: dict[str, set[str]] = {}
+    seen: set[str] = set()  # articles counted: a jumped one is on two pages, its text once
+    specs = []
+    for spec, _manifest, articles in pages:
+        if spec.auto is not None:  # the articles the engine places are set in the styles it gives them
+            from pagesetter.flow.auto import arrange
+
+            spec, _why = arrange(spec, articles, faces)
+        specs.append(spec)
+        for style in spec.styles.values():
+            styles.setdefault(style.font, set()).add(style.name)
+        fresh = {name: article for name, article in articles.items() if name not in seen}
+        seen.update(articles)
+        for style, text in style_texts(spec, fresh):
+            per = counts.setdefault(spec.styles[style].font, {})
+            for ch in text:
+                if not ch.isspace() and not is_ignorable(ch):
+                    per[ch] = per.get(ch, 0) + 1
+    first = specs[0]
+    raw = load_yaml(first.fonts_manifest).value["faces"].value
     out = []
     for key, info in manifest.items():
         node = raw[key].value
@@ -85,14 +119,16 @@ def font_report(spec_path: Path) -> tuple[FaceReport, ...]:
                 continue
             by = next((f.key for f in faces.chain(key)[1:] if f.glyph_for(ch)), None)
             lacks.append(Lack(ch, n, by))
+        unprinted = sorted({_unprinted(spec.missing_glyphs, key, faces) for spec in specs})
         out.append(FaceReport(
             key, info.name, info.path, info.index, info.role,
             str(node["license"].value) if "license" in node else "not given",
-            display_path(spec.fonts_manifest.parent / str(node["license_file"].value))
+            display_path(first.fonts_manifest.parent / str(node["license_file"].value))
             if "license_file" in node else None,
-            tuple(sorted(s.name for s in spec.styles.values() if s.font == key)) if key in used else (),
-            sum(chars.values()), tuple(lacks), _unprinted(spec.missing_glyphs, key, faces)))
-    return tuple(out)
+            tuple(sorted(styles.get(key, ()))),
+            sum(chars.values()), tuple(lacks),
+            unprinted[0] if len(unprinted) == 1 else "as each page says (missing_glyphs): " + "; ".join(unprinted)))
+    return out
 
 
 def _unprinted(policy: str, key: str, faces: "FaceSet") -> str:

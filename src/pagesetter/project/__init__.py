@@ -20,7 +20,7 @@ PROJECT_FILE = "pagesetter.toml"
 FALLBACK_SPEC = Path("layout") / "seed-page.yaml"  # a folder without a project file: the repository's demo
 BUILD_KEYS = ("spec", "output")
 PROJECT_TOML = """\
-# pagesetter project file: what `pagesetter build` (and `serve`, `fonts`) take when given no spec.
+# pagesetter project file: what `pagesetter build` (and `serve`, `epaper`, `fonts`) take when given no spec.
 [build]
 spec = "layout/page.yaml"   # the page spec (or edition file) built by default
 output = "output"           # the folder for PDFs and previews (build -o overrides it)
