@@ -52,6 +52,14 @@ class Node:
     value: Any
     loc: Loc
     key_locs: dict[str, Loc] | None = None
+    # A number's scalar as the file has it (title: 1.50, kicker: 007): YAML reads them as 1.5 and 7,
+    # but a text field prints what was typed (``written``). None for every other value.
+    source: str | None = None
+
+    @property
+    def written(self) -> str:
+        """The value as text: a number as typed (``source``), anything else as str() gives it."""
+        return self.source if self.source is not None else str(self.value)
 
     @property
     def is_map(self) -> bool:
@@ -255,7 +263,7 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
             # '1:20' printed as 80 would be a wrong page that builds clean.
             return Node(written, loc)
         if _DECIMAL.fullmatch(written):
-            return Node(int(written, 10), loc)  # 010 is ten (YAML 1.2), not eight (1.1's octal)
+            return Node(int(written, 10), loc, source=written)  # 010 is ten (YAML 1.2), not eight (1.1's octal)
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
@@ -263,4 +271,6 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
         raise InputError(loc, f"invalid value {str(node.value)[:60]!r}: {exc}") from None
     if isinstance(value, (_dt.date, _dt.datetime)):
         value = value.isoformat() if isinstance(value, _dt.date) else value
+    if node.tag in _NUMBER_TAGS and isinstance(node, yaml.ScalarNode):
+        return Node(value, loc, source=str(node.value))  # 1.50, 1e3, 0x1F, .inf as typed
     return Node(value, loc)

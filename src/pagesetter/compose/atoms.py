@@ -19,7 +19,7 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, NUMBER_SUFFIXES, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, LATIN_LETTERS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
@@ -85,6 +85,8 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
         return []
     shaped = shape_marks_alone(text, face)
     classes = list(map(char_class, text))
+    if "’" in text:
+        shaped = _word_apostrophes(text, classes, shaped, face)
     lacking = _lacking(text, face)
     size = style.size
     punctuation = style.punctuation
@@ -105,6 +107,33 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
         _cut_atoms(atoms, text, hints, shaped, classes, lacking, style, face)
     _unkern_run(atoms, face, size)
     return atoms
+
+
+# A ’ between two Latin letters (Macy’s, O’Neill, rock’n’roll) is the word's apostrophe, Unicode's
+# preferred character for it (The Unicode Standard §6.2, "Apostrophes"; UAX #29 MidNumLet), not a
+# closing quote: a piece of the word (no break, no gap; chars.LATIN_LETTERS) in the face's
+# proportional form (OpenType pwid), as vertical.py turns it with the word. A CJK face's own ’ is a
+# full-width quote (Noto CJK SC: one em, its ink in the left quarter): set as a closing mark, it
+# stood half an em wide inside the word (Macy’ s, trial 14). A ’ after a word, before Han or a
+# space, still closes a quote (CLOSING).
+_WORD_APOSTROPHE = re.compile(f"(?<=[{LATIN_LETTERS}])’(?=[{LATIN_LETTERS}])")
+_PROPORTIONAL = {"pwid": True}
+
+
+def _word_apostrophes(text: str, classes: list[CharClass], shaped: list[ShapedGlyph],
+                      face: Face) -> list[ShapedGlyph]:
+    """``classes`` with each word's apostrophe (_WORD_APOSTROPHE) a letter, and ``shaped`` with its
+    glyph the face's proportional one (a face without pwid keeps its own)."""
+    at = {m.start() for m in _WORD_APOSTROPHE.finditer(text)}
+    if not at:
+        return shaped
+    for k in at:
+        classes[k] = CharClass.LATIN
+    proportional = face.shape("’", _PROPORTIONAL)
+    if len(proportional) != 1:
+        return shaped
+    glyph = proportional[0]
+    return [glyph._replace(cluster=g.cluster) if g.cluster in at else g for g in shaped]
 
 
 def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list[ShapedGlyph],

@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import Iterable, Sequence
 
+from pagesetter.content.invisible import ANY_HIDDEN, dropped as hidden_dropped
 from pagesetter.content.model import Article, Change, Paragraph, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import Loc
@@ -166,12 +167,50 @@ def _quote_edits(text: str, chars: list[str]) -> list[Edit]:
     return edits
 
 
+# Straight single quotes, what an English keyboard types for ‘ ’ ('双减'以后): paired as the double
+# ones are (STRAIGHT_QUOTE), and set ‘ ’ where the pair is Chinese (GB/T 15834-2011 §4.8, the single
+# quotes inside double ones or alone). A ' between two letters or digits is an apostrophe, a piece of
+# the word (Macy's, It's, 80's: UAX #29 MidNumLet), never a quote: left out of the pairing.
+STRAIGHT_SINGLE = "'"
+UNPAIRED_SINGLE = "straight single quote without a partner in its paragraph: left as typed; write ‘ or ’ in the copy"
+
+
+def _apostrophe(text: str, i: int) -> bool:
+    """Is the ' at ``i`` between two letters or digits of a Latin word (Macy's), not a quote?"""
+    return 0 < i < len(text) - 1 and _latin_alnum(text[i - 1]) and _latin_alnum(text[i + 1])
+
+
+def _latin_alnum(ch: str) -> bool:
+    return ch.isalnum() and not is_chinese(ch)
+
+
+def single_quotes(text: str) -> list[int]:
+    """The offsets of the straight single quotes of ``text`` that are quotes, not apostrophes."""
+    return [i for i, ch in enumerate(text) if ch == STRAIGHT_SINGLE and not _apostrophe(text, i)]
+
+
+def _single_quote_edits(text: str, chars: list[str]) -> list[Edit]:
+    """Straight single quotes paired in order, set ‘ ’ where the pair is Chinese (STRAIGHT_SINGLE)."""
+    at = single_quotes(text)
+    edits: list[Edit] = []
+    if len(at) % 2:
+        return [Edit(i, STRAIGHT_SINGLE, STRAIGHT_SINGLE, UNPAIRED_SINGLE) for i in at if _chinese_beside(text, i)]
+    for i, j in zip(at[::2], at[1::2]):
+        if _pair_is_chinese(text, i, j):
+            chars[i], chars[j] = "‘", "’"
+            edits += [Edit(k, STRAIGHT_SINGLE, chars[k], "straight single quote in Chinese text "
+                           "(GB/T 15834-2011 §4.8: ‘ ’)") for k in (i, j)]
+    return edits
+
+
 def _marks(text: str) -> tuple[str, list[Edit]]:
     """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）."""
     chars = list(text)
     edits: list[Edit] = []
     if STRAIGHT_QUOTE in text:
         edits += _quote_edits(text, chars)
+    if STRAIGHT_SINGLE in text:
+        edits += _single_quote_edits(text, chars)
     if FULL_STOP in text:
         for i in _full_stops(text):
             chars[i] = "。"
@@ -228,17 +267,21 @@ def _space_between_chinese(text: str, i: int) -> bool:
 
 
 def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[Edit]]:
-    """The text with full-width marks (and, in body text, without extra spaces), and the edits.
+    """The text with full-width marks, without the invisible characters content/invisible.py drops
+    (and, in body text, without extra spaces), and the edits.
 
     Marks first, then spaces, so a space after a mark that became full-width counts as
     standing between Chinese characters.
     """
     marked, edits = _marks(text)
+    converted = frozenset(e.offset for e in edits if e.after != e.before)
+    if ANY_HIDDEN.search(text) is not None:  # nearly no text has one
+        edits += [Edit(i, text[i], "", why) for i, why in hidden_dropped(text)]
     if drop_spaces:
-        dropped = _spaces(marked, frozenset(e.offset for e in edits if e.after != e.before))
-        gone = {e.offset for e in dropped}
+        edits += _spaces(marked, converted)
+    gone = {e.offset for e in edits if not e.after}
+    if gone:
         marked = "".join(ch for i, ch in enumerate(marked) if i not in gone)
-        edits += dropped
     return marked, sorted(edits, key=lambda e: e.offset)
 
 
@@ -341,14 +384,16 @@ _SUMMARY_KEYS = ("，", "；", "：", "！", "？", "（）")
 def summarise(changes: Iterable[Change]) -> str:
     """Counts for the build report, most frequent first: '265 ， 14 ； 2 （） 1 ！ 3 spaces removed'."""
     counts: dict[str, int] = {}
-    spaces = 0
+    spaces = invisible = 0
     for c in changes:
         if c.after == c.before:
             continue  # reported, not changed (UNPAIRED)
         if c.after:
             counts[c.after] = counts.get(c.after, 0) + 1
-        else:
+        elif c.before.isspace():
             spaces += 1
+        else:
+            invisible += 1  # content/invisible.py
     halves = max(counts.pop("（", 0), counts.pop("）", 0))  # pairs change together: count pairs
     if halves:
         counts["（）"] = halves
@@ -356,4 +401,6 @@ def summarise(changes: Iterable[Change]) -> str:
     parts = [f"{n} {k}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99)))]
     if spaces:
         parts.append(f"{spaces} space{'s' if spaces != 1 else ''} removed")
+    if invisible:
+        parts.append(f"{invisible} invisible character{'s' if invisible != 1 else ''} removed")
     return " ".join(parts)

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from pagesetter.content.model import (Article, CellAlign, Paragraph, ParagraphForm, Photo, PhotoSide, Span,
                                       TableShape)
 from pagesetter.paths import inside
+from pagesetter.content.invisible import REFUSED, refusal
 from pagesetter.errors import InputError, Loc, display_folder, display_path
 from pagesetter.incremental import Memo
 from pagesetter.records import record
@@ -69,7 +70,9 @@ def read_articles(paths: list[Path], root: Path) -> dict[str, Article]:
 def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: Memo | None = None) -> Article:
     """``memo``: a session's, that keeps the scans of unchanged lines and paragraphs (_paragraphs)."""
     shown = display_path(path)
-    lines = read_text(path).split("\n")
+    text = read_text(path)
+    _refuse_hidden(text, shown)
+    lines = text.split("\n")
     front = read_front_matter(path, lines)
     paragraphs = _paragraphs(lines, front.body_start, shown, memo)
     texts = {key: _opt_text(front.node, key) for key in TEXT_KEYS}
@@ -93,6 +96,23 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: M
         loc=Loc(shown),
         locs=_value_locs(front.node, lines),
     )
+
+
+def _refuse_hidden(text: str, shown: str) -> None:
+    """A control or bidi character in the file (content/invisible.py REFUSED), at its line and column:
+    one search in C over the file, which nearly never finds one."""
+    found = REFUSED.search(text)
+    if found is not None:
+        at = found.start()
+        line = text.count("\n", 0, at) + 1
+        raise InputError(Loc(shown, line, at - (text.rfind("\n", 0, at) + 1) + 1), refusal(text[at]))
+
+
+def _refuse_hidden_value(node: Node, value: str) -> None:
+    """The same in a front-matter value, which a YAML escape ("\\u202e") can give one."""
+    found = REFUSED.search(value)
+    if found is not None:
+        raise InputError(node.loc, refusal(found.group()))
 
 
 def read_front_matter(path: Path, lines: list[str]) -> FrontMatter:
@@ -146,7 +166,8 @@ def _opt_text(front: Node, key: str) -> str | None:
         return None
     if not isinstance(node.value, (str, int, float)) or isinstance(node.value, bool):
         raise InputError(node.loc, f"{key} must be text on one line, got {_kind(node)}")
-    value = str(node.value).strip()
+    value = node.written.strip()  # a number as typed: title: 1.50 prints 1.50, not 1.5
+    _refuse_hidden_value(node, value)
     _within(node.loc, key, value, MAX_HEADLINE_CHARS)
     return value or None
 
@@ -202,7 +223,8 @@ def _photo_files(node: Node, article: Path, root: Path, allowed: tuple[Path, ...
 def _required_text(node: Node, what: str) -> str:
     if node.value is None or isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
         raise InputError(node.loc, f"{what} must be text, got {_kind(node)}")
-    value = str(node.value).strip()
+    value = node.written.strip()  # a number as typed (caption: 007)
+    _refuse_hidden_value(node, value)
     if not value:
         raise InputError(node.loc, f"{what} is empty; write it as printed")
     _within(node.loc, what, value, MAX_CAPTION_CHARS)

@@ -464,6 +464,12 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
         places = ", ".join(str(c.loc) for c in kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
         said = f"{len(kept)} straight quote(s) without a partner in the paragraph, left as typed: {places}"
         line = f"{line}; {said}" if line else f"normalised: {said}"
+    # An invisible character removed (content/invisible.py) cannot be found by eye: each with its place.
+    hidden = [c for c in changes if not c.after and not c.before.isspace()]
+    if hidden:
+        places = ", ".join(f"{c.loc} {visible(c.before)}" for c in hidden[:5]) + (
+            f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
+        line += f"; {len(hidden)} invisible character(s) removed: {places}"
     return line
 
 

@@ -472,8 +472,8 @@ class TypographyReport:
     # whole with its letter's last lines where the module has the lines to spare
     # (flow/article.py keep_ends, _spare_breaks) and says where it could not
     parted_signs: list[Finding] = field(default_factory=list)
-    # an ASCII . ending a Chinese sentence or a straight " in Chinese text, printed (trial 14 #10):
-    # the build sets them 。 “ ” (content/normalise.py); one left is a quote without a partner, or
+    # an ASCII . ending a Chinese sentence or a straight " or ' in Chinese text, printed (trial 14 #10):
+    # the build sets them 。 “ ” ‘ ’ (content/normalise.py); one left is a quote without a partner, or
     # another program's PDF. Warned of: the copy's own characters, no error of the setting.
     ascii_marks: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
@@ -537,6 +537,7 @@ class TypographyReport:
                  if hl else "no Han–Latin gap")
         marks = (f"——/…… {self.mark_lengths_em['min']:.2f}–{self.mark_lengths_em['max']:.2f} em"
                  if self.mark_lengths_em else "no ——/……")
+        singles = sum(1 for f in self.ascii_marks if f.detail.startswith(_SINGLE_DETAIL))
         return (f"typography: {self.verdict()}: {self.lines} body lines ({self.justified_lines} justified), "
                 f"{len(self.kinsoku)} kinsoku, {len(self.split_marks)} split ——/……, "
                 f"{len(self.off_measure)} off the measure, {len(self.lone_char)} 孤字, "
@@ -551,7 +552,9 @@ class TypographyReport:
                 f"{len(self.url_breaks)} URLs broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
                 + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
-                + (f"; {len(self.ascii_marks)} ASCII . or \" in Chinese text" if self.ascii_marks else "")
+                + (f"; {len(self.ascii_marks) - singles} ASCII . or \" in Chinese text"
+                   if len(self.ascii_marks) > singles else "")
+                + (f"; {singles} straight ' in Chinese text" if singles else "")
                 + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
                 + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
@@ -774,17 +777,19 @@ class _Figures:
     lengths: list[float] = field(default_factory=list)
 
 
-_ASCII_MARKS = frozenset('."')
+_ASCII_MARKS = frozenset('."\'')
+_SINGLE_DETAIL = f"({chr(39)!r} at"  # _ascii_marks's detail of a straight single quote
 
 
 def _ascii_marks(line: Line, report: TypographyReport) -> None:
-    """An ASCII . ending a Chinese sentence, a straight " beside Chinese, as content/normalise.py
-    tells them (a line's end counts as the sentence's end)."""
-    from pagesetter.content.normalise import FULL_STOP, STRAIGHT_QUOTE, _chinese_beside, _full_stops
+    """An ASCII . ending a Chinese sentence, a straight " or ' (not a word's apostrophe: Macy's) beside
+    Chinese, as content/normalise.py tells them (a line's end counts as the sentence's end)."""
+    from pagesetter.content.normalise import FULL_STOP, STRAIGHT_QUOTE, _chinese_beside, _full_stops, single_quotes
 
     text = line.text
+    quotes = [i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE] + single_quotes(text)
     at = sorted(set(_full_stops(text) if FULL_STOP in text else [])
-                | {i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE and _chinese_beside(text, i)})
+                | {i for i in quotes if _chinese_beside(text, i)})
     for i in at:
         report.ascii_marks.append(Finding(line.page, line.baseline, text[max(0, i - 8):i + 9],
                                           f"({text[i]!r} at character {i + 1})"))

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Iterable
 
+from pagesetter.content.invisible import REFUSED, refusal
 from pagesetter.errors import InputError
 from pagesetter.spec.model import MAX_NAME, MAX_QUANTITY, Range
 from pagesetter.units import Quantity, UnitError, parse_quantity
@@ -56,12 +57,15 @@ MAX_TEXT = 1_000
 def text(node: Node, what: str) -> str:
     if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
         raise InputError(node.loc, f"{what} must be text, got {_kind(node)}")
-    value = str(node.value)
+    value = node.written  # a number as typed (name: 007, not 7)
     if len(value) > MAX_TEXT:
         raise InputError(node.loc, f"{what} is {len(value):,} characters long; at most {MAX_TEXT:,}")
     found = _CONTROL.search(value)
     if found is not None:
         raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
+    hidden = REFUSED.search(value)
+    if hidden is not None:  # a bidi control (content/invisible.py): what prints is not what a viewer shows
+        raise InputError(node.loc, f"{what}: {refusal(hidden.group())}")
     return value
 
 
