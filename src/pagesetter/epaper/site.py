@@ -513,21 +513,62 @@ def _table_html(para: Paragraph) -> str:
 HEADLINE_SPACE = re.compile(r"[ \u3000]+")
 
 
+# Where a clause of a headline ends: its mark (，、；：！？。) and any closing quote or bracket after it.
+# Print turns a two-clause headline there (邻居装监控对着我家门， / 违法吗？); a phone's browser may
+# break between any two Han, and broke inside a word (违 / 法吗？, trial 14 #17).
+CLAUSE_END = re.compile(r"[，、；：！？。]+[”’）》」』】〕]*")
+
+
+def _clauses_html(part: str) -> str:
+    """One part of a headline (between its spaces), each clause in a span of its own (style.css
+    .clause): a clause kept whole on a line where it fits, so a part too long for the screen turns
+    after a clause mark before it turns inside a word."""
+    cuts = [m.end() for m in CLAUSE_END.finditer(part) if m.end() < len(part)]
+    if not cuts:
+        return _e(part)
+    pieces = [part[a:b] for a, b in zip([0, *cuts], [*cuts, len(part)])]
+    return "".join(f'<span class="clause">{_e(x)}</span>' for x in pieces)
+
+
 def _headline_html(text: str) -> str:
     """A 引题, 主题 or 副题 as HTML: each part between its spaces kept whole on a line where it fits
     (style.css .part), so a headline turned on a phone turns at its space, as a desk turns one,
-    not inside a word (让党徽更闪 / 亮)."""
+    not inside a word (让党徽更闪 / 亮); inside a part, after a clause mark (_clauses_html)."""
     if not HEADLINE_SPACE.search(text.strip()):
-        return _e(text)
+        return _clauses_html(text)
     out, at = [], 0
     for m in HEADLINE_SPACE.finditer(text):
         if m.start() > at:
-            out.append(f'<span class="part">{_e(text[at:m.start()])}</span>')
+            out.append(f'<span class="part">{_clauses_html(text[at:m.start()])}</span>')
         out.append(_e(m.group()))
         at = m.end()
     if at < len(text):
-        out.append(f'<span class="part">{_e(text[at:])}</span>')
+        out.append(f'<span class="part">{_clauses_html(text[at:])}</span>')
     return "".join(out)
+
+
+# What follows a photographer's or an artist's name in a credit (本报记者 陈光 摄, 新华社记者 李明 摄影,
+# 王芳 制图): kept with the name, as print never parts them.
+CREDIT_VERBS = frozenset({"摄", "摄影", "制图", "绘", "绘图", "供图", "图", "发"})
+
+
+def _credit_html(credit: str) -> str:
+    """A photo's credit as HTML: each word between its spaces (a name: 陈光) in a span of its own
+    (style.css .credit .name), whole on a line where it fits; a browser broke 陈 / 光 on a phone
+    (trial 14b #18). The verb after the last name (摄) stays with it."""
+    pieces = re.split(f"({HEADLINE_SPACE.pattern})", credit)  # word, space, word, …: the text exactly
+    groups: list[str] = []
+    for k in range(0, len(pieces), 2):
+        word = pieces[k]
+        if word in CREDIT_VERBS and len(groups) >= 2:
+            space = groups.pop()
+            groups[-1] += space + word  # the space before it and the verb, with the name
+        else:
+            groups.append(word)
+        if k + 1 < len(pieces):
+            groups.append(pieces[k + 1])
+    return "".join(f'<span class="name">{_e(g)}</span>' if g and not HEADLINE_SPACE.fullmatch(g) else _e(g)
+                   for g in groups)
 
 
 def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionInfo, zones: list[PageZone],
@@ -556,7 +597,7 @@ def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionIn
             k += 1
             imgs.append(f'<img src="{_href(ph.src)}" width="{ph.width}" height="{ph.height}" '
                         f'alt="{_e(photo.caption)}" loading="lazy">')
-        credit = f' <span class="credit">{_e(photo.credit)}</span>' if photo.credit else ""
+        credit = f' <span class="credit">{_credit_html(photo.credit)}</span>' if photo.credit else ""
         caption = f'<figcaption><span class="caption">{_e(photo.caption)}</span>{credit}</figcaption>'
         # as printed: the caption's ▲ points up at the photo above it, ▼ down at the one below
         inner = caption + "".join(imgs) if photo.side == "below" else "".join(imgs) + caption
@@ -656,6 +697,11 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
    never a full line over a word or two (启动 alone under 全市小学暑期托管服务下周) */
 .kicker, .title, .subtitle { text-wrap: balance; }
 .part { display: inline-block; }
+/* and inside a part too long for the screen, a clause whole where it fits: it turns after its
+   ，or ？ as print does (邻居装监控对着我家门， / 违法吗？), not inside a word (违 / 法吗？) */
+.clause { display: inline-block; }
+/* a photographer's name is never parted (本报记者 陈光 摄, not 陈 / 光 摄) */
+.credit .name { display: inline-block; }
 .byline { color: #555; text-align: center; }
 .photo { margin: 1em 0; }
 .photo img { display: block; width: 100%; height: auto; margin-bottom: .3em; }
