@@ -85,8 +85,6 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
         return []
     shaped = shape_marks_alone(text, face)
     classes = list(map(char_class, text))
-    if "’" in text:
-        shaped = _word_apostrophes(text, classes, shaped, face)
     lacking = _lacking(text, face)
     size = style.size
     punctuation = style.punctuation
@@ -138,7 +136,10 @@ def _word_apostrophes(text: str, classes: list[CharClass], shaped: list[ShapedGl
 
 def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list[ShapedGlyph],
                classes: list[CharClass], lacking: frozenset[str], style: Style, face: Face) -> None:
-    """make_atoms for any run: atoms by _segments, their glyphs by _pieces, added to ``atoms``."""
+    """make_atoms for any run: atoms by _segments, their glyphs by _pieces, added to ``atoms``.
+    (A word's apostrophe, _word_apostrophes, is here: a run with one has letters, never the fast path.)"""
+    if "’" in text:
+        shaped = _word_apostrophes(text, classes, shaped, face)
     pieces = _pieces(text, shaped)
     size = style.size
     punctuation = style.punctuation
