@@ -11,7 +11,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, InputErrors, Loc, OversetError, Warning, display_path
-from pagesetter.flow.glyphs import missing_glyphs
+from pagesetter.flow.glyphs import missing_glyphs, printable_text
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
@@ -334,6 +334,8 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = N
         if part is not None and part in parts:
             parts.remove(part)
             forms.append(" · ".join(parts))
+    # 〓 for a character no face has (the build has stopped on it unless the spec substitutes)
+    forms = [printable_text(f, spec.styles["folio"], faces) for f in forms]
     try:
         marked, cut = add_marks(page, spec.marks, tuple(forms), spec.styles["folio"], faces, memo)
     except MarksError as exc:
