@@ -222,9 +222,17 @@ def test_the_encoded_jpeg_stays_within_the_ink_limit(tmp_path: Path) -> None:
 
 
 def test_a_cmyk_photo_with_a_profile_is_converted_through_it(tmp_path: Path) -> None:
-    tagged = prepare_image(_edgy_cmyk(tmp_path / "tagged.jpg", NEWSPRINT_PROFILE.read_bytes()), 200, 150, "fill")
+    # another press's CMYK profile (here the newsprint profile's tables under another name, so
+    # another profile ID): converted; the output profile itself: kept as supplied (trial 15)
+    other = bytearray(NEWSPRINT_PROFILE.read_bytes())
+    at = other.index(b"pagesetter newsprint")  # in its description tag
+    other[at:at + 10] = b"other pres"
+    tagged = prepare_image(_edgy_cmyk(tmp_path / "tagged.jpg", bytes(other)), 200, 150, "fill")
     assert tagged.source_profile == "CMYK through its embedded profile"
     assert _decoded_peak(tagged.jpeg)[1] == 0
+    own = prepare_image(_edgy_cmyk(tmp_path / "own.jpg", NEWSPRINT_PROFILE.read_bytes()), 200, 150, "fill")
+    assert own.source_profile == "CMYK as supplied (tagged with the output profile)"
+    assert _decoded_peak(own.jpeg)[1] == 0
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     wrong = prepare_image(_edgy_cmyk(tmp_path / "wrong.jpg", srgb), 200, 150, "fill")  # an RGB profile: unusable
     assert wrong.source_profile == "CMYK as supplied"

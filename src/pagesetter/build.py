@@ -11,7 +11,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, InputErrors, Loc, OversetError, Warning, display_path
-from pagesetter.flow.glyphs import missing_glyphs
+from pagesetter.flow.glyphs import missing_glyphs, printable_text
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
@@ -114,23 +114,24 @@ def load_article(spec: PageSpec, name: str, loc: Loc) -> tuple[Article, list[Cha
 
 
 def build_page(spec_path: Path, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
-               cache: DiskCache | None = None, meanwhile: Meanwhile | None = None) -> BuildResult:
+               cache: DiskCache | None = None, meanwhile: Meanwhile | None = None, refused: str = "") -> BuildResult:
     """``cache``: where set lines, font subsets and prepared photos are kept between builds
     (default: the user's cache folder, cache.py); ``meanwhile``: the caller's own work, done on
     this thread while the page's photos are prepared on the others, given what says whether they
-    still are (render_pdf; cli.py loads the gate's modules so)."""
+    still are (render_pdf; cli.py loads the gate's modules so); ``refused``: the mark of a page
+    the gate refused (REFUSED_SLUGS), put first in its slug as overset's is."""
     cache = default_cache() if cache is None else cache
     spec, manifest, articles, changes = load_inputs(spec_path)
     faces = FaceSet(manifest)
     memo_key = load_memo(faces, spec.path, cache)
     return build_loaded(spec, manifest, articles, tuple(changes), faces, out_dir, allow_overset=allow_overset,
-                        proof=proof, cache=cache, memo_key=memo_key, meanwhile=meanwhile)
+                        proof=proof, cache=cache, memo_key=memo_key, meanwhile=meanwhile, refused=refused)
 
 
 def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article],
                  changes: tuple[Change, ...], faces: FaceSet, out_dir: Path, *, allow_overset: bool, proof: bool,
                  cache: DiskCache, memo_key: str | None, memo: Memo | None = None, durable: bool = True,
-                 meanwhile: Meanwhile | None = None) -> BuildResult:
+                 meanwhile: Meanwhile | None = None, refused: str = "") -> BuildResult:
     """build_page from its loaded inputs on: what a session (session.py) shares with it, so both
     write the same bytes. ``memo_key``: where the set lines are saved (None: kept in ``faces`` only);
     ``memo``: the session's pieces of earlier builds, kept by the identity of their inputs;
@@ -164,7 +165,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     try:
         return _finish(spec, manifest, articles, changes, faces, out_dir, page, flowed.warnings, notes, stop,
                        allow_overset=allow_overset, proof=proof, cache=cache, memo_key=memo_key, memo=memo,
-                       durable=durable, early=early, meanwhile=meanwhile)
+                       durable=durable, early=early, meanwhile=meanwhile, refused=refused)
     finally:
         if early is not None:  # render_pdf closed it, unless the build stopped first
             early.close()
@@ -192,7 +193,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
             faces: FaceSet, out_dir: Path, page: Page, flow_warnings: tuple[Warning, ...],
             notes: tuple[Warning, ...], stop: InputErrors | None, *, allow_overset: bool, proof: bool,
             cache: DiskCache, memo_key: str | None, memo: Memo | None, durable: bool,
-            early: EarlyPhotos | None, meanwhile: Meanwhile | None = None) -> BuildResult:
+            early: EarlyPhotos | None, meanwhile: Meanwhile | None = None, refused: str = "") -> BuildResult:
     """build_loaded from the flowed page on: the proof, the overset gate, the print PDF."""
     title = page_title(spec, articles)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
@@ -212,7 +213,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         error = OversetError(message, page.overset)
         error.edition_page = only_jumps
         raise error
-    printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces, memo)
+    printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces, memo, refused)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)
     rendered = render_pdf(printed, manifest, title, paper_date(spec), cache=cache,
@@ -322,12 +323,17 @@ def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: 
 
 
 OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"
+# A page the build's gate refused (cli.py _build_page: written again with this first in its slug,
+# as an overset page is marked, so a file picked up by its name says it is not for the plate).
+REFUSED_SLUGS = {"preflight": "预检未过 PREFLIGHT FAILED: NOT FOR PRINT",
+                 "set-over": "压字 TEXT SET OVER: NOT FOR PRINT"}
 
 
-def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = None
+def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = None, refused: str = ""
                ) -> tuple[Page, tuple[Warning, ...]]:
     """Crop marks, registration targets and the slug line, as the spec asks; and a warning when
-    the slug line is cut (render/marks.py slug_line: a page too narrow for even its shortest form)."""
+    the slug line is cut (render/marks.py slug_line: a page too narrow for even its shortest form).
+    ``refused``: a mark put first in the slug (REFUSED_SLUGS)."""
     from pagesetter.render.marks import MarksError, add_marks
     from pagesetter.render.pdfx import build_date, slug_standard
 
@@ -343,6 +349,8 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = N
     parts += [date, standard, version]
     if page.overset:  # built with overset allowed: the plate says so, and preflight fails the file
         parts.insert(0, OVERSET_SLUG)
+    elif refused:
+        parts.insert(0, refused)
     # The whole line, then shorter for a narrow page: narrower separators, then without what the
     # PDF's own metadata says too (the engine's version, the standard), then the paper's name.
     forms = ["  ·  ".join(parts), " · ".join(parts)]
@@ -350,6 +358,8 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = N
         if part is not None and part in parts:
             parts.remove(part)
             forms.append(" · ".join(parts))
+    # 〓 for a character no face has (the build has stopped on it unless the spec substitutes)
+    forms = [printable_text(f, spec.styles["folio"], faces) for f in forms]
     try:
         marked, cut = add_marks(page, spec.marks, tuple(forms), spec.styles["folio"], faces, memo)
     except MarksError as exc:

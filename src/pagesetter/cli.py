@@ -689,7 +689,10 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                         _said_written(png, args.quiet, json_status, written)
                 sheet = contact_sheet(list(edition.page_paths), args.output / f"{edition.edition.name}.contact.png")
                 _said_written(sheet, args.quiet, json_status, written)
-            if args.epaper:
+            refused_edition = bool(errors or set_over or any(page.overset for page in edition.pages))
+            if args.epaper and refused_edition:
+                _say_no_epaper(args.output / "epaper" / edition.edition.name, "a page of the edition")
+            elif args.epaper:
                 from pagesetter.epaper import site_of
 
                 site = site_of(edition.edition.pages, edition.pages, edition.page_paths,
@@ -711,7 +714,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             if args.epaper or args.preview:  # a replayed page has used no library yet; these do
                 _library_logs_dropped()
             status = _worse(status, page_status)
-            if args.epaper and page is not None:
+            if args.epaper and page_status != 0:
+                _say_no_epaper(args.output / "epaper" / pdf_path.stem, "the page")
+            elif args.epaper and page is not None:
                 from pagesetter.epaper import site_of
 
                 site = site_of([spec], [page], [pdf_path], args.output / "epaper" / pdf_path.stem)
@@ -1217,6 +1222,14 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
                   f"{time.perf_counter() - started:.1f} s)")
             said.add(result.pdf_path.name)
         report = page_report(result, server, worker)  # quiet or not: the preflight is the gate
+    refused = _refused_mark(report)
+    if refused:
+        # Refused by the gate (trial 15: a 72 ppi page, exit 6, lay in the output folder under its
+        # name, its slug a good page's): written again with the mark first in its slug, as an
+        # overset page is (build.py with_marks). The page is the same; the report stays the first's.
+        from pagesetter.build import build_page
+
+        build_page(spec, args.output, allow_overset=args.allow_overset, cache=cache, refused=refused)
     outputs = {result.pdf_path.name: result.pdf_path}
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")
@@ -1233,6 +1246,18 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
                        dict(result.digests))
     _page_json(json_status, spec, report, list(outputs.values()), False)
     return result.pdf_path, _page_exit(report), result.page
+
+
+def _refused_mark(report: PageReport) -> str:
+    """The slug's mark of a written page the gate refused (build.py REFUSED_SLUGS), or "" (a good
+    page; an overset one, marked already)."""
+    from pagesetter.build import REFUSED_SLUGS
+
+    if report.status is not None and report.status.overset:
+        return ""
+    if report.preflight_errors > 0:
+        return REFUSED_SLUGS["preflight"]
+    return REFUSED_SLUGS["set-over"] if report.set_over else ""
 
 
 def _page_exit(report: PageReport) -> int:
@@ -1294,6 +1319,15 @@ def _epaper(args: argparse.Namespace) -> int:
               "trim (above): the page is not fit to print nor to publish", file=sys.stderr)
         return EXIT_TYPOGRAPHY
     return 0
+
+
+def _say_no_epaper(folder: Path, what: str) -> None:
+    """A build the gate refused (overset, a preflight error, text set over) publishes no 数字报
+    (trial 15: an overset page's site published the text print lost, marked nowhere): one line
+    on stderr, and whether an earlier build's site stands in the folder, left as it was."""
+    earlier = (folder / "edition.json").is_file()
+    print(f"pagesetter: no e-paper written: {what} is not fit to publish (above)"
+          + (f"; {display_path(folder)} is an earlier build's, left as it was" if earlier else ""), file=sys.stderr)
 
 
 def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.collisions import HEAD_ROLES, Box, ink_box
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
-from pagesetter.flow.glyphs import describe, is_ignorable
+from pagesetter.flow.glyphs import describe, is_ignorable, printable_text
 from pagesetter.flow.tables import TableLines, compose_table
 from pagesetter.flow.verse import (
     STANZA, TURNOVER_INDENT_EM, VERSE, VERSE_ROLES, is_stanza_gap, is_verse, new_stanza, stanza_length,
@@ -1949,7 +1949,7 @@ def _set_table_line(spec: ArticleSpec, article: Article, geo: PageGeometry, out:
 
 def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align: str) -> Line:
     """转第N版 / 上接第N版: one line of the column, set right or left."""
-    lines, _ = compose_display(text, style, geo.span_width(1), faces)
+    lines, _ = compose_display(printable_text(text, style, faces), style, geo.span_width(1), faces)
     line = lines[0]
     shift = white(line, geo.span_width(1)) if align == "right" else 0.0
     glyphs = tuple(g._replace(x=g.x + shift) for g in line.glyphs)

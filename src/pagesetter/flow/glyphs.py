@@ -27,6 +27,7 @@ from pagesetter.spec.model import ArticleSpec, PageSpec, PhotoSpec, Style
 
 SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
 MASTHEAD = "masthead"  # Missing.article of the masthead's texts (flow/masthead.py)
+FURNITURE = "furniture"  # Missing.article of the 报眉, slug and jump lines (furniture_texts)
 MOST_REPORTED = 100  # lines of one error at most; the rest are counted
 
 # Default_Ignorable_Code_Point (Unicode 15.0 DerivedCoreProperties.txt): no glyph is drawn for these
@@ -77,6 +78,8 @@ class Missing:
     def message(self) -> str:
         if self.article == MASTHEAD:
             return f"masthead, {self.where}: no face has {describe(self.char)}"
+        if self.article == FURNITURE:  # where says which: "folio, editor", "slug, page name" …
+            return f"{self.where}: no face has {describe(self.char)}"
         if self.where.startswith("vertical"):  # set in its style's face alone (compose/vertical.py)
             return f"article {self.article!r}, {self.where}: its face has no {describe(self.char)} (a vertical " \
                    "headline takes no fallback face)"
@@ -115,18 +118,33 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
             style = spec.styles[text.style]
             found += [Missing(text.loc, MASTHEAD, text.where, ch) for ch in dict.fromkeys(text.text)
                       if not masthead_printable(ch, style, faces)]
+    # The page's furniture: its texts are the spec's too; drawn with 〓 in their place
+    # (printable_text) under substitute (trial 15: 责任编辑：王𰀀 printed 王, exit 0)
+    furniture_styles: dict[str, str] = {}  # the furniture Missing's where -> its style
+    said: set[tuple[Loc, str]] = set()  # the slug repeats the 报眉's fields: each said once
+    for text in furniture_texts(spec):
+        style = spec.styles.get(text.style)
+        if style is None:
+            continue
+        for ch in dict.fromkeys(text.text):
+            if (text.loc, ch) not in said and not masthead_printable(ch, style, faces):
+                said.add((text.loc, ch))
+                found.append(Missing(text.loc, FURNITURE, text.where, ch))
+                furniture_styles[text.where] = text.style
     if not found:
         return out, ()
     if spec.missing_glyphs == "substitute":
-        unprintable = [m for m in found if not all(_printable(SUBSTITUTE, faces.chain(spec.styles[s].font))
+        unprintable = [m for m in found if m.article != FURNITURE and not all(_printable(SUBSTITUTE, faces.chain(spec.styles[s].font))
                                                    for s in _styles_of(spec, m.article))]
+        unprintable += [m for m in found if m.article == FURNITURE and not masthead_printable(
+            SUBSTITUTE, spec.styles[furniture_styles[m.where]], faces)]
         if spec.masthead is not None:
             unprintable += [m for m in found if m.article == MASTHEAD and not masthead_printable(
                 SUBSTITUTE, spec.styles[next(t.style for t in spec.masthead.texts() if t.where == m.where)], faces)]
         if not unprintable:
             # the article named for proof/report.py unsaid (the masthead's texts are no article's)
             return out, tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place", m.loc,
-                                      "" if m.article == MASTHEAD else m.article) for m in found)
+                                      "" if m.article in (MASTHEAD, FURNITURE) else m.article) for m in found)
         found = unprintable
     raise InputErrors(_errors(found, spec.missing_glyphs))
 
@@ -177,6 +195,57 @@ def _holes(text: str, chain: list) -> tuple[int, ...]:  # type: ignore[type-arg]
         if not has:
             out.append(i)
     return tuple(out)
+
+
+@record(frozen=True)
+class FurnitureText:
+    """A text of the page's furniture (报眉, slug, jump line) that the spec writes, the style that
+    sets it and where the spec writes it."""
+
+    where: str  # "folio, editor", "slug, paper" …
+    text: str
+    style: str
+    loc: Loc
+
+
+def furniture_texts(spec: PageSpec) -> Iterator[FurnitureText]:
+    """Every text the page's furniture sets from the spec: the 报眉's fields (flow/page.py _folio),
+    the slug's parts (build.py with_marks, in the folio style) and the jump lines
+    (flow/article.py _jump_line). The date is printed from digits and 年月日星期, so not listed."""
+    folio = spec.folio
+    whole = Loc.of_file(spec.path) if spec.path is not None else None
+    if folio is not None:
+        locs = dict(folio.locs)
+        here = folio.loc or whole
+        yield FurnitureText("folio, paper", folio.paper, folio.paper_style, locs.get("paper", here))
+        for key in ("page", "section", "editor"):
+            yield FurnitureText(f"folio, {key}", getattr(folio, key), folio.style, locs.get(key, here))
+        yield FurnitureText("folio, editor", "责任编辑：", folio.style, locs.get("editor", here))
+        for part in folio.extra:
+            yield FurnitureText("folio, extra", part, folio.style, locs.get("extra", here))
+    if spec.marks.slug and whole is not None:
+        yield FurnitureText("slug, page name", spec.name, "folio", whole)
+        if spec.edition:
+            yield FurnitureText("slug, edition", spec.edition, "folio", whole)
+        if folio is not None:
+            locs = dict(folio.locs)
+            for key in ("paper", "page", "section"):  # the slug sets them in the folio style
+                yield FurnitureText(f"slug, {key}", getattr(folio, key), "folio", locs.get(key, folio.loc or whole))
+    for entry in spec.articles:
+        if entry.jump_to is not None:
+            yield FurnitureText("jump line", f"（转第{entry.jump_to}版）", entry.jump_style, entry.loc)
+        if entry.continued_from is not None:
+            yield FurnitureText("jump line", f"（上接第{entry.continued_from}版）", entry.jump_style, entry.loc)
+
+
+def printable_text(text: str, style: Style, faces: FaceSet) -> str:
+    """``text`` with 〓 for each character no face of ``style``'s chain has: what the furniture
+    draws (the build has stopped already on such a character unless the spec says
+    ``missing_glyphs: substitute``)."""
+    chain = faces.chain(style.font)
+    if all(_printable(ch, chain) for ch in text):
+        return text
+    return "".join(ch if _printable(ch, chain) else SUBSTITUTE for ch in text)
 
 
 def masthead_printable(ch: str, style, faces: FaceSet) -> bool:  # type: ignore[no-untyped-def]  # Style

@@ -16,6 +16,7 @@ from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings,
                                      rules_beside_white, set_body, shows_end, side_rules_beside, to_text_line)
 from pagesetter.flow.fit import fit_article
+from pagesetter.flow.glyphs import printable_text
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry, module_geometry
 from pagesetter.flow.junctions import joined_rules
 from pagesetter.flow.masthead import place_masthead, without_ear_foot_rules
@@ -237,8 +238,10 @@ def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out:
     paper_style = spec.styles[folio.paper_style]
     right = "  ".join(p for p in (folio.page, folio.section,
                                   f"责任编辑：{folio.editor}" if folio.editor else "", *folio.extra) if p)
+    # 〓 for a character no face has (the build has stopped on it unless the spec substitutes)
+    right = printable_text(right, style, faces)
     right_line = _one_line(right, style, width, faces) if right else None
-    paper_line = _one_line(folio.paper, paper_style, width, faces)
+    paper_line = _one_line(printable_text(folio.paper, paper_style, faces), paper_style, width, faces)
     whole = paper_line is not None and (not right or right_line is not None)  # else no form holds them
     for date in (format_date(folio.date), format_date(folio.date, weekday=False)) if whole else ():
         date_line = _one_line(date, style, width, faces)

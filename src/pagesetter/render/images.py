@@ -353,15 +353,20 @@ def _to_cmyk(im: Image.Image, embedded: bytes | None = None, background: CMYK | 
         flat = Image.alpha_composite(white, rgba)
         im = flat.convert("L") if im.mode == "LA" else flat.convert("RGB")  # grey with alpha stays grey
     if im.mode == "CMYK":
-        # Separated by the sender. With its profile embedded it was separated for another press
-        # (a magazine's 300–340 % coated stock, say): converted through that profile to newsprint.
-        # Untagged, it is kept as it is (converting CMYK to CMYK by a guess would rebuild the black);
-        # either way held to the coverage limit.
-        transform = _cmyk_transform(embedded) if embedded else None
+        # Separated by the sender. Tagged with our own output profile (the OutputIntent's), it was
+        # separated for this press: kept number for number, as InDesign and Acrobat keep it (trial
+        # 15: converted, it lost half its ink and printed 6.8 L* lighter). With another profile
+        # embedded it was separated for another press (a magazine's 300–340 % coated stock, say):
+        # converted through that profile to newsprint. Untagged, it is kept as it is (converting
+        # CMYK to CMYK by a guess would rebuild the black); every way held to the coverage limit.
+        own = embedded is not None and is_output_profile(embedded)
+        transform = _cmyk_transform(embedded) if embedded and not own else None
         if transform is not None:
             im = _applied(im, transform)
         limited, tac = _limit_tac(im, TAC_LIMIT)
-        return Separated(limited, tac, "CMYK through its embedded profile" if transform else "CMYK as supplied")
+        source = "CMYK through its embedded profile" if transform else \
+            "CMYK as supplied (tagged with the output profile)" if own else "CMYK as supplied"
+        return Separated(limited, tac, source)
     if _is_grey_mode(im.mode):
         # The black plate alone: misregistration on the press cannot colour a grey picture's edges,
         # and no C, M or Y is spent on greys. One ink: the darkest pixel's black is its coverage.
@@ -457,6 +462,39 @@ def _transform_from(embedded: bytes | None) -> ImageCms.ImageCmsTransform:
     return ImageCms.buildTransform(source, _newsprint(), "RGB", "CMYK", renderingIntent=PHOTO_INTENT)
 
 
+# CMYK to CMYK: relative colorimetric with black point compensation, the prepress choice for
+# separated files (Adobe's and ECI's defaults): colours the newsprint gamut holds are kept, the
+# rest clipped, and the source's black scaled to the paper's so shadows keep their detail. The
+# perceptual table was built for RGB photos (PHOTO_INTENT); through it a coated-stock file's tones
+# are compressed a second time.
+CMYK_INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
+CMYK_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
+
+
+def _profile_id(profile: bytes) -> bytes:
+    """The profile's ID as ICC.1:2010 §7.2.18 computes it: the MD5 of the profile with the header's
+    flags (bytes 44–47), rendering intent (64–67) and ID (84–99) zeroed. Two files of the same
+    profile agree on it whatever an application wrote into those header fields."""
+    if len(profile) < 128:
+        return hashlib.md5(profile).digest()
+    b = bytearray(profile)
+    b[44:48] = bytes(4)
+    b[64:68] = bytes(4)
+    b[84:100] = bytes(16)
+    return hashlib.md5(bytes(b)).digest()
+
+
+@functools.lru_cache(maxsize=1)
+def _output_profile_id() -> bytes:
+    return _profile_id(NEWSPRINT_PROFILE.read_bytes())
+
+
+def is_output_profile(embedded: bytes) -> bool:
+    """Is ``embedded`` the output profile (the PDF's DestOutputProfile), by its bytes or its ID?
+    Not by its description: another press's profile may carry any name."""
+    return _profile_id(embedded) == _output_profile_id()
+
+
 @functools.lru_cache(maxsize=8)
 def _cmyk_transform(embedded: bytes) -> ImageCms.ImageCmsTransform | None:
     """A CMYK photo's own profile -> newsprint CMYK, or None when the profile is not a usable CMYK one."""
@@ -464,7 +502,8 @@ def _cmyk_transform(embedded: bytes) -> ImageCms.ImageCmsTransform | None:
         source = ImageCms.ImageCmsProfile(io.BytesIO(embedded))
         if ImageCms.getProfileInfo(source) is None or source.profile.xcolor_space.strip() != "CMYK":
             return None
-        return ImageCms.buildTransform(source, _newsprint(), "CMYK", "CMYK", renderingIntent=PHOTO_INTENT)
+        return ImageCms.buildTransform(source, _newsprint(), "CMYK", "CMYK", renderingIntent=CMYK_INTENT,
+                                       flags=CMYK_FLAGS)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError, AttributeError):
         return None
 
