@@ -956,10 +956,11 @@ def _plain_name(name: object) -> bool:
             and not any(c in name for c in "/\\") and name.isprintable())
 
 
-def _page_records(pdf: "Path | io.BufferedReader", title: str) -> dict[str, bytes]:
-    """The pages of a PDF pagesetter wrote under ``title`` (Info: Creator pagesetter, Title the page's
-    or the edition's name), each page's name and its layout record (the PieceInfo every page of
-    ours carries, whose ``page`` is the page's name); empty for any other PDF, or one we cannot read."""
+def _page_records(pdf: "Path | io.BufferedReader", title: str | None) -> dict[str, bytes]:
+    """The pages of a PDF pagesetter wrote (Info: Creator pagesetter; Title ``title`` when given:
+    the edition's name on its combined PDF, while a page's PDF is titled with its first headline),
+    each page's name and its layout record (the PieceInfo every page of ours carries, whose
+    ``page`` is the page's name); empty for any other PDF, or one we cannot read."""
     import json
 
     import pikepdf
@@ -970,7 +971,7 @@ def _page_records(pdf: "Path | io.BufferedReader", title: str) -> dict[str, byte
     try:
         with pikepdf.open(pdf) as doc:
             info = doc.docinfo
-            if str(info.get("/Creator", "")) != AUTHOR or str(info.get("/Title", "")) != title:
+            if str(info.get("/Creator", "")) != AUTHOR or (title is not None and str(info.get("/Title", "")) != title):
                 return {}
             for page in doc.pages:
                 layout = page.obj["/PieceInfo"]["/pagesetter"]["/Private"].read_bytes()
@@ -1004,8 +1005,8 @@ def _remove_dropped(out: Path, earlier: dict[str, bytes], edition: str, pages: l
     night desk sends whatever is in the output folder (trial 14b #8). Each page of the edition's
     earlier combined PDF (``earlier``: _earlier_pages) that is not among ``pages`` now goes, with
     its previews and proofs: only its ``<page>.pdf`` that was there before this build, a regular
-    file (no link), written by pagesetter as that page (Info), whose layout record is the one that
-    page has in the earlier combined PDF, so the same build wrote both. Anything else of that
+    file (no link), written by pagesetter (Info) as that page, its layout record the one that page
+    has in the earlier combined PDF, so the same build wrote both. Anything else of that
     name (a user's PDF, the page built alone since from other inputs) stays."""
     for name, layout in earlier.items():
         if name in pages or name == edition or not _plain_name(name):
@@ -1013,7 +1014,7 @@ def _remove_dropped(out: Path, earlier: dict[str, bytes], edition: str, pages: l
         pdf = out / f"{name}.pdf"
         if before.get(pdf.name) is None or before.get(pdf.name) != _identity(pdf):
             continue
-        if pdf.is_symlink() or not pdf.is_file() or _page_records(pdf, name) != {name: layout}:
+        if pdf.is_symlink() or not pdf.is_file() or _page_records(pdf, None) != {name: layout}:
             continue
         for path in (pdf, *(out / f"{name}{suffix}" for suffix in STALE_SUFFIXES)):
             if path is not pdf and (path.is_symlink() or not path.is_file()):

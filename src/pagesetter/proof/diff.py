@@ -41,6 +41,7 @@ from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import blocks as block_frames, layout_record, owner
 from pagesetter.proof.sourcemap import line_at
+from pagesetter.proof.tiles import SHEETS_TITLE
 from pagesetter.records import record
 
 DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and its change visible
@@ -976,7 +977,8 @@ def proof_kind(path: Path) -> str | None:
     """PROOF or SHEETS when ``path`` is one of the proofs a build writes with --proof
     (<page>.proof.pdf, <page>.proof-a3.pdf), None for any other PDF. A proof copy is known by what
     build.proof_pdf writes: its title ends " (proof)", and it carries no source map (the print PDF
-    does); the A3 sheets by the label tiles.py sets at the top of each."""
+    does); the A3 sheets by their title (tiles.SHEETS_TITLE) or, written before they had one, by
+    the label tiles.py sets at the top of each."""
     try:
         with pikepdf.open(path) as pdf:
             info = pdf.docinfo
@@ -984,8 +986,10 @@ def proof_kind(path: Path) -> str | None:
             if creator == "pagesetter" and title.endswith(" (proof)") \
                     and not any(layout_record(page).get("sources") for page in pdf.pages):
                 return PROOF
+            if creator == "pagesetter" and title.endswith(SHEETS_TITLE):
+                return SHEETS
             if "/Title" in info or not len(pdf.pages):
-                return None  # tiles.py writes no document information
+                return None  # sheets written before tiles.py gave them Info are known by their label
     except (pikepdf.PdfError, ValueError, AttributeError, TypeError):
         return None  # any PDF may carry anything in its Info: not one of our proofs
     try:

@@ -104,6 +104,10 @@ def tiled_proof(proof: bytes, name: str, face: FaceInfo) -> bytes:
         return buf.getvalue()
 
 
+# How the sheets' title ends (after the page's title): proof/diff.py knows them by it.
+SHEETS_TITLE = " (proof at 100 %, A3 sheets)"
+
+
 def _said_as(out: pikepdf.Pdf, proof: pikepdf.Pdf) -> None:
     """The proof's Info on its A3 sheets, the title saying what they are: a file of the build says
     who wrote it and when, as every other one does (the clean-up of a stopped build reads Creator)."""
@@ -111,7 +115,7 @@ def _said_as(out: pikepdf.Pdf, proof: pikepdf.Pdf) -> None:
         if key in proof.docinfo:
             out.docinfo[key] = proof.docinfo[key]
     title = str(proof.docinfo.get("/Title", "")).removesuffix(" (proof)")
-    out.docinfo["/Title"] = f"{title} (proof at 100 %, A3 sheets)".strip()
+    out.docinfo["/Title"] = f"{title}{SHEETS_TITLE}".strip()
 
 
 def _label(name: str, n: int, plan: Tiling) -> str:
