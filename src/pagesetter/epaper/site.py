@@ -187,8 +187,11 @@ def _zones(pages: Sequence[EpaperPage]) -> dict[str, list[PageZone]]:
 
 
 def _page_articles(p: EpaperPage) -> list[str]:
-    """The page's articles in the order their frames come (the spec's order)."""
-    return list(dict.fromkeys(f.article for f in p.page.frames if f.article in p.articles))
+    """The page's articles in the order their frames come (the spec's order). An advertisement
+    (``ad:``) is none: it is seen in the page's image, and is neither listed, linked nor given an
+    article page (trial 15: an ad was listed among the news, titled by the caption forced on it)."""
+    return list(dict.fromkeys(f.article for f in p.page.frames if f.article in p.articles
+                              and not p.articles[f.article].ad))
 
 
 def _article_order(pages: Sequence[EpaperPage]) -> list[str]:
