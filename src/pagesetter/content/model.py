@@ -117,6 +117,10 @@ class Article:
     # a seed page). None: an article made in memory (value_locs reads the file). Not compared,
     # hashed or shown: the article is its other fields (its repr is part of cache keys).
     locs: dict[str, tuple[Loc, str]] | None = field(default=None, compare=False, repr=False)
+    # An advertisement (广告, front matter ``ad: photos/x.jpg``): its one photo is the ad's picture,
+    # with no caption (""), and the module prints the picture alone, filling its block
+    # (flow/cells.py ad_entry); the 数字报 lists it as no article (epaper/site.py).
+    ad: bool = False
 
     def all_text(self) -> str:
         """Every character the article puts on the page, in reading order."""

@@ -22,7 +22,7 @@ from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
-FRONT_KEYS = ("kicker", "title", "subtitle", "byline", "photos")
+FRONT_KEYS = ("kicker", "title", "subtitle", "byline", "photos", "ad")
 TEXT_KEYS = ("kicker", "title", "subtitle", "byline")
 PHOTO_KEYS = ("file", "files", "caption", "credit", "side")
 PHOTO_REQUIRED = ("caption",)  # and file or files
@@ -75,6 +75,9 @@ def read_article(path: Path, root: Path, allowed: tuple[Path, ...] = (), memo: M
     lines = text.split("\n")
     front = read_front_matter(path, lines)
     paragraphs = _paragraphs(lines, front.body_start, shown, memo)
+    ad = front.node.get("ad")
+    if ad is not None:
+        return _ad(front.node, ad, paragraphs, path, root, allowed)
     texts = {key: _opt_text(front.node, key) for key in TEXT_KEYS}
     photos = _photos(front.node.get("photos"), path, root, allowed)
     if texts["title"] is None and not (photos and not paragraphs):
@@ -113,6 +116,28 @@ def _refuse_hidden_value(node: Node, value: str) -> None:
     found = REFUSED.search(value)
     if found is not None:
         raise InputError(node.loc, refusal(found.group()))
+
+
+def _ad(front: Node, ad: Node, paragraphs: tuple[Paragraph, ...], path: Path, root: Path,
+        allowed: tuple[Path, ...]) -> Article:
+    """An advertisement (广告): ``ad: photos/x.jpg``, the picture as the advertiser delivered it and
+    nothing else. A paper prints an ad as supplied, with no caption, byline or headline of the
+    newsroom's, so any of those beside ``ad:`` (or a body under it) is refused where it stands,
+    not printed or dropped."""
+    for key in (*TEXT_KEYS, "photos"):
+        if key in front.value:
+            raise InputError(front.key_loc(key), f"'{key}:' has no place in an advertisement ('ad:' is the "
+                             "whole module: the picture as delivered, printed alone); remove it, or make this a "
+                             "news article with 'photos:' and a caption")
+    if paragraphs:
+        raise InputError(paragraphs[0].loc, "an advertisement ('ad:') has no text; its copy is in its picture. "
+                         "Remove the text, or make this a news article")
+    if ad.value is None or not isinstance(ad.value, str) or not ad.value.strip():
+        raise InputError(ad.loc, f"ad must name the ad's picture file, e.g. 'ad: photos/ad.jpg'; got {_kind(ad)}")
+    file = _photo_file(ad, path, root, allowed)
+    shown = display_path(path)
+    return Article(id=path.stem, source=path, kicker=None, title="", subtitle=None, byline=None, paragraphs=(),
+                   photos=(Photo(file, "", DEFAULT_SIDE, None, ad.loc),), loc=Loc(shown), locs={}, ad=True)
 
 
 def read_front_matter(path: Path, lines: list[str]) -> FrontMatter:
@@ -196,6 +221,10 @@ def _photo(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> 
     caption_node = node.get("caption")
     assert caption_node is not None  # check_keys made sure
     targets = _photo_files(node, article, root, allowed)
+    if caption_node.value is not None and isinstance(caption_node.value, str) and not caption_node.value.strip():
+        # a picture printed with no caption is an advertisement, not a news photo (trial 15)
+        raise InputError(caption_node.loc, "caption is empty; write it as printed (a picture printed with no "
+                         "caption, an advertisement, is an article of its own: front matter 'ad: photos/x.jpg')")
     caption = _required_text(caption_node, "caption")
     credit_node = node.get("credit")
     credit = _required_text(credit_node, "credit") if credit_node is not None and credit_node.value is not None \

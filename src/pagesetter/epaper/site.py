@@ -37,7 +37,7 @@ from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
 from pagesetter.flow.page import format_date
 from pagesetter.flow.tables import column_aligns
-from pagesetter.flow.verse import TURNOVER_INDENT_EM, is_verse
+from pagesetter.flow.verse import TURNOVER_INDENT_EM, is_verse, new_stanza
 from pagesetter.pagetree import Page
 from pagesetter.paths import read_regular, write_atomically
 from pagesetter.records import record
@@ -248,8 +248,11 @@ def _zones(pages: Sequence[EpaperPage]) -> dict[str, list[PageZone]]:
 
 
 def _page_articles(p: EpaperPage) -> list[str]:
-    """The page's articles in the order their frames come (the spec's order)."""
-    return list(dict.fromkeys(f.article for f in p.page.frames if f.article in p.articles))
+    """The page's articles in the order their frames come (the spec's order). An advertisement
+    (``ad:``) is none: it is seen in the page's image, and is neither listed, linked nor given an
+    article page (trial 15: an ad was listed among the news, titled by the caption forced on it)."""
+    return list(dict.fromkeys(f.article for f in p.page.frames if f.article in p.articles
+                              and not p.articles[f.article].ad))
 
 
 def _article_order(pages: Sequence[EpaperPage]) -> list[str]:
@@ -429,12 +432,14 @@ CSS_ALIGN = {"justify": "justify", "left": "left", "center": "center", "right": 
 
 @record(frozen=True)
 class Setting:
-    """How print sets a paragraph: its lines' alignment, its first-line indent in ems, and whether
-    it is a verse line (flow/verse.py: its turnovers flush right, TURNOVER_INDENT_EM in)."""
+    """How print sets a paragraph: its lines' alignment, its first-line indent in ems, whether
+    it is a verse line (flow/verse.py: its turnovers flush right, TURNOVER_INDENT_EM in), and
+    whether it opens a stanza after one of the same poem (print parts them by a white grid line)."""
 
     align: str
     indent_em: float
     verse: bool = False
+    stanza: bool = False
 
     def css(self) -> str:
         return f"text-align: {CSS_ALIGN[self.align]}; text-indent: {round(self.indent_em, 3):g}em"
@@ -446,9 +451,10 @@ def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) ->
     the text as the print does."""
     p = next(p for p in pages if article_id in p.articles)
     spec = next(a for a in p.spec.articles if a.article == article_id)
+    verse = [is_verse(para, spec, p.spec.styles) for para in article.paragraphs]
     return [Setting(paragraph_align(para, spec, p.spec.styles), paragraph_indent_em(para, spec, p.spec.styles),
-                    is_verse(para, spec, p.spec.styles))
-            for para in article.paragraphs]
+                    verse[k], new_stanza(article.paragraphs, k, verse))
+            for k, para in enumerate(article.paragraphs)]
 
 
 def _vertical_headline(pages: Sequence[EpaperPage], article_id: str) -> bool:
@@ -483,7 +489,7 @@ def _paragraph_html(para: Paragraph, setting: Setting) -> str:
         return f'<h2 class="para subhead" data-form="subhead" {style}>{inner}</h2>'
     if para.form == "quote":
         return f'<blockquote class="para quote" data-form="quote" {style}>{inner}</blockquote>'
-    verse = " verse" if setting.verse else ""
+    verse = (" verse" if setting.verse else "") + (" stanza" if setting.stanza else "")
     return f'<p class="para {para.form}{verse}" data-form="{para.form}" {style}>{inner}</p>'
 
 
@@ -733,6 +739,10 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
            white-space: nowrap; }
 /* a verse line that turns over (fit.js marks it): its head centred on the measure, each turnover
    flush right and at least TURNOVER em in from the left, as print sets it (flow/verse.py) */
+/* a poem's verse lines stand line under line, and a stanza after another of the poem one blank line
+   below it, as print parts them by a white grid line (trial 15: the stanzas ran together) */
+.text .verse:has(+ .verse) { margin-bottom: 0; }
+.text .verse.stanza { margin-top: 1lh; }
 .text .verse.turned { padding-left: TURNOVERem; text-indent: -TURNOVERem !important; text-align-last: right; }
 /* 竖排 in print: vertical where there is room, the body beside it as on the page (the title on
    the right, 副题 and byline to its left); on a phone it reads across, over the body */

@@ -892,7 +892,8 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     for file, (ix, iy, iw, ih) in zip(photo.files, boxes):
         out.images.append(Image(file, ix, iy, iw, ih, ps.fit, spec.article, ps.focus, tint, stand=stand))
         out.frames.append(Frame(spec.article, "photo", ix, iy, iw, ih))
-    out.frames.append(Frame(spec.article, "caption", cap_x, geo.line_top(cap_top), measure, n_cap * grid.pitch))
+    if photo.caption:  # (an advertisement's picture has none: README, Content format)
+        out.frames.append(Frame(spec.article, "caption", cap_x, geo.line_top(cap_top), measure, n_cap * grid.pitch))
     return [to_text_line(line, cap_x, geo.grid_baseline(cap_top + i, cap_style.size), spec.article, "caption")
             for i, line in enumerate(cap_lines)]
 

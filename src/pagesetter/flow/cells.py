@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from pagesetter.content.model import Article, Photo
 from pagesetter.errors import InputError
-from pagesetter.spec.model import ArticleSpec, PhotoSpec
+from pagesetter.spec.model import ArticleSpec, PhotoSpec, Rect
 
 # The entry keys that act only on a headline or a body: a 图片新闻 (photos and captions, no title,
 # no body) has neither, so each of them on its entry is a mistake (meant for another entry, or the
@@ -36,6 +36,19 @@ def check_photo_news(spec: ArticleSpec, article: Article) -> None:
             raise InputError(loc, f"'{key}:' has no effect on {article.id!r}, a 图片新闻 (photos and captions "
                              f"only, no title, no body): {PHOTO_NEWS_IGNORES[key]}; remove the key, or give "
                              f"{article.id}.md a title and text")
+
+
+def ad_entry(spec: ArticleSpec, article: Article, rule_under: bool) -> ArticleSpec:
+    """An advertisement's entry (front matter ``ad:``) with its one cell: the whole block, the
+    picture scaled whole into it (``fit``: an ad is never cropped; it is delivered to the size it
+    is sold at) and no caption, standing off nothing; ``rule_under``: the block's last line holds
+    the rule under it, which the picture stays off (flow/article.py _check_cell). An entry that
+    gives its own cell (``photo:``) keeps it."""
+    if not article.ad or spec.photos:
+        return spec
+    block = spec.block
+    cell = Rect(block.col, block.cols, block.top, block.lines - (1 if rule_under else 0), spec.loc)
+    return replace(spec, photos=(PhotoSpec(cell, "caption", "credit", "fit", 0),))
 
 
 def resolve_cells(spec: ArticleSpec, head_lines: int) -> ArticleSpec:

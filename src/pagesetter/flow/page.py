@@ -11,9 +11,9 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning, quoted
-from pagesetter.flow.cells import check_photo_news
+from pagesetter.flow.cells import ad_entry, check_photo_news
 from pagesetter.flow.collisions import check_collisions
-from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings,
+from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings, rule_line,
                                      rules_beside_white, set_body, shows_end, side_rules_beside, to_text_line)
 from pagesetter.flow.fit import fit_article
 from pagesetter.flow.glyphs import printable_text
@@ -70,6 +70,9 @@ def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageG
     variant fitting chose kept while the trials would measure the same (fit_choice_key).
     ``came_warnings``: the warnings of the lines ``came`` (a jump's), by their places in it."""
     check_photo_news(aspec, article)
+    if article.ad:
+        aspec = ad_entry(aspec, article, any(rule_line(aspec, aspec.block, c, geo)
+                                             for c in range(aspec.block.col, aspec.block.right)))
     mgeo = module_geometry(geo, aspec)
     set_ = set_body(aspec, article, spec.styles, mgeo.span_width(1), faces) \
         if article.paragraphs and aspec.continued_from is None else None

@@ -234,6 +234,8 @@ ARTICLE_FRONT: dict[str, Any] = {
         "subtitle": {**_FIELD, "description": "副题"},
         "byline": {**_FIELD, "description": "署名, e.g. 本报记者 …"},
         "photos": {"type": ["array", "null"], "items": _PHOTO_ENTRY},
+        "ad": {"type": "string", "description": "an advertisement (广告): its picture file, printed alone "
+               "filling the module, no caption; the only key of such an article, which has no body"},
     }),
 }
 
