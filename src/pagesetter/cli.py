@@ -901,14 +901,7 @@ def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, in
             continue
         if name in pdfs and not _written_by_us(path):
             continue
-        try:
-            path.unlink()
-        except OSError as exc:
-            print(f"pagesetter: warning: {display_path(path)}: an earlier build's, not removed: "
-                  f"{exc.strerror or exc}", file=sys.stderr)
-            continue
-        if not quiet:
-            print(f"removed {display_path(path)} (an earlier build's: this build stopped)")
+        _removed(path, "an earlier build's", "an earlier build's: this build stopped", quiet)
 
 
 def _held_combined(out: Path, spec: Path, before: dict[str, tuple[int, int]]) -> "io.BufferedReader | None":
@@ -1019,14 +1012,21 @@ def _remove_dropped(out: Path, earlier: dict[str, bytes], edition: str, pages: l
         for path in (pdf, *(out / f"{name}{suffix}" for suffix in STALE_SUFFIXES)):
             if path is not pdf and (path.is_symlink() or not path.is_file()):
                 continue
-            try:
-                path.unlink()
-            except OSError as exc:
-                print(f"pagesetter: warning: {display_path(path)}: of a page no longer in the edition, not "
-                      f"removed: {exc.strerror or exc}", file=sys.stderr)
-                continue
-            if not quiet:
-                print(f"removed {display_path(path)} (of page {name}, no longer in the edition {edition})")
+            _removed(path, "of a page no longer in the edition", f"of page {name}, no longer in the edition "
+                     f"{edition}", quiet)
+
+
+def _removed(path: Path, whose: str, why: str, quiet: bool) -> None:
+    """``path`` removed and said on stdout (``why``), or, when it cannot be, a warning on stderr
+    naming it as ``whose`` and left."""
+    try:
+        path.unlink()
+    except OSError as exc:
+        print(f"pagesetter: warning: {display_path(path)}: {whose}, not removed: {exc.strerror or exc}",
+              file=sys.stderr)
+        return
+    if not quiet:
+        print(f"removed {display_path(path)} ({why})")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -156,14 +156,21 @@ def _full_stops(text: str) -> list[int]:
 def _quote_edits(text: str, chars: list[str]) -> list[Edit]:
     """Straight double quotes paired in order, set “ ” where the pair is Chinese (STRAIGHT_QUOTE)."""
     at = [i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE]
-    edits: list[Edit] = []
+    return _paired_edits(text, chars, at, STRAIGHT_QUOTE, "“”", "double", UNPAIRED)
+
+
+def _paired_edits(text: str, chars: list[str], at: list[int], typed: str, pair: str, kind: str,
+                  unpaired: str) -> list[Edit]:
+    """The straight quotes ``typed`` at ``at`` paired in order and set as ``pair`` where the pair is
+    Chinese; an odd count pairs none, and each beside Chinese is listed as ``unpaired``."""
     if len(at) % 2:
-        return [Edit(i, STRAIGHT_QUOTE, STRAIGHT_QUOTE, UNPAIRED) for i in at if _chinese_beside(text, i)]
+        return [Edit(i, typed, typed, unpaired) for i in at if _chinese_beside(text, i)]
+    edits: list[Edit] = []
     for i, j in zip(at[::2], at[1::2]):
         if _pair_is_chinese(text, i, j):
-            chars[i], chars[j] = "“", "”"
-            edits += [Edit(k, STRAIGHT_QUOTE, chars[k], "straight double quote in Chinese text "
-                           "(GB/T 15834-2011 §4.8: “ ”)") for k in (i, j)]
+            chars[i], chars[j] = pair[0], pair[1]
+            edits += [Edit(k, typed, chars[k], f"straight {kind} quote in Chinese text "
+                           f"(GB/T 15834-2011 §4.8: {pair[0]} {pair[1]})") for k in (i, j)]
     return edits
 
 
@@ -191,16 +198,7 @@ def single_quotes(text: str) -> list[int]:
 
 def _single_quote_edits(text: str, chars: list[str]) -> list[Edit]:
     """Straight single quotes paired in order, set ‘ ’ where the pair is Chinese (STRAIGHT_SINGLE)."""
-    at = single_quotes(text)
-    edits: list[Edit] = []
-    if len(at) % 2:
-        return [Edit(i, STRAIGHT_SINGLE, STRAIGHT_SINGLE, UNPAIRED_SINGLE) for i in at if _chinese_beside(text, i)]
-    for i, j in zip(at[::2], at[1::2]):
-        if _pair_is_chinese(text, i, j):
-            chars[i], chars[j] = "‘", "’"
-            edits += [Edit(k, STRAIGHT_SINGLE, chars[k], "straight single quote in Chinese text "
-                           "(GB/T 15834-2011 §4.8: ‘ ’)") for k in (i, j)]
-    return edits
+    return _paired_edits(text, chars, single_quotes(text), STRAIGHT_SINGLE, "‘’", "single", UNPAIRED_SINGLE)
 
 
 def _marks(text: str) -> tuple[str, list[Edit]]:
