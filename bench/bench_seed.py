@@ -6,8 +6,9 @@ imports count. Per repetition, in a rotating order so no engine always goes firs
   pagesetter-cold  python -m pagesetter build -q -o TMP, XDG_CACHE_HOME a new empty folder
   pagesetter-warm  the same, XDG_CACHE_HOME kept from an untimed run before the first repetition:
                    nothing changed since, so the recorded build is written again (rebuild.py)
-  pagesetter-edit  the warm cache, but one sentence of one article changed before each run (an
-                   editor's rebuild: that paragraph is set again, its page's subsets may change)
+  pagesetter-edit  the warm cache, but one character of one article changed before each run, to
+                   one the page sets already and the run has not put there (an editor's rebuild:
+                   that paragraph is set again; bench/project.py: Editor)
   pagesetter-edit-kept  the same edit and command, in a project (and cache) of its own where a
                    `pagesetter keep` was started before the runs (untimed): the timed process is
                    the client, which hands the build to the kept process and prints its report
@@ -35,14 +36,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from project import make_project, run_bench
+from project import EDIT_FILE, Editor, make_project, run_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 ENGINES = ("pagesetter-cold", "pagesetter-warm", "pagesetter-edit", "pagesetter-edit-kept", "typst")
-# The edit run alternates two wordings of one sentence, so each run sets that paragraph anew.
-EDIT_FILE = "content/dongfeng-media.md"
-EDITS = ("没有披上白色战袍", "未曾披上白色战袍")
 
 
 @dataclass
@@ -138,6 +136,7 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
     kept_project = make_project(scratch / "project-kept")  # and the kept edit runs theirs
     kept_env = dict(base_env, XDG_CACHE_HOME=str(scratch / "edit-kept-cache"))
     (scratch / "edit-kept-cache").mkdir()
+    editors = {folder: Editor(folder / EDIT_FILE, "page-glyph") for folder in (project, kept_project)}
     typ = write_typ(scratch)
     stats = {name: Stats() for name in ENGINES}
     counter = 0
@@ -155,10 +154,7 @@ def bench(runs: int, scratch: Path) -> dict[str, object]:
             nonlocal edits
             edits += 1
             folder = project if name == "pagesetter-edit" else kept_project
-            article = folder / EDIT_FILE
-            text = article.read_text(encoding="utf-8")
-            old, new = (EDITS[0], EDITS[1]) if EDITS[0] in text else (EDITS[1], EDITS[0])
-            article.write_text(text.replace(old, new, 1), encoding="utf-8")
+            editors[folder].edit()
             if name == "pagesetter-edit":
                 env["XDG_CACHE_HOME"] = str(edit_cache)
                 return run(pagesetter_cmd(work), env, work / "seed-page.pdf", work, cwd=folder)

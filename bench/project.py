@@ -12,6 +12,63 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
+# The benchmarks' edit: one character of one phrase of one article, a character not used there
+# before in the run at every edit. Toggling between two wordings (as until session 15) let a build
+# replay the record of an earlier identical state (rebuild.py) and a session find the earlier
+# wording's lines in its memo: edits as fast as warm replays. Two kinds: the new character is one
+# the article's body sets already (the page's font subsets unchanged), or one no page text uses
+# (the body face is subset again, and every code after it in that subset renumbered).
+EDIT_FILE = "content/dongfeng-media.md"
+EDIT_PHRASE = "没有披上白色战袍"
+EDIT_SLOT = EDIT_PHRASE.index("白")
+EDITED_PHRASE = re.compile(f"{EDIT_PHRASE[:EDIT_SLOT]}[\u4e00-\u9fff]{EDIT_PHRASE[EDIT_SLOT + 1:]}")  # any edit of it
+# Common characters, for the edits that bring a new glyph: those the project's text has are left out.
+COMMON = ("的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小"
+          "多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动"
+          "方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感见明问力理尔点文几"
+          "定本公特做外孩相西果走将月十实向声车全信重三机工物气每并别真打太新比才便夫再书部水像眼等体却加电主"
+          "界门利海受听表德少克代员许先口由死安写性马光白或住难望教命花结乐色更拉东神记处让母父应直字场平报友"
+          "鹅鸭蝶蜓啄鸟鼠狐狸猩猴熊猫驼袋斑犀鳄鲸鲨螃蟹虾贝壳珊瑚葡萄橘柚梨桃李杏樱莓芒菠萝椰榴莲柠檬瓜茄萄"
+          "琴瑟笛箫鼓锣钹筝琵琶棋谜诗词赋曲戏剧舞蹈歌咏吟唱奏韵律笔墨砚纸扇伞灯烛镜梳钗簪裙袍袜靴帽巾")
+EDIT_KINDS = ("page-glyph", "new-glyph")
+
+
+def _project_text(article: Path) -> str:
+    root = article.parent.parent
+    return "".join(f.read_text(encoding="utf-8") for d in ("content", "layout") for f in sorted((root / d).rglob("*"))
+                   if f.suffix in (".md", ".yaml", ".yml") and f.is_file())
+
+
+def edit_characters(article: Path, kind: str) -> list[str]:
+    """The characters the edits put in the phrase's slot, in order."""
+    text = article.read_text(encoding="utf-8")
+    if kind == "page-glyph":
+        body = text.split("---", 2)[-1]  # the body's face: the phrase's own
+        return sorted({c for c in body if "\u4e00" <= c <= "\u9fff"} - set(EDIT_PHRASE))
+    if kind == "new-glyph":
+        return [c for c in dict.fromkeys(COMMON) if c not in _project_text(article)]
+    raise ValueError(f"unknown edit kind {kind!r}")
+
+
+class Editor:
+    """Saves a file with the phrase's slot holding the next unused character at each ``edit()``.
+    The file may be another engine's copy of the text (the .typ of typst_seed.py): the characters
+    are chosen from ``source``, the project's article."""
+
+    def __init__(self, path: Path, kind: str = "new-glyph", source: Path | None = None) -> None:
+        self.path = path
+        self.characters = edit_characters(source or path, kind)
+        if not EDITED_PHRASE.search(path.read_text(encoding="utf-8")):
+            raise SystemExit(f"bench: {path} lacks the phrase to edit ({EDIT_PHRASE!r})")
+
+    def edit(self) -> None:
+        if not self.characters:
+            raise SystemExit(f"bench: no character left for another edit of {self.path}")
+        text = self.path.read_text(encoding="utf-8")
+        found = EDITED_PHRASE.search(text)
+        assert found is not None, self.path
+        new = found[0][:EDIT_SLOT] + self.characters.pop(0) + found[0][EDIT_SLOT + 1:]
+        self.path.write_text(text[:found.start()] + new + text[found.end():], encoding="utf-8")
 
 
 def compile_package(package: Path | None = None) -> None:
