@@ -162,9 +162,9 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
                       for image in page.images]
         subsets = _subsets(page, faces, cache, memo)
         # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
-        # cold build, beside the text); a session keeps its own (_written).
+        # cold build, beside the text); a session, only those it has not compressed before.
         programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
-                    if memo is None else {})
+                    if memo is None else _new_programs(subsets, cache, memo))
         embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
@@ -174,6 +174,9 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
             meanwhile(lambda: not all(future.done() for future in waited))
         prepared = [photo.result() for photo in photos]
         flated = {key: future.result() for key, future in programs.items()}
+    if memo is not None:  # kept where _written's _kept_flate looks for them
+        for key, data in flated.items():
+            memo(("flate", subsets[key].program), functools.partial(lambda d: d, data))
     for index, (image, photo) in enumerate(zip(page.images, prepared)):
         _set_overprint(ops, state, False)
         warnings += _draw_image(ops, co, image, index, photo)
@@ -287,6 +290,20 @@ def _catalog(pages: int, metadata: int, intent: int) -> bytes:
 @functools.lru_cache(maxsize=8)
 def _pages(page: int) -> bytes:
     return dictionary({"Type": PDFName("Pages"), "Kids": PDFArray([ref(page)]), "Count": 1})
+
+
+def _new_programs(subsets: dict[str, EmbeddedFont], cache: DiskCache, memo: Memo) -> dict[str, Future[bytes]]:
+    """A session's font programs it has not compressed (an edit brought a glyph new to the page),
+    compressed on a thread of their own while this one writes the text: the edit's wait is the
+    longer of the two, not their sum (the desk's case: its photos are kept, no photo thread runs)."""
+    new = {key: font.program for key, font in subsets.items() if not memo.has(("flate", font.program))}
+    if not new:
+        return {}
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return {key: pool.submit(_cached_flate, cache, program) for key, program in new.items()}
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when its work is done; result() waits for it
 
 
 def _kept_flate(memo: Memo, cache: DiskCache) -> Callable[[bytes], bytes]:
