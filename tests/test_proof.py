@@ -409,7 +409,7 @@ def test_an_edited_front_page_reads_as_its_corrections_and_the_lines_to_read_aga
     said = [c.line() for c in result.text]
     # the kicker: one change, its context the kicker's (not run on into the title)
     kicker = [c for c in result.text if c.article == "lead" and c.where == "content/front-page/lead.md:2"]
-    assert [(c.old, c.new, c.context) for c in kicker] == [("全省", "省内", "主跨六百八十米刷新省内斜拉桥跨度纪录")], said
+    assert [(c.old, c.new, c.context) for c in kicker] == [("全省", "省内", "主跨六百八十米　刷新省内斜拉桥跨度纪录")], said
     # the cut sentence: whole, as a reader cuts it (not "。一条…去处"), named by its own line
     removed = [c for c in result.text if c.article == "comment"]
     assert [(c.where, c.old, c.new) for c in removed] == [("content/front-page/comment.md:7", cut, "")], said
@@ -455,3 +455,82 @@ def test_an_edited_front_page_reads_as_its_corrections_and_the_lines_to_read_aga
     assert sheets.returncode == 1 and ": proof sheets" in sheets.stderr, sheets.stderr
     same = _diff(proof, proof, project / "d")  # like with like: two proofs are compared
     assert same.returncode == 0 and same.stdout == "no change\n", (same.stdout, same.stderr)
+
+
+_CELLS_SPEC = """page:
+  name: diff-cells
+  trim: {width: 297mm, height: 210mm}
+  bleed: 3mm
+  margins: {top: auto, left: auto}
+stylesheets: [styles/city-daily.yaml]
+content: ../content/diff-cells
+fonts: ../fonts/manifest.yaml
+grid: {columns: 3, column_width: 26字, gutter: 1字, body_size: 小五, pitch: 13.5pt, lines: 36}
+styles:
+  table: {base: body, min_size: 7pt}
+articles:
+  - article: funds
+    block: {col: 1, cols: 3, line: 1, lines: 36}
+    balance: false
+"""
+
+_CELLS_ARTICLE = """---
+title: 基金净值一览
+---
+
+本报讯 欧盟委员Wopke Hoekstra昨日表示，12/2起新规生效。
+
+表：部分基金净值
+| 基金 | 单位净值 | 日涨跌 |
+|:---|---:|---:|
+| 易方达优选 | 5.6789 | −0.1023 |
+| 华夏成长 | 0.9876 | +0.0123 |
+来源：本报整理
+"""
+
+
+def test_latin_word_spaces_table_cells_and_dates_are_quoted_as_printed(tmp_path: Path) -> None:
+    """核红 quotes what the page prints (trial 16 #8, #14): a Latin name keeps its word space
+    (`Wopke Hoekstra` → `Wopke Hoekstra Jr.`, not `WopkeHoekstra`), two cells of a table row
+    corrected are two changes, not one expression `5.6789−0.1023`, and a date 12/2 is one figure."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    (project / "layout" / "diff-cells.yaml").write_text(_CELLS_SPEC, encoding="utf-8")
+    (project / "content" / "diff-cells").mkdir()
+    article = project / "content" / "diff-cells" / "funds.md"
+    article.write_text(_CELLS_ARTICLE, encoding="utf-8")
+
+    def build(out: str) -> Path:
+        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, "layout/diff-cells.yaml"],
+                             cwd=project, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        return project / out / "diff-cells.pdf"
+
+    old = build("old")
+    text = _CELLS_ARTICLE.replace("Wopke Hoekstra", "Wopke Hoekstra Jr.").replace("12/2", "12/3")
+    article.write_text(text.replace("5.6789 | −0.1023", "5.6798 | −0.1032"), encoding="utf-8")
+    new = build("new")
+    result = diff_pdfs(old, new, project / "diff")
+    lines = [c.line() for c in result.text]
+    said = [(c.old, c.new) for c in result.text]
+    assert ("", " Jr.") in said or ("Wopke Hoekstra", "Wopke Hoekstra Jr.") in said, lines
+    assert not any("WopkeHoekstra" in line for line in lines), lines
+    assert ("12/2", "12/3") in said, lines
+    assert ("5.6789", "5.6798") in said and ("−0.1023", "−0.1032") in said or \
+        ("5.6789", "5.6798") in said and ("0.1023", "0.1032") in said, lines
+
+
+def test_check_quotes_a_parted_name_with_the_word_space_the_page_prints(tmp_path: Path) -> None:
+    """trial 16 #8: check named a name parted at its own hyphen as `François- / XavierBellamy`,
+    the next line quoted from the read-back text, which has no spaces; the page prints
+    `Xavier Bellamy`."""
+    root = Path(__file__).resolve().parent.parent
+    build = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", str(tmp_path),
+                            "tests/pages/layout/check-quotes.yaml"], cwd=root, capture_output=True, text=True,
+                           timeout=300)
+    assert build.returncode == 0, build.stderr
+    check = subprocess.run([sys.executable, "-m", "pagesetter", "check", str(tmp_path / "check-quotes.pdf")],
+                           capture_output=True, text=True, timeout=300)
+    said = [line for line in check.stdout.splitlines() if "François-" in line]
+    assert said and all("Xavier Bellamy" in line and "XavierBellamy" not in line for line in said), check.stdout

@@ -298,6 +298,58 @@ def read_side(path: Path) -> _Side:
     return side
 
 
+# What stands between two characters read one after the other on a line, as a share of the
+# larger's size: the PDF holds no space characters (a word space is a move of the pen), so these
+# are read from where the glyphs stand. Between two Latin letters or figures, more than a kerning
+# pair's tightening or a tracked line's letter space is a word space; between any two, more than
+# a loose justified line's widest Han spacing (check's own limit is 1/2 em) is a table's cell gap
+# (or a space typed in the copy). Word spaces are not compared (a reflow moves them to line ends);
+# they are printed in what is quoted, and no two changes are one across a cell gap.
+WORD_SPACE = 0.15
+CELL_GAP = 0.8
+SPACE, GAP = " ", "　"  # as quoted: a cell gap (or a typed 1-em space) as an ideographic space
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum() or "\u00C0" <= ch <= "\u024F" or "\u1E00" <= ch <= "\u1EFF"
+
+
+def _gaps(chars: list[Char]) -> list[str]:
+    """For each character, what stands before it ("", SPACE or GAP): a word space where two Latin
+    words meet on a line (white past the line's own letter spacing, which a URL alone on a line
+    may have) or across a line's end without a hyphen; GAP where two characters of a line stand a
+    cell apart."""
+    same = [False] + [abs(c.baseline - p.baseline) <= 0.3 * max(p.size, c.size, 1.0) and c.x >= p.x
+                      for p, c in zip(chars, chars[1:])]
+    white = [0.0] + [(c.x - p.right) / max(p.size, c.size, 1.0) for p, c in zip(chars, chars[1:])]
+    latin = [False] + [_latin(p.text[-1:]) and _latin(c.text[:1]) for p, c in zip(chars, chars[1:])]
+    tracking = [0.0] * len(chars)  # each line's median white between two Latin characters
+    start = 0
+    for k in range(1, len(chars) + 1):
+        if k == len(chars) or not same[k]:
+            pairs = sorted(white[j] for j in range(start + 1, k) if latin[j])
+            for j in range(start, k):
+                tracking[j] = pairs[len(pairs) // 2] if pairs else 0.0
+            start = k
+    out = [""]
+    for k in range(1, len(chars)):
+        if not same[k]:
+            out.append(SPACE if latin[k] else "")
+        elif white[k] > CELL_GAP:
+            out.append(GAP)
+        else:
+            out.append(SPACE if latin[k] and white[k] > tracking[k] + WORD_SPACE else "")
+    return out
+
+
+def _spaced(text: str, gaps: list[str], start: int, end: int, lead: bool = False) -> str:
+    """text[start:end] as printed: with the spaces and gaps that stand between its characters (and
+    before its first when ``lead``)."""
+    if not gaps:
+        return text[start:end]
+    return "".join((gaps[k] if k > start or lead else "") + text[k] for k in range(start, end))
+
+
 def _where(source: object, offset: int) -> str:
     if not isinstance(source, dict) or not isinstance(source.get("file"), str):
         return ""
@@ -352,7 +404,8 @@ def _article_changes(name: str, a: list[_Placed], b: list[_Placed], paged: bool 
     new = "".join(p.char.text for p in b)
     if old == new:
         return []
-    changes = _merged(_slid(_opcodes(old, new), old, new))
+    old_gaps, new_gaps = _gaps([p.char for p in a]), _gaps([p.char for p in b])
+    changes = _merged(_slid(_opcodes(old, new), old, new), old_gaps, new_gaps)
     moves = _moves(changes, old, new)
     halves = set(moves.values())
     old_at, new_at = [(p.page, p.char) for p in a], [(p.page, p.char) for p in b]
@@ -363,8 +416,10 @@ def _article_changes(name: str, a: list[_Placed], b: list[_Placed], paged: bool 
         if n in moves:
             d1, d2 = changes[moves[n]][:2]
             whole = _whole_unit(b, j1, j2)
-            out.append(TextChange(_placed_at(b[j1], paged), name, "", new[j1:j2],
-                                  _before(new, j1, 0), "paragraph" if whole else "text", _before(old, d1, 0),
+            now, was = _before(new, j1, 0), _before(old, d1, 0)
+            out.append(TextChange(_placed_at(b[j1], paged), name, "", _spaced(new, new_gaps, j1, j2),
+                                  _spaced(new, new_gaps, j1 - len(now), j1), "paragraph" if whole else "text",
+                                  _spaced(old, old_gaps, d1 - len(was), d1),
                                   _marks("old", old_at, d1, d2) + _marks("new", new_at, j1, j2)))
             continue
         if b:
@@ -376,11 +431,11 @@ def _article_changes(name: str, a: list[_Placed], b: list[_Placed], paged: bool 
             where = _placed_at(a[min(i1, len(a) - 1)], paged) + " (old)"
         if j2 > j1 or not old:
             lo, hi = _unit(b, j1, j2)
-            context = _context(new, j1, j2, lo, hi)
+            context = _context(new, j1, j2, lo, hi, new_gaps)
         else:
             lo, hi = _unit(a, i1, i2)
-            context = _context(old, i1, i2, lo, hi)
-        out.append(TextChange(where, name, old[i1:i2], new[j1:j2], context,
+            context = _context(old, i1, i2, lo, hi, old_gaps)
+        out.append(TextChange(where, name, _spaced(old, old_gaps, i1, i2), _spaced(new, new_gaps, j1, j2), context,
                               marks=_marks("old", old_at, i1, i2) + _marks("new", new_at, j1, j2)))
     return out
 
@@ -452,17 +507,26 @@ def _reads(text: str, start: int, end: int) -> int:
     return int(begins) + int(ends)
 
 
-def _merged(ops: list[tuple[str, int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """The changes (old start, end, new start, end), those NEAR characters apart or closer made one."""
+def _merged(ops: list[tuple[str, int, int, int, int]], old_gaps: list[str] | None = None,
+            new_gaps: list[str] | None = None) -> list[tuple[int, int, int, int]]:
+    """The changes (old start, end, new start, end), those NEAR characters apart or closer made
+    one, unless a table's cell gap stands between them on either side (trial 16: two cells of a
+    row corrected read as one expression, 5.6789−0.1023)."""
     out: list[tuple[int, int, int, int]] = []
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal" or (i1 == i2 and j1 == j2):
             continue
-        if out and i1 - out[-1][1] <= NEAR and j1 - out[-1][3] <= NEAR:
+        if out and i1 - out[-1][1] <= NEAR and j1 - out[-1][3] <= NEAR \
+                and not _gap_between(old_gaps, out[-1][1], i1) and not _gap_between(new_gaps, out[-1][3], j1):
             out[-1] = (out[-1][0], i2, out[-1][2], j2)
         else:
             out.append((i1, i2, j1, j2))
     return out
+
+
+def _gap_between(gaps: list[str] | None, end: int, start: int) -> bool:
+    """Whether a cell gap stands anywhere from before ``end`` to before ``start``."""
+    return bool(gaps) and any(gaps[k] == GAP for k in range(max(end, 1), min(start, len(gaps) - 1) + 1))
 
 
 def _moves(changes: list[tuple[int, int, int, int]], old: str, new: str) -> dict[int, int]:
@@ -503,10 +567,10 @@ def _unit(placed: list[_Placed], start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-# What a 校对 reads as one: a figure (186, 3.2, 1,234,567, 9:30) or a Latin word, else one character.
+# What a 校对 reads as one: a figure (186, 3.2, 1,234,567, 9:30, 12/2) or a Latin word, else one character.
 # Compared character by character, 186→213 came out as +2 and 86→3 (the shared 1 kept): two
 # corrections nobody made (trial 14).
-_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+(?:[.,:][0-9]+)*|.", re.S)
+_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+(?:[.,:/][0-9]+)*|.", re.S)
 
 
 def _opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
@@ -533,15 +597,19 @@ def _placed_at(at: _Placed, paged: bool) -> str:
     return f"{at.where} (page {at.page})" if paged else at.where
 
 
-def _context(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str:
+def _context(text: str, start: int, end: int, lo: int = 0, hi: int | None = None,
+             gaps: list[str] | None = None) -> str:
     """The change with the text either side of it that reads: back to the clause mark before and
     on to the one after, within text[lo:hi] (its paragraph) and CONTEXT_MAX characters; a long
-    change shown by its head (trial 14b: ``…继续加大投。市教育局…``, cut mid-word and run on)."""
+    change shown by its head (trial 14b: ``…继续加大投。市教育局…``, cut mid-word and run on);
+    with the word spaces and cell gaps ``gaps`` says stand between its characters (_gaps)."""
     hi = len(text) if hi is None else hi
-    change = text[start:end]
-    if len(change) > SHOWN:
-        change = change[:_head_end(change, SHOWN)] + "……"
-    return _before(text, start, lo) + change + _after(text, end, hi)
+    gaps = gaps or []
+    begin = start - len(_before(text, start, lo))
+    stop = end + len(_after(text, end, hi))
+    shown_end = start + _head_end(text[start:end], SHOWN) if end - start > SHOWN else end
+    change = _spaced(text, gaps, start, shown_end, lead=begin < start) + ("……" if shown_end < end else "")
+    return _spaced(text, gaps, begin, start) + change + _spaced(text, gaps, end, stop, lead=shown_end == end)
 
 
 def _before(text: str, start: int, lo: int) -> str:
@@ -558,6 +626,8 @@ def _before(text: str, start: int, lo: int) -> str:
     begin = max(lo, start - CONTEXT) if floor > lo else lo
     while lo < begin < start and _joined_token(text, begin):
         begin += 1  # not from the middle of a figure or a word
+    while lo < begin < start and text[begin] in ".,;:!?)'\"":
+        begin += 1  # nor from the mark that ends one (Jr.)
     return text[begin:start]
 
 
@@ -583,15 +653,18 @@ def _page_changes(number: int, a: list[list[Char]], b: list[list[Char]]) -> list
     old, old_line = _joined(a)
     new, new_line = _joined(b)
     old_at, new_at = [(number, c) for line in a for c in line], [(number, c) for line in b for c in line]
+    old_gaps, new_gaps = _gaps([c for _, c in old_at]), _gaps([c for _, c in new_at])
     out = []
-    for i1, i2, j1, j2 in _merged(_slid(_opcodes(old, new), old, new)):
+    for i1, i2, j1, j2 in _merged(_slid(_opcodes(old, new), old, new), old_gaps, new_gaps):
         if new:
             where = f"page {number} line {new_line[min(j1, len(new) - 1)]}"
         else:
             where = f"page {number} (old line {old_line[min(i1, len(old) - 1)]})"
-        context = _context(new, j1, j2) if j2 > j1 or not old else _context(old, i1, i2)
+        context = (_context(new, j1, j2, gaps=new_gaps) if j2 > j1 or not old
+                   else _context(old, i1, i2, gaps=old_gaps))
         marks = _marks("old", old_at, i1, i2) + _marks("new", new_at, j1, j2)
-        out.append(TextChange(where, None, old[i1:i2], new[j1:j2], context, marks=marks))
+        out.append(TextChange(where, None, _spaced(old, old_gaps, i1, i2), _spaced(new, new_gaps, j1, j2), context,
+                              marks=marks))
     return out
 
 

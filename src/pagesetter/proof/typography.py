@@ -1782,12 +1782,12 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
         report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
                                          f"{nxt.text[:SPAN_CONTEXT]}", f"(after {text[-1]!r}{': ' + why if why else ''})"))
     elif ok is False and found is not None and _url_piece_fits(lines, k, *found):
-        report.url_breaks.append(Finding(line.page, line.baseline, f"{text[-SPAN_CONTEXT:]} / "
-                                         f"{nxt.text[:SPAN_CONTEXT]}", "(inside a word that fits a line whole)"))
+        report.url_breaks.append(Finding(line.page, line.baseline, f"{shown(line, line.chars[-SPAN_CONTEXT:])} / "
+                                         f"{shown(nxt, nxt.chars[:SPAN_CONTEXT])}", "(inside a word that fits a line whole)"))
     elif ok is None and text.endswith("-") and nxt.text[:1].islower():
         word = _last_word(line)
         if len(word) >= 2 and word[0].isupper() and word[1:].islower():
-            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
+            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {shown(nxt, nxt.chars[:SPAN_CONTEXT])}",
                                               "(capitalised word hyphenated)"))
     elif ok is None and text.endswith("-") and nxt.text[:1].isupper():
         # Jean- / Noël: a name's own hyphen ends the line, no hyphen added (Chicago 17th ed. 7.42
@@ -1798,7 +1798,7 @@ def _url_and_name_breaks(lines: list[Line], k: int, report: TypographyReport) ->
         if before and _spaced_before(line, len(word) + 1):
             before = " "  # Hans Müller-: a word space, which the read-back text has not, parts it from the word
         if len(word) >= 2 and word[0].isupper() and not (before.isascii() and (before.isalnum() or before == "-")):
-            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {nxt.text[:SPAN_CONTEXT]}",
+            report.soft_splits.append(Finding(line.page, line.baseline, f"{word}- / {shown(nxt, nxt.chars[:SPAN_CONTEXT])}",
                                               "(a name parted at its own hyphen)"))
 
 
