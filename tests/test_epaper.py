@@ -885,3 +885,60 @@ def test_a_vertical_headline_s_marks_come_from_a_chinese_face(sites: dict[str, P
             browser.close()
     assert all(faces.values()), faces
     assert all("CJK" in face for used in faces.values() for face in used), faces
+
+
+# Each br.fit of each paragraph, the last first: taken out, the line it ended is justified again;
+# how far that line's Han then spread (ems, as fit.js measures). fit.js put each break where the
+# line before it spread past its limit, measured with the breaks before it in place only.
+_UNFITTED_SPREADS = r"""() => {
+  const spreads = [];
+  for (const p of document.querySelectorAll("article .text .para")) {
+    const brs = Array.from(p.querySelectorAll("br.fit"));
+    for (const br of brs.reverse()) {
+      const before = br.previousSibling;
+      br.remove();
+      if (!before || before.nodeType !== 3 || !before.data.length) { spreads.push([null, ""]); continue; }
+      const at = document.createRange();
+      at.setStart(before, before.data.length - 1); at.setEnd(before, before.data.length);
+      const top = at.getClientRects()[0].top;
+      let widest = 0, text = "";
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      let node;
+      while ((node = walker.nextNode())) {
+        const size = parseFloat(getComputedStyle(node.parentNode).fontSize);
+        for (let i = 0; i < node.data.length; i++) {
+          const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+          const q = r.getClientRects()[0];
+          if (!q || Math.abs(q.top - top) > size / 2) continue;
+          text += node.data[i];
+          if (/\p{Script=Han}/u.test(node.data[i])) widest = Math.max(widest, (q.width - size) / size);
+        }
+      }
+      spreads.push([widest, text]);
+    }
+  }
+  return spreads;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_forced_break_ends_a_line_spread_past_the_limit(sites: dict[str, Path], width: int) -> None:
+    """trial 16 #6: fit.js put all of a paragraph's forced breaks at the line starts it measured
+    before the first break set the lines before it again (text-wrap: pretty): at 390 px a stray
+    short line `第109号令规定，自2026年1月1日起施` / `行。…`, 施行 parted. Each break, taken out
+    again with the ones after it, leaves the line it ended spread past the limit."""
+    site = sites["epaper-codes"]
+    found = []
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for name in ("a-codes.html", "a-dashes.html"):
+                page.goto((site / name).as_uri())
+                _settled(page)
+                found += [(name, spread, text) for spread, text in page.evaluate(_UNFITTED_SPREADS)]
+        finally:
+            browser.close()
+    assert found or width == 1280, "no forced break at a phone's width: the test page no longer tests fit.js"
+    stray = [f for f in found if f[1] is None or f[1] <= VERY_LOOSE_LIMIT]
+    assert not stray, stray
