@@ -534,3 +534,31 @@ def test_check_quotes_a_parted_name_with_the_word_space_the_page_prints(tmp_path
                            capture_output=True, text=True, timeout=300)
     said = [line for line in check.stdout.splitlines() if "François-" in line]
     assert said and all("Xavier Bellamy" in line and "XavierBellamy" not in line for line in said), check.stdout
+
+
+def test_text_run_over_a_jump_is_no_correction(tmp_path: Path) -> None:
+    """trial 16b: a sentence added to a jumped article's first page pushes its last lines over the
+    jump; 核红 of the edition said `text moved: …` (now after the jump line 上接第1版, was before
+    转第2版): nobody moved that text. Only the added sentence is a change."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    spec = "layout/tabloid-edition.yaml"
+
+    def build(out: str) -> Path:
+        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, spec], cwd=project,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+        return project / out / "tabloid-edition.pdf"
+
+    old = build("old")
+    article = project / "content" / "xianglu-street.md"
+    text = article.read_text(encoding="utf-8")
+    first = "东丰县祥鹿街道党工委深入贯彻落实"
+    assert first in text
+    added = "街道党工委连夜部署工作。"
+    article.write_text(text.replace(first, added + first, 1), encoding="utf-8")
+    new = build("new")
+    result = diff_pdfs(old, new, project / "diff")
+    said = [c.line() for c in result.text]
+    assert [(c.old, c.new, c.moved) for c in result.text] == [("", added, "")], said

@@ -39,7 +39,7 @@ from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.proof.readback import Char, read_chars
 from pagesetter.proof.preview import render_page
-from pagesetter.proof.record import blocks as block_frames, layout_record, owner
+from pagesetter.proof.record import blocks as block_frames, layout_record, owner, parts as part_frames
 from pagesetter.proof.sourcemap import line_at
 from pagesetter.proof.tiles import SHEETS_TITLE
 from pagesetter.records import record
@@ -243,6 +243,7 @@ class _Placed:
     char: Char
     page: int
     where: str  # source "file:line", or "" when the record has none
+    part: str = "body"  # the part of the article it stands in: "headline", "body" or "caption" (PARTS)
 
 
 @record
@@ -267,6 +268,14 @@ def _records(path: Path) -> list[dict]:
         return [layout_record(page) for page in pdf.pages]
 
 
+# An article's text is compared part by part, each in reading order: a jumped article's lines
+# that run on to its next page pass its photo's caption and the jump lines in drawing order, and
+# were said as moved text (trial 16b). The jump lines themselves (flow/article.py sets them) are
+# no copy: left out.
+PARTS = ("headline", "body", "caption")
+JUMP_LINE = re.compile(r"（(?:转|上接)第\d+版）")
+
+
 def read_side(path: Path) -> _Side:
     pages = read_chars(path)
     records = _records(path)
@@ -274,6 +283,7 @@ def read_side(path: Path) -> _Side:
     for page in pages:
         record = records[page.number - 1] if page.number <= len(records) else {}
         blocks = block_frames(record)
+        inner = part_frames(record, frozenset(PARTS[::2]))
         sources = record.get("sources") if isinstance(record.get("sources"), dict) else {}
         for name, box in blocks:
             side.frames.setdefault(name, []).append((page.number, box))
@@ -292,8 +302,12 @@ def read_side(path: Path) -> _Side:
                 continue
             offset = counts.get(name, 0)
             counts[name] = offset + 1
-            side.articles.setdefault(name, []).append(_Placed(c, page.number, _where(sources.get(name), offset)))
+            part = _part_of(c, page.height, [(kind, box) for article, kind, box in inner if article == name])
+            side.articles.setdefault(name, []).append(
+                _Placed(c, page.number, _where(sources.get(name), offset), part))
         side.loose.append(_lines(loose))
+    for name, placed in side.articles.items():
+        side.articles[name] = _without_jump_lines(placed)
         side.heights.append(page.height)
     return side
 
@@ -350,6 +364,42 @@ def _spaced(text: str, gaps: list[str], start: int, end: int, lead: bool = False
     return "".join((gaps[k] if k > start or lead else "") + text[k] for k in range(start, end))
 
 
+def _part_of(c: Char, height: float, frames: list[tuple[str, tuple[float, float, float, float]]]) -> str:
+    """The kind of the frame (headline, caption) that holds the character's baseline and the middle
+    of its ink (a mark hanging past a caption's measure by less than half an em too); "body" when
+    none does. Not the nearest within an em, as a block is found: the body's first line stands
+    that close under a caption."""
+    y = height - c.baseline
+    x = (c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
+    slack = 0.5 * max(c.size, 1.0)
+    for kind, (x0, y0, x1, y1) in frames:
+        if x0 - slack <= x <= x1 + slack and y0 <= y <= y1:
+            return kind
+    return "body"
+
+
+def _without_jump_lines(placed: list[_Placed]) -> list[_Placed]:
+    """The article's characters less those of its jump lines (a body line that is all 转第N版 or
+    上接第N版)."""
+    out: list[_Placed] = []
+    for line in _lines_of_placed(placed):
+        if not (line[0].part == "body" and JUMP_LINE.fullmatch("".join(p.char.text for p in line))):
+            out += line
+    return out
+
+
+def _lines_of_placed(placed: list[_Placed]) -> list[list[_Placed]]:
+    lines: list[list[_Placed]] = []
+    for p in placed:
+        last = lines[-1][-1] if lines else None
+        if last is None or last.page != p.page or abs(p.char.baseline - last.char.baseline) > 0.3 * max(
+                p.char.size, last.char.size, 1.0) or p.char.x < last.char.x - 0.5 * max(p.char.size, 1.0):
+            lines.append([p])
+        else:
+            lines[-1].append(p)
+    return lines
+
+
 def _where(source: object, offset: int) -> str:
     if not isinstance(source, dict) or not isinstance(source.get("file"), str):
         return ""
@@ -382,7 +432,9 @@ def diff_text(old: _Side, new: _Side) -> list[TextChange]:
     changes: list[TextChange] = []
     for name in _ordered(old.articles, new.articles):
         a, b = old.articles.get(name, []), new.articles.get(name, [])
-        changes += _article_changes(name, a, b, paged=max(old.pages, new.pages) > 1)
+        for part in PARTS:
+            changes += _article_changes(name, [p for p in a if p.part == part], [p for p in b if p.part == part],
+                                        paged=max(old.pages, new.pages) > 1)
     for number in range(1, max(len(old.loose), len(new.loose)) + 1):
         a = old.loose[number - 1] if number <= len(old.loose) else []
         b = new.loose[number - 1] if number <= len(new.loose) else []

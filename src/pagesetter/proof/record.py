@@ -42,6 +42,20 @@ def blocks(record: dict) -> list[tuple[str, Box]]:
     return out
 
 
+def parts(record: dict, kinds: frozenset[str]) -> list[tuple[str, str, Box]]:
+    """The frames of the given kinds (caption, headline) as (article, kind, box), skipping any
+    entry that is not one."""
+    out = []
+    for f in record.get("frames", []) if isinstance(record.get("frames"), list) else []:
+        try:
+            if f["kind"] in kinds:
+                out.append((str(f["article"]), str(f["kind"]),
+                            (float(f["x0"]), float(f["y0"]), float(f["x1"]), float(f["y1"]))))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
 def owner(c: "Char", height: float, blocks: list[tuple[str, Box]]) -> str | None:
     """The article whose block holds the character's origin, or the nearest within NEAR em."""
     y = height - c.baseline
