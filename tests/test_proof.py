@@ -102,6 +102,12 @@ def test_modules_moved(project: Path) -> None:
     assert result.text == []
     assert sorted((m.article, m.what) for m in result.modules) == [("dongfeng-media", "moved"),
                                                                     ("xian-education", "moved")]
+    # placed as a photo is, in mm from the trim's top left (trial 16b: PDF points from the sheet's
+    # foot): the module at column 1, line 12 stands some 20 mm in from the trim's left edge
+    moved = {m.article: m.detail for m in result.modules}
+    assert all(d.endswith("mm from the trim's top left") and " pt" not in d for d in moved.values()), moved
+    left = re.match(r"page 1 at (\d+),(\d+)", moved["dongfeng-media"])
+    assert left is not None and 10 <= int(left[1]) <= 30 and 30 <= int(left[2]) <= 150, moved
 
 
 def test_a_pdf_not_ours_is_compared_by_page_and_line(project: Path, tmp_path: Path) -> None:

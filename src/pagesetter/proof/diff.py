@@ -78,9 +78,13 @@ class Region:
 
 def _place(box: tuple[float, float, float, float], trim: tuple[float, float]) -> str:
     """A box of PDF user space (y up) as the proofreader measures it: mm from the trim's top left."""
+    return f"at {_mm(box, trim)} mm from the trim's top left"
+
+
+def _mm(box: tuple[float, float, float, float], trim: tuple[float, float]) -> str:
     left, top = trim
-    return (f"at {(box[0] - left) / MM:.0f},{(top - box[3]) / MM:.0f}–{(box[2] - left) / MM:.0f},"
-            f"{(top - box[1]) / MM:.0f} mm from the trim's top left")
+    return (f"{(box[0] - left) / MM:.0f},{(top - box[3]) / MM:.0f}–{(box[2] - left) / MM:.0f},"
+            f"{(top - box[1]) / MM:.0f}")
 
 
 @record(frozen=True)
@@ -255,6 +259,7 @@ class _Side:
     frames: dict[str, list[tuple[int, tuple[float, float, float, float]]]]  # article -> (page, block box)
     pages: int
     heights: list[float] = field(default_factory=list)  # each page's height, pt
+    trims: list[tuple[float, float]] = field(default_factory=list)  # each page's trim top left, PDF space
 
 
 def frames_of(path: Path) -> list[list[dict]]:
@@ -263,9 +268,10 @@ def frames_of(path: Path) -> list[list[dict]]:
         return [layout_record(page).get("frames", []) for page in pdf.pages]
 
 
-def _records(path: Path) -> list[dict]:
+def _records(path: Path) -> tuple[list[dict], list[tuple[float, float]]]:
+    """Each page's layout record and its trim's top left."""
     with pikepdf.open(path) as pdf:
-        return [layout_record(page) for page in pdf.pages]
+        return [layout_record(page) for page in pdf.pages], [_trim_corner(page) for page in pdf.pages]
 
 
 # An article's text is compared part by part, each in reading order: a jumped article's lines
@@ -278,8 +284,8 @@ JUMP_LINE = re.compile(r"（(?:转|上接)第\d+版）")
 
 def read_side(path: Path) -> _Side:
     pages = read_chars(path)
-    records = _records(path)
-    side = _Side({}, [], {}, len(pages))
+    records, trims = _records(path)
+    side = _Side({}, [], {}, len(pages), trims=trims)
     for page in pages:
         record = records[page.number - 1] if page.number <= len(records) else {}
         blocks = block_frames(record)
@@ -746,7 +752,8 @@ def diff_modules(old: _Side, new: _Side) -> list[ModuleChange]:
             size_a, size_b = (ba[2] - ba[0], ba[3] - ba[1]), (bb[2] - bb[0], bb[3] - bb[1])
             resized = any(abs(u - v) > MOVE_TOLERANCE for u, v in zip(size_a, size_b))
             out.append(ModuleChange(name, "resized" if resized else "moved",
-                                    f"page {pa} {_box(ba)} → page {pb} {_box(bb)}"))
+                                    f"page {pa} at {_mm(ba, _trim(old, pa))} → page {pb} at {_mm(bb, _trim(new, pb))} "
+                                    "mm from the trim's top left"))
     for name in new.articles:
         if name in old.articles:
             change = _reflow(name, old, new)
@@ -755,8 +762,9 @@ def diff_modules(old: _Side, new: _Side) -> list[ModuleChange]:
     return out
 
 
-def _box(b: tuple[float, float, float, float]) -> str:
-    return f"{b[0]:.1f},{b[1]:.1f}–{b[2]:.1f},{b[3]:.1f} pt"
+def _trim(side: _Side, page: int) -> tuple[float, float]:
+    return side.trims[page - 1] if 0 < page <= len(side.trims) else (0.0, side.heights[page - 1] if
+                                                                     0 < page <= len(side.heights) else 0.0)
 
 
 def _line_starts(placed: list[_Placed]) -> list[int]:
@@ -1022,7 +1030,7 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
     """``photos``: the photos of either file whose change result.photos says, by page (their
     regions are said there); ``trims``: each page's trim top left."""
     old_pages, new_pages = _render(old, dpi), _render(new, dpi)
-    records = _records(new)
+    records, _ = _records(new)
     scale = 72 / dpi
     many = len(new_pages) > 1
     for number, (a, b) in enumerate(zip(old_pages, new_pages), 1):
