@@ -96,7 +96,7 @@ def remove_older_site(out: Path, spec: Path, name: str, pdfs: list[Path], combin
 
 
 def remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
-                    edition: str = "") -> None:
+                   edition: str = "") -> None:
     """A build that stopped (overset, a character no face has, bad input) leaves no page a desk
     could take for this build's: each named page's PDF (and ``edition``'s combined PDF and contact
     sheet) that an earlier build wrote is removed, with the previews and proofs beside it, which
@@ -189,7 +189,7 @@ def _page_records(pdf: "Path | io.BufferedReader", title: str | None) -> dict[st
 
 
 def earlier_pages(held: "io.BufferedReader | None", edition: str, pages: list[str],
-                   before: dict[str, tuple[int, int]]) -> dict[str, bytes]:
+                  before: dict[str, tuple[int, int]]) -> dict[str, bytes]:
     """The pages of the edition's earlier combined PDF (held_combined), by name, with their layout
     records (_page_records), read now and the file closed. Empty when there was none, and unread
     when the folder held no page PDF but the edition's ``pages`` (nothing could have been dropped)."""
@@ -204,7 +204,7 @@ def earlier_pages(held: "io.BufferedReader | None", edition: str, pages: list[st
 
 
 def remove_dropped(out: Path, earlier: dict[str, bytes], edition: str, pages: list[str],
-                    before: dict[str, tuple[int, int]], quiet: bool) -> None:
+                   before: dict[str, tuple[int, int]], quiet: bool) -> None:
     """A page taken out of an edition (or renamed in it) leaves the PDF its last build wrote: the
     night desk sends whatever is in the output folder (trial 14b #8). Each page of the edition's
     earlier combined PDF (``earlier``: earlier_pages) that is not among ``pages`` now goes, with
