@@ -182,3 +182,14 @@ def overset(project: Path, article: str) -> None:
     """``article`` given more copy than any module of the seed page or the tabloid holds."""
     path = project / "content" / f"{article}.md"
     path.write_text(path.read_text(encoding="utf-8") + OVERSET_COPY, encoding="utf-8")
+
+
+
+def run_uncached(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``pagesetter ARGS…`` run in ``cwd`` (the repository unless given), as a desk runs it, without
+    the cache (each run sets its pages: what a test asserts on is this build's) and with Python's own
+    warnings off (stderr holds the build's lines only). test_front_page, test_evening_front,
+    test_trial14_check."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
+    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=cwd)
