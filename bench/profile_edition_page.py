@@ -19,8 +19,6 @@ Usage: PYTHONPATH=SRC python bench/profile_edition_page.py [--pages 2-9] [--proj
 from __future__ import annotations
 
 import argparse
-import functools
-import importlib
 import os
 import shutil
 import sys
@@ -28,7 +26,9 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from phases import wrap_phases
 
 # module:function, in the order a page runs them
 PHASES = (
@@ -55,27 +55,13 @@ PHASES = (
 
 
 def wrap(phases: tuple[str, ...], cpu: dict[str, float], calls: dict[str, int]) -> None:
-    """Each phase replaced, in its module and wherever pagesetter imported it by name."""
-    for spec in phases:
-        module, name = spec.split(":")
-        try:
-            original = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            print(f"(phase {spec} not in this version: skipped)", file=sys.stderr)
-            continue
+    """Each phase timed in this process's CPU seconds (phases.wrap_phases): its calls and their sum."""
 
-        def timed(*a: Any, _f: Callable[..., Any] = original, _k: str = name, **kw: Any) -> Any:
-            started = time.process_time()
-            try:
-                return _f(*a, **kw)
-            finally:
-                cpu[_k] += time.process_time() - started
-                calls[_k] += 1
+    def record(name: str, _args: tuple[Any, ...], seconds: float) -> None:
+        cpu[name] += seconds
+        calls[name] += 1
 
-        functools.update_wrapper(timed, original)
-        for m in list(sys.modules.values()):
-            if getattr(m, "__name__", "").startswith("pagesetter") and getattr(m, name, None) is original:
-                setattr(m, name, timed)
+    wrap_phases(phases, time.process_time, record)
 
 
 def gs_cpu(server: object) -> float:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
-import importlib
 import io
 import os
 import pstats
@@ -25,7 +23,9 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from phases import wrap_phases
 
 ROOT = Path(__file__).resolve().parent.parent
 # Stages timed by --phases, as module:function. Missing ones are skipped (the tree is moving).
@@ -41,31 +41,16 @@ PHASES = (
 )
 
 
-def wrap_phases() -> dict[str, list[float]]:
-    """Replace each PHASES function, in its module and wherever pagesetter imported it by name."""
+def wrap_timed() -> dict[str, list[float]]:
+    """Each PHASES function timed in wall seconds (phases.wrap_phases), each call's time listed under
+    its name; subset_font's by the font file (its first argument), so the faces can be told apart."""
     times: dict[str, list[float]] = defaultdict(list)
-    for spec in PHASES:
-        mod_name, fn_name = spec.split(":")
-        try:
-            mod = importlib.import_module(mod_name)
-            original = getattr(mod, fn_name)
-        except (ImportError, AttributeError):
-            print(f"(phase {spec} not found, skipped)")
-            continue
 
-        def timed(*a: Any, _f: Callable[..., Any] = original, _k: str = fn_name, **kw: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return _f(*a, **kw)
-            finally:
-                # subset_font(path, ...): one line per font file, so the faces can be told apart
-                key = f"{_k}({a[0].name})" if _k == "subset_font" and a and isinstance(a[0], Path) else _k
-                times[key].append(time.perf_counter() - t0)
+    def record(name: str, a: tuple[Any, ...], seconds: float) -> None:
+        key = f"{name}({a[0].name})" if name == "subset_font" and a and isinstance(a[0], Path) else name
+        times[key].append(seconds)
 
-        functools.update_wrapper(timed, original)
-        for m in list(sys.modules.values()):
-            if getattr(m, "__name__", "").startswith("pagesetter") and getattr(m, fn_name, None) is original:
-                setattr(m, fn_name, timed)
+    wrap_phases(PHASES, time.perf_counter, record)
     return times
 
 
@@ -89,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.warm:
         build_page(args.spec, scratch / "warm-up")
     if args.phases:
-        times = wrap_phases()
+        times = wrap_timed()
         started = time.perf_counter()
         build_page(args.spec, scratch / "out")
         wall = time.perf_counter() - started

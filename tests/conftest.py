@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -146,3 +148,48 @@ def age_inputs(project: Path) -> None:
             st = path.stat()
             if st.st_mtime_ns > now - 10 * 10**9:
                 os.utime(path, ns=(st.st_atime_ns, now - 60 * 10**9))
+
+
+# The output folder's clean-up (src/pagesetter/outputs.py), tested through the real command line in
+# a throwaway project (test_stopped_build.py, test_stale_outputs.py).
+
+# Paragraphs enough to overflow any module of the seed page or the tabloid.
+OVERSET_COPY = "\n\n" + "\n\n".join(["这是补充的一段新闻正文，用来让文章超出版面所能容纳的篇幅。" * 6] * 40) + "\n"
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pagesetter ARGS…`` run in ``project``, as a desk runs it."""
+    return subprocess.run([sys.executable, "-m", "pagesetter", *args], cwd=project, capture_output=True, text=True,
+                          timeout=600)
+
+
+def build_to_out(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pagesetter build -o out ARGS…`` in ``project``: its outputs in ``project/out``."""
+    return run_cli(project, "build", "-o", "out", *args)
+
+
+def user_pdf(path: Path) -> None:
+    """A PDF another program made (no pagesetter in its Info)."""
+    import pikepdf
+
+    doc = pikepdf.new()
+    doc.add_blank_page()
+    doc.docinfo["/Creator"] = "Adobe InDesign"
+    doc.save(path)
+
+
+def overset(project: Path, article: str) -> None:
+    """``article`` given more copy than any module of the seed page or the tabloid holds."""
+    path = project / "content" / f"{article}.md"
+    path.write_text(path.read_text(encoding="utf-8") + OVERSET_COPY, encoding="utf-8")
+
+
+
+def run_uncached(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``pagesetter ARGS…`` run in ``cwd`` (the repository unless given), as a desk runs it, without
+    the cache (each run sets its pages: what a test asserts on is this build's) and with Python's own
+    warnings off (stderr holds the build's lines only). test_front_page, test_evening_front,
+    test_trial14_check."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
+    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=cwd)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
 
 import jsonschema
 import pytest
@@ -22,6 +24,9 @@ from pagesetter.epaper.site import schema_bytes
 from pagesetter.epaper.zones import module_zones, union_outline
 from pagesetter.edition import is_edition, load_edition
 from pagesetter.flow.verse import TURNOVER_INDENT_EM
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -258,6 +263,48 @@ def _browser():
     return playwright.sync_playwright()
 
 
+PHONE = {"width": 390, "height": 844}  # CSS px: a phone's screen, as the site's phone tests see it
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One Chromium for every test of this module that reads the sites in a browser (each launch
+    costs seconds on a shared host); each test opens its own tabs in it (_tab)."""
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def _tab(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A tab of its own (a new browser context: no cookies, storage or cache of another test's),
+    closed when the test is done with it."""
+    page = browser.new_page(**options)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(chromium: Browser) -> Iterator[Page]:
+    """The tab at a phone's screen (PHONE) that the phone tests walk the article pages in."""
+    with _tab(chromium, viewport=PHONE) as page:
+        yield page
+
+
+def _articles_on(page: Page, sites: dict[str, Path], names: tuple[str, ...] | None = None) -> Iterator[Path]:
+    """Each article page (a-*.html) of the sites ``names`` (every one by default), in order, opened
+    in ``page``: its file, as the tab shows it."""
+    for name in names or tuple(sites):
+        for html in sorted(sites[name].glob("a-*.html")):
+            page.goto(html.as_uri())
+            yield html
+
+
 def _point_in(zone: dict) -> tuple[float, float]:
     """A point well inside the zone (10 pt from its edges where the zone allows)."""
     xs = [x for x, _ in zone["outline"]]
@@ -302,69 +349,59 @@ def _check_article_page(page, article: Article) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.parametrize("name", list(SPECS))
-def test_click_every_zone_and_read_the_article(sites: dict[str, Path], name: str) -> None:
+def test_click_every_zone_and_read_the_article(sites: dict[str, Path], name: str, chromium: Browser) -> None:
     site = sites[name]
     index = _index(site)
     content = _content(site, _project_of(site))
     reached: set[str] = set()
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for sheet in index["pages"]:
-                url = (site / sheet["html"]).as_uri()
-                for entry in index["articles"]:
-                    for zone in (z for z in entry["zones"] if z["page"] == sheet["number"]):
-                        page.goto(url)
-                        x, y = _point_in(zone)
-                        # the page point to the screen through the SVG's own transform
-                        sx, sy = page.evaluate(
-                            "([x, y]) => { const svg = document.querySelector('svg.zones'); "
-                            "const pt = svg.createSVGPoint(); pt.x = x; pt.y = y; "
-                            "const m = svg.getScreenCTM(); const s = pt.matrixTransform(m); return [s.x, s.y]; }",
-                            [x, y])
-                        page.mouse.wheel(0, 0)
-                        page.evaluate(f"window.scrollTo(0, {max(0, sy - 400)})")
-                        sy -= page.evaluate("window.scrollY")
-                        hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
-                                            "const a = e && e.closest('a.zone'); return a && a.id; }", [sx, sy])
-                        assert hit == zone["anchor"], f"{entry['id']}: the point clicks {hit}"
-                        with page.expect_navigation():
-                            page.mouse.click(sx, sy)
-                        assert page.url.endswith("/" + entry["html"])
-                        _check_article_page(page, content[entry["id"]])
-                        # its links back lead to its zones, one per page it stands on
-                        back = page.locator("nav.on-pages a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-                        firsts = {}
-                        for z in entry["zones"]:
-                            firsts.setdefault(z["page"], f"page-{z['page']}.html#{z['anchor']}")
-                        assert back == list(firsts.values())
-                        reached.add(entry["id"])
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": 1280, "height": 900}) as page:
+        for sheet in index["pages"]:
+            url = (site / sheet["html"]).as_uri()
+            for entry in index["articles"]:
+                for zone in (z for z in entry["zones"] if z["page"] == sheet["number"]):
+                    page.goto(url)
+                    x, y = _point_in(zone)
+                    # the page point to the screen through the SVG's own transform
+                    sx, sy = page.evaluate(
+                        "([x, y]) => { const svg = document.querySelector('svg.zones'); "
+                        "const pt = svg.createSVGPoint(); pt.x = x; pt.y = y; "
+                        "const m = svg.getScreenCTM(); const s = pt.matrixTransform(m); return [s.x, s.y]; }",
+                        [x, y])
+                    page.mouse.wheel(0, 0)
+                    page.evaluate(f"window.scrollTo(0, {max(0, sy - 400)})")
+                    sy -= page.evaluate("window.scrollY")
+                    hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
+                                        "const a = e && e.closest('a.zone'); return a && a.id; }", [sx, sy])
+                    assert hit == zone["anchor"], f"{entry['id']}: the point clicks {hit}"
+                    with page.expect_navigation():
+                        page.mouse.click(sx, sy)
+                    assert page.url.endswith("/" + entry["html"])
+                    _check_article_page(page, content[entry["id"]])
+                    # its links back lead to its zones, one per page it stands on
+                    back = page.locator("nav.on-pages a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+                    firsts = {}
+                    for z in entry["zones"]:
+                        firsts.setdefault(z["page"], f"page-{z['page']}.html#{z['anchor']}")
+                    assert back == list(firsts.values())
+                    reached.add(entry["id"])
     assert reached == {a["id"] for a in index["articles"]}
 
 
-def test_readable_on_a_phone(sites: dict[str, Path]) -> None:
+def test_readable_on_a_phone(sites: dict[str, Path], chromium: Browser) -> None:
     site = sites["tabloid-edition"]
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-            for html in ("page-1.html", "a-xianglu-street.html"):
-                phone.goto((site / html).as_uri())
-                # nothing wider than the screen: no sideways scrolling to read
-                assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, html
-            font = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.text .para')).fontSize)")
-            assert font >= 16
-            phone.goto((site / "page-1.html").as_uri())
-            img = phone.locator("#sheet img")
-            assert img.get_attribute("src") == "images/page-1.jpg"
-            phone.locator("#zoom").click()
-            assert img.get_attribute("src") == "images/page-1-zoom.jpg"
-            assert img.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": 390, "height": 844}, device_scale_factor=2) as phone:
+        for html in ("page-1.html", "a-xianglu-street.html"):
+            phone.goto((site / html).as_uri())
+            # nothing wider than the screen: no sideways scrolling to read
+            assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, html
+        font = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.text .para')).fontSize)")
+        assert font >= 16
+        phone.goto((site / "page-1.html").as_uri())
+        img = phone.locator("#sheet img")
+        assert img.get_attribute("src") == "images/page-1.jpg"
+        phone.locator("#zoom").click()
+        assert img.get_attribute("src") == "images/page-1-zoom.jpg"
+        assert img.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
 
 # The last character of a paragraph's text and the one before it, closing marks skipped (they
@@ -380,50 +417,34 @@ LONE_LAST_LINES = """els => els.filter(e => {
 }).map(e => e.textContent)"""
 
 
-def test_no_paragraph_ends_on_a_lone_character_on_a_phone(sites: dict[str, Path]) -> None:
+def test_no_paragraph_ends_on_a_lone_character_on_a_phone(sites: dict[str, Path], phone: Page) -> None:
     """The front page's 简讯 on a phone ended two paragraphs with 车。 and 整。 alone on a line (the
     browser's greedy breaking); print never does. Every article page of the shipped pages, 390 px wide."""
     lone = []
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            for name in ("front-page", "seed-page", "tabloid-edition"):
-                for html in sorted(sites[name].glob("a-*.html")):
-                    phone.goto(html.as_uri())
-                    lone += [(html.name, t) for t in phone.locator(".text .para").evaluate_all(LONE_LAST_LINES)]
-        finally:
-            browser.close()
+    for html in _articles_on(phone, sites, ("front-page", "seed-page", "tabloid-edition")):
+        lone += [(html.name, t) for t in phone.locator(".text .para").evaluate_all(LONE_LAST_LINES)]
     assert not lone, lone
 
 
-def test_no_article_runs_off_a_phone_s_screen(sites: dict[str, Path]) -> None:
+def test_no_article_runs_off_a_phone_s_screen(sites: dict[str, Path], phone: Page) -> None:
     """Trial 13: a long URL ran off a 390 px screen (the page scrolled sideways) and the line
     before it was spread letter by letter. Every article page of every site, URLs, e-mail
     addresses and long codes among them (the latin test page): nothing wider than the screen, and
     each address breakable where print breaks it (a <wbr> at each of url_break_at's places)."""
     wide, urls = [], 0
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            for site in sites.values():
-                for html in sorted(site.glob("a-*.html")):
-                    phone.goto(html.as_uri())
-                    if phone.evaluate("document.scrollingElement.scrollWidth") > 390:
-                        wide.append(html.name)
-                    for url in phone.locator(".text .url").evaluate_all(
-                            "els => els.map(e => [e.textContent, e.querySelectorAll('wbr').length])"):
-                        urls += 1
-                        text, breaks = url
-                        assert breaks == sum(url_break_at(text, k) for k in range(1, len(text))), text
-        finally:
-            browser.close()
+    for html in _articles_on(phone, sites):
+        if phone.evaluate("document.scrollingElement.scrollWidth") > PHONE["width"]:
+            wide.append(html.name)
+        for url in phone.locator(".text .url").evaluate_all(
+                "els => els.map(e => [e.textContent, e.querySelectorAll('wbr').length])"):
+            urls += 1
+            text, breaks = url
+            assert breaks == sum(url_break_at(text, k) for k in range(1, len(text))), text
     assert not wide, wide
     assert urls >= 2  # the latin page's URL and e-mail address were found and marked
 
 
-def test_hostile_copy_prints_as_text(tmp_path: Path) -> None:
+def test_hostile_copy_prints_as_text(tmp_path: Path, chromium: Browser) -> None:
     project = copy_project(tmp_path)
     banner = project / "content" / "banner.md"
     text = banner.read_text(encoding="utf-8")
@@ -438,21 +459,16 @@ def test_hostile_copy_prints_as_text(tmp_path: Path) -> None:
     assert "<script>window" not in html and "&lt;script&gt;" in html
     assert "<b onclick" not in (site / "a-dongliao-police.html").read_text(encoding="utf-8")
     articles = load_inputs(project / "layout" / "seed-page.yaml")[2]
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page()
-            for name in ("a-banner.html", "page-1.html"):
-                page.goto((site / name).as_uri())
-                assert page.evaluate("window.pwned === undefined")
-            for name in ("banner", "dongliao-police"):
-                page.goto((site / f"a-{name}.html").as_uri())
-                _check_article_page(page, articles[name])
-            assert page.locator("article b").count() == 0
-            assert articles["banner"].title == "<script>window.pwned=1</script>"
-            assert articles["dongliao-police"].paragraphs[0].text.startswith("<b onclick=x>&amp;")
-        finally:
-            browser.close()
+    with _tab(chromium) as page:
+        for name in ("a-banner.html", "page-1.html"):
+            page.goto((site / name).as_uri())
+            assert page.evaluate("window.pwned === undefined")
+        for name in ("banner", "dongliao-police"):
+            page.goto((site / f"a-{name}.html").as_uri())
+            _check_article_page(page, articles[name])
+        assert page.locator("article b").count() == 0
+        assert articles["banner"].title == "<script>window.pwned=1</script>"
+        assert articles["dongliao-police"].paragraphs[0].text.startswith("<b onclick=x>&amp;")
 
 
 def test_a_cmyk_photo_goes_to_the_web_in_srgb_through_a_profile(tmp_path: Path) -> None:
@@ -529,18 +545,13 @@ _PARAGRAPH_EDGES = """els => els.map(p => {
 })"""
 
 
-def _paragraph_edges(site: Path, article: str) -> list[tuple[str, float, float, int, float]]:
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto((site / f"a-{article}.html").as_uri())
-            return [tuple(row) for row in page.locator("article .text .para").evaluate_all(_PARAGRAPH_EDGES)]
-        finally:
-            browser.close()
+def _paragraph_edges(chromium: Browser, site: Path, article: str) -> list[tuple[str, float, float, int, float]]:
+    with _tab(chromium, viewport={"width": 1280, "height": 900}) as page:
+        page.goto((site / f"a-{article}.html").as_uri())
+        return [tuple(row) for row in page.locator("article .text .para").evaluate_all(_PARAGRAPH_EDGES)]
 
 
-def test_the_e_paper_aligns_paragraphs_as_print_does(sites: dict[str, Path]) -> None:
+def test_the_e_paper_aligns_paragraphs_as_print_does(sites: dict[str, Path], chromium: Browser) -> None:
     """tests/pages/layout/body-align.yaml: a poem in a style set ``align: center`` (no indent),
     centred line by line in print, stood flush left and indented two ems on the e-paper; a body
     set ``align: right`` stood flush left. Each paragraph stands as print sets it: the poem's
@@ -549,16 +560,16 @@ def test_the_e_paper_aligns_paragraphs_as_print_does(sites: dict[str, Path]) -> 
     two ems (the body style's 2字)."""
     site = sites["body-align"]
     px = 1.0  # the white either side equal to a pixel
-    poem = _paragraph_edges(site, "poem")
+    poem = _paragraph_edges(chromium, site, "poem")
     assert [t for t, *_ in poem] == ["高楼百尺倚秋空，", "万里江流入望中。", "江水把夜色一寸一寸地折叠",
                                      "十年书剑成何事？一夜乡心寄远鸿。", "莫道霜华侵鬓早，", "犹将诗酒对西风。"]
     for text, left, right, lines, _ in poem:
         assert lines == 1 and left > 40 and left == pytest.approx(right, abs=px), (text, left, right)
-    thanks = _paragraph_edges(site, "thanks")
+    thanks = _paragraph_edges(chromium, site, "thanks")
     assert len(thanks) == 4
     for text, left, right, _, _ in thanks:
         assert right == pytest.approx(0, abs=px) and left > 40, (text, left, right)
-    ad = {text: (left, right, size) for text, left, right, _, size in _paragraph_edges(site, "ad")}
+    ad = {text: (left, right, size) for text, left, right, _, size in _paragraph_edges(chromium, site, "ad")}
     for text in ("江城书店", "2026年9月18日"):
         assert ad[text][1] == pytest.approx(0, abs=px) and ad[text][0] > 40, (text, ad[text])
     for text in ("地址：江城市解放路88号", "热线：027-12345678", "营业时间：每日9:00—21:00"):
@@ -646,7 +657,7 @@ def _lines_of(page, selector: str = "article .text .para") -> list[list[tuple]]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_justified_line_is_spread_past_print_s_limit(sites: dict[str, Path], width: int) -> None:
+def test_no_justified_line_is_spread_past_print_s_limit(sites: dict[str, Path], width: int, chromium: Browser) -> None:
     """A justified line before a code the browser will not break (600519.SH, XK-20220630-000123)
     was spread to the measure, its Han a third of an em apart and more (a line of gaps): print's
     line breaker avoids such a line (`check` fails one spread past VERY_LOOSE_LIMIT), the browser
@@ -654,54 +665,44 @@ def test_no_justified_line_is_spread_past_print_s_limit(sites: dict[str, Path], 
     line but a paragraph's last (or one ended by a forced break, which the browser sets flush left
     as a last line) spreads two Han further apart than print allows."""
     spread, justified = [], 0
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            for site in sites.values():
-                for html in sorted(site.glob("a-*.html")):
-                    page.goto(html.as_uri())
-                    for para in _lines_of(page):
-                        for text, _left, _right, last, wide, _size, align, _cls in para:
-                            if align != "justify" or last:
-                                continue
-                            justified += 1
-                            if wide > VERY_LOOSE_LIMIT + 0.01:  # a hundredth: the browser's rounding to its pixel
-                                spread.append((site.name, html.name, text, round(wide, 2)))
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": width, "height": 900}) as page:
+        for site in sites.values():
+            for html in sorted(site.glob("a-*.html")):
+                page.goto(html.as_uri())
+                for para in _lines_of(page):
+                    for text, _left, _right, last, wide, _size, align, _cls in para:
+                        if align != "justify" or last:
+                            continue
+                        justified += 1
+                        if wide > VERY_LOOSE_LIMIT + 0.01:  # a hundredth: the browser's rounding to its pixel
+                            spread.append((site.name, html.name, text, round(wide, 2)))
     assert justified > 200  # the lines were found and measured
     assert not spread, spread
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_verse_turnovers_stand_as_print_sets_them(sites: dict[str, Path], width: int) -> None:
+def test_verse_turnovers_stand_as_print_sets_them(sites: dict[str, Path], width: int, chromium: Browser) -> None:
     """A verse line too long for the screen turned over centred, as if it were a verse line of its
     own (flow/verse.py: print sets a turnover flush right, at least TURNOVER_INDENT_EM in from the
     left, the head centred as every verse line). The poems of the test pages, at a desktop's width
     and a phone's: each verse line's head is centred on the measure; each of its turnovers ends at
     the measure and stands two ems in at least."""
     turnovers, verse = [], 0
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            for name, article in (("epaper-codes", "night-song"), ("verse", "fk-verse"), ("verse", "stanzas"),
-                                  ("verse", "tight"), ("body-align", "poem")):
-                page.goto((sites[name] / f"a-{article}.html").as_uri())
-                # a verse line: a line of a ::: noindent block in a centred style (flow/verse.py is_verse)
-                for para in _lines_of(page, 'article .text .para[data-form="noindent"]'):
-                    if para[0][6] != "center":
-                        continue
-                    verse += 1
-                    (head, left, right, *_), size = para[0], para[0][5]
-                    assert abs(left - right) <= 1.5, (article, width, head, left, right)
-                    for text, left, right, *_ in para[1:]:
-                        turnovers.append(text)
-                        assert abs(right) <= 1.5 and left >= TURNOVER_INDENT_EM * size - 1.0, \
-                            (article, width, head, text, left, right)
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": width, "height": 900}) as page:
+        for name, article in (("epaper-codes", "night-song"), ("verse", "fk-verse"), ("verse", "stanzas"),
+                              ("verse", "tight"), ("body-align", "poem")):
+            page.goto((sites[name] / f"a-{article}.html").as_uri())
+            # a verse line: a line of a ::: noindent block in a centred style (flow/verse.py is_verse)
+            for para in _lines_of(page, 'article .text .para[data-form="noindent"]'):
+                if para[0][6] != "center":
+                    continue
+                verse += 1
+                (head, left, right, *_), size = para[0], para[0][5]
+                assert abs(left - right) <= 1.5, (article, width, head, left, right)
+                for text, left, right, *_ in para[1:]:
+                    turnovers.append(text)
+                    assert abs(right) <= 1.5 and left >= TURNOVER_INDENT_EM * size - 1.0, \
+                        (article, width, head, text, left, right)
     assert verse >= 20
     # night-song's long verse lines turn over on a phone, its longest on a desktop too
     assert len(turnovers) >= (3 if width < 600 else 1), turnovers
@@ -725,7 +726,8 @@ _HEAD = """() => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_vertical_headline_reads_as_print_has_it_where_there_is_room(sites: dict[str, Path], width: int) -> None:
+def test_a_vertical_headline_reads_as_print_has_it_where_there_is_room(sites: dict[str, Path], width: int,
+                                                                      chromium: Browser) -> None:
     """A headline set vertical in print (竖排, headline.vertical) stood across on the e-paper like
     any other. At a desktop's width it is vertical (writing-mode vertical-rl: its characters run
     down, its columns right to left) on the left of the body, the body beside it, as on the page;
@@ -734,27 +736,22 @@ def test_a_vertical_headline_reads_as_print_has_it_where_there_is_room(sites: di
     across in print stays across."""
     vertical = [("vertical", a) for a in ("vertical-song", "vertical-song-bold", "vertical-hei", "vertical-hei-bold",
                                          "vertical-kai", "vertical-clauses")] + [("front-page", "levee")]
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            for name, article in vertical + [("front-page", "lead"), ("seed-page", "xianglu-street")]:
-                page.goto((sites[name] / f"a-{article}.html").as_uri())
-                _settled(page)
-                got = page.evaluate(_HEAD)
-                (l1, t1, r1, b1), (l2, t2, _, _) = got["first"], got["second"]
-                assert got["scroll"] <= width, (article, got)
-                if width > 600 and (name, article) in vertical:
-                    assert got["mode"] == "vertical-rl", (article, got)
-                    assert t2 >= b1 - 1 and abs(l2 - l1) <= 2, (article, got)  # the second character under the first
-                    assert got["text"][0] >= got["head"][2], (article, got)  # the body to the right of the head
-                    assert got["head"][3] - got["head"][1] > got["head"][2] - got["head"][0], (article, got)
-                else:
-                    assert got["mode"] == "horizontal-tb", (article, got)
-                    assert l2 >= r1 - 1 and abs(t2 - t1) <= 2, (article, got)  # the second character after the first
-                    assert got["text"][1] >= got["head"][3], (article, got)  # the body under the head
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": width, "height": 900}) as page:
+        for name, article in vertical + [("front-page", "lead"), ("seed-page", "xianglu-street")]:
+            page.goto((sites[name] / f"a-{article}.html").as_uri())
+            _settled(page)
+            got = page.evaluate(_HEAD)
+            (l1, t1, r1, b1), (l2, t2, _, _) = got["first"], got["second"]
+            assert got["scroll"] <= width, (article, got)
+            if width > 600 and (name, article) in vertical:
+                assert got["mode"] == "vertical-rl", (article, got)
+                assert t2 >= b1 - 1 and abs(l2 - l1) <= 2, (article, got)  # the second character under the first
+                assert got["text"][0] >= got["head"][2], (article, got)  # the body to the right of the head
+                assert got["head"][3] - got["head"][1] > got["head"][2] - got["head"][0], (article, got)
+            else:
+                assert got["mode"] == "horizontal-tb", (article, got)
+                assert l2 >= r1 - 1 and abs(t2 - t1) <= 2, (article, got)  # the second character after the first
+                assert got["text"][1] >= got["head"][3], (article, got)  # the body under the head
 
 
 def test_each_page_has_one_h1_and_its_headings_in_order(sites: dict[str, Path]) -> None:
@@ -772,7 +769,7 @@ def test_each_page_has_one_h1_and_its_headings_in_order(sites: dict[str, Path]) 
                 assert re.search(r' alt="[^"]+"', img), (site.name, html.name, img)
 
 
-def test_a_headline_turned_on_a_phone_has_lines_of_a_length(sites: dict[str, Path]) -> None:
+def test_a_headline_turned_on_a_phone_has_lines_of_a_length(sites: dict[str, Path], phone: Page) -> None:
     """On a phone the front page's 全市小学暑期托管服务下周启动 stood as a full line over 启动 alone
     (and 上半年全市新增城镇就业五 over 万二千人): a desk turns a headline too long for its measure
     in lines of a length, and where its parts meet (为党旗添光彩 让党徽更闪 over 亮: at the
@@ -781,108 +778,83 @@ def test_a_headline_turned_on_a_phone_has_lines_of_a_length(sites: dict[str, Pat
     fit a line breaks only at its spaces."""
     short, inside = [], []
     turned = 0
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            for site in sites.values():
-                for html in sorted(site.glob("a-*.html")):
-                    phone.goto(html.as_uri())
-                    heads = "article .kicker, article h1.title, article .subtitle"
-                    for para, content in zip(_lines_of(phone, heads), phone.locator(heads).all_text_contents()):
-                        if len(para) < 2:
-                            continue
-                        turned += 1
-                        texts = [re.sub(r"[ \u3000]", "", line[0]) for line in para]
-                        if min(map(len, texts)) < max(map(len, texts)) / 2:
-                            short.append((html.name, texts))
-                        parts = [x for x in re.split(r"[ \u3000]+", content) if x]
-                        if len(parts) > 1 and max(map(len, parts)) <= max(map(len, texts)):
-                            ends = {sum(map(len, parts[:k])) for k in range(len(parts) + 1)}
-                            if not {sum(map(len, texts[:k])) for k in range(len(texts))} <= ends:
-                                inside.append((html.name, texts))
-        finally:
-            browser.close()
+    heads = "article .kicker, article h1.title, article .subtitle"
+    for html in _articles_on(phone, sites):
+        for para, content in zip(_lines_of(phone, heads), phone.locator(heads).all_text_contents()):
+            if len(para) < 2:
+                continue
+            turned += 1
+            texts = [re.sub(r"[ \u3000]", "", line[0]) for line in para]
+            if min(map(len, texts)) < max(map(len, texts)) / 2:
+                short.append((html.name, texts))
+            parts = [x for x in re.split(r"[ \u3000]+", content) if x]
+            if len(parts) > 1 and max(map(len, parts)) <= max(map(len, texts)):
+                ends = {sum(map(len, parts[:k])) for k in range(len(parts) + 1)}
+                if not {sum(map(len, texts[:k])) for k in range(len(texts))} <= ends:
+                    inside.append((html.name, texts))
     assert turned >= 10
     assert not short, short
     assert not inside, inside
 
 
-def test_a_table_s_figures_are_never_broken_on_a_phone(sites: dict[str, Path]) -> None:
+def test_a_table_s_figures_are_never_broken_on_a_phone(sites: dict[str, Path], phone: Page) -> None:
     """On a phone the tables test page's figures broke inside (3007 / 50, 168.5 / 2, +2.3 / 1%) and its
     column heads (收盘 / 价): the text's break-anywhere rule, there for a long code in a paragraph,
     reached into the table. Every figure (a right-aligned cell) and column head stands on one
     line; a table wider than the screen scrolls in its own box, never the page."""
     broken, cells = [], 0
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            for html in sorted(sites["tables"].glob("a-*.html")):
-                phone.goto(html.as_uri())
-                for cell in _lines_of(phone, "article .text td.right, article .text th"):
-                    cells += 1
-                    if len(cell) > 1:
-                        broken.append((html.name, [line[0] for line in cell]))
-                assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, html.name
-        finally:
-            browser.close()
+    for html in _articles_on(phone, sites, ("tables",)):
+        for cell in _lines_of(phone, "article .text td.right, article .text th"):
+            cells += 1
+            if len(cell) > 1:
+                broken.append((html.name, [line[0] for line in cell]))
+        assert phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], html.name
     assert cells >= 30
     assert not broken, broken
 
 
-def test_lines_are_fitted_again_at_a_new_width(sites: dict[str, Path]) -> None:
+def test_lines_are_fitted_again_at_a_new_width(sites: dict[str, Path], chromium: Browser) -> None:
     """The lines fit.js ends by force are a width's: a phone turned sideways, or a window made
     narrower, breaks the text elsewhere. The codes page opened at a desktop's width and made a
     phone's, then wide again: at each width no justified line is spread past print's limit and
     the text is the content's; wide again, its forced breaks are those of the page opened wide."""
     site = sites["epaper-codes"]
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto((site / "a-codes.html").as_uri())
-            before = page.locator("article .text .para").all_text_contents()
-            _settled(page)
-            fresh = page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)")
-            for width in (390, 700, 1280):
-                page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_function(f"document.documentElement.dataset.fitted === '{width}'")
-                lines = [line for para in _lines_of(page) for line in para]
-                spread = [(t, w) for t, _l, _r, last, w, *_ in lines if not last and w > VERY_LOOSE_LIMIT + 0.01]
-                assert not spread, (width, spread)
-                assert page.locator("article .text .para").all_text_contents() == before
-            # wide again, the breaks are those of a page opened wide: none of the phone's is left
-            assert page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)") \
-                == fresh
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": 1280, "height": 900}) as page:
+        page.goto((site / "a-codes.html").as_uri())
+        before = page.locator("article .text .para").all_text_contents()
+        _settled(page)
+        fresh = page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)")
+        for width in (390, 700, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_function(f"document.documentElement.dataset.fitted === '{width}'")
+            lines = [line for para in _lines_of(page) for line in para]
+            spread = [(t, w) for t, _l, _r, last, w, *_ in lines if not last and w > VERY_LOOSE_LIMIT + 0.01]
+            assert not spread, (width, spread)
+            assert page.locator("article .text .para").all_text_contents() == before
+        # wide again, the breaks are those of a page opened wide: none of the phone's is left
+        assert page.locator("article .text br.fit").evaluate_all("els => els.map(e => e.nextSibling.textContent)") \
+            == fresh
 
 
-def test_a_vertical_headline_s_marks_come_from_a_chinese_face(sites: dict[str, Path]) -> None:
+def test_a_vertical_headline_s_marks_come_from_a_chinese_face(sites: dict[str, Path], chromium: Browser) -> None:
     """A vertical headline's quotation marks and dashes came from the system's Latin face (DejaVu Sans,
     system-ui's first), which has no vertical forms: “疫” stood as two commas on their side and ——
     as two bars, where print sets the corner forms 『疫』 and one line (chars.VERTICAL_QUOTES). At a
     desktop's width every glyph of each vertical 主题, 副题 and byline is a Chinese face's, as
     Chromium reports the faces it used (CSS.getPlatformFontsForNode)."""
     faces = {}
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("DOM.enable")
-            cdp.send("CSS.enable")
-            for article in ("vertical-song", "vertical-hei", "vertical-clauses"):
-                page.goto((sites["vertical"] / f"a-{article}.html").as_uri())
-                _settled(page)
-                root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-                for selector in ("article h1.title", "article .subtitle", "article .byline"):
-                    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-                    used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-                    faces[(article, selector)] = {f["familyName"] for f in used if f["glyphCount"]}
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": 1280, "height": 900}) as page:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        for article in ("vertical-song", "vertical-hei", "vertical-clauses"):
+            page.goto((sites["vertical"] / f"a-{article}.html").as_uri())
+            _settled(page)
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            for selector in ("article h1.title", "article .subtitle", "article .byline"):
+                node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+                used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                faces[(article, selector)] = {f["familyName"] for f in used if f["glyphCount"]}
     assert all(faces.values()), faces
     assert all("CJK" in face for used in faces.values() for face in used), faces
 

@@ -7,33 +7,26 @@ photo said once."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import run_uncached
 
 from tests.test_modules import _chars, _frames, _in
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "pages" / "layout" / "evening-front.yaml"
 LOW = ROOT / "tests" / "pages" / "layout" / "low-resolution.yaml"
-ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
 PITCH = 13.5  # the page's grid
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
-                          timeout=600, env=ENV, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("evening")
-    run = _run("build", str(SPEC), "-o", str(out))
+    run = run_uncached("build", str(SPEC), "-o", str(out))
     assert run.returncode == 0, run.stderr
     return run, out / "evening-front.pdf"
 
@@ -62,7 +55,7 @@ def test_a_flush_right_line_in_a_boxed_ear_stays_inside_its_measure(built) -> No
     right = ends[len(ends) // 2]
     assert min(c["x0"] for c in sign) >= left - 0.05  # no ink in the gutter, towards the column rule
     assert abs(max(c["x1"] for c in sign) - right) < 0.3  # flush right: on the measure, not past it
-    check = _run("check", "--json", str(pdf))
+    check = run_uncached("check", "--json", str(pdf))
     report = json.loads(check.stdout)[next(iter(json.loads(check.stdout)))]
     assert not [f for f in report["off_measure"] if "weather" in f["where"]]
 
@@ -71,7 +64,7 @@ def test_anything_past_the_measure_is_a_located_warning_of_the_build(built) -> N
     """What `check` counts past the measure the build says as a line naming the article's file and
     line, as `check` names it: the summary's count alone named no place."""
     run, pdf = built
-    check = _run("check", "--json", str(pdf))
+    check = run_uncached("check", "--json", str(pdf))
     report = json.loads(check.stdout)[next(iter(json.loads(check.stdout)))]
     # a line off its measure by ending short of it has no ink past it: a `typography` warning
     found = [f for f in report["off_measure"] if not f["short"]] + report["ink_past"]
@@ -169,17 +162,17 @@ def test_a_72_ppi_photo_is_said_once(tmp_path: Path) -> None:
     """The trial's 72 ppi photo over four columns: one line on stderr, the preflight's resolution
     error that fails the build (exit 6), naming the picture; in `build --json` the finding of kind
     `resolution`, and no `low-resolution` warning beside it."""
-    run = _run("build", str(LOW), "-o", str(tmp_path))
+    run = run_uncached("build", str(LOW), "-o", str(tmp_path))
     assert run.returncode == 6, run.stderr
     said = [line for line in run.stderr.splitlines() if "lowres.jpg" in line]
     assert len(said) == 1 and "preflight error: resolution: tests/pages/content/evening/photos/lowres.jpg" in said[0], run.stderr
-    status = _run("build", str(LOW), "-o", str(tmp_path), "--json")
+    status = run_uncached("build", str(LOW), "-o", str(tmp_path), "--json")
     page = json.loads(status.stdout)["pages"][0]
     assert [f["kind"] for f in page["preflight"]["findings"]] == ["resolution"]
     assert not [w for w in page["warnings"] if w["kind"] == "low-resolution"]
     # an edition of that page (gated in its worker) says it once too
     edition = ROOT / "tests" / "pages" / "layout" / "low-resolution-edition.yaml"
-    run = _run("build", str(edition), "-o", str(tmp_path / "edition"))
+    run = run_uncached("build", str(edition), "-o", str(tmp_path / "edition"))
     assert run.returncode == 6, run.stderr
     said = [line for line in run.stderr.splitlines() if "lowres.jpg" in line]
     assert len(said) == 1 and "preflight error: resolution: tests/pages/content/evening/photos/lowres.jpg" in said[0], run.stderr
@@ -189,7 +182,7 @@ def test_no_column_rule_beside_an_empty_column(tmp_path: Path) -> None:
     """A story too short for its four columns (three lines): a column rule stands between two
     columns of text only, none beside the column left empty."""
     spec = ROOT / "tests" / "pages" / "layout" / "short-columns.yaml"
-    run = _run("build", str(spec), "-o", str(tmp_path))
+    run = run_uncached("build", str(spec), "-o", str(tmp_path))
     assert run.returncode == 0, run.stderr
     pdf = tmp_path / "short-columns.pdf"
     columns = _columns(pdf, "short")

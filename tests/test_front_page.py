@@ -8,13 +8,12 @@ commands check) and one in process (the page tree the collision check reads)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_uncached
 
 from pagesetter.build import build_page
 from pagesetter.flow.collisions import collisions
@@ -22,18 +21,12 @@ from tests.test_modules import _article_text, _body_text, _chars, _column_text, 
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "layout" / "front-page.yaml"
-ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
-                          timeout=600, env=ENV, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("front-cli")
-    return _run("build", str(SPEC), "-o", str(out)), out / "front-page.pdf"
+    return run_uncached("build", str(SPEC), "-o", str(out)), out / "front-page.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +41,9 @@ def test_it_builds_clean_and_passes_check_and_preflight(cli) -> None:
     # bounds, no line to spare) is kept from its column's head by rebreaking two paragraphs (flow/fit.py)
     assert run.stderr == "", run.stderr
     assert "preflight: PASS: 0 errors, 0 warnings" in run.stdout
-    check = _run("check", str(pdf))
+    check = run_uncached("check", str(pdf))
     assert check.returncode == 0, check.stdout + check.stderr
-    preflight = _run("preflight", str(pdf))
+    preflight = run_uncached("preflight", str(pdf))
     assert preflight.returncode == 0, preflight.stdout + preflight.stderr
 
 
@@ -176,8 +169,7 @@ def test_a_vertical_title_too_wide_for_its_column_says_why(tmp_path: Path) -> No
     text = spec.read_text(encoding="utf-8")
     assert "    size: 小初\n    leading: 40pt\n" in text
     spec.write_text(text.replace("    size: 小初\n    leading: 40pt\n", "    size: 初号\n"), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
-                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    run = run_uncached("build", "layout/front-page.yaml", "-q", cwd=project)
     assert run.returncode == 3, run.stderr
     # the columns that fit are set (cut at the area), those that do not are overset: fewer than its 4
     assert re.search(r"layout/front-page.yaml:\d+:\d+: levee: \d+ characters in [1-3] lines of the vertical "
@@ -232,8 +224,7 @@ def test_an_unknown_subhead_style_is_one_located_line(tmp_path: Path) -> None:
     spec = project / "layout" / "front-page.yaml"
     spec.write_text(spec.read_text(encoding="utf-8").replace("    subhead: brief-head\n", "    subhead: brief-hed\n"),
                     encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
-                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    run = run_uncached("build", "layout/front-page.yaml", "-q", cwd=project)
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 1 and len(lines) == 1, run.stderr
     assert re.match(r"pagesetter: error: layout/front-page\.yaml:\d+:14: .*brief-hed", lines[0]), lines[0]
@@ -432,8 +423,7 @@ def test_a_key_a_photo_news_entry_ignores_is_an_error_at_its_place(tmp_path: Pat
     assert entry in text
     spec.write_text(text.replace(entry, entry + f"    {key}: {value}\n"), encoding="utf-8")
     line = text[:text.index(entry)].count("\n") + 3
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "layout/front-page.yaml", "-q"],
-                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    run = run_uncached("build", "layout/front-page.yaml", "-q", cwd=project)
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 1 and len(lines) == 1, run.stderr
     assert lines[0].startswith(f"pagesetter: error: layout/front-page.yaml:{line}:5: '{key}:' has no effect on "

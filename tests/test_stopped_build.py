@@ -8,45 +8,22 @@ proof it writes before it stops)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import pikepdf
+from conftest import build_to_out, overset, user_pdf
 
 from pagesetter.proof.readback import read_chars
-
-# Paragraphs enough to overflow any module of the seed page or the tabloid.
-MORE = "\n\n" + "\n\n".join(["这是补充的一段新闻正文，用来让文章超出版面所能容纳的篇幅。" * 6] * 40) + "\n"
-
-
-def _build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagesetter", "build", "-o", "out", *args], cwd=project,
-                          capture_output=True, text=True, timeout=600)
-
-
-def _user_pdf(path: Path) -> None:
-    """A PDF another program made (no pagesetter in its Info)."""
-    doc = pikepdf.new()
-    doc.add_blank_page()
-    doc.docinfo["/Creator"] = "Adobe InDesign"
-    doc.save(path)
-
-
-def _overset(project: Path, article: str) -> None:
-    path = project / "content" / f"{article}.md"
-    path.write_text(path.read_text(encoding="utf-8") + MORE, encoding="utf-8")
 
 
 def test_a_page_stopped_by_overset_leaves_no_older_pdf_and_no_user_file_is_touched(project: Path) -> None:
     out = project / "out"
-    first = _build(project, "layout/seed-page.yaml", "--preview", "--proof")
+    first = build_to_out(project, "layout/seed-page.yaml", "--preview", "--proof")
     assert first.returncode == 0, first.stderr
     assert sorted(p.name for p in out.iterdir()) == ["seed-page.pdf", "seed-page.png", "seed-page.proof-a3.pdf",
                                                      "seed-page.proof.pdf", "seed-page.proof.png"]
-    _user_pdf(out / "notes.pdf")  # the user's own file in the output folder
-    _overset(project, "xian-education")
-    stopped = _build(project, "layout/seed-page.yaml")
+    user_pdf(out / "notes.pdf")  # the user's own file in the output folder
+    overset(project, "xian-education")
+    stopped = build_to_out(project, "layout/seed-page.yaml")
     assert stopped.returncode == 3, stopped.stderr
     assert "overset" in stopped.stderr and "Traceback" not in stopped.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.pdf"]
@@ -59,10 +36,10 @@ def test_a_user_pdf_named_as_the_page_is_not_removed(project: Path) -> None:
     """A PDF of the page's name that pagesetter did not write is the user's: left as it is."""
     out = project / "out"
     out.mkdir()
-    _user_pdf(out / "seed-page.pdf")
+    user_pdf(out / "seed-page.pdf")
     before = (out / "seed-page.pdf").read_bytes()
-    _overset(project, "xian-education")
-    stopped = _build(project, "layout/seed-page.yaml")
+    overset(project, "xian-education")
+    stopped = build_to_out(project, "layout/seed-page.yaml")
     assert stopped.returncode == 3, stopped.stderr
     assert (out / "seed-page.pdf").read_bytes() == before
     assert "removed" not in stopped.stdout
@@ -70,14 +47,14 @@ def test_a_user_pdf_named_as_the_page_is_not_removed(project: Path) -> None:
 
 def test_a_stopped_build_keeps_the_proof_it_wrote_and_allow_overset_writes_a_marked_page(project: Path) -> None:
     out = project / "out"
-    assert _build(project, "layout/seed-page.yaml").returncode == 0
+    assert build_to_out(project, "layout/seed-page.yaml").returncode == 0
     old = (out / "seed-page.pdf").read_bytes()
-    _overset(project, "xian-education")
-    stopped = _build(project, "layout/seed-page.yaml", "--proof")
+    overset(project, "xian-education")
+    stopped = build_to_out(project, "layout/seed-page.yaml", "--proof")
     assert stopped.returncode == 3, stopped.stderr
     assert sorted(p.name for p in out.iterdir()) == ["seed-page.proof-a3.pdf", "seed-page.proof.pdf"]
     # --allow-overset writes this build's page (exit 3 still), marked NOT FOR PRINT in its slug
-    allowed = _build(project, "layout/seed-page.yaml", "--allow-overset")
+    allowed = build_to_out(project, "layout/seed-page.yaml", "--allow-overset")
     assert allowed.returncode == 3, allowed.stderr
     new = out / "seed-page.pdf"
     assert new.read_bytes() != old
@@ -87,13 +64,13 @@ def test_a_stopped_build_keeps_the_proof_it_wrote_and_allow_overset_writes_a_mar
 
 def test_an_edition_stopped_by_overset_leaves_none_of_its_older_pdfs(project: Path) -> None:
     out = project / "out"
-    first = _build(project, "layout/tabloid-edition.yaml")
+    first = build_to_out(project, "layout/tabloid-edition.yaml")
     assert first.returncode == 0, first.stderr
     names = ["tabloid-1.pdf", "tabloid-2.pdf", "tabloid-edition.pdf"]
     assert sorted(p.name for p in out.iterdir()) == names
-    _user_pdf(out / "ad-page.pdf")
-    _overset(project, "xian-education")  # on tabloid-2 only: tabloid-1's older PDF goes too
-    stopped = _build(project, "layout/tabloid-edition.yaml")
+    user_pdf(out / "ad-page.pdf")
+    overset(project, "xian-education")  # on tabloid-2 only: tabloid-1's older PDF goes too
+    stopped = build_to_out(project, "layout/tabloid-edition.yaml")
     assert stopped.returncode == 3, stopped.stderr
     assert sorted(p.name for p in out.iterdir()) == ["ad-page.pdf"]
     for name in names:

@@ -16,15 +16,12 @@ and read back from the PDFs:
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import frame_lines
+from conftest import frame_lines, run_uncached
 
 from pagesetter.proof.readback import read_chars
 from pagesetter.proof.typography import check_pdf, pdf_frames
@@ -32,24 +29,19 @@ from pagesetter.proof.typography import check_pdf, pdf_frames
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUT = ROOT / "tests" / "pages" / "layout"
 EDGE = 5.0  # pt: a line-start “ or （ hangs half a 9 pt em left of its column (clreq §3.1.6)
-ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
-                          timeout=900, env=ENV, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
 def headlines(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("headlines")
-    return _run("build", str(LAYOUT / "trial14-headlines.yaml"), "-o", str(out)), out / "trial14-headlines.pdf"
+    run = run_uncached("build", str(LAYOUT / "trial14-headlines.yaml"), "-o", str(out), timeout=900)
+    return run, out / "trial14-headlines.pdf"
 
 
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("edition")
-    return _run("build", str(LAYOUT / "trial14-edition.yaml"), "-o", str(out)), out
+    return run_uncached("build", str(LAYOUT / "trial14-edition.yaml"), "-o", str(out), timeout=900), out
 
 
 def _frame(pdf: Path, article: str, kind: str) -> dict:
@@ -86,7 +78,7 @@ def test_a_padded_vertical_byline_is_one_column(headlines) -> None:
     assert not report.one_char_columns, report.text()
     assert report.verdict() == "PASS", report.text()
     assert "one-character column" not in run.stderr, run.stderr
-    assert _run("check", str(pdf)).returncode == 0
+    assert run_uncached("check", str(pdf), timeout=900).returncode == 0
 
 
 def test_a_jumped_story_keeps_last_lines_from_a_columns_head(edition) -> None:

@@ -14,14 +14,13 @@ import io
 import math
 import os
 import re
-import stat
 import sys
 import time
 import warnings
 from dataclasses import field
 from pathlib import Path
 
-from pagesetter import __version__
+from pagesetter import __version__, outputs
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular, proof_print_path
 from pagesetter.records import record
@@ -631,8 +630,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     cache = DiskCache(None) if args.no_cache else default_cache()
 
     default, project_output = _default_spec()
+    default_out = project_output or Path("output")  # where a build with no -o writes
     if args.output is None:
-        args.output = project_output or Path("output")
+        args.output = default_out
     specs = args.specs or [_project_spec("build", default)]
     _output_not_planted(args.output)
     _one_file_each(specs)
@@ -654,25 +654,25 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             from pagesetter.edition import build_edition
 
             progress = None if args.quiet else (lambda message: print(message, flush=True))
-            before = _output_identities(args.output)
+            before = outputs.output_identities(args.output)
             # the combined PDF of this edition's last build, held as it was: the build replaces it
-            held = _held_combined(args.output, spec, before)
+            held = outputs.held_combined(args.output, spec, before)
             try:
                 edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                         proof=args.proof,
                                         jobs=args.jobs, cache=cache)
             except PagesetterError:  # an edition that stops writes nothing: its older pages go
                 name, pages = _edition_names(spec)
-                _remove_stopped(args.output, pages, before, args.quiet, edition=name)
-                earlier = _earlier_pages(held, name, pages, before)  # and closed
+                outputs.remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                earlier = outputs.earlier_pages(held, name, pages, before)  # and closed
                 if name:  # and a page the edition no longer has, which its last build wrote
-                    _remove_dropped(args.output, earlier, name, pages, before, args.quiet)
+                    outputs.remove_dropped(args.output, earlier, name, pages, before, args.quiet)
                 raise
             except BaseException:  # Ctrl-C, a refused write, a bug: nothing removed
                 if held is not None:
                     held.close()
                 raise
-            earlier = _earlier_pages(held, edition.edition.name, [p.stem for p in edition.page_paths], before)
+            earlier = outputs.earlier_pages(held, edition.edition.name, [p.stem for p in edition.page_paths], before)
             errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec)
             if errors:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
@@ -700,15 +700,16 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 if not args.quiet:
                     _say_epaper(site, time.perf_counter() - started)
             stems = [p.stem for p in edition.page_paths]
-            _remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
-            _remove_dropped(args.output, earlier, edition.edition.name, stems, before, args.quiet)
+            outputs.remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
+            outputs.remove_dropped(args.output, earlier, edition.edition.name, stems, before, args.quiet)
             if not args.epaper:
-                _remove_older_site(args, spec, edition.edition.name, list(edition.page_paths), edition.combined)
+                outputs.remove_older_site(args.output, spec, edition.edition.name, list(edition.page_paths),
+                                          edition.combined, args.quiet, default_out)
             continue
         if args.whole_process and len(specs) == 1:
             gc.disable()  # for good: see GC_THRESHOLD
         said: set[str] = set()
-        before = _output_identities(args.output)
+        before = outputs.output_identities(args.output)
         try:
             pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status, said)
             if args.epaper or args.preview:  # a replayed page has used no library yet; these do
@@ -731,9 +732,9 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 for pdf in [pdf_path] + ([pdf_path.with_suffix(".proof.pdf")] if args.proof else []):
                     for png in render_png(pdf, args.output, args.dpi):
                         _said_written(png, args.quiet, json_status, written, said)
-            _remove_stale(args.output, [pdf_path.stem], written, args.quiet)
+            outputs.remove_stale(args.output, [pdf_path.stem], written, args.quiet)
             if not args.epaper:
-                _remove_older_site(args, spec, pdf_path.stem, [pdf_path], None)
+                outputs.remove_older_site(args.output, spec, pdf_path.stem, [pdf_path], None, args.quiet, default_out)
         except BaseException as exc:
             if by_interrupt(exc):
                 _say_unsaid(args.output, before, said, args.quiet, json_status)
@@ -746,7 +747,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 # its jump (the PDF there is the edition's page, trial 14b #15).
                 name = _page_name(spec) if not exc.edition_page else None
                 if name is not None:
-                    _remove_stopped(args.output, [name], before, args.quiet)
+                    outputs.remove_stopped(args.output, [name], before, args.quiet)
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
@@ -782,8 +783,8 @@ def _say_stopped_proof(args: argparse.Namespace, before: dict[str, tuple[int, in
     is, to show the desk where the text ran out): the proof and its A3 tiles named as written, and
     with --preview the proof rendered to <page>.proof.png as a build that goes on renders it
     (trial 13: both written unsaid, and no PNG). Said before the error that stops the build."""
-    fresh = [p for p in _replaced_outputs(args.output, before, said) if p.name.endswith(".proof.pdf")]
-    for path in _replaced_outputs(args.output, before, said):
+    fresh = [p for p in outputs.replaced_outputs(args.output, before, said) if p.name.endswith(".proof.pdf")]
+    for path in outputs.replaced_outputs(args.output, before, said):
         _said_written(path, args.quiet, json_status, [], said)
     if args.preview:
         from pagesetter.proof.preview import render_png
@@ -802,255 +803,12 @@ def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], q
     Under --json (quiet) the document's ``files`` gets those not in it yet."""
     if quiet and json_status is None:
         return
-    for path in _replaced_outputs(out, before, said):
+    for path in outputs.replaced_outputs(out, before, said):
         if json_status is not None:
             if display_path(path) not in json_status.files:
                 json_status.wrote(path)
         else:
             print(f"wrote {display_path(path)}")
-
-
-def _output_identities(out: Path) -> dict[str, tuple[int, int]]:
-    """The PDFs and PNGs in the output folder, by name: (inode, mtime). A file paths.write_atomically
-    writes is a new file renamed over the old one, so a new inode: this tells which a build replaced."""
-    try:
-        with os.scandir(out) as entries:
-            return {e.name: (e.inode(), e.stat(follow_symlinks=False).st_mtime_ns)
-                    for e in entries if e.name.endswith((".pdf", ".png"))}
-    except OSError:
-        return {}
-
-
-def _replaced_outputs(out: Path, before: dict[str, tuple[int, int]], said: set[str]) -> list[Path]:
-    """The files written in ``out`` since ``before`` and not yet said, in the order a whole build says
-    them: the PDF, its proofs, the previews (not by time: files written within a clock tick share it)."""
-    after = _output_identities(out)
-    fresh = [name for name, found in after.items() if before.get(name) != found and name not in said]
-    return [out / name for name in sorted(fresh, key=lambda name: (_said_rank(name), name))]
-
-
-def _said_rank(name: str) -> int:
-    """Where a page's output comes in its report: the PDF, the proof, its A3 tiles, the previews."""
-    for rank, suffix in ((4, ".proof.png"), (2, ".proof-a3.pdf"), (1, ".proof.pdf"), (3, ".png")):
-        if name.endswith(suffix):
-            return rank
-    return 0
-
-
-# What a build may leave beside <page>.pdf; what this build did not write again shows an older page.
-STALE_SUFFIXES = (".png", ".proof.pdf", ".proof-a3.pdf", ".proof.png")
-
-
-def _remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool, contact: str = "") -> None:
-    """Previews and proofs of these pages that this build did not write are removed: a PNG or
-    proof beside a new PDF must never show an older page."""
-    fresh = {p.name for p in written}
-    names = [stem + suffix for stem in stems for suffix in STALE_SUFFIXES] + ([contact] if contact else [])
-    for name in names:
-        path = out / name
-        if name not in fresh and path.is_file() and not path.is_symlink():
-            path.unlink()
-            if not quiet:
-                print(f"removed {display_path(path)} (older than this build)")
-
-
-def _remove_older_site(args: argparse.Namespace, spec: Path, name: str, pdfs: list[Path],
-                       combined: Path | None) -> None:
-    """A build without --epaper that finds the 数字报 of this page or edition where `build --epaper`
-    writes it (OUT/epaper/<name>/), written by pagesetter from other pages than those it just
-    wrote, removes it, as it removes previews and proofs it did not write: the site's page images,
-    article pages and PDF copies would show the older pages beside the new PDFs, and the night desk
-    sends the output folder as it stands (trial 14b #8). The line says the command that writes it
-    again. Only the site's own files (epaper/site.py remove_site); a site of these very PDFs stays."""
-    site = args.output / "epaper" / name
-    if not (site / "edition.json").is_file():  # the common case, one stat: no site here
-        return
-    if site.parent.is_symlink() or site.is_symlink():  # never through a link, out of the project or not
-        return
-    from pagesetter.epaper.site import older_site, remove_site
-
-    if not older_site(site, name, pdfs, combined):
-        return
-    remove_site(site)
-    if not args.quiet:
-        out = "" if args.output == (_default_spec()[1] or Path("output")) else f" -o {display_path(args.output)}"
-        print(f"removed {display_path(site)}/ (数字报 of an earlier build, older than these pages; "
-              f"pagesetter build --epaper{out} {display_path(spec)} writes it again)")
-
-
-def _remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,
-                    edition: str = "") -> None:
-    """A build that stopped (overset, a character no face has, bad input) leaves no page a desk
-    could take for this build's: each named page's PDF (and ``edition``'s combined PDF and contact
-    sheet) that an earlier build wrote is removed, with the previews and proofs beside it, which
-    _remove_stale removes after a build that goes on. Only files the folder held before this build
-    (``before``: what it wrote, such as the proof it writes before it stops, stays); and a page's
-    or an edition's PDF only when it is a regular file whose Info names pagesetter as its creator
-    (_written_by_us): a PDF of that name another program made, or a link, is the user's. Previews
-    and proofs go by their names, as _remove_stale's. A file that cannot be removed is said on
-    stderr and left; the build's own error follows."""
-    pdfs = {stem + ".pdf" for stem in stems} | ({edition + ".pdf"} if edition else set())
-    names = [stem + suffix for stem in stems for suffix in (".pdf", *STALE_SUFFIXES)]
-    if edition:
-        names += [edition + ".pdf", edition + ".contact.png"]
-    for name in names:
-        path = out / name
-        if before.get(name) is None or before.get(name) != _identity(path):
-            continue  # not there before this build, or written by it since (the proof it stopped after)
-        if path.is_symlink() or not path.is_file():
-            continue
-        if name in pdfs and not _written_by_us(path):
-            continue
-        _removed(path, "an earlier build's", "an earlier build's: this build stopped", quiet)
-
-
-def _held_combined(out: Path, spec: Path, before: dict[str, tuple[int, int]]) -> "io.BufferedReader | None":
-    """The combined PDF an earlier build of the edition ``spec`` left in ``out``, opened as the build
-    begins, or None (none there, a link, not a regular file, an edition file that names none). The
-    build writes its own over it (a new file renamed into place: paths.write_atomically), and this
-    one, held open, still holds the pages that edition had (_remove_dropped). An open file and no
-    read: a build whose pages are all still in the edition costs nothing more."""
-    name = _edition_name(spec)
-    if name is None or f"{name}.pdf" not in before:
-        return None
-    try:
-        # not through a link (O_NOFOLLOW), and without waiting on a FIFO (O_NONBLOCK)
-        fh = open(out / f"{name}.pdf", "rb", opener=lambda path, flags: os.open(  # noqa: SIM115 - closed by the caller
-            path, flags | os.O_NOFOLLOW | os.O_NONBLOCK))
-    except OSError:
-        return None
-    try:
-        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            return fh
-    except OSError:
-        pass
-    fh.close()
-    return None
-
-
-def _edition_name(spec: Path) -> str | None:
-    """The ``edition: name:`` an edition file gives its combined PDF, read from the file alone (the
-    build reads and checks it again), or None when it names no plain file name."""
-    from pagesetter.yamlsource import load_yaml
-
-    try:
-        root = load_yaml(spec)
-        edition = root.get("edition") if root.is_map else None
-        node = edition.get("name") if edition is not None and edition.is_map else None
-    except (PagesetterError, OSError):
-        return None
-    return node.value if node is not None and _plain_name(node.value) else None
-
-
-def _plain_name(name: object) -> bool:
-    """A name a build gives a PDF in its output folder (spec/validate.py file_name): a file's name
-    and nothing more, so that it names no file elsewhere."""
-    return (isinstance(name, str) and 0 < len(name) <= 120 and not name.startswith(".")
-            and not any(c in name for c in "/\\") and name.isprintable())
-
-
-def _page_records(pdf: "Path | io.BufferedReader", title: str | None) -> dict[str, bytes]:
-    """The pages of a PDF pagesetter wrote (Info: Creator pagesetter; Title ``title`` when given:
-    the edition's name on its combined PDF, while a page's PDF is titled with its first headline),
-    each page's name and its layout record (the PieceInfo every page of ours carries, whose
-    ``page`` is the page's name); empty for any other PDF, or one we cannot read."""
-    import json
-
-    import pikepdf
-
-    from pagesetter.render.pdfx import AUTHOR
-
-    found: dict[str, bytes] = {}
-    try:
-        with pikepdf.open(pdf) as doc:
-            info = doc.docinfo
-            if str(info.get("/Creator", "")) != AUTHOR or (title is not None and str(info.get("/Title", "")) != title):
-                return {}
-            for page in doc.pages:
-                layout = page.obj["/PieceInfo"]["/pagesetter"]["/Private"].read_bytes()
-                name = json.loads(layout).get("page")
-                if not isinstance(name, str):
-                    return {}
-                found[name] = layout
-    except Exception:  # pikepdf's errors, a page without our record, JSON that is not ours: not ours
-        return {}
-    return found
-
-
-def _earlier_pages(held: "io.BufferedReader | None", edition: str, pages: list[str],
-                   before: dict[str, tuple[int, int]]) -> dict[str, bytes]:
-    """The pages of the edition's earlier combined PDF (_held_combined), by name, with their layout
-    records (_page_records), read now and the file closed. Empty when there was none, and unread
-    when the folder held no page PDF but the edition's ``pages`` (nothing could have been dropped)."""
-    if held is None:
-        return {}
-    try:
-        mine = {f"{name}.pdf" for name in (*pages, edition)}
-        others = any(name.endswith(".pdf") and name not in mine and _said_rank(name) == 0 for name in before)
-        return _page_records(held, edition) if edition and others else {}
-    finally:
-        held.close()
-
-
-def _remove_dropped(out: Path, earlier: dict[str, bytes], edition: str, pages: list[str],
-                    before: dict[str, tuple[int, int]], quiet: bool) -> None:
-    """A page taken out of an edition (or renamed in it) leaves the PDF its last build wrote: the
-    night desk sends whatever is in the output folder (trial 14b #8). Each page of the edition's
-    earlier combined PDF (``earlier``: _earlier_pages) that is not among ``pages`` now goes, with
-    its previews and proofs: only its ``<page>.pdf`` that was there before this build, a regular
-    file (no link), written by pagesetter (Info) as that page, its layout record the one that page
-    has in the earlier combined PDF, so the same build wrote both. Anything else of that
-    name (a user's PDF, the page built alone since from other inputs) stays."""
-    for name, layout in earlier.items():
-        if name in pages or name == edition or not _plain_name(name):
-            continue
-        pdf = out / f"{name}.pdf"
-        if before.get(pdf.name) is None or before.get(pdf.name) != _identity(pdf):
-            continue
-        if pdf.is_symlink() or not pdf.is_file() or _page_records(pdf, None) != {name: layout}:
-            continue
-        for path in (pdf, *(out / f"{name}{suffix}" for suffix in STALE_SUFFIXES)):
-            if path is not pdf and (path.is_symlink() or not path.is_file()):
-                continue
-            _removed(path, "of a page no longer in the edition", f"of page {name}, no longer in the edition "
-                     f"{edition}", quiet)
-
-
-def _removed(path: Path, whose: str, why: str, quiet: bool) -> None:
-    """``path`` removed and said on stdout (``why``), or, when it cannot be, a warning on stderr
-    naming it as ``whose`` and left."""
-    try:
-        path.unlink()
-    except OSError as exc:
-        print(f"pagesetter: warning: {display_path(path)}: {whose}, not removed: {exc.strerror or exc}",
-              file=sys.stderr)
-        return
-    if not quiet:
-        print(f"removed {display_path(path)} ({why})")
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """``path``'s (inode, mtime), as _output_identities reads them; None when it is not there."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_mtime_ns
-
-
-def _written_by_us(pdf: Path) -> bool:
-    """Is ``pdf`` a PDF pagesetter wrote (a page's, a proof, an edition's)? Its Info dictionary says
-    so: Creator ``pagesetter`` (render/pdfx.py AUTHOR), as every PDF a build writes carries. A file
-    pikepdf cannot read is nobody's we know: not ours to remove."""
-    import pikepdf
-
-    from pagesetter.render.pdfx import AUTHOR
-
-    try:
-        with pikepdf.open(pdf) as doc:
-            return str(doc.docinfo.get("/Creator", "")) == AUTHOR
-    except Exception:  # pikepdf's own errors and OSError alike: a file we cannot read is not ours
-        return False
 
 
 def _page_name(spec: Path) -> str | None:
@@ -1231,11 +989,11 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         from pagesetter.build import build_page
 
         build_page(spec, args.output, allow_overset=args.allow_overset, cache=cache, refused=refused)
-    outputs = {result.pdf_path.name: result.pdf_path}
+    page_files = {result.pdf_path.name: result.pdf_path}
     if args.proof:
         proof = result.pdf_path.with_suffix(".proof.pdf")
-        outputs[proof.name] = proof
-        outputs[proof_print_path(proof).name] = proof_print_path(proof)
+        page_files[proof.name] = proof
+        page_files[proof_print_path(proof).name] = proof_print_path(proof)
     report.emit(args.quiet)
     if args.proof and not args.quiet:
         print(f"wrote {display_path(proof)}")
@@ -1243,9 +1001,9 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         print(f"wrote {display_path(proof_print_path(proof))}")
         said.add(proof_print_path(proof).name)
     if cache.enabled:
-        rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(outputs, report), started_ns,
+        rebuild.record(cache, key, result.inputs, rebuild.PageFiles.of(page_files, report), started_ns,
                        dict(result.digests))
-    _page_json(json_status, spec, report, list(outputs.values()), False)
+    _page_json(json_status, spec, report, list(page_files.values()), False)
     return result.pdf_path, _page_exit(report), result.page
 
 

@@ -79,7 +79,7 @@ class PagesetterError(Exception):
 
     # A page of an edition built alone, stopped only because its jump is the edition's to carry
     # (build.py alone_hint): the command was the wrong one, not the page; the PDF the edition
-    # wrote for the page is left where it is (cli.py, a stopped build's clean-up).
+    # wrote for the page is left where it is (outputs.py remove_stopped, a stopped build's clean-up).
     edition_page: bool = False
 
 

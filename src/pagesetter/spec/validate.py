@@ -58,39 +58,64 @@ def text(node: Node, what: str) -> str:
     if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
         raise InputError(node.loc, f"{what} must be text, got {_kind(node)}")
     value = node.written  # a number as typed (name: 007, not 7)
+    problem = _text_problem(value, what)
+    if problem is not None:
+        raise InputError(node.loc, problem)
+    return value
+
+
+def _text_problem(value: str, what: str) -> str | None:
+    """Why ``value`` cannot be a text field (text), or None."""
     if len(value) > MAX_TEXT:
-        raise InputError(node.loc, f"{what} is {len(value):,} characters long; at most {MAX_TEXT:,}")
+        return f"{what} is {len(value):,} characters long; at most {MAX_TEXT:,}"
     found = _CONTROL.search(value)
     if found is not None:
-        raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
+        return f"{what} holds the control character U+{ord(found.group()):04X}; remove it"
     hidden = REFUSED.search(value)
     if hidden is not None:  # a bidi control (content/invisible.py): what prints is not what a viewer shows
-        raise InputError(node.loc, f"{what}: {refusal(hidden.group())}")
-    return value
+        return f"{what}: {refusal(hidden.group())}"
+    return None
 
 
 def file_name(node: Node, what: str) -> str:
     """A name that becomes OUT/<name>.pdf: a plain file name, so the PDF lands in the output
     folder and nowhere else, and is not hidden."""
     name = text(node, what)
+    problem = _file_name_problem(name, what)
+    if problem is not None:
+        raise InputError(node.loc, problem)
+    return name
+
+
+def plain_file_name(name: object) -> bool:
+    """Would file_name take ``name``? For a name read back rather than from a spec being built (an
+    edition file's name read before its build, a page's name in the layout record of an earlier
+    PDF), which the output folder's clean-up (outputs.py) joins to the folder: a name no build
+    could have written a PDF as names no file of ours. The one rule, so the two never part."""
+    return (isinstance(name, str) and _text_problem(name, "name") is None
+            and _file_name_problem(name, "name") is None)
+
+
+def _file_name_problem(name: str, what: str) -> str | None:
+    """Why the text ``name`` cannot be a file name (file_name), or None."""
     found = _NAME_CONTROL.search(name)
     if found is not None:
-        raise InputError(node.loc, f"{what} holds the control character U+{ord(found.group()):04X}; remove it")
+        return f"{what} holds the control character U+{ord(found.group()):04X}; remove it"
     if not name.strip():
-        raise InputError(node.loc, f"{what} is empty; give the PDF a name")
+        return f"{what} is empty; give the PDF a name"
     hidden = next((ch for ch in name if unicodedata.category(ch) == "Cf"), None)
     if hidden is not None:
         # A bidi override makes "tiny\u202efdp.exe" read as "tinyexe.pdf" in a file list (CVE-2021-42574).
-        raise InputError(node.loc, f"{what} holds the invisible format character U+{ord(hidden):04X} "
-                         f"({unicodedata.name(hidden, 'unnamed')}); a file name must read as it is")
+        return (f"{what} holds the invisible format character U+{ord(hidden):04X} "
+                f"({unicodedata.name(hidden, 'unnamed')}); a file name must read as it is")
     if "/" in name or "\\" in name:
-        raise InputError(node.loc, f"{what} {name!r} must be a plain file name, without / or \\ "
-                         "(the PDF is written to the output folder)")
+        return (f"{what} {name!r} must be a plain file name, without / or \\ "
+                "(the PDF is written to the output folder)")
     if name.startswith("."):
-        raise InputError(node.loc, f"{what} {name!r} must not start with '.' (a hidden file)")
+        return f"{what} {name!r} must not start with '.' (a hidden file)"
     if len(name) > MAX_NAME:
-        raise InputError(node.loc, f"{what} is {len(name)} characters long; at most {MAX_NAME}")
-    return name
+        return f"{what} is {len(name)} characters long; at most {MAX_NAME}"
+    return None
 
 
 def integer(node: Node, what: str, minimum: int | None = None, maximum: int | None = None) -> int:
