@@ -894,23 +894,19 @@ _UNFITTED_SPREADS = r"""() => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_each_forced_break_ends_a_line_spread_past_the_limit(sites: dict[str, Path], width: int) -> None:
+def test_each_forced_break_ends_a_line_spread_past_the_limit(sites: dict[str, Path], chromium: Browser,
+                                                              width: int) -> None:
     """trial 16 #6: fit.js put all of a paragraph's forced breaks at the line starts it measured
     before the first break set the lines before it again (text-wrap: pretty): at 390 px a stray
     short line `第109号令规定，自2026年1月1日起施` / `行。…`, 施行 parted. Each break, taken out
     again with the ones after it, leaves the line it ended spread past the limit."""
     site = sites["epaper-codes"]
     found = []
-    with _browser() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            for name in ("a-codes.html", "a-dashes.html"):
-                page.goto((site / name).as_uri())
-                _settled(page)
-                found += [(name, spread, text) for spread, text in page.evaluate(_UNFITTED_SPREADS)]
-        finally:
-            browser.close()
+    with _tab(chromium, viewport={"width": width, "height": 900}) as page:
+        for name in ("a-codes.html", "a-dashes.html"):
+            page.goto((site / name).as_uri())
+            _settled(page)
+            found += [(name, spread, text) for spread, text in page.evaluate(_UNFITTED_SPREADS)]
     assert found or width == 1280, "no forced break at a phone's width: the test page no longer tests fit.js"
     stray = [f for f in found if f[1] is None or f[1] <= VERY_LOOSE_LIMIT]
     assert not stray, stray
