@@ -25,8 +25,9 @@ PAGE = Path(__file__).resolve().parent / "pages" / "layout" / "typo15.yaml"
 CONTENT = PAGE.parent.parent / "content" / "typo15"
 FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # written out: the test holds the rule
 MINUS = "\u2212"
-# Unit characters a figure is never parted from at a line's end (the brief's list).
-UNITS = "月日年时分%℃元万亿"
+# Unit characters a figure is never parted from at a line's end (元, a counted unit, parts to spare
+# two loose lines: compose/chars.py QUANTITY_UNITS).
+UNITS = "月日年时分秒%℃万亿"
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,17 @@ def test_full_width_letters_and_digits_print_half_width(built, printed) -> None:
     assert "图中GDP大楼" in "".join(printed["caption"]), printed["caption"]
     line = normalised_line(built.changes)
     assert "× full-width letter or digit→half-width" in line and "2× ％→%" in line and "1× ．→." in line, line
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("２０２６年ＧＤＰ增长５．２％。", "2026年GDP增长5.2%。"),
+    ("３．１２月总结表彰。", "3．12月总结表彰。"),  # an enumerator's point (序次语 3．) before 12月: kept
+    ("活动结束。３．１２月总结", "活动结束。3．12月总结"),
+    ("3．12月总结表彰，增长5％", "3．12月总结表彰，增长5％"),  # beside half-width figures: the copy's choice
+    ("百分号％，ｉＰｈｏｎｅ", "百分号％，iPhone"),
+])
+def test_which_full_width_characters_go_half_width(text: str, expected: str) -> None:
+    assert normalise_text(text, drop_spaces=True)[0] == expected
 
 
 def test_a_vertical_headline_keeps_full_width_figures_upright(printed) -> None:

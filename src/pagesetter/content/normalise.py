@@ -159,9 +159,12 @@ def _full_stops(text: str) -> list[int]:
 # numerals of a publication 二分字身, half a Han's width (and W3C clreq §3.2 sets Western letters and figures in
 # their proportional, half-width forms), so a 校对 marks ２０２６ and ＧＤＰ in a line of body,
 # caption or headline. Set half-width and reported, as a half-width mark set full-width is. With the
-# figures, the signs that are a number's own go half-width too (NUMBER_MARKS): ％ after a figure
-# (５％ → 5%, as the standard's own examples write it), ． between two figures (５．２ → 5.2). A full-width
-# ％ or ． elsewhere, and every other full-width mark (，（）：), is Chinese punctuation: kept. A
+# figures, the signs typed with them in the same full-width mode go half-width too (NUMBER_MARKS):
+# ％ after a full-width figure (５％ → 5%, as the standard's own examples write it), ． between two
+# (５．２ → 5.2) but for an enumerator's point (３．１２月 at a paragraph's or a clause's start, the
+# 序次语 3． before 12月, chars.ENUMERATOR_PATTERN). A ％ or ． beside a half-width figure is the copy's
+# own choice (5％, 3．12月总结: the engine sets both, compose/chars.py); they and every other
+# full-width mark (，（）：) are kept. A
 # vertical headline keeps them as typed (Article.vertical_forms): compose/vertical.py sets ２０２６
 # upright one per em, the older vertical practice, and 2026 turned (GB/T 15835-2011 §5.1.8.3).
 FULL_WIDTH_ALNUM: tuple[tuple[int, int, str], ...] = (
@@ -176,6 +179,10 @@ NUMBER_MARKS: tuple[tuple[str, str, str], ...] = (
     ("％", "%", "after"),
     ("．", ".", "between"),
 )
+
+
+# Where an enumerator may stand (chars.CLAUSE_ENDS, and the text's start): 。；：！？
+ENUMERATOR_AFTER = frozenset("。；：！？")
 
 
 def _full_width_alnum(ch: str) -> str | None:
@@ -198,12 +205,17 @@ def half_width(text: str) -> tuple[str, list[Edit]]:
             edits.append(Edit(i, ch, chars[i], f"{what} in horizontal text (GB/T 15835-2011 §5.1.8.1: half-width "
                               f"{chars[i]})"))
 
-    def figure(k: int) -> bool:
-        return 0 <= k < len(chars) and chars[k].isascii() and chars[k].isdigit()
+    def figure(k: int) -> bool:  # a full-width digit as typed
+        return 0 <= k < len(text) and "\uff10" <= text[k] <= "\uff19"
+
+    def enumerator(k: int) -> bool:  # the digits ending at k open the text or a clause (３．)
+        while k >= 0 and figure(k):
+            k -= 1
+        return k < 0 or text[k] in ENUMERATOR_AFTER
 
     for i, ch in enumerate(text):
         for mark, half, where in NUMBER_MARKS:
-            if ch == mark and figure(i - 1) and (where == "after" or figure(i + 1)):
+            if ch == mark and figure(i - 1) and (where == "after" or (figure(i + 1) and not enumerator(i - 1))):
                 chars[i] = half
                 edits.append(Edit(i, ch, half, f"full-width {ch} of a number, with its figures (GB/T 15835-2011 "
                                   f"§5.1.8.1: {half})"))
