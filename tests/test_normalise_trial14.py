@@ -24,7 +24,7 @@ from pagesetter.content.normalise import normalise_text
     ("总投资1.2亿元", "总投资1.2亿元"),
     ("登录www.gov.cn查询", "登录www.gov.cn查询"),
     ("U.S.政府", "U.S.政府"),
-    ("１.５亿", "１.５亿"),
+    ("１.５亿", "1.5亿"),  # (full-width figures set half-width since session 15: tests/test_typo15.py)
     ("中文.NET平台", "中文.NET平台"),
     ("等等...", "等等..."),
     ('He said "hi" to me', 'He said "hi" to me'),

@@ -52,13 +52,14 @@ class Node:
     value: Any
     loc: Loc
     key_locs: dict[str, Loc] | None = None
-    # A number's scalar as the file has it (title: 1.50, kicker: 007): YAML reads them as 1.5 and 7,
-    # but a text field prints what was typed (``written``). None for every other value.
+    # A number's or a date's scalar as the file has it (title: 1.50, kicker: 007, title: 2026-12-2
+    # 9:30:00): YAML reads them as 1.5, 7 and a datetime, but a text field prints what was typed
+    # (``written``). None for every other value.
     source: str | None = None
 
     @property
     def written(self) -> str:
-        """The value as text: a number as typed (``source``), anything else as str() gives it."""
+        """The value as text: a number or a date as typed (``source``), anything else as str() gives it."""
         return self.source if self.source is not None else str(self.value)
 
     @property
@@ -270,7 +271,10 @@ def _convert(node: yaml.Node, shown: str, first_line: int, loader: yaml.SafeLoad
         # the value named (trial 14: "invalid value: day is out of range for month" of 2026-02-30)
         raise InputError(loc, f"invalid value {str(node.value)[:60]!r}: {exc}") from None
     if isinstance(value, (_dt.date, _dt.datetime)):
-        value = value.isoformat() if isinstance(value, _dt.date) else value
+        # A date or time typed plain (title: 2026-12-02 14:30:00): the value in ISO form (a spec's
+        # date: reads it so), the text field what was typed (``written``), never 2026-12-02T14:30:00
+        # (session 15's trial).
+        return Node(value.isoformat(), loc, source=str(node.value))
     if node.tag in _NUMBER_TAGS and isinstance(node, yaml.ScalarNode):
         return Node(value, loc, source=str(node.value))  # 1.50, 1e3, 0x1F, .inf as typed
     return Node(value, loc)

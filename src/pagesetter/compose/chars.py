@@ -426,6 +426,9 @@ PARAGRAPH_END = ParagraphEnd()
 # GB 3100-1993 in Chinese.
 DATE_TIME_UNITS: tuple[str, ...] = ("年", "月", "日", "号", "时", "分", "秒", "点")
 REFERENCE_UNITS: tuple[str, ...] = ("版", "期", "页", "章", "节", "届", "万", "亿", "余", "多", "%", "％", "‰", "℃")
+# 元 stays a counted unit (session 15 tried it with the units above: torture-numbers.yaml's
+# 比上年增加3,200元 then set three lines of its column spread a third of an em, which a 校对 marks
+# sooner than 3,200 / 元 at a line's end).
 QUANTITY_UNITS: tuple[str, ...] = (
     "平方公里", "平方米", "立方米", "千瓦时", "小时", "分钟", "千米", "公里", "千克", "公斤", "毫米", "厘米",
     "天", "周", "个", "元", "角", "条", "名", "人", "次", "岁", "倍", "度", "户", "辆", "台", "座", "场", "例",
@@ -442,6 +445,21 @@ QUANTITY_SPLIT_COST = 2e5
 # some 0.2 em between Han, which costs more (bench/typography.py --pages: the numbers page sets
 # 3月 / 14日 once where the only other set of lines has one spread a quarter em).
 DATE_SPLIT_COST = 3e5
+# A number parted from its unit (11 / 月29日, 5 / %, 2分05 / 秒48): as dear as a sign parted from its
+# figure (SIGN_SPAN), more than a line spread past the limit (linebreak.py VERY_LOOSE_DEMERITS +
+# PAST_LIMIT_DEMERITS, 2e8): the figure left at a line's end reads as a value of its own (GB/T
+# 15835-2011 §5.1.8.2 keeps a value in figures on one line), where a gappy line is one of looks.
+# At 6.5e7 (to session 14) an eight-character caption (a fit picture's, flow/article.py) set
+# 拍摄于11 / 月29日 rather than one line spread past a quarter em; `check` judges no caption's
+# spacing, so nothing failed. The fallback stays: a cost, not a ban, so a number and unit wider
+# than the measure still part (a forced break, never a line set over the measure). In body text
+# either split fails `pagesetter check`, so a page that passed keeps its breaks. A date parted
+# between its parts (11月 / 29日, DATE_SPLIT_COST) is not this: it still parts to spare a gappy line
+# (tried at up to 1e7 for 月日 in session 15, the eight-character caption kept parting it: its
+# other sets of lines each had one spread past a quarter em). Nor is a time's fraction parted from
+# its 秒 (2分05秒 / 48, SECONDS_FRACTION_SPAN: at this cost trial-figures.yaml set 今天的比赛2分 0.44 em
+# apart instead), which stays at 6.5e7: where 2分05秒48 must part, it parts there, not at 05 / 秒.
+NUMBER_UNIT_COST = 2.5e8
 # Numbers as they are written in Chinese copy: ASCII or full-width digits, Chinese numerals.
 DIGITS = "0-9０-９"
 CHINESE_NUMERALS = "〇一二三四五六七八九十百千两"
@@ -588,7 +606,7 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # (not after a clock time, 17:00分段, where the unit is its colon: CLOCK_UNITS)
     # (and a full-width unit symbol, 96㎡, 3‰: GRID_UNITS, never parted from its number by the composer)
     KeepTogether(rf"{_NOT_A_CLOCK}[{DIGITS}](?!(?:{'|'.join(QUANTITY_UNITS)}))"
-                 rf"(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)}|[{''.join(sorted(GRID_UNITS))}])", 6.5e7, False,
+                 rf"(?:{'|'.join(DATE_TIME_UNITS + REFERENCE_UNITS)}|[{''.join(sorted(GRID_UNITS))}])", NUMBER_UNIT_COST, False,
                  "number and unit"),
     # 2022年5月, 12月2日, 8时30分: the parts of one date or time, parted only to spare a gappy line
     KeepTogether(DATE_SPAN, DATE_SPLIT_COST, True, "date between its parts"),
@@ -607,14 +625,14 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     KeepTogether(NUMBER_CHAIN, 8e7, False, "numbers joined by hyphens"),
     # 0431-8888 6666, 138 0013 8000: a telephone number in groups, as dear as a chain of numbers
     KeepTogether(PHONE_NUMBER, 8e7, False, "telephone number"),
-    # 4.2 billion: a number and its magnitude word, as dear as 8,600万 (a number and its unit)
+    # 4.2 billion: a number and its magnitude word (a word, not a unit character: parted before a gappy line)
     KeepTogether(MAGNITUDE_SPAN, 6.5e7, False, "number and magnitude"),
     # −4.1%, ±0.5: a sign and its number. Dearer than any other span and than a line spread past
     # the limit (VERY_LOOSE_DEMERITS + PAST_LIMIT_DEMERITS, 2e8, and its badness), which `check`
     # fails too: a minus left at a line's end reads as a hyphen or a dash and the figure after it
     # as a rise (下跌− / 4.1%), an error of fact, where a gappy line is one of looks. A line spread
     # far past the limit (some 0.45 em between Han, whose badness adds more) still costs more.
-    KeepTogether(SIGN_SPAN, 2.5e8, False, "sign and its number"),
+    KeepTogether(SIGN_SPAN, NUMBER_UNIT_COST, False, "sign and its number"),
     # 3∶1: a score or ratio, as dear as a range
     KeepTogether(RATIO_SPAN, 8e7, False, "ratio"),
     # 600519.SH: a stock code, as dear as a number cut in two

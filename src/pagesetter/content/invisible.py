@@ -6,7 +6,8 @@ None shows in an editor, so a copy editor cannot find them by eye; this table sa
 does to a page and what the build does with it. Refused: a located error (file:line:column), as
 yamlsource refuses a control character in YAML; dropped: removed at build time and reported with
 its place after the normalised line (content/normalise.py, proof/report.py), the file never
-rewritten; kept: what the line breaker reads as an instruction (compose/atoms.py _format_hints).
+rewritten; kept: what the line breaker reads as an instruction (compose/atoms.py _format_hints). A break hint
+or a joiner is kept or dropped by its neighbours (dropped below).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import unicodedata
 from typing import Literal, NamedTuple
 
-Action = Literal["refuse", "drop", "keep", "break hint"]
+Action = Literal["refuse", "drop", "keep", "break hint", "joiner"]
 
 
 class Hidden(NamedTuple):
@@ -60,9 +61,14 @@ HIDDEN: tuple[Hidden, ...] = (
     # where a line may break anyway (clreq §3.1.7) and it says nothing.
     Hidden(0x00AD, 0x00AD, "break hint", "soft hyphen", "UAX #14 BA"),
     Hidden(0x200B, 0x200B, "break hint", "zero-width space", "UAX #14 ZW"),
+    # A joiner: kept inside an emoji sequence (👨‍👩‍👧) or a script that joins (Arabic, Devanagari),
+    # whose shaping reads it; dropped with a note beside Chinese, a space or the text's edge, where
+    # it joins nothing (Han and the full-width marks have no joining or ligature forms) and, kept,
+    # reached the line breaker as a character of its own (session 15's trial: 今天‍气温 parted
+    # after it, and the PDF's text held it).
+    Hidden(0x200C, 0x200D, "joiner", "zero-width non-joiner or joiner (an emoji sequence's, a joining "
+           "script's)", "Unicode §23.2; UAX #14 ZWJ"),
     # Kept: the copy's instructions, each used by the setting or the shaping.
-    Hidden(0x200C, 0x200D, "keep", "zero-width non-joiner and joiner (an emoji sequence's, a script's)",
-           "Unicode §23.2"),
     Hidden(0x2060, 0x2060, "keep", "word joiner: no break here", "UAX #14 WJ"),
 )
 # Cf characters the table does not name (Arabic number signs U+0600–0605, U+06DD…): visible signs or
@@ -100,6 +106,15 @@ def _latin_token(ch: str | None) -> bool:
     return ch is not None and not ch.isspace() and unicodedata.east_asian_width(ch) not in ("W", "F")
 
 
+def _joins(ch: str | None) -> bool:
+    """A character a joiner may join to its neighbour: an emoji (category So, East Asian Wide like
+    Han) or a letter or mark of a script that is not set on the ideographic grid; not a space, not
+    Han nor a full-width mark (East Asian Wide or Fullwidth, UAX #11, other than a symbol)."""
+    if ch is None or ch.isspace():
+        return False
+    return unicodedata.category(ch) == "So" or unicodedata.east_asian_width(ch) not in ("W", "F")
+
+
 def dropped(text: str) -> list[tuple[int, str]]:
     """(offset, why) of each character of ``text`` the build drops: the table's "drop" rows, and a
     break hint not between two characters of a Latin token (other hidden characters looked through)."""
@@ -115,6 +130,10 @@ def dropped(text: str) -> list[tuple[int, str]]:
             if _latin_token(before) and _latin_token(after):
                 continue
             why = f"{row.what} beside Chinese or a space, where a line may break anyway (clreq §3.1.7; {row.source})"
+        elif row.action == "joiner":
+            if _joins(_beside(text, i, -1)) and _joins(_beside(text, i, 1)):
+                continue
+            why = f"{row.what} beside Chinese, a space or the text's edge, where it joins nothing ({row.source})"
         else:
             why = f"{row.what} ({row.source})"
         out.append((i, f"invisible {named(text[i])}: {why}: removed"))

@@ -121,6 +121,20 @@ class Article:
     # with no caption (""), and the module prints the picture alone, filling its block
     # (flow/cells.py ad_entry); the 数字报 lists it as no article (epaper/site.py).
     ad: bool = False
+    # A headline field as a vertical headline sets it, where that differs from the field: the
+    # full-width digits and letters the copy typed, which horizontal text sets half-width
+    # (content/normalise.py half_width) and a vertical column upright one per em (compose/vertical.py).
+    # (field name, text) pairs; empty for nearly every article.
+    vertical_forms: tuple[tuple[str, str], ...] = ()
+
+    def headline(self, key: str, vertical: bool) -> str | None:
+        """The headline field ``key`` (kicker, title, subtitle, byline) as set horizontally or vertically."""
+        if vertical:
+            for name, text in self.vertical_forms:
+                if name == key:
+                    return text
+        value: str | None = getattr(self, key)
+        return value
 
     def all_text(self) -> str:
         """Every character the article puts on the page, in reading order."""

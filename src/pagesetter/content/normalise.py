@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Iterable, Sequence
 
@@ -153,6 +154,107 @@ def _full_stops(text: str) -> list[int]:
     return out
 
 
+# Full-width digits and Latin letters (２０２６年, ＧＤＰ: what a Chinese input method types in its
+# full-width mode, U+FF10–FF19, FF21–FF3A, FF41–FF5A): GB/T 15835-2011 §5.1.8.1 sets the Arabic
+# numerals of a publication 二分字身, half a Han's width (and W3C clreq §3.2 sets Western letters and figures in
+# their proportional, half-width forms), so a 校对 marks ２０２６ and ＧＤＰ in a line of body,
+# caption or headline. Set half-width and reported, as a half-width mark set full-width is. With the
+# figures, the signs typed with them in the same full-width mode go half-width too (NUMBER_MARKS):
+# ％ after a full-width figure (５％ → 5%, as the standard's own examples write it), ． between two
+# (５．２ → 5.2) but for an enumerator's point (３．１２月 at a paragraph's or a clause's start, the
+# 序次语 3． before 12月, chars.ENUMERATOR_PATTERN). A ％ or ． beside a half-width figure is the copy's
+# own choice (5％, 3．12月总结: the engine sets both, compose/chars.py); they and every other
+# full-width mark (，（）：) are kept. A
+# vertical headline keeps them as typed (Article.vertical_forms): compose/vertical.py sets ２０２６
+# upright one per em, the older vertical practice, and 2026 turned (GB/T 15835-2011 §5.1.8.3).
+FULL_WIDTH_ALNUM: tuple[tuple[int, int, str], ...] = (
+    (0xFF10, 0xFF19, "full-width digit"),
+    (0xFF21, 0xFF3A, "full-width capital letter"),
+    (0xFF41, 0xFF5A, "full-width small letter"),
+)
+_HALF_WIDTH_OFFSET = 0xFEE0  # U+FF01–FF5E are U+0021–007E moved up by this (Unicode §18.5, Halfwidth and Fullwidth Forms)
+# A number's marks typed full-width: the character, the half-width one, and where it belongs to the
+# number (after a figure; between two figures).
+NUMBER_MARKS: tuple[tuple[str, str, str], ...] = (
+    ("％", "%", "after"),
+    ("．", ".", "between"),
+)
+
+
+# Where an enumerator may stand (chars.CLAUSE_ENDS, and the text's start): 。；：！？
+ENUMERATOR_AFTER = frozenset("。；：！？")
+
+
+def _full_width_alnum(ch: str) -> str | None:
+    """What a full-width digit or letter is (FULL_WIDTH_ALNUM), or None for any other character."""
+    cp = ord(ch)
+    return next((what for lo, hi, what in FULL_WIDTH_ALNUM if lo <= cp <= hi), None)
+
+
+def half_width(text: str) -> tuple[str, list[Edit]]:
+    """``text`` with its full-width digits and letters, and the number marks that go with them
+    (NUMBER_MARKS), half-width; and the edits (offsets one for one)."""
+    if not any("\uff05" <= ch <= "\uff5a" for ch in text):  # nearly no text has one
+        return text, []
+    chars = list(text)
+    edits: list[Edit] = []
+    for i, ch in enumerate(text):
+        what = _full_width_alnum(ch)
+        if what is not None:
+            chars[i] = chr(ord(ch) - _HALF_WIDTH_OFFSET)
+            edits.append(Edit(i, ch, chars[i], f"{what} in horizontal text (GB/T 15835-2011 §5.1.8.1: half-width "
+                              f"{chars[i]})"))
+
+    def figure(k: int) -> bool:  # a full-width digit as typed
+        return 0 <= k < len(text) and "\uff10" <= text[k] <= "\uff19"
+
+    def enumerator(k: int) -> bool:  # the digits ending at k open the text or a clause (３．)
+        while k >= 0 and figure(k):
+            k -= 1
+        return k < 0 or text[k] in ENUMERATOR_AFTER
+
+    for i, ch in enumerate(text):
+        for mark, half, where in NUMBER_MARKS:
+            if ch == mark and figure(i - 1) and (where == "after" or (figure(i + 1) and not enumerator(i - 1))):
+                chars[i] = half
+                edits.append(Edit(i, ch, half, f"full-width {ch} of a number, with its figures (GB/T 15835-2011 "
+                                  f"§5.1.8.1: {half})"))
+    return "".join(chars), edits
+
+
+# A hyphen-minus typed as the sign of a figure in running text (气温-2～7℃, 零下 -5℃, -5～-1℃,
+# 温差（-3℃）): a 校对 marks the short rule set high, which is a hyphen, not the minus sign (ISO
+# 80000-2:2019 2-9.2 and GB 3102.11-1993: −, U+2212; GB/T 15835-2011 writes −8℃). Set as U+2212 and
+# reported, as a table's negative figure is (_minus_signs). A sign only where a number starts: at
+# the text's start, after a space, an opening bracket or quote, a 连接号 (～ — –) or a Chinese mark
+# (SIGN_AFTER; not an ASCII =, a URL's query: ?id=-1), or after a Han that does not follow a figure (气温-2, not the range 2026年-2027年
+# nor 1月-3月). A hyphen after a letter, a digit or another Latin mark (G20-A, 3-5号线, XK-2026-1,
+# www.a-b.cn, 5%-8%) is a code's or a range's: kept.
+SIGN_AFTER = frozenset(" \t\u3000～~〜—–―(（[【〔《“‘:：,，、;；＝")
+HYPHEN_MINUS = "-"
+
+
+def _starts_number(text: str, i: int) -> bool:
+    """Is the hyphen-minus at ``i``, before a figure, the sign of a number (SIGN_AFTER)?"""
+    if not text[i + 1:i + 2].isdigit() or not text[i + 1].isascii():
+        return False
+    if i == 0 or text[i - 1] in SIGN_AFTER:
+        return True
+    before = text[i - 1]  # a Han (a letter of category Lo among the Chinese blocks) not after a figure
+    return is_chinese(before) and unicodedata.category(before) == "Lo" and not (i >= 2 and text[i - 2].isdigit())
+
+
+def _sign_edits(text: str, chars: list[str]) -> list[Edit]:
+    """The hyphen-minus that starts a number in running text set as the minus sign (_starts_number)."""
+    edits: list[Edit] = []
+    for i, ch in enumerate(text):
+        if ch == HYPHEN_MINUS and _starts_number(text, i):
+            chars[i] = MINUS_SIGN
+            edits.append(Edit(i, ch, MINUS_SIGN, "hyphen-minus before a figure: a minus sign (ISO 80000-2 2-9.2, "
+                              "GB 3102.11: −)"))
+    return edits
+
+
 def _quote_edits(text: str, chars: list[str]) -> list[Edit]:
     """Straight double quotes paired in order, set “ ” where the pair is Chinese (STRAIGHT_QUOTE)."""
     at = [i for i, ch in enumerate(text) if ch == STRAIGHT_QUOTE]
@@ -201,10 +303,12 @@ def _single_quote_edits(text: str, chars: list[str]) -> list[Edit]:
     return _paired_edits(text, chars, single_quotes(text), STRAIGHT_SINGLE, "‘’", "single", UNPAIRED_SINGLE)
 
 
-def _marks(text: str) -> tuple[str, list[Edit]]:
+def _marks(text: str, signs: bool = True) -> tuple[str, list[Edit]]:
     """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）."""
     chars = list(text)
     edits: list[Edit] = []
+    if HYPHEN_MINUS in text and signs:
+        edits += _sign_edits(text, chars)
     if STRAIGHT_QUOTE in text:
         edits += _quote_edits(text, chars)
     if STRAIGHT_SINGLE in text:
@@ -264,15 +368,22 @@ def _space_between_chinese(text: str, i: int) -> bool:
     return before is not None and after is not None and is_chinese(before) and is_chinese(after)
 
 
-def normalise_text(text: str, *, drop_spaces: bool) -> tuple[str, list[Edit]]:
+def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bool = True) -> tuple[str, list[Edit]]:
     """The text with full-width marks, without the invisible characters content/invisible.py drops
-    (and, in body text, without extra spaces), and the edits.
+    (and, in body text, without extra spaces), and the edits. ``signs``: a hyphen-minus starting a
+    number set as the minus sign (_sign_edits); not in a table, whose text runs its cells together
+    and whose cells have their own rule (_minus_signs). ``half``: full-width digits and letters set
+    half-width (half_width), as horizontal text sets them.
 
     Marks first, then spaces, so a space after a mark that became full-width counts as
     standing between Chinese characters.
     """
-    marked, edits = _marks(text)
-    converted = frozenset(e.offset for e in edits if e.after != e.before)
+    # first: a mark beside 5 reads a figure, as beside a typed 5 (``half`` False: as a vertical
+    # headline sets the text, its full-width figures upright)
+    halved, edits = half_width(text) if half else (text, [])
+    marked, marks = _marks(halved, signs)
+    edits += marks
+    converted = frozenset(e.offset for e in marks if e.after != e.before)
     if ANY_HIDDEN.search(text) is not None:  # nearly no text has one
         edits += [Edit(i, text[i], "", why) for i, why in hidden_dropped(text)]
     if drop_spaces:
@@ -289,26 +400,38 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
     locs = value_locs(article)
     changes: list[Change] = []
     fields: dict[str, str | None] = {}
+    vertical: list[tuple[str, str]] = []
     for key in ("kicker", "title", "subtitle", "byline"):
         value = getattr(article, key)
         if value:
             # A space in a headline is meaningful (the break of a two-clause title): kept.
             fields[key], edits = normalise_text(value, drop_spaces=False)
             changes += _field_changes(article, locs.get(key), value, edits, f"the {key}")
+            upright = normalise_text(value, drop_spaces=False, half=False)[0]
+            if upright != fields[key]:  # full-width figures or letters, kept upright in a vertical headline
+                vertical.append((key, upright))
     photos: list[Photo] = []
     for n, photo in enumerate(article.photos):
         # A caption is set as printed, spaces included (a credit may stand after one).
         caption, edits = normalise_text(photo.caption, drop_spaces=False)
         changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, edits, "a caption",
                                   fallback=photo.loc)
-        photos.append(replace(photo, caption=caption))
+        credit = photo.credit
+        if credit:
+            # A credit is printed text as its caption is (本报记者 王强 摄): the same marks and
+            # invisible characters (session 15's trial: an LRM in a credit reached the PDF).
+            credit, edits = normalise_text(credit, drop_spaces=False)
+            changes += _field_changes(article, locs.get(f"credit.{n}"), photo.credit, edits, "a credit",
+                                      fallback=photo.loc)
+        photos.append(replace(photo, caption=caption, credit=credit))
     paragraphs: list[Paragraph] = []
     for para in article.paragraphs:
         normal, edits = memo(("paragraph", by_value(para)), functools.partial(_normal_paragraph, para)) \
             if memo is not None else _normal_paragraph(para)
         paragraphs.append(normal)
         changes += edits
-    return replace(article, paragraphs=tuple(paragraphs), photos=tuple(photos), **fields), changes
+    return replace(article, paragraphs=tuple(paragraphs), photos=tuple(photos), vertical_forms=tuple(vertical),
+                   **fields), changes
 
 
 def _normal_paragraph(para: Paragraph) -> tuple[Paragraph, tuple[Change, ...]]:
@@ -329,7 +452,7 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
     """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans
     and the place in the file of every character that stays."""
     whole = para.text
-    new, edits = normalise_text(whole, drop_spaces=True)
+    new, edits = normalise_text(whole, drop_spaces=True, signs=para.form != "table")
     if para.form == "table":
         edits = sorted(edits + _minus_signs(para), key=lambda e: e.offset)
     if not edits:

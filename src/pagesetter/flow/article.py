@@ -654,8 +654,8 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
     height = lines * pitch - pitch  # half a line clear above and below
     placed: list[tuple[VColumn, Style, str, float]] = []
     title_size = styles[hs.title].size
-    for role, text in (("kicker", article.kicker), ("title", article.title), ("subtitle", article.subtitle),
-                       ("byline", article.byline)):
+    for role in ("kicker", "title", "subtitle", "byline"):
+        text = article.headline(role, vertical=True)  # full-width figures as typed: upright (Article.vertical_forms)
         if not text:
             continue
         style = styles[getattr(hs, role)]

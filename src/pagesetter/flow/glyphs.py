@@ -287,7 +287,7 @@ def _fields(article: Article, entries: list[ArticleSpec], styles: dict[str, Styl
     for entry in entries:
         hs = entry.headline
         for key in ("kicker", "title", "subtitle", "byline"):
-            text = getattr(article, key)
+            text = article.headline(key, hs.vertical)
             if text and (key,) not in seen:
                 seen.add((key,))
                 yield _Field((key,), f"vertical {key}" if hs.vertical else key, text, getattr(hs, key),

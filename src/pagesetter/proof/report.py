@@ -457,7 +457,9 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
     changes = [c for c in changes if c.before != c.after]
     counts: Counter[str] = Counter()
     for (before, after), n in Counter((c.before, c.after) for c in changes).items():
-        counts[_change_text(before, after)] += n
+        # full-width letters and digits set half-width (content/normalise.py half_width): one kind,
+        # not one per letter (２０２６年 would be four)
+        counts[HALF_WIDTH_KIND if _half_width(before, after) else _change_text(before, after)] += n
     summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     line = f"normalised: {len(changes)} marks ({summary})" if changes else ""
     if kept:
@@ -471,6 +473,15 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
             f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
         line += f"; {len(hidden)} invisible character(s) removed: {places}"
     return line
+
+
+HALF_WIDTH_KIND = "full-width letter or digit→half-width (２→2, Ｇ→G)"
+
+
+def _half_width(before: str, after: str) -> bool:
+    """A full-width letter or digit (U+FF10–FF5A) set as its ASCII letter or digit (U+FEE0 below)."""
+    return len(before) == 1 and "\uff10" <= before <= "\uff5a" and before.isalnum() \
+        and after == chr(ord(before) - 0xFEE0)
 
 
 def _change_text(before: str, after: str) -> str:
