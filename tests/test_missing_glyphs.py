@@ -136,3 +136,17 @@ def test_a_vertical_headline_takes_no_fallback_face(tmp_path: Path) -> None:
     assert len(errors) == 1, errors  # the body's 𠀎 comes from the fallback face
     assert errors[0].startswith("pagesetter: error: content/vertical.md:2:9: article 'vertical', vertical title: "
                                 "its face has no U+2000E CJK UNIFIED IDEOGRAPH-2000E (\U0002000E)"), errors[0]
+
+
+def test_a_credits_missing_character_is_located_at_the_credit_line(project: Path) -> None:
+    """Trial 15: a credit's character no face has was said at the photo entry's `- file:` line;
+    it is said at the credit's own line and column, as a caption's is."""
+    path = project / ARTICLE
+    text = path.read_text(encoding="utf-8").replace("    caption: ▲东辽县交警大队党员服务队。\n",
+                                                    "    caption: ▲东辽县交警大队党员服务队。\n    credit: 本报记者 刘\ue002洋 摄\n", 1)
+    path.write_text(text, encoding="utf-8")
+    run = _build(project)
+    errors = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(errors) == 1, run.stderr
+    assert errors[0].startswith(f"pagesetter: error: {_where(text.split(chr(10)), chr(0xE002))}: "
+                                "article 'dongliao-police', credit: no face has U+E002"), errors[0]

@@ -766,7 +766,8 @@ def _paragraph(block: _Block, shown: str) -> Paragraph:
 def value_locs(article: Article) -> dict[str, tuple[Loc, str]]:
     """Where each headline field and caption value starts in the file, with its source line.
 
-    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``caption.1`` … Kept in
+    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``caption.1`` …,
+    ``credit.0`` … (a photo's credit: its missing glyphs are located at its own line). Kept in
     the article when it was read from its file (``Article.locs``); else the file is read again:
     empty when it cannot be (an article made in memory).
     """
@@ -787,6 +788,8 @@ def _value_locs(front: Node, lines: list[str]) -> dict[str, tuple[Loc, str]]:
     if photos is not None and photos.is_list:
         found += [(f"caption.{i}", c) for i, p in enumerate(photos.value)
                   if p.is_map and (c := p.get("caption")) is not None]
+        found += [(f"credit.{i}", c) for i, p in enumerate(photos.value)
+                  if p.is_map and (c := p.get("credit")) is not None]
     return {key: (node.loc, lines[node.loc.line - 1] if 0 < node.loc.line <= len(lines) else "")
             for key, node in found}
 
