@@ -434,7 +434,9 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
 # a module filled exactly may not (the seed page's dongliao-police).
 WARNED = (("widows", "a paragraph's last line alone at a column's head"),
           ("parted_signs", "a flush-right line (落款) at a column's head, parted from the line before it"),
-          ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"))
+          ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"),
+          ("geta", "〓 (U+3013) printed for a character no face has"))
+GETA = "\u3013"  # 〓, printed by ``missing_glyphs: substitute`` for a character no face has (flow/glyphs.py)
 # How far right of its column's left edge a line opening a column starts to be taken for one set
 # flush right (a 落款), in its em: past a paragraph's 2-em indent.
 FLUSH_RIGHT_EM = 3.0
@@ -476,6 +478,9 @@ class TypographyReport:
     # the build sets them 。 “ ” ‘ ’ (content/normalise.py); one left is a quote without a partner, or
     # another program's PDF. Warned of: the copy's own characters, no error of the setting.
     ascii_marks: list[Finding] = field(default_factory=list)
+    # every 〓 on a page, in any text (body, headline, caption, furniture): a hole the build filled
+    # with missing_glyphs: substitute and exited 0 for, which a proofreader must see (trial 15)
+    geta: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
     overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
@@ -560,7 +565,8 @@ class TypographyReport:
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
                    if self.horizontal_quotes else "")
                 + (f"; {len(self.off_trim)} lines off the trim" if self.off_trim else "")
-                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else ""))
+                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else "")
+                + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -737,6 +743,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     if frames is None:
         frames = [_frames(r) for r in records]
     report = TypographyReport(pages=len(pages))
+    for number, page in enumerate(pages, 1):
+        _geta(number, page, report)
     page_frames = [_text_frames(page, frames[i] if frames and i < len(frames) else []) for i, page in
                    enumerate(pages)]
     page_frames = [sorted(fs, key=lambda f: TEXT_FRAMES.index(f.kind)) for fs in page_frames]
@@ -2048,6 +2056,23 @@ def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) ->
         report.ink_past.append(Finding(page, c.baseline, c.text,
                                        f"{max(past_right, past_left):.2f} pt {side} the {frame.kind} frame of "
                                        f"{frame.article!r}"))
+
+
+def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
+    """Each 〓 on the page, any line of it: found with the characters of its row round it."""
+    if not any(c.text == GETA for c in page.chars):
+        return
+    rows: dict[float, list[Char]] = {}
+    for c in page.chars:
+        if not c.text.isspace():
+            rows.setdefault(round(c.baseline, 1), []).append(c)
+    for row in rows.values():
+        row.sort(key=_reading_x)
+        text = "".join(c.text for c in row)
+        for i, c in enumerate(row):
+            if c.text == GETA:
+                report.geta.append(Finding(number, c.baseline, text[max(0, i - 6):i + 7],
+                                           f"(at x {c.x:.1f} pt)"))
 
 
 def _holes(line: Line, report: TypographyReport) -> None:
