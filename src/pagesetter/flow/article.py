@@ -1220,9 +1220,9 @@ def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, ba
         return columns, fill, placed
 
     columns, fill, placed = planned(True)
-    if len(placed) + jump > fill.slots and any(role == STANZA for _, role in base):
-        # stanzas kept whole leave lines over that the module holds with them broken: broken
-        # (between verse lines; _warn_stanzas says which)
+    if len(placed) + jump > fill.slots and any(role in (STANZA, "item") for _, role in base):
+        # stanzas (or short lists, KEEP_BLOCK) kept whole leave lines over that the module holds
+        # with them broken: broken (between verse lines, _warn_stanzas says which; between items)
         again = planned(False)
         if len(again[2]) + jump <= again[1].slots:
             columns, fill, placed = again
@@ -1842,7 +1842,8 @@ def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
                                                                        or placed[i - 1][1] != "item") else 0
             # a short list (a run of items, KEEP_BLOCK lines at most) that would turn a column stands
             # whole at the head of the next when it fits there; else its items are kept one by one
-            block = _list_length(placed, i) if n and (i == 0 or placed[i - 1][1] != "item") else 0
+            # (not when the module has not the lines to keep it: ``stanzas`` False, _keep_together)
+            block = _list_length(placed, i) if n and stanzas and (i == 0 or placed[i - 1][1] != "item") else 0
             if n < block <= KEEP_BLOCK:
                 run = _run_left(slots, len(out))
                 if 0 < run < block and len(out) + run < len(slots) and block <= _run_left(slots, len(out) + run):
