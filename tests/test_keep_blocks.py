@@ -29,3 +29,26 @@ def test_a_five_line_list_is_not_parted_between_columns(tmp_path: Path) -> None:
     assert max(xs) - min(xs) < 2, f"the list is parted between columns: {sorted(xs)}"
     tops = sorted(w["top"] for w in items)
     assert all(abs(b - a - PITCH) < 0.5 for a, b in zip(tops, tops[1:])), tops  # one under another
+
+
+def test_a_list_the_module_has_not_the_lines_to_keep_is_parted_not_overset(tmp_path: Path) -> None:
+    """Falling back: two lines shallower, the module cannot hold the list whole and its text; the
+    list is parted between items, as before, rather than the story set over."""
+    import shutil
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")  # layout/ (the style sheets) and fonts/ where the spec looks
+    pages = project / "tests" / "pages"
+    shutil.copytree(ROOT / "tests" / "pages" / "content" / "keep-blocks", pages / "content" / "keep-blocks")
+    text = (ROOT / "tests" / "pages" / "layout" / "keep-blocks.yaml").read_text(encoding="utf-8")
+    (pages / "layout").mkdir()
+    spec = pages / "layout" / "keep-blocks.yaml"
+    spec.write_text(text.replace("line: 1, lines: 21}", "line: 1, lines: 19}", 1), encoding="utf-8")
+    assert "lines: 19}" in spec.read_text(encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", str(spec), "-o", str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    assert run.returncode == 0, run.stderr
+    with pdfplumber.open(tmp_path / "out" / "keep-blocks.pdf") as pdf:
+        words = pdf.pages[0].extract_words()
+    assert len([w for w in words if "星期" in w["text"]]) == 5
