@@ -122,3 +122,36 @@ def test_check_names_a_han_latin_gap_under_an_eighth(tmp_path: Path, root: Path)
     text = subprocess.run([sys.executable, "-m", "pagesetter", "check", str(pdf)], capture_output=True, text=True,
                           timeout=120).stdout
     assert "baseline 60.00 pt: Han–Latin gap too narrow: 约为8.7%左右 0.00 em between % and 左" in text, text
+
+
+def test_a_ligatures_overhang_is_not_read_as_a_narrow_gap(tmp_path: Path, root: Path) -> None:
+    """Trial 15: `diff命` (the composer's ﬀ ligature, then an eighth of an em by advance) read
+    0.09 em: pdfium boxes a ligature's pieces by their ink, and f's overhang was read against the
+    Han's em box. Measured ink to ink on both sides for a ligature's piece: the eighth passes, the
+    same pair set solid still warns."""
+    manifest = load_manifest(root / "fonts" / "manifest.yaml")
+    face = FaceSet(manifest).get("song")
+    shaped = face.shape("diff")
+    assert len(shaped) < 4, "the face sets ff as one ligature glyph"
+
+    def line(white: float, row: int) -> TextLine:
+        glyphs = [Glyph("song", 9.0, face.glyph_for("用"), LEFT, "用", BLACK)]
+        x = LEFT + 9.0 + 9.0 / 8
+        text = "diff"
+        for k, g in enumerate(shaped):
+            end = shaped[k + 1].cluster if k + 1 < len(shaped) else len(text)
+            glyphs.append(Glyph("song", 9.0, g.gid, x, text[g.cluster:end], BLACK))
+            x += g.advance * 9.0
+        x += white * 9.0
+        for ch in "命令":
+            glyphs.append(Glyph("song", 9.0, face.glyph_for(ch), x, ch, BLACK))
+            x += 9.0
+        return TextLine(tuple(glyphs), TOP + row * PITCH, LEFT, MEASURE, "t", "body")
+
+    rows = (line(EIGHTH, 0), line(0.0, 1))
+    page = Page("t", (300.0, 300.0), 0.0, rows, (), (), (Frame("t", "body", LEFT, TOP - PITCH + 2.0, MEASURE, 3 * PITCH),))
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(render_pdf(page, manifest, "t").pdf)
+    report = check_pdf(pdf)
+    assert [f.detail.split(" em ")[1] for f in report.narrow_han_latin] == ["between f and 命"], report.text()
+    assert [round(f.baseline - TOP) for f in report.narrow_han_latin] == [round(PITCH)], report.text()

@@ -136,3 +136,38 @@ def test_a_vertical_headline_takes_no_fallback_face(tmp_path: Path) -> None:
     assert len(errors) == 1, errors  # the body's 𠀎 comes from the fallback face
     assert errors[0].startswith("pagesetter: error: content/vertical.md:2:9: article 'vertical', vertical title: "
                                 "its face has no U+2000E CJK UNIFIED IDEOGRAPH-2000E (\U0002000E)"), errors[0]
+
+
+def test_a_credits_missing_character_is_located_at_the_credit_line(project: Path) -> None:
+    """Trial 15: a credit's character no face has was said at the photo entry's `- file:` line;
+    it is said at the credit's own line and column, as a caption's is."""
+    path = project / ARTICLE
+    text = path.read_text(encoding="utf-8").replace("    caption: ▲东辽县交警大队党员服务队。\n",
+                                                    "    caption: ▲东辽县交警大队党员服务队。\n    credit: 本报记者 刘\ue002洋 摄\n", 1)
+    path.write_text(text, encoding="utf-8")
+    run = _build(project)
+    errors = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(errors) == 1, run.stderr
+    assert errors[0].startswith(f"pagesetter: error: {_where(text.split(chr(10)), chr(0xE002))}: "
+                                "article 'dongliao-police', credit: no face has U+E002"), errors[0]
+
+
+def test_check_warns_of_each_geta_mark_with_its_place(project: Path) -> None:
+    """Trial 15: `missing_glyphs: substitute` printed 〓 with exit 0 and `check` passed the page.
+    check warns of each 〓 it reads on a page (exit 0 still: the build allowed it), at its page and
+    baseline with its article's file and line; the build does not say them twice."""
+    _plant(project)
+    spec = project / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace("\nrules:", "\nmissing_glyphs: substitute\nrules:", 1),
+                    encoding="utf-8")
+    run = _build(project)
+    assert run.returncode == 0, run.stderr
+    assert "〓 (U+3013)" not in run.stderr  # said once, as missing-glyph warnings
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    check = subprocess.run([sys.executable, "-m", "pagesetter", "check", "output/seed-page.pdf"], cwd=project,
+                           capture_output=True, text=True, timeout=300, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    said = [ln for ln in check.stdout.splitlines() if "warning: 〓 (U+3013)" in ln]
+    assert len(said) == 6, check.stdout
+    assert any(re.match(r"\s*page 1 \(article 'dongliao-police', content/dongliao-police\.md:\d+\), baseline [\d.]+ pt: "
+                        r"warning: 〓 \(U\+3013\) printed for a character no face has: .*让〓鲜红", ln) for ln in said), said

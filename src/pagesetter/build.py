@@ -160,6 +160,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
+    check_photos(spec, articles)  # before the overset gate: it would hide a file that is no picture
     early = early_photos(page, spec, cache, proof=proof, refused=stop is not None or (
         bool(page.overset) and not (allow_overset or spec.allow_overset)), memo=memo)
     try:
@@ -169,6 +170,23 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     finally:
         if early is not None:  # render_pdf closed it, unless the build stopped first
             early.close()
+
+
+def check_photos(spec: PageSpec, articles: dict[str, Article]) -> None:
+    """Every photo the page's articles list is a picture (its header read: render/images.py
+    probe_photo), else one error located at the article's photo entry (its ``- file:`` line), the
+    file named: trial 15 found a text file named x.jpg hidden behind the page's overset error and
+    said at the file alone."""
+    from pagesetter.render.images import probe_photo
+
+    for aspec in spec.articles:
+        article = articles.get(aspec.article)
+        for photo in article.photos if article is not None else ():
+            for file in photo.files:
+                try:
+                    probe_photo(file)
+                except InputError as exc:
+                    raise InputError(photo.loc, f"photo {display_path(file)}: {exc.message}") from None
 
 
 def early_photos(page: Page, spec: PageSpec, cache: DiskCache, *, proof: bool, refused: bool,

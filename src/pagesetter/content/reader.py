@@ -766,7 +766,8 @@ def _paragraph(block: _Block, shown: str) -> Paragraph:
 def value_locs(article: Article) -> dict[str, tuple[Loc, str]]:
     """Where each headline field and caption value starts in the file, with its source line.
 
-    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``credit.0``, ``caption.1`` … Kept in
+    Keys: ``kicker``, ``title``, ``subtitle``, ``byline``, ``caption.0``, ``credit.0``, ``caption.1`` …
+    (a photo's credit: its missing glyphs are located at its own line). Kept in
     the article when it was read from its file (``Article.locs``); else the file is read again:
     empty when it cannot be (an article made in memory).
     """

@@ -20,7 +20,7 @@ from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.collisions import HEAD_ROLES, Box, ink_box
-from pagesetter.flow.forms import FORM_SETTINGS, KEEP_WHOLE, paragraph_align, text_style
+from pagesetter.flow.forms import FORM_SETTINGS, KEEP_BLOCK, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable, printable_text
 from pagesetter.flow.tables import TableLines, compose_table
 from pagesetter.flow.verse import (
@@ -1220,9 +1220,9 @@ def _keep_together(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, ba
         return columns, fill, placed
 
     columns, fill, placed = planned(True)
-    if len(placed) + jump > fill.slots and any(role == STANZA for _, role in base):
-        # stanzas kept whole leave lines over that the module holds with them broken: broken
-        # (between verse lines; _warn_stanzas says which)
+    if len(placed) + jump > fill.slots and any(role in (STANZA, "item") for _, role in base):
+        # stanzas (or short lists, KEEP_BLOCK) kept whole leave lines over that the module holds
+        # with them broken: broken (between verse lines, _warn_stanzas says which; between items)
         again = planned(False)
         if len(again[2]) + jump <= again[1].slots:
             columns, fill, placed = again
@@ -1793,6 +1793,14 @@ def _item_length(placed: list[tuple[Line, str]], i: int) -> int:
     return 0
 
 
+def _list_length(placed: list[tuple[Line, str]], i: int) -> int:
+    """How many lines the run of items starting at ``i`` has (a list: item lines one after another)."""
+    n = 0
+    while i + n < len(placed) and placed[i + n][1] == "item":
+        n += 1
+    return n
+
+
 def _table_length(placed: list[tuple[Line, str]], i: int) -> int:
     """How many lines the table starting at ``i`` has (to its line marked last), 0 when none starts there."""
     n = 0
@@ -1832,6 +1840,17 @@ def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
         else:
             n = _item_length(placed, i) if placed[i][1] == "item" and (i == 0 or placed[i - 1][0].last
                                                                        or placed[i - 1][1] != "item") else 0
+            # a short list (a run of items, KEEP_BLOCK lines at most) that would turn a column stands
+            # whole at the head of the next when it fits there; else its items are kept one by one
+            # (not when the module has not the lines to keep it: ``stanzas`` False, _keep_together)
+            block = _list_length(placed, i) if n and stanzas and (i == 0 or placed[i - 1][1] != "item") else 0
+            if n < block <= KEEP_BLOCK:
+                run = _run_left(slots, len(out))
+                if 0 < run < block and len(out) + run < len(slots) and block <= _run_left(slots, len(out) + run):
+                    out += [(BLANK_LINE, "blank")] * run
+                    out += placed[i:i + block]
+                    i += block
+                    continue
         if n == 0:
             out.append(placed[i])
             i += 1

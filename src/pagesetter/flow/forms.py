@@ -24,6 +24,15 @@ QUOTE_STYLE = "quote"
 # column of 11–13 characters) is read at a glance and must not turn a column; a longer one is
 # running text and breaks as any paragraph does (a column's foot left white would be too deep).
 KEEP_WHOLE = 4
+# The longest run of items (a list: a 限行尾号 table of five 星期 lines, a 导读's entries) kept whole
+# in one column, in lines. The make-up desk's rule for a short block is the widow-and-orphan rule
+# for a paragraph (two lines at least on each side of a turn) raised to the block: a list read as
+# one table is not turned unless each side holds a run a reader takes as a list of its own, three
+# items; so a run of up to six lines is moved whole to the next column's head, the white it leaves
+# at the column's foot (five lines at most) no deeper than a subhead kept with its text leaves. A
+# longer list breaks between items as before (each item whole); one that does not fit the next
+# column's run breaks too (trial 15).
+KEEP_BLOCK = 6
 
 
 @record(frozen=True)

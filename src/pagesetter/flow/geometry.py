@@ -45,17 +45,29 @@ class PageGeometry:
 
 
 def module_geometry(geo: PageGeometry, aspec: ArticleSpec) -> PageGeometry:
-    """Where a module's content stands. A boxed module (花边框) has its frame on the outer edges of
-    its columns, in line with the type area and the rules of the modules beside it (it stood half a
-    gutter outside them, past the type area at the page's edge); its headline, photos and text are
-    set half a gutter inside the frame, on columns narrowed alike (the gutters between them kept).
-    Any other module: the page's own geometry."""
+    """Where a module's content stands. A boxed module's frame (花边框) stands where the rules it
+    replaces would: on the centre of the gutter beside it, where a neighbour's side rule runs on
+    into its side and a neighbour's foot rule meets it (a frame on the column's text edge stood
+    half a gutter off both: a step and a gap at its corners, trial 15); at the type area's edge, on
+    that edge, in line with the rules of the modules above and below (half a gutter outside would
+    stand past the type area). Its headline, photos and text are set half a gutter inside the
+    frame, as text stands half a gutter from any rule: on columns narrowed alike (the gutters
+    between them kept) by the half gutters at the type area's edges. A boxed ear (报眼) stands in
+    the masthead, which has no rules to meet: its frame on its columns' outer edges, its content
+    half a gutter inside on both sides. Any other module: the page's own geometry."""
     if aspec.box is None:
         return geo
     grid = geo.spec.grid
     first = min(a.col for a in aspec.areas)
-    n = max(a.right for a in aspec.areas) - first
-    inset = grid.gutter / 2
-    narrow = grid.column_width - 2 * inset / n
-    left = geo.col_left(first) + inset - first * (narrow + grid.gutter)
+    last = max(a.right for a in aspec.areas)
+    n = last - first
+    half = grid.gutter / 2
+    masthead = geo.spec.masthead
+    ear = masthead is not None and aspec.article in masthead.ears
+    inset_left = half if ear or first == 0 else 0.0
+    inset_right = half if ear or last >= grid.columns else 0.0
+    if inset_left == inset_right == 0.0:
+        return geo
+    narrow = grid.column_width - (inset_left + inset_right) / n
+    left = geo.col_left(first) + inset_left - first * (narrow + grid.gutter)
     return PageGeometry(replace(geo.spec, grid=replace(grid, column_width=narrow), margin_left=left))

@@ -313,7 +313,9 @@ def _fields(article: Article, entries: list[ArticleSpec], styles: dict[str, Styl
             yield _Field(("caption", n), "caption", photo.caption, ps.caption,
                          _front_locator(article, locs.get(f"caption.{n}"), photo.caption, photo.loc))
             if photo.credit:
-                yield _Field(("credit", n), "credit", photo.credit, ps.credit, lambda i, p=photo: p.loc)
+                # at the credit's own line (trial 15: said at the entry's ``- file:`` line)
+                yield _Field(("credit", n), "credit", photo.credit, ps.credit,
+                             _front_locator(article, locs.get(f"credit.{n}"), photo.credit, photo.loc))
 
 
 def _placed_photos(entry: ArticleSpec, article: Article) -> list[tuple[PhotoSpec, Photo]]:

@@ -24,7 +24,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.incremental import Memo, by_value
 from pagesetter.pagetree import Frame, Image, Overset, Page, Panel, Rule, TextLine, Vector
 from pagesetter.records import record
-from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec, Style
+from pagesetter.spec.model import BLACK, ArticleSpec, Folio, PageSpec, Rect, Style
 
 WEEKDAYS = "一二三四五六日"
 
@@ -189,6 +189,7 @@ def flow_page(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     placed.rules = side_rules_beside(placed.rules, spec, geo)
     if spec.masthead and spec.masthead.ears:
         placed.rules = without_ear_foot_rules(placed.rules, spec, spec.masthead)
+    placed.panels = boxes_on_rule_lines(placed.panels, spec, geo)
     placed.rules = without_rules_along_boxes(placed.rules, placed.panels, spec.grid.gutter, spec.grid.pitch)
     # after the boxes have taken their neighbours' rules: a rule clipped at a box meets nothing there
     placed.rules = joined_rules(placed.rules, spec.grid.gutter, spec.grid.pitch, tuple(placed.panels))
@@ -340,10 +341,39 @@ def _folio_too_wide(folio: Folio, right: str, style: Style, paper_style: Style, 
                       f"{fixes}")
 
 
+def boxes_on_rule_lines(panels: list[Panel], spec: PageSpec, geo: PageGeometry) -> list[Panel]:
+    """A box's top edge under another module stands on that module's rule line (the centre of its
+    last line, where its foot rule would be), as its foot edge stands on its own: the rules of the
+    modules beside it on that line run on into the box's edge (trial 15: a box on its first line's
+    top stood half a line, 2.4 mm, under its neighbour's rule: a step). Under the masthead, or at
+    the type area's top, it stays on its first line's top (the masthead's heavy rule is there).
+    Settled for the page: a module's flow does not read its neighbours."""
+    grid = spec.grid
+    ears = spec.masthead.ears if spec.masthead is not None else ()
+
+    def across(p: Panel, a: Rect) -> bool:  # do the area's columns run under the panel's?
+        return geo.col_left(a.col) < p.x + p.width - 0.01 and p.x + 0.01 < geo.col_left(a.col) + geo.span_width(a.cols)
+
+    out: list[Panel] = []
+    for p in panels:
+        line = round((p.y - geo.top) / grid.pitch)
+        if p.stroke > 0 and line > 0 and abs(geo.line_top(line) - p.y) < 0.01:
+            own = {o.article for o in spec.articles if o.box is not None
+                   and any(a.top == line and across(p, a) for a in o.areas)}
+            if any(a.bottom == line and across(p, a) for o in spec.articles
+                   if o.article not in own and o.article not in ears for a in o.areas):
+                p = replace(p, y=p.y - grid.pitch / 2, height=p.height + grid.pitch / 2)
+        out.append(p)
+    return out
+
+
 def without_rules_along_boxes(rules: list[Rule], panels: list[Panel], gutter: float, pitch: float) -> list[Rule]:
     """A box (花边框) replaces the rules of its neighbours along its sides: a neighbour's article rule
     in the gutter beside a box's side, or on the rule line over or under it, would stand a millimetre
-    from the frame as a third line. Clipped where it runs along the box; kept elsewhere."""
+    from the frame as a third line. Clipped where it runs along the box; kept elsewhere. A rule on
+    the line of a box's edge (a foot rule on the rule line the box's top stands on, a side rule on
+    the gutter centre its side stands on) is cut at the box's corner exactly: the rest runs on as
+    the edge's continuation, with no step and no gap."""
     out = list(rules)
     for p in panels:
         if p.stroke <= 0:
@@ -352,6 +382,10 @@ def without_rules_along_boxes(rules: list[Rule], panels: list[Panel], gutter: fl
         for r in out:
             if r.role != "article":
                 kept.append(r)
+            elif r.x1 == r.x2 and min(abs(r.x1 - p.x), abs(r.x1 - p.x - p.width)) < 0.01:
+                kept += [replace(r, y1=a, y2=b) for a, b in _outside(r.y1, r.y2, p.y, p.y + p.height, 0.0)]
+            elif r.y1 == r.y2 and min(abs(r.y1 - p.y), abs(r.y1 - p.y - p.height)) < 0.01:
+                kept += [replace(r, x1=a, x2=b) for a, b in _outside(r.x1, r.x2, p.x, p.x + p.width, 0.0)]
             elif r.x1 == r.x2 and min(abs(r.x1 - p.x), abs(r.x1 - p.x - p.width)) <= gutter * 0.75 \
                     and _overlap(r.y1, r.y2, p.y, p.y + p.height) > pitch:
                 kept += [replace(r, y1=a, y2=b) for a, b in _outside(r.y1, r.y2, p.y, p.y + p.height, pitch)]
@@ -371,6 +405,8 @@ def _overlap(a: float, b: float, c: float, d: float) -> float:
 def _outside(a: float, b: float, c: float, d: float, space: float) -> list[tuple[float, float]]:
     """The parts of ``a``–``b`` outside ``c``–``d`` (a box's side) and the ``space`` (gutter or line)
     at either end of it: no stub of a rule is left over the box's corner."""
-    c, d = c - space / 2 - 1.0, d + space / 2 + 1.0
-    parts = [(a, min(b, c)), (max(a, d), b)]
-    return [(x, y) for x, y in parts if y - x > space]
+    if space > 0:
+        c, d = c - space / 2 - 1.0, d + space / 2 + 1.0
+    lo, hi = min(a, b), max(a, b)
+    parts = [(lo, min(hi, c)), (max(lo, d), hi)]
+    return [(x, y) for x, y in parts if y - x > max(space, 0.01)]

@@ -434,7 +434,9 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
 # a module filled exactly may not (the seed page's dongliao-police).
 WARNED = (("widows", "a paragraph's last line alone at a column's head"),
           ("parted_signs", "a flush-right line (落款) at a column's head, parted from the line before it"),
-          ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"))
+          ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"),
+          ("geta", "〓 (U+3013) printed for a character no face has"))
+GETA = "\u3013"  # 〓, printed by ``missing_glyphs: substitute`` for a character no face has (flow/glyphs.py)
 # How far right of its column's left edge a line opening a column starts to be taken for one set
 # flush right (a 落款), in its em: past a paragraph's 2-em indent.
 FLUSH_RIGHT_EM = 3.0
@@ -476,6 +478,9 @@ class TypographyReport:
     # the build sets them 。 “ ” ‘ ’ (content/normalise.py); one left is a quote without a partner, or
     # another program's PDF. Warned of: the copy's own characters, no error of the setting.
     ascii_marks: list[Finding] = field(default_factory=list)
+    # every 〓 on a page, in any text (body, headline, caption, furniture): a hole the build filled
+    # with missing_glyphs: substitute and exited 0 for, which a proofreader must see (trial 15)
+    geta: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
     overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
@@ -560,7 +565,8 @@ class TypographyReport:
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
                    if self.horizontal_quotes else "")
                 + (f"; {len(self.off_trim)} lines off the trim" if self.off_trim else "")
-                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else ""))
+                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else "")
+                + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -737,6 +743,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     if frames is None:
         frames = [_frames(r) for r in records]
     report = TypographyReport(pages=len(pages))
+    for number, page in enumerate(pages, 1):
+        _geta(number, page, report)
     page_frames = [_text_frames(page, frames[i] if frames and i < len(frames) else []) for i, page in
                    enumerate(pages)]
     page_frames = [sorted(fs, key=lambda f: TEXT_FRAMES.index(f.kind)) for fs in page_frames]
@@ -2050,6 +2058,23 @@ def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) ->
                                        f"{frame.article!r}"))
 
 
+def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
+    """Each 〓 on the page, any line of it: found with the characters of its row round it."""
+    if not any(c.text == GETA for c in page.chars):
+        return
+    rows: dict[float, list[Char]] = {}
+    for c in page.chars:
+        if not c.text.isspace():
+            rows.setdefault(round(c.baseline, 1), []).append(c)
+    for row in rows.values():
+        row.sort(key=_reading_x)
+        text = "".join(c.text for c in row)
+        for i, c in enumerate(row):
+            if c.text == GETA:
+                report.geta.append(Finding(number, c.baseline, text[max(0, i - 6):i + 7],
+                                           f"(at x {c.x:.1f} pt)"))
+
+
 def _holes(line: Line, report: TypographyReport) -> None:
     """White wider than LIMITS.hole em between two characters of a line, no space printed there,
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
@@ -2106,6 +2131,13 @@ def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None 
             gap = (b.x - a.x - em_box(a)) / a.size
         elif latin[k] and han[k + 1]:
             gap = (b.x - a.right) / b.size
+            if _ligature_piece(line.chars, k):
+                # pdfium boxes the pieces of one ligature glyph (ﬀ read as f, f) by their ink, not
+                # the glyph's advance: its overhang read against the Han's em box took 0.03–0.07 em
+                # off the gap the composer set (trial 15: diff命 read 0.09 em for an eighth). Measured
+                # ink to ink instead, both sides alike, and the difference ink makes (LIGATURE_INK)
+                # given back: an eighth set reads an eighth, a pair set solid still reads about none.
+                gap = (b.ink_left - a.ink_right) / b.size + LIGATURE_INK
         else:
             continue
         out.append(gap)
@@ -2119,6 +2151,20 @@ def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None 
                 report.narrow_han_latin.append(Finding(line.page, line.baseline, shown(line),
                                                        f"{gap:.2f} em between {a.text} and {b.text}"))
     return out
+
+
+# em: how much nearer a ligature's ink stands to the Han after it than its advance does: the ﬀ of
+# Noto Serif CJK (the engine's Latin, HarfBuzz's liga) hooks 0.067 em past its advance, the Han's
+# ink stands 0.031 em inside its em box (命, 令 read back from a built page): 0.036, rounded up.
+LIGATURE_INK = 0.04
+
+
+def _ligature_piece(chars: tuple[Char, ...], k: int) -> bool:
+    """Is ``chars[k]`` the last piece of a ligature: one origin with the character before it,
+    its box its ink's right edge (pdfium's box of a piece of one glyph)?"""
+    a = chars[k]
+    return k > 0 and abs(chars[k - 1].x - a.x) < 0.01 and abs(chars[k - 1].baseline - a.baseline) < 0.01 \
+        and abs(a.right - a.ink_right) < 0.01
 
 
 _SPACED, _MEASURED = "spaced", "measured"  # _latin_side: held to the eighth, or measured only
