@@ -427,6 +427,7 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("url_breaks", "URL or e-mail address broken where Chicago does not"),
             ("broken_marks", "——/…… broken by white"),
             ("horizontal_quotes", "horizontal quotation mark in vertical text"),
+            ("split_phrases", "Latin phrase split across vertical columns"),
             ("parted_units", "a number's symbol set apart from it"),
             ("off_trim", "off the trim"), ("over_furniture", "set over the page's furniture"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
@@ -490,6 +491,10 @@ class TypographyReport:
     # a quotation mark set upright in a vertical column as it stands in a line (less ink across
     # than compose/chars.py VERTICAL_QUOTE_INK_EM, not turned): GB/T 15834-2011 §5.2 gives ﹃﹄﹁﹂
     horizontal_quotes: list[Finding] = field(default_factory=list)
+    # a Latin phrase (We must act now) whose words stand in two vertical columns, one ending and the
+    # next starting in a letter or digit: clreq §3.3 sets it sideways as one run (trial 16 #1: a
+    # title set one English word a column); compose/vertical.py keeps it whole
+    split_phrases: list[Finding] = field(default_factory=list)
     # white between a figure and the symbol ending it (3 ℃, 5.2 %, 96 ㎡) wider than between the
     # line's Han: GB/T 15835-2011 writes 40℃ and 3.2% solid (compose/chars.py NUMBER_SUFFIXES)
     parted_units: list[Finding] = field(default_factory=list)
@@ -559,6 +564,8 @@ class TypographyReport:
                 + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
                 + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
                    if self.horizontal_quotes else "")
+                + (f"; {len(self.split_phrases)} Latin phrases split across vertical columns"
+                   if self.split_phrases else "")
                 + (f"; {len(self.off_trim)} lines off the trim" if self.off_trim else "")
                 + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else ""))
 
@@ -843,6 +850,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
             figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
+    _split_phrases(page.number, vertical, report)
 
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
@@ -2304,6 +2312,33 @@ def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> 
                                                     f"({(c.ink_right - c.ink_left) / c.size:.2f} em of ink across)"))
     line = Line(page, tuple(column))
     return _marks_along(_runs(tuple(column)), line, report, vertical=True)
+
+
+def _latin(c: Char) -> bool:
+    """A letter or digit of a Latin word (turned, or 纵中横), not a Han character."""
+    return c.text.isalnum() and not is_han(c.text)
+
+
+def _split_phrases(page: int, columns: list[list[Char]], report: TypographyReport) -> None:
+    """A vertical column ending in a Latin letter or digit, and the next column of its headline (one
+    of the same size, its axis one to two and a half ems to the left, its head level within an em)
+    starting in one: one Latin phrase set in two columns. A space between Han and a Latin word parts
+    two clauses; a phrase's own spaces never do (compose/vertical.py vertical_clauses)."""
+    def axis(col: list[Char]) -> float:
+        return statistics.fmean((c.ink_left + c.ink_right) / 2 for c in col)
+
+    for col in columns:
+        if not _latin(col[-1]):
+            continue
+        size, here, head = col[-1].size, axis(col), _span(col[0])[0]
+        nexts = [d for d in columns if d is not col and abs(d[0].size - size) < 0.1
+                 and 0.5 * size < here - axis(d) < 2.5 * size and abs(_span(d[0])[0] - head) < size]
+        if nexts:
+            d = max(nexts, key=axis)  # the nearest on the left: the next column read
+            if _latin(d[0]):
+                tail, lead = "".join(c.text for c in col), "".join(c.text for c in d)
+                report.split_phrases.append(Finding(page, col[0].baseline, f"{tail} / {lead}",
+                                                    "a word space inside a Latin phrase started a column"))
 
 
 def _vertical_overlap(page: int, column: list[Char], text: str, report: TypographyReport) -> None:
