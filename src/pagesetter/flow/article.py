@@ -532,6 +532,9 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     width = geo.span_width(cols)
     x = geo.col_left(spec.block.col)
     parts: list[tuple[Line, Style, str]] = []
+    # the roles whose breaks are said once the cut is known, each where among the warnings it was
+    # said before (the order the build prints them in)
+    broken: list[tuple[int, str, str, list[Line]]] = []
     for role, text in (("kicker", article.kicker), ("title", article.title),
                        ("subtitle", article.subtitle), ("byline", article.byline)):
         if not text:
@@ -539,8 +542,8 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         style = styles[getattr(hs, role)]
         lines, missing = compose_display(text, style, width, faces)
         _report_missing(out, missing, article.loc, article.id)
-        if role != "byline" and not out.dry:
-            out.warnings += _uncued_warnings(article, role, text, lines)
+        if role != "byline":
+            broken.append((len(out.warnings), role, text, lines))
         if not out.dry:
             out.warnings += _fallback_role_warnings([Run(text, style)], faces, _role_loc(article, role), article.id,
                                                     role)
@@ -565,6 +568,10 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         out.warnings.append(Warning("overset", f"headline of {article.id!r} needs {height / pitch:.1f} lines, "
                                     f"its area has {need}: {_cut_said(spill)}", spec.loc, article.id))
         height = sum(style.leading for _, style, _ in parts)
+    if not out.dry:
+        printed = {id(line) for line, _, _ in parts}
+        for at, role, text, lines in reversed(broken):
+            out.warnings[at:at] = _printed_break_warnings(article, role, text, lines, printed)
     # Centred in its area; lines fitting added stay under it (the white a desk pads with), so the
     # headline stands where its area as set would put it, not a hole of white over it.
     own = need - hs.fitted if 0 < hs.fitted < need and (need - hs.fitted) * pitch >= height - 0.01 else need
@@ -578,6 +585,15 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     return need
 
 
+def _printed_break_warnings(article: Article, role: str, text: str, lines: list[Line],
+                            printed: set[int]) -> list[Warning]:
+    """The headline-break warnings of a part's lines printed (README: warnings of set lines are said
+    of printed lines only): a part the overset cut wholly says none, one cut partly only of the
+    breaks between its printed lines (trial 16 #9: a subtitle not set was quoted as breaking badly)."""
+    kept = [line for line in lines if id(line) in printed]
+    return _uncued_warnings(article, role, text, kept, whole=len(kept) == len(lines)) if kept else []
+
+
 def _role_loc(article: Article, role: str) -> Loc:
     """Where the article's front matter gives ``role`` (title: …), else the article's place."""
     from pagesetter.content.reader import value_locs
@@ -585,12 +601,14 @@ def _role_loc(article: Article, role: str) -> Loc:
     return value_locs(article).get(role, (article.loc, ""))[0]
 
 
-def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None) -> list[Warning]:
+def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None, *,
+                     whole: bool = True) -> list[Warning]:
     """A headline, or a 小标题 (``role`` "subhead", at ``loc``), wrapped between two Han with no cue
     where (compose/display.py): it may cut a word (马拉松比赛期间部 / 分道路交通管制), which the
-    engine cannot see; the desk writes a space there."""
+    engine cannot see; the desk writes a space there. ``lines``: the text's first lines, all of
+    them unless not ``whole`` (the rest overset, not printed: a clause break there is not said)."""
     found = uncued_breaks(text, lines)
-    unkept = unkept_clause_breaks(text, lines) if len(lines) > 1 else []
+    unkept = unkept_clause_breaks(text, lines) if len(lines) > 1 and whole else []
     names = split_latin_runs(text, lines)
     if not (found or unkept or names):
         return []
