@@ -5,7 +5,9 @@ title's printed lines are still said. Read back: the subtitle is not in the PDF.
 
 from __future__ import annotations
 
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,13 @@ def test_no_warning_quotes_a_part_not_set(built) -> None:
     assert title, breaks
     assert all(line in text.replace("\n", "") for m in title
                for line in m.split("(", 1)[1].split(")", 1)[0].split(" / ")), (title, text)
+
+
+def test_a_count_of_one_is_said_singular(tmp_path: Path) -> None:
+    """trial 16 #11: "8 characters in 1 lines from its first line"; the body's one line now "1 line"
+    (pagesetter/wording.py counted, every message's counts)."""
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "-o", str(tmp_path), str(PAGE)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 3, run.stderr
+    assert "longhead: 8 characters in 1 line from its first line" in run.stderr, run.stderr
+    assert not re.search(r"\b1 (lines|characters|columns|photos|empty lines)\b", run.stdout + run.stderr), run.stderr

@@ -33,6 +33,7 @@ from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
 from pagesetter.records import record
 from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PageSpec, PhotoSpec, Rect, Rules, Style
+from pagesetter.wording import counted
 
 
 @record(frozen=True)
@@ -692,17 +693,17 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         # overset is allowed; the columns that fit are set (--allow-overset shows the cut), never
         # one past the area over the body or a neighbour. Said why: each column is its style's
         # leading wide.
-        why = (f": its {len(placed)} columns, each its style's leading wide, take {total:.0f} pt, its "
-               f"{cols} column(s) {width:.0f} pt; give it more cols or a smaller size or leading") if too_wide \
-            else f": a column is deeper than the block's {lines} lines"
+        why = (f": its {counted(len(placed), 'column')}, each its style's leading wide, take {total:.0f} pt, "
+               f"its {counted(cols, 'column')} {width:.0f} pt; give it more cols or a smaller size or leading") \
+            if too_wide else f": a column is deeper than the block's {counted(lines, 'line')}"
         spill = placed[fits:]
         out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in spill), len(spill),
                                    f"(vertical headline{why})"))
         first = visible(spill[0][0].text.strip())[:12]
         roles = _parts_said(role for _, _, role, _ in spill)
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
-                                    f"{cols} column(s) × {lines} lines: cut before “{first}…”; not set: "
-                                    f"{len(spill)} column{'' if len(spill) == 1 else 's'} of its {roles}",
+                                    f"{counted(cols, 'column')} × {counted(lines, 'line')}: cut before “{first}…”; "
+                                    f"not set: {counted(len(spill), 'column')} of its {roles}",
                                     spec.loc, article.id))
         placed = placed[:fits]
         total = sum(style.leading for _, style, _, _ in placed)
@@ -744,7 +745,7 @@ def _check_photos_placed(spec: ArticleSpec, article: Article, unplaced: list[Pho
     word (the entry has no photo cell, or fewer cells than the article has photos)."""
     for photo in unplaced:
         where = "has no photo cell" if not spec.photos else \
-            f"has {len(spec.photos)} photo cell(s) for {len(article.photos)} photos"
+            f"has {counted(len(spec.photos), 'photo cell')} for {counted(len(article.photos), 'photo')}"
         raise InputError(photo.loc, f"photo {photo.file.name} of {article.id!r} is not placed: its entry "
                          f"({spec.loc}) {where}; give it a cell (photo: {{col, cols, line, lines}}, or a list "
                          "under photos:) or take the photo out of the article")
@@ -885,8 +886,8 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     img_lines = cell.lines - n_cap
     least = 2 * (count if ps.arrange == "column" else 1)
     if img_lines < least:
-        out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {cell.lines} lines; its caption "
-                                    f"takes {n_cap}, its {count} picture(s) need {least}", cell.loc,
+        out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {counted(cell.lines, 'line')}; its "
+                                    f"caption takes {n_cap}, its {counted(count, 'picture')} need {least}", cell.loc,
                                     spec.article))
         # The caption is cut to the lines the cell has left beside its pictures, the rest overset
         # like body text (the build stops; --allow-overset shows the cut): never set past the cell
@@ -1473,8 +1474,8 @@ def _tables_fit(spec: ArticleSpec, article: Article, columns: list[ColumnSlots],
         # the j-th table of these lines; a continuation carries the article's last tables
         para = tables[j - len(units)] if len(tables) >= len(units) else None
         loc = para.loc if para is not None else spec.loc
-        message = (f"this table of {article.id!r} takes {n} grid lines, deeper than the deepest column of "
-                   f"its module ({deepest} lines): a table is not split across columns; cut rows, split it "
+        message = (f"this table of {article.id!r} takes {counted(n, 'grid line')}, deeper than the deepest "
+                   f"column of its module ({counted(deepest, 'line')}): a table is not split across columns; cut rows, split it "
                    "in two tables, or give the module more lines")
         if out.dry:
             out.warnings.append(Warning("overset", message, loc, article.id))
@@ -1876,7 +1877,7 @@ def _run_left(slots: list[tuple[int, int]], k: int) -> int:
 
 
 def _lines(n: int) -> str:
-    return f"{n} line{'' if n == 1 else 's'}"
+    return counted(n, "line")
 
 
 def _empty_columns(columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> tuple[int, ...]:

@@ -51,6 +51,7 @@ from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged. Every
 # Chinese mark of compose/chars.py (〔〕〖〗［］ too: one table), not the ASCII brackets of Latin text.
@@ -531,7 +532,7 @@ class TypographyReport:
         line, as preflight's verdict is on its own (a build's report ends with both, README)."""
         if not self.problems:
             return "PASS"
-        return f"FAIL, {self.problems} problem{'s' if self.problems != 1 else ''} (`pagesetter check` exits 4)"
+        return f"FAIL, {counted(self.problems, 'problem')} (`pagesetter check` exits 4)"
 
     def summary(self) -> str:
         gap = self.gap_em
@@ -543,31 +544,33 @@ class TypographyReport:
         marks = (f"——/…… {self.mark_lengths_em['min']:.2f}–{self.mark_lengths_em['max']:.2f} em"
                  if self.mark_lengths_em else "no ——/……")
         singles = sum(1 for f in self.ascii_marks if f.detail.startswith(_SINGLE_DETAIL))
-        return (f"typography: {self.verdict()}: {self.lines} body lines ({self.justified_lines} justified), "
+        return (f"typography: {self.verdict()}: {counted(self.lines, 'body line')} ({self.justified_lines} justified), "
                 f"{len(self.kinsoku)} kinsoku, {len(self.split_marks)} split ——/……, "
                 f"{len(self.off_measure)} off the measure, {len(self.lone_char)} 孤字, "
                 f"{len(self.off_grid)} off the grid; {spread}; {marks}, {len(self.mark_length)} not two ems; "
-                f"{len(self.ink_past)} ink past the measure; {latin}; {self.loose_lines} loose lines "
-                f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
-                f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
-                f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
-                f"{len(self.subhead_foot)} subheads at a column's foot, {len(self.widows)} paragraph ends alone "
-                f"at a column's head; {len(self.split_spans)} numbers "
-                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
-                f"{len(self.url_breaks)} URLs broken badly"
+                f"{len(self.ink_past)} ink past the measure; {latin}; {counted(self.loose_lines, 'loose line')} "
+                f"({len(self.very_loose)} very loose), {counted(self.spacing_jumps, 'spacing jump')}; "
+                f"{counted(self.vertical_columns, 'vertical column')}, {len(self.vertical_kinsoku)} vertical kinsoku, "
+                f"{len(self.one_char_columns)} one-character; {counted(len(self.holes), 'hole')}, "
+                f"{counted(len(self.subhead_foot), 'subhead')} at a column's foot, "
+                f"{counted(len(self.widows), 'paragraph end')} alone "
+                f"at a column's head; {counted(len(self.split_spans), 'number or range', 'numbers or ranges')} "
+                f"split across lines ({counted(len(self.soft_splits), 'date or counted quantity', 'dates or counted quantities')}); "
+                f"{counted(len(self.url_breaks), 'URL')} broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
                 + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
                 + (f"; {len(self.ascii_marks) - singles} ASCII . or \" in Chinese text"
                    if len(self.ascii_marks) > singles else "")
                 + (f"; {singles} straight ' in Chinese text" if singles else "")
                 + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
-                + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
-                + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
+                + (f"; {counted(len(self.parted_units), 'number')} set apart from "
+                   f"{'its' if len(self.parted_units) == 1 else 'their'} symbol" if self.parted_units else "")
+                + (f"; {counted(len(self.horizontal_quotes), 'horizontal quotation mark')} in vertical text"
                    if self.horizontal_quotes else "")
-                + (f"; {len(self.split_phrases)} Latin phrases split across vertical columns"
+                + (f"; {counted(len(self.split_phrases), 'Latin phrase')} split across vertical columns"
                    if self.split_phrases else "")
-                + (f"; {len(self.off_trim)} lines off the trim" if self.off_trim else "")
-                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else ""))
+                + (f"; {counted(len(self.off_trim), 'line')} off the trim" if self.off_trim else "")
+                + (f"; {counted(len(self.over_furniture), 'line')} over the page's furniture" if self.over_furniture else ""))
 
     def text(self) -> str:
         out = [self.summary()]
