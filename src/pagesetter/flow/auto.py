@@ -55,7 +55,7 @@ class Arrangement:
         if self.band:
             parts.append(f"across the foot: {self.band.article} ({counted(self.band.depth, 'line')})")
         return (f"{'; '.join(parts)}. Chosen from {counted(self.tried, 'arrangement')} as the one leaving the "
-                f"least white ({self.white} column-lines before fitting) with the lead at the top left.")
+                f"least white ({counted(self.white, 'column-line')} before fitting) with the lead at the top left.")
 
 
 def compositions(total: int, least: int) -> list[tuple[int, ...]]:
