@@ -95,7 +95,7 @@ def test_straight_single_quotes_in_chinese_are_paired(chars) -> None:
 def test_an_odd_straight_single_quote_is_left_said_and_warned(built) -> None:
     run, _ = built
     # the build's normalised line names its place; check (run by the build) warns of it printed
-    assert "1 straight quote(s) without a partner in the paragraph, left as typed: " \
+    assert "1 straight quote without a partner in the paragraph, left as typed: " \
            "tests/pages/content/copy-marks/macys.md:11:4" in run.stdout, run.stdout
     assert "1 straight ' in Chinese text" in run.stdout
     assert "macys.md:11: typography:" in run.stderr and "记者问'能否" in run.stderr
@@ -184,7 +184,7 @@ def test_invisible_characters_are_dropped_and_located(tmp_path: Path) -> None:
     # the zero-width space and the soft hyphen inside Latin words stay: the line breaker's hints
     assert article.paragraphs[0].text == "甲乙丙丁戊，登录ex\u200bample.com查询，extra\u00adordinary。"
     line = normalised_line(changes)
-    assert "3 invisible character(s) removed: " in line, line
+    assert "3 invisible characters removed: " in line, line
     places = [str(c.loc).rsplit(":", 2)[-2:] for c in changes if not c.after]
     assert places == [["5", "2"], ["5", "5"], ["5", "7"]], places
     assert "⟨U+200B⟩" in line and "⟨U+FEFF⟩" in line and "⟨U+200E⟩" in line

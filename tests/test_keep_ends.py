@@ -95,7 +95,7 @@ def test_a_last_line_alone_at_a_column_head_is_counted_and_located() -> None:
     found = [f for f in report.widows if "'briefs'" in f.where]
     assert [f.text for f in found] == ["预期至0.9%。"], report.text()
     assert found[0].where.endswith("tests/pages/content/keep-ends/briefs.md:8"), found[0].where
-    assert "1 paragraph ends alone at a column's head" in report.summary()
+    assert "1 paragraph end alone at a column's head" in report.summary()
     # said in check's text, located; a preference kept where a line is spare, no problem (exit 0)
     assert "warning: a paragraph's last line alone at a column's head: 预期至0.9%。" in report.text()
 

@@ -365,7 +365,7 @@ def test_line_after_follows_a_headline_that_wraps_deeper(tmp_path: Path, photos)
 
 @pytest.mark.parametrize("edit, message", [
     (("      - {col: 3, cols: 2, line: 25, lines: 9}\n", ""),
-     r"photo module-2\.jpg of 'mod-photo-story' is not placed: its entry .* has 2 photo cell\(s\) for 3 photos"),
+     r"photo module-2\.jpg of 'mod-photo-story' is not placed: its entry .* has 2 photo cells for 3 photos"),
     (("file: photos/module-4.jpg}", "file: photos/module-9.jpg}"),
      r"photo cell takes 'photos/module-9\.jpg', which 'mod-photo-story' does not list \(its photos: module-1\.jpg"),
     (("photo: {col: 1, cols: 3, line: after, lines: 13}", "photo: {col: 1, cols: 3, line: after+1, lines: 13}"),

@@ -71,7 +71,7 @@ def test_an_unpaired_quote_is_said_with_its_place(tmp_path: Path) -> None:
     result = _build(tmp_path, '本报讯 市民王女士说:"没想到来得这么快。\n')
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
-    assert "1 straight quote(s) without a partner in the paragraph, left as typed: content/example.md:8:12" in out, out
+    assert "1 straight quote without a partner in the paragraph, left as typed: content/example.md:8:12" in out, out
 
 
 def test_check_warns_of_an_ascii_quote_left_in_chinese_text(tmp_path: Path) -> None:

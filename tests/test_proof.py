@@ -50,7 +50,7 @@ def test_one_punctuation_change_is_named_by_article_and_source_line(project: Pat
     changes = _reported(run.stdout)
     assert len(changes) == 1, run.stdout
     assert changes[0].startswith("content/dongfeng-media.md:9: dongfeng-media: ，→、"), changes
-    assert run.stdout.splitlines()[-1] == "1 text change(s) in: dongfeng-media"
+    assert run.stdout.splitlines()[-1] == "1 text change in: dongfeng-media"
     side, over = Image.open(project / "d" / "seed-page.diff.png"), Image.open(project / "d" / "seed-page.overlay.png")
     assert over.width > 2000  # 150 dpi of a 390 mm page: 2,300 px
     assert side.width > 2 * over.width - 10 and side.height == over.height
@@ -354,7 +354,7 @@ def test_a_swapped_photo_is_reported_when_its_caption_is_corrected_too(project: 
     photo = [line for line in changes if "photo replaced" in line]
     assert len(photo) == 1 and "dongliao-police" in photo[0], changes
     assert "content/photos/dongliao-police.jpg → content/photos/swap.jpg" in photo[0], photo
-    assert "1 photo change(s)" in run.stdout.splitlines()[-1], run.stdout
+    assert "1 photo change" in run.stdout.splitlines()[-1], run.stdout
 
 
 def test_a_photo_swap_alone_is_one_line_placed_from_the_trims_top_left(project: Path) -> None:
@@ -378,7 +378,7 @@ def test_a_photo_swap_alone_is_one_line_placed_from_the_trims_top_left(project: 
     # the photo's cell on the page tree (pt from the trim's top left); a fitted photo may stand inside it
     assert image.x / mm - 1 <= int(match[1]) and int(match[3]) <= (image.x + image.width) / mm + 1, (image, changes)
     assert image.y / mm - 1 <= int(match[2]) and int(match[4]) <= (image.y + image.height) / mm + 1, (image, changes)
-    assert run.stdout.splitlines()[-1] == "1 photo change(s) in: dongliao-police", run.stdout
+    assert run.stdout.splitlines()[-1] == "1 photo change in: dongliao-police", run.stdout
 
 
 def test_an_edited_front_page_reads_as_its_corrections_and_the_lines_to_read_again(tmp_path: Path) -> None:

@@ -463,7 +463,7 @@ def article_entries(spec: PageSpec) -> dict[str, Loc]:
 
 def overset_message(page: Page, warnings: tuple[Warning, ...] = (), entries: dict[str, Loc] | None = None,
                     advice: bool = True) -> str:
-    parts = [f"{_overset_where(o, warnings, entries or {})}{o.article}: {o.chars} characters in {o.lines} lines {o.cut()}"
+    parts = [f"{_overset_where(o, warnings, entries or {})}{o.article}: {o.amount()} {o.cut()}"
              for o in page.overset]
     return "overset (text that does not fit): " + "; ".join(parts) + \
         (". Enlarge the blocks, cut the text, or build with --allow-overset to see the page." if advice else ".")

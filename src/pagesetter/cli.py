@@ -24,6 +24,7 @@ from pagesetter import __version__, outputs
 from pagesetter.errors import READING, InputError, Loc, OversetError, PagesetterError, display_path
 from pagesetter.paths import NotRegularFile, open_regular, proof_print_path
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:  # the report module is imported where a build needs it (start-up time)
@@ -590,7 +591,7 @@ class _Status:
 
         overset = [{**o, "pdf": p["pdf"]} for p in self.pages for o in p["overset"]]  # type: ignore[attr-defined]
         overset += [{"article": o.article, "characters": o.chars, "lines": o.lines, "message":
-                     f"{o.chars} characters in {o.lines} lines {o.cut()}", "pdf": ""} for o in stopped]
+                     f"{o.amount()} {o.cut()}", "pdf": ""} for o in stopped]
         document = {
             "format": "pagesetter-build-status", "version": STATUS_VERSION, "exit": code, "ok": code == 0,
             "pages": self.pages, "files": self.files, "warnings": self.warnings, "errors": errors,
@@ -977,7 +978,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
                                                      proof=args.proof, durable=True)
         if not args.quiet:
             chars = sum(len(line.text) for line in result.page.lines)
-            print(f"wrote {display_path(result.pdf_path)} ({chars} characters, {len(result.page.images)} photos, "
+            print(f"wrote {display_path(result.pdf_path)} ({counted(chars, 'character')}, {counted(len(result.page.images), 'photo')}, "
                   f"{time.perf_counter() - started:.1f} s)")
             said.add(result.pdf_path.name)
         report = page_report(result, server, worker)  # quiet or not: the preflight is the gate
@@ -1090,8 +1091,8 @@ def _say_no_epaper(folder: Path, what: str) -> None:
 
 
 def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    print(f"wrote {display_path(result.folder / 'index.html')} (数字报: {result.pages} pages, "
-          f"{result.articles} articles, {len(result.files)} files, {seconds:.1f} s)")
+    print(f"wrote {display_path(result.folder / 'index.html')} (数字报: {counted(result.pages, 'page')}, "
+          f"{counted(result.articles, 'article')}, {counted(len(result.files), 'file')}, {seconds:.1f} s)")
 
 
 def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
@@ -1130,8 +1131,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     rows = []
     for n, (page, path) in enumerate(zip(edition.pages, edition.page_paths), 1):
         characters = _characters(page)
-        info.append(f"wrote {display_path(path)} ({characters} characters, "
-                    f"{len(page.images)} photos)")
+        info.append(f"wrote {display_path(path)} ({counted(characters, 'character')}, "
+                    f"{counted(len(page.images), 'photo')})")
         changes = edition.changes[n - 1] if n <= len(edition.changes) else ()
         if changes:
             info.append("  " + normalised_line(changes))
@@ -1139,7 +1140,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         if typo is not None:
             info.append("  " + typo[0])
         for o in page.overset:
-            problems.append(f"overset: {display_path(path)}: {o.article}: {o.chars} characters in {o.lines} lines")
+            problems.append(f"overset: {display_path(path)}: {o.article}: {o.amount()}")
         found = [f for f in checked.findings if f.page == n]
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
         checked_warnings: tuple = ()  # type: ignore[type-arg]  # errors.Warning
@@ -1168,7 +1169,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     problems += preflight_lines(edition.combined, [f for f in checked.findings if not f.page])
     for proof in edition.proofs:
         info.append(f"wrote {display_path(proof)}")
-    info.append(f"wrote {display_path(edition.combined)} ({len(edition.pages)} pages, {seconds:.1f} s)")
+    info.append(f"wrote {display_path(edition.combined)} ({counted(len(edition.pages), 'page')}, {seconds:.1f} s)")
     info.append(f"preflight ({edition.combined.name}): " + preflight_summary(checked).split(": ", 1)[1])
     # a photo under the resolution print needs is the preflight's finding above, said once
     problems += warning_lines(not_in_preflight(edition.warnings, checked.findings), info)
@@ -1240,7 +1241,7 @@ def _init(args: argparse.Namespace) -> int:
     written, fonts = init_project(args.dir, args.fonts)
     for warning in fonts.warnings:
         print(f"pagesetter: warning: {warning}", file=sys.stderr)
-    print(f"made {display_path(args.dir)}: {len(written)} files; fonts {fonts.origin}")
+    print(f"made {display_path(args.dir)}: {counted(len(written), 'file')}; fonts {fonts.origin}")
     print(f"next: cd {display_path(args.dir)} && pagesetter build")
     return 0
 
@@ -1257,11 +1258,11 @@ def _import(args: argparse.Namespace) -> int:
         title = w.article.title or "(no title)"
         for _, picture in w.pictures:
             print(f"wrote {display_path(picture)} (a picture taken from the Word file)")
-        print(f"wrote {display_path(w.path)} ({title}, {len(w.article.body)} paragraphs, "
-              f"{len(w.article.photos)} captions)")
+        print(f"wrote {display_path(w.path)} ({title}, {counted(len(w.article.body), 'paragraph')}, "
+              f"{counted(len(w.article.photos), 'caption')})")
     todo = sum(note.kind == "to do" for _, note in notes)
     if todo:
-        print(f"{todo} photo(s) need their picture file before the page builds (see 'to do' above)")
+        print(f"{counted(todo, 'photo')} {'needs its' if todo == 1 else 'need their'} picture file before the page builds (see 'to do' above)")
     return 0
 
 

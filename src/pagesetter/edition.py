@@ -48,6 +48,7 @@ from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
 from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
+from pagesetter.wording import counted
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -171,7 +172,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     edition = load_edition(path)
     say = progress or (lambda message: None)
     workers = max(1, min(len(edition.pages), jobs or os.cpu_count() or 1))
-    say(f"laying out and rendering {len(edition.pages)} pages on {workers} cores")
+    say(f"laying out and rendering {counted(len(edition.pages), 'page')} on {counted(workers, 'core')}")
     done: list[_PageDone] = []
     carried: dict[str, tuple[Line, ...]] = {}
     carried_warnings: dict[str, tuple[Jumped, ...]] = {}  # theirs, said where they print

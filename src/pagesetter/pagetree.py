@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from pagesetter.records import record
 from pagesetter.spec.model import CMYK
+from pagesetter.wording import counted
 
 
 class Glyph(NamedTuple):
@@ -133,6 +134,10 @@ class Overset:
     chars: int
     lines: int
     last_fitting: str  # the last words that fit, so the editor can find the cut; "(part)" names a part
+
+    def amount(self) -> str:
+        """How much did not fit: "8 characters in 1 line"."""
+        return f"{counted(self.chars, 'character')} in {counted(self.lines, 'line')}"
 
     def cut(self) -> str:
         """Where the text stops, for the editor: after the last words that fit, in a named part, or

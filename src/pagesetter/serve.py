@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterator
 
 from pagesetter.errors import InputError, PagesetterError, Warning, display_path
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_UNDO = 100
@@ -465,7 +466,7 @@ def _view(spec: Any, page: Any, pdf: Path, proof: Path | None, warnings: tuple[W
                  "col_pitch": grid.column_width + grid.gutter, "col_width": grid.column_width, "pitch": grid.pitch},
         "modules": modules,
         "auto": list(spec.auto.articles) if spec.auto is not None else [],
-        "overset": [f"{o.article}: {o.chars} characters in {o.lines} lines, cut {o.cut()}" for o in page.overset],
+        "overset": [f"{o.article}: {o.amount()}, cut {o.cut()}" for o in page.overset],
         "warnings": [str(w) for w in warnings],
         "warning_items": [_item(w) for w in warnings],
     }
@@ -695,7 +696,7 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
             change: Callable[[str, Path], str] = lambda text, path: move_cell(text, path, Edit(article, part, cell, at))
         elif part == "headline":
             lines = int(request["lines"])
-            said = f"{article} headline → {lines} lines"
+            said = f"{article} headline → {counted(lines, 'line')}"
             change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
         elif part == "swap":
             other = str(request["other"])

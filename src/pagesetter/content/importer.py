@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pagesetter.content.sources import Picture, Run, SourcePara
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 # Characters that end a sentence or a quoted one (GB/T 15834-2011 句末点号 and closing marks after
 # them). A body line ending in none of these was cut in the middle of a sentence.
@@ -539,7 +540,7 @@ def _mark_leads(draft: _Draft, paras: list[SourcePara], notes: list[Note]) -> No
         lead = m.group(1)
         rest = p.text[len(lead):]
         draft.body[k] = replace(p, runs=(Run(lead, True),) + ((Run(rest),) if rest else ()))
-        notes.append(Note(p.line, "guessed", f"lead sentence (one of {len(hits)} paragraphs opening alike): {lead!r}"))
+        notes.append(Note(p.line, "guessed", f"lead sentence (one of {counted(len(hits), 'paragraph')} opening alike): {lead!r}"))
 
 
 # --- writing ------------------------------------------------------------------------------------

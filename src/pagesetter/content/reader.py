@@ -21,6 +21,7 @@ from pagesetter.incremental import Memo
 from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.yamlsource import Node, load_yaml, read_text
+from pagesetter.wording import counted
 
 FRONT_KEYS = ("kicker", "title", "subtitle", "byline", "photos", "ad")
 TEXT_KEYS = ("kicker", "title", "subtitle", "byline")
@@ -572,7 +573,7 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
     columns = len(head)
     for number, cells in rows[1:]:
         if len(cells) != columns:
-            raise InputError(Loc(shown, number, 1), f"this table row has {len(cells)} cells, its header "
+            raise InputError(Loc(shown, number, 1), f"this table row has {counted(len(cells), 'cell')}, its header "
                              f"(line {head_line}) {columns}; every row has one cell per column (an empty "
                              "cell is '|  |')")
     if len(rows) < 3:

@@ -33,6 +33,7 @@ from pagesetter.incremental import Memo
 from pagesetter.pagetree import Frame, Glyph, Image, Overset, Panel, Rule, TextLine
 from pagesetter.records import record
 from pagesetter.spec.model import BLACK, ArticleSpec, Grid, PageSpec, PhotoSpec, Rect, Rules, Style
+from pagesetter.wording import counted
 
 
 @record(frozen=True)
@@ -532,6 +533,9 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     width = geo.span_width(cols)
     x = geo.col_left(spec.block.col)
     parts: list[tuple[Line, Style, str]] = []
+    # the roles whose breaks are said once the cut is known, each where among the warnings it was
+    # said before (the order the build prints them in)
+    broken: list[tuple[int, str, str, list[Line]]] = []
     for role, text in (("kicker", article.kicker), ("title", article.title),
                        ("subtitle", article.subtitle), ("byline", article.byline)):
         if not text:
@@ -539,8 +543,8 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         style = styles[getattr(hs, role)]
         lines, missing = compose_display(text, style, width, faces)
         _report_missing(out, missing, article.loc, article.id)
-        if role != "byline" and not out.dry:
-            out.warnings += _uncued_warnings(article, role, text, lines)
+        if role != "byline":
+            broken.append((len(out.warnings), role, text, lines))
         if not out.dry:
             out.warnings += _fallback_role_warnings([Run(text, style)], faces, _role_loc(article, role), article.id,
                                                     role)
@@ -565,6 +569,10 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
         out.warnings.append(Warning("overset", f"headline of {article.id!r} needs {height / pitch:.1f} lines, "
                                     f"its area has {need}: {_cut_said(spill)}", spec.loc, article.id))
         height = sum(style.leading for _, style, _ in parts)
+    if not out.dry:
+        printed = {id(line) for line, _, _ in parts}
+        for at, role, text, lines in reversed(broken):
+            out.warnings[at:at] = _printed_break_warnings(article, role, text, lines, printed)
     # Centred in its area; lines fitting added stay under it (the white a desk pads with), so the
     # headline stands where its area as set would put it, not a hole of white over it.
     own = need - hs.fitted if 0 < hs.fitted < need and (need - hs.fitted) * pitch >= height - 0.01 else need
@@ -578,6 +586,15 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     return need
 
 
+def _printed_break_warnings(article: Article, role: str, text: str, lines: list[Line],
+                            printed: set[int]) -> list[Warning]:
+    """The headline-break warnings of a part's lines printed (README: warnings of set lines are said
+    of printed lines only): a part the overset cut wholly says none, one cut partly only of the
+    breaks between its printed lines (trial 16 #9: a subtitle not set was quoted as breaking badly)."""
+    kept = [line for line in lines if id(line) in printed]
+    return _uncued_warnings(article, role, text, kept, whole=len(kept) == len(lines)) if kept else []
+
+
 def _role_loc(article: Article, role: str) -> Loc:
     """Where the article's front matter gives ``role`` (title: …), else the article's place."""
     from pagesetter.content.reader import value_locs
@@ -585,12 +602,14 @@ def _role_loc(article: Article, role: str) -> Loc:
     return value_locs(article).get(role, (article.loc, ""))[0]
 
 
-def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None) -> list[Warning]:
+def _uncued_warnings(article: Article, role: str, text: str, lines: list[Line], loc: Loc | None = None, *,
+                     whole: bool = True) -> list[Warning]:
     """A headline, or a 小标题 (``role`` "subhead", at ``loc``), wrapped between two Han with no cue
     where (compose/display.py): it may cut a word (马拉松比赛期间部 / 分道路交通管制), which the
-    engine cannot see; the desk writes a space there."""
+    engine cannot see; the desk writes a space there. ``lines``: the text's first lines, all of
+    them unless not ``whole`` (the rest overset, not printed: a clause break there is not said)."""
     found = uncued_breaks(text, lines)
-    unkept = unkept_clause_breaks(text, lines) if len(lines) > 1 else []
+    unkept = unkept_clause_breaks(text, lines) if len(lines) > 1 and whole else []
     names = split_latin_runs(text, lines)
     if not (found or unkept or names):
         return []
@@ -674,17 +693,17 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         # overset is allowed; the columns that fit are set (--allow-overset shows the cut), never
         # one past the area over the body or a neighbour. Said why: each column is its style's
         # leading wide.
-        why = (f": its {len(placed)} columns, each its style's leading wide, take {total:.0f} pt, its "
-               f"{cols} column(s) {width:.0f} pt; give it more cols or a smaller size or leading") if too_wide \
-            else f": a column is deeper than the block's {lines} lines"
+        why = (f": its {counted(len(placed), 'column')}, each its style's leading wide, take {total:.0f} pt, "
+               f"its {counted(cols, 'column')} {width:.0f} pt; give it more cols or a smaller size or leading") \
+            if too_wide else f": a column is deeper than the block's {counted(lines, 'line')}"
         spill = placed[fits:]
         out.overset.append(Overset(article.id, sum(len(col.text) for col, _, _, _ in spill), len(spill),
                                    f"(vertical headline{why})"))
         first = visible(spill[0][0].text.strip())[:12]
         roles = _parts_said(role for _, _, role, _ in spill)
         out.warnings.append(Warning("overset", f"vertical headline of {article.id!r} does not fit its "
-                                    f"{cols} column(s) × {lines} lines: cut before “{first}…”; not set: "
-                                    f"{len(spill)} column{'' if len(spill) == 1 else 's'} of its {roles}",
+                                    f"{counted(cols, 'column')} × {counted(lines, 'line')}: cut before “{first}…”; "
+                                    f"not set: {counted(len(spill), 'column')} of its {roles}",
                                     spec.loc, article.id))
         placed = placed[:fits]
         total = sum(style.leading for _, style, _, _ in placed)
@@ -726,7 +745,7 @@ def _check_photos_placed(spec: ArticleSpec, article: Article, unplaced: list[Pho
     word (the entry has no photo cell, or fewer cells than the article has photos)."""
     for photo in unplaced:
         where = "has no photo cell" if not spec.photos else \
-            f"has {len(spec.photos)} photo cell(s) for {len(article.photos)} photos"
+            f"has {counted(len(spec.photos), 'photo cell')} for {counted(len(article.photos), 'photo')}"
         raise InputError(photo.loc, f"photo {photo.file.name} of {article.id!r} is not placed: its entry "
                          f"({spec.loc}) {where}; give it a cell (photo: {{col, cols, line, lines}}, or a list "
                          "under photos:) or take the photo out of the article")
@@ -867,8 +886,8 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     img_lines = cell.lines - n_cap
     least = 2 * (count if ps.arrange == "column" else 1)
     if img_lines < least:
-        out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {cell.lines} lines; its caption "
-                                    f"takes {n_cap}, its {count} picture(s) need {least}", cell.loc,
+        out.warnings.append(Warning("overset", f"photo cell of {spec.article!r} is {counted(cell.lines, 'line')}; its "
+                                    f"caption takes {n_cap}, its {counted(count, 'picture')} need {least}", cell.loc,
                                     spec.article))
         # The caption is cut to the lines the cell has left beside its pictures, the rest overset
         # like body text (the build stops; --allow-overset shows the cut): never set past the cell
@@ -1455,8 +1474,8 @@ def _tables_fit(spec: ArticleSpec, article: Article, columns: list[ColumnSlots],
         # the j-th table of these lines; a continuation carries the article's last tables
         para = tables[j - len(units)] if len(tables) >= len(units) else None
         loc = para.loc if para is not None else spec.loc
-        message = (f"this table of {article.id!r} takes {n} grid lines, deeper than the deepest column of "
-                   f"its module ({deepest} lines): a table is not split across columns; cut rows, split it "
+        message = (f"this table of {article.id!r} takes {counted(n, 'grid line')}, deeper than the deepest "
+                   f"column of its module ({counted(deepest, 'line')}): a table is not split across columns; cut rows, split it "
                    "in two tables, or give the module more lines")
         if out.dry:
             out.warnings.append(Warning("overset", message, loc, article.id))
@@ -1877,7 +1896,7 @@ def _run_left(slots: list[tuple[int, int]], k: int) -> int:
 
 
 def _lines(n: int) -> str:
-    return f"{n} line{'' if n == 1 else 's'}"
+    return counted(n, "line")
 
 
 def _empty_columns(columns: list[ColumnSlots], placed: list[tuple[Line, str]]) -> tuple[int, ...]:

@@ -23,6 +23,7 @@ from pagesetter.flow.geometry import PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.records import record
 from pagesetter.spec.model import ArticleSpec, AutoSpec, HeadlineSpec, PageSpec, PhotoSpec, Rect
+from pagesetter.wording import counted
 
 
 # A module's body fills every column it spans with at least this many lines: a short item spread
@@ -49,12 +50,12 @@ class Arrangement:
         parts = []
         for col, modules in self.stacks:
             cols = modules[0].cols
-            names = ", ".join(f"{m.article} ({m.depth} lines)" for m in modules)
+            names = ", ".join(f"{m.article} ({counted(m.depth, 'line')})" for m in modules)
             parts.append(f"columns {col + 1}–{col + cols}: {names}")
         if self.band:
-            parts.append(f"across the foot: {self.band.article} ({self.band.depth} lines)")
-        return (f"{'; '.join(parts)}. Chosen from {self.tried} arrangements as the one leaving the "
-                f"least white ({self.white} column-lines before fitting) with the lead at the top left.")
+            parts.append(f"across the foot: {self.band.article} ({counted(self.band.depth, 'line')})")
+        return (f"{'; '.join(parts)}. Chosen from {counted(self.tried, 'arrangement')} as the one leaving the "
+                f"least white ({counted(self.white, 'column-line')} before fitting) with the lead at the top left.")
 
 
 def compositions(total: int, least: int) -> list[tuple[int, ...]]:
@@ -100,7 +101,7 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
             raise InputError(auto.loc, f"auto places one photo per article, and {name!r} has "
                              f"{len(articles[name].photos)}; place it by hand under articles: with photos:")
     if search_size(grid.columns, auto.min_cols, len(auto.articles)) > MAX_ARRANGEMENTS:
-        raise InputError(auto.loc, f"auto: {len(auto.articles)} articles over {grid.columns} columns "
+        raise InputError(auto.loc, f"auto: {counted(len(auto.articles), 'article')} over {counted(grid.columns, 'column')} "
                          f"(min_cols {auto.min_cols}) are more than {MAX_ARRANGEMENTS:,} arrangements to try; "
                          "list fewer articles, raise min_cols or place some by hand")
     avail = grid.lines - auto.top
@@ -159,7 +160,7 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
             raise InputError(auto.loc, f"auto: {', '.join(short)} too short for a module of min_cols "
                              f"{auto.min_cols} (at least {MIN_COLUMN_LINES} body lines in each column not under a photo); lower "
                              "min_cols or place it by hand")
-        raise InputError(auto.loc, f"auto: no arrangement of {len(names)} articles fits lines "
+        raise InputError(auto.loc, f"auto: no arrangement of {counted(len(names), 'article')} fits lines "
                          f"{auto.top + 1}–{grid.lines}: the text is too long for the page")
     best = replace(best, tried=tried)
     return replace(spec, articles=spec.articles + _entries(best, auto, articles, grid.lines)), best.explain()

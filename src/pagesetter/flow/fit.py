@@ -30,6 +30,7 @@ from pagesetter.fonts.face import FaceSet
 from pagesetter.records import record
 from pagesetter.render.photo import EXIF_ORIENTATION, WARN_PPI
 from pagesetter.spec.model import ArticleSpec, PhotoSpec, Rect, Style
+from pagesetter.wording import counted, noun_for
 
 
 @record(frozen=True)
@@ -44,11 +45,10 @@ class Variant:
 
     def describe(self) -> str:
         photo = f"photo {', '.join(str(c + 1) for c in self.cells)}" if self.many else "photo"
-        parts = [f"{what} {delta:+d} line{'s' if abs(delta) != 1 else ''}"
+        parts = [f"{what} {delta:+d} {noun_for(delta, 'line')}"
                  for what, delta in (("headline", self.headline), (photo, self.photo)) if delta]
         if self.move:
-            parts.append(f"{photo} moved {'down' if self.move > 0 else 'up'} {abs(self.move)} line"
-                         f"{'s' if abs(self.move) != 1 else ''}")
+            parts.append(f"{photo} moved {'down' if self.move > 0 else 'up'} {counted(abs(self.move), 'line')}")
         return ", ".join(parts) or "no change"
 
     @property
@@ -194,7 +194,7 @@ def fit_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], g
     _warn_poor(placed, found, spec, article, geo)
     if best_variant != NO_CHANGE:
         fill = placed.fill
-        result = f"{fill.empty_foot + fill.shortfall} empty lines" if fill else "filled"
+        result = counted(fill.empty_foot + fill.shortfall, "empty line") if fill else "filled"
         placed.warnings.append(Warning("fitted", f"{article.id!r}: {best_variant.describe()} ({result})", spec.loc, article.id))
     elif base_fill and (base_fill.overset or base_fill.empty_foot + base_fill.shortfall > 1):
         placed.warnings.append(Warning("fitted", f"{article.id!r}: no change within the fit bounds helps "
@@ -326,15 +326,15 @@ def _warn_poor(placed: Placed, found: Found, spec: ArticleSpec, article: Article
     trial, changed, variant = found.poor
     floor = leg_floor(geo)
     legs = [n for _, _, n in _legs(changed, article, trial.head_lines, geo) if 0 < n < floor]
-    why = [f"legs of {min(legs)} body line{'s' if min(legs) != 1 else ''} beside the photo (a leg "
-           f"should be at least {floor} lines, an inch deep)"] if legs else []
+    why = [f"legs of {counted(min(legs), 'body line')} beside the photo (a leg "
+           f"should be at least {counted(floor, 'line')}, an inch deep)"] if legs else []
     if variant.photo and any(abs(variant.photo) > math.floor(PHOTO_SHARE * spec.photos[i].cell.lines)
                              for i in variant.cells):
         why.append("the photo changed by more than a third of its depth")
     placed.warnings.append(Warning(
-        "layout", f"{article.id!r}: only {variant.describe()} would fill the module ({_white(trial)} empty "
-        f"lines), not taken: it leaves {' and '.join(why) or 'a poorer page'}; {_white(placed)} empty lines "
-        "left: lengthen the text, shorten the block or narrow it", spec.loc, article.id))
+        "layout", f"{article.id!r}: only {variant.describe()} would fill the module "
+        f"({counted(_white(trial), 'empty line')}), not taken: it leaves {' and '.join(why) or 'a poorer page'}; "
+        f"{counted(_white(placed), 'empty line')} left: lengthen the text, shorten the block or narrow it", spec.loc, article.id))
 
 
 def _search(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,

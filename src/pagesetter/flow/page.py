@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 from dataclasses import field, replace
 
+from pagesetter.compose.chars import IDEOGRAPHIC_SPACE
 from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
@@ -229,6 +230,13 @@ class FolioPart:
         return self.x, top, self.x + self.line.natural, top + self.size
 
 
+# Between the 报眉's items (版次, 版名, 责任编辑, extras): two ems, as two U+3000, an em each
+# whatever stands beside them (compose/atoms.py space_widths). Two ASCII spaces were an em each
+# between Chinese (a display line's clause break) but the face's word space beside a Latin letter:
+# after 美编：Zoë Müller the next item stood half an em off (trial 16 #5).
+FOLIO_ITEM_GAP = IDEOGRAPHIC_SPACE * 2
+
+
 def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out: Placed) -> None:
     """Paper name and date on the left, 版次 · 版名 · 责任编辑 on the right, over a thick-thin rule.
     The first form (FOLIO_FORMS) that fits the type area in the 报眉's lines is set, with the full
@@ -240,8 +248,8 @@ def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out:
     line_no = max(0, folio.lines - 2)
     style = spec.styles[folio.style]
     paper_style = spec.styles[folio.paper_style]
-    right = "  ".join(p for p in (folio.page, folio.section,
-                                  f"责任编辑：{folio.editor}" if folio.editor else "", *folio.extra) if p)
+    right = FOLIO_ITEM_GAP.join(p for p in (folio.page, folio.section,
+                                            f"责任编辑：{folio.editor}" if folio.editor else "", *folio.extra) if p)
     # 〓 for a character no face has (the build has stopped on it unless the spec substitutes)
     right = printable_text(right, style, faces)
     right_line = _one_line(right, style, width, faces) if right else None

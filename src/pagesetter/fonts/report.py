@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pagesetter.errors import display_path
 from pagesetter.flow.glyphs import SUBSTITUTE, describe, is_ignorable, style_texts
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 if TYPE_CHECKING:
     from pagesetter.content.model import Article
@@ -49,9 +50,9 @@ class FaceReport:
         if not self.styles:
             return out
         if not self.lacks:
-            out.append(f"  content: {self.chars} characters, none lacking")
+            out.append(f"  content: {counted(self.chars, 'character')}, none lacking")
             return out
-        out.append(f"  content: {self.chars} characters; lacks {len(self.lacks)}:")
+        out.append(f"  content: {counted(self.chars, 'character')}; lacks {len(self.lacks)}:")
         for lack in self.lacks:
             then = f"printed from {lack.by}" if lack.by else f"NO FACE HAS IT: {self.unprinted}"
             out.append(f"    {describe(lack.char)} ×{lack.count}: {then}")

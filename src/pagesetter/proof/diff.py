@@ -43,6 +43,7 @@ from pagesetter.proof.record import blocks as block_frames, layout_record, owner
 from pagesetter.proof.sourcemap import line_at
 from pagesetter.proof.tiles import SHEETS_TITLE
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and its change visible
 CELL = 8  # px: changed pixels are gathered into cells this size
@@ -195,13 +196,13 @@ class DiffResult:
     def summary(self) -> str:
         if not self.changed:
             return "no change"
-        parts = [f"{len(self.text)} text change(s)"] if self.text or not self.photos else []
+        parts = [counted(len(self.text), "text change")] if self.text or not self.photos else []
         if self.photos:
-            parts.append(f"{len(self.photos)} photo change(s)")
+            parts.append(counted(len(self.photos), "photo change"))
         if self.modules:
-            parts.append(f"{len(self.modules)} module change(s)")
+            parts.append(counted(len(self.modules), "module change"))
         if self.regions:
-            parts.append(f"{len(self.regions)} other picture change(s)")
+            parts.append(counted(len(self.regions), "other picture change"))
         if self.pages_old != self.pages_new:
             parts.append(f"pages {self.pages_old} → {self.pages_new}")
         head = ", ".join(parts)
@@ -744,7 +745,7 @@ def diff_modules(old: _Side, new: _Side) -> list[ModuleChange]:
             out.append(ModuleChange(name, "removed", f"from page {a[0][0]}"))
             continue
         if len(a) != len(b):
-            out.append(ModuleChange(name, "reshaped", f"{len(a)} → {len(b)} blocks"))
+            out.append(ModuleChange(name, "reshaped", f"{len(a)} → {counted(len(b), 'block')}"))
             continue
         for (pa, ba), (pb, bb) in zip(a, b):
             if pa == pb and all(abs(u - v) <= MOVE_TOLERANCE for u, v in zip(ba, bb)):

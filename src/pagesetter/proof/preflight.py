@@ -31,6 +31,7 @@ from pagesetter.proof.record import layout_record
 from pagesetter.records import record
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
+from pagesetter.wording import counted
 
 if TYPE_CHECKING:  # pypdfium2 only where the characters are read here (not an edition's own structure)
     from pagesetter.proof.readback import PageChars
@@ -78,7 +79,7 @@ class PreflightReport:
     def verdict(self) -> str:
         """"PASS: 0 errors, 0 warnings", "PASS with 1 warning" (exit 5), "FAIL: 2 errors, 1 warning"
         (exit 6): a pass with warnings says so, as its exit status does."""
-        errors, warnings = _counted(self.errors, "error"), _counted(self.warnings, "warning")
+        errors, warnings = counted(self.errors, "error"), counted(self.warnings, "warning")
         if self.errors:
             return f"FAIL: {errors}, {warnings}"
         return f"PASS with {warnings}" if self.warnings else f"PASS: {errors}, {warnings}"
@@ -94,8 +95,6 @@ class PreflightReport:
                 "findings": [asdict(f) for f in self.findings]}
 
 
-def _counted(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @record(frozen=True)
@@ -391,7 +390,7 @@ def _overset_mark(record: dict, number: int, report: PreflightReport) -> None:
     text is missing from such a page, so it is never fit to print."""
     overset = record.get("overset")
     if overset:
-        parts = ", ".join(f"{o.get('article')!s} ({o.get('chars')} characters)" for o in overset if isinstance(o, dict))
+        parts = ", ".join(f"{o.get('article')!s} ({counted(int(o.get('chars') or 0), 'character')})" for o in overset if isinstance(o, dict))
         report.add("error", "overset", f"built with overset allowed; text that did not fit: {parts}", number)
 
 
@@ -894,7 +893,7 @@ def _text_positions(path: Path, report: PreflightReport, limits: Limits, chars: 
             if min(c.x - x0, x1 - c.right, c.baseline - top, bottom - c.baseline) < limits.safety:
                 near += 1
         if near:
-            report.add("warning", "safety", f"{near} characters within {limits.safety / MM:.0f} mm of the trim",
+            report.add("warning", "safety", f"{counted(near, 'character')} within {limits.safety / MM:.0f} mm of the trim",
                        page.number)
 
 

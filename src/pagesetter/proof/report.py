@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pagesetter.errors import Loc, Warning, display_path, visible
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def page_status(page, changes, warnings, findings, typography_problems: int, pdf
                 with_page: bool = True) -> PageStatus:
     """The status of a page built (pagetree.Page, its normalisation changes, build warnings,
     preflight findings of its PDF)."""
-    overset = tuple(StatusItem("overset", f"{o.chars} characters in {o.lines} lines {o.cut()}", "", "error",
+    overset = tuple(StatusItem("overset", f"{o.amount()} {o.cut()}", "", "error",
                                o.article, o.chars, o.lines) for o in page.overset)
     warned = tuple(StatusItem(w.kind, w.message, str(w.loc) if w.loc else "",
                               "note" if w.kind in NOTE_KINDS else "warning") for w in warnings)
@@ -414,7 +415,7 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
     if result.changes:
         info.append(normalised_line(result.changes))
     for o in result.page.overset:
-        problems.append(f"overset: {o.article}: {o.chars} characters in {o.lines} lines {o.cut()}")
+        problems.append(f"overset: {o.article}: {o.amount()} {o.cut()}")
     from pagesetter.render.marks import media_origin
 
     gate = furniture_located(gate_pdf(result.pdf_path, server, worker), result.spec,
@@ -463,17 +464,17 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
         # not one per letter (２０２６年 would be four)
         counts[HALF_WIDTH_KIND if _half_width(before, after) else _change_text(before, after)] += n
     summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    line = f"normalised: {len(changes)} marks ({summary})" if changes else ""
+    line = f"normalised: {counted(len(changes), 'mark')} ({summary})" if changes else ""
     if kept:
         places = ", ".join(str(c.loc) for c in kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
-        said = f"{len(kept)} straight quote(s) without a partner in the paragraph, left as typed: {places}"
+        said = f"{counted(len(kept), 'straight quote')} without a partner in the paragraph, left as typed: {places}"
         line = f"{line}; {said}" if line else f"normalised: {said}"
     # An invisible character removed (content/invisible.py) cannot be found by eye: each with its place.
     hidden = [c for c in changes if not c.after and not c.before.isspace()]
     if hidden:
         places = ", ".join(f"{c.loc} {visible(c.before)}" for c in hidden[:5]) + (
             f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
-        line += f"; {len(hidden)} invisible character(s) removed: {places}"
+        line += f"; {counted(len(hidden), 'invisible character')} removed: {places}"
     return line
 
 

@@ -51,6 +51,7 @@ from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
 from pagesetter.proof.readback import Char, PageChars, read_chars
 from pagesetter.proof.record import blocks, owner
 from pagesetter.records import record
+from pagesetter.wording import counted
 
 # Marks: their advance is set by the punctuation style, so only their ink is judged. Every
 # Chinese mark of compose/chars.py (〔〕〖〗［］ too: one table), not the ASCII brackets of Latin text.
@@ -427,6 +428,7 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("url_breaks", "URL or e-mail address broken where Chicago does not"),
             ("broken_marks", "——/…… broken by white"),
             ("horizontal_quotes", "horizontal quotation mark in vertical text"),
+            ("split_phrases", "Latin phrase split across vertical columns"),
             ("parted_units", "a number's symbol set apart from it"),
             ("off_trim", "off the trim"), ("over_furniture", "set over the page's furniture"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
@@ -495,6 +497,10 @@ class TypographyReport:
     # a quotation mark set upright in a vertical column as it stands in a line (less ink across
     # than compose/chars.py VERTICAL_QUOTE_INK_EM, not turned): GB/T 15834-2011 §5.2 gives ﹃﹄﹁﹂
     horizontal_quotes: list[Finding] = field(default_factory=list)
+    # a Latin phrase (We must act now) whose words stand in two vertical columns, one ending and the
+    # next starting in a letter or digit: clreq §3.3 sets it sideways as one run (trial 16 #1: a
+    # title set one English word a column); compose/vertical.py keeps it whole
+    split_phrases: list[Finding] = field(default_factory=list)
     # white between a figure and the symbol ending it (3 ℃, 5.2 %, 96 ㎡) wider than between the
     # line's Han: GB/T 15835-2011 writes 40℃ and 3.2% solid (compose/chars.py NUMBER_SUFFIXES)
     parted_units: list[Finding] = field(default_factory=list)
@@ -531,7 +537,7 @@ class TypographyReport:
         line, as preflight's verdict is on its own (a build's report ends with both, README)."""
         if not self.problems:
             return "PASS"
-        return f"FAIL, {self.problems} problem{'s' if self.problems != 1 else ''} (`pagesetter check` exits 4)"
+        return f"FAIL, {counted(self.problems, 'problem')} (`pagesetter check` exits 4)"
 
     def summary(self) -> str:
         gap = self.gap_em
@@ -543,29 +549,33 @@ class TypographyReport:
         marks = (f"——/…… {self.mark_lengths_em['min']:.2f}–{self.mark_lengths_em['max']:.2f} em"
                  if self.mark_lengths_em else "no ——/……")
         singles = sum(1 for f in self.ascii_marks if f.detail.startswith(_SINGLE_DETAIL))
-        return (f"typography: {self.verdict()}: {self.lines} body lines ({self.justified_lines} justified), "
+        return (f"typography: {self.verdict()}: {counted(self.lines, 'body line')} ({self.justified_lines} justified), "
                 f"{len(self.kinsoku)} kinsoku, {len(self.split_marks)} split ——/……, "
                 f"{len(self.off_measure)} off the measure, {len(self.lone_char)} 孤字, "
                 f"{len(self.off_grid)} off the grid; {spread}; {marks}, {len(self.mark_length)} not two ems; "
-                f"{len(self.ink_past)} ink past the measure; {latin}; {self.loose_lines} loose lines "
-                f"({len(self.very_loose)} very loose), {self.spacing_jumps} spacing jumps; "
-                f"{self.vertical_columns} vertical columns, {len(self.vertical_kinsoku)} vertical kinsoku, "
-                f"{len(self.one_char_columns)} one-character; {len(self.holes)} holes, "
-                f"{len(self.subhead_foot)} subheads at a column's foot, {len(self.widows)} paragraph ends alone "
-                f"at a column's head; {len(self.split_spans)} numbers "
-                f"or ranges split across lines ({len(self.soft_splits)} dates or counted quantities); "
-                f"{len(self.url_breaks)} URLs broken badly"
+                f"{len(self.ink_past)} ink past the measure; {latin}; {counted(self.loose_lines, 'loose line')} "
+                f"({len(self.very_loose)} very loose), {counted(self.spacing_jumps, 'spacing jump')}; "
+                f"{counted(self.vertical_columns, 'vertical column')}, {len(self.vertical_kinsoku)} vertical kinsoku, "
+                f"{len(self.one_char_columns)} one-character; {counted(len(self.holes), 'hole')}, "
+                f"{counted(len(self.subhead_foot), 'subhead')} at a column's foot, "
+                f"{counted(len(self.widows), 'paragraph end')} alone "
+                f"at a column's head; {counted(len(self.split_spans), 'number or range', 'numbers or ranges')} "
+                f"split across lines ({counted(len(self.soft_splits), 'date or counted quantity', 'dates or counted quantities')}); "
+                f"{counted(len(self.url_breaks), 'URL')} broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
                 + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
                 + (f"; {len(self.ascii_marks) - singles} ASCII . or \" in Chinese text"
                    if len(self.ascii_marks) > singles else "")
                 + (f"; {singles} straight ' in Chinese text" if singles else "")
                 + (f"; {len(self.broken_marks)} ——/…… broken by white" if self.broken_marks else "")
-                + (f"; {len(self.parted_units)} numbers set apart from their symbol" if self.parted_units else "")
-                + (f"; {len(self.horizontal_quotes)} horizontal quotation marks in vertical text"
+                + (f"; {counted(len(self.parted_units), 'number')} set apart from "
+                   f"{'its' if len(self.parted_units) == 1 else 'their'} symbol" if self.parted_units else "")
+                + (f"; {counted(len(self.horizontal_quotes), 'horizontal quotation mark')} in vertical text"
                    if self.horizontal_quotes else "")
-                + (f"; {len(self.off_trim)} lines off the trim" if self.off_trim else "")
-                + (f"; {len(self.over_furniture)} lines over the page's furniture" if self.over_furniture else "")
+                + (f"; {counted(len(self.split_phrases), 'Latin phrase')} split across vertical columns"
+                   if self.split_phrases else "")
+                + (f"; {counted(len(self.off_trim), 'line')} off the trim" if self.off_trim else "")
+                + (f"; {counted(len(self.over_furniture), 'line')} over the page's furniture" if self.over_furniture else "")
                 + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else ""))
 
     def text(self) -> str:
@@ -851,6 +861,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
             figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
+    _split_phrases(page.number, vertical, report)
 
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
@@ -2350,6 +2361,33 @@ def _check_vertical(page: int, column: list[Char], report: TypographyReport) -> 
                                                     f"({(c.ink_right - c.ink_left) / c.size:.2f} em of ink across)"))
     line = Line(page, tuple(column))
     return _marks_along(_runs(tuple(column)), line, report, vertical=True)
+
+
+def _latin(c: Char) -> bool:
+    """A letter or digit of a Latin word (turned, or 纵中横), not a Han character."""
+    return c.text.isalnum() and not is_han(c.text)
+
+
+def _split_phrases(page: int, columns: list[list[Char]], report: TypographyReport) -> None:
+    """A vertical column ending in a Latin letter or digit, and the next column of its headline (one
+    of the same size, its axis one to two and a half ems to the left, its head level within an em)
+    starting in one: one Latin phrase set in two columns. A space between Han and a Latin word parts
+    two clauses; a phrase's own spaces never do (compose/vertical.py vertical_clauses)."""
+    def axis(col: list[Char]) -> float:
+        return statistics.fmean((c.ink_left + c.ink_right) / 2 for c in col)
+
+    for col in columns:
+        if not _latin(col[-1]):
+            continue
+        size, here, head = col[-1].size, axis(col), _span(col[0])[0]
+        nexts = [d for d in columns if d is not col and abs(d[0].size - size) < 0.1
+                 and 0.5 * size < here - axis(d) < 2.5 * size and abs(_span(d[0])[0] - head) < size]
+        if nexts:
+            d = max(nexts, key=axis)  # the nearest on the left: the next column read
+            if _latin(d[0]):
+                tail, lead = "".join(c.text for c in col), "".join(c.text for c in d)
+                report.split_phrases.append(Finding(page, col[0].baseline, f"{tail} / {lead}",
+                                                    "a word space inside a Latin phrase started a column"))
 
 
 def _vertical_overlap(page: int, column: list[Char], text: str, report: TypographyReport) -> None:

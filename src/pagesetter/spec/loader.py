@@ -14,6 +14,7 @@ from pagesetter.spec.model import (
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
+from pagesetter.wording import counted
 
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
             "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
@@ -332,7 +333,7 @@ def _margins(page: Node, trim: tuple[float, float], grid: Grid, grid_node: Node)
                          f"the trim ({trim[0] / 72 * 25.4:.1f} mm) with this left margin")
     if top < 0 or top + grid.height > trim[1] + 0.01:
         where = node.key_loc("top") if top_q is not None else grid_node.value["lines"].loc
-        raise InputError(where, f"the type area ({grid.height / 72 * 25.4:.1f} mm deep: {grid.lines} lines "
+        raise InputError(where, f"the type area ({grid.height / 72 * 25.4:.1f} mm deep: {counted(grid.lines, 'line')} "
                          f"of {grid.pitch:g} pt) does not fit the trim ({trim[1] / 72 * 25.4:.1f} mm)")
     return top, left
 

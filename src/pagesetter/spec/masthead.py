@@ -28,6 +28,7 @@ from pagesetter.spec import validate as v
 from pagesetter.spec.model import ArticleSpec, Grid, Masthead, NamePlate, Rect, Rules, Style, VectorArt
 from pagesetter.units import LENGTH
 from pagesetter.yamlsource import Node
+from pagesetter.wording import counted
 
 KEYS = ("lines", "block", "name", "date", "lunar", "issue", "total", "pages", "cn", "post_code", "publisher",
         "style", "rule", "double", "ears")
@@ -93,8 +94,8 @@ def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, 
     )
     need = len(masthead.info_lines()) + 3  # two lines of name at least, the info lines, the rule's line
     if block.lines < need:
-        raise InputError(block.loc, f"the masthead is {block.lines} lines deep; its name plate, "
-                         f"{len(masthead.info_lines())} info lines and the rule under it need {need} or more")
+        raise InputError(block.loc, f"the masthead is {counted(block.lines, 'line')} deep; its name plate, "
+                         f"{counted(len(masthead.info_lines()), 'info line')} and the rule under it need {need} or more")
     _check_clear(block, articles, node)
     for entry in (*ears, *articles):
         if entry.article == "masthead":  # the masthead's own parts carry that name (flow/masthead.py)
