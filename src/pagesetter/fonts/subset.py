@@ -95,7 +95,12 @@ def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0, *,
 def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine: Engine) -> EmbeddedFont:
     import uharfbuzz as hb  # on a cache miss only
 
-    face = _kept_face(*file_fingerprint(path), font_number)
+    try:
+        identity = file_fingerprint(path)
+    except OSError:  # gone since it was shaped: opened as before, which says so (InputError)
+        face = _open_face(path, font_number)
+    else:
+        face = _kept_face(*identity, font_number)
     kind = _kind(face, path)
     gids = sorted({0, *glyphs})
     if gids[-1] >= face.glyph_count:
