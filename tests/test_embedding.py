@@ -514,3 +514,23 @@ def test_the_embedded_cff_is_named_as_the_pdf_names_it(key: str) -> None:
     cff.decompile(io.BytesIO(font.program), None)
     assert cff.fontNames == [font.base_font.split("+", 1)[1]]
     assert cff.topDictIndex[0].ROS  # still a CIDFont, read by fontTools after the rename
+
+
+def test_kept_face_follows_the_file(tmp_path: Path) -> None:
+    """A process keeps each face it subsets (fonts/subset.py _kept_face, by path, size and mtime):
+    a font file replaced at the same path is subset from its new content, and one removed since
+    says so as an input error, as a face never opened does."""
+    import os
+
+    font = tmp_path / "face.otf"
+    shutil.copy(ROOT / "fonts" / "NotoSansCJKsc-Regular.otf", font)
+    glyphs = {0: "", 100: "x"}
+    first = subset_font(font, glyphs)
+    assert first.base_font.endswith("+NotoSansCJKsc-Regular")
+    shutil.copy(ROOT / "fonts" / "NotoSerifCJKsc-Bold.otf", font)
+    os.utime(font, ns=(10**18, 10**18))  # a new mtime even where the copy lands in the same tick
+    again = subset_font(font, glyphs)
+    assert again.base_font.endswith("+NotoSerifCJKsc-Bold") and again.program != first.program
+    font.unlink()
+    with pytest.raises(InputError, match="cannot read font"):
+        subset_font(font, glyphs)

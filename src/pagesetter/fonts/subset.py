@@ -18,6 +18,7 @@ converting it to CID-keyed is possible but not needed by any face we ship.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import struct
@@ -94,7 +95,12 @@ def subset_font(path: Path, glyphs: Mapping[int, str], font_number: int = 0, *,
 def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine: Engine) -> EmbeddedFont:
     import uharfbuzz as hb  # on a cache miss only
 
-    face = _open_face(path, font_number)
+    try:
+        identity = file_fingerprint(path)
+    except OSError:  # gone since it was shaped: opened as before, which says so (InputError)
+        face = _open_face(path, font_number)
+    else:
+        face = _kept_face(*identity, font_number)
     kind = _kind(face, path)
     gids = sorted({0, *glyphs})
     if gids[-1] >= face.glyph_count:
@@ -131,6 +137,17 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     )
 
 
+# A process that subsets one face for page after page (an edition's page worker, the desk's kept
+# engine) keeps its HarfBuzz face: a plan on a face made before does not load and index the
+# face's tables again (the bench edition's 29 subsets of 12 pages, one process: 14.4 → 13.3 ms a
+# subset, medians of 6 alternating runs). Keyed by the file's identity (file_fingerprint:
+# path, size, mtime), so a font replaced on disk is opened anew. A face holds the file mapped,
+# not read; a manifest has a handful of faces.
+@functools.lru_cache(maxsize=8)
+def _kept_face(resolved: str, size: int, mtime_ns: int, font_number: int) -> hb.Face:
+    return _open_face(Path(resolved), font_number)
+
+
 def _open_face(path: Path, font_number: int) -> hb.Face:
     import uharfbuzz as hb
 
@@ -160,6 +177,10 @@ def _kind(face: hb.Face, path: Path) -> str:
 DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG", "meta", "kern",
                "hdmx", "LTSH", "VDMX", "gasp", "fpgm", "prep", "cvt ", "morx", "STAT", "COLR", "CPAL", "SVG ")
 
+# The other tables of an OpenType/CFF face (sfnt.py reads its metrics and names from the face
+# itself), not written into a CFF face's subset: only its CFF table is embedded.
+BESIDES_CFF = ("cmap", "head", "hhea", "hmtx", "maxp", "name", "post", "OS/2")
+
 
 def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _Subset:
     import uharfbuzz as hb
@@ -173,7 +194,10 @@ def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _
         flags |= hb.SubsetFlags.CFF_IDENTITY_CHARSET  # CID == new glyph id
     inp.flags = flags
     drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
-    for tag in DROP_TABLES:
+    # Of a CFF face only the CFF table is embedded (below): its other tables (cmap, hmtx, name,
+    # post, OS/2: 1-1.5 ms a subset) are not written either. The plan reads them from the face as
+    # before, so the glyphs kept and their new ids, and with them the CFF table, are the same.
+    for tag in DROP_TABLES + (BESIDES_CFF if kind == "cff" else ()):
         drop.add(int.from_bytes(tag.encode("ascii"), "big"))
     try:
         plan = hb.SubsetPlan(face, inp)
