@@ -310,7 +310,9 @@ def heads_of(spec: PageSpec, articles: dict[str, Article]) -> Heads:
         source = display_path(spec.content_dir / f"{a.article}.md")
         if art is not None and art.paragraphs:
             source = str(art.paragraphs[0].loc)
-        out[a.article] = (art.title if art is not None else "", source)
+        # an advertisement has no title: the desk calls its module 广告 (its label, flow/ads.py)
+        title = "" if art is None else art.title or ("广告" if art.ad else "")
+        out[a.article] = (title, source)
     return out
 
 

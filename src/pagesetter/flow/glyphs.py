@@ -365,6 +365,12 @@ def style_texts(spec: PageSpec, articles: dict[str, Article]) -> Iterator[tuple[
         if entries:
             for f in _fields(article, entries, spec.styles):
                 yield f.style, f.text
+        if article.ad:  # its 广告 label (flow/ads.py), in the style that sets it
+            from pagesetter.flow.ads import AD_LABEL, label_style
+
+            for entry in entries:
+                if entry.ad_label:
+                    yield label_style(entry, spec.styles).name, AD_LABEL
     if spec.masthead is not None:
         for text in spec.masthead.texts():
             yield text.style, text.text
