@@ -96,16 +96,21 @@ class LiveState:
     # gated and marked by build_edition itself.
     refused: str = ""
     shown_refused: tuple[str, ...] = ()  # the marks the published pages carry, in page order
+    remark_asked: bool = False  # the watcher's next build is the one the verdicts asked for
+    remark_build: int = 0  # the build that was: its own verdicts ask for none (no build after build)
 
     def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None,
-                settled: Callable[[], bool] = lambda: True) -> bool:
+                settled: Callable[[], bool] = lambda: True, remark: bool = True) -> bool:
         """Build, publish the page (picture and modules), then the slower verdicts (in a thread of
         their own unless ``wait_for_verdicts``: the next save is not kept waiting for them). Any
         failure is shown; the last good page stays, marked stale. ``changed``: epoch ms of the
         change (a file's modification time, an edit's arrival), for the timing of each step.
         ``settled``, asked once the build is done: False when its inputs changed meanwhile (an
-        editor still writing); then nothing is published and False returned (build again)."""
+        editor still writing); then nothing is published and False returned (build again).
+        ``remark``: waiting for the verdicts, build once more when they change the page's mark
+        (never twice: a mark the marked page's own verdicts would undo is left as it is)."""
         started = time.perf_counter()
+        remarking, self.remark_asked = self.remark_asked, False
         steps = {"change": changed if changed is not None else _ms(), "seen": _ms()}
         try:
             views = self._build_views(steps)
@@ -117,6 +122,7 @@ class LiveState:
             return False
         with self.lock:
             self.pages, self.ok, self.error, self.build = views, True, "", self.build + 1
+            self.remark_build = self.build if remarking else 0
             self.typography, self.preflight = [], []
             self.seconds = time.perf_counter() - started
             self.pictures = {k: v for k, v in self.pictures.items() if k[0] == self.build}
@@ -128,8 +134,8 @@ class LiveState:
                  + "".join(f"; {p.name}: overset" for p in views if p.info["overset"]))
         pdfs = [str(v.pdf) for v in views]
         if wait_for_verdicts:
-            if self._store_verdicts(self._verdicts(pdfs, build), build):
-                return self.rebuild(wait_for_verdicts=True)  # marked (or unmarked) as the verdicts say
+            if self._store_verdicts(self._verdicts(pdfs, build), build) and remark:
+                return self.rebuild(wait_for_verdicts=True, remark=False)  # marked (or not) as the verdicts say
         else:
             self._check_aside(pdfs, build, len(views))
         return True
@@ -149,8 +155,8 @@ class LiveState:
                 proof = proofs.get(f"{spec.name}.proof.pdf")
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
                                    heads, self.screen, self.drawn, drawn))
-            self.drawn = drawn
-            self.shown_refused = done.refused  # the pictures of these pages only: the next build draws what changed
+            self.drawn = drawn  # the pictures of these pages only: the next build draws what changed
+            self.shown_refused = done.refused
             steps["pictured"] = _ms()
             return _link_jumps(tuple(views))
         if self.session is None:  # builds come one at a time (the first, then the watcher's)
@@ -186,7 +192,8 @@ class LiveState:
                     if self.build != build:
                         return  # a newer build: its own thread takes over
                     self.picture(index, "jpg")
-                if self._store_verdicts(self._verdicts(pdfs, build), build):
+                if self._store_verdicts(self._verdicts(pdfs, build), build) and self.remark_build != build:
+                    self.remark_asked = True
                     self.force.set()  # the watcher builds it again, marked as the verdicts say
                     self.wake.set()
             except Exception as exc:  # noqa: BLE001 - never a traceback on serve's terminal (trial 14b)
