@@ -638,6 +638,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     _output_not_planted(args.output)
     _one_file_each(specs)
     status = 0
+    refused: list[str] = []  # an edition's pages the gate refused, named in the last line
     for spec in specs:
         started = time.perf_counter()
         if _is_edition(spec):
@@ -681,6 +682,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 status = _worse(status, EXIT_OVERSET)
             if set_over:  # text over text, furniture or the trim: as a page's build (_page_exit)
                 status = _worse(status, EXIT_TYPOGRAPHY)
+            refused += _refused_pages(edition)
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
@@ -753,8 +755,17 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
         what, _, why = _failure(status).partition(": ")
-        print(f"pagesetter: error: {what} (above): {why}", file=sys.stderr)
+        marked = f"; marked NOT FOR PRINT in their slugs: {'; '.join(refused)}" if refused else ""
+        print(f"pagesetter: error: {what} (above): {why}{marked}", file=sys.stderr)
     return status
+
+
+def _refused_pages(edition) -> list[str]:  # type: ignore[no-untyped-def]  # edition.EditionResult
+    """The pages of an edition the gate refused, each named by its PDF with the mark its slug
+    carries there and in the combined PDF (the edition's last line names them: a night desk
+    reading 'preflight found errors' for a 24-page edition is told which pages to take back)."""
+    return [f"{path.name} ({mark.removesuffix(': NOT FOR PRINT')}; page {n} of {edition.combined.name})"
+            for n, (path, mark) in enumerate(zip(edition.page_paths, edition.refused), 1) if mark]
 
 
 def _failure(status: int) -> str:
@@ -1009,15 +1020,12 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
 
 
 def _refused_mark(report: PageReport) -> str:
-    """The slug's mark of a written page the gate refused (build.py REFUSED_SLUGS), or "" (a good
+    """The slug's mark of a written page the gate refused (build.py refused_slug), or "" (a good
     page; an overset one, marked already)."""
-    from pagesetter.build import REFUSED_SLUGS
+    from pagesetter.build import refused_slug
 
-    if report.status is not None and report.status.overset:
-        return ""
-    if report.preflight_errors > 0:
-        return REFUSED_SLUGS["preflight"]
-    return REFUSED_SLUGS["set-over"] if report.set_over else ""
+    return refused_slug(report.preflight_errors, report.set_over,
+                        report.status is not None and bool(report.status.overset))
 
 
 def _page_exit(report: PageReport) -> int:

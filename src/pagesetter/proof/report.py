@@ -267,6 +267,13 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
 SET_OVER = frozenset({"overlap", "over_furniture", "off_trim"})
 
 
+def refusal_counts(gate: Gate) -> tuple[int, int]:
+    """The gate's preflight errors (overset's own not among them: the build's own gate) and its
+    findings of text set over (SET_OVER), as page_report counts them: build.refused_slug's input."""
+    errors = sum(1 for f in gate.preflight.findings if f.severity == "error" and f.check != "overset")
+    return errors, sum(1 for c in gate.check_warnings if c.key in SET_OVER)
+
+
 def furniture_located(gate: Gate, spec: "PageSpec", origin: float) -> Gate:
     """``gate`` with each typography finding no article's record locates that stands in the grid
     lines of the page's furniture located at the spec's entry for it: ``folio:`` (the 报眉's
