@@ -99,5 +99,5 @@ def test_a_caption_taking_most_of_its_cell_is_warned(built) -> None:
     """#12: the caption takes 8 lines of an 11-line cell (the picture 3, above the 2-line floor):
     warned at the caption's line, exit 0."""
     done, _ = built
-    said = [x for x in done.stderr.splitlines() if f"{CONTENT}/longcap.md:5" in x]
+    said = [x for x in done.stderr.splitlines() if f"{CONTENT}/longcap.md:4" in x]
     assert len(said) == 1 and "'longcap'" in said[0] and "11" in said[0], done.stderr

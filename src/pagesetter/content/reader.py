@@ -229,7 +229,7 @@ def _photo(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> 
     credit_node = node.get("credit")
     credit = _required_text(credit_node, "credit") if credit_node is not None and credit_node.value is not None \
         else None
-    return Photo(targets[0], caption, _side(caption, node.get("side")), credit, node.loc, targets[1:])
+    return Photo(targets[0], caption, _side(caption, node.get("side")), credit, node.loc, targets[1:], caption_node.loc)
 
 
 def _photo_files(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> tuple[Path, ...]:
