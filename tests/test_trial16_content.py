@@ -101,3 +101,15 @@ def test_a_caption_taking_most_of_its_cell_is_warned(built) -> None:
     done, _ = built
     said = [x for x in done.stderr.splitlines() if f"{CONTENT}/longcap.md:4" in x]
     assert len(said) == 1 and "'longcap'" in said[0] and "11" in said[0], done.stderr
+
+
+def test_every_tab_is_treated_and_reported_alike(built) -> None:
+    """#4 (the build's half): 上证指数<tab>3386.42 kept its tab, printed as white and unreported, while
+    指数<tab>收盘 lost its tab, reported. Now a tab beside a figure is a space, one beside a space
+    removed, one between Chinese removed: all five of line 15 reported."""
+    done, pdf_path = built
+    line = next(x for x in done.stderr.splitlines() + done.stdout.splitlines() if x.startswith("normalised:"))
+    assert "2× ⟨U+0009⟩→⟨space⟩" in line and "3× ⟨U+0009⟩ removed" in line, line
+    with pdfplumber.open(pdf_path) as doc:
+        text = "".join(c["text"] for c in doc.pages[0].chars)
+    assert "\t" not in text and "深证成指" in text

@@ -325,6 +325,15 @@ def _spaces(text: str, converted: frozenset[int] = frozenset()) -> list[Edit]:
             else:
                 why = "space between Chinese characters (one is kept)" if keep else "tab between Chinese characters"
             edits += [Edit(k, text[k], "", why) for k in range(i, j) if k not in keep]
+        elif "\t" in text[i:j]:
+            # A tab beside a figure or a Latin word (上证指数<tab>3386.42: a table's row typed as text)
+            # has no glyph either: set as one space, its run's other tabs removed, so every tab of the
+            # copy is treated and reported alike (trial 16 #4: these stayed, printed as white).
+            tabs = [k for k in range(i, j) if text[k] == "\t"]
+            spaced = " " in text[i:j] or IDEOGRAPHIC_SPACE in text[i:j]
+            edits += [Edit(k, "\t", "" if spaced or n else " ", "tab (it has no glyph): set as a space"
+                           if not (spaced or n) else "tab beside a space (it has no glyph): removed")
+                      for n, k in enumerate(tabs)]
         i = j
     return edits
 
@@ -350,6 +359,9 @@ def normalise_text(text: str, *, drop_spaces: bool, runs: bool = True) -> tuple[
         # emptied places read as its marks, Chinese: 结束... 大家 is a space between Chinese)
         edits += _spaces("".join(ch[:1] or "…" for ch in chars), converted)
     gone = {e.offset for e in edits if not e.after}
+    for e in edits:
+        if e.after and e.before.isspace():  # a tab set as a space
+            chars[e.offset] = e.after
     return "".join(ch for i, ch in enumerate(chars) if i not in gone), sorted(edits, key=lambda e: e.offset)
 
 
