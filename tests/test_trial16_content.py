@@ -85,6 +85,8 @@ def test_ellipsis_and_dash_in_chinese_copy(built) -> None:
     assert f"{CONTENT}/marks.md:13:7" in line
     m = re.search(re.escape(CONTENT) + r"/marks\.md:13:(\d+)", line.split(f"{CONTENT}/marks.md:13:7", 1)[1])
     assert m is not None and int(m.group(1)) == 1 + "京沪高铁北京-上海段运行正常,他说\"好吧".__len__()
+    # a lone … alone in quotation marks names the mark (两个“…”合成一个字形): left, located
+    assert f"{CONTENT}/marks.md:17:10 …" in line and "两个“…”合成" in text
 
 
 def test_a_byline_without_body_is_warned(built) -> None:

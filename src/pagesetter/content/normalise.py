@@ -234,6 +234,7 @@ MARK_RUNS: tuple[MarkRun, ...] = (
 )
 _MARK_RUN = re.compile("|".join(f"(?P<r{k}>{row.pattern})" for k, row in enumerate(MARK_RUNS)))
 _MARK_START = frozenset(".。…-")
+QUOTE_OPENS, QUOTE_CLOSES = "“‘\"'「『", "”’\"'」』"
 
 
 def _mark_runs(text: str, chars: list[str]) -> list[Edit]:
@@ -258,6 +259,11 @@ def _mark_runs(text: str, chars: list[str]) -> list[Edit]:
             continue
         if row.after is None:
             edits.append(Edit(i, m.group(), m.group(), row.why))
+            continue
+        if row.after == "……" and 0 < i and j < len(text) and text[i - 1] in QUOTE_OPENS and text[j] in QUOTE_CLOSES:
+            # alone in quotation marks: the mark named (两个“…”合成一个字形) or a silent reply (“……”)?
+            edits.append(Edit(i, m.group(), m.group(), "an ellipsis alone in quotation marks (the mark itself "
+                              "named, or a silent reply?): left as typed; write …… for a reply"))
             continue
         chars[i] = row.after
         for k in range(i + 1, j):

@@ -465,7 +465,7 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
     # MARK_RUNS): each with its place and what was typed, as a 校对 marks them
     marks = [c for c in kept if c.before not in "\"'"]
     for group, what in ((quotes, "straight quote(s) without a partner in the paragraph"),
-                        (marks, "point(s) or hyphen(s) in Chinese text not read as …… or ——")):
+                        (marks, "mark(s) in Chinese text not read as …… or ——")):
         if not group:
             continue
         places = ", ".join(str(c.loc) + ("" if group is quotes else f" {c.before}") for c in group[:5]) + (
