@@ -258,6 +258,7 @@ def check_cells(spec: PageSpec, articles: Sequence[str]) -> None:
     from pagesetter.build import load_article
     from pagesetter.flow.article import check_photo_cells
     from pagesetter.flow.geometry import PageGeometry
+    from pagesetter.flow.page import flow_module
     from pagesetter.fonts.face import FaceSet
     from pagesetter.fonts.manifest import load_manifest
 
@@ -271,7 +272,17 @@ def check_cells(spec: PageSpec, articles: Sequence[str]) -> None:
             article, _ = load_article(spec, entry.article, entry.loc)
         except InputError:
             continue
-        check_photo_cells(entry, article, spec.styles, geo, faces)
+        if not article.ad:  # (an ad's entry is made over by the build: its flow below)
+            try:
+                check_photo_cells(entry, article, spec.styles, geo, faces)
+                continue  # as written: every variant fitting may take is checked by the build as it tries it
+            except InputError:
+                if entry.fit.photo_lines == (0, 0) and entry.fit.headline_lines == (0, 0):
+                    raise
+        # refused as written, but fitting may take the cell or headline a line or two shorter, the
+        # build then accepting it: the module flowed as the build flows it (its body set, fitted,
+        # placed), some tenths of a second, asked only here
+        flow_module(spec, entry, article, geo, faces, None)
 
 
 def undo(written: Written) -> None:
