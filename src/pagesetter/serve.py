@@ -70,6 +70,10 @@ class LiveState:
     typography: list[str] = field(default_factory=list)
     preflight: list[str] = field(default_factory=list)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # this serve's own name, new at every start: builds count from 1 again in each, so a desk left
+    # open across a restart took build 1's picture URL for the one it had (trial 16b #17); it
+    # stands in every picture URL, and a desk that meets another reloads itself
+    instance: str = field(default_factory=lambda: secrets.token_hex(8))
     undo: list[Any] = field(default_factory=list)  # desk_edit.Written, newest last
     history: Path | None = None  # where the undo list is kept between sessions (desk_edit.history_path)
     pictures: dict[tuple[int, int, str], bytes] = field(default_factory=dict)  # (build, page, kind) → bytes
@@ -285,7 +289,7 @@ class LiveState:
 
     def status(self) -> dict[str, Any]:
         with self.lock:
-            return {"build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
+            return {"instance": self.instance, "build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
                     "seconds": round(self.seconds, 3), "timing": dict(self.timing),
                     "overset": [o for p in self.pages for o in p.info["overset"]],
                     "warnings": [w for p in self.pages for w in p.info["warnings"]],
@@ -649,10 +653,13 @@ def _scan(folder: str, skip: str | None, out: dict[str, int]) -> None:
             pass
 
 
-def _newest_change(before: dict[str, int], now: dict[str, int]) -> float | None:
-    """Epoch ms of the newest modification among the files changed or added (timing)."""
-    times = [t for path, t in now.items() if before.get(path) != t]
-    return max(times) / 1e6 if times else None
+def _newest_change(before: dict[str, int], now: dict[str, int], since: float) -> float:
+    """Epoch ms of the change seen in ``now`` (timing): the newest modification among the files
+    changed or added, but never before ``since``, the last look that saw ``before``, nor after
+    now. A file put back by mv, cp -p, rsync -t or tar keeps its old modification time (trial 16b
+    #6: 'seen 225005 ms', the file's age, for a save seen within one look); a removed file has none."""
+    times = [t / 1e6 for path, t in now.items() if before.get(path) != t]
+    return min(_ms(), max([since, *times]))
 
 
 # How often the watcher looks (a save waits half of it on average; one look costs some 0.5 ms),
@@ -668,17 +675,20 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
     file whole, atomically), or forced. Nothing raised here ends the loop: the next save is another
     try."""
     last = snapshot(folders, state.out_dir)
+    looked = _ms()  # when ``last`` was last seen as it is (the change came after it)
     while not stop.is_set():
         woken = state.wake.wait(interval)
         if stop.is_set():
             return
         try:
             state.wake.clear()
+            at = _ms()
             now = snapshot(folders, state.out_dir)
             if now == last and not state.force.is_set():
+                looked = at
                 continue  # (a wake for a change an earlier build already took in)
             state.force.clear()
-            changed = state.edited if woken and state.edited else _newest_change(last, now)
+            changed = state.edited if woken and state.edited else _newest_change(last, now, looked)
             state.edited = 0.0
             seen = time.monotonic()
 
@@ -692,7 +702,7 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
                 return snapshot(folders, state.out_dir) == now
 
             if state.rebuild(changed=changed, settled=settled):
-                last = now
+                last, looked = now, at
             else:  # still being written: built again at the next look, even if put back as it was
                 state.force.set()  # (the PDF on disk is of files never shown)
         except Exception as exc:  # noqa: BLE001 - the watcher survives anything (a folder removed, ...)
@@ -774,9 +784,9 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
             said = (f"auto make-up written out as {len(placed)} placed entries under 'articles:' ('auto:' "
                     f"removed; undo puts it back); {said}")
-            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused)
+            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused, names)
         else:
-            result = _applied(path, lambda text: change(text, path), refused)
+            result = _applied(path, lambda text: change(text, path), refused, names)
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
@@ -793,13 +803,14 @@ def _rebuild_now(state: LiveState, arrived: float) -> None:
     state.wake.set()
 
 
-def _applied(path: Path, change: Callable[[str], str], refused: str) -> Any:
-    """desk_edit.apply_change; ``refused``, when given, goes before the loader's message (a swap
-    of an L: the overlap it names is a frame's the user did not touch)."""
+def _applied(path: Path, change: Callable[[str], str], refused: str, articles: set[str]) -> Any:
+    """desk_edit.apply_change, the photo cells of ``articles`` checked as the build checks them;
+    ``refused``, when given, goes before the loader's message (a swap of an L: the overlap it
+    names is a frame's the user did not touch)."""
     from pagesetter.desk_edit import apply_change
 
     try:
-        return apply_change(path, change)
+        return apply_change(path, change, sorted(articles))
     except InputError as exc:
         if not refused:
             raise
@@ -1050,14 +1061,24 @@ def _serve_state(state: LiveState, spec: Path, host: str, port: int, quiet: bool
     from pagesetter.desk_edit import load_history
 
     state.undo = load_history(state.history, root, MAX_UNDO)  # type: ignore[arg-type]
-    state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
-    state.log = say
     stop = threading.Event()
-    try:
+    try:  # the port taken before the first build (trial 16b #16: a second desk built a whole edition first)
         server = DeskServer((host, port), make_handler(state, root, stop))
         server.log = say
     except OSError as exc:
         raise InputError(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        _first_build_and_serve(state, spec, server, stop, root, quiet, say, host)
+    finally:
+        server.server_close()
+
+
+def _first_build_and_serve(state: LiveState, spec: Path, server: DeskServer, stop: threading.Event, root: Path,
+                           quiet: bool, say: Callable[[str], None], host: str) -> None:
+    """The first build (a desk connecting meanwhile waits in the listen queue: answered with the
+    first page), then the watcher and the server until Ctrl-C."""
+    state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
+    state.log = say
     folders = [root / "layout", root / "content", root / "fonts", spec.resolve().parent]
     watcher = threading.Thread(target=watch, args=(state, folders, stop), daemon=True)
     watcher.start()
@@ -1072,4 +1093,3 @@ def _serve_state(state: LiveState, spec: Path, host: str, port: int, quiet: bool
         state.wake.set()
         with state.changed:
             state.changed.notify_all()
-        server.server_close()

@@ -468,14 +468,11 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     ``dry``: a trial, measured but without the page's text lines (see Placed)."""
     out = Placed(dry=dry, keep=faces.placed)
     block = spec.block
-    usable_bottom = area_bottom(block, geo)
     if not dry:
         for area in spec.areas:
             out.frames.append(Frame(article.id, "block", *geo.rect_box(area)))
     head_cols = spec.headline.cols or block.cols
-    head_lines = 0
-    if spec.continued_from is None or spec.headline.lines:
-        head_lines = _place_headline(spec, article, styles, geo, faces, out, head_cols, usable_bottom)
+    head_lines = _headline(spec, article, styles, geo, faces, out)
     out.head_lines = head_lines
     spec = resolve_cells(spec, head_lines)
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
@@ -532,6 +529,27 @@ def area_bottom(area: Rect, geo: PageGeometry) -> int:
 def headline_depth(height: float, pitch: float) -> int:
     """Grid lines a headline of ``height`` points takes: half a line clear above and below."""
     return math.ceil((height + pitch) / pitch) if height else 0
+
+
+def _headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+              out: Placed) -> int:
+    """The headline placed into ``out``; the grid lines it takes (none on a continuation page, unless
+    its entry gives the headline lines of its own)."""
+    if spec.continued_from is not None and not spec.headline.lines:
+        return 0
+    return _place_headline(spec, article, styles, geo, faces, out, spec.headline.cols or spec.block.cols,
+                           area_bottom(spec.block, geo))
+
+
+def check_photo_cells(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                      faces: FaceSet) -> None:
+    """The build's refusal of a photo cell (_check_cell: past its block or frame, or on the rule line
+    under it), with the headline set as flow_article sets it, so a 'line: after' cell stands where
+    the build puts it. The make-up desk asks this before it writes an edit (trial 16b #13: a swap
+    the spec loader passed, written, then refused by the next build: the page stale)."""
+    placed = resolve_cells(spec, _headline(spec, article, styles, geo, faces, Placed(dry=True, keep=faces.placed)))
+    for ps in placed.photos:
+        _check_cell(placed, ps, geo)
 
 
 def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
