@@ -223,5 +223,5 @@ def test_diff_says_which_ad_picture_changed(tmp_path: Path) -> None:
     lines = run.stdout.splitlines()
     assert any(line.startswith("page 1: ad-jiadian: photo changed: ") and "photos/ad.jpg" in line
                for line in lines), run.stdout
-    assert lines[-1] == "1 photo change(s) in: ad-jiadian", run.stdout
+    assert lines[-1] == "1 photo change in: ad-jiadian", run.stdout
     assert "news" not in run.stdout
