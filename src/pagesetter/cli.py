@@ -663,9 +663,12 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                         proof=args.proof,
                                         jobs=args.jobs, cache=cache)
-            except PagesetterError:  # an edition that stops writes nothing: its older pages go
+            except PagesetterError:  # an edition that stops writes nothing but proofs: its older pages go
                 name, pages = _edition_names(spec)
+                if args.proof:  # written even so (overset: build_edition), and said as a page's are
+                    _say_stopped_proof(args, before, set(), json_status, pages)
                 outputs.remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                _stopped_site(args, name)
                 earlier = outputs.earlier_pages(held, name, pages, before)  # and closed
                 if name:  # and a page the edition no longer has, which its last build wrote
                     outputs.remove_dropped(args.output, earlier, name, pages, before, args.quiet)
@@ -751,6 +754,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 name = _page_name(spec) if not exc.edition_page else None
                 if name is not None:
                     outputs.remove_stopped(args.output, [name], before, args.quiet)
+                _stopped_site(args, name or "")
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
@@ -790,13 +794,20 @@ def _said_written(path: Path, quiet: bool, json_status: _Status | None, written:
 
 
 def _say_stopped_proof(args: argparse.Namespace, before: dict[str, tuple[int, int]], said: set[str],
-                       json_status: _Status | None) -> None:
+                       json_status: _Status | None, pages: list[str] | None = None) -> None:
     """A page's build stopped (overset, a character no face has) after its proof was written (as it
     is, to show the desk where the text ran out): the proof and its A3 tiles named as written, and
     with --preview the proof rendered to <page>.proof.png as a build that goes on renders it
-    (trial 13: both written unsaid, and no PNG). Said before the error that stops the build."""
-    fresh = [p for p in outputs.replaced_outputs(args.output, before, said) if p.name.endswith(".proof.pdf")]
-    for path in outputs.replaced_outputs(args.output, before, said):
+    (trial 13: both written unsaid, and no PNG). Said before the error that stops the build.
+    ``pages``: an edition's, in its order, each page's proof before its A3 sheets (as a build that
+    goes on says them: _report_edition); else by kind, as a page's build says them."""
+    replaced = outputs.replaced_outputs(args.output, before, said)
+    if pages is not None:
+        order = {f"{page}{suffix}": (i, j) for i, page in enumerate(pages)
+                 for j, suffix in enumerate((".proof.pdf", ".proof-a3.pdf"))}
+        replaced.sort(key=lambda path: order.get(path.name, (len(pages), 0)))
+    fresh = [p for p in replaced if p.name.endswith(".proof.pdf")]
+    for path in replaced:
         _said_written(path, args.quiet, json_status, [], said)
     if args.preview:
         from pagesetter.proof.preview import render_png
@@ -804,6 +815,26 @@ def _say_stopped_proof(args: argparse.Namespace, before: dict[str, tuple[int, in
         for proof in fresh:
             for png in render_png(proof, args.output, args.dpi):
                 _said_written(png, args.quiet, json_status, [], said)
+
+
+def _stopped_site(args: argparse.Namespace, name: str) -> None:
+    """A build that stopped leaves no 数字报 of older pages where `build --epaper` writes it, as it
+    leaves no older PDF (outputs.remove_stopped_site; trial 16b #12: yesterday's site, with copies
+    of the PDFs just removed, stood alone in output/ as if current). With --epaper one line on
+    stderr says no e-paper was written (README), and what became of an earlier site; without it
+    the removal is said on stdout as the removed PDFs are. ``name``: the page's or edition's, ""
+    when not known (nothing is removed)."""
+    found = outputs.remove_stopped_site(args.output, name) if name else None
+    site = f"{display_path(args.output / 'epaper' / name)}/"
+    why = "数字报 of an earlier build: this build stopped"
+    if args.epaper:
+        tail = {None: "", True: f"; removed {site} ({why})",
+                False: f"; {site} is an earlier build's, and not all of it could be removed"}[found]
+        print(f"pagesetter: no e-paper written: the build stopped (below){tail}", file=sys.stderr)
+    elif found is True and not args.quiet:
+        print(f"removed {site} ({why})")
+    elif found is False:
+        print(f"pagesetter: warning: {site}: {why}, and not all of it could be removed", file=sys.stderr)
 
 
 def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool,

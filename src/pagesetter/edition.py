@@ -169,7 +169,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                   proof: bool = False) -> EditionResult:
     """Every page read, laid out and rendered in a worker, on all cores. A page that continues an
     article from an earlier page (上接) is set here, in order, with the lines that page sent on.
-    Input errors are raised in page order; no file is written unless every page was built."""
+    Input errors are raised in page order; no file is written unless every page was built, but for
+    the proofs (``proof``) of an edition that overset stops."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     say = progress or (lambda message: None)
@@ -226,6 +227,10 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             pages[-1] = with_unplaced_jumps(pages[-1], unplaced)
         overset = [p for p in pages if p.overset]
         if overset and not allow_overset:
+            # the proofs still go out (README, --proof): they show the desk where the text ran out,
+            # as a page built alone writes its proof before overset stops it; the pages do not
+            if proofs:
+                staged.commit(only=set(proofs))
             entries = {d.spec.name: article_entries(d.spec) for d in done}
             raise OversetError("; ".join(f"page {p.name}: {overset_message(p, (), entries.get(p.name))}"
                                          for p in overset),
