@@ -10,6 +10,8 @@ and every guess is reported with its file:line, as is what could not be recognis
 - run-in lead sentences: bold runs in Word, and only those (and ``**…**`` in Markdown); in text,
   only a repeated pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
 - 小标题: short lines without end punctuation inside the body;
+- tables: runs of lines whose cells are parted by tabs or aligned by spaces (ROW_RULES), with a
+  ``表：…`` line above and a ``来源：…`` line under them; an ``编者按`` paragraph: a quotation;
 - photo captions: ``▲``/``▼`` lines and ``图为…``; several captions printed together are given to
   the article whose text they share the longest run of characters with;
 - paragraphs cut at old column breaks: a long line ending without end punctuation joins the next.
@@ -74,10 +76,32 @@ class Note:
 
 
 @record(frozen=True)
+class TableDraft:
+    """A table found in text copy: its rows of cells (the first the header), and the 表：… line
+    above it and the 来源：… line under it when the copy has them."""
+
+    rows: tuple[tuple[str, ...], ...]
+    title: str | None = None
+    source: str | None = None
+
+    def text(self) -> str:
+        """Its characters as the article reader reads the table back (title, cells, source)."""
+        return (self.title or "") + "".join(c for row in self.rows for c in row) + (self.source or "")
+
+
+@record(frozen=True)
+class TablePara(SourcePara):
+    """The copy's lines of one table, taken together (_find_tables)."""
+
+    table: TableDraft | None = None
+
+
+@record(frozen=True)
 class BodyPara:
     line: int
     runs: tuple[Run, ...]
-    form: str = "body"  # "body" or "subhead"
+    form: str = "body"  # "body", "subhead", "quote" (编者按) or "table"
+    table: TableDraft | None = None
 
     @property
     def text(self) -> str:
@@ -128,6 +152,77 @@ class _Draft:
         return "".join(x or "" for x in (self.kicker, self.title, self.subtitle)) + "".join(p.text for p in self.body)
 
 
+# 编者按 (an editor's note) opening the copy: a paragraph of the body, set as a quotation (content
+# format: '> ' lines are a quotation or 编者按), never a headline line (trial 16 #4: it pushed the
+# real 主题 down to a 小标题).
+EDITOR_NOTE = re.compile(r"^[【\[〔]?编者按[】\]〕]?[：:]?")
+
+# Rows of a table in text copy (trial 16 #4: each row of a tab-separated table became a 小标题):
+# cells parted by tabs (a spreadsheet's or a web table's copy), or by runs of two or more spaces
+# or 一字空 (a table aligned by eye). Each row: how the cells are parted, how many rows in a run at
+# least (a tab is never typed inside Chinese prose, aligned spaces may be: more rows asked), and
+# why.
+@record(frozen=True)
+class RowRule:
+    parts: re.Pattern[str]
+    least_rows: int  # header included
+    why: str
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule(re.compile(r"[ \u3000]*\t+[ \u3000]*"), 2, "cells parted by tabs"),
+    RowRule(re.compile(r"[ \u3000]{2,}"), 3, "cells aligned by runs of spaces"),
+)
+TABLE_CELL_MAX = 30  # characters: a longer "cell" is a sentence, and its line no table row
+
+
+def _row(text: str, rule: RowRule) -> tuple[str, ...] | None:
+    """The cells of ``text`` as a row under ``rule``, or None (one cell, a sentence in it)."""
+    cells = tuple(c.strip() for c in rule.parts.split(text.strip()))
+    if len(cells) < 2 or any(not c or len(c) > TABLE_CELL_MAX for c in cells) or text.rstrip()[-1:] in "。；;":
+        return None
+    return cells
+
+
+def _find_tables(paras: list[SourcePara], notes: list[Note]) -> list[SourcePara]:
+    """Runs of lines that are rows of one table (ROW_RULES: as many cells each), with a 表：… line
+    right above and a 来源：… line right under, made one TablePara each; reported."""
+    from pagesetter.content.reader import TABLE_CAPTION, TABLE_SOURCE
+
+    out: list[SourcePara] = []
+    i = 0
+    while i < len(paras):
+        found: tuple[int, RowRule, list[tuple[str, ...]]] | None = None
+        for rule in ROW_RULES:
+            rows: list[tuple[str, ...]] = []
+            j = i
+            while j < len(paras) and not paras[j].heading and (row := _row(paras[j].text, rule)) is not None \
+                    and (not rows or len(row) == len(rows[0])):
+                rows.append(row)
+                j += 1
+            if len(rows) >= rule.least_rows:
+                found = (j, rule, rows)
+                break
+        if found is None:
+            out.append(paras[i])
+            i += 1
+            continue
+        end, rule, rows = found
+        title = None
+        if out and out[-1].text.strip().startswith(TABLE_CAPTION) and not out[-1].heading:
+            title = out.pop().text.strip()
+        source = None
+        if end < len(paras) and paras[end].text.strip().startswith(TABLE_SOURCE):
+            source, end = paras[end].text.strip(), end + 1
+        table = TableDraft(tuple(rows), title, source)
+        first = paras[i].line if title is None else paras[i].line - 1
+        out.append(TablePara(first, (Run(table.text()),), table=table))
+        notes.append(Note(paras[i].line, "guessed", f"a table of {len(rows) - 1} rows and {len(rows[0])} columns "
+                          f"({rule.why}), the first row its header: check it against the copy"))
+        i = end
+    return out
+
+
 def _ends_sentence(text: str) -> bool:
     text = text.rstrip()
     if len(text) >= 2 and text[-1] in STRAIGHT_QUOTES and text[-2] in QUOTED_END:
@@ -139,6 +234,10 @@ def _kind(p: SourcePara) -> str:
     text = p.text.strip()
     if p.style == "#tables":
         return "tables"
+    if isinstance(p, TablePara):
+        return "table"
+    if EDITOR_NOTE.match(text) and len(text) > 4:
+        return "editor-note"
     if MARKUP.match(text):  # before headings: web markup is never a headline
         return "markup"
     if WEB_BOILERPLATE.match(text) and len(text) <= 40:
@@ -168,6 +267,8 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
     ``fmt``: "docx", "md" or "text", what the copy was (Word says its leads in bold runs; Markdown
     says its 小标题 with ``## ``)."""
     notes: list[Note] = []
+    if fmt != "docx":  # (Word's own tables are its "#tables" paragraphs)
+        paras = _find_tables(paras, notes)
     kinds = [_kind(p) for p in paras]
     for p, k in zip(paras, kinds):
         if k == "tables":
@@ -383,6 +484,8 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
     """An article without headings: its headline is the short lines before the first paragraph."""
     head: list[int] = []
     for i, kind in enumerate(kinds):
+        if kind == "editor-note" and not head:
+            continue  # an 编者按 above the headline: the body's (below), not a headline line
         if kind not in ("short", "dash", "byline") or len(head) >= 5:
             break
         if i + 1 < len(paras) and _continues(paras[i + 1].text):  # a cut paragraph's start, not a headline
@@ -427,8 +530,10 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
             draft.body.append(BodyPara(paras[i].line, paras[i].runs, "subhead"))
         if len(names) >= 2 or any(sizes) or bold:
             notes.append(Note(paras[title_at].line, "guessed", f"主题 (title), {why}"))
-    for i in range(len(head), len(paras)):
-        _body_item(draft, paras[i], kinds[i], notes)
+    taken = set(head)
+    for i in range(len(paras)):
+        if i not in taken:
+            _body_item(draft, paras[i], kinds[i], notes)
     return draft
 
 
@@ -449,6 +554,13 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
         draft.loose += pictures
         return
     if kind in ("tables", "clustered"):
+        return
+    if isinstance(p, TablePara):
+        draft.body.append(BodyPara(p.line, p.runs, "table", p.table))
+        return
+    if kind == "editor-note":
+        draft.body.append(BodyPara(p.line, p.runs, "quote"))
+        notes.append(Note(p.line, "guessed", "编者按: set as a quotation ('> ', the page's quote style)"))
         return
     if kind == "caption":
         photo = _photo(p)
@@ -487,7 +599,7 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
         notes.append(Note(last.line, "guessed", f"joined with line {p.line}: the paragraph was cut at a column "
                           f"break ({why})"))
         return
-    if not draft.body and DATELINE.match(text):
+    if all(b.form == "quote" for b in draft.body) and DATELINE.match(text):  # (an 编者按 may stand before it)
         notes.append(Note(p.line, "guessed", "the dateline (电头) stays at the start of the first paragraph"))
     if kind == "short" or (p.all_bold and len(text) <= SUBHEAD_MAX and not _ends_sentence(text)):
         draft.body.append(BodyPara(p.line, tuple(Run(r.text) for r in p.runs), "subhead"))
@@ -607,15 +719,33 @@ def to_markdown(article: Imported, files: dict[int, str] | None = None) -> str:
         if para.form == "subhead":
             lines.append("## " + para.text.translate(_ESCAPE_ANYWHERE))
             continue
+        if para.form == "table" and para.table is not None:
+            lines += _table_lines(para.table)
+            continue
+        if para.form == "quote":
+            lines.append("> " + para.text.translate(_ESCAPE_ANYWHERE))
+            continue
         text = "".join(f"**{r.text.translate(_ESCAPE_ANYWHERE)}**" if r.bold and r.text.strip()
                        else r.text.translate(_ESCAPE_ANYWHERE) for r in para.runs)
         lines.append(_escape_start(text))
     return "\n".join(lines) + "\n"
 
 
+def _table_lines(table: TableDraft) -> list[str]:
+    """A pipe table (content/README.md): the 表： line, the header, the alignment row (every column
+    '---': figures right, text left), the rows, the 来源： line; a bar in a cell escaped."""
+    def row(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.translate(_ESCAPE_ANYWHERE).replace("|", "\\|") for c in cells) + " |"
+
+    out = [table.title.translate(_ESCAPE_ANYWHERE)] if table.title else []
+    out += [row(table.rows[0]), "| " + " | ".join("---" for _ in table.rows[0]) + " |"]
+    out += [row(r) for r in table.rows[1:]]
+    return out + ([table.source.translate(_ESCAPE_ANYWHERE)] if table.source else [])
+
+
 def body_text(article: Imported) -> list[tuple[str, str]]:
     """(form, text) of each body paragraph as the reader should read it back."""
-    return [(p.form, "".join(r.text for r in p.runs)) for p in article.body]
+    return [(p.form, p.table.text() if p.table is not None else "".join(r.text for r in p.runs)) for p in article.body]
 
 
 # --- files --------------------------------------------------------------------------------------
