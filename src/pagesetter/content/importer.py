@@ -24,7 +24,7 @@ import re
 from dataclasses import field, replace
 from pathlib import Path
 
-from pagesetter.content.sources import Picture, Run, SourcePara
+from pagesetter.content.sources import TABLE_MARKER, Picture, Run, SourcePara
 from pagesetter.records import record
 from pagesetter.wording import counted
 
@@ -271,9 +271,13 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
         paras = _find_tables(paras, notes)
     kinds = [_kind(p) for p in paras]
     for p, k in zip(paras, kinds):
-        if k == "tables":
-            notes.append(Note(0, "not recognised", "the Word file has tables: they were not imported; "
-                              "write their rows as paragraphs or a list"))
+        if k == "tables":  # a Word table that is no grid of plain cells: its marker stands in the body
+            notes.append(Note(p.line, "to do", f"a Word table {p.text} was not imported: write it at "
+                              f"{TABLE_MARKER} as a pipe table ('| 甲 | 乙 |', content/README.md), or as paragraphs"))
+        elif k == "table" and fmt == "docx":
+            rows = p.table.rows if isinstance(p, TablePara) and p.table is not None else ()
+            notes.append(Note(p.line, "guessed", f"a table of {len(rows) - 1} rows and {len(rows[0]) if rows else 0} "
+                              "columns (a Word table), the first row its header: check it against the copy"))
         elif k == "markup":
             notes.append(Note(p.line, "not recognised", f"a line of web markup (HTML), dropped: {p.text.strip()[:40]!r}; "
                               "put its text back by hand if it belongs to the copy"))
@@ -282,12 +286,17 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
                               f"navigation), dropped: {p.text.strip()[:40]!r}"))
     kept = [(p, k) for p, k in zip(paras, kinds) if k not in ("markup", "boilerplate")]
     paras, kinds = [p for p, _ in kept], [k for _, k in kept]
+    credits = _credit_lines(paras, kinds, notes)  # caption's line -> the credit on the line under it
+    taken = {id(credit) for credit in credits.values()}
+    kept = [(p, k) for p, k in zip(paras, kinds) if id(p) not in taken]
+    paras, kinds = [p for p, _ in kept], [k for _, k in kept]
     cluster = _caption_cluster(paras, kinds, notes)
     drafts = _segment(paras, kinds, notes, fmt)
     for draft in drafts:
         _finish_body(draft, notes)
     if cluster:
         _place_captions([paras[i] for i in cluster], drafts, notes)
+    _give_credits(drafts, credits)
     for draft in drafts:
         if fmt != "docx":  # Word says its leads itself, in bold runs (trial 14 #7)
             _mark_leads(draft, paras, notes)
@@ -380,6 +389,45 @@ def _photo(p: SourcePara) -> PhotoDraft:
     return PhotoDraft(p.line, text)
 
 
+# A photo credit typed on the line under its caption (trial 16b #20: printed as a body paragraph):
+# 本报记者 孙明 摄, 孙明摄, 摄影：王强, 王强 供图, 图/王强, 图：新华社, bracketed or not. No sentence in it.
+CREDIT_LINE = re.compile(r"^(?:\S.{0,28}[ \u3000]?摄|摄影[:：]?[ \u3000]*\S.{0,30}|\S.{0,28}供图"
+                         r"|图[/／:：][ \u3000]*\S.{0,30})$")
+CREDIT_LINE_MAX = 32  # characters: a longer line is a sentence, not a name and 摄
+
+
+def _credit_line(text: str) -> str | None:
+    """The credit a line is, brackets taken off; None when it is not one."""
+    text = text.strip()
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1].strip()
+    if len(text) > CREDIT_LINE_MAX or any(mark in text for mark in "。，,；;！？!?"):
+        return None
+    return text if CREDIT_LINE.match(text) else None
+
+
+def _credit_lines(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> dict[int, SourcePara]:
+    """Each caption (by its line) whose next line is only a credit, with that line: the credit is the
+    photo's (``credit:``), not a paragraph of the body."""
+    out: dict[int, SourcePara] = {}
+    for i in range(1, len(paras)):
+        if kinds[i - 1] != "caption" or paras[i].heading or paras[i].pictures:
+            continue
+        if _photo(paras[i - 1]).credit is None and _credit_line(paras[i].text) is not None:
+            out[paras[i - 1].line] = paras[i]
+            notes.append(Note(paras[i].line, "guessed", f"the credit of the caption of line {paras[i - 1].line}: "
+                              f"{_credit_line(paras[i].text)!r}"))
+    return out
+
+
+def _give_credits(drafts: list[_Draft], credits: dict[int, SourcePara]) -> None:
+    for draft in drafts:
+        for k, photo in enumerate(draft.photos):
+            line = credits.get(photo.line)
+            if line is not None and photo.credit is None:
+                draft.photos[k] = replace(photo, credit=_credit_line(line.text))
+
+
 # --- articles -----------------------------------------------------------------------------------
 
 def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
@@ -422,7 +470,8 @@ def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: 
                          None)
     drafts: list[_Draft] = []
     if first_heading is None:
-        drafts.append(_headless(paras, kinds, notes))
+        for start, end in _stories(paras, kinds, notes, fmt):
+            drafts.append(_headless(paras[start:end], kinds[start:end], notes))
         return drafts
     before = [i for i in range(first_heading) if kinds[i] not in ("picture", "tables")]
     kicker: str | None = None
@@ -466,6 +515,39 @@ def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: 
             continue
         _body_item(current, p, kind, notes)
     return drafts
+
+
+# How many headline lines (引题, 主题, 副题, byline) may stand between a new story's first line
+# and its dateline.
+STORY_HEAD_MAX = 4
+
+
+def _stories(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: str) -> list[tuple[int, int]]:
+    """(start, end) of each story in copy without headings. A new story starts, as the first one's
+    headline is guessed, at a short line after a blank one whose headline lines (short, ——副题, a
+    byline) lead to a dateline (本报讯…) or hold a byline, once the story before has a paragraph
+    (trial 16b #20: a second story's headline became a 小标题 of the first). Word copy has no
+    blank lines to tell: one story."""
+    bounds = [0]
+    if fmt == "docx":
+        return [(0, len(paras))]
+    for i in range(1, len(paras)):
+        if kinds[i] != "short" or paras[i].line <= paras[i - 1].line + 1:
+            continue  # no blank line above it
+        if not any(kind == "body" for kind in kinds[bounds[-1]:i]):
+            continue  # the story before has no paragraph yet: this is still its headline
+        j = i + 1
+        while j < len(paras) and j - i <= STORY_HEAD_MAX and kinds[j] in ("short", "dash", "byline"):
+            j += 1
+        byline = "byline" in kinds[i + 1:j]
+        dateline = j < len(paras) and DATELINE.match(paras[j].text.strip()) is not None
+        if j >= len(paras) or not (byline or dateline) or kinds[j] not in ("body", "short"):
+            continue
+        cue = "then a dateline" if dateline else "then a byline"
+        notes.append(Note(paras[i].line, "guessed", f"a new article: {paras[i].text.strip()!r} after a blank line, "
+                          f"{cue} (written to a file of its own)"))
+        bounds.append(i)
+    return list(zip(bounds, bounds[1:] + [len(paras)]))
 
 
 def _take_kicker(previous: _Draft | None, line: int, notes: list[Note]) -> str | None:
@@ -624,8 +706,10 @@ def _cut(text: str) -> bool:
 
 
 def _finish_body(draft: _Draft, notes: list[Note]) -> None:
-    """A last short paragraph repeating the opening of an earlier one is an echo of the
-    extraction (a pull quote or a running head): dropped, and reported."""
+    """A last paragraph repeating the title, or the byline (a sign-off), is dropped; a sign-off with
+    no byline above is the byline; a last short paragraph repeating the opening of an earlier one
+    is an echo of the extraction (a pull quote or a running head): dropped. Each reported."""
+    _finish_repeats(draft, notes)
     if len(draft.body) < 2:
         return
     last = draft.body[-1]
@@ -637,6 +721,40 @@ def _finish_body(draft: _Draft, notes: list[Note]) -> None:
             notes.append(Note(last.line, "guessed", f"dropped: it repeats the start of line {earlier.line} "
                               "(an echo of the extraction or a pull quote); put it back if it belongs"))
             return
+
+
+def _same(a: str, b: str) -> bool:
+    """Two lines of copy alike but for spaces (本报记者 陈光 / 本报记者陈光)."""
+    return "".join(a.split()) == "".join(b.split())
+
+
+def _finish_repeats(draft: _Draft, notes: list[Note]) -> None:
+    """The title again as the last paragraph (a Word file's running head, trial 16b #15: a 小标题
+    ending the article), and a sign-off at the end (*本报记者 陈光*, （本报记者 陈光）: trial 16b #5)."""
+    if not draft.body:
+        return
+    last = draft.body[-1]
+    if draft.title and _same(last.text, draft.title):
+        draft.body.pop()
+        notes[:] = [n for n in notes if n.line != last.line or not n.text.startswith("小标题")]  # no longer one
+        notes.append(Note(last.line, "guessed", f"dropped: it repeats the title {draft.title!r} (the copy's "
+                          "running head or an echo); put it back if it belongs"))
+        return
+    text = last.text.strip()
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1].strip()
+    if not _is_byline(text) or (len(draft.body) < 2 and draft.byline is None):
+        return
+    if draft.byline is not None and _same(text, draft.byline):
+        draft.body.pop()
+        notes.append(Note(last.line, "guessed", f"dropped: the byline again at the end (署名 {draft.byline!r}); "
+                          "put it back as a '::: right' 落款 if the page signs off"))
+    elif draft.byline is None:
+        draft.body.pop()
+        draft.byline = text
+        notes.append(Note(last.line, "guessed", f"署名 (byline), at the article's end: {text!r}"))
+    elif last.form == "subhead":  # a sign-off other than the byline: a paragraph, never a 小标题
+        draft.body[-1] = BodyPara(last.line, tuple(Run(r.text) for r in last.runs))
 
 
 def _mark_leads(draft: _Draft, paras: list[SourcePara], notes: list[Note]) -> None:
