@@ -24,7 +24,7 @@ import re
 from dataclasses import field, replace
 from pathlib import Path
 
-from pagesetter.content.sources import TABLE_MARKER, Picture, Run, SourcePara
+from pagesetter.content.sources import TABLE_MARKER, Picture, Run, SourcePara, TableDraft, TablePara
 from pagesetter.records import record
 from pagesetter.wording import counted
 
@@ -73,27 +73,6 @@ class Note:
     line: int
     kind: str  # "guessed", "not recognised", "to do"
     text: str
-
-
-@record(frozen=True)
-class TableDraft:
-    """A table found in text copy: its rows of cells (the first the header), and the 表：… line
-    above it and the 来源：… line under it when the copy has them."""
-
-    rows: tuple[tuple[str, ...], ...]
-    title: str | None = None
-    source: str | None = None
-
-    def text(self) -> str:
-        """Its characters as the article reader reads the table back (title, cells, source)."""
-        return (self.title or "") + "".join(c for row in self.rows for c in row) + (self.source or "")
-
-
-@record(frozen=True)
-class TablePara(SourcePara):
-    """The copy's lines of one table, taken together (_find_tables)."""
-
-    table: TableDraft | None = None
 
 
 @record(frozen=True)

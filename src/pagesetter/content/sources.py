@@ -75,6 +75,27 @@ class SourcePara:
         return bool(self.text.strip()) and all(r.bold for r in self.runs if r.text.strip())
 
 
+@record(frozen=True)
+class TableDraft:
+    """A table found in text copy: its rows of cells (the first the header), and the 表：… line
+    above it and the 来源：… line under it when the copy has them."""
+
+    rows: tuple[tuple[str, ...], ...]
+    title: str | None = None
+    source: str | None = None
+
+    def text(self) -> str:
+        """Its characters as the article reader reads the table back (title, cells, source)."""
+        return (self.title or "") + "".join(c for row in self.rows for c in row) + (self.source or "")
+
+
+@record(frozen=True)
+class TablePara(SourcePara):
+    """The copy's lines of one table, taken together (importer._find_tables), or a Word table (_with_tables)."""
+
+    table: TableDraft | None = None
+
+
 def read_source(path: Path) -> list[SourcePara]:
     """The paragraphs of one file of copy, by its suffix."""
     suffix = path.suffix.lower()
@@ -282,7 +303,6 @@ def _with_tables(items: list[SourcePara | tuple[int, _WordTable]]) -> list[Sourc
     """Each table as the importer's table paragraph, the 表：… paragraph right above it its title and
     the 来源：… one right under it its source; a table that is no grid of plain cells as its marker
     and the paragraph that says why (style "#tables", reported as 'to do')."""
-    from pagesetter.content.importer import TableDraft, TablePara
     from pagesetter.content.reader import TABLE_CAPTION, TABLE_SOURCE
 
     def plain(item: object, number: int, start: tuple[str, ...]) -> bool:
