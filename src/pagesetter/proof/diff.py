@@ -29,7 +29,10 @@ import io
 import re
 from dataclasses import field
 from difflib import SequenceMatcher
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -385,26 +388,20 @@ def _part_of(c: Char, height: float, frames: list[tuple[str, tuple[float, float,
     return "body"
 
 
+def _placed_lines(placed: list[_Placed]) -> list[list[_Placed]]:
+    """An article's characters cut into printed lines (a new page starts one: _cut_lines reads
+    a move back up the page as one)."""
+    return [line for _, run in groupby(placed, key=attrgetter("page")) for line in _cut_lines(list(run), attrgetter("char"))]
+
+
 def _without_jump_lines(placed: list[_Placed]) -> list[_Placed]:
     """The article's characters less those of its jump lines (a body line that is all 转第N版 or
     上接第N版)."""
     out: list[_Placed] = []
-    for line in _lines_of_placed(placed):
+    for line in _placed_lines(placed):
         if not (line[0].part == "body" and JUMP_LINE.fullmatch("".join(p.char.text for p in line))):
             out += line
     return out
-
-
-def _lines_of_placed(placed: list[_Placed]) -> list[list[_Placed]]:
-    lines: list[list[_Placed]] = []
-    for p in placed:
-        last = lines[-1][-1] if lines else None
-        if last is None or last.page != p.page or abs(p.char.baseline - last.char.baseline) > 0.3 * max(
-                p.char.size, last.char.size, 1.0) or p.char.x < last.char.x - 0.5 * max(p.char.size, 1.0):
-            lines.append([p])
-        else:
-            lines[-1].append(p)
-    return lines
 
 
 def _where(source: object, offset: int) -> str:
@@ -421,14 +418,24 @@ def _where(source: object, offset: int) -> str:
 def _lines(chars: list[Char]) -> list[list[Char]]:
     """Characters in drawing order cut into lines: a new line where the baseline moves or the
     text goes back to the left."""
-    lines: list[list[Char]] = []
-    for c in chars:
-        last = lines[-1][-1] if lines else None
+    return _cut_lines(chars, lambda c: c)
+
+
+T = TypeVar("T")
+
+
+def _cut_lines(items: list[T], char_of: Callable[[T], Char]) -> list[list[T]]:
+    """``items`` in drawing order cut into lines by their characters (_lines)."""
+    lines: list[list[T]] = []
+    last: Char | None = None
+    for item in items:
+        c = char_of(item)
         if last is None or abs(c.baseline - last.baseline) > 0.3 * max(c.size, last.size, 1.0) \
                 or c.x < last.x - 0.5 * max(c.size, 1.0):
-            lines.append([c])
+            lines.append([item])
         else:
-            lines[-1].append(c)
+            lines[-1].append(item)
+        last = c
     return lines
 
 
