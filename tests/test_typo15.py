@@ -175,3 +175,19 @@ def test_a_credit_is_normalised_as_a_caption_is(built, printed) -> None:
 def test_a_date_typed_in_a_title_prints_as_typed(printed) -> None:
     """title: 2026-12-02 14:30:00 (plain YAML, a timestamp): main printed 2026-12-02T14:30:00."""
     assert printed["title"][0] == "2026-12-0214:30:00", printed["title"]  # (the space read back left out)
+
+
+def test_a_caption_line_spread_past_the_limit_is_warned(tmp_path: Path) -> None:
+    """The sliver's caption, fitted to the picture's eight characters, sets `的 雪 景 。 摄 于`
+    spread half an em between Han: a 校对 marks it, and the build said nothing of it (its body
+    lines so spread are warned, `very-loose`; a caption's were not). Each caption line but the last
+    spread past the limit is warned at the caption's line, with what it is set; no other."""
+    from pagesetter.compose.spacing import VERY_LOOSE_LIMIT
+
+    result = build_page(PAGE, tmp_path)
+    said = [w for w in result.warnings if w.kind == "very-loose" and "caption line" in w.message]
+    assert said, [w.message for w in result.warnings]
+    for w in said:
+        spread = float(re.search(r"is set (\d+\.\d+) em between Han", w.message)[1])
+        assert spread > VERY_LOOSE_LIMIT, w.message
+        assert w.loc.line == 4 and w.loc.path.endswith("sliver.md"), w

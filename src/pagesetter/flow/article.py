@@ -360,6 +360,15 @@ def _very_loose_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
                    f"{line.han_spread:.2f} em between Han; rewrite or rebreak the copy", loc, article, (text,))
 
 
+def _loose_caption_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A caption line spread past a quarter em between Han: in a narrow cell (a caption fitted to a
+    tall picture) the line breaker may have no other set of lines."""
+    text = line.text.strip()
+    return Warning("very-loose", f"article {article!r}, caption line {k + 1}: {quoted(text)} is set "
+                   f"{line.han_spread:.2f} em between Han; rewrite the caption or widen its cell", loc, article,
+                   (text,))
+
+
 def _set_short_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     """A line set short of the measure, flush left, because its only stretch was between a
     word's letters, beside Latin words or before a closing mark (compose/lines.py set_line:
@@ -922,6 +931,9 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
                                                faces)
     cap_x = x + (w - measure) / 2  # under the picture, which stands centred across its cell
     _report_missing(out, missing, photo.loc, spec.article)
+    if not out.dry:  # as a body line so spread is said (_very_loose_warning): a 校对 marks either
+        out.warnings += [_loose_caption_warning(line, k, photo.caption_loc or photo.loc, spec.article)
+                         for k, line in enumerate(cap_lines) if line.very_loose and not line.last]
     if not out.dry:
         for role, text, style in (("caption", photo.caption, cap_style), ("credit", photo.credit, styles[ps.credit])):
             if text:
