@@ -16,6 +16,7 @@ from pagesetter.spec.model import ArticleSpec, PhotoSpec, Rect
 PHOTO_NEWS_IGNORES: dict[str, str] = {
     "headline": "it has no title to set",
     "subhead": "it has no body", "body": "it has no body", "lead": "it has no body", "table": "it has no body",
+    "span_tables": "it has no body",
     "column_rules": "it has no body columns", "balance": "it has no body columns",
     "order": "it has no body to read", "jump_to": "it has no body to jump",
     "continued_from": "it has no body to continue", "jump_style": "it has no body to jump",
