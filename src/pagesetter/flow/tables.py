@@ -226,7 +226,8 @@ def _too_wide(para: Paragraph, shape: TableShape, rows: list[tuple[Span, ...]], 
     them = "it" if len(named) == 1 else ("both" if len(named) == 2 else f"all {len(named)}")
     ems = max(1, math.ceil(excess / size - 1e-6))
     # a table in one column may yet span the module's columns (the entry's span_tables: trial 16 #3)
-    wider = "in a wider column" if across else "in a wider column (or across the module's columns: span_tables)"
+    wider = ("in a wider module" if across else
+             "in a wider column (or across its module's columns: span_tables: true on the entry)")
     if widths[j] - excess > 1e-6:
         fix = (f"shorten {them} by {ems} character{'s' if ems > 1 else ''} ({excess:.1f} pt) or more (an "
                f"abbreviation), or set the table {wider}")
