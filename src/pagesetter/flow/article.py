@@ -503,7 +503,9 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         # the tables stand across every column of the module under the headline: the body flows
         # in the columns below them (beside a headline narrower than the module: white)
         blocked.append(Rect(block.col, block.cols, block.top, head_lines + spans, spec.loc))
-    spec = resolve_cells(spec, head_lines + spans)
+    spec = resolve_cells(spec, head_lines, spans)
+    if spans:
+        _check_cells_clear(spec, block.top + head_lines, block.top + head_lines + spans, out)
     captions: list[TextLine] = []
     pairs, unplaced = assign_photos(spec, article)
     if unplaced and not dry and spec.continued_from is None and spec.jump_to is None:
@@ -538,6 +540,19 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     if not dry:
         _rules(spec, geo, out, head_lines, bool(lines) or spec.continued_from is not None, spans)
     return out
+
+
+def _check_cells_clear(spec: ArticleSpec, top: int, bottom: int, out: Placed) -> None:
+    """No photo cell over the tables across the module (grid lines ``top`` to ``bottom``): a located
+    error at the cell (in a trial of fitting, refused as overset)."""
+    for ps in spec.photos:
+        cell = ps.cell
+        if cell.col < spec.block.right and spec.block.col < cell.right and cell.top < bottom and top < cell.bottom:
+            message = (f"photo cell of {spec.article!r} stands over its table across the module (grid lines "
+                       f"{top}–{bottom - 1}): put it at 'line: after' or below line {bottom - 1}")
+            if not out.dry:
+                raise InputError(cell.loc, message)
+            out.warnings.append(Warning("overset", message, cell.loc, spec.article))
 
 
 def _span_tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
