@@ -184,3 +184,44 @@ def test_table_wider_than_the_module_is_a_located_error(tmp_path: Path) -> None:
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert "tables-span/funds.md:" in lines[0] and "does not fit the module's 2 columns" in lines[0], lines[0]
     assert "span_tables" not in lines[0]
+
+
+def _with_photo(tmp_path: Path, line: str) -> Path:
+    """The test page with a photo cell at ``line`` in the fund table's module (a copy of its copy
+    with a photo, in ``tmp_path``)."""
+    content = tmp_path / "content"
+    (content / "photos").mkdir(parents=True)
+    (content / "photos" / "run.jpg").write_bytes((PAGES / "content" / "capover" / "photos" / "run.jpg").read_bytes())
+    (content / "rates.md").write_text((PAGES / "content" / "tables-span" / "rates.md").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    funds = (PAGES / "content" / "tables-span" / "funds.md").read_text(encoding="utf-8")
+    funds = funds.replace("byline: 本报记者 陈晓东\n", "byline: 本报记者 陈晓东\nphotos:\n  - file: photos/run.jpg\n"
+                          "    caption: ▲资料图片。\n", 1)
+    (content / "funds.md").write_text(funds, encoding="utf-8")
+    spec = _spec(tmp_path, 4, span=True)
+    text = spec.read_text(encoding="utf-8").replace(f"{PAGES}/content/tables-span", str(content))
+    text = text.replace("cols: 4, line: 1, lines: 28}", "cols: 4, line: 1, lines: 36}", 1)  # room for it
+    text = text.replace("    span_tables: true\n", f"    span_tables: true\n    photo: {{col: 3, cols: 2, line: {line}, "
+                        "lines: 8}\n", 1)
+    spec.write_text(text, encoding="utf-8")
+    return spec
+
+
+def test_photo_at_line_after_stands_under_the_table(tmp_path: Path) -> None:
+    done = _build(_with_photo(tmp_path, "after"), tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    pdf_path = tmp_path / "out" / "tables-span.pdf"
+    frames = [f for f in pdf_frames(pdf_path)[0] if f["kind"] == "table" and f["article"] == "funds"]
+    with pdfplumber.open(pdf_path) as doc:
+        page = doc.pages[0]
+        foot = page.height - min(f["y0"] for f in frames)
+        assert len(page.images) == 1
+        assert page.images[0]["top"] >= foot + PITCH - 0.5, (page.images[0]["top"], foot)
+
+
+def test_photo_over_the_table_is_a_located_error(tmp_path: Path) -> None:
+    done = _build(_with_photo(tmp_path, "3"), tmp_path / "out")
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert "spec.yaml:" in lines[0] and "stands over its table across the module" in lines[0], lines[0]
