@@ -225,3 +225,22 @@ def test_photo_over_the_table_is_a_located_error(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert "spec.yaml:" in lines[0] and "stands over its table across the module" in lines[0], lines[0]
+
+
+def test_table_across_a_narrower_module_is_set_smaller_as_min_size_allows(tmp_path: Path) -> None:
+    """Two columns (243 pt) hold the fund table (267 pt at 9 pt) only smaller: set so with a
+    table-size warning naming the module's width, as a table in a column is."""
+    spec = _spec(tmp_path, 2, span=True)
+    text = spec.read_text(encoding="utf-8").replace(
+        "  small-title: {base: title, size: 三号, leading: 22pt}\n",
+        "  small-title: {base: title, size: 三号, leading: 22pt}\n  table: {base: body, min_size: 7pt}\n", 1)
+    spec.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "--allow-overset", "-o",
+                           str(tmp_path / "out"), str(spec)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in done.stderr and done.returncode == 3, done.stderr  # its copy is overset in 2 columns
+    said = [line for line in done.stderr.splitlines() if "table-size" in line]
+    assert len(said) == 1 and "funds.md:8:1:" in said[0], said
+    assert "to fit the module's 2 columns' 243 pt" in said[0], said
+    frames = [f for f in pdf_frames(tmp_path / "out" / "tables-span.pdf")[0]
+              if f["kind"] == "table" and f["article"] == "funds"]
+    assert frames and all(abs((f["x1"] - f["x0"]) - (2 * COLUMN + GUTTER)) < 0.1 for f in frames)

@@ -308,7 +308,7 @@ def spanning_tables(spec: ArticleSpec, article: Article, styles: dict[str, Style
 
 
 def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
-            faces: FaceSet, spanning: set[int] = frozenset()) -> dict[int, TableLines]:  # type: ignore[assignment]
+            faces: FaceSet, spanning: set[int] | frozenset[int] = frozenset()) -> dict[int, TableLines]:
     """The article's tables as set (flow/tables.py), by paragraph index. When one must be set
     smaller than its style to fit the column, every table of the article is set at the smallest
     size one needs: the article's tables read as one series, not 8.5 pt beside 7 pt in a column.
@@ -2078,8 +2078,8 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
 
 
 def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, has_body: bool,
-           spans: int = 0) -> None:
-    """``spans``: grid lines under the headline the tables across the module take (_span_tables):
+           span_lines: int = 0) -> None:
+    """``span_lines``: grid lines under the headline the tables across the module take (_span_tables):
     no column rule runs through them."""
     if spec.box is not None:
         _box(spec, geo, out)
@@ -2087,7 +2087,7 @@ def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, h
     for area in spec.areas:
         part = Placed()
         _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body, out.text_feet,
-                    spans if area is spec.block else 0)
+                    span_lines if area is spec.block else 0)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
     spans: list[_Span] = []  # the module's lines as the column rules weigh them, made for the first

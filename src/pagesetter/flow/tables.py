@@ -121,7 +121,7 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
                               "to fit the column (an article's tables are set at one size)", para.loc, article)
         elif size < style.size:
             warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
-                              f"style's {style.size:g} pt, to fit {_measure_said(across)}'s {measure:g} pt (its style's "
+                              f"style's {style.size:g} pt, to fit {_room_said(across, measure)} (its style's "
                               f"min_size allows {style.min_size:g} pt)", para.loc, article)
         # the faces its words come from are the styles' whatever the size: the title and the header
         # row in the lead's, the rows and the source in the table style's
@@ -132,6 +132,11 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
             runs.append(Run(para.spans[-1].text, style))
         return TableLines(lines, size, missing, warning, tuple(fallback_words(runs, faces)))
     raise _too_wide(para, shape, rows, style, lead, measure, faces, across)
+
+
+def _room_said(across: int, measure: float) -> str:
+    """The width a table was made smaller to fit, said."""
+    return f"the module's {across} columns' {measure:g} pt" if across else f"the column's {measure:g} pt"
 
 
 def _measure_said(across: int) -> str:
