@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
@@ -21,6 +23,7 @@ from conftest import ROOT, copy_project
 from pagesetter.cli import main
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError
+from pagesetter.proof.readback import read_chars
 from pagesetter.proof.typography import pdf_frames
 
 PAGES = ROOT / "tests" / "pages"
@@ -50,10 +53,11 @@ def test_the_picture_fills_its_block_and_nothing_else_is_printed_there(built: Pa
         top, foot = height - block["y1"], height - block["y0"]
         assert image["top"] - top < 13.5 and foot - image["bottom"] < 13.5 * 1.5
         assert image["bottom"] - image["top"] >= (foot - top) - 13.5 * 1.5
-        # nothing printed over or in the block but the picture: no caption, byline, 广告 or headline
+        # nothing printed over or in the block but the picture and its 广告 label: no caption,
+        # byline or headline
         inside = [c["text"] for c in page.chars if block["x0"] - 1 <= c["x0"] <= block["x1"] + 1
                   and top - 1 <= c["top"] <= foot + 1]
-        assert inside == []
+        assert inside == ["广", "告"]
     with pikepdf.open(built) as pdf:
         images = [pikepdf.PdfImage(x) for x in pdf.pages[0].images.values()]
         assert [im.colorspace for im in images] == ["/DeviceCMYK"]
@@ -94,3 +98,130 @@ def test_the_e_paper_lists_no_article_for_the_ad(tmp_path: Path) -> None:
     assert not (site / "a-ad-jiadian.html").exists()
     page = (site / "page-1.html").read_text(encoding="utf-8")
     assert "a-news.html" in page and "ad-jiadian" not in page
+
+
+def _label(pdf: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The characters printed in the ad's block (pdfplumber), top to bottom, left to right."""
+    block = next(f for f in pdf_frames(pdf)[0] if f["article"] == "ad-jiadian" and f["kind"] == "block")
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        top, foot = page.height - block["y1"], page.height - block["y0"]
+        return [dict(c, block=(block["x0"], top, block["x1"], foot)) for c in page.chars
+                if block["x0"] - 1 <= c["x0"] <= block["x1"] + 1 and top - 1 <= c["top"] <= foot + 1]
+
+
+def test_an_ad_carries_its_guanggao_label_in_the_top_right_corner(built: Path) -> None:
+    """广告法 §14: an ad in the mass media is marked 广告 clearly. Before: an ad printed the picture
+    alone. Now 广告 stands in the top right corner of the picture, in the spec's ad-label style
+    (city-daily.yaml: 黑体 六号) on a white ground, and the text reads back."""
+    text = subprocess.run(["pdftotext", str(built), "-"], capture_output=True, text=True, check=True).stdout
+    assert "广告" in text
+    chars = _label(built)
+    assert "".join(c["text"] for c in chars) == "广告"
+    x0, top, x1, _foot = chars[0]["block"]
+    assert chars[-1]["x1"] == pytest.approx(x1, abs=3)  # at the right edge, in from it by its white ground
+    assert chars[0]["top"] - top < 13.5 / 2 + 1  # at the top of the picture (half the leading in: test above)
+    assert all(c["size"] == pytest.approx(7.5, abs=0.01) and "NotoSansCJK" in c["fontname"] for c in chars)
+
+
+def test_ad_label_false_prints_no_label(tmp_path: Path) -> None:
+    """An ad delivered with 广告 in its picture: the entry's ad_label: false prints none."""
+    assert main(["build", str(PAGES / "layout" / "ad-own-label.yaml"), "-o", str(tmp_path), "-q"]) == 0
+    pdf = tmp_path / "ad-own-label.pdf"
+    assert _label(pdf) == []
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "广告" not in text
+
+
+def test_the_e_paper_shows_and_names_the_label(tmp_path: Path) -> None:
+    """The 数字报: the page's image is drawn from the labelled PDF (its PDF copy reads 广告 back),
+    and the page names the ad's block 广告 for a screen reader (互联网广告管理办法 §9), unlinked;
+    with ad_label: false, neither."""
+    project = copy_project(tmp_path / "p")
+    shutil.copytree(PAGES, project / "tests" / "pages")
+    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    for name, labelled in (("ad", True), ("ad-own-label", False)):
+        site = project / "output" / "epaper" / name
+        assert main(["epaper", str(project / f"tests/pages/layout/{name}.yaml"), "-o", str(site), "-q"]) == 0
+        page = (site / "page-1.html").read_text(encoding="utf-8")
+        assert ('aria-label="广告"' in page) == labelled
+        (pdf,) = (site / "pdf").glob("*.pdf")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert ("广告" in text) == labelled
+
+
+def test_an_ad_label_key_on_a_news_entry_is_refused_at_its_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    shutil.copytree(PAGES, project / "tests" / "pages")
+    spec = project / "tests/pages/layout/ad.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "  - article: news\n    block: {col: 1, cols: 2, line: 1, lines: 12}\n",
+        "  - article: news\n    block: {col: 1, cols: 2, line: 1, lines: 12}\n    ad_label: false\n"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", str(tmp_path / "out"), str(spec)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr  # bad input (README, exit status)
+    assert "ad.yaml:25:5: 'ad_label:' has no effect on 'news'" in run.stderr, run.stderr
+
+
+def test_an_ad_builds_under_auto_layout_whole_and_labelled(tmp_path: Path) -> None:
+    """Before: auto gave an ad the photo cell it gives a news photo (fit: fill, auto.photo's depth),
+    and made it the foot module of its stack, as deep as the page's rest: the picture was cropped
+    at its sides and stretched to 23 lines. Now an ad's module is as deep as its picture set whole
+    across it, with no cell of auto's: the picture keeps its shape and its label."""
+    assert main(["build", str(PAGES / "layout" / "ad-auto.yaml"), "-o", str(tmp_path), "-q"]) == 0
+    pdf = tmp_path / "ad-auto.pdf"
+    frames = [f for f in pdf_frames(pdf)[0] if f["article"] == "ad-jiadian"]
+    assert sorted(f["kind"] for f in frames) == ["block", "photo"]
+    block = next(f for f in frames if f["kind"] == "block")
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        (image,) = page.images
+        # drawn at its own shape (ad.jpg is 1013 × 600 pixels): nothing cropped
+        assert image["srcsize"][0] / image["srcsize"][1] == pytest.approx(1013 / 600, rel=0.01)
+        shown = (image["x1"] - image["x0"]) / (image["bottom"] - image["top"])
+        assert shown == pytest.approx(1013 / 600, rel=0.01)
+        assert image["x0"] == pytest.approx(block["x0"], abs=0.1) and image["x1"] == pytest.approx(block["x1"], abs=0.1)
+        foot = page.height - block["y0"]
+        assert foot - image["bottom"] < 13.5 * 1.5  # the block is the picture's depth, not the page's rest
+    assert "广告" in "".join(c.text for c in read_chars(pdf)[0].chars)
+
+
+def test_the_desk_shows_the_ad_module(tmp_path: Path) -> None:
+    """`serve`: the ad is a module of the desk's page, titled 广告 (before: a module with no title),
+    its block and picture frames there, also on an auto page (written out on a drag)."""
+    from pagesetter.serve import LiveState
+
+    for name in ("ad", "ad-auto"):
+        state = LiveState(PAGES / "layout" / f"{name}.yaml", tmp_path / name, 30.0)
+        assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error
+        (page,) = state.status()["pages"]
+        (ad,) = [m for m in page["modules"] if m["article"] == "ad-jiadian"]
+        assert ad["title"] == "广告"
+        assert sorted(f[0] for f in ad["frames"]) == ["block", "photo"]
+        assert state.status()["refused"] == [""]
+        assert state.picture(0, "jpg")
+    assert [a.article for a in state.pages[0].placed_auto] == ["news", "ad-jiadian"]
+
+
+def test_diff_says_which_ad_picture_changed(tmp_path: Path) -> None:
+    """Two builds of the ad page where only the ad's picture changed (the advertiser sent another):
+    `diff` says so in one line naming the module and the file, exit 7."""
+    from PIL import Image, ImageOps
+
+    project = copy_project(tmp_path / "p")
+    shutil.copytree(PAGES, project / "tests" / "pages")
+    spec = project / "tests/pages/layout/ad.yaml"
+    assert main(["build", str(spec), "-o", str(tmp_path / "old"), "-q"]) == 0
+    picture = project / "tests/pages/content/ad/photos/ad.jpg"
+    with Image.open(picture) as im:
+        ImageOps.invert(im.convert("RGB")).convert("CMYK").save(picture, quality=90)
+    assert main(["build", str(spec), "-o", str(tmp_path / "new"), "-q"]) == 0
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "diff", str(tmp_path / "old/ad.pdf"),
+                          str(tmp_path / "new/ad.pdf"), "-o", str(tmp_path / "diff")],
+                         capture_output=True, text=True, timeout=300, cwd=project)
+    assert run.returncode == 7, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    assert any(line.startswith("page 1: ad-jiadian: photo changed: ") and "photos/ad.jpg" in line
+               for line in lines), run.stdout
+    assert lines[-1] == "1 photo change in: ad-jiadian", run.stdout
+    assert "news" not in run.stdout

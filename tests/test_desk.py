@@ -59,8 +59,9 @@ def browser(chromium):
 class Desk:
     """A running `pagesetter serve` in a project copy, writing into a folder outside the project."""
 
-    def __init__(self, project: Path, out: Path, spec: str | None = None) -> None:
-        args = [sys.executable, "-m", "pagesetter", "serve", *([spec] if spec else []), "--port", "0", "-o", str(out)]
+    def __init__(self, project: Path, out: Path, spec: str | None = None, port: int = 0) -> None:
+        args = [sys.executable, "-m", "pagesetter", "serve", *([spec] if spec else []), "--port", str(port),
+                "-o", str(out)]
         self.out = out
         self.proc = subprocess.Popen(args, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
@@ -820,6 +821,105 @@ def test_an_editions_thumbnails_never_go_blank(browser, project: Path, tmp_path:
         page.wait_for_timeout(300)
         assert page.evaluate("window.lookedFrames") > 10
         assert page.evaluate("window.blankFrames") == 0
+        assert page.errors == []
+    finally:
+        d.stop()
+
+
+def _sheet_ink(page, article: str) -> float:
+    """Mean darkness of ``article``'s block in the picture the desk shows now (a screenshot of the
+    sheet, the outlines hidden): what the reader sees, not what a fresh fetch would bring."""
+    page.add_style_tag(content="#overlay, #stale { visibility: hidden; }")
+    info = page.evaluate("state.pages[current]")
+    box = next(m["box"] for m in info["modules"] if m["article"] == article)
+    ink = _ink(page.locator("#sheet").screenshot(), info, box, page.evaluate("zoom") * 72)
+    page.add_style_tag(content="#overlay, #stale { visibility: visible; }")
+    return ink
+
+
+def test_a_restarted_serve_is_said_while_down_and_its_page_shown_after(browser, project: Path, tmp_path: Path) -> None:
+    """Trial 16b #17: serve stopped, an article cut, serve started again on the same port: the
+    open tab said nothing while serve was down, then 已更新 under the new serve's build 1 with the
+    old serve's build-1 picture (same URL). Now the tab says 连接中断 while the stream is down,
+    never 已更新, and once the new serve is up it shows that serve's page: the cut article's
+    block far lighter on screen, the other modules as they were."""
+    d = Desk(project, tmp_path / "live")
+    port = d.port
+    try:
+        page = _open(browser, d)
+        page.wait_for_function("document.getElementById('state').textContent.startsWith('已更新')", timeout=30_000)
+        before = _sheet_ink(page, "xian-education"), _sheet_ink(page, "dongfeng-media")
+    finally:
+        d.stop()
+    page.wait_for_function("document.getElementById('state').textContent.includes('连接中断')", timeout=30_000)
+    assert "已更新" not in page.inner_text("header")
+    assert page.locator("#sheet.offline").count() == 1 and "连接中断" in page.inner_text("#stale")
+    article = project / "content" / "xian-education.md"
+    head, _, _ = article.read_text(encoding="utf-8").partition("\n---\n")
+    article.write_text(head + "\n---\n\n本文删减为一句。\n", encoding="utf-8")
+    d = Desk(project, tmp_path / "live2", port=port)
+    try:
+        instance = d.status()["instance"]
+        page.wait_for_function(f"typeof state !== 'undefined' && state.instance === {instance!r} "
+                               "&& window.desk.shown.build >= 1", timeout=60_000)
+        page.wait_for_function("document.getElementById('state').textContent.startsWith('已更新')", timeout=30_000)
+        assert page.locator("#sheet.offline").count() == 0
+        assert instance in page.get_attribute("#preview", "src")
+        after = _sheet_ink(page, "xian-education"), _sheet_ink(page, "dongfeng-media")
+        assert after[0] < 0.6 * before[0], (before, after)
+        assert abs(after[1] - before[1]) < 0.05 * before[1], (before, after)
+        # and the tab edits again: the new serve's token came with the reload
+        _select(page, "banner")
+        _drag(page, ".module.selected[data-article='banner'] .handle.s", 0, -1)
+        assert "banner block" in _message(page) and page.locator("#msg.done").count() == 1
+    finally:
+        d.stop()
+
+
+def test_an_old_refusal_is_greyed_by_the_next_build(browser, desk: Desk, project: Path) -> None:
+    """Trial 16b #7: a refused drag's red message stayed in the header through every later build,
+    read as the state of the new page. The next build greys it and says it is older."""
+    page = _open(browser, desk)
+    _select(page, "dongfeng-media")
+    _drag(page, ".module.selected[data-article='dongfeng-media'] .handle.e", 1, 0)  # into dongliao-police
+    assert "overlaps" in _message(page) and page.locator("#msg.refused").count() == 1
+    article = project / "content" / "xian-education.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n补记一句话。\n", encoding="utf-8")
+    _wait_shown(page, 2)
+    page.wait_for_selector("#msg.old", timeout=10_000)
+    assert page.locator("#msg.refused").count() == 0
+    assert page.inner_text("#msg").startswith("（之后已重新构建）") and "overlaps" in page.inner_text("#msg")
+    assert page.errors == []
+
+
+def test_a_swap_the_build_would_refuse_is_refused_on_the_desk(browser, project: Path, tmp_path: Path) -> None:
+    """Trial 16b #13: a Shift-swap the spec loader passed was written, and the next build refused
+    it (a 'line: after' photo cell, counted from the headline's foot, past its new, shorter
+    block): the page stale. dongfeng-media's cell ends on line 37 of its 39-line block under its
+    headline; in dongliao-police's 34-line block it would run past the foot (the loader, counting
+    from the block's top, sees it end on line 31). Refused on the desk, nothing written, no build."""
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8").replace(
+        "photo: {col: 3, cols: 2, line: 6, lines: 13}      # ▲ photo above its caption",
+        "photo: {col: 1, cols: 2, line: after+18, lines: 13}", 1)
+    spec.write_text(text, encoding="utf-8")
+    d = Desk(project, tmp_path / "live")
+    try:
+        page = _open(browser, d)
+        assert page.evaluate("state.ok"), page.evaluate("state.error")
+        _swap(page, "dongfeng-media", "dongliao-police")
+        message = _message(page)
+        assert page.locator("#msg.refused").count() == 1, message
+        assert "photo cell of 'dongfeng-media' runs past its block" in message and "seed-page.yaml:" in message
+        assert spec.read_text(encoding="utf-8") == text
+        time.sleep(0.5)
+        assert d.status()["build"] == 1 and d.status()["ok"]
+        # a swap the build takes is still written: xian-education's 39 lines hold the cell
+        page.evaluate("document.getElementById('msg').textContent = ''")
+        _swap(page, "dongfeng-media", "xian-education")
+        assert "dongfeng-media ⇄ xian-education" in _message(page) and page.locator("#msg.done").count() == 1
+        _wait_shown(page, 2)
+        assert d.status()["ok"], d.status()["error"]
         assert page.errors == []
     finally:
         d.stop()

@@ -26,7 +26,7 @@ from pagesetter.content.normalise import normalise_text
     ("U.S.政府", "U.S.政府"),
     ("１.５亿", "1.5亿"),  # (full-width figures set half-width since session 15: tests/test_typo15.py)
     ("中文.NET平台", "中文.NET平台"),
-    ("等等...", "等等..."),
+    ("等等...", "等等……"),  # the 省略号 (trial 16 #13; it stayed as typed before)
     ('He said "hi" to me', 'He said "hi" to me'),
 ])
 def test_full_stop_and_straight_quotes_in_chinese_text(text: str, expected: str) -> None:

@@ -443,7 +443,8 @@ def test_an_edited_front_page_reads_as_its_corrections_and_the_lines_to_read_aga
         assert match, reflowed[name].line()
         first, last = int(match[1]), int(match[2])
         if name == "comment":  # from a line of the cut paragraph (rebroken before the cut) on
-            assert line_of[text.index("夏夜的江城")] < first <= line_of[text.index("这座城市的烟火气。")], reflowed[name].line()
+            end = text.index("这座城市的烟火气。") + len("这座城市的烟火气。") - 1  # the cut paragraph's last character
+            assert line_of[text.index("夏夜的江城")] < first <= line_of[end], reflowed[name].line()
         else:  # from the moved paragraph's first line: its text is said moved, the paragraph after it moved down
             assert first == line_of[text.index("这些年")], reflowed[name].line()
         assert last == line_of[text.index(last_text) + len(last_text) - 1], (reflowed[name].line(), line_of)

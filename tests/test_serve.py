@@ -4,6 +4,7 @@ the new build."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -52,13 +53,14 @@ def test_the_live_page_shows_the_new_build(server: int, project: Path) -> None:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server}/")
             page.wait_for_function("window.desk.shown.build === 1", timeout=60_000)
-            assert page.get_attribute("#preview", "src") == "/page/1.jpg?build=1"
+            instance = _status(server)["instance"]  # this serve's: a restarted one's pictures are others
+            assert page.get_attribute("#preview", "src") == f"/page/1.jpg?s={instance}&build=1"
             assert page.inner_text("#overset") == "无"
             page.evaluate("window.notReloaded = true")
             article = project / "content" / "xian-education.md"
             article.write_text(article.read_text(encoding="utf-8") + "\n补记一句话，看页面是否更新。\n", encoding="utf-8")
             page.wait_for_function("window.desk.shown.build === 2", timeout=120_000)
-            assert page.get_attribute("#preview", "src") == "/page/1.jpg?build=2"
+            assert page.get_attribute("#preview", "src") == f"/page/1.jpg?s={instance}&build=2"
             assert page.evaluate("window.notReloaded") is True
         finally:
             browser.close()
@@ -357,3 +359,46 @@ def test_serve_ending_while_a_picture_is_drawn_exits_cleanly(project: Path, tmp_
         run = subprocess.run([sys.executable, "-c", script, str(tmp_path / f"live{n}")], cwd=project,
                              capture_output=True, text=True, timeout=600)
         assert run.returncode == 0 and "Fatal" not in run.stderr, (run.returncode, run.stderr[-2000:])
+
+
+def test_a_port_already_taken_is_said_before_any_build(server: int, project: Path, tmp_path: Path) -> None:
+    """Trial 16b #16: a second serve on a desk's port built the whole edition (9.5 s, two cores)
+    and only then said the port was taken. Now it says so first: one line, exit 1, nothing built
+    into its folder."""
+    out = tmp_path / "second"
+    second = subprocess.run([sys.executable, "-m", "pagesetter", "serve", "layout/tabloid-edition.yaml", "--port",
+                             str(server), "-o", str(out)], cwd=project, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 1, second.stderr
+    assert f"cannot listen on 127.0.0.1:{server}" in second.stderr and "Traceback" not in second.stderr
+    assert not out.exists() or not list(out.glob("*.pdf")), list(out.iterdir())
+    assert second.stdout == ""  # no build line, no address
+
+
+def test_a_file_put_back_with_its_old_time_is_timed_from_its_save(server: int, project: Path) -> None:
+    """Trial 16b #6: an article moved away and back (mv keeps its modification time, as cp -p,
+    rsync -t and tar do) was timed from that old time: 'seen 225005 ms' for a change seen within
+    one look. The change is timed from the last look before it, never earlier."""
+    article = project / "content" / "xian-education.md"
+    aside = project / "xian-education.md.aside"
+    hour_ago = time.time() - 3600
+    os.utime(article, (hour_ago, hour_ago))
+    time.sleep(0.5)  # the watcher has seen it (its old time: an unchanged article's build)
+    build = _wait_build(server, 1)
+    article.rename(aside)
+    build = _wait_build(server, build)  # a failed build: the article is missing
+    aside.rename(article)
+    _wait_build(server, build)
+    status = _status(server)
+    assert status["ok"], status["error"]
+    timing = status["timing"]
+    assert 0 <= timing["seen"] - timing["change"] < 60_000, timing  # (was an hour)
+
+
+def _wait_build(port: int, after: int) -> int:
+    """The build number once a build after ``after`` has been published."""
+    for _ in range(600):
+        build = _status(port)["build"]
+        if build > after:
+            return build
+        time.sleep(0.1)
+    raise AssertionError(f"no build after {after}")

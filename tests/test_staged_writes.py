@@ -55,3 +55,18 @@ def test_an_error_with_every_write_done_is_the_callers(tmp_path: Path) -> None:
             staged.write(tmp_path / "a.pdf", b"page")
             raise ValueError("the caller's")
     assert list(tmp_path.iterdir()) == []  # the written temporary removed
+
+
+def test_a_commit_of_some_files_leaves_the_rest_unwritten(tmp_path: Path) -> None:
+    """An edition stopped by overset commits its proofs only (edition.build_edition): the pages'
+    files are removed with the block, their older versions left as they were."""
+    (tmp_path / "p1.pdf").write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with StagedWrites() as staged:
+            staged.write(tmp_path / "p1.pdf", b"page")
+            staged.write(tmp_path / "p1.proof.pdf", b"proof")
+            staged.commit(only={tmp_path / "p1.proof.pdf"})
+            raise RuntimeError("overset")
+    assert (tmp_path / "p1.proof.pdf").read_bytes() == b"proof"
+    assert (tmp_path / "p1.pdf").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p1.pdf", "p1.proof.pdf"]  # no temporary left

@@ -208,3 +208,40 @@ def test_a_page_of_a_jumped_edition_built_alone_names_its_edition_and_the_comman
     assert alone.stderr.rstrip().endswith("a jump (continued_from) is carried only by an edition that holds this "
                                           "page and the page it jumps to or from: build that edition file "
                                           "(pagesetter build EDITION.yaml; README, Editions).")
+
+
+def test_a_stopped_build_leaves_no_older_digital_edition_beside_the_removed_pdfs(project: Path) -> None:
+    """Trial 16b #12: `build --epaper` stopped by overset removed every print PDF and left the
+    earlier 数字报 (with copies of those PDFs) in out/epaper/, saying nothing. The site goes as the
+    PDFs do (its own files only), and one line on stderr says no e-paper was written and why."""
+    out = project / "out"
+    site = out / "epaper" / "tabloid-edition"
+    first = build_to_out(project, "layout/tabloid-edition.yaml", "--epaper")
+    assert first.returncode == 0, first.stderr
+    assert (site / "edition.json").is_file() and (site / "pdf" / "tabloid-1.pdf").is_file()
+    (site / "notes.txt").write_text("the desk's notes\n", encoding="utf-8")  # not the site's: stays
+    article = project / "content" / "xian-education.md"
+    copy = article.read_text(encoding="utf-8")
+    overset(project, "xian-education")  # on tabloid-2 only
+    stopped = build_to_out(project, "layout/tabloid-edition.yaml", "--epaper")
+    assert stopped.returncode == 3, stopped.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "epaper/tabloid-edition/notes.txt"]
+    lines = [line for line in stopped.stderr.splitlines() if "e-paper" in line]
+    assert lines == ["pagesetter: no e-paper written: the build stopped (below); removed "
+                     "out/epaper/tabloid-edition/ (数字报 of an earlier build: this build stopped)"], stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    # no earlier site: the line still says none was written
+    again = build_to_out(project, "layout/tabloid-edition.yaml", "--epaper")
+    assert again.returncode == 3, again.stderr
+    assert "pagesetter: no e-paper written: the build stopped (below)\n" in again.stderr
+    # a page built alone, and a build without --epaper: its site of the removed PDF goes too, said
+    article.write_text(copy, encoding="utf-8")
+    assert build_to_out(project, "layout/seed-page.yaml", "--epaper").returncode == 0
+    assert (out / "epaper" / "seed-page" / "edition.json").is_file()
+    overset(project, "xian-education")
+    page = build_to_out(project, "layout/seed-page.yaml")
+    assert page.returncode == 3, page.stderr
+    assert "removed out/seed-page.pdf (an earlier build's: this build stopped)" in page.stdout
+    assert "removed out/epaper/seed-page/ (数字报 of an earlier build: this build stopped)" in page.stdout
+    assert not (out / "epaper" / "seed-page").exists()

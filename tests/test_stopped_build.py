@@ -75,3 +75,38 @@ def test_an_edition_stopped_by_overset_leaves_none_of_its_older_pdfs(project: Pa
     assert sorted(p.name for p in out.iterdir()) == ["ad-page.pdf"]
     for name in names:
         assert f"removed out/{name} (an earlier build's: this build stopped)" in stopped.stdout
+
+
+def _proof_text(pdf: Path) -> str:
+    return "".join(c.text for p in read_chars(pdf) for c in p.chars)
+
+
+def test_an_edition_stopped_by_overset_writes_each_page_s_proof_with_the_overset_marked(project: Path) -> None:
+    """README (--proof): the proof "is written even when overset ... stops the build, so the desk can
+    see where the text ran out" -- for an edition as for a page built alone (trial 16b #1: none
+    written, and the proofs an earlier build wrote removed)."""
+    out = project / "out"
+    first = build_to_out(project, "layout/tabloid-edition.yaml", "--proof")
+    assert first.returncode == 0, first.stderr
+    older = {p.name: p.read_bytes() for p in out.glob("*.proof*.pdf")}
+    proofs = ["tabloid-1.proof-a3.pdf", "tabloid-1.proof.pdf", "tabloid-2.proof-a3.pdf", "tabloid-2.proof.pdf"]
+    assert sorted(older) == proofs
+    overset(project, "xian-education")  # on tabloid-2 only
+    stopped = build_to_out(project, "layout/tabloid-edition.yaml", "--proof", "--preview")
+    assert stopped.returncode == 3, stopped.stderr
+    assert "overset" in stopped.stderr and "Traceback" not in stopped.stderr
+    # this build's proofs (and their previews), no print PDF, no page preview
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*proofs, "tabloid-1.proof.png", "tabloid-2.proof.png"])
+    said = [line for line in stopped.stdout.splitlines() if line.startswith("wrote ")]
+    assert said == ["wrote out/tabloid-1.proof.pdf", "wrote out/tabloid-1.proof-a3.pdf",
+                    "wrote out/tabloid-2.proof.pdf", "wrote out/tabloid-2.proof-a3.pdf",
+                    "wrote out/tabloid-1.proof.png", "wrote out/tabloid-2.proof.png"], stopped.stdout
+    assert "proof" not in "".join(line for line in stopped.stdout.splitlines() if line.startswith("removed"))
+    for name in ("tabloid-1.pdf", "tabloid-2.pdf", "tabloid-edition.pdf"):
+        assert f"removed out/{name} (an earlier build's: this build stopped)" in stopped.stdout
+    # the overset page's proof is this build's and marks where its text ran out; page 1's marks none
+    assert (out / "tabloid-2.proof.pdf").read_bytes() != older["tabloid-2.proof.pdf"]
+    assert "溢出" in _proof_text(out / "tabloid-2.proof.pdf")
+    assert "溢出" in _proof_text(out / "tabloid-2.proof-a3.pdf")
+    assert "溢出" not in _proof_text(out / "tabloid-1.proof.pdf")

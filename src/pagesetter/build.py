@@ -347,12 +347,24 @@ REFUSED_SLUGS = {"preflight": "预检未过 PREFLIGHT FAILED: NOT FOR PRINT",
                  "set-over": "压字 TEXT SET OVER: NOT FOR PRINT"}
 
 
+def refused_slug(preflight_errors: int, set_over: int, overset: bool = False) -> str:
+    """The mark of a page the gate refused (REFUSED_SLUGS), from the gate's counts: its preflight
+    errors (overset's own not among them) and its findings of text set over (report.SET_OVER); ""
+    for a good page, and for an overset one (with_marks marks it OVERSET_SLUG already). One rule
+    for a page built alone (cli.py), an edition's page (edition.py) and the desk's (serve.py)."""
+    if overset:
+        return ""
+    if preflight_errors > 0:
+        return REFUSED_SLUGS["preflight"]
+    return REFUSED_SLUGS["set-over"] if set_over > 0 else ""
+
+
 def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = None, refused: str = ""
                ) -> tuple[Page, tuple[Warning, ...]]:
     """Crop marks, registration targets and the slug line, as the spec asks; and a warning when
     the slug line is cut (render/marks.py slug_line: a page too narrow for even its shortest form).
     ``refused``: a mark put first in the slug (REFUSED_SLUGS)."""
-    from pagesetter.render.marks import MarksError, add_marks
+    from pagesetter.render.marks import MarksError, add_marks, mark_inside_trim
     from pagesetter.render.pdfx import build_date, slug_standard
 
     folio = spec.folio
@@ -369,6 +381,13 @@ def with_marks(page: Page, spec: PageSpec, faces: FaceSet, memo: Memo | None = N
         parts.insert(0, OVERSET_SLUG)
     elif refused:
         parts.insert(0, refused)
+    if parts[0] in (OVERSET_SLUG, *REFUSED_SLUGS.values()) and not spec.marks.slug:
+        # no slug line asked for, the mark never lost: set inside the trim (render/marks.py
+        # mark_inside_trim), the mark with the file's name and the date
+        text = printable_text(" · ".join(parts[:2] + [date]), spec.styles["folio"], faces)
+        inside_line = mark_inside_trim(text, spec.styles["folio"], spec.trim, spec.margin_top,
+                                       spec.margin_top + spec.grid.height, faces)
+        page = replace(page, lines=page.lines + (inside_line,))
     # The whole line, then shorter for a narrow page: narrower separators, then without what the
     # PDF's own metadata says too (the engine's version, the standard), then the paper's name.
     forms = ["  ·  ".join(parts), " · ".join(parts)]

@@ -638,6 +638,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     _output_not_planted(args.output)
     _one_file_each(specs)
     status = 0
+    refused: list[str] = []  # an edition's pages the gate refused, named in the last line
     for spec in specs:
         started = time.perf_counter()
         if _is_edition(spec):
@@ -662,9 +663,12 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 edition = build_edition(spec, args.output, allow_overset=args.allow_overset, progress=progress,
                                         proof=args.proof,
                                         jobs=args.jobs, cache=cache)
-            except PagesetterError:  # an edition that stops writes nothing: its older pages go
+            except PagesetterError:  # an edition that stops writes nothing but proofs: its older pages go
                 name, pages = _edition_names(spec)
+                if args.proof:  # written even so (overset: build_edition), and said as a page's are
+                    _say_stopped_proof(args, before, set(), json_status, pages)
                 outputs.remove_stopped(args.output, pages, before, args.quiet, edition=name)
+                _stopped_site(args, name)
                 earlier = outputs.earlier_pages(held, name, pages, before)  # and closed
                 if name:  # and a page the edition no longer has, which its last build wrote
                     outputs.remove_dropped(args.output, earlier, name, pages, before, args.quiet)
@@ -681,6 +685,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 status = _worse(status, EXIT_OVERSET)
             if set_over:  # text over text, furniture or the trim: as a page's build (_page_exit)
                 status = _worse(status, EXIT_TYPOGRAPHY)
+            refused += _refused_pages(edition)
             written: list[Path] = [*edition.page_paths, *edition.proofs]
             if args.preview:
                 from pagesetter.proof.preview import contact_sheet, render_png
@@ -749,12 +754,22 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 name = _page_name(spec) if not exc.edition_page else None
                 if name is not None:
                     outputs.remove_stopped(args.output, [name], before, args.quiet)
+                _stopped_site(args, name or "")
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
         what, _, why = _failure(status).partition(": ")
-        print(f"pagesetter: error: {what} (above): {why}", file=sys.stderr)
+        marked = f"; marked NOT FOR PRINT in their slugs: {'; '.join(refused)}" if refused else ""
+        print(f"pagesetter: error: {what} (above): {why}{marked}", file=sys.stderr)
     return status
+
+
+def _refused_pages(edition) -> list[str]:  # type: ignore[no-untyped-def]  # edition.EditionResult
+    """The pages of an edition the gate refused, each named by its PDF with the mark its slug
+    carries there and in the combined PDF (the edition's last line names them: a night desk
+    reading 'preflight found errors' for a 24-page edition is told which pages to take back)."""
+    return [f"{path.name} ({mark.removesuffix(': NOT FOR PRINT')}; page {n} of {edition.combined.name})"
+            for n, (path, mark) in enumerate(zip(edition.page_paths, edition.refused), 1) if mark]
 
 
 def _failure(status: int) -> str:
@@ -779,13 +794,20 @@ def _said_written(path: Path, quiet: bool, json_status: _Status | None, written:
 
 
 def _say_stopped_proof(args: argparse.Namespace, before: dict[str, tuple[int, int]], said: set[str],
-                       json_status: _Status | None) -> None:
+                       json_status: _Status | None, pages: list[str] | None = None) -> None:
     """A page's build stopped (overset, a character no face has) after its proof was written (as it
     is, to show the desk where the text ran out): the proof and its A3 tiles named as written, and
     with --preview the proof rendered to <page>.proof.png as a build that goes on renders it
-    (trial 13: both written unsaid, and no PNG). Said before the error that stops the build."""
-    fresh = [p for p in outputs.replaced_outputs(args.output, before, said) if p.name.endswith(".proof.pdf")]
-    for path in outputs.replaced_outputs(args.output, before, said):
+    (trial 13: both written unsaid, and no PNG). Said before the error that stops the build.
+    ``pages``: an edition's, in its order, each page's proof before its A3 sheets (as a build that
+    goes on says them: _report_edition); else by kind, as a page's build says them."""
+    replaced = outputs.replaced_outputs(args.output, before, said)
+    if pages is not None:
+        order = {f"{page}{suffix}": (i, j) for i, page in enumerate(pages)
+                 for j, suffix in enumerate((".proof.pdf", ".proof-a3.pdf"))}
+        replaced.sort(key=lambda path: order.get(path.name, (len(pages), 0)))
+    fresh = [p for p in replaced if p.name.endswith(".proof.pdf")]
+    for path in replaced:
         _said_written(path, args.quiet, json_status, [], said)
     if args.preview:
         from pagesetter.proof.preview import render_png
@@ -793,6 +815,26 @@ def _say_stopped_proof(args: argparse.Namespace, before: dict[str, tuple[int, in
         for proof in fresh:
             for png in render_png(proof, args.output, args.dpi):
                 _said_written(png, args.quiet, json_status, [], said)
+
+
+def _stopped_site(args: argparse.Namespace, name: str) -> None:
+    """A build that stopped leaves no 数字报 of older pages where `build --epaper` writes it, as it
+    leaves no older PDF (outputs.remove_stopped_site; trial 16b #12: yesterday's site, with copies
+    of the PDFs just removed, stood alone in output/ as if current). With --epaper one line on
+    stderr says no e-paper was written (README), and what became of an earlier site; without it
+    the removal is said on stdout as the removed PDFs are. ``name``: the page's or edition's, ""
+    when not known (nothing is removed)."""
+    found = outputs.remove_stopped_site(args.output, name) if name else None
+    site = f"{display_path(args.output / 'epaper' / name)}/"
+    why = "数字报 of an earlier build: this build stopped"
+    if args.epaper:
+        tail = {None: "", True: f"; removed {site} ({why})",
+                False: f"; {site} is an earlier build's, and not all of it could be removed"}[found]
+        print(f"pagesetter: no e-paper written: the build stopped (below){tail}", file=sys.stderr)
+    elif found is True and not args.quiet:
+        print(f"removed {site} ({why})")
+    elif found is False:
+        print(f"pagesetter: warning: {site}: {why}, and not all of it could be removed", file=sys.stderr)
 
 
 def _say_unsaid(out: Path, before: dict[str, tuple[int, int]], said: set[str], quiet: bool,
@@ -1009,15 +1051,12 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
 
 
 def _refused_mark(report: PageReport) -> str:
-    """The slug's mark of a written page the gate refused (build.py REFUSED_SLUGS), or "" (a good
+    """The slug's mark of a written page the gate refused (build.py refused_slug), or "" (a good
     page; an overset one, marked already)."""
-    from pagesetter.build import REFUSED_SLUGS
+    from pagesetter.build import refused_slug
 
-    if report.status is not None and report.status.overset:
-        return ""
-    if report.preflight_errors > 0:
-        return REFUSED_SLUGS["preflight"]
-    return REFUSED_SLUGS["set-over"] if report.set_over else ""
+    return refused_slug(report.preflight_errors, report.set_over,
+                        report.status is not None and bool(report.status.overset))
 
 
 def _page_exit(report: PageReport) -> int:
@@ -1248,6 +1287,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from pagesetter.content.importer import plan, write
+    from pagesetter.content.sources import TABLE_MARKER
 
     planned, notes = plan(args.files, args.output, Path.cwd(), args.force)
     write(planned)
@@ -1260,9 +1300,13 @@ def _import(args: argparse.Namespace) -> int:
             print(f"wrote {display_path(picture)} (a picture taken from the Word file)")
         print(f"wrote {display_path(w.path)} ({title}, {counted(len(w.article.body), 'paragraph')}, "
               f"{counted(len(w.article.photos), 'caption')})")
-    todo = sum(note.kind == "to do" for _, note in notes)
+    todo = sum(note.kind == "to do" and note.text.startswith("the caption") for _, note in notes)
     if todo:
         print(f"{counted(todo, 'photo')} {'needs its' if todo == 1 else 'need their'} picture file before the page builds (see 'to do' above)")
+    tables = sum(note.kind == "to do" and note.text.startswith("a Word table") for _, note in notes)
+    if tables:  # its marker stands in the body, where the table was (trial 16b #14)
+        print(f"{counted(tables, 'Word table')} not imported: write {'it' if tables == 1 else 'them'} at "
+              f"{TABLE_MARKER} in the article (see 'to do' above)")
     return 0
 
 

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from pagesetter.errors import InputError, Loc
 from pagesetter.paths import write_atomically
 from pagesetter.records import record
-from pagesetter.spec.model import NO_FIT, ArticleSpec
+from pagesetter.spec.model import NO_FIT, ArticleSpec, PageSpec
 from pagesetter.yamlsource import Node, load_yaml, read_text
 
 KEYS = ("col", "cols", "line", "lines")
@@ -234,16 +234,55 @@ def apply_edit(path: Path, edit: Edit) -> Written:
     return apply_change(path, lambda text: move_cell(text, path, edit))
 
 
-def apply_change(path: Path, change: Callable[[str], str]) -> Written:
-    """The spec's text changed by ``change``, checked by the spec loader, written (atomically)."""
+def apply_change(path: Path, change: Callable[[str], str], articles: Sequence[str] = ()) -> Written:
+    """The spec's text changed by ``change``, checked by the spec loader and, for ``articles`` (the
+    modules the edit moved), by the build's own check of their photo cells (check_cells), then
+    written (atomically)."""
     from pagesetter.spec.loader import load_spec
 
     before = read_text(path)
     after = change(before)
     if after != before:
-        load_spec(path, after)
+        spec = load_spec(path, after)
+        check_cells(spec, articles)
         write_atomically(path, after.encode("utf-8"))
     return Written(path, before, after)
+
+
+def check_cells(spec: PageSpec, articles: Sequence[str]) -> None:
+    """The named modules' photo cells as the build checks them (flow/article.py check_photo_cells),
+    each headline set at its new width: the spec loader counts a 'line: after' cell from the block's
+    top, the build from the headline's foot, so a swap or resize the loader passes could still be
+    refused by the build (trial 16b #13: written, then the page stale). An article the page cannot
+    read is left to the build, which says so as it does for any save."""
+    from pagesetter.build import load_article
+    from pagesetter.flow.article import check_photo_cells
+    from pagesetter.flow.geometry import PageGeometry
+    from pagesetter.flow.page import flow_module
+    from pagesetter.fonts.face import FaceSet
+    from pagesetter.fonts.manifest import load_manifest
+
+    entries = [a for a in spec.articles if a.article in articles and a.photos]
+    if not entries:
+        return
+    faces = FaceSet(load_manifest(spec.fonts_manifest, spec.root, spec.allowed))
+    geo = PageGeometry(spec)
+    for entry in entries:
+        try:
+            article, _ = load_article(spec, entry.article, entry.loc)
+        except InputError:
+            continue
+        if not article.ad:  # (an ad's entry is made over by the build: its flow below)
+            try:
+                check_photo_cells(entry, article, spec.styles, geo, faces)
+                continue  # as written: every variant fitting may take is checked by the build as it tries it
+            except InputError:
+                if entry.fit.photo_lines == (0, 0) and entry.fit.headline_lines == (0, 0):
+                    raise
+        # refused as written, but fitting may take the cell or headline a line or two shorter, the
+        # build then accepting it: the module flowed as the build flows it (its body set, fitted,
+        # placed), some tenths of a second, asked only here
+        flow_module(spec, entry, article, geo, faces, None)
 
 
 def undo(written: Written) -> None:

@@ -32,6 +32,8 @@ WARNING_KINDS: dict[str, str] = {
     "name-break": "外文人名在连字符处断行",  # flow/article.py _name_break_warning
     "headline-break": "标题断行处无依据",  # flow/article.py: a headline line break the copy gives no cue for
     "table-size": "表格缩小字号排入",  # flow/tables.py: a table set smaller than its style to fit its column
+    "empty-body": "有署名无正文",  # flow/article.py: a title and byline with no body (trial 16 #10)
+    "caption-share": "图片说明占图框过半",  # flow/article.py: a caption taking most of its photo cell (trial 16 #12)
     "slug": "版边信息行被截断",  # build.py with_marks: the slug line cut on a page too narrow for it
 }
 

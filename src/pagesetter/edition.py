@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, page_title, proof_pdf, save_memo,
+    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, page_title, proof_pdf,
+    refused_slug, save_memo,
     with_marks, proof_print_path, with_sources, with_unplaced_jumps,
 )
 from pagesetter.cache import DiskCache, default_cache
@@ -45,7 +46,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
-from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools
+from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools, refusal_counts
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 from pagesetter.wording import counted
@@ -82,6 +83,7 @@ class EditionResult:
     page_warnings: tuple[tuple[Warning, ...], ...] = ()
     specs: tuple[PageSpec, ...] = ()  # per page: its spec as built (the desk draws its modules from it)
     heads: "tuple[Heads, ...]" = ()  # per page: its articles' titles and where their copy starts
+    refused: tuple[str, ...] = ()  # per page: the mark the gate's refusal put in its slug, else ""
 
 
 # Pages in one edition: the thickest Sunday papers run to a few hundred.
@@ -167,7 +169,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                   proof: bool = False) -> EditionResult:
     """Every page read, laid out and rendered in a worker, on all cores. A page that continues an
     article from an earlier page (上接) is set here, in order, with the lines that page sent on.
-    Input errors are raised in page order; no file is written unless every page was built."""
+    Input errors are raised in page order; no file is written unless every page was built, but for
+    the proofs (``proof``) of an edition that overset stops."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     say = progress or (lambda message: None)
@@ -224,6 +227,10 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             pages[-1] = with_unplaced_jumps(pages[-1], unplaced)
         overset = [p for p in pages if p.overset]
         if overset and not allow_overset:
+            # the proofs still go out (README, --proof): they show the desk where the text ran out,
+            # as a page built alone writes its proof before overset stops it; the pages do not
+            if proofs:
+                staged.commit(only=set(proofs))
             entries = {d.spec.name: article_entries(d.spec) for d in done}
             raise OversetError("; ".join(f"page {p.name}: {overset_message(p, (), entries.get(p.name))}"
                                          for p in overset),
@@ -239,7 +246,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     gates = tuple(d.gate for d in done if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
                          tuple(proofs), gates if len(gates) == len(done) else (), page_warnings,
-                         tuple(d.spec for d in done), tuple(d.heads for d in done))
+                         tuple(d.spec for d in done), tuple(d.heads for d in done), tuple(d.refused for d in done))
 
 
 def _own_file(edition: Edition, target: Path, taken: list[Path], page: int | None) -> None:
@@ -309,7 +316,9 @@ def heads_of(spec: PageSpec, articles: dict[str, Article]) -> Heads:
         source = display_path(spec.content_dir / f"{a.article}.md")
         if art is not None and art.paragraphs:
             source = str(art.paragraphs[0].loc)
-        out[a.article] = (art.title if art is not None else "", source)
+        # an advertisement has no title: the desk calls its module 广告 (its label, flow/ads.py)
+        title = "" if art is None else art.title or ("广告" if art.ad else "")
+        out[a.article] = (title, source)
     return out
 
 
@@ -329,6 +338,7 @@ class _PageDone:
     # bytes, so its verdict is too.
     gate: "Gate | None" = None
     heads: Heads = field(default_factory=dict)  # heads_of: for the desk
+    refused: str = ""  # the gate refused it: the mark its slug carries (build.REFUSED_SLUGS), else ""
 
 
 @record(frozen=True)
@@ -471,20 +481,31 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
     flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})
     if missing:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
-    printed, marked = with_marks(with_sources(flowed.page, spec, articles), spec, faces)
+    sourced = with_sources(flowed.page, spec, articles)
+    printed, marked = with_marks(sourced, spec, faces)
     save_memo(faces, memo_key, job.cache)
     title = page_title(spec, articles)
+    settings = PrintSettings.of(spec)
     rendered = render_pdf(printed, manifest, title, job.data.date, cache=job.cache,
-                          settings=PrintSettings.of(spec), photo_threads=job.photo_threads)
+                          settings=settings, photo_threads=job.photo_threads)
+    gate = furniture_located(gate_pdf_bytes(rendered.pdf, server), spec, printed.bleed + printed.mark_margin)
+    refused = refused_slug(*refusal_counts(gate), overset=bool(flowed.page.overset))
+    if refused:
+        # Refused by the gate, as a page built alone is (cli.py _build_page): rendered again with
+        # the mark first in its slug, so its own PDF and the combined one say it is not for the
+        # plate (before: an edition's refused page carried a good page's slug). The page is the
+        # same; the verdict stays the first rendering's.
+        printed, marked = with_marks(sourced, spec, faces, refused=refused)
+        rendered = render_pdf(printed, manifest, title, job.data.date, cache=job.cache,
+                              settings=settings, photo_threads=job.photo_threads)
     proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache) if job.proof else b""
     proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
     return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes),
                       render_warnings=marked + rendered.warnings,
                       proof=proof,
                       proof_a3=proof_a3,
-                      gate=furniture_located(gate_pdf_bytes(rendered.pdf, server), spec,
-                                             printed.bleed + printed.mark_margin),
-                      heads=heads_of(spec, articles)),
+                      gate=gate,
+                      heads=heads_of(spec, articles), refused=refused),
             inputs_of(spec, manifest, articles), dict(rendered.digests))
 
 

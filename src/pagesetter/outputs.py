@@ -7,7 +7,8 @@ older page beside a new one (the night desk sends the output folder as it stands
 - the PDFs, previews and proofs of a build that stopped (remove_stopped);
 - the pages an edition no longer has, known by its earlier combined PDF (held_combined,
   earlier_pages, remove_dropped);
-- a 数字报 of other pages where `build --epaper` writes it (remove_older_site).
+- a 数字报 of other pages where `build --epaper` writes it (remove_older_site), and any of the
+  page or edition of a build that stopped (remove_stopped_site).
 
 Only files pagesetter wrote go (a PDF's Info names it as Creator), never through a link; what
 cannot be removed is said on stderr and left. cli.py calls these; the build itself never does."""
@@ -93,6 +94,25 @@ def remove_older_site(out: Path, spec: Path, name: str, pdfs: list[Path], combin
         option = "" if out == default_out else f" -o {display_path(out)}"
         print(f"removed {display_path(site)}/ (数字报 of an earlier build, older than these pages; "
               f"pagesetter build --epaper{option} {display_path(spec)} writes it again)")
+
+
+def remove_stopped_site(out: Path, name: str) -> bool | None:
+    """A build of the page or edition ``name`` that stopped removes the 数字报 pagesetter wrote for
+    it in OUT/epaper/<name>/, as it removes the page PDFs an earlier build wrote (remove_stopped):
+    the site holds copies of those PDFs and shows their pages, and the night desk sends the output
+    folder as it stands (trial 16b #12). Only the site's own files (epaper/site.py remove_site),
+    never through a link. True: removed; False: some of its files could not be (its edition.json
+    stands); None: no site of ours here."""
+    site = out / "epaper" / name
+    if not (site / "edition.json").is_file() or site.parent.is_symlink() or site.is_symlink():
+        return None
+    from pagesetter.epaper.site import older_site, remove_site
+
+    # of no PDF this build wrote (it wrote none): any site of ours named so is older
+    if not older_site(site, name, [], None):
+        return None
+    remove_site(site)
+    return not (site / "edition.json").exists()
 
 
 def remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int]], quiet: bool,

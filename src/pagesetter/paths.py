@@ -108,9 +108,13 @@ class StagedWrites:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staged-write")
         self._pending.append((self._writer.submit(_written_beside, path, data), path))
 
-    def commit(self) -> None:
-        written = [(future.result(), path) for future, path in self._pending]  # the first error, if any
-        self._pending.clear()
+    def commit(self, only: "set[Path] | None" = None) -> None:
+        """Every file written renamed into place; ``only``: just these, the rest left to be removed
+        with the block (an edition stopped by overset still writes its proofs, not its pages)."""
+        kept = [(future, path) for future, path in self._pending if only is not None and path not in only]
+        written = [(future.result(), path) for future, path in self._pending
+                   if only is None or path in only]  # the first error, if any
+        self._pending = kept
         for tmp, path in written:
             os.replace(tmp, path)
 

@@ -70,6 +70,10 @@ class LiveState:
     typography: list[str] = field(default_factory=list)
     preflight: list[str] = field(default_factory=list)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # this serve's own name, new at every start: builds count from 1 again in each, so a desk left
+    # open across a restart took build 1's picture URL for the one it had (trial 16b #17); it
+    # stands in every picture URL, and a desk that meets another reloads itself
+    instance: str = field(default_factory=lambda: secrets.token_hex(8))
     undo: list[Any] = field(default_factory=list)  # desk_edit.Written, newest last
     history: Path | None = None  # where the undo list is kept between sessions (desk_edit.history_path)
     pictures: dict[tuple[int, int, str], bytes] = field(default_factory=dict)  # (build, page, kind) → bytes
@@ -90,16 +94,28 @@ class LiveState:
     checking: threading.Lock = field(default_factory=threading.Lock)  # one check at a time uses it
     # an edition's page pictures by (PDF digest, dpi): a page the build replayed is not drawn again
     drawn: "dict[tuple[str, float], _Drawn]" = field(default_factory=dict)
+    # A single page the gate refused (a preflight error, text set over): the mark its slug carries
+    # (build.REFUSED_SLUGS), as `build` marks it, known from the last verdicts; the page is built
+    # again with it once they are in (the desk's PDF and pictures say NOT FOR PRINT, as build's
+    # file does), and without it once the verdicts say the page is good. An edition's pages are
+    # gated and marked by build_edition itself.
+    refused: str = ""
+    shown_refused: tuple[str, ...] = ()  # the marks the published pages carry, in page order
+    remark_asked: bool = False  # the watcher's next build is the one the verdicts asked for
+    remark_build: int = 0  # the build that was: its own verdicts ask for none (no build after build)
 
     def rebuild(self, wait_for_verdicts: bool = False, changed: float | None = None,
-                settled: Callable[[], bool] = lambda: True) -> bool:
+                settled: Callable[[], bool] = lambda: True, remark: bool = True) -> bool:
         """Build, publish the page (picture and modules), then the slower verdicts (in a thread of
         their own unless ``wait_for_verdicts``: the next save is not kept waiting for them). Any
         failure is shown; the last good page stays, marked stale. ``changed``: epoch ms of the
         change (a file's modification time, an edit's arrival), for the timing of each step.
         ``settled``, asked once the build is done: False when its inputs changed meanwhile (an
-        editor still writing); then nothing is published and False returned (build again)."""
+        editor still writing); then nothing is published and False returned (build again).
+        ``remark``: waiting for the verdicts, build once more when they change the page's mark
+        (never twice: a mark the marked page's own verdicts would undo is left as it is)."""
         started = time.perf_counter()
+        remarking, self.remark_asked = self.remark_asked, False
         steps = {"change": changed if changed is not None else _ms(), "seen": _ms()}
         try:
             views = self._build_views(steps)
@@ -111,6 +127,7 @@ class LiveState:
             return False
         with self.lock:
             self.pages, self.ok, self.error, self.build = views, True, "", self.build + 1
+            self.remark_build = self.build if remarking else 0
             self.typography, self.preflight = [], []
             self.seconds = time.perf_counter() - started
             self.pictures = {k: v for k, v in self.pictures.items() if k[0] == self.build}
@@ -122,7 +139,8 @@ class LiveState:
                  + "".join(f"; {p.name}: overset" for p in views if p.info["overset"]))
         pdfs = [str(v.pdf) for v in views]
         if wait_for_verdicts:
-            self._store_verdicts(self._verdicts(pdfs, build), build)
+            if self._store_verdicts(self._verdicts(pdfs, build), build) and remark:
+                return self.rebuild(wait_for_verdicts=True, remark=False)  # marked (or not) as the verdicts say
         else:
             self._check_aside(pdfs, build, len(views))
         return True
@@ -143,13 +161,16 @@ class LiveState:
                 views.append(_view(spec, page, pdf, proof, _warnings_of(spec, done.warnings, i == 0), self.dpi,
                                    heads, self.screen, self.drawn, drawn))
             self.drawn = drawn  # the pictures of these pages only: the next build draws what changed
+            self.shown_refused = done.refused
             steps["pictured"] = _ms()
             return _link_jumps(tuple(views))
         if self.session is None:  # builds come one at a time (the first, then the watcher's)
             from pagesetter.session import Session
 
             self.session = Session(self.spec)
-        result = self.session.build(self.out_dir, allow_overset=True, proof=self.want_proof)
+        refused = self.refused
+        result = self.session.build(self.out_dir, allow_overset=True, proof=self.want_proof, refused=refused)
+        self.shown_refused = ("" if result.page.overset else refused,)
         steps["built"] = _ms()
         proof = self.out_dir / f"{result.spec.name}.proof.pdf"
         view = _view(result.spec, result.page, result.pdf_path, proof if self.want_proof else None,
@@ -176,7 +197,10 @@ class LiveState:
                     if self.build != build:
                         return  # a newer build: its own thread takes over
                     self.picture(index, "jpg")
-                self._store_verdicts(self._verdicts(pdfs, build), build)
+                if self._store_verdicts(self._verdicts(pdfs, build), build) and self.remark_build != build:
+                    self.remark_asked = True
+                    self.force.set()  # the watcher builds it again, marked as the verdicts say
+                    self.wake.set()
             except Exception as exc:  # noqa: BLE001 - never a traceback on serve's terminal (trial 14b)
                 # serve stopping (its folder removed under this thread, SIGTERM) or a newer build
                 # having replaced the files: nothing to say; else one line
@@ -185,20 +209,27 @@ class LiveState:
                              f"{type(exc).__name__}: {exc}")
         threading.Thread(target=run, daemon=True).start()
 
-    def _verdicts(self, pdfs: list[str], build: int) -> tuple[list[str], list[str]] | None:
+    def _verdicts(self, pdfs: list[str], build: int) -> "Verdicts | None":
         """``verdicts_of`` with the kept Ghostscript, one check at a time (a check waiting for an
         older one is dropped if a newer build came meanwhile: that build's own check follows)."""
         with self.checking:
             if self.build != build:
                 return None
-            return verdicts_of(pdfs, self.coverage)
+            return checked_verdicts(pdfs, self.coverage)
 
-    def _store_verdicts(self, verdicts: tuple[list[str], list[str]] | None, build: int) -> None:
+    def _store_verdicts(self, verdicts: "Verdicts | None", build: int) -> bool:
+        """The verdicts shown; True when a single page's mark must change with them (the page is
+        to be built again: refused now, or good again)."""
         with self.lock:
             if verdicts is None or self.build != build:
-                return  # a newer build has been published meanwhile
-            self.preflight, self.typography = verdicts
+                return False  # a newer build has been published meanwhile
+            self.preflight, self.typography = verdicts.preflight, verdicts.typography
+            mark = verdicts.refused[0] if len(self.pages) == 1 and self.session is not None else None
+            again = mark is not None and (mark,) != self.shown_refused
+            if mark is not None:
+                self.refused = mark
         self._notify()
+        return again
 
     def close(self) -> None:
         """serve ending: the check running finishes, no later picture or check starts, and the
@@ -258,7 +289,7 @@ class LiveState:
 
     def status(self) -> dict[str, Any]:
         with self.lock:
-            return {"build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
+            return {"instance": self.instance, "build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
                     "seconds": round(self.seconds, 3), "timing": dict(self.timing),
                     "overset": [o for p in self.pages for o in p.info["overset"]],
                     "warnings": [w for p in self.pages for w in p.info["warnings"]],
@@ -266,7 +297,9 @@ class LiveState:
                     "preflight": "\n".join(self.preflight),
                     "typography_pages": list(self.typography), "preflight_pages": list(self.preflight),
                     "pages": [dict(p.info, name=p.name, spec=display_path(p.spec)) for p in self.pages],
-                    "undo": len(self.undo), "edition": len(self.pages) > 1}
+                    "undo": len(self.undo), "edition": len(self.pages) > 1,
+                    # each page's NOT FOR PRINT mark, as its PDF's slug carries it ("" for a good page)
+                    "refused": list(self.shown_refused)}
 
 
 def _ms() -> float:
@@ -282,18 +315,39 @@ def _steps_text(steps: dict[str, float]) -> str:
                      if end in steps and start in steps)
 
 
+@record(frozen=True)
+class Verdicts:
+    """What the desk's check found of each PDF: the preflight's and typography's verdicts as the
+    desk shows them, and the mark the gate's refusal puts in the page's slug (build.refused_slug:
+    the same rule as `build`'s), "" for a good page."""
+
+    preflight: list[str]
+    typography: list[str]
+    refused: tuple[str | None, ...]  # None: the check could not run (the page's mark left as it is)
+
+
 def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[str]]:
+    """Preflight and typography verdicts of each PDF, as the desk shows them (checked_verdicts)."""
+    found = checked_verdicts(pdfs, coverage)
+    return found.preflight, found.typography
+
+
+def checked_verdicts(pdfs: list[str], coverage: Any = None) -> Verdicts:
     """Preflight and typography verdicts of each PDF, as the desk shows them (the typography's as
-    `pagesetter check` prints it: its summary, then each problem located). Both read the
-    characters back with pdfium, once, in turn with the desk's pictures (_PDFIUM); the rest of the
-    checking runs beside the next build. ``coverage``: a CoverageServer to render them in (its
-    caller's only: one check at a time), else each renders in a Ghostscript of its own."""
+    `pagesetter check` prints it: its summary, then each problem located), and each page's
+    refusal mark. Both read the characters back with pdfium, once, in turn with the desk's
+    pictures (_PDFIUM); the rest of the checking runs beside the next build. ``coverage``: a
+    CoverageServer to render them in (its caller's only: one check at a time), else each renders
+    in a Ghostscript of its own."""
+    from pagesetter.build import refused_slug
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.report import preflight_summary
+    from pagesetter.proof.report import SET_OVER, preflight_summary
     from pagesetter.proof.typography import _locate, analyse, pdf_records
 
-    verdicts, typography = [], []
+    verdicts: list[str] = []
+    typography: list[str] = []
+    refused: list[str | None] = []
     for pdf in map(Path, pdfs):
         try:
             with coverage_render(pdf, server=coverage) as render:  # rendering while pdfium reads
@@ -308,10 +362,14 @@ def verdicts_of(pdfs: list[str], coverage: Any = None) -> tuple[list[str], list[
             report = analyse(chars, records=records)
             _locate(report, chars, records)
             typography.append(report.text())
+            errors = sum(f.severity == "error" and f.check != "overset" for f in checked.findings)
+            refused.append(refused_slug(errors, sum(bool(getattr(report, key)) for key in SET_OVER),
+                                        any(f.check == "overset" for f in checked.findings)))
         except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving
             verdicts.append(f"preflight could not run: {type(exc).__name__}: {exc}")
             typography.append("")
-    return verdicts, typography
+            refused.append(None)
+    return Verdicts(verdicts, typography, tuple(refused))
 
 
 # pdfium may not be entered from two threads at once (pypdfium2's documentation): the watcher's
@@ -595,10 +653,13 @@ def _scan(folder: str, skip: str | None, out: dict[str, int]) -> None:
             pass
 
 
-def _newest_change(before: dict[str, int], now: dict[str, int]) -> float | None:
-    """Epoch ms of the newest modification among the files changed or added (timing)."""
-    times = [t for path, t in now.items() if before.get(path) != t]
-    return max(times) / 1e6 if times else None
+def _newest_change(before: dict[str, int], now: dict[str, int], since: float) -> float:
+    """Epoch ms of the change seen in ``now`` (timing): the newest modification among the files
+    changed or added, but never before ``since``, the last look that saw ``before``, nor after
+    now. A file put back by mv, cp -p, rsync -t or tar keeps its old modification time (trial 16b
+    #6: 'seen 225005 ms', the file's age, for a save seen within one look); a removed file has none."""
+    times = [t / 1e6 for path, t in now.items() if before.get(path) != t]
+    return min(_ms(), max([since, *times]))
 
 
 # How often the watcher looks (a save waits half of it on average; one look costs some 0.5 ms),
@@ -614,17 +675,20 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
     file whole, atomically), or forced. Nothing raised here ends the loop: the next save is another
     try."""
     last = snapshot(folders, state.out_dir)
+    looked = _ms()  # when ``last`` was last seen as it is (the change came after it)
     while not stop.is_set():
         woken = state.wake.wait(interval)
         if stop.is_set():
             return
         try:
             state.wake.clear()
+            at = _ms()
             now = snapshot(folders, state.out_dir)
             if now == last and not state.force.is_set():
+                looked = at
                 continue  # (a wake for a change an earlier build already took in)
             state.force.clear()
-            changed = state.edited if woken and state.edited else _newest_change(last, now)
+            changed = state.edited if woken and state.edited else _newest_change(last, now, looked)
             state.edited = 0.0
             seen = time.monotonic()
 
@@ -638,7 +702,7 @@ def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval
                 return snapshot(folders, state.out_dir) == now
 
             if state.rebuild(changed=changed, settled=settled):
-                last = now
+                last, looked = now, at
             else:  # still being written: built again at the next look, even if put back as it was
                 state.force.set()  # (the PDF on disk is of files never shown)
         except Exception as exc:  # noqa: BLE001 - the watcher survives anything (a folder removed, ...)
@@ -720,9 +784,9 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
             said = (f"auto make-up written out as {len(placed)} placed entries under 'articles:' ('auto:' "
                     f"removed; undo puts it back); {said}")
-            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused)
+            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused, names)
         else:
-            result = _applied(path, lambda text: change(text, path), refused)
+            result = _applied(path, lambda text: change(text, path), refused, names)
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
@@ -739,13 +803,14 @@ def _rebuild_now(state: LiveState, arrived: float) -> None:
     state.wake.set()
 
 
-def _applied(path: Path, change: Callable[[str], str], refused: str) -> Any:
-    """desk_edit.apply_change; ``refused``, when given, goes before the loader's message (a swap
-    of an L: the overlap it names is a frame's the user did not touch)."""
+def _applied(path: Path, change: Callable[[str], str], refused: str, articles: set[str]) -> Any:
+    """desk_edit.apply_change, the photo cells of ``articles`` checked as the build checks them;
+    ``refused``, when given, goes before the loader's message (a swap of an L: the overlap it
+    names is a frame's the user did not touch)."""
     from pagesetter.desk_edit import apply_change
 
     try:
-        return apply_change(path, change)
+        return apply_change(path, change, sorted(articles))
     except InputError as exc:
         if not refused:
             raise
@@ -996,14 +1061,24 @@ def _serve_state(state: LiveState, spec: Path, host: str, port: int, quiet: bool
     from pagesetter.desk_edit import load_history
 
     state.undo = load_history(state.history, root, MAX_UNDO)  # type: ignore[arg-type]
-    state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
-    state.log = say
     stop = threading.Event()
-    try:
+    try:  # the port taken before the first build (trial 16b #16: a second desk built a whole edition first)
         server = DeskServer((host, port), make_handler(state, root, stop))
         server.log = say
     except OSError as exc:
         raise InputError(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        _first_build_and_serve(state, spec, server, stop, root, quiet, say, host)
+    finally:
+        server.server_close()
+
+
+def _first_build_and_serve(state: LiveState, spec: Path, server: DeskServer, stop: threading.Event, root: Path,
+                           quiet: bool, say: Callable[[str], None], host: str) -> None:
+    """The first build (a desk connecting meanwhile waits in the listen queue: answered with the
+    first page), then the watcher and the server until Ctrl-C."""
+    state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
+    state.log = say
     folders = [root / "layout", root / "content", root / "fonts", spec.resolve().parent]
     watcher = threading.Thread(target=watch, args=(state, folders, stop), daemon=True)
     watcher.start()
@@ -1018,4 +1093,3 @@ def _serve_state(state: LiveState, spec: Path, host: str, port: int, quiet: bool
         state.wake.set()
         with state.changed:
             state.changed.notify_all()
-        server.server_close()

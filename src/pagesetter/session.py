@@ -107,10 +107,11 @@ class Session:
     _memo: IdentityMemo = field(default_factory=lambda: IdentityMemo(LASTING))
 
     def build(self, out_dir: Path, *, allow_overset: bool = False, proof: bool = False,
-              durable: bool = False) -> BuildResult:
+              durable: bool = False, refused: str = "") -> BuildResult:
         """As ``build_page(spec_path, out_dir, ...)``: the same result, the same PDF bytes. The PDF
         replaces the old one atomically but, unless ``durable``, is not synced to disk first (as
-        Typst writes its PDF): a session's page is made again on the next change."""
+        Typst writes its PDF): a session's page is made again on the next change. ``refused``: the
+        gate's mark for its slug (build.REFUSED_SLUGS), as build_page's."""
         spec, manifest = self._spec()
         articles: dict[str, Article] = {}
         changes: list[Change] = []
@@ -122,7 +123,7 @@ class Session:
         try:
             return build_loaded(spec, manifest, articles, tuple(changes), faces, out_dir,
                                 allow_overset=allow_overset, proof=proof, cache=self.cache, memo_key=memo_key,
-                                memo=self._memo, durable=durable)
+                                memo=self._memo, durable=durable, refused=refused)
         finally:
             # keep only what this build used: the session stays the size of one page
             self._memo.sweep()

@@ -10,6 +10,8 @@ and every guess is reported with its file:line, as is what could not be recognis
 - run-in lead sentences: bold runs in Word, and only those (and ``**…**`` in Markdown); in text,
   only a repeated pattern: two or more paragraphs of one article opening with a short ``X,Y。`` sentence;
 - 小标题: short lines without end punctuation inside the body;
+- tables: runs of lines whose cells are parted by tabs or aligned by spaces (ROW_RULES), with a
+  ``表：…`` line above and a ``来源：…`` line under them; an ``编者按`` paragraph: a quotation;
 - photo captions: ``▲``/``▼`` lines and ``图为…``; several captions printed together are given to
   the article whose text they share the longest run of characters with;
 - paragraphs cut at old column breaks: a long line ending without end punctuation joins the next.
@@ -22,7 +24,7 @@ import re
 from dataclasses import field, replace
 from pathlib import Path
 
-from pagesetter.content.sources import Picture, Run, SourcePara
+from pagesetter.content.sources import TABLE_MARKER, Picture, Run, SourcePara, TableDraft, TablePara
 from pagesetter.records import record
 from pagesetter.wording import counted
 
@@ -77,7 +79,8 @@ class Note:
 class BodyPara:
     line: int
     runs: tuple[Run, ...]
-    form: str = "body"  # "body" or "subhead"
+    form: str = "body"  # "body", "subhead", "quote" (编者按) or "table"
+    table: TableDraft | None = None
 
     @property
     def text(self) -> str:
@@ -128,6 +131,77 @@ class _Draft:
         return "".join(x or "" for x in (self.kicker, self.title, self.subtitle)) + "".join(p.text for p in self.body)
 
 
+# 编者按 (an editor's note) opening the copy: a paragraph of the body, set as a quotation (content
+# format: '> ' lines are a quotation or 编者按), never a headline line (trial 16 #4: it pushed the
+# real 主题 down to a 小标题).
+EDITOR_NOTE = re.compile(r"^[【\[〔]?编者按[】\]〕]?[：:]?")
+
+# Rows of a table in text copy (trial 16 #4: each row of a tab-separated table became a 小标题):
+# cells parted by tabs (a spreadsheet's or a web table's copy), or by runs of two or more spaces
+# or 一字空 (a table aligned by eye). Each row: how the cells are parted, how many rows in a run at
+# least (a tab is never typed inside Chinese prose, aligned spaces may be: more rows asked), and
+# why.
+@record(frozen=True)
+class RowRule:
+    parts: re.Pattern[str]
+    least_rows: int  # header included
+    why: str
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule(re.compile(r"[ \u3000]*\t+[ \u3000]*"), 2, "cells parted by tabs"),
+    RowRule(re.compile(r"[ \u3000]{2,}"), 3, "cells aligned by runs of spaces"),
+)
+TABLE_CELL_MAX = 30  # characters: a longer "cell" is a sentence, and its line no table row
+
+
+def _row(text: str, rule: RowRule) -> tuple[str, ...] | None:
+    """The cells of ``text`` as a row under ``rule``, or None (one cell, a sentence in it)."""
+    cells = tuple(c.strip() for c in rule.parts.split(text.strip()))
+    if len(cells) < 2 or any(not c or len(c) > TABLE_CELL_MAX for c in cells) or text.rstrip()[-1:] in "。；;":
+        return None
+    return cells
+
+
+def _find_tables(paras: list[SourcePara], notes: list[Note]) -> list[SourcePara]:
+    """Runs of lines that are rows of one table (ROW_RULES: as many cells each), with a 表：… line
+    right above and a 来源：… line right under, made one TablePara each; reported."""
+    from pagesetter.content.reader import TABLE_CAPTION, TABLE_SOURCE
+
+    out: list[SourcePara] = []
+    i = 0
+    while i < len(paras):
+        found: tuple[int, RowRule, list[tuple[str, ...]]] | None = None
+        for rule in ROW_RULES:
+            rows: list[tuple[str, ...]] = []
+            j = i
+            while j < len(paras) and not paras[j].heading and (row := _row(paras[j].text, rule)) is not None \
+                    and (not rows or len(row) == len(rows[0])):
+                rows.append(row)
+                j += 1
+            if len(rows) >= rule.least_rows:
+                found = (j, rule, rows)
+                break
+        if found is None:
+            out.append(paras[i])
+            i += 1
+            continue
+        end, rule, rows = found
+        title = None
+        if out and out[-1].text.strip().startswith(TABLE_CAPTION) and not out[-1].heading:
+            title = out.pop().text.strip()
+        source = None
+        if end < len(paras) and paras[end].text.strip().startswith(TABLE_SOURCE):
+            source, end = paras[end].text.strip(), end + 1
+        table = TableDraft(tuple(rows), title, source)
+        first = paras[i].line if title is None else paras[i].line - 1
+        out.append(TablePara(first, (Run(table.text()),), table=table))
+        notes.append(Note(paras[i].line, "guessed", f"a table of {len(rows) - 1} rows and {len(rows[0])} columns "
+                          f"({rule.why}), the first row its header: check it against the copy"))
+        i = end
+    return out
+
+
 def _ends_sentence(text: str) -> bool:
     text = text.rstrip()
     if len(text) >= 2 and text[-1] in STRAIGHT_QUOTES and text[-2] in QUOTED_END:
@@ -139,6 +213,10 @@ def _kind(p: SourcePara) -> str:
     text = p.text.strip()
     if p.style == "#tables":
         return "tables"
+    if isinstance(p, TablePara):
+        return "table"
+    if EDITOR_NOTE.match(text) and len(text) > 4:
+        return "editor-note"
     if MARKUP.match(text):  # before headings: web markup is never a headline
         return "markup"
     if WEB_BOILERPLATE.match(text) and len(text) <= 40:
@@ -168,11 +246,17 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
     ``fmt``: "docx", "md" or "text", what the copy was (Word says its leads in bold runs; Markdown
     says its 小标题 with ``## ``)."""
     notes: list[Note] = []
+    if fmt != "docx":  # (Word's own tables are its "#tables" paragraphs)
+        paras = _find_tables(paras, notes)
     kinds = [_kind(p) for p in paras]
     for p, k in zip(paras, kinds):
-        if k == "tables":
-            notes.append(Note(0, "not recognised", "the Word file has tables: they were not imported; "
-                              "write their rows as paragraphs or a list"))
+        if k == "tables":  # a Word table that is no grid of plain cells: its marker stands in the body
+            notes.append(Note(p.line, "to do", f"a Word table {p.text} was not imported: write it at "
+                              f"{TABLE_MARKER} as a pipe table ('| 甲 | 乙 |', content/README.md), or as paragraphs"))
+        elif k == "table" and fmt == "docx":
+            rows = p.table.rows if isinstance(p, TablePara) and p.table is not None else ()
+            notes.append(Note(p.line, "guessed", f"a table of {len(rows) - 1} rows and {len(rows[0]) if rows else 0} "
+                              "columns (a Word table), the first row its header: check it against the copy"))
         elif k == "markup":
             notes.append(Note(p.line, "not recognised", f"a line of web markup (HTML), dropped: {p.text.strip()[:40]!r}; "
                               "put its text back by hand if it belongs to the copy"))
@@ -181,12 +265,17 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
                               f"navigation), dropped: {p.text.strip()[:40]!r}"))
     kept = [(p, k) for p, k in zip(paras, kinds) if k not in ("markup", "boilerplate")]
     paras, kinds = [p for p, _ in kept], [k for _, k in kept]
+    credits = _credit_lines(paras, kinds, notes)  # caption's line -> the credit on the line under it
+    taken = {id(credit) for credit in credits.values()}
+    kept = [(p, k) for p, k in zip(paras, kinds) if id(p) not in taken]
+    paras, kinds = [p for p, _ in kept], [k for _, k in kept]
     cluster = _caption_cluster(paras, kinds, notes)
     drafts = _segment(paras, kinds, notes, fmt)
     for draft in drafts:
         _finish_body(draft, notes)
     if cluster:
         _place_captions([paras[i] for i in cluster], drafts, notes)
+    _give_credits(drafts, credits)
     for draft in drafts:
         if fmt != "docx":  # Word says its leads itself, in bold runs (trial 14 #7)
             _mark_leads(draft, paras, notes)
@@ -279,6 +368,45 @@ def _photo(p: SourcePara) -> PhotoDraft:
     return PhotoDraft(p.line, text)
 
 
+# A photo credit typed on the line under its caption (trial 16b #20: printed as a body paragraph):
+# 本报记者 孙明 摄, 孙明摄, 摄影：王强, 王强 供图, 图/王强, 图：新华社, bracketed or not. No sentence in it.
+CREDIT_LINE = re.compile(r"^(?:\S.{0,28}[ \u3000]?摄|摄影[:：]?[ \u3000]*\S.{0,30}|\S.{0,28}供图"
+                         r"|图[/／:：][ \u3000]*\S.{0,30})$")
+CREDIT_LINE_MAX = 32  # characters: a longer line is a sentence, not a name and 摄
+
+
+def _credit_line(text: str) -> str | None:
+    """The credit a line is, brackets taken off; None when it is not one."""
+    text = text.strip()
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1].strip()
+    if len(text) > CREDIT_LINE_MAX or any(mark in text for mark in "。，,；;！？!?"):
+        return None
+    return text if CREDIT_LINE.match(text) else None
+
+
+def _credit_lines(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> dict[int, SourcePara]:
+    """Each caption (by its line) whose next line is only a credit, with that line: the credit is the
+    photo's (``credit:``), not a paragraph of the body."""
+    out: dict[int, SourcePara] = {}
+    for i in range(1, len(paras)):
+        if kinds[i - 1] != "caption" or paras[i].heading or paras[i].pictures:
+            continue
+        if _photo(paras[i - 1]).credit is None and _credit_line(paras[i].text) is not None:
+            out[paras[i - 1].line] = paras[i]
+            notes.append(Note(paras[i].line, "guessed", f"the credit of the caption of line {paras[i - 1].line}: "
+                              f"{_credit_line(paras[i].text)!r}"))
+    return out
+
+
+def _give_credits(drafts: list[_Draft], credits: dict[int, SourcePara]) -> None:
+    for draft in drafts:
+        for k, photo in enumerate(draft.photos):
+            line = credits.get(photo.line)
+            if line is not None and photo.credit is None:
+                draft.photos[k] = replace(photo, credit=_credit_line(line.text))
+
+
 # --- articles -----------------------------------------------------------------------------------
 
 def _article_level(paras: list[SourcePara], kinds: list[str]) -> int:
@@ -321,7 +449,8 @@ def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: 
                          None)
     drafts: list[_Draft] = []
     if first_heading is None:
-        drafts.append(_headless(paras, kinds, notes))
+        for start, end in _stories(paras, kinds, notes, fmt):
+            drafts.append(_headless(paras[start:end], kinds[start:end], notes))
         return drafts
     before = [i for i in range(first_heading) if kinds[i] not in ("picture", "tables")]
     kicker: str | None = None
@@ -367,6 +496,39 @@ def _segment(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: 
     return drafts
 
 
+# How many headline lines (引题, 主题, 副题, byline) may stand between a new story's first line
+# and its dateline.
+STORY_HEAD_MAX = 4
+
+
+def _stories(paras: list[SourcePara], kinds: list[str], notes: list[Note], fmt: str) -> list[tuple[int, int]]:
+    """(start, end) of each story in copy without headings. A new story starts, as the first one's
+    headline is guessed, at a short line after a blank one whose headline lines (short, ——副题, a
+    byline) lead to a dateline (本报讯…) or hold a byline, once the story before has a paragraph
+    (trial 16b #20: a second story's headline became a 小标题 of the first). Word copy has no
+    blank lines to tell: one story."""
+    bounds = [0]
+    if fmt == "docx":
+        return [(0, len(paras))]
+    for i in range(1, len(paras)):
+        if kinds[i] != "short" or paras[i].line <= paras[i - 1].line + 1:
+            continue  # no blank line above it
+        if not any(kind == "body" for kind in kinds[bounds[-1]:i]):
+            continue  # the story before has no paragraph yet: this is still its headline
+        j = i + 1
+        while j < len(paras) and j - i <= STORY_HEAD_MAX and kinds[j] in ("short", "dash", "byline"):
+            j += 1
+        byline = "byline" in kinds[i + 1:j]
+        dateline = j < len(paras) and DATELINE.match(paras[j].text.strip()) is not None
+        if j >= len(paras) or not (byline or dateline) or kinds[j] not in ("body", "short"):
+            continue
+        cue = "then a dateline" if dateline else "then a byline"
+        notes.append(Note(paras[i].line, "guessed", f"a new article: {paras[i].text.strip()!r} after a blank line, "
+                          f"{cue} (written to a file of its own)"))
+        bounds.append(i)
+    return list(zip(bounds, bounds[1:] + [len(paras)]))
+
+
 def _take_kicker(previous: _Draft | None, line: int, notes: list[Note]) -> str | None:
     """A short line right before a title heading is its 引题 (taken back from the article before)."""
     if previous is None or not previous.body:
@@ -383,6 +545,8 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
     """An article without headings: its headline is the short lines before the first paragraph."""
     head: list[int] = []
     for i, kind in enumerate(kinds):
+        if kind == "editor-note" and not head:
+            continue  # an 编者按 above the headline: the body's (below), not a headline line
         if kind not in ("short", "dash", "byline") or len(head) >= 5:
             break
         if i + 1 < len(paras) and _continues(paras[i + 1].text):  # a cut paragraph's start, not a headline
@@ -427,8 +591,10 @@ def _headless(paras: list[SourcePara], kinds: list[str], notes: list[Note]) -> _
             draft.body.append(BodyPara(paras[i].line, paras[i].runs, "subhead"))
         if len(names) >= 2 or any(sizes) or bold:
             notes.append(Note(paras[title_at].line, "guessed", f"主题 (title), {why}"))
-    for i in range(len(head), len(paras)):
-        _body_item(draft, paras[i], kinds[i], notes)
+    taken = set(head)
+    for i in range(len(paras)):
+        if i not in taken:
+            _body_item(draft, paras[i], kinds[i], notes)
     return draft
 
 
@@ -449,6 +615,13 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
         draft.loose += pictures
         return
     if kind in ("tables", "clustered"):
+        return
+    if isinstance(p, TablePara):
+        draft.body.append(BodyPara(p.line, p.runs, "table", p.table))
+        return
+    if kind == "editor-note":
+        draft.body.append(BodyPara(p.line, p.runs, "quote"))
+        notes.append(Note(p.line, "guessed", "编者按: set as a quotation ('> ', the page's quote style)"))
         return
     if kind == "caption":
         photo = _photo(p)
@@ -487,7 +660,7 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
         notes.append(Note(last.line, "guessed", f"joined with line {p.line}: the paragraph was cut at a column "
                           f"break ({why})"))
         return
-    if not draft.body and DATELINE.match(text):
+    if all(b.form == "quote" for b in draft.body) and DATELINE.match(text):  # (an 编者按 may stand before it)
         notes.append(Note(p.line, "guessed", "the dateline (电头) stays at the start of the first paragraph"))
     if kind == "short" or (p.all_bold and len(text) <= SUBHEAD_MAX and not _ends_sentence(text)):
         draft.body.append(BodyPara(p.line, tuple(Run(r.text) for r in p.runs), "subhead"))
@@ -512,8 +685,10 @@ def _cut(text: str) -> bool:
 
 
 def _finish_body(draft: _Draft, notes: list[Note]) -> None:
-    """A last short paragraph repeating the opening of an earlier one is an echo of the
-    extraction (a pull quote or a running head): dropped, and reported."""
+    """A last paragraph repeating the title, or the byline (a sign-off), is dropped; a sign-off with
+    no byline above is the byline; a last short paragraph repeating the opening of an earlier one
+    is an echo of the extraction (a pull quote or a running head): dropped. Each reported."""
+    _finish_repeats(draft, notes)
     if len(draft.body) < 2:
         return
     last = draft.body[-1]
@@ -525,6 +700,40 @@ def _finish_body(draft: _Draft, notes: list[Note]) -> None:
             notes.append(Note(last.line, "guessed", f"dropped: it repeats the start of line {earlier.line} "
                               "(an echo of the extraction or a pull quote); put it back if it belongs"))
             return
+
+
+def _same(a: str, b: str) -> bool:
+    """Two lines of copy alike but for spaces (本报记者 陈光 / 本报记者陈光)."""
+    return "".join(a.split()) == "".join(b.split())
+
+
+def _finish_repeats(draft: _Draft, notes: list[Note]) -> None:
+    """The title again as the last paragraph (a Word file's running head, trial 16b #15: a 小标题
+    ending the article), and a sign-off at the end (*本报记者 陈光*, （本报记者 陈光）: trial 16b #5)."""
+    if not draft.body:
+        return
+    last = draft.body[-1]
+    if draft.title and _same(last.text, draft.title):
+        draft.body.pop()
+        notes[:] = [n for n in notes if n.line != last.line or not n.text.startswith("小标题")]  # no longer one
+        notes.append(Note(last.line, "guessed", f"dropped: it repeats the title {draft.title!r} (the copy's "
+                          "running head or an echo); put it back if it belongs"))
+        return
+    text = last.text.strip()
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1].strip()
+    if not _is_byline(text) or (len(draft.body) < 2 and draft.byline is None):
+        return
+    if draft.byline is not None and _same(text, draft.byline):
+        draft.body.pop()
+        notes.append(Note(last.line, "guessed", f"dropped: the byline again at the end (署名 {draft.byline!r}); "
+                          "put it back as a '::: right' 落款 if the page signs off"))
+    elif draft.byline is None:
+        draft.body.pop()
+        draft.byline = text
+        notes.append(Note(last.line, "guessed", f"署名 (byline), at the article's end: {text!r}"))
+    elif last.form == "subhead":  # a sign-off other than the byline: a paragraph, never a 小标题
+        draft.body[-1] = BodyPara(last.line, tuple(Run(r.text) for r in last.runs))
 
 
 def _mark_leads(draft: _Draft, paras: list[SourcePara], notes: list[Note]) -> None:
@@ -607,15 +816,33 @@ def to_markdown(article: Imported, files: dict[int, str] | None = None) -> str:
         if para.form == "subhead":
             lines.append("## " + para.text.translate(_ESCAPE_ANYWHERE))
             continue
+        if para.form == "table" and para.table is not None:
+            lines += _table_lines(para.table)
+            continue
+        if para.form == "quote":
+            lines.append("> " + para.text.translate(_ESCAPE_ANYWHERE))
+            continue
         text = "".join(f"**{r.text.translate(_ESCAPE_ANYWHERE)}**" if r.bold and r.text.strip()
                        else r.text.translate(_ESCAPE_ANYWHERE) for r in para.runs)
         lines.append(_escape_start(text))
     return "\n".join(lines) + "\n"
 
 
+def _table_lines(table: TableDraft) -> list[str]:
+    """A pipe table (content/README.md): the 表： line, the header, the alignment row (every column
+    '---': figures right, text left), the rows, the 来源： line; a bar in a cell escaped."""
+    def row(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.translate(_ESCAPE_ANYWHERE).replace("|", "\\|") for c in cells) + " |"
+
+    out = [table.title.translate(_ESCAPE_ANYWHERE)] if table.title else []
+    out += [row(table.rows[0]), "| " + " | ".join("---" for _ in table.rows[0]) + " |"]
+    out += [row(r) for r in table.rows[1:]]
+    return out + ([table.source.translate(_ESCAPE_ANYWHERE)] if table.source else [])
+
+
 def body_text(article: Imported) -> list[tuple[str, str]]:
     """(form, text) of each body paragraph as the reader should read it back."""
-    return [(p.form, "".join(r.text for r in p.runs)) for p in article.body]
+    return [(p.form, p.table.text() if p.table is not None else "".join(r.text for r in p.runs)) for p in article.body]
 
 
 # --- files --------------------------------------------------------------------------------------

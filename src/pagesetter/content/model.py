@@ -89,6 +89,7 @@ class Photo:
     loc: Loc  # where the photo entry stands in the front matter
     # A photo group (组图): more pictures that share this entry's caption and credit (``files:``).
     more: tuple[Path, ...] = ()
+    caption_loc: Loc | None = None  # where its caption stands (a warning on the caption names that line)
 
     @property
     def files(self) -> tuple[Path, ...]:

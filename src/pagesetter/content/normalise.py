@@ -80,8 +80,9 @@ def _neighbour(text: Sequence[str], i: int, step: int) -> str | None:
     """The nearest character from ``i`` in direction ``step`` that is neither a space nor a shared quote."""
     j = i + step
     while 0 <= j < len(text):
-        if not text[j].isspace() and text[j] not in SHARED_QUOTES:
-            return text[j]
+        ch = text[j][:1]  # a list of _marks' characters: a run's marks read as their first, its emptied places skipped
+        if ch and not ch.isspace() and ch not in SHARED_QUOTES:
+            return ch
         j += step
     return None
 
@@ -303,12 +304,88 @@ def _single_quote_edits(text: str, chars: list[str]) -> list[Edit]:
     return _paired_edits(text, chars, single_quotes(text), STRAIGHT_SINGLE, "‘’", "single", UNPAIRED_SINGLE)
 
 
-def _marks(text: str, signs: bool = True) -> tuple[str, list[Edit]]:
-    """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）."""
+# 省略号 and 破折号 typed the Latin way (trial 16 #13: 结束..., 不是--大家 printed as typed, and a
+# 校对 marks both). GB/T 15834-2011 §4.11 (省略号 ……: six points in two ems; 。。。 and a lone … are
+# not it) and §4.9 (破折号 ——: a rule two ems long). Each row: the typed run, what it becomes, and
+# when: "beside" = the nearest character on either side (quotes and spaces aside) is Chinese;
+# "dash" = Chinese on one side and Chinese or the paragraph's edge on the other (a 破折号 may open
+# or close a paragraph: ——记…, 又补了一句--). A run the table does not decide (...., --- , a
+# hyphen between two Chinese characters: 北京-上海 may be a 连接号 — or ～, 不是-大家 a 破折号) is
+# left as typed and located, as a straight quote without a partner is. A hyphen before a figure
+# (-3%) is the signed-figure rule's (tables: _minus_signs), not this one's; Latin text keeps its
+# own marks (wait..., A--B).
+@record(frozen=True)
+class MarkRun:
+    pattern: str  # a regular expression matching the whole run
+    after: str | None  # None: left as typed and located
+    when: str  # "beside", "dash", "between"
+    why: str
+
+
+MARK_RUNS: tuple[MarkRun, ...] = (
+    MarkRun(r"(?<!\.)(?:\.{3}|\.{6})(?!\.)", "……", "beside", "ellipsis typed as ASCII points in Chinese text "
+            "(GB/T 15834-2011 §4.11: ……)"),
+    MarkRun(r"(?<!。)(?:。{3}|。{6})(?!。)", "……", "beside", "ellipsis typed as full stops (GB/T 15834-2011 §4.11: ……)"),
+    MarkRun(r"(?<!…)…(?!…)", "……", "beside", "a lone … in Chinese text (GB/T 15834-2011 §4.11: …… is six points, two ems)"),
+    MarkRun(r"(?<!-)--(?!-)", "——", "dash", "dash typed as two hyphens in Chinese text (GB/T 15834-2011 §4.9: ——)"),
+    MarkRun(r"(?<!\.)(?:\.{2}|\.{4,})(?!\.)", None, "beside", "ASCII points in Chinese text, not an ellipsis of three or six: left "
+            "as typed; write …… (省略号) or 。"),
+    MarkRun(r"(?<!-)-{2,}", None, "beside", "hyphens in Chinese text not read as a 破折号: left as typed; write —— or —"),
+    MarkRun(r"-(?![0-9０-９])", None, "between", "a hyphen-minus between Chinese characters: left as typed; write "
+            "—— (破折号), — or ～ (连接号)"),
+)
+_MARK_RUN = re.compile("|".join(f"(?P<r{k}>{row.pattern})" for k, row in enumerate(MARK_RUNS)))
+_MARK_START = frozenset(".。…-")
+QUOTE_OPENS, QUOTE_CLOSES = "“‘\"'「『", "”’\"'」』"
+
+
+def _mark_runs(text: str, chars: list[str]) -> list[Edit]:
+    """MARK_RUNS in ``text``: a run decided is set in ``chars`` (its first offset holds the new marks,
+    the rest are emptied); one undecided is an Edit that changes nothing (reported, located)."""
+    edits: list[Edit] = []
+    for m in _MARK_RUN.finditer(text):
+        row = MARK_RUNS[int(next(k for k, v in m.groupdict().items() if v is not None)[1:])]
+        i, j = m.start(), m.end()
+        before, after = _neighbour(text, i, -1), _neighbour(text, j - 1, 1)
+        chinese = [ch is not None and _hanzi_side(ch) for ch in (before, after)]
+        if row.when == "beside":
+            ok = any(chinese)
+        elif row.when == "dash":
+            ok = any(chinese) and all(c or ch is None for c, ch in zip(chinese, (before, after)))
+        else:  # "between": straight beside Chinese on both sides, nothing between
+            ok = 0 < i and j < len(text) and _hanzi_side(text[i - 1]) and _hanzi_side(text[j])
+        if not ok:
+            if row.after is not None and row.when == "dash" and any(chinese):
+                edits.append(Edit(i, m.group(), m.group(), "two hyphens beside Chinese text, not read as a "
+                                  "破折号: left as typed; write —— or —"))
+            continue
+        if row.after is None:
+            edits.append(Edit(i, m.group(), m.group(), row.why))
+            continue
+        if row.after == "……" and 0 < i and j < len(text) and text[i - 1] in QUOTE_OPENS and text[j] in QUOTE_CLOSES:
+            # alone in quotation marks: the mark named (两个“…”合成一个字形) or a silent reply (“……”)?
+            edits.append(Edit(i, m.group(), m.group(), "an ellipsis alone in quotation marks (the mark itself "
+                              "named, or a silent reply?): left as typed; write …… for a reply"))
+            continue
+        chars[i] = row.after
+        for k in range(i + 1, j):
+            chars[k] = ""
+        edits.append(Edit(i, m.group(), row.after, row.why))
+    return edits
+
+
+def _marks(text: str, signs: bool = True, runs: bool = True) -> tuple[list[str], list[Edit]]:
+    """Full-width marks where the neighbour is Chinese; pairs first, so 社区(村), sees （村）. The
+    characters one for each of ``text``'s (a run of MARK_RUNS: its first holds the new marks, the rest
+    ""), so offsets stay the text's. ``signs``: a hyphen-minus starting a number set as the minus
+    sign (_sign_edits); ``runs``: MARK_RUNS applied; neither in a table, whose cells the text runs
+    together (a cell "--" is "no figure") and whose cells have their own sign rule."""
     chars = list(text)
     edits: list[Edit] = []
     if HYPHEN_MINUS in text and signs:
         edits += _sign_edits(text, chars)
+    if runs and not _MARK_START.isdisjoint(text):
+        edits += _mark_runs(text, chars)
     if STRAIGHT_QUOTE in text:
         edits += _quote_edits(text, chars)
     if STRAIGHT_SINGLE in text:
@@ -329,7 +406,7 @@ def _marks(text: str, signs: bool = True) -> tuple[str, list[Edit]]:
         if ch in HALF_TO_FULL and i not in pairs and _chinese_beside(chars, i):
             chars[i] = HALF_TO_FULL[ch]  # later marks see this one as Chinese (是?! → 是？！)
             edits.append(Edit(i, ch, chars[i], f"half-width {ch!r} in Chinese text (GB/T 15834-2011 §4: {chars[i]})"))
-    return "".join(chars), edits
+    return chars, edits
 
 
 def _spaces(text: str, converted: frozenset[int] = frozenset()) -> list[Edit]:
@@ -359,6 +436,15 @@ def _spaces(text: str, converted: frozenset[int] = frozenset()) -> list[Edit]:
             else:
                 why = "space between Chinese characters (one is kept)" if keep else "tab between Chinese characters"
             edits += [Edit(k, text[k], "", why) for k in range(i, j) if k not in keep]
+        elif "\t" in text[i:j]:
+            # A tab beside a figure or a Latin word (上证指数<tab>3386.42: a table's row typed as text)
+            # has no glyph either: set as one space, its run's other tabs removed, so every tab of the
+            # copy is treated and reported alike (trial 16 #4: these stayed, printed as white).
+            tabs = [k for k in range(i, j) if text[k] == "\t"]
+            spaced = " " in text[i:j] or IDEOGRAPHIC_SPACE in text[i:j]
+            edits += [Edit(k, "\t", "" if spaced or n else " ", "tab (it has no glyph): set as a space"
+                           if not (spaced or n) else "tab beside a space (it has no glyph): removed")
+                      for n, k in enumerate(tabs)]
         i = j
     return edits
 
@@ -368,7 +454,8 @@ def _space_between_chinese(text: str, i: int) -> bool:
     return before is not None and after is not None and is_chinese(before) and is_chinese(after)
 
 
-def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bool = True) -> tuple[str, list[Edit]]:
+def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bool = True, runs: bool = True
+                   ) -> tuple[str, list[Edit]]:
     """The text with full-width marks, without the invisible characters content/invisible.py drops
     (and, in body text, without extra spaces), and the edits. ``signs``: a hyphen-minus starting a
     number set as the minus sign (_sign_edits); not in a table, whose text runs its cells together
@@ -381,17 +468,20 @@ def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bo
     # first: a mark beside 5 reads a figure, as beside a typed 5 (``half`` False: as a vertical
     # headline sets the text, its full-width figures upright)
     halved, edits = half_width(text) if half else (text, [])
-    marked, marks = _marks(halved, signs)
+    chars, marks = _marks(halved, signs, runs)
     edits += marks
     converted = frozenset(e.offset for e in marks if e.after != e.before)
     if ANY_HIDDEN.search(text) is not None:  # nearly no text has one
         edits += [Edit(i, text[i], "", why) for i, why in hidden_dropped(text)]
     if drop_spaces:
-        edits += _spaces(marked, converted)
+        # one character for each of the text's, so the spaces' offsets are the text's (a run's
+        # emptied places read as its marks, Chinese: 结束... 大家 is a space between Chinese)
+        edits += _spaces("".join(ch[:1] or "…" for ch in chars), converted)
     gone = {e.offset for e in edits if not e.after}
-    if gone:
-        marked = "".join(ch for i, ch in enumerate(marked) if i not in gone)
-    return marked, sorted(edits, key=lambda e: e.offset)
+    for e in edits:
+        if e.after and e.before.isspace():  # a tab set as a space
+            chars[e.offset] = e.after
+    return "".join(ch for i, ch in enumerate(chars) if i not in gone), sorted(edits, key=lambda e: e.offset)
 
 
 def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Article, list[Change]]:
@@ -452,14 +542,16 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
     """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans
     and the place in the file of every character that stays."""
     whole = para.text
-    new, edits = normalise_text(whole, drop_spaces=True, signs=para.form != "table")
+    new, edits = normalise_text(whole, drop_spaces=True, signs=para.form != "table", runs=para.form != "table")
     if para.form == "table":
         edits = sorted(edits + _minus_signs(para), key=lambda e: e.offset)
     if not edits:
         return para
     changes += [Change(para.char_loc(e.offset), e.before, e.after, e.reason) for e in edits]
-    # Marks change one character for one; removed spaces shift what follows. Rebuild span by span.
+    # Marks change one character for one, or a run for its marks (MARK_RUNS: ... for ……, the run's
+    # first place given to each); removed spaces shift what follows. Rebuild span by span.
     dropped = {e.offset for e in edits if not e.after}
+    dropped |= {k for e in edits if e.after and len(e.before) > 1 for k in range(e.offset + 1, e.offset + len(e.before))}
     replaced = {e.offset: e.after for e in edits if e.after}
     spans: list[Span] = []
     pos = 0
@@ -468,7 +560,8 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
         pos += len(span.text)
         if kept or para.form == "table":  # a table's spans are its cells, an empty one included
             spans.append(Span(kept, span.lead))
-    places = tuple(p for k, p in enumerate(para.places) if k not in dropped)
+    places = tuple(p for k, p in enumerate(para.places) if k not in dropped
+                   for _ in range(len(replaced.get(k, "x"))))
     return replace(para, spans=tuple(spans), places=places)
 
 

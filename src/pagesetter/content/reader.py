@@ -230,7 +230,7 @@ def _photo(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> 
     credit_node = node.get("credit")
     credit = _required_text(credit_node, "credit") if credit_node is not None and credit_node.value is not None \
         else None
-    return Photo(targets[0], caption, _side(caption, node.get("side")), credit, node.loc, targets[1:])
+    return Photo(targets[0], caption, _side(caption, node.get("side")), credit, node.loc, targets[1:], caption_node.loc)
 
 
 def _photo_files(node: Node, article: Path, root: Path, allowed: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -429,10 +429,12 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
     block: _Block | None = None
     fence: tuple[ParagraphForm, str, int, int] | None = None  # form, name, line, paragraphs before it
 
+    flushed: _Block | None = None  # the block flushed last (a 表： title a blank line above its table)
+
     def flush() -> None:
-        nonlocal block
+        nonlocal block, flushed
         if block is not None:
-            made = block
+            made = flushed = block
             out.append(_paragraph(made, shown) if memo is None else
                        memo(("read-paragraph", made.form, made.start, shown, *made.parts), lambda: _paragraph(made, shown)))
             block = None
@@ -491,6 +493,12 @@ def _paragraphs(lines: list[str], first: int, shown: str, memo: Memo | None = No
             if block is not None and block.form == "body" and len(block.parts) == 1 \
                     and lines[block.start - 1].strip().startswith(TABLE_CAPTION):
                 caption, block = block.parts[0], None  # the 表：… line right above the rows: the table's title
+            elif block is None and _title_above(lines, flushed, index) and out and out[-1].loc.line == flushed.start:
+                # a 表：… line, blank lines, then the rows: copy is typed so (trial 16 #2); still the
+                # table's title, not a body paragraph parted from its table
+                assert flushed is not None
+                caption = flushed.parts[0]
+                out.pop()
             flush()
             table, skip = _table(lines, index, caption, shown)
             out.append(table)
@@ -557,6 +565,25 @@ _ALIGNS: dict[tuple[bool, bool], CellAlign] = {(False, False): "auto", (True, Fa
 _TABLE_FIX = "write each row as '| cell | cell |', the second row '| --- | ---: |'"
 
 
+def _title_above(lines: list[str], flushed: _Block | None, index: int) -> bool:
+    """Is ``flushed`` a one-line ``表：…`` paragraph with only blank lines between it and the table
+    row at ``index`` (0-based)?"""
+    return flushed is not None and flushed.form == "body" and len(flushed.parts) == 1 \
+        and lines[flushed.start - 1].strip().startswith(TABLE_CAPTION) \
+        and all(not line.strip() for line in lines[flushed.start:index])
+
+
+def _source_below(lines: list[str], end: int) -> int | None:
+    """The index of a one-line ``来源：…`` paragraph after the blank lines at ``end`` (0-based), the
+    table's source parted from it by a blank line (trial 16 #2), or None."""
+    at = end
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    if at == end or at >= len(lines) or not lines[at].lstrip(" \t").startswith(TABLE_SOURCE):
+        return None
+    return at if at + 1 >= len(lines) or not lines[at + 1].strip() else None
+
+
 def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: str) -> tuple[Paragraph, int]:
     """The table whose first row is line ``index`` (0-based) and the index of the first line after
     it (and after its source line). Every row has the header's number of cells."""
@@ -601,6 +628,8 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
         for text, column in cells:
             add(_scan_line(text, number, column, shown) if text else [], k == 0, "a table cell")
     source = False
+    if (below := _source_below(lines, end)) is not None:
+        end = below  # 来源：… a blank line under the rows: still the table's source, read as if right under them
     if end < len(lines) and lines[end].strip():
         text = lines[end].rstrip()
         start = text.lstrip(" \t")
@@ -612,7 +641,7 @@ def _table(lines: list[str], index: int, caption: list[_Token] | None, shown: st
         if end < len(lines) and lines[end].strip():
             raise InputError(Loc(shown, end + 1, 1), "a line right after a table's source line: leave a "
                              "blank line before it")
-    first = index if caption is None else index - 1
+    first = index if not caption else caption[0].line - 1  # the title's line, a blank line above the rows or not
     shape = TableShape(columns, align, tuple(number for k, (number, _) in enumerate(rows) if k != 1),
                        caption is not None, source)
     return Paragraph(tuple(spans), Loc(shown, first + 1, 1), tuple(places), "table", shape), end

@@ -247,6 +247,22 @@ def _zones(pages: Sequence[EpaperPage]) -> dict[str, list[PageZone]]:
     return out
 
 
+def _ad_marks(p: EpaperPage) -> list[str]:
+    """Each advertisement's block on the page, unlinked, named 广告 for a screen reader and a
+    pointer's tooltip, as the page's image shows the ad's printed label (flow/ads.py; 广告法 §14,
+    互联网广告管理办法 §9: an ad on the web is marked 广告 too). None for an ad whose entry says
+    ad_label: false: its picture carries the word, which the image shows."""
+    out = []
+    labelled = {line.article for line in p.page.lines if line.role == "ad-label"}
+    for f in p.page.frames:
+        article = p.articles.get(f.article)
+        if f.kind == "block" and article is not None and article.ad and f.article in labelled:
+            path = f"M{rounded(f.x)} {rounded(f.y)}h{rounded(f.width)}v{rounded(f.height)}h{rounded(-f.width)}z"
+            out.append(f'<g class="ad" role="img" aria-label="广告">'
+                       f'<title>广告</title><path d="{path}"/></g>')
+    return out
+
+
 def _page_articles(p: EpaperPage) -> list[str]:
     """The page's articles in the order their frames come (the spec's order). An advertisement
     (``ad:``) is none: it is seen in the page's image, and is neither listed, linked nor given an
@@ -406,6 +422,7 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
         links.append(f'<a href="{_href(_article_file(a))}" id="{z.anchor}" class="zone" data-article="{_e(a)}" '
                      f'aria-label="{name}"><title>{name}</title>'
                      f'<path d="{z.zone.svg_path()}" fill-rule="evenodd"/></a>')
+    links += _ad_marks(p)
     listed = "".join(f'<li><a href="{_href(_article_file(a))}">{_e(headline_text(articles[a]))}</a></li>'
                      for a in _page_articles(p))
     prev = f'<a href="page-{n - 1}.html" rel="prev">上一版</a>' if n > 1 else ""
@@ -693,6 +710,7 @@ body { margin: 0; font: 16px/1.8 system-ui, "Noto Sans CJK SC", "Source Han Sans
 .sheet img { display: block; width: 100%; height: auto; }
 .sheet svg { position: absolute; inset: 0; width: 100%; height: 100%; }
 .zone path { fill: rgba(179, 18, 29, 0); stroke: none; cursor: pointer; }
+.ad path { fill: rgba(0, 0, 0, 0); stroke: none; }
 .zone:hover path, .zone:focus path, .zone:target path { fill: rgba(179, 18, 29, .12);
        stroke: var(--red); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
 .pager { display: flex; justify-content: space-between; padding: 0 1em 2em; }

@@ -486,19 +486,16 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     ``dry``: a trial, measured but without the page's text lines (see Placed)."""
     out = Placed(dry=dry, keep=faces.placed)
     block = spec.block
-    usable_bottom = area_bottom(block, geo)
     if not dry:
         for area in spec.areas:
             out.frames.append(Frame(article.id, "block", *geo.rect_box(area)))
     head_cols = spec.headline.cols or block.cols
-    head_lines = 0
-    if spec.continued_from is None or spec.headline.lines:
-        head_lines = _place_headline(spec, article, styles, geo, faces, out, head_cols, usable_bottom)
+    head_lines = _headline(spec, article, styles, geo, faces, out)
     out.head_lines = head_lines
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
     spans = 0  # grid lines the tables across the module take, with the white under them
     if spec.continued_from is None and spec.span_tables and article.paragraphs:
-        spans = _span_tables(spec, article, styles, geo, faces, out, block.top + head_lines, usable_bottom)
+        spans = _span_tables(spec, article, styles, geo, faces, out, block.top + head_lines, area_bottom(block, geo))
     if spans:
         # the tables stand across every column of the module under the headline: the body flows
         # in the columns below them (beside a headline narrower than the module: white)
@@ -534,6 +531,15 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         out.warnings += warnings
     else:
         lines = []
+    if not article.paragraphs and article.byline and not article.photos and not article.ad and not dry \
+            and spec.continued_from is None:
+        # A headline-only entry (the banner, a 导读 item) has no byline: a 本报记者 line over no
+        # text is a story whose body is missing (trial 16 #10), printed as the banner would be
+        # (centred in its block), and said.
+        out.warnings.append(Warning("empty-body", f"{article.id!r} has a title and a byline ({article.byline}) "
+                                    "but no body: it is printed as a headline alone; write its text under the "
+                                    "front matter, or take the byline out if the headline stands alone",
+                                    _role_loc(article, "byline"), article.id))
     if lines or spec.continued_from is not None:
         _place_body(spec, article, styles, geo, faces, out, blocked, lines)
     out.lines += captions  # reading order: headline, body, then the caption
@@ -604,6 +610,27 @@ def area_bottom(area: Rect, geo: PageGeometry) -> int:
 def headline_depth(height: float, pitch: float) -> int:
     """Grid lines a headline of ``height`` points takes: half a line clear above and below."""
     return math.ceil((height + pitch) / pitch) if height else 0
+
+
+def _headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry, faces: FaceSet,
+              out: Placed) -> int:
+    """The headline placed into ``out``; the grid lines it takes (none on a continuation page, unless
+    its entry gives the headline lines of its own)."""
+    if spec.continued_from is not None and not spec.headline.lines:
+        return 0
+    return _place_headline(spec, article, styles, geo, faces, out, spec.headline.cols or spec.block.cols,
+                           area_bottom(spec.block, geo))
+
+
+def check_photo_cells(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                      faces: FaceSet) -> None:
+    """The build's refusal of a photo cell (_check_cell: past its block or frame, or on the rule line
+    under it), with the headline set as flow_article sets it, so a 'line: after' cell stands where
+    the build puts it. The make-up desk asks this before it writes an edit (trial 16b #13: a swap
+    the spec loader passed, written, then refused by the next build: the page stale)."""
+    placed = resolve_cells(spec, _headline(spec, article, styles, geo, faces, Placed(dry=True, keep=faces.placed)))
+    for ps in placed.photos:
+        _check_cell(placed, ps, geo)
 
 
 def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
@@ -936,6 +963,23 @@ def _credit_lines(credit: str, style: Style, width: float, faces: FaceSet) -> tu
     return out, found
 
 
+@record(frozen=True)
+class CaptionShare:
+    """How much of a photo cell a caption may take before the build warns (the floor, two lines of
+    picture, is an overset: README, photo)."""
+
+    most: float  # of the cell's lines
+    why: str
+
+
+# A photo cell is the picture's: its caption names and dates it in a line or three (a 13字 cell of
+# 10–20 lines: a tenth to a quarter). Once the caption takes more lines than the picture it is the
+# larger thing in the cell, and a desk cuts it or deepens the cell (trial 16 #12: 8 lines of an 11-
+# line cell, the picture a 3-line sliver, said nothing). Half is where the picture stops being the
+# cell's main element; below that it is the desk's choice and not warned.
+CAPTION_SHARE = CaptionShare(0.5, "more than half the cell, so the picture is the smaller part of its own cell")
+
+
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
                  geo: PageGeometry, faces: FaceSet, out: Placed, index: int) -> list[TextLine]:
     """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
@@ -978,6 +1022,11 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
         cap_lines = cap_lines[:cell.lines - img_lines]
         n_cap = len(cap_lines)
         out.overset.append(Overset(spec.article, sum(len(line.text) for line in lost), len(lost), "(caption)"))
+    elif not out.dry and n_cap > CAPTION_SHARE.most * cell.lines:
+        out.warnings.append(Warning("caption-share", f"the caption of {spec.article!r} takes {n_cap} of its photo "
+                                    f"cell's {cell.lines} lines, the picture {img_lines}: {CAPTION_SHARE.why}; "
+                                    "shorten the caption or deepen the cell", photo.caption_loc or photo.loc,
+                                    spec.article))
     grid = geo.spec.grid
     inset = (grid.pitch - grid.body_size) / 2  # align the picture with the em boxes of the text beside it
     img_top, cap_top = (cell.top, cell.top + img_lines) if photo.side == "above" else \

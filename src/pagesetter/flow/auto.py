@@ -37,6 +37,7 @@ class Module:
     cols: int
     head_lines: int
     depth: int  # grid lines, the rule line included
+    ruled: bool = True  # reckoned with the rule line under it (a module not at the foot of the page)
 
 
 @record(frozen=True)
@@ -115,10 +116,15 @@ def arrange(spec: PageSpec, articles: dict[str, Article], faces: FaceSet) -> tup
     photo_lines = max(3, auto.photo_lines + auto.fit.photo_lines[0])
 
     def _photo_cols(name: str, cols: int) -> int:
+        if articles[name].ad:
+            return cols  # the picture is the module: no body to fill its columns
         return min(auto.photo_cols, cols) if articles[name].photos else 0
 
     @lru_cache(maxsize=None)
     def module(name: str, cols: int, at_foot: bool) -> Module | None:
+        if articles[name].ad:  # as deep as its picture set whole across the module (flow/cells.py ad_entry)
+            lines = _ad_lines(articles[name], geo.span_width(cols), spec) or photo_lines
+            return Module(name, cols, 0, lines + (0 if at_foot else 1), not at_foot)
         if body_lines[name] < MIN_COLUMN_LINES * (cols - _photo_cols(name, cols)):
             return None  # a short item over empty ruled columns
         head = _headline_lines(articles[name], cols, spec, geo, faces)
@@ -189,6 +195,26 @@ def _deal(parts: tuple[int, ...], deal: tuple[int, ...], names: tuple[str, ...],
     return stacks, white
 
 
+def _ad_lines(article: Article, width: float, spec: PageSpec) -> int | None:
+    """The grid lines an advertisement's picture takes set whole (never cropped) at ``width``: its
+    height by its pixels' shape, and half the leading at its top and foot (a picture's edges stand
+    on the em boxes of the text beside it: flow/cells.py ad_entry); None when the picture cannot
+    be read here (the render names it)."""
+    from pagesetter.flow.fit import pixel_size
+
+    path = article.photos[0].file
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    size = pixel_size(path, stat.st_mtime_ns, stat.st_size)
+    if size is None:
+        return None
+    grid = spec.grid
+    height = width * size[1] / size[0]
+    return max(1, math.ceil((height + grid.pitch - grid.body_size - 0.01) / grid.pitch))
+
+
 def _headline_lines(article: Article, cols: int, spec: PageSpec, geo: PageGeometry, faces: FaceSet) -> int:
     height = 0.0
     for text, style in ((article.kicker, "kicker"), (article.title, "title"), (article.subtitle, "subtitle"),
@@ -206,14 +232,32 @@ def _entries(best: Arrangement, auto: AutoSpec, articles: dict[str, Article], pa
     placements = []
     for col, mods in best.stacks:
         top = auto.top
+        # An advertisement is sold to its size: its block is never made deeper than its picture.
+        # At the foot of a stack under other modules it stands on the stack's foot, the module
+        # over it taking the rest (ads go to the foot of a page); alone in its stack it stands at
+        # the top, the white under it.
+        ad_foot = len(mods) > 1 and articles[mods[-1].article].ad
         for i, m in enumerate(mods):
-            depth = stacks_bottom - top if i == len(mods) - 1 else m.depth  # the foot module takes the rest
+            last = i == len(mods) - 1
+            if ad_foot and i == len(mods) - 2:
+                depth = stacks_bottom - mods[-1].depth - top
+            elif last and not articles[m.article].ad:
+                depth = stacks_bottom - top  # the foot module takes the rest
+            elif last and not m.ruled and top + m.depth < stacks_bottom:
+                depth = m.depth + 1  # an ad alone in its stack, off the foot: the rule line under it too
+            else:
+                depth = m.depth
             placements.append((m, col, top, depth))
             top += depth
     if best.band:
         placements.append((best.band, 0, stacks_bottom, best.band.depth))
     for m, col, top, depth in placements:
         block = Rect(col, m.cols, top, depth, loc)
+        if articles[m.article].ad:  # its one cell is the block, its picture whole in it (ad_entry): no fitting
+            out.append(ArticleSpec(m.article, block, HeadlineSpec(0, None, "kicker", "title", "subtitle", "byline",
+                                                                  "center", False), (), "body", "lead", True, True,
+                                   loc))
+            continue
         photo = None
         if articles[m.article].photos:
             pc = min(auto.photo_cols, m.cols)

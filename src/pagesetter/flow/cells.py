@@ -39,6 +39,20 @@ def check_photo_news(spec: ArticleSpec, article: Article) -> None:
                              f"{article.id}.md a title and text")
 
 
+AD_KEYS = ("ad_label", "ad_label_style")  # an advertisement's only: its 广告 label (flow/ads.py)
+
+
+def check_ad_keys(spec: ArticleSpec, article: Article) -> None:
+    """The 广告 label's keys on the entry of an article that is no advertisement are a mistake
+    (meant for the ad's entry), said where they stand rather than ignored."""
+    if article.ad:
+        return
+    for key, loc in spec.given:
+        if key in AD_KEYS:
+            raise InputError(loc, f"'{key}:' has no effect on {article.id!r}, which is no advertisement (only an "
+                             "article whose front matter is 'ad: photos/x.jpg' has a 广告 label); remove the key")
+
+
 def ad_entry(spec: ArticleSpec, article: Article, rule_under: bool) -> ArticleSpec:
     """An advertisement's entry (front matter ``ad:``) with its one cell: the whole block, the
     picture scaled whole into it (``fit``: an ad is never cropped; it is delivered to the size it

@@ -360,13 +360,28 @@ def _substituted(article: Article, fields: list[_Field], lacking: dict[tuple, li
 
 
 def style_texts(spec: PageSpec, articles: dict[str, Article]) -> Iterator[tuple[str, str]]:
-    """(style, text) of every piece of the page's articles and masthead, in the style that sets it:
-    what ``pagesetter fonts`` checks each face against."""
+    """(style, text) of every piece of the page's articles, masthead and furniture (furniture_texts),
+    in the style that sets it: what ``pagesetter fonts`` checks each face against."""
     for name, article in articles.items():
         entries = [a for a in spec.articles if a.article == name]
         if entries:
             for f in _fields(article, entries, spec.styles):
                 yield f.style, f.text
+        if article.ad:  # its 广告 label (flow/ads.py), in the style that sets it
+            from pagesetter.flow.ads import AD_LABEL, label_style
+
+            for entry in entries:
+                if entry.ad_label:
+                    yield label_style(entry, spec.styles).name, AD_LABEL
     if spec.masthead is not None:
         for text in spec.masthead.texts():
             yield text.style, text.text
+    # the furniture the spec writes (报眉, slug, jump lines), and the 报眉's date as it prints it
+    # (before: fonts read none of it, and said 'none lacking' of a 报眉 the build set from a fallback)
+    for furniture in furniture_texts(spec):
+        if furniture.style in spec.styles:
+            yield furniture.style, furniture.text
+    if spec.folio is not None and spec.folio.date:
+        from pagesetter.flow.page import format_date  # flow.page reads this module
+
+        yield spec.folio.style, format_date(spec.folio.date)

@@ -12,7 +12,8 @@ from pagesetter.compose.display import compose_display
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article
 from pagesetter.errors import InputError, Warning, quoted
-from pagesetter.flow.cells import ad_entry, check_photo_news
+from pagesetter.flow.ads import ad_label
+from pagesetter.flow.cells import ad_entry, check_ad_keys, check_photo_news
 from pagesetter.flow.collisions import check_collisions
 from pagesetter.flow.article import (Jumped, Placed, aligned_x, jumped_warnings, rule_line,
                                      rules_beside_white, set_body, shows_end, side_rules_beside, to_text_line)
@@ -71,6 +72,7 @@ def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageG
     variant fitting chose kept while the trials would measure the same (fit_choice_key).
     ``came_warnings``: the warnings of the lines ``came`` (a jump's), by their places in it."""
     check_photo_news(aspec, article)
+    check_ad_keys(aspec, article)
     if article.ad:
         aspec = ad_entry(aspec, article, any(rule_line(aspec, aspec.block, c, geo)
                                              for c in range(aspec.block.col, aspec.block.right)))
@@ -93,7 +95,8 @@ def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageG
     if part.concerns is not None:
         concerns = list(part.concerns)
     warnings, jumped = jumped_warnings(warnings, concerns, part.unprinted, part.leftover)
-    return ModuleFlow(tuple(part.lines), tuple(part.rules), tuple(part.panels), tuple(part.images),
+    label_lines, label_rules = ad_label(aspec, tuple(part.images), spec.styles, faces) if article.ad else ((), ())
+    return ModuleFlow((*part.lines, *label_lines), (*part.rules, *label_rules), tuple(part.panels), tuple(part.images),
                       tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover),
                       jumped)
 

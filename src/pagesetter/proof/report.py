@@ -267,6 +267,13 @@ def typography_warnings(report) -> tuple[CheckWarning, ...]:  # type: ignore[no-
 SET_OVER = frozenset({"overlap", "over_furniture", "off_trim"})
 
 
+def refusal_counts(gate: Gate) -> tuple[int, int]:
+    """The gate's preflight errors (overset's own not among them: the build's own gate) and its
+    findings of text set over (SET_OVER), as page_report counts them: build.refused_slug's input."""
+    errors = sum(1 for f in gate.preflight.findings if f.severity == "error" and f.check != "overset")
+    return errors, sum(1 for c in gate.check_warnings if c.key in SET_OVER)
+
+
 def furniture_located(gate: Gate, spec: "PageSpec", origin: float) -> Gate:
     """``gate`` with each typography finding no article's record locates that stands in the grid
     lines of the page's furniture located at the spec's entry for it: ``folio:`` (the 报眉's
@@ -465,9 +472,17 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
         counts[HALF_WIDTH_KIND if _half_width(before, after) else _change_text(before, after)] += n
     summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     line = f"normalised: {counted(len(changes), 'mark')} ({summary})" if changes else ""
-    if kept:
-        places = ", ".join(str(c.loc) for c in kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
-        said = f"{counted(len(kept), 'straight quote')} without a partner in the paragraph, left as typed: {places}"
+    quotes = [c for c in kept if c.before in "\"'"]
+    # ASCII points and hyphens in Chinese text that the rules do not decide (content/normalise.py
+    # MARK_RUNS): each with its place and what was typed, as a 校对 marks them
+    marks = [c for c in kept if c.before not in "\"'"]
+    for group, noun, what in ((quotes, "straight quote", "without a partner in the paragraph"),
+                              (marks, "mark", "in Chinese text not read as …… or ——")):
+        if not group:
+            continue
+        places = ", ".join(str(c.loc) + ("" if group is quotes else f" {c.before}") for c in group[:5]) + (
+            f" and {len(group) - 5} more" if len(group) > 5 else "")
+        said = f"{counted(len(group), noun)} {what}, left as typed: {places}"
         line = f"{line}; {said}" if line else f"normalised: {said}"
     # An invisible character removed (content/invisible.py) cannot be found by eye: each with its place.
     hidden = [c for c in changes if not c.after and not c.before.isspace()]

@@ -90,6 +90,29 @@ def _marks(trim: tuple[float, float], bleed: float, marks: Marks, slug_forms: tu
     return tuple(rules), tuple(lines), tuple(panels), cut
 
 
+# The NOT FOR PRINT mark of a refused or overset page whose spec asks for no slug line (marks:
+# {slug: false}, or marks: false): such a plant imposes the pages itself by their TrimBox, so
+# nothing outside the trim reaches its proofs or plates. The mark is set inside the trim instead,
+# across the page in the wider of the margins above and below the type area (版心), where no
+# text of the page stands: in black, this size, centred on the trim's width.
+INSIDE_MARK_SIZE = 7.0
+
+
+def mark_inside_trim(text: str, style: Style, trim: tuple[float, float], type_top: float, type_bottom: float,
+                     faces: FaceSet) -> TextLine:
+    """The refused page's mark (``text``) as a line inside the trim, outside the type area (the
+    head or foot margin, whichever is deeper, its baseline a third of the size below the margin's
+    middle), centred; a mark wider than the trim is set in its first width (the mark's own words
+    first: what is cut is the file's name and date)."""
+    w, h = trim
+    style = replace(style, size=INSIDE_MARK_SIZE, color=CMYK(0, 0, 0, 100), tracking=0.0)
+    line = compose_display(text, style, 10 * w, faces)[0][0]
+    x = max(0.0, (w - line.natural) / 2)
+    head, foot = type_top, h - type_bottom
+    middle = type_bottom + foot / 2 if foot >= head else head / 2
+    return to_text_line(line, x, middle + INSIDE_MARK_SIZE / 3, "slug", "slug")
+
+
 SLUG_CLEAR = 2 * MM  # between the slug line and the MediaBox's edge, when it runs past the trim's width
 
 

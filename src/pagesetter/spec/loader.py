@@ -43,7 +43,7 @@ SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rect": (RECT_KEYS, RECT_KEYS),
     "article": (("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead",
                  "column_rules", "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order",
-                 "table", "span_tables"),
+                 "table", "span_tables", "ad_label", "ad_label_style"),
                 ("article", "block")),
     "fit": (("photo_lines", "headline_lines"), ()),
     "headline": (("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), ()),
@@ -589,6 +589,8 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
         if node.get("order") is not None else "columns",
         given=tuple((key, node.key_loc(key)) for key in node.value),
+        ad_label=v.boolean(node.get("ad_label"), "ad_label") if node.get("ad_label") is not None else True,
+        ad_label_style=_ad_label_style(node, styles),
     )
 
 
@@ -612,6 +614,17 @@ def _photos(node: Node, block: Rect, styles: dict[str, Style], frames: tuple[Rec
             if a.cell.overlaps(b.cell):
                 raise InputError(a.cell.loc, f"this photo cell overlaps the photo cell of line {b.cell.loc.line}")
     return cells
+
+
+def _ad_label_style(node: Node, styles: dict[str, Style]) -> str:
+    """The 广告 label's style: one the entry names must be in the style sheets; the default,
+    ad-label, may be missing (flow/ads.py then sets the label in the folio style at its size)."""
+    n = node.get("ad_label_style")
+    if not n:
+        return "ad-label"
+    name = v.text(n, "ad_label_style")
+    _need_style(name, styles, n.loc)
+    return name
 
 
 def _jump_style(node: Node, styles: dict[str, Style]) -> str:

@@ -245,6 +245,10 @@ class ArticleSpec:
     # The body's reading order (flow/article.py _columns): grid columns left to right, each down
     # through every area; or the block's columns, then each frame's, as listed.
     order: "FlowOrder" = "columns"
+    # An advertisement's 广告 label (flow/ads.py): printed unless the entry says ad_label: false (the
+    # delivered picture carries it), in this style
+    ad_label: bool = True
+    ad_label_style: str = "ad-label"
     # the keys the entry gave, each with where it stands: a key that has no effect on the article
     # it names (flow/cells.py check_photo_news) is an error at its place, not silently ignored
     given: tuple[tuple[str, Loc], ...] = ()

@@ -117,6 +117,8 @@ ARTICLE = _spec("article", {
                     "at the head of the body"},
     "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
+    "ad_label": {**BOOL, "description": "an advertisement's 广告 label (default true; false when the picture carries it)"},
+    "ad_label_style": {**TEXT, "description": "style of an advertisement's 广告 label (default ad-label)"},
     "box": _spec("box", {"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,
     "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
