@@ -628,7 +628,13 @@ def check_photo_cells(spec: ArticleSpec, article: Article, styles: dict[str, Sty
     under it), with the headline set as flow_article sets it, so a 'line: after' cell stands where
     the build puts it. The make-up desk asks this before it writes an edit (trial 16b #13: a swap
     the spec loader passed, written, then refused by the next build: the page stale)."""
-    placed = resolve_cells(spec, _headline(spec, article, styles, geo, faces, Placed(dry=True, keep=faces.placed)))
+    trial = Placed(dry=True, keep=faces.placed)
+    head_lines = _headline(spec, article, styles, geo, faces, trial)
+    spans = 0  # and under the tables across the module, as flow_article puts it
+    if spec.continued_from is None and spec.span_tables and article.paragraphs:
+        spans = _span_tables(spec, article, styles, geo, faces, trial, spec.block.top + head_lines,
+                             area_bottom(spec.block, geo))
+    placed = resolve_cells(spec, head_lines, spans)
     for ps in placed.photos:
         _check_cell(placed, ps, geo)
 
