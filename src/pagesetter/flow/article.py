@@ -22,7 +22,7 @@ from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.collisions import HEAD_ROLES, Box, ink_box
 from pagesetter.flow.forms import FORM_SETTINGS, KEEP_BLOCK, KEEP_WHOLE, paragraph_align, text_style
 from pagesetter.flow.glyphs import describe, is_ignorable, printable_text
-from pagesetter.flow.tables import TableLines, compose_table
+from pagesetter.flow.tables import TableLines, compose_table, natural_width
 from pagesetter.flow.verse import (
     STANZA, TURNOVER_INDENT_EM, VERSE, VERSE_ROLES, is_stanza_gap, is_verse, new_stanza, stanza_length,
     stanzas_parted, turned, verse_line_length,
@@ -199,10 +199,13 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
     starts: list[int] = []
     concerns: list[tuple[Line, ...]] = []  # by warning
     paras = article.paragraphs
-    tables = _tables(spec, article, styles, measure, faces)
+    spanning = spanning_tables(spec, article, styles, measure, faces)
+    tables = _tables(spec, article, styles, measure, faces, spanning)
     verse = [is_verse(para, spec, styles) for para in paras]
     for k, para in enumerate(paras):
         starts.append(len(lines))
+        if k in spanning:
+            continue  # set across the module's columns at the head of the body (flow_article)
         if new_stanza(paras, k, verse):
             lines.append(BLANK_LINE)  # the white between two stanzas (flow/verse.py)
         if para.subhead:
@@ -213,7 +216,8 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
         if para.form == "table":
             # one blank grid line parts a table from what is above and below it; between two tables
             # in a row the first one's is the only one (a subhead brings its own)
-            above = bool(lines) and not paras[k - 1].subhead and paras[k - 1].form != "table"
+            above = bool(lines) and lines[-1].role != "blank" and not paras[k - 1].subhead \
+                and (paras[k - 1].form != "table" or k - 1 in spanning)
             lines += _table(para, tables[k], article, warnings, above, k + 1 < len(paras) and not paras[k + 1].subhead)
             continue
         runs, indent, justify = _setting(para, spec, styles)
@@ -291,14 +295,28 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
     return lines, warnings, starts, concerns
 
 
+def spanning_tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
+                    faces: FaceSet) -> set[int]:
+    """The article's tables (by paragraph index) set across the module's columns: with the entry's
+    ``span_tables``, each too wide for the body column's ``measure`` at its style's size (a 财经版's
+    行情表 of six columns of figures; trial 16 #3). A table that fits the column stays in it."""
+    if not spec.span_tables:
+        return set()
+    return {k for k, para in enumerate(article.paragraphs)
+            if para.form == "table" and not para.subhead
+            and natural_width(para, styles[text_style(para, spec, styles)], styles[spec.lead], faces) > measure + 1e-6}
+
+
 def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,
-            faces: FaceSet) -> dict[int, TableLines]:
+            faces: FaceSet, spanning: set[int] | frozenset[int] = frozenset()) -> dict[int, TableLines]:
     """The article's tables as set (flow/tables.py), by paragraph index. When one must be set
     smaller than its style to fit the column, every table of the article is set at the smallest
-    size one needs: the article's tables read as one series, not 8.5 pt beside 7 pt in a column."""
+    size one needs: the article's tables read as one series, not 8.5 pt beside 7 pt in a column.
+    ``spanning``: tables set across the module (_span_tables), not in a column: not here."""
     out = {k: compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
                             article.id)
-           for k, para in enumerate(article.paragraphs) if para.form == "table" and not para.subhead}
+           for k, para in enumerate(article.paragraphs)
+           if para.form == "table" and not para.subhead and k not in spanning}
     size = min((t.size for t in out.values()), default=0.0)
     for k, table in out.items():
         if table.size > size:
@@ -483,8 +501,17 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
     head_cols = spec.headline.cols or block.cols
     head_lines = _headline(spec, article, styles, geo, faces, out)
     out.head_lines = head_lines
-    spec = resolve_cells(spec, head_lines)
     blocked: list[Rect] = [Rect(block.col, head_cols, block.top, head_lines, spec.loc)]
+    spans = 0  # grid lines the tables across the module take, with the white under them
+    if spec.continued_from is None and spec.span_tables and article.paragraphs:
+        spans = _span_tables(spec, article, styles, geo, faces, out, block.top + head_lines, area_bottom(block, geo))
+    if spans:
+        # the tables stand across every column of the module under the headline: the body flows
+        # in the columns below them (beside a headline narrower than the module: white)
+        blocked.append(Rect(block.col, block.cols, block.top, head_lines + spans, spec.loc))
+    spec = resolve_cells(spec, head_lines, spans)
+    if spans:
+        _check_cells_clear(spec, block.top + head_lines, block.top + head_lines + spans, out)
     captions: list[TextLine] = []
     pairs, unplaced = assign_photos(spec, article)
     if unplaced and not dry and spec.continued_from is None and spec.jump_to is None:
@@ -526,8 +553,62 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         _place_body(spec, article, styles, geo, faces, out, blocked, lines)
     out.lines += captions  # reading order: headline, body, then the caption
     if not dry:
-        _rules(spec, geo, out, head_lines, bool(lines) or spec.continued_from is not None)
+        _rules(spec, geo, out, head_lines, bool(lines) or spec.continued_from is not None, spans)
     return out
+
+
+def _check_cells_clear(spec: ArticleSpec, top: int, bottom: int, out: Placed) -> None:
+    """No photo cell over the tables across the module (grid lines ``top`` to ``bottom``): a located
+    error at the cell (in a trial of fitting, refused as overset)."""
+    for ps in spec.photos:
+        cell = ps.cell
+        if cell.col < spec.block.right and spec.block.col < cell.right and cell.top < bottom and top < cell.bottom:
+            message = (f"photo cell of {spec.article!r} stands over its table across the module (grid lines "
+                       f"{top}–{bottom - 1}): put it at 'line: after' or below line {bottom - 1}")
+            if not out.dry:
+                raise InputError(cell.loc, message)
+            out.warnings.append(Warning("overset", message, cell.loc, spec.article))
+
+
+def _span_tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], geo: PageGeometry,
+                 faces: FaceSet, out: Placed, top: int, bottom: int) -> int:
+    """The article's tables too wide for a column (spanning_tables), set across the module's
+    columns from grid line ``top`` down, one under another in the copy's order, a blank grid line
+    between two and one under the last (the body starts below it); each row on a grid line as in a
+    column (_set_table_line). Their title above and source below are theirs, as in a column. Set at
+    the style's size, smaller only as its min_size allows to fit the module's width; wider still,
+    or deeper than the module under its headline, the build stops at the table's line. Returns
+    the grid lines taken, white included (0: none)."""
+    measure = geo.span_width(1)
+    spanning = sorted(spanning_tables(spec, article, styles, measure, faces))
+    if not spanning:
+        return 0
+    cols = spec.block.cols
+    width = geo.span_width(cols)
+    weights = spec.rules or geo.spec.rules
+    line_at = top
+    for n, k in enumerate(spanning):
+        para = article.paragraphs[k]
+        table = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], width, faces,
+                              article.id, across=cols)
+        warnings: list[Warning] = []
+        _table(para, table, article, warnings, False, False)
+        if not out.dry:
+            out.warnings += warnings
+        if line_at + len(table.lines) > bottom:
+            message = (f"this table of {article.id!r} across the module's {cols} columns takes "
+                       f"{counted(len(table.lines), 'grid line')}, and the module has "
+                       f"{counted(max(0, bottom - line_at), 'line')} left under its headline"
+                       f"{' and the tables above it' if n else ''}: cut rows, or give the module more lines")
+            if not out.dry:
+                raise InputError(para.loc, message)
+            out.warnings.append(Warning("overset", message, para.loc, article.id))
+            return bottom - top
+        if not out.dry:
+            for i, line in enumerate(table.lines):
+                _set_table_line(spec, article, geo, out, line, spec.block.col, line_at + i, weights, cols)
+        line_at += len(table.lines) + 1  # a blank grid line under it: between two tables, above the body
+    return min(line_at, bottom) - top
 
 
 def area_bottom(area: Rect, geo: PageGeometry) -> int:
@@ -556,7 +637,13 @@ def check_photo_cells(spec: ArticleSpec, article: Article, styles: dict[str, Sty
     under it), with the headline set as flow_article sets it, so a 'line: after' cell stands where
     the build puts it. The make-up desk asks this before it writes an edit (trial 16b #13: a swap
     the spec loader passed, written, then refused by the next build: the page stale)."""
-    placed = resolve_cells(spec, _headline(spec, article, styles, geo, faces, Placed(dry=True, keep=faces.placed)))
+    trial = Placed(dry=True, keep=faces.placed)
+    head_lines = _headline(spec, article, styles, geo, faces, trial)
+    spans = 0  # and under the tables across the module, as flow_article puts it
+    if spec.continued_from is None and spec.span_tables and article.paragraphs:
+        spans = _span_tables(spec, article, styles, geo, faces, trial, spec.block.top + head_lines,
+                             area_bottom(spec.block, geo))
+    placed = resolve_cells(spec, head_lines, spans)
     for ps in placed.photos:
         _check_cell(placed, ps, geo)
 
@@ -2033,14 +2120,15 @@ def _set_body(spec: ArticleSpec, article: Article, body: Style, geo: PageGeometr
 
 
 def _set_table_line(spec: ArticleSpec, article: Article, geo: PageGeometry, out: Placed, line: Line, col: int,
-                    grid_line: int, weights: Rules) -> None:
+                    grid_line: int, weights: Rules, cols: int = 1) -> None:
     """A table's line on its grid line, in its own size; its rules along the top and the foot of the
-    grid line, 100 % K, across the column's measure; its grid line marked "table" in the layout record,
-    so `check` holds it to the table's tests (proof/typography.py), not a justified line's."""
+    grid line, 100 % K, across the column's measure (``cols`` columns' for a table across the
+    module); its grid line marked "table" in the layout record, so `check` holds it to the table's
+    tests (proof/typography.py), not a justified line's."""
     x = geo.col_left(col)
     # on the page's baseline grid whatever the table's size, as every body line (_set_body)
     out.add_line(line, x, geo.grid_baseline(grid_line, geo.spec.grid.body_size), article.id, "body")
-    out.frames.append(Frame(article.id, "table", *geo.rect_box(Rect(col, 1, grid_line, 1, spec.loc))))
+    out.frames.append(Frame(article.id, "table", *geo.rect_box(Rect(col, cols, grid_line, 1, spec.loc))))
     for kind, y in zip(line.rules, (geo.line_top(grid_line), geo.line_top(grid_line + 1))):
         weight = getattr(weights, kind) if kind else 0.0
         if weight > 0:
@@ -2056,13 +2144,17 @@ def _jump_line(text: str, style: Style, geo: PageGeometry, faces: FaceSet, align
     return Line(glyphs, geo.span_width(1), geo.span_width(1), line.text, True, line.size)
 
 
-def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, has_body: bool) -> None:
+def _rules(spec: ArticleSpec, geo: PageGeometry, out: Placed, head_lines: int, has_body: bool,
+           span_lines: int = 0) -> None:
+    """``span_lines``: grid lines under the headline the tables across the module take (_span_tables):
+    no column rule runs through them."""
     if spec.box is not None:
         _box(spec, geo, out)
     own: list[Rule] = []
     for area in spec.areas:
         part = Placed()
-        _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body, out.text_feet)
+        _area_rules(spec, area, geo, part, head_lines if area is spec.block else 0, has_body, out.text_feet,
+                    span_lines if area is spec.block else 0)
         own += part.rules
     # where these rules meet each other's and the neighbours' is settled for the page (flow/junctions.py)
     spans: list[_Span] = []  # the module's lines as the column rules weigh them, made for the first
@@ -2146,7 +2238,7 @@ def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
 
 
 def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int,
-                has_body: bool, text_feet: dict[int, int]) -> None:
+                has_body: bool, text_feet: dict[int, int], spans: int = 0) -> None:
     page = geo.spec
     grid = page.grid
     rules = spec.rules or page.rules  # the module's own weights, else the page's
@@ -2201,6 +2293,10 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
             # foot it runs on to the foot rule (flow/junctions.py).
             cuts = sorted((geo.line_top(ps.cell.top - ps.standoff), geo.line_top(ps.cell.bottom + ps.standoff))
                           for ps in spec.photos if ps.cell.col <= col <= ps.cell.right)
+            if spans:
+                # nor through a table across the module (the block's top to its white's foot: beside
+                # a narrower headline, the white there too); it starts at the body's first line
+                cuts = sorted([*cuts, (geo.line_top(block.top), geo.line_top(block.top + head_lines + spans))])
             # ... and where the text stops above the foot (an underset module: more white under
             # both columns than the module may keep, foot_allowance), the rule stops with the
             # deeper of the two, not on through the white to the foot rule

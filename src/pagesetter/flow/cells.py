@@ -16,6 +16,7 @@ from pagesetter.spec.model import ArticleSpec, PhotoSpec, Rect
 PHOTO_NEWS_IGNORES: dict[str, str] = {
     "headline": "it has no title to set",
     "subhead": "it has no body", "body": "it has no body", "lead": "it has no body", "table": "it has no body",
+    "span_tables": "it has no body",
     "column_rules": "it has no body columns", "balance": "it has no body columns",
     "order": "it has no body to read", "jump_to": "it has no body to jump",
     "continued_from": "it has no body to continue", "jump_style": "it has no body to jump",
@@ -65,16 +66,18 @@ def ad_entry(spec: ArticleSpec, article: Article, rule_under: bool) -> ArticleSp
     return replace(spec, photos=(PhotoSpec(cell, "caption", "credit", "fit", 0),))
 
 
-def resolve_cells(spec: ArticleSpec, head_lines: int) -> ArticleSpec:
+def resolve_cells(spec: ArticleSpec, head_lines: int, spans: int = 0) -> ArticleSpec:
     """The entry with its ``line: after`` photo cells placed: counted from the first line under the
-    headline (when the cell stands under the headline's columns), so a deeper headline moves them."""
+    headline (when the cell stands under the headline's columns), so a deeper headline moves them;
+    under the tables across the module (``spans`` grid lines under the headline, flow/article.py
+    _span_tables) in every column."""
     if not any(ps.after_headline for ps in spec.photos):
         return spec
     head_right = spec.block.col + (spec.headline.cols or spec.block.cols)
     cells = []
     for ps in spec.photos:
         if ps.after_headline:
-            shift = head_lines if ps.cell.col < head_right else 0
+            shift = head_lines + spans if spans else head_lines if ps.cell.col < head_right else 0
             ps = replace(ps, cell=replace(ps.cell, top=ps.cell.top + shift), after_headline=False)
         cells.append(ps)
     return replace(spec, photos=tuple(cells))

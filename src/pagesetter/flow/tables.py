@@ -75,12 +75,25 @@ def column_aligns(shape: TableShape, rows: list[tuple[Span, ...]]) -> list[CellA
     return out
 
 
+def natural_width(para: Paragraph, style: Style, lead: Style, faces: FaceSet) -> float:
+    """The narrowest measure the table's rows take at its style's size: each column as wide as its
+    widest cell, one em between columns (does it fit a column, or must it span: flow/article.py)."""
+    shape = para.table
+    assert shape is not None
+    head = replace(lead, size=style.size)
+    cells = [[_cell(span.text, head if k == 0 else style, faces, []) for span in row]
+             for k, row in enumerate(shape.cells(para.spans))]
+    widths = [max(cell.natural if cell is not None else 0.0 for cell in column) for column in zip(*cells)]
+    return sum(widths) + style.size * (len(widths) - 1)
+
+
 def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, faces: FaceSet,
-                  article: str, largest: float | None = None) -> TableLines:
+                  article: str, largest: float | None = None, across: int = 0) -> TableLines:
     """The table's lines at the column's ``measure``. ``style``: the table style; ``lead``: the
     face of the header row and title; ``largest``: no size above it (the size another table of the
-    article had to be set at, flow/article.py _tables). Raises a located InputError when no size
-    the style allows fits the measure."""
+    article had to be set at, flow/article.py _tables); ``across``: the module's columns when the
+    table spans them (``measure`` is then their width), 0 for a table in one column. Raises a
+    located InputError when no size the style allows fits the measure."""
     shape = para.table
     assert shape is not None
     rows = shape.cells(para.spans)
@@ -108,7 +121,7 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
                               "to fit the column (an article's tables are set at one size)", para.loc, article)
         elif size < style.size:
             warning = Warning("table-size", f"article {article!r}: the table is set at {size:g} pt, not its "
-                              f"style's {style.size:g} pt, to fit the column's {measure:g} pt (its style's "
+                              f"style's {style.size:g} pt, to fit {_room_said(across, measure)} (its style's "
                               f"min_size allows {style.min_size:g} pt)", para.loc, article)
         # the faces its words come from are the styles' whatever the size: the title and the header
         # row in the lead's, the rows and the source in the table style's
@@ -118,7 +131,17 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
         if shape.source:
             runs.append(Run(para.spans[-1].text, style))
         return TableLines(lines, size, missing, warning, tuple(fallback_words(runs, faces)))
-    raise _too_wide(para, shape, rows, style, lead, measure, faces)
+    raise _too_wide(para, shape, rows, style, lead, measure, faces, across)
+
+
+def _room_said(across: int, measure: float) -> str:
+    """The width a table was made smaller to fit, said."""
+    return f"the module's {across} columns' {measure:g} pt" if across else f"the column's {measure:g} pt"
+
+
+def _measure_said(across: int) -> str:
+    """What a table is set to: its column, or the module's columns it spans."""
+    return f"the module's {across} columns" if across else "the column"
 
 
 def _sizes(style: Style) -> list[float]:
@@ -185,7 +208,7 @@ def _on_measure(line: Line, measure: float, shift: float) -> Line:
 
 
 def _too_wide(para: Paragraph, shape: TableShape, rows: list[tuple[Span, ...]], style: Style, lead: Style,
-              measure: float, faces: FaceSet) -> InputError:
+              measure: float, faces: FaceSet, across: int = 0) -> InputError:
     """The error for a table no allowed size fits, at the cells that make it too wide: each column
     is as wide as its widest cell, so only cutting a column's widest cells narrows the table. Named
     is the column that can give up the excess by the fewest cells cut (shortened each to its width
@@ -207,14 +230,19 @@ def _too_wide(para: Paragraph, shape: TableShape, rows: list[tuple[Span, ...]], 
     where = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
     them = "it" if len(named) == 1 else ("both" if len(named) == 2 else f"all {len(named)}")
     ems = max(1, math.ceil(excess / size - 1e-6))
+    # a table in one column may yet span the module's columns (the entry's span_tables: trial 16 #3)
+    wider = ("in a wider module" if across else
+             "in a wider column (or across its module's columns: span_tables: true on the entry)")
     if widths[j] - excess > 1e-6:
         fix = (f"shorten {them} by {ems} character{'s' if ems > 1 else ''} ({excess:.1f} pt) or more (an "
-               "abbreviation), or set the table in a wider column")
+               f"abbreviation), or set the table {wider}")
     else:  # no column can give up the excess alone
-        fix = "set the table in a wider column, or cut a column"
+        fix = f"set the table {wider}, or cut a column"
+    said = _measure_said(across)
     return InputError(Loc(para.loc.path, line, column),
-                      f"this table does not fit the column: it needs {need:.1f} pt (each column as wide as its "
-                      f"widest cell, one em between columns) {shrink}, the column is {measure:g} pt, "
+                      f"this table does not fit {said}: it needs {need:.1f} pt (each column as wide as its "
+                      f"widest cell, one em between columns) {shrink}, {said} "
+                      f"{'are' if across else 'is'} {measure:g} pt, "
                       f"{excess:.1f} pt too wide; column {j + 1}'s width is set by {where}: {fix}")
 
 

@@ -237,6 +237,10 @@ class ArticleSpec:
     # the style a table is set in (the header row in the lead's face at its size); the body style
     # when the style sheets have none by this name
     table: str = "table"
+    # a table too wide for one body column at its style's size is set across all the module's
+    # columns, at the head of the body under the headline (flow/article.py _span_tables); without
+    # it, such a table is shrunk to its style's min_size or stops the build (trial 16 #3)
+    span_tables: bool = False
     rules: "Rules | None" = None  # this module's own rule weights (None: the page's)
     # The body's reading order (flow/article.py _columns): grid columns left to right, each down
     # through every area; or the block's columns, then each frame's, as listed.

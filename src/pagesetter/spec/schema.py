@@ -113,6 +113,8 @@ ARTICLE = _spec("article", {
     "photos": {"type": "array", "items": PHOTO_CELL, "description": "several photo cells (instead of photo:)"},
     "body": TEXT, "lead": TEXT, "subhead": {**TEXT, "description": "style of the ## subheads (小标题)"},
     "table": {**TEXT, "description": "style of the body's tables (| … | rows); the body style when the sheets have none"},
+    "span_tables": {**BOOL, "description": "a table too wide for one column is set across the module's columns, "
+                    "at the head of the body"},
     "column_rules": BOOL, "balance": BOOL, "fit": FIT,
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
     "ad_label": {**BOOL, "description": "an advertisement's 广告 label (default true; false when the picture carries it)"},
