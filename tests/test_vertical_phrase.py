@@ -74,3 +74,15 @@ def test_the_page_passes_check(built) -> None:
     report = check_pdf(built[0])
     assert report.split_phrases == []
     assert report.problems == 0, report.text()
+
+
+def test_a_title_with_no_cue_is_said_where_its_columns_part(tmp_path: Path) -> None:
+    """马拉松比赛期间部分道路交通管制 in columns of five characters must part between two Han
+    written together: said as a horizontal headline's uncued line ends are (headline-break),
+    with the columns as printed, at the title's line."""
+    page = PAGE.parent / "vertical-cue.yaml"
+    result = build_page(page, tmp_path)
+    said = [w for w in result.warnings if w.kind == "headline-break"]
+    assert len(said) == 1 and "vertical title breaks between" in said[0].message, [w.message for w in said]
+    assert "马拉松比赛期间部分道路交通管制" == "".join(said[0].message.split("(")[1].split(")")[0].split(" / "))
+    assert said[0].loc.line == 2 and said[0].loc.path.endswith("nocue.md")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Protocol, Sequence
 
 from pagesetter.compose.atoms import Atom, clause_breaks, han_latin_spaces, split_wide
 from pagesetter.compose.chars import NO_BREAK, WORDLIKE, CharClass, char_class
@@ -213,10 +214,17 @@ def _balanced(atoms: list[Atom], width: float) -> list[Line]:
     return [set_line(atoms, *line_span(atoms, s, e), width, 0.0, False, True) for s, e in zip([0] + cuts[:-1], cuts)]
 
 
-def uncued_breaks(text: str, lines: list[Line]) -> list[tuple[str, str]]:
-    """The line ends of a display text set as ``lines`` that fall between two Han characters the
-    copy wrote side by side with no cue (no space, no mark, no function word; break_cost): each
-    as the two characters."""
+class Texted(Protocol):
+    """A line or a vertical column: what uncued_breaks reads of it."""
+
+    @property
+    def text(self) -> str: ...
+
+
+def uncued_breaks(text: str, lines: Sequence[Texted]) -> list[tuple[str, str]]:
+    """The line ends (or a vertical headline's column ends) of a display text set as ``lines`` that
+    fall between two Han characters the copy wrote side by side with no cue (no space, no mark, no
+    function word; break_cost): each as the two characters."""
     found: list[tuple[str, str]] = []
     pos = 0
     prev_end: int | None = None

@@ -709,6 +709,26 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
     return need
 
 
+def _vertical_break_warnings(article: Article, texts: dict[str, str],
+                             placed: list[tuple[VColumn, Style, str, float]]) -> list[Warning]:
+    """A vertical headline's printed columns that end between two Han with no cue, said as a
+    horizontal headline's lines are (_uncued_warnings): the columns are balanced by depth alone
+    (compose/vertical.py _balanced), so a word may be parted (G20峰会发 / 出“We must act now”):
+    the desk writes a space where a column should start."""
+    out = []
+    for role, text in texts.items():
+        columns = [col for col, _, r, _ in placed if r == role]
+        found = uncued_breaks(" ".join(text.split()), columns) if len(columns) > 1 else []
+        if found:
+            where = visible(", ".join(f"{a} and {b}" for a, b in found))
+            shown = visible(" / ".join(col.text.strip() for col in columns))
+            out.append(Warning("headline-break", f"article {article.id!r}: the vertical {role} breaks between "
+                               f"{where} ({shown}), where the copy gives no cue; if that cuts a word, write a "
+                               f"space where the column should break (README: Headlines)",
+                               _role_loc(article, role), article.id))
+    return out
+
+
 def _printed_break_warnings(article: Article, role: str, text: str, lines: list[Line],
                             printed: set[int]) -> list[Warning]:
     """The headline-break warnings of a part's lines printed (README: warnings of set lines are said
@@ -795,6 +815,7 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
     x, top, width = geo.col_left(spec.block.col), geo.line_top(spec.block.top), geo.span_width(cols)
     height = lines * pitch - pitch  # half a line clear above and below
     placed: list[tuple[VColumn, Style, str, float]] = []
+    texts: dict[str, str] = {}
     title_size = styles[hs.title].size
     for role in ("kicker", "title", "subtitle", "byline"):
         text = article.headline(role, vertical=True)  # full-width figures as typed: upright (Article.vertical_forms)
@@ -807,6 +828,7 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         columns, missing = compose_vertical(text, style, height - drop, faces, break_at_spaces=role == "title")
         _report_missing(out, missing, article.loc, article.id)
         placed += [(col, style, role, drop) for col in columns]
+        texts[role] = text
     total = sum(style.leading for _, style, _, _ in placed)
     too_wide = total > width + 0.01
     fits = _vertical_fit(placed, width, height)
@@ -832,6 +854,7 @@ def _place_vertical_headline(spec: ArticleSpec, article: Article, styles: dict[s
         total = sum(style.leading for _, style, _, _ in placed)
     if out.dry:
         return lines
+    out.warnings += _vertical_break_warnings(article, texts, placed)
     right = x + (width + total) / 2
     for col, style, role, drop in placed:
         centre = right - style.leading / 2
