@@ -241,7 +241,8 @@ CASES: list[Case] = [
     ("preview-looping", _pdf_file("looping"), ["preview", "output/in.pdf"], "output/in.pdf", "", 1),
     ("diff-looping", _pdf_file("looping"), ["diff", "output/in.pdf", "output/other.pdf"], "output/in.pdf", "", 1),
     # --- decoders (item 3) ---
-    ("photo-eps-as-jpeg", _replace_with(PHOTO, lambda p: p.write_bytes(EPS)), ["build"], PHOTO,
+    # no picture at all: said at the article's `- file:` line, before any other gate (layout15)
+    ("photo-eps-as-jpeg", _replace_with(PHOTO, lambda p: p.write_bytes(EPS)), ["build"], ARTICLE,
      "JPEG, PNG, TIFF, WebP or GIF", 1),
 ]
 

@@ -221,6 +221,7 @@ def probe_photo(path: Path) -> None:
         fh = open_regular(path)
     except NotRegularFile as exc:
         raise InputError(loc, exc.strerror) from None
+    reading = READING.set(Reading(path))  # a warning about its EXIF is held and dropped: the render gives it
     try:
         with fh, Image.open(fh, formats=photo_formats(fh)):
             pass
@@ -228,6 +229,8 @@ def probe_photo(path: Path) -> None:
         raise _unidentified(path, loc) from None
     except (Image.DecompressionBombError, MemoryError, *DECODER_ERRORS):
         pass  # the header read; what is wrong past it is said where the pixels are read (_open)
+    finally:
+        READING.reset(reading)
 
 
 def _signature(path: Path) -> str:
