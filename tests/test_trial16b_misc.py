@@ -35,3 +35,17 @@ def test_a_truncated_jpeg_is_said_damaged_not_the_wrong_format(project: Path) ->
                            "the JPEG file is damaged (image file is truncated"), line
     assert line.endswith("export or send it again"), line
     assert "expected a JPEG" not in line
+
+
+def test_init_next_line_is_a_command_a_shell_runs_as_printed(tmp_path: Path, root: Path) -> None:
+    """#18: `init "夜班 项目"` printed `next: cd 夜班 项目 && pagesetter build`, which a shell splits at the
+    space (cd: too many arguments). The printed cd, pasted into bash, lands in the new project."""
+    for name in ("夜班 项目", "-dash's $folder"):
+        made = run(["init", "--fonts", str(root / "fonts"), "--", name], tmp_path)
+        assert made.returncode == 0, made.stderr
+        [line] = [x for x in made.stdout.splitlines() if x.startswith("next: ")]
+        cd, rest = line.removeprefix("next: ").split(" && ")
+        assert rest == "pagesetter build"
+        landed = subprocess.run(["bash", "-c", f"{cd} && pwd -P"], cwd=tmp_path, capture_output=True, text=True)
+        assert landed.returncode == 0, (line, landed.stderr)
+        assert Path(landed.stdout.strip()) == (tmp_path / name).resolve(), line

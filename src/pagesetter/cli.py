@@ -1281,8 +1281,16 @@ def _init(args: argparse.Namespace) -> int:
     for warning in fonts.warnings:
         print(f"pagesetter: warning: {warning}", file=sys.stderr)
     print(f"made {display_path(args.dir)}: {counted(len(written), 'file')}; fonts {fonts.origin}")
-    print(f"next: cd {display_path(args.dir)} && pagesetter build")
+    print(f"next: cd {_shell_word(display_path(args.dir))} && pagesetter build")
     return 0
+
+
+def _shell_word(path: str) -> str:
+    """A path as one word a POSIX shell reads back as that path (trial 16b #18: `cd 夜班 项目` split
+    at the space): quoted where it needs it, and ./ before a name cd would take for an option."""
+    import shlex
+
+    return shlex.quote(f"./{path}" if path.startswith("-") else path)
 
 
 def _import(args: argparse.Namespace) -> int:
