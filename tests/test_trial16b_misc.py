@@ -125,3 +125,26 @@ def test_diff_pictures_go_to_a_folder_of_their_own_and_a_build_removes_them(proj
         assert not (project / "output" / name).exists(), name
         assert f"removed output/{name} (older than this build)" in again.stdout.splitlines(), again.stdout
     assert (project / "output" / "seed-page-alt.diff.png").exists()
+
+
+def test_diff_says_a_photo_recropped_to_a_new_cell_not_changed(project: Path) -> None:
+    """#3: the same photo file cut to a shallower cell was said `photo changed: FILE, at …`, read as
+    the picture replaced or retouched. Now `photo re-cropped`, with the old and new cell in mm."""
+    import re
+
+    spec = project / "layout" / "seed-page.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert run(["build", "layout/seed-page.yaml", "-o", "old"], project).returncode == 0
+    spec.write_text(text.replace("photo: {col: 7, cols: 2, line: 1, lines: 19}", "photo: {col: 7, cols: 2, line: 1, "
+                                 "lines: 17}"), encoding="utf-8")
+    assert run(["build", "layout/seed-page.yaml", "-o", "new"], project).returncode == 0
+    result = run(["diff", "old/seed-page.pdf", "new/seed-page.pdf", "-o", "d"], project)
+    assert result.returncode == 7, result.stderr
+    said = [line for line in result.stdout.splitlines() if ": photo " in line]
+    assert len(said) == 1, result.stdout
+    m = re.fullmatch(r"page 1: (\S+): photo re-cropped: content/photos/\1\.jpg \(the same file cut to a cell "
+                     r"(\d+)×(\d+) → (\d+)×(\d+) mm, (\d+) mm shallower; fitting or the spec changed the cell\), at "
+                     r"[\d,–]+ → [\d,–]+ mm from the trim's top left", said[0])
+    assert m, said[0]
+    # each size rounded to a mm on its own: the difference within one of theirs
+    assert m[2] == m[4] and int(m[6]) > 0 and abs(int(m[3]) - int(m[5]) - int(m[6])) <= 1, said[0]
