@@ -73,9 +73,9 @@ def test_a_masthead_page_count_other_than_the_editions_is_a_warning(project: Pat
     assert result.returncode == 0, result.stderr
     line = _masthead_pages_line(project)
     said = [x for x in result.stderr.splitlines() if "今日12版" in x]
-    assert said == [f"warning: layout/front-page.yaml:{line}:10: edition: the masthead prints 今日12版; the "
-                    "edition layout/day.yaml holds 3 pages (correct its pages: unless the day's other pages "
-                    "are made elsewhere)"], result.stderr
+    assert said == [(f"warning: layout/front-page.yaml:{line}:10: edition: the masthead prints 今日12版; the "
+                     "edition layout/day.yaml holds 3 pages (correct its pages: unless the day's other pages "
+                     "are made elsewhere)")], result.stderr
     with pdfplumber.open(project / "out" / "day.pdf") as pdf:
         assert "今日12版" in "".join(c["text"] for c in pdf.pages[0].chars)
     spec = project / "layout" / "front-page.yaml"
