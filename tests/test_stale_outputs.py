@@ -23,6 +23,9 @@ TWO = THREE.replace(", seed-page-alt.yaml", "")
 
 def _edition(project: Path, text: str) -> None:
     (project / "layout" / "night.yaml").write_text(text, encoding="utf-8")
+    # the third sheet after 第5版 and 第6版 prints 第7版: an edition's pages run in their 版次's order
+    alt = project / "layout" / "seed-page-alt.yaml"
+    alt.write_text(alt.read_text(encoding="utf-8").replace("page: 第3版", "page: 第7版"), encoding="utf-8")
 
 
 def _pages_of(pdf: Path) -> int:

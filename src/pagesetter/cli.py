@@ -163,7 +163,7 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
-                      help="folder for the diff PNGs (default: beside NEW)")
+                      help="folder for the diff PNGs (default: diff/ beside NEW)")
     diff.add_argument("--dpi", type=_dpi, default=150.0, help="picture comparison resolution, 10–1200 (default: 150)")
 
     live = sub.add_parser("serve", help="the make-up desk on localhost: see, click and drag the page",
@@ -706,7 +706,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                 if not args.quiet:
                     _say_epaper(site, time.perf_counter() - started)
             stems = [p.stem for p in edition.page_paths]
-            outputs.remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png")
+            outputs.remove_stale(args.output, stems, written, args.quiet, contact=f"{edition.edition.name}.contact.png",
+                                 edition=edition.edition.name)
             outputs.remove_dropped(args.output, earlier, edition.edition.name, stems, before, args.quiet)
             if not args.epaper:
                 outputs.remove_older_site(args.output, spec, edition.edition.name, list(edition.page_paths),
@@ -1248,7 +1249,9 @@ def _edition_table(rows: list[tuple[str, int, int, int, int, int, int]]) -> list
 def _diff(args: argparse.Namespace) -> int:
     from pagesetter.proof.diff import diff_pdfs
 
-    result = diff_pdfs(args.old, args.new, args.output or args.new.parent, args.dpi)
+    # a folder of their own by default (trial 16b #21: beside NEW, in output/, they stood among the
+    # PDFs a later build wrote, showing an older page); the build removes them as stale (outputs.py)
+    result = diff_pdfs(args.old, args.new, args.output or args.new.parent / outputs.DIFF_FOLDER, args.dpi)
     for line in result.lines():
         print(line)
     for image in result.images:
@@ -1281,8 +1284,16 @@ def _init(args: argparse.Namespace) -> int:
     for warning in fonts.warnings:
         print(f"pagesetter: warning: {warning}", file=sys.stderr)
     print(f"made {display_path(args.dir)}: {counted(len(written), 'file')}; fonts {fonts.origin}")
-    print(f"next: cd {display_path(args.dir)} && pagesetter build")
+    print(f"next: cd {_shell_word(display_path(args.dir))} && pagesetter build")
     return 0
+
+
+def _shell_word(path: str) -> str:
+    """A path as one word a POSIX shell reads back as that path (trial 16b #18: `cd 夜班 项目` split
+    at the space): quoted where it needs it, and ./ before a name cd would take for an option."""
+    import shlex
+
+    return shlex.quote(f"./{path}" if path.startswith("-") else path)
 
 
 def _import(args: argparse.Namespace) -> int:

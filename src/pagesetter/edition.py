@@ -19,6 +19,7 @@ import contextlib
 import io
 import os
 import pickle
+import re
 import time
 from dataclasses import field, replace
 from pathlib import Path
@@ -66,6 +67,7 @@ class Edition:
     path: Path
     data: EditionData
     pages: tuple[Path, ...]
+    page_locs: tuple[Loc, ...] = ()  # where the edition file names each page (its ``pages:`` items)
 
 
 @record(frozen=True)
@@ -142,6 +144,7 @@ def load_edition(path: Path) -> Edition:
     _check_date(node.get("date"), date)  # type: ignore[arg-type]
     root = project_root(path)
     pages = []
+    page_locs: list[Loc] = []
     for n in v.expect_list(node.get("pages"), "pages"):  # type: ignore[arg-type]
         raw = v.text(n, "page")
         page = (path.parent / raw).resolve()
@@ -154,6 +157,7 @@ def load_edition(path: Path) -> Edition:
         if not page.is_file():
             raise InputError(n.loc, f"page spec {raw!r} is not a regular file; refused unread")
         pages.append(page)
+        page_locs.append(n.loc)
     if not pages:
         raise InputError(node.get("pages").loc, "an edition needs at least one page")  # type: ignore[union-attr]
     if len(pages) > MAX_PAGES:
@@ -161,7 +165,7 @@ def load_edition(path: Path) -> Edition:
     name = v.file_name(node.get("name"), "edition name") if node.get("name") is not None \
         else v.file_name(Node(path.stem, Loc.of_file(path)), "edition name (the file's name)")
     return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date, name),  # type: ignore[arg-type]
-                   tuple(pages))
+                   tuple(pages), tuple(page_locs))
 
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
@@ -173,6 +177,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     the proofs (``proof``) of an edition that overset stops."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
+    _check_page_order(edition)
     say = progress or (lambda message: None)
     workers = max(1, min(len(edition.pages), jobs or os.cpu_count() or 1))
     say(f"laying out and rendering {counted(len(edition.pages), 'page')} on {counted(workers, 'core')}")
@@ -241,7 +246,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
         staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
         staged.commit()
-    page_warnings = tuple((*d.flowed.warnings, *d.render_warnings) if d.flowed is not None else () for d in done)
+    page_warnings = tuple((*d.flowed.warnings, *d.render_warnings, *_masthead_count(edition, d.spec))
+                          if d.flowed is not None else () for d in done)
     warnings = tuple(w for own in page_warnings for w in own)
     gates = tuple(d.gate for d in done if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
@@ -301,6 +307,86 @@ def _check_jumped_photos(specs: list[PageSpec]) -> None:
                 raise InputError(photo.loc, f"photo {photo.file.name} of {name!r} is placed on no page of the "
                                  f"edition: neither part of the jumped article has a cell for it ({where}); give "
                                  "one of its entries a photo cell, or take the photo out of the article")
+
+
+# 版次 as the 报眉 prints it: 第3版, 第 12 版, 第十二版 (GB/T 3179 期刊编排格式 and every paper's
+# folio). Anything else (A3, 要闻) is a page number this check cannot read, and is passed over.
+_FOLIO_NUMBER = re.compile(r"^\s*第\s*([0-9]+|[〇零一二两三四五六七八九十百]+)\s*版\s*$")
+_HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def folio_number(page: str) -> int | None:
+    """The number of a 版次 (第3版 → 3, 第十二版 → 12), or None for one that is not of that form."""
+    m = _FOLIO_NUMBER.match(page)
+    if m is None:
+        return None
+    digits = m[1]
+    if digits.isdigit():
+        return int(digits)
+    total, current = 0, 0
+    for ch in digits:
+        if ch == "百":
+            total, current = total + max(current, 1) * 100, 0
+        elif ch == "十":
+            total, current = total + max(current, 1) * 10, 0
+        else:
+            current = _HAN_DIGITS[ch]
+    return total + current
+
+
+def _sheet_number(spec: Path) -> tuple[int, Loc] | None:
+    """The 版次 a page spec prints and where it is written, read from its YAML alone (before any
+    page is set): its 报眉's ``page:``, else 1 for a front page (a masthead page prints no 报眉 and
+    is 第1版); None when it prints none this can read. A spec that does not read is passed over
+    here: the page's own loading says what is wrong with it."""
+    try:
+        root = load_yaml(spec)
+    except (PagesetterError, OSError):
+        return None
+    folio, masthead = root.get("folio"), root.get("masthead")
+    if folio is not None:
+        page = folio.get("page")
+        number = folio_number(page.value) if page is not None and isinstance(page.value, str) else None
+        return (number, page.loc) if number is not None and page is not None else None
+    if masthead is not None:
+        return 1, masthead.loc
+    return None
+
+
+def _check_page_order(edition: Edition) -> None:
+    """The pages of an edition must run in the order of the 版次 they print (trial 16b #11: p2 and p3
+    swapped in ``pages:`` gave a night.pdf whose sheet 2 printed 第3版, exit 0). A plant imposes
+    the combined PDF by sheet order, so a page out of its place is a wrong page on the press: an
+    error, naming the edition's line and the page's 版次. Checked before any page is set: a page
+    out of its place would otherwise be refused for a jump that only seems to come from nowhere.
+    A section (第5–8版) and a gap (a page made elsewhere) are allowed: the numbers must rise, not
+    start at 1 nor run without a gap."""
+    last: tuple[int, int, Loc] | None = None  # the last sheet (from 1) whose 版次 was read, it, where written
+    for sheet, spec in enumerate(edition.pages, 1):
+        printed = _sheet_number(spec)
+        if printed is None:
+            continue
+        number, where = printed
+        if last is not None and number <= last[1]:
+            here = edition.page_locs[sheet - 1] if len(edition.page_locs) >= sheet else Loc.of_file(edition.path)
+            raise InputError(here, f"the edition's pages run out of the order of their 版次: sheet {sheet} "
+                             f"({display_path(spec)}) prints 第{number}版 ({where}) after sheet {last[0]}'s "
+                             f"第{last[1]}版 ({last[2]}); a plant imposes by sheet order: put the pages in order "
+                             "in pages:, or correct the 报眉's page:")
+        last = (sheet, number, where)
+
+
+def _masthead_count(edition: Edition, spec: PageSpec) -> tuple[Warning, ...]:
+    """A masthead's 今日N版 against the pages the edition holds (trial 16b #9: 今日4版 printed on a
+    3-page edition, no word). A warning, not an error and not the edition's count put in its
+    place: the page prints as written, and an edition file may hold only part of the day's paper
+    (pages made elsewhere, an advertising section), which the engine cannot know."""
+    masthead = spec.masthead
+    if masthead is None or masthead.pages is None or masthead.pages == len(edition.pages):
+        return ()
+    return (Warning("edition", f"the masthead prints 今日{masthead.pages}版; the edition "
+                    f"{display_path(edition.path)} holds {counted(len(edition.pages), 'page')} (correct its pages: unless the day's "
+                    "other pages are made elsewhere)", masthead.pages_loc or masthead.loc),)
 
 
 # article → (its title, where its copy starts: file:line), what the desk labels a module with

@@ -3,7 +3,7 @@ older page beside a new one (the night desk sends the output folder as it stands
 
 - the files a build wrote, told apart from those it found (output_identities, replaced_outputs:
   a file paths.write_atomically writes is a new inode);
-- previews and proofs this build did not write again (remove_stale);
+- previews and proofs this build did not write again, and diff pictures of its pages (remove_stale);
 - the PDFs, previews and proofs of a build that stopped (remove_stopped);
 - the pages an edition no longer has, known by its earlier combined PDF (held_combined,
   earlier_pages, remove_dropped);
@@ -58,17 +58,53 @@ def _said_rank(name: str) -> int:
 STALE_SUFFIXES = (".png", ".proof.pdf", ".proof-a3.pdf", ".proof.png")
 
 
-def remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool, contact: str = "") -> None:
-    """Previews and proofs of these pages that this build did not write are removed: a PNG or
-    proof beside a new PDF must never show an older page."""
+def remove_stale(out: Path, stems: list[str], written: list[Path], quiet: bool, contact: str = "",
+                 edition: str = "") -> None:
+    """Previews and proofs of these pages that this build did not write are removed, and every diff
+    picture of them (and of ``edition``'s combined PDF): a PNG or proof beside a new PDF must never
+    show an older page."""
     fresh = {p.name for p in written}
     names = [stem + suffix for stem in stems for suffix in STALE_SUFFIXES] + ([contact] if contact else [])
-    for name in names:
-        path = out / name
-        if name not in fresh and path.is_file() and not path.is_symlink():
+    paths = [out / name for name in names if name not in fresh] + diff_pictures(out, [*stems, *([edition] if edition else [])])
+    for path in paths:
+        if path.is_file() and not path.is_symlink():
             path.unlink()
             if not quiet:
                 print(f"removed {display_path(path)} (older than this build)")
+
+
+# Where `pagesetter diff` writes its pictures by default: a folder beside NEW (cli.py _diff).
+DIFF_FOLDER = "diff"
+# Its pictures of a page (or edition) <stem>: <stem>.diff.png, <stem>.overlay-3.png (proof/diff.py).
+_DIFF_KINDS = ("diff", "overlay")
+
+
+def diff_pictures(out: Path, stems: list[str]) -> list[Path]:
+    """The diff pictures of these pages (or editions) in ``out`` and ``out``/diff: each compares a
+    build of the page with an earlier one, so once the page is built again it shows an older page
+    (trial 16b #21). Known by name only: a file named so is diff's by its own rule."""
+    found: list[Path] = []
+    for folder in (out, out / DIFF_FOLDER):
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries]
+        except OSError:
+            continue
+        for name in sorted(names):
+            if any(_is_diff_picture(name, stem) for stem in stems):
+                found.append(folder / name)
+    return found
+
+
+def _is_diff_picture(name: str, stem: str) -> bool:
+    for kind in _DIFF_KINDS:
+        head = f"{stem}.{kind}"
+        if name == head + ".png":
+            return True
+        number = name.removeprefix(head + "-").removesuffix(".png")
+        if name.startswith(head + "-") and name.endswith(".png") and number.isdigit():
+            return True
+    return False
 
 
 def remove_older_site(out: Path, spec: Path, name: str, pdfs: list[Path], combined: Path | None,
@@ -139,6 +175,9 @@ def remove_stopped(out: Path, stems: list[str], before: dict[str, tuple[int, int
         if name in pdfs and not _written_by_us(path):
             continue
         _removed(path, "an earlier build's", "an earlier build's: this build stopped", quiet)
+    for path in diff_pictures(out, [*stems, *([edition] if edition else [])]):  # never written by a build
+        if path.is_file() and not path.is_symlink():
+            _removed(path, "an earlier build's", "an earlier build's: this build stopped", quiet)
 
 
 def held_combined(out: Path, spec: Path, before: dict[str, tuple[int, int]]) -> "io.BufferedReader | None":

@@ -107,10 +107,11 @@ class Photo:
 class PhotoChange:
     page: int
     article: str
-    what: str  # "replaced", "changed", "added", "removed"
+    what: str  # "replaced", "changed" (its pixels), "re-cropped" (its cell resized), "moved", "added", "removed"
     old: str  # the old file ("" when added or unnamed)
     new: str
     place: str
+    why: str = ""  # what changed about the same file: its pixels, its cell (trial 16b #3)
 
     def line(self) -> str:
         head = f"page {self.page}: {self.article}: " if self.article else f"page {self.page}: "
@@ -120,7 +121,8 @@ class PhotoChange:
             files = self.old
         else:
             files = self.new
-        return f"{head}photo {self.what}: {files}".rstrip(": ") + f", {self.place}"
+        why = f" ({self.why})" if self.why else ""
+        return f"{head}photo {self.what}: {files}".rstrip(": ") + f"{why}, {self.place}"
 
 
 @record(frozen=True)
@@ -1023,13 +1025,39 @@ def _photo_change(a: Photo | None, b: Photo | None, trim: tuple[float, float], r
         moved = any(abs(u - v) > MOVE_TOLERANCE for u, v in zip(a.box, b.box))
         if a.digest == b.digest and not moved or resized:
             return None
-        return PhotoChange(b.page, b.article, "changed", a.file, b.file or "an image", _place(b.box, trim))
+        return _same_file_change(a, b, trim, moved)
     if resized:  # its module added or removed: that line says so
         return None
     if b is not None:
         return PhotoChange(b.page, b.article, "added", "", b.file or "an image", _place(b.box, trim))
     assert a is not None
     return PhotoChange(a.page, a.article, "removed", a.file or "an image", "", _place(a.box, trim))
+
+
+def _same_file_change(a: Photo, b: Photo, trim: tuple[float, float], moved: bool) -> PhotoChange:
+    """The same file drawn otherwise, said by what changed (trial 16b #3: fitting took a photo's
+    cell a line shallower, and "photo changed" sent the 校对 to find who had touched the picture):
+    a cell of another size is the picture re-cropped, its old and new cell in mm; the same size
+    elsewhere is moved; the same box with other pixels is the file itself changed."""
+    file = b.file or "an image"
+    if not moved:
+        return PhotoChange(b.page, b.article, "changed", a.file, file, _place(b.box, trim),
+                           "the same box; the picture's pixels differ: the file was edited or saved again")
+    place = f"at {_mm(a.box, trim)} → {_mm(b.box, trim)} mm from the trim's top left"
+    (aw, ah), (bw, bh) = _size_mm(a.box), _size_mm(b.box)
+    if abs(aw - bw) * MM <= MOVE_TOLERANCE and abs(ah - bh) * MM <= MOVE_TOLERANCE:
+        pixels = "" if a.digest == b.digest else "; its pixels differ too"
+        return PhotoChange(b.page, b.article, "moved", a.file, file, place, f"the same cell size{pixels}")
+    sizes = [f"{abs(bh - ah):.0f} mm {'deeper' if bh > ah else 'shallower'}" if abs(ah - bh) * MM > MOVE_TOLERANCE
+             else "", f"{abs(bw - aw):.0f} mm {'wider' if bw > aw else 'narrower'}"
+             if abs(aw - bw) * MM > MOVE_TOLERANCE else ""]
+    return PhotoChange(b.page, b.article, "re-cropped", a.file, file, place,
+                       f"the same file cut to a cell {aw:.0f}×{ah:.0f} → {bw:.0f}×{bh:.0f} mm, "
+                       f"{', '.join(x for x in sizes if x)}; fitting or the spec changed the cell")
+
+
+def _size_mm(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return (box[2] - box[0]) / MM, (box[3] - box[1]) / MM
 
 
 def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffResult,

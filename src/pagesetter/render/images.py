@@ -167,8 +167,10 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
         fh = open_regular(path)
     except NotRegularFile as exc:
         raise InputError(loc, exc.strerror) from None
+    kind = ""  # the format Pillow recognised, once it has: a decode failing after that is a damaged file of it
     try:
         with fh, Image.open(fh, formats=photo_formats(fh)) as probe:
+            kind = probe.format or ""
             if probe.width * probe.height > MAX_PIXELS:
                 raise InputError(loc, f"image is {probe.width}×{probe.height} pixels, over the limit of "
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
@@ -191,8 +193,22 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
     except MemoryError:
         raise InputError(loc, "image too large to decode in the memory there is") from None
     except DECODER_ERRORS as exc:
-        raise InputError(loc, f"cannot read image ({' '.join(str(exc).split())[:200] or type(exc).__name__}); "
-                         "expected a JPEG, PNG, TIFF, WebP or GIF file") from None
+        raise _undecodable(loc, kind, " ".join(str(exc).split())[:200] or type(exc).__name__) from None
+
+
+# Pillow's names for the formats we read, as a desk says them (trial 16b #8: a truncated JPEG was
+# told "expected a JPEG, PNG, … file", sending the desk to convert a file of the right format).
+_KIND_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "WEBP": "WebP", "GIF": "GIF", "MPO": "JPEG"}
+
+
+def _undecodable(loc: Loc, kind: str, reason: str) -> InputError:
+    """A picture whose pixels could not be read. Recognised as one of our formats (its header read),
+    it is that file damaged: said so, with the fix (export it again); else the formats we read."""
+    name = _KIND_NAMES.get(kind.upper(), "")
+    if name:
+        return InputError(loc, f"cannot read image: the {name} file is damaged ({reason}); export or send it "
+                          "again")
+    return InputError(loc, f"cannot read image ({reason}); expected a JPEG, PNG, TIFF, WebP or GIF file")
 
 
 # The first bytes of each format we read (their specifications' signatures).
@@ -274,8 +290,7 @@ def _load_tiff(probe: Image.Image, loc: Loc) -> None:
             probe.load()
     except DECODER_ERRORS as exc:
         reason = f"libtiff: {said[0]}" if said else " ".join(str(exc).split())[:200]
-        raise InputError(loc, f"cannot read image ({reason[:200]}); expected a JPEG, PNG, TIFF, WebP or GIF "
-                         "file") from None
+        raise _undecodable(loc, "TIFF", reason[:200]) from None
     for line in said[:3]:
         warnings.warn(f"libtiff: {line[:200]}", UserWarning, stacklevel=2)
 

@@ -91,6 +91,7 @@ def load_masthead(node: Node, grid: Grid, styles: dict[str, Style], base: Path, 
         ears=tuple(e.article for e in ears),
         loc=node.loc,
         info_locs=info_locs,
+        pages_loc=node.get("pages").loc if node.get("pages") is not None else None,  # type: ignore[union-attr]
     )
     need = len(masthead.info_lines()) + 3  # two lines of name at least, the info lines, the rule's line
     if block.lines < need:

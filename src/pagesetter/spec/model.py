@@ -334,6 +334,7 @@ class Masthead:
     ears: tuple[str, ...]  # article ids of the ears
     loc: Loc
     info_locs: tuple[tuple[str, Loc], ...] = ()  # where each info field was written
+    pages_loc: Loc | None = None  # where ``pages:`` (今日N版) was written: an edition checks it (edition.py)
 
     def info_lines(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The info lines under the name plate, each named and a tuple of parts set an em apart:
