@@ -173,11 +173,11 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
 
 
 def check_photos(spec: PageSpec, articles: dict[str, Article]) -> None:
-    """Every photo the page's articles list is a picture (its header read: render/images.py
+    """Every photo the page's articles list is a picture (its header read: render/probe.py
     probe_photo), else one error located at the article's photo entry (its ``- file:`` line), the
     file named: trial 15 found a text file named x.jpg hidden behind the page's overset error and
     said at the file alone."""
-    from pagesetter.render.images import probe_photo
+    from pagesetter.render.probe import probe_photo
 
     for aspec in spec.articles:
         article = articles.get(aspec.article)

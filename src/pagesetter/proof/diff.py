@@ -45,6 +45,7 @@ from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import blocks as block_frames, layout_record, owner, parts as part_frames
 from pagesetter.proof.sourcemap import line_at
 from pagesetter.proof.tiles import SHEETS_TITLE
+from pagesetter.proof.typography import is_latin
 from pagesetter.records import record
 from pagesetter.wording import counted
 
@@ -336,10 +337,6 @@ CELL_GAP = 0.8
 SPACE, GAP = " ", "　"  # as quoted: a cell gap (or a typed 1-em space) as an ideographic space
 
 
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum() or "\u00C0" <= ch <= "\u024F" or "\u1E00" <= ch <= "\u1EFF"
-
-
 def _gaps(chars: list[Char]) -> list[str]:
     """For each character, what stands before it ("", SPACE or GAP): a word space where two Latin
     words meet on a line (white past the line's own letter spacing, which a URL alone on a line
@@ -348,7 +345,7 @@ def _gaps(chars: list[Char]) -> list[str]:
     same = [False] + [abs(c.baseline - p.baseline) <= 0.3 * max(p.size, c.size, 1.0) and c.x >= p.x
                       for p, c in zip(chars, chars[1:])]
     white = [0.0] + [(c.x - p.right) / max(p.size, c.size, 1.0) for p, c in zip(chars, chars[1:])]
-    latin = [False] + [_latin(p.text[-1:]) and _latin(c.text[:1]) for p, c in zip(chars, chars[1:])]
+    latin = [False] + [is_latin(p.text[-1:]) and is_latin(c.text[:1]) for p, c in zip(chars, chars[1:])]
     tracking = [0.0] * len(chars)  # each line's median white between two Latin characters
     start = 0
     for k in range(1, len(chars) + 1):
