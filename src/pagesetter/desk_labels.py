@@ -34,6 +34,7 @@ WARNING_KINDS: dict[str, str] = {
     "table-size": "表格缩小字号排入",  # flow/tables.py: a table set smaller than its style to fit its column
     "empty-body": "有署名无正文",  # flow/article.py: a title and byline with no body (trial 16 #10)
     "caption-share": "图片说明占图框过半",  # flow/article.py: a caption taking most of its photo cell (trial 16 #12)
+    "edition": "版数与报头不符",  # edition.py: the masthead's 今日N版 against the edition's pages (trial 16b #9)
     "slug": "版边信息行被截断",  # build.py with_marks: the slug line cut on a page too narrow for it
 }
 
