@@ -67,7 +67,10 @@ def test_composition_invariants(text: str, measure_em: int, lead: bool) -> None:
             trailing = len(line.text) - len(line.text.rstrip("—"))
             assert trailing % 2 == 0, line.text  # —— never split
             last = line.glyphs[-1]
-            if "\u4e00" <= line.text[-1] <= "\u9fff":  # a justified line ends at its measure
+            # a justified line ends at its measure; one set short by design (its only stretch was
+            # inside or beside a Latin word: compose/lines.py set_line, warned by the build, ragged to
+            # check) is flush left: Hypothesis found 一一一一一一一 / AAAAAAAW在 / 一一一，in 10 ems
+            if "\u4e00" <= line.text[-1] <= "\u9fff" and not line.set_short:
                 assert last.x + last.size == pytest.approx(measure, abs=0.1), line.text
     solid = [c for c in lines[-1].text if c not in "，。、；：？！“”《》——"]
     total_solid = [c for c in text if c not in "，。、；：？！“”《》——"]

@@ -68,7 +68,7 @@ def test_check_reports_a_subhead_at_a_foot(tmp_path: Path, monkeypatch: pytest.M
     parted = build_page(PAGE, tmp_path)
     report = check_pdf(parted.pdf_path)
     assert [f.text for f in report.subhead_foot] == ["居民参与改造方案"], report.text()
-    assert "subheads at a column's foot" in report.summary()
+    assert "1 subhead at a column's foot" in report.summary()  # counted (wording.py)
 
 
 SAME = PAGE.with_name("subhead-foot-same.yaml")  # the subhead set at the body's size (小五 黑体)
