@@ -243,3 +243,71 @@ def test_ctrl_c_as_the_report_is_printed_never_kills_the_process(tmp_path: Path)
         out, said = (head + rest).decode(), err.decode()
         assert out.startswith("wrote output/seed-page.pdf (unchanged since the last build"), out
         assert (client.returncode, said) in ((0, ""), (130, "pagesetter: interrupted\n")), (client.returncode, said)
+
+
+LOST_DRIVER = """
+import sys, time, weakref
+if sys.argv[1] == "hooked":
+    from pagesetter.interrupts import resend_lost_signals
+    resend_lost_signals()
+class Thing:
+    pass
+def callback(ref):
+    raise {error}
+thing = Thing()
+ref = weakref.ref(thing, callback)
+try:
+    del thing  # the callback runs here, where Python cannot raise: "Exception ignored in ..."
+    time.sleep(30)
+    print("lost")
+except {caught}:
+    print("raised")
+"""
+
+
+@pytest.mark.parametrize("error,caught", [("KeyboardInterrupt", "KeyboardInterrupt"),
+                                         ("ClientGone", "ClientGone")])
+def test_an_interrupt_landing_in_a_weakref_callback_is_raised_again(tmp_path: Path, error: str, caught: str) -> None:
+    """Ctrl-C (or a kept build's client gone) landing in a weakref callback, where Python only prints
+    "Exception ignored": the signal is sent again and raised in the code that was running (CI,
+    session 16: a build sent Ctrl-C in its gate took it in a WeakSet's callback and exited 0).
+    Unhooked, the same script runs on: the test sees the loss it guards against."""
+    driver = LOST_DRIVER.format(error=error, caught=caught)
+    if error == "ClientGone":
+        driver = "import signal\nfrom pagesetter.keeper import ClientGone\n" \
+                 "signal.signal(signal.SIGUSR1, lambda *a: (_ for _ in ()).throw(ClientGone()))\n" + driver
+    unhooked = subprocess.run([sys.executable, "-c", driver, "plain"], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+    assert unhooked.stdout.strip() == "lost" and "Exception ignored" in unhooked.stderr, unhooked
+    hooked = subprocess.run([sys.executable, "-c", driver, "hooked"], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert (hooked.stdout.strip(), hooked.stderr) == ("raised", ""), hooked
+
+
+LOST_IN_BUILD_DRIVER = """
+import sys, weakref
+import pagesetter.handoff
+def handoff(argv):  # the build's start: Ctrl-C lands in a weakref callback, as in CI's gate
+    class Thing:
+        pass
+    def callback(ref):
+        raise KeyboardInterrupt
+    thing = Thing()
+    ref = weakref.ref(thing, callback)
+    del thing
+    return None
+pagesetter.handoff.handoff = handoff
+sys.argv = ["pagesetter", *sys.argv[1:]]
+from pagesetter.__main__ import run
+sys.exit(run())
+"""
+
+
+def test_ctrl_c_lost_in_a_weakref_callback_still_interrupts_the_build(tmp_path: Path) -> None:
+    """`pagesetter build` whose Ctrl-C landed in a weakref callback: one line, status 130 (it ran to
+    its end and exited 0, the interrupt printed as "Exception ignored")."""
+    project = copy_project(tmp_path)
+    run = subprocess.run([sys.executable, "-c", LOST_IN_BUILD_DRIVER, "build", "--no-cache", "-q",
+                          "layout/seed-page.yaml"], cwd=project, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PAGESETTER_CACHE": "off"})
+    assert (run.returncode, run.stderr) == (130, "pagesetter: interrupted\n"), run

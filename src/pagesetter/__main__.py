@@ -39,9 +39,11 @@ def run() -> int:
 
 def _command() -> int:
     from pagesetter.handoff import handoff
+    from pagesetter.interrupts import resend_lost_signals
     from pagesetter.stdio import outlive_readers
 
     outlive_readers()  # a report piped into head: the command goes on, its status stands
+    resend_lost_signals()  # Ctrl-C landing in a weakref callback: raised again, not lost
 
     code = handoff(sys.argv[1:])
     if code is not None:

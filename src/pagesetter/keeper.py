@@ -57,10 +57,14 @@ class Stop(BaseException):
     """Ctrl-C or SIGTERM to the kept process itself: it ends, whatever it is doing (not an
     Exception, so no build's safety net takes it for the client's Ctrl-C)."""
 
+    signum = signal.SIGTERM  # sent again if it lands where Python cannot raise (interrupts.py)
+
 
 class ClientGone(KeyboardInterrupt):
     """The client shut its sending side before its reply (Ctrl-C) or went away: raised in the build as
     Ctrl-C is in a build of its own process, and ended there the same way (cli._run: status 130)."""
+
+    signum = signal.SIGUSR1  # sent again if it lands where Python cannot raise (interrupts.py)
 
 
 class Captured(io.TextIOBase):
