@@ -6,6 +6,7 @@ with subtitles and bylines; the PDF is read back and each column judged from the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from pagesetter.build import build_page
 from pagesetter.compose.chars import NOT_AT_LINE_END, NOT_AT_LINE_START
+from pagesetter.compose.display import UNCUED_BREAK_COST
 from pagesetter.compose.vertical import compose_vertical
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import load_manifest
@@ -87,12 +89,25 @@ def test_no_column_of_one_character(columns) -> None:
         assert sum(1 for ch in col.text if ch not in PUNCT) >= 2, (col.article, col.text)
 
 
-def test_a_title_wraps_into_balanced_columns(columns) -> None:
+# How much deeper one column may be than another so that a column ends at a cue rather than
+# inside a word: two columns of depths a and b cost (a² + b²) em, an uncued break
+# UNCUED_BREAK_COST em² more (compose/display.py break_cost); a cued split is taken over an even
+# uncued one while its imbalance d costs less, d²/2 < UNCUED_BREAK_COST: d < √40 ≈ 6.3 em. Past
+# that, evenness wins and the build warns of the uncued break. (The balance tests asserted depths
+# within 2.5 em and character counts within 2 while columns were balanced by depth alone.)
+CUE_LIMIT_EM = math.sqrt(2 * UNCUED_BREAK_COST)
+
+
+def test_a_title_wraps_at_its_cues_into_columns_within_the_cue_limit(columns) -> None:
+    """破折号——竖排时顺着字行走向，“疫”线（第一线）的《报道》要避头尾！ in three columns of under
+    13 ems: by depth alone the second column ended inside 第一线 (（第一 / 线）); it ends after the
+    closing bracket now, the columns 10, 11½ and 9 ems deep."""
     for face in FACES:
         title = [c for c in columns if c.article == f"vertical-{face}" and c.role == "title"]
         assert len(title) == 3, face
+        assert [c.text[-1] for c in title[:2]] == ["着", "）"], (face, [c.text for c in title])
         depths = [c.chars[-1].ink_bottom - c.chars[0].ink_top for c in title]
-        assert max(depths) - min(depths) < 2.5 * title[0].size, (face, [c.text for c in title])
+        assert max(depths) - min(depths) < CUE_LIMIT_EM * title[0].size, (face, [c.text for c in title])
 
 
 def test_the_dash_runs_down_the_column_two_ems_long_in_every_face(columns) -> None:
@@ -176,7 +191,19 @@ def test_columns_keep_kinsoku_where_greedy_filling_would_not(spec, faces, text: 
     for col in columns:
         assert col.text[0] not in NOT_AT_LINE_START and col.text[-1] not in NOT_AT_LINE_END, col.text
         assert not col.text.startswith("—") or col.text.startswith("——")
-    assert abs(len(columns[0].text) - len(columns[1].text)) <= 2  # balanced, not 11 + 5
+    # the column ends at the clause mark, the ——'s end or before the bracket (break_cost: nothing)
+    # where balancing by depth alone broke inside the run of Han (一二三四五六七八 / 九十，…), the
+    # columns within the cue limit of each other
+    assert columns[0].text.endswith(("十", "，", "九")), [c.text for c in columns]
+    assert abs(columns[0].height - columns[1].height) < CUE_LIMIT_EM * style.size
+
+
+def test_a_title_with_no_cue_is_balanced(spec, faces) -> None:
+    """Sixteen Han with no mark in columns of eleven ems: every break may cut a word, so the
+    columns are as even as they can be (8 + 8, not 11 + 5), and the build warns (headline-break)."""
+    style = spec.styles["vertical-hei-bold"]
+    columns, _ = compose_vertical("一二三四五六七八九十甲乙丙丁戊己", style, 11 * style.size, faces)
+    assert [len(c.text) for c in columns] == [8, 8]
 
 
 def test_a_last_column_of_one_character_is_avoided(spec, faces) -> None:
@@ -210,3 +237,20 @@ def test_an_accented_latin_word_turns_whole_and_the_quotes_after_it_stand(tmp_pa
     assert not by["M"]["upright"]
     assert all(by[ch]["matrix"][:4] == turned for ch in "bapé"), [(ch, by[ch]["matrix"]) for ch in "Mbapé"]
     assert all(by[ch]["upright"] for ch in "“帽子戏法”"), [(ch, by[ch]["matrix"]) for ch in "“帽子戏法”"]
+
+
+def test_a_turned_word_stands_in_a_column_of_its_own(tmp_path: Path) -> None:
+    """Mbappé“帽子戏法” in columns under seven ems: Mbappé was counted a lone character (孤字), so
+    it could not stand alone and the column broke inside 帽子 (Mbappé“帽 / 子戏法”). A turned word
+    of three ems is a word: Mbappé / “帽子戏法”, the column ending at the word's edge."""
+    built = build_page(PAGE.parent / "vertical-latin.yaml", tmp_path)
+    title = [c for c in read_chars(built.pdf_path)[0].chars if abs(c.size - 22.0) < 0.01 and c.text.strip()]
+    columns: list[list[Char]] = []  # right to left; ink centres within a third of an em share one
+    for c in sorted(title, key=lambda c: c.ink_left + c.ink_right, reverse=True):
+        if columns and (columns[-1][0].ink_left + columns[-1][0].ink_right - c.ink_left - c.ink_right) / 2 < c.size / 3:
+            columns[-1].append(c)
+        else:
+            columns.append([c])
+    texts = ["".join(c.text for c in sorted(col, key=_mid_y)) for col in columns]
+    assert texts == ["再破纪录", "Mbappé", "“帽子戏法”"], texts
+    assert not [w for w in built.warnings if w.kind == "headline-break" and "vertical title" in w.message]

@@ -52,7 +52,9 @@ def test_double_prime_quotes_are_compressed_marks(chars) -> None:
     assert set("〝老字号〞的") <= set(headline), sorted(headline)
     step = headline["字"].x - headline["老"].x  # one Han with the title's tracking
     assert (headline["的"].x - headline["号"].x) - step == pytest.approx(0.5 * HEADLINE, abs=0.05 * HEADLINE)
-    # vertical: 〞 half an em down the column, the character after it right under it
+    # vertical: 〞 half an em down the column, the character after it right under it (the subtitle
+    # 〝老街〞花车，压轴出场: its first column ends at the comma, so 花 stands under 〞; written
+    # 〝老街〞花车压轴, its column ends at 〞, a break between phrases, and nothing stands under it)
     sub = _sized(chars[1], SUBTITLE)
     close = next(c for c in sub if c.text == "〞")
     after = next(c for c in sub if c.text == "花")

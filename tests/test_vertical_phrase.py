@@ -55,6 +55,16 @@ def test_a_latin_phrase_stays_in_one_column(built) -> None:
     assert any("Wemustactnow" in col for col in columns), columns
 
 
+def test_the_columns_part_where_the_copy_gives_a_cue(tmp_path: Path) -> None:
+    """Balanced by depth alone, the quote's title parted 发出 (G20峰会发 / 出“We must act now” / 的呼声,
+    and the build warned); its columns end where a horizontal headline's lines would (display.py
+    break_cost: at the quote's edges), and the build says nothing of them."""
+    result = build_page(PAGE, tmp_path)
+    chars = [c for c in _sized(list(read_chars(result.pdf_path)[0].chars), TITLE) if c.text.strip() and c.x < MIDDLE]
+    assert _columns(chars) == ["G20峰会发出", "“Wemustactnow”", "的呼声"], _columns(chars)
+    assert not [w for w in result.warnings if w.kind == "headline-break" and w.article == "quote"]
+
+
 def test_a_space_between_han_and_latin_parts_two_clauses(built) -> None:
     title = [c for c in _sized(built[1], TITLE) if c.text.strip() and c.x > MIDDLE]
     columns = _columns(title)

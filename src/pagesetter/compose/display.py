@@ -162,7 +162,7 @@ def break_cost(before: Atom, after: Atom) -> float:
 LATIN_RUN_BREAK_COST = 2 * UNCUED_BREAK_COST
 
 
-def _inside_latin_run(atoms: list[Atom], e: int) -> bool:
+def _inside_latin_run(atoms: Sequence[Atom], e: int) -> bool:
     """Does a line ending before atoms[e] part a Latin run: two words or numbers the copy spaced
     (Port FC), or one word (at a hyphenation point or a forced break)?"""
     if not 1 <= e < len(atoms) or atoms[e].cls not in WORDLIKE:
@@ -171,6 +171,16 @@ def _inside_latin_run(atoms: list[Atom], e: int) -> bool:
     if before.cls in WORDLIKE:
         return True
     return e >= 2 and before.cls is CharClass.SPACE and before.text == " " and atoms[e - 2].cls in WORDLIKE
+
+
+def headline_break_cost(atoms: Sequence[Atom], e: int) -> float:
+    """The cost (em²) of a headline's line, or a vertical headline's column, ending before
+    ``atoms[e]``: break_cost, or LATIN_RUN_BREAK_COST inside a Latin run; nothing at the end."""
+    if not 0 < e < len(atoms):
+        return 0.0
+    if _inside_latin_run(atoms, e):
+        return LATIN_RUN_BREAK_COST
+    return break_cost(atoms[e - 1], atoms[e])
 
 
 def _balanced(atoms: list[Atom], width: float) -> list[Line]:
@@ -197,9 +207,7 @@ def _balanced(atoms: list[Atom], width: float) -> list[Line]:
             length = fits(s, e) if s < e else None
             if length is None:
                 continue
-            cue = break_cost(atoms[e - 1], atoms[e]) if e < n else 0.0
-            if e < n and _inside_latin_run(atoms, e):
-                cue = LATIN_RUN_BREAK_COST
+            cue = headline_break_cost(atoms, e)
             options.append((count + 1, cost + length * length + cue + penalty * PENALTY_WEIGHT, s))
         if options:
             best[e] = min(options)

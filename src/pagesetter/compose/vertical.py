@@ -14,7 +14,8 @@ Marks take the widths of the style's punctuation rules as in horizontal text (cl
 top and a closing one's at its foot, and two adjacent marks give up the blank between
 them. Columns break only where kinsoku allows (the same breakpoints as horizontal
 lines, compose/linebreak.py) and are balanced: the fewest columns that hold the text,
-as even as they can be, none of a single character.
+as even as they can be, none of a single character, ending where a horizontal headline's
+line would (compose/display.py break_cost: between phrases, not inside a word).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pagesetter.compose.chars import (
     BLANK_SIDE, CLOSING, DASH, ELLIPSIS, INSEPARABLE_CLASSES, LATIN_LETTERS, ONE_EM_MARKS, OPENING,
     VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES, CharClass, char_class, is_wordlike,
 )
+from pagesetter.compose.display import headline_break_cost
 from pagesetter.compose.linebreak import breakpoints
 from pagesetter.fonts.face import Face, FaceSet, ShapedGlyph
 from pagesetter.records import record
@@ -49,6 +51,9 @@ TURNED_MARKS = OPENING | CLOSING | DASH | ELLIPSIS | VERTICAL_QUOTES | frozenset
 # anything longer (hostile input, a paragraph pasted as a title) is broken first-fit.
 BALANCE_MAX_UNITS = 200
 ONE_CHARACTER_COLUMN = 1e12  # cost of a column holding one character (or one and its marks)
+# A turned Latin word deeper than this (in em) reads as a word in a column of its own, not as a
+# lone character (Mbappé, 3 em; “AI” or a 纵中横 “12”, about one, is still a 孤字).
+LONE_WORD_EM = 2.0
 
 
 @record(frozen=True)
@@ -347,10 +352,15 @@ class _Spans:
         return a == b or self.length(a, b) - self.atoms[b - 1].squeeze <= height + 0.01
 
     def lone(self, i: int, j: int) -> bool:
-        """One character, alone or with its marks (the vertical 孤字)."""
+        """One character, alone or with its marks (the vertical 孤字). A turned Latin word deeper
+        than LONE_WORD_EM is a word, not one character: counted lone, “We must act now” or
+        Mbappé could not stand in a column of its own, and the column broke inside a Han word
+        beside it instead (出“We must act now”, Mbappé“帽 / 子戏法”)."""
         a, b = self.trimmed(i, j)
-        solid = sum(1 for atom in self.atoms[a:b] if atom.cls not in BLANK_SIDE)
-        return solid <= 1 and len(self.atoms) > b - a
+        solid = [atom for atom in self.atoms[a:b] if atom.cls not in BLANK_SIDE]
+        if len(solid) == 1 and solid[0].width > LONE_WORD_EM * solid[0].style.size:
+            return False
+        return len(solid) <= 1 and len(self.atoms) > b - a
 
 
 def tracked_join(prev: Atom, atom: Atom) -> bool:
@@ -375,13 +385,21 @@ def _columns(units: list[_Unit], height: float, tracking: float) -> list[VColumn
 
 def _balanced(spans: _Spans, legal: list[int], height: float) -> list[int] | None:
     """The fewest columns that hold the units with breaks only where kinsoku allows; among those,
-    the most even (least sum of squared depths), no column of one character where avoidable,
-    and the earlier columns the longer on a tie. None when no legal set of breaks fits."""
+    the least sum of squared depths and of the breaks' cue costs (headline_break_cost: a column
+    ends between phrases before it ends inside a word, as a horizontal headline's line does), no
+    column of one character where avoidable, and the earlier columns the longer on a tie. None
+    when no legal set of breaks fits."""
     n = len(spans.atoms)
     points = [0, *legal, n]
     if not _reachable(spans, points, height):
         return None
     inf = float("inf")
+    # What ending a column at each point costs, the horizontal headline's table (display.break_cost:
+    # after a mark, at a space or a Latin word's edge nothing; before a 介词/连词 or after a 助词
+    # little; between two Han the copy wrote together, a word perhaps cut, what some six ems of
+    # imbalance cost), in pt² as the depths here are
+    em = max((a.style.size for a in spans.atoms), default=1.0) or 1.0
+    cues = [headline_break_cost(spans.atoms, j) * em * em for j in points]
     # best[p]: (cost, previous point) of setting units up to points[p] in k columns
     best: list[tuple[float, int]] = [(0.0, -1)] + [(inf, -1)] * (len(points) - 1)
     back: list[list[int]] = []
@@ -396,7 +414,7 @@ def _balanced(spans: _Spans, legal: list[int], height: float) -> list[int] | Non
                 if best[p][0] == inf:
                     continue
                 depth = spans.length(i, j)
-                cost = (best[p][0] + depth * depth + k * depth * 1e-6
+                cost = (best[p][0] + depth * depth + k * depth * 1e-6 + cues[q]
                         + (ONE_CHARACTER_COLUMN if spans.lone(i, j) else 0.0))
                 if cost < row[q][0]:
                     row[q] = (cost, p)

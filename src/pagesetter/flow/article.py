@@ -712,9 +712,10 @@ def _place_headline(spec: ArticleSpec, article: Article, styles: dict[str, Style
 def _vertical_break_warnings(article: Article, texts: dict[str, str],
                              placed: list[tuple[VColumn, Style, str, float]]) -> list[Warning]:
     """A vertical headline's printed columns that end between two Han with no cue, said as a
-    horizontal headline's lines are (_uncued_warnings): the columns are balanced by depth alone
-    (compose/vertical.py _balanced), so a word may be parted (G20峰会发 / 出“We must act now”):
-    the desk writes a space where a column should start."""
+    horizontal headline's lines are (_uncued_warnings): the columns end at a cue where one is
+    within reach (compose/vertical.py _balanced), but a title with none, or none near enough to
+    even columns, may be parted inside a word (马拉松比赛 / 期间部分道 / 路交通管制): the desk
+    writes a space where a column should start."""
     out = []
     for role, text in texts.items():
         columns = [col for col, _, r, _ in placed if r == role]
