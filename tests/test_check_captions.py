@@ -140,22 +140,27 @@ def test_the_build_sets_full_width_half_width_but_in_the_folio(checkcap) -> None
 
 
 def test_check_warns_of_full_width_letters_and_digits_in_horizontal_text(checkcap) -> None:
-    """Each line holding them, with its runs: a warning (exit 0), as an ASCII full stop in Chinese
-    text is: the copy's own characters, which the build's normalisation sets half-width."""
+    """Each line holding them (each of the 报眉's items, two ems apart, is a line of its own), with
+    its runs: a warning (exit 0), as an ASCII full stop in Chinese text is: the copy's own
+    characters, which the build's normalisation sets half-width. Not the slug's copy of the 报眉,
+    outside the bleed."""
     run, pdf = checkcap
     checked, report = _check(pdf)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert len(report["full_width"]) == 1, report["full_width"]  # the 报眉's line, not the slug's copy
-    f = report["full_width"][0]
-    assert "第Ａ３版" in f["text"] and f["where"] == "the folio (报眉)", f
-    assert all(run in f["detail"] for run in ("Ａ３", "ＣＢＤ", "ＡＢ", "Ｘ", "２")), f
+    found = report["full_width"]
+    typed = ("第Ａ３版", "ＣＢＤ新闻", "责任编辑：王ＡＢ", "美编：李Ｘ", "校对：张华２")
+    assert [f["text"] for f in found] == list(typed), found
+    assert all(f["where"] == "the folio (报眉)" and f["page"] == 1 for f in found), found
+    for f, runs in zip(found, ("Ａ３", "ＣＢＤ", "ＡＢ", "Ｘ", "２")):
+        assert f["detail"].startswith(f"({runs}: half-width"), f
     text = _run("check", str(pdf)).stdout
-    assert "1 line with full-width letters or digits" in text.splitlines()[0], text
+    assert "; 5 lines with full-width letters or digits" in text.splitlines()[0], text
     assert re.search(r"page 1 \(the folio \(报眉\)\), baseline [0-9.]+ pt: warning: full-width letters or digits "
-                     r"in horizontal text: 第Ａ３版", text), text
-    # the build's gate says it at the spec's folio: entry
+                     r"in horizontal text: 第Ａ３版 \(Ａ３: half-width", text), text
+    # the build's gate says each at the spec's folio: entry, and prints the page (exit 0)
     said = [line for line in run.stderr.splitlines() if "full-width letters or digits" in line]
-    assert len(said) == 1 and "checkcap.yaml:15:" in said[0] and "the folio (报眉)" in said[0], run.stderr
+    assert len(said) == 5 and all("checkcap.yaml:15:" in line and "the folio (报眉)" in line for line in said), \
+        run.stderr
 
 
 def test_a_vertical_headline_keeps_full_width_figures_upright_unwarned(typo15) -> None:
