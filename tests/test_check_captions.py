@@ -171,3 +171,37 @@ def test_a_vertical_headline_keeps_full_width_figures_upright_unwarned(typo15) -
     assert sum(bool(FULL_WIDTH.match(c.text)) for c in page.chars) == 4  # ２０２６, stacked
     _, report = _check(pdf)
     assert report["full_width"] == [], report["full_width"]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+OTHER_HTML = """<html><head><meta charset="utf-8"><style>
+@font-face {{ font-family: kai; src: url("{font}"); }}
+body {{ font-family: kai; font-size: 12pt; width: 20em; }}
+.v {{ writing-mode: vertical-rl; height: 8em; }}
+</style></head><body>
+<p>今年全市ＧＤＰ增长５．２％，比上年提高０．３个百分点。</p>
+<p>人均收入首次突破１０万元，居全省第一。</p>
+<div class="v">２０２６年冬运会</div>
+</body></html>"""
+
+
+def test_another_programs_pdf_is_read_for_full_width_the_same_way(tmp_path: Path) -> None:
+    """A PDF Chromium printed (no layout record: lines inferred): each horizontal line with
+    full-width letters or digits is warned of; the vertical column's ２０２６, read back one
+    character a line, stands upright by design and is not."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium")
+    html = tmp_path / "other.html"
+    html.write_text(OTHER_HTML.format(font=(ROOT / "fonts" / "LXGWWenKai-Regular.ttf").as_uri()), encoding="utf-8")
+    pdf = tmp_path / "other.pdf"
+    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, timeout=120,
+                   env=dict(os.environ, HOME=str(tmp_path)))
+    assert pdf.exists()
+    printed = "".join(c.text for c in read_chars(pdf)[0].chars)
+    assert "ＧＤＰ" in printed and "２" in printed, printed  # the premise: printed as typed
+    _, report = _check(pdf)
+    found = [("".join(f["text"].split()), f["detail"]) for f in report["full_width"]]
+    assert [text for text, _ in found] == ["今年全市ＧＤＰ增长５．２％，比上年提高", "０．３个百分点。",
+                                           "人均收入首次突破１０万元，居全省第一。"], found
+    assert found[0][1].startswith("(ＧＤＰ, ５, ２: half-width"), found

@@ -13,7 +13,9 @@ the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: 
 baseline grid; ink past the measure (a character whose origin stands past its frame's either
 edge included); the Han–Latin gap (clreq §3.2.2); loose lines and spacing jumps between
 neighbouring lines (clreq §3.8), and white before a closing mark wider than a loose line's spread
-(GB/T 15834-2011 §5.1: a mark sits on the character before it); one-character vertical columns; holes a missing
+(GB/T 15834-2011 §5.1: a mark sits on the character before it), in body lines and, in our PDFs,
+a caption's (its frame's) lines; full-width digits and letters in horizontal text (GB/T
+15835-2011 §5.1.8.1: warned of); one-character vertical columns; holes a missing
 glyph leaves in our PDFs; a range, a number and its unit or 第 and its number parted across two
 lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
 the line breaker parts only as its last resort), and, named but no problem, a date parted between
@@ -904,8 +906,25 @@ def _full_width(page: PageChars, lines: list[Line], report: TypographyReport) ->
             continue
         if box is not None and not (box[0] <= line.chars[0].x <= box[2] and box[1] <= line.baseline <= box[3]):
             continue
+        if len(line.chars) == 1 and _stacked(line.chars[0], page):
+            continue  # a vertical column's, upright by design, that another PDF's lines were read from
         report.full_width.append(Finding(line.page, line.baseline, shown(line),
                                          f"({', '.join(found)}: half-width, GB/T 15835-2011 §5.1.8.1)"))
+
+
+# A character with another on its axis (ink centres this near, em) whose baseline is at most this
+# far above or below (em: upright vertical text is set solid or near it, a horizontal line's next
+# at 1.2 em or more) stands in a vertical column.
+STACK_AXIS_EM = 0.15
+STACK_STEP_EM = 1.15
+
+
+def _stacked(c: Char, page: PageChars) -> bool:
+    """Does the character stand in a vertical column (a one-character line of another PDF's
+    vertical text, which _vertical_split never saw: read as a body line of its own)?"""
+    centre, size = _reading_x(c), c.size
+    return any(d is not c and not d.text.isspace() and abs(_reading_x(d) - centre) < STACK_AXIS_EM * size
+               and 0 < abs(d.baseline - c.baseline) <= STACK_STEP_EM * size for d in page.chars)
 
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
