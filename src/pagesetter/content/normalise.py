@@ -186,7 +186,7 @@ NUMBER_MARKS: tuple[tuple[str, str, str], ...] = (
 ENUMERATOR_AFTER = frozenset("。；：！？")
 
 
-def _full_width_alnum(ch: str) -> str | None:
+def full_width_alnum(ch: str) -> str | None:
     """What a full-width digit or letter is (FULL_WIDTH_ALNUM), or None for any other character."""
     cp = ord(ch)
     return next((what for lo, hi, what in FULL_WIDTH_ALNUM if lo <= cp <= hi), None)
@@ -200,7 +200,7 @@ def half_width(text: str) -> tuple[str, list[Edit]]:
     chars = list(text)
     edits: list[Edit] = []
     for i, ch in enumerate(text):
-        what = _full_width_alnum(ch)
+        what = full_width_alnum(ch)
         if what is not None:
             chars[i] = chr(ord(ch) - _HALF_WIDTH_OFFSET)
             edits.append(Edit(i, ch, chars[i], f"{what} in horizontal text (GB/T 15835-2011 §5.1.8.1: half-width "

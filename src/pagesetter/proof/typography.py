@@ -13,7 +13,9 @@ the inseparable ——/…… and their length (GB/T 15834-2011 §4.13, §4.11: 
 baseline grid; ink past the measure (a character whose origin stands past its frame's either
 edge included); the Han–Latin gap (clreq §3.2.2); loose lines and spacing jumps between
 neighbouring lines (clreq §3.8), and white before a closing mark wider than a loose line's spread
-(GB/T 15834-2011 §5.1: a mark sits on the character before it); one-character vertical columns; holes a missing
+(GB/T 15834-2011 §5.1: a mark sits on the character before it), in body lines and, in our PDFs,
+a caption's (its frame's) lines; full-width digits and letters in horizontal text (GB/T
+15835-2011 §5.1.8.1: warned of); one-character vertical columns; holes a missing
 glyph leaves in our PDFs; a range, a number and its unit or 第 and its number parted across two
 lines of a paragraph (GB/T 15835-2011; the spans of compose/chars.py KEEP_TOGETHER_PATTERNS that
 the line breaker parts only as its last resort), and, named but no problem, a date parted between
@@ -45,7 +47,7 @@ from pagesetter.compose.chars import (
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
-from pagesetter.compose.spacing import LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT
+from pagesetter.compose.spacing import LETTER_SPACING_LIMIT, VERY_LOOSE_LIMIT, WORD_SPACE_LIMIT
 from pagesetter.errors import visible
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
 from pagesetter.proof.readback import Char, PageChars, read_chars
@@ -75,7 +77,9 @@ class Limits(NamedTuple):
     han_latin_max: float = 0.34  # clreq §3.2.2: a quarter em, stretched at most to a third
     han_latin_min: float = 0.12  # … and shrunk at most to an eighth (0.005 em for positions rounded)
     loose: float = 0.08  # mean extra space between Han in a justified line: counted
-    very_loose: float = 0.25  # … a problem (clreq §3.8: spread evenly, never visibly gappy)
+    # … a problem (clreq §3.8: spread evenly, never visibly gappy), in a body line and a caption's:
+    # the limit the line breaker keeps to and the build warns past (compose/spacing.py), one constant
+    very_loose: float = VERY_LOOSE_LIMIT
     # mean white between the letters of a line's Latin words beyond their advances and kerning:
     # a very loose line too (C o r p o r a t i o n; compose/spacing.LETTER_SPACING_LIMIT)
     letter_spacing: float = LETTER_SPACING_LIMIT
@@ -151,6 +155,9 @@ class Line:
     # origins of the whitespace characters the PDF prints as characters (U+3000, a space of set
     # width): no word space a line's justification widened (a standings row's 江城FC　　　8-6-12)
     set_blanks: tuple[float, ...] = ()
+    # ours: the kind of the text frame the line stands in (TEXT_FRAMES: "body", "caption",
+    # "headline"), by the layout record; "" in another PDF, or outside every frame
+    kind: str = ""
 
     @_once
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
@@ -437,7 +444,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
 WARNED = (("widows", "a paragraph's last line alone at a column's head"),
           ("parted_signs", "a flush-right line (落款) at a column's head, parted from the line before it"),
           ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"),
-          ("geta", "〓 (U+3013) printed for a character no face has"))
+          ("geta", "〓 (U+3013) printed for a character no face has"),
+          ("full_width", "full-width letters or digits in horizontal text"))
 GETA = "\u3013"  # 〓, printed by ``missing_glyphs: substitute`` for a character no face has (flow/glyphs.py)
 # How far right of its column's left edge a line opening a column starts to be taken for one set
 # flush right (a 落款), in its em: past a paragraph's 2-em indent.
@@ -483,6 +491,13 @@ class TypographyReport:
     # every 〓 on a page, in any text (body, headline, caption, furniture): a hole the build filled
     # with missing_glyphs: substitute and exited 0 for, which a proofreader must see (trial 15)
     geta: list[Finding] = field(default_factory=list)
+    # a full-width digit or letter (２０２６, ＧＤＰ) printed in a horizontal line of any text within
+    # the bleed (body, headline, caption, table, the 报眉): GB/T 15835-2011 §5.1.8.1 sets them
+    # half-width, as the build's normalisation does (content/normalise.py FULL_WIDTH_ALNUM, one
+    # table); one left is text that pass never saw (the 报眉's items, printed as the spec types
+    # them) or another program's PDF. Warned of, as an ASCII mark is: the copy's own characters.
+    # A vertical column's stand upright one per em by design (compose/vertical.py).
+    full_width: list[Finding] = field(default_factory=list)
     split_spans: list[Finding] = field(default_factory=list)  # a range, a number and its unit across lines
     overlap: list[Finding] = field(default_factory=list)  # ours: a table's cell printed over its neighbour
     # a date between its parts (2022年 / 5月), a number and a counted unit (348 / 个): parted by the
@@ -576,7 +591,9 @@ class TypographyReport:
                    if self.split_phrases else "")
                 + (f"; {counted(len(self.off_trim), 'line')} off the trim" if self.off_trim else "")
                 + (f"; {counted(len(self.over_furniture), 'line')} over the page's furniture" if self.over_furniture else "")
-                + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else ""))
+                + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else "")
+                + (f"; {counted(len(self.full_width), 'line')} with full-width letters or digits"
+                   if self.full_width else ""))
 
     def text(self) -> str:
         out = [self.summary()]
@@ -849,6 +866,10 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
         vertical += v
         if by is not None and n < len(other) - 1:  # ours: a frame's lines (a caption's), not the rest
             _url_pieces(h, report)
+    for line in horizontal:
+        if line.kind == "caption":  # ours: a caption's line is spread as a body line is, and the build warns of it
+            _spread(line, report, " (caption)")
+    _full_width(page, body_lines + horizontal + table_lines, report)
     for line in body_lines + horizontal:
         if line.framed:  # ours: a hole shows inside any line of a frame; another PDF's white may be its design
             _holes(line, report)
@@ -862,6 +883,48 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     for column in vertical:
         figures.lengths.extend(_check_vertical(page.number, column, report))
     _split_phrases(page.number, vertical, report)
+
+
+@functools.cache
+def _full_width_runs() -> "re.Pattern[str]":
+    """Runs of full-width digits and letters, as content/normalise.py FULL_WIDTH_ALNUM names them
+    (imported when first asked: most checks never read a line that holds one)."""
+    from pagesetter.content.normalise import FULL_WIDTH_ALNUM
+
+    return re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi, _ in FULL_WIDTH_ALNUM) + "]+")
+
+
+def _full_width(page: PageChars, lines: list[Line], report: TypographyReport) -> None:
+    """Each horizontal line holding full-width digits or letters, with its runs of them (Ａ３,
+    ＣＢＤ): within the page's bleed (else its trim) only, so the slug's copy of the 报眉 is not
+    said twice; anywhere on a page that has neither box."""
+    box = page.bleed or page.trim
+    runs = _full_width_runs()
+    for line in lines:
+        found = runs.findall(line.text)
+        if not found:
+            continue
+        if box is not None and not (box[0] <= line.chars[0].x <= box[2] and box[1] <= line.baseline <= box[3]):
+            continue
+        if len(line.chars) == 1 and _stacked(line.chars[0], page):
+            continue  # a vertical column's, upright by design, that another PDF's lines were read from
+        report.full_width.append(Finding(line.page, line.baseline, shown(line),
+                                         f"({', '.join(found)}: half-width, GB/T 15835-2011 §5.1.8.1)"))
+
+
+# A character with another on its axis (ink centres this near, em) whose baseline is at most this
+# far above or below (em: upright vertical text is set solid or near it, a horizontal line's next
+# at 1.2 em or more) stands in a vertical column.
+STACK_AXIS_EM = 0.15
+STACK_STEP_EM = 1.15
+
+
+def _stacked(c: Char, page: PageChars) -> bool:
+    """Does the character stand in a vertical column (a one-character line of another PDF's
+    vertical text, which _vertical_split never saw: read as a body line of its own)?"""
+    centre, size = _reading_x(c), c.size
+    return any(d is not c and not d.text.isspace() and abs(_reading_x(d) - centre) < STACK_AXIS_EM * size
+               and 0 < abs(d.baseline - c.baseline) <= STACK_STEP_EM * size for d in page.chars)
 
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
@@ -996,6 +1059,7 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
         rows.setdefault(key, []).append(c)
     out = []
     edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
+    kind = frame.kind if frame is not None else ""
     for key in sorted(rows):
         row = rows[key]
         # sorted by _reading_x (stable), its expression inline: a call a character costs more than the sort
@@ -1003,12 +1067,12 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
         row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
         blank = [c.text.isspace() for c in row]
         if not any(blank):  # the common row: no space printed in it
-            out.append(Line(page, tuple(row), (), *edges, frame is not None))
+            out.append(Line(page, tuple(row), (), *edges, frame is not None, kind=kind))
             continue
         solid = tuple([c for c, b in zip(row, blank) if not b])
         if solid:
             printed = tuple([c.x for c, b in zip(row, blank) if b])
-            out.append(Line(page, solid, printed, *edges, frame is not None, set_blanks=printed))
+            out.append(Line(page, solid, printed, *edges, frame is not None, set_blanks=printed, kind=kind))
     return out
 
 
@@ -1537,34 +1601,48 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             short = (last.ink_right if last.text in MARKS else line.right) < measure
             report.off_measure.append(Finding(line.page, line.baseline, shown(line),
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}", short=short))
-        spacing = _letter_spacing(line)
-        if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
-            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
-                                             f"{spacing:.3f} em between a word's letters"))
-        word_space = _widest_word_space(line)
-        if word_space is not None and word_space[0] > LIMITS.word_space + 5e-3:
-            white, a, b = word_space
-            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
-                                             f"{white:.2f} em word space between {a.text} and {b.text}"))
-        han = line.han
-        extras = [(b.x - a.x - em_box(a)) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
-                  if ha and hb and not (line.blanks and line.kept_space(a, b))]
+        extras = _spread(line, report)
         gaps += extras
-        before = _white_before_closing(line)
-        if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
-            white, a, b = before  # said once: a line loose between its Han is said so below
-            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
-                                             f"{white:.2f} em of white between {a.text} and {b.text}"))
         if not extras:
             continue
         extra = statistics.fmean(extras)
         report.spread_lines += extra > 0.005
         report.loose_lines += extra > LIMITS.loose
-        if extra > LIMITS.very_loose + 1e-3:  # a quarter em set exactly is at the limit, not past it
-            report.very_loose.append(Finding(line.page, line.baseline, shown(line), f"{extra:.3f} em between Han"))
         if previous_extra is not None and abs(extra - previous_extra) > LIMITS.spacing_jump:
             report.spacing_jumps += 1
         previous_extra = extra
+
+
+def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]:
+    """A justified line's white: very loose (a problem) where its Latin word's letters are spaced
+    past LIMITS.letter_spacing, a word space opens past LIMITS.word_space, white before a closing
+    mark passes LIMITS.very_loose, or its Han are spread past LIMITS.very_loose on average. Returns
+    the white between each two Han side by side beyond their em (a space the copy kept aside).
+    ``said``: what the finding's detail adds (" (caption)": a caption's line, which the build
+    warns of as very-loose as it does a body line, flow/article.py _loose_caption_warning)."""
+    spacing = _letter_spacing(line)
+    if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
+        report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                         f"{spacing:.3f} em between a word's letters{said}"))
+    word_space = _widest_word_space(line)
+    if word_space is not None and word_space[0] > LIMITS.word_space + 5e-3:
+        white, a, b = word_space
+        report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                         f"{white:.2f} em word space between {a.text} and {b.text}{said}"))
+    han = line.han
+    extras = [(b.x - a.x - em_box(a)) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
+              if ha and hb and not (line.blanks and line.kept_space(a, b))]
+    before = _white_before_closing(line)
+    if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
+        white, a, b = before  # said once: a line loose between its Han is said so below
+        report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                         f"{white:.2f} em of white between {a.text} and {b.text}{said}"))
+    if extras:
+        extra = statistics.fmean(extras)
+        if extra > LIMITS.very_loose + 1e-3:  # a quarter em set exactly is at the limit, not past it
+            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+                                             f"{extra:.3f} em between Han{said}"))
+    return extras
 
 
 # A run of lines set in from the column's left edge at least this far (em), its lines that go on
