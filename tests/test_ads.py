@@ -225,3 +225,48 @@ def test_diff_says_which_ad_picture_changed(tmp_path: Path) -> None:
                for line in lines), run.stdout
     assert lines[-1] == "1 photo change in: ad-jiadian", run.stdout
     assert "news" not in run.stdout
+
+
+def _picture_and_label(pdf: Path) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+    """The ad's picture as drawn (pdfplumber's image box, top-down) and the label's characters."""
+    with pdfplumber.open(pdf) as doc:
+        (image,) = doc.pages[0].images
+    return image, _label(pdf)
+
+
+def test_the_label_stands_on_the_pictures_own_corner_beside_white(tmp_path: Path) -> None:
+    """Session 17: a picture narrower than its module (fit: set whole, white either side) had its
+    广告 at the block's top right corner, in the white some 44 pt from the ad. Now on the picture's
+    own top right corner: inside the picture, in from its edges by the white ground's quarter em."""
+    assert main(["build", str(PAGES / "layout" / "ad-narrow.yaml"), "-o", str(tmp_path), "-q"]) == 0
+    image, chars = _picture_and_label(tmp_path / "ad-narrow.pdf")
+    assert "".join(c["text"] for c in chars) == "广告"
+    block_x1 = chars[0]["block"][2]
+    assert block_x1 - image["x1"] > 20  # the test's premise: white beside the picture
+    pad = 0.25 * 7.5
+    assert chars[-1]["x1"] == pytest.approx(image["x1"] - pad, abs=0.5)
+    assert image["top"] <= chars[0]["top"] <= image["top"] + pad + 1.5
+
+
+def test_the_spec_chooses_the_labels_corner(tmp_path: Path) -> None:
+    """``ad_label_corner: bottom-left`` on the ad's entry: the label on the picture's bottom left
+    corner; a corner that is none of the four stops the build at its line, naming them."""
+    project = copy_project(tmp_path / "p")
+    shutil.copytree(PAGES / "layout", project / "tests" / "pages" / "layout")
+    shutil.copytree(PAGES / "content" / "ad", project / "tests" / "pages" / "content" / "ad")
+    spec = project / "tests/pages/layout/ad-narrow.yaml"
+    plain = spec.read_text(encoding="utf-8")
+    spec.write_text(plain + "    ad_label_corner: bottom-left\n", encoding="utf-8")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out"), "-q"]) == 0
+    image, chars = _picture_and_label(tmp_path / "out" / "ad-narrow.pdf")
+    assert "".join(c["text"] for c in chars) == "广告"
+    pad = 0.25 * 7.5
+    assert chars[0]["x0"] == pytest.approx(image["x0"] + pad, abs=0.5)
+    assert image["bottom"] - pad - 1.5 <= chars[0]["bottom"] <= image["bottom"]
+    spec.write_text(plain + "    ad_label_corner: middle\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", str(tmp_path / "out2"), str(spec)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("pagesetter: error: ") and "ad-narrow.yaml:26:22: " in line, line
+    assert "top-right" in line and "bottom-left" in line, line

@@ -51,9 +51,10 @@ def test_init_next_line_is_a_command_a_shell_runs_as_printed(tmp_path: Path, roo
         assert Path(landed.stdout.strip()) == (tmp_path / name).resolve(), line
 
 
-def _edition(project: Path, pages: str) -> str:
+def _edition(project: Path, pages: str, elsewhere: str = "") -> str:
+    made = f"  elsewhere: [{elsewhere}]\n" if elsewhere else ""
     (project / "layout" / "day.yaml").write_text(
-        f"edition:\n  name: day\n  paper: 城市日报\n  date: 2022-06-30\n  pages: [{pages}]\n", encoding="utf-8")
+        f"edition:\n  name: day\n  paper: 城市日报\n  date: 2022-06-30\n{made}  pages: [{pages}]\n", encoding="utf-8")
     return "layout/day.yaml"
 
 
@@ -65,22 +66,23 @@ def _masthead_pages_line(project: Path) -> int:
 
 def test_a_masthead_page_count_other_than_the_editions_is_a_warning(project: Path) -> None:
     """#9: 今日12版 on the front page of a 3-page edition: a warning at the masthead's pages: line,
-    exit 0 (the page prints as written: the edition may hold only part of the day's paper)."""
+    exit 0 (the page prints as written: the edition may hold only part of the day's paper). The
+    pages it says are made elsewhere (第2–4版: elsewhere:, session 17) count as the day's."""
     import pdfplumber
 
-    edition = _edition(project, "front-page.yaml, tabloid-1.yaml, tabloid-2.yaml")
+    edition = _edition(project, "front-page.yaml, tabloid-1.yaml, tabloid-2.yaml", "2, 3, 4")
     result = run(["build", edition, "-o", "out"], project)
     assert result.returncode == 0, result.stderr
     line = _masthead_pages_line(project)
     said = [x for x in result.stderr.splitlines() if "今日12版" in x]
     assert said == [(f"warning: layout/front-page.yaml:{line}:10: edition: the masthead prints 今日12版; the "
-                     "edition layout/day.yaml holds 3 pages (correct its pages: unless the day's other pages "
-                     "are made elsewhere)")], result.stderr
+                     "edition layout/day.yaml holds 3 pages and says 3 are made elsewhere, 6 in all (correct "
+                     "its pages:, or list the day's pages made elsewhere in its elsewhere:)")], result.stderr
     with pdfplumber.open(project / "out" / "day.pdf") as pdf:
         assert "今日12版" in "".join(c["text"] for c in pdf.pages[0].chars)
     spec = project / "layout" / "front-page.yaml"
     text = spec.read_text(encoding="utf-8").splitlines()
-    text[line - 1] = "  pages: 3"
+    text[line - 1] = "  pages: 6"
     spec.write_text("\n".join(text) + "\n", encoding="utf-8")
     again = run(["build", edition, "-o", "out"], project)
     assert again.returncode == 0 and "今日" not in again.stderr, again.stderr
