@@ -68,6 +68,9 @@ class Edition:
     data: EditionData
     pages: tuple[Path, ...]
     page_locs: tuple[Loc, ...] = ()  # where the edition file names each page (its ``pages:`` items)
+    # The 版次 of the day's pages made elsewhere (``elsewhere:``), each with where it is written: a
+    # gap in the pages' 版次 is a missing page unless listed here; 今日N版 counts them.
+    elsewhere: tuple[tuple[int, Loc], ...] = ()
 
 
 @record(frozen=True)
@@ -165,7 +168,20 @@ def load_edition(path: Path) -> Edition:
     name = v.file_name(node.get("name"), "edition name") if node.get("name") is not None \
         else v.file_name(Node(path.stem, Loc.of_file(path)), "edition name (the file's name)")
     return Edition(name, path, EditionData(v.text(node.get("paper"), "paper"), date, name),  # type: ignore[arg-type]
-                   tuple(pages), tuple(page_locs))
+                   tuple(pages), tuple(page_locs), _elsewhere(node.get("elsewhere")))
+
+
+def _elsewhere(node: Node | None) -> tuple[tuple[int, Loc], ...]:
+    """``elsewhere:``, the 版次 of the day's pages this edition does not hold, each once."""
+    if node is None:
+        return ()
+    out: list[tuple[int, Loc]] = []
+    for n in v.expect_list(node, "elsewhere"):
+        number = v.integer(n, "elsewhere (a 版次 number)", 1, 999)
+        if any(number == k for k, _ in out):
+            raise InputError(n.loc, f"第{number}版 is listed twice in elsewhere:")
+        out.append((number, n.loc))
+    return tuple(out)
 
 
 def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, jobs: int | None = None,
@@ -178,6 +194,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     _check_page_order(edition)
+    _check_jumps(edition)
     say = progress or (lambda message: None)
     workers = max(1, min(len(edition.pages), jobs or os.cpu_count() or 1))
     say(f"laying out and rendering {counted(len(edition.pages), 'page')} on {counted(workers, 'core')}")
@@ -353,40 +370,178 @@ def _sheet_number(spec: Path) -> tuple[int, Loc] | None:
     return None
 
 
+@record(frozen=True)
+class _Sheet:
+    """A page of the edition whose 版次 could be read: its place in ``pages:`` (from 1), its spec,
+    the number it prints and where that is written."""
+
+    sheet: int
+    spec: Path
+    number: int
+    where: Loc
+
+
+def _sheets(edition: Edition) -> list[_Sheet]:
+    out: list[_Sheet] = []
+    for sheet, spec in enumerate(edition.pages, 1):
+        printed = _sheet_number(spec)
+        if printed is not None:
+            out.append(_Sheet(sheet, spec, *printed))
+    return out
+
+
+def _item(edition: Edition, sheet: int) -> Loc:
+    """Where the edition file names its page ``sheet`` (from 1)."""
+    return edition.page_locs[sheet - 1] if len(edition.page_locs) >= sheet else Loc.of_file(edition.path)
+
+
+def _numbers(numbers: list[int]) -> str:
+    """第2版, 第2–4版, 第1–2、5版: runs of 版次 as a desk writes them."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "第" + "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs) + "版"
+
+
 def _check_page_order(edition: Edition) -> None:
     """The pages of an edition must run in the order of the 版次 they print (trial 16b #11: p2 and p3
     swapped in ``pages:`` gave a night.pdf whose sheet 2 printed 第3版, exit 0). A plant imposes
     the combined PDF by sheet order, so a page out of its place is a wrong page on the press: an
     error, naming the edition's line and the page's 版次. Checked before any page is set: a page
     out of its place would otherwise be refused for a jump that only seems to come from nowhere.
-    A section (第5–8版) and a gap (a page made elsewhere) are allowed: the numbers must rise, not
-    start at 1 nor run without a gap."""
-    last: tuple[int, int, Loc] | None = None  # the last sheet (from 1) whose 版次 was read, it, where written
+    For the same reason two pages of one 版次 (one plate) and a gap (第1、2、4版: page 4 on plate 3,
+    session 17) are errors; a gap is allowed only where the edition says the missing pages are
+    made elsewhere (``elsewhere:``), as 今日N版 then counts them (_masthead_count). A section
+    (第5–8版) may start above 1: the pages before it are no gap between the edition's pages."""
+    sheets = _sheets(edition)
+    for before, sheet in zip(sheets, sheets[1:]):
+        if sheet.number == before.number:
+            raise InputError(_item(edition, sheet.sheet), f"two pages of the edition print 第{sheet.number}版: "
+                             f"sheet {sheet.sheet} ({sheet.where}) and sheet {before.sheet} ({before.where}); a "
+                             "plant makes one plate of each 版次: take one out of pages:, or correct its 报眉's page:")
+        if sheet.number < before.number:
+            raise InputError(_item(edition, sheet.sheet), f"the edition's pages run out of the order of their 版次: "
+                             f"sheet {sheet.sheet} ({display_path(sheet.spec)}) prints 第{sheet.number}版 "
+                             f"({sheet.where}) after sheet {before.sheet}'s 第{before.number}版 ({before.where}); a "
+                             "plant imposes by sheet order: put the pages in order in pages:, or correct the 报眉's page:")
+    held = {s.number: s for s in sheets}
+    for number, loc in edition.elsewhere:
+        if number in held:
+            s = held[number]
+            raise InputError(loc, f"第{number}版 is said to be made elsewhere, but sheet {s.sheet} "
+                             f"({display_path(s.spec)}) prints it ({s.where}): take it out of elsewhere:, or the "
+                             "page out of pages:")
+    made = {number for number, _ in edition.elsewhere}
+    for before, sheet in zip(sheets, sheets[1:]):
+        missing = [k for k in range(before.number + 1, sheet.number) if k not in made]
+        # pages between the two whose 版次 is written otherwise (A3) may be the missing ones
+        if len(missing) > sheet.sheet - before.sheet - 1:
+            listed = ", ".join(str(k) for k in sorted(made | set(missing)))
+            raise InputError(_item(edition, sheet.sheet), f"the edition has no {_numbers(missing)}: sheet "
+                             f"{sheet.sheet} ({display_path(sheet.spec)}) prints 第{sheet.number}版 ({sheet.where}) "
+                             f"after sheet {before.sheet}'s 第{before.number}版 ({before.where}); a plant imposes by "
+                             "sheet order, so the pages after the gap would go to the wrong plates: add the page to "
+                             f"pages:, or, when it is made elsewhere, say so: elsewhere: [{listed}]")
+
+
+@record(frozen=True)
+class _JumpEnd:
+    """One end of a jump as a page spec writes it, read from its YAML before any page is set: an
+    entry's ``jump_to`` (转第N版) or ``continued_from`` (上接第N版)."""
+
+    article: str
+    sheet: int  # the page's place in the edition, from 1
+    number: int | None  # the 版次 the page prints; None: not one this can read (A3)
+    spec: Path
+    key: str  # jump_to or continued_from
+    to: int  # the 版次 the jump line names
+    loc: Loc  # where the key is written
+
+
+def _jump_ends(edition: Edition, numbers: dict[int, int]) -> list[_JumpEnd]:
+    """Every jump_to and continued_from of the edition's pages, in page order. A spec or entry that
+    does not read is passed over: the page's own loading says what is wrong with it."""
+    ends: list[_JumpEnd] = []
     for sheet, spec in enumerate(edition.pages, 1):
-        printed = _sheet_number(spec)
-        if printed is None:
+        try:
+            root = load_yaml(spec)
+        except (PagesetterError, OSError):
             continue
-        number, where = printed
-        if last is not None and number <= last[1]:
-            here = edition.page_locs[sheet - 1] if len(edition.page_locs) >= sheet else Loc.of_file(edition.path)
-            raise InputError(here, f"the edition's pages run out of the order of their 版次: sheet {sheet} "
-                             f"({display_path(spec)}) prints 第{number}版 ({where}) after sheet {last[0]}'s "
-                             f"第{last[1]}版 ({last[2]}); a plant imposes by sheet order: put the pages in order "
-                             "in pages:, or correct the 报眉's page:")
-        last = (sheet, number, where)
+        articles = root.get("articles") if root.is_map else None
+        if articles is None or not isinstance(articles.value, list):
+            continue
+        for entry in articles.value:
+            name = entry.get("article") if entry.is_map else None
+            if name is None or not isinstance(name.value, str):
+                continue
+            for key in ("jump_to", "continued_from"):
+                n = entry.get(key)
+                if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool):
+                    ends.append(_JumpEnd(name.value, sheet, numbers.get(sheet), spec, key, n.value,
+                                         entry.key_loc(key)))
+    return ends
+
+
+def _check_jumps(edition: Edition) -> None:
+    """Each jump's number against the 版次 of the pages it joins (session 17): 转第N版 must name the
+    版次 of the page its rest prints on, and 上接第N版 the page it comes from, or the reader turns to
+    the wrong page (before: the lines went to whichever page continued the article, whatever the
+    numbers said). A jump to no page of the edition, to one made elsewhere, or to a page with no
+    entry continuing it is an error too (its lines were overset on the last page; a body that
+    fitted printed nothing wrong, but the spec names a page nobody continues it on). Checked from
+    the specs before any page is set; a page whose 版次 cannot be read (A3) is not checked."""
+    sheets = _sheets(edition)
+    held = {s.number: s for s in sheets}
+    made = dict(edition.elsewhere)
+    ends = _jump_ends(edition, {s.sheet: s.number for s in sheets})
+    for end in ends:
+        line = f"{end.article!r} jumps to 第{end.to}版 (转第{end.to}版)"
+        if end.key == "jump_to":
+            # its rest: the article's next continuation in the edition
+            rest = next((e for e in ends if e.article == end.article and e.key == "continued_from"
+                         and e.sheet > end.sheet), None)
+            if rest is not None:
+                if rest.number is not None and rest.number != end.to:
+                    raise InputError(end.loc, f"{line}, but its rest prints on 第{rest.number}版 ({rest.loc}, "
+                                     f"continued_from); a reader would turn to the wrong page: write jump_to: "
+                                     f"{rest.number}")
+            elif end.to in made:
+                raise InputError(end.loc, f"{line}, which is made elsewhere ({made[end.to]}): its lines cannot go "
+                                 "there; jump to a page of the edition")
+            elif end.to in held:
+                back = f"continued_from: {end.number}" if end.number is not None else "continued_from"
+                raise InputError(end.loc, f"{line}, but no entry of {display_path(held[end.to].spec)} continues it: "
+                                 f"give it an entry with {back}, or correct jump_to")
+            elif len(sheets) == len(edition.pages):  # every 版次 read: no page prints it
+                raise InputError(end.loc, f"{line}, which is no page of the edition {display_path(edition.path)} (it "
+                                 f"prints {_numbers([s.number for s in sheets])}): add the page that continues it "
+                                 "(continued_from), or correct jump_to")
+        else:
+            came = next((e for e in reversed(ends) if e.article == end.article and e.key == "jump_to"
+                         and e.sheet < end.sheet), None)
+            if came is not None and came.number is not None and came.number != end.to:
+                raise InputError(end.loc, f"{end.article!r} continues from 第{end.to}版 (上接第{end.to}版), but it "
+                                 f"jumps here from 第{came.number}版 ({came.loc}, jump_to); a reader would turn back "
+                                 f"to the wrong page: write continued_from: {came.number}")
 
 
 def _masthead_count(edition: Edition, spec: PageSpec) -> tuple[Warning, ...]:
-    """A masthead's 今日N版 against the pages the edition holds (trial 16b #9: 今日4版 printed on a
-    3-page edition, no word). A warning, not an error and not the edition's count put in its
-    place: the page prints as written, and an edition file may hold only part of the day's paper
-    (pages made elsewhere, an advertising section), which the engine cannot know."""
+    """A masthead's 今日N版 against the pages the edition holds and those it says are made elsewhere
+    (trial 16b #9: 今日4版 printed on a 3-page edition, no word). A warning, not an error and not the
+    edition's count put in its place: the page prints as written, and an edition file may hold
+    only part of the day's paper (pages made elsewhere, an advertising section after its last
+    page, which no gap shows) that it does not list."""
     masthead = spec.masthead
-    if masthead is None or masthead.pages is None or masthead.pages == len(edition.pages):
+    total = len(edition.pages) + len(edition.elsewhere)
+    if masthead is None or masthead.pages is None or masthead.pages == total:
         return ()
+    made = f" and says {len(edition.elsewhere)} are made elsewhere, {total} in all" if edition.elsewhere else ""
     return (Warning("edition", f"the masthead prints 今日{masthead.pages}版; the edition "
-                    f"{display_path(edition.path)} holds {counted(len(edition.pages), 'page')} (correct its pages: unless the day's "
-                    "other pages are made elsewhere)", masthead.pages_loc or masthead.loc),)
+                    f"{display_path(edition.path)} holds {counted(len(edition.pages), 'page')}{made} (correct its "
+                    "pages:, or list the day's pages made elsewhere in its elsewhere:)", masthead.pages_loc or masthead.loc),)
 
 
 # article → (its title, where its copy starts: file:line), what the desk labels a module with

@@ -51,7 +51,7 @@ SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "box": (("rule", "tint", "double"), ()),
 }
 # The keys of an edition file's 'edition:' mapping (edition.py).
-EDITION_KEYS = ("name", "paper", "date", "pages")
+EDITION_KEYS = ("name", "paper", "date", "pages", "elsewhere")
 EDITION_REQUIRED = ("paper", "date", "pages")
 MAX_COLUMNS = 40  # columns of a grid
 ALIGNS = ("justify", "left", "center", "right")

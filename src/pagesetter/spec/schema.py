@@ -213,6 +213,9 @@ EDITION: dict[str, Any] = {
         "date": DATE,
         "pages": {"type": "array", "items": {**TEXT, "description": "a page spec, relative to this file"},
                   "minItems": 1},
+        "elsewhere": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 999},
+                      "description": "the 版次 of the day's pages made elsewhere (a gap in the pages' 版次 "
+                      "must be listed here; the masthead's 今日N版 counts them)"},
     })}, ("edition",)),
 }
 
