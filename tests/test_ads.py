@@ -228,9 +228,16 @@ def test_diff_says_which_ad_picture_changed(tmp_path: Path) -> None:
 
 
 def _picture_and_label(pdf: Path) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
-    """The ad's picture as drawn (pdfplumber's image box, top-down) and the label's characters."""
+    """The ad's picture as drawn (pdfplumber's image box, top-down) and the label's characters,
+    after checking that the label's white ground meets the picture's edges at its corner to a
+    hundredth of a point (a ground a rounding off the edge left a hairline of picture showing)."""
     with pdfplumber.open(pdf) as doc:
-        (image,) = doc.pages[0].images
+        page = doc.pages[0]
+        (image,) = page.images
+        (ground,) = [g for g in page.lines if g["linewidth"] > 5]  # the ground: a rule as deep as it
+    half = ground["linewidth"] / 2
+    assert any(abs(ground[k] - image[k]) < 0.01 for k in ("x0", "x1")), (ground, image)
+    assert abs(ground["top"] - half - image["top"]) < 0.01 or abs(ground["top"] + half - image["bottom"]) < 0.01
     return image, _label(pdf)
 
 

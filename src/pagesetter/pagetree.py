@@ -103,6 +103,20 @@ class Image:
     stand: float = 0.5
 
 
+def placed_box(image: Image, width_px: int, height_px: int) -> tuple[float, float, float, float]:
+    """Where the prepared picture's pixels go (x, y from the top left, width, height, pt). A fill
+    crop has its frame's shape and covers it; a fit picture keeps its own shape, scaled uniformly to
+    the largest size inside its frame, centred across and standing down it where ``image.stand``
+    says (trial 12: it was stretched to the frame, a 4:1 panorama printed 1.35:1). The shape is the
+    prepared pixels' (the source's within a pixel's rounding), so x and y print at one resolution.
+    Here, beside Image, for the render and for what stands on the picture (an ad's label, flow/ads.py)."""
+    if image.fit != "fit" or width_px <= 0 or height_px <= 0:
+        return image.x, image.y, image.width, image.height
+    scale = min(image.width / width_px, image.height / height_px)
+    w, h = width_px * scale, height_px * scale
+    return image.x + (image.width - w) / 2, image.y + (image.height - h) * image.stand, w, h
+
+
 @record(frozen=True)
 class Vector:
     """Line art from a PDF (a masthead's logotype, render/vector.py), scaled into its frame."""

@@ -39,7 +39,7 @@ def check_photo_news(spec: ArticleSpec, article: Article) -> None:
                              f"{article.id}.md a title and text")
 
 
-AD_KEYS = ("ad_label", "ad_label_style")  # an advertisement's only: its 广告 label (flow/ads.py)
+AD_KEYS = ("ad_label", "ad_label_style", "ad_label_corner")  # an advertisement's only: its 广告 label (flow/ads.py)
 
 
 def check_ad_keys(spec: ArticleSpec, article: Article) -> None:

@@ -95,7 +95,7 @@ def flow_module(spec: PageSpec, aspec: ArticleSpec, article: Article, geo: PageG
     if part.concerns is not None:
         concerns = list(part.concerns)
     warnings, jumped = jumped_warnings(warnings, concerns, part.unprinted, part.leftover)
-    label_lines, label_rules = ad_label(aspec, tuple(part.images), spec.styles, faces) if article.ad else ((), ())
+    label_lines, label_rules = ad_label(aspec, tuple(part.images), spec.styles, faces, spec.photo_ppi) if article.ad else ((), ())
     return ModuleFlow((*part.lines, *label_lines), (*part.rules, *label_rules), tuple(part.panels), tuple(part.images),
                       tuple(part.frames), tuple(part.overset), (*warnings, *part.warnings), tuple(part.leftover),
                       jumped)

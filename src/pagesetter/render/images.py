@@ -36,7 +36,7 @@ from pagesetter.paths import NotRegularFile, open_regular
 from pagesetter.render.probe import DECODER_ERRORS, unidentified
 from pagesetter.records import record
 from pagesetter.render.photo import (EXIF_ORIENTATION, NEWSPRINT_PROFILE, PHOTO_FORMATS, TAC_LIMIT,  # noqa: F401
-                                     WARN_PPI, PreparedImage, photo_formats)
+                                     WARN_PPI, PreparedImage, photo_formats, target_width)
 from pagesetter.spec.model import CMYK, DEFAULT_PHOTO_PPI
 
 JPEG_QUALITY = 85
@@ -77,8 +77,7 @@ def _prepare(path: Path, frame_w: float, frame_h: float, fit: str, focus: tuple[
             w, h = h, w  # turned a quarter: exif_transpose will swap them
         crop_w = min(w, h * frame_w / frame_h) if fit == "fill" else w
         placed_w = frame_w if fit == "fill" else w * min(frame_w / w, frame_h / h)
-        # Rounded up: the printed resolution is never under ``ppi`` (preflight reads it back).
-        target_w = math.ceil(placed_w / 72 * ppi - 1e-6)
+        target_w = target_width(placed_w, ppi)  # rounded up (photo.py); fit_pixels says the same size
         sizes.append((crop_w / (placed_w / 72), target_w))
         if target_w < crop_w:
             # A JPEG decodes at 1/2, 1/4 or 1/8 of its size for a fraction of the time; draft picks

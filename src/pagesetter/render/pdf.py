@@ -20,7 +20,7 @@ from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
-from pagesetter.pagetree import Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector
+from pagesetter.pagetree import Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector, placed_box
 from pagesetter.records import record
 from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
@@ -585,19 +585,6 @@ def _fit_white(image: Image, w: float, h: float) -> str:
     if across > FIT_WHITE_PT and across > FIT_WHITE_SHARE * image.width:
         return f"fills {w / image.width:.0%} of its cell's width: {across / PT_PER_MM:.0f} mm of white beside it"
     return ""
-
-
-def placed_box(image: Image, width_px: int, height_px: int) -> tuple[float, float, float, float]:
-    """Where the prepared picture's pixels go (x, y from the top left, width, height, pt). A fill
-    crop has its frame's shape and covers it; a fit picture keeps its own shape, scaled uniformly to
-    the largest size inside its frame, centred across and standing down it where ``image.stand``
-    says (trial 12: it was stretched to the frame, a 4:1 panorama printed 1.35:1). The shape is the
-    prepared pixels' (the source's within a pixel's rounding), so x and y print at one resolution."""
-    if image.fit != "fit" or width_px <= 0 or height_px <= 0:
-        return image.x, image.y, image.width, image.height
-    scale = min(image.width / width_px, image.height / height_px)
-    w, h = width_px * scale, height_px * scale
-    return image.x + (image.width - w) / 2, image.y + (image.height - h) * image.stand, w, h
 
 
 def _draw_vector(ops: list[str], co: _Coords, vector: Vector, index: int) -> None:

@@ -4,6 +4,7 @@ does the preparing)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,6 +74,21 @@ def photo_formats(source: BinaryIO | Path) -> tuple[str, ...]:
         if found and not isinstance(found, str):
             break
     return PHOTO_FORMATS
+
+
+def target_width(placed_w: float, ppi: int) -> int:
+    """The pixels across a picture placed ``placed_w`` pt wide is resampled to (render/images.py):
+    rounded up, so the printed resolution is never under ``ppi`` (preflight reads it back)."""
+    return math.ceil(placed_w / 72 * ppi - 1e-6)
+
+
+def fit_pixels(width_px: int, height_px: int, frame_w: float, frame_h: float, ppi: int) -> tuple[int, int]:
+    """The pixel size a fit picture of ``width_px`` × ``height_px`` is prepared at for its frame
+    (render/images.py: resampled to ``ppi`` at its placed size, never up), whose shape
+    pagetree.placed_box draws: what stands on the picture's edge (an ad's label, flow/ads.py) meets
+    the pixels as printed, not the source's shape a rounding away."""
+    target = target_width(width_px * min(frame_w / width_px, frame_h / height_px), ppi)
+    return (target, max(1, round(height_px * target / width_px))) if width_px > target else (width_px, height_px)
 
 
 @record(frozen=True)

@@ -10,7 +10,7 @@ from pagesetter.paths import OUTSIDE_HINT, inside
 from pagesetter.records import record
 from pagesetter.spec import validate as v
 from pagesetter.spec.model import (
-    ARRANGES, BLACK, CMYK, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
+    AD_LABEL_CORNERS, ARRANGES, BLACK, CMYK, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MAX_BASE_DEPTH, MISSING_GLYPHS, RANGES, NO_FIT, PDFX_VERSIONS, PHOTO_PPI_RANGE, ArticleSpec, AutoSpec, Box, FitSpec, Marks, Folio, Grid, HeadlineSpec, PageSpec, PhotoSpec, Rect, Rules, Style,
 )
 from pagesetter.units import LENGTH, LENGTH_OR_ZI, SIZE
 from pagesetter.yamlsource import Node, load_yaml
@@ -43,7 +43,7 @@ SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rect": (RECT_KEYS, RECT_KEYS),
     "article": (("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead",
                  "column_rules", "balance", "fit", "jump_to", "continued_from", "jump_style", "box", "rules", "order",
-                 "table", "span_tables", "ad_label", "ad_label_style"),
+                 "table", "span_tables", "ad_label", "ad_label_style", "ad_label_corner"),
                 ("article", "block")),
     "fit": (("photo_lines", "headline_lines"), ()),
     "headline": (("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), ()),
@@ -591,6 +591,8 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         given=tuple((key, node.key_loc(key)) for key in node.value),
         ad_label=v.boolean(node.get("ad_label"), "ad_label") if node.get("ad_label") is not None else True,
         ad_label_style=_ad_label_style(node, styles),
+        ad_label_corner=v.choice(node.get("ad_label_corner"), "ad_label_corner", AD_LABEL_CORNERS)  # type: ignore[arg-type]
+        if node.get("ad_label_corner") is not None else "top-right",
     )
 
 

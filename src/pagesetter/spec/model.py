@@ -179,6 +179,10 @@ Arrange = Literal["row", "column"]
 ARRANGES: tuple[Arrange, ...] = ("row", "column")
 FlowOrder = Literal["columns", "areas"]
 FLOW_ORDERS: tuple[FlowOrder, ...] = ("columns", "areas")
+# The corner of an advertisement's picture its 广告 label stands on (flow/ads.py): top right as most
+# papers print it, another where the picture's own text or logo is there.
+AdLabelCorner = Literal["top-right", "top-left", "bottom-right", "bottom-left"]
+AD_LABEL_CORNERS: tuple[AdLabelCorner, ...] = ("top-right", "top-left", "bottom-right", "bottom-left")
 
 
 @record(frozen=True)
@@ -249,6 +253,7 @@ class ArticleSpec:
     # delivered picture carries it), in this style
     ad_label: bool = True
     ad_label_style: str = "ad-label"
+    ad_label_corner: "AdLabelCorner" = "top-right"  # of the picture as drawn, not of the block
     # the keys the entry gave, each with where it stands: a key that has no effect on the article
     # it names (flow/cells.py check_photo_news) is an error at its place, not silently ignored
     given: tuple[tuple[str, Loc], ...] = ()

@@ -16,7 +16,7 @@ from pagesetter.content.reader import FRONT_KEYS, PHOTO_KEYS, PHOTO_REQUIRED
 from pagesetter.spec import masthead as mh
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, MAX_COLUMNS, MAX_LINES, SPEC_KEYS
 from pagesetter.spec.model import (
-    ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES, Marks, PageSpec,
+    AD_LABEL_CORNERS, ARRANGES, DEFAULT_PHOTO_PPI, FLOW_ORDERS, MISSING_GLYPHS, PHOTO_PPI_RANGE, RANGES, Marks, PageSpec,
 )
 
 # The defaults a spec gets for a key it leaves out: the model's own (spec/model.py).
@@ -119,6 +119,8 @@ ARTICLE = _spec("article", {
     "jump_to": INT, "continued_from": INT, "jump_style": TEXT,
     "ad_label": {**BOOL, "description": "an advertisement's 广告 label (default true; false when the picture carries it)"},
     "ad_label_style": {**TEXT, "description": "style of an advertisement's 广告 label (default ad-label)"},
+    "ad_label_corner": {"enum": list(AD_LABEL_CORNERS), "description": "the corner of the ad's picture its 广告 "
+                        "label stands on (default top-right)"},
     "box": _spec("box", {"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL}),
     "rules": RULES,
     "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
