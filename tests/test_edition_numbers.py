@@ -164,3 +164,14 @@ def test_a_continuation_naming_the_wrong_page_is_an_error(tmp_path: Path) -> Non
     assert line == (f"pagesetter: error: {LAYOUT}/jump-numbers-3.yaml:15:5: 'lead' continues from 第2版 "
                     f"(上接第2版), but it jumps here from 第1版 ({LAYOUT}/jump-numbers-1.yaml:16:5, jump_to); a "
                     "reader would turn back to the wrong page: write continued_from: 1"), line
+
+
+def test_a_jump_back_to_an_earlier_page_is_an_error(tmp_path: Path) -> None:
+    """转第1版 on 第3版: the edition carries a jump's lines to later pages only."""
+    project = _project(tmp_path)
+    _edit(project, "jump-numbers-3.yaml", "    continued_from: 1\n", "    jump_to: 1\n")
+    _edit(project, "jump-numbers-1.yaml", "    jump_to: 3\n", "")
+    line = _stopped(project)
+    assert line == (f"pagesetter: error: {LAYOUT}/jump-numbers-3.yaml:15:5: 'lead' jumps to 第1版 (转第1版), "
+                    f"which comes before this page in the edition ({LAYOUT}/jump-numbers-1.yaml, sheet 1 of 3): "
+                    "jump to a later page"), line

@@ -511,6 +511,11 @@ def _check_jumps(edition: Edition) -> None:
             elif end.to in made:
                 raise InputError(end.loc, f"{line}, which is made elsewhere ({made[end.to]}): its lines cannot go "
                                  "there; jump to a page of the edition")
+            elif end.to in held and held[end.to].sheet < end.sheet:
+                # the edition carries a jump's lines forward only, as a reader turns the pages
+                raise InputError(end.loc, f"{line}, which comes before this page in the edition "
+                                 f"({display_path(held[end.to].spec)}, sheet {held[end.to].sheet} of {end.sheet}): "
+                                 "jump to a later page")
             elif end.to in held:
                 back = f"continued_from: {end.number}" if end.number is not None else "continued_from"
                 raise InputError(end.loc, f"{line}, but no entry of {display_path(held[end.to].spec)} continues it: "
