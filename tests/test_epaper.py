@@ -584,7 +584,7 @@ def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[
 
 
 def test_epaper_gates_its_pages_as_build_does(tmp_path: Path) -> None:
-    """A page the build refuses (ink at 400 %: a preflight error, exit 6) makes `epaper` exit 6 too,
+    """A page the build refuses (ink at 340 %: a preflight error, exit 6) makes `epaper` exit 6 too,
     with the preflight's line naming the PDF (trial 14: a page with a 29 ppi photo, refused by
     build, was published with exit 0)."""
     import subprocess
@@ -593,7 +593,7 @@ def test_epaper_gates_its_pages_as_build_does(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     spec = project / "layout" / "seed-page-alt.yaml"
     text = spec.read_text(encoding="utf-8")
-    ink = ("tint: [0, 0, 0, 6], double: true", "tint: [100, 100, 100, 100], double: true")
+    ink = ("tint: [0, 0, 0, 6], double: true", "tint: [100, 100, 40, 0], double: true")
     assert ink[0] in text
     spec.write_text(text.replace(*ink, 1), encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "pagesetter", "epaper", "layout/seed-page-alt.yaml", "-q"],

@@ -165,19 +165,20 @@ def _build(project: Path, spec: str, tmp: Path, *extra: str):  # type: ignore[no
 def test_a_build_still_finds_ink_over_the_limit_with_its_early_ghostscript(project: Path, tmp_path: Path) -> None:
     """The single-page build starts its Ghostscript before it composes, on a primer page in the
     colorant /All, then renders the page in it: the page's coverage is still measured (the
-    primer's TIFF not counted), its box of 400 % ink is still an error, and neither a Ghostscript
-    nor a temporary folder outlives the build."""
+    primer's TIFF not counted), its box's black text and rules over a 240 % tint (340 %) are
+    still an error, named by its article, and neither a Ghostscript nor a temporary folder
+    outlives the build."""
     spec = project / "layout" / "seed-page-alt.yaml"
     light = "tint: [0, 0, 0, 6], double: true"
     assert light in spec.read_text(encoding="utf-8")
-    spec.write_text(spec.read_text(encoding="utf-8").replace(light, "tint: [100, 100, 100, 100], double: true"),
+    spec.write_text(spec.read_text(encoding="utf-8").replace(light, "tint: [100, 100, 40, 0], double: true"),
                     encoding="utf-8")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     build = _build(project, "seed-page-alt.yaml", tmp, "--no-cache")
     _, stderr = build.communicate(timeout=300)
     assert build.returncode == 6, stderr  # EXIT_PREFLIGHT_ERROR
-    assert "preflight error: coverage: total area coverage 400 % over 240 %" in stderr, stderr
+    assert "preflight error: coverage: total area coverage 340 % over 240 % in article 'baimei-property'" in stderr, stderr
     assert "not checked" not in stderr and "could not render" not in stderr
     assert list(tmp.iterdir()) == [] and _processes_naming(tmp) == []
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import math
 import re
 import shutil
 import subprocess
@@ -224,6 +225,9 @@ class Structure:
     report: PreflightReport
     boxes: list[tuple[list[float], list[float]]]
     device_colour: bool
+    # each page's places (its layout record's frames, its images placed): what the coverage check
+    # names where ink is over the limit
+    places: "list[InkPlaces]" = field(default_factory=list)
 
 
 def preflight_structure(path: Path, limits: Limits = Limits(), device_colour: bool = True,
@@ -243,20 +247,23 @@ def preflight_structure(path: Path, limits: Limits = Limits(), device_colour: bo
         if not pages:
             return Structure(path, report, [], False)
         device_colour = device_colour and _device_colour_only(pdf)
+        places: list[InkPlaces] = []
         for number, page in enumerate(pdf.pages, 1):
             try:
                 record = layout_record(page)
                 _overset_mark(record, number, report)
                 _boxes(page, number, report)
                 _fonts(page, number, report)
-                _content(page, number, report, limits, x4, _image_names(record), TextPlaces.of(record))
+                text_places = TextPlaces.of(record)
+                images = _content(page, number, report, limits, x4, _image_names(record), text_places)
+                places.append(InkPlaces(text_places, tuple(images)))
             except MALFORMED as exc:  # a PDF from elsewhere whose objects are not what their keys promise
                 raise InputError(Loc.of_file(path), f"page {number}: a malformed object or content stream "
                                  f"({' '.join(str(exc).split())[:160] or type(exc).__name__}); not a PDF "
                                  "preflight can read") from None
         # (trim, media) of every page, for the checks that look at the rendered or read-back page
         boxes = [(_box(p, "/TrimBox") or _box(p, "/MediaBox"), _box(p, "/MediaBox")) for p in pdf.pages]
-    return Structure(path, report, boxes, device_colour)
+    return Structure(path, report, boxes, device_colour, places)
 
 
 def preflight_finish(structure: Structure, limits: Limits, chars: list[PageChars] | None,
@@ -265,28 +272,29 @@ def preflight_finish(structure: Structure, limits: Limits, chars: list[PageChars
     read-back) and the coverage check on ``render``; its findings after the structure's."""
     path, report, boxes = structure.path, structure.report, structure.boxes
     _text_positions(path, report, limits, chars, [trim for trim, _ in boxes])
+    places = structure.places
     if render.device_colour and not structure.device_colour:  # another colour space named: colour-managed
         with coverage_render(path, device_colour=False) as managed:
-            _coverage(managed.process, managed.folder, boxes, report, limits)
+            _coverage(managed.process, managed.folder, boxes, report, limits, places)
     else:
-        _collected(render, path, boxes, report, limits)
+        _collected(render, path, boxes, report, limits, places)
     return report
 
 
 def _collected(render: Render, path: Path, boxes: list[tuple[list[float], list[float]]],
-               report: PreflightReport, limits: Limits) -> None:
+               report: PreflightReport, limits: Limits, places: "list[InkPlaces]") -> None:
     """The coverage check on a render started earlier; a server's whose Ghostscript failed is
     done again by a process of its own (which then reports the failure, if it is the file's)."""
     if render.pending is None:
-        _coverage(render.process, render.folder, boxes, report, limits)
+        _coverage(render.process, render.folder, boxes, report, limits, places)
         return
     pages = render.pending()
     if pages is None or len(pages) != len(boxes):
         with coverage_render(path, render.device_colour) as own:
-            _coverage(own.process, own.folder, boxes, report, limits)
+            _coverage(own.process, own.folder, boxes, report, limits, places)
         return
     try:
-        _coverage_of(pages, boxes, report, limits, render.totals() if render.totals is not None else None)
+        _coverage_of(pages, boxes, report, limits, render.totals() if render.totals is not None else None, places)
     finally:
         for tiff in pages:
             tiff.unlink(missing_ok=True)
@@ -351,6 +359,11 @@ class TextPlaces:
         self.frames = sorted(frames, key=lambda f: (f[2][2] - f[2][0]) * (f[2][3] - f[2][1]))
         self.files = files
 
+    def __eq__(self, other: object) -> bool:  # a structure worker's answer is compared with the caller's
+        return isinstance(other, TextPlaces) and (self.frames, self.files) == (other.frames, other.files)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable lists: no hash, as a list has none
+
     @staticmethod
     def of(record: dict) -> "TextPlaces":
         frames = []
@@ -367,22 +380,104 @@ class TextPlaces:
 
     def at(self, x: float, y: float, size: float) -> str:
         """"article 'x' (body, content/x.md)" for a run of this size starting at (x, y), or "":
-        the smallest frame holding it, else the nearest within an em (a line starting with an
-        opening bracket set half an em left of its frame, as record.owner allows)."""
-        e = 0.05  # pt: the record rounds frames to 0.01 pt, a line starts at its frame's edge
-        found = next((f for f in self.frames if f[2][0] - e <= x <= f[2][2] + e and f[2][1] - e <= y <= f[2][3] + e),
-                     None)
-        if found is None:
-            near = [(max(x0 - x, x - x1, 0.0) + max(y0 - y, y - y1, 0.0), k) for k, (_, _, (x0, y0, x1, y1))
-                    in enumerate(self.frames)]
-            distance, k = min(near, default=(size + 1, -1))
-            found = self.frames[k] if distance <= size else None
+        the smallest part of a module holding it, else the nearest part within an em (a line
+        starting with an opening bracket set half an em left of its frame, as record.owner allows;
+        a line in the gutter beside its column for the same reason), else the block holding it."""
+        block = self._smallest(x, y, parts=False)
+        found = self._smallest(x, y, parts=True) or self._nearest(x, y, size, block[0] if block else None) or block
         if found is None:
             return ""
         article, kind, _ = found
-        part = [] if kind == "block" else [kind]
+        return self.label(article, [] if kind == "block" else [PART_SAID.get(kind, kind)])
+
+    def label(self, article: str, parts: list[str]) -> str:
+        """"article 'x' (body, content/x.md)": the parts named, then the article's source file."""
         source = [self.files[article]] if article in self.files else []
-        return f"article {article!r}" + (f" ({', '.join(part + source)})" if part or source else "")
+        return f"article {article!r}" + (f" ({', '.join(parts + source)})" if parts or source else "")
+
+    def _smallest(self, x: float, y: float, parts: bool) -> "tuple[str, str, tuple[float, float, float, float]] | None":
+        e = 0.05  # pt: the record rounds frames to 0.01 pt, a line starts at its frame's edge
+        return next((f for f in self.frames if (f[1] != "block") == parts
+                     and f[2][0] - e <= x <= f[2][2] + e and f[2][1] - e <= y <= f[2][3] + e), None)
+
+    def _nearest(self, x: float, y: float, size: float,
+                 article: str | None) -> "tuple[str, str, tuple[float, float, float, float]] | None":
+        """The nearest part within ``size``; only ``article``'s when its block holds the point (a
+        line in its gutter is its own, not its neighbour's across the rule)."""
+        near = [(max(x0 - x, x - x1, 0.0) + max(y0 - y, y - y1, 0.0), k) for k, (a, kind, (x0, y0, x1, y1))
+                in enumerate(self.frames) if kind != "block" and article in (None, a)]
+        distance, k = min(near, default=(size + 1, -1))
+        return self.frames[k] if distance <= size else None
+
+
+# A frame kind of the layout record as a finding names it (README's words for a module's parts):
+# "end" and "ragged" mark single body lines for `check` (a paragraph's end near the measure, a
+# line set flush left): to a desk they are the body, one finding with the rest of it (trial 17a:
+# one colour style said three times, as "body", "end" and no part).
+PART_SAID = {"end": "body", "ragged": "body"}
+
+
+Box4 = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF page space (y up)
+# How far outside its block a module's box reaches: its frame on the centre of the gutter (half of
+# a 1字 gutter of 五号 type, 5.3 pt), the rule's half weight, and a pixel of the 50 dpi render.
+BOX_REACH = 8.0  # pt
+
+
+@record(frozen=True)
+class InkPlaces:
+    """What stands where on a page, for the coverage check to say where ink is over the limit: the
+    images placed (their labels and boxes, as _content found them) and the layout record's frames
+    (TextPlaces). A desk acts on "photo a.jpg (article)" or "article 'x' (block, content/x.md)",
+    not on "page 1" (trial 17a: a box's 400 % tint named no place)."""
+
+    text: TextPlaces
+    images: tuple[tuple[str, Box4], ...]
+
+    def over(self, total: Image.Image, threshold: int, trim: list[float], scale: float) -> str:
+        """"in article 'x' (block, content/x.md)", "in photo a.jpg (x)", or "at 20 mm from the left,
+        50 mm from the top of the trim": where ``total`` (the page's C+M+Y+K raster cropped to
+        ``trim``, ``scale`` pixels a point) exceeds ``threshold``. Each over-limit pixel goes to the
+        smallest place holding it (a photo, then a part of a module, then a module's block, then
+        the block widened to its box's frame); pixels in no place are given by their extent on
+        the trim (a PDF from elsewhere has no record: all of them)."""
+        mask = ImageMath.lambda_eval(lambda a: (a["t"] > threshold) * 255, t=total).convert("L")
+        left, top = min(trim[0], trim[2]), max(trim[1], trim[3])
+
+        def pixels(rect: Box4) -> tuple[int, int, int, int]:
+            return (max(0, math.floor((rect[0] - left) * scale)), max(0, math.floor((top - rect[3]) * scale)),
+                    min(mask.width, math.ceil((rect[2] - left) * scale)), min(mask.height, math.ceil((top - rect[1]) * scale)))
+
+        said: list[str] = []
+        parts: dict[str, list[str]] = {}  # article -> its parts over the limit, in the order found
+        for label, rect in self.images:
+            box = pixels(rect)
+            if box[0] < box[2] and box[1] < box[3] and mask.crop(box).getbbox():
+                said.append(f"photo {label}")
+                mask.paste(0, box)
+        # the frames as they are, then each block widened by BOX_REACH: a box's frame stands on the
+        # centre of the gutter beside it (its rule over its tint is the module's, not the paper's)
+        widened = [(a, k, (r[0] - BOX_REACH, r[1] - BOX_REACH, r[2] + BOX_REACH, r[3] + BOX_REACH))
+                   for a, k, r in self.text.frames if k == "block"]
+        for article, kind, rect in [*self.text.frames, *widened]:
+            box = pixels(rect)
+            if box[0] < box[2] and box[1] < box[3] and mask.crop(box).getbbox():
+                part = PART_SAID.get(kind, kind)
+                if part not in parts.setdefault(article, []):
+                    parts[article].append(part)
+                mask.paste(0, box)
+        for article, found in parts.items():
+            # the parts over the limit (black text overprinting a tint: the text's places); the
+            # block only when no part is (its ground alone: a tint, a rule). A box rule's pixels on
+            # the block's edge come and go with a render's rounding: they never decide the words.
+            named = [part for part in found if part != "block"] or ["block"]
+            said.append(self.text.label(article, named))
+        phrases = ["in " + ", ".join(said)] if said else []
+        rest = mask.getbbox()
+        if rest is not None:
+            x0, y0, x1, y1 = rest
+            phrases.append(f"at {x0 / scale / MM:.0f} mm from the left, {y0 / scale / MM:.0f} mm from the top of "
+                           f"the trim ({(x1 - x0) / scale / MM:.0f} × {(y1 - y0) / scale / MM:.0f} mm)")
+        return ", and ".join(phrases)
 
 
 def _overset_mark(record: dict, number: int, report: PreflightReport) -> None:
@@ -670,10 +765,13 @@ _PAINT_STROKE = frozenset(("S", "s", "B", "B*", "b", "b*"))
 _SHOW_TEXT = frozenset(("Tj", "TJ", "'", '"'))
 # The graphics and text state _content follows (ISO 32000-1 Table 51 and §9.3, §9.4.2).
 _STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "gs", "w", "Tf", "Tm", "Do"))
+# Path construction and ending _content follows for the grounds text is reversed out of: a filled
+# rectangle (a tinted panel, as our PDFs draw one) and the no-op ending that drops a path.
+_GROUND = frozenset(("re", "n"))
 # Every operator _content looks at, and so all that pikepdf is asked to hand it: BT, ET, path
 # construction, Td and the like change nothing it checks (a third of a page's instructions,
 # each a Python object less; tests/test_gate.py holds _content's comparisons to this list).
-WATCHED_OPERATORS = " ".join(sorted(_PAINT_FILL | _PAINT_STROKE | _SHOW_TEXT | _STATE))
+WATCHED_OPERATORS = " ".join(sorted(_PAINT_FILL | _PAINT_STROKE | _SHOW_TEXT | _STATE | _GROUND))
 
 
 def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
@@ -681,10 +779,66 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
             a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
 
 
+@record(frozen=True)
+class InkRule:
+    """Small text whose inks misregistration shows: under ``Limits.rich_black_text`` (12 pt), text
+    in ``min_inks`` inks or more of its own, or (``reversed``) white text knocked out of a ground of
+    that many inks, whose plates, a hair apart, fill a thin serif or hairline in."""
+
+    reversed: bool  # the inks counted are the ground's under white text, not the text's own
+    min_inks: int
+    cause: str  # the finding's words: {size}, {n} inks, {inks} (percentages)
+
+
+# PRINT.md, "Black text and thin rules: 100 % K only … Small text never in four colours or reversed
+# below about 8 pt bold": a text colour of two inks or more under 12 pt is warned (trial 9), and so
+# is white type of that size reversed out of a ground of two inks or more (trial 17a: 9 pt white
+# 宋体 out of a four-ink panel drew no word while 9 pt text in two inks did). White out of one ink
+# (a black tint) has no plates to misregister. Bold or sans type holds up better, as PRINT.md
+# says, but the check does not know a face's weight: the same limit for all, as for colour text.
+REGISTRATION_RULES: tuple[InkRule, ...] = (
+    InkRule(False, 2, "{size:g} pt text in {n} inks {inks}: misregistration makes it fuzzy"),
+    InkRule(True, 2, "{size:g} pt white text reversed out of {n} inks {inks}: misregistration fills it in"),
+)
+
+
+def _inks(colour: tuple[float, ...]) -> int:
+    """How many plates a DeviceCMYK colour prints on (a DeviceGray one: the black plate, or none)."""
+    if len(colour) == 1:
+        return int(colour[0] < 0.999)
+    return sum(v > 0.001 for v in colour)
+
+
+def _white(colour: tuple[float, ...]) -> bool:
+    return (len(colour) == 1 and colour[0] >= 0.999) or (len(colour) == 4 and max(colour) <= 0.001)
+
+
+@record(frozen=True)
+class _Ground:
+    """A painted rectangle in page space (x0, y0, x1, y1) and its fill: what text set over it is
+    reversed out of. ``fill`` None: a picture, whose inks vary (text over it is not judged)."""
+
+    rect: tuple[float, float, float, float]
+    fill: tuple[float, ...] | None
+
+
+def _ground_under(grounds: list[_Ground], x: float, y: float) -> _Ground | None:
+    """The last painted (topmost) ground holding the point, or None (the paper)."""
+    return next((g for g in reversed(grounds) if g.rect[0] <= x <= g.rect[2] and g.rect[1] <= y <= g.rect[3]), None)
+
+
+def _page_rect(ctm: tuple[float, ...], x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+    """A rectangle of user space (``re``'s operands) as the box it covers in page space."""
+    xs = [ctm[0] * u + ctm[2] * v + ctm[4] for u, v in ((x, y), (x + w, y), (x, y + h), (x + w, y + h))]
+    ys = [ctm[1] * u + ctm[3] * v + ctm[5] for u, v in ((x, y), (x + w, y), (x, y + h), (x + w, y + h))]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
 def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: Limits, x4: bool = False,
-             named: dict[str, str] | None = None, places: TextPlaces | None = None) -> None:
+             named: dict[str, str] | None = None, places: TextPlaces | None = None) -> list[tuple[str, tuple[float, float, float, float]]]:
     """``named``: photos by XObject name (_image_names), ``places``: where a text run stands
-    (TextPlaces), for the findings."""
+    (TextPlaces), for the findings. Returns each image placed: its label and the box it covers
+    in page space, for the coverage check to name (InkPlaces)."""
     named = named or {}
     places = places or TextPlaces([], {})
     resources = page.obj.get("/Resources") or pikepdf.Dictionary()
@@ -704,6 +858,9 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     multi_ink: dict[tuple[str, float, tuple[float, ...], str], int] = {}
     text_size, tm_scale, tm_origin = 0.0, 1.0, (0.0, 0.0)
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
+    path: list[tuple[float, float, float, float]] = []  # the rectangles of the path being built
+    grounds: list[_Ground] = []  # what has been painted, in order: what white text stands on
+    placed_images: list[tuple[str, tuple[float, float, float, float]]] = []
     for instruction in pikepdf.parse_content_stream(page, WATCHED_OPERATORS):
         # by attribute: unpacking an instruction iterates it through pybind11's __getitem__ until
         # IndexError, a third of this check's time on a broadsheet page
@@ -716,7 +873,13 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             problem = overprint_problem(state.stroke) if state.stroke_overprint else None
             if problem:
                 overprinted[problem] = overprinted.get(problem, 0) + 1
-        if op == "q":
+        if op in _PAINT_FILL and path and len(state.fill) in (1, 4):
+            grounds += [_Ground(rect, state.fill) for rect in path]
+        if op in _PAINT_FILL or op in _PAINT_STROKE or op == "n":
+            path = []  # painted or dropped: the next path starts empty
+        if op == "re":
+            path.append(_page_rect(state.ctm, *(float(v) for v in operands)))
+        elif op == "q":
             stack.append(state.copy())
         elif op == "Q" and stack:
             state = stack.pop()
@@ -751,19 +914,24 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             size = text_size * tm_scale * abs(state.ctm[0])
             least_text = min(least_text, size)
             fill = state.fill
-            check = None
+            check, inks = None, fill
+            ctm, (tx, ty) = state.ctm, tm_origin
+            x, y = tx * ctm[0] + ty * ctm[2] + ctm[4], tx * ctm[1] + ty * ctm[3] + ctm[5]
             if len(fill) == 4 and size < limits.rich_black_text:
                 # PRINT.md: small text must be 100 % K only (rich black: colour under it shows as a
                 # fringe), and in more than one ink it goes fuzzy with misregistration
                 if fill[3] >= 0.9 and max(fill[:3]) > 0:
                     check = "rich black"
-                elif sum(v > 0.001 for v in fill) >= 2:
+                elif _inks(fill) >= REGISTRATION_RULES[0].min_inks:
                     check = "registration"
+            if check is None and size < limits.rich_black_text and _white(fill) and not state.fill_overprint:
+                ground = _ground_under(grounds, x, y)  # white knocks out of what it stands on
+                if ground is not None and ground.fill is not None \
+                        and _inks(ground.fill) >= REGISTRATION_RULES[1].min_inks:
+                    check, inks = "reversed", ground.fill
             if check is not None:
-                ctm, (tx, ty) = state.ctm, tm_origin
-                where = places.at(tx * ctm[0] + ty * ctm[2] + ctm[4], tx * ctm[1] + ty * ctm[3] + ctm[5], size) \
-                    if places.frames else ""
-                key = (check, round(size, 1), fill, where)
+                where = places.at(x, y, size) if places.frames else ""
+                key = (check, round(size, 1), inks, where)
                 multi_ink[key] = multi_ink.get(key, 0) + 1
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
@@ -775,6 +943,9 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 if "/SMask" in xobj and not x4:
                     report.add("error", "transparency", f"{label} has a soft mask", number)
                 placed = _placed_image(state.ctm, float(xobj.get("/Width")), float(xobj.get("/Height")))
+                covered = _page_rect(state.ctm, 0.0, 0.0, 1.0, 1.0)
+                grounds.append(_Ground(covered, None))
+                placed_images.append((label, covered))
                 ppi = placed.ppi
                 least_ppi = min(least_ppi, ppi)
                 if ppi < limits.min_ppi_error:
@@ -789,10 +960,12 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
         report.add("error", "overprint", f"{problem}: {count} time{'s' if count != 1 else ''}", number)
     for (check, size, fill, where), count in multi_ink.items():
         inks = tuple(round(v * 100) for v in fill)
+        rule = REGISTRATION_RULES[check == "reversed"]
         cause = (f"{size:g} pt text in rich black {inks}" if check == "rich black" else
-                 f"{size:g} pt text in {sum(v > 0.001 for v in fill)} inks {inks}: misregistration makes it fuzzy")
+                 rule.cause.format(size=size, n=_inks(fill), inks=inks))
         runs = f"{count} text run{'s' if count != 1 else ''}"
-        report.add("warning", check, f"{cause}; {runs} in {where}" if where else f"{cause}; {runs}", number)
+        report.add("warning", "registration" if check == "reversed" else check,
+                   f"{cause}; {runs} in {where}" if where else f"{cause}; {runs}", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():
         problem = _colour_space_problem(cs, x4)
         if problem:
@@ -804,6 +977,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     for key, value in (("smallest text pt", least_text), ("thinnest rule pt", least_rule), ("lowest image ppi", least_ppi)):
         if value < 1e9:
             report.measured[key] = round(min(value, report.measured.get(key, 1e9)), 2)
+    return placed_images
 
 
 # How far a placed picture's shape may differ from its pixels' before it is called distorted: 1 %,
@@ -929,7 +1103,7 @@ def _finished(process: subprocess.Popen[bytes], timeout: float = RENDER_TIMEOUT)
 
 def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tuple[list[float], list[float]]],
               report: PreflightReport,
-              limits: Limits) -> None:
+              limits: Limits, places: "list[InkPlaces] | None" = None) -> None:
     """Total area coverage inside the trim, on a Ghostscript CMYK render at 50 dpi."""
     if render is None:
         report.measured["tac checked"] = 0
@@ -939,13 +1113,14 @@ def _coverage(render: subprocess.Popen[bytes] | None, tmp: Path, boxes: list[tup
         report.add("warning", "coverage", "Ghostscript could not render the file")
         return
     _coverage_of(tuple(Path(tmp) / f"p{number:03d}.tif" for number in range(1, len(boxes) + 1)), boxes, report,
-                 limits)
+                 limits, None, places)
 
 
 def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[float]]], report: PreflightReport,
-                 limits: Limits, totals: list[Image.Image] | None = None) -> None:
+                 limits: Limits, totals: list[Image.Image] | None = None, places: "list[InkPlaces] | None" = None) -> None:
     """Total area coverage inside each page's trim, on its CMYK TIFF at COVERAGE_DPI; ``totals``:
-    each TIFF's ink total already summed over the whole raster (_Collector), else summed here."""
+    each TIFF's ink total already summed over the whole raster (_Collector), else summed here.
+    ``places``: each page's (InkPlaces), for the error to name where the ink is over the limit."""
     dpi = COVERAGE_DPI
     worst = 0.0
     for number, ((trim, media), tiff) in enumerate(zip(boxes, tiffs), 1):
@@ -962,7 +1137,9 @@ def _coverage_of(tiffs: tuple[Path, ...], boxes: list[tuple[list[float], list[fl
         tac = peak / 255 * 100
         worst = max(worst, tac)
         if tac > limits.tac + 0.5:
-            report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} %", number)
+            page_places = places[number - 1] if places and len(places) == len(boxes) else InkPlaces(TextPlaces([], {}), ())
+            where = page_places.over(total, math.floor((limits.tac + 0.5) * 255 / 100), trim, scale)
+            report.add("error", "coverage", f"total area coverage {tac:.0f} % over {limits.tac:g} % {where}", number)
     report.measured["max tac %"] = round(worst, 1)
     report.measured["tac checked"] = 1
 

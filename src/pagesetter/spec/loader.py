@@ -435,6 +435,19 @@ def _color(node: Node) -> CMYK:
     return CMYK(*(v.number(n, "ink percentage", allowed=RANGES["ink"]) for n in items))
 
 
+def _within_tac(colour: CMYK, node: Node, what: str) -> None:
+    """A tint is the spec's own number: one whose inks total more than the plant's limit (PRINT.md:
+    no page over 240 %, render.photo.TAC_LIMIT, the number preflight holds the page to) is
+    refused at its line, before anything is set, rather than failing the page's preflight with
+    no place named (trial 17a: a box's 400 % tint)."""
+    from pagesetter.render.photo import TAC_LIMIT
+
+    total = colour.c + colour.m + colour.y + colour.k
+    if total > TAC_LIMIT + 1e-9:
+        raise InputError(node.loc, f"{what} totals {total:g} %, over the {TAC_LIMIT:g} % limit of total ink "
+                         "on newsprint: lighten it")
+
+
 def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) -> Rules:
     """rules: {column, article, table, table_head}; a key not given keeps ``default`` (the page's,
     for a module's own)."""
@@ -584,7 +597,7 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         continued_from=v.integer(node.get("continued_from"), "continued_from", 1, 999)
         if node.get("continued_from") is not None else None,
         jump_style=_jump_style(node, styles),
-        box=_box(node.get("box")) if node.get("box") else None,
+        box=_box(node.get("box"), v.text(node.get("article"), "article")) if node.get("box") else None,
         rules=_rules(node.get("rules"), page_rules) if node.get("rules") is not None else None,
         order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
         if node.get("order") is not None else "columns",
@@ -741,12 +754,14 @@ def _focus(node: Node) -> tuple[float, float]:
     return (x, y)
 
 
-def _box(node: Node) -> Box:
+def _box(node: Node, article: str) -> Box:
     """box: {rule: 0.5pt, tint: [0, 0, 0, 10], double: true}"""
     v.expect_map(node, "box")
     _check(node, "box", "box")
     rule = _pt(node.get("rule"), "box rule", LENGTH, "rule", zero_ok=True) if node.get("rule") else 0.5
     tint = _color(node.get("tint")) if node.get("tint") else None
+    if tint is not None:
+        _within_tac(tint, node.get("tint"), f"box tint of entry {article!r}")
     double = v.boolean(node.get("double"), "double") if node.get("double") is not None else False
     return Box(rule, tint, double)
 
