@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from conftest import ROOT, copy_project
 
@@ -175,3 +176,26 @@ def test_a_jump_back_to_an_earlier_page_is_an_error(tmp_path: Path) -> None:
     assert line == (f"pagesetter: error: {LAYOUT}/jump-numbers-3.yaml:15:5: 'lead' jumps to 第1版 (转第1版), "
                     f"which comes before this page in the edition ({LAYOUT}/jump-numbers-1.yaml, sheet 1 of 3): "
                     "jump to a later page"), line
+
+
+def test_the_checks_read_each_page_spec_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 版次 and jump checks read each page spec's YAML once between them (they read it three
+    times: the order check, then the jump check's 版次 and its jumps), counted on the real reader;
+    a jump number corrected wrong stops the edition at the last check, before any page is set."""
+    from pagesetter import edition as edition_module
+    from pagesetter.errors import InputError
+
+    project = _project(tmp_path)
+    _edit(project, "jump-numbers-3.yaml", "continued_from: 1", "continued_from: 2")
+    read: list[Path] = []
+    real = edition_module.load_yaml
+
+    def counted(path):  # type: ignore[no-untyped-def]
+        read.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(edition_module, "load_yaml", counted)
+    with pytest.raises(InputError, match="continues from 第2版"):
+        edition_module.build_edition(project / EDITION, tmp_path / "out")
+    pages = [p for p in read if p.name.startswith("jump-numbers-") and p.name != "jump-numbers-edition.yaml"]
+    assert sorted(p.name for p in pages) == ["jump-numbers-1.yaml", "jump-numbers-2.yaml", "jump-numbers-3.yaml"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,6 +21,41 @@ SHIPPED = HERE.parent / "content"
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pagesetter", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120)
+
+
+# A page of imported articles, each two columns of a 4-column A4 landscape page (the trial 16 and
+# 16b import tests build what they imported on it).
+_IMPORTED_PAGE = """page:
+  name: imported
+  trim: {{width: 297mm, height: 210mm}}
+  bleed: 3mm
+  margins: {{top: auto, left: auto}}
+allow_outside: [{root}/layout, {root}/fonts]
+stylesheets: [{root}/layout/styles/city-daily.yaml]
+content: content
+fonts: {root}/fonts/manifest.yaml
+grid: {{columns: 4, column_width: 20字, gutter: 1字, body_size: 小五, pitch: 13.5pt, lines: 30}}
+articles:
+"""
+_IMPORTED_BLOCK = """  - article: {name}
+    block: {{col: {col}, cols: 2, line: 1, lines: 30}}
+"""
+
+
+def build_imported(project: Path, articles: list[str]) -> subprocess.CompletedProcess[str]:
+    """The articles ``pagesetter import`` wrote to ``project``/content, built side by side (two
+    columns each, in order) by the real command into ``project``/out/imported.pdf; the build is
+    asserted to succeed."""
+    (project / "layout").mkdir(exist_ok=True)
+    spec = _IMPORTED_PAGE.format(root=HERE.parent) + "".join(
+        _IMPORTED_BLOCK.format(name=name, col=1 + 2 * i) for i, name in enumerate(articles))
+    (project / "layout" / "imported.yaml").write_text(spec, encoding="utf-8")
+    shutil.copytree(project / "content", project / "layout" / "content", dirs_exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "-o", str(project / "out"),
+                           str(project / "layout" / "imported.yaml")], cwd=project, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def read(path: Path) -> dict[str, object]:

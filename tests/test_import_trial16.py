@@ -6,35 +6,16 @@ printed two ways), an 编者按 opening the copy is a quotation and the 主题 s
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
 from pagesetter.proof.typography import pdf_frames
-from test_import import read, run
+from test_import import build_imported, read, run
 
 ROOT = Path(__file__).resolve().parent.parent
 COPY = ROOT / "tests" / "import" / "trial16"
-SPEC = """page:
-  name: imported
-  trim: {{width: 297mm, height: 210mm}}
-  bleed: 3mm
-  margins: {{top: auto, left: auto}}
-allow_outside: [{root}/layout, {root}/fonts]
-stylesheets: [{root}/layout/styles/city-daily.yaml]
-content: content
-fonts: {root}/fonts/manifest.yaml
-grid: {{columns: 4, column_width: 20字, gutter: 1字, body_size: 小五, pitch: 13.5pt, lines: 30}}
-articles:
-  - article: fin
-    block: {{col: 1, cols: 2, line: 1, lines: 30}}
-  - article: rates
-    block: {{col: 3, cols: 2, line: 1, lines: 30}}
-"""
-
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
@@ -70,13 +51,7 @@ def test_space_aligned_rows_are_a_table_with_title_and_source(imported) -> None:
 
 def test_the_imported_tables_print_as_tables(imported) -> None:
     project, _ = imported
-    (project / "layout").mkdir(exist_ok=True)
-    (project / "layout" / "imported.yaml").write_text(SPEC.format(root=ROOT), encoding="utf-8")
-    shutil.copytree(project / "content", project / "layout" / "content", dirs_exist_ok=True)
-    done = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "-o", str(project / "out"),
-                           str(project / "layout" / "imported.yaml")], cwd=project, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = build_imported(project, ["fin", "rates"])
     assert "U+0009" not in done.stdout + done.stderr  # no tab reached the page
     pdf_path = project / "out" / "imported.pdf"
     frames = pdf_frames(pdf_path)[0]

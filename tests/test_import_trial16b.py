@@ -5,34 +5,17 @@ read back by the article reader; the Word table is built on a page whose PDF is 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
 from pagesetter.proof.typography import pdf_frames
-from test_import import read, run
+from test_import import build_imported, read, run
 
 ROOT = Path(__file__).resolve().parent.parent
 COPY = ROOT / "tests" / "import" / "trial16b"
 TITLE = "城区供水管网改造全面启动"
-SPEC = """page:
-  name: imported
-  trim: {{width: 297mm, height: 210mm}}
-  bleed: 3mm
-  margins: {{top: auto, left: auto}}
-allow_outside: [{root}/layout, {root}/fonts]
-stylesheets: [{root}/layout/styles/city-daily.yaml]
-content: content
-fonts: {root}/fonts/manifest.yaml
-grid: {{columns: 4, column_width: 20字, gutter: 1字, body_size: 小五, pitch: 13.5pt, lines: 30}}
-articles:
-  - article: water
-    block: {{col: 1, cols: 2, line: 1, lines: 30}}
-"""
-
 
 def _import(tmp_path: Path, name: str) -> tuple[str, list[Path]]:
     result = run(["import", name], tmp_path)
@@ -78,13 +61,7 @@ def test_docx_table_is_a_pipe_table_with_title_and_source(tmp_path: Path) -> Non
     assert "not imported" not in said
     assert "water.docx:5: guessed: a table of 2 rows and 3 columns (a Word table)" in said
     # built: the table prints as one (header, two rows, its title and source)
-    (tmp_path / "layout").mkdir()
-    (tmp_path / "layout" / "imported.yaml").write_text(SPEC.format(root=ROOT), encoding="utf-8")
-    shutil.copytree(tmp_path / "content", tmp_path / "layout" / "content")
-    done = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "-o", str(tmp_path / "out"),
-                           str(tmp_path / "layout" / "imported.yaml")], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    build_imported(tmp_path, ["water"])
     frames = pdf_frames(tmp_path / "out" / "imported.pdf")[0]
     assert len([f for f in frames if f["kind"] == "table"]) == 5
     with pdfplumber.open(tmp_path / "out" / "imported.pdf") as doc:

@@ -20,6 +20,15 @@ def _build(project: Path, out: str) -> Path:
     return project / out / "seed-page.pdf"
 
 
+def _build_edition(project: Path, out: str) -> Path:
+    """The shipped edition (layout/tabloid-edition.yaml: an article jumped from page 1 to page 2)
+    built into ``project``/``out``."""
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, "layout/tabloid-edition.yaml"],
+                         cwd=project, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return project / out / "tabloid-edition.pdf"
+
+
 def _diff(old: Path, new: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pagesetter", "diff", str(old), str(new), "-o", str(out)],
                           capture_output=True, text=True, timeout=300)
@@ -302,21 +311,13 @@ def test_a_changed_figure_is_one_change_and_an_editions_page_is_named(tmp_path: 
     from tests.conftest import copy_project
 
     project = copy_project(tmp_path / "p")
-    spec = "layout/tabloid-edition.yaml"
-
-    def build(out: str) -> Path:
-        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, spec], cwd=project,
-                             capture_output=True, text=True, timeout=600)
-        assert run.returncode == 0, run.stderr
-        return project / out / "tabloid-edition.pdf"
-
-    old = build("old")
+    old = _build_edition(project, "old")
     article = project / "content" / "xianglu-street.md"
     text = article.read_text(encoding="utf-8")
     number = next(n for n, line in enumerate(text.split("\n"), 1) if "楼栋长316人" in line)
     for before, after in (("楼栋长316人", "楼栋长361人"), ("单元长1287人", "单元长1278人"), ("预留机动人员3600人", "预留机动人员3060人")):
         _edit_line(article, number, before, after)
-    new = build("new")
+    new = _build_edition(project, "new")
     result = diff_pdfs(old, new, project / "diff")
     assert [(c.where, c.old, c.new) for c in result.text] == [
         (f"content/xianglu-street.md:{number} (page 2)", "316", "361"),
@@ -550,22 +551,14 @@ def test_text_run_over_a_jump_is_no_correction(tmp_path: Path) -> None:
     from tests.conftest import copy_project
 
     project = copy_project(tmp_path / "p")
-    spec = "layout/tabloid-edition.yaml"
-
-    def build(out: str) -> Path:
-        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", out, spec], cwd=project,
-                             capture_output=True, text=True, timeout=600)
-        assert run.returncode == 0, run.stderr
-        return project / out / "tabloid-edition.pdf"
-
-    old = build("old")
+    old = _build_edition(project, "old")
     article = project / "content" / "xianglu-street.md"
     text = article.read_text(encoding="utf-8")
     first = "东丰县祥鹿街道党工委深入贯彻落实"
     assert first in text
     added = "街道党工委连夜部署工作。"
     article.write_text(text.replace(first, added + first, 1), encoding="utf-8")
-    new = build("new")
+    new = _build_edition(project, "new")
     result = diff_pdfs(old, new, project / "diff")
     said = [c.line() for c in result.text]
     assert [(c.old, c.new, c.moved) for c in result.text] == [("", added, "")], said

@@ -223,3 +223,42 @@ def test_edit_keeping_the_body_lines_skips_the_fit_trials(tmp_path: Path) -> Non
     assert memo.misses_of("fit") == 1
     assert grown == build_page(spec, tmp_path / "fresh", allow_overset=True,
                                cache=DiskCache(None)).pdf_path.read_bytes()
+
+
+def test_an_edit_that_touches_no_photo_reads_no_photo_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The photo check before the overset gate (build.check_photos) read every photo's header on
+    every build, a session's too, at every edit on the desk: a session probes a photo once while it
+    is the same file, and again when the file is replaced. Counted on the real probe (each call
+    still reads the file)."""
+    from pagesetter.render import probe
+
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    probed: list[Path] = []
+    real = probe.probe_photo
+
+    def counted(path: Path) -> None:
+        probed.append(path)
+        real(path)
+
+    monkeypatch.setattr(probe, "probe_photo", counted)
+    session = Session(spec)
+    session.build(tmp_path / "out")
+    photos = sorted(set(probed))
+    assert photos and len(probed) == len(photos), probed  # each of the page's photos, once
+    # an edit to an article's text: no photo read again
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    assert "没有披上白色战袍" in text
+    article.write_text(text.replace("没有披上白色战袍", "未曾披上白色战袍", 1), encoding="utf-8")
+    probed.clear()
+    session.build(tmp_path / "out")
+    assert probed == []
+    # a photo replaced (another file by the same name): that one read again, alone
+    photo = photos[0]
+    fresh = photo.with_name("fresh" + photo.suffix)
+    shutil.copyfile(photo, fresh)
+    fresh.replace(photo)
+    probed.clear()
+    session.build(tmp_path / "out")
+    assert probed == [photo]

@@ -160,7 +160,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
-    check_photos(spec, articles)  # before the overset gate: it would hide a file that is no picture
+    check_photos(spec, articles, memo)  # before the overset gate: it would hide a file that is no picture
     early = early_photos(page, spec, cache, proof=proof, refused=stop is not None or (
         bool(page.overset) and not (allow_overset or spec.allow_overset)), memo=memo)
     try:
@@ -172,21 +172,37 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
             early.close()
 
 
-def check_photos(spec: PageSpec, articles: dict[str, Article]) -> None:
+def check_photos(spec: PageSpec, articles: dict[str, Article], memo: Memo | None = None) -> None:
     """Every photo the page's articles list is a picture (its header read: render/probe.py
     probe_photo), else one error located at the article's photo entry (its ``- file:`` line), the
     file named: trial 15 found a text file named x.jpg hidden behind the page's overset error and
-    said at the file alone."""
+    said at the file alone. In a session (``memo``) a file that passed is not read again while it
+    is the same file (_photo_fingerprint): an edit that did not touch a photo probes none."""
     from pagesetter.render.probe import probe_photo
 
     for aspec in spec.articles:
         article = articles.get(aspec.article)
         for photo in article.photos if article is not None else ():
             for file in photo.files:
+                fingerprint = _photo_fingerprint(file) if memo is not None else None
                 try:
-                    probe_photo(file)
+                    if memo is not None and fingerprint is not None:
+                        # a probe that raised keeps nothing: a file said wrong is read again next build
+                        memo(("photo-probe", str(file), fingerprint), functools.partial(probe_photo, file))
+                    else:
+                        probe_photo(file)
                 except InputError as exc:
                     raise InputError(photo.loc, f"photo {display_path(file)}: {exc.message}") from None
+
+
+def _photo_fingerprint(path: Path) -> tuple[int, int, int, int] | None:
+    """A photo file by its device, inode, size and modification time (as render/pdf.py keys a
+    prepared photo): not read. None where it cannot be stated (the probe says why)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def early_photos(page: Page, spec: PageSpec, cache: DiskCache, *, proof: bool, refused: bool,

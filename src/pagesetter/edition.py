@@ -193,8 +193,10 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     the proofs (``proof``) of an edition that overset stops."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
-    _check_page_order(edition)
-    _check_jumps(edition)
+    roots = _page_roots(edition)  # each page spec's YAML read once for the checks below
+    sheets = _sheets(edition, roots)
+    _check_page_order(edition, sheets)
+    _check_jumps(edition, sheets, roots)
     say = progress or (lambda message: None)
     workers = max(1, min(len(edition.pages), jobs or os.cpu_count() or 1))
     say(f"laying out and rendering {counted(len(edition.pages), 'page')} on {counted(workers, 'core')}")
@@ -351,14 +353,24 @@ def folio_number(page: str) -> int | None:
     return total + current
 
 
-def _sheet_number(spec: Path) -> tuple[int, Loc] | None:
-    """The 版次 a page spec prints and where it is written, read from its YAML alone (before any
-    page is set): its 报眉's ``page:``, else 1 for a front page (a masthead page prints no 报眉 and
-    is 第1版); None when it prints none this can read. A spec that does not read is passed over
-    here: the page's own loading says what is wrong with it."""
-    try:
-        root = load_yaml(spec)
-    except (PagesetterError, OSError):
+def _page_roots(edition: Edition) -> tuple[Node | None, ...]:
+    """Each page spec's YAML as read (before any page is set: the pages are loaded and set by the
+    workers), once for all the edition's checks of 版次 and jumps; None for a spec that does not
+    read, passed over here: the page's own loading says what is wrong with it."""
+    roots: list[Node | None] = []
+    for spec in edition.pages:
+        try:
+            roots.append(load_yaml(spec))
+        except (PagesetterError, OSError):
+            roots.append(None)
+    return tuple(roots)
+
+
+def _sheet_number(root: Node | None) -> tuple[int, Loc] | None:
+    """The 版次 a page spec prints and where it is written, read from its YAML alone (_page_roots):
+    its 报眉's ``page:``, else 1 for a front page (a masthead page prints no 报眉 and is 第1版);
+    None when it prints none this can read."""
+    if root is None:
         return None
     folio, masthead = root.get("folio"), root.get("masthead")
     if folio is not None:
@@ -381,10 +393,10 @@ class _Sheet:
     where: Loc
 
 
-def _sheets(edition: Edition) -> list[_Sheet]:
+def _sheets(edition: Edition, roots: tuple[Node | None, ...]) -> list[_Sheet]:
     out: list[_Sheet] = []
-    for sheet, spec in enumerate(edition.pages, 1):
-        printed = _sheet_number(spec)
+    for sheet, (spec, root) in enumerate(zip(edition.pages, roots), 1):
+        printed = _sheet_number(root)
         if printed is not None:
             out.append(_Sheet(sheet, spec, *printed))
     return out
@@ -406,7 +418,7 @@ def _numbers(numbers: list[int]) -> str:
     return "第" + "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs) + "版"
 
 
-def _check_page_order(edition: Edition) -> None:
+def _check_page_order(edition: Edition, sheets: list[_Sheet]) -> None:
     """The pages of an edition must run in the order of the 版次 they print (trial 16b #11: p2 and p3
     swapped in ``pages:`` gave a night.pdf whose sheet 2 printed 第3版, exit 0). A plant imposes
     the combined PDF by sheet order, so a page out of its place is a wrong page on the press: an
@@ -416,7 +428,6 @@ def _check_page_order(edition: Edition) -> None:
     session 17) are errors; a gap is allowed only where the edition says the missing pages are
     made elsewhere (``elsewhere:``), as 今日N版 then counts them (_masthead_count). A section
     (第5–8版) may start above 1: the pages before it are no gap between the edition's pages."""
-    sheets = _sheets(edition)
     for before, sheet in zip(sheets, sheets[1:]):
         if sheet.number == before.number:
             raise InputError(_item(edition, sheet.sheet), f"two pages of the edition print 第{sheet.number}版: "
@@ -461,14 +472,13 @@ class _JumpEnd:
     loc: Loc  # where the key is written
 
 
-def _jump_ends(edition: Edition, numbers: dict[int, int]) -> list[_JumpEnd]:
-    """Every jump_to and continued_from of the edition's pages, in page order. A spec or entry that
-    does not read is passed over: the page's own loading says what is wrong with it."""
+def _jump_ends(edition: Edition, roots: tuple[Node | None, ...], numbers: dict[int, int]) -> list[_JumpEnd]:
+    """Every jump_to and continued_from of the edition's pages (their YAML: _page_roots), in page
+    order. A spec or entry that does not read is passed over: the page's own loading says what is
+    wrong with it."""
     ends: list[_JumpEnd] = []
-    for sheet, spec in enumerate(edition.pages, 1):
-        try:
-            root = load_yaml(spec)
-        except (PagesetterError, OSError):
+    for sheet, (spec, root) in enumerate(zip(edition.pages, roots), 1):
+        if root is None:
             continue
         articles = root.get("articles") if root.is_map else None
         if articles is None or not isinstance(articles.value, list):
@@ -485,7 +495,7 @@ def _jump_ends(edition: Edition, numbers: dict[int, int]) -> list[_JumpEnd]:
     return ends
 
 
-def _check_jumps(edition: Edition) -> None:
+def _check_jumps(edition: Edition, sheets: list[_Sheet], roots: tuple[Node | None, ...]) -> None:
     """Each jump's number against the 版次 of the pages it joins (session 17): 转第N版 must name the
     版次 of the page its rest prints on, and 上接第N版 the page it comes from, or the reader turns to
     the wrong page (before: the lines went to whichever page continued the article, whatever the
@@ -493,10 +503,9 @@ def _check_jumps(edition: Edition) -> None:
     entry continuing it is an error too (its lines were overset on the last page; a body that
     fitted printed nothing wrong, but the spec names a page nobody continues it on). Checked from
     the specs before any page is set; a page whose 版次 cannot be read (A3) is not checked."""
-    sheets = _sheets(edition)
     held = {s.number: s for s in sheets}
     made = dict(edition.elsewhere)
-    ends = _jump_ends(edition, {s.sheet: s.number for s in sheets})
+    ends = _jump_ends(edition, roots, {s.sheet: s.number for s in sheets})
     for end in ends:
         line = f"{end.article!r} jumps to 第{end.to}版 (转第{end.to}版)"
         if end.key == "jump_to":

@@ -40,12 +40,12 @@ from PIL import Image, ImageChops, ImageDraw
 
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc, display_path
-from pagesetter.proof.readback import Char, read_chars
+from pagesetter.proof.readback import CELL as GAP, WORD as SPACE, Char, line_spaces, read_chars
 from pagesetter.proof.preview import render_page
 from pagesetter.proof.record import blocks as block_frames, layout_record, owner, parts as part_frames
 from pagesetter.proof.sourcemap import line_at
 from pagesetter.proof.tiles import SHEETS_TITLE
-from pagesetter.proof.typography import is_latin
+from pagesetter.proof.typography import is_han, is_latin
 from pagesetter.records import record
 from pagesetter.wording import counted
 
@@ -325,43 +325,26 @@ def read_side(path: Path) -> _Side:
     return side
 
 
-# What stands between two characters read one after the other on a line, as a share of the
-# larger's size: the PDF holds no space characters (a word space is a move of the pen), so these
-# are read from where the glyphs stand. Between two Latin letters or figures, more than a kerning
-# pair's tightening or a tracked line's letter space is a word space; between any two, more than
-# a loose justified line's widest Han spacing (check's own limit is 1/2 em) is a table's cell gap
-# (or a space typed in the copy). Word spaces are not compared (a reflow moves them to line ends);
-# they are printed in what is quoted, and no two changes are one across a cell gap.
-WORD_SPACE = 0.15
-CELL_GAP = 0.8
-SPACE, GAP = " ", "　"  # as quoted: a cell gap (or a typed 1-em space) as an ideographic space
+# What stands between two characters read one after the other: on a line, readback.line_spaces
+# (check quotes a line by the same rule: a word space between Latin words, a cell gap between a
+# table's cells or where a space was typed in Chinese copy); across a line's end, a word space
+# where two Latin words meet without a hyphen. Word spaces are not compared (a reflow moves them
+# to line ends); they are printed in what is quoted, and no two changes are one across a cell gap.
 
 
 def _gaps(chars: list[Char]) -> list[str]:
-    """For each character, what stands before it ("", SPACE or GAP): a word space where two Latin
-    words meet on a line (white past the line's own letter spacing, which a URL alone on a line
-    may have) or across a line's end without a hyphen; GAP where two characters of a line stand a
-    cell apart."""
+    """For each character, what stands before it ("", SPACE or GAP)."""
     same = [False] + [abs(c.baseline - p.baseline) <= 0.3 * max(p.size, c.size, 1.0) and c.x >= p.x
                       for p, c in zip(chars, chars[1:])]
-    white = [0.0] + [(c.x - p.right) / max(p.size, c.size, 1.0) for p, c in zip(chars, chars[1:])]
-    latin = [False] + [is_latin(p.text[-1:]) and is_latin(c.text[:1]) for p, c in zip(chars, chars[1:])]
-    tracking = [0.0] * len(chars)  # each line's median white between two Latin characters
+    out = [""]
     start = 0
     for k in range(1, len(chars) + 1):
         if k == len(chars) or not same[k]:
-            pairs = sorted(white[j] for j in range(start + 1, k) if latin[j])
-            for j in range(start, k):
-                tracking[j] = pairs[len(pairs) // 2] if pairs else 0.0
+            line = chars[start:k]
+            out += line_spaces(line, [is_han(c.text) for c in line])
+            if k < len(chars):  # across the line's end
+                out.append(SPACE if is_latin(chars[k - 1].text[-1:]) and is_latin(chars[k].text[:1]) else "")
             start = k
-    out = [""]
-    for k in range(1, len(chars)):
-        if not same[k]:
-            out.append(SPACE if latin[k] else "")
-        elif white[k] > CELL_GAP:
-            out.append(GAP)
-        else:
-            out.append(SPACE if latin[k] and white[k] > tracking[k] + WORD_SPACE else "")
     return out
 
 

@@ -7,10 +7,12 @@ from what the engine meant, so a fault in rendering shows up too.
 from __future__ import annotations
 
 import ctypes
+import functools
+import statistics
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
-from pagesetter.compose.chars import VERTICAL_QUOTES
+from pagesetter.compose.chars import VERTICAL_QUOTES, is_cjk
 from pagesetter.errors import InputError, Loc
 from pagesetter.records import record
 
@@ -56,6 +58,76 @@ class PageChars:
     # trim, or stands between it and the bleed's edge, is cut at the guillotine (typography.py off_trim).
     trim: tuple[float, float, float, float] | None = None
     bleed: tuple[float, float, float, float] | None = None
+
+
+# What stands between two neighbouring characters of one printed line, read from where the glyphs
+# stand: one rule for check (proof/typography.py shown, the text its findings quote, and the
+# letter spacing it measures) and for diff (proof/diff.py _gaps, the text a change quotes), so the
+# two never quote one line two ways. Our PDFs hold no space characters between Latin words (a word
+# space is a move of the pen), and pdfium's generated spaces mark narrow gaps too (8:00 and a
+# dash, 0.2 em): neither is read here. White is in ems of the character before the gap, from the end
+# of its advance to the next character's origin.
+#
+# A word space: between two characters of Latin text (latin_side), white past the line's own
+# letter spacing (its tracking, the median white between two neighbouring characters of Latin
+# words, in_word: a URL alone on a line may be spaced out) by more than WORD_SPACE. The engine's narrowest word space is 0.21 em
+# (compose/spacing.py: a quarter em less its 0.04 em of shrink), a kerning pair's tightening
+# goes below the tracking, not above.
+WORD_SPACE = 0.15
+# A cell gap (a table's cells, a space typed in Chinese copy): white past the line's Han spread
+# (what justification put between its Han) by CELL_GAP or more: a very loose line's spread
+# (各区县要每天8:00—, 0.28 em between its Han and 0.53 em before the dash) is none, nor a Han–Latin
+# gap of the usual quarter em. Between two characters of Latin words it takes more than the widest
+# word space justification opens (WIDEST_WORD_SPACE; compose/spacing.py WORD_SPACE_LIMIT, 0.69 em):
+# a stretched word space of a line of Latin words is a word space.
+CELL_GAP = 0.5
+WIDEST_WORD_SPACE = 0.8
+NONE, WORD, CELL = "", " ", "\u3000"  # as quoted: a cell gap as an ideographic space
+# What a Latin word, URL or e-mail address holds besides letters and digits (news.microsoft.com/2026)
+WORD_MARKS = frozenset("./@-_:?=&#~%+'")
+
+_cjk = functools.lru_cache(maxsize=8192)(is_cjk)
+
+
+@functools.lru_cache(maxsize=8192)
+def in_word(ch: str) -> bool:
+    """A character of a Latin word, a figure, a URL or an e-mail address."""
+    return len(ch) == 1 and ((ch.isalnum() and not _cjk(ch)) or ch in WORD_MARKS)
+
+
+@functools.lru_cache(maxsize=8192)
+def latin_side(ch: str) -> bool:
+    """A character a Latin word space can stand beside: one of a word (in_word), or any other
+    printing ASCII character (Yes! Done (mostly) [again]: the marks of Latin text)."""
+    return in_word(ch) or (ch.isascii() and ch.isprintable() and not ch.isspace())
+
+
+def white(a: Char, b: Char) -> float:
+    """em of ``a``: from the end of its advance to ``b``'s origin."""
+    return (b.x - a.right) / max(a.size, 1e-6)
+
+
+def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
+    """For each neighbouring pair of one printed line's characters (``chars[k]``, ``chars[k + 1]``),
+    what stands between them: NONE, a WORD space or a CELL gap (the rule above). ``han``: whether
+    each character is a Han character (typography.is_han)."""
+    if len(chars) < 2:
+        return []
+    whites = [white(a, b) for a, b in zip(chars, chars[1:])]
+    words = [latin_side(a.text) and latin_side(b.text) for a, b in zip(chars, chars[1:])]
+    spread = [w for k, w in enumerate(whites) if han[k] and han[k + 1]]
+    spread_em = max(0.0, statistics.median(spread)) if spread else 0.0
+    tracked = sorted(w for w, a, b in zip(whites, chars, chars[1:]) if in_word(a.text) and in_word(b.text))
+    tracking = tracked[len(tracked) // 2] if tracked else 0.0
+    out = []
+    for w, word in zip(whites, words):
+        if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE):
+            out.append(CELL)
+        elif word and w > tracking + WORD_SPACE:
+            out.append(WORD)
+        else:
+            out.append(NONE)
+    return out
 
 
 def read_chars(pdf_path: Path) -> list[PageChars]:

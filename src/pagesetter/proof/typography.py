@@ -50,7 +50,7 @@ from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.compose.spacing import LETTER_SPACING_LIMIT, VERY_LOOSE_LIMIT, WORD_SPACE_LIMIT
 from pagesetter.errors import visible
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
-from pagesetter.proof.readback import Char, PageChars, read_chars
+from pagesetter.proof.readback import Char, PageChars, in_word, line_spaces, read_chars
 from pagesetter.proof.record import blocks, owner
 from pagesetter.records import record
 from pagesetter.wording import counted
@@ -194,6 +194,11 @@ class Line:
         """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
         return tuple([is_han(c.text) for c in self.chars])
 
+    @_once
+    def spaces(self) -> list[str]:
+        """What stands between each neighbouring pair of the line's characters: readback.line_spaces."""
+        return line_spaces(self.chars, self.han)
+
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
         return bool(self.blanks) and any(a.x < x < b.x for x in self.blanks)
@@ -282,32 +287,21 @@ class Finding:
     short: bool = False
 
 
-# White this wide (em of the glyph before it) between two glyphs of a line, beyond what
-# justification put between the line's Han, is a gap the reader sees: a quoted line shows a space
-# there (a table's row, 11　江城FC　8-6-12　30, read back as its figures apart, not run together as
-# 江城FC8-6-1230). A very loose line's spread is not one (各区县要每天8:00—, 0.28 em between its
-# Han and 0.53 em before the dash, reads as the copy), nor a Han–Latin gap of the usual quarter em.
-GAP_EM = 0.5
-
-
 def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
-    """The text of ``chars`` (a run of the line's; all of them by default) as the line prints it:
-    a space where the white between two glyphs (the origin of one past the other's advance)
-    exceeds the line's own spacing between Han by GAP_EM; and a space printed between two
-    characters of Latin words (Line.blanks: Vinícius Júnior, never ViníciusJúnior, however narrow
-    justification set it). Not by Line.blanks elsewhere: pdfium reports a space it invents in some
-    narrow gaps too (between 8:00 and a dash, 0.2 em)."""
+    """The text of ``chars`` (a run of the line's, as a slice of it; all of them by default) as the
+    line prints it: a space where a word space or a cell gap stands between two glyphs
+    (readback.line_spaces, the rule diff quotes by too: Vinícius Júnior, never ViníciusJúnior;
+    11 江城FC 8-6-12, never 江城FC8-6-12)."""
     run = line.chars if chars is None else chars
     if not run:
         return ""
+    spaces = line.spaces
+    start = next((k for k, c in enumerate(line.chars) if c is run[0]), 0)
     out = [run[0].text]
-    spread = _han_spread(line)
-    blanks = line.blanks
-    for a, b in zip(run, run[1:]):
-        if b.x - a.right - spread * a.size >= GAP_EM * a.size or (
-                blanks and _in_word(a.text) and _in_word(b.text) and line.spaced(a, b)):
+    for k in range(1, len(run)):
+        if spaces[start + k - 1]:
             out.append(" ")
-        out.append(b.text)
+        out.append(run[k].text)
     return "".join(out)
 
 
@@ -320,13 +314,6 @@ def _han_spread(line: "Line") -> float:
     return max(0.0, statistics.median(gaps)) if gaps else 0.0
 
 
-# What a Latin word, URL or e-mail address holds besides letters and digits (news.microsoft.com/2026)
-_WORD_MARKS = frozenset("./@-_:?=&#~%+'")
-
-
-def _in_word(ch: str) -> bool:
-    return len(ch) == 1 and ((ch.isalnum() and not _cjk(ch)) or ch in _WORD_MARKS)
-
 
 def _widest_word_space(line: "Line") -> tuple[float, Char, Char] | None:
     """The widest white (em) between two Latin words of the line where a space was printed, from
@@ -336,7 +323,7 @@ def _widest_word_space(line: "Line") -> tuple[float, Char, Char] | None:
     chars = line.chars
     widest: tuple[float, Char, Char] | None = None
     for a, b in zip(chars, chars[1:]):
-        if a.size > 0 and _in_word(a.text) and _in_word(b.text) and line.spaced(a, b) and not any(
+        if a.size > 0 and in_word(a.text) and in_word(b.text) and line.spaced(a, b) and not any(
                 a.x < x < b.x for x in line.set_blanks):
             white = (b.x - a.right) / a.size
             if widest is None or white > widest[0]:
@@ -373,10 +360,11 @@ def _stretched_interpuncts(lines: "list[Line]", report: "TypographyReport") -> N
 def _letter_spacing(line: "Line") -> float:
     """The mean white (em) between neighbouring characters of the line's Latin words beyond
     their advances (kerning brings it below 0): what justification spaced a word's letters
-    out by, 0 on a line with no two such characters together. A printed space parts words."""
-    chars = line.chars
-    extras = [(b.x - a.right) / a.size for a, b in zip(chars, chars[1:])
-              if a.size > 0 and _in_word(a.text) and _in_word(b.text) and not (line.blanks and line.spaced(a, b))]
+    out by, 0 on a line with no two such characters together. A word space parts words
+    (readback.line_spaces)."""
+    chars, spaces = line.chars, line.spaces
+    extras = [(b.x - a.right) / a.size for k, (a, b) in enumerate(zip(chars, chars[1:]))
+              if a.size > 0 and in_word(a.text) and in_word(b.text) and not spaces[k]]
     return statistics.fmean(extras) if extras else 0.0
 
 

@@ -32,8 +32,7 @@ from typing import BinaryIO, Callable, Iterator
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
 from pagesetter.errors import READING, InputError, Loc, Reading
-from pagesetter.paths import NotRegularFile, open_regular
-from pagesetter.render.probe import DECODER_ERRORS, unidentified
+from pagesetter.render.probe import DECODER_ERRORS, open_photo, unidentified
 from pagesetter.records import record
 from pagesetter.render.photo import (EXIF_ORIENTATION, NEWSPRINT_PROFILE, PHOTO_FORMATS, TAC_LIMIT,  # noqa: F401
                                      WARN_PPI, PreparedImage, photo_formats, target_width)
@@ -161,12 +160,7 @@ def _open(path: Path, plan: Callable[[Image.Image], None] = lambda probe: None) 
     """The picture, bomb-checked from its header; ``plan`` sees the header before the pixels are read.
     Only the formats we document are tried, by content (PHOTO_FORMATS); a regular file only."""
     loc = Loc.of_file(path)
-    if not path.exists():
-        raise InputError(loc, "image file not found")
-    try:
-        fh = open_regular(path)
-    except NotRegularFile as exc:
-        raise InputError(loc, exc.strerror) from None
+    fh = open_photo(path, loc)
     kind = ""  # the format Pillow recognised, once it has: a decode failing after that is a damaged file of it
     try:
         with fh, Image.open(fh, formats=photo_formats(fh)) as probe:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import BinaryIO
 
 from pagesetter.errors import READING, InputError, Loc, Reading
 from pagesetter.paths import NotRegularFile, open_regular
@@ -29,6 +30,18 @@ def unidentified(path: Path, loc: Loc) -> InputError:
                       "not count); expected a JPEG, PNG, TIFF, WebP or GIF file")
 
 
+def open_photo(path: Path, loc: Loc) -> BinaryIO:
+    """A photo file opened for reading, or the desk's error at ``loc``: not found, or not a regular
+    file (a named pipe or a device is refused unread). The one opening of the header probe here and
+    of the pixels' read (render/images.py _open); any other OSError is the caller's."""
+    if not path.exists():
+        raise InputError(loc, "image file not found")
+    try:
+        return open_regular(path)
+    except NotRegularFile as exc:
+        raise InputError(loc, exc.strerror) from None
+
+
 def probe_photo(path: Path) -> None:
     """Is ``path`` a picture at all? Its header only, read before the page's overset gate
     (build.py check_photos): a text file named x.jpg is said whatever else stops the build, where
@@ -37,12 +50,7 @@ def probe_photo(path: Path) -> None:
     from PIL import Image, UnidentifiedImageError  # Image alone: no colour management
 
     loc = Loc.of_file(path)
-    if not path.exists():
-        raise InputError(loc, "image file not found")
-    try:
-        fh = open_regular(path)
-    except NotRegularFile as exc:
-        raise InputError(loc, exc.strerror) from None
+    fh = open_photo(path, loc)
     reading = READING.set(Reading(path))  # a warning about its EXIF is held and dropped: the render gives it
     try:
         with fh, Image.open(fh, formats=photo_formats(fh)):
