@@ -1961,8 +1961,12 @@ def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, bas
         again, refill, kept = _keep_ends(spec, blocked, geo, *together, foot_at=foot_at)
         slots = _slots(again)
         now = _column_depths(kept, slots)
-        if refill.overset or (len(now) < len(depths) and (not short or min(now) < 2)):
+        if refill.overset or (len(now) < len(depths) and not short):
             break  # deeper still leaves more columns empty
+        if len(now) < len(depths) and min(now) < 2:
+            # a column of one line (3 lines in 3 columns at 2/1, after 1/1/1): deeper still may
+            # keep two or more in each (3/0/0), so go on (trial 17: this stopped at 2/1, 1/1/1 stood)
+            continue
         if break_faults(kept, slots):
             continue
         key = (len(depths) - len(now), refill.shortfall, foot_at)
