@@ -314,7 +314,7 @@ def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measu
     size one needs: the article's tables read as one series, not 8.5 pt beside 7 pt in a column.
     ``spanning``: tables set across the module (_span_tables), not in a column: not here."""
     out = {k: compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
-                            article.id)
+                            article.id, module=spec.block.cols)
            for k, para in enumerate(article.paragraphs)
            if para.form == "table" and not para.subhead and k not in spanning}
     size = min((t.size for t in out.values()), default=0.0)
@@ -322,7 +322,7 @@ def _tables(spec: ArticleSpec, article: Article, styles: dict[str, Style], measu
         if table.size > size:
             para = article.paragraphs[k]
             out[k] = compose_table(para, styles[text_style(para, spec, styles)], styles[spec.lead], measure, faces,
-                                   article.id, largest=size)
+                                   article.id, largest=size, module=spec.block.cols)
     return out
 
 

@@ -14,8 +14,10 @@ column on the baseline grid, as a make-up man sets a league table or a price lis
   thinner one under it, one under the last row; their weights are the spec's ``rules: {table,
   table_head}`` (flow/article.py draws them with the row they belong to).
 - A table too wide for the measure is shrunk only as far as its style's ``min_size`` allows (half a
-  point at a time, with a warning); wider still is an error naming the cells that set the width of
-  the column to cut, each with its line, and by how much. Nothing is squeezed silently.
+  point at a time, with a warning); wider still is an error saying what each column takes and,
+  where a few cells of one column can give up the excess, those cells, each with its line, and by
+  how much; else the choices that fit (fewer columns, span_tables, a wider measure). Nothing is
+  squeezed silently.
 """
 
 from __future__ import annotations
@@ -88,11 +90,12 @@ def natural_width(para: Paragraph, style: Style, lead: Style, faces: FaceSet) ->
 
 
 def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, faces: FaceSet,
-                  article: str, largest: float | None = None, across: int = 0) -> TableLines:
+                  article: str, largest: float | None = None, across: int = 0, module: int = 1) -> TableLines:
     """The table's lines at the column's ``measure``. ``style``: the table style; ``lead``: the
     face of the header row and title; ``largest``: no size above it (the size another table of the
     article had to be set at, flow/article.py _tables); ``across``: the module's columns when the
-    table spans them (``measure`` is then their width), 0 for a table in one column. Raises a
+    table spans them (``measure`` is then their width), 0 for a table in one column; ``module``:
+    the module's columns (what the error offers a table too wide for one: span_tables). Raises a
     located InputError when no size the style allows fits the measure."""
     shape = para.table
     assert shape is not None
@@ -131,7 +134,7 @@ def compose_table(para: Paragraph, style: Style, lead: Style, measure: float, fa
         if shape.source:
             runs.append(Run(para.spans[-1].text, style))
         return TableLines(lines, size, missing, warning, tuple(fallback_words(runs, faces)))
-    raise _too_wide(para, shape, rows, style, lead, measure, faces, across)
+    raise _too_wide(para, shape, rows, style, lead, measure, faces, across, module)
 
 
 def _room_said(across: int, measure: float) -> str:
@@ -207,62 +210,122 @@ def _on_measure(line: Line, measure: float, shift: float) -> Line:
                 line.text, False, line.size, role="table")
 
 
+# A cut the error offers (shorten the cells that set a column's width) only where a desk can make
+# it: a few cells (trial 14's five), each left at least two characters wide (a two-character header,
+# 球队, cannot lose 13: trial 17 #4). Otherwise the table has too many columns for the measure, and
+# the error says what each column takes and the choices that fit.
+CUT_CELLS_MAX = 5
+CUT_FLOOR_EMS = 2.0
+
+
 def _too_wide(para: Paragraph, shape: TableShape, rows: list[tuple[Span, ...]], style: Style, lead: Style,
-              measure: float, faces: FaceSet, across: int = 0) -> InputError:
-    """The error for a table no allowed size fits, at the cells that make it too wide: each column
-    is as wide as its widest cell, so only cutting a column's widest cells narrows the table. Named
-    is the column that can give up the excess by the fewest cells cut (shortened each to its width
-    less the excess), each cell with its line; the error stands at the first of them. Trial 14: it
-    named the widest cell of one row, and shortening that cell changed nothing."""
+              measure: float, faces: FaceSet, across: int = 0, module: int = 1) -> InputError:
+    """The error for a table no allowed size fits: what each column takes (its widest cell), the
+    gaps, how far too wide, then what to do. Where a few cells of one column, cut, make it fit (each
+    column is as wide as its widest cell, so only cutting those narrows the table), they are named,
+    each with its line, and by how much (the column that fits by the fewest cells cut; trial 14: it
+    named the widest cell of one row, and shortening that changed nothing). Otherwise (trial 17 #4:
+    all 21 cells of the team column named, its header told to lose 13 characters) it says what the
+    other columns and the gaps leave the widest one, names its widest cell, and gives the choices:
+    fewer columns, the module's columns (span_tables, ``module`` its columns) or a module of more,
+    a wider column. The error stands at the first cell named."""
     size = style.min_size or style.size
     body, head = replace(style, size=size), replace(lead, size=size)
     cells = [[_cell(span.text, head if k == 0 else body, faces, []) for span in row] for k, row in enumerate(rows)]
     natural = [[c.natural if c is not None else 0.0 for c in row] for row in cells]
     widths = [max(column) for column in zip(*natural)]
-    need = sum(widths) + size * (len(widths) - 1)
+    gaps = size * (len(widths) - 1)
+    need = sum(widths) + gaps
     excess = need - measure
-    j, cut = _column_to_cut(natural, widths, excess)
     shrink = (f"even at its style's min_size {style.min_size:g} pt" if style.min_size
               else f"at {size:g} pt (a 'table' style with a min_size lets a table shrink)")
-    named = [(k, rows[k][j].text.strip(), _cell_place(para, rows, k, j)) for k in cut]
-    line, column = named[0][2]
-    each = [f"{text!r} (line {at[0]})" for _, text, at in named]
-    where = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
-    them = "it" if len(named) == 1 else ("both" if len(named) == 2 else f"all {len(named)}")
-    ems = max(1, math.ceil(excess / size - 1e-6))
-    # a table in one column may yet span the module's columns (the entry's span_tables: trial 16 #3)
-    wider = ("in a wider module" if across else
-             "in a wider column (or across its module's columns: span_tables: true on the entry)")
-    if widths[j] - excess > 1e-6:
-        fix = (f"shorten {them} by {ems} character{'s' if ems > 1 else ''} ({excess:.1f} pt) or more (an "
-               f"abbreviation), or set the table {wider}")
-    else:  # no column can give up the excess alone
-        fix = f"set the table {wider}, or cut a column"
+    names = [_column_name(rows, j) for j in range(len(widths))]
+    takes = ", ".join(f"{name} {width:.1f}" for name, width in zip(names, widths))
     said = _measure_said(across)
+    head_said = (f"this table does not fit {said}: it needs {need:.1f} pt (each column as wide as its "
+                 f"widest cell, one em between columns) {shrink}, {said} {'are' if across else 'is'} "
+                 f"{measure:g} pt, {excess:.1f} pt too wide; its columns take {takes} pt and "
+                 f"{_gaps_said(len(widths) - 1, gaps)}")
+    cut = _column_to_cut(natural, widths, excess, CUT_FLOOR_EMS * size)
+    if cut is not None:
+        j, over = cut
+        named = [(rows[k][j].text.strip(), _cell_place(para, rows, k, j)) for k in over]
+        each = [f"{text!r} (line {at[0]})" for text, at in named]
+        where = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
+        them = "it" if len(named) == 1 else ("both" if len(named) == 2 else f"all {len(named)}")
+        ems = max(1, math.ceil(excess / size - 1e-6))
+        line, column = named[0][1]
+        return InputError(Loc(para.loc.path, line, column),
+                          f"{head_said}; column {j + 1}'s width is set by {where}: shorten {them} by {ems} "
+                          f"character{'s' if ems > 1 else ''} ({excess:.1f} pt) or more (an abbreviation), "
+                          f"or set the table {_wider_said(across, module, need, measure)}")
+    j = max(range(len(widths)), key=lambda c: widths[c])
+    k = max(range(len(rows)), key=lambda r: natural[r][j])
+    line, column = _cell_place(para, rows, k, j)
+    left = widths[j] - excess
+    rest = need - widths[j]
+    room = (f"the others and the gaps leave {names[j]} (column {j + 1}) {left:.1f} pt" if left > 0 else
+            f"the others and the gaps alone take {rest:.1f} pt, more than {said}")
+    choices = [c for c in (_fewer_columns(widths, j, size, excess), _wider_said(across, module, need, measure)) if c]
     return InputError(Loc(para.loc.path, line, column),
-                      f"this table does not fit {said}: it needs {need:.1f} pt (each column as wide as its "
-                      f"widest cell, one em between columns) {shrink}, {said} "
-                      f"{'are' if across else 'is'} {measure:g} pt, "
-                      f"{excess:.1f} pt too wide; column {j + 1}'s width is set by {where}: {fix}")
+                      f"{head_said}: {room}, and {names[j]}'s widest cell {rows[k][j].text.strip()!r} (line {line}) "
+                      f"takes {widths[j]:.1f} pt: too many columns for {said}, no cut of a few cells fits it; set "
+                      f"the table {', '.join(choices)}")
 
 
-def _column_to_cut(natural: list[list[float]], widths: list[float], excess: float) -> tuple[int, list[int]]:
+def _column_name(rows: list[tuple[Span, ...]], j: int) -> str:
+    """A column said by its header (the first row), else by its number."""
+    header = rows[0][j].text.strip() if rows else ""
+    return header if header else f"column {j + 1}"
+
+
+def _gaps_said(count: int, width: float) -> str:
+    return f"{count} gap{'s' if count != 1 else ''} of one em ({width:.1f} pt)"
+
+
+def _fewer_columns(widths: list[float], keep: int, size: float, excess: float) -> str:
+    """Fewer columns, said with how many of the others (the widest first, each with its gap) must
+    go for the table to fit; '' when leaving out every other column would not do."""
+    gone = 0.0
+    for count, width in enumerate(sorted((w for j, w in enumerate(widths) if j != keep), reverse=True), 1):
+        gone += width + size
+        if gone >= excess - 1e-6:
+            return (f"with fewer columns (without at least {count} of the other {len(widths) - 1}: "
+                    f"{excess:.1f} pt of columns and their gaps)")
+    return ""
+
+
+def _wider_said(across: int, module: int, need: float, measure: float) -> str:
+    """The wider measure to set the table in: a wider module (one across its module's columns
+    already); for one in a column, across its module's columns (span_tables) when they hold it,
+    else a module of as many columns as surely do (columns of this measure hold that much with
+    the gutters left out), or a wider column."""
+    if across:
+        return "in a wider module"
+    holds = max(2, math.ceil(need / measure - 1e-9))
+    if module >= holds:
+        return f"across the module's {module} columns (span_tables: true on the entry), or in a wider column"
+    this = f" (this one has {module})" if module > 1 else ""
+    return (f"in a module of {holds} or more columns with span_tables: true on the entry{this}, or in a wider "
+            f"column")
+
+
+def _column_to_cut(natural: list[list[float]], widths: list[float], excess: float,
+                   floor_min: float) -> tuple[int, list[int]] | None:
     """The column whose widest cells, the fewest of any column, cut to its width less ``excess``,
-    make the table fit (the widest such column on a tie), and those cells' rows; when no column is
-    wider than the excess, the widest column and its widest cells."""
+    make the table fit (the widest such column on a tie), and those cells' rows; only a cut a desk
+    can make: no more than CUT_CELLS_MAX cells, each left at least ``floor_min`` wide. None: no
+    column can give up the excess so."""
     best: tuple[int, float, int, list[int]] | None = None
     for j, width in enumerate(widths):
         floor = width - excess
-        if floor <= 1e-6:
+        if floor < floor_min - 1e-6:
             continue
         over = [k for k, row in enumerate(natural) if row[j] > floor + 1e-6]
         key = (len(over), -width, j, over)
-        if best is None or key[:3] < best[:3]:
+        if len(over) <= CUT_CELLS_MAX and (best is None or key[:3] < best[:3]):
             best = key
-    if best is not None:
-        return best[2], best[3]
-    j = max(range(len(widths)), key=lambda c: widths[c])
-    return j, [k for k, row in enumerate(natural) if row[j] >= widths[j] - 1e-6]
+    return None if best is None else (best[2], best[3])
 
 
 def _cell_place(para: Paragraph, rows: list[tuple[Span, ...]], k: int, j: int) -> tuple[int, int]:
