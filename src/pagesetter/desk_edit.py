@@ -3,7 +3,8 @@
 The spec is hand-written YAML with comments; it is edited as text, in place: only the digits of
 the four grid numbers (col, cols, line, lines) of the entry's ``block`` or ``photo`` change, found
 by the positions yamlsource.py keeps for every node. Every comment, every flow mapping and every
-blank line stays as it was, so the diff of a drag is one line. The new text is checked by the spec
+blank line stays as it was, so the diff of a drag is one line (a swap also trades the two entries'
+places in ``articles:``, the reading order: swap_entries). The new text is checked by the spec
 loader itself (overlaps, columns and lines past the grid, a photo outside its block) before it is
 written; a refused edit leaves the file untouched and says why in the loader's words.
 """
