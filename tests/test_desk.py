@@ -356,6 +356,10 @@ def test_a_headline_is_deepened_and_two_modules_swapped(browser, desk: Desk, pro
     swapped = spec.read_text(encoding="utf-8")
     assert "article: dongfeng-media\n    block: {col: 1, cols: 4, line: 51, lines: 34}" in swapped
     assert "article: xianglu-street\n    block: {col: 1, cols: 4, line: 12, lines: 39}" in swapped
+    # and the two entries trade places in articles:, the reading order (trial 17b #10)
+    order = re.findall(r"- article: (\S+)", swapped)
+    assert order == [{"dongfeng-media": "xianglu-street", "xianglu-street": "dongfeng-media"}.get(a, a)
+                     for a in re.findall(r"- article: (\S+)", original)], order
     block = _frames(desk, "dongfeng-media", "block")[0]
     assert abs(block["y1"] - block["y0"] - 34 * pitch) < 0.01
     assert abs(block["y1"] - _frames(desk, "xianglu-street", "block")[0]["y0"]) < 0.01  # now under it
@@ -492,11 +496,16 @@ def _cells(text: str) -> dict[tuple[str, str], tuple[int, ...]]:
 
 def test_a_scrambled_page_is_put_right_with_the_mouse_alone(browser, project: Path, tmp_path: Path) -> None:
     from pagesetter.build import build_page
-    from pagesetter.desk_edit import Cell, Edit, rewrite_cell
+    from pagesetter.desk_edit import Cell, Edit, rewrite_cell, swap_entries
 
     spec = project / "layout" / "seed-page.yaml"
     shipped = spec.read_text(encoding="utf-8")
     text = shipped
+    # a swap trades the entries' places in articles: (the reading order) with the blocks: the page
+    # was scrambled by the swaps undone here, so the editor's swaps put the list back too
+    for article, _part, handle, other, _lines in reversed(GESTURES):
+        if handle == "swap":
+            text = swap_entries(text, spec, article, other)
     for article, part, cell in SCRAMBLE:
         text = rewrite_cell(text, spec, Edit(article, part, Cell(*cell)))
     spec.write_text(text, encoding="utf-8")

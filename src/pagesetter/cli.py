@@ -1110,6 +1110,7 @@ def _epaper(args: argparse.Namespace) -> int:
     if not args.quiet:
         print("\n".join(info) if info else "", end="\n" if info else "")
         _say_epaper(result, time.perf_counter() - started)
+    older = _say_older_prints(result, args.spec)
     if errors:
         print("pagesetter: error: preflight found errors (above): the page is not fit to print nor to publish",
               file=sys.stderr)
@@ -1118,7 +1119,30 @@ def _epaper(args: argparse.Namespace) -> int:
         print("pagesetter: error: the typography check found text set over text, the page's furniture or the "
               "trim (above): the page is not fit to print nor to publish", file=sys.stderr)
         return EXIT_TYPOGRAPHY
-    return 0
+    return EXIT_INPUT if older else 0
+
+
+def _say_older_prints(result, spec: Path) -> bool:  # type: ignore[no-untyped-def]
+    """A print PDF beside the site that is not the page the site shows (an earlier build's): one
+    line each on stderr, naming the PDF, the site and the command that writes both again; `epaper`
+    then exits 1. Said rather than mended: `epaper` writes the site, not the print, and the print
+    may be the one the plant already has; but the night desk sends the output folder as it stands,
+    so two texts of a page in it must not pass quietly (trial 17b #6; a build removes a site older
+    than its PDFs, trial 14b #8)."""
+    from pagesetter.epaper import older_prints, print_folder
+
+    older = older_prints(result)
+    out = print_folder(result.folder)
+    if not older or out is None:
+        return False
+    default = _default_spec()[1] or Path("output")
+    where = "" if out.resolve() == default.resolve() else f" -o {_shell_word(display_path(out))}"
+    for pdf in older:
+        print(f"pagesetter: error: {display_path(pdf)}: an earlier build's, not the page the 数字报 "
+              f"{display_path(result.folder)}/ now shows: the output folder holds two texts of it; "
+              f"pagesetter build --epaper{where} {_shell_word(display_path(spec))} writes both again",
+              file=sys.stderr)
+    return True
 
 
 def _say_no_epaper(folder: Path, what: str) -> None:

@@ -3,7 +3,8 @@
 The spec is hand-written YAML with comments; it is edited as text, in place: only the digits of
 the four grid numbers (col, cols, line, lines) of the entry's ``block`` or ``photo`` change, found
 by the positions yamlsource.py keeps for every node. Every comment, every flow mapping and every
-blank line stays as it was, so the diff of a drag is one line. The new text is checked by the spec
+blank line stays as it was, so the diff of a drag is one line (a swap also trades the two entries'
+places in ``articles:``, the reading order: swap_entries). The new text is checked by the spec
 loader itself (overlaps, columns and lines past the grid, a photo outside its block) before it is
 written; a refused edit leaves the file untouched and says why in the loader's words.
 """
@@ -14,6 +15,8 @@ import json
 import re
 from pathlib import Path
 from typing import Callable, Sequence
+
+import yaml
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.paths import write_atomically
@@ -194,7 +197,51 @@ def swap_blocks(text: str, path: Path, first: str, second: str) -> str:
     text = _with_frames_moved(text, path, first, cells[0], cells[1])
     text = _with_frames_moved(text, path, second, cells[1], cells[0])
     text = rewrite_cell(text, path, Edit(first, "block", cells[1]))
-    return rewrite_cell(text, path, Edit(second, "block", cells[0]))
+    text = rewrite_cell(text, path, Edit(second, "block", cells[0]))
+    return swap_entries(text, path, first, second)
+
+
+def swap_entries(text: str, path: Path, first: str, second: str) -> str:
+    """The two entries of ``articles:`` trade places in the list, each whole (its keys and the
+    comments inside it), as their modules trade places on the page: the list is the page's reading
+    order (README, `articles`), which the 数字报 lists, and a swap that wrote the blocks alone left
+    the moved articles in the old order (trial 17b #10). What stands between entries (a comment
+    line over one, a blank line) stays where it is: it belongs to the place in the list."""
+    root = load_yaml(path, text)
+    for article in (first, second):  # each entered once, else the desk's message
+        entry_of(root, article, root.loc)
+    items = _entry_spans(text)
+    spans = sorted((items[first], items[second]))
+    (a0, a1, col_a), (b0, b1, col_b) = spans
+    if col_a != col_b:
+        raise InputError(Loc.of_file(path), f"the entries of {first!r} and {second!r} are indented differently; "
+                         "swap their places in 'articles:' by hand")
+    return text[:a0] + text[b0:b1] + text[a1:b0] + text[a0:a1] + text[b1:]
+
+
+def _entry_spans(text: str) -> dict[str, tuple[int, int, int]]:
+    """Each ``articles:`` entry by its article: where its text starts (its first key, after the
+    list's dash) and ends (its last value's end: no trailing blank line or comment), and its column."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    listed = next((v for k, v in root.value if k.value == "articles"), None) \
+        if isinstance(root, yaml.MappingNode) else None
+    out: dict[str, tuple[int, int, int]] = {}
+    for item in listed.value if isinstance(listed, yaml.SequenceNode) else ():
+        if isinstance(item, yaml.MappingNode):
+            name = next((v.value for k, v in item.value if k.value == "article"), None)
+            if isinstance(name, str):
+                out[name] = (item.start_mark.index, _end_of(item), item.start_mark.column)
+    return out
+
+
+def _end_of(node: yaml.Node) -> int:
+    """Where a node's own text ends: a block mapping or list at its last value's end (PyYAML's own
+    end mark lies at the next token, after any blank or comment line)."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return _end_of(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _end_of(node.value[-1])
+    return node.end_mark.index
 
 
 def set_headline_lines(text: str, path: Path, article: str, lines: int) -> str:

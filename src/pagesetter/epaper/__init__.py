@@ -12,11 +12,14 @@ from typing import Sequence
 
 from pagesetter.build import EditionData, load_inputs
 from pagesetter.cache import DiskCache
-from pagesetter.epaper.site import EditionInfo, EpaperPage, info_of, write_site
+from pagesetter.content.model import Article
+from pagesetter.epaper.site import EditionInfo, EpaperPage, article_order, info_of, write_site
 from pagesetter.errors import InputError, Loc, Warning, display_folder, display_path
+from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
-from pagesetter.paths import inside
+from pagesetter.paths import inside, read_regular
 from pagesetter.records import record
+from pagesetter.spec.model import PageSpec
 from pagesetter.spec.loader import project_root
 
 
@@ -28,6 +31,7 @@ class EpaperResult:
     articles: int
     warnings: tuple[Warning, ...] = ()  # the build's (〓 printed, low-resolution photos …)
     pdfs: tuple[Path, ...] = ()  # each page's PDF, which `epaper` gates as `build` does
+    combined: Path | None = None  # an edition's combined PDF
 
 
 def default_folder(name: str) -> Path:
@@ -40,12 +44,48 @@ def site_of(spec_paths: Sequence[Path], pages: Sequence[Page], pdfs: Sequence[Pa
     (cheap next to the build), so the text is the content's, exact."""
     built = []
     for spec_path, page, pdf in zip(spec_paths, pages, pdfs):
-        spec, _manifest, articles, _changes = load_inputs(spec_path, edition)
-        built.append(EpaperPage(page, spec, articles, pdf))
+        spec, manifest, articles, _changes = load_inputs(spec_path, edition)
+        built.append(EpaperPage(page, spec, as_printed(spec, manifest, articles), pdf, articles))
     info = EditionInfo(edition.name, edition.paper, edition.date, combined) if edition else info_of(built)
     files = write_site(built, out, info)
-    count = len({f.article for p in built for f in p.page.frames if f.article in p.articles})
-    return EpaperResult(out, tuple(files), len(built), count)
+    # the articles the site lists: an ad is none (README), as edition.json counts them
+    return EpaperResult(out, tuple(files), len(built), len(article_order(built)))
+
+
+def as_printed(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, Article]) -> dict[str, Article]:
+    """The articles as print sets them: under ``missing_glyphs: substitute`` each character no face
+    has is 〓, as the build put it (flow/glyphs.py, the same function): the 数字报 shows what print
+    shows (trial 17b #8: a phone drew the character itself as an empty box, and the two editions
+    differed exactly where a 校对 compares them). Under ``error`` the build has stopped before."""
+    if spec.missing_glyphs != "substitute":
+        return articles
+    from pagesetter.flow.glyphs import missing_glyphs
+    from pagesetter.fonts.face import FaceSet
+
+    printed, _warnings = missing_glyphs(spec, articles, FaceSet(manifest))  # the build said each
+    return printed
+
+
+def print_folder(site: Path) -> Path | None:
+    """The folder of the print PDFs the site stands beside, as `build --epaper` lays them out
+    (OUT/<page>.pdf, the site in OUT/epaper/<name>/); None for a site written elsewhere (-o)."""
+    return site.parent.parent if site.parent.name == "epaper" else None
+
+
+def older_prints(result: EpaperResult) -> list[Path]:
+    """The print PDFs beside the site (print_folder) that are not the pages it shows: a build is
+    deterministic, so a PDF of other bytes is of other inputs, an earlier build's (trial 17b #6:
+    after a correction, `epaper` published 李 beside the print's 黎, and the night desk sends the
+    output folder as it stands). A page with no PDF there has no second text: not listed."""
+    out = print_folder(result.folder)
+    if out is None:
+        return []
+    older = []
+    for pdf in (*result.pdfs, *([result.combined] if result.combined is not None else [])):
+        beside = out / pdf.name
+        if beside.is_file() and not beside.is_symlink() and read_regular(beside) != read_regular(pdf):
+            older.append(beside)
+    return older
 
 
 def check_folder(out: Path, spec_path: Path) -> None:
@@ -70,7 +110,7 @@ def make_epaper(spec_path: Path, out: Path | None, cache: DiskCache, *, edition:
         check_folder(folder, spec_path)
         result = build_edition(spec_path, folder / "pdf", cache=cache, progress=progress)
         site = site_of(ed.pages, result.pages, result.page_paths, folder, ed.data, result.combined)
-        return replace(site, warnings=result.warnings, pdfs=tuple(result.page_paths))
+        return replace(site, warnings=result.warnings, pdfs=tuple(result.page_paths), combined=result.combined)
     from pagesetter.build import build_page
     from pagesetter.spec.loader import load_spec
 

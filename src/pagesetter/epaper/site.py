@@ -35,6 +35,7 @@ from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
+from pagesetter.flow.glyphs import SUBSTITUTE
 from pagesetter.flow.page import format_date
 from pagesetter.flow.tables import column_aligns
 from pagesetter.flow.verse import TURNOVER_INDENT_EM, is_verse, new_stanza
@@ -58,12 +59,15 @@ STALE = re.compile(r"(page-[0-9]+|a-[^/]+)\.html|images/page-[0-9]+(-zoom)?\.jpg
 
 @record(frozen=True)
 class EpaperPage:
-    """One built page: its page tree, its spec (the 报眉), its articles and its one-page PDF."""
+    """One built page: its page tree, its spec (the 报眉), its articles as print sets them (〓 for a
+    character no face has, under missing_glyphs: substitute), its one-page PDF, and the articles as
+    the copy has them (``copy``: the character itself, kept in the 〓's data-char)."""
 
     page: Page
     spec: PageSpec
     articles: Mapping[str, Article]
     pdf: Path
+    copy: Mapping[str, Article] | None = None  # None: the same as ``articles``
 
 
 @record(frozen=True)
@@ -102,8 +106,9 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
     files: dict[str, bytes] = {}
     was_site = (out / "edition.json").is_file()
     zones = _zones(pages)
-    order = _article_order(pages)
+    order = article_order(pages)
     articles = {a: _article_of(pages, a) for a in order}
+    copies = {a: _copy_of(pages, a) for a in order}
     photos = {a: _web_photos(a, articles[a]) for a in order}
     images = [_page_images(p.pdf, n) for n, p in enumerate(pages, 1)]
     for n, p in enumerate(pages, 1):
@@ -117,7 +122,8 @@ def write_site(pages: Sequence[EpaperPage], out: Path, info: EditionInfo) -> lis
             files[_pdf_name(p)] = read_regular(p.pdf)
     for a in order:
         files[_article_file(a)] = _article_html(articles[a], pages, info, zones[a], photos[a],
-                                                _settings(pages, a, articles[a]), _vertical_headline(pages, a))
+                                                _settings(pages, a, articles[a]), _vertical_headline(pages, a),
+                                                copies[a])
         for ph in photos[a]:
             files[ph.src] = ph.data
     files["style.css"] = STYLE.encode()
@@ -271,12 +277,18 @@ def _page_articles(p: EpaperPage) -> list[str]:
                               and not p.articles[f.article].ad))
 
 
-def _article_order(pages: Sequence[EpaperPage]) -> list[str]:
+def article_order(pages: Sequence[EpaperPage]) -> list[str]:
+    """The edition's articles, page by page in each page's reading order; an ad is none."""
     return list(dict.fromkeys(a for p in pages for a in _page_articles(p)))
 
 
 def _article_of(pages: Sequence[EpaperPage], article: str) -> Article:
     return next(p.articles[article] for p in pages if article in p.articles)
+
+
+def _copy_of(pages: Sequence[EpaperPage], article: str) -> Article:
+    """The article as the copy has it (before 〓 stood in for what no face has)."""
+    return next((p.copy or p.articles)[article] for p in pages if article in p.articles)
 
 
 def _article_file(article: str) -> str:
@@ -425,6 +437,8 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
     links += _ad_marks(p)
     listed = "".join(f'<li><a href="{_href(_article_file(a))}">{_e(headline_text(articles[a]))}</a></li>'
                      for a in _page_articles(p))
+    # a page of ads alone lists nothing: no heading over an empty list (trial 17b #7)
+    aside = f'<aside class="contents"><h2>本版文章</h2><ol>{listed}</ol></aside>\n' if listed else ""
     prev = f'<a href="page-{n - 1}.html" rel="prev">上一版</a>' if n > 1 else ""
     nxt = f'<a href="page-{n + 1}.html" rel="next">下一版</a>' if n < len(pages) else ""
     pdf = f'<a href="{_href(_pdf_name(p))}" class="pdf">本版PDF</a>'
@@ -438,7 +452,7 @@ def _page_html(pages: Sequence[EpaperPage], n: int, info: EditionInfo, zones: di
             f'<img src="{screen}" data-zoom="{zoom}" width="{sw}" height="{sh}" alt="{_e(title)} 版面">\n'
             f'<svg class="zones" viewBox="0 0 {rounded(w)} {rounded(h)}" preserveAspectRatio="none" '
             f'role="group" aria-label="热区">\n' + "\n".join(links) + '\n</svg>\n</div>\n</div>\n'
-            f'<aside class="contents"><h2>本版文章</h2><ol>{listed}</ol></aside>\n</main>\n'
+            f'{aside}</main>\n'
             f'<nav class="pager">{prev} {pdf} {nxt}</nav>\n<script src="zoom.js"></script>\n</body>\n</html>\n')
     return (_head(title) + body).encode()
 
@@ -480,7 +494,27 @@ def _vertical_headline(pages: Sequence[EpaperPage], article_id: str) -> bool:
     return next(a for a in p.spec.articles if a.article == article_id).headline.vertical
 
 
-def _text_html(text: str) -> str:
+# What print sets for a character no face of its style has (missing_glyphs: substitute; flow/glyphs.py).
+GETA = SUBSTITUTE
+
+
+def _marked(text: str, copy: str | None) -> str:
+    """``text`` as HTML, each 〓 print set for a character of the copy no face has (where ``copy``,
+    the same length, has another character) in a span that keeps the character (data-char) and names
+    it (title, 缺字 U+XXXX): the 数字报 shows what print shows, where a 校对 compares the two, and not
+    the character a phone cannot draw either (tofu); a search or a script still finds the copy's."""
+    if copy is None or len(copy) != len(text) or GETA not in text:
+        return _e(text)
+    out = []
+    for ch, was in zip(text, copy):
+        if ch == GETA and was != GETA:
+            out.append(f'<span class="missing-glyph" data-char="{_e(was)}" title="缺字 U+{ord(was):04X}">{GETA}</span>')
+        else:
+            out.append(_e(ch))
+    return "".join(out)
+
+
+def _text_html(text: str, copy: str | None = None) -> str:
     """Copy as HTML, each URL and e-mail address in a span of its own with a break opportunity
     (<wbr>) wherever print may break it (compose/chars.py url_break_at, Chicago 6.80): a browser
     has none inside one, and a long address ran off a phone's screen, the line before it spread
@@ -490,17 +524,20 @@ def _text_html(text: str) -> str:
         url = m.group()
         cuts = [p for p in range(1, len(url)) if url_break_at(url, p)]
         pieces = [url[a:b] for a, b in zip([0, *cuts], [*cuts, len(url)])]
-        out += [_e(text[at:m.start()]), '<span class="url">', "<wbr>".join(_e(x) for x in pieces), "</span>"]
+        out += [_marked(text[at:m.start()], copy[at:m.start()] if copy is not None else None),
+                '<span class="url">', "<wbr>".join(_e(x) for x in pieces), "</span>"]
         at = m.end()
-    out.append(_e(text[at:]))
+    out.append(_marked(text[at:], copy[at:] if copy is not None else None))
     return "".join(out)
 
 
-def _paragraph_html(para: Paragraph, setting: Setting) -> str:
+def _paragraph_html(para: Paragraph, setting: Setting, copy: Paragraph | None = None) -> str:
     if para.table is not None:
         return _table_html(para)
-    inner = "".join(f'<strong class="lead">{_text_html(s.text)}</strong>' if s.lead else _text_html(s.text)
-                    for s in para.spans)
+    copies = [c.text for c in copy.spans] if copy is not None and len(copy.spans) == len(para.spans) \
+        else [None] * len(para.spans)
+    inner = "".join(f'<strong class="lead">{_text_html(s.text, c)}</strong>' if s.lead else _text_html(s.text, c)
+                    for s, c in zip(para.spans, copies))
     style = f'style="{setting.css()}"'
     if para.form == "subhead":
         return f'<h2 class="para subhead" data-form="subhead" {style}>{inner}</h2>'
@@ -595,7 +632,8 @@ def _credit_html(credit: str) -> str:
 
 
 def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionInfo, zones: list[PageZone],
-                  photos: list[WebPhoto], settings: list[Setting], vertical: bool = False) -> bytes:
+                  photos: list[WebPhoto], settings: list[Setting], vertical: bool = False,
+                  copy: Article | None = None) -> bytes:
     head = []
     if article.kicker:
         head.append(f'<p class="kicker">{_headline_html(article.kicker)}</p>')
@@ -625,8 +663,10 @@ def _article_html(article: Article, pages: Sequence[EpaperPage], info: EditionIn
         # as printed: the caption's ▲ points up at the photo above it, ▼ down at the one below
         inner = caption + "".join(imgs) if photo.side == "below" else "".join(imgs) + caption
         parts.append(f'<figure class="photo">{inner}</figure>')
-    parts.append('<div class="text">\n' + "\n".join(_paragraph_html(p, s) for p, s in zip(article.paragraphs, settings))
-                 + "\n</div>")
+    copies = copy.paragraphs if copy is not None and len(copy.paragraphs) == len(article.paragraphs) \
+        else (None,) * len(article.paragraphs)
+    parts.append('<div class="text">\n' + "\n".join(_paragraph_html(p, s, c) for p, s, c
+                                                   in zip(article.paragraphs, settings, copies)) + "\n</div>")
     seen = []
     for z in zones:
         label, section = page_label(pages[z.page - 1], z.page)
