@@ -670,12 +670,14 @@ WATCH_INTERVAL = 0.025
 SETTLE = 0.02
 
 
-def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = WATCH_INTERVAL) -> None:
+def watch(state: LiveState, folders: list[Path], stop: threading.Event, interval: float = WATCH_INTERVAL,
+          first: tuple[dict[str, int], float] | None = None) -> None:
     """Rebuild on a change under ``folders``; woken early by an edit from the desk (which wrote the
     file whole, atomically), or forced. Nothing raised here ends the loop: the next save is another
-    try."""
-    last = snapshot(folders, state.out_dir)
-    looked = _ms()  # when ``last`` was last seen as it is (the change came after it)
+    try. ``first``: the files as they were before the build already shown started, and when they
+    were looked at (a save during that build is a change); None: as they are now."""
+    # when ``last`` was last seen as it is (the change came after it)
+    last, looked = first if first is not None else (snapshot(folders, state.out_dir), _ms())
     while not stop.is_set():
         woken = state.wake.wait(interval)
         if stop.is_set():
@@ -1077,10 +1079,14 @@ def _first_build_and_serve(state: LiveState, spec: Path, server: DeskServer, sto
                            quiet: bool, say: Callable[[str], None], host: str) -> None:
     """The first build (a desk connecting meanwhile waits in the listen queue: answered with the
     first page), then the watcher and the server until Ctrl-C."""
+    folders = [root / "layout", root / "content", root / "fonts", spec.resolve().parent]
+    # The files looked at before the first build reads them, not by the watcher once it has started:
+    # a save meanwhile (the build had read the old file) was taken for the files as built, and the
+    # desk showed the page without it until the next save (tests/test_serve.py).
+    first = snapshot(folders, state.out_dir), _ms()
     state.rebuild(wait_for_verdicts=True)  # before the address is printed: the first page is there when the desk opens
     state.log = say
-    folders = [root / "layout", root / "content", root / "fonts", spec.resolve().parent]
-    watcher = threading.Thread(target=watch, args=(state, folders, stop), daemon=True)
+    watcher = threading.Thread(target=watch, args=(state, folders, stop, WATCH_INTERVAL, first), daemon=True)
     watcher.start()
     if not quiet:
         print(f"serving {spec} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
