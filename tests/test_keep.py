@@ -606,6 +606,44 @@ def test_an_interrupted_kept_build_json_prints_its_document(twins) -> None:  # t
         assert sorted(Path(f).name for f in document["files"]) == written
 
 
+def _child(pid: int, module: str) -> int | None:
+    """The pid of the child process of ``pid`` running ``python -m MODULE``, or None."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if module.encode() in argv:
+                return int(child)
+    return None
+
+
+def test_an_interrupted_kept_build_answers_before_its_helpers_stop(twins) -> None:  # type: ignore[no-untyped-def]
+    """The client's Ctrl-C in the gate: the kept process answers (what the build printed, each file
+    it wrote said) before it stops its Ghostscript and structure worker for the next build to start
+    afresh. Stopping them first waited for the worker to end its check, up to 5 s (StructureWorker.close)
+    on a loaded machine, which is as long as the client waits for the answer (handoff.INTERRUPT_WAIT):
+    it then said only "interrupted", the files on disk unsaid (a --json document never printed).
+    The worker is held stopped (SIGSTOP) here, as the slowest machine would hold it."""
+    a, b, env_a, env_b, keep = twins
+    same(a, b, env_a, env_b, "--proof")  # the kept process's structure worker started by its gate
+    worker = _child(keep.process.pid, "pagesetter.proof.structure_worker")
+    assert worker is not None
+    edit((a, b), EDIT_FILE, *EDITS)
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        code, out, err, written = interrupted(a, env_a, "gate", "--proof", kept=keep.process.pid)
+    finally:
+        try:
+            os.kill(worker, signal.SIGCONT)
+        except ProcessLookupError:  # stopped for good by the kept process (killed: it never ended)
+            pass
+    assert (code, err) == (130, "pagesetter: interrupted\n"), (code, out, err)
+    assert written and announced(out) == written, (out, written)
+    assert same(a, b, env_a, env_b, "--proof")[0] == 0  # and the next build is the client's own build's
+
+
 def test_the_protocols_json_is_the_json_packages() -> None:
     """handoff.dumps and handoff.loads (the json package's C parts, without importing it in the
     client) write and read what json.dumps(ensure_ascii=False) and json.loads do, and refuse what

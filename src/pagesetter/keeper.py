@@ -321,10 +321,16 @@ def _serve(conn: socket.socket, kept: Kept, folder: str, cache: str, digest: str
     if why is not None:
         _reply(conn, {"decline": why})
         return True
-    reply, interrupted = _build(conn, request, kept)
+    reply, interrupted, forget = _build(conn, request, kept)
     if interrupted:
         _say("a build interrupted by its client (Ctrl-C); its page starts afresh next time")
     _reply(conn, reply)  # interrupted too: what the build printed up to then, files it wrote said
+    if forget:
+        # After the answer, not before: stopping the helpers waits for the structure worker to end
+        # its check (up to 5 s on a loaded machine), as long as an interrupted client waits for the
+        # answer (handoff.INTERRUPT_WAIT), which then said none of the files written. The next
+        # connection is taken only once this is done, so no build uses the helpers meanwhile.
+        kept.forget_last()
     return True
 
 
@@ -372,16 +378,17 @@ def _parsed(argv: list[str], kept: Kept):  # type: ignore[no-untyped-def]
     return args
 
 
-def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool]:  # type: ignore[type-arg]
+def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool, bool]:  # type: ignore[type-arg]
     """The request's build, as cli.main would run it in the client, with the client's folder and
-    environment: its writes and flushes and exit status, or a decline; and whether the client's
-    Ctrl-C (its sending side shut, or it went away) interrupted it, as one of its own would be."""
+    environment: its writes and flushes and exit status, or a decline; whether the client's Ctrl-C
+    (its sending side shut, or it went away) interrupted it, as one of its own would be; and whether
+    its session and helpers must be forgotten (Kept.forget_last, once the client has its answer)."""
     from pagesetter import cli
 
     argv: list[str] = request["argv"]
     args = _parsed(argv, kept)
     if args is None:
-        return {"decline": "not one page's cached build"}, False
+        return {"decline": "not one page's cached build"}, False, False
     args.whole_process = False
     args.kept = kept
     events: list[list[str]] = []
@@ -401,7 +408,7 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool]:
             with contextlib.redirect_stdout(Captured("o", events)), contextlib.redirect_stderr(Captured("e", events)):
                 code = cli.run_kept(args, argv)
         except cli.HandBack:
-            return {"decline": "an edition"}, False
+            return {"decline": "an edition"}, False, False
         finally:
             with lock:
                 done.set()
@@ -415,15 +422,14 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool]:
         watcher.join()
         os.close(wake_read)
         os.close(wake_write)
-    if gone.is_set() or code in (130, cli.EXIT_INTERNAL):
-        kept.forget_last()
+    forget = gone.is_set() or code in (130, cli.EXIT_INTERNAL)
     if code is None:  # the interrupt landed outside cli._run (as it starts or ends): said as _run says it
         if args.json and not any(event[0] == "o" for event in events):  # and its document, as _build's
             with contextlib.redirect_stdout(Captured("o", events)):
                 cli._Status().emit(130, ["interrupted"])
         events.append(["e", "pagesetter: interrupted\n"])
         code = 130
-    return {"events": events, "exit": code}, gone.is_set()
+    return {"events": events, "exit": code}, gone.is_set(), forget
 
 
 def _watch(conn: socket.socket, done: threading.Event, gone: threading.Event, lock: threading.Lock,
