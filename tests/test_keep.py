@@ -261,10 +261,14 @@ def test_the_clients_ctrl_c_interrupts_the_kept_build_and_the_process_goes_on(tw
         if client.returncode == 130:
             # what it printed: only the files it wrote before the interrupt (the next test holds them to the disk)
             assert err == "pagesetter: interrupted\n" and all(line.startswith("wrote ") for line in out.splitlines())
-            # the kept process says it before it replies (a select: no line must fail the test, not hang it)
-            if select.select([keep.process.stdout], [], [], 30)[0]:
+            # The kept process says it before it replies, so (unless the client gave up waiting for
+            # the reply) before the client ends. No line: the kept build was over (its reply sent)
+            # before the client's Ctrl-C reached it, and the client, interrupted while it read that
+            # reply, still exits 130 (handoff._interrupted): no build cut short; a later moment is
+            # tried. (The select: a missing line must not hang the test.)
+            if select.select([keep.process.stdout], [], [], 10)[0]:
                 said.append(keep.process.stdout.readline())  # type: ignore[union-attr]
-            break
+                break
         edit((a,), EDIT_FILE, *EDITS) if EDITS[0] in (a / EDIT_FILE).read_text(encoding="utf-8") \
             else edit((a,), EDIT_FILE, *EDITS[::-1])
     assert said == ["pagesetter keep: a build interrupted by its client (Ctrl-C); its page starts afresh next time\n"]
