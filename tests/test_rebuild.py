@@ -124,17 +124,40 @@ def test_another_output_folder_gets_the_same_files(project: Path, tmp_path: Path
 def test_an_input_saved_during_the_build_is_not_trusted(project: Path, tmp_path: Path) -> None:
     """A build an input of which may have been saved while it ran is not recorded: the next build
     builds again rather than replay what may have been made from the old text. Here the time a
-    file system that keeps whole seconds gives a save in the build's second (a finer time is
-    trusted from a tenth of a second before the build: tests/test_rebuild_racy.py)."""
+    file system that keeps two seconds (FAT) gives a save while the build runs, which may be before
+    the build started (a finer time is trusted from a tenth of a second before the build; the
+    rule's bounds: tests/test_rebuild_racy.py)."""
     env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
     article = project / "content" / "dongfeng-media.md"
     age(project)
-    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # saved just now
-    second = time.time_ns() // 10**9 * 10**9
-    os.utime(article, ns=(second, second))
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build"], cwd=project, capture_output=True,
-                         text=True, timeout=300, env=env)
-    assert run.returncode == 0 and UNCHANGED not in run.stdout
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # The save's time is given once the build has started, not before it: a whole second taken
+    # before the build was within its two seconds only if the build started within a second or so
+    # of it, which a loaded machine's Python start and imports need not do (the build was recorded).
+    # Its stdout a full pipe, the build stops at its first line, its PDF written, before it records.
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    filler = 0
+    try:
+        while True:
+            filler += os.write(write_end, b"." * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(write_end, True)
+    running = subprocess.Popen([sys.executable, "-m", "pagesetter", "build"], cwd=project, stdout=write_end,
+                               stderr=subprocess.PIPE, env={**env, "PYTHONUNBUFFERED": "1"})
+    os.close(write_end)
+    pdf, deadline = project / "output" / "seed-page.pdf", time.monotonic() + 300
+    while not pdf.is_file():  # written after the build started (and read the article)
+        assert running.poll() is None and time.monotonic() < deadline, running.stderr.read()  # type: ignore[union-attr]
+        time.sleep(0.005)
+    # saved now, during the build, as FAT times it (two seconds): up to two seconds before now
+    fat = time.time_ns() // (2 * 10**9) * (2 * 10**9)
+    os.utime(article, ns=(fat, fat))
+    with os.fdopen(read_end, "rb") as pipe:
+        out = pipe.read()[filler:].decode()
+    err = running.communicate(timeout=300)[1].decode()
+    assert running.returncode == 0 and out.startswith("wrote ") and UNCHANGED not in out, (out, err)
     again = subprocess.run([sys.executable, "-m", "pagesetter", "build"], cwd=project, capture_output=True,
                            text=True, timeout=300, env=env)
     assert again.returncode == 0 and UNCHANGED not in again.stdout  # nothing was recorded to replay
