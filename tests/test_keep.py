@@ -655,6 +655,18 @@ def test_an_interrupted_kept_build_answers_before_its_helpers_stop(twins) -> Non
     assert same(a, b, env_a, env_b, "--proof")[0] == 0  # and the next build is the client's own build's
 
 
+def test_a_client_gone_signal_after_its_build_is_nothing(twins) -> None:  # type: ignore[no-untyped-def]
+    """The kept build's "client gone" signal (SIGUSR1) landing once no build runs: nothing. It is
+    sent again from a thread of its own when it first landed where Python cannot raise (a weakref
+    callback, interrupts.py), so on a loaded machine it can arrive after its build has ended: the
+    kept process, idle or answering, then ended itself (status 130), its builds left to the clients."""
+    a, b, env_a, env_b, keep = twins
+    assert same(a, b, env_a, env_b)[0] == 0
+    keep.process.send_signal(signal.SIGUSR1)  # as a late one would land: between builds
+    assert same(a, b, env_a, env_b)[0] == 0 and served(a, env_a)
+    assert keep.process.poll() is None
+
+
 def test_the_protocols_json_is_the_json_packages() -> None:
     """handoff.dumps and handoff.loads (the json package's C parts, without importing it in the
     client) write and read what json.dumps(ensure_ascii=False) and json.loads do, and refuse what

@@ -228,7 +228,17 @@ def _stop(signum: int, frame: object) -> None:
     raise Stop()
 
 
+# Set while a build runs in the main thread (keeper._build): the client-gone signal is its build's
+# Ctrl-C, and is nothing once that build is over. It can come late: one that first landed where
+# Python cannot raise (a weakref callback) is sent again from a thread after a moment
+# (interrupts.py), which on a loaded machine may be after the build's end; raised then, in the
+# idle loop or the reply, it ended the kept process itself (status 130).
+_BUILD_RUNNING = threading.Event()
+
+
 def _client_gone(signum: int, frame: object) -> None:
+    if not _BUILD_RUNNING.is_set():
+        return
     # An exception raised wherever the build is, not a flag it looks at between stages: the
     # client's own build gets Ctrl-C so (the terminal's SIGINT), and the two must stop at the same
     # moment and say the same files (tests/test_keep.py); a flag would let a stage run on (the
@@ -404,6 +414,7 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool, 
         try:
             _set_env({name: request["env"][name] for name in PER_BUILD_ENV})
             os.chdir(request["cwd"])
+            _BUILD_RUNNING.set()
             watcher.start()
             with contextlib.redirect_stdout(Captured("o", events)), contextlib.redirect_stderr(Captured("e", events)):
                 code = cli.run_kept(args, argv)
@@ -415,9 +426,11 @@ def _build(conn: socket.socket, request: dict, kept: Kept) -> tuple[dict, bool, 
             os.write(wake_write, b"d")
             if gone.is_set():
                 time.sleep(0.05)  # the signal sent to the build, if it has not landed yet, lands here
+            _BUILD_RUNNING.clear()  # within the try: one landing before this is caught below
     except ClientGone:
         pass
     finally:
+        _BUILD_RUNNING.clear()  # (the one above skipped by the signal it waited for)
         _set_env(saved)
         watcher.join()
         os.close(wake_read)
