@@ -448,7 +448,12 @@ def test_a_kept_process_killed_mid_build_leaves_the_build_to_the_client(twins) -
     a, b, env_a, env_b, keep = twins
     client = subprocess.Popen([sys.executable, "-m", "pagesetter", "build"], cwd=a, env=env_a,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.2)
+    # mid-build: the request read and the build started (a fixed 0.2 s could end before the client,
+    # still starting on a loaded machine, had even connected: a kill before any build)
+    deadline = time.monotonic() + 300
+    while client.poll() is None and not _building(keep.process.pid):
+        assert time.monotonic() < deadline, "the kept process never started the build"
+        time.sleep(0.002)
     keep.process.kill()
     keep.killed = True
     out, err = client.communicate(timeout=300)
