@@ -273,7 +273,14 @@ def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph
     pieces: list[tuple[list[ShapedGlyph], list[str]]] = []
     for i in range(n):
         glyphs = by_cluster.get(i, [])
-        pieces.append((glyphs, [cluster_text[i] if k == 0 else "" for k in range(len(glyphs))]))
+        chars = cluster_text.get(i, "")
+        if len(glyphs) == len(chars) > 1:
+            # A letter and the combining mark HarfBuzz set on it (ọ and U+0300 of Adébáyọ̀): a glyph
+            # for each character, in order, each standing for its own; its mark's glyph "" had no
+            # ToUnicode (trial 17 #6: Nguyễ(cid:21)n), and the base's gid would read back ọ̀ everywhere.
+            pieces.append((glyphs, list(chars)))
+        else:
+            pieces.append((glyphs, [chars if k == 0 else "" for k in range(len(glyphs))]))
     return pieces
 
 
@@ -327,7 +334,8 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     for p, hint in hints.items():
         if hint in WORD_JOINERS and p < len(plain):
             plain[p] = (p, p + 1, classes[p], False, NO_BREAK, False)
-    for p in _marks_at(text):
+    marks_at = _marks_at(text)
+    for p in marks_at:
         # A combining mark (an accent, a variation selector) belongs to the character before it:
         # no line ends before it and no gap opens there. Each a breakpoint, a paragraph of 5,000
         # accents on one letter took Knuth–Plass minutes (every zero-width atom a feasible break).
@@ -337,6 +345,13 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     flags = [cls in wordlike or ch in marks or ch in suffixes for cls, ch in zip(classes, text)]
     if True not in flags:
         return plain  # Chinese text: nearly every run
+    for p in marks_at:
+        # A mark on a letter of a word (Ag̃ui's tilde, Adébáyọ̀'s grave: no precomposed letter has
+        # them) is a letter of that word, of its class: the word is not parted at it, nor a gap or
+        # a break put after it (trial 17 #6: Ag / ̃ui, a line broken before the mark).
+        if p and flags[p - 1]:
+            flags[p] = True
+            classes[p] = classes[p - 1]
     if not FIGURE_SIGNS.isdisjoint(text):
         # −4.1%, ±0.5: a sign typed directly before a figure is a piece of its number (_word)
         for k in range(len(text) - 1):
@@ -389,6 +404,8 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     if pieces is not None and last - first > FORCED_SPLIT_EM and not url:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
         cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=True, names=names)
+    if MAYBE_MARK.search(text, first, last) is not None:
+        cuts = {p: cut for p, cut in cuts.items() if unicodedata.category(text[p])[0] != "M"}  # never before a mark
     bounds = [first] + sorted(cuts) + [last]
     for a, b in zip(bounds, bounds[1:]):
         if a == first:
