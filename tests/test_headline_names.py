@@ -24,7 +24,7 @@ def _said(built, kind: str) -> list[str]:
 
 
 def test_a_name_wider_than_the_headline_is_overset_not_hyphenated(built) -> None:
-    assert [o.article for o in built.page.overset] == ["narrow"], built.page.overset
+    assert sorted(o.article for o in built.page.overset) == ["narrow", "vshort"], built.page.overset
     over = [w for w in _said(built, "overset") if "Antetokounmpo" in w]
     assert len(over) == 1 and "narrow.md:3" in over[0] and "more cols" in over[0], over
 
@@ -42,3 +42,12 @@ def test_a_vertical_headline_keeps_each_name_whole(built) -> None:
     text = subprocess.run(["pdftotext", str(built.pdf_path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Jean-Philippe Mateta" in text and "Giannis Antetokounmpo" in text, text
     assert not any("vertical" in w for w in _said(built, "headline-break"))
+
+
+def test_a_vertical_name_deeper_than_its_column_is_overset_not_parted(built) -> None:
+    """vshort's title Antetokounmpo砍下38分 in a block of 8 lines: the turned name is deeper than the
+    column, so the vertical headline is overset (as before), never the name parted."""
+    over = [w for w in _said(built, "overset") if "vshort" in w]
+    assert len(over) == 1 and "does not fit" in over[0], over
+    cut = next(o for o in built.page.overset if o.article == "vshort")
+    assert cut.chars == len("Antetokounmpo砍下38分"), cut  # the whole title, no piece of the name set

@@ -721,9 +721,9 @@ def _name_too_wide(spec: ArticleSpec, article: Article, role: str, text: str, li
     for word in parted_names(text, lines):
         wide = sum(line.natural for line in compose_display(word, style, 1e6, faces)[0])
         out.overset.append(Overset(article.id, len(word), 1,
-                                   f"{role}: the name {visible(word)}, {wide:.0f} pt wide, is wider than the headline's "
+                                   f"({role}: the name {visible(word)}, {wide:.0f} pt wide, is wider than the headline's "
                                    f"{width:.0f} pt and no name is hyphenated in a headline; give the headline more "
-                                   f"cols or a smaller {role} style"))
+                                   f"cols or a smaller {role} style)"))
         out.warnings.append(Warning("overset", f"the {role} of {article.id!r}: the name {visible(word)} is "
                                     f"{wide:.0f} pt wide at {style.size:g} pt, the headline's measure {width:.0f} pt, "
                                     f"and a name is not hyphenated in a headline: give the headline more cols, "
