@@ -94,3 +94,14 @@ def test_check_fails_a_glyph_with_no_unicode() -> None:
     report = analyse(read_chars(PAGES / "trial17-nfd-unmapped.pdf"))
     assert len(report.no_unicode) == 2 and report.problems >= 2, report.text()
     assert "Nguyễ⟨?⟩" in unicodedata.normalize("NFC", report.no_unicode[0].text), report.no_unicode
+
+
+def test_a_change_after_a_composed_letter_is_said_at_its_column_in_the_file() -> None:
+    """The kicker's ASCII comma after the decomposed Çalhanoğlu, set full-width: said at the comma's
+    column in the file as typed (the marks counted), not the composed text's."""
+    from pagesetter.build import load_inputs
+
+    *_, changes = load_inputs(PAGES / "layout" / "latin-decomposed.yaml")
+    line = (PAGES / "content" / "latin-decomposed" / "names.md").read_text(encoding="utf-8").splitlines()[1]
+    comma = next(c for c in changes if c.after == "，" and "kicker" in c.reason)
+    assert (comma.loc.line, comma.loc.column) == (2, line.index(",") + 1), (comma, line)

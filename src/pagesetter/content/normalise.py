@@ -534,6 +534,14 @@ def compose_marks(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(offsets)
 
 
+def _typed_offsets(edits: list[Edit], offsets: tuple[int, ...]) -> list[Edit]:
+    """Edits of a composed text (compose_marks) at the offsets of the text as typed, so a change
+    after a composed letter is said at its column in the file."""
+    if offsets == tuple(range(len(offsets))):
+        return edits
+    return [replace(e, offset=offsets[e.offset]) if e.offset < len(offsets) else e for e in edits]
+
+
 def _composed_paragraph(para: Paragraph) -> Paragraph:
     """The paragraph with its decomposed letters composed (compose_marks), span by span (a lead's
     last letter and a mark opening the next span stay as typed), each character keeping its place
@@ -561,27 +569,31 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
     fields: dict[str, str | None] = {}
     vertical: list[tuple[str, str]] = []
     for key in ("kicker", "title", "subtitle", "byline"):
-        value = getattr(article, key)
-        if value:
-            value = compose_marks(value)[0]
+        typed = getattr(article, key)
+        if typed:
+            value, offsets = compose_marks(typed)
             # A space in a headline is meaningful (the break of a two-clause title): kept.
             fields[key], edits = normalise_text(value, drop_spaces=False)
-            changes += _field_changes(article, locs.get(key), value, edits, f"the {key}")
+            changes += _field_changes(article, locs.get(key), typed, _typed_offsets(edits, offsets), f"the {key}")
             upright = normalise_text(value, drop_spaces=False, half=False)[0]
             if upright != fields[key]:  # full-width figures or letters, kept upright in a vertical headline
                 vertical.append((key, upright))
     photos: list[Photo] = []
     for n, photo in enumerate(article.photos):
         # A caption is set as printed, spaces included (a credit may stand after one).
-        caption, edits = normalise_text(compose_marks(photo.caption)[0], drop_spaces=False)
-        changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, edits, "a caption",
+        composed, offsets = compose_marks(photo.caption)
+        caption, edits = normalise_text(composed, drop_spaces=False)
+        changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, _typed_offsets(edits, offsets),
+                                  "a caption",
                                   fallback=photo.loc)
         credit = photo.credit
         if credit:
             # A credit is printed text as its caption is (本报记者 王强 摄): the same marks and
             # invisible characters (session 15's trial: an LRM in a credit reached the PDF).
-            credit, edits = normalise_text(compose_marks(credit)[0], drop_spaces=False)
-            changes += _field_changes(article, locs.get(f"credit.{n}"), photo.credit, edits, "a credit",
+            composed, offsets = compose_marks(credit)
+            credit, edits = normalise_text(composed, drop_spaces=False)
+            changes += _field_changes(article, locs.get(f"credit.{n}"), photo.credit, _typed_offsets(edits, offsets),
+                                      "a credit",
                                       fallback=photo.loc)
         photos.append(replace(photo, caption=caption, credit=credit))
     paragraphs: list[Paragraph] = []
