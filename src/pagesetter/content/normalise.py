@@ -504,7 +504,7 @@ def _is_mark(ch: str) -> bool:
 def compose_marks(text: str) -> tuple[str, tuple[int, ...]]:
     """``text`` with each base character and the combining marks after it composed (NFC) where a
     precomposed form exists, and for each character of the result its offset in ``text`` (a
-    composed letter: its base's; a mark kept, as Vietnamese ễ's second has none: its own)."""
+    composed letter: its base's; a mark no letter composes with, Adébáyọ̀'s grave: its own)."""
     if MAYBE_COMBINING.search(text) is None or unicodedata.is_normalized("NFC", text):
         return text, tuple(range(len(text)))
     out: list[str] = []
