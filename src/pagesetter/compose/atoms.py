@@ -84,6 +84,8 @@ def make_atoms(text: str, style: Style, face: Face) -> list[Atom]:
     if not text:
         return []
     shaped = shape_marks_alone(text, face)
+    if _marks_at(text):
+        shaped = _placed_marks(text, shaped, face)
     classes = list(map(char_class, text))
     lacking = _lacking(text, face)
     size = style.size
@@ -214,6 +216,37 @@ def shape_marks_alone(text: str, face: Face, vertical: bool = False) -> list[Sha
     return [g._replace(cluster=g.cluster + s) for s, e in zip(cuts, cuts[1:]) for g in shape(text[s:e])]
 
 
+# The white kept between a letter's ink and a mark set over it (in em), where the face does not
+# place the mark (_placed_marks): about a hairline, as Noto Serif's own é keeps between e and ´.
+MARK_CLEARANCE = 0.04
+
+
+def _placed_marks(text: str, shaped: list[ShapedGlyph], face: Face) -> list[ShapedGlyph]:
+    """Combining marks the face left where the pen stood (advance 0, no GPOS offset, ink to the
+    right of its origin: Noto Serif CJK's U+0300, drawn after the ọ of Adébáyọ̀, trial 17 #6),
+    centred over the ink of the glyph before them, and raised clear of a capital or a tall letter
+    when set above it, as HarfBuzz's fallback mark positioning does for a face with no GPOS. A
+    face whose marks overhang back over the letter (the kai's) or that places them is left alone."""
+    out = list(shaped)
+    for k in range(1, len(out)):
+        g, base = out[k], out[k - 1]
+        if g.advance != 0 or g.x_offset != 0 or g.y_offset != 0:
+            continue  # a spacing glyph, or a mark the face placed
+        # a mark: a second glyph of its letter's cluster (HarfBuzz merges them), or a mark's own
+        if g.cluster != base.cluster and not (g.cluster < len(text) and unicodedata.category(text[g.cluster])[0] == "M"):
+            continue
+        left, right = face.ink_extent(g.gid)
+        if left < 0 or right <= left or base.advance <= 0:
+            continue
+        b_left, b_right = face.ink_extent(base.gid)
+        dx = (b_left + b_right) / 2 - base.advance - (left + right) / 2 + base.x_offset
+        bottom, _ = face.ink_rise(g.gid)
+        _, b_top = face.ink_rise(base.gid)
+        dy = max(0.0, b_top + MARK_CLEARANCE - bottom) if bottom > 0.3 else 0.0  # a mark above the letter
+        out[k] = g._replace(x_offset=dx, y_offset=dy + base.y_offset)
+    return out
+
+
 def _unkern(atom: Atom) -> None:
     """A piece that may end a line gets back what kerning with the next piece took from its last
     glyph (Noto Serif kerns _A, #A): at a line end its ink then stays inside the measure."""
@@ -273,7 +306,14 @@ def _pieces(text: str, shaped: list[ShapedGlyph]) -> list[tuple[list[ShapedGlyph
     pieces: list[tuple[list[ShapedGlyph], list[str]]] = []
     for i in range(n):
         glyphs = by_cluster.get(i, [])
-        pieces.append((glyphs, [cluster_text[i] if k == 0 else "" for k in range(len(glyphs))]))
+        chars = cluster_text.get(i, "")
+        if len(glyphs) == len(chars) > 1:
+            # A letter and the combining mark HarfBuzz set on it (ọ and U+0300 of Adébáyọ̀): a glyph
+            # for each character, in order, each standing for its own; its mark's glyph "" had no
+            # ToUnicode (trial 17 #6: Nguyễ(cid:21)n), and the base's gid would read back ọ̀ everywhere.
+            pieces.append((glyphs, list(chars)))
+        else:
+            pieces.append((glyphs, [chars if k == 0 else "" for k in range(len(glyphs))]))
     return pieces
 
 
@@ -327,7 +367,8 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     for p, hint in hints.items():
         if hint in WORD_JOINERS and p < len(plain):
             plain[p] = (p, p + 1, classes[p], False, NO_BREAK, False)
-    for p in _marks_at(text):
+    marks_at = _marks_at(text)
+    for p in marks_at:
         # A combining mark (an accent, a variation selector) belongs to the character before it:
         # no line ends before it and no gap opens there. Each a breakpoint, a paragraph of 5,000
         # accents on one letter took Knuth–Plass minutes (every zero-width atom a feasible break).
@@ -337,6 +378,13 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     flags = [cls in wordlike or ch in marks or ch in suffixes for cls, ch in zip(classes, text)]
     if True not in flags:
         return plain  # Chinese text: nearly every run
+    for p in marks_at:
+        # A mark on a letter of a word (Ag̃ui's tilde, Adébáyọ̀'s grave: no precomposed letter has
+        # them) is a letter of that word, of its class: the word is not parted at it, nor a gap or
+        # a break put after it (trial 17 #6: Ag / ̃ui, a line broken before the mark).
+        if p and flags[p - 1]:
+            flags[p] = True
+            classes[p] = classes[p - 1]
     if not FIGURE_SIGNS.isdisjoint(text):
         # −4.1%, ±0.5: a sign typed directly before a figure is a piece of its number (_word)
         for k in range(len(text) - 1):
@@ -389,6 +437,8 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     if pieces is not None and last - first > FORCED_SPLIT_EM and not url:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
         cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=True, names=names)
+    if MAYBE_MARK.search(text, first, last) is not None:
+        cuts = {p: cut for p, cut in cuts.items() if unicodedata.category(text[p])[0] != "M"}  # never before a mark
     bounds = [first] + sorted(cuts) + [last]
     for a, b in zip(bounds, bounds[1:]):
         if a == first:

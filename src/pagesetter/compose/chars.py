@@ -201,6 +201,11 @@ LATIN_LETTERS = "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
 # (with its extended accented letters) and Cyrillic's, alphabets of news copy whose words a face
 # may cover but for an accented letter (trial 14: Ελλάδα's ά and Україна's ї only in the kai).
 WORD_LETTERS = LATIN_LETTERS + "\u0386\u0388-\u03FF\u1F00-\u1FFF\u0400-\u0481\u048A-\u052F"
+# The combining marks a Latin, Greek or Cyrillic letter takes where no precomposed letter exists
+# (Ag̃ui's tilde, Adébáyọ̀'s grave; the reader composes the rest, content/normalise.py): Unicode's
+# Combining Diacritical Marks, their Extended and Supplement blocks, the Cyrillic marks, and the
+# Combining Half Marks. A mark after a letter is a letter of its word (compose/lines.py word_pattern).
+WORD_MARKS_COMBINING = "\u0300-\u036F\u0483-\u0489\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F"
 
 
 def is_wordlike(cls: CharClass) -> bool:

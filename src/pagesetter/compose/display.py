@@ -298,18 +298,49 @@ def unkept_clause_breaks(text: str, lines: list[Line]) -> list[tuple[str, str]]:
     return found
 
 
+def _capitalised(word: str) -> bool:
+    """A name's word: a capital first letter, not all capitals (Mateta, Jean-Philippe; not CUP)."""
+    return word[:1].isupper() and not word.isupper()
+
+
 def split_latin_runs(text: str, lines: list[Line]) -> list[tuple[str, str]]:
     """The line ends of a display text that fall between two Latin words or numbers the copy
-    spaced (Shanghai / Port FC): each as the two words. A text all in Latin (WORLD CUP 2026 KICKS
-    OFF) is one run, broken between its words as any Latin text: no finding."""
+    spaced (Shanghai / Port FC), or inside one (Antetok- / ounmpo): each as the two sides. A text
+    all in Latin (WORLD CUP 2026 KICKS OFF) is broken between its words as any Latin text: only a
+    break inside a word, or between two capitalised words (a name: Jean-Philippe / Mateta, trial
+    17 #1), is a finding there."""
     starts = _line_starts(text, lines)
-    if not starts or text.isascii():
+    if not starts:
         return []
+    latin = text.isascii()
     found: list[tuple[str, str]] = []
     for s in starts:
         if s < 1 or char_class(text[s]) not in WORDLIKE:
             continue
         end = s - 1 if text[s - 1] == " " else s  # the line before ends at a space, or inside a word
         if end >= 1 and char_class(text[end - 1]) in WORDLIKE:
-            found.append((text[:end].split(" ")[-1], text[s:].split(" ", 1)[0]))
+            before, after = text[:end].split(" ")[-1], text[s:].split(" ", 1)[0]
+            if not latin or end == s or (_capitalised(before) and _capitalised(after)):
+                found.append((before, after))
     return found
+
+
+def parted_names(text: str, lines: list[Line]) -> list[str]:
+    """The capitalised Latin words (names: Antetokounmpo) a display text's lines break inside,
+    each whole: a headline hyphenates no name (README: Headlines); one wider than the measure
+    has no other way to be set."""
+    starts = _line_starts(text, lines)
+    out: list[str] = []
+    for s in starts or []:
+        if 0 < s < len(text) and text[s - 1] != " " and text[s - 1].isalpha() and text[s].isalpha() \
+                and char_class(text[s]) in WORDLIKE and char_class(text[s - 1]) in WORDLIKE:
+            a = s
+            while a > 0 and char_class(text[a - 1]) in WORDLIKE:
+                a -= 1
+            b = s
+            while b < len(text) and char_class(text[b]) in WORDLIKE:
+                b += 1
+            word = text[a:b]
+            if word[:1].isupper() and word not in out:
+                out.append(word)
+    return out

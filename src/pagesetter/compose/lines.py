@@ -21,7 +21,7 @@ from typing import NamedTuple
 from pagesetter.compose.atoms import (
     Atom, compress_adjacent, grid_marks, mark_enumerator, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
-from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORDLIKE, CharClass
+from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORD_MARKS_COMBINING, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import (
     CLOSING_CLASSES, Breakable, Metrics, can_break_before, gaps_of, knuth_plass, line_span, measure_line,
@@ -158,9 +158,12 @@ def by_coverage(text: str, style: Style, faces: FaceSet) -> list[tuple[str, Styl
 # photo credit together, caption_lines; a soft hyphen): they print nothing and part no word, so
 # Ljubi\u2060č\u2060i\u2060ć is one word, set from one face (not Ljubi in 黑体 and čić in the kai).
 # Compiled at its first use (issue 21): only a run its face cannot set whole looks for words.
+# A combining mark after a letter is one of the word's (Ag̃ui: the tilde the serif lacks sets the
+# whole word from the kai, never the mark alone from it, trial 17 #6).
 @cache
 def word_pattern() -> re.Pattern[str]:
-    return re.compile(f"[{WORD_LETTERS}]+(?:[{''.join(sorted(FORMAT_CHARS))}]+[{WORD_LETTERS}]+)*")
+    letter = f"[{WORD_LETTERS}][{WORD_MARKS_COMBINING}]*"
+    return re.compile(f"(?:{letter})+(?:[{''.join(sorted(FORMAT_CHARS))}]+(?:{letter})+)*")
 
 
 def _whole_words(text: str, chain: list[Face]) -> dict[int, Face]:

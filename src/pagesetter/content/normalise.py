@@ -484,6 +484,83 @@ def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bo
     return "".join(ch for i, ch in enumerate(chars) if i not in gone), sorted(edits, key=lambda e: e.offset)
 
 
+# A base letter and the combining marks after it (general category M), decomposed as copy from
+# macOS (its file names and clipboard) or some CMSs arrives: Hakan C + U+0327 for Ç. Composed to
+# the precomposed letter where Unicode has one (NFC, UAX #15), so the word is set as the typed Ç
+# is: one glyph, from the face the word's other letters come from, never a hyphen inside a name
+# nor white after an accent (trial 17 #6). Only such a cluster is composed, never the whole text:
+# NFC also maps a CJK compatibility ideograph (U+F900–FAFF, U+2F800–2FA1F) to its unified
+# twin, a different character a paper may mean (a name's form), and the Ohm or Kelvin sign to a
+# letter; a cluster whose base NFC would change is left as typed. Canonically equivalent text,
+# so not reported as a change. A prefilter in C: nearly no copy has a combining mark.
+MAYBE_COMBINING = re.compile("[^\x00-\u02ff\u0370-\u0482\u2000-\u20cf\u3000-\u3029\u3030-\u3098"
+                             "\u309b-\u9fff\uff00-\uffef]")
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def compose_marks(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` with each base character and the combining marks after it composed (NFC) where a
+    precomposed form exists, and for each character of the result its offset in ``text`` (a
+    composed letter: its base's; a mark no letter composes with, Adébáyọ̀'s grave: its own)."""
+    if MAYBE_COMBINING.search(text) is None or unicodedata.is_normalized("NFC", text):
+        return text, tuple(range(len(text)))
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _is_mark(text[j]):
+            j += 1
+        cluster = text[i:j]
+        composed = unicodedata.normalize("NFC", cluster) \
+            if j > i + 1 and unicodedata.normalize("NFC", text[i]) == text[i] else cluster
+        if composed == cluster:
+            out.append(cluster)
+            offsets += range(i, j)
+        else:
+            out.append(composed)
+            # a mark NFC reorders or keeps is found where it stood; the first character is the base's
+            rest = [i + 1 + k for k, ch in enumerate(text[i + 1:j])]
+            offsets.append(i)
+            for ch in composed[1:]:
+                at = next((o for o in rest if text[o] == ch), i)
+                if at in rest:
+                    rest.remove(at)
+                offsets.append(at)
+        i = j
+    return "".join(out), tuple(offsets)
+
+
+def _typed_offsets(edits: list[Edit], offsets: tuple[int, ...]) -> list[Edit]:
+    """Edits of a composed text (compose_marks) at the offsets of the text as typed, so a change
+    after a composed letter is said at its column in the file."""
+    if offsets == tuple(range(len(offsets))):
+        return edits
+    return [replace(e, offset=offsets[e.offset]) if e.offset < len(offsets) else e for e in edits]
+
+
+def _composed_paragraph(para: Paragraph) -> Paragraph:
+    """The paragraph with its decomposed letters composed (compose_marks), span by span (a lead's
+    last letter and a mark opening the next span stay as typed), each character keeping its place
+    in the file."""
+    whole = para.text
+    if compose_marks(whole)[0] == whole:
+        return para
+    spans: list[Span] = []
+    places: list[tuple[int, int]] = []
+    pos = 0
+    for span in para.spans:
+        text, offsets = compose_marks(span.text)
+        spans.append(Span(text, span.lead))
+        if para.places:
+            places += [para.places[pos + o] for o in offsets]
+        pos += len(span.text)
+    return replace(para, spans=tuple(spans), places=tuple(places))
+
+
 def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Article, list[Change]]:
     """Headline fields, captions and body text, normalised; each change located in the file.
     ``memo`` (session.py): each paragraph's result kept by its value (an edit changes one)."""
@@ -492,26 +569,31 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
     fields: dict[str, str | None] = {}
     vertical: list[tuple[str, str]] = []
     for key in ("kicker", "title", "subtitle", "byline"):
-        value = getattr(article, key)
-        if value:
+        typed = getattr(article, key)
+        if typed:
+            value, offsets = compose_marks(typed)
             # A space in a headline is meaningful (the break of a two-clause title): kept.
             fields[key], edits = normalise_text(value, drop_spaces=False)
-            changes += _field_changes(article, locs.get(key), value, edits, f"the {key}")
+            changes += _field_changes(article, locs.get(key), typed, _typed_offsets(edits, offsets), f"the {key}")
             upright = normalise_text(value, drop_spaces=False, half=False)[0]
             if upright != fields[key]:  # full-width figures or letters, kept upright in a vertical headline
                 vertical.append((key, upright))
     photos: list[Photo] = []
     for n, photo in enumerate(article.photos):
         # A caption is set as printed, spaces included (a credit may stand after one).
-        caption, edits = normalise_text(photo.caption, drop_spaces=False)
-        changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, edits, "a caption",
+        composed, offsets = compose_marks(photo.caption)
+        caption, edits = normalise_text(composed, drop_spaces=False)
+        changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, _typed_offsets(edits, offsets),
+                                  "a caption",
                                   fallback=photo.loc)
         credit = photo.credit
         if credit:
             # A credit is printed text as its caption is (本报记者 王强 摄): the same marks and
             # invisible characters (session 15's trial: an LRM in a credit reached the PDF).
-            credit, edits = normalise_text(credit, drop_spaces=False)
-            changes += _field_changes(article, locs.get(f"credit.{n}"), photo.credit, edits, "a credit",
+            composed, offsets = compose_marks(credit)
+            credit, edits = normalise_text(composed, drop_spaces=False)
+            changes += _field_changes(article, locs.get(f"credit.{n}"), photo.credit, _typed_offsets(edits, offsets),
+                                      "a credit",
                                       fallback=photo.loc)
         photos.append(replace(photo, caption=caption, credit=credit))
     paragraphs: list[Paragraph] = []
@@ -526,7 +608,7 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
 
 def _normal_paragraph(para: Paragraph) -> tuple[Paragraph, tuple[Change, ...]]:
     changes: list[Change] = []
-    return _paragraph(para, changes), tuple(changes)
+    return _paragraph(_composed_paragraph(para), changes), tuple(changes)
 
 
 def _field_changes(article: Article, where: tuple[Loc, str] | None, value: str, edits: list[Edit], what: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import statistics
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
@@ -58,6 +59,10 @@ class PageChars:
     # trim, or stands between it and the bleed's edge, is cut at the guillotine (typography.py off_trim).
     trim: tuple[float, float, float, float] | None = None
     bleed: tuple[float, float, float, float] | None = None
+    # Glyphs the PDF gives no Unicode for (no ToUnicode entry: pdftotext reads "(cid:21)", pdfium
+    # the bare code, a 7 for Petrović's accent): each as (origin x, baseline, font). Not in
+    # ``chars``: the code is no character of the copy. `check` fails them (trial 17 #6).
+    unmapped: tuple[tuple[float, float, str], ...] = ()
 
 
 # What stands between two neighbouring characters of one printed line, read from where the glyphs
@@ -143,10 +148,10 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
             page = doc[index]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            chars, spaces = _chars(textpage, height)
+            chars, spaces, unmapped = _chars(textpage, height)
             pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces),
                                    _box(page.get_trimbox(fallback_ok=False), height),
-                                   _box(page.get_bleedbox(fallback_ok=False), height)))
+                                   _box(page.get_bleedbox(fallback_ok=False), height), tuple(unmapped)))
     finally:
         doc.close()
     return pages
@@ -174,7 +179,8 @@ def _bare(function: Any, restype: Any) -> Any:
     return bare
 
 
-def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], list[tuple[float, float]]]:
+def _chars(textpage: pdfium.PdfTextPage, height: float
+           ) -> tuple[list[Char], list[tuple[float, float]], list[tuple[float, float, str]]]:
     # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
     # a page has thousands of characters, each read six ways (text, origin, loose box, ink box,
     # font, size).
@@ -202,6 +208,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], lis
     font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)  # (text page, index)
     text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # (text page, index)
     char_angle = _bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)  # (text page, index)
+    map_error = _bare(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)  # (text page, index): no ToUnicode
+    unmapped: list[tuple[float, float, str]] = []
     # pdfium's font name is its text object's font's (FPDFText_GetFontInfo): asked once an object
     fonts: dict[bytes, str] = {}
     object_fonts: dict[int, str] = {}
@@ -236,8 +244,17 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Char], lis
                 font = fonts[raw_name] = raw_name.decode("latin-1", "replace")
             if handle is not None:
                 object_fonts[handle] = font
-        out.append(Char(chr(code), x.value, height - y.value, font_size(raw, index),
+        if map_error(raw, index) == 1:
+            unmapped.append((x.value, height - y.value, font))
+            continue
+        baseline = height - y.value
+        if code >= 0x300 and out and unicodedata.category(chr(code))[0] == "M" \
+                and abs(out[-1].baseline - baseline) < out[-1].size:
+            # a combining mark the face's GPOS raised or lowered onto its letter (Ag̃ui's tilde)
+            # stands on its letter's line, not a line of its own
+            baseline = out[-1].baseline
+        out.append(Char(chr(code), x.value, baseline, font_size(raw, index),
                         loose.right, left.value, right.value, font,
                         height - top.value, height - bottom.value,
                         char_angle(raw, index) if code in ANGLED else 0.0))
-    return out, spaces
+    return out, spaces, unmapped

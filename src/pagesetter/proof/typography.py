@@ -425,7 +425,8 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("horizontal_quotes", "horizontal quotation mark in vertical text"),
             ("split_phrases", "Latin phrase split across vertical columns"),
             ("parted_units", "a number's symbol set apart from it"),
-            ("off_trim", "off the trim"), ("over_furniture", "set over the page's furniture"))
+            ("off_trim", "off the trim"), ("over_furniture", "set over the page's furniture"),
+            ("no_unicode", "glyph with no Unicode (ToUnicode): its text reads as garbage"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
 # a module filled exactly may not (the seed page's dongliao-police).
@@ -479,6 +480,9 @@ class TypographyReport:
     # every 〓 on a page, in any text (body, headline, caption, furniture): a hole the build filled
     # with missing_glyphs: substitute and exited 0 for, which a proofreader must see (trial 15)
     geta: list[Finding] = field(default_factory=list)
+    # glyphs the PDF maps to no text (pdftotext's "(cid:21)"): search, copy and the e-paper's text
+    # lose the character (trial 17 #6: Nguyễ(cid:21)n); a problem, as the page reads wrong
+    no_unicode: list[Finding] = field(default_factory=list)
     # a full-width digit or letter (２０２６, ＧＤＰ) printed in a horizontal line of any text within
     # the bleed (body, headline, caption, table, the 报眉): GB/T 15835-2011 §5.1.8.1 sets them
     # half-width, as the build's normalisation does (content/normalise.py FULL_WIDTH_ALNUM, one
@@ -578,6 +582,7 @@ class TypographyReport:
                 + (f"; {counted(len(self.split_phrases), 'Latin phrase')} split across vertical columns"
                    if self.split_phrases else "")
                 + (f"; {counted(len(self.off_trim), 'line')} off the trim" if self.off_trim else "")
+                + (f"; {counted(len(self.no_unicode), 'glyph')} with no Unicode" if self.no_unicode else "")
                 + (f"; {counted(len(self.over_furniture), 'line')} over the page's furniture" if self.over_furniture else "")
                 + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else "")
                 + (f"; {counted(len(self.full_width), 'line')} with full-width letters or digits"
@@ -760,6 +765,7 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     report = TypographyReport(pages=len(pages))
     for number, page in enumerate(pages, 1):
         _geta(number, page, report)
+        _no_unicode(number, page, report)
     page_frames = [_text_frames(page, frames[i] if frames and i < len(frames) else []) for i, page in
                    enumerate(pages)]
     page_frames = [sorted(fs, key=lambda f: TEXT_FRAMES.index(f.kind)) for fs in page_frames]
@@ -2133,6 +2139,15 @@ def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) ->
         report.ink_past.append(Finding(page, c.baseline, c.text,
                                        f"{max(past_right, past_left):.2f} pt {side} the {frame.kind} frame of "
                                        f"{frame.article!r}"))
+
+
+def _no_unicode(number: int, page: PageChars, report: TypographyReport) -> None:
+    """Each glyph the PDF gives no Unicode for, with the characters of its line before it."""
+    for x, baseline, font in page.unmapped:
+        row = sorted((c for c in page.chars if abs(c.baseline - baseline) < 0.5 and c.x <= x + 0.01), key=_reading_x)
+        before = "".join(c.text for c in row[-8:])
+        report.no_unicode.append(Finding(number, baseline, f"{before}⟨?⟩",
+                                         f"(at x {x:.1f} pt, font {font.split('+')[-1]})"))
 
 
 def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
