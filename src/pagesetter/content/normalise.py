@@ -409,14 +409,17 @@ def _marks(text: str, signs: bool = True, runs: bool = True) -> tuple[list[str],
     return chars, edits
 
 
-def _spaces(text: str, converted: frozenset[int] = frozenset()) -> list[Edit]:
-    """Spaces at the paragraph's start (the style indents) and the extra spaces of a run between
+def _spaces(text: str, converted: frozenset[int] = frozenset(), step: bool = False) -> list[Edit]:
+    """Spaces at the paragraph's start (the style indents; ``step``: the U+3000s ending that run
+    stay, a ::: noindent line's step) and the extra spaces of a run between
     Chinese characters (STRAY_SPACES above): one space of the copy's stays, with its meaning;
     none after a half-width mark set full-width (``converted``: "大白", 是 was typed the Latin
     way, and the full-width mark's own blank spaces it)."""
     edits: list[Edit] = []
     leading = len(text) - len(text.lstrip())
     for i in range(leading):
+        if step and text[i] == IDEOGRAPHIC_SPACE and text[i:leading].strip(IDEOGRAPHIC_SPACE) == "":
+            continue  # a ::: noindent line's step (flow/forms.py step_ems): an em of indent each
         edits.append(Edit(i, text[i], "", "space at the start of a paragraph (the style sets the indent)"))
     i = leading
     n = len(text)
@@ -454,8 +457,8 @@ def _space_between_chinese(text: str, i: int) -> bool:
     return before is not None and after is not None and is_chinese(before) and is_chinese(after)
 
 
-def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bool = True, runs: bool = True
-                   ) -> tuple[str, list[Edit]]:
+def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bool = True, runs: bool = True,
+                   step: bool = False) -> tuple[str, list[Edit]]:
     """The text with full-width marks, without the invisible characters content/invisible.py drops
     (and, in body text, without extra spaces), and the edits. ``signs``: a hyphen-minus starting a
     number set as the minus sign (_sign_edits); not in a table, whose text runs its cells together
@@ -476,7 +479,7 @@ def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bo
     if drop_spaces:
         # one character for each of the text's, so the spaces' offsets are the text's (a run's
         # emptied places read as its marks, Chinese: 结束... 大家 is a space between Chinese)
-        edits += _spaces("".join(ch[:1] or "…" for ch in chars), converted)
+        edits += _spaces("".join(ch[:1] or "…" for ch in chars), converted, step)
     gone = {e.offset for e in edits if not e.after}
     for e in edits:
         if e.after and e.before.isspace():  # a tab set as a space
@@ -624,7 +627,8 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
     """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans
     and the place in the file of every character that stays."""
     whole = para.text
-    new, edits = normalise_text(whole, drop_spaces=True, signs=para.form != "table", runs=para.form != "table")
+    new, edits = normalise_text(whole, drop_spaces=True, signs=para.form != "table", runs=para.form != "table",
+                                step=para.form == "noindent")
     if para.form == "table":
         edits = sorted(edits + _minus_signs(para), key=lambda e: e.offset)
     if not edits:

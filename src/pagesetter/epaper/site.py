@@ -34,7 +34,7 @@ from pagesetter.compose.spacing import VERY_LOOSE_LIMIT
 from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
-from pagesetter.flow.forms import paragraph_align, paragraph_indent_em
+from pagesetter.flow.forms import STEP_SPACE, paragraph_align, paragraph_indent_em, step_ems
 from pagesetter.flow.glyphs import SUBSTITUTE
 from pagesetter.flow.page import format_date
 from pagesetter.flow.tables import column_aligns
@@ -536,8 +536,15 @@ def _paragraph_html(para: Paragraph, setting: Setting, copy: Paragraph | None = 
         return _table_html(para)
     copies = [c.text for c in copy.spans] if copy is not None and len(copy.spans) == len(para.spans) \
         else [None] * len(para.spans)
-    inner = "".join(f'<strong class="lead">{_text_html(s.text, c)}</strong>' if s.lead else _text_html(s.text, c)
-                    for s, c in zip(para.spans, copies))
+    step = step_ems(para)  # a stepped ::: noindent line: its U+3000s are its text-indent (Setting)
+    spans: list[tuple[str, str | None, bool]] = []
+    for s, c in zip(para.spans, copies):
+        text = s.text.lstrip(STEP_SPACE) if step else s.text
+        cut = len(s.text) - len(text)
+        step = max(0, step - cut)
+        spans.append((text, c[cut:] if c is not None else None, s.lead))
+    inner = "".join(f'<strong class="lead">{_text_html(t, c)}</strong>' if lead else _text_html(t, c)
+                    for t, c, lead in spans)
     style = f'style="{setting.css()}"'
     if para.form == "subhead":
         return f'<h2 class="para subhead" data-form="subhead" {style}>{inner}</h2>'

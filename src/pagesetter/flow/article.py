@@ -20,7 +20,9 @@ from pagesetter.content.model import Article, Paragraph, Photo
 from pagesetter.errors import InputError, Loc, Warning, quoted, visible
 from pagesetter.flow.cells import assign_photos, resolve_cells
 from pagesetter.flow.collisions import HEAD_ROLES, Box, ink_box
-from pagesetter.flow.forms import FORM_SETTINGS, KEEP_BLOCK, KEEP_WHOLE, paragraph_align, text_style
+from pagesetter.flow.forms import (
+    FORM_SETTINGS, KEEP_BLOCK, KEEP_WHOLE, STEP_SPACE, paragraph_align, step_ems, text_style,
+)
 from pagesetter.flow.glyphs import describe, is_ignorable, printable_text
 from pagesetter.flow.tables import TableLines, compose_table, natural_width
 from pagesetter.flow.verse import (
@@ -230,7 +232,7 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
             style = styles[text_style(para, spec, styles)]
             hang = TURNOVER_INDENT_EM * style.size
             if measure - 2 * inset - hang >= (measure - 2 * inset) / 2:
-                para_lines, missing = compose_paragraph(runs, measure - 2 * inset - hang, faces, indent=-hang,
+                para_lines, missing = compose_paragraph(runs, measure - 2 * inset - hang, faces, indent=indent - hang,
                                                         justify=justify)
                 para_lines, hung = turned(para_lines, measure - 2 * inset, hang), True
         if rebreak and rebreak.get(k):
@@ -343,7 +345,26 @@ def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tu
     form = FORM_SETTINGS[para.form]
     style, lead = styles[text_style(para, spec, styles)], styles[spec.lead]
     runs = [Run(s.text, lead if s.lead else style) for s in para.spans]
-    return runs, style.indent if form.indent else 0.0, form.align == "style" and style.align == "justify"
+    justify = paragraph_align(para, spec, styles) == "justify"
+    step = step_ems(para)
+    if step:
+        # a stepped ::: noindent line (flow/forms.py step_ems): its U+3000s set as its indent
+        runs = _unstepped(runs, step)
+        return runs, step * style.size, justify
+    return runs, style.indent if form.indent else 0.0, justify
+
+
+def _unstepped(runs: list[Run], step: int) -> list[Run]:
+    """``runs`` without the ``step`` U+3000s at their head (an empty run dropped)."""
+    out: list[Run] = []
+    for run in runs:
+        if step:
+            text = run.text.lstrip(STEP_SPACE)
+            step -= len(run.text) - len(text)
+            run = Run(text, run.style)
+        if run.text:
+            out.append(run)
+    return out
 
 
 def _inset(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style], measure: float) -> float:

@@ -75,12 +75,44 @@ def paragraph_align(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Sty
     if para.subhead:
         return styles[spec.subhead].align
     form = FORM_SETTINGS[para.form]
-    return form.align if form.align != "style" else styles[text_style(para, spec, styles)].align
+    align = form.align if form.align != "style" else styles[text_style(para, spec, styles)].align
+    if para.form in NOTE_FORMS and align in NOT_FOR_NOTES:
+        return "justify"
+    return align
+
+
+# A list (1. … 4., - …) under a poem is its 注释 or a reader's notes: prose, read item by item, set
+# as a 副刊 sets notes (justified, the last line flush left), not as the verse above it. Centred
+# line by line, an item's turnover stood centred under it and read as a new line; flush right, as
+# a 落款 (trial 17b #2: items 1–2 centred, 3–4 full lines, one failed by `check`). A flush-left
+# style keeps its flush-left lists.
+NOTE_FORMS = frozenset({"item"})
+NOT_FOR_NOTES = frozenset({"center", "right"})
+
+
+# A line of a ``::: noindent`` block typed with U+3000 at its head (　　我不问来路，): a poet's step
+# (阶梯式 verse, lines stepped in under the one above), each U+3000 an em of the line's text style,
+# set as the line's first-line indent (trial 17b #1: they were removed as a body paragraph's are,
+# and the stepped lines stood as the others). content/normalise.py keeps them in the text; the
+# page and the 数字报 set them as indent, not as characters.
+STEP_FORMS = frozenset({"noindent"})
+STEP_SPACE = "\u3000"
+
+
+def step_ems(para: Paragraph) -> int:
+    """How many ems a ``::: noindent`` line is stepped in: the U+3000s typed at its head."""
+    if para.form not in STEP_FORMS:
+        return 0
+    text = para.text
+    return len(text) - len(text.lstrip(STEP_SPACE))
 
 
 def paragraph_indent_em(para: Paragraph, spec: ArticleSpec, styles: Mapping[str, Style]) -> float:
     """A paragraph's first-line indent in ems of its text style (2字 in city-daily.yaml's body;
-    none for a 小标题, a list item, a ::: right or ::: noindent line, a style set ``indent: 0字``)."""
+    none for a 小标题, a list item, a ::: right line, a style set ``indent: 0字``; a ::: noindent
+    line's its step, step_ems)."""
+    if para.form in STEP_FORMS:
+        return float(step_ems(para))
     if para.subhead or not FORM_SETTINGS[para.form].indent:
         return 0.0
     style = styles[text_style(para, spec, styles)]

@@ -484,6 +484,15 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
             f" and {len(group) - 5} more" if len(group) > 5 else "")
         said = f"{counted(len(group), noun)} {what}, left as typed: {places}"
         line = f"{line}; {said}" if line else f"normalised: {said}"
+    # A U+3000 removed (typed at a body paragraph's head, where the style sets the indent) is a
+    # space the copy's writer typed on purpose: each paragraph's place, so the desk can see which
+    # (trial 17b #1: a poem's steps were removed and said only as a count). A ::: noindent line
+    # keeps them (its step, flow/forms.py step_ems).
+    wide = list(dict.fromkeys(f"{c.loc.path}:{c.loc.line}" for c in changes
+                              if c.before == "\u3000" and not c.after))
+    if wide:
+        places = ", ".join(wide[:5]) + (f" and {len(wide) - 5} more" if len(wide) > 5 else "")
+        line += f"; ⟨U+3000⟩ removed at the head of {counted(len(wide), 'paragraph')} (the style indents): {places}"
     # An invisible character removed (content/invisible.py) cannot be found by eye: each with its place.
     hidden = [c for c in changes if not c.after and not c.before.isspace()]
     if hidden:

@@ -615,6 +615,11 @@ def check_pdf(pdf_path: Path) -> TypographyReport:
     return report
 
 
+def _middle(line: "Line") -> Char:
+    """The line's middle character: in its column's frame whatever hangs at the line's ends."""
+    return line.chars[len(line.chars) // 2]
+
+
 def pdf_frames(pdf_path: Path) -> list[list[dict]]:
     """The frames our PDFs carry; none when the PDF has none or they cannot be read (any PDF
     may carry anything under PieceInfo: it is then judged by inference)."""
@@ -1331,11 +1336,14 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
         taken.update(map(id, inside))
         if f.kind == "body":
             lines = _by_baseline(inside, page.number, f)
+            # a line is the frame's when its middle character stands in it: the first may stand
+            # left of the column, an opening 《 or “ at a line's head set with its blank outside
+            # (trial 17b #2: a centred line opening with 《 was held to the measure as justified)
             if ragged:
-                lines = [replace(line, ragged=True) if any(r.holds(line.chars[0]) for r in ragged) else line
+                lines = [replace(line, ragged=True) if any(r.holds(_middle(line)) for r in ragged) else line
                          for line in lines]
             if ends:
-                lines = [replace(line, ends=True) if any(r.holds(line.chars[0]) for r in ends) else line
+                lines = [replace(line, ends=True) if any(r.holds(_middle(line)) for r in ends) else line
                          for line in lines]
             articles.setdefault(f.article, []).extend(lines)
         else:
