@@ -114,3 +114,38 @@ def test_a_notes_list_under_a_centred_poem_is_set_as_notes(built) -> None:
 def test_check_passes_the_page(built) -> None:
     report = check_pdf(built.pdf_path)
     assert not report.off_measure, [str(f) for f in report.off_measure]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from conftest import ROOT, copy_project
+    from pagesetter.cli import main
+
+    project = copy_project(tmp_path_factory.mktemp("poem17-epaper"))
+    shutil.copytree(ROOT / "tests" / "pages", project / "tests" / "pages")
+    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    folder = project / "output" / "epaper" / "poem17"
+    assert main(["epaper", str(project / "tests/pages/layout/poem17.yaml"), "-o", str(folder), "-q"]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("article", ["step-centre", "step-left"])
+def test_the_epaper_sets_the_steps_as_print_does(site: Path, article: str) -> None:
+    """Each verse line's text-indent is its step in ems, its text without the U+3000s (print's indent)."""
+    import re
+
+    html = (site / f"a-{article}.html").read_text(encoding="utf-8")
+    paras = re.findall(r'<p class="para noindent[^"]*"[^>]*text-indent: ([0-9.]+)em[^>]*>([^<]*)', html)
+    assert len(paras) == len(STEPS)
+    assert [(float(indent), text[:len(want)]) for (indent, text), (want, _) in zip(paras, STEPS)] == \
+        [(float(step), want) for want, step in STEPS]
+
+
+def test_the_epaper_sets_the_notes_list_justified(site: Path) -> None:
+    import re
+
+    html = (site / "a-notes.html").read_text(encoding="utf-8")
+    items = re.findall(r'<p class="para item"[^>]*text-align: (\w+)', html)
+    assert items == ["justify"] * 4, items

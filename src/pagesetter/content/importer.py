@@ -79,7 +79,7 @@ class Note:
 class BodyPara:
     line: int
     runs: tuple[Run, ...]
-    form: str = "body"  # "body", "subhead", "quote" (编者按) or "table"
+    form: str = "body"  # "body", "subhead", "quote" (编者按), "table" or "noindent" (a verse line)
     table: TableDraft | None = None
 
     @property
@@ -241,6 +241,49 @@ def _is_byline(text: str) -> bool:
     return bool(BYLINE.match(text)) and len(text) <= 40 and "。" not in text
 
 
+# Verse in text copy (a 副刊's poem: its title, 文／NAME, a blank line, stanzas of short lines; trial
+# 17b #12: it was read as a news story, verse lines as 引题, 副题 and 小标题, its stanzas lost). A
+# stanza is a run of two or more lines typed one under another, each short (a verse line, not a
+# news paragraph) and holding no sentence end inside it, at most half of them ending one (news
+# copy's short lines are headlines and 小标题 standing alone, its paragraphs long sentences); the
+# poem is the stanzas right after the headline's lines (the first block of the copy), one after
+# another with a blank line between, when they hold at least VERSE_MIN_LINES lines and more lines
+# than the prose after them (an 作者简介, a 创作谈). Copy with a dateline (本报讯…) is news: a short
+# list in it (开放时间 and three lines) stays as news import has it.
+VERSE_LINE_MAX = 24  # characters: the longest verse line of a stanza (a column of 11–13 五号 characters, turned once)
+VERSE_MIN_LINES = 4
+SENTENCE_END = frozenset("。！？!?")
+
+
+def _verse_line(text: str) -> bool:
+    return 0 < len(text) <= VERSE_LINE_MAX and not any(ch in SENTENCE_END for ch in text[:-1].rstrip("”’」』）)"))
+
+
+def _verse(paras: list[SourcePara], kinds: list[str]) -> list[int]:
+    """The indexes of the verse lines of a poem typed as text (above), none when it is no poem."""
+    blocks: list[list[int]] = []
+    for i, p in enumerate(paras):
+        if blocks and p.line == paras[blocks[-1][-1]].line + 1:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+
+    def stanza(block: list[int]) -> bool:
+        texts = [paras[i].text.strip() for i in block]
+        return (len(block) >= 2 and all(kinds[i] in ("short", "body") and _verse_line(t) for i, t in zip(block, texts))
+                and 2 * sum(_ends_sentence(t) for t in texts) <= len(texts))
+
+    if any(DATELINE.match(p.text.strip()) for p in paras):
+        return []  # 本报讯…: a news story, its short lines a list or 小标题
+    verse: list[int] = []
+    for block in blocks[1:]:  # the first block is the headline's (title, 文／NAME); the poem follows it
+        if not stanza(block):
+            break
+        verse += block
+    prose = sum(kinds[i] == "body" for i in range(len(paras)) if i not in set(verse))
+    return verse if len(verse) >= VERSE_MIN_LINES and len(verse) > prose else []
+
+
 def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported], list[Note]]:
     """The articles in one file of copy, and the notes on what was guessed or not recognised.
     ``fmt``: "docx", "md" or "text", what the copy was (Word says its leads in bold runs; Markdown
@@ -270,6 +313,15 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
     kept = [(p, k) for p, k in zip(paras, kinds) if id(p) not in taken]
     paras, kinds = [p for p, _ in kept], [k for _, k in kept]
     cluster = _caption_cluster(paras, kinds, notes)
+    verse = _verse(paras, kinds) if fmt == "text" and "heading" not in kinds else []
+    if verse:
+        for i in verse:
+            kinds[i] = "verse"
+        stanzas = 1 + sum(paras[i].line != paras[j].line + 1 for j, i in zip(verse, verse[1:]))
+        notes.append(Note(paras[verse[0]].line, "guessed", f"verse: {counted(len(verse), 'line')} in "
+                          f"{counted(stanzas, 'stanza')} (short lines without sentence ends, stanzas parted by "
+                          "blank lines), written as a '::: noindent' block; set the article's body in a centred "
+                          "style (README, Verse)"))
     drafts = _segment(paras, kinds, notes, fmt)
     for draft in drafts:
         _finish_body(draft, notes)
@@ -616,6 +668,10 @@ def _body_item(draft: _Draft, p: SourcePara, kind: str, notes: list[Note]) -> No
         return
     if kind in ("tables", "clustered"):
         return
+    if kind == "verse":  # a line of a poem (_verse): a line of its ::: noindent block, its step kept
+        text = "".join(r.text for r in p.runs).rstrip().lstrip(" \t")
+        draft.body.append(BodyPara(p.line, (Run(text),), "noindent"))
+        return
     if isinstance(p, TablePara):
         draft.body.append(BodyPara(p.line, p.runs, "table", p.table))
         return
@@ -811,7 +867,19 @@ def to_markdown(article: Imported, files: dict[int, str] | None = None) -> str:
             if photo.credit:
                 lines.append(f"    credit: {_yaml_text(photo.credit)}")
     lines.append("---")
-    for para in article.body:
+    body = article.body
+    for k, para in enumerate(body):
+        if para.form == "noindent":
+            # a poem's verse (_verse): one ::: noindent block, a blank line between its stanzas
+            # (README, Verse), as the copy parted them
+            if k == 0 or body[k - 1].form != "noindent":
+                lines += ["", "::: noindent"]
+            elif para.line != body[k - 1].line + 1:
+                lines.append("")
+            lines.append(_escape_start(para.text.translate(_ESCAPE_ANYWHERE)))
+            if k + 1 == len(body) or body[k + 1].form != "noindent":
+                lines.append(":::")
+            continue
         lines.append("")
         if para.form == "subhead":
             lines.append("## " + para.text.translate(_ESCAPE_ANYWHERE))

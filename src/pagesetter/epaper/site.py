@@ -473,7 +473,10 @@ class Setting:
     stanza: bool = False
 
     def css(self) -> str:
-        return f"text-align: {CSS_ALIGN[self.align]}; text-indent: {round(self.indent_em, 3):g}em"
+        css = f"text-align: {CSS_ALIGN[self.align]}; text-indent: {round(self.indent_em, 3):g}em"
+        # a stepped verse line (flow/forms.py step_ems) keeps its step when it turns over (style.css
+        # .verse.turned), as print composes its head with the step less the turnover's hang
+        return css + f"; --step: {round(self.indent_em, 3):g}em" if self.verse and self.indent_em else css
 
 
 def _settings(pages: Sequence[EpaperPage], article_id: str, article: Article) -> list[Setting]:
@@ -808,7 +811,7 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
    below it, as print parts them by a white grid line (trial 15: the stanzas ran together) */
 .text .verse:has(+ .verse) { margin-bottom: 0; }
 .text .verse.stanza { margin-top: 1lh; }
-.text .verse.turned { padding-left: TURNOVERem; text-indent: -TURNOVERem !important; text-align-last: right; }
+.text .verse.turned { padding-left: TURNOVERem; text-indent: calc(var(--step, 0em) - TURNOVERem) !important; text-align-last: right; }
 /* 竖排 in print: vertical where there is room, the body beside it as on the page (the title on
    the right, 副题 and byline to its left); on a phone it reads across, over the body */
 @media (min-width: 601px) {
