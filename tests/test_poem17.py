@@ -149,3 +149,18 @@ def test_the_epaper_sets_the_notes_list_justified(site: Path) -> None:
     html = (site / "a-notes.html").read_text(encoding="utf-8")
     items = re.findall(r'<p class="para item"[^>]*text-align: (\w+)', html)
     assert items == ["justify"] * 4, items
+
+
+def test_the_notes_heading_stands_with_its_list(built) -> None:
+    """**【注释】** (a paragraph that is one run-in lead) is not left alone at a column's foot: it
+    stands in the column of the list's first item, on the grid line right above it."""
+    size = built.spec.styles["poem"].size
+    lead = built.spec.styles["lead"].size
+    columns = _columns(built, "notes")
+    chars = read_chars(built.pdf_path)[0].chars
+    label = next(c for c in chars if c.text == "注" and abs(c.size - lead) < 0.01
+                 and any(x0 <= c.x < x1 for x0, x1 in columns))
+    first = _line(_rows(built, "notes", size), "1")[0]
+    column = [k for k, (x0, x1) in enumerate(columns) if x0 - 0.6 * size <= first.x < x1]
+    assert column == [k for k, (x0, x1) in enumerate(columns) if x0 <= label.x < x1]
+    assert first.baseline - label.baseline == pytest.approx(13.5, abs=0.01)  # the next grid line (pitch)

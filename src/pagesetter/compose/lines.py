@@ -74,6 +74,9 @@ class Line:
     # pt the line is set in from each edge of its column (a quotation's 编者按 inset, flow/article.py
     # _inset_line): its own measure is ``width`` less twice this
     inset: float = 0.0
+    # a heading-like line (a paragraph that is one run-in lead alone, **【注释】**): kept with the
+    # line after it, never alone at a column's foot (flow/article.py keep_items)
+    keep_next: bool = False
 
     @property
     def very_loose(self) -> bool:
@@ -86,7 +89,7 @@ class Line:
         # four times faster (as pagetree.TextLine).
         return _line, (tuple([tuple(g) for g in self.glyphs]), self.width, self.natural, self.text, self.last,
                        self.size, self.overfull, self.role, self.han_spread, self.ragged, self.rules,
-                       self.set_short, self.inset)
+                       self.set_short, self.inset, self.keep_next)
 
 
 def _line(glyphs: tuple[tuple[object, ...], ...], *rest: object) -> Line:

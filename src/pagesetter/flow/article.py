@@ -291,6 +291,8 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
             # next lines (each a paragraph of the ::: right block) with the line before, so the
             # block stands whole in one column
             para_lines = [replace(line, role="sign") for line in para_lines]
+        if _label(para) and len(para_lines) == 1 and k + 1 < len(paras) and not paras[k + 1].subhead:
+            para_lines = [replace(para_lines[0], keep_next=True)]
         concerns += [(para_lines[k],) for k, _ in of_lines]  # a split span: of its first line
         lines += para_lines
     concerns += [()] * (len(warnings) - len(concerns))
@@ -352,6 +354,13 @@ def _setting(para: Paragraph, spec: ArticleSpec, styles: dict[str, Style]) -> tu
         runs = _unstepped(runs, step)
         return runs, step * style.size, justify
     return runs, style.indent if form.indent else 0.0, justify
+
+
+def _label(para: Paragraph) -> bool:
+    """Is the paragraph a heading-like line: one run-in lead and nothing else (**【注释】** over a
+    poem's notes, **【链接】**), which heads what follows it as a 小标题 does (trial 17b #2: 【注释】
+    stood alone at the foot of a column, its list in the next)?"""
+    return para.form in ("body", "noindent") and bool(para.spans) and all(s.lead for s in para.spans)
 
 
 def _unstepped(runs: list[Run], step: int) -> list[Run]:
@@ -2060,6 +2069,20 @@ def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
     while i < len(placed):
         if is_stanza_gap(placed, i) and _column_top(slots, len(out)):
             i += 1  # the white between two stanzas does not open a column
+            continue
+        if placed[i][0].keep_next and i + 1 < len(placed):
+            # a heading-like line (_label) goes with what it heads: to the next column's head when
+            # it would end this one, or when the short item or list after it moves there whole
+            after = _item_length(placed, i + 1)
+            block = _list_length(placed, i + 1) if after and stanzas else 0
+            need = 1 + max(1, after, block if block <= KEEP_BLOCK else 0)
+            run = _run_left(slots, len(out))
+            if 0 < run < need and len(out) + run < len(slots) and need <= _run_left(slots, len(out) + run):
+                out += [(BLANK_LINE, "blank")] * run
+            elif run == 1 and len(out) + 1 < len(slots):
+                out.append((BLANK_LINE, "blank"))
+            out.append(placed[i])
+            i += 1
             continue
         if placed[i][1] in VERSE_ROLES:
             n = stanza_length(placed, i)
