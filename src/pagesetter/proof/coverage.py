@@ -15,6 +15,27 @@ from typing import Callable
 
 COVERAGE_DPI = 50
 
+# Ghostscript 10.0's CMYK render in device colour (tiff32nc, -dUseFastColor) ignores overprint
+# (/OP, /op, /OPM 1) until something has been painted in a Separation colour space in its process:
+# a 100 % K rule over a tint knocked it out (100 %) where print and Ghostscript's own separations
+# (tiffsep) add the inks (the tint's plus 100 %). Our pages paint their registration marks in
+# /All, so overprint held after the marks and not before them (the box rules, drawn first), and
+# the kept Ghostscript, primed on an /All page, overprinted everything while a render of its own
+# did not: the build and `pagesetter preflight` counted different ink (session 17, ink17). Every
+# coverage render runs this first, before each file: a stroke in /All outside the page (clipped,
+# nothing drawn), so overprint holds from the file's first object whatever ran before it.
+OVERPRINT_PRELUDE = ("gsave [/Separation /All /DeviceCMYK {dup dup dup}] setcolorspace 1 setcolor "
+                     "newpath -8 -8 moveto -4 -8 lineto stroke grestore")
+
+
+def gs_arguments(device_colour: bool) -> list[str]:
+    """Ghostscript's options for a coverage render, kept (CoverageServer) or of its own
+    (preflight._start_render): one list, so both count the same ink. ``device_colour``: the
+    file's DeviceCMYK and DeviceGray values passed through as they are (-dUseFastColor), valid
+    only for a file that names no other colour space (preflight checks that first)."""
+    return ["-q", "-dNOPAUSE", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}",
+            *(["-dUseFastColor"] if device_colour else [])]
+
 
 class CoverageServer:
     """One Ghostscript, kept running, rendering PDF after PDF for the coverage check, with the
@@ -108,8 +129,7 @@ class CoverageServer:
             for tiff in folder.glob("p*.tif"):
                 tiff.unlink()
             self._process = subprocess.Popen(
-                [gs, "-q", "-dNOPAUSE", "-dSAFER", f"--permit-file-read={folder.resolve()}/",
-                 "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}", "-dUseFastColor",
+                [gs, *gs_arguments(True), f"--permit-file-read={folder.resolve()}/",
                  f"-sOutputFile={folder / 'p%06d.tif'}", "-dNOPROMPT"],  # its executive, line by line
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             self._pages = 0
@@ -119,7 +139,9 @@ class CoverageServer:
         try:
             assert process.stdin is not None
             # stopped: a PostScript error in the file is caught and said, not left to wait for input
-            process.stdin.write(f"{{({_ps_string(str(path.resolve()))}) run}} stopped {{({failed}\\n)}} "
+            # the prelude before each file: its overprint then never rests on what this process ran before
+            process.stdin.write(f"{{{OVERPRINT_PRELUDE} ({_ps_string(str(path.resolve()))}) run}} stopped "
+                                f"{{({failed}\\n)}} "
                                 f"{{({done}\\n)}} ifelse print flush\n".encode())
             process.stdin.flush()
         except OSError:

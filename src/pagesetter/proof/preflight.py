@@ -27,7 +27,7 @@ import pikepdf
 from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
-from pagesetter.proof.coverage import COVERAGE_DPI, CoverageServer
+from pagesetter.proof.coverage import COVERAGE_DPI, OVERPRINT_PRELUDE, CoverageServer, gs_arguments
 from pagesetter.proof.record import layout_record
 from pagesetter.records import record
 from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
@@ -1077,9 +1077,9 @@ def _start_render(path: Path, tmp: Path, device_colour: bool = False) -> subproc
     gs = shutil.which("gs")
     if gs is None or not path.is_file():
         return None
-    fast = ["-dUseFastColor"] if device_colour else []
-    return subprocess.Popen([gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{COVERAGE_DPI}",
-                             *fast, f"-sOutputFile={tmp / 'p%03d.tif'}", str(path)],
+    # the kept Ghostscript's options and prelude (coverage.py), so both count the same ink
+    return subprocess.Popen([gs, *gs_arguments(device_colour), "-dBATCH", f"-sOutputFile={tmp / 'p%03d.tif'}",
+                             "-c", OVERPRINT_PRELUDE, "-f", str(path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
