@@ -35,8 +35,10 @@ pytestmark = pytest.mark.skipif(not shutil.which("gs"), reason="Ghostscript not 
 
 
 def _built(spec: Path, out: Path) -> tuple[Path, list[str]]:
-    """The PDF a build writes, and its gate's coverage findings (the kept Ghostscript's render)."""
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "--json", "-o", str(out), str(spec)],
+    """The PDF a build writes, and its gate's coverage findings (the kept Ghostscript's render).
+    --no-cache: a cached build would replay an earlier verdict instead of running the gate."""
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "--no-cache", "--json", "-o", str(out),
+                          str(spec)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode in (0, 5, 6), run.stdout + run.stderr
     findings = json.loads(run.stdout)["pages"][0]["preflight"]["findings"]
