@@ -171,3 +171,31 @@ def test_a_box_tint_over_the_limit_is_refused_at_its_line(project: Path) -> None
     assert len(said) == 1 and said[0].startswith(f"pagesetter: error: layout/ink-places.yaml:{line}:"), run.stderr
     assert "box tint of entry 'panel' totals 400 %, over the 240 % limit" in said[0], run.stderr
     assert not (project / "out" / "ink-places.pdf").exists()
+
+
+def test_a_replayed_build_names_the_pdf_it_wrote_this_time(tmp_path: Path) -> None:
+    """A page built again, unchanged, into another output folder is replayed from the build
+    cache: its preflight lines and --json findings name the PDF this build wrote, not the one the
+    recorded build wrote (ink17: the second of `-o ca`, `-o cb` said ca/ink-over.pdf)."""
+    import json
+    import os
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("PAGESETTER_CACHE", None)
+    runs = []
+    for out in ("ca", "cb"):
+        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "--json", "-o", str(tmp_path / out),
+                              "tests/pages/layout/ink-over.yaml"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=600)
+        runs.append(run)
+    first, second = runs
+    assert first.returncode == second.returncode == 6, (first.stderr, second.stderr)
+    document = json.loads(second.stdout)
+    assert document["pages"][0]["cached"] is True, document["pages"][0]
+    coverage = [line for line in second.stderr.splitlines() if "preflight error: coverage" in line]
+    assert coverage and all(line.startswith(f"{tmp_path / 'cb' / 'ink-over.pdf'}:") for line in coverage), coverage
+    assert str(tmp_path / "ca") not in second.stderr + second.stdout
+    wheres = [f["where"] for f in document["pages"][0]["preflight"]["findings"]]
+    assert wheres and all(w.startswith(str(tmp_path / "cb" / "ink-over.pdf")) for w in wheres), wheres

@@ -228,12 +228,12 @@ def test_set_lines_survive_pickling_whole() -> None:
     black = CMYK(0, 0, 0, 100)
     glyphs = (GlyphPos("song", 9.0, 12, 0.0, "中", black), GlyphPos("song", 9.0, 40, 9.0, "文", black, 0.5, 0.9))
     line = Line(glyphs, 120.0, 18.0, "中文", True, 9.0, True, "subhead", 0.3, True, ("table", "table_head"), "letters",
-                4.5)
+                4.5, True)
     back = pickle.loads(pickle.dumps(line, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == line and all(type(g) is GlyphPos for g in back.glyphs)
     assert [f.name for f in dataclasses.fields(Line)] == ["glyphs", "width", "natural", "text", "last", "size",
                                                            "overfull", "role", "han_spread", "ragged", "rules", "set_short",
-                                                           "inset"]
+                                                           "inset", "keep_next"]
 
 
 def test_page_lines_survive_pickling_whole() -> None:

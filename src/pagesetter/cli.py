@@ -17,7 +17,7 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 
 from pagesetter import __version__, outputs
@@ -987,6 +987,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
             and found.report.status is not None:
         written = rebuild.replay(found, args.output)
+        found = replace(found, report=found.report.moved(display_path(written[0])))
         _page_json(json_status, spec, found.report, written, True)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "

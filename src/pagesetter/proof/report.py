@@ -96,6 +96,25 @@ class PageReport:
     # findings of the typography check that are text set over text or furniture, or cut by the
     # trim (SET_OVER): the build exits as `check` does (4), never 0, for a page a plant would reject
     set_over: int = 0
+    pdf_shown: str = ""  # the PDF as its preflight lines name it (display_path when recorded)
+
+    def moved(self, shown: str) -> "PageReport":
+        """The report of a replay that wrote the PDF at ``shown`` (another output folder, or the
+        same one seen from another working folder): its preflight lines and findings name that
+        PDF, not the recorded build's."""
+        old = self.pdf_shown
+        if not old or old == shown:
+            return self
+        from dataclasses import replace as _replace
+
+        def at(text: str) -> str:  # a line or `where` that starts with the PDF's name
+            return shown + text[len(old):] if text.startswith(old) else text
+
+        status = self.status
+        if status is not None:
+            status = _replace(status, findings=tuple(_replace(f, where=at(f.where)) for f in status.findings))
+        return _replace(self, info=tuple(map(at, self.info)), problems=tuple(map(at, self.problems)),
+                        status=status, pdf_shown=shown)
 
     def emit(self, quiet: bool) -> None:
         import sys
@@ -439,7 +458,7 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
     errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
     status = page_status(result.page, result.changes, tuple(warnings), checked.findings, gate.typography_problems,
                          result.pdf_path)
-    return PageReport(tuple(info), tuple(problems), errors, status, set_over)
+    return PageReport(tuple(info), tuple(problems), errors, status, set_over, display_path(result.pdf_path))
 
 
 def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:
