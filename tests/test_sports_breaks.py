@@ -87,3 +87,15 @@ def test_a_score_is_never_parted_nor_its_ratio_mark_set_first(wide) -> None:
     assert not any(t.startswith("∶") for t in texts), texts
     assert any("0∶2" in t for t in texts) and any("3∶0" in t for t in texts), texts
     assert not [w for w in wide.warnings if w.kind == "split-span"], [str(w) for w in wide.warnings]
+
+
+def test_check_calls_a_line_opening_with_the_ratio_mark_kinsoku() -> None:
+    """main's build of the trial's 赛果 page (tests/pages/trial17a-ratio-main.pdf): `check` counted
+    0 kinsoku on a line opening ∶2 Bayern München（拜仁）; the mark is a colon, never at a line's head."""
+    import subprocess
+    import sys
+
+    main_pdf = PAGES.parent / "trial17a-ratio-main.pdf"
+    out = subprocess.run([sys.executable, "-m", "pagesetter.cli", "check", str(main_pdf)], capture_output=True,
+                         text=True).stdout
+    assert " 1 kinsoku" in out and "kinsoku: ∶2 Bayern" in out, out
