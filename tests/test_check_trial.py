@@ -230,6 +230,9 @@ def test_every_problem_of_the_check_is_a_located_line_of_the_build(tmp_path: Pat
     flow = [line for line in run.stderr.splitlines() if ": very-loose: " in line and " is set short " not in line]
     short = [line for line in run.stderr.splitlines() if ": very-loose: " in line and " is set short " in line]
     assert len(flow) == len(loose) and "very loose line" not in run.stderr, run.stderr
+    # (and since trial 17a the lines whose Han would stand a hole apart, 据合作者 2.33 em: set short too)
+    holes = [line for line in short if "reads as a missing character" in line]
+    short = [line for line in short if line not in holes]
     assert len(short) == 2 and all("Sean O'Connor和Maria" in line for line in short), short
 
 

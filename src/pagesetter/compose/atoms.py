@@ -685,10 +685,10 @@ def split_wide(atoms: list[Atom], width: float, first: float | None = None) -> l
     may start a line of the whole ``width`` (https:// whole on a line of its own in a 4字 column,
     not h / ttps://). A capitalised word no wider than ``width`` is kept whole (_whole_names)."""
     first = width if first is None else min(first, width)
-    atoms = _whole_names(atoms, first)
+    opening = next((k for k in range(1, len(atoms)) if not atoms[k].joined), len(atoms))  # the first word's pieces
+    atoms = _whole_names(atoms, width, first, opening)
     if max([a.width for a in atoms], default=0.0) <= first:  # nearly always: nothing so wide
         return atoms
-    opening = next((k for k in range(1, len(atoms)) if not atoms[k].joined), len(atoms))  # the first word's pieces
 
     def limit(k: int) -> float:
         return first if k < opening else width
@@ -724,26 +724,35 @@ def _in_urls(atoms: list[Atom]) -> set[int]:
     return out
 
 
-def _whole_names(atoms: list[Atom], width: float) -> list[Atom]:
+def _whole_names(atoms: list[Atom], width: float, first: float, opening: int) -> list[Atom]:
     """A capitalised word make_atoms cut at its dictionary points (FORCED_AT_HYPHENATION_PENALTY:
     longer than FORCED_SPLIT_EM, which it knew without the measure) is broken by force only
     when it is wider than the line it must go on: one that fits whole on a line (Brandstätter,
     Ghebreyesus in a 10字 column) has those points taken away (NO_BREAK), as a 校对 would have it
-    on the next line rather than Brand-/stätter. The atoms are copied, never changed (make_atoms
-    shares them between measures)."""
-    if FORCED_AT_HYPHENATION_PENALTY not in [a.penalty for a in atoms]:  # nearly always
+    on the next line rather than Brand-/stätter. Only the paragraph's opening word (atoms before
+    ``opening``) must fit its first line, ``first`` (the measure less the indent); any later name
+    may start a line of the whole ``width`` (trial 17a: Antetokounmpo, 8 em, set whole on a 9字
+    line, was parted Antetokoun- / mpo further on, judged against the 7 em of an indented first
+    line). So too a capitalised word with no dictionary points, which make_atoms cut at any
+    letter (FORCED_PENALTY: PricewaterhouseCoopers, a capital inside). The atoms are copied, never
+    changed (make_atoms shares them between measures)."""
+    penalties = {a.penalty for a in atoms}
+    if FORCED_AT_HYPHENATION_PENALTY not in penalties and FORCED_PENALTY not in penalties:  # nearly always
         return atoms
     out = list(atoms)
     k = 0
     while k < len(out):
-        end = k + 1  # the chain of pieces the name's points join: atoms[k:end]
-        while end < len(out) and out[end].joined and out[end].penalty == FORCED_AT_HYPHENATION_PENALTY:
+        # the chain of pieces the name's points (or its forced breaks) join: atoms[k:end]
+        cuts = (FORCED_AT_HYPHENATION_PENALTY, FORCED_PENALTY) if out[k].text[:1].isupper() else \
+            (FORCED_AT_HYPHENATION_PENALTY,)
+        end = k + 1
+        while end < len(out) and out[end].joined and out[end].penalty in cuts:
             end += 1
         if end - k > 1:
             chain = out[k:end]
             # set mid-line, each piece's hyphen and kern taken back (linebreak.gaps_of)
             whole = sum([a.width for a in chain]) - sum([a.end_extra for a in chain[:-1]])
-            if whole <= width + 1e-6:
+            if whole <= (first if k < opening else width) + 1e-6:
                 out[k + 1:end] = [replace(a, penalty=NO_BREAK) for a in chain[1:]]
         k = end
     return out

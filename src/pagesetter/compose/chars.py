@@ -66,9 +66,14 @@ ENUMERATORS = frozenset(chr(cp) for lo, hi in ENUMERATOR_RANGES for cp in range(
 # The 一字线 — is U+2014, the character of the 破折号 too: a pair (——) may start a line, a lone
 # one may not (lone_dash_at).
 CONNECTORS_NOT_AT_LINE_START = frozenset("～〜–")
+# The ratio sign ∶ (U+2236 RATIO) of a score or ratio (3∶1, 0∶2; RATIO_SPAN): a colon, and no line
+# starts with a colon (GB/T 15834-2011 §5: 冒号 not at a line's head; clreq §3.1.7 puts ： among the
+# marks never at a line's start). It is a math symbol to Unicode, no mark, so it needs its own row
+# (trial 17a: Mönchengladbach（门兴）0 / ∶2 Bayern).
+RATIO_MARKS_NOT_AT_LINE_START = frozenset("∶")
 # 行首禁则: clreq §3.1.7 and ../shared/TYPOGRAPHY.md "Not at line start".
 NOT_AT_LINE_START = (CLOSING | PAUSE | STOP | MIDDLE | frozenset("％‰℃") | LATIN_NOT_AT_LINE_START
-                     | CONNECTORS_NOT_AT_LINE_START)
+                     | CONNECTORS_NOT_AT_LINE_START | RATIO_MARKS_NOT_AT_LINE_START)
 
 
 def lone_dash_at(text: str, i: int) -> bool:
@@ -638,8 +643,12 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # as a rise (下跌− / 4.1%), an error of fact, where a gappy line is one of looks. A line spread
     # far past the limit (some 0.45 em between Han, whose badness adds more) still costs more.
     KeepTogether(SIGN_SPAN, NUMBER_UNIT_COST, False, "sign and its number"),
-    # 3∶1: a score or ratio, as dear as a range
-    KeepTogether(RATIO_SPAN, 8e7, False, "ratio"),
+    # 3∶1, 0∶2: a score or ratio is never parted by the line breaker (NO_BREAK in every pass): 0 /
+    # ∶2 or 3∶ / 1 misquotes a result, an error of fact, where a gappy line (set short past a
+    # hole: lines.set_line) is one of looks. Only where no set of lines keeps it whole (it and what
+    # kinsoku holds to it wider than the line) does first fit part it (lines.break_lines), and the
+    # build says that (trial 17a: parted at 8e7 beside a line already 1.93 em apart)
+    KeepTogether(RATIO_SPAN, NO_BREAK, False, "ratio"),
     # 600519.SH: a stock code, as dear as a number cut in two
     KeepTogether(STOCK_CODE_SPAN, 7.5e7, False, "stock code"),
     # 9秒83: a time's fraction and its 秒, as dear as a number and its unit; 2分05秒48 a time's parts

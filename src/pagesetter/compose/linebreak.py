@@ -231,6 +231,9 @@ _KEEP_TOGETHER = tuple((re.compile(rule.pattern), rule.cost, rule.every_pass) fo
 # breaker parts it only as its last resort (hard: the build warns, `pagesetter check` fails it).
 SPLIT_SPANS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
     (rule.kind, not rule.every_pass, re.compile(rule.pattern)) for rule in KEEP_TOGETHER_PATTERNS if rule.kind)
+# The kinds of span the line breaker never parts (their cost NO_BREAK in every pass: a score,
+# 3∶1): only first fit does, where no set of lines keeps one whole (lines.break_lines).
+UNBROKEN_KINDS = frozenset(rule.kind for rule in KEEP_TOGETHER_PATTERNS if rule.kind and rule.cost == NO_BREAK)
 SPAN_CONTEXT = 16  # characters each side of a line end searched for a span across it
 
 

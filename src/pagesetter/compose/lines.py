@@ -27,13 +27,14 @@ from pagesetter.compose.linebreak import (
     CLOSING_CLASSES, Breakable, Metrics, can_break_before, gaps_of, knuth_plass, line_span, measure_line,
 )
 from pagesetter.compose.spacing import (
-    GAP_RULES, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
+    GAP_RULES, HAN_HOLE_EM, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
 )
 from pagesetter.fonts.face import Face, FaceSet
 from pagesetter.records import record
 from pagesetter.spec.model import BLACK, CMYK, Style
 
-__all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph", "set_line"]
+__all__ = ["GlyphPos", "Line", "Run", "atoms_for", "break_lines", "can_break_before", "compose_paragraph",
+           "hyphenated_capital", "set_line"]
 
 
 class GlyphPos(NamedTuple):
@@ -110,6 +111,8 @@ SET_SHORT_CAUSES: dict[str, str] = {
     "before": "white would stand before its {mark}",
     # a word space past spacing.WORD_SPACE_LIMIT (_wide_word_space)
     "word-space": "its word spaces would open past two thirds of an em",
+    # Han spread past spacing.HAN_HOLE_EM, what `check` calls a hole (10号　　球　　员No.10)
+    "han": "its Han would stand so far apart that the white reads as a missing character",
 }
 
 
@@ -117,6 +120,41 @@ def set_short_cause(code: str) -> str:
     """SET_SHORT_CAUSES's words for a Line.set_short code ("before ，" names its mark)."""
     kind, _, mark = code.partition(" ")
     return SET_SHORT_CAUSES.get(kind, SET_SHORT_CAUSES["letters"]).format(mark=mark)
+
+
+# A word's letters (a name's parts joined by their own hyphens and apostrophes: Jean-Pierre, O'Connor)
+# at a line's end, not after a code's or an address's figure or mark, and at the next line's start:
+# what hyphenated_capital reads.
+_WORD_AT_END = re.compile(rf"(?<![\d.@/_-])(?:[{WORD_LETTERS}]+['’-])*[{WORD_LETTERS}]+$")
+_WORD_AT_START = re.compile(rf"[{WORD_LETTERS}]+(?:['’-][{WORD_LETTERS}]+)*")
+
+
+def _added_hyphen(line: Line) -> bool:
+    """Does ``line`` end at a hyphen the composer added (_place_glyphs draws it; Line.text has it not)?"""
+    return bool(line.glyphs) and line.glyphs[-1].text == "-" and not line.text.rstrip().endswith("-")
+
+
+def hyphenated_capital(lines: list[Line], k: int) -> str:
+    """The capitalised word (a name: Antetokounmpo) lines[k] ends inside, at a hyphen the composer
+    added (a forced break or, where a style asks, a hyphenation), whole as the copy has it, across
+    as many lines as it runs on (Supercal- / ifragilisticexpiali- / docious); "" where the line ends
+    otherwise or the word does not start on it. A name is broken so only when it is wider than the
+    line (atoms._whole_names): the build says it (`name-break`), as a name parted at its own hyphen
+    (chars.parted_name)."""
+    if not _added_hyphen(lines[k]) or k + 1 >= len(lines):
+        return ""
+    tail = _WORD_AT_END.search(lines[k].text.rstrip())
+    if tail is None or not tail.group()[:1].isupper():
+        return ""
+    word = tail.group()
+    for line in lines[k + 1:]:
+        head = _WORD_AT_START.match(line.text.lstrip())
+        if head is None:
+            break
+        word += head.group()
+        if head.group() != line.text.strip() or not _added_hyphen(line):
+            break
+    return word
 
 
 @record(frozen=True)
@@ -288,6 +326,12 @@ def set_line(atoms: list[Atom], s: int, e: int, measure: float, indent: float, j
             # So too Health Organization， (全角): its one gap that stretches evenly is the one
             # before the comma, which would take the whole line's room
             cause = f"before {mark}"
+        elif stretched and _han_spread(seg, seg_gaps, gaps) > HAN_HOLE_EM - 0.01:
+            # 10号　　球　　员No.10: a line before a word that does not fit, its Han its only even
+            # stretch, spread so far that each gap reads as a character not printed (a hole, to
+            # check): set short, as a spaced-out word is (trial 17a); the line breaker still weighs
+            # it by that spread, so takes it only where every other set of lines is worse
+            cause = "han"
         elif stretched and _wide_word_space(seg, gaps):
             # And for    Reconstruction    and: a line of Latin words whose spaces took its room
             # past WORD_SPACE_LIMIT

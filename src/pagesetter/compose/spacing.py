@@ -117,6 +117,12 @@ STRETCH_ORDER: tuple[StretchStep, ...] = (
 # 先推, a 开明 line set 全角 rather than gappy); the line breaker avoids such lines (linebreak.py).
 VERY_LOOSE_LIMIT = 0.25  # what `pagesetter check` calls very loose; `pagesetter build` warns of such a line
 VERY_LOOSE_EM = VERY_LOOSE_LIMIT - 0.01  # the margin: glyph positions round, check measures from the PDF
+# White between two characters wider than this (em) reads as a character that was not printed:
+# `pagesetter check` calls it a hole (proof/typography.py LIMITS.hole). A justified line whose Han
+# would stand that far apart (10号　　球　　员No.10 before a name that does not fit: trial 17a, 1.8
+# em) is set short instead, flush left at its natural spacing (lines.set_line), as a line whose
+# Latin would be spaced out is; one spread less, past VERY_LOOSE_LIMIT only, is justified and warned.
+HAN_HOLE_EM = 0.8
 # Letters of one Latin word (or URL, e-mail address, code) spaced out past this (em per letter,
 # beyond their advances and kerning) read as a gappy line, C o r p o r a t i o n: `pagesetter
 # check` calls such a line very loose, and lines.set_line sets a line that would need it short of

@@ -10,10 +10,11 @@ from pagesetter.compose.chars import OPENING, PARAGRAPH_END
 from pagesetter.compose.display import (
     CONDENSE_LEAST, compose_display, parted_names, split_latin_runs, uncued_breaks, unkept_clause_breaks,
 )
-from pagesetter.compose.linebreak import SPAN_CONTEXT, parted_reach, split_kinds
+from pagesetter.compose.linebreak import SPAN_CONTEXT, UNBROKEN_KINDS, parted_reach, split_kinds
 from pagesetter.compose.chars import parted_name
 from pagesetter.compose.lines import (
-    FallbackWord, Line, Run, compose_paragraph, fallback_words, paragraph_key, rebreak_paragraph, set_short_cause,
+    FallbackWord, Line, Run, compose_paragraph, fallback_words, hyphenated_capital, paragraph_key, rebreak_paragraph,
+    set_short_cause,
 )
 from pagesetter.compose.vertical import VColumn, compose_vertical
 from pagesetter.content.model import Article, Paragraph, Photo
@@ -261,6 +262,10 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
                     + [(k, _name_break_warning(name, line, nxt, k, para.loc, article.id))
                        for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                        if (name := parted_name(line.text, nxt.text))]
+                    + [(k, _hyphenated_name_warning(name, para_lines[k], para_lines[k + 1], k, para.loc, article.id))
+                       for k in range(len(para_lines) - 1)
+                       if not any(run.style.hyphenate_capitals for run in runs)
+                       and (name := hyphenated_capital(para_lines, k))]
                     + [(k, _split_warning(line, nxt, k, para.loc, article.id, kinds))
                        for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
                        if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])])
@@ -461,6 +466,16 @@ def _name_break_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, arti
                    f"of lines; rewrite or rebreak the copy", loc, article, (tail, head))
 
 
+def _hyphenated_name_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc, article: str) -> Warning:
+    """A capitalised word (a name) the composer hyphenated though its style does not ask for it
+    (hyphenate_capitals): only one wider than the line it must go on is (atoms._whole_names), at
+    its dictionary points first (chars.FORCED_AT_HYPHENATION_PENALTY). Said with the name whole."""
+    tail, head = line.text.strip()[-8:].lstrip() + "-", nxt.text.strip()[:8].rstrip()
+    return Warning("name-break", f"article {article!r}, paragraph line {k + 1}: the name {quoted(name)} is "
+                   f"hyphenated, between {quoted(tail)} and {quoted(head)}: it is wider than the line; "
+                   f"rewrite the copy or widen the column", loc, article, (tail, head))
+
+
 QUOTED_SPLIT = 8  # characters a split-span warning quotes either side of the break, at least
 
 
@@ -477,9 +492,12 @@ def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds:
     while on < min(len(following), SPAN_CONTEXT) and following[on - 1].isdecimal() and following[on].isdecimal():
         on += 1
     tail, head = text[-back:], following[:on]
+    # a score the line breaker never parts (UNBROKEN_KINDS): first fit did, no set of lines keeping it whole
+    why = ("no set of lines keeps it whole: it and what may not part from it are wider than the line"
+           if set(kinds) & UNBROKEN_KINDS else "no other set of lines fits without one spread past a quarter em")
     return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
-                   f"between {quoted(tail)} and {quoted(head)}: no other set of lines "
-                   f"fits without one spread past a quarter em; rewrite or rebreak the copy", loc, article, (tail, head))
+                   f"between {quoted(tail)} and {quoted(head)}: {why}; rewrite or rebreak the copy", loc, article,
+                   (tail, head))
 
 
 def body_is_set(spec: ArticleSpec, article: Article, styles: dict[str, Style], measure: float,

@@ -47,7 +47,7 @@ from pagesetter.compose.chars import (
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
-from pagesetter.compose.spacing import LETTER_SPACING_LIMIT, VERY_LOOSE_LIMIT, WORD_SPACE_LIMIT
+from pagesetter.compose.spacing import HAN_HOLE_EM, LETTER_SPACING_LIMIT, VERY_LOOSE_LIMIT, WORD_SPACE_LIMIT
 from pagesetter.errors import visible
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
 from pagesetter.proof.readback import Char, PageChars, in_word, line_spaces, read_chars
@@ -92,7 +92,7 @@ class Limits(NamedTuple):
     # composer stretches it as between Han only, compose/spacing.mark_blank)
     interpunct: float = 0.1
     spacing_jump: float = 0.06  # change of that mean from one line of a column to the next: counted
-    hole: float = 0.8  # white inside a line wider than this: a character that was not printed
+    hole: float = HAN_HOLE_EM  # white inside a line wider than this: a character that was not printed
     overlap: float = 0.1  # ink of two characters of a table's line over each other by more than this
     # ink of a character over the next one's down a vertical column, em (trial 13: a semicolon's
     # tail 0.12 em into the character under it, read as ·; a colon's dot 0.09 em beside ……)
