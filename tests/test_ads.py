@@ -277,3 +277,28 @@ def test_the_spec_chooses_the_labels_corner(tmp_path: Path) -> None:
     [line] = run.stderr.strip().splitlines()
     assert line.startswith("pagesetter: error: ") and "ad-narrow.yaml:26:22: " in line, line
     assert "top-right" in line and "bottom-left" in line, line
+
+
+def test_a_fit_picture_capped_by_its_cells_depth_at_the_pages_ppi_is_no_warning(tmp_path: Path) -> None:
+    """Session 17: ad-narrow's picture is set whole in a cell too shallow for its width, so the
+    depth sets its size. It is prepared at the page's photo_ppi (200) exactly, but preflight warned
+    "at 200 ppi": the pixels over the placed width read back from the matrix (written to seven
+    figures) came to 199.99999999999997. Read back here: the placed size and the pixel count give
+    200 ppi both ways, and the build says nothing of its resolution."""
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", str(PAGES / "layout" / "ad-narrow.yaml"),
+                          "-o", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    pdf = tmp_path / "ad-narrow.pdf"
+    with pikepdf.open(pdf) as doc:
+        (xobj,) = [x for x in doc.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image"]
+        width_px, height_px = int(xobj.Width), int(xobj.Height)
+    with pdfplumber.open(pdf) as doc:
+        (image,) = doc.pages[0].images
+    across, down = image["x1"] - image["x0"], image["bottom"] - image["top"]
+    (cell,) = [f for f in pdf_frames(pdf)[0] if f["article"] == "ad-jiadian" and f["kind"] == "photo"]
+    assert down == pytest.approx(cell["y1"] - cell["y0"], abs=0.01)  # the premise: the depth caps it
+    assert across < cell["x1"] - cell["x0"] - 20
+    assert width_px / (across / 72) == pytest.approx(200, abs=0.01), (width_px, across)
+    assert height_px / (down / 72) == pytest.approx(200, abs=0.01), (height_px, down)
+    assert "resolution" not in run.stderr and "ppi" not in run.stderr, run.stderr
+    assert "preflight: PASS: 0 errors, 0 warnings" in run.stdout, run.stdout
