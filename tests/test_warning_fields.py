@@ -147,3 +147,27 @@ def test_an_editions_json_puts_each_flow_warning_on_its_page(tmp_path: Path) -> 
         page = document["pages"][n]
         assert page["pdf"].endswith(f"{name}.pdf")
         assert [w for w in page["warnings"] if w["kind"] in kinds] == flow
+
+
+def test_an_editions_typography_warning_names_the_editions_page(tmp_path: Path) -> None:
+    """Session 17: a typography warning of an edition's second page (found in that page's own
+    one-page PDF, in its worker) said "page 1". Named as the edition's other messages and `check`
+    of the combined PDF name it: page 2, where the combined PDF has the warned line at that
+    baseline (read back)."""
+    import re
+
+    import pdfplumber
+
+    run = _run("build", str(PAGES / "check-warnings-later-edition.yaml"), "-o", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    said = [line for line in run.stderr.splitlines() if ": typography: article 'latin'" in line]
+    assert len(said) == 1, run.stderr
+    found = re.search(r"article 'latin', page (\d+), baseline ([\d.]+) pt: [^:]+: (\S+)", said[0])
+    assert found, said
+    page, baseline, text = int(found[1]), float(found[2]), found[3]
+    assert page == 2, said
+    with pdfplumber.open(tmp_path / "check-warnings-later-edition.pdf") as doc:
+        sheet = doc.pages[page - 1]
+        line = "".join(c["text"] for c in sorted(sheet.chars, key=lambda c: c["x0"])
+                       if abs(sheet.height - c["y0"] - baseline) < 1.5 or abs(c["bottom"] - baseline) < 1.5)
+    assert text[:6] in line, (line, said)

@@ -47,7 +47,7 @@ from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_
 from pagesetter.spec import validate as v
 from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
-from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools, refusal_counts
+from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools, in_edition, refusal_counts
 from pagesetter.proof.tiles import tiled_proof
 from pagesetter.yamlsource import Node, load_yaml
 from pagesetter.wording import counted
@@ -268,7 +268,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     page_warnings = tuple((*d.flowed.warnings, *d.render_warnings, *_masthead_count(edition, d.spec))
                           if d.flowed is not None else () for d in done)
     warnings = tuple(w for own in page_warnings for w in own)
-    gates = tuple(d.gate for d in done if d.gate is not None)
+    gates = tuple(in_edition(d.gate, n) for n, d in enumerate(done, 1) if d.gate is not None)
     return EditionResult(edition, tuple(pages), tuple(paths), combined, warnings, tuple(d.changes for d in done),
                          tuple(proofs), gates if len(gates) == len(done) else (), page_warnings,
                          tuple(d.spec for d in done), tuple(d.heads for d in done), tuple(d.refused for d in done))

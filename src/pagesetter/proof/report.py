@@ -346,8 +346,33 @@ def _located(f, title: str) -> tuple[Loc | None, str]:  # type: ignore[no-untype
     article, _, source = f.where.partition(", ")
     path, _, line = source.rpartition(":")
     loc = Loc(path, int(line)) if path and line.isdigit() else None
-    what = f"{article}, page {f.page}" if article else f"page {f.page}"
-    return loc, f"{what}, baseline {f.baseline:.2f} pt: {title}: {visible(f.text)} {visible(f.detail)}".rstrip()
+    what = f"{article}, {_at_page(f.page)}" if article else _at_page(f.page)
+    return loc, f"{what}{f.baseline:.2f} pt: {title}: {visible(f.text)} {visible(f.detail)}".rstrip()
+
+
+def _at_page(page: int) -> str:
+    """How a finding's message names its page, up to its baseline's figure (_located writes it,
+    in_edition renumbers it)."""
+    return f"page {page}, baseline "
+
+
+def in_edition(gate: Gate, number: int) -> Gate:
+    """The gate of an edition's page ``number`` (from 1) as the edition says it. It was found in
+    the page's own one-page PDF (in its worker, and kept in the page's replay record whatever its
+    place), where every finding is on page 1; the edition names a page by its place, as its
+    preflight (merged_preflight), its progress lines and `check` of the combined PDF do (session
+    17: the second page's 段末孤行 was said to be on "page 1")."""
+    from dataclasses import replace as _replace
+
+    if number == 1:
+        return gate
+
+    def renumbered(w: Warning, page: int) -> Warning:
+        return _replace(w, message=w.message.replace(_at_page(page), _at_page(number), 1))
+
+    return _replace(gate, measure_warnings=tuple(renumbered(w, 1) for w in gate.measure_warnings),
+                    check_warnings=tuple(_replace(c, page=number, warning=renumbered(c.warning, c.page))
+                                         for c in gate.check_warnings))
 
 
 # The problems of `check` the flow says itself, as the warning of this kind (flow/article.py
