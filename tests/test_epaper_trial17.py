@@ -101,6 +101,33 @@ def test_epaper_says_when_the_print_beside_it_is_an_older_text(project: Path) ->
     assert again.returncode == 0 and "pagesetter: error" not in again.stderr, again.stderr
 
 
+def test_epaper_of_an_edition_names_its_older_combined_pdf_and_page_pdf(project: Path) -> None:
+    """Session 17: the same for an edition (epaper-order-edition.yaml: epaper-order and the ad
+    page). `build --epaper`, a correction (黎→李) to one article, then `epaper` of the edition: the
+    combined PDF and the corrected page's PDF beside the site are an earlier build's (read back:
+    黎 there, 李 in the site's), each named on a line of its own, and `epaper` exits 1; the ad
+    page's PDF, the same bytes as the site's, is not named."""
+    edition = ORDER.replace("epaper-order.yaml", "epaper-order-edition.yaml")
+    built = _run(project, "build", edition, "--epaper", "-q")
+    assert built.returncode == 0, built.stderr
+    out, site = project / "output", project / "output" / "epaper" / "epaper-order-edition"
+    article = project / "tests" / "pages" / "content" / "epaper17" / "shanju.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("船长姓黎", "船长姓李"), encoding="utf-8")
+    run = _run(project, "epaper", edition, "-q")
+    for name in ("epaper-order-edition.pdf", "epaper-order.pdf"):
+        assert "船长姓黎" in _pdf_text(out / name) and "船长姓李" in _pdf_text(site / "pdf" / name), name
+    assert (out / "epaper-ad-page.pdf").read_bytes() == (site / "pdf" / "epaper-ad-page.pdf").read_bytes()
+    assert run.returncode == 1, run.stderr
+    said = [line for line in run.stderr.splitlines() if line.startswith("pagesetter: error: ")]
+    named = sorted(line.removeprefix("pagesetter: error: ").split(": ", 1)[0] for line in said)
+    assert named == ["output/epaper-order-edition.pdf", "output/epaper-order.pdf"], run.stderr
+    assert all("output/epaper/epaper-order-edition/" in line and f"pagesetter build --epaper {edition}" in line
+               for line in said), said
+    assert _run(project, "build", edition, "--epaper", "-q").returncode == 0
+    again = _run(project, "epaper", edition, "-q")
+    assert again.returncode == 0 and "pagesetter: error" not in again.stderr, again.stderr
+
+
 def test_epaper_elsewhere_or_without_a_print_beside_it_says_nothing(project: Path) -> None:
     """No print PDF beside the site (nothing built yet): nothing to compare, exit 0."""
     run = _run(project, "epaper", ORDER, "-q")
