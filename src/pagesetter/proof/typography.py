@@ -285,6 +285,17 @@ class Finding:
     parts: tuple[str, ...] = ()
     # off the measure: the line ends short of it (no ink past it; the build says it as `typography`, not `past-measure`)
     short: bool = False
+    # Not in the JSON report either: the origin of the first character of the line the finding
+    # quotes from its start (Finding.at), where _locate finds it in the layout record. Its text
+    # alone does not tell: the same short copy in modules side by side sets the same line on one
+    # baseline, and the first module's was named for all of them (session 17); None where the
+    # finding quotes part of a line (a split's tail), found by its text.
+    x: float | None = None
+
+    @classmethod
+    def at(cls, line: "Line", text: str, detail: str = "", **fields: Any) -> "Finding":
+        """A finding of ``line`` whose ``text`` is the line's from its first character."""
+        return cls(line.page, line.baseline, text, detail, x=line.chars[0].x, **fields)
 
 
 def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
@@ -353,7 +364,7 @@ def _stretched_interpuncts(lines: "list[Line]", report: "TypographyReport") -> N
     tightest = min(1.0, min(width for _, width, _ in cells))
     for line, width, c in cells:
         if width > tightest + LIMITS.interpunct + 5e-3:
-            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+            report.very_loose.append(Finding.at(line, shown(line),
                                              f"the · is {width:.2f} em between its Han, not {tightest:.2f}"))
 
 
@@ -531,6 +542,9 @@ class TypographyReport:
 
     def to_json(self) -> dict:
         data = asdict(self)
+        for key in [key for key, _ in PROBLEMS + WARNED] + ["soft_splits"]:
+            for f in data[key]:
+                del f["x"]  # where the line stands: what where says
         for key in [key for key, _ in PROBLEMS] + ["soft_splits"]:
             for f in data[key]:
                 del f["article"], f["parts"]  # said by where and text
@@ -742,8 +756,10 @@ def _where(f: Finding, page: PageChars, record: dict, placed: dict[int, tuple[st
     # in reading order, as a line's text was joined (_by_baseline): by origin, a compressed opening
     # mark after a Latin letter (CPI（8月）) stands before the letter and the line's text is not found
     row.sort(key=_reading_x)
-    # the text shown less its spaces (shown), as the row's characters join
-    start = "".join(c.text for c in row).find("".join((f.parts[0] if f.parts else f.text).split())[:6])
+    if f.x is not None:  # the line's first character, where it stands (the same text may stand beside it)
+        start = next((k for k, c in enumerate(row) if abs(c.x - f.x) < 0.01), -1)
+    else:  # the text shown less its spaces (shown), as the row's characters join
+        start = "".join(c.text for c in row).find("".join((f.parts[0] if f.parts else f.text).split())[:6])
     if start < 0 or id(row[start]) not in placed:
         return "", ""
     article, offset = placed[id(row[start])]
@@ -907,7 +923,7 @@ def _full_width(page: PageChars, lines: list[Line], report: TypographyReport) ->
             continue
         if len(line.chars) == 1 and _stacked(line.chars[0], page):
             continue  # a vertical column's, upright by design, that another PDF's lines were read from
-        report.full_width.append(Finding(line.page, line.baseline, shown(line),
+        report.full_width.append(Finding.at(line, shown(line),
                                          f"({', '.join(found)}: half-width, GB/T 15835-2011 §5.1.8.1)"))
 
 
@@ -1306,12 +1322,12 @@ def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> N
         for a, b in zip(line.chars, line.chars[1:]):
             over = ink_extent(a)[1] - ink_extent(b)[0]
             if over > LIMITS.overlap * max(a.size, b.size) and not (a.text.isspace() or b.text.isspace()):
-                report.overlap.append(Finding(line.page, line.baseline, shown(line),
+                report.overlap.append(Finding.at(line, shown(line),
                                               f"{a.text} and {b.text} {over:.2f} pt over each other"))
         assert line.right_edge is not None and line.left_edge is not None
         left, right = ink_extent(line.chars[0])[0], max(ink_extent(c)[1] for c in line.chars)
         if right - line.right_edge > LIMITS.ink_past or line.left_edge - left > LIMITS.ink_past:
-            report.off_measure.append(Finding(line.page, line.baseline, shown(line),
+            report.off_measure.append(Finding.at(line, shown(line),
                                               f"table line from {left:.2f} to {right:.2f}, measure "
                                               f"{line.left_edge:.2f}–{line.right_edge:.2f}"))
 
@@ -1487,7 +1503,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
         for k, line in enumerate(lines):
             kind = _other_measure(lines, k, measure_right, pitch, body)
             if kind == "overrun":
-                report.ink_past.append(Finding(line.page, line.baseline, shown(line),
+                report.ink_past.append(Finding.at(line, shown(line),
                                                f"ink to {line.chars[-1].ink_right:.2f}, measure at {measure_right:.2f}"))
             if kind != "other":
                 kept.append(line)
@@ -1516,13 +1532,13 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                            sources is not None and sources.one_line(lines[i - 1].chars[-1], line.chars[0]))))
         if (text[0] in NOT_AT_START and not url_goes_on) or text[-1] in NOT_AT_END or (
                 lone_dash_at(text, 0) and not split_dash):
-            report.kinsoku.append(Finding(line.page, line.baseline, shown(line)))
+            report.kinsoku.append(Finding.at(line, shown(line)))
         for mark, strip in _MARK_STRIPS:
             trailing = len(text) - len(text.rstrip(strip))
             # half a pair here and the other half starting the next line; a lone — (a range, 8:00—20:00)
             # before a line that does not go on with one is no split ——
             if trailing % 2 == 1 and (nxt is None or nxt.text[0] in mark):
-                report.split_marks.append(Finding(line.page, line.baseline, shown(line)))
+                report.split_marks.append(Finding.at(line, shown(line)))
         # the next line indented: a paragraph starts there (a column's left edge: its frame's, or its first line's)
         next_left = (nxt.left_edge if nxt is not None and nxt.left_edge is not None else lines[0].left)
         # each line's white and indent in its own em (a 五号 poem's line in a 小五 frame in 10.5 pt)
@@ -1551,13 +1567,13 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 and line.left > own_left + FLUSH_RIGHT_EM * em and abs(line.right - measure) <= TOLERANCE):
             # ours: a line set flush right opening a column, the column before ending in a line
             # of its own: a 落款 parted from what it signs (or from its own line before)
-            report.parted_signs.append(Finding(line.page, line.baseline, text,
+            report.parted_signs.append(Finding.at(line, text,
                                                f"(the column before ends: {lines[i - 1].text[-8:]})"))
         if line.ragged:  # centred, flush left or right: neither justified nor a paragraph's end (no 孤字
             previous_extra = None  # test on its width); short of the measure by design, past it still off it
             last = line.chars[-1]
             if (last.ink_right if last.text in MARKS else line.right) - measure > TOLERANCE:
-                report.off_measure.append(Finding(line.page, line.baseline, shown(line),
+                report.off_measure.append(Finding.at(line, shown(line),
                                                   f"ends at {line.right:.2f}, measure at {measure:.2f}"))
             if nxt is not None and _line_end_hyphen(text).endswith("-"):
                 # a line set short (员Hans Müller- / Lüdenscheidt: compose/lines.py set_line) still
@@ -1582,14 +1598,14 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             # and ends that paragraph there: 段末孤行. A last line that fills the whole measure
             # shows no end: it is the article's last line here, or the source map parts it from
             # the next (a ::: noindent paragraph under it); it is still held to the measure below
-            report.widows.append(Finding(line.page, line.baseline, text,
+            report.widows.append(Finding.at(line, text,
                                          f"(the paragraph's line before it ends the column before: {lines[i - 1].text[-8:]})"))
         if paragraph_end:
             solid = [c for c in text if c not in MARKS]
             # its width by em boxes (a closing mark's whole em), never less than the engine's own
             short = box_end(line.chars[-1]) - own_left < (LONE_LINE_MAX_EM - 0.01) * em
             if len(solid) <= 1 and short and not starts:
-                report.lone_char.append(Finding(line.page, line.baseline, shown(line)))
+                report.lone_char.append(Finding.at(line, shown(line)))
             previous_extra = None
             continue
         if nxt is not None:
@@ -1601,7 +1617,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             abs(line.right - measure) > TOLERANCE
         if off:
             short = (last.ink_right if last.text in MARKS else line.right) < measure
-            report.off_measure.append(Finding(line.page, line.baseline, shown(line),
+            report.off_measure.append(Finding.at(line, shown(line),
                                               f"ends at {line.right:.2f}, measure at {measure:.2f}", short=short))
         extras = _spread(line, report)
         gaps += extras
@@ -1624,12 +1640,12 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
     warns of as very-loose as it does a body line, flow/article.py _loose_caption_warning)."""
     spacing = _letter_spacing(line)
     if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
-        report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+        report.very_loose.append(Finding.at(line, shown(line),
                                          f"{spacing:.3f} em between a word's letters{said}"))
     word_space = _widest_word_space(line)
     if word_space is not None and word_space[0] > LIMITS.word_space + 5e-3:
         white, a, b = word_space
-        report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+        report.very_loose.append(Finding.at(line, shown(line),
                                          f"{white:.2f} em word space between {a.text} and {b.text}{said}"))
     han = line.han
     extras = [(b.x - a.x - em_box(a)) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
@@ -1637,12 +1653,12 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
     before = _white_before_closing(line)
     if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
         white, a, b = before  # said once: a line loose between its Han is said so below
-        report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+        report.very_loose.append(Finding.at(line, shown(line),
                                          f"{white:.2f} em of white between {a.text} and {b.text}{said}"))
     if extras:
         extra = statistics.fmean(extras)
         if extra > LIMITS.very_loose + 1e-3:  # a quarter em set exactly is at the limit, not past it
-            report.very_loose.append(Finding(line.page, line.baseline, shown(line),
+            report.very_loose.append(Finding.at(line, shown(line),
                                              f"{extra:.3f} em between Han{said}"))
     return extras
 
@@ -1986,7 +2002,7 @@ def _check_grid(lines: list[Line], body: float, report: TypographyReport, pitch:
         if not _on_grid(line.baseline, phase, pitch) and not any(
                 abs(f.top + (pitch - line.size) / 2 + EM_TOP_ABOVE_BASELINE * line.size - line.baseline) <= 0.05
                 for f in subheads if f.holds(line.chars[0])):
-            report.off_grid.append(Finding(line.page, line.baseline, shown(line), f"grid pitch {pitch} pt"))
+            report.off_grid.append(Finding.at(line, shown(line), f"grid pitch {pitch} pt"))
 
 
 def _grid_phase(baselines: list[float], pitch: float) -> float:
@@ -2189,7 +2205,7 @@ def _holes(line: Line, report: TypographyReport) -> None:
     usual = statistics.median(white for _, _, white in pairs)
     for a, b, white in pairs:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
-            report.holes.append(Finding(line.page, line.baseline, shown(line),
+            report.holes.append(Finding.at(line, shown(line),
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
 
 
@@ -2210,7 +2226,7 @@ def _parted_units(line: Line, report: TypographyReport) -> None:
                 and abs(a.baseline - b.baseline) <= 0.1:
             white = (b.x - a.right) / b.size
             if white > usual + LIMITS.parted_unit:
-                report.parted_units.append(Finding(line.page, line.baseline, shown(line),
+                report.parted_units.append(Finding.at(line, shown(line),
                                                    f"{white:.2f} em between {a.text} and {b.text}"))
 
 
@@ -2242,13 +2258,13 @@ def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None 
             continue
         out.append(gap)
         if gap > LIMITS.han_latin_max:
-            report.wide_han_latin.append(Finding(line.page, line.baseline, shown(line),
+            report.wide_han_latin.append(Finding.at(line, shown(line),
                                                  f"{gap:.2f} em between {a.text} and {b.text}"))
         if (latin[k] or latin[k + 1]) is _SPACED:
             if spaced is not None:
                 spaced.append(gap)
             if gap < LIMITS.han_latin_min:
-                report.narrow_han_latin.append(Finding(line.page, line.baseline, shown(line),
+                report.narrow_han_latin.append(Finding.at(line, shown(line),
                                                        f"{gap:.2f} em between {a.text} and {b.text}"))
     return out
 
