@@ -477,7 +477,7 @@ def alone_hint(spec: PageSpec, key: str) -> str:
             f"pagesetter build {display_path(edition)}")
 
 
-def _overset_where(o: Overset, warnings: tuple[Warning, ...], entries: dict[str, Loc]) -> str:
+def overset_where(o: Overset, warnings: tuple[Warning, ...], entries: dict[str, Loc]) -> str:
     """The layout's line a part cut at its area is said at (a headline at its entry, a caption at
     its photo cell), from the flow's overset warning that names the part: the editor finds the
     entry to enlarge. Body text cut at its columns' foot is said at the article's entry in the
@@ -486,9 +486,9 @@ def _overset_where(o: Overset, warnings: tuple[Warning, ...], entries: dict[str,
         part = o.last_fitting[1:-1].split(":")[0]
         for w in warnings:
             if w.kind == "overset" and w.loc is not None and f"{o.article!r}" in w.message and part in w.message:
-                return f"{w.loc}: "
+                return str(w.loc)
     entry = entries.get(o.article)
-    return f"{entry}: " if entry is not None else ""
+    return str(entry) if entry is not None else ""
 
 
 def article_entries(spec: PageSpec) -> dict[str, Loc]:
@@ -498,7 +498,8 @@ def article_entries(spec: PageSpec) -> dict[str, Loc]:
 
 def overset_message(page: Page, warnings: tuple[Warning, ...] = (), entries: dict[str, Loc] | None = None,
                     advice: bool = True) -> str:
-    parts = [f"{_overset_where(o, warnings, entries or {})}{o.article}: {o.amount()} {o.cut()}"
+    parts = [f"{where + ': ' if (where := overset_where(o, warnings, entries or {})) else ''}{o.article}: "
+             f"{o.amount()} {o.cut()}"
              for o in page.overset]
     return "overset (text that does not fit): " + "; ".join(parts) + \
         (". Enlarge the blocks, cut the text, or build with --allow-overset to see the page." if advice else ".")

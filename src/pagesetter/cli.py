@@ -581,6 +581,7 @@ class _Status:
     pages: list[dict[str, object]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[dict[str, object]] = field(default_factory=list)  # an edition's own, not a page's
+    failure: str = ""  # the build's last line (without `pagesetter: error: `) when it failed
 
     def wrote(self, path: Path) -> None:
         self.files.append(display_path(path))
@@ -621,7 +622,7 @@ def _build(args: argparse.Namespace) -> int:
         elif isinstance(exc, OSError):
             status.emit(EXIT_INPUT, [_os_error(exc)])
         raise  # said on stderr and given its status by _run (a bug: no document, README)
-    status.emit(code, [_failure(code)] if code else [])
+    status.emit(code, [status.failure or _failure(code)] if code else [])
     return code
 
 
@@ -639,6 +640,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
     _one_file_each(specs)
     status = 0
     refused: list[str] = []  # an edition's pages the gate refused, named in the last line
+    lost: list[str] = []  # each overset of a page written as allowed, located: the last line names them
     for spec in specs:
         started = time.perf_counter()
         if _is_edition(spec):
@@ -678,7 +680,8 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
                     held.close()
                 raise
             earlier = outputs.earlier_pages(held, edition.edition.name, [p.stem for p in edition.page_paths], before)
-            errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec)
+            errors, set_over = _report_edition(edition, time.perf_counter() - started, args.quiet, json_status, spec,
+                                               lost)
             if errors:
                 status = _worse(status, EXIT_PREFLIGHT_ERROR)
             if any(page.overset for page in edition.pages):  # written as allowed, marked: still text lost
@@ -718,7 +721,7 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
         said: set[str] = set()
         before = outputs.output_identities(args.output)
         try:
-            pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status, said)
+            pdf_path, page_status, page = _build_page(spec, args, cache, started, json_status, said, lost)
             if args.epaper or args.preview:  # a replayed page has used no library yet; these do
                 _library_logs_dropped()
             status = _worse(status, page_status)
@@ -759,9 +762,14 @@ def _build_all(args: argparse.Namespace, json_status: _Status | None) -> int:
             raise
     cache.prune_if_due()  # the oldest entries go once the cache passes 512 MB
     if status:
-        what, _, why = _failure(status).partition(": ")
         marked = f"; marked NOT FOR PRINT in their slugs: {'; '.join(refused)}" if refused else ""
-        print(f"pagesetter: error: {what} (above): {why}{marked}", file=sys.stderr)
+        failure = _failure(status, lost) + marked
+        if json_status is not None:
+            json_status.failure = failure
+        what, _, why = failure.partition(": ")
+        # the overset is named in the line itself, at its place; the preflight's errors are above
+        print(f"pagesetter: error: {failure}" if status == EXIT_OVERSET and lost else
+              f"pagesetter: error: {what} (above): {why}", file=sys.stderr)
     return status
 
 
@@ -773,9 +781,14 @@ def _refused_pages(edition) -> list[str]:  # type: ignore[no-untyped-def]  # edi
             for n, (path, mark) in enumerate(zip(edition.page_paths, edition.refused), 1) if mark]
 
 
-def _failure(status: int) -> str:
-    """What a build's non-zero status says, last on stderr: the typography check's text set over
-    text (or furniture, or the trim) apart from the preflight's errors."""
+def _failure(status: int, lost: list[str] | None = None) -> str:
+    """What a build's non-zero status says, last on stderr: overset written as allowed (``lost``:
+    each at its entry in the layout; trial 17b #5, the line blamed preflight errors the JSON
+    counted as 0), the typography check's text set over text (or furniture, or the trim) apart
+    from the preflight's errors."""
+    if status == EXIT_OVERSET and lost:
+        return (f"overset (text that does not fit): {'; '.join(lost)}; written as overset was allowed, "
+                "marked NOT FOR PRINT: not fit to print")
     if status == EXIT_TYPOGRAPHY:
         return "the typography check found text set over text, the page's furniture or the trim: the PDF is not fit to print"
     return "preflight found errors: the PDF is not fit to print"
@@ -973,13 +986,16 @@ def _page_json(status: _Status | None, spec: Path, report, written: list[Path], 
 
 
 def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # type: ignore[no-untyped-def]
-                json_status: _Status | None, said: set[str]):  # -> (pdf, failed, page tree or None)
+                json_status: _Status | None, said: set[str], lost: list[str] | None = None):  # -> (pdf, failed, page tree or None)
     """One page: written again from the cache when nothing it reads has changed (rebuild.py),
     else built, reported and recorded. Returns the PDF, whether its preflight found errors and
     the page tree (None when replayed; --epaper needs it, so it builds). ``said`` gets the name of
-    each file as the report says it was written (_say_unsaid)."""
+    each file as the report says it was written (_say_unsaid); ``lost`` each overset, located."""
     from pagesetter import rebuild
-    from pagesetter.proof.report import PageReport, gate_tools, load_gate, page_report
+    from pagesetter.proof.report import PageReport, gate_tools, load_gate, overset_said, page_report
+
+    if lost is None:
+        lost = []
 
     # Not the output folder: where the files go does not change them.
     key = rebuild.job_key(spec, ("page", args.allow_overset, args.proof, gate_tools()))
@@ -994,6 +1010,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
                   f"{time.perf_counter() - started:.1f} s)")
             said.add(written[0].name)
         found.report.emit(args.quiet)
+        lost += overset_said(found.report.status)
         if not args.quiet:
             for path in written[1:]:
                 print(f"wrote {display_path(path)}")
@@ -1040,6 +1057,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
         page_files[proof.name] = proof
         page_files[proof_print_path(proof).name] = proof_print_path(proof)
     report.emit(args.quiet)
+    lost += overset_said(report.status)
     if args.proof and not args.quiet:
         print(f"wrote {display_path(proof)}")
         said.add(proof.name)
@@ -1161,7 +1179,7 @@ def _say_epaper(result, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status | None = None,  # type: ignore[no-untyped-def]
-                    spec: Path | None = None) -> tuple[bool, bool]:
+                    spec: Path | None = None, lost: list[str] | None = None) -> tuple[bool, bool]:
     """Each page as a single-page build reports it (normalisation, typography, its preflight
     findings and warnings, by file), then a table of the pages; returns whether the preflight
     found errors, and whether the typography check found text set over text, the furniture or
@@ -1169,8 +1187,8 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     typography and preflight come from its own file, gated in the worker that made it (the combined file holds the same pages), the combined file's own
     structure from the combined file; an edition without them is read back from the combined file."""
     from pagesetter.proof.preflight import coverage_render, preflight
-    from pagesetter.proof.report import (NOTE_KINDS, SET_OVER, merged_preflight, normalised_line, not_in_preflight,
-                                         page_status,
+    from pagesetter.proof.report import (NOTE_KINDS, SET_OVER, gate_errors, merged_preflight, normalised_line,
+                                         not_in_preflight, overset_said, page_status,
                                          preflight_lines, preflight_summary, unsaid, warning_lines)
 
     info: list[str] = []
@@ -1204,16 +1222,21 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         typo = typography[n - 1] if n <= len(typography) else None
         if typo is not None:
             info.append("  " + typo[0])
-        for o in page.overset:
-            problems.append(f"overset: {display_path(path)}: {o.article}: {o.amount()}")
         found = [f for f in checked.findings if f.page == n]
+        own = edition.page_warnings[n - 1] if n <= len(edition.page_warnings) else ()
+        page_spec = edition.specs[n - 1] if n <= len(edition.specs) else None
+        # each overset at the article's entry in its page's layout, the page's file first (trial
+        # 17b #5: the edition's last line named no page)
+        located = overset_said(page_status(page, (), own, (), 0, path, spec=page_spec), display_path(path))
+        problems += [f"overset: {line}" for line in located]
+        if lost is not None:
+            lost += located
         problems += preflight_lines(path, found, with_page=False)  # the page's own file
         checked_warnings: tuple = ()  # type: ignore[type-arg]  # errors.Warning
         if n <= len(edition.gates):  # what check found, located (paths from the project root), once
             gate = edition.gates[n - 1]
             checked_warnings = (*gate.measure_warnings, *unsaid(gate.check_warnings, edition.warnings))
             problems += warning_lines(checked_warnings, info)
-        own = edition.page_warnings[n - 1] if n <= len(edition.page_warnings) else ()
         if json_status is not None:
             entry: dict[str, object] = {"spec": display_path(spec) if spec else "", "pdf": display_path(path),
                                         "cached": False}
@@ -1221,7 +1244,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
             # table-size, very-loose …, not said by the preflight), then what check found
             said = (*not_in_preflight(own, checked.findings), *checked_warnings)
             entry.update(page_status(page, changes, said, found, typo[1] if typo else 0, path,
-                                     with_page=False).to_json())
+                                     with_page=False, spec=page_spec).to_json())
             json_status.pages.append(entry)
             json_status.wrote(path)
         # every warning line said of the page (trial 14b: the column counted the preflight's only,
@@ -1229,7 +1252,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         said_of_page = [w for w in not_in_preflight(own, checked.findings) if w.kind not in NOTE_KINDS]
         rows.append((path.name, characters, len(page.images),
                      sum(o.chars for o in page.overset), typo[1] if typo else 0,
-                     sum(f.severity == "error" for f in found),
+                     gate_errors(found),
                      sum(f.severity == "warning" for f in found) + len(said_of_page) + len(checked_warnings)))
     problems += preflight_lines(edition.combined, [f for f in checked.findings if not f.page])
     for proof in edition.proofs:
@@ -1254,7 +1277,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         print("\n".join(info), flush=True)
     for line in problems:
         print(line, file=sys.stderr, flush=True)
-    return checked.errors > 0, set_over
+    return gate_errors(checked.findings) > 0, set_over
 
 
 def _characters(page) -> int:  # type: ignore[no-untyped-def]  # pagetree.Page

@@ -71,11 +71,13 @@ class PageStatus:
 
 
 def page_status(page, changes, warnings, findings, typography_problems: int, pdf: Path,  # type: ignore[no-untyped-def]
-                with_page: bool = True) -> PageStatus:
+                with_page: bool = True, spec: "PageSpec | None" = None) -> PageStatus:
     """The status of a page built (pagetree.Page, its normalisation changes, build warnings,
-    preflight findings of its PDF)."""
-    overset = tuple(StatusItem("overset", f"{o.amount()} {o.cut()}", "", "error",
-                               o.article, o.chars, o.lines) for o in page.overset)
+    preflight findings of its PDF). ``spec``: the page's, where each overset is located (its
+    ``where``: the article's entry in the layout, as the overset that stops a build says it)."""
+    places = overset_places(page, tuple(warnings), spec)
+    overset = tuple(StatusItem("overset", f"{o.amount()} {o.cut()}", where, "error",
+                               o.article, o.chars, o.lines) for o, where in zip(page.overset, places))
     warned = tuple(StatusItem(w.kind, w.message, str(w.loc) if w.loc else "",
                               "note" if w.kind in NOTE_KINDS else "warning") for w in warnings)
     found = tuple(StatusItem(f.check, f.message, display_path(pdf) + (f" page {f.page}" if f.page and with_page else ""),
@@ -83,8 +85,40 @@ def page_status(page, changes, warnings, findings, typography_problems: int, pdf
     return PageStatus(sum(len(line.text) for line in page.lines), len(page.images), len(changes),
                       typography_problems, overset, tuple(w for w in warned if w.severity == "warning"),
                       tuple(w for w in warned if w.severity == "note"),
-                      sum(f.severity == "error" for f in findings if f.check != "overset"),
-                      sum(f.severity == "warning" for f in findings), found)
+                      gate_errors(findings), sum(f.severity == "warning" for f in findings), found)
+
+
+# The preflight's check of the mark an --allow-overset page carries (preflight.py _overset_mark):
+# the build's own gate (overset stops it unless allowed, exit 3), so a finding of the build's but
+# not one of its preflight `errors` (README, build --json): the text report counts it apart.
+OVERSET_MARK = "overset"
+
+
+def gate_errors(findings) -> int:  # type: ignore[no-untyped-def]  # preflight.Finding
+    """The preflight errors that fail a build (exit 6): every error but the overset mark."""
+    return sum(1 for f in findings if f.severity == "error" and f.check != OVERSET_MARK)
+
+
+def overset_places(page, warnings: tuple[Warning, ...], spec: "PageSpec | None") -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """Where each overset of ``page`` is said: the layout's line of the article's entry (a headline
+    or caption cut at its area, that area's entry), as build.overset_message locates the overset
+    that stops a build; "" without the spec."""
+    if spec is None:
+        return tuple("" for _ in page.overset)
+    from pagesetter.build import article_entries, overset_where
+
+    entries = article_entries(spec)
+    return tuple(overset_where(o, warnings, entries) for o in page.overset)
+
+
+def overset_said(status: "PageStatus | None", pdf: str = "") -> list[str]:
+    """Each overset of a written page as its problem line and the build's last line say it:
+    ``layout/page.yaml:11:5: sanwen: 325 characters in 27 lines after “…”`` (``pdf``: the page's
+    file first, an edition's page)."""
+    if status is None:
+        return []
+    return [f"{pdf + ': ' if pdf else ''}{o.where + ': ' if o.where else ''}{o.article}: {o.message}"
+            for o in status.overset]
 
 
 @record(frozen=True)
@@ -289,7 +323,7 @@ SET_OVER = frozenset({"overlap", "over_furniture", "off_trim"})
 def refusal_counts(gate: Gate) -> tuple[int, int]:
     """The gate's preflight errors (overset's own not among them: the build's own gate) and its
     findings of text set over (SET_OVER), as page_report counts them: build.refused_slug's input."""
-    errors = sum(1 for f in gate.preflight.findings if f.severity == "error" and f.check != "overset")
+    errors = gate_errors(gate.preflight.findings)
     return errors, sum(1 for c in gate.check_warnings if c.key in SET_OVER)
 
 
@@ -465,8 +499,6 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
     problems: list[str] = []
     if result.changes:
         info.append(normalised_line(result.changes))
-    for o in result.page.overset:
-        problems.append(f"overset: {o.article}: {o.amount()} {o.cut()}")
     from pagesetter.render.marks import media_origin
 
     gate = furniture_located(gate_pdf(result.pdf_path, server, worker), result.spec,
@@ -474,15 +506,17 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
     info.append(gate.typography_summary)  # what `check` says of it
     checked = gate.preflight
     info.append(preflight_summary(checked))
-    problems += preflight_lines(result.pdf_path, checked.findings)
     warnings = (not_in_preflight(result.warnings, checked.findings) + rooted(gate.measure_warnings, result.spec.root)
                 + rooted(tuple(unsaid(gate.check_warnings, result.warnings)), result.spec.root))
+    status = page_status(result.page, result.changes, tuple(warnings), checked.findings, gate.typography_problems,
+                         result.pdf_path, spec=result.spec)
+    # each overset at the article's entry in the layout (trial 17b #5: said by the article alone)
+    problems += [f"overset: {line}" for line in overset_said(status)]
+    problems += preflight_lines(result.pdf_path, checked.findings)
     problems += warning_lines(warnings, info)
     set_over = sum(1 for c in gate.check_warnings if c.key in SET_OVER)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
-    errors = sum(1 for f in checked.findings if f.severity == "error" and f.check != "overset")
-    status = page_status(result.page, result.changes, tuple(warnings), checked.findings, gate.typography_problems,
-                         result.pdf_path)
+    errors = gate_errors(checked.findings)
     return PageReport(tuple(info), tuple(problems), errors, status, set_over, display_path(result.pdf_path))
 
 
@@ -570,12 +604,22 @@ def _change_text(before: str, after: str) -> str:
 
 
 def preflight_summary(report) -> str:  # type: ignore[no-untyped-def]  # preflight.PreflightReport
-    return "preflight: " + report.text().split("\n", 1)[0].removeprefix(f"{report.path}: ")
+    """The build's preflight line. The overset mark of an --allow-overset page is counted apart
+    from the errors (``FAIL: 0 errors, 0 warnings, 1 overset mark``), as build --json counts it
+    (trial 17b #5: the text said 1 error where the JSON said 0)."""
+    marks = sum(1 for f in report.findings if f.severity == "error" and f.check == OVERSET_MARK)
+    if not marks:
+        return "preflight: " + report.text().split("\n", 1)[0].removeprefix(f"{report.path}: ")
+    figures = ", ".join(f"{k} {v:g}" for k, v in sorted(report.measured.items()))
+    return (f"preflight: FAIL: {counted(report.errors - marks, 'error')}, {counted(report.warnings, 'warning')}, "
+            f"{counted(marks, 'overset mark')} ({figures})")
 
 
 def preflight_lines(pdf: Path, findings, with_page: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
-    """Each preflight finding as one line naming the file and (``with_page``) its page."""
-    return [f"{display_path(pdf)}:{f' page {f.page}:' if f.page and with_page else ''} preflight {f.severity}: "
+    """Each preflight finding as one line naming the file and (``with_page``) its page; the
+    overset mark as a mark, not an error (preflight_summary counts it apart)."""
+    return [f"{display_path(pdf)}:{f' page {f.page}:' if f.page and with_page else ''} preflight "
+            f"{'mark' if f.severity == 'error' and f.check == OVERSET_MARK else f.severity}: "
             f"{f.check}: {f.message}" for f in findings]
 
 
