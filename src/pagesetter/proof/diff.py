@@ -708,12 +708,27 @@ def _page_changes(number: int, a: list[list[Char]], b: list[list[Char]]) -> list
             where = f"page {number} line {new_line[min(j1, len(new) - 1)]}"
         else:
             where = f"page {number} (old line {old_line[min(i1, len(old) - 1)]})"
-        context = (_context(new, j1, j2, gaps=new_gaps) if j2 > j1 or not old
-                   else _context(old, i1, i2, gaps=old_gaps))
+        # the context within the change's own lines (its field: the folio's line, the slug's),
+        # never run on into the next piece of furniture (trial 17b #9: a folio's change quoted
+        # the slug's `page.pdf` after it)
+        context = (_context(new, j1, j2, *_line_bounds(new_line, j1, j2), gaps=new_gaps) if j2 > j1 or not old
+                   else _context(old, i1, i2, *_line_bounds(old_line, i1, i2), gaps=old_gaps))
         marks = _marks("old", old_at, i1, i2) + _marks("new", new_at, j1, j2)
         out.append(TextChange(where, None, _spaced(old, old_gaps, i1, i2), _spaced(new, new_gaps, j1, j2), context,
                               marks=marks))
     return out
+
+
+def _line_bounds(line_of: list[int], start: int, end: int) -> tuple[int, int]:
+    """The offsets (lo, hi) of the whole lines the characters start..end stand on (``line_of``:
+    each character's line, _joined); an insertion's (start == end) those of the line it is set in."""
+    if not line_of:
+        return 0, 0
+    first = line_of[min(start, len(line_of) - 1)]
+    last = line_of[min(max(end - 1, start), len(line_of) - 1)]
+    lo = line_of.index(first)
+    hi = len(line_of) - line_of[::-1].index(last)
+    return lo, hi
 
 
 def _joined(lines: list[list[Char]]) -> tuple[str, list[int]]:
