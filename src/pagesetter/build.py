@@ -231,7 +231,7 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
     """build_loaded from the flowed page on: the proof, the overset gate, the print PDF."""
     title = page_title(spec, articles)
     if proof:  # written first: it shows where the text ran out even when overset refuses the print PDF
-        write_proof(page, spec, manifest, faces, out_dir, title, cache)
+        write_proof(page, spec, manifest, faces, out_dir, title, cache, articles)
     if stop is not None:
         raise stop
     if page.overset and not (allow_overset or spec.allow_overset):
@@ -333,27 +333,28 @@ def _since_key(key: str) -> str:
 
 
 def write_proof(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, out_dir: Path,
-                title: str, cache: DiskCache = DiskCache(None)) -> Path:
+                title: str, cache: DiskCache = DiskCache(None), articles: dict[str, Article] | None = None) -> Path:
     """<page>.proof.pdf: the page with its make-up drawn over it (proof/overlay.py); its photos and
     subsets are the print PDF's, from ``cache``. And <page>.proof-a3.pdf, the same at 100 % on A3
     sheets, for reading on paper."""
     from pagesetter.proof.tiles import tiled_proof
 
     target = out_dir / f"{spec.name}.proof.pdf"
-    data = proof_pdf(page, spec, manifest, faces, title, cache)
+    data = proof_pdf(page, spec, manifest, faces, title, cache, articles)
     write_atomically(target, data)
     write_atomically(proof_print_path(target), tiled_proof(data, spec.name, faces.get("hei").info))
     return target
 
 
 def proof_pdf(page: Page, spec: PageSpec, manifest: dict[str, FaceInfo], faces: FaceSet, title: str,
-              cache: DiskCache = DiskCache(None)) -> bytes:
-    """The proof's bytes (an edition's worker sends them back to be written with the rest)."""
+              cache: DiskCache = DiskCache(None), articles: dict[str, Article] | None = None) -> bytes:
+    """The proof's bytes (an edition's worker sends them back to be written with the rest);
+    ``articles`` as set, for the 〓 each printed for a character no face has (proof_page)."""
     from pagesetter.proof.overlay import proof_page
 
     # the print PDF's photos (same resolution, so the same cache entries); PDF/X-1a, as it is no plate
     settings = PrintSettings(photo_ppi=spec.photo_ppi)
-    return render_pdf(proof_page(page, spec, faces), manifest, f"{title} (proof)", cache=cache, settings=settings).pdf
+    return render_pdf(proof_page(page, spec, faces, articles), manifest, f"{title} (proof)", cache=cache, settings=settings).pdf
 
 
 OVERSET_SLUG = "溢出稿 OVERSET: NOT FOR PRINT"

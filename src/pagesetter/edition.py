@@ -753,7 +753,7 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
         printed, marked = with_marks(sourced, spec, faces, refused=refused)
         rendered = render_pdf(printed, manifest, title, job.data.date, cache=job.cache,
                               settings=settings, photo_threads=job.photo_threads)
-    proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache) if job.proof else b""
+    proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache, articles) if job.proof else b""
     proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
     return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes),
                       render_warnings=marked + rendered.warnings,

@@ -127,6 +127,10 @@ class Article:
     # (content/normalise.py half_width) and a vertical column upright one per em (compose/vertical.py).
     # (field name, text) pairs; empty for nearly every article.
     vertical_forms: tuple[tuple[str, str], ...] = ()
+    # Under ``missing_glyphs: substitute`` (flow/glyphs.py): for each 〓 of the article's text, in
+    # the source map's order (proof/sourcemap.py source_units), the character it stands in for, ""
+    # for a 〓 the copy typed itself. The proof marks those 缺字 as it marks a hole (trial 17b #11).
+    stood_in: tuple[str, ...] = ()
 
     def headline(self, key: str, vertical: bool) -> str | None:
         """The headline field ``key`` (kicker, title, subtitle, byline) as set horizontally or vertically."""

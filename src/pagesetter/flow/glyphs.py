@@ -180,7 +180,8 @@ def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet,
             lacking.setdefault(f.key, []).append(i)
             found.append(Missing(f.locate(i), name, f.where, f.text[i]))
     if lacking and spec.missing_glyphs == "substitute":
-        return _substituted(article, fields, lacking), tuple(found)
+        substituted = _substituted(article, fields, lacking)
+        return replace(substituted, stood_in=_stood_in(article, substituted)), tuple(found)
     return article, tuple(found)
 
 
@@ -333,6 +334,19 @@ def _front_locator(article: Article, where: tuple[Loc, str] | None, value: str,
     if where is None:
         return lambda i: fallback or article.loc
     return lambda i: char_loc(where[0], where[1], value, i)
+
+
+def _stood_in(original: Article, substituted: Article) -> tuple[str, ...]:
+    """For each 〓 of ``substituted``'s text (source_units' order), the character of ``original`` it
+    stands in for, "" where the copy has 〓 itself: a substitution is one character for one, so
+    the two texts stand side by side."""
+    from pagesetter.proof.sourcemap import source_units
+
+    before = "".join(text for text, _ in source_units(original))
+    after = "".join(text for text, _ in source_units(substituted))
+    if len(before) != len(after):
+        return ()
+    return tuple("" if b == SUBSTITUTE else b for a, b in zip(after, before) if a == SUBSTITUTE)
 
 
 def _substituted(article: Article, fields: list[_Field], lacking: dict[tuple, list[int]]) -> Article:

@@ -9,6 +9,9 @@ like any other (more rules and text), so the same renderer draws it.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import groupby
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from pagesetter.compose.display import compose_display
 from pagesetter.flow.article import to_text_line
@@ -16,6 +19,9 @@ from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Frame, Overset, Page, Rule, TextLine
 from pagesetter.spec.model import CMYK, PageSpec
+
+if TYPE_CHECKING:
+    from pagesetter.content.model import Article
 
 GRID = CMYK(40, 0, 0, 0)  # baseline grid: light cyan
 COLUMNS = CMYK(0, 40, 0, 0)  # column grid: light magenta
@@ -27,7 +33,10 @@ LOW_PPI = 200  # PRINT.md: warn under 200 ppi effective
 HAIR = 0.2
 
 
-def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
+def proof_page(page: Page, spec: PageSpec, faces: FaceSet, articles: "dict[str, Article] | None" = None) -> Page:
+    """The page with its make-up drawn over it. ``articles``: as set, their 〓 for characters no
+    face has (``missing_glyphs: substitute``) marked 缺字 as a hole is (trial 17b #11: only the
+    holes of a page that could not be printed anyway were marked)."""
     geo = PageGeometry(spec)
     rules: list[Rule] = []
     lines: list[TextLine] = []
@@ -54,12 +63,14 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
         label = _clear_label(f"溢出 {o.chars}字 {o.lines}行", target, geo, spec, faces, taken)
         lines.append(label)
         taken += _glyph_boxes(label)
-    for line in page.lines:  # characters no face has: marked where they would stand
-        for g in line.glyphs:
-            if g.gid == 0 and g.text.strip():
+    stood_in = _stood_in_glyphs(page, articles or {})
+    for n, line in enumerate(page.lines):  # characters no face has: marked where they stand
+        for k, g in enumerate(line.glyphs):
+            missing = g.text if g.gid == 0 and g.text.strip() else stood_in.get((n, k), "")
+            if missing:
                 rules += _box(g.x, line.baseline - g.size * 0.88, g.size, g.size, 1.0, OVERSET)
-                lines.append(_label(f"缺字 U+{ord(g.text[0]):04X}", g.x, line.baseline - g.size, OVERSET, spec, faces,
-                                    60.0))
+                lines.append(_label(f"缺字 U+{ord(missing[0]):04X}", g.x, line.baseline - g.size, OVERSET, spec,
+                                    faces, 60.0))
     for image in page.images:
         ppi = _effective_ppi(image)
         if ppi is not None and ppi < LOW_PPI:
@@ -73,6 +84,46 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet) -> Page:
     m = SAFETY_MARGIN
     rules += _box(m, m, tw - 2 * m, th - 2 * m, HAIR, SAFETY)
     return replace(page, rules=page.rules + tuple(rules), lines=page.lines + tuple(lines))
+
+
+def _stood_in_glyphs(page: Page, articles: "dict[str, Article]") -> dict[tuple[int, int], str]:
+    """Each 〓 glyph the build put in place of a character no face has, by (line, glyph) of
+    ``page.lines``, with that character. The printed text is aligned with the article's as the
+    source map aligns it (proof/sourcemap.py line_per_char), each character carrying which 〓 of
+    the text it is, so a 〓 the copy typed itself is not marked."""
+    from pagesetter.flow.glyphs import SUBSTITUTE
+    from pagesetter.proof.sourcemap import line_per_char, printed_text, source_units
+
+    out: dict[tuple[int, int], str] = {}
+    numbered = list(enumerate(page.lines))
+    by_article: dict[str, list[tuple[int, TextLine]]] = {}
+    for name, run in groupby(numbered, key=lambda item: item[1].article):  # a module's lines come together
+        by_article.setdefault(name, []).extend(run)
+    for name, placed in by_article.items():
+        article = articles.get(name)
+        if article is None or not article.stood_in:
+            continue
+        units: list[tuple[str, tuple[int, ...]]] = []
+        seen = 0
+        for text, _ in source_units(article):
+            tags = []
+            for ch in text:  # which 〓 of the text (from 1), 0 for any other character
+                seen += ch == SUBSTITUTE
+                tags.append(seen if ch == SUBSTITUTE else 0)
+            units.append((text, tuple(tags)))
+        printed = printed_text([line for _, line in placed])
+        tags = line_per_char(printed, units) if printed else []
+        offset = 0
+        for n, line in placed:  # as printed_text reads the lines: drawn glyphs, blanks left out
+            for k, g in enumerate(line.glyphs):
+                if g.gid == 0:
+                    continue
+                count = sum(1 for ch in g.text if not ch.isspace())
+                tag = tags[offset] if count and offset < len(tags) else 0
+                if g.text == SUBSTITUTE and 0 < tag <= len(article.stood_in) and article.stood_in[tag - 1]:
+                    out[(n, k)] = article.stood_in[tag - 1]
+                offset += count
+    return out
 
 
 def _overset_frame(page: Page, o: Overset) -> Frame:
