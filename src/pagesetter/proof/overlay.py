@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import groupby
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from pagesetter.compose.display import compose_display
