@@ -790,8 +790,13 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     page_frames = [_text_frames(page, frames[i] if frames and i < len(frames) else []) for i, page in
                    enumerate(pages)]
     page_frames = [sorted(fs, key=lambda f: TEXT_FRAMES.index(f.kind)) for fs in page_frames]
-    report.frames = any(any(f.kind == "body" for f in fs) for fs in page_frames)
-    indexed = [ByBaseline.of(p) if any(f.kind == "body" for f in fs) else None for p, fs in zip(pages, page_frames)]
+    # A page is read by its record's frames when it has body frames, or table frames: a module that
+    # is a table alone, set across all its columns (span_tables), has no body frame, and its rows
+    # were judged by columns inferred from the glyphs, against column 1's edge (trial 17a #13).
+    framed = [any(f.kind == "body" for f in fs) or _has_kind(frames[i] if frames and i < len(frames) else [], "table")
+              for i, fs in enumerate(page_frames)]
+    report.frames = any(framed)
+    indexed = [ByBaseline.of(p) if ours else None for p, ours in zip(pages, framed)]
     body = _body_size(pages, page_frames, indexed)
     if body is None:
         return report
@@ -799,11 +804,17 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     figures = _Figures()
     for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
         recorded = frames[i] if frames and i < len(frames) else []
-        subheads, ragged, ends, tables = (_marked_frames(page, recorded, kind)
-                                          for kind in ("subhead", "ragged", "end", "table"))
+        subheads, ragged, ends, tables, blocks = (_marked_frames(page, recorded, kind)
+                                                  for kind in ("subhead", "ragged", "end", "table", "block"))
+        # what stands on the page by the record: the modules and the furniture's texts (a 报头 beside
+        # a table's module is no part of its rows)
+        furniture = records[i].get("furniture") if i < len(records) and isinstance(records[i], dict) else None
+        blocks += tuple(replace(f, kind="block") for f in _text_frames(page, [
+            dict(f, kind="body") for f in (furniture if isinstance(furniture, list) else [])
+            if isinstance(f, dict) and f.get("kind") == "text"]))
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
         pitch = _record_pitch(records[i]) if by is not None and i < len(records) else None
-        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables, pitch)
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables, pitch, blocks)
         _furniture_findings(page, _furniture(records[i]) if i < len(records) else [], report)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
@@ -849,11 +860,12 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
                   sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
                   ends: tuple[TextFrame, ...] = (), tables: tuple[TextFrame, ...] = (),
-                  pitch: float | None = None) -> None:
-    """``pitch``: ours, the grid pitch by the layout record (_record_pitch)."""
+                  pitch: float | None = None, blocks: tuple[TextFrame, ...] = ()) -> None:
+    """``pitch``: ours, the grid pitch by the layout record (_record_pitch); ``blocks``: the
+    record's module blocks (a table's row runs past its measure where no module stands)."""
     table_lines: list[Line] = []
     if by is not None:
-        table_lines, taken = _table_lines(page, tables, body, by)
+        table_lines, taken = _table_lines(page, tables, body, by, blocks)
         columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads, taken)
         _check_tables(table_lines, body, report)
         _ink_in_frames(page, frames, report, by)
@@ -940,6 +952,11 @@ def _stacked(c: Char, page: PageChars) -> bool:
     centre, size = _reading_x(c), c.size
     return any(d is not c and not d.text.isspace() and abs(_reading_x(d) - centre) < STACK_AXIS_EM * size
                and 0 < abs(d.baseline - c.baseline) <= STACK_STEP_EM * size for d in page.chars)
+
+
+def _has_kind(frames: list[dict], kind: str) -> bool:
+    """Does our layout record mark any grid line or frame as ``kind``?"""
+    return any(isinstance(f, dict) and f.get("kind") == kind for f in frames)
 
 
 def _marked_frames(page: PageChars, frames: list[dict], kind: str) -> tuple[TextFrame, ...]:
@@ -1098,15 +1115,20 @@ def _reading_x(c: Char) -> float:
 
 
 def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
-                 by: "ByBaseline") -> tuple[list[Line], set[int]]:
+                 by: "ByBaseline", blocks: tuple[TextFrame, ...] = ()) -> tuple[list[Line], set[int]]:
     """Ours: the lines of the grid lines the layout record marks "table" (flow/article.py
     _set_table_line): a table's title, rows and source, each held to its own tests (_check_tables),
     not a justified line's (its cells stand apart by design, figures next to Han). With them, the
-    ids of every character the marked grid lines hold, spaces included."""
+    ids of every character the marked grid lines hold, spaces included, and the characters on the
+    line right of its measure that no module's block holds: a row run past its module is judged
+    whole, not only as far as the measure (a table across the module's columns, span_tables, is
+    measured by its own line, trial 17a #13)."""
     out: list[Line] = []
     seen: set[int] = set()
     for t in tables:
-        inside = [c for c in t.chars_of(by, body / 2) if id(c) not in seen]
+        past = TextFrame(t.article, t.kind, t.right, t.top, page.width + 1000.0, t.bottom)
+        beyond = [c for c in past.chars_of(by) if not any(b.holds(c) for b in blocks)] if blocks else []
+        inside = [c for c in t.chars_of(by, body / 2) + beyond if id(c) not in seen]
         seen.update(map(id, inside))
         out += [replace(line, right_edge=t.right, left_edge=t.left) for line in _by_baseline(inside, page.number)]
     return out, seen
