@@ -954,6 +954,11 @@ def _stacked(c: Char, page: PageChars) -> bool:
                and 0 < abs(d.baseline - c.baseline) <= STACK_STEP_EM * size for d in page.chars)
 
 
+def _at_ink(c: Char) -> Char:
+    """``c`` placed by the middle of its ink (its origin when it has none)."""
+    return c._replace(x=(c.ink_left + c.ink_right) / 2) if c.ink_right > c.ink_left else c
+
+
 def _has_kind(frames: list[dict], kind: str) -> bool:
     """Does our layout record mark any grid line or frame as ``kind``?"""
     return any(isinstance(f, dict) and f.get("kind") == kind for f in frames)
@@ -1127,7 +1132,10 @@ def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
     seen: set[int] = set()
     for t in tables:
         past = TextFrame(t.article, t.kind, t.right, t.top, page.width + 1000.0, t.bottom)
-        beyond = [c for c in past.chars_of(by) if not any(b.holds(c) for b in blocks)] if blocks else []
+        # held by a block by its origin or its ink's middle: an opening quote set half-width at a
+        # line's head has its origin in the gutter left of its module (trial16-content's “)
+        beyond = [c for c in past.chars_of(by) if not any(b.holds(c) or b.holds(_at_ink(c)) for b in blocks)] \
+            if blocks else []
         inside = [c for c in t.chars_of(by, body / 2) + beyond if id(c) not in seen]
         seen.update(map(id, inside))
         out += [replace(line, right_edge=t.right, left_edge=t.left) for line in _by_baseline(inside, page.number)]
