@@ -15,7 +15,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
@@ -23,25 +22,14 @@ import pytest
 
 from pagesetter.cli import EXIT_TYPOGRAPHY
 from pagesetter.proof.readback import read_chars
+from tests.test_check_trial import _build, _run  # the same check-and-build runner
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPO15 = ROOT / "tests" / "pages" / "layout" / "typo15.yaml"
 CHECKCAP = ROOT / "tests" / "pages" / "layout" / "checkcap.yaml"
-ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
 # U+FF10–FF19, FF21–FF3A, FF41–FF5A, written out: the test holds the rule (GB/T 15835-2011 §5.1.8.1)
 FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 QUARTER_EM = 0.25  # clreq §3.8: what `check` calls a very loose line, and the build warns of
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
-                          timeout=600, env=ENV, cwd=ROOT)
-
-
-def _build(spec: Path, out: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
-    run = _run("build", str(spec), "-o", str(out))
-    assert run.returncode == 0, run.stderr
-    return run, out / f"{spec.stem}.pdf"
 
 
 def _check(pdf: Path) -> tuple[subprocess.CompletedProcess[str], dict]:

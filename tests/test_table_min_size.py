@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pagesetter.build import load_inputs
 from pagesetter.flow import tables
 from pagesetter.fonts.face import FaceSet
 from pagesetter.proof.readback import read_chars
+from tests.test_tables_span import _build, _written  # one spec writer and build for table pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "pages"
@@ -34,16 +34,7 @@ def _spec(tmp_path: Path, cols: int, span: bool) -> Path:
     text = text.replace("block: {col: 1, cols: 1,", f"block: {{col: 1, cols: {cols},")
     if span:
         text += "    span_tables: true\n"
-    head, articles = text.split("articles:\n", 1)
-    text = f"{head}allow_outside: [{ROOT / 'fonts'}, {ROOT / 'layout'}, {PAGES / 'content'}]\narticles:\n{articles}"
-    path = tmp_path / "spec.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _build(spec: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "--no-cache", "-o", str(out), str(spec)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return _written(tmp_path, text)
 
 
 def _error(done: subprocess.CompletedProcess[str]) -> str:

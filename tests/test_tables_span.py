@@ -156,6 +156,11 @@ def _spec(tmp_path: Path, cols: int, span: bool) -> Path:
     if not span:
         text = text.replace("    span_tables: true\n", "", 1)
     assert ("span_tables: true\n" in text.split("- article: rates")[0]) == span
+    return _written(tmp_path, text)
+
+
+def _written(tmp_path: Path, text: str) -> Path:
+    """A spec's text written in ``tmp_path``, the shipped fonts, layout and test content allowed."""
     head, articles = text.split("articles:\n", 1)
     text = f"{head}allow_outside: [{ROOT / 'fonts'}, {ROOT / 'layout'}, {PAGES / 'content'}]\narticles:\n{articles}"
     path = tmp_path / "spec.yaml"
