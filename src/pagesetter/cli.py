@@ -1106,7 +1106,7 @@ def _epaper(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
-    from pagesetter.proof.report import (SET_OVER, gate_pdf, not_in_preflight, preflight_lines, rooted, unsaid,
+    from pagesetter.proof.report import (SET_OVER, gate_errors, gate_pdf, not_in_preflight, preflight_lines, rooted, unsaid,
                                          warning_lines)
     from pagesetter.spec.loader import project_root
 
@@ -1119,7 +1119,7 @@ def _epaper(args: argparse.Namespace) -> int:
     for pdf in result.pdfs:
         gate = gate_pdf(pdf)
         problems += preflight_lines(pdf, gate.preflight.findings)
-        errors += sum(f.severity == "error" for f in gate.preflight.findings if f.check != "overset")
+        errors += gate_errors(gate.preflight.findings)
         set_over += sum(c.key in SET_OVER for c in gate.check_warnings)
         warnings = not_in_preflight(warnings, gate.preflight.findings)
         warnings += rooted(gate.measure_warnings, root) + rooted(tuple(unsaid(gate.check_warnings, result.warnings)), root)

@@ -342,7 +342,7 @@ def checked_verdicts(pdfs: list[str], coverage: Any = None) -> Verdicts:
     from pagesetter.build import refused_slug
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.readback import read_chars
-    from pagesetter.proof.report import SET_OVER, preflight_summary
+    from pagesetter.proof.report import SET_OVER, gate_errors, preflight_summary
     from pagesetter.proof.typography import _locate, analyse, pdf_records
 
     verdicts: list[str] = []
@@ -362,7 +362,7 @@ def checked_verdicts(pdfs: list[str], coverage: Any = None) -> Verdicts:
             report = analyse(chars, records=records)
             _locate(report, chars, records)
             typography.append(report.text())
-            errors = sum(f.severity == "error" and f.check != "overset" for f in checked.findings)
+            errors = gate_errors(checked.findings)
             refused.append(refused_slug(errors, sum(bool(getattr(report, key)) for key in SET_OVER),
                                         any(f.check == "overset" for f in checked.findings)))
         except Exception as exc:  # noqa: BLE001 - a checker's fault is shown, the desk keeps serving

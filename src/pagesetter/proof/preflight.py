@@ -750,11 +750,9 @@ def overprint_problem(colour: tuple[float, ...]) -> str | None:
     """What is wrong with this colour overprinting (PRINT.md: only 100 % K text and rules overprint):
     white vanishes (nothing is painted where it should knock out), colour mixes with what is under
     it. A DeviceGray or DeviceCMYK black, or a K-only tint, may overprint."""
-    if len(colour) == 1:  # DeviceGray: 0 black … 1 white
-        return "white set to overprint (it vanishes in print)" if colour[0] >= 0.999 else None
+    if _white(colour):
+        return "white set to overprint (it vanishes in print)"
     if len(colour) == 4:
-        if max(colour) <= 0.001:
-            return "white set to overprint (it vanishes in print)"
         if max(colour[:3]) > 0.001:
             return f"colour {tuple(round(v * 100) for v in colour)} set to overprint (it mixes with what lies under it)"
     return None
