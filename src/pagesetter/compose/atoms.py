@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from pagesetter.compose.chars import (
-    BLANK_SIDE, CHINESE_SPACE_EM, ENUMERATORS, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
+    BLANK_SIDE, CHINESE_SPACE_EM, ink_blank_side, ENUMERATORS, FORCED_AT_HYPHENATION_PENALTY, FORCED_MIN_LEFT, FORCED_MIN_RIGHT, FORCED_PENALTY,
     FORCED_SPLIT_EM,
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, NUMBER_SUFFIXES, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
@@ -791,8 +791,31 @@ def _clusters(atom: Atom, hyphens: bool = True) -> list[Atom]:
     return pieces
 
 
-def _set_punct_width(atom: Atom, punct_style: str) -> None:
+def blank_side(atom: Atom, vertical: bool = False) -> str | None:
+    """The side of a mark's em its white stands: its class's (BLANK_SIDE), unless the face's
+    full-width glyph has its ink elsewhere (chars.py ink_blank_side: a centred ，of Noto Sans CJK TC
+    or Droid Sans Fallback). A narrow glyph put on the grid (grid_marks) stands where its class says.
+    In a vertical column the class's side, always: the glyph there is the face's vertical form, whose
+    ink across the column says nothing of its blank down it (Noto CJK's vertical ：；！？ stand centred
+    across their cell), and vertical.py _keep_ink_inside fits the cell to the form's ink down the
+    column."""
     side = BLANK_SIDE.get(atom.cls)
+    if vertical or side not in ("left", "right") or len(atom.glyphs) != 1 or atom.glyphs[0].advance < 0.9:
+        return side
+    return _glyph_blank_side(atom.face, atom.glyphs[0].gid, side)
+
+
+def _glyph_blank_side(face: Face, gid: int, class_side: str) -> str:
+    """ink_blank_side of the face's glyph, kept on the face: asked of every mark of a page."""
+    key = (gid, class_side)
+    side = face._blank_sides.get(key)
+    if side is None:
+        side = face._blank_sides[key] = ink_blank_side(class_side, *face.ink_extent(gid))
+    return side
+
+
+def _set_punct_width(atom: Atom, punct_style: str, vertical: bool = False) -> None:
+    side = blank_side(atom, vertical)
     em = atom.style.size
     if side is None or atom.width < 0.9 * em:
         return  # not on the grid (a proportional mark in Latin text keeps the font's width)
@@ -864,22 +887,26 @@ def _centre_in_em(atom: Atom) -> None:
     atom.width = atom.em
 
 
-def compress_adjacent(atoms: list[Atom]) -> None:
-    """Two marks side by side give up the blank between them (clreq §3.1.6; GB/T 15834 §5.1.10)."""
+def compress_adjacent(atoms: list[Atom], vertical: bool = False) -> None:
+    """Two marks side by side give up the blank between them (clreq §3.1.6; GB/T 15834 §5.1.10);
+    ``vertical``: down a column, each mark's blank where its class has it (blank_side)."""
     for a, b in zip(atoms, atoms[1:]):
         if b.cls not in BLANK_SIDE or a.cls not in BLANK_SIDE:  # is_punct, inline: asked once per atom
             continue
-        if BLANK_SIDE[a.cls] == "right" and a.width > PUNCT_MIN_WIDTH * a.em + 0.01:
+        a_side, b_side = blank_side(a, vertical), blank_side(b, vertical)
+        if BLANK_SIDE[a.cls] == "right" and a_side != "left" and a.width > PUNCT_MIN_WIDTH * a.em + 0.01:
+            if a_side == "both":  # a centred mark gives up its blank from both sides
+                a.shift += (a.width - PUNCT_MIN_WIDTH * a.em) / 2
             a.width = PUNCT_MIN_WIDTH * a.em
             a.squeeze = a.shrink = a.stop_shrink = 0.0
-        elif BLANK_SIDE[b.cls] == "left" and b.width > PUNCT_MIN_WIDTH * b.em + 0.01:
-            b.shift += b.width - PUNCT_MIN_WIDTH * b.em
+        elif BLANK_SIDE[b.cls] == "left" and b_side != "right" and b.width > PUNCT_MIN_WIDTH * b.em + 0.01:
+            b.shift += (b.width - PUNCT_MIN_WIDTH * b.em) / (2 if b_side == "both" else 1)
             b.width = PUNCT_MIN_WIDTH * b.em
             b.shrink = b.start_squeeze = 0.0
 
 
-def set_style_width(atom: Atom) -> None:
+def set_style_width(atom: Atom, vertical: bool = False) -> None:
     """A mark's width and blanks by its style's punctuation rules: vertical text (compose/vertical.py)
     sets its marks by the same table, an opening mark's blank at its top, a closing one's at its foot."""
     if atom.cls in BLANK_SIDE:
-        _set_punct_width(atom, atom.style.punctuation)
+        _set_punct_width(atom, atom.style.punctuation, vertical)

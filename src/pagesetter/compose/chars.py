@@ -135,6 +135,37 @@ BLANK_SIDE: dict[CharClass, str] = {
     CharClass.MIDDLE: "both",
 }
 
+# Where a face's full-width mark has its ink, in its em box, decides the side its white is trimmed
+# from when the style compresses it (clreq §3.1.6; GB/T 15834-2011 §5 places 。，、；：？！ in the
+# left half in mainland use, while clreq §3.1 notes Taiwan and Hong Kong centre them: Noto Sans CJK
+# TC, Droid Sans Fallback). A mark whose ink lies in the half BLANK_SIDE names (within
+# MARK_INK_TOLERANCE_EM) keeps that side; one whose ink fits the middle half is centred: a quarter em
+# trimmed from each side ("both"); one fitting neither keeps its class's side. Measured with
+# HarfBuzz glyph extents: Noto CJK SC and LXGW WenKai marks lie in their half (？ of WenKai to 0.50
+# em); Droid's ，spans 0.42–0.58 em, its （ 0.38–0.73; Noto Sans CJK TC's own ，0.38–0.61, a form
+# HarfBuzz leaves only in a run of neither Han nor Latin (1，2): in others its locl, asked for zh-Hans
+# (fonts/face.py shape), gives the SC form (0.16–0.39). The glyph shaped is the one measured.
+MARK_INK_TOLERANCE_EM = 0.03
+MARK_INK_HALVES: dict[str, tuple[float, float]] = {
+    "right": (0.0, 0.5),  # blank on the right: the ink in the left half
+    "left": (0.5, 1.0),
+    "both": (0.25, 0.75),
+}
+
+
+def ink_blank_side(class_side: str, ink_left: float, ink_right: float) -> str:
+    """The side of a full-width mark's em box its white stands, by its ink (em from its origin):
+    the class's own side when the ink lies in the other half, "both" when it fits the middle half."""
+    if class_side not in ("left", "right") or ink_right <= ink_left:
+        return class_side
+    tol = MARK_INK_TOLERANCE_EM
+    for side in (class_side, "both"):
+        lo, hi = MARK_INK_HALVES[side]
+        if ink_left >= lo - tol and ink_right <= hi + tol:
+            return side
+    return class_side
+
+
 # Set width of punctuation (em) per style, before adjacency and line-end adjustment.
 # Styles as ctex/xeCJK name them: 全角 quanjiao, 开明 kaiming (Founder 书版 default:
 # 。？！ full, the rest half), 半角 banjiao.

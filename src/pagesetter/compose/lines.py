@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from pagesetter.compose.atoms import (
+    blank_side,
     Atom, compress_adjacent, grid_marks, mark_enumerator, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORD_MARKS_COMBINING, WORDLIKE, CharClass
@@ -584,7 +585,7 @@ def _shrink(seg: list[Atom], seg_gaps: list[Gap], gaps: list[float], widths: lis
 def _narrow(atom: Atom, k: int, take: float, widths: list[float], shifts: list[float]) -> None:
     """A mark gives up ``take`` of its blank, on the side its blank is (GB/T 15834 §5)."""
     widths[k] -= take
-    side = BLANK_SIDE.get(atom.cls)
+    side = blank_side(atom)  # where the face's glyph has its white (a centred mark: both sides)
     if side == "left":
         shifts[k] += take
     elif side == "both":

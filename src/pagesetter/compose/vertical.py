@@ -170,7 +170,7 @@ def _units(clause: str, style: Style, face: Face) -> list[_Unit]:
             units.append(_Unit(Atom(" ", CharClass.SPACE, style, face, [], [], style.word_space * style.size), ()))
         else:
             units.append(_word_unit(kind, part, style, face))
-    compress_adjacent([u.atom for u in units])
+    compress_adjacent([u.atom for u in units], vertical=True)
     for unit in units:
         _keep_ink_inside(unit, face)
     return units
@@ -226,7 +226,7 @@ def _grid_units(text: str, style: Style, face: Face) -> list[_Unit]:
                                  chars if k == 0 else "", color))
             down += g.advance * size
         atom = Atom(chars, cls, style, face, glyphs, [chars], down)
-        set_style_width(atom)
+        set_style_width(atom, vertical=True)
         units.append(_Unit(atom, tuple(placed)))
     return units
 
@@ -270,7 +270,7 @@ def _turned_mark(chars: str, cls: CharClass, style: Style, face: Face) -> _Unit:
         placed.append(VGlyph(key, size, g.gid, dx, down, chars if k == 0 else "", style.color, 90, scale))
         down += g.advance * size * scale
     atom = Atom(chars, cls, style, face, glyphs, [chars], advance)
-    set_style_width(atom)
+    set_style_width(atom, vertical=True)
     return _Unit(atom, tuple(placed))
 
 

@@ -44,6 +44,9 @@ class Face:
     _cmap: dict[str, int] = field(default_factory=dict, repr=False)
     # glyph id -> nominal advance (em), as asked: every atom that may end a line asks (atoms._unkern)
     _advances: dict[int, float] = field(default_factory=dict, repr=False)
+    # (glyph id, its class's blank side) -> the side a full-width mark's white stands by its ink, as
+    # asked (compose/atoms.py blank_side): once per face and mark
+    _blank_sides: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pagesetter.compose.chars import (
-    CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
+    BLANK_SIDE, CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
     NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, URL, URL_CHARS, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
     is_cjk,
     lone_dash_at, url_break_at,
@@ -437,6 +437,7 @@ PROBLEMS = (("kinsoku", "kinsoku"), ("split_marks", "split ——/……"), ("ma
             ("split_phrases", "Latin phrase split across vertical columns"),
             ("parted_units", "a number's symbol set apart from it"),
             ("off_trim", "off the trim"), ("over_furniture", "set over the page's furniture"),
+            ("crowded_marks", "mark set against its neighbour"),
             ("no_unicode", "glyph with no Unicode (ToUnicode): its text reads as garbage"))
 # Findings counted and located, and warned of by the build, but no problem (exit 0): a make-up
 # preference the flow keeps where the module has a line to spare (flow/article.py keep_ends), and
@@ -528,6 +529,11 @@ class TypographyReport:
     # ours: a character's ink over a rule of the page's furniture (the 报眉's, the 报头's), which the
     # layout record places (render/pdf.py _furniture): a paper name through its rule, a headline on it
     over_furniture: list[Finding] = field(default_factory=list)
+    # a mark of a horizontal line whose ink comes within MARK_CLEAR_EM of its neighbour's on the
+    # side its blank is (after ，。、；：）》” the next character, before （《“ the one before): a face
+    # whose marks stand centred in their em (Droid Sans Fallback, Noto Sans CJK TC) compressed as if
+    # the ink were in one half (trial 17c #1: 之间 ,正文), or any mark set over its neighbour
+    crowded_marks: list[Finding] = field(default_factory=list)
     gap_em: dict[str, float] = field(default_factory=dict)  # spacing between Han characters
     han_latin_em: dict[str, float] = field(default_factory=dict)  # Han–Latin/digit gaps: min, median, max
     mark_lengths_em: dict[str, float] = field(default_factory=dict)  # every ——/……: min, max
@@ -598,6 +604,8 @@ class TypographyReport:
                 + (f"; {counted(len(self.off_trim), 'line')} off the trim" if self.off_trim else "")
                 + (f"; {counted(len(self.no_unicode), 'glyph')} with no Unicode" if self.no_unicode else "")
                 + (f"; {counted(len(self.over_furniture), 'line')} over the page's furniture" if self.over_furniture else "")
+                + (f"; {counted(len(self.crowded_marks), 'mark')} set against the character beside "
+                   f"{'it' if len(self.crowded_marks) == 1 else 'them'}" if self.crowded_marks else "")
                 + (f"; {len(self.geta)} 〓 printed for characters no face has" if self.geta else "")
                 + (f"; {counted(len(self.full_width), 'line')} with full-width letters or digits"
                    if self.full_width else ""))
@@ -905,6 +913,8 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
             _ascii_marks(line, report)
         if not _NUMBER_SYMBOLS.isdisjoint(line.text):  # most lines hold no 3℃, 8.7%
             _parted_units(line, report)
+        if not _BLANK_SIDED.keys().isdisjoint(line.text):  # a line of Han and Latin only has no mark to crowd
+            _crowded_marks(line, report)
         if not _RUN_CHARS.isdisjoint(line.text):  # most lines hold no ——/……: no run to measure
             figures.lengths.extend(_marks_along(_runs(line.chars), line, report, vertical=False))
     for column in vertical:
@@ -2258,6 +2268,58 @@ def _parted_units(line: Line, report: TypographyReport) -> None:
             if white > usual + LIMITS.parted_unit:
                 report.parted_units.append(Finding.at(line, shown(line),
                                                    f"{white:.2f} em between {a.text} and {b.text}"))
+
+
+# em: the least white between a mark's ink and its neighbour's on the side of its blank (the side
+# GB/T 15834-2011 §5 leaves white, compose/chars.py BLANK_SIDE): less reads as touching. And how much
+# less white a mark may have on its blank's side than on its ink's (two non-marks beside it) before it
+# reads as the next character's (之间 ,正文). Measured on every page the tests and the shipped layouts
+# build (Noto CJK SC, LXGW WenKai): blank-side white 0.037 em at least (dashes aside: a —— fills its
+# em), and at most 0.21 em less than the ink side's (a squeezed line's “); the centred marks of
+# Droid Sans Fallback compressed from the right (trial 17c #1): -0.06 em white, 0.33-0.59 em less.
+MARK_CLEAR_EM = 0.03
+MARK_LEAN_EM = 0.3
+# Each full-width mark with a blank on one side, and that side.
+_BLANK_SIDED: dict[str, str] = {ch: BLANK_SIDE[cls] for ch, cls in MARK_CLASSES.items()
+                                if BLANK_SIDE.get(cls) in ("left", "right") and ch in MARKS}
+_DASHES = DASH | ELLIPSIS
+
+
+def _inked_pair(a: Char, b: Char) -> bool:
+    """Two characters of a line side by side, each with ink (no space, no dash filling its em)."""
+    return a.ink_right > a.ink_left and b.ink_right > b.ink_left and abs(a.baseline - b.baseline) <= 0.1 \
+        and 0 <= b.x - a.x <= 1.5 * max(a.size, b.size) and a.text not in _DASHES and b.text not in _DASHES
+
+
+def _crowded_marks(line: Line, report: TypographyReport) -> None:
+    """A mark set against the character on the side its white stands (its blank's side, GB/T
+    15834-2011 §5: after ，the next character, before （ the one before): the white between their
+    inks under MARK_CLEAR_EM, or under the white on the mark's other side by MARK_LEAN_EM (it
+    reads as the next character's). pdfium's glyph boxes (readback.Char ink_left/ink_right) on
+    both sides, a Han character's too. One finding per mark."""
+    chars = line.chars
+    for k, c in enumerate(chars):
+        side = _BLANK_SIDED.get(c.text)
+        if side is None or c.size <= 0:
+            continue
+        prev = chars[k - 1] if k > 0 and _inked_pair(chars[k - 1], c) else None
+        nxt = chars[k + 1] if k + 1 < len(chars) and _inked_pair(c, chars[k + 1]) else None
+        blank_by, ink_by = (nxt, prev) if side == "right" else (prev, nxt)
+        if blank_by is None:
+            continue
+        white = nxt.ink_left - c.ink_right if blank_by is nxt else c.ink_left - prev.ink_right
+        other = None if ink_by is None or ink_by.text in MARKS or blank_by.text in MARKS else \
+            (nxt.ink_left - c.ink_right if ink_by is nxt else c.ink_left - prev.ink_right)
+        if white < MARK_CLEAR_EM * c.size:
+            said = f"its ink {-white:.2f} pt into {blank_by.text}'s" if white < 0 else \
+                f"{white:.2f} pt of white between its ink and {blank_by.text}'s"
+        elif other is not None and white < other - MARK_LEAN_EM * c.size:
+            said = f"{white:.2f} pt of white to {blank_by.text}, {other:.2f} pt to {ink_by.text}"
+        else:
+            continue
+        report.crowded_marks.append(Finding(
+            line.page, line.baseline, shown(line, chars[max(0, k - 3):k + 3]),
+            f"{c.text} set against {blank_by.text}, on the side its white should stand: {said}"))
 
 
 def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None = None) -> list[float]:
