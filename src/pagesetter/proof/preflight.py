@@ -5,14 +5,16 @@ Checks (../shared/PRINT.md): PDF/X identification and OutputIntent (the embedded
 class prtr, four components), PDF version, XMP metadata and its agreement with Info, page boxes,
 fonts embedded, colour spaces (no RGB; no Lab or ICC-based colour in X-1a; spot colours and
 /Separation /All allowed), transparency (X-1a only), effective image resolution, smallest text,
-thinnest rule, rich black in small text, text too near the trim, and total area coverage on a
-Ghostscript CMYK render when Ghostscript is installed.
+thinnest rule, rich black in small text, type too near its ground's darkness to read (legibility),
+text too near the trim, and total area coverage on a Ghostscript CMYK render when Ghostscript is
+installed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import math
 import re
 import shutil
@@ -24,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import pikepdf
-from PIL import Image, ImageMath
+from PIL import Image, ImageCms, ImageMath
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.coverage import COVERAGE_DPI, OVERPRINT_PRELUDE, CoverageServer, gs_arguments
 from pagesetter.proof.record import layout_record
 from pagesetter.records import record
-from pagesetter.render.photo import TAC_LIMIT, WARN_PPI
+from pagesetter.render.photo import NEWSPRINT_PROFILE, TAC_LIMIT, WARN_PPI
 from pagesetter.spec.model import PHOTO_PPI_RANGE
 from pagesetter.wording import counted
 
@@ -741,9 +743,11 @@ class _State:
     stroke: tuple[float, ...] = ()
     fill_overprint: bool = False  # /op (ISO 32000-1 §8.6.7; /op defaults to /OP)
     stroke_overprint: bool = False  # /OP
+    render_mode: int = 0  # Tr (ISO 32000-1 §9.3.6): 0 fills the glyphs; 3 is invisible (an OCR layer)
 
     def copy(self) -> "_State":
-        return _State(self.ctm, self.fill, self.line_width, self.stroke, self.fill_overprint, self.stroke_overprint)
+        return _State(self.ctm, self.fill, self.line_width, self.stroke, self.fill_overprint, self.stroke_overprint,
+                      self.render_mode)
 
 
 def overprint_problem(colour: tuple[float, ...]) -> str | None:
@@ -762,7 +766,10 @@ _PAINT_FILL = frozenset(("f", "F", "f*", "B", "B*", "b", "b*"))
 _PAINT_STROKE = frozenset(("S", "s", "B", "B*", "b", "b*"))
 _SHOW_TEXT = frozenset(("Tj", "TJ", "'", '"'))
 # The graphics and text state _content follows (ISO 32000-1 Table 51 and §9.3, §9.4.2).
-_STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "gs", "w", "Tf", "Tm", "Do"))
+_STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "gs", "w", "Tf", "Tm", "Do",
+                    # a fill in another colour space (a spot colour, /All) and the text render mode:
+                    # the legibility rule judges only type it knows the colour of, filled
+                    "cs", "sc", "scn", "Tr"))
 # Path construction and ending _content follows for the grounds text is reversed out of: a filled
 # rectangle (a tinted panel, as our PDFs draw one) and the no-op ending that drops a path.
 _GROUND = frozenset(("re", "n"))
@@ -798,6 +805,88 @@ REGISTRATION_RULES: tuple[InkRule, ...] = (
     InkRule(False, 2, "{size:g} pt text in {n} inks {inks}: misregistration makes it fuzzy"),
     InkRule(True, 2, "{size:g} pt white text reversed out of {n} inks {inks}: misregistration fills it in"),
 )
+
+
+@record(frozen=True)
+class LegibilityRule:
+    """Type whose printed darkness differs from its ground's by less than ``min_difference`` (0 the
+    paper, 1 solid black: printed_darkness) is hard to read (``severity`` warning) or cannot be
+    read at all (error)."""
+
+    min_difference: float
+    severity: str
+    cause: str  # the finding's closing words
+
+
+# Type on a ground (a box tint, a coloured panel, a solid, or the paper) too near it in darkness.
+# The measure is the difference of printed darkness (printed_darkness: L* on our newsprint profile,
+# so dot gain, and that yellow is nearly as light as the paper, are counted), one number for every
+# pairing: black or dark type on a ground past 60 % darkness, white or light type on one under
+# 40 %, colour type on a colour ground of like darkness. Source: judgement, against the newspaper
+# production guides found (USA TODAY's ad production specifications: no type surprinted on a screen
+# over 30 %, type reversed only out of a screen of 30 % or more; the Chicago Tribune's: surprint on
+# 25 % or less, reverse out of a black screen of 70 % or more). Those are for optimum reproduction
+# and disagree by 40 points on reverse type; 40 points of printed darkness is the difference at
+# which the eye, on our pages, says "barely reads" (ink-places: black type on an 80 % K panel, 14
+# points apart; white on 20 %, 28 points) and a 10 % tint behind black type (84 points) passes.
+# WCAG 2's contrast ratio (screens, not paper) was not used: on newsprint even black type on bare
+# paper reaches only about 8:1, and its 4.5:1 would warn 40 % tints behind black body type that
+# read well in print. Under 10 points (white on a tint of about 6 % K or less, black on about 85 % K
+# or more: an L* difference of about 5, which a reader sees only side by side) the type is
+# effectively invisible: an error,
+# the page is not fit to print; between the two a warning, for the desk to judge: the page prints,
+# and a headline set so on purpose (a ghosted kicker) is the desk's to keep.
+LEGIBILITY_RULES: tuple[LegibilityRule, ...] = (
+    LegibilityRule(0.10, "error", "it cannot be read"),
+    LegibilityRule(0.40, "warning", "it barely reads"),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _to_lab() -> "ImageCms.ImageCmsTransform":
+    # relative colorimetric: the paper is white (L* 100) to a reader's eye, whatever its shade
+    return ImageCms.buildTransform(ImageCms.getOpenProfile(str(NEWSPRINT_PROFILE)), ImageCms.createProfile("LAB"),
+                                   "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+
+def _lightness(cmyk: tuple[float, float, float, float]) -> float:
+    """L* (0–100) of a DeviceCMYK colour printed on newsprint (the OutputIntent's profile)."""
+    pixel = Image.new("CMYK", (1, 1), tuple(round(min(1.0, max(0.0, v)) * 255) for v in cmyk))
+    return ImageCms.applyTransform(pixel, _to_lab()).getpixel((0, 0))[0] / 255 * 100
+
+
+@functools.lru_cache(maxsize=256)
+def printed_darkness(colour: tuple[float, ...]) -> float:
+    """How dark a DeviceCMYK (or DeviceGray) colour prints on newsprint, 0 the paper to 1 solid
+    black: its L* through our newsprint profile (CGATS TR 002, relative colorimetric, littleCMS)
+    as a share of the way from the paper's L* to 100 % K's. A black tint prints darker than its
+    number (80 % K: about 0.86, the press's dot gain); solid yellow about 0.08."""
+    cmyk = _as_cmyk(colour)
+    paper, black = _lightness((0.0, 0.0, 0.0, 0.0)), _lightness((0.0, 0.0, 0.0, 1.0))
+    return round(min(1.0, max(0.0, (paper - _lightness(cmyk)) / (paper - black))), 3)
+
+
+def _as_cmyk(colour: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """A DeviceGray colour (1 white) as the black tint it prints as; a DeviceCMYK one as it is."""
+    return (0.0, 0.0, 0.0, 1.0 - colour[0]) if len(colour) == 1 else (colour[0], colour[1], colour[2], colour[3])
+
+
+def _illegible(text: tuple[float, ...], ground: tuple[float, ...]) -> LegibilityRule | None:
+    """The strictest legibility rule this type and ground break, or None."""
+    difference = abs(printed_darkness(text) - printed_darkness(ground))
+    return next((rule for rule in sorted(LEGIBILITY_RULES, key=lambda r: r.min_difference)
+                 if difference < rule.min_difference), None)
+
+
+def _on_trim(rect: tuple[float, float, float, float], page: pikepdf.Page) -> str:
+    """"at 20 mm from the left, 50 mm from the top of the trim (80 × 40 mm)": a box on the page."""
+    try:
+        box = _box(page, "/TrimBox") or _box(page, "/MediaBox") or [0.0, 0.0, 0.0, 0.0]
+    except MALFORMED:
+        box = [0.0, 0.0, 0.0, 0.0]
+    left, top = min(box[0], box[2]), max(box[1], box[3])
+    return (f"at {(rect[0] - left) / MM:.0f} mm from the left, {(top - rect[3]) / MM:.0f} mm from the top of the "
+            f"trim ({(rect[2] - rect[0]) / MM:.0f} × {(rect[3] - rect[1]) / MM:.0f} mm)")
 
 
 def _inks(colour: tuple[float, ...]) -> int:
@@ -854,6 +943,9 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     # small text in several inks: (check, size, colour, where) -> how many text runs; one finding a
     # cause and place, with its count (trial 9: ten identical lines naming only the page)
     multi_ink: dict[tuple[str, float, tuple[float, ...], str], int] = {}
+    # type too near its ground's darkness: (text colour, ground, where) -> text runs; one finding
+    # a pairing and place, as for multi_ink
+    faint: dict[tuple[tuple[float, ...], _Ground | None, str], int] = {}
     text_size, tm_scale, tm_origin = 0.0, 1.0, (0.0, 0.0)
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
     path: list[tuple[float, float, float, float]] = []  # the rectangles of the path being built
@@ -887,6 +979,10 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
             report.add("error", "colour", f"DeviceRGB colour ({op})", number)
         elif op in ("k", "g"):
             state.fill = tuple(float(v) for v in operands)
+        elif op in ("cs", "sc", "scn"):
+            state.fill = ()  # not DeviceCMYK or gray: its darkness is not judged
+        elif op == "Tr":
+            state.render_mode = int(operands[0])
         elif op in ("K", "G"):
             state.stroke = tuple(float(v) for v in operands)
         elif op == "gs":
@@ -931,6 +1027,13 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 where = places.at(x, y, size) if places.frames else ""
                 key = (check, round(size, 1), inks, where)
                 multi_ink[key] = multi_ink.get(key, 0) + 1
+            if len(fill) in (1, 4) and state.render_mode == 0:
+                # the ground under the glyph's body (a third of an em up and in from its origin), not
+                # under its origin: a rule under the baseline is no ground; a picture's is not judged
+                under = _ground_under(grounds, x + size / 3, y + size / 3)
+                if (under is None or under.fill is not None) and _illegible(fill, under.fill if under else (0, 0, 0, 0)):
+                    where = places.at(x, y, size) if places.frames else ""
+                    faint[(fill, under, where)] = faint.get((fill, under, where), 0) + 1
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
             if xobj is not None and xobj.get("/Subtype") == "/Image":
@@ -964,6 +1067,18 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
         runs = f"{count} text run{'s' if count != 1 else ''}"
         report.add("warning", "registration" if check == "reversed" else check,
                    f"{cause}; {runs} in {where}" if where else f"{cause}; {runs}", number)
+    for (fill, under, where), count in faint.items():
+        ground = under.fill if under is not None and under.fill is not None else (0.0, 0.0, 0.0, 0.0)
+        rule = _illegible(fill, ground)
+        assert rule is not None  # kept only when it broke one
+        text, bottom = printed_darkness(fill), printed_darkness(ground)
+        said = (f"a ground {tuple(round(v * 100) for v in _as_cmyk(ground))}" if under is not None else "the paper")
+        runs = f"{count} text run{'s' if count != 1 else ''}" + (f" in {where}" if where else "")
+        box = f", on the ground {_on_trim(under.rect, page)}" if under is not None else ""
+        report.add(rule.severity, "legibility",
+                   f"type {tuple(round(v * 100) for v in _as_cmyk(fill))} on {said}: printed darkness {text * 100:.0f} % on "
+                   f"{bottom * 100:.0f} %, {abs(text - bottom) * 100:.0f} points apart (under "
+                   f"{rule.min_difference * 100:.0f}: {rule.cause}); {runs}{box}", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():
         problem = _colour_space_problem(cs, x4)
         if problem:
