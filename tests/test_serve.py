@@ -127,8 +127,10 @@ def test_every_warning_kind_and_preflight_check_has_a_chinese_label() -> None:
     src = Path(__file__).resolve().parent.parent / "src" / "pagesetter"
     kinds = {k for f in src.rglob("*.py") for k in re.findall(r'\bWarning\(\s*"([a-z-]+)"', f.read_text(encoding="utf-8"))}
     assert kinds >= {"overset", "fitted", "missing-glyph"} and kinds <= set(WARNING_KINDS), kinds - set(WARNING_KINDS)
-    checks = set(re.findall(r'\.add\("(?:error|warning)", "([^"]+)"',
+    # a literal severity, or a rule table's (LEGIBILITY_RULES: rule.severity)
+    checks = set(re.findall(r'\.add\((?:"(?:error|warning)"|rule\.severity),\s*"([^"]+)"',
                             (src / "proof" / "preflight.py").read_text(encoding="utf-8")))
+    assert "legibility" in checks
     assert len(checks) > 10 and checks <= set(PREFLIGHT_CHECKS), checks - set(PREFLIGHT_CHECKS)
 
 

@@ -143,7 +143,7 @@ def make_parser() -> argparse.ArgumentParser:
                          description="Check each PDF (ours or another's) as a newspaper plant would: PDF/X-1a "
                                      "identification and OutputIntent, page boxes, fonts embedded, colour spaces, "
                                      "transparency, image resolution, smallest text, thinnest rule, rich black "
-                                     "small text, text near the trim, total area coverage (Ghostscript, when "
+                                     "small text, type too near its ground's darkness, text near the trim, total area coverage (Ghostscript, when "
                                      "installed). Exit status 0 clean, 5 warnings only, 6 errors.")
     pre.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     pre.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -44,6 +44,7 @@ PREFLIGHT_CHECKS: dict[str, str] = {
     "coverage": "总墨量",
     "distortion": "图片变形",
     "fonts": "字体",
+    "legibility": "字与底色深浅太近",  # preflight LEGIBILITY_RULES: its severity is the rule's, not a literal
     "metadata": "元数据",
     "output intent": "输出意图",
     "overprint": "叠印",
