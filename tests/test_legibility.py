@@ -136,3 +136,30 @@ def test_the_grounds_ink_on_ghostscripts_separations(page, tmp_path: Path) -> No
     assert ink("Magenta", where["red"][0] + 2, where["red"][1] + 2) == pytest.approx(60, abs=2)
     assert ink("Yellow", where["red"][0] + 2, where["red"][1] + 2) == pytest.approx(60, abs=2)
     assert ink("Cyan", where["red"][0] + 2, where["red"][1] + 2) == 0
+
+
+def test_a_foreign_pdf_yellow_type_on_the_paper_is_an_error_and_type_over_a_picture_is_not_judged(tmp_path: Path) -> None:
+    """A PDF from elsewhere (reportlab, no layout record): solid yellow type on bare paper prints
+    barely darker than the paper (an error, said without a place); white type over a grey picture
+    is not judged (a picture's ink varies under it); black type on the paper passes."""
+    from reportlab.lib.colors import CMYKColor
+    from reportlab.pdfgen.canvas import Canvas
+
+    picture = tmp_path / "grey.png"
+    Image.new("L", (40, 40), 128).save(picture)
+    pdf = tmp_path / "foreign.pdf"
+    canvas = Canvas(str(pdf), pagesize=(300, 300))
+    canvas.setFont("Helvetica", 14)
+    canvas.setFillColor(CMYKColor(0, 0, 1, 0))
+    canvas.drawString(20, 250, "yellow on the paper")
+    canvas.drawImage(str(picture), 20, 100, 200, 100)
+    canvas.setFillColor(CMYKColor(0, 0, 0, 0))
+    canvas.drawString(30, 150, "white over a picture")
+    canvas.setFillColor(CMYKColor(0, 0, 0, 1))
+    canvas.drawString(20, 50, "black on the paper")
+    canvas.showPage()
+    canvas.save()
+    found = _legibility(pdf)
+    assert len(found) == 1 and found[0][0] == "error", found
+    assert found[0][1].startswith("type (0, 0, 100, 0) on the paper: printed darkness 8 % on 0 %"), found
+    assert found[0][1].endswith("; 1 text run"), found
