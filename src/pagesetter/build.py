@@ -19,12 +19,12 @@ from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter.incremental import Memo
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
-from pagesetter.pagetree import Image, Overset, Page
+from pagesetter.pagetree import INNER_RULE, Image, Overset, Page
 from pagesetter.paths import OUTSIDE_HINT, inside, proof_print_path, write_atomically
 from pagesetter.records import record
 from pagesetter.render.pdf import EarlyPhotos, Meanwhile, PrintSettings, render_pdf
 from pagesetter.spec.loader import load_spec
-from pagesetter.spec.model import PageSpec
+from pagesetter.spec.model import CMYK, PageSpec
 
 
 @record(frozen=True)
@@ -160,6 +160,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     precompose(spec, articles, faces)  # the bodies set on two cores (flow/precompose.py)
     flowed = flow_page(spec, articles, faces, memo=memo)
     page = with_unplaced_jumps(flowed.page, flowed.leftovers)
+    notes += rule_colour_warnings(spec, page)
     check_photos(spec, articles, memo)  # before the overset gate: it would hide a file that is no picture
     early = early_photos(page, spec, cache, proof=proof, refused=stop is not None or (
         bool(page.overset) and not (allow_overset or spec.allow_overset)), memo=memo)
@@ -170,6 +171,41 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
     finally:
         if early is not None:  # render_pdf closed it, unless the build stopped first
             early.close()
+
+
+def _rule_colours(spec: PageSpec) -> dict[str, list[tuple[CMYK, Loc]]]:
+    """Each colour the spec gives rules, where it is written, by the rules it colours: the column
+    and article rules (the page's ``rules:`` and each module's own), a box's frame, the folio rule."""
+    given = [spec.rules, *(a.rules for a in spec.articles if a.rules is not None)]
+    return {"rule": [(r.color, r.color_loc) for r in given if r.color_loc is not None],
+            "box": [(a.box.color, a.box.color_loc) for a in spec.articles if a.box is not None and a.box.color_loc],
+            "folio": [(spec.folio.rule_color, spec.folio.rule_color_loc)]
+            if spec.folio is not None and spec.folio.rule_color_loc is not None else []}
+
+
+def rule_colour_warnings(spec: PageSpec, page: Page) -> tuple[Warning, ...]:
+    """A rule the page draws thin in two inks or more (preflight REGISTRATION_RULES["rule"]: the
+    plates part into fringes), said once at the line of the spec that coloured it, as preflight
+    says it of the stroke in the PDF (trial 17a #10). Read from the rules as drawn, so a weight the
+    page never draws (column rules of a module with one column) is not warned of."""
+    places = _rule_colours(spec)
+    if not any(places.values()):
+        return ()
+    from pagesetter.proof.preflight import REGISTRATION_RULES, rule_registration
+
+    strokes = [(r.width, r.color, "folio" if r.role == "folio" else "rule") for r in page.rules
+               if r.role in ("article", "column", "folio")]
+    strokes += [(p.stroke, p.color, "box") for p in page.panels if p.stroke > 0]
+    strokes += [(INNER_RULE, p.color, "box") for p in page.panels if p.stroke > 0 and p.inner > 0]
+    said: dict[tuple[str, Loc], None] = {}
+    for weight, colour, kind in strokes:
+        cause = rule_registration(weight, colour.fractions())
+        for given, loc in places[kind] if cause is not None else ():
+            if given == colour:
+                said[(cause, loc)] = None
+    thinner = REGISTRATION_RULES["rule"].thinner
+    return tuple(Warning("registration", f"{cause}: make it {thinner:g} pt or heavier, or in one ink", loc)
+                 for cause, loc in said)
 
 
 def check_photos(spec: PageSpec, articles: dict[str, Article], memo: Memo | None = None) -> None:

@@ -1106,8 +1106,8 @@ def _epaper(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     result = make_epaper(args.spec, args.output, cache, edition=_is_edition(args.spec), progress=progress)
-    from pagesetter.proof.report import (SET_OVER, gate_errors, gate_pdf, not_in_preflight, preflight_lines, rooted, unsaid,
-                                         warning_lines)
+    from pagesetter.proof.report import (SET_OVER, gate_errors, gate_pdf, not_in_preflight, preflight_lines, rooted,
+                                         said_at_spec, unsaid, warning_lines)
     from pagesetter.spec.loader import project_root
 
     # Each page gated as `build` gates it (trial 14: a page with a 29 ppi photo, which build refuses
@@ -1118,7 +1118,7 @@ def _epaper(args: argparse.Namespace) -> int:
     errors = set_over = 0
     for pdf in result.pdfs:
         gate = gate_pdf(pdf)
-        problems += preflight_lines(pdf, gate.preflight.findings)
+        problems += preflight_lines(pdf, said_at_spec(gate.preflight.findings, result.warnings))
         errors += gate_errors(gate.preflight.findings)
         set_over += sum(c.key in SET_OVER for c in gate.check_warnings)
         warnings = not_in_preflight(warnings, gate.preflight.findings)
@@ -1189,7 +1189,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
     from pagesetter.proof.preflight import coverage_render, preflight
     from pagesetter.proof.report import (NOTE_KINDS, SET_OVER, gate_errors, merged_preflight, normalised_line,
                                          not_in_preflight, overset_said, page_status,
-                                         preflight_lines, preflight_summary, unsaid, warning_lines)
+                                         preflight_lines, preflight_summary, said_at_spec, unsaid, warning_lines)
 
     info: list[str] = []
     problems: list[str] = []
@@ -1231,7 +1231,7 @@ def _report_edition(edition, seconds: float, quiet: bool, json_status: _Status |
         problems += [f"overset: {line}" for line in located]
         if lost is not None:
             lost += located
-        problems += preflight_lines(path, found, with_page=False)  # the page's own file
+        problems += preflight_lines(path, said_at_spec(found, own), with_page=False)  # the page's own file
         checked_warnings: tuple = ()  # type: ignore[type-arg]  # errors.Warning
         if n <= len(edition.gates):  # what check found, located (paths from the project root), once
             gate = edition.gates[n - 1]

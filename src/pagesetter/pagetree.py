@@ -83,6 +83,9 @@ class Panel:
     inner: float = 0.0  # pt: a second, thin rule this far inside (双线框); 0 for none
 
 
+INNER_RULE = 0.3  # pt: the weight of a 双线框's inner rule (render/pdf.py _draw_panel)
+
+
 @record(frozen=True)
 class Image:
     path: Path

@@ -2346,7 +2346,7 @@ def _box(spec: ArticleSpec, geo: PageGeometry, out: Placed) -> None:
             # A boxed ear's foot would lie on the masthead's heavy rule (it runs where a module's
             # foot rule would) and vanish into it: the box ends above it, EAR_BOX_CLEAR of white between.
             y2 -= masthead.rule / 2 + EAR_BOX_CLEAR + box.rule / 2
-        out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, BLACK, 1.5 if box.double else 0.0))
+        out.panels.append(Panel(x1, y1, x2 - x1, y2 - y1, box.tint, box.rule, box.color, 1.5 if box.double else 0.0))
 
 
 def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, head_lines: int,
@@ -2355,7 +2355,7 @@ def _area_rules(spec: ArticleSpec, block: Rect, geo: PageGeometry, out: Placed, 
     grid = page.grid
     rules = spec.rules or page.rules  # the module's own weights, else the page's
     at_page_foot = block.bottom >= grid.lines
-    color = BLACK
+    color = rules.color
     bx, by, bw, bh = geo.rect_box(block)
     boxed = spec.box is not None  # the box's frame stands where the article rules would
     if not at_page_foot and rules.article > 0 and not boxed:
@@ -2484,7 +2484,7 @@ def rules_beside_white(spec: PageSpec, geo: PageGeometry) -> list[Rule]:
                     y1 = geo.line_top(line) - (grid.pitch / 2 if line > area.top else 0.0)
                     y2 = geo.line_top(top) if top < area.bottom else \
                         geo.line_top(area.bottom) - (0.0 if at_page_foot else grid.pitch / 2)
-                    out.append(Rule(x, y1, x, y2, rules.article, BLACK, "article"))
+                    out.append(Rule(x, y1, x, y2, rules.article, rules.color, "article"))
                 line = max(line, bottom)
     return out
 

@@ -180,7 +180,7 @@ def _rules(spec: PageSpec, masthead: Masthead, geo: PageGeometry, out: Placed) -
         if ear.article in masthead.ears and ear.block.col > block.col and ear.box is None \
                 and spec.rules.article > 0:
             x = geo.col_left(ear.block.col) - grid.gutter / 2
-            out.rules.append(Rule(x, geo.line_top(block.top), x, y, spec.rules.article, BLACK, "article"))
+            out.rules.append(Rule(x, geo.line_top(block.top), x, y, spec.rules.article, spec.rules.color, "article"))
 
 
 def without_ear_foot_rules(rules: list[Rule], spec: PageSpec, masthead: Masthead) -> list[Rule]:

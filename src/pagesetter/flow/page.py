@@ -272,7 +272,7 @@ def _folio(spec: PageSpec, folio: Folio, geo: PageGeometry, faces: FaceSet, out:
         raise _folio_too_wide(folio, right, style, paper_style, width, line_no + 1, faces)
     # 粗细线: a heavy rule over a hairline, the usual 报眉 rule of Chinese dailies.
     y = geo.line_top(folio.lines - 1) + spec.grid.pitch / 2 - folio.rule
-    out.rules.append(Rule(x, y, x + width, y, folio.rule, BLACK, "folio"))
+    out.rules.append(Rule(x, y, x + width, y, folio.rule, folio.rule_color, "folio"))
     y2 = y + folio.rule / 2 + 1.2
     out.rules.append(Rule(x, y2, x + width, y2, 0.3, BLACK, "folio"))
 

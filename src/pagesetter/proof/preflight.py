@@ -766,7 +766,7 @@ _PAINT_FILL = frozenset(("f", "F", "f*", "B", "B*", "b", "b*"))
 _PAINT_STROKE = frozenset(("S", "s", "B", "B*", "b", "b*"))
 _SHOW_TEXT = frozenset(("Tj", "TJ", "'", '"'))
 # The graphics and text state _content follows (ISO 32000-1 Table 51 and §9.3, §9.4.2).
-_STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "gs", "w", "Tf", "Tm", "Do",
+_STATE = frozenset(("q", "Q", "cm", "rg", "RG", "k", "g", "K", "G", "CS", "gs", "w", "Tf", "Tm", "Do",
                     # a fill in another colour space (a spot colour, /All) and the text render mode:
                     # the legibility rule judges only type it knows the colour of, filled
                     "cs", "sc", "scn", "Tr"))
@@ -786,13 +786,16 @@ def _mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
 
 @record(frozen=True)
 class InkRule:
-    """Small text whose inks misregistration shows: under ``Limits.rich_black_text`` (12 pt), text
-    in ``min_inks`` inks or more of its own, or (``reversed``) white text knocked out of a ground of
-    that many inks, whose plates, a hair apart, fill a thin serif or hairline in."""
+    """What misregistration shows, a hair between the plates: small text in ``min_inks`` inks or
+    more of its own (``text``), white text knocked out of a ground of that many inks (``reversed``),
+    whose plates fill a thin serif or hairline in, or a thin rule in that many inks (``rule``),
+    whose plates part into coloured fringes. Text is judged under ``Limits.rich_black_text``
+    (12 pt), a rule under ``thinner`` (its weight, pt)."""
 
-    reversed: bool  # the inks counted are the ground's under white text, not the text's own
+    kind: str  # "text", "reversed" (the inks counted are the ground's under white text), "rule"
     min_inks: int
-    cause: str  # the finding's words: {size}, {n} inks, {inks} (percentages)
+    cause: str  # the finding's words: {size} (a rule's weight), {n} inks, {inks} (percentages)
+    thinner: float = 0.0  # pt: a rule's weight under which it is warned (the "rule" entry's)
 
 
 # PRINT.md, "Black text and thin rules: 100 % K only … Small text never in four colours or reversed
@@ -801,10 +804,25 @@ class InkRule:
 # 宋体 out of a four-ink panel drew no word while 9 pt text in two inks did). White out of one ink
 # (a black tint) has no plates to misregister. Bold or sans type holds up better, as PRINT.md
 # says, but the check does not know a face's weight: the same limit for all, as for colour text.
-REGISTRATION_RULES: tuple[InkRule, ...] = (
-    InkRule(False, 2, "{size:g} pt text in {n} inks {inks}: misregistration makes it fuzzy"),
-    InkRule(True, 2, "{size:g} pt white text reversed out of {n} inks {inks}: misregistration fills it in"),
-)
+# A coloured rule (trial 17a #10) is the same risk: under 1 pt (0.35 mm, the weight of a module's
+# heavier rules) a rule of two inks or more is a few times the register drift a newspaper press
+# holds to (a tenth of a millimetre or so), and shows its plates apart as fringes. The number is
+# this project's judgement from PRINT.md's "thin rules: 100 % K only", not a standard's.
+REGISTRATION_RULES: dict[str, InkRule] = {rule.kind: rule for rule in (
+    InkRule("text", 2, "{size:g} pt text in {n} inks {inks}: misregistration makes it fuzzy"),
+    InkRule("reversed", 2, "{size:g} pt white text reversed out of {n} inks {inks}: misregistration fills it in"),
+    InkRule("rule", 2, "{size:g} pt rule in {n} inks {inks}: misregistration shows its colours apart", thinner=1.0),
+)}
+
+
+def rule_registration(weight: float, colour: tuple[float, ...]) -> str | None:
+    """The cause a rule of this weight (pt) and colour (fractions of each ink, DeviceCMYK) is
+    warned of (REGISTRATION_RULES["rule"]), or None. The same words for a stroke read from any
+    PDF (_content) and for a rule the spec colours (build.py, at the spec's line)."""
+    rule = REGISTRATION_RULES["rule"]
+    if len(colour) != 4 or weight <= 0 or weight >= rule.thinner - 1e-9 or _inks(colour) < rule.min_inks:
+        return None
+    return rule.cause.format(size=round(weight, 2), n=_inks(colour), inks=tuple(round(v * 100) for v in colour))
 
 
 @record(frozen=True)
@@ -948,6 +966,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
     faint: dict[tuple[tuple[float, ...], _Ground | None, str], int] = {}
     text_size, tm_scale, tm_origin = 0.0, 1.0, (0.0, 0.0)
     least_text, least_rule, least_ppi = 1e9, 1e9, 1e9
+    thin_rules: dict[str, int] = {}  # a thin rule in several inks: its cause -> how many strokes
     path: list[tuple[float, float, float, float]] = []  # the rectangles of the path being built
     grounds: list[_Ground] = []  # what has been painted, in order: what white text stands on
     placed_images: list[tuple[str, tuple[float, float, float, float]]] = []
@@ -995,10 +1014,13 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                     state.fill_overprint = bool(gs.op)
         elif op == "w":
             state.line_width = float(operands[0]) * abs(state.ctm[0])
-        elif op in ("S", "s") and state.line_width < limits.min_rule:
-            least_rule = min(least_rule, state.line_width)
         elif op in ("S", "s"):
             least_rule = min(least_rule, state.line_width)
+            cause = rule_registration(state.line_width, state.stroke)
+            if cause is not None:
+                thin_rules[cause] = thin_rules.get(cause, 0) + 1
+        elif op == "CS":  # a stroke in a named colour space (our marks' /All): no DeviceCMYK inks to count
+            state.stroke = ()
         elif op == "Tf":
             text_size = float(operands[1])
         elif op == "Tm":
@@ -1016,12 +1038,12 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                 # fringe), and in more than one ink it goes fuzzy with misregistration
                 if fill[3] >= 0.9 and max(fill[:3]) > 0:
                     check = "rich black"
-                elif _inks(fill) >= REGISTRATION_RULES[0].min_inks:
+                elif _inks(fill) >= REGISTRATION_RULES["text"].min_inks:
                     check = "registration"
             if check is None and size < limits.rich_black_text and _white(fill) and not state.fill_overprint:
                 ground = _ground_under(grounds, x, y)  # white knocks out of what it stands on
                 if ground is not None and ground.fill is not None \
-                        and _inks(ground.fill) >= REGISTRATION_RULES[1].min_inks:
+                        and _inks(ground.fill) >= REGISTRATION_RULES["reversed"].min_inks:
                     check, inks = "reversed", ground.fill
             if check is not None:
                 where = places.at(x, y, size) if places.frames else ""
@@ -1061,7 +1083,7 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
         report.add("error", "overprint", f"{problem}: {count} time{'s' if count != 1 else ''}", number)
     for (check, size, fill, where), count in multi_ink.items():
         inks = tuple(round(v * 100) for v in fill)
-        rule = REGISTRATION_RULES[check == "reversed"]
+        rule = REGISTRATION_RULES["reversed" if check == "reversed" else "text"]
         cause = (f"{size:g} pt text in rich black {inks}" if check == "rich black" else
                  rule.cause.format(size=size, n=_inks(fill), inks=inks))
         runs = f"{count} text run{'s' if count != 1 else ''}"
@@ -1079,6 +1101,8 @@ def _content(page: pikepdf.Page, number: int, report: PreflightReport, limits: L
                    f"type {tuple(round(v * 100) for v in _as_cmyk(fill))} on {said}: printed darkness {text * 100:.0f} % on "
                    f"{bottom * 100:.0f} %, {abs(text - bottom) * 100:.0f} points apart (under "
                    f"{rule.min_difference * 100:.0f}: {rule.cause}); {runs}{box}", number)
+    for cause, count in thin_rules.items():
+        report.add("warning", "registration", f"{cause}; {counted(count, 'stroke')}", number)
     for name, cs in (resources.get("/ColorSpace") or {}).items():
         problem = _colour_space_problem(cs, x4)
         if problem:

@@ -512,7 +512,7 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
                          result.pdf_path, spec=result.spec)
     # each overset at the article's entry in the layout (trial 17b #5: said by the article alone)
     problems += [f"overset: {line}" for line in overset_said(status)]
-    problems += preflight_lines(result.pdf_path, checked.findings)
+    problems += preflight_lines(result.pdf_path, said_at_spec(checked.findings, result.warnings))
     problems += warning_lines(warnings, info)
     set_over = sum(1 for c in gate.check_warnings if c.key in SET_OVER)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
@@ -534,6 +534,14 @@ def not_in_preflight(warnings, findings) -> list[Warning]:  # type: ignore[no-un
     # the finding names the photo by its path in the project, the warning's place by the file
     flagged = {Path(f.message.split(" ", 1)[0]).name for f in findings if f.check == "resolution"}
     return [w for w in warnings if not (w.kind == "low-resolution" and w.loc is not None and Path(w.loc.path).name in flagged)]
+
+
+def said_at_spec(findings, warnings) -> list:  # type: ignore[no-untyped-def]  # Finding, errors.Warning
+    """The preflight findings less a thin rule in several inks that the build has said at the spec
+    line that coloured it (build.py rule_colour_warnings, in the same words): one problem, one
+    line, the located one."""
+    causes = {w.message.split(": make it", 1)[0] for w in warnings if w.kind == "registration" and w.loc is not None}
+    return [f for f in findings if not (f.check == "registration" and f.message.rsplit("; ", 1)[0] in causes)]
 
 
 def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.model.Change

@@ -20,7 +20,7 @@ from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
-from pagesetter.pagetree import Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector, placed_box
+from pagesetter.pagetree import INNER_RULE, Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector, placed_box
 from pagesetter.records import record
 from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
@@ -168,7 +168,7 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
         embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
-            _draw_panel(ops, co, panel, state)
+            _draw_panel(ops, co, panel, state, frame=panel.color == BLACK)
         if meanwhile is not None:
             waited = [*photos, *programs.values()]
             meanwhile(lambda: not all(future.done() for future in waited))
@@ -184,7 +184,18 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
         _set_overprint(ops, state, False)  # line art in colour knocks out, as a photo does
         _draw_vector(ops, co, vector, index)
     registration = False
-    for rule in page.rules:
+    # A coloured rule or frame (trial 17a #10) is drawn after every other rule: it knocks out, so
+    # where a 100 % K rule meets it (a junction, junctions.py) the colour is printed alone rather
+    # than under overprinting black, which would add 100 % to its inks (a red rule's 200 % → 300 %,
+    # over the plant's total). Pages without one draw as they always did.
+    coloured = [r for r in page.rules if r.role in COLOURABLE_ROLES and r.color != BLACK]
+    for rule in [r for r in page.rules if not (r.role in COLOURABLE_ROLES and r.color != BLACK)]:
+        _set_overprint(ops, state, overprints(rule.color))
+        registration |= _draw_rule(ops, co, rule)
+    for panel in page.panels:
+        if panel.stroke > 0 and panel.color != BLACK:
+            _draw_frame(ops, co, panel, state)
+    for rule in coloured:
         _set_overprint(ops, state, overprints(rule.color))
         registration |= _draw_rule(ops, co, rule)
     parts = ["\n".join(ops), *text]  # the content stream: drawings, then each article's text
@@ -463,6 +474,11 @@ OVERPRINT_STATES: dict[str, dict[str, str]] = {
 }
 
 
+# The rules a spec may colour (spec/model.py Rules.color, Folio.rule_color): drawn after the rest
+# when coloured (render_pdf). Marks, the 广告 label's white ground and proof overlays keep their place.
+COLOURABLE_ROLES = frozenset(("article", "column", "folio"))
+
+
 def overprints(color: CMYK | None) -> bool:
     """Does an object of this colour overprint? Only 100 % K (PRINT.md)."""
     return color == BLACK
@@ -617,18 +633,25 @@ def _jpeg_xobject(prepared: PreparedImage) -> bytes:
     return stream(entries, prepared.jpeg)
 
 
-def _draw_panel(ops: list[str], co: _Coords, panel: Panel, state: _Overprint) -> None:
+def _draw_panel(ops: list[str], co: _Coords, panel: Panel, state: _Overprint, frame: bool = True) -> None:
+    """The panel's tint, and (``frame``) its frame."""
     x, y = co.x(panel.x), co.y(panel.y + panel.height)
     if panel.fill is not None:
         _set_overprint(ops, state, overprints(panel.fill))
         ops += [f"{_cmyk(panel.fill)} k", f"n {fp(x)} {fp(y)} {fp(panel.width)} {fp(panel.height)} re f*"]
+    if frame:
+        _draw_frame(ops, co, panel, state)
+
+
+def _draw_frame(ops: list[str], co: _Coords, panel: Panel, state: _Overprint) -> None:
+    x, y = co.x(panel.x), co.y(panel.y + panel.height)
     if panel.stroke > 0:
         _set_overprint(ops, state, overprints(panel.color))
         ops += [f"{_cmyk(panel.color)} K", f"{fp(panel.stroke)} w",
                 f"n {fp(x)} {fp(y)} {fp(panel.width)} {fp(panel.height)} re S"]
         if panel.inner > 0:
             d = panel.inner
-            ops += [".3 w", f"n {fp(x + d)} {fp(y + d)} {fp(panel.width - 2 * d)} {fp(panel.height - 2 * d)} re S"]
+            ops += [f"{fp(INNER_RULE)} w", f"n {fp(x + d)} {fp(y + d)} {fp(panel.width - 2 * d)} {fp(panel.height - 2 * d)} re S"]
 
 
 def _cmyk(color: CMYK) -> str:

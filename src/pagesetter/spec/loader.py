@@ -37,8 +37,9 @@ SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "auto photo": (("cols", "lines"), ()),
     "style sheet": (("styles",), ("styles",)),
     "style": (STYLE_KEYS, ()),
-    "rules": (("column", "article", "table", "table_head"), ()),
-    "folio": (("paper", "date", "page", "section", "editor", "extra", "lines", "style", "paper_style", "rule"),
+    "rules": (("column", "article", "table", "table_head", "color"), ()),
+    "folio": (("paper", "date", "page", "section", "editor", "extra", "lines", "style", "paper_style", "rule",
+               "color"),
               ("paper", "date", "page")),
     "rect": (RECT_KEYS, RECT_KEYS),
     "article": (("article", "block", "frames", "headline", "photo", "photos", "body", "lead", "subhead",
@@ -48,7 +49,7 @@ SPEC_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "fit": (("photo_lines", "headline_lines"), ()),
     "headline": (("lines", "cols", "kicker", "title", "subtitle", "byline", "align", "vertical"), ()),
     "photo": (PHOTO_CELL_KEYS, RECT_KEYS),
-    "box": (("rule", "tint", "double"), ()),
+    "box": (("rule", "tint", "double", "color"), ()),
 }
 # The keys of an edition file's 'edition:' mapping (edition.py).
 EDITION_KEYS = ("name", "paper", "date", "pages", "elsewhere")
@@ -448,9 +449,21 @@ def _within_tac(colour: CMYK, node: Node, what: str) -> None:
                          "on newsprint: lighten it")
 
 
+def _rule_color(node: Node, what: str) -> CMYK:
+    """A rule's ``color:``, read as a style's (_color), and refused at its line where it cannot
+    print as asked: white (0/0/0/0) on the paper is no rule at all, and inks over the plant's
+    total (_within_tac) fail preflight."""
+    colour = _color(node)
+    if max(colour.c, colour.m, colour.y, colour.k) <= 0:
+        raise InputError(node.loc, f"{what} is white [0, 0, 0, 0]: a rule in no ink is invisible on the paper; "
+                         "leave color out for 100 % K")
+    _within_tac(colour, node, what)
+    return colour
+
+
 def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) -> Rules:
-    """rules: {column, article, table, table_head}; a key not given keeps ``default`` (the page's,
-    for a module's own)."""
+    """rules: {column, article, table, table_head, color}; a key not given keeps ``default`` (the
+    page's, for a module's own)."""
     if node is None:
         return default
     v.expect_map(node, "rules")
@@ -463,6 +476,8 @@ def _rules(node: Node | None, default: Rules = Rules(column=0.25, article=0.5)) 
         article=_pt(art, "article rule", LENGTH, "rule", zero_ok=True) if art else default.article,
         table=_pt(table, "table rule", LENGTH, "rule", zero_ok=True) if table else default.table,
         table_head=_pt(head, "table head rule", LENGTH, "rule", zero_ok=True) if head else default.table_head,
+        color=_rule_color(node.get("color"), "rules color") if node.get("color") else default.color,
+        color_loc=node.get("color").loc if node.get("color") else default.color_loc,  # type: ignore[union-attr]
     )
 
 
@@ -498,6 +513,8 @@ def _folio(node: Node, grid: Grid, styles: dict[str, Style], key_loc: Loc | None
         style=style,
         paper_style=paper_style,
         rule=_pt(node.get("rule"), "rule", LENGTH, "rule") if node.get("rule") else 1.0,
+        rule_color=_rule_color(node.get("color"), "folio rule color") if node.get("color") else BLACK,
+        rule_color_loc=node.get("color").loc if node.get("color") else None,  # type: ignore[union-attr]
         loc=key_loc or node.loc,
         locs=tuple((key, node.get(key).loc) for key in ("paper", "date", "page", "section", "editor", "extra")  # type: ignore[union-attr]
                    if node.get(key) is not None),
@@ -755,7 +772,7 @@ def _focus(node: Node) -> tuple[float, float]:
 
 
 def _box(node: Node, article: str) -> Box:
-    """box: {rule: 0.5pt, tint: [0, 0, 0, 10], double: true}"""
+    """box: {rule: 0.5pt, tint: [0, 0, 0, 10], double: true, color: [100, 60, 0, 0]}"""
     v.expect_map(node, "box")
     _check(node, "box", "box")
     rule = _pt(node.get("rule"), "box rule", LENGTH, "rule", zero_ok=True) if node.get("rule") else 0.5
@@ -763,7 +780,9 @@ def _box(node: Node, article: str) -> Box:
     if tint is not None:
         _within_tac(tint, node.get("tint"), f"box tint of entry {article!r}")
     double = v.boolean(node.get("double"), "double") if node.get("double") is not None else False
-    return Box(rule, tint, double)
+    given = node.get("color")
+    color = _rule_color(given, f"box color of entry {article!r}") if given else BLACK
+    return Box(rule, tint, double, color, given.loc if given else None)
 
 
 def _check_overlaps(articles: tuple[ArticleSpec, ...]) -> None:

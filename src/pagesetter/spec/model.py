@@ -207,6 +207,8 @@ class Box:
     rule: float  # pt; 0 for a panel with no frame
     tint: CMYK | None
     double: bool  # 双线 (a second, thinner rule inside)
+    color: CMYK = BLACK  # the frame's (both rules of a double one); 100 % K overprints, a colour knocks out
+    color_loc: Loc | None = None  # where ``color:`` was written (a registration warning names it)
 
 
 @record(frozen=True)
@@ -283,6 +285,8 @@ class Folio:
     paper_style: str
     rule: float  # pt
     loc: Loc | None = None  # where the spec wrote ``folio:``
+    rule_color: CMYK = BLACK  # ``color:``, the folio rule's (the thin rule under it stays 100 % K)
+    rule_color_loc: Loc | None = None
     locs: tuple[tuple[str, Loc], ...] = ()  # where each of its fields was written (paper, date, page …)
 
 
@@ -379,6 +383,10 @@ class Rules:
     # the top and bottom rules, and the thinner rule under the header row. Typical weights.
     table: float = 0.5
     table_head: float = 0.25
+    # the column and article rules' colour (a table's rules stay 100 % K, as its type): only 100 %
+    # K overprints (render/pdf.py overprints), so a coloured rule knocks out (PRINT.md)
+    color: CMYK = BLACK
+    color_loc: Loc | None = None  # where ``color:`` was written (a registration warning names it)
 
 
 @record(frozen=True)

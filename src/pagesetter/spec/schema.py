@@ -68,6 +68,9 @@ DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date",
         "description": "YYYY-MM-DD, a day of the calendar"}
 CMYK = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100}, "minItems": 4, "maxItems": 4,
         "description": "[C, M, Y, K] in percent"}
+# A rule's colour: a style's CMYK; not white, its inks within the plant's total (the loader says
+# so at the line: spec/loader.py _rule_color)
+RULE_CMYK = {**CMYK, "not": {"const": [0, 0, 0, 0]}}
 RECT = _spec("rect", {"col": INT, "cols": INT, "line": INT, "lines": INT},
              "a grid cell: first column and line (from 1), columns and lines spanned")
 BOUNDS = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
@@ -90,7 +93,9 @@ STYLE = _spec("style", {
 
 RULES = _spec("rules", {"column": _s(LENGTH_NONNEG, "column rule weight"), "article": _s(LENGTH_NONNEG, "article rule weight"),
                         "table": _s(LENGTH_NONNEG, "a table's top and bottom rules"),
-                        "table_head": _s(LENGTH_NONNEG, "the rule under a table's header row")})
+                        "table_head": _s(LENGTH_NONNEG, "the rule under a table's header row"),
+                        "color": {**RULE_CMYK, "description": "the column and article rules' colour, [C, M, Y, K] "
+                                  "in percent (default 100 % K; a table's rules stay 100 % K)"}})
 PHOTO_CELL = _spec("photo", {
     "col": INT, "cols": INT,
     "line": {"anyOf": [INT, _s(r"^\s*after\s*(\+\s*\d+)?\s*$", "after: the first line under the headline; "
@@ -121,7 +126,9 @@ ARTICLE = _spec("article", {
     "ad_label_style": {**TEXT, "description": "style of an advertisement's 广告 label (default ad-label)"},
     "ad_label_corner": {"enum": list(AD_LABEL_CORNERS), "description": "the corner of the ad's picture its 广告 "
                         "label stands on (default top-right)"},
-    "box": _spec("box", {"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL}),
+    "box": _spec("box", {"rule": _s(LENGTH_NONNEG, "frame weight"), "tint": CMYK, "double": BOOL,
+                         "color": {**RULE_CMYK, "description": "the frame's colour, [C, M, Y, K] in percent "
+                                   "(default 100 % K)"}}),
     "rules": RULES,
     "order": {"enum": list(FLOW_ORDERS), "description": "the body's reading order: columns (left to right, each "
               "down through block and frames) or areas (the block, then each frame as listed)"},
@@ -169,7 +176,9 @@ PAGE_SPEC: dict[str, Any] = {
         "rules": RULES,
         "folio": _spec("folio", {"paper": TEXT, "date": DATE, "page": TEXT,
                        "section": TEXT, "editor": TEXT, "extra": {"type": "array", "items": TEXT}, "lines": INT,
-                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH_NONNEG, "rule weight")},
+                       "style": TEXT, "paper_style": TEXT, "rule": _s(LENGTH_NONNEG, "rule weight"),
+                       "color": {**RULE_CMYK, "description": "the folio rule's colour, [C, M, Y, K] in percent "
+                                 "(default 100 % K; the thin rule under it stays 100 % K)"}},
                       "报眉: the folio line at the top of the page"),
         "masthead": MASTHEAD,
         "articles": {"type": "array", "items": ARTICLE},
