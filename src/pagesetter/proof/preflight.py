@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import pikepdf
-from PIL import Image, ImageCms, ImageMath
+from PIL import Image, ImageMath
 
 from pagesetter.errors import InputError, Loc
 from pagesetter.proof.coverage import COVERAGE_DPI, OVERPRINT_PRELUDE, CoverageServer, gs_arguments
@@ -37,6 +37,7 @@ from pagesetter.spec.model import PHOTO_PPI_RANGE
 from pagesetter.wording import counted
 
 if TYPE_CHECKING:  # pypdfium2 only where the characters are read here (not an edition's own structure)
+    from PIL import ImageCms
     from pagesetter.proof.readback import PageChars
 
 MM = 72 / 25.4
@@ -862,6 +863,9 @@ LEGIBILITY_RULES: tuple[LegibilityRule, ...] = (
 
 @functools.lru_cache(maxsize=1)
 def _to_lab() -> "ImageCms.ImageCmsTransform":
+    # imported here: littleCMS loads only when a page has coloured type to judge (startup cost)
+    from PIL import ImageCms
+
     # relative colorimetric: the paper is white (L* 100) to a reader's eye, whatever its shade
     return ImageCms.buildTransform(ImageCms.getOpenProfile(str(NEWSPRINT_PROFILE)), ImageCms.createProfile("LAB"),
                                    "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
@@ -869,6 +873,8 @@ def _to_lab() -> "ImageCms.ImageCmsTransform":
 
 def _lightness(cmyk: tuple[float, float, float, float]) -> float:
     """L* (0–100) of a DeviceCMYK colour printed on newsprint (the OutputIntent's profile)."""
+    from PIL import ImageCms
+
     pixel = Image.new("CMYK", (1, 1), tuple(round(min(1.0, max(0.0, v)) * 255) for v in cmyk))
     return ImageCms.applyTransform(pixel, _to_lab()).getpixel((0, 0))[0] / 255 * 100
 
@@ -880,6 +886,12 @@ def printed_darkness(colour: tuple[float, ...]) -> float:
     as a share of the way from the paper's L* to 100 % K's. A black tint prints darker than its
     number (80 % K: about 0.86, the press's dot gain); solid yellow about 0.08."""
     cmyk = _as_cmyk(colour)
+    # the scale's two ends by definition (ink only darkens): most type is one of them, and then
+    # littleCMS is not loaded at all (the startup of a kept edit)
+    if cmyk[3] >= 1.0:
+        return 1.0
+    if not any(cmyk):
+        return 0.0
     paper, black = _lightness((0.0, 0.0, 0.0, 0.0)), _lightness((0.0, 0.0, 0.0, 1.0))
     return round(min(1.0, max(0.0, (paper - _lightness(cmyk)) / (paper - black))), 3)
 
