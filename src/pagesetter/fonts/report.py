@@ -41,9 +41,11 @@ class FaceReport:
     # what the build does with a character no face of this face's chain has, as the spec's
     # missing_glyphs says (flow/glyphs.py missing_glyphs): stops, or prints 〓 and warns
     unprinted: str = "the build stops on it"
+    postscript: str = ""  # the face's PostScript name: which cut of a collection it is (trial 17c #4)
 
     def lines(self) -> list[str]:
-        where = display_path(self.file) + (f" (face {self.index})" if self.index else "")
+        # the face's number and PostScript name always: a collection's cuts share one file name
+        where = display_path(self.file) + f" (face {self.index}: {self.postscript or 'no PostScript name'})"
         licence = self.licence + (f", {self.licence_file}" if self.licence_file else "")
         out = [f"{self.key}: {self.name} — {self.role or 'no role given'} — {where} — licence {licence}",
                f"  styles: {', '.join(self.styles) or 'none of this page'}"]
@@ -128,7 +130,8 @@ def _manifest_report(pages: "list[tuple[PageSpec, dict[str, FaceInfo], dict[str,
             if "license_file" in node else None,
             tuple(sorted(styles.get(key, ()))),
             sum(chars.values()), tuple(lacks),
-            unprinted[0] if len(unprinted) == 1 else "as each page says (missing_glyphs): " + "; ".join(unprinted)))
+            unprinted[0] if len(unprinted) == 1 else "as each page says (missing_glyphs): " + "; ".join(unprinted),
+            info.postscript))
     return out
 
 
