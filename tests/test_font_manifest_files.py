@@ -70,6 +70,12 @@ def _errors(run) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_collection_without_index_is_refused_naming_its_faces(project: Path) -> None:
     name = _bring(project, NOTO_SERIF_TTC)
     line = _add_face(project, f"  song-ttc:\n    file: {name}\n    role: 宋体\n")
+    # set by no style, it stops no page; fonts says why it cannot be used, at its line
+    unused = run_cli(project, "fonts", "layout/seed-page.yaml")
+    assert unused.returncode == 0, unused.stderr
+    said = unused.stdout.split("song-ttc: ", 1)[1].splitlines()
+    assert said[2].startswith(f"  cannot be used: fonts/manifest.yaml:{line}:"), said
+    _restyle(project, "folio", "song-ttc")
     for command in (["fonts", "layout/seed-page.yaml"], ["build", "-o", "out", "layout/seed-page.yaml"]):
         run = run_cli(project, *command)
         assert run.returncode == 1, (command, run.stdout, run.stderr)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
-from pagesetter.errors import InputError
+from pagesetter.errors import InputError, Loc
 from pagesetter.paths import OUTSIDE_HINT, inside, open_regular
 from pagesetter.records import record
 from pagesetter.spec import validate as v
@@ -24,6 +25,11 @@ class FaceInfo:
     # that no tofu is ever printed; what none of them has is reported with its place.
     fallback: tuple[str, ...] = ()
     postscript: str = ""  # the face's PostScript name (name ID 6), as `fonts` shows it
+    # Why the face cannot be used ("" when it can), said at ``refused_at`` (the manifest's line)
+    # when a style of the page sets the face or asks it as a fallback (check_usable): a face the
+    # pages do not set stops no page, as the build never opens it.
+    refusal: str = ""
+    refused_at: Loc | None = None
 
 
 def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, ...] = ()) -> dict[str, FaceInfo]:
@@ -46,7 +52,10 @@ def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, 
         if project is not None and not inside(file, project, allowed):
             raise InputError(file_node.loc, f"font file {file_node.value!r} of face {key!r} is outside the project "  # type: ignore[union-attr]
                              f"folder; {OUTSIDE_HINT}")
-        index, postscript = _face_file(node, file, key)
+        try:
+            index, postscript, refusal, refused_at = *_face_file(node, file, key), "", None
+        except InputError as exc:  # said when a style uses the face (check_usable)
+            index, postscript, refusal, refused_at = 0, "", exc.message, exc.loc
         out[key] = FaceInfo(
             key=key,
             path=file,
@@ -55,6 +64,8 @@ def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, 
             role=v.text(node.get("role"), "role") if node.get("role") else "",
             fallback=_fallback(node.get("fallback"), key, faces),
             postscript=postscript,
+            refusal=refusal,
+            refused_at=refused_at,
         )
     return out
 
@@ -118,6 +129,17 @@ def _listed(faces: "tuple") -> str:  # type: ignore[type-arg]  # tuple[FaceEntry
     (Noto Serif CJK SC), the Simplified Chinese cut; …"."""
     return "; ".join(f"index: {f.index} {f.label}" + (", the Simplified Chinese cut" if f.simplified_chinese else "")
                      for f in faces)
+
+
+def check_usable(manifest: dict[str, FaceInfo], fonts: "Iterable[str]") -> None:
+    """InputErrors for each face the styles' ``fonts`` set or ask as a fallback that cannot be used
+    (FaceInfo.refusal), each at its manifest line: `fonts` and `build` refuse the same faces."""
+    from pagesetter.errors import InputErrors
+
+    used = dict.fromkeys(k for font in fonts if font in manifest for k in (font, *manifest[font].fallback))
+    refused = [manifest[k] for k in used if manifest[k].refusal]
+    if refused:
+        raise InputErrors(tuple(InputError(info.refused_at, info.refusal) for info in refused))
 
 
 def _fallback(node: Node | None, key: str, faces: Node) -> tuple[str, ...]:
