@@ -144,7 +144,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, str, int]] = [
     ("font-missing", _edit("fonts/manifest.yaml", "file: LXGWWenKai-Regular.ttf", "file: nope.ttf"),
      "fonts/manifest.yaml", "not found", 1),
     ("font-corrupt", _write("fonts/LXGWWenKai-Regular.ttf", b"\x00\x01\x00\x00 garbage"),
-     "fonts/LXGWWenKai-Regular.ttf", "not a usable font", 1),
+     "fonts/manifest.yaml", "'LXGWWenKai-Regular.ttf' of face 'kai': a font file cut short", 1),
     ("font-symlink", _link_out("fonts/LXGWWenKai-Regular.ttf"), "fonts/manifest.yaml", "outside the project", 1),
     ("article-symlink", _link_out(ARTICLE), SPEC, "outside the project", 1),
     ("allow-outside-missing", _edit(SPEC, "rules: {", "allow_outside: [../../no-such-folder]\nrules: {"), SPEC,

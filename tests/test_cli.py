@@ -113,7 +113,7 @@ def test_a_character_no_font_has_is_reported(project: Path) -> None:
     result = run(["build"], project)
     assert result.returncode == 1, result.stderr  # bad input: nothing is printed with a hole in it
     assert result.stderr.startswith("pagesetter: error: content/dongfeng-media.md:9:")
-    assert "no face has U+1F600 GRINNING FACE (😀)" in result.stderr
+    assert re.search(r"no face of style '\w+' \([^)]+\) has U\+1F600 GRINNING FACE \(😀\)", result.stderr), result.stderr
 
 
 def test_a_character_the_body_face_lacks_comes_from_its_fallback(project: Path) -> None:

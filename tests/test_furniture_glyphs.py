@@ -31,7 +31,7 @@ def test_a_folio_character_no_face_has_stops_the_build_at_its_field(tmp_path: Pa
     errors = [line for line in run.stderr.splitlines() if line.startswith("pagesetter: error:")]
     # one line a character, at the field's value in the spec (lines 20, 23, 24), said once though
     # the slug repeats the paper and the section
-    assert [e.split(": no face has")[0].split("furniture-glyphs.yaml:")[1] for e in errors] == [
+    assert [e.split(": no face of style")[0].split("furniture-glyphs.yaml:")[1] for e in errors] == [
         "20:10: folio, paper", "23:12: folio, section", "24:11: folio, editor"], run.stderr
     assert "U+1F600" in errors[0] and "U+E000" in errors[1] and "U+30000" in errors[2]
     assert not (tmp_path / "furniture-glyphs.pdf").exists()

@@ -114,7 +114,8 @@ def test_fonts_lists_faces_styles_licences_and_what_the_content_lacks(tmp_path: 
     result = run(["fonts"], project)  # no argument: pagesetter.toml's spec
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
-    song = out.index("song: Noto Serif CJK SC Regular — 宋体 — fonts/NotoSerifCJKsc-Regular.otf — licence "
+    song = out.index("song: Noto Serif CJK SC Regular — 宋体 — fonts/NotoSerifCJKsc-Regular.otf (face 0: "
+                     "NotoSerifCJKsc-Regular) — licence "
                      "OFL-1.1, fonts/OFL-NotoCJK.txt")
     assert out[song + 1] == "  styles: body, folio, masthead"
     assert out[song + 2].startswith("  content: ") and out[song + 2].endswith("; lacks 2:")

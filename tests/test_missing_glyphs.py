@@ -75,8 +75,10 @@ def test_a_character_no_face_has_is_a_located_error_per_character(project: Path)
     ]
     assert len(errors) == len(expected), errors
     for line, (where, field, char) in zip(errors, expected):
-        assert line.startswith(f"pagesetter: error: {where}: article 'dongliao-police', {field}: no face has {char}"), \
+        # the faces of the character's style, not every face of the manifest (trial 17c #7)
+        assert line.startswith(f"pagesetter: error: {where}: article 'dongliao-police', {field}: no face of style '"), \
             (line, where)
+        assert re.search(r": no face of style '[^']+' \([^)]+\) has " + re.escape(char), line), line
     assert not re.search(r"FE0F|200D|E0100|\\U|\\u", run.stderr)  # invisible characters are never missing
     assert not (project / "output" / "seed-page.pdf").exists()
 
@@ -91,7 +93,8 @@ def test_substitute_prints_a_geta_mark_and_warns(project: Path) -> None:
     warnings = [w for w in run.stderr.splitlines() if "missing-glyph" in w]  # problems go to stderr
     assert len(warnings) == 6, warnings
     assert warnings[0].startswith(f"warning: {_where(lines, '😀')}: missing-glyph: article 'dongliao-police', title: "
-                                  "no face has U+1F600 GRINNING FACE (😀); printed 〓 in its place")
+                                  "no face of style "), warnings[0]
+    assert warnings[0].endswith(") has U+1F600 GRINNING FACE (😀); printed 〓 in its place"), warnings[0]
     pdf = project / "output" / "seed-page.pdf"
     pages = read_chars(pdf)
     text = "".join(c.text for c in pages[0].chars)
@@ -135,7 +138,9 @@ def test_a_vertical_headline_takes_no_fallback_face(tmp_path: Path) -> None:
     errors = run.stderr.strip().splitlines()
     assert len(errors) == 1, errors  # the body's 𠀎 comes from the fallback face
     assert errors[0].startswith("pagesetter: error: content/vertical.md:2:9: article 'vertical', vertical title: "
-                                "its face has no U+2000E CJK UNIFIED IDEOGRAPH-2000E (\U0002000E)"), errors[0]
+                                "face "), errors[0]
+    assert " has no U+2000E CJK UNIFIED IDEOGRAPH-2000E (\U0002000E) (a vertical headline takes no fallback face)" \
+        in errors[0], errors[0]
 
 
 def test_a_credits_missing_character_is_located_at_the_credit_line(project: Path) -> None:
@@ -149,7 +154,8 @@ def test_a_credits_missing_character_is_located_at_the_credit_line(project: Path
     errors = run.stderr.strip().splitlines()
     assert run.returncode == 1 and len(errors) == 1, run.stderr
     assert errors[0].startswith(f"pagesetter: error: {_where(text.split(chr(10)), chr(0xE002))}: "
-                                "article 'dongliao-police', credit: no face has U+E002"), errors[0]
+                                "article 'dongliao-police', credit: no face of style 'credit' ("), errors[0]
+    assert ") has U+E002" in errors[0], errors[0]
 
 
 def test_check_warns_of_each_geta_mark_with_its_place(project: Path) -> None:

@@ -15,7 +15,7 @@ from pagesetter.flow.glyphs import missing_glyphs, printable_text
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
-from pagesetter.fonts.manifest import FaceInfo, load_manifest
+from pagesetter.fonts.manifest import FaceInfo, check_usable, load_manifest
 from pagesetter.incremental import Memo
 from pagesetter import __version__
 from pagesetter.compose.lines import Line
@@ -79,6 +79,7 @@ def load_page_spec(spec_path: Path, edition: "EditionData | None" = None) -> tup
         if style.font not in manifest:
             raise InputError(style.loc, f"style {style.name!r} uses font {style.font!r}, which "
                              f"{spec.fonts_manifest.name} does not list (it has: {', '.join(manifest)})")
+    check_usable(manifest, (style.font for style in spec.styles.values()))
     return spec, manifest
 
 

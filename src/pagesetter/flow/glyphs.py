@@ -29,6 +29,7 @@ SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
 MASTHEAD = "masthead"  # Missing.article of the masthead's texts (flow/masthead.py)
 FURNITURE = "furniture"  # Missing.article of the 报眉, slug and jump lines (furniture_texts)
 MOST_REPORTED = 100  # lines of one error at most; the rest are counted
+EDITOR_LABEL = "责任编辑："  # what the 报眉 sets before the editor's name (flow/page.py _folio)
 
 # Default_Ignorable_Code_Point (Unicode 15.0 DerivedCoreProperties.txt): no glyph is drawn for these
 # (UAX #44; a renderer "should not show" them), so a face's lack of one is no fault.
@@ -73,17 +74,34 @@ class Missing:
     article: str
     where: str  # "title", "byline", "paragraph 3", "caption" …
     char: str
+    style: str = ""  # the style that sets it
+    chain: tuple[str, ...] = ()  # the face keys asked for it: the style's face, then its fallbacks
+
+    @property
+    def vertical(self) -> bool:
+        return self.where.startswith("vertical")
 
     @property
     def message(self) -> str:
         if self.article == MASTHEAD:
-            return f"masthead, {self.where}: no face has {describe(self.char)}"
-        if self.article == FURNITURE:  # where says which: "folio, editor", "slug, page name" …
-            return f"{self.where}: no face has {describe(self.char)}"
-        if self.where.startswith("vertical"):  # set in its style's face alone (compose/vertical.py)
-            return f"article {self.article!r}, {self.where}: its face has no {describe(self.char)} (a vertical " \
-                   "headline takes no fallback face)"
-        return f"article {self.article!r}, {self.where}: no face has {describe(self.char)}"
+            prefix = f"masthead, {self.where}"
+        elif self.article == FURNITURE:  # where says which: "folio, editor", "slug, page name" …
+            prefix = self.where
+        else:
+            prefix = f"article {self.article!r}, {self.where}"
+        if self.vertical:  # set in its style's face alone (compose/vertical.py)
+            face = f"face {self.chain[0]} of style {self.style!r}" if self.chain else "its face"
+            return f"{prefix}: {face} has no {describe(self.char)} (a vertical headline takes no fallback face)"
+        # the style's faces, not every face of the manifest: others may well have it (trial 17c #7)
+        return f"{prefix}: no face of {self._faces} has {describe(self.char)}"
+
+    @property
+    def _faces(self) -> str:
+        """"style 'folio' (dejavu-bold, no fallback)", "style 'body' (song, then its fallback kai, hei)"."""
+        if not self.chain:
+            return f"style {self.style!r}" if self.style else "its style"
+        rest = f", then its fallback {', '.join(self.chain[1:])}" if self.chain[1:] else ", no fallback"
+        return f"style {self.style!r} ({self.chain[0]}{rest})"
 
 
 @record(frozen=True)
@@ -116,8 +134,8 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     if spec.masthead is not None:  # its texts are the spec's; flow/masthead.py puts 〓 in their place
         for text in spec.masthead.texts():
             style = spec.styles[text.style]
-            found += [Missing(text.loc, MASTHEAD, text.where, ch) for ch in dict.fromkeys(text.text)
-                      if not masthead_printable(ch, style, faces)]
+            found += [Missing(text.loc, MASTHEAD, text.where, ch, text.style, _chain_keys(style.font, faces))
+                      for ch in dict.fromkeys(text.text) if not masthead_printable(ch, style, faces)]
     # The page's furniture: its texts are the spec's too; drawn with 〓 in their place
     # (printable_text) under substitute (trial 15: 责任编辑：王𰀀 printed 王, exit 0)
     furniture_styles: dict[str, str] = {}  # the furniture Missing's where -> its style
@@ -129,7 +147,7 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
         for ch in dict.fromkeys(text.text):
             if (text.loc, ch) not in said and not masthead_printable(ch, style, faces):
                 said.add((text.loc, ch))
-                found.append(Missing(text.loc, FURNITURE, text.where, ch))
+                found.append(Missing(text.loc, FURNITURE, text.where, ch, text.style, _chain_keys(style.font, faces)))
                 furniture_styles[text.where] = text.style
     if not found:
         return out, ()
@@ -178,7 +196,7 @@ def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet,
             memo(("holes", f.text, len(chain), *chain), functools.partial(_holes, f.text, chain))
         for i in holes:
             lacking.setdefault(f.key, []).append(i)
-            found.append(Missing(f.locate(i), name, f.where, f.text[i]))
+            found.append(Missing(f.locate(i), name, f.where, f.text[i], f.style, tuple(face.key for face in chain)))
     if lacking and spec.missing_glyphs == "substitute":
         substituted = _substituted(article, fields, lacking)
         return replace(substituted, stood_in=_stood_in(article, substituted)), tuple(found)
@@ -221,7 +239,9 @@ def furniture_texts(spec: PageSpec) -> Iterator[FurnitureText]:
         yield FurnitureText("folio, paper", folio.paper, folio.paper_style, locs.get("paper", here))
         for key in ("page", "section", "editor"):
             yield FurnitureText(f"folio, {key}", getattr(folio, key), folio.style, locs.get(key, here))
-        yield FurnitureText("folio, editor", "责任编辑：", folio.style, locs.get("editor", here))
+        # the label the engine sets before the editor's name: its characters are no fault of the field
+        yield FurnitureText(f"folio, the label {EDITOR_LABEL} set before the editor", EDITOR_LABEL, folio.style,
+                            locs.get("editor", here))
         for part in folio.extra:
             yield FurnitureText("folio, extra", part, folio.style, locs.get("extra", here))
     if spec.marks.slug and whole is not None:
@@ -260,14 +280,33 @@ def _printable(ch: str, chain: list) -> bool:  # type: ignore[type-arg]
 
 
 def _errors(found: list[Missing], policy: str) -> tuple[InputError, ...]:
+    """One error a character; the advice after the last of the horizontal ones and after the last
+    of each vertical headline style's (a vertical headline takes no fallback and no 〓: trial 17c
+    #3 was advised both)."""
     hint = ("; add a face that has it to the style's fallback chain (fonts/manifest.yaml), or write "
             "'missing_glyphs: substitute' in the page spec to print 〓 in its place"
             if policy == "error" else f"; not even {SUBSTITUTE} can stand in for it in this style's faces")
-    errors = [InputError(m.loc, m.message + (hint if i == len(found[:MOST_REPORTED]) - 1 else ""))
-              for i, m in enumerate(found[:MOST_REPORTED])]
+    shown = found[:MOST_REPORTED]
+    last: dict[str, int] = {}  # advice -> the last error it follows
+    for i, m in enumerate(shown):
+        last[_vertical_hint(m) if m.vertical else hint] = i
+    after = {i: advice for advice, i in last.items()}
+    errors = [InputError(m.loc, m.message + after.get(i, "")) for i, m in enumerate(shown)]
     if len(found) > MOST_REPORTED:
-        errors.append(InputError(None, f"… and {len(found) - MOST_REPORTED} more characters no face has"))
+        errors.append(InputError(None, f"… and {len(found) - MOST_REPORTED} more characters their styles' faces lack"))
     return tuple(errors)
+
+
+def _vertical_hint(m: Missing) -> str:
+    """What to do about a character a vertical headline's face lacks: another face for the style,
+    for it asks no fallback face, and 〓 in a headline is no answer either."""
+    face = f" in place of {m.chain[0]}" if m.chain else ""
+    return (f"; give style {m.style!r} a face that has these characters{face} (for Han, a CJK face): a "
+            "vertical headline is set in its style's face alone")
+
+
+def _chain_keys(font: str, faces: FaceSet) -> tuple[str, ...]:
+    return tuple(face.key for face in faces.chain(font))
 
 
 def _styles_of(spec: PageSpec, article: str) -> set[str]:

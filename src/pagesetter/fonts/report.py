@@ -41,12 +41,19 @@ class FaceReport:
     # what the build does with a character no face of this face's chain has, as the spec's
     # missing_glyphs says (flow/glyphs.py missing_glyphs): stops, or prints 〓 and warns
     unprinted: str = "the build stops on it"
+    postscript: str = ""  # the face's PostScript name: which cut of a collection it is (trial 17c #4)
+    refused: str = ""  # why no page can use the face, at its manifest line (no style here sets it)
 
     def lines(self) -> list[str]:
-        where = display_path(self.file) + (f" (face {self.index})" if self.index else "")
+        # the face's number and PostScript name always: a collection's cuts share one file name
+        where = display_path(self.file) + (f" (face {self.index}: {self.postscript or 'no PostScript name'})"
+                                            if not self.refused else "")
         licence = self.licence + (f", {self.licence_file}" if self.licence_file else "")
         out = [f"{self.key}: {self.name} — {self.role or 'no role given'} — {where} — licence {licence}",
                f"  styles: {', '.join(self.styles) or 'none of this page'}"]
+        if self.refused:  # no style sets it (else the manifest's loader stopped on it): said, not fatal
+            out.append(f"  cannot be used: {self.refused}")
+            return out
         if not self.styles:
             return out
         if not self.lacks:
@@ -114,6 +121,17 @@ def _manifest_report(pages: "list[tuple[PageSpec, dict[str, FaceInfo], dict[str,
         node = raw[key].value
         chars = counts.get(key, {})
         lacks = []
+        licence = str(node["license"].value) if "license" in node else "not given"
+        licence_file = display_path(first.fonts_manifest.parent / str(node["license_file"].value)) \
+            if "license_file" in node else None
+        if info.refusal:  # never opened: no style of these pages sets it or asks it (check_usable)
+            out.append(FaceReport(key, info.name, info.path, info.index, info.role, licence, licence_file, (), 0, (),
+                                  refused=f"{info.refused_at}: {info.refusal}" if info.refused_at else info.refusal))
+            continue
+        if not styles.get(key):  # set by no style: nothing to count, and its fallbacks need not open
+            out.append(FaceReport(key, info.name, info.path, info.index, info.role, licence, licence_file, (), 0, (),
+                                  postscript=info.postscript))
+            continue
         face = faces.get(key)
         for ch, n in sorted(chars.items(), key=lambda item: ord(item[0])):
             if face.glyph_for(ch):
@@ -122,13 +140,11 @@ def _manifest_report(pages: "list[tuple[PageSpec, dict[str, FaceInfo], dict[str,
             lacks.append(Lack(ch, n, by))
         unprinted = sorted({_unprinted(spec.missing_glyphs, key, faces) for spec in specs})
         out.append(FaceReport(
-            key, info.name, info.path, info.index, info.role,
-            str(node["license"].value) if "license" in node else "not given",
-            display_path(first.fonts_manifest.parent / str(node["license_file"].value))
-            if "license_file" in node else None,
+            key, info.name, info.path, info.index, info.role, licence, licence_file,
             tuple(sorted(styles.get(key, ()))),
             sum(chars.values()), tuple(lacks),
-            unprinted[0] if len(unprinted) == 1 else "as each page says (missing_glyphs): " + "; ".join(unprinted)))
+            unprinted[0] if len(unprinted) == 1 else "as each page says (missing_glyphs): " + "; ".join(unprinted),
+            info.postscript))
     return out
 
 

@@ -210,7 +210,7 @@ def _from_system() -> FontPlan:
             copies.append((path, path.name))
         index = _sc_index(path)
         lines += [f"  {face.key}:", f"    file: {path.name}"]
-        if index:
+        if path.suffix.lower() in (".ttc", ".otc"):  # a collection's face is always named (fonts/manifest.py)
             lines.append(f"    index: {index}")
         lines += [f"    role: {role}", "    license: OFL-1.1", f"    license_file: {licence}",
                   f"    source: {path}",

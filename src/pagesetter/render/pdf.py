@@ -165,7 +165,7 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
         # cold build, beside the text); a session, only those it has not compressed before.
         programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
                     if memo is None else _new_programs(subsets, cache, memo))
-        embedded = {key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}
+        embedded = _with_sharers({key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}, faces)
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
             _draw_panel(ops, co, panel, state, frame=panel.color == BLACK)
@@ -357,14 +357,47 @@ def _all_function() -> bytes:
 
 def _subsets(page: Page, faces: dict[str, FaceInfo], cache: DiskCache, memo: Memo | None
              ) -> dict[str, EmbeddedFont]:
-    """Each face subset to the glyphs the page uses, in the order of the faces' keys."""
+    """Each face subset to the glyphs the page uses, in the order of the faces' keys. Keys that
+    name one face of one file (kai and kai2 = LXGWWenKai-Regular.ttf) share one subset, under the
+    first of them (trial 17c #6: the same font program was embedded twice): _shared_keys."""
     if memo is None:
-        used = _glyphs_used(page.lines)
+        used = _shared_glyphs(_glyphs_used(page.lines), faces)
         return {key: subset_font(faces[key].path, used[key], faces[key].index, cache=cache) for key in sorted(used)}
     # each module's glyphs kept; the subsets kept while no module's glyphs changed
     per_chunk = [memo(("used", *chunk), lambda: _canonical(_split(_glyphs_used(chunk)), memo))
                  for chunk in _chunks(page.lines)]
-    return memo(("subsets", *per_chunk), lambda: _kept_subsets(_merged(per_chunk), faces, cache, memo))
+    return memo(("subsets", *per_chunk),
+                lambda: _kept_subsets(_shared_glyphs(_merged(per_chunk), faces), faces, cache, memo))
+
+
+def _shared_keys(faces: dict[str, FaceInfo]) -> dict[str, str]:
+    """Each face key -> the key whose subset prints it: the first key, in sorted order, of the
+    same file and face index (a glyph id means the same glyph in both)."""
+    first: dict[tuple[str, int], str] = {}
+    return {key: first.setdefault((str(faces[key].path), faces[key].index), key) for key in sorted(faces)}
+
+
+def _shared_glyphs(used: dict[str, dict[int, str]], faces: dict[str, FaceInfo]) -> dict[str, dict[int, str]]:
+    """``used`` with the glyphs of keys that share a face merged under the key that prints them
+    (_shared_keys): a glyph keeps its first text that is not empty, that key's first."""
+    shared = _shared_keys(faces)
+    if all(shared[key] == key for key in used):
+        return used
+    out: dict[str, dict[int, str]] = {}
+    for key in sorted(used, key=lambda k: (shared[k] != k, k)):  # each printing key before its sharers
+        merged = out.setdefault(shared[key], {})
+        for gid, text in used[key].items():
+            if not merged.get(gid):
+                merged[gid] = text
+    return out
+
+
+def _with_sharers(embedded: dict[str, tuple[str, EmbeddedFont]], faces: dict[str, FaceInfo]
+                  ) -> dict[str, tuple[str, EmbeddedFont]]:
+    """``embedded`` (a resource name and subset by printing key) with every key that shares a
+    printing key's face given its resource and subset, as the text operators look a glyph's face up."""
+    shared = _shared_keys(faces)
+    return {**embedded, **{key: embedded[to] for key, to in shared.items() if to != key and to in embedded}}
 
 
 def _canonical(used: dict[str, tuple[dict[int, str], dict[int, str]]], memo: Memo
