@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, page_title, proof_pdf,
+    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, overset_where, page_title,
+    proof_pdf,
     refused_slug, save_memo,
     with_marks, proof_print_path, with_sources, with_unplaced_jumps,
 )
@@ -258,7 +259,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             entries = {d.spec.name: article_entries(d.spec) for d in done}
             raise OversetError("; ".join(f"page {p.name}: {overset_message(p, (), entries.get(p.name))}"
                                          for p in overset),
-                               tuple(o for p in overset for o in p.overset))
+                               tuple(o for p in overset for o in p.overset),
+                               tuple(overset_where(o, (), entries.get(p.name) or {}) for p in overset for o in p.overset))
         combined = out_dir / f"{edition.name}.pdf"
         _own_file(edition, combined, paths + proofs, None)
         # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4

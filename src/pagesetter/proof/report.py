@@ -62,7 +62,7 @@ class PageStatus:
         return {
             "characters": self.characters, "photos": self.photos, "normalised": self.normalised,
             "typography_problems": self.typography_problems,
-            "overset": [o.to_json(("article", "characters", "lines", "message")) for o in self.overset],
+            "overset": [o.to_json(("article", "where", "characters", "lines", "message")) for o in self.overset],
             "warnings": [w.to_json(("kind", "where", "message")) for w in self.warnings],
             "notes": [n.to_json(("kind", "where", "message")) for n in self.notes],
             "preflight": {"errors": self.preflight_errors, "warnings": self.preflight_warnings,
