@@ -1005,7 +1005,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
             and found.report.status is not None:
         written = rebuild.replay(found, args.output)
-        found = replace(found, report=found.report.moved(display_path(written[0])))
+        found = replace(found, report=found.report.moved(display_path(written[0]), spec))
         _page_json(json_status, spec, found.report, written, True)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "
