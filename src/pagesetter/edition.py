@@ -46,7 +46,7 @@ from pagesetter.records import record
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
-from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
+from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, entry_jumps, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
 from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools, in_edition, refusal_counts
 from pagesetter.proof.tiles import tiled_proof
@@ -489,11 +489,8 @@ def _jump_ends(edition: Edition, roots: tuple[Node | None, ...], numbers: dict[i
             name = entry.get("article") if entry.is_map else None
             if name is None or not isinstance(name.value, str):
                 continue
-            for key in ("jump_to", "continued_from"):
-                n = entry.get(key)
-                if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool):
-                    ends.append(_JumpEnd(name.value, sheet, numbers.get(sheet), spec, key, n.value,
-                                         entry.key_loc(key)))
+            ends += [_JumpEnd(name.value, sheet, numbers.get(sheet), spec, j.key, j.number, j.loc)
+                     for j in entry_jumps(entry) if j.number is not None]
     return ends
 
 
