@@ -83,6 +83,25 @@ def test_overset_stops_the_build_and_says_so_in_json(tmp_path: Path) -> None:
     assert [f["kind"] for f in page["preflight"]["findings"]] == ["overset"]
 
 
+def test_an_overset_item_names_its_place_as_the_text_report_does(tmp_path: Path) -> None:
+    """Session 18: the text report named each overset's place (the article's entry in the layout)
+    and build --json's overset items had no ``where``, as its warnings and findings have."""
+    project = _paper(tmp_path)
+    spec = project / "layout" / "page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("line: 4, lines: 34", "line: 4, lines: 20"),
+                    encoding="utf-8")
+    said = run(["build", "--allow-overset"], project)
+    assert said.returncode == 3
+    place = re.search(r"overset \(text that does not fit\): (layout/page\.yaml:\d+:\d+): example: ", said.stderr)
+    assert place, said.stderr
+    for args in (["build", "--json", "--allow-overset"], ["build", "--json"]):  # written as allowed, and stopped
+        document = status(run(args, project))
+        [over] = document["overset"]
+        assert over["where"] == place.group(1), (args, over)
+        for page in document["pages"]:
+            assert [o["where"] for o in page["overset"]] == [place.group(1)]
+
+
 def test_bad_input_is_a_json_document_too(tmp_path: Path) -> None:
     project = _paper(tmp_path)
     (project / "content" / "example.md").write_text("no front matter\n", encoding="utf-8")

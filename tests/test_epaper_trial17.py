@@ -197,6 +197,42 @@ def test_a_desk_swap_swaps_the_entries_and_the_e_paper_lists_them_as_they_stand(
     assert tops["hanzi"] < tops["shanju"]  # listed first, and first on the page
 
 
+def test_a_module_dragged_elsewhere_takes_its_place_in_the_reading_order(project: Path) -> None:
+    """Session 18: a module dragged to a new place (not swapped) kept its old place in
+    `articles:`, so the 数字报 listed it where it no longer stood. Two columns: the first module
+    dragged from the top left to beside the second one's foot reads after it now (side by side,
+    left first), and both lists follow; a drag that passes no module keeps the list as it was."""
+    from pagesetter.desk_edit import Cell, Edit, apply_edit
+
+    spec = project / ORDER
+    text = spec.read_text(encoding="utf-8")
+    assert "trim: {width: 130mm" in text and "grid: {columns: 1," in text
+    spec.write_text(text.replace("trim: {width: 130mm", "trim: {width: 240mm")
+                    .replace("grid: {columns: 1,", "grid: {columns: 2,"), encoding="utf-8")
+    assert _run(project, "epaper", ORDER, "-q").returncode == 0
+    page = project / "output" / "epaper" / "epaper-order" / "index.html"
+    assert _listed(page) == ["山居秋暝", "族谱里的罕用字"]
+    before = spec.read_text(encoding="utf-8")
+    apply_edit(spec, Edit("shanju", "block", Cell(2, 1, 13, 9)))  # beside hanzi, to its right
+    after = spec.read_text(encoding="utf-8")
+    assert after == before.replace(
+        "  - article: shanju\n    block: {col: 1, cols: 1, line: 4, lines: 9}\n"
+        "  - article: hanzi\n    block: {col: 1, cols: 1, line: 13, lines: 9}\n",
+        "  - article: hanzi\n    block: {col: 1, cols: 1, line: 13, lines: 9}\n"
+        "  - article: shanju\n    block: {col: 2, cols: 1, line: 13, lines: 9}\n")
+    built = _run(project, "epaper", ORDER, "-q")
+    assert built.returncode == 0, built.stderr
+    assert _listed(page) == ["族谱里的罕用字", "山居秋暝"]
+    index = json.loads((page.parent / "edition.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in index["articles"]] == ["hanzi", "shanju"]
+    lefts = {a["id"]: min(x for x, y in a["zones"][0]["outline"]) for a in index["articles"]}
+    assert lefts["hanzi"] < lefts["shanju"]  # listed first, and left of it on the page
+    # up the second column, still right of hanzi's lines: read after it, the list unchanged
+    apply_edit(spec, Edit("shanju", "block", Cell(2, 1, 10, 9)))
+    assert spec.read_text(encoding="utf-8") == after.replace("{col: 2, cols: 1, line: 13, lines: 9}",
+                                                             "{col: 2, cols: 1, line: 10, lines: 9}")
+
+
 def test_a_swap_moves_each_entry_whole_with_its_comments_and_keys() -> None:
     """Entries of different lengths and a comment inside one: each goes whole to the other's place,
     the comments between entries stay where they stand (they belong to the place in the list)."""

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pikepdf
+import pytest
+from conftest import ROOT
 from conftest import age_inputs as age
 
 from pagesetter.spec.model import CMYK
@@ -348,3 +350,47 @@ def test_an_edition_page_is_set_without_the_cyclic_collector(project: Path, tmp_
             gc.disable()
     assert done.flowed is not None and done.pdf.startswith(b"%PDF") and done.gate is not None
     assert during == 0, f"{during} collections while the page was set"
+
+
+@pytest.mark.parametrize("folder, spec_arg", [("desk", "../paper/layout/page.yaml"), (".", "paper/layout/page.yaml")])
+def test_a_replay_from_another_folder_names_places_as_a_fresh_build_there(tmp_path: Path, folder: str,
+                                                                           spec_arg: str) -> None:
+    """Session 18: a page replayed from another working folder printed the recorded build's
+    places (content/x.md:8:21, layout/page.yaml:26:12), relative to the folder that build ran in;
+    from the new folder they name no file. Said as a fresh build from there says them, in the
+    report and in build --json alike."""
+    import json
+
+    env = dict(os.environ, PAGESETTER_CACHE=str(tmp_path / "cache"))
+    rare = "\U0002A6A5"  # no face of the project's fonts has it: a warning at its place
+    init = subprocess.run([sys.executable, "-m", "pagesetter", "init", "paper", "--fonts", str(ROOT / "fonts")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    project = tmp_path / "paper"
+    spec = project / "layout" / "page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  section: 要闻\n", f"  section: 要{rare}\n")
+                    .replace("articles:\n", "missing_glyphs: substitute\narticles:\n"), encoding="utf-8")
+    article = project / "content" / "example.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("示例稿件。", f"示例稿{rare}。"), encoding="utf-8")
+    first = build(project, env=env)
+    assert "warning: content/example.md:" in first.stderr and "warning: layout/page.yaml:" in first.stderr
+    elsewhere = tmp_path / folder
+    elsewhere.mkdir(exist_ok=True)
+    out = str(Path(spec_arg).parent.parent / "output")
+
+    def from_elsewhere(*extra: str) -> subprocess.CompletedProcess[str]:
+        run = subprocess.run([sys.executable, "-m", "pagesetter", "build", spec_arg, "-o", out, *extra], cwd=elsewhere, capture_output=True, text=True,
+                             timeout=300, env=env)
+        assert run.returncode == 0, run.stderr
+        return run
+
+    replayed, fresh = from_elsewhere(), from_elsewhere("--no-cache")
+    assert UNCHANGED in replayed.stdout and UNCHANGED not in fresh.stdout
+    # from there the files are named otherwise (paper/content/…, or whole when outside the folder)
+    assert "content/example.md:8:" in fresh.stderr and fresh.stderr != first.stderr, fresh.stderr
+    assert replayed.stderr == fresh.stderr
+    assert replayed.stdout.splitlines()[1:] == fresh.stdout.splitlines()[1:]
+    replayed_json, fresh_json = (json.loads(from_elsewhere("--json", *extra).stdout) for extra in ((), ("--no-cache",)))
+    [page], [fresh_page] = replayed_json["pages"], fresh_json["pages"]
+    assert page["cached"] and not fresh_page["cached"]
+    assert {k: v for k, v in page.items() if k != "cached"} == {k: v for k, v in fresh_page.items() if k != "cached"}

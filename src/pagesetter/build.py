@@ -278,10 +278,11 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         # a page of an edition built alone (trial 14b #15): what is overset is the jump, for the
         # edition to carry; enlarging or cutting is the advice only for text that does not fit
         only_jumps = jumped and all(o.last_fitting == JUMP_NOT_BUILT for o in page.overset)
-        message = overset_message(page, flow_warnings, article_entries(spec), advice=not only_jumps)
+        entries = article_entries(spec)
+        message = overset_message(page, flow_warnings, entries, advice=not only_jumps)
         if jumped:
             message += " " + alone_hint(spec, "jump_to")
-        error = OversetError(message, page.overset)
+        error = OversetError(message, page.overset, tuple(overset_where(o, flow_warnings, entries) for o in page.overset))
         error.edition_page = only_jumps
         raise error
     printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces, memo, refused)

@@ -586,13 +586,15 @@ class _Status:
     def wrote(self, path: Path) -> None:
         self.files.append(display_path(path))
 
-    def emit(self, code: int, errors: list[str], stopped: tuple = ()) -> None:  # type: ignore[type-arg]
-        """``stopped``: the pagetree.Overset items of a build that overset stopped (no page written)."""
+    def emit(self, code: int, errors: list[str], stopped: tuple = (),  # type: ignore[type-arg]
+             places: tuple[str, ...] = ()) -> None:
+        """``stopped``: the pagetree.Overset items of a build that overset stopped (no page written),
+        ``places`` where its message says each is (a written page's are in its status)."""
         import json
 
         overset = [{**o, "pdf": p["pdf"]} for p in self.pages for o in p["overset"]]  # type: ignore[attr-defined]
-        overset += [{"article": o.article, "characters": o.chars, "lines": o.lines, "message":
-                     f"{o.amount()} {o.cut()}", "pdf": ""} for o in stopped]
+        overset += [{"article": o.article, "where": places[k] if k < len(places) else "", "characters": o.chars,
+                     "lines": o.lines, "message": f"{o.amount()} {o.cut()}", "pdf": ""} for k, o in enumerate(stopped)]
         document = {
             "format": "pagesetter-build-status", "version": STATUS_VERSION, "exit": code, "ok": code == 0,
             "pages": self.pages, "files": self.files, "warnings": self.warnings, "errors": errors,
@@ -616,7 +618,7 @@ def _build(args: argparse.Namespace) -> int:
         if by_interrupt(exc):  # Ctrl-C: a document still, saying so, as a desk's script expects one
             status.emit(130, ["interrupted"])
         elif isinstance(exc, OversetError):
-            status.emit(EXIT_OVERSET, [str(exc)], getattr(exc, "overset", ()))
+            status.emit(EXIT_OVERSET, [str(exc)], getattr(exc, "overset", ()), getattr(exc, "places", ()))
         elif isinstance(exc, PagesetterError):
             status.emit(EXIT_INPUT, str(exc).splitlines() or [""])
         elif isinstance(exc, OSError):
@@ -1003,7 +1005,7 @@ def _build_page(spec: Path, args: argparse.Namespace, cache, started: float,  # 
     if isinstance(found, rebuild.PageFiles) and isinstance(found.report, PageReport) \
             and found.report.status is not None:
         written = rebuild.replay(found, args.output)
-        found = replace(found, report=found.report.moved(display_path(written[0])))
+        found = replace(found, report=found.report.moved(display_path(written[0]), spec))
         _page_json(json_status, spec, found.report, written, True)
         if not args.quiet:
             print(f"wrote {display_path(written[0])} (unchanged since the last build, "

@@ -4,7 +4,8 @@ The spec is hand-written YAML with comments; it is edited as text, in place: onl
 the four grid numbers (col, cols, line, lines) of the entry's ``block`` or ``photo`` change, found
 by the positions yamlsource.py keeps for every node. Every comment, every flow mapping and every
 blank line stays as it was, so the diff of a drag is one line (a swap also trades the two entries'
-places in ``articles:``, the reading order: swap_entries). The new text is checked by the spec
+places in ``articles:``, the reading order: swap_entries; a module dragged past another takes its
+new place in it: reorder_entry). The new text is checked by the spec
 loader itself (overlaps, columns and lines past the grid, a photo outside its block) before it is
 written; a refused edit leaves the file untouched and says why in the loader's words.
 """
@@ -170,14 +171,77 @@ def _with_frames_moved(text: str, path: Path, article: str, old: Cell, new: Cell
 
 def move_cell(text: str, path: Path, edit: Edit) -> str:
     """``edit`` written; a block moved whole (its spans unchanged) takes the module's extra frames
-    with it, so an L moves as one shape, as it does under the mouse."""
-    if edit.part == "block":
-        root = load_yaml(path, text)
-        entry = entry_of(root, edit.article, root.loc)
-        old = _cell_of(cell_node(entry, edit.article, "block"), f"the block of {edit.article!r}")
-        if (edit.cell.cols, edit.cell.lines) == (old.cols, old.lines):
-            text = _with_frames_moved(text, path, edit.article, old, edit.cell)
-    return rewrite_cell(text, path, edit)
+    with it, so an L moves as one shape, as it does under the mouse; a block moved where it reads
+    before or after other modules than it did takes its place in ``articles:`` (reorder_entry)."""
+    if edit.part != "block":
+        return rewrite_cell(text, path, edit)
+    root = load_yaml(path, text)
+    entry = entry_of(root, edit.article, root.loc)
+    old = _cell_of(cell_node(entry, edit.article, "block"), f"the block of {edit.article!r}")
+    if (edit.cell.cols, edit.cell.lines) == (old.cols, old.lines):
+        text = _with_frames_moved(text, path, edit.article, old, edit.cell)
+    return reorder_entry(rewrite_cell(text, path, edit), path, edit.article, old)
+
+
+def reads_before(a: Cell, b: Cell) -> bool:
+    """Whether module ``a`` reads before module ``b`` on a page of horizontal text: over it when
+    they share columns (a banner before what stands under it), left of it when they share lines
+    (side by side: the left one first, as the body's own columns read, flow/article.py _columns),
+    else the higher first, then the one further left (auto's stacks read left to right, top to
+    bottom: flow/auto.py)."""
+    a_line, b_line = int(a.line), int(b.line)
+    share_cols = a.col < b.col + b.cols and b.col < a.col + a.cols
+    share_lines = a_line < b_line + b.lines and b_line < a_line + a.lines
+    if share_cols and not share_lines:
+        return a_line < b_line
+    if share_lines and not share_cols:
+        return a.col < b.col
+    return (a_line, a.col) < (b_line, b.col)
+
+
+def reorder_entry(text: str, path: Path, article: str, was: Cell) -> str:
+    """The dragged module's entry moved in ``articles:`` (the reading order the 数字报 lists:
+    README, `articles`) to where it now reads, as a swap trades the two entries' places
+    (swap_entries; session 18: a drag kept its old place, and the 数字报 listed it there). Only
+    when it now reads before or after another module than it did from ``was``: a nudge, a resize
+    or a list the editor ordered otherwise is left as written. Its new place is the one that
+    puts fewest modules on the wrong side of it, the nearest such to where it stood; the others
+    keep their order, each step an exchange with its neighbour (swap_entries), so what stands
+    between entries stays with the place."""
+    root = load_yaml(path, text)
+    listed = root.get("articles") if root.is_map else None
+    names: list[str] = []
+    blocks: dict[str, Cell] = {}
+    for node in listed.value if listed is not None and listed.is_list else ():
+        name = node.get("article") if node.is_map else None
+        if name is None or not isinstance(name.value, str):
+            continue
+        names.append(name.value)
+        block = node.get("block")
+        try:
+            blocks[name.value] = _cell_of(block, name.value) if block is not None else None  # type: ignore[assignment]
+        except InputError:  # not four plain numbers: no place in the comparison
+            pass
+    now = blocks.get(article)
+    if now is None or names.count(article) != 1:
+        return text
+    others = [n for n in names if n != article]
+    placed = [(n, blocks[n]) for n in others if blocks.get(n) is not None]
+    if all(reads_before(c, now) == reads_before(c, was) for _, c in placed):
+        return text
+    where = names.index(article)
+
+    def wrong(at: int) -> int:  # modules on the wrong side of it, put before others[at]
+        return sum(1 for k, n in enumerate(others) if blocks.get(n) is not None
+                   and reads_before(blocks[n], now) != (k < at))
+
+    best = min(range(len(others) + 1), key=lambda at: (wrong(at), abs(at - where)))
+    while where != best:  # one neighbour at a time
+        step = 1 if best > where else -1
+        text = swap_entries(text, path, article, names[where + step])
+        names[where], names[where + step] = names[where + step], names[where]
+        where += step
+    return text
 
 
 def swap_blocks(text: str, path: Path, first: str, second: str) -> str:

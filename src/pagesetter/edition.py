@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pagesetter import rebuild
 from pagesetter.build import (
-    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, page_title, proof_pdf,
+    EditionData, article_entries, inputs_of, load_inputs, load_memo, overset_message, overset_where, page_title,
+    proof_pdf,
     refused_slug, save_memo,
     with_marks, proof_print_path, with_sources, with_unplaced_jumps,
 )
@@ -45,7 +46,7 @@ from pagesetter.records import record
 from pagesetter.render.pdf import PrintSettings, render_pdf
 from pagesetter.render.pdfx import PdfxSettings, document_id_of_digests, finish_pdfx, part_digest
 from pagesetter.spec import validate as v
-from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, project_root
+from pagesetter.spec.loader import EDITION_KEYS, EDITION_REQUIRED, _check_date, entry_jumps, project_root
 from pagesetter.spec.model import ArticleSpec, PageSpec, PdfxVersion
 from pagesetter.proof.report import Gate, furniture_located, gate_pdf_bytes, gate_tools, in_edition, refusal_counts
 from pagesetter.proof.tiles import tiled_proof
@@ -258,7 +259,8 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             entries = {d.spec.name: article_entries(d.spec) for d in done}
             raise OversetError("; ".join(f"page {p.name}: {overset_message(p, (), entries.get(p.name))}"
                                          for p in overset),
-                               tuple(o for p in overset for o in p.overset))
+                               tuple(o for p in overset for o in p.overset),
+                               tuple(overset_where(o, (), entries.get(p.name) or {}) for p in overset for o in p.overset))
         combined = out_dir / f"{edition.name}.pdf"
         _own_file(edition, combined, paths + proofs, None)
         # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
@@ -487,11 +489,8 @@ def _jump_ends(edition: Edition, roots: tuple[Node | None, ...], numbers: dict[i
             name = entry.get("article") if entry.is_map else None
             if name is None or not isinstance(name.value, str):
                 continue
-            for key in ("jump_to", "continued_from"):
-                n = entry.get(key)
-                if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool):
-                    ends.append(_JumpEnd(name.value, sheet, numbers.get(sheet), spec, key, n.value,
-                                         entry.key_loc(key)))
+            ends += [_JumpEnd(name.value, sheet, numbers.get(sheet), spec, j.key, j.number, j.loc)
+                     for j in entry_jumps(entry) if j.number is not None]
     return ends
 
 

@@ -117,9 +117,11 @@ class InputErrors(InputError):
 class OversetError(PagesetterError):
     """Text did not fit and the build was not told to allow overset."""
 
-    def __init__(self, message: str, overset: tuple = ()) -> None:  # type: ignore[type-arg]
+    def __init__(self, message: str, overset: tuple = (), places: tuple[str, ...] = ()) -> None:  # type: ignore[type-arg]
         super().__init__(message)
         self.overset = overset  # pagetree.Overset of each article that did not fit (build --json)
+        # where the message says each is (build.overset_where: file:line:column), "" unknown
+        self.places = places
 
 
 @record(frozen=True)

@@ -62,7 +62,7 @@ def proof_page(page: Page, spec: PageSpec, faces: FaceSet, articles: "dict[str, 
         label = _clear_label(f"溢出 {o.chars}字 {o.lines}行", target, geo, spec, faces, taken)
         lines.append(label)
         taken += _glyph_boxes(label)
-    stood_in = _stood_in_glyphs(page, articles or {})
+    stood_in = _stood_in_glyphs(page, articles or {}) | _furniture_stood_in(page, spec, faces)
     for n, line in enumerate(page.lines):  # characters no face has: marked where they stand
         for k, g in enumerate(line.glyphs):
             missing = g.text if g.gid == 0 and g.text.strip() else stood_in.get((n, k), "")
@@ -122,6 +122,46 @@ def _stood_in_glyphs(page: Page, articles: "dict[str, Article]") -> dict[tuple[i
                 if g.text == SUBSTITUTE and 0 < tag <= len(article.stood_in) and article.stood_in[tag - 1]:
                     out[(n, k)] = article.stood_in[tag - 1]
                 offset += count
+    return out
+
+
+# The lines that set the spec's own texts, not an article's (flow/page.py _folio,
+# flow/masthead.py): their 〓 are found by the spec's texts, not by an article's source map.
+FURNITURE_LINES = ("folio", "masthead")
+
+
+def _furniture_stood_in(page: Page, spec: PageSpec, faces: FaceSet) -> dict[tuple[int, int], str]:
+    """Each 〓 glyph the 报眉 or the 报头 printed in place of a character no face has (session 18:
+    only an article's were marked), by (line, glyph) of ``page.lines``, with that character. Each
+    text the spec gives them is set as printable_text sets it; where that printed form stands in
+    a furniture line, its 〓 that stand for a character are marked, so a 〓 the spec typed is not."""
+    from pagesetter.flow.glyphs import SUBSTITUTE, furniture_texts, printable_text
+
+    texts = [(t.text, t.style) for t in furniture_texts(spec) if t.where != "jump line"]
+    if spec.masthead is not None:
+        texts += [(t.text, t.style) for t in spec.masthead.texts()]
+    wanted: dict[str, str] = {}  # a printed piece with a 〓 put in -> the piece as the spec writes it
+    for text, style_name in texts:
+        style = spec.styles.get(style_name)
+        for piece in text.split() if style is not None else ():  # the masthead sets word by word
+            printed = printable_text(piece, style, faces)
+            if printed != piece:
+                wanted[printed] = piece
+    out: dict[tuple[int, int], str] = {}
+    if not wanted:
+        return out
+    for n, line in enumerate(page.lines):
+        if line.article not in FURNITURE_LINES:
+            continue
+        chars = [(ch, k) for k, g in enumerate(line.glyphs) for ch in g.text if not ch.isspace()]
+        drawn = "".join(ch for ch, _ in chars)
+        for printed, piece in wanted.items():
+            start = drawn.find(printed)
+            while start >= 0:
+                for i, (p, was) in enumerate(zip(printed, piece)):
+                    if p == SUBSTITUTE and was != SUBSTITUTE:
+                        out[(n, chars[start + i][1])] = was
+                start = drawn.find(printed, start + 1)
     return out
 
 

@@ -62,7 +62,7 @@ class PageStatus:
         return {
             "characters": self.characters, "photos": self.photos, "normalised": self.normalised,
             "typography_problems": self.typography_problems,
-            "overset": [o.to_json(("article", "characters", "lines", "message")) for o in self.overset],
+            "overset": [o.to_json(("article", "where", "characters", "lines", "message")) for o in self.overset],
             "warnings": [w.to_json(("kind", "where", "message")) for w in self.warnings],
             "notes": [n.to_json(("kind", "where", "message")) for n in self.notes],
             "preflight": {"errors": self.preflight_errors, "warnings": self.preflight_warnings,
@@ -131,24 +131,40 @@ class PageReport:
     # trim (SET_OVER): the build exits as `check` does (4), never 0, for a page a plant would reject
     set_over: int = 0
     pdf_shown: str = ""  # the PDF as its preflight lines name it (display_path when recorded)
+    # the working folder the build ran in, which its lines' places (content/x.md:12) are relative
+    # to (display_path); "" in a record made before it was kept: its places are left as they are
+    folder: str = ""
 
-    def moved(self, shown: str) -> "PageReport":
+    def moved(self, shown: str, spec: "Path | None" = None) -> "PageReport":
         """The report of a replay that wrote the PDF at ``shown`` (another output folder, or the
         same one seen from another working folder): its preflight lines and findings name that
-        PDF, not the recorded build's."""
+        PDF, not the recorded build's; run from another working folder, each place it names
+        (file:line) is named from there, as a fresh build there names it (session 18: the
+        recorded folder's content/x.md:12 named no file from another). ``spec``: the page spec as
+        this build was given it, which a fresh build names as it was given."""
+        import os
+
         old = self.pdf_shown
-        if not old or old == shown:
+        here = os.getcwd()
+        refolder = bool(self.folder) and self.folder != here
+        if (not old or old == shown) and not refolder:
             return self
         from dataclasses import replace as _replace
 
-        def at(text: str) -> str:  # a line or `where` that starts with the PDF's name
-            return shown + text[len(old):] if text.startswith(old) else text
+        placed = _replaced_places(self.folder, spec) if refolder else (lambda text: text)
+
+        def at(text: str) -> str:  # a line or `where` that starts with the PDF's name; its places
+            return placed(shown + text[len(old):] if old and text.startswith(old) else text)
 
         status = self.status
         if status is not None:
-            status = _replace(status, findings=tuple(_replace(f, where=at(f.where)) for f in status.findings))
+            def where(items: tuple[StatusItem, ...]) -> tuple[StatusItem, ...]:
+                return tuple(_replace(i, where=at(i.where)) for i in items)
+
+            status = _replace(status, findings=where(status.findings), warnings=where(status.warnings),
+                              notes=where(status.notes), overset=where(status.overset))
         return _replace(self, info=tuple(map(at, self.info)), problems=tuple(map(at, self.problems)),
-                        status=status, pdf_shown=shown)
+                        status=status, pdf_shown=shown or old, folder=here)
 
     def emit(self, quiet: bool) -> None:
         import sys
@@ -157,6 +173,33 @@ class PageReport:
             print("\n".join(self.info), flush=True)
         for line in self.problems:
             print(line, file=sys.stderr, flush=True)
+
+
+def _replaced_places(folder: str, spec: "Path | None") -> "Callable[[str], str]":
+    """A line's places (``path:line``, at the line's start or after a blank or a bracket) as
+    display_path names them from the working folder now, each path read from ``folder``, the one
+    the line was written in. Only a path naming a file there is a place (a time 12:30 is not);
+    the spec is named as this build was given it, as a fresh build names it (its loader's Loc)."""
+    import os
+    import re
+
+    here = os.path.realpath(spec) if spec is not None else ""
+    shown: dict[str, str] = {}
+
+    def one(match: "re.Match[str]") -> str:
+        token = match.group(1)
+        if token not in shown:
+            path = os.path.join(folder, token)
+            if token.endswith(".pdf") or not os.path.isfile(path):  # the PDF: moved() names it
+                shown[token] = token
+            elif spec is not None and os.path.realpath(path) == here:
+                shown[token] = display_path(spec)
+            else:
+                shown[token] = display_path(os.path.normpath(path))
+        return shown[token] + ":"
+
+    place = re.compile(r"(?<![^\s(])([^\s:()]+):(?=\d)")
+    return lambda text: place.sub(one, text) if text else text
 
 
 def gate_tools() -> str | None:
@@ -517,7 +560,10 @@ def page_report(result, server: "CoverageServer | None" = None,  # type: ignore[
     set_over = sum(1 for c in gate.check_warnings if c.key in SET_OVER)
     # The overset mark is the build's own gate (overset stops it unless allowed): not counted here.
     errors = gate_errors(checked.findings)
-    return PageReport(tuple(info), tuple(problems), errors, status, set_over, display_path(result.pdf_path))
+    import os
+
+    return PageReport(tuple(info), tuple(problems), errors, status, set_over, display_path(result.pdf_path),
+                      os.getcwd())
 
 
 def rooted(warnings: tuple[Warning, ...], root: Path) -> list[Warning]:

@@ -574,6 +574,32 @@ class _Defaults:
     byline: str = "byline"
 
 
+JUMP_KEYS = ("jump_to", "continued_from")  # an entry's ends of a jump: 转第N版, 上接第N版 (README, jumps)
+
+
+@record(frozen=True)
+class EntryJump:
+    """One jump key of an article entry as written: read here for the entry (_article, checked
+    there: a 版次 1–999) and by an edition before any page loads (edition.py _jump_ends, which
+    passes over a value that is not a whole number: the page's loading says what is wrong)."""
+
+    key: str  # jump_to or continued_from
+    node: Node  # its value
+    number: int | None  # the value when it is a whole number, else None
+    loc: Loc  # where the key is written
+
+
+def entry_jumps(entry: Node) -> tuple[EntryJump, ...]:
+    """The jump keys an article entry (a mapping) writes, in JUMP_KEYS order."""
+    out = []
+    for key in JUMP_KEYS:
+        n = entry.get(key)
+        if n is not None:
+            whole = isinstance(n.value, int) and not isinstance(n.value, bool)
+            out.append(EntryJump(key, n, n.value if whole else None, entry.key_loc(key)))
+    return tuple(out)
+
+
 def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules) -> ArticleSpec:
     v.expect_map(node, "an article entry")
     _check(node, "article", "an article entry")
@@ -610,10 +636,10 @@ def _article(node: Node, grid: Grid, styles: dict[str, Style], page_rules: Rules
         loc=node.loc,
         frames=frames,
         fit=_fit(node.get("fit")) if node.get("fit") else NO_FIT,
-        jump_to=v.integer(node.get("jump_to"), "jump_to", 1, 999) if node.get("jump_to") is not None else None,
-        continued_from=v.integer(node.get("continued_from"), "continued_from", 1, 999)
-        if node.get("continued_from") is not None else None,
-        jump_style=_jump_style(node, styles),
+        # checked here, after fit, as ever: which of two faults an entry has is said first
+        jump_to=(jumps := {j.key: v.integer(j.node, j.key, 1, 999) for j in entry_jumps(node)}).get("jump_to"),
+        continued_from=jumps.get("continued_from"),
+        jump_style=_jump_style(node, styles, bool(jumps)),
         box=_box(node.get("box"), v.text(node.get("article"), "article")) if node.get("box") else None,
         rules=_rules(node.get("rules"), page_rules) if node.get("rules") is not None else None,
         order=v.choice(node.get("order"), "order", FLOW_ORDERS)  # type: ignore[arg-type]
@@ -659,10 +685,10 @@ def _ad_label_style(node: Node, styles: dict[str, Style]) -> str:
     return name
 
 
-def _jump_style(node: Node, styles: dict[str, Style]) -> str:
+def _jump_style(node: Node, styles: dict[str, Style], jumps: bool) -> str:
     n = node.get("jump_style")
     name = v.text(n, "jump_style") if n else "jump"
-    if node.get("jump_to") is not None or node.get("continued_from") is not None:
+    if jumps:  # the entry writes a jump_to or continued_from
         _need_style(name, styles, n.loc if n else node.loc)
     return name
 
