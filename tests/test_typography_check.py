@@ -160,8 +160,12 @@ def test_each_new_rule_is_found_and_named(tmp_path: Path, manifest) -> None:
                 _vertical(faces, "，标题", 204.0, 50.0)]
     report, pdf = _framed(tmp_path, manifest, rows + vertical, [_body_frame(), head])
     found = _names(report)
-    assert {"mark_length", "ink_past", "wide_han_latin", "very_loose", "holes", "one_char_columns",
+    assert {"mark_length", "off_measure", "wide_han_latin", "very_loose", "holes", "one_char_columns",
             "vertical_kinsoku"} <= found, report.text()
+    # the code past the measure: one line off it, one finding, not one more for each character's
+    # ink past the frame (trial 17c: one defect said twice)
+    assert [f.text[:5] for f in report.off_measure if not f.short] == ["一二ABC"], report.off_measure
+    assert not report.ink_past, report.ink_past
     assert [f.text[:6] for f in report.kinsoku] == ["?id=88"]
     assert report.mark_length[0].detail.startswith("—— is 0.80 em")  # Noto's one dash glyph, not two ems
     assert report.vertical_columns == 3 and [f.text for f in report.one_char_columns] == ["试"]
