@@ -2211,20 +2211,28 @@ def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport,
         inked.append((finding, c, frame))
 
 
-def _said_once(report: TypographyReport, inked: list[tuple[Finding, Char, TextFrame]],
-               off: list[Finding]) -> None:
+def _said_once(report: TypographyReport, inked: list[tuple[Finding, Char, TextFrame]], off: list[Finding]) -> None:
     """One defect, one finding (trial 17c: every line-end ， of a face whose mark runs past its half
-    em was counted twice): a character whose ink is past its frame's right edge on a line found
-    off the measure (``off``, this page's, the line quoted whole, where it ends) is that line's
-    defect, not another. Its ink-past finding is dropped; a line only the ink test finds (a
-    caption's, a headline's, ink past the left edge) keeps it."""
-    past = [f for f in off if not f.short and f.x is not None]
+    em was counted twice): ink past a frame's right edge on the baseline of a line of that frame
+    found off the measure (``off``, this page's, quoted whole) is that line's defect, not another
+    (the line's last mark, or the characters of a line set on into the gutter): its ink-past
+    findings are dropped and the line's finding says how far the ink went. Ink past the left edge,
+    and ink on a line not off its measure (a caption's, a headline's), keep theirs."""
+    past = [k for k, f in enumerate(off) if not f.short and f.x is not None]
     if not past or not inked:
         return
-    said = {id(finding) for finding, c, frame in inked
-            if ink_extent(c)[1] > frame.right and any(
-                f.page == finding.page and abs(f.baseline - finding.baseline) < 0.01
-                and frame.left - c.size <= f.x <= c.x for f in past)}
+    said: set[int] = set()
+    for k in past:
+        line = off[k]
+        ink = [(ink_extent(c)[1] - frame.right, c.text, finding) for finding, c, frame in inked
+               if finding.page == line.page and abs(finding.baseline - line.baseline) < 0.01
+               and frame.left - c.size <= line.x < frame.right and ink_extent(c)[1] > frame.right]
+        if not ink:
+            continue
+        said |= {id(finding) for _, _, finding in ink}
+        far, text, _ = max(ink, key=lambda i: i[0])
+        # the same object in report.off_measure: its detail says the farthest ink, as the dropped finding did
+        line.detail += f"; ink {far:.2f} pt past the frame ({text})"
     if said:
         report.ink_past[:] = [f for f in report.ink_past if id(f) not in said]
 
