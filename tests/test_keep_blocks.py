@@ -52,3 +52,31 @@ def test_a_list_the_module_has_not_the_lines_to_keep_is_parted_not_overset(tmp_p
     with pdfplumber.open(tmp_path / "out" / "keep-blocks.pdf") as pdf:
         words = pdf.pages[0].extract_words()
     assert len([w for w in words if "星期" in w["text"]]) == 5
+
+
+def test_a_subhead_goes_with_the_short_list_under_it(tmp_path: Path) -> None:
+    """Trial 17a #14: a `## ` subhead is kept with its first line of text, and when that text is a
+    short list kept whole (KEEP_BLOCK), with the list: the subhead's last line and the list's first
+    item stand in one column, the item right under it, and `check` finds no subhead at a foot."""
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "tests/pages/layout/subhead-list.yaml",
+                          "-o", str(tmp_path)], capture_output=True, text=True, timeout=600, env=ENV, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    with pdfplumber.open(tmp_path / "subhead-list.pdf") as pdf:
+        words = pdf.pages[0].extract_words(extra_attrs=["fontname", "size"])
+    body = [w for w in words if "Serif" in w["fontname"] and abs(w["size"] - 9) < 0.1 and w["top"] > 200
+            and w["top"] < 700]
+    lefts = sorted({round(w["x0"]) for w in body if w["text"][0] in "●人13"})
+    assert len(lefts) == 2, lefts  # the two columns' left edges, read from the text set flush left
+    step = lefts[1] - lefts[0]
+
+    def column(w: dict) -> int:
+        return int(((w["x0"] + w["x1"]) / 2 - lefts[0]) // step)
+
+    subhead = [w for w in words if "Sans" in w["fontname"] and w["text"] == "Mateta"]
+    first = [w for w in body if w["text"].startswith("●Jean")]
+    assert len(subhead) == 1 and len(first) == 1, (subhead, first)
+    assert column(subhead[0]) == column(first[0]), \
+        f"the subhead ends column {column(subhead[0]) + 1}, its list opens column {column(first[0]) + 1}"
+    gap = first[0]["top"] - subhead[0]["bottom"]
+    assert 0 < gap < 2 * PITCH, gap  # the list's first item right under the subhead
+    assert "subhead at a column's foot" not in run.stderr, run.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -160,8 +161,12 @@ def test_each_new_rule_is_found_and_named(tmp_path: Path, manifest) -> None:
                 _vertical(faces, "，标题", 204.0, 50.0)]
     report, pdf = _framed(tmp_path, manifest, rows + vertical, [_body_frame(), head])
     found = _names(report)
-    assert {"mark_length", "ink_past", "wide_han_latin", "very_loose", "holes", "one_char_columns",
+    assert {"mark_length", "off_measure", "wide_han_latin", "very_loose", "holes", "one_char_columns",
             "vertical_kinsoku"} <= found, report.text()
+    # the code past the measure: one line off it, one finding, not one more for each character's
+    # ink past the frame (trial 17c: one defect said twice)
+    assert [f.text[:5] for f in report.off_measure if not f.short] == ["一二ABC"], report.off_measure
+    assert not report.ink_past, report.ink_past
     assert [f.text[:6] for f in report.kinsoku] == ["?id=88"]
     assert report.mark_length[0].detail.startswith("—— is 0.80 em")  # Noto's one dash glyph, not two ems
     assert report.vertical_columns == 3 and [f.text for f in report.one_char_columns] == ["试"]
@@ -360,3 +365,19 @@ def test_a_ragged_line_may_end_short_of_the_measure_not_past_it(tmp_path: Path, 
     report, _ = _framed(tmp_path, manifest, rows, [_body_frame(6), ragged])
     assert [(f.text, f.short) for f in report.off_measure] == [(FULL, False)], report.text()
     assert "past-measure" in [w.kind for w in measure_warnings(report)]
+
+
+def test_a_mark_past_the_measure_is_one_finding(tmp_path: Path, manifest) -> None:
+    """Trial 17c #8: a justified line whose line-end ， stands with its ink past the measure is one
+    defect: found once, off the measure (the line quoted, how far the ink went named in it), not a
+    second time as that ，'s ink past the frame (the build's past-measure warnings are made from these
+    findings, proof/report.py measure_warnings: one warning)."""
+    faces = FaceSet(manifest)
+    rows = _clean_rows(faces)
+    rows[2] = _at(faces, FULL[:12] + "，", 2, [LEFT + i * 9.7 for i in range(12)] + [LEFT + MEASURE - 0.3])
+    report, _ = _framed(tmp_path, manifest, rows, [_body_frame()])
+    off = [f for f in report.off_measure if not f.short]
+    assert [f.text for f in off] == [FULL[:12] + "，"], report.text()
+    assert not report.ink_past, report.text()
+    assert report.problems == 1, report.text()
+    assert re.search(r"; ink \d+\.\d\d pt past the frame \(，\)$", off[0].detail), off[0].detail

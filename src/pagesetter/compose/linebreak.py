@@ -34,6 +34,7 @@ from pagesetter.compose.chars import (
 )
 from pagesetter.compose.spacing import (
     CAPPED_FILL, CAPPED_MOST, GAP_RULES, LOOSE_EM, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind, gap_between,
+    is_score_gap,
 )
 from pagesetter.records import record
 
@@ -414,7 +415,7 @@ def gaps_of(atoms: list[Atom], bias: float = 0.0) -> list[Gap]:
     tracking (spacing.gap_between), the gaps of the same atoms set that much looser (tighter)."""
     # A gap depends on the two classes and styles only: a paragraph has a few dozen such pairs.
     # A mark's width is in the key too: whether it may take its blank back (spacing.mark_blank).
-    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool, float, bool, bool], Gap] = {}
+    known: dict[tuple[CharClass, CharClass, int, int, float, float, bool, float, bool, bool, bool], Gap] = {}
     gaps: list[Gap] = []
     for a, b in zip(atoms, atoms[1:]):
         if b.joined:
@@ -427,7 +428,8 @@ def gaps_of(atoms: list[Atom], bias: float = 0.0) -> list[Gap]:
                b.width if b.cls in BLANK_SIDE else 0.0, a.fixed_space or b.fixed_space,
                a.width if a.fixed_space else b.width if b.fixed_space else 0.0,  # spacing.space_room
                a.text in GRID_CONNECTORS or b.text in GRID_CONNECTORS,  # 2～11: set solid (spacing.py)
-               a.enumerator or b.enumerator)  # an enumerator's mark keeps its blank (spacing.mark_blank)
+               a.enumerator or b.enumerator,  # an enumerator's mark keeps its blank (spacing.mark_blank)
+               is_score_gap(a, b))  # 0∶2: set solid (spacing.GapKind.SCORE)
         gap = known.get(key)
         if gap is None:
             gap = known[key] = gap_between(a, b, bias)

@@ -28,7 +28,7 @@ from pagesetter.compose.linebreak import (
     CLOSING_CLASSES, Breakable, Metrics, can_break_before, gaps_of, knuth_plass, line_span, measure_line,
 )
 from pagesetter.compose.spacing import (
-    GAP_RULES, HAN_HOLE_EM, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, Gap, GapKind,
+    GAP_RULES, HAN_HOLE_EM, LETTER_SPACING_LIMIT, WORD_SPACE_LIMIT, SHRINK_ORDER, STRETCH_ORDER, VERY_LOOSE_EM, VERY_LOOSE_LIMIT, SOLID_KINDS, Gap, GapKind,
 )
 from pagesetter.fonts.face import Face, FaceSet
 from pagesetter.records import record
@@ -514,7 +514,7 @@ def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float, letters: bool
             # before 查 so); else every gap takes an even share, the cap given up.
             if letters and all(g.kind != GapKind.SPACE for g in seg_gaps):
                 return extra
-            weights = [0.0 if g.kind == GapKind.INSEPARABLE else 1.0 for g in seg_gaps]
+            weights = [0.0 if g.kind in SOLID_KINDS else 1.0 for g in seg_gaps]
         total = sum(weights)
         if total > 0:
             gaps[:] = [gap + extra * w / total for gap, w in zip(gaps, weights)]

@@ -18,7 +18,8 @@ from enum import Enum
 
 from pagesetter.compose.atoms import Atom
 from pagesetter.compose.chars import (
-    BLANK_SIDE, GRID_CONNECTORS, INSEPARABLE_CLASSES, PUNCT_WIDTH, CharClass, is_wordlike,
+    BLANK_SIDE, GRID_CONNECTORS, INSEPARABLE_CLASSES, PUNCT_WIDTH, RATIO_COLONS, RATIO_MARKS_NOT_AT_LINE_START,
+    CharClass, is_wordlike,
 )
 from pagesetter.records import record
 
@@ -31,6 +32,7 @@ class GapKind(str, Enum):
     HAN_LATIN = "han-latin"  # a Han character beside a Latin word or a number
     SPACE = "space"  # a word space in Latin text
     INSEPARABLE = "inseparable"  # inside —— or ……
+    SCORE = "score"  # between a score's (ratio's) figures and its sign: 0∶2, 3：1
 
 
 @record(frozen=True)
@@ -78,7 +80,18 @@ GAP_RULES: dict[GapKind, GapRule] = {
     # gap gives up at most 0.04 em: the space keeps two thirds of its width (TeX: shrink a third).
     GapKind.SPACE: GapRule(stretch=0.0, shrink=0.04, fill=(WORD_SPACE_MAX - WORD_SPACE) / 2),
     GapKind.INSEPARABLE: GapRule(stretch=0.0, shrink=0.0),
+    # A score or ratio (0∶2, 3：1) is one figure (chars.RATIO_SPAN: GB/T 15834-2011 §4.12 sets the
+    # ratio sign solid between its numbers; clreq §3.2: a number is one word, never spaced inside):
+    # a loose line spreads the gaps around it, never 0 ∶ 2 (TYPOGRAPHY.md stretch order: every
+    # inter-character gap evenly, never inside a unit). It keeps the style's tracking; no shrink.
+    GapKind.SCORE: GapRule(stretch=0.0, shrink=0.0),
 }
+# The signs of a score or ratio: the ratio sign ∶, and the full-width colon between two figures
+# (atoms sets that one as a symbol, class OTHER, as ∶ is; a colon elsewhere stays a mark).
+RATIO_SIGNS = RATIO_MARKS_NOT_AT_LINE_START | RATIO_COLONS
+# Gap kinds that take no share of a line's stretch, even in a line with nothing else to stretch
+# (lines._stretch): a unit's inside.
+SOLID_KINDS = frozenset({GapKind.INSEPARABLE, GapKind.SCORE})
 # A Han–Latin gap is never wider than this, tracking included (clreq §3.2.2: a third of an em).
 HAN_LATIN_MAX = 1 / 3
 HAN_LATIN_MIN = 1 / 8
@@ -176,7 +189,14 @@ TIGHTEN_KINDS = frozenset({GapKind.HAN, GapKind.FIXED_SPACE})
 
 
 def gap_kind(prev: Atom, atom: Atom) -> GapKind:
-    return _kind_of(prev.cls, atom.cls)
+    return GapKind.SCORE if is_score_gap(prev, atom) else _kind_of(prev.cls, atom.cls)
+
+
+def is_score_gap(prev: Atom, atom: Atom) -> bool:
+    """Is this gap inside a score or ratio, between a figure and the ratio sign (0∶2, 3：1)?"""
+    other, digit = CharClass.OTHER, CharClass.DIGIT
+    return ((prev.cls is digit and atom.cls is other and atom.text in RATIO_SIGNS)
+            or (prev.cls is other and prev.text in RATIO_SIGNS and atom.cls is digit))
 
 
 @lru_cache(maxsize=None)  # a pure function of two classes: a few dozen pairs, asked 20 000 times a page
@@ -255,7 +275,7 @@ def gap_between(prev: Atom, atom: Atom, bias: float = 0.0) -> Gap:
     return _gap(prev.cls, atom.cls, max(style.size, atom.style.size), tracking, style.latin_space,
                 mark_blank(prev, atom), prev.fixed_space or atom.fixed_space,
                 (prev.text in GRID_CONNECTORS or atom.text in GRID_CONNECTORS), space_room(prev, atom),
-                _word_space(prev, atom))
+                _word_space(prev, atom), is_score_gap(prev, atom))
 
 
 def _word_space(prev: Atom, atom: Atom) -> float:
@@ -266,7 +286,10 @@ def _word_space(prev: Atom, atom: Atom) -> float:
 
 @lru_cache(maxsize=4096)  # Gap is immutable; a page has a few hundred distinct ones
 def _gap(prev: CharClass, cls: CharClass, em: float, tracking: float, latin_space: float, blank: float,
-         fixed_space: bool = False, connector: bool = False, room: float = 0.0, word_space: float = 0.0) -> Gap:
+         fixed_space: bool = False, connector: bool = False, room: float = 0.0, word_space: float = 0.0,
+         score: bool = False) -> Gap:
+    if score:
+        return Gap(GapKind.SCORE, tracking, 0.0, 0.0)  # solid, at the style's tracking (GAP_RULES)
     kind = _kind_of(prev, cls)
     if kind == GapKind.HAN_LATIN and connector:
         # 2～11℃: no Han–Latin gap beside the wave dash; it stretches as between two Han (set

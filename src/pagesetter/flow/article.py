@@ -1805,6 +1805,14 @@ def keep_subheads(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
         run = _run_left(slots, start)
         if item and placed[end][1] == STANZA and (not stanzas or end - i + item > _run_left(slots, start + run)):
             item = verse_line_length(placed, end)
+        elif item and placed[end][1] == "item" and stanzas:
+            # a short list under it (KEEP_BLOCK) that keep_items would move whole to the next
+            # column: the subhead goes with all of it where both fit the next column's run, else
+            # with its first item only (keep_items then breaks the list under it between items;
+            # trial 17a: the subhead was left alone at a column's foot, its list in the next)
+            block = _list_length(placed, end)
+            if item < block <= KEEP_BLOCK and end - i + block <= _run_left(slots, start + run):
+                item = block
         need = end - i + max(end < len(placed), item, _table_length(placed, end))
         if 0 < run < need and start + run < len(slots):
             out += [(BLANK_LINE, "blank")] * run
@@ -2122,7 +2130,10 @@ def keep_items(placed: list[tuple[Line, str]], slots: list[tuple[int, int]],
             # a short list (a run of items, KEEP_BLOCK lines at most) that would turn a column stands
             # whole at the head of the next when it fits there; else its items are kept one by one
             # (not when the module has not the lines to keep it: ``stanzas`` False, _keep_together)
-            block = _list_length(placed, i) if n and stanzas and (i == 0 or placed[i - 1][1] != "item") else 0
+            # nor a list under a subhead: keep_subheads moved the subhead with it where both fit (a
+            # subhead is not left alone at a column's foot)
+            block = _list_length(placed, i) if (n and stanzas and (i == 0 or placed[i - 1][1] != "item")
+                                                and not (out and out[-1][1] == "subhead")) else 0
             if n < block <= KEEP_BLOCK:
                 run = _run_left(slots, len(out))
                 if 0 < run < block and len(out) + run < len(slots) and block <= _run_left(slots, len(out) + run):

@@ -872,11 +872,13 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     """``pitch``: ours, the grid pitch by the layout record (_record_pitch); ``blocks``: the
     record's module blocks (a table's row runs past its measure where no module stands)."""
     table_lines: list[Line] = []
+    off_from = len(report.off_measure)
+    inked: list[tuple[Finding, Char, TextFrame]] = []
     if by is not None:
         table_lines, taken = _table_lines(page, tables, body, by, blocks)
         columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads, taken)
         _check_tables(table_lines, body, report)
-        _ink_in_frames(page, frames, report, by)
+        _ink_in_frames(page, frames, report, by, inked)
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
     else:
         columns, other = _inferred_columns(page, body)
@@ -889,6 +891,7 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
     report.lines += len(body_lines)
     for col_lines in columns:
         _check_column(col_lines, body, report, figures.gaps, sources)
+    _said_once(report, inked, report.off_measure[off_from:])
     # a table's rows of the body's size stand on the body's grid (a smaller table's, centred on
     # the same grid lines, have baselines of their own)
     _check_grid(body_lines + [line for line in table_lines if abs(line.size - body) < 0.01], body, report, pitch,
@@ -2106,10 +2109,11 @@ def _record_pitch(record: dict) -> float | None:
 
 
 def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyReport,
-                   sorted_chars: "ByBaseline") -> None:
+                   sorted_chars: "ByBaseline", inked: list[tuple[Finding, Char, TextFrame]]) -> None:
     """Ours: no glyph's ink beyond the left or right edge of the text frame its origin stands in
     (a body column, a caption, a headline), by more than LIMITS.ink_past; nor left of a frame for
-    a line of it that starts in no frame (_started_left)."""
+    a line of it that starts in no frame (_started_left). ``inked``: each finding, with its
+    character and frame (_said_once)."""
     limit = LIMITS.ink_past
     for k, frame in enumerate(frames):  # body first (TEXT_FRAMES order): a character is judged by its own frame
         left_edge, right_edge = frame.left, frame.right
@@ -2120,11 +2124,11 @@ def _ink_in_frames(page: PageChars, frames: list[TextFrame], report: TypographyR
                   or left_edge - c.ink_left > limit or left_edge - c.x > limit]:
             # a character an earlier frame holds (holds: the test of chars_of) was judged by that frame
             if not c.text.isspace() and not any(f.holds(c) for f in frames[:k]):
-                _ink_past(c, _line_start_of(c, frame, frames) or frame, page.number, report)
+                _ink_past(c, _line_start_of(c, frame, frames) or frame, page.number, report, inked)
         for c in _started_left(frame, frames, sorted_chars):
-            _ink_past(c, frame, page.number, report)
+            _ink_past(c, frame, page.number, report, inked)
         for c in _ended_right(frame, frames, sorted_chars):
-            _ink_past(c, frame, page.number, report)
+            _ink_past(c, frame, page.number, report, inked)
 
 
 def _line_start_of(c: Char, frame: TextFrame, frames: list[TextFrame]) -> TextFrame | None:
@@ -2195,14 +2199,42 @@ def _ended_right(frame: TextFrame, frames: list[TextFrame], by: "ByBaseline") ->
     return out
 
 
-def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport) -> None:
+def _ink_past(c: Char, frame: TextFrame, page: int, report: TypographyReport,
+              inked: list[tuple[Finding, Char, TextFrame]]) -> None:
     left, right = ink_extent(c)
     past_right, past_left = right - frame.right, frame.left - left
     if max(past_right, past_left) > LIMITS.ink_past:
         side = "past" if past_right >= past_left else "left of"
-        report.ink_past.append(Finding(page, c.baseline, c.text,
-                                       f"{max(past_right, past_left):.2f} pt {side} the {frame.kind} frame of "
-                                       f"{frame.article!r}"))
+        finding = Finding(page, c.baseline, c.text,
+                          f"{max(past_right, past_left):.2f} pt {side} the {frame.kind} frame of {frame.article!r}")
+        report.ink_past.append(finding)
+        inked.append((finding, c, frame))
+
+
+def _said_once(report: TypographyReport, inked: list[tuple[Finding, Char, TextFrame]], off: list[Finding]) -> None:
+    """One defect, one finding (trial 17c: every line-end ， of a face whose mark runs past its half
+    em was counted twice): ink past a frame's right edge on the baseline of a line of that frame
+    found off the measure (``off``, this page's, quoted whole) is that line's defect, not another
+    (the line's last mark, or the characters of a line set on into the gutter): its ink-past
+    findings are dropped and the line's finding says how far the ink went. Ink past the left edge,
+    and ink on a line not off its measure (a caption's, a headline's), keep theirs."""
+    past = [k for k, f in enumerate(off) if not f.short and f.x is not None]
+    if not past or not inked:
+        return
+    said: set[int] = set()
+    for k in past:
+        line = off[k]
+        ink = [(ink_extent(c)[1] - frame.right, c.text, finding) for finding, c, frame in inked
+               if finding.page == line.page and abs(finding.baseline - line.baseline) < 0.01
+               and frame.left - c.size <= line.x < frame.right and ink_extent(c)[1] > frame.right]
+        if not ink:
+            continue
+        said |= {id(finding) for _, _, finding in ink}
+        far, text, _ = max(ink, key=lambda i: i[0])
+        # the same object in report.off_measure: its detail says the farthest ink, as the dropped finding did
+        line.detail += f"; ink {far:.2f} pt past the frame ({text})"
+    if said:
+        report.ink_past[:] = [f for f in report.ink_past if id(f) not in said]
 
 
 def _no_unicode(number: int, page: PageChars, report: TypographyReport) -> None:
