@@ -419,7 +419,8 @@ def test_edits_need_the_host_and_the_desks_token(desk: Desk, project: Path) -> N
     spec = project / "layout" / "seed-page.yaml"
     original = spec.read_bytes()
     token = re.search(r'const TOKEN = "([^"]+)"', urllib.request.urlopen(desk.url, timeout=10).read().decode()).group(1)
-    body = json.dumps({"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7})
+    body = json.dumps({"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7,
+                       "base": desk.status()["pages"][0]["version"]})
 
     def post(headers: dict[str, str]) -> int:
         conn = http.client.HTTPConnection("127.0.0.1", desk.port, timeout=10)

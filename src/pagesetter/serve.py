@@ -17,6 +17,7 @@ Standard library only for the server: http.server and a polling watcher.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import math
@@ -117,8 +118,12 @@ class LiveState:
         started = time.perf_counter()
         remarking, self.remark_asked = self.remark_asked, False
         steps = {"change": changed if changed is not None else _ms(), "seen": _ms()}
+        # the specs' versions before the build reads them: a view is stamped with the version it
+        # was built from, or with none when its spec changed meanwhile (_stamp_versions)
+        before = {p: spec_version(p) for p in {v.spec.resolve() for v in self.pages} | {self.spec.resolve()}}
+        began = time.time_ns()
         try:
-            views = self._build_views(steps)
+            views = _stamp_versions(self._build_views(steps), before, began)
         except PagesetterError as exc:
             return settled() and self._publish_error(str(exc), started)
         except Exception as exc:  # noqa: BLE001 - anything else must not kill the watcher: shown, kept serving
@@ -300,6 +305,42 @@ class LiveState:
                     "undo": len(self.undo), "edition": len(self.pages) > 1,
                     # each page's NOT FOR PRINT mark, as its PDF's slug carries it ("" for a good page)
                     "refused": list(self.shown_refused)}
+
+
+def spec_version(path: Path) -> str:
+    """What a desk's edit says it was made from: a digest of the page spec's text ("" when it
+    cannot be read). Two desks, or a desk and an editor, editing one page: an edit made from a
+    page the spec has changed since is refused, not written over the other's work (trial 18b #5:
+    both desks told "ok", the first desk's move silently undone by the second)."""
+    from pagesetter.yamlsource import read_text
+
+    try:
+        return _digest(read_text(path))
+    except InputError:
+        return ""
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _stamp_versions(views: tuple[PageView, ...], before: dict[Path, str], began: int) -> tuple[PageView, ...]:
+    """Each view's ``version``: its spec's, when the spec is as it was before the build read it
+    (read before and after; a spec no earlier build showed: not modified since the build began);
+    else "": the page shown may not be the spec's text, and every edit of it is refused as made
+    from an older view until the next build (the watcher makes it: the spec changed)."""
+    for view in views:
+        path = view.spec.resolve()
+        now = spec_version(path)
+        if path in before:
+            same = before[path] == now
+        else:
+            try:
+                same = path.stat().st_mtime_ns < began
+            except OSError:
+                same = False
+        view.info["version"] = now if same else ""
+    return views
 
 
 def _ms() -> float:
@@ -741,15 +782,29 @@ def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
     return name in names and given in (str(port), "")
 
 
+class Stale(InputError):
+    """An edit made from a view of the page older than its spec: refused, nothing written (409)."""
+
+
+class BadEdit(InputError):
+    """An edit the desk's page never sends (a field missing or of the wrong kind): refused (400)."""
+
+
 def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     """Apply one edit from the desk; returns what was written, raises InputError when refused.
     ``part``: "block", "photo" or "frame" (with col, cols, line, lines, and ``index``: which of the
     entry's photo cells or extra frames; a photo cell's line may be "after" or "after+N"),
     "headline" (with lines), or "swap" (with other: the article whose block this one's trades
-    with). A module placed by ``auto`` is first written out with the whole arrangement."""
+    with). A module placed by ``auto`` is first written out with the whole arrangement. ``base``:
+    the version of the page the desk showed (spec_version); an edit of a spec changed since is
+    refused (Stale), so a second desk never writes over a first's edit it has not seen."""
     from pagesetter.desk_edit import (Cell, Edit, make_explicit, move_cell, set_headline_lines,
                                       swap_blocks)
 
+    base = request.get("base")
+    if not isinstance(base, str):
+        raise BadEdit(None, "an edit names the view it was made from ('base': its page's version, as /status gives it); "
+                      "reload the desk")
     try:
         index, part, article = int(request["page"]), str(request["part"]), str(request["article"])
         if part in ("block", "photo", "frame"):
@@ -783,12 +838,21 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         placed = view.placed_auto if any(a.article in names for a in view.placed_auto) else ()
         legs = part == "swap" and any(m["extra_frames"] for m in view.info["modules"] if m["article"] in names)
         refused = f"{said} refused (an L-shaped module's frames move with its block)" if legs else ""
+
+        def fresh(text: str) -> str:
+            """The spec's text as the edit reads it, if it is the one the desk's view was made from."""
+            if not base or _digest(text) != base:
+                raise Stale(None, f"{display_path(path)}: the page has changed since this view of it (another "
+                            "desk's edit, an undo or a save); nothing written: reload and make the edit again")
+            return text
+
         if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
             said = (f"auto make-up written out as {len(placed)} placed entries under 'articles:' ('auto:' "
                     f"removed; undo puts it back); {said}")
-            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused, names)
+            result = _applied(path, lambda text: change(make_explicit(fresh(text), path, placed), path), refused,
+                              names)
         else:
-            result = _applied(path, lambda text: change(text, path), refused, names)
+            result = _applied(path, lambda text: change(fresh(text), path), refused, names)
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
@@ -813,6 +877,8 @@ def _applied(path: Path, change: Callable[[str], str], refused: str, articles: s
 
     try:
         return apply_change(path, change, sorted(articles))
+    except Stale:
+        raise  # (not the swap's fault: the view it was made from is old)
     except InputError as exc:
         if not refused:
             raise
@@ -946,6 +1012,9 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
                 else:
                     self._send(404, "text/plain", b"not found")
                     return
+            except BadEdit as exc:
+                self._json(400, {"ok": False, "message": str(exc)})
+                return
             except PagesetterError as exc:
                 self._json(409, {"ok": False, "message": str(exc)})
                 return

@@ -1,0 +1,94 @@
+"""The desk's edits over real HTTP (`pagesetter serve` on a project copy), the spec read back.
+
+Trial 18b (#5–#9): two desks editing at once (the second, made from an older view, silently undid
+the first), a non-numeric Content-Length left unanswered, wrong JSON types coerced into the spec, a
+swap of a module with itself blamed on the user's YAML, and one photo warning listed twice."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEED = Path("layout") / "seed-page.yaml"
+
+
+class Serve:
+    """A running `pagesetter serve` in a project copy, writing into a folder outside it."""
+
+    def __init__(self, project: Path, out: Path) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "pagesetter", "serve", "--port", "0", "-o", str(out)],
+                                     cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
+        self.port = int(match.group(1))
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.token = re.search(r'const TOKEN = "([^"]+)"', self.get("/")[1]).group(1)
+
+    def get(self, path: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        out = response.status, response.read().decode("utf-8")
+        conn.close()
+        return out
+
+    def status(self) -> dict:
+        return json.loads(self.get("/status")[1])
+
+    def post(self, body: dict | str, path: str = "/edit") -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        data = body if isinstance(body, str) else json.dumps(body)
+        conn.request("POST", path, body=data.encode("utf-8"), headers={
+            "Content-Type": "application/json", "Origin": self.origin, "X-Desk-Token": self.token})
+        response = conn.getresponse()
+        out = response.status, response.read().decode("utf-8")
+        conn.close()
+        return out
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        out, err = self.proc.communicate(timeout=30)
+        return out + err
+
+
+@pytest.fixture()
+def serve(project: Path, tmp_path: Path):
+    s = Serve(project, tmp_path / "live")
+    yield s
+    terminal = s.stop()
+    assert "Traceback" not in terminal, terminal
+
+
+def _block(spec: Path, article: str) -> str:
+    text = spec.read_text(encoding="utf-8")
+    return re.search(rf"- article: {article}\n(?:.*\n)*?\s+block: (\{{[^}}]*\}})", text).group(1)
+
+
+def test_an_edit_made_from_an_older_view_is_refused_not_written_over_the_first(serve: Serve, project: Path) -> None:
+    """Two desks show build 1; desk A moves a module, desk B (still showing build 1) resizes the
+    same one: B's edit names the view it was made from, which the spec no longer is: refused
+    (409, one line saying so), and A's move stands in the file."""
+    spec = project / SEED
+    first = serve.status()
+    base = first["pages"][0].get("version")
+    moved = {"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7}
+    code, answer = serve.post(dict(moved, base=base))
+    assert code == 200, answer
+    assert _block(spec, "banner") == "{col: 1, cols: 8, line: 4, lines: 7}"
+    written = spec.read_bytes()
+    code, answer = serve.post(dict(moved, cols=6, lines=8, base=base))  # desk B, from build 1: would undo A's
+    assert code == 409, answer
+    message = json.loads(answer)["message"]
+    assert "\n" not in message and "layout/seed-page.yaml" in message and "changed since this view" in message
+    assert spec.read_bytes() == written  # A's move kept, nothing written
+    # an edit that names no view at all is refused too (it could undo anything), and the file kept
+    code, answer = serve.post(dict(moved, cols=6, lines=8))
+    assert code == 400 and "'base'" in json.loads(answer)["message"], answer
+    assert spec.read_bytes() == written
