@@ -92,3 +92,26 @@ def test_an_edit_made_from_an_older_view_is_refused_not_written_over_the_first(s
     code, answer = serve.post(dict(moved, cols=6, lines=8))
     assert code == 400 and "'base'" in json.loads(answer)["message"], answer
     assert spec.read_bytes() == written
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    return out
+
+
+def test_a_content_length_that_is_no_number_is_answered_400(serve: Serve) -> None:
+    """Trial 18b #8: `Content-Length: abc` closed the connection unanswered, a ValueError on serve's
+    terminal. (-5 and huge lengths were answered 400 already.)"""
+    head = (f"POST /edit HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\nOrigin: {serve.origin}\r\n"
+            f"X-Desk-Token: {serve.token}\r\nContent-Type: application/json\r\n")
+    for length in ("abc", "-5", "1e3", ""):
+        answer = _raw(serve.port, f"{head}Content-Length: {length}\r\n\r\n{{}}".encode())
+        assert answer.startswith(b"HTTP/1.1 400 "), (length, answer[:200])
+    assert serve.status()["ok"]  # still serving
