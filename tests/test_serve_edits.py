@@ -115,3 +115,30 @@ def test_a_content_length_that_is_no_number_is_answered_400(serve: Serve) -> Non
         answer = _raw(serve.port, f"{head}Content-Length: {length}\r\n\r\n{{}}".encode())
         assert answer.startswith(b"HTTP/1.1 400 "), (length, answer[:200])
     assert serve.status()["ok"]  # still serving
+
+
+def test_an_edit_of_the_wrong_json_types_is_refused_naming_the_field(serve: Serve, project: Path) -> None:
+    """Trial 18b #6: `"lines": true` was written as `lines: 1` (the page then overset), `"col": 4.5`
+    as 4, `"col": "4"` taken: each is refused (400) naming the field and the value sent, nothing
+    written. A photo line `"after+99"` is refused in the words sent, not as "got 100"."""
+    spec = project / SEED
+    original = spec.read_bytes()
+    base = serve.status()["pages"][0]["version"]
+    good = {"page": 0, "article": "xianglu-street", "part": "block", "col": 5, "cols": 4, "line": 46, "lines": 39,
+            "base": base}
+    for field, value, said in (("lines", True, "true"), ("col", 4.5, "4.5"), ("col", "5", '"5"'),
+                               ("page", "0", '"0"'), ("index", None, "null"), ("article", 7, "7")):
+        code, answer = serve.post(dict(good, **{field: value}))
+        message = json.loads(answer)["message"]
+        assert code == 400 and f"'{field}'" in message and said in message, (field, value, code, message)
+        assert spec.read_bytes() == original
+    photo = {"page": 0, "article": "xian-education", "part": "photo", "index": 0, "col": 3, "cols": 2,
+             "line": "after+99", "lines": 13, "base": base}
+    code, answer = serve.post(photo)
+    message = json.loads(answer)["message"]
+    assert code in (400, 409) and "after+99" in message and "got 100" not in message, message
+    for line, said in ((6.0, "6.0"), ("6", '"6"'), ("below", '"below"')):
+        code, answer = serve.post(dict(photo, line=line))
+        message = json.loads(answer)["message"]
+        assert code == 400 and "'line'" in message and said in message, (line, code, message)
+    assert spec.read_bytes() == original

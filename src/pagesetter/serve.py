@@ -22,6 +22,7 @@ import io
 import json
 import math
 import os
+import re
 import secrets
 import sys
 import threading
@@ -789,6 +790,41 @@ def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
     return name in names and given in (str(port), "")
 
 
+def _sent(value: Any) -> str:
+    """A value as the desk sent it (JSON), for a refusal: `true`, `4.5`, `"4"`."""
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+def _whole(request: dict[str, Any], key: str, default: int | None = None) -> int:
+    """A whole number of the edit, as JSON sends one: never a boolean, a fraction or a string
+    (int() made `true` 1 and `4.5` 4, and took `"4"`: written into the spec, trial 18b #6)."""
+    if key not in request and default is not None:
+        return default
+    if key not in request:
+        raise BadEdit(None, f"an edit names page, article, part and its numbers: no {key!r}")
+    value = request[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadEdit(None, f"an edit's {key!r} is a whole number, not {_sent(value)}")
+    return value
+
+
+def _text(request: dict[str, Any], key: str) -> str:
+    if not isinstance(request.get(key), str):
+        raise BadEdit(None, f"an edit's {key!r} is a name (text), not {_sent(request.get(key))}")
+    return request[key]
+
+
+def _photo_line(request: dict[str, Any]) -> int | str:
+    """A photo cell's line: a whole number, or "after" / "after+N" (under the headline), kept as
+    sent so that a refusal quotes it."""
+    value = request.get("line")
+    if isinstance(value, str) and re.fullmatch(r"after(?:\+\d+)?", value.replace(" ", "")):
+        return value
+    if isinstance(value, str) or "line" not in request:
+        raise BadEdit(None, f"an edit's 'line' is a whole number, 'after' or 'after+N', not {_sent(value)}")
+    return _whole(request, "line")
+
+
 class Stale(InputError):
     """An edit made from a view of the page older than its spec: refused, nothing written (409)."""
 
@@ -812,29 +848,25 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     if not isinstance(base, str):
         raise BadEdit(None, "an edit names the view it was made from ('base': its page's version, as /status gives it); "
                       "reload the desk")
-    try:
-        index, part, article = int(request["page"]), str(request["part"]), str(request["article"])
-        if part in ("block", "photo", "frame"):
-            at = int(request.get("index", 0))
-            line = request["line"]
-            cell = Cell(int(request["col"]), int(request["cols"]),
-                        line if part == "photo" and isinstance(line, str) else int(line), int(request["lines"]))
-            which = part if part == "block" else f"{part} {at + 1}"
-            said = f"{article} {which} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
-            change: Callable[[str, Path], str] = lambda text, path: move_cell(text, path, Edit(article, part, cell, at))
-        elif part == "headline":
-            lines = int(request["lines"])
-            said = f"{article} headline → {counted(lines, 'line')}"
-            change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
-        elif part == "swap":
-            other = str(request["other"])
-            said = f"{article} ⇄ {other}"
-            change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
-        else:
-            raise InputError(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
-                             f"modules, not {part!r}")
-    except (KeyError, TypeError, ValueError):
-        raise InputError(None, "an edit names page, article, part and its numbers") from None
+    index, part, article = _whole(request, "page"), _text(request, "part"), _text(request, "article")
+    if part in ("block", "photo", "frame"):
+        at = _whole(request, "index", 0)
+        line = _photo_line(request) if part == "photo" else _whole(request, "line")
+        cell = Cell(_whole(request, "col"), _whole(request, "cols"), line, _whole(request, "lines"))
+        which = part if part == "block" else f"{part} {at + 1}"
+        said = f"{article} {which} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
+        change: Callable[[str, Path], str] = lambda text, path: move_cell(text, path, Edit(article, part, cell, at))
+    elif part == "headline":
+        lines = _whole(request, "lines")
+        said = f"{article} headline → {counted(lines, 'line')}"
+        change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
+    elif part == "swap":
+        other = _text(request, "other")
+        said = f"{article} ⇄ {other}"
+        change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
+    else:
+        raise BadEdit(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
+                      f"modules, not {part!r}")
     arrived = _ms()
     with state.lock:
         if not 0 <= index < len(state.pages):
