@@ -142,3 +142,15 @@ def test_an_edit_of_the_wrong_json_types_is_refused_naming_the_field(serve: Serv
         message = json.loads(answer)["message"]
         assert code == 400 and "'line'" in message and said in message, (line, code, message)
     assert spec.read_bytes() == original
+
+
+def test_a_swap_of_a_module_with_itself_is_refused_as_such(serve: Serve, project: Path) -> None:
+    """Trial 18b #7: answered `invalid YAML: expected <block end>` about the user's valid spec (the
+    YAML the desk itself had made by swapping an entry with itself)."""
+    spec = project / SEED
+    original = spec.read_bytes()
+    base = serve.status()["pages"][0]["version"]
+    code, answer = serve.post({"page": 0, "article": "banner", "part": "swap", "other": "banner", "base": base})
+    message = json.loads(answer)["message"]
+    assert code == 409 and "itself" in message and "YAML" not in message, (code, message)
+    assert spec.read_bytes() == original

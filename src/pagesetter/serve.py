@@ -863,6 +863,8 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     elif part == "swap":
         other = _text(request, "other")
         said = f"{article} ⇄ {other}"
+        if other == article:  # (swapped, the entry was written over itself: YAML the desk had broken, trial 18b #7)
+            raise InputError(None, f"{said}: a module is not swapped with itself; nothing written")
         change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
     else:
         raise BadEdit(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
