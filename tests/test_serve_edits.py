@@ -154,3 +154,22 @@ def test_a_swap_of_a_module_with_itself_is_refused_as_such(serve: Serve, project
     message = json.loads(answer)["message"]
     assert code == 409 and "itself" in message and "YAML" not in message, (code, message)
     assert spec.read_bytes() == original
+
+
+def test_a_jumped_articles_low_resolution_photo_is_listed_once(project: Path, tmp_path: Path) -> None:
+    """Trial 18b #9: /status listed a photo's low-resolution warning twice in an edition, once for
+    each page its jumped article stands on (each page lists it: a photo's warning goes to the pages
+    carrying its article); `build` says it once, and so does the desk's list of the edition's."""
+    from PIL import Image
+
+    from pagesetter.serve import LiveState
+
+    photo = project / "content" / "photos" / "xianglu-street.jpg"  # 祥鹿街道 jumps 第1版 → 第2版
+    with Image.open(photo) as image:
+        image.convert("RGB").resize((560, 420)).save(photo, quality=90)
+    state = LiveState(project / "layout" / "tabloid-edition.yaml", tmp_path / "live", 30.0)
+    assert state.rebuild(wait_for_verdicts=True) and state.ok, state.error  # (no checking thread left behind)
+    status = state.status()
+    low = [w for w in status["warnings"] if "low-resolution" in w]
+    assert len(low) == 1 and "xianglu-street.jpg" in low[0], status["warnings"]
+    assert [len([w for w in p["warnings"] if "low-resolution" in w]) for p in status["pages"]] == [1, 1]

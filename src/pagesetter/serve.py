@@ -298,7 +298,9 @@ class LiveState:
             return {"instance": self.instance, "build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
                     "seconds": round(self.seconds, 3), "timing": dict(self.timing),
                     "overset": [o for p in self.pages for o in p.info["overset"]],
-                    "warnings": [w for p in self.pages for w in p.info["warnings"]],
+                    # each once: a photo's warning stands on every page carrying its article (a
+                    # jumped one: two), and build says it once (trial 18b #9: listed twice)
+                    "warnings": list(dict.fromkeys(w for p in self.pages for w in p.info["warnings"])),
                     "typography": "\n".join(t for t in self.typography if t),
                     "preflight": "\n".join(self.preflight),
                     "typography_pages": list(self.typography), "preflight_pages": list(self.preflight),
