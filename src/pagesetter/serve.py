@@ -885,8 +885,8 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         def fresh(text: str) -> str:
             """The spec's text as the edit reads it, if it is the one the desk's view was made from."""
             if not base or _digest(text) != base:
-                raise Stale(None, f"{display_path(path)}: the page has changed since this view of it (another "
-                            "desk's edit, an undo or a save); nothing written: reload and make the edit again")
+                raise Stale(None, f"{display_path(path)}: the page changed since this view (another desk's edit, "
+                            "an undo or a save): reload and edit again; nothing written")
             return text
 
         if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
