@@ -419,7 +419,8 @@ def test_edits_need_the_host_and_the_desks_token(desk: Desk, project: Path) -> N
     spec = project / "layout" / "seed-page.yaml"
     original = spec.read_bytes()
     token = re.search(r'const TOKEN = "([^"]+)"', urllib.request.urlopen(desk.url, timeout=10).read().decode()).group(1)
-    body = json.dumps({"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7})
+    body = json.dumps({"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7,
+                       "base": desk.status()["pages"][0]["version"]})
 
     def post(headers: dict[str, str]) -> int:
         conn = http.client.HTTPConnection("127.0.0.1", desk.port, timeout=10)
@@ -932,3 +933,34 @@ def test_a_swap_the_build_would_refuse_is_refused_on_the_desk(browser, project: 
         assert page.errors == []
     finally:
         d.stop()
+
+
+def test_a_second_desks_edit_from_an_older_view_is_refused_on_that_desk(browser, desk: Desk, project: Path) -> None:
+    """Trial 18b #5 in the browser: two desks on one page; desk B has not yet been shown desk A's
+    edit (its event stream held back: the moment between A's write and B's next picture, made
+    long) when it drags the same module. B's edit names the view it was made from: refused, said
+    in B's header, and A's edit stays in the file. Once B shows the page as it now is, its edit
+    is written."""
+    spec = project / "layout" / "seed-page.yaml"
+    a, b = _open(browser, desk), _open(browser, desk)
+    b.evaluate("events.close()")  # desk B hears of no build from now on
+    _select(a, "banner")
+    _drag(a, ".module.selected[data-article='banner'] .handle.s", 0, -1)  # 8 lines → 7
+    assert "lines 7" in _message(a) and a.locator("#msg.done").count() == 1
+    assert "block: {col: 1, cols: 8, line: 4, lines: 7}" in spec.read_text(encoding="utf-8")
+    written = spec.read_bytes()
+    _select(b, "banner")
+    _drag(b, ".module.selected[data-article='banner'] .handle.e", -2, 0)  # from B's view: 8 lines, 6 columns
+    message = _message(b)
+    assert "changed since this view" in message and b.locator("#msg.refused").count() == 1, message
+    assert spec.read_bytes() == written  # A's edit kept, nothing written
+    b.evaluate("connect()")  # B shown the page as it now is
+    b.wait_for_function(f"state.build >= 2 && state.pages[0].version === {json.dumps(desk.status()['pages'][0]['version'])}",
+                        timeout=60_000)
+    b.wait_for_selector(".module.selected[data-article='banner']")  # (still selected: a click would unselect it)
+    b.evaluate("document.getElementById('msg').textContent = ''")  # (the refusal, greyed by the build)
+    # (its foot this time: at 7 lines the headline's depth label lies over the east handle's middle)
+    _drag(b, ".module.selected[data-article='banner'] .handle.s", 0, 1)
+    assert "lines 8" in _message(b) and b.locator("#msg.done").count() == 1, b.inner_text("#msg")
+    assert "block: {col: 1, cols: 8, line: 4, lines: 8}" in spec.read_text(encoding="utf-8")
+    assert a.errors == [] and b.errors == []

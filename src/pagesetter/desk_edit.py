@@ -248,6 +248,8 @@ def swap_blocks(text: str, path: Path, first: str, second: str) -> str:
     """The two modules trade places: each takes the other's block (their photo cells, counted from
     the block, go with them), and an L's frames move with its block by the same offset (the spec
     loader then refuses the swap if a leg lands on a block or past the grid)."""
+    if first == second:  # its entry written over itself would be broken YAML, blamed on the user's spec
+        raise InputError(Loc.of_file(path), f"{first!r} is not swapped with itself; nothing written")
     root = load_yaml(path, text)
     cells = []
     for article in (first, second):

@@ -17,10 +17,12 @@ Standard library only for the server: http.server and a polling watcher.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import math
 import os
+import re
 import secrets
 import sys
 import threading
@@ -117,8 +119,12 @@ class LiveState:
         started = time.perf_counter()
         remarking, self.remark_asked = self.remark_asked, False
         steps = {"change": changed if changed is not None else _ms(), "seen": _ms()}
+        # the specs' versions before the build reads them: a view is stamped with the version it
+        # was built from, or with none when its spec changed meanwhile (_stamp_versions)
+        before = {p: spec_version(p) for p in {v.spec.resolve() for v in self.pages} | {self.spec.resolve()}}
+        began = time.time_ns()
         try:
-            views = self._build_views(steps)
+            views = _stamp_versions(self._build_views(steps), before, began)
         except PagesetterError as exc:
             return settled() and self._publish_error(str(exc), started)
         except Exception as exc:  # noqa: BLE001 - anything else must not kill the watcher: shown, kept serving
@@ -292,7 +298,9 @@ class LiveState:
             return {"instance": self.instance, "build": self.build, "ok": self.ok, "error": self.error, "stale": not self.ok and bool(self.pages),
                     "seconds": round(self.seconds, 3), "timing": dict(self.timing),
                     "overset": [o for p in self.pages for o in p.info["overset"]],
-                    "warnings": [w for p in self.pages for w in p.info["warnings"]],
+                    # each once: a photo's warning stands on every page carrying its article (a
+                    # jumped one: two), and build says it once (trial 18b #9: listed twice)
+                    "warnings": list(dict.fromkeys(w for p in self.pages for w in p.info["warnings"])),
                     "typography": "\n".join(t for t in self.typography if t),
                     "preflight": "\n".join(self.preflight),
                     "typography_pages": list(self.typography), "preflight_pages": list(self.preflight),
@@ -300,6 +308,42 @@ class LiveState:
                     "undo": len(self.undo), "edition": len(self.pages) > 1,
                     # each page's NOT FOR PRINT mark, as its PDF's slug carries it ("" for a good page)
                     "refused": list(self.shown_refused)}
+
+
+def spec_version(path: Path) -> str:
+    """What a desk's edit says it was made from: a digest of the page spec's text ("" when it
+    cannot be read). Two desks, or a desk and an editor, editing one page: an edit made from a
+    page the spec has changed since is refused, not written over the other's work (trial 18b #5:
+    both desks told "ok", the first desk's move silently undone by the second)."""
+    from pagesetter.yamlsource import read_text
+
+    try:
+        return _digest(read_text(path))
+    except InputError:
+        return ""
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _stamp_versions(views: tuple[PageView, ...], before: dict[Path, str], began: int) -> tuple[PageView, ...]:
+    """Each view's ``version``: its spec's, when the spec is as it was before the build read it
+    (read before and after; a spec no earlier build showed: not modified since the build began);
+    else "": the page shown may not be the spec's text, and every edit of it is refused as made
+    from an older view until the next build (the watcher makes it: the spec changed)."""
+    for view in views:
+        path = view.spec.resolve()
+        now = spec_version(path)
+        if path in before:
+            same = before[path] == now
+        else:
+            try:
+                same = path.stat().st_mtime_ns < began
+            except OSError:
+                same = False
+        view.info["version"] = now if same else ""
+    return views
 
 
 def _ms() -> float:
@@ -729,6 +773,13 @@ ICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1
         b'stroke="#1a5fd0"/></svg>')
 
 
+def _content_length(value: str | None) -> int:
+    """The body's length as a POST gives it: ASCII digits only (int() takes "+5", " 5" and "5_0",
+    and "abc" raised out of the handler: no answer at all, trial 18b #8); -1 when it is none."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else -1
+
+
 def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
     """Only the address serve is bound to, by number or as localhost, with its port."""
     address, port = bound[0], bound[1]
@@ -741,38 +792,85 @@ def _host_allowed(host: str, bound: tuple) -> bool:  # type: ignore[type-arg]
     return name in names and given in (str(port), "")
 
 
+def _sent(value: Any) -> str:
+    """A value as the desk sent it (JSON), for a refusal: `true`, `4.5`, `"4"`."""
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+def _whole(request: dict[str, Any], key: str, default: int | None = None) -> int:
+    """A whole number of the edit, as JSON sends one: never a boolean, a fraction or a string
+    (int() made `true` 1 and `4.5` 4, and took `"4"`: written into the spec, trial 18b #6)."""
+    if key not in request and default is not None:
+        return default
+    if key not in request:
+        raise BadEdit(None, f"an edit names page, article, part and its numbers: no {key!r}")
+    value = request[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadEdit(None, f"an edit's {key!r} is a whole number, not {_sent(value)}")
+    return value
+
+
+def _text(request: dict[str, Any], key: str) -> str:
+    if not isinstance(request.get(key), str):
+        raise BadEdit(None, f"an edit's {key!r} is a name (text), not {_sent(request.get(key))}")
+    return request[key]
+
+
+def _photo_line(request: dict[str, Any]) -> int | str:
+    """A photo cell's line: a whole number, or "after" / "after+N" (under the headline), kept as
+    sent so that a refusal quotes it."""
+    value = request.get("line")
+    if isinstance(value, str) and re.fullmatch(r"after(?:\+\d+)?", value.replace(" ", "")):
+        return value
+    if isinstance(value, str) or "line" not in request:
+        raise BadEdit(None, f"an edit's 'line' is a whole number, 'after' or 'after+N', not {_sent(value)}")
+    return _whole(request, "line")
+
+
+class Stale(InputError):
+    """An edit made from a view of the page older than its spec: refused, nothing written (409)."""
+
+
+class BadEdit(InputError):
+    """An edit the desk's page never sends (a field missing or of the wrong kind): refused (400)."""
+
+
 def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
     """Apply one edit from the desk; returns what was written, raises InputError when refused.
     ``part``: "block", "photo" or "frame" (with col, cols, line, lines, and ``index``: which of the
     entry's photo cells or extra frames; a photo cell's line may be "after" or "after+N"),
     "headline" (with lines), or "swap" (with other: the article whose block this one's trades
-    with). A module placed by ``auto`` is first written out with the whole arrangement."""
+    with). A module placed by ``auto`` is first written out with the whole arrangement. ``base``:
+    the version of the page the desk showed (spec_version); an edit of a spec changed since is
+    refused (Stale), so a second desk never writes over a first's edit it has not seen."""
     from pagesetter.desk_edit import (Cell, Edit, make_explicit, move_cell, set_headline_lines,
                                       swap_blocks)
 
-    try:
-        index, part, article = int(request["page"]), str(request["part"]), str(request["article"])
-        if part in ("block", "photo", "frame"):
-            at = int(request.get("index", 0))
-            line = request["line"]
-            cell = Cell(int(request["col"]), int(request["cols"]),
-                        line if part == "photo" and isinstance(line, str) else int(line), int(request["lines"]))
-            which = part if part == "block" else f"{part} {at + 1}"
-            said = f"{article} {which} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
-            change: Callable[[str, Path], str] = lambda text, path: move_cell(text, path, Edit(article, part, cell, at))
-        elif part == "headline":
-            lines = int(request["lines"])
-            said = f"{article} headline → {counted(lines, 'line')}"
-            change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
-        elif part == "swap":
-            other = str(request["other"])
-            said = f"{article} ⇄ {other}"
-            change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
-        else:
-            raise InputError(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
-                             f"modules, not {part!r}")
-    except (KeyError, TypeError, ValueError):
-        raise InputError(None, "an edit names page, article, part and its numbers") from None
+    base = request.get("base")
+    if not isinstance(base, str):
+        raise BadEdit(None, "an edit names the view it was made from ('base': its page's version, as /status gives it); "
+                      "reload the desk")
+    index, part, article = _whole(request, "page"), _text(request, "part"), _text(request, "article")
+    if part in ("block", "photo", "frame"):
+        at = _whole(request, "index", 0)
+        line = _photo_line(request) if part == "photo" else _whole(request, "line")
+        cell = Cell(_whole(request, "col"), _whole(request, "cols"), line, _whole(request, "lines"))
+        which = part if part == "block" else f"{part} {at + 1}"
+        said = f"{article} {which} → col {cell.col}, cols {cell.cols}, line {cell.line}, lines {cell.lines}"
+        change: Callable[[str, Path], str] = lambda text, path: move_cell(text, path, Edit(article, part, cell, at))
+    elif part == "headline":
+        lines = _whole(request, "lines")
+        said = f"{article} headline → {counted(lines, 'line')}"
+        change = lambda text, path: set_headline_lines(text, path, article, lines)  # noqa: E731
+    elif part == "swap":
+        other = _text(request, "other")
+        said = f"{article} ⇄ {other}"
+        if other == article:  # (swapped, the entry was written over itself: YAML the desk had broken, trial 18b #7)
+            raise InputError(None, f"{said}: a module is not swapped with itself; nothing written")
+        change = lambda text, path: swap_blocks(text, path, article, other)  # noqa: E731
+    else:
+        raise BadEdit(None, f"the desk edits a block, a photo cell, a headline's depth or swaps two "
+                      f"modules, not {part!r}")
     arrived = _ms()
     with state.lock:
         if not 0 <= index < len(state.pages):
@@ -783,12 +881,21 @@ def edit(state: LiveState, request: dict[str, Any], root: Path) -> str:
         placed = view.placed_auto if any(a.article in names for a in view.placed_auto) else ()
         legs = part == "swap" and any(m["extra_frames"] for m in view.info["modules"] if m["article"] in names)
         refused = f"{said} refused (an L-shaped module's frames move with its block)" if legs else ""
+
+        def fresh(text: str) -> str:
+            """The spec's text as the edit reads it, if it is the one the desk's view was made from."""
+            if not base or _digest(text) != base:
+                raise Stale(None, f"{display_path(path)}: the page changed since this view (another desk's edit, "
+                            "an undo or a save): reload and edit again; nothing written")
+            return text
+
         if placed:  # the page becomes hand-placed: the arrangement auto chose, written out, then the drag
             said = (f"auto make-up written out as {len(placed)} placed entries under 'articles:' ('auto:' "
                     f"removed; undo puts it back); {said}")
-            result = _applied(path, lambda text: change(make_explicit(text, path, placed), path), refused, names)
+            result = _applied(path, lambda text: change(make_explicit(fresh(text), path, placed), path), refused,
+                              names)
         else:
-            result = _applied(path, lambda text: change(text, path), refused, names)
+            result = _applied(path, lambda text: change(fresh(text), path), refused, names)
         if result.after != result.before:
             state.undo.append(result)
             del state.undo[:-MAX_UNDO]
@@ -813,6 +920,8 @@ def _applied(path: Path, change: Callable[[str], str], refused: str, articles: s
 
     try:
         return apply_change(path, change, sorted(articles))
+    except Stale:
+        raise  # (not the swap's fault: the view it was made from is old)
     except InputError as exc:
         if not refused:
             raise
@@ -927,7 +1036,7 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
             if not secrets.compare_digest(self.headers.get("X-Desk-Token", ""), state.token):
                 self._send(403, "text/plain", b"edit refused: no or wrong desk token (reload the desk)")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            length = _content_length(self.headers.get("Content-Length"))
             if not 0 < length <= MAX_POST or self.headers.get("Content-Type", "").split(";")[0] != "application/json":
                 self._send(400, "text/plain", b"an edit is a small JSON body")
                 return
@@ -946,6 +1055,9 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
                 else:
                     self._send(404, "text/plain", b"not found")
                     return
+            except BadEdit as exc:
+                self._json(400, {"ok": False, "message": str(exc)})
+                return
             except PagesetterError as exc:
                 self._json(409, {"ok": False, "message": str(exc)})
                 return

@@ -767,6 +767,9 @@ def _photo(node: Node, block: Rect, styles: dict[str, Style], frames: tuple[Rect
         # Counted from the first line under the headline: checked against the block as if the
         # headline took no line (the flow checks the real depth).
         cell_keys["line"] = Node(int(after.group(1) or 0) + 1, line_node.loc, {})
+        if cell_keys["line"].value > block.lines:  # said in the words written, not as the number counted
+            raise InputError(line_node.loc, f"photo line {line_node.value!r} stands below the block's "
+                             f"{block.lines} lines (it counts from the first line under the headline)")
     rel = _rect(Node(cell_keys, node.loc, {k: node.key_loc(k) for k in cell_keys}), "photo", block.cols, block.lines)
     caption = v.text(node.get("caption"), "caption") if node.get("caption") else "caption"
     credit = v.text(node.get("credit"), "credit") if node.get("credit") else "credit"
