@@ -149,6 +149,38 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     raise InputErrors(_errors(found, spec.missing_glyphs))
 
 
+def refuse_rtl(spec: PageSpec, articles: dict[str, Article]) -> None:
+    """Right-to-left text (compose/bidi.py) anywhere print sets it (an article's fields, the
+    masthead, the furniture): InputErrors, one per run, at its first letter. The composer sets each
+    line left to right in stored order, so such a run would print reversed and, in Arabic, unjoined
+    (trial 18a #1). The 数字报 (a browser) sets it right and is not refused."""
+    from pagesetter.compose.bidi import rtl_runs
+
+    errors: list[InputError] = []
+    for name, article in articles.items():
+        entries = [a for a in spec.articles if a.article == name]
+        for f in _fields(article, entries, spec.styles) if entries else ():
+            for run in rtl_runs(f.text):
+                errors.append(InputError(f.locate(run.start), _rtl_message(
+                    f"article {name!r}, {f.where}", f.text[run.start:run.end], run.script)))
+    texts = [(text.loc, f"masthead, {text.where}", text.text) for text in spec.masthead.texts()] \
+        if spec.masthead is not None else []
+    texts += [(text.loc, text.where, text.text) for text in furniture_texts(spec)]
+    for loc, where, text in dict.fromkeys(texts):
+        for run in rtl_runs(text):
+            errors.append(InputError(loc, _rtl_message(where, text[run.start:run.end], run.script)))
+    if errors:
+        if len(errors) > MOST_REPORTED:
+            errors[MOST_REPORTED:] = [InputError(None, f"… and {len(errors) - MOST_REPORTED} more right-to-left runs")]
+        raise InputErrors(tuple(errors))
+
+
+def _rtl_message(where: str, run: str, script: str) -> str:
+    return (f"{where}: right-to-left text is not supported in print: {script} “{run}” would print left to "
+            "right, its letters reversed" + (" and unjoined" if script == "Arabic" else "") +
+            "; set it as a picture, or give it in transliteration or translation")
+
+
 def _glyphs_context(spec: PageSpec, name: str) -> object:
     """What _article_glyphs reads of the spec: the article's entries, the styles and the policy (as
     a value when it can be hashed, else the spec itself, compared by identity)."""
