@@ -1,9 +1,12 @@
 """Right-to-left text in print (trial 18a #1): Arabic and Hebrew quoted in Chinese copy printed
-reversed and unjoined, exit 0. Print refuses each right-to-left run at its place (file:line:col);
-the runs are found by Unicode's bidirectional types (compose/bidi.py)."""
+in stored order, left to right (reversed, Arabic unjoined), exit 0, and `check` reported false
+kinsoku. Each right-to-left word is now shaped right to left and set in visual order; a phrase's
+words and a number in it are ordered by UAX #9 (compose/bidi.py); the read-back gives the copy's
+order. Read back with pdfplumber (raw glyph positions, no reordering) and with check's reader."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -12,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from pagesetter.compose.bidi import rtl_runs
+from pagesetter.compose.bidi import rtl_runs, rtl_words
 
 PAGES = Path(__file__).parent / "pages"
-FACES = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-         Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FACES = [DEJAVU, Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
          Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")]
+needs_faces = pytest.mark.skipif(not all(f.exists() for f in FACES),
+                                 reason="DejaVu Sans / Noto Serif CJK / LXGW WenKai not installed")
 
 
 def test_rtl_runs_follow_unicode_bidi_types() -> None:
@@ -25,30 +30,137 @@ def test_rtl_runs_follow_unicode_bidi_types() -> None:
     runs = list(rtl_runs(text))
     assert [text[r.start:r.end] for r in runs] == ["عدالة مناخية", "שלום"]
     assert [r.script for r in runs] == ["Arabic", "Hebrew"]
+    assert [text[s:e] for s, e in rtl_words(text)] == ["عدالة", "مناخية", "שלום"]
     # Arabic-Indic digits (type AN) alone, Latin, Han: nothing right-to-left
     assert list(rtl_runs("数字٣٤ and 2026，中文")) == []
 
 
-@pytest.mark.skipif(not all(f.exists() for f in FACES), reason="DejaVu Sans / Noto Serif CJK / LXGW WenKai not installed")
-def test_print_refuses_rtl_text_where_it_stands(tmp_path: Path) -> None:
-    # DejaVu Sans, the song's last fallback, has both scripts: before, the page printed them
-    # left to right in stored order (reversed, Arabic unjoined) and exited 0
-    proj = tmp_path / "proj"
+def _built(tmp_path: Path, name: str = "proj") -> Path:
+    proj = tmp_path / name
     shutil.copytree(PAGES / "rtl", proj)
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build"], cwd=proj, capture_output=True, text=True)
-    assert run.returncode != 0, run.stderr[-2000:]
+    return proj
+
+
+def _build(proj: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pagesetter", "build", *args], cwd=proj, capture_output=True,
+                          text=True)
+
+
+def _words_on_page(pdf: Path) -> list[list[dict]]:
+    """The page's right-to-left words as pdfplumber reads the glyphs (content order, no bidi):
+    DejaVu's characters by line, cut where white wider than a fifth of an em parts them."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        chars = [c for c in doc.pages[0].chars if "DejaVu" in c["fontname"]]
+    rows: dict[int, list[dict]] = {}
+    for c in chars:
+        rows.setdefault(round(c["top"]), []).append(c)
+    words: list[list[dict]] = []
+    for row in rows.values():
+        row.sort(key=lambda c: c["x0"])
+        for c in row:
+            if words and words[-1][-1]["top"] == c["top"] and c["x0"] - words[-1][-1]["x1"] < c["size"] / 5:
+                words[-1].append(c)
+            else:
+                words.append([c])
+    return words
+
+
+def _outlines(font, names: list[str]) -> list[tuple]:  # type: ignore[no-untyped-def]
+    glyf = font["glyf"]
+    return [tuple(glyf[n].getCoordinates(glyf)[0]) for n in names]
+
+
+@needs_faces
+def test_rtl_words_print_right_to_left_joined_and_read_back_in_order(tmp_path: Path) -> None:
+    import pikepdf
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+
+    from pagesetter.proof.readback import read_chars
+
+    proj = _built(tmp_path)
+    run = _build(proj)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "typography: PASS" in run.stdout + run.stderr, run.stdout + run.stderr  # no false kinsoku
+    pdf = proj / "output" / "page.pdf"
+    copy = (proj / "content" / "rtl.md").read_text(encoding="utf-8")
+    expected = [copy[s:e] for s, e in rtl_words(copy)]
+    assert len(expected) == 7
+
+    # each word's glyphs run right to left: its first letter rightmost (pdfplumber: raw positions)
+    words = _words_on_page(pdf)
+    read = ["".join(c["text"] for c in sorted(w, key=lambda c: -c["x0"])) for w in words]
+    assert sorted(read) == sorted(expected), (read, expected)
+    # a phrase's first word stands right of its second on the line
+    at = {r: w for r, w in zip(read, words)}
+    for first, second in (("عدالة", "مناخية"), ("צדק", "אקלימי")):
+        if round(at[first][0]["top"]) == round(at[second][0]["top"]):
+            assert at[first][0]["x0"] > at[second][-1]["x1"], (first, second)
+
+    # Arabic joined: the glyphs printed, left to right, are those HarfBuzz gives the word shaped
+    # right to left (its initial, medial and final forms), outline for outline
+    original = TTFont(DEJAVU)
+    face = hb.Face(hb.Blob.from_file_path(str(DEJAVU)))
+    font = hb.Font(face)
+    with pikepdf.open(pdf) as doc:
+        fonts = doc.pages[0].Resources.Font
+        key = next(k for k, f in fonts.items() if "DejaVu" in str(f.BaseFont))
+        subset = TTFont(io.BytesIO(fonts[key].DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()))
+        codes: list[int] = []
+        current = None
+        for operands, operator in pikepdf.parse_content_stream(doc.pages[0]):
+            if str(operator) == "Tf":
+                current = str(operands[0])
+            elif str(operator) == "TJ" and current == key:
+                for item in operands[0]:
+                    if isinstance(item, pikepdf.String):
+                        raw = bytes(item)
+                        codes += [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2)]
+    order = subset.getGlyphOrder()
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        drawn = [c for c in doc.pages[0].chars if "DejaVu" in c["fontname"]]
+    assert len(drawn) == len(codes)
+    name_at = {(round(c["top"]), round(c["x0"], 2)): order[code] for c, code in zip(drawn, codes)}
+    for word, chars in zip(read, words):
+        if word not in ("عدالة", "مناخية", "سلام"):
+            continue
+        buf = hb.Buffer()
+        buf.add_str(word)
+        buf.guess_segment_properties()
+        buf.direction = "rtl"
+        hb.shape(font, buf, {})
+        want = [original.getGlyphOrder()[g.codepoint] for g in buf.glyph_infos]
+        got = [name_at[(round(c["top"]), round(c["x0"], 2))] for c in sorted(chars, key=lambda c: c["x0"])]
+        assert _outlines(subset, got) == _outlines(original, want), (word, got, want)
+        assert len(want) < len(word) or any(n != original.getBestCmap()[ord(ch)] for n, ch in zip(want, word[::-1]))
+
+    # the read-back `check` and `diff` use: the copy's order, quotation marks where they stand
+    text = "".join(c.text for c in read_chars(pdf)[0].chars)
+    for quoted in ("“عدالة مناخية”", "“צדק אקלימי”", "“سلام”", "“שלום”"):
+        assert quoted.replace(" ", "") in text.replace(" ", ""), (quoted, text)
+    check = subprocess.run([sys.executable, "-m", "pagesetter", "check", "output/page.pdf"], cwd=proj,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@needs_faces
+def test_rtl_in_a_vertical_headline_stops_where_it_stands(tmp_path: Path) -> None:
+    proj = _built(tmp_path)
+    spec = proj / "layout" / "page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "    block: {col: 1, cols: 3, line: 4, lines: 14}",
+        "    block: {col: 1, cols: 3, line: 4, lines: 14}\n    headline: {vertical: true, cols: 1}"), encoding="utf-8")
+    article = proj / "content" / "rtl.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("title: 气候正义", "title: 和平שלום"),
+                       encoding="utf-8")
+    run = _build(proj)
+    assert run.returncode == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
-    assert not (proj / "output" / "page.pdf").exists()
-    lines = (proj / "content" / "rtl.md").read_text(encoding="utf-8").splitlines()
-    expected = []
-    for n, line in enumerate(lines, 1):
-        for r in rtl_runs(line):
-            expected.append(f"content/rtl.md:{n}:{r.start + 1}: article 'rtl', paragraph "
-                            f"{1 if n == 5 else 2}: right-to-left text is not supported in print: "
-                            f"{r.script} “{line[r.start:r.end]}”")
-    assert len(expected) == 5
-    errors = [ln for ln in run.stderr.splitlines() if "right-to-left" in ln]
-    assert len(errors) == len(expected), run.stderr
-    for want, got in zip(expected, errors):
-        assert want in got, (want, got)
-    assert all(re.match(r"pagesetter: error: content/rtl\.md:\d+:\d+: ", ln) for ln in errors)
+    lines = [ln for ln in run.stderr.splitlines() if "right-to-left" in ln]
+    assert len(lines) == 1, run.stderr
+    assert re.match(r"pagesetter: error: content/rtl\.md:2:10: article 'rtl', vertical title: right-to-left text "
+                    r"is not supported in a vertical headline: Hebrew “שלום”", lines[0]), lines[0]

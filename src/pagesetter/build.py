@@ -144,9 +144,9 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
         notes = (Warning("auto", explanation, spec.auto.loc),)
     stop: InputErrors | None = None
     try:
+        refuse_rtl(spec, articles)  # right-to-left text in a vertical headline (flow/glyphs.py)
         articles, missing = missing_glyphs(spec, articles, faces, memo)  # an error, or 〓 and a warning each
         notes += missing
-        refuse_rtl(spec, articles)  # right-to-left text would print reversed (flow/glyphs.py)
     except InputErrors as exc:
         if not proof:
             raise

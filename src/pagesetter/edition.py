@@ -731,8 +731,8 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
     if job.carried is None and _waits_for_jump(spec):
         return _PageDone(spec, None, loaded=(spec, manifest, articles, changes)), (), {}
     faces = FaceSet(manifest, opened)
+    refuse_rtl(spec, articles)  # right-to-left text in a vertical headline (flow/glyphs.py)
     articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
-    refuse_rtl(spec, articles)  # right-to-left text would print reversed (flow/glyphs.py)
     memo_key = load_memo(faces, spec.path, job.cache)
     flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})
     if missing:

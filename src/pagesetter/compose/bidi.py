@@ -68,3 +68,69 @@ def rtl_runs(text: str) -> Iterator[RtlRun]:
             start = -1
     if start >= 0:
         yield RtlRun(start, last + 1, script_of(text[start]))
+
+
+# What a right-to-left word holds after its first letter: more right-to-left letters, combining
+# marks (Arabic harakat, Hebrew points: type NSM) and the joiners ZWNJ/ZWJ, which steer Arabic
+# joining (The Unicode Standard §23.2). A word is shaped whole, right to left, and never broken.
+_IN_WORD_CATEGORIES = frozenset({"Mn", "Mc", "Me"})
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def rtl_words(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each right-to-left word of ``text`` (none in nearly every text)."""
+    if MAYBE_RTL.search(text) is None:
+        return []
+    out: list[tuple[int, int]] = []
+    start = -1
+    for i, ch in enumerate(text):
+        if is_rtl(ch) or (start >= 0 and (ch in _JOINERS or unicodedata.category(ch) in _IN_WORD_CATEGORIES)):
+            if start < 0:
+                start = i
+        elif start >= 0:
+            out.append((start, i))
+            start = -1
+    if start >= 0:
+        out.append((start, len(text)))
+    return out
+
+
+def strong_type(text: str) -> str:
+    """An atom's bidirectional strength (UAX #9 Table 4): "R" when it holds a right-to-left letter,
+    "L" a left-to-right one (Han, Latin), "N" for weak and neutral only (digits, spaces, marks)."""
+    bidirectional = unicodedata.bidirectional
+    kinds = {bidirectional(ch) for ch in text}
+    if kinds & RTL_TYPES:
+        return "R"
+    return "L" if kinds & LTR_TYPES else "N"
+
+
+def visual_runs(types: list[str], numeric: list[bool], joined: list[bool]) -> list[list[list[int]]]:
+    """One line's right-to-left runs, each as its blocks (lists of atom indices, in stored order)
+    to mirror within the run: UAX #9's reordering (L2) of a right-to-left run embedded in a
+    left-to-right line. A run reaches from a right-to-left atom (``types`` "R") to the last one
+    before the next left-to-right atom ("L"); the neutrals between (spaces, quotes) take the run's
+    direction (N1) and are mirrored one by one; a number inside (``numeric``, with the pieces
+    ``joined`` to it: 3.5%, 1,000) stays left to right, one block (W rules; I2: an even level)."""
+    spans: list[tuple[int, int]] = []
+    first = last = -1
+    for k, t in enumerate(types + ["L"]):
+        if t == "R" or (first >= 0 and k < len(types) and numeric[k]):
+            # a number after a right-to-left letter is the run's too (W7 leaves it European, N1
+            # takes the white before it into the run): מספר 2026 reads 2026 רפסמ left to right
+            if first < 0:
+                first = k
+            last = k
+        elif t == "L" and first >= 0:
+            spans.append((first, last + 1))
+            first = -1
+    runs: list[list[list[int]]] = []
+    for start, end in spans:
+        blocks: list[list[int]] = []
+        for k in range(start, end):
+            if blocks and numeric[blocks[-1][-1]] and types[k] != "R" and (numeric[k] or joined[k]):
+                blocks[-1].append(k)  # the next piece of a number
+            else:
+                blocks.append([k])
+        runs.append(blocks)
+    return runs

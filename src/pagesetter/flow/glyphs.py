@@ -150,35 +150,27 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
 
 
 def refuse_rtl(spec: PageSpec, articles: dict[str, Article]) -> None:
-    """Right-to-left text (compose/bidi.py) anywhere print sets it (an article's fields, the
-    masthead, the furniture): InputErrors, one per run, at its first letter. The composer sets each
-    line left to right in stored order, so such a run would print reversed and, in Arabic, unjoined
-    (trial 18a #1). The 数字报 (a browser) sets it right and is not refused."""
+    """Right-to-left text (compose/bidi.py) in a vertical headline: InputErrors, one per run, at
+    its first letter. A vertical column is set top to bottom, one character under another
+    (compose/vertical.py): a right-to-left word has no order there that its readers would read,
+    and its letters would stand unjoined. Horizontal text sets such runs right to left
+    (compose/lines.py _mirror_rtl)."""
     from pagesetter.compose.bidi import rtl_runs
 
     errors: list[InputError] = []
     for name, article in articles.items():
         entries = [a for a in spec.articles if a.article == name]
         for f in _fields(article, entries, spec.styles) if entries else ():
+            if not f.alone:
+                continue
             for run in rtl_runs(f.text):
-                errors.append(InputError(f.locate(run.start), _rtl_message(
-                    f"article {name!r}, {f.where}", f.text[run.start:run.end], run.script)))
-    texts = [(text.loc, f"masthead, {text.where}", text.text) for text in spec.masthead.texts()] \
-        if spec.masthead is not None else []
-    texts += [(text.loc, text.where, text.text) for text in furniture_texts(spec)]
-    for loc, where, text in dict.fromkeys(texts):
-        for run in rtl_runs(text):
-            errors.append(InputError(loc, _rtl_message(where, text[run.start:run.end], run.script)))
+                errors.append(InputError(f.locate(run.start), (
+                    f"article {name!r}, {f.where}: right-to-left text is not supported in a vertical headline: "
+                    f"{run.script} “{f.text[run.start:run.end]}” would stand one letter under another"
+                    + (", unjoined" if run.script == "Arabic" else "") +
+                    "; set the headline horizontally, or give it in transliteration or translation")))
     if errors:
-        if len(errors) > MOST_REPORTED:
-            errors[MOST_REPORTED:] = [InputError(None, f"… and {len(errors) - MOST_REPORTED} more right-to-left runs")]
-        raise InputErrors(tuple(errors))
-
-
-def _rtl_message(where: str, run: str, script: str) -> str:
-    return (f"{where}: right-to-left text is not supported in print: {script} “{run}” would print left to "
-            "right, its letters reversed" + (" and unjoined" if script == "Arabic" else "") +
-            "; set it as a picture, or give it in transliteration or translation")
+        raise InputErrors(tuple(errors[:MOST_REPORTED]))
 
 
 def _glyphs_context(spec: PageSpec, name: str) -> object:
