@@ -164,3 +164,55 @@ def test_rtl_in_a_vertical_headline_stops_where_it_stands(tmp_path: Path) -> Non
     assert len(lines) == 1, run.stderr
     assert re.match(r"pagesetter: error: content/rtl\.md:2:10: article 'rtl', vertical title: right-to-left text "
                     r"is not supported in a vertical headline: Hebrew “שלום”", lines[0]), lines[0]
+
+
+@needs_faces
+def test_a_phrase_breaks_at_its_spaces_each_line_in_visual_order() -> None:
+    from pagesetter.compose.lines import Run, compose_paragraph
+    from pagesetter.fonts.face import FaceSet
+    from pagesetter.fonts.manifest import load_manifest
+    from pagesetter.spec.loader import load_spec
+
+    spec = load_spec(PAGES / "rtl" / "layout" / "page.yaml")
+    faces = FaceSet(load_manifest(spec.fonts_manifest, allowed=tuple(spec.allowed)))
+    text = "他说“عدالة مناخية عالمية”。"
+    words = ["عدالة", "مناخية", "عالمية"]
+
+    dejavu = faces.get("dejavu")
+
+    def placed(line) -> list[str]:  # type: ignore[no-untyped-def]
+        """The line's Arabic words as printed, read right to left (a word: glyphs with no white between)."""
+        runs: list[list] = []  # type: ignore[type-arg]
+        right = None
+        for g in sorted([g for g in line.glyphs if g.face == "dejavu"], key=lambda g: g.x):
+            if runs and right is not None and g.x - right < 0.1 * g.size:
+                runs[-1].append(g)
+            else:
+                runs.append([g])
+            right = g.x + dejavu.advance(g.gid) * g.size
+        return ["".join(g.text for g in reversed(run)) for run in reversed(runs)]
+
+    lines, _ = compose_paragraph([Run(text, spec.styles["body"])], 400.0, faces)
+    assert len(lines) == 1 and placed(lines[0]) == words  # one line: the first word rightmost
+    lines, _ = compose_paragraph([Run(text, spec.styles["body"])], 100.0, faces)
+    assert len(lines) == 2, [line.text for line in lines]
+    # broken at a space, never inside a word; each line's part right to left
+    assert [placed(line) for line in lines] == [words[:2], words[2:]]
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
+
+
+@needs_faces
+def test_diff_names_a_changed_rtl_word_in_the_copys_order(tmp_path: Path) -> None:
+    proj = _built(tmp_path)
+    assert _build(proj).returncode == 0
+    old = tmp_path / "old.pdf"
+    shutil.copy(proj / "output" / "page.pdf", old)
+    article = proj / "content" / "rtl.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("צדק אקלימי", "צדק סביבתי"), encoding="utf-8")
+    assert _build(proj).returncode == 0
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "diff", "-o", str(tmp_path / "d"), str(old),
+                          "output/page.pdf"], cwd=proj, capture_output=True, text=True)
+    assert run.returncode == 7, run.stdout + run.stderr
+    changes = [ln for ln in run.stdout.splitlines() if ln.startswith("content/")]
+    assert len(changes) == 1, run.stdout
+    assert changes[0].startswith("content/rtl.md:5: rtl: ") and "“צדק סביבתי”回应" in changes[0], changes[0]

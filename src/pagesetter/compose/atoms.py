@@ -21,7 +21,7 @@ from pagesetter.compose.chars import (
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
     CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, LATIN_LETTERS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
-from pagesetter.compose.bidi import rtl_words
+from pagesetter.compose.bidi import MAYBE_RTL, rtl_words
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.records import record
@@ -732,12 +732,17 @@ def split_wide(atoms: list[Atom], width: float, first: float | None = None) -> l
     def limit(k: int) -> float:
         return first if k < opening else width
 
-    if not any(a.width > limit(k) and a.cls in WORDLIKE and len(a.glyphs) > 1 for k, a in enumerate(atoms)):
+    def breakable(a: Atom) -> bool:
+        # not a right-to-left word (_rtl_segments): its glyphs stand in visual order, its pieces
+        # would be parted and hyphenated backwards; too wide, it is left overfull
+        return a.cls in WORDLIKE and len(a.glyphs) > 1 and MAYBE_RTL.search(a.text) is None
+
+    if not any(a.width > limit(k) and breakable(a) for k, a in enumerate(atoms)):
         return atoms
     out: list[Atom] = []
     urls = _in_urls(atoms)
     for k, atom in enumerate(atoms):
-        if atom.width > limit(k) and atom.cls in WORDLIKE and len(atom.glyphs) > 1:
+        if atom.width > limit(k) and breakable(atom):
             out += _clusters(atom, hyphens=k not in urls)
         else:
             out.append(atom)

@@ -126,7 +126,15 @@ def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
     tracked = sorted(w for w, a, b in zip(whites, chars, chars[1:]) if in_word(a.text) and in_word(b.text))
     tracking = tracked[len(tracked) // 2] if tracked else 0.0
     out = []
-    for w, word in zip(whites, words):
+    for k, (w, word) in enumerate(zip(whites, words)):
+        a, b = chars[k], chars[k + 1]
+        if a.text[:1] and b.text[:1] and (is_rtl(a.text[:1]) or is_rtl(b.text[:1])):
+            # right-to-left letters read back in the copy's order (rtl_in_place) stand right to
+            # left: two of them have a word space where their boxes stand apart, mirrored; a
+            # run's edge and its neighbour (the quotation mark) stand apart by the run's width
+            gap = (a.x - b.right) / max(a.size, 1e-6)
+            out.append(WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE)
+            continue
         if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE):
             out.append(CELL)
         elif word and w > tracking + WORD_SPACE:
