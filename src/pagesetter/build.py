@@ -11,7 +11,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.content.normalise import normalise_article
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, InputErrors, Loc, OversetError, Warning, display_path
-from pagesetter.flow.glyphs import missing_glyphs, printable_text
+from pagesetter.flow.glyphs import missing_glyphs, printable_text, refuse_rtl
 from pagesetter.flow.page import flow_page
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
@@ -145,6 +145,7 @@ def build_loaded(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[s
         notes = (Warning("auto", explanation, spec.auto.loc),)
     stop: InputErrors | None = None
     try:
+        refuse_rtl(spec, articles)  # right-to-left text in a vertical headline (flow/glyphs.py)
         articles, missing = missing_glyphs(spec, articles, faces, memo)  # an error, or 〓 and a warning each
         notes += missing
     except InputErrors as exc:

@@ -36,7 +36,7 @@ from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article, Change
 from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_folder, display_path
-from pagesetter.flow.glyphs import missing_glyphs
+from pagesetter.flow.glyphs import missing_glyphs, refuse_rtl
 from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.fonts.face import FaceSet, OpenFaces
 from pagesetter.fonts.manifest import FaceInfo
@@ -730,6 +730,7 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
     if job.carried is None and _waits_for_jump(spec):
         return _PageDone(spec, None, loaded=(spec, manifest, articles, changes)), (), {}
     faces = FaceSet(manifest, opened)
+    refuse_rtl(spec, articles)  # right-to-left text in a vertical headline (flow/glyphs.py)
     articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
     memo_key = load_memo(faces, spec.path, job.cache)
     flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})

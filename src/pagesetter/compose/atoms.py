@@ -21,6 +21,7 @@ from pagesetter.compose.chars import (
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
     CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, LATIN_LETTERS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
+from pagesetter.compose.bidi import MAYBE_RTL, rtl_words
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.records import record
@@ -148,9 +149,15 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
     hyphen: ShapedGlyph | None = None
     blank_side = BLANK_SIDE  # a local: looked up once per atom
     digit = CharClass.DIGIT
-    for start, end, cls, joined, penalty, hyphenate in _segments(text, classes, hints, pieces,
-                                                                 style.hyphenate_capitals):
-        if end - start == 1:
+    segments = _segments(text, classes, hints, pieces, style.hyphenate_capitals)
+    rtl = rtl_words(text)
+    if rtl:
+        segments = _rtl_segments(segments, rtl)
+        rtl_starts = {s: e for s, e in rtl}
+    for start, end, cls, joined, penalty, hyphenate in segments:
+        if rtl and rtl_starts.get(start) == end:
+            glyphs, texts = _rtl_glyphs(text[start:end], face)
+        elif end - start == 1:
             glyphs, texts = pieces[start]
         else:
             glyphs, texts = [], []
@@ -177,6 +184,38 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
                 # back no blank in a loose line (3： 1): spaced as the ratio sign ∶ is (chars.RATIO_COLONS)
                 atom.cls = CharClass.OTHER
         atoms.append(atom)
+
+
+def _rtl_segments(segments: list[tuple], words: list[tuple[int, int]]) -> list[tuple]:
+    """``segments`` with each right-to-left word (compose/bidi.py rtl_words) one segment, whole:
+    shaped as one (its letters join), set in visual order, and never broken (no hyphenation
+    patterns, no forced break: its pieces would be parted in the wrong order)."""
+    inside = {k: (s, e) for s, e in words for k in range(s, e)}
+    out: list[tuple] = []
+    for seg in segments:
+        word = inside.get(seg[0])
+        if word is None:
+            out.append(seg)
+        elif seg[0] == word[0]:
+            # the word's first piece keeps what may break before it; its class, a letter's (LATIN):
+            # the gap to Han beside it is the Han–Latin gap, as for any foreign word
+            out.append((word[0], word[1], CharClass.LATIN, seg[3], seg[4], False))
+    return out
+
+
+def _rtl_glyphs(word: str, face: Face) -> tuple[list[ShapedGlyph], list[str]]:
+    """A right-to-left word shaped right to left: its glyphs in visual order (left to right, so
+    its first letter's glyph is the rightmost), each with its cluster's characters on its first
+    glyph in that order ("" on the others: a lam-alef ligature stands for both letters)."""
+    shaped = face.shape(word, direction="rtl")
+    bounds = sorted({g.cluster for g in shaped}) + [len(word)]
+    cluster_text = {s: word[s:e] for s, e in zip(bounds, bounds[1:])}
+    texts: list[str] = []
+    said: set[int] = set()
+    for g in shaped:
+        texts.append("" if g.cluster in said else cluster_text[g.cluster])
+        said.add(g.cluster)
+    return shaped, texts
 
 
 def _unkern_run(atoms: list[Atom], face: Face, size: float) -> None:
@@ -693,12 +732,17 @@ def split_wide(atoms: list[Atom], width: float, first: float | None = None) -> l
     def limit(k: int) -> float:
         return first if k < opening else width
 
-    if not any(a.width > limit(k) and a.cls in WORDLIKE and len(a.glyphs) > 1 for k, a in enumerate(atoms)):
+    def breakable(a: Atom) -> bool:
+        # not a right-to-left word (_rtl_segments): its glyphs stand in visual order, its pieces
+        # would be parted and hyphenated backwards; too wide, it is left overfull
+        return a.cls in WORDLIKE and len(a.glyphs) > 1 and MAYBE_RTL.search(a.text) is None
+
+    if not any(a.width > limit(k) and breakable(a) for k, a in enumerate(atoms)):
         return atoms
     out: list[Atom] = []
     urls = _in_urls(atoms)
     for k, atom in enumerate(atoms):
-        if atom.width > limit(k) and atom.cls in WORDLIKE and len(atom.glyphs) > 1:
+        if atom.width > limit(k) and breakable(atom):
             out += _clusters(atom, hyphens=k not in urls)
         else:
             out.append(atom)

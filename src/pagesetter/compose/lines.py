@@ -14,6 +14,7 @@ spacing of a line that starts or ends inside a word broken to fit (a URL).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from dataclasses import replace
 from typing import NamedTuple
@@ -22,6 +23,7 @@ from pagesetter.compose.atoms import (
     blank_side,
     Atom, compress_adjacent, grid_marks, mark_enumerator, han_latin_spaces, make_atoms, space_widths, split_wide,
 )
+from pagesetter.compose.bidi import MAYBE_RTL, strong_type, visual_runs
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORD_MARKS_COMBINING, WORDLIKE, CharClass
 from pagesetter.compose.memo import style_key
 from pagesetter.compose.linebreak import (
@@ -463,9 +465,14 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
     em = 0.0
     key = ""
     color = BLACK
+    # a line with right-to-left text (compose/bidi.py): each atom's first glyph and box, to mirror
+    rtl = MAYBE_RTL.search("".join([a.text for a in seg])) is not None
+    boxes: list[tuple[int, float, float]] = []
     for k, atom in enumerate(seg):
         if k:
             x += gaps[k - 1]
+        if rtl:
+            boxes.append((len(glyphs), x, x + widths[k]))
         gx = x - shifts[k]
         if atom.style is not style:  # a line is mostly one style and one face: look them up once
             style = atom.style
@@ -488,7 +495,28 @@ def _place_glyphs(seg: list[Atom], gaps: list[float], widths: list[float], shift
         g = seg[-1].hyphen
         append(_glyph_pos(GlyphPos, (key, em, g.gid, x - seg[-1].hyphen_width + g.x_offset * em, "-", color,
                                      g.y_offset * em, 1.0)))
+    if rtl:
+        _mirror_rtl(seg, boxes, glyphs)
     return tuple(glyphs)
+
+
+def _mirror_rtl(seg: list[Atom], boxes: list[tuple[int, float, float]], glyphs: list[GlyphPos]) -> None:
+    """The line's right-to-left runs set in visual order (compose/bidi.py visual_runs): each block
+    of a run moved to its mirror place within the run's extent, so the run's first word stands
+    rightmost; the white between its blocks is kept, mirrored. A word's own glyphs are in visual
+    order already (atoms._rtl_glyphs), a number's left to right; the glyphs keep their stored
+    order in the content stream, so their ToUnicode reads the copy's order."""
+    ends = [b[0] for b in boxes[1:]] + [len(glyphs)]
+    types = [strong_type(a.text) for a in seg]
+    numeric = [any([unicodedata.bidirectional(ch) in ("EN", "AN") for ch in a.text]) for a in seg]
+    joined = [a.joined for a in seg]
+    for blocks in visual_runs(types, numeric, joined):
+        left, right = boxes[blocks[0][0]][1], boxes[blocks[-1][-1]][2]
+        for block in blocks:
+            a, b = boxes[block[0]][1], boxes[block[-1]][2]
+            dx = left + right - b - a
+            for g in range(boxes[block[0]][0], ends[block[-1]]):
+                glyphs[g] = glyphs[g]._replace(x=glyphs[g].x + dx)
 
 
 def _stretch(seg_gaps: list[Gap], gaps: list[float], extra: float, letters: bool = False) -> float:

@@ -167,6 +167,30 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     raise InputErrors(_errors(found, spec.missing_glyphs))
 
 
+def refuse_rtl(spec: PageSpec, articles: dict[str, Article]) -> None:
+    """Right-to-left text (compose/bidi.py) in a vertical headline: InputErrors, one per run, at
+    its first letter. A vertical column is set top to bottom, one character under another
+    (compose/vertical.py): a right-to-left word has no order there that its readers would read,
+    and its letters would stand unjoined. Horizontal text sets such runs right to left
+    (compose/lines.py _mirror_rtl)."""
+    from pagesetter.compose.bidi import rtl_runs
+
+    errors: list[InputError] = []
+    for name, article in articles.items():
+        entries = [a for a in spec.articles if a.article == name]
+        for f in _fields(article, entries, spec.styles) if entries else ():
+            if not f.alone:
+                continue
+            for run in rtl_runs(f.text):
+                errors.append(InputError(f.locate(run.start), (
+                    f"article {name!r}, {f.where}: right-to-left text is not supported in a vertical headline: "
+                    f"{run.script} “{f.text[run.start:run.end]}” would stand one letter under another"
+                    + (", unjoined" if run.script == "Arabic" else "") +
+                    "; set the headline horizontally, or give it in transliteration or translation")))
+    if errors:
+        raise InputErrors(tuple(errors[:MOST_REPORTED]))
+
+
 def _glyphs_context(spec: PageSpec, name: str) -> object:
     """What _article_glyphs reads of the spec: the article's entries, the styles and the policy (as
     a value when it can be hashed, else the spec itself, compared by identity)."""

@@ -100,13 +100,18 @@ class Face:
             adv = self._advances[gid] = self._font.get_glyph_h_advance(gid) / self.upem
         return adv
 
-    def shape(self, text: str, features: dict[str, bool] | None = None, language: str = "zh-Hans") -> list[ShapedGlyph]:
-        """Horizontal shaping; advances and offsets in em."""
+    def shape(self, text: str, features: dict[str, bool] | None = None, language: str = "zh-Hans",
+              direction: str | None = None) -> list[ShapedGlyph]:
+        """Horizontal shaping; advances and offsets in em. ``direction`` "rtl": a right-to-left
+        word (compose/bidi.py), its glyphs returned in visual order, left to right (HarfBuzz's
+        output order for a right-to-left buffer), its script guessed from its letters."""
         import uharfbuzz as hb
 
         buf = hb.Buffer()
         buf.add_str(text)
         buf.guess_segment_properties()
+        if direction is not None:
+            buf.direction = direction
         buf.language = language
         hb.shape(self._font, buf, features or {})
         upem = self.upem

@@ -38,6 +38,7 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw
 
+from pagesetter.compose.bidi import is_rtl
 from pagesetter.build import write_atomically
 from pagesetter.errors import InputError, Loc, display_path
 from pagesetter.proof.readback import CELL as GAP, WORD as SPACE, Char, line_spaces, read_chars
@@ -334,7 +335,9 @@ def read_side(path: Path) -> _Side:
 
 def _gaps(chars: list[Char]) -> list[str]:
     """For each character, what stands before it ("", SPACE or GAP)."""
-    same = [False] + [abs(c.baseline - p.baseline) <= 0.3 * max(p.size, c.size, 1.0) and c.x >= p.x
+    # right-to-left letters, read back in the copy's order, stand right to left on their line
+    same = [False] + [abs(c.baseline - p.baseline) <= 0.3 * max(p.size, c.size, 1.0)
+                      and (c.x >= p.x or (is_rtl(c.text[:1]) and is_rtl(p.text[:1])))
                       for p, c in zip(chars, chars[1:])]
     out = [""]
     start = 0

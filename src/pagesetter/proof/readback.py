@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
+from pagesetter.compose.bidi import MAYBE_RTL, is_rtl
 from pagesetter.compose.chars import VERTICAL_QUOTES, is_cjk
 from pagesetter.errors import InputError, Loc
 from pagesetter.records import record
@@ -125,7 +126,15 @@ def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
     tracked = sorted(w for w, a, b in zip(whites, chars, chars[1:]) if in_word(a.text) and in_word(b.text))
     tracking = tracked[len(tracked) // 2] if tracked else 0.0
     out = []
-    for w, word in zip(whites, words):
+    for k, (w, word) in enumerate(zip(whites, words)):
+        a, b = chars[k], chars[k + 1]
+        if a.text[:1] and b.text[:1] and (is_rtl(a.text[:1]) or is_rtl(b.text[:1])):
+            # right-to-left letters read back in the copy's order (rtl_in_place) stand right to
+            # left: two of them have a word space where their boxes stand apart, mirrored; a
+            # run's edge and its neighbour (the quotation mark) stand apart by the run's width
+            gap = (a.x - b.right) / max(a.size, 1e-6)
+            out.append(WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE)
+            continue
         if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE):
             out.append(CELL)
         elif word and w > tracking + WORD_SPACE:
@@ -148,13 +157,133 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
             page = doc[index]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            chars, spaces, unmapped = _chars(textpage, height)
+            chars, spaces, unmapped, lines = _chars(textpage, height)
+            chars = _in_x_order(_unmirrored(chars, lines), lines)
+            if any([MAYBE_RTL.search(c.text) is not None for c in chars]):
+                chars = rtl_in_place(chars)
             pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces),
                                    _box(page.get_trimbox(fallback_ok=False), height),
                                    _box(page.get_bleedbox(fallback_ok=False), height), tuple(unmapped)))
     finally:
         doc.close()
     return pages
+
+
+# Unicode's mirrored pairs (BidiMirroring.txt) that Chinese and Latin copy print, and the quotation
+# marks pdfium mirrors with them: pdfium (CPDF_TextPage::CloseTempLine, AddCharInfoByRLDirection)
+# reads a stretch of a line it takes as right-to-left backwards and gives each character's mirror
+# (“ for ”). It takes a line as right-to-left when it has as many right-to-left stretches as
+# left-to-right ones, and counts a number as one (写着“ 2026 ”。: “ read as ”, trial 18a #1),
+# and the marks after a right-to-left word with it.
+MIRRORED: dict[str, str] = {a: b for pair in ("()", "[]", "{}", "<>", "«»", "‹›", "“”", "‘’", "（）", "《》", "〈〉",
+                                              "「」", "『』", "【】", "〔〕", "〖〗", "［］", "｛｝", "＜＞")
+                            for a, b in (pair, pair[::-1])}
+
+
+def _unmirrored(chars: list[Char], lines: list[int]) -> list[Char]:
+    """``chars`` with each mirrored pair's character that pdfium read backwards (MIRRORED) given
+    back as the PDF has it. pdfium gives such a stretch in reverse: a character whose ink stands
+    left of the one pdfium read before it, or right of the one after, on the same baseline and
+    in the same line of pdfium's (``lines``), is one of it. By ink centre: a compressed opening
+    mark's origin may stand left of its neighbour's, its ink never."""
+    out = chars
+    n = len(chars)
+    for i, c in enumerate(chars):
+        if c.text not in MIRRORED:
+            continue
+        at = _ink_x(c)
+        before = i > 0 and lines[i - 1] == lines[i] and abs(chars[i - 1].baseline - c.baseline) < 0.1 \
+            and _ink_x(chars[i - 1]) > at + 0.5
+        after = i + 1 < n and lines[i + 1] == lines[i] and abs(chars[i + 1].baseline - c.baseline) < 0.1 \
+            and _ink_x(chars[i + 1]) < at - 0.5
+        if before or after:
+            if out is chars:
+                out = list(chars)
+            out[i] = c._replace(text=MIRRORED[c.text])
+    return out
+
+
+def _in_x_order(chars: list[Char], lines: list[int]) -> list[Char]:
+    """``chars`` with each stretch of one baseline in one line of pdfium's that pdfium gave out of
+    order (read backwards: _unmirrored) put left to right by ink, as the PDF draws our lines (a
+    stable sort: the letters of one glyph, a ligature, stay as pdfium gave them)."""
+    out: list[Char] | None = None
+    n = len(chars)
+    k = 0
+    while k < n:
+        j = k + 1
+        while j < n and lines[j] == lines[k] and abs(chars[j].baseline - chars[k].baseline) < 0.1:
+            j += 1
+        if j - k > 1:
+            xs = [_ink_x(c) for c in chars[k:j]]
+            if any([b < a - 0.5 for a, b in zip(xs, xs[1:])]):
+                if out is None:
+                    out = list(chars)
+                out[k:j] = [chars[k + i] for i in sorted(range(j - k), key=xs.__getitem__)]
+        k = j
+    return chars if out is None else out
+
+
+def _ink_x(c: Char) -> float:
+    return (c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
+
+
+def _rtl_letter(c: Char) -> bool:
+    return is_rtl(c.text[:1]) or (unicodedata.category(c.text[:1])[0] == "M" and c.text[:1] != "")
+
+
+def rtl_in_place(chars: list[Char]) -> list[Char]:
+    """The page's characters with each right-to-left word back in its line, in the copy's order.
+    Our PDFs draw a line's right-to-left words after its module's other lines (render/pdf.py
+    _rtl_apart), in visual order, so pdfium reads each such group as a right-to-left line of
+    its own and gives its letters in logical order, but after the module's text. Each group
+    (consecutive characters on one baseline, right-to-left letters and their marks only, put
+    left to right by _in_x_order) is cut where a character of the line stands between its
+    letters (two quoted words on one line), each part read right to left (a ligature's letters,
+    at one origin, back in their ToUnicode order), and put after the character on its baseline
+    nearest to its left (the opening quotation mark), or before the nearest to its right, within
+    two ems; a part with neither stays where pdfium read it. A number beside a right-to-left
+    word reads before it: its visual order does not say which the copy had first."""
+    groups: list[list[Char]] = []
+    rest: list[Char] = []
+    k, n = 0, len(chars)
+    while k < n:
+        j = k
+        while j < n and abs(chars[j].baseline - chars[k].baseline) < 0.1 and (_rtl_letter(chars[j]) or chars[j].text.isspace()):
+            j += 1
+        if j > k and any([_rtl_letter(c) for c in chars[k:j]]) and (j == n or abs(chars[j].baseline - chars[k].baseline) >= 0.1
+                                                                    or not _rtl_letter(chars[j])):
+            groups.append(chars[k:j])
+            k = j
+        else:
+            rest.append(chars[k])
+            k += 1
+    if not groups:
+        return chars
+    for group in groups:
+        row = [c for c in rest if abs(c.baseline - group[0].baseline) < 0.1]
+        parts: list[list[Char]] = []
+        for c in group:  # left to right
+            if parts and not any([min(c.x, parts[-1][-1].x) < o.x < max(c.x, parts[-1][-1].x) for o in row]):
+                parts[-1].append(c)
+            else:
+                parts.append([c])
+        for part in parts:
+            part.reverse()
+            lo, hi = min([c.x for c in part]), max([c.right for c in part])
+            em = 2 * max(part[0].size, 1e-6)
+            left = [i for i, c in enumerate(rest) if abs(c.baseline - part[0].baseline) < 0.1 and c.x < lo
+                    and lo - c.right < em]
+            right = [i for i, c in enumerate(rest) if abs(c.baseline - part[0].baseline) < 0.1 and c.x >= hi - 0.01
+                     and c.x - hi < em]
+            if left:
+                at = max(left, key=lambda i: rest[i].x) + 1
+            elif right:
+                at = min(right, key=lambda i: rest[i].x)
+            else:
+                at = len(rest)
+            rest[at:at] = part
+    return rest
 
 
 def _box(box: tuple[float, float, float, float] | None, height: float) -> tuple[float, float, float, float] | None:
@@ -180,7 +309,7 @@ def _bare(function: Any, restype: Any) -> Any:
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float
-           ) -> tuple[list[Char], list[tuple[float, float]], list[tuple[float, float, str]]]:
+           ) -> tuple[list[Char], list[tuple[float, float]], list[tuple[float, float, str]], list[int]]:
     # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
     # a page has thousands of characters, each read six ways (text, origin, loose box, ink box,
     # font, size).
@@ -214,6 +343,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
     fonts: dict[bytes, str] = {}
     object_fonts: dict[int, str] = {}
     count = textpage.count_chars()
+    lines: list[int] = []  # per character read, pdfium's line it stands in (counted by its generated line ends)
+    line = 0
     i = 0
     while i < count:
         index = i
@@ -226,6 +357,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
             i += 1
         elif 0xD800 <= code < 0xE000:
             code = 0xFFFD  # a lone surrogate is no character: shown as the replacement character
+        if code == 0x0A:
+            line += 1
         if code in (0, 0xFFFE, 0xFFFF) or code in (0x0A, 0x0D) or generated(raw, index):
             if code == 0x20 and generated(raw, index):
                 origin_of(raw, index, px, py)
@@ -257,4 +390,5 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
                         loose.right, left.value, right.value, font,
                         height - top.value, height - bottom.value,
                         char_angle(raw, index) if code in ANGLED else 0.0))
-    return out, spaces, unmapped
+        lines.append(line)
+    return out, spaces, unmapped, lines

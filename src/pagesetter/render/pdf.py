@@ -16,6 +16,7 @@ from typing import Callable, TypeVar
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
+from pagesetter.compose.bidi import MAYBE_RTL, strong_type
 from pagesetter.cache import DiskCache, file_digest, key_of
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
@@ -785,13 +786,14 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
     return texts
 
 
-def _joined_runs(runs: tuple[tuple[bool, str], ...], state: bool | None) -> tuple[str, bool | None]:
+def _joined_runs(runs: tuple[tuple[bool, str, bool], ...], state: bool | None) -> tuple[str, bool | None]:
     """The runs' operators, each preceded by the overprint state it needs when that changes;
     with the state they leave."""
     tracker = _Overprint()
     tracker.state = state
     ops: list[str] = []
-    for overprint, run in runs:
+    # right-to-left words last (_line_runs): each a text line of its own to a reader
+    for overprint, run, _ in [r for r in runs if not r[2]] + [r for r in runs if r[2]]:
         op = tracker.switch(overprint)
         if op:
             ops.append(op)
@@ -806,9 +808,9 @@ def _chunks(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]]:
 
 
 def _chunk_runs(chunk: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
-                memo: Memo, subsets: list[object]) -> tuple[tuple[bool, str], ...]:
+                memo: Memo, subsets: list[object]) -> tuple[tuple[bool, str, bool], ...]:
     """``subsets``: every face's resource name and subset, as the chunk's key has them."""
-    out: list[tuple[bool, str]] = []
+    out: list[tuple[bool, str, bool]] = []
     for line in chunk:
         # A line of a module set again (an edit's) is most often the same object, the page's
         # subsets unchanged: its operators are found by the line itself, without the key by value
@@ -819,7 +821,7 @@ def _chunk_runs(chunk: tuple[TextLine, ...], fonts: dict[str, tuple[str, Embedde
 
 
 def _line_ops(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords, memo: Memo
-              ) -> tuple[tuple[bool, str], ...]:
+              ) -> tuple[tuple[bool, str, bool], ...]:
     # A line's runs as templates, glyph ids in place of codes: they depend only on the line and
     # its faces' advances, not on the subsets, so a session keeps them while the page's glyph
     # sets change (a new character renumbers a whole subset); the operators with the codes
@@ -829,9 +831,9 @@ def _line_ops(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _C
                 lambda: _filled_runs(runs, fonts))
 
 
-def _filled_runs(runs: tuple[tuple[bool, str, "_RunTemplate"], ...], fonts: dict[str, tuple[str, EmbeddedFont]]
-                 ) -> tuple[tuple[bool, str], ...]:
-    return tuple((overprint, _filled(template, *fonts[face])) for overprint, face, template in runs)
+def _filled_runs(runs: tuple[tuple[bool, str, "_RunTemplate", bool], ...], fonts: dict[str, tuple[str, EmbeddedFont]]
+                 ) -> tuple[tuple[bool, str, bool], ...]:
+    return tuple((overprint, _filled(template, *fonts[face]), rtl) for overprint, face, template, rtl in runs)
 
 
 @record(frozen=True)
@@ -853,16 +855,38 @@ def _filled(template: _RunTemplate, name: str, font: EmbeddedFont) -> str:
 
 
 def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords
-               ) -> tuple[tuple[bool, str, _RunTemplate], ...]:
+               ) -> tuple[tuple[bool, str, _RunTemplate, bool], ...]:
     """A line's text objects, one per run of glyphs of one face, size and colour: whether it
-    overprints, its face and its template."""
-    out: list[tuple[bool, str, _RunTemplate]] = []
+    overprints, its face, its template, and whether it is right-to-left (_rtl_apart)."""
+    out: list[tuple[bool, str, _RunTemplate, bool]] = []
     glyphs = [g for g in line.glyphs if g.gid != 0]
-    for (face, size, color, dy, scale, rotate), run in groupby(glyphs, key=_RUN_KEY):
-        _, font = fonts[face]
-        out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, co.x(0),
-                                                           co.y(line.baseline) + dy, rotate)))
+    parts = _rtl_apart(glyphs) if MAYBE_RTL.search("".join([g.text for g in glyphs])) else ((glyphs, False),)
+    for part, rtl in parts:
+        for (face, size, color, dy, scale, rotate), run in groupby(part, key=_RUN_KEY):
+            _, font = fonts[face]
+            out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, co.x(0),
+                                                               co.y(line.baseline) + dy, rotate), rtl))
     return tuple(out)
+
+
+def _rtl_apart(glyphs: list[Glyph]) -> tuple[tuple[list[Glyph], bool], ...]:
+    """A line's glyphs, those of its right-to-left words (compose/bidi.py; a mark's glyph, its
+    text "", goes with the letter before it) apart, all in visual order, left to right.
+    _joined_runs draws them after the article's other lines, so a reader of the PDF (pdfium,
+    as `check` and `diff` read it) takes each word as a line of its own and orders its letters
+    itself; drawn among the line's Chinese, pdfium took the quotation mark after the word (or a
+    line with more right-to-left words than Chinese runs, whole) as right-to-left, and read
+    ” for “ (its mirrored character), reporting kinsoku that the page has not."""
+    ltr: list[Glyph] = []
+    rtl: list[Glyph] = []
+    last = False
+    for g in glyphs:
+        last = MAYBE_RTL.search(g.text) is not None and strong_type(g.text) == "R" if g.text else last
+        (rtl if last else ltr).append(g)
+    return ((ltr, False), (sorted(rtl, key=_X), True))
+
+
+_X = attrgetter("x")
 
 
 def _run_template(run: list[Glyph], font: EmbeddedFont, size: float, color: CMYK, scale: float,
