@@ -427,7 +427,8 @@ def _set_short_warning(line: Line, k: int, loc: Loc, article: str) -> Warning:
     word's letters, beside Latin words or before a closing mark (compose/lines.py set_line:
     justified, its letters would be spaced past spacing.LETTER_SPACING_LIMIT, C o r p o r a t i o n,
     a Han–Latin gap past its third of an em, or white before Health Organization's ，), said by
-    its cause (SET_SHORT_CAUSES); `pagesetter check` exempts it as ragged, so the build says it."""
+    its cause (SET_SHORT_CAUSES); `pagesetter check` counts it off the measure by the layout record's
+    "short" grid line (_set_body), and the build says it here, once (proof/report.py unsaid)."""
     text = line.text.strip()
     return Warning("very-loose", f"article {article!r}, paragraph line {k + 1}: {quoted(text)} is set short "
                    f"of the measure: justified, {set_short_cause(line.set_short)}; rewrite or rebreak the copy",

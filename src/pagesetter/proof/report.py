@@ -436,11 +436,18 @@ def _says(w: Warning, c: CheckWarning) -> bool:
         return True  # the article's character no face prints: the flow names it, and its paragraph
     if c.key == "parted_signs":  # the flow quotes the 落款's line (flow/article.py _warn_signs)
         return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
-    if c.key in ("very_loose", "off_measure"):
+    if c.key == "very_loose":
         return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
+    if c.key == "off_measure":  # a line set short: the flow quotes it with or without its line-end hyphen
+        return len(w.quoted) == 1 and len(c.text) == 1 and \
+            _bare(w.quoted[0]).rstrip(LINE_END_HYPHENS) == _bare(c.text[0]).rstrip(LINE_END_HYPHENS)
     # the flow quotes the last and first 8 characters either side of the split, check 16
     return (len(w.quoted) == 2 and len(c.text) == 2 and _bare(c.text[0]).endswith(_bare(w.quoted[0]))
             and _bare(c.text[1]).startswith(_bare(w.quoted[1])))
+
+
+# a hyphen ending a line as the flow quotes it and as `check` reads it (pdfium's U+0002)
+LINE_END_HYPHENS = "-\x02\u00ad"
 
 
 def _bare(text: str) -> str:

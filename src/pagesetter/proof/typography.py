@@ -1633,7 +1633,7 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
                 # a justified line of a paragraph that goes on, set short by the engine: on the page
                 # it reads as a paragraph's end and the next line as a paragraph without its indent;
                 # the build warns it (very-loose, "set short"), so check counts it (trial 18a #5)
-                report.off_measure.append(Finding.at(line, shown(line), f"set short: ends at {line.right:.2f}, "
+                report.off_measure.append(Finding.at(line, _line_end_hyphen(shown(line)), f"set short: ends at {line.right:.2f}, "
                                                   f"measure at {measure:.2f}", short=True))
             if nxt is not None and _line_end_hyphen(text).endswith("-"):
                 # a line set short (员Hans Müller- / Lüdenscheidt: compose/lines.py set_line) still
