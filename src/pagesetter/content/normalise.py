@@ -187,11 +187,12 @@ NUMBER_MARKS: tuple[tuple[str, str, str], ...] = (
 # 15835-2011 §5.1.8.1 sets a figure 二分字身: its sign and its slash go with it, set as the figure's
 # own (+; the minus sign −, U+2212, ISO 80000-2 2-9.2 and GB 3102.11, as a typed hyphen-minus before
 # a figure is, _sign_edits; /). The character, what it becomes, and where: "sign" before a figure
-# (full- or half-width: the parted em shows either way) where no figure stands before it (at a
-# table's cell start, after Han or a mark); "between" with a figure each side. A － between two
-# figures (０４３１－８８８８６６６６, ３－１) is a code's or a score's hyphen, not a sign: set as the
-# hyphen-minus the same copy typed half-width keeps (_starts_number). A ＋ or － before no figure
-# (记者－李明, 加号＋) is the copy's own: kept as typed.
+# (full- or half-width: the parted em shows either way) where a number starts, as for a typed
+# hyphen-minus (_sign_place: a table's cell start, a mark, a Han not after a figure); "between"
+# after a letter, a figure or 2026年 (a ／ only between two figures). A － there (０４３１－８８８８６６６６,
+# ３－１, ＸＫ－２０２６, ２０２６年－２０２７年) is a code's, a score's or a range's hyphen, not a sign:
+# set as the hyphen-minus the same copy typed half-width keeps (_starts_number). A ＋ or － before
+# no figure (记者－李明, 加号＋) is the copy's own: kept as typed.
 SIGN_MARKS: tuple[tuple[str, str, str], ...] = (
     ("＋", "+", "sign"),
     ("＋", "+", "between"),
@@ -241,18 +242,21 @@ def half_width(text: str, starts: frozenset[int] = frozenset()) -> tuple[str, li
                 edits.append(Edit(i, ch, half, f"full-width {ch} of a number, with its figures (GB/T 15835-2011 "
                                   f"§5.1.8.1: {half})"))
 
-    def digit(k: int) -> bool:  # a figure of either width, within the text and not across a cell's start
+    def digit(k: int) -> bool:  # a figure of either width
         return 0 <= k < len(text) and text[k].isdigit() and (text[k].isascii() or figure(k))
 
     for i, ch in enumerate(text):
         if ch not in "＋－／" or not digit(i + 1) or i + 1 in starts:
             continue
-        between = i not in starts and digit(i - 1)
+        # where a number starts as a typed hyphen-minus is a sign there (_sign_place), or a cell's start
+        place = "sign" if i in starts or _sign_place(text, i) else "between"
+        if ch == "／" and not digit(i - 1):
+            continue  # a slash is a fraction's between two figures only
         for mark, half, where in SIGN_MARKS:
-            if ch == mark and where == ("between" if between else "sign"):
+            if ch == mark and where == place:
                 chars[i] = half
-                edits.append(Edit(i, ch, half, f"full-width {ch} {'between figures' if between else 'before a figure'}"
-                                  f", with its figures (GB/T 15835-2011 §5.1.8.1: {half})"))
+                edits.append(Edit(i, ch, half, f"full-width {ch} {'before' if place == 'sign' else 'in'} a figure, "
+                                  f"with its figures (GB/T 15835-2011 §5.1.8.1: {half})"))
                 break
     return "".join(chars), edits
 
@@ -273,6 +277,12 @@ def _starts_number(text: str, i: int) -> bool:
     """Is the hyphen-minus at ``i``, before a figure, the sign of a number (SIGN_AFTER)?"""
     if not text[i + 1:i + 2].isdigit() or not text[i + 1].isascii():
         return False
+    return _sign_place(text, i)
+
+
+def _sign_place(text: str, i: int) -> bool:
+    """Does a number start at ``i`` by what stands before it (SIGN_AFTER): the text's start, a mark
+    or space a number follows, or a Han not after a figure (气温-2, not 2026年-2027年)?"""
     if i == 0 or text[i - 1] in SIGN_AFTER:
         return True
     before = text[i - 1]  # a Han (a letter of category Lo among the Chinese blocks) not after a figure
