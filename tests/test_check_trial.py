@@ -216,11 +216,13 @@ def test_every_problem_of_the_check_is_a_located_line_of_the_build(tmp_path: Pat
     Han–Latin gap too wide as a `typography` warning, the loose lines as the flow's own
     `very-loose` warnings (not twice). Sean O'Connor和Maria, whose Han–Latin gaps main set 0.59 em
     wide, is set short now (compose/lines.py set_line): a `very-loose` warning of the flow that
-    `check` passes (a ragged line), and no gap too wide is left."""
+    `check` counts off the measure (trial 18a #5), said once, and no gap too wide is left."""
     run, pdf = _build(NAMES, tmp_path)
     _, report = _check(pdf)
     wide, loose = report["wide_han_latin"], report["very_loose"]
-    assert loose and not wide and report["problems"] == len(wide) + len(loose), report
+    # and the lines set short, each counted off the measure (trial 18a #5) and said once, by the flow
+    set_short = [f for f in report["off_measure"] if f["detail"].startswith("set short: ")]
+    assert loose and not wide and report["problems"] == len(wide) + len(loose) + len(set_short), report
     said = [line for line in run.stderr.splitlines() if ": typography: " in line]
     assert len(said) == len(wide), said
     for f in wide:
@@ -230,6 +232,7 @@ def test_every_problem_of_the_check_is_a_located_line_of_the_build(tmp_path: Pat
     flow = [line for line in run.stderr.splitlines() if ": very-loose: " in line and " is set short " not in line]
     short = [line for line in run.stderr.splitlines() if ": very-loose: " in line and " is set short " in line]
     assert len(flow) == len(loose) and "very loose line" not in run.stderr, run.stderr
+    assert len(set_short) == len(short), (set_short, short)
     # (and since trial 17a the lines whose Han would stand a hole apart, 据合作者 2.33 em: set short too)
     holes = [line for line in short if "reads as a missing character" in line]
     short = [line for line in short if line not in holes]

@@ -93,12 +93,19 @@ def test_check_calls_a_letter_spaced_line_very_loose() -> None:
     assert "page 1 (article 'ms', repro/wholeword/content/ms.md:5), baseline 430.97 pt" in lines[0], lines
 
 
-def test_check_passes_the_lines_set_short(built) -> None:
-    """A line set short is ragged in the layout record: not off the measure, not very loose."""
+def test_check_counts_the_lines_set_short(built) -> None:
+    """A line set short is marked so in the layout record: never very loose for its letters, and
+    counted off the measure, each one the build warns of (trial 18a #5: check never weaker than
+    the build), located and quoted as the build quotes it."""
     text = subprocess.run([sys.executable, "-m", "pagesetter.cli", "check", str(built.pdf_path)],
                           capture_output=True, text=True).stdout
     assert "between a word's letters" not in text, text
-    assert " 0 off the measure" in text and " 0 kinsoku" in text and " 0 holes" in text, text
+    assert " 0 kinsoku" in text and " 0 holes" in text, text
+    warned = [w.quoted[0] for w in built.warnings if w.kind == "very-loose" and " is set short " in w.message]
+    short = [line.split(": off the measure: ", 1)[1].rsplit(" set short: ", 1)[0]
+             for line in text.splitlines() if ": off the measure: " in line]
+    assert len(warned) > 3 and sorted(short) == sorted(warned), (short, warned)
+    assert f" {len(warned)} off the measure" in text, text
 
 
 @pytest.mark.parametrize("name, times", [("Brandstätter", 1), ("Ghebreyesus", 2), ("Lüdenscheidt", 1)])

@@ -300,8 +300,13 @@ def test_no_very_loose_lines(built, name: str) -> None:
 
 @pytest.mark.parametrize("name", TORTURE)
 def test_check_passes(built, name: str) -> None:
+    """Nothing fails but the lines the engine set short (its Latin spaced out else), each one the
+    build warns of and `check` counts off the measure (trial 18a #5: never weaker than the build)."""
     pdf = built[name][0]
     done = subprocess.run([sys.executable, "-m", "pagesetter.cli", "check", str(pdf), "--json"],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    json.loads(done.stdout)
+    report = json.loads(done.stdout)[str(pdf)]
+    short = [f for f in report["off_measure"] if f["detail"].startswith("set short: ")]
+    warned = [w for w in built[name][3] if "very-loose" in w and " is set short " in w]
+    assert report["problems"] == len(short) == len(warned), done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == (4 if warned else 0), done.stderr[-2000:]

@@ -21,7 +21,9 @@ def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_builds_typography_line_says_checks_verdict(tmp_path: Path) -> None:
-    for name, failing in (("latin-hostile-narrow", True), ("torture-latin", False)):
+    # (check-trial passes; torture-latin, the passing page before, fails since trial 18a #5: its
+    # lines set short are counted off the measure)
+    for name, failing in (("latin-hostile-narrow", True), ("check-trial", False)):
         out = tmp_path / name
         built = _run("build", "--no-cache", "-o", str(out), f"tests/pages/layout/{name}.yaml")
         assert built.returncode == 0, built.stderr  # a typography problem is no reason to stop the plate

@@ -11,6 +11,7 @@ with the line and column of the character in its file.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import replace
@@ -180,6 +181,25 @@ NUMBER_MARKS: tuple[tuple[str, str, str], ...] = (
     ("％", "%", "after"),
     ("．", ".", "between"),
 )
+# A figure's sign and a fraction's slash typed in the same full-width mode (－０．０１２３, ＋０．５％,
+# １／４; trial 18a #4: kept full-width while the digits went half-width, they printed "－ 0.0123", an
+# em-wide sign parted from its number and out of line with a −0.0100 in a table's column). GB/T
+# 15835-2011 §5.1.8.1 sets a figure 二分字身: its sign and its slash go with it, set as the figure's
+# own (+; the minus sign −, U+2212, ISO 80000-2 2-9.2 and GB 3102.11, as a typed hyphen-minus before
+# a figure is, _sign_edits; /). The character, what it becomes, and where: "sign" before a figure
+# (full- or half-width: the parted em shows either way) where a number starts, as for a typed
+# hyphen-minus (_sign_place: a table's cell start, a mark, a Han not after a figure); "between"
+# after a letter, a figure or 2026年 (a ／ only between two figures). A － there (０４３１－８８８８６６６６,
+# ３－１, ＸＫ－２０２６, ２０２６年－２０２７年) is a code's, a score's or a range's hyphen, not a sign:
+# set as the hyphen-minus the same copy typed half-width keeps (_starts_number). A ＋ or － before
+# no figure (记者－李明, 加号＋) is the copy's own: kept as typed.
+SIGN_MARKS: tuple[tuple[str, str, str], ...] = (
+    ("＋", "+", "sign"),
+    ("＋", "+", "between"),
+    ("－", "\u2212", "sign"),  # MINUS_SIGN
+    ("－", "-", "between"),
+    ("／", "/", "between"),
+)
 
 
 # Where an enumerator may stand (chars.CLAUSE_ENDS, and the text's start): 。；：！？
@@ -192,9 +212,10 @@ def full_width_alnum(ch: str) -> str | None:
     return next((what for lo, hi, what in FULL_WIDTH_ALNUM if lo <= cp <= hi), None)
 
 
-def half_width(text: str) -> tuple[str, list[Edit]]:
+def half_width(text: str, starts: frozenset[int] = frozenset()) -> tuple[str, list[Edit]]:
     """``text`` with its full-width digits and letters, and the number marks that go with them
-    (NUMBER_MARKS), half-width; and the edits (offsets one for one)."""
+    (NUMBER_MARKS, SIGN_MARKS), half-width; and the edits (offsets one for one). ``starts``: the
+    offsets where a table's cell starts (its text runs the cells together): no figure before one."""
     if not any("\uff05" <= ch <= "\uff5a" for ch in text):  # nearly no text has one
         return text, []
     chars = list(text)
@@ -220,6 +241,23 @@ def half_width(text: str) -> tuple[str, list[Edit]]:
                 chars[i] = half
                 edits.append(Edit(i, ch, half, f"full-width {ch} of a number, with its figures (GB/T 15835-2011 "
                                   f"§5.1.8.1: {half})"))
+
+    def digit(k: int) -> bool:  # a figure of either width
+        return 0 <= k < len(text) and text[k].isdigit() and (text[k].isascii() or figure(k))
+
+    for i, ch in enumerate(text):
+        if ch not in "＋－／" or not digit(i + 1) or i + 1 in starts:
+            continue
+        # where a number starts as a typed hyphen-minus is a sign there (_sign_place), or a cell's start
+        place = "sign" if i in starts or _sign_place(text, i) else "between"
+        if ch == "／" and not digit(i - 1):
+            continue  # a slash is a fraction's between two figures only
+        for mark, half, where in SIGN_MARKS:
+            if ch == mark and where == place:
+                chars[i] = half
+                edits.append(Edit(i, ch, half, f"full-width {ch} {'before' if place == 'sign' else 'in'} a figure, "
+                                  f"with its figures (GB/T 15835-2011 §5.1.8.1: {half})"))
+                break
     return "".join(chars), edits
 
 
@@ -239,6 +277,12 @@ def _starts_number(text: str, i: int) -> bool:
     """Is the hyphen-minus at ``i``, before a figure, the sign of a number (SIGN_AFTER)?"""
     if not text[i + 1:i + 2].isdigit() or not text[i + 1].isascii():
         return False
+    return _sign_place(text, i)
+
+
+def _sign_place(text: str, i: int) -> bool:
+    """Does a number start at ``i`` by what stands before it (SIGN_AFTER): the text's start, a mark
+    or space a number follows, or a Han not after a figure (气温-2, not 2026年-2027年)?"""
     if i == 0 or text[i - 1] in SIGN_AFTER:
         return True
     before = text[i - 1]  # a Han (a letter of category Lo among the Chinese blocks) not after a figure
@@ -458,7 +502,7 @@ def _space_between_chinese(text: str, i: int) -> bool:
 
 
 def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bool = True, runs: bool = True,
-                   step: bool = False) -> tuple[str, list[Edit]]:
+                   step: bool = False, starts: frozenset[int] = frozenset()) -> tuple[str, list[Edit]]:
     """The text with full-width marks, without the invisible characters content/invisible.py drops
     (and, in body text, without extra spaces), and the edits. ``signs``: a hyphen-minus starting a
     number set as the minus sign (_sign_edits); not in a table, whose text runs its cells together
@@ -470,12 +514,14 @@ def normalise_text(text: str, *, drop_spaces: bool, signs: bool = True, half: bo
     """
     # first: a mark beside 5 reads a figure, as beside a typed 5 (``half`` False: as a vertical
     # headline sets the text, its full-width figures upright)
-    halved, edits = half_width(text) if half else (text, [])
+    halved, edits = half_width(text, starts) if half else (text, [])
     chars, marks = _marks(halved, signs, runs)
     edits += marks
     converted = frozenset(e.offset for e in marks if e.after != e.before)
     if ANY_HIDDEN.search(text) is not None:  # nearly no text has one
         edits += [Edit(i, text[i], "", why) for i, why in hidden_dropped(text)]
+    if MAYBE_COMBINING.search(text) is not None:  # nearly no text has a combining mark
+        edits += duplicate_marks(text)
     if drop_spaces:
         # one character for each of the text's, so the spaces' offsets are the text's (a run's
         # emptied places read as its marks, Chinese: 结束... 大家 is a space between Chinese)
@@ -502,6 +548,30 @@ MAYBE_COMBINING = re.compile("[^\x00-\u02ff\u0370-\u0482\u2000-\u20cf\u3000-\u30
 
 def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "M"
+
+
+# A combining mark typed on a letter that already carries the same mark (Café́: é and a second
+# U+0301; trial 18a #6): no script writes one accent twice on a letter, so it is a typo, and set
+# as typed the second accent prints over the first (check stopped the page as "text set over
+# text", quoting the accent after the f). Removed, and said at its file:line:col in the build's
+# normalised line (proof/report.py), as an invisible character is. A mark that differs from the
+# letter's own (ọ̀: a dot below and a grave, Yoruba) is the copy's, never changed.
+DUPLICATE_MARK = "combining mark on a letter that already carries it (a duplicate accent): removed"
+
+
+def duplicate_marks(text: str) -> list[Edit]:
+    """Edits removing each combining mark that repeats one its letter already carries: in the
+    letter's canonical decomposition (é = e + U+0301) or typed after it before this one."""
+    edits: list[Edit] = []
+    carried: list[str] = []  # the marks on the current letter so far
+    for i, ch in enumerate(text):
+        if not _is_mark(ch):
+            carried = list(unicodedata.normalize("NFD", ch)[1:])
+        elif ch in carried:
+            edits.append(Edit(i, ch, "", DUPLICATE_MARK))
+        else:
+            carried.append(ch)
+    return edits
 
 
 def compose_marks(text: str) -> tuple[str, tuple[int, ...]]:
@@ -627,8 +697,10 @@ def _paragraph(para: Paragraph, changes: list[Change]) -> Paragraph:
     """Normalise across span boundaries (a lead's last mark looks at the next span); keep the spans
     and the place in the file of every character that stays."""
     whole = para.text
+    starts = frozenset(itertools.accumulate((len(s.text) for s in para.spans[:-1]), initial=0)) \
+        if para.form == "table" else frozenset()  # a table's spans are its cells
     new, edits = normalise_text(whole, drop_spaces=True, signs=para.form != "table", runs=para.form != "table",
-                                step=para.form == "noindent")
+                                step=para.form == "noindent", starts=starts)
     if para.form == "table":
         edits = sorted(edits + _minus_signs(para), key=lambda e: e.offset)
     if not edits:

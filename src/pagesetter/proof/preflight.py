@@ -414,10 +414,10 @@ class TextPlaces:
 
 
 # A frame kind of the layout record as a finding names it (README's words for a module's parts):
-# "end" and "ragged" mark single body lines for `check` (a paragraph's end near the measure, a
-# line set flush left): to a desk they are the body, one finding with the rest of it (trial 17a:
+# "end", "ragged" and "short" mark single body lines for `check` (a paragraph's end near the
+# measure, a line set flush left, a justified line set short): to a desk they are the body, one finding with the rest of it (trial 17a:
 # one colour style said three times, as "body", "end" and no part).
-PART_SAID = {"end": "body", "ragged": "body"}
+PART_SAID = {"end": "body", "ragged": "body", "short": "body"}
 
 
 Box4 = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF page space (y up)

@@ -8,9 +8,11 @@ naming the file and place, and a preflight error makes the build fail.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from pagesetter.content.normalise import DUPLICATE_MARK
 from pagesetter.errors import Loc, Warning, display_path, visible
 from pagesetter.records import record
 from pagesetter.wording import counted
@@ -454,8 +456,10 @@ def in_edition(gate: Gate, number: int) -> Gate:
 
 # The problems of `check` the flow says itself, as the warning of this kind (flow/article.py
 # _very_loose_warning, _split_warning; a hole is a glyph the face set has not, _missing_warning).
+# (a line off its measure the flow warned of: a justified line it set short, its very-loose
+# "set short" warning quoting the line; trial 18a #5)
 FLOW_SAYS = {"very_loose": "very-loose", "split_spans": "split-span", "holes": "missing-glyph",
-             "parted_signs": "layout"}
+             "parted_signs": "layout", "off_measure": "very-loose"}
 
 
 def unsaid(found: "tuple[CheckWarning, ...]", flow: "tuple[Warning, ...] | list[Warning]") -> list[Warning]:
@@ -477,9 +481,16 @@ def _says(w: Warning, c: CheckWarning) -> bool:
         return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
     if c.key == "very_loose":
         return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
+    if c.key == "off_measure":  # a line set short: the flow quotes it with or without its line-end hyphen
+        return len(w.quoted) == 1 and len(c.text) == 1 and \
+            _bare(w.quoted[0]).rstrip(LINE_END_HYPHENS) == _bare(c.text[0]).rstrip(LINE_END_HYPHENS)
     # the flow quotes the last and first 8 characters either side of the split, check 16
     return (len(w.quoted) == 2 and len(c.text) == 2 and _bare(c.text[0]).endswith(_bare(w.quoted[0]))
             and _bare(c.text[1]).startswith(_bare(w.quoted[1])))
+
+
+# a hyphen ending a line as the flow quotes it and as `check` reads it (pdfium's U+0002)
+LINE_END_HYPHENS = "-\x02\u00ad"
 
 
 def _bare(text: str) -> str:
@@ -625,8 +636,15 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
     if wide:
         places = ", ".join(wide[:5]) + (f" and {len(wide) - 5} more" if len(wide) > 5 else "")
         line += f"; ⟨U+3000⟩ removed at the head of {counted(len(wide), 'paragraph')} (the style indents): {places}"
+    # A second accent removed from a letter that carries it (content/normalise.py duplicate_marks):
+    # the copy had a typo the page hid, so each is said with its place, for the desk to mend.
+    accents = [c for c in changes if not c.after and c.reason.startswith(DUPLICATE_MARK)]
+    if accents:
+        places = ", ".join(f"{c.loc} {_mark_said(c.before)}" for c in accents[:5]) + (
+            f" and {len(accents) - 5} more" if len(accents) > 5 else "")
+        line += f"; {counted(len(accents), 'duplicate accent')} removed (a letter already carrying it): {places}"
     # An invisible character removed (content/invisible.py) cannot be found by eye: each with its place.
-    hidden = [c for c in changes if not c.after and not c.before.isspace()]
+    hidden = [c for c in changes if not c.after and not c.before.isspace() and c not in accents]
     if hidden:
         places = ", ".join(f"{c.loc} {visible(c.before)}" for c in hidden[:5]) + (
             f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
@@ -643,11 +661,21 @@ def _half_width(before: str, after: str) -> bool:
         and after == chr(ord(before) - 0xFEE0)
 
 
+def _combining(ch: str) -> bool:
+    """A combining mark (general category M): alone, it prints over whatever stands before it."""
+    return unicodedata.category(ch).startswith("M")
+
+
+def _mark_said(ch: str) -> str:
+    """A character a reader cannot see alone, by its code point: ⟨U+0301⟩."""
+    return f"⟨U+{ord(ch):04X}⟩"
+
+
 def _change_text(before: str, after: str) -> str:
     """One kind of edit as a reader can see it: a space named (errors.visible shows a space as
     itself, which in ``1×  →`` reads as nothing), a removal as removed, an insertion as inserted."""
     def shown(text: str) -> str:
-        return "".join(["⟨space⟩" if ch == " " else f"⟨U+{ord(ch):04X}⟩" if ch.isspace() else visible(ch)
+        return "".join(["⟨space⟩" if ch == " " else _mark_said(ch) if ch.isspace() or _combining(ch) else visible(ch)
                         for ch in text])
 
     if not after:

@@ -152,6 +152,9 @@ class Line:
     framed: bool = False  # in one of our text frames (a hole inside it is a finding)
     ragged: bool = False  # ours: set short of the measure by design (a centred line), by the layout record
     ends: bool = False  # ours: a paragraph's last line, by the layout record (a frame of kind "end")
+    # ours: a justified line the engine set short (ragged too), by the layout record (a frame of kind
+    # "short"): off its measure, counted as the build's very-loose warning says it
+    set_short: bool = False
     # origins of the whitespace characters the PDF prints as characters (U+3000, a space of set
     # width): no word space a line's justification widened (a standings row's 江城FC　　　8-6-12)
     set_blanks: tuple[float, ...] = ()
@@ -812,8 +815,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
     figures = _Figures()
     for i, (page, fs, by) in enumerate(zip(pages, page_frames, indexed)):
         recorded = frames[i] if frames and i < len(frames) else []
-        subheads, ragged, ends, tables, blocks = (_marked_frames(page, recorded, kind)
-                                                  for kind in ("subhead", "ragged", "end", "table", "block"))
+        subheads, ragged, ends, tables, blocks, short = (_marked_frames(page, recorded, kind) for kind in
+                                                         ("subhead", "ragged", "end", "table", "block", "short"))
         # what stands on the page by the record: the modules and the furniture's texts (a 报头 beside
         # a table's module is no part of its rows)
         furniture = records[i].get("furniture") if i < len(records) and isinstance(records[i], dict) else None
@@ -822,7 +825,8 @@ def analyse(pages: list[PageChars], frames: list[list[dict]] | None = None,
             if isinstance(f, dict) and f.get("kind") == "text"]))
         sources = _Sources.of(page, records[i]) if by is not None and i < len(records) else None
         pitch = _record_pitch(records[i]) if by is not None and i < len(records) else None
-        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables, pitch, blocks)
+        _analyse_page(page, fs, by, body, report, figures, subheads, sources, ragged, ends, tables, pitch, blocks,
+                      short)
         _furniture_findings(page, _furniture(records[i]) if i < len(records) else [], report)
     gaps, latin, lengths = figures.gaps, figures.latin, figures.lengths
     if gaps:
@@ -868,15 +872,17 @@ def _analyse_page(page: PageChars, frames: list[TextFrame], by: "ByBaseline | No
                   report: TypographyReport, figures: _Figures, subheads: tuple[TextFrame, ...] = (),
                   sources: "_Sources | None" = None, ragged: tuple[TextFrame, ...] = (),
                   ends: tuple[TextFrame, ...] = (), tables: tuple[TextFrame, ...] = (),
-                  pitch: float | None = None, blocks: tuple[TextFrame, ...] = ()) -> None:
+                  pitch: float | None = None, blocks: tuple[TextFrame, ...] = (),
+                  short: tuple[TextFrame, ...] = ()) -> None:
     """``pitch``: ours, the grid pitch by the layout record (_record_pitch); ``blocks``: the
-    record's module blocks (a table's row runs past its measure where no module stands)."""
+    record's module blocks (a table's row runs past its measure where no module stands);
+    ``short``: its justified lines set short (Line.set_short)."""
     table_lines: list[Line] = []
     off_from = len(report.off_measure)
     inked: list[tuple[Finding, Char, TextFrame]] = []
     if by is not None:
         table_lines, taken = _table_lines(page, tables, body, by, blocks)
-        columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads, taken)
+        columns, other = _framed_columns(page, frames, body, by, ragged, ends, subheads, taken, short)
         _check_tables(table_lines, body, report)
         _ink_in_frames(page, frames, report, by, inked)
         _subheads_at_foot(page.number, frames, body, by, report, subheads)
@@ -988,9 +994,13 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
                       report: TypographyReport, subheads: tuple[TextFrame, ...] = ()) -> None:
     """A body frame (a column of our PDFs) whose last line is a 小标题, below body lines: a subhead
     that ends the column while its text starts the next. A typesetter keeps a subhead with its
-    text (flow/article.py keep_subheads). A subhead is known by the layout record's subhead line
-    (``subheads``) where the PDF has one, so one set at the body's size is seen too; else by its
-    size, larger than the body."""
+    text (flow/article.py keep_subheads). Called for our PDFs only (their layout record's body
+    frames): a subhead is a line the record marks as one (``subheads``: a `## ` subhead, at any
+    size), never a line by its size alone. A table's 来源 line at the body's size under a table
+    shrunk to its min_size (trial 18a #3) or a poem's larger last line is no subhead, and a page
+    with no subhead has none at a foot."""
+    if not subheads:
+        return
     for f in frames:
         if f.kind != "body":
             continue
@@ -1006,10 +1016,10 @@ def _subheads_at_foot(number: int, frames: list[TextFrame], body: float, by: "By
         while round(solid[start - 1].baseline, 1) == last_key:
             start -= 1
         last = solid[start:]
-        larger = all(c.size > body + 0.01 for c in last) or all(any(s.holds(c) for s in subheads) for c in last)
+        marked = all(any(s.holds(c) for s in subheads) for c in last)
         # below a line of the body size (a line of a poem in a larger size whose note starts with
         # a lead of the body's size is none, so the poem's last line is no subhead)
-        if larger and _has_body_size_row(solid[:start], body):
+        if marked and _has_body_size_row(solid[:start], body):
             report.subhead_foot.append(Finding(number, last[0].baseline, "".join(c.text for c in last),
                                                "(its text begins the next column)"))
 
@@ -1378,7 +1388,8 @@ def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> N
 def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorted_chars: "ByBaseline",
                     ragged: tuple[TextFrame, ...] = (), ends: tuple[TextFrame, ...] = (),
                     subheads: tuple[TextFrame, ...] = (),
-                    taken: set[int] | None = None) -> tuple[list[list[Line]], list[list[Line]]]:
+                    taken: set[int] | None = None,
+                    short: tuple[TextFrame, ...] = ()) -> tuple[list[list[Line]], list[list[Line]]]:
     """Ours: each article's body lines in reading order (its body frames in the order the PDF lists
     them: column by column), and every other line (headlines, captions; the folio and slug last)
     apart, a group a frame. A body line on a grid line the record marks ``ragged`` or ``end`` is
@@ -1403,6 +1414,9 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
                          for line in lines]
             if ends:
                 lines = [replace(line, ends=True) if any(r.holds(_middle(line)) for r in ends) else line
+                         for line in lines]
+            if short:
+                lines = [replace(line, set_short=True) if any(r.holds(_middle(line)) for r in short) else line
                          for line in lines]
             articles.setdefault(f.article, []).extend(lines)
         else:
@@ -1618,6 +1632,12 @@ def _check_column(lines: list[Line], body: float, report: TypographyReport, gaps
             if (last.ink_right if last.text in MARKS else line.right) - measure > TOLERANCE:
                 report.off_measure.append(Finding.at(line, shown(line),
                                                   f"ends at {line.right:.2f}, measure at {measure:.2f}"))
+            elif line.set_short and nxt is not None:
+                # a justified line of a paragraph that goes on, set short by the engine: on the page
+                # it reads as a paragraph's end and the next line as a paragraph without its indent;
+                # the build warns it (very-loose, "set short"), so check counts it (trial 18a #5)
+                report.off_measure.append(Finding.at(line, _line_end_hyphen(shown(line)), f"set short: ends at {line.right:.2f}, "
+                                                  f"measure at {measure:.2f}", short=True))
             if nxt is not None and _line_end_hyphen(text).endswith("-"):
                 # a line set short (员Hans Müller- / Lüdenscheidt: compose/lines.py set_line) still
                 # goes on to the next: a name or an address parted at its end is one a reader sees
