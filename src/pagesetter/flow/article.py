@@ -566,6 +566,8 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         # (a jumped article's photo may stand with its continuation, on the later page)
         _check_photos_placed(spec, article, unplaced)
     for index, (ps, photo) in enumerate(pairs):
+        if photo is None and not dry:
+            raise InputError(ps.cell.loc, _no_photo(spec, article))
         try:
             _check_cell(spec, ps, geo)
         except InputError as exc:
@@ -1089,13 +1091,25 @@ class CaptionShare:
 CAPTION_SHARE = CaptionShare(0.5, "more than half the cell, so the picture is the smaller part of its own cell")
 
 
+def _no_photo(spec: ArticleSpec, article: Article) -> str:
+    """A photo cell no photo of the article takes (trial 18b #2: an entry kept the cell of the story
+    it replaced, and the page printed the headline, a white hole, then the text, with exit 0 and a
+    warning). Refused, not filled with text: the engine cannot tell a cell left over from a photo
+    left out of the copy, and filled, a picture the page should carry would be missing unsaid."""
+    cells, photos = len(spec.photos), len(article.photos)
+    has = "no photo" if not photos else f"{photos} photo{'s' if photos > 1 else ''} for {cells} cells"
+    return (f"{spec.article!r} has a photo cell here but {article.loc} has {has}: the cell would print white "
+            f"under the headline; take the cell (photo:) out of the entry (a story with no picture, as one "
+            f"that replaced a story with one), or add the photo to the article's front matter (photos:)")
+
+
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
                  geo: PageGeometry, faces: FaceSet, out: Placed, index: int) -> list[TextLine]:
-    """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
+    """The picture (or a group's pictures) and the caption in one photo cell; returns the caption
+    lines. A cell no photo takes is refused by flow_article (_no_photo); in a trial of fitting it
+    places nothing."""
     cell = ps.cell
     if photo is None:
-        out.warnings.append(Warning("layout", f"{spec.article!r} has a photo cell but no photo for it", cell.loc,
-                                    spec.article))
         return []
     x, _, w, _ = geo.rect_box(cell)
     cap_style = styles[ps.caption]
