@@ -5,11 +5,12 @@ it, and the build said nothing: underset is said of modules, and white no module
 to none. A layout editor leaves white between modules on purpose only as a gutter (not a grid
 column here: modules cover whole columns) or a line or two across a column; an area deeper than
 that in any column is a hole a reader takes for a misprint. So the page stops at its spec, naming
-the area, unless the spec lists it under ``white:`` (areas meant to stay white)."""
+the area, unless the spec lists it under ``white:`` (areas meant to stay white), or overset is
+allowed (``--allow-overset``, and the desk): then the page is written and the area said as a warning."""
 
 from __future__ import annotations
 
-from pagesetter.errors import InputError, Loc
+from pagesetter.errors import InputError, Loc, Warning
 from pagesetter.records import record
 from pagesetter.spec.model import PageSpec, Rect
 
@@ -99,19 +100,31 @@ def holes(spec: PageSpec) -> list[Hole]:
     return out
 
 
-def check_coverage(spec: PageSpec) -> None:
-    """Stop the page where an area of its type area has no module (holes), at the spec's
-    ``articles:`` (the list a module was taken out of), in one line naming the areas and what
-    to do."""
+UNCOVERED = "uncovered"  # the warning's kind: flow_page says it, the build's gate refuses the page on it
+
+
+def coverage_warnings(spec: PageSpec) -> tuple[Warning, ...]:
+    """Where an area of the type area has no module (holes): one warning at the spec's
+    ``articles:`` (the list a module was taken out of), naming the areas and what to do. The build
+    refuses the page on it (refuse_uncovered) unless overset is allowed: the desk (serve builds so)
+    shows a page in the making, a module dragged away and not yet put back."""
     found = holes(spec)
     if not found:
-        return
+        return ()
     page = spec.folio.page if spec.folio is not None and spec.folio.page else spec.name
     named = "; ".join(h.said() for h in found[:NAMED_AREAS])
     more = f" (and {len(found) - NAMED_AREAS} more)" if len(found) > NAMED_AREAS else ""
     first = found[0]
     what = "an area" if len(found) == 1 else f"{len(found)} areas"
     loc = spec.articles_loc or Loc.of_file(spec.path)
-    raise InputError(loc, f"{page} has {what} no module covers: {named}{more}; it would print white: place a "
-                     f"module there or widen or deepen one beside it, or, if it is meant to stay white, list it "
-                     f"under the page's white: (- {first.entry()})")
+    return (Warning(UNCOVERED, f"{page} has {what} no module covers: {named}{more}; it would print white: place a "
+                    f"module there or widen or deepen one beside it, or, if it is meant to stay white, list it "
+                    f"under the page's white: (- {first.entry()})", loc),)
+
+
+def refuse_uncovered(warnings: tuple[Warning, ...] | list[Warning]) -> None:
+    """The gate: a page with an area no module covers is not written (its first such warning, as
+    one located error line)."""
+    for w in warnings:
+        if w.kind == UNCOVERED:
+            raise InputError(w.loc, w.message)
