@@ -193,3 +193,13 @@ def run_uncached(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subproce
     env = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
     return subprocess.run([sys.executable, "-m", "pagesetter", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=cwd)
+
+
+def with_last_entry_key(spec_text: str, line: str) -> str:
+    """A test page's spec with ``line`` (a key of its last article entry, indented) added to that
+    entry: before the page's ``white:`` list when the page has one (test pages end with the areas
+    they leave white on purpose, README: white), else at the end."""
+    mark = "\n# areas this test page leaves white on purpose"
+    if mark in spec_text:
+        return spec_text.replace(mark, "\n" + line.rstrip("\n") + mark, 1)
+    return spec_text + line

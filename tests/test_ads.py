@@ -19,7 +19,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, with_last_entry_key
 from pagesetter.cli import main
 from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError
@@ -263,14 +263,14 @@ def test_the_spec_chooses_the_labels_corner(tmp_path: Path) -> None:
     shutil.copytree(PAGES / "content" / "ad", project / "tests" / "pages" / "content" / "ad")
     spec = project / "tests/pages/layout/ad-narrow.yaml"
     plain = spec.read_text(encoding="utf-8")
-    spec.write_text(plain + "    ad_label_corner: bottom-left\n", encoding="utf-8")
+    spec.write_text(with_last_entry_key(plain, "    ad_label_corner: bottom-left\n"), encoding="utf-8")
     assert main(["build", str(spec), "-o", str(tmp_path / "out"), "-q"]) == 0
     image, chars = _picture_and_label(tmp_path / "out" / "ad-narrow.pdf")
     assert "".join(c["text"] for c in chars) == "广告"
     pad = 0.25 * 7.5
     assert chars[0]["x0"] == pytest.approx(image["x0"] + pad, abs=0.5)
     assert image["bottom"] - pad - 1.5 <= chars[0]["bottom"] <= image["bottom"]
-    spec.write_text(plain + "    ad_label_corner: middle\n", encoding="utf-8")
+    spec.write_text(with_last_entry_key(plain, "    ad_label_corner: middle\n"), encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "-o", str(tmp_path / "out2"), str(spec)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 1, run.stderr

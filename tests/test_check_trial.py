@@ -252,7 +252,10 @@ def test_a_one_line_paragraph_just_short_of_the_measure_needs_no_blank_line_afte
                                                                           f"content: {content}")
     spec = spec.replace("../../../", f"{ROOT}/").replace("name: check-trial", "name: ad")
     (tmp_path / "ad.yaml").write_text(spec + f"allow_outside: [{ROOT / 'fonts'}, {ROOT / 'layout'}]\narticles:\n  - article: ad\n    block: {{col: 1, cols: 1, line: 1, lines: 10}}\n"
-                                      "    headline: {title: ear-title}\n", encoding="utf-8")
+                                      "    headline: {title: ear-title}\n"
+                                      # the page's other columns and lines are white on purpose
+                                      "white:\n  - {col: 2, cols: 5, line: 1, lines: 36}\n"
+                                      "  - {col: 1, cols: 1, line: 11, lines: 26}\n", encoding="utf-8")
     run, pdf = _build(tmp_path / "ad.yaml", tmp_path / "out")
     rows = _rows(pdf, "ad")
     assert [r[0] for r in rows] == ["江城市解放路一百号大楼内1", "热线电话：027-12345678"]

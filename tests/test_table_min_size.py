@@ -18,6 +18,7 @@ from pagesetter.build import load_inputs
 from pagesetter.flow import tables
 from pagesetter.fonts.face import FaceSet
 from pagesetter.proof.readback import read_chars
+from conftest import with_last_entry_key
 from tests.test_tables_span import _build, _written  # one spec writer and build for table pages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def _spec(tmp_path: Path, cols: int, span: bool) -> Path:
     text = text.replace("../../../", f"{ROOT}/").replace("../content/", f"{PAGES}/content/")
     text = text.replace("block: {col: 1, cols: 1,", f"block: {{col: 1, cols: {cols},")
     if span:
-        text += "    span_tables: true\n"
+        text = with_last_entry_key(text, "    span_tables: true\n")
     return _written(tmp_path, text)
 
 

@@ -13,6 +13,7 @@ from pagesetter.content.reader import read_article
 from pagesetter.errors import InputError, InputErrors, Loc, OversetError, Warning, display_path
 from pagesetter.flow.glyphs import missing_glyphs, printable_text, refuse_rtl
 from pagesetter.flow.page import flow_page
+from pagesetter.spec.coverage import refuse_uncovered
 from pagesetter.flow.precompose import precompose
 from pagesetter.fonts.face import FaceSet
 from pagesetter.fonts.manifest import FaceInfo, check_usable, load_manifest
@@ -286,6 +287,8 @@ def _finish(spec: PageSpec, manifest: dict[str, FaceInfo], articles: dict[str, A
         error = OversetError(message, page.overset, tuple(overset_where(o, flow_warnings, entries) for o in page.overset))
         error.edition_page = only_jumps
         raise error
+    if not (allow_overset or spec.allow_overset):
+        refuse_uncovered(flow_warnings)  # an area no module covers: not written (spec/coverage.py)
     printed, marked = with_marks(with_sources(page, spec, articles, memo), spec, faces, memo, refused)
     if memo_key is not None:
         save_memo(faces, memo_key, cache)

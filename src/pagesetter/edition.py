@@ -38,6 +38,7 @@ from pagesetter.content.model import Article, Change
 from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_folder, display_path
 from pagesetter.flow.glyphs import missing_glyphs, refuse_rtl
 from pagesetter.flow.page import FlowResult, flow_page
+from pagesetter.spec.coverage import refuse_uncovered
 from pagesetter.fonts.face import FaceSet, OpenFaces
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.pagetree import Page
@@ -261,6 +262,13 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
                                          for p in overset),
                                tuple(o for p in overset for o in p.overset),
                                tuple(overset_where(o, (), entries.get(p.name) or {}) for p in overset for o in p.overset))
+        if not allow_overset:
+            try:  # a page with an area no module covers (spec/coverage.py): the edition is not written
+                refuse_uncovered([w for d in done if d.flowed is not None for w in d.flowed.warnings])
+            except InputError:
+                if proofs:
+                    staged.commit(only=set(proofs))
+                raise
         combined = out_dir / f"{edition.name}.pdf"
         _own_file(edition, combined, paths + proofs, None)
         # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4

@@ -567,6 +567,8 @@ def flow_article(spec: ArticleSpec, article: Article, styles: dict[str, Style], 
         # (a jumped article's photo may stand with its continuation, on the later page)
         _check_photos_placed(spec, article, unplaced)
     for index, (ps, photo) in enumerate(pairs):
+        if photo is None and not dry:
+            raise InputError(ps.cell.loc, _no_photo(spec, article))
         try:
             _check_cell(spec, ps, geo)
         except InputError as exc:
@@ -1090,13 +1092,25 @@ class CaptionShare:
 CAPTION_SHARE = CaptionShare(0.5, "more than half the cell, so the picture is the smaller part of its own cell")
 
 
+def _no_photo(spec: ArticleSpec, article: Article) -> str:
+    """A photo cell no photo of the article takes (trial 18b #2: an entry kept the cell of the story
+    it replaced, and the page printed the headline, a white hole, then the text, with exit 0 and a
+    warning). Refused, not filled with text: the engine cannot tell a cell left over from a photo
+    left out of the copy, and filled, a picture the page should carry would be missing unsaid."""
+    cells, photos = len(spec.photos), len(article.photos)
+    has = "no photo" if not photos else f"{photos} photo{'s' if photos > 1 else ''} for {cells} cells"
+    return (f"{spec.article!r} has a photo cell here but {article.loc} has {has}: the cell would print white "
+            f"under the headline; take the cell (photo:) out of the entry (a story with no picture, as one "
+            f"that replaced a story with one), or add the photo to the article's front matter (photos:)")
+
+
 def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: dict[str, Style],
                  geo: PageGeometry, faces: FaceSet, out: Placed, index: int) -> list[TextLine]:
-    """The picture (or a group's pictures) and the caption in one photo cell; returns the caption lines."""
+    """The picture (or a group's pictures) and the caption in one photo cell; returns the caption
+    lines. A cell no photo takes is refused by flow_article (_no_photo); in a trial of fitting it
+    places nothing."""
     cell = ps.cell
     if photo is None:
-        out.warnings.append(Warning("layout", f"{spec.article!r} has a photo cell but no photo for it", cell.loc,
-                                    spec.article))
         return []
     x, _, w, _ = geo.rect_box(cell)
     cap_style = styles[ps.caption]
@@ -2028,13 +2042,22 @@ def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, bas
     left; the build says it)."""
     columns, fill, placed = planned
     allowance = foot_allowance(spec, geo)
-    if (fill.above_photos or fill.empty_foot <= allowance or fill.overset
+    depths = _column_depths(placed, _slots(columns))
+    short = sum(depths) < 2 * len(depths)  # too little text for two lines in every column
+    # a short body dealt a line to a column (under photos or a span table the columns may hold only
+    # two or three lines: 5 lines 1/1/1/1/1 across 8) is looked at even with no more white at its
+    # foot than a module may keep: the white it keeps is what deeper feet fill (trial 18a)
+    lone = short and bool(depths) and min(depths) < 2
+    if (fill.above_photos or (fill.empty_foot <= allowance and not lone) or fill.overset
             or not break_faults(placed, _slots(columns))):
         return planned
     bottom = columns[-1].foot
-    depths = _column_depths(placed, _slots(columns))
-    short = sum(depths) < 2 * len(depths)  # too little text for two lines in every column
     best: tuple[tuple[int, int, int], tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]] | None = None
+    # failing a foot with no such break: of a short body, the foot with the fewest columns of one
+    # line (columns two lines deep cannot keep 5 lines two or more each: 2/2/1 rather than
+    # 1/1/1/1/1), then the fewest breaks, then the shallowest; taken only if it has fewer than the
+    # balanced columns (README "balance")
+    fewest: tuple[tuple[int, int, int], tuple[list[ColumnSlots], Fill, list[tuple[Line, str]]]] | None = None
     for foot_at in range(bottom - fill.empty_foot + 1, bottom + 1):
         together = _keep_together(spec, blocked, geo, base, jump, foot_at)
         again, refill, kept = _keep_ends(spec, blocked, geo, *together, foot_at=foot_at)
@@ -2042,16 +2065,25 @@ def _spare_breaks(spec: ArticleSpec, blocked: list[Rect], geo: PageGeometry, bas
         now = _column_depths(kept, slots)
         if refill.overset or (len(now) < len(depths) and not short):
             break  # deeper still leaves more columns empty
+        faults = break_faults(kept, slots)
+        if short:
+            thin = (sum(1 for d in now if d < 2), faults, foot_at)
+            if fewest is None or thin < fewest[0]:
+                fewest = (thin, (again, refill, kept))
         if len(now) < len(depths) and min(now) < 2:
             # a column of one line (3 lines in 3 columns at 2/1, after 1/1/1): deeper still may
             # keep two or more in each (3/0/0), so go on (trial 17: this stopped at 2/1, 1/1/1 stood)
             continue
-        if break_faults(kept, slots):
+        if faults:
             continue
         key = (len(depths) - len(now), refill.shortfall, foot_at)
         if best is None or key < best[0]:
             best = (key, (again, refill, kept))
-    return planned if best is None else best[1]
+    if best is not None:
+        return best[1]
+    if fewest is not None and fewest[0][0] < sum(1 for d in depths if d < 2):
+        return fewest[1]
+    return planned
 
 
 def _item_length(placed: list[tuple[Line, str]], i: int) -> int:

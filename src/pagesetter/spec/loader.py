@@ -17,7 +17,7 @@ from pagesetter.yamlsource import Node, load_yaml
 from pagesetter.wording import counted
 
 TOP_KEYS = ("page", "stylesheets", "styles", "content", "fonts", "grid", "rules", "folio", "masthead", "articles",
-            "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs")
+            "auto", "marks", "allow_overset", "pdfx", "allow_outside", "photo_ppi", "missing_glyphs", "white")
 STYLE_KEYS = ("base", "font", "size", "leading", "tracking", "color", "align", "indent", "punctuation",
               "latin_space", "word_space", "inset", "min_size", "hyphenate_capitals")
 RECT_KEYS = ("col", "cols", "line", "lines")
@@ -144,6 +144,8 @@ def load_spec(path: Path, text: str | None = None) -> PageSpec:
                          f"(lines {masthead.block.top + 1}–{masthead.block.bottom}); start it on line "
                          f"{masthead.block.bottom + 1} or later")
     name_node = page.get("name")
+    white = tuple(_rect(n, "white area", grid.columns, grid.lines)
+                  for n in v.expect_list(root_node.get("white"), "white")) if root_node.get("white") is not None else ()  # type: ignore[arg-type]
     return PageSpec(
         name=v.file_name(name_node, "page name") if name_node else _stem_name(path),
         path=path,
@@ -174,6 +176,8 @@ def load_spec(path: Path, text: str | None = None) -> PageSpec:
         missing_glyphs=v.choice(root_node.get("missing_glyphs"), "missing_glyphs", MISSING_GLYPHS)  # type: ignore[arg-type]
         if root_node.get("missing_glyphs") is not None else "error",
         masthead=masthead,
+        white=white,
+        articles_loc=(root_node.key_locs or {}).get("articles"),
     )
 
 

@@ -441,3 +441,6 @@ class PageSpec:
     edition: str = ""  # the edition the page is built in (the slug line names it)
     missing_glyphs: MissingGlyphs = "error"  # what a character no face has does (flow/glyphs.py)
     masthead: Masthead | None = None  # 报头 (flow/masthead.py); its ears are entries of ``articles``
+    # areas of the type area meant to stay white (``white:``): no module need cover them (spec/coverage.py)
+    white: tuple[Rect, ...] = ()
+    articles_loc: Loc | None = None  # where the spec wrote ``articles:`` (an area no module covers is said there)

@@ -182,6 +182,9 @@ PAGE_SPEC: dict[str, Any] = {
                       "报眉: the folio line at the top of the page"),
         "masthead": MASTHEAD,
         "articles": {"type": "array", "items": ARTICLE},
+        "white": {"type": "array", "items": RECT,
+                  "description": "areas of the type area meant to stay white: no module need cover them "
+                                 "(else an area no module covers, three lines or more in a column, stops the build)"},
         "auto": _spec("auto", {"line": INT, "articles": {"type": "array", "items": TEXT, "minItems": 1},
                       "photo": _spec("auto photo", {"cols": INT, "lines": {"type": "integer", "minimum": 3}}), "fit": FIT, "min_cols": INT},
                       "automatic make-up: the articles set from this line down"),
