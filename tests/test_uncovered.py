@@ -8,6 +8,7 @@ uncovered.yaml (the area left) and uncovered-white.yaml (listed, and a 2-line st
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -68,3 +69,20 @@ def test_two_white_lines_between_modules_are_spacing_not_a_hole() -> None:
     # lines 19–20 stand white across the page (the first module ends on 18, the next starts on 21)
     assert spec.articles[0].block.bottom == 18 and spec.articles[1].block.top == 20 and HOLE_LINES == 3
     assert holes(spec) == []
+
+
+
+def test_every_area_named_has_its_white_entry(project: Path) -> None:
+    """Two holes: the line gives both entries to paste (only the first one, with the second left
+    to work out from 'columns 3–4, lines 32–41', was arithmetic for the desk)."""
+    for name in ("mod-men", "mod-ao"):
+        shutil.copy(PAGES.parent / "content" / f"{name}.md", project / "content" / f"{name}.md")
+    spec = (PAGES / "uncovered.yaml").read_text(encoding="utf-8")
+    spec = (spec.replace("../../../layout/styles/", "styles/").replace("../../../fonts/", "../fonts/")
+            .replace("block: {col: 3, cols: 2, line: 21, lines: 21}", "block: {col: 3, cols: 2, line: 21, lines: 11}"))
+    (project / "layout" / "two-holes.yaml").write_text(spec, encoding="utf-8")
+    # the shortened module oversets; --allow-overset writes the page and says the holes as a warning
+    done = run_uncached("build", "--allow-overset", "-o", "out", "layout/two-holes.yaml", cwd=project)
+    said = next((line for line in done.stderr.splitlines() if "no module covers" in line), "")
+    assert done.returncode == 3 and "2 areas no module covers" in said, (done.returncode, done.stderr)
+    assert "white: (- {col: 1, cols: 2, line: 21, lines: 21} - {col: 3, cols: 2, line: 32, lines: 10})" in said, said

@@ -114,12 +114,12 @@ def coverage_warnings(spec: PageSpec) -> tuple[Warning, ...]:
     page = spec.folio.page if spec.folio is not None and spec.folio.page else spec.name
     named = "; ".join(h.said() for h in found[:NAMED_AREAS])
     more = f" (and {len(found) - NAMED_AREAS} more)" if len(found) > NAMED_AREAS else ""
-    first = found[0]
+    entries = " ".join(f"- {h.entry()}" for h in found[:NAMED_AREAS])  # every named area's, ready to paste
     what = "an area" if len(found) == 1 else f"{len(found)} areas"
     loc = spec.articles_loc or Loc.of_file(spec.path)
     return (Warning(UNCOVERED, f"{page} has {what} no module covers: {named}{more}; it would print white: place a "
                     f"module there or widen or deepen one beside it, or, if it is meant to stay white, list it "
-                    f"under the page's white: (- {first.entry()})", loc),)
+                    f"under the page's white: ({entries})", loc),)
 
 
 def refuse_uncovered(warnings: tuple[Warning, ...] | list[Warning]) -> None:
