@@ -53,6 +53,9 @@ from pagesetter.wording import counted
 DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and its change visible
 CELL = 8  # px: changed pixels are gathered into cells this size
 THRESHOLD = 40  # grey levels: smaller differences are anti-aliasing noise
+# pt a module reaches into the gutter and the space between modules when a changed cell of the
+# picture is named: a column rule there is its neighbours' (half a 1字 gutter of 小五, 9 pt)
+GUTTER_REACH = 4.5
 MOVE_TOLERANCE = 0.05  # pt: frames are recorded to 0.01 pt
 PLACE_TOLERANCE = 0.5  # pt: a line's place in its module read back (a glyph's origin, to pdfium's rounding)
 SHOWN = 30  # characters of a change shown on its line
@@ -333,8 +336,16 @@ def read_side(path: Path) -> _Side:
 # to line ends); they are printed in what is quoted, and no two changes are one across a cell gap.
 
 
-def _gaps(chars: list[Char]) -> list[str]:
-    """For each character, what stands before it ("", SPACE or GAP)."""
+# A headline's lines (引题, 主题 and 副题 broken where the copy breaks them) and its byline are
+# each read as a line of its own: what is quoted across their ends says so (trial 18b #4: an added
+# story's `+城南一仓库深夜起火无人员伤亡本报记者　何静`, title and byline run together).
+LINE_END = "／"
+APART = frozenset({"headline"})  # the parts whose printed lines are read apart
+
+
+def _gaps(chars: list[Char], apart: bool = False) -> list[str]:
+    """For each character, what stands before it ("", SPACE or GAP; LINE_END across a line's end
+    when ``apart``: a headline's lines)."""
     # right-to-left letters, read back in the copy's order, stand right to left on their line
     same = [False] + [abs(c.baseline - p.baseline) <= 0.3 * max(p.size, c.size, 1.0)
                       and (c.x >= p.x or (is_rtl(c.text[:1]) and is_rtl(p.text[:1])))
@@ -346,7 +357,8 @@ def _gaps(chars: list[Char]) -> list[str]:
             line = chars[start:k]
             out += line_spaces(line, [is_han(c.text) for c in line])
             if k < len(chars):  # across the line's end
-                out.append(SPACE if is_latin(chars[k - 1].text[-1:]) and is_latin(chars[k].text[:1]) else "")
+                out.append(LINE_END if apart else
+                           SPACE if is_latin(chars[k - 1].text[-1:]) and is_latin(chars[k].text[:1]) else "")
             start = k
     return out
 
@@ -455,7 +467,8 @@ def _article_changes(name: str, a: list[_Placed], b: list[_Placed], paged: bool 
     new = "".join(p.char.text for p in b)
     if old == new:
         return []
-    old_gaps, new_gaps = _gaps([p.char for p in a]), _gaps([p.char for p in b])
+    apart = (a or b)[0].part in APART
+    old_gaps, new_gaps = _gaps([p.char for p in a], apart), _gaps([p.char for p in b], apart)
     changes = _merged(_slid(_opcodes(old, new), old, new), old_gaps, new_gaps)
     moves = _moves(changes, old, new)
     halves = set(moves.values())
@@ -831,14 +844,27 @@ def _reflow(name: str, old: _Side, new: _Side) -> ModuleChange | None:
             runs.append([n])
     # a run of changed lines only is the change's own line(s), said by the text change already
     runs = [run for run in runs if any(_kept(back, *new_lines[n]) for n in run)]
-    spans = ", ".join(f"{run[0] + 1}–{run[-1] + 1}" if len(run) > 1 else f"{run[0] + 1}" for run in runs)
+    # a jumped article's runs stand on two pages: each run cut where its page turns, and the
+    # runs said page by page (trial 18b #1: `(page 1)` only, of lines on page 2 too)
+    page_of = [b[s].page for s, _ in new_lines]
+    runs = [list(part) for run in runs for _, part in groupby(run, key=lambda n: page_of[n])]
+    pages = list(dict.fromkeys(page_of[run[0]] for run in runs))
+    by_page = [(page, ", ".join(_span(run) for run in runs if page_of[run[0]] == page)) for page in pages]
+    spans = by_page[0][1] if len(pages) == 1 else ", ".join(f"{text} (page {page})" for page, text in by_page)
     start = new_lines[runs[0][0]][0]
     first = b[start]
     count = f"{len(new_lines)} ({len(old_lines)} before)" if len(old_lines) != len(new_lines) else f"{len(new_lines)}"
     opening = new_text[start:start + _head_end(new_text[start:new_lines[runs[0][0]][1]], 10)]
     word = "lines" if len(runs) > 1 or len(runs[0]) > 1 else "line"
-    return ModuleChange(name, "reflowed", f"{word} {spans} of {count}, from “{opening}”",
-                        _placed_at(first, max(old.pages, new.pages) > 1))
+    where = _placed_at(first, max(old.pages, new.pages) > 1)
+    if len(pages) > 1:
+        where = where.replace(f"(page {first.page})", f"(pages {', '.join(map(str, pages))})")
+    return ModuleChange(name, "reflowed", f"{word} {spans} of {count}, from “{opening}”", where)
+
+
+def _span(run: list[int]) -> str:
+    """A run of line indexes (from 0) as the proofreader counts them: 18–62, or 7."""
+    return f"{run[0] + 1}–{run[-1] + 1}" if len(run) > 1 else f"{run[0] + 1}"
 
 
 def _kept(back: list[int | None], start: int, end: int) -> bool:
@@ -917,16 +943,21 @@ def side_by_side(a: Image.Image, b: Image.Image, boxes: list[tuple[int, int, int
 
 
 def changed_boxes(a: Image.Image, b: Image.Image) -> list[tuple[int, int, int, int]]:
+    """The regions that changed, touching cells as one rectangle (px)."""
+    return _merge(_cells(a, b))
+
+
+def _cells(a: Image.Image, b: Image.Image) -> set[tuple[int, int]]:
+    """The CELL×CELL cells (column, row) where the pictures differ."""
     if a.size != b.size:
         a = a.resize(b.size)
     mask = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > THRESHOLD else 0)
     if mask.getbbox() is None:
-        return []
+        return set()
     # a cell is changed when any of its pixels is: the mean of its CELL×CELL block is above 0
     small = mask.reduce(CELL)
     width = small.width
-    cells = {(k % width, k // width) for k, v in enumerate(small.tobytes()) if v}
-    return _merge(cells)
+    return {(k % width, k // width) for k, v in enumerate(small.tobytes()) if v}
 
 
 def photos_of(path: Path) -> tuple[list[list[Photo]], list[tuple[float, float]]]:
@@ -1000,6 +1031,9 @@ def diff_photos(old: list[list[Photo]], new: list[list[Photo]], trims: list[tupl
     which says so), added or removed. ``resized``: the articles whose module moved, was resized,
     added or removed."""
     out: list[PhotoChange] = []
+    # a photo whose module went to another page stands on both sides: its module's line says so
+    old_files = {(p.article, p.file) for page in old for p in page if p.file}
+    new_files = {(p.article, p.file) for page in new for p in page if p.file}
     for number in range(1, max(len(old), len(new)) + 1):
         a = old[number - 1] if number <= len(old) else []
         b = new[number - 1] if number <= len(new) else []
@@ -1010,13 +1044,18 @@ def diff_photos(old: list[list[Photo]], new: list[list[Photo]], trims: list[tupl
             for k in range(max(len(mine_a), len(mine_b))):
                 pa = mine_a[k] if k < len(mine_a) else None
                 pb = mine_b[k] if k < len(mine_b) else None
-                change = _photo_change(pa, pb, trim, article in resized)
+                elsewhere = (pa is not None and (article, pa.file) in new_files) or \
+                    (pb is not None and (article, pb.file) in old_files)
+                change = _photo_change(pa, pb, trim, article in resized, elsewhere)
                 if change is not None:
                     out.append(change)
     return out
 
 
-def _photo_change(a: Photo | None, b: Photo | None, trim: tuple[float, float], resized: bool) -> PhotoChange | None:
+def _photo_change(a: Photo | None, b: Photo | None, trim: tuple[float, float], resized: bool,
+                  elsewhere: bool = False) -> PhotoChange | None:
+    """``elsewhere``: the photo alone on one side here stands on another page of the other side
+    (its module moved there)."""
     if a is not None and b is not None:
         if a.file != b.file:
             return PhotoChange(b.page, b.article, "replaced", a.file, b.file, _place(b.box, trim))
@@ -1024,8 +1063,10 @@ def _photo_change(a: Photo | None, b: Photo | None, trim: tuple[float, float], r
         if a.digest == b.digest and not moved or resized:
             return None
         return _same_file_change(a, b, trim, moved)
-    if resized:  # its module added or removed: that line says so
+    if resized and elsewhere:  # its module moved to another page: that line says so
         return None
+    # a photo added or removed is said with its file even when its module was (trial 18b #4: a
+    # pulled ad's picture and a killed story's photo went unnamed, as if nothing but text had gone)
     if b is not None:
         return PhotoChange(b.page, b.article, "added", "", b.file or "an image", _place(b.box, trim))
     assert a is not None
@@ -1065,23 +1106,30 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
     regions are said there); ``trims``: each page's trim top left."""
     old_pages, new_pages = _render(old, dpi), _render(new, dpi)
     records, _ = _records(new)
+    old_records, _ = _records(old)
     scale = 72 / dpi
     many = len(new_pages) > 1
     for number, (a, b) in enumerate(zip(old_pages, new_pages), 1):
-        boxes = changed_boxes(a, b)
+        cells = _cells(a, b)
+        boxes = _merge(cells)
         if not boxes:
             continue
         result.pictures_changed = True
         height_pt = b.height * scale
-        blocks = block_frames(records[number - 1]) if number <= len(records) else []
+        # the modules of both sides: what changed where a module was removed (a pulled ad's
+        # picture, trial 18b #4) is that module's change, not "outside the modules"
+        blocks = (block_frames(records[number - 1]) if number <= len(records) else []) + \
+            (block_frames(old_records[number - 1]) if number <= len(old_records) else [])
         said = [p.box for p in photos[number - 1]] if photos and number <= len(photos) else []
         trim = trims[number - 1] if trims and number <= len(trims) else (0.0, 0.0)
         merged: dict[tuple[str, ...], tuple[float, float, float, float]] = {}
-        for x0, y0, x1, y1 in boxes:
+        # cell by cell, not by the boxes drawn: a box round an L of changed cells takes in
+        # modules none of its cells is in
+        for x0, y0, x1, y1 in ((x * CELL, y * CELL, (x + 1) * CELL, (y + 1) * CELL) for x, y in sorted(cells)):
             box = (x0 * scale, height_pt - y1 * scale, x1 * scale, height_pt - y0 * scale)
             if any(_overlap(box, p) for p in said):
                 continue  # a photo's change, said by its file
-            names = tuple(sorted({n for n, frame in blocks if _overlap(box, frame)}))
+            names = tuple(sorted({n for n, frame in blocks if _overlap(box, _grown(frame, GUTTER_REACH))}))
             if names and set(names) <= explained:
                 continue
             if not names and "" in explained:  # text outside the modules changed (folio, slug)
@@ -1106,6 +1154,10 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
             image.save(buf, "PNG")
             write_atomically(target, buf.getvalue())
             result.images.append(target)
+
+
+def _grown(box: tuple[float, float, float, float], by: float) -> tuple[float, float, float, float]:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
