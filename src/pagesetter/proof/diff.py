@@ -15,9 +15,10 @@ and line. A proof (校样) is compared only with a proof of its kind (like_with_
 The pictures are compared too (rendered at ``dpi``): each changed page gets a side-by-side PNG
 (old | new, changed regions boxed) and a red/green overlay (red only in OLD, green only in NEW,
 black in both). Each photo is compared by what the content stream draws (its image's bytes and
-its box) and named by the layout record's file and article: a photo replaced or changed is said
-in one line whatever else changed in its module (trial 14b: a swapped photo went unsaid beside
-its corrected caption). A picture change nothing else explains (a rule, a tint) is reported by
+its box) and named by the layout record's file and article: a photo replaced, changed, added or
+removed is said in one line whatever else changed in its module, the module itself added or
+removed too (trial 14b: a swapped photo went unsaid beside its corrected caption; trial 18b: a
+pulled ad's picture). A picture change nothing else explains (a rule, a tint) is reported by
 its region, one line per article and page. Places are in mm from the trim's top left, as
 preflight gives them.
 """
