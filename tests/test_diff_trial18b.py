@@ -80,3 +80,20 @@ def test_a_killed_story_and_a_pulled_ad_name_their_photos_and_the_titles_lines(t
     assert "城南一仓库深夜起火" in printed and "无人员伤亡" in printed
     [added] = [line for line in lines if line.startswith("tests/pages/content/diff-killed/fire.md:2")]
     assert "+城南一仓库深夜起火／无人员伤亡／本报记者　何静  " in added, added
+
+
+def test_a_vertical_headlines_columns_are_its_lines() -> None:
+    """The ／ said between a headline's lines goes between a vertical headline's columns, never
+    between the characters of one column (each its own "line" by its baseline)."""
+    from pagesetter.proof.diff import LINE_END, _gaps, read_side
+
+    side = read_side(PAGES / "trial11-vertical-headline-over-body.pdf")
+    heads = [[p.char for p in placed if p.part == "headline"] for placed in side.articles.values()]
+    [head] = [h for h in heads if h and len({round(c.x) for c in h}) > 1 and len(h) > 6]
+    gaps = _gaps(head, apart=True)
+    columns = 0
+    for before, after, gap in zip(head, head[1:], gaps[1:]):
+        same_column = abs(after.x - before.x) < 0.5 * after.size
+        assert (gap != LINE_END) == same_column, (before.text, after.text, gap)
+        columns += not same_column
+    assert columns >= 2

@@ -358,10 +358,18 @@ def _gaps(chars: list[Char], apart: bool = False) -> list[str]:
             line = chars[start:k]
             out += line_spaces(line, [is_han(c.text) for c in line])
             if k < len(chars):  # across the line's end
-                out.append(LINE_END if apart else
+                out.append(LINE_END if apart and not _stacked(chars[k - 1], chars[k]) else
                            SPACE if is_latin(chars[k - 1].text[-1:]) and is_latin(chars[k].text[:1]) else "")
             start = k
     return out
+
+
+def _stacked(before: Char, after: Char) -> bool:
+    """Whether ``after`` stands under ``before`` in one vertical column (a vertical headline's line
+    goes down: each character a "line" of its own by the baseline, none of them a line's end; a
+    vertical 破折号's glyphs stand up to two ems above the next character)."""
+    size = max(before.size, after.size, 1.0)
+    return abs(after.x - before.x) <= 0.5 * size and 0 < after.baseline - before.baseline <= 2 * size
 
 
 def _spaced(text: str, gaps: list[str], start: int, end: int, lead: bool = False) -> str:
