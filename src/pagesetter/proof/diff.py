@@ -55,7 +55,8 @@ DEFAULT_DPI = 150.0  # a punctuation mark is some 12 px across: readable, and it
 CELL = 8  # px: changed pixels are gathered into cells this size
 THRESHOLD = 40  # grey levels: smaller differences are anti-aliasing noise
 # pt a module reaches into the gutter and the space between modules when a changed cell of the
-# picture is named: a column rule there is its neighbours' (half a 1字 gutter of 小五, 9 pt)
+# picture outside every module is named: a rule there is its neighbours' (half a 1字 gutter of
+# 小五, 9 pt)
 GUTTER_REACH = 4.5
 MOVE_TOLERANCE = 0.05  # pt: frames are recorded to 0.01 pt
 PLACE_TOLERANCE = 0.5  # pt: a line's place in its module read back (a glyph's origin, to pdfium's rounding)
@@ -1138,9 +1139,15 @@ def diff_pictures(old: Path, new: Path, out_dir: Path, dpi: float, result: DiffR
             box = (x0 * scale, height_pt - y1 * scale, x1 * scale, height_pt - y0 * scale)
             if any(_overlap(box, p) for p in said):
                 continue  # a photo's change, said by its file
-            names = tuple(sorted({n for n, frame in blocks if _overlap(box, _grown(frame, GUTTER_REACH))}))
+            names = tuple(sorted({n for n, frame in blocks if _overlap(box, frame)}))
             if names and set(names) <= explained:
                 continue
+            if not names:
+                # in a gutter or between modules: a rule there changes with either neighbour (a
+                # column rule shortened beside a story killed for a shorter one)
+                names = tuple(sorted({n for n, frame in blocks if _overlap(box, _grown(frame, GUTTER_REACH))}))
+                if set(names) & explained:
+                    continue
             if not names and "" in explained:  # text outside the modules changed (folio, slug)
                 continue
             # one line per article (or outside the modules) and page: the whole of what changed
