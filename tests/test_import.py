@@ -49,6 +49,8 @@ def build_imported(project: Path, articles: list[str]) -> subprocess.CompletedPr
     (project / "layout").mkdir(exist_ok=True)
     spec = _IMPORTED_PAGE.format(root=HERE.parent) + "".join(
         _IMPORTED_BLOCK.format(name=name, col=1 + 2 * i) for i, name in enumerate(articles))
+    if len(articles) < 2:  # one article: the other half is white on purpose (README: Page spec, white)
+        spec += "white:\n  - {col: 3, cols: 2, line: 1, lines: 30}\n"
     (project / "layout" / "imported.yaml").write_text(spec, encoding="utf-8")
     shutil.copytree(project / "content", project / "layout" / "content", dirs_exist_ok=True)
     done = subprocess.run([sys.executable, "-m", "pagesetter", "build", "--no-cache", "-o", str(project / "out"),
