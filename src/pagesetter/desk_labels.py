@@ -36,6 +36,7 @@ WARNING_KINDS: dict[str, str] = {
     "caption-share": "图片说明占图框过半",  # flow/article.py: a caption taking most of its photo cell (trial 16 #12)
     "edition": "版数与报头不符",  # edition.py: the masthead's 今日N版 against the edition's pages (trial 16b #9)
     "slug": "版边信息行被截断",  # build.py with_marks: the slug line cut on a page too narrow for it
+    "registration": "细线多色套准难",  # build.py: a thin rule or frame in two or more inks (REGISTRATION_RULES)
 }
 
 PREFLIGHT_CHECKS: dict[str, str] = {

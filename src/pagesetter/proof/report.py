@@ -12,7 +12,6 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from pagesetter.content.normalise import DUPLICATE_MARK
 from pagesetter.errors import Loc, Warning, display_path, visible
 from pagesetter.records import record
 from pagesetter.wording import counted
@@ -638,6 +637,9 @@ def normalised_line(changes) -> str:  # type: ignore[no-untyped-def]  # content.
         line += f"; ⟨U+3000⟩ removed at the head of {counted(len(wide), 'paragraph')} (the style indents): {places}"
     # A second accent removed from a letter that carries it (content/normalise.py duplicate_marks):
     # the copy had a typo the page hid, so each is said with its place, for the desk to mend.
+    # imported here: normalise.py loads the YAML reader, which an unchanged page's replay never needs
+    from pagesetter.content.normalise import DUPLICATE_MARK
+
     accents = [c for c in changes if not c.after and c.reason.startswith(DUPLICATE_MARK)]
     if accents:
         places = ", ".join(f"{c.loc} {_mark_said(c.before)}" for c in accents[:5]) + (
