@@ -192,10 +192,12 @@ def _unmirrored(chars: list[Char], lines: list[int]) -> list[Char]:
         if c.text not in MIRRORED:
             continue
         at = _ink_x(c)
+        # a neighbour with the same origin is in a vertical column, not a line: two compressed
+        # marks there share one em and one "baseline" (，“ in 走向，“疫”), the opening one's ink left
         before = i > 0 and lines[i - 1] == lines[i] and abs(chars[i - 1].baseline - c.baseline) < 0.1 \
-            and _ink_x(chars[i - 1]) > at + 0.5
+            and abs(chars[i - 1].x - c.x) > 0.1 and _ink_x(chars[i - 1]) > at + 0.5
         after = i + 1 < n and lines[i + 1] == lines[i] and abs(chars[i + 1].baseline - c.baseline) < 0.1 \
-            and _ink_x(chars[i + 1]) < at - 0.5
+            and abs(chars[i + 1].x - c.x) > 0.1 and _ink_x(chars[i + 1]) < at - 0.5
         if before or after:
             if out is chars:
                 out = list(chars)
