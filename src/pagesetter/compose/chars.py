@@ -617,6 +617,10 @@ FIGURE_SIGNS = frozenset(NUMBER_SIGNS + "+-")
 # colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
 # same): one figure, never 3∶ / 1 nor 1 / ∶1.
 RATIO_SPAN = rf"[{DIGITS}]+[∶：][{DIGITS}]+"
+# A difference or score written with the minus sign between two figures (7−3, 11−9; the normaliser
+# sets a full-width － so, content/normalise.py FIGURE_MINUS): one figure, as a ratio is, never
+# 7 / −3 (which reads as two numbers, the second negative) nor 7− / 3.
+DIFFERENCE_SPAN = rf"[{DIGITS}]+\u2212[{DIGITS}]+"
 # The full-width colon between two figures (3：1) is that ratio sign: set at its style's width (开明:
 # half an em), it takes back no blank of its own in a loose line, which would print 3： 1
 # (atoms._cut_atoms sets it as a symbol, class OTHER, as ∶ is).
@@ -680,6 +684,8 @@ KEEP_TOGETHER_PATTERNS: tuple[KeepTogether, ...] = (
     # kinsoku holds to it wider than the line) does first fit part it (lines.break_lines), and the
     # build says that (trial 17a: parted at 8e7 beside a line already 1.93 em apart)
     KeepTogether(RATIO_SPAN, NO_BREAK, False, "ratio"),
+    # 7−3, 11−9: a difference or a score written with the minus sign, never parted, as a ratio
+    KeepTogether(DIFFERENCE_SPAN, NO_BREAK, False, "difference"),
     # 600519.SH: a stock code, as dear as a number cut in two
     KeepTogether(STOCK_CODE_SPAN, 7.5e7, False, "stock code"),
     # 9秒83: a time's fraction and its 秒, as dear as a number and its unit; 2分05秒48 a time's parts

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import replace
 from typing import Iterable, Sequence
 
+from pagesetter.compose.chars import DATE_TIME_UNITS, QUANTITY_UNITS, RANGE_FIRST_UNITS, REFERENCE_UNITS
 from pagesetter.content.invisible import ANY_HIDDEN, dropped as hidden_dropped
 from pagesetter.content.model import Article, Change, Paragraph, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
@@ -202,6 +203,49 @@ SIGN_MARKS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A full-width － between two whole numbers, neither a code's nor a range's: a subtraction or a
+# score typed with the full-width minus (７－３＝４, 以１１－９拿下). Set as the minus sign − (ISO 80000-2
+# 2-9.2, GB 3102.11: the sign of subtraction; a 校对 marks a hyphen there, which may end a line as a
+# word's hyphen does), kept whole with its figures (compose/chars.py DIFFERENCE_SPAN). Not when:
+# a unit follows the second figure (１－３日, ３－５天: a range, set - as the README's range rule
+# keeps it, RANGE_SPAN); a figure starts with 0 and is longer than one digit, or either is longer
+# than FIGURE_MINUS_DIGITS (０４３１－８８８８６６６６, a telephone number or code); a third number
+# is chained on (２０２６－０７－０１, NUMBER_CHAIN); a letter, a point or a hyphen touches either end
+# (ＸＫ－２０２６, 3.5－1). FIGURE_MINUS_UNITS are compose/chars.py's units, as RANGE_SPAN reads them.
+FIGURE_MINUS = "\u2212"  # MINUS SIGN
+FIGURE_MINUS_DIGITS = 3  # a score or a small sum: 105－98; four figures and more read as a code
+FIGURE_MINUS_CHAINS = frozenset("-－.．/／")  # beside a figure: a code's, a decimal's or a date's
+FIGURE_MINUS_UNITS: tuple[str, ...] = tuple(sorted(
+    set(QUANTITY_UNITS + DATE_TIME_UNITS + REFERENCE_UNITS + RANGE_FIRST_UNITS), key=len, reverse=True))
+
+
+def _whole(digits: str) -> bool:
+    """A whole number as a score's or a sum's: 0, or up to FIGURE_MINUS_DIGITS figures not led by 0."""
+    return digits == "0" or (0 < len(digits) <= FIGURE_MINUS_DIGITS and digits[0] != "0")
+
+
+def _difference_at(text: str, i: int) -> bool:
+    """Is the full-width － at ``i`` (between two figures) a difference's or a score's minus
+    (FIGURE_MINUS), by its figures and what stands around them?"""
+    def is_figure(ch: str) -> bool:
+        return ch.isdigit() and (ch.isascii() or "\uff10" <= ch <= "\uff19")
+
+    a = i
+    while a > 0 and is_figure(text[a - 1]):
+        a -= 1
+    b = i + 1
+    while b < len(text) and is_figure(text[b]):
+        b += 1
+    if not (_whole(text[a:i]) and _whole(text[i + 1:b])):
+        return False
+    before, after = text[a - 1:a], text[b:b + 1]
+    # a Latin letter (either width: category Lu/Ll, a Han is Lo) makes it a code's (G7－3, ７－３Ａ)
+    if any(ch and (ch in FIGURE_MINUS_CHAINS or (ch.isalpha() and unicodedata.category(ch) != "Lo"))
+           for ch in (before, after)):
+        return False
+    return not text.startswith(FIGURE_MINUS_UNITS, b)
+
+
 # Where an enumerator may stand (chars.CLAUSE_ENDS, and the text's start): 。；：！？
 ENUMERATOR_AFTER = frozenset("。；：！？")
 
@@ -252,6 +296,11 @@ def half_width(text: str, starts: frozenset[int] = frozenset()) -> tuple[str, li
         place = "sign" if i in starts or _sign_place(text, i) else "between"
         if ch == "／" and not digit(i - 1):
             continue  # a slash is a fraction's between two figures only
+        if ch == "－" and place == "between" and _difference_at(text, i):
+            chars[i] = FIGURE_MINUS
+            edits.append(Edit(i, ch, FIGURE_MINUS, "full-width － between two figures: the minus sign (ISO 80000-2 "
+                              "2-9.2, GB 3102.11: −)"))
+            continue
         for mark, half, where in SIGN_MARKS:
             if ch == mark and where == place:
                 chars[i] = half
