@@ -59,11 +59,12 @@ def fx(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedPr
 # --- #4: the signs of full-width figures ---------------------------------------------------
 
 @pytest.mark.parametrize("printed", [f"下跌{MINUS}0.0123", f"增长{MINUS}1.2%", "约1/4", "上涨+0.5%",
-                                     "0431-88886666", "3-1", "XK-2026", "2026年-2027年", "记者－李明", "加号＋"])
+                                     "0431-88886666", f"3{MINUS}1", "XK-2026", "2026年-2027年", "记者－李明", "加号＋"])
 def test_a_full_width_sign_is_set_as_its_figures_are(signs, printed: str) -> None:
     """The page's text, read back without its layout spaces: each sign or slash before a figure is
-    the figure's own (− + /); a － after a figure, a letter or 2026年 is a code's, a score's or a
-    range's hyphen (-, as typed half-width it is kept); a ＋ or － before no figure is as typed."""
+    the figure's own (− + /); a － between two small whole numbers is a score's or a difference's
+    minus (比分３－１ → 3−1, normalise.FIGURE_MINUS); after a longer figure, a letter or 2026年 it is a
+    code's or a range's hyphen (-, as typed half-width it is kept); a ＋ or － before no figure is as typed."""
     run, pdf = signs
     assert run.returncode == 0, run.stderr
     flat = "".join(_text(pdf).split())
