@@ -19,6 +19,7 @@ from pagesetter.compose.bidi import rtl_runs, rtl_words
 
 PAGES = Path(__file__).parent / "pages"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+BODY_PT = 9.0  # 小五, the test page's body size
 FACES = [DEJAVU, Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
          Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")]
 needs_faces = pytest.mark.skipif(not all(f.exists() for f in FACES),
@@ -216,3 +217,58 @@ def test_diff_names_a_changed_rtl_word_in_the_copys_order(tmp_path: Path) -> Non
     changes = [ln for ln in run.stdout.splitlines() if ln.startswith("content/")]
     assert len(changes) == 1, run.stdout
     assert changes[0].startswith("content/rtl.md:5: rtl: ") and "“צדק סביבתי”回应" in changes[0], changes[0]
+
+
+def _bulge(png: Path, box: tuple[float, float, float, float], dpi: int) -> float:
+    """How far (px) the ink of a bracket's glyph in ``box`` (pt, pdfplumber's x0, top, x1, bottom)
+    stands left at its middle row of what it does at its ends: positive for a ( drawn, negative for a )."""
+    from PIL import Image
+
+    k = dpi / 72
+    with Image.open(png) as img:
+        grey = img.convert("L").crop(tuple(round(v * k) for v in box))
+    rows = [[x for x in range(grey.width) if grey.getpixel((x, y)) < 128] for y in range(grey.height)]
+    inked = [(y, sum(r) / len(r)) for y, r in enumerate(rows) if r]
+    ends = inked[:2] + inked[-2:]
+    middle = min(inked, key=lambda yr: abs(yr[0] - (inked[0][0] + inked[-1][0]) / 2))
+    return sum(x for _, x in ends) / len(ends) - middle[1]
+
+
+@needs_faces
+def test_brackets_in_a_right_to_left_run_are_mirrored(tmp_path: Path) -> None:
+    """UAX #9 N0 and L4, read back from the printed page (tests/pages/rtl/content/brackets.md):
+    “سلام (عالم) جميل” — a pair holding Arabic after an Arabic word resolves right to left: (عالم)
+    stands in the run's visual order, its opening bracket right of عالم drawn as ), its closing one
+    left of it drawn as (; the read-back (the copy's order) reads them as typed. (مرحبا) after Han
+    resolves left to right: its brackets stay where and as typed (the normaliser sets them （）)."""
+    import pdfplumber
+
+    proj = _built(tmp_path)
+    spec = proj / "layout" / "page.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  - article: rtl\n", "  - article: brackets\n"),
+                    encoding="utf-8")
+    run = _build(proj)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pdf = proj / "output" / "page.pdf"
+    dpi = 600
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    png = tmp_path / "page.png"
+    with pdfplumber.open(pdf) as doc:
+        chars = [c for c in doc.pages[0].chars if c["size"] < 10]
+    brackets = [c for c in chars if c["text"] in "()（）"]
+    assert [c["text"] for c in brackets] == ["（", "）", "(", ")"], [c["text"] for c in brackets]
+    by_text = {"".join(c["text"] for c in sorted(w, key=lambda c: -c["x0"])): w for w in _words_on_page(pdf)}
+    word = by_text["عالم"]
+    left, right = min(c["x0"] for c in word), max(c["x1"] for c in word)
+    opening, closing = brackets[2], brackets[3]
+    assert opening["x0"] >= right - 0.1 and closing["x1"] <= left + 0.1, (opening, closing, left, right)
+    box = lambda c: (c["x0"], c["top"], c["x1"], c["bottom"])  # noqa: E731
+    assert _bulge(png, box(opening), dpi) < 0 < _bulge(png, box(closing), dpi)  # drawn ) and (
+    # left to right after Han: （ before مرحبا, ） after it, each drawn as typed
+    hello = by_text["مرحبا"]
+    assert brackets[0]["x1"] <= min(c["x0"] for c in hello) + 0.1 <= max(c["x1"] for c in hello) <= brackets[1]["x0"] + 0.2
+    # a full-width bracket's ink is in the half of its em away from its blank, which 开明 sets
+    # under the Han beside it: only that half is read
+    half = BODY_PT / 2
+    opened, closed = box(brackets[0]), box(brackets[1])
+    assert _bulge(png, (opened[0] + half, *opened[1:]), dpi) > 0 > _bulge(png, (*closed[:2], closed[2] - half, closed[3]), dpi)

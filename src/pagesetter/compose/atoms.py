@@ -21,7 +21,7 @@ from pagesetter.compose.chars import (
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
     CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, LATIN_LETTERS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
-from pagesetter.compose.bidi import MAYBE_RTL, rtl_words
+from pagesetter.compose.bidi import BIDI_MIRRORING, MAYBE_RTL, rtl_brackets, rtl_words
 from pagesetter.compose.hyphenate import hyphen_points
 from pagesetter.fonts.face import Face, ShapedGlyph
 from pagesetter.records import record
@@ -64,6 +64,9 @@ class Atom:
     # The mark closing a paragraph's enumerator (1． （一） 一、: mark_enumerator): it keeps its set
     # width when the line is justified, so every item of a list has the same white after it.
     enumerator: bool = False
+    # A bracket resolved right to left inside a right-to-left run (bidi.rtl_brackets, UAX #9 N0):
+    # drawn with its mirror's glyph (L4), set in the run's visual order (lines._mirror_rtl).
+    rtl: bool = False
 
     @property
     def end_extra(self) -> float:
@@ -184,6 +187,28 @@ def _cut_atoms(atoms: list[Atom], text: str, hints: dict[int, str], shaped: list
                 # back no blank in a loose line (3： 1): spaced as the ratio sign ∶ is (chars.RATIO_COLONS)
                 atom.cls = CharClass.OTHER
         atoms.append(atom)
+
+
+def mirror_brackets(atoms: list[Atom], text: str) -> None:
+    """The brackets of ``text`` (one run of a paragraph, cut into ``atoms`` across its faces) that
+    resolve right to left (bidi.rtl_brackets, UAX #9 N0) drawn with their mirror's glyph (L4) and
+    marked ``rtl``, so the line sets them in their run's visual order (lines._mirror_rtl). Their
+    text stays the copy's own bracket: the read-back, in the content's (the copy's) order, reads
+    them as typed. The whole run is the context: the Arabic letters come from a fallback face,
+    the brackets from the style's, so no one face's piece holds both."""
+    mirrored = rtl_brackets(text)
+    if not mirrored:
+        return
+    at = 0
+    for atom in atoms:
+        found = text.find(atom.text, at)
+        if found < 0:
+            continue
+        at = found + len(atom.text)
+        if found in mirrored and len(atom.text) == 1 and len(atom.glyphs) == 1:
+            glyph = atom.face.shape(BIDI_MIRRORING[atom.text])[0]
+            atom.glyphs = [glyph._replace(advance=atom.glyphs[0].advance)]  # a mirror pair's advances agree
+            atom.rtl = True
 
 
 def _rtl_segments(segments: list[tuple], words: list[tuple[int, int]]) -> list[tuple]:

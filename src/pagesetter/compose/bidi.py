@@ -134,3 +134,65 @@ def visual_runs(types: list[str], numeric: list[bool], joined: list[bool]) -> li
                 blocks.append([k])
         runs.append(blocks)
     return runs
+
+
+# UAX #9 BD14–BD16 and Unicode's BidiBrackets.txt / BidiMirroring.txt (Unicode 15.0): the paired
+# brackets a right-to-left run may hold, opening -> closing (Bidi_Paired_Bracket), both ways the
+# Bidi_Mirroring_Glyph of each other. Those copy puts beside Arabic or Hebrew: ASCII, the
+# guillemets, and the full-width and CJK brackets the normaliser may leave between two such words.
+PAIRED_BRACKETS: dict[str, str] = {
+    "(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "⁅": "⁆", "⁽": "⁾", "₍": "₎",
+    "（": "）", "［": "］", "｛": "｝", "〈": "〉", "《": "》", "「": "」", "『": "』", "【": "】",
+    "〔": "〕", "〖": "〗", "〘": "〙", "〚": "〛", "⦅": "⦆", "｟": "｠", "｢": "｣",
+}
+BIDI_MIRRORING: dict[str, str] = {**PAIRED_BRACKETS, **{c: o for o, c in PAIRED_BRACKETS.items()}}
+# UAX #9 BD16: pairs are looked for with a stack of 63 openers; past it, no more pairs in the text.
+BRACKET_STACK = 63
+_CLOSING = {c: o for o, c in PAIRED_BRACKETS.items()}
+
+
+def bracket_pairs(text: str) -> list[tuple[int, int]]:
+    """The paired brackets of ``text`` (UAX #9 BD16), (opening, closing) offsets, by opening."""
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch in PAIRED_BRACKETS:
+            if len(stack) == BRACKET_STACK:
+                break
+            stack.append((ch, i))
+        elif ch in _CLOSING:
+            opener = _CLOSING[ch]
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == opener:
+                    pairs.append((stack[k][1], i))
+                    del stack[k:]
+                    break
+    return sorted(pairs)
+
+
+def _strong(ch: str) -> str | None:
+    kind = unicodedata.bidirectional(ch)
+    return "R" if kind in RTL_TYPES else "L" if kind in LTR_TYPES else None
+
+
+def rtl_brackets(text: str) -> frozenset[int]:
+    """The offsets of the brackets of ``text`` that resolve right to left in a left-to-right
+    paragraph (UAX #9 N0): a pair holding right-to-left letters and no left-to-right one, whose
+    opening bracket follows a right-to-left letter (the nearest strong character before it;
+    the text's start counts as left to right, sos). Such a bracket is set in its run, mirrored
+    (rule L4: its Bidi_Mirroring_Glyph, BIDI_MIRRORING), so “سلام (عالم)” reads (عالم) after سلام
+    right to left. A pair holding a left-to-right letter, or after one (Chinese (مرحبا) Chinese:
+    the Han before it), stays left to right and unmirrored, as the reader of the Chinese expects.
+    Digits count as neutral here (a simplification of N0's EN/AN as R: a number alone in brackets
+    after an Arabic word stays left to right)."""
+    if MAYBE_RTL.search(text) is None:
+        return frozenset()
+    out: set[int] = set()
+    for open_at, close_at in bracket_pairs(text):
+        inside = {_strong(ch) for ch in text[open_at + 1:close_at]}
+        if "L" in inside or "R" not in inside:
+            continue
+        before = next((s for s in map(_strong, reversed(text[:open_at])) if s is not None), "L")
+        if before == "R":
+            out |= {open_at, close_at}
+    return frozenset(out)

@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 from pagesetter.compose.atoms import (
     blank_side,
-    Atom, compress_adjacent, grid_marks, mark_enumerator, han_latin_spaces, make_atoms, space_widths, split_wide,
+    Atom, compress_adjacent, grid_marks, mark_enumerator, han_latin_spaces, make_atoms, mirror_brackets, space_widths,
+    split_wide,
 )
 from pagesetter.compose.bidi import MAYBE_RTL, strong_type, visual_runs
 from pagesetter.compose.chars import BLANK_SIDE, FORMAT_CHARS, WORD_LETTERS, WORD_MARKS_COMBINING, WORDLIKE, CharClass
@@ -169,8 +170,11 @@ class Run:
 def atoms_for(runs: list[Run], faces: FaceSet) -> list[Atom]:
     atoms: list[Atom] = []
     for run in runs:
+        first = len(atoms)
         for text, style in by_coverage(run.text, run.style, faces):
             atoms.extend(make_atoms(text, style, faces.get(style.font)))
+        if MAYBE_RTL.search(run.text) is not None:  # nearly no run has a right-to-left letter
+            mirror_brackets(atoms[first:], run.text)
     grid_marks(atoms)
     compress_adjacent(atoms)
     space_widths(atoms)
@@ -507,7 +511,7 @@ def _mirror_rtl(seg: list[Atom], boxes: list[tuple[int, float, float]], glyphs: 
     order already (atoms._rtl_glyphs), a number's left to right; the glyphs keep their stored
     order in the content stream, so their ToUnicode reads the copy's order."""
     ends = [b[0] for b in boxes[1:]] + [len(glyphs)]
-    types = [strong_type(a.text) for a in seg]
+    types = ["R" if a.rtl else strong_type(a.text) for a in seg]  # a bracket resolved R (bidi.rtl_brackets)
     numeric = [any([unicodedata.bidirectional(ch) in ("EN", "AN") for ch in a.text]) for a in seg]
     joined = [a.joined for a in seg]
     for blocks in visual_runs(types, numeric, joined):
