@@ -376,9 +376,12 @@ def _letter_spacing(line: "Line") -> float:
     their advances (kerning brings it below 0): what justification spaced a word's letters
     out by, 0 on a line with no two such characters together. A word space parts words
     (readback.line_spaces)."""
-    chars, spaces = line.chars, line.spaces
-    extras = [(b.x - a.right) / a.size for k, (a, b) in enumerate(zip(chars, chars[1:]))
-              if a.size > 0 and in_word(a.text) and in_word(b.text) and not spaces[k]]
+    chars = line.chars
+    pairs = [k for k, (a, b) in enumerate(zip(chars, chars[1:])) if a.size > 0 and in_word(a.text) and in_word(b.text)]
+    if not pairs:  # a line of Han alone (most of a page's): its spaces need not be read
+        return 0.0
+    spaces = line.spaces
+    extras = [(chars[k + 1].x - chars[k].right) / chars[k].size for k in pairs if not spaces[k]]
     return statistics.fmean(extras) if extras else 0.0
 
 
