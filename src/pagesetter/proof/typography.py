@@ -198,6 +198,19 @@ class Line:
         return tuple([is_han(c.text) for c in self.chars])
 
     @_once
+    def em_boxes(self) -> tuple[float, ...]:
+        """em_box of each character (its expression, with the line's is_han): the white checks
+        (_spread, _holes, _parted_units …) measure from it on nearly every line, made once a line."""
+        return tuple([advance if CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size and h else c.size
+                      for c, h, advance in zip(self.chars, self.han, [c.right - c.x for c in self.chars])])
+
+    @_once
+    def box_ends(self) -> tuple[float, ...]:
+        """box_end of each character (its expression, with em_boxes), made once a line."""
+        return tuple([c.x + box if _cjk(c.text) or c.text in MARKS else c.right
+                      for c, box in zip(self.chars, self.em_boxes)])
+
+    @_once
     def spaces(self) -> list[str]:
         """What stands between each neighbouring pair of the line's characters: readback.line_spaces."""
         return line_spaces(self.chars, self.han)
@@ -352,7 +365,7 @@ def _interpunct_cells(line: "Line") -> list[tuple[float, Char]]:
     if "·" not in line.text or len(chars) < 3:
         return []
     spread = _han_spread(line)
-    return [((b.x - a.x - em_box(a)) / a.size - 2 * spread, c) for a, c, b in zip(chars, chars[1:], chars[2:])
+    return [((b.x - a.x - box) / a.size - 2 * spread, c) for a, c, b, box in zip(chars, chars[1:], chars[2:], line.em_boxes)
             if c.text == "·" and a.size > 0 and is_han(a.text) and is_han(b.text)]
 
 
@@ -1714,7 +1727,8 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
         report.very_loose.append(Finding.at(line, shown(line),
                                          f"{white:.2f} em word space between {a.text} and {b.text}{said}"))
     han = line.han
-    extras = [(b.x - a.x - em_box(a)) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
+    extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
+                                                                       line.em_boxes)
               if ha and hb and not (line.blanks and line.kept_space(a, b))]
     before = _white_before_closing(line)
     if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
@@ -1801,7 +1815,7 @@ def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
             continue
         if line.blanks and line.kept_space(a, b):
             continue
-        white = (b.x - box_end(a)) / b.size
+        white = (b.x - line.box_ends[k - 1]) / b.size  # box_end(a)
         if white > LIMITS.very_loose + 0.01 and (worst is None or white > worst[0]):
             worst = (white, a, b)
     return worst
@@ -2291,9 +2305,8 @@ def _holes(line: Line, report: TypographyReport) -> None:
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
-    # box_end of a Han character (is_han: a CJK character, no mark) is its em box: known per line
-    pairs = [(a, b, (b.x - (a.x + em_box(a) if h else box_end(a))) / max(a.size, b.size))
-             for a, b, h in zip(line.chars, line.chars[1:], line.han)
+    pairs = [(a, b, (b.x - end) / max(a.size, b.size))  # end: box_end(a), made once a line (Line.box_ends)
+             for a, b, end in zip(line.chars, line.chars[1:], line.box_ends)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
     if not pairs or max([white for _, _, white in pairs]) <= LIMITS.hole:
         return  # no white wide enough on the line: whatever its usual gap, no hole
@@ -2314,7 +2327,8 @@ def _parted_units(line: Line, report: TypographyReport) -> None:
     one is set solid. Measured from the figure's advance to the symbol's box (an em box on the
     grid, its own advance when narrow)."""
     han = line.han
-    gaps = [(b.x - a.x - em_box(a)) / a.size for a, b, h, h2 in zip(line.chars, line.chars[1:], han, han[1:]) if h and h2]
+    gaps = [(b.x - a.x - box) / a.size for a, b, h, h2, box in zip(line.chars, line.chars[1:], han, han[1:], line.em_boxes)
+            if h and h2]
     usual = max(statistics.median(gaps), 0.0) if gaps else 0.0
     for a, b in zip(line.chars, line.chars[1:]):
         if b.text in _NUMBER_SYMBOLS and a.text[-1:].isascii() and a.text[-1:].isdigit() \
@@ -2391,7 +2405,7 @@ def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None 
         if (line.blanks and line.spaced(a, b)) or abs(a.baseline - b.baseline) > 0.1:
             continue
         if han[k] and latin[k + 1]:
-            gap = (b.x - a.x - em_box(a)) / a.size
+            gap = (b.x - a.x - line.em_boxes[k]) / a.size
         elif latin[k] and han[k + 1]:
             gap = (b.x - a.right) / b.size
             if _ligature_piece(line.chars, k):
