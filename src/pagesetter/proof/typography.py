@@ -206,9 +206,10 @@ class Line:
 
     @_once
     def box_ends(self) -> tuple[float, ...]:
-        """box_end of each character (its expression, with em_boxes), made once a line."""
-        return tuple([c.x + box if _cjk(c.text) or c.text in MARKS else c.right
-                      for c, box in zip(self.chars, self.em_boxes)])
+        """box_end of each character (its expression, with em_boxes; a Han character, is_han, is
+        _cjk: not asked again), made once a line."""
+        return tuple([c.x + box if h or _cjk(c.text) or c.text in MARKS else c.right
+                      for c, box, h in zip(self.chars, self.em_boxes, self.han)])
 
     @_once
     def spaces(self) -> list[str]:
