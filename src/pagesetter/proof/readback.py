@@ -222,10 +222,12 @@ def _in_x_order(chars: list[Char], lines: list[int]) -> list[Char]:
     k = 0
     while k < n:
         j = k + 1
-        while j < n and lines[j] == lines[k] and abs(chars[j].baseline - chars[k].baseline) < 0.1:
+        line, baseline = lines[k], chars[k].baseline
+        while j < n and lines[j] == line and abs(chars[j].baseline - baseline) < 0.1:
             j += 1
         if j - k > 1:
-            xs = [_ink_x(c) for c in chars[k:j]]
+            # _ink_x's expression inline: a call a character (every line of a page) costs more than the sum
+            xs = [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in chars[k:j]]
             if any([b < a - 0.5 for a, b in zip(xs, xs[1:])]):
                 if out is None:
                     out = list(chars)
