@@ -119,22 +119,30 @@ def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
     each character is a Han character (typography.is_han)."""
     if len(chars) < 2:
         return []
-    whites = [white(a, b) for a, b in zip(chars, chars[1:])]
-    words = [latin_side(a.text) and latin_side(b.text) for a, b in zip(chars, chars[1:])]
+    # each character's kinds asked once, not once for each of its two pairs (a page's check asks
+    # this of every line: some 5 000 lines, 60 000 pairs a broadsheet page)
+    pairs = list(zip(chars, chars[1:]))
+    whites = [(b.x - a.right) / max(a.size, 1e-6) for a, b in pairs]  # white(a, b)
+    sides = [latin_side(c.text) for c in chars]
+    words = [a and b for a, b in zip(sides, sides[1:])]
     spread = [w for k, w in enumerate(whites) if han[k] and han[k + 1]]
     spread_em = max(0.0, statistics.median(spread)) if spread else 0.0
-    tracked = sorted(w for w, a, b in zip(whites, chars, chars[1:]) if in_word(a.text) and in_word(b.text))
+    inside = [in_word(c.text) for c in chars]
+    tracked = sorted(w for w, a, b in zip(whites, inside, inside[1:]) if a and b)
     tracking = tracked[len(tracked) // 2] if tracked else 0.0
+    # MAYBE_RTL holds every right-to-left character: a line without one has no pair to mirror
+    rtl = MAYBE_RTL.search("".join([c.text for c in chars])) is not None
     out = []
     for k, (w, word) in enumerate(zip(whites, words)):
-        a, b = chars[k], chars[k + 1]
-        if a.text[:1] and b.text[:1] and (is_rtl(a.text[:1]) or is_rtl(b.text[:1])):
-            # right-to-left letters read back in the copy's order (rtl_in_place) stand right to
-            # left: two of them have a word space where their boxes stand apart, mirrored; a
-            # run's edge and its neighbour (the quotation mark) stand apart by the run's width
-            gap = (a.x - b.right) / max(a.size, 1e-6)
-            out.append(WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE)
-            continue
+        if rtl:
+            a, b = pairs[k]
+            if a.text[:1] and b.text[:1] and (is_rtl(a.text[:1]) or is_rtl(b.text[:1])):
+                # right-to-left letters read back in the copy's order (rtl_in_place) stand right to
+                # left: two of them have a word space where their boxes stand apart, mirrored; a
+                # run's edge and its neighbour (the quotation mark) stand apart by the run's width
+                gap = (a.x - b.right) / max(a.size, 1e-6)
+                out.append(WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE)
+                continue
         if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE):
             out.append(CELL)
         elif word and w > tracking + WORD_SPACE:
@@ -214,10 +222,12 @@ def _in_x_order(chars: list[Char], lines: list[int]) -> list[Char]:
     k = 0
     while k < n:
         j = k + 1
-        while j < n and lines[j] == lines[k] and abs(chars[j].baseline - chars[k].baseline) < 0.1:
+        line, baseline = lines[k], chars[k].baseline
+        while j < n and lines[j] == line and abs(chars[j].baseline - baseline) < 0.1:
             j += 1
         if j - k > 1:
-            xs = [_ink_x(c) for c in chars[k:j]]
+            # _ink_x's expression inline: a call a character (every line of a page) costs more than the sum
+            xs = [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in chars[k:j]]
             if any([b < a - 0.5 for a, b in zip(xs, xs[1:])]):
                 if out is None:
                     out = list(chars)

@@ -198,6 +198,20 @@ class Line:
         return tuple([is_han(c.text) for c in self.chars])
 
     @_once
+    def em_boxes(self) -> tuple[float, ...]:
+        """em_box of each character (its expression, with the line's is_han): the white checks
+        (_spread, _holes, _parted_units …) measure from it on nearly every line, made once a line."""
+        return tuple([advance if CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size and h else c.size
+                      for c, h, advance in zip(self.chars, self.han, [c.right - c.x for c in self.chars])])
+
+    @_once
+    def box_ends(self) -> tuple[float, ...]:
+        """box_end of each character (its expression, with em_boxes; a Han character, is_han, is
+        _cjk: not asked again), made once a line."""
+        return tuple([c.x + box if h or _cjk(c.text) or c.text in MARKS else c.right
+                      for c, box, h in zip(self.chars, self.em_boxes, self.han)])
+
+    @_once
     def spaces(self) -> list[str]:
         """What stands between each neighbouring pair of the line's characters: readback.line_spaces."""
         return line_spaces(self.chars, self.han)
@@ -352,7 +366,7 @@ def _interpunct_cells(line: "Line") -> list[tuple[float, Char]]:
     if "·" not in line.text or len(chars) < 3:
         return []
     spread = _han_spread(line)
-    return [((b.x - a.x - em_box(a)) / a.size - 2 * spread, c) for a, c, b in zip(chars, chars[1:], chars[2:])
+    return [((b.x - a.x - box) / a.size - 2 * spread, c) for a, c, b, box in zip(chars, chars[1:], chars[2:], line.em_boxes)
             if c.text == "·" and a.size > 0 and is_han(a.text) and is_han(b.text)]
 
 
@@ -376,9 +390,12 @@ def _letter_spacing(line: "Line") -> float:
     their advances (kerning brings it below 0): what justification spaced a word's letters
     out by, 0 on a line with no two such characters together. A word space parts words
     (readback.line_spaces)."""
-    chars, spaces = line.chars, line.spaces
-    extras = [(b.x - a.right) / a.size for k, (a, b) in enumerate(zip(chars, chars[1:]))
-              if a.size > 0 and in_word(a.text) and in_word(b.text) and not spaces[k]]
+    chars = line.chars
+    pairs = [k for k, (a, b) in enumerate(zip(chars, chars[1:])) if a.size > 0 and in_word(a.text) and in_word(b.text)]
+    if not pairs:  # a line of Han alone (most of a page's): its spaces need not be read
+        return 0.0
+    spaces = line.spaces
+    extras = [(chars[k + 1].x - chars[k].right) / chars[k].size for k in pairs if not spaces[k]]
     return statistics.fmean(extras) if extras else 0.0
 
 
@@ -1711,7 +1728,8 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
         report.very_loose.append(Finding.at(line, shown(line),
                                          f"{white:.2f} em word space between {a.text} and {b.text}{said}"))
     han = line.han
-    extras = [(b.x - a.x - em_box(a)) / a.size for a, b, ha, hb in zip(line.chars, line.chars[1:], han, han[1:])
+    extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
+                                                                       line.em_boxes)
               if ha and hb and not (line.blanks and line.kept_space(a, b))]
     before = _white_before_closing(line)
     if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
@@ -1798,7 +1816,7 @@ def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
             continue
         if line.blanks and line.kept_space(a, b):
             continue
-        white = (b.x - box_end(a)) / b.size
+        white = (b.x - line.box_ends[k - 1]) / b.size  # box_end(a)
         if white > LIMITS.very_loose + 0.01 and (worst is None or white > worst[0]):
             worst = (white, a, b)
     return worst
@@ -2288,9 +2306,8 @@ def _holes(line: Line, report: TypographyReport) -> None:
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
-    # box_end of a Han character (is_han: a CJK character, no mark) is its em box: known per line
-    pairs = [(a, b, (b.x - (a.x + em_box(a) if h else box_end(a))) / max(a.size, b.size))
-             for a, b, h in zip(line.chars, line.chars[1:], line.han)
+    pairs = [(a, b, (b.x - end) / max(a.size, b.size))  # end: box_end(a), made once a line (Line.box_ends)
+             for a, b, end in zip(line.chars, line.chars[1:], line.box_ends)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
     if not pairs or max([white for _, _, white in pairs]) <= LIMITS.hole:
         return  # no white wide enough on the line: whatever its usual gap, no hole
@@ -2311,7 +2328,8 @@ def _parted_units(line: Line, report: TypographyReport) -> None:
     one is set solid. Measured from the figure's advance to the symbol's box (an em box on the
     grid, its own advance when narrow)."""
     han = line.han
-    gaps = [(b.x - a.x - em_box(a)) / a.size for a, b, h, h2 in zip(line.chars, line.chars[1:], han, han[1:]) if h and h2]
+    gaps = [(b.x - a.x - box) / a.size for a, b, h, h2, box in zip(line.chars, line.chars[1:], han, han[1:], line.em_boxes)
+            if h and h2]
     usual = max(statistics.median(gaps), 0.0) if gaps else 0.0
     for a, b in zip(line.chars, line.chars[1:]):
         if b.text in _NUMBER_SYMBOLS and a.text[-1:].isascii() and a.text[-1:].isdigit() \
@@ -2388,7 +2406,7 @@ def _han_latin(line: Line, report: TypographyReport, spaced: list[float] | None 
         if (line.blanks and line.spaced(a, b)) or abs(a.baseline - b.baseline) > 0.1:
             continue
         if han[k] and latin[k + 1]:
-            gap = (b.x - a.x - em_box(a)) / a.size
+            gap = (b.x - a.x - line.em_boxes[k]) / a.size
         elif latin[k] and han[k + 1]:
             gap = (b.x - a.right) / b.size
             if _ligature_piece(line.chars, k):
