@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import re
 import statistics
 import unicodedata
 from pathlib import Path
@@ -213,6 +214,57 @@ def _unmirrored(chars: list[Char], lines: list[int]) -> list[Char]:
     return out
 
 
+# The combining marks of Latin, Greek and Cyrillic text (Unicode's Combining Diacritical Marks and
+# their Extended and Supplement blocks, the marks for symbols, the half marks): a Vietnamese
+# ế = e + U+0302 + U+0301, pinyin ǚ = u + U+0308 + U+030C or Lithuanian į̇̃ is set as a letter and
+# mark glyphs where the face has no precomposed glyph, and pdfium reads each glyph as a character.
+# A right-to-left script's marks are not among them: rtl_in_place reads those words.
+LATIN_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def on_its_letter(mark: Char, base: Char) -> bool:
+    """Whether ``mark``'s ink stands in ``base``'s column (its advance and its ink across): the mark
+    is the letter's, one glyph cluster with it. A mark set beside its letter (over the next
+    one) stands outside the column and is read as a character of its own."""
+    middle = (mark.ink_left + mark.ink_right) / 2 if mark.ink_right > mark.ink_left else mark.x
+    return min(base.x, base.ink_left) <= middle <= max(base.right, base.ink_right)
+
+
+def clustered_xs(chars: Sequence[Char], xs: list[float]) -> list[float]:
+    """``xs`` (where each of ``chars``, in pdfium's order, stands along its line) with each
+    combining mark on its letter (on_its_letter, the letter the characters before it end with)
+    standing where its letter does: sorted by them (a stable sort), a letter's marks stay after
+    it, in the copy's order. By their own ink's middles a kai grave and tilde, centred over a
+    narrow į, read before it ('̇̃į', and a table's check found them set over the letter and each
+    other). ``xs`` as it is when no character is such a mark (nearly every line)."""
+    if LATIN_MARKS.search("".join([c.text for c in chars])) is None:
+        return xs
+    out = list(xs)
+    for k, c in enumerate(chars):
+        if LATIN_MARKS.fullmatch(c.text) is not None:
+            base = letter_of(chars, k)
+            if base is not None:
+                out[k] = out[base]
+    return out
+
+
+# How many characters before a mark its letter may stand in pdfium's order: pdfium gives a line's
+# glyphs by their origins, and a mark of zero advance whose origin is its letter's end (LXGW
+# WenKai's) comes after a full-width bracket set from that end (į + U+0307, ）, U+0303).
+MARK_REACH = 4
+
+
+def letter_of(chars: Sequence[Char], k: int) -> int | None:
+    """The index of the letter (or figure) before ``chars[k]``, a combining mark, in whose column
+    the mark stands (on_its_letter), passing over other marks and characters that hold no letter
+    (a bracket's em): None where there is none, a mark standing alone."""
+    for j in range(k - 1, max(-1, k - 1 - MARK_REACH), -1):
+        c = chars[j]
+        if c.text.isalnum() and LATIN_MARKS.fullmatch(c.text) is None and on_its_letter(chars[k], c):
+            return j
+    return None
+
+
 def _in_x_order(chars: list[Char], lines: list[int]) -> list[Char]:
     """``chars`` with each stretch of one baseline in one line of pdfium's that pdfium gave out of
     order (read backwards: _unmirrored) put left to right by ink, as the PDF draws our lines (a
@@ -227,7 +279,8 @@ def _in_x_order(chars: list[Char], lines: list[int]) -> list[Char]:
             j += 1
         if j - k > 1:
             # _ink_x's expression inline: a call a character (every line of a page) costs more than the sum
-            xs = [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in chars[k:j]]
+            xs = clustered_xs(chars[k:j], [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x
+                                           for c in chars[k:j]])
             if any([b < a - 0.5 for a, b in zip(xs, xs[1:])]):
                 if out is None:
                     out = list(chars)

@@ -50,7 +50,8 @@ from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
 from pagesetter.compose.spacing import HAN_HOLE_EM, LETTER_SPACING_LIMIT, VERY_LOOSE_LIMIT, WORD_SPACE_LIMIT
 from pagesetter.errors import visible
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE
-from pagesetter.proof.readback import Char, PageChars, in_word, line_spaces, read_chars
+from pagesetter.proof.readback import (LATIN_MARKS, Char, PageChars, clustered_xs, in_word, line_spaces,
+                                       on_its_letter, read_chars)
 from pagesetter.proof.record import blocks, owner
 from pagesetter.records import record
 from pagesetter.wording import counted
@@ -1140,7 +1141,7 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
     for key in sorted(rows):
         row = rows[key]
         # sorted by _reading_x (stable), its expression inline: a call a character costs more than the sort
-        at = [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in row]
+        at = clustered_xs(row, [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in row])
         row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
         blank = [c.text.isspace() for c in row]
         if not any(blank):  # the common row: no space printed in it
@@ -1385,12 +1386,33 @@ def _furniture_finding(number: int, c: Char, texts: list[FurnitureBox], text: st
     return Finding(number, c.baseline, text, detail, where=FURNITURE_NAMES.get(part, ""), article=part)
 
 
+def _clusters(chars: tuple[Char, ...]) -> list[tuple[Char, float, float]]:
+    """A line's glyph clusters, left to right: each letter with the combining marks on it
+    (readback.on_its_letter: é + U+0300, ộ + U+0301, į + U+0307 + U+0303, a mark no precomposed
+    letter has set as a glyph of its own), as the letter and the cluster's ink left and right
+    (ink_extent). Two different marks stacked on a letter are the letter's ink, not characters
+    set over it and each other; a mark set beside its letter, over the next one, is a cluster
+    of its own and is judged against its neighbours."""
+    if LATIN_MARKS.search("".join([c.text for c in chars])) is None:  # nearly every line: no mark
+        return [(c, *ink_extent(c)) for c in chars]
+    out: list[tuple[Char, float, float]] = []
+    for c in chars:
+        left, right = ink_extent(c)
+        if out and LATIN_MARKS.fullmatch(c.text) is not None and on_its_letter(c, out[-1][0]):
+            base, b0, b1 = out[-1]
+            out[-1] = (base, min(b0, left), max(b1, right))
+        else:
+            out.append((c, left, right))
+    return out
+
+
 def _check_tables(lines: list[Line], body: float, report: TypographyReport) -> None:
-    """A table's line: no character's ink over its neighbour's (a cell set into the next), and
+    """A table's line: no glyph cluster's ink over its neighbour's (a cell set into the next), and
     nothing past the column's measure on either side (LIMITS.ink_past)."""
     for line in lines:
-        for a, b in zip(line.chars, line.chars[1:]):
-            over = ink_extent(a)[1] - ink_extent(b)[0]
+        clusters = _clusters(line.chars)
+        for (a, a0, a1), (b, b0, b1) in zip(clusters, clusters[1:]):
+            over = a1 - b0
             if over > LIMITS.overlap * max(a.size, b.size) and not (a.text.isspace() or b.text.isspace()):
                 report.overlap.append(Finding.at(line, shown(line),
                                               f"{a.text} and {b.text} {over:.2f} pt over each other"))
