@@ -959,7 +959,6 @@ def test_a_second_desks_edit_from_an_older_view_is_refused_on_that_desk(browser,
                         timeout=60_000)
     b.wait_for_selector(".module.selected[data-article='banner']")  # (still selected: a click would unselect it)
     b.evaluate("document.getElementById('msg').textContent = ''")  # (the refusal, greyed by the build)
-    # (its foot this time: at 7 lines the headline's depth label lies over the east handle's middle)
     _drag(b, ".module.selected[data-article='banner'] .handle.s", 0, 1)
     assert "lines 8" in _message(b) and b.locator("#msg.done").count() == 1, b.inner_text("#msg")
     assert "block: {col: 1, cols: 8, line: 4, lines: 8}" in spec.read_text(encoding="utf-8")

@@ -173,3 +173,44 @@ def test_a_jumped_articles_low_resolution_photo_is_listed_once(project: Path, tm
     low = [w for w in status["warnings"] if "low-resolution" in w]
     assert len(low) == 1 and "xianglu-street.jpg" in low[0], status["warnings"]
     assert [len([w for w in p["warnings"] if "low-resolution" in w]) for p in status["pages"]] == [1, 1]
+
+
+def _shown_after(serve: Serve, build: int) -> dict:
+    """/status once a build later than ``build`` is shown with its page's version (the watcher's)."""
+    import time
+
+    for _ in range(600):
+        status = serve.status()
+        if status["build"] > build and status["pages"][0]["version"]:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"no build after {build}: {serve.status()['error']}")
+
+
+def test_an_undo_names_its_view_and_never_writes_over_a_later_change(serve: Serve, project: Path) -> None:
+    """An undo carries the version of each page its desk shows, as an edit does: one that names
+    none is refused (400), one from a view older than the spec (another desk's edit since) is
+    refused (409, one line), nothing written and the step kept in the list; a spec saved from an
+    editor since the desk's last edit (the desk shown it) is not overwritten by the text the undo
+    would put back whole: refused, and that step leaves the list."""
+    spec = project / SEED
+    original = spec.read_bytes()
+    first = serve.status()
+    moved = {"page": 0, "article": "banner", "part": "block", "col": 1, "cols": 8, "line": 4, "lines": 7}
+    assert serve.post(dict(moved, base=first["pages"][0]["version"]))[0] == 200
+    written = spec.read_bytes()
+    shown = _shown_after(serve, first["build"])  # (the edit's build, before the editor's save below)
+    for body, code, said in (({}, 400, "'base'"), ({"base": "x"}, 400, "'base'"), ({"base": [7]}, 400, "'base'"),
+                             ({"base": [first["pages"][0]["version"]]}, 409, "changed since this view")):
+        got, answer = serve.post(body, "/undo")
+        message = json.loads(answer)["message"]
+        assert got == code and said in message and "\n" not in message, (body, got, message)
+        assert spec.read_bytes() == written and serve.status()["undo"] == 1
+    # saved from an editor: the desk is shown it, and its undo would put back the text before its edit
+    spec.write_bytes(written.replace(b"# ", b"#  ", 1))
+    now = _shown_after(serve, shown["build"])["pages"][0]["version"]
+    got, answer = serve.post({"base": [now]}, "/undo")
+    message = json.loads(answer)["message"]
+    assert got == 409 and "changed since the desk's last edit" in message, (got, message)
+    assert spec.read_bytes() == written.replace(b"# ", b"#  ", 1) != original
+    assert serve.status()["undo"] == 0

@@ -946,15 +946,37 @@ def _keep_history(state: LiveState, root: Path) -> None:
             state.log(f"{time.strftime('%H:%M:%S')} desk: undo history not saved ({display_path(state.history)}): {exc}")
 
 
-def undo_last(state: LiveState, root: Path) -> str:
+def undo_last(state: LiveState, request: dict[str, Any], root: Path) -> str:
+    """Undo the newest step of serve's undo list (one for every desk). ``base``: the version of
+    each page the desk shows, in order (as /status gives them); the undo is refused (Stale), the
+    step kept in the list, when the spec it would write has changed since that view (another
+    desk's edit, a save): else one desk's undo took back another's newer edit it had never been
+    shown (session 18's gap), a lost edit with no word."""
     from pagesetter.desk_edit import undo
+    from pagesetter.yamlsource import read_text
 
+    base = request.get("base")
+    if not isinstance(base, list) or not all(isinstance(v, str) for v in base):
+        raise BadEdit(None, "an undo names the view it was made from ('base': the version of each page the desk "
+                      "shows, as /status gives them); reload the desk")
     arrived = _ms()
     failure: InputError | None = None
     with state.lock:
         if not state.undo:
             raise InputError(None, "nothing to undo")
-        last = state.undo.pop()
+        last = state.undo[-1]
+        shown = [v for view, v in zip(state.pages, base) if view.spec.resolve() == last.path.resolve()]
+        try:
+            now = _digest(read_text(last.path))
+        except InputError:
+            now = ""
+        if not shown:  # (a history kept from an edition that no longer has that page)
+            raise Stale(None, f"{display_path(last.path)} is not a page this desk shows: undo refused, nothing "
+                        "written; open it on the desk (or delete the undo history) to go further back")
+        if any(v != now for v in shown):
+            raise Stale(None, f"{display_path(last.path)}: the page changed since this view (another desk's edit "
+                        "or a save): undo refused, nothing written, the step kept; reload and decide")
+        state.undo.pop()
         try:
             undo(last)
         except InputError as exc:
@@ -1051,7 +1073,7 @@ def make_handler(state: LiveState, root: Path, stop: threading.Event) -> type[Ba
                 if self.path == "/edit":
                     message = edit(state, request, root)
                 elif self.path == "/undo":
-                    message = undo_last(state, root)
+                    message = undo_last(state, request, root)
                 else:
                     self._send(404, "text/plain", b"not found")
                     return
