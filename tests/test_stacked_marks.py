@@ -82,3 +82,21 @@ def test_a_letter_over_a_stacked_cluster_is_still_set_over(built) -> None:
     assert analyse([page], records=records).overlap == []
     moved = analyse([_moved(page, "ộ", -0.7)], records=records)
     assert any("ộ" in f.detail for f in moved.overlap), moved.overlap
+
+
+def test_a_doubled_accent_removed_leaves_the_letter_composed(built) -> None:
+    """Nguyê̂̃n (e + U+0302 + U+0302 + U+0303): the second circumflex is removed and said at its
+    column, and what is left, ê + U+0303, is ễ (U+1EC5) set from the body face that has it, not the
+    whole word from the fallback face with a fallback-face warning."""
+    pdf, run = built
+    assert "vietnam.md:30:27 ⟨U+0302⟩" in run.stdout + run.stderr, run.stdout + run.stderr
+    assert not any("fallback-face" in line and "vietnam.md:30:" in line and "Nguy" in line
+                   for line in run.stderr.splitlines()), run.stderr
+    chars = read_chars(pdf)[0].chars
+    text = "".join(c.text for c in chars)
+    at = text.rfind("Nguy", 0, text.find("▲"))  # the doubled-accent paragraph, the body's last
+    word = chars[at:at + 6]
+    assert unicodedata.normalize("NFC", "".join(c.text for c in word)) == "Nguy\u1ec5n", word
+    body = {c.font for c in chars[at - 3:at]}  # 与 and the body text before it
+    assert len(body) == 1 and "Serif" in next(iter(body)), body
+    assert {c.font for c in word} == body, [(c.text, c.font) for c in word]

@@ -695,7 +695,8 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
         if typed:
             value, offsets = compose_marks(typed)
             # A space in a headline is meaningful (the break of a two-clause title): kept.
-            fields[key], edits = normalise_text(value, drop_spaces=False)
+            normal, edits = normalise_text(value, drop_spaces=False)
+            fields[key] = _recomposed(normal, edits)
             changes += _field_changes(article, locs.get(key), typed, _typed_offsets(edits, offsets), f"the {key}")
             upright = normalise_text(value, drop_spaces=False, half=False)[0]
             if upright != fields[key]:  # full-width figures or letters, kept upright in a vertical headline
@@ -705,6 +706,7 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
         # A caption is set as printed, spaces included (a credit may stand after one).
         composed, offsets = compose_marks(photo.caption)
         caption, edits = normalise_text(composed, drop_spaces=False)
+        caption = _recomposed(caption, edits)
         changes += _field_changes(article, locs.get(f"caption.{n}"), photo.caption, _typed_offsets(edits, offsets),
                                   "a caption",
                                   fallback=photo.loc)
@@ -714,6 +716,7 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
             # invisible characters (session 15's trial: an LRM in a credit reached the PDF).
             composed, offsets = compose_marks(credit)
             credit, edits = normalise_text(composed, drop_spaces=False)
+            credit = _recomposed(credit, edits)
             changes += _field_changes(article, locs.get(f"credit.{n}"), photo.credit, _typed_offsets(edits, offsets),
                                       "a credit",
                                       fallback=photo.loc)
@@ -728,9 +731,23 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
                    **fields), changes
 
 
+def _recomposed(text: str, edits: list[Edit]) -> str:
+    """``text`` composed again (compose_marks) where a duplicate accent was removed from it
+    (duplicate_marks): Nguyê̂̃n composes to ê + U+0302 + U+0303, its second U+0302 goes, and the
+    ê + U+0303 left is ễ (U+1EC5), one glyph of the face the word's other letters come from,
+    not the word set whole from the fallback face. Removal is said where it was typed, as before:
+    composing again after it moves no edit."""
+    if not any(e.reason == DUPLICATE_MARK for e in edits):
+        return text
+    return compose_marks(text)[0]
+
+
 def _normal_paragraph(para: Paragraph) -> tuple[Paragraph, tuple[Change, ...]]:
     changes: list[Change] = []
-    return _paragraph(_composed_paragraph(para), changes), tuple(changes)
+    normal = _paragraph(_composed_paragraph(para), changes)
+    if any(c.reason == DUPLICATE_MARK for c in changes):  # see _recomposed: each place kept
+        normal = _composed_paragraph(normal)
+    return normal, tuple(changes)
 
 
 def _field_changes(article: Article, where: tuple[Loc, str] | None, value: str, edits: list[Edit], what: str,
