@@ -110,3 +110,30 @@ def test_an_edition_stopped_by_overset_writes_each_page_s_proof_with_the_overset
     assert "溢出" in _proof_text(out / "tabloid-2.proof.pdf")
     assert "溢出" in _proof_text(out / "tabloid-2.proof-a3.pdf")
     assert "溢出" not in _proof_text(out / "tabloid-1.proof.pdf")
+
+
+RARE = "\U0002A6A5"  # 𪚥: no face of the project's fonts has it
+
+
+def test_an_edition_stopped_by_a_missing_glyph_writes_each_page_s_proof_with_the_hole_marked(project: Path) -> None:
+    """README (--proof): the proof "is written even when overset or a character no face has stops
+    the build, so the desk can see ... where the hole would be" -- for an edition as for a page built
+    alone: each page's proof and A3 sheets, the stopping page's with its 缺字 box, and no page PDF
+    (before: an edition stopped by a character no face has wrote no proof at all)."""
+    out = project / "out"
+    copy = project / "content" / "xian-education.md"  # on tabloid-2 only
+    copy.write_text(copy.read_text(encoding="utf-8").rstrip("\n") + f"王{RARE}说。\n", encoding="utf-8")
+    stopped = build_to_out(project, "layout/tabloid-edition.yaml", "--proof")
+    assert stopped.returncode != 0 and "U+2A6A5" in stopped.stderr and "Traceback" not in stopped.stderr, \
+        stopped.stderr
+    proofs = ["tabloid-1.proof-a3.pdf", "tabloid-1.proof.pdf", "tabloid-2.proof-a3.pdf", "tabloid-2.proof.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == proofs, stopped.stdout + stopped.stderr
+    said = [line for line in stopped.stdout.splitlines() if line.startswith("wrote ")]
+    assert said == [f"wrote out/{name}" for name in ("tabloid-1.proof.pdf", "tabloid-1.proof-a3.pdf",
+                                                     "tabloid-2.proof.pdf", "tabloid-2.proof-a3.pdf")], stopped.stdout
+    assert "缺字U+2A6A5" in _proof_text(out / "tabloid-2.proof.pdf")  # the label read back without its space
+    assert "缺字" not in _proof_text(out / "tabloid-1.proof.pdf")
+    # without --proof the edition stops as before, writing nothing
+    plain = build_to_out(project, "layout/tabloid-edition.yaml")
+    assert plain.returncode == stopped.returncode and "U+2A6A5" in plain.stderr, plain.stderr
+    assert sorted(p.name for p in out.iterdir()) == [], plain.stdout

@@ -35,7 +35,7 @@ from pagesetter.build import (
 from pagesetter.cache import DiskCache, default_cache
 from pagesetter.compose.lines import Line
 from pagesetter.content.model import Article, Change
-from pagesetter.errors import InputError, Loc, OversetError, PagesetterError, Warning, display_folder, display_path
+from pagesetter.errors import InputError, InputErrors, Loc, OversetError, PagesetterError, Warning, display_folder, display_path
 from pagesetter.flow.glyphs import missing_glyphs, refuse_rtl
 from pagesetter.flow.page import FlowResult, flow_page
 from pagesetter.spec.coverage import refuse_uncovered
@@ -192,7 +192,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     """Every page read, laid out and rendered in a worker, on all cores. A page that continues an
     article from an earlier page (上接) is set here, in order, with the lines that page sent on.
     Input errors are raised in page order; no file is written unless every page was built, but for
-    the proofs (``proof``) of an edition that overset stops."""
+    the proofs (``proof``) of an edition that overset or a character no face has stops."""
     cache = default_cache() if cache is None else cache
     edition = load_edition(path)
     roots = _page_roots(edition)  # each page spec's YAML read once for the checks below
@@ -207,6 +207,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     carried_warnings: dict[str, tuple[Jumped, ...]] = {}  # theirs, said where they print
     paths: list[Path] = []
     proofs: list[Path] = []
+    stopped: InputErrors | None = None  # a page's, held until every page's proof is made (_PageDone.stop)
     # Each page is written (under a temporary name) and added to the combined PDF as it arrives,
     # while the workers set the next: only the edition's own structure and the save are left at
     # the end. Nothing is renamed into place unless every page was built.
@@ -216,11 +217,16 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         first = [pool.submit(_run_page_in_worker, job) for job in page_jobs] if pool else []
         for i in range(len(page_jobs)):
             # a page whose inputs are read but which waits for the lines of a jump comes back unset
-            result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else \
-                _run_page(page_jobs[i])
-            if result.flowed is None:  # here, in order, with what earlier pages sent on
-                result = _run_page(replace(page_jobs[i], loaded=result.loaded, carried=dict(carried),
-                                           carried_warnings=dict(carried_warnings)))
+            try:
+                result = _received(_worker_result(first[i], page_jobs[i]), page_jobs[i]) if pool else \
+                    _run_page(page_jobs[i])
+                if result.flowed is None:  # here, in order, with what earlier pages sent on
+                    result = _run_page(replace(page_jobs[i], loaded=result.loaded, carried=dict(carried),
+                                               carried_warnings=dict(carried_warnings)))
+            except PagesetterError:
+                if stopped is None:
+                    raise
+                break  # errors in page order: an earlier page's stop is said, with the proofs made so far
             assert result.flowed is not None
             for aspec in result.spec.articles:
                 if aspec.continued_from is not None:
@@ -234,18 +240,27 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
             done.append(result)
             paths.append(out_dir / f"{result.spec.name}.pdf")
             _own_file(edition, paths[-1], paths[:-1] + proofs, i)
-            staged.write(paths[-1], result.pdf)
+            if stopped is None and result.stop is not None:
+                stopped = result.stop  # the first page's, as a page's error is raised in page order
+            if stopped is None:
+                staged.write(paths[-1], result.pdf)
             if result.proof:
                 proofs.append(out_dir / f"{result.spec.name}.proof.pdf")
                 _own_file(edition, proofs[-1], paths + proofs[:-1], i)
                 staged.write(proofs[-1], result.proof)
                 proofs.append(proof_print_path(proofs[-1]))
                 staged.write(proofs[-1], result.proof_a3)
-            combined_pdf.add(result.pdf)
+            if stopped is None:
+                combined_pdf.add(result.pdf)
             say(f"page {i + 1}/{len(edition.pages)}: {result.spec.name}"
                 + (" (unchanged since the last build)" if result.replayed else ""))
         if pool:  # every page is in: the workers and their Ghostscripts end while the edition is combined
             pool.shutdown(wait=False)
+        if stopped is not None:
+            # a page's character no face has (--proof): every page's proof goes out, as overset's
+            # do below, so the desk sees the hole on its page and the pages round it; no page PDF
+            staged.commit(only=set(proofs))
+            raise stopped
         _check_jumped_photos([d.spec for d in done])
         pages = [d.flowed.page for d in done if d.flowed is not None]
         unplaced = {article: lines for article, lines in carried.items() if lines}
@@ -601,6 +616,9 @@ class _PageDone:
     gate: "Gate | None" = None
     heads: Heads = field(default_factory=dict)  # heads_of: for the desk
     refused: str = ""  # the gate refused it: the mark its slug carries (build.REFUSED_SLUGS), else ""
+    # what stops the edition once every page's proof is made (--proof: a character no face has);
+    # ``pdf`` is then empty
+    stop: InputErrors | None = None
 
 
 @record(frozen=True)
@@ -738,16 +756,32 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
     if job.carried is None and _waits_for_jump(spec):
         return _PageDone(spec, None, loaded=(spec, manifest, articles, changes)), (), {}
     faces = FaceSet(manifest, opened)
-    refuse_rtl(spec, articles)  # right-to-left text in a vertical headline (flow/glyphs.py)
-    articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
+    stop: InputErrors | None = None
+    missing: tuple[Warning, ...] = ()
+    try:
+        refuse_rtl(spec, articles)  # right-to-left text in a vertical headline (flow/glyphs.py)
+        articles, missing = missing_glyphs(spec, articles, faces)  # an error, or 〓 and a warning each
+    except InputErrors as exc:
+        if not job.proof:
+            raise
+        # with --proof the page is set and proofed as it stands, its 缺字 marks on the holes, as a
+        # page built alone is (build.py build_loaded); build_edition writes the proofs, then stops
+        stop = exc
     memo_key = load_memo(faces, spec.path, job.cache)
     flowed = flow_page(spec, articles, faces, job.carried or {}, carried_warnings=job.carried_warnings or {})
     if missing:
         flowed = replace(flowed, warnings=missing + flowed.warnings)
+    title = page_title(spec, articles)
+    if stop is not None:  # no print PDF: the page is not for the plate, and nothing gates it
+        save_memo(faces, memo_key, job.cache)
+        proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache, articles)
+        return (_PageDone(spec, flowed, changes=_set_here(spec, changes), proof=proof,
+                          proof_a3=tiled_proof(proof, spec.name, faces.get("hei").info),
+                          heads=heads_of(spec, articles), stop=stop),
+                inputs_of(spec, manifest, articles), {})
     sourced = with_sources(flowed.page, spec, articles)
     printed, marked = with_marks(sourced, spec, faces)
     save_memo(faces, memo_key, job.cache)
-    title = page_title(spec, articles)
     settings = PrintSettings.of(spec)
     rendered = render_pdf(printed, manifest, title, job.data.date, cache=job.cache,
                           settings=settings, photo_threads=job.photo_threads)
