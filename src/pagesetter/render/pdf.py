@@ -848,8 +848,8 @@ class _RunTemplate:
 
 
 def _filled(template: _RunTemplate, name: str, font: EmbeddedFont) -> str:
-    hexes = _hex_codes(font)
-    tj = " ".join([item if item.__class__ is str else "<" + "".join([hexes[g] for g in item]) + ">"
+    code = _hex_codes(font).__getitem__
+    tj = " ".join([item if item.__class__ is str else "<" + "".join(map(code, item)) + ">"
                    for item in template.items])
     return f"{template.head}/{name} {template.mid}[{tj}] TJ{template.tail}"
 
