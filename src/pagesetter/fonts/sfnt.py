@@ -96,7 +96,7 @@ def cff_identity_cids(cff: bytes) -> tuple[bool, bool]:
         return False, False
     charset = int(top.get((15,), [0])[0])
     charstrings = int(top.get((17,), [0])[0])
-    glyphs = len(_index(cff, charstrings)[0])
+    glyphs = _index_count(cff, charstrings)
     if charset <= 2:  # a predefined (name-keyed) charset
         return True, glyphs <= 1
     return True, _charset_cids(cff, charset, glyphs) == list(range(1, glyphs))
@@ -124,6 +124,15 @@ def with_cff_font_name(cff: bytes, name: str) -> bytes:
     off_size = cff[header_size + 2]
     start = header_size + 3 + 2 * off_size  # the data of the only name
     return cff[:start] + new + cff[start + len(new):]
+
+
+def _index_count(data: bytes, at: int) -> int:
+    """How many items the INDEX at ``at`` holds: ``len(_index(data, at)[0])`` without slicing
+    them out (a subset's CharStrings INDEX has thousands); raises where _index raises."""
+    count, = struct.unpack_from(">H", data, at)
+    if count:
+        data[at + 2]  # noqa: B018 the offset size, read as _index reads it (IndexError past the end)
+    return count
 
 
 def _index(data: bytes, at: int) -> tuple[list[bytes], int]:

@@ -126,7 +126,23 @@ def to_unicode_cmap(mapping: dict[int, str]) -> str:
     for i in range(0, len(items), BFCHAR_CHUNK):
         chunk = items[i:i + BFCHAR_CHUNK]
         lines.append(f"{len(chunk)} beginbfchar")
-        lines += [f"<{code:04X}> <{text.encode('utf-16-be').hex().upper()}>" for code, text in chunk]
+        lines += [f"<{code:04X}> <{_utf16_hex(text)}>" for code, text in chunk]
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines) + "\n"
+
+
+# A text's UTF-16BE in hex capitals, kept per text: a page's CMaps map a few thousand glyphs to
+# texts its other pages' CMaps map too (the same characters, in other subsets).
+_UTF16_HEX: dict[str, str] = {}
+UTF16_HEX_KEPT = 65536
+
+
+def _utf16_hex(text: str) -> str:
+    found = _UTF16_HEX.get(text)
+    if found is None:
+        found = text.encode("utf-16-be").hex().upper()
+        if len(_UTF16_HEX) >= UTF16_HEX_KEPT:
+            _UTF16_HEX.clear()
+        _UTF16_HEX[text] = found
+    return found

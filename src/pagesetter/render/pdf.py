@@ -848,10 +848,31 @@ class _RunTemplate:
 
 
 def _filled(template: _RunTemplate, name: str, font: EmbeddedFont) -> str:
-    codes = font.codes
-    tj = " ".join([item if isinstance(item, str) else encode_codes([codes[g] for g in item])
+    code = _hex_codes(font).__getitem__
+    tj = " ".join([item if item.__class__ is str else "<" + "".join(map(code, item)) + ">"
                    for item in template.items])
     return f"{template.head}/{name} {template.mid}[{tj}] TJ{template.tail}"
+
+
+# Each subset's glyph id -> its code as encode_codes writes it (four hex digits), made once for the
+# subset: a run's string is then joined from them (a page's 1 500 runs had each packed and
+# hex-encoded apart). Kept for the last few subsets, holding them (so an id is not reused meanwhile).
+_HEX_CODES: dict[int, tuple[EmbeddedFont, dict[int, str]]] = {}
+HEX_CODES_KEPT = 64
+
+
+def _hex_codes(font: EmbeddedFont) -> dict[int, str]:
+    kept = _HEX_CODES.get(id(font))
+    if kept is not None and kept[0] is font:
+        return kept[1]
+    codes = font.codes
+    # encode_codes of them all: raises as it does when a code does not fit in two bytes
+    packed = encode_codes(list(codes.values()))[1:-1]
+    hexes = {g: packed[4 * i:4 * i + 4] for i, g in enumerate(codes)}
+    if len(_HEX_CODES) >= HEX_CODES_KEPT:
+        _HEX_CODES.clear()
+    _HEX_CODES[id(font)] = (font, hexes)
+    return hexes
 
 
 def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords
@@ -859,13 +880,14 @@ def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _
     """A line's text objects, one per run of glyphs of one face, size and colour: whether it
     overprints, its face, its template, and whether it is right-to-left (_rtl_apart)."""
     out: list[tuple[bool, str, _RunTemplate, bool]] = []
-    glyphs = [g for g in line.glyphs if g.gid != 0]
-    parts = _rtl_apart(glyphs) if MAYBE_RTL.search("".join([g.text for g in glyphs])) else ((glyphs, False),)
+    glyphs = [g for g in line.glyphs if g[2] != 0]  # pagetree.Glyph's gid, text by index: a page's
+    parts = _rtl_apart(glyphs) if MAYBE_RTL.search("".join([g[4] for g in glyphs])) else ((glyphs, False),)
+    x0, y0 = co.x(0), co.y(line.baseline)  # ten thousand glyphs
     for part, rtl in parts:
         for (face, size, color, dy, scale, rotate), run in groupby(part, key=_RUN_KEY):
             _, font = fonts[face]
-            out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, co.x(0),
-                                                               co.y(line.baseline) + dy, rotate), rtl))
+            out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, x0,
+                                                               y0 + dy, rotate), rtl))
     return tuple(out)
 
 
@@ -895,25 +917,76 @@ def _run_template(run: list[Glyph], font: EmbeddedFont, size: float, color: CMYK
     holds for every subset of the face that has the run's glyphs."""
     items: list[str | tuple[int, ...]] = []
     pending: list[int] = []
-    expected = run[0].x
-    codes, widths = font.codes, font.widths
+    x_first = run[0][3]  # pagetree.Glyph's x (by index: a page's ten thousand glyphs)
+    expected = x_first
+    steps = _steps(font, size, scale)
     for g in run:
-        shift = g.x - expected  # extra space the composer put before this glyph, pt
-        if pending and abs(shift) > 0.001:
+        gid, x = g[2], g[3]
+        shift = x - expected  # extra space the composer put before this glyph, pt
+        if pending and (shift > 0.001 or shift < -0.001):
             items.append(tuple(pending))
             items.append(_num(-shift * 1000 / (size * scale)))
             pending = []
-        pending.append(g.gid)
-        expected = g.x + widths.get(codes[g.gid], 1000) * size * scale / 1000
+        pending.append(gid)
+        expected = x + steps[gid]
     items.append(tuple(pending))
-    c, m, yy, k = color.fractions()
     # Tz is text state and outlives ET (ISO 32000-1 §9.3.1): set it back for the next run.
     tz, reset = (f"{_num(scale * 100)} Tz ", " 100 Tz") if scale != 1.0 else ("", "")
-    return _RunTemplate(f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k ",
+    return _RunTemplate(_color_head(color),
                         f"{_num(size)} Tf {tz}{'0 -1 1 0' if rotate == 90 else '1 0 0 1'} "
-                        f"{_num(x0 + run[0].x)} {_num(y)} Tm ", tuple(items), f"{reset} ET")
+                        f"{_num(x0 + x_first)} {_num(y)} Tm ", tuple(items), f"{reset} ET")
+
+
+class _Steps(dict):
+    """Glyph id -> its advance in pt at one size and horizontal scale, in the face's subset
+    (``widths.get(codes[gid], 1000) * size * scale / 1000``, the expression a glyph's advance was
+    always computed by), each worked out on its first glyph."""
+
+    def __init__(self, font: EmbeddedFont, size: float, scale: float) -> None:
+        super().__init__()
+        self.font, self.size, self.scale = font, size, scale
+
+    def __missing__(self, gid: int) -> float:
+        step = self[gid] = self.font.widths.get(self.font.codes[gid], 1000) * self.size * self.scale / 1000
+        return step
+
+
+# Per subset, size and scale (a page has a few dozen): each kept holds its subset, so an id is
+# not reused meanwhile.
+_STEPS: dict[tuple[int, float, float], _Steps] = {}
+STEPS_KEPT = 256
+
+
+def _steps(font: EmbeddedFont, size: float, scale: float) -> _Steps:
+    key = (id(font), size, scale)
+    kept = _STEPS.get(key)
+    if kept is not None and kept.font is font:
+        return kept
+    if len(_STEPS) >= STEPS_KEPT:
+        _STEPS.clear()
+    kept = _STEPS[key] = _Steps(font, size, scale)
+    return kept
+
+
+@functools.lru_cache(maxsize=256)
+def _color_head(color: CMYK) -> str:
+    """A run's first operators, its fill colour: a page's runs have a handful of colours."""
+    c, m, yy, k = color.fractions()
+    return f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k "
 
 
 def _num(v: float) -> str:
-    text = f"{v:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    # Kept by value (a page writes some 4 500 numbers, most of them again: sizes, baselines,
+    # the same adjustments); equal values write the same text (0.0 and -0.0 both "0").
+    text = _NUMS.get(v)
+    if text is None:
+        text = f"{v:.3f}".rstrip("0").rstrip(".")
+        text = "0" if text in ("-0", "") else text
+        if len(_NUMS) >= NUMS_KEPT:
+            _NUMS.clear()
+        _NUMS[v] = text
+    return text
+
+
+_NUMS: dict[float, str] = {}
+NUMS_KEPT = 65536
