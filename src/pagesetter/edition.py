@@ -774,9 +774,8 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
     title = page_title(spec, articles)
     if stop is not None:  # no print PDF: the page is not for the plate, and nothing gates it
         save_memo(faces, memo_key, job.cache)
-        proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache, articles)
-        return (_PageDone(spec, flowed, changes=_set_here(spec, changes), proof=proof,
-                          proof_a3=tiled_proof(proof, spec.name, faces.get("hei").info),
+        proof, proof_a3 = _proofs(flowed, spec, manifest, faces, title, job, articles)
+        return (_PageDone(spec, flowed, changes=_set_here(spec, changes), proof=proof, proof_a3=proof_a3,
                           heads=heads_of(spec, articles), stop=stop),
                 inputs_of(spec, manifest, articles), {})
     sourced = with_sources(flowed.page, spec, articles)
@@ -795,8 +794,7 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
         printed, marked = with_marks(sourced, spec, faces, refused=refused)
         rendered = render_pdf(printed, manifest, title, job.data.date, cache=job.cache,
                               settings=settings, photo_threads=job.photo_threads)
-    proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache, articles) if job.proof else b""
-    proof_a3 = tiled_proof(proof, spec.name, faces.get("hei").info) if job.proof else b""
+    proof, proof_a3 = _proofs(flowed, spec, manifest, faces, title, job, articles) if job.proof else (b"", b"")
     return (_PageDone(spec, flowed, rendered.pdf, changes=_set_here(spec, changes),
                       render_warnings=marked + rendered.warnings,
                       proof=proof,
@@ -804,6 +802,13 @@ def _build_page(job: _PageJob, server: "CoverageServer | None" = None, opened: O
                       gate=gate,
                       heads=heads_of(spec, articles), refused=refused),
             inputs_of(spec, manifest, articles), dict(rendered.digests))
+
+
+def _proofs(flowed: FlowResult, spec: PageSpec, manifest, faces: FaceSet, title: str, job: _PageJob,  # type: ignore[no-untyped-def]
+            articles) -> tuple[bytes, bytes]:
+    """The page's proof (校样) and its A3 sheets."""
+    proof = proof_pdf(flowed.page, spec, manifest, faces, title, job.cache, articles)
+    return proof, tiled_proof(proof, spec.name, faces.get("hei").info)
 
 
 def _waits_for_jump(spec: PageSpec) -> bool:

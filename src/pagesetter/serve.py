@@ -953,7 +953,6 @@ def undo_last(state: LiveState, request: dict[str, Any], root: Path) -> str:
     desk's edit, a save): else one desk's undo took back another's newer edit it had never been
     shown (session 18's gap), a lost edit with no word."""
     from pagesetter.desk_edit import undo
-    from pagesetter.yamlsource import read_text
 
     base = request.get("base")
     if not isinstance(base, list) or not all(isinstance(v, str) for v in base):
@@ -966,10 +965,7 @@ def undo_last(state: LiveState, request: dict[str, Any], root: Path) -> str:
             raise InputError(None, "nothing to undo")
         last = state.undo[-1]
         shown = [v for view, v in zip(state.pages, base) if view.spec.resolve() == last.path.resolve()]
-        try:
-            now = _digest(read_text(last.path))
-        except InputError:
-            now = ""
+        now = spec_version(last.path)
         if not shown:  # (a history kept from an edition that no longer has that page)
             raise Stale(None, f"{display_path(last.path)} is not a page this desk shows: undo refused, nothing "
                         "written; open it on the desk (or delete the undo history) to go further back")

@@ -202,15 +202,13 @@ class Line:
     def em_boxes(self) -> tuple[float, ...]:
         """em_box of each character (its expression, with the line's is_han): the white checks
         (_spread, _holes, _parted_units …) measure from it on nearly every line, made once a line."""
-        return tuple([advance if CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size and h else c.size
-                      for c, h, advance in zip(self.chars, self.han, [c.right - c.x for c in self.chars])])
+        return tuple([_em_box(c, h) for c, h in zip(self.chars, self.han)])
 
     @_once
     def box_ends(self) -> tuple[float, ...]:
         """box_end of each character (its expression, with em_boxes; a Han character, is_han, is
         _cjk: not asked again), made once a line."""
-        return tuple([c.x + box if h or _cjk(c.text) or c.text in MARKS else c.right
-                      for c, box, h in zip(self.chars, self.em_boxes, self.han)])
+        return tuple([_box_end(c, box, h) for c, box, h in zip(self.chars, self.em_boxes, self.han)])
 
     @_once
     def spaces(self) -> list[str]:
@@ -244,7 +242,12 @@ def char_end(c: Char) -> float:
 
 def box_end(c: Char) -> float:
     """The end of a character's box: a Han character or mark one em (em_box()), anything else its advance."""
-    return c.x + em_box(c) if _cjk(c.text) or c.text in MARKS else c.right
+    return _box_end(c, em_box(c), False)
+
+
+def _box_end(c: Char, box: float, han: bool) -> float:
+    """box_end of ``c`` whose em_box is ``box``, ``han`` its is_han (a Han character is _cjk: not asked)."""
+    return c.x + box if han or _cjk(c.text) or c.text in MARKS else c.right
 
 
 # A Han character drawn narrower than its size by more than this (a fraction of it) is condensed.
@@ -257,8 +260,13 @@ def em_box(c: Char) -> float:
     pdfium's loose box with it; compose/display.py). Taken as the size, a condensed line read as
     Han set 0.06 em over each other and its last character's ink past the measure. Another
     character (a mark, Latin) has its own advance: its size is returned."""
+    return _em_box(c, is_han(c.text))
+
+
+def _em_box(c: Char, han: bool) -> float:
+    """em_box of ``c``, ``han`` its is_han (a line knows it: Line.han)."""
     advance = c.right - c.x
-    return advance if CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size and is_han(c.text) else c.size
+    return advance if han and CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size else c.size
 
 
 # The narrowest a condensed character is read as (compose/display.py CONDENSE_LEAST is 0.9).
