@@ -112,3 +112,18 @@ def test_the_phone_picture_stands_as_its_exif_turns_it(built) -> None:
         assert max(right) < 30, "black at the right edge: the picture was not turned"
         return
     pytest.fail("the phone picture is not on the page")
+
+
+def test_a_vertical_headlines_upright_form_is_composed_again_after_a_doubled_accent(tmp_path: Path) -> None:
+    """A title with a doubled accent (Nguyê̂̃n: the second U+0302 removed) and no full-width figure:
+    its field is composed again to ễ (U+1EC5); the form a vertical headline sets was not (ê +
+    U+0303), so it differed from the field and was kept as a variant of its own, printed from
+    decomposed marks where the horizontal headline prints the one glyph."""
+    from pagesetter.content.normalise import normalise_article
+    from pagesetter.content.reader import read_article
+
+    source = tmp_path / "nguyen.md"
+    source.write_text("---\ntitle: 越南球员Nguye\u0302\u0302\u0303n加盟\n---\n\n正文。\n", encoding="utf-8")
+    article, _changes = normalise_article(read_article(source, tmp_path))
+    assert article.title == "越南球员Nguy\u1ec5n加盟"
+    assert article.vertical_forms == (), article.vertical_forms
