@@ -85,10 +85,11 @@ def test_no_picture_keeps_transparency_and_transparent_parts_print_as_paper(buil
     with pikepdf.open(pdf) as doc:
         assert "/Group" not in doc.pages[0].obj
     # the grey picture: its left third is paper (transparent), its right edge grey ink
-    grey = [im for _, im in images if im.mode == "L" and _ink(im, (im.width - 3, 3)) > 60]
+    grey = [im for _, im in images if im.mode == "L" and _ink(im, (3, 3)) < 30]  # the chimney's head is black
     assert len(grey) == 1, [(im.mode, im.size) for _, im in images]
     im = grey[0]
     assert all(_ink(im, (x, y)) == 0 for x in range(0, im.width // 3, 7) for y in range(0, im.height, 7))
+    assert _ink(im, (im.width - 3, 3)) > 60
     # the palette picture: paper round the red square (cropped to its cell, so at the cell's foot
     # and head the red runs to the edge; its left and right edges are the transparent white)
     palette = [im for _, im in images if im.mode == "CMYK" and im.getpixel((im.width // 2, im.height // 2))[0] > 150]
@@ -98,18 +99,16 @@ def test_no_picture_keeps_transparency_and_transparent_parts_print_as_paper(buil
 
 
 def test_the_phone_picture_stands_as_its_exif_turns_it(built) -> None:
-    """Orientation 6 (turned a quarter clockwise to view): the arrow drawn pointing right in the
-    file's pixels points down on the page, so its black is at the picture's foot (the fill crop
-    keeps the middle of the upright picture), none at its right edge."""
+    """Orientation 6 (turned a quarter clockwise to view): the file's pixels (1500 x 300, left half
+    black) stand on the page as a 1:5 chimney whose top half is black; the fill crop keeps its
+    middle band, black above, paper below. Not turned, it would be black left, paper right."""
     _, pdf = built
     for _, im in _images(pdf):
-        if im.mode != "L" or _ink(im, (im.width - 3, 3)) > 60:
-            continue  # the grey PNG
+        if im.mode != "L" or _ink(im, (3, 3)) < 200:
+            continue  # the grey PNG: paper at its top left
         w, h = im.size
-        foot = [_ink(im, (x, h - 1)) for x in range(w)]
-        right = [_ink(im, (w - 1, y)) for y in range(h)]
-        assert max(foot) > 200 and sum(v > 200 for v in foot) < w // 2, "no arrow's black at the foot"
-        assert max(right) < 30, "black at the right edge: the picture was not turned"
+        assert all(_ink(im, (x, 2)) > 200 for x in range(0, w, 5)), "the head is not black: not turned"
+        assert all(_ink(im, (x, h - 3)) < 30 for x in range(0, w, 5)), "the foot is not paper: not turned"
         return
     pytest.fail("the phone picture is not on the page")
 
@@ -127,3 +126,43 @@ def test_a_vertical_headlines_upright_form_is_composed_again_after_a_doubled_acc
     article, _changes = normalise_article(read_article(source, tmp_path))
     assert article.title == "越南球员Nguy\u1ec5n加盟"
     assert article.vertical_forms == (), article.vertical_forms
+
+
+def test_a_tall_picture_stands_whole_on_a_phone_screen(tmp_path: Path) -> None:
+    """The 数字报 on a phone (390 x 844 CSS px, headless Chromium): the 1:5 chimney was set at the
+    screen's width, 1950 px tall, more than two screens (a reader scrolled past it never seeing it
+    whole). It stands whole within the screen's height now, its shape kept, centred; a wide
+    picture still takes the screen's width."""
+    import shutil
+
+    from conftest import copy_project
+    from test_epaper import CHROMIUM, _browser
+
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(ROOT / "tests" / "pages", project / "tests" / "pages")
+    (project / "pyproject.toml").write_text("", encoding="utf-8")  # the project's root, tests/pages in it
+    folder = project / "output" / "epaper" / "s20-odd-photos"
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "epaper", SPEC, "-o", str(folder), "-q"],
+                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    assert run.returncode == 0, run.stderr
+    with _browser() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            boxes = {}
+            for name in ("a-odd-a.html", "a-odd-b.html"):
+                phone.goto((folder / name).as_uri())
+                boxes[name] = phone.evaluate("""() => [...document.querySelectorAll('figure.photo img')].map(im => {
+                    im.scrollIntoView(); const r = im.getBoundingClientRect();
+                    return {w: r.width, h: r.height, left: r.left, nw: +im.getAttribute('width'), nh: +im.getAttribute('height')};
+                })""")
+        finally:
+            browser.close()
+    chimney = [b for b in boxes["a-odd-b.html"] if b["nh"] > 4 * b["nw"]]
+    assert len(chimney) == 1, boxes
+    box = chimney[0]
+    assert box["h"] <= 844 * 0.8 + 0.5, box  # whole on the screen, with its caption's start under it
+    assert abs(box["w"] / box["h"] - box["nw"] / box["nh"]) < 0.01, box  # its shape kept
+    assert abs(box["left"] + box["w"] / 2 - 390 / 2) < 20, box  # centred in the column of text
+    panorama = max(boxes["a-odd-a.html"], key=lambda b: b["nw"] / b["nh"])
+    assert panorama["w"] > 300, boxes  # a wide picture still takes the screen's width
