@@ -698,7 +698,7 @@ def normalise_article(article: Article, memo: Memo | None = None) -> tuple[Artic
             normal, edits = normalise_text(value, drop_spaces=False)
             fields[key] = _recomposed(normal, edits)
             changes += _field_changes(article, locs.get(key), typed, _typed_offsets(edits, offsets), f"the {key}")
-            upright = normalise_text(value, drop_spaces=False, half=False)[0]
+            upright = _recomposed(*normalise_text(value, drop_spaces=False, half=False))
             if upright != fields[key]:  # full-width figures or letters, kept upright in a vertical headline
                 vertical.append((key, upright))
     photos: list[Photo] = []

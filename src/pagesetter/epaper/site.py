@@ -778,7 +778,11 @@ body.article main { max-width: 40em; margin: 0 auto; padding: 1em; background: #
 .credit .name { display: inline-block; }
 .byline { color: #555; text-align: center; }
 .photo { margin: 1em 0; }
-.photo img { display: block; width: 100%; height: auto; margin-bottom: .3em; }
+/* a picture takes the column's width, and never more than most of the screen's height: a tall
+   one (a 1:5 chimney, 1950 px at a phone's 390) stands whole, its shape kept, centred, with its
+   caption's start under it on the same screen */
+.photo img { display: block; width: auto; max-width: 100%; height: auto; max-height: 80vh;
+             margin: 0 auto .3em; }
 .photo figcaption { font-size: .9em; color: #444; }
 /* a paragraph's alignment and first-line indent are print's, in its own style attribute (Setting) */
 /* pretty: the browser avoids a paragraph's last line of one character (孤字), as print does */

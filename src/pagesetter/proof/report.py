@@ -478,9 +478,7 @@ def _says(w: Warning, c: CheckWarning) -> bool:
         return True  # the article's character no face prints: the flow names it, and its paragraph
     if c.key == "parted_signs":  # the flow quotes the 落款's line (flow/article.py _warn_signs)
         return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
-    if c.key == "very_loose":
-        return len(w.quoted) == 1 and len(c.text) == 1 and _bare(w.quoted[0]) == _bare(c.text[0])
-    if c.key == "off_measure":  # a line set short: the flow quotes it with or without its line-end hyphen
+    if c.key in ("very_loose", "off_measure"):  # the flow quotes a line with or without its line-end hyphen
         return len(w.quoted) == 1 and len(c.text) == 1 and \
             _bare(w.quoted[0]).rstrip(LINE_END_HYPHENS) == _bare(c.text[0]).rstrip(LINE_END_HYPHENS)
     # the flow quotes the last and first 8 characters either side of the split, check 16

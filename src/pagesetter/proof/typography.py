@@ -328,7 +328,8 @@ def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
     """The text of ``chars`` (a run of the line's, as a slice of it; all of them by default) as the
     line prints it: a space where a word space or a cell gap stands between two glyphs
     (readback.line_spaces, the rule diff quotes by too: Vinícius Júnior, never ViníciusJúnior;
-    11 江城FC 8-6-12, never 江城FC8-6-12)."""
+    11 江城FC 8-6-12, never 江城FC8-6-12), and a hyphen that ends it as the hyphen it prints
+    (pdfium reads it back as U+0002: _line_end_hyphen)."""
     run = line.chars if chars is None else chars
     if not run:
         return ""
@@ -339,7 +340,7 @@ def shown(line: "Line", chars: "tuple[Char, ...] | None" = None) -> str:
         if spaces[start + k - 1]:
             out.append(" ")
         out.append(run[k].text)
-    return "".join(out)
+    return _line_end_hyphen("".join(out))
 
 
 def _han_spread(line: "Line") -> float:
