@@ -8,6 +8,10 @@ is prepared anew). Runs:
   cold  pagesetter build layout/edition-24.yaml -q -j JOBS, XDG_CACHE_HOME a new empty folder
   warm  the same with the cache of an untimed build before the first run
 
+  typst a fresh Python running typst.compile() on a .typ of the same 24 pages (typst_seed.py
+        --edition: each page as the seed page's yardstick, page breaks between), written once,
+        untimed, before the runs: Typst's whole process, in the same rounds (issue 21)
+
 Peak RSS is the largest single process (the main process or one of its page workers), from wait4.
 
 --versus SRC times another checkout's code too (its src folder, byte-compiled first; PYTHONPATH
@@ -28,7 +32,8 @@ import sys
 import time
 from pathlib import Path
 
-from project import compile_package, edition, make_project, run_bench
+from bench_seed import TYPST_COMPILE
+from project import ROOT, compile_package, edition, make_project, run_bench
 
 PYTHON = Path(sys.executable)
 
@@ -54,6 +59,31 @@ def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int, src: Pat
             "edition_bytes": sum(p.stat().st_size for p in out.glob("edition-*.pdf"))}
 
 
+def write_typ(spec: Path, folder: Path) -> Path:
+    """The edition's .typ, written once, untimed, by typst_seed.py (its Python preparation), and
+    compiled once there (the OS page cache filled with the photos and fonts)."""
+    subprocess.run([str(PYTHON), str(ROOT / "bench" / "typst_seed.py"), "-q", "--edition", str(spec),
+                    "--typ-dir", str(folder)], check=True)
+    return folder / f"{spec.stem}.typ"
+
+
+def typst_build(typ: Path, out: Path, label: str) -> dict[str, float]:
+    """One timed Typst compile of the edition's .typ in a fresh Python, as bench_seed.py times the page's."""
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = [str(PYTHON), "-c", TYPST_COMPILE, str(typ), str(out / "edition.pdf"), str(ROOT / "fonts")]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: typst failed:\n{proc.stderr.read().decode(errors='replace')[-2000:] if proc.stderr else ''}")
+    sample = {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mib": ru.ru_maxrss / 1024,
+              "edition_bytes": (out / "edition.pdf").stat().st_size}
+    print(f"  {label} typst: {wall:.2f} s, CPU {sample['cpu_s']:.2f} s, {sample['peak_rss_mib']:.0f} MiB",
+          file=sys.stderr)
+    return sample
+
+
 def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None = None,
           versus: Path | None = None) -> dict[str, object]:
     project = make_project(scratch / "project")
@@ -61,8 +91,12 @@ def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None
     codes: list[tuple[str, Path | None]] = [("", None)] + ([("versus ", versus)] if versus is not None else [])
     for name, src in codes:  # fills each warm cache and the OS page cache
         build(project, spec, scratch / f"untimed-{name.strip()}", scratch / f"warm-cache-{name.strip()}", jobs, src)
+    typ = write_typ(spec, scratch / "typ")
     samples: dict[str, list[dict[str, float]]] = {f"{name}{kind}": [] for name, _ in codes for kind in ("cold", "warm")}
+    samples["typst"] = []
     for rep in range(runs):
+        if rep % 2 == 1:  # Typst first in every other round, last in the others
+            samples["typst"].append(typst_build(typ, scratch / f"out-typst-{rep}", f"run {rep + 1}/{runs}"))
         for name, src in (codes if rep % 2 == 0 else codes[::-1]):
             for kind in (("cold", "warm") if rep % 2 == 0 else ("warm", "cold")):
                 cache = scratch / (f"warm-cache-{name.strip()}" if kind == "warm" else f"cold-{rep}")
@@ -72,6 +106,8 @@ def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None
                       f"{s['peak_rss_mib']:.0f} MiB, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
                 if kind == "cold":
                     shutil.rmtree(cache, ignore_errors=True)
+        if rep % 2 == 0:
+            samples["typst"].append(typst_build(typ, scratch / f"out-typst-{rep}", f"run {rep + 1}/{runs}"))
     summary = {}
     for kind, ss in samples.items():
         summary[kind] = {
@@ -82,7 +118,9 @@ def bench(pages: int, runs: int, jobs: int, scratch: Path, photo_ppi: int | None
             "per_page_s": statistics.median(s["wall_s"] for s in ss) / pages,
         }
     last = samples["cold"][-1]
-    return {"pages": pages, "runs": runs, "jobs": jobs, "cores": os.cpu_count(), "photo_ppi": photo_ppi,
+    typst_median = summary["typst"]["median_s"]
+    ratios = {f"{kind}_over_typst": summary[kind]["median_s"] / typst_median for kind in summary if kind != "typst"}
+    return {"pages": pages, "ratios": ratios, "typst_edition_bytes": samples["typst"][-1]["edition_bytes"], "runs": runs, "jobs": jobs, "cores": os.cpu_count(), "photo_ppi": photo_ppi,
             "versus": str(versus) if versus is not None else None, "results": summary,
             "largest_page_bytes": last["largest_page_bytes"], "edition_bytes": last["edition_bytes"]}
 
@@ -95,8 +133,10 @@ def table(r: dict) -> str:
     for kind, s in r["results"].items():
         lines.append(f"{kind:12s} {s['median_s']:9.2f} {s['min_s']:7.2f} {s['cpu_median_s']:7.2f} "
                      f"{s['per_page_s']:7.2f} {s['peak_rss_mib']:13.1f}")
+    lines += [""] + [f"pagesetter {key.replace('_over_typst', '')} / typst: {v:.1f}x (medians)"
+                     for key, v in r["ratios"].items()]
     lines += ["", f"largest page PDF {r['largest_page_bytes'] / 1e6:.2f} MB; "
-                  f"combined edition PDF {r['edition_bytes'] / 1e6:.1f} MB"]
+                  f"combined edition PDF {r['edition_bytes'] / 1e6:.1f} MB; Typst's {r['typst_edition_bytes'] / 1e6:.1f} MB"]
     return "\n".join(lines)
 
 

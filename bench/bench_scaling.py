@@ -1,5 +1,7 @@
-"""How cost grows (issue 8): editions of 1, 2, 4, 8, 16 and 32 pages, and one page with 1x, 2x and
-4x its text, each built cold (empty cache) as a whole process.
+"""How cost grows (issues 8 and 21): editions of 1, 2, 4, 8, 16, 32 and 48 pages, and one page with
+1x, 2x and 4x its text, each built cold (empty cache) as a whole process, and beside each edition
+Typst compiling the same pages (typst_seed.py --edition: a .typ written once, untimed; Typst's
+whole process, a fresh Python running typst.compile).
 
 Pages: every page has its own text and photos (bench/project.py), built with -j JOBS. Text: every
 article's body repeated 2 or 4 times on the seed page's layout; what does not fit is overset (the
@@ -8,7 +10,7 @@ text while the page stays the same. The table gives seconds per page, and the co
 process, nothing cached) per 1000 characters: flat columns mean linear growth. The whole flow is
 given beside it; its fitting trials depend on how near each article is to its space.
 
-Usage: python bench/bench_scaling.py [--pages 1,2,4,8,16,32] [--text 1,2,4] [--jobs 2] [--json]
+Usage: python bench/bench_scaling.py [--pages 1,2,4,8,16,32,48] [--text 1,2,4] [--jobs 2] [--json]
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench_edition import typst_build, write_typ
 from project import edition, make_project, page_variant, run_bench
 
 PYTHON = Path(sys.executable)
@@ -83,7 +86,9 @@ def bench(pages: list[int], texts: list[int], jobs: int, scratch: Path) -> dict[
         spec = edition(project, n)
         wall, _, _ = timed([str(PYTHON), "-m", "pagesetter", "build", str(spec), "-q", "-j", str(jobs), "-o", "out"],
                            project, scratch / f"cache-pages-{n}")
-        rows_pages.append({"pages": n, "wall_s": wall, "per_page_s": wall / n})
+        typst = typst_build(write_typ(spec, scratch / f"typ-{n}"), scratch / f"typst-{n}", f"{n:2d} pages")
+        rows_pages.append({"pages": n, "wall_s": wall, "per_page_s": wall / n, "typst_s": typst["wall_s"],
+                           "typst_per_page_s": typst["wall_s"] / n})
         print(f"  {n:2d} pages: {wall:6.2f} s ({wall / n:.2f} s/page)", file=sys.stderr)
     rows_text = []
     for k in texts:
@@ -106,8 +111,10 @@ def bench(pages: list[int], texts: list[int], jobs: int, scratch: Path) -> dict[
 
 
 def table(r: dict) -> str:
-    lines = [f"cold builds, -j {r['jobs']} on {r['cores']} cores", "", f"{'pages':>5s} {'wall s':>8s} {'s/page':>7s}"]
-    lines += [f"{row['pages']:5d} {row['wall_s']:8.2f} {row['per_page_s']:7.2f}" for row in r["pages"]]
+    lines = [f"cold builds, -j {r['jobs']} on {r['cores']} cores", "",
+             f"{'pages':>5s} {'wall s':>8s} {'s/page':>7s} {'typst s':>8s} {'s/page':>7s} {'ratio':>6s}"]
+    lines += [f"{row['pages']:5d} {row['wall_s']:8.2f} {row['per_page_s']:7.2f} {row['typst_s']:8.2f} "
+              f"{row['typst_per_page_s']:7.2f} {row['wall_s'] / row['typst_s']:5.1f}x" for row in r["pages"]]
     lines += ["", f"{'text':>5s} {'chars':>7s} {'wall s':>8s} {'compose s':>10s} {'s/1000 chars':>13s} {'flow s':>7s}"]
     lines += [f"{row['text']:4d}x {row['chars']:7d} {row['wall_s']:8.2f} {row['compose_s']:10.3f} "
               f"{row['compose_per_1000_chars_s']:13.4f} {row['flow_s']:7.3f}" for row in r["text"]]
@@ -116,7 +123,7 @@ def table(r: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pages", default="1,2,4,8,16,32")
+    ap.add_argument("--pages", default="1,2,4,8,16,32,48")
     ap.add_argument("--text", default="1,2,4")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", action="store_true")

@@ -8,7 +8,11 @@ Deliberately independent of the pagesetter package: importing it would add its s
 to the Typst side of the benchmark. The page is the same work (same text, normalised the same
 way, same faces and sizes, page size, grid, photos, captions), not a typographic copy.
 
-Usage: python bench/typst_seed.py [-o OUT.pdf] [--typ-dir DIR] [--spec layout/seed-page.yaml]
+An edition (``--edition layout/edition-24.yaml``, as bench/project.py writes one): each of its
+pages written so, one after another, a page break between them, in one .typ (bench_edition.py and
+bench_scaling.py time Typst compiling it).
+
+Usage: python bench/typst_seed.py [-o OUT.pdf] [--typ-dir DIR] [--spec layout/seed-page.yaml | --edition E.yaml]
 """
 
 from __future__ import annotations
@@ -406,9 +410,17 @@ def build_typ(spec_path: Path) -> str:
     return "".join(out)
 
 
+def build_edition_typ(edition_path: Path) -> str:
+    """Every page of the edition file (its ``pages:``, paths beside it) as build_typ writes it,
+    one after another with a page break between: one document of the edition's pages."""
+    edition = yaml.safe_load(edition_path.read_text(encoding="utf-8"))["edition"]
+    return "\n#pagebreak()\n".join(build_typ((edition_path.parent / page).resolve()) for page in edition["pages"])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--spec", type=Path, default=ROOT / "layout" / "seed-page.yaml")
+    ap.add_argument("--edition", type=Path, default=None, help="an edition file: all its pages in one .typ")
     ap.add_argument("-o", "--output", type=Path, default=None, help="PDF to write (default: in the temp folder)")
     ap.add_argument("--typ-dir", type=Path, default=None, help="folder for the .typ (default: a new temp folder)")
     ap.add_argument("--fonts", type=Path, default=ROOT / "fonts")
@@ -417,9 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     typ_dir = args.typ_dir or Path(tempfile.mkdtemp(prefix="typst-seed-"))
     typ_dir.mkdir(parents=True, exist_ok=True)
-    typ = typ_dir / "seed-page.typ"
-    typ.write_text(build_typ(args.spec.resolve()), encoding="utf-8")
-    pdf = args.output or typ_dir / "seed-page.pdf"
+    if args.edition is not None:
+        typ = typ_dir / f"{args.edition.stem}.typ"
+        typ.write_text(build_edition_typ(args.edition.resolve()), encoding="utf-8")
+    else:
+        typ = typ_dir / "seed-page.typ"
+        typ.write_text(build_typ(args.spec.resolve()), encoding="utf-8")
+    pdf = args.output or typ.with_suffix(".pdf")
     # root "/" so the photos' absolute paths resolve; only the repo's fonts (plus Typst's embedded
     # fallback faces, which this page does not use) are visible.
     typst.compile(str(typ), output=str(pdf), root="/", font_paths=[str(args.fonts)], ignore_system_fonts=True)
