@@ -92,3 +92,21 @@ def test_a_block_content_controls_paragraphs_are_imported(tmp_path: Path) -> Non
     block = f"<w:sdt><w:sdtContent><w:p>{_r('控件里的一整段正文，句号结尾。')}</w:p></w:sdtContent></w:sdt>"
     article, _ = _imported(tmp_path, block)
     assert "控件里的一整段正文，句号结尾。" in _body(article), article["body"]
+
+
+def test_a_geta_mark_typed_in_the_copy_is_warned_at_its_place(tmp_path: Path) -> None:
+    """〓 in the copy (the import writes one for a symbol-font character; reporters type it for a
+    character to set) prints as the 〓 of a character no face has: `check` listed it, the build
+    said nothing (exit 0, no warning). Warned now at its file, line and column."""
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path / "project")
+    article = project / "content" / "dongfeng-media.md"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    at = next(k for k, line in enumerate(lines) if line.startswith("没有披上"))
+    lines[at] = "没有〓披上" + lines[at][len("没有披上"):]
+    article.write_text("\n".join(lines), encoding="utf-8")
+    result = run_cli(project, "build", "-q", "-o", "out")
+    assert result.returncode == 0, result.stderr
+    assert f"warning: content/dongfeng-media.md:{at + 1}:3: missing-glyph: article 'dongfeng-media', " \
+           "paragraph 1: 〓 (U+3013) in the copy" in result.stderr, result.stderr
