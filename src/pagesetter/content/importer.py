@@ -292,6 +292,7 @@ def analyse(paras: list[SourcePara], fmt: str = "text") -> tuple[list[Imported],
     if fmt != "docx":  # (Word's own tables are its "#tables" paragraphs)
         paras = _find_tables(paras, notes)
     kinds = [_kind(p) for p in paras]
+    notes += [Note(p.line, "to do", said) for p in paras for said in p.not_imported]
     for p, k in zip(paras, kinds):
         if k == "tables":  # a Word table that is no grid of plain cells: its marker stands in the body
             notes.append(Note(p.line, "to do", f"a Word table {p.text} was not imported: write it at "

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from pagesetter.errors import InputError, Loc, display_path
@@ -61,6 +63,9 @@ class SourcePara:
     size: float = 0.0  # Word: the largest type size of its text in pt (0: not said)
     style: str = ""  # Word: the paragraph style's name, lower case
     pictures: tuple["Picture", ...] = ()  # Word: the pictures standing in the paragraph
+    # Word: what the paragraph holds that is not imported as text (a footnote, a symbol-font
+    # character), each said by the import as a 'to do' note at the paragraph
+    not_imported: tuple[str, ...] = ()
 
     @property
     def picture(self) -> bool:
@@ -225,21 +230,114 @@ def read_docx(path: Path) -> list[SourcePara]:
             continue
         style = (para.style.name if para.style is not None else "") or ""
         style_bold = bool(para.style is not None and para.style.font.bold)
-        runs = tuple(Run(r.text, bool(r.bold) if r.bold is not None else style_bold) for r in para.runs if r.text)
-        sizes = [r.font.size.pt for r in para.runs if r.text.strip() and r.font.size is not None]
+        word_runs = _text_runs(para)
+        read = [_run_text(r._r) for r in word_runs]  # type: ignore[attr-defined]
+        runs = tuple(Run(text, bool(r.bold) if r.bold is not None else style_bold)
+                     for r, (text, _) in zip(word_runs, read) if text)
+        not_imported = tuple(_not_imported(read))
+        sizes = [r.font.size.pt for r, (text, _) in zip(word_runs, read) if text.strip() and r.font.size is not None]
         size_pt = max(sizes) if sizes else (_style_size(para.style) if para.style is not None else 0.0)
         pictures = _pictures(para)
         text = "".join(r.text for r in runs)
         if not text.strip() and not pictures:
+            if not_imported:  # a paragraph of a footnote's mark alone: said at a paragraph of text
+                at = next((k for k in range(len(out) - 1, -1, -1) if isinstance(out[k], SourcePara)), None)
+                if at is not None:
+                    last = out[at]
+                    assert isinstance(last, SourcePara)
+                    out[at] = replace(last, not_imported=last.not_imported + not_imported)
             continue
         name = style.lower()
         level = _STYLE_LEVEL.get(name, 0)
         m = _STYLE_HEADING.match(name)
         if m:
             level = int(m.group(1))
-        out.append(SourcePara(number, _strip_runs(runs), heading=level, size=size_pt or body_size,
-                              style=name, pictures=pictures))
+        for k, line in enumerate(_lines(runs)):  # a soft line return (Shift+Enter) ends a line as in a text file
+            if k and not "".join(r.text for r in line).strip():
+                continue
+            out.append(SourcePara(number, _strip_runs(line), heading=level, size=size_pt or body_size,
+                                  style=name, pictures=pictures if k == 0 else (),
+                                  not_imported=not_imported if k == 0 else ()))
     return _with_tables(out)
+
+
+# Word's markup that holds a paragraph's runs (python-docx's ``paragraph.runs`` gives only the
+# paragraph's own w:r children: text in a hyperlink, a tracked insertion, a field, a content
+# control or a smart tag was dropped, exit 0), and what holds runs that are not its text: a tracked
+# deletion or move's old place, and a text box's own paragraphs (ECMA-376 Part 1, §17.13.5, §17.3.3.35).
+_NOT_TEXT = ("del", "moveFrom", "txbxContent")
+_RUNS = ".//*[local-name()='r' and namespace-uri()='{w}'" + "".join(
+    f" and not(ancestor::*[local-name()='{tag}'])" for tag in _NOT_TEXT) + "]"
+
+
+def _text_runs(para: object) -> list[object]:
+    """Every run of the paragraph's text, in order, whatever markup holds it (_RUNS)."""
+    from docx.text.run import Run as WordRun
+
+    p = para._p  # type: ignore[attr-defined]
+    return [WordRun(r, para) for r in p.xpath(_RUNS.format(w=p.nsmap.get("w", W_NS)))]  # type: ignore[arg-type]
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# A run's children that are text (ECMA-376 Part 1, §17.3.3): each as the character it stands for
+# (a soft hyphen is a break opportunity, not a character the page prints)
+_RUN_CHARS = {"tab": "\t", "ptab": "\t", "cr": "\n", "noBreakHyphen": "-", "softHyphen": ""}
+# stands where a symbol-font character was (w:sym): the proofreader's mark for a character to set
+GETA = "\u3013"
+
+
+def _run_text(r: object) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A run's text, with ``\\n`` at a line return, and what it holds that is not text: (kind,
+    detail) for a symbol-font character (written as 〓) and a footnote or endnote mark."""
+    out: list[str] = []
+    lost: list[tuple[str, str]] = []
+    for child in r.iterchildren():  # type: ignore[attr-defined]
+        tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if tag == "t":
+            out.append(child.text or "")
+        elif tag == "br":
+            out.append("\n")  # a line, page or column break: each ends a line of the copy
+        elif tag in _RUN_CHARS:
+            out.append(_RUN_CHARS[tag])
+        elif tag == "sym":
+            attrs = {k.rsplit("}", 1)[-1]: v for k, v in child.attrib.items()}
+            lost.append(("sym", f"{attrs.get('font', '?')} {attrs.get('char', '?')}", "".join(out)))
+            out.append(GETA)
+        elif tag in ("footnoteReference", "endnoteReference"):
+            lost.append((tag, "".join(out)))
+    return "".join(out), tuple(lost)
+
+
+def _not_imported(read: list[tuple[str, tuple[tuple[str, ...], ...]]]) -> list[str]:
+    """The notes for what a paragraph's runs hold that is not imported as text, in order."""
+    notes = []
+    before = ""
+    for text, lost in read:
+        for item in lost:
+            kind = item[0]
+            said = (before + item[-1])[-8:]
+            if kind == "sym":
+                notes.append(f"a Word symbol ({item[1]}) is not a character: written {GETA}; type the character "
+                             "it stands for in its place")
+            else:
+                what = "a footnote" if kind == "footnoteReference" else "an endnote"
+                notes.append(f"{what} (its mark after {said!r}) is not imported: add its text to the copy "
+                             "where it belongs")
+        before += text
+    return notes
+
+
+def _lines(runs: tuple[Run, ...]) -> list[tuple[Run, ...]]:
+    """The runs parted at each line return (``\\n``) into the lines of the paragraph."""
+    lines: list[list[Run]] = [[]]
+    for run in runs:
+        parts = run.text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                lines.append([])
+            if part:
+                lines[-1].append(Run(part, run.bold))
+    return [tuple(line) for line in lines]
 
 
 # --- Word tables (trial 16b #14: dropped, exit 0, though the article format has tables) ----------
@@ -265,13 +363,29 @@ def _blocks(document: object) -> list[tuple[int, object]]:
     body = document.element.body  # type: ignore[attr-defined]
     parent = document._body  # type: ignore[attr-defined]
     out: list[tuple[int, object]] = []
-    for element in body.iterchildren():
+    for element in _block_elements(body):
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             out.append((len(out) + 1, Paragraph(element, parent)))
         elif tag == "tbl":
             out.append((len(out) + 1, _word_table(Table(element, parent))))
     return out
+
+
+def _block_elements(parent: object) -> Iterator[object]:
+    """The body's paragraphs and tables in order, those inside a block-level content control
+    (w:sdt's w:sdtContent: a template's 正文 box) or custom XML element included (they were skipped
+    whole)."""
+    for element in parent.iterchildren():  # type: ignore[attr-defined]
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag == "sdt":
+            for content in element.iterchildren():
+                if isinstance(content.tag, str) and content.tag.endswith("}sdtContent"):
+                    yield from _block_elements(content)
+        elif tag == "customXml":
+            yield from _block_elements(element)
+        else:
+            yield element
 
 
 def _word_table(table: object) -> _WordTable:

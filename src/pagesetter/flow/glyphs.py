@@ -122,15 +122,17 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
     when the spec says ``missing_glyphs: substitute``, 〓 in its place and a warning for each.
     ``memo`` (session.py) keeps each article's answer by the identity of the spec and article."""
     found: list[Missing] = []
+    typed: tuple[Warning, ...] = ()
     out = dict(articles)
     for name, article in articles.items():
         context = memo(("glyphs-context", spec, name), lambda: memo.token(_glyphs_context(spec, name))) \
             if memo is not None else None
-        ready, lacking = memo(("glyphs", context, article),
-                              lambda: _article_glyphs(spec, name, article, faces, memo)) \
+        ready, lacking, marks = memo(("glyphs", context, article),
+                                     lambda: _article_glyphs(spec, name, article, faces, memo)) \
             if memo is not None else _article_glyphs(spec, name, article, faces)
         out[name] = ready
         found += lacking
+        typed += marks
     if spec.masthead is not None:  # its texts are the spec's; flow/masthead.py puts 〓 in their place
         for text in spec.masthead.texts():
             style = spec.styles[text.style]
@@ -150,7 +152,7 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
                 found.append(Missing(text.loc, FURNITURE, text.where, ch, text.style, _chain_keys(style.font, faces)))
                 furniture_styles[text.where] = text.style
     if not found:
-        return out, ()
+        return out, typed
     if spec.missing_glyphs == "substitute":
         unprintable = [m for m in found if m.article != FURNITURE and not all(_printable(SUBSTITUTE, faces.chain(spec.styles[s].font))
                                                    for s in _styles_of(spec, m.article))]
@@ -161,8 +163,9 @@ def missing_glyphs(spec: PageSpec, articles: dict[str, Article], faces: FaceSet,
                 SUBSTITUTE, spec.styles[next(t.style for t in spec.masthead.texts() if t.where == m.where)], faces)]
         if not unprintable:
             # the article named for proof/report.py unsaid (the masthead's texts are no article's)
-            return out, tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place", m.loc,
-                                      "" if m.article in (MASTHEAD, FURNITURE) else m.article) for m in found)
+            return out, typed + tuple(Warning("missing-glyph", f"{m.message}; printed {SUBSTITUTE} in its place",
+                                              m.loc, "" if m.article in (MASTHEAD, FURNITURE) else m.article)
+                                      for m in found)
         found = unprintable
     raise InputErrors(_errors(found, spec.missing_glyphs))
 
@@ -203,15 +206,17 @@ def _glyphs_context(spec: PageSpec, name: str) -> object:
 
 
 def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet, memo: Memo | None = None
-                    ) -> tuple[Article, tuple[Missing, ...]]:
-    """One article: the characters none of its styles' faces has, and the article to set (〓 put
-    in their place when the spec asks to substitute). ``memo``: each text's answer kept by the text
-    and its faces (an edit changes one paragraph)."""
+                    ) -> tuple[Article, tuple[Missing, ...], tuple[Warning, ...]]:
+    """One article: the characters none of its styles' faces has, the article to set (〓 put in
+    their place when the spec asks to substitute), and a warning for each 〓 typed in the copy.
+    ``memo``: each text's answer kept by the text and its faces (an edit changes one paragraph)."""
     entries = [a for a in spec.articles if a.article == name]
     if not entries:
-        return article, ()
+        return article, (), ()
     found: list[Missing] = []
     fields = list(_fields(article, entries, spec.styles))
+    typed = tuple(_typed_mark(name, f, i) for f in fields if SUBSTITUTE in f.text
+                  for i, ch in enumerate(f.text) if ch == SUBSTITUTE)
     lacking: dict[tuple, list[int]] = {}
     for f in fields:
         font = spec.styles[f.style].font
@@ -223,8 +228,17 @@ def _article_glyphs(spec: PageSpec, name: str, article: Article, faces: FaceSet,
             found.append(Missing(f.locate(i), name, f.where, f.text[i], f.style, tuple(face.key for face in chain)))
     if lacking and spec.missing_glyphs == "substitute":
         substituted = _substituted(article, fields, lacking)
-        return replace(substituted, stood_in=_stood_in(article, substituted)), tuple(found)
-    return article, tuple(found)
+        return replace(substituted, stood_in=_stood_in(article, substituted)), tuple(found), typed
+    return article, tuple(found), typed
+
+
+def _typed_mark(name: str, f: _Field, i: int) -> Warning:
+    """A 〓 typed in the copy (a reporter's, or the Word import's for a symbol-font character: the
+    mark for a character still to set) prints as the one printed for a character no face has, and
+    a proofreader reads it so: warned at its place as a substituted one is (the build said nothing
+    of it, `check` listed it)."""
+    return Warning("missing-glyph", f"article {name!r}, {f.where}: {SUBSTITUTE} (U+3013) in the copy, the mark for "
+                   "a character still to set: type the character in its place", f.locate(i), name)
 
 
 def _holes(text: str, chain: list) -> tuple[int, ...]:  # type: ignore[type-arg]
