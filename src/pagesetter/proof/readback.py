@@ -114,10 +114,11 @@ def white(a: Char, b: Char) -> float:
     return (b.x - a.right) / max(a.size, 1e-6)
 
 
-def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
+def line_spaces(chars: Sequence[Char], han: Sequence[bool], inside: Sequence[bool] | None = None) -> list[str]:
     """For each neighbouring pair of one printed line's characters (``chars[k]``, ``chars[k + 1]``),
     what stands between them: NONE, a WORD space or a CELL gap (the rule above). ``han``: whether
-    each character is a Han character (typography.is_han)."""
+    each character is a Han character (typography.is_han); ``inside``: in_word of each, when the
+    caller knows it (typography.Line.words)."""
     if len(chars) < 2:
         return []
     # each character's kinds asked once, not once for each of its two pairs (a page's check asks
@@ -128,7 +129,8 @@ def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
     words = [a and b for a, b in zip(sides, sides[1:])]
     spread = [w for k, w in enumerate(whites) if han[k] and han[k + 1]]
     spread_em = max(0.0, statistics.median(spread)) if spread else 0.0
-    inside = [in_word(c.text) for c in chars]
+    if inside is None:
+        inside = [in_word(c.text) for c in chars]
     tracked = sorted(w for w, a, b in zip(whites, inside, inside[1:]) if a and b)
     tracking = tracked[len(tracked) // 2] if tracked else 0.0
     # MAYBE_RTL holds every right-to-left character: a line without one has no pair to mirror

@@ -124,6 +124,7 @@ _MARK_STRIPS = tuple((mark, "".join(sorted(mark))) for mark in (DASH, ELLIPSIS))
 _RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
     k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
 _X = operator.attrgetter("x")  # a character's origin, as a sort key
+_TEXT = operator.attrgetter("text")
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
 
@@ -183,10 +184,11 @@ class Line:
     def em(self) -> float:
         """The line's type size: most of its characters' (a 五号 poem line opened by a 小五 run-in
         lead is a 五号 line); its white and indents are judged in this em."""
-        first = self.chars[0].size
-        if all(c.size == first for c in self.chars):  # the common line: one size
+        sizes = [c.size for c in self.chars]
+        first = sizes[0]
+        if sizes.count(first) == len(sizes):  # the common line: one size (counted in C, not a generator)
             return first
-        return Counter(round(c.size, 2) for c in self.chars).most_common(1)[0][0]
+        return Counter(round(size, 2) for size in sizes).most_common(1)[0][0]
 
     @property
     def right(self) -> float:
@@ -196,7 +198,19 @@ class Line:
     @_once
     def han(self) -> tuple[bool, ...]:
         """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
+        text = self.text
+        if len(text) == len(self.chars):  # one code point a character (every character read back)
+            return tuple(map(is_han, text))
         return tuple([is_han(c.text) for c in self.chars])
+
+    @_once
+    def words(self) -> tuple[bool, ...]:
+        """readback.in_word of each character (a Latin word's, a figure's, a URL's): asked by the
+        letter spacing and the line's spaces (line_spaces), answered once a line."""
+        text = self.text
+        if len(text) == len(self.chars):
+            return tuple(map(in_word, text))
+        return tuple([in_word(c.text) for c in self.chars])
 
     @_once
     def em_boxes(self) -> tuple[float, ...]:
@@ -213,7 +227,7 @@ class Line:
     @_once
     def spaces(self) -> list[str]:
         """What stands between each neighbouring pair of the line's characters: readback.line_spaces."""
-        return line_spaces(self.chars, self.han)
+        return line_spaces(self.chars, self.han, self.words)
 
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
@@ -400,9 +414,12 @@ def _letter_spacing(line: "Line") -> float:
     their advances (kerning brings it below 0): what justification spaced a word's letters
     out by, 0 on a line with no two such characters together. A word space parts words
     (readback.line_spaces)."""
+    words = line.words
+    if True not in words:  # a line of Han and marks alone (most of a page's): no pair to measure
+        return 0.0
     chars = line.chars
-    pairs = [k for k, (a, b) in enumerate(zip(chars, chars[1:])) if a.size > 0 and in_word(a.text) and in_word(b.text)]
-    if not pairs:  # a line of Han alone (most of a page's): its spaces need not be read
+    pairs = [k for k, (a, b) in enumerate(zip(words, words[1:])) if a and b and chars[k].size > 0]
+    if not pairs:  # no two word characters side by side: its spaces need not be read
         return 0.0
     spaces = line.spaces
     extras = [(chars[k + 1].x - chars[k].right) / chars[k].size for k in pairs if not spaces[k]]
@@ -445,8 +462,13 @@ class ByBaseline(NamedTuple):
     @staticmethod
     def of(page: PageChars) -> "ByBaseline":
         rows: dict[float, list[Char]] = {}
+        last: float | None = None
+        row: list[Char] = []
         for c in page.chars:
-            rows.setdefault(c.baseline, []).append(c)
+            if c.baseline != last:  # pdfium gives a line's characters together: a lookup a run
+                last = c.baseline
+                row = rows.setdefault(last, [])
+            row.append(c)
         keys = sorted(rows)
         ordered = [sorted(rows[k], key=_X) for k in keys]
         return ByBaseline(keys, ordered, [[c.x for c in row] for row in ordered])
@@ -1139,11 +1161,17 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
     """Characters on one baseline, left to right, as lines; spaces kept apart as blanks."""
     rows: dict[float, list[Char]] = {}
     keys: dict[float, float] = {}  # baseline → its row: round() once a baseline, not once a character
+    last: float | None = None
+    row: list[Char] = []
     for c in chars:
-        key = keys.get(c.baseline)
-        if key is None:
-            key = keys[c.baseline] = round(c.baseline, 1)
-        rows.setdefault(key, []).append(c)
+        baseline = c.baseline
+        if baseline != last:  # characters come a row at a time (chars_of): looked up once a run
+            last = baseline
+            key = keys.get(baseline)
+            if key is None:
+                key = keys[baseline] = round(baseline, 1)
+            row = rows.setdefault(key, [])
+        row.append(c)
     out = []
     edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
     kind = frame.kind if frame is not None else ""
@@ -1151,7 +1179,8 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
         row = rows[key]
         # sorted by _reading_x (stable), its expression inline: a call a character costs more than the sort
         at = clustered_xs(row, [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in row])
-        row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
+        if sorted(at) != at:  # in order already (nearly every row): the stable sort would keep it as it is
+            row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
         blank = [c.text.isspace() for c in row]
         if not any(blank):  # the common row: no space printed in it
             out.append(Line(page, tuple(row), (), *edges, frame is not None, kind=kind))
@@ -1824,6 +1853,8 @@ def _set_in_measures(lines: list[Line], measure_right: float | None) -> list[flo
 # line's spread between characters at most (compose/spacing.py: the gap before a mark stretches
 # as between Han), never a space of its own: "Health Organization    ，" reads as a gap.
 _CLOSING_MARKS = frozenset(ch for ch in CLOSING | PAUSE | STOP if not ch.isascii())
+# … found in a line's text by one regex scan (a line's characters are one code point each)
+_CLOSING_AT = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_CLOSING_MARKS)) + "]")
 
 
 # What a paragraph's last line ends with (a sentence's end, its closing quote or bracket): a line
@@ -1841,7 +1872,7 @@ def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
     chars = line.chars
     worst: tuple[float, Char, Char] | None = None
     text = line.text  # the line's characters joined once: only the marks' places are looked at
-    for k in [k for k, ch in enumerate(text) if ch in _CLOSING_MARKS and k > 0]:
+    for k in [m.start() for m in _CLOSING_AT.finditer(text, 1)]:
         a, b = chars[k - 1], chars[k]
         if a.text in MARKS or b.size <= 0:
             continue
@@ -2317,7 +2348,7 @@ def _no_unicode(number: int, page: PageChars, report: TypographyReport) -> None:
 
 def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
     """Each 〓 on the page, any line of it: found with the characters of its row round it."""
-    if not any(c.text == GETA for c in page.chars):
+    if GETA not in map(_TEXT, page.chars):  # scanned in C: nearly every page has none
         return
     rows: dict[float, list[Char]] = {}
     for c in page.chars:
@@ -2337,6 +2368,8 @@ def _holes(line: Line, report: TypographyReport) -> None:
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
+    if _no_white_past(line, LIMITS.hole):
+        return  # nearly every line: no pair's white can pass the limit, whichever pairs count
     pairs = [(a, b, (b.x - end) / max(a.size, b.size))  # end: box_end(a), made once a line (Line.box_ends)
              for a, b, end in zip(line.chars, line.chars[1:], line.box_ends)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
@@ -2347,6 +2380,20 @@ def _holes(line: Line, report: TypographyReport) -> None:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
             report.holes.append(Finding.at(line, shown(line),
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
+
+
+def _no_white_past(line: Line, limit: float) -> bool:
+    """True when no neighbouring pair of the line has more than ``limit`` em of white from the
+    first's box end (Line.box_ends) to the second's origin, in the larger of their sizes: every
+    pair's white is at most the widest white in pt over the line's least size. Asked first, with
+    a subtraction a pair and a hair of margin (1e-9 of the limit, rounding aside), so the pairs
+    are measured only on a line where one may be past it; False when it cannot tell (a size 0)."""
+    chars = line.chars
+    least = min([c.size for c in chars])
+    if least <= 0.0 or len(chars) < 2:
+        return len(chars) < 2
+    widest = max([b.x - end for b, end in zip(chars[1:], line.box_ends)])
+    return widest <= limit * least * (1 - 1e-9)
 
 
 _NUMBER_SYMBOLS = frozenset(NUMBER_SUFFIXES)
@@ -2384,6 +2431,17 @@ MARK_LEAN_EM = 0.3
 _BLANK_SIDED: dict[str, str] = {ch: BLANK_SIDE[cls] for ch, cls in MARK_CLASSES.items()
                                 if BLANK_SIDE.get(cls) in ("left", "right") and ch in MARKS}
 _DASHES = DASH | ELLIPSIS
+_BLANK_SIDED_AT = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_BLANK_SIDED)) + "]")
+
+
+def _marks_at(line: Line, pattern: "re.Pattern[str]", marks: "dict[str, str]") -> list[int]:
+    """The indexes of the line's characters that are ``marks`` (``pattern`` matches each alone):
+    found by one regex scan of the line's text where each character is one code point (every
+    character read back), else character by character."""
+    text = line.text
+    if len(text) == len(line.chars):
+        return [m.start() for m in pattern.finditer(text)]
+    return [k for k, c in enumerate(line.chars) if c.text in marks]
 
 
 def _inked_pair(a: Char, b: Char) -> bool:
@@ -2399,9 +2457,10 @@ def _crowded_marks(line: Line, report: TypographyReport) -> None:
     reads as the next character's). pdfium's glyph boxes (readback.Char ink_left/ink_right) on
     both sides, a Han character's too. One finding per mark."""
     chars = line.chars
-    for k, c in enumerate(chars):
-        side = _BLANK_SIDED.get(c.text)
-        if side is None or c.size <= 0:
+    for k in _marks_at(line, _BLANK_SIDED_AT, _BLANK_SIDED):
+        c = chars[k]
+        side = _BLANK_SIDED[c.text]
+        if c.size <= 0:
             continue
         prev = chars[k - 1] if k > 0 and _inked_pair(chars[k - 1], c) else None
         nxt = chars[k + 1] if k + 1 < len(chars) and _inked_pair(c, chars[k + 1]) else None
