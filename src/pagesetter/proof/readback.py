@@ -135,23 +135,16 @@ def line_spaces(chars: Sequence[Char], han: Sequence[bool], inside: Sequence[boo
     tracking = tracked[len(tracked) // 2] if tracked else 0.0
     # MAYBE_RTL holds every right-to-left character: a line without one has no pair to mirror
     rtl = MAYBE_RTL.search("".join([c.text for c in chars])) is not None
-    out = []
-    for k, (w, word) in enumerate(zip(whites, words)):
-        if rtl:
-            a, b = pairs[k]
+    out = [CELL if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE)
+           else WORD if word and w > tracking + WORD_SPACE else NONE for w, word in zip(whites, words)]
+    if rtl:
+        for k, (a, b) in enumerate(pairs):
             if a.text[:1] and b.text[:1] and (is_rtl(a.text[:1]) or is_rtl(b.text[:1])):
                 # right-to-left letters read back in the copy's order (rtl_in_place) stand right to
                 # left: two of them have a word space where their boxes stand apart, mirrored; a
                 # run's edge and its neighbour (the quotation mark) stand apart by the run's width
                 gap = (a.x - b.right) / max(a.size, 1e-6)
-                out.append(WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE)
-                continue
-        if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE):
-            out.append(CELL)
-        elif word and w > tracking + WORD_SPACE:
-            out.append(WORD)
-        else:
-            out.append(NONE)
+                out[k] = WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE
     return out
 
 
@@ -170,7 +163,8 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
             textpage = page.get_textpage()
             chars, spaces, unmapped, lines = _chars(textpage, height)
             chars = _in_x_order(_unmirrored(chars, lines), lines)
-            if any([MAYBE_RTL.search(c.text) is not None for c in chars]):
+            # MAYBE_RTL is one character's class: one search of the page's text, not one a character
+            if MAYBE_RTL.search("".join([c.text for c in chars])) is not None:
                 chars = rtl_in_place(chars)
             pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces),
                                    _box(page.get_trimbox(fallback_ok=False), height),
@@ -375,6 +369,13 @@ def _bare(function: Any, restype: Any) -> Any:
     return bare
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_mark(code: int) -> bool:
+    """Is the code point a combining mark (Unicode category M*)? Asked of nearly every character
+    read (a Han character's code is past U+0300): answered once a code point."""
+    return unicodedata.category(chr(code))[0] == "M"
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float
            ) -> tuple[list[Char], list[tuple[float, float]], list[tuple[float, float, str]], list[int]]:
     # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
@@ -448,7 +449,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
             unmapped.append((x.value, height - y.value, font))
             continue
         baseline = height - y.value
-        if code >= 0x300 and out and unicodedata.category(chr(code))[0] == "M" \
+        if code >= 0x300 and out and _is_mark(code) \
                 and abs(out[-1].baseline - baseline) < out[-1].size:
             # a combining mark the face's GPOS raised or lowered onto its letter (Ag̃ui's tilde)
             # stands on its letter's line, not a line of its own

@@ -426,6 +426,27 @@ def _letter_spacing(line: "Line") -> float:
     return statistics.fmean(extras) if extras else 0.0
 
 
+def _letters_within(line: "Line", limit: float) -> bool:
+    """True when no two neighbouring characters of the line's Latin words (in_word) stand more
+    than ``limit`` em apart beyond the first's advance, spaced or not: then the mean of those of
+    them _letter_spacing measures (the pairs no space parts) is within it too, and the line's
+    spaces (line_spaces, dear) need not be read. A Chinese line's figures (2026年) are set solid.
+    With a hair of margin (1e-9 of the limit) against rounding; False when it cannot tell."""
+    words = line.words
+    if True not in words:
+        return True  # no Latin word's character at all (a line of Han and marks)
+    chars = line.chars
+    bound = limit * (1 - 1e-9)
+    if bound <= 0.0:
+        return False
+    for k, (a, b) in enumerate(zip(words, words[1:])):
+        if a and b:
+            c, d = chars[k], chars[k + 1]
+            if c.size > 0 and d.x - c.right > bound * c.size:
+                return False
+    return True
+
+
 @record(frozen=True)
 class TextFrame:
     """A frame of one of our PDFs, in the reader's coordinates (pt from the page's top-left)."""
@@ -1254,6 +1275,9 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     # baselines in a line differ by rounding (0.01 pt) still has few rows a line.
     rows: dict[float, list[tuple[float, int, float]]] = {}
     extents: dict[float, list[float]] = {}
+    last_key: float | None = None
+    row: list[tuple[float, int, float]] = []
+    extent: list[float] = []
     for c in page.chars:
         text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom, _ = c  # (Char: faster unpacked)
         kind = kinds.get(text)
@@ -1268,20 +1292,21 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
         # Han character over it, not on its em), else its em
         y0, y1 = (ink_top, ink_bottom) if ink_bottom - ink_top > 0.05 * size else \
             (baseline - 0.88 * size, baseline + 0.12 * size)
-        entry = (x0, len(boxes), x1)
-        boxes.append((x0, x1, y0, y1, c))
         key = baseline // 1.0
-        row = rows.get(key)
-        if row is None:
-            rows[key] = [entry]
-            extents[key] = [y0, y1]
-        else:
-            row.append(entry)
-            extent = extents[key]
-            if y0 < extent[0]:
-                extent[0] = y0
-            if y1 > extent[1]:
-                extent[1] = y1
+        if key != last_key:  # a line's characters come together: its row looked up once a run
+            last_key = key
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = []
+                extent = extents[key] = [y0, y1]
+            else:
+                extent = extents[key]
+        row.append((x0, len(boxes), x1))
+        boxes.append((x0, x1, y0, y1, c))
+        if y0 < extent[0]:
+            extent[0] = y0
+        if y1 > extent[1]:
+            extent[1] = y1
     # Each row, and each two rows whose extents overlap (two boxes overlapping down lie within
     # them, so their rows' extents overlap too): found going down the rows by their tops, each
     # against the rows above it that reach below its top.
@@ -1778,8 +1803,9 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
     the white between each two Han side by side beyond their em (a space the copy kept aside).
     ``said``: what the finding's detail adds (" (caption)": a caption's line, which the build
     warns of as very-loose as it does a body line, flow/article.py _loose_caption_warning)."""
-    spacing = _letter_spacing(line)
-    if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
+    # positions round: a line at the limit is not past it
+    spacing = 0.0 if _letters_within(line, LIMITS.letter_spacing + 5e-3) else _letter_spacing(line)
+    if spacing > LIMITS.letter_spacing + 5e-3:
         report.very_loose.append(Finding.at(line, shown(line),
                                          f"{spacing:.3f} em between a word's letters{said}"))
     word_space = _widest_word_space(line)
@@ -1788,9 +1814,13 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
         report.very_loose.append(Finding.at(line, shown(line),
                                          f"{white:.2f} em word space between {a.text} and {b.text}{said}"))
     han = line.han
-    extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
-                                                                       line.em_boxes)
-              if ha and hb and not (line.blanks and line.kept_space(a, b))]
+    if line.blanks:
+        extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
+                                                                           line.em_boxes)
+                  if ha and hb and not line.kept_space(a, b)]
+    else:  # the common line: no space printed on it, none kept
+        extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
+                                                                           line.em_boxes) if ha and hb]
     before = _white_before_closing(line)
     if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
         white, a, b = before  # said once: a line loose between its Han is said so below
