@@ -36,6 +36,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
+from itertools import compress
 from dataclasses import MISSING, asdict, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
@@ -125,6 +126,7 @@ _RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
     k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
 _X = operator.attrgetter("x")  # a character's origin, as a sort key
 _TEXT = operator.attrgetter("text")
+_FIRST, _THIRD = operator.itemgetter(0), operator.itemgetter(2)
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
 
@@ -168,23 +170,35 @@ class Line:
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
         return "".join([c.text for c in self.chars])
 
-    @property
+    # left, baseline and size: asked of a line again and again (the column's, the grid's, each
+    # finding's), kept once read (_once: the instance's __dict__ answers after the first time)
+    @_once
     def left(self) -> float:
         return self.chars[0].x
 
-    @property
+    @_once
     def baseline(self) -> float:
         return self.chars[0].baseline
 
-    @property
+    @_once
     def size(self) -> float:
         return self.chars[0].size
+
+    @_once
+    def sizes(self) -> tuple[float, ...]:
+        """Each character's size, read once a line (em, the white checks' least size)."""
+        return tuple([c.size for c in self.chars])
+
+    @_once
+    def xs(self) -> tuple[float, ...]:
+        """Each character's origin, read once a line."""
+        return tuple([c.x for c in self.chars])
 
     @_once
     def em(self) -> float:
         """The line's type size: most of its characters' (a 五号 poem line opened by a 小五 run-in
         lead is a 五号 line); its white and indents are judged in this em."""
-        sizes = [c.size for c in self.chars]
+        sizes = self.sizes
         first = sizes[0]
         if sizes.count(first) == len(sizes):  # the common line: one size (counted in C, not a generator)
             return first
@@ -430,7 +444,9 @@ def _stretched_interpuncts(lines: "list[Line]", report: "TypographyReport") -> N
     one (never taken wider than a full em, 全角) by more than LIMITS.interpunct, past what the
     line's Han spread gives it: the · took the line's stretch (trial 12: 苏尔坦 · 贾比尔 beside
     安东尼奥·古特雷斯)."""
-    cells = [(line, width, c) for line in lines if not line.ragged for width, c in _interpunct_cells(line)]
+    # a line without a · (nearly every one) not asked at all
+    cells = [(line, width, c) for line in lines if not line.ragged and "·" in line.text
+             for width, c in _interpunct_cells(line)]
     if not cells:
         return
     tightest = min(1.0, min(width for _, width, _ in cells))
@@ -1358,8 +1374,9 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
         group.sort()
         n = len(group)
         # most boxes end before the next one starts (a line's characters side by side): only
-        # those with a candidate at all are walked on
-        for i in [i for i, (a, b) in enumerate(zip(group, group[1:])) if b[0] < a[2]]:
+        # those with a candidate at all are walked on, picked in C (box i + 1's left < box i's right)
+        starts, ends = list(map(_FIRST, group)), list(map(_THIRD, group))
+        for i in compress(range(n - 1), map(operator.lt, starts[1:], ends)):
             x0, k, x1 = group[i]
             for j in range(i + 1, n):
                 a0, m, a1 = group[j]
@@ -2451,11 +2468,13 @@ def _no_white_past(line: Line, limit: float) -> bool:
     pair's white is at most the widest white in pt over the line's least size. Asked first, with
     a subtraction a pair and a hair of margin (1e-9 of the limit, rounding aside), so the pairs
     are measured only on a line where one may be past it; False when it cannot tell (a size 0)."""
-    chars = line.chars
-    least = min([c.size for c in chars])
-    if least <= 0.0 or len(chars) < 2:
-        return len(chars) < 2
-    widest = max([b.x - end for b, end in zip(chars[1:], line.box_ends)])
+    if len(line.chars) < 2:
+        return True
+    least = min(line.sizes)
+    if least <= 0.0:
+        return False
+    # each pair's white in pt, b.x - box_end(a), subtracted in C
+    widest = max(map(operator.sub, line.xs[1:], line.box_ends))
     return widest <= limit * least * (1 - 1e-9)
 
 
@@ -2710,6 +2729,8 @@ def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
             kept = stacks + [g for g in groups if len(g) == 1 and any(_beside(g[0], s, size) for s in stacks)]
             columns += kept
             vertical_ids.update(id(c) for g in kept for c in g)
+    if not vertical_ids:  # nearly every group: no column found, each line as it is
+        return [line for line in lines if line.chars], columns
     horizontal = [(line if len(kept) == len(line.chars) else _replaced(line, chars=kept)) for line in lines
                   if (kept := tuple(c for c in line.chars if id(c) not in vertical_ids))]
     return horizontal, columns
@@ -2746,10 +2767,15 @@ def _stacks(chars: list[Char], size: float) -> list[list[Char]]:
     for axis in axes:
         axis.sort(key=lambda c: (_span(c)[0], c.x))
         current = [axis[0]]
+        reach = _span(axis[0])[1]  # the lowest foot of current's spans, kept as they grow (not asked of each again)
         for c in axis[1:]:
-            if _span(c)[0] - max(_span(p)[1] for p in current) > VERTICAL_WORD_GAP * size:
+            top, foot = _span(c)
+            if top - reach > VERTICAL_WORD_GAP * size:
                 out.append(current)
                 current = []
+                reach = foot
+            else:
+                reach = max(reach, foot)
             current.append(c)
         out.append(current)
     return out
