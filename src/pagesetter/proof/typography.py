@@ -39,7 +39,7 @@ from collections import Counter
 from itertools import compress
 from dataclasses import MISSING, asdict, field, fields, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from pagesetter.compose.chars import (
     BLANK_SIDE, CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
@@ -170,17 +170,15 @@ class Line:
     def text(self) -> str:  # asked of a line by most checks: joined once (a frozen dataclass keeps it all the same)
         return "".join([c.text for c in self.chars])
 
-    # left, baseline and size: asked of a line again and again (the column's, the grid's, each
-    # finding's), kept once read (_once: the instance's __dict__ answers after the first time)
-    @_once
+    @property
     def left(self) -> float:
         return self.chars[0].x
 
-    @_once
+    @property
     def baseline(self) -> float:
         return self.chars[0].baseline
 
-    @_once
+    @property
     def size(self) -> float:
         return self.chars[0].size
 
@@ -230,13 +228,13 @@ class Line:
     def em_boxes(self) -> tuple[float, ...]:
         """em_box of each character (its expression, with the line's is_han): the white checks
         (_spread, _holes, _parted_units …) measure from it on nearly every line, made once a line."""
-        return tuple([_em_box(c, h) for c, h in zip(self.chars, self.han)])
+        return _em_boxes(self.chars, self.han)
 
     @_once
     def box_ends(self) -> tuple[float, ...]:
         """box_end of each character (its expression, with em_boxes; a Han character, is_han, is
         _cjk: not asked again), made once a line."""
-        return tuple([_box_end(c, box, h) for c, box, h in zip(self.chars, self.em_boxes, self.han)])
+        return _box_ends(self.chars, self.em_boxes, self.han)
 
     @_once
     def spaces(self) -> list[str]:
@@ -301,12 +299,15 @@ def char_end(c: Char) -> float:
 
 def box_end(c: Char) -> float:
     """The end of a character's box: a Han character or mark one em (em_box()), anything else its advance."""
-    return _box_end(c, em_box(c), False)
+    return _box_ends((c,), (em_box(c),), (False,))[0]
 
 
-def _box_end(c: Char, box: float, han: bool) -> float:
-    """box_end of ``c`` whose em_box is ``box``, ``han`` its is_han (a Han character is _cjk: not asked)."""
-    return c.x + box if han or _cjk(c.text) or c.text in MARKS else c.right
+def _box_ends(chars: "Sequence[Char]", boxes: "Sequence[float]", han: "Sequence[bool]") -> tuple[float, ...]:
+    """box_end of each of ``chars`` whose em_box is in ``boxes``, ``han`` each one's is_han (a Han
+    character is _cjk: not asked): its one expression, over a line's characters without a call
+    a character (Line.box_ends)."""
+    return tuple([c.x + box if h or _cjk(c.text) or c.text in MARKS else c.right
+                  for c, box, h in zip(chars, boxes, han)])
 
 
 # A Han character drawn narrower than its size by more than this (a fraction of it) is condensed.
@@ -319,13 +320,15 @@ def em_box(c: Char) -> float:
     pdfium's loose box with it; compose/display.py). Taken as the size, a condensed line read as
     Han set 0.06 em over each other and its last character's ink past the measure. Another
     character (a mark, Latin) has its own advance: its size is returned."""
-    return _em_box(c, is_han(c.text))
+    return _em_boxes((c,), (is_han(c.text),))[0]
 
 
-def _em_box(c: Char, han: bool) -> float:
-    """em_box of ``c``, ``han`` its is_han (a line knows it: Line.han)."""
-    advance = c.right - c.x
-    return advance if han and CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size else c.size
+def _em_boxes(chars: "Sequence[Char]", han: "Sequence[bool]") -> tuple[float, ...]:
+    """em_box of each of ``chars``, ``han`` each one's is_han (a line knows it: Line.han): its one
+    expression, over a line's characters without a call a character (Line.em_boxes). The advance,
+    right less origin, is taken only of a Han character."""
+    return tuple([advance if h and CONDENSED_FLOOR * c.size < (advance := c.right - c.x) < CONDENSED * c.size
+                  else c.size for c, h in zip(chars, han)])
 
 
 # The narrowest a condensed character is read as (compose/display.py CONDENSE_LEAST is 0.9).
