@@ -127,6 +127,7 @@ _RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
 _X = operator.attrgetter("x")  # a character's origin, as a sort key
 _TEXT = operator.attrgetter("text")
 _FIRST, _THIRD = operator.itemgetter(0), operator.itemgetter(2)
+_TOP, _BOTTOM = operator.itemgetter(3), operator.itemgetter(4)  # of _text_over_text's boxes
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
 
@@ -1319,17 +1320,16 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     or three and compared each body character with the one beside it in the next line). Pairs
     are judged in the page's order (the later character, then the earlier), so the finding for
     a pair of lines names the same two characters."""
-    boxes = []
+    boxes: list[Char] = []  # the characters boxed, in the page's order
     kinds: dict[str, str] = {}  # a character's kind, looked up once a page: "han", "latin" or ""
-    # row → (left, index in boxes, right) of each box on it; and the top and bottom they reach.
-    # A row is the baselines of one point: which boxes share a row changes only how many are
-    # compared, never which pairs are found (a row's extent is its own boxes'), and a PDF whose
-    # baselines in a line differ by rounding (0.01 pt) still has few rows a line.
-    rows: dict[float, list[tuple[float, int, float]]] = {}
-    extents: dict[float, list[float]] = {}
+    # row → each box on it as (left, its index in boxes, right, top, bottom): sorted by its left (the
+    # index unique, nothing after it compared). A row is the baselines of one point: which boxes
+    # share a row changes only how many are compared, never which pairs are found (a row's extent
+    # is its own boxes'), and a PDF whose baselines in a line differ by rounding (0.01 pt) still has
+    # few rows a line.
+    rows: dict[float, list[tuple[float, int, float, float, float]]] = {}
     last_key: float | None = None
-    row: list[tuple[float, int, float]] = []
-    extent: list[float] = []
+    row: list[tuple[float, int, float, float, float]] = []
     for c in page.chars:
         text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom, _ = c  # (Char: faster unpacked)
         kind = kinds.get(text)
@@ -1337,32 +1337,32 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
             kind = kinds[text] = "han" if is_han(text) else "latin" if is_latin(text) else ""
         if size <= 0 or not kind:
             continue
-        x0, x1 = (x, x + size) if kind == "han" else (ink_left, ink_right)  # ink_extent
+        if kind == "han":  # ink_extent
+            x0, x1 = x, x + size
+        else:
+            x0, x1 = ink_left, ink_right
         if x1 - x0 < 0.05 * size:
             continue
         # down: its ink where pdfium reads it (a turned letter of a vertical line lies below the
         # Han character over it, not on its em), else its em
-        y0, y1 = (ink_top, ink_bottom) if ink_bottom - ink_top > 0.05 * size else \
-            (baseline - 0.88 * size, baseline + 0.12 * size)
+        if ink_bottom - ink_top > 0.05 * size:
+            y0, y1 = ink_top, ink_bottom
+        else:
+            y0, y1 = baseline - 0.88 * size, baseline + 0.12 * size
         key = baseline // 1.0
         if key != last_key:  # a line's characters come together: its row looked up once a run
             last_key = key
             row = rows.get(key)
             if row is None:
                 row = rows[key] = []
-                extent = extents[key] = [y0, y1]
-            else:
-                extent = extents[key]
-        row.append((x0, len(boxes), x1))
-        boxes.append((x0, x1, y0, y1, c))
-        if y0 < extent[0]:
-            extent[0] = y0
-        if y1 > extent[1]:
-            extent[1] = y1
+        row.append((x0, len(boxes), x1, y0, y1))
+        boxes.append(c)
+    # each row's extent down the page: its boxes' highest top and lowest bottom (min and max in C)
+    extents = {key: (min(map(_TOP, row)), max(map(_BOTTOM, row))) for key, row in rows.items()}
     # Each row, and each two rows whose extents overlap (two boxes overlapping down lie within
     # them, so their rows' extents overlap too): found going down the rows by their tops, each
     # against the rows above it that reach below its top.
-    groups: list[list[tuple[float, int, float]]] = []
+    groups: list[list[tuple[float, int, float, float, float]]] = []
     reaching: list[float] = []  # rows above whose extent reaches past the tops seen so far
     for key in sorted(rows, key=lambda b: extents[b][0]):
         top = extents[key][0]
@@ -1380,19 +1380,18 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
         # those with a candidate at all are walked on, picked in C (box i + 1's left < box i's right)
         starts, ends = list(map(_FIRST, group)), list(map(_THIRD, group))
         for i in compress(range(n - 1), map(operator.lt, starts[1:], ends)):
-            x0, k, x1 = group[i]
+            x0, k, x1, y0, y1 = group[i]
             for j in range(i + 1, n):
-                a0, m, a1 = group[j]
+                a0, m, a1, b0, b1 = group[j]
                 if a0 >= x1:  # this box and every one after it start past this one's end
                     break
-                y0, y1, c = boxes[k][2:]
-                b0, b1, d = boxes[m][2:]
                 down = min(y1, b1) - max(y0, b0)
                 if down <= OVER_SHARE * min(y1 - y0, b1 - b0):
                     continue
                 across = min(x1, a1) - max(x0, a0)
                 if across <= OVER_SHARE * min(x1 - x0, a1 - a0):
                     continue
+                c, d = boxes[k], boxes[m]
                 if d.text == c.text and abs(d.x - c.x) < 0.5 and abs(d.baseline - c.baseline) < 0.5:
                     continue  # one character drawn twice in place (a stroke over its fill)
                 if not (kinds[c.text] == "han" or kinds[d.text] == "han"):  # of any two sizes (hlover)
@@ -1400,7 +1399,7 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
                 over[(k, m) if k > m else (m, k)] = across
     seen: set[tuple[float, float]] = set()
     for k, m in sorted(over):
-        c, d = boxes[k][4], boxes[m][4]
+        c, d = boxes[k], boxes[m]
         pair = (round(min(c.baseline, d.baseline), 1), round(max(c.baseline, d.baseline), 1))
         if pair in seen:
             continue
