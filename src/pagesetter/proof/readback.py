@@ -407,9 +407,12 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
     char_angle = _bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)  # (text page, index)
     map_error = _bare(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)  # (text page, index): no ToUnicode
     unmapped: list[tuple[float, float, str]] = []
-    # pdfium's font name is its text object's font's (FPDFText_GetFontInfo): asked once an object
+    new_char = tuple.__new__
+    # pdfium's font name and size are its text object's (FPDFText_GetFontInfo; FPDFText_GetFontSize
+    # is CPDF_TextPage::GetCharFontSize, the GetFontSize of the character's text object): asked
+    # once an object
     fonts: dict[bytes, str] = {}
-    object_fonts: dict[int, str] = {}
+    object_fonts: dict[int, tuple[str, float]] = {}
     count = textpage.count_chars()
     lines: list[int] = []  # per character read, pdfium's line it stands in (counted by its generated line ends)
     line = 0
@@ -436,15 +439,17 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
         if not loose_box(raw, index, ploose) or not ink_box(raw, index, pleft, pright, pbottom, ptop):  # l r b t
             raise pdfium.PdfiumError("Failed to get charbox.")  # as get_charbox raises
         handle = text_object(raw, index)
-        font = object_fonts.get(handle) if handle is not None else None
-        if font is None:
+        font_and_size = object_fonts.get(handle) if handle is not None else None
+        if font_and_size is None:
             font_info(raw, index, name, name_length, pflags)
             raw_name = name.value
             font = fonts.get(raw_name)
             if font is None:
                 font = fonts[raw_name] = raw_name.decode("latin-1", "replace")
+            font_and_size = (font, font_size(raw, index))
             if handle is not None:
-                object_fonts[handle] = font
+                object_fonts[handle] = font_and_size
+        font, size = font_and_size
         if map_error(raw, index) == 1:
             unmapped.append((x.value, height - y.value, font))
             continue
@@ -454,9 +459,9 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
             # a combining mark the face's GPOS raised or lowered onto its letter (Ag̃ui's tilde)
             # stands on its letter's line, not a line of its own
             baseline = out[-1].baseline
-        out.append(Char(chr(code), x.value, baseline, font_size(raw, index),
-                        loose.right, left.value, right.value, font,
-                        height - top.value, height - bottom.value,
-                        char_angle(raw, index) if code in ANGLED else 0.0))
+        # tuple.__new__ as Char's own __new__ calls it, without its Python frame (a character each)
+        out.append(new_char(Char, (chr(code), x.value, baseline, size, loose.right, left.value, right.value, font,
+                                   height - top.value, height - bottom.value,
+                                   char_angle(raw, index) if code in ANGLED else 0.0)))
         lines.append(line)
     return out, spaces, unmapped, lines
