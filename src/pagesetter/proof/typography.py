@@ -126,6 +126,7 @@ _RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
     k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
 _X = operator.attrgetter("x")  # a character's origin, as a sort key
 _TEXT = operator.attrgetter("text")
+_BASELINE = operator.attrgetter("baseline")
 _FIRST, _THIRD = operator.itemgetter(0), operator.itemgetter(2)
 _TOP, _BOTTOM = operator.itemgetter(3), operator.itemgetter(4)  # of _text_over_text's boxes
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
@@ -812,8 +813,9 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
                 page, record = pages[f.page - 1], records[f.page - 1]
                 if f.page not in placed:
                     placed[f.page] = _placed(page, blocks(record))
-                    order = sorted(range(len(page.chars)), key=lambda k: page.chars[k].baseline)
-                    by_baseline[f.page] = ([page.chars[k].baseline for k in order], order)
+                    baselines = list(map(_BASELINE, page.chars))  # read in C, sorted by index (a stable sort)
+                    order = sorted(range(len(baselines)), key=baselines.__getitem__)
+                    by_baseline[f.page] = ([baselines[k] for k in order], order)
                 f.article, f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
                 if not f.where:  # no article's: a line of the furniture's text (the 报头's over each other)
                     part = next((b.part for b in _furniture(record) if b.kind == "text"
