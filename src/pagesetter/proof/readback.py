@@ -114,10 +114,11 @@ def white(a: Char, b: Char) -> float:
     return (b.x - a.right) / max(a.size, 1e-6)
 
 
-def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
+def line_spaces(chars: Sequence[Char], han: Sequence[bool], inside: Sequence[bool] | None = None) -> list[str]:
     """For each neighbouring pair of one printed line's characters (``chars[k]``, ``chars[k + 1]``),
     what stands between them: NONE, a WORD space or a CELL gap (the rule above). ``han``: whether
-    each character is a Han character (typography.is_han)."""
+    each character is a Han character (typography.is_han); ``inside``: in_word of each, when the
+    caller knows it (typography.Line.words)."""
     if len(chars) < 2:
         return []
     # each character's kinds asked once, not once for each of its two pairs (a page's check asks
@@ -128,28 +129,22 @@ def line_spaces(chars: Sequence[Char], han: Sequence[bool]) -> list[str]:
     words = [a and b for a, b in zip(sides, sides[1:])]
     spread = [w for k, w in enumerate(whites) if han[k] and han[k + 1]]
     spread_em = max(0.0, statistics.median(spread)) if spread else 0.0
-    inside = [in_word(c.text) for c in chars]
+    if inside is None:
+        inside = [in_word(c.text) for c in chars]
     tracked = sorted(w for w, a, b in zip(whites, inside, inside[1:]) if a and b)
     tracking = tracked[len(tracked) // 2] if tracked else 0.0
     # MAYBE_RTL holds every right-to-left character: a line without one has no pair to mirror
     rtl = MAYBE_RTL.search("".join([c.text for c in chars])) is not None
-    out = []
-    for k, (w, word) in enumerate(zip(whites, words)):
-        if rtl:
-            a, b = pairs[k]
+    out = [CELL if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE)
+           else WORD if word and w > tracking + WORD_SPACE else NONE for w, word in zip(whites, words)]
+    if rtl:
+        for k, (a, b) in enumerate(pairs):
             if a.text[:1] and b.text[:1] and (is_rtl(a.text[:1]) or is_rtl(b.text[:1])):
                 # right-to-left letters read back in the copy's order (rtl_in_place) stand right to
                 # left: two of them have a word space where their boxes stand apart, mirrored; a
                 # run's edge and its neighbour (the quotation mark) stand apart by the run's width
                 gap = (a.x - b.right) / max(a.size, 1e-6)
-                out.append(WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE)
-                continue
-        if w - spread_em >= CELL_GAP and not (word and w <= WIDEST_WORD_SPACE):
-            out.append(CELL)
-        elif word and w > tracking + WORD_SPACE:
-            out.append(WORD)
-        else:
-            out.append(NONE)
+                out[k] = WORD if is_rtl(a.text[:1]) and is_rtl(b.text[:1]) and gap > WORD_SPACE else NONE
     return out
 
 
@@ -168,7 +163,8 @@ def read_chars(pdf_path: Path) -> list[PageChars]:
             textpage = page.get_textpage()
             chars, spaces, unmapped, lines = _chars(textpage, height)
             chars = _in_x_order(_unmirrored(chars, lines), lines)
-            if any([MAYBE_RTL.search(c.text) is not None for c in chars]):
+            # MAYBE_RTL is one character's class: one search of the page's text, not one a character
+            if MAYBE_RTL.search("".join([c.text for c in chars])) is not None:
                 chars = rtl_in_place(chars)
             pages.append(PageChars(index + 1, width, height, tuple(chars), tuple(spaces),
                                    _box(page.get_trimbox(fallback_ok=False), height),
@@ -373,6 +369,13 @@ def _bare(function: Any, restype: Any) -> Any:
     return bare
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_mark(code: int) -> bool:
+    """Is the code point a combining mark (Unicode category M*)? Asked of nearly every character
+    read (a Han character's code is past U+0300): answered once a code point."""
+    return unicodedata.category(chr(code))[0] == "M"
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float
            ) -> tuple[list[Char], list[tuple[float, float]], list[tuple[float, float, str]], list[int]]:
     # pdfium's raw calls with buffers made once: the wrappers (get_charbox) allocate per call, and
@@ -404,9 +407,12 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
     char_angle = _bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)  # (text page, index)
     map_error = _bare(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)  # (text page, index): no ToUnicode
     unmapped: list[tuple[float, float, str]] = []
-    # pdfium's font name is its text object's font's (FPDFText_GetFontInfo): asked once an object
+    new_char = tuple.__new__
+    # pdfium's font name and size are its text object's (FPDFText_GetFontInfo; FPDFText_GetFontSize
+    # is CPDF_TextPage::GetCharFontSize, the GetFontSize of the character's text object): asked
+    # once an object
     fonts: dict[bytes, str] = {}
-    object_fonts: dict[int, str] = {}
+    object_fonts: dict[int, tuple[str, float]] = {}
     count = textpage.count_chars()
     lines: list[int] = []  # per character read, pdfium's line it stands in (counted by its generated line ends)
     line = 0
@@ -433,27 +439,29 @@ def _chars(textpage: pdfium.PdfTextPage, height: float
         if not loose_box(raw, index, ploose) or not ink_box(raw, index, pleft, pright, pbottom, ptop):  # l r b t
             raise pdfium.PdfiumError("Failed to get charbox.")  # as get_charbox raises
         handle = text_object(raw, index)
-        font = object_fonts.get(handle) if handle is not None else None
-        if font is None:
+        font_and_size = object_fonts.get(handle) if handle is not None else None
+        if font_and_size is None:
             font_info(raw, index, name, name_length, pflags)
             raw_name = name.value
             font = fonts.get(raw_name)
             if font is None:
                 font = fonts[raw_name] = raw_name.decode("latin-1", "replace")
+            font_and_size = (font, font_size(raw, index))
             if handle is not None:
-                object_fonts[handle] = font
+                object_fonts[handle] = font_and_size
+        font, size = font_and_size
         if map_error(raw, index) == 1:
             unmapped.append((x.value, height - y.value, font))
             continue
         baseline = height - y.value
-        if code >= 0x300 and out and unicodedata.category(chr(code))[0] == "M" \
+        if code >= 0x300 and out and _is_mark(code) \
                 and abs(out[-1].baseline - baseline) < out[-1].size:
             # a combining mark the face's GPOS raised or lowered onto its letter (Ag̃ui's tilde)
             # stands on its letter's line, not a line of its own
             baseline = out[-1].baseline
-        out.append(Char(chr(code), x.value, baseline, font_size(raw, index),
-                        loose.right, left.value, right.value, font,
-                        height - top.value, height - bottom.value,
-                        char_angle(raw, index) if code in ANGLED else 0.0))
+        # tuple.__new__ as Char's own __new__ calls it, without its Python frame (a character each)
+        out.append(new_char(Char, (chr(code), x.value, baseline, size, loose.right, left.value, right.value, font,
+                                   height - top.value, height - bottom.value,
+                                   char_angle(raw, index) if code in ANGLED else 0.0)))
         lines.append(line)
     return out, spaces, unmapped, lines

@@ -36,9 +36,10 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, field, replace
+from itertools import compress
+from dataclasses import MISSING, asdict, field, fields, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from pagesetter.compose.chars import (
     BLANK_SIDE, CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
@@ -124,6 +125,10 @@ _MARK_STRIPS = tuple((mark, "".join(sorted(mark))) for mark in (DASH, ELLIPSIS))
 _RUN_CHARS = frozenset(DASH) | frozenset(ELLIPSIS) | frozenset(
     k for k, v in VERTICAL_FORMS.items() if v in DASH or v in ELLIPSIS)
 _X = operator.attrgetter("x")  # a character's origin, as a sort key
+_TEXT = operator.attrgetter("text")
+_BASELINE = operator.attrgetter("baseline")
+_FIRST, _THIRD = operator.itemgetter(0), operator.itemgetter(2)
+_TOP, _BOTTOM = operator.itemgetter(3), operator.itemgetter(4)  # of _text_over_text's boxes
 # Frame kinds of our PDFs (pagetree.Frame) that hold text, and the one that holds body lines.
 TEXT_FRAMES = ("body", "caption", "headline")
 
@@ -180,13 +185,24 @@ class Line:
         return self.chars[0].size
 
     @_once
+    def sizes(self) -> tuple[float, ...]:
+        """Each character's size, read once a line (em, the white checks' least size)."""
+        return tuple([c.size for c in self.chars])
+
+    @_once
+    def xs(self) -> tuple[float, ...]:
+        """Each character's origin, read once a line."""
+        return tuple([c.x for c in self.chars])
+
+    @_once
     def em(self) -> float:
         """The line's type size: most of its characters' (a 五号 poem line opened by a 小五 run-in
         lead is a 五号 line); its white and indents are judged in this em."""
-        first = self.chars[0].size
-        if all(c.size == first for c in self.chars):  # the common line: one size
+        sizes = self.sizes
+        first = sizes[0]
+        if sizes.count(first) == len(sizes):  # the common line: one size (counted in C, not a generator)
             return first
-        return Counter(round(c.size, 2) for c in self.chars).most_common(1)[0][0]
+        return Counter(round(size, 2) for size in sizes).most_common(1)[0][0]
 
     @property
     def right(self) -> float:
@@ -196,24 +212,36 @@ class Line:
     @_once
     def han(self) -> tuple[bool, ...]:
         """is_han of each character: asked of each pair by the spacing checks, answered once a line."""
+        text = self.text
+        if len(text) == len(self.chars):  # one code point a character (every character read back)
+            return tuple(map(is_han, text))
         return tuple([is_han(c.text) for c in self.chars])
+
+    @_once
+    def words(self) -> tuple[bool, ...]:
+        """readback.in_word of each character (a Latin word's, a figure's, a URL's): asked by the
+        letter spacing and the line's spaces (line_spaces), answered once a line."""
+        text = self.text
+        if len(text) == len(self.chars):
+            return tuple(map(in_word, text))
+        return tuple([in_word(c.text) for c in self.chars])
 
     @_once
     def em_boxes(self) -> tuple[float, ...]:
         """em_box of each character (its expression, with the line's is_han): the white checks
         (_spread, _holes, _parted_units …) measure from it on nearly every line, made once a line."""
-        return tuple([_em_box(c, h) for c, h in zip(self.chars, self.han)])
+        return _em_boxes(self.chars, self.han)
 
     @_once
     def box_ends(self) -> tuple[float, ...]:
         """box_end of each character (its expression, with em_boxes; a Han character, is_han, is
         _cjk: not asked again), made once a line."""
-        return tuple([_box_end(c, box, h) for c, box, h in zip(self.chars, self.em_boxes, self.han)])
+        return _box_ends(self.chars, self.em_boxes, self.han)
 
     @_once
     def spaces(self) -> list[str]:
         """What stands between each neighbouring pair of the line's characters: readback.line_spaces."""
-        return line_spaces(self.chars, self.han)
+        return line_spaces(self.chars, self.han, self.words)
 
     def spaced(self, a: Char, b: Char) -> bool:
         """Is a printed space between these two characters of the line?"""
@@ -234,6 +262,37 @@ class Line:
             a.x < x < b.x and abs(x - end) > GENERATED_AT_END for x in self.blanks)
 
 
+# A frozen dataclass's __init__ sets each of Line's fields through object.__setattr__ (what freezing
+# costs), and dataclasses.replace reads the fields' definitions on every call: some 8 and 26 µs, for
+# the 500-odd lines of a page and their copies. _line and _replaced fill the new line's __dict__ at
+# once with the values those set (Line has no __post_init__ and every field is an __init__ one).
+_LINE_FIELDS = tuple(f.name for f in fields(Line))
+_LINE_DEFAULTS = {f.name: f.default for f in fields(Line) if f.default is not MISSING}
+assert set(_LINE_FIELDS) - set(_LINE_DEFAULTS) == {"page", "chars"}, "a Line field without a plain default"
+
+
+def _line(page: int, chars: tuple[Char, ...], **values: Any) -> Line:
+    """Line(page, chars, **values), made without the frozen __init__'s field-by-field setting."""
+    unknown = values.keys() - _LINE_DEFAULTS.keys()
+    if unknown:
+        raise TypeError(f"Line has no field {', '.join(sorted(unknown))}")
+    line = object.__new__(Line)
+    line.__dict__.update(_LINE_DEFAULTS, page=page, chars=chars, **values)
+    return line
+
+
+def _replaced(line: Line, **changes: Any) -> Line:
+    """dataclasses.replace(line, **changes), likewise: the fields copied, not the line's readings
+    kept by _once (its text, em boxes …), which the changes may alter."""
+    unknown = changes.keys() - _LINE_DEFAULTS.keys() - {"page", "chars"}
+    if unknown:
+        raise TypeError(f"Line has no field {', '.join(sorted(unknown))}")
+    values = line.__dict__
+    new = object.__new__(Line)
+    new.__dict__.update({name: values[name] for name in _LINE_FIELDS}, **changes)
+    return new
+
+
 def char_end(c: Char) -> float:
     if c.text in MARKS:
         return c.ink_right
@@ -242,12 +301,15 @@ def char_end(c: Char) -> float:
 
 def box_end(c: Char) -> float:
     """The end of a character's box: a Han character or mark one em (em_box()), anything else its advance."""
-    return _box_end(c, em_box(c), False)
+    return _box_ends((c,), (em_box(c),), (False,))[0]
 
 
-def _box_end(c: Char, box: float, han: bool) -> float:
-    """box_end of ``c`` whose em_box is ``box``, ``han`` its is_han (a Han character is _cjk: not asked)."""
-    return c.x + box if han or _cjk(c.text) or c.text in MARKS else c.right
+def _box_ends(chars: "Sequence[Char]", boxes: "Sequence[float]", han: "Sequence[bool]") -> tuple[float, ...]:
+    """box_end of each of ``chars`` whose em_box is in ``boxes``, ``han`` each one's is_han (a Han
+    character is _cjk: not asked): its one expression, over a line's characters without a call
+    a character (Line.box_ends)."""
+    return tuple([c.x + box if h or _cjk(c.text) or c.text in MARKS else c.right
+                  for c, box, h in zip(chars, boxes, han)])
 
 
 # A Han character drawn narrower than its size by more than this (a fraction of it) is condensed.
@@ -260,13 +322,15 @@ def em_box(c: Char) -> float:
     pdfium's loose box with it; compose/display.py). Taken as the size, a condensed line read as
     Han set 0.06 em over each other and its last character's ink past the measure. Another
     character (a mark, Latin) has its own advance: its size is returned."""
-    return _em_box(c, is_han(c.text))
+    return _em_boxes((c,), (is_han(c.text),))[0]
 
 
-def _em_box(c: Char, han: bool) -> float:
-    """em_box of ``c``, ``han`` its is_han (a line knows it: Line.han)."""
-    advance = c.right - c.x
-    return advance if han and CONDENSED_FLOOR * c.size < advance < CONDENSED * c.size else c.size
+def _em_boxes(chars: "Sequence[Char]", han: "Sequence[bool]") -> tuple[float, ...]:
+    """em_box of each of ``chars``, ``han`` each one's is_han (a line knows it: Line.han): its one
+    expression, over a line's characters without a call a character (Line.em_boxes). The advance,
+    right less origin, is taken only of a Han character."""
+    return tuple([advance if h and CONDENSED_FLOOR * c.size < (advance := c.right - c.x) < CONDENSED * c.size
+                  else c.size for c, h in zip(chars, han)])
 
 
 # The narrowest a condensed character is read as (compose/display.py CONDENSE_LEAST is 0.9).
@@ -385,7 +449,9 @@ def _stretched_interpuncts(lines: "list[Line]", report: "TypographyReport") -> N
     one (never taken wider than a full em, 全角) by more than LIMITS.interpunct, past what the
     line's Han spread gives it: the · took the line's stretch (trial 12: 苏尔坦 · 贾比尔 beside
     安东尼奥·古特雷斯)."""
-    cells = [(line, width, c) for line in lines if not line.ragged for width, c in _interpunct_cells(line)]
+    # a line without a · (nearly every one) not asked at all
+    cells = [(line, width, c) for line in lines if not line.ragged and "·" in line.text
+             for width, c in _interpunct_cells(line)]
     if not cells:
         return
     tightest = min(1.0, min(width for _, width, _ in cells))
@@ -400,13 +466,37 @@ def _letter_spacing(line: "Line") -> float:
     their advances (kerning brings it below 0): what justification spaced a word's letters
     out by, 0 on a line with no two such characters together. A word space parts words
     (readback.line_spaces)."""
+    words = line.words
+    if True not in words:  # a line of Han and marks alone (most of a page's): no pair to measure
+        return 0.0
     chars = line.chars
-    pairs = [k for k, (a, b) in enumerate(zip(chars, chars[1:])) if a.size > 0 and in_word(a.text) and in_word(b.text)]
-    if not pairs:  # a line of Han alone (most of a page's): its spaces need not be read
+    pairs = [k for k, (a, b) in enumerate(zip(words, words[1:])) if a and b and chars[k].size > 0]
+    if not pairs:  # no two word characters side by side: its spaces need not be read
         return 0.0
     spaces = line.spaces
     extras = [(chars[k + 1].x - chars[k].right) / chars[k].size for k in pairs if not spaces[k]]
     return statistics.fmean(extras) if extras else 0.0
+
+
+def _letters_within(line: "Line", limit: float) -> bool:
+    """True when no two neighbouring characters of the line's Latin words (in_word) stand more
+    than ``limit`` em apart beyond the first's advance, spaced or not: then the mean of those of
+    them _letter_spacing measures (the pairs no space parts) is within it too, and the line's
+    spaces (line_spaces, dear) need not be read. A Chinese line's figures (2026年) are set solid.
+    With a hair of margin (1e-9 of the limit) against rounding; False when it cannot tell."""
+    words = line.words
+    if True not in words:
+        return True  # no Latin word's character at all (a line of Han and marks)
+    chars = line.chars
+    bound = limit * (1 - 1e-9)
+    if bound <= 0.0:
+        return False
+    for k, (a, b) in enumerate(zip(words, words[1:])):
+        if a and b:
+            c, d = chars[k], chars[k + 1]
+            if c.size > 0 and d.x - c.right > bound * c.size:
+                return False
+    return True
 
 
 @record(frozen=True)
@@ -445,8 +535,13 @@ class ByBaseline(NamedTuple):
     @staticmethod
     def of(page: PageChars) -> "ByBaseline":
         rows: dict[float, list[Char]] = {}
+        last: float | None = None
+        row: list[Char] = []
         for c in page.chars:
-            rows.setdefault(c.baseline, []).append(c)
+            if c.baseline != last:  # pdfium gives a line's characters together: a lookup a run
+                last = c.baseline
+                row = rows.setdefault(last, [])
+            row.append(c)
         keys = sorted(rows)
         ordered = [sorted(rows[k], key=_X) for k in keys]
         return ByBaseline(keys, ordered, [[c.x for c in row] for row in ordered])
@@ -718,8 +813,9 @@ def _locate(report: TypographyReport, pages: list[PageChars], records: list[dict
                 page, record = pages[f.page - 1], records[f.page - 1]
                 if f.page not in placed:
                     placed[f.page] = _placed(page, blocks(record))
-                    order = sorted(range(len(page.chars)), key=lambda k: page.chars[k].baseline)
-                    by_baseline[f.page] = ([page.chars[k].baseline for k in order], order)
+                    baselines = list(map(_BASELINE, page.chars))  # read in C, sorted by index (a stable sort)
+                    order = sorted(range(len(baselines)), key=baselines.__getitem__)
+                    by_baseline[f.page] = ([baselines[k] for k in order], order)
                 f.article, f.where = _where(f, page, record, placed[f.page], by_baseline[f.page])
                 if not f.where:  # no article's: a line of the furniture's text (the 报头's over each other)
                     part = next((b.part for b in _furniture(record) if b.kind == "text"
@@ -1097,7 +1193,7 @@ def _drawn_spaces_indexed(spaces: tuple[tuple[float, float], ...], by: "ByBaseli
 
 def _with_spaces(line: Line, spaces: dict[float, list[float]]) -> Line:
     extra = [x for x in spaces.get(round(line.baseline, 1), ()) if line.chars[0].x < x < line.chars[-1].x]
-    return replace(line, blanks=line.blanks + tuple(extra)) if extra else line
+    return _replaced(line, blanks=line.blanks + tuple(extra)) if extra else line
 
 
 def _text_frames(page: PageChars, frames: list[dict]) -> list[TextFrame]:
@@ -1139,11 +1235,17 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
     """Characters on one baseline, left to right, as lines; spaces kept apart as blanks."""
     rows: dict[float, list[Char]] = {}
     keys: dict[float, float] = {}  # baseline → its row: round() once a baseline, not once a character
+    last: float | None = None
+    row: list[Char] = []
     for c in chars:
-        key = keys.get(c.baseline)
-        if key is None:
-            key = keys[c.baseline] = round(c.baseline, 1)
-        rows.setdefault(key, []).append(c)
+        baseline = c.baseline
+        if baseline != last:  # characters come a row at a time (chars_of): looked up once a run
+            last = baseline
+            key = keys.get(baseline)
+            if key is None:
+                key = keys[baseline] = round(baseline, 1)
+            row = rows.setdefault(key, [])
+        row.append(c)
     out = []
     edges = (frame.right, frame.left) if frame is not None and frame.kind == "body" else (None, None)
     kind = frame.kind if frame is not None else ""
@@ -1151,15 +1253,18 @@ def _by_baseline(chars: Iterable[Char], page: int, frame: TextFrame | None = Non
         row = rows[key]
         # sorted by _reading_x (stable), its expression inline: a call a character costs more than the sort
         at = clustered_xs(row, [(c.ink_left + c.ink_right) / 2 if c.ink_right > c.ink_left else c.x for c in row])
-        row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
+        if sorted(at) != at:  # in order already (nearly every row): the stable sort would keep it as it is
+            row = [row[k] for k in sorted(range(len(row)), key=at.__getitem__)]
         blank = [c.text.isspace() for c in row]
         if not any(blank):  # the common row: no space printed in it
-            out.append(Line(page, tuple(row), (), *edges, frame is not None, kind=kind))
+            out.append(_line(page, tuple(row), right_edge=edges[0], left_edge=edges[1], framed=frame is not None,
+                             kind=kind))
             continue
         solid = tuple([c for c, b in zip(row, blank) if not b])
         if solid:
             printed = tuple([c.x for c, b in zip(row, blank) if b])
-            out.append(Line(page, solid, printed, *edges, frame is not None, set_blanks=printed, kind=kind))
+            out.append(_line(page, solid, blanks=printed, right_edge=edges[0], left_edge=edges[1],
+                             framed=frame is not None, set_blanks=printed, kind=kind))
     return out
 
 
@@ -1188,7 +1293,7 @@ def _table_lines(page: PageChars, tables: tuple[TextFrame, ...], body: float,
             if blocks else []
         inside = [c for c in t.chars_of(by, body / 2) + beyond if id(c) not in seen]
         seen.update(map(id, inside))
-        out += [replace(line, right_edge=t.right, left_edge=t.left) for line in _by_baseline(inside, page.number)]
+        out += [_replaced(line, right_edge=t.right, left_edge=t.left) for line in _by_baseline(inside, page.number)]
     return out, seen
 
 
@@ -1217,14 +1322,16 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
     or three and compared each body character with the one beside it in the next line). Pairs
     are judged in the page's order (the later character, then the earlier), so the finding for
     a pair of lines names the same two characters."""
-    boxes = []
+    boxes: list[Char] = []  # the characters boxed, in the page's order
     kinds: dict[str, str] = {}  # a character's kind, looked up once a page: "han", "latin" or ""
-    # row → (left, index in boxes, right) of each box on it; and the top and bottom they reach.
-    # A row is the baselines of one point: which boxes share a row changes only how many are
-    # compared, never which pairs are found (a row's extent is its own boxes'), and a PDF whose
-    # baselines in a line differ by rounding (0.01 pt) still has few rows a line.
-    rows: dict[float, list[tuple[float, int, float]]] = {}
-    extents: dict[float, list[float]] = {}
+    # row → each box on it as (left, its index in boxes, right, top, bottom): sorted by its left (the
+    # index unique, nothing after it compared). A row is the baselines of one point: which boxes
+    # share a row changes only how many are compared, never which pairs are found (a row's extent
+    # is its own boxes'), and a PDF whose baselines in a line differ by rounding (0.01 pt) still has
+    # few rows a line.
+    rows: dict[float, list[tuple[float, int, float, float, float]]] = {}
+    last_key: float | None = None
+    row: list[tuple[float, int, float, float, float]] = []
     for c in page.chars:
         text, x, baseline, size, _, ink_left, ink_right, _, ink_top, ink_bottom, _ = c  # (Char: faster unpacked)
         kind = kinds.get(text)
@@ -1232,31 +1339,32 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
             kind = kinds[text] = "han" if is_han(text) else "latin" if is_latin(text) else ""
         if size <= 0 or not kind:
             continue
-        x0, x1 = (x, x + size) if kind == "han" else (ink_left, ink_right)  # ink_extent
+        if kind == "han":  # ink_extent
+            x0, x1 = x, x + size
+        else:
+            x0, x1 = ink_left, ink_right
         if x1 - x0 < 0.05 * size:
             continue
         # down: its ink where pdfium reads it (a turned letter of a vertical line lies below the
         # Han character over it, not on its em), else its em
-        y0, y1 = (ink_top, ink_bottom) if ink_bottom - ink_top > 0.05 * size else \
-            (baseline - 0.88 * size, baseline + 0.12 * size)
-        entry = (x0, len(boxes), x1)
-        boxes.append((x0, x1, y0, y1, c))
-        key = baseline // 1.0
-        row = rows.get(key)
-        if row is None:
-            rows[key] = [entry]
-            extents[key] = [y0, y1]
+        if ink_bottom - ink_top > 0.05 * size:
+            y0, y1 = ink_top, ink_bottom
         else:
-            row.append(entry)
-            extent = extents[key]
-            if y0 < extent[0]:
-                extent[0] = y0
-            if y1 > extent[1]:
-                extent[1] = y1
+            y0, y1 = baseline - 0.88 * size, baseline + 0.12 * size
+        key = baseline // 1.0
+        if key != last_key:  # a line's characters come together: its row looked up once a run
+            last_key = key
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = []
+        row.append((x0, len(boxes), x1, y0, y1))
+        boxes.append(c)
+    # each row's extent down the page: its boxes' highest top and lowest bottom (min and max in C)
+    extents = {key: (min(map(_TOP, row)), max(map(_BOTTOM, row))) for key, row in rows.items()}
     # Each row, and each two rows whose extents overlap (two boxes overlapping down lie within
     # them, so their rows' extents overlap too): found going down the rows by their tops, each
     # against the rows above it that reach below its top.
-    groups: list[list[tuple[float, int, float]]] = []
+    groups: list[list[tuple[float, int, float, float, float]]] = []
     reaching: list[float] = []  # rows above whose extent reaches past the tops seen so far
     for key in sorted(rows, key=lambda b: extents[b][0]):
         top = extents[key][0]
@@ -1271,21 +1379,21 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
         group.sort()
         n = len(group)
         # most boxes end before the next one starts (a line's characters side by side): only
-        # those with a candidate at all are walked on
-        for i in [i for i, (a, b) in enumerate(zip(group, group[1:])) if b[0] < a[2]]:
-            x0, k, x1 = group[i]
+        # those with a candidate at all are walked on, picked in C (box i + 1's left < box i's right)
+        starts, ends = list(map(_FIRST, group)), list(map(_THIRD, group))
+        for i in compress(range(n - 1), map(operator.lt, starts[1:], ends)):
+            x0, k, x1, y0, y1 = group[i]
             for j in range(i + 1, n):
-                a0, m, a1 = group[j]
+                a0, m, a1, b0, b1 = group[j]
                 if a0 >= x1:  # this box and every one after it start past this one's end
                     break
-                y0, y1, c = boxes[k][2:]
-                b0, b1, d = boxes[m][2:]
                 down = min(y1, b1) - max(y0, b0)
                 if down <= OVER_SHARE * min(y1 - y0, b1 - b0):
                     continue
                 across = min(x1, a1) - max(x0, a0)
                 if across <= OVER_SHARE * min(x1 - x0, a1 - a0):
                     continue
+                c, d = boxes[k], boxes[m]
                 if d.text == c.text and abs(d.x - c.x) < 0.5 and abs(d.baseline - c.baseline) < 0.5:
                     continue  # one character drawn twice in place (a stroke over its fill)
                 if not (kinds[c.text] == "han" or kinds[d.text] == "han"):  # of any two sizes (hlover)
@@ -1293,7 +1401,7 @@ def _text_over_text(page: PageChars, report: TypographyReport) -> None:
                 over[(k, m) if k > m else (m, k)] = across
     seen: set[tuple[float, float]] = set()
     for k, m in sorted(over):
-        c, d = boxes[k][4], boxes[m][4]
+        c, d = boxes[k], boxes[m]
         pair = (round(min(c.baseline, d.baseline), 1), round(max(c.baseline, d.baseline), 1))
         if pair in seen:
             continue
@@ -1458,13 +1566,13 @@ def _framed_columns(page: PageChars, frames: list[TextFrame], body: float, sorte
             # left of the column, an opening 《 or “ at a line's head set with its blank outside
             # (trial 17b #2: a centred line opening with 《 was held to the measure as justified)
             if ragged:
-                lines = [replace(line, ragged=True) if any(r.holds(_middle(line)) for r in ragged) else line
+                lines = [_replaced(line, ragged=True) if any(r.holds(_middle(line)) for r in ragged) else line
                          for line in lines]
             if ends:
-                lines = [replace(line, ends=True) if any(r.holds(_middle(line)) for r in ends) else line
+                lines = [_replaced(line, ends=True) if any(r.holds(_middle(line)) for r in ends) else line
                          for line in lines]
             if short:
-                lines = [replace(line, set_short=True) if any(r.holds(_middle(line)) for r in short) else line
+                lines = [_replaced(line, set_short=True) if any(r.holds(_middle(line)) for r in short) else line
                          for line in lines]
             articles.setdefault(f.article, []).extend(lines)
         else:
@@ -1513,10 +1621,10 @@ def _split_sizes(lines: list[Line]) -> list[Line]:
         current: list[Char] = []
         for c in line.chars:
             if current and abs(c.size - current[-1].size) > 0.01:
-                out.append(replace(line, chars=tuple(current)))
+                out.append(_replaced(line, chars=tuple(current)))
                 current = []
             current.append(c)
-        out.append(replace(line, chars=tuple(current)))
+        out.append(_replaced(line, chars=tuple(current)))
     return out
 
 
@@ -1528,10 +1636,10 @@ def _split_gutters(lines: list[Line]) -> list[Line]:
         for c in line.chars:
             prev = current[-1] if current else None
             if prev is not None and (abs(c.size - prev.size) > 0.01 or _gutter(prev, c)):
-                out.append(Line(line.page, tuple(current), line.blanks, set_blanks=line.set_blanks))
+                out.append(_line(line.page, tuple(current), blanks=line.blanks, set_blanks=line.set_blanks))
                 current = []
             current.append(c)
-        out.append(Line(line.page, tuple(current), line.blanks, set_blanks=line.set_blanks))
+        out.append(_line(line.page, tuple(current), blanks=line.blanks, set_blanks=line.set_blanks))
     return out
 
 
@@ -1749,8 +1857,9 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
     the white between each two Han side by side beyond their em (a space the copy kept aside).
     ``said``: what the finding's detail adds (" (caption)": a caption's line, which the build
     warns of as very-loose as it does a body line, flow/article.py _loose_caption_warning)."""
-    spacing = _letter_spacing(line)
-    if spacing > LIMITS.letter_spacing + 5e-3:  # positions round: a line at the limit is not past it
+    # positions round: a line at the limit is not past it
+    spacing = 0.0 if _letters_within(line, LIMITS.letter_spacing + 5e-3) else _letter_spacing(line)
+    if spacing > LIMITS.letter_spacing + 5e-3:
         report.very_loose.append(Finding.at(line, shown(line),
                                          f"{spacing:.3f} em between a word's letters{said}"))
     word_space = _widest_word_space(line)
@@ -1759,9 +1868,13 @@ def _spread(line: Line, report: TypographyReport, said: str = "") -> list[float]
         report.very_loose.append(Finding.at(line, shown(line),
                                          f"{white:.2f} em word space between {a.text} and {b.text}{said}"))
     han = line.han
-    extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
-                                                                       line.em_boxes)
-              if ha and hb and not (line.blanks and line.kept_space(a, b))]
+    if line.blanks:
+        extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
+                                                                           line.em_boxes)
+                  if ha and hb and not line.kept_space(a, b)]
+    else:  # the common line: no space printed on it, none kept
+        extras = [(b.x - a.x - box) / a.size for a, b, ha, hb, box in zip(line.chars, line.chars[1:], han, han[1:],
+                                                                           line.em_boxes) if ha and hb]
     before = _white_before_closing(line)
     if before is not None and (not extras or statistics.fmean(extras) <= LIMITS.very_loose + 1e-3):
         white, a, b = before  # said once: a line loose between its Han is said so below
@@ -1824,6 +1937,8 @@ def _set_in_measures(lines: list[Line], measure_right: float | None) -> list[flo
 # line's spread between characters at most (compose/spacing.py: the gap before a mark stretches
 # as between Han), never a space of its own: "Health Organization    ，" reads as a gap.
 _CLOSING_MARKS = frozenset(ch for ch in CLOSING | PAUSE | STOP if not ch.isascii())
+# … found in a line's text by one regex scan (a line's characters are one code point each)
+_CLOSING_AT = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_CLOSING_MARKS)) + "]")
 
 
 # What a paragraph's last line ends with (a sentence's end, its closing quote or bracket): a line
@@ -1841,7 +1956,7 @@ def _white_before_closing(line: Line) -> tuple[float, Char, Char] | None:
     chars = line.chars
     worst: tuple[float, Char, Char] | None = None
     text = line.text  # the line's characters joined once: only the marks' places are looked at
-    for k in [k for k, ch in enumerate(text) if ch in _CLOSING_MARKS and k > 0]:
+    for k in [m.start() for m in _CLOSING_AT.finditer(text, 1)]:
         a, b = chars[k - 1], chars[k]
         if a.text in MARKS or b.size <= 0:
             continue
@@ -2317,7 +2432,7 @@ def _no_unicode(number: int, page: PageChars, report: TypographyReport) -> None:
 
 def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
     """Each 〓 on the page, any line of it: found with the characters of its row round it."""
-    if not any(c.text == GETA for c in page.chars):
+    if GETA not in map(_TEXT, page.chars):  # scanned in C: nearly every page has none
         return
     rows: dict[float, list[Char]] = {}
     for c in page.chars:
@@ -2337,6 +2452,8 @@ def _holes(line: Line, report: TypographyReport) -> None:
     and that much wider than the line's usual gap: a character that was not printed (render/pdf.py
     never draws .notdef). White between two ASCII characters is a word space (not drawn); white as
     wide everywhere in the line is a loose line, not a hole."""
+    if _no_white_past(line, LIMITS.hole):
+        return  # nearly every line: no pair's white can pass the limit, whichever pairs count
     pairs = [(a, b, (b.x - end) / max(a.size, b.size))  # end: box_end(a), made once a line (Line.box_ends)
              for a, b, end in zip(line.chars, line.chars[1:], line.box_ends)
              if not (line.blanks and line.spaced(a, b)) and not (a.text.isascii() and b.text.isascii())]
@@ -2347,6 +2464,22 @@ def _holes(line: Line, report: TypographyReport) -> None:
         if white > LIMITS.hole and white - usual > LIMITS.hole - 0.1:
             report.holes.append(Finding.at(line, shown(line),
                                         f"{white:.2f} em of white between {a.text} and {b.text}"))
+
+
+def _no_white_past(line: Line, limit: float) -> bool:
+    """True when no neighbouring pair of the line has more than ``limit`` em of white from the
+    first's box end (Line.box_ends) to the second's origin, in the larger of their sizes: every
+    pair's white is at most the widest white in pt over the line's least size. Asked first, with
+    a subtraction a pair and a hair of margin (1e-9 of the limit, rounding aside), so the pairs
+    are measured only on a line where one may be past it; False when it cannot tell (a size 0)."""
+    if len(line.chars) < 2:
+        return True
+    least = min(line.sizes)
+    if least <= 0.0:
+        return False
+    # each pair's white in pt, b.x - box_end(a), subtracted in C
+    widest = max(map(operator.sub, line.xs[1:], line.box_ends))
+    return widest <= limit * least * (1 - 1e-9)
 
 
 _NUMBER_SYMBOLS = frozenset(NUMBER_SUFFIXES)
@@ -2384,6 +2517,17 @@ MARK_LEAN_EM = 0.3
 _BLANK_SIDED: dict[str, str] = {ch: BLANK_SIDE[cls] for ch, cls in MARK_CLASSES.items()
                                 if BLANK_SIDE.get(cls) in ("left", "right") and ch in MARKS}
 _DASHES = DASH | ELLIPSIS
+_BLANK_SIDED_AT = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_BLANK_SIDED)) + "]")
+
+
+def _marks_at(line: Line, pattern: "re.Pattern[str]", marks: "dict[str, str]") -> list[int]:
+    """The indexes of the line's characters that are ``marks`` (``pattern`` matches each alone):
+    found by one regex scan of the line's text where each character is one code point (every
+    character read back), else character by character."""
+    text = line.text
+    if len(text) == len(line.chars):
+        return [m.start() for m in pattern.finditer(text)]
+    return [k for k, c in enumerate(line.chars) if c.text in marks]
 
 
 def _inked_pair(a: Char, b: Char) -> bool:
@@ -2399,9 +2543,10 @@ def _crowded_marks(line: Line, report: TypographyReport) -> None:
     reads as the next character's). pdfium's glyph boxes (readback.Char ink_left/ink_right) on
     both sides, a Han character's too. One finding per mark."""
     chars = line.chars
-    for k, c in enumerate(chars):
-        side = _BLANK_SIDED.get(c.text)
-        if side is None or c.size <= 0:
+    for k in _marks_at(line, _BLANK_SIDED_AT, _BLANK_SIDED):
+        c = chars[k]
+        side = _BLANK_SIDED[c.text]
+        if c.size <= 0:
             continue
         prev = chars[k - 1] if k > 0 and _inked_pair(chars[k - 1], c) else None
         nxt = chars[k + 1] if k + 1 < len(chars) and _inked_pair(c, chars[k + 1]) else None
@@ -2588,7 +2733,9 @@ def _vertical_split(lines: list[Line]) -> tuple[list[Line], list[list[Char]]]:
             kept = stacks + [g for g in groups if len(g) == 1 and any(_beside(g[0], s, size) for s in stacks)]
             columns += kept
             vertical_ids.update(id(c) for g in kept for c in g)
-    horizontal = [(line if len(kept) == len(line.chars) else replace(line, chars=kept)) for line in lines
+    if not vertical_ids:  # nearly every group: no column found, each line as it is
+        return [line for line in lines if line.chars], columns
+    horizontal = [(line if len(kept) == len(line.chars) else _replaced(line, chars=kept)) for line in lines
                   if (kept := tuple(c for c in line.chars if id(c) not in vertical_ids))]
     return horizontal, columns
 
@@ -2624,10 +2771,15 @@ def _stacks(chars: list[Char], size: float) -> list[list[Char]]:
     for axis in axes:
         axis.sort(key=lambda c: (_span(c)[0], c.x))
         current = [axis[0]]
+        reach = _span(axis[0])[1]  # the lowest foot of current's spans, kept as they grow (not asked of each again)
         for c in axis[1:]:
-            if _span(c)[0] - max(_span(p)[1] for p in current) > VERTICAL_WORD_GAP * size:
+            top, foot = _span(c)
+            if top - reach > VERTICAL_WORD_GAP * size:
                 out.append(current)
                 current = []
+                reach = foot
+            else:
+                reach = max(reach, foot)
             current.append(c)
         out.append(current)
     return out
