@@ -375,10 +375,11 @@ def _stacked(before: Char, after: Char) -> bool:
 
 def _spaced(text: str, gaps: list[str], start: int, end: int, lead: bool = False) -> str:
     """text[start:end] as printed: with the spaces and gaps that stand between its characters (and
-    before its first when ``lead``)."""
+    before its first when ``lead``), a line-end hyphen pdfium reads as U+0002 as the hyphen it
+    prints (as `check` quotes it: typography.shown)."""
     if not gaps:
-        return text[start:end]
-    return "".join((gaps[k] if k > start or lead else "") + text[k] for k in range(start, end))
+        return "".join(text[start:end]).replace("\x02", "-")
+    return "".join((gaps[k] if k > start or lead else "") + text[k] for k in range(start, end)).replace("\x02", "-")
 
 
 def _part_of(c: Char, height: float, frames: list[tuple[str, tuple[float, float, float, float]]]) -> str:
