@@ -66,7 +66,7 @@ def _wrap(target: str) -> None:
     label = qualname.rsplit(".", 1)[-1].lstrip("_")
 
     def wrapper(*args: object, **kwargs: object) -> object:
-        job = next((a for a in args if hasattr(a, "path") and hasattr(a, "data")), None)
+        job = next((a for a in args if type(a).__name__ == "_PageJob"), None)  # edition._PageJob
         extra = f"page={job.path.stem}" if job is not None else ""  # type: ignore[attr-defined]
         _log(f"{label}:start", extra)
         try:
