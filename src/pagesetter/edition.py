@@ -56,6 +56,7 @@ from pagesetter.wording import counted
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from typing import BinaryIO
 
     import pikepdf
 
@@ -288,7 +289,7 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
         _own_file(edition, combined, paths + proofs, None)
         # X-4 allows all X-1a does: an edition with any X-4 page is combined as X-4
         version: PdfxVersion = "x4" if any(d.spec.pdfx == "x4" for d in done) else "x1a"
-        staged.write(combined, combined_pdf.finish(edition.name, version, edition.data.date))
+        staged.write_with(combined, lambda fh: combined_pdf.finish(fh, edition.name, version, edition.data.date))
         staged.commit()
     page_warnings = tuple((*d.flowed.warnings, *d.render_warnings, *_masthead_count(edition, d.spec))
                           if d.flowed is not None else () for d in done)
@@ -871,9 +872,10 @@ class _Combined:
             self._doc.pages.extend(src.pages)
         self._digests.append(part_digest(pdf))
 
-    def finish(self, title: str, version: PdfxVersion = "x1a", date: str | None = None) -> bytes:
+    def finish(self, out: "BinaryIO", title: str, version: PdfxVersion = "x1a", date: str | None = None) -> None:
+        """The combined file saved into ``out`` (its staged file, open for reading and writing)."""
         assert self._doc is not None, "an edition has at least one page"
-        return finish_pdfx(self._doc, document_id_of_digests(title, PdfxSettings(version=version), date, self._digests))
+        finish_pdfx(self._doc, document_id_of_digests(title, PdfxSettings(version=version), date, self._digests), out)
 
     def __enter__(self) -> "_Combined":
         return self
