@@ -58,3 +58,25 @@ def test_a_page_error_stops_the_pages_not_begun(monkeypatch: pytest.MonkeyPatch,
     assert len(built) <= 4, built
     assert f"stop-{PAGES}" not in built
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+
+
+def test_a_combined_file_the_disk_refuses_is_one_line_naming_it(project: Path) -> None:
+    """The combined PDF is saved by qpdf straight into its staged file (edition._Combined.finish,
+    paths.StagedWrites.write_with): a write refused there (here a file-size limit between the
+    pages' size and the edition's) is one line naming the combined file, not the temporary pikepdf
+    saw, and nothing is left in the output folder."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))  # pages ~0.47 MB, edition ~0.75 MB
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    result = subprocess.run([sys.executable, "-m", "pagesetter", "build", "-q", "--no-cache",
+                             "layout/tabloid-edition.yaml"], cwd=project, capture_output=True, text=True,
+                            env=env, preexec_fn=limited, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == ["pagesetter: error: output/tabloid-edition.pdf: File too large"]
+    assert not (project / "output").exists() or not any((project / "output").iterdir())

@@ -168,7 +168,10 @@ def _written_beside(path: Path, data: "bytes | Callable[[BinaryIO], None]", dura
                 if isinstance(data, bytes):
                     fh.write(data)
                 else:
-                    data(fh)
+                    try:
+                        data(fh)
+                    except OSError as exc:  # named by the library's way (pikepdf: the file object's repr)
+                        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
                 if durable:
                     fh.flush()
                     os.fsync(fh.fileno())
