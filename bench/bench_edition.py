@@ -38,12 +38,21 @@ from project import ROOT, compile_package, edition, make_project, run_bench
 PYTHON = Path(sys.executable)
 
 
+def this_src() -> Path:
+    """The folder holding the pagesetter this script imports (PYTHONPATH's, else the installed one):
+    the code compile_package compiled, and the code "this one's" builds run. Until session 20 they
+    ran with PYTHONPATH taken away, so from a worktree (PYTHONPATH=its src) they ran the venv's
+    editable install, another checkout: `--versus` timed main against main."""
+    import pagesetter
+
+    return Path(pagesetter.__file__).resolve().parent.parent
+
+
 def build(project: Path, spec: Path, out: Path, cache: Path, jobs: int, src: Path | None = None) -> dict[str, float]:
     """One timed build; ``src``: the pagesetter code to run (a checkout's src folder), else this one's."""
     env = {k: v for k, v in os.environ.items() if k not in ("PAGESETTER_CACHE", "PYTHONPATH")}
     env["XDG_CACHE_HOME"] = str(cache)
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
+    env["PYTHONPATH"] = str(src if src is not None else this_src())
     cmd = [str(PYTHON), "-m", "pagesetter", "build", str(spec), "-q", "-j", str(jobs), "-o", str(out)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -70,3 +70,39 @@ def test_a_commit_of_some_files_leaves_the_rest_unwritten(tmp_path: Path) -> Non
     assert (tmp_path / "p1.proof.pdf").read_bytes() == b"proof"
     assert (tmp_path / "p1.pdf").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p1.pdf", "p1.proof.pdf"]  # no temporary left
+
+
+def test_a_file_written_by_a_function_is_staged_as_the_others(tmp_path: Path) -> None:
+    """write_with (an edition's combined PDF, saved by qpdf into its temporary, then its /ID put in
+    by seeking back: edition._Combined.finish): the file is open for reading and writing, renamed
+    at commit with the rest, readable by all, and an error met while it is written names the
+    output and leaves no temporary."""
+    (tmp_path / "e.pdf").write_bytes(b"old")
+
+    def fill(fh) -> None:  # type: ignore[no-untyped-def]
+        fh.write(b"%PDF placeholder %%EOF")
+        fh.seek(5)
+        assert fh.read(11) == b"placeholder"
+        fh.seek(5)
+        fh.write(b"PLACEHOLDER")
+
+    with StagedWrites() as staged:
+        staged.write(tmp_path / "p.pdf", b"page")
+        staged.write_with(tmp_path / "e.pdf", fill)
+        assert (tmp_path / "e.pdf").read_bytes() == b"old"  # not before commit
+        staged.commit()
+    assert (tmp_path / "e.pdf").read_bytes() == b"%PDF PLACEHOLDER %%EOF"
+    assert (tmp_path / "e.pdf").stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.pdf", "p.pdf"]
+
+    def fails(fh) -> None:  # type: ignore[no-untyped-def]
+        fh.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError) as raised:
+        with StagedWrites() as staged:
+            staged.write(tmp_path / "q.pdf", b"page")
+            staged.write_with(tmp_path / "f.pdf", fails)
+            staged.commit()
+    assert raised.value.filename == str(tmp_path / "f.pdf") and "No space left" in str(raised.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.pdf", "p.pdf"]  # nothing of the stopped block

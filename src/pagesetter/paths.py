@@ -15,7 +15,7 @@ from pathlib import Path
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (an unchanged page's replay never needs it)
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
-    from typing import BinaryIO
+    from typing import BinaryIO, Callable
 
 
 def inside(target: Path, root: Path, allowed: tuple[Path, ...] = ()) -> bool:
@@ -108,6 +108,16 @@ class StagedWrites:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staged-write")
         self._pending.append((self._writer.submit(_written_beside, path, data), path))
 
+    def write_with(self, path: Path, fill: "Callable[[BinaryIO], None]") -> None:
+        """``write`` of a file that ``fill`` writes into its temporary (open for reading and
+        writing), here, on the caller's thread: a file a library saves itself (an edition's
+        combined PDF, by qpdf) is not made in memory first and copied. An error comes out here."""
+        from concurrent.futures import Future
+
+        written: "Future[Path]" = Future()
+        written.set_result(_written_beside(path, fill))
+        self._pending.append((written, path))
+
     def commit(self, only: "set[Path] | None" = None) -> None:
         """Every file written renamed into place; ``only``: just these, the rest left to be removed
         with the block (an edition stopped by overset still writes its proofs, not its pages)."""
@@ -136,10 +146,12 @@ class StagedWrites:
             raise failed
 
 
-def _written_beside(path: Path, data: bytes, durable: bool = True, rename: bool = False) -> Path:
+def _written_beside(path: Path, data: "bytes | Callable[[BinaryIO], None]", durable: bool = True,
+                    rename: bool = False) -> Path:
     """``data`` in a new temporary file in ``path``'s folder, on disk (fsync), readable by all;
     ``rename``: then renamed onto ``path`` (in the same ``try``: no step between the temporary's
     making and its renaming where an interrupt could leave it). Returns the file written.
+    ``data`` may be a function that writes the file itself, given it open for reading and writing.
     An error of the system (a full disk, a folder not writable) names ``path``.
 
     The temporary is named here and made by ``open(..., "xb")`` (O_EXCL, in C: the file object
@@ -152,8 +164,14 @@ def _written_beside(path: Path, data: bytes, durable: bool = True, rename: bool 
     while True:
         tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
         try:
-            with open(tmp, "xb") as fh:
-                fh.write(data)
+            with open(tmp, "xb" if isinstance(data, bytes) else "x+b") as fh:
+                if isinstance(data, bytes):
+                    fh.write(data)
+                else:
+                    try:
+                        data(fh)
+                    except OSError as exc:  # named by the library's way (pikepdf: the file object's repr)
+                        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
                 if durable:
                     fh.flush()
                     os.fsync(fh.fileno())
@@ -173,8 +191,8 @@ def _written_beside(path: Path, data: bytes, durable: bool = True, rename: bool 
                     # a folder not writable: named by the file that was to be written, not its temporary
                     raise type(exc)(exc.errno, exc.strerror, str(path)) from None
                 if exc.filename is None:  # write(): "No space left on device", of what?
-                    raise type(exc)(exc.errno, f"{exc.strerror or exc} (writing {len(data):,} bytes)",
-                                    str(path)) from None
+                    size = f" {len(data):,} bytes" if isinstance(data, bytes) else ""
+                    raise type(exc)(exc.errno, f"{exc.strerror or exc} (writing{size})", str(path)) from None
             raise
 
 
