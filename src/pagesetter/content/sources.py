@@ -282,15 +282,23 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # A run's children that are text (ECMA-376 Part 1, §17.3.3): each as the character it stands for
 # (a soft hyphen is a break opportunity, not a character the page prints)
 _RUN_CHARS = {"tab": "\t", "ptab": "\t", "cr": "\n", "noBreakHyphen": "-", "softHyphen": ""}
-# stands where a symbol-font character was (w:sym): the proofreader's mark for a character to set
-GETA = "\u3013"
+@record(frozen=True)
+class _Lost:
+    """Something a run holds that is not imported as text, and the run's text before it."""
+
+    kind: str  # "sym", "footnoteReference" or "endnoteReference"
+    before: str
+    detail: str = ""  # a symbol's font and code
 
 
-def _run_text(r: object) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """A run's text, with ``\\n`` at a line return, and what it holds that is not text: (kind,
-    detail) for a symbol-font character (written as 〓) and a footnote or endnote mark."""
+def _run_text(r: object) -> tuple[str, tuple[_Lost, ...]]:
+    """A run's text, with ``\\n`` at a line return, and what it holds that is not text: a
+    symbol-font character (written as the 〓 a substituted glyph prints, flow/glyphs.py) and a
+    footnote or endnote mark."""
+    from pagesetter.flow.glyphs import SUBSTITUTE
+
     out: list[str] = []
-    lost: list[tuple[str, str]] = []
+    lost: list[_Lost] = []
     for child in r.iterchildren():  # type: ignore[attr-defined]
         tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
         if tag == "t":
@@ -301,28 +309,28 @@ def _run_text(r: object) -> tuple[str, tuple[tuple[str, str], ...]]:
             out.append(_RUN_CHARS[tag])
         elif tag == "sym":
             attrs = {k.rsplit("}", 1)[-1]: v for k, v in child.attrib.items()}
-            lost.append(("sym", f"{attrs.get('font', '?')} {attrs.get('char', '?')}", "".join(out)))
-            out.append(GETA)
+            lost.append(_Lost("sym", "".join(out), f"{attrs.get('font', '?')} {attrs.get('char', '?')}"))
+            out.append(SUBSTITUTE)
         elif tag in ("footnoteReference", "endnoteReference"):
-            lost.append((tag, "".join(out)))
+            lost.append(_Lost(tag, "".join(out)))
     return "".join(out), tuple(lost)
 
 
-def _not_imported(read: list[tuple[str, tuple[tuple[str, ...], ...]]]) -> list[str]:
+def _not_imported(read: list[tuple[str, tuple[_Lost, ...]]]) -> list[str]:
     """The notes for what a paragraph's runs hold that is not imported as text, in order."""
+    from pagesetter.flow.glyphs import SUBSTITUTE
+
     notes = []
     before = ""
     for text, lost in read:
         for item in lost:
-            kind = item[0]
-            said = (before + item[-1])[-8:]
-            if kind == "sym":
-                notes.append(f"a Word symbol ({item[1]}) is not a character: written {GETA}; type the character "
-                             "it stands for in its place")
+            if item.kind == "sym":
+                notes.append(f"a Word symbol ({item.detail}) is not a character: written {SUBSTITUTE}; type the "
+                             "character it stands for in its place")
             else:
-                what = "a footnote" if kind == "footnoteReference" else "an endnote"
-                notes.append(f"{what} (its mark after {said!r}) is not imported: add its text to the copy "
-                             "where it belongs")
+                what = "a footnote" if item.kind == "footnoteReference" else "an endnote"
+                notes.append(f"{what} (its mark after {(before + item.before)[-8:]!r}) is not imported: add its "
+                             "text to the copy where it belongs")
         before += text
     return notes
 

@@ -377,9 +377,8 @@ def _spaced(text: str, gaps: list[str], start: int, end: int, lead: bool = False
     """text[start:end] as printed: with the spaces and gaps that stand between its characters (and
     before its first when ``lead``), a line-end hyphen pdfium reads as U+0002 as the hyphen it
     prints (as `check` quotes it: typography.shown)."""
-    if not gaps:
-        return "".join(text[start:end]).replace("\x02", "-")
-    return "".join((gaps[k] if k > start or lead else "") + text[k] for k in range(start, end)).replace("\x02", "-")
+    printed = "".join((gaps[k] if gaps and (k > start or lead) else "") + text[k] for k in range(start, end))
+    return printed.replace("\x02", "-")
 
 
 def _part_of(c: Char, height: float, frames: list[tuple[str, tuple[float, float, float, float]]]) -> str:
