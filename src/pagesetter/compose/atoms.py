@@ -500,7 +500,10 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     # (the measure): never uefacham / pionsleague where /uefachampionsleague fits a line.
     if pieces is not None and last - first > FORCED_SPLIT_EM and not url:  # no glyph is wider than an em
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
-        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=True, names=names)
+        # a number or code (a word with a digit: 91310115MA1K4XYZ8Q) is parted bare, never with a
+        # hyphen that would read as one of its characters
+        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not _HAS_DIGIT.search(text, first, last),
+                              names=names)
     if MAYBE_MARK.search(text, first, last) is not None:
         cuts = {p: cut for p, cut in cuts.items() if unicodedata.category(text[p])[0] != "M"}  # never before a mark
     bounds = [first] + sorted(cuts) + [last]
@@ -765,10 +768,10 @@ def split_wide(atoms: list[Atom], width: float, first: float | None = None) -> l
     if not any(a.width > limit(k) and breakable(a) for k, a in enumerate(atoms)):
         return atoms
     out: list[Atom] = []
-    urls = _in_urls(atoms)
+    bare = _in_urls(atoms) | _in_codes(atoms)
     for k, atom in enumerate(atoms):
         if atom.width > limit(k) and breakable(atom):
-            out += _clusters(atom, hyphens=k not in urls)
+            out += _clusters(atom, hyphens=k not in bare)
         else:
             out.append(atom)
     return out
@@ -791,6 +794,30 @@ def _in_urls(atoms: list[Atom]) -> set[int]:
                 out.update(k + j for j in range(end - k) if starts[j] < m.end() and starts[j + 1] > m.start())
         k = end
     return out
+
+
+def _words(atoms: list[Atom]) -> list[tuple[int, int]]:
+    """Each word's atoms, (start, end): an atom and the joined atoms after it."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(atoms):
+        end = k + 1
+        while end < len(atoms) and atoms[end].joined:
+            end += 1
+        out.append((k, end))
+        k = end
+    return out
+
+
+def _in_codes(atoms: list[Atom]) -> set[int]:
+    """The indices of the atoms that are pieces of a word with a digit (a number or a code:
+    45,000,000.00, 91310115MA1K4XYZ8Q): parted by force, it gains no hyphen, which would read as
+    one of its characters."""
+    return {j for k, end in _words(atoms) if end - k > 1 or atoms[k].cls in WORDLIKE
+            if _HAS_DIGIT.search("".join([a.text for a in atoms[k:end]])) for j in range(k, end)}
+
+
+_HAS_DIGIT = re.compile(r"[0-9]")
 
 
 def _whole_names(atoms: list[Atom], width: float, first: float, opening: int) -> list[Atom]:
@@ -817,6 +844,14 @@ def _whole_names(atoms: list[Atom], width: float, first: float, opening: int) ->
         end = k + 1
         while end < len(out) and out[end].joined and out[end].penalty in cuts:
             end += 1
+        if end - k == 1 and FORCED_PENALTY not in cuts:
+            # a number or code cut by force anywhere (45,000,000.00 is 6.5 em, over FORCED_SPLIT_EM):
+            # kept whole where it fits, as a name is (TYPOGRAPHY.md: numbers are not broken inside)
+            forced = end
+            while forced < len(out) and out[forced].joined and out[forced].penalty == FORCED_PENALTY:
+                forced += 1
+            if forced > end and _HAS_DIGIT.search("".join([a.text for a in out[k:forced]])):
+                end = forced
         if end - k > 1:
             chain = out[k:end]
             # set mid-line, each piece's hyphen and kern taken back (linebreak.gaps_of)

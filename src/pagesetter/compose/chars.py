@@ -382,6 +382,26 @@ def parted_name(line: str, nxt: str) -> str:
     return f"{tail.group(1)}-{head.group()}" if hyphen_kind(before, after) == "name" else ""
 
 
+def parted_code(line: str, nxt: str, copy: str) -> str:
+    """The number or code (45,000,000.00, a 身份证号 11010119900307123X) a line and the next part
+    inside, as the copy has it whole: the line breaker cuts one only by force, where it is wider
+    than the line (atoms._whole_names). "" where none is; a break at a space the copy typed between
+    two groups (3300 1617 / 8350, 0571-8888 6666 / 13800138000) parts nothing, though the printed
+    lines cannot show the space: hence the copy."""
+    tail, head = _CODE_TAIL.search(line.rstrip()), _CODE_HEAD.match(nxt.lstrip())
+    if tail is None or head is None:
+        return ""
+    whole = tail.group() + head.group()
+    return whole if _HAS_DIGIT.search(whole) and whole in copy else ""
+
+
+_CODE_TAIL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|(?<=[0-9])[,.](?=[0-9]))*$")
+_CODE_HEAD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|(?<=[0-9])[,.](?=[0-9]))*")
+_HAS_DIGIT = re.compile(r"[0-9]")
+# The kind of span a split-span warning names for it (flow/article.py _split_warning).
+PARTED_CODE_KIND = "number or code"
+
+
 # Hyphenation (compose/hyphenate.py): the LibreOffice patterns by script, since a word's language
 # cannot be told from it in Chinese copy; words of at least HYPHEN_MIN_WORD letters, keeping
 # TeX's \lefthyphenmin 2 and English \righthyphenmin 3 letters at the ends. A break there costs

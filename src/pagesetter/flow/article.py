@@ -6,12 +6,12 @@ import math
 from dataclasses import field, replace
 from typing import Callable, Iterable, NamedTuple
 
-from pagesetter.compose.chars import OPENING, PARAGRAPH_END
+from pagesetter.compose.chars import PARTED_CODE_KIND, OPENING, PARAGRAPH_END
 from pagesetter.compose.display import (
     CONDENSE_LEAST, compose_display, parted_names, split_latin_runs, uncued_breaks, unkept_clause_breaks,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, UNBROKEN_KINDS, parted_reach, split_kinds
-from pagesetter.compose.chars import parted_name
+from pagesetter.compose.chars import parted_code, parted_name
 from pagesetter.compose.lines import (
     FallbackWord, Line, Run, compose_paragraph, fallback_words, hyphenated_capital, paragraph_key, rebreak_paragraph,
     set_short_cause,
@@ -268,7 +268,8 @@ def set_body(spec: ArticleSpec, article: Article, styles: dict[str, Style], meas
                        and (name := hyphenated_capital(para_lines, k))]
                     + [(k, _split_warning(line, nxt, k, para.loc, article.id, kinds))
                        for k, (line, nxt) in enumerate(zip(para_lines, para_lines[1:]))
-                       if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard])])
+                       if (kinds := [kind for kind, hard in split_kinds(line.text.strip(), nxt.text.strip()) if hard]
+                           + [PARTED_CODE_KIND] * bool(parted_code(line.text, nxt.text, para.text)))])
         warnings += [w for _, w in of_lines]
         align = paragraph_align(para, spec, styles)
         # a style's lines set flush left, centred or flush right are ragged by design: the layout
@@ -494,8 +495,10 @@ def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds:
         on += 1
     tail, head = text[-back:], following[:on]
     # a score the line breaker never parts (UNBROKEN_KINDS): first fit did, no set of lines keeping it whole
+    # a number or code is cut by force only where it is wider than the line (atoms._whole_names)
     why = ("no set of lines keeps it whole: it and what may not part from it are wider than the line"
-           if set(kinds) & UNBROKEN_KINDS else "no other set of lines fits without one spread past a quarter em")
+           if set(kinds) & UNBROKEN_KINDS else "it is wider than the line" if PARTED_CODE_KIND in kinds
+           else "no other set of lines fits without one spread past a quarter em")
     return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
                    f"between {quoted(tail)} and {quoted(head)}: {why}; rewrite or rebreak the copy", loc, article,
                    (tail, head))
