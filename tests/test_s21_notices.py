@@ -7,7 +7,6 @@ in measures where some of them cannot stand whole."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path

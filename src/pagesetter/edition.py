@@ -212,10 +212,10 @@ def build_edition(path: Path, out_dir: Path, *, allow_overset: bool = False, job
     # Each page is written (under a temporary name) and added to the combined PDF as it arrives,
     # while the workers set the next: only the edition's own structure and the save are left at
     # the end. Nothing is renamed into place unless every page was built.
-    with _pool(workers) as pool, StagedWrites() as staged, _Combined() as combined_pdf:
+    with _pool(workers) as (pool, stop), StagedWrites() as staged, _Combined() as combined_pdf:
         threads = 0 if pool else 2
         page_jobs = [_PageJob(p, edition.data, cache, photo_threads=threads, proof=proof) for p in edition.pages]
-        first = [pool.submit(_run_page_in_worker, job) for job in page_jobs] if pool else []
+        first = [pool.submit(_run_page_in_worker, job, stop) for job in page_jobs] if pool else []
         for i in range(len(page_jobs)):
             # a page whose inputs are read but which waits for the lines of a jump comes back unset
             try:
@@ -646,14 +646,15 @@ def _run_page(job: _PageJob) -> _PageDone:
     return done
 
 
-def _run_page_in_worker(job: _PageJob) -> _Sent | None:
+def _run_page_in_worker(job: _PageJob, stop: int) -> _Sent | None:
     """One page in a worker process: pickled here once, for the replay record and the way back
     alike (pickling a broadsheet page's tree costs several milliseconds), and a replayed page's
     record passed on as it was read. None: not built, the edition having stopped (the main
-    process, which has raised, reads no answer after that)."""
+    process, which has raised, reads no answer after that). ``stop``: the read end of the
+    edition's stop pipe (_pool), the same descriptor in the forked worker."""
     from pagesetter.workers import coverage_server, open_faces, told_to_stop
 
-    if told_to_stop():  # the edition has stopped: no one will read this page (_pool)
+    if told_to_stop(stop):  # the edition has stopped: no one will read this page (_pool)
         return None
     started_ns, key = time.time_ns(), _job_key(job)
     payload = rebuild.lookup_payload(job.cache, key) if key is not None else None
@@ -823,10 +824,12 @@ def _waits_for_jump(spec: PageSpec) -> bool:
 
 
 @contextlib.contextmanager
-def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
-    """Worker processes for more than one core; None: everything runs in this process."""
+def _pool(workers: int) -> Iterator[tuple["ProcessPoolExecutor | None", int]]:
+    """Worker processes for more than one core, with the read end of the pipe that tells them the
+    edition stopped (passed with each page: workers.told_to_stop); None: everything runs in this
+    process."""
     if workers <= 1:
-        yield None
+        yield None, -1
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -840,9 +843,9 @@ def _pool(workers: int) -> Iterator["ProcessPoolExecutor | None"]:
     stop_read, stop_write = os.pipe()  # close-on-exec: no Ghostscript a worker starts holds them
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=worker_started,
-                                 initargs=(os.getpid(), stop_read)) as pool:
+                                 initargs=(os.getpid(),)) as pool:
             try:
-                yield pool
+                yield pool, stop_read
             except BaseException:
                 os.write(stop_write, b"s")
                 pool.shutdown(wait=True, cancel_futures=True)

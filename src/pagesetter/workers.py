@@ -21,36 +21,30 @@ if TYPE_CHECKING:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal this process gets when its parent dies
 
 
-def worker_started(parent: int, stop: int | None = None) -> None:
+def worker_started(parent: int) -> None:
     """A forked page worker's set-up: it dies with ``parent`` (die_with_parent), and collects
     cyclic garbage between its pages, whether or not its parent does (an edition's main process
     turns its collector off for good, cli._build_all; a worker sets many pages, and what each
-    leaves in cycles would add up). ``stop``: the read end of the pipe on which the parent says
-    its edition has stopped (told_to_stop)."""
+    leaves in cycles would add up)."""
     import gc
 
-    global _STOP
     die_with_parent(parent)
     gc.enable()
-    _STOP = stop
 
 
-def told_to_stop() -> bool:
+def told_to_stop(stop: int) -> bool:
     """Whether this worker's parent has said its edition stopped (a page's error, Ctrl-C): one
-    byte written on the ``stop`` pipe, or the pipe's end closed, both seen by every worker at once.
-    A page not yet begun is then not built: the pool's queue already holds the next pages, and
-    without this an edition whose first page failed built every other page before its error was
-    said (edition.py _pool)."""
-    if _STOP is None:
+    byte written on the ``stop`` pipe (its read end, inherited by the fork under the same number),
+    or the pipe's end closed, both seen by every worker at once. A page not yet begun is then not
+    built: the pool's queue already holds the next pages, and without this an edition whose first
+    page failed built every other page before its error was said (edition.py _pool)."""
+    if stop < 0:
         return False
     try:
-        readable, _, _ = select.select([_STOP], [], [], 0)
+        readable, _, _ = select.select([stop], [], [], 0)
     except (OSError, ValueError):  # the descriptor is gone: nothing to say a stop on
         return False
     return bool(readable)
-
-
-_STOP: int | None = None  # this worker's end of its parent's stop pipe (worker_started)
 
 
 def die_with_parent(parent: int) -> None:
