@@ -382,6 +382,12 @@ def parted_name(line: str, nxt: str) -> str:
     return f"{tail.group(1)}-{head.group()}" if hyphen_kind(before, after) == "name" else ""
 
 
+# U+3013 GETA MARK, the Chinese typesetter's mark for a character the case lacks: printed by
+# ``missing_glyphs: substitute`` (flow/glyphs.py), written for a Word symbol on import
+# (content/sources.py), found by `check` (proof/typography.py); every Noto CJK face has it.
+SUBSTITUTE = "〓"
+
+
 def parted_code(line: str, nxt: str, copy: str) -> str:
     """The number or code (45,000,000.00, a 身份证号 11010119900307123X) a line and the next part
     inside, as the copy has it whole: the line breaker cuts one only by force, where it is wider

@@ -295,7 +295,7 @@ def _run_text(r: object) -> tuple[str, tuple[_Lost, ...]]:
     """A run's text, with ``\\n`` at a line return, and what it holds that is not text: a
     symbol-font character (written as the 〓 a substituted glyph prints, flow/glyphs.py) and a
     footnote or endnote mark."""
-    from pagesetter.flow.glyphs import SUBSTITUTE
+    from pagesetter.compose.chars import SUBSTITUTE
 
     out: list[str] = []
     lost: list[_Lost] = []
@@ -318,7 +318,7 @@ def _run_text(r: object) -> tuple[str, tuple[_Lost, ...]]:
 
 def _not_imported(read: list[tuple[str, tuple[_Lost, ...]]]) -> list[str]:
     """The notes for what a paragraph's runs hold that is not imported as text, in order."""
-    from pagesetter.flow.glyphs import SUBSTITUTE
+    from pagesetter.compose.chars import SUBSTITUTE
 
     notes = []
     before = ""

@@ -35,7 +35,7 @@ from pagesetter.content.model import CAPTION_MARKERS, Article, Paragraph
 from pagesetter.errors import InputError, Loc
 from pagesetter.epaper.zones import Zone, module_zones, rounded
 from pagesetter.flow.forms import STEP_SPACE, paragraph_align, paragraph_indent_em, step_ems
-from pagesetter.flow.glyphs import SUBSTITUTE
+from pagesetter.compose.chars import SUBSTITUTE
 from pagesetter.flow.page import format_date
 from pagesetter.flow.tables import column_aligns
 from pagesetter.flow.verse import TURNOVER_INDENT_EM, is_verse, new_stanza
@@ -497,21 +497,18 @@ def _vertical_headline(pages: Sequence[EpaperPage], article_id: str) -> bool:
     return next(a for a in p.spec.articles if a.article == article_id).headline.vertical
 
 
-# What print sets for a character no face of its style has (missing_glyphs: substitute; flow/glyphs.py).
-GETA = SUBSTITUTE
-
 
 def _marked(text: str, copy: str | None) -> str:
     """``text`` as HTML, each 〓 print set for a character of the copy no face has (where ``copy``,
     the same length, has another character) in a span that keeps the character (data-char) and names
     it (title, 缺字 U+XXXX): the 数字报 shows what print shows, where a 校对 compares the two, and not
     the character a phone cannot draw either (tofu); a search or a script still finds the copy's."""
-    if copy is None or len(copy) != len(text) or GETA not in text:
+    if copy is None or len(copy) != len(text) or SUBSTITUTE not in text:
         return _e(text)
     out = []
     for ch, was in zip(text, copy):
-        if ch == GETA and was != GETA:
-            out.append(f'<span class="missing-glyph" data-char="{_e(was)}" title="缺字 U+{ord(was):04X}">{GETA}</span>')
+        if ch == SUBSTITUTE and was != SUBSTITUTE:
+            out.append(f'<span class="missing-glyph" data-char="{_e(was)}" title="缺字 U+{ord(was):04X}">{SUBSTITUTE}</span>')
         else:
             out.append(_e(ch))
     return "".join(out)

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import replace
 from typing import Callable, Iterator
 
+from pagesetter.compose.chars import SUBSTITUTE
 from pagesetter.content.model import Article, ParagraphForm, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
 from pagesetter.errors import InputError, InputErrors, Loc, Warning
@@ -25,7 +26,6 @@ from pagesetter.incremental import Memo
 from pagesetter.records import record
 from pagesetter.spec.model import ArticleSpec, PageSpec, PhotoSpec, Style
 
-SUBSTITUTE = "〓"  # U+3013 GETA MARK: every Noto CJK face has it
 MASTHEAD = "masthead"  # Missing.article of the masthead's texts (flow/masthead.py)
 FURNITURE = "furniture"  # Missing.article of the 报眉, slug and jump lines (furniture_texts)
 MOST_REPORTED = 100  # lines of one error at most; the rest are counted

@@ -19,7 +19,8 @@ from pagesetter.compose.lines import Line
 from pagesetter.errors import InputError, quoted
 from pagesetter.flow.article import Placed, to_text_line
 from pagesetter.flow.geometry import EM_TOP_ABOVE_BASELINE, PageGeometry
-from pagesetter.flow.glyphs import SUBSTITUTE, masthead_printable
+from pagesetter.compose.chars import SUBSTITUTE
+from pagesetter.flow.glyphs import masthead_printable
 from pagesetter.fonts.face import FaceSet
 from pagesetter.pagetree import Frame, Image, Rule, TextLine, Vector
 from pagesetter.records import record

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from pagesetter.compose.chars import (
     BLANK_SIDE, CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
-    NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, URL, URL_CHARS, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
+    NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, SUBSTITUTE, URL, URL_CHARS, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
     is_cjk,
     lone_dash_at, url_break_at,
 )
@@ -572,7 +572,6 @@ WARNED = (("widows", "a paragraph's last line alone at a column's head"),
           ("ascii_marks", "an ASCII full stop or straight quote in Chinese text"),
           ("geta", "〓 (U+3013) printed for a character no face has"),
           ("full_width", "full-width letters or digits in horizontal text"))
-GETA = "\u3013"  # 〓, printed by ``missing_glyphs: substitute`` for a character no face has (flow/glyphs.py)
 # How far right of its column's left edge a line opening a column starts to be taken for one set
 # flush right (a 落款), in its em: past a paragraph's 2-em indent.
 FLUSH_RIGHT_EM = 3.0
@@ -2432,7 +2431,7 @@ def _no_unicode(number: int, page: PageChars, report: TypographyReport) -> None:
 
 def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
     """Each 〓 on the page, any line of it: found with the characters of its row round it."""
-    if GETA not in map(_TEXT, page.chars):  # scanned in C: nearly every page has none
+    if SUBSTITUTE not in map(_TEXT, page.chars):  # scanned in C: nearly every page has none
         return
     rows: dict[float, list[Char]] = {}
     for c in page.chars:
@@ -2442,7 +2441,7 @@ def _geta(number: int, page: PageChars, report: TypographyReport) -> None:
         row.sort(key=_reading_x)
         text = "".join(c.text for c in row)
         for i, c in enumerate(row):
-            if c.text == GETA:
+            if c.text == SUBSTITUTE:
                 report.geta.append(Finding(number, c.baseline, text[max(0, i - 6):i + 7],
                                            f"(at x {c.x:.1f} pt)"))
 
