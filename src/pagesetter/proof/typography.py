@@ -269,6 +269,10 @@ class Line:
 _LINE_FIELDS = tuple(f.name for f in fields(Line))
 _LINE_DEFAULTS = {f.name: f.default for f in fields(Line) if f.default is not MISSING}
 assert set(_LINE_FIELDS) - set(_LINE_DEFAULTS) == {"page", "chars"}, "a Line field without a plain default"
+# and what the shortcut would silently skip, stopped at import instead: a __post_init__, slots (no
+# __dict__ to fill), a field __init__ does not take
+assert not hasattr(Line, "__post_init__") and not hasattr(Line, "__slots__") and all(f.init for f in fields(Line)), \
+    "Line has changed so that _line and _replaced no longer make what its __init__ would"
 
 
 def _line(page: int, chars: tuple[Char, ...], **values: Any) -> Line:
