@@ -182,14 +182,83 @@ def test_font_structure(page) -> None:
                 cff.decompile(io.BytesIO(program.read_bytes()), None)
                 top = cff.topDictIndex[0]
                 assert hasattr(top, "ROS")  # CID-keyed
-                assert all(name == (".notdef" if gid == 0 else f"cid{gid:05d}") for gid, name in enumerate(top.charset))
+                # the charset gives each glyph its CID in the face, the code the text uses: the face's
+                # glyph id, as in Noto CJK every CID is its glyph id
+                assert top.charset == [".notdef", *(f"cid{c:05d}" for c in sorted(line.font.codes.values()) if c)]
+                assert all(code == gid for gid, code in line.font.codes.items())
             else:
                 assert cid["/Subtype"] == "/CIDFontType2" and cid["/CIDToGIDMap"] == "/Identity"
                 program = desc["/FontFile2"]
                 assert int(program["/Length1"]) == len(program.read_bytes()) == len(line.font.program)
+                # glyph ids of the face kept (the unused glyphs left empty): the code is the face's glyph id
+                assert all(code == gid for gid, code in line.font.codes.items())
+                assert _num_glyphs(program.read_bytes()) == max(line.font.codes) + 1
             assert program.read_bytes() == line.font.program
             filters = program.get("/Filter")
             assert [str(f) for f in (filters if isinstance(filters, pikepdf.Array) else [filters])] == ["/FlateDecode"]
+
+
+def _num_glyphs(truetype: bytes) -> int:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(truetype))["maxp"].numGlyphs
+
+
+@pytest.mark.parametrize("key", FACES)
+@pytest.mark.parametrize("engine", ["harfbuzz", "fonttools"])
+def test_a_glyph_added_to_a_subset_moves_no_other_code(key: str, engine: Engine) -> None:
+    """A glyph new to the page (an edit's) gives the face a new subset, but every glyph keeps its
+    code: the text already written stays valid (issue 21). Read back from the PDF: the same
+    content stream draws the same glyphs from either subset's program."""
+    info = MANIFEST[key]
+    gids, _, glyphs = shape(info, SAMPLE)
+    new_gid, new_text = _glyph_not_in(info, glyphs)
+    small = subset_font(info.path, glyphs, info.index, engine=engine)
+    large = subset_font(info.path, {**glyphs, new_gid: new_text}, info.index, engine=engine)
+    assert large.codes == {**small.codes, new_gid: large.codes[new_gid]}
+    content = text_op("F1", small, gids, SIZE, X0, 10.0)
+    assert content == text_op("F1", large, gids, SIZE, X0, 10.0)
+    drawn = [_glyph_outlines(one_page((PAGE_W, LEADING), [font], content), small.codes) for font in (small, large)]
+    assert drawn[0] == drawn[1]  # each code draws the same outline from either program
+    assert all(drawn[0][small.codes[g]] for g, text in glyphs.items() if text.strip())  # and none is empty
+
+
+def _glyph_not_in(info: FaceInfo, glyphs: dict[int, str]) -> tuple[int, str]:
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(info.path)), info.index))
+    for ch in "鹅鸭蝶蜓啄鸟鼠狐狸":
+        gid = font.get_nominal_glyph(ord(ch))
+        if gid and gid not in glyphs and gid < max(glyphs):  # inside the subset: every glyph after it was renumbered
+            return gid, ch
+    raise AssertionError(f"{info.path.name}: no glyph to add")
+
+
+def _glyph_outlines(pdf: bytes, codes: dict[int, int]) -> dict[int, tuple]:
+    """Each code's outline (a recording pen's path) in the PDF's font program (F1), found as a
+    viewer finds it: through the CFF charset (CID -> glyph) or, for TrueType, /CIDToGIDMap /Identity."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        cid = doc.pages[0].obj["/Resources"]["/Font"]["/F1"]["/DescendantFonts"][0]
+        desc = cid["/FontDescriptor"]
+        out: dict[int, tuple] = {}
+        if "/FontFile3" in desc:
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(desc["/FontFile3"].read_bytes()), None)
+            top = cff.topDictIndex[0]
+            for code in codes.values():
+                pen = RecordingPen()
+                top.CharStrings[f"cid{code:05d}" if code else ".notdef"].draw(pen)
+                out[code] = tuple(pen.value)
+        else:
+            assert cid["/CIDToGIDMap"] == "/Identity"
+            tt = TTFont(io.BytesIO(desc["/FontFile2"].read_bytes()))
+            order, glyph_set = tt.getGlyphOrder(), tt.getGlyphSet()
+            for code in codes.values():
+                pen = RecordingPen()
+                glyph_set[order[code]].draw(pen)
+                out[code] = tuple(pen.value)
+        return out
 
 
 # --- what a reader gets back ----------------------------------------------------------------------
@@ -484,21 +553,23 @@ def test_table_values_match_fonttools(key: str) -> None:
 
 @pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])
 def test_cff_charset_check_matches_fonttools(key: str) -> None:
-    """The identity check of a subset's CFF reads what fontTools reads: identity in our subsets,
-    and not in the whole face, whose CIDs are not its glyph ids."""
-    from pagesetter.fonts.sfnt import cff_identity_cids
+    """The CIDs read from a CFF charset (the codes of our subsets) are those fontTools reads: in
+    our subsets each glyph's code, and in the whole face (Noto CJK) every glyph's own id."""
+    from pagesetter.fonts.sfnt import cff_cids, cff_identity_cids
 
     info = MANIFEST[key]
     _, _, glyphs = shape(info, SAMPLE)
     subset = subset_font(info.path, glyphs, info.index)
-    assert cff_identity_cids(subset.program) == (True, True)
+    assert cff_cids(subset.program) == (True, sorted(subset.codes.values()))
+    assert cff_identity_cids(subset.program) == (True, False)  # the face's CIDs, not the subset's glyph ids
     face = hb.Face(hb.Blob.from_file_path(str(info.path)), info.index)
     whole = face.reference_table("CFF ").data
     top = CFFFontSet()
     top.decompile(io.BytesIO(whole), None)
     charset = top.topDictIndex[0].charset
-    theirs_identity = all(n == (".notdef" if g == 0 else f"cid{g:05d}") for g, n in enumerate(charset))
-    assert cff_identity_cids(whole) == (True, theirs_identity)
+    theirs = [0 if n == ".notdef" else int(n[3:]) for n in charset]
+    assert cff_cids(whole) == (True, theirs)
+    assert cff_identity_cids(whole) == (True, theirs == list(range(len(theirs))))
 
 
 @pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])

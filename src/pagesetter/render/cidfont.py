@@ -3,13 +3,15 @@ layer (render/writer.py).
 
 One font object per face, CFF and TrueType alike (ISO 32000-1 §9.7): the Type0
 dictionary, its CIDFont (CIDFontType0 with FontFile3 /CIDFontType0C, or
-CIDFontType2 with FontFile2 and /CIDToGIDMap /Identity), the FontDescriptor and
+CIDFontType2 with FontFile2 and /CIDToGIDMap /Identity: its glyph ids are the face's,
+fonts/subset.py), the FontDescriptor and
 the ToUnicode CMap (§9.10.3) that makes text extractable. PDF 1.3 features only,
 so the same objects serve PDF/X-1a.
 """
 
 from __future__ import annotations
 
+import functools
 import struct
 from typing import Callable, Sequence
 
@@ -134,15 +136,6 @@ def to_unicode_cmap(mapping: dict[int, str]) -> str:
 
 # A text's UTF-16BE in hex capitals, kept per text: a page's CMaps map a few thousand glyphs to
 # texts its other pages' CMaps map too (the same characters, in other subsets).
-_UTF16_HEX: dict[str, str] = {}
-UTF16_HEX_KEPT = 65536
-
-
+@functools.lru_cache(maxsize=65536)
 def _utf16_hex(text: str) -> str:
-    found = _UTF16_HEX.get(text)
-    if found is None:
-        found = text.encode("utf-16-be").hex().upper()
-        if len(_UTF16_HEX) >= UTF16_HEX_KEPT:
-            _UTF16_HEX.clear()
-        _UTF16_HEX[text] = found
-    return found
+    return text.encode("utf-16-be").hex().upper()
