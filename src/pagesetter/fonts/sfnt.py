@@ -110,6 +110,30 @@ def cff_cids(cff: bytes) -> tuple[bool, list[int] | None]:
     return True, [0, *_charset_cids(cff, charset, glyphs)][:glyphs]
 
 
+def cff_charstring_starts(cff: bytes) -> list[int]:
+    """Where each glyph's charstring starts in the CFF table, by glyph id, and where the last one
+    ends: the CharStrings INDEX's offsets (TN #5176 §5, §14), made positions in the table."""
+    header_size = cff[2]
+    _, after_names = _index(cff, header_size)
+    top_dicts, _ = _index(cff, after_names)
+    at = int(_dict(top_dicts[0]).get((17,), [0])[0])
+    count, = struct.unpack_from(">H", cff, at)
+    if count == 0:
+        return []
+    size = cff[at + 2]
+    table = cff[at + 3:at + 3 + (count + 1) * size]
+    if size == 1:
+        offsets = list(table)
+    elif size == 2:
+        offsets = list(struct.unpack(f">{count + 1}H", table))
+    elif size == 4:
+        offsets = list(struct.unpack(f">{count + 1}I", table))
+    else:
+        offsets = [int.from_bytes(table[i:i + size], "big") for i in range(0, len(table), size)]
+    base = at + 3 + (count + 1) * size - 1  # offsets count from the byte before the data
+    return [base + o for o in offsets]
+
+
 def cff_font_name(cff: bytes) -> str:
     """The name in a CFF's Name INDEX (one font per table in OpenType)."""
     names, _ = _index(cff, cff[2])

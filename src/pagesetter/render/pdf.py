@@ -23,13 +23,13 @@ from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import INNER_RULE, Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector, placed_box
 from pagesetter.records import record
-from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, font_objects
+from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, Deflater, flate_program, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
                                    info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
                                    profile_stream, trailer_id)
-from pagesetter.render.writer import (PdfWriter, deflate_part, deflated, dictionary, fp, inflates_to, ref, stream,
-                                      written)
+from pagesetter.render.writer import (PdfWriter, deflate_after, deflate_part, deflated, dictionary, fp, inflates_to,
+                                      ref, stream, written)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.units import PT_PER_MM
 from pagesetter.errors import Loc, Warning
@@ -165,7 +165,7 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
         subsets = _subsets(page, faces, font_cache, memo)
         # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
         # cold build, beside the text); a session, only those it has not compressed before.
-        programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
+        programs = ({key: pool.submit(_cached_program, cache, font) for key, font in subsets.items()}
                     if memo is None else _new_programs(subsets, font_cache, memo))
         embedded = _with_sharers({key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}, faces)
         text = _text_operators(page.lines, embedded, co, memo)
@@ -283,7 +283,9 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
         first = w.reserve_many(FONT_OBJECTS)
         bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.get(key))
                   if memo is None
-                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo, cache))))
+                  else memo(("font-pdf", font, first), lambda: font_objects(
+                      font, first, _kept_flate(memo, cache),
+                      memo(("flate", font.program), lambda: _cached_program(cache, font, _kept_part(memo))))))
         for offset, body in enumerate(bodies):
             w.put(first + offset, body)
         fonts[f"F{index + 1}"] = ref(first)
@@ -324,12 +326,12 @@ def _new_programs(subsets: dict[str, EmbeddedFont], cache: DiskCache, memo: Memo
     """A session's font programs it has not compressed (an edit brought a glyph new to the page),
     compressed on a thread of their own while this one writes the text: the edit's wait is the
     longer of the two, not their sum (the desk's case: its photos are kept, no photo thread runs)."""
-    new = {key: font.program for key, font in subsets.items() if not memo.has(("flate", font.program))}
+    new = {key: font for key, font in subsets.items() if not memo.has(("flate", font.program))}
     if not new:
         return {}
     pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return {key: pool.submit(_cached_flate, cache, program) for key, program in new.items()}
+    try:  # the memo's dict operations are each atomic under the GIL (as for _kept_photo)
+        return {key: pool.submit(_cached_program, cache, font, _kept_part(memo)) for key, font in new.items()}
     finally:
         pool.shutdown(wait=False)  # the thread ends when its work is done; result() waits for it
 
@@ -346,21 +348,41 @@ def _kept_flate(memo: Memo, cache: DiskCache) -> Callable[[bytes], bytes]:
 CACHED_FLATE_MIN = 32 * 1024
 
 
-def _cached_flate(cache: DiskCache, data: bytes) -> bytes:
-    """zlib.compress(data), from the cache when the same bytes were compressed before by the same
-    zlib (its version is in the key: another zlib may write other bytes, and a build must write
-    what a build without the cache writes)."""
+def _cached_flate(cache: DiskCache, data: bytes, compress: Callable[[], bytes] | None = None,
+                  how: str = "whole") -> bytes:
+    """zlib.compress(data), or ``compress()`` (named ``how`` in the key), from the cache when the
+    same bytes were compressed before the same way by the same zlib (its version is in the key:
+    another zlib may write other bytes, and a build must write what a build without the cache
+    writes)."""
+    flate = compress if compress is not None else functools.partial(zlib.compress, data)
     if not cache.enabled or len(data) < CACHED_FLATE_MIN:
-        return zlib.compress(data)
-    key = key_of("flate", zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+        return flate()
+    key = key_of("flate", how, zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
     found = cache.get("flate", key)
     # a sealed entry is trusted to be ours, as every entry is; inflating it (a tenth of the cost of
     # compressing) makes one planted with a stolen key a miss too, never a wrong font
     if found is not None and inflates_to(found, data):
         return found
-    flated = zlib.compress(data)
+    flated = flate()
     cache.put("flate", key, flated)
     return flated
+
+
+def _cached_program(cache: DiskCache, font: EmbeddedFont, deflate: Deflater = deflate_after) -> bytes:
+    """The font's program compressed by cidfont.flate_program (a CFF in parts), from the cache as
+    _cached_flate keeps it."""
+    return _cached_flate(cache, font.program, functools.partial(flate_program, font, deflate), "program")
+
+
+def _kept_part(memo: Memo) -> Deflater:
+    """writer.deflate_after, each part kept by the session by its bytes and the bytes before it
+    (a glyph new to the page changes a few parts of the face's program: the others are found here).
+    Looked up by their hashes, and taken only when the bytes are equal too."""
+    def deflate(data: bytes, before: bytes) -> bytes:
+        found = memo(("font-part", hash(data), hash(before), len(data)),
+                     lambda: (data, before, deflate_after(data, before)))
+        return found[2] if found[0] == data and found[1] == before else deflate_after(data, before)
+    return deflate
 
 
 @functools.lru_cache(maxsize=1)

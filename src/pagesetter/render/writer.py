@@ -152,3 +152,27 @@ def deflated(parts: list[bytes], data: list[bytes]) -> bytes:
     for d in data:
         adler = zlib.adler32(d, adler)
     return b"\x78\x01" + b"".join(parts) + b"\x03\x00" + adler.to_bytes(4, "big")
+
+
+# zlib's default level, for the font programs (they compress little, and at level 1 a fifth worse).
+PROGRAM_LEVEL = 6
+WINDOW = 32 * 1024  # deflate's window (RFC 1951 §2): how far back a part may refer
+
+
+def deflate_after(data: bytes, before: bytes, level: int = PROGRAM_LEVEL) -> bytes:
+    """One part of a stream as raw deflate blocks ending on a byte boundary (a sync flush, RFC
+    1951 §3.2.4), which may refer back into ``before``: the last WINDOW bytes of the data just
+    before the part in the stream (a preset dictionary, used as history). Joined in order by
+    ``joined_stream``, the parts are one stream that compresses as well as the data compressed
+    whole, yet a part's bytes depend only on its own data and the WINDOW bytes before it."""
+    c = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=before) if before else \
+        zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+def joined_stream(parts: list[bytes], data: bytes, level: int = PROGRAM_LEVEL) -> bytes:
+    """A zlib stream (RFC 1950) of ``data`` from its parts (``deflate_after``): the header of
+    zlib's at ``level``, the parts, an empty final block, the Adler-32 of the data."""
+    header = b"\x78\x9c" if level == 6 else b"\x78\x01" if level == 1 else b"\x78\xda"
+    return header + b"".join(parts) + b"\x03\x00" + zlib.adler32(data).to_bytes(4, "big")
+
