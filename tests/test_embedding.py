@@ -262,7 +262,7 @@ def _glyph_not_in(info: FaceInfo, glyphs: dict[int, str]) -> tuple[int, str]:
     font = hb.Font(hb.Face(hb.Blob.from_file_path(str(info.path)), info.index))
     for ch in "鹅鸭蝶蜓啄鸟鼠狐狸":
         gid = font.get_nominal_glyph(ord(ch))
-        if gid and gid not in glyphs and gid < max(glyphs):  # inside the subset: every glyph after it was renumbered
+        if gid and gid not in glyphs and gid < max(glyphs):  # inside the subset: with the subset's glyph ids as codes, those after it would move
             return gid, ch
     raise AssertionError(f"{info.path.name}: no glyph to add")
 

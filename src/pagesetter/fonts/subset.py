@@ -10,8 +10,8 @@ desk's session then compresses again only the edited article's part of the conte
   §9.7.4.2, "the CFF charset maps CIDs to glyph indices"). In Noto CJK the CIDs are the glyph
   ids, so the code is the glyph id of the whole face. (Until session 20 the charset was rewritten
   to the identity, CID == glyph id of the subset, for a consumer that wrongly skips the charset;
-  every consumer we check with — pdfium, poppler, Ghostscript, MuPDF via the plant check, fontTools
-  — reads it, and the identity cost an edit that adds a glyph a new code for every glyph after it.)
+  every reader we check with — pdfium, Poppler, Ghostscript, fontTools in the plant check — reads
+  it, and the identity cost an edit that adds a glyph a new code for every glyph after it.)
 - TrueType (LXGW WenKai): the subset keeps the face's glyph ids (the glyphs not used are left
   empty, a few bytes each in loca and hmtx, ~2 KB compressed for a whole page of WenKai), the
   code is the glyph id and the PDF says /CIDToGIDMap /Identity.

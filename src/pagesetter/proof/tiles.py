@@ -142,7 +142,7 @@ def _nominal_glyphs(face: FaceInfo, text: str) -> tuple[dict[str, int], dict[int
 
 
 def _label_font(out: pikepdf.Pdf, font: EmbeddedFont) -> pikepdf.Object:
-    """The subset as a Type0 font (Identity-H, 2-byte codes == glyph ids of the subset), as
+    """The subset as a Type0 font (Identity-H, 2-byte codes: the face's CIDs or glyph ids, fonts/subset.py), as
     render/cidfont.py writes the page's."""
     cff = font.kind == "cff"
     program = out.make_stream(font.program)
