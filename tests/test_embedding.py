@@ -26,7 +26,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from pagesetter.errors import InputError
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter.fonts.subset import EmbeddedFont, Engine, subset_font
-from pagesetter.render.cidfont import FONT_OBJECTS, encode_codes, font_objects, to_unicode_cmap, widths_array
+from pagesetter.render.cidfont import encode_codes, font_object_count, font_objects, to_unicode_cmap, widths_array
 from pagesetter.render.writer import PdfWriter, dictionary, ref, stream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def one_page(size: tuple[float, float], fonts: list[EmbeddedFont], content: str)
     catalog, info, pages, page, contents = (w.reserve() for _ in range(5))
     names: dict[str, object] = {}
     for i, font in enumerate(fonts):
-        first = w.reserve_many(FONT_OBJECTS)
+        first = w.reserve_many(font_object_count(font))
         for offset, body in enumerate(font_objects(font, first, zlib.compress)):
             w.put(first + offset, body)
         names[f"F{i + 1}"] = ref(first)
@@ -187,12 +187,16 @@ def test_font_structure(page) -> None:
                 assert top.charset == [".notdef", *(f"cid{c:05d}" for c in sorted(line.font.codes.values()) if c)]
                 assert all(code == gid for gid, code in line.font.codes.items())
             else:
-                assert cid["/Subtype"] == "/CIDFontType2" and cid["/CIDToGIDMap"] == "/Identity"
+                assert cid["/Subtype"] == "/CIDFontType2"
                 program = desc["/FontFile2"]
                 assert int(program["/Length1"]) == len(program.read_bytes()) == len(line.font.program)
-                # glyph ids of the face kept (the unused glyphs left empty): the code is the face's glyph id
+                # the code is the face's glyph id; /CIDToGIDMap maps it to the subset's, each used
+                # glyph to its own, every other CID to .notdef
                 assert all(code == gid for gid, code in line.font.codes.items())
-                assert _num_glyphs(program.read_bytes()) == max(line.font.codes) + 1
+                gid_map = cid["/CIDToGIDMap"].read_bytes()
+                mapped = {c: int.from_bytes(gid_map[2 * c:2 * c + 2], "big") for c in range(len(gid_map) // 2)}
+                assert {c: g for c, g in mapped.items() if g} == {c: g for c, g in line.font.program_gids.items() if c}
+                assert sorted(mapped[c] for c in line.font.codes.values()) == list(range(_num_glyphs(program.read_bytes())))
             assert program.read_bytes() == line.font.program
             filters = program.get("/Filter")
             assert [str(f) for f in (filters if isinstance(filters, pikepdf.Array) else [filters])] == ["/FlateDecode"]
@@ -269,7 +273,7 @@ def _glyph_not_in(info: FaceInfo, glyphs: dict[int, str]) -> tuple[int, str]:
 
 def _glyph_outlines(pdf: bytes, codes: dict[int, int]) -> dict[int, tuple]:
     """Each code's outline (a recording pen's path) in the PDF's font program (F1), found as a
-    viewer finds it: through the CFF charset (CID -> glyph) or, for TrueType, /CIDToGIDMap /Identity."""
+    viewer finds it: through the CFF charset (CID -> glyph) or, for TrueType, the /CIDToGIDMap stream."""
     from fontTools.pens.recordingPen import RecordingPen
     from fontTools.ttLib import TTFont
 
@@ -286,12 +290,12 @@ def _glyph_outlines(pdf: bytes, codes: dict[int, int]) -> dict[int, tuple]:
                 top.CharStrings[f"cid{code:05d}" if code else ".notdef"].draw(pen)
                 out[code] = tuple(pen.value)
         else:
-            assert cid["/CIDToGIDMap"] == "/Identity"
+            gid_map = cid["/CIDToGIDMap"].read_bytes()
             tt = TTFont(io.BytesIO(desc["/FontFile2"].read_bytes()))
             order, glyph_set = tt.getGlyphOrder(), tt.getGlyphSet()
             for code in codes.values():
                 pen = RecordingPen()
-                glyph_set[order[code]].draw(pen)
+                glyph_set[order[int.from_bytes(gid_map[2 * code:2 * code + 2], "big")]].draw(pen)
                 out[code] = tuple(pen.value)
         return out
 

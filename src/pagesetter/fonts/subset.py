@@ -12,9 +12,11 @@ desk's session then compresses again only the edited article's part of the conte
   to the identity, CID == glyph id of the subset, for a consumer that wrongly skips the charset;
   every reader we check with — pdfium, Poppler, Ghostscript, fontTools in the plant check — reads
   it, and the identity cost an edit that adds a glyph a new code for every glyph after it.)
-- TrueType (LXGW WenKai): the subset keeps the face's glyph ids (the glyphs not used are left
-  empty, a few bytes each in loca and hmtx, ~2 KB compressed for a whole page of WenKai), the
-  code is the glyph id and the PDF says /CIDToGIDMap /Identity.
+- TrueType (LXGW WenKai): the code is the glyph's id in the face, and the CIDFont's
+  /CIDToGIDMap stream (ISO 32000-1 §9.7.4.2) maps it to the glyph's id in the subset
+  (``program_gids``): a few hundred bytes compressed. (Keeping the face's glyph ids in the
+  subset instead, HarfBuzz's RETAIN_GIDS, left /CIDToGIDMap /Identity but cost ~1 KB a page in
+  empty loca and hmtx entries.)
 
 Two engines, same codes, same glyphs: HarfBuzz (``hb.subset``, 0.03-0.06 s for
 2000 glyphs of any of our faces) is the default; fontTools.subset (2-3 s for a Noto
@@ -75,6 +77,8 @@ class EmbeddedFont:
     # and whether every code is its glyph id (both our CFF faces and TrueType), so that the codes
     # of any two subsets of the face agree: a line's operators written for one hold for the other.
     gid_codes: bool
+    # TrueType: code -> glyph id in the program, the /CIDToGIDMap (empty for a CFF: its charset maps)
+    program_gids: dict[int, int]
     # CIDSystemInfo of the CIDFont. Codes are the face's own CIDs or glyph ids, not CIDs of any
     # published character collection, so this is always Adobe-Identity-0.
     registry: str = "Adobe"
@@ -132,7 +136,7 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
         cids = _cff_cids(sub.program, path)
         codes = {g: cids[sub.old_to_new[g]] for g in gids}
     else:
-        codes = {g: sub.old_to_new[g] for g in gids}
+        codes = {g: g for g in gids}
     if len(set(codes.values())) != len(codes):
         raise InputError(Loc.of_file(path), "the subset gives two glyphs one code; cannot embed the font")
     scale = 1000 / face.upem
@@ -157,6 +161,7 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
         descriptor=descriptor,
         hex_codes=_hex_codes(codes),
         gid_codes=all(g == code for g, code in codes.items()),
+        program_gids={} if kind == "cff" else {codes[g]: sub.old_to_new[g] for g in gids},
     )
 
 
@@ -221,9 +226,7 @@ def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _
         inp.glyph_set.add(g)
     flags = (hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.DESUBROUTINIZE
              | hb.SubsetFlags.NOTDEF_OUTLINE)
-    if kind == "truetype":
-        flags |= hb.SubsetFlags.RETAIN_GIDS  # glyph id in the subset == in the face: the code (module docstring)
-    inp.flags = flags  # a CFF keeps its charset: CID == the face's CID
+    inp.flags = flags  # no CFF_IDENTITY_CHARSET: a CFF keeps its charset, CID == the face's CID
     drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     # Of a CFF face only the CFF table is embedded (below): its other tables (cmap, hmtx, name,
     # post, OS/2: 1-1.5 ms a subset) are not written either. The plan reads them from the face as
@@ -258,7 +261,7 @@ def _subset_loaded(font: TTFont, gids: list[int], kind: str) -> _Subset:
     options = ft_subset.Options(
         hinting=False, desubroutinize=True, notdef_outline=True, glyph_names=False, recommended_glyphs=False,
         layout_closure=False, legacy_kern=False, name_IDs=[0, 1, 2, 3, 4, 5, 6], name_languages=[0x409],
-        drop_tables=[*ft_subset.Options().drop_tables, *DROP_TABLES], retain_gids=kind == "truetype",
+        drop_tables=[*ft_subset.Options().drop_tables, *DROP_TABLES],
     )
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(gids=gids)

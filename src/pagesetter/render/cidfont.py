@@ -3,8 +3,8 @@ layer (render/writer.py).
 
 One font object per face, CFF and TrueType alike (ISO 32000-1 §9.7): the Type0
 dictionary, its CIDFont (CIDFontType0 with FontFile3 /CIDFontType0C, or
-CIDFontType2 with FontFile2 and /CIDToGIDMap /Identity: its glyph ids are the face's,
-fonts/subset.py), the FontDescriptor and
+CIDFontType2 with FontFile2 and a /CIDToGIDMap stream from the face's glyph ids, the codes, to
+the subset's: fonts/subset.py), the FontDescriptor and
 the ToUnicode CMap (§9.10.3) that makes text extractable. PDF 1.3 features only,
 so the same objects serve PDF/X-1a.
 """
@@ -23,7 +23,12 @@ from pagesetter.fonts.subset import EmbeddedFont
 from pagesetter.render.writer import WINDOW, deflate_after, dictionary, joined_stream, ref, stream
 
 FLATE = PDFName("FlateDecode")
-FONT_OBJECTS = 5  # Type0, CIDFont, ToUnicode, FontDescriptor, font program
+FONT_OBJECTS = 5  # Type0, CIDFont, ToUnicode, FontDescriptor, font program; and a TrueType's CIDToGIDMap
+
+
+def font_object_count(font: EmbeddedFont) -> int:
+    """How many objects font_objects writes for the font."""
+    return FONT_OBJECTS if font.kind == "cff" else FONT_OBJECTS + 1
 
 
 def encode_codes(codes: Sequence[int]) -> str:
@@ -38,8 +43,9 @@ def encode_codes(codes: Sequence[int]) -> str:
 
 def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes],
                  flated_program: bytes | None = None) -> tuple[bytes, ...]:
-    """The font's five objects written, numbered from ``first``: the Type0 font (the page lists it
-    in /Font), its CIDFont, ToUnicode CMap, FontDescriptor and font program. ``flated``: the
+    """The font's objects written, numbered from ``first``: the Type0 font (the page lists it in
+    /Font), its CIDFont, ToUnicode CMap, FontDescriptor and font program, and a TrueType font's
+    /CIDToGIDMap stream (font_object_count). ``flated``: the
     CMap Flate-compressed (a session keeps what it compressed); ``flated_program``: flate_program
     of the font when it was compressed already (in a photo thread, or kept: render/pdf.py)."""
     type0, cid, to_unicode, descriptor, program = range(first, first + FONT_OBJECTS)
@@ -55,9 +61,10 @@ def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes
         "CIDSystemInfo": PDFDictionary({"Registry": PDFString(font.registry), "Ordering": PDFString(font.ordering),
                                         "Supplement": font.supplement}),
         "FontDescriptor": ref(descriptor), "DW": DEFAULT_WIDTH, "W": PDFArray(widths_array(font.widths))}
+    gid_map = first + FONT_OBJECTS
     if font.kind == "truetype":
-        cid_entries["CIDToGIDMap"] = PDFName("Identity")
-    return (
+        cid_entries["CIDToGIDMap"] = ref(gid_map)
+    written = (
         dictionary({"Type": PDFName("Font"), "Subtype": PDFName("Type0"), "BaseFont": PDFName(font.base_font),
                     "Encoding": PDFName("Identity-H"), "DescendantFonts": PDFArray([ref(cid)]),
                     "ToUnicode": ref(to_unicode)}),
@@ -69,6 +76,18 @@ def font_objects(font: EmbeddedFont, first: int, flated: Callable[[bytes], bytes
                     ("FontFile3" if font.kind == "cff" else "FontFile2"): ref(program)}),
         stream(program_entries, flate_program(font) if flated_program is None else flated_program),
     )
+    if font.kind == "truetype":
+        written += (stream({"Filter": FLATE}, flated(cid_to_gid_map(font.program_gids))),)
+    return written
+
+
+def cid_to_gid_map(program_gids: dict[int, int]) -> bytes:
+    """A /CIDToGIDMap stream's data (§9.7.4.2): for each CID from 0 to the highest, the glyph id in
+    the program, two bytes; 0 (.notdef) for a CID no glyph has."""
+    out = bytearray(2 * (max(program_gids, default=0) + 1))
+    for cid, gid in program_gids.items():
+        struct.pack_into(">H", out, 2 * cid, gid)
+    return bytes(out)
 
 
 # A CFF program is compressed in parts (writer.deflate_after), cut where the glyphs' CIDs enter

@@ -23,7 +23,7 @@ from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import INNER_RULE, Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector, placed_box
 from pagesetter.records import record
-from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, Deflater, flate_program, font_objects
+from pagesetter.render.cidfont import FLATE, Deflater, flate_program, font_object_count, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
                                    info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
@@ -280,7 +280,7 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
         xobjects[f"FormXob.Lg{index}"] = ref(w.add(_vector_xobject(vector)))
     fonts: dict[str, object] = {}
     for index, (key, font) in enumerate(subsets.items()):
-        first = w.reserve_many(FONT_OBJECTS)
+        first = w.reserve_many(font_object_count(font))
         bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.get(key))
                   if memo is None
                   else memo(("font-pdf", font, first), lambda: font_objects(
