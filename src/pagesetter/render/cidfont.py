@@ -96,15 +96,18 @@ def cid_to_gid_map(program_gids: dict[int, int]) -> bytes:
 # deflate's window after it, and a session compresses again only those (session.py). Each part
 # refers back into the charstrings before it, so the whole is as small as zlib.compress makes it
 # (the seed page's body face, 962 glyphs: 14 parts, +0.04 %; blocks of 2048 CIDs +0.3 %, and cut
-# with no reference back, +2.4 %). A TrueType program is compressed whole, as it always was.
+# with no reference back, +2.4 %). A program under PARTS_MIN is compressed whole, as it always was:
+# cut, a small program loses some 7 % (each part's own Huffman tables), and it costs under a
+# millisecond to compress again. So is a TrueType program.
 CID_BLOCK = 4096
+PARTS_MIN = 64 * 1024
 
 
 def program_cuts(font: EmbeddedFont) -> list[int]:
     """Where flate_program cuts the font's program: 0, where the charstrings start, each first
     glyph of a CID_BLOCK, the end. [0, end] for a program compressed whole."""
     program = font.program
-    if font.kind != "cff":
+    if font.kind != "cff" or len(program) < PARTS_MIN:
         return [0, len(program)]
     starts = cff_charstring_starts(program)
     _, cids = cff_cids(program)
