@@ -6,10 +6,11 @@ CID. A glyph's code is the same in every subset of its face, so that a glyph new
 desk's session then compresses again only the edited article's part of the content stream):
 
 - CID-keyed CFF (Noto CJK): the code is the glyph's CID in the face. The subset's CFF charset
-  maps each of its glyphs to that CID, and a viewer finds the glyph through it (ISO 32000-1
-  §9.7.4.2, "the CFF charset maps CIDs to glyph indices"). In Noto CJK the CIDs are the glyph
-  ids, so the code is the glyph id of the whole face. (Until session 20 the charset was rewritten
-  to the identity, CID == glyph id of the subset, for a consumer that wrongly skips the charset;
+  maps each of its glyphs to that CID, and a viewer finds the glyph of a CID through it (ISO
+  32000-1 §9.7.4: a CIDFontType0's CFF program maps CIDs to glyphs itself). In Noto CJK the
+  CIDs are the glyph ids, so the code is the glyph id of the whole face. (Until session 20 the
+  charset was rewritten to the identity, CID == glyph id of the subset, for a consumer that
+  wrongly skips the charset;
   every reader we check with — pdfium, Poppler, Ghostscript, fontTools in the plant check — reads
   it, and the identity cost an edit that adds a glyph a new code for every glyph after it.)
 - TrueType (LXGW WenKai): the code is the glyph's id in the face, and the CIDFont's
