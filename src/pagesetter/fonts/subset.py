@@ -10,9 +10,9 @@ desk's session then compresses again only the edited article's part of the conte
   32000-1 §9.7.4: a CIDFontType0's CFF program maps CIDs to glyphs itself). In Noto CJK the
   CIDs are the glyph ids, so the code is the glyph id of the whole face. (Until session 20 the
   charset was rewritten to the identity, CID == glyph id of the subset, for a consumer that
-  wrongly skips the charset;
-  every reader we check with — pdfium, Poppler, Ghostscript, fontTools in the plant check — reads
-  it, and the identity cost an edit that adds a glyph a new code for every glyph after it.)
+  wrongly skips the charset; every reader we check with — pdfium, Poppler, Ghostscript, fontTools
+  in the plant check — reads it, and the identity cost an edit that adds a glyph a new code for
+  every glyph after it.)
 - TrueType (LXGW WenKai): the code is the glyph's id in the face, and the CIDFont's
   /CIDToGIDMap stream (ISO 32000-1 §9.7.4.2) maps it to the glyph's id in the subset
   (``program_gids``): a few hundred bytes compressed. (Keeping the face's glyph ids in the
