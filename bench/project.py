@@ -17,7 +17,8 @@ SENTENCE = re.compile(r"[^。！？]*[。！？]”?|[^。！？]+$")
 # replay the record of an earlier identical state (rebuild.py) and a session find the earlier
 # wording's lines in its memo: edits as fast as warm replays. Two kinds: the new character is one
 # the article's body sets already (the page's font subsets unchanged), or one no page text uses
-# (the body face is subset again, and every code after it in that subset renumbered).
+# (the body face is subset again; until session 20 every code after it in that subset was renumbered,
+# and every line in the face written again: fonts/subset.py).
 EDIT_FILE = "content/dongfeng-media.md"
 EDIT_PHRASE = "没有披上白色战袍"
 EDIT_SLOT = EDIT_PHRASE.index("白")

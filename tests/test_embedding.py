@@ -26,7 +26,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from pagesetter.errors import InputError
 from pagesetter.fonts.manifest import FaceInfo, load_manifest
 from pagesetter.fonts.subset import EmbeddedFont, Engine, subset_font
-from pagesetter.render.cidfont import FONT_OBJECTS, encode_codes, font_objects, to_unicode_cmap, widths_array
+from pagesetter.render.cidfont import encode_codes, font_object_count, font_objects, to_unicode_cmap, widths_array
 from pagesetter.render.writer import PdfWriter, dictionary, ref, stream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def one_page(size: tuple[float, float], fonts: list[EmbeddedFont], content: str)
     catalog, info, pages, page, contents = (w.reserve() for _ in range(5))
     names: dict[str, object] = {}
     for i, font in enumerate(fonts):
-        first = w.reserve_many(FONT_OBJECTS)
+        first = w.reserve_many(font_object_count(font))
         for offset, body in enumerate(font_objects(font, first, zlib.compress)):
             w.put(first + offset, body)
         names[f"F{i + 1}"] = ref(first)
@@ -182,14 +182,122 @@ def test_font_structure(page) -> None:
                 cff.decompile(io.BytesIO(program.read_bytes()), None)
                 top = cff.topDictIndex[0]
                 assert hasattr(top, "ROS")  # CID-keyed
-                assert all(name == (".notdef" if gid == 0 else f"cid{gid:05d}") for gid, name in enumerate(top.charset))
+                # the charset gives each glyph its CID in the face, the code the text uses: the face's
+                # glyph id, as in Noto CJK every CID is its glyph id
+                assert top.charset == [".notdef", *(f"cid{c:05d}" for c in sorted(line.font.codes.values()) if c)]
+                assert all(code == gid for gid, code in line.font.codes.items())
             else:
-                assert cid["/Subtype"] == "/CIDFontType2" and cid["/CIDToGIDMap"] == "/Identity"
+                assert cid["/Subtype"] == "/CIDFontType2"
                 program = desc["/FontFile2"]
                 assert int(program["/Length1"]) == len(program.read_bytes()) == len(line.font.program)
+                # the code is the face's glyph id; /CIDToGIDMap maps it to the subset's, each used
+                # glyph to its own, every other CID to .notdef
+                assert all(code == gid for gid, code in line.font.codes.items())
+                gid_map = cid["/CIDToGIDMap"].read_bytes()
+                mapped = {c: int.from_bytes(gid_map[2 * c:2 * c + 2], "big") for c in range(len(gid_map) // 2)}
+                assert {c: g for c, g in mapped.items() if g} == {c: g for c, g in line.font.program_gids.items() if c}
+                assert sorted(mapped[c] for c in line.font.codes.values()) == list(range(_num_glyphs(program.read_bytes())))
             assert program.read_bytes() == line.font.program
             filters = program.get("/Filter")
             assert [str(f) for f in (filters if isinstance(filters, pikepdf.Array) else [filters])] == ["/FlateDecode"]
+
+
+def _num_glyphs(truetype: bytes) -> int:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(truetype))["maxp"].numGlyphs
+
+
+@pytest.mark.parametrize("key", FACES)
+@pytest.mark.parametrize("engine", ["harfbuzz", "fonttools"])
+def test_a_glyph_added_to_a_subset_moves_no_other_code(key: str, engine: Engine) -> None:
+    """A glyph new to the page (an edit's) gives the face a new subset, but every glyph keeps its
+    code: the text already written stays valid (issue 21). Read back from the PDF: the same
+    content stream draws the same glyphs from either subset's program."""
+    info = MANIFEST[key]
+    gids, _, glyphs = shape(info, SAMPLE)
+    new_gid, new_text = _glyph_not_in(info, glyphs)
+    small = subset_font(info.path, glyphs, info.index, engine=engine)
+    large = subset_font(info.path, {**glyphs, new_gid: new_text}, info.index, engine=engine)
+    assert large.codes == {**small.codes, new_gid: large.codes[new_gid]}
+    content = text_op("F1", small, gids, SIZE, X0, 10.0)
+    assert content == text_op("F1", large, gids, SIZE, X0, 10.0)
+    drawn = [_glyph_outlines(one_page((PAGE_W, LEADING), [font], content), small.codes) for font in (small, large)]
+    assert drawn[0] == drawn[1]  # each code draws the same outline from either program
+    assert all(drawn[0][small.codes[g]] for g, text in glyphs.items() if text.strip())  # and none is empty
+
+
+@pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])
+def test_a_cff_program_is_compressed_in_parts_an_added_glyph_leaves_alone(key: str) -> None:
+    """The CFF program's stream (read back from the PDF) inflates to the program, is as small as
+    zlib.compress makes it (within 0.5 %), and a glyph added to the subset changes only a few of
+    its compressed parts: the table's head, the glyph's block and the part after it."""
+    from pagesetter.render.cidfont import program_cuts
+    from pagesetter.render.writer import deflate_after
+
+    info = MANIFEST[key]
+    font_hb = hb.Font(hb.Face(hb.Blob.from_file_path(str(info.path)), info.index))
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "content").glob("*.md")))
+    glyphs = {font_hb.get_nominal_glyph(ord(c)): c for c in sorted(set(text)) if font_hb.get_nominal_glyph(ord(c))}
+    new_gid, new_text = _glyph_not_in(info, glyphs)
+    small = subset_font(info.path, glyphs, info.index)
+    large = subset_font(info.path, {**glyphs, new_gid: new_text}, info.index)
+    for font in (small, large):
+        with pikepdf.open(io.BytesIO(one_page((PAGE_W, LEADING), [font], ""))) as doc:
+            program = doc.pages[0].obj["/Resources"]["/Font"]["/F1"]["/DescendantFonts"][0]["/FontDescriptor"]["/FontFile3"]
+            assert program.read_bytes() == font.program
+            raw = program.read_raw_bytes()
+        assert len(raw) <= 1.005 * len(zlib.compress(font.program))
+    made: list[tuple[bytes, bytes]] = []
+
+    def parts(font: EmbeddedFont) -> set[bytes]:
+        from pagesetter.render.cidfont import flate_program
+
+        made.clear()
+        flate_program(font, lambda data, before: made.append((data, before)) or deflate_after(data, before))
+        return {data + b"|" + before for data, before in made}
+
+    before, after = parts(small), parts(large)
+    assert len(program_cuts(large)) - 1 == len(after) >= 8
+    assert len(after - before) <= 4
+
+
+def _glyph_not_in(info: FaceInfo, glyphs: dict[int, str]) -> tuple[int, str]:
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(info.path)), info.index))
+    for ch in "鹅鸭蝶蜓啄鸟鼠狐狸":
+        gid = font.get_nominal_glyph(ord(ch))
+        if gid and gid not in glyphs and gid < max(glyphs):  # inside the subset: with the subset's glyph ids as codes, those after it would move
+            return gid, ch
+    raise AssertionError(f"{info.path.name}: no glyph to add")
+
+
+def _glyph_outlines(pdf: bytes, codes: dict[int, int]) -> dict[int, tuple]:
+    """Each code's outline (a recording pen's path) in the PDF's font program (F1), found as a
+    viewer finds it: through the CFF charset (CID -> glyph) or, for TrueType, the /CIDToGIDMap stream."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        cid = doc.pages[0].obj["/Resources"]["/Font"]["/F1"]["/DescendantFonts"][0]
+        desc = cid["/FontDescriptor"]
+        out: dict[int, tuple] = {}
+        if "/FontFile3" in desc:
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(desc["/FontFile3"].read_bytes()), None)
+            top = cff.topDictIndex[0]
+            for code in codes.values():
+                pen = RecordingPen()
+                top.CharStrings[f"cid{code:05d}" if code else ".notdef"].draw(pen)
+                out[code] = tuple(pen.value)
+        else:
+            gid_map = cid["/CIDToGIDMap"].read_bytes()
+            tt = TTFont(io.BytesIO(desc["/FontFile2"].read_bytes()))
+            order, glyph_set = tt.getGlyphOrder(), tt.getGlyphSet()
+            for code in codes.values():
+                pen = RecordingPen()
+                glyph_set[order[int.from_bytes(gid_map[2 * code:2 * code + 2], "big")]].draw(pen)
+                out[code] = tuple(pen.value)
+        return out
 
 
 # --- what a reader gets back ----------------------------------------------------------------------
@@ -484,21 +592,23 @@ def test_table_values_match_fonttools(key: str) -> None:
 
 @pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])
 def test_cff_charset_check_matches_fonttools(key: str) -> None:
-    """The identity check of a subset's CFF reads what fontTools reads: identity in our subsets,
-    and not in the whole face, whose CIDs are not its glyph ids."""
-    from pagesetter.fonts.sfnt import cff_identity_cids
+    """The CIDs read from a CFF charset (the codes of our subsets) are those fontTools reads: in
+    our subsets each glyph's code, and in the whole face (Noto CJK) every glyph's own id."""
+    from pagesetter.fonts.sfnt import cff_cids, cff_identity_cids
 
     info = MANIFEST[key]
     _, _, glyphs = shape(info, SAMPLE)
     subset = subset_font(info.path, glyphs, info.index)
-    assert cff_identity_cids(subset.program) == (True, True)
+    assert cff_cids(subset.program) == (True, sorted(subset.codes.values()))
+    assert cff_identity_cids(subset.program) == (True, False)  # the face's CIDs, not the subset's glyph ids
     face = hb.Face(hb.Blob.from_file_path(str(info.path)), info.index)
     whole = face.reference_table("CFF ").data
     top = CFFFontSet()
     top.decompile(io.BytesIO(whole), None)
     charset = top.topDictIndex[0].charset
-    theirs_identity = all(n == (".notdef" if g == 0 else f"cid{g:05d}") for g, n in enumerate(charset))
-    assert cff_identity_cids(whole) == (True, theirs_identity)
+    theirs = [0 if n == ".notdef" else int(n[3:]) for n in charset]
+    assert cff_cids(whole) == (True, theirs)
+    assert cff_identity_cids(whole) == (True, theirs == list(range(len(theirs))))
 
 
 @pytest.mark.parametrize("key", [k for k in FACES if MANIFEST[k].path.suffix == ".otf"])

@@ -108,7 +108,9 @@ def test_rtl_words_print_right_to_left_joined_and_read_back_in_order(tmp_path: P
     with pikepdf.open(pdf) as doc:
         fonts = doc.pages[0].Resources.Font
         key = next(k for k, f in fonts.items() if "DejaVu" in str(f.BaseFont))
-        subset = TTFont(io.BytesIO(fonts[key].DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()))
+        cid_font = fonts[key].DescendantFonts[0]
+        subset = TTFont(io.BytesIO(cid_font.FontDescriptor.FontFile2.read_bytes()))
+        gid_map = cid_font.CIDToGIDMap.read_bytes()  # a code (the face's glyph id) -> the subset's glyph id
         codes: list[int] = []
         current = None
         for operands, operator in pikepdf.parse_content_stream(doc.pages[0]):
@@ -118,7 +120,8 @@ def test_rtl_words_print_right_to_left_joined_and_read_back_in_order(tmp_path: P
                 for item in operands[0]:
                     if isinstance(item, pikepdf.String):
                         raw = bytes(item)
-                        codes += [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2)]
+                        codes += [int.from_bytes(gid_map[2 * c:2 * c + 2], "big")
+                                  for c in (int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2))]
     order = subset.getGlyphOrder()
     import pdfplumber
 

@@ -5,6 +5,7 @@ and an edit of one article sets and flows that article's module only."""
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import shutil
@@ -262,3 +263,31 @@ def test_an_edit_that_touches_no_photo_reads_no_photo_header(tmp_path: Path, mon
     probed.clear()
     session.build(tmp_path / "out")
     assert probed == [photo]
+
+
+def test_a_glyph_new_to_the_page_writes_only_the_edited_module_again(tmp_path: Path) -> None:
+    """A character no text of the page used gives the body face a new subset, yet every other
+    module's text keeps its codes (fonts/subset.py: a glyph's code is the face's own), so only the
+    edited module's part of the content stream is written and compressed again (until session 20
+    every line in the face was filled in with new codes and every part compressed again); the PDF
+    is still a full build's, and reads back with the new character."""
+    project = _project(tmp_path / "project")
+    spec = project / "layout" / "seed-page.yaml"
+    session = Session(spec, cache=DiskCache(None))  # its first build compresses the programs itself, part by part
+    session.build(tmp_path / "out")
+    page_text = "".join(p.read_text(encoding="utf-8") for p in (project / "content").glob("*.md"))
+    new = next(c for c in "鹅鸭蝶蜓啄鸟鼠狐狸猩猴熊猫驼" if c not in page_text)
+    article = project / "content" / "dongfeng-media.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("没有披上白色战袍", f"没有披上{new}色战袍", 1), encoding="utf-8")
+    memo = session._memo
+    ours = session.build(tmp_path / "out").pdf_path.read_bytes()
+    assert memo.misses_of("subset") == 1  # the body face's, made again
+    for kind in ("chunk", "chunk-text", "deflate"):
+        assert memo.misses_of(kind) == 1, kind  # dongfeng-media's alone
+    assert 1 <= memo.misses_of("font-part") <= 4  # of the face program's ~14 compressed parts
+    assert ours == build_page(spec, tmp_path / "fresh", cache=DiskCache(None)).pdf_path.read_bytes()
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(ours)) as pdf:
+        assert f"没有披上{new}色战袍" in pdf.pages[0].extract_text().replace("\n", "")

@@ -48,11 +48,12 @@ from pagesetter.spec.model import PageSpec
 
 Stamp = tuple[object, ...]
 # What the session keeps for a few builds after its last use: font subsets and their written,
-# compressed objects, each module's glyphs, the text operators written with their codes and their
-# compressed and hashed parts of the content stream (render/pdf.py): the costliest to make again,
-# and they come back as an editor goes back and forth between wordings.
-LASTING = frozenset({"subset", "subsets", "used-canon", "flate", "font-pdf", "ops", "chunk", "chunk-text",
-                     "deflate", "digest-text"})
+# compressed objects (and the compressed parts of their programs), each module's glyphs, the text
+# operators written with their codes and their compressed and hashed parts of the content stream
+# (render/pdf.py): the costliest to make again, and they come back as an editor goes back and
+# forth between wordings.
+LASTING = frozenset({"subset", "subsets", "used-canon", "flate", "font-part", "font-pdf", "ops", "chunk",
+                     "chunk-text", "deflate", "digest-text"})
 
 
 def text_stamp(path: Path) -> Stamp:

@@ -83,7 +83,7 @@ def _face(fh: BinaryIO, index: int, at: int) -> FaceEntry:
 
 def face_outlines(fh: BinaryIO, face: FaceEntry) -> str:
     """What outlines the face has, as the embedding takes them (fonts/subset.py _kind and
-    _check_cff): "truetype", "cff" (CID-keyed), "name-keyed cff", "unreadable cff", "cff2", or "none"."""
+    _cff_cids): "truetype", "cff" (CID-keyed), "name-keyed cff", "unreadable cff", "cff2", or "none"."""
     cff = face.table("CFF ")
     if cff:
         data = _read(fh, cff[0], min(cff[1], CFF_HEAD_BYTES))

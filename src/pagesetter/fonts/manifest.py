@@ -71,7 +71,7 @@ def load_manifest(path: Path, project: Path | None = None, allowed: tuple[Path, 
 
 
 # What the build does with each kind of outlines a face may have (fonts/fontfile.py face_outlines),
-# and why it refuses the kinds it cannot embed (fonts/subset.py _kind and _check_cff): said at the
+# and why it refuses the kinds it cannot embed (fonts/subset.py _kind and _cff_cids): said at the
 # manifest's line by `fonts` and `build` alike, before any page is set.
 REFUSED_OUTLINES: dict[str, str] = {
     "name-keyed cff": "is a name-keyed CFF font, which pagesetter cannot embed (it writes every face as a "

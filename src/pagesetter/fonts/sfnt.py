@@ -86,20 +86,52 @@ def _decode(raw: bytes, platform: int, encoding: int) -> str | None:
 
 def cff_identity_cids(cff: bytes) -> tuple[bool, bool]:
     """(CID-keyed, CID == glyph id for every glyph) of a CFF table (TN #5176 §5–§13)."""
+    cid_keyed, cids = cff_cids(cff)
+    return cid_keyed, cids is not None and cids == list(range(len(cids)))
+
+
+def cff_cids(cff: bytes) -> tuple[bool, list[int] | None]:
+    """(CID-keyed, each glyph's CID by glyph id, glyph 0's being 0) of a CFF table (TN #5176
+    §5–§13); None for a name-keyed CFF, or a CID-keyed one with a predefined charset (whose
+    entries are no CIDs) and more than .notdef."""
     header_size = cff[2]
     _, after_names = _index(cff, header_size)
     top_dicts, _ = _index(cff, after_names)
     if not top_dicts:
-        return False, False
+        return False, None
     top = _dict(top_dicts[0])
     if (12, 30) not in top:  # ROS: a CIDFont
-        return False, False
+        return False, None
     charset = int(top.get((15,), [0])[0])
     charstrings = int(top.get((17,), [0])[0])
     glyphs = _index_count(cff, charstrings)
-    if charset <= 2:  # a predefined (name-keyed) charset
-        return True, glyphs <= 1
-    return True, _charset_cids(cff, charset, glyphs) == list(range(1, glyphs))
+    if charset <= 2:  # a predefined (name-keyed) charset: its glyphs' SIDs are no CIDs
+        return True, [0] if glyphs <= 1 else None
+    return True, [0, *_charset_cids(cff, charset, glyphs)][:glyphs]
+
+
+def cff_charstring_starts(cff: bytes) -> list[int]:
+    """Where each glyph's charstring starts in the CFF table, by glyph id, and where the last one
+    ends: the CharStrings INDEX's offsets (TN #5176 §5, §14), made positions in the table."""
+    header_size = cff[2]
+    _, after_names = _index(cff, header_size)
+    top_dicts, _ = _index(cff, after_names)
+    at = int(_dict(top_dicts[0]).get((17,), [0])[0])
+    count, = struct.unpack_from(">H", cff, at)
+    if count == 0:
+        return []
+    size = cff[at + 2]
+    table = cff[at + 3:at + 3 + (count + 1) * size]
+    if size == 1:
+        offsets = list(table)
+    elif size == 2:
+        offsets = list(struct.unpack(f">{count + 1}H", table))
+    elif size == 4:
+        offsets = list(struct.unpack(f">{count + 1}I", table))
+    else:
+        offsets = [int.from_bytes(table[i:i + size], "big") for i in range(0, len(table), size)]
+    base = at + 3 + (count + 1) * size - 1  # offsets count from the byte before the data
+    return [base + o for o in offsets]
 
 
 def cff_font_name(cff: bytes) -> str:

@@ -1,11 +1,23 @@
 """Subset a face to the glyphs a page uses, ready to embed as a CID-keyed Type0 font.
 
-Codes. The content stream carries one 2-byte code per glyph (Identity-H), and
-the code is the CID. For a CID-keyed CFF (Noto CJK) the viewer maps CID -> glyph
-through the CFF charset; we rewrite that charset to the identity (CID == new
-glyph id), so a consumer that wrongly skips the charset still draws the right
-glyph. For TrueType (LXGW WenKai) the code is the new glyph id and the PDF says
-/CIDToGIDMap /Identity. Either way: code == glyph id in the embedded program.
+Codes. The content stream carries one 2-byte code per glyph (Identity-H), and the code is the
+CID. A glyph's code is the same in every subset of its face, so that a glyph new to the page
+(an edit's) changes the font's objects but no code of the text already written (issue 21: the
+desk's session then compresses again only the edited article's part of the content stream):
+
+- CID-keyed CFF (Noto CJK): the code is the glyph's CID in the face. The subset's CFF charset
+  maps each of its glyphs to that CID, and a viewer finds the glyph of a CID through it (ISO
+  32000-1 §9.7.4: a CIDFontType0's CFF program maps CIDs to glyphs itself). In Noto CJK the
+  CIDs are the glyph ids, so the code is the glyph id of the whole face. (Until session 20 the
+  charset was rewritten to the identity, CID == glyph id of the subset, for a consumer that
+  wrongly skips the charset; every reader we check with — pdfium, Poppler, Ghostscript, fontTools
+  in the plant check — reads it, and the identity cost an edit that adds a glyph a new code for
+  every glyph after it.)
+- TrueType (LXGW WenKai): the code is the glyph's id in the face, and the CIDFont's
+  /CIDToGIDMap stream (ISO 32000-1 §9.7.4.2) maps it to the glyph's id in the subset
+  (``program_gids``): a few hundred bytes compressed. (Keeping the face's glyph ids in the
+  subset instead, HarfBuzz's RETAIN_GIDS, left /CIDToGIDMap /Identity but cost ~1 KB a page in
+  empty loca and hmtx entries.)
 
 Two engines, same codes, same glyphs: HarfBuzz (``hb.subset``, 0.03-0.06 s for
 2000 glyphs of any of our faces) is the default; fontTools.subset (2-3 s for a Noto
@@ -28,7 +40,7 @@ from typing import TYPE_CHECKING, Literal, Mapping
 
 from pagesetter.cache import DiskCache, file_fingerprint, key_of
 from pagesetter.errors import InputError, Loc
-from pagesetter.fonts.sfnt import FaceTables, cff_identity_cids, read_tables, with_cff_font_name
+from pagesetter.fonts.sfnt import FaceTables, cff_cids, read_tables, with_cff_font_name
 from pagesetter.records import record
 
 if TYPE_CHECKING:
@@ -60,7 +72,15 @@ class EmbeddedFont:
     widths: dict[int, int]  # code -> advance in 1/1000 em (/W)
     to_unicode: dict[int, str]  # code -> text (ToUnicode CMap)
     descriptor: FontDescriptor
-    # CIDSystemInfo of the CIDFont. Codes are glyph ids of the subset, not CIDs of any
+    # Made once with the subset (and kept with it in the cache) for the text operators
+    # (render/pdf.py): original glyph id -> its code as encode_codes writes it, four hex capitals;
+    hex_codes: dict[int, str]
+    # and whether every code is its glyph id (both our CFF faces and TrueType), so that the codes
+    # of any two subsets of the face agree: a line's operators written for one hold for the other.
+    gid_codes: bool
+    # TrueType: code -> glyph id in the program, the /CIDToGIDMap (empty for a CFF: its charset maps)
+    program_gids: dict[int, int]
+    # CIDSystemInfo of the CIDFont. Codes are the face's own CIDs or glyph ids, not CIDs of any
     # published character collection, so this is always Adobe-Identity-0.
     registry: str = "Adobe"
     ordering: str = "Identity"
@@ -111,9 +131,15 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
         sub = _subset_fonttools(path, font_number, gids, kind)
     else:
         raise ValueError(f"unknown subsetting engine {engine!r}")
+    # the code: the glyph's CID in the subset's charset (the face's own), or (TrueType) its glyph id
+    # in the subset, the face's own too (gids retained), which /CIDToGIDMap /Identity maps it to
     if kind == "cff":
-        _check_cff(sub.program, path)
-    codes = {g: sub.old_to_new[g] for g in gids}  # code == glyph id in the subset (== CID for CFF)
+        cids = _cff_cids(sub.program, path)
+        codes = {g: cids[sub.old_to_new[g]] for g in gids}
+    else:
+        codes = {g: g for g in gids}
+    if len(set(codes.values())) != len(codes):
+        raise InputError(Loc.of_file(path), "the subset gives two glyphs one code; cannot embed the font")
     scale = 1000 / face.upem
     hb_font = hb.Font(face)  # the very advances the composer measured with
     widths = {codes[g]: round(hb_font.get_glyph_h_advance(g) * scale) for g in gids}
@@ -134,7 +160,18 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
         widths=widths,
         to_unicode={codes[g]: text for g, text in sorted(glyphs.items()) if text},
         descriptor=descriptor,
+        hex_codes=_hex_codes(codes),
+        gid_codes=all(g == code for g, code in codes.items()),
+        program_gids={} if kind == "cff" else {codes[g]: sub.old_to_new[g] for g in gids},
     )
+
+
+def _hex_codes(codes: dict[int, int]) -> dict[int, str]:
+    """Each glyph's code as render/cidfont.py's encode_codes writes it (two bytes, big-endian, in
+    hex capitals), packed in one call for the subset. A code is a CID or glyph id of the face,
+    below 65536 by the formats' own limits."""
+    packed = struct.pack(f">{len(codes)}H", *codes.values()).hex().upper()
+    return {g: packed[4 * i:4 * i + 4] for i, g in enumerate(codes)}
 
 
 # A process that subsets one face for page after page (an edition's page worker, the desk's kept
@@ -190,9 +227,7 @@ def _subset_harfbuzz(face: hb.Face, gids: list[int], kind: str, path: Path) -> _
         inp.glyph_set.add(g)
     flags = (hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.DESUBROUTINIZE
              | hb.SubsetFlags.NOTDEF_OUTLINE)
-    if kind == "cff":
-        flags |= hb.SubsetFlags.CFF_IDENTITY_CHARSET  # CID == new glyph id
-    inp.flags = flags
+    inp.flags = flags  # no CFF_IDENTITY_CHARSET: a CFF keeps its charset, CID == the face's CID
     drop = inp.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     # Of a CFF face only the CFF table is embedded (below): its other tables (cmap, hmtx, name,
     # post, OS/2: 1-1.5 ms a subset) are not written either. The plan reads them from the face as
@@ -234,37 +269,24 @@ def _subset_loaded(font: TTFont, gids: list[int], kind: str) -> _Subset:
     subsetter.subset(font)
     new_index = {name: i for i, name in enumerate(font.getGlyphOrder())}
     old_to_new = {g: new_index[old_names[g]] for g in gids}
-    if kind == "cff":
-        _identity_charset(font)
+    if kind == "cff":  # its charset keeps the face's CIDs, as HarfBuzz's does
         return _Subset(font.getTableData("CFF "), old_to_new)  # only the CFF table is embedded
     buf = io.BytesIO()
     font.save(buf)
     return _Subset(buf.getvalue(), old_to_new)
 
 
-def _identity_charset(font: TTFont) -> None:
-    """Rename a CID-keyed CFF's glyphs so that CID == glyph id (fontTools keeps the original CIDs)."""
-    top = font["CFF "].cff.topDictIndex[0]
-    if not hasattr(top, "ROS"):
-        return  # name-keyed: refused by _check_cff, as for HarfBuzz
-    order = font.getGlyphOrder()
-    names = [".notdef", *(f"cid{i:05d}" for i in range(1, len(order)))]
-    charstrings = top.CharStrings
-    charstrings.charStrings = {new: charstrings.charStrings[old] for old, new in zip(order, names)}
-    top.charset = names
-
-
-def _check_cff(program: bytes, path: Path) -> None:
-    """The subset CFF must be CID-keyed with CID == glyph id, or the codes would draw other glyphs."""
+def _cff_cids(program: bytes, path: Path) -> list[int]:
+    """Each glyph's CID in the subset's CFF, which must be CID-keyed: a name-keyed CFF has no
+    CIDs to give the codes."""
     try:
-        cid_keyed, identity = cff_identity_cids(program)
+        cid_keyed, cids = cff_cids(program)
     except (ValueError, IndexError, struct.error):
         raise InputError(Loc.of_file(path), "the subset's CFF table cannot be read back") from None
-    if not cid_keyed:
+    if not cid_keyed or cids is None:
         raise InputError(Loc.of_file(path), "name-keyed CFF fonts are not supported; use a CID-keyed "
                          "OpenType font (Noto CJK, Source Han) or a TrueType font")
-    if not identity:
-        raise InputError(Loc.of_file(path), "the subset's CFF charset is not the identity; cannot assign codes")
+    return cids
 
 
 def _postscript_name(tables: FaceTables, path: Path) -> str:

@@ -22,7 +22,7 @@ import pikepdf
 from pagesetter.fonts.manifest import FaceInfo
 from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.records import record
-from pagesetter.render.cidfont import to_unicode_cmap
+from pagesetter.render.cidfont import cid_to_gid_map, to_unicode_cmap
 
 MM = 72 / 25.4
 A3 = (297 * MM, 420 * MM)  # ISO 216, portrait
@@ -142,7 +142,7 @@ def _nominal_glyphs(face: FaceInfo, text: str) -> tuple[dict[str, int], dict[int
 
 
 def _label_font(out: pikepdf.Pdf, font: EmbeddedFont) -> pikepdf.Object:
-    """The subset as a Type0 font (Identity-H, 2-byte codes == glyph ids of the subset), as
+    """The subset as a Type0 font (Identity-H, 2-byte codes: the face's CIDs or glyph ids, fonts/subset.py), as
     render/cidfont.py writes the page's."""
     cff = font.kind == "cff"
     program = out.make_stream(font.program)
@@ -164,7 +164,7 @@ def _label_font(out: pikepdf.Pdf, font: EmbeddedFont) -> pikepdf.Object:
         CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String(font.registry),
                                          Ordering=pikepdf.String(font.ordering), Supplement=font.supplement))
     if not cff:
-        cid.CIDToGIDMap = pikepdf.Name.Identity
+        cid.CIDToGIDMap = out.make_stream(cid_to_gid_map(font.program_gids))
     to_unicode = out.make_stream(to_unicode_cmap(font.to_unicode).encode("ascii"))
     return out.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + font.base_font),

@@ -23,13 +23,13 @@ from pagesetter.fonts.subset import EmbeddedFont, subset_font
 from pagesetter.incremental import Memo
 from pagesetter.pagetree import INNER_RULE, Frame, Glyph, Image, Page, Panel, Rule, TextLine, Vector, placed_box
 from pagesetter.records import record
-from pagesetter.render.cidfont import FLATE, FONT_OBJECTS, encode_codes, font_objects
+from pagesetter.render.cidfont import FLATE, Deflater, flate_program, font_object_count, font_objects
 from pagesetter.render.photo import WARN_PPI, PreparedImage
 from pagesetter.render.pdfx import (DocumentId, PdfxSettings, PdfxVersion, document_id, document_id_of_digests,
                                    info_dictionary, metadata_stream, output_intent, part_digest, pdf_header,
                                    profile_stream, trailer_id)
-from pagesetter.render.writer import (PdfWriter, deflate_part, deflated, dictionary, fp, inflates_to, ref, stream,
-                                      written)
+from pagesetter.render.writer import (PdfWriter, deflate_after, deflate_part, deflated, dictionary, fp, inflates_to,
+                                      ref, stream, written)
 from pagesetter.spec.model import BLACK, CMYK, DEFAULT_PHOTO_PPI, PageSpec
 from pagesetter.units import PT_PER_MM
 from pagesetter.errors import Loc, Warning
@@ -161,11 +161,12 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
             digests = {}
             photos = [pool.submit(_kept_photo, image, cache, settings.photo_ppi, memo, digests)
                       for image in page.images]
-        subsets = _subsets(page, faces, cache, memo)
+        font_cache = _font_cache(cache, memo)
+        subsets = _subsets(page, faces, font_cache, memo)
         # The font programs are Flate-compressed there too (zlib lets go of the GIL: 5-15 ms of a
         # cold build, beside the text); a session, only those it has not compressed before.
-        programs = ({key: pool.submit(_cached_flate, cache, font.program) for key, font in subsets.items()}
-                    if memo is None else _new_programs(subsets, cache, memo))
+        programs = ({key: pool.submit(_cached_program, cache, font) for key, font in subsets.items()}
+                    if memo is None else _new_programs(subsets, font_cache, memo))
         embedded = _with_sharers({key: (f"F{i + 1}", font) for i, (key, font) in enumerate(subsets.items())}, faces)
         text = _text_operators(page.lines, embedded, co, memo)
         for panel in page.panels:
@@ -213,9 +214,24 @@ def _render_pdf(page: Page, faces: dict[str, FaceInfo], title: str, date: str | 
             *(memo(("digest-text", part), lambda: part_digest(part.encode("ascii"))) for part in parts),
             *(memo(("digest", part), lambda: part_digest(part)) for part in content)])
     pdf = _written(page, media, _content_stream(parts, memo), layout, prepared, subsets, registration, ident, memo,
-                   cache, flated)
+                   font_cache, flated)
     return RenderResult(pdf, tuple(warnings), tuple(sorted(digests.items())))
 
+
+def _font_cache(cache: DiskCache, memo: Memo | None) -> DiskCache:
+    """Where font subsets and compressed font programs are looked up and kept between processes.
+    A session (``memo``) uses the disk cache on its first build only, as it does the composition
+    memo (session.py): a later command-line build of the page finds them. After that they live in
+    the session's memory, and a glyph new to the page (an edit's) costs no cache key, seal and
+    file of a subset and its compressed program (~1 MB: 5-8 ms of the edit, issue 21)."""
+    if memo is None:
+        return cache
+    first = not memo.has(FONTS_CACHED)
+    memo(FONTS_CACHED, lambda: True)  # asked every build: never swept
+    return cache if first else DiskCache(None)
+
+
+FONTS_CACHED = ("fonts-cached",)
 
 PREAMBLE = "1 0 0 1 0 0 cm"  # the content stream's first operator, as reportlab wrote it (bottom-up)
 
@@ -264,10 +280,12 @@ def _written(page: Page, media: tuple[float, float], drawn: bytes, layout: str, 
         xobjects[f"FormXob.Lg{index}"] = ref(w.add(_vector_xobject(vector)))
     fonts: dict[str, object] = {}
     for index, (key, font) in enumerate(subsets.items()):
-        first = w.reserve_many(FONT_OBJECTS)
+        first = w.reserve_many(font_object_count(font))
         bodies = (font_objects(font, first, functools.partial(_cached_flate, cache), flated.get(key))
                   if memo is None
-                  else memo(("font-pdf", font, first), lambda: font_objects(font, first, _kept_flate(memo, cache))))
+                  else memo(("font-pdf", font, first), lambda: font_objects(
+                      font, first, _kept_flate(memo, cache),
+                      memo(("flate", font.program), lambda: _cached_program(cache, font, _kept_part(memo))))))
         for offset, body in enumerate(bodies):
             w.put(first + offset, body)
         fonts[f"F{index + 1}"] = ref(first)
@@ -308,12 +326,12 @@ def _new_programs(subsets: dict[str, EmbeddedFont], cache: DiskCache, memo: Memo
     """A session's font programs it has not compressed (an edit brought a glyph new to the page),
     compressed on a thread of their own while this one writes the text: the edit's wait is the
     longer of the two, not their sum (the desk's case: its photos are kept, no photo thread runs)."""
-    new = {key: font.program for key, font in subsets.items() if not memo.has(("flate", font.program))}
+    new = {key: font for key, font in subsets.items() if not memo.has(("flate", font.program))}
     if not new:
         return {}
     pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return {key: pool.submit(_cached_flate, cache, program) for key, program in new.items()}
+    try:  # the memo's dict operations are each atomic under the GIL (as for _kept_photo)
+        return {key: pool.submit(_cached_program, cache, font, _kept_part(memo)) for key, font in new.items()}
     finally:
         pool.shutdown(wait=False)  # the thread ends when its work is done; result() waits for it
 
@@ -330,21 +348,41 @@ def _kept_flate(memo: Memo, cache: DiskCache) -> Callable[[bytes], bytes]:
 CACHED_FLATE_MIN = 32 * 1024
 
 
-def _cached_flate(cache: DiskCache, data: bytes) -> bytes:
-    """zlib.compress(data), from the cache when the same bytes were compressed before by the same
-    zlib (its version is in the key: another zlib may write other bytes, and a build must write
-    what a build without the cache writes)."""
+def _cached_flate(cache: DiskCache, data: bytes, compress: Callable[[], bytes] | None = None,
+                  how: str = "whole") -> bytes:
+    """zlib.compress(data), or ``compress()`` (named ``how`` in the key), from the cache when the
+    same bytes were compressed before the same way by the same zlib (its version is in the key:
+    another zlib may write other bytes, and a build must write what a build without the cache
+    writes)."""
+    flate = compress if compress is not None else functools.partial(zlib.compress, data)
     if not cache.enabled or len(data) < CACHED_FLATE_MIN:
-        return zlib.compress(data)
-    key = key_of("flate", zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
+        return flate()
+    key = key_of("flate", how, zlib.ZLIB_RUNTIME_VERSION, hashlib.sha256(data).hexdigest())
     found = cache.get("flate", key)
     # a sealed entry is trusted to be ours, as every entry is; inflating it (a tenth of the cost of
     # compressing) makes one planted with a stolen key a miss too, never a wrong font
     if found is not None and inflates_to(found, data):
         return found
-    flated = zlib.compress(data)
+    flated = flate()
     cache.put("flate", key, flated)
     return flated
+
+
+def _cached_program(cache: DiskCache, font: EmbeddedFont, deflate: Deflater = deflate_after) -> bytes:
+    """The font's program compressed by cidfont.flate_program (a CFF in parts), from the cache as
+    _cached_flate keeps it."""
+    return _cached_flate(cache, font.program, functools.partial(flate_program, font, deflate), "program")
+
+
+def _kept_part(memo: Memo) -> Deflater:
+    """writer.deflate_after, each part kept by the session by its bytes and the bytes before it
+    (a glyph new to the page changes a few parts of the face's program: the others are found here).
+    Looked up by their hashes, and taken only when the bytes are equal too."""
+    def deflate(data: bytes, before: bytes) -> bytes:
+        found = memo(("font-part", hash(data), hash(before), len(data)),
+                     lambda: (data, before, deflate_after(data, before)))
+        return found[2] if found[0] == data and found[1] == before else deflate_after(data, before)
+    return deflate
 
 
 @functools.lru_cache(maxsize=1)
@@ -773,14 +811,15 @@ def _text_operators(lines: tuple[TextLine, ...], fonts: dict[str, tuple[str, Emb
     what the content stream compresses apart, _content_stream)."""
     texts: list[str] = []
     state: bool | None = None  # this stream is added after everything else: it sets its own state first
-    subsets = [x for face in sorted(fonts) for x in fonts[face]]
+    steps: dict[tuple[str, float, float], _Steps] = {}  # this page's, by face, size and scale
+    coded = [x for face in sorted(fonts) for x in _coded(*fonts[face])]
     for chunk in _chunks(lines):
         if memo is None:
-            runs = tuple(run for line in chunk for run in _filled_runs(_line_runs(line, fonts, co), fonts))
+            runs = tuple(run for line in chunk for run in _filled_runs(_line_runs(line, fonts, co, steps), fonts))
             text, state = _joined_runs(runs, state)
-        else:  # a module's lines whole while they and every subset are unchanged, else line by line
-            runs = memo(("chunk", co.bleed, co.media_h, len(subsets), *subsets, *chunk),
-                        lambda: _chunk_runs(chunk, fonts, co, memo, subsets))
+        else:  # a module's lines whole while they and every face's codes are unchanged, else line by line
+            runs = memo(("chunk", co.bleed, co.media_h, len(coded), *coded, *chunk),
+                        lambda: _chunk_runs(chunk, fonts, co, memo, coded, steps))
             text, state = memo(("chunk-text", runs, state), functools.partial(_joined_runs, runs, state))
         texts.append(text)
     return texts
@@ -807,27 +846,36 @@ def _chunks(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]]:
     return [tuple(run) for _, run in groupby(lines, key=attrgetter("article"))]
 
 
+def _coded(name: str, font: EmbeddedFont) -> tuple[str, object]:
+    """What a face's text operators depend on besides the lines: its resource name and its codes.
+    Codes that are the face's glyph ids (fonts/subset.py: both our CFF faces and TrueType) are the
+    same in every subset of the face, so a subset made again for a glyph new to the page leaves
+    every other line's operators, and with them each module's compressed part of the content
+    stream, as they were; other codes are those of the one subset."""
+    return name, ("gid-codes" if font.gid_codes else font)
+
+
 def _chunk_runs(chunk: tuple[TextLine, ...], fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
-                memo: Memo, subsets: list[object]) -> tuple[tuple[bool, str, bool], ...]:
-    """``subsets``: every face's resource name and subset, as the chunk's key has them."""
+                memo: Memo, coded: list[object], steps: dict[tuple[str, float, float], "_Steps"]
+                ) -> tuple[tuple[bool, str, bool], ...]:
+    """``coded``: every face's resource name and codes (_coded), as the chunk's key has them."""
     out: list[tuple[bool, str, bool]] = []
     for line in chunk:
         # A line of a module set again (an edit's) is most often the same object, the page's
-        # subsets unchanged: its operators are found by the line itself, without the key by value
+        # codes unchanged: its operators are found by the line itself, without the key by value
         # below (hashing the line's every glyph id).
-        out += memo(("line-ops", line, co.bleed, co.media_h, *subsets),
-                    functools.partial(_line_ops, line, fonts, co, memo))
+        out += memo(("line-ops", line, co.bleed, co.media_h, *coded),
+                    functools.partial(_line_ops, line, fonts, co, memo, steps))
     return tuple(out)
 
 
-def _line_ops(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords, memo: Memo
-              ) -> tuple[tuple[bool, str, bool], ...]:
+def _line_ops(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords, memo: Memo,
+              steps: dict[tuple[str, float, float], "_Steps"]) -> tuple[tuple[bool, str, bool], ...]:
     # A line's runs as templates, glyph ids in place of codes: they depend only on the line and
-    # its faces' advances, not on the subsets, so a session keeps them while the page's glyph
-    # sets change (a new character renumbers a whole subset); the operators with the codes
-    # filled in are kept while the line's faces keep their subsets.
-    runs = memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co))
-    return memo(("ops", runs, *(x for face in dict.fromkeys(r[1] for r in runs) for x in fonts[face])),
+    # its faces' advances, not on the subsets; the operators with the codes filled in are kept
+    # while the line's faces keep their codes (_coded).
+    runs = memo(("runs", line, co.bleed, co.media_h), lambda: _line_runs(line, fonts, co, steps))
+    return memo(("ops", runs, *(x for face in dict.fromkeys(r[1] for r in runs) for x in _coded(*fonts[face]))),
                 lambda: _filled_runs(runs, fonts))
 
 
@@ -848,37 +896,19 @@ class _RunTemplate:
 
 
 def _filled(template: _RunTemplate, name: str, font: EmbeddedFont) -> str:
-    code = _hex_codes(font).__getitem__
+    # each glyph's code in hex as the subset made it once (EmbeddedFont.hex_codes): a run's
+    # string joined from them (a page's 1 500 runs had each packed and hex-encoded apart)
+    code = font.hex_codes.__getitem__
     tj = " ".join([item if item.__class__ is str else "<" + "".join(map(code, item)) + ">"
                    for item in template.items])
     return f"{template.head}/{name} {template.mid}[{tj}] TJ{template.tail}"
 
 
-# Each subset's glyph id -> its code as encode_codes writes it (four hex digits), made once for the
-# subset: a run's string is then joined from them (a page's 1 500 runs had each packed and
-# hex-encoded apart). Kept for the last few subsets, holding them (so an id is not reused meanwhile).
-_HEX_CODES: dict[int, tuple[EmbeddedFont, dict[int, str]]] = {}
-HEX_CODES_KEPT = 64
-
-
-def _hex_codes(font: EmbeddedFont) -> dict[int, str]:
-    kept = _HEX_CODES.get(id(font))
-    if kept is not None and kept[0] is font:
-        return kept[1]
-    codes = font.codes
-    # encode_codes of them all: raises as it does when a code does not fit in two bytes
-    packed = encode_codes(list(codes.values()))[1:-1]
-    hexes = {g: packed[4 * i:4 * i + 4] for i, g in enumerate(codes)}
-    if len(_HEX_CODES) >= HEX_CODES_KEPT:
-        _HEX_CODES.clear()
-    _HEX_CODES[id(font)] = (font, hexes)
-    return hexes
-
-
-def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords
-               ) -> tuple[tuple[bool, str, _RunTemplate, bool], ...]:
+def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _Coords,
+               steps: dict[tuple[str, float, float], "_Steps"]) -> tuple[tuple[bool, str, _RunTemplate, bool], ...]:
     """A line's text objects, one per run of glyphs of one face, size and colour: whether it
-    overprints, its face, its template, and whether it is right-to-left (_rtl_apart)."""
+    overprints, its face, its template, and whether it is right-to-left (_rtl_apart). ``steps``:
+    the page's glyph advances by face, size and scale (_steps), filled as they are met."""
     out: list[tuple[bool, str, _RunTemplate, bool]] = []
     glyphs = [g for g in line.glyphs if g[2] != 0]  # pagetree.Glyph's gid, text by index: a page's
     parts = _rtl_apart(glyphs) if MAYBE_RTL.search("".join([g[4] for g in glyphs])) else ((glyphs, False),)
@@ -886,8 +916,8 @@ def _line_runs(line: TextLine, fonts: dict[str, tuple[str, EmbeddedFont]], co: _
     for part, rtl in parts:
         for (face, size, color, dy, scale, rotate), run in groupby(part, key=_RUN_KEY):
             _, font = fonts[face]
-            out.append((overprints(color), face, _run_template(list(run), font, size, color, scale, x0,
-                                                               y0 + dy, rotate), rtl))
+            out.append((overprints(color), face, _run_template(list(run), _steps(steps, face, font, size, scale),
+                                                               size, color, scale, x0, y0 + dy, rotate), rtl))
     return tuple(out)
 
 
@@ -911,15 +941,15 @@ def _rtl_apart(glyphs: list[Glyph]) -> tuple[tuple[list[Glyph], bool], ...]:
 _X = attrgetter("x")
 
 
-def _run_template(run: list[Glyph], font: EmbeddedFont, size: float, color: CMYK, scale: float,
+def _run_template(run: list[Glyph], steps: "_Steps", size: float, color: CMYK, scale: float,
                   x0: float, y: float, rotate: int = 0) -> _RunTemplate:
-    """A glyph's width is its face's advance for its glyph id, whatever the subset: the template
-    holds for every subset of the face that has the run's glyphs."""
+    """``steps``: each glyph's advance at the run's size and scale (_Steps). A glyph's width is its
+    face's advance for its glyph id, whatever the subset: the template holds for every subset of
+    the face that has the run's glyphs."""
     items: list[str | tuple[int, ...]] = []
     pending: list[int] = []
     x_first = run[0][3]  # pagetree.Glyph's x (by index: a page's ten thousand glyphs)
     expected = x_first
-    steps = _steps(font, size, scale)
     for g in run:
         gid, x = g[2], g[3]
         shift = x - expected  # extra space the composer put before this glyph, pt
@@ -951,21 +981,15 @@ class _Steps(dict):
         return step
 
 
-# Per subset, size and scale (a page has a few dozen): each kept holds its subset, so an id is
-# not reused meanwhile.
-_STEPS: dict[tuple[int, float, float], _Steps] = {}
-STEPS_KEPT = 256
-
-
-def _steps(font: EmbeddedFont, size: float, scale: float) -> _Steps:
-    key = (id(font), size, scale)
-    kept = _STEPS.get(key)
-    if kept is not None and kept.font is font:
-        return kept
-    if len(_STEPS) >= STEPS_KEPT:
-        _STEPS.clear()
-    kept = _STEPS[key] = _Steps(font, size, scale)
-    return kept
+def _steps(steps: dict[tuple[str, float, float], _Steps], face: str, font: EmbeddedFont, size: float,
+           scale: float) -> _Steps:
+    """The face's _Steps at this size and scale from ``steps`` (one page's: a page has a few
+    dozen), made on the first run that asks."""
+    key = (face, size, scale)
+    found = steps.get(key)
+    if found is None or found.font is not font:
+        found = steps[key] = _Steps(font, size, scale)
+    return found
 
 
 @functools.lru_cache(maxsize=256)
@@ -975,18 +999,10 @@ def _color_head(color: CMYK) -> str:
     return f"BT {_num(c)} {_num(m)} {_num(yy)} {_num(k)} k "
 
 
+# Kept by value (a page writes some 4 500 numbers, most of them again: sizes, baselines, the same
+# adjustments); equal values write the same text (0.0 and -0.0 both "0"), so an entry made for one
+# serves the other.
+@functools.lru_cache(maxsize=65536)
 def _num(v: float) -> str:
-    # Kept by value (a page writes some 4 500 numbers, most of them again: sizes, baselines,
-    # the same adjustments); equal values write the same text (0.0 and -0.0 both "0").
-    text = _NUMS.get(v)
-    if text is None:
-        text = f"{v:.3f}".rstrip("0").rstrip(".")
-        text = "0" if text in ("-0", "") else text
-        if len(_NUMS) >= NUMS_KEPT:
-            _NUMS.clear()
-        _NUMS[v] = text
-    return text
-
-
-_NUMS: dict[float, str] = {}
-NUMS_KEPT = 65536
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
