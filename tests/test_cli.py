@@ -208,7 +208,7 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(project: Path) -> None
     assert (project / "taken").read_text(encoding="utf-8") == "not a folder"
 
 
-def _worker_dies(job: object) -> object:
+def _worker_dies(job: object, stop: int) -> object:
     os._exit(3)  # as the kernel's OOM killer would leave it: no answer, no exception
 
 

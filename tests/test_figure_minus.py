@@ -39,3 +39,21 @@ def test_a_full_width_minus_between_figures_prints_as_the_minus_sign(tmp_path: P
     whole = "".join(printed)
     assert whole.count("-") == 3, printed  # 1-3日, 2026年-2027年, 0431-8888 6666
     assert "7−3＝4" in whole and "12−5＝7" in whole, printed
+
+
+def test_a_hyphen_between_two_dates_is_no_sign(tmp_path: Path) -> None:
+    """2026年-2027年: the copy's hyphen joins two dates (the normaliser keeps it, not a minus: a Han
+    after a figure), yet the composer set it as the sign of -2027, a Han–Latin gap before it and
+    none after (printed 2026年 -2027年, a negative year). It stands solid between 年 and 2027, as a
+    range's mark does, and check passes it so."""
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", "tests/pages/layout/figure-minus.yaml",
+                          "-o", str(tmp_path)], capture_output=True, text=True, timeout=600, env=ENV, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    with pdfplumber.open(tmp_path / "figure-minus.pdf") as pdf:
+        chars = sorted((c for c in pdf.pages[0].chars if abs(c["size"] - BODY_PT) < 0.1),
+                       key=lambda c: (round(c["y1"], 1), c["x0"]))
+    texts = "".join(c["text"] for c in chars)
+    k = texts.index("年-2027")
+    nian, hyphen, two = chars[k], chars[k + 1], chars[k + 2]
+    before, after = hyphen["x0"] - nian["x1"], two["x0"] - hyphen["x1"]
+    assert abs(before - after) < 0.05 * BODY_PT and before < 0.1 * BODY_PT, (before, after)

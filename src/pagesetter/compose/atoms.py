@@ -19,7 +19,7 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, NUMBER_SUFFIXES, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, LATIN_LETTERS, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, JOINING_SIGNS, LATIN_LETTERS, is_figure_sign, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
 )
 from pagesetter.compose.bidi import BIDI_MIRRORING, MAYBE_RTL, rtl_brackets, rtl_words
 from pagesetter.compose.hyphenate import hyphen_points
@@ -452,7 +452,7 @@ def _segments(text: str, classes: list[CharClass], hints: dict[int, str] | None 
     if not FIGURE_SIGNS.isdisjoint(text):
         # −4.1%, ±0.5: a sign typed directly before a figure is a piece of its number (_word)
         for k in range(len(text) - 1):
-            if text[k] in FIGURE_SIGNS and classes[k + 1] is CharClass.DIGIT:
+            if text[k] in FIGURE_SIGNS and classes[k + 1] is CharClass.DIGIT and is_figure_sign(text, k):
                 flags[k] = True
     out: list[tuple] = []
     i = 0
@@ -488,10 +488,15 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
     core_cls = CharClass.LATIN if CharClass.LATIN in classes[first:last] else CharClass.DIGIT
     out = [Segment(k, k + 1, classes[k], joined=k > i, penalty=NO_BREAK if k > i else _outer(hints, k))
            for k in range(i, first)]
-    if out and text[first - 1] in FIGURE_SIGNS and classes[first] is CharClass.DIGIT:
+    if out and classes[first] is CharClass.DIGIT and is_figure_sign(text, first - 1):
         # 跌−4.1%, 涨+2.3%: the sign is the number's (chars.FIGURE_SIGNS), so it takes the number's
         # class: the Han–Latin gap before it (spacing.py), none between it and its figure
         out[-1] = out[-1]._replace(cls=core_cls)
+    elif out and first - 1 == i and i > 0 and classes[first] is CharClass.DIGIT and text[i] in JOINING_SIGNS:
+        # 2026年-2027年: the hyphen joins the date to the next figure (chars.JOINING_SIGNS), solid
+        # on both sides: joined to the 年 as to its figure, so no gap or stretch opens before it
+        # alone (2026年 -2027 read as a negative year); a line parts there only by force
+        out[-1] = out[-1]._replace(joined=True, penalty=FORCED_PENALTY)
     url = URL.fullmatch(text, first, last) is not None
     names: list[int] = []  # a capitalised word's hyphenation points, not taken (_word_breaks)
     cuts = _url_breaks(text, first, last, hints) if url else _word_breaks(text, first, last, hints, capitals, names)

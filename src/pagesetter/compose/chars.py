@@ -639,6 +639,21 @@ SIGN_SPAN = rf"[{NUMBER_SIGNS}][{DIGITS}]"
 # the sign and its figure (跌 −4.1%, not 跌−4.1% solid nor 跌− 4.1%). `pagesetter check` holds the
 # gap before such a sign to clreq's eighth (proof/typography.py _latin_side).
 FIGURE_SIGNS = frozenset(NUMBER_SIGNS + "+-")
+# But the ASCII mark after a Han that follows a figure joins two values, a date's or a quantity's
+# unit to the next figure (2026年-2027年, 1月-3月): a range, as content/normalise.py _sign_place
+# leaves it (a hyphen, not a minus sign), set solid between them, not as the sign of -2027.
+JOINING_SIGNS = frozenset("+-")
+
+
+def is_figure_sign(text: str, k: int) -> bool:
+    """Is text[k], typed directly before a figure, that figure's sign (FIGURE_SIGNS, not a
+    JOINING_SIGNS mark between a figure's unit and the next figure)? ``text`` may be a sequence
+    of the read-back characters' texts."""
+    if text[k] not in FIGURE_SIGNS:
+        return False
+    if text[k] in JOINING_SIGNS and k >= 2 and text[k - 2][-1:].isdigit() and is_cjk(text[k - 1][:1]):
+        return False
+    return True
 # A score or ratio written with U+2236 RATIO (3∶1, 1∶1; GB/T 15834-2011 §4.12 prints a ratio's
 # colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
 # same): one figure, never 3∶ / 1 nor 1 / ∶1.

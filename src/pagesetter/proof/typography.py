@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 from pagesetter.compose.chars import (
     BLANK_SIDE, CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
     NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, SUBSTITUTE, URL, URL_CHARS, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
-    is_cjk,
+    is_cjk, is_figure_sign,
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
@@ -2635,11 +2635,13 @@ def _latin_side(chars: tuple[Char, ...]) -> list[str | None]:
     least; _MEASURED, another letter or digit (is_latin: Ⅻ, ①, Greek), whose gap is only measured;
     else None."""
     out: list[str | None] = []
+    texts = [c.text for c in chars]
     for k, c in enumerate(chars):
         t = c.text
         if t.isascii() and t.isalnum() or t in NUMBER_SUFFIXES and out and out[-1] is _SPACED:
             out.append(_SPACED)
-        elif t in FIGURE_SIGNS and k + 1 < len(chars) and chars[k + 1].text.isascii() and chars[k + 1].text.isdigit():
+        elif t in FIGURE_SIGNS and k + 1 < len(chars) and chars[k + 1].text.isascii() and chars[k + 1].text.isdigit() \
+                and is_figure_sign(texts, k):
             out.append(_SPACED)
         else:
             out.append(_MEASURED if is_latin(t) else None)
