@@ -645,15 +645,16 @@ FIGURE_SIGNS = frozenset(NUMBER_SIGNS + "+-")
 JOINING_SIGNS = frozenset("+-")
 
 
+def after_figure_unit(text: str, k: int) -> bool:
+    """Does text[k] follow a Han that follows a figure (2026年-, 1月-)? ``text`` may be a sequence
+    of the read-back characters' texts."""
+    return k >= 2 and text[k - 2][-1:].isdigit() and is_cjk(text[k - 1][:1])
+
+
 def is_figure_sign(text: str, k: int) -> bool:
     """Is text[k], typed directly before a figure, that figure's sign (FIGURE_SIGNS, not a
-    JOINING_SIGNS mark between a figure's unit and the next figure)? ``text`` may be a sequence
-    of the read-back characters' texts."""
-    if text[k] not in FIGURE_SIGNS:
-        return False
-    if text[k] in JOINING_SIGNS and k >= 2 and text[k - 2][-1:].isdigit() and is_cjk(text[k - 1][:1]):
-        return False
-    return True
+    JOINING_SIGNS mark between a figure's unit and the next figure)?"""
+    return text[k] in FIGURE_SIGNS and not (text[k] in JOINING_SIGNS and after_figure_unit(text, k))
 # A score or ratio written with U+2236 RATIO (3∶1, 1∶1; GB/T 15834-2011 §4.12 prints a ratio's
 # colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
 # same): one figure, never 3∶ / 1 nor 1 / ∶1.

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from pagesetter.compose.chars import DATE_TIME_UNITS, QUANTITY_UNITS, RANGE_FIRST_UNITS, REFERENCE_UNITS
+from pagesetter.compose.chars import DATE_TIME_UNITS, QUANTITY_UNITS, RANGE_FIRST_UNITS, REFERENCE_UNITS, after_figure_unit
 from pagesetter.content.invisible import ANY_HIDDEN, dropped as hidden_dropped
 from pagesetter.content.model import Article, Change, Paragraph, Photo, Span
 from pagesetter.content.reader import char_loc, value_locs
@@ -335,7 +335,7 @@ def _sign_place(text: str, i: int) -> bool:
     if i == 0 or text[i - 1] in SIGN_AFTER:
         return True
     before = text[i - 1]  # a Han (a letter of category Lo among the Chinese blocks) not after a figure
-    return is_chinese(before) and unicodedata.category(before) == "Lo" and not (i >= 2 and text[i - 2].isdigit())
+    return is_chinese(before) and unicodedata.category(before) == "Lo" and not after_figure_unit(text, i)
 
 
 def _sign_edits(text: str, chars: list[str]) -> list[Edit]:
