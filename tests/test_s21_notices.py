@@ -90,3 +90,17 @@ def test_a_number_parted_because_it_is_wider_than_the_line_is_said(built) -> Non
     run, _ = built
     said = [line for line in run.stderr.splitlines() if "lost-id.md:5:" in line and "split-span" in line]
     assert said and "wider than the line" in said[0], run.stderr
+
+
+def test_check_names_digits_run_across_a_line_end(built) -> None:
+    """What the eye sees in the PDF alone: digits running on across a line end, whether the build
+    cut a code there (11010 / 119900307123X) or the copy typed a space (6666 / 13800138000: in print
+    the two read as one number). `check` names each in a note, not as a problem."""
+    _, pdf = built
+    run = subprocess.run([sys.executable, "-m", "pagesetter", "check", str(pdf)], capture_output=True, text=True,
+                         timeout=600, env=ENV, cwd=ROOT)
+    out = run.stdout + run.stderr
+    notes = [line for line in out.splitlines() if "note: split across lines" in line and "(number or code)" in line]
+    assert any("11010 / 119900307123X" in line for line in notes), out
+    assert any("6666 / 13800138000" in line for line in notes), out
+    assert not any("(number or code)" in line and "note:" not in line for line in out.splitlines()), out

@@ -388,17 +388,25 @@ def parted_name(line: str, nxt: str) -> str:
 SUBSTITUTE = "〓"
 
 
+def code_across(line: str, nxt: str) -> str:
+    """The run of letters and digits with a digit in it (a number or code: 45,000,000.00, 3300 1617
+    8350's groups) that a line ends with and the next goes on with, as printed: what a reader sees
+    run across the line end, whether the copy typed a space there or not; "" where none does."""
+    tail, head = _CODE_TAIL.search(line.rstrip()), _CODE_HEAD.match(nxt.lstrip())
+    if tail is None or head is None:
+        return ""
+    whole = tail.group() + head.group()
+    return whole if _HAS_DIGIT.search(whole) else ""
+
+
 def parted_code(line: str, nxt: str, copy: str) -> str:
     """The number or code (45,000,000.00, a 身份证号 11010119900307123X) a line and the next part
     inside, as the copy has it whole: the line breaker cuts one only by force, where it is wider
     than the line (atoms._whole_names). "" where none is; a break at a space the copy typed between
     two groups (3300 1617 / 8350, 0571-8888 6666 / 13800138000) parts nothing, though the printed
     lines cannot show the space: hence the copy."""
-    tail, head = _CODE_TAIL.search(line.rstrip()), _CODE_HEAD.match(nxt.lstrip())
-    if tail is None or head is None:
-        return ""
-    whole = tail.group() + head.group()
-    return whole if _HAS_DIGIT.search(whole) and whole in copy else ""
+    whole = code_across(line, nxt)
+    return whole if whole and whole in copy else ""
 
 
 _CODE_TAIL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|(?<=[0-9])[,.](?=[0-9]))*$")
