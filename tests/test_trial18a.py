@@ -102,6 +102,14 @@ def test_the_sign_changes_are_said_in_the_normalised_line(signs) -> None:
         assert said in line, line
 
 
+def test_a_hyphen_joining_two_dates_is_no_sign_at_a_line_start(signs) -> None:
+    """2026 / 年-2027年: the line opens with 年, its figure on the line before. The hyphen joins
+    the dates (set solid, chars.JOINING_SIGNS); the check, which reads the line alone, asked the
+    Han–Latin gap of a sign before it (0.00 em between 年 and -)."""
+    run, _ = signs
+    assert not [line for line in run.stderr.splitlines() if "Han–Latin gap" in line and "年 and -" in line], run.stderr
+
+
 # --- #5: a justified line set short mid-paragraph -------------------------------------------
 
 def test_check_counts_and_locates_a_line_set_short(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 from pagesetter.compose.chars import (
     BLANK_SIDE, CLOSING, PAUSE, STOP, DASH, ELLIPSIS, FIGURE_SIGNS, LONE_LINE_MAX_EM, MARK_CLASSES, MARK_GAP_EM, NOT_AT_LINE_END,
     NOT_AT_LINE_START, NUMBER_SUFFIXES, PARAGRAPH_END, SUBSTITUTE, URL, URL_CHARS, VERTICAL_QUOTE_INK_EM, VERTICAL_QUOTES,
-    PARTED_CODE_KIND, code_across, is_cjk, is_figure_sign,
+    JOINING_SIGNS, PARTED_CODE_KIND, code_across, is_cjk, is_figure_sign,
     lone_dash_at, url_break_at,
 )
 from pagesetter.compose.linebreak import SPAN_CONTEXT, split_kinds
@@ -2638,7 +2638,9 @@ def _latin_side(chars: tuple[Char, ...]) -> list[str | None]:
     NUMBER_SUFFIXES), or a sign directly before a digit (−4.1%, +2.3%, ±0.5: chars.FIGURE_SIGNS,
     the number's own, so 跌−4.1% set solid is a Han against a figure), held to clreq's eighth at
     least; _MEASURED, another letter or digit (is_latin: Ⅻ, ①, Greek), whose gap is only measured;
-    else None."""
+    else None. An ASCII - or + after a line's first character, a Han, may join the figure on the
+    line before to the next (2026 / 年-2027年: chars.JOINING_SIGNS), which the line cannot tell:
+    only measured."""
     out: list[str | None] = []
     texts = [c.text for c in chars]
     for k, c in enumerate(chars):
@@ -2646,7 +2648,7 @@ def _latin_side(chars: tuple[Char, ...]) -> list[str | None]:
         if t.isascii() and t.isalnum() or t in NUMBER_SUFFIXES and out and out[-1] is _SPACED:
             out.append(_SPACED)
         elif t in FIGURE_SIGNS and k + 1 < len(chars) and chars[k + 1].text.isascii() and chars[k + 1].text.isdigit() \
-                and is_figure_sign(texts, k):
+                and is_figure_sign(texts, k) and not (k == 1 and t in JOINING_SIGNS and is_cjk(texts[0])):
             out.append(_SPACED)
         else:
             out.append(_MEASURED if is_latin(t) else None)
