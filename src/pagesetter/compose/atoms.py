@@ -19,7 +19,8 @@ from pagesetter.compose.chars import (
     FORMAT_CHARS, HYPHEN_PENALTY, IDEOGRAPHIC_SPACE, IDEOGRAPHIC_SPACE_EM, NO_BREAK, NO_BREAK_SPACES,
     GRID_UNITS, NUMBER_JOINERS, NUMBER_SUFFIXES, ONE_EM_MARKS, PUNCT_MIN_WIDTH, PUNCT_WIDTH, SHAPED_ALONE, SOFT_HYPHEN,
     CODE_BREAK_AFTER, URL, URL_PENALTY, WORDLIKE, WORD_JOINERS, WORD_MARKS, WORD_SUFFIXES, ZERO_WIDTH_SPACE,
-    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, JOINING_SIGNS, LATIN_LETTERS, is_figure_sign, RATIO_COLONS, char_class, hyphen_kind, url_break_at,
+    CharClass, EXPLICIT_HYPHENS, FIGURE_SIGNS, HAS_DIGIT, JOINING_SIGNS, LATIN_LETTERS, RATIO_COLONS, char_class,
+    hyphen_kind, is_figure_sign, url_break_at,
 )
 from pagesetter.compose.bidi import BIDI_MIRRORING, MAYBE_RTL, rtl_brackets, rtl_words
 from pagesetter.compose.hyphenate import hyphen_points
@@ -507,7 +508,7 @@ def _word(text: str, classes: list[CharClass], i: int, j: int, hints: dict[int, 
         advances = {k: sum([g.advance for g in pieces[k][0]]) for k in range(first, last)}
         # a number or code (a word with a digit: 91310115MA1K4XYZ8Q) is parted bare, never with a
         # hyphen that would read as one of its characters
-        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not _HAS_DIGIT.search(text, first, last),
+        cuts = _forced_breaks(text, first, last, cuts, advances, hyphens=not HAS_DIGIT.search(text, first, last),
                               names=names)
     if MAYBE_MARK.search(text, first, last) is not None:
         cuts = {p: cut for p, cut in cuts.items() if unicodedata.category(text[p])[0] != "M"}  # never before a mark
@@ -787,17 +788,12 @@ def _in_urls(atoms: list[Atom]) -> set[int]:
     _word tells one): a word's pieces are an atom and the joined atoms after it. A URL never gains
     a hyphen (Chicago 17th ed. 6.80: it would read as part of the address)."""
     out: set[int] = set()
-    k = 0
-    while k < len(atoms):
-        end = k + 1
-        while end < len(atoms) and atoms[end].joined:
-            end += 1
+    for k, end in _words(atoms):
         if end - k > 1 or atoms[k].cls in WORDLIKE:
             starts = list(accumulate([len(a.text) for a in atoms[k:end]], initial=0))
             text = "".join([a.text for a in atoms[k:end]])
             for m in URL.finditer(text):
                 out.update(k + j for j in range(end - k) if starts[j] < m.end() and starts[j + 1] > m.start())
-        k = end
     return out
 
 
@@ -819,10 +815,8 @@ def _in_codes(atoms: list[Atom]) -> set[int]:
     45,000,000.00, 91310115MA1K4XYZ8Q): parted by force, it gains no hyphen, which would read as
     one of its characters."""
     return {j for k, end in _words(atoms) if end - k > 1 or atoms[k].cls in WORDLIKE
-            if _HAS_DIGIT.search("".join([a.text for a in atoms[k:end]])) for j in range(k, end)}
+            if HAS_DIGIT.search("".join([a.text for a in atoms[k:end]])) for j in range(k, end)}
 
-
-_HAS_DIGIT = re.compile(r"[0-9]")
 
 
 def _whole_names(atoms: list[Atom], width: float, first: float, opening: int) -> list[Atom]:
@@ -835,8 +829,9 @@ def _whole_names(atoms: list[Atom], width: float, first: float, opening: int) ->
     may start a line of the whole ``width`` (trial 17a: Antetokounmpo, 8 em, set whole on a 9字
     line, was parted Antetokoun- / mpo further on, judged against the 7 em of an indented first
     line). So too a capitalised word with no dictionary points, which make_atoms cut at any
-    letter (FORCED_PENALTY: PricewaterhouseCoopers, a capital inside). The atoms are copied, never
-    changed (make_atoms shares them between measures)."""
+    letter (FORCED_PENALTY: PricewaterhouseCoopers, a capital inside), and a number or code, a word
+    with a digit cut at any character (45,000,000.00 whole on the next line of an 8字 column, never
+    45,000,00 / 0.00). The atoms are copied, never changed (make_atoms shares them between measures)."""
     penalties = {a.penalty for a in atoms}
     if FORCED_AT_HYPHENATION_PENALTY not in penalties and FORCED_PENALTY not in penalties:  # nearly always
         return atoms
@@ -855,7 +850,7 @@ def _whole_names(atoms: list[Atom], width: float, first: float, opening: int) ->
             forced = end
             while forced < len(out) and out[forced].joined and out[forced].penalty == FORCED_PENALTY:
                 forced += 1
-            if forced > end and _HAS_DIGIT.search("".join([a.text for a in out[k:forced]])):
+            if forced > end and HAS_DIGIT.search("".join([a.text for a in out[k:forced]])):
                 end = forced
         if end - k > 1:
             chain = out[k:end]

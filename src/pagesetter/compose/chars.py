@@ -396,7 +396,7 @@ def code_across(line: str, nxt: str) -> str:
     if tail is None or head is None:
         return ""
     whole = tail.group() + head.group()
-    return whole if _HAS_DIGIT.search(whole) else ""
+    return whole if HAS_DIGIT.search(whole) else ""
 
 
 def parted_code(line: str, nxt: str, copy: str) -> str:
@@ -411,7 +411,7 @@ def parted_code(line: str, nxt: str, copy: str) -> str:
 
 _CODE_TAIL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|(?<=[0-9])[,.](?=[0-9]))*$")
 _CODE_HEAD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|(?<=[0-9])[,.](?=[0-9]))*")
-_HAS_DIGIT = re.compile(r"[0-9]")
+HAS_DIGIT = re.compile(r"[0-9]")  # an ASCII digit: what makes a word a number or code
 # The kind of span a split-span warning names for it (flow/article.py _split_warning).
 PARTED_CODE_KIND = "number or code"
 
@@ -663,6 +663,8 @@ def is_figure_sign(text: str, k: int) -> bool:
     """Is text[k], typed directly before a figure, that figure's sign (FIGURE_SIGNS, not a
     JOINING_SIGNS mark between a figure's unit and the next figure)?"""
     return text[k] in FIGURE_SIGNS and not (text[k] in JOINING_SIGNS and after_figure_unit(text, k))
+
+
 # A score or ratio written with U+2236 RATIO (3∶1, 1∶1; GB/T 15834-2011 §4.12 prints a ratio's
 # colon so) or, as copy often types it, the full-width colon (3：1; a clock time 9：30 reads the
 # same): one figure, never 3∶ / 1 nor 1 / ∶1.
