@@ -104,3 +104,12 @@ def test_check_names_digits_run_across_a_line_end(built) -> None:
     assert any("11010 / 119900307123X" in line for line in notes), out
     assert any("6666 / 13800138000" in line for line in notes), out
     assert not any("(number or code)" in line and "note:" not in line for line in out.splitlines()), out
+
+
+def test_a_code_parted_in_a_caption_is_said_at_the_caption(built) -> None:
+    """The 统一社会信用代码 in the 招聘 logo's caption, in a one-column cell, is wider than the
+    caption's line: said at the caption's line in the copy, as a body paragraph's is."""
+    run, _ = built
+    said = [line for line in run.stderr.splitlines() if "hiring.md:5:" in line and "caption line" in line
+            and "number or code parted" in line]
+    assert said and all("wider than the line" in line for line in said), run.stderr

@@ -481,7 +481,8 @@ def _hyphenated_name_warning(name: str, line: Line, nxt: Line, k: int, loc: Loc,
 QUOTED_SPLIT = 8  # characters a split-span warning quotes either side of the break, at least
 
 
-def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str]) -> Warning:
+def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds: list[str],
+                   where: str = "paragraph") -> Warning:
     """A date, range or number and its unit the line breaker had to part (its last resort: every
     other set of breaks had a line `pagesetter check` fails); `check` fails this split too.
     Quoted eight characters either side of the break, or as far as the span reaches, and never
@@ -499,7 +500,7 @@ def _split_warning(line: Line, nxt: Line, k: int, loc: Loc, article: str, kinds:
     why = ("no set of lines keeps it whole: it and what may not part from it are wider than the line"
            if set(kinds) & UNBROKEN_KINDS else "it is wider than the line" if PARTED_CODE_KIND in kinds
            else "no other set of lines fits without one spread past a quarter em")
-    return Warning("split-span", f"article {article!r}, paragraph line {k + 1}: {' or '.join(kinds)} parted "
+    return Warning("split-span", f"article {article!r}, {where} line {k + 1}: {' or '.join(kinds)} parted "
                    f"between {quoted(tail)} and {quoted(head)}: {why}; rewrite or rebreak the copy", loc, article,
                    (tail, head))
 
@@ -1133,6 +1134,12 @@ def _place_photo(spec: ArticleSpec, ps: PhotoSpec, photo: Photo | None, styles: 
     if not out.dry:  # as a body line so spread is said (_very_loose_warning): a 校对 marks either
         out.warnings += [_loose_caption_warning(line, k, photo.caption_loc or photo.loc, spec.article)
                          for k, line in enumerate(cap_lines) if line.very_loose and not line.last]
+        # and a code wider than the caption's line, cut there (a body line's split-span)
+        copy = photo.caption + (photo.credit or "")
+        out.warnings += [_split_warning(line, nxt, k, photo.caption_loc or photo.loc, spec.article, [PARTED_CODE_KIND],
+                                        "caption")
+                         for k, (line, nxt) in enumerate(zip(cap_lines, cap_lines[1:]))
+                         if parted_code(line.text, nxt.text, copy)]
     if not out.dry:
         for role, text, style in (("caption", photo.caption, cap_style), ("credit", photo.credit, styles[ps.credit])):
             if text:
