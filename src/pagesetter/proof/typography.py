@@ -715,7 +715,7 @@ class TypographyReport:
                 f"{counted(len(self.subhead_foot), 'subhead')} at a column's foot, "
                 f"{counted(len(self.widows), 'paragraph end')} alone "
                 f"at a column's head; {counted(len(self.split_spans), 'number or range', 'numbers or ranges')} "
-                f"split across lines ({len(self.soft_splits)} named: dates, counted quantities, numbers run on, names); "
+                f"split across lines ({len(self.soft_splits)} named in notes); "
                 f"{counted(len(self.url_breaks), 'URL')} broken badly"
                 # said where there is one (a summary line every build prints stays as it was)
                 + (f"; {len(self.parted_signs)} 落款 parted at a column's head" if self.parted_signs else "")
