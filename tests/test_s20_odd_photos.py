@@ -6,26 +6,24 @@ ending in a hyphenation's hyphen, which pdfium reads back as U+0002)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 from PIL import Image
 
+from conftest import run_uncached
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = "tests/pages/layout/s20-odd-photos.yaml"
-ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("s20-odd-photos")
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", SPEC, "-q", "-o", str(out)],
-                         capture_output=True, text=True, timeout=600, env=ENV, cwd=ROOT)
+    run = run_uncached("build", SPEC, "-q", "-o", str(out))
     return run, out / "s20-odd-photos.pdf"
 
 
@@ -142,8 +140,7 @@ def test_a_tall_picture_stands_whole_on_a_phone_screen(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "tests" / "pages", project / "tests" / "pages")
     (project / "pyproject.toml").write_text("", encoding="utf-8")  # the project's root, tests/pages in it
     folder = project / "output" / "epaper" / "s20-odd-photos"
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "epaper", SPEC, "-o", str(folder), "-q"],
-                         capture_output=True, text=True, timeout=600, env=ENV, cwd=project)
+    run = run_uncached("epaper", SPEC, "-o", str(folder), "-q", cwd=project)
     assert run.returncode == 0, run.stderr
     with _browser() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM))

@@ -6,26 +6,24 @@ in measures where some of them cannot stand whole."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
+from conftest import run_uncached
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = "tests/pages/layout/s21-notices.yaml"
 CONTENT = ROOT / "tests/pages/content/s21-notices"
-ENV = dict(os.environ, PYTHONWARNINGS="ignore", PAGESETTER_CACHE="off")
 BODY_PT = 9.0  # 小五: the body, captions and 落款; headlines are larger
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("s21-notices")
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "build", SPEC, "-q", "-o", str(out)],
-                         capture_output=True, text=True, timeout=600, env=ENV, cwd=ROOT)
+    run = run_uncached("build", SPEC, "-q", "-o", str(out))
     return run, out / "s21-notices.pdf"
 
 
@@ -97,8 +95,7 @@ def test_check_names_digits_run_across_a_line_end(built) -> None:
     cut a code there (11010 / 119900307123X) or the copy typed a space (6666 / 13800138000: in print
     the two read as one number). `check` names each in a note, not as a problem."""
     _, pdf = built
-    run = subprocess.run([sys.executable, "-m", "pagesetter", "check", str(pdf)], capture_output=True, text=True,
-                         timeout=600, env=ENV, cwd=ROOT)
+    run = run_uncached("check", str(pdf))
     out = run.stdout + run.stderr
     notes = [line for line in out.splitlines() if "note: split across lines" in line and "(number or code)" in line]
     assert any("11010 / 119900307123X" in line for line in notes), out

@@ -116,21 +116,7 @@ def cff_charstring_starts(cff: bytes) -> list[int]:
     header_size = cff[2]
     _, after_names = _index(cff, header_size)
     top_dicts, _ = _index(cff, after_names)
-    at = int(_dict(top_dicts[0]).get((17,), [0])[0])
-    count, = struct.unpack_from(">H", cff, at)
-    if count == 0:
-        return []
-    size = cff[at + 2]
-    table = cff[at + 3:at + 3 + (count + 1) * size]
-    if size == 1:
-        offsets = list(table)
-    elif size == 2:
-        offsets = list(struct.unpack(f">{count + 1}H", table))
-    elif size == 4:
-        offsets = list(struct.unpack(f">{count + 1}I", table))
-    else:
-        offsets = [int.from_bytes(table[i:i + size], "big") for i in range(0, len(table), size)]
-    base = at + 3 + (count + 1) * size - 1  # offsets count from the byte before the data
+    offsets, base = _index_offsets(cff, int(_dict(top_dicts[0]).get((17,), [0])[0]))
     return [base + o for o in offsets]
 
 
@@ -169,14 +155,30 @@ def _index_count(data: bytes, at: int) -> int:
 
 def _index(data: bytes, at: int) -> tuple[list[bytes], int]:
     """The items of the INDEX at ``at``, and where the next structure starts."""
+    offsets, base = _index_offsets(data, at)
+    if not offsets:
+        return [], at + 2
+    return [data[base + offsets[i]:base + offsets[i + 1]] for i in range(len(offsets) - 1)], base + offsets[-1]
+
+
+def _index_offsets(data: bytes, at: int) -> tuple[list[int], int]:
+    """The offsets of the INDEX at ``at`` (count + 1 of them; none for an empty INDEX) and the
+    position they count from, the byte before its data (TN #5176 §5). The usual sizes unpacked
+    in one call: a CharStrings INDEX has thousands."""
     count, = struct.unpack_from(">H", data, at)
     if count == 0:
         return [], at + 2
-    off_size = data[at + 2]
-    offsets = [int.from_bytes(data[at + 3 + i * off_size:at + 3 + (i + 1) * off_size], "big")
-               for i in range(count + 1)]
-    base = at + 3 + (count + 1) * off_size - 1  # offsets count from the byte before the data
-    return [data[base + offsets[i]:base + offsets[i + 1]] for i in range(count)], base + offsets[-1]
+    size = data[at + 2]
+    table = data[at + 3:at + 3 + (count + 1) * size]
+    if size == 1:
+        offsets = list(table)
+    elif size == 2:
+        offsets = list(struct.unpack(f">{count + 1}H", table))
+    elif size == 4:
+        offsets = list(struct.unpack(f">{count + 1}I", table))
+    else:
+        offsets = [int.from_bytes(table[i:i + size], "big") for i in range(0, len(table), size)]
+    return offsets, at + 3 + (count + 1) * size - 1
 
 
 def _dict(data: bytes) -> dict[tuple[int, ...], list[float]]:

@@ -132,7 +132,7 @@ def _subset_font(path: Path, glyphs: Mapping[int, str], font_number: int, engine
     else:
         raise ValueError(f"unknown subsetting engine {engine!r}")
     # the code: the glyph's CID in the subset's charset (the face's own), or (TrueType) its glyph id
-    # in the subset, the face's own too (gids retained), which /CIDToGIDMap /Identity maps it to
+    # in the face, which the /CIDToGIDMap stream maps to its id in the subset (program_gids)
     if kind == "cff":
         cids = _cff_cids(sub.program, path)
         codes = {g: cids[sub.old_to_new[g]] for g in gids}

@@ -149,12 +149,17 @@ def deflate_part(data: bytes) -> bytes:
 
 
 def deflated(parts: list[bytes], data: list[bytes]) -> bytes:
-    """A zlib stream (RFC 1950) of the parts (``deflate_part`` of each of ``data``): header, the
-    parts, an empty final block, the Adler-32 of all the data."""
+    """A zlib stream (RFC 1950) of the parts (``deflate_part`` of each of ``data``)."""
     adler = 1
     for d in data:
         adler = zlib.adler32(d, adler)
-    return _ZLIB_HEADER[CONTENT_LEVEL] + b"".join(parts) + b"\x03\x00" + adler.to_bytes(4, "big")
+    return _zlib_stream(parts, adler, CONTENT_LEVEL)
+
+
+def _zlib_stream(parts: list[bytes], adler: int, level: int) -> bytes:
+    """Raw deflate parts made one zlib stream (RFC 1950): the header zlib writes at ``level``, the
+    parts, an empty final block, the Adler-32 of the data they hold."""
+    return _ZLIB_HEADER[level] + b"".join(parts) + b"\x03\x00" + adler.to_bytes(4, "big")
 
 
 # The zlib header (RFC 1950 §2.2) zlib.compress writes at each level: its FLEVEL bits say which.
@@ -177,7 +182,6 @@ def deflate_after(data: bytes, before: bytes, level: int = PROGRAM_LEVEL) -> byt
 
 
 def joined_stream(parts: list[bytes], data: bytes, level: int = PROGRAM_LEVEL) -> bytes:
-    """A zlib stream (RFC 1950) of ``data`` from its parts (``deflate_after``): the header of
-    zlib's at ``level``, the parts, an empty final block, the Adler-32 of the data."""
-    return _ZLIB_HEADER[level] + b"".join(parts) + b"\x03\x00" + zlib.adler32(data).to_bytes(4, "big")
+    """A zlib stream (RFC 1950) of ``data`` from its parts (``deflate_after``)."""
+    return _zlib_stream(parts, zlib.adler32(data), level)
 
